@@ -1,0 +1,146 @@
+"""Append-only, hash-chained audit events per instance, and their verification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from workflow.context import Actor
+from workflow.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def json_safe(data: Any) -> Any:
+    """Canonical JSON values (dates and decimals as strings) so the hash survives a round trip."""
+    return json.loads(json.dumps(data, default=str, sort_keys=True))
+
+
+def event_hash(event: AuditEvent) -> str:
+    payload = {
+        "instance_type": event.instance_type,
+        "instance_id": event.instance_id,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(timespec="seconds"),
+        "actor": event.actor,
+        "actor_role": event.actor_role,
+        "trigger": event.trigger,
+        "source": event.source,
+        "dest": event.dest,
+        "comment": event.comment,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    instance_type: str,
+    instance_id: int,
+    actor: Actor,
+    trigger: str,
+    source: str | None,
+    dest: str,
+    now: datetime,
+    comment: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event; the head row makes a removed last event detectable."""
+    head = session.get(AuditHead, (instance_type, instance_id))
+    seq = head.seq + 1 if head else 1
+    event = AuditEvent(
+        instance_type=instance_type,
+        instance_id=instance_id,
+        seq=seq,
+        at=now.astimezone(UTC).replace(microsecond=0),
+        actor=actor.username,
+        actor_role=actor.role,
+        trigger=trigger,
+        source=source,
+        dest=dest,
+        comment=comment,
+        data=json_safe(data or {}),
+        prev_hash=head.hash if head else GENESIS,
+        hash="",
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    if head is None:
+        session.add(
+            AuditHead(
+                instance_type=instance_type, instance_id=instance_id, seq=seq, hash=event.hash
+            )
+        )
+    else:
+        head.seq = seq
+        head.hash = event.hash
+        session.add(head)
+    session.flush()
+    return event
+
+
+def history(session: Session, instance_type: str, instance_id: int) -> list[AuditEvent]:
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.instance_type == instance_type, AuditEvent.instance_id == instance_id)
+            .order_by(col(AuditEvent.seq))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    instance_type: str
+    instance_id: int
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.instance_type} {self.instance_id}, Ereignis {self.seq}: {self.reason}"
+
+
+def verify(session: Session) -> list[ChainBreak]:
+    """Recompute every chain; any altered, inserted or removed event is a break."""
+    breaks: list[ChainBreak] = []
+    heads = {(h.instance_type, h.instance_id): h for h in session.exec(select(AuditHead))}
+    events = session.exec(
+        select(AuditEvent).order_by(
+            col(AuditEvent.instance_type),
+            col(AuditEvent.instance_id),
+            col(AuditEvent.seq),
+        )
+    )
+    chains: dict[tuple[str, int], list[AuditEvent]] = {}
+    for event in events:
+        chains.setdefault((event.instance_type, event.instance_id), []).append(event)
+    for key in sorted(set(chains) | set(heads)):
+        chain = chains.get(key, [])
+        prev = GENESIS
+        for expected_seq, event in enumerate(chain, start=1):
+            if event.seq != expected_seq:
+                breaks.append(ChainBreak(*key, expected_seq, "Ereignis fehlt"))
+                break
+            if event.prev_hash != prev:
+                breaks.append(ChainBreak(*key, event.seq, "Verkettung unterbrochen"))
+                break
+            if event_hash(event) != event.hash:
+                breaks.append(ChainBreak(*key, event.seq, "Inhalt verändert"))
+                break
+            prev = event.hash
+        else:
+            head = heads.get(key)
+            last_seq = chain[-1].seq if chain else 0
+            if head is None:
+                breaks.append(ChainBreak(*key, last_seq, "Kopfeintrag fehlt"))
+            elif head.seq != last_seq or head.hash != prev:
+                breaks.append(ChainBreak(*key, head.seq, "letzte Ereignisse fehlen"))
+    return breaks

@@ -1,0 +1,248 @@
+"""The ``ratsflow`` console script (contracts in DESIGN.md, "Fixed contracts")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from workflow import audit
+from workflow.context import SYSTEM
+from workflow.db import make_engine, unit_of_work
+from workflow.errors import DefinitionError, WorkflowError
+from workflow.loader import definition_files, load_definition
+from workflow.machines import mermaid
+from workflow.models import Municipality, Proposal
+from workflow.periods import PeriodError, deadline_command
+from workflow.queries import steps
+from workflow.registry import default_registry
+from workflow.runtime import load_definitions, open_runtime
+from workflow.schema import reset
+from workflow.settings import get_settings
+from workflow.vorlage_parser import VorlageFormatError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ratsflow", description="Ratsflow – Beschlussvorlagen nach GemO BW"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser(
+        "demo", help="Demodaten laden und die Geschichte der Vorlage 8/2024 abspielen"
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="eine nicht leere Datenbank vorher leeren"
+    )
+
+    definitions = sub.add_parser("definitions", help="Workflow-Definitionen prüfen und zeichnen")
+    dsub = definitions.add_subparsers(dest="definitions_command", required=True)
+    validate = dsub.add_parser("validate", help="Definitionen prüfen (Exit 1 bei Fehlern)")
+    validate.add_argument("paths", nargs="*", type=Path)
+    diagram = dsub.add_parser("diagram", help="Zustandsdiagramm ausgeben")
+    diagram.add_argument("name")
+    diagram.add_argument("--format", choices=["mermaid"], default="mermaid")
+
+    imp = sub.add_parser("import-vorlage", help="eine Vorlage im Format des Seeds importieren")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--municipality", help="Name der Gemeinde (sonst aus dem Text erkannt)")
+    imp.add_argument("--json", action="store_true", help="die angelegte Vorlage als JSON ausgeben")
+
+    aud = sub.add_parser("audit", help="Protokoll prüfen")
+    asub = aud.add_subparsers(dest="audit_command", required=True)
+    asub.add_parser("verify", help="alle Hash-Ketten prüfen (Exit 1 bei einem Bruch)")
+
+    deadline = sub.add_parser("deadline", help="Fristenrechner (§§ 187–193 BGB)")
+    deadline.add_argument("direction", choices=["after", "before"])
+    deadline.add_argument("date", help="YYYY-MM-DD")
+    deadline.add_argument("--period", required=True, help="ISO-8601-Dauer, z. B. P1W, P7D, P1M")
+    deadline.add_argument("--subdiv", default="BW", help="Land (Feiertage), Standard BW")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(_dispatch(args))
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except VorlageFormatError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except (WorkflowError, PeriodError) as exc:
+        print(f"Fehler: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "definitions":
+        if args.definitions_command == "validate":
+            return _validate(args.paths)
+        return _diagram(args.name)
+    if args.command == "deadline":
+        print(deadline_command(args.direction, args.date, args.period, args.subdiv))
+        return 0
+    if args.command == "demo":
+        return _demo(args.reset)
+    if args.command == "import-vorlage":
+        return _import(args.file, args.municipality, args.json)
+    if args.command == "audit":
+        return _audit_verify()
+    return 2  # pragma: no cover - argparse enforces the choices
+
+
+def _validate(paths: list[Path]) -> int:
+    settings = get_settings()
+    files = definition_files(paths or [settings.definitions_dir])
+    if not files:
+        print("Keine Definitionsdateien gefunden", file=sys.stderr)
+        return 1
+    registry = default_registry()
+    failed = False
+    for path in files:
+        try:
+            loaded = load_definition(path, registry)
+        except DefinitionError as exc:
+            failed = True
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        spec = loaded.spec
+        print(
+            f"{path}: {spec.name} v{spec.version} gültig "
+            f"({len(spec.states)} Zustände, {len(spec.transitions)} Übergänge)"
+        )
+    return 1 if failed else 0
+
+
+def _diagram(name: str) -> int:
+    workflows = load_definitions(get_settings())
+    try:
+        spec = workflows.latest(name).spec
+    except KeyError:
+        print(f'Unbekannte Definition "{name}"', file=sys.stderr)
+        return 1
+    print(mermaid(spec), end="")
+    return 0
+
+
+def _demo(do_reset: bool) -> int:
+    from workflow.demo import play
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    runtime = open_runtime(settings)
+    with Session(engine) as session:
+        non_empty = session.exec(select(Municipality)).first() is not None
+    if non_empty and not do_reset:
+        print("Die Datenbank ist nicht leer; mit --reset wird sie geleert.", file=sys.stderr)
+        return 1
+    if non_empty:
+        reset(engine)
+        runtime = open_runtime(settings)
+    play(runtime.engine, runtime.workflows, settings.shared_dir)
+    return 0
+
+
+def _guess_municipality(session: Session, text: str) -> str | None:
+    names = list(session.exec(select(Municipality.name)))
+    found = {n for n in names if re.search(rf"\bGemeinde {re.escape(n)}\b", text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _import(file: Path, municipality: str | None, as_json: bool) -> int:
+    from workflow.services.importer import import_vorlage
+    from workflow.services.setup import load_district, read_municipality_names
+
+    settings = get_settings()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{file}: nicht lesbar: {exc}", file=sys.stderr)
+        return 1
+    runtime = open_runtime(settings)
+    now = datetime.now(UTC)
+    with unit_of_work(runtime.engine) as session:
+        if session.exec(select(Municipality)).first() is None:
+            load_district(session, read_municipality_names(settings.shared_dir))
+            print(
+                "Hinweis: Landkreis Heilbronn mit seinen Gemeinden wurde angelegt.", file=sys.stderr
+            )
+        name = municipality or _guess_municipality(session, text)
+        if name is None:
+            print(
+                "Die Gemeinde ist nicht erkennbar: bitte --municipality angeben.", file=sys.stderr
+            )
+            return 1
+        result = import_vorlage(
+            session=session,
+            workflows=runtime.workflows,
+            actor=SYSTEM,
+            now=now,
+            text=text,
+            municipality_name=name,
+            source=str(file),
+        )
+        document = proposal_document(session, result.proposal)
+        document["inconsistencies"] = [asdict(i) for i in result.inconsistencies]
+        document["created_bodies"] = list(result.created_bodies)
+    if as_json:
+        print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_proposal(document)
+    for issue in result.inconsistencies:
+        print(f"{file}:{issue.line}: Hinweis: {issue.message}", file=sys.stderr)
+    return 0
+
+
+def proposal_document(session: Session, proposal: Proposal) -> dict[str, Any]:
+    data = proposal.model_dump(mode="json")
+    data["label"] = proposal.label
+    data["consultation_plan"] = [
+        s.model_dump(mode="json") for s in steps(session, proposal.id or 0)
+    ]
+    return data
+
+
+def _print_proposal(doc: dict[str, Any]) -> None:
+    print(f"Vorlage Nr. {doc['label']} (id {doc['id']}, Zustand {doc['state']})")
+    print(f"  Betreff:   {doc['title']}")
+    print(f"  AZ:        {doc['file_reference'] or '–'}   Amt: {doc['department'] or '–'}")
+    print(
+        f"  Verfasser: {doc['author_name'] or '–'} ({doc['author_phone'] or '–'}), "
+        f"Datum {doc['proposal_date']}"
+    )
+    for step in doc["consultation_plan"]:
+        role = "beschließt" if step["decides"] else "berät vor"
+        public = "öffentlich" if step["public"] else "nichtöffentlich"
+        print(
+            f"  {step['position']}. Gremium {step['body_id']} {role} "
+            f"am {step['planned_date'] or 'offen'} ({public})"
+        )
+    print(f"  Beschlussvorschlag: {doc['resolution_text']}")
+
+
+def _audit_verify() -> int:
+    runtime = open_runtime(get_settings())
+    with Session(runtime.engine) as session:
+        breaks = audit.verify(session)
+    for item in breaks:
+        print(f"Bruch: {item}", file=sys.stderr)
+    if breaks:
+        return 1
+    print("Alle Protokollketten sind unversehrt.")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Who acts, and the context a guard or action sees while one trigger fires."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user as the engine sees it; ``system`` fires expiry actions and automatic steps."""
+
+    username: str
+    role: str
+    municipality_id: int | None = None
+    user_id: int | None = None
+    person_id: int | None = None
+    district_id: int | None = None
+
+    @property
+    def is_system(self) -> bool:
+        return self.role == "system"
+
+
+SYSTEM = Actor(username="system", role="system")
+
+
+def local_date(moment: datetime, tz: ZoneInfo = BERLIN) -> date:
+    """Legal deadlines run on calendar dates in Europe/Berlin, whatever UTC says."""
+    return moment.astimezone(tz).date()
+
+
+@dataclass
+class FiringContext:
+    session: Session
+    kind: str
+    instance: Any
+    actor: Actor
+    now: datetime
+    trigger: str
+    source: str
+    dest: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    comment: str | None = None
+    tz: ZoneInfo = BERLIN
+    # Facts actions want to put into the audit event (e.g. the resolution's vote count).
+    audit_data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        return local_date(self.now, self.tz)

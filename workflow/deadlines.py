@@ -1,0 +1,120 @@
+"""Open and close Fristen in the transaction of the transition that causes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from workflow.context import FiringContext
+from workflow.models import Deadline, Municipality
+from workflow.periods import WorkingCalendar, latest_before, period_end
+from workflow.registry import Registry
+from workflow.spec import DeadlineRuleSpec, DefinitionSpec
+
+
+@dataclass(frozen=True)
+class DeadlineEffect:
+    change: str  # opened | met | missed | elapsed | cancelled
+    rule: str
+    label: str
+    due_date: date
+
+
+def calendar_for(session: Session, municipality_id: int | None) -> WorkingCalendar:
+    """The municipality's Land holidays plus its local non-working days (DOMAIN.md §8)."""
+    municipality = session.get(Municipality, municipality_id) if municipality_id else None
+    if municipality is None:
+        return WorkingCalendar()
+    local = municipality.settings.get("local_non_working_days") or {}
+    days = {date.fromisoformat(str(k)): str(v) for k, v in dict(local).items()}  # type: ignore[call-overload]
+    return WorkingCalendar(subdiv=municipality.subdivision, local_days=days)
+
+
+def rules_by_name(spec: DefinitionSpec) -> dict[str, tuple[str, DeadlineRuleSpec]]:
+    return {rule.rule: (state.name, rule) for state in spec.states for rule in state.deadlines}
+
+
+def compute_due(
+    rule: DeadlineRuleSpec, anchor: date, calendar: WorkingCalendar
+) -> tuple[date, str]:
+    if rule.period is None:
+        return anchor, f"Fester Termin: {anchor:%d.%m.%Y}"
+    compute = period_end if rule.direction == "after" else latest_before
+    result = compute(anchor, rule.period, calendar)
+    return result.date, "\n".join(result.explanation)
+
+
+def open_deadlines(session: Session, instance_type: str, instance_id: int) -> list[Deadline]:
+    return list(
+        session.exec(
+            select(Deadline).where(
+                Deadline.instance_type == instance_type,
+                Deadline.instance_id == instance_id,
+                Deadline.status == "open",
+            )
+        )
+    )
+
+
+def apply_transition(
+    ctx: FiringContext, spec: DefinitionSpec, registry: Registry, *, seq: int
+) -> list[DeadlineEffect]:
+    """Close what the new state ends and open what it starts; returns the changes made."""
+    effects: list[DeadlineEffect] = []
+    rules = rules_by_name(spec)
+    instance_id = int(ctx.instance.id)
+    dest_final = spec.state(ctx.dest).final
+    still_open: set[str] = set()
+    for deadline in open_deadlines(ctx.session, ctx.kind, instance_id):
+        opened_in, rule = rules.get(deadline.rule, (None, None))
+        closes = rule is not None and (
+            ctx.dest in rule.closed_by
+            or ctx.trigger in rule.closed_by_triggers
+            or (
+                not rule.closed_by
+                and not rule.closed_by_triggers
+                and opened_in == ctx.source
+                and ctx.source != ctx.dest
+            )
+        )
+        if closes or dest_final:
+            if closes and ctx.today > deadline.due_date:
+                deadline.status = "elapsed" if rule is not None and rule.window else "missed"
+            elif closes:
+                deadline.status = "met"
+            else:
+                deadline.status = "cancelled"
+            deadline.closed_at = ctx.now
+            ctx.session.add(deadline)
+            effects.append(
+                DeadlineEffect(deadline.status, deadline.rule, deadline.label, deadline.due_date)
+            )
+        else:
+            still_open.add(deadline.rule)
+    if ctx.source == ctx.dest:
+        return effects
+    calendar = calendar_for(ctx.session, getattr(ctx.instance, "municipality_id", None))
+    for rule in spec.state(ctx.dest).deadlines:
+        if rule.rule in still_open:
+            continue
+        anchor = registry.anchors[rule.anchor].resolve(ctx)
+        if anchor is None:
+            continue
+        due, explanation = compute_due(rule, anchor, calendar)
+        ctx.session.add(
+            Deadline(
+                instance_type=ctx.kind,
+                instance_id=instance_id,
+                municipality_id=getattr(ctx.instance, "municipality_id", None),
+                rule=rule.rule,
+                label=rule.label,
+                due_date=due,
+                explanation=explanation,
+                opened_seq=seq,
+                opened_at=ctx.now,
+            )
+        )
+        effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
+    return effects

@@ -1,0 +1,88 @@
+"""Typed engine errors with German messages; they carry no HTTP status (the API maps them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class WorkflowError(Exception):
+    """Base of every refusal the engine explains to a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(WorkflowError):
+    """Missing, or not visible to the caller: the two are indistinguishable on purpose."""
+
+
+class InvalidInput(WorkflowError):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Conflict(WorkflowError):
+    """The request does not fit the current state of the data (409)."""
+
+
+class StaleVersion(Conflict):
+    def __init__(self, *, expected: int | None, actual: int | None) -> None:
+        super().__init__(
+            f"Der Datensatz wurde zwischenzeitlich geändert (erwartete Version {expected}, "
+            f"aktuelle Version {actual}). Bitte neu laden und erneut versuchen."
+        )
+        self.expected = expected
+        self.actual = actual
+
+
+class TriggerNotAllowed(Conflict):
+    def __init__(self, *, trigger: str, state: str, state_label: str) -> None:
+        super().__init__(f'Die Aktion "{trigger}" ist im Zustand "{state_label}" nicht möglich.')
+        self.trigger = trigger
+        self.state = state
+
+
+class RoleRefused(WorkflowError):
+    def __init__(self, *, trigger: str, role: str, allowed_roles: Sequence[str]) -> None:
+        allowed = ", ".join(allowed_roles) or "niemand"
+        super().__init__(
+            f'Die Rolle "{role}" darf die Aktion "{trigger}" nicht ausführen (erlaubt: {allowed}).'
+        )
+        self.trigger = trigger
+        self.role = role
+        self.allowed_roles = tuple(allowed_roles)
+
+
+@dataclass(frozen=True)
+class UnmetGuard:
+    name: str
+    message: str
+
+
+class GuardsUnmet(WorkflowError):
+    def __init__(self, *, trigger: str, unmet: Sequence[UnmetGuard]) -> None:
+        reasons = "; ".join(g.message for g in unmet)
+        super().__init__(f'Die Aktion "{trigger}" ist nicht zulässig: {reasons}')
+        self.trigger = trigger
+        self.unmet = tuple(unmet)
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+class DefinitionError(Exception):
+    """An invalid definition file; carries every problem found, each with file and line."""
+
+    def __init__(self, problems: Sequence[DefinitionProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = tuple(problems)

@@ -1,0 +1,217 @@
+"""YAML → ``DefinitionSpec`` with every error reported as ``file:line: reason``.
+
+PyYAML's node API keeps each key's line, so a pydantic error's ``loc`` can be pointed back
+at the line that caused it (SpiffWorkflow's ValidationException idea).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from pydantic import ValidationError
+
+from workflow.errors import DefinitionError, DefinitionProblem
+from workflow.spec import ROLES, DefinitionSpec
+
+Loc = tuple[str | int, ...]
+
+
+class NameRegistry(Protocol):
+    """What the loader needs to know of the registry: which names exist."""
+
+    def has_guard(self, name: str) -> bool: ...
+    def has_action(self, name: str) -> bool: ...
+    def has_anchor(self, name: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    spec: DefinitionSpec
+    path: Path
+    source: str
+    content_hash: str
+
+
+def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            result[key] = _to_python(value_node, (*loc, key), lines)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*loc, i), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def _line(lines: dict[Loc, int], loc: Loc) -> int:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get((), 1)
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    field = ".".join(str(part) for part in error["loc"])
+    if kind == "extra_forbidden":
+        return f'unbekannter Schlüssel "{error["loc"][-1]}"'
+    if kind == "missing":
+        return f'Pflichtfeld "{field}" fehlt'
+    return f"{field}: {error['msg']}"
+
+
+def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc, int]]:
+    """Parse and schema-validate one definition text; raises ``DefinitionError``."""
+    shown = str(path)
+    try:
+        root = yaml.compose(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DefinitionError(
+            [DefinitionProblem(shown, line, f"YAML-Syntaxfehler: {problem}")]
+        ) from exc
+    if root is None or not isinstance(root, yaml.MappingNode):
+        raise DefinitionError(
+            [DefinitionProblem(shown, 1, "Die Definition muss ein YAML-Objekt sein")]
+        )
+    lines: dict[Loc, int] = {}
+    data = _to_python(root, (), lines)
+    try:
+        spec = DefinitionSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            DefinitionProblem(shown, _line(lines, tuple(err["loc"])), _describe(err))
+            for err in exc.errors()
+        ]
+        raise DefinitionError(problems) from exc
+    return spec, lines
+
+
+def check_definition(
+    spec: DefinitionSpec, lines: dict[Loc, int], path: Path, registry: NameRegistry
+) -> list[DefinitionProblem]:
+    """Cross-checks the schema cannot express: names, reachability, dead ends, roles."""
+    shown = str(path)
+    problems: list[DefinitionProblem] = []
+
+    def add(loc: Loc, reason: str) -> None:
+        problems.append(DefinitionProblem(shown, _line(lines, loc), reason))
+
+    names = [s.name for s in spec.states]
+    known = set(names)
+    for i, name in enumerate(names):
+        if names.index(name) != i:
+            add(("states", i, "name"), f'Zustand "{name}" ist doppelt definiert')
+    if spec.initial not in known:
+        add(("initial",), f'unbekannter Anfangszustand "{spec.initial}"')
+    seen_pairs: set[tuple[str, str]] = set()
+    for ti, t in enumerate(spec.transitions):
+        for si, src in enumerate(t.source):
+            if src not in known:
+                add(("transitions", ti, "source", si), f'unbekannter Zustand "{src}"')
+            if (t.trigger, src) in seen_pairs:
+                add(
+                    ("transitions", ti, "trigger"),
+                    f'Aktion "{t.trigger}" ist im Zustand "{src}" mehrfach definiert',
+                )
+            seen_pairs.add((t.trigger, src))
+        if t.dest not in known:
+            add(("transitions", ti, "dest"), f'unbekannter Zustand "{t.dest}"')
+        for gi, guard in enumerate(t.guards):
+            if not registry.has_guard(guard):
+                add(("transitions", ti, "guards", gi), f'Guard "{guard}" ist nicht registriert')
+        for ai, action in enumerate(t.actions):
+            if not registry.has_action(action):
+                add(("transitions", ti, "actions", ai), f'Aktion "{action}" ist nicht registriert')
+        for ri, role in enumerate(t.roles):
+            if role not in ROLES:
+                add(("transitions", ti, "roles", ri), f'unbekannte Rolle "{role}"')
+        if not [r for r in t.roles if r in ROLES]:
+            add(("transitions", ti, "roles"), f'die Aktion "{t.trigger}" darf keine Rolle auslösen')
+        if t.automatic and t.roles != ("system",):
+            add(
+                ("transitions", ti, "roles"), "automatische Übergänge löst nur die Rolle system aus"
+            )
+    triggers = {t.trigger for t in spec.transitions}
+    rule_names: set[str] = set()
+    for si, state in enumerate(spec.states):
+        outgoing = spec.transitions_from(state.name)
+        if state.final and outgoing:
+            add(("states", si, "final"), f'Endzustand "{state.name}" hat ausgehende Übergänge')
+        if not state.final and not outgoing:
+            add(
+                ("states", si, "name"),
+                f'Zustand "{state.name}" ist kein Endzustand und hat keinen Ausgang',
+            )
+        for di, rule in enumerate(state.deadlines):
+            loc: Loc = ("states", si, "deadlines", di)
+            if not registry.has_anchor(rule.anchor):
+                add((*loc, "anchor"), f'Fristanker "{rule.anchor}" ist nicht registriert')
+            if rule.period is None and rule.anchor != "fixed_date":
+                add((*loc, "period"), "eine Frist braucht eine Dauer (period)")
+            for ci, closing in enumerate(rule.closed_by):
+                if closing not in known:
+                    add((*loc, "closed_by", ci), f'unbekannter Zustand "{closing}"')
+            for ci, closing in enumerate(rule.closed_by_triggers):
+                if closing not in triggers:
+                    add((*loc, "closed_by_triggers", ci), f'unbekannte Aktion "{closing}"')
+            if rule.rule in rule_names:
+                add((*loc, "rule"), f'Fristregel "{rule.rule}" ist doppelt definiert')
+            rule_names.add(rule.rule)
+            if rule.on_expiry is not None and rule.on_expiry not in triggers:
+                add((*loc, "on_expiry"), f'unbekannte Aktion "{rule.on_expiry}"')
+            for ri, role in enumerate(rule.remind.roles):
+                if role not in ROLES:
+                    add((*loc, "remind", "roles", ri), f'unbekannte Rolle "{role}"')
+    for state_name in unreachable_states(spec):
+        add(
+            ("states", names.index(state_name), "name"),
+            f'Zustand "{state_name}" ist nicht erreichbar',
+        )
+    return problems
+
+
+def unreachable_states(spec: DefinitionSpec) -> list[str]:
+    reached = {spec.initial}
+    queue = deque([spec.initial])
+    while queue:
+        current = queue.popleft()
+        for t in spec.transitions_from(current):
+            if t.dest not in reached:
+                reached.add(t.dest)
+                queue.append(t.dest)
+    return [s.name for s in spec.states if s.name not in reached]
+
+
+def load_definition(path: Path, registry: NameRegistry) -> LoadedDefinition:
+    """The one loader, shared by start-up and ``ratsflow definitions validate``."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError([DefinitionProblem(str(path), 1, f"nicht lesbar: {exc}")]) from exc
+    spec, lines = parse_definition(source, path)
+    problems = check_definition(spec, lines, path, registry)
+    if problems:
+        raise DefinitionError(problems)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    return LoadedDefinition(spec=spec, path=path, source=source, content_hash=digest)
+
+
+def definition_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return files

@@ -1,0 +1,41 @@
+"""All tables; importing this package registers them on ``SQLModel.metadata``."""
+
+from workflow.models.audit import AuditEvent, AuditHead
+from workflow.models.deadline import Deadline
+from workflow.models.definition import DefinitionRecord
+from workflow.models.meeting import (
+    AgendaItem,
+    Attendance,
+    BiasDeclaration,
+    Meeting,
+    MinutesSignature,
+    Vote,
+)
+from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
+from workflow.models.resolution import ExecutionTask, Resolution
+from workflow.models.tenancy import Body, District, Membership, Municipality, Person, User
+
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "AuditEvent",
+    "AuditHead",
+    "BiasDeclaration",
+    "Body",
+    "CoSignature",
+    "ConsultationStep",
+    "Deadline",
+    "DefinitionRecord",
+    "District",
+    "ExecutionTask",
+    "Meeting",
+    "Membership",
+    "MinutesSignature",
+    "Municipality",
+    "Person",
+    "Proposal",
+    "ProposalCounter",
+    "Resolution",
+    "User",
+    "Vote",
+]

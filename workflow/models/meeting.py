@@ -1,0 +1,83 @@
+"""Sitzung with its agenda, attendance, bias declarations, votes and minutes signatures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workflow.models.base import WorkflowInstance, utcnow
+
+
+class Meeting(WorkflowInstance, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    meeting_date: date = Field(index=True)
+    start_time: str = Field(default="18:00", max_length=5)
+    location: str = Field(default="Rathaus, Sitzungssaal", max_length=200)
+    emergency: bool = False
+    emergency_reason: str | None = Field(default=None, sa_type=Text)
+    invited_at: datetime | None = None
+    late_invitation_reason: str | None = Field(default=None, sa_type=Text)
+    second_session: bool = False  # § 37 Abs. 3 GemO: quorate with three members
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AgendaItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int
+    title: str = Field(max_length=500)
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
+    consultation_step_id: int | None = Field(default=None, foreign_key="consultationstep.id")
+    public: bool = True
+    non_public_reason: str | None = Field(default=None, sa_type=Text)
+    outcome: str | None = Field(default=None, max_length=32)
+    removed: bool = False
+
+
+class Attendance(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    present: bool = True
+    digital: bool = False  # § 37a: counts as present
+
+
+class BiasDeclaration(SQLModel, table=True):
+    """§ 18 GemO: a member excluded from deliberation and vote on one item."""
+
+    __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    reason: str = Field(sa_type=Text)
+    declared_at: datetime = Field(default_factory=utcnow)
+
+
+class Vote(SQLModel, table=True):
+    """An open vote (§ 37 Abs. 6 GemO) of one member on one item: yes | no | abstain."""
+
+    __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    choice: str = Field(max_length=8)
+
+
+class MinutesSignature(SQLModel, table=True):
+    """§ 38 Abs. 2 GemO: chair, two participating councillors and the Schriftführer sign."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id", "capacity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    capacity: str = Field(max_length=16)  # chair | councillor | secretary
+    signed_at: datetime = Field(default_factory=utcnow)

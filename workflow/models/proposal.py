@@ -1,0 +1,96 @@
+"""The Beschlussvorlage, its number counter, consultation plan and co-signatures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Numeric, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workflow.models.base import JSONType, WorkflowInstance, utcnow
+
+
+class ProposalCounter(SQLModel, table=True):
+    """Last number issued per municipality and year; bumped inside the creating transaction,
+    so a rollback returns the number and concurrent creators serialize on this row."""
+
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = 0
+
+
+class Proposal(WorkflowInstance, table=True):
+    __table_args__ = (UniqueConstraint("municipality_id", "year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    year: int
+    number: int
+    file_reference: str | None = Field(default=None, max_length=100)
+    department: str | None = Field(default=None, max_length=200)
+    author_name: str | None = Field(default=None, max_length=200)
+    author_phone: str | None = Field(default=None, max_length=100)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    proposal_date: date
+    title: str = Field(max_length=500)
+    resolution_text: str = Field(sa_type=Text)
+    facts: str = Field(default="", sa_type=Text)
+    budget_line: str | None = Field(default=None, max_length=200)
+    covered_by_budget: bool | None = None
+    remaining_amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
+    unplanned_amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
+    unplanned_coverage: str | None = Field(default=None, sa_type=Text)
+    bias_notes: str | None = Field(default=None, sa_type=Text)
+    public: bool = True
+    non_public_reason: str | None = Field(default=None, sa_type=Text)
+    attachments: list[str] = Field(default_factory=list, sa_type=JSONType)
+    previous_sessions: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONType)
+    cosignatures_required: int | None = None  # k of the n requested; None = all
+    current_step: int = 0  # position of the consultation step now in progress
+    urgent_reason: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def label(self) -> str:
+        """The Vorlagennummer as printed: ``8/2024``."""
+        return f"{self.number}/{self.year}"
+
+    @property
+    def spends_outside_budget(self) -> bool:
+        return bool(self.unplanned_amount) or self.covered_by_budget is False
+
+
+class ConsultationStep(SQLModel, table=True):
+    """One line of the Beratungsfolge: which body advises or decides, when, in public or not."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    position: int
+    body_id: int = Field(foreign_key="body.id")
+    planned_date: date | None = None
+    advises: bool = False
+    decides: bool = False
+    public: bool = True
+    outcome: str | None = Field(
+        default=None, max_length=32
+    )  # recommended|adopted|rejected|deferred
+    recommendation: str | None = Field(default=None, sa_type=Text)
+    # No foreign key: agendaitem references this table, and a cycle would break table ordering.
+    agenda_item_id: int | None = None
+
+
+class CoSignature(SQLModel, table=True):
+    """A requested Mitzeichnung; ``mandatory`` marks the finance office when money is spent
+    outside the budget plan."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    mandatory: bool = False
+    signed_at: datetime | None = None
+    comment: str | None = Field(default=None, sa_type=Text)

@@ -1,0 +1,45 @@
+"""Beschluss and its Beschlusskontrolle (execution tasks)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from workflow.models.base import utcnow
+
+
+class Resolution(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")
+    body_id: int | None = Field(default=None, foreign_key="body.id")
+    kind: str = Field(default="vote", max_length=16)  # vote | urgent (§ 43 Abs. 4)
+    decided_on: date
+    text: str = Field(sa_type=Text)
+    adopted: bool
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+    members: int = 0
+    present_entitled: int = 0
+    biased: int = 0
+    public: bool = True
+    objected_at: datetime | None = None
+    objection_reason: str | None = Field(default=None, sa_type=Text)
+    published_at: datetime | None = None
+    superseded: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ExecutionTask(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    title: str = Field(max_length=500)
+    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    target_date: date | None = None
+    status: str = Field(default="open", max_length=16)  # open | done | not_feasible
+    note: str | None = Field(default=None, sa_type=Text)
+    closed_at: datetime | None = None

@@ -1,0 +1,80 @@
+"""Who and where: district, municipalities, their bodies, people, memberships, users."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from workflow.models.base import JSONType, utcnow
+
+
+class District(SQLModel, table=True):
+    """Landkreis; also the Rechtsaufsichtsbehörde of its municipalities (§ 119 GemO)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+
+
+class Municipality(SQLModel, table=True):
+    """Gemeinde; its settings carry what the Hauptsatzung/GO decides locally (DOMAIN.md)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
+    name: str = Field(max_length=200, unique=True)
+    subdivision: str = Field(default="BW", max_length=8)
+    # e.g. {"invitation_days": 7, "local_non_working_days": {"2025-03-04": "Fasnetsdienstag"}}
+    settings: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)
+
+
+class Body(SQLModel, table=True):
+    """Gremium: Gemeinderat, beschließender or beratender Ausschuss, Ortschaftsrat."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(
+        default="council", max_length=32
+    )  # council | deciding_committee | advisory_committee | local_council
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+
+
+class Membership(SQLModel, table=True):
+    """A person's seat in a body; the mayor is a voting member of the council (§ 25 Abs. 1 GemO)."""
+
+    __table_args__ = (UniqueConstraint("body_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(default="member", max_length=32)  # chair | member
+    voting: bool = True
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class User(SQLModel, table=True):
+    """A login; belongs to one municipality, or to the district (coordinator)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100, unique=True)
+    full_name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    role: str = Field(max_length=32)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    district_id: int | None = Field(default=None, foreign_key="district.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    department: str | None = Field(default=None, max_length=200)
+    finance_office: bool = False  # Kämmerei: must co-sign spending outside the budget plan
+    password_hash: str | None = Field(default=None, max_length=300)
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)

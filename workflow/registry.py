@@ -1,0 +1,80 @@
+"""Guards, actions and deadline anchors by name: definitions refer to these, never to code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from workflow.context import FiringContext
+
+GuardCheck = Callable[[FiringContext], str | None]
+ActionRun = Callable[[FiringContext], None]
+AnchorResolve = Callable[[FiringContext], date | None]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A named condition; ``check`` returns None when met, else the German refusal reason."""
+
+    name: str
+    check: GuardCheck
+    legal_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    run: ActionRun
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a deadline is counted from (meeting day, resolution date, ...)."""
+
+    name: str
+    resolve: AnchorResolve
+
+
+@dataclass
+class Registry:
+    guards: dict[str, Guard] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
+    anchors: dict[str, Anchor] = field(default_factory=dict)
+
+    def add(self, items: Iterable[Guard | Action | Anchor]) -> Registry:
+        for item in items:
+            table: dict[str, Guard] | dict[str, Action] | dict[str, Anchor]
+            if isinstance(item, Guard):
+                table = self.guards
+            elif isinstance(item, Action):
+                table = self.actions
+            else:
+                table = self.anchors
+            if item.name in table:
+                raise ValueError(f"duplicate registry name: {item.name}")
+            table[item.name] = item  # type: ignore[assignment]
+        return self
+
+    def has_guard(self, name: str) -> bool:
+        return name in self.guards
+
+    def has_action(self, name: str) -> bool:
+        return name in self.actions
+
+    def has_anchor(self, name: str) -> bool:
+        return name in self.anchors
+
+
+def default_registry() -> Registry:
+    """The registry of this codebase, wired explicitly (no import-time registration)."""
+    from workflow.rules import anchors, meeting_rules, proposal_actions, proposal_guards
+
+    return (
+        Registry()
+        .add(proposal_guards.GUARDS)
+        .add(proposal_actions.ACTIONS)
+        .add(meeting_rules.GUARDS)
+        .add(meeting_rules.ACTIONS)
+        .add(anchors.ANCHORS)
+    )

@@ -1,0 +1,138 @@
+"""Guards and actions of the Sitzung lifecycle (§§ 34, 37, 38 GemO)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from workflow.context import FiringContext
+from workflow.deadlines import calendar_for
+from workflow.models import Meeting, MinutesSignature, Municipality
+from workflow.periods import latest_before
+from workflow.queries import agenda, meeting_quorum, present_persons, voting_members
+from workflow.registry import Action, Guard
+from workflow.rules.common import data_text, fmt
+
+DEFAULT_INVITATION_DAYS = 7  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
+
+
+def _meeting(ctx: FiringContext) -> Meeting:
+    meeting: Meeting = ctx.instance
+    return meeting
+
+
+def has_agenda_items(ctx: FiringContext) -> str | None:
+    return None if agenda(ctx.session, _meeting(ctx).id or 0) else "Die Tagesordnung ist leer"
+
+
+def invitation_days(ctx: FiringContext) -> int:
+    municipality = ctx.session.get(Municipality, _meeting(ctx).municipality_id)
+    value = (municipality.settings if municipality else {}).get("invitation_days")
+    return value if isinstance(value, int) and value > 0 else DEFAULT_INVITATION_DAYS
+
+
+def invitation_in_time(ctx: FiringContext) -> str | None:
+    """§ 34 Abs. 1 S. 1 GemO (7 days, counted back from the meeting day and never extended),
+    unless it is an emergency session with its reason (§ 34 Abs. 2) or, the rule being
+    "in der Regel", a recorded reason for the shorter period."""
+    meeting = _meeting(ctx)
+    if meeting.emergency_reason or data_text(ctx, "emergency_reason"):
+        return None
+    if data_text(ctx, "late_reason"):
+        return None
+    days = invitation_days(ctx)
+    latest = latest_before(
+        meeting.meeting_date, f"P{days}D", calendar_for(ctx.session, meeting.municipality_id)
+    ).date
+    if ctx.today <= latest:
+        return None
+    return (
+        f"Die Einladung hätte spätestens am {fmt(latest)} versandt werden müssen "
+        f"(§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {days} Tage vor dem Sitzungstag). "
+        "Für eine Notsitzung ist eine Begründung anzugeben (emergency_reason, § 34 Abs. 2 GemO), "
+        "sonst eine Begründung der kürzeren Frist (late_reason)"
+    )
+
+
+def meeting_day_reached(ctx: FiringContext) -> str | None:
+    meeting = _meeting(ctx)
+    if ctx.today < meeting.meeting_date:
+        return f"Die Sitzung ist erst am {fmt(meeting.meeting_date)}"
+    return None
+
+
+def attendance_recorded(ctx: FiringContext) -> str | None:
+    return (
+        None
+        if present_persons(ctx.session, _meeting(ctx).id or 0)
+        else "Die Anwesenheit ist nicht erfasst"
+    )
+
+
+def meeting_quorate(ctx: FiringContext) -> str | None:
+    quorum = meeting_quorum(ctx.session, _meeting(ctx))
+    return None if quorum.reached else f"Nicht beschlussfähig – {quorum.explain()}"
+
+
+def all_items_handled(ctx: FiringContext) -> str | None:
+    open_items = [i for i in agenda(ctx.session, _meeting(ctx).id or 0) if i.outcome is None]
+    if open_items:
+        titles = ", ".join(f"TOP {i.position}" for i in open_items)
+        return f"Für folgende Tagesordnungspunkte fehlt das Ergebnis: {titles}"
+    return None
+
+
+def minutes_signatures_complete(ctx: FiringContext) -> str | None:
+    """§ 38 Abs. 2 S. 1 GemO: chair, two councillors who took part, and the Schriftführer."""
+    meeting = _meeting(ctx)
+    rows = ctx.session.exec(
+        select(MinutesSignature).where(MinutesSignature.meeting_id == meeting.id)
+    ).all()
+    participants = present_persons(ctx.session, meeting.id or 0) & set(
+        voting_members(ctx.session, meeting.body_id)
+    )
+    chair = any(r.capacity == "chair" for r in rows)
+    secretary = any(r.capacity == "secretary" for r in rows)
+    councillors = {r.person_id for r in rows if r.capacity == "councillor"} & participants
+    missing = []
+    if not chair:
+        missing.append("Vorsitz")
+    if len(councillors) < 2:
+        missing.append(f"{2 - len(councillors)} teilnehmende(s) Ratsmitglied(er)")
+    if not secretary:
+        missing.append("Schriftführung")
+    return f"Es fehlen Unterschriften: {', '.join(missing)}" if missing else None
+
+
+def no_pending_proposals(ctx: FiringContext) -> str | None:
+    pending = [
+        i
+        for i in agenda(ctx.session, _meeting(ctx).id or 0)
+        if i.proposal_id is not None and i.outcome is None
+    ]
+    if pending:
+        return "Vorlagen auf der Tagesordnung müssen zuerst abgesetzt werden"
+    return None
+
+
+def record_invitation(ctx: FiringContext) -> None:
+    meeting = _meeting(ctx)
+    meeting.invited_at = ctx.now
+    emergency = data_text(ctx, "emergency_reason")
+    if emergency:
+        meeting.emergency = True
+        meeting.emergency_reason = emergency
+    meeting.late_invitation_reason = data_text(ctx, "late_reason")
+    ctx.audit_data.update(emergency=meeting.emergency)
+
+
+GUARDS = [
+    Guard("has_agenda_items", has_agenda_items),
+    Guard("invitation_in_time", invitation_in_time, "§ 34 Abs. 1 und 2 GemO"),
+    Guard("meeting_day_reached", meeting_day_reached),
+    Guard("attendance_recorded", attendance_recorded),
+    Guard("meeting_quorate", meeting_quorate, "§ 37 Abs. 2 GemO"),
+    Guard("all_items_handled", all_items_handled),
+    Guard("minutes_signatures_complete", minutes_signatures_complete, "§ 38 Abs. 2 GemO"),
+    Guard("no_pending_proposals", no_pending_proposals),
+]
+ACTIONS = [Action("record_invitation", record_invitation)]

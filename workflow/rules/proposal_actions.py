@@ -1,0 +1,259 @@
+"""Actions of the Beschlussvorlage lifecycle: what a transition writes besides the state."""
+
+from __future__ import annotations
+
+from sqlmodel import col, func, select
+
+from workflow.context import FiringContext
+from workflow.errors import InvalidInput
+from workflow.models import AgendaItem, CoSignature, Meeting, Resolution, User
+from workflow.queries import (
+    cosignatures,
+    current_agenda_item,
+    current_step,
+    item_quorum,
+    latest_resolution,
+    steps,
+    tally,
+    users_with_role,
+)
+from workflow.registry import Action
+from workflow.rules.common import data_int, data_text, proposal
+
+
+def request_cosignatures(ctx: FiringContext) -> None:
+    """Ask the named co-signers (default: all of the municipality but the author); the
+    finance office is always asked, and mandatory, when money is spent outside the plan."""
+    p = proposal(ctx)
+    candidates = [
+        u
+        for u in users_with_role(ctx.session, p.municipality_id, "cosigner")
+        if u.id != p.author_id
+    ]
+    wanted = ctx.data.get("cosigners")
+    if isinstance(wanted, list) and wanted:
+        by_name = {u.username: u for u in candidates}
+        unknown = [str(name) for name in wanted if name not in by_name]
+        if unknown:
+            raise InvalidInput(
+                f"Unbekannte oder nicht berechtigte Mitzeichnende: {', '.join(unknown)}",
+                field="data.cosigners",
+            )
+        chosen: list[User] = [by_name[str(name)] for name in wanted]
+    else:
+        chosen = list(candidates)
+    if p.spends_outside_budget:
+        chosen += [u for u in candidates if u.finance_office and u not in chosen]
+    for existing in cosignatures(ctx.session, p.id or 0):
+        ctx.session.delete(existing)
+    ctx.session.flush()
+    for user in chosen:
+        ctx.session.add(
+            CoSignature(
+                proposal_id=p.id or 0,
+                user_id=user.id or 0,
+                mandatory=p.spends_outside_budget and user.finance_office,
+            )
+        )
+    required = data_int(ctx, "required")
+    if required is not None:
+        if not 1 <= required <= len(chosen):
+            raise InvalidInput(
+                f"Es können 1 bis {len(chosen)} Mitzeichnungen verlangt werden, nicht {required}",
+                field="data.required",
+            )
+        p.cosignatures_required = required
+    ctx.audit_data["cosigners"] = [u.username for u in chosen]
+
+
+def record_cosignature(ctx: FiringContext) -> None:
+    for c in cosignatures(ctx.session, proposal(ctx).id or 0):
+        if c.user_id == ctx.actor.user_id:
+            c.signed_at = ctx.now
+            c.comment = ctx.comment
+            ctx.session.add(c)
+
+
+def reset_cosignatures(ctx: FiringContext) -> None:
+    for c in cosignatures(ctx.session, proposal(ctx).id or 0):
+        ctx.session.delete(c)
+
+
+def start_consultation(ctx: FiringContext) -> None:
+    plan = steps(ctx.session, proposal(ctx).id or 0)
+    proposal(ctx).current_step = plan[0].position
+
+
+def place_on_agenda(ctx: FiringContext) -> None:
+    p = proposal(ctx)
+    step = current_step(ctx.session, p)
+    meeting = ctx.session.get(Meeting, data_int(ctx, "meeting_id"))
+    # guarded by meeting_given and meeting_of_step_body
+    assert step is not None
+    assert meeting is not None
+    last = ctx.session.exec(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+    ).one()
+    item = AgendaItem(
+        meeting_id=meeting.id or 0,
+        position=(last or 0) + 1,
+        title=f"{p.title} (Vorlage {p.label})",
+        proposal_id=p.id,
+        consultation_step_id=step.id,
+        public=step.public,
+        non_public_reason=None if step.public else p.non_public_reason,
+    )
+    ctx.session.add(item)
+    ctx.session.flush()
+    step.agenda_item_id = item.id
+    ctx.session.add(step)
+    ctx.audit_data.update(agenda_item_id=item.id, meeting_id=meeting.id, position=item.position)
+
+
+def detach_from_agenda(ctx: FiringContext) -> None:
+    """Absetzung: the item stays in the record as removed; the step waits for a new meeting."""
+    p = proposal(ctx)
+    item = current_agenda_item(ctx.session, p)
+    step = current_step(ctx.session, p)
+    if item is None or step is None or item.outcome is not None:
+        return
+    item.removed = True
+    item.outcome = "removed"
+    step.agenda_item_id = None
+    ctx.session.add_all([item, step])
+
+
+def record_deferral(ctx: FiringContext) -> None:
+    p = proposal(ctx)
+    item = current_agenda_item(ctx.session, p)
+    step = current_step(ctx.session, p)
+    assert item is not None
+    assert step is not None
+    item.outcome = "deferred"
+    step.agenda_item_id = None
+    ctx.session.add_all([item, step])
+
+
+def _outcome(ctx: FiringContext, outcome: str) -> tuple[AgendaItem, int]:
+    p = proposal(ctx)
+    item = current_agenda_item(ctx.session, p)
+    step = current_step(ctx.session, p)
+    assert item is not None
+    assert item.id is not None
+    assert step is not None
+    item.outcome = outcome
+    step.outcome = outcome
+    ctx.session.add_all([item, step])
+    return item, step.position
+
+
+def record_recommendation(ctx: FiringContext) -> None:
+    """An advising body's vote is a recommendation; the plan moves to its next step."""
+    p = proposal(ctx)
+    item, position = _outcome(ctx, "recommended")
+    t = tally(ctx.session, item.id or 0)
+    step = current_step(ctx.session, p)
+    assert step is not None
+    step.recommendation = data_text(ctx, "recommendation") or (
+        "Zustimmung empfohlen" if t.adopted else "Ablehnung empfohlen"
+    )
+    later = [s.position for s in steps(ctx.session, p.id or 0) if s.position > position]
+    p.current_step = min(later)
+    ctx.audit_data.update(yes=t.yes, no=t.no, abstain=t.abstain, recommendation=step.recommendation)
+
+
+def record_resolution(ctx: FiringContext) -> None:
+    """The Beschluss with its tally and quorum as recorded (§§ 37, 38 Abs. 1 GemO)."""
+    p = proposal(ctx)
+    item, _ = _outcome(ctx, "adopted" if ctx.dest != "rejected" else "rejected")
+    meeting = ctx.session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    t = tally(ctx.session, item.id or 0)
+    q = item_quorum(ctx.session, item)
+    for earlier in ctx.session.exec(
+        select(Resolution).where(Resolution.proposal_id == p.id, ~col(Resolution.superseded))
+    ):
+        earlier.superseded = True
+        ctx.session.add(earlier)
+    ctx.session.add(
+        Resolution(
+            proposal_id=p.id or 0,
+            meeting_id=meeting.id,
+            agenda_item_id=item.id,
+            body_id=meeting.body_id,
+            decided_on=meeting.meeting_date,
+            text=data_text(ctx, "text") or p.resolution_text,
+            adopted=t.adopted,
+            yes=t.yes,
+            no=t.no,
+            abstain=t.abstain,
+            members=q.members,
+            present_entitled=q.present_entitled,
+            biased=q.biased,
+            public=item.public,
+        )
+    )
+    ctx.audit_data.update(
+        adopted=t.adopted,
+        yes=t.yes,
+        no=t.no,
+        abstain=t.abstain,
+        present_entitled=q.present_entitled,
+        members=q.members,
+        biased=q.biased,
+    )
+
+
+def record_objection(ctx: FiringContext) -> None:
+    """Widerspruch suspends the resolution; the deciding body decides again (§ 43 Abs. 2)."""
+    p = proposal(ctx)
+    resolution = latest_resolution(ctx.session, p.id or 0)
+    assert resolution is not None
+    resolution.objected_at = ctx.now
+    resolution.objection_reason = ctx.comment
+    ctx.session.add(resolution)
+    deciding = [s for s in steps(ctx.session, p.id or 0) if s.decides]
+    step = deciding[0]
+    step.outcome = None
+    step.agenda_item_id = None
+    ctx.session.add(step)
+    p.current_step = step.position
+
+
+def record_urgent_resolution(ctx: FiringContext) -> None:
+    """Eilentscheidung: the mayor decides instead of the council (§ 43 Abs. 4 GemO)."""
+    p = proposal(ctx)
+    p.urgent_reason = ctx.comment
+    ctx.session.add(
+        Resolution(
+            proposal_id=p.id or 0,
+            kind="urgent",
+            decided_on=ctx.today,
+            text=data_text(ctx, "text") or p.resolution_text,
+            adopted=True,
+            public=p.public,
+        )
+    )
+
+
+def record_publication(ctx: FiringContext) -> None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None:
+        resolution.published_at = ctx.now
+        ctx.session.add(resolution)
+
+
+ACTIONS = [
+    Action("request_cosignatures", request_cosignatures),
+    Action("record_cosignature", record_cosignature),
+    Action("reset_cosignatures", reset_cosignatures),
+    Action("start_consultation", start_consultation),
+    Action("place_on_agenda", place_on_agenda),
+    Action("detach_from_agenda", detach_from_agenda),
+    Action("record_deferral", record_deferral),
+    Action("record_recommendation", record_recommendation),
+    Action("record_resolution", record_resolution),
+    Action("record_objection", record_objection),
+    Action("record_urgent_resolution", record_urgent_resolution),
+    Action("record_publication", record_publication),
+]

@@ -1,0 +1,312 @@
+"""Guards of the Beschlussvorlage lifecycle; each returns None or the German refusal."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from workflow.context import FiringContext
+from workflow.models import ConsultationStep, ExecutionTask, Meeting, Resolution
+from workflow.queries import (
+    cosignatures,
+    current_agenda_item,
+    current_step,
+    item_quorum,
+    latest_resolution,
+    meeting_of_item,
+    steps,
+    tally,
+    users_with_role,
+)
+from workflow.registry import Guard
+from workflow.rules.common import data_int, fmt, objection_deadline, proposal
+
+
+def required_fields_present(ctx: FiringContext) -> str | None:
+    p = proposal(ctx)
+    missing = [
+        label
+        for label, value in (("Betreff", p.title), ("Beschlussvorschlag", p.resolution_text))
+        if not (value or "").strip()
+    ]
+    return f"Pflichtangaben fehlen: {', '.join(missing)}" if missing else None
+
+
+def consultation_plan_valid(ctx: FiringContext) -> str | None:
+    """Advising bodies come first and exactly one body decides, last (§§ 39, 41 GemO)."""
+    plan = steps(ctx.session, proposal(ctx).id or 0)
+    if not plan:
+        return "Die Beratungsfolge ist leer"
+    deciding = [s for s in plan if s.decides]
+    if len(deciding) != 1:
+        return (
+            "Die Beratungsfolge braucht genau ein beschließendes Gremium "
+            f"({len(deciding)} angegeben)"
+        )
+    if plan[-1] is not deciding[0]:
+        return "Das beschließende Gremium muss am Ende der Beratungsfolge stehen"
+    return None
+
+
+def cosigners_available(ctx: FiringContext) -> str | None:
+    p = proposal(ctx)
+    candidates = [
+        u
+        for u in users_with_role(ctx.session, p.municipality_id, "cosigner")
+        if u.id != p.author_id
+    ]
+    if not candidates:
+        return "Es gibt keine Mitzeichnungsberechtigten in der Gemeinde"
+    if p.spends_outside_budget and not any(u.finance_office for u in candidates):
+        return (
+            "Außer-/überplanmäßige Ausgaben: die Kämmerei muss mitzeichnen, ist aber nicht angelegt"
+        )
+    return None
+
+
+def is_requested_cosigner(ctx: FiringContext) -> str | None:
+    requested = {c.user_id for c in cosignatures(ctx.session, proposal(ctx).id or 0)}
+    if ctx.actor.user_id not in requested:
+        return "Sie sind für diese Vorlage nicht zur Mitzeichnung angefragt"
+    return None
+
+
+def not_author(ctx: FiringContext) -> str | None:
+    if ctx.actor.user_id is not None and ctx.actor.user_id == proposal(ctx).author_id:
+        return "Die Verfasserin oder der Verfasser darf die eigene Vorlage nicht mitzeichnen"
+    return None
+
+
+def not_yet_cosigned(ctx: FiringContext) -> str | None:
+    for c in cosignatures(ctx.session, proposal(ctx).id or 0):
+        if c.user_id == ctx.actor.user_id and c.signed_at is not None:
+            return "Sie haben diese Vorlage bereits mitgezeichnet"
+    return None
+
+
+def cosignatures_complete(ctx: FiringContext) -> str | None:
+    """k of n requested co-signers, and always the finance office where it is mandatory."""
+    p = proposal(ctx)
+    rows = cosignatures(ctx.session, p.id or 0)
+    signed = [c for c in rows if c.signed_at is not None]
+    needed = p.cosignatures_required or len(rows)
+    if not rows or len(signed) < needed:
+        return f"{len(signed)} von {needed} erforderlichen Mitzeichnungen liegen vor"
+    if any(c.mandatory and c.signed_at is None for c in rows):
+        return "Die Mitzeichnung der Kämmerei fehlt (Ausgabe außerhalb des Haushaltsplans)"
+    return None
+
+
+def comment_given(ctx: FiringContext) -> str | None:
+    return None if (ctx.comment or "").strip() else "Eine Begründung (Kommentar) ist erforderlich"
+
+
+def may_return(ctx: FiringContext) -> str | None:
+    if ctx.source == "awaiting_release":
+        return (
+            None
+            if ctx.actor.role == "mayor"
+            else "Zur Freigabe liegt die Vorlage beim Bürgermeister"
+        )
+    if ctx.actor.role == "cosigner":
+        return is_requested_cosigner(ctx)
+    return "Während der Mitzeichnung geben nur die angefragten Mitzeichnenden zurück"
+
+
+def _meeting(ctx: FiringContext) -> Meeting | None:
+    meeting_id = data_int(ctx, "meeting_id")
+    meeting = ctx.session.get(Meeting, meeting_id) if meeting_id is not None else None
+    if meeting is None or meeting.municipality_id != proposal(ctx).municipality_id:
+        return None
+    return meeting
+
+
+def meeting_given(ctx: FiringContext) -> str | None:
+    return (
+        None if _meeting(ctx) else "Eine Sitzung dieser Gemeinde muss angegeben werden (meeting_id)"
+    )
+
+
+def meeting_of_step_body(ctx: FiringContext) -> str | None:
+    meeting = _meeting(ctx)
+    step = _target_step(ctx)
+    if meeting is None:
+        return None  # reported by meeting_given
+    if step is None:
+        return "Die Vorlage hat keinen offenen Beratungsschritt"
+    if meeting.body_id != step.body_id:
+        return "Die Sitzung gehört nicht zum Gremium des anstehenden Beratungsschritts"
+    return None
+
+
+def _target_step(ctx: FiringContext) -> ConsultationStep | None:
+    return current_step(ctx.session, proposal(ctx))
+
+
+def meeting_open_for_agenda(ctx: FiringContext) -> str | None:
+    meeting = _meeting(ctx)
+    if meeting is None:
+        return None
+    if meeting.state not in ("planned", "agenda"):
+        return "Die Tagesordnung dieser Sitzung ist bereits versandt oder abgeschlossen"
+    if meeting.meeting_date < ctx.today:
+        return f"Die Sitzung am {fmt(meeting.meeting_date)} liegt in der Vergangenheit"
+    return None
+
+
+def _item_meeting_state(ctx: FiringContext) -> str | None:
+    meeting = meeting_of_item(ctx.session, current_agenda_item(ctx.session, proposal(ctx)))
+    return meeting.state if meeting is not None else None
+
+
+def meeting_in_session(ctx: FiringContext) -> str | None:
+    if _item_meeting_state(ctx) != "in_session":
+        return "Die Sitzung, auf deren Tagesordnung die Vorlage steht, läuft nicht"
+    return None
+
+
+def meeting_not_in_session(ctx: FiringContext) -> str | None:
+    if _item_meeting_state(ctx) == "in_session":
+        return "Die Vorlage wird gerade in einer laufenden Sitzung beraten"
+    return None
+
+
+def meeting_not_closed(ctx: FiringContext) -> str | None:
+    if _item_meeting_state(ctx) in ("closed", "minutes_signed", "minutes_presented"):
+        return "Die Sitzung ist bereits beendet"
+    return None
+
+
+def current_step_advises(ctx: FiringContext) -> str | None:
+    step = current_step(ctx.session, proposal(ctx))
+    return None if step and not step.decides else "Der anstehende Beratungsschritt ist beschließend"
+
+
+def current_step_decides(ctx: FiringContext) -> str | None:
+    step = current_step(ctx.session, proposal(ctx))
+    return None if step and step.decides else "Der anstehende Beratungsschritt ist nur vorberatend"
+
+
+def quorum_present(ctx: FiringContext) -> str | None:
+    """§ 37 Abs. 2 GemO, with biased members (§ 18) not counted."""
+    item = current_agenda_item(ctx.session, proposal(ctx))
+    if item is None:
+        return "Die Vorlage steht auf keiner Tagesordnung"
+    quorum = item_quorum(ctx.session, item)
+    return None if quorum.reached else f"Nicht beschlussfähig – {quorum.explain()}"
+
+
+def votes_recorded(ctx: FiringContext) -> str | None:
+    item = current_agenda_item(ctx.session, proposal(ctx))
+    if item is None or item.id is None:
+        return "Die Vorlage steht auf keiner Tagesordnung"
+    t = tally(ctx.session, item.id)
+    return None if t.yes + t.no + t.abstain else "Es ist noch keine Abstimmung erfasst"
+
+
+def _adopted(ctx: FiringContext) -> bool | None:
+    item = current_agenda_item(ctx.session, proposal(ctx))
+    if item is None or item.id is None:
+        return None
+    return tally(ctx.session, item.id).adopted
+
+
+def majority_reached(ctx: FiringContext) -> str | None:
+    """§ 37 Abs. 6 GemO: more yes than no; a tie rejects."""
+    return None if _adopted(ctx) else "Keine Mehrheit: Stimmengleichheit oder mehr Nein-Stimmen"
+
+
+def majority_not_reached(ctx: FiringContext) -> str | None:
+    return "Die Mehrheit hat zugestimmt – der Antrag ist angenommen" if _adopted(ctx) else None
+
+
+def within_objection_window(ctx: FiringContext) -> str | None:
+    """§ 43 Abs. 2 S. 1 GemO: "spätestens jedoch binnen einer Woche nach Beschlussfassung"."""
+    last_day = objection_deadline(ctx)
+    if last_day is None:
+        return "Es liegt kein Beschluss vor"
+    if ctx.today > last_day:
+        return f"Die Widerspruchsfrist ist am {fmt(last_day)} abgelaufen (§ 43 Abs. 2 GemO)"
+    return None
+
+
+def objection_window_passed(ctx: FiringContext) -> str | None:
+    last_day = objection_deadline(ctx)
+    if last_day is not None and ctx.today <= last_day:
+        return f"Die Widerspruchsfrist läuft noch bis {fmt(last_day)}"
+    return None
+
+
+def _objected_before(ctx: FiringContext) -> bool:
+    rows = ctx.session.exec(
+        select(Resolution).where(Resolution.proposal_id == proposal(ctx).id)
+    ).all()
+    return any(r.objected_at is not None for r in rows)
+
+
+def not_objected_before(ctx: FiringContext) -> str | None:
+    if _objected_before(ctx):
+        return (
+            "Gegen diesen Beschluss wurde bereits widersprochen; bei fortbestehender "
+            "Rechtswidrigkeit ist die Rechtsaufsicht anzurufen (§ 43 Abs. 2 Satz 5 GemO)"
+        )
+    return None
+
+
+def objected_before(ctx: FiringContext) -> str | None:
+    return None if _objected_before(ctx) else "Es wurde noch kein Widerspruch eingelegt"
+
+
+def resolution_public(ctx: FiringContext) -> str | None:
+    """Non-public resolutions are announced only once publicity is restored (§ 35 Abs. 1)."""
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is None:
+        return "Es liegt kein Beschluss vor"
+    return None if resolution.public else "Der Beschluss wurde in nichtöffentlicher Sitzung gefasst"
+
+
+def not_published_yet(ctx: FiringContext) -> str | None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.published_at is not None:
+        return "Der Beschluss ist bereits veröffentlicht"
+    return None
+
+
+def execution_tasks_closed(ctx: FiringContext) -> str | None:
+    open_tasks = ctx.session.exec(
+        select(ExecutionTask).where(
+            ExecutionTask.proposal_id == proposal(ctx).id, ExecutionTask.status == "open"
+        )
+    ).all()
+    return f"{len(open_tasks)} Vollzugsaufgabe(n) sind noch offen" if open_tasks else None
+
+
+GUARDS = [
+    Guard("required_fields_present", required_fields_present),
+    Guard("consultation_plan_valid", consultation_plan_valid, "§§ 39, 41 GemO"),
+    Guard("cosigners_available", cosigners_available),
+    Guard("is_requested_cosigner", is_requested_cosigner),
+    Guard("not_author", not_author),
+    Guard("not_yet_cosigned", not_yet_cosigned),
+    Guard("cosignatures_complete", cosignatures_complete),
+    Guard("comment_given", comment_given),
+    Guard("may_return", may_return),
+    Guard("meeting_given", meeting_given),
+    Guard("meeting_of_step_body", meeting_of_step_body),
+    Guard("meeting_open_for_agenda", meeting_open_for_agenda),
+    Guard("meeting_in_session", meeting_in_session),
+    Guard("meeting_not_in_session", meeting_not_in_session),
+    Guard("meeting_not_closed", meeting_not_closed),
+    Guard("current_step_advises", current_step_advises),
+    Guard("current_step_decides", current_step_decides),
+    Guard("quorum_present", quorum_present, "§ 37 Abs. 2 GemO"),
+    Guard("votes_recorded", votes_recorded),
+    Guard("majority_reached", majority_reached, "§ 37 Abs. 6 GemO"),
+    Guard("majority_not_reached", majority_not_reached, "§ 37 Abs. 6 GemO"),
+    Guard("within_objection_window", within_objection_window, "§ 43 Abs. 2 GemO"),
+    Guard("objection_window_passed", objection_window_passed, "§ 43 Abs. 2 GemO"),
+    Guard("not_objected_before", not_objected_before, "§ 43 Abs. 2 GemO"),
+    Guard("objected_before", objected_before, "§ 43 Abs. 2 GemO"),
+    Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO"),
+    Guard("not_published_yet", not_published_yet),
+    Guard("execution_tasks_closed", execution_tasks_closed),
+]

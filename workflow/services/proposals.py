@@ -1,0 +1,295 @@
+"""Create and edit Beschlussvorlagen: gap-free numbers, consultation plan, execution tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from workflow import audit
+from workflow.context import Actor
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.machines import Workflows
+from workflow.models import Body, ConsultationStep, ExecutionTask, Proposal, ProposalCounter
+from workflow.services.common import require_role, require_tenant
+from workflow.services.transition import load_instance
+
+AUTHOR_ROLES = ("clerk", "cosigner", "mayor")
+EDITABLE_STATES = ("draft",)
+
+
+@dataclass
+class StepInput:
+    body_id: int
+    planned_date: date | None = None
+    advises: bool = False
+    decides: bool = False
+    public: bool = True
+
+
+@dataclass
+class ProposalFields:
+    """The content of a Vorlage, as in the seed's form."""
+
+    title: str
+    resolution_text: str
+    proposal_date: date
+    facts: str = ""
+    file_reference: str | None = None
+    department: str | None = None
+    author_name: str | None = None
+    author_phone: str | None = None
+    budget_line: str | None = None
+    covered_by_budget: bool | None = None
+    remaining_amount: Decimal | None = None
+    unplanned_amount: Decimal | None = None
+    unplanned_coverage: str | None = None
+    bias_notes: str | None = None
+    public: bool = True
+    non_public_reason: str | None = None
+    attachments: list[str] = field(default_factory=list)
+    previous_sessions: list[dict[str, str]] = field(default_factory=list)
+
+
+def _dialect(session: Session) -> str:
+    bind = session.get_bind()
+    return bind.dialect.name if isinstance(bind, Engine) else bind.engine.dialect.name
+
+
+def next_number(session: Session, municipality_id: int, year: int, at_least: int = 0) -> int:
+    """Issue the next Vorlagennummer atomically: one upsert on the counter row.
+
+    The counter row is written in the creating transaction, so concurrent creators serialize
+    on it and a rollback gives the number back: no gaps, no duplicates. ``at_least`` lifts
+    the counter past a number issued elsewhere (an imported Vorlage).
+    """
+    postgres = _dialect(session) == "postgresql"
+    insert = pg_insert if postgres else sqlite_insert
+    table = ProposalCounter.__table__  # type: ignore[attr-defined]
+    bumped: Any = table.c.last_number + 1
+    if at_least:
+        bumped = (func.greatest if postgres else func.max)(table.c.last_number, at_least)
+    stmt = (
+        insert(table)
+        .values(municipality_id=municipality_id, year=year, last_number=max(1, at_least))
+        .on_conflict_do_update(
+            index_elements=["municipality_id", "year"], set_={"last_number": bumped}
+        )
+        .returning(table.c.last_number)
+    )
+    number: int = session.execute(stmt).scalar_one()
+    return number
+
+
+def create_proposal(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    municipality_id: int,
+    content: ProposalFields,
+    steps: list[StepInput],
+    number: int | None = None,
+    year: int | None = None,
+) -> Proposal:
+    """A new draft; ``number`` only for imports of Vorlagen numbered elsewhere."""
+    require_role(actor, "create_proposal", AUTHOR_ROLES)
+    require_tenant(session, actor, municipality_id, "Die Gemeinde")
+    if not content.title.strip():
+        raise InvalidInput("Der Betreff darf nicht leer sein", field="title")
+    year = year or content.proposal_date.year
+    if number is not None:
+        clash = session.exec(
+            select(Proposal).where(
+                Proposal.municipality_id == municipality_id,
+                Proposal.year == year,
+                Proposal.number == number,
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(f"Die Vorlage Nr. {number}/{year} existiert in dieser Gemeinde bereits")
+        next_number(session, municipality_id, year, at_least=number)
+    else:
+        number = next_number(session, municipality_id, year)
+    wf = workflows.latest("proposal")
+    proposal = Proposal(
+        municipality_id=municipality_id,
+        year=year,
+        number=number,
+        author_id=actor.user_id,
+        state=wf.spec.initial,
+        definition_name=wf.spec.name,
+        definition_version=wf.spec.version,
+        created_at=now,
+        updated_at=now,
+        **{f.name: getattr(content, f.name) for f in fields(content)},
+    )
+    session.add(proposal)
+    session.flush()
+    set_consultation_plan(session=session, proposal=proposal, steps=steps)
+    audit.append(
+        session,
+        instance_type="proposal",
+        instance_id=proposal.id or 0,
+        actor=actor,
+        trigger="create",
+        source=None,
+        dest=proposal.state,
+        now=now,
+        data={"number": proposal.label, "title": proposal.title},
+    )
+    return proposal
+
+
+def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[StepInput]) -> None:
+    """Replace the Beratungsfolge; bodies must belong to the proposal's municipality."""
+    for i, step in enumerate(steps):
+        body = session.get(Body, step.body_id)
+        if body is None or body.municipality_id != proposal.municipality_id:
+            raise InvalidInput(
+                f"Gremium {step.body_id} gehört nicht zur Gemeinde", field=f"steps.{i}.body_id"
+            )
+        if step.advises == step.decides:
+            raise InvalidInput(
+                "Ein Beratungsschritt ist entweder vorberatend oder beschließend",
+                field=f"steps.{i}",
+            )
+    for old in session.exec(
+        select(ConsultationStep).where(ConsultationStep.proposal_id == proposal.id)
+    ):
+        session.delete(old)
+    session.flush()
+    for position, step in enumerate(steps, start=1):
+        session.add(
+            ConsultationStep(
+                proposal_id=proposal.id or 0,
+                position=position,
+                body_id=step.body_id,
+                planned_date=step.planned_date,
+                advises=step.advises,
+                decides=step.decides,
+                public=step.public,
+            )
+        )
+    proposal.current_step = 1 if steps else 0
+    session.flush()
+
+
+def update_proposal(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    proposal_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    steps: list[StepInput] | None = None,
+) -> Proposal:
+    """Edit while the draft is editable; the version check refuses stale edits."""
+    from workflow.errors import StaleVersion
+
+    proposal: Proposal = load_instance(session, "proposal", proposal_id, actor)
+    require_role(actor, "update_proposal", AUTHOR_ROLES)
+    if proposal.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=proposal.version)
+    if proposal.state not in EDITABLE_STATES:
+        raise Conflict("Die Vorlage kann nur im Entwurf bearbeitet werden")
+    allowed = {f.name for f in fields(ProposalFields)}
+    for key, value in changes.items():
+        if key not in allowed:
+            raise InvalidInput(f"Das Feld {key} kann nicht geändert werden", field=key)
+        setattr(proposal, key, value)
+    if steps is not None:
+        set_consultation_plan(session=session, proposal=proposal, steps=steps)
+    proposal.updated_at = now
+    session.add(proposal)
+    audit.append(
+        session,
+        instance_type="proposal",
+        instance_id=proposal_id,
+        actor=actor,
+        trigger="update",
+        source=proposal.state,
+        dest=proposal.state,
+        now=now,
+        data={"fields": sorted(changes) + (["steps"] if steps is not None else [])},
+    )
+    session.flush()
+    return proposal
+
+
+EXECUTION_ROLES = ("clerk", "secretary", "mayor")
+
+
+def add_execution_task(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    proposal_id: int,
+    title: str,
+    owner_id: int | None,
+    target_date: date | None,
+) -> ExecutionTask:
+    """Beschlusskontrolle: who executes the resolution, by when."""
+    proposal: Proposal = load_instance(session, "proposal", proposal_id, actor)
+    require_role(actor, "add_execution_task", EXECUTION_ROLES)
+    if proposal.state != "final":
+        raise Conflict("Vollzugsaufgaben gibt es erst für bestandskräftige Beschlüsse")
+    task = ExecutionTask(
+        proposal_id=proposal_id, title=title, owner_id=owner_id, target_date=target_date
+    )
+    session.add(task)
+    session.flush()
+    audit.append(
+        session,
+        instance_type="proposal",
+        instance_id=proposal_id,
+        actor=actor,
+        trigger="add_execution_task",
+        source=proposal.state,
+        dest=proposal.state,
+        now=now,
+        data={"task_id": task.id, "title": title, "target_date": target_date},
+    )
+    return task
+
+
+def close_execution_task(
+    *, session: Session, actor: Actor, now: datetime, task_id: int, status: str, note: str | None
+) -> ExecutionTask:
+    task = session.get(ExecutionTask, task_id)
+    if task is None:
+        raise NotFound(f"Vollzugsaufgabe {task_id} wurde nicht gefunden.")
+    proposal: Proposal = load_instance(session, "proposal", task.proposal_id, actor)
+    require_role(actor, "close_execution_task", EXECUTION_ROLES)
+    if status not in ("done", "not_feasible"):
+        raise InvalidInput("Status muss done oder not_feasible sein", field="status")
+    if status == "not_feasible" and not (note or "").strip():
+        raise InvalidInput("Bei nicht möglichem Vollzug ist eine Begründung nötig", field="note")
+    if task.status != "open":
+        raise Conflict("Die Vollzugsaufgabe ist bereits abgeschlossen")
+    task.status = status
+    task.note = note
+    task.closed_at = now
+    session.add(task)
+    audit.append(
+        session,
+        instance_type="proposal",
+        instance_id=proposal.id or 0,
+        actor=actor,
+        trigger="close_execution_task",
+        source=proposal.state,
+        dest=proposal.state,
+        now=now,
+        data={"task_id": task_id, "status": status, "note": note},
+    )
+    session.flush()
+    return task

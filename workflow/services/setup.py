@@ -1,0 +1,223 @@
+"""Reference data (Landkreis Heilbronn) and the demo municipality's bodies, people and users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from workflow.context import Actor
+from workflow.models import Body, District, Membership, Municipality, Person, User
+
+DISTRICT_NAME = "Landkreis Heilbronn"
+MUNICIPALITIES_FILE = "data/landkreis-heilbronn-municipalities.txt"
+
+
+def read_municipality_names(shared_dir: Path) -> list[str]:
+    """The 46 municipalities, one per line, ``#`` comments skipped."""
+    text = (shared_dir / MUNICIPALITIES_FILE).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def load_district(session: Session, names: list[str]) -> District:
+    district = session.exec(select(District).where(District.name == DISTRICT_NAME)).first()
+    if district is None:
+        district = District(name=DISTRICT_NAME)
+        session.add(district)
+        session.flush()
+    existing = set(session.exec(select(Municipality.name)))
+    for name in names:
+        if name not in existing:
+            session.add(Municipality(name=name, district_id=district.id))
+    session.flush()
+    return district
+
+
+def municipality_by_name(session: Session, name: str) -> Municipality | None:
+    return session.exec(select(Municipality).where(Municipality.name == name)).first()
+
+
+# Fictional members: the demo must not put words into real councillors' mouths.
+ILSFELD_COUNCILLORS = [
+    "Anna Bauer",
+    "Bernd Keller",
+    "Claudia Wolf",
+    "Dieter Hahn",
+    "Eva Schäfer",
+    "Frank Roth",
+    "Gisela Maier",
+    "Hans Vogel",
+    "Ingrid Braun",
+    "Jürgen Seitz",
+    "Karin Lang",
+    "Lukas Zimmer",
+    "Monika Fuchs",
+    "Norbert Graf",
+    "Olga Stein",
+    "Peter Kern",
+    "Renate Busch",
+    "Stefan Ott",
+]
+FLEIN_COUNCILLORS = [
+    "Tanja Lorenz",
+    "Uwe Haas",
+    "Vera König",
+    "Walter Berg",
+    "Xenia Frey",
+    "Yannick Pohl",
+    "Zoe Brandt",
+    "Albert Kuhn",
+    "Beate Sommer",
+    "Carl Winter",
+    "Doris Ernst",
+    "Emil Jung",
+    "Frieda Horn",
+    "Georg Simon",
+]
+
+
+@dataclass
+class DemoTown:
+    municipality: Municipality
+    mayor: Person
+    councillors: list[Person]
+    bodies: dict[str, Body] = field(default_factory=dict)
+
+
+def _town(
+    session: Session, name: str, mayor_name: str, councillors: list[str], committees: list[str]
+) -> DemoTown:
+    municipality = municipality_by_name(session, name)
+    assert municipality is not None, name
+    mayor = Person(municipality_id=municipality.id or 0, name=mayor_name)
+    people = [Person(municipality_id=municipality.id or 0, name=n) for n in councillors]
+    session.add_all([mayor, *people])
+    session.flush()
+    town = DemoTown(municipality=municipality, mayor=mayor, councillors=people)
+    council = Body(municipality_id=municipality.id or 0, name="Gemeinderat", kind="council")
+    session.add(council)
+    session.flush()
+    town.bodies["Gemeinderat"] = council
+    session.add(Membership(body_id=council.id or 0, person_id=mayor.id or 0, role="chair"))
+    session.add_all(Membership(body_id=council.id or 0, person_id=p.id or 0) for p in people)
+    for i, committee in enumerate(committees):
+        body = Body(municipality_id=municipality.id or 0, name=committee, kind="deciding_committee")
+        session.add(body)
+        session.flush()
+        town.bodies[committee] = body
+        session.add(Membership(body_id=body.id or 0, person_id=mayor.id or 0, role="chair"))
+        members = people[i * 4 : i * 4 + 8] if len(people) >= i * 4 + 8 else people[:8]
+        session.add_all(Membership(body_id=body.id or 0, person_id=p.id or 0) for p in members)
+    session.flush()
+    return town
+
+
+@dataclass
+class DemoData:
+    district: District
+    ilsfeld: DemoTown
+    flein: DemoTown
+    users: dict[str, User]
+
+
+def load_demo_data(session: Session, shared_dir: Path) -> DemoData:
+    """Landkreis Heilbronn, Ilsfeld and Flein with bodies and members, and the demo users."""
+    district = load_district(session, read_municipality_names(shared_dir))
+    committees = ["Technischer Ausschuss", "Verwaltungsausschuss"]
+    ilsfeld = _town(
+        session, "Ilsfeld", "Bürgermeisterin Beate Beispiel", ILSFELD_COUNCILLORS, committees
+    )
+    flein = _town(session, "Flein", "Bürgermeister Florian Muster", FLEIN_COUNCILLORS, committees)
+    mid, fid = ilsfeld.municipality.id, flein.municipality.id
+    secretary = Person(municipality_id=mid or 0, name="Sabine Schreiber")
+    session.add(secretary)
+    session.flush()
+    specs = [
+        (
+            "ilsfeld.clerk",
+            "Sven Frank",
+            "clerk",
+            mid,
+            None,
+            "Fachbereich Allgemeine Verwaltung",
+            False,
+        ),
+        (
+            "ilsfeld.head",
+            "Heike Amtsleiter",
+            "cosigner",
+            mid,
+            None,
+            "Fachbereich Allgemeine Verwaltung",
+            False,
+        ),
+        ("ilsfeld.finance", "Felix Kämmerer", "cosigner", mid, None, "Kämmerei", True),
+        ("ilsfeld.mayor", ilsfeld.mayor.name, "mayor", mid, ilsfeld.mayor.id, None, False),
+        (
+            "ilsfeld.secretary",
+            secretary.name,
+            "secretary",
+            mid,
+            secretary.id,
+            "Sitzungsdienst",
+            False,
+        ),
+        (
+            "ilsfeld.council",
+            ilsfeld.councillors[0].name,
+            "council_member",
+            mid,
+            ilsfeld.councillors[0].id,
+            None,
+            False,
+        ),
+        ("flein.clerk", "Franziska Fleiner", "clerk", fid, None, "Hauptamt", False),
+        (
+            "flein.council",
+            flein.councillors[0].name,
+            "council_member",
+            fid,
+            flein.councillors[0].id,
+            None,
+            False,
+        ),
+        (
+            "lra.coordinator",
+            "Lara Landrat",
+            "district_coordinator",
+            None,
+            None,
+            "Landratsamt Heilbronn",
+            False,
+        ),
+        ("admin", "Ada Admin", "admin", mid, None, "IT", False),
+    ]
+    users: dict[str, User] = {}
+    for username, full_name, role, municipality_id, person_id, department, finance in specs:
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            municipality_id=municipality_id,
+            district_id=district.id if role == "district_coordinator" else None,
+            person_id=person_id,
+            department=department,
+            finance_office=finance,
+            email=f"{username}@example.org",
+        )
+        session.add(user)
+        users[username] = user
+    session.flush()
+    return DemoData(district=district, ilsfeld=ilsfeld, flein=flein, users=users)
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(
+        username=user.username,
+        role=user.role,
+        municipality_id=user.municipality_id,
+        user_id=user.id,
+        person_id=user.person_id,
+        district_id=user.district_id,
+    )

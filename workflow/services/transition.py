@@ -1,0 +1,233 @@
+"""Fire one trigger as one unit of work: role, guards, machine, state, audit, deadlines."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, SQLModel
+
+from workflow import audit
+from workflow.access import instance_visible
+from workflow.context import SYSTEM, Actor, FiringContext
+from workflow.deadlines import DeadlineEffect, apply_transition
+from workflow.engine import ActionOption, action_options, role_allows, unmet_guards
+from workflow.errors import (
+    GuardsUnmet,
+    NotFound,
+    RoleRefused,
+    StaleVersion,
+    TriggerNotAllowed,
+)
+from workflow.machines import LightModel, Workflow, Workflows
+from workflow.models import Meeting, Proposal
+from workflow.spec import TransitionSpec
+
+logger = logging.getLogger(__name__)
+
+KINDS: dict[str, type[SQLModel]] = {"proposal": Proposal, "meeting": Meeting}
+KIND_LABELS = {"proposal": "Beschlussvorlage", "meeting": "Sitzung"}
+MAX_AUTOMATIC_STEPS = 10
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One transition as it happened, for the caller to report (demo, API)."""
+
+    kind: str
+    instance_id: int
+    trigger: str
+    actor: str
+    source: str
+    dest: str
+    dest_label: str
+    version: int
+    seq: int
+    deadlines: tuple[DeadlineEffect, ...] = ()
+    followed_by: tuple[Fired, ...] = field(default_factory=tuple)
+
+
+def load_instance(session: Session, kind: str, instance_id: int, actor: Actor) -> Any:
+    """The row, or NotFound when missing or outside the actor's tenant (no existence leak)."""
+    model = KINDS.get(kind)
+    instance = session.get(model, instance_id) if model is not None else None
+    if instance is None or not instance_visible(session, actor, instance):
+        raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
+    return instance
+
+
+def workflow_of(workflows: Workflows, instance: Any) -> Workflow:
+    return workflows.get(instance.definition_name, instance.definition_version)
+
+
+def available_actions(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[ActionOption]:
+    instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+
+    def make_ctx(t: TransitionSpec) -> FiringContext:
+        return FiringContext(
+            session=session,
+            kind=kind,
+            instance=instance,
+            actor=actor,
+            now=now,
+            trigger=t.trigger,
+            source=instance.state,
+            dest=t.dest,
+        )
+
+    with session.no_autoflush:
+        return action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+
+
+def fire(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    trigger: str,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None = None,
+    comment: str | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Fired:
+    """Fire ``trigger``; the caller owns the transaction (services flush, never commit)."""
+    instance = load_instance(session, kind, instance_id, actor)
+    if expected_version is not None and instance.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=instance.version)
+    wf = workflow_of(workflows, instance)
+    transition = wf.spec.transition_for(trigger, instance.state)
+    if transition is None or (transition.automatic and not actor.is_system):
+        raise TriggerNotAllowed(
+            trigger=trigger, state=instance.state, state_label=wf.spec.state_label(instance.state)
+        )
+    if not role_allows(transition, actor):
+        raise RoleRefused(trigger=trigger, role=actor.role, allowed_roles=transition.roles)
+    return _run(session, workflows, wf, kind, instance, transition, actor, now, comment, data or {})
+
+
+def _run(
+    session: Session,
+    workflows: Workflows,
+    wf: Workflow,
+    kind: str,
+    instance: Any,
+    transition: TransitionSpec,
+    actor: Actor,
+    now: datetime,
+    comment: str | None,
+    data: Mapping[str, Any],
+    depth: int = 0,
+) -> Fired:
+    source = instance.state
+    ctx = FiringContext(
+        session=session,
+        kind=kind,
+        instance=instance,
+        actor=actor,
+        now=now,
+        trigger=transition.trigger,
+        source=source,
+        dest=transition.dest,
+        data=data,
+        comment=comment,
+    )
+    with session.no_autoflush:
+        unmet = unmet_guards(transition, workflows.registry, ctx)
+    if unmet:
+        raise GuardsUnmet(trigger=transition.trigger, unmet=unmet)
+    model = LightModel(source, ctx)
+    wf.machine.events[transition.trigger].trigger(model)
+    instance.state = model.state
+    instance.updated_at = now
+    session.add(instance)
+    event = audit.append(
+        session,
+        instance_type=kind,
+        instance_id=instance.id,
+        actor=actor,
+        trigger=transition.trigger,
+        source=source,
+        dest=instance.state,
+        now=now,
+        comment=comment,
+        data={**dict(data), **ctx.audit_data},
+    )
+    effects = apply_transition(ctx, wf.spec, workflows.registry, seq=event.seq)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(expected=instance.version, actual=None) from exc
+    dest, version = instance.state, instance.version
+    logger.info(
+        "fired %s %s on %s %s: %s -> %s",
+        actor.username,
+        transition.trigger,
+        kind,
+        instance.id,
+        source,
+        dest,
+    )
+    followed = _automatic(session, workflows, wf, kind, instance, now, depth)
+    return Fired(
+        kind=kind,
+        instance_id=instance.id,
+        trigger=transition.trigger,
+        actor=actor.username,
+        source=source,
+        dest=dest,
+        dest_label=wf.spec.state_label(dest),
+        version=version,
+        seq=event.seq,
+        deadlines=tuple(effects),
+        followed_by=followed,
+    )
+
+
+def _automatic(
+    session: Session,
+    workflows: Workflows,
+    wf: Workflow,
+    kind: str,
+    instance: Any,
+    now: datetime,
+    depth: int,
+) -> tuple[Fired, ...]:
+    """Automatic transitions (co-signing complete) fire as ``system`` once their guards pass."""
+    if depth >= MAX_AUTOMATIC_STEPS:
+        return ()
+    for transition in wf.spec.transitions_from(instance.state):
+        if not transition.automatic:
+            continue
+        ctx = FiringContext(
+            session=session,
+            kind=kind,
+            instance=instance,
+            actor=SYSTEM,
+            now=now,
+            trigger=transition.trigger,
+            source=instance.state,
+            dest=transition.dest,
+        )
+        with session.no_autoflush:
+            if unmet_guards(transition, workflows.registry, ctx):
+                continue
+        fired = _run(
+            session, workflows, wf, kind, instance, transition, SYSTEM, now, None, {}, depth + 1
+        )
+        return (fired,)
+    return ()

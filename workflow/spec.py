@@ -1,0 +1,131 @@
+"""Frozen pydantic model of a workflow definition (``definitions/*.yaml``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from workflow.periods import Period, PeriodError
+
+ROLES = frozenset(
+    {
+        "clerk",
+        "cosigner",
+        "mayor",
+        "secretary",
+        "council_member",
+        "district_coordinator",
+        "admin",
+        "system",
+    }
+)
+_NAME = r"^[a-z][a-z0-9_]*$"
+
+
+def _check_period(value: str) -> str:
+    try:
+        return Period.parse(value).iso()
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+IsoPeriod = Annotated[str, AfterValidator(_check_period)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Recipients(_Frozen):
+    """Whom a reminder or escalation reaches: roles of the instance's municipality, the owner."""
+
+    roles: tuple[str, ...] = ()
+    owner: bool = False
+
+
+class Escalation(_Frozen):
+    after: IsoPeriod = "P1D"
+    every: IsoPeriod | None = None
+    times: int = Field(default=1, ge=1, le=20)
+    to: Recipients
+
+
+class DeadlineRuleSpec(_Frozen):
+    """A Frist opened when its state is entered; the scheduler (sweep) acts on it."""
+
+    rule: str = Field(pattern=_NAME)
+    label: str
+    legal_basis: str | None = None
+    anchor: str = Field(pattern=_NAME)
+    period: IsoPeriod | None = None
+    direction: Literal["after", "before"] = "after"
+    soft: bool = False
+    # A window (e.g. the objection week) only bounds an option: its passing is no failure.
+    window: bool = False
+    closed_by: tuple[str, ...] = ()
+    closed_by_triggers: tuple[str, ...] = ()
+    reminders: tuple[IsoPeriod, ...] = ()
+    remind: Recipients = Recipients()
+    escalation: Escalation | None = None
+    on_expiry: str | None = None
+
+
+class StateSpec(_Frozen):
+    name: str = Field(pattern=_NAME)
+    label: str
+    final: bool = False
+    description: str | None = None
+    deadlines: tuple[DeadlineRuleSpec, ...] = ()
+
+
+class TransitionSpec(_Frozen):
+    trigger: str = Field(pattern=_NAME)
+    label: str
+    source: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    guards: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    automatic: bool = False
+    legal_basis: str | None = None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _listify(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+
+class DefinitionSpec(_Frozen):
+    name: str = Field(pattern=_NAME)
+    version: int = Field(ge=1)
+    title: str
+    applies_to: Literal["proposal", "meeting", "decision_request", "decision_response"]
+    initial: str
+    states: tuple[StateSpec, ...] = Field(min_length=1)
+    transitions: tuple[TransitionSpec, ...] = Field(min_length=1)
+
+    def state(self, name: str) -> StateSpec:
+        for state in self.states:
+            if state.name == name:
+                return state
+        raise KeyError(name)
+
+    def state_label(self, name: str) -> str:
+        try:
+            return self.state(name).label
+        except KeyError:
+            return name
+
+    def transition_for(self, trigger: str, source: str) -> TransitionSpec | None:
+        for transition in self.transitions:
+            if transition.trigger == trigger and source in transition.source:
+                return transition
+        return None
+
+    def transitions_from(self, source: str) -> list[TransitionSpec]:
+        return [t for t in self.transitions if source in t.source]
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.trigger for t in self.transitions))
