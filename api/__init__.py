@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI); depends on workflow/, never the other way round."""

@@ -69,16 +69,20 @@ def apply_transition(
     still_open: set[str] = set()
     for deadline in open_deadlines(ctx.session, ctx.kind, instance_id):
         opened_in, rule = rules.get(deadline.rule, (None, None))
-        closes = rule is not None and (
-            ctx.dest in rule.closed_by
-            or ctx.trigger in rule.closed_by_triggers
-            or (
-                not rule.closed_by
-                and not rule.closed_by_triggers
-                and opened_in == ctx.source
-                and ctx.source != ctx.dest
-            )
+        explicit = rule is not None and (
+            ctx.dest in rule.closed_by or ctx.trigger in rule.closed_by_triggers
         )
+        # Without an explicit closer a deadline belongs to its state and ends with it, except
+        # when the instance ends (withdrawn, rejected): then it was never fulfilled.
+        implicit = (
+            rule is not None
+            and not rule.closed_by
+            and not rule.closed_by_triggers
+            and opened_in == ctx.source
+            and ctx.source != ctx.dest
+            and not dest_final
+        )
+        closes = explicit or implicit
         if closes or dest_final:
             if closes and ctx.today > deadline.due_date:
                 deadline.status = "elapsed" if rule is not None and rule.window else "missed"

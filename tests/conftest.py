@@ -1,0 +1,138 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL via RATSFLOW_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+import workflow.models  # noqa: F401  (tables on the metadata)
+from workflow.context import BERLIN, Actor
+from workflow.db import make_engine, unit_of_work
+from workflow.machines import Workflows
+from workflow.runtime import load_definitions, record_definitions
+from workflow.schema import upgrade
+from workflow.services.setup import DemoData, actor_for, load_demo_data
+from workflow.services.transition import Fired, fire
+from workflow.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("RATSFLOW_SHARED_DIR", REPO.parent / "shared"))
+SEED = SHARED / "seeds" / "000_78ecfc398f013f6e.txt"
+
+
+def berlin(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("RATSFLOW_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ratsflow-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def workflows() -> Workflows:
+    return load_definitions(Settings())
+
+
+def truncate(engine: Engine) -> None:
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(engine: Engine, workflows: Workflows) -> Iterator[Engine]:
+    """A migrated, empty database; committed data is removed after the test."""
+    truncate(engine)
+    record_definitions(engine, workflows)
+    yield engine
+    truncate(engine)
+
+
+@dataclass
+class World:
+    """The demo municipality, ready for tests: ids and actors, no live ORM sessions."""
+
+    engine: Engine
+    workflows: Workflows
+    data: DemoData
+    actors: dict[str, Actor]
+
+    def __getitem__(self, username: str) -> Actor:
+        return self.actors[username]
+
+    def body_id(self, name: str, town: str = "ilsfeld") -> int:
+        demo_town = self.data.ilsfeld if town == "ilsfeld" else self.data.flein
+        return demo_town.bodies[name].id or 0
+
+    def run(self, fn: Callable[[Session], Any]) -> Any:
+        with unit_of_work(self.engine) as session:
+            return fn(session)
+
+    def fire(
+        self,
+        kind: str,
+        instance_id: int,
+        trigger: str,
+        actor: Actor | str,
+        now: datetime,
+        **kwargs: Any,
+    ) -> Fired:
+        who = self.actors[actor] if isinstance(actor, str) else actor
+        return self.run(
+            lambda s: fire(
+                session=s,
+                workflows=self.workflows,
+                kind=kind,
+                instance_id=instance_id,
+                trigger=trigger,
+                actor=who,
+                now=now,
+                **kwargs,
+            )
+        )
+
+    def get_meeting(self, meeting_id: int) -> Any:
+        from workflow.models import Meeting
+
+        return self.get(Meeting, meeting_id)
+
+    def get(self, model: type[Any], key: Any) -> Any:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(model, key)
+
+
+@pytest.fixture
+def world(db: Engine, workflows: Workflows) -> World:
+    with unit_of_work(db) as session:
+        data = load_demo_data(session, SHARED)
+    actors = {name: actor_for(user) for name, user in data.users.items()}
+    return World(engine=db, workflows=workflows, data=data, actors=actors)

@@ -1,0 +1,128 @@
+"""Building blocks to move a proposal through its lifecycle in tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from tests.conftest import World, berlin
+from workflow.models import Proposal
+from workflow.queries import current_agenda_item, voting_members
+from workflow.services import meetings as meeting_service
+from workflow.services.proposals import ProposalFields, StepInput, create_proposal
+
+DAY = date(2024, 4, 8)
+MEETING_DAY = date(2024, 4, 23)
+
+
+def new_proposal(
+    world: World,
+    *,
+    author: str = "ilsfeld.clerk",
+    steps: list[StepInput] | None = None,
+    unplanned: Decimal | None = None,
+    title: str = "Neubau Bauhof",
+) -> int:
+    content = ProposalFields(
+        title=title,
+        resolution_text="Der Gemeinderat stimmt zu.",
+        proposal_date=DAY,
+        unplanned_amount=unplanned,
+        unplanned_coverage="Minderausgaben" if unplanned else None,
+    )
+    plan = steps or [
+        StepInput(body_id=world.body_id("Gemeinderat"), planned_date=MEETING_DAY, decides=True)
+    ]
+    proposal = world.run(
+        lambda s: create_proposal(
+            session=s,
+            workflows=world.workflows,
+            actor=world[author],
+            now=berlin(DAY, 8),
+            municipality_id=world.data.ilsfeld.municipality.id or 0,
+            content=content,
+            steps=plan,
+        )
+    )
+    return int(proposal.id)
+
+
+def released(world: World, **kwargs: object) -> int:
+    """A proposal co-signed and released, ready for scheduling."""
+    pid = new_proposal(world, **kwargs)  # type: ignore[arg-type]
+    world.fire(
+        "proposal",
+        pid,
+        "submit",
+        "ilsfeld.clerk",
+        berlin(DAY, 9),
+        data={"cosigners": ["ilsfeld.head"]},
+    )
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(DAY, 11))
+    return pid
+
+
+def new_meeting(
+    world: World, body: str = "Gemeinderat", day: date = MEETING_DAY, **kwargs: object
+) -> int:
+    meeting = world.run(
+        lambda s: meeting_service.create_meeting(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 8),
+            body_id=world.body_id(body),
+            meeting_date=day,
+            **kwargs,
+        )
+    )
+    return int(meeting.id)
+
+
+def scheduled(world: World, pid: int, mid: int) -> None:
+    world.fire(
+        "proposal", pid, "schedule", "ilsfeld.secretary", berlin(DAY, 12), data={"meeting_id": mid}
+    )
+
+
+def in_session(world: World, mid: int, *, absent: int = 0, day: date = MEETING_DAY) -> list[int]:
+    """Agenda set, invited in time, attendance recorded, session opened; returns present ids."""
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    members = world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
+    present = members[: len(members) - absent]
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(day, 19),
+            meeting_id=mid,
+            present=present,
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(day, 19))
+    return present
+
+
+def item_of(world: World, pid: int) -> int:
+    def find(session: object) -> int:
+        proposal = session.get(Proposal, pid)  # type: ignore[attr-defined]
+        item = current_agenda_item(session, proposal)  # type: ignore[arg-type]
+        assert item is not None
+        return int(item.id)
+
+    return int(world.run(find))
+
+
+def vote(world: World, pid: int, choices: dict[int, str], day: date = MEETING_DAY) -> None:
+    item = item_of(world, pid)
+    world.run(
+        lambda s: meeting_service.record_votes(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(day, 20),
+            agenda_item_id=item,
+            votes=choices,
+        )
+    )
