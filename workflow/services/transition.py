@@ -133,7 +133,7 @@ def _run(
     data: Mapping[str, Any],
     depth: int = 0,
 ) -> Fired:
-    source = instance.state
+    source, read_version = instance.state, instance.version
     ctx = FiringContext(
         session=session,
         kind=kind,
@@ -155,6 +155,12 @@ def _run(
     instance.state = model.state
     instance.updated_at = now
     session.add(instance)
+    try:
+        # The versioned UPDATE goes out first: a concurrent writer of the same version loses
+        # here, before anything else of this firing is written.
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(expected=read_version, actual=None) from exc
     event = audit.append(
         session,
         instance_type=kind,
@@ -168,10 +174,7 @@ def _run(
         data={**dict(data), **ctx.audit_data},
     )
     effects = apply_transition(ctx, wf.spec, workflows.registry, seq=event.seq)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(expected=instance.version, actual=None) from exc
+    session.flush()
     dest, version = instance.state, instance.version
     logger.info(
         "fired %s %s on %s %s: %s -> %s",
