@@ -108,12 +108,12 @@ def test_conflicting_firings_exactly_one_wins(world: World) -> None:
     for _ in range(5):
         pid = new_proposal(world)
         version = world.get(Proposal, pid).version
-        jobs = [
+        jobs: list[Any] = [
             ("submit", "ilsfeld.clerk", None),
             ("withdraw", "ilsfeld.mayor", "nicht mehr nötig"),
         ]
 
-        def attempt(i: int, pid: int = pid, version: int = version) -> str:
+        def attempt(i: int, pid: int = pid, version: int = version, jobs: list[Any] = jobs) -> str:
             trigger, user, comment = jobs[i]
             with unit_of_work(world.engine) as session:
                 fired = fire(

@@ -95,12 +95,12 @@ def test_available_actions_explain_role_guard_and_state(world: World) -> None:
 def _instance_in_state(session: Session, world: World, kind: str, state: str) -> int:
     municipality_id = world.data.ilsfeld.municipality.id or 0
     wf = world.workflows.latest(kind)
-    common: dict[str, Any] = dict(
-        state=state,
-        definition_name=wf.spec.name,
-        definition_version=wf.spec.version,
-        municipality_id=municipality_id,
-    )
+    common: dict[str, Any] = {
+        "state": state,
+        "definition_name": wf.spec.name,
+        "definition_version": wf.spec.version,
+        "municipality_id": municipality_id,
+    }
     if kind == "proposal":
         row: Any = Proposal(
             year=2030,
