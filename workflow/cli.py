@@ -173,11 +173,9 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
     runtime = open_runtime(settings)
     now = datetime.now(UTC)
     with unit_of_work(runtime.engine) as session:
-        if session.exec(select(Municipality)).first() is None:
+        created_district = session.exec(select(Municipality)).first() is None
+        if created_district:
             load_district(session, read_municipality_names(settings.shared_dir))
-            print(
-                "Hinweis: Landkreis Heilbronn mit seinen Gemeinden wurde angelegt.", file=sys.stderr
-            )
         name = municipality or _guess_municipality(session, text)
         if name is None:
             print(
@@ -196,6 +194,8 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
         document = proposal_document(session, result.proposal)
         document["inconsistencies"] = [asdict(i) for i in result.inconsistencies]
         document["created_bodies"] = list(result.created_bodies)
+    if created_district:
+        print("Hinweis: Landkreis Heilbronn mit seinen Gemeinden wurde angelegt.", file=sys.stderr)
     if as_json:
         print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
     else:

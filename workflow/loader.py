@@ -71,6 +71,10 @@ def _describe(error: Any) -> str:
     return f"{field}: {error['msg']}"
 
 
+def _has_nested_error(loc: Loc, errors: list[Any]) -> bool:
+    return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
+
+
 def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc, int]]:
     """Parse and schema-validate one definition text; raises ``DefinitionError``."""
     shown = str(path)
@@ -84,17 +88,22 @@ def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc,
             [DefinitionProblem(shown, line, f"YAML-Syntaxfehler: {problem}")]
         ) from exc
     if root is None or not isinstance(root, yaml.MappingNode):
+        line = root.start_mark.line + 1 if root is not None else 1
         raise DefinitionError(
-            [DefinitionProblem(shown, 1, "Die Definition muss ein YAML-Objekt sein")]
+            [DefinitionProblem(shown, line, "Die Definition muss ein YAML-Objekt sein")]
         )
     lines: dict[Loc, int] = {}
     data = _to_python(root, (), lines)
     try:
         spec = DefinitionSpec.model_validate(data)
     except ValidationError as exc:
+        errors = exc.errors()
+        # pydantic counts a list's length after dropping invalid items, so one broken item of
+        # a one-item list also yields "too short": a consequence, not a second defect.
         problems = [
             DefinitionProblem(shown, _line(lines, tuple(err["loc"])), _describe(err))
-            for err in exc.errors()
+            for err in errors
+            if not (err["type"] == "too_short" and _has_nested_error(err["loc"], errors))
         ]
         raise DefinitionError(problems) from exc
     return spec, lines
@@ -176,7 +185,8 @@ def check_definition(
             for ri, role in enumerate(rule.remind.roles):
                 if role not in ROLES:
                     add((*loc, "remind", "roles", ri), f'unbekannte Rolle "{role}"')
-    for state_name in unreachable_states(spec):
+    # From an unknown initial state nothing is reachable; that defect is reported above.
+    for state_name in unreachable_states(spec) if spec.initial in known else []:
         add(
             ("states", names.index(state_name), "name"),
             f'Zustand "{state_name}" ist nicht erreichbar',
