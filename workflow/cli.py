@@ -6,8 +6,8 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,17 @@ from workflow.settings import get_settings
 from workflow.vorlage_parser import VorlageFormatError
 
 
-def _parser() -> argparse.ArgumentParser:
+@dataclass(frozen=True)
+class Command:
+    """A subcommand contributed by an outer layer (``api`` adds ``serve``): the engine's CLI
+    stays free of HTTP imports."""
+
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ratsflow", description="Ratsflow – Beschlussvorlagen nach GemO BW"
     )
@@ -65,12 +75,17 @@ def _parser() -> argparse.ArgumentParser:
     deadline.add_argument("date", help="YYYY-MM-DD")
     deadline.add_argument("--period", required=True, help="ISO-8601-Dauer, z. B. P1W, P7D, P1M")
     deadline.add_argument("--subdiv", default="BW", help="Land (Feiertage), Standard BW")
+    for name, command in extra.items():
+        command.configure(sub.add_parser(name, help=command.help))
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extra: Mapping[str, Command] | None = None) -> int:
+    extra = dict(extra or {})
+    args = _parser(extra).parse_args(argv)
     try:
+        if args.command in extra:
+            return int(extra[args.command].run(args))
         return int(_dispatch(args))
     except DefinitionError as exc:
         for problem in exc.problems:

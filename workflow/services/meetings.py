@@ -201,6 +201,8 @@ def declare_bias(
         )
     if session.exec(select(Vote).where(Vote.agenda_item_id == agenda_item_id)).first():
         raise Conflict("Über den Tagesordnungspunkt wurde bereits abgestimmt (§ 18 Abs. 4 GemO)")
+    if person_id in biased_persons(session, agenda_item_id):
+        raise Conflict("Die Befangenheit dieser Person ist für den Punkt bereits erklärt")
     declaration = BiasDeclaration(
         agenda_item_id=agenda_item_id, person_id=person_id, reason=reason, declared_at=now
     )
@@ -295,6 +297,15 @@ def sign_minutes(
             )
     elif capacity != "secretary":
         raise InvalidInput("capacity muss chair, councillor oder secretary sein", field="capacity")
+    already = session.exec(
+        select(MinutesSignature).where(
+            MinutesSignature.meeting_id == meeting_id,
+            MinutesSignature.person_id == person_id,
+            MinutesSignature.capacity == capacity,
+        )
+    ).first()
+    if already is not None:
+        raise Conflict("Die Unterschrift dieser Person in dieser Eigenschaft liegt schon vor")
     signature = MinutesSignature(
         meeting_id=meeting_id, person_id=person_id, capacity=capacity, signed_at=now
     )

@@ -1,0 +1,41 @@
+"""The ``ratsflow`` console script: the engine's commands plus ``serve`` (HTTP)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from workflow.cli import Command
+from workflow.cli import main as engine_main
+
+
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--demo", action="store_true", help="Demodaten in eine leere Datenbank laden"
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from api.server import serve
+
+    return serve(host=args.host, port=args.port, demo=args.demo)
+
+
+COMMANDS = {
+    "serve": Command(
+        help="API, Weboberfläche und Fristenprüfung starten",
+        configure=_configure_serve,
+        run=_serve,
+    ),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return engine_main(argv, COMMANDS)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
