@@ -11,6 +11,7 @@ from workflow.models.meeting import (
     MinutesSignature,
     Vote,
 )
+from workflow.models.notification import DeadlineAct, Notification, OutboxMessage
 from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
 from workflow.models.resolution import ExecutionTask, Resolution
 from workflow.models.tenancy import Body, District, Membership, Municipality, Person, User
@@ -25,6 +26,7 @@ __all__ = [
     "CoSignature",
     "ConsultationStep",
     "Deadline",
+    "DeadlineAct",
     "DefinitionRecord",
     "District",
     "ExecutionTask",
@@ -32,6 +34,8 @@ __all__ = [
     "Membership",
     "MinutesSignature",
     "Municipality",
+    "Notification",
+    "OutboxMessage",
     "Person",
     "Proposal",
     "ProposalCounter",

@@ -77,4 +77,6 @@ class User(SQLModel, table=True):
     finance_office: bool = False  # Kämmerei: must co-sign spending outside the budget plan
     password_hash: str | None = Field(default=None, max_length=300)
     disabled: bool = False
+    # Secret part of the personal iCalendar feed URL; rotating it revokes old subscriptions.
+    calendar_token: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)

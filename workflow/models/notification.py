@@ -1,0 +1,62 @@
+"""What deadlines do when they come due: scheduled acts, the e-mail outbox, in-app notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from workflow.models.base import utcnow
+
+
+class DeadlineAct(SQLModel, table=True):
+    """One reminder, escalation or expiry of a deadline, due at an instant.
+
+    Written when the deadline opens (or moves), so the sweep only has to claim rows whose
+    ``due_at`` has passed; ``key`` makes each act happen once whatever the number of workers.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    kind: str = Field(max_length=16)  # reminder | escalation | expiry
+    due_at: datetime = Field(index=True)
+    key: str = Field(max_length=200, unique=True)
+    status: str = Field(default="pending", max_length=16, index=True)  # pending|done|skipped|failed
+    attempts: int = 0
+    note: str | None = Field(default=None, sa_type=Text)
+    done_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail to send; written in the transaction that decided it, delivered later."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=250, unique=True)  # idempotency key, also the Message-ID
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    to_address: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=Text)
+    status: str = Field(default="pending", max_length=16, index=True)  # pending|sent|dead
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class Notification(SQLModel, table=True):
+    """In-app notice for one user (the same facts as the e-mail)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=250, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=16)  # reminder | escalation | expiry
+    title: str = Field(max_length=300)
+    body: str = Field(sa_type=Text)
+    link: str | None = Field(default=None, max_length=500)
+    instance_type: str | None = Field(default=None, max_length=32)
+    instance_id: int | None = None
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
