@@ -70,6 +70,10 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     asub = aud.add_subparsers(dest="audit_command", required=True)
     asub.add_parser("verify", help="alle Hash-Ketten prüfen (Exit 1 bei einem Bruch)")
 
+    worker = sub.add_parser("worker", help="nur die Fristenprüfung (Scheduler) betreiben")
+    worker.add_argument("--once", action="store_true", help="einmal prüfen und beenden")
+    worker.add_argument("--interval", type=float, default=60.0, help="Sekunden (Standard 60)")
+
     deadline = sub.add_parser("deadline", help="Fristenrechner (§§ 187–193 BGB)")
     deadline.add_argument("direction", choices=["after", "before"])
     deadline.add_argument("date", help="YYYY-MM-DD")
@@ -113,6 +117,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _import(args.file, args.municipality, args.json)
     if args.command == "audit":
         return _audit_verify()
+    if args.command == "worker":
+        return _worker(once=args.once, interval=args.interval)
     return 2  # pragma: no cover - argparse enforces the choices
 
 
@@ -245,6 +251,37 @@ def _print_proposal(doc: dict[str, Any]) -> None:
             f"am {step['planned_date'] or 'offen'} ({public})"
         )
     print(f"  Beschlussvorschlag: {doc['resolution_text']}")
+
+
+def _worker(*, once: bool, interval: float) -> int:
+    """The scheduler alone, for scale-out next to API processes; stops on SIGTERM/SIGINT."""
+    import logging
+    import signal
+    import threading
+    from datetime import timedelta
+
+    from workflow.scheduler import SweepScheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    runtime = open_runtime(settings)
+    scheduler = SweepScheduler(
+        engine=runtime.engine,
+        workflows=runtime.workflows,
+        settings=settings,
+        interval=timedelta(seconds=interval),
+    )
+    if once:
+        report = scheduler.run_once()
+        print(f"Fristenprüfung: {report}")
+        return 0 if report is not None else 1
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler.start()
+    stop.wait()
+    scheduler.shutdown()
+    return 0
 
 
 def _audit_verify() -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from workflow.acts import schedule_acts, skip_pending
 from workflow.context import FiringContext
 from workflow.models import Deadline, Municipality
 from workflow.periods import WorkingCalendar, latest_before, period_end
@@ -47,12 +48,15 @@ def compute_due(
 
 
 def open_deadlines(session: Session, instance_type: str, instance_id: int) -> list[Deadline]:
+    """Deadlines not yet closed: open ones, and missed ones still waiting to be done late
+    (their escalations continue until the transition that fulfils them)."""
     return list(
         session.exec(
             select(Deadline).where(
                 Deadline.instance_type == instance_type,
                 Deadline.instance_id == instance_id,
-                Deadline.status == "open",
+                col(Deadline.closed_at).is_(None),
+                col(Deadline.status).in_(("open", "missed")),
             )
         )
     )
@@ -84,7 +88,9 @@ def apply_transition(
         )
         closes = explicit or implicit
         if closes or dest_final:
-            if closes and ctx.today > deadline.due_date:
+            if deadline.status == "missed":
+                pass  # done late: stays missed, but stops escalating
+            elif closes and ctx.today > deadline.due_date:
                 deadline.status = "elapsed" if rule is not None and rule.window else "missed"
             elif closes:
                 deadline.status = "met"
@@ -92,6 +98,7 @@ def apply_transition(
                 deadline.status = "cancelled"
             deadline.closed_at = ctx.now
             ctx.session.add(deadline)
+            skip_pending(ctx.session, deadline.id or 0, note=f"Frist {deadline.status}")
             effects.append(
                 DeadlineEffect(deadline.status, deadline.rule, deadline.label, deadline.due_date)
             )
@@ -107,18 +114,19 @@ def apply_transition(
         if anchor is None:
             continue
         due, explanation = compute_due(rule, anchor, calendar)
-        ctx.session.add(
-            Deadline(
-                instance_type=ctx.kind,
-                instance_id=instance_id,
-                municipality_id=getattr(ctx.instance, "municipality_id", None),
-                rule=rule.rule,
-                label=rule.label,
-                due_date=due,
-                explanation=explanation,
-                opened_seq=seq,
-                opened_at=ctx.now,
-            )
+        deadline = Deadline(
+            instance_type=ctx.kind,
+            instance_id=instance_id,
+            municipality_id=getattr(ctx.instance, "municipality_id", None),
+            rule=rule.rule,
+            label=rule.label,
+            due_date=due,
+            explanation=explanation,
+            opened_seq=seq,
+            opened_at=ctx.now,
         )
+        ctx.session.add(deadline)
+        ctx.session.flush()
+        schedule_acts(ctx.session, deadline, rule)
         effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
     return effects

@@ -9,19 +9,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from workflow.context import BERLIN, SYSTEM, Actor
+from workflow.context import BERLIN, Actor
 from workflow.db import unit_of_work
 from workflow.deadlines import DeadlineEffect, open_deadlines
 from workflow.machines import Workflows
-from workflow.models import Proposal, User
+from workflow.models import OutboxMessage, Proposal, User
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
 from workflow.services.importer import import_vorlage
 from workflow.services.setup import actor_for, load_demo_data
 from workflow.services.transition import Fired, fire
+from workflow.sweep import SweepReport, sweep
 
 SEED_FILE = "seeds/000_78ecfc398f013f6e.txt"
 T = TypeVar("T")
@@ -39,6 +40,7 @@ class Story:
     workflows: Workflows
     out: Callable[[str], None] = print
     users: dict[str, Actor] = field(default_factory=dict)
+    base_url: str = "http://127.0.0.1:8000"
 
     def run(self, when: datetime, fn: Callable[[Session], T]) -> T:
         with unit_of_work(self.engine) as session:
@@ -80,6 +82,30 @@ class Story:
             self.out(f"{'':<19}{describe(effect)}")
         for follow in fired.followed_by:
             self.report(when, follow)
+
+    def sweep(self, when: datetime) -> SweepReport:
+        """Move the clock: the deadline sweep acts as the scheduler would at that instant."""
+        report = sweep(
+            engine=self.engine,
+            workflows=self.workflows,
+            now=when,
+            mailer=None,
+            base_url=self.base_url,
+        )
+        self.note(when, f"{'system':<18} Fristenprüfung")
+        for line in report.fired:
+            self.out(f"{'':<19}  ausgelöst: {line}")
+        with Session(self.engine) as session:
+            new = session.exec(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.created_at) == when)
+                .order_by(col(OutboxMessage.id))
+            ).all()
+        for message in new:
+            self.out(f"{'':<19}  E-Mail an {message.to_address}: {message.subject}")
+        if not report.fired and not new:
+            self.out(f"{'':<19}  nichts fällig")
+        return report
 
     def note(self, when: datetime, text: str) -> None:
         self.out(f"{when:%d.%m.%Y %H:%M}  {text}")
@@ -190,6 +216,7 @@ def play(
         "set_agenda",
         actor["ilsfeld.secretary"],
     )
+    story.sweep(berlin(date(2024, 4, 13), 7, 30))
     story.fire(
         berlin(date(2024, 4, 15), 9), "meeting", meeting_id, "invite", actor["ilsfeld.mayor"]
     )
@@ -276,9 +303,9 @@ def play(
     )
     story.fire(sign_time, "meeting", meeting_id, "sign_minutes", actor["ilsfeld.secretary"])
 
-    out("\n== Die Widerspruchsfrist (§ 43 Abs. 2 GemO) verstreicht ==")
-    expiry = berlin(date(2024, 5, 1), 0, 5)
-    story.fire(expiry, "proposal", proposal_id, "finalize", SYSTEM)
+    out("\n== Die Zeit läuft: die Widerspruchsfrist (§ 43 Abs. 2 GemO) verstreicht ==")
+    story.sweep(berlin(date(2024, 4, 28), 7, 30))
+    story.sweep(berlin(date(2024, 5, 1), 0, 5))
 
     out("\n== Vollzug (Beschlusskontrolle) ==")
     task_time = berlin(date(2024, 5, 2), 9)

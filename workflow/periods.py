@@ -382,3 +382,9 @@ def deadline_command(direction: str, day: str, period: str, subdiv: str = "BW") 
         f"Ungültige Richtung „{direction}“: erwartet wird „after“ (Frist nach dem Ereignis) "
         "oder „before“ (spätester Termin vor dem Bezugstag)."
     )
+
+
+def shift(day: date, period: Period | str, *, forward: bool = True) -> date:
+    """Plain calendar arithmetic (§ 188 Abs. 2/3 BGB month ends) without § 193 adjustment:
+    for instants such as reminders, which are no legal deadlines themselves."""
+    return _raw_end(_coerce_day(day), _coerce_period(period), 1 if forward else -1)[0]

@@ -1,0 +1,247 @@
+"""Deadlines that act: reminders, expiry actions, escalation, e-mail with retries."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.conftest import World, berlin
+from tests.integration.flow import (
+    DAY,
+    MEETING_DAY,
+    in_session,
+    new_meeting,
+    released,
+    scheduled,
+    vote,
+)
+from tests.smtp import Inbox, smtp_server
+from workflow import audit
+from workflow.errors import RoleRefused
+from workflow.mail import SmtpMailer, message_id
+from workflow.models import AuditEvent, Deadline, DeadlineAct, Notification, OutboxMessage, Proposal
+from workflow.scheduler import SweepScheduler
+from workflow.services import notifications
+from workflow.services.deadline_service import (
+    list_deadlines,
+    reschedule_meeting,
+    waive_deadline,
+)
+from workflow.settings import Settings
+from workflow.sweep import SweepReport, sweep
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[str, Inbox]]:
+    with smtp_server() as server:
+        yield server
+
+
+def run_sweep(world: World, now: datetime, url: str | None = None) -> SweepReport:
+    return sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=now,
+        mailer=SmtpMailer(url) if url else None,
+        base_url="https://rat.example",
+    )
+
+
+def rows(world: World, model: type, *where: object) -> list:  # type: ignore[type-arg]
+    with Session(world.engine) as session:
+        return list(session.exec(select(model).where(*where)))  # type: ignore[call-overload]
+
+
+def test_reminder_goes_out_once_at_its_instant(world: World, smtp: tuple[str, Inbox]) -> None:
+    url, inbox = smtp
+    mid = new_meeting(world)  # invitation due 16.04.2024, reminder P3D before → 13.04. 07:00
+    early = run_sweep(world, berlin(date(2024, 4, 13), 6, 59), url)
+    assert early.acts == {}
+    assert early.next_due == berlin(date(2024, 4, 13), 7).astimezone(early.next_due.tzinfo)  # type: ignore[union-attr]
+    report = run_sweep(world, berlin(date(2024, 4, 13), 7, 1), url)
+    assert report.acts == {"reminder": 1}
+    assert report.sent == 2  # mayor and secretary of Ilsfeld
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "ilsfeld.mayor@example.org",
+        "ilsfeld.secretary@example.org",
+    ]
+    mail = inbox.messages[0]
+    assert mail["Subject"].startswith("Erinnerung: Einladung mit Tagesordnung")
+    assert "16.04.2024" in mail["Subject"]
+    assert "Sitzung Gemeinderat am 23.04.2024" in mail.get_content()
+    assert f"https://rat.example/sitzungen/{mid}" in mail.get_content()
+    assert mail["Message-ID"] == message_id(mail["X-Ratsflow-Key"])
+    again = run_sweep(world, berlin(date(2024, 4, 13), 8), url)
+    assert (again.acts, again.sent, len(inbox.messages)) == ({}, 0, 2)
+    inbox_rows = rows(world, Notification)
+    assert len(inbox_rows) == 2
+    assert {n.title for n in inbox_rows} == {
+        " ".join(str(m["Subject"]).split()) for m in inbox.messages
+    }
+
+
+def test_objection_week_expiry_fires_finalize_as_system(world: World) -> None:
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    before = run_sweep(world, berlin(date(2024, 4, 30), 23, 59))
+    assert before.fired == []
+    assert world.get(Proposal, pid).state == "decided"
+    report = run_sweep(world, berlin(date(2024, 5, 1), 0, 1))
+    assert report.fired == [f"proposal {pid}: finalize → final"]
+    assert world.get(Proposal, pid).state == "final"
+    [event] = rows(world, AuditEvent, AuditEvent.trigger == "finalize")
+    assert (event.actor, event.data["deadline_rule"]) == ("system", "objection_window")
+    statuses = {d.rule: d.status for d in rows(world, Deadline, Deadline.instance_id == pid)}
+    assert statuses["objection_window"] == "elapsed"
+    assert statuses["publication"] == "missed"  # nobody published within the week
+    assert run_sweep(world, berlin(date(2024, 5, 1), 0, 2)).fired == []  # exactly once
+
+
+def test_missed_deadline_escalates_until_done(world: World, smtp: tuple[str, Inbox]) -> None:
+    url, inbox = smtp
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    run_sweep(world, berlin(date(2024, 4, 17), 0, 5), url)
+    [invitation] = rows(world, Deadline, Deadline.rule == "invitation")
+    assert invitation.status == "missed"
+    report = run_sweep(world, berlin(date(2024, 4, 17), 7, 5), url)
+    assert report.acts == {"escalation": 1}
+    assert [m["To"] for m in inbox.messages if "überschritten" in m["Subject"]] == [
+        "ilsfeld.mayor@example.org"
+    ]
+    world.fire(
+        "meeting",
+        mid,
+        "invite",
+        "ilsfeld.mayor",
+        berlin(date(2024, 4, 17), 9),
+        data={"late_reason": "Unterlagen des Landratsamts kamen verspätet"},
+    )
+    [invitation] = rows(world, Deadline, Deadline.rule == "invitation")
+    assert (invitation.status, invitation.closed_at is not None) == ("missed", True)
+    assert (
+        rows(
+            world,
+            DeadlineAct,
+            DeadlineAct.status == "pending",
+            DeadlineAct.deadline_id == invitation.id,
+        )
+        == []
+    )
+
+
+def test_failing_smtp_retries_with_backoff_then_dead_letter(
+    world: World, smtp: tuple[str, Inbox]
+) -> None:
+    url, inbox = smtp
+    inbox.fail = True
+    new_meeting(world)
+    now = berlin(date(2024, 4, 13), 7, 1)
+    report = run_sweep(world, now, url)
+    assert (report.sent, report.send_failures) == (0, 2)
+    [first, _] = rows(world, OutboxMessage)
+    assert first.status == "pending"
+    assert first.next_attempt_at > now
+    for minutes in (1, 2, 4, 8, 16):
+        now += timedelta(minutes=minutes, seconds=1)
+        run_sweep(world, now, url)
+    dead = rows(world, OutboxMessage, OutboxMessage.status == "dead")
+    assert len(dead) == 2
+    assert all(m.attempts == 5 and "451" in (m.last_error or "") for m in dead)
+    listed = world.run(
+        lambda s: notifications.list_outbox(session=s, actor=world["admin"], status="dead")
+    )
+    assert len(listed) == 2
+    inbox.fail = False
+    assert run_sweep(world, now + timedelta(hours=1), url).sent == 0  # dead stays dead
+
+
+def test_rescheduled_meeting_moves_deadline_and_reminders(world: World) -> None:
+    mid = new_meeting(world)
+    world.run(
+        lambda s: reschedule_meeting(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 9),
+            meeting_id=mid,
+            meeting_date=date(2024, 4, 30),
+            reason="Saal belegt",
+        )
+    )
+    [invitation] = rows(world, Deadline, Deadline.rule == "invitation")
+    assert invitation.due_date == date(2024, 4, 23)
+    pending = rows(world, DeadlineAct, DeadlineAct.status == "pending")
+    assert sorted(
+        a.due_at.astimezone(berlin(DAY).tzinfo).date() for a in pending if a.kind == "reminder"
+    ) == [date(2024, 4, 20)]
+    skipped = rows(world, DeadlineAct, DeadlineAct.status == "skipped")
+    assert {a.kind for a in skipped} == {"reminder", "expiry", "escalation"}
+    assert run_sweep(world, berlin(date(2024, 4, 17), 8)).acts == {}  # the old instants are void
+
+
+def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
+    mid = new_meeting(world)
+    [invitation] = rows(world, Deadline, Deadline.rule == "invitation")
+    with pytest.raises(RoleRefused) as refused:
+        world.run(
+            lambda s: waive_deadline(
+                session=s,
+                actor=world["ilsfeld.clerk"],
+                now=berlin(DAY),
+                deadline_id=invitation.id,
+                reason="x",
+            )
+        )
+    assert "waive_deadline" in str(refused.value)
+    world.run(
+        lambda s: waive_deadline(
+            session=s,
+            actor=world["ilsfeld.mayor"],
+            now=berlin(DAY),
+            deadline_id=invitation.id,
+            reason="Sitzung im Einvernehmen aller Mitglieder",
+        )
+    )
+    listed = world.run(
+        lambda s: list_deadlines(session=s, actor=world["ilsfeld.mayor"], status="waived")
+    )
+    assert [d.waived_reason for d in listed] == ["Sitzung im Einvernehmen aller Mitglieder"]
+    assert world.run(lambda s: list_deadlines(session=s, actor=world["flein.clerk"])) == []
+    assert run_sweep(world, berlin(date(2024, 4, 20))).acts == {}
+    with Session(world.engine) as session:
+        assert audit.history(session, "meeting", mid)[-1].trigger == "waive_deadline"
+
+
+def test_scheduler_sweeps_with_an_injected_clock(world: World, smtp: tuple[str, Inbox]) -> None:
+    url, inbox = smtp
+    new_meeting(world)
+    scheduler = SweepScheduler(
+        engine=world.engine,
+        workflows=world.workflows,
+        settings=Settings(smtp_url=url, base_url="https://rat.example"),
+        clock=lambda: berlin(date(2024, 4, 13), 7, 30),
+        interval=timedelta(seconds=30),
+    )
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(inbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert scheduler.alive
+    finally:
+        scheduler.shutdown()
+    assert len(inbox.messages) == 2
+    assert not scheduler.alive
+    assert scheduler.last_report is not None
+    assert scheduler.last_report.acts == {"reminder": 1}

@@ -1,0 +1,63 @@
+"""Turn an open deadline into the instants it acts at: reminders, escalations, expiry.
+
+Instants are computed once, when the deadline opens or moves, and stored as ``DeadlineAct``
+rows with an idempotency key; the sweep then only claims rows that are due.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from workflow.context import BERLIN
+from workflow.models import Deadline, DeadlineAct
+from workflow.periods import shift
+from workflow.spec import DeadlineRuleSpec
+
+REMINDER_HOUR = time(7, 0)  # reminders and escalations arrive at the start of the working day
+
+
+def _at(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=BERLIN)
+
+
+def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, datetime]]:
+    """(kind, instant) pairs: reminders before the due date, expiry when the due day has
+    ended (Berlin time), escalations after it."""
+    acts: list[tuple[str, datetime]] = []
+    for offset in rule.reminders:
+        acts.append(
+            ("reminder", _at(shift(deadline.due_date, offset, forward=False), REMINDER_HOUR))
+        )
+    acts.append(("expiry", _at(deadline.due_date + timedelta(days=1), time(0, 0))))
+    if rule.escalation is not None:
+        first = shift(deadline.due_date, rule.escalation.after)
+        for n in range(rule.escalation.times):
+            day = first
+            for _ in range(n):
+                day = shift(day, rule.escalation.every or rule.escalation.after)
+            acts.append(("escalation", _at(day, REMINDER_HOUR)))
+    return acts
+
+
+def schedule_acts(session: Session, deadline: Deadline, rule: DeadlineRuleSpec) -> None:
+    """(Re)write the pending acts; acts already done stay as the record of what happened."""
+    assert deadline.id is not None
+    skip_pending(session, deadline.id, note="neu geplant")
+    for n, (kind, instant) in enumerate(planned_acts(deadline, rule)):
+        key = f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
+        if session.exec(select(DeadlineAct).where(DeadlineAct.key == key)).first():
+            continue
+        session.add(DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key))
+
+
+def skip_pending(session: Session, deadline_id: int, *, note: str) -> None:
+    for act in session.exec(
+        select(DeadlineAct).where(
+            DeadlineAct.deadline_id == deadline_id, col(DeadlineAct.status) == "pending"
+        )
+    ):
+        act.status = "skipped"
+        act.note = note
+        session.add(act)

@@ -1,0 +1,139 @@
+"""Deadlines as users see them: list with status, waive with a reason, move with a meeting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.access import within_tenant
+from workflow.acts import schedule_acts, skip_pending
+from workflow.context import Actor
+from workflow.deadlines import calendar_for, compute_due, rules_by_name
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.machines import Workflows
+from workflow.models import Deadline, Meeting
+from workflow.services.common import require_role
+from workflow.services.transition import load_instance
+
+WAIVE_ROLES = ("mayor", "secretary")
+STATUSES = ("open", "met", "missed", "elapsed", "waived", "cancelled")
+
+
+def list_deadlines(
+    *,
+    session: Session,
+    actor: Actor,
+    instance_type: str | None = None,
+    instance_id: int | None = None,
+    status: str | None = None,
+    due_before: date | None = None,
+) -> list[Deadline]:
+    """The actor's municipality's deadlines, oldest due first (ties by id)."""
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"Unbekannter Status {status!r}", field="status")
+    query = select(Deadline)
+    if not actor.is_system:
+        if actor.municipality_id is None:
+            return []
+        query = query.where(Deadline.municipality_id == actor.municipality_id)
+    if instance_type is not None:
+        query = query.where(Deadline.instance_type == instance_type)
+    if instance_id is not None:
+        query = query.where(Deadline.instance_id == instance_id)
+    if status is not None:
+        query = query.where(Deadline.status == status)
+    if due_before is not None:
+        query = query.where(col(Deadline.due_date) <= due_before)
+    return list(session.exec(query.order_by(col(Deadline.due_date), col(Deadline.id))))
+
+
+def waive_deadline(
+    *, session: Session, actor: Actor, now: datetime, deadline_id: int, reason: str
+) -> Deadline:
+    """A soft rule's deadline may be waived, with the reason recorded (DOMAIN.md "soft")."""
+    deadline = session.get(Deadline, deadline_id)
+    if deadline is None or not within_tenant(session, actor, deadline.municipality_id):
+        raise NotFound(f"Frist {deadline_id} wurde nicht gefunden.")
+    require_role(actor, "waive_deadline", WAIVE_ROLES)
+    if not reason.strip():
+        raise InvalidInput("Für den Verzicht ist eine Begründung nötig", field="reason")
+    if deadline.status not in ("open", "missed") or deadline.closed_at is not None:
+        raise Conflict("Die Frist ist bereits abgeschlossen")
+    instance = load_instance(session, deadline.instance_type, deadline.instance_id, actor)
+    deadline.status = "waived"
+    deadline.waived_reason = reason
+    deadline.closed_at = now
+    session.add(deadline)
+    skip_pending(session, deadline_id, note="Frist erlassen")
+    audit.append(
+        session,
+        instance_type=deadline.instance_type,
+        instance_id=deadline.instance_id,
+        actor=actor,
+        trigger="waive_deadline",
+        source=instance.state,
+        dest=instance.state,
+        now=now,
+        comment=reason,
+        data={"deadline_id": deadline_id, "rule": deadline.rule},
+    )
+    session.flush()
+    return deadline
+
+
+def reschedule_meeting(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    meeting_date: date,
+    reason: str,
+) -> Meeting:
+    """Move a meeting; deadlines counted from its day move with it (and their reminders)."""
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    require_role(actor, "reschedule_meeting", ("mayor", "secretary"))
+    if meeting.state not in ("planned", "agenda"):
+        raise Conflict(
+            "Nach der Einladung wird eine Sitzung abgesagt und neu einberufen, nicht verschoben"
+        )
+    if meeting_date < now.date():
+        raise InvalidInput("Der neue Sitzungstag liegt in der Vergangenheit", field="meeting_date")
+    old = meeting.meeting_date
+    meeting.meeting_date = meeting_date
+    meeting.updated_at = now
+    session.add(meeting)
+    spec = workflows.get(meeting.definition_name, meeting.definition_version).spec
+    rules = rules_by_name(spec)
+    calendar = calendar_for(session, meeting.municipality_id)
+    for deadline in session.exec(
+        select(Deadline).where(
+            Deadline.instance_type == "meeting",
+            Deadline.instance_id == meeting_id,
+            Deadline.status == "open",
+        )
+    ):
+        _, rule = rules[deadline.rule]
+        if rule.anchor != "meeting_day":
+            continue
+        deadline.due_date, deadline.explanation = compute_due(rule, meeting_date, calendar)
+        session.add(deadline)
+        session.flush()
+        schedule_acts(session, deadline, rule)
+    audit.append(
+        session,
+        instance_type="meeting",
+        instance_id=meeting_id,
+        actor=actor,
+        trigger="reschedule",
+        source=meeting.state,
+        dest=meeting.state,
+        now=now,
+        comment=reason,
+        data={"from": old, "to": meeting_date},
+    )
+    session.flush()
+    return meeting

@@ -1,0 +1,44 @@
+"""The in-app notification list of a user, and the outbox as administrators see it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from workflow.context import Actor
+from workflow.errors import NotFound
+from workflow.models import Notification, OutboxMessage
+from workflow.services.common import require_role
+
+
+def list_notifications(
+    *, session: Session, actor: Actor, unread_only: bool = False
+) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == actor.user_id)
+    if unread_only:
+        query = query.where(col(Notification.read_at).is_(None))
+    return list(session.exec(query.order_by(col(Notification.id).desc())))
+
+
+def mark_read(
+    *, session: Session, actor: Actor, now: datetime, notification_id: int
+) -> Notification:
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != actor.user_id:
+        raise NotFound(f"Benachrichtigung {notification_id} wurde nicht gefunden.")
+    notification.read_at = notification.read_at or now
+    session.add(notification)
+    session.flush()
+    return notification
+
+
+def list_outbox(
+    *, session: Session, actor: Actor, status: str | None = None
+) -> list[OutboxMessage]:
+    """Administrators see undeliverable (dead) e-mails to act on them."""
+    require_role(actor, "list_outbox", ("admin",))
+    query = select(OutboxMessage)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(session.exec(query.order_by(col(OutboxMessage.id))))

@@ -1,0 +1,236 @@
+"""The deadline sweep: claim due acts, act, and deliver the outbox. Takes ``now``.
+
+The database is the truth. Each batch is claimed with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL (SQLite serializes writers with ``BEGIN IMMEDIATE``), processed and committed in
+one transaction: a process killed mid-batch commits nothing, the rows unlock, and the next
+sweep of any process picks them up. E-mails go out one per transaction after the acts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from workflow.context import SYSTEM
+from workflow.db import unit_of_work
+from workflow.deadlines import rules_by_name
+from workflow.errors import WorkflowError
+from workflow.machines import Workflows
+from workflow.mail import Mailer, build_message
+from workflow.models import Deadline, DeadlineAct, OutboxMessage
+from workflow.notify import notify
+from workflow.services.transition import KINDS, fire
+
+logger = logging.getLogger(__name__)
+
+MAX_ACT_ATTEMPTS = 3
+MAX_MAIL_ATTEMPTS = 5
+MAX_BATCHES = 50
+
+
+@dataclass
+class SweepReport:
+    acts: dict[str, int] = field(default_factory=dict)
+    fired: list[str] = field(default_factory=list)
+    failed_acts: int = 0
+    sent: int = 0
+    send_failures: int = 0
+    dead: int = 0
+    next_due: datetime | None = None
+
+    def count(self, kind: str) -> None:
+        self.acts[kind] = self.acts.get(kind, 0) + 1
+
+
+def sweep(
+    *,
+    engine: Engine,
+    workflows: Workflows,
+    now: datetime,
+    mailer: Mailer | None,
+    base_url: str,
+    batch_size: int = 50,
+) -> SweepReport:
+    report = SweepReport()
+    for _ in range(MAX_BATCHES):
+        if _act_batch(engine, workflows, now, base_url, batch_size, report) < batch_size:
+            break
+    if mailer is not None:
+        deliver(engine=engine, now=now, mailer=mailer, report=report)
+    report.next_due = next_due(engine)
+    return report
+
+
+def _act_batch(
+    engine: Engine,
+    workflows: Workflows,
+    now: datetime,
+    base_url: str,
+    size: int,
+    report: SweepReport,
+) -> int:
+    with unit_of_work(engine) as session:
+        acts = session.exec(
+            select(DeadlineAct)
+            .where(col(DeadlineAct.status) == "pending", col(DeadlineAct.due_at) <= now)
+            .order_by(col(DeadlineAct.due_at), col(DeadlineAct.id))
+            .limit(size)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for act in acts:
+            try:
+                with session.begin_nested():
+                    _act(session, workflows, act, now, base_url, report)
+            except Exception as exc:  # one broken act must not stall the others
+                logger.exception("deadline act %s failed", act.key)
+                act.attempts += 1
+                act.note = f"{type(exc).__name__}: {exc}"[:1000]
+                act.due_at = now + timedelta(minutes=5 * act.attempts)
+                if act.attempts >= MAX_ACT_ATTEMPTS:
+                    act.status = "failed"
+                session.add(act)
+                report.failed_acts += 1
+        return len(acts)
+
+
+def _act(
+    session: Session,
+    workflows: Workflows,
+    act: DeadlineAct,
+    now: datetime,
+    base_url: str,
+    report: SweepReport,
+) -> None:
+    deadline = session.get(Deadline, act.deadline_id)
+    model = KINDS.get(deadline.instance_type) if deadline else None
+    instance: Any = session.get(model, deadline.instance_id) if deadline and model else None
+    if deadline is None or instance is None or deadline.status not in ("open", "missed"):
+        _finish(session, act, now, "skipped", "Frist nicht mehr offen")
+        return
+    spec = workflows.get(instance.definition_name, instance.definition_version).spec
+    _, rule = rules_by_name(spec)[deadline.rule]
+    if act.kind == "expiry":
+        note = None
+        if rule.on_expiry is not None:
+            note = _expire(session, workflows, instance, deadline, rule.on_expiry, now, report)
+        if deadline.status == "open":
+            deadline.status = "elapsed" if rule.window else "missed"
+            session.add(deadline)
+        _finish(session, act, now, "done", note)
+    else:
+        who = (
+            rule.remind
+            if act.kind == "reminder"
+            else (rule.escalation.to if rule.escalation else None)
+        )
+        written = 0
+        if who is not None:
+            written = notify(
+                session,
+                act_key=act.key,
+                kind=act.kind,
+                deadline=deadline,
+                rule=rule,
+                instance=instance,
+                who=who,
+                base_url=base_url,
+                now=now,
+            )
+        _finish(session, act, now, "done", f"{written} Empfänger")
+    report.count(act.kind)
+
+
+def _expire(
+    session: Session,
+    workflows: Workflows,
+    instance: Any,
+    deadline: Deadline,
+    trigger: str,
+    now: datetime,
+    report: SweepReport,
+) -> str:
+    """Fire the rule's expiry trigger as ``system`` (e.g. finalize after the objection week)."""
+    try:
+        with session.begin_nested():
+            fired = fire(
+                session=session,
+                workflows=workflows,
+                kind=deadline.instance_type,
+                instance_id=deadline.instance_id,
+                trigger=trigger,
+                actor=SYSTEM,
+                now=now,
+                comment=f"Fristablauf: {deadline.label}",
+                data={"deadline_rule": deadline.rule},
+            )
+    except WorkflowError as exc:
+        return f"{trigger} nicht ausgelöst: {exc.message}"
+    report.fired.append(
+        f"{deadline.instance_type} {deadline.instance_id}: {trigger} → {fired.dest}"
+    )
+    return f"{trigger} → {fired.dest}"
+
+
+def _finish(
+    session: Session, act: DeadlineAct, now: datetime, status: str, note: str | None
+) -> None:
+    act.status = status
+    act.note = note
+    act.done_at = now
+    session.add(act)
+
+
+def deliver(
+    *, engine: Engine, now: datetime, mailer: Mailer, report: SweepReport, limit: int = 1000
+) -> None:
+    """Send due e-mails, one per transaction, with backoff and a dead-letter state."""
+    for _ in range(limit):
+        with unit_of_work(engine) as session:
+            row = session.exec(
+                select(OutboxMessage)
+                .where(
+                    col(OutboxMessage.status) == "pending",
+                    col(OutboxMessage.next_attempt_at) <= now,
+                )
+                .order_by(col(OutboxMessage.id))
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                return
+            try:
+                mailer.send(build_message(row))
+            except Exception as exc:  # any delivery failure is retried, then dead-lettered
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                if row.attempts >= MAX_MAIL_ATTEMPTS:
+                    row.status = "dead"
+                    report.dead += 1
+                else:
+                    row.next_attempt_at = now + timedelta(minutes=2 ** (row.attempts - 1))
+                report.send_failures += 1
+            else:
+                row.status = "sent"
+                row.sent_at = now
+                row.attempts += 1
+                report.sent += 1
+            session.add(row)
+
+
+def next_due(engine: Engine) -> datetime | None:
+    with Session(engine) as session:
+        act = session.exec(
+            select(func.min(DeadlineAct.due_at)).where(col(DeadlineAct.status) == "pending")
+        ).one()
+        mail = session.exec(
+            select(func.min(OutboxMessage.next_attempt_at)).where(
+                col(OutboxMessage.status) == "pending"
+            )
+        ).one()
+    candidates = [d for d in (act, mail) if d is not None]
+    return min(candidates) if candidates else None
