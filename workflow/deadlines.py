@@ -37,13 +37,24 @@ def rules_by_name(spec: DefinitionSpec) -> dict[str, tuple[str, DeadlineRuleSpec
     return {rule.rule: (state.name, rule) for state in spec.states for rule in state.deadlines}
 
 
+def local_period(session: Session, municipality_id: int | None, rule: str) -> str | None:
+    """A municipality's own period for a rule (Hauptsatzung/GO), e.g. ``{"invitation": "P8D"}``
+    under ``settings["deadline_periods"]`` for "7 clear days" (DOMAIN.md rule 2)."""
+    municipality = session.get(Municipality, municipality_id) if municipality_id else None
+    periods = (municipality.settings if municipality else {}).get("deadline_periods") or {}
+    value = dict(periods).get(rule)  # type: ignore[call-overload]
+    return str(value) if value else None
+
+
 def compute_due(
-    rule: DeadlineRuleSpec, anchor: date, calendar: WorkingCalendar
+    session: Session, municipality_id: int | None, rule: DeadlineRuleSpec, anchor: date
 ) -> tuple[date, str]:
-    if rule.period is None:
+    """Due date and its German explanation, on the municipality's calendar and periods."""
+    period = local_period(session, municipality_id, rule.rule) or rule.period
+    if period is None:
         return anchor, f"Fester Termin: {anchor:%d.%m.%Y}"
     compute = period_end if rule.direction == "after" else latest_before
-    result = compute(anchor, rule.period, calendar)
+    result = compute(anchor, period, calendar_for(session, municipality_id))
     return result.date, "\n".join(result.explanation)
 
 
@@ -106,14 +117,14 @@ def apply_transition(
             still_open.add(deadline.rule)
     if ctx.source == ctx.dest:
         return effects
-    calendar = calendar_for(ctx.session, getattr(ctx.instance, "municipality_id", None))
+    municipality_id = getattr(ctx.instance, "municipality_id", None)
     for rule in spec.state(ctx.dest).deadlines:
         if rule.rule in still_open:
             continue
         anchor = registry.anchors[rule.anchor].resolve(ctx)
         if anchor is None:
             continue
-        due, explanation = compute_due(rule, anchor, calendar)
+        due, explanation = compute_due(ctx.session, municipality_id, rule, anchor)
         deadline = Deadline(
             instance_type=ctx.kind,
             instance_id=instance_id,

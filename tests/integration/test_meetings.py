@@ -19,7 +19,7 @@ from tests.integration.flow import (
     vote,
 )
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput, RoleRefused
-from workflow.models import AgendaItem, Deadline, Meeting, Proposal, Resolution
+from workflow.models import AgendaItem, Deadline, Meeting, Municipality, Proposal, Resolution
 from workflow.queries import item_quorum, tally, voting_members
 from workflow.services import meetings as meeting_service
 from workflow.services.proposals import StepInput
@@ -201,6 +201,29 @@ def test_emergency_session_may_be_invited_without_period(world: World) -> None:
     meeting = world.get(Meeting, mid)
     assert meeting.emergency
     assert meeting.emergency_reason == reason
+    invitation = meeting_deadlines(world, mid)["invitation"]
+    assert invitation.status == "waived"  # § 34 Abs. 2: "ohne Frist"
+    assert invitation.waived_reason == f"Notsitzung (§ 34 Abs. 2 GemO): {reason}"
+
+
+def test_municipality_may_set_its_own_invitation_period(world: World) -> None:
+    """A GO demanding "7 clear days" (DOMAIN.md rule 2, strict = D − 8) is a setting."""
+    municipality_id = world.data.ilsfeld.municipality.id
+
+    def strict(session: Session) -> None:
+        municipality = session.get(Municipality, municipality_id)
+        assert municipality is not None
+        municipality.settings = {**municipality.settings, "deadline_periods": {"invitation": "P8D"}}
+        session.add(municipality)
+
+    world.run(strict)
+    _, mid = planned(world)
+    assert meeting_deadlines(world, mid)["invitation"].due_date == date(2024, 4, 15)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(date(2024, 4, 16)))
+    assert "15.04.2024" in refused.value.message
+    assert "8 Tage" in refused.value.message
 
 
 def test_blank_reasons_do_not_excuse_a_late_invitation(world: World) -> None:

@@ -24,7 +24,8 @@ class Municipality(SQLModel, table=True):
     district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
     name: str = Field(max_length=200, unique=True)
     subdivision: str = Field(default="BW", max_length=8)
-    # e.g. {"invitation_days": 7, "local_non_working_days": {"2025-03-04": "Fasnetsdienstag"}}
+    # e.g. {"deadline_periods": {"invitation": "P8D"},
+    #       "local_non_working_days": {"2025-03-04": "Fasnetsdienstag"}}
     settings: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)
 
 

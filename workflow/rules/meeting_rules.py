@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from workflow.acts import skip_pending
 from workflow.context import FiringContext
-from workflow.deadlines import calendar_for
-from workflow.models import Meeting, MinutesSignature, Municipality
-from workflow.periods import latest_before
+from workflow.deadlines import calendar_for, local_period
+from workflow.models import Deadline, Meeting, MinutesSignature
+from workflow.periods import Period, latest_before
 from workflow.queries import agenda, meeting_quorum, present_persons, voting_members
 from workflow.registry import Action, Guard
 from workflow.rules.common import data_text, fmt
 
-DEFAULT_INVITATION_DAYS = 7  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
+INVITATION_PERIOD = "P7D"  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
 
 
 def _meeting(ctx: FiringContext) -> Meeting:
@@ -24,12 +25,6 @@ def has_agenda_items(ctx: FiringContext) -> str | None:
     return None if agenda(ctx.session, _meeting(ctx).id or 0) else "Die Tagesordnung ist leer"
 
 
-def invitation_days(ctx: FiringContext) -> int:
-    municipality = ctx.session.get(Municipality, _meeting(ctx).municipality_id)
-    value = (municipality.settings if municipality else {}).get("invitation_days")
-    return value if isinstance(value, int) and value > 0 else DEFAULT_INVITATION_DAYS
-
-
 def invitation_in_time(ctx: FiringContext) -> str | None:
     """§ 34 Abs. 1 S. 1 GemO (7 days, counted back from the meeting day and never extended),
     unless it is an emergency session with its reason (§ 34 Abs. 2) or, the rule being
@@ -39,17 +34,18 @@ def invitation_in_time(ctx: FiringContext) -> str | None:
         return None
     if data_text(ctx, "late_reason"):
         return None
-    days = invitation_days(ctx)
+    period = local_period(ctx.session, meeting.municipality_id, "invitation") or INVITATION_PERIOD
     latest = latest_before(
-        meeting.meeting_date, f"P{days}D", calendar_for(ctx.session, meeting.municipality_id)
-    ).date
-    if ctx.today <= latest:
+        meeting.meeting_date, period, calendar_for(ctx.session, meeting.municipality_id)
+    )
+    if ctx.today <= latest.date:
         return None
     return (
-        f"Die Einladung hätte spätestens am {fmt(latest)} versandt werden müssen "
-        f"(§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {days} Tage vor dem Sitzungstag). "
-        "Für eine Notsitzung ist eine Begründung anzugeben (emergency_reason, § 34 Abs. 2 GemO), "
-        "sonst eine Begründung der kürzeren Frist (late_reason)"
+        f"Die Einladung hätte spätestens am {fmt(latest.date)} versandt werden müssen "
+        f"(§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {Period.parse(period).german()} "
+        "vor dem Sitzungstag). Für eine Notsitzung ist eine Begründung anzugeben "
+        "(emergency_reason, § 34 Abs. 2 GemO), sonst eine Begründung der kürzeren Frist "
+        "(late_reason)"
     )
 
 
@@ -121,6 +117,21 @@ def record_invitation(ctx: FiringContext) -> None:
     if emergency:
         meeting.emergency = True
         meeting.emergency_reason = emergency
+    if meeting.emergency:
+        # § 34 Abs. 2 GemO: an emergency session is convened "ohne Frist".
+        for deadline in ctx.session.exec(
+            select(Deadline).where(
+                Deadline.instance_type == "meeting",
+                Deadline.instance_id == meeting.id,
+                Deadline.rule == "invitation",
+                Deadline.status == "open",
+            )
+        ):
+            deadline.status = "waived"
+            deadline.waived_reason = f"Notsitzung (§ 34 Abs. 2 GemO): {meeting.emergency_reason}"
+            deadline.closed_at = ctx.now
+            ctx.session.add(deadline)
+            skip_pending(ctx.session, deadline.id or 0, note="Notsitzung")
     meeting.late_invitation_reason = data_text(ctx, "late_reason")
     ctx.audit_data.update(emergency=meeting.emergency)
 

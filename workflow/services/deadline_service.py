@@ -10,7 +10,7 @@ from workflow import audit
 from workflow.access import within_tenant
 from workflow.acts import schedule_acts, skip_pending
 from workflow.context import Actor
-from workflow.deadlines import calendar_for, compute_due, rules_by_name
+from workflow.deadlines import compute_due, rules_by_name
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.machines import Workflows
 from workflow.models import Deadline, Meeting
@@ -108,7 +108,6 @@ def reschedule_meeting(
     session.add(meeting)
     spec = workflows.get(meeting.definition_name, meeting.definition_version).spec
     rules = rules_by_name(spec)
-    calendar = calendar_for(session, meeting.municipality_id)
     for deadline in session.exec(
         select(Deadline).where(
             Deadline.instance_type == "meeting",
@@ -119,7 +118,9 @@ def reschedule_meeting(
         _, rule = rules[deadline.rule]
         if rule.anchor != "meeting_day":
             continue
-        deadline.due_date, deadline.explanation = compute_due(rule, meeting_date, calendar)
+        deadline.due_date, deadline.explanation = compute_due(
+            session, meeting.municipality_id, rule, meeting_date
+        )
         session.add(deadline)
         session.flush()
         schedule_acts(session, deadline, rule)
