@@ -3,124 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from workflow.context import BERLIN, Actor
-from workflow.db import unit_of_work
-from workflow.deadlines import DeadlineEffect, open_deadlines
+from workflow import demo_district
+from workflow.deadlines import open_deadlines
 from workflow.machines import Workflows
-from workflow.models import OutboxMessage, Proposal, User
+from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
 from workflow.services.importer import import_vorlage
 from workflow.services.setup import actor_for, load_demo_data
-from workflow.services.transition import Fired, fire
-from workflow.sweep import SweepReport, sweep
+from workflow.story import Story, berlin
 
 SEED_FILE = "seeds/000_78ecfc398f013f6e.txt"
-T = TypeVar("T")
-
-
-def berlin(day: date, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
-
-
-@dataclass
-class Story:
-    """Runs each step in its own transaction at a story time, and says what happened."""
-
-    engine: Engine
-    workflows: Workflows
-    out: Callable[[str], None] = print
-    users: dict[str, Actor] = field(default_factory=dict)
-    base_url: str = "http://127.0.0.1:8000"
-
-    def run(self, when: datetime, fn: Callable[[Session], T]) -> T:
-        with unit_of_work(self.engine) as session:
-            return fn(session)
-
-    def fire(
-        self,
-        when: datetime,
-        kind: str,
-        instance_id: int,
-        trigger: str,
-        actor: Actor,
-        comment: str | None = None,
-        data: dict[str, Any] | None = None,
-    ) -> Fired:
-        def step(session: Session) -> Fired:
-            return fire(
-                session=session,
-                workflows=self.workflows,
-                kind=kind,
-                instance_id=instance_id,
-                trigger=trigger,
-                actor=actor,
-                now=when,
-                comment=comment,
-                data=data,
-            )
-
-        fired = self.run(when, step)
-        self.report(when, fired)
-        return fired
-
-    def report(self, when: datetime, fired: Fired) -> None:
-        self.out(
-            f"{when:%d.%m.%Y %H:%M}  {fired.actor:<18} {fired.kind:<8} {fired.trigger:<20} "
-            f"→ {fired.dest_label}"
-        )
-        for effect in fired.deadlines:
-            self.out(f"{'':<19}{describe(effect)}")
-        for follow in fired.followed_by:
-            self.report(when, follow)
-
-    def sweep(self, when: datetime) -> SweepReport:
-        """Move the clock: the deadline sweep acts as the scheduler would at that instant."""
-        report = sweep(
-            engine=self.engine,
-            workflows=self.workflows,
-            now=when,
-            mailer=None,
-            base_url=self.base_url,
-        )
-        self.note(when, f"{'system':<18} Fristenprüfung")
-        for line in report.fired:
-            self.out(f"{'':<19}  ausgelöst: {line}")
-        with Session(self.engine) as session:
-            new = session.exec(
-                select(OutboxMessage)
-                .where(col(OutboxMessage.created_at) == when)
-                .order_by(col(OutboxMessage.id))
-            ).all()
-        for message in new:
-            self.out(f"{'':<19}  E-Mail an {message.to_address}: {message.subject}")
-        if not report.fired and not new:
-            self.out(f"{'':<19}  nichts fällig")
-        return report
-
-    def note(self, when: datetime, text: str) -> None:
-        self.out(f"{when:%d.%m.%Y %H:%M}  {text}")
-
-
-def describe(effect: DeadlineEffect) -> str:
-    verbs = {
-        "opened": "Frist eröffnet",
-        "met": "Frist erledigt",
-        "missed": "Frist versäumt",
-        "elapsed": "Frist abgelaufen",
-        "cancelled": "Frist hinfällig",
-    }
-    verb = verbs.get(effect.change, effect.change)
-    return f"  {verb}: {effect.label} (bis {effect.due_date:%d.%m.%Y})"
 
 
 def play(
@@ -134,6 +34,10 @@ def play(
     users: dict[str, User] = demo.users
     actor = {name: actor_for(user) for name, user in users.items()}
     council_id = demo.ilsfeld.bodies["Gemeinderat"].id or 0
+    coordinator = actor["lra.coordinator"]
+
+    out("\n== Abfrage des Landratsamts Heilbronn an alle Gemeinden ==")
+    request_id = demo_district.send(story, coordinator)
 
     out("\n== Import der Vorlage Nr. 8/2024 aus dem Seed ==")
     text = (shared_dir / SEED_FILE).read_text(encoding="utf-8")
@@ -157,6 +61,7 @@ def play(
     )
     for issue in result.inconsistencies:
         out(f"{'':<19}  Hinweis (Zeile {issue.line}): {issue.message}")
+    demo_district.link_seed(story, request_id, proposal_id, actor["ilsfeld.clerk"])
 
     t = berlin(date(2024, 4, 8), 8, 30)
     meeting = story.run(
@@ -316,14 +221,15 @@ def play(
             actor=actor["ilsfeld.clerk"],
             now=task_time,
             proposal_id=proposal_id,
-            title="Landratsamt Heilbronn über den Beschluss unterrichten",
+            title="Antwort an das Landratsamt Heilbronn übermitteln",
             owner_id=users["ilsfeld.clerk"].id,
             target_date=date(2024, 5, 10),
         ),
     )
     story.note(
-        task_time, "ilsfeld.clerk      Vollzugsaufgabe: Landratsamt unterrichten (bis 10.05.2024)"
+        task_time, "ilsfeld.clerk      Vollzugsaufgabe: Antwort an das Landratsamt (bis 10.05.2024)"
     )
+    demo_district.answer_with_resolution(story, request_id, actor["ilsfeld.clerk"])
     done_time = berlin(date(2024, 5, 6), 11)
     story.run(
         done_time,
@@ -333,7 +239,7 @@ def play(
             now=done_time,
             task_id=task.id or 0,
             status="done",
-            note="Schreiben an das Landratsamt vom 06.05.2024",
+            note="Antwort „belassen“ mit Beschluss vom 23.04.2024 übermittelt",
         ),
     )
     story.note(done_time, "ilsfeld.clerk      Vollzugsaufgabe erledigt")
@@ -345,6 +251,14 @@ def play(
         "present_minutes",
         actor["ilsfeld.mayor"],
     )
+
+    out("\n== Antworten weiterer Gemeinden (illustrativ) und Ablauf der Antwortfrist ==")
+    mayors = demo_district.others_answer(story, request_id)
+    story.sweep(berlin(date(2024, 5, 24), 7, 30))
+    story.sweep(berlin(date(2024, 6, 1), 0, 5))
+    demo_district.late_answer(story, request_id, mayors, coordinator)
+    story.fire(berlin(date(2024, 6, 4), 16), "decision_request", request_id, "close", coordinator)
+    demo_district.print_table(story, request_id, coordinator)
     return proposal_id
 
 

@@ -28,6 +28,7 @@ class NameRegistry(Protocol):
     def has_guard(self, name: str) -> bool: ...
     def has_action(self, name: str) -> bool: ...
     def has_anchor(self, name: str) -> bool: ...
+    def anchor_is_due_date(self, name: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,11 @@ def check_definition(
             loc: Loc = ("states", si, "deadlines", di)
             if not registry.has_anchor(rule.anchor):
                 add((*loc, "anchor"), f'Fristanker "{rule.anchor}" ist nicht registriert')
-            if rule.period is None and rule.anchor != "fixed_date":
+            if (
+                rule.period is None
+                and registry.has_anchor(rule.anchor)
+                and not registry.anchor_is_due_date(rule.anchor)
+            ):
                 add((*loc, "period"), "eine Frist braucht eine Dauer (period)")
             for ci, closing in enumerate(rule.closed_by):
                 if closing not in known:

@@ -8,7 +8,19 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workflow.models import Body, Deadline, Meeting, Notification, OutboxMessage, Proposal, User
+from workflow.context import BERLIN
+from workflow.models import (
+    Body,
+    Deadline,
+    DecisionRequest,
+    DecisionResponse,
+    Meeting,
+    Municipality,
+    Notification,
+    OutboxMessage,
+    Proposal,
+    User,
+)
 from workflow.spec import DeadlineRuleSpec, Recipients
 
 SUBJECT_PREFIX = {
@@ -43,17 +55,93 @@ def describe_instance(session: Session, deadline: Deadline, base_url: str) -> Su
                 f"Sitzung {name} am {meeting.meeting_date:%d.%m.%Y}",
                 f"{base}/sitzungen/{meeting.id}",
             )
+    if deadline.instance_type == "decision_request":
+        request = session.get(DecisionRequest, deadline.instance_id)
+        if request is not None:
+            return Subject(f"Abfrage „{request.title}“", f"{base}/abfragen/{request.id}")
+    if deadline.instance_type == "decision_response":
+        response = session.get(DecisionResponse, deadline.instance_id)
+        request = session.get(DecisionRequest, response.request_id) if response else None
+        town = session.get(Municipality, response.municipality_id) if response else None
+        if response is not None and request is not None and town is not None:
+            return Subject(
+                f"Abfrage „{request.title}“ – Antwort der Gemeinde {town.name}",
+                f"{base}/abfragen/{request.id}/antworten/{response.id}",
+            )
     return Subject(f"{deadline.instance_type} {deadline.instance_id}", base)
 
 
+def details(session: Session, deadline: Deadline, instance: Any, now: datetime) -> list[str]:
+    """Facts that help the reader act: amounts, options, the earliest decision date, or who
+    has not answered yet."""
+    if isinstance(instance, DecisionResponse):
+        request = session.get(DecisionRequest, instance.request_id)
+        if request is None:
+            return []
+        lines = ["Optionen: " + "; ".join(o.get("label", "") for o in request.options)]
+        lines.append(f"Ohne Antwort gilt: {request.option_label(request.default_option)}")
+        if instance.amount is not None:
+            amount = f"{instance.amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+            lines.append(f"Betrag bei eigener Durchführung: {amount} €")
+        proposal = session.get(Proposal, instance.proposal_id) if instance.proposal_id else None
+        if proposal is not None:
+            from workflow.planning import earliest_decision_date
+
+            earliest = earliest_decision_date(session, proposal, now.astimezone(BERLIN).date())
+            if earliest is None:
+                lines.append(
+                    f"Achtung: Für Vorlage {proposal.label} ist keine Sitzung geplant, "
+                    "die rechtzeitig beschließen kann."
+                )
+            elif earliest > request.reply_deadline:
+                lines.append(
+                    f"Achtung: Vorlage {proposal.label} kann frühestens am {earliest:%d.%m.%Y} "
+                    "beschlossen werden – nach der Antwortfrist "
+                    f"({request.reply_deadline:%d.%m.%Y})."
+                )
+            else:
+                lines.append(
+                    f"Frühestmöglicher Beschluss zu Vorlage {proposal.label}: {earliest:%d.%m.%Y}"
+                )
+        return lines
+    if isinstance(instance, DecisionRequest):
+        from workflow.rules.decision_rules import pending_responses
+
+        names = []
+        for response in pending_responses(session, instance.id or 0):
+            town = session.get(Municipality, response.municipality_id)
+            names.append(town.name if town else str(response.municipality_id))
+        return (
+            [f"Noch ohne abschließende Antwort ({len(names)}): " + ", ".join(names)]
+            if names
+            else []
+        )
+    return []
+
+
 def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipients) -> list[User]:
-    """Users of the instance's municipality holding one of the roles, plus the owner."""
+    """Users of the instance's municipality holding one of the roles, the coordinators of its
+    district for ``district_coordinator``, plus the owner."""
     users: dict[int, User] = {}
-    if who.roles and deadline.municipality_id is not None:
+    local_roles = [r for r in who.roles if r != "district_coordinator"]
+    if local_roles and deadline.municipality_id is not None:
         for user in session.exec(
             select(User).where(
                 User.municipality_id == deadline.municipality_id,
-                col(User.role).in_(who.roles),
+                col(User.role).in_(local_roles),
+                ~col(User.disabled),
+            )
+        ):
+            users[user.id or 0] = user
+    district_id = getattr(instance, "district_id", None)
+    if district_id is None and deadline.municipality_id is not None:
+        municipality = session.get(Municipality, deadline.municipality_id)
+        district_id = municipality.district_id if municipality else None
+    if "district_coordinator" in who.roles and district_id is not None:
+        for user in session.exec(
+            select(User).where(
+                User.district_id == district_id,
+                User.role == "district_coordinator",
                 ~col(User.disabled),
             )
         ):
@@ -67,7 +155,11 @@ def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipie
 
 
 def compose(
-    kind: str, deadline: Deadline, rule: DeadlineRuleSpec, subject: Subject
+    kind: str,
+    deadline: Deadline,
+    rule: DeadlineRuleSpec,
+    subject: Subject,
+    extra: list[str] | None = None,
 ) -> tuple[str, str]:
     """German subject and body: what is due, by when, for which Vorlage or Sitzung, a link."""
     due = f"{deadline.due_date:%d.%m.%Y}"
@@ -89,6 +181,8 @@ def compose(
         f"Betrifft: {subject.title}",
         f"Rechtsgrundlage: {rule.legal_basis}" if rule.legal_basis else "",
         "",
+        *(extra or []),
+        *([""] if extra else []),
         "Berechnung der Frist:",
         deadline.explanation,
         "",
@@ -97,6 +191,56 @@ def compose(
         "Diese Nachricht wurde von Ratsflow automatisch erstellt.",
     ]
     return title, "\n".join(line for line in lines if line is not None)
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str  # reminder | escalation | expiry | info
+    title: str
+    body: str
+    link: str | None
+    instance_type: str | None
+    instance_id: int | None
+    deadline_id: int | None = None
+
+
+def send_to(
+    session: Session, *, key_prefix: str, users: list[User], message: Message, now: datetime
+) -> int:
+    """One outbox e-mail and one in-app notice per user, each keyed so it exists once."""
+    written = 0
+    for user in users:
+        key = f"{key_prefix}:user:{user.id}"
+        if session.exec(select(Notification.id).where(Notification.key == key)).first():
+            continue
+        session.add(
+            Notification(
+                key=key,
+                user_id=user.id or 0,
+                kind=message.kind,
+                title=message.title,
+                body=message.body,
+                link=message.link,
+                instance_type=message.instance_type,
+                instance_id=message.instance_id,
+                deadline_id=message.deadline_id,
+                created_at=now,
+            )
+        )
+        if user.email:
+            session.add(
+                OutboxMessage(
+                    key=key,
+                    user_id=user.id,
+                    to_address=user.email,
+                    subject=message.title,
+                    body=message.body,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        written += 1
+    return written
 
 
 def notify(
@@ -111,39 +255,17 @@ def notify(
     base_url: str,
     now: datetime,
 ) -> int:
-    """One outbox e-mail and one in-app notice per recipient, keyed so it exists once."""
+    """Tell the rule's recipients that a deadline is coming, has passed, or has expired."""
     subject = describe_instance(session, deadline, base_url)
-    title, body = compose(kind, deadline, rule, subject)
-    written = 0
-    for user in recipients(session, deadline, instance, who):
-        key = f"{act_key}:user:{user.id}"
-        if session.exec(select(Notification.id).where(Notification.key == key)).first():
-            continue
-        session.add(
-            Notification(
-                key=key,
-                user_id=user.id or 0,
-                kind=kind,
-                title=title,
-                body=body,
-                link=subject.link,
-                instance_type=deadline.instance_type,
-                instance_id=deadline.instance_id,
-                deadline_id=deadline.id,
-                created_at=now,
-            )
-        )
-        if user.email:
-            session.add(
-                OutboxMessage(
-                    key=key,
-                    user_id=user.id,
-                    to_address=user.email,
-                    subject=title,
-                    body=body,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-        written += 1
-    return written
+    title, body = compose(kind, deadline, rule, subject, details(session, deadline, instance, now))
+    message = Message(
+        kind=kind,
+        title=title,
+        body=body,
+        link=subject.link,
+        instance_type=deadline.instance_type,
+        instance_id=deadline.instance_id,
+        deadline_id=deadline.id,
+    )
+    users = recipients(session, deadline, instance, who)
+    return send_to(session, key_prefix=act_key, users=users, message=message, now=now)

@@ -34,6 +34,8 @@ class Anchor:
 
     name: str
     resolve: AnchorResolve
+    # The anchor is itself the due date (a fixed date set by an authority): no period needed.
+    is_due_date: bool = False
 
 
 @dataclass
@@ -65,10 +67,19 @@ class Registry:
     def has_anchor(self, name: str) -> bool:
         return name in self.anchors
 
+    def anchor_is_due_date(self, name: str) -> bool:
+        return self.anchors[name].is_due_date
+
 
 def default_registry() -> Registry:
     """The registry of this codebase, wired explicitly (no import-time registration)."""
-    from workflow.rules import anchors, meeting_rules, proposal_actions, proposal_guards
+    from workflow.rules import (
+        anchors,
+        decision_rules,
+        meeting_rules,
+        proposal_actions,
+        proposal_guards,
+    )
 
     return (
         Registry()
@@ -77,4 +88,7 @@ def default_registry() -> Registry:
         .add(meeting_rules.GUARDS)
         .add(meeting_rules.ACTIONS)
         .add(anchors.ANCHORS)
+        .add(decision_rules.GUARDS)
+        .add(decision_rules.ACTIONS)
+        .add(decision_rules.ANCHORS)
     )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from workflow.context import SYSTEM
+from workflow.context import SYSTEM, local_date
 from workflow.db import unit_of_work
 from workflow.deadlines import rules_by_name
 from workflow.errors import WorkflowError
@@ -122,6 +122,9 @@ def _act(
             deadline.status = "elapsed" if rule.window else "missed"
             session.add(deadline)
         _finish(session, act, now, "done", note)
+    elif act.kind == "reminder" and (stale := _stale_reminder(session, act, deadline, now)):
+        _finish(session, act, now, "skipped", stale)
+        return
     else:
         who = (
             rule.remind
@@ -143,6 +146,25 @@ def _act(
             )
         _finish(session, act, now, "done", f"{written} Empfänger")
     report.count(act.kind)
+
+
+def _stale_reminder(
+    session: Session, act: DeadlineAct, deadline: Deadline, now: datetime
+) -> str | None:
+    """After downtime several reminders may be due at once: send only the latest, and none
+    once the due day has passed (the expiry and escalation speak then)."""
+    if local_date(now) > deadline.due_date:
+        return "Frist bereits abgelaufen"
+    later = session.exec(
+        select(DeadlineAct.id).where(
+            DeadlineAct.deadline_id == deadline.id,
+            DeadlineAct.kind == "reminder",
+            col(DeadlineAct.status) == "pending",
+            col(DeadlineAct.due_at) > act.due_at,
+            col(DeadlineAct.due_at) <= now,
+        )
+    ).first()
+    return "durch eine spätere Erinnerung überholt" if later is not None else None
 
 
 def _expire(

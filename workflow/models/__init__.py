@@ -2,6 +2,7 @@
 
 from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.deadline import Deadline
+from workflow.models.decision import DecisionRequest, DecisionResponse
 from workflow.models.definition import DefinitionRecord
 from workflow.models.meeting import (
     AgendaItem,
@@ -27,6 +28,8 @@ __all__ = [
     "ConsultationStep",
     "Deadline",
     "DeadlineAct",
+    "DecisionRequest",
+    "DecisionResponse",
     "DefinitionRecord",
     "District",
     "ExecutionTask",

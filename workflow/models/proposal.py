@@ -49,6 +49,8 @@ class Proposal(WorkflowInstance, table=True):
     cosignatures_required: int | None = None  # k of the n requested; None = all
     current_step: int = 0  # position of the consultation step now in progress
     urgent_reason: str | None = Field(default=None, sa_type=Text)
+    # Set when the proposal answers a district's decision request: the option it resolves.
+    decision_option: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

@@ -31,6 +31,7 @@ class Resolution(SQLModel, table=True):
     objection_reason: str | None = Field(default=None, sa_type=Text)
     published_at: datetime | None = None
     superseded: bool = False
+    option: str | None = Field(default=None, max_length=64)  # chosen option of a decision request
     created_at: datetime = Field(default_factory=utcnow)
 
 

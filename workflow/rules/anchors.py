@@ -41,5 +41,5 @@ ANCHORS = [
     Anchor("state_entry", state_entry),
     Anchor("meeting_day", meeting_day),
     Anchor("resolution_date", resolution_date),
-    Anchor("fixed_date", fixed_date),
+    Anchor("fixed_date", fixed_date, is_due_date=True),
 ]

@@ -191,6 +191,7 @@ def record_resolution(ctx: FiringContext) -> None:
             present_entitled=q.present_entitled,
             biased=q.biased,
             public=item.public,
+            option=p.decision_option if t.adopted else None,
         )
     )
     ctx.audit_data.update(

@@ -28,7 +28,7 @@ from workflow.models import (
 )
 from workflow.queries import biased_persons, present_persons, voting_members
 from workflow.services.common import require_role, require_tenant
-from workflow.services.transition import load_instance
+from workflow.services.transition import load_instance, open_initial_deadlines
 
 MEETING_ROLES = ("secretary", "mayor")
 VOTE_CHOICES = ("yes", "no", "abstain")
@@ -100,22 +100,14 @@ def create_meeting(
         now=now,
         data={"body": body.name, "meeting_date": meeting_date},
     )
-    # The planned state's deadlines (invitation) open like those of any state entered.
-    from workflow.context import FiringContext
-    from workflow.deadlines import apply_transition
-
-    ctx = FiringContext(
+    open_initial_deadlines(
         session=session,
+        workflows=workflows,
         kind="meeting",
         instance=meeting,
         actor=actor,
         now=now,
-        trigger="create",
-        source="",
-        dest=meeting.state,
     )
-    apply_transition(ctx, wf.spec, workflows.registry, seq=1)
-    session.flush()
     return meeting
 
 

@@ -24,13 +24,23 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.machines import LightModel, Workflow, Workflows
-from workflow.models import Meeting, Proposal
+from workflow.models import DecisionRequest, DecisionResponse, Meeting, Municipality, Proposal
 from workflow.spec import TransitionSpec
 
 logger = logging.getLogger(__name__)
 
-KINDS: dict[str, type[SQLModel]] = {"proposal": Proposal, "meeting": Meeting}
-KIND_LABELS = {"proposal": "Beschlussvorlage", "meeting": "Sitzung"}
+KINDS: dict[str, type[SQLModel]] = {
+    "proposal": Proposal,
+    "meeting": Meeting,
+    "decision_request": DecisionRequest,
+    "decision_response": DecisionResponse,
+}
+KIND_LABELS = {
+    "proposal": "Beschlussvorlage",
+    "meeting": "Sitzung",
+    "decision_request": "Abfrage",
+    "decision_response": "Antwort",
+}
 MAX_AUTOMATIC_STEPS = 10
 
 
@@ -55,9 +65,53 @@ def load_instance(session: Session, kind: str, instance_id: int, actor: Actor) -
     """The row, or NotFound when missing or outside the actor's tenant (no existence leak)."""
     model = KINDS.get(kind)
     instance = session.get(model, instance_id) if model is not None else None
-    if instance is None or not instance_visible(session, actor, instance):
+    if instance is None or not _visible(session, actor, instance):
         raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
     return instance
+
+
+def _visible(session: Session, actor: Actor, instance: Any) -> bool:
+    if isinstance(instance, DecisionRequest):
+        return district_visible(session, actor, instance.district_id)
+    return instance_visible(session, actor, instance)
+
+
+def district_visible(session: Session, actor: Actor, district_id: int) -> bool:
+    """A district's request is seen by its coordinators and by its municipalities' users."""
+    if actor.is_system or actor.district_id == district_id:
+        return True
+    municipality = (
+        session.get(Municipality, actor.municipality_id) if actor.municipality_id else None
+    )
+    return municipality is not None and municipality.district_id == district_id
+
+
+def open_initial_deadlines(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance: Any,
+    actor: Actor,
+    now: datetime,
+    seq: int = 1,
+) -> list[DeadlineEffect]:
+    """A new instance enters its initial state: open that state's deadlines, as any
+    transition into it would."""
+    wf = workflow_of(workflows, instance)
+    ctx = FiringContext(
+        session=session,
+        kind=kind,
+        instance=instance,
+        actor=actor,
+        now=now,
+        trigger="create",
+        source="",
+        dest=instance.state,
+    )
+    effects = apply_transition(ctx, wf.spec, workflows.registry, seq=seq)
+    session.flush()
+    return effects
 
 
 def workflow_of(workflows: Workflows, instance: Any) -> Workflow:

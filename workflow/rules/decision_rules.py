@@ -1,0 +1,214 @@
+"""Guards, actions and anchors of district decision requests and municipal responses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from workflow.context import FiringContext
+from workflow.models import (
+    Body,
+    DecisionRequest,
+    DecisionResponse,
+    Municipality,
+    Proposal,
+    Resolution,
+)
+from workflow.queries import latest_resolution
+from workflow.registry import Action, Anchor, Guard
+from workflow.rules.common import data_int, data_text, fmt
+
+DELEGATION_SETTING = "decision_requests_delegated_to_mayor"
+
+
+def _request(ctx: FiringContext) -> DecisionRequest:
+    if isinstance(ctx.instance, DecisionRequest):
+        return ctx.instance
+    request = ctx.session.get(DecisionRequest, ctx.instance.request_id)
+    assert request is not None
+    return request
+
+
+def _response(ctx: FiringContext) -> DecisionResponse:
+    response: DecisionResponse = ctx.instance
+    return response
+
+
+def request_options_valid(ctx: FiringContext) -> str | None:
+    request = _request(ctx)
+    keys = [o.get("key") for o in request.options]
+    if len(keys) < 2 or len(set(keys)) != len(keys) or not all(keys):
+        return "Die Abfrage braucht mindestens zwei Optionen mit eindeutigem Schlüssel"
+    if request.default_option not in keys:
+        return f'Die Standardoption "{request.default_option}" ist keine der Optionen'
+    return None
+
+
+def reply_deadline_in_future(ctx: FiringContext) -> str | None:
+    request = _request(ctx)
+    if request.reply_deadline <= ctx.today:
+        return f"Die Antwortfrist ({fmt(request.reply_deadline)}) muss in der Zukunft liegen"
+    return None
+
+
+def all_responses_settled(ctx: FiringContext) -> str | None:
+    open_count = len(
+        ctx.session.exec(
+            select(DecisionResponse.id).where(
+                DecisionResponse.request_id == _request(ctx).id,
+                col(DecisionResponse.state).in_(("open", "in_preparation", "late_pending")),
+            )
+        ).all()
+    )
+    return (
+        f"{open_count} Gemeinde(n) haben noch nicht abschließend geantwortet"
+        if open_count
+        else None
+    )
+
+
+def before_reply_deadline(ctx: FiringContext) -> str | None:
+    deadline = _request(ctx).reply_deadline
+    if ctx.today > deadline:
+        return (
+            f"Die Antwortfrist ist am {fmt(deadline)} abgelaufen: verspätete Antwort "
+            "(answer_late) mit Annahme durch das Landratsamt"
+        )
+    return None
+
+
+def after_reply_deadline(ctx: FiringContext) -> str | None:
+    deadline = _request(ctx).reply_deadline
+    return f"Die Antwortfrist läuft noch bis {fmt(deadline)}" if ctx.today <= deadline else None
+
+
+def _linked_proposal(ctx: FiringContext) -> Proposal | None:
+    proposal_id = data_int(ctx, "proposal_id")
+    proposal = ctx.session.get(Proposal, proposal_id) if proposal_id is not None else None
+    if proposal is None or proposal.municipality_id != _response(ctx).municipality_id:
+        return None
+    return proposal
+
+
+def proposal_of_municipality(ctx: FiringContext) -> str | None:
+    if _linked_proposal(ctx) is None:
+        return "Eine Vorlage der eigenen Gemeinde muss angegeben werden (proposal_id)"
+    return None
+
+
+def option_valid(ctx: FiringContext) -> str | None:
+    option = data_text(ctx, "option")
+    keys = [o.get("key") for o in _request(ctx).options]
+    if option is None or option not in keys:
+        return f"Eine der Optionen muss angegeben werden (option: {', '.join(map(str, keys))})"
+    return None
+
+
+def _basis(ctx: FiringContext) -> tuple[str, str, date, int | None] | str:
+    """(option, decided_by, decided_on, resolution_id) or the reason there is none."""
+    response = _response(ctx)
+    if response.proposal_id is not None:
+        resolution = latest_resolution(ctx.session, response.proposal_id)
+        proposal = ctx.session.get(Proposal, response.proposal_id)
+        if (
+            resolution is not None
+            and resolution.adopted
+            and resolution.objected_at is None
+            and proposal is not None
+            and proposal.decision_option
+        ):
+            body = ctx.session.get(Body, resolution.body_id) if resolution.body_id else None
+            by = body.name if body else "Bürgermeister/in (Eilentscheidung)"
+            return proposal.decision_option, by, resolution.decided_on, resolution.id
+    option = data_text(ctx, "option")
+    if ctx.actor.role == "mayor" and option is not None:
+        municipality = ctx.session.get(Municipality, response.municipality_id)
+        if municipality is not None and municipality.settings.get(DELEGATION_SETTING):
+            if option_valid(ctx) is None:
+                return option, "Bürgermeister/in (übertragene Zuständigkeit)", ctx.today, None
+            return "Unbekannte Option"
+    return (
+        "Es liegt weder ein Beschluss des zuständigen Gremiums zur verknüpften Vorlage vor "
+        "noch eine Zuständigkeit des Bürgermeisters (Übertragung durch die Hauptsatzung)"
+    )
+
+
+def answer_basis(ctx: FiringContext) -> str | None:
+    basis = _basis(ctx)
+    return basis if isinstance(basis, str) else None
+
+
+def link_proposal(ctx: FiringContext) -> None:
+    response = _response(ctx)
+    proposal = _linked_proposal(ctx)
+    assert proposal is not None
+    response.proposal_id = proposal.id
+    proposal.decision_option = data_text(ctx, "option")
+    ctx.session.add_all([response, proposal])
+    ctx.audit_data.update(proposal=proposal.label, option=proposal.decision_option)
+
+
+def record_answer(ctx: FiringContext) -> None:
+    basis = _basis(ctx)
+    assert not isinstance(basis, str)
+    option, by, on, resolution_id = basis
+    response = _response(ctx)
+    response.option, response.decided_by, response.decided_on = option, by, on
+    response.resolution_id = resolution_id
+    response.answered_at = ctx.now
+    response.late = ctx.dest == "late_pending"
+    if resolution_id is not None:
+        resolution = ctx.session.get(Resolution, resolution_id)
+        if resolution is not None and resolution.option is None:
+            resolution.option = option
+            ctx.session.add(resolution)
+    ctx.session.add(response)
+    ctx.audit_data.update(option=option, decided_by=by, decided_on=on, late=response.late)
+
+
+def apply_default(ctx: FiringContext) -> None:
+    response = _response(ctx)
+    request = _request(ctx)
+    response.option = request.default_option
+    response.decided_by = "Standardoption (keine fristgerechte Antwort)"
+    response.decided_on = request.reply_deadline
+    response.resolution_id = None
+    response.answered_at = ctx.now
+    ctx.session.add(response)
+    ctx.audit_data.update(option=request.default_option, rule="reply")
+
+
+def reply_deadline(ctx: FiringContext) -> date:
+    return _request(ctx).reply_deadline
+
+
+def pending_responses(session: Session, request_id: int) -> list[DecisionResponse]:
+    return list(
+        session.exec(
+            select(DecisionResponse)
+            .where(
+                DecisionResponse.request_id == request_id,
+                col(DecisionResponse.state).in_(("open", "in_preparation", "late_pending")),
+            )
+            .order_by(col(DecisionResponse.id))
+        )
+    )
+
+
+GUARDS = [
+    Guard("request_options_valid", request_options_valid),
+    Guard("reply_deadline_in_future", reply_deadline_in_future),
+    Guard("all_responses_settled", all_responses_settled),
+    Guard("before_reply_deadline", before_reply_deadline),
+    Guard("after_reply_deadline", after_reply_deadline),
+    Guard("proposal_of_municipality", proposal_of_municipality),
+    Guard("option_valid", option_valid),
+    Guard("answer_basis", answer_basis),
+]
+ACTIONS = [
+    Action("link_proposal", link_proposal),
+    Action("record_answer", record_answer),
+    Action("apply_default", apply_default),
+]
+ANCHORS = [Anchor("reply_deadline", reply_deadline, is_due_date=True)]

@@ -1,0 +1,430 @@
+"""District decision requests: create, send to every municipality, answer, overview, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.context import SYSTEM, Actor, local_date
+from workflow.errors import InvalidInput, NotFound
+from workflow.machines import Workflows
+from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal, User
+from workflow.notify import Message, send_to
+from workflow.planning import earliest_decision_date
+from workflow.services.common import require_role
+from workflow.services.proposals import ProposalFields, StepInput, create_proposal
+from workflow.services.transition import Fired, fire, load_instance, open_initial_deadlines
+
+COORDINATOR = ("district_coordinator",)
+
+
+def create_request(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    title: str,
+    explanation: str,
+    options: list[dict[str, str]],
+    default_option: str,
+    reply_deadline: date,
+    effective_date: date | None = None,
+    amounts: dict[str, Decimal] | None = None,
+    targets: list[str] | None = None,
+    attachments: list[str] | None = None,
+) -> DecisionRequest:
+    """A draft request of the coordinator's district; targets default to all its towns."""
+    require_role(actor, "create_decision_request", COORDINATOR)
+    if actor.district_id is None:
+        raise InvalidInput("Nur Koordinatoren eines Landkreises stellen Abfragen")
+    towns = {
+        m.name: m
+        for m in session.exec(
+            select(Municipality).where(Municipality.district_id == actor.district_id)
+        )
+    }
+    chosen = targets or sorted(towns)
+    unknown = [name for name in [*chosen, *(amounts or {})] if name not in towns]
+    if unknown:
+        raise InvalidInput(
+            f"Keine Gemeinden des Landkreises: {', '.join(unknown)}", field="targets"
+        )
+    wf = workflows.latest("decision_request")
+    request = DecisionRequest(
+        district_id=actor.district_id,
+        title=title,
+        explanation=explanation,
+        options=options,
+        default_option=default_option,
+        reply_deadline=reply_deadline,
+        effective_date=effective_date,
+        amounts={k: str(v) for k, v in (amounts or {}).items()},
+        targets=[towns[name].id or 0 for name in chosen],
+        attachments=attachments or [],
+        created_by_id=actor.user_id,
+        state=wf.spec.initial,
+        definition_name=wf.spec.name,
+        definition_version=wf.spec.version,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.flush()
+    audit.append(
+        session,
+        instance_type="decision_request",
+        instance_id=request.id or 0,
+        actor=actor,
+        trigger="create",
+        source=None,
+        dest=request.state,
+        now=now,
+        data={"title": title, "targets": len(chosen), "reply_deadline": reply_deadline},
+    )
+    return request
+
+
+def send_request(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    expected_version: int | None = None,
+    base_url: str = "",
+) -> Fired:
+    """Send: one response per target municipality, each with its reply deadline; the
+    mayor and clerks of every municipality are told."""
+    fired = fire(
+        session=session,
+        workflows=workflows,
+        kind="decision_request",
+        instance_id=request_id,
+        trigger="send",
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+    )
+    request = session.get(DecisionRequest, request_id)
+    assert request is not None
+    wf = workflows.latest("decision_response")
+    for municipality_id in request.targets:
+        town = session.get(Municipality, municipality_id)
+        assert town is not None
+        amount = request.amounts.get(town.name)
+        response = DecisionResponse(
+            request_id=request_id,
+            municipality_id=municipality_id,
+            amount=Decimal(amount) if amount else None,
+            state=wf.spec.initial,
+            definition_name=wf.spec.name,
+            definition_version=wf.spec.version,
+            updated_at=now,
+        )
+        session.add(response)
+        session.flush()
+        audit.append(
+            session,
+            instance_type="decision_response",
+            instance_id=response.id or 0,
+            actor=actor,
+            trigger="create",
+            source=None,
+            dest=response.state,
+            now=now,
+            data={"request_id": request_id, "municipality": town.name},
+        )
+        open_initial_deadlines(
+            session=session,
+            workflows=workflows,
+            kind="decision_response",
+            instance=response,
+            actor=actor,
+            now=now,
+            seq=1,
+        )
+        _announce(session, request, response, town, now, base_url)
+    return fired
+
+
+def _announce(
+    session: Session,
+    request: DecisionRequest,
+    response: DecisionResponse,
+    town: Municipality,
+    now: datetime,
+    base_url: str,
+) -> None:
+    users = list(
+        session.exec(
+            select(User)
+            .where(
+                User.municipality_id == town.id,
+                col(User.role).in_(("mayor", "clerk")),
+                ~col(User.disabled),
+            )
+            .order_by(col(User.id))
+        )
+    )
+    options = "\n".join(f"- {o.get('label')}: {o.get('description', '')}" for o in request.options)
+    amount = f"\nBetrag bei eigener Durchführung: {response.amount} €" if response.amount else ""
+    body = (
+        f"Guten Tag,\n\ndas Landratsamt bittet die Gemeinde {town.name} um eine Entscheidung "
+        f"bis zum {request.reply_deadline:%d.%m.%Y}:\n\n{request.title}\n\n{request.explanation}"
+        f"\n\nOptionen:\n{options}{amount}\n\nOhne fristgerechte Antwort gilt: "
+        f"{request.option_label(request.default_option)}.\n\n"
+        f"Zur Bearbeitung: {base_url.rstrip('/')}/abfragen/{request.id}/antworten/{response.id}"
+    )
+    message = Message(
+        kind="info",
+        title=f"Abfrage des Landratsamts: {request.title} (Antwort bis "
+        f"{request.reply_deadline:%d.%m.%Y})",
+        body=body,
+        link=f"{base_url.rstrip('/')}/abfragen/{request.id}/antworten/{response.id}",
+        instance_type="decision_response",
+        instance_id=response.id,
+    )
+    send_to(
+        session,
+        key_prefix=f"request:{request.id}:sent:{response.id}",
+        users=users,
+        message=message,
+        now=now,
+    )
+
+
+def cancel_request(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    comment: str,
+    expected_version: int | None = None,
+) -> Fired:
+    """Withdraw the request; every response still running is withdrawn by the system."""
+    fired = fire(
+        session=session,
+        workflows=workflows,
+        kind="decision_request",
+        instance_id=request_id,
+        trigger="cancel",
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        comment=comment,
+    )
+    for response in session.exec(
+        select(DecisionResponse).where(
+            DecisionResponse.request_id == request_id,
+            col(DecisionResponse.state).in_(
+                ("open", "in_preparation", "late_pending", "defaulted")
+            ),
+        )
+    ).all():
+        fire(
+            session=session,
+            workflows=workflows,
+            kind="decision_response",
+            instance_id=response.id or 0,
+            trigger="withdraw",
+            actor=SYSTEM,
+            now=now,
+            comment=f"Abfrage zurückgezogen: {comment}",
+        )
+    return fired
+
+
+def create_proposal_from_request(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    response_id: int,
+    option: str,
+    body_id: int,
+) -> Proposal:
+    """A Vorlage pre-filled from the request (title, Sachvortrag with the district's
+    explanation and the municipality's amount, both options), linked to the response."""
+    response: DecisionResponse = load_instance(session, "decision_response", response_id, actor)
+    request = session.get(DecisionRequest, response.request_id)
+    town = session.get(Municipality, response.municipality_id)
+    assert request is not None
+    assert town is not None
+    options = "\n".join(
+        f"- {o.get('label')}: {o.get('description', '')}".rstrip(": ") for o in request.options
+    )
+    amount = (
+        f"\n\nNach der Berechnung des Landratsamtes würde die Gemeinde {town.name} einen Betrag "
+        f"in Höhe von {_euro(response.amount)} Euro erhalten."
+        if response.amount
+        else ""
+    )
+    facts = (
+        f"{request.explanation}\n\nDie Gemeinde muss sich bis zum "
+        f"{request.reply_deadline:%d.%m.%Y} entscheiden:\n{options}{amount}"
+    )
+    content = ProposalFields(
+        title=request.title,
+        resolution_text=f"Die Gemeinde {town.name} entscheidet: {request.option_label(option)}.",
+        proposal_date=local_date(now),
+        facts=facts,
+    )
+    proposal = create_proposal(
+        session=session,
+        workflows=workflows,
+        actor=actor,
+        now=now,
+        municipality_id=response.municipality_id,
+        content=content,
+        steps=[StepInput(body_id=body_id, decides=True)],
+    )
+    fire(
+        session=session,
+        workflows=workflows,
+        kind="decision_response",
+        instance_id=response_id,
+        trigger="link_proposal",
+        actor=actor,
+        now=now,
+        data={"proposal_id": proposal.id, "option": option},
+    )
+    return proposal
+
+
+def _euro(amount: Decimal | None) -> str:
+    return f"{amount or 0:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    municipality: str
+    state: str
+    state_label: str
+    option: str | None
+    option_label: str
+    decided_by: str | None
+    decided_on: date | None
+    proposal: str | None
+    earliest_decision: date | None
+    late: bool
+    overdue: bool
+    response_id: int
+
+
+@dataclass
+class Overview:
+    request: DecisionRequest
+    rows: list[OverviewRow] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counts = Counter(r.option for r in self.rows if r.option)
+        return {o["key"]: counts.get(o["key"], 0) for o in self.request.options}
+
+    @property
+    def overdue(self) -> list[str]:
+        return [r.municipality for r in self.rows if r.overdue]
+
+
+def overview(
+    *, session: Session, workflows: Workflows, actor: Actor, now: datetime, request_id: int
+) -> Overview:
+    """The coordinator's table: per municipality state, option, body, date, proposal."""
+    request: DecisionRequest = load_instance(session, "decision_request", request_id, actor)
+    require_role(actor, "decision_request_overview", COORDINATOR)
+    spec = workflows.latest("decision_response").spec
+    today = local_date(now)
+    result = Overview(request=request)
+    rows = session.exec(
+        select(DecisionResponse, Municipality)
+        .join(Municipality, col(Municipality.id) == col(DecisionResponse.municipality_id))
+        .where(DecisionResponse.request_id == request_id)
+        .order_by(col(Municipality.name))
+    ).all()
+    for response, town in rows:
+        proposal = session.get(Proposal, response.proposal_id) if response.proposal_id else None
+        running = response.state in ("open", "in_preparation")
+        result.rows.append(
+            OverviewRow(
+                municipality=town.name,
+                state=response.state,
+                state_label=spec.state_label(response.state),
+                option=response.option,
+                option_label=request.option_label(response.option) if response.option else "",
+                decided_by=response.decided_by,
+                decided_on=response.decided_on,
+                proposal=proposal.label if proposal else None,
+                earliest_decision=earliest_decision_date(session, proposal, today)
+                if proposal is not None and running
+                else None,
+                late=response.late,
+                overdue=running and today > request.reply_deadline,
+                response_id=response.id or 0,
+            )
+        )
+    return result
+
+
+CSV_COLUMNS = [
+    "Gemeinde",
+    "Status",
+    "Option",
+    "Entschieden durch",
+    "Entschieden am",
+    "Vorlage",
+    "Frühestmöglicher Beschluss",
+    "Verspätet",
+    "Überfällig",
+]
+
+
+def overview_csv(result: Overview) -> str:
+    """Semicolon-separated, as German spreadsheet programs expect."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in result.rows:
+        writer.writerow(_csv_row(row))
+    writer.writerow([])
+    for key, count in result.totals.items():
+        writer.writerow([f"Summe {result.request.option_label(key)}", count])
+    return buffer.getvalue()
+
+
+def _csv_row(row: OverviewRow) -> list[Any]:
+    return [
+        row.municipality,
+        row.state_label,
+        row.option_label,
+        row.decided_by or "",
+        f"{row.decided_on:%d.%m.%Y}" if row.decided_on else "",
+        row.proposal or "",
+        f"{row.earliest_decision:%d.%m.%Y}" if row.earliest_decision else "",
+        "ja" if row.late else "nein",
+        "ja" if row.overdue else "nein",
+    ]
+
+
+def response_for(session: Session, request_id: int, municipality_id: int) -> DecisionResponse:
+    response = session.exec(
+        select(DecisionResponse).where(
+            DecisionResponse.request_id == request_id,
+            DecisionResponse.municipality_id == municipality_id,
+        )
+    ).first()
+    if response is None:
+        raise NotFound("Für diese Gemeinde gibt es keine Antwort zu der Abfrage.")
+    return response

@@ -1,0 +1,118 @@
+"""A story played step by step: each step in its own transaction, at a story time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from workflow.context import BERLIN, Actor
+from workflow.db import unit_of_work
+from workflow.deadlines import DeadlineEffect
+from workflow.machines import Workflows
+from workflow.models import OutboxMessage
+from workflow.services.transition import Fired, fire
+from workflow.sweep import SweepReport, sweep
+
+T = TypeVar("T")
+
+
+def berlin(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
+
+
+@dataclass
+class Story:
+    """Runs each step in its own transaction at a story time, and says what happened."""
+
+    engine: Engine
+    workflows: Workflows
+    out: Callable[[str], None] = print
+    users: dict[str, Actor] = field(default_factory=dict)
+    base_url: str = "http://127.0.0.1:8000"
+
+    def run(self, when: datetime, fn: Callable[[Session], T]) -> T:
+        with unit_of_work(self.engine) as session:
+            return fn(session)
+
+    def fire(
+        self,
+        when: datetime,
+        kind: str,
+        instance_id: int,
+        trigger: str,
+        actor: Actor,
+        comment: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Fired:
+        def step(session: Session) -> Fired:
+            return fire(
+                session=session,
+                workflows=self.workflows,
+                kind=kind,
+                instance_id=instance_id,
+                trigger=trigger,
+                actor=actor,
+                now=when,
+                comment=comment,
+                data=data,
+            )
+
+        fired = self.run(when, step)
+        self.report(when, fired)
+        return fired
+
+    def report(self, when: datetime, fired: Fired) -> None:
+        self.out(
+            f"{when:%d.%m.%Y %H:%M}  {fired.actor:<18} {fired.kind:<8} {fired.trigger:<20} "
+            f"→ {fired.dest_label}"
+        )
+        for effect in fired.deadlines:
+            self.out(f"{'':<19}{describe(effect)}")
+        for follow in fired.followed_by:
+            self.report(when, follow)
+
+    def sweep(self, when: datetime) -> SweepReport:
+        """Move the clock: the deadline sweep acts as the scheduler would at that instant."""
+        report = sweep(
+            engine=self.engine,
+            workflows=self.workflows,
+            now=when,
+            mailer=None,
+            base_url=self.base_url,
+        )
+        self.note(when, f"{'system':<18} Fristenprüfung")
+        for line in report.fired[:3]:
+            self.out(f"{'':<19}  ausgelöst: {line}")
+        if len(report.fired) > 3:
+            self.out(f"{'':<19}  … und {len(report.fired) - 3} weitere")
+        with Session(self.engine) as session:
+            new = session.exec(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.created_at) == when)
+                .order_by(col(OutboxMessage.id))
+            ).all()
+        for message in new:
+            self.out(f"{'':<19}  E-Mail an {message.to_address}: {message.subject}")
+        if not report.fired and not new:
+            self.out(f"{'':<19}  nichts fällig")
+        return report
+
+    def note(self, when: datetime, text: str) -> None:
+        self.out(f"{when:%d.%m.%Y %H:%M}  {text}")
+
+
+def describe(effect: DeadlineEffect) -> str:
+    verbs = {
+        "opened": "Frist eröffnet",
+        "met": "Frist erledigt",
+        "missed": "Frist versäumt",
+        "elapsed": "Frist abgelaufen",
+        "cancelled": "Frist hinfällig",
+    }
+    verb = verbs.get(effect.change, effect.change)
+    return f"  {verb}: {effect.label} (bis {effect.due_date:%d.%m.%Y})"
