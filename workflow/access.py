@@ -1,13 +1,41 @@
-"""Tenant rules: a user acts only within their municipality (the district within its own)."""
+"""Tenant and visibility rules: who may act on, and who may read, which data.
+
+Two questions, answered here only:
+
+* acting (``instance_visible``, used by every service through ``load_instance``): a user acts
+  only within their municipality; the district coordinator within the district, where roles
+  narrow it further; a non-public proposal is hidden (404, not 403) from users of the
+  municipality whose role or body membership does not entitle them;
+* reading (``proposal_read_clause``, ``meeting_read_clause``): the same, plus what the public
+  may read, as SQL so lists filter and paginate in the database.
+
+Non-public items (§ 35 Abs. 1 GemO) are known to the administration and the members of the
+bodies that deliberate them; the Landratsamt sees what its Rechtsaufsicht (§ 119 GemO) needs.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.models import Municipality
+from workflow.models import (
+    AgendaItem,
+    ConsultationStep,
+    Meeting,
+    Membership,
+    Municipality,
+    Proposal,
+)
+
+# Roles of the administration: they prepare every item, public or not.
+STAFF_ROLES = frozenset({"clerk", "cosigner", "mayor", "secretary", "admin"})
+# Before the mayor's release a proposal is internal work of the administration.
+UNRELEASED_STATES = ("draft", "cosigning", "awaiting_release", "withdrawn")
+# What the Rechtsaufsicht of the Landratsamt deals with (§§ 43 Abs. 2, 121 GemO).
+SUPERVISION_STATES = ("supervision", "annulled")
 
 
 def within_tenant(session: Session, actor: Actor, municipality_id: int | None) -> bool:
@@ -29,5 +57,105 @@ def within_tenant(session: Session, actor: Actor, municipality_id: int | None) -
     return False
 
 
+def _plan_member(session: Session, actor: Actor, proposal_id: int | None) -> bool:
+    """A councillor who sits in a body of the proposal's consultation plan."""
+    if actor.person_id is None or proposal_id is None:
+        return False
+    hit = session.exec(
+        select(ConsultationStep.id)
+        .join(Membership, col(Membership.body_id) == col(ConsultationStep.body_id))
+        .where(ConsultationStep.proposal_id == proposal_id, Membership.person_id == actor.person_id)
+    ).first()
+    return hit is not None
+
+
 def instance_visible(session: Session, actor: Actor, instance: Any) -> bool:
-    return within_tenant(session, actor, getattr(instance, "municipality_id", None))
+    """May the actor act on this row (404 otherwise, so existence does not leak)?"""
+    if not within_tenant(session, actor, getattr(instance, "municipality_id", None)):
+        return False
+    if actor.is_system or not isinstance(instance, Proposal) or instance.public:
+        return True
+    if actor.role in STAFF_ROLES:
+        return True
+    if actor.role == "district_coordinator":
+        return instance.state in SUPERVISION_STATES
+    return actor.role == "council_member" and _plan_member(session, actor, instance.id)
+
+
+def proposal_publicly_released(proposal: Proposal) -> bool:
+    return proposal.public and proposal.state not in UNRELEASED_STATES
+
+
+def _public_proposals() -> ColumnElement[bool]:
+    return and_(col(Proposal.public), col(Proposal.state).not_in(UNRELEASED_STATES))
+
+
+def _district_municipalities(district_id: int) -> Any:
+    return select(Municipality.id).where(Municipality.district_id == district_id)
+
+
+def proposal_read_clause(actor: Actor | None) -> ColumnElement[bool]:
+    """Which proposals the caller may read (``None``: anonymous), as a WHERE clause.
+
+    Everybody reads public proposals once released; the municipality's administration reads
+    all of its own; a councillor the public ones of the municipality and the non-public ones
+    of the bodies they sit in; the coordinator what is before the Rechtsaufsicht.
+    """
+    public = _public_proposals()
+    if actor is None:
+        return public
+    if actor.is_system:
+        return true()
+    own: ColumnElement[bool] = false()
+    if actor.municipality_id is not None and actor.role in STAFF_ROLES:
+        own = col(Proposal.municipality_id) == actor.municipality_id
+    elif actor.municipality_id is not None and actor.role == "council_member":
+        in_plan = (
+            select(ConsultationStep.proposal_id)
+            .join(Membership, col(Membership.body_id) == col(ConsultationStep.body_id))
+            .where(Membership.person_id == (actor.person_id or -1))
+        )
+        own = and_(
+            col(Proposal.municipality_id) == actor.municipality_id,
+            or_(col(Proposal.public), col(Proposal.id).in_(in_plan)),
+        )
+    elif actor.district_id is not None and actor.role == "district_coordinator":
+        own = and_(
+            col(Proposal.state).in_(SUPERVISION_STATES),
+            col(Proposal.municipality_id).in_(_district_municipalities(actor.district_id)),
+        )
+    return or_(public, own)
+
+
+def meeting_read_clause(actor: Actor | None) -> ColumnElement[bool]:
+    """Meetings are public once invited (§ 34 Abs. 1 S. 7 GemO: publicly announced);
+    the municipality's own users read them while planned too."""
+    public = col(Meeting.invited_at).is_not(None)
+    if actor is None:
+        return public
+    if actor.is_system:
+        return true()
+    if actor.municipality_id is not None and actor.role != "district_coordinator":
+        return or_(public, col(Meeting.municipality_id) == actor.municipality_id)
+    return public
+
+
+def agenda_item_readable(
+    session: Session, actor: Actor | None, meeting: Meeting, item: AgendaItem
+) -> bool:
+    """A non-public TOP: the administration, and members of the meeting's body or of a body
+    in the plan of the proposal it deliberates."""
+    if item.public or (actor is not None and actor.is_system):
+        return True
+    if actor is None or actor.municipality_id != meeting.municipality_id:
+        return False
+    if actor.role in STAFF_ROLES:
+        return True
+    if actor.role != "council_member" or actor.person_id is None:
+        return False
+    member = session.exec(
+        select(Membership.id).where(
+            Membership.body_id == meeting.body_id, Membership.person_id == actor.person_id
+        )
+    ).first()
+    return member is not None or _plan_member(session, actor, item.proposal_id)

@@ -14,6 +14,9 @@ from workflow.periods import WorkingCalendar, latest_before, period_end
 from workflow.registry import Registry
 from workflow.spec import DeadlineRuleSpec, DefinitionSpec
 
+# Not closed yet: open, or past due (missed/elapsed) and still escalating until done.
+ACTIVE = ("open", "missed", "elapsed")
+
 
 @dataclass(frozen=True)
 class DeadlineEffect:
@@ -67,7 +70,7 @@ def open_deadlines(session: Session, instance_type: str, instance_id: int) -> li
                 Deadline.instance_type == instance_type,
                 Deadline.instance_id == instance_id,
                 col(Deadline.closed_at).is_(None),
-                col(Deadline.status).in_(("open", "missed")),
+                col(Deadline.status).in_(ACTIVE),
             )
         )
     )
@@ -99,8 +102,8 @@ def apply_transition(
         )
         closes = explicit or implicit
         if closes or dest_final:
-            if deadline.status == "missed":
-                pass  # done late: stays missed, but stops escalating
+            if deadline.status in ("missed", "elapsed"):
+                pass  # done late: keeps its status, but stops escalating
             elif closes and ctx.today > deadline.due_date:
                 deadline.status = "elapsed" if rule is not None and rule.window else "missed"
             elif closes:

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
-from workflow.deadlines import rules_by_name
+from workflow.deadlines import ACTIVE, rules_by_name
 from workflow.machines import Workflows
 from workflow.models import Body, Deadline, Meeting, Membership, Municipality, User
 from workflow.notify import describe_instance
@@ -175,7 +175,7 @@ def user_feed(
         select(Deadline)
         .where(
             Deadline.municipality_id == user.municipality_id,
-            col(Deadline.status).in_(("open", "missed")),
+            col(Deadline.status).in_(ACTIVE),
             col(Deadline.closed_at).is_(None),
         )
         .order_by(col(Deadline.due_date), col(Deadline.id))

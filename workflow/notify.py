@@ -164,7 +164,7 @@ def compose(
     """German subject and body: what is due, by when, for which Vorlage or Sitzung, a link."""
     due = f"{deadline.due_date:%d.%m.%Y}"
     title = f"{SUBJECT_PREFIX[kind]}: {deadline.label} – {subject.title} (bis {due})"
-    lines = [
+    lines: list[str | None] = [
         "Guten Tag,",
         "",
     ]
@@ -179,7 +179,7 @@ def compose(
     lines += [
         "",
         f"Betrifft: {subject.title}",
-        f"Rechtsgrundlage: {rule.legal_basis}" if rule.legal_basis else "",
+        f"Rechtsgrundlage: {rule.legal_basis}" if rule.legal_basis else None,
         "",
         *(extra or []),
         *([""] if extra else []),

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
 from workflow.db import unit_of_work
-from workflow.deadlines import rules_by_name
+from workflow.deadlines import ACTIVE, rules_by_name
 from workflow.errors import WorkflowError
 from workflow.machines import Workflows
 from workflow.mail import Mailer, build_message
@@ -109,7 +109,12 @@ def _act(
     deadline = session.get(Deadline, act.deadline_id)
     model = KINDS.get(deadline.instance_type) if deadline else None
     instance: Any = session.get(model, deadline.instance_id) if deadline and model else None
-    if deadline is None or instance is None or deadline.status not in ("open", "missed"):
+    if (
+        deadline is None
+        or instance is None
+        or deadline.status not in ACTIVE
+        or deadline.closed_at is not None
+    ):
         _finish(session, act, now, "skipped", "Frist nicht mehr offen")
         return
     spec = workflows.get(instance.definition_name, instance.definition_version).spec

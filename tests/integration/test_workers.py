@@ -8,19 +8,38 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from tests.conftest import REPO, World, berlin
 from tests.smtp import smtp_server
+from workflow.context import local_date
 from workflow.db import unit_of_work
-from workflow.models import DeadlineAct, OutboxMessage
+from workflow.models import AuditEvent, DeadlineAct, DecisionResponse, OutboxMessage
+from workflow.periods import latest_before, shift
 from workflow.services.meetings import create_meeting
 
-MEETINGS = 120  # each: reminder to mayor + secretary, escalation to the mayor = 3 e-mails
+# The workers run on the real clock. Upcoming meetings whose invitation reminder is due but
+# whose invitation deadline has not passed: a reminder to the mayor and the secretary each.
+UPCOMING = 120
+# Meetings of 2024: their reminders are stale (the due day passed: skipped, not sent), their
+# escalation to the mayor is due.
+PAST = 60
+EXPECTED_MAILS = 2 * UPCOMING + PAST
+
+
+def upcoming_meeting_day(today: date) -> date:
+    """A meeting day whose invitation reminder (P3D before the deadline of P7D before the
+    meeting, definitions/meeting.yaml) lies before today and whose deadline after today."""
+    for ahead in range(8, 30):
+        day = today + timedelta(days=ahead)
+        due = latest_before(day, "P7D").date
+        if shift(due, "P3D", forward=False) < today < due:
+            return day
+    raise AssertionError("no suitable meeting day within 30 days")  # pragma: no cover
 
 
 def spawn_worker(database_url: str, smtp_url: str) -> subprocess.Popen[bytes]:
@@ -53,15 +72,18 @@ def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
     if world.engine.dialect.name != "postgresql":
         pytest.skip("scale-out proof runs on PostgreSQL (SQLite has one writer by design)")
     body_id = world.body_id("Gemeinderat")
+    now = datetime.now(UTC)
+    upcoming = upcoming_meeting_day(local_date(now))
     with unit_of_work(world.engine) as session:
-        for i in range(MEETINGS):  # meetings of 2024: every reminder and escalation is due now
+        for i in range(UPCOMING + PAST):
+            past = i >= UPCOMING
             create_meeting(
                 session=session,
                 workflows=world.workflows,
                 actor=world["ilsfeld.secretary"],
-                now=berlin(date(2024, 1, 2)),
+                now=berlin(date(2024, 1, 2)) if past else now,
                 body_id=body_id,
-                meeting_date=date(2024, 3, 5) + timedelta(days=i),
+                meeting_date=date(2024, 3, 5) + timedelta(days=i) if past else upcoming,
             )
     url = world.engine.url.render_as_string(hide_password=False)
     with smtp_server() as (smtp_url, inbox):
@@ -74,7 +96,7 @@ def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
                 time.sleep(0.02)
             victim.send_signal(signal.SIGKILL)
             victim.wait(timeout=10)
-            expected = 3 * MEETINGS
+            expected = EXPECTED_MAILS
             deadline = time.monotonic() + 180
             while time.monotonic() < deadline:
                 if len(set(inbox.keys())) >= expected and pending(world.engine) == 0:
@@ -95,12 +117,61 @@ def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
         acts_left = session.exec(
             select(func.count())
             .select_from(DeadlineAct)
-            .where(DeadlineAct.status == "pending", DeadlineAct.kind != "expiry")
+            .where(
+                DeadlineAct.status == "pending",
+                DeadlineAct.kind != "expiry",
+                col(DeadlineAct.due_at) <= now,
+            )
         ).one()
-    assert len(set(keys)) == 3 * MEETINGS  # every reminder and escalation arrived
+    assert len(set(keys)) == EXPECTED_MAILS  # every due reminder and escalation arrived
+    assert sum(":reminder:" in k for k in set(keys)) == 2 * UPCOMING
+    assert sum(":escalation:" in k for k in set(keys)) == PAST
     assert set(keys) == set(sent)
     duplicates = {k: n for k, n in Counter(keys).items() if n > 1}
     # Only the one e-mail in flight when SIGKILL struck can arrive twice (accepted by the
     # SMTP server, not yet committed); DESIGN.md accepts that window, with one Message-ID.
     assert len(duplicates) <= 1, duplicates
     assert acts_left == 0
+
+
+def test_defaults_applied_exactly_once_by_several_workers(world: World) -> None:
+    """The reply deadline of a request to 46 towns expires under three concurrent workers."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("scale-out proof runs on PostgreSQL (SQLite has one writer by design)")
+    from tests.integration.test_decisions import send
+
+    request_id = send(world)  # reply deadline 31.05.2024: long past for the real clock
+    url = world.engine.url.render_as_string(hide_password=False)
+    with smtp_server() as (smtp_url, _inbox):
+        workers = [spawn_worker(url, smtp_url) for _ in range(3)]
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with Session(world.engine) as session:
+                    left = session.exec(
+                        select(func.count())
+                        .select_from(DecisionResponse)
+                        .where(
+                            DecisionResponse.request_id == request_id,
+                            DecisionResponse.state == "open",
+                        )
+                    ).one()
+                if left == 0:
+                    break
+                time.sleep(0.2)
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                worker.wait(timeout=20)
+    with Session(world.engine) as session:
+        defaults = session.exec(
+            select(AuditEvent).where(AuditEvent.trigger == "apply_default")
+        ).all()
+        responses = session.exec(
+            select(DecisionResponse).where(DecisionResponse.request_id == request_id)
+        ).all()
+    assert len(defaults) == 46
+    assert len({e.instance_id for e in defaults}) == 46
+    assert {r.state for r in responses} == {"defaulted"}
+    assert all(w.returncode == 0 for w in workers)

@@ -1,0 +1,365 @@
+"""District decision requests across all 46 municipalities of Landkreis Heilbronn."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import Session, col, select
+
+from tests.conftest import World, berlin
+from tests.integration.flow import in_session, new_meeting, scheduled, vote
+from workflow.errors import GuardsUnmet, NotFound, RoleRefused
+from workflow.models import (
+    AuditEvent,
+    DecisionRequest,
+    DecisionResponse,
+    Municipality,
+    Notification,
+    Proposal,
+    Resolution,
+)
+from workflow.services import decisions
+from workflow.sweep import sweep
+
+OPTIONS = [
+    {"key": "belassen", "label": "belassen", "description": "beim Landkreis"},
+    {"key": "eigene_regie", "label": "eigene Regie", "description": "selbst"},
+]
+SENT = berlin(date(2024, 3, 15))
+REPLY = date(2024, 5, 31)
+
+
+def send(world: World, **kwargs: object) -> int:
+    def run(session: Session) -> int:
+        request = decisions.create_request(
+            session=session,
+            workflows=world.workflows,
+            actor=world["lra.coordinator"],
+            now=SENT,
+            title="Integrationsmanagement ab 01.01.2025",
+            explanation="Bitte entscheiden.",
+            options=OPTIONS,
+            default_option="belassen",
+            reply_deadline=REPLY,
+            effective_date=date(2025, 1, 1),
+            amounts={"Ilsfeld": Decimal("30387.20")},
+            **kwargs,  # type: ignore[arg-type]
+        )
+        decisions.send_request(
+            session=session,
+            workflows=world.workflows,
+            actor=world["lra.coordinator"],
+            now=SENT,
+            request_id=request.id or 0,
+            base_url="https://rat.example",
+        )
+        return request.id or 0
+
+    return int(world.run(run))
+
+
+def response(world: World, request_id: int, town: str) -> DecisionResponse:
+    with Session(world.engine) as session:
+        municipality = session.exec(select(Municipality).where(Municipality.name == town)).one()
+        return decisions.response_for(session, request_id, municipality.id or 0)
+
+
+def states(world: World, request_id: int) -> dict[str, int]:
+    with Session(world.engine) as session:
+        rows = session.exec(
+            select(DecisionResponse.state).where(DecisionResponse.request_id == request_id)
+        ).all()
+    counts: dict[str, int] = {}
+    for state in rows:
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def decide_in_council(world: World, request_id: int, option: str) -> int:
+    """Ilsfeld's way: a proposal from the request, decided by the Gemeinderat."""
+    rid = response(world, request_id, "Ilsfeld").id or 0
+    proposal = world.run(
+        lambda s: decisions.create_proposal_from_request(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 7)),
+            response_id=rid,
+            option=option,
+            body_id=world.body_id("Gemeinderat"),
+        )
+    )
+    pid = int(proposal.id)
+    day = date(2024, 4, 8)
+    world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(day, 9), data={"required": 1})
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(day, 10))
+    world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(day, 11))
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(date(2024, 4, 23), 20))
+    return rid
+
+
+def test_sending_creates_one_response_per_municipality(world: World) -> None:
+    request_id = send(world)
+    assert states(world, request_id) == {"open": 46}
+    ilsfeld = response(world, request_id, "Ilsfeld")
+    assert ilsfeld.amount == Decimal("30387.20")
+    with Session(world.engine) as session:
+        told = session.exec(
+            select(Notification).where(col(Notification.key).like("request:%"))
+        ).all()
+    # Ilsfeld has a mayor and a clerk, Flein a clerk: the only towns with users in the demo
+    assert sorted(n.user_id for n in told) == sorted(
+        world.data.users[u].id for u in ("ilsfeld.mayor", "ilsfeld.clerk", "flein.clerk")
+    )
+    assert "30.387,20" not in told[0].body or "Ilsfeld" in told[0].body
+
+
+def test_proposal_from_request_is_prefilled(world: World) -> None:
+    request_id = send(world)
+    rid = response(world, request_id, "Ilsfeld").id or 0
+    proposal = world.run(
+        lambda s: decisions.create_proposal_from_request(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 7)),
+            response_id=rid,
+            option="belassen",
+            body_id=world.body_id("Gemeinderat"),
+        )
+    )
+    p = world.get(Proposal, proposal.id)
+    assert p.title == "Integrationsmanagement ab 01.01.2025"
+    assert "Bitte entscheiden." in p.facts
+    assert "30.387,20 Euro" in p.facts
+    assert "belassen" in p.facts
+    assert "eigene Regie" in p.facts
+    assert p.decision_option == "belassen"
+    assert response(world, request_id, "Ilsfeld").state == "in_preparation"
+
+
+def test_whole_request_answers_defaults_and_overview(world: World) -> None:
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "belassen")
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+    answered = response(world, request_id, "Ilsfeld")
+    assert (answered.state, answered.option, answered.decided_by) == (
+        "answered",
+        "belassen",
+        "Gemeinderat",
+    )
+    assert answered.decided_on == date(2024, 4, 23)
+    resolution = world.get(Resolution, answered.resolution_id)
+    assert resolution.option == "belassen"
+    report = sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert len([f for f in report.fired if f.startswith("decision_response")]) == 45
+    assert states(world, request_id) == {"answered": 1, "defaulted": 45}
+    with Session(world.engine) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.trigger == "apply_default")).all()
+    assert len(events) == 45
+    assert all(e.actor == "system" and e.data["deadline_rule"] == "reply" for e in events)
+    result = world.run(
+        lambda s: decisions.overview(
+            session=s,
+            workflows=world.workflows,
+            actor=world["lra.coordinator"],
+            now=berlin(date(2024, 6, 2)),
+            request_id=request_id,
+        )
+    )
+    assert result.totals == {"belassen": 46, "eigene_regie": 0}
+    assert result.overdue == []
+    rows = list(csv.reader(io.StringIO(decisions.overview_csv(result)), delimiter=";"))
+    assert rows[0][0] == "Gemeinde"
+    ilsfeld_row = next(r for r in rows if r and r[0] == "Ilsfeld")
+    assert ilsfeld_row[1:6] == ["Beantwortet", "belassen", "Gemeinderat", "23.04.2024", "1/2024"]
+    assert ["Summe belassen", "46"] in rows
+
+
+def test_expiry_applies_default_exactly_once(world: World) -> None:
+    request_id = send(world)
+    first = sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    second = sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 2), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert (len(first.fired), len(second.fired)) == (46, 0)
+    assert states(world, request_id) == {"defaulted": 46}
+
+
+def test_a_municipality_cannot_answer_for_another(world: World) -> None:
+    request_id = send(world)
+    rid = response(world, request_id, "Ilsfeld").id or 0
+    with pytest.raises(NotFound):
+        world.fire(
+            "decision_response",
+            rid,
+            "answer",
+            "flein.clerk",
+            berlin(date(2024, 4, 1)),
+            data={"option": "eigene_regie"},
+        )
+    flein_rid = response(world, request_id, "Flein").id or 0
+    ilsfeld_proposal = world.run(
+        lambda s: decisions.create_proposal_from_request(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 1)),
+            response_id=rid,
+            option="belassen",
+            body_id=world.body_id("Gemeinderat"),
+        )
+    )
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "decision_response",
+            flein_rid,
+            "link_proposal",
+            "flein.clerk",
+            berlin(date(2024, 4, 1)),
+            data={"proposal_id": ilsfeld_proposal.id, "option": "belassen"},
+        )
+    assert [g.name for g in refused.value.unmet] == ["proposal_of_municipality"]
+
+
+def test_mayor_answers_only_with_delegation(world: World) -> None:
+    request_id = send(world)
+    rid = response(world, request_id, "Ilsfeld").id or 0
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "decision_response",
+            rid,
+            "answer",
+            "ilsfeld.mayor",
+            berlin(date(2024, 4, 1)),
+            data={"option": "eigene_regie"},
+        )
+    assert "Hauptsatzung" in refused.value.message
+    municipality_id = world.data.ilsfeld.municipality.id
+
+    def delegate(session: Session) -> None:
+        town = session.get(Municipality, municipality_id)
+        assert town is not None
+        town.settings = {**town.settings, "decision_requests_delegated_to_mayor": True}
+        session.add(town)
+
+    world.run(delegate)
+    world.fire(
+        "decision_response",
+        rid,
+        "answer",
+        "ilsfeld.mayor",
+        berlin(date(2024, 4, 1)),
+        data={"option": "eigene_regie"},
+    )
+    answered = response(world, request_id, "Ilsfeld")
+    assert (answered.option, answered.resolution_id) == ("eigene_regie", None)
+    assert answered.decided_by is not None
+    assert "Bürgermeister" in answered.decided_by
+
+
+def test_late_answer_needs_the_coordinators_acceptance(world: World) -> None:
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "eigene_regie")
+    with pytest.raises(GuardsUnmet):
+        world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 6, 3)))
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert response(world, request_id, "Ilsfeld").state == "defaulted"
+    world.fire("decision_response", rid, "answer_late", "ilsfeld.clerk", berlin(date(2024, 6, 3)))
+    late = response(world, request_id, "Ilsfeld")
+    assert (late.state, late.late, late.option) == ("late_pending", True, "eigene_regie")
+    with pytest.raises(RoleRefused):
+        world.fire(
+            "decision_response", rid, "accept_late", "ilsfeld.mayor", berlin(date(2024, 6, 4))
+        )
+    world.fire("decision_response", rid, "accept_late", "lra.coordinator", berlin(date(2024, 6, 4)))
+    assert response(world, request_id, "Ilsfeld").state == "answered"
+
+
+def test_cancellation_withdraws_every_open_response(world: World) -> None:
+    request_id = send(world)
+    world.run(
+        lambda s: decisions.cancel_request(
+            session=s,
+            workflows=world.workflows,
+            actor=world["lra.coordinator"],
+            now=berlin(date(2024, 4, 1)),
+            request_id=request_id,
+            comment="VwV geändert",
+        )
+    )
+    assert world.get(DecisionRequest, request_id).state == "cancelled"
+    assert states(world, request_id) == {"withdrawn": 46}
+    report = sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert report.fired == []
+
+
+def test_proposal_without_a_timely_meeting_is_flagged_in_reminders(world: World) -> None:
+    request_id = send(world)
+    rid = response(world, request_id, "Ilsfeld").id or 0
+    world.run(
+        lambda s: decisions.create_proposal_from_request(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 7)),
+            response_id=rid,
+            option="belassen",
+            body_id=world.body_id("Gemeinderat"),
+        )
+    )
+    new_meeting(world, day=date(2024, 6, 11))  # the council meets only after the deadline
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 5, 3), 7, 30),
+        mailer=None,
+        base_url="",
+    )
+    ilsfeld_users = [world.data.users[u].id for u in ("ilsfeld.mayor", "ilsfeld.clerk")]
+    with Session(world.engine) as session:
+        reminders = session.exec(
+            select(Notification).where(
+                col(Notification.key).like("deadline:%"),
+                col(Notification.user_id).in_(ilsfeld_users),
+            )
+        ).all()
+    assert len(reminders) == 2
+    assert all("frühestens am 11.06.2024" in n.body for n in reminders)
+    assert all("nach der Antwortfrist" in n.body for n in reminders)

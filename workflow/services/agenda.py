@@ -1,0 +1,365 @@
+"""Tagesordnung, and what is recorded in a meeting, behind the meeting's optimistic version.
+
+Agenda changes and in-meeting records change no state of their own, yet two secretaries
+editing the same meeting must not overwrite each other: every change here checks the version
+the client read and bumps it (``updated_at`` is written, so ``version_id_col`` moves).
+A proposal reaches the agenda only through its ``schedule`` transition (guards: the body of
+the pending consultation step, agenda still open), never by inserting an item directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, func, select
+
+from workflow import audit
+from workflow.context import Actor
+from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.machines import Workflows
+from workflow.models import (
+    AgendaItem,
+    Attendance,
+    BiasDeclaration,
+    Meeting,
+    MinutesSignature,
+    Proposal,
+)
+from workflow.queries import agenda, current_agenda_item, tally
+from workflow.services import meetings
+from workflow.services.common import require_role
+from workflow.services.transition import fire, load_instance
+from workflow.voting import Tally
+
+T = TypeVar("T")
+MEETING_ROLES = meetings.MEETING_ROLES
+AGENDA_STATES = ("planned", "agenda")
+FREE_ITEM_OUTCOMES = ("handled", "noted", "deferred")
+
+
+@dataclass(frozen=True)
+class Recorded(Generic[T]):
+    """What was recorded, and the meeting's new version for the client's next write."""
+
+    record: T
+    meeting_version: int
+
+
+def _meeting(
+    session: Session, actor: Actor, meeting_id: int, expected_version: int, operation: str
+) -> Meeting:
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    require_role(actor, operation, MEETING_ROLES)
+    if meeting.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=meeting.version)
+    return meeting
+
+
+def _touch(session: Session, meeting: Meeting, now: datetime, expected_version: int) -> None:
+    meeting.updated_at = now
+    session.add(meeting)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise StaleVersion(expected=expected_version, actual=None) from exc
+
+
+def _item_of(session: Session, actor: Actor, meeting_id: int, item_id: int) -> AgendaItem:
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting_id:
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    load_instance(session, "meeting", meeting_id, actor)
+    return item
+
+
+def _record(
+    session: Session,
+    meeting: Meeting,
+    actor: Actor,
+    now: datetime,
+    what: str,
+    data: dict[str, object],
+) -> None:
+    audit.append(
+        session,
+        instance_type="meeting",
+        instance_id=meeting.id or 0,
+        actor=actor,
+        trigger=what,
+        source=meeting.state,
+        dest=meeting.state,
+        now=now,
+        data=data,
+    )
+
+
+def add_item(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    expected_version: int,
+    proposal_id: int | None = None,
+    title: str | None = None,
+    public: bool = True,
+    non_public_reason: str | None = None,
+) -> AgendaItem:
+    """A proposal (its ``schedule`` transition) or a free item such as "Bekanntgaben"."""
+    meeting = _meeting(session, actor, meeting_id, expected_version, "add_agenda_item")
+    if proposal_id is not None:
+        fire(
+            session=session,
+            workflows=workflows,
+            kind="proposal",
+            instance_id=proposal_id,
+            trigger="schedule",
+            actor=actor,
+            now=now,
+            data={"meeting_id": meeting_id},
+        )
+        proposal = session.get(Proposal, proposal_id)
+        assert proposal is not None
+        item = current_agenda_item(session, proposal)
+        assert item is not None
+    else:
+        if meeting.state not in AGENDA_STATES:
+            raise Conflict(
+                "Die Tagesordnung dieser Sitzung ist bereits versandt oder abgeschlossen"
+            )
+        if not (title or "").strip():
+            raise InvalidInput("Ein Tagesordnungspunkt braucht einen Titel", field="title")
+        if not public and not (non_public_reason or "").strip():
+            raise InvalidInput(
+                "Nichtöffentliche Behandlung ist zu begründen (§ 35 Abs. 1 GemO)",
+                field="non_public_reason",
+            )
+        last = session.exec(
+            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+        ).one()
+        item = AgendaItem(
+            meeting_id=meeting_id,
+            position=(last or 0) + 1,
+            title=(title or "").strip(),
+            public=public,
+            non_public_reason=None if public else non_public_reason,
+        )
+        session.add(item)
+        session.flush()
+    _record(
+        session,
+        meeting,
+        actor,
+        now,
+        "add_agenda_item",
+        {"agenda_item_id": item.id, "position": item.position, "proposal_id": proposal_id},
+    )
+    _touch(session, meeting, now, expected_version)
+    return item
+
+
+def reorder(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    expected_version: int,
+    item_ids: list[int],
+) -> list[AgendaItem]:
+    """New TOP numbers in the given order; only before the invitation fixes them."""
+    meeting = _meeting(session, actor, meeting_id, expected_version, "reorder_agenda")
+    if meeting.state not in AGENDA_STATES:
+        raise Conflict("Die Tagesordnung dieser Sitzung ist bereits versandt oder abgeschlossen")
+    items = {i.id: i for i in agenda(session, meeting_id)}
+    if len(set(item_ids)) != len(item_ids) or set(item_ids) != set(items):
+        raise InvalidInput(
+            "Die Reihenfolge muss jeden Tagesordnungspunkt genau einmal nennen", field="item_ids"
+        )
+    for position, item_id in enumerate(item_ids, start=1):
+        items[item_id].position = position
+        session.add(items[item_id])
+    _record(session, meeting, actor, now, "reorder_agenda", {"order": item_ids})
+    _touch(session, meeting, now, expected_version)
+    return [items[i] for i in item_ids]
+
+
+def remove_item(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    expected_version: int,
+    comment: str | None = None,
+) -> AgendaItem:
+    """Absetzung: a proposal through ``remove_from_agenda``; the item stays on record."""
+    item = _item_of(session, actor, meeting_id, item_id)
+    meeting = _meeting(session, actor, meeting_id, expected_version, "remove_agenda_item")
+    if item.removed or item.outcome is not None:
+        raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt")
+    if item.proposal_id is not None:
+        fire(
+            session=session,
+            workflows=workflows,
+            kind="proposal",
+            instance_id=item.proposal_id,
+            trigger="remove_from_agenda",
+            actor=actor,
+            now=now,
+            comment=comment,
+        )
+        session.refresh(item)
+    else:
+        if meeting.state not in (*AGENDA_STATES, "invited"):
+            raise Conflict("Im aktuellen Zustand der Sitzung kann nichts abgesetzt werden")
+        item.removed = True
+        item.outcome = "removed"
+        session.add(item)
+    _record(
+        session,
+        meeting,
+        actor,
+        now,
+        "remove_agenda_item",
+        {"agenda_item_id": item_id, "comment": comment},
+    )
+    _touch(session, meeting, now, expected_version)
+    return item
+
+
+def record_item_outcome(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    expected_version: int,
+    outcome: str,
+) -> AgendaItem:
+    """Free items (Bekanntgaben, Anfragen) are closed by hand, so the session can close."""
+    item = _item_of(session, actor, meeting_id, item_id)
+    meeting = _meeting(session, actor, meeting_id, expected_version, "record_item_outcome")
+    if item.proposal_id is not None:
+        raise Conflict("Über Vorlagen wird mit ihren Aktionen entschieden (adopt, reject, defer)")
+    if outcome not in FREE_ITEM_OUTCOMES:
+        raise InvalidInput(f"outcome muss eines von {FREE_ITEM_OUTCOMES} sein", field="outcome")
+    if meeting.state != "in_session":
+        raise Conflict("Ergebnisse werden nur in einer laufenden Sitzung erfasst")
+    if item.removed or item.outcome is not None:
+        raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt")
+    item.outcome = outcome
+    session.add(item)
+    _record(
+        session,
+        meeting,
+        actor,
+        now,
+        "record_item_outcome",
+        {"agenda_item_id": item_id, "outcome": outcome},
+    )
+    _touch(session, meeting, now, expected_version)
+    return item
+
+
+def record_attendance(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    expected_version: int,
+    present: list[int],
+    digital: list[int] | None = None,
+) -> Recorded[list[Attendance]]:
+    meeting = _meeting(session, actor, meeting_id, expected_version, "record_attendance")
+    meetings.record_attendance(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        present=present,
+        digital=digital,
+    )
+    _touch(session, meeting, now, expected_version)
+    rows = session.exec(
+        select(Attendance)
+        .where(Attendance.meeting_id == meeting_id)
+        .order_by(col(Attendance.person_id))
+    )
+    return Recorded(list(rows), meeting.version)
+
+
+def declare_bias(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    expected_version: int,
+    person_id: int,
+    reason: str,
+) -> Recorded[BiasDeclaration]:
+    _item_of(session, actor, meeting_id, item_id)
+    meeting = _meeting(session, actor, meeting_id, expected_version, "declare_bias")
+    declaration = meetings.declare_bias(
+        session=session,
+        actor=actor,
+        now=now,
+        agenda_item_id=item_id,
+        person_id=person_id,
+        reason=reason,
+    )
+    _touch(session, meeting, now, expected_version)
+    return Recorded(declaration, meeting.version)
+
+
+def record_votes(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    expected_version: int,
+    votes: Mapping[int, str],
+) -> Recorded[Tally]:
+    _item_of(session, actor, meeting_id, item_id)
+    meeting = _meeting(session, actor, meeting_id, expected_version, "record_votes")
+    meetings.record_votes(
+        session=session, actor=actor, now=now, agenda_item_id=item_id, votes=votes
+    )
+    _touch(session, meeting, now, expected_version)
+    return Recorded(tally(session, item_id), meeting.version)
+
+
+def sign_minutes(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    expected_version: int,
+    person_id: int,
+    capacity: str,
+) -> Recorded[MinutesSignature]:
+    meeting = _meeting(session, actor, meeting_id, expected_version, "sign_minutes")
+    signature = meetings.sign_minutes(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        person_id=person_id,
+        capacity=capacity,
+    )
+    _touch(session, meeting, now, expected_version)
+    return Recorded(signature, meeting.version)

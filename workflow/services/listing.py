@@ -1,0 +1,307 @@
+"""Read side: proposals and meetings as the caller may see them, filtered and paginated.
+
+Visibility is a WHERE clause (``workflow.access``), so a single read and a list apply the same
+rule and pagination happens in the database; what the caller may not read is "not found".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlmodel import Session, SQLModel, col, select
+
+from workflow import audit
+from workflow.access import (
+    agenda_item_readable,
+    meeting_read_clause,
+    proposal_read_clause,
+    within_tenant,
+)
+from workflow.context import Actor, local_date
+from workflow.engine import ActionOption
+from workflow.errors import InvalidInput, NotFound
+from workflow.machines import Workflows
+from workflow.models import (
+    AgendaItem,
+    AuditEvent,
+    ConsultationStep,
+    Deadline,
+    ExecutionTask,
+    Meeting,
+    Proposal,
+)
+from workflow.queries import steps
+from workflow.services.transition import available_actions, load_instance
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    count: int
+    next_cursor: str | None
+
+
+def encode_cursor(last_id: int) -> str:
+    """Opaque to clients, so the order key may change without breaking them."""
+    raw = json.dumps({"after": last_id}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        after = value["after"]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError) as exc:
+        raise InvalidInput("Ungültiger Cursor", field="cursor") from exc
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise InvalidInput("Ungültiger Cursor", field="cursor")
+    return after
+
+
+def paginate(
+    session: Session,
+    model: type[SQLModel],
+    where: Sequence[ColumnElement[bool]],
+    limit: int,
+    cursor: str | None,
+) -> Page[Any]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen", field="limit")
+    after = decode_cursor(cursor)
+    id_col = col(model.id)  # type: ignore[attr-defined]
+    count = session.exec(select(func.count()).select_from(model).where(*where)).one()
+    rows = list(
+        session.exec(select(model).where(*where, id_col > after).order_by(id_col).limit(limit + 1))
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].id) if more and rows else None  # type: ignore[attr-defined]
+    return Page(items=rows, count=int(count), next_cursor=next_cursor)
+
+
+def page_of(items: Sequence[T], limit: int, cursor: str | None) -> Page[T]:
+    """Paginate a list a service already ordered (e.g. deadlines by due date)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen", field="limit")
+    start = decode_cursor(cursor)
+    chunk = list(items[start : start + limit])
+    more = start + limit < len(items)
+    return Page(
+        items=chunk, count=len(items), next_cursor=encode_cursor(start + limit) if more else None
+    )
+
+
+@dataclass(frozen=True)
+class ProposalFilter:
+    state: str | None = None
+    body_id: int | None = None
+    meeting_id: int | None = None
+    municipality_id: int | None = None
+    year: int | None = None
+    q: str | None = None
+    overdue: bool | None = None
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    """A missed deadline, or an open one whose due day has passed (the sweep may lag)."""
+    return exists().where(
+        col(Deadline.instance_type) == "proposal",
+        col(Deadline.instance_id) == col(Proposal.id),
+        or_(
+            col(Deadline.status) == "missed",
+            and_(col(Deadline.status) == "open", col(Deadline.due_date) < today),
+        ),
+    )
+
+
+def list_proposals(
+    *,
+    session: Session,
+    actor: Actor | None,
+    now: datetime,
+    filters: ProposalFilter,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[Proposal]:
+    where: list[ColumnElement[bool]] = [proposal_read_clause(actor)]
+    if filters.state:
+        where.append(col(Proposal.state) == filters.state)
+    if filters.municipality_id is not None:
+        where.append(col(Proposal.municipality_id) == filters.municipality_id)
+    if filters.year is not None:
+        where.append(col(Proposal.year) == filters.year)
+    if filters.body_id is not None:
+        where.append(
+            exists().where(
+                col(ConsultationStep.proposal_id) == col(Proposal.id),
+                col(ConsultationStep.body_id) == filters.body_id,
+            )
+        )
+    if filters.meeting_id is not None:
+        where.append(
+            exists().where(
+                col(AgendaItem.proposal_id) == col(Proposal.id),
+                col(AgendaItem.meeting_id) == filters.meeting_id,
+                ~col(AgendaItem.removed),
+            )
+        )
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        where.append(
+            or_(
+                col(Proposal.title).icontains(text, autoescape=True),
+                col(Proposal.facts).icontains(text, autoescape=True),
+            )
+        )
+    if filters.overdue is not None:
+        overdue = _overdue(local_date(now))
+        where.append(overdue if filters.overdue else ~overdue)
+    return paginate(session, Proposal, where, limit, cursor)
+
+
+def get_proposal(*, session: Session, actor: Actor | None, proposal_id: int) -> Proposal:
+    proposal = session.exec(
+        select(Proposal).where(Proposal.id == proposal_id, proposal_read_clause(actor))
+    ).first()
+    if proposal is None:
+        raise NotFound(f"Beschlussvorlage {proposal_id} wurde nicht gefunden.")
+    return proposal
+
+
+def consultation_plan(
+    *, session: Session, actor: Actor | None, proposal_id: int
+) -> list[ConsultationStep]:
+    get_proposal(session=session, actor=actor, proposal_id=proposal_id)
+    return steps(session, proposal_id)
+
+
+def execution_tasks(
+    *, session: Session, actor: Actor | None, proposal_id: int
+) -> list[ExecutionTask]:
+    get_proposal(session=session, actor=actor, proposal_id=proposal_id)
+    return list(
+        session.exec(
+            select(ExecutionTask)
+            .where(ExecutionTask.proposal_id == proposal_id)
+            .order_by(col(ExecutionTask.id))
+        )
+    )
+
+
+def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> list[AuditEvent]:
+    """The audit trail names people and their comments: readers of the municipality only."""
+    instance: Proposal | Meeting
+    if kind == "proposal":
+        instance = get_proposal(session=session, actor=actor, proposal_id=instance_id)
+    else:
+        instance = get_meeting(session=session, actor=actor, meeting_id=instance_id).meeting
+    if not within_tenant(session, actor, instance.municipality_id):
+        raise NotFound(f"{instance_id} wurde nicht gefunden.")
+    return audit.history(session, kind, instance_id)
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    body_id: int | None = None
+    state: str | None = None
+    municipality_id: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting: Meeting
+    items: list[AgendaItem]
+
+
+def list_meetings(
+    *,
+    session: Session,
+    actor: Actor | None,
+    filters: MeetingFilter,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[Meeting]:
+    where: list[ColumnElement[bool]] = [meeting_read_clause(actor)]
+    if filters.body_id is not None:
+        where.append(col(Meeting.body_id) == filters.body_id)
+    if filters.state:
+        where.append(col(Meeting.state) == filters.state)
+    if filters.municipality_id is not None:
+        where.append(col(Meeting.municipality_id) == filters.municipality_id)
+    if filters.year is not None:
+        if not 1 <= filters.year <= 9999:
+            raise InvalidInput("Ungültiges Jahr", field="year")
+        where.append(
+            and_(
+                col(Meeting.meeting_date) >= date(filters.year, 1, 1),
+                col(Meeting.meeting_date) <= date(filters.year, 12, 31),
+            )
+        )
+    return paginate(session, Meeting, where, limit, cursor)
+
+
+def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> MeetingView:
+    """The meeting with the agenda items the caller may read (non-public TOPs filtered)."""
+    meeting = session.exec(
+        select(Meeting).where(Meeting.id == meeting_id, meeting_read_clause(actor))
+    ).first()
+    if meeting is None:
+        raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
+    items = session.exec(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(col(AgendaItem.position), col(AgendaItem.id))
+    )
+    visible = [i for i in items if agenda_item_readable(session, actor, meeting, i)]
+    return MeetingView(meeting=meeting, items=visible)
+
+
+@dataclass(frozen=True)
+class Actions:
+    instance: Proposal | Meeting
+    options: list[ActionOption]
+
+
+def actions(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    kind: str,
+    instance_id: int,
+    now: datetime,
+) -> Actions:
+    """The triggers the caller may fire now and the blocked ones with their reasons, with the
+    instance's state and version (so a client can fire with ``expected_version``).
+
+    Only for what the caller may read: acting rights alone (the coordinator's reach into the
+    district) do not reveal an instance.
+    """
+    if kind == "proposal":
+        get_proposal(session=session, actor=actor, proposal_id=instance_id)
+    else:
+        get_meeting(session=session, actor=actor, meeting_id=instance_id)
+    options = available_actions(
+        session=session,
+        workflows=workflows,
+        kind=kind,
+        instance_id=instance_id,
+        actor=actor,
+        now=now,
+    )
+    instance = load_instance(session, kind, instance_id, actor)
+    return Actions(instance=instance, options=options)
