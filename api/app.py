@@ -1,0 +1,92 @@
+"""The FastAPI application: wiring only (runtime, scheduler, routers, problem handlers)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from api import problems
+from api.demo import prepare_demo
+from api.observability import Metrics, ObservabilityMiddleware
+from api.openapi import build_openapi
+from api.routes import admin, auth, deadlines, health, meetings, proposals, sittings, tools
+from api.security import resolve_secret
+from workflow.clock import Clock, system_clock
+from workflow.runtime import Runtime, open_runtime
+from workflow.scheduler import SweepScheduler
+from workflow.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = (
+    "Beschlussvorlagen nach der Gemeindeordnung Baden-Württemberg: Vorlagen, Sitzungen, "
+    "Fristen. Fehler als application/problem+json (RFC 9457). Schreibende Aufrufe nennen die "
+    "gelesene Version (expected_version oder If-Match)."
+)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    runtime: Runtime | None = None,
+    start_scheduler: bool = True,
+    clock: Clock = system_clock,
+) -> FastAPI:
+    """Build the app; nothing touches the database before the lifespan starts.
+
+    ``runtime`` lets tests hand in their database; ``clock`` lets them move time. Raises
+    ``MissingSecret`` outside demo mode without ``RATSFLOW_SECRET_KEY``.
+    """
+    settings = resolve_secret(settings, demo=demo)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        active: Runtime = (
+            runtime
+            if runtime is not None
+            else await anyio.to_thread.run_sync(partial(open_runtime, settings))
+        )
+        app.state.runtime = active
+        if demo:
+            await anyio.to_thread.run_sync(prepare_demo, active)
+        scheduler: SweepScheduler | None = None
+        if start_scheduler:
+            scheduler = SweepScheduler(
+                engine=active.engine, workflows=active.workflows, settings=settings, clock=clock
+            )
+            scheduler.start()
+        app.state.scheduler = scheduler
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown()
+            app.state.scheduler = None
+            if runtime is None:
+                active.engine.dispose()
+
+    app = FastAPI(
+        title="Ratsflow",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.runtime = runtime
+    app.state.scheduler = None
+    app.state.metrics = Metrics()
+    problems.install(app)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    for module in (auth, proposals, meetings, sittings, deadlines, admin, tools, health):
+        app.include_router(module.router)
+    app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
+    return app

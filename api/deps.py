@@ -1,0 +1,141 @@
+"""Typed dependencies (``Annotated`` aliases) every route uses: session, clock, caller."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Header, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session, select
+
+from api.problems import ApiError
+from api.security import token_subject
+from workflow.context import Actor
+from workflow.models import User
+from workflow.runtime import Runtime
+from workflow.services.setup import actor_for
+from workflow.settings import Settings
+
+TOKEN_URL = "/api/v1/auth/token"
+# Two schemes of the same kind, so the OpenAPI document can say which routes also answer
+# anonymous callers (security alternatives ``[{bearer}, {}]``, see api.openapi).
+bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+optional_bearer = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL, auto_error=False, scheme_name="OptionalBearer"
+)
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent (scope="function":
+    a failing commit still becomes the response, LIBRARIES.md §4)."""
+    with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock()
+    return now
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def _actor(session: Session, settings: Settings, token: str) -> Actor:
+    invalid = ApiError(
+        401,
+        "Die Anmeldung ist ungültig oder abgelaufen. Bitte erneut anmelden.",
+        slug="invalid-token",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+    try:
+        username = token_subject(settings, token)
+    except jwt.InvalidTokenError as exc:
+        raise invalid from exc
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.disabled:
+        raise invalid
+    return actor_for(user)
+
+
+def get_optional_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(optional_bearer)],
+) -> Actor | None:
+    """Anonymous callers are ``None``; a bad token is refused, never treated as anonymous."""
+    return _actor(session, settings, token) if token else None
+
+
+def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(bearer)],
+) -> Actor:
+    if not token:
+        raise ApiError(401, "Bitte melden Sie sich an.", slug="unauthenticated", headers=CHALLENGE)
+    return _actor(session, settings, token)
+
+
+CurrentUser = Annotated[Actor, Depends(get_current_user)]
+OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
+
+_ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,10})"?$')
+ETAG_PATTERN = _ETAG.pattern
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        pattern=ETAG_PATTERN,
+        description="ETag (Version) der zuletzt gelesenen Fassung",
+    ),
+]
+
+
+def expected_version(request: Request, body_version: int | None, if_match: str | None) -> int:
+    """The version the client read: ``If-Match`` (412 when stale) or ``expected_version``
+    in the body (409 when stale). Writes without either are refused (428)."""
+    match = _ETAG.match(if_match) if if_match else None
+    if match is not None:
+        header_version = int(match.group(1))
+        if body_version is not None and body_version != header_version:
+            raise ApiError(
+                412,
+                "If-Match und expected_version nennen verschiedene Versionen.",
+                slug="version-mismatch",
+            )
+        request.state.version_from = "if-match"
+        return header_version
+    if body_version is None:
+        raise ApiError(
+            428,
+            "Bitte die gelesene Version angeben (expected_version oder If-Match), "
+            "damit keine fremde Änderung überschrieben wird.",
+            slug="version-required",
+        )
+    return body_version
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

@@ -1,0 +1,172 @@
+"""Users, bodies and memberships of a municipality, administered by its ``admin``.
+
+HTTP-free like a service in ``workflow/services`` (where it belongs once the lead moves it):
+takes a session and an actor, flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from workflow.context import Actor
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.models import Body, Membership, Person, User
+from workflow.services.common import require_role
+from workflow.services.listing import Page, paginate
+
+ADMIN_ROLES = ("admin",)
+ASSIGNABLE_ROLES = ("clerk", "cosigner", "mayor", "secretary", "council_member", "admin")
+BODY_KINDS = ("council", "deciding_committee", "advisory_committee", "local_council")
+
+
+def _own_municipality(actor: Actor) -> int:
+    """Directory data is per municipality; the district coordinator has none to administer."""
+    if actor.municipality_id is None:
+        raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
+    return actor.municipality_id
+
+
+def list_users(
+    *, session: Session, actor: Actor, limit: int = 50, cursor: str | None = None
+) -> Page[User]:
+    require_role(actor, "list_users", ADMIN_ROLES)
+    municipality_id = _own_municipality(actor)
+    return paginate(session, User, [col(User.municipality_id) == municipality_id], limit, cursor)
+
+
+def create_user(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    username: str,
+    full_name: str,
+    role: str,
+    password_hash: str,
+    email: str | None = None,
+    department: str | None = None,
+    finance_office: bool = False,
+    person_id: int | None = None,
+) -> User:
+    require_role(actor, "create_user", ADMIN_ROLES)
+    municipality_id = _own_municipality(actor)
+    if role not in ASSIGNABLE_ROLES:
+        raise InvalidInput(f"Unbekannte Rolle {role}", field="role")
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise Conflict(f'Den Benutzernamen "{username}" gibt es bereits')
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.municipality_id != municipality_id:
+            raise InvalidInput("Unbekannte Person", field="person_id")
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        email=email,
+        municipality_id=municipality_id,
+        person_id=person_id,
+        department=department,
+        finance_office=finance_office,
+        password_hash=password_hash,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def disable_user(*, session: Session, actor: Actor, user_id: int) -> User:
+    """Disabling keeps the user's name in the audit trail; tokens stop working at once."""
+    require_role(actor, "disable_user", ADMIN_ROLES)
+    user = session.get(User, user_id)
+    if user is None or user.municipality_id != _own_municipality(actor):
+        raise NotFound(f"Benutzer {user_id} wurde nicht gefunden.")
+    if user.id == actor.user_id:
+        raise Conflict("Das eigene Konto kann nicht deaktiviert werden")
+    user.disabled = True
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_bodies(*, session: Session, actor: Actor) -> list[Body]:
+    municipality_id = _own_municipality(actor)
+    return list(
+        session.exec(
+            select(Body).where(Body.municipality_id == municipality_id).order_by(col(Body.id))
+        )
+    )
+
+
+def create_body(*, session: Session, actor: Actor, name: str, kind: str) -> Body:
+    require_role(actor, "create_body", ADMIN_ROLES)
+    municipality_id = _own_municipality(actor)
+    if kind not in BODY_KINDS:
+        raise InvalidInput(f"Unbekannte Art von Gremium {kind}", field="kind")
+    clash = session.exec(
+        select(Body).where(Body.municipality_id == municipality_id, Body.name == name)
+    ).first()
+    if clash is not None:
+        raise Conflict(f'Das Gremium "{name}" gibt es bereits')
+    body = Body(municipality_id=municipality_id, name=name, kind=kind)
+    session.add(body)
+    session.flush()
+    return body
+
+
+def _body(session: Session, actor: Actor, body_id: int) -> Body:
+    body = session.get(Body, body_id)
+    if body is None or body.municipality_id != _own_municipality(actor):
+        raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
+    return body
+
+
+def list_memberships(
+    *, session: Session, actor: Actor, body_id: int
+) -> list[tuple[Membership, Person]]:
+    _body(session, actor, body_id)
+    rows = session.exec(
+        select(Membership, Person)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Membership.body_id == body_id)
+        .order_by(col(Membership.id))
+    )
+    return [(m, p) for m, p in rows]
+
+
+def add_membership(
+    *,
+    session: Session,
+    actor: Actor,
+    body_id: int,
+    person_id: int | None,
+    person_name: str | None,
+    role: str = "member",
+    voting: bool = True,
+) -> tuple[Membership, Person]:
+    """A seat for a known person, or for a new one named here (a newly elected member)."""
+    require_role(actor, "add_membership", ADMIN_ROLES)
+    body = _body(session, actor, body_id)
+    if role not in ("chair", "member"):
+        raise InvalidInput("role muss chair oder member sein", field="role")
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.municipality_id != body.municipality_id:
+            raise InvalidInput("Unbekannte Person", field="person_id")
+    elif person_name and person_name.strip():
+        person = Person(municipality_id=body.municipality_id, name=person_name.strip())
+        session.add(person)
+        session.flush()
+    else:
+        raise InvalidInput("person_id oder person_name angeben", field="person_id")
+    clash = session.exec(
+        select(Membership).where(Membership.body_id == body_id, Membership.person_id == person.id)
+    ).first()
+    if clash is not None:
+        raise Conflict("Die Person ist bereits Mitglied des Gremiums")
+    membership = Membership(body_id=body_id, person_id=person.id or 0, role=role, voting=voting)
+    session.add(membership)
+    session.flush()
+    return membership, person

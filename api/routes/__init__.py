@@ -1,0 +1,1 @@
+"""Routers; each route parses, calls one service and returns (STYLE.md)."""

@@ -1,0 +1,125 @@
+"""Administration of users, bodies and memberships (role ``admin``, own municipality)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api import directory
+from api.deps import CurrentUser, NowDep, SessionDep
+from api.problems import responses
+from api.routes.common import Cursor, Limit, PathId
+from api.schemas.admin import (
+    BodiesRead,
+    BodyCreate,
+    BodyRead,
+    MembershipCreate,
+    MembershipRead,
+    MembershipsRead,
+    UserCreate,
+    UserRead,
+    UsersRead,
+)
+from api.security import hash_password
+from workflow.models import Membership, Person
+
+router = APIRouter(prefix="/api/v1", tags=["Verwaltung"])
+
+
+def _membership(membership: Membership, person: Person) -> MembershipRead:
+    return MembershipRead.model_validate({**membership.model_dump(), "person_name": person.name})
+
+
+@router.get(
+    "/users",
+    operation_id="list_users",
+    response_model=UsersRead,
+    responses=responses(401, 403, 404),
+)
+def list_users(
+    session: SessionDep, actor: CurrentUser, limit: Limit = 50, cursor: Cursor = None
+) -> UsersRead:
+    page = directory.list_users(session=session, actor=actor, limit=limit, cursor=cursor)
+    return UsersRead(
+        data=[UserRead.model_validate(u) for u in page.items],
+        count=page.count,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "/users",
+    operation_id="create_user",
+    status_code=201,
+    response_model=UserRead,
+    responses=responses(401, 403, 404, 409),
+)
+def create_user(body: UserCreate, session: SessionDep, actor: CurrentUser, now: NowDep) -> UserRead:
+    user = directory.create_user(
+        session=session,
+        actor=actor,
+        now=now,
+        password_hash=hash_password(body.password),
+        **body.model_dump(exclude={"password"}),
+    )
+    return UserRead.model_validate(user)
+
+
+@router.post(
+    "/users/{user_id}/disable",
+    operation_id="disable_user",
+    response_model=UserRead,
+    responses=responses(401, 403, 404, 409),
+)
+def disable_user(user_id: PathId, session: SessionDep, actor: CurrentUser) -> UserRead:
+    """The account can no longer sign in; existing tokens stop working at once."""
+    return UserRead.model_validate(
+        directory.disable_user(session=session, actor=actor, user_id=user_id)
+    )
+
+
+@router.get(
+    "/bodies", operation_id="list_bodies", response_model=BodiesRead, responses=responses(401, 404)
+)
+def list_bodies(session: SessionDep, actor: CurrentUser) -> BodiesRead:
+    """Bodies of the caller's municipality (e.g. to build a consultation plan)."""
+    bodies = directory.list_bodies(session=session, actor=actor)
+    return BodiesRead(data=[BodyRead.model_validate(b) for b in bodies], count=len(bodies))
+
+
+@router.post(
+    "/bodies",
+    operation_id="create_body",
+    status_code=201,
+    response_model=BodyRead,
+    responses=responses(401, 403, 404, 409),
+)
+def create_body(body: BodyCreate, session: SessionDep, actor: CurrentUser) -> BodyRead:
+    created = directory.create_body(session=session, actor=actor, name=body.name, kind=body.kind)
+    return BodyRead.model_validate(created)
+
+
+@router.get(
+    "/bodies/{body_id}/memberships",
+    operation_id="list_memberships",
+    response_model=MembershipsRead,
+    responses=responses(401, 404),
+)
+def list_memberships(body_id: PathId, session: SessionDep, actor: CurrentUser) -> MembershipsRead:
+    rows = directory.list_memberships(session=session, actor=actor, body_id=body_id)
+    return MembershipsRead(data=[_membership(m, p) for m, p in rows], count=len(rows))
+
+
+@router.post(
+    "/bodies/{body_id}/memberships",
+    operation_id="add_membership",
+    status_code=201,
+    response_model=MembershipRead,
+    responses=responses(401, 403, 404, 409),
+)
+def add_membership(
+    body_id: PathId, body: MembershipCreate, session: SessionDep, actor: CurrentUser
+) -> MembershipRead:
+    membership, person = directory.add_membership(
+        session=session, actor=actor, body_id=body_id, **body.model_dump()
+    )
+    return _membership(membership, person)

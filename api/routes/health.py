@@ -1,0 +1,82 @@
+"""Operations: liveness with its dependencies, and Prometheus metrics."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from api.deps import RuntimeDep, SessionDep
+from api.observability import Metrics, workflow_metrics
+from api.problems import PROBLEM_JSON, responses
+
+router = APIRouter(tags=["Betrieb"])
+logger = logging.getLogger(__name__)
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+    scheduler: Literal["running", "disabled"]
+
+
+@router.get(
+    "/health",
+    operation_id="health",
+    response_model=Health,
+    responses=responses(503),
+)
+def health(request: Request, runtime: RuntimeDep) -> Health | JSONResponse:
+    """200 when the database answers and the deadline scheduler (if started) is alive."""
+    database_ok = True
+    try:
+        with Session(runtime.engine) as session:
+            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except SQLAlchemyError:
+        logger.exception("health: database unreachable")
+        database_ok = False
+    scheduler = getattr(request.app.state, "scheduler", None)
+    scheduler_state: Literal["running", "disabled", "stopped"] = "disabled"
+    if scheduler is not None:
+        scheduler_state = "running" if scheduler.alive else "stopped"
+    if database_ok and scheduler_state != "stopped":
+        return Health(status="ok", database="ok", scheduler=scheduler_state)
+    problems = []
+    if not database_ok:
+        problems.append("Datenbank nicht erreichbar")
+    if scheduler_state == "stopped":
+        problems.append("Fristenprüfung (Scheduler) läuft nicht")
+    return JSONResponse(
+        {
+            "type": "urn:ratsflow:problem:unhealthy",
+            "title": "Dienst nicht verfügbar",
+            "status": 503,
+            "detail": "; ".join(problems) + ".",
+            "instance": request.url.path,
+            "database": "ok" if database_ok else "error",
+            "scheduler": scheduler_state,
+        },
+        status_code=503,
+        media_type=PROBLEM_JSON,
+    )
+
+
+@router.get(
+    "/metrics",
+    operation_id="metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+def metrics(request: Request, session: SessionDep, runtime: RuntimeDep) -> PlainTextResponse:
+    """Prometheus text format: requests, latency, transitions, deadlines, outbox backlog."""
+    collected: Metrics = request.app.state.metrics
+    lines = [*collected.render(), *workflow_metrics(session, runtime.workflows)]
+    return PlainTextResponse(
+        "\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8"
+    )

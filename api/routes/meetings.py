@@ -1,0 +1,260 @@
+"""Sitzungen: create, read, list, transitions, and the agenda (Tagesordnung)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import (
+    CurrentUser,
+    IfMatch,
+    NowDep,
+    OptionalUser,
+    RuntimeDep,
+    SessionDep,
+    etag,
+    expected_version,
+)
+from api.problems import responses
+from api.routes.common import Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
+from api.schemas.common import Comment, Version
+from api.schemas.convert import actions_read, meeting_read, meeting_summary, transition_result
+from api.schemas.meetings import (
+    AgendaItemCreate,
+    AgendaItemRead,
+    AgendaReorder,
+    MeetingCreate,
+    MeetingRead,
+    MeetingsRead,
+)
+from api.schemas.proposals import ActionsRead, HistoryEventRead, TransitionRequest, TransitionResult
+from workflow.services import agenda, listing
+from workflow.services import meetings as service
+from workflow.services.transition import fire
+
+router = APIRouter(prefix="/api/v1", tags=["Sitzungen"])
+READ = responses(401, 404)
+WRITE = responses(401, 403, 404, 409, 412, 428)
+
+
+@router.get(
+    "/meetings", operation_id="list_meetings", response_model=MeetingsRead, responses=responses(401)
+)
+def list_meetings(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: OptionalUser,
+    body_id: FilterId = None,
+    state: StateFilter = None,
+    municipality_id: FilterId = None,
+    year: YearFilter = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> MeetingsRead:
+    """Meetings the caller may read; anonymous callers see them once invited."""
+    filters = listing.MeetingFilter(
+        body_id=body_id, state=state, municipality_id=municipality_id, year=year
+    )
+    page = listing.list_meetings(
+        session=session, actor=actor, filters=filters, limit=limit, cursor=cursor
+    )
+    return MeetingsRead(
+        data=[meeting_summary(runtime.workflows, m) for m in page.items],
+        count=page.count,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "/meetings",
+    operation_id="create_meeting",
+    status_code=201,
+    response_model=MeetingRead,
+    responses=responses(401, 403, 404),
+)
+def create_meeting(
+    body: MeetingCreate,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
+    response: Response,
+) -> MeetingRead:
+    meeting = service.create_meeting(
+        session=session, workflows=runtime.workflows, actor=actor, now=now, **body.model_dump()
+    )
+    response.headers["Location"] = f"/api/v1/meetings/{meeting.id}"
+    response.headers["ETag"] = etag(meeting.version)
+    return meeting_read(runtime.workflows, meeting, [])
+
+
+@router.get(
+    "/meetings/{meeting_id}", operation_id="get_meeting", response_model=MeetingRead, responses=READ
+)
+def get_meeting(
+    meeting_id: PathId,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: OptionalUser,
+    response: Response,
+) -> MeetingRead:
+    """The meeting with the agenda items the caller may read (non-public TOPs filtered)."""
+    view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    response.headers["ETag"] = etag(view.meeting.version)
+    return meeting_read(runtime.workflows, view.meeting, view.items)
+
+
+@router.get(
+    "/meetings/{meeting_id}/actions",
+    operation_id="list_meeting_actions",
+    response_model=ActionsRead,
+    responses=READ,
+)
+def list_meeting_actions(
+    meeting_id: PathId, session: SessionDep, runtime: RuntimeDep, actor: CurrentUser, now: NowDep
+) -> ActionsRead:
+    result = listing.actions(
+        session=session,
+        workflows=runtime.workflows,
+        actor=actor,
+        kind="meeting",
+        instance_id=meeting_id,
+        now=now,
+    )
+    return actions_read(runtime.workflows, result.instance, result.options)
+
+
+@router.post(
+    "/meetings/{meeting_id}/transitions",
+    operation_id="fire_meeting_transition",
+    response_model=TransitionResult,
+    responses=WRITE,
+)
+def fire_meeting_transition(
+    meeting_id: PathId,
+    body: TransitionRequest,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> TransitionResult:
+    fired = fire(
+        session=session,
+        workflows=runtime.workflows,
+        kind="meeting",
+        instance_id=meeting_id,
+        trigger=body.trigger,
+        actor=actor,
+        now=now,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        comment=body.comment,
+        data=body.data.model_dump(exclude_none=True),
+    )
+    return transition_result(fired)
+
+
+@router.get(
+    "/meetings/{meeting_id}/history",
+    operation_id="get_meeting_history",
+    response_model=list[HistoryEventRead],
+    responses=READ,
+)
+def get_meeting_history(
+    meeting_id: PathId, session: SessionDep, actor: CurrentUser
+) -> list[HistoryEventRead]:
+    events = listing.history(session=session, actor=actor, kind="meeting", instance_id=meeting_id)
+    return [HistoryEventRead.model_validate(e) for e in events]
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items",
+    operation_id="add_agenda_item",
+    status_code=201,
+    response_model=AgendaItemRead,
+    responses=WRITE,
+)
+def add_agenda_item(
+    meeting_id: PathId,
+    body: AgendaItemCreate,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> AgendaItemRead:
+    """A proposal (its ``schedule`` transition, with its guards) or a free item."""
+    item = agenda.add_item(
+        session=session,
+        workflows=runtime.workflows,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        proposal_id=body.proposal_id,
+        title=body.title,
+        public=body.public,
+        non_public_reason=body.non_public_reason,
+    )
+    return AgendaItemRead.model_validate(item)
+
+
+@router.put(
+    "/meetings/{meeting_id}/agenda-order",
+    operation_id="reorder_agenda",
+    response_model=list[AgendaItemRead],
+    responses=WRITE,
+)
+def reorder_agenda(
+    meeting_id: PathId,
+    body: AgendaReorder,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> list[AgendaItemRead]:
+    items = agenda.reorder(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        item_ids=body.item_ids,
+    )
+    return [AgendaItemRead.model_validate(i) for i in items]
+
+
+@router.delete(
+    "/meetings/{meeting_id}/agenda-items/{item_id}",
+    operation_id="remove_agenda_item",
+    response_model=AgendaItemRead,
+    responses=WRITE,
+)
+def remove_agenda_item(
+    meeting_id: PathId,
+    item_id: PathId,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+    version: Annotated[Version | None, Query(alias="expected_version")] = None,
+    comment: Annotated[Comment | None, Query()] = None,
+) -> AgendaItemRead:
+    """Absetzung; the item stays on record as removed."""
+    item = agenda.remove_item(
+        session=session,
+        workflows=runtime.workflows,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        expected_version=expected_version(request, version, if_match),
+        comment=comment,
+    )
+    return AgendaItemRead.model_validate(item)

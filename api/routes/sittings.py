@@ -1,0 +1,189 @@
+"""What is recorded in a running meeting: attendance, bias, votes, outcomes, minutes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.deps import CurrentUser, IfMatch, NowDep, SessionDep, expected_version
+from api.problems import responses
+from api.routes.common import PathId
+from api.schemas.meetings import (
+    AgendaItemRead,
+    AttendanceRead,
+    AttendanceWrite,
+    BiasCreate,
+    BiasRead,
+    ItemOutcome,
+    SignatureCreate,
+    SignatureRead,
+    VotesRead,
+    VotesWrite,
+)
+from workflow.services import agenda
+
+router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
+WRITE = responses(401, 403, 404, 409, 412, 428)
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/outcome",
+    operation_id="record_item_outcome",
+    response_model=AgendaItemRead,
+    responses=WRITE,
+)
+def record_item_outcome(
+    meeting_id: PathId,
+    item_id: PathId,
+    body: ItemOutcome,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> AgendaItemRead:
+    """Close a free item (Bekanntgaben); proposals are decided by their transitions."""
+    item = agenda.record_item_outcome(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        outcome=body.outcome,
+    )
+    return AgendaItemRead.model_validate(item)
+
+
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    operation_id="record_attendance",
+    response_model=AttendanceRead,
+    responses=WRITE,
+)
+def record_attendance(
+    meeting_id: PathId,
+    body: AttendanceWrite,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> AttendanceRead:
+    """Everyone of the body not listed as present is recorded absent."""
+    recorded = agenda.record_attendance(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        present=body.present,
+        digital=body.digital,
+    )
+    rows = recorded.record
+    return AttendanceRead(
+        meeting_id=meeting_id,
+        meeting_version=recorded.meeting_version,
+        present=[a.person_id for a in rows if a.present],
+        absent=[a.person_id for a in rows if not a.present],
+        digital=[a.person_id for a in rows if a.digital],
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/bias-declarations",
+    operation_id="declare_bias",
+    status_code=201,
+    response_model=BiasRead,
+    responses=WRITE,
+)
+def declare_bias(
+    meeting_id: PathId,
+    item_id: PathId,
+    body: BiasCreate,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> BiasRead:
+    """§ 18 GemO: the member is excluded from deliberation and vote on this item."""
+    recorded = agenda.declare_bias(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        person_id=body.person_id,
+        reason=body.reason,
+    )
+    return BiasRead.model_validate(
+        {**recorded.record.model_dump(), "meeting_version": recorded.meeting_version}
+    )
+
+
+@router.put(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/votes",
+    operation_id="record_votes",
+    response_model=VotesRead,
+    responses=WRITE,
+)
+def record_votes(
+    meeting_id: PathId,
+    item_id: PathId,
+    body: VotesWrite,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> VotesRead:
+    """Open vote per member (§ 37 Abs. 6 GemO); replaces the votes recorded before."""
+    recorded = agenda.record_votes(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        votes={v.person_id: v.choice for v in body.votes},
+    )
+    counted = recorded.record
+    return VotesRead(
+        agenda_item_id=item_id,
+        yes=counted.yes,
+        no=counted.no,
+        abstain=counted.abstain,
+        meeting_version=recorded.meeting_version,
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/minutes-signatures",
+    operation_id="sign_minutes",
+    status_code=201,
+    response_model=SignatureRead,
+    responses=WRITE,
+)
+def sign_minutes(
+    meeting_id: PathId,
+    body: SignatureCreate,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> SignatureRead:
+    """§ 38 Abs. 2 GemO: chair, two participating councillors and the Schriftführer sign."""
+    recorded = agenda.sign_minutes(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        person_id=body.person_id,
+        capacity=body.capacity,
+    )
+    return SignatureRead.model_validate(
+        {**recorded.record.model_dump(), "meeting_version": recorded.meeting_version}
+    )

@@ -1,0 +1,1 @@
+"""API shapes that differ from the tables (``XCreate``/``XUpdate``/``XRead``, lists ``XsRead``)."""

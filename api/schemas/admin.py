@@ -1,0 +1,105 @@
+"""Shapes of users, bodies and memberships (administration), and of the token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from api.schemas.common import Id, Input, Name, Output, Short
+
+Role = Literal["clerk", "cosigner", "mayor", "secretary", "council_member", "admin"]
+
+
+class TokenRead(Output):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Sekunden bis zum Ablauf")
+
+
+class UserRead(Output):
+    id: int
+    username: str
+    full_name: str
+    email: str | None
+    role: str
+    municipality_id: int | None
+    district_id: int | None
+    person_id: int | None
+    department: str | None
+    finance_office: bool
+    disabled: bool
+
+
+class UsersRead(Output):
+    data: list[UserRead]
+    count: int
+    next_cursor: str | None
+
+
+class UserCreate(Input):
+    username: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,99}$")]
+    full_name: Name
+    role: Role
+    password: Annotated[str, Field(min_length=8, max_length=200, pattern=r"^[^\x00]*$")]
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
+    department: Short | None = None
+    finance_office: bool = False
+    person_id: Id | None = None
+
+
+class BodyRead(Output):
+    id: int
+    municipality_id: int
+    name: str
+    kind: str
+
+
+class BodiesRead(Output):
+    data: list[BodyRead]
+    count: int
+    next_cursor: str | None = None
+
+
+class BodyCreate(Input):
+    name: Name
+    kind: Literal["council", "deciding_committee", "advisory_committee", "local_council"]
+
+
+class MembershipRead(Output):
+    id: int
+    body_id: int
+    person_id: int
+    person_name: str
+    role: str
+    voting: bool
+
+
+class MembershipsRead(Output):
+    data: list[MembershipRead]
+    count: int
+    next_cursor: str | None = None
+
+
+class MembershipCreate(Input):
+    """A known ``person_id``, or ``person_name`` for a newly elected member."""
+
+    person_id: Id | None = None
+    person_name: Name | None = None
+    role: Literal["chair", "member"] = "member"
+    voting: bool = True
+
+
+class PeriodLine(Output):
+    date: str
+    reason: str
+
+
+class DeadlineCalculation(Output):
+    date: str = Field(description="Fristende bzw. spätester Termin (ISO)")
+    unadjusted: str
+    direction: Literal["after", "before"]
+    period: str
+    subdiv: str
+    explanation: list[str]
+    skipped: list[PeriodLine]

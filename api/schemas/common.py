@@ -1,0 +1,43 @@
+"""Constrained scalar types shared by every shape.
+
+Bounds mirror the columns, so no input reaches the database that it would refuse with an
+error (a 500): ids fit a 32-bit integer, strings fit their VARCHAR and carry no NUL byte,
+which PostgreSQL rejects in text.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_ID = 2_147_483_647
+NO_NUL = r"^[^\x00]*$"
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID, description="die zuletzt gelesene Version")]
+Year = Annotated[int, Field(ge=1900, le=2999)]
+Text = Annotated[str, Field(max_length=20_000, pattern=NO_NUL)]
+Comment = Annotated[str, Field(max_length=5_000, pattern=NO_NUL)]
+Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+Title = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
+Short = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
+
+
+class Input(BaseModel):
+    """Request bodies refuse unknown fields: a typo must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class FieldMessage(Output):
+    field: str
+    message: str

@@ -1,0 +1,151 @@
+"""Shapes of Sitzungen, their agenda and what is recorded in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from api.schemas.common import Comment, Id, Input, Output, Short, Title, Version
+
+StartTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class MeetingCreate(Input):
+    body_id: Id
+    meeting_date: date
+    start_time: StartTime = "18:00"
+    location: Short = "Rathaus, Sitzungssaal"
+    second_session: bool = Field(
+        default=False, description="§ 37 Abs. 3 GemO: zweite Sitzung, beschlussfähig mit drei"
+    )
+
+
+class AgendaItemRead(Output):
+    id: int
+    position: int
+    title: str
+    proposal_id: int | None
+    public: bool
+    non_public_reason: str | None
+    outcome: str | None
+    removed: bool
+
+
+class MeetingRead(Output):
+    id: int
+    municipality_id: int
+    body_id: int
+    meeting_date: date
+    start_time: str
+    location: str
+    state: str
+    state_label: str
+    version: int
+    emergency: bool
+    invited_at: datetime | None
+    second_session: bool
+    agenda: list[AgendaItemRead]
+
+
+class MeetingSummary(Output):
+    id: int
+    municipality_id: int
+    body_id: int
+    meeting_date: date
+    start_time: str
+    location: str
+    state: str
+    state_label: str
+    version: int
+
+
+class MeetingsRead(Output):
+    data: list[MeetingSummary]
+    count: int
+    next_cursor: str | None
+
+
+class AgendaItemCreate(Input):
+    """Either ``proposal_id`` (the proposal's ``schedule`` transition) or a free ``title``."""
+
+    expected_version: Version | None = None
+    proposal_id: Id | None = None
+    title: Title | None = None
+    public: bool = True
+    non_public_reason: Comment | None = None
+
+
+class AgendaReorder(Input):
+    expected_version: Version | None = None
+    item_ids: Annotated[list[Id], Field(max_length=200)]
+
+
+class ItemOutcome(Input):
+    expected_version: Version | None = None
+    outcome: Literal["handled", "noted", "deferred"]
+
+
+class AttendanceWrite(Input):
+    """Everyone of the body not listed as present is recorded absent (§ 38 Abs. 1 GemO)."""
+
+    expected_version: Version | None = None
+    present: Annotated[list[Id], Field(max_length=500)]
+    digital: Annotated[list[Id], Field(max_length=500)] = []
+
+
+class AttendanceRead(Output):
+    meeting_id: int
+    meeting_version: int
+    present: list[int]
+    absent: list[int]
+    digital: list[int]
+
+
+class BiasCreate(Input):
+    expected_version: Version | None = None
+    person_id: Id
+    reason: Annotated[str, Field(min_length=1, max_length=5_000, pattern=r"^[^\x00]*$")]
+
+
+class BiasRead(Output):
+    id: int
+    agenda_item_id: int
+    person_id: int
+    reason: str
+    declared_at: datetime
+    meeting_version: int
+
+
+class VoteIn(Input):
+    person_id: Id
+    choice: Literal["yes", "no", "abstain"]
+
+
+class VotesWrite(Input):
+    expected_version: Version | None = None
+    votes: Annotated[list[VoteIn], Field(max_length=500)]
+
+
+class VotesRead(Output):
+    agenda_item_id: int
+    yes: int
+    no: int
+    abstain: int
+    meeting_version: int
+
+
+class SignatureCreate(Input):
+    expected_version: Version | None = None
+    person_id: Id
+    capacity: Literal["chair", "councillor", "secretary"]
+
+
+class SignatureRead(Output):
+    id: int
+    meeting_id: int
+    person_id: int
+    capacity: str
+    signed_at: datetime
+    meeting_version: int

@@ -1,0 +1,283 @@
+"""Shapes of Beschlussvorlagen, their actions, transitions and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from api.schemas.common import (
+    Amount,
+    Comment,
+    Id,
+    Input,
+    Output,
+    Short,
+    Text,
+    Title,
+    Version,
+)
+
+Trigger = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+
+
+LongText = Annotated[str, Field(min_length=1, max_length=20_000, pattern=r"^[^\x00]*$")]
+Reference = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
+Attachments = Annotated[list[Short], Field(max_length=100)]
+Sessions = Annotated[list[dict[str, Short]], Field(max_length=50)]
+
+
+class StepIn(Input):
+    """One line of the Beratungsfolge; a step either advises or decides."""
+
+    body_id: Id
+    planned_date: date | None = None
+    advises: bool = False
+    decides: bool = False
+    public: bool = True
+
+
+Steps = Annotated[list[StepIn], Field(max_length=20)]
+
+
+class StepRead(Output):
+    id: int
+    position: int
+    body_id: int
+    planned_date: date | None
+    advises: bool
+    decides: bool
+    public: bool
+    outcome: str | None
+    recommendation: str | None
+    agenda_item_id: int | None
+
+
+class ProposalContent(Input):
+    title: Title
+    resolution_text: LongText
+    proposal_date: date
+    facts: Text = ""
+    file_reference: Reference | None = None
+    department: Short | None = None
+    author_name: Short | None = None
+    author_phone: Reference | None = None
+    budget_line: Short | None = None
+    covered_by_budget: bool | None = None
+    remaining_amount: Amount | None = None
+    unplanned_amount: Amount | None = None
+    unplanned_coverage: Text | None = None
+    bias_notes: Text | None = None
+    public: bool = True
+    non_public_reason: Text | None = None
+    attachments: Attachments = []
+    previous_sessions: Sessions = []
+
+
+class ProposalCreate(ProposalContent):
+    municipality_id: Id | None = Field(
+        default=None, description="Standard: die Gemeinde des angemeldeten Benutzers"
+    )
+    steps: Steps = []
+
+
+# Fields the database cannot store empty: present in an update means a value.
+_REQUIRED = ("title", "resolution_text", "proposal_date", "facts", "public")
+
+
+class ProposalUpdate(Input):
+    """Only the fields sent are changed; ``steps`` replaces the consultation plan.
+
+    Fields the table cannot store empty accept no ``null`` (``SkipJsonSchema`` keeps the
+    Python default out of the document).
+    """
+
+    expected_version: Version | None = None
+    title: Title | SkipJsonSchema[None] = None
+    resolution_text: LongText | SkipJsonSchema[None] = None
+    proposal_date: date | SkipJsonSchema[None] = None
+    facts: Text | SkipJsonSchema[None] = None
+    file_reference: Reference | None = None
+    department: Short | None = None
+    author_name: Short | None = None
+    author_phone: Reference | None = None
+    budget_line: Short | None = None
+    covered_by_budget: bool | None = None
+    remaining_amount: Amount | None = None
+    unplanned_amount: Amount | None = None
+    unplanned_coverage: Text | None = None
+    bias_notes: Text | None = None
+    public: bool | SkipJsonSchema[None] = None
+    non_public_reason: Text | None = None
+    attachments: Attachments | SkipJsonSchema[None] = None
+    previous_sessions: Sessions | SkipJsonSchema[None] = None
+    steps: Steps | SkipJsonSchema[None] = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> ProposalUpdate:
+        for name in (*_REQUIRED, "attachments", "previous_sessions", "steps"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} darf nicht null sein")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"expected_version", "steps"})
+
+
+class PlanUpdate(Input):
+    expected_version: Version | None = None
+    steps: Steps
+
+
+class ProposalRead(Output):
+    id: int
+    label: str = Field(description='Vorlagennummer wie gedruckt, z. B. "8/2024"')
+    municipality_id: int
+    year: int
+    number: int
+    state: str
+    state_label: str
+    version: int
+    definition_name: str
+    definition_version: int
+    title: str
+    resolution_text: str
+    proposal_date: date
+    facts: str
+    file_reference: str | None
+    department: str | None
+    author_name: str | None
+    author_phone: str | None
+    budget_line: str | None
+    covered_by_budget: bool | None
+    remaining_amount: Decimal | None
+    unplanned_amount: Decimal | None
+    unplanned_coverage: str | None
+    bias_notes: str | None
+    public: bool
+    non_public_reason: str | None
+    attachments: list[str]
+    previous_sessions: list[dict[str, str]]
+    current_step: int
+    urgent_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProposalsRead(Output):
+    data: list[ProposalRead]
+    count: int
+    next_cursor: str | None
+
+
+class TransitionData(Input):
+    """What individual transitions read (unknown keys are refused, not ignored)."""
+
+    cosigners: Annotated[list[Username], Field(max_length=50)] | None = None
+    required: Annotated[int, Field(ge=1, le=50)] | None = None
+    meeting_id: Id | None = None
+    text: Text | None = None
+    recommendation: Text | None = None
+    emergency_reason: Comment | None = None
+    late_reason: Comment | None = None
+
+
+class TransitionRequest(Input):
+    trigger: Trigger
+    expected_version: Version | None = Field(default=None, description="oder als If-Match-Header")
+    comment: Comment | None = None
+    data: TransitionData = TransitionData()
+
+
+class DeadlineChange(Output):
+    change: Literal["opened", "met", "missed", "elapsed", "cancelled"] | str
+    rule: str
+    label: str
+    due_date: date
+
+
+class FiredRead(Output):
+    trigger: str
+    actor: str
+    source: str
+    state: str
+    state_label: str
+    version: int
+    deadlines: list[DeadlineChange]
+    followed_by: list[FiredRead]
+
+
+class TransitionResult(Output):
+    """``state``/``version`` are those after automatic follow-ups (e.g. co-signing done)."""
+
+    kind: str
+    id: int
+    trigger: str
+    state: str
+    state_label: str
+    version: int
+    deadlines: list[DeadlineChange]
+    followed_by: list[FiredRead]
+
+
+class GuardRead(Output):
+    name: str
+    message: str
+
+
+class ActionRead(Output):
+    trigger: str
+    label: str
+    dest: str | None
+    allowed: bool
+    blocked_by: Literal["state", "role", "guard"] | None
+    reasons: list[str]
+    unmet_guards: list[GuardRead]
+    roles: list[str]
+
+
+class ActionsRead(Output):
+    state: str
+    state_label: str
+    version: int
+    allowed: list[ActionRead]
+    blocked: list[ActionRead]
+
+
+class HistoryEventRead(Output):
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str
+    trigger: str
+    source: str | None
+    dest: str
+    comment: str | None
+    data: dict[str, Any]
+    hash: str
+
+
+class ExecutionTaskCreate(Input):
+    title: Title
+    owner_id: Id | None = None
+    target_date: date | None = None
+
+
+class ExecutionTaskClose(Input):
+    status: Literal["done", "not_feasible"]
+    note: Comment | None = None
+
+
+class ExecutionTaskRead(Output):
+    id: int
+    proposal_id: int
+    title: str
+    owner_id: int | None
+    target_date: date | None
+    status: str
+    note: str | None
+    closed_at: datetime | None

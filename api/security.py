@@ -1,0 +1,110 @@
+"""Passwords (Argon2) and bearer tokens (HS256 JWT); no FastAPI in here."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from workflow.models import User
+from workflow.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ALGORITHM = "HS256"
+DEFAULT_TOKEN_MINUTES = 8 * 60  # one working day
+
+
+class MissingSecret(RuntimeError):
+    """No signing key outside demo mode: tokens signed with a guessable key are worthless."""
+
+
+@lru_cache
+def hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    """Unknown users are verified against this, so their answer takes as long as a real one."""
+    return hasher().hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return hasher().verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_minutes(settings: Settings) -> int:
+    """``RATSFLOW_TOKEN_MINUTES`` if the settings class knows it, else eight hours."""
+    value = getattr(settings, "token_minutes", None)
+    return value if isinstance(value, int) and value > 0 else DEFAULT_TOKEN_MINUTES
+
+
+def resolve_secret(settings: Settings, *, demo: bool) -> Settings:
+    """The settings with a signing key; demo mode invents one per process (tokens then die
+    with the process), production refuses to start without one."""
+    if settings.secret_key:
+        return settings
+    if not demo:
+        raise MissingSecret(
+            "RATSFLOW_SECRET_KEY ist nicht gesetzt. Ohne geheimen Schlüssel startet der Server "
+            "nur im Demomodus (--demo). Bitte einen zufälligen Schlüssel setzen, z. B. "
+            "RATSFLOW_SECRET_KEY=$(openssl rand -hex 32)."
+        )
+    logger.warning(
+        "RATSFLOW_SECRET_KEY fehlt: Demomodus mit zufälligem Schlüssel; "
+        "Anmeldungen gelten nur bis zum Neustart"
+    )
+    return settings.model_copy(update={"secret_key": secrets.token_urlsafe(32)})
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+def issue_token(settings: Settings, username: str) -> IssuedToken:
+    """Validity is wall-clock time (PyJWT checks ``exp`` against it), not the app's clock."""
+    now = datetime.now(UTC)
+    minutes = token_minutes(settings)
+    payload = {"sub": username, "iat": now, "exp": now + timedelta(minutes=minutes)}
+    token = jwt.encode(payload, settings.secret_key or "", algorithm=ALGORITHM)
+    return IssuedToken(access_token=token, expires_in=minutes * 60)
+
+
+def token_subject(settings: Settings, token: str) -> str:
+    """The username; raises ``jwt.InvalidTokenError`` for anything not signed by us or expired."""
+    claims = jwt.decode(
+        token,
+        settings.secret_key or "",
+        algorithms=[ALGORITHM],
+        options={"require": ["exp", "sub"]},
+    )
+    subject = claims["sub"]
+    if not isinstance(subject, str):
+        raise jwt.InvalidTokenError("sub")
+    return subject
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The enabled user with this password, else None (unknown users cost as much time)."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or user.disabled:
+        return None
+    return user

@@ -1,0 +1,126 @@
+"""Deadlines and notifications over HTTP, and how the server starts (secret key, demo)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from api.app import create_app
+from api.security import MissingSecret
+from api.server import serve
+from tests.api.conftest import TestClient
+from tests.conftest import World, berlin
+from tests.integration.flow import new_meeting
+from workflow.machines import Workflows
+from workflow.models import Notification
+from workflow.runtime import Runtime
+from workflow.settings import Settings
+
+
+def test_deadlines_are_listed_per_municipality_and_waived_with_reason(
+    world: World, client: Any, as_user: Any
+) -> None:
+    mid = new_meeting(world)
+    secretary = as_user("ilsfeld.secretary")
+    listed = client.get(
+        "/api/v1/deadlines",
+        params={"instance_type": "meeting", "instance_id": mid, "status": "open"},
+        headers=secretary,
+    ).json()
+    assert [d["rule"] for d in listed["data"]] == ["invitation"]
+    invitation = listed["data"][0]
+    assert invitation["due_date"] == "2024-04-16"
+    assert "§ 187" in invitation["explanation"]
+    assert client.get("/api/v1/deadlines", headers=as_user("flein.clerk")).json()["count"] == 0
+    foreign = client.post(
+        f"/api/v1/deadlines/{invitation['id']}/waive",
+        json={"reason": "x"},
+        headers=as_user("flein.clerk"),
+    )
+    assert foreign.status_code == 404
+    waived = client.post(
+        f"/api/v1/deadlines/{invitation['id']}/waive",
+        json={"reason": "Sitzung wird kurzfristig einberufen"},
+        headers=secretary,
+    )
+    assert waived.status_code == 200, waived.text
+    assert waived.json()["status"] == "waived"
+    assert client.get("/api/v1/deadlines").status_code == 401
+
+
+def test_notifications_are_the_callers_own(world: World, client: Any, as_user: Any) -> None:
+    clerk_id = world.data.users["ilsfeld.clerk"].id
+
+    def notify(session: Any) -> int:
+        notification = Notification(
+            key="test:1",
+            user_id=clerk_id,
+            kind="reminder",
+            title="Frist läuft ab",
+            body="Die Mitzeichnung ist bis morgen zu erledigen.",
+            created_at=berlin(date(2024, 4, 8), 7),
+        )
+        session.add(notification)
+        session.flush()
+        return int(notification.id or 0)
+
+    nid = world.run(notify)
+    clerk = as_user("ilsfeld.clerk")
+    unread = client.get("/api/v1/notifications", params={"unread_only": True}, headers=clerk)
+    assert [n["id"] for n in unread.json()["data"]] == [nid]
+    other = client.post(f"/api/v1/notifications/{nid}/read", headers=as_user("ilsfeld.mayor"))
+    assert other.status_code == 404
+    read = client.post(f"/api/v1/notifications/{nid}/read", headers=clerk)
+    assert read.json()["read_at"] is not None
+    again = client.get("/api/v1/notifications", params={"unread_only": True}, headers=clerk)
+    assert again.json()["count"] == 0
+
+
+def test_serve_refuses_to_start_without_a_secret_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workflow.settings import get_settings
+
+    monkeypatch.delenv("RATSFLOW_SECRET_KEY", raising=False)
+    monkeypatch.setattr("api.server.configure_logging", lambda: None)
+    get_settings.cache_clear()
+    try:
+        assert serve("127.0.0.1", 0, demo=False) == 1
+    finally:
+        get_settings.cache_clear()
+    assert "RATSFLOW_SECRET_KEY ist nicht gesetzt" in capsys.readouterr().err
+    with pytest.raises(MissingSecret):
+        create_app(Settings(secret_key=None))
+
+
+def test_demo_mode_plays_the_story_and_signs_in_with_demo(
+    db: Engine, workflows: Workflows, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(secret_key=None)
+    runtime = Runtime(settings=settings, engine=db, workflows=workflows)
+    app = create_app(settings, demo=True, runtime=runtime, start_scheduler=False)
+    assert app.state.settings.secret_key  # a random key per process, with a warning
+    assert "RATSFLOW_SECRET_KEY fehlt" in caplog.text
+    with TestClient(app) as client:
+        token = client.post(
+            "/api/v1/auth/token", data={"username": "ilsfeld.mayor", "password": "demo"}
+        )
+        assert token.status_code == 200, token.text
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        found = client.get("/api/v1/proposals", params={"q": "Integrations"}, headers=headers)
+    assert found.status_code == 200
+    story = [p for p in found.json()["data"] if p["label"] == "8/2024"]
+    assert story
+    assert story[0]["state"] == "executed"
+
+
+def test_scheduler_starts_and_stops_with_the_app(world: World, settings: Settings) -> None:
+    runtime = Runtime(settings=settings, engine=world.engine, workflows=world.workflows)
+    app = create_app(settings, runtime=runtime, start_scheduler=True)
+    with TestClient(app) as client:
+        assert client.get("/health").json()["scheduler"] == "running"
+        scheduler = app.state.scheduler
+    assert not scheduler.alive
