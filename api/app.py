@@ -14,7 +14,19 @@ from api import problems
 from api.demo import prepare_demo
 from api.observability import Metrics, ObservabilityMiddleware
 from api.openapi import build_openapi
-from api.routes import admin, auth, deadlines, health, meetings, proposals, sittings, tools
+from api.routes import (
+    admin,
+    auth,
+    calendar,
+    deadlines,
+    decision_requests,
+    health,
+    meetings,
+    outbox,
+    proposals,
+    sittings,
+    tools,
+)
 from api.security import resolve_secret
 from workflow.clock import Clock, system_clock
 from workflow.runtime import Runtime, open_runtime
@@ -86,7 +98,20 @@ def create_app(
     app.state.metrics = Metrics()
     problems.install(app)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
-    for module in (auth, proposals, meetings, sittings, deadlines, admin, tools, health):
+    routers = (
+        auth,
+        proposals,
+        meetings,
+        sittings,
+        deadlines,
+        decision_requests,
+        calendar,
+        admin,
+        outbox,
+        tools,
+        health,
+    )
+    for module in routers:
         app.include_router(module.router)
     app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
     return app

@@ -143,6 +143,14 @@ def workflow_metrics(session: Session, workflows: Workflows) -> Iterable[str]:
     yield f"ratsflow_outbox_pending {pending}"
 
 
+def _loggable_path(scope: Scope, template: str) -> str:
+    """The request path, or the route template where the path carries a secret (the token
+    of a personal calendar feed is its only protection, so it must not reach the logs)."""
+    if "{token}" in template:
+        return template
+    return str(scope.get("path", ""))
+
+
 class ObservabilityMiddleware:
     """Request id (``X-Request-ID`` echoed or generated), access log, metrics, and the last
     line of defence: an unexpected error becomes a 500 problem, never a stack trace."""
@@ -182,15 +190,16 @@ class ObservabilityMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", None) or "<unmatched>"
             method = str(scope.get("method", ""))
+            path = _loggable_path(scope, template)
             self.metrics.observe(method, template, status, duration)
             logger.info(
                 "%s %s %s",
                 method,
-                scope.get("path", ""),
+                path,
                 status,
                 extra={
                     "method": method,
-                    "path": scope.get("path", ""),
+                    "path": path,
                     "route": template,
                     "status": status,
                     "duration_ms": round(duration * 1000, 1),

@@ -190,11 +190,19 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, status, detail, headers=headers)
 
 
+_KIND_BY_PATH = (
+    ("/meetings/", "meeting"),
+    ("/decision-requests/", "decision_request"),
+    ("/decision-responses/", "decision_response"),
+)
+
+
 def _allowed_roles(request: Request, trigger: str) -> list[str] | None:
     runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
         return None
-    kind = "meeting" if "/meetings/" in request.url.path else "proposal"
+    path = request.url.path
+    kind = next((k for segment, k in _KIND_BY_PATH if segment in path), "proposal")
     try:
         spec = runtime.workflows.latest(kind).spec
     except KeyError:

@@ -6,8 +6,9 @@ Two questions, answered here only:
   only within their municipality; the district coordinator within the district, where roles
   narrow it further; a non-public proposal is hidden (404, not 403) from users of the
   municipality whose role or body membership does not entitle them;
-* reading (``proposal_read_clause``, ``meeting_read_clause``): the same, plus what the public
-  may read, as SQL so lists filter and paginate in the database.
+* reading (``proposal_read_clause``, ``meeting_read_clause``, ``decision_request_read_clause``,
+  ``decision_response_read_clause``): the same, plus what the public may read, as SQL so lists
+  filter and paginate in the database.
 
 Non-public items (§ 35 Abs. 1 GemO) are known to the administration and the members of the
 bodies that deliberate them; the Landratsamt sees what its Rechtsaufsicht (§ 119 GemO) needs.
@@ -17,13 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
 from workflow.models import (
     AgendaItem,
     ConsultationStep,
+    DecisionRequest,
+    DecisionResponse,
     Meeting,
     Membership,
     Municipality,
@@ -159,3 +162,52 @@ def agenda_item_readable(
         )
     ).first()
     return member is not None or _plan_member(session, actor, item.proposal_id)
+
+
+def _sent_to(actor: Actor) -> ColumnElement[bool]:
+    """The request has a response of the actor's municipality, i.e. it was sent there."""
+    return exists().where(
+        col(DecisionResponse.request_id) == col(DecisionRequest.id),
+        col(DecisionResponse.municipality_id) == (actor.municipality_id or -1),
+    )
+
+
+def request_visible(session: Session, actor: Actor, request: DecisionRequest) -> bool:
+    """The district's coordinators see its requests; a municipality's users see one once it
+    was sent to them (a draft is internal work of the Landratsamt)."""
+    if actor.is_system or actor.district_id == request.district_id:
+        return True
+    if actor.municipality_id is None:
+        return False
+    hit = session.exec(
+        select(DecisionResponse.id).where(
+            DecisionResponse.request_id == request.id,
+            DecisionResponse.municipality_id == actor.municipality_id,
+        )
+    ).first()
+    return hit is not None
+
+
+def decision_request_read_clause(actor: Actor) -> ColumnElement[bool]:
+    """``request_visible`` as a WHERE clause; requests are never public."""
+    if actor.is_system:
+        return true()
+    if actor.district_id is not None:
+        return col(DecisionRequest.district_id) == actor.district_id
+    if actor.municipality_id is not None:
+        return _sent_to(actor)
+    return false()
+
+
+def decision_response_read_clause(actor: Actor) -> ColumnElement[bool]:
+    """A municipality reads its own answers only; the coordinator those of the district."""
+    if actor.is_system:
+        return true()
+    if actor.district_id is not None:
+        of_district = select(DecisionRequest.id).where(
+            DecisionRequest.district_id == actor.district_id
+        )
+        return col(DecisionResponse.request_id).in_(of_district)
+    if actor.municipality_id is not None:
+        return col(DecisionResponse.municipality_id) == actor.municipality_id
+    return false()

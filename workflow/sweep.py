@@ -62,7 +62,7 @@ def sweep(
             break
     if mailer is not None:
         deliver(engine=engine, now=now, mailer=mailer, report=report)
-    report.next_due = next_due(engine)
+    report.next_due = next_due(engine, mail=mailer is not None)
     return report
 
 
@@ -249,15 +249,19 @@ def deliver(
             session.add(row)
 
 
-def next_due(engine: Engine) -> datetime | None:
+def next_due(engine: Engine, *, mail: bool = True) -> datetime | None:
+    """The next instant with work to do. Without a mailer the outbox waits for a process
+    that has one: counting it would wake this process every second for nothing."""
     with Session(engine) as session:
         act = session.exec(
             select(func.min(DeadlineAct.due_at)).where(col(DeadlineAct.status) == "pending")
         ).one()
-        mail = session.exec(
-            select(func.min(OutboxMessage.next_attempt_at)).where(
-                col(OutboxMessage.status) == "pending"
-            )
-        ).one()
-    candidates = [d for d in (act, mail) if d is not None]
+        mail_due = None
+        if mail:
+            mail_due = session.exec(
+                select(func.min(OutboxMessage.next_attempt_at)).where(
+                    col(OutboxMessage.status) == "pending"
+                )
+            ).one()
+    candidates = [d for d in (act, mail_due) if d is not None]
     return min(candidates) if candidates else None

@@ -26,10 +26,11 @@ from api.schemas.meetings import (
     AgendaReorder,
     MeetingCreate,
     MeetingRead,
+    MeetingReschedule,
     MeetingsRead,
 )
 from api.schemas.proposals import ActionsRead, HistoryEventRead, TransitionRequest, TransitionResult
-from workflow.services import agenda, listing
+from workflow.services import agenda, deadline_service, listing
 from workflow.services import meetings as service
 from workflow.services.transition import fire
 
@@ -100,6 +101,40 @@ def get_meeting(
     response: Response,
 ) -> MeetingRead:
     """The meeting with the agenda items the caller may read (non-public TOPs filtered)."""
+    view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    response.headers["ETag"] = etag(view.meeting.version)
+    return meeting_read(runtime.workflows, view.meeting, view.items)
+
+
+@router.post(
+    "/meetings/{meeting_id}/reschedule",
+    operation_id="reschedule_meeting",
+    response_model=MeetingRead,
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
+)
+def reschedule_meeting(
+    meeting_id: PathId,
+    body: MeetingReschedule,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> MeetingRead:
+    """Move a meeting that is not yet invited (mayor, secretary), with the reason on record;
+    the invitation deadline (§ 34 Abs. 1 GemO) and its reminders move with it."""
+    deadline_service.reschedule_meeting(
+        session=session,
+        workflows=runtime.workflows,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        meeting_date=body.meeting_date,
+        reason=body.reason,
+        expected_version=expected_version(request, body.expected_version, if_match),
+    )
     view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     response.headers["ETag"] = etag(view.meeting.version)
     return meeting_read(runtime.workflows, view.meeting, view.items)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from api.schemas.decisions import (
+    DecisionRequestRead,
+    DecisionResponseRead,
+    OptionTotal,
+    OverviewRead,
+    OverviewRowRead,
+)
 from api.schemas.meetings import AgendaItemRead, MeetingRead, MeetingSummary
 from api.schemas.proposals import (
     ActionRead,
@@ -14,11 +21,14 @@ from api.schemas.proposals import (
 )
 from workflow.engine import ActionOption
 from workflow.machines import Workflows
-from workflow.models import AgendaItem, Meeting, Proposal
+from workflow.models import AgendaItem, DecisionRequest, Meeting, Proposal
+from workflow.models.base import WorkflowInstance
+from workflow.services.decisions import Overview
+from workflow.services.listing import ResponseView
 from workflow.services.transition import Fired
 
 
-def state_label(workflows: Workflows, instance: Proposal | Meeting) -> str:
+def state_label(workflows: Workflows, instance: WorkflowInstance) -> str:
     try:
         spec = workflows.get(instance.definition_name, instance.definition_version).spec
     except KeyError:
@@ -102,7 +112,7 @@ def _action(option: ActionOption) -> ActionRead:
 
 
 def actions_read(
-    workflows: Workflows, instance: Proposal | Meeting, options: list[ActionOption]
+    workflows: Workflows, instance: WorkflowInstance, options: list[ActionOption]
 ) -> ActionsRead:
     return ActionsRead(
         state=instance.state,
@@ -110,4 +120,41 @@ def actions_read(
         version=instance.version,
         allowed=[_action(o) for o in options if o.allowed],
         blocked=[_action(o) for o in options if not o.allowed],
+    )
+
+
+def decision_request_read(workflows: Workflows, request: DecisionRequest) -> DecisionRequestRead:
+    return DecisionRequestRead.model_validate(
+        {**request.model_dump(), "state_label": state_label(workflows, request)}
+    )
+
+
+def decision_response_read(workflows: Workflows, view: ResponseView) -> DecisionResponseRead:
+    response, request = view.response, view.request
+    return DecisionResponseRead.model_validate(
+        {
+            **response.model_dump(),
+            "request_title": request.title,
+            "reply_deadline": request.reply_deadline,
+            "municipality": view.municipality,
+            "option_label": request.option_label(response.option) if response.option else "",
+            "state_label": state_label(workflows, response),
+        }
+    )
+
+
+def overview_read(result: Overview) -> OverviewRead:
+    request = result.request
+    return OverviewRead(
+        request_id=request.id or 0,
+        title=request.title,
+        state=request.state,
+        reply_deadline=request.reply_deadline,
+        default_option=request.default_option,
+        rows=[OverviewRowRead.model_validate(row) for row in result.rows],
+        totals=[
+            OptionTotal(option=key, label=request.option_label(key), count=count)
+            for key, count in result.totals.items()
+        ],
+        overdue=result.overdue,
     )

@@ -22,6 +22,14 @@ class MeetingCreate(Input):
     )
 
 
+class MeetingReschedule(Input):
+    """Verlegung before the invitation; deadlines counted from the meeting day move along."""
+
+    expected_version: Version | None = None
+    meeting_date: date
+    reason: Annotated[str, Field(min_length=1, max_length=5_000, pattern=r"^[^\x00]*$")]
+
+
 class AgendaItemRead(Output):
     id: int
     position: int

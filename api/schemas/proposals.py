@@ -20,6 +20,7 @@ from api.schemas.common import (
     Title,
     Version,
 )
+from api.schemas.decisions import OptionKey
 
 Trigger = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
@@ -184,6 +185,12 @@ class TransitionData(Input):
     recommendation: Text | None = None
     emergency_reason: Comment | None = None
     late_reason: Comment | None = None
+    option: OptionKey | None = Field(
+        default=None, description="Abfrage: gewählte Option (link_proposal; answer mit Übertragung)"
+    )
+    proposal_id: Id | None = Field(
+        default=None, description="Abfrage: Vorlage der eigenen Gemeinde (link_proposal)"
+    )
 
 
 class TransitionRequest(Input):

@@ -124,3 +124,37 @@ def test_scheduler_starts_and_stops_with_the_app(world: World, settings: Setting
         assert client.get("/health").json()["scheduler"] == "running"
         scheduler = app.state.scheduler
     assert not scheduler.alive
+
+
+def test_rescheduling_moves_the_invitation_deadline(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """Verlegung before the invitation: § 34 Abs. 1 GemO's 7 days count from the new day."""
+    mid = new_meeting(world)  # Gemeinderat, 23.04.2024; the clock stands at 08.04.2024
+    url = f"/api/v1/meetings/{mid}/reschedule"
+    secretary = as_user("ilsfeld.secretary")
+    move = {"meeting_date": "2024-04-30", "reason": "Saal belegt"}
+    assert client.post(url, json=move, headers=secretary).status_code == 428
+    move_v1 = {**move, "expected_version": 1}
+    assert client.post(url, json=move_v1, headers=as_user("flein.clerk")).status_code == 404
+    assert client.post(url, json=move_v1, headers=as_user("ilsfeld.clerk")).status_code == 403
+    stale = client.post(url, json={**move, "expected_version": 7}, headers=secretary)
+    assert stale.status_code == 409
+    past = client.post(
+        url, json={**move, "meeting_date": "2024-04-01", "expected_version": 1}, headers=secretary
+    )
+    assert past.status_code == 422
+    assert past.json()["errors"][0]["field"] == "meeting_date"
+    moved = client.post(url, json={**move, "expected_version": 1}, headers=secretary)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["meeting_date"] == "2024-04-30"
+    assert moved.headers["ETag"] == f'"{moved.json()["version"]}"'
+    deadlines = client.get(
+        "/api/v1/deadlines",
+        params={"instance_type": "meeting", "instance_id": mid, "status": "open"},
+        headers=secretary,
+    ).json()["data"]
+    assert [d["due_date"] for d in deadlines] == ["2024-04-23"]  # 30.04. − 7 days
+    history = client.get(f"/api/v1/meetings/{mid}/history", headers=secretary).json()
+    assert history[-1]["trigger"] == "reschedule"
+    assert history[-1]["comment"] == "Saal belegt"

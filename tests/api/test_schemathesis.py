@@ -16,36 +16,49 @@ from schemathesis.generation import GenerationMode
 
 from tests.api.helpers import scene
 from tests.conftest import World
+from tests.integration.test_decisions import send
 
 EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 4}
 
 
+def fuzz(operation: Any, headers: dict[str, str]) -> list[str]:
+    """Both generation modes of one operation for one caller; the failures found."""
+    failures: list[str] = []
+    for mode, examples in EXAMPLES.items():
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case: Any) -> None:
+            case.call_and_validate(headers=headers)
+
+        try:
+            check()
+        except Unsatisfiable:
+            continue  # nothing to make invalid (no parameters, no body)
+        except Exception as exc:  # collect every operation's failure, then report all
+            failures.append(f"{operation.label} ({mode}): {exc}")
+    return failures
+
+
 def test_every_operation_conforms_and_never_fails(app: FastAPI, world: World, as_user: Any) -> None:
     scene(world)  # real ids exist, so generated requests also reach deep into the services
+    send(world)  # a decision request with a response for every municipality
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    headers = as_user("ilsfeld.secretary")
+    secretary = as_user("ilsfeld.secretary")
+    # The district's operations once more as the coordinator, who alone creates and sends.
+    coordinator = as_user("lra.coordinator")
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
-        for mode, examples in EXAMPLES.items():
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=examples,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            def check(case: Any) -> None:
-                case.call_and_validate(headers=headers)
-
-            try:
-                check()
-            except Unsatisfiable:
-                continue  # nothing to make invalid (no parameters, no body)
-            except Exception as exc:  # collect every operation's failure, then report all
-                failures.append(f"{operation.label} ({mode}): {exc}")
+        failures += fuzz(operation, secretary)
+        if operation.path.startswith("/api/v1/decision-"):
+            failures += fuzz(operation, coordinator)
     assert operations >= 30
     assert not failures, "\n\n".join(failures)

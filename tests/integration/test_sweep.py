@@ -25,7 +25,7 @@ from workflow.errors import RoleRefused
 from workflow.mail import SmtpMailer, message_id
 from workflow.models import AuditEvent, Deadline, DeadlineAct, Notification, OutboxMessage, Proposal
 from workflow.scheduler import SweepScheduler
-from workflow.services import notifications
+from workflow.services import outbox
 from workflow.services.deadline_service import (
     list_deadlines,
     reschedule_meeting,
@@ -159,7 +159,7 @@ def test_failing_smtp_retries_with_backoff_then_dead_letter(
     assert len(dead) == 2
     assert all(m.attempts == 5 and "451" in (m.last_error or "") for m in dead)
     listed = world.run(
-        lambda s: notifications.list_outbox(session=s, actor=world["admin"], status="dead")
+        lambda s: outbox.list_messages(session=s, actor=world["admin"], status="dead")
     )
     assert len(listed) == 2
     inbox.fail = False
@@ -245,3 +245,25 @@ def test_scheduler_sweeps_with_an_injected_clock(world: World, smtp: tuple[str, 
     assert not scheduler.alive
     assert scheduler.last_report is not None
     assert scheduler.last_report.acts == {"reminder": 1}
+
+
+def test_without_a_mailer_the_outbox_does_not_wake_the_sweep(world: World) -> None:
+    """A process without SMTP cannot deliver: it must not re-arm itself every second for
+    e-mails only another process can send; its next wake-up is the next deadline act."""
+    now = berlin(DAY, 12)
+    world.run(
+        lambda s: s.add(
+            OutboxMessage(
+                key="test:undeliverable",
+                to_address="ilsfeld.mayor@example.org",
+                subject="Erinnerung",
+                body="Text",
+                next_attempt_at=now - timedelta(hours=1),
+            )
+        )
+    )
+    assert run_sweep(world, now).next_due is None
+    new_meeting(world)  # opens the invitation deadline with its reminder and escalation
+    acts = rows(world, DeadlineAct, DeadlineAct.status == "pending")
+    first = min(a.due_at for a in acts)
+    assert run_sweep(world, now).next_due == first

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.access import within_tenant
 from workflow.acts import schedule_acts, skip_pending
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.deadlines import compute_due, rules_by_name
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.machines import Workflows
 from workflow.models import Deadline, Meeting
 from workflow.services.common import require_role
@@ -92,20 +93,27 @@ def reschedule_meeting(
     meeting_id: int,
     meeting_date: date,
     reason: str,
+    expected_version: int | None = None,
 ) -> Meeting:
     """Move a meeting; deadlines counted from its day move with it (and their reminders)."""
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     require_role(actor, "reschedule_meeting", ("mayor", "secretary"))
+    if expected_version is not None and meeting.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=meeting.version)
     if meeting.state not in ("planned", "agenda"):
         raise Conflict(
             "Nach der Einladung wird eine Sitzung abgesagt und neu einberufen, nicht verschoben"
         )
-    if meeting_date < now.date():
+    if meeting_date < local_date(now):
         raise InvalidInput("Der neue Sitzungstag liegt in der Vergangenheit", field="meeting_date")
-    old = meeting.meeting_date
+    old, old_version = meeting.meeting_date, meeting.version
     meeting.meeting_date = meeting_date
     meeting.updated_at = now
     session.add(meeting)
+    try:
+        session.flush()  # the version check of a concurrent writer fails here, not later
+    except StaleDataError as exc:
+        raise StaleVersion(expected=expected_version or old_version, actual=None) from exc
     spec = workflows.get(meeting.definition_name, meeting.definition_version).spec
     rules = rules_by_name(spec)
     for deadline in session.exec(

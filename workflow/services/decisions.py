@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -246,6 +247,54 @@ def cancel_request(
     return fired
 
 
+def fire_request(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    trigger: str,
+    expected_version: int | None = None,
+    comment: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    base_url: str = "",
+) -> Fired:
+    """Any trigger of a request; ``send`` and ``cancel`` also open or withdraw the responses."""
+    if trigger == "send":
+        return send_request(
+            session=session,
+            workflows=workflows,
+            actor=actor,
+            now=now,
+            request_id=request_id,
+            expected_version=expected_version,
+            base_url=base_url,
+        )
+    if trigger == "cancel":
+        return cancel_request(
+            session=session,
+            workflows=workflows,
+            actor=actor,
+            now=now,
+            request_id=request_id,
+            comment=comment or "",
+            expected_version=expected_version,
+        )
+    return fire(
+        session=session,
+        workflows=workflows,
+        kind="decision_request",
+        instance_id=request_id,
+        trigger=trigger,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        comment=comment,
+        data=data,
+    )
+
+
 def create_proposal_from_request(
     *,
     session: Session,
@@ -342,9 +391,12 @@ class Overview:
 def overview(
     *, session: Session, workflows: Workflows, actor: Actor, now: datetime, request_id: int
 ) -> Overview:
-    """The coordinator's table: per municipality state, option, body, date, proposal."""
-    request: DecisionRequest = load_instance(session, "decision_request", request_id, actor)
+    """The coordinator's table: per municipality state, option, body, date, proposal.
+
+    The role is checked first, so the refusal does not depend on whether the request exists.
+    """
     require_role(actor, "decision_request_overview", COORDINATOR)
+    request: DecisionRequest = load_instance(session, "decision_request", request_id, actor)
     spec = workflows.latest("decision_response").spec
     today = local_date(now)
     result = Overview(request=request)

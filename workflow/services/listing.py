@@ -1,4 +1,4 @@
-"""Read side: proposals and meetings as the caller may see them, filtered and paginated.
+"""Read side: proposals, meetings and decision requests as the caller may see them, paginated.
 
 Visibility is a WHERE clause (``workflow.access``), so a single read and a list apply the same
 rule and pagination happens in the database; what the caller may not read is "not found".
@@ -20,6 +20,8 @@ from sqlmodel import Session, SQLModel, col, select
 from workflow import audit
 from workflow.access import (
     agenda_item_readable,
+    decision_request_read_clause,
+    decision_response_read_clause,
     meeting_read_clause,
     proposal_read_clause,
     within_tenant,
@@ -33,8 +35,11 @@ from workflow.models import (
     AuditEvent,
     ConsultationStep,
     Deadline,
+    DecisionRequest,
+    DecisionResponse,
     ExecutionTask,
     Meeting,
+    Municipality,
     Proposal,
 )
 from workflow.queries import steps
@@ -42,6 +47,7 @@ from workflow.services.transition import available_actions, load_instance
 
 T = TypeVar("T")
 MAX_LIMIT = 200
+Instance = Proposal | Meeting | DecisionRequest | DecisionResponse
 
 
 @dataclass(frozen=True)
@@ -202,15 +208,30 @@ def execution_tasks(
 
 
 def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> list[AuditEvent]:
-    """The audit trail names people and their comments: readers of the municipality only."""
-    instance: Proposal | Meeting
-    if kind == "proposal":
-        instance = get_proposal(session=session, actor=actor, proposal_id=instance_id)
-    else:
-        instance = get_meeting(session=session, actor=actor, meeting_id=instance_id).meeting
-    if not within_tenant(session, actor, instance.municipality_id):
+    """The audit trail names people and their comments: readers of the municipality only.
+
+    A decision request and its responses are read by their participants only (the
+    district's coordinators and the municipality concerned), so reading them suffices.
+    """
+    instance = _readable(session, actor, kind, instance_id)
+    if isinstance(instance, Proposal | Meeting) and not within_tenant(
+        session, actor, instance.municipality_id
+    ):
         raise NotFound(f"{instance_id} wurde nicht gefunden.")
     return audit.history(session, kind, instance_id)
+
+
+def _readable(session: Session, actor: Actor, kind: str, instance_id: int) -> Instance:
+    """The instance if the caller may read it (NotFound otherwise, also for unknown kinds)."""
+    if kind == "proposal":
+        return get_proposal(session=session, actor=actor, proposal_id=instance_id)
+    if kind == "meeting":
+        return get_meeting(session=session, actor=actor, meeting_id=instance_id).meeting
+    if kind == "decision_request":
+        return get_decision_request(session=session, actor=actor, request_id=instance_id)
+    if kind == "decision_response":
+        return get_decision_response(session=session, actor=actor, response_id=instance_id).response
+    raise NotFound(f"{instance_id} wurde nicht gefunden.")
 
 
 @dataclass(frozen=True)
@@ -272,7 +293,7 @@ def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> Me
 
 @dataclass(frozen=True)
 class Actions:
-    instance: Proposal | Meeting
+    instance: Instance
     options: list[ActionOption]
 
 
@@ -291,10 +312,7 @@ def actions(
     Only for what the caller may read: acting rights alone (the coordinator's reach into the
     district) do not reveal an instance.
     """
-    if kind == "proposal":
-        get_proposal(session=session, actor=actor, proposal_id=instance_id)
-    else:
-        get_meeting(session=session, actor=actor, meeting_id=instance_id)
+    _readable(session, actor, kind, instance_id)
     options = available_actions(
         session=session,
         workflows=workflows,
@@ -305,3 +323,67 @@ def actions(
     )
     instance = load_instance(session, kind, instance_id, actor)
     return Actions(instance=instance, options=options)
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A municipality's response with what its readers need beside it."""
+
+    response: DecisionResponse
+    municipality: str
+    request: DecisionRequest
+
+
+def list_decision_requests(
+    *, session: Session, actor: Actor, limit: int = 50, cursor: str | None = None
+) -> Page[DecisionRequest]:
+    """The district's requests for its coordinators; for a municipality those sent to it."""
+    return paginate(session, DecisionRequest, [decision_request_read_clause(actor)], limit, cursor)
+
+
+def get_decision_request(*, session: Session, actor: Actor, request_id: int) -> DecisionRequest:
+    request = session.exec(
+        select(DecisionRequest).where(
+            DecisionRequest.id == request_id, decision_request_read_clause(actor)
+        )
+    ).first()
+    if request is None:
+        raise NotFound(f"Abfrage {request_id} wurde nicht gefunden.")
+    return request
+
+
+def list_decision_responses(
+    *,
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[ResponseView]:
+    """The coordinator reads every municipality's response, a municipality its own only."""
+    request = get_decision_request(session=session, actor=actor, request_id=request_id)
+    where = [
+        col(DecisionResponse.request_id) == request_id,
+        decision_response_read_clause(actor),
+    ]
+    page: Page[DecisionResponse] = paginate(session, DecisionResponse, where, limit, cursor)
+    ids = {r.municipality_id for r in page.items}
+    towns = session.exec(select(Municipality).where(col(Municipality.id).in_(ids)))
+    names = {m.id: m.name for m in towns}
+    views = [ResponseView(r, names.get(r.municipality_id, ""), request) for r in page.items]
+    return Page(items=views, count=page.count, next_cursor=page.next_cursor)
+
+
+def get_decision_response(*, session: Session, actor: Actor, response_id: int) -> ResponseView:
+    response = session.exec(
+        select(DecisionResponse).where(
+            DecisionResponse.id == response_id, decision_response_read_clause(actor)
+        )
+    ).first()
+    if response is None:
+        raise NotFound(f"Antwort {response_id} wurde nicht gefunden.")
+    request = session.get(DecisionRequest, response.request_id)
+    town = session.get(Municipality, response.municipality_id)
+    assert request is not None
+    assert town is not None
+    return ResponseView(response=response, municipality=town.name, request=request)

@@ -1,4 +1,4 @@
-"""The in-app notification list of a user, and the outbox as administrators see it."""
+"""The in-app notification list of a user (administrators see e-mails in ``outbox``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import Actor
 from workflow.errors import NotFound
-from workflow.models import Notification, OutboxMessage
-from workflow.services.common import require_role
+from workflow.models import Notification
 
 
 def list_notifications(
@@ -31,14 +30,3 @@ def mark_read(
     session.add(notification)
     session.flush()
     return notification
-
-
-def list_outbox(
-    *, session: Session, actor: Actor, status: str | None = None
-) -> list[OutboxMessage]:
-    """Administrators see undeliverable (dead) e-mails to act on them."""
-    require_role(actor, "list_outbox", ("admin",))
-    query = select(OutboxMessage)
-    if status is not None:
-        query = query.where(OutboxMessage.status == status)
-    return list(session.exec(query.order_by(col(OutboxMessage.id))))

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
 from workflow import audit
-from workflow.access import instance_visible
+from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext
 from workflow.deadlines import DeadlineEffect, apply_transition
 from workflow.engine import ActionOption, action_options, role_allows, unmet_guards
@@ -24,7 +24,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.machines import LightModel, Workflow, Workflows
-from workflow.models import DecisionRequest, DecisionResponse, Meeting, Municipality, Proposal
+from workflow.models import DecisionRequest, DecisionResponse, Meeting, Proposal
 from workflow.spec import TransitionSpec
 
 logger = logging.getLogger(__name__)
@@ -72,18 +72,8 @@ def load_instance(session: Session, kind: str, instance_id: int, actor: Actor) -
 
 def _visible(session: Session, actor: Actor, instance: Any) -> bool:
     if isinstance(instance, DecisionRequest):
-        return district_visible(session, actor, instance.district_id)
+        return request_visible(session, actor, instance)
     return instance_visible(session, actor, instance)
-
-
-def district_visible(session: Session, actor: Actor, district_id: int) -> bool:
-    """A district's request is seen by its coordinators and by its municipalities' users."""
-    if actor.is_system or actor.district_id == district_id:
-        return True
-    municipality = (
-        session.get(Municipality, actor.municipality_id) if actor.municipality_id else None
-    )
-    return municipality is not None and municipality.district_id == district_id
 
 
 def open_initial_deadlines(

@@ -1,0 +1,55 @@
+"""The e-mail outbox for administrators: dead letters, and queueing one again."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import CurrentUser, NowDep, SessionDep
+from api.problems import responses
+from api.routes.common import Cursor, Limit, PathId
+from api.schemas.outbox import OutboxMessageRead, OutboxMessagesRead
+from workflow.services import outbox
+from workflow.services.listing import page_of
+
+router = APIRouter(prefix="/api/v1", tags=["Verwaltung"])
+Status = Literal["pending", "sent", "dead"]
+
+
+@router.get(
+    "/outbox",
+    operation_id="list_outbox",
+    response_model=OutboxMessagesRead,
+    responses=responses(401, 403, 404),
+)
+def list_outbox(
+    session: SessionDep,
+    actor: CurrentUser,
+    status: Annotated[Status | None, Query(description="nur E-Mails in diesem Status")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> OutboxMessagesRead:
+    """E-mails to users of the admin's municipality, newest first (``status=dead``: those
+    given up after the last retry)."""
+    found = outbox.list_messages(session=session, actor=actor, status=status)
+    page = page_of(found, limit, cursor)
+    return OutboxMessagesRead(
+        data=[OutboxMessageRead.model_validate(m) for m in page.items],
+        count=page.count,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "/outbox/{message_id}/requeue",
+    operation_id="requeue_outbox_message",
+    response_model=OutboxMessageRead,
+    responses=responses(401, 403, 404, 409),
+)
+def requeue_outbox_message(
+    message_id: PathId, session: SessionDep, actor: CurrentUser, now: NowDep
+) -> OutboxMessageRead:
+    """Queue a dead e-mail again with fresh attempts; the next sweep sends it."""
+    message = outbox.requeue(session=session, actor=actor, now=now, message_id=message_id)
+    return OutboxMessageRead.model_validate(message)

@@ -1,0 +1,100 @@
+"""`ratsflow serve --demo` as a user starts it: a real uvicorn process, real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import REPO
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+    """The console script's `serve --demo` on the (empty) test database; its JSON log goes
+    to a file (a pipe nobody reads would fill up and block the server)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RATSFLOW_DATABASE_URL": db.url.render_as_string(hide_password=False),
+        "RATSFLOW_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    env.pop("RATSFLOW_SECRET_KEY", None)  # demo mode must start without one
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--demo", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(log.read_text()[-3000:])
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"not healthy within 90 s: {log.read_text()[-3000:]}")
+        yield base, process, log
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serve_demo_answers_over_real_http(
+    served: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    base, process, log = served
+    with httpx.Client(base_url=base, timeout=10) as http:
+        health = http.get("/health").json()
+        assert health == {"status": "ok", "database": "ok", "scheduler": "running"}
+        refused = http.post(
+            "/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": "falsch"}
+        )
+        assert refused.status_code == 401
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        token = http.post(
+            "/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": "demo"}
+        ).json()["access_token"]
+        signed_in = {"Authorization": f"Bearer {token}"}
+        proposals = http.get("/api/v1/proposals", headers=signed_in).json()
+        assert "8/2024" in {p["label"] for p in proposals["data"]}
+        assert http.get("/docs").status_code == 200
+        assert "ratsflow_http_requests_total" in http.get("/metrics").text
+    process.send_signal(signal.SIGTERM)
+    # uvicorn re-raises the signal after a graceful shutdown; the log shows the lifespan ran
+    assert process.wait(timeout=20) in (0, -signal.SIGTERM)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    messages = [entry["message"] for entry in lines]
+    assert "Scheduler has been shut down" in messages
+    assert messages[-1].startswith("Finished server process")
+    access = [e for e in lines if e["logger"] == "api.access"]
+    assert access, "every request is logged as JSON with its request id"
+    assert all(len(e["request_id"]) == 32 for e in access)

@@ -1,0 +1,80 @@
+"""The e-mail outbox as administrators see it: find dead letters and queue them again.
+
+An administrator sees the messages to users of their own municipality only (through
+``OutboxMessage.user_id``); messages of another municipality are "not found", as everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, true
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.context import Actor
+from workflow.errors import Conflict, NotFound
+from workflow.models import OutboxMessage, User
+from workflow.services.common import require_role
+
+logger = logging.getLogger(__name__)
+
+ADMIN_ROLES = ("admin",)
+
+
+def _own_messages(actor: Actor) -> ColumnElement[bool]:
+    """Messages to users of the actor's municipality; the system sees all of them."""
+    if actor.is_system:
+        return true()
+    if actor.municipality_id is None:
+        raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
+    users = select(User.id).where(User.municipality_id == actor.municipality_id)
+    return col(OutboxMessage.user_id).in_(users)
+
+
+def list_messages(
+    *, session: Session, actor: Actor, status: str | None = None
+) -> list[OutboxMessage]:
+    """Newest first, optionally one status (``dead``: given up after the last retry)."""
+    require_role(actor, "list_outbox", ADMIN_ROLES)
+    query = select(OutboxMessage).where(_own_messages(actor))
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(session.exec(query.order_by(col(OutboxMessage.id).desc())))
+
+
+def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -> OutboxMessage:
+    """Give a dead letter a fresh set of attempts, due at once (e.g. after the SMTP relay or
+    the recipient's address was fixed); the audit log keeps who did it and the last error."""
+    require_role(actor, "requeue_outbox_message", ADMIN_ROLES)
+    message = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _own_messages(actor))
+        .with_for_update()
+    ).first()
+    if message is None:
+        raise NotFound(f"E-Mail {message_id} wurde nicht gefunden.")
+    if message.status != "dead":
+        raise Conflict(
+            f"Nur unzustellbare E-Mails können erneut versandt werden; diese ist "
+            f'im Status "{message.status}".'
+        )
+    previous = {"attempts": message.attempts, "last_error": message.last_error}
+    message.status = "pending"
+    message.attempts = 0
+    message.next_attempt_at = now
+    session.add(message)
+    audit.append(
+        session,
+        instance_type="outbox_message",
+        instance_id=message_id,
+        actor=actor,
+        trigger="requeue",
+        source="dead",
+        dest="pending",
+        now=now,
+        data=previous,
+    )
+    logger.info("outbox message %s requeued by %s", message_id, actor.username)
+    return message
