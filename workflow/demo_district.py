@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from workflow.context import Actor
 from workflow.models import DecisionResponse, Municipality, Person, User
 from workflow.rules.decision_rules import DELEGATION_SETTING
-from workflow.services import decisions
+from workflow.services import decision_overview, decisions
 from workflow.services.setup import actor_for
 from workflow.story import Story, berlin
 
@@ -178,7 +178,7 @@ def print_table(story: Story, request_id: int, coordinator: Actor) -> None:
     when = berlin(date(2024, 6, 4), 16)
     result = story.run(
         when,
-        lambda s: decisions.overview(
+        lambda s: decision_overview.overview(
             session=s,
             workflows=story.workflows,
             actor=coordinator,

@@ -40,7 +40,7 @@ from api.schemas.proposals import (
     TransitionRequest,
     TransitionResult,
 )
-from workflow.services import decisions, listing
+from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
 
 router = APIRouter(prefix="/api/v1", tags=["Abfragen"])
@@ -233,7 +233,7 @@ def get_decision_request_overview(
     request_id: PathId, session: SessionDep, runtime: RuntimeDep, actor: CurrentUser, now: NowDep
 ) -> OverviewRead:
     """The coordinator's table: per municipality state, option, body, date, proposal."""
-    result = decisions.overview(
+    result = decision_overview.overview(
         session=session, workflows=runtime.workflows, actor=actor, now=now, request_id=request_id
     )
     return overview_read(result)
@@ -245,7 +245,7 @@ def get_decision_request_overview(
     response_class=CSVResponse,
     responses={
         200: {
-            "description": "Übersicht als CSV (Semikolon, UTF-8) für Tabellenkalkulationen",
+            "description": "Übersicht als CSV (Semikolon, UTF-8 mit BOM) für Tabellenkalkulationen",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
         **responses(401, 403, 404),
@@ -254,12 +254,13 @@ def get_decision_request_overview(
 def get_decision_request_overview_csv(
     request_id: PathId, session: SessionDep, runtime: RuntimeDep, actor: CurrentUser, now: NowDep
 ) -> CSVResponse:
-    result = decisions.overview(
+    result = decision_overview.overview(
         session=session, workflows=runtime.workflows, actor=actor, now=now, request_id=request_id
     )
     filename = f"abfrage-{request_id}-uebersicht.csv"
+    # The byte order mark makes spreadsheet programs (Excel) read the umlauts as UTF-8.
     return CSVResponse(
-        decisions.overview_csv(result),
+        "\ufeff" + decision_overview.overview_csv(result),
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

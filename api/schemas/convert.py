@@ -23,7 +23,7 @@ from workflow.engine import ActionOption
 from workflow.machines import Workflows
 from workflow.models import AgendaItem, DecisionRequest, Meeting, Proposal
 from workflow.models.base import WorkflowInstance
-from workflow.services.decisions import Overview
+from workflow.services.decision_overview import Overview
 from workflow.services.listing import ResponseView
 from workflow.services.transition import Fired
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import date
@@ -303,7 +304,8 @@ def test_overview_json_and_csv(world: World, client: Any, as_user: Any, clock: F
     assert exported.headers["content-disposition"] == (
         f'attachment; filename="abfrage-{request_id}-uebersicht.csv"'
     )
-    rows = list(csv.reader(io.StringIO(exported.text), delimiter=";"))
+    assert exported.content.startswith(codecs.BOM_UTF8)  # Excel reads the umlauts right
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "Gemeinde",
         "Status",
@@ -416,3 +418,18 @@ def test_stale_version_is_a_conflict(world: World, client: Any, as_user: Any) ->
     assert_problem(stale_answer, 409)
     assert client.get(f"{REQUESTS}/{draft['id']}", headers=coordinator).json()["state"] == "sent"
     assert states(world, draft["id"]) == {"open": 46}
+
+
+def test_coordinator_lists_the_districts_request_deadlines(
+    world: World, client: Any, as_user: Any
+) -> None:
+    request_id = sent(client, as_user)
+    listed = client.get(
+        "/api/v1/deadlines", params={"limit": 100}, headers=as_user("lra.coordinator")
+    ).json()
+    kinds = sorted((d["instance_type"], d["rule"]) for d in listed["data"])
+    assert kinds == [("decision_request", "replies_due")] + [("decision_response", "reply")] * 46
+    assert {d["due_date"] for d in listed["data"]} == {REPLY.isoformat()}
+    own = client.get("/api/v1/deadlines", headers=as_user("flein.clerk")).json()["data"]
+    flein = response(world, request_id, "Flein").id
+    assert [(d["instance_type"], d["instance_id"]) for d in own] == [("decision_response", flein)]

@@ -22,7 +22,7 @@ from workflow.models import (
     Proposal,
     Resolution,
 )
-from workflow.services import decisions
+from workflow.services import decision_overview, decisions
 from workflow.sweep import sweep
 
 OPTIONS = [
@@ -173,7 +173,7 @@ def test_whole_request_answers_defaults_and_overview(world: World) -> None:
     assert len(events) == 45
     assert all(e.actor == "system" and e.data["deadline_rule"] == "reply" for e in events)
     result = world.run(
-        lambda s: decisions.overview(
+        lambda s: decision_overview.overview(
             session=s,
             workflows=world.workflows,
             actor=world["lra.coordinator"],
@@ -183,7 +183,7 @@ def test_whole_request_answers_defaults_and_overview(world: World) -> None:
     )
     assert result.totals == {"belassen": 46, "eigene_regie": 0}
     assert result.overdue == []
-    rows = list(csv.reader(io.StringIO(decisions.overview_csv(result)), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(decision_overview.overview_csv(result)), delimiter=";"))
     assert rows[0][0] == "Gemeinde"
     ilsfeld_row = next(r for r in rows if r and r[0] == "Ilsfeld")
     assert ilsfeld_row[1:6] == ["Beantwortet", "belassen", "Gemeinderat", "23.04.2024", "1/2024"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import and_, or_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
@@ -14,7 +15,7 @@ from workflow.context import Actor, local_date
 from workflow.deadlines import compute_due, rules_by_name
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.machines import Workflows
-from workflow.models import Deadline, Meeting
+from workflow.models import Deadline, DecisionRequest, DecisionResponse, Meeting
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
 
@@ -31,11 +32,31 @@ def list_deadlines(
     status: str | None = None,
     due_before: date | None = None,
 ) -> list[Deadline]:
-    """The actor's municipality's deadlines, oldest due first (ties by id)."""
+    """The actor's municipality's deadlines, oldest due first (ties by id); for the district
+    coordinator those of the district's decision requests and of the answers to them."""
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"Unbekannter Status {status!r}", field="status")
     query = select(Deadline)
-    if not actor.is_system:
+    if actor.role == "district_coordinator" and actor.district_id is not None:
+        requests = select(DecisionRequest.id).where(
+            DecisionRequest.district_id == actor.district_id
+        )
+        responses = select(DecisionResponse.id).where(
+            col(DecisionResponse.request_id).in_(requests)
+        )
+        query = query.where(
+            or_(
+                and_(
+                    col(Deadline.instance_type) == "decision_request",
+                    col(Deadline.instance_id).in_(requests),
+                ),
+                and_(
+                    col(Deadline.instance_type) == "decision_response",
+                    col(Deadline.instance_id).in_(responses),
+                ),
+            )
+        )
+    elif not actor.is_system:
         if actor.municipality_id is None:
             return []
         query = query.where(Deadline.municipality_id == actor.municipality_id)
