@@ -85,7 +85,7 @@ def test_coordinator_sends_a_request_to_all_46_municipalities(
     # a draft is the Landratsamt's own work: no municipality sees it yet
     assert client.get(REQUESTS, headers=flein).json()["count"] == 0
     assert_problem(client.get(url, headers=flein), 404)
-    done = fire(client, coordinator, url, "send")
+    done = fire(client, coordinator, url, "send", comment="Schreiben vom 15.03.2024")
     assert done.status_code == 200, done.text
     assert (done.json()["state"], done.json()["version"]) == ("sent", 2)
     assert client.get(url, headers=flein).json()["state_label"] == "Versandt – Antworten laufen"
@@ -117,6 +117,7 @@ def test_coordinator_sends_a_request_to_all_46_municipalities(
     assert [r["id"] for r in sent_to_flein["data"]] == [draft["id"]]
     history = client.get(f"{url}/history", headers=coordinator).json()
     assert [e["trigger"] for e in history] == ["create", "send"]
+    assert history[-1]["comment"] == "Schreiben vom 15.03.2024"
 
 
 def test_drafts_and_untargeted_requests_stay_hidden(

@@ -98,6 +98,7 @@ def send_request(
     request_id: int,
     expected_version: int | None = None,
     base_url: str = "",
+    comment: str | None = None,
 ) -> Fired:
     """Send: one response per target municipality, each with its reply deadline; the
     mayor and clerks of every municipality are told."""
@@ -110,6 +111,7 @@ def send_request(
         actor=actor,
         now=now,
         expected_version=expected_version,
+        comment=comment,
     )
     request = session.get(DecisionRequest, request_id)
     assert request is not None
@@ -265,6 +267,7 @@ def fire_request(
             request_id=request_id,
             expected_version=expected_version,
             base_url=base_url,
+            comment=comment,
         )
     if trigger == "cancel":
         return cancel_request(
