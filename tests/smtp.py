@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
 
@@ -44,13 +47,56 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made by the openssl command line (cert, key)."""
+    cert, key = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
 @contextmanager
-def smtp_server() -> Iterator[tuple[str, Inbox]]:
+def smtp_server(
+    tls: Literal["implicit", "starttls"] | None = None, certificate: tuple[Path, Path] | None = None
+) -> Iterator[tuple[str, Inbox]]:
+    """``tls="implicit"``: TLS from the first byte (smtps); ``"starttls"``: plain until the
+    client upgrades, and nothing is accepted before it has."""
     inbox = Inbox()
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    options: dict[str, Any] = {}
+    scheme = "smtp"
+    if tls is not None:
+        assert certificate is not None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*certificate)
+        if tls == "implicit":
+            options, scheme = {"ssl_context": context}, "smtps"
+        else:
+            options = {"tls_context": context, "require_starttls": True}
+            scheme = "smtp+starttls"
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        yield f"smtp://127.0.0.1:{port}", inbox
+        yield f"{scheme}://127.0.0.1:{port}", inbox
     finally:
         controller.stop()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from workflow.models import OutboxMessage
 
@@ -41,15 +41,21 @@ def build_message(row: OutboxMessage, sender: str = SENDER) -> EmailMessage:
 @dataclass(frozen=True)
 class SmtpMailer:
     """``smtp://host:port`` (plain), ``smtp+starttls://…`` or ``smtps://…`` (implicit TLS);
-    optional ``user:password@``; ``?sender=`` overrides the From address."""
+    optional ``user:password@``; ``?sender=`` overrides the From address, ``?cafile=`` names
+    the CA bundle of a municipal IT's own certificate authority (certificates are always
+    verified)."""
 
     url: str
     timeout: float = 30.0
 
     def send(self, message: EmailMessage) -> None:
         parsed = urlparse(self.url)
+        query = parse_qs(parsed.query)
         host = parsed.hostname or "127.0.0.1"
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=query.get("cafile", [None])[0])
+        if sender := query.get("sender", [None])[0]:
+            del message["From"]
+            message["From"] = sender
         smtp: smtplib.SMTP
         if parsed.scheme == "smtps":
             smtp = smtplib.SMTP_SSL(host, parsed.port or 465, timeout=self.timeout, context=context)
