@@ -1,4 +1,4 @@
-"""Query parameter types the list routes share."""
+"""Parameter types and documented error sets the routes share."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from api.problems import responses
 from api.schemas.common import MAX_ID
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -22,3 +23,6 @@ Cursor = Annotated[
 FilterId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 StateFilter = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
 YearFilter = Annotated[int | None, Query(ge=1900, le=2999)]
+
+READ = responses(401, 404)
+WRITE = responses(401, 403, 404, 409, 412, 428)

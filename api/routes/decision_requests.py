@@ -15,9 +15,9 @@ from api.deps import (
     expected_version,
 )
 from api.problems import responses
-from api.routes.common import Cursor, Limit, PathId
+from api.routes.common import READ, WRITE, Cursor, Limit, PathId
+from api.routes.lifecycle import add_lifecycle_routes
 from api.schemas.convert import (
-    actions_read,
     decision_request_read,
     decision_response_read,
     overview_read,
@@ -34,18 +34,13 @@ from api.schemas.decisions import (
     ProposalFromRequest,
 )
 from api.schemas.proposals import (
-    ActionsRead,
-    HistoryEventRead,
     ProposalRead,
     TransitionRequest,
     TransitionResult,
 )
 from workflow.services import decision_overview, decisions, listing
-from workflow.services.transition import fire
 
 router = APIRouter(prefix="/api/v1", tags=["Abfragen"])
-READ = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 412, 428)
 
 
 class CSVResponse(Response):
@@ -130,26 +125,6 @@ def get_decision_request(
     return decision_request_read(runtime.workflows, request)
 
 
-@router.get(
-    "/decision-requests/{request_id}/actions",
-    operation_id="list_decision_request_actions",
-    response_model=ActionsRead,
-    responses=READ,
-)
-def list_decision_request_actions(
-    request_id: PathId, session: SessionDep, runtime: RuntimeDep, actor: CurrentUser, now: NowDep
-) -> ActionsRead:
-    result = listing.actions(
-        session=session,
-        workflows=runtime.workflows,
-        actor=actor,
-        kind="decision_request",
-        instance_id=request_id,
-        now=now,
-    )
-    return actions_read(runtime.workflows, result.instance, result.options)
-
-
 @router.post(
     "/decision-requests/{request_id}/transitions",
     operation_id="fire_decision_request_transition",
@@ -181,21 +156,6 @@ def fire_decision_request_transition(
         base_url=settings.base_url,
     )
     return transition_result(fired)
-
-
-@router.get(
-    "/decision-requests/{request_id}/history",
-    operation_id="get_decision_request_history",
-    response_model=list[HistoryEventRead],
-    responses=READ,
-)
-def get_decision_request_history(
-    request_id: PathId, session: SessionDep, actor: CurrentUser
-) -> list[HistoryEventRead]:
-    events = listing.history(
-        session=session, actor=actor, kind="decision_request", instance_id=request_id
-    )
-    return [HistoryEventRead.model_validate(e) for e in events]
 
 
 @router.get(
@@ -283,74 +243,6 @@ def get_decision_response(
     return decision_response_read(runtime.workflows, view)
 
 
-@router.get(
-    "/decision-responses/{response_id}/actions",
-    operation_id="list_decision_response_actions",
-    response_model=ActionsRead,
-    responses=READ,
-)
-def list_decision_response_actions(
-    response_id: PathId, session: SessionDep, runtime: RuntimeDep, actor: CurrentUser, now: NowDep
-) -> ActionsRead:
-    result = listing.actions(
-        session=session,
-        workflows=runtime.workflows,
-        actor=actor,
-        kind="decision_response",
-        instance_id=response_id,
-        now=now,
-    )
-    return actions_read(runtime.workflows, result.instance, result.options)
-
-
-@router.post(
-    "/decision-responses/{response_id}/transitions",
-    operation_id="fire_decision_response_transition",
-    response_model=TransitionResult,
-    responses=WRITE,
-)
-def fire_decision_response_transition(
-    response_id: PathId,
-    body: TransitionRequest,
-    request: Request,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    actor: CurrentUser,
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> TransitionResult:
-    """``answer`` rests on the linked proposal's resolution or, with ``data.option``, on the
-    mayor's delegated competence; after the deadline ``answer_late`` awaits the district."""
-    fired = fire(
-        session=session,
-        workflows=runtime.workflows,
-        kind="decision_response",
-        instance_id=response_id,
-        trigger=body.trigger,
-        actor=actor,
-        now=now,
-        expected_version=expected_version(request, body.expected_version, if_match),
-        comment=body.comment,
-        data=body.data.model_dump(exclude_none=True),
-    )
-    return transition_result(fired)
-
-
-@router.get(
-    "/decision-responses/{response_id}/history",
-    operation_id="get_decision_response_history",
-    response_model=list[HistoryEventRead],
-    responses=READ,
-)
-def get_decision_response_history(
-    response_id: PathId, session: SessionDep, actor: CurrentUser
-) -> list[HistoryEventRead]:
-    events = listing.history(
-        session=session, actor=actor, kind="decision_response", instance_id=response_id
-    )
-    return [HistoryEventRead.model_validate(e) for e in events]
-
-
 @router.post(
     "/decision-responses/{response_id}/proposal",
     operation_id="create_proposal_from_decision_request",
@@ -380,3 +272,21 @@ def create_proposal_from_decision_request(
     response.headers["Location"] = f"/api/v1/proposals/{proposal.id}"
     response.headers["ETag"] = etag(proposal.version)
     return proposal_read(runtime.workflows, proposal)
+
+
+add_lifecycle_routes(
+    router,
+    kind="decision_request",
+    collection="decision-requests",
+    param="request_id",
+    with_transitions=False,  # fire_decision_request_transition above: send opens responses
+)
+add_lifecycle_routes(
+    router,
+    kind="decision_response",
+    collection="decision-responses",
+    param="response_id",
+    transitions_doc="answer stützt sich auf den Beschluss der verknüpften Vorlage oder, mit "
+    "data.option, auf die übertragene Zuständigkeit der Bürgermeisterin/des Bürgermeisters; "
+    "nach Fristablauf wartet answer_late auf die Annahme durch das Landratsamt.",
+)

@@ -17,9 +17,10 @@ from api.deps import (
     expected_version,
 )
 from api.problems import responses
-from api.routes.common import Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
+from api.routes.common import READ, WRITE, Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
+from api.routes.lifecycle import add_lifecycle_routes
 from api.schemas.common import Comment, Version
-from api.schemas.convert import actions_read, meeting_read, meeting_summary, transition_result
+from api.schemas.convert import meeting_read, meeting_summary
 from api.schemas.meetings import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -29,14 +30,10 @@ from api.schemas.meetings import (
     MeetingReschedule,
     MeetingsRead,
 )
-from api.schemas.proposals import ActionsRead, HistoryEventRead, TransitionRequest, TransitionResult
 from workflow.services import agenda, deadline_service, listing
 from workflow.services import meetings as service
-from workflow.services.transition import fire
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungen"])
-READ = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 412, 428)
 
 
 @router.get(
@@ -140,70 +137,6 @@ def reschedule_meeting(
     return meeting_read(runtime.workflows, view.meeting, view.items)
 
 
-@router.get(
-    "/meetings/{meeting_id}/actions",
-    operation_id="list_meeting_actions",
-    response_model=ActionsRead,
-    responses=READ,
-)
-def list_meeting_actions(
-    meeting_id: PathId, session: SessionDep, runtime: RuntimeDep, actor: CurrentUser, now: NowDep
-) -> ActionsRead:
-    result = listing.actions(
-        session=session,
-        workflows=runtime.workflows,
-        actor=actor,
-        kind="meeting",
-        instance_id=meeting_id,
-        now=now,
-    )
-    return actions_read(runtime.workflows, result.instance, result.options)
-
-
-@router.post(
-    "/meetings/{meeting_id}/transitions",
-    operation_id="fire_meeting_transition",
-    response_model=TransitionResult,
-    responses=WRITE,
-)
-def fire_meeting_transition(
-    meeting_id: PathId,
-    body: TransitionRequest,
-    request: Request,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    actor: CurrentUser,
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> TransitionResult:
-    fired = fire(
-        session=session,
-        workflows=runtime.workflows,
-        kind="meeting",
-        instance_id=meeting_id,
-        trigger=body.trigger,
-        actor=actor,
-        now=now,
-        expected_version=expected_version(request, body.expected_version, if_match),
-        comment=body.comment,
-        data=body.data.model_dump(exclude_none=True),
-    )
-    return transition_result(fired)
-
-
-@router.get(
-    "/meetings/{meeting_id}/history",
-    operation_id="get_meeting_history",
-    response_model=list[HistoryEventRead],
-    responses=READ,
-)
-def get_meeting_history(
-    meeting_id: PathId, session: SessionDep, actor: CurrentUser
-) -> list[HistoryEventRead]:
-    events = listing.history(session=session, actor=actor, kind="meeting", instance_id=meeting_id)
-    return [HistoryEventRead.model_validate(e) for e in events]
-
-
 @router.post(
     "/meetings/{meeting_id}/agenda-items",
     operation_id="add_agenda_item",
@@ -293,3 +226,6 @@ def remove_agenda_item(
         comment=comment,
     )
     return AgendaItemRead.model_validate(item)
+
+
+add_lifecycle_routes(router, kind="meeting", collection="meetings", param="meeting_id")

@@ -17,14 +17,13 @@ from api.deps import (
     expected_version,
 )
 from api.problems import responses
-from api.routes.common import Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
-from api.schemas.convert import actions_read, proposal_read, transition_result
+from api.routes.common import READ, WRITE, Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
+from api.routes.lifecycle import add_lifecycle_routes
+from api.schemas.convert import proposal_read
 from api.schemas.proposals import (
-    ActionsRead,
     ExecutionTaskClose,
     ExecutionTaskCreate,
     ExecutionTaskRead,
-    HistoryEventRead,
     PlanUpdate,
     ProposalCreate,
     ProposalRead,
@@ -32,17 +31,12 @@ from api.schemas.proposals import (
     ProposalUpdate,
     StepIn,
     StepRead,
-    TransitionRequest,
-    TransitionResult,
 )
 from workflow.services import listing
 from workflow.services import proposals as service
 from workflow.services.proposals import ProposalFields, StepInput
-from workflow.services.transition import fire
 
 router = APIRouter(prefix="/api/v1", tags=["Beschlussvorlagen"])
-READ = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 412, 428)
 
 
 def _steps(steps: list[StepIn]) -> list[StepInput]:
@@ -212,76 +206,6 @@ def replace_consultation_plan(
 
 
 @router.get(
-    "/proposals/{proposal_id}/actions",
-    operation_id="list_proposal_actions",
-    response_model=ActionsRead,
-    responses=READ,
-)
-def list_proposal_actions(
-    proposal_id: PathId,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    actor: CurrentUser,
-    now: NowDep,
-) -> ActionsRead:
-    """Triggers the caller may fire now, and the blocked ones with reason and ``blocked_by``."""
-    result = listing.actions(
-        session=session,
-        workflows=runtime.workflows,
-        actor=actor,
-        kind="proposal",
-        instance_id=proposal_id,
-        now=now,
-    )
-    return actions_read(runtime.workflows, result.instance, result.options)
-
-
-@router.post(
-    "/proposals/{proposal_id}/transitions",
-    operation_id="fire_proposal_transition",
-    response_model=TransitionResult,
-    responses=WRITE,
-)
-def fire_proposal_transition(
-    proposal_id: PathId,
-    body: TransitionRequest,
-    request: Request,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    actor: CurrentUser,
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> TransitionResult:
-    """403 role, 409 stale version or not possible in this state, 422 guards unmet."""
-    fired = fire(
-        session=session,
-        workflows=runtime.workflows,
-        kind="proposal",
-        instance_id=proposal_id,
-        trigger=body.trigger,
-        actor=actor,
-        now=now,
-        expected_version=expected_version(request, body.expected_version, if_match),
-        comment=body.comment,
-        data=body.data.model_dump(exclude_none=True),
-    )
-    return transition_result(fired)
-
-
-@router.get(
-    "/proposals/{proposal_id}/history",
-    operation_id="get_proposal_history",
-    response_model=list[HistoryEventRead],
-    responses=READ,
-)
-def get_proposal_history(
-    proposal_id: PathId, session: SessionDep, actor: CurrentUser
-) -> list[HistoryEventRead]:
-    events = listing.history(session=session, actor=actor, kind="proposal", instance_id=proposal_id)
-    return [HistoryEventRead.model_validate(e) for e in events]
-
-
-@router.get(
     "/proposals/{proposal_id}/execution-tasks",
     operation_id="list_execution_tasks",
     response_model=list[ExecutionTaskRead],
@@ -343,3 +267,6 @@ def close_execution_task(
         note=body.note,
     )
     return ExecutionTaskRead.model_validate(task)
+
+
+add_lifecycle_routes(router, kind="proposal", collection="proposals", param="proposal_id")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import CurrentUser, IfMatch, NowDep, SessionDep, expected_version
-from api.problems import responses
-from api.routes.common import PathId
+from api.routes.common import WRITE, PathId
 from api.schemas.meetings import (
     AgendaItemRead,
     AttendanceRead,
@@ -22,7 +21,6 @@ from api.schemas.meetings import (
 from workflow.services import agenda
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
-WRITE = responses(401, 403, 404, 409, 412, 428)
 
 
 @router.post(

@@ -1,0 +1,111 @@
+"""The routes every workflow instance has: what the caller may fire, firing it, the history.
+
+One factory for proposals, meetings and decision responses (decision requests fire through
+their own route, since sending opens the municipalities' responses), so the three routes
+behave and are documented alike for every kind.
+
+No ``from __future__ import annotations`` here: the path parameter's type is built per kind
+inside the factory, and FastAPI must see it as an object, not as a string to resolve.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+
+from api.deps import CurrentUser, IfMatch, NowDep, RuntimeDep, SessionDep, expected_version
+from api.routes.common import READ, WRITE
+from api.schemas.common import MAX_ID
+from api.schemas.convert import actions_read, transition_result
+from api.schemas.proposals import ActionsRead, HistoryEventRead, TransitionRequest, TransitionResult
+from workflow.services import listing
+from workflow.services.transition import fire
+
+
+def add_lifecycle_routes(
+    router: APIRouter,
+    *,
+    kind: str,
+    collection: str,
+    param: str,
+    with_transitions: bool = True,
+    transitions_doc: str = "",
+) -> None:
+    """``GET /{collection}/{param}/actions``, ``POST …/transitions``, ``GET …/history``.
+
+    ``kind`` is the engine's instance kind (``proposal``); operation ids are
+    ``list_{kind}_actions``, ``fire_{kind}_transition`` and ``get_{kind}_history``.
+    """
+    instance_path = f"/{collection}/{{{param}}}"
+    InstanceId = Annotated[int, Path(alias=param, ge=1, le=MAX_ID)]  # noqa: N806
+
+    @router.get(
+        f"{instance_path}/actions",
+        operation_id=f"list_{kind}_actions",
+        response_model=ActionsRead,
+        responses=READ,
+        description="Auslöser, die der Aufrufer jetzt auslösen darf, und die gesperrten mit "
+        "Grund (Rolle, unerfüllte Bedingung, Zustand).",
+    )
+    def list_actions(
+        instance_id: InstanceId,
+        session: SessionDep,
+        runtime: RuntimeDep,
+        actor: CurrentUser,
+        now: NowDep,
+    ) -> ActionsRead:
+        result = listing.actions(
+            session=session,
+            workflows=runtime.workflows,
+            actor=actor,
+            kind=kind,
+            instance_id=instance_id,
+            now=now,
+        )
+        return actions_read(runtime.workflows, result.instance, result.options)
+
+    if with_transitions:
+
+        @router.post(
+            f"{instance_path}/transitions",
+            operation_id=f"fire_{kind}_transition",
+            response_model=TransitionResult,
+            responses=WRITE,
+            description="403 Rolle, 409 veraltete Version oder in diesem Zustand nicht möglich, "
+            f"412 veraltetes If-Match, 422 Bedingungen nicht erfüllt. {transitions_doc}".strip(),
+        )
+        def fire_transition(
+            instance_id: InstanceId,
+            body: TransitionRequest,
+            request: Request,
+            session: SessionDep,
+            runtime: RuntimeDep,
+            actor: CurrentUser,
+            now: NowDep,
+            if_match: IfMatch = None,
+        ) -> TransitionResult:
+            fired = fire(
+                session=session,
+                workflows=runtime.workflows,
+                kind=kind,
+                instance_id=instance_id,
+                trigger=body.trigger,
+                actor=actor,
+                now=now,
+                expected_version=expected_version(request, body.expected_version, if_match),
+                comment=body.comment,
+                data=body.data.model_dump(exclude_none=True),
+            )
+            return transition_result(fired)
+
+    @router.get(
+        f"{instance_path}/history",
+        operation_id=f"get_{kind}_history",
+        response_model=list[HistoryEventRead],
+        responses=READ,
+        description="Das Protokoll (hashverkettet): wer hat wann was ausgelöst.",
+    )
+    def get_history(
+        instance_id: InstanceId, session: SessionDep, actor: CurrentUser
+    ) -> list[HistoryEventRead]:
+        events = listing.history(session=session, actor=actor, kind=kind, instance_id=instance_id)
+        return [HistoryEventRead.model_validate(e) for e in events]
