@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from workflow.machines import Workflows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -52,6 +55,10 @@ class FiringContext:
     tz: ZoneInfo = BERLIN
     # Facts actions want to put into the audit event (e.g. the resolution's vote count).
     audit_data: dict[str, Any] = field(default_factory=dict)
+    # For actions that start or fire other instances (sending a district's request opens
+    # one response per municipality) and link to them in notifications.
+    workflows: Workflows | None = None
+    base_url: str = ""
 
     @property
     def today(self) -> date:

@@ -16,6 +16,7 @@ from workflow.models import DecisionResponse, Municipality, Person, User
 from workflow.rules.decision_rules import DELEGATION_SETTING
 from workflow.services import decision_overview, decisions
 from workflow.services.setup import actor_for
+from workflow.services.transition import fire
 from workflow.story import Story, berlin
 
 TITLE = "Integrationsmanagement ab 01.01.2025"
@@ -69,12 +70,14 @@ def send(story: Story, coordinator: Actor) -> int:
             effective_date=date(2025, 1, 1),
             amounts=AMOUNTS,
         )
-        decisions.send_request(
+        fire(
             session=session,
             workflows=story.workflows,
+            kind="decision_request",
+            instance_id=request.id or 0,
+            trigger="send",
             actor=coordinator,
             now=when,
-            request_id=request.id or 0,
             base_url=story.base_url,
         )
         return request.id or 0

@@ -80,6 +80,7 @@ def default_registry() -> Registry:
         proposal_actions,
         proposal_guards,
     )
+    from workflow.services import decisions  # actions that open and fire other instances
 
     return (
         Registry()
@@ -91,4 +92,5 @@ def default_registry() -> Registry:
         .add(decision_rules.GUARDS)
         .add(decision_rules.ACTIONS)
         .add(decision_rules.ANCHORS)
+        .add(decisions.ACTIONS)
     )

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from api.deps import (
     CurrentUser,
-    IfMatch,
     NowDep,
     RuntimeDep,
     SessionDep,
-    SettingsDep,
     etag,
-    expected_version,
 )
 from api.problems import responses
-from api.routes.common import READ, WRITE, Cursor, Limit, PathId
+from api.routes.common import READ, Cursor, Limit, PathId
 from api.routes.lifecycle import add_lifecycle_routes
 from api.schemas.convert import (
     decision_request_read,
     decision_response_read,
     overview_read,
     proposal_read,
-    transition_result,
 )
 from api.schemas.decisions import (
     DecisionRequestCreate,
@@ -35,8 +31,6 @@ from api.schemas.decisions import (
 )
 from api.schemas.proposals import (
     ProposalRead,
-    TransitionRequest,
-    TransitionResult,
 )
 from workflow.services import decision_overview, decisions, listing
 
@@ -123,39 +117,6 @@ def get_decision_request(
     request = listing.get_decision_request(session=session, actor=actor, request_id=request_id)
     response.headers["ETag"] = etag(request.version)
     return decision_request_read(runtime.workflows, request)
-
-
-@router.post(
-    "/decision-requests/{request_id}/transitions",
-    operation_id="fire_decision_request_transition",
-    response_model=TransitionResult,
-    responses=WRITE,
-)
-def fire_decision_request_transition(
-    request_id: PathId,
-    body: TransitionRequest,
-    request: Request,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    settings: SettingsDep,
-    actor: CurrentUser,
-    now: NowDep,
-    if_match: IfMatch = None,
-) -> TransitionResult:
-    """``send`` opens one response per municipality; ``cancel`` (with comment) withdraws them."""
-    fired = decisions.fire_request(
-        session=session,
-        workflows=runtime.workflows,
-        actor=actor,
-        now=now,
-        request_id=request_id,
-        trigger=body.trigger,
-        expected_version=expected_version(request, body.expected_version, if_match),
-        comment=body.comment,
-        data=body.data.model_dump(exclude_none=True),
-        base_url=settings.base_url,
-    )
-    return transition_result(fired)
 
 
 @router.get(
@@ -279,7 +240,8 @@ add_lifecycle_routes(
     kind="decision_request",
     collection="decision-requests",
     param="request_id",
-    with_transitions=False,  # fire_decision_request_transition above: send opens responses
+    transitions_doc="send öffnet je Gemeinde eine Antwort; cancel (mit Kommentar) zieht die "
+    "laufenden Antworten zurück.",
 )
 add_lifecycle_routes(
     router,

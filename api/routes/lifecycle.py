@@ -1,8 +1,8 @@
 """The routes every workflow instance has: what the caller may fire, firing it, the history.
 
-One factory for proposals, meetings and decision responses (decision requests fire through
-their own route, since sending opens the municipalities' responses), so the three routes
-behave and are documented alike for every kind.
+One factory for proposals, meetings, decision requests and responses, so the three routes
+behave and are documented alike for every kind; what a trigger does beyond its state is
+the definition's business (actions by name), never a special route.
 
 No ``from __future__ import annotations`` here: the path parameter's type is built per kind
 inside the factory, and FastAPI must see it as an object, not as a string to resolve.
@@ -12,7 +12,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from api.deps import CurrentUser, IfMatch, NowDep, RuntimeDep, SessionDep, expected_version
+from api.deps import (
+    CurrentUser,
+    IfMatch,
+    NowDep,
+    RuntimeDep,
+    SessionDep,
+    SettingsDep,
+    expected_version,
+)
 from api.routes.common import READ, WRITE
 from api.schemas.common import MAX_ID
 from api.schemas.convert import actions_read, transition_result
@@ -27,7 +35,6 @@ def add_lifecycle_routes(
     kind: str,
     collection: str,
     param: str,
-    with_transitions: bool = True,
     transitions_doc: str = "",
 ) -> None:
     """``GET /{collection}/{param}/actions``, ``POST …/transitions``, ``GET …/history``.
@@ -63,39 +70,39 @@ def add_lifecycle_routes(
         )
         return actions_read(runtime.workflows, result.instance, result.options)
 
-    if with_transitions:
-
-        @router.post(
-            f"{instance_path}/transitions",
-            operation_id=f"fire_{kind}_transition",
-            response_model=TransitionResult,
-            responses=WRITE,
-            description="403 Rolle, 409 veraltete Version oder in diesem Zustand nicht möglich, "
-            f"412 veraltetes If-Match, 422 Bedingungen nicht erfüllt. {transitions_doc}".strip(),
+    @router.post(
+        f"{instance_path}/transitions",
+        operation_id=f"fire_{kind}_transition",
+        response_model=TransitionResult,
+        responses=WRITE,
+        description="403 Rolle, 409 veraltete Version oder in diesem Zustand nicht möglich, "
+        f"412 veraltetes If-Match, 422 Bedingungen nicht erfüllt. {transitions_doc}".strip(),
+    )
+    def fire_transition(
+        instance_id: InstanceId,
+        body: TransitionRequest,
+        request: Request,
+        session: SessionDep,
+        runtime: RuntimeDep,
+        settings: SettingsDep,
+        actor: CurrentUser,
+        now: NowDep,
+        if_match: IfMatch = None,
+    ) -> TransitionResult:
+        fired = fire(
+            session=session,
+            workflows=runtime.workflows,
+            kind=kind,
+            instance_id=instance_id,
+            trigger=body.trigger,
+            actor=actor,
+            now=now,
+            expected_version=expected_version(request, body.expected_version, if_match),
+            comment=body.comment,
+            data=body.data.model_dump(exclude_none=True),
+            base_url=settings.base_url,
         )
-        def fire_transition(
-            instance_id: InstanceId,
-            body: TransitionRequest,
-            request: Request,
-            session: SessionDep,
-            runtime: RuntimeDep,
-            actor: CurrentUser,
-            now: NowDep,
-            if_match: IfMatch = None,
-        ) -> TransitionResult:
-            fired = fire(
-                session=session,
-                workflows=runtime.workflows,
-                kind=kind,
-                instance_id=instance_id,
-                trigger=body.trigger,
-                actor=actor,
-                now=now,
-                expected_version=expected_version(request, body.expected_version, if_match),
-                comment=body.comment,
-                data=body.data.model_dump(exclude_none=True),
-            )
-            return transition_result(fired)
+        return transition_result(fired)
 
     @router.get(
         f"{instance_path}/history",

@@ -23,6 +23,7 @@ from workflow.models import (
     Resolution,
 )
 from workflow.services import decision_overview, decisions
+from workflow.services.transition import fire
 from workflow.sweep import sweep
 
 OPTIONS = [
@@ -49,12 +50,14 @@ def send(world: World, **kwargs: object) -> int:
             amounts={"Ilsfeld": Decimal("30387.20")},
             **kwargs,  # type: ignore[arg-type]
         )
-        decisions.send_request(
+        fire(
             session=session,
             workflows=world.workflows,
+            kind="decision_request",
+            instance_id=request.id or 0,
+            trigger="send",
             actor=world["lra.coordinator"],
             now=SENT,
-            request_id=request.id or 0,
             base_url="https://rat.example",
         )
         return request.id or 0
@@ -308,15 +311,13 @@ def test_late_answer_needs_the_coordinators_acceptance(world: World) -> None:
 
 def test_cancellation_withdraws_every_open_response(world: World) -> None:
     request_id = send(world)
-    world.run(
-        lambda s: decisions.cancel_request(
-            session=s,
-            workflows=world.workflows,
-            actor=world["lra.coordinator"],
-            now=berlin(date(2024, 4, 1)),
-            request_id=request_id,
-            comment="VwV geändert",
-        )
+    world.fire(
+        "decision_request",
+        request_id,
+        "cancel",
+        "lra.coordinator",
+        berlin(date(2024, 4, 1)),
+        comment="VwV geändert",
     )
     assert world.get(DecisionRequest, request_id).state == "cancelled"
     assert states(world, request_id) == {"withdrawn": 46}

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from workflow import audit
-from workflow.context import SYSTEM, Actor, local_date
+from workflow.context import SYSTEM, Actor, FiringContext, local_date
 from workflow.errors import InvalidInput, NotFound
 from workflow.machines import Workflows
 from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal, User
 from workflow.notify import Message, send_to
+from workflow.registry import Action
 from workflow.services.common import require_role
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
-from workflow.services.transition import Fired, fire, load_instance, open_initial_deadlines
+from workflow.services.transition import fire, load_instance, open_initial_deadlines
 
 COORDINATOR = ("district_coordinator",)
 
@@ -89,39 +88,20 @@ def create_request(
     return request
 
 
-def send_request(
-    *,
-    session: Session,
-    workflows: Workflows,
-    actor: Actor,
-    now: datetime,
-    request_id: int,
-    expected_version: int | None = None,
-    base_url: str = "",
-    comment: str | None = None,
-) -> Fired:
-    """Send: one response per target municipality, each with its reply deadline; the
-    mayor and clerks of every municipality are told."""
-    fired = fire(
-        session=session,
-        workflows=workflows,
-        kind="decision_request",
-        instance_id=request_id,
-        trigger="send",
-        actor=actor,
-        now=now,
-        expected_version=expected_version,
-        comment=comment,
-    )
-    request = session.get(DecisionRequest, request_id)
-    assert request is not None
+def open_responses(ctx: FiringContext) -> None:
+    """Action of ``send``: one response per target municipality, each with its reply
+    deadline; the mayor and clerks of every municipality are told."""
+    workflows = ctx.workflows
+    assert workflows is not None, "fire() hands the workflows to every action"
+    session, request, now = ctx.session, ctx.instance, ctx.now
+    assert isinstance(request, DecisionRequest)
     wf = workflows.latest("decision_response")
     for municipality_id in request.targets:
         town = session.get(Municipality, municipality_id)
         assert town is not None
         amount = request.amounts.get(town.name)
         response = DecisionResponse(
-            request_id=request_id,
+            request_id=request.id or 0,
             municipality_id=municipality_id,
             amount=Decimal(amount) if amount else None,
             state=wf.spec.initial,
@@ -135,24 +115,24 @@ def send_request(
             session,
             instance_type="decision_response",
             instance_id=response.id or 0,
-            actor=actor,
+            actor=ctx.actor,
             trigger="create",
             source=None,
             dest=response.state,
             now=now,
-            data={"request_id": request_id, "municipality": town.name},
+            data={"request_id": request.id, "municipality": town.name},
         )
         open_initial_deadlines(
             session=session,
             workflows=workflows,
             kind="decision_response",
             instance=response,
-            actor=actor,
+            actor=ctx.actor,
             now=now,
             seq=1,
         )
-        _announce(session, request, response, town, now, base_url)
-    return fired
+        _announce(session, request, response, town, now, ctx.base_url)
+    ctx.audit_data.update(responses=len(request.targets))
 
 
 def _announce(
@@ -201,96 +181,38 @@ def _announce(
     )
 
 
-def cancel_request(
-    *,
-    session: Session,
-    workflows: Workflows,
-    actor: Actor,
-    now: datetime,
-    request_id: int,
-    comment: str,
-    expected_version: int | None = None,
-) -> Fired:
-    """Withdraw the request; every response still running is withdrawn by the system."""
-    fired = fire(
-        session=session,
-        workflows=workflows,
-        kind="decision_request",
-        instance_id=request_id,
-        trigger="cancel",
-        actor=actor,
-        now=now,
-        expected_version=expected_version,
-        comment=comment,
-    )
-    for response in session.exec(
-        select(DecisionResponse).where(
-            DecisionResponse.request_id == request_id,
+def withdraw_responses(ctx: FiringContext) -> None:
+    """Action of ``cancel``: every response still running is withdrawn by the system."""
+    workflows = ctx.workflows
+    assert workflows is not None, "fire() hands the workflows to every action"
+    running = ctx.session.exec(
+        select(DecisionResponse.id)
+        .where(
+            DecisionResponse.request_id == ctx.instance.id,
             col(DecisionResponse.state).in_(
                 ("open", "in_preparation", "late_pending", "defaulted")
             ),
         )
-    ).all():
+        .order_by(col(DecisionResponse.id))
+    ).all()
+    for response_id in running:
         fire(
-            session=session,
+            session=ctx.session,
             workflows=workflows,
             kind="decision_response",
-            instance_id=response.id or 0,
+            instance_id=response_id or 0,
             trigger="withdraw",
             actor=SYSTEM,
-            now=now,
-            comment=f"Abfrage zurückgezogen: {comment}",
+            now=ctx.now,
+            comment=f"Abfrage zurückgezogen: {ctx.comment or ''}".strip(),
         )
-    return fired
+    ctx.audit_data.update(withdrawn=len(running))
 
 
-def fire_request(
-    *,
-    session: Session,
-    workflows: Workflows,
-    actor: Actor,
-    now: datetime,
-    request_id: int,
-    trigger: str,
-    expected_version: int | None = None,
-    comment: str | None = None,
-    data: Mapping[str, Any] | None = None,
-    base_url: str = "",
-) -> Fired:
-    """Any trigger of a request; ``send`` and ``cancel`` also open or withdraw the responses."""
-    if trigger == "send":
-        return send_request(
-            session=session,
-            workflows=workflows,
-            actor=actor,
-            now=now,
-            request_id=request_id,
-            expected_version=expected_version,
-            base_url=base_url,
-            comment=comment,
-        )
-    if trigger == "cancel":
-        return cancel_request(
-            session=session,
-            workflows=workflows,
-            actor=actor,
-            now=now,
-            request_id=request_id,
-            comment=comment or "",
-            expected_version=expected_version,
-        )
-    return fire(
-        session=session,
-        workflows=workflows,
-        kind="decision_request",
-        instance_id=request_id,
-        trigger=trigger,
-        actor=actor,
-        now=now,
-        expected_version=expected_version,
-        comment=comment,
-        data=data,
-    )
+ACTIONS = [
+    Action("open_responses", open_responses),
+    Action("withdraw_responses", withdraw_responses),
+]
 
 
 def create_proposal_from_request(

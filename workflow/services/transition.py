@@ -148,8 +148,12 @@ def fire(
     expected_version: int | None = None,
     comment: str | None = None,
     data: Mapping[str, Any] | None = None,
+    base_url: str = "",
 ) -> Fired:
-    """Fire ``trigger``; the caller owns the transaction (services flush, never commit)."""
+    """Fire ``trigger``; the caller owns the transaction (services flush, never commit).
+
+    ``base_url`` is where links in notifications written by the transition's actions point.
+    """
     instance = load_instance(session, kind, instance_id, actor)
     if expected_version is not None and instance.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=instance.version)
@@ -161,7 +165,19 @@ def fire(
         )
     if not role_allows(transition, actor):
         raise RoleRefused(trigger=trigger, role=actor.role, allowed_roles=transition.roles)
-    return _run(session, workflows, wf, kind, instance, transition, actor, now, comment, data or {})
+    return _run(
+        session,
+        workflows,
+        wf,
+        kind,
+        instance,
+        transition,
+        actor,
+        now,
+        comment,
+        data or {},
+        base_url=base_url,
+    )
 
 
 def _run(
@@ -176,6 +192,8 @@ def _run(
     comment: str | None,
     data: Mapping[str, Any],
     depth: int = 0,
+    *,
+    base_url: str = "",
 ) -> Fired:
     source, read_version = instance.state, instance.version
     ctx = FiringContext(
@@ -189,6 +207,8 @@ def _run(
         dest=transition.dest,
         data=data,
         comment=comment,
+        workflows=workflows,
+        base_url=base_url,
     )
     with session.no_autoflush:
         unmet = unmet_guards(transition, workflows.registry, ctx)
@@ -229,7 +249,7 @@ def _run(
         source,
         dest,
     )
-    followed = _automatic(session, workflows, wf, kind, instance, now, depth)
+    followed = _automatic(session, workflows, wf, kind, instance, now, depth, base_url)
     return Fired(
         kind=kind,
         instance_id=instance.id,
@@ -253,6 +273,7 @@ def _automatic(
     instance: Any,
     now: datetime,
     depth: int,
+    base_url: str,
 ) -> tuple[Fired, ...]:
     """Automatic transitions (co-signing complete) fire as ``system`` once their guards pass."""
     if depth >= MAX_AUTOMATIC_STEPS:
@@ -274,7 +295,18 @@ def _automatic(
             if unmet_guards(transition, workflows.registry, ctx):
                 continue
         fired = _run(
-            session, workflows, wf, kind, instance, transition, SYSTEM, now, None, {}, depth + 1
+            session,
+            workflows,
+            wf,
+            kind,
+            instance,
+            transition,
+            SYSTEM,
+            now,
+            None,
+            {},
+            depth + 1,
+            base_url=base_url,
         )
         return (fired,)
     return ()
