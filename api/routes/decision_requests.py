@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import (
-    CurrentUser,
-    NowDep,
-    RuntimeDep,
-    SessionDep,
-    etag,
-)
+from api.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, etag
 from api.problems import responses
 from api.routes.common import READ, Cursor, Limit, PathId
 from api.routes.lifecycle import add_lifecycle_routes
@@ -29,9 +23,7 @@ from api.schemas.decisions import (
     OverviewRead,
     ProposalFromRequest,
 )
-from api.schemas.proposals import (
-    ProposalRead,
-)
+from api.schemas.proposals import ProposalRead
 from workflow.services import decision_overview, decisions, listing
 
 router = APIRouter(prefix="/api/v1", tags=["Abfragen"])
