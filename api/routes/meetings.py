@@ -19,7 +19,7 @@ from api.deps import (
 from api.problems import responses
 from api.routes.common import READ, WRITE, Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
 from api.routes.lifecycle import add_lifecycle_routes
-from api.schemas.common import Comment, Version
+from api.schemas.common import MAX_ID, Comment
 from api.schemas.convert import meeting_read, meeting_summary
 from api.schemas.meetings import (
     AgendaItemCreate,
@@ -211,7 +211,12 @@ def remove_agenda_item(
     actor: CurrentUser,
     now: NowDep,
     if_match: IfMatch = None,
-    version: Annotated[Version | None, Query(alias="expected_version")] = None,
+    version: Annotated[
+        int | None,
+        Query(
+            alias="expected_version", ge=1, le=MAX_ID, description="die zuletzt gelesene Version"
+        ),
+    ] = None,
     comment: Annotated[Comment | None, Query()] = None,
 ) -> AgendaItemRead:
     """Absetzung; the item stays on record as removed."""

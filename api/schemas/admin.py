@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from api.schemas.common import Id, Input, Name, Output, Short
+from api.schemas.common import Flag, Id, Input, Name, Output, Short
 
 Role = Literal["clerk", "cosigner", "mayor", "secretary", "council_member", "admin"]
 
@@ -44,7 +44,7 @@ class UserCreate(Input):
     password: Annotated[str, Field(min_length=8, max_length=200, pattern=r"^[^\x00]*$")]
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
     department: Short | None = None
-    finance_office: bool = False
+    finance_office: Flag = False
     person_id: Id | None = None
 
 
@@ -87,7 +87,7 @@ class MembershipCreate(Input):
     person_id: Id | None = None
     person_name: Name | None = None
     role: Literal["chair", "member"] = "member"
-    voting: bool = True
+    voting: Flag = True
 
 
 class PeriodLine(Output):

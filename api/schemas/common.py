@@ -10,14 +10,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 MAX_ID = 2_147_483_647
 NO_NUL = r"^[^\x00]*$"
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Version = Annotated[int, Field(ge=1, le=MAX_ID, description="die zuletzt gelesene Version")]
-Year = Annotated[int, Field(ge=1900, le=2999)]
+# JSON bodies are taken at their word: ``true`` is no version and ``1`` no yes/no answer
+# (pydantic's lax mode would coerce both). Query and path parameters arrive as text and
+# use their own lax types (api.routes.common).
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+Version = Annotated[
+    int, Strict(), Field(ge=1, le=MAX_ID, description="die zuletzt gelesene Version")
+]
+Year = Annotated[int, Strict(), Field(ge=1900, le=2999)]
+Flag = Annotated[bool, Strict()]
 Text = Annotated[str, Field(max_length=20_000, pattern=NO_NUL)]
 Comment = Annotated[str, Field(max_length=5_000, pattern=NO_NUL)]
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]

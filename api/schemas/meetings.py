@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from api.schemas.common import Comment, Id, Input, Output, Short, Title, Version
+from api.schemas.common import Comment, Flag, Id, Input, Output, Short, Title, Version
 
 StartTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
@@ -17,7 +17,7 @@ class MeetingCreate(Input):
     meeting_date: date
     start_time: StartTime = "18:00"
     location: Short = "Rathaus, Sitzungssaal"
-    second_session: bool = Field(
+    second_session: Flag = Field(
         default=False, description="§ 37 Abs. 3 GemO: zweite Sitzung, beschlussfähig mit drei"
     )
 
@@ -81,7 +81,7 @@ class AgendaItemCreate(Input):
     expected_version: Version | None = None
     proposal_id: Id | None = None
     title: Title | None = None
-    public: bool = True
+    public: Flag = True
     non_public_reason: Comment | None = None
 
 

@@ -6,12 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.schemas.common import (
     Amount,
     Comment,
+    Flag,
     Id,
     Input,
     Output,
@@ -37,9 +38,9 @@ class StepIn(Input):
 
     body_id: Id
     planned_date: date | None = None
-    advises: bool = False
-    decides: bool = False
-    public: bool = True
+    advises: Flag = False
+    decides: Flag = False
+    public: Flag = True
 
 
 Steps = Annotated[list[StepIn], Field(max_length=20)]
@@ -68,12 +69,12 @@ class ProposalContent(Input):
     author_name: Short | None = None
     author_phone: Reference | None = None
     budget_line: Short | None = None
-    covered_by_budget: bool | None = None
+    covered_by_budget: Flag | None = None
     remaining_amount: Amount | None = None
     unplanned_amount: Amount | None = None
     unplanned_coverage: Text | None = None
     bias_notes: Text | None = None
-    public: bool = True
+    public: Flag = True
     non_public_reason: Text | None = None
     attachments: Attachments = []
     previous_sessions: Sessions = []
@@ -107,12 +108,12 @@ class ProposalUpdate(Input):
     author_name: Short | None = None
     author_phone: Reference | None = None
     budget_line: Short | None = None
-    covered_by_budget: bool | None = None
+    covered_by_budget: Flag | None = None
     remaining_amount: Amount | None = None
     unplanned_amount: Amount | None = None
     unplanned_coverage: Text | None = None
     bias_notes: Text | None = None
-    public: bool | SkipJsonSchema[None] = None
+    public: Flag | SkipJsonSchema[None] = None
     non_public_reason: Text | None = None
     attachments: Attachments | SkipJsonSchema[None] = None
     previous_sessions: Sessions | SkipJsonSchema[None] = None
@@ -179,7 +180,7 @@ class TransitionData(Input):
     """What individual transitions read (unknown keys are refused, not ignored)."""
 
     cosigners: Annotated[list[Username], Field(max_length=50)] | None = None
-    required: Annotated[int, Field(ge=1, le=50)] | None = None
+    required: Annotated[int, Strict(), Field(ge=1, le=50)] | None = None
     meeting_id: Id | None = None
     text: Text | None = None
     recommendation: Text | None = None

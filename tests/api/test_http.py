@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from api.security import ALGORITHM
 from tests.api.conftest import SECRET, TestClient
 from tests.conftest import World
-from tests.integration.flow import new_proposal
+from tests.integration.flow import new_meeting, new_proposal
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 
@@ -128,6 +128,26 @@ def test_validation_problem_names_each_field_in_german(client: Any, as_user: Any
     assert fields["proposal_date"].startswith("Datum")
     assert fields["surprise"] == "Unbekanntes Feld"
     assert body["detail"].startswith("Ungültige Eingabe")
+
+
+def test_json_types_are_taken_at_their_word(world: World, client: Any, as_user: Any) -> None:
+    """``true`` is no version and ``1`` no yes/no answer (no silent coercion)."""
+    mid = new_meeting(world)
+    secretary = as_user("ilsfeld.secretary")
+    as_flag = client.post(
+        f"/api/v1/meetings/{mid}/transitions",
+        json={"trigger": "set_agenda", "expected_version": True},
+        headers=secretary,
+    )
+    body = assert_problem(as_flag, 422)
+    assert [e["field"] for e in body["errors"]] == ["expected_version"]
+    as_number = client.post(
+        f"/api/v1/meetings/{mid}/agenda-items",
+        json={"title": "Bekanntgaben", "public": 1, "expected_version": 1},
+        headers=secretary,
+    )
+    assert [e["field"] for e in assert_problem(as_number, 422)["errors"]] == ["public"]
+    assert world.get_meeting(mid).version == 1  # nothing was written
 
 
 def test_malformed_json_unknown_route_and_wrong_method(client: Any, as_user: Any) -> None:
