@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import smtplib
 import ssl
@@ -14,6 +15,11 @@ from urllib.parse import parse_qs, unquote, urlparse
 from workflow.models import OutboxMessage
 
 SENDER = "Ratsflow <ratsflow@localhost>"
+# Python's header folder breaks a long subject before an encoded word but after the space,
+# so readers see "versenden  – Sitzung" (two spaces). Subjects stay far below SMTP's hard
+# limit of 998 characters a line, so they are not folded at all; the body goes out as
+# quoted-printable, which every relay accepts.
+POLICY = email.policy.default.clone(max_line_length=998)
 
 
 class Mailer(Protocol):
@@ -27,14 +33,14 @@ def message_id(key: str, domain: str = "ratsflow") -> str:
 
 
 def build_message(row: OutboxMessage, sender: str = SENDER) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = row.to_address
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(row.key)
     message["X-Ratsflow-Key"] = row.key
-    message.set_content(row.body)
+    message.set_content(row.body, cte="quoted-printable")
     return message
 
 
