@@ -23,9 +23,15 @@ RESULTS = REPO / "docs" / "benchmarks.md"
 def _record(title: str, lines: list[str]) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
     marker = f"\n## {title}\n"
-    if marker in text:
-        text = text[: text.index(marker)]
-    RESULTS.write_text(text.rstrip() + "\n" + marker + "\n" + "\n".join(lines) + "\n", "utf-8")
+    section = marker + "\n" + "\n".join(lines) + "\n"
+    if marker in text:  # replace this section only, keep the others
+        start = text.index(marker)
+        following = text.find("\n## ", start + len(marker))
+        rest = text[following:] if following != -1 else ""
+        text = text[:start].rstrip() + "\n" + section + rest
+    else:
+        text = text.rstrip() + "\n" + section
+    RESULTS.write_text(text, "utf-8")
 
 
 def test_fire_many_proposals(world: World) -> None:
