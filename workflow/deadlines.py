@@ -124,6 +124,10 @@ def apply_transition(
     for rule in spec.state(ctx.dest).deadlines:
         if rule.rule in still_open:
             continue
+        # A conditional rule applies only where its guard is met on entry (e.g. § 41b Abs. 5
+        # GemO: publication within a week only for resolutions of public sessions).
+        if rule.when is not None and registry.guards[rule.when].check(ctx) is not None:
+            continue
         anchor = registry.anchors[rule.anchor].resolve(ctx)
         if anchor is None:
             continue

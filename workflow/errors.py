@@ -38,6 +38,20 @@ class StaleVersion(Conflict):
         self.actual = actual
 
 
+class DeadlineNotWaivable(Conflict):
+    """A statutory "muss" cannot be set aside by the administration; only a soft rule
+    ("soll"/"in der Regel") allows an override with a recorded reason (DOMAIN.md)."""
+
+    def __init__(self, *, rule: str, label: str, legal_basis: str | None) -> None:
+        basis = f", {legal_basis}" if legal_basis else ""
+        super().__init__(
+            f'Die Frist "{label}" ({rule}{basis}) ist gesetzlich zwingend und kann nicht '
+            'erlassen werden; erlassen werden können nur Soll-Fristen ("soll", "in der Regel").'
+        )
+        self.rule = rule
+        self.legal_basis = legal_basis
+
+
 class TriggerNotAllowed(Conflict):
     def __init__(self, *, trigger: str, state: str, state_label: str) -> None:
         super().__init__(f'Die Aktion "{trigger}" ist im Zustand "{state_label}" nicht möglich.')

@@ -18,7 +18,7 @@ from workflow.deadlines import ACTIVE, rules_by_name
 from workflow.machines import Workflows
 from workflow.models import Body, Deadline, Meeting, Membership, Municipality, User
 from workflow.notify import describe_instance
-from workflow.queries import agenda
+from workflow.queries import agenda, second_session_notice
 
 PRODID = "-//Ratsflow//Sitzungen und Fristen//DE"
 MEETING_HOURS = 3
@@ -108,6 +108,9 @@ def meeting_event(
         if items
         else "Tagesordnung folgt."
     )
+    notice = second_session_notice(session, meeting)
+    if notice:  # § 37 Abs. 3 S. 1 GemO: the invitation points out the lowered quorum
+        description = f"{notice}\n\n{description}"
     status = {"cancelled": "CANCELLED", "planned": "TENTATIVE"}.get(meeting.state, "CONFIRMED")
     name = body.name if body else "Gremium"
     town = municipality.name if municipality else ""

@@ -170,6 +170,8 @@ def check_definition(
             loc: Loc = ("states", si, "deadlines", di)
             if not registry.has_anchor(rule.anchor):
                 add((*loc, "anchor"), f'Fristanker "{rule.anchor}" ist nicht registriert')
+            if rule.when is not None and not registry.has_guard(rule.when):
+                add((*loc, "when"), f'Bedingung (Guard) "{rule.when}" ist nicht registriert')
             if (
                 rule.period is None
                 and registry.has_anchor(rule.anchor)

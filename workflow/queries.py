@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
@@ -20,7 +21,7 @@ from workflow.models import (
     User,
     Vote,
 )
-from workflow.voting import Quorum, Tally
+from workflow.voting import Quorum, Tally, second_session_notice_text
 
 
 def steps(session: Session, proposal_id: int) -> list[ConsultationStep]:
@@ -111,29 +112,114 @@ def biased_persons(session: Session, agenda_item_id: int) -> set[int]:
     )
 
 
-def item_quorum(session: Session, item: AgendaItem) -> Quorum:
-    meeting = session.get(Meeting, item.meeting_id)
-    assert meeting is not None
+def standing_chairs(session: Session, body_id: int) -> set[int]:
+    """Who chairs the body ex officio: the mayor (§ 42 Abs. 1, § 40 Abs. 4, § 41 Abs. 2 GemO)."""
+    return set(
+        session.exec(
+            select(Membership.person_id).where(
+                Membership.body_id == body_id, Membership.role == "chair"
+            )
+        )
+    )
+
+
+def _quorum(
+    session: Session, meeting: Meeting, agenda_item_id: int | None, *, second_session: bool
+) -> Quorum:
     members = set(voting_members(session, meeting.body_id))
-    biased = biased_persons(session, item.id or 0) & members
+    biased = biased_persons(session, agenda_item_id) & members if agenda_item_id else set()
     present = present_persons(session, meeting.id or 0) & members
     return Quorum(
         members=len(members),
         present_entitled=len(present - biased),
         biased=len(biased),
-        second_session=meeting.second_session,
+        second_session=second_session,
     )
+
+
+# Items a session did not decide: still open, deferred, or taken off the agenda.
+UNDECIDED = (None, "deferred", "removed")
+# § 39 Abs. 5 S. 3, § 41 Abs. 3 GemO: a committee not quorate for bias gives way to the
+# council, which decides instead; only its absence-failed sessions get a second session.
+COMMITTEE_KINDS = ("deciding_committee", "advisory_committee")
+
+
+@dataclass(frozen=True)
+class QuorumFailure:
+    """The record that a session was not quorate (§ 37 Abs. 3 S. 1 GemO): for absence, the
+    whole session; for bias, the items concerned. ``proposal_ids`` are the proposals whose
+    items it could not decide, the ones a second session may decide with three members."""
+
+    meeting: Meeting
+    whole_session: bool
+    proposal_ids: frozenset[int]
+
+
+def quorum_failure(session: Session, meeting: Meeting) -> QuorumFailure | None:
+    """Read from the attendance and bias records of ``meeting``; None when they show no
+    failure (or attendance was never recorded, so nothing proves one)."""
+    recorded = session.exec(
+        select(Attendance.id).where(Attendance.meeting_id == meeting.id)
+    ).first()
+    if recorded is None:
+        return None
+    items = [
+        i
+        for i in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+        if i.proposal_id is not None and i.outcome in UNDECIDED
+    ]
+    if not _quorum(session, meeting, None, second_session=False).reached:
+        ids = frozenset(i.proposal_id for i in items if i.proposal_id is not None)
+        return QuorumFailure(meeting=meeting, whole_session=True, proposal_ids=ids)
+    body = session.get(Body, meeting.body_id)
+    if body is None or body.kind in COMMITTEE_KINDS:
+        return None
+    failed = frozenset(
+        i.proposal_id
+        for i in items
+        if i.proposal_id is not None
+        and not _quorum(session, meeting, i.id, second_session=False).reached
+    )
+    return (
+        QuorumFailure(meeting=meeting, whole_session=False, proposal_ids=failed) if failed else None
+    )
+
+
+def _failure_before(session: Session, meeting: Meeting) -> QuorumFailure | None:
+    if meeting.second_session_of is None:
+        return None
+    earlier = session.get(Meeting, meeting.second_session_of)
+    return quorum_failure(session, earlier) if earlier is not None else None
+
+
+def item_quorum(session: Session, item: AgendaItem) -> Quorum:
+    """§ 37 Abs. 2 GemO; three suffice (Abs. 3) only for a proposal carried over from the
+    session named by ``second_session_of`` that could not decide it. A proposal's earlier
+    agenda item is how the engine tracks "the same matter": free items carry nothing over."""
+    meeting = session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    failure = _failure_before(session, meeting)
+    carried = failure is not None and item.proposal_id in failure.proposal_ids
+    return _quorum(session, meeting, item.id, second_session=carried)
 
 
 def meeting_quorum(session: Session, meeting: Meeting) -> Quorum:
-    members = set(voting_members(session, meeting.body_id))
-    present = present_persons(session, meeting.id or 0) & members
-    return Quorum(
-        members=len(members),
-        present_entitled=len(present),
-        biased=0,
-        second_session=meeting.second_session,
+    """Opening a second session needs three (§ 37 Abs. 3 GemO); its other items are still
+    held to Abs. 2 one by one (``item_quorum``)."""
+    return _quorum(
+        session, meeting, None, second_session=_failure_before(session, meeting) is not None
     )
+
+
+def second_session_notice(session: Session, meeting: Meeting) -> str | None:
+    """The note the invitation to a second session must carry (§ 37 Abs. 3 S. 1 GemO)."""
+    if meeting.second_session_of is None:
+        return None
+    earlier = session.get(Meeting, meeting.second_session_of)
+    body = session.get(Body, meeting.body_id)
+    if earlier is None or body is None:
+        return None
+    return second_session_notice_text(body.name, earlier.meeting_date)
 
 
 def tally(session: Session, agenda_item_id: int) -> Tally:

@@ -66,6 +66,9 @@ class DeadlineRuleSpec(_Frozen):
     closed_by: tuple[str, ...] = ()
     closed_by_triggers: tuple[str, ...] = ()
     reminders: tuple[IsoPeriod, ...] = ()
+    # A registered guard that must be met when the state is entered, else the rule does not
+    # apply to this instance and no deadline opens (§ 41b Abs. 5 GemO: public resolutions only).
+    when: str | None = Field(default=None, pattern=_NAME)
     remind: Recipients = Recipients()
     escalation: Escalation | None = None
     on_expiry: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Quorum:
     members: int  # all voting members incl. the mayor (§ 25 Abs. 1 GemO)
     present_entitled: int  # present and not biased (§ 18 GemO)
     biased: int
+    # § 37 Abs. 3: the matter is carried over from a session that was not quorate (the
+    # callers in workflow.queries decide that from the records, never a bare flag).
     second_session: bool = False
 
     @property
@@ -45,3 +48,13 @@ class Quorum:
             f"Beschlussfähigkeit ({basis}): {self.present_entitled} von {self.members} Mitgliedern "
             f"anwesend und stimmberechtigt ({self.biased} befangen), erforderlich {self.required}"
         )
+
+
+def second_session_notice_text(body_name: str, earlier: date) -> str:
+    """§ 37 Abs. 3 S. 1 GemO: "bei der Einberufung der zweiten Sitzung ist hierauf hinzuweisen"."""
+    return (
+        f"Zweite Sitzung nach § 37 Abs. 3 GemO: Das Gremium „{body_name}“ war in der Sitzung "
+        f"vom {earlier:%d.%m.%Y} nicht beschlussfähig. Über die dort nicht erledigten "
+        "Gegenstände ist es in dieser Sitzung beschlussfähig, wenn mindestens drei Mitglieder "
+        "anwesend und stimmberechtigt sind."
+    )

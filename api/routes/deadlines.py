@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, NowDep, SessionDep
+from api.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from api.problems import responses
 from api.routes.common import Cursor, FilterId, Limit, PathId
 from api.schemas.deadlines import (
@@ -62,11 +62,22 @@ def list_deadlines(
     responses=responses(401, 403, 404, 409),
 )
 def waive_deadline(
-    deadline_id: PathId, body: DeadlineWaive, session: SessionDep, actor: CurrentUser, now: NowDep
+    deadline_id: PathId,
+    body: DeadlineWaive,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
 ) -> DeadlineRead:
-    """Waive a deadline with the reason on record (mayor, secretary)."""
+    """Waive a soft deadline with the reason on record (mayor, secretary); a statutory
+    must (e.g. the objection week, § 43 Abs. 2 GemO) is refused with 409."""
     deadline = deadline_service.waive_deadline(
-        session=session, actor=actor, now=now, deadline_id=deadline_id, reason=body.reason
+        session=session,
+        workflows=runtime.workflows,
+        actor=actor,
+        now=now,
+        deadline_id=deadline_id,
+        reason=body.reason,
     )
     return DeadlineRead.model_validate(deadline)
 

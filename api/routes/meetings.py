@@ -69,7 +69,7 @@ def list_meetings(
     operation_id="create_meeting",
     status_code=201,
     response_model=MeetingRead,
-    responses=responses(401, 403, 404),
+    responses=responses(401, 403, 404, 422),
 )
 def create_meeting(
     body: MeetingCreate,
@@ -79,12 +79,14 @@ def create_meeting(
     now: NowDep,
     response: Response,
 ) -> MeetingRead:
+    """A second session (§ 37 Abs. 3 GemO) names the session that was not quorate."""
     meeting = service.create_meeting(
         session=session, workflows=runtime.workflows, actor=actor, now=now, **body.model_dump()
     )
+    view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting.id or 0)
     response.headers["Location"] = f"/api/v1/meetings/{meeting.id}"
     response.headers["ETag"] = etag(meeting.version)
-    return meeting_read(runtime.workflows, meeting, [])
+    return meeting_read(runtime.workflows, meeting, [], view.notice)
 
 
 @router.get(
@@ -100,7 +102,7 @@ def get_meeting(
     """The meeting with the agenda items the caller may read (non-public TOPs filtered)."""
     view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     response.headers["ETag"] = etag(view.meeting.version)
-    return meeting_read(runtime.workflows, view.meeting, view.items)
+    return meeting_read(runtime.workflows, view.meeting, view.items, view.notice)
 
 
 @router.post(
@@ -134,7 +136,7 @@ def reschedule_meeting(
     )
     view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     response.headers["ETag"] = etag(view.meeting.version)
-    return meeting_read(runtime.workflows, view.meeting, view.items)
+    return meeting_read(runtime.workflows, view.meeting, view.items, view.notice)
 
 
 @router.post(

@@ -67,7 +67,8 @@ def record_attendance(
     now: NowDep,
     if_match: IfMatch = None,
 ) -> AttendanceRead:
-    """Everyone of the body not listed as present is recorded absent."""
+    """Everyone of the body not listed as present is recorded absent; with it, who chairs
+    (the mayor when present, else the deputy named in ``chair_person_id``, § 38 GemO)."""
     recorded = agenda.record_attendance(
         session=session,
         actor=actor,
@@ -76,14 +77,16 @@ def record_attendance(
         expected_version=expected_version(request, body.expected_version, if_match),
         present=body.present,
         digital=body.digital,
+        chair_person_id=body.chair_person_id,
     )
-    rows = recorded.record
+    rows = recorded.record.rows
     return AttendanceRead(
         meeting_id=meeting_id,
         meeting_version=recorded.meeting_version,
         present=[a.person_id for a in rows if a.present],
         absent=[a.person_id for a in rows if not a.present],
         digital=[a.person_id for a in rows if a.digital],
+        chair_person_id=recorded.record.chair_person_id,
     )
 
 

@@ -52,11 +52,14 @@ def meeting_summary(workflows: Workflows, meeting: Meeting) -> MeetingSummary:
     )
 
 
-def meeting_read(workflows: Workflows, meeting: Meeting, items: list[AgendaItem]) -> MeetingRead:
+def meeting_read(
+    workflows: Workflows, meeting: Meeting, items: list[AgendaItem], notice: str | None = None
+) -> MeetingRead:
     return MeetingRead.model_validate(
         {
             **meeting.model_dump(),
             "state_label": state_label(workflows, meeting),
+            "second_session_notice": notice,
             "agenda": [AgendaItemRead.model_validate(i) for i in items],
         }
     )

@@ -18,7 +18,15 @@ class MeetingCreate(Input):
     start_time: StartTime = "18:00"
     location: Short = "Rathaus, Sitzungssaal"
     second_session: Flag = Field(
-        default=False, description="§ 37 Abs. 3 GemO: zweite Sitzung, beschlussfähig mit drei"
+        default=False,
+        description="§ 37 Abs. 3 GemO: zweite Sitzung; nur zusammen mit second_session_of",
+    )
+    second_session_of: Id | None = Field(
+        default=None,
+        description=(
+            "§ 37 Abs. 3 GemO: die Sitzung desselben Gremiums, in der es nicht beschlussfähig "
+            "war; für die dort nicht erledigten Vorlagen genügen dann drei Mitglieder"
+        ),
     )
 
 
@@ -54,6 +62,13 @@ class MeetingRead(Output):
     emergency: bool
     invited_at: datetime | None
     second_session: bool
+    second_session_of: int | None
+    second_session_notice: str | None = Field(
+        default=None, description="Hinweis für die Einladung (§ 37 Abs. 3 Satz 1 GemO)"
+    )
+    chair_person_id: int | None = Field(
+        default=None, description="wer die Sitzung leitet (§ 38 Abs. 1 GemO)"
+    )
     agenda: list[AgendaItemRead]
 
 
@@ -101,6 +116,13 @@ class AttendanceWrite(Input):
     expected_version: Version | None = None
     present: Annotated[list[Id], Field(max_length=500)]
     digital: Annotated[list[Id], Field(max_length=500)] = []
+    chair_person_id: Id | None = Field(
+        default=None,
+        description=(
+            "wer den Vorsitz führt, wenn der Bürgermeister verhindert ist: ein anwesendes "
+            "stimmberechtigtes Mitglied (§§ 40, 41, 48 GemO); sonst der anwesende Bürgermeister"
+        ),
+    )
 
 
 class AttendanceRead(Output):
@@ -109,6 +131,7 @@ class AttendanceRead(Output):
     present: list[int]
     absent: list[int]
     digital: list[int]
+    chair_person_id: int | None
 
 
 class BiasCreate(Input):

@@ -39,8 +39,17 @@ class StepIn(Input):
     body_id: Id
     planned_date: date | None = None
     advises: Flag = False
-    decides: Flag = False
-    public: Flag = True
+    decides: Flag = Field(
+        default=False,
+        description="Gemeinderat, beschließender Ausschuss oder Ortschaftsrat mit übertragener "
+        "Entscheidung (§§ 39, 41, 70 GemO)",
+    )
+    public: Flag = Field(
+        default=True,
+        description="Nichtöffentlich nur mit Begründung (non_public_reason der Vorlage); "
+        "eine nichtöffentliche Vorlage wird in jedem Gremium nichtöffentlich behandelt "
+        "(§ 35 Abs. 1 GemO)",
+    )
 
 
 Steps = Annotated[list[StepIn], Field(max_length=20)]
@@ -75,7 +84,12 @@ class ProposalContent(Input):
     unplanned_coverage: Text | None = None
     bias_notes: Text | None = None
     public: Flag = True
-    non_public_reason: Text | None = None
+    non_public_reason: Text | None = Field(
+        default=None,
+        description="Begründung der nichtöffentlichen Behandlung (§ 35 Abs. 1 GemO); vor der "
+        "Mitzeichnung nötig, wenn die Vorlage oder einer ihrer Beratungsschritte "
+        "nichtöffentlich ist",
+    )
     attachments: Attachments = []
     previous_sessions: Sessions = []
 

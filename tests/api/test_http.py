@@ -372,3 +372,46 @@ def test_unknown_reference_is_a_conflict_not_a_crash(
         headers=as_user("ilsfeld.clerk"),
     )
     assert_problem(response, 409)
+
+
+def test_advisory_committee_cannot_be_the_deciding_step(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 41 Abs. 1 GemO: a 422 problem names the step's field and the body."""
+    created = client.post(
+        "/api/v1/bodies",
+        json={"name": "Sozialausschuss", "kind": "advisory_committee"},
+        headers=as_user("admin"),
+    )
+    assert created.status_code == 201, created.text
+    advisory = created.json()["id"]
+    council = world.body_id("Gemeinderat")
+    proposal = {
+        "title": "Seniorenbeirat",
+        "resolution_text": "Der Ausschuss stimmt zu.",
+        "proposal_date": "2024-04-08",
+    }
+    clerk = as_user("ilsfeld.clerk")
+    refused = client.post(
+        "/api/v1/proposals",
+        json={**proposal, "steps": [{"body_id": advisory, "decides": True}]},
+        headers=clerk,
+    )
+    body = assert_problem(refused, 422)
+    assert [e["field"] for e in body["errors"]] == ["steps.0.decides"]
+    assert 'Beratungsschritt 1: Der beratende Ausschuss "Sozialausschuss"' in body["detail"]
+    steps = [{"body_id": advisory, "advises": True}, {"body_id": council, "decides": True}]
+    made = client.post("/api/v1/proposals", json={**proposal, "steps": steps}, headers=clerk)
+    assert made.status_code == 201, made.text
+    replaced = client.put(
+        f"/api/v1/proposals/{made.json()['id']}/consultation-plan",
+        json={
+            "expected_version": made.json()["version"],
+            "steps": [
+                {"body_id": council, "advises": True},
+                {"body_id": advisory, "decides": True},
+            ],
+        },
+        headers=clerk,
+    )
+    assert [e["field"] for e in assert_problem(replaced, 422)["errors"]] == ["steps.1.decides"]

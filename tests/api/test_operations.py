@@ -12,8 +12,9 @@ from api.app import create_app
 from api.security import MissingSecret
 from api.server import serve
 from tests.api.conftest import TestClient
+from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
-from tests.integration.flow import new_meeting
+from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
 from workflow.machines import Workflows
 from workflow.models import Notification
 from workflow.runtime import Runtime
@@ -49,6 +50,30 @@ def test_deadlines_are_listed_per_municipality_and_waived_with_reason(
     assert waived.status_code == 200, waived.text
     assert waived.json()["status"] == "waived"
     assert client.get("/api/v1/deadlines").status_code == 401
+
+
+def test_statutory_deadline_is_not_waived(world: World, client: Any, as_user: Any) -> None:
+    """The objection week (§ 43 Abs. 2 GemO) is a must: 409, and it stays open."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    mayor = as_user("ilsfeld.mayor")
+    query = {"instance_type": "proposal", "instance_id": pid, "status": "open"}
+    listed = client.get("/api/v1/deadlines", params=query, headers=mayor).json()
+    [window] = [d for d in listed["data"] if d["rule"] == "objection_window"]
+    refused = client.post(
+        f"/api/v1/deadlines/{window['id']}/waive",
+        json={"reason": "Kein Widerspruch beabsichtigt"},
+        headers=mayor,
+    )
+    problem = assert_problem(refused, 409)
+    assert "Widerspruchsfrist des Bürgermeisters" in problem["detail"]
+    assert "§ 43 Abs. 2 GemO" in problem["detail"]
+    again = client.get("/api/v1/deadlines", params=query, headers=mayor).json()
+    assert window["id"] in [d["id"] for d in again["data"]]
 
 
 def test_notifications_are_the_callers_own(world: World, client: Any, as_user: Any) -> None:

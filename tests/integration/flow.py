@@ -13,6 +13,8 @@ from workflow.services.proposals import ProposalFields, StepInput, create_propos
 
 DAY = date(2024, 4, 8)
 MEETING_DAY = date(2024, 4, 23)
+# What a non-public proposal or step carries unless a test says otherwise (§ 35 Abs. 1 GemO).
+NON_PUBLIC_REASON = "Grundstücksgeschäft: berechtigte Interessen der Verkäufer (§ 35 Abs. 1 GemO)"
 
 
 def new_proposal(
@@ -22,17 +24,25 @@ def new_proposal(
     steps: list[StepInput] | None = None,
     unplanned: Decimal | None = None,
     title: str = "Neubau Bauhof",
+    public: bool = True,
+    non_public_reason: str | None = None,
 ) -> int:
+    """``non_public_reason`` defaults to ``NON_PUBLIC_REASON`` where something is non-public;
+    pass ``""`` for none."""
+    plan = steps or [
+        StepInput(body_id=world.body_id("Gemeinderat"), planned_date=MEETING_DAY, decides=True)
+    ]
+    if non_public_reason is None and not (public and all(s.public for s in plan)):
+        non_public_reason = NON_PUBLIC_REASON
     content = ProposalFields(
         title=title,
         resolution_text="Der Gemeinderat stimmt zu.",
         proposal_date=DAY,
         unplanned_amount=unplanned,
         unplanned_coverage="Minderausgaben" if unplanned else None,
+        public=public,
+        non_public_reason=non_public_reason,
     )
-    plan = steps or [
-        StepInput(body_id=world.body_id("Gemeinderat"), planned_date=MEETING_DAY, decides=True)
-    ]
     proposal = world.run(
         lambda s: create_proposal(
             session=s,

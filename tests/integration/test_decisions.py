@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import in_session, new_meeting, scheduled, vote
+from workflow.context import SYSTEM
 from workflow.errors import GuardsUnmet, NotFound, RoleRefused
 from workflow.models import (
     AuditEvent,
@@ -82,8 +83,9 @@ def states(world: World, request_id: int) -> dict[str, int]:
     return counts
 
 
-def decide_in_council(world: World, request_id: int, option: str) -> int:
-    """Ilsfeld's way: a proposal from the request, decided by the Gemeinderat."""
+def adopt_in_council(world: World, request_id: int, option: str) -> tuple[int, int]:
+    """Ilsfeld's way: a proposal from the request, adopted by the Gemeinderat on 23.04.2024;
+    returns (response id, proposal id). The mayor's objection week runs until 30.04.2024."""
     rid = response(world, request_id, "Ilsfeld").id or 0
     proposal = world.run(
         lambda s: decisions.create_proposal_from_request(
@@ -106,6 +108,21 @@ def decide_in_council(world: World, request_id: int, option: str) -> int:
     present = in_session(world, mid)
     vote(world, pid, dict.fromkeys(present, "yes"))
     world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(date(2024, 4, 23), 20))
+    return rid, pid
+
+
+def decide_in_council(world: World, request_id: int, option: str) -> int:
+    """Adopted, and final once the objection week (§ 43 Abs. 2 GemO) has passed: the sweep
+    finalizes the resolution just after 30.04.2024."""
+    rid, pid = adopt_in_council(world, request_id, option)
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 5, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert world.get(Proposal, pid).state == "final"
     return rid
 
 
@@ -191,6 +208,129 @@ def test_whole_request_answers_defaults_and_overview(world: World) -> None:
     ilsfeld_row = next(r for r in rows if r and r[0] == "Ilsfeld")
     assert ilsfeld_row[1:6] == ["Beantwortet", "belassen", "Gemeinderat", "23.04.2024", "1/2024"]
     assert ["Summe belassen", "46"] in rows
+
+
+def test_answer_reports_the_resolution_not_a_later_option(world: World) -> None:
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "belassen")
+    pid = response(world, request_id, "Ilsfeld").proposal_id
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "decision_response",
+            rid,
+            "link_proposal",
+            "ilsfeld.clerk",
+            berlin(date(2024, 5, 2)),
+            data={"proposal_id": pid, "option": "eigene_regie"},
+        )
+    assert [g.name for g in refused.value.unmet] == ["not_yet_resolved"]
+    assert "Beschluss vom 23.04.2024" in refused.value.message
+    assert world.get(Proposal, pid).decision_option == "belassen"
+
+    def change_option(session: Session) -> None:  # however the proposal's option changes
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.decision_option = "eigene_regie"
+        session.add(proposal)
+
+    world.run(change_option)
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+    answered = response(world, request_id, "Ilsfeld")
+    assert (answered.state, answered.option) == ("answered", "belassen")
+    assert world.get(Resolution, answered.resolution_id).option == "belassen"
+
+
+def test_answer_waits_until_the_resolution_is_final(world: World) -> None:
+    """§ 43 Abs. 2 GemO: within the week the mayor's objection can still suspend it."""
+    request_id = send(world)
+    rid, pid = adopt_in_council(world, request_id, "eigene_regie")
+    with pytest.raises(GuardsUnmet) as early:
+        world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 4, 25)))
+    assert [g.name for g in early.value.unmet] == ["answer_basis"]
+    assert "noch nicht bestandskräftig" in early.value.message
+    assert "(§ 43 Abs. 2 GemO) läuft bis 30.04.2024" in early.value.message
+    with pytest.raises(GuardsUnmet) as unswept:
+        world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 1)))
+    assert "endete am 30.04.2024" in unswept.value.message
+    assert response(world, request_id, "Ilsfeld").state == "in_preparation"
+    world.fire("proposal", pid, "finalize", SYSTEM, berlin(date(2024, 5, 1), 0, 5))
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+    answered = response(world, request_id, "Ilsfeld")
+    assert (answered.state, answered.option, answered.decided_on) == (
+        "answered",
+        "eigene_regie",
+        date(2024, 4, 23),
+    )
+
+
+def test_objected_resolution_is_no_answer(world: World) -> None:
+    request_id = send(world)
+    rid, pid = adopt_in_council(world, request_id, "eigene_regie")
+    world.fire(
+        "proposal",
+        pid,
+        "object",
+        "ilsfeld.mayor",
+        berlin(date(2024, 4, 26)),
+        comment="Nachteilig für die Gemeinde",
+    )
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 5, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert world.get(Proposal, pid).state == "objected"
+    with pytest.raises(GuardsUnmet) as suspended:
+        world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+    assert "Widerspruch des Bürgermeisters ausgesetzt" in suspended.value.message
+    assert response(world, request_id, "Ilsfeld").state == "in_preparation"
+
+
+def test_urgent_decision_is_answered_once_reported(world: World) -> None:
+    """§ 43 Abs. 4 GemO: the mayor decides instead of the council and informs it."""
+    request_id = send(world)
+    rid = response(world, request_id, "Ilsfeld").id or 0
+    proposal = world.run(
+        lambda s: decisions.create_proposal_from_request(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 7)),
+            response_id=rid,
+            option="eigene_regie",
+            body_id=world.body_id("Gemeinderat"),
+        )
+    )
+    pid = int(proposal.id)
+    day = date(2024, 4, 8)
+    world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(day, 9), data={"required": 1})
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(day, 10))
+    world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(day, 11))
+    world.fire(
+        "proposal", pid, "urgent_decision", "ilsfeld.mayor", berlin(day, 12), comment="eilig"
+    )
+    with pytest.raises(GuardsUnmet) as unreported:
+        world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(day, 13))
+    assert "Unterrichtung des Gemeinderats (§ 43 Abs. 4 GemO)" in unreported.value.message
+    with pytest.raises(GuardsUnmet) as relink:
+        world.fire(
+            "decision_response",
+            rid,
+            "link_proposal",
+            "ilsfeld.clerk",
+            berlin(day, 13),
+            data={"proposal_id": pid, "option": "belassen"},
+        )
+    assert [g.name for g in relink.value.unmet] == ["not_yet_resolved"]
+    world.fire("proposal", pid, "report_urgent_decision", "ilsfeld.mayor", berlin(day, 14))
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(day, 15))
+    answered = response(world, request_id, "Ilsfeld")
+    assert (answered.option, answered.decided_by) == (
+        "eigene_regie",
+        "Bürgermeister/in (Eilentscheidung)",
+    )
 
 
 def test_expiry_applies_default_exactly_once(world: World) -> None:

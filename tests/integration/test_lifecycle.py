@@ -22,7 +22,7 @@ from tests.integration.flow import (
 from workflow.context import SYSTEM
 from workflow.errors import GuardsUnmet, RoleRefused, TriggerNotAllowed
 from workflow.models import CoSignature, Deadline, Proposal, Resolution
-from workflow.services.proposals import StepInput
+from workflow.services.proposals import ProposalFields, StepInput, create_proposal
 
 
 def state(world: World, pid: int) -> str:
@@ -58,6 +58,61 @@ def test_full_council_path_reaches_archive(world: World) -> None:
     assert resolution.adopted
     assert resolution.yes == len(present)
     assert resolution.published_at is not None
+
+
+def test_non_public_resolution_opens_no_publication_deadline(world: World) -> None:
+    """§ 41b Abs. 5 GemO: online within a week only what a public session resolved; a
+    non-public resolution is announced at the next public session (§ 35 Abs. 1 S. 4)."""
+    content = ProposalFields(
+        title="Grundstücksankauf Flurstück 4711",
+        resolution_text="Der Gemeinderat stimmt dem Ankauf zu.",
+        proposal_date=DAY,
+        public=False,
+        non_public_reason="Grundstücksgeschäft: berechtigte Interessen Einzelner",
+    )
+    step = StepInput(
+        body_id=world.body_id("Gemeinderat"), planned_date=MEETING_DAY, decides=True, public=False
+    )
+    created = world.run(
+        lambda s: create_proposal(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(DAY, 8),
+            municipality_id=world.data.ilsfeld.municipality.id or 0,
+            content=content,
+            steps=[step],
+        )
+    )
+    pid = int(created.id)
+    world.fire(
+        "proposal",
+        pid,
+        "submit",
+        "ilsfeld.clerk",
+        berlin(DAY, 9),
+        data={"cosigners": ["ilsfeld.head"]},
+    )
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(DAY, 11))
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    fired = world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    assert fired.dest == "decided"
+    assert [e.rule for e in fired.deadlines if e.change == "opened"] == ["objection_window"]
+    rules = world.run(
+        lambda s: s.exec(
+            select(Deadline.rule).where(
+                Deadline.instance_type == "proposal", Deadline.instance_id == pid
+            )
+        ).all()
+    )
+    assert "publication" not in rules
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(date(2024, 4, 24)))
+    assert [g.name for g in refused.value.unmet] == ["resolution_public"]
 
 
 def test_author_may_not_cosign_own_proposal(world: World) -> None:

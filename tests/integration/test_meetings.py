@@ -19,9 +19,19 @@ from tests.integration.flow import (
     vote,
 )
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput, RoleRefused
-from workflow.models import AgendaItem, Deadline, Meeting, Municipality, Proposal, Resolution
+from workflow.ical import meeting_event
+from workflow.models import (
+    AgendaItem,
+    AuditEvent,
+    Deadline,
+    Meeting,
+    Municipality,
+    Proposal,
+    Resolution,
+)
 from workflow.queries import item_quorum, tally, voting_members
 from workflow.services import meetings as meeting_service
+from workflow.services.listing import get_meeting
 from workflow.services.proposals import StepInput
 from workflow.voting import Quorum, Tally
 
@@ -305,18 +315,183 @@ def test_quorum_is_at_least_half_of_all_members(world: World) -> None:
     assert fired.dest == "in_session"
 
 
-def test_second_session_is_quorate_with_three(world: World) -> None:
-    _, mid = planned(world, second_session=True)
+# --- Zweite Sitzung (§ 37 Abs. 3 GemO) -----------------------------------------------------------
+
+SECOND_DAY = date(2024, 5, 7)  # Tue, two weeks after the session that was not quorate
+AFTER = date(2024, 4, 24)
+
+
+def not_quorate(
+    world: World, body: str = "Gemeinderat", day: date = MEETING_DAY
+) -> tuple[int, int]:
+    """A session of ``body`` with too few present to open; its proposal taken off the agenda."""
+    pid, mid = planned(world, body, day)
     invited(world, mid)
     members = members_of(world, mid)
-    attend(world, mid, members[:2])
+    attend(world, mid, members[: (len(members) - 1) // 2], day)  # one short of half
     with pytest.raises(GuardsUnmet) as refused:
-        world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+        world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(day, 19))
+    assert unmet_names(refused) == ["meeting_quorate"]
+    world.fire("proposal", pid, "remove_from_agenda", "ilsfeld.mayor", berlin(day, 19, 15))
+    return pid, mid
+
+
+def second_session(world: World, earlier: int, body: str = "Gemeinderat", **kwargs: object) -> int:
+    meeting = world.run(
+        lambda s: meeting_service.create_meeting(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(AFTER, 9),
+            body_id=world.body_id(body),
+            meeting_date=SECOND_DAY,
+            second_session_of=earlier,
+            **kwargs,
+        )
+    )
+    return int(meeting.id)
+
+
+def schedule_on(world: World, pid: int, mid: int) -> None:
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(AFTER, 10),
+        data={"meeting_id": mid},
+    )
+
+
+def refusal_of_second_session(world: World, earlier: int, **kwargs: object) -> InvalidInput:
+    with pytest.raises(InvalidInput) as refused:
+        second_session(world, earlier, **kwargs)
+    return refused.value
+
+
+def test_second_session_flag_alone_is_refused(world: World) -> None:
+    """Before the fix any meeting could claim § 37 Abs. 3 and be quorate with three."""
+    with pytest.raises(InvalidInput) as refused:
+        new_meeting(world, second_session=True)
+    assert refused.value.field == "second_session_of"
+    assert "§ 37 Abs. 3 GemO" in refused.value.message
+
+
+def test_second_session_refused_after_a_quorate_session(world: World) -> None:
+    pid, mid = planned(world)
+    assert refusal_of_second_session(world, mid).field == "second_session_of"  # no attendance
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    refused = refusal_of_second_session(world, mid)
+    assert refused.field == "second_session_of"
+    assert "23.04.2024" in refused.message
+    assert "beschlussfähig" in refused.message
+
+
+def test_second_session_refused_for_another_body_or_an_earlier_day(world: World) -> None:
+    _, committee_session = not_quorate(world, "Technischer Ausschuss", date(2024, 4, 24))
+    refused = refusal_of_second_session(world, committee_session)  # a Gemeinderat session
+    assert refused.field == "second_session_of"
+    assert "anderen Gremiums" in refused.message
+    with pytest.raises(InvalidInput) as before:
+        new_meeting(
+            world, "Technischer Ausschuss", date(2024, 4, 24), second_session_of=committee_session
+        )
+    assert before.value.field == "second_session_of"
+    with pytest.raises(InvalidInput) as unknown:
+        new_meeting(world, second_session_of=999_999)
+    assert unknown.value.field == "second_session_of"
+
+
+def test_second_session_is_quorate_with_three_for_carried_over_items_only(world: World) -> None:
+    carried, first = not_quorate(world)
+    mid = second_session(world, first)
+    meeting = world.get(Meeting, mid)
+    assert (meeting.second_session, meeting.second_session_of) == (True, first)
+    schedule_on(world, carried, mid)
+    steps = [StepInput(body_id=world.body_id("Gemeinderat"), planned_date=SECOND_DAY, decides=True)]
+    fresh = released(world, steps=steps)
+    schedule_on(world, fresh, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(AFTER, 11))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(AFTER, 12))
+    invitation = world.run(
+        lambda s: s.exec(
+            select(AuditEvent).where(
+                AuditEvent.instance_type == "meeting",
+                AuditEvent.instance_id == mid,
+                AuditEvent.trigger == "invite",
+            )
+        ).one()
+    )
+    notice = str(invitation.data["second_session_notice"])  # § 37 Abs. 3 S. 1: "hinzuweisen"
+    assert "§ 37 Abs. 3 GemO" in notice
+    assert "23.04.2024" in notice
+    assert "mindestens drei Mitglieder" in notice
+    view = world.run(
+        lambda s: get_meeting(session=s, actor=world["ilsfeld.council"], meeting_id=mid)
+    )
+    assert view.notice == notice
+    event = world.run(
+        lambda s: meeting_event(
+            s, s.get(Meeting, mid), berlin(AFTER, 12), "https://rat.example", public_only=True
+        )
+    )
+    description = next(line for line in event if line.startswith("DESCRIPTION:"))
+    assert description.startswith("DESCRIPTION:Zweite Sitzung nach § 37 Abs. 3 GemO")
+
+    members = members_of(world, mid)
+    attend(world, mid, members[:2], SECOND_DAY)
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(SECOND_DAY, 19))
     assert unmet_names(refused) == ["meeting_quorate"]
     assert "§ 37 Abs. 3 GemO" in refused.value.message
-    attend(world, mid, members[:3])
-    fired = world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
-    assert fired.dest == "in_session"
+    assert "erforderlich 3" in refused.value.message
+    present = members[:3]
+    attend(world, mid, present, SECOND_DAY)
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(SECOND_DAY, 19))
+
+    assert quorum_of(world, item_of(world, carried)).required == 3
+    vote(world, carried, dict.fromkeys(present, "yes"), day=SECOND_DAY)
+    adopted = world.fire("proposal", carried, "adopt", "ilsfeld.secretary", berlin(SECOND_DAY, 20))
+    assert adopted.dest == "decided"
+
+    # A matter new to this session: § 37 Abs. 2 as always.
+    assert quorum_of(world, item_of(world, fresh)).required == 10
+    vote(world, fresh, dict.fromkeys(present, "yes"), day=SECOND_DAY)
+    with pytest.raises(GuardsUnmet) as new_item:
+        world.fire("proposal", fresh, "adopt", "ilsfeld.secretary", berlin(SECOND_DAY, 20))
+    assert unmet_names(new_item) == ["quorum_present"]
+    assert "§ 37 Abs. 2 GemO" in new_item.value.message
+
+
+def test_second_session_after_bias_covers_the_biased_item(world: World) -> None:
+    """Quorate at the start, yet one item lost its quorum to bias (§ 37 Abs. 3: "oder
+    Befangenheit"); deferred, it may be decided by three in the second session."""
+    pid, first = planned(world)
+    members = members_of(world, first)
+    invited(world, first)
+    attend(world, first, members[:10])
+    world.fire("meeting", first, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    declare_bias(world, item_of(world, pid), members[9])
+    world.fire("proposal", pid, "defer", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    mid = second_session(world, first)
+    schedule_on(world, pid, mid)
+    assert quorum_of(world, item_of(world, pid)).required == 3
+
+
+def test_committee_not_quorate_for_bias_gets_no_second_session(world: World) -> None:
+    """§ 39 Abs. 5 S. 3 GemO: the council decides instead of the committee."""
+    day = date(2024, 4, 24)
+    pid, first = planned(world, "Technischer Ausschuss", day)
+    members = members_of(world, first)
+    in_session(world, first, absent=1, day=day)
+    for person in members[4:8]:
+        declare_bias(world, item_of(world, pid), person, day)
+    quorum = quorum_of(world, item_of(world, pid))
+    assert (quorum.present_entitled, quorum.biased, quorum.reached) == (4, 4, False)
+    refused = refusal_of_second_session(world, first, body="Technischer Ausschuss")
+    assert refused.field == "second_session_of"
 
 
 # --- Befangenheit (§ 18 GemO) -------------------------------------------------------------------
@@ -549,6 +724,84 @@ def test_minutes_need_chair_two_participating_councillors_and_secretary(world: W
     assert presented.dest == "minutes_presented"
     assert [(e.rule, e.change) for e in presented.deadlines] == [("minutes", "met")]
     assert meeting_deadlines(world, mid)["minutes"].status == "met"
+
+
+def attend_with_chair(world: World, mid: int, present: list[int], chair: int) -> None:
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18),
+            meeting_id=mid,
+            present=present,
+            chair_person_id=chair,
+        )
+    )
+
+
+def test_deputy_chairs_when_the_mayor_is_absent_and_signs_the_minutes(world: World) -> None:
+    """§ 38 Abs. 2 GemO: the minutes are signed by whoever chaired *this* session."""
+    pid, mid = planned(world)
+    invited(world, mid)
+    members = members_of(world, mid)
+    mayor = world.data.ilsfeld.mayor.id
+    assert members[0] == mayor
+    present = members[1:]
+    attend(world, mid, present)  # nobody named: the mayor, who would chair, is absent
+    assert world.get(Meeting, mid).chair_person_id is None
+    with pytest.raises(GuardsUnmet) as no_chair:
+        world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    assert unmet_names(no_chair) == ["attendance_recorded"]
+    assert "Vorsitz" in no_chair.value.message
+    deputy = present[0]
+    attend_with_chair(world, mid, present, deputy)
+    assert world.get(Meeting, mid).chair_person_id == deputy
+    world.fire("meeting", mid, "open_session", "ilsfeld.secretary", berlin(MEETING_DAY, 19))
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    world.fire("meeting", mid, "close_session", "ilsfeld.secretary", berlin(MEETING_DAY, 22))
+
+    with pytest.raises(InvalidInput) as absent_mayor:
+        sign(world, mid, mayor, "chair")
+    assert absent_mayor.value.field == "person_id"
+    assert "§ 38 Abs. 2 GemO" in absent_mayor.value.message
+    with pytest.raises(InvalidInput) as twice:
+        sign(world, mid, deputy, "councillor")  # the chair is not one of the two councillors
+    assert twice.value.field == "person_id"
+    with pytest.raises(InvalidInput) as not_secretary:
+        sign(world, mid, present[3], "secretary")  # the Schriftführer is the secretary
+    assert not_secretary.value.field == "person_id"
+
+    sign(world, mid, deputy, "chair")
+    sign(world, mid, present[1], "councillor")
+    sign(world, mid, present[2], "councillor")
+    secretary = world["ilsfeld.secretary"].person_id
+    assert secretary is not None
+    sign(world, mid, secretary, "secretary")
+    fired = world.fire(
+        "meeting", mid, "sign_minutes", "ilsfeld.secretary", berlin(date(2024, 5, 2))
+    )
+    assert fired.dest == "minutes_signed"
+
+
+def test_chair_is_a_present_voting_member(world: World) -> None:
+    _, mid = planned(world)
+    invited(world, mid)
+    members = members_of(world, mid)
+    present = members[1:]
+    outsider = world["ilsfeld.secretary"].person_id
+    for chair in (members[0], outsider):  # absent mayor; not a member at all
+        assert chair is not None
+        with pytest.raises(InvalidInput) as refused:
+            attend_with_chair(world, mid, present, chair)
+        assert refused.value.field == "chair_person_id"
+    attend(world, mid, members)
+    assert world.get(Meeting, mid).chair_person_id == members[0]  # the mayor, by default
+    attend_with_chair(world, mid, members, members[4])  # a deputy although the mayor is there
+    attend(world, mid, members)  # re-recorded without a name: the chair stays
+    assert world.get(Meeting, mid).chair_person_id == members[4]
+    attend(world, mid, members[:4])  # the deputy left: the mayor, present, takes over
+    assert world.get(Meeting, mid).chair_person_id == members[0]
 
 
 # --- Absage ---------------------------------------------------------------------------------

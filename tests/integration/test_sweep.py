@@ -21,7 +21,7 @@ from tests.integration.flow import (
 )
 from tests.smtp import Inbox, smtp_server
 from workflow import audit
-from workflow.errors import RoleRefused
+from workflow.errors import DeadlineNotWaivable, RoleRefused
 from workflow.mail import SmtpMailer, message_id
 from workflow.models import AuditEvent, Deadline, DeadlineAct, Notification, OutboxMessage, Proposal
 from workflow.scheduler import SweepScheduler
@@ -197,6 +197,7 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
         world.run(
             lambda s: waive_deadline(
                 session=s,
+                workflows=world.workflows,
                 actor=world["ilsfeld.clerk"],
                 now=berlin(DAY),
                 deadline_id=invitation.id,
@@ -207,6 +208,7 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
     world.run(
         lambda s: waive_deadline(
             session=s,
+            workflows=world.workflows,
             actor=world["ilsfeld.mayor"],
             now=berlin(DAY),
             deadline_id=invitation.id,
@@ -221,6 +223,44 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
     assert run_sweep(world, berlin(date(2024, 4, 20))).acts == {}
     with Session(world.engine) as session:
         assert audit.history(session, "meeting", mid)[-1].trigger == "waive_deadline"
+
+
+def test_statutory_objection_week_cannot_be_waived(world: World) -> None:
+    """Only soft rules may be waived: the objection week (§ 43 Abs. 2 GemO) is a must."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    [window] = rows(world, Deadline, Deadline.rule == "objection_window")
+    acts_before = {
+        (a.kind, a.status) for a in rows(world, DeadlineAct, DeadlineAct.deadline_id == window.id)
+    }
+    for user in ("ilsfeld.mayor", "ilsfeld.secretary"):
+        with pytest.raises(DeadlineNotWaivable) as refused:
+            world.run(
+                lambda s, user=user: waive_deadline(
+                    session=s,
+                    workflows=world.workflows,
+                    actor=world[user],
+                    now=berlin(date(2024, 4, 24)),
+                    deadline_id=window.id,
+                    reason="Kein Widerspruch beabsichtigt",
+                )
+            )
+        assert "Widerspruchsfrist des Bürgermeisters" in refused.value.message
+        assert "§ 43 Abs. 2 GemO" in refused.value.message
+    [after] = rows(world, Deadline, Deadline.id == window.id)
+    assert (after.status, after.closed_at, after.waived_reason) == ("open", None, None)
+    acts = rows(world, DeadlineAct, DeadlineAct.deadline_id == window.id)
+    assert {(a.kind, a.status) for a in acts} == acts_before
+    assert {a.status for a in acts} == {"pending"}
+    assert "expiry" in {a.kind for a in acts}
+    assert rows(world, AuditEvent, AuditEvent.trigger == "waive_deadline") == []
+    # the week still ends by itself: the sweep finalizes the resolution
+    run_sweep(world, berlin(date(2024, 5, 1), 0, 1))
+    assert world.get(Proposal, pid).state == "final"
 
 
 def test_scheduler_sweeps_with_an_injected_clock(world: World, smtp: tuple[str, Inbox]) -> None:

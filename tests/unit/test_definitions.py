@@ -88,6 +88,7 @@ def test_invalid_fixtures_exist() -> None:
         "unknown_expiry_trigger",
         "not_a_mapping",
         "automatic_with_human_role",
+        "unknown_deadline_condition",
     }
     assert expected <= names
 

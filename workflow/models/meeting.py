@@ -21,7 +21,13 @@ class Meeting(WorkflowInstance, table=True):
     emergency_reason: str | None = Field(default=None, sa_type=Text)
     invited_at: datetime | None = None
     late_invitation_reason: str | None = Field(default=None, sa_type=Text)
-    second_session: bool = False  # § 37 Abs. 3 GemO: quorate with three members
+    # § 37 Abs. 3 GemO: the second session after a session of the same body that was not
+    # quorate; the link names that session, whose attendance and bias records prove it.
+    second_session: bool = False
+    second_session_of: int | None = Field(default=None, foreign_key="meeting.id")
+    # § 38 Abs. 1 and 2 GemO: who chaired (the mayor, or a deputy when he is prevented,
+    # §§ 40 Abs. 4, 41 Abs. 2, 48 GemO) is named in the minutes and signs them as chair.
+    chair_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
+from workflow.deadlines import calendar_for
 from workflow.models import (
     Body,
     DecisionRequest,
@@ -15,11 +16,15 @@ from workflow.models import (
     Proposal,
     Resolution,
 )
+from workflow.periods import period_end
 from workflow.queries import latest_resolution
 from workflow.registry import Action, Anchor, Guard
-from workflow.rules.common import data_int, data_text, fmt
+from workflow.rules.common import OBJECTION_PERIOD, data_int, data_text, fmt
 
 DELEGATION_SETTING = "decision_requests_delegated_to_mayor"
+# States of definitions/proposal.yaml in which a resolution can no longer be objected to:
+# "Bestandskräftig – im Vollzug" and after.
+FINAL_PROPOSAL_STATES = ("final", "executed", "archived")
 
 
 def _request(ctx: FiringContext) -> DecisionRequest:
@@ -105,22 +110,80 @@ def option_valid(ctx: FiringContext) -> str | None:
     return None
 
 
+def _standing_resolution(session: Session, proposal: Proposal) -> Resolution | None:
+    """The proposal's adopted resolution, unless the Rechtsaufsicht annulled it (§ 121 GemO)."""
+    resolution = latest_resolution(session, proposal.id or 0)
+    if resolution is None or not resolution.adopted or proposal.state == "annulled":
+        return None
+    return resolution
+
+
+def _resolved_option(proposal: Proposal, resolution: Resolution) -> str | None:
+    """The option the resolution chose. A vote records it on adoption; an Eilentscheidung
+    (§ 43 Abs. 4 GemO) does not, so there the proposal's option counts, which
+    ``not_yet_resolved`` freezes once the resolution exists."""
+    if resolution.option:
+        return resolution.option
+    return proposal.decision_option if resolution.kind == "urgent" else None
+
+
+def _not_final(ctx: FiringContext, proposal: Proposal, resolution: Resolution) -> str | None:
+    """Why the resolution cannot be reported yet: until the mayor's objection week has passed
+    it may still be suspended (§ 43 Abs. 2 GemO), so only a final one is an answer."""
+    if proposal.state in FINAL_PROPOSAL_STATES:
+        return None
+    if proposal.state == "decided" and resolution.objected_at is None:
+        calendar = calendar_for(ctx.session, proposal.municipality_id)
+        end = period_end(resolution.decided_on, OBJECTION_PERIOD, calendar).date
+        if ctx.today <= end:
+            return (
+                "Der Beschluss ist noch nicht bestandskräftig: die Widerspruchsfrist "
+                f"(§ 43 Abs. 2 GemO) läuft bis {fmt(end)}, sofern der Bürgermeister nicht "
+                "vorher auf den Widerspruch verzichtet"
+            )
+        return (
+            "Der Beschluss ist noch nicht bestandskräftig: die Widerspruchsfrist "
+            f"(§ 43 Abs. 2 GemO) endete am {fmt(end)}, der Abschluss durch die "
+            "Fristenüberwachung steht noch aus"
+        )
+    if resolution.objected_at is not None:
+        return (
+            "Der Beschluss ist durch den Widerspruch des Bürgermeisters ausgesetzt "
+            "(§ 43 Abs. 2 GemO): maßgeblich ist erst der erneute Beschluss oder die "
+            "Entscheidung der Rechtsaufsichtsbehörde"
+        )
+    if proposal.state == "urgent_decided":
+        return (
+            "Die Eilentscheidung ist noch nicht abgeschlossen: die Unterrichtung des "
+            "Gemeinderats (§ 43 Abs. 4 GemO) steht aus"
+        )
+    label = proposal.state
+    if ctx.workflows is not None:
+        spec = ctx.workflows.get(proposal.definition_name, proposal.definition_version).spec
+        label = spec.state_label(proposal.state)
+    return f'Der Beschluss ist noch nicht bestandskräftig (Vorlage im Zustand "{label}")'
+
+
 def _basis(ctx: FiringContext) -> tuple[str, str, date, int | None] | str:
     """(option, decided_by, decided_on, resolution_id) or the reason there is none."""
     response = _response(ctx)
-    if response.proposal_id is not None:
-        resolution = latest_resolution(ctx.session, response.proposal_id)
-        proposal = ctx.session.get(Proposal, response.proposal_id)
-        if (
-            resolution is not None
-            and resolution.adopted
-            and resolution.objected_at is None
-            and proposal is not None
-            and proposal.decision_option
-        ):
+    proposal = (
+        ctx.session.get(Proposal, response.proposal_id)
+        if response.proposal_id is not None
+        else None
+    )
+    resolution = _standing_resolution(ctx.session, proposal) if proposal is not None else None
+    if proposal is not None and resolution is not None:
+        # The answer reports what the body resolved, never the proposal's current option,
+        # and only once the resolution is final (§ 43 Abs. 2 GemO).
+        option = _resolved_option(proposal, resolution)
+        if option is not None:
+            pending = _not_final(ctx, proposal, resolution)
+            if pending is not None:
+                return pending
             body = ctx.session.get(Body, resolution.body_id) if resolution.body_id else None
             by = body.name if body else "Bürgermeister/in (Eilentscheidung)"
-            return proposal.decision_option, by, resolution.decided_on, resolution.id
+            return option, by, resolution.decided_on, resolution.id
     option = data_text(ctx, "option")
     if ctx.actor.role == "mayor" and option is not None:
         municipality = ctx.session.get(Municipality, response.municipality_id)
@@ -137,6 +200,27 @@ def _basis(ctx: FiringContext) -> tuple[str, str, date, int | None] | str:
 def answer_basis(ctx: FiringContext) -> str | None:
     basis = _basis(ctx)
     return basis if isinstance(basis, str) else None
+
+
+def not_yet_resolved(ctx: FiringContext) -> str | None:
+    """Once a body has resolved on the linked proposal, neither the link nor the option may
+    change: the answer must report that resolution (an annulled or rejected one frees it)."""
+    linked = (
+        ctx.session.get(Proposal, _response(ctx).proposal_id)
+        if _response(ctx).proposal_id is not None
+        else None
+    )
+    for proposal in (linked, _linked_proposal(ctx)):
+        if proposal is None:
+            continue
+        resolution = _standing_resolution(ctx.session, proposal)
+        if resolution is not None:
+            return (
+                f"Zur Vorlage {proposal.label} liegt bereits ein Beschluss vom "
+                f"{fmt(resolution.decided_on)} vor: Verknüpfung und Option können nicht mehr "
+                "geändert werden"
+            )
+    return None
 
 
 def link_proposal(ctx: FiringContext) -> None:
@@ -205,6 +289,7 @@ GUARDS = [
     Guard("proposal_of_municipality", proposal_of_municipality),
     Guard("option_valid", option_valid),
     Guard("answer_basis", answer_basis),
+    Guard("not_yet_resolved", not_yet_resolved),
 ]
 ACTIONS = [
     Action("link_proposal", link_proposal),

@@ -9,7 +9,14 @@ from workflow.context import FiringContext
 from workflow.deadlines import calendar_for, local_period
 from workflow.models import Deadline, Meeting, MinutesSignature
 from workflow.periods import Period, latest_before
-from workflow.queries import agenda, meeting_quorum, present_persons, voting_members
+from workflow.queries import (
+    agenda,
+    meeting_quorum,
+    present_persons,
+    second_session_notice,
+    standing_chairs,
+    voting_members,
+)
 from workflow.registry import Action, Guard
 from workflow.rules.common import data_text, fmt
 
@@ -57,11 +64,18 @@ def meeting_day_reached(ctx: FiringContext) -> str | None:
 
 
 def attendance_recorded(ctx: FiringContext) -> str | None:
-    return (
-        None
-        if present_persons(ctx.session, _meeting(ctx).id or 0)
-        else "Die Anwesenheit ist nicht erfasst"
-    )
+    """Attendance, and with it who chairs: the chair opens the session (§ 36 Abs. 1 GemO)
+    and is named in and signs the minutes (§ 38 Abs. 1, 2)."""
+    meeting = _meeting(ctx)
+    present = present_persons(ctx.session, meeting.id or 0)
+    if not present:
+        return "Die Anwesenheit ist nicht erfasst"
+    if meeting.chair_person_id not in present:
+        return (
+            "Der Vorsitz ist nicht bestimmt: Ist der Bürgermeister nicht anwesend, ist mit der "
+            "Anwesenheit anzugeben, wer ihn vertritt (chair_person_id, §§ 40, 41, 48 GemO)"
+        )
+    return None
 
 
 def meeting_quorate(ctx: FiringContext) -> str | None:
@@ -78,15 +92,23 @@ def all_items_handled(ctx: FiringContext) -> str | None:
 
 
 def minutes_signatures_complete(ctx: FiringContext) -> str | None:
-    """§ 38 Abs. 2 S. 1 GemO: chair, two councillors who took part, and the Schriftführer."""
+    """§ 38 Abs. 2 S. 1 GemO: the person who chaired this session, two councillors who took
+    part (neither the chair nor the mayor), and the Schriftführer (checked when signing)."""
     meeting = _meeting(ctx)
     rows = ctx.session.exec(
         select(MinutesSignature).where(MinutesSignature.meeting_id == meeting.id)
     ).all()
-    participants = present_persons(ctx.session, meeting.id or 0) & set(
-        voting_members(ctx.session, meeting.body_id)
+    participants = (
+        (
+            present_persons(ctx.session, meeting.id or 0)
+            & set(voting_members(ctx.session, meeting.body_id))
+        )
+        - standing_chairs(ctx.session, meeting.body_id)
+        - {meeting.chair_person_id}
     )
-    chair = any(r.capacity == "chair" for r in rows)
+    chair = meeting.chair_person_id is not None and any(
+        r.capacity == "chair" and r.person_id == meeting.chair_person_id for r in rows
+    )
     secretary = any(r.capacity == "secretary" for r in rows)
     councillors = {r.person_id for r in rows if r.capacity == "councillor"} & participants
     missing = []
@@ -134,14 +156,17 @@ def record_invitation(ctx: FiringContext) -> None:
             skip_pending(ctx.session, deadline.id or 0, note="Notsitzung")
     meeting.late_invitation_reason = data_text(ctx, "late_reason")
     ctx.audit_data.update(emergency=meeting.emergency)
+    notice = second_session_notice(ctx.session, meeting)
+    if notice:  # § 37 Abs. 3 S. 1 GemO: the invitation points out the lowered quorum
+        ctx.audit_data.update(second_session_notice=notice)
 
 
 GUARDS = [
     Guard("has_agenda_items", has_agenda_items),
     Guard("invitation_in_time", invitation_in_time, "§ 34 Abs. 1 und 2 GemO"),
     Guard("meeting_day_reached", meeting_day_reached),
-    Guard("attendance_recorded", attendance_recorded),
-    Guard("meeting_quorate", meeting_quorate, "§ 37 Abs. 2 GemO"),
+    Guard("attendance_recorded", attendance_recorded, "§§ 36, 38 GemO"),
+    Guard("meeting_quorate", meeting_quorate, "§ 37 Abs. 2 und 3 GemO"),
     Guard("all_items_handled", all_items_handled),
     Guard("minutes_signatures_complete", minutes_signatures_complete, "§ 38 Abs. 2 GemO"),
     Guard("no_pending_proposals", no_pending_proposals),

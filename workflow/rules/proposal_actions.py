@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from sqlmodel import col, func, select
 
+from workflow.consultation import agenda_visibility
 from workflow.context import FiringContext
 from workflow.errors import InvalidInput
-from workflow.models import AgendaItem, CoSignature, Meeting, Resolution, User
+from workflow.models import (
+    AgendaItem,
+    Body,
+    ConsultationStep,
+    CoSignature,
+    Meeting,
+    Resolution,
+    User,
+)
 from workflow.queries import (
     cosignatures,
     current_agenda_item,
@@ -94,14 +103,15 @@ def place_on_agenda(ctx: FiringContext) -> None:
     last = ctx.session.exec(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     ).one()
+    public, reason = agenda_visibility(p, step)  # § 35 Abs. 1 GemO
     item = AgendaItem(
         meeting_id=meeting.id or 0,
         position=(last or 0) + 1,
         title=f"{p.title} (Vorlage {p.label})",
         proposal_id=p.id,
         consultation_step_id=step.id,
-        public=step.public,
-        non_public_reason=None if step.public else p.non_public_reason,
+        public=public,
+        non_public_reason=reason,
     )
     ctx.session.add(item)
     ctx.session.flush()
@@ -206,19 +216,41 @@ def record_resolution(ctx: FiringContext) -> None:
 
 
 def record_objection(ctx: FiringContext) -> None:
-    """Widerspruch suspends the resolution; the deciding body decides again (§ 43 Abs. 2)."""
+    """Widerspruch suspends the resolution (§ 43 Abs. 2 S. 2 GemO); on the first one the
+    Gemeinderat decides again, also on a committee's resolution (§ 43 Abs. 3 GemO).
+
+    The re-decision is a new step of the plan, so the objected step keeps its outcome and
+    agenda item on record. Referring a second resolution to the Rechtsaufsicht
+    (§ 43 Abs. 2 S. 5) leaves the plan as it is: no body decides again.
+    """
     p = proposal(ctx)
     resolution = latest_resolution(ctx.session, p.id or 0)
     assert resolution is not None
     resolution.objected_at = ctx.now
     resolution.objection_reason = ctx.comment
     ctx.session.add(resolution)
-    deciding = [s for s in steps(ctx.session, p.id or 0) if s.decides]
-    step = deciding[0]
-    step.outcome = None
-    step.agenda_item_id = None
+    if ctx.dest != "objected":
+        return
+    council = ctx.session.exec(
+        select(Body)
+        .where(Body.municipality_id == p.municipality_id, Body.kind == "council")
+        .order_by(col(Body.id))
+    ).first()
+    if council is None:
+        raise InvalidInput("Für die Gemeinde ist kein Gemeinderat angelegt (§ 43 Abs. 3 GemO)")
+    objected = current_step(ctx.session, p)
+    assert objected is not None  # the step whose resolution this is
+    step = ConsultationStep(
+        proposal_id=p.id or 0,
+        position=max(s.position for s in steps(ctx.session, p.id or 0)) + 1,
+        body_id=council.id or 0,
+        decides=True,
+        public=objected.public,
+    )
     ctx.session.add(step)
+    ctx.session.flush()
     p.current_step = step.position
+    ctx.audit_data.update(re_decision_step=step.position, re_decision_body=council.name)
 
 
 def record_urgent_resolution(ctx: FiringContext) -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from workflow.consultation import decision_refusal, unreasoned_non_public
 from workflow.context import FiringContext
-from workflow.models import ConsultationStep, ExecutionTask, Meeting, Resolution
+from workflow.models import (
+    Body,
+    ConsultationStep,
+    ExecutionTask,
+    Meeting,
+    Municipality,
+    Resolution,
+)
 from workflow.queries import (
     cosignatures,
     current_agenda_item,
@@ -32,8 +40,11 @@ def required_fields_present(ctx: FiringContext) -> str | None:
 
 
 def consultation_plan_valid(ctx: FiringContext) -> str | None:
-    """Advising bodies come first and exactly one body decides, last (§§ 39, 41 GemO)."""
-    plan = steps(ctx.session, proposal(ctx).id or 0)
+    """Advising bodies come first and exactly one body decides, last; it must be competent
+    to decide: the council or a beschließender Ausschuss (§ 39), never a beratender
+    Ausschuss (§ 41 Abs. 1), an Ortschaftsrat only by delegation (§ 70 Abs. 2 GemO)."""
+    p = proposal(ctx)
+    plan = steps(ctx.session, p.id or 0)
     if not plan:
         return "Die Beratungsfolge ist leer"
     deciding = [s for s in plan if s.decides]
@@ -44,7 +55,21 @@ def consultation_plan_valid(ctx: FiringContext) -> str | None:
         )
     if plan[-1] is not deciding[0]:
         return "Das beschließende Gremium muss am Ende der Beratungsfolge stehen"
-    return None
+    body = ctx.session.get(Body, deciding[0].body_id)
+    assert body is not None  # a foreign key
+    refusal = decision_refusal(body, ctx.session.get(Municipality, p.municipality_id))
+    return f"Beratungsschritt {deciding[0].position}: {refusal}" if refusal else None
+
+
+def non_public_reason_given(ctx: FiringContext) -> str | None:
+    """§ 35 Abs. 1 GemO, DOMAIN.md rule 7: a non-public item carries its reason."""
+    p = proposal(ctx)
+    plan = steps(ctx.session, p.id or 0)
+    names = {
+        b.id or 0: b.name
+        for b in ctx.session.exec(select(Body).where(Body.municipality_id == p.municipality_id))
+    }
+    return unreasoned_non_public(p, plan, names)
 
 
 def cosigners_available(ctx: FiringContext) -> str | None:
@@ -134,7 +159,11 @@ def meeting_of_step_body(ctx: FiringContext) -> str | None:
     if step is None:
         return "Die Vorlage hat keinen offenen Beratungsschritt"
     if meeting.body_id != step.body_id:
-        return "Die Sitzung gehört nicht zum Gremium des anstehenden Beratungsschritts"
+        body = ctx.session.get(Body, step.body_id)
+        return (
+            "Die Sitzung gehört nicht zum Gremium des anstehenden Beratungsschritts"
+            f" ({body.name if body else step.body_id})"
+        )
     return None
 
 
@@ -282,7 +311,8 @@ def execution_tasks_closed(ctx: FiringContext) -> str | None:
 
 GUARDS = [
     Guard("required_fields_present", required_fields_present),
-    Guard("consultation_plan_valid", consultation_plan_valid, "§§ 39, 41 GemO"),
+    Guard("consultation_plan_valid", consultation_plan_valid, "§§ 39, 41, 70 GemO"),
+    Guard("non_public_reason_given", non_public_reason_given, "§ 35 Abs. 1 GemO"),
     Guard("cosigners_available", cosigners_available),
     Guard("is_requested_cosigner", is_requested_cosigner),
     Guard("not_author", not_author),

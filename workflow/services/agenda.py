@@ -270,6 +270,12 @@ def record_item_outcome(
     return item
 
 
+@dataclass(frozen=True)
+class AttendanceList:
+    rows: list[Attendance]
+    chair_person_id: int | None  # who chairs (§ 38 Abs. 1 GemO), None while undetermined
+
+
 def record_attendance(
     *,
     session: Session,
@@ -279,7 +285,8 @@ def record_attendance(
     expected_version: int,
     present: list[int],
     digital: list[int] | None = None,
-) -> Recorded[list[Attendance]]:
+    chair_person_id: int | None = None,
+) -> Recorded[AttendanceList]:
     meeting = _meeting(session, actor, meeting_id, expected_version, "record_attendance")
     meetings.record_attendance(
         session=session,
@@ -288,6 +295,7 @@ def record_attendance(
         meeting_id=meeting_id,
         present=present,
         digital=digital,
+        chair_person_id=chair_person_id,
     )
     _touch(session, meeting, now, expected_version)
     rows = session.exec(
@@ -295,7 +303,7 @@ def record_attendance(
         .where(Attendance.meeting_id == meeting_id)
         .order_by(col(Attendance.person_id))
     )
-    return Recorded(list(rows), meeting.version)
+    return Recorded(AttendanceList(list(rows), meeting.chair_person_id), meeting.version)
 
 
 def declare_bias(

@@ -13,7 +13,7 @@ from workflow.access import within_tenant
 from workflow.acts import schedule_acts, skip_pending
 from workflow.context import Actor, local_date
 from workflow.deadlines import compute_due, rules_by_name
-from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
 from workflow.machines import Workflows
 from workflow.models import Deadline, DecisionRequest, DecisionResponse, Meeting
 from workflow.services.common import require_role
@@ -72,9 +72,20 @@ def list_deadlines(
 
 
 def waive_deadline(
-    *, session: Session, actor: Actor, now: datetime, deadline_id: int, reason: str
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    deadline_id: int,
+    reason: str,
 ) -> Deadline:
-    """A soft rule's deadline may be waived, with the reason recorded (DOMAIN.md "soft")."""
+    """A soft rule's deadline may be waived, with the reason recorded (DOMAIN.md "soft").
+
+    Hard ones may not: the objection week (§ 43 Abs. 2 GemO), the re-decision (§ 43 Abs. 2
+    S. 4), the report of an urgent decision (§ 43 Abs. 4) and the minutes (§ 38 Abs. 2) are
+    statutory musts, and waiving the objection week would also cancel its finalize.
+    """
     deadline = session.get(Deadline, deadline_id)
     if deadline is None or not within_tenant(session, actor, deadline.municipality_id):
         raise NotFound(f"Frist {deadline_id} wurde nicht gefunden.")
@@ -84,6 +95,14 @@ def waive_deadline(
     if deadline.status not in ("open", "missed") or deadline.closed_at is not None:
         raise Conflict("Die Frist ist bereits abgeschlossen")
     instance = load_instance(session, deadline.instance_type, deadline.instance_id, actor)
+    spec = workflows.get(instance.definition_name, instance.definition_version).spec
+    _, rule = rules_by_name(spec).get(deadline.rule, (None, None))
+    if rule is None or not rule.soft:
+        raise DeadlineNotWaivable(
+            rule=deadline.rule,
+            label=deadline.label,
+            legal_basis=rule.legal_basis if rule is not None else None,
+        )
     deadline.status = "waived"
     deadline.waived_reason = reason
     deadline.closed_at = now

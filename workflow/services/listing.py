@@ -42,7 +42,7 @@ from workflow.models import (
     Municipality,
     Proposal,
 )
-from workflow.queries import steps
+from workflow.queries import second_session_notice, steps
 from workflow.services.transition import available_actions, load_instance
 
 T = TypeVar("T")
@@ -246,6 +246,7 @@ class MeetingFilter:
 class MeetingView:
     meeting: Meeting
     items: list[AgendaItem]
+    notice: str | None = None  # § 37 Abs. 3 S. 1 GemO, for a second session
 
 
 def list_meetings(
@@ -288,7 +289,9 @@ def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> Me
         .order_by(col(AgendaItem.position), col(AgendaItem.id))
     )
     visible = [i for i in items if agenda_item_readable(session, actor, meeting, i)]
-    return MeetingView(meeting=meeting, items=visible)
+    return MeetingView(
+        meeting=meeting, items=visible, notice=second_session_notice(session, meeting)
+    )
 
 
 @dataclass(frozen=True)

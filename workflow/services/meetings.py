@@ -24,9 +24,16 @@ from workflow.models import (
     Membership,
     MinutesSignature,
     Person,
+    User,
     Vote,
 )
-from workflow.queries import biased_persons, present_persons, voting_members
+from workflow.queries import (
+    biased_persons,
+    present_persons,
+    quorum_failure,
+    standing_chairs,
+    voting_members,
+)
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance, open_initial_deadlines
 
@@ -66,13 +73,26 @@ def create_meeting(
     start_time: str = "18:00",
     location: str = "Rathaus, Sitzungssaal",
     second_session: bool = False,
+    second_session_of: int | None = None,
 ) -> Meeting:
-    """The mayor convenes (§ 34 Abs. 1 GemO); the secretary prepares it on his behalf."""
+    """The mayor convenes (§ 34 Abs. 1 GemO); the secretary prepares it on his behalf.
+
+    A second session (§ 37 Abs. 3 GemO) names the session of the same body that was not
+    quorate; ``second_session`` alone is refused, since nothing would bound the relaxed quorum.
+    """
     require_role(actor, "create_meeting", MEETING_ROLES)
     body = session.get(Body, body_id)
     if body is None:
         raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
     require_tenant(session, actor, body.municipality_id, f"Gremium {body_id}")
+    if second_session_of is not None:
+        _check_second_session(session, body, meeting_date, second_session_of)
+    elif second_session:
+        raise InvalidInput(
+            "Eine zweite Sitzung (§ 37 Abs. 3 GemO) gibt es nur nach einer Sitzung desselben "
+            "Gremiums, in der es nicht beschlussfähig war: diese Sitzung ist anzugeben",
+            field="second_session_of",
+        )
     wf = workflows.latest("meeting")
     meeting = Meeting(
         municipality_id=body.municipality_id,
@@ -80,7 +100,8 @@ def create_meeting(
         meeting_date=meeting_date,
         start_time=start_time,
         location=location,
-        second_session=second_session,
+        second_session=second_session_of is not None,
+        second_session_of=second_session_of,
         state=wf.spec.initial,
         definition_name=wf.spec.name,
         definition_version=wf.spec.version,
@@ -98,7 +119,11 @@ def create_meeting(
         source=None,
         dest=meeting.state,
         now=now,
-        data={"body": body.name, "meeting_date": meeting_date},
+        data={
+            "body": body.name,
+            "meeting_date": meeting_date,
+            **({"second_session_of": second_session_of} if second_session_of else {}),
+        },
     )
     open_initial_deadlines(
         session=session,
@@ -109,6 +134,37 @@ def create_meeting(
         now=now,
     )
     return meeting
+
+
+def _check_second_session(
+    session: Session, body: Body, meeting_date: date, earlier_id: int
+) -> None:
+    """§ 37 Abs. 3 S. 1 GemO: "Ist der Gemeinderat wegen Abwesenheit oder Befangenheit von
+    Mitgliedern nicht beschlussfähig, muss eine zweite Sitzung stattfinden" – so the earlier
+    session must be of the same body, before this one, and its records must show the failure."""
+    field = "second_session_of"
+    earlier = session.get(Meeting, earlier_id)
+    if earlier is None or earlier.municipality_id != body.municipality_id:
+        raise InvalidInput(f"Sitzung {earlier_id} wurde nicht gefunden", field=field)
+    if earlier.body_id != body.id:
+        raise InvalidInput(
+            f"Sitzung {earlier_id} ist eine Sitzung eines anderen Gremiums; die zweite Sitzung "
+            "(§ 37 Abs. 3 GemO) hält dasselbe Gremium ab",
+            field=field,
+        )
+    if earlier.meeting_date >= meeting_date:
+        raise InvalidInput(
+            f"Die zweite Sitzung muss nach der Sitzung vom {earlier.meeting_date:%d.%m.%Y} "
+            "stattfinden",
+            field=field,
+        )
+    if quorum_failure(session, earlier) is None:
+        raise InvalidInput(
+            f"Nach den Aufzeichnungen der Sitzung vom {earlier.meeting_date:%d.%m.%Y} "
+            "(Anwesenheit, Befangenheit) war das Gremium beschlussfähig; eine zweite Sitzung "
+            "nach § 37 Abs. 3 GemO ist nur nach fehlender Beschlussfähigkeit zulässig",
+            field=field,
+        )
 
 
 def _meeting_for_change(
@@ -129,8 +185,16 @@ def record_attendance(
     meeting_id: int,
     present: list[int],
     digital: list[int] | None = None,
+    chair_person_id: int | None = None,
 ) -> Meeting:
-    """Anwesenheit; everyone of the body not listed is recorded absent (§ 38 Abs. 1 GemO)."""
+    """Anwesenheit; everyone of the body not listed is recorded absent (§ 38 Abs. 1 GemO).
+
+    With it, who chairs (§ 38 Abs. 1: the minutes name the chair, who signs them, Abs. 2):
+    the mayor when present (§ 42 Abs. 1 GemO); when he is prevented, the deputy the secretary
+    names, a present voting member (§ 48 Abs. 1 S. 1 "aus seiner Mitte"; committees § 40
+    Abs. 4, § 41 Abs. 2: "ein Mitglied des Ausschusses, das Gemeinderat ist"). Not modelled:
+    a Beigeordneter chairing without being a member of the body (§ 49 GemO).
+    """
     meeting = _meeting_for_change(
         session, actor, meeting_id, "record_attendance", ("invited", "in_session")
     )
@@ -140,6 +204,8 @@ def record_attendance(
     unknown = [p for p in present if p not in members]
     if unknown:
         raise InvalidInput(f"Keine Mitglieder des Gremiums: {unknown}", field="present")
+    meeting.chair_person_id = _chair(session, meeting, set(present), chair_person_id)
+    session.add(meeting)
     session.exec(delete(Attendance).where(col(Attendance.meeting_id) == meeting_id))
     online = set(digital or ())
     for person_id in sorted(members):
@@ -157,10 +223,32 @@ def record_attendance(
         actor,
         now,
         "record_attendance",
-        {"present": sorted(present), "absent": sorted(members - set(present))},
+        {
+            "present": sorted(present),
+            "absent": sorted(members - set(present)),
+            "chair": meeting.chair_person_id,
+        },
     )
     session.flush()
     return meeting
+
+
+def _chair(session: Session, meeting: Meeting, present: set[int], named: int | None) -> int | None:
+    """The named deputy, else the chair recorded before if still present, else the mayor if
+    present; None leaves the session unopenable (guard ``attendance_recorded``)."""
+    if named is not None:
+        if named not in present or named not in voting_members(session, meeting.body_id):
+            raise InvalidInput(
+                "Den Vorsitz führt der Bürgermeister oder, wenn er verhindert ist, ein "
+                "anwesendes stimmberechtigtes Mitglied des Gremiums als Stellvertretung "
+                "(§§ 42, 48 GemO)",
+                field="chair_person_id",
+            )
+        return named
+    if meeting.chair_person_id in present:
+        return meeting.chair_person_id
+    standing = sorted(standing_chairs(session, meeting.body_id) & present)
+    return standing[0] if standing else None
 
 
 def _item(session: Session, actor: Actor, item_id: int) -> tuple[AgendaItem, Meeting]:
@@ -262,32 +350,20 @@ def sign_minutes(
     person_id: int,
     capacity: str,
 ) -> MinutesSignature:
-    """§ 38 Abs. 2 GemO: chair, two councillors who took part, and the Schriftführer."""
+    """§ 38 Abs. 2 S. 1 GemO: "vom Vorsitzenden, zwei Gemeinderäten, die an der Verhandlung
+    teilgenommen haben, und dem Schriftführer zu unterzeichnen". The chair is the person who
+    chaired this session (recorded with the attendance), not whoever chairs the body."""
     meeting = _meeting_for_change(session, actor, meeting_id, "sign_minutes", ("closed",))
     person = session.get(Person, person_id)
     if person is None or person.municipality_id != meeting.municipality_id:
         raise InvalidInput("Unbekannte Person", field="person_id")
-    membership = session.exec(
-        select(Membership).where(
-            Membership.body_id == meeting.body_id, Membership.person_id == person_id
-        )
-    ).first()
     if capacity == "chair":
-        if membership is None or membership.role != "chair":
-            raise InvalidInput(
-                "Die Person führt in diesem Gremium nicht den Vorsitz", field="person_id"
-            )
+        _check_chair_signature(session, meeting, person_id)
     elif capacity == "councillor":
-        if (
-            membership is None
-            or membership.role == "chair"
-            or person_id not in present_persons(session, meeting_id)
-        ):
-            raise InvalidInput(
-                "Nur Ratsmitglieder, die an der Sitzung teilgenommen haben, unterzeichnen",
-                field="person_id",
-            )
-    elif capacity != "secretary":
+        _check_councillor_signature(session, meeting, person_id)
+    elif capacity == "secretary":
+        _check_secretary_signature(session, meeting, person_id)
+    else:
         raise InvalidInput("capacity muss chair, councillor oder secretary sein", field="capacity")
     already = session.exec(
         select(MinutesSignature).where(
@@ -307,3 +383,57 @@ def sign_minutes(
     )
     session.flush()
     return signature
+
+
+def _check_chair_signature(session: Session, meeting: Meeting, person_id: int) -> None:
+    if meeting.chair_person_id is None:
+        raise InvalidInput(
+            "Für diese Sitzung ist nicht erfasst, wer den Vorsitz geführt hat", field="person_id"
+        )
+    if person_id != meeting.chair_person_id:
+        chair = session.get(Person, meeting.chair_person_id)
+        name = chair.name if chair is not None else f"Person {meeting.chair_person_id}"
+        raise InvalidInput(
+            f"Den Vorsitz in dieser Sitzung führte {name}; nur wer die Sitzung geleitet hat, "
+            "unterzeichnet die Niederschrift als Vorsitz (§ 38 Abs. 2 GemO)",
+            field="person_id",
+        )
+
+
+def _check_councillor_signature(session: Session, meeting: Meeting, person_id: int) -> None:
+    """A Gemeinderat (a voting member, not the mayor) who took part, other than the chair."""
+    membership = session.exec(
+        select(Membership).where(
+            Membership.body_id == meeting.body_id, Membership.person_id == person_id
+        )
+    ).first()
+    if (
+        membership is None
+        or not membership.voting
+        or membership.role == "chair"
+        or person_id == meeting.chair_person_id
+        or person_id not in present_persons(session, meeting.id or 0)
+    ):
+        raise InvalidInput(
+            "Nur Ratsmitglieder, die an der Sitzung teilgenommen und sie nicht geleitet haben, "
+            "unterzeichnen als Ratsmitglied",
+            field="person_id",
+        )
+
+
+def _check_secretary_signature(session: Session, meeting: Meeting, person_id: int) -> None:
+    """The Schriftführer: a person with the municipality's secretary role (Sitzungsdienst)."""
+    secretary = session.exec(
+        select(User.id).where(
+            User.person_id == person_id,
+            User.municipality_id == meeting.municipality_id,
+            User.role == "secretary",
+            ~col(User.disabled),
+        )
+    ).first()
+    if secretary is None:
+        raise InvalidInput(
+            "Als Schriftführung unterzeichnet nur, wer in der Gemeinde die Schriftführung "
+            "(Rolle secretary) innehat",
+            field="person_id",
+        )

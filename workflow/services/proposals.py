@@ -13,10 +13,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from workflow import audit
+from workflow.consultation import decision_refusal
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.machines import Workflows
-from workflow.models import Body, ConsultationStep, ExecutionTask, Proposal, ProposalCounter
+from workflow.models import (
+    Body,
+    ConsultationStep,
+    ExecutionTask,
+    Municipality,
+    Proposal,
+    ProposalCounter,
+)
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
 
@@ -149,7 +157,9 @@ def create_proposal(
 
 
 def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[StepInput]) -> None:
-    """Replace the Beratungsfolge; bodies must belong to the proposal's municipality."""
+    """Replace the Beratungsfolge; bodies must belong to the proposal's municipality, and
+    only a body competent to decide may be the deciding step (§§ 39, 41, 70 GemO)."""
+    municipality = session.get(Municipality, proposal.municipality_id)
     for i, step in enumerate(steps):
         body = session.get(Body, step.body_id)
         if body is None or body.municipality_id != proposal.municipality_id:
@@ -161,6 +171,8 @@ def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[S
                 "Ein Beratungsschritt ist entweder vorberatend oder beschließend",
                 field=f"steps.{i}",
             )
+        if step.decides and (refusal := decision_refusal(body, municipality)):
+            raise InvalidInput(f"Beratungsschritt {i + 1}: {refusal}", field=f"steps.{i}.decides")
     for old in session.exec(
         select(ConsultationStep).where(ConsultationStep.proposal_id == proposal.id)
     ):

@@ -1,0 +1,103 @@
+"""Second sessions (§ 37 Abs. 3 GemO) and the chair who signs the minutes (§ 38 GemO) over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.api.conftest import FixedClock
+from tests.api.test_http import assert_problem
+from tests.conftest import World, berlin
+from tests.integration.flow import MEETING_DAY, in_session, vote
+from tests.integration.test_meetings import invited, members_of, not_quorate, planned
+
+
+def _create(client: Any, as_user: Any, **body: Any) -> Any:
+    return client.post(
+        "/api/v1/meetings",
+        json={"meeting_date": "2024-05-07", **body},
+        headers=as_user("ilsfeld.secretary"),
+    )
+
+
+def _field(response: Any) -> str:
+    return str(assert_problem(response, 422)["errors"][0]["field"])
+
+
+def test_second_session_names_a_session_of_the_same_body_that_was_not_quorate(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    council = world.body_id("Gemeinderat")
+    committee = world.body_id("Technischer Ausschuss")
+    _, failed = not_quorate(world)
+    _, quorate = planned(world, day=date(2024, 4, 30))
+    in_session(world, quorate, day=date(2024, 4, 30))
+    clock.now = berlin(date(2024, 5, 2), 9)
+
+    flag_only = _create(client, as_user, body_id=council, second_session=True)
+    assert _field(flag_only) == "second_session_of"
+    after_quorate = _create(client, as_user, body_id=council, second_session_of=quorate)
+    assert _field(after_quorate) == "second_session_of"
+    assert "beschlussfähig" in after_quorate.json()["detail"]
+    other_body = _create(client, as_user, body_id=committee, second_session_of=failed)
+    assert _field(other_body) == "second_session_of"
+    assert "anderen Gremiums" in other_body.json()["detail"]
+
+    created = _create(client, as_user, body_id=council, second_session_of=failed)
+    assert created.status_code == 201, created.json()
+    meeting = created.json()
+    assert (meeting["second_session"], meeting["second_session_of"]) == (True, failed)
+    notice = meeting["second_session_notice"]
+    assert "§ 37 Abs. 3 GemO" in notice
+    assert "23.04.2024" in notice
+    read = client.get(f"/api/v1/meetings/{meeting['id']}", headers=as_user("ilsfeld.secretary"))
+    assert read.json()["second_session_notice"] == notice
+
+
+def test_the_deputy_who_chaired_signs_the_minutes_not_the_absent_mayor(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    pid, mid = planned(world)
+    invited(world, mid)
+    members = members_of(world, mid)
+    mayor, present = members[0], members[1:]
+    deputy = present[0]
+    clock.now = berlin(MEETING_DAY, 18)
+    url = f"/api/v1/meetings/{mid}"
+    secretary = as_user("ilsfeld.secretary")
+
+    def version() -> int:
+        return int(client.get(url, headers=secretary).json()["version"])
+
+    absent_chair = client.put(
+        f"{url}/attendance",
+        json={"expected_version": version(), "present": present, "chair_person_id": mayor},
+        headers=secretary,
+    )
+    assert _field(absent_chair) == "chair_person_id"
+    recorded = client.put(
+        f"{url}/attendance",
+        json={"expected_version": version(), "present": present, "chair_person_id": deputy},
+        headers=secretary,
+    )
+    assert recorded.status_code == 200, recorded.json()
+    assert recorded.json()["chair_person_id"] == deputy
+    assert client.get(url, headers=secretary).json()["chair_person_id"] == deputy
+
+    world.fire("meeting", mid, "open_session", "ilsfeld.secretary", berlin(MEETING_DAY, 19))
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    world.fire("meeting", mid, "close_session", "ilsfeld.secretary", berlin(MEETING_DAY, 22))
+    clock.now = berlin(date(2024, 5, 2), 9)
+
+    def sign(person: int, capacity: str) -> Any:
+        return client.post(
+            f"{url}/minutes-signatures",
+            json={"expected_version": version(), "person_id": person, "capacity": capacity},
+            headers=secretary,
+        )
+
+    assert _field(sign(mayor, "chair")) == "person_id"
+    signed = sign(deputy, "chair")
+    assert signed.status_code == 201, signed.json()
+    assert (signed.json()["person_id"], signed.json()["capacity"]) == (deputy, "chair")
