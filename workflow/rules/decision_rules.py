@@ -118,15 +118,6 @@ def _standing_resolution(session: Session, proposal: Proposal) -> Resolution | N
     return resolution
 
 
-def _resolved_option(proposal: Proposal, resolution: Resolution) -> str | None:
-    """The option the resolution chose. A vote records it on adoption; an Eilentscheidung
-    (§ 43 Abs. 4 GemO) does not, so there the proposal's option counts, which
-    ``not_yet_resolved`` freezes once the resolution exists."""
-    if resolution.option:
-        return resolution.option
-    return proposal.decision_option if resolution.kind == "urgent" else None
-
-
 def _not_final(ctx: FiringContext, proposal: Proposal, resolution: Resolution) -> str | None:
     """Why the resolution cannot be reported yet: until the mayor's objection week has passed
     it may still be suspended (§ 43 Abs. 2 GemO), so only a final one is an answer."""
@@ -176,7 +167,9 @@ def _basis(ctx: FiringContext) -> tuple[str, str, date, int | None] | str:
     if proposal is not None and resolution is not None:
         # The answer reports what the body resolved, never the proposal's current option,
         # and only once the resolution is final (§ 43 Abs. 2 GemO).
-        option = _resolved_option(proposal, resolution)
+        # the option the resolution chose (vote or Eilentscheidung), never re-read from the
+        # proposal afterwards
+        option = resolution.option
         if option is not None:
             pending = _not_final(ctx, proposal, resolution)
             if pending is not None:

@@ -265,6 +265,7 @@ def record_urgent_resolution(ctx: FiringContext) -> None:
             text=data_text(ctx, "text") or p.resolution_text,
             adopted=True,
             public=p.public,
+            option=p.decision_option,
         )
     )
 
