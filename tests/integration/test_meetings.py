@@ -31,6 +31,7 @@ from workflow.models import (
 )
 from workflow.queries import item_quorum, tally, voting_members
 from workflow.services import meetings as meeting_service
+from workflow.services.deadline_service import reschedule_meeting
 from workflow.services.listing import get_meeting
 from workflow.services.proposals import StepInput
 from workflow.voting import Quorum, Tally
@@ -826,3 +827,23 @@ def test_cancel_needs_comment_and_no_pending_proposals(world: World) -> None:
     assert fired.dest == "cancelled"
     assert [(e.rule, e.change) for e in fired.deadlines] == [("invitation", "cancelled")]
     assert str(world.get(Proposal, pid).state) == "ready"
+
+
+def test_second_session_cannot_be_moved_before_the_first(world: World) -> None:
+    _, earlier = not_quorate(world)
+    mid = second_session(world, earlier)
+    first_day = world.get_meeting(earlier).meeting_date
+    with pytest.raises(InvalidInput) as refused:
+        world.run(
+            lambda s: reschedule_meeting(
+                session=s,
+                workflows=world.workflows,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(AFTER, 11),
+                meeting_id=mid,
+                meeting_date=first_day,
+                reason="Saal belegt",
+            )
+        )
+    assert refused.value.field == "meeting_date"
+    assert world.get_meeting(mid).meeting_date == SECOND_DAY

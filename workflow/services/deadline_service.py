@@ -146,6 +146,13 @@ def reschedule_meeting(
         )
     if meeting_date < local_date(now):
         raise InvalidInput("Der neue Sitzungstag liegt in der Vergangenheit", field="meeting_date")
+    earlier = session.get(Meeting, meeting.second_session_of) if meeting.second_session_of else None
+    if earlier is not None and meeting_date <= earlier.meeting_date:
+        raise InvalidInput(  # § 37 Abs. 3 GemO: the second session follows the first
+            f"Die zweite Sitzung muss nach der Sitzung vom {earlier.meeting_date:%d.%m.%Y} "
+            "stattfinden",
+            field="meeting_date",
+        )
     old, old_version = meeting.meeting_date, meeting.version
     meeting.meeting_date = meeting_date
     meeting.updated_at = now
