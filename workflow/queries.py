@@ -123,6 +123,17 @@ def standing_chairs(session: Session, body_id: int) -> set[int]:
     )
 
 
+def councillor_signers(session: Session, meeting: Meeting) -> set[int]:
+    """Who may sign the minutes as one of the "zwei Gemeinderäte, die an der Verhandlung
+    teilgenommen haben" (§ 38 Abs. 2 S. 1 GemO): present voting members, neither the body's
+    standing chair (the mayor) nor whoever chaired this session."""
+    return (
+        (present_persons(session, meeting.id or 0) & set(voting_members(session, meeting.body_id)))
+        - standing_chairs(session, meeting.body_id)
+        - {meeting.chair_person_id}
+    )
+
+
 def _quorum(
     session: Session, meeting: Meeting, agenda_item_id: int | None, *, second_session: bool
 ) -> Quorum:

@@ -11,11 +11,10 @@ from workflow.models import Deadline, Meeting, MinutesSignature
 from workflow.periods import Period, latest_before
 from workflow.queries import (
     agenda,
+    councillor_signers,
     meeting_quorum,
     present_persons,
     second_session_notice,
-    standing_chairs,
-    voting_members,
 )
 from workflow.registry import Action, Guard
 from workflow.rules.common import data_text, fmt
@@ -98,14 +97,7 @@ def minutes_signatures_complete(ctx: FiringContext) -> str | None:
     rows = ctx.session.exec(
         select(MinutesSignature).where(MinutesSignature.meeting_id == meeting.id)
     ).all()
-    participants = (
-        (
-            present_persons(ctx.session, meeting.id or 0)
-            & set(voting_members(ctx.session, meeting.body_id))
-        )
-        - standing_chairs(ctx.session, meeting.body_id)
-        - {meeting.chair_person_id}
-    )
+    participants = councillor_signers(ctx.session, meeting)
     chair = meeting.chair_person_id is not None and any(
         r.capacity == "chair" and r.person_id == meeting.chair_person_id for r in rows
     )

@@ -24,7 +24,6 @@ from workflow.models import (
     Membership,
     MinutesSignature,
     Person,
-    User,
     Vote,
 )
 from workflow.queries import (
@@ -35,6 +34,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.services.common import require_role, require_tenant
+from workflow.services.minutes import check_signer
 from workflow.services.transition import load_instance, open_initial_deadlines
 
 MEETING_ROLES = ("secretary", "mayor")
@@ -357,14 +357,7 @@ def sign_minutes(
     person = session.get(Person, person_id)
     if person is None or person.municipality_id != meeting.municipality_id:
         raise InvalidInput("Unbekannte Person", field="person_id")
-    if capacity == "chair":
-        _check_chair_signature(session, meeting, person_id)
-    elif capacity == "councillor":
-        _check_councillor_signature(session, meeting, person_id)
-    elif capacity == "secretary":
-        _check_secretary_signature(session, meeting, person_id)
-    else:
-        raise InvalidInput("capacity muss chair, councillor oder secretary sein", field="capacity")
+    check_signer(session, meeting, person_id, capacity)
     already = session.exec(
         select(MinutesSignature).where(
             MinutesSignature.meeting_id == meeting_id,
@@ -383,57 +376,3 @@ def sign_minutes(
     )
     session.flush()
     return signature
-
-
-def _check_chair_signature(session: Session, meeting: Meeting, person_id: int) -> None:
-    if meeting.chair_person_id is None:
-        raise InvalidInput(
-            "Für diese Sitzung ist nicht erfasst, wer den Vorsitz geführt hat", field="person_id"
-        )
-    if person_id != meeting.chair_person_id:
-        chair = session.get(Person, meeting.chair_person_id)
-        name = chair.name if chair is not None else f"Person {meeting.chair_person_id}"
-        raise InvalidInput(
-            f"Den Vorsitz in dieser Sitzung führte {name}; nur wer die Sitzung geleitet hat, "
-            "unterzeichnet die Niederschrift als Vorsitz (§ 38 Abs. 2 GemO)",
-            field="person_id",
-        )
-
-
-def _check_councillor_signature(session: Session, meeting: Meeting, person_id: int) -> None:
-    """A Gemeinderat (a voting member, not the mayor) who took part, other than the chair."""
-    membership = session.exec(
-        select(Membership).where(
-            Membership.body_id == meeting.body_id, Membership.person_id == person_id
-        )
-    ).first()
-    if (
-        membership is None
-        or not membership.voting
-        or membership.role == "chair"
-        or person_id == meeting.chair_person_id
-        or person_id not in present_persons(session, meeting.id or 0)
-    ):
-        raise InvalidInput(
-            "Nur Ratsmitglieder, die an der Sitzung teilgenommen und sie nicht geleitet haben, "
-            "unterzeichnen als Ratsmitglied",
-            field="person_id",
-        )
-
-
-def _check_secretary_signature(session: Session, meeting: Meeting, person_id: int) -> None:
-    """The Schriftführer: a person with the municipality's secretary role (Sitzungsdienst)."""
-    secretary = session.exec(
-        select(User.id).where(
-            User.person_id == person_id,
-            User.municipality_id == meeting.municipality_id,
-            User.role == "secretary",
-            ~col(User.disabled),
-        )
-    ).first()
-    if secretary is None:
-        raise InvalidInput(
-            "Als Schriftführung unterzeichnet nur, wer in der Gemeinde die Schriftführung "
-            "(Rolle secretary) innehat",
-            field="person_id",
-        )

@@ -1,0 +1,64 @@
+"""Who may sign the minutes in which capacity (§ 38 Abs. 2 S. 1 GemO)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from workflow.errors import InvalidInput
+from workflow.models import Meeting, Person, User
+from workflow.queries import councillor_signers
+
+
+def check_signer(session: Session, meeting: Meeting, person_id: int, capacity: str) -> None:
+    """Refuse (``InvalidInput``) a signature the person may not give in that capacity."""
+    if capacity == "chair":
+        _check_chair_signature(session, meeting, person_id)
+    elif capacity == "councillor":
+        _check_councillor_signature(session, meeting, person_id)
+    elif capacity == "secretary":
+        _check_secretary_signature(session, meeting, person_id)
+    else:
+        raise InvalidInput("capacity muss chair, councillor oder secretary sein", field="capacity")
+
+
+def _check_chair_signature(session: Session, meeting: Meeting, person_id: int) -> None:
+    if meeting.chair_person_id is None:
+        raise InvalidInput(
+            "Für diese Sitzung ist nicht erfasst, wer den Vorsitz geführt hat", field="person_id"
+        )
+    if person_id != meeting.chair_person_id:
+        chair = session.get(Person, meeting.chair_person_id)
+        name = chair.name if chair is not None else f"Person {meeting.chair_person_id}"
+        raise InvalidInput(
+            f"Den Vorsitz in dieser Sitzung führte {name}; nur wer die Sitzung geleitet hat, "
+            "unterzeichnet die Niederschrift als Vorsitz (§ 38 Abs. 2 GemO)",
+            field="person_id",
+        )
+
+
+def _check_councillor_signature(session: Session, meeting: Meeting, person_id: int) -> None:
+    """A Gemeinderat (a voting member, not the mayor) who took part, other than the chair."""
+    if person_id not in councillor_signers(session, meeting):
+        raise InvalidInput(
+            "Nur Ratsmitglieder, die an der Sitzung teilgenommen und sie nicht geleitet haben, "
+            "unterzeichnen als Ratsmitglied",
+            field="person_id",
+        )
+
+
+def _check_secretary_signature(session: Session, meeting: Meeting, person_id: int) -> None:
+    """The Schriftführer: a person with the municipality's secretary role (Sitzungsdienst)."""
+    secretary = session.exec(
+        select(User.id).where(
+            User.person_id == person_id,
+            User.municipality_id == meeting.municipality_id,
+            User.role == "secretary",
+            ~col(User.disabled),
+        )
+    ).first()
+    if secretary is None:
+        raise InvalidInput(
+            "Als Schriftführung unterzeichnet nur, wer in der Gemeinde die Schriftführung "
+            "(Rolle secretary) innehat",
+            field="person_id",
+        )
