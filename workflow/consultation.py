@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from workflow.models import Body, ConsultationStep, Municipality, Proposal
+from workflow.reserved_matters import RESERVED_MATTERS
 
 # § 70 Abs. 2 GemO: the Hauptsatzung may delegate decisions to an Ortschaftsrat. The
 # municipality's settings name those bodies, e.g. {"delegated_local_councils": ["Ortschaftsrat
@@ -12,6 +14,23 @@ from workflow.models import Body, ConsultationStep, Municipality, Proposal
 DELEGATED_LOCAL_COUNCILS = "delegated_local_councils"
 # § 39 Abs. 3 S. 1 GemO: beschließende Ausschüsse decide "an Stelle des Gemeinderats".
 DECIDING_KINDS = ("council", "deciding_committee")
+
+
+# The bodies § 70 Abs. 1 and § 65 Abs. 2 GemO want heard: Ortschaftsräte and Bezirksbeiräte.
+HEARING_KINDS = ("local_council",)
+
+
+class PlanStep(Protocol):
+    """A line of the Beratungsfolge as written (``StepInput``) or stored (``ConsultationStep``)."""
+
+    @property
+    def body_id(self) -> int: ...
+
+    @property
+    def advises(self) -> bool: ...
+
+    @property
+    def decides(self) -> bool: ...
 
 
 def _delegated(municipality: Municipality | None) -> set[str]:
@@ -76,3 +95,88 @@ def unreasoned_non_public(
         f"{which} {', '.join(closed)} {verb} nichtöffentlich, aber die Vorlage nennt keine "
         "Begründung (non_public_reason, § 35 Abs. 1 GemO)"
     )
+
+
+def reserved_matter_refusal(proposal: Proposal, body: Body) -> str | None:
+    """Why ``body`` may not decide the proposal's reserved matter, or None.
+
+    § 39 Abs. 2 GemO: the listed matters cannot be delegated to a beschließender Ausschuss,
+    nor to the mayor (§ 44 Abs. 2 S. 3) or an Ortschaftsrat (§ 70 Abs. 2); the council
+    decides. The Eilentscheidung (§ 43 Abs. 4) is no step of the plan and stays possible.
+    """
+    matter = RESERVED_MATTERS.get(proposal.reserved_matter or "")
+    if matter is None or body.kind == "council":
+        return None
+    return (
+        f'"{body.name}" kann nicht beschließen: {matter.label} ist dem Gemeinderat '
+        f"vorbehalten ({matter.citation}, § 44 Abs. 2 Satz 3 GemO)"
+    )
+
+
+def hearing_law(body: Body) -> str:
+    """A Bezirksbeirat is heard under § 65 Abs. 2, an Ortschaftsrat under § 70 Abs. 1 GemO;
+    both are bodies of kind ``local_council``, so the name tells them apart."""
+    return "§ 65 Abs. 2 GemO" if "bezirksbeirat" in body.name.lower() else "§ 70 Abs. 1 GemO"
+
+
+def missing_hearing(
+    proposal: Proposal, plan: Sequence[PlanStep], bodies: Mapping[int, Body]
+) -> tuple[int, str] | None:
+    """(index into ``hearing_bodies``, refusal) for the first body to be heard that has no
+    advising step before the deciding one (§ 70 Abs. 1, § 65 Abs. 2 GemO), or None.
+
+    A plan without a deciding step is not judged here: the ``consultation_plan_valid``
+    guard refuses it anyway. A body that itself decides (§ 70 Abs. 2) need not be heard.
+    """
+    deciding = next((i for i, s in enumerate(plan) if s.decides), None)
+    if deciding is None:
+        return None
+    for index, body_id in enumerate(proposal.hearing_bodies):
+        if plan[deciding].body_id == body_id:
+            continue
+        if any(s.advises and s.body_id == body_id for s in plan[:deciding]):
+            continue
+        body = bodies.get(body_id)
+        name = body.name if body else f"Gremium {body_id}"
+        law = hearing_law(body) if body else "§ 70 Abs. 1 GemO"
+        return index, (
+            f'"{name}" ist vor der Entscheidung zu hören: die Beratungsfolge braucht vor dem '
+            f"beschließenden Schritt einen vorberatenden Schritt dieses Gremiums ({law})"
+        )
+    return None
+
+
+def unheard(
+    proposal: Proposal, plan: Sequence[ConsultationStep], bodies: Mapping[int, Body]
+) -> str | None:
+    """The refusal when a body to be heard has not advised before the step now deciding.
+
+    Every advising step of that body before the current one must carry its outcome
+    (§ 70 Abs. 1, § 65 Abs. 2 GemO: "zu hören", so the hearing comes first). A body that
+    itself decides (§ 70 Abs. 2) need not be heard.
+    """
+    deciding = {s.body_id for s in plan if s.position == proposal.current_step}
+    reasons = []
+    for body_id in proposal.hearing_bodies:
+        if body_id in deciding:
+            continue
+        body = bodies.get(body_id)
+        name = body.name if body else f"Gremium {body_id}"
+        law = hearing_law(body) if body else "§ 70 Abs. 1 GemO"
+        hearings = [
+            s
+            for s in plan
+            if s.body_id == body_id and s.advises and s.position < proposal.current_step
+        ]
+        if not hearings:
+            reasons.append(
+                f'"{name}" ist vor der Entscheidung zu hören, die Beratungsfolge '
+                f"sieht keine Anhörung vor ({law})"
+            )
+        elif any(s.outcome is None for s in hearings):
+            pending = ", ".join(str(s.position) for s in hearings if s.outcome is None)
+            reasons.append(
+                f'"{name}" ist vor der Entscheidung zu hören, hat aber noch nicht '
+                f"beraten (Beratungsschritt {pending}, {law})"
+            )
+    return "; ".join(reasons) or None

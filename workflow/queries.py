@@ -102,14 +102,55 @@ def present_persons(session: Session, meeting_id: int) -> set[int]:
     )
 
 
-def biased_persons(session: Session, agenda_item_id: int) -> set[int]:
-    return set(
+def bias_declarations(session: Session, agenda_item_id: int) -> list[BiasDeclaration]:
+    return list(
         session.exec(
-            select(BiasDeclaration.person_id).where(
-                BiasDeclaration.agenda_item_id == agenda_item_id
-            )
+            select(BiasDeclaration)
+            .where(BiasDeclaration.agenda_item_id == agenda_item_id)
+            .order_by(col(BiasDeclaration.id))
         )
     )
+
+
+def biased_persons(session: Session, agenda_item_id: int) -> set[int]:
+    """Excluded from the item (§ 18 GemO): declared, or found biased in a doubtful case."""
+    return {d.person_id for d in bias_declarations(session, agenda_item_id) if d.excludes}
+
+
+def undecided_doubts(session: Session, agenda_item_id: int) -> set[int]:
+    """Doubtful cases the body has not yet decided (§ 18 Abs. 4 S. 2 GemO)."""
+    return {
+        d.person_id
+        for d in bias_declarations(session, agenda_item_id)
+        if d.doubtful and d.decided_at is None
+    }
+
+
+def bias_refusal(session: Session, agenda_item_id: int) -> str | None:
+    """Why the item cannot be decided for bias yet, or None.
+
+    Until the body has decided a doubtful case, who may vote is unknown (§ 18 Abs. 4 S. 2
+    GemO); a vote counted from a member excluded later must be repeated without him, or
+    the resolution would be unlawful (§ 18 Abs. 6 S. 1).
+    """
+    doubts = undecided_doubts(session, agenda_item_id)
+    if doubts:
+        return (
+            f"Über die zweifelhafte Befangenheit von Person {_ids(doubts)} hat das Gremium "
+            "noch nicht entschieden (§ 18 Abs. 4 Satz 2 GemO)"
+        )
+    voted = set(session.exec(select(Vote.person_id).where(Vote.agenda_item_id == agenda_item_id)))
+    tainted = voted & biased_persons(session, agenda_item_id)
+    if tainted:
+        return (
+            f"Person {_ids(tainted)} ist befangen, ihre Stimme ist aber erfasst: die Abstimmung "
+            "ist ohne sie zu wiederholen (§ 18 Abs. 1, 6 GemO)"
+        )
+    return None
+
+
+def _ids(persons: set[int]) -> str:
+    return ", ".join(str(p) for p in sorted(persons))
 
 
 def standing_chairs(session: Session, body_id: int) -> set[int]:

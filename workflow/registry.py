@@ -75,6 +75,8 @@ def default_registry() -> Registry:
     """The registry of this codebase, wired explicitly (no import-time registration)."""
     from workflow.rules import (
         anchors,
+        circulation,
+        council_substitute,
         decision_rules,
         meeting_rules,
         proposal_actions,
@@ -93,4 +95,8 @@ def default_registry() -> Registry:
         .add(decision_rules.ACTIONS)
         .add(decision_rules.ANCHORS)
         .add(decisions.ACTIONS)
+        .add(circulation.GUARDS)
+        .add(circulation.ACTIONS)
+        .add(council_substitute.GUARDS)
+        .add(council_substitute.ACTIONS)
     )

@@ -1,24 +1,28 @@
-"""What is recorded in a running meeting: attendance, bias, votes, outcomes, minutes."""
+"""What is recorded in a meeting: attendance, bias, votes, outcomes, minutes; resolutions."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
 from api.deps import CurrentUser, IfMatch, NowDep, SessionDep, expected_version
-from api.routes.common import WRITE, PathId
+from api.routes.common import READ, WRITE, PathId
 from api.schemas.meetings import (
     AgendaItemRead,
     AttendanceRead,
     AttendanceWrite,
     BiasCreate,
+    BiasDecision,
     BiasRead,
     ItemOutcome,
+    ResolutionRead,
+    ResolutionsRead,
     SignatureCreate,
     SignatureRead,
     VotesRead,
     VotesWrite,
 )
-from workflow.services import agenda
+from workflow.services import agenda, bias
+from workflow.voting import Tally
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
 
@@ -117,10 +121,70 @@ def declare_bias(
         expected_version=expected_version(request, body.expected_version, if_match),
         person_id=body.person_id,
         reason=body.reason,
+        doubtful=body.doubtful,
     )
     return BiasRead.model_validate(
         {**recorded.record.model_dump(), "meeting_version": recorded.meeting_version}
     )
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/bias-declarations/{declaration_id}/decision",
+    operation_id="decide_bias",
+    response_model=BiasRead,
+    responses=WRITE,
+)
+def decide_bias(
+    meeting_id: PathId,
+    item_id: PathId,
+    declaration_id: PathId,
+    body: BiasDecision,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> BiasRead:
+    """§ 18 Abs. 4 Satz 2 GemO: in a doubtful case the body decides, without the member
+    concerned, by simple majority whether he is biased; a tie means he is not."""
+    recorded = agenda.decide_bias(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        declaration_id=declaration_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        votes=None if body.votes is None else {v.person_id: v.choice for v in body.votes},
+        counted=None if body.tally is None else Tally(**body.tally.model_dump()),
+    )
+    return BiasRead.model_validate(
+        {**recorded.record.model_dump(), "meeting_version": recorded.meeting_version}
+    )
+
+
+@router.get(
+    "/proposals/{proposal_id}/resolutions",
+    operation_id="list_resolutions",
+    response_model=ResolutionsRead,
+    responses=READ,
+)
+def list_resolutions(
+    proposal_id: PathId, session: SessionDep, actor: CurrentUser
+) -> ResolutionsRead:
+    """The proposal's resolutions, with the § 18 Abs. 6 GemO flag and its cure date."""
+    rows = bias.resolutions_of(session=session, actor=actor, proposal_id=proposal_id)
+    data = [
+        ResolutionRead.model_validate(
+            {
+                **r.model_dump(),
+                "unlawful": r.unlawful_reason is not None,
+                "cure_date": bias.cure_date(r),
+            }
+        )
+        for r in rows
+    ]
+    return ResolutionsRead(data=data, count=len(data))
 
 
 @router.put(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from api.schemas.common import Comment, Flag, Id, Input, Output, Short, Title, Version
 
@@ -134,10 +134,22 @@ class AttendanceRead(Output):
     chair_person_id: int | None
 
 
+class VoteIn(Input):
+    person_id: Id
+    choice: Literal["yes", "no", "abstain"]
+
+
 class BiasCreate(Input):
     expected_version: Version | None = None
     person_id: Id
     reason: Annotated[str, Field(min_length=1, max_length=5_000, pattern=r"^[^\x00]*$")]
+    doubtful: Flag = Field(
+        default=False,
+        description=(
+            "Zweifelsfall: das Gremium entscheidet in Abwesenheit des Betroffenen, bis dahin "
+            "wird über den Punkt nicht abgestimmt (§ 18 Abs. 4 Satz 2 GemO)"
+        ),
+    )
 
 
 class BiasRead(Output):
@@ -146,12 +158,64 @@ class BiasRead(Output):
     person_id: int
     reason: str
     declared_at: datetime
+    doubtful: bool
+    after_vote: bool = Field(description="erst nach der Abstimmung über den Punkt erklärt")
+    decided_at: datetime | None
+    decided_biased: bool | None = Field(
+        description="Entscheidung des Gremiums im Zweifelsfall; null solange nicht entschieden"
+    )
+    decision_yes: int | None
+    decision_no: int | None
+    decision_abstain: int | None
     meeting_version: int
 
 
-class VoteIn(Input):
-    person_id: Id
-    choice: Literal["yes", "no", "abstain"]
+Count = Annotated[int, Strict(), Field(ge=0, le=500)]
+
+
+class TallyIn(Input):
+    yes: Count
+    no: Count
+    abstain: Count = 0
+
+
+class BiasDecision(Input):
+    """The body's vote on a doubtful case (§ 18 Abs. 4 Satz 2, § 37 Abs. 6 GemO): either
+    each member's vote or the counted result; the motion is "befangen"."""
+
+    expected_version: Version | None = None
+    votes: Annotated[list[VoteIn], Field(max_length=500)] | None = None
+    tally: TallyIn | None = None
+
+
+class ResolutionRead(Output):
+    id: int
+    proposal_id: int
+    meeting_id: int | None
+    agenda_item_id: int | None
+    kind: str
+    decided_on: date
+    adopted: bool
+    yes: int
+    no: int
+    abstain: int
+    public: bool
+    published_at: datetime | None
+    objected_at: datetime | None
+    superseded: bool
+    unlawful: bool = Field(description="rechtswidrig wegen Befangenheit (§ 18 Abs. 6 GemO)")
+    unlawful_reason: str | None
+    cure_date: date | None = Field(
+        description=(
+            "Tag, an dem der Verstoß als geheilt gilt: ein Jahr nach Beschluss bzw. "
+            "Bekanntmachung, außer bei Widerspruch (§ 18 Abs. 6 Satz 2 GemO)"
+        )
+    )
+
+
+class ResolutionsRead(Output):
+    data: list[ResolutionRead]
+    count: int
 
 
 class VotesWrite(Input):

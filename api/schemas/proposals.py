@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, model_validator
+from pydantic import AfterValidator, Field, Strict, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.schemas.common import (
@@ -22,6 +22,7 @@ from api.schemas.common import (
     Version,
 )
 from api.schemas.decisions import OptionKey
+from workflow.reserved_matters import RESERVED_MATTERS
 
 Trigger = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
@@ -31,6 +32,34 @@ LongText = Annotated[str, Field(min_length=1, max_length=20_000, pattern=r"^[^\x
 Reference = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
 Attachments = Annotated[list[Short], Field(max_length=100)]
 Sessions = Annotated[list[dict[str, Short]], Field(max_length=50)]
+
+
+def _known_matter(key: str) -> str:
+    if key not in RESERVED_MATTERS:
+        raise ValueError(f"Unbekannte Angelegenheit nach § 39 Abs. 2 GemO: {key}")
+    return key
+
+
+ReservedMatterKey = Annotated[
+    str,
+    AfterValidator(_known_matter),
+    Field(
+        max_length=64,
+        description="Angelegenheit, über die nur der Gemeinderat beschließt (§ 39 Abs. 2, "
+        "§ 44 Abs. 2 Satz 3 GemO): "
+        + ", ".join(f"{m.key} (Nr. {m.number})" for m in RESERVED_MATTERS.values()),
+        json_schema_extra={"enum": list(RESERVED_MATTERS)},
+    ),
+]
+HearingBodies = Annotated[
+    list[Id],
+    Field(
+        max_length=20,
+        description="Ortschaftsräte/Bezirksbeiräte der Gemeinde, die vor der Entscheidung zu "
+        "hören sind; die Beratungsfolge braucht vorher je einen vorberatenden Schritt "
+        "(§ 70 Abs. 1, § 65 Abs. 2 GemO)",
+    ),
+]
 
 
 class StepIn(Input):
@@ -92,6 +121,8 @@ class ProposalContent(Input):
     )
     attachments: Attachments = []
     previous_sessions: Sessions = []
+    reserved_matter: ReservedMatterKey | None = None
+    hearing_bodies: HearingBodies = []
 
 
 class ProposalCreate(ProposalContent):
@@ -131,11 +162,13 @@ class ProposalUpdate(Input):
     non_public_reason: Text | None = None
     attachments: Attachments | SkipJsonSchema[None] = None
     previous_sessions: Sessions | SkipJsonSchema[None] = None
+    reserved_matter: ReservedMatterKey | None = None
+    hearing_bodies: HearingBodies | SkipJsonSchema[None] = None
     steps: Steps | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> ProposalUpdate:
-        for name in (*_REQUIRED, "attachments", "previous_sessions", "steps"):
+        for name in (*_REQUIRED, "attachments", "previous_sessions", "hearing_bodies", "steps"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} darf nicht null sein")
         return self
@@ -178,6 +211,8 @@ class ProposalRead(Output):
     non_public_reason: str | None
     attachments: list[str]
     previous_sessions: list[dict[str, str]]
+    reserved_matter: str | None
+    hearing_bodies: list[int]
     current_step: int
     urgent_reason: str | None
     created_at: datetime
@@ -205,6 +240,14 @@ class TransitionData(Input):
     )
     proposal_id: Id | None = Field(
         default=None, description="Abfrage: Vorlage der eigenen Gemeinde (link_proposal)"
+    )
+    simple_matter: Flag | None = Field(
+        default=None,
+        description="Umlaufverfahren: Gegenstand einfacher Art (§ 37 Abs. 1 Satz 2 GemO)",
+    )
+    councillors_heard: Flag | None = Field(
+        default=None,
+        description="Die nicht befangenen Gemeinderäte sind angehört (§ 37 Abs. 4 GemO)",
     )
 
 

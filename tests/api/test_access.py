@@ -189,6 +189,12 @@ def _routes(ids: Any, meeting_version: int) -> list[tuple[str, str, dict[str, An
             f"/api/v1/meetings/{m}/agenda-items/{i}/bias-declarations",
             {"person_id": 1, "reason": "x", **mv},
         ),
+        (
+            "POST",
+            f"/api/v1/meetings/{m}/agenda-items/{i}/bias-declarations/1/decision",
+            {"tally": {"yes": 1, "no": 0}, **mv},
+        ),
+        ("GET", f"/api/v1/proposals/{p}/resolutions", None),
         ("PUT", f"/api/v1/meetings/{m}/agenda-items/{i}/votes", {"votes": [], **mv}),
         (
             "POST",

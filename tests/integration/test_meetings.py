@@ -521,15 +521,21 @@ def test_biased_member_cannot_vote_and_is_not_counted(world: World) -> None:
     assert (resolution.yes, resolution.present_entitled, resolution.biased) == (18, 18, 1)
 
 
-def test_bias_after_votes_is_refused(world: World) -> None:
+def test_bias_after_votes_requires_a_new_vote_without_the_member(world: World) -> None:
+    """A late disclosure still counts (§ 18 Abs. 6 GemO): the open item is voted on again."""
     pid, mid = planned(world)
     present = in_session(world, mid)
     item = item_of(world, pid)
     record_votes(world, item, dict.fromkeys(present, "yes"))
-    with pytest.raises(Conflict) as refused:
-        declare_bias(world, item, present[3])
-    assert "§ 18 Abs. 4 GemO" in refused.value.message
-    assert quorum_of(world, item).biased == 0
+    declare_bias(world, item, present[3])
+    assert quorum_of(world, item).biased == 1
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    assert unmet_names(refused) == ["quorum_present"]
+    assert "zu wiederholen" in refused.value.message
+    record_votes(world, item, {p: "yes" for p in present if p != present[3]})
+    fired = world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    assert fired.dest == "decided"
 
 
 def test_repeated_bias_declaration_is_a_conflict(world: World) -> None:

@@ -169,6 +169,8 @@ def test_gemo_roles_are_as_the_law_says(world: World) -> None:
     assert roles["release"] == {"mayor"}
     assert roles["object"] == {"mayor"}  # § 43 Abs. 2
     assert roles["urgent_decision"] == {"mayor"}  # § 43 Abs. 4
+    assert roles["decide_instead_of_council"] == {"mayor"}  # § 37 Abs. 4
+    assert roles["circulation_objected"] == roles["circulation_adopted"] == {"system"}
     assert roles["cosign"] == {"cosigner"}
     assert roles["finalize"] == {"system"}
     assert roles["supervision_annuls"] == {"district_coordinator"}  # § 119/121

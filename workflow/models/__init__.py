@@ -1,6 +1,7 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
 from workflow.models.audit import AuditEvent, AuditHead
+from workflow.models.circulation import Circulation, CirculationReply
 from workflow.models.deadline import Deadline
 from workflow.models.decision import DecisionRequest, DecisionResponse
 from workflow.models.definition import DefinitionRecord
@@ -24,6 +25,8 @@ __all__ = [
     "AuditHead",
     "BiasDeclaration",
     "Body",
+    "Circulation",
+    "CirculationReply",
     "CoSignature",
     "ConsultationStep",
     "Deadline",

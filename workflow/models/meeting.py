@@ -55,7 +55,12 @@ class Attendance(SQLModel, table=True):
 
 
 class BiasDeclaration(SQLModel, table=True):
-    """§ 18 GemO: a member excluded from deliberation and vote on one item."""
+    """§ 18 GemO: a member excluded from deliberation and vote on one item.
+
+    A doubtful case (§ 18 Abs. 4 S. 2) excludes no one until the body has decided in the
+    member's absence: ``decided_biased`` stays None until then and blocks the vote on the
+    item. ``after_vote`` marks a disclosure made once the item was already voted on.
+    """
 
     __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)
 
@@ -64,6 +69,18 @@ class BiasDeclaration(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id")
     reason: str = Field(sa_type=Text)
     declared_at: datetime = Field(default_factory=utcnow)
+    doubtful: bool = False
+    after_vote: bool = False
+    decided_at: datetime | None = None
+    decided_biased: bool | None = None
+    decision_yes: int | None = None
+    decision_no: int | None = None
+    decision_abstain: int | None = None
+
+    @property
+    def excludes(self) -> bool:
+        """Declared, or found biased by the body (§ 18 Abs. 1, 2, 4 GemO)."""
+        return not self.doubtful or self.decided_biased is True
 
 
 class Vote(SQLModel, table=True):

@@ -46,6 +46,10 @@ class Proposal(WorkflowInstance, table=True):
     non_public_reason: str | None = Field(default=None, sa_type=Text)
     attachments: list[str] = Field(default_factory=list, sa_type=JSONType)
     previous_sessions: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONType)
+    # Key into workflow.reserved_matters: only the council decides it (§ 39 Abs. 2 GemO).
+    reserved_matter: str | None = Field(default=None, max_length=64)
+    # Ortschaftsräte/Bezirksbeiräte to be heard before the decision (§ 70 Abs. 1, § 65 Abs. 2).
+    hearing_bodies: list[int] = Field(default_factory=list, sa_type=JSONType)
     cosignatures_required: int | None = None  # k of the n requested; None = all
     current_step: int = 0  # position of the consultation step now in progress
     urgent_reason: str | None = Field(default=None, sa_type=Text)

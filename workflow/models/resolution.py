@@ -16,7 +16,9 @@ class Resolution(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id")
     body_id: int | None = Field(default=None, foreign_key="body.id")
-    kind: str = Field(default="vote", max_length=16)  # vote | urgent (§ 43 Abs. 4)
+    kind: str = Field(
+        default="vote", max_length=16
+    )  # vote | urgent (§ 43 Abs. 4) | circulation (§ 37 Abs. 1) | mayor (§ 37 Abs. 4)
     decided_on: date
     text: str = Field(sa_type=Text)
     adopted: bool
@@ -31,6 +33,10 @@ class Resolution(SQLModel, table=True):
     objection_reason: str | None = Field(default=None, sa_type=Text)
     published_at: datetime | None = None
     superseded: bool = False
+    # § 18 Abs. 6 GemO: a member's bias came to light only after the vote; the resolution
+    # is unlawful, cured a year after it (or its publication) unless objected to in time.
+    unlawful_reason: str | None = Field(default=None, sa_type=Text)
+    unlawful_since: datetime | None = None
     option: str | None = Field(default=None, max_length=64)  # chosen option of a decision request
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import col, func, select
 
 from workflow.consultation import agenda_visibility
@@ -28,6 +30,7 @@ from workflow.queries import (
 )
 from workflow.registry import Action
 from workflow.rules.common import data_int, data_text, proposal
+from workflow.voting import Quorum, Tally
 
 
 def request_cosignatures(ctx: FiringContext) -> None:
@@ -174,38 +177,49 @@ def record_recommendation(ctx: FiringContext) -> None:
 
 def record_resolution(ctx: FiringContext) -> None:
     """The Beschluss with its tally and quorum as recorded (§§ 37, 38 Abs. 1 GemO)."""
-    p = proposal(ctx)
     item, _ = _outcome(ctx, "adopted" if ctx.dest != "rejected" else "rejected")
     meeting = ctx.session.get(Meeting, item.meeting_id)
     assert meeting is not None
-    t = tally(ctx.session, item.id or 0)
-    q = item_quorum(ctx.session, item)
+    add_resolution(
+        ctx,
+        tally(ctx.session, item.id or 0),
+        item_quorum(ctx.session, item),
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        body_id=meeting.body_id,
+        decided_on=meeting.meeting_date,
+        public=item.public,
+    )
+
+
+def add_resolution(ctx: FiringContext, t: Tally | None, q: Quorum, **where: Any) -> Resolution:
+    """Record the Beschluss with its tally and quorum, superseding the earlier ones; ``where``
+    says where and when it was taken (a meeting's item, or an Umlaufverfahren). Without a
+    tally one person decided, and adopted it (the mayor, § 37 Abs. 4 GemO)."""
+    p = proposal(ctx)
+    adopted = t.adopted if t is not None else True
+    t = t or Tally(yes=0, no=0, abstain=0)
     for earlier in ctx.session.exec(
         select(Resolution).where(Resolution.proposal_id == p.id, ~col(Resolution.superseded))
     ):
         earlier.superseded = True
         ctx.session.add(earlier)
-    ctx.session.add(
-        Resolution(
-            proposal_id=p.id or 0,
-            meeting_id=meeting.id,
-            agenda_item_id=item.id,
-            body_id=meeting.body_id,
-            decided_on=meeting.meeting_date,
-            text=data_text(ctx, "text") or p.resolution_text,
-            adopted=t.adopted,
-            yes=t.yes,
-            no=t.no,
-            abstain=t.abstain,
-            members=q.members,
-            present_entitled=q.present_entitled,
-            biased=q.biased,
-            public=item.public,
-            option=p.decision_option if t.adopted else None,
-        )
+    resolution = Resolution(
+        proposal_id=p.id or 0,
+        text=data_text(ctx, "text") or p.resolution_text,
+        adopted=adopted,
+        yes=t.yes,
+        no=t.no,
+        abstain=t.abstain,
+        members=q.members,
+        present_entitled=q.present_entitled,
+        biased=q.biased,
+        option=p.decision_option if adopted else None,
+        **where,
     )
+    ctx.session.add(resolution)
     ctx.audit_data.update(
-        adopted=t.adopted,
+        adopted=adopted,
         yes=t.yes,
         no=t.no,
         abstain=t.abstain,
@@ -213,6 +227,7 @@ def record_resolution(ctx: FiringContext) -> None:
         members=q.members,
         biased=q.biased,
     )
+    return resolution
 
 
 def record_objection(ctx: FiringContext) -> None:

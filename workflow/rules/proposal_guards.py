@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from workflow.consultation import decision_refusal, unreasoned_non_public
+from workflow.consultation import (
+    decision_refusal,
+    missing_hearing,
+    reserved_matter_refusal,
+    unheard,
+    unreasoned_non_public,
+)
 from workflow.context import FiringContext
 from workflow.models import (
     Body,
@@ -15,6 +21,7 @@ from workflow.models import (
     Resolution,
 )
 from workflow.queries import (
+    bias_refusal,
     cosignatures,
     current_agenda_item,
     current_step,
@@ -42,7 +49,9 @@ def required_fields_present(ctx: FiringContext) -> str | None:
 def consultation_plan_valid(ctx: FiringContext) -> str | None:
     """Advising bodies come first and exactly one body decides, last; it must be competent
     to decide: the council or a beschließender Ausschuss (§ 39), never a beratender
-    Ausschuss (§ 41 Abs. 1), an Ortschaftsrat only by delegation (§ 70 Abs. 2 GemO)."""
+    Ausschuss (§ 41 Abs. 1), an Ortschaftsrat only by delegation (§ 70 Abs. 2 GemO); a
+    reserved matter only the council (§ 39 Abs. 2), after hearing the Ortschaften concerned
+    (§ 70 Abs. 1, § 65 Abs. 2 GemO)."""
     p = proposal(ctx)
     plan = steps(ctx.session, p.id or 0)
     if not plan:
@@ -57,8 +66,28 @@ def consultation_plan_valid(ctx: FiringContext) -> str | None:
         return "Das beschließende Gremium muss am Ende der Beratungsfolge stehen"
     body = ctx.session.get(Body, deciding[0].body_id)
     assert body is not None  # a foreign key
-    refusal = decision_refusal(body, ctx.session.get(Municipality, p.municipality_id))
-    return f"Beratungsschritt {deciding[0].position}: {refusal}" if refusal else None
+    refusal = decision_refusal(
+        body, ctx.session.get(Municipality, p.municipality_id)
+    ) or reserved_matter_refusal(p, body)
+    if refusal:
+        return f"Beratungsschritt {deciding[0].position}: {refusal}"
+    missing = missing_hearing(p, plan, _bodies(ctx))
+    return missing[1] if missing else None
+
+
+def _bodies(ctx: FiringContext) -> dict[int, Body]:
+    municipality_id = proposal(ctx).municipality_id
+    rows = ctx.session.exec(select(Body).where(Body.municipality_id == municipality_id))
+    return {b.id or 0: b for b in rows}
+
+
+def local_councils_heard(ctx: FiringContext) -> str | None:
+    """§ 70 Abs. 1, § 65 Abs. 2 GemO: the Ortschaftsrat (Bezirksbeirat) "ist zu hören" in
+    important matters of its Ortschaft, so its advice is on record before any decision."""
+    p = proposal(ctx)
+    if not p.hearing_bodies:
+        return None
+    return unheard(p, steps(ctx.session, p.id or 0), _bodies(ctx))
 
 
 def non_public_reason_given(ctx: FiringContext) -> str | None:
@@ -216,10 +245,14 @@ def current_step_decides(ctx: FiringContext) -> str | None:
 
 
 def quorum_present(ctx: FiringContext) -> str | None:
-    """§ 37 Abs. 2 GemO, with biased members (§ 18) not counted."""
+    """§ 37 Abs. 2 GemO, with biased members (§ 18) not counted; while a doubtful bias is
+    undecided (§ 18 Abs. 4 S. 2) who is entitled, and so the quorum, is not known."""
     item = current_agenda_item(ctx.session, proposal(ctx))
     if item is None:
         return "Die Vorlage steht auf keiner Tagesordnung"
+    refusal = bias_refusal(ctx.session, item.id or 0)
+    if refusal is not None:
+        return refusal
     quorum = item_quorum(ctx.session, item)
     return None if quorum.reached else f"Nicht beschlussfähig – {quorum.explain()}"
 
@@ -328,6 +361,7 @@ GUARDS = [
     Guard("meeting_not_closed", meeting_not_closed),
     Guard("current_step_advises", current_step_advises),
     Guard("current_step_decides", current_step_decides),
+    Guard("local_councils_heard", local_councils_heard, "§ 70 Abs. 1, § 65 Abs. 2 GemO"),
     Guard("quorum_present", quorum_present, "§ 37 Abs. 2 GemO"),
     Guard("votes_recorded", votes_recorded),
     Guard("majority_reached", majority_reached, "§ 37 Abs. 6 GemO"),

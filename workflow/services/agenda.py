@@ -30,7 +30,7 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import agenda, current_agenda_item, tally
-from workflow.services import meetings
+from workflow.services import bias, meetings
 from workflow.services.common import require_role
 from workflow.services.transition import fire, load_instance
 from workflow.voting import Tally
@@ -316,6 +316,7 @@ def declare_bias(
     expected_version: int,
     person_id: int,
     reason: str,
+    doubtful: bool = False,
 ) -> Recorded[BiasDeclaration]:
     _item_of(session, actor, meeting_id, item_id)
     meeting = _meeting(session, actor, meeting_id, expected_version, "declare_bias")
@@ -326,6 +327,36 @@ def declare_bias(
         agenda_item_id=item_id,
         person_id=person_id,
         reason=reason,
+        doubtful=doubtful,
+    )
+    _touch(session, meeting, now, expected_version)
+    return Recorded(declaration, meeting.version)
+
+
+def decide_bias(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    declaration_id: int,
+    expected_version: int,
+    votes: Mapping[int, str] | None = None,
+    counted: Tally | None = None,
+) -> Recorded[BiasDeclaration]:
+    _item_of(session, actor, meeting_id, item_id)
+    meeting = _meeting(session, actor, meeting_id, expected_version, "decide_bias")
+    declaration = session.get(BiasDeclaration, declaration_id)
+    if declaration is None or declaration.agenda_item_id != item_id:
+        raise NotFound(f"Befangenheitserklärung {declaration_id} wurde nicht gefunden.")
+    bias.decide_bias(
+        session=session,
+        actor=actor,
+        now=now,
+        declaration_id=declaration_id,
+        votes=votes,
+        tally=counted,
     )
     _touch(session, meeting, now, expected_version)
     return Recorded(declaration, meeting.version)

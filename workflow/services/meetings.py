@@ -27,12 +27,15 @@ from workflow.models import (
     Vote,
 )
 from workflow.queries import (
+    bias_declarations,
     biased_persons,
     present_persons,
     quorum_failure,
     standing_chairs,
+    undecided_doubts,
     voting_members,
 )
+from workflow.services.bias import flag_if_unlawful, voted_on
 from workflow.services.common import require_role, require_tenant
 from workflow.services.minutes import check_signer
 from workflow.services.transition import load_instance, open_initial_deadlines
@@ -267,11 +270,18 @@ def declare_bias(
     agenda_item_id: int,
     person_id: int,
     reason: str,
+    doubtful: bool = False,
 ) -> BiasDeclaration:
-    """§ 18 Abs. 4 GemO: disclosed before deliberation; the member is excluded and leaves."""
+    """§ 18 Abs. 4 GemO: disclosed before deliberation; the member is excluded and leaves.
+
+    A doubtful case is decided by the body first (``bias.decide_bias``). A disclosure after
+    the vote is still recorded: an open item must be voted on again without the member, a
+    decided one is flagged unlawful (§ 18 Abs. 6 S. 1 GemO).
+    """
     item, meeting = _item(session, actor, agenda_item_id)
     require_role(actor, "declare_bias", MEETING_ROLES)
-    if meeting.state not in ("planned", "agenda", "invited", "in_session"):
+    late = voted_on(session, agenda_item_id)
+    if not late and meeting.state not in ("planned", "agenda", "invited", "in_session"):
         raise Conflict("Befangenheit kann nach der Sitzung nicht mehr erklärt werden")
     if not reason.strip():
         raise InvalidInput("Der Grund der Befangenheit ist anzugeben", field="reason")
@@ -279,12 +289,15 @@ def declare_bias(
         raise InvalidInput(
             "Die Person ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
         )
-    if session.exec(select(Vote).where(Vote.agenda_item_id == agenda_item_id)).first():
-        raise Conflict("Über den Tagesordnungspunkt wurde bereits abgestimmt (§ 18 Abs. 4 GemO)")
-    if person_id in biased_persons(session, agenda_item_id):
+    if any(d.person_id == person_id for d in bias_declarations(session, agenda_item_id)):
         raise Conflict("Die Befangenheit dieser Person ist für den Punkt bereits erklärt")
     declaration = BiasDeclaration(
-        agenda_item_id=agenda_item_id, person_id=person_id, reason=reason, declared_at=now
+        agenda_item_id=agenda_item_id,
+        person_id=person_id,
+        reason=reason,
+        declared_at=now,
+        doubtful=doubtful,
+        after_vote=late,
     )
     session.add(declaration)
     _record(
@@ -293,7 +306,17 @@ def declare_bias(
         actor,
         now,
         "declare_bias",
-        {"agenda_item_id": agenda_item_id, "person_id": person_id, "reason": reason},
+        {
+            "agenda_item_id": agenda_item_id,
+            "person_id": person_id,
+            "reason": reason,
+            "doubtful": doubtful,
+            "after_vote": late,
+        },
+    )
+    session.flush()
+    flag_if_unlawful(
+        session=session, actor=actor, now=now, meeting=meeting, declaration=declaration
     )
     session.flush()
     return declaration
@@ -317,6 +340,13 @@ def record_votes(
     members = set(voting_members(session, meeting.body_id))
     present = present_persons(session, meeting.id or 0)
     biased = biased_persons(session, agenda_item_id)
+    doubts = undecided_doubts(session, agenda_item_id)
+    if doubts:
+        raise Conflict(
+            f"Über die zweifelhafte Befangenheit von Person {sorted(doubts)} hat das Gremium "
+            "noch nicht entschieden; vorher wird über den Punkt nicht abgestimmt "
+            "(§ 18 Abs. 4 Satz 2 GemO)"
+        )
     for person_id, choice in votes.items():
         field = f"votes.{person_id}"
         if choice not in VOTE_CHOICES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from workflow import audit
-from workflow.consultation import decision_refusal
+from workflow.consultation import (
+    HEARING_KINDS,
+    PlanStep,
+    decision_refusal,
+    missing_hearing,
+    reserved_matter_refusal,
+)
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.machines import Workflows
@@ -25,6 +32,8 @@ from workflow.models import (
     Proposal,
     ProposalCounter,
 )
+from workflow.queries import steps as stored_steps
+from workflow.reserved_matters import RESERVED_MATTERS
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
 
@@ -63,6 +72,8 @@ class ProposalFields:
     non_public_reason: str | None = None
     attachments: list[str] = field(default_factory=list)
     previous_sessions: list[dict[str, str]] = field(default_factory=list)
+    reserved_matter: str | None = None
+    hearing_bodies: list[int] = field(default_factory=list)
 
 
 def _dialect(session: Session) -> str:
@@ -139,6 +150,7 @@ def create_proposal(
         updated_at=now,
         **{f.name: getattr(content, f.name) for f in fields(content)},
     )
+    _check_competence_fields(session, proposal)
     session.add(proposal)
     session.flush()
     set_consultation_plan(session=session, proposal=proposal, steps=steps)
@@ -156,9 +168,50 @@ def create_proposal(
     return proposal
 
 
+def _check_competence_fields(session: Session, proposal: Proposal) -> None:
+    """The reserved matter is one of the catalogue; the bodies to be heard are Ortschaftsräte
+    or Bezirksbeiräte of the proposal's municipality (§ 39 Abs. 2, § 70 Abs. 1, § 65 Abs. 2)."""
+    if proposal.reserved_matter is not None and proposal.reserved_matter not in RESERVED_MATTERS:
+        raise InvalidInput(
+            f"Unbekannte Angelegenheit nach § 39 Abs. 2 GemO: {proposal.reserved_matter}",
+            field="reserved_matter",
+        )
+    for i, body_id in enumerate(proposal.hearing_bodies):
+        body = session.get(Body, body_id)
+        if body is None or body.municipality_id != proposal.municipality_id:
+            raise InvalidInput(
+                f"Gremium {body_id} gehört nicht zur Gemeinde", field=f"hearing_bodies.{i}"
+            )
+        if body.kind not in HEARING_KINDS:
+            raise InvalidInput(
+                f'"{body.name}" ist kein Ortschaftsrat oder Bezirksbeirat '
+                "(§ 70 Abs. 1, § 65 Abs. 2 GemO)",
+                field=f"hearing_bodies.{i}",
+            )
+        if body_id in proposal.hearing_bodies[:i]:
+            raise InvalidInput(f'"{body.name}" ist bereits genannt', field=f"hearing_bodies.{i}")
+
+
+def _competence_refusal(
+    session: Session, proposal: Proposal, plan: Sequence[PlanStep]
+) -> tuple[int | None, int | None, str] | None:
+    """(step index, hearing index, refusal) where the plan gives a reserved matter to another
+    body than the council, or decides before hearing an Ortschaft (§ 39 Abs. 2, § 70 Abs. 1)."""
+    bodies = {s.body_id: session.get(Body, s.body_id) for s in plan}
+    bodies.update({b: session.get(Body, b) for b in proposal.hearing_bodies})
+    known = {k: b for k, b in bodies.items() if b is not None}
+    for i, step in enumerate(plan):
+        body = known.get(step.body_id)
+        if step.decides and body and (refusal := reserved_matter_refusal(proposal, body)):
+            return i, None, f"Beratungsschritt {i + 1}: {refusal}"
+    missing = missing_hearing(proposal, plan, known)
+    return (None, missing[0], missing[1]) if missing else None
+
+
 def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[StepInput]) -> None:
-    """Replace the Beratungsfolge; bodies must belong to the proposal's municipality, and
-    only a body competent to decide may be the deciding step (§§ 39, 41, 70 GemO)."""
+    """Replace the Beratungsfolge; bodies must belong to the proposal's municipality, only a
+    body competent to decide may be the deciding step (§§ 39, 41, 70 GemO), a reserved matter
+    only the council (§ 39 Abs. 2), and the Ortschaften concerned advise first (§ 70 Abs. 1)."""
     municipality = session.get(Municipality, proposal.municipality_id)
     for i, step in enumerate(steps):
         body = session.get(Body, step.body_id)
@@ -173,6 +226,11 @@ def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[S
             )
         if step.decides and (refusal := decision_refusal(body, municipality)):
             raise InvalidInput(f"Beratungsschritt {i + 1}: {refusal}", field=f"steps.{i}.decides")
+    if defect := _competence_refusal(session, proposal, steps):
+        step_index, _, message = defect
+        raise InvalidInput(
+            message, field=f"steps.{step_index}.decides" if step_index is not None else "steps"
+        )
     for old in session.exec(
         select(ConsultationStep).where(ConsultationStep.proposal_id == proposal.id)
     ):
@@ -219,7 +277,19 @@ def update_proposal(
             raise InvalidInput(f"Das Feld {key} kann nicht geändert werden", field=key)
         setattr(proposal, key, value)
     if steps is not None:
+        _check_competence_fields(session, proposal)
         set_consultation_plan(session=session, proposal=proposal, steps=steps)
+    elif {"reserved_matter", "hearing_bodies"} & set(changes):
+        # The stored plan is held to the new tags as a written plan would be.
+        _check_competence_fields(session, proposal)
+        if defect := _competence_refusal(session, proposal, stored_steps(session, proposal_id)):
+            _, hearing_index, message = defect
+            raise InvalidInput(
+                message,
+                field="reserved_matter"
+                if hearing_index is None
+                else f"hearing_bodies.{hearing_index}",
+            )
     proposal.updated_at = now
     session.add(proposal)
     audit.append(

@@ -1,0 +1,197 @@
+"""Doubtful bias decided by the body, and resolutions unlawful for bias (§ 18 Abs. 4, 6 GemO)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import World, berlin
+from tests.integration.flow import MEETING_DAY, in_session, item_of
+from tests.integration.test_meetings import planned, record_votes, unmet_names
+from workflow.errors import Conflict, GuardsUnmet, InvalidInput
+from workflow.models import BiasDeclaration, Resolution
+from workflow.queries import biased_persons
+from workflow.services import bias as bias_service
+from workflow.services import meetings as meeting_service
+from workflow.voting import Tally
+
+REASON = "Ehefrau ist Pächterin eines Nachbargrundstücks (§ 18 Abs. 1 GemO?)"
+
+
+def declare(
+    world: World, item: int, person: int, *, doubtful: bool = False, now: datetime | None = None
+) -> int:
+    declaration: BiasDeclaration = world.run(
+        lambda s: meeting_service.declare_bias(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=now or berlin(MEETING_DAY, 19, 30),
+            agenda_item_id=item,
+            person_id=person,
+            reason=REASON,
+            doubtful=doubtful,
+        )
+    )
+    return int(declaration.id or 0)
+
+
+def decide(
+    world: World,
+    declaration_id: int,
+    *,
+    votes: Mapping[int, str] | None = None,
+    tally: Tally | None = None,
+    now: datetime | None = None,
+) -> BiasDeclaration:
+    result: BiasDeclaration = world.run(
+        lambda s: bias_service.decide_bias(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=now or berlin(MEETING_DAY, 19, 40),
+            declaration_id=declaration_id,
+            votes=votes,
+            tally=tally,
+        )
+    )
+    return result
+
+
+def resolution_of(world: World, pid: int) -> Resolution:
+    result: Resolution = world.run(
+        lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == pid)).one()
+    )
+    return result
+
+
+def adopt(world: World, pid: int) -> None:
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+
+
+def test_doubtful_bias_blocks_the_vote_until_the_body_decides(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    concerned = present[4]
+    declare(world, item, concerned, doubtful=True)
+    assert world.run(lambda s: biased_persons(s, item)) == set()
+    with pytest.raises(Conflict) as refused:
+        record_votes(world, item, dict.fromkeys(present, "yes"))
+    assert "§ 18 Abs. 4 Satz 2 GemO" in refused.value.message
+    with pytest.raises(GuardsUnmet) as blocked:
+        adopt(world, pid)
+    assert "quorum_present" in unmet_names(blocked)
+    assert "noch nicht entschieden" in blocked.value.message
+
+
+def test_body_decides_without_the_person_concerned(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    concerned = present[4]
+    declaration = declare(world, item, concerned, doubtful=True)
+    with pytest.raises(InvalidInput) as refused:
+        decide(world, declaration, votes=dict.fromkeys(present, "no"))
+    assert refused.value.field == f"votes.{concerned}"
+    assert "Abwesenheit des Betroffenen" in refused.value.message
+    with pytest.raises(InvalidInput) as too_many:
+        decide(world, declaration, tally=Tally(yes=10, no=9, abstain=0))
+    assert too_many.value.field == "tally"  # 19 present, the person concerned not counted
+
+
+def test_decided_not_biased_the_member_votes(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    concerned = present[4]
+    declaration = declare(world, item, concerned, doubtful=True)
+    others = [p for p in present if p != concerned]
+    # a tie rejects the motion "befangen" (§ 37 Abs. 6 GemO)
+    votes = {p: ("yes" if i % 2 else "no") for i, p in enumerate(others[:16])}
+    decided = decide(world, declaration, votes=votes)
+    assert (decided.decided_biased, decided.decision_yes, decided.decision_no) == (False, 8, 8)
+    record_votes(world, item, dict.fromkeys(present, "yes"))
+    adopt(world, pid)
+    resolution = resolution_of(world, pid)
+    assert (resolution.yes, resolution.biased, resolution.unlawful_reason) == (19, 0, None)
+    with pytest.raises(Conflict):
+        decide(world, declaration, tally=Tally(yes=1, no=0, abstain=0))
+
+
+def test_decided_biased_the_member_is_excluded(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    concerned = present[4]
+    declaration = declare(world, item, concerned, doubtful=True)
+    decided = decide(world, declaration, tally=Tally(yes=12, no=5, abstain=1))
+    assert decided.decided_biased is True
+    assert world.run(lambda s: biased_persons(s, item)) == {concerned}
+    with pytest.raises(InvalidInput) as refused:
+        record_votes(world, item, dict.fromkeys(present, "yes"))
+    assert refused.value.field == f"votes.{concerned}"
+    record_votes(world, item, {p: "yes" for p in present if p != concerned})
+    adopt(world, pid)
+    assert resolution_of(world, pid).biased == 1
+
+
+def test_plain_declaration_cannot_be_decided(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    declaration = declare(world, item_of(world, pid), present[4])
+    with pytest.raises(Conflict):
+        decide(world, declaration, tally=Tally(yes=1, no=0, abstain=0))
+
+
+def test_bias_disclosed_after_the_resolution_flags_it_unlawful(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    record_votes(world, item, dict.fromkeys(present, "yes"))
+    adopt(world, pid)
+    world.fire("meeting", mid, "close_session", "ilsfeld.secretary", berlin(MEETING_DAY, 22))
+    # the year runs from the resolution (23.04.), not from the later disclosure
+    declare(world, item, present[2], now=berlin(date(2024, 4, 24), 0, 30))
+    resolution = resolution_of(world, pid)
+    assert resolution.unlawful_reason is not None
+    assert "§ 18 Abs. 6" in resolution.unlawful_reason
+    assert "mitgestimmt" in resolution.unlawful_reason
+    assert bias_service.cure_date(resolution) == date(2025, 4, 23)
+    assert str(world.get_meeting(mid).state) == "closed"
+
+
+def test_doubtful_bias_decided_after_the_resolution(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    record_votes(world, item, dict.fromkeys(present, "yes"))
+    adopt(world, pid)
+    concerned = present[2]
+    declaration = declare(world, item, concerned, doubtful=True)
+    assert resolution_of(world, pid).unlawful_reason is None  # not decided yet
+    decide(world, declaration, tally=Tally(yes=3, no=10, abstain=0))
+    assert resolution_of(world, pid).unlawful_reason is None  # found not biased
+    pid2, mid2 = planned(world, day=date(2024, 4, 30))
+    present2 = in_session(world, mid2, day=date(2024, 4, 30))
+    item2 = item_of(world, pid2)
+    record_votes(world, item2, dict.fromkeys(present2, "yes"))
+    world.fire("proposal", pid2, "adopt", "ilsfeld.secretary", berlin(date(2024, 4, 30), 20))
+    late = declare(world, item2, concerned, doubtful=True, now=berlin(date(2024, 4, 30), 21))
+    decide(world, late, tally=Tally(yes=10, no=3, abstain=0), now=berlin(date(2024, 4, 30), 21))
+    resolution = resolution_of(world, pid2)
+    assert resolution.unlawful_reason is not None
+    assert bias_service.cure_date(resolution) == date(2025, 4, 30)
+
+
+def test_cure_date_counts_from_publication_and_clamps_to_month_end() -> None:
+    resolution = Resolution(
+        proposal_id=1, decided_on=date(2024, 2, 29), text="", adopted=True, unlawful_reason="x"
+    )
+    assert bias_service.cure_date(resolution) == date(2025, 2, 28)  # § 188 Abs. 3 BGB
+    # published 31.03.2024 at 23:30 UTC = 01.04.2024 in Berlin
+    resolution.published_at = datetime.fromisoformat("2024-03-31T23:30:00+00:00")
+    assert bias_service.cure_date(resolution) == date(2025, 4, 1)
+    resolution.unlawful_reason = None
+    assert bias_service.cure_date(resolution) is None

@@ -1,0 +1,235 @@
+"""Doubtful bias decided by the body, and resolutions made unlawful by bias (§ 18 GemO).
+
+A doubtful declaration excludes no one until the body decides it "in Abwesenheit des
+Betroffenen" (§ 18 Abs. 4 S. 2); meanwhile ``queries.bias_refusal`` blocks the vote on the
+item. A bias that comes to light after the item was decided cannot undo the vote: the
+resolution is flagged unlawful (§ 18 Abs. 6 S. 1), and the mayor's objection (§ 43 Abs. 2)
+stays the way to have it decided again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.context import Actor, local_date
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
+from workflow.periods import Period, shift
+from workflow.queries import biased_persons, present_persons, voting_members
+from workflow.services.common import require_role, require_tenant
+from workflow.services.listing import get_proposal
+from workflow.services.transition import load_instance
+from workflow.voting import Tally
+
+DECIDING_ROLES = ("secretary", "mayor")
+VOTE_CHOICES = ("yes", "no", "abstain")
+CURE_PERIOD = Period(years=1)
+
+
+def cure_date(resolution: Resolution) -> date | None:
+    """§ 18 Abs. 6 S. 2 GemO: the violation counts as cured "ein Jahr nach der
+    Beschlussfassung oder, wenn eine öffentliche Bekanntmachung erforderlich ist, ein Jahr
+    nach dieser"; calendar dates in Europe/Berlin, month ends per § 188 Abs. 3 BGB. The
+    exceptions (objection by the mayor or the Rechtsaufsicht within the year) are not
+    decided here."""
+    if resolution.unlawful_reason is None:
+        return None
+    start = (
+        local_date(resolution.published_at)
+        if resolution.published_at is not None
+        else resolution.decided_on
+    )
+    return shift(start, CURE_PERIOD)
+
+
+def item_resolution(session: Session, agenda_item_id: int) -> Resolution | None:
+    return session.exec(
+        select(Resolution)
+        .where(Resolution.agenda_item_id == agenda_item_id)
+        .order_by(col(Resolution.id).desc())
+    ).first()
+
+
+def voted_on(session: Session, agenda_item_id: int) -> bool:
+    row = session.exec(select(Vote.id).where(Vote.agenda_item_id == agenda_item_id)).first()
+    return row is not None
+
+
+def flag_if_unlawful(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting: Meeting,
+    declaration: BiasDeclaration,
+) -> Resolution | None:
+    """Flag the item's resolution when an excluded member took part in it (§ 18 Abs. 6 S. 1
+    GemO: Abs. 1 and 5 forbid advising as well as deciding, so being present counts)."""
+    if not declaration.excludes:
+        return None
+    resolution = item_resolution(session, declaration.agenda_item_id)
+    if resolution is None:
+        return None  # still open: bias_refusal makes the vote be repeated without him
+    voted = session.exec(
+        select(Vote.id).where(
+            Vote.agenda_item_id == declaration.agenda_item_id,
+            Vote.person_id == declaration.person_id,
+        )
+    ).first()
+    took_part = voted is not None or declaration.person_id in present_persons(
+        session, meeting.id or 0
+    )
+    if not took_part:
+        return None
+    how = "mitgestimmt" if voted is not None else "an der Beratung teilgenommen"
+    resolution.unlawful_reason = (
+        f"Person {declaration.person_id} war befangen ({declaration.reason}) und hat "
+        f"{how}; der Beschluss ist rechtswidrig (§ 18 Abs. 6 Satz 1 GemO)"
+    )
+    resolution.unlawful_since = now
+    session.add(resolution)
+    proposal = session.get(Proposal, resolution.proposal_id)
+    assert proposal is not None
+    audit.append(
+        session,
+        instance_type="proposal",
+        instance_id=resolution.proposal_id,
+        actor=actor,
+        trigger="flag_unlawful",
+        source=proposal.state,
+        dest=proposal.state,
+        now=now,
+        data={
+            "resolution_id": resolution.id,
+            "person_id": declaration.person_id,
+            "reason": resolution.unlawful_reason,
+            "cure_date": cure_date(resolution),
+        },
+    )
+    return resolution
+
+
+def _entitled(session: Session, meeting: Meeting, declaration: BiasDeclaration) -> set[int]:
+    """Who decides a doubtful case: the body's voting members, present at this session while
+    it runs, never the person concerned nor anyone excluded from the item (§ 18 Abs. 4 S. 2)."""
+    members = set(voting_members(session, meeting.body_id))
+    if meeting.state == "in_session":
+        members &= present_persons(session, meeting.id or 0)
+    return members - biased_persons(session, declaration.agenda_item_id) - {declaration.person_id}
+
+
+def _tally(
+    entitled: set[int],
+    person_id: int,
+    votes: Mapping[int, str] | None,
+    counted: Tally | None,
+) -> Tally:
+    if (votes is None) == (counted is None):
+        raise InvalidInput("Entweder Einzelstimmen oder ein Stimmenergebnis angeben", field="votes")
+    if votes is not None:
+        for voter, choice in votes.items():
+            field = f"votes.{voter}"
+            if choice not in VOTE_CHOICES:
+                raise InvalidInput(f"Ungültige Stimme {choice!r} (yes, no, abstain)", field=field)
+            if voter == person_id:
+                raise InvalidInput(
+                    "Über die Befangenheit wird in Abwesenheit des Betroffenen entschieden "
+                    "(§ 18 Abs. 4 Satz 2 GemO)",
+                    field=field,
+                )
+            if voter not in entitled:
+                raise InvalidInput(
+                    f"Person {voter} ist nicht anwesend und stimmberechtigt", field=field
+                )
+        counted = Tally(
+            yes=sum(1 for c in votes.values() if c == "yes"),
+            no=sum(1 for c in votes.values() if c == "no"),
+            abstain=sum(1 for c in votes.values() if c == "abstain"),
+        )
+    assert counted is not None
+    total = counted.yes + counted.no + counted.abstain
+    if min(counted.yes, counted.no, counted.abstain) < 0 or total == 0:
+        raise InvalidInput("Das Stimmenergebnis ist leer oder negativ", field="tally")
+    if total > len(entitled):
+        raise InvalidInput(
+            f"{total} Stimmen, aber nur {len(entitled)} Mitglieder sind stimmberechtigt",
+            field="tally",
+        )
+    return counted
+
+
+def decide_bias(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    declaration_id: int,
+    votes: Mapping[int, str] | None = None,
+    tally: Tally | None = None,
+) -> BiasDeclaration:
+    """The body decides a doubtful case by simple majority (§ 18 Abs. 4 S. 2, § 37 Abs. 6
+    GemO). The motion is "befangen": a tie rejects it, and the member votes on the item."""
+    declaration = session.get(BiasDeclaration, declaration_id)
+    if declaration is None:
+        raise NotFound(f"Befangenheitserklärung {declaration_id} wurde nicht gefunden.")
+    item = session.get(AgendaItem, declaration.agenda_item_id)
+    assert item is not None
+    meeting: Meeting = load_instance(session, "meeting", item.meeting_id, actor)
+    require_role(actor, "decide_bias", DECIDING_ROLES)
+    if not declaration.doubtful:
+        raise Conflict(
+            "Die Befangenheit ist erklärt, nicht zweifelhaft: es gibt nichts zu entscheiden"
+        )
+    if declaration.decided_at is not None:
+        raise Conflict("Über diese Befangenheit hat das Gremium bereits entschieden")
+    if meeting.state != "in_session" and not declaration.after_vote:
+        raise Conflict("Das Gremium entscheidet über die Befangenheit in seiner Sitzung")
+    counted = _tally(_entitled(session, meeting, declaration), declaration.person_id, votes, tally)
+    declaration.decided_at = now
+    declaration.decided_biased = counted.adopted
+    declaration.decision_yes = counted.yes
+    declaration.decision_no = counted.no
+    declaration.decision_abstain = counted.abstain
+    session.add(declaration)
+    audit.append(
+        session,
+        instance_type="meeting",
+        instance_id=meeting.id or 0,
+        actor=actor,
+        trigger="decide_bias",
+        source=meeting.state,
+        dest=meeting.state,
+        now=now,
+        data={
+            "agenda_item_id": item.id,
+            "person_id": declaration.person_id,
+            "biased": counted.adopted,
+            "yes": counted.yes,
+            "no": counted.no,
+            "abstain": counted.abstain,
+        },
+    )
+    session.flush()
+    flag_if_unlawful(
+        session=session, actor=actor, now=now, meeting=meeting, declaration=declaration
+    )
+    session.flush()
+    return declaration
+
+
+def resolutions_of(*, session: Session, actor: Actor, proposal_id: int) -> list[Resolution]:
+    """A proposal's resolutions, oldest first, within the municipality: the engine's
+    lawfulness flags are internal until the mayor or the Rechtsaufsicht acts on them."""
+    proposal = get_proposal(session=session, actor=actor, proposal_id=proposal_id)
+    require_tenant(session, actor, proposal.municipality_id, f"Beschlussvorlage {proposal_id}")
+    return list(
+        session.exec(
+            select(Resolution)
+            .where(Resolution.proposal_id == proposal_id)
+            .order_by(col(Resolution.id))
+        )
+    )
