@@ -15,6 +15,7 @@ from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import Body, Membership, Person, User
 from workflow.services.common import require_role
 from workflow.services.listing import Page, paginate
+from workflow.subjects import SUBJECTS
 
 ADMIN_ROLES = ("admin",)
 ASSIGNABLE_ROLES = ("clerk", "cosigner", "mayor", "secretary", "council_member", "admin")
@@ -100,20 +101,52 @@ def list_bodies(*, session: Session, actor: Actor) -> list[Body]:
     )
 
 
-def create_body(*, session: Session, actor: Actor, name: str, kind: str) -> Body:
+def create_body(
+    *, session: Session, actor: Actor, name: str, kind: str, remit: list[str] | None = None
+) -> Body:
     require_role(actor, "create_body", ADMIN_ROLES)
     municipality_id = _own_municipality(actor)
     if kind not in BODY_KINDS:
         raise InvalidInput(f"Unbekannte Art von Gremium {kind}", field="kind")
+    _check_remit(kind, remit or [])
     clash = session.exec(
         select(Body).where(Body.municipality_id == municipality_id, Body.name == name)
     ).first()
     if clash is not None:
         raise Conflict(f'Das Gremium "{name}" gibt es bereits')
-    body = Body(municipality_id=municipality_id, name=name, kind=kind)
+    body = Body(municipality_id=municipality_id, name=name, kind=kind, remit=list(remit or []))
     session.add(body)
     session.flush()
     return body
+
+
+def set_remit(*, session: Session, actor: Actor, body_id: int, remit: list[str]) -> Body:
+    """Replace the Aufgabengebiet the Hauptsatzung gives a committee (§ 39 Abs. 1 S. 1 GemO).
+
+    Proposals already released keep their plan: § 39 Abs. 4 S. 1 is checked at release.
+    """
+    require_role(actor, "set_body_remit", ADMIN_ROLES)
+    body = _body(session, actor, body_id)
+    _check_remit(body.kind, remit)
+    body.remit = list(remit)
+    session.add(body)
+    session.flush()
+    return body
+
+
+def _check_remit(kind: str, remit: list[str]) -> None:
+    """Only a beschließender Ausschuss is given council matters to pre-deliberate by its
+    remit (§ 39 Abs. 4 S. 1 GemO); keys come from the catalogue, each once."""
+    if remit and kind != "deciding_committee":
+        raise InvalidInput(
+            "Ein Aufgabengebiet nach § 39 Abs. 4 Satz 1 GemO hat nur ein beschließender Ausschuss",
+            field="remit",
+        )
+    for i, key in enumerate(remit):
+        if key not in SUBJECTS:
+            raise InvalidInput(f"Unbekanntes Aufgabengebiet: {key}", field=f"remit.{i}")
+        if key in remit[:i]:
+            raise InvalidInput(f"Aufgabengebiet {key} ist bereits genannt", field=f"remit.{i}")
 
 
 def _body(session: Session, actor: Actor, body_id: int) -> Body:

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from workflow.models import Body, ConsultationStep, Municipality, Proposal
 from workflow.reserved_matters import RESERVED_MATTERS
+from workflow.subjects import SUBJECTS
 
 # § 70 Abs. 2 GemO: the Hauptsatzung may delegate decisions to an Ortschaftsrat. The
 # municipality's settings name those bodies, e.g. {"delegated_local_councils": ["Ortschaftsrat
@@ -180,3 +181,62 @@ def unheard(
                 f"beraten (Beratungsschritt {pending}, {law})"
             )
     return "; ".join(reasons) or None
+
+
+def committees_for(proposal: Proposal, bodies: Mapping[int, Body]) -> list[Body]:
+    """The beschließende Ausschüsse whose remit holds the proposal's subject (§ 39 Abs. 4 S. 1)."""
+    if proposal.subject is None:
+        return []
+    return [
+        b for b in bodies.values() if b.kind == "deciding_committee" and proposal.subject in b.remit
+    ]
+
+
+def missing_pre_deliberation(
+    proposal: Proposal, plan: Sequence[PlanStep], bodies: Mapping[int, Body]
+) -> list[Body]:
+    """The committees that should advise before the council decides but have no step for it.
+
+    § 39 Abs. 4 S. 1 GemO: matters the council decides "sollen den beschließenden Ausschüssen
+    innerhalb ihres Aufgabengebiets zur Vorberatung zugewiesen werden". Only a plan in which
+    the council decides is judged; a committee deciding itself needs no Vorberatung. The
+    recorded waiver is not looked at here (see ``pre_deliberation_refusal``).
+    """
+    deciding = next((i for i, s in enumerate(plan) if s.decides), None)
+    if deciding is None:
+        return []
+    council = bodies.get(plan[deciding].body_id)
+    if council is None or council.kind != "council":
+        return []
+    return [
+        c
+        for c in committees_for(proposal, bodies)
+        if not any(s.advises and s.body_id == c.id for s in plan[:deciding])
+    ]
+
+
+def pre_deliberation_refusal(
+    proposal: Proposal, plan: Sequence[PlanStep], bodies: Mapping[int, Body]
+) -> str | None:
+    """The refusal when a committee's Vorberatung is missing and no reason is recorded.
+
+    A "soll" rule: the Vorlage may go without it if it says why
+    (``pre_deliberation_waived_reason``), e.g. because the committee is not quorate through
+    bias, when the council decides without Vorberatung (§ 39 Abs. 5 S. 3 GemO).
+    """
+    if (proposal.pre_deliberation_waived_reason or "").strip():
+        return None
+    missing = missing_pre_deliberation(proposal, plan, bodies)
+    if not missing:
+        return None
+    subject = SUBJECTS.get(proposal.subject or "")
+    label = subject.label if subject else proposal.subject
+    names = ", ".join(f'"{c.name}"' for c in missing)
+    committee = "Der Ausschuss" if len(missing) == 1 else "Die Ausschüsse"
+    return (
+        f"{committee} {names} soll{'' if len(missing) == 1 else 'en'} die Angelegenheit "
+        f"({label}) vor dem Beschluss des Gemeinderats vorberaten: die Beratungsfolge braucht "
+        "davor einen vorberatenden Schritt (§ 39 Abs. 4 Satz 1 GemO). Ohne Vorberatung ist der "
+        "Grund anzugeben (pre_deliberation_waived_reason), etwa wenn der Ausschuss wegen "
+        "Befangenheit nicht beschlussfähig ist (§ 39 Abs. 5 Satz 3 GemO)"
+    )

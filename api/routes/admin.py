@@ -12,6 +12,7 @@ from api.schemas.admin import (
     BodiesRead,
     BodyCreate,
     BodyRead,
+    BodyRemit,
     MembershipCreate,
     MembershipRead,
     MembershipsRead,
@@ -94,8 +95,24 @@ def list_bodies(session: SessionDep, actor: CurrentUser) -> BodiesRead:
     responses=responses(401, 403, 404, 409),
 )
 def create_body(body: BodyCreate, session: SessionDep, actor: CurrentUser) -> BodyRead:
-    created = directory.create_body(session=session, actor=actor, name=body.name, kind=body.kind)
+    created = directory.create_body(
+        session=session, actor=actor, name=body.name, kind=body.kind, remit=body.remit
+    )
     return BodyRead.model_validate(created)
+
+
+@router.put(
+    "/bodies/{body_id}/remit",
+    operation_id="set_body_remit",
+    response_model=BodyRead,
+    responses=responses(401, 403, 404, 422),
+)
+def set_body_remit(
+    body_id: PathId, body: BodyRemit, session: SessionDep, actor: CurrentUser
+) -> BodyRead:
+    """Replace a beschließender Ausschuss's Aufgabengebiet (§ 39 Abs. 1 Satz 1, Abs. 4 GemO)."""
+    updated = directory.set_remit(session=session, actor=actor, body_id=body_id, remit=body.remit)
+    return BodyRead.model_validate(updated)
 
 
 @router.get(

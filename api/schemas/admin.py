@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from api.schemas.common import Flag, Id, Input, Name, Output, Short
+from api.schemas.proposals import SubjectKey
 
 Role = Literal["clerk", "cosigner", "mayor", "secretary", "council_member", "admin"]
 
@@ -48,11 +49,23 @@ class UserCreate(Input):
     person_id: Id | None = None
 
 
+Remit = Annotated[
+    list[SubjectKey],
+    Field(
+        max_length=20,
+        description="Aufgabengebiet eines beschließenden Ausschusses nach der Hauptsatzung "
+        "(§ 39 Abs. 1 Satz 1 GemO); Angelegenheiten des Gemeinderats darin soll er vorberaten "
+        "(§ 39 Abs. 4 Satz 1 GemO)",
+    ),
+]
+
+
 class BodyRead(Output):
     id: int
     municipality_id: int
     name: str
     kind: str
+    remit: list[str]
 
 
 class BodiesRead(Output):
@@ -64,6 +77,11 @@ class BodiesRead(Output):
 class BodyCreate(Input):
     name: Name
     kind: Literal["council", "deciding_committee", "advisory_committee", "local_council"]
+    remit: Remit = []
+
+
+class BodyRemit(Input):
+    remit: Remit
 
 
 class MembershipRead(Output):

@@ -23,6 +23,7 @@ from api.schemas.common import (
 )
 from api.schemas.decisions import OptionKey
 from workflow.reserved_matters import RESERVED_MATTERS
+from workflow.subjects import SUBJECTS
 
 Trigger = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
@@ -49,6 +50,38 @@ ReservedMatterKey = Annotated[
         "§ 44 Abs. 2 Satz 3 GemO): "
         + ", ".join(f"{m.key} (Nr. {m.number})" for m in RESERVED_MATTERS.values()),
         json_schema_extra={"enum": list(RESERVED_MATTERS)},
+    ),
+]
+
+
+def _known_subject(key: str) -> str:
+    if key not in SUBJECTS:
+        raise ValueError(f"Unbekanntes Aufgabengebiet: {key}")
+    return key
+
+
+SubjectKey = Annotated[
+    str,
+    AfterValidator(_known_subject),
+    Field(
+        max_length=64,
+        description="Aufgabengebiet (§ 39 Abs. 1 Satz 1 GemO): "
+        + ", ".join(f"{s.key} ({s.label})" for s in SUBJECTS.values()),
+        json_schema_extra={"enum": list(SUBJECTS)},
+    ),
+]
+ProposalSubject = Annotated[
+    SubjectKey,
+    Field(
+        description="Aufgabengebiet der Vorlage: entscheidet der Gemeinderat, soll der "
+        "beschließende Ausschuss mit diesem Aufgabengebiet vorberaten (§ 39 Abs. 4 Satz 1 GemO)"
+    ),
+]
+WaiverReason = Annotated[
+    Text,
+    Field(
+        description="Warum der zuständige beschließende Ausschuss nicht vorberät, z. B. weil er "
+        "wegen Befangenheit nicht beschlussfähig ist (§ 39 Abs. 4 Satz 1, Abs. 5 Satz 3 GemO)"
     ),
 ]
 HearingBodies = Annotated[
@@ -123,6 +156,8 @@ class ProposalContent(Input):
     previous_sessions: Sessions = []
     reserved_matter: ReservedMatterKey | None = None
     hearing_bodies: HearingBodies = []
+    subject: ProposalSubject | None = None
+    pre_deliberation_waived_reason: WaiverReason | None = None
 
 
 class ProposalCreate(ProposalContent):
@@ -164,6 +199,8 @@ class ProposalUpdate(Input):
     previous_sessions: Sessions | SkipJsonSchema[None] = None
     reserved_matter: ReservedMatterKey | None = None
     hearing_bodies: HearingBodies | SkipJsonSchema[None] = None
+    subject: ProposalSubject | None = None
+    pre_deliberation_waived_reason: WaiverReason | None = None
     steps: Steps | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
@@ -213,6 +250,8 @@ class ProposalRead(Output):
     previous_sessions: list[dict[str, str]]
     reserved_matter: str | None
     hearing_bodies: list[int]
+    subject: str | None
+    pre_deliberation_waived_reason: str | None
     current_step: int
     urgent_reason: str | None
     created_at: datetime

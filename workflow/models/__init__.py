@@ -5,6 +5,13 @@ from workflow.models.circulation import Circulation, CirculationReply
 from workflow.models.deadline import Deadline
 from workflow.models.decision import DecisionRequest, DecisionResponse
 from workflow.models.definition import DefinitionRecord
+from workflow.models.election import (
+    Election,
+    ElectionBallot,
+    ElectionCandidate,
+    ElectionCount,
+    ElectionRound,
+)
 from workflow.models.meeting import (
     AgendaItem,
     Attendance,
@@ -35,6 +42,11 @@ __all__ = [
     "DecisionResponse",
     "DefinitionRecord",
     "District",
+    "Election",
+    "ElectionBallot",
+    "ElectionCandidate",
+    "ElectionCount",
+    "ElectionRound",
     "ExecutionTask",
     "Meeting",
     "Membership",

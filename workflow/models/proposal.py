@@ -50,6 +50,10 @@ class Proposal(WorkflowInstance, table=True):
     reserved_matter: str | None = Field(default=None, max_length=64)
     # Ortschaftsräte/Bezirksbeiräte to be heard before the decision (§ 70 Abs. 1, § 65 Abs. 2).
     hearing_bodies: list[int] = Field(default_factory=list, sa_type=JSONType)
+    # Key into workflow.subjects: the committee with it in its remit advises first (§ 39 Abs. 4
+    # S. 1 GemO) unless the reason for going without its Vorberatung is recorded ("soll").
+    subject: str | None = Field(default=None, max_length=64)
+    pre_deliberation_waived_reason: str | None = Field(default=None, sa_type=Text)
     cosignatures_required: int | None = None  # k of the n requested; None = all
     current_step: int = 0  # position of the consultation step now in progress
     urgent_reason: str | None = Field(default=None, sa_type=Text)

@@ -40,6 +40,9 @@ class Body(SQLModel, table=True):
     kind: str = Field(
         default="council", max_length=32
     )  # council | deciding_committee | advisory_committee | local_council
+    # Keys into workflow.subjects: the Aufgabengebiet a beschließender Ausschuss has under the
+    # Hauptsatzung (§ 39 Abs. 1 S. 1 GemO); council matters in it go there first (Abs. 4 S. 1).
+    remit: list[str] = Field(default_factory=list, sa_type=JSONType)
 
 
 class Person(SQLModel, table=True):

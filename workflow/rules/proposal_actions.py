@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from workflow.consultation import agenda_visibility
+from workflow.consultation import agenda_visibility, missing_pre_deliberation
 from workflow.context import FiringContext
 from workflow.errors import InvalidInput
 from workflow.models import (
@@ -94,6 +94,25 @@ def reset_cosignatures(ctx: FiringContext) -> None:
 def start_consultation(ctx: FiringContext) -> None:
     plan = steps(ctx.session, proposal(ctx).id or 0)
     proposal(ctx).current_step = plan[0].position
+
+
+def record_pre_deliberation_waiver(ctx: FiringContext) -> None:
+    """Put the waived Vorberatung and its reason on the release's audit record, so the
+    override of the "soll" rule (§ 39 Abs. 4 S. 1, Abs. 5 S. 3 GemO) is on file with who
+    released and when."""
+    p = proposal(ctx)
+    reason = (p.pre_deliberation_waived_reason or "").strip()
+    if p.subject is None or not reason:
+        return
+    bodies = {
+        b.id or 0: b
+        for b in ctx.session.exec(select(Body).where(Body.municipality_id == p.municipality_id))
+    }
+    missing = missing_pre_deliberation(p, steps(ctx.session, p.id or 0), bodies)
+    if missing:
+        ctx.audit_data.update(
+            pre_deliberation_waived={"committees": [c.name for c in missing], "reason": reason}
+        )
 
 
 def place_on_agenda(ctx: FiringContext) -> None:
@@ -297,6 +316,7 @@ ACTIONS = [
     Action("record_cosignature", record_cosignature),
     Action("reset_cosignatures", reset_cosignatures),
     Action("start_consultation", start_consultation),
+    Action("record_pre_deliberation_waiver", record_pre_deliberation_waiver),
     Action("place_on_agenda", place_on_agenda),
     Action("detach_from_agenda", detach_from_agenda),
     Action("record_deferral", record_deferral),

@@ -7,6 +7,7 @@ from sqlmodel import select
 from workflow.consultation import (
     decision_refusal,
     missing_hearing,
+    pre_deliberation_refusal,
     reserved_matter_refusal,
     unheard,
     unreasoned_non_public,
@@ -79,6 +80,16 @@ def _bodies(ctx: FiringContext) -> dict[int, Body]:
     municipality_id = proposal(ctx).municipality_id
     rows = ctx.session.exec(select(Body).where(Body.municipality_id == municipality_id))
     return {b.id or 0: b for b in rows}
+
+
+def committee_pre_deliberates(ctx: FiringContext) -> str | None:
+    """§ 39 Abs. 4 S. 1 GemO: a council matter in a beschließender Ausschuss's remit "soll"
+    be pre-deliberated there; checked at release, when the plan is fixed, and passed over
+    when the Vorlage records why the committee does not advise (§ 39 Abs. 5 S. 3)."""
+    p = proposal(ctx)
+    if p.subject is None:
+        return None
+    return pre_deliberation_refusal(p, steps(ctx.session, p.id or 0), _bodies(ctx))
 
 
 def local_councils_heard(ctx: FiringContext) -> str | None:
@@ -346,6 +357,7 @@ GUARDS = [
     Guard("required_fields_present", required_fields_present),
     Guard("consultation_plan_valid", consultation_plan_valid, "§§ 39, 41, 70 GemO"),
     Guard("non_public_reason_given", non_public_reason_given, "§ 35 Abs. 1 GemO"),
+    Guard("committee_pre_deliberates", committee_pre_deliberates, "§ 39 Abs. 4 Satz 1 GemO"),
     Guard("cosigners_available", cosigners_available),
     Guard("is_requested_cosigner", is_requested_cosigner),
     Guard("not_author", not_author),

@@ -36,6 +36,7 @@ from workflow.queries import steps as stored_steps
 from workflow.reserved_matters import RESERVED_MATTERS
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
+from workflow.subjects import SUBJECTS
 
 AUTHOR_ROLES = ("clerk", "cosigner", "mayor")
 EDITABLE_STATES = ("draft",)
@@ -74,6 +75,8 @@ class ProposalFields:
     previous_sessions: list[dict[str, str]] = field(default_factory=list)
     reserved_matter: str | None = None
     hearing_bodies: list[int] = field(default_factory=list)
+    subject: str | None = None
+    pre_deliberation_waived_reason: str | None = None
 
 
 def _dialect(session: Session) -> str:
@@ -163,14 +166,18 @@ def create_proposal(
         source=None,
         dest=proposal.state,
         now=now,
-        data={"number": proposal.label, "title": proposal.title},
+        data={"number": proposal.label, "title": proposal.title}
+        | _waiver_record(proposal.pre_deliberation_waived_reason),
     )
     return proposal
 
 
 def _check_competence_fields(session: Session, proposal: Proposal) -> None:
     """The reserved matter is one of the catalogue; the bodies to be heard are Ortschaftsräte
-    or Bezirksbeiräte of the proposal's municipality (§ 39 Abs. 2, § 70 Abs. 1, § 65 Abs. 2)."""
+    or Bezirksbeiräte of the proposal's municipality (§ 39 Abs. 2, § 70 Abs. 1, § 65 Abs. 2);
+    the subject is one of the catalogue of Aufgabengebiete (§ 39 Abs. 4 S. 1)."""
+    if proposal.subject is not None and proposal.subject not in SUBJECTS:
+        raise InvalidInput(f"Unbekanntes Aufgabengebiet: {proposal.subject}", field="subject")
     if proposal.reserved_matter is not None and proposal.reserved_matter not in RESERVED_MATTERS:
         raise InvalidInput(
             f"Unbekannte Angelegenheit nach § 39 Abs. 2 GemO: {proposal.reserved_matter}",
@@ -279,7 +286,7 @@ def update_proposal(
     if steps is not None:
         _check_competence_fields(session, proposal)
         set_consultation_plan(session=session, proposal=proposal, steps=steps)
-    elif {"reserved_matter", "hearing_bodies"} & set(changes):
+    elif {"reserved_matter", "hearing_bodies", "subject"} & set(changes):
         # The stored plan is held to the new tags as a written plan would be.
         _check_competence_fields(session, proposal)
         if defect := _competence_refusal(session, proposal, stored_steps(session, proposal_id)):
@@ -301,10 +308,23 @@ def update_proposal(
         source=proposal.state,
         dest=proposal.state,
         now=now,
-        data={"fields": sorted(changes) + (["steps"] if steps is not None else [])},
+        data=_update_record(changes, steps is not None),
     )
     session.flush()
     return proposal
+
+
+def _update_record(changes: dict[str, Any], plan_changed: bool) -> dict[str, Any]:
+    """The audit of an edit names the fields; a waived Vorberatung also keeps its reason,
+    the recorded override of § 39 Abs. 4 S. 1 GemO."""
+    record: dict[str, Any] = {"fields": sorted(changes) + (["steps"] if plan_changed else [])}
+    if "pre_deliberation_waived_reason" in changes:
+        record["pre_deliberation_waived_reason"] = changes["pre_deliberation_waived_reason"]
+    return record
+
+
+def _waiver_record(reason: str | None) -> dict[str, Any]:
+    return {"pre_deliberation_waived_reason": reason} if reason else {}
 
 
 EXECUTION_ROLES = ("clerk", "secretary", "mayor")

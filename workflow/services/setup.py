@@ -85,8 +85,21 @@ class DemoTown:
     bodies: dict[str, Body] = field(default_factory=dict)
 
 
+# Aufgabengebiete after a typical Hauptsatzung (§ 39 Abs. 1 S. 1 GemO): council matters in
+# them are pre-deliberated by the committee (§ 39 Abs. 4 S. 1), keys of workflow.subjects.
+ILSFELD_REMITS = {
+    "Technischer Ausschuss": ["bauwesen", "umwelt"],
+    "Verwaltungsausschuss": ["finanzen", "personal", "soziales"],
+}
+
+
 def _town(
-    session: Session, name: str, mayor_name: str, councillors: list[str], committees: list[str]
+    session: Session,
+    name: str,
+    mayor_name: str,
+    councillors: list[str],
+    committees: list[str],
+    remits: dict[str, list[str]] | None = None,
 ) -> DemoTown:
     municipality = municipality_by_name(session, name)
     assert municipality is not None, name
@@ -102,7 +115,12 @@ def _town(
     session.add(Membership(body_id=council.id or 0, person_id=mayor.id or 0, role="chair"))
     session.add_all(Membership(body_id=council.id or 0, person_id=p.id or 0) for p in people)
     for i, committee in enumerate(committees):
-        body = Body(municipality_id=municipality.id or 0, name=committee, kind="deciding_committee")
+        body = Body(
+            municipality_id=municipality.id or 0,
+            name=committee,
+            kind="deciding_committee",
+            remit=list((remits or {}).get(committee, [])),
+        )
         session.add(body)
         session.flush()
         town.bodies[committee] = body
@@ -126,7 +144,12 @@ def load_demo_data(session: Session, shared_dir: Path) -> DemoData:
     district = load_district(session, read_municipality_names(shared_dir))
     committees = ["Technischer Ausschuss", "Verwaltungsausschuss"]
     ilsfeld = _town(
-        session, "Ilsfeld", "Bürgermeisterin Beate Beispiel", ILSFELD_COUNCILLORS, committees
+        session,
+        "Ilsfeld",
+        "Bürgermeisterin Beate Beispiel",
+        ILSFELD_COUNCILLORS,
+        committees,
+        ILSFELD_REMITS,
     )
     flein = _town(session, "Flein", "Bürgermeister Florian Muster", FLEIN_COUNCILLORS, committees)
     mid, fid = ilsfeld.municipality.id, flein.municipality.id
