@@ -10,7 +10,7 @@ from functools import partial
 import anyio.to_thread
 from fastapi import FastAPI
 
-from api import problems
+from api import problems, ui
 from api.demo import prepare_demo
 from api.observability import Metrics, ObservabilityMiddleware
 from api.openapi import build_openapi
@@ -117,5 +117,6 @@ def create_app(
     )
     for module in routers:
         app.include_router(module.router)
+    ui.install(app)
     app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
     return app

@@ -179,7 +179,7 @@ class ApiError(StarletteHTTPException):
         self.slug = slug
 
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     headers = dict(exc.headers or {})
@@ -262,7 +262,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(WorkflowError, _workflow)
     app.add_exception_handler(PeriodError, _period)
     app.add_exception_handler(IntegrityError, _integrity)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -119,6 +120,30 @@ class ProposalFilter:
     year: int | None = None
     q: str | None = None
     overdue: bool | None = None
+    department: str | None = None
+
+
+_NUMBER = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{4})\s*$")
+
+
+def _text_search(text: str) -> ColumnElement[bool]:
+    """Title, facts, resolution text and file reference; "8/2024" also finds Vorlage 8/2024."""
+    found = or_(
+        col(Proposal.title).icontains(text, autoescape=True),
+        col(Proposal.facts).icontains(text, autoescape=True),
+        col(Proposal.resolution_text).icontains(text, autoescape=True),
+        col(Proposal.file_reference).icontains(text, autoescape=True),
+    )
+    number = _NUMBER.match(text)
+    if number is None:
+        return found
+    return or_(
+        found,
+        and_(
+            col(Proposal.number) == int(number.group(1)),
+            col(Proposal.year) == int(number.group(2)),
+        ),
+    )
 
 
 def _overdue(today: date) -> ColumnElement[bool]:
@@ -164,18 +189,24 @@ def list_proposals(
                 ~col(AgendaItem.removed),
             )
         )
+    if filters.department:
+        where.append(col(Proposal.department) == filters.department)
     if filters.q and filters.q.strip():
-        text = filters.q.strip()
-        where.append(
-            or_(
-                col(Proposal.title).icontains(text, autoescape=True),
-                col(Proposal.facts).icontains(text, autoescape=True),
-            )
-        )
+        where.append(_text_search(filters.q.strip()))
     if filters.overdue is not None:
         overdue = _overdue(local_date(now))
         where.append(overdue if filters.overdue else ~overdue)
     return paginate(session, Proposal, where, limit, cursor)
+
+
+def departments(*, session: Session, actor: Actor) -> list[str]:
+    """The Ämter named on proposals the caller may read, for a filter."""
+    rows = session.exec(
+        select(Proposal.department)
+        .where(proposal_read_clause(actor), col(Proposal.department).is_not(None))
+        .distinct()
+    )
+    return sorted(d for d in rows if d)
 
 
 def get_proposal(*, session: Session, actor: Actor | None, proposal_id: int) -> Proposal:

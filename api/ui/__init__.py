@@ -1,0 +1,37 @@
+"""The web UI: server-rendered pages (Jinja2, KERN, htmx) over the engine's services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from api import problems
+from api.ui.routes import auth, proposals, tasks
+from api.ui.sessions import read_session
+from api.ui.web import error_page, wants_html
+
+STATIC_DIR = Path(__file__).parent / "static"
+# Paths of machines, not people: they keep problem+json for every error.
+MACHINE_PREFIXES = ("/api/", "/oparl/", "/calendar/", "/health", "/metrics", "/docs", "/openapi")
+
+
+def install(app: FastAPI) -> None:
+    """Mount the static assets and the page routers; unknown paths opened in a browser get
+    the German "nicht gefunden" page instead of problem+json."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (auth, tasks, proposals):
+        app.include_router(module.router)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        path = request.url.path
+        if wants_html(request) and not path.startswith(MACHINE_PREFIXES):
+            request.state.ui_session = read_session(request, request.app.state.settings)
+            return error_page(request, exc.status_code)
+        return await problems.http_error(request, exc)
+
+    app.add_exception_handler(StarletteHTTPException, http_error)

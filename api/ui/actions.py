@@ -1,0 +1,285 @@
+"""Allowed and blocked actions of an instance as small forms: which data each trigger needs,
+read from the form, checked in words before the engine sees it, and fired through
+``workflow.services.transition.fire`` (the JSON API's path).
+
+Until the definitions list each action's fields (branch defs), the fields are known here per
+trigger. An action whose only unmet guards ask for input (a comment, a meeting) is offered
+with that input required, not shown as blocked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.ui import formatting
+from workflow.context import Actor, local_date
+from workflow.engine import ActionOption
+from workflow.machines import Workflows
+from workflow.models import Body, Meeting, Proposal
+from workflow.queries import current_step, users_with_role
+from workflow.services.transition import Fired, fire
+
+# Guards that only ask for input the form supplies, and the field that supplies it.
+INPUT_GUARDS = {
+    "comment_given": "comment",
+    "meeting_given": "meeting_id",
+    "simple_matter_declared": "simple_matter",
+    "councillors_heard": "councillors_heard",
+}
+# Actions that change the legal state: checked on a summary page before they are done.
+LEGAL_TRIGGERS = frozenset(
+    {
+        "release",
+        "adopt",
+        "reject",
+        "recommend",
+        "object",
+        "refer_to_supervision",
+        "supervision_confirms",
+        "supervision_annuls",
+        "waive_objection",
+        "urgent_decision",
+        "decide_instead_of_council",
+        "publish",
+        "withdraw",
+        "circulate",
+    }
+)
+# Secondary actions never become the page's primary button.
+SECONDARY = frozenset({"withdraw", "return_to_author", "remove_from_agenda", "defer"})
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str  # text | textarea | select | checkbox | checkboxes | number
+    required: bool = False
+    hint: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    trigger: str
+    label: str
+    dest_label: str
+    fields: tuple[FormField, ...]
+    legal: bool
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class Blocked:
+    label: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class ActionInput:
+    comment: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _comment(required: bool, trigger: str) -> FormField:
+    label = "Begründung" if required else "Anmerkung"
+    if trigger == "return_to_author":
+        label = "Anmerkung für die Verfasserin oder den Verfasser"
+    return FormField("comment", label, "textarea", required=required)
+
+
+def _meetings(session: Session, proposal: Proposal, now: datetime) -> tuple[tuple[str, str], ...]:
+    """Meetings whose agenda is still open, of the body of the step now due."""
+    step = current_step(session, proposal)
+    query = select(Meeting).where(
+        Meeting.municipality_id == proposal.municipality_id,
+        col(Meeting.state).in_(("planned", "agenda")),
+        col(Meeting.meeting_date) >= local_date(now),
+    )
+    if step is not None:
+        query = query.where(Meeting.body_id == step.body_id)
+    options = []
+    for meeting in session.exec(query.order_by(col(Meeting.meeting_date))):
+        body = session.get(Body, meeting.body_id)
+        text = f"{body.name if body else ''} am {formatting.date_de(meeting.meeting_date)}"
+        options.append((str(meeting.id), text))
+    return tuple(options)
+
+
+def fields_for(
+    session: Session, proposal: Proposal, trigger: str, needs: set[str], now: datetime
+) -> tuple[FormField, ...]:
+    fields: list[FormField] = []
+    if trigger == "submit":
+        cosigners = [
+            u
+            for u in users_with_role(session, proposal.municipality_id, "cosigner")
+            if u.id != proposal.author_id
+        ]
+        options = tuple(
+            (u.username, f"{u.full_name}{' (Kämmerei)' if u.finance_office else ''}")
+            for u in cosigners
+        )
+        fields.append(
+            FormField(
+                "cosigners",
+                "Mitzeichnung durch",
+                "checkboxes",
+                hint="Ohne Auswahl zeichnen alle Amtsleitungen mit; die Kämmerei zeichnet bei "
+                "Ausgaben außerhalb des Haushaltsplans immer mit.",
+                options=options,
+            )
+        )
+    if "meeting_id" in needs or trigger == "schedule":
+        fields.append(
+            FormField(
+                "meeting_id",
+                "Sitzung",
+                "select",
+                required=True,
+                options=_meetings(session, proposal, now),
+            )
+        )
+    if trigger == "recommend":
+        fields.append(
+            FormField("recommendation", "Empfehlung an das beschließende Gremium", "textarea")
+        )
+    if "simple_matter" in needs or trigger == "circulate":
+        fields.append(
+            FormField(
+                "simple_matter",
+                "Es handelt sich um einen Gegenstand einfacher Art (§ 37 Abs. 1 Satz 2 GemO).",
+                "checkbox",
+                required=True,
+            )
+        )
+    if "councillors_heard" in needs or trigger == "decide_instead_of_council":
+        fields.append(
+            FormField(
+                "councillors_heard",
+                "Die nicht befangenen Gemeinderäte wurden angehört (§ 37 Abs. 4 Satz 1 GemO).",
+                "checkbox",
+                required=True,
+            )
+        )
+    fields.append(_comment("comment" in needs, trigger))
+    return tuple(fields)
+
+
+def split_options(
+    session: Session, proposal: Proposal, options: list[ActionOption], now: datetime
+) -> tuple[list[ActionForm], list[Blocked]]:
+    """Allowed actions as forms (the first non-secondary one is primary) and blocked ones with
+    their reasons in words. Actions not possible in this state are left out: they are noise."""
+    forms: list[ActionForm] = []
+    blocked: list[Blocked] = []
+    for option in options:
+        if option.blocked_by == "state":
+            continue
+        if option.blocked_by == "role":
+            roles = ", ".join(formatting.role_label(r) for r in option.roles)
+            blocked.append(Blocked(option.label, (f"nur für: {roles}",)))
+            continue
+        needs = {INPUT_GUARDS[g.name] for g in option.unmet_guards if g.name in INPUT_GUARDS}
+        other = [g.message for g in option.unmet_guards if g.name not in INPUT_GUARDS]
+        if other:
+            blocked.append(Blocked(option.label, tuple(other)))
+            continue
+        forms.append(
+            ActionForm(
+                trigger=option.trigger,
+                label=option.label,
+                dest_label="",
+                fields=fields_for(session, proposal, option.trigger, needs, now),
+                legal=option.trigger in LEGAL_TRIGGERS,
+            )
+        )
+    for i, form in enumerate(forms):
+        if form.trigger not in SECONDARY:
+            forms[i] = ActionForm(**{**form.__dict__, "primary": True})
+            break
+    return forms, blocked
+
+
+def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:
+    """The submitted values of an action form, with messages for what is missing."""
+    result = ActionInput()
+    for f in form.fields:
+        raw = values.get(f.name)
+        if f.kind == "checkboxes":
+            chosen = [str(v) for v in (raw or []) if str(v)]
+            allowed = {v for v, _ in f.options}
+            if any(c not in allowed for c in chosen):
+                result.errors[f.name] = "Bitte wählen Sie nur aus der Liste."
+            elif chosen:
+                result.data[f.name] = chosen
+            continue
+        text = str(raw).strip() if isinstance(raw, str) else ""
+        if f.kind == "checkbox":
+            if text:
+                result.data[f.name] = True
+            elif f.required:
+                result.errors[f.name] = "Bitte bestätigen Sie dies, um fortzufahren."
+            continue
+        if not text:
+            if f.required:
+                result.errors[f.name] = _missing(f)
+            continue
+        if f.name == "comment":
+            result.comment = text
+        elif f.kind == "select":
+            if text not in {v for v, _ in f.options}:
+                result.errors[f.name] = "Bitte wählen Sie einen Eintrag aus der Liste."
+            else:
+                result.data[f.name] = int(text) if text.isdigit() else text
+        else:
+            result.data[f.name] = text
+    return result
+
+
+def _missing(f: FormField) -> str:
+    if f.name == "comment":
+        return "Bitte geben Sie eine Begründung ein."
+    if f.name == "meeting_id":
+        return "Bitte wählen Sie die Sitzung aus."
+    return f"Bitte füllen Sie „{f.label}“ aus."
+
+
+def fire_action(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    proposal_id: int,
+    trigger: str,
+    version: int | None,
+    given: ActionInput,
+    now: datetime,
+    base_url: str,
+    dry_run: bool = False,
+) -> Fired:
+    """Fire as the JSON API does; ``dry_run`` fires inside a savepoint and rolls it back, so
+    the check page shows exactly the state and deadlines the real step will open."""
+    with session.begin_nested() as savepoint:
+        fired = fire(
+            session=session,
+            workflows=workflows,
+            kind="proposal",
+            instance_id=proposal_id,
+            trigger=trigger,
+            actor=actor,
+            now=now,
+            expected_version=version,
+            comment=given.comment,
+            data=given.data,
+            base_url=base_url,
+        )
+        if dry_run:
+            savepoint.rollback()
+    return fired

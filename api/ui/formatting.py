@@ -1,0 +1,144 @@
+"""German formatting for pages: dates, times, amounts, roles, states, deadlines in words."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from workflow.context import BERLIN
+
+# The words of the Rathaus (UI.md), not the engine's role names.
+ROLE_LABELS = {
+    "clerk": "Sachbearbeitung",
+    "cosigner": "Mitzeichnung (Amtsleitung, Kämmerei)",
+    "mayor": "Bürgermeister/in",
+    "secretary": "Sitzungsdienst",
+    "council_member": "Gemeinderat/Gemeinderätin",
+    "district_coordinator": "Landratsamt",
+    "admin": "Administration",
+    "system": "Ratsflow (automatisch)",
+}
+
+# Badge tone per state; the text is always the definition's label, the colour only supports it.
+_SUCCESS = {"final", "executed", "archived", "answered", "closed", "minutes_signed",
+            "minutes_presented", "met"}  # fmt: skip
+_DANGER = {"rejected", "withdrawn", "annulled", "cancelled", "defaulted", "missed"}
+_WARNING = {"cosigning", "awaiting_release", "objected", "supervision", "urgent_decided",
+            "decided", "late_pending", "in_session", "in_circulation"}  # fmt: skip
+
+
+def role_label(role: str | None) -> str:
+    return ROLE_LABELS.get(role or "", "Unbekannte Rolle")
+
+
+def state_tone(state: str | None) -> str:
+    if state in _SUCCESS:
+        return "success"
+    if state in _DANGER:
+        return "danger"
+    if state in _WARNING:
+        return "warning"
+    return "info"
+
+
+def _local(value: datetime) -> datetime:
+    """Instants without zone come from the database, which stores UTC."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(BERLIN)
+
+
+def date_de(value: date | datetime | None) -> str:
+    """``23.04.2024``; an instant is shown as the date in Europe/Berlin."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+def time_de(value: time | datetime | None) -> str:
+    """``18:30 Uhr``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value.hour:02d}:{value.minute:02d} Uhr"
+
+
+def datetime_de(value: datetime | None) -> str:
+    """``23.04.2024, 18:30 Uhr``."""
+    if value is None:
+        return ""
+    return f"{date_de(value)}, {time_de(value)}"
+
+
+def money_de(value: Decimal | int | float | str | None) -> str:
+    """``30.387,20 €`` (thousands with a dot, cents with a comma)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}{'.'.join(groups)},{cents} €"
+
+
+def days_word(n: int) -> str:
+    return "1 Tag" if n == 1 else f"{n} Tagen"
+
+
+def due_in_words(due: date, today: date, status: str = "open") -> tuple[str, str]:
+    """A deadline's traffic light in words and its tone: ("überfällig seit 2 Tagen", "danger").
+
+    Open deadlines due within three days are "warning"; met ones "erledigt".
+    """
+    if status == "met":
+        return "erledigt", "success"
+    if status in ("waived", "cancelled", "elapsed"):
+        words = {"waived": "erlassen", "cancelled": "entfallen", "elapsed": "abgelaufen"}
+        return words[status], "info"
+    delta = (due - today).days
+    if status == "missed" or delta < 0:
+        late = max(-delta, 0)
+        if late == 0:
+            return "versäumt", "danger"
+        return ("überfällig seit 1 Tag" if late == 1 else f"überfällig seit {late} Tagen"), "danger"
+    if delta == 0:
+        return "fällig heute", "warning"
+    if delta == 1:
+        return "fällig morgen", "warning"
+    tone = "warning" if delta <= 3 else "info"
+    return f"fällig in {delta} Tagen", tone
+
+
+def parse_date_de(text: str) -> date | None:
+    """``23.04.2024`` or ``2024-04-23`` (what ``<input type=date>`` sends); None if neither."""
+    text = text.strip()
+    try:
+        if "." in text:
+            day, month, year = (int(p) for p in text.split("."))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_amount_de(text: str) -> Decimal | None:
+    """``30.387,20`` or ``30387.20`` (with or without €); None if not an amount."""
+    cleaned = text.replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None

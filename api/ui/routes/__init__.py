@@ -1,0 +1,1 @@
+"""Page routes, one module per area (sign-in, Meine Aufgaben, Vorlagen, …)."""

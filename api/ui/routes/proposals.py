@@ -1,0 +1,344 @@
+"""Vorlagen: the list with filters and search, one Vorlage with its actions, and doing one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    error_status,
+    error_text,
+    flash,
+    redirect,
+    render,
+    workflows_of,
+)
+from workflow.context import local_date
+from workflow.errors import NotFound, WorkflowError
+from workflow.machines import Workflows
+from workflow.models import AgendaItem, Body, Meeting, Proposal, User
+from workflow.queries import cosignatures, steps
+from workflow.services import listing
+from workflow.services.deadline_service import list_deadlines
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PAGE_SIZE = 50
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def _year(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and 1900 <= int(text) <= 2999 else None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and int(text) < 2**31 else None
+
+
+@router.get("/vorlagen")
+def proposal_list(
+    request: Request,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    zustand: Text = None,
+    gremium: Text = None,
+    jahr: Text = None,
+    amt: Text = None,
+    suche: Text = None,
+    weiter: Text = None,
+) -> Response:
+    workflows = workflows_of(request)
+    spec = workflows.latest("proposal").spec
+    states = [(s.name, s.label) for s in spec.states]
+    state = zustand if zustand in {s for s, _ in states} else None
+    filters = listing.ProposalFilter(
+        state=state,
+        body_id=_int(gremium),
+        year=_year(jahr),
+        department=amt or None,
+        q=suche or None,
+        municipality_id=user.actor.municipality_id,
+    )
+    try:
+        page = listing.list_proposals(
+            session=session,
+            actor=user.actor,
+            now=now,
+            filters=filters,
+            limit=PAGE_SIZE,
+            cursor=weiter,
+        )
+    except WorkflowError:  # a tampered cursor: start again from the first page
+        page = listing.list_proposals(
+            session=session, actor=user.actor, now=now, filters=filters, limit=PAGE_SIZE
+        )
+    bodies = _bodies(session, user)
+    params = {"zustand": state or "", "gremium": gremium or "", "jahr": jahr or "",
+              "amt": amt or "", "suche": suche or ""}  # fmt: skip
+    context = {
+        "page": page,
+        "states": states,
+        "bodies": [(str(b.id), b.name) for b in bodies],
+        "departments": [(d, d) for d in listing.departments(session=session, actor=user.actor)],
+        "params": params,
+        "years": [(str(y), str(y)) for y in range(local_date(now).year + 1, 2019, -1)],
+        "can_create": user.role in ("clerk", "cosigner", "mayor"),
+    }
+    template = (
+        "vorlagen/_results.html" if request.headers.get("HX-Request") else "vorlagen/list.html"
+    )
+    return render(request, template, context)
+
+
+def _bodies(session: Session, user: PageUser) -> list[Body]:
+    if user.actor.municipality_id is None:
+        return []
+    return list(
+        session.exec(
+            select(Body)
+            .where(Body.municipality_id == user.actor.municipality_id)
+            .order_by(col(Body.name))
+        )
+    )
+
+
+def _detail_context(
+    request: Request, session: Session, user: PageUser, proposal: Proposal, now: NowDep
+) -> dict[str, object]:
+    workflows = workflows_of(request)
+    assert proposal.id is not None
+    plan = []
+    for step in steps(session, proposal.id):
+        body = session.get(Body, step.body_id)
+        meeting = None
+        if step.agenda_item_id is not None:
+            meeting = session.exec(
+                select(Meeting)
+                .join(AgendaItem, col(AgendaItem.meeting_id) == col(Meeting.id))
+                .where(AgendaItem.id == step.agenda_item_id)
+            ).first()
+        if step.outcome or step.position < proposal.current_step:
+            status = "done"
+        elif step.position == proposal.current_step and proposal.state not in ("draft",):
+            status = "current"
+        else:
+            status = "next"
+        plan.append({"step": step, "body": body, "meeting": meeting, "status": status})
+    signatures = []
+    for signature in cosignatures(session, proposal.id):
+        signer = session.get(User, signature.user_id)
+        signatures.append({"signature": signature, "name": signer.full_name if signer else ""})
+    forms: list[ActionForm] = []
+    blocked: list[object] = []
+    history: list[dict[str, object]] = []
+    deadlines: list[object] = []
+    if (
+        user.actor.municipality_id == proposal.municipality_id
+        or user.role == "district_coordinator"
+    ):
+        found = listing.actions(
+            session=session,
+            workflows=workflows,
+            actor=user.actor,
+            kind="proposal",
+            instance_id=proposal.id,
+            now=now,
+        )
+        forms, blocked_list = split_options(session, proposal, found.options, now)
+        blocked = list(blocked_list)
+        try:
+            history = _history(workflows, session, user, proposal)
+        except NotFound:
+            history = []
+        deadlines = list(
+            list_deadlines(
+                session=session, actor=user.actor, instance_type="proposal", instance_id=proposal.id
+            )
+        )
+    return {
+        "proposal": proposal,
+        "plan": plan,
+        "signatures": signatures,
+        "forms": forms,
+        "blocked": blocked,
+        "history": history,
+        "deadlines": deadlines,
+        "today": local_date(now),
+        "author": session.get(User, proposal.author_id) if proposal.author_id else None,
+    }
+
+
+def _history(
+    workflows: Workflows, session: Session, user: PageUser, proposal: Proposal
+) -> list[dict[str, object]]:
+    assert proposal.id is not None
+    events = listing.history(
+        session=session, actor=user.actor, kind="proposal", instance_id=proposal.id
+    )
+    spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
+    labels = {t.trigger: t.label for t in spec.transitions}
+    labels["create"] = "Angelegt"
+    labels["update"] = "Bearbeitet"
+    return [
+        {
+            "event": e,
+            "what": labels.get(e.trigger, "Geändert"),
+            "dest": spec.state_label(e.dest),
+        }
+        for e in reversed(events)
+    ]
+
+
+@router.get("/vorlagen/{proposal_id}")
+def proposal_detail(
+    request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    return render(
+        request, "vorlagen/detail.html", _detail_context(request, session, user, proposal, now)
+    )
+
+
+def _action_form(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    proposal: Proposal,
+    trigger: str,
+    now: NowDep,
+) -> ActionForm:
+    assert proposal.id is not None
+    found = listing.actions(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        kind="proposal",
+        instance_id=proposal.id,
+        now=now,
+    )
+    forms, blocked = split_options(session, proposal, found.options, now)
+    for form in forms:
+        if form.trigger == trigger:
+            return form
+    raise NotFound("Diese Aktion ist für diese Vorlage zurzeit nicht möglich.")
+
+
+def _action_page(
+    request: Request,
+    proposal: Proposal,
+    form: ActionForm,
+    given: ActionInput | None = None,
+    *,
+    refusal: str | None = None,
+    preview: object | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "proposal": proposal,
+        "form": form,
+        "given": given or ActionInput(),
+        "errors": (given.errors if given else {}),
+        "refusal": refusal,
+        "preview": preview,
+    }
+    return render(request, "vorlagen/action.html", context, status=status)
+
+
+@router.get("/vorlagen/{proposal_id}/aktionen/{trigger}")
+def action_page(
+    request: Request,
+    proposal_id: ProposalId,
+    trigger: Annotated[str, Path(max_length=64)],
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    form = _action_form(request, session, user, proposal, trigger, now)
+    return _action_page(request, proposal, form)
+
+
+@router.post("/vorlagen/{proposal_id}/aktionen/{trigger}")
+async def do_action(
+    request: Request,
+    proposal_id: ProposalId,
+    trigger: Annotated[str, Path(max_length=64)],
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    values = await request.form()
+    flat: dict[str, object] = {k: values.get(k) for k in values}
+    flat["cosigners"] = values.getlist("cosigners")
+    version = _int(str(values.get("version") or ""))
+    confirmed = values.get("bestaetigt") == "ja"
+    return _do_action(
+        request,
+        proposal_id,
+        trigger,
+        user,
+        session,
+        settings.base_url,
+        now,
+        flat,
+        version,
+        confirmed,
+    )
+
+
+def _do_action(
+    request: Request,
+    proposal_id: int,
+    trigger: str,
+    user: PageUser,
+    session: Session,
+    base_url: str,
+    now: NowDep,
+    values: dict[str, object],
+    version: int | None,
+    confirmed: bool,
+) -> Response:
+    proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    form = _action_form(request, session, user, proposal, trigger, now)
+    given = read_input(form, values)
+    if given.errors:
+        return _action_page(request, proposal, form, given, status=422)
+    workflows = workflows_of(request)
+    spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
+    dry_run = form.legal and not confirmed
+    try:
+        fired = fire_action(
+            session=session,
+            workflows=workflows,
+            actor=user.actor,
+            proposal_id=proposal_id,
+            trigger=trigger,
+            version=version,
+            given=given,
+            now=now,
+            base_url=base_url,
+            dry_run=dry_run,
+        )
+    except WorkflowError as exc:
+        session.expire_all()
+        proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+        return _action_page(
+            request, proposal, form, given, refusal=error_text(exc, spec), status=error_status(exc)
+        )
+    if dry_run:
+        session.expire_all()
+        proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+        return _action_page(request, proposal, form, given, preview=fired)
+    final = fired.followed_by[-1] if fired.followed_by else fired
+    flash(request, f"„{form.label}“ wurde ausgeführt. Neuer Stand: {final.dest_label}.")
+    return redirect(f"/vorlagen/{proposal_id}")

@@ -1,0 +1,369 @@
+"""What every page shares: the route class (session, CSRF, errors as pages), the signed-in
+user, rendering with the layout, flash messages and engine errors in words.
+
+A page module builds ``router = APIRouter(route_class=PageRoute, include_in_schema=False)``
+and its routes take ``PageUserDep`` (or ``OptionalPageUserDep``) and call the same services
+as the JSON API; ``render(request, "x.html", {...})`` returns the page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import SessionDep
+from api.ui import formatting
+from api.ui.navigation import visible_nav
+from api.ui.sessions import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    UiSession,
+    csrf_valid,
+    read_session,
+    write_session,
+)
+from workflow.context import Actor
+from workflow.errors import (
+    GuardsUnmet,
+    InvalidInput,
+    NotFound,
+    RoleRefused,
+    StaleVersion,
+    TriggerNotAllowed,
+    WorkflowError,
+)
+from workflow.machines import Workflows
+from workflow.models import Municipality, User
+from workflow.services.setup import actor_for
+from workflow.settings import Settings
+from workflow.spec import DefinitionSpec
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+ERROR_TITLES = {
+    400: "Ungültige Anfrage",
+    403: "Keine Berechtigung",
+    404: "Nicht gefunden",
+    405: "Nicht möglich",
+    409: "Nicht möglich",
+    413: "Zu groß",
+    422: "Eingabe prüfen",
+    500: "Interner Fehler",
+    503: "Vorübergehend nicht verfügbar",
+}
+ERROR_TEXTS = {
+    400: "Die Anfrage ist fehlerhaft.",
+    403: "Dafür fehlt Ihnen die Berechtigung.",
+    404: "Die Seite oder der Eintrag wurde nicht gefunden.",
+    405: "Diese Aktion ist auf dieser Seite nicht möglich.",
+    413: "Die gesendeten Daten sind zu groß.",
+    422: "Bitte prüfen Sie Ihre Eingaben.",
+    500: "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
+    503: "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es später erneut.",
+}
+CSRF_REFUSED = (
+    "Das Formular wurde abgelehnt, weil der Sicherheitsschlüssel fehlt oder abgelaufen ist. "
+    "Bitte laden Sie die Seite neu und senden Sie das Formular erneut."
+)
+
+
+class LoginRequired(Exception):
+    """No signed-in user: the page redirects to /anmelden?next=…"""
+
+
+@dataclass(frozen=True)
+class PageUser:
+    """The signed-in user as pages need it: the engine's actor and words for the header."""
+
+    actor: Actor
+    full_name: str
+    username: str
+    role: str
+    municipality: str
+
+    @property
+    def role_label(self) -> str:
+        return formatting.role_label(self.role)
+
+
+def ui_session(request: Request) -> UiSession:
+    session: UiSession = request.state.ui_session
+    return session
+
+
+def flash(request: Request, text: str, kind: str = "success") -> None:
+    """Show ``text`` once on the next rendered page (KERN alert): success, danger, info, warning."""
+    request.state.ui_session = ui_session(request).with_flash(kind, text)
+
+
+def _page_user(db: Session, username: str | None) -> PageUser | None:
+    if not username:
+        return None
+    user = db.exec(select(User).where(User.username == username)).first()
+    if user is None or user.disabled:
+        return None
+    place = ""
+    if user.municipality_id is not None:
+        town = db.get(Municipality, user.municipality_id)
+        place = f"Gemeinde {town.name}" if town else ""
+    elif user.district_id is not None:
+        place = "Landratsamt Heilbronn"
+    return PageUser(
+        actor=actor_for(user),
+        full_name=user.full_name,
+        username=user.username,
+        role=user.role,
+        municipality=place,
+    )
+
+
+def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
+    user = _page_user(db, ui_session(request).username)
+    request.state.page_user = user
+    return user
+
+
+def get_page_user(user: Annotated[PageUser | None, Depends(get_optional_page_user)]) -> PageUser:
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+PageUserDep = Annotated[PageUser, Depends(get_page_user)]
+OptionalPageUserDep = Annotated[PageUser | None, Depends(get_optional_page_user)]
+
+
+def workflows_of(request: Request) -> Workflows:
+    workflows: Workflows = request.app.state.runtime.workflows
+    return workflows
+
+
+@pass_context
+def _state_label(ctx: Mapping[str, Any], instance: Any) -> str:
+    """The definition's German label of an instance's state (never the internal name)."""
+    request: Request = ctx["request"]
+    try:
+        wf = workflows_of(request).get(instance.definition_name, instance.definition_version)
+    except (KeyError, AttributeError):
+        return "unbekannter Zustand"
+    return wf.spec.state_label(instance.state)
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters.update(
+        date_de=formatting.date_de,
+        time_de=formatting.time_de,
+        datetime_de=formatting.datetime_de,
+        money_de=formatting.money_de,
+        role_label=formatting.role_label,
+        state_tone=formatting.state_tone,
+    )
+    env.globals.update(state_label=_state_label, due_in_words=formatting.due_in_words)
+    return templates
+
+
+templates = _templates()
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status: int = 200,
+    user: PageUser | None = None,
+) -> Response:
+    """The page in the layout, with the user, navigation, CSRF token and pending flashes."""
+    session = ui_session(request)
+    page_user = user if user is not None else getattr(request.state, "page_user", None)
+    flashes = session.flashes
+    request.state.ui_session = session.without_flashes()
+    full = {
+        "user": page_user,
+        "nav": visible_nav(page_user.role if page_user else None),
+        "csrf_token": session.csrf,
+        "csrf_field": CSRF_FIELD,
+        "csrf_header": CSRF_HEADER,
+        "flashes": flashes,
+        "current_path": request.url.path,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, template, full, status_code=status)
+
+
+def redirect(url: str) -> Response:
+    """After a POST: 303 to the page that shows the result (Post/Redirect/Get)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only local paths; ``//host`` and ``/\\host`` would leave the site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def action_label(spec: DefinitionSpec | None, trigger: str) -> str:
+    if spec is not None:
+        for transition in spec.transitions:
+            if transition.trigger == trigger:
+                return transition.label
+    return "Diese Aktion"
+
+
+def error_text(exc: WorkflowError, spec: DefinitionSpec | None = None) -> str:
+    """An engine refusal in the user's words: labels of actions, states and roles, no codes."""
+    if isinstance(exc, GuardsUnmet):
+        reasons = "; ".join(g.message for g in exc.unmet)
+        return f"„{action_label(spec, exc.trigger)}“ ist noch nicht möglich: {reasons}."
+    if isinstance(exc, RoleRefused):
+        roles = ", ".join(formatting.role_label(r) for r in exc.allowed_roles)
+        return f"„{action_label(spec, exc.trigger)}“ ist nur möglich für: {roles}."
+    if isinstance(exc, TriggerNotAllowed):
+        state = spec.state_label(exc.state) if spec is not None else "diesem Zustand"
+        return f"„{action_label(spec, exc.trigger)}“ ist im Zustand „{state}“ nicht möglich."
+    if isinstance(exc, StaleVersion):
+        return (
+            "Der Eintrag wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie den "
+            "aktuellen Stand und versuchen Sie es erneut."
+        )
+    return exc.message
+
+
+def error_status(exc: WorkflowError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, RoleRefused):
+        return 403
+    if isinstance(exc, InvalidInput | GuardsUnmet):
+        return 422
+    return 409
+
+
+def error_page(
+    request: Request, status: int, text: str | None = None, *, title: str | None = None
+) -> Response:
+    """A German error page in the layout (never a stack trace, never JSON for a browser)."""
+    _layout_user(request)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": title or ERROR_TITLES.get(status, "Fehler"),
+            "text": text or ERROR_TEXTS.get(status, ERROR_TEXTS[400]),
+        },
+        status=status,
+    )
+
+
+def _layout_user(request: Request) -> None:
+    """The header's user for an error page rendered outside the route's own dependencies."""
+    if getattr(request.state, "page_user", None) is not None:
+        return
+    runtime = getattr(request.app.state, "runtime", None)
+    username = ui_session(request).username
+    if runtime is None or not username:
+        return
+    try:
+        with Session(runtime.engine) as db:
+            request.state.page_user = _page_user(db, username)
+    except Exception:  # the error page must render even when the database is gone
+        logger.warning("no user for the error page", exc_info=True)
+
+
+def _login_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = f"/anmelden?next={quote(target, safe='')}"
+    response = RedirectResponse(location, status_code=303)
+    if request.headers.get("HX-Request"):
+        response.headers["HX-Redirect"] = location
+    return response
+
+
+async def _csrf_ok(request: Request) -> bool:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(FORM_TYPES):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    return csrf_valid(ui_session(request), sent)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+class PageRoute(APIRoute):
+    """A route answering with HTML: session cookie in and out, CSRF on every write, and every
+    failure as a German page (404 for unknown or invisible ids, 403 for a missing token)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            settings = _settings(request)
+            request.state.ui_session = read_session(request, settings)
+            response = await _guarded(request, original)
+            session = ui_session(request)
+            if session.changed:
+                write_session(response, request, settings, session)
+            response.headers.setdefault("Cache-Control", "no-store")
+            return response
+
+        return handler
+
+
+async def _guarded(
+    request: Request, original: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    if request.method not in SAFE_METHODS and not await _csrf_ok(request):
+        return error_page(request, 403, CSRF_REFUSED, title="Formular abgelehnt")
+    try:
+        return await original(request)
+    except LoginRequired:
+        return _login_redirect(request)
+    except WorkflowError as exc:
+        return error_page(request, error_status(exc), error_text(exc))
+    except RequestValidationError as exc:
+        # A malformed id in the path is an unknown page; anything else is a bad form.
+        in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+        return error_page(request, 404 if in_path else 422)
+    except StarletteHTTPException as exc:
+        return error_page(request, exc.status_code if exc.status_code >= 400 else 400)
+    except IntegrityError:
+        logger.warning("integrity error on a page", exc_info=True)
+        return error_page(
+            request, 409, "Die Änderung widerspricht vorhandenen Daten. Bitte neu laden."
+        )
+    except Exception:
+        logger.exception("unhandled error on a page")
+        return error_page(request, 500)
+
+
+def wants_html(request: Request) -> bool:
+    """A browser navigating (not an API client): HTML error pages instead of problem+json."""
+    return "text/html" in request.headers.get("accept", "")

@@ -1,0 +1,273 @@
+"""Meine Aufgaben: what a user can do now (the engine's allowed actions), what of theirs waits
+for others, their deadlines and what changed since their last visit.
+
+Read-only; the same visibility rules as every list (``workflow.access``) and the same
+``available_actions`` as ``GET …/actions``, so a task shown is a task the user may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_
+from sqlmodel import Session, col, select
+
+from workflow.access import (
+    decision_request_read_clause,
+    decision_response_read_clause,
+    meeting_read_clause,
+    proposal_read_clause,
+)
+from workflow.context import Actor
+from workflow.engine import ActionOption
+from workflow.errors import WorkflowError
+from workflow.machines import Workflows
+from workflow.models import (
+    AuditEvent,
+    Body,
+    CoSignature,
+    Deadline,
+    DecisionRequest,
+    DecisionResponse,
+    Meeting,
+    Municipality,
+    Proposal,
+    User,
+)
+from workflow.services.deadline_service import list_deadlines
+from workflow.services.transition import available_actions
+from workflow.spec import DefinitionSpec
+
+MAX_INSTANCES = 200
+MAX_CHANGES = 30
+
+
+@dataclass(frozen=True)
+class Task:
+    """One object with the actions the user may fire on it now."""
+
+    kind: str
+    instance_id: int
+    title: str
+    state_label: str
+    actions: tuple[ActionOption, ...]
+    due: date | None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A proposal of the user that waits for someone else (co-signers, the mayor)."""
+
+    proposal: Proposal
+    state_label: str
+    pending: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    instance_id: int
+    title: str
+    event: AuditEvent
+    dest_label: str
+
+
+def active_states(spec: DefinitionSpec) -> list[str]:
+    """States from which a person can still do something (not final ones like "Archiviert")."""
+    return [
+        s.name for s in spec.states if any(not t.automatic for t in spec.transitions_from(s.name))
+    ]
+
+
+def _spec(workflows: Workflows, instance: Any) -> DefinitionSpec:
+    return workflows.get(instance.definition_name, instance.definition_version).spec
+
+
+def proposal_title(proposal: Proposal) -> str:
+    return f"Vorlage {proposal.label}: {proposal.title}"
+
+
+def meeting_title(session: Session, meeting: Meeting) -> str:
+    body = session.get(Body, meeting.body_id)
+    day = meeting.meeting_date
+    return f"Sitzung {body.name if body else ''} am {day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def _instances(session: Session, workflows: Workflows, actor: Actor) -> list[tuple[str, Any, str]]:
+    """(kind, row, title) of every active instance the user can read."""
+    found: list[tuple[str, Any, str]] = []
+    kinds: list[tuple[str, Any, ColumnElement[bool]]] = [
+        ("proposal", Proposal, proposal_read_clause(actor)),
+        ("meeting", Meeting, meeting_read_clause(actor)),
+        ("decision_request", DecisionRequest, decision_request_read_clause(actor)),
+        ("decision_response", DecisionResponse, decision_response_read_clause(actor)),
+    ]
+    for kind, model, readable in kinds:
+        try:
+            spec = workflows.latest(kind).spec
+        except KeyError:
+            continue
+        where: list[ColumnElement[bool]] = [readable, col(model.state).in_(active_states(spec))]
+        if actor.municipality_id is not None and hasattr(model, "municipality_id"):
+            where.append(col(model.municipality_id) == actor.municipality_id)
+        rows = session.exec(
+            select(model).where(*where).order_by(col(model.id)).limit(MAX_INSTANCES)
+        )
+        for row in rows:
+            found.append((kind, row, _title(session, kind, row)))
+    return found
+
+
+def _title(session: Session, kind: str, row: Any) -> str:
+    if isinstance(row, Proposal):
+        return proposal_title(row)
+    if isinstance(row, Meeting):
+        return meeting_title(session, row)
+    if isinstance(row, DecisionRequest):
+        return f"Abfrage: {row.title}"
+    if isinstance(row, DecisionResponse):
+        request = session.get(DecisionRequest, row.request_id)
+        town = session.get(Municipality, row.municipality_id)
+        return f"Antwort {town.name if town else ''}: {request.title if request else ''}"
+    return kind
+
+
+def _next_due(session: Session, kind: str, instance_id: int) -> date | None:
+    deadline = session.exec(
+        select(Deadline)
+        .where(
+            Deadline.instance_type == kind,
+            Deadline.instance_id == instance_id,
+            Deadline.status == "open",
+        )
+        .order_by(col(Deadline.due_date))
+    ).first()
+    return deadline.due_date if deadline is not None else None
+
+
+def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime) -> list[Task]:
+    """Objects with at least one action the user may fire now; soonest deadline first."""
+    found: list[Task] = []
+    for kind, row, title in _instances(session, workflows, actor):
+        try:
+            options = available_actions(
+                session=session,
+                workflows=workflows,
+                kind=kind,
+                instance_id=row.id,
+                actor=actor,
+                now=now,
+            )
+        except WorkflowError:
+            continue
+        allowed = tuple(o for o in options if o.allowed)
+        if not allowed:
+            continue
+        found.append(
+            Task(
+                kind=kind,
+                instance_id=row.id,
+                title=title,
+                state_label=_spec(workflows, row).state_label(row.state),
+                actions=allowed,
+                due=_next_due(session, kind, row.id),
+            )
+        )
+    return sorted(found, key=lambda t: (t.due is None, t.due or date.max, t.title))
+
+
+def waiting_for_others(*, session: Session, workflows: Workflows, actor: Actor) -> list[Waiting]:
+    """The user's own proposals in co-signing or awaiting release, with who is pending."""
+    if actor.user_id is None:
+        return []
+    rows = session.exec(
+        select(Proposal)
+        .where(
+            Proposal.author_id == actor.user_id,
+            col(Proposal.state).in_(("cosigning", "awaiting_release")),
+            proposal_read_clause(actor),
+        )
+        .order_by(col(Proposal.id))
+    )
+    result: list[Waiting] = []
+    for proposal in rows:
+        pending: list[str] = []
+        if proposal.state == "cosigning":
+            open_signatures = session.exec(
+                select(User.full_name)
+                .join(CoSignature, col(CoSignature.user_id) == col(User.id))
+                .where(
+                    CoSignature.proposal_id == proposal.id,
+                    col(CoSignature.signed_at).is_(None),
+                )
+                .order_by(col(CoSignature.id))
+            )
+            pending = list(open_signatures)
+        else:
+            pending = ["Bürgermeister/in (Freigabe)"]
+        label = _spec(workflows, proposal).state_label(proposal.state)
+        result.append(Waiting(proposal=proposal, state_label=label, pending=tuple(pending)))
+    return result
+
+
+def my_deadlines(*, session: Session, actor: Actor) -> list[Deadline]:
+    """Open and missed deadlines of what the user can read, overdue first."""
+    found = [
+        d for d in list_deadlines(session=session, actor=actor) if d.status in ("open", "missed")
+    ]
+    readable_proposals = set(
+        session.exec(
+            select(Proposal.id).where(
+                col(Proposal.id).in_(
+                    [d.instance_id for d in found if d.instance_type == "proposal"]
+                ),
+                proposal_read_clause(actor),
+            )
+        )
+    )
+    return [
+        d for d in found if d.instance_type != "proposal" or d.instance_id in readable_proposals
+    ]
+
+
+def changes_since(
+    *, session: Session, workflows: Workflows, actor: Actor, since: datetime
+) -> list[Change]:
+    """Transitions by others on proposals and meetings the user can read, newest first."""
+    changes: list[Change] = []
+    after = since.astimezone(UTC)
+    pairs: list[tuple[str, Any, ColumnElement[bool]]] = [
+        ("proposal", Proposal, proposal_read_clause(actor)),
+        ("meeting", Meeting, meeting_read_clause(actor)),
+    ]
+    for kind, model, readable in pairs:
+        where: list[ColumnElement[bool]] = [
+            col(AuditEvent.instance_type) == kind,
+            col(AuditEvent.at) > after,
+            col(AuditEvent.actor) != actor.username,
+            readable,
+        ]
+        if actor.municipality_id is not None:
+            where.append(col(model.municipality_id) == actor.municipality_id)
+        rows = session.exec(
+            select(AuditEvent, model)
+            .join(model, and_(col(model.id) == col(AuditEvent.instance_id)))
+            .where(*where)
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+            .limit(MAX_CHANGES)
+        )
+        for event, row in rows:
+            spec = _spec(workflows, row)
+            changes.append(
+                Change(
+                    kind=kind,
+                    instance_id=row.id,
+                    title=_title(session, kind, row),
+                    event=event,
+                    dest_label=spec.state_label(event.dest),
+                )
+            )
+    changes.sort(key=lambda c: c.event.at, reverse=True)
+    return changes[:MAX_CHANGES]
