@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,9 @@ def test_vorlagen_search_by_number_and_detail(
     page.goto("/vorlagen")
     page.get_by_label("Suche (Betreff, Text, Nummer wie 8/2024)").fill("8/2024")
     page.get_by_role("button", name="Filtern").click()
+    # htmx swaps the results in place and records the search in the address
+    page.wait_for_url(re.compile(r"suche=8%2F2024"))
+    page.wait_for_function("document.querySelectorAll('#ergebnisse tbody tr').length === 1")
     row = page.get_by_role("row").filter(has_text="8/2024")
     assert row.count() == 1
     check_accessibility(page)

@@ -1,0 +1,177 @@
+"""The draft editor: a new Vorlage (/vorlagen/neu) and editing a draft, through the same
+``create_proposal``/``update_proposal`` as the JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep
+from api.ui import drafts
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.consultation import HEARING_KINDS
+from workflow.context import local_date
+from workflow.errors import InvalidInput, RoleRefused, WorkflowError
+from workflow.models import Body, User
+from workflow.queries import steps as stored_steps
+from workflow.reserved_matters import RESERVED_MATTERS
+from workflow.services import listing
+from workflow.services import proposals as service
+from workflow.subjects import SUBJECTS
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NOT_AUTHOR = "Vorlagen verfassen die Sachbearbeitung, die Amtsleitungen und der Bürgermeister."
+
+
+def _bodies(session: Session, user: PageUser) -> list[Body]:
+    return list(
+        session.exec(
+            select(Body)
+            .where(Body.municipality_id == (user.actor.municipality_id or -1))
+            .order_by(col(Body.name))
+        )
+    )
+
+
+def _page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    form: drafts.DraftForm,
+    *,
+    proposal_id: int | None = None,
+    version: int | None = None,
+    refusal: str | None = None,
+    status: int = 200,
+) -> Response:
+    bodies = _bodies(session, user)
+    context = {
+        "form": form.padded(),
+        "errors": form.errors,
+        "proposal_id": proposal_id,
+        "version": version,
+        "refusal": refusal,
+        "bodies": [(str(b.id), b.name) for b in bodies],
+        "hearing": [(str(b.id), b.name) for b in bodies if b.kind in HEARING_KINDS],
+        "reserved": [(m.key, f"{m.citation}: {m.label}") for m in RESERVED_MATTERS.values()],
+        "subjects": [(s.key, s.label) for s in SUBJECTS.values()],
+    }
+    return render(request, "vorlagen/edit.html", context, status=status)
+
+
+def _require_author(user: PageUser) -> None:
+    if user.role not in service.AUTHOR_ROLES:
+        raise RoleRefused(
+            trigger="create_proposal", role=user.role, allowed_roles=service.AUTHOR_ROLES
+        )
+
+
+async def _posted(request: Request) -> drafts.DraftForm:
+    values = await request.form()
+    flat = {k: values.get(k) for k in values}
+    return drafts.read(flat, {"hearing_bodies": [str(v) for v in values.getlist("hearing_bodies")]})
+
+
+def _checked(
+    session: Session, user: PageUser, form: drafts.DraftForm
+) -> tuple[service.ProposalFields | None, list[service.StepInput]]:
+    bodies = _bodies(session, user)
+    body_ids = {str(b.id) for b in bodies}
+    hearing_ids = {str(b.id) for b in bodies if b.kind in HEARING_KINDS}
+    return drafts.validate(form, body_ids, hearing_ids)
+
+
+def _engine_refusal(form: drafts.DraftForm, exc: WorkflowError) -> str:
+    if isinstance(exc, InvalidInput):
+        form.errors[drafts.engine_field(exc.field)] = exc.message
+    return error_text(exc)
+
+
+@router.get("/vorlagen/neu")
+def new_page(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+    if user.role not in service.AUTHOR_ROLES:
+        return render(request, "error.html", {"status": 403, "title": "Keine Berechtigung",
+                                              "text": NOT_AUTHOR}, status=403)  # fmt: skip
+    me = session.get(User, user.actor.user_id)
+    form = drafts.blank(local_date(now), user.full_name, me.department if me else None)
+    return _page(request, session, user, form)
+
+
+@router.post("/vorlagen/neu")
+async def create(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+    _require_author(user)
+    form = await _posted(request)
+    content, steps = _checked(session, user, form)
+    if content is None:
+        return _page(request, session, user, form, status=422)
+    try:
+        with session.begin_nested():
+            proposal = service.create_proposal(
+                session=session,
+                workflows=request.app.state.runtime.workflows,
+                actor=user.actor,
+                now=now,
+                municipality_id=user.actor.municipality_id or 0,
+                content=content,
+                steps=steps,
+            )
+    except WorkflowError as exc:
+        refusal = _engine_refusal(form, exc)
+        return _page(request, session, user, form, refusal=refusal, status=422)
+    flash(request, f"Die Vorlage {proposal.label} wurde als Entwurf angelegt.")
+    return redirect(f"/vorlagen/{proposal.id}")
+
+
+@router.get("/vorlagen/{proposal_id}/bearbeiten")
+def edit_page(
+    request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep
+) -> Response:
+    proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    _require_author(user)
+    form = drafts.from_proposal(proposal, stored_steps(session, proposal_id))
+    refusal = None
+    if proposal.state != "draft":
+        refusal = "Die Vorlage kann nur im Entwurf bearbeitet werden."
+    return _page(
+        request, session, user, form, proposal_id=proposal_id, version=proposal.version,
+        refusal=refusal,
+    )  # fmt: skip
+
+
+@router.post("/vorlagen/{proposal_id}/bearbeiten")
+async def save(
+    request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    _require_author(user)
+    posted = await request.form()
+    raw_version = str(posted.get("version") or "")
+    version = int(raw_version) if raw_version.isdigit() else proposal.version
+    form = await _posted(request)
+    content, steps = _checked(session, user, form)
+    if content is None:
+        return _page(request, session, user, form, proposal_id=proposal_id, version=version,
+                     status=422)  # fmt: skip
+    changes = {f.name: getattr(content, f.name) for f in fields(content)}
+    try:
+        with session.begin_nested():
+            service.update_proposal(
+                session=session,
+                actor=user.actor,
+                now=now,
+                proposal_id=proposal_id,
+                expected_version=version,
+                changes=changes,
+                steps=steps,
+            )
+    except WorkflowError as exc:
+        refusal = _engine_refusal(form, exc)
+        return _page(request, session, user, form, proposal_id=proposal_id, version=version,
+                     refusal=refusal, status=422)  # fmt: skip
+    flash(request, f"Die Vorlage {proposal.label} wurde gespeichert.")
+    return redirect(f"/vorlagen/{proposal_id}")

@@ -1,0 +1,199 @@
+"""Vorlagen pages over HTTP: drafting, editing, actions with their checks, Meine Aufgaben."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World
+from workflow.models import AuditEvent, Proposal
+
+
+def _draft(client: TestClient, **fields: str) -> Any:
+    token = csrf_of(client.get("/vorlagen/neu").text)
+    data = {
+        "csrf_token": token,
+        "title": "Sanierung Grundschule",
+        "proposal_date": "2024-04-08",
+        "resolution_text": "Der Gemeinderat beschließt die Sanierung.",
+        "remaining_amount": "30.387,20",
+        "covered_by_budget": "ja",
+        "public": "ja",
+        "steps-0-body_id": "",
+        "steps-0-role": "decides",
+        "steps-0-public": "ja",
+        **fields,
+    }
+    return client.post("/vorlagen/neu", data=data, follow_redirects=False)
+
+
+def _council(world: World) -> str:
+    return str(world.body_id("Gemeinderat"))
+
+
+def test_a_draft_is_created_with_every_field(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    response = _draft(
+        client,
+        **{"steps-0-body_id": _council(world), "steps-0-planned_date": "2024-04-23"},
+        attachments="Lageplan\nKostenschätzung",
+    )
+    assert response.status_code == 303
+    proposal_id = int(response.headers["location"].rsplit("/", 1)[1])
+    proposal = world.get(Proposal, proposal_id)
+    assert proposal.title == "Sanierung Grundschule"
+    assert str(proposal.remaining_amount) == "30387.20"
+    assert proposal.covered_by_budget is True
+    assert proposal.attachments == ["Lageplan", "Kostenschätzung"]
+    page = client.get(response.headers["location"]).text
+    assert "als Entwurf angelegt" in page
+    assert "30.387,20 €" in page
+    assert "23.04.2024" in page
+    # the flash is shown once
+    assert "als Entwurf angelegt" not in client.get(response.headers["location"]).text
+
+
+def test_mistakes_are_named_at_the_field_and_nothing_is_stored(
+    world: World, client: TestClient
+) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    before = world.run(lambda s: len(list(s.exec(select(Proposal)))))
+    response = _draft(
+        client,
+        title="",
+        remaining_amount="viel",
+        public="nein",
+        **{"steps-0-body_id": "999999"},
+    )
+    assert response.status_code == 422
+    text = response.text
+    assert 'href="#title"' in text
+    assert "Bitte geben Sie den Betreff ein." in text
+    assert "Bitte einen Betrag in Euro eingeben" in text
+    assert "warum die Vorlage nichtöffentlich beraten wird" in text
+    assert "Bitte wählen Sie ein Gremium aus der Liste." in text
+    assert 'value="viel"' in text, "the form comes back as it was typed"
+    assert world.run(lambda s: len(list(s.exec(select(Proposal))))) == before
+
+
+def test_engine_refusals_reach_the_field(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    committee = str(world.body_id("Technischer Ausschuss"))
+    response = _draft(
+        client,
+        reserved_matter="appointments",
+        **{"steps-0-body_id": committee, "steps-0-role": "decides"},
+    )
+    assert response.status_code == 422
+    assert 'id="steps-0-role-fehler"' in response.text
+
+
+def test_only_authors_draft(client: TestClient) -> None:
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/vorlagen/neu")
+    assert page.status_code == 403
+    assert "Vorlagen verfassen" in page.text
+    token = csrf_of(client.get("/").text)
+    refused = client.post("/vorlagen/neu", data={"csrf_token": token, "title": "x"})
+    assert refused.status_code == 403
+
+
+def test_editing_a_draft_and_not_after_submission(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(client, **{"steps-0-body_id": _council(world)}).headers["location"]
+    edit = client.get(f"{location}/bearbeiten").text
+    assert 'value="30.387,20"' in edit
+    data = {
+        "csrf_token": csrf_of(edit),
+        "version": re.search(r'name="version" value="(\d+)"', edit).group(1),  # type: ignore[union-attr]
+        "title": "Sanierung Grundschule, 2. Bauabschnitt",
+        "proposal_date": "08.04.2024",
+        "resolution_text": "Der Gemeinderat beschließt.",
+        "public": "ja",
+        "steps-0-body_id": _council(world),
+        "steps-0-role": "decides",
+    }
+    saved = client.post(f"{location}/bearbeiten", data=data)
+    assert "wurde gespeichert" in saved.text
+    assert "2. Bauabschnitt" in saved.text
+    stale = client.post(f"{location}/bearbeiten", data=data)
+    assert stale.status_code == 422
+    assert "inzwischen von jemand anderem geändert" in stale.text
+
+
+def _fire(client: TestClient, location: str, trigger: str, **data: Any) -> Any:
+    page = client.get(f"{location}/aktionen/{trigger}").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    return client.post(
+        f"{location}/aktionen/{trigger}",
+        data={"csrf_token": csrf_of(page), "version": version, **data},
+    )
+
+
+def test_submit_cosign_and_release_with_check(world: World, client: TestClient, app: Any) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(client, **{"steps-0-body_id": _council(world)}).headers["location"]
+    bad = _fire(client, location, "submit", cosigners=["ilsfeld.mayor"])
+    assert bad.status_code == 422
+    assert "Bitte wählen Sie nur aus der Liste." in bad.text
+    done = _fire(client, location, "submit", cosigners=["ilsfeld.head"])
+    assert "Neuer Stand: In Mitzeichnung" in done.text
+    assert "steht noch aus" in done.text
+
+    with TestClient(app) as head:
+        sign_in(head, "ilsfeld.head")
+        tasks = head.get("/").text
+        assert "Sanierung Grundschule" in tasks
+        assert f'href="{location}/aktionen/cosign"' in tasks
+        signed = _fire(head, location, "cosign")
+        assert "Neuer Stand: Zur Freigabe beim Bürgermeister" in signed.text
+        assert f'href="{location}/aktionen/cosign"' not in head.get("/").text
+
+    with TestClient(app) as mayor:
+        sign_in(mayor, "ilsfeld.mayor")
+        check = _fire(mayor, location, "release")
+        assert "Bitte prüfen" in check.text
+        assert "Beratungsreif – zur Terminierung" in check.text
+        proposal_id = int(location.rsplit("/", 1)[1])
+        assert world.get(Proposal, proposal_id).state == "awaiting_release", "only a preview"
+        confirmed = _fire(mayor, location, "release", bestaetigt="ja")
+        assert "Neuer Stand: Beratungsreif – zur Terminierung" in confirmed.text
+        assert world.get(Proposal, proposal_id).state == "ready"
+        events = world.run(
+            lambda s: [
+                e.trigger
+                for e in s.exec(select(AuditEvent).where(AuditEvent.instance_id == proposal_id))
+            ]
+        )
+        assert events.count("release") == 1
+
+
+def test_refusals_in_words_without_code_names(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(client, **{"steps-0-body_id": _council(world)}).headers["location"]
+    stale = client.post(
+        f"{location}/aktionen/submit",
+        data={"csrf_token": csrf_of(client.get(location).text), "version": "99"},
+    )
+    assert stale.status_code == 409
+    assert "inzwischen von jemand anderem geändert" in stale.text
+    not_now = client.get(f"{location}/aktionen/release")
+    assert not_now.status_code == 404
+    for code in ("awaiting_release", "clerk", "release"):
+        assert f">{code}<" not in not_now.text
+
+
+def test_search_finds_the_number(client: TestClient, as_user: Any) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    _draft(client)
+    page = client.get("/vorlagen?suche=Grundschule").text
+    match = re.search(r"<td[^>]*>(\d+/\d{4})</td>", page)
+    assert match
+    number = match.group(1)
+    assert number in client.get(f"/vorlagen?suche={number}").text
+    api = client.get(f"/api/v1/proposals?q={number}", headers=as_user("ilsfeld.clerk"))
+    assert [p["label"] for p in api.json()["data"]] == [number]
