@@ -27,6 +27,22 @@ _WARNING = {"cosigning", "awaiting_release", "objected", "supervision", "urgent_
             "decided", "late_pending", "in_session", "in_circulation"}  # fmt: skip
 
 
+# What a history entry that is no transition of the definition records.
+EVENT_LABELS = {
+    "create": "Angelegt",
+    "update": "Bearbeitet",
+    "add_execution_task": "Vollzugsaufgabe angelegt",
+    "close_execution_task": "Vollzugsaufgabe abgeschlossen",
+    "circulation_reply": "Antwort im Umlaufverfahren",
+    "decide_bias": "Über Befangenheit entschieden",
+    "flag_unlawful": "Als rechtswidrig gekennzeichnet",
+    "link_proposal": "Mit Vorlage verknüpft",
+    "requeue": "Erneut zur Terminierung",
+    "reschedule": "Verlegt",
+    "waive_deadline": "Frist erlassen",
+}
+
+
 def role_label(role: str | None) -> str:
     return ROLE_LABELS.get(role or "", "Unbekannte Rolle")
 

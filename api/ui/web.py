@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -337,11 +337,25 @@ class PageRoute(APIRoute):
         return handler
 
 
+async def _has_nul(request: Request) -> bool:
+    """A NUL character no text column can store (PostgreSQL refuses it): refused up front."""
+    if "\x00" in unquote_plus(request.url.query) or "%00" in request.url.path:
+        return True
+    if request.method in SAFE_METHODS:
+        return False
+    if not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return False
+    form = await request.form()
+    return any(isinstance(v, str) and "\x00" in v for _, v in form.multi_items())
+
+
 async def _guarded(
     request: Request, original: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     if request.method not in SAFE_METHODS and not await _csrf_ok(request):
         return error_page(request, 403, CSRF_REFUSED, title="Formular abgelehnt")
+    if await _has_nul(request):
+        return error_page(request, 400, "Die Eingabe enthält ein unzulässiges Steuerzeichen.")
     try:
         return await original(request)
     except LoginRequired:

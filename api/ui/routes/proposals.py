@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
+from api.ui.formatting import EVENT_LABELS
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -189,9 +190,7 @@ def _history(
         session=session, actor=user.actor, kind="proposal", instance_id=proposal.id
     )
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
-    labels = {t.trigger: t.label for t in spec.transitions}
-    labels["create"] = "Angelegt"
-    labels["update"] = "Bearbeitet"
+    labels = {**EVENT_LABELS, **{t.trigger: t.label for t in spec.transitions}}
     return [
         {
             "event": e,

@@ -1,0 +1,129 @@
+"""Meine Aufgaben and the Vorlagen filters over HTTP; odd input never becomes a 500."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import FixedClock
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.api.test_ui_vorlagen import _draft, _fire
+from tests.conftest import World
+
+
+def _submitted(world: World, client: TestClient) -> str:
+    sign_in(client, "ilsfeld.clerk")
+    council = str(world.body_id("Gemeinderat"))
+    location: str = _draft(client, **{"steps-0-body_id": council}).headers["location"]
+    _fire(client, location, "submit", cosigners=["ilsfeld.head"])
+    return location
+
+
+def test_the_cosigner_finds_task_deadline_and_change(
+    world: World, client: TestClient, app: FastAPI, clock: FixedClock
+) -> None:
+    location = _submitted(world, client)
+    waiting = client.get("/").text
+    assert "Wartet auf andere" in waiting
+    assert "es fehlt: Heike Amtsleiter" in waiting
+
+    with TestClient(app) as head:
+        sign_in(head, "ilsfeld.head")
+        page = head.get("/").text
+        task = page.split('id="jetzt"')[1].split('id="wartet"')[0]
+        assert "Sanierung Grundschule" in task
+        assert f'href="{location}/aktionen/cosign"' in task
+        assert "fällig in 14 Tagen" in task
+        assert "bis 22.04.2024" in task
+        deadlines = page.split('id="fristen"')[1].split('id="neu"')[0]
+        assert "Mitzeichnung erledigen" in deadlines
+        changes = page.split('id="neu"')[1]
+        assert "In Mitzeichnung" in changes
+        assert "Sachbearbeitung" in changes
+
+        clock.now += timedelta(days=16)
+        late = head.get("/").text
+        assert "überfällig seit 2 Tagen" in late
+
+
+def test_changes_are_those_since_the_previous_visit(
+    world: World, client: TestClient, app: FastAPI, clock: FixedClock
+) -> None:
+    with TestClient(app) as head:
+        sign_in(head, "ilsfeld.head")
+        clock.now += timedelta(hours=1)
+        _submitted(world, client)
+        head.post("/abmelden", data={"csrf_token": csrf_of(head.get("/").text)})
+        clock.now += timedelta(hours=1)
+        sign_in(head, "ilsfeld.head")
+        changes = head.get("/").text.split('id="neu"')[1]
+        assert "Neu seit 08.04.2024, 08:00 Uhr" in changes
+        assert "Sanierung Grundschule" in changes
+        head.post("/abmelden", data={"csrf_token": csrf_of(head.get("/").text)})
+        clock.now += timedelta(hours=1)
+        sign_in(head, "ilsfeld.head")
+        later = head.get("/").text.split('id="neu"')[1]
+        assert "Neu seit 08.04.2024, 10:00 Uhr" in later
+        assert "hat sich nichts geändert" in later
+
+
+def test_filters_by_state_body_year_and_department(world: World, client: TestClient) -> None:
+    location = _submitted(world, client)
+    _draft(client, title="Neubau Bauhof", department="Bauamt")
+    number = re.compile(r"<td[^>]*>(\d+/\d{4})</td>")
+
+    def titles(query: str) -> str:
+        return client.get(f"/vorlagen?{query}").text.split('id="ergebnisse"')[1]
+
+    assert "Neubau Bauhof" in titles("zustand=draft")
+    assert "Sanierung Grundschule" not in titles("zustand=draft")
+    assert "Sanierung Grundschule" in titles("zustand=cosigning")
+    council = world.body_id("Gemeinderat")
+    assert "Neubau Bauhof" not in titles(f"gremium={council}")
+    assert "Sanierung Grundschule" in titles(f"gremium={council}")
+    assert "Neubau Bauhof" in titles("amt=Bauamt")
+    assert "Sanierung Grundschule" not in titles("amt=Bauamt")
+    assert number.findall(titles("jahr=2023")) == []
+    assert "Neubau Bauhof" in titles("jahr=2024")
+    assert location
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "suche=%00",
+        "jahr=99999999999999",
+        "gremium=-1",
+        "gremium=99999999999999999999",
+        "zustand=awaiting%27",
+        "weiter=kaputt",
+        "suche=" + "x" * 500,
+    ],
+)
+def test_odd_filters_never_fail(client: TestClient, query: str) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    response = client.get(f"/vorlagen?{query}")
+    assert response.status_code in (200, 400, 404, 422)
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Interner Fehler" not in response.text
+
+
+def test_control_characters_in_forms_are_refused(client: TestClient) -> None:
+    token = csrf_of(client.get("/anmelden").text)
+    response = client.post(
+        "/anmelden", data={"csrf_token": token, "username": "a\x00b", "password": "demo"}
+    )
+    assert response.status_code == 400
+    assert "unzulässiges Steuerzeichen" in response.text
+
+
+def test_history_names_events_in_words(world: World, client: TestClient, as_user: Any) -> None:
+    location = _submitted(world, client)
+    page = client.get(location).text
+    assert "Angelegt – Sachbearbeitung" in page
+    assert "Zur Mitzeichnung geben – Sachbearbeitung" in page
