@@ -123,6 +123,18 @@ def test_editing_a_draft_and_not_after_submission(world: World, client: TestClie
     stale = client.post(f"{location}/bearbeiten", data=data)
     assert stale.status_code == 422
     assert "inzwischen von jemand anderem geändert" in stale.text
+    _fire(client, location, "submit", cosigners=["ilsfeld.head"])
+    submitted = client.get(f"{location}/bearbeiten")
+    assert str(submitted.url).endswith(location)
+    assert "kann nur im Entwurf bearbeitet werden" in submitted.text
+
+
+def test_another_town_edits_nothing(world: World, client: TestClient, app: Any) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(client, **{"steps-0-body_id": _council(world)}).headers["location"]
+    with TestClient(app) as flein:
+        sign_in(flein, "flein.clerk")
+        assert flein.get(f"{location}/bearbeiten").status_code == 404
 
 
 def _fire(client: TestClient, location: str, trigger: str, **data: Any) -> Any:

@@ -15,7 +15,7 @@ from api.ui import drafts
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.consultation import HEARING_KINDS
 from workflow.context import local_date
-from workflow.errors import InvalidInput, RoleRefused, WorkflowError
+from workflow.errors import InvalidInput, NotFound, RoleRefused, WorkflowError
 from workflow.models import Body, User
 from workflow.queries import steps as stored_steps
 from workflow.reserved_matters import RESERVED_MATTERS
@@ -133,14 +133,13 @@ def edit_page(
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     _require_author(user)
-    form = drafts.from_proposal(proposal, stored_steps(session, proposal_id))
-    refusal = None
+    if proposal.municipality_id != user.actor.municipality_id:
+        raise NotFound(f"Beschlussvorlage {proposal_id} wurde nicht gefunden.")
     if proposal.state != "draft":
-        refusal = "Die Vorlage kann nur im Entwurf bearbeitet werden."
-    return _page(
-        request, session, user, form, proposal_id=proposal_id, version=proposal.version,
-        refusal=refusal,
-    )  # fmt: skip
+        flash(request, "Die Vorlage kann nur im Entwurf bearbeitet werden.", "warning")
+        return redirect(f"/vorlagen/{proposal_id}")
+    form = drafts.from_proposal(proposal, stored_steps(session, proposal_id))
+    return _page(request, session, user, form, proposal_id=proposal_id, version=proposal.version)
 
 
 @router.post("/vorlagen/{proposal_id}/bearbeiten")
