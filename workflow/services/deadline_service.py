@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
 from workflow.acts import schedule_acts, skip_pending
 from workflow.context import Actor, local_date
+from workflow.db import bump_version
 from workflow.deadlines import compute_due, rules_by_name
 from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
 from workflow.machines import Workflows
@@ -97,7 +97,8 @@ def waive_deadline(
     S. 4), the report of an urgent decision (§ 43 Abs. 4) and the minutes (§ 38 Abs. 2) are
     statutory musts, and waiving the objection week would also cancel its finalize.
     """
-    deadline = session.get(Deadline, deadline_id)
+    # Locked, so that of two waiving at once the second sees the deadline closed (409).
+    deadline = session.get(Deadline, deadline_id, with_for_update=True)
     if deadline is None or not within_tenant(session, actor, deadline.municipality_id):
         raise NotFound(f"Frist {deadline_id} wurde nicht gefunden.")
     require_role(actor, "waive_deadline", WAIVE_ROLES)
@@ -164,14 +165,9 @@ def reschedule_meeting(
             "stattfinden",
             field="meeting_date",
         )
-    old, old_version = meeting.meeting_date, meeting.version
+    old = meeting.meeting_date
     meeting.meeting_date = meeting_date
-    meeting.updated_at = now
-    session.add(meeting)
-    try:
-        session.flush()  # the version check of a concurrent writer fails here, not later
-    except StaleDataError as exc:
-        raise StaleVersion(expected=expected_version or old_version, actual=None) from exc
+    bump_version(session, meeting, now)  # a concurrent writer fails here, not later
     spec = workflows.get(meeting.definition_name, meeting.definition_version).spec
     rules = rules_by_name(spec)
     for deadline in session.exec(
