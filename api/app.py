@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from api import problems, ui
 from api.demo import prepare_demo
+from api.limits import BodyLimitMiddleware
 from api.observability import Metrics, ObservabilityMiddleware
 from api.openapi import build_openapi
 from api.routes import (
@@ -99,6 +100,11 @@ def create_app(
     app.state.scheduler = None
     app.state.metrics = Metrics()
     problems.install(app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     routers = (
         auth,

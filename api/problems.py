@@ -42,9 +42,11 @@ GERMAN_TITLES = {
     405: "Methode nicht erlaubt",
     409: "Konflikt",
     412: "Vorbedingung nicht erfüllt",
+    413: "Anfrage zu groß",
     415: "Nicht unterstütztes Format",
     422: "Nicht verarbeitbar",
     428: "Versionsangabe erforderlich",
+    429: "Zu viele Anfragen",
     500: "Interner Fehler",
     503: "Dienst nicht verfügbar",
 }
@@ -154,18 +156,32 @@ def _message(error: dict[str, Any]) -> str:
     return text
 
 
+MAX_ERRORS = 50  # a body with 300,000 unknown keys must not answer with 300,000 errors
+MAX_ERROR_TEXT = 200
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_TEXT else text[: MAX_ERROR_TEXT - 1] + "…"
+
+
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    raw = list(exc.errors())
-    errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in raw]
-    if any(e.get("type") == "json_invalid" for e in raw):
+    raw = exc.errors()
+    errors = [
+        {"field": _clip(_field(e.get("loc", ()))), "message": _clip(_message(e))}
+        for e in raw[:MAX_ERRORS]
+    ]
+    more = f" (und {len(raw) - MAX_ERRORS} weitere Fehler)" if len(raw) > MAX_ERRORS else ""
+    if any(e.get("type") == "json_invalid" for e in raw[:MAX_ERRORS]):
         return problem_response(
             request, 400, "Der Anfragekörper ist kein gültiges JSON.", slug="malformed",
             errors=errors,
         )  # fmt: skip
-    names = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    names = ", ".join(dict.fromkeys(e["field"] for e in errors[:10]))
+    if len(errors) > 10:
+        names += ", …"
     return problem_response(
-        request, 422, f"Ungültige Eingabe: {names}.", slug="validation", errors=errors
+        request, 422, f"Ungültige Eingabe: {names}{more}.", slug="validation", errors=errors
     )
 
 

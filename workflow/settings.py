@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     definitions_dir: Path = _REPO_ROOT / "definitions"
     shared_dir: Path = _REPO_ROOT.parent / "shared"
+    # Request bodies (JSON, forms) and uploads (multipart/form-data), in bytes; larger → 413.
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
 
 
 @lru_cache
