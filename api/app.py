@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
+import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
@@ -68,6 +69,8 @@ def create_app(
             else await anyio.to_thread.run_sync(partial(open_runtime, settings))
         )
         app.state.runtime = active
+        # Created in the event loop it serves; bounds concurrent Argon2 checks (sign_in).
+        app.state.hash_limiter = anyio.CapacityLimiter(settings.password_hash_workers)
         if demo:
             await anyio.to_thread.run_sync(prepare_demo, active)
         scheduler: SweepScheduler | None = None

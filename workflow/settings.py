@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # Request bodies (JSON, forms) and uploads (multipart/form-data), in bytes; larger → 413.
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Argon2 checks running at once; more sign-ins wait without holding a worker thread.
+    password_hash_workers: int = 2
 
 
 @lru_cache
