@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from workflow.db import UNAVAILABLE
 from workflow.errors import (
     Conflict,
     GuardsUnmet,
@@ -267,6 +268,32 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+RETRY_AFTER_SECONDS = "5"
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    """The database cannot be reached (refused, timed out, file gone): 503, try again soon.
+
+    A serialization failure or deadlock (SQLSTATE class 40) is a lost race instead: 409.
+    """
+    if str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "").startswith("40"):
+        logger.warning("transaction rolled back by the database: %s", exc)
+        return problem_response(
+            request,
+            409,
+            "Die Änderung kollidierte mit einer gleichzeitigen Änderung. Bitte erneut versuchen.",
+            slug="conflict",
+        )
+    logger.error("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    return problem_response(
+        request,
+        503,
+        "Die Datenbank ist vorübergehend nicht erreichbar. Bitte später erneut versuchen.",
+        slug="database-unavailable",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
 async def _period(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, str(exc), slug="invalid-period")
 
@@ -282,6 +309,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WorkflowError, _workflow)
     app.add_exception_handler(PeriodError, _period)
     app.add_exception_handler(IntegrityError, _integrity)
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database)
     app.add_exception_handler(Exception, _unexpected)
 
 

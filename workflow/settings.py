@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RATSFLOW_", extra="ignore")
 
     database_url: str = "sqlite:///./ratsflow.db"
+    # Seconds a connection attempt (and the wait for a pooled connection) may take.
+    db_connect_timeout: float = 5.0
     secret_key: str | None = None
     smtp_url: str | None = None
     timezone: str = "Europe/Berlin"
