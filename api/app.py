@@ -12,6 +12,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from api import problems, ui
+from api.allow import OptionsMiddleware
 from api.demo import prepare_demo
 from api.limits import BodyLimitMiddleware
 from api.observability import Metrics, ObservabilityMiddleware
@@ -103,6 +104,7 @@ def create_app(
     app.state.scheduler = None
     app.state.metrics = Metrics()
     problems.install(app)
+    app.add_middleware(OptionsMiddleware, root=app)
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,

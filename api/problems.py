@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.allow import allowed_methods
 from workflow.db import UNAVAILABLE
 from workflow.errors import (
     Conflict,
@@ -200,6 +201,8 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
     if isinstance(exc, ApiError):
         return problem_response(request, status, exc.detail, slug=exc.slug, headers=headers)
     # Starlette's and FastAPI's own details are English phrases; ours are German sentences.
