@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
+import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
 from api import problems, ui
+from api.allow import OptionsMiddleware
 from api.demo import prepare_demo
+from api.limits import BodyLimitMiddleware
 from api.observability import Metrics, ObservabilityMiddleware
 from api.openapi import build_openapi
 from api.routes import (
@@ -67,6 +70,8 @@ def create_app(
             else await anyio.to_thread.run_sync(partial(open_runtime, settings))
         )
         app.state.runtime = active
+        # Created in the event loop it serves; bounds concurrent Argon2 checks (sign_in).
+        app.state.hash_limiter = anyio.CapacityLimiter(settings.password_hash_workers)
         if demo:
             await anyio.to_thread.run_sync(prepare_demo, active)
         scheduler: SweepScheduler | None = None
@@ -99,6 +104,12 @@ def create_app(
     app.state.scheduler = None
     app.state.metrics = Metrics()
     problems.install(app)
+    app.add_middleware(OptionsMiddleware, root=app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     routers = (
         auth,

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from api.problems import ApiError
 from api.security import token_subject
 from workflow.context import Actor
+from workflow.db import transaction
 from workflow.models import User
 from workflow.runtime import Runtime
 from workflow.services.setup import actor_for
@@ -47,7 +48,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function":
     a failing commit still becomes the response, LIBRARIES.md §4)."""
-    with Session(runtime.engine, expire_on_commit=False) as session, session.begin():
+    with Session(runtime.engine, expire_on_commit=False) as session, transaction(session):
         yield session
 
 

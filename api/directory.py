@@ -61,6 +61,8 @@ def create_user(
         person = session.get(Person, person_id)
         if person is None or person.municipality_id != municipality_id:
             raise InvalidInput("Unbekannte Person", field="person_id")
+        if session.exec(select(User.id).where(User.person_id == person_id)).first() is not None:
+            raise Conflict(f"{person.name} hat bereits ein Benutzerkonto")
     user = User(
         username=username,
         full_name=full_name,

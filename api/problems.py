@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.allow import allowed_methods
+from workflow.db import UNAVAILABLE
 from workflow.errors import (
     Conflict,
     GuardsUnmet,
@@ -42,9 +44,11 @@ GERMAN_TITLES = {
     405: "Methode nicht erlaubt",
     409: "Konflikt",
     412: "Vorbedingung nicht erfüllt",
+    413: "Anfrage zu groß",
     415: "Nicht unterstütztes Format",
     422: "Nicht verarbeitbar",
     428: "Versionsangabe erforderlich",
+    429: "Zu viele Anfragen",
     500: "Interner Fehler",
     503: "Dienst nicht verfügbar",
 }
@@ -154,18 +158,32 @@ def _message(error: dict[str, Any]) -> str:
     return text
 
 
+MAX_ERRORS = 50  # a body with 300,000 unknown keys must not answer with 300,000 errors
+MAX_ERROR_TEXT = 200
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_TEXT else text[: MAX_ERROR_TEXT - 1] + "…"
+
+
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    raw = list(exc.errors())
-    errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in raw]
-    if any(e.get("type") == "json_invalid" for e in raw):
+    raw = exc.errors()
+    errors = [
+        {"field": _clip(_field(e.get("loc", ()))), "message": _clip(_message(e))}
+        for e in raw[:MAX_ERRORS]
+    ]
+    more = f" (und {len(raw) - MAX_ERRORS} weitere Fehler)" if len(raw) > MAX_ERRORS else ""
+    if any(e.get("type") == "json_invalid" for e in raw[:MAX_ERRORS]):
         return problem_response(
             request, 400, "Der Anfragekörper ist kein gültiges JSON.", slug="malformed",
             errors=errors,
         )  # fmt: skip
-    names = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    names = ", ".join(dict.fromkeys(e["field"] for e in errors[:10]))
+    if len(errors) > 10:
+        names += ", …"
     return problem_response(
-        request, 422, f"Ungültige Eingabe: {names}.", slug="validation", errors=errors
+        request, 422, f"Ungültige Eingabe: {names}{more}.", slug="validation", errors=errors
     )
 
 
@@ -183,6 +201,8 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
     if isinstance(exc, ApiError):
         return problem_response(request, status, exc.detail, slug=exc.slug, headers=headers)
     # Starlette's and FastAPI's own details are English phrases; ours are German sentences.
@@ -251,6 +271,32 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+RETRY_AFTER_SECONDS = "5"
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    """The database cannot be reached (refused, timed out, file gone): 503, try again soon.
+
+    A serialization failure or deadlock (SQLSTATE class 40) is a lost race instead: 409.
+    """
+    if str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "").startswith("40"):
+        logger.warning("transaction rolled back by the database: %s", exc)
+        return problem_response(
+            request,
+            409,
+            "Die Änderung kollidierte mit einer gleichzeitigen Änderung. Bitte erneut versuchen.",
+            slug="conflict",
+        )
+    logger.error("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    return problem_response(
+        request,
+        503,
+        "Die Datenbank ist vorübergehend nicht erreichbar. Bitte später erneut versuchen.",
+        slug="database-unavailable",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
 async def _period(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, str(exc), slug="invalid-period")
 
@@ -266,6 +312,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WorkflowError, _workflow)
     app.add_exception_handler(PeriodError, _period)
     app.add_exception_handler(IntegrityError, _integrity)
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database)
     app.add_exception_handler(Exception, _unexpected)
 
 

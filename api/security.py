@@ -6,14 +6,20 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
+import anyio
+import anyio.to_thread
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
+from workflow.db import unit_of_work
 from workflow.models import User
+from workflow.services import throttle
 from workflow.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -101,10 +107,59 @@ def token_subject(settings: Settings, token: str) -> str:
     return subject
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The enabled user with this password, else None (unknown users cost as much time)."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or user.disabled:
-        return None
-    return user
+class LoginThrottled(Exception):
+    """Too many failed sign-ins of the account or the client address: wait ``retry_after``."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def _stored_hash(engine: Engine, username: str, address: str | None, now: datetime) -> str | None:
+    """Refuse while throttled, else the stored hash (None: unknown or disabled)."""
+    with unit_of_work(engine) as session:
+        refusal = throttle.blocked(session=session, username=username, address=address, now=now)
+        if refusal is not None:
+            raise LoginThrottled(refusal.retry_after)
+        user = session.exec(select(User).where(User.username == username)).first()
+        return user.password_hash if user is not None and not user.disabled else None
+
+
+def _count(engine: Engine, username: str, address: str | None, ok: bool, now: datetime) -> None:
+    """In a transaction of its own: the refusal that follows must not roll the count back.
+    A first failure in two processes at once may collide on insert; the retry then counts."""
+    for attempt in (1, 2):
+        try:
+            with unit_of_work(engine) as session:
+                if ok:
+                    throttle.record_success(session=session, username=username)
+                else:
+                    throttle.record_failure(
+                        session=session, username=username, address=address, now=now
+                    )
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
+
+
+async def sign_in(
+    *,
+    engine: Engine,
+    limiter: anyio.CapacityLimiter,
+    username: str,
+    password: str,
+    address: str | None,
+    now: datetime,
+) -> bool:
+    """The password check every sign-in (API token, web UI) goes through.
+
+    Raises ``LoginThrottled`` while the account or address is backing off; counts the
+    outcome in the database (``workflow.services.throttle``). Argon2 runs under ``limiter``,
+    a small pool of its own, so a flood of sign-ins waits there (holding no worker thread)
+    instead of taking the CPU from every other request.
+    """
+    stored = await anyio.to_thread.run_sync(partial(_stored_hash, engine, username, address, now))
+    ok = await anyio.to_thread.run_sync(partial(verify_password, stored, password), limiter=limiter)
+    await anyio.to_thread.run_sync(partial(_count, engine, username, address, ok, now))
+    return ok

@@ -9,23 +9,34 @@ import uvicorn
 
 from api.app import create_app
 from api.observability import configure_logging
-from api.security import MissingSecret
+from api.security import MissingSecret, resolve_secret
+from workflow.db import UNUSABLE, describe_database_error
+from workflow.runtime import open_runtime
 from workflow.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 
 def serve(host: str, port: int, demo: bool) -> int:
-    """Run until interrupted; exit code 1 when the configuration is unusable."""
+    """Run until interrupted; exit code 1 without a signing key, 2 when the database cannot
+    be used (one line on stderr, no traceback)."""
     configure_logging()
     settings = get_settings()
     try:
-        app = create_app(settings, demo=demo)
+        settings = resolve_secret(settings, demo=demo)
     except MissingSecret as exc:
         sys.stderr.write(f"Fehler: {exc}\n")
         return 1
+    try:
+        # Opened here rather than in the lifespan, where uvicorn would print a traceback.
+        runtime = open_runtime(settings)
+    except UNUSABLE as exc:
+        sys.stderr.write(f"Fehler: {describe_database_error(settings.database_url, exc)}\n")
+        return 2
+    app = create_app(settings, demo=demo, runtime=runtime)
     logger.info("Ratsflow startet auf http://%s:%d (Datenbank %s)", host, port, _safe(settings))
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    runtime.engine.dispose()
     return 0
 
 

@@ -82,7 +82,15 @@ def instance_visible(session: Session, actor: Actor, instance: Any) -> bool:
         return True
     if actor.role == "district_coordinator":
         return instance.state in SUPERVISION_STATES
-    return actor.role == "council_member" and _plan_member(session, actor, instance.id)
+    return actor.role == "council_member" and proposal_readable(session, actor, instance.id)
+
+
+def proposal_readable(session: Session, actor: Actor | None, proposal_id: int | None) -> bool:
+    """``proposal_read_clause`` for one proposal."""
+    hit = session.exec(
+        select(Proposal.id).where(Proposal.id == proposal_id, proposal_read_clause(actor))
+    ).first()
+    return hit is not None
 
 
 def proposal_publicly_released(proposal: Proposal) -> bool:
@@ -113,14 +121,9 @@ def proposal_read_clause(actor: Actor | None) -> ColumnElement[bool]:
     if actor.municipality_id is not None and actor.role in STAFF_ROLES:
         own = col(Proposal.municipality_id) == actor.municipality_id
     elif actor.municipality_id is not None and actor.role == "council_member":
-        in_plan = (
-            select(ConsultationStep.proposal_id)
-            .join(Membership, col(Membership.body_id) == col(ConsultationStep.body_id))
-            .where(Membership.person_id == (actor.person_id or -1))
-        )
         own = and_(
             col(Proposal.municipality_id) == actor.municipality_id,
-            or_(col(Proposal.public), col(Proposal.id).in_(in_plan)),
+            _sent_to_their_bodies(actor.person_id or -1),
         )
     elif actor.district_id is not None and actor.role == "district_coordinator":
         own = and_(
@@ -128,6 +131,29 @@ def proposal_read_clause(actor: Actor | None) -> ColumnElement[bool]:
             col(Proposal.municipality_id).in_(_district_municipalities(actor.district_id)),
         )
     return or_(public, own)
+
+
+def _sent_to_their_bodies(person_id: int) -> ColumnElement[bool]:
+    """A councillor reads a Vorlage once it was sent to a body they sit in: released by the
+    mayor for the consultation plan, or on the agenda of an invited meeting of that body
+    (§ 34 Abs. 1 GemO: the invitation comes with the documents). Drafts before the release
+    are internal work of the administration, public or not."""
+    their_bodies = select(Membership.body_id).where(Membership.person_id == person_id)
+    in_plan = select(ConsultationStep.proposal_id).where(
+        col(ConsultationStep.body_id).in_(their_bodies)
+    )
+    invited = (
+        select(AgendaItem.proposal_id)
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .where(
+            col(Meeting.body_id).in_(their_bodies),
+            col(Meeting.invited_at).is_not(None),
+            ~col(AgendaItem.removed),
+            col(AgendaItem.proposal_id).is_not(None),
+        )
+    )
+    released = col(Proposal.state).not_in(UNRELEASED_STATES)
+    return or_(and_(released, col(Proposal.id).in_(in_plan)), col(Proposal.id).in_(invited))
 
 
 def meeting_read_clause(actor: Actor | None) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from workflow import audit
 from workflow.context import SYSTEM
-from workflow.db import make_engine, unit_of_work
+from workflow.db import UNUSABLE, describe_database_error, unit_of_work
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.loader import definition_files, load_definition
 from workflow.machines import mermaid
@@ -24,7 +24,7 @@ from workflow.models import Municipality, Proposal
 from workflow.periods import PeriodError, deadline_command
 from workflow.queries import steps
 from workflow.registry import default_registry
-from workflow.runtime import load_definitions, open_runtime
+from workflow.runtime import engine_for, load_definitions, open_runtime
 from workflow.schema import reset
 from workflow.settings import get_settings
 from workflow.vorlage_parser import VorlageFormatError
@@ -101,6 +101,11 @@ def main(argv: Sequence[str] | None = None, extra: Mapping[str, Command] | None 
     except (WorkflowError, PeriodError) as exc:
         print(f"Fehler: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 1
+    except UNUSABLE as exc:
+        # A wrong or unreachable RATSFLOW_DATABASE_URL: one line, no traceback.
+        url = get_settings().database_url
+        print(f"Fehler: {describe_database_error(url, exc)}", file=sys.stderr)
+        return 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -161,7 +166,7 @@ def _demo(do_reset: bool) -> int:
     from workflow.demo import play
 
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     runtime = open_runtime(settings)
     with Session(engine) as session:
         non_empty = session.exec(select(Municipality)).first() is not None
@@ -285,8 +290,11 @@ def _worker(*, once: bool, interval: float) -> int:
 
 
 def _audit_verify() -> int:
-    runtime = open_runtime(get_settings())
-    with Session(runtime.engine) as session:
+    """Exit 0 intact, 1 a broken chain, 2 (via ``main``) the database cannot be read.
+
+    Reads only: no migration, no definitions, so verifying never changes what it verifies.
+    """
+    with Session(engine_for(get_settings())) as session:
         breaks = audit.verify(session)
     for item in breaks:
         print(f"Bruch: {item}", file=sys.stderr)

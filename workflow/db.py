@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from workflow.errors import StaleVersion
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+
+def make_engine(url: str, *, connect_timeout: float | None = None, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite emit BEGIN ourselves so reads happen inside the transaction.
 
     pysqlite issues no BEGIN before a SELECT, so a read-modify-write would read outside its
     transaction (measured in LIBRARIES.md: lost updates). ``BEGIN IMMEDIATE`` takes the write
     lock up front: SQLite then serializes writers instead of failing them late.
+
+    ``connect_timeout`` (seconds) bounds a connection attempt to a server database and the
+    wait for a pooled connection: a black-holed server then fails requests quickly instead of
+    filling the thread pool for minutes (the kernel's TCP timeout is about 130 s).
     """
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -38,16 +51,82 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    if connect_timeout is not None:
+        kwargs.setdefault("pool_timeout", connect_timeout)
+        if url.startswith("postgresql"):
+            # libpq takes whole seconds; below 2 it would use 2 anyway.
+            seconds = max(2, math.ceil(connect_timeout))
+            kwargs["connect_args"] = {"connect_timeout": seconds, **kwargs.get("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+# What "the database cannot be used right now" looks like: unreachable, refused, timed out,
+# a vanished SQLite file; not constraint violations or programming errors.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+# Also what a wrong URL or a database without our schema raises, for edges that only read.
+UNUSABLE = (*UNAVAILABLE, ArgumentError, ProgrammingError)
+
+
+def describe_database_error(url: str, exc: BaseException) -> str:
+    """One German line naming the database (without password) and the first line of the
+    driver's reason, for CLI commands and logs (no traceback)."""
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = "ungültige URL"
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = reason[0][:300] if reason else type(exc).__name__
+    return f"Datenbank nicht nutzbar ({shown}): {first}"
+
+
+def database_file_missing(engine: Engine) -> bool:
+    """An SQLite database file that disappeared while served (the open connections still
+    read the deleted inode, so only the path tells)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return False
+    return not os.path.exists(path)
 
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+def bump_version(session: Session, instance: Any, now: datetime) -> None:
+    """Write the instance's versioned row now, even when no column of it changed.
+
+    Every write that was checked against ``expected_version`` goes through here: the
+    UPDATE … WHERE version = read version both raises the version (so a second writer of
+    the same version is refused) and detects a concurrent winner (``StaleDataError``,
+    translated in ``transaction``). Without the forced write, an edit that leaves the row
+    itself unchanged (e.g. the same consultation plan twice) would let every racer pass.
+    """
+    instance.updated_at = now
+    flag_modified(instance, "updated_at")
+    session.add(instance)
+    session.flush()
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """One transaction on ``session``: commit on success, roll back on any error.
+
+    The one place where a lost optimistic version race becomes ``StaleVersion``: SQLAlchemy
+    raises ``StaleDataError`` at whichever flush writes the versioned row first (the audit
+    event's flush, a service's own flush, or the commit), so services do not catch it
+    themselves; they only compare ``expected_version`` with what they read.
+    """
+    try:
+        with session.begin():
+            yield session
+    except StaleDataError as exc:
+        raise StaleVersion(expected=None, actual=None) from exc
+
+
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error (edges own this, not services)."""
-    with Session(engine, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+    with Session(engine, expire_on_commit=False) as session, transaction(session):
+        yield session

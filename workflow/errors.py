@@ -30,9 +30,14 @@ class Conflict(WorkflowError):
 
 class StaleVersion(Conflict):
     def __init__(self, *, expected: int | None, actual: int | None) -> None:
+        versions = (
+            f" (erwartete Version {expected}, aktuelle Version {actual})"
+            if expected is not None and actual is not None
+            else ""
+        )
         super().__init__(
-            f"Der Datensatz wurde zwischenzeitlich geändert (erwartete Version {expected}, "
-            f"aktuelle Version {actual}). Bitte neu laden und erneut versuchen."
+            f"Der Datensatz wurde zwischenzeitlich geändert{versions}. "
+            "Bitte neu laden und erneut versuchen."
         )
         self.expected = expected
         self.actual = actual

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from workflow.models import (
     AgendaItem,
     Attendance,
+    AuditEvent,
     BiasDeclaration,
     Body,
     ConsultationStep,
@@ -79,6 +80,19 @@ def users_with_role(session: Session, municipality_id: int, role: str) -> list[U
             .order_by(col(User.id))
         )
     )
+
+
+def last_submitter(session: Session, proposal_id: int) -> str | None:
+    """Username of whoever last gave the proposal into co-signing (from its audit trail)."""
+    return session.exec(
+        select(AuditEvent.actor)
+        .where(
+            AuditEvent.instance_type == "proposal",
+            AuditEvent.instance_id == proposal_id,
+            AuditEvent.trigger == "submit",
+        )
+        .order_by(col(AuditEvent.seq).desc())
+    ).first()
 
 
 def voting_members(session: Session, body_id: int) -> list[int]:

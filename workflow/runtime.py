@@ -58,8 +58,12 @@ def record_definitions(engine: Engine, workflows: Workflows) -> None:
                 )
 
 
+def engine_for(settings: Settings) -> Engine:
+    return make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout)
+
+
 def open_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     workflows = load_definitions(settings)
     if migrate:
         upgrade(engine)

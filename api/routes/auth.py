@@ -4,38 +4,67 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request, Response
 
-from api.deps import CHALLENGE, CurrentUser, SessionDep, SettingsDep
+from api.deps import CHALLENGE, CurrentUser, NowDep, RuntimeDep, SessionDep, SettingsDep
 from api.problems import ApiError, responses
 from api.schemas.admin import TokenRead, UserRead
-from api.security import authenticate, issue_token
+from api.security import LoginThrottled, issue_token, sign_in
 from workflow.models import User
 
 router = APIRouter(prefix="/api/v1/auth", tags=["Anmeldung"])
 FormText = Annotated[str, Form(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+# RFC 6749 § 5.1: responses carrying tokens or credentials must not be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @router.post(
-    "/token", operation_id="issue_token", response_model=TokenRead, responses=responses(401)
+    "/token",
+    operation_id="issue_token",
+    response_model=TokenRead,
+    responses=responses(401, 429),
 )
-def token(
+async def token(
+    request: Request,
+    response: Response,
     username: FormText,
     password: FormText,
-    session: SessionDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
+    now: NowDep,
     grant_type: Annotated[str, Form(pattern=r"^password$")] = "password",
 ) -> TokenRead:
-    """OAuth2 password flow; disabled users and wrong passwords get the same 401."""
-    user = authenticate(session, username, password)
-    if user is None:
+    """OAuth2 password flow; disabled users and wrong passwords get the same 401.
+
+    After five failures of an account (or twenty of a client address) each further attempt
+    waits twice as long (429 with ``Retry-After``), counted in the database for all processes.
+    """
+    try:
+        ok = await sign_in(
+            engine=runtime.engine,
+            limiter=request.app.state.hash_limiter,
+            username=username,
+            password=password,
+            address=request.client.host if request.client else None,
+            now=now,
+        )
+    except LoginThrottled as exc:
+        raise ApiError(
+            429,
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte in "
+            f"{exc.retry_after} Sekunden erneut versuchen.",
+            slug="too-many-attempts",
+            headers={"Retry-After": str(exc.retry_after), **NO_STORE},
+        ) from exc
+    if not ok:
         raise ApiError(
             401,
             "Benutzername oder Passwort ist falsch, oder das Konto ist deaktiviert.",
             slug="invalid-credentials",
-            headers=CHALLENGE,
+            headers={**CHALLENGE, **NO_STORE},
         )
-    issued = issue_token(settings, user.username)
+    response.headers.update(NO_STORE)
+    issued = issue_token(settings, username)
     return TokenRead(access_token=issued.access_token, expires_in=issued.expires_in)
 
 

@@ -8,13 +8,14 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from api.deps import RuntimeDep, SessionDep
+from api.deps import RuntimeDep
 from api.observability import Metrics, workflow_metrics
 from api.problems import PROBLEM_JSON, responses
+from workflow.db import database_file_missing
 
 router = APIRouter(tags=["Betrieb"])
 logger = logging.getLogger(__name__)
@@ -26,6 +27,20 @@ class Health(BaseModel):
     scheduler: Literal["running", "disabled"]
 
 
+def database_up(engine: Engine) -> bool:
+    """A query answers, and on SQLite the file is still where it was opened."""
+    if database_file_missing(engine):
+        logger.error("health: database file %s is gone", engine.url.database)
+        return False
+    try:
+        with Session(engine) as session:
+            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except SQLAlchemyError as exc:
+        logger.error("health: database unreachable: %s", str(exc).splitlines()[0])
+        return False
+    return True
+
+
 @router.get(
     "/health",
     operation_id="health",
@@ -34,13 +49,7 @@ class Health(BaseModel):
 )
 def health(request: Request, runtime: RuntimeDep) -> Health | JSONResponse:
     """200 when the database answers and the deadline scheduler (if started) is alive."""
-    database_ok = True
-    try:
-        with Session(runtime.engine) as session:
-            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except SQLAlchemyError:
-        logger.exception("health: database unreachable")
-        database_ok = False
+    database_ok = database_up(runtime.engine)
     scheduler = getattr(request.app.state, "scheduler", None)
     scheduler_state: Literal["running", "disabled", "stopped"] = "disabled"
     if scheduler is not None:
@@ -49,7 +58,11 @@ def health(request: Request, runtime: RuntimeDep) -> Health | JSONResponse:
         return Health(status="ok", database="ok", scheduler=scheduler_state)
     problems = []
     if not database_ok:
-        problems.append("Datenbank nicht erreichbar")
+        problems.append(
+            "Datenbankdatei fehlt"
+            if database_file_missing(runtime.engine)
+            else "Datenbank nicht erreichbar"
+        )
     if scheduler_state == "stopped":
         problems.append("Fristenprüfung (Scheduler) läuft nicht")
     return JSONResponse(
@@ -73,10 +86,20 @@ def health(request: Request, runtime: RuntimeDep) -> Health | JSONResponse:
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
-def metrics(request: Request, session: SessionDep, runtime: RuntimeDep) -> PlainTextResponse:
-    """Prometheus text format: requests, latency, transitions, deadlines, outbox backlog."""
+def metrics(request: Request, runtime: RuntimeDep) -> PlainTextResponse:
+    """Prometheus text format: requests, latency, transitions, deadlines, outbox backlog.
+
+    Answers without the database too (``ratsflow_database_up 0``): a scrape is how an
+    outage is noticed.
+    """
     collected: Metrics = request.app.state.metrics
-    lines = [*collected.render(), *workflow_metrics(session, runtime.workflows)]
+    lines = list(collected.render())
+    try:
+        with Session(runtime.engine) as session:
+            lines += [*workflow_metrics(session, runtime.workflows), "ratsflow_database_up 1"]
+    except SQLAlchemyError as exc:
+        logger.error("metrics: database unreachable: %s", str(exc).splitlines()[0])
+        lines.append("ratsflow_database_up 0")
     return PlainTextResponse(
         "\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8"
     )

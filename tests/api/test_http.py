@@ -109,7 +109,7 @@ def test_admin_creates_a_user_who_can_sign_in(client: Any, as_user: Any) -> None
     again = client.post(
         "/api/v1/users",
         json={"username": "ilsfeld.kaemmerei2", "full_name": "X", "role": "clerk",
-              "password": "12345678"},
+              "password": "123456789012"},
         headers=as_user("admin"),
     )  # fmt: skip
     assert "gibt es bereits" in assert_problem(again, 409)["detail"]

@@ -12,6 +12,7 @@ from workflow.models.election import (
     ElectionCount,
     ElectionRound,
 )
+from workflow.models.login import LoginThrottle
 from workflow.models.meeting import (
     AgendaItem,
     Attendance,
@@ -48,6 +49,7 @@ __all__ = [
     "ElectionCount",
     "ElectionRound",
     "ExecutionTask",
+    "LoginThrottle",
     "Meeting",
     "Membership",
     "MinutesSignature",

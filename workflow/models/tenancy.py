@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import JSONType, utcnow
@@ -67,7 +67,13 @@ class Membership(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A login; belongs to one municipality, or to the district (coordinator)."""
+    """A login; belongs to one municipality, or to the district (coordinator).
+
+    A person has at most one account: a second one would split their acts (co-signing,
+    circulation replies) over two names and defeat the four-eyes checks.
+    """
+
+    __table_args__ = (Index("uq_user_person_id", "person_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=100, unique=True)

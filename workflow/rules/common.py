@@ -7,9 +7,9 @@ from typing import Any
 
 from workflow.context import FiringContext
 from workflow.deadlines import calendar_for
-from workflow.models import Proposal
+from workflow.models import Proposal, User
 from workflow.periods import period_end
-from workflow.queries import latest_resolution
+from workflow.queries import latest_resolution, users_with_role
 
 OBJECTION_PERIOD = "P1W"  # § 43 Abs. 2 S. 1 GemO: "binnen einer Woche nach Beschlussfassung"
 
@@ -17,6 +17,19 @@ OBJECTION_PERIOD = "P1W"  # § 43 Abs. 2 S. 1 GemO: "binnen einer Woche nach Bes
 def proposal(ctx: FiringContext) -> Proposal:
     instance: Proposal = ctx.instance
     return instance
+
+
+def cosigner_candidates(ctx: FiringContext) -> list[User]:
+    """Who may be asked to co-sign at ``submit``: the municipality's co-signers except the
+    author and the submitter (four eyes: whoever gives a Vorlage into co-signing cannot
+    vouch for it as a second pair of eyes)."""
+    p = proposal(ctx)
+    excluded = {p.author_id, ctx.actor.user_id}
+    return [
+        u
+        for u in users_with_role(ctx.session, p.municipality_id, "cosigner")
+        if u.id not in excluded
+    ]
 
 
 def data_int(ctx: FiringContext, key: str) -> int | None:

@@ -26,22 +26,18 @@ from workflow.queries import (
     latest_resolution,
     steps,
     tally,
-    users_with_role,
 )
 from workflow.registry import Action
-from workflow.rules.common import data_int, data_text, proposal
+from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
 from workflow.voting import Quorum, Tally
 
 
 def request_cosignatures(ctx: FiringContext) -> None:
-    """Ask the named co-signers (default: all of the municipality but the author); the
+    """Ask the named co-signers (default: all of the municipality but the author and the
+    submitter); the
     finance office is always asked, and mandatory, when money is spent outside the plan."""
     p = proposal(ctx)
-    candidates = [
-        u
-        for u in users_with_role(ctx.session, p.municipality_id, "cosigner")
-        if u.id != p.author_id
-    ]
+    candidates = cosigner_candidates(ctx)
     wanted = ctx.data.get("cosigners")
     if isinstance(wanted, list) and wanted:
         by_name = {u.username: u for u in candidates}

@@ -27,14 +27,14 @@ from workflow.queries import (
     current_agenda_item,
     current_step,
     item_quorum,
+    last_submitter,
     latest_resolution,
     meeting_of_item,
     steps,
     tally,
-    users_with_role,
 )
 from workflow.registry import Guard
-from workflow.rules.common import data_int, fmt, objection_deadline, proposal
+from workflow.rules.common import cosigner_candidates, data_int, fmt, objection_deadline, proposal
 
 
 def required_fields_present(ctx: FiringContext) -> str | None:
@@ -114,11 +114,7 @@ def non_public_reason_given(ctx: FiringContext) -> str | None:
 
 def cosigners_available(ctx: FiringContext) -> str | None:
     p = proposal(ctx)
-    candidates = [
-        u
-        for u in users_with_role(ctx.session, p.municipality_id, "cosigner")
-        if u.id != p.author_id
-    ]
+    candidates = cosigner_candidates(ctx)
     if not candidates:
         return "Es gibt keine Mitzeichnungsberechtigten in der Gemeinde"
     if p.spends_outside_budget and not any(u.finance_office for u in candidates):
@@ -136,8 +132,12 @@ def is_requested_cosigner(ctx: FiringContext) -> str | None:
 
 
 def not_author(ctx: FiringContext) -> str | None:
-    if ctx.actor.user_id is not None and ctx.actor.user_id == proposal(ctx).author_id:
+    """Four eyes: neither the author nor the submitter co-signs."""
+    p = proposal(ctx)
+    if ctx.actor.user_id is not None and ctx.actor.user_id == p.author_id:
         return "Die Verfasserin oder der Verfasser darf die eigene Vorlage nicht mitzeichnen"
+    if ctx.actor.username == last_submitter(ctx.session, p.id or 0):
+        return "Wer die Vorlage zur Mitzeichnung gegeben hat, darf sie nicht mitzeichnen"
     return None
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
 from workflow import audit
 from workflow.context import Actor
+from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.machines import Workflows
 from workflow.models import (
@@ -57,15 +57,6 @@ def _meeting(
     if meeting.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=meeting.version)
     return meeting
-
-
-def _touch(session: Session, meeting: Meeting, now: datetime, expected_version: int) -> None:
-    meeting.updated_at = now
-    session.add(meeting)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(expected=expected_version, actual=None) from exc
 
 
 def _item_of(session: Session, actor: Actor, meeting_id: int, item_id: int) -> AgendaItem:
@@ -159,7 +150,7 @@ def add_item(
         "add_agenda_item",
         {"agenda_item_id": item.id, "position": item.position, "proposal_id": proposal_id},
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return item
 
 
@@ -185,7 +176,7 @@ def reorder(
         items[item_id].position = position
         session.add(items[item_id])
     _record(session, meeting, actor, now, "reorder_agenda", {"order": item_ids})
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return [items[i] for i in item_ids]
 
 
@@ -231,7 +222,7 @@ def remove_item(
         "remove_agenda_item",
         {"agenda_item_id": item_id, "comment": comment},
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return item
 
 
@@ -266,7 +257,7 @@ def record_item_outcome(
         "record_item_outcome",
         {"agenda_item_id": item_id, "outcome": outcome},
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return item
 
 
@@ -297,7 +288,7 @@ def record_attendance(
         digital=digital,
         chair_person_id=chair_person_id,
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     rows = session.exec(
         select(Attendance)
         .where(Attendance.meeting_id == meeting_id)
@@ -329,7 +320,7 @@ def declare_bias(
         reason=reason,
         doubtful=doubtful,
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return Recorded(declaration, meeting.version)
 
 
@@ -358,7 +349,7 @@ def decide_bias(
         votes=votes,
         tally=counted,
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return Recorded(declaration, meeting.version)
 
 
@@ -377,7 +368,7 @@ def record_votes(
     meetings.record_votes(
         session=session, actor=actor, now=now, agenda_item_id=item_id, votes=votes
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return Recorded(tally(session, item_id), meeting.version)
 
 
@@ -400,5 +391,5 @@ def sign_minutes(
         person_id=person_id,
         capacity=capacity,
     )
-    _touch(session, meeting, now, expected_version)
+    bump_version(session, meeting, now)
     return Recorded(signature, meeting.version)

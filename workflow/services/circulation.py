@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor
+from workflow.db import bump_version
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput, StaleVersion, UnmetGuard
 from workflow.machines import Workflows
 from workflow.models import CirculationReply, Proposal
@@ -102,12 +102,7 @@ def record_reply(
         recorded_at=now,
     )
     session.add(reply)
-    proposal.updated_at = now
-    session.add(proposal)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(expected=expected_version, actual=None) from exc
+    bump_version(session, proposal, now)
     audit.append(
         session,
         instance_type="proposal",

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from workflow import audit
-from workflow.access import within_tenant
+from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
 from workflow.acts import schedule_acts, skip_pending
 from workflow.context import Actor, local_date
+from workflow.db import bump_version
 from workflow.deadlines import compute_due, rules_by_name
 from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
 from workflow.machines import Workflows
-from workflow.models import Deadline, DecisionRequest, DecisionResponse, Meeting
+from workflow.models import Deadline, DecisionRequest, DecisionResponse, Meeting, Proposal
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
 
@@ -59,7 +59,7 @@ def list_deadlines(
     elif not actor.is_system:
         if actor.municipality_id is None:
             return []
-        query = query.where(Deadline.municipality_id == actor.municipality_id)
+        query = query.where(Deadline.municipality_id == actor.municipality_id, _readable(actor))
     if instance_type is not None:
         query = query.where(Deadline.instance_type == instance_type)
     if instance_id is not None:
@@ -69,6 +69,17 @@ def list_deadlines(
     if due_before is not None:
         query = query.where(col(Deadline.due_date) <= due_before)
     return list(session.exec(query.order_by(col(Deadline.due_date), col(Deadline.id))))
+
+
+def _readable(actor: Actor) -> ColumnElement[bool]:
+    """A deadline is read under the rule of the proposal or meeting it belongs to."""
+    proposals = select(Proposal.id).where(proposal_read_clause(actor))
+    meetings = select(Meeting.id).where(meeting_read_clause(actor))
+    return or_(
+        col(Deadline.instance_type).not_in(("proposal", "meeting")),
+        and_(col(Deadline.instance_type) == "proposal", col(Deadline.instance_id).in_(proposals)),
+        and_(col(Deadline.instance_type) == "meeting", col(Deadline.instance_id).in_(meetings)),
+    )
 
 
 def waive_deadline(
@@ -86,7 +97,8 @@ def waive_deadline(
     S. 4), the report of an urgent decision (§ 43 Abs. 4) and the minutes (§ 38 Abs. 2) are
     statutory musts, and waiving the objection week would also cancel its finalize.
     """
-    deadline = session.get(Deadline, deadline_id)
+    # Locked, so that of two waiving at once the second sees the deadline closed (409).
+    deadline = session.get(Deadline, deadline_id, with_for_update=True)
     if deadline is None or not within_tenant(session, actor, deadline.municipality_id):
         raise NotFound(f"Frist {deadline_id} wurde nicht gefunden.")
     require_role(actor, "waive_deadline", WAIVE_ROLES)
@@ -153,14 +165,9 @@ def reschedule_meeting(
             "stattfinden",
             field="meeting_date",
         )
-    old, old_version = meeting.meeting_date, meeting.version
+    old = meeting.meeting_date
     meeting.meeting_date = meeting_date
-    meeting.updated_at = now
-    session.add(meeting)
-    try:
-        session.flush()  # the version check of a concurrent writer fails here, not later
-    except StaleDataError as exc:
-        raise StaleVersion(expected=expected_version or old_version, actual=None) from exc
+    bump_version(session, meeting, now)  # a concurrent writer fails here, not later
     spec = workflows.get(meeting.definition_name, meeting.definition_version).spec
     rules = rules_by_name(spec)
     for deadline in session.exec(

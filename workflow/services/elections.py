@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, func, select
 
 from workflow import audit
 from workflow.access import agenda_item_readable
 from workflow.context import Actor
+from workflow.db import bump_version
 from workflow.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.models import (
@@ -92,12 +92,7 @@ def _finish(
         now=now,
         data=data,
     )
-    meeting.updated_at = now
-    session.add(meeting)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(expected=expected_version, actual=None) from exc
+    bump_version(session, meeting, now)
 
 
 def _open_item(session: Session, meeting: Meeting, item_id: int, field: str) -> AgendaItem:

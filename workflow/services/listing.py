@@ -25,7 +25,6 @@ from workflow.access import (
     decision_response_read_clause,
     meeting_read_clause,
     proposal_read_clause,
-    within_tenant,
 )
 from workflow.context import Actor, local_date
 from workflow.engine import ActionOption
@@ -44,6 +43,7 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import second_session_notice, steps
+from workflow.services.history import meeting_events, municipal_history_readable
 from workflow.services.transition import available_actions, load_instance
 
 T = TypeVar("T")
@@ -239,17 +239,21 @@ def execution_tasks(
 
 
 def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> list[AuditEvent]:
-    """The audit trail names people and their comments: readers of the municipality only.
+    """The audit trail names people and their comments: readers of the municipality only,
+    each event under the rule of the object it belongs to (``workflow.services.history``).
 
     A decision request and its responses are read by their participants only (the
     district's coordinators and the municipality concerned), so reading them suffices.
     """
     instance = _readable(session, actor, kind, instance_id)
-    if isinstance(instance, Proposal | Meeting) and not within_tenant(
-        session, actor, instance.municipality_id
+    if isinstance(instance, Proposal | Meeting) and not municipal_history_readable(
+        actor, instance.municipality_id
     ):
         raise NotFound(f"{instance_id} wurde nicht gefunden.")
-    return audit.history(session, kind, instance_id)
+    events = audit.history(session, kind, instance_id)
+    if isinstance(instance, Meeting):
+        return meeting_events(session, actor, instance, events)
+    return events
 
 
 def _readable(session: Session, actor: Actor, kind: str, instance_id: int) -> Instance:

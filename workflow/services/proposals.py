@@ -22,6 +22,7 @@ from workflow.consultation import (
     reserved_matter_refusal,
 )
 from workflow.context import Actor
+from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.machines import Workflows
 from workflow.models import (
@@ -297,8 +298,7 @@ def update_proposal(
                 if hearing_index is None
                 else f"hearing_bodies.{hearing_index}",
             )
-    proposal.updated_at = now
-    session.add(proposal)
+    bump_version(session, proposal, now)
     audit.append(
         session,
         instance_type="proposal",
@@ -367,7 +367,8 @@ def add_execution_task(
 def close_execution_task(
     *, session: Session, actor: Actor, now: datetime, task_id: int, status: str, note: str | None
 ) -> ExecutionTask:
-    task = session.get(ExecutionTask, task_id)
+    # Locked, so that of two closing at once the second sees the task closed (409).
+    task = session.get(ExecutionTask, task_id, with_for_update=True)
     if task is None:
         raise NotFound(f"Vollzugsaufgabe {task_id} wurde nicht gefunden.")
     proposal: Proposal = load_instance(session, "proposal", task.proposal_id, actor)

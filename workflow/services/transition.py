@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext
+from workflow.db import bump_version
 from workflow.deadlines import DeadlineEffect, apply_transition
 from workflow.engine import ActionOption, action_options, role_allows, unmet_guards
 from workflow.errors import (
@@ -195,7 +195,7 @@ def _run(
     *,
     base_url: str = "",
 ) -> Fired:
-    source, read_version = instance.state, instance.version
+    source = instance.state
     ctx = FiringContext(
         session=session,
         kind=kind,
@@ -217,14 +217,9 @@ def _run(
     model = LightModel(source, ctx)
     wf.machine.events[transition.trigger].trigger(model)
     instance.state = model.state
-    instance.updated_at = now
-    session.add(instance)
-    try:
-        # The versioned UPDATE goes out first: a concurrent writer of the same version loses
-        # here, before anything else of this firing is written.
-        session.flush()
-    except StaleDataError as exc:
-        raise StaleVersion(expected=read_version, actual=None) from exc
+    # The versioned UPDATE goes out first: a concurrent writer of the same version loses
+    # here, before anything else of this firing is written.
+    bump_version(session, instance, now)
     event = audit.append(
         session,
         instance_type=kind,

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from api.deps import NowDep, SessionDep, SettingsDep
-from api.security import authenticate
+from api.deps import NowDep, RuntimeDep, SettingsDep
+from api.security import LoginThrottled, sign_in
 from api.ui.sessions import new_session, previous_visit, remember_visit, signed_in
 from api.ui.web import (
     OptionalPageUserDep,
@@ -33,30 +33,49 @@ def login_page(request: Request, user: OptionalPageUserDep, next: str = "/") -> 
 
 
 @router.post("/anmelden")
-def login(
+async def login(
     request: Request,
-    session: SessionDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     now: NowDep,
     username: FormText = "",
     password: FormText = "",
     next: FormText = "/",
 ) -> Response:
+    """The same throttled, bounded password check as the API's token (``sign_in``)."""
     errors: dict[str, str] = {}
     if not username.strip():
         errors["username"] = "Bitte geben Sie Ihren Benutzernamen ein."
     if not password:
         errors["password"] = "Bitte geben Sie Ihr Passwort ein."
-    user = None if errors else authenticate(session, username.strip(), password)
-    if user is None:
-        status = 422 if errors else 401
-        errors = errors or {"password": WRONG}
-        context = {"next": safe_next(next), "username": username, "errors": errors}
-        return render(request, "login.html", context, status=status)
-    since = previous_visit(request, settings, user.username)
-    request.state.ui_session = signed_in(user.username, since)
+    context = {"next": safe_next(next), "username": username, "errors": errors}
+    if errors:
+        return render(request, "login.html", context, status=422)
+    try:
+        ok = await sign_in(
+            engine=runtime.engine,
+            limiter=request.app.state.hash_limiter,
+            username=username.strip(),
+            password=password,
+            address=request.client.host if request.client else None,
+            now=now,
+        )
+    except LoginThrottled as exc:
+        errors["password"] = (
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte in "
+            f"{exc.retry_after} Sekunden erneut versuchen."
+        )
+        page = render(request, "login.html", context, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    if not ok:
+        errors["password"] = WRONG
+        return render(request, "login.html", context, status=401)
+    name = username.strip()
+    since = previous_visit(request, settings, name)
+    request.state.ui_session = signed_in(name, since)
     response = redirect(safe_next(next))
-    remember_visit(response, request, settings, user.username, now)
+    remember_visit(response, request, settings, name, now)
     return response
 
 

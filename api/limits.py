@@ -1,0 +1,60 @@
+"""Bounded request bodies: 413 before an oversized body is read in full.
+
+A declared ``Content-Length`` above the limit is refused before the application sees the
+request; a body without one (chunked) is counted while it is read and refused as soon as it
+passes the limit. Uploads (``multipart/form-data``) have their own, larger limit.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import ApiError, problem_response
+
+UPLOAD_TYPE = b"multipart/form-data"
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        413,
+        f"Der Anfragekörper ist zu groß (höchstens {limit} Bytes).",
+        slug="payload-too-large",
+    )
+
+
+class BodyLimitMiddleware:
+    """Pure ASGI (no buffering of its own), so streaming stays streaming."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        upload = headers.get(b"content-type", b"").lower().startswith(UPLOAD_TYPE)
+        limit = self.max_upload_bytes if upload else self.max_body_bytes
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            error = _too_large(limit)
+            response = problem_response(Request(scope), 413, error.detail, slug=error.slug)
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException: FastAPI passes it through body parsing unchanged, and
+                    # the problem handler renders it.
+                    raise _too_large(limit)
+            return message
+
+        await self.app(scope, bounded_receive, send)

@@ -1,0 +1,476 @@
+"""Races on every write route: concurrent identical requests get one winner and 409s, never 5xx.
+
+Each step of a Vorlage's and a meeting's life is sent by several clients at once with the same
+``expected_version`` (as a double click or two clerks would); on PostgreSQL the losers meet the
+optimistic version check at whichever flush writes the versioned row first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import FastAPI
+from sqlmodel import select
+
+from tests.api.conftest import FixedClock
+from tests.api.test_decision_requests import BODY as REQUEST_BODY
+from tests.api.test_decision_requests import delegate
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, MEETING_DAY, new_proposal
+from workflow.models import Deadline, Notification, OutboxMessage
+
+RACERS = 6
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Racer:
+    def __init__(self, client: Any, as_user: Any) -> None:
+        self.client = client
+        self.as_user = as_user
+        self.raced: set[tuple[str, str]] = set()
+
+    def version(self, path: str, user: str = "ilsfeld.secretary") -> int:
+        return int(self.client.get(path, headers=self.as_user(user)).json()["version"])
+
+    def run(
+        self,
+        template: str,
+        method: str,
+        path: str,
+        user: str | None,
+        body: Callable[[int], Any] | Any = None,
+        *,
+        params: dict[str, Any] | None = None,
+        form: dict[str, str] | None = None,
+    ) -> list[Any]:
+        """Send ``RACERS`` requests at once; none may fail with 5xx."""
+        self.raced.add((method, template))
+        barrier = threading.Barrier(RACERS)
+        results: list[Any] = [None] * RACERS
+
+        def go(i: int) -> None:
+            payload = body(i) if callable(body) else body
+            barrier.wait()
+            results[i] = self.client.request(
+                method,
+                path,
+                json=payload,
+                data=form,
+                params=params,
+                headers=self.as_user(user),
+            )
+
+        threads = [threading.Thread(target=go, args=(i,)) for i in range(RACERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for r in results:
+            assert r.status_code < 500, (method, path, r.status_code, r.text)
+            if r.status_code >= 400:
+                assert r.headers["content-type"] == "application/problem+json", r.text
+        return results
+
+    def one_winner(self, *args: Any, **kwargs: Any) -> Any:
+        """Same version for all: exactly one succeeds, the others are told of the conflict."""
+        results = self.run(*args, **kwargs)
+        codes = sorted(r.status_code for r in results)
+        assert codes[0] in (200, 201), (args[0], [r.text for r in results])
+        assert codes[1:] == [409] * (RACERS - 1), (args[0], codes, [r.text for r in results])
+        return next(r for r in results if r.status_code in (200, 201)).json()
+
+    def some_win(self, *args: Any, **kwargs: Any) -> list[Any]:
+        """Independent writes (creations): at least one succeeds, the rest 2xx or 409."""
+        results = self.run(*args, **kwargs)
+        assert any(r.status_code in (200, 201) for r in results), [r.text for r in results]
+        assert all(r.status_code in (200, 201, 409) for r in results), [r.text for r in results]
+        return [r.json() for r in results if r.status_code in (200, 201)]
+
+
+def _write_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every write operation the app documents (its OpenAPI paths)."""
+    return {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+        if method.upper() in WRITES
+    }
+
+
+def test_every_write_route_has_one_winner(
+    world: World, app: FastAPI, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    race = Racer(client, as_user)
+    council = world.body_id("Gemeinderat")
+    clock.now = berlin(DAY, 9)
+
+    # --- the Vorlage until its release
+    drafts = race.some_win(
+        "/api/v1/proposals",
+        "POST",
+        "/api/v1/proposals",
+        "ilsfeld.clerk",
+        {
+            "title": "Sanierung Kindergarten",
+            "resolution_text": "Der Gemeinderat stimmt zu.",
+            "proposal_date": DAY.isoformat(),
+            "municipality_id": world.data.ilsfeld.municipality.id,
+        },
+    )
+    assert len({d["label"] for d in drafts}) == len(drafts) == RACERS  # gap-free, no twins
+    pid = new_proposal(world)
+    p = f"/api/v1/proposals/{pid}"
+    t = "/api/v1/proposals/{proposal_id}"
+    v = race.version(p, "ilsfeld.clerk")
+    race.one_winner(
+        t, "PATCH", p, "ilsfeld.clerk", lambda i: {"title": f"Neubau {i}", "expected_version": v}
+    )
+    steps = [{"body_id": council, "planned_date": MEETING_DAY.isoformat(), "decides": True}]
+    v = race.version(p, "ilsfeld.clerk")
+    race.one_winner(
+        t + "/consultation-plan",
+        "PUT",
+        f"{p}/consultation-plan",
+        "ilsfeld.clerk",
+        {"steps": steps, "expected_version": v},
+    )
+
+    def fire(path: str, template: str, user: str, trigger: str, **extra: Any) -> Any:
+        version = race.version(path, user)
+        return race.one_winner(
+            template + "/transitions",
+            "POST",
+            f"{path}/transitions",
+            user,
+            {"trigger": trigger, "expected_version": version, **extra},
+        )
+
+    fire(p, t, "ilsfeld.clerk", "submit", data={"cosigners": ["ilsfeld.head"]})
+    fire(p, t, "ilsfeld.head", "cosign")
+    fire(p, t, "ilsfeld.mayor", "release")
+
+    # --- the meeting: agenda, invitation, session, votes, minutes
+    created = race.some_win(
+        "/api/v1/meetings",
+        "POST",
+        "/api/v1/meetings",
+        "ilsfeld.secretary",
+        lambda i: {"body_id": council, "meeting_date": date(2024, 4, 23 + i % 2).isoformat()},
+    )
+    mid, other = created[0]["id"], created[-1]["id"]
+    m = f"/api/v1/meetings/{mid}"
+    tm = "/api/v1/meetings/{meeting_id}"
+    moved = date(2024, 5, 14).isoformat()
+    race.one_winner(
+        tm + "/reschedule",
+        "POST",
+        f"/api/v1/meetings/{other}/reschedule",
+        "ilsfeld.secretary",
+        {
+            "meeting_date": moved,
+            "reason": "Saal belegt",
+            "expected_version": race.version(f"/api/v1/meetings/{other}"),
+        },
+    )
+    items = tm + "/agenda-items"
+    item = race.one_winner(
+        items,
+        "POST",
+        f"{m}/agenda-items",
+        "ilsfeld.secretary",
+        {"proposal_id": pid, "expected_version": race.version(m)},
+    )["id"]
+    free: dict[str, int] = {}
+    for title in ("Bekanntgaben", "Wahl der Stellvertretung", "Anfragen"):
+        free[title] = race.one_winner(
+            items,
+            "POST",
+            f"{m}/agenda-items",
+            "ilsfeld.secretary",
+            {"title": title, "expected_version": race.version(m)},
+        )["id"]
+    race.one_winner(
+        tm + "/agenda-order",
+        "PUT",
+        f"{m}/agenda-order",
+        "ilsfeld.secretary",
+        {"item_ids": [item, *free.values()], "expected_version": race.version(m)},
+    )
+    race.one_winner(
+        items + "/{item_id}",
+        "DELETE",
+        f"{m}/agenda-items/{free['Anfragen']}",
+        "ilsfeld.secretary",
+        params={"expected_version": race.version(m)},
+    )
+    fire(m, tm, "ilsfeld.secretary", "set_agenda")
+    fire(m, tm, "ilsfeld.mayor", "invite")
+
+    clock.now = berlin(MEETING_DAY, 19)
+    members = client.get(
+        f"/api/v1/bodies/{council}/memberships", headers=as_user("ilsfeld.secretary")
+    ).json()["data"]
+    present = sorted(x["person_id"] for x in members if x["voting"])
+    race.one_winner(
+        tm + "/attendance",
+        "PUT",
+        f"{m}/attendance",
+        "ilsfeld.secretary",
+        {"present": present, "expected_version": race.version(m)},
+    )
+    fire(m, tm, "ilsfeld.mayor", "open_session")
+    bias = f"{m}/agenda-items/{item}/bias-declarations"
+    declaration = race.one_winner(
+        items + "/{item_id}/bias-declarations",
+        "POST",
+        bias,
+        "ilsfeld.secretary",
+        {
+            "person_id": present[3],
+            "reason": "Bruder ist Bieter",
+            "doubtful": True,
+            "expected_version": race.version(m),
+        },
+    )["id"]
+    deciders = [x for x in present if x != present[3]]
+    race.one_winner(
+        items + "/{item_id}/bias-declarations/{declaration_id}/decision",
+        "POST",
+        f"{bias}/{declaration}/decision",
+        "ilsfeld.secretary",
+        {
+            "votes": [{"person_id": x, "choice": "no"} for x in deciders],
+            "expected_version": race.version(m),
+        },
+    )
+    voters = [{"person_id": x, "choice": "yes"} for x in deciders]
+    race.one_winner(
+        items + "/{item_id}/votes",
+        "PUT",
+        f"{m}/agenda-items/{item}/votes",
+        "ilsfeld.secretary",
+        {"votes": voters, "expected_version": race.version(m)},
+    )
+    race.one_winner(
+        items + "/{item_id}/outcome",
+        "POST",
+        f"{m}/agenda-items/{free['Bekanntgaben']}/outcome",
+        "ilsfeld.secretary",
+        {"outcome": "noted", "expected_version": race.version(m)},
+    )
+    elections = tm + "/elections"
+    election = race.one_winner(
+        elections,
+        "POST",
+        f"{m}/elections",
+        "ilsfeld.secretary",
+        {
+            "agenda_item_id": free["Wahl der Stellvertretung"],
+            "title": "Stellvertretung",
+            "expected_version": race.version(m),
+        },
+    )["id"]
+    candidate = race.one_winner(
+        elections + "/{election_id}/candidates",
+        "POST",
+        f"{m}/elections/{election}/candidates",
+        "ilsfeld.secretary",
+        {"name": "Erika Muster", "expected_version": race.version(m)},
+    )["id"]
+    race.one_winner(
+        elections + "/{election_id}/rounds",
+        "POST",
+        f"{m}/elections/{election}/rounds",
+        "ilsfeld.secretary",
+        {
+            "counts": [{"candidate_id": candidate, "votes": len(present)}],
+            "voters": present,
+            "expected_version": race.version(m),
+        },
+    )
+    handled = client.post(
+        f"{m}/agenda-items/{free['Wahl der Stellvertretung']}/outcome",
+        json={"outcome": "handled", "expected_version": race.version(m)},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert handled.status_code == 200, handled.text
+    fire(p, t, "ilsfeld.secretary", "adopt")
+    fire(m, tm, "ilsfeld.mayor", "close_session")
+    race.one_winner(
+        tm + "/minutes-signatures",
+        "POST",
+        f"{m}/minutes-signatures",
+        "ilsfeld.secretary",
+        {
+            "person_id": world["ilsfeld.mayor"].person_id,
+            "capacity": "chair",
+            "expected_version": race.version(m),
+        },
+    )
+
+    # --- Vollzug, deadlines, notifications, outbox
+    fire(p, t, "ilsfeld.mayor", "waive_objection")
+    task = race.some_win(
+        t + "/execution-tasks",
+        "POST",
+        f"{p}/execution-tasks",
+        "ilsfeld.secretary",
+        {"title": "Auftrag vergeben"},
+    )[0]["id"]
+    race.one_winner(
+        "/api/v1/execution-tasks/{task_id}/close",
+        "POST",
+        f"/api/v1/execution-tasks/{task}/close",
+        "ilsfeld.secretary",
+        {"status": "done"},
+    )
+
+    def first(model: Any, *where: Any) -> int:
+        return int(world.run(lambda s: s.exec(select(model.id).where(*where)).first()))
+
+    deadline = first(Deadline, Deadline.status == "open", Deadline.rule == "publication")
+    race.one_winner(
+        "/api/v1/deadlines/{deadline_id}/waive",
+        "POST",
+        f"/api/v1/deadlines/{deadline}/waive",
+        "ilsfeld.mayor",
+        {"reason": "Bekanntmachung bereits im Amtsblatt"},
+    )
+
+    def notify(session: Any) -> int:
+        note = Notification(
+            user_id=world["ilsfeld.clerk"].user_id or 0,
+            key="race:note",
+            kind="reminder",
+            title="Frist",
+            body="Bitte beachten.",
+            created_at=clock.now,
+        )
+        message = OutboxMessage(
+            key="race:dead",
+            user_id=world["ilsfeld.clerk"].user_id,
+            to_address="ilsfeld.clerk@example.org",
+            subject="Erinnerung",
+            body="Bitte beachten.",
+            status="dead",
+            attempts=5,
+        )
+        session.add(note)
+        session.add(message)
+        session.flush()
+        return int(note.id or 0)
+
+    note = world.run(notify)
+    race.some_win(
+        "/api/v1/notifications/{notification_id}/read",
+        "POST",
+        f"/api/v1/notifications/{note}/read",
+        "ilsfeld.clerk",
+    )
+    message = first(OutboxMessage, OutboxMessage.key == "race:dead")
+    race.one_winner(
+        "/api/v1/outbox/{message_id}/requeue", "POST", f"/api/v1/outbox/{message}/requeue", "admin"
+    )
+
+    # --- Umlaufverfahren (§ 37 Abs. 1 S. 2 GemO)
+    clock.now = berlin(DAY, 9)
+    circulated = new_proposal(world, title="Zuschuss Musikverein")
+    c = f"/api/v1/proposals/{circulated}"
+    for user, trigger, extra in (
+        ("ilsfeld.clerk", "submit", {"data": {"cosigners": ["ilsfeld.head"]}}),
+        ("ilsfeld.head", "cosign", {}),
+        ("ilsfeld.mayor", "release", {}),
+        ("ilsfeld.mayor", "circulate", {"data": {"simple_matter": True}}),
+    ):
+        fire(c, t, user, trigger, **extra)
+    race.one_winner(
+        t + "/circulation/replies",
+        "POST",
+        f"{c}/circulation/replies",
+        "ilsfeld.council",
+        {"choice": "consent", "expected_version": race.version(c, "ilsfeld.council")},
+    )
+
+    # --- the district's decision requests and Ilsfeld's answers
+    requests = "/api/v1/decision-requests"
+    created = race.some_win(
+        requests, "POST", requests, "lra.coordinator", {**REQUEST_BODY, "amounts": {}}
+    )
+    created += [client.post(requests, json=REQUEST_BODY, headers=as_user("lra.coordinator")).json()]
+    tr = "/api/v1/decision-requests/{request_id}"
+    ilsfeld = world.data.ilsfeld.municipality.id
+    answers = []
+    for request in (created[0]["id"], created[-1]["id"]):
+        r = f"{requests}/{request}"
+        fire(r, tr, "lra.coordinator", "send")
+        listed = client.get(f"{r}/responses", headers=as_user("ilsfeld.clerk")).json()["data"]
+        answers += [x["id"] for x in listed if x["municipality_id"] == ilsfeld]
+    ta = "/api/v1/decision-responses/{response_id}"
+    race.some_win(  # each call drafts a Vorlage and links the latest, as one after another
+        ta + "/proposal",
+        "POST",
+        f"/api/v1/decision-responses/{answers[0]}/proposal",
+        "ilsfeld.clerk",
+        {"option": "belassen", "body_id": council},
+    )
+    delegate(world, "Ilsfeld")
+    fire(f"/api/v1/decision-responses/{answers[1]}", ta, "ilsfeld.mayor", "answer",
+         data={"option": "belassen"})  # fmt: skip
+
+    # --- administration, sign-in, calendar
+    race.some_win(
+        "/api/v1/users",
+        "POST",
+        "/api/v1/users",
+        "admin",
+        {
+            "username": "ilsfeld.neu",
+            "full_name": "Nora Neu",
+            "role": "clerk",
+            "password": "ein langes Passwort",
+        },
+    )
+    users = client.get("/api/v1/users", headers=as_user("admin"), params={"limit": 200}).json()
+    neu = next(u["id"] for u in users["data"] if u["username"] == "ilsfeld.neu")
+    race.some_win(  # idempotent
+        "/api/v1/users/{user_id}/disable", "POST", f"/api/v1/users/{neu}/disable", "admin"
+    )
+    body = race.some_win(
+        "/api/v1/bodies",
+        "POST",
+        "/api/v1/bodies",
+        "admin",
+        {"name": "Jugendgemeinderat", "kind": "advisory_committee"},
+    )[0]["id"]
+    race.some_win(
+        "/api/v1/bodies/{body_id}/remit",
+        "PUT",
+        f"/api/v1/bodies/{body}/remit",
+        "admin",
+        {"remit": []},
+    )
+    race.some_win(
+        "/api/v1/bodies/{body_id}/memberships",
+        "POST",
+        f"/api/v1/bodies/{body}/memberships",
+        "admin",
+        {"person_id": world["ilsfeld.council"].person_id},
+    )
+    race.some_win(
+        "/api/v1/auth/token",
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        form={"username": "ilsfeld.clerk", "password": "demo"},
+    )
+    race.some_win(
+        "/api/v1/auth/me/calendar-token", "POST", "/api/v1/auth/me/calendar-token", "ilsfeld.clerk"
+    )
+
+    writes = _write_routes(app)
+    assert len(writes) > 30
+    missing = writes - race.raced
+    assert not missing, f"write routes without a race: {sorted(missing)}"
