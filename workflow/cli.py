@@ -171,7 +171,7 @@ def _demo(do_reset: bool) -> int:
     if non_empty:
         reset(engine)
         runtime = open_runtime(settings)
-    play(runtime.engine, runtime.workflows, settings.shared_dir)
+    play(runtime.engine, runtime.workflows)
     return 0
 
 
@@ -182,8 +182,9 @@ def _guess_municipality(session: Session, text: str) -> str | None:
 
 
 def _import(file: Path, municipality: str | None, as_json: bool) -> int:
+    from workflow.demo_data import municipality_names
     from workflow.services.importer import import_vorlage
-    from workflow.services.setup import load_district, read_municipality_names
+    from workflow.services.setup import load_district
 
     settings = get_settings()
     try:
@@ -196,7 +197,7 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
     with unit_of_work(runtime.engine) as session:
         created_district = session.exec(select(Municipality)).first() is None
         if created_district:
-            load_district(session, read_municipality_names(settings.shared_dir))
+            load_district(session, municipality_names())
         name = municipality or _guess_municipality(session, text)
         if name is None:
             print(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from workflow import demo_district
 from workflow.deadlines import open_deadlines
+from workflow.demo_data import SEED_PATH, seed_text
 from workflow.machines import Workflows
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
@@ -20,17 +20,13 @@ from workflow.services.importer import import_vorlage
 from workflow.services.setup import actor_for, load_demo_data
 from workflow.story import Story, berlin
 
-SEED_FILE = "seeds/000_78ecfc398f013f6e.txt"
 
-
-def play(
-    engine: Engine, workflows: Workflows, shared_dir: Path, out: Callable[[str], None] = print
-) -> int:
+def play(engine: Engine, workflows: Workflows, out: Callable[[str], None] = print) -> int:
     """Play Vorlage 8/2024 of Ilsfeld from import to execution; returns the proposal id."""
     story = Story(engine=engine, workflows=workflows, out=out)
     start = berlin(date(2024, 4, 7), 8)
     out("== Stammdaten: Landkreis Heilbronn, Gemeinden Ilsfeld und Flein, Demo-Benutzer ==")
-    demo = story.run(start, lambda s: load_demo_data(s, shared_dir))
+    demo = story.run(start, load_demo_data)
     users: dict[str, User] = demo.users
     actor = {name: actor_for(user) for name, user in users.items()}
     council_id = demo.ilsfeld.bodies["Gemeinderat"].id or 0
@@ -40,7 +36,7 @@ def play(
     request_id = demo_district.send(story, coordinator)
 
     out("\n== Import der Vorlage Nr. 8/2024 aus dem Seed ==")
-    text = (shared_dir / SEED_FILE).read_text(encoding="utf-8")
+    text = seed_text()
     result = story.run(
         start,
         lambda s: import_vorlage(
@@ -50,7 +46,7 @@ def play(
             now=start,
             text=text,
             municipality_name="Ilsfeld",
-            source=SEED_FILE,
+            source=SEED_PATH.name,
         ),
     )
     proposal_id = result.proposal.id or 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from workflow.demo_data import SEED_PATH, seed_text
 from workflow.vorlage_parser import (
     Inconsistency,
     ParsedFinancing,
@@ -24,20 +24,11 @@ from workflow.vorlage_parser import (
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "vorlagen"
-SEED_NAME = "000_78ecfc398f013f6e.txt"
-
-
-def _seed_path() -> Path:
-    shared = os.environ.get("RATSFLOW_SHARED_DIR")
-    if shared:
-        return Path(shared) / "seeds" / SEED_NAME
-    return Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / SEED_NAME
+SEED_NAME = SEED_PATH.name
 
 
 def _seed_text() -> str:
-    path = _seed_path()
-    assert path.is_file(), f"Seed-Vorlage fehlt: {path}"
-    return path.read_text(encoding="utf-8")
+    return seed_text()
 
 
 def _parse_file(name: str) -> ParsedVorlage:
