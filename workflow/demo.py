@@ -176,6 +176,7 @@ def play(engine: Engine, workflows: Workflows, out: Callable[[str], None] = prin
         "publish",
         actor["ilsfeld.secretary"],
     )
+    story.sweep(berlin(date(2024, 4, 28), 7, 30))  # reminds the mayor of the objection week
     sign_time = berlin(date(2024, 4, 29), 10)
     mayor_person = demo.ilsfeld.mayor.id or 0
     signers = [
@@ -205,7 +206,6 @@ def play(engine: Engine, workflows: Workflows, out: Callable[[str], None] = prin
     story.fire(sign_time, "meeting", meeting_id, "sign_minutes", actor["ilsfeld.secretary"])
 
     out("\n== Die Zeit läuft: die Widerspruchsfrist (§ 43 Abs. 2 GemO) verstreicht ==")
-    story.sweep(berlin(date(2024, 4, 28), 7, 30))
     story.sweep(berlin(date(2024, 5, 1), 0, 5))
 
     out("\n== Vollzug (Beschlusskontrolle) ==")

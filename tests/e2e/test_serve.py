@@ -95,6 +95,9 @@ def test_serve_demo_answers_over_real_http(
     messages = [entry["message"] for entry in lines]
     assert "Scheduler has been shut down" in messages
     assert messages[-1].startswith("Finished server process")
+    # The demo fired dozens of transitions; the library's INFO chatter stays out of the log.
+    assert "Demodaten werden geladen (Vorlage 8/2024 der Gemeinde Ilsfeld)" in messages
+    assert [e for e in lines if e["logger"].startswith("transitions")] == []
     access = [e for e in lines if e["logger"] == "api.access"]
     assert access, "every request is logged as JSON with its request id"
     assert all(len(e["request_id"]) == 32 for e in access)

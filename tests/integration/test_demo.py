@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -26,20 +29,30 @@ def test_demo_plays_the_seed_story(demo_env: Engine, capsys: pytest.CaptureFixtu
     for step in [
         "importiert Vorlage 8/2024",
         "Ilfeld",  # the inconsistency of the seed is reported
-        "submit",
-        "cosign",
-        "complete_cosigning",
-        "release",
-        "schedule",
-        "invite",
-        "open_session",
-        "adopt",
+        "ilsfeld.clerk      Beschlussvorlage: Zur Mitzeichnung geben → In Mitzeichnung",
+        "ilsfeld.finance    Beschlussvorlage: Mitzeichnen",
+        "Beschlussvorlage: Mitzeichnung abgeschlossen → Zur Freigabe beim Bürgermeister",
+        "ilsfeld.mayor      Beschlussvorlage: Freigeben",
+        "Beschlussvorlage: Auf Tagesordnung setzen",
+        "Sitzung: Einladen → Eingeladen",
+        "Sitzung: Sitzung eröffnen",
+        "Beschlussvorlage: Beschluss gefasst",
         "Widerspruchsfrist des Bürgermeisters (bis 30.04.2024)",
-        "publish",
-        "finalize",
-        "complete_execution",
+        "Beschlussvorlage: Beschluss veröffentlichen",
+        "Beschlussvorlage 1: Widerspruchsfrist abgelaufen → Bestandskräftig – im Vollzug",
+        "Beschlussvorlage: Vollzug abschließen → Vollzogen",
     ]:
         assert step in out, step
+    # In words, not trigger names; and told in the order it happened.
+    for trigger in (" submit ", " cosign ", " complete_execution", " finalize "):
+        assert trigger not in out, trigger
+    stamps = [
+        datetime.strptime(line[:16], "%d.%m.%Y %H:%M")
+        for line in out.splitlines()
+        if re.match(r"\d\d\.\d\d\.\d{4} \d\d:\d\d  ", line)
+    ]
+    assert len(stamps) > 30
+    assert stamps == sorted(stamps)
     with Session(demo_env) as session:
         assert len(session.exec(select(Municipality)).all()) == 46
         proposal = session.exec(select(Proposal)).one()

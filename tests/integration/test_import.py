@@ -162,6 +162,25 @@ def test_cli_import_json_on_fresh_database(
     assert "Ilfeld" in err  # the inconsistency is also said on stderr
 
 
+def test_cli_import_names_bodies_and_states_in_words(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    from workflow.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        code = main(["import-vorlage", str(SEED)])
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Vorlage Nr. 8/2024" in out
+    assert "Zustand: Entwurf" in out
+    assert "1. Gemeinderat beschließt am 23.04.2024 (öffentlich)" in out
+    assert "Gremium" not in out
+
+
 def test_cli_import_malformed_exits_1(
     db: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
