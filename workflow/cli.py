@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.argparse_de import GermanArgumentParser
+from workflow.budget_coverage import format_euro
 from workflow.context import SYSTEM
 from workflow.db import make_engine, unit_of_work
 from workflow.errors import DefinitionError, WorkflowError
@@ -297,6 +299,13 @@ def _print_proposal(doc: dict[str, Any]) -> None:
             f"  {step['position']}. {step['body_name']} {role} "
             f"am {_german_date(step['planned_date'], 'offen')} ({public})"
         )
+    money = [
+        f"Haushaltsstelle {doc['budget_line']}" if doc["budget_line"] else "",
+        f"gedeckt {format_euro(Decimal(doc['covered_amount']))}" if doc["covered_amount"] else "",
+        "nicht im Haushaltsplan gedeckt" if doc["covered_by_budget"] is False else "",
+    ]
+    if any(money):
+        print(f"  Finanzierung: {', '.join(m for m in money if m)}")
     print(f"  Beschlussvorschlag: {doc['resolution_text']}")
 
 
