@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from workflow import demo_district
+from workflow.context import BERLIN
 from workflow.deadlines import open_deadlines
 from workflow.demo_data import SEED_PATH, seed_text
+from workflow.demo_today import play_today
 from workflow.machines import Workflows
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
@@ -21,8 +23,14 @@ from workflow.services.setup import actor_for, load_demo_data
 from workflow.story import Story, berlin
 
 
-def play(engine: Engine, workflows: Workflows, out: Callable[[str], None] = print) -> int:
-    """Play Vorlage 8/2024 of Ilsfeld from import to execution; returns the proposal id."""
+def play(
+    engine: Engine,
+    workflows: Workflows,
+    out: Callable[[str], None] = print,
+    now: datetime | None = None,
+) -> int:
+    """Play Vorlage 8/2024 of Ilsfeld from import to execution, then the current cases of
+    ``now`` (default: the real clock); returns the id of Vorlage 8/2024."""
     story = Story(engine=engine, workflows=workflows, out=out)
     start = berlin(date(2024, 4, 7), 8)
     out("== Stammdaten: Landkreis Heilbronn, Gemeinden Ilsfeld und Flein, Demo-Benutzer ==")
@@ -255,6 +263,7 @@ def play(engine: Engine, workflows: Workflows, out: Callable[[str], None] = prin
     demo_district.late_answer(story, request_id, mayors, coordinator)
     story.fire(berlin(date(2024, 6, 4), 16), "decision_request", request_id, "close", coordinator)
     demo_district.print_table(story, request_id, coordinator)
+    play_today(story, demo, now or datetime.now(BERLIN))
     return proposal_id
 
 

@@ -77,7 +77,7 @@ def test_installed_wheel_plays_and_serves_the_demo(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         health = None
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # the demo is loaded first
         while time.monotonic() < deadline and health is None:
             assert process.poll() is None, log.read_text()[-3000:]
             try:
