@@ -11,7 +11,7 @@ import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
-from api import problems, ui
+from api import problems, swagger, ui
 from api.allow import OptionsMiddleware
 from api.demo import prepare_demo
 from api.limits import BodyLimitMiddleware
@@ -95,9 +95,11 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
+    swagger.install(app, title="Ratsflow", openapi_url="/openapi.json")
     app.state.settings = settings
     app.state.clock = clock
     app.state.runtime = runtime

@@ -11,8 +11,13 @@ from workflow.cli import main as engine_main
 
 
 def _configure_serve(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADRESSE",
+        help="Adresse, an der der Server lauscht (Standard 127.0.0.1)",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="TCP-Port (Standard 8000)")
     parser.add_argument(
         "--demo", action="store_true", help="Demodaten in eine leere Datenbank laden"
     )

@@ -39,7 +39,7 @@ def prepare_demo(runtime: Runtime) -> None:
         empty = session.exec(select(Municipality.id)).first() is None
     if empty:
         logger.info("Demodaten werden geladen (Vorlage 8/2024 der Gemeinde Ilsfeld)")
-        play(runtime.engine, runtime.workflows, runtime.settings.shared_dir, out=logger.info)
+        play(runtime.engine, runtime.workflows, out=logger.info)
     else:
         logger.info("Datenbank nicht leer: Demodaten werden nicht erneut geladen")
     password_hash = hash_password(DEMO_PASSWORD)

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 import workflow.models  # noqa: F401  (tables on the metadata)
 from workflow.context import BERLIN, Actor
 from workflow.db import make_engine, unit_of_work
+from workflow.demo_data import SEED_PATH
 from workflow.machines import Workflows
 from workflow.runtime import load_definitions, record_definitions
 from workflow.schema import upgrade
@@ -24,8 +25,7 @@ from workflow.services.transition import Fired, fire
 from workflow.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("RATSFLOW_SHARED_DIR", REPO.parent / "shared"))
-SEED = SHARED / "seeds" / "000_78ecfc398f013f6e.txt"
+SEED = SEED_PATH
 
 
 def berlin(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -133,6 +133,6 @@ class World:
 @pytest.fixture
 def world(db: Engine, workflows: Workflows) -> World:
     with unit_of_work(db) as session:
-        data = load_demo_data(session, SHARED)
+        data = load_demo_data(session)
     actors = {name: actor_for(user) for name, user in data.users.items()}
     return World(engine=db, workflows=workflows, data=data, actors=actors)

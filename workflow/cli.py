@@ -8,19 +8,22 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workflow import audit
+from workflow.argparse_de import GermanArgumentParser
+from workflow.budget_coverage import format_euro
 from workflow.context import SYSTEM
 from workflow.db import UNUSABLE, describe_database_error, unit_of_work
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.loader import definition_files, load_definition
-from workflow.machines import mermaid
-from workflow.models import Municipality, Proposal
+from workflow.machines import mermaid, quiet_transitions_log
+from workflow.models import Body, Municipality, Proposal
 from workflow.periods import PeriodError, deadline_command
 from workflow.queries import steps
 from workflow.registry import default_registry
@@ -41,10 +44,10 @@ class Command:
 
 
 def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = GermanArgumentParser(
         prog="ratsflow", description="Ratsflow – Beschlussvorlagen nach GemO BW"
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="Befehle", metavar="BEFEHL")
 
     demo = sub.add_parser(
         "demo", help="Demodaten laden und die Geschichte der Vorlage 8/2024 abspielen"
@@ -54,31 +57,63 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     )
 
     definitions = sub.add_parser("definitions", help="Workflow-Definitionen prüfen und zeichnen")
-    dsub = definitions.add_subparsers(dest="definitions_command", required=True)
+    dsub = definitions.add_subparsers(
+        dest="definitions_command", required=True, title="Befehle", metavar="BEFEHL"
+    )
     validate = dsub.add_parser("validate", help="Definitionen prüfen (Exit 1 bei Fehlern)")
-    validate.add_argument("paths", nargs="*", type=Path)
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PFAD",
+        help="Definitionsdateien oder Verzeichnisse (Standard: die mitgelieferten Definitionen)",
+    )
     diagram = dsub.add_parser("diagram", help="Zustandsdiagramm ausgeben")
-    diagram.add_argument("name")
-    diagram.add_argument("--format", choices=["mermaid"], default="mermaid")
+    diagram.add_argument("name", metavar="NAME", help="Name der Definition, z. B. proposal")
+    diagram.add_argument(
+        "--format", choices=["mermaid"], default="mermaid", help="Ausgabeformat (Standard mermaid)"
+    )
 
-    imp = sub.add_parser("import-vorlage", help="eine Vorlage im Format des Seeds importieren")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--municipality", help="Name der Gemeinde (sonst aus dem Text erkannt)")
+    imp = sub.add_parser(
+        "import-vorlage",
+        help="eine Beschlussvorlage als Klartext im Layout des Sitzungsdienstes als Entwurf "
+        "importieren (Kopf mit Nummer und Aktenzeichen, Beratungsfolge, Sachverhalt, "
+        "Finanzierung, Beschlussvorschlag)",
+    )
+    imp.add_argument("file", type=Path, metavar="DATEI", help="die Vorlage als Textdatei (UTF-8)")
+    imp.add_argument(
+        "--municipality", metavar="GEMEINDE", help="Name der Gemeinde (sonst aus dem Text erkannt)"
+    )
     imp.add_argument("--json", action="store_true", help="die angelegte Vorlage als JSON ausgeben")
 
     aud = sub.add_parser("audit", help="Protokoll prüfen")
-    asub = aud.add_subparsers(dest="audit_command", required=True)
+    asub = aud.add_subparsers(
+        dest="audit_command", required=True, title="Befehle", metavar="BEFEHL"
+    )
     asub.add_parser("verify", help="alle Hash-Ketten prüfen (Exit 1 bei einem Bruch)")
 
     worker = sub.add_parser("worker", help="nur die Fristenprüfung (Scheduler) betreiben")
     worker.add_argument("--once", action="store_true", help="einmal prüfen und beenden")
-    worker.add_argument("--interval", type=float, default=60.0, help="Sekunden (Standard 60)")
+    worker.add_argument(
+        "--interval", type=float, default=60.0, metavar="SEKUNDEN", help="Sekunden (Standard 60)"
+    )
 
     deadline = sub.add_parser("deadline", help="Fristenrechner (§§ 187–193 BGB)")
-    deadline.add_argument("direction", choices=["after", "before"])
-    deadline.add_argument("date", help="YYYY-MM-DD")
-    deadline.add_argument("--period", required=True, help="ISO-8601-Dauer, z. B. P1W, P7D, P1M")
-    deadline.add_argument("--subdiv", default="BW", help="Land (Feiertage), Standard BW")
+    deadline.add_argument(
+        "direction",
+        choices=["after", "before"],
+        metavar="RICHTUNG",
+        help="after: Frist ab dem Ereignis; before: spätester Tag vor dem Termin",
+    )
+    deadline.add_argument(
+        "date", metavar="DATUM", help="Datum des Ereignisses oder Termins, JJJJ-MM-TT"
+    )
+    deadline.add_argument(
+        "--period", required=True, metavar="DAUER", help="ISO-8601-Dauer, z. B. P1W, P7D, P1M"
+    )
+    deadline.add_argument(
+        "--subdiv", default="BW", metavar="LAND", help="Land (Feiertage), Standard BW"
+    )
     for name, command in extra.items():
         command.configure(sub.add_parser(name, help=command.help))
     return parser
@@ -156,7 +191,8 @@ def _diagram(name: str) -> int:
     try:
         spec = workflows.latest(name).spec
     except KeyError:
-        print(f'Unbekannte Definition "{name}"', file=sys.stderr)
+        names = ", ".join(sorted({wf.spec.name for wf in workflows}))
+        print(f'Unbekannte Definition "{name}"; vorhanden: {names}', file=sys.stderr)
         return 1
     print(mermaid(spec), end="")
     return 0
@@ -176,7 +212,7 @@ def _demo(do_reset: bool) -> int:
     if non_empty:
         reset(engine)
         runtime = open_runtime(settings)
-    play(runtime.engine, runtime.workflows, settings.shared_dir)
+    play(runtime.engine, runtime.workflows)
     return 0
 
 
@@ -187,8 +223,9 @@ def _guess_municipality(session: Session, text: str) -> str | None:
 
 
 def _import(file: Path, municipality: str | None, as_json: bool) -> int:
+    from workflow.demo_data import municipality_names
     from workflow.services.importer import import_vorlage
-    from workflow.services.setup import load_district, read_municipality_names
+    from workflow.services.setup import load_district
 
     settings = get_settings()
     try:
@@ -201,7 +238,7 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
     with unit_of_work(runtime.engine) as session:
         created_district = session.exec(select(Municipality)).first() is None
         if created_district:
-            load_district(session, read_municipality_names(settings.shared_dir))
+            load_district(session, municipality_names())
         name = municipality or _guess_municipality(session, text)
         if name is None:
             print(
@@ -220,6 +257,9 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
         document = proposal_document(session, result.proposal)
         document["inconsistencies"] = [asdict(i) for i in result.inconsistencies]
         document["created_bodies"] = list(result.created_bodies)
+        proposal = result.proposal
+        spec = runtime.workflows.get(proposal.definition_name, proposal.definition_version).spec
+        document["state_label"] = spec.state_label(proposal.state)
     if created_district:
         print("Hinweis: Landkreis Heilbronn mit seinen Gemeinden wurde angelegt.", file=sys.stderr)
     if as_json:
@@ -234,27 +274,43 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
 def proposal_document(session: Session, proposal: Proposal) -> dict[str, Any]:
     data = proposal.model_dump(mode="json")
     data["label"] = proposal.label
+    plan = steps(session, proposal.id or 0)
+    names = {
+        body.id: body.name
+        for body in session.exec(select(Body).where(col(Body.id).in_([s.body_id for s in plan])))
+    }
     data["consultation_plan"] = [
-        s.model_dump(mode="json") for s in steps(session, proposal.id or 0)
+        {**s.model_dump(mode="json"), "body_name": names.get(s.body_id)} for s in plan
     ]
     return data
 
 
+def _german_date(iso: str | None, missing: str = "–") -> str:
+    return f"{date.fromisoformat(iso):%d.%m.%Y}" if iso else missing
+
+
 def _print_proposal(doc: dict[str, Any]) -> None:
-    print(f"Vorlage Nr. {doc['label']} (id {doc['id']}, Zustand {doc['state']})")
+    print(f"Vorlage Nr. {doc['label']} (id {doc['id']}, Zustand: {doc['state_label']})")
     print(f"  Betreff:   {doc['title']}")
     print(f"  AZ:        {doc['file_reference'] or '–'}   Amt: {doc['department'] or '–'}")
     print(
         f"  Verfasser: {doc['author_name'] or '–'} ({doc['author_phone'] or '–'}), "
-        f"Datum {doc['proposal_date']}"
+        f"Datum {_german_date(doc['proposal_date'])}"
     )
     for step in doc["consultation_plan"]:
         role = "beschließt" if step["decides"] else "berät vor"
         public = "öffentlich" if step["public"] else "nichtöffentlich"
         print(
-            f"  {step['position']}. Gremium {step['body_id']} {role} "
-            f"am {step['planned_date'] or 'offen'} ({public})"
+            f"  {step['position']}. {step['body_name']} {role} "
+            f"am {_german_date(step['planned_date'], 'offen')} ({public})"
         )
+    money = [
+        f"Haushaltsstelle {doc['budget_line']}" if doc["budget_line"] else "",
+        f"gedeckt {format_euro(Decimal(doc['covered_amount']))}" if doc["covered_amount"] else "",
+        "nicht im Haushaltsplan gedeckt" if doc["covered_by_budget"] is False else "",
+    ]
+    if any(money):
+        print(f"  Finanzierung: {', '.join(m for m in money if m)}")
     print(f"  Beschlussvorschlag: {doc['resolution_text']}")
 
 
@@ -268,6 +324,7 @@ def _worker(*, once: bool, interval: float) -> int:
     from workflow.scheduler import SweepScheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    quiet_transitions_log()
     settings = get_settings()
     runtime = open_runtime(settings)
     scheduler = SweepScheduler(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from workflow import demo_district
+from workflow.context import BERLIN
 from workflow.deadlines import open_deadlines
+from workflow.demo_data import SEED_PATH, seed_text
+from workflow.demo_today import play_today
 from workflow.machines import Workflows
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
@@ -20,17 +22,19 @@ from workflow.services.importer import import_vorlage
 from workflow.services.setup import actor_for, load_demo_data
 from workflow.story import Story, berlin
 
-SEED_FILE = "seeds/000_78ecfc398f013f6e.txt"
-
 
 def play(
-    engine: Engine, workflows: Workflows, shared_dir: Path, out: Callable[[str], None] = print
+    engine: Engine,
+    workflows: Workflows,
+    out: Callable[[str], None] = print,
+    now: datetime | None = None,
 ) -> int:
-    """Play Vorlage 8/2024 of Ilsfeld from import to execution; returns the proposal id."""
+    """Play Vorlage 8/2024 of Ilsfeld from import to execution, then the current cases of
+    ``now`` (default: the real clock); returns the id of Vorlage 8/2024."""
     story = Story(engine=engine, workflows=workflows, out=out)
     start = berlin(date(2024, 4, 7), 8)
     out("== Stammdaten: Landkreis Heilbronn, Gemeinden Ilsfeld und Flein, Demo-Benutzer ==")
-    demo = story.run(start, lambda s: load_demo_data(s, shared_dir))
+    demo = story.run(start, load_demo_data)
     users: dict[str, User] = demo.users
     actor = {name: actor_for(user) for name, user in users.items()}
     council_id = demo.ilsfeld.bodies["Gemeinderat"].id or 0
@@ -40,7 +44,7 @@ def play(
     request_id = demo_district.send(story, coordinator)
 
     out("\n== Import der Vorlage Nr. 8/2024 aus dem Seed ==")
-    text = (shared_dir / SEED_FILE).read_text(encoding="utf-8")
+    text = seed_text()
     result = story.run(
         start,
         lambda s: import_vorlage(
@@ -50,7 +54,7 @@ def play(
             now=start,
             text=text,
             municipality_name="Ilsfeld",
-            source=SEED_FILE,
+            source=SEED_PATH.name,
         ),
     )
     proposal_id = result.proposal.id or 0
@@ -180,6 +184,7 @@ def play(
         "publish",
         actor["ilsfeld.secretary"],
     )
+    story.sweep(berlin(date(2024, 4, 28), 7, 30))  # reminds the mayor of the objection week
     sign_time = berlin(date(2024, 4, 29), 10)
     mayor_person = demo.ilsfeld.mayor.id or 0
     signers = [
@@ -209,7 +214,6 @@ def play(
     story.fire(sign_time, "meeting", meeting_id, "sign_minutes", actor["ilsfeld.secretary"])
 
     out("\n== Die Zeit läuft: die Widerspruchsfrist (§ 43 Abs. 2 GemO) verstreicht ==")
-    story.sweep(berlin(date(2024, 4, 28), 7, 30))
     story.sweep(berlin(date(2024, 5, 1), 0, 5))
 
     out("\n== Vollzug (Beschlusskontrolle) ==")
@@ -259,6 +263,7 @@ def play(
     demo_district.late_answer(story, request_id, mayors, coordinator)
     story.fire(berlin(date(2024, 6, 4), 16), "decision_request", request_id, "close", coordinator)
     demo_district.print_table(story, request_id, coordinator)
+    play_today(story, demo, now or datetime.now(BERLIN))
     return proposal_id
 
 

@@ -47,7 +47,7 @@ REPLY_DEADLINE = date(2024, 5, 31)  # illustrative
 AMOUNTS = {"Ilsfeld": Decimal("30387.20")}  # the seed's figure; others unknown
 # Illustrative answers of other towns, given by their mayors under a delegation.
 OTHER_ANSWERS = [
-    ("Flein", "eigene_regie", date(2024, 5, 14)),
+    ("Flein", "eigene_regie", date(2024, 5, 15)),
     ("Abstatt", "belassen", date(2024, 5, 22)),
 ]
 LATE_TOWN = ("Beilstein", "belassen", date(2024, 6, 3))

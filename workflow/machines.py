@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,3 +131,10 @@ def mermaid(spec: DefinitionSpec) -> str:
         if state.final:
             lines.append(f"    {state.name} --> [*]")
     return "\n".join(lines) + "\n"
+
+
+def quiet_transitions_log() -> None:
+    """Keep the ``transitions`` library's INFO chatter ("Finished processing state … exit
+    callbacks", several lines per step) out of a server's log: the engine logs each fired
+    transition itself, and the audit trail records it."""
+    logging.getLogger("transitions").setLevel(logging.WARNING)

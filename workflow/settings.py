@@ -5,9 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _default_definitions_dir() -> Path:
+    """The copy of ``definitions/`` a wheel carries (setup.py maps it into the package), else
+    the checkout's own directory (editable install, tests)."""
+    bundled = _PACKAGE / "bundled_definitions"
+    return bundled if bundled.is_dir() else _PACKAGE.parent / "definitions"
 
 
 class Settings(BaseSettings):
@@ -22,8 +30,7 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     timezone: str = "Europe/Berlin"
     base_url: str = "http://127.0.0.1:8000"
-    definitions_dir: Path = _REPO_ROOT / "definitions"
-    shared_dir: Path = _REPO_ROOT.parent / "shared"
+    definitions_dir: Path = Field(default_factory=_default_definitions_dir)
     # Request bodies (JSON, forms) and uploads (multipart/form-data), in bytes; larger → 413.
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024

@@ -15,7 +15,7 @@ from workflow.db import unit_of_work
 from workflow.deadlines import DeadlineEffect
 from workflow.machines import Workflows
 from workflow.models import OutboxMessage
-from workflow.services.transition import Fired, fire
+from workflow.services.transition import KIND_LABELS, Fired, fire
 from workflow.sweep import SweepReport, sweep
 
 T = TypeVar("T")
@@ -27,13 +27,18 @@ def berlin(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 @dataclass
 class Story:
-    """Runs each step in its own transaction at a story time, and says what happened."""
+    """Runs each step in its own transaction at a story time, and says what happened.
+
+    What it prints is in time order: a step told before an earlier one is refused, so the
+    story reads like the record of the case it is.
+    """
 
     engine: Engine
     workflows: Workflows
     out: Callable[[str], None] = print
     users: dict[str, Actor] = field(default_factory=dict)
     base_url: str = "http://127.0.0.1:8000"
+    told: datetime | None = None
 
     def run(self, when: datetime, fn: Callable[[Session], T]) -> T:
         with unit_of_work(self.engine) as session:
@@ -67,10 +72,8 @@ class Story:
         return fired
 
     def report(self, when: datetime, fired: Fired) -> None:
-        self.out(
-            f"{when:%d.%m.%Y %H:%M}  {fired.actor:<18} {fired.kind:<8} {fired.trigger:<20} "
-            f"→ {fired.dest_label}"
-        )
+        kind = KIND_LABELS.get(fired.kind, fired.kind)
+        self.note(when, f"{fired.actor:<18} {kind}: {fired.label} → {fired.dest_label}")
         for effect in fired.deadlines:
             self.out(f"{'':<19}{describe(effect)}")
         for follow in fired.followed_by:
@@ -86,10 +89,11 @@ class Story:
             base_url=self.base_url,
         )
         self.note(when, f"{'system':<18} Fristenprüfung")
-        for line in report.fired[:3]:
-            self.out(f"{'':<19}  ausgelöst: {line}")
-        if len(report.fired) > 3:
-            self.out(f"{'':<19}  … und {len(report.fired) - 3} weitere")
+        for fired in report.transitions[:3]:
+            kind = KIND_LABELS.get(fired.kind, fired.kind)
+            self.out(f"{'':<19}  {kind} {fired.instance_id}: {fired.label} → {fired.dest_label}")
+        if len(report.transitions) > 3:
+            self.out(f"{'':<19}  … und {len(report.transitions) - 3} weitere")
         with Session(self.engine) as session:
             new = session.exec(
                 select(OutboxMessage)
@@ -103,6 +107,9 @@ class Story:
         return report
 
     def note(self, when: datetime, text: str) -> None:
+        if self.told is not None and when < self.told:
+            raise ValueError(f"story out of time order: {when} after {self.told}")
+        self.told = when
         self.out(f"{when:%d.%m.%Y %H:%M}  {text}")
 
 

@@ -24,7 +24,7 @@ from workflow.machines import Workflows
 from workflow.mail import Mailer, build_message
 from workflow.models import Deadline, DeadlineAct, OutboxMessage
 from workflow.notify import notify
-from workflow.services.transition import KINDS, fire
+from workflow.services.transition import KINDS, Fired, fire
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ MAX_BATCHES = 50
 class SweepReport:
     acts: dict[str, int] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
+    transitions: list[Fired] = field(default_factory=list)  # the same, for reporting in words
     failed_acts: int = 0
     sent: int = 0
     send_failures: int = 0
@@ -200,6 +201,7 @@ def _expire(
     report.fired.append(
         f"{deadline.instance_type} {deadline.instance_id}: {trigger} → {fired.dest}"
     )
+    report.transitions.append(fired)
     return f"{trigger} → {fired.dest}"
 
 

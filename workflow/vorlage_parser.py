@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from workflow.budget_coverage import BudgetCoverage, format_euro, parse_budget_coverage
+
 __all__ = [
     "Inconsistency",
     "ParsedFinancing",
@@ -62,11 +64,12 @@ class ParsedSession:
 
 @dataclass(frozen=True)
 class ParsedFinancing:
-    budget_line: str | None
+    budget_line: str | None  # the Haushaltsstelle as text, e.g. "5410.0960.000"
     covered_by_budget: bool | None
     remaining_amount: Decimal | None
     unplanned_amount: Decimal | None
     unplanned_coverage: str | None
+    covered_amount: Decimal | None = None  # the amount the budget plan covers
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,9 @@ _DATE_PLACEHOLDER: Final = re.compile(r"^(?:[\s._\-–—/]*|TT\.MM\.JJJJ|tt\.mm
 _STEP_CELL: Final = re.compile(r"^(?P<body>.*)\bam\b(?P<date>.*)$")
 _TRAILING_DATE: Final = re.compile(r"^(?P<body>.*?)\s+(?P<date>\d{1,2}\.\s*\d{1,2}\.\s*\d{4})$")
 
-_FIN_BUDGET: Final = re.compile(r"^Durch\b.*?\babgedeckt\s*:(?P<value>.*)$", re.IGNORECASE)
+_FIN_BUDGET: Final = re.compile(
+    r"^(?P<label>Durch\b.*?\babgedeckt)\s*:(?P<value>.*)$", re.IGNORECASE
+)
 _FIN_REMAINING: Final = re.compile(
     r"^Restliche\s+Verf(?:ü|ue)gungssumme\b[^:]*:(?P<value>.*)$", re.IGNORECASE
 )
@@ -266,9 +271,7 @@ def _fmt_date(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _fmt_eur(value: Decimal) -> str:
-    english = f"{value:,.2f}"
-    return english.replace(",", "X").replace(".", ",").replace("X", ".") + " €"
+_fmt_eur = format_euro
 
 
 def _paragraphs(lines: Iterable[_Line]) -> list[list[_Line]]:
@@ -987,8 +990,7 @@ class _Parser:
         return tuple(sessions)
 
     def _financing(self, section: _Section | None) -> ParsedFinancing:
-        budget_line: str | None = None
-        covered: bool | None = None
+        coverage = BudgetCoverage(budget_line=None, covered=None, amount=None)
         remaining: Decimal | None = None
         unplanned: Decimal | None = None
         coverage_parts: list[str] = []
@@ -1009,7 +1011,13 @@ class _Parser:
             if kind:
                 seen[kind] = line.no
             if budget:
-                budget_line, covered = self._budget(budget["value"].strip())
+                coverage = parse_budget_coverage(budget["label"], budget["value"])
+                if coverage.unrecognised:
+                    self._issue(
+                        line.no,
+                        "Haushaltsstelle oder gedeckter Betrag nicht vollständig erkannt: "
+                        f'"{coverage.unrecognised}".',
+                    )
             elif rest:
                 remaining, tail = self._amount(rest["value"], line.no, "Restliche Verfügungssumme")
                 if tail:
@@ -1029,40 +1037,28 @@ class _Parser:
                 raise self._error(
                     line.no, f'Unbekannte Zeile im Abschnitt "Finanzierung": "{line.text}".'
                 )
-        coverage = " ".join(coverage_parts) or None
-        if unplanned is not None and coverage is None:
+        unplanned_coverage = " ".join(coverage_parts) or None
+        if unplanned is not None and unplanned_coverage is None:
             assert unplanned_line is not None
             self._issue(
                 unplanned_line,
                 f"Für den außer-/überplanmäßigen Betrag von {_fmt_eur(unplanned)} ist keine "
                 "Deckung angegeben (§ 84 GemO).",
             )
-        if unplanned is None and coverage is not None:
+        if unplanned is None and unplanned_coverage is not None:
             assert unplanned_line is not None
             self._issue(
                 unplanned_line,
                 "Eine Deckung für außer-/überplanmäßige Ausgaben ist angegeben, aber kein Betrag.",
             )
         return ParsedFinancing(
-            budget_line=budget_line,
-            covered_by_budget=covered,
+            budget_line=coverage.budget_line,
+            covered_by_budget=coverage.covered,
+            covered_amount=coverage.amount,
             remaining_amount=remaining,
             unplanned_amount=unplanned,
-            unplanned_coverage=coverage,
+            unplanned_coverage=unplanned_coverage,
         )
-
-    @staticmethod
-    def _budget(value: str) -> tuple[str | None, bool | None]:
-        if _is_placeholder(value):
-            return None, None
-        lowered = value.casefold()
-        if lowered.rstrip(".") in {"nein", "nicht abgedeckt"}:
-            return None, False
-        answer = re.match(r"^ja\b[\s,;:–-]*(?P<rest>.*)$", value, re.IGNORECASE)
-        if answer:
-            rest = answer["rest"].strip()
-            return (rest or None), True
-        return value, True
 
     def _facts(self, section: _Section) -> str:
         text, _first = self._section_text(section)

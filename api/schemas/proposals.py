@@ -141,6 +141,7 @@ class ProposalContent(Input):
     author_phone: Reference | None = None
     budget_line: Short | None = None
     covered_by_budget: Flag | None = None
+    covered_amount: Amount | None = None
     remaining_amount: Amount | None = None
     unplanned_amount: Amount | None = None
     unplanned_coverage: Text | None = None
@@ -189,6 +190,7 @@ class ProposalUpdate(Input):
     author_phone: Reference | None = None
     budget_line: Short | None = None
     covered_by_budget: Flag | None = None
+    covered_amount: Amount | None = None
     remaining_amount: Amount | None = None
     unplanned_amount: Amount | None = None
     unplanned_coverage: Text | None = None
@@ -240,6 +242,7 @@ class ProposalRead(Output):
     author_phone: str | None
     budget_line: str | None
     covered_by_budget: bool | None
+    covered_amount: Decimal | None
     remaining_amount: Decimal | None
     unplanned_amount: Decimal | None
     unplanned_coverage: str | None

@@ -107,6 +107,15 @@ def test_bias_named_example(world: World) -> None:
     assert "§ 18" in p.bias_notes
 
 
+def test_haushaltsstelle_and_covered_amount_are_stored(world: World) -> None:
+    vorlage = EXAMPLES / "budget_line_covered_amount.txt"
+    p = world.get(Proposal, do_import(world, vorlage).proposal.id)
+    assert p.budget_line == "5410.0960.000"
+    assert p.covered_by_budget is True
+    assert p.covered_amount == Decimal("1350000.00")
+    assert p.remaining_amount == Decimal("62584.38")
+
+
 def test_financing_example_and_finance_office(world: World) -> None:
     p = world.get(Proposal, do_import(world, EXAMPLES / "financing_filled.txt").proposal.id)
     assert p.budget_line is not None
@@ -160,6 +169,43 @@ def test_cli_import_json_on_fresh_database(
     assert document["consultation_plan"][0]["decides"] is True
     assert "Ilfeld" in document["inconsistencies"][0]["message"]
     assert "Ilfeld" in err  # the inconsistency is also said on stderr
+
+
+def test_cli_import_names_bodies_and_states_in_words(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    from workflow.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        code = main(["import-vorlage", str(SEED)])
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Vorlage Nr. 8/2024" in out
+    assert "Zustand: Entwurf" in out
+    assert "1. Gemeinderat beschließt am 23.04.2024 (öffentlich)" in out
+    assert "Gremium" not in out
+
+
+def test_cli_import_prints_haushaltsstelle_and_covered_amount(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    from workflow.settings import get_settings
+
+    get_settings.cache_clear()
+    vorlage = EXAMPLES / "budget_line_covered_amount.txt"
+    try:
+        code = main(["import-vorlage", str(vorlage), "--municipality", "Ilsfeld"])
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Finanzierung: Haushaltsstelle 5410.0960.000, gedeckt 1.350.000,00 €" in out
+    assert "1. Technischer Ausschuss berät vor am 13.06.2024 (öffentlich)" in out
 
 
 def test_cli_import_malformed_exits_1(

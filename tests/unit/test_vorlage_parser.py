@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from workflow.demo_data import SEED_PATH, seed_text
 from workflow.vorlage_parser import (
     Inconsistency,
     ParsedFinancing,
@@ -24,20 +24,12 @@ from workflow.vorlage_parser import (
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "vorlagen"
-SEED_NAME = "000_78ecfc398f013f6e.txt"
-
-
-def _seed_path() -> Path:
-    shared = os.environ.get("RATSFLOW_SHARED_DIR")
-    if shared:
-        return Path(shared) / "seeds" / SEED_NAME
-    return Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / SEED_NAME
+SEED_NAME = SEED_PATH.name
+SEED_FINANCING_LINE = "Durch HH-Plan....., Haushaltsstelle abgedeckt:\t"
 
 
 def _seed_text() -> str:
-    path = _seed_path()
-    assert path.is_file(), f"Seed-Vorlage fehlt: {path}"
-    return path.read_text(encoding="utf-8")
+    return seed_text()
 
 
 def _parse_file(name: str) -> ParsedVorlage:
@@ -169,6 +161,7 @@ def test_seed_vorlage_is_parsed_completely() -> None:
     assert result.financing == ParsedFinancing(
         budget_line=None,
         covered_by_budget=None,
+        covered_amount=None,
         remaining_amount=None,
         unplanned_amount=None,
         unplanned_coverage=None,
@@ -231,7 +224,7 @@ def test_committee_decides() -> None:
     )
     assert all(step.body_name != "Gemeinderat" for step in result.steps)
     assert result.public is True
-    assert result.financing.budget_line == "HH-Stelle 1.6300.9510"
+    assert result.financing.budget_line == "1.6300.9510"
     assert result.financing.covered_by_budget is True
     assert result.financing.remaining_amount == Decimal("11269.48")
     assert result.resolution_text == result.initial_resolution_text
@@ -270,13 +263,59 @@ def test_financing_filled() -> None:
     result = _parse_file("financing_filled.txt")
 
     assert result.financing == ParsedFinancing(
-        budget_line="HH-Stelle 1.5400.9350",
+        budget_line="1.5400.9350",
         covered_by_budget=True,
+        covered_amount=None,
         remaining_amount=Decimal("12500.00"),
         unplanned_amount=Decimal("3200.00"),
         unplanned_coverage="Deckung durch Minderausgaben bei HHSt 1.2300.5000",
     )
     assert result.inconsistencies == ()
+
+
+def test_budget_line_and_covered_amount_are_separate_fields() -> None:
+    result = _parse_file("budget_line_covered_amount.txt")
+
+    assert result.financing == ParsedFinancing(
+        budget_line="5410.0960.000",
+        covered_by_budget=True,
+        covered_amount=Decimal("1350000.00"),
+        remaining_amount=Decimal("62584.38"),
+        unplanned_amount=None,
+        unplanned_coverage=None,
+    )
+    assert result.inconsistencies == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "budget_line", "covered", "amount"),
+    [
+        ("ja, 12.000 € bei HHSt. 1.2300.5000", "1.2300.5000", True, Decimal("12000.00")),
+        ("HH-Stelle 1.5400.9350", "1.5400.9350", True, None),
+        ("3.200,- Euro", None, True, Decimal("3200.00")),
+        ("nein", None, False, None),
+        ("ja", None, True, None),
+        ("_____", None, None, None),
+    ],
+)
+def test_budget_coverage_forms(
+    value: str, budget_line: str | None, covered: bool | None, amount: Decimal | None
+) -> None:
+    line = f"Durch HH-Plan 2024, Haushaltsstelle abgedeckt:\t{value}"
+    financing = parse_vorlage(_seed_text().replace(SEED_FINANCING_LINE, line)).financing
+    assert (financing.budget_line, financing.covered_by_budget, financing.covered_amount) == (
+        budget_line,
+        covered,
+        amount,
+    )
+
+
+def test_unrecognised_budget_text_is_reported_not_lost() -> None:
+    line = "Durch HH-Plan 2024, Haushaltsstelle abgedeckt:\tsiehe Anlage 3"
+    result = parse_vorlage(_seed_text().replace(SEED_FINANCING_LINE, line))
+    assert result.financing.covered_by_budget is True
+    assert result.financing.budget_line is None
+    assert any('"siehe Anlage 3"' in issue.message for issue in result.inconsistencies)
 
 
 def test_previous_sessions() -> None:
@@ -623,6 +662,7 @@ def test_unplanned_amount_without_coverage_is_reported() -> None:
     assert result.financing == ParsedFinancing(
         budget_line="1.0200.9350",
         covered_by_budget=True,
+        covered_amount=None,
         remaining_amount=Decimal("1000.00"),
         unplanned_amount=Decimal("2500.00"),
         unplanned_coverage=None,

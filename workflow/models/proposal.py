@@ -36,8 +36,9 @@ class Proposal(WorkflowInstance, table=True):
     title: str = Field(max_length=500)
     resolution_text: str = Field(sa_type=Text)
     facts: str = Field(default="", sa_type=Text)
-    budget_line: str | None = Field(default=None, max_length=200)
+    budget_line: str | None = Field(default=None, max_length=200)  # Haushaltsstelle
     covered_by_budget: bool | None = None
+    covered_amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
     remaining_amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
     unplanned_amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
     unplanned_coverage: str | None = Field(default=None, sa_type=Text)

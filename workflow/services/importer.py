@@ -90,6 +90,7 @@ def import_vorlage(
         author_phone=parsed.author_phone,
         budget_line=financing.budget_line,
         covered_by_budget=financing.covered_by_budget,
+        covered_amount=financing.covered_amount,
         remaining_amount=financing.remaining_amount,
         unplanned_amount=financing.unplanned_amount,
         unplanned_coverage=financing.unplanned_coverage,

@@ -66,6 +66,7 @@ class ProposalFields:
     author_phone: str | None = None
     budget_line: str | None = None
     covered_by_budget: bool | None = None
+    covered_amount: Decimal | None = None
     remaining_amount: Decimal | None = None
     unplanned_amount: Decimal | None = None
     unplanned_coverage: str | None = None

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlmodel import Session, select
 
 from workflow.context import Actor
+from workflow.demo_data import municipality_names
 from workflow.models import Body, District, Membership, Municipality, Person, User
 
 DISTRICT_NAME = "Landkreis Heilbronn"
-MUNICIPALITIES_FILE = "data/landkreis-heilbronn-municipalities.txt"
-
-
-def read_municipality_names(shared_dir: Path) -> list[str]:
-    """The 46 municipalities, one per line, ``#`` comments skipped."""
-    text = (shared_dir / MUNICIPALITIES_FILE).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 def load_district(session: Session, names: list[str]) -> District:
@@ -139,9 +132,9 @@ class DemoData:
     users: dict[str, User]
 
 
-def load_demo_data(session: Session, shared_dir: Path) -> DemoData:
+def load_demo_data(session: Session) -> DemoData:
     """Landkreis Heilbronn, Ilsfeld and Flein with bodies and members, and the demo users."""
-    district = load_district(session, read_municipality_names(shared_dir))
+    district = load_district(session, municipality_names())
     committees = ["Technischer Ausschuss", "Verwaltungsausschuss"]
     ilsfeld = _town(
         session,

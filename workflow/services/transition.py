@@ -55,6 +55,7 @@ class Fired:
     source: str
     dest: str
     dest_label: str
+    label: str  # the transition's words, e.g. "Zur Mitzeichnung geben"
     version: int
     seq: int
     deadlines: tuple[DeadlineEffect, ...] = ()
@@ -253,6 +254,7 @@ def _run(
         source=source,
         dest=dest,
         dest_label=wf.spec.state_label(dest),
+        label=transition.label,
         version=version,
         seq=event.seq,
         deadlines=tuple(effects),
