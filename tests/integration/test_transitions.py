@@ -70,10 +70,12 @@ def test_available_actions_explain_role_guard_and_state(world: World) -> None:
             now=berlin(DAY),
         )
     )
-    by_trigger = {o.trigger: o for o in options}
+    by_trigger = {o.trigger: o for o in options[0]}
     assert by_trigger["submit"].allowed
-    assert by_trigger["withdraw"].blocked_by == "guard"
-    assert by_trigger["withdraw"].reasons == ("Eine Begründung (Kommentar) ist erforderlich",)
+    # The missing comment is the form's business: allowed, with the comment required.
+    assert by_trigger["withdraw"].allowed
+    comment = next(f for f in by_trigger["withdraw"].fields if f.path == "comment")
+    assert (comment.label, comment.required) == ("Begründung", True)
     assert by_trigger["release"].blocked_by == "state"
     assert "complete_cosigning" not in by_trigger  # automatic: never offered to users
     world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY))
@@ -87,7 +89,7 @@ def test_available_actions_explain_role_guard_and_state(world: World) -> None:
             now=berlin(DAY),
         )
     )
-    cosign = next(o for o in options if o.trigger == "cosign")
+    cosign = next(o for o in options[0] if o.trigger == "cosign")
     assert cosign.blocked_by == "role"
     assert "Mitzeichnung" in cosign.reasons[0]
 

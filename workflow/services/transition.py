@@ -15,17 +15,18 @@ from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext
 from workflow.deadlines import DeadlineEffect, apply_transition
-from workflow.engine import ActionOption, action_options, role_allows, unmet_guards
+from workflow.engine import ActionOption, PendingStep, action_options, pending_steps, unmet_guards
 from workflow.errors import (
     GuardsUnmet,
     NotFound,
     RoleRefused,
     StaleVersion,
     TriggerNotAllowed,
+    UnknownTrigger,
 )
 from workflow.machines import LightModel, Workflow, Workflows
 from workflow.models import DecisionRequest, DecisionResponse, Meeting, Proposal
-from workflow.spec import TransitionSpec
+from workflow.spec import DefinitionSpec, TransitionSpec
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,8 @@ def available_actions(
     instance_id: int,
     actor: Actor,
     now: datetime,
-) -> list[ActionOption]:
+) -> tuple[list[ActionOption], list[PendingStep]]:
+    """The actor's options and the open non-transition steps, in one read."""
     instance = load_instance(session, kind, instance_id, actor)
     wf = workflow_of(workflows, instance)
 
@@ -133,7 +135,9 @@ def available_actions(
         )
 
     with session.no_autoflush:
-        return action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+        options = action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+        steps = pending_steps(wf.spec, workflows.registry, instance.state, make_ctx)
+    return options, steps
 
 
 def fire(
@@ -155,16 +159,14 @@ def fire(
     ``base_url`` is where links in notifications written by the transition's actions point.
     """
     instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+    transition = check_trigger(wf.spec, trigger, instance.state, actor)
     if expected_version is not None and instance.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=instance.version)
-    wf = workflow_of(workflows, instance)
-    transition = wf.spec.transition_for(trigger, instance.state)
     if transition is None or (transition.automatic and not actor.is_system):
         raise TriggerNotAllowed(
             trigger=trigger, state=instance.state, state_label=wf.spec.state_label(instance.state)
         )
-    if not role_allows(transition, actor):
-        raise RoleRefused(trigger=trigger, role=actor.role, allowed_roles=transition.roles)
     return _run(
         session,
         workflows,
@@ -178,6 +180,31 @@ def fire(
         data or {},
         base_url=base_url,
     )
+
+
+def check_trigger(
+    spec: DefinitionSpec, trigger: str, state: str, actor: Actor
+) -> TransitionSpec | None:
+    """The checks that hold whatever the client's version: the trigger exists, and the
+    actor's role may fire it (here, or anywhere when it is not possible here); so a role
+    refusal is reported before a stale version, and an unknown trigger as unknown."""
+    same = [t for t in spec.transitions if t.trigger == trigger]
+    if not same:
+        raise UnknownTrigger(trigger=trigger, known=spec.triggers)
+    transition = spec.transition_for(trigger, state)
+    manual = [t for t in same if actor.is_system or not t.automatic]
+    if transition is not None and (actor.is_system or not transition.automatic):
+        roles = transition.roles
+    else:
+        # Not possible here: refuse by role only when the role could fire it nowhere.
+        roles = tuple(dict.fromkeys(r for t in manual for r in t.roles))
+        if not manual or actor.role in roles:
+            return transition
+    if actor.role not in roles:
+        raise RoleRefused(
+            trigger=trigger, role=actor.role, allowed_roles=roles, label=same[0].label
+        )
+    return transition
 
 
 def _run(
