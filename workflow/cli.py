@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from workflow import audit
+from workflow import audit, cli_definitions
 from workflow.context import SYSTEM
 from workflow.db import make_engine, unit_of_work
 from workflow.errors import DefinitionError, WorkflowError
@@ -60,6 +60,7 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     diagram = dsub.add_parser("diagram", help="Zustandsdiagramm ausgeben")
     diagram.add_argument("name")
     diagram.add_argument("--format", choices=["mermaid"], default="mermaid")
+    cli_definitions.configure(dsub)
 
     imp = sub.add_parser("import-vorlage", help="eine Vorlage im Format des Seeds importieren")
     imp.add_argument("file", type=Path)
@@ -107,6 +108,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "definitions":
         if args.definitions_command == "validate":
             return _validate(args.paths)
+        if args.definitions_command in cli_definitions.COMMANDS:
+            return cli_definitions.run(args)
         return _diagram(args.name)
     if args.command == "deadline":
         print(deadline_command(args.direction, args.date, args.period, args.subdiv))
