@@ -70,7 +70,7 @@ def test_available_actions_explain_role_guard_and_state(world: World) -> None:
             now=berlin(DAY),
         )
     )
-    by_trigger = {o.trigger: o for o in options[0]}
+    by_trigger = {o.trigger: o for o in options}
     assert by_trigger["submit"].allowed
     # The missing comment is the form's business: allowed, with the comment required.
     assert by_trigger["withdraw"].allowed
@@ -89,7 +89,7 @@ def test_available_actions_explain_role_guard_and_state(world: World) -> None:
             now=berlin(DAY),
         )
     )
-    cosign = next(o for o in options[0] if o.trigger == "cosign")
+    cosign = next(o for o in options if o.trigger == "cosign")
     assert cosign.blocked_by == "role"
     assert "Mitzeichnung" in cosign.reasons[0]
 

@@ -14,7 +14,7 @@ from workflow.machines import Workflows
 from workflow.models import Proposal, User
 from workflow.queries import cosignatures, current_agenda_item
 from workflow.services.listing import Instance, readable
-from workflow.services.transition import available_actions, load_instance
+from workflow.services.transition import available_actions, load_instance, open_steps
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,15 @@ def actions(
     district) do not reveal an instance.
     """
     readable(session, actor, kind, instance_id)
-    options, steps = available_actions(
+    options = available_actions(
+        session=session,
+        workflows=workflows,
+        kind=kind,
+        instance_id=instance_id,
+        actor=actor,
+        now=now,
+    )
+    steps = open_steps(
         session=session,
         workflows=workflows,
         kind=kind,

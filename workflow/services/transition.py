@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -109,19 +109,9 @@ def workflow_of(workflows: Workflows, instance: Any) -> Workflow:
     return workflows.get(instance.definition_name, instance.definition_version)
 
 
-def available_actions(
-    *,
-    session: Session,
-    workflows: Workflows,
-    kind: str,
-    instance_id: int,
-    actor: Actor,
-    now: datetime,
-) -> tuple[list[ActionOption], list[PendingStep]]:
-    """The actor's options and the open non-transition steps, in one read."""
-    instance = load_instance(session, kind, instance_id, actor)
-    wf = workflow_of(workflows, instance)
-
+def _listing_context(
+    session: Session, kind: str, instance: Any, actor: Actor, now: datetime
+) -> Callable[[TransitionSpec], FiringContext]:
     def make_ctx(t: TransitionSpec) -> FiringContext:
         return FiringContext(
             session=session,
@@ -134,10 +124,40 @@ def available_actions(
             dest=t.dest,
         )
 
+    return make_ctx
+
+
+def available_actions(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[ActionOption]:
+    instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+    make_ctx = _listing_context(session, kind, instance, actor, now)
     with session.no_autoflush:
-        options = action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
-        steps = pending_steps(wf.spec, workflows.registry, instance.state, make_ctx)
-    return options, steps
+        return action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+
+
+def open_steps(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[PendingStep]:
+    """The non-transition steps a transition from the current state waits for."""
+    instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+    make_ctx = _listing_context(session, kind, instance, actor, now)
+    with session.no_autoflush:
+        return pending_steps(wf.spec, workflows.registry, instance.state, make_ctx)
 
 
 def fire(
