@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workflow import audit
+from workflow import audit, cli_definitions
 from workflow.argparse_de import GermanArgumentParser
 from workflow.budget_coverage import format_euro
 from workflow.context import SYSTEM
@@ -73,6 +73,7 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     diagram.add_argument(
         "--format", choices=["mermaid"], default="mermaid", help="Ausgabeformat (Standard mermaid)"
     )
+    cli_definitions.configure(dsub)
 
     imp = sub.add_parser(
         "import-vorlage",
@@ -147,6 +148,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "definitions":
         if args.definitions_command == "validate":
             return _validate(args.paths)
+        if args.definitions_command in cli_definitions.COMMANDS:
+            return cli_definitions.run(args)
         return _diagram(args.name)
     if args.command == "deadline":
         print(deadline_command(args.direction, args.date, args.period, args.subdiv))

@@ -7,19 +7,26 @@ from dataclasses import dataclass
 
 from workflow.context import Actor, FiringContext
 from workflow.errors import UnmetGuard
-from workflow.registry import Registry
+from workflow.registry import Choice, FieldSpec, FieldType, Registry
+from workflow.roles import ROLE_LABELS as ROLE_LABELS
+from workflow.roles import role_labels
 from workflow.spec import DefinitionSpec, TransitionSpec
 
-ROLE_LABELS = {
-    "clerk": "Sachbearbeitung",
-    "cosigner": "Mitzeichnung",
-    "mayor": "Bürgermeister/in",
-    "secretary": "Schriftführung",
-    "council_member": "Ratsmitglied",
-    "district_coordinator": "Landratsamt",
-    "admin": "Administration",
-    "system": "System",
-}
+COMMENT = FieldSpec("comment", "text", "Kommentar")
+
+
+@dataclass(frozen=True)
+class ActionField:
+    """A form field of one action, its options computed for this instance."""
+
+    path: str
+    type: FieldType
+    label: str
+    required: bool
+    multiple: bool
+    help: str | None
+    minimum: int | None
+    options: tuple[Choice, ...] | None
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,28 @@ class ActionOption:
     reasons: tuple[str, ...]
     unmet_guards: tuple[UnmetGuard, ...]
     roles: tuple[str, ...]
+    fields: tuple[ActionField, ...] = ()
+    legal_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingStep:
+    """A non-transition step a transition from this state waits for (attendance, votes)."""
+
+    kind: str
+    label: str
+    detail: str
+    guard: str
+    # Where the step is done, when it belongs to an agenda item (votes).
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
+
+
+def offered(transition: TransitionSpec, actor: Actor) -> bool:
+    """Automatic and system-only steps (expiry, defaults) are nobody's action to take."""
+    if transition.automatic:
+        return False
+    return actor.is_system or transition.roles != ("system",)
 
 
 def role_allows(transition: TransitionSpec, actor: Actor) -> bool:
@@ -39,8 +68,29 @@ def role_allows(transition: TransitionSpec, actor: Actor) -> bool:
 
 
 def role_reason(transition: TransitionSpec) -> str:
-    names = ", ".join(ROLE_LABELS.get(r, r) for r in transition.roles)
-    return f"nur für: {names}"
+    return f"nur für: {role_labels(transition.roles)}"
+
+
+def action_fields(
+    transition: TransitionSpec, registry: Registry, ctx: FiringContext
+) -> tuple[ActionField, ...]:
+    """The inputs the transition's guards and actions read; every action takes a comment."""
+    specs = registry.fields_for(transition.guards, transition.actions)
+    if not any(s.path == COMMENT.path for s in specs):
+        specs.append(COMMENT)
+    return tuple(
+        ActionField(
+            path=s.path,
+            type=s.type,
+            label=s.label,
+            required=s.required,
+            multiple=s.multiple,
+            help=s.help,
+            minimum=s.minimum,
+            options=tuple(s.options(ctx)) if s.options is not None else None,
+        )
+        for s in specs
+    )
 
 
 def unmet_guards(
@@ -69,7 +119,7 @@ def action_options(
         transition = spec.transition_for(trigger, state)
         if transition is None:
             any_t = next(t for t in spec.transitions if t.trigger == trigger)
-            if any_t.automatic:
+            if not offered(any_t, actor):
                 continue
             options.append(
                 ActionOption(
@@ -84,7 +134,7 @@ def action_options(
                 )
             )
             continue
-        if transition.automatic:
+        if not offered(transition, actor):
             continue
         if not role_allows(transition, actor):
             options.append(
@@ -100,7 +150,13 @@ def action_options(
                 )
             )
             continue
-        unmet = unmet_guards(transition, registry, make_ctx(transition))
+        ctx = make_ctx(transition)
+        # A guard that checks only its input is the form's business, not a blocker.
+        unmet = [
+            g
+            for g in unmet_guards(transition, registry, ctx)
+            if g.name not in registry.input_guards
+        ]
         options.append(
             ActionOption(
                 trigger=trigger,
@@ -111,6 +167,30 @@ def action_options(
                 reasons=tuple(g.message for g in unmet),
                 unmet_guards=tuple(unmet),
                 roles=transition.roles,
+                fields=action_fields(transition, registry, ctx),
+                legal_basis=transition.legal_basis,
             )
         )
     return options
+
+
+def pending_steps(
+    spec: DefinitionSpec,
+    registry: Registry,
+    state: str,
+    make_ctx: Callable[[TransitionSpec], FiringContext],
+) -> list[PendingStep]:
+    """Steps done outside the transitions that a transition from ``state`` waits for,
+    whoever may do them: a guard registered as a step and not yet met."""
+    found: dict[str, PendingStep] = {}
+    for transition in spec.transitions_from(state):
+        for name in transition.guards:
+            step = registry.steps.get(name)
+            if step is None or name in found:
+                continue
+            reason = registry.guards[name].check(make_ctx(transition))
+            if reason is not None:
+                found[name] = PendingStep(
+                    kind=step.kind, label=step.label, detail=reason, guard=name
+                )
+    return list(found.values())

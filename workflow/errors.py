@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workflow.roles import role_label, role_labels
+
 
 class WorkflowError(Exception):
     """Base of every refusal the engine explains to a user."""
@@ -64,11 +66,25 @@ class TriggerNotAllowed(Conflict):
         self.state = state
 
 
-class RoleRefused(WorkflowError):
-    def __init__(self, *, trigger: str, role: str, allowed_roles: Sequence[str]) -> None:
-        allowed = ", ".join(allowed_roles) or "niemand"
+class UnknownTrigger(InvalidInput):
+    """A trigger the instance's definition does not have at all (a typo, another kind's)."""
+
+    def __init__(self, *, trigger: str, known: Sequence[str]) -> None:
         super().__init__(
-            f'Die Rolle "{role}" darf die Aktion "{trigger}" nicht ausführen (erlaubt: {allowed}).'
+            f'Unbekannte Aktion "{trigger}". Bekannte Aktionen: {", ".join(known)}.',
+            field="trigger",
+        )
+        self.trigger = trigger
+        self.known = tuple(known)
+
+
+class RoleRefused(WorkflowError):
+    def __init__(
+        self, *, trigger: str, role: str, allowed_roles: Sequence[str], label: str | None = None
+    ) -> None:
+        super().__init__(
+            f'Die Rolle "{role_label(role)}" darf die Aktion "{label or trigger}" nicht '
+            f"ausführen (erlaubt: {role_labels(allowed_roles)})."
         )
         self.trigger = trigger
         self.role = role

@@ -7,6 +7,7 @@ at the line that caused it (SpiffWorkflow's ValidationException idea).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
-def _line(lines: dict[Loc, int], loc: Loc) -> int:
+def line_of(lines: dict[Loc, int], loc: Loc) -> int:
     while loc:
         if loc in lines:
             return lines[loc]
@@ -76,8 +77,8 @@ def _has_nested_error(loc: Loc, errors: list[Any]) -> bool:
     return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
 
 
-def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc, int]]:
-    """Parse and schema-validate one definition text; raises ``DefinitionError``."""
+def compose(source: str, path: Path) -> tuple[Any, dict[Loc, int]]:
+    """YAML text → plain data and the line of every key; a YAML object or ``DefinitionError``."""
     shown = str(path)
     try:
         root = yaml.compose(source)
@@ -94,19 +95,30 @@ def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc,
             [DefinitionProblem(shown, line, "Die Definition muss ein YAML-Objekt sein")]
         )
     lines: dict[Loc, int] = {}
-    data = _to_python(root, (), lines)
-    try:
-        spec = DefinitionSpec.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        # pydantic counts a list's length after dropping invalid items, so one broken item of
-        # a one-item list also yields "too short": a consequence, not a second defect.
-        problems = [
-            DefinitionProblem(shown, _line(lines, tuple(err["loc"])), _describe(err))
+    return _to_python(root, (), lines), lines
+
+
+def schema_problems(exc: ValidationError, lines: dict[Loc, int], path: Path) -> DefinitionError:
+    """A pydantic error as ``file:line: reason`` problems."""
+    errors = exc.errors()
+    # pydantic counts a list's length after dropping invalid items, so one broken item of
+    # a one-item list also yields "too short": a consequence, not a second defect.
+    return DefinitionError(
+        [
+            DefinitionProblem(str(path), line_of(lines, tuple(err["loc"])), _describe(err))
             for err in errors
             if not (err["type"] == "too_short" and _has_nested_error(err["loc"], errors))
         ]
-        raise DefinitionError(problems) from exc
+    )
+
+
+def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc, int]]:
+    """Parse and schema-validate one definition text; raises ``DefinitionError``."""
+    data, lines = compose(source, path)
+    try:
+        spec = DefinitionSpec.model_validate(data)
+    except ValidationError as exc:
+        raise schema_problems(exc, lines, path) from exc
     return spec, lines
 
 
@@ -118,7 +130,7 @@ def check_definition(
     problems: list[DefinitionProblem] = []
 
     def add(loc: Loc, reason: str) -> None:
-        problems.append(DefinitionProblem(shown, _line(lines, loc), reason))
+        problems.append(DefinitionProblem(shown, line_of(lines, loc), reason))
 
     names = [s.name for s in spec.states]
     known = set(names)
@@ -220,15 +232,51 @@ def load_definition(path: Path, registry: NameRegistry) -> LoadedDefinition:
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError([DefinitionProblem(str(path), 1, f"nicht lesbar: {exc}")]) from exc
     spec, lines = parse_definition(source, path)
-    problems = check_definition(spec, lines, path, registry)
+    problems = check_definition(spec, lines, path, registry) + _archived_name(spec, lines, path)
     if problems:
         raise DefinitionError(problems)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     return LoadedDefinition(spec=spec, path=path, source=source, content_hash=digest)
 
 
+ARCHIVED = re.compile(r"v([0-9]+)")
+
+
+def _archived_name(
+    spec: DefinitionSpec, lines: dict[Loc, int], path: Path
+) -> list[DefinitionProblem]:
+    """An earlier version kept for its running instances lives at ``<name>/v<N>.yaml``."""
+    match = ARCHIVED.fullmatch(path.stem)
+    if match is None:
+        return []
+    problems = []
+    if spec.name != path.parent.name:
+        problems.append(
+            DefinitionProblem(
+                str(path),
+                line_of(lines, ("name",)),
+                f'die Definition "{spec.name}" liegt im Verzeichnis "{path.parent.name}"',
+            )
+        )
+    if spec.version != int(match.group(1)):
+        problems.append(
+            DefinitionProblem(
+                str(path),
+                line_of(lines, ("version",)),
+                f"Version {spec.version} liegt in der Datei {path.name}",
+            )
+        )
+    return problems
+
+
 def definition_files(paths: Iterable[Path]) -> list[Path]:
+    """A directory holds the current versions (``<name>.yaml``) and, below them, the earlier
+    versions that running instances still use (``<name>/v<N>.yaml``)."""
     files: list[Path] = []
     for path in paths:
-        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")))
+            files.extend(sorted(p for p in path.glob("*/v*.yaml") if ARCHIVED.fullmatch(p.stem)))
+        else:
+            files.append(path)
     return files

@@ -101,6 +101,16 @@ class Workflows:
             raise KeyError(name)
         return self.by_key[(name, max(versions))]
 
+    def states_of(self, applies_to: str) -> dict[str, str]:
+        """Every state name (with its label) an instance of this kind can be in, over all
+        loaded versions: a list filter must accept the states of older versions too."""
+        states: dict[str, str] = {}
+        for wf in sorted(self.by_key.values(), key=lambda w: -w.spec.version):
+            if wf.spec.applies_to == applies_to:
+                for state in wf.spec.states:
+                    states.setdefault(state.name, state.label)
+        return states
+
     def __iter__(self) -> Any:
         return iter(self.by_key.values())
 

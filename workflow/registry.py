@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Literal
 
 from workflow.context import FiringContext
 
@@ -38,11 +39,60 @@ class Anchor:
     is_due_date: bool = False
 
 
+FieldType = Literal["text", "integer", "boolean", "date", "person", "choice"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a ``choice`` or ``person`` field: the value to send, the German label."""
+
+    value: str | int
+    label: str
+
+
+OptionsFor = Callable[[FiringContext], list[Choice]]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """An input a guard checks or an action reads, as a form shows it.
+
+    ``path`` is where the value goes in the transition request: ``comment`` or
+    ``data.<name>``. Options depend on the instance (the meetings open for its agenda), so
+    they are computed when the actions are listed.
+    """
+
+    path: str
+    type: FieldType
+    label: str
+    required: bool = False
+    multiple: bool = False
+    help: str | None = None
+    minimum: int | None = None
+    options: OptionsFor | None = None
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    """A step done through its own route (attendance, votes, signatures), not a trigger: a
+    transition's guard waits for it, so ``/actions`` points to it while the guard is unmet."""
+
+    kind: str
+    label: str
+
+
 @dataclass
 class Registry:
     guards: dict[str, Guard] = field(default_factory=dict)
     actions: dict[str, Action] = field(default_factory=dict)
     anchors: dict[str, Anchor] = field(default_factory=dict)
+    # Keyed by guard or action name: the inputs it reads.
+    fields: dict[str, tuple[FieldSpec, ...]] = field(default_factory=dict)
+    # Guards that check nothing but their declared input: listing actions does not count
+    # them as blocking (the form asks for the input); firing still checks them.
+    input_guards: frozenset[str] = frozenset()
+    # Keyed by guard name: the non-transition step the guard waits for.
+    steps: dict[str, OpenStep] = field(default_factory=dict)
 
     def add(self, items: Iterable[Guard | Action | Anchor]) -> Registry:
         for item in items:
@@ -57,6 +107,40 @@ class Registry:
                 raise ValueError(f"duplicate registry name: {item.name}")
             table[item.name] = item  # type: ignore[assignment]
         return self
+
+    def describe(
+        self,
+        fields: Mapping[str, tuple[FieldSpec, ...]],
+        *,
+        input_guards: Iterable[str] = (),
+        steps: Mapping[str, OpenStep] | None = None,
+    ) -> Registry:
+        """Attach input fields and open steps to registered guards and actions by name."""
+        steps = steps or {}
+        input_guards = frozenset(input_guards)
+        for name in [*fields, *input_guards, *steps]:
+            if name not in self.guards and name not in self.actions:
+                raise ValueError(f"fields or steps for an unregistered name: {name}")
+        for name in [*input_guards, *steps]:
+            if name not in self.guards:
+                raise ValueError(f"not a guard: {name}")
+        self.fields.update(fields)
+        self.input_guards = self.input_guards | input_guards
+        self.steps.update(steps)
+        return self
+
+    def fields_for(self, guards: Iterable[str], actions: Iterable[str]) -> list[FieldSpec]:
+        """A transition's inputs: those of its guards, then of its actions; one per path,
+        required when any of them requires it."""
+        merged: dict[str, FieldSpec] = {}
+        for name in [*guards, *actions]:
+            for spec in self.fields.get(name, ()):
+                known = merged.get(spec.path)
+                if known is None:
+                    merged[spec.path] = spec
+                elif spec.required and not known.required:
+                    merged[spec.path] = replace(known, required=True)
+        return list(merged.values())
 
     def has_guard(self, name: str) -> bool:
         return name in self.guards
@@ -78,6 +162,7 @@ def default_registry() -> Registry:
         circulation,
         council_substitute,
         decision_rules,
+        inputs,
         meeting_rules,
         proposal_actions,
         proposal_guards,
@@ -99,4 +184,5 @@ def default_registry() -> Registry:
         .add(circulation.ACTIONS)
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
+        .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
     )

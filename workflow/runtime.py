@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlmodel import select
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
 
 from workflow.db import make_engine, unit_of_work
 from workflow.errors import DefinitionError, DefinitionProblem
 from workflow.machines import Workflows, load_workflows
-from workflow.models import DefinitionRecord
+from workflow.models import (
+    DecisionRequest,
+    DecisionResponse,
+    DefinitionRecord,
+    Meeting,
+    Proposal,
+)
 from workflow.registry import default_registry
 from workflow.schema import upgrade
 from workflow.settings import Settings
@@ -27,11 +34,18 @@ def load_definitions(settings: Settings) -> Workflows:
     return load_workflows([settings.definitions_dir], default_registry())
 
 
+def _version_line(source: str) -> int:
+    match = re.search(r"^version\s*:", source, re.MULTILINE)
+    return source.count("\n", 0, match.start()) + 1 if match else 1
+
+
 def record_definitions(engine: Engine, workflows: Workflows) -> None:
-    """Persist each definition version once; a changed file needs a new version number,
-    because running instances keep the version they started with."""
+    """Persist each definition version once with its content hash; a changed file needs a
+    new version number, because running instances keep the version they started with, and
+    every version an instance still uses must stay loadable."""
     with unit_of_work(engine) as session:
         stored = {(r.name, r.version): r for r in session.exec(select(DefinitionRecord))}
+        problems: list[DefinitionProblem] = []
         for wf in workflows:
             key = (wf.spec.name, wf.spec.version)
             record = stored.get(key)
@@ -45,17 +59,45 @@ def record_definitions(engine: Engine, workflows: Workflows) -> None:
                     )
                 )
             elif record.content_hash != wf.loaded.content_hash:
-                raise DefinitionError(
-                    [
-                        DefinitionProblem(
-                            str(wf.loaded.path),
-                            1,
-                            f"{key[0]} Version {key[1]} wurde geändert, ist aber schon in "
-                            "Gebrauch: "
-                            "bitte die Versionsnummer erhöhen",
-                        )
-                    ]
+                problems.append(
+                    DefinitionProblem(
+                        str(wf.loaded.path),
+                        _version_line(wf.loaded.source),
+                        f'Die Definition "{key[0]}" ({wf.spec.title}) Version {key[1]} '
+                        "wurde geändert, die Datenbank kennt sie mit anderem Inhalt "
+                        f"(Hash {record.content_hash[:12]}…, jetzt "
+                        f"{wf.loaded.content_hash[:12]}…): bitte die Versionsnummer "
+                        f"erhöhen, die bisherige Fassung als {key[0]}/v{key[1]}.yaml "
+                        "behalten und laufende Instanzen mit ratsflow definitions migrate "
+                        "umstellen",
+                    )
                 )
+        problems.extend(_missing_versions(session, workflows))
+        if problems:
+            raise DefinitionError(problems)
+
+
+def _missing_versions(session: Session, workflows: Workflows) -> list[DefinitionProblem]:
+    """Versions instances are pinned to that no definition file provides."""
+    problems: list[DefinitionProblem] = []
+    for model in (Proposal, Meeting, DecisionRequest, DecisionResponse):
+        pinned = session.exec(
+            select(
+                col(model.definition_name), col(model.definition_version), func.count()
+            ).group_by(col(model.definition_name), col(model.definition_version))
+        )
+        for name, version, count in pinned:
+            if (name, version) not in workflows.by_key:
+                problems.append(
+                    DefinitionProblem(
+                        f"{name}/v{version}.yaml",
+                        1,
+                        f'Version {version} der Definition "{name}" fehlt, {count} '
+                        "Instanz(en) laufen darauf: die Fassung (gespeichert in der Tabelle "
+                        "definitionrecord) wieder ablegen",
+                    )
+                )
+    return problems
 
 
 def engine_for(settings: Settings) -> Engine:

@@ -7,19 +7,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from workflow.periods import Period, PeriodError
+from workflow.roles import ROLES as ROLES
 
-ROLES = frozenset(
-    {
-        "clerk",
-        "cosigner",
-        "mayor",
-        "secretary",
-        "council_member",
-        "district_coordinator",
-        "admin",
-        "system",
-    }
-)
 _NAME = r"^[a-z][a-z0-9_]*$"
 
 

@@ -21,7 +21,14 @@ Cursor = Annotated[
     ),
 ]
 FilterId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-StateFilter = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
+StateFilter = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="Zustand (Code, z. B. draft); ein unbekannter ergibt 422 mit der Liste",
+    ),
+]
 YearFilter = Annotated[int | None, Query(ge=1900, le=2999)]
 
 READ = responses(401, 404)

@@ -22,9 +22,11 @@ from api.deps import (
     expected_version,
 )
 from api.routes.common import READ, WRITE
+from api.schemas.actions import ActionsRead
 from api.schemas.common import MAX_ID
 from api.schemas.convert import actions_read, transition_result
-from api.schemas.proposals import ActionsRead, HistoryEventRead, TransitionRequest, TransitionResult
+from api.schemas.proposals import HistoryEventRead, TransitionRequest, TransitionResult
+from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.transition import fire
 
@@ -50,8 +52,11 @@ def add_lifecycle_routes(
         operation_id=f"list_{kind}_actions",
         response_model=ActionsRead,
         responses=READ,
-        description="Auslöser, die der Aufrufer jetzt auslösen darf, und die gesperrten mit "
-        "Grund (Rolle, unerfüllte Bedingung, Zustand).",
+        description="Aktionen, die der Aufrufer jetzt auslösen darf, mit den Feldern, die sie "
+        "nehmen (Name, Typ, Pflicht, Beschriftung, Auswahlwerte); die wegen Rolle oder "
+        "Bedingung gesperrten mit Grund; die im Zustand nicht möglichen einmal "
+        "zusammengefasst; wer noch mitzeichnen muss; offene Schritte außerhalb der Aktionen "
+        "(Anwesenheit, Abstimmung, Unterschriften, Vollzugsaufgaben).",
     )
     def list_actions(
         instance_id: InstanceId,
@@ -60,7 +65,7 @@ def add_lifecycle_routes(
         actor: CurrentUser,
         now: NowDep,
     ) -> ActionsRead:
-        result = listing.actions(
+        result = action_service.actions(
             session=session,
             workflows=runtime.workflows,
             actor=actor,
@@ -68,7 +73,7 @@ def add_lifecycle_routes(
             instance_id=instance_id,
             now=now,
         )
-        return actions_read(runtime.workflows, result.instance, result.options)
+        return actions_read(runtime.workflows, kind, result)
 
     @router.post(
         f"{instance_path}/transitions",

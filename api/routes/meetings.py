@@ -37,7 +37,10 @@ router = APIRouter(prefix="/api/v1", tags=["Sitzungen"])
 
 
 @router.get(
-    "/meetings", operation_id="list_meetings", response_model=MeetingsRead, responses=responses(401)
+    "/meetings",
+    operation_id="list_meetings",
+    response_model=MeetingsRead,
+    responses=responses(401, 422),
 )
 def list_meetings(
     session: SessionDep,
@@ -51,6 +54,7 @@ def list_meetings(
     cursor: Cursor = None,
 ) -> MeetingsRead:
     """Meetings the caller may read; anonymous callers see them once invited."""
+    listing.check_state(runtime.workflows, "meeting", state)
     filters = listing.MeetingFilter(
         body_id=body_id, state=state, municipality_id=municipality_id, year=year
     )

@@ -47,7 +47,7 @@ def _steps(steps: list[StepIn]) -> list[StepInput]:
     "/proposals",
     operation_id="list_proposals",
     response_model=ProposalsRead,
-    responses=responses(401),
+    responses=responses(401, 422),
 )
 def list_proposals(
     session: SessionDep,
@@ -65,6 +65,7 @@ def list_proposals(
     cursor: Cursor = None,
 ) -> ProposalsRead:
     """Proposals the caller may read, ordered by id; anonymous callers see released public ones."""
+    listing.check_state(runtime.workflows, "proposal", state)
     filters = listing.ProposalFilter(
         state=state,
         body_id=body_id,

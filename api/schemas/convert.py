@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from api.schemas.actions import (
+    ActionFieldRead,
+    ActionRead,
+    ActionsRead,
+    ChoiceRead,
+    GuardRead,
+    NotPossibleRead,
+    OpenStepRead,
+    PendingCosignerRead,
+    TriggerRead,
+)
 from api.schemas.decisions import (
     DecisionRequestRead,
     DecisionResponseRead,
@@ -11,18 +24,17 @@ from api.schemas.decisions import (
 )
 from api.schemas.meetings import AgendaItemRead, MeetingRead, MeetingSummary
 from api.schemas.proposals import (
-    ActionRead,
-    ActionsRead,
     DeadlineChange,
     FiredRead,
-    GuardRead,
     ProposalRead,
     TransitionResult,
 )
-from workflow.engine import ActionOption
+from workflow.engine import ActionField, ActionOption, PendingStep
 from workflow.machines import Workflows
 from workflow.models import AgendaItem, DecisionRequest, Meeting, Proposal
 from workflow.models.base import WorkflowInstance
+from workflow.roles import role_label
+from workflow.services.actions import Actions
 from workflow.services.decision_overview import Overview
 from workflow.services.listing import ResponseView
 from workflow.services.transition import Fired
@@ -101,28 +113,92 @@ def transition_result(fired: Fired) -> TransitionResult:
     )
 
 
-def _action(option: ActionOption) -> ActionRead:
+def _field(field: ActionField) -> ActionFieldRead:
+    return ActionFieldRead(
+        name=field.path.removeprefix("data."),
+        path=field.path,
+        type=field.type,
+        label=field.label,
+        required=field.required,
+        multiple=field.multiple,
+        help=field.help,
+        minimum=field.minimum,
+        options=None
+        if field.options is None
+        else [ChoiceRead(value=c.value, label=c.label) for c in field.options],
+    )
+
+
+def _action(option: ActionOption, labels: Callable[[str], str]) -> ActionRead:
     return ActionRead(
         trigger=option.trigger,
         label=option.label,
         dest=option.dest,
+        dest_label=labels(option.dest) if option.dest else None,
         allowed=option.allowed,
         blocked_by=option.blocked_by,
         reasons=list(option.reasons),
         unmet_guards=[GuardRead(name=g.name, message=g.message) for g in option.unmet_guards],
         roles=list(option.roles),
+        role_labels=[role_label(r) for r in option.roles],
+        legal_basis=option.legal_basis,
+        fields=[_field(f) for f in option.fields],
     )
 
 
-def actions_read(
-    workflows: Workflows, instance: WorkflowInstance, options: list[ActionOption]
-) -> ActionsRead:
+def _step_href(kind: str, instance_id: int | None, step: PendingStep) -> str | None:
+    base = "/api/v1"
+    if step.kind == "votes" and step.meeting_id and step.agenda_item_id:
+        return f"{base}/meetings/{step.meeting_id}/agenda-items/{step.agenda_item_id}/votes"
+    paths = {
+        ("meeting", "agenda"): "meetings/{id}/agenda-items",
+        ("meeting", "attendance"): "meetings/{id}/attendance",
+        ("meeting", "outcomes"): "meetings/{id}",
+        ("meeting", "minutes_signatures"): "meetings/{id}/minutes-signatures",
+        ("proposal", "execution_tasks"): "proposals/{id}/execution-tasks",
+        ("proposal", "cosignatures"): "proposals/{id}",
+    }
+    path = paths.get((kind, step.kind))
+    return f"{base}/{path.format(id=instance_id)}" if path else None
+
+
+def actions_read(workflows: Workflows, kind: str, result: Actions) -> ActionsRead:
+    instance = result.instance
+    try:
+        spec = workflows.get(instance.definition_name, instance.definition_version).spec
+        labels: Callable[[str], str] = spec.state_label
+    except KeyError:
+        labels = str
+    current = labels(instance.state)
     return ActionsRead(
         state=instance.state,
-        state_label=state_label(workflows, instance),
+        state_label=current,
         version=instance.version,
-        allowed=[_action(o) for o in options if o.allowed],
-        blocked=[_action(o) for o in options if not o.allowed],
+        allowed=[_action(o, labels) for o in result.options if o.allowed],
+        blocked=[
+            _action(o, labels) for o in result.options if not o.allowed and o.blocked_by != "state"
+        ],
+        not_possible=NotPossibleRead(
+            reason=f'Im Zustand "{current}" nicht möglich',
+            actions=[
+                TriggerRead(trigger=o.trigger, label=o.label)
+                for o in result.options
+                if o.blocked_by == "state"
+            ],
+        ),
+        cosigners_pending=[
+            PendingCosignerRead(username=c.username, name=c.name, mandatory=c.mandatory)
+            for c in result.cosigners_pending
+        ],
+        open_steps=[
+            OpenStepRead(
+                kind=s.kind,
+                label=s.label,
+                detail=s.detail,
+                href=_step_href(kind, instance.id, s),
+            )
+            for s in result.steps
+        ],
     )
 
 

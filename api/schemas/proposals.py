@@ -331,30 +331,6 @@ class TransitionResult(Output):
     followed_by: list[FiredRead]
 
 
-class GuardRead(Output):
-    name: str
-    message: str
-
-
-class ActionRead(Output):
-    trigger: str
-    label: str
-    dest: str | None
-    allowed: bool
-    blocked_by: Literal["state", "role", "guard"] | None
-    reasons: list[str]
-    unmet_guards: list[GuardRead]
-    roles: list[str]
-
-
-class ActionsRead(Output):
-    state: str
-    state_label: str
-    version: int
-    allowed: list[ActionRead]
-    blocked: list[ActionRead]
-
-
 class HistoryEventRead(Output):
     seq: int
     at: datetime

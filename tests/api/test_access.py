@@ -153,7 +153,11 @@ def test_coordinator_sees_only_what_is_before_the_supervision(
     world.run(to_supervision)
     assert client.get(f"/api/v1/proposals/{pid}", headers=coordinator).status_code == 200
     actions = client.get(f"/api/v1/proposals/{pid}/actions", headers=coordinator).json()
-    assert {a["trigger"] for a in actions["allowed"]} == {"supervision_confirms"}
+    # supervision_annuls only needs a reason: the form asks for it.
+    assert {a["trigger"] for a in actions["allowed"]} == {
+        "supervision_confirms",
+        "supervision_annuls",
+    }
 
 
 OUTSIDERS = ("flein.clerk", "flein.council", "lra.coordinator", None)

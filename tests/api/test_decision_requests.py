@@ -197,7 +197,14 @@ def test_mayor_answers_by_delegation_only(world: World, client: Any, as_user: An
     assert problem["allowed_roles"] == ["clerk", "mayor", "secretary"]
     delegate(world, "Ilsfeld")
     actions = client.get(f"{url}/actions", headers=mayor).json()
-    assert "link_proposal" in [a["trigger"] for a in actions["blocked"]]
+    link = next(a for a in actions["allowed"] if a["trigger"] == "link_proposal")
+    assert [(f["name"], f["type"], f["required"]) for f in link["fields"]] == [
+        ("proposal_id", "choice", True),
+        ("option", "choice", True),
+        ("comment", "text", False),
+    ]
+    option = next(f for f in link["fields"] if f["name"] == "option")
+    assert "eigene_regie" in [o["value"] for o in option["options"]]
     answered = fire(client, mayor, url, "answer", data={"option": "eigene_regie"})
     assert answered.status_code == 200, answered.text
     assert (answered.json()["state"], answered.json()["state_label"]) == ("answered", "Beantwortet")
@@ -348,9 +355,11 @@ def test_late_answer_needs_the_coordinators_acceptance(
     assert late.json()["state"] == "late_pending"
     assert_problem(fire(client, mayor, url, "accept_late"), 403)
     actions = client.get(f"{url}/actions", headers=coordinator).json()
-    assert [a["trigger"] for a in actions["allowed"]] == ["accept_late"]
-    reject = next(a for a in actions["blocked"] if a["trigger"] == "reject_late")
-    assert (reject["blocked_by"], reject["unmet_guards"][0]["name"]) == ("guard", "comment_given")
+    assert [a["trigger"] for a in actions["allowed"]] == ["accept_late", "reject_late"]
+    reject = actions["allowed"][1]
+    assert [(f["path"], f["label"], f["required"]) for f in reject["fields"]] == [
+        ("comment", "Begründung", True)
+    ]
     accepted = fire(client, coordinator, url, "accept_late")
     assert accepted.status_code == 200, accepted.text
     read = client.get(url, headers=mayor).json()

@@ -174,8 +174,19 @@ def test_engine_errors_map_to_403_409_422(world: World, client: Any, as_user: An
         json={"trigger": "release", "expected_version": version},
         headers=as_user("ilsfeld.secretary"),
     )
-    state = assert_problem(role, 409)  # not possible in this state comes before the role
-    assert "Entwurf" in state["detail"]
+    # The secretary may release nowhere: a role refusal, in German role names, whatever the
+    # state or version.
+    refused_anywhere = assert_problem(role, 403)
+    assert refused_anywhere["detail"] == (
+        'Die Rolle "Schriftführung" darf die Aktion "Freigeben" nicht ausführen '
+        "(erlaubt: Bürgermeister/in)."
+    )
+    state = client.post(
+        url,
+        json={"trigger": "release", "expected_version": version},
+        headers=as_user("ilsfeld.mayor"),
+    )
+    assert "Entwurf" in assert_problem(state, 409)["detail"]
     refused = client.post(
         url,
         json={"trigger": "submit", "expected_version": version},
@@ -198,12 +209,20 @@ def test_engine_errors_map_to_403_409_422(world: World, client: Any, as_user: An
         headers=as_user("ilsfeld.clerk"),
     )
     assert "Version" in assert_problem(stale, 409)["detail"]
+    role_before_stale = client.post(
+        url,
+        json={"trigger": "submit", "expected_version": version + 5},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert_problem(role_before_stale, 403)
     unknown = client.post(
         url,
-        json={"trigger": "zaubern", "expected_version": version},
+        json={"trigger": "zaubern", "expected_version": version + 5},
         headers=as_user("ilsfeld.clerk"),
     )
-    assert_problem(unknown, 409)
+    problem = assert_problem(unknown, 422)
+    assert problem["detail"].startswith('Unbekannte Aktion "zaubern". Bekannte Aktionen: submit,')
+    assert problem["errors"][0]["field"] == "trigger"
 
 
 def test_etag_and_if_match(world: World, client: Any, as_user: Any) -> None:

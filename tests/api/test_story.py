@@ -66,7 +66,11 @@ def test_seed_story_over_http(world: World, client: Any, as_user: Any, clock: Fi
         data={"cosigners": ["ilsfeld.head", "ilsfeld.finance"]},
     )
     assert submitted["state"] == "cosigning"
-    assert [d["rule"] for d in submitted["deadlines"]] == ["cosigning_reply"]
+    # 14 days, and 10 days before the Gemeinderat's meeting planned for 23.04.2024
+    assert [(d["rule"], d["due_date"]) for d in submitted["deadlines"]] == [
+        ("cosigning_reply", "2024-04-22"),
+        ("cosigning_before_meeting", "2024-04-12"),
+    ]
     fire("ilsfeld.head", "cosign", when=berlin(date(2024, 4, 8), 14))
     cosigned = fire(
         "ilsfeld.finance",

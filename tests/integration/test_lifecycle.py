@@ -363,4 +363,7 @@ def test_withdrawal_ends_and_cancels_deadlines(world: World) -> None:
         "proposal", pid, "withdraw", "ilsfeld.clerk", berlin(DAY, 10), comment="erledigt"
     )
     assert fired.dest == "withdrawn"
-    assert [(e.rule, e.change) for e in fired.deadlines] == [("cosigning_reply", "cancelled")]
+    assert sorted((e.rule, e.change) for e in fired.deadlines) == [
+        ("cosigning_before_meeting", "cancelled"),
+        ("cosigning_reply", "cancelled"),
+    ]

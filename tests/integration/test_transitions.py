@@ -72,8 +72,10 @@ def test_available_actions_explain_role_guard_and_state(world: World) -> None:
     )
     by_trigger = {o.trigger: o for o in options}
     assert by_trigger["submit"].allowed
-    assert by_trigger["withdraw"].blocked_by == "guard"
-    assert by_trigger["withdraw"].reasons == ("Eine Begründung (Kommentar) ist erforderlich",)
+    # The missing comment is the form's business: allowed, with the comment required.
+    assert by_trigger["withdraw"].allowed
+    comment = next(f for f in by_trigger["withdraw"].fields if f.path == "comment")
+    assert (comment.label, comment.required) == ("Begründung", True)
     assert by_trigger["release"].blocked_by == "state"
     assert "complete_cosigning" not in by_trigger  # automatic: never offered to users
     world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY))

@@ -6,7 +6,7 @@ from datetime import date
 
 from workflow.context import FiringContext
 from workflow.models import Meeting, Proposal
-from workflow.queries import current_agenda_item, latest_resolution, meeting_of_item
+from workflow.queries import current_agenda_item, latest_resolution, meeting_of_item, steps
 from workflow.registry import Anchor
 
 
@@ -32,6 +32,18 @@ def resolution_date(ctx: FiringContext) -> date | None:
     return resolution.decided_on if resolution else None
 
 
+def first_planned_meeting(ctx: FiringContext) -> date | None:
+    """The earliest planned date of the consultation steps still ahead; none without one."""
+    if not isinstance(ctx.instance, Proposal):
+        return None
+    planned = [
+        s.planned_date
+        for s in steps(ctx.session, ctx.instance.id or 0)
+        if s.planned_date is not None and s.position >= ctx.instance.current_step
+    ]
+    return min(planned, default=None)
+
+
 def fixed_date(ctx: FiringContext) -> date | None:
     value = ctx.data.get("fixed_date")
     return date.fromisoformat(value) if isinstance(value, str) else None
@@ -41,5 +53,6 @@ ANCHORS = [
     Anchor("state_entry", state_entry),
     Anchor("meeting_day", meeting_day),
     Anchor("resolution_date", resolution_date),
+    Anchor("first_planned_meeting", first_planned_meeting),
     Anchor("fixed_date", fixed_date, is_due_date=True),
 ]

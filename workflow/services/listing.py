@@ -27,7 +27,6 @@ from workflow.access import (
     proposal_read_clause,
 )
 from workflow.context import Actor, local_date
-from workflow.engine import ActionOption
 from workflow.errors import InvalidInput, NotFound
 from workflow.machines import Workflows
 from workflow.models import (
@@ -44,7 +43,6 @@ from workflow.models import (
 )
 from workflow.queries import second_session_notice, steps
 from workflow.services.history import meeting_events, municipal_history_readable
-from workflow.services.transition import available_actions, load_instance
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -56,6 +54,15 @@ class Page(Generic[T]):
     items: list[T]
     count: int
     next_cursor: str | None
+
+
+def check_state(workflows: Workflows, kind: str, state: str | None) -> None:
+    """A state filter names a state of the kind's definitions; a typo is an error, not an
+    empty list."""
+    known = workflows.states_of(kind)
+    if state is not None and state not in known:
+        names = ", ".join(f"{name} ({label})" for name, label in known.items())
+        raise InvalidInput(f'Unbekannter Zustand "{state}". Zulässig sind: {names}.', field="state")
 
 
 def encode_cursor(last_id: int) -> str:
@@ -245,7 +252,7 @@ def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> l
     A decision request and its responses are read by their participants only (the
     district's coordinators and the municipality concerned), so reading them suffices.
     """
-    instance = _readable(session, actor, kind, instance_id)
+    instance = readable(session, actor, kind, instance_id)
     if isinstance(instance, Proposal | Meeting) and not municipal_history_readable(
         actor, instance.municipality_id
     ):
@@ -256,7 +263,7 @@ def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> l
     return events
 
 
-def _readable(session: Session, actor: Actor, kind: str, instance_id: int) -> Instance:
+def readable(session: Session, actor: Actor, kind: str, instance_id: int) -> Instance:
     """The instance if the caller may read it (NotFound otherwise, also for unknown kinds)."""
     if kind == "proposal":
         return get_proposal(session=session, actor=actor, proposal_id=instance_id)
@@ -327,40 +334,6 @@ def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> Me
     return MeetingView(
         meeting=meeting, items=visible, notice=second_session_notice(session, meeting)
     )
-
-
-@dataclass(frozen=True)
-class Actions:
-    instance: Instance
-    options: list[ActionOption]
-
-
-def actions(
-    *,
-    session: Session,
-    workflows: Workflows,
-    actor: Actor,
-    kind: str,
-    instance_id: int,
-    now: datetime,
-) -> Actions:
-    """The triggers the caller may fire now and the blocked ones with their reasons, with the
-    instance's state and version (so a client can fire with ``expected_version``).
-
-    Only for what the caller may read: acting rights alone (the coordinator's reach into the
-    district) do not reveal an instance.
-    """
-    _readable(session, actor, kind, instance_id)
-    options = available_actions(
-        session=session,
-        workflows=workflows,
-        kind=kind,
-        instance_id=instance_id,
-        actor=actor,
-        now=now,
-    )
-    instance = load_instance(session, kind, instance_id, actor)
-    return Actions(instance=instance, options=options)
 
 
 @dataclass(frozen=True)

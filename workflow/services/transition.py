@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,17 +15,18 @@ from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext
 from workflow.db import bump_version
 from workflow.deadlines import DeadlineEffect, apply_transition
-from workflow.engine import ActionOption, action_options, role_allows, unmet_guards
+from workflow.engine import ActionOption, PendingStep, action_options, pending_steps, unmet_guards
 from workflow.errors import (
     GuardsUnmet,
     NotFound,
     RoleRefused,
     StaleVersion,
     TriggerNotAllowed,
+    UnknownTrigger,
 )
 from workflow.machines import LightModel, Workflow, Workflows
 from workflow.models import DecisionRequest, DecisionResponse, Meeting, Proposal
-from workflow.spec import TransitionSpec
+from workflow.spec import DefinitionSpec, TransitionSpec
 
 logger = logging.getLogger(__name__)
 
@@ -109,18 +110,9 @@ def workflow_of(workflows: Workflows, instance: Any) -> Workflow:
     return workflows.get(instance.definition_name, instance.definition_version)
 
 
-def available_actions(
-    *,
-    session: Session,
-    workflows: Workflows,
-    kind: str,
-    instance_id: int,
-    actor: Actor,
-    now: datetime,
-) -> list[ActionOption]:
-    instance = load_instance(session, kind, instance_id, actor)
-    wf = workflow_of(workflows, instance)
-
+def _listing_context(
+    session: Session, kind: str, instance: Any, actor: Actor, now: datetime
+) -> Callable[[TransitionSpec], FiringContext]:
     def make_ctx(t: TransitionSpec) -> FiringContext:
         return FiringContext(
             session=session,
@@ -133,8 +125,40 @@ def available_actions(
             dest=t.dest,
         )
 
+    return make_ctx
+
+
+def available_actions(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[ActionOption]:
+    instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+    make_ctx = _listing_context(session, kind, instance, actor, now)
     with session.no_autoflush:
         return action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+
+
+def open_steps(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[PendingStep]:
+    """The non-transition steps a transition from the current state waits for."""
+    instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+    make_ctx = _listing_context(session, kind, instance, actor, now)
+    with session.no_autoflush:
+        return pending_steps(wf.spec, workflows.registry, instance.state, make_ctx)
 
 
 def fire(
@@ -156,16 +180,14 @@ def fire(
     ``base_url`` is where links in notifications written by the transition's actions point.
     """
     instance = load_instance(session, kind, instance_id, actor)
+    wf = workflow_of(workflows, instance)
+    transition = check_trigger(wf.spec, trigger, instance.state, actor)
     if expected_version is not None and instance.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=instance.version)
-    wf = workflow_of(workflows, instance)
-    transition = wf.spec.transition_for(trigger, instance.state)
     if transition is None or (transition.automatic and not actor.is_system):
         raise TriggerNotAllowed(
             trigger=trigger, state=instance.state, state_label=wf.spec.state_label(instance.state)
         )
-    if not role_allows(transition, actor):
-        raise RoleRefused(trigger=trigger, role=actor.role, allowed_roles=transition.roles)
     return _run(
         session,
         workflows,
@@ -179,6 +201,31 @@ def fire(
         data or {},
         base_url=base_url,
     )
+
+
+def check_trigger(
+    spec: DefinitionSpec, trigger: str, state: str, actor: Actor
+) -> TransitionSpec | None:
+    """The checks that hold whatever the client's version: the trigger exists, and the
+    actor's role may fire it (here, or anywhere when it is not possible here); so a role
+    refusal is reported before a stale version, and an unknown trigger as unknown."""
+    same = [t for t in spec.transitions if t.trigger == trigger]
+    if not same:
+        raise UnknownTrigger(trigger=trigger, known=spec.triggers)
+    transition = spec.transition_for(trigger, state)
+    manual = [t for t in same if actor.is_system or not t.automatic]
+    if transition is not None and (actor.is_system or not transition.automatic):
+        roles = transition.roles
+    else:
+        # Not possible here: refuse by role only when the role could fire it nowhere.
+        roles = tuple(dict.fromkeys(r for t in manual for r in t.roles))
+        if not manual or actor.role in roles:
+            return transition
+    if actor.role not in roles:
+        raise RoleRefused(
+            trigger=trigger, role=actor.role, allowed_roles=roles, label=same[0].label
+        )
+    return transition
 
 
 def _run(

@@ -27,6 +27,7 @@ from workflow.errors import NotFound, WorkflowError
 from workflow.machines import Workflows
 from workflow.models import AgendaItem, Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, steps
+from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES
@@ -147,7 +148,7 @@ def _detail_context(
         user.actor.municipality_id == proposal.municipality_id
         or user.role == "district_coordinator"
     ):
-        found = listing.actions(
+        found = action_service.actions(
             session=session,
             workflows=workflows,
             actor=user.actor,
@@ -220,7 +221,7 @@ def _action_form(
     now: NowDep,
 ) -> ActionForm:
     assert proposal.id is not None
-    found = listing.actions(
+    found = action_service.actions(
         session=session,
         workflows=workflows_of(request),
         actor=user.actor,

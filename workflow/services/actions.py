@@ -1,0 +1,97 @@
+"""What the caller can do with one instance now: its actions with their form fields, who
+still has to co-sign, and the steps done outside the transitions that are still open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlmodel import Session
+
+from workflow.context import Actor
+from workflow.engine import ActionOption, PendingStep
+from workflow.machines import Workflows
+from workflow.models import Proposal, User
+from workflow.queries import cosignatures, current_agenda_item
+from workflow.services.listing import Instance, readable
+from workflow.services.transition import available_actions, load_instance, open_steps
+
+
+@dataclass(frozen=True)
+class PendingCosigner:
+    username: str
+    name: str
+    mandatory: bool  # the finance office, where money is spent outside the budget plan
+
+
+@dataclass(frozen=True)
+class Actions:
+    instance: Instance
+    options: list[ActionOption]
+    steps: list[PendingStep]
+    cosigners_pending: list[PendingCosigner]
+
+
+def pending_cosigners(session: Session, proposal: Proposal) -> list[PendingCosigner]:
+    """Requested co-signers who have not signed yet, while co-signing runs."""
+    if proposal.state != "cosigning" or proposal.id is None:
+        return []
+    pending: list[PendingCosigner] = []
+    for row in cosignatures(session, proposal.id):
+        user = session.get(User, row.user_id)
+        if row.signed_at is None and user is not None:
+            pending.append(PendingCosigner(user.username, user.full_name, row.mandatory))
+    return pending
+
+
+def _located(session: Session, instance: Instance, steps: list[PendingStep]) -> list[PendingStep]:
+    """Votes are recorded on the agenda item: say which one."""
+    item = current_agenda_item(session, instance) if isinstance(instance, Proposal) else None
+    if item is None:
+        return steps
+    return [
+        replace(s, meeting_id=item.meeting_id, agenda_item_id=item.id) if s.kind == "votes" else s
+        for s in steps
+    ]
+
+
+def actions(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    kind: str,
+    instance_id: int,
+    now: datetime,
+) -> Actions:
+    """The triggers the caller may fire now and the blocked ones with their reasons, with the
+    instance's state and version (so a client can fire with ``expected_version``).
+
+    Only for what the caller may read: acting rights alone (the coordinator's reach into the
+    district) do not reveal an instance.
+    """
+    readable(session, actor, kind, instance_id)
+    options = available_actions(
+        session=session,
+        workflows=workflows,
+        kind=kind,
+        instance_id=instance_id,
+        actor=actor,
+        now=now,
+    )
+    steps = open_steps(
+        session=session,
+        workflows=workflows,
+        kind=kind,
+        instance_id=instance_id,
+        actor=actor,
+        now=now,
+    )
+    instance = load_instance(session, kind, instance_id, actor)
+    pending = pending_cosigners(session, instance) if isinstance(instance, Proposal) else []
+    return Actions(
+        instance=instance,
+        options=options,
+        steps=_located(session, instance, steps),
+        cosigners_pending=pending,
+    )
