@@ -25,6 +25,7 @@ from workflow.errors import (
     NotFound,
     RoleRefused,
     StaleVersion,
+    TooLarge,
     WorkflowError,
 )
 from workflow.periods import PeriodError
@@ -42,6 +43,7 @@ GERMAN_TITLES = {
     405: "Methode nicht erlaubt",
     409: "Konflikt",
     412: "Vorbedingung nicht erfüllt",
+    413: "Inhalt zu groß",
     415: "Nicht unterstütztes Format",
     422: "Nicht verarbeitbar",
     428: "Versionsangabe erforderlich",
@@ -54,6 +56,7 @@ GERMAN_DETAILS = {
     403: "Dafür fehlt Ihnen die Berechtigung.",
     404: "Die angeforderte Ressource wurde nicht gefunden.",
     405: "Diese Methode ist für die Ressource nicht erlaubt.",
+    413: "Der Inhalt der Anfrage ist zu groß.",
     415: "Das Format des Anfragekörpers wird nicht unterstützt.",
     500: "Ein interner Fehler ist aufgetreten. Bitte später erneut versuchen.",
     503: "Der Dienst ist vorübergehend nicht verfügbar.",
@@ -234,6 +237,8 @@ async def _workflow(request: Request, exc: Exception) -> JSONResponse:
             unmet_guards=[{"name": g.name, "message": g.message} for g in exc.unmet],
             allowed_roles=_allowed_roles(request, exc.trigger),
         )
+    if isinstance(exc, TooLarge):
+        return problem_response(request, 413, exc.message, slug="too-large")
     if isinstance(exc, InvalidInput):
         errors = [{"field": exc.field or "body", "message": exc.message}]
         return problem_response(request, 422, exc.message, slug="invalid-input", errors=errors)

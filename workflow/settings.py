@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     definitions_dir: Path = _REPO_ROOT / "definitions"
     shared_dir: Path = _REPO_ROOT.parent / "shared"
+    # Attachments, content-addressed by SHA-256; uploads above the limit are refused (413).
+    files_dir: Path = Path("./ratsflow-files")
+    max_upload_bytes: int = 20 * 1024 * 1024
 
 
 @lru_cache
