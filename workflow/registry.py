@@ -157,6 +157,7 @@ class Registry:
 
 def default_registry() -> Registry:
     """The registry of this codebase, wired explicitly (no import-time registration)."""
+    from workflow.documents import mailing  # invitations and extracts by e-mail
     from workflow.rules import (
         anchors,
         circulation,
@@ -184,5 +185,6 @@ def default_registry() -> Registry:
         .add(circulation.ACTIONS)
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
+        .add(mailing.ACTIONS)
         .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
     )

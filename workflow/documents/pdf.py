@@ -1,0 +1,120 @@
+"""PDF through WeasyPrint from the HTML, and the Sitzungsmappe as one PDF."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
+from workflow.documents.html import render_html, render_mappe_toc_html
+from workflow.documents.model import Document
+
+logger = logging.getLogger(__name__)
+
+
+def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Rendering reads nothing from outside: only ``data:`` URIs (coat of arms, images)."""
+    from weasyprint.urls import default_url_fetcher
+
+    if not url.startswith("data:"):
+        raise ValueError(f"Externe Ressourcen werden nicht geladen: {url[:60]}")
+    result: dict[str, Any] = default_url_fetcher(url)
+    return result
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: pango loads only when a PDF is made
+
+    pdf: bytes = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
+    return pdf
+
+
+def render_pdf(document: Document) -> bytes:
+    return html_to_pdf(render_html(document))
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """A file appended to the Sitzungsmappe (an Anlage)."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+def _as_pdf(appendix: Appendix) -> bytes | None:
+    """PDFs as they are, images on a page of their own; other types (DOCX, XLSX) are only
+    named in the table of contents."""
+    if appendix.content_type == "application/pdf":
+        return appendix.data
+    if appendix.content_type.startswith("image/"):
+        uri = f"data:{appendix.content_type};base64,{base64.b64encode(appendix.data).decode()}"
+        return html_to_pdf(
+            '<html><body style="margin:0"><img style="max-width:100%;max-height:25cm" '
+            f'src="{uri}"></body></html>'
+        )
+    return None
+
+
+def _pages(pdf: bytes) -> PdfReader | None:
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        len(reader.pages)
+    except (PyPdfError, ValueError, OSError) as exc:
+        logger.warning("attachment not appended, unreadable PDF: %s", exc)
+        return None
+    return reader
+
+
+def render_mappe_pdf(
+    *,
+    title: str,
+    municipality: str,
+    documents: Sequence[Document],
+    appendices: Sequence[Appendix] = (),
+) -> bytes:
+    """Title and contents, invitation, every Vorlage, then the attachments.
+
+    Each document is laid out once, on its own pages (its footer counts its own pages, as
+    on paper); their lengths give the page numbers of the contents, which alone is laid out
+    a second time once its own length is known.
+    """
+    from weasyprint import HTML
+
+    laid_out = [HTML(string=render_html(d), url_fetcher=_fetch_nothing).render() for d in documents]
+    readers = [(a.name, _pages(pdf) if (pdf := _as_pdf(a)) else None) for a in appendices]
+
+    def contents(first_page: int) -> Any:
+        entries: list[tuple[str, int | None]] = []
+        page = first_page
+        for document, rendered in zip(documents, laid_out, strict=True):
+            label = (
+                f"{document.title} – {document.subtitle}" if document.subtitle else document.title
+            )
+            entries.append((label, page))
+            page += len(rendered.pages)
+        for name, reader in readers:
+            entries.append((f"Anlage: {name}", page if reader is not None else None))
+            page += len(reader.pages) if reader is not None else 0
+        html = render_mappe_toc_html(title=title, municipality=municipality, entries=entries)
+        return HTML(string=html, url_fetcher=_fetch_nothing).render()
+
+    toc = contents(first_page=2)
+    if len(toc.pages) != 1:
+        toc = contents(first_page=len(toc.pages) + 1)
+    pages = [*toc.pages, *(page for rendered in laid_out for page in rendered.pages)]
+    main: bytes = toc.copy(pages).write_pdf()
+    writer = PdfWriter()
+    writer.append(io.BytesIO(main))
+    for name, reader in readers:
+        if reader is not None:
+            writer.append(reader, outline_item=f"Anlage: {name}")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
