@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from workflow import audit
 from workflow.context import SYSTEM
 from workflow.db import make_engine, unit_of_work
+from workflow.diagram import svg
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.loader import definition_files, load_definition
 from workflow.machines import mermaid
@@ -59,7 +60,7 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", type=Path)
     diagram = dsub.add_parser("diagram", help="Zustandsdiagramm ausgeben")
     diagram.add_argument("name")
-    diagram.add_argument("--format", choices=["mermaid"], default="mermaid")
+    diagram.add_argument("--format", choices=["mermaid", "svg"], default="mermaid")
 
     imp = sub.add_parser("import-vorlage", help="eine Vorlage im Format des Seeds importieren")
     imp.add_argument("file", type=Path)
@@ -107,7 +108,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "definitions":
         if args.definitions_command == "validate":
             return _validate(args.paths)
-        return _diagram(args.name)
+        return _diagram(args.name, args.format)
     if args.command == "deadline":
         print(deadline_command(args.direction, args.date, args.period, args.subdiv))
         return 0
@@ -146,14 +147,14 @@ def _validate(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def _diagram(name: str) -> int:
+def _diagram(name: str, fmt: str = "mermaid") -> int:
     workflows = load_definitions(get_settings())
     try:
         spec = workflows.latest(name).spec
     except KeyError:
         print(f'Unbekannte Definition "{name}"', file=sys.stderr)
         return 1
-    print(mermaid(spec), end="")
+    print(svg(spec) if fmt == "svg" else mermaid(spec), end="")
     return 0
 
 

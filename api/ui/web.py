@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,7 @@ from api.ui.sessions import (
     read_session,
     write_session,
 )
+from workflow import diagram
 from workflow.context import Actor
 from workflow.errors import (
     GuardsUnmet,
@@ -167,6 +169,17 @@ def _state_label(ctx: Mapping[str, Any], instance: Any) -> str:
     return wf.spec.state_label(instance.state)
 
 
+@pass_context
+def _diagram_svg(ctx: Mapping[str, Any], instance: Any) -> Markup:
+    """The instance's definition as SVG with its current state highlighted (server-made)."""
+    request: Request = ctx["request"]
+    try:
+        wf = workflows_of(request).get(instance.definition_name, instance.definition_version)
+    except (KeyError, AttributeError):
+        return Markup("")
+    return Markup(diagram.svg(wf.spec, instance.state))  # every text is escaped in svg()
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
@@ -178,7 +191,9 @@ def _templates() -> Jinja2Templates:
         role_label=formatting.role_label,
         state_tone=formatting.state_tone,
     )
-    env.globals.update(state_label=_state_label, due_in_words=formatting.due_in_words)
+    env.globals.update(
+        state_label=_state_label, due_in_words=formatting.due_in_words, diagram_svg=_diagram_svg
+    )
     return templates
 
 
