@@ -32,6 +32,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Fristen", "/fristen"),
     NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
     NavItem("Abfragen", "/abfragen", REQUESTS),
+    NavItem("Verwaltung", "/verwaltung", frozenset({"admin"})),
 )
 
 

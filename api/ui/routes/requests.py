@@ -83,6 +83,19 @@ def _label(workflows: Any, instance: Any) -> str:
     return str(wf.spec.state_label(instance.state))
 
 
+def _overview(
+    request: Request, session: Session, user: PageUser, now: datetime, request_id: int
+) -> decision_overview.Overview:
+    """The coordinator's table (the role is checked by the service, as for the JSON API)."""
+    return decision_overview.overview(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        now=now,
+        request_id=request_id,
+    )
+
+
 @router.get("/abfragen/{request_id}")
 def request_detail(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
@@ -91,13 +104,7 @@ def request_detail(
     if user.actor.municipality_id is not None:
         own = decisions.response_for(session, request_id, user.actor.municipality_id)
         return redirect(f"/abfragen/{request_id}/antworten/{own.id}")
-    result = decision_overview.overview(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        now=now,
-        request_id=request_id,
-    )
+    result = _overview(request, session, user, now, request_id)
     counts: dict[str, int] = {}
     for row in result.rows:
         counts[row.state_label] = counts.get(row.state_label, 0) + 1
@@ -116,13 +123,7 @@ def request_detail(
 def request_csv(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    result = decision_overview.overview(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        now=now,
-        request_id=request_id,
-    )
+    result = _overview(request, session, user, now, request_id)
     # The byte order mark makes spreadsheet programs (Excel) read the umlauts as UTF-8.
     return Response(
         "\ufeff" + decision_overview.overview_csv(result),
