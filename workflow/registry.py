@@ -81,6 +81,7 @@ def default_registry() -> Registry:
         meeting_rules,
         proposal_actions,
         proposal_guards,
+        task_messages,
     )
     from workflow.services import decisions  # actions that open and fire other instances
 
@@ -99,4 +100,5 @@ def default_registry() -> Registry:
         .add(circulation.ACTIONS)
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
+        .add(task_messages.ACTIONS)
     )

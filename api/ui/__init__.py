@@ -18,6 +18,7 @@ from api.ui.routes import (
     execution,
     proposals,
     requests,
+    settings,
     tasks,
     workflows,
 )
@@ -44,6 +45,7 @@ def install(app: FastAPI) -> None:
         requests,
         workflows,
         admin,
+        settings,
     ):
         app.include_router(module.router)
 

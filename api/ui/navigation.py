@@ -33,6 +33,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
     NavItem("Abfragen", "/abfragen", REQUESTS),
     NavItem("Verwaltung", "/verwaltung", frozenset({"admin"})),
+    NavItem("Einstellungen", "/einstellungen"),
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, unquote_plus
@@ -50,6 +50,7 @@ from workflow.errors import (
 )
 from workflow.machines import Workflows
 from workflow.models import Municipality, User
+from workflow.services import my_tasks
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
 from workflow.spec import DefinitionSpec
@@ -100,6 +101,7 @@ class PageUser:
     username: str
     role: str
     municipality: str
+    task_count: int = 0  # the badge on "Meine Aufgaben"
 
     @property
     def role_label(self) -> str:
@@ -139,6 +141,16 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
 
 def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
     user = _page_user(db, ui_session(request).username)
+    if user is not None:
+        count = len(
+            my_tasks.tasks(
+                session=db,
+                workflows=workflows_of(request),
+                actor=user.actor,
+                now=request.app.state.clock(),
+            )
+        )
+        user = replace(user, task_count=count)
     request.state.page_user = user
     return user
 
