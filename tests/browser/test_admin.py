@@ -20,6 +20,19 @@ def test_an_admin_creates_a_user(
     assert page.title() == "Verwaltung – Ratsflow"
     check_accessibility(page)
     screenshot(page, "verwaltung")
+    # a long action shows its progress while the server works, and cannot be sent twice
+    shown = page.evaluate(
+        """() => {
+          const form = document.querySelector("form[data-rf-lange-aktion]");
+          form.addEventListener("submit", (e) => e.preventDefault());
+          form.requestSubmit();
+          form.requestSubmit();
+          return [document.querySelector(".rf-progress").hidden, form.dataset.rfSent];
+        }"""
+    )
+    assert shown == [False, "ja"]
+    assert page.get_by_role("status").filter(has_text="Das Konto wird angelegt").is_visible()
+    page.goto("/verwaltung")
     page.get_by_label("Vollständiger Name").fill("Lena Browser")
     page.get_by_label("Benutzername").fill("ilsfeld.lena")
     page.get_by_label("Rolle").select_option(label="Sitzungsdienst")
