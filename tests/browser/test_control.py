@@ -96,6 +96,8 @@ def test_fristen_shows_the_overdue_deadline_first(
     assert "Bericht über den Vollzug" in first.inner_text()
     check_accessibility(page)
     screenshot(page, "fristen")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768, "no sideways scrolling"
     page.get_by_label("Stand").select_option(label="erledigt")
     page.get_by_role("button", name="Filtern").click()
     page.wait_for_url("**stand=erledigt**")
@@ -159,6 +161,9 @@ def test_a_municipality_answers_with_its_vorlage(
     screenshot: Callable[[Any, str], Path],
 ) -> None:
     sign_in(page, "ilsfeld.clerk")
+    badge = page.locator("#aufgaben-zahl")
+    assert int(badge.inner_text().split()[0]) >= 1, "the open answer counts as a task"
+    assert "offene Aufgabe" in badge.inner_text()
     page.goto("/abfragen")
     page.get_by_role("link", name=TITLE).click()
     assert "/antworten/" in page.url
@@ -170,6 +175,8 @@ def test_a_municipality_answers_with_its_vorlage(
     form.get_by_label("Option im Beschlussvorschlag").select_option(label="in eigener Regie")
     form.get_by_role("button", name="Vorlage anlegen").click()
     page.wait_for_url("**/vorlagen/*")
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
     assert page.get_by_text("mit der Antwort verknüpft").is_visible()
     assert TITLE in page.locator("h1").inner_text()
 
@@ -196,3 +203,23 @@ def test_the_workflow_diagram_and_the_state_on_the_vorlage(
     assert "Vollzogen (aktueller Stand)" in (current.text_content() or "")
     assert page.locator(".rf-diagram__node--current").count() == 1
     check_accessibility(page)
+
+
+def test_a_user_switches_an_e_mail_kind_off(
+    page: Any,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+    screenshot: Callable[[Any, str], Path],
+) -> None:
+    sign_in(page, "ilsfeld.finance")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Einstellungen"
+    ).click()
+    box = page.get_by_label("Bitte um Mitzeichnung einer Vorlage")
+    assert box.is_checked()
+    check_accessibility(page)
+    screenshot(page, "einstellungen")
+    box.uncheck()
+    page.get_by_role("button", name="Speichern").click()
+    assert page.get_by_text("Keine E-Mail mehr für: Bitte um Mitzeichnung").is_visible()
+    assert not page.get_by_label("Bitte um Mitzeichnung einer Vorlage").is_checked()
