@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from tests.api.conftest import TestClient
+from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_decision_requests import delegate
 from tests.api.test_ui_foundation import csrf_of, sign_in
-from tests.conftest import World
+from tests.conftest import World, berlin
 from tests.integration.flow import new_proposal
 from tests.integration.test_decisions import response, send
 from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
@@ -249,3 +249,28 @@ def test_a_municipality_creates_its_vorlage_and_its_mayor_answers(
     )
     assert "„Antwort übermitteln“ wurde ausgeführt. Neuer Stand: Beantwortet." in answered.text
     assert response(world, request_id, "Ilsfeld").option == "eigene_regie"
+
+
+def test_the_coordinator_decides_on_a_late_answer(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    request_id = send(world)
+    delegate(world, "Ilsfeld")
+    ilsfeld = response(world, request_id, "Ilsfeld")
+    url = f"/abfragen/{request_id}/antworten/{ilsfeld.id}"
+    clock.now = berlin(date(2024, 6, 3), 9)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(url)
+    assert "Verspätete Antwort übermitteln" in page.text
+    late = client.post(url, data={"csrf_token": csrf_of(page.text), "schritt": "answer_late",
+                                  "option": "eigene_regie"})  # fmt: skip
+    assert "Annahme durch das Landratsamt offen" in late.text
+    sign_in(client, "lra.coordinator")
+    page = client.get(url)
+    token = csrf_of(page.text)
+    unexplained = client.post(url, data={"csrf_token": token, "schritt": "reject_late"})
+    assert unexplained.status_code == 422
+    assert "Bitte begründen Sie" in unexplained.text
+    accepted = client.post(url, data={"csrf_token": token, "schritt": "accept_late"})
+    assert "Neuer Stand: Beantwortet." in accepted.text
+    assert response(world, request_id, "Ilsfeld").state == "answered"

@@ -37,9 +37,11 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 # Guards the answer form satisfies itself, and the deadline guards that only say which of
 # "answer" and "answer_late" applies (the other one is offered instead).
-FORM_GUARDS = frozenset({"option_valid", "proposal_of_municipality"})
+FORM_GUARDS = frozenset({"option_valid", "proposal_of_municipality", "comment_given"})
 WHICH_VARIANT = frozenset({"before_reply_deadline", "after_reply_deadline"})
 ANSWER_TRIGGERS = ("link_proposal", "answer", "answer_late")
+# The Landratsamt decides on an answer given after the reply deadline.
+LATE_TRIGGERS = ("accept_late", "reject_late")
 
 
 def _deadline_words(request: DecisionRequest, today: date, open_: bool) -> tuple[str, str]:
@@ -151,7 +153,9 @@ def _answer_context(
     assert response.id is not None
     offered: dict[str, str] = {}
     blocked: list[tuple[str, tuple[str, ...]]] = []
-    if user.actor.municipality_id == response.municipality_id:
+    own = user.actor.municipality_id == response.municipality_id
+    if own or user.role == "district_coordinator":
+        triggers = ANSWER_TRIGGERS if own else LATE_TRIGGERS
         found = listing.actions(
             session=session,
             workflows=workflows,
@@ -161,7 +165,7 @@ def _answer_context(
             now=now,
         )
         for option in found.options:
-            if option.blocked_by in ("state", "role") or option.trigger not in ANSWER_TRIGGERS:
+            if option.blocked_by in ("state", "role") or option.trigger not in triggers:
                 continue
             names = {g.name for g in option.unmet_guards}
             if names & WHICH_VARIANT:
@@ -266,6 +270,8 @@ async def answer_action(
             errors["gremium"] = "Bitte wählen Sie das Gremium, das beschließen soll."
         if "link_proposal" not in context["offered"]:
             errors["schritt"] = "Eine Vorlage kann zu dieser Antwort nicht mehr angelegt werden."
+    elif step == "reject_late" and not str(values.get("comment") or "").strip():
+        errors["comment"] = "Bitte begründen Sie, warum die verspätete Antwort abgelehnt wird."
     elif option is not None:
         data = {"option": option}
     if errors:
@@ -294,6 +300,7 @@ async def answer_action(
                     actor=user.actor,
                     now=now,
                     data=data,
+                    comment=str(values.get("comment") or "").strip() or None,
                     base_url=settings.base_url,
                 )
     except WorkflowError as exc:
