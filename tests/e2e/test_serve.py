@@ -46,7 +46,7 @@ def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180  # the demo story on a loaded machine
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise AssertionError(log.read_text()[-3000:])
@@ -57,7 +57,7 @@ def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
                 pass
             time.sleep(0.2)
         else:
-            raise AssertionError(f"not healthy within 90 s: {log.read_text()[-3000:]}")
+            raise AssertionError(f"not healthy within 180 s: {log.read_text()[-3000:]}")
         yield base, process, log
     finally:
         process.send_signal(signal.SIGTERM)
