@@ -20,6 +20,7 @@ from workflow.argparse_de import GermanArgumentParser
 from workflow.budget_coverage import format_euro
 from workflow.context import SYSTEM
 from workflow.db import UNUSABLE, describe_database_error, unit_of_work
+from workflow.diagram import svg
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.loader import definition_files, load_definition
 from workflow.machines import mermaid, quiet_transitions_log
@@ -71,7 +72,7 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     diagram = dsub.add_parser("diagram", help="Zustandsdiagramm ausgeben")
     diagram.add_argument("name", metavar="NAME", help="Name der Definition, z. B. proposal")
     diagram.add_argument(
-        "--format", choices=["mermaid"], default="mermaid", help="Ausgabeformat (Standard mermaid)"
+        "--format", choices=["mermaid", "svg"], default="mermaid", help="Ausgabeformat (mermaid oder svg, Standard mermaid)"
     )
     cli_definitions.configure(dsub)
 
@@ -150,7 +151,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _validate(args.paths)
         if args.definitions_command in cli_definitions.COMMANDS:
             return cli_definitions.run(args)
-        return _diagram(args.name)
+        return _diagram(args.name, args.format)
     if args.command == "deadline":
         print(deadline_command(args.direction, args.date, args.period, args.subdiv))
         return 0
@@ -189,7 +190,7 @@ def _validate(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def _diagram(name: str) -> int:
+def _diagram(name: str, fmt: str = "mermaid") -> int:
     workflows = load_definitions(get_settings())
     try:
         spec = workflows.latest(name).spec
@@ -197,7 +198,7 @@ def _diagram(name: str) -> int:
         names = ", ".join(sorted({wf.spec.name for wf in workflows}))
         print(f'Unbekannte Definition "{name}"; vorhanden: {names}', file=sys.stderr)
         return 1
-    print(mermaid(spec), end="")
+    print(svg(spec) if fmt == "svg" else mermaid(spec), end="")
     return 0
 
 

@@ -23,6 +23,28 @@ from workflow.models import (
 )
 from workflow.spec import DeadlineRuleSpec, Recipients
 
+# The kinds of e-mail a user may switch off, as the settings page names them. The invitation
+# to a meeting (§ 34 Abs. 1 GemO) is not among them: it must reach every member.
+MAIL_KINDS = {
+    "cosign": "Bitte um Mitzeichnung einer Vorlage",
+    "release": "Vorlage wartet auf Ihre Freigabe",
+    "returned": "Ihre Vorlage wurde zurückgegeben",
+    "minutes": "Niederschrift zur Unterzeichnung",
+    "deadline": "Erinnerungen und Warnungen zu Fristen",
+    "request": "Abfragen des Landratsamts",
+}
+DEADLINE_KINDS = ("reminder", "escalation", "expiry")
+
+
+def mail_kind(message_kind: str) -> str:
+    """The switchable kind a message belongs to (deadline acts share one switch)."""
+    return "deadline" if message_kind in DEADLINE_KINDS else message_kind
+
+
+def wants_mail(user: User, message_kind: str) -> bool:
+    return bool(user.email) and mail_kind(message_kind) not in (user.mail_off or [])
+
+
 SUBJECT_PREFIX = {
     "reminder": "Erinnerung",
     "escalation": "Frist überschritten",
@@ -195,7 +217,7 @@ def compose(
 
 @dataclass(frozen=True)
 class Message:
-    kind: str  # reminder | escalation | expiry | info
+    kind: str  # reminder | escalation | expiry, or a task kind of MAIL_KINDS
     title: str
     body: str
     link: str | None
@@ -207,7 +229,8 @@ class Message:
 def send_to(
     session: Session, *, key_prefix: str, users: list[User], message: Message, now: datetime
 ) -> int:
-    """One outbox e-mail and one in-app notice per user, each keyed so it exists once."""
+    """One in-app notice per user and an outbox e-mail unless the user switched that kind
+    off, each keyed so it exists once."""
     written = 0
     for user in users:
         key = f"{key_prefix}:user:{user.id}"
@@ -227,7 +250,7 @@ def send_to(
                 created_at=now,
             )
         )
-        if user.email:
+        if user.email and wants_mail(user, message.kind):
             session.add(
                 OutboxMessage(
                     key=key,

@@ -167,6 +167,7 @@ def default_registry() -> Registry:
         meeting_rules,
         proposal_actions,
         proposal_guards,
+        task_messages,
     )
     from workflow.services import decisions  # actions that open and fire other instances
 
@@ -186,5 +187,6 @@ def default_registry() -> Registry:
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
         .add(mailing.ACTIONS)
+        .add(task_messages.ACTIONS)
         .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
     )

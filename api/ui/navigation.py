@@ -21,9 +21,19 @@ class NavItem:
         return current_path == self.path or current_path.startswith(self.path + "/")
 
 
+# Who works in a municipality's Rathaus (the coordinator and the admin have no resolutions).
+MUNICIPAL = frozenset({"clerk", "cosigner", "mayor", "secretary", "council_member"})
+# Who deals with the Landratsamt's decision requests (councillors decide them in session).
+REQUESTS = frozenset({"clerk", "mayor", "secretary", "district_coordinator"})
+
 NAV: tuple[NavItem, ...] = (
     NavItem("Meine Aufgaben", "/"),
     NavItem("Vorlagen", "/vorlagen"),
+    NavItem("Fristen", "/fristen"),
+    NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
+    NavItem("Abfragen", "/abfragen", REQUESTS),
+    NavItem("Verwaltung", "/verwaltung", frozenset({"admin"})),
+    NavItem("Einstellungen", "/einstellungen"),
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, unquote_plus
@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,6 +37,7 @@ from api.ui.sessions import (
     read_session,
     write_session,
 )
+from workflow import diagram
 from workflow.context import Actor
 from workflow.errors import (
     GuardsUnmet,
@@ -48,6 +50,7 @@ from workflow.errors import (
 )
 from workflow.machines import Workflows
 from workflow.models import Municipality, User
+from workflow.services import my_tasks
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
 from workflow.spec import DefinitionSpec
@@ -98,6 +101,7 @@ class PageUser:
     username: str
     role: str
     municipality: str
+    task_count: int = 0  # the badge on "Meine Aufgaben"
 
     @property
     def role_label(self) -> str:
@@ -137,6 +141,16 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
 
 def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
     user = _page_user(db, ui_session(request).username)
+    if user is not None:
+        count = len(
+            my_tasks.tasks(
+                session=db,
+                workflows=workflows_of(request),
+                actor=user.actor,
+                now=request.app.state.clock(),
+            )
+        )
+        user = replace(user, task_count=count)
     request.state.page_user = user
     return user
 
@@ -167,6 +181,17 @@ def _state_label(ctx: Mapping[str, Any], instance: Any) -> str:
     return wf.spec.state_label(instance.state)
 
 
+@pass_context
+def _diagram_svg(ctx: Mapping[str, Any], instance: Any) -> Markup:
+    """The instance's definition as SVG with its current state highlighted (server-made)."""
+    request: Request = ctx["request"]
+    try:
+        wf = workflows_of(request).get(instance.definition_name, instance.definition_version)
+    except (KeyError, AttributeError):
+        return Markup("")
+    return Markup(diagram.svg(wf.spec, instance.state))  # every text is escaped in svg()
+
+
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
@@ -178,7 +203,9 @@ def _templates() -> Jinja2Templates:
         role_label=formatting.role_label,
         state_tone=formatting.state_tone,
     )
-    env.globals.update(state_label=_state_label, due_in_words=formatting.due_in_words)
+    env.globals.update(
+        state_label=_state_label, due_in_words=formatting.due_in_words, diagram_svg=_diagram_svg
+    )
     return templates
 
 

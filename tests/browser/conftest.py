@@ -64,14 +64,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The started server's SQLite file, for tests that set a scene the demo lacks."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+
+
+@pytest.fixture(scope="session")
+def server(server_database_url: str) -> Iterator[str]:
     """``ratsflow serve --demo`` under uvicorn on a free port with its own SQLite file."""
-    workdir = tmp_path_factory.mktemp("browser")
+    workdir = Path(server_database_url.removeprefix("sqlite:///")).parent
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "RATSFLOW_DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
+        "RATSFLOW_DATABASE_URL": server_database_url,
         "RATSFLOW_BASE_URL": base,
     }
     env.pop("RATSFLOW_SECRET_KEY", None)
@@ -84,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=log.open("wb"),
     )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180  # the demo story on a loaded machine
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise AssertionError(log.read_text()[-3000:])
@@ -95,7 +101,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pass
             time.sleep(0.2)
         else:
-            raise AssertionError(f"not healthy within 120 s: {log.read_text()[-3000:]}")
+            raise AssertionError(f"not healthy within 180 s: {log.read_text()[-3000:]}")
         yield base
     finally:
         process.send_signal(signal.SIGTERM)

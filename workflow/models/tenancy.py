@@ -89,4 +89,7 @@ class User(SQLModel, table=True):
     disabled: bool = False
     # Secret part of the personal iCalendar feed URL; rotating it revokes old subscriptions.
     calendar_token: str | None = Field(default=None, max_length=64, unique=True)
+    # Kinds of e-mail the user switched off (keys of workflow.notify.MAIL_KINDS); the in-app
+    # notice is written all the same.
+    mail_off: list[str] = Field(default_factory=list, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow)

@@ -164,7 +164,7 @@ def _announce(
         f"Zur Bearbeitung: {base_url.rstrip('/')}/abfragen/{request.id}/antworten/{response.id}"
     )
     message = Message(
-        kind="info",
+        kind="request",
         title=f"Abfrage des Landratsamts: {request.title} (Antwort bis "
         f"{request.reply_deadline:%d.%m.%Y})",
         body=body,

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.errors import NotFound
-from workflow.models import Notification
+from workflow.errors import InvalidInput, NotFound
+from workflow.models import Notification, User
+from workflow.notify import MAIL_KINDS
 
 
 def list_notifications(
@@ -30,3 +31,17 @@ def mark_read(
     session.add(notification)
     session.flush()
     return notification
+
+
+def set_mail_off(*, session: Session, actor: Actor, kinds: list[str]) -> User:
+    """The kinds of e-mail the caller no longer wants (the in-app notice stays)."""
+    unknown = [k for k in kinds if k not in MAIL_KINDS]
+    if unknown:
+        raise InvalidInput(f"Unbekannte Art von E-Mail: {', '.join(unknown)}", field="mail_off")
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None:
+        raise NotFound("Ihr Benutzerkonto wurde nicht gefunden.")
+    user.mail_off = [k for k in MAIL_KINDS if k in kinds]
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,255 @@
+"""Verwaltung for the municipality's admin: users (create, deactivate), bodies, their
+members and Aufgabengebiete, through ``api.directory`` as the JSON API (``api/routes/admin.py``).
+
+Forms are checked by the JSON API's own shapes (``UserCreate``, ``MembershipCreate``), so
+the password policy and the username rules are one rule set; the messages are the page's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import ValidationError
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from api import directory
+from api.deps import NowDep, SessionDep
+from api.schemas.admin import MembershipCreate, UserCreate
+from api.security import hash_password
+from api.ui import formatting
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.models import Person
+from workflow.services.common import require_role
+from workflow.subjects import SUBJECTS
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+BODY_KINDS = {
+    "council": "Gemeinderat",
+    "deciding_committee": "beschließender Ausschuss",
+    "advisory_committee": "beratender Ausschuss",
+    "local_council": "Ortschaftsrat",
+}
+USER_MESSAGES = {
+    "username": "Bitte geben Sie einen Benutzernamen mit 3 bis 100 Zeichen an: Kleinbuchstaben, "
+    "Ziffern, Punkt, Unterstrich oder Bindestrich, am Anfang ein Buchstabe oder eine Ziffer.",
+    "full_name": "Bitte geben Sie den vollständigen Namen ein.",
+    "role": "Bitte wählen Sie die Rolle.",
+    "password": "Das Passwort muss mindestens 8 Zeichen lang sein.",
+    "email": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@gemeinde.de.",
+    "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
+}
+
+
+def _admin(user: PageUser) -> None:
+    """Same refusal as the JSON API's services: an admin of a municipality only."""
+    require_role(user.actor, "verwaltung", directory.ADMIN_ROLES)
+    if user.actor.municipality_id is None:
+        raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
+
+
+def _messages(exc: ValidationError, messages: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        errors.setdefault(field, messages.get(field, "Bitte prüfen Sie diese Angabe."))
+    return errors
+
+
+def _overview(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    *,
+    errors: dict[str, str] | None = None,
+    given: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    users = directory.list_users(session=session, actor=user.actor, limit=200).items
+    bodies = directory.list_bodies(session=session, actor=user.actor)
+    members = {
+        b.id: len(directory.list_memberships(session=session, actor=user.actor, body_id=b.id or 0))
+        for b in bodies
+    }
+    roles = [(r, formatting.role_label(r)) for r in directory.ASSIGNABLE_ROLES]
+    context = {
+        "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
+        "bodies": bodies,
+        "members": members,
+        "kinds": BODY_KINDS,
+        "subjects": SUBJECTS,
+        "roles": roles,
+        "errors": errors or {},
+        "given": given or {},
+        "me": user.actor.user_id,
+    }
+    return render(request, "verwaltung/index.html", context, status=status)
+
+
+@router.get("/verwaltung")
+def admin_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    _admin(user)
+    return _overview(request, session, user)
+
+
+@router.post("/verwaltung/benutzer")
+async def create_user(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    _admin(user)
+    form = await request.form()
+    given = {k: str(form.get(k) or "").strip() for k in ("username", "full_name", "role", "email",
+                                                        "department")}  # fmt: skip
+    password = str(form.get("password") or "")
+    errors: dict[str, str] = {}
+    try:
+        checked = UserCreate.model_validate(
+            {
+                **{k: v for k, v in given.items() if v or k in ("username", "full_name", "role")},
+                "password": password,
+                "finance_office": form.get("finance_office") == "ja",
+            }
+        )
+    except ValidationError as exc:
+        errors = _messages(exc, USER_MESSAGES)
+    if password != str(form.get("password_repeat") or ""):
+        errors.setdefault("password_repeat", "Die beiden Passwörter stimmen nicht überein.")
+    if errors:
+        return _overview(request, session, user, errors=errors, given=given, status=422)
+    try:
+        with session.begin_nested():
+            created = directory.create_user(
+                session=session,
+                actor=user.actor,
+                now=now,
+                password_hash=hash_password(checked.password),
+                **checked.model_dump(exclude={"password"}),
+            )
+    except WorkflowError as exc:
+        field = exc.field if isinstance(exc, InvalidInput) and exc.field else "username"
+        errors = {field: error_text(exc) + "."}
+        return _overview(request, session, user, errors=errors, given=given, status=422)
+    flash(
+        request,
+        f"Das Konto „{created.username}“ für {created.full_name} "
+        f"({formatting.role_label(created.role)}) wurde angelegt.",
+    )
+    return redirect("/verwaltung#benutzer")
+
+
+@router.post("/verwaltung/benutzer/{user_id}/deaktivieren")
+def disable_user(request: Request, user_id: Id, user: PageUserDep, session: SessionDep) -> Response:
+    _admin(user)
+    try:
+        with session.begin_nested():
+            disabled = directory.disable_user(session=session, actor=user.actor, user_id=user_id)
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        flash(request, error_text(exc) + ".", "danger")
+        return redirect("/verwaltung#benutzer")
+    flash(
+        request,
+        f"Das Konto „{disabled.username}“ wurde deaktiviert; die Anmeldung ist nicht mehr möglich.",
+    )
+    return redirect("/verwaltung#benutzer")
+
+
+def _body_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    body_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    given: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    rows = directory.list_memberships(session=session, actor=user.actor, body_id=body_id)
+    bodies = directory.list_bodies(session=session, actor=user.actor)
+    body = next((b for b in bodies if b.id == body_id), None)
+    if body is None:
+        raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
+    seated = {p.id for _, p in rows}
+    people = session.exec(
+        select(Person).where(Person.municipality_id == body.municipality_id).order_by(Person.name)
+    )
+    context = {
+        "body": body,
+        "people": [(str(p.id), p.name) for p in people if p.id not in seated],
+        "kind": BODY_KINDS.get(body.kind, ""),
+        "rows": rows,
+        "subjects": SUBJECTS,
+        "errors": errors or {},
+        "given": given or {},
+    }
+    return render(request, "verwaltung/gremium.html", context, status=status)
+
+
+@router.get("/verwaltung/gremien/{body_id}")
+def body_page(request: Request, body_id: Id, user: PageUserDep, session: SessionDep) -> Response:
+    _admin(user)
+    return _body_page(request, session, user, body_id)
+
+
+@router.post("/verwaltung/gremien/{body_id}/mitglieder")
+async def add_member(
+    request: Request, body_id: Id, user: PageUserDep, session: SessionDep
+) -> Response:
+    _admin(user)
+    form = await request.form()
+    given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
+    person_id = int(given["person_id"]) if given["person_id"].isdigit() else None
+    try:
+        checked = MembershipCreate.model_validate(
+            {
+                "person_id": person_id,
+                "person_name": None if person_id else given["person_name"] or None,
+                "role": given["role"] or "member",
+                "voting": form.get("voting") == "ja",
+            }  # fmt: skip
+        )
+        if checked.person_name is None and checked.person_id is None:
+            raise InvalidInput("Name fehlt", field="person_name")
+    except (ValidationError, InvalidInput):
+        errors = {"person_name": "Bitte wählen Sie eine Person oder geben Sie einen Namen ein."}
+        return _body_page(request, session, user, body_id, errors=errors, given=given, status=422)
+    try:
+        with session.begin_nested():
+            _, person = directory.add_membership(
+                session=session, actor=user.actor, body_id=body_id, **checked.model_dump()
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        errors = {"person_name": error_text(exc) + "."}
+        return _body_page(request, session, user, body_id, errors=errors, given=given, status=422)
+    flash(request, f"{person.name} ist jetzt Mitglied.")
+    return redirect(f"/verwaltung/gremien/{body_id}")
+
+
+@router.post("/verwaltung/gremien/{body_id}/aufgabengebiet")
+async def set_remit(
+    request: Request, body_id: Id, user: PageUserDep, session: SessionDep
+) -> Response:
+    _admin(user)
+    form = await request.form()
+    chosen = [str(v) for v in form.getlist("remit")]
+    if any(key not in SUBJECTS for key in chosen):
+        errors = {"remit": "Bitte wählen Sie nur Aufgabengebiete aus der Liste."}
+        return _body_page(request, session, user, body_id, errors=errors, status=422)
+    try:
+        with session.begin_nested():
+            body = directory.set_remit(
+                session=session, actor=user.actor, body_id=body_id, remit=chosen
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        errors = {"remit": error_text(exc) + "."}
+        return _body_page(request, session, user, body_id, errors=errors, status=422)
+    flash(request, f"Das Aufgabengebiet des Gremiums „{body.name}“ wurde gespeichert.")
+    return redirect(f"/verwaltung/gremien/{body_id}")

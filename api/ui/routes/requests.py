@@ -1,0 +1,326 @@
+"""Abfragen des Landratsamts: the list, the coordinator's dashboard with its CSV, and a
+municipality's answer page (link a Vorlage, create one from the request, answer).
+
+The same services as ``api/routes/decision_requests.py``: ``listing`` to read,
+``decision_overview`` for the dashboard and CSV, ``transition.fire`` for the answer's steps.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui import formatting
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    error_text,
+    flash,
+    redirect,
+    render,
+    workflows_of,
+)
+from workflow.access import proposal_read_clause
+from workflow.context import local_date
+from workflow.errors import NotFound, WorkflowError
+from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
+from workflow.services import decision_overview, decisions, listing
+from workflow.services.transition import fire
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# Guards the answer form satisfies itself, and the deadline guards that only say which of
+# "answer" and "answer_late" applies (the other one is offered instead).
+FORM_GUARDS = frozenset({"option_valid", "proposal_of_municipality", "comment_given"})
+WHICH_VARIANT = frozenset({"before_reply_deadline", "after_reply_deadline"})
+ANSWER_TRIGGERS = ("link_proposal", "answer", "answer_late")
+# The Landratsamt decides on an answer given after the reply deadline.
+LATE_TRIGGERS = ("accept_late", "reject_late")
+
+
+def _deadline_words(request: DecisionRequest, today: date, open_: bool) -> tuple[str, str]:
+    return formatting.due_in_words(request.reply_deadline, today, "open" if open_ else "met")
+
+
+@router.get("/abfragen")
+def request_list(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+    workflows = workflows_of(request)
+    page = listing.list_decision_requests(session=session, actor=user.actor, limit=200)
+    today = local_date(now)
+    rows = []
+    for item in page.items:
+        href = f"/abfragen/{item.id}"
+        answer = None
+        if user.actor.municipality_id is not None and item.id is not None:
+            answer = session.exec(
+                select(DecisionResponse).where(
+                    DecisionResponse.request_id == item.id,
+                    DecisionResponse.municipality_id == user.actor.municipality_id,
+                )
+            ).first()
+            if answer is not None:
+                href = f"/abfragen/{item.id}/antworten/{answer.id}"
+        shown = answer if answer is not None else item
+        running = shown.state in ("open", "in_preparation", "sent", "draft")
+        rows.append(
+            {
+                "request": item,
+                "href": href,
+                "state": _label(workflows, shown),
+                "tone": formatting.state_tone(shown.state),
+                "light": _deadline_words(item, today, running),
+            }
+        )
+    return render(request, "abfragen/list.html", {"rows": rows})
+
+
+def _label(workflows: Any, instance: Any) -> str:
+    wf = workflows.get(instance.definition_name, instance.definition_version)
+    return str(wf.spec.state_label(instance.state))
+
+
+def _overview(
+    request: Request, session: Session, user: PageUser, now: datetime, request_id: int
+) -> decision_overview.Overview:
+    """The coordinator's table (the role is checked by the service, as for the JSON API)."""
+    return decision_overview.overview(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        now=now,
+        request_id=request_id,
+    )
+
+
+@router.get("/abfragen/{request_id}")
+def request_detail(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    item = listing.get_decision_request(session=session, actor=user.actor, request_id=request_id)
+    if user.actor.municipality_id is not None:
+        own = decisions.response_for(session, request_id, user.actor.municipality_id)
+        return redirect(f"/abfragen/{request_id}/antworten/{own.id}")
+    result = _overview(request, session, user, now, request_id)
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        counts[row.state_label] = counts.get(row.state_label, 0) + 1
+    context = {
+        "item": item,
+        "overview": result,
+        "state": _label(workflows_of(request), item),
+        "totals": [(item.option_label(k), n) for k, n in result.totals.items()],
+        "by_state": sorted(counts.items()),
+        "today": local_date(now),
+    }
+    return render(request, "abfragen/detail.html", context)
+
+
+@router.get("/abfragen/{request_id}/uebersicht.csv")
+def request_csv(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    result = _overview(request, session, user, now, request_id)
+    # The byte order mark makes spreadsheet programs (Excel) read the umlauts as UTF-8.
+    return Response(
+        "\ufeff" + decision_overview.overview_csv(result),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="abfrage-{request_id}-uebersicht.csv"'
+        },
+    )
+
+
+def _response_view(
+    session: Session, user: PageUser, request_id: int, response_id: int
+) -> listing.ResponseView:
+    view = listing.get_decision_response(session=session, actor=user.actor, response_id=response_id)
+    if view.response.request_id != request_id:
+        raise NotFound(f"Antwort {response_id} wurde nicht gefunden.")
+    return view
+
+
+def _answer_context(
+    request: Request, session: Session, user: PageUser, view: listing.ResponseView, now: datetime
+) -> dict[str, Any]:
+    workflows = workflows_of(request)
+    response = view.response
+    assert response.id is not None
+    offered: dict[str, str] = {}
+    blocked: list[tuple[str, tuple[str, ...]]] = []
+    own = user.actor.municipality_id == response.municipality_id
+    if own or user.role == "district_coordinator":
+        triggers = ANSWER_TRIGGERS if own else LATE_TRIGGERS
+        found = listing.actions(
+            session=session,
+            workflows=workflows,
+            actor=user.actor,
+            kind="decision_response",
+            instance_id=response.id,
+            now=now,
+        )
+        for option in found.options:
+            if option.blocked_by in ("state", "role") or option.trigger not in triggers:
+                continue
+            names = {g.name for g in option.unmet_guards}
+            if names & WHICH_VARIANT:
+                continue
+            # the mayor's option answers where the Hauptsatzung delegates it (§ 44 GemO)
+            by_form = FORM_GUARDS | ({"answer_basis"} if user.role == "mayor" else set())
+            other = tuple(g.message for g in option.unmet_guards if g.name not in by_form)
+            if other:
+                blocked.append((option.label, other))
+            else:
+                offered[option.trigger] = option.label
+    proposals: list[Proposal] = []
+    bodies: list[Body] = []
+    if offered:
+        proposals = list(
+            session.exec(
+                select(Proposal)
+                .where(
+                    Proposal.municipality_id == response.municipality_id,
+                    proposal_read_clause(user.actor),
+                    col(Proposal.state).not_in(("withdrawn", "rejected", "annulled", "archived")),
+                )
+                .order_by(col(Proposal.year).desc(), col(Proposal.number).desc())
+            )
+        )
+        bodies = list(
+            session.exec(
+                select(Body)
+                .where(Body.municipality_id == response.municipality_id)
+                .order_by(col(Body.name))
+            )
+        )
+    linked = session.get(Proposal, response.proposal_id) if response.proposal_id else None
+    return {
+        "view": view,
+        "item": view.request,
+        "response": response,
+        "state": _label(workflows, response),
+        "offered": offered,
+        "blocked": blocked,
+        "options": [(o["key"], o.get("label", o["key"])) for o in view.request.options],
+        "proposals": [(str(p.id), f"Vorlage {p.label}: {p.title}") for p in proposals],
+        "bodies": [(str(b.id), b.name) for b in bodies],
+        "linked": linked,
+        "today": local_date(now),
+        "running": response.state in ("open", "in_preparation"),
+    }
+
+
+@router.get("/abfragen/{request_id}/antworten/{response_id}")
+def answer_page(
+    request: Request,
+    request_id: Id,
+    response_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    view = _response_view(session, user, request_id, response_id)
+    return render(
+        request, "abfragen/answer.html", _answer_context(request, session, user, view, now)
+    )
+
+
+def _choice(values: Any, name: str, allowed: list[tuple[str, str]]) -> str | None:
+    raw = values.get(name)
+    text = raw.strip() if isinstance(raw, str) else ""
+    return text if text in {v for v, _ in allowed} else None
+
+
+@router.post("/abfragen/{request_id}/antworten/{response_id}")
+async def answer_action(
+    request: Request,
+    request_id: Id,
+    response_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    values = await request.form()
+    view = _response_view(session, user, request_id, response_id)
+    context = _answer_context(request, session, user, view, now)
+    step = str(values.get("schritt") or "")
+    errors: dict[str, str] = {}
+    option = _choice(values, "option", context["options"])
+    if step not in (*context["offered"], "vorlage_anlegen"):
+        errors["schritt"] = "Dieser Schritt ist für diese Antwort zurzeit nicht möglich."
+    elif step in ("link_proposal", "vorlage_anlegen") and option is None:
+        errors["option"] = "Bitte wählen Sie die Option, die die Gemeinde beschließen soll."
+    here = f"/abfragen/{request_id}/antworten/{response_id}"
+    data: dict[str, Any] = {}
+    if step == "link_proposal":
+        proposal = _choice(values, "vorlage", context["proposals"])
+        if proposal is None:
+            errors["vorlage"] = "Bitte wählen Sie die Vorlage aus der Liste."
+        else:
+            data = {"proposal_id": int(proposal), "option": option}
+    elif step == "vorlage_anlegen":
+        body = _choice(values, "gremium", context["bodies"])
+        if body is None:
+            errors["gremium"] = "Bitte wählen Sie das Gremium, das beschließen soll."
+        if "link_proposal" not in context["offered"]:
+            errors["schritt"] = "Eine Vorlage kann zu dieser Antwort nicht mehr angelegt werden."
+    elif step == "reject_late" and not str(values.get("comment") or "").strip():
+        errors["comment"] = "Bitte begründen Sie, warum die verspätete Antwort abgelehnt wird."
+    elif option is not None:
+        data = {"option": option}
+    if errors:
+        page_context = {**context, "errors": errors, "given": dict(values)}
+        return render(request, "abfragen/answer.html", page_context, status=422)
+    spec = workflows_of(request).latest("decision_response").spec
+    try:
+        with session.begin_nested():
+            if step == "vorlage_anlegen":
+                proposal_row = decisions.create_proposal_from_request(
+                    session=session,
+                    workflows=workflows_of(request),
+                    actor=user.actor,
+                    now=now,
+                    response_id=response_id,
+                    option=option or "",
+                    body_id=int(_choice(values, "gremium", context["bodies"]) or 0),
+                )
+            else:
+                fired = fire(
+                    session=session,
+                    workflows=workflows_of(request),
+                    kind="decision_response",
+                    instance_id=response_id,
+                    trigger=step,
+                    actor=user.actor,
+                    now=now,
+                    data=data,
+                    comment=str(values.get("comment") or "").strip() or None,
+                    base_url=settings.base_url,
+                )
+    except WorkflowError as exc:
+        session.expire_all()
+        view = _response_view(session, user, request_id, response_id)
+        page_context = {
+            **_answer_context(request, session, user, view, now),
+            "refusal": error_text(exc, spec),
+            "given": dict(values),
+        }
+        return render(request, "abfragen/answer.html", page_context, status=422)
+    if step == "vorlage_anlegen":
+        flash(
+            request,
+            f"Die Vorlage {proposal_row.label} wurde als Entwurf angelegt und mit der Antwort "
+            "verknüpft. Sobald der Beschluss bestandskräftig ist, können Sie die Antwort "
+            "übermitteln.",
+        )
+        return redirect(f"/vorlagen/{proposal_row.id}")
+    flash(
+        request, f"„{context['offered'][step]}“ wurde ausgeführt. Neuer Stand: {fired.dest_label}."
+    )
+    return redirect(here)

@@ -1,0 +1,45 @@
+"""Einstellungen: which kinds of e-mail a user receives (the in-app notice always comes)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from api.deps import SessionDep
+from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render
+from workflow.models import User
+from workflow.notify import MAIL_KINDS
+from workflow.services import notifications
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _account(session: Session, user: PageUser) -> User | None:
+    return session.get(User, user.actor.user_id) if user.actor.user_id is not None else None
+
+
+@router.get("/einstellungen")
+def settings_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    account = _account(session, user)
+    context = {
+        "kinds": MAIL_KINDS,
+        "off": set(account.mail_off or []) if account else set(),
+        "email": account.email if account else None,
+    }
+    return render(request, "einstellungen.html", context)
+
+
+@router.post("/einstellungen")
+async def save_settings(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    form = await request.form()
+    wanted = {str(v) for v in form.getlist("mail")}
+    notifications.set_mail_off(
+        session=session, actor=user.actor, kinds=[k for k in MAIL_KINDS if k not in wanted]
+    )
+    off = [label for key, label in MAIL_KINDS.items() if key not in wanted]
+    text = "Ihre Einstellungen wurden gespeichert."
+    if off:
+        text += " Keine E-Mail mehr für: " + "; ".join(off) + "."
+    flash(request, text)
+    return redirect("/einstellungen")

@@ -1,0 +1,52 @@
+"""Abläufe: a definition as a diagram drawn on the server, with every step in words."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from markupsafe import Markup
+from starlette.responses import Response
+
+from api.ui.web import PageRoute, PageUserDep, render, workflows_of
+from workflow import diagram
+from workflow.errors import NotFound
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/workflows/{name}")
+def workflow_page(
+    request: Request,
+    name: Annotated[str, Path(max_length=64)],
+    user: PageUserDep,
+    version: Annotated[str | None, Query(max_length=12)] = None,
+) -> Response:
+    workflows = workflows_of(request)
+    try:
+        if version is None:
+            wf = workflows.latest(name)
+        elif version.isdigit():
+            wf = workflows.get(name, int(version))
+        else:
+            raise KeyError(version)
+    except KeyError:
+        raise NotFound("Diesen Ablauf gibt es nicht.") from None
+    spec = wf.spec
+    steps = [
+        {
+            "label": t.label,
+            "sources": [spec.state_label(s) for s in t.source],
+            "dest": spec.state_label(t.dest),
+            "roles": t.roles,
+            "automatic": t.automatic,
+            "legal_basis": t.legal_basis,
+        }
+        for t in spec.transitions
+    ]
+    context = {
+        "spec": spec,
+        "svg": Markup(diagram.svg(spec)),  # every text is escaped in svg()
+        "steps": steps,
+    }
+    return render(request, "workflow.html", context)

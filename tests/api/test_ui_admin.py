@@ -1,0 +1,102 @@
+"""Verwaltung over HTTP: users with the JSON API's password policy, deactivation, bodies,
+members and remits; only the municipality's admin, only its own data."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tests.api.conftest import TestClient
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World
+from workflow.models import Body, Membership, User
+
+
+def _user(world: World, username: str) -> User | None:
+    with Session(world.engine) as session:
+        return session.exec(select(User).where(User.username == username)).first()
+
+
+def test_an_admin_creates_a_user_under_the_password_policy(
+    world: World, client: TestClient
+) -> None:
+    sign_in(client, "admin")
+    page = client.get("/verwaltung")
+    assert page.status_code == 200
+    assert "Sachbearbeitung" in page.text
+    token = csrf_of(page.text)
+    form = {"csrf_token": token, "full_name": "Petra Kurz", "username": "Ilsfeld Kurz",
+            "role": "clerk", "password": "kurz", "password_repeat": "anders"}  # fmt: skip
+    refused = client.post("/verwaltung/benutzer", data=form)
+    assert refused.status_code == 422
+    assert "mindestens 8 Zeichen" in refused.text
+    assert "Die beiden Passwörter stimmen nicht überein." in refused.text
+    assert "Kleinbuchstaben" in refused.text
+    assert 'href="#password"' in refused.text
+    assert _user(world, "Ilsfeld Kurz") is None
+    form.update(username="ilsfeld.kurz", password="lang-genug-1", password_repeat="lang-genug-1")
+    made = client.post("/verwaltung/benutzer", data=form)
+    assert "Das Konto „ilsfeld.kurz“ für Petra Kurz (Sachbearbeitung) wurde angelegt." in made.text
+    created = _user(world, "ilsfeld.kurz")
+    assert created is not None
+    assert created.role == "clerk"
+    assert created.municipality_id == world.data.ilsfeld.municipality.id
+    twice = client.post("/verwaltung/benutzer", data=form)
+    assert twice.status_code == 422
+    assert "gibt es bereits" in twice.text
+    # the new account signs in with its password
+    client.post("/abmelden", data={"csrf_token": csrf_of(made.text)})
+    assert sign_in(client, "ilsfeld.kurz", password="lang-genug-1").status_code == 303
+
+
+def test_an_admin_deactivates_a_user(world: World, client: TestClient) -> None:
+    sign_in(client, "admin")
+    target = _user(world, "ilsfeld.council")
+    assert target is not None
+    token = csrf_of(client.get("/verwaltung").text)
+    done = client.post(f"/verwaltung/benutzer/{target.id}/deaktivieren", data={"csrf_token": token})
+    assert "wurde deaktiviert" in done.text
+    assert _user(world, "ilsfeld.council").disabled  # type: ignore[union-attr]
+    flein = _user(world, "flein.clerk")
+    other = client.post(f"/verwaltung/benutzer/{flein.id}/deaktivieren", data={"csrf_token": token})  # type: ignore[union-attr]
+    assert other.status_code == 404
+    assert not _user(world, "flein.clerk").disabled  # type: ignore[union-attr]
+    assert sign_in(client, "ilsfeld.council").status_code == 401
+
+
+def test_bodies_members_and_remit(world: World, client: TestClient) -> None:
+    sign_in(client, "admin")
+    body_id = world.body_id("Technischer Ausschuss")
+    page = client.get(f"/verwaltung/gremien/{body_id}")
+    assert page.status_code == 200
+    token = csrf_of(page.text)
+    empty = client.post(f"/verwaltung/gremien/{body_id}/mitglieder", data={"csrf_token": token})
+    assert empty.status_code == 422
+    added = client.post(
+        f"/verwaltung/gremien/{body_id}/mitglieder",
+        data={"csrf_token": token, "person_name": "Hanna Neu", "role": "member", "voting": "ja"},
+    )
+    assert "Hanna Neu ist jetzt Mitglied." in added.text
+    with Session(world.engine) as session:
+        seats = session.exec(select(Membership).where(Membership.body_id == body_id)).all()
+    assert any(m.voting for m in seats)
+    saved = client.post(
+        f"/verwaltung/gremien/{body_id}/aufgabengebiet",
+        data={"csrf_token": token, "remit": ["bauwesen", "tiefbau"]},
+    )
+    assert "wurde gespeichert" in saved.text
+    assert world.get(Body, body_id).remit == ["bauwesen", "tiefbau"]
+    bad = client.post(
+        f"/verwaltung/gremien/{body_id}/aufgabengebiet",
+        data={"csrf_token": token, "remit": ["nichts"]},
+    )
+    assert bad.status_code == 422
+    flein_body = world.body_id("Gemeinderat", town="flein")
+    assert client.get(f"/verwaltung/gremien/{flein_body}").status_code == 404
+
+
+def test_only_admins_administer(client: TestClient) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/verwaltung")
+    assert page.status_code == 403
+    assert "Administration" in page.text
+    assert 'href="/verwaltung"' not in client.get("/").text

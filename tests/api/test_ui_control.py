@@ -1,0 +1,276 @@
+"""Fristen, Beschlusskontrolle and the Abfragen pages over HTTP: order, words, refusals,
+roles and tenant isolation, through the same services as the JSON API."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_decision_requests import delegate
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World, berlin
+from tests.integration.flow import new_proposal
+from tests.integration.test_decisions import response, send
+from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
+
+
+def _seed_deadlines(world: World, pid: int) -> None:
+    def run(session: Session) -> None:
+        town = world.data.ilsfeld.municipality.id
+        for rule, label, due, status in (
+            ("a", "Frist in der Zukunft", date(2024, 4, 20), "open"),
+            ("b", "Längst erledigte Frist", date(2024, 3, 1), "met"),
+            ("c", "Versäumte Stellungnahme", date(2024, 4, 1), "open"),
+        ):
+            session.add(
+                Deadline(
+                    instance_type="proposal",
+                    instance_id=pid,
+                    municipality_id=town,
+                    rule=rule,
+                    label=label,
+                    due_date=due,
+                    status=status,
+                    opened_seq=1,
+                )
+            )
+
+    world.run(run)
+
+
+def _rows(html: str) -> list[str]:
+    body = html.split('<tbody class="kern-table__body">', 1)[1]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)) for r in body.split("</tr>")[:-1]]
+
+
+def test_fristen_lists_the_overdue_deadline_first_in_words(
+    world: World, client: TestClient
+) -> None:
+    pid = new_proposal(world)
+    _seed_deadlines(world, pid)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/fristen")
+    assert page.status_code == 200
+    rows = _rows(page.text)
+    labels = [next(w for w in ("Versäumte", "Zukunft", "erledigte") if w in r) for r in rows]
+    assert labels == ["Versäumte", "Zukunft", "erledigte"]
+    assert "überfällig seit 7 Tagen" in rows[0]
+    assert "01.04.2024" in rows[0]
+    assert "fällig in 12 Tagen" in rows[1]
+    assert "erledigt" in rows[2]
+    assert f'href="/vorlagen/{pid}"' in page.text
+    assert "davon 1 überfällig" in page.text
+    only_open = client.get("/fristen?stand=offen")
+    assert "Frist in der Zukunft" in only_open.text
+    assert "Versäumte" not in only_open.text
+    assert "Versäumte" in client.get("/fristen?stand=ueberfaellig").text
+    none = client.get("/fristen?art=meeting&stand=xyz&gremium=999999999999")
+    assert none.status_code == 200
+    assert "Keine Fristen für diese Auswahl." in none.text
+
+
+def test_fristen_of_another_municipality_stay_hidden(world: World, client: TestClient) -> None:
+    _seed_deadlines(world, new_proposal(world))
+    sign_in(client, "flein.clerk")
+    page = client.get("/fristen")
+    assert "Versäumte" not in page.text
+    assert "Keine Fristen" in page.text
+
+
+def _final_with_task(world: World, title: str = "Bauauftrag vergeben") -> tuple[int, int]:
+    pid = new_proposal(world)
+
+    def run(session: Session) -> int:
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.state = "final"
+        owner = session.exec(select(User).where(User.username == "ilsfeld.head")).one()
+        task = ExecutionTask(
+            proposal_id=pid, title=title, owner_id=owner.id, target_date=date(2024, 4, 5)
+        )
+        session.add_all([proposal, task])
+        session.flush()
+        return int(task.id or 0)
+
+    return pid, int(world.run(run))
+
+
+def test_a_clerk_closes_an_execution_task_with_a_note(world: World, client: TestClient) -> None:
+    pid, task_id = _final_with_task(world)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/beschlusskontrolle")
+    assert "Bauauftrag vergeben" in page.text
+    assert "überfällig seit 3 Tagen" in page.text
+    assert "05.04.2024" in page.text
+    token = csrf_of(page.text)
+    url = f"/beschlusskontrolle/{task_id}/abschliessen"
+    refused = client.post(url, data={"csrf_token": token, "ergebnis": "not_feasible"})
+    assert "Bitte begründen Sie im Vermerk" in refused.text
+    done = client.post(
+        url, data={"csrf_token": token, "ergebnis": "not_feasible", "vermerk": "Kein Angebot"}
+    )
+    assert done.status_code == 200
+    assert "ist als nicht umsetzbar vermerkt" in done.text
+    assert "Vermerk: Kein Angebot" in done.text
+    assert world.get(ExecutionTask, task_id).status == "not_feasible"
+    with Session(world.engine) as session:
+        events = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.instance_id == pid, AuditEvent.trigger == "close_execution_task"
+            )
+        ).all()
+    assert len(events) == 1
+    again = client.post(url, data={"csrf_token": token, "ergebnis": "done"})
+    assert "bereits abgeschlossen" in again.text
+    assert "Vollzug abschließen" in again.text, "all tasks closed: the next step is offered"
+    missing = client.post(
+        "/beschlusskontrolle/999999/abschliessen", data={"csrf_token": token, "ergebnis": "done"}
+    )
+    assert missing.status_code == 404
+    assert "nicht gefunden" in missing.text
+
+
+def test_councillors_read_the_control_but_change_nothing(world: World, client: TestClient) -> None:
+    _, task_id = _final_with_task(world)
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/beschlusskontrolle")
+    assert "Bauauftrag vergeben" in page.text
+    assert "/abschliessen" not in page.text
+    answer = client.post(
+        f"/beschlusskontrolle/{task_id}/abschliessen",
+        data={"csrf_token": csrf_of(page.text), "ergebnis": "done"},
+    )
+    assert "nur möglich für" in answer.text
+    assert world.get(ExecutionTask, task_id).status == "open"
+    sign_in(client, "flein.clerk")
+    assert "Bauauftrag vergeben" not in client.get("/beschlusskontrolle").text
+
+
+def test_a_clerk_adds_an_execution_task(world: World, client: TestClient) -> None:
+    pid, _ = _final_with_task(world)
+    sign_in(client, "ilsfeld.clerk")
+    token = csrf_of(client.get("/beschlusskontrolle").text)
+    bad = client.post(
+        "/beschlusskontrolle",
+        data={"csrf_token": token, "vorlage": str(pid), "titel": "", "zieldatum": "31.02.2024"},
+    )
+    assert bad.status_code == 422
+    assert "Bitte beschreiben Sie die Aufgabe." in bad.text
+    assert "Bitte geben Sie das Zieldatum als Datum an" in bad.text
+    made = client.post(
+        "/beschlusskontrolle",
+        data={
+            "csrf_token": token,
+            "vorlage": str(pid),
+            "titel": "Zuschuss beantragen",
+            "zieldatum": "30.06.2024",
+        },  # fmt: skip
+    )
+    assert "Die Vollzugsaufgabe „Zuschuss beantragen“ wurde angelegt." in made.text
+    assert "30.06.2024" in made.text
+    with Session(world.engine) as session:
+        titles = session.exec(
+            select(ExecutionTask.title).where(col(ExecutionTask.proposal_id) == pid)
+        ).all()
+    assert "Zuschuss beantragen" in titles
+
+
+def test_the_coordinator_dashboard_totals_and_csv(world: World, client: TestClient) -> None:
+    request_id = send(world)
+    sign_in(client, "lra.coordinator")
+    listed = client.get("/abfragen")
+    assert f'href="/abfragen/{request_id}"' in listed.text
+    page = client.get(f"/abfragen/{request_id}")
+    assert page.status_code == 200
+    assert "<strong>46</strong> Gemeinden" in page.text
+    assert "Ilsfeld" in page.text
+    assert "Flein" in page.text
+    assert "decision" not in page.text
+    assert "in_preparation" not in page.text
+    csv = client.get(f"/abfragen/{request_id}/uebersicht.csv")
+    assert csv.status_code == 200
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.content.startswith("\ufeff".encode())
+    assert csv.text.lstrip("\ufeff").startswith("Gemeinde;Status;Option")
+    assert "Ilsfeld;Offen" in csv.text
+    assert client.get("/abfragen/999999").status_code == 404
+
+
+def test_a_municipality_creates_its_vorlage_and_its_mayor_answers(
+    world: World, client: TestClient
+) -> None:
+    request_id = send(world)
+    ilsfeld = response(world, request_id, "Ilsfeld")
+    flein = response(world, request_id, "Flein")
+    sign_in(client, "ilsfeld.clerk")
+    own = client.get(f"/abfragen/{request_id}", follow_redirects=False)
+    assert own.headers["location"] == f"/abfragen/{request_id}/antworten/{ilsfeld.id}"
+    url = f"/abfragen/{request_id}/antworten/{ilsfeld.id}"
+    page = client.get(url)
+    assert "30.387,20 €" in page.text
+    assert "Neue Vorlage aus der Abfrage anlegen" in page.text
+    token = csrf_of(page.text)
+    missing = client.post(url, data={"csrf_token": token, "schritt": "vorlage_anlegen"})
+    assert missing.status_code == 422
+    assert "Bitte wählen Sie das Gremium" in missing.text
+    made = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "schritt": "vorlage_anlegen",
+            "option": "eigene_regie",
+            "gremium": str(world.body_id("Gemeinderat")),
+        },  # fmt: skip
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    assert made.headers["location"].startswith("/vorlagen/")
+    assert "mit der Antwort verknüpft" in client.get(made.headers["location"]).text
+    assert response(world, request_id, "Ilsfeld").state == "in_preparation"
+    # another municipality's answer and a wrong request id are "nicht gefunden"
+    assert client.get(f"/abfragen/{request_id}/antworten/{flein.id}").status_code == 404
+    assert client.get(f"/abfragen/{request_id + 1}/antworten/{ilsfeld.id}").status_code == 404
+    sign_in(client, "flein.clerk")
+    flein_url = f"/abfragen/{request_id}/antworten/{flein.id}"
+    token = csrf_of(client.get(flein_url).text)
+    refused = client.post(flein_url, data={"csrf_token": token, "schritt": "answer",
+                                           "option": "belassen"})  # fmt: skip
+    assert refused.status_code == 422
+    assert "weder ein Beschluss" in refused.text
+    assert response(world, request_id, "Flein").state == "open"
+    delegate(world, "Ilsfeld")
+    sign_in(client, "ilsfeld.mayor")
+    token = csrf_of(client.get(url).text)
+    answered = client.post(
+        url, data={"csrf_token": token, "schritt": "answer", "option": "eigene_regie"}
+    )
+    assert "„Antwort übermitteln“ wurde ausgeführt. Neuer Stand: Beantwortet." in answered.text
+    assert response(world, request_id, "Ilsfeld").option == "eigene_regie"
+
+
+def test_the_coordinator_decides_on_a_late_answer(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    request_id = send(world)
+    delegate(world, "Ilsfeld")
+    ilsfeld = response(world, request_id, "Ilsfeld")
+    url = f"/abfragen/{request_id}/antworten/{ilsfeld.id}"
+    clock.now = berlin(date(2024, 6, 3), 9)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(url)
+    assert "Verspätete Antwort übermitteln" in page.text
+    late = client.post(url, data={"csrf_token": csrf_of(page.text), "schritt": "answer_late",
+                                  "option": "eigene_regie"})  # fmt: skip
+    assert "Annahme durch das Landratsamt offen" in late.text
+    sign_in(client, "lra.coordinator")
+    page = client.get(url)
+    token = csrf_of(page.text)
+    unexplained = client.post(url, data={"csrf_token": token, "schritt": "reject_late"})
+    assert unexplained.status_code == 422
+    assert "Bitte begründen Sie" in unexplained.text
+    accepted = client.post(url, data={"csrf_token": token, "schritt": "accept_late"})
+    assert "Neuer Stand: Beantwortet." in accepted.text
+    assert response(world, request_id, "Ilsfeld").state == "answered"

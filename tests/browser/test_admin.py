@@ -1,0 +1,57 @@
+"""The admin creates a user in a real browser; the new account signs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def test_an_admin_creates_a_user(
+    page: Any,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+    screenshot: Callable[[Any, str], Path],
+) -> None:
+    sign_in(page, "admin")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Verwaltung"
+    ).click()
+    assert page.title() == "Verwaltung – Ratsflow"
+    check_accessibility(page)
+    screenshot(page, "verwaltung")
+    # a long action shows its progress while the server works, and cannot be sent twice
+    shown = page.evaluate(
+        """() => {
+          const form = document.querySelector("form[data-rf-lange-aktion]");
+          form.addEventListener("submit", (e) => e.preventDefault());
+          form.requestSubmit();
+          form.requestSubmit();
+          return [document.querySelector(".rf-progress").hidden, form.dataset.rfSent];
+        }"""
+    )
+    assert shown == [False, "ja"]
+    assert page.get_by_role("status").filter(has_text="Das Konto wird angelegt").is_visible()
+    page.goto("/verwaltung")
+    page.get_by_label("Vollständiger Name").fill("Lena Browser")
+    page.get_by_label("Benutzername").fill("ilsfeld.lena")
+    page.get_by_label("Rolle").select_option(label="Sitzungsdienst")
+    page.get_by_label("Erstes Passwort").fill("kurz")
+    page.get_by_label("Passwort wiederholen").fill("kurz")
+    page.get_by_role("button", name="Konto anlegen").click()
+    summary = page.locator("#fehler")
+    assert "mindestens 8 Zeichen" in summary.inner_text()
+    check_accessibility(page)
+    page.get_by_label("Erstes Passwort").fill("sicher-genug-2")
+    page.get_by_label("Passwort wiederholen").fill("sicher-genug-2")
+    page.get_by_role("button", name="Konto anlegen").click()
+    assert page.get_by_text("Das Konto „ilsfeld.lena“ für Lena Browser").is_visible()
+    row = page.get_by_role("row").filter(has_text="ilsfeld.lena")
+    assert "Sitzungsdienst" in row.inner_text()
+    page.get_by_role("button", name="Abmelden").click()
+    page.goto("/anmelden")
+    page.get_by_label("Benutzername").fill("ilsfeld.lena")
+    page.get_by_label("Passwort").fill("sicher-genug-2")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: "/anmelden" not in url)
+    assert "Lena Browser" in page.locator("header").inner_text()
