@@ -72,7 +72,10 @@ def _parser(extra: Mapping[str, Command]) -> argparse.ArgumentParser:
     diagram = dsub.add_parser("diagram", help="Zustandsdiagramm ausgeben")
     diagram.add_argument("name", metavar="NAME", help="Name der Definition, z. B. proposal")
     diagram.add_argument(
-        "--format", choices=["mermaid", "svg"], default="mermaid", help="Ausgabeformat (mermaid oder svg, Standard mermaid)"
+        "--format",
+        choices=["mermaid", "svg"],
+        default="mermaid",
+        help="Ausgabeformat (mermaid oder svg, Standard mermaid)",
     )
     cli_definitions.configure(dsub)
 
