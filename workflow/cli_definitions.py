@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from workflow.db import unit_of_work
 from workflow.definition_diff import diff
@@ -19,7 +20,7 @@ from workflow.state_map import load_state_map, map_path
 COMMANDS = frozenset({"diff", "migrate"})
 
 
-def configure(dsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def configure(dsub: argparse._SubParsersAction[Any]) -> None:
     changes = dsub.add_parser(
         "diff", help="geänderte Zustände und Übergänge zwischen zwei Versionen zeigen"
     )

@@ -30,6 +30,7 @@ from workflow.access import proposal_read_clause
 from workflow.context import local_date
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
+from workflow.services import actions as action_service
 from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
 
@@ -156,7 +157,7 @@ def _answer_context(
     own = user.actor.municipality_id == response.municipality_id
     if own or user.role == "district_coordinator":
         triggers = ANSWER_TRIGGERS if own else LATE_TRIGGERS
-        found = listing.actions(
+        found = action_service.actions(
             session=session,
             workflows=workflows,
             actor=user.actor,
