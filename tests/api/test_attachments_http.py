@@ -194,12 +194,14 @@ def test_delete_only_while_draft(
     path = f"/api/v1/proposals/{pid}/attachments"
     first = upload(client, clerk, path, pdf, "A.pdf").json()
     second = upload(client, clerk, path, pdf + b" ", "B.pdf").json()
+    # A councillor does not see a draft of the administration at all (issue 8): 404.
     assert (
         client.delete(
             f"/api/v1/attachments/{first['id']}", headers=as_user("ilsfeld.council")
         ).status_code
-        == 403
+        == 404
     )
+
     assert (
         client.delete(
             f"/api/v1/attachments/{first['id']}", headers=as_user("flein.clerk")

@@ -92,7 +92,7 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
         headers=as_user("ilsfeld.mayor"),
     )
     assert fired.status_code == 200, fired.text
-    mails = delivered(world, smtp)
+    mails = delivered(world, smtp, "Einladung")
     # The mayor and ilsfeld.council through their logins, Bernd Keller and the Ortschaftsrat
     # member through their own addresses; councillors without any address get none.
     assert set(mails) == {

@@ -45,6 +45,7 @@ class Racer:
         *,
         params: dict[str, Any] | None = None,
         form: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> list[Any]:
         """Send ``RACERS`` requests at once; none may fail with 5xx."""
         self.raced.add((method, template))
@@ -59,6 +60,7 @@ class Racer:
                 path,
                 json=payload,
                 data=form,
+                files=files,
                 params=params,
                 headers=self.as_user(user),
             )
@@ -469,6 +471,42 @@ def test_every_write_route_has_one_winner(
     race.some_win(
         "/api/v1/auth/me/calendar-token", "POST", "/api/v1/auth/me/calendar-token", "ilsfeld.clerk"
     )
+
+    # --- attachments: the same file uploaded at once is stored once per upload, never a 500;
+    # a deletion has one winner, the others find nothing left to delete.
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    draft = new_proposal(world)
+    uploads = race.some_win(
+        "/api/v1/proposals/{proposal_id}/attachments",
+        "POST",
+        f"/api/v1/proposals/{draft}/attachments",
+        "ilsfeld.clerk",
+        form={"public": "true"},
+        files={"file": ("Anlage.pdf", pdf, "application/pdf")},
+    )
+    planned = client.post(
+        "/api/v1/meetings",
+        json={"body_id": council, "meeting_date": date(2024, 6, 4).isoformat()},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert planned.status_code == 201, planned.text
+    race.some_win(
+        "/api/v1/meetings/{meeting_id}/attachments",
+        "POST",
+        f"/api/v1/meetings/{planned.json()['id']}/attachments",
+        "ilsfeld.secretary",
+        form={"public": "true"},
+        files={"file": ("Anlage.pdf", pdf, "application/pdf")},
+    )
+    deleted = race.run(
+        "/api/v1/attachments/{attachment_id}",
+        "DELETE",
+        f"/api/v1/attachments/{uploads[0]['id']}",
+        "ilsfeld.clerk",
+    )
+    codes = sorted(r.status_code for r in deleted)
+    assert codes[0] == 204, codes
+    assert set(codes[1:]) <= {404, 409}, codes
 
     writes = _write_routes(app)
     assert len(writes) > 30

@@ -238,11 +238,18 @@ def test_cli_diff_and_migrate(
     monkeypatch.setenv("RATSFLOW_DEFINITIONS_DIR", str(DEFINITIONS))
     assert main(["definitions", "diff", "proposal", "1", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines() == [
+    lines = out.splitlines()
+    assert lines[:2] == [
         "proposal (Beschlussvorlage): Version 1 → 2",
         '  ~ Zustand "cosigning": neue Frist "cosigning_before_meeting" '
         "(Mitzeichnung vor der ersten geplanten Sitzung erledigen)",
     ]
+    # Version 2 also tells the next actor (task messages) and sends the Beschlussauszug.
+    assert (
+        '  ~ Übergang "submit": actions: [request_cosignatures] → '
+        "[request_cosignatures, notify_cosigners]" in lines
+    )
+    assert all(line.startswith("  ~ Übergang ") for line in lines[2:])
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
     assert "proposal v1, proposal v2" in capsys.readouterr().err
     pid = on_v1(world)

@@ -34,11 +34,38 @@ def demo(db: Engine, workflows: Workflows, monkeypatch: pytest.MonkeyPatch) -> I
     get_settings.cache_clear()
 
 
+def story_of(session: Session) -> tuple[Proposal, Meeting, AgendaItem]:
+    """Vorlage 8/2024, the Gemeinderat's session of 23.04.2024 and its agenda item."""
+    proposal = next(p for p in session.exec(select(Proposal)).all() if p.label == "8/2024")
+    item = session.exec(select(AgendaItem).where(AgendaItem.proposal_id == proposal.id)).first()
+    assert item is not None
+    meeting = session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    return proposal, meeting, item
+
+
 def test_every_demo_document_renders(demo: Engine) -> None:
     with Session(demo) as session:
-        proposal = session.exec(select(Proposal)).one()
-        meeting = session.exec(select(Meeting)).one()
-        item = session.exec(select(AgendaItem)).one()
+        # Every document of the demo (the 2024 story and the cases of today) renders ...
+        for each in session.exec(select(Proposal)).all():
+            doc = service.proposal_document(
+                session=session, actor=SYSTEM, proposal_id=each.id or 0, kind="vorlage"
+            )
+            assert each.title in text_of(service.render(doc, "html"), "html")
+        for each_meeting in session.exec(select(Meeting)).all():
+            for kind in ("einladung", "bekanntmachung", "niederschrift"):
+                doc = service.meeting_document(
+                    session=session, actor=SYSTEM, meeting_id=each_meeting.id or 0, kind=kind
+                )
+                assert text_of(service.render(doc, "html"), "html")
+        for each_item in session.exec(select(AgendaItem)).all():
+            if each_item.proposal_id is not None and each_item.outcome is not None:
+                doc = service.item_document(
+                    session=session, actor=SYSTEM, item_id=each_item.id or 0, kind="beschlussauszug"
+                )
+                assert text_of(service.render(doc, "html"), "html")
+        # ... and the story's Vorlage 8/2024 in every format, with its facts.
+        proposal, meeting, item = story_of(session)
         documents = [
             service.proposal_document(
                 session=session, actor=SYSTEM, proposal_id=proposal.id or 0, kind="vorlage"
@@ -74,7 +101,7 @@ def test_render_command_writes_the_files(
     demo: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with Session(demo) as session:
-        meeting = session.exec(select(Meeting)).one()
+        _, meeting, _ = story_of(session)
     for args, fmt, expected in [
         (["vorlage", "8/2024", "--municipality", "Ilsfeld"], "pdf", "Vorlage Nr. 8 / 2024"),
         (["beschlussauszug", "8/2024"], "docx", ADOPTED),

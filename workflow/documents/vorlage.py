@@ -96,7 +96,11 @@ def previous_sessions(session: Session, proposal: Proposal) -> list[tuple[str, s
 def financing(proposal: Proposal) -> Fields:
     """The seed's three lines; empty ones keep the form's blank (§ 84 GemO: spending outside
     the plan names its coverage)."""
-    covered = proposal.budget_line or ""
+    # The Haushaltsstelle (text) and the amount the plan covers are separate fields.
+    parts = [f"HH-Stelle {proposal.budget_line}"] if proposal.budget_line else []
+    if proposal.covered_amount is not None:
+        parts.append(euro(proposal.covered_amount))
+    covered = ", ".join(parts)
     if proposal.covered_by_budget is False and not covered:
         covered = "nein"
     unplanned = ""
