@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Roles of a municipality's people; the Landratsamt and the administration hold no sessions.
+MUNICIPAL_ROLES = ("clerk", "cosigner", "mayor", "secretary", "council_member")
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -24,6 +27,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Meine Aufgaben", "/"),
     NavItem("Vorlagen", "/vorlagen"),
+    NavItem("Sitzungen", "/sitzungen", frozenset(MUNICIPAL_ROLES)),
 )
 
 
