@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api import problems
-from api.ui.routes import agenda, auth, drafts, meetings, proposals, tasks
+from api.ui.routes import agenda, auth, drafts, meetings, proposals, sitting, tasks
 from api.ui.sessions import read_session
 from api.ui.web import error_page, wants_html
 
@@ -23,8 +23,7 @@ def install(app: FastAPI) -> None:
     """Mount the static assets and the page routers; unknown paths opened in a browser get
     the German "nicht gefunden" page instead of problem+json."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # drafts before proposals: /vorlagen/neu is no /vorlagen/{id}
-    for module in (auth, tasks, drafts, proposals, meetings, agenda):
+    for module in (auth, tasks, drafts, proposals, meetings, agenda, sitting):
         app.include_router(module.router)
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -13,8 +13,20 @@ from api.ui import formatting
 from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.queries import current_step
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")  # fmt: skip
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 OUTCOMES = {
     "adopted": ("beschlossen", "success"),
     "rejected": ("abgelehnt", "danger"),
@@ -74,10 +86,16 @@ def agenda_parts(
             ]
         )
     removed = [
-        ItemRow(i, session.get(Proposal, i.proposal_id) if i.proposal_id else None,
-                OUTCOMES["removed"], True, True)
-        for i in items if i.removed
-    ]  # fmt: skip
+        ItemRow(
+            i,
+            session.get(Proposal, i.proposal_id) if i.proposal_id else None,
+            OUTCOMES["removed"],
+            True,
+            True,
+        )
+        for i in items
+        if i.removed
+    ]
     return parts[0], parts[1], removed
 
 

@@ -72,18 +72,28 @@ def test_create_meeting_with_errors_in_words_then_success(world: World, client: 
     sign_in(client, "ilsfeld.secretary")
     form = client.get("/sitzungen/neu").text
     bad = _post(
-        client, "/sitzungen/neu", form, body_id="", meeting_date="31.02.2024", start_time="25:00",
+        client,
+        "/sitzungen/neu",
+        form,
+        body_id="",
+        meeting_date="31.02.2024",
+        start_time="25:00",
         location="Rathaus",
-    )  # fmt: skip
+    )
     assert bad.status_code == 422
     assert "Bitte wählen Sie das Gremium aus." in bad.text
     assert "Bitte geben Sie den Sitzungstag als Datum ein" in bad.text
     assert 'href="#start_time"' in bad.text
     body = world.body_id("Gemeinderat")
     made = _post(
-        client, "/sitzungen/neu", form, body_id=str(body), meeting_date="2024-04-23",
-        start_time="18:30", location="Rathaus, Sitzungssaal",
-    )  # fmt: skip
+        client,
+        "/sitzungen/neu",
+        form,
+        body_id=str(body),
+        meeting_date="2024-04-23",
+        start_time="18:30",
+        location="Rathaus, Sitzungssaal",
+    )
     assert made.status_code == 303
     page = client.get(made.headers["location"]).text
     assert "Gemeinderat, Sitzung am 23.04.2024" in page
@@ -104,16 +114,23 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     page = client.get(f"/sitzungen/{meeting}").text
     assert "Neubau Bauhof" in page.split("Vorlage aufnehmen")[1], "the released Vorlage is offered"
     added = _post(
-        client, f"/sitzungen/{meeting}/tagesordnung/vorlage", page, proposal_id=str(pid),
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/vorlage",
+        page,
+        proposal_id=str(pid),
         version=_version(page),
-    )  # fmt: skip
+    )
     assert added.status_code == 303
     page = client.get(f"/sitzungen/{meeting}").text
     assert "steht als TOP 1 auf der Tagesordnung" in page
     _post(
-        client, f"/sitzungen/{meeting}/tagesordnung/punkt", page, title="Bekanntgaben",
-        public="ja", version=_version(page),
-    )  # fmt: skip
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/punkt",
+        page,
+        title="Bekanntgaben",
+        public="ja",
+        version=_version(page),
+    )
     page = client.get(f"/sitzungen/{meeting}").text
     missing = client.post(
         f"/sitzungen/{meeting}/tagesordnung/punkt",
@@ -122,7 +139,7 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
             "title": "Personalsache",
             "public": "nein",
             "version": _version(page),
-        },  # fmt: skip
+        },
     )
     assert missing.status_code == 422
     assert "Bitte begründen Sie die nichtöffentliche Behandlung" in missing.text
@@ -131,9 +148,11 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     )
     bekanntgaben = next(i.id for i in items if i.title == "Bekanntgaben")
     up = _post(
-        client, f"/sitzungen/{meeting}/tagesordnung/{bekanntgaben}/hoch", page,
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/{bekanntgaben}/hoch",
+        page,
         version=_version(page),
-    )  # fmt: skip
+    )
     assert up.status_code == 303
     page = client.get(f"/sitzungen/{meeting}").text
     assert "„Bekanntgaben“ ist jetzt TOP 1." in page
@@ -147,9 +166,11 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     page = client.get(f"/sitzungen/{meeting}").text
     vorlage_item = next(i.id for i in items if i.proposal_id == pid)
     _post(
-        client, f"/sitzungen/{meeting}/tagesordnung/{vorlage_item}/absetzen", page,
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/{vorlage_item}/absetzen",
+        page,
         version=_version(page),
-    )  # fmt: skip
+    )
     page = client.get(f"/sitzungen/{meeting}").text
     assert "wurde von der Tagesordnung abgesetzt" in page
     assert "Abgesetzt" in page
@@ -163,8 +184,14 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
 def test_invitation_explains_the_period_before_the_click(world: World, client: TestClient) -> None:
     pid = released(world)
     meeting = new_meeting(world)
-    world.fire("proposal", pid, "schedule", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9),
-               data={"meeting_id": meeting})  # fmt: skip
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(date(2024, 4, 8), 9),
+        data={"meeting_id": meeting},
+    )
     world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9))
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
@@ -175,9 +202,12 @@ def test_invitation_explains_the_period_before_the_click(world: World, client: T
     assert "Einladung mit Tagesordnung und Unterlagen versenden: gewahrt" in check.text
     assert world.get_meeting(meeting).state == "agenda", "the check changes nothing"
     done = _post(
-        client, f"/sitzungen/{meeting}/aktionen/invite", check.text, version=_version(check.text),
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        check.text,
+        version=_version(check.text),
         bestaetigt="ja",
-    )  # fmt: skip
+    )
     assert done.status_code == 303
     assert world.get_meeting(meeting).state == "invited"
     assert "Neuer Stand: Eingeladen" in client.get(f"/sitzungen/{meeting}").text
@@ -197,14 +227,21 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
     assert bare.status_code == 422
     assert "Bitte begründen Sie die kürzere Frist" in bare.text
     check = _post(
-        client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page),
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        page,
+        version=_version(page),
         emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
-    )  # fmt: skip
+    )
     assert "Notsitzung (§ 34 Abs. 2 GemO)" in check.text
     _post(
-        client, f"/sitzungen/{meeting}/aktionen/invite", check.text, version=_version(check.text),
-        bestaetigt="ja", emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
-    )  # fmt: skip
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        check.text,
+        version=_version(check.text),
+        bestaetigt="ja",
+        emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
+    )
     stored: Meeting = world.get_meeting(meeting)
     assert stored.state == "invited"
     assert stored.emergency

@@ -115,8 +115,9 @@ def _detail_with_errors(
 ) -> Response:
     context = detail_context(request, session, user, meeting_id, now)
     context["item_errors"] = errors
-    context["item_values"] = {k: str(form.get(k) or "") for k in
-                              ("title", "public", "non_public_reason")}  # fmt: skip
+    context["item_values"] = {
+        k: str(form.get(k) or "") for k in ("title", "public", "non_public_reason")
+    }
     return render(request, "sitzungen/detail.html", context, status=422)
 
 

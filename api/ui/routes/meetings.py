@@ -14,7 +14,12 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input
-from api.ui.meeting_actions import invitation_check, late_reason_missing, meeting_forms
+from api.ui.meeting_actions import (
+    ON_SCREEN,
+    invitation_check,
+    late_reason_missing,
+    meeting_forms,
+)
 from api.ui.meeting_views import (
     AGENDA_STATES,
     agenda_parts,
@@ -49,8 +54,11 @@ Text = Annotated[str | None, Query(max_length=200)]
 Trigger = Annotated[str, Path(max_length=64)]
 MEETING_ROLES = meeting_service.MEETING_ROLES
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-PERIODS = (("kommend", "Anstehende Sitzungen"), ("vergangen", "Vergangene Sitzungen"),
-           ("alle", "Alle Sitzungen"))  # fmt: skip
+PERIODS = (
+    ("kommend", "Anstehende Sitzungen"),
+    ("vergangen", "Vergangene Sitzungen"),
+    ("alle", "Alle Sitzungen"),
+)
 
 
 def _int(text: str | None) -> int | None:
@@ -153,8 +161,9 @@ def meeting_calendar(
 @router.get("/sitzungen/neu")
 def new_meeting_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
     _may_create(user)
-    return _new_page(request, session, user, {"start_time": "18:00",
-                                              "location": "Rathaus, Sitzungssaal"}, {})  # fmt: skip
+    return _new_page(
+        request, session, user, {"start_time": "18:00", "location": "Rathaus, Sitzungssaal"}, {}
+    )
 
 
 def _may_create(user: PageUser) -> None:
@@ -185,8 +194,10 @@ async def create_meeting(
 ) -> Response:
     _may_create(user)
     form = await request.form()
-    values = {k: str(form.get(k) or "").strip() for k in
-              ("body_id", "meeting_date", "start_time", "location")}  # fmt: skip
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("body_id", "meeting_date", "start_time", "location")
+    }
     errors: dict[str, str] = {}
     bodies = body_names(session, _town(user))
     body_id = _int(values["body_id"])
@@ -256,15 +267,21 @@ def detail_context(
         "may_order": editor and meeting.state in AGENDA_STATES,
         "may_remove": editor and meeting.state in (*AGENDA_STATES, "invited"),
         "candidates": [(str(p.id), f"{p.label}: {p.title}") for p in schedulable(session, meeting)]
-        if editor and meeting.state in AGENDA_STATES else [],
+        if editor and meeting.state in AGENDA_STATES
+        else [],
         "invitation": invitation_check(session, meeting, today)
-        if meeting.state in AGENDA_STATES else None,
-        "deadlines": list(list_deadlines(session=session, actor=user.actor,
-                                         instance_type="meeting", instance_id=meeting_id))
-        if own else [],
+        if meeting.state in AGENDA_STATES
+        else None,
+        "deadlines": list(
+            list_deadlines(
+                session=session, actor=user.actor, instance_type="meeting", instance_id=meeting_id
+            )
+        )
+        if own
+        else [],
         "today": today,
         "runs": editor and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
-    }  # fmt: skip
+    }
 
 
 @router.get("/sitzungen/{meeting_id}")
@@ -275,8 +292,9 @@ def meeting_detail(
     return render(request, "sitzungen/detail.html", context)
 
 
-def _form(request: Request, session: Session, user: PageUser, meeting_id: int, trigger: str,
-          now: NowDep) -> ActionForm:  # fmt: skip
+def _form(
+    request: Request, session: Session, user: PageUser, meeting_id: int, trigger: str, now: NowDep
+) -> ActionForm:
     found = listing.actions(
         session=session,
         workflows=workflows_of(request),
@@ -330,9 +348,10 @@ def _action_page(
         "refusal": refusal,
         "preview": preview,
         "invitation": invitation_check(session, meeting, local_date(now))
-        if form.trigger == "invite" else None,
+        if form.trigger == "invite"
+        else None,
         "items": [i for i in view.items if not i.removed],
-    }  # fmt: skip
+    }
     return render(request, "sitzungen/action.html", context, status=status)
 
 
@@ -377,15 +396,26 @@ async def do_meeting_action(
     except WorkflowError as exc:
         session.expire_all()
         meeting = session.get(Meeting, meeting_id)
-        spec = workflows.get(meeting.definition_name, meeting.definition_version).spec if meeting \
-            else None  # fmt: skip
-        return _action_page(request, session, user, meeting_id, form, given, now,
-                            refusal=error_text(exc, spec), status=error_status(exc))  # fmt: skip
+        spec = (
+            workflows.get(meeting.definition_name, meeting.definition_version).spec
+            if meeting
+            else None
+        )
+        return _action_page(
+            request,
+            session,
+            user,
+            meeting_id,
+            form,
+            given,
+            now,
+            refusal=error_text(exc, spec),
+            status=error_status(exc),
+        )
     if dry_run:
         session.expire_all()
         return _action_page(request, session, user, meeting_id, form, given, now, preview=fired)
     flash(request, f"„{form.label}“ wurde ausgeführt. Neuer Stand: {fired.dest_label}.")
-    target = request.query_params.get("zurueck")
-    if target == "durchfuehren":
+    if trigger in ON_SCREEN:
         return redirect(f"/sitzungen/{meeting_id}/durchfuehren")
     return redirect(f"/sitzungen/{meeting_id}")
