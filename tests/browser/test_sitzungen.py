@@ -194,3 +194,21 @@ def test_a_vorlage_through_committee_and_council(
     check_accessibility(page)
     screenshot(page, "sitzungskalender")
     assert page.locator(f'a[href="/sitzungen/{council}"]').count() == 1
+
+
+def test_sitzungen_fit_a_tablet(
+    page: Any, server: str, sign_in: Callable[[Any, str], None]
+) -> None:
+    token = _api_token(server, "ilsfeld.secretary")
+    meetings = httpx.get(
+        f"{server}/api/v1/meetings", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["data"]
+    assert meetings, "the demo and the story above leave meetings"
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, "ilsfeld.secretary")
+    last = meetings[-1]["id"]
+    for path in ("/sitzungen", "/sitzungen/kalender", f"/sitzungen/{last}",
+                 f"/sitzungen/{last}/durchfuehren"):  # fmt: skip
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 768, f"{path} scrolls sideways at 768 px ({width} px)"
