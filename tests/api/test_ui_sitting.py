@@ -99,6 +99,14 @@ def test_a_session_is_run_on_one_screen(
         },
     )
     assert "befangen und darf nicht mitstimmen" in refused.text
+    live = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/vorschau",
+        data={"csrf_token": csrf_of(page), "vote-1": "yes", "vote-2": "no"},
+    )
+    assert "Keine Mehrheit: 1 Ja, 1 Nein, 0 Enthaltung" in live.text
+    assert "Stimmengleichheit gilt als Ablehnung" in live.text
+    assert "<html" not in live.text, "htmx gets the fragment only"
+    assert world.get(Proposal, pid).state == "scheduled"
     saved = client.post(
         f"/sitzungen/{meeting}/durchfuehren/{item}/abstimmung",
         data={"csrf_token": csrf_of(page), "version": _version(refused.text), **votes},

@@ -134,6 +134,7 @@ def _run(
     for radio in page.locator('input[type="radio"][value="yes"]').all():
         radio.check()
     page.locator('input[type="radio"][value="abstain"]').last.check()
+    page.get_by_text("(noch nicht gespeichert)").wait_for()  # majority computed live (htmx)
     page.get_by_role("button", name="Abstimmung speichern").click()
     page.get_by_text("Mehrheit erreicht").first.wait_for()
     page.get_by_role("button", name=outcome).click()

@@ -389,6 +389,26 @@ async def record_votes(
     return _done(request, meeting_id, item_id, f"Abstimmung gespeichert. {words}.")
 
 
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
+async def majority_preview(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+) -> Response:
+    """The majority of the votes entered so far, before they are saved (htmx, on every
+    change): the engine's Tally decides (§ 37 Abs. 6 GemO), nothing is recorded."""
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    choices = [str(v) for k, v in form.items() if k.startswith("vote-")]
+    counted = Tally(choices.count("yes"), choices.count("no"), choices.count("abstain"))
+    words, tone = majority_words(counted) if choices else ("Noch keine Stimme erfasst", "info")
+    return render(
+        request, "sitzungen/_majority.html", {"words": words, "tone": tone, "item_id": item_id}
+    )
+
+
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis")
 async def record_free_outcome(
     request: Request,
