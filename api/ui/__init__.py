@@ -12,13 +12,16 @@ from starlette.responses import Response
 from api import problems
 from api.ui.routes import (
     admin,
+    agenda,
     auth,
     deadlines,
     drafts,
     execution,
+    meetings,
     proposals,
     requests,
     settings,
+    sitting,
     tasks,
     workflows,
 )
@@ -40,6 +43,9 @@ def install(app: FastAPI) -> None:
         tasks,
         drafts,
         proposals,
+        meetings,
+        agenda,
+        sitting,
         deadlines,
         execution,
         requests,

@@ -263,6 +263,7 @@ def fire_action(
     now: datetime,
     base_url: str,
     dry_run: bool = False,
+    kind: str = "proposal",
 ) -> Fired:
     """Fire as the JSON API does; ``dry_run`` fires inside a savepoint and rolls it back, so
     the check page shows exactly the state and deadlines the real step will open."""
@@ -270,7 +271,7 @@ def fire_action(
         fired = fire(
             session=session,
             workflows=workflows,
-            kind="proposal",
+            kind=kind,
             instance_id=proposal_id,
             trigger=trigger,
             actor=actor,

@@ -81,6 +81,21 @@ def time_de(value: time | datetime | None) -> str:
     return f"{value.hour:02d}:{value.minute:02d} Uhr"
 
 
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+def weekday_date_de(value: date | None) -> str:
+    """``Dienstag, 23.04.2024``."""
+    if value is None:
+        return ""
+    return f"{WEEKDAYS[value.weekday()]}, {date_de(value)}"
+
+
+def clock_de(text: str | None) -> str:
+    """A stored clock time ``18:30`` as ``18:30 Uhr``."""
+    return f"{text} Uhr" if text else ""
+
+
 def datetime_de(value: datetime | None) -> str:
     """``23.04.2024, 18:30 Uhr``."""
     if value is None:

@@ -29,6 +29,7 @@ REQUESTS = frozenset({"clerk", "mayor", "secretary", "district_coordinator"})
 NAV: tuple[NavItem, ...] = (
     NavItem("Meine Aufgaben", "/"),
     NavItem("Vorlagen", "/vorlagen"),
+    NavItem("Sitzungen", "/sitzungen", MUNICIPAL),
     NavItem("Fristen", "/fristen"),
     NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
     NavItem("Abfragen", "/abfragen", REQUESTS),

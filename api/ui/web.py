@@ -199,6 +199,8 @@ def _templates() -> Jinja2Templates:
         date_de=formatting.date_de,
         time_de=formatting.time_de,
         datetime_de=formatting.datetime_de,
+        weekday_date=formatting.weekday_date_de,
+        start_time_de=formatting.clock_de,
         money_de=formatting.money_de,
         role_label=formatting.role_label,
         state_tone=formatting.state_tone,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from datetime import date
+
+from sqlmodel import Session, select
 
 from workflow.acts import skip_pending
 from workflow.context import FiringContext
@@ -31,6 +33,17 @@ def has_agenda_items(ctx: FiringContext) -> str | None:
     return None if agenda(ctx.session, _meeting(ctx).id or 0) else "Die Tagesordnung ist leer"
 
 
+def invitation_latest(session: Session, meeting: Meeting) -> tuple[date, Period]:
+    """The last day the invitation may go out (§ 34 Abs. 1 S. 1 GemO: "in der Regel
+    mindestens sieben Tage vor dem Sitzungstag", or the municipality's own period), counted
+    back on its calendar and never extended; with the period, for explaining it."""
+    period = local_period(session, meeting.municipality_id, "invitation") or INVITATION_PERIOD
+    latest = latest_before(
+        meeting.meeting_date, period, calendar_for(session, meeting.municipality_id)
+    )
+    return latest.date, Period.parse(period)
+
+
 def invitation_in_time(ctx: FiringContext) -> str | None:
     """§ 34 Abs. 1 S. 1 GemO (7 days, counted back from the meeting day and never extended),
     unless it is an emergency session with its reason (§ 34 Abs. 2) or, the rule being
@@ -40,15 +53,12 @@ def invitation_in_time(ctx: FiringContext) -> str | None:
         return None
     if data_text(ctx, "late_reason"):
         return None
-    period = local_period(ctx.session, meeting.municipality_id, "invitation") or INVITATION_PERIOD
-    latest = latest_before(
-        meeting.meeting_date, period, calendar_for(ctx.session, meeting.municipality_id)
-    )
-    if ctx.today <= latest.date:
+    latest, period = invitation_latest(ctx.session, meeting)
+    if ctx.today <= latest:
         return None
     return (
-        f"Die Einladung hätte spätestens am {fmt(latest.date)} versandt werden müssen "
-        f"(§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {Period.parse(period).german()} "
+        f"Die Einladung hätte spätestens am {fmt(latest)} versandt werden müssen "
+        f"(§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {period.german()} "
         "vor dem Sitzungstag). Für eine Notsitzung ist eine Begründung anzugeben "
         "(emergency_reason, § 34 Abs. 2 GemO), sonst eine Begründung der kürzeren Frist "
         "(late_reason)"

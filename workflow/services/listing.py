@@ -318,6 +318,32 @@ def list_meetings(
     return paginate(session, Meeting, where, limit, cursor)
 
 
+def meetings_between(
+    *,
+    session: Session,
+    actor: Actor | None,
+    municipality_id: int,
+    body_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Meeting]:
+    """One municipality's meetings the caller may read, by date and time (for a list of
+    what is coming and a month calendar, where pages by id would scatter the days)."""
+    where: list[ColumnElement[bool]] = [
+        meeting_read_clause(actor),
+        col(Meeting.municipality_id) == municipality_id,
+    ]
+    if body_id is not None:
+        where.append(col(Meeting.body_id) == body_id)
+    if start is not None:
+        where.append(col(Meeting.meeting_date) >= start)
+    if end is not None:
+        where.append(col(Meeting.meeting_date) <= end)
+    query = select(Meeting).where(*where)
+    order = (col(Meeting.meeting_date), col(Meeting.start_time), col(Meeting.id))
+    return list(session.exec(query.order_by(*order)))
+
+
 def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> MeetingView:
     """The meeting with the agenda items the caller may read (non-public TOPs filtered)."""
     meeting = session.exec(

@@ -1,0 +1,120 @@
+"""A Sitzung's actions as small forms, and the invitation period explained before the click.
+
+The forms reuse ``api.ui.actions`` (fields, reading, firing through the JSON API's path);
+what differs is which data each meeting trigger asks for: an invitation after the period
+needs a reason (§ 34 Abs. 1 S. 1 GemO "in der Regel") or is an emergency (§ 34 Abs. 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from api.ui import formatting
+from api.ui.actions import ActionForm, Blocked, FormField
+from workflow.engine import ActionOption
+from workflow.models import Meeting
+from workflow.rules.meeting_rules import invitation_latest
+
+# Guards met by what the form asks for.
+INPUT_GUARDS = {"comment_given": "comment", "invitation_in_time": "late_or_emergency"}
+LEGAL = frozenset({"invite", "cancel", "close_session"})
+SECONDARY = frozenset({"reopen_agenda", "cancel"})
+# Done on the meeting screen, where attendance and the items are at hand.
+ON_SCREEN = frozenset({"open_session", "close_session", "sign_minutes"})
+
+
+@dataclass(frozen=True)
+class InvitationCheck:
+    """What the page says before the invitation is sent (§ 34 Abs. 1 S. 1 GemO)."""
+
+    latest: date
+    in_time: bool
+    text: str
+
+
+def invitation_check(session: Session, meeting: Meeting, today: date) -> InvitationCheck:
+    latest, period = invitation_latest(session, meeting)
+    rule = (
+        f"§ 34 Abs. 1 Satz 1 GemO: Die Tagesordnung ist in der Regel mindestens "
+        f"{period.german()} vor dem Sitzungstag ({formatting.date_de(meeting.meeting_date)}) "
+        "mitzuteilen."
+    )
+    if today <= latest:
+        text = (
+            f"Die Einladungsfrist ist gewahrt: Die Einladung muss spätestens am "
+            f"{formatting.date_de(latest)} versandt werden; heute ist der "
+            f"{formatting.date_de(today)}. {rule}"
+        )
+        return InvitationCheck(latest, True, text)
+    text = (
+        f"Die Einladungsfrist ist nicht mehr gewahrt: Die Einladung hätte spätestens am "
+        f"{formatting.date_de(latest)} versandt werden müssen. {rule} Sie können trotzdem "
+        "einladen, wenn Sie die kürzere Frist begründen oder eine Notsitzung (§ 34 Abs. 2 GemO) "
+        "mit ihrem Grund angeben."
+    )
+    return InvitationCheck(latest, False, text)
+
+
+EMERGENCY = FormField(
+    "emergency_reason",
+    "Notsitzung: Grund (§ 34 Abs. 2 GemO)",
+    "textarea",
+    hint="Nur bei einer Notsitzung, die ohne Frist einberufen wird.",
+)
+LATE = FormField(
+    "late_reason",
+    "Begründung der kürzeren Frist",
+    "textarea",
+    hint="Die Einladungsfrist ist nicht gewahrt: Begründen Sie die kürzere Frist oder geben "
+    "Sie den Grund der Notsitzung an.",
+)
+
+
+def _fields(trigger: str, needs: set[str]) -> tuple[FormField, ...]:
+    if trigger == "invite":
+        return (LATE, EMERGENCY) if "late_or_emergency" in needs else (EMERGENCY,)
+    if "comment" in needs or trigger == "cancel":
+        return (FormField("comment", "Begründung", "textarea", required=True),)
+    return ()
+
+
+def meeting_forms(options: list[ActionOption]) -> tuple[list[ActionForm], list[Blocked]]:
+    """Allowed meeting actions as forms (the first non-secondary one is primary), blocked
+    ones with their reasons; actions of another state are left out."""
+    forms: list[ActionForm] = []
+    blocked: list[Blocked] = []
+    for option in options:
+        if option.blocked_by == "state":
+            continue
+        if option.blocked_by == "role":
+            roles = ", ".join(formatting.role_label(r) for r in option.roles)
+            blocked.append(Blocked(option.label, (f"nur für: {roles}",)))
+            continue
+        needs = {INPUT_GUARDS[g.name] for g in option.unmet_guards if g.name in INPUT_GUARDS}
+        other = [g.message for g in option.unmet_guards if g.name not in INPUT_GUARDS]
+        if other:
+            blocked.append(Blocked(option.label, tuple(other)))
+            continue
+        forms.append(
+            ActionForm(
+                trigger=option.trigger,
+                label=option.label,
+                dest_label="",
+                fields=_fields(option.trigger, needs),
+                legal=option.trigger in LEGAL,
+            )
+        )
+    for i, form in enumerate(forms):
+        if form.trigger not in SECONDARY:
+            forms[i] = ActionForm(**{**form.__dict__, "primary": True})
+            break
+    return forms, blocked
+
+
+def late_reason_missing(form: ActionForm, data: dict[str, object]) -> bool:
+    """An invitation after the period needs a reason or an emergency (§ 34 GemO)."""
+    asks = any(f.name == "late_reason" for f in form.fields)
+    return asks and not data.get("late_reason") and not data.get("emergency_reason")

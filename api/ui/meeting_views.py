@@ -1,0 +1,160 @@
+"""What the Sitzungen pages show of a meeting: its title, the agenda in its public and
+non-public parts, the Vorlagen that may join it, and a month as a calendar."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from api.ui import formatting
+from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.queries import current_step
+
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+OUTCOMES = {
+    "adopted": ("beschlossen", "success"),
+    "rejected": ("abgelehnt", "danger"),
+    "recommended": ("Empfehlung beschlossen", "success"),
+    "deferred": ("vertagt", "warning"),
+    "removed": ("abgesetzt", "info"),
+    "handled": ("behandelt", "success"),
+    "noted": ("zur Kenntnis genommen", "success"),
+}
+# A proposal waits for a meeting in these states (proposal.yaml: schedule).
+SCHEDULABLE = ("ready", "objected")
+AGENDA_STATES = ("planned", "agenda")
+
+
+def meeting_title(body: Body | None, meeting: Meeting) -> str:
+    """``Gemeinderat, Sitzung am 23.04.2024``."""
+    name = body.name if body is not None else "Gremium"
+    return f"{name}, Sitzung am {formatting.date_de(meeting.meeting_date)}"
+
+
+def body_names(session: Session, municipality_id: int | None) -> dict[int, str]:
+    if municipality_id is None:
+        return {}
+    bodies = session.exec(
+        select(Body).where(Body.municipality_id == municipality_id).order_by(col(Body.name))
+    )
+    return {b.id or 0: b.name for b in bodies}
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: AgendaItem
+    proposal: Proposal | None
+    outcome: tuple[str, str] | None  # words and badge tone
+    first: bool  # first of its part: cannot move up
+    last: bool
+
+
+def agenda_parts(
+    session: Session, items: list[AgendaItem]
+) -> tuple[list[ItemRow], list[ItemRow], list[ItemRow]]:
+    """Public part, non-public part (§ 35 GemO), and items taken off (abgesetzt)."""
+    live = [i for i in items if not i.removed]
+    parts: list[list[ItemRow]] = []
+    for public in (True, False):
+        part = [i for i in live if i.public is public]
+        parts.append(
+            [
+                ItemRow(
+                    item=i,
+                    proposal=session.get(Proposal, i.proposal_id) if i.proposal_id else None,
+                    outcome=OUTCOMES.get(i.outcome or ""),
+                    first=n == 0,
+                    last=n == len(part) - 1,
+                )
+                for n, i in enumerate(part)
+            ]
+        )
+    removed = [
+        ItemRow(
+            i,
+            session.get(Proposal, i.proposal_id) if i.proposal_id else None,
+            OUTCOMES["removed"],
+            True,
+            True,
+        )
+        for i in items
+        if i.removed
+    ]
+    return parts[0], parts[1], removed
+
+
+def moved(items: list[AgendaItem], item_id: int, step: int) -> list[int] | None:
+    """The agenda order with ``item_id`` swapped with its neighbour in the same part
+    (public or non-public) one ``step`` up (-1) or down (+1); None if it is at the edge."""
+    order = [i for i in items if not i.removed]
+    ids = [i.id or 0 for i in order]
+    if item_id not in ids:
+        return None
+    here = ids.index(item_id)
+    same = [n for n, i in enumerate(order) if i.public is order[here].public]
+    pos = same.index(here) + step
+    if not 0 <= pos < len(same):
+        return None
+    there = same[pos]
+    ids[here], ids[there] = ids[there], ids[here]
+    return ids
+
+
+def schedulable(session: Session, meeting: Meeting) -> list[Proposal]:
+    """Released Vorlagen of the meeting's municipality whose pending consultation step is
+    for the meeting's body (the ``schedule`` guards decide, this only narrows the choice)."""
+    candidates = session.exec(
+        select(Proposal)
+        .where(
+            Proposal.municipality_id == meeting.municipality_id,
+            col(Proposal.state).in_(SCHEDULABLE),
+        )
+        .order_by(col(Proposal.year), col(Proposal.number))
+    )
+    result = []
+    for proposal in candidates:
+        step = current_step(session, proposal)
+        if step is not None and step.body_id == meeting.body_id:
+            result.append(proposal)
+    return result
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    in_month: bool
+    meetings: list[Meeting]
+
+
+def month_grid(year: int, month: int, meetings: list[Meeting]) -> list[list[Day]]:
+    """Weeks from Monday to Sunday covering the month, each day with its meetings."""
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.meeting_date, []).append(meeting)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[Day(d, d.month == month, by_day.get(d, [])) for d in week] for week in weeks]
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def shift_month(year: int, month: int, step: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + step
+    return index // 12, index % 12 + 1

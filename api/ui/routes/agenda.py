@@ -1,0 +1,192 @@
+"""Tagesordnung of a Sitzung: add a released Vorlage or a free item, move items up and down
+within their part, take an item off (Absetzung) – the JSON API's agenda services, each
+behind the meeting's version so two secretaries never overwrite each other."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep
+from api.ui.meeting_views import moved
+from api.ui.routes.meetings import MeetingId, detail_context
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import workflows_of as _workflows
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.models import AgendaItem
+from workflow.services import agenda, listing
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Direction = Annotated[str, Path(pattern="^(hoch|runter)$")]
+AGENDA_ANCHOR = "#tagesordnung"
+
+
+def _version(form: FormData) -> int:
+    raw = str(form.get("version") or "")
+    if not raw.isdigit() or int(raw) >= 2**31:
+        raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
+    return int(raw)
+
+
+def _back(meeting_id: int) -> Response:
+    return redirect(f"/sitzungen/{meeting_id}{AGENDA_ANCHOR}")
+
+
+def _refused(request: Request, meeting_id: int, exc: WorkflowError) -> Response:
+    flash(request, error_text(exc), "danger")
+    return _back(meeting_id)
+
+
+@router.post("/sitzungen/{meeting_id}/tagesordnung/vorlage")
+async def add_proposal(
+    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    form = await request.form()
+    raw = str(form.get("proposal_id") or "")
+    if not raw.isdigit() or int(raw) >= 2**31:
+        flash(request, "Bitte wählen Sie eine Vorlage aus.", "danger")
+        return _back(meeting_id)
+    try:
+        with session.begin_nested():
+            item = agenda.add_item(
+                session=session,
+                workflows=_workflows(request),
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                expected_version=_version(form),
+                proposal_id=int(raw),
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, exc)
+    flash(request, f"„{item.title}“ steht als TOP {item.position} auf der Tagesordnung.")
+    return _back(meeting_id)
+
+
+@router.post("/sitzungen/{meeting_id}/tagesordnung/punkt")
+async def add_free_item(
+    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    form = await request.form()
+    title = str(form.get("title") or "").strip()
+    public = form.get("public") != "nein"
+    reason = str(form.get("non_public_reason") or "").strip()
+    errors = {}
+    if not title or len(title) > 500:
+        errors["title"] = "Bitte geben Sie den Betreff des Tagesordnungspunkts ein."
+    if not public and not reason:
+        errors["non_public_reason"] = (
+            "Bitte begründen Sie die nichtöffentliche Behandlung (§ 35 Abs. 1 GemO)."
+        )
+    if errors:
+        return _detail_with_errors(request, session, user, meeting_id, now, errors, form)
+    try:
+        with session.begin_nested():
+            item = agenda.add_item(
+                session=session,
+                workflows=_workflows(request),
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                expected_version=_version(form),
+                title=title,
+                public=public,
+                non_public_reason=reason or None,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, exc)
+    flash(request, f"„{item.title}“ steht als TOP {item.position} auf der Tagesordnung.")
+    return _back(meeting_id)
+
+
+def _detail_with_errors(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    now: NowDep,
+    errors: dict[str, str],
+    form: FormData,
+) -> Response:
+    context = detail_context(request, session, user, meeting_id, now)
+    context["item_errors"] = errors
+    context["item_values"] = {
+        k: str(form.get(k) or "") for k in ("title", "public", "non_public_reason")
+    }
+    return render(request, "sitzungen/detail.html", context, status=422)
+
+
+def _item(session: Session, user: PageUser, meeting_id: int, item_id: int) -> AgendaItem:
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    for item in view.items:
+        if item.id == item_id:
+            return item
+    raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+
+
+@router.post("/sitzungen/{meeting_id}/tagesordnung/{item_id}/absetzen")
+async def remove_item(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    item = _item(session, user, meeting_id, item_id)
+    comment = str(form.get("comment") or "").strip()[:2000] or None
+    try:
+        with session.begin_nested():
+            agenda.remove_item(
+                session=session,
+                workflows=_workflows(request),
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=_version(form),
+                comment=comment,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, exc)
+    flash(request, f"„{item.title}“ wurde von der Tagesordnung abgesetzt.")
+    return _back(meeting_id)
+
+
+@router.post("/sitzungen/{meeting_id}/tagesordnung/{item_id}/{direction}")
+async def move_item(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    direction: Direction,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    item = _item(session, user, meeting_id, item_id)
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    order = moved(view.items, item_id, -1 if direction == "hoch" else 1)
+    if order is None:
+        flash(request, f"TOP {item.position} steht bereits am Rand seines Teils.", "info")
+        return _back(meeting_id)
+    try:
+        with session.begin_nested():
+            agenda.reorder(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                expected_version=_version(form),
+                item_ids=order,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, exc)
+    flash(request, f"„{item.title}“ ist jetzt TOP {order.index(item_id) + 1}.")
+    return _back(meeting_id)

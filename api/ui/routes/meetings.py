@@ -1,0 +1,422 @@
+"""Sitzungen: the list (upcoming first) and the month calendar per body, a new meeting, one
+meeting with its agenda and actions, and doing one (check before the invitation)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui import formatting
+from api.ui.actions import ActionForm, ActionInput, fire_action, read_input
+from api.ui.meeting_actions import (
+    ON_SCREEN,
+    invitation_check,
+    late_reason_missing,
+    meeting_forms,
+)
+from api.ui.meeting_views import (
+    AGENDA_STATES,
+    agenda_parts,
+    body_names,
+    meeting_title,
+    month_grid,
+    month_label,
+    schedulable,
+    shift_month,
+)
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    error_status,
+    error_text,
+    flash,
+    redirect,
+    render,
+    workflows_of,
+)
+from workflow.context import local_date
+from workflow.errors import NotFound, WorkflowError
+from workflow.models import Body, Meeting
+from workflow.services import actions as action_service
+from workflow.services import listing
+from workflow.services import meetings as meeting_service
+from workflow.services.deadline_service import list_deadlines
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Text = Annotated[str | None, Query(max_length=200)]
+Trigger = Annotated[str, Path(max_length=64)]
+MEETING_ROLES = meeting_service.MEETING_ROLES
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+PERIODS = (
+    ("kommend", "Anstehende Sitzungen"),
+    ("vergangen", "Vergangene Sitzungen"),
+    ("alle", "Alle Sitzungen"),
+)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and int(text) < 2**31 else None
+
+
+def _town(user: PageUser) -> int:
+    if user.actor.municipality_id is None:
+        raise NotFound("Sitzungen gibt es nur für Gemeinden.")
+    return user.actor.municipality_id
+
+
+@router.get("/sitzungen")
+def meeting_list(
+    request: Request,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    gremium: Text = None,
+    zeitraum: Text = None,
+) -> Response:
+    today = local_date(now)
+    bodies = body_names(session, user.actor.municipality_id)
+    body_id = _int(gremium) if _int(gremium) in bodies else None
+    period = zeitraum if zeitraum in {p for p, _ in PERIODS} else "kommend"
+    found = (
+        listing.meetings_between(
+            session=session,
+            actor=user.actor,
+            municipality_id=user.actor.municipality_id,
+            body_id=body_id,
+            start=today if period == "kommend" else None,
+            end=None if period != "vergangen" else date.fromordinal(today.toordinal() - 1),
+        )
+        if user.actor.municipality_id is not None
+        else []
+    )
+    upcoming = [m for m in found if m.meeting_date >= today]
+    past = sorted((m for m in found if m.meeting_date < today), key=_key, reverse=True)
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "bodies": bodies,
+        "body_options": [(str(k), v) for k, v in bodies.items()],
+        "periods": PERIODS,
+        "params": {"gremium": str(body_id or ""), "zeitraum": period},
+        "can_create": user.role in MEETING_ROLES,
+        "today": today,
+    }
+    return render(request, "sitzungen/list.html", context)
+
+
+def _key(meeting: Meeting) -> tuple[date, str]:
+    return meeting.meeting_date, meeting.start_time
+
+
+@router.get("/sitzungen/kalender")
+def meeting_calendar(
+    request: Request,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    gremium: Text = None,
+    monat: Text = None,
+) -> Response:
+    town = _town(user)
+    today = local_date(now)
+    year, month = today.year, today.month
+    match = re.fullmatch(r"(\d{4})-(\d{2})", monat or "")
+    if match and 1900 <= int(match.group(1)) <= 2999 and 1 <= int(match.group(2)) <= 12:
+        year, month = int(match.group(1)), int(match.group(2))
+    bodies = body_names(session, town)
+    body_id = _int(gremium) if _int(gremium) in bodies else None
+    first = date(year, month, 1)
+    last = date(*shift_month(year, month, 1), 1).toordinal() - 1
+    found = listing.meetings_between(
+        session=session,
+        actor=user.actor,
+        municipality_id=town,
+        body_id=body_id,
+        start=first,
+        end=date.fromordinal(last),
+    )
+    before, after = shift_month(year, month, -1), shift_month(year, month, 1)
+    context = {
+        "weeks": month_grid(year, month, found),
+        "month_label": month_label(year, month),
+        "previous": (f"{before[0]:04d}-{before[1]:02d}", month_label(*before)),
+        "following": (f"{after[0]:04d}-{after[1]:02d}", month_label(*after)),
+        "month": f"{year:04d}-{month:02d}",
+        "bodies": bodies,
+        "body_options": [(str(k), v) for k, v in bodies.items()],
+        "params": {"gremium": str(body_id or "")},
+        "today": today,
+        "count": len(found),
+    }
+    return render(request, "sitzungen/calendar.html", context)
+
+
+@router.get("/sitzungen/neu")
+def new_meeting_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    _may_create(user)
+    return _new_page(
+        request, session, user, {"start_time": "18:00", "location": "Rathaus, Sitzungssaal"}, {}
+    )
+
+
+def _may_create(user: PageUser) -> None:
+    if user.role not in MEETING_ROLES:
+        raise NotFound("Sitzungen legen der Sitzungsdienst und der Bürgermeister an.")
+
+
+def _new_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    bodies = body_names(session, _town(user))
+    context = {
+        "values": values,
+        "errors": errors,
+        "body_options": [(str(k), v) for k, v in bodies.items()],
+    }
+    return render(request, "sitzungen/new.html", context, status=status)
+
+
+@router.post("/sitzungen/neu")
+async def create_meeting(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    _may_create(user)
+    form = await request.form()
+    values = {
+        k: str(form.get(k) or "").strip()
+        for k in ("body_id", "meeting_date", "start_time", "location")
+    }
+    errors: dict[str, str] = {}
+    bodies = body_names(session, _town(user))
+    body_id = _int(values["body_id"])
+    if body_id not in bodies:
+        errors["body_id"] = "Bitte wählen Sie das Gremium aus."
+    day = formatting.parse_date_de(values["meeting_date"]) if values["meeting_date"] else None
+    if day is None:
+        errors["meeting_date"] = "Bitte geben Sie den Sitzungstag als Datum ein, z. B. 23.04.2024."
+    if not TIME.match(values["start_time"]):
+        errors["start_time"] = "Bitte geben Sie den Beginn als Uhrzeit ein, z. B. 18:30."
+    if not values["location"] or len(values["location"]) > 200:
+        errors["location"] = "Bitte geben Sie den Sitzungsort ein (höchstens 200 Zeichen)."
+    if errors:
+        return _new_page(request, session, user, values, errors, status=422)
+    assert body_id is not None
+    assert day is not None
+    meeting = meeting_service.create_meeting(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        now=now,
+        body_id=body_id,
+        meeting_date=day,
+        start_time=values["start_time"],
+        location=values["location"],
+    )
+    flash(
+        request, f"Die Sitzung „{meeting_title(session.get(Body, body_id), meeting)}“ ist angelegt."
+    )
+    return redirect(f"/sitzungen/{meeting.id}")
+
+
+def detail_context(
+    request: Request, session: Session, user: PageUser, meeting_id: int, now: NowDep
+) -> dict[str, object]:
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    meeting = view.meeting
+    own = user.actor.municipality_id == meeting.municipality_id
+    forms: list[ActionForm] = []
+    blocked: list[object] = []
+    if own:
+        found = action_service.actions(
+            session=session,
+            workflows=workflows_of(request),
+            actor=user.actor,
+            kind="meeting",
+            instance_id=meeting_id,
+            now=now,
+        )
+        forms, blocked_list = meeting_forms(found.options)
+        blocked = list(blocked_list)
+    public, closed, removed = agenda_parts(session, view.items)
+    editor = own and user.role in MEETING_ROLES
+    today = local_date(now)
+    body = session.get(Body, meeting.body_id)
+    return {
+        "meeting": meeting,
+        "body": body,
+        "title": meeting_title(body, meeting),
+        "notice": view.notice,
+        "public_items": public,
+        "closed_items": closed,
+        "removed_items": removed,
+        "forms": [f for f in forms if f.trigger not in ("open_session", "close_session")],
+        "screen_forms": [f for f in forms if f.trigger in ("open_session", "close_session")],
+        "blocked": blocked,
+        "may_order": editor and meeting.state in AGENDA_STATES,
+        "may_remove": editor and meeting.state in (*AGENDA_STATES, "invited"),
+        "candidates": [(str(p.id), f"{p.label}: {p.title}") for p in schedulable(session, meeting)]
+        if editor and meeting.state in AGENDA_STATES
+        else [],
+        "invitation": invitation_check(session, meeting, today)
+        if meeting.state in AGENDA_STATES
+        else None,
+        "deadlines": list(
+            list_deadlines(
+                session=session, actor=user.actor, instance_type="meeting", instance_id=meeting_id
+            )
+        )
+        if own
+        else [],
+        "today": today,
+        "runs": editor and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
+    }
+
+
+@router.get("/sitzungen/{meeting_id}")
+def meeting_detail(
+    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    context = detail_context(request, session, user, meeting_id, now)
+    return render(request, "sitzungen/detail.html", context)
+
+
+def _form(
+    request: Request, session: Session, user: PageUser, meeting_id: int, trigger: str, now: NowDep
+) -> ActionForm:
+    found = action_service.actions(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        kind="meeting",
+        instance_id=meeting_id,
+        now=now,
+    )
+    forms, _ = meeting_forms(found.options)
+    for form in forms:
+        if form.trigger == trigger:
+            return form
+    raise NotFound("Diese Aktion ist für diese Sitzung zurzeit nicht möglich.")
+
+
+@router.get("/sitzungen/{meeting_id}/aktionen/{trigger}")
+def meeting_action_page(
+    request: Request,
+    meeting_id: MeetingId,
+    trigger: Trigger,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = _form(request, session, user, meeting_id, trigger, now)
+    return _action_page(request, session, user, meeting_id, form, ActionInput(), now)
+
+
+def _action_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    form: ActionForm,
+    given: ActionInput,
+    now: NowDep,
+    *,
+    refusal: str | None = None,
+    preview: object | None = None,
+    status: int = 200,
+) -> Response:
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    meeting = view.meeting
+    body = session.get(Body, meeting.body_id)
+    context = {
+        "meeting": meeting,
+        "title": meeting_title(body, meeting),
+        "form": form,
+        "given": given,
+        "errors": given.errors,
+        "refusal": refusal,
+        "preview": preview,
+        "invitation": invitation_check(session, meeting, local_date(now))
+        if form.trigger == "invite"
+        else None,
+        "items": [i for i in view.items if not i.removed],
+    }
+    return render(request, "sitzungen/action.html", context, status=status)
+
+
+@router.post("/sitzungen/{meeting_id}/aktionen/{trigger}")
+async def do_meeting_action(
+    request: Request,
+    meeting_id: MeetingId,
+    trigger: Trigger,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    values = await request.form()
+    flat: dict[str, object] = {k: values.get(k) for k in values}
+    version = _int(str(values.get("version") or ""))
+    confirmed = values.get("bestaetigt") == "ja"
+    form = _form(request, session, user, meeting_id, trigger, now)
+    given = read_input(form, flat)
+    if late_reason_missing(form, given.data):
+        given.errors["late_reason"] = (
+            "Bitte begründen Sie die kürzere Frist oder geben Sie den Grund der Notsitzung an."
+        )
+    if given.errors:
+        return _action_page(request, session, user, meeting_id, form, given, now, status=422)
+    workflows = workflows_of(request)
+    dry_run = form.legal and not confirmed
+    try:
+        fired = fire_action(
+            session=session,
+            workflows=workflows,
+            actor=user.actor,
+            proposal_id=meeting_id,
+            trigger=trigger,
+            version=version,
+            given=given,
+            now=now,
+            base_url=settings.base_url,
+            dry_run=dry_run,
+            kind="meeting",
+        )
+    except WorkflowError as exc:
+        session.expire_all()
+        meeting = session.get(Meeting, meeting_id)
+        spec = (
+            workflows.get(meeting.definition_name, meeting.definition_version).spec
+            if meeting
+            else None
+        )
+        return _action_page(
+            request,
+            session,
+            user,
+            meeting_id,
+            form,
+            given,
+            now,
+            refusal=error_text(exc, spec),
+            status=error_status(exc),
+        )
+    if dry_run:
+        session.expire_all()
+        return _action_page(request, session, user, meeting_id, form, given, now, preview=fired)
+    flash(request, f"„{form.label}“ wurde ausgeführt. Neuer Stand: {fired.dest_label}.")
+    if trigger in ON_SCREEN:
+        return redirect(f"/sitzungen/{meeting_id}/durchfuehren")
+    return redirect(f"/sitzungen/{meeting_id}")

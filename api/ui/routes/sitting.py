@@ -1,0 +1,548 @@
+"""Sitzung durchführen: one page the secretary drives during a session – attendance, the
+current item with bias declarations (§ 18 GemO) and the vote, quorum and majority (§ 37),
+the outcome, the next item; the minutes' signatures afterwards (§ 38 Abs. 2).
+
+Every form posts to its own route and answers with a redirect to the screen (so it works
+without JavaScript); htmx swaps only ``<main>`` from that answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
+from api.ui.meeting_actions import meeting_forms
+from api.ui.meeting_views import meeting_title
+from api.ui.routes.agenda import ItemId
+from api.ui.routes.meetings import MEETING_ROLES, MeetingId
+from api.ui.sitting import (
+    CAPACITIES,
+    CHOICES,
+    item_view,
+    majority_words,
+    members,
+    minutes_signers,
+    opening_quorum,
+    quorum_words,
+)
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    error_text,
+    flash,
+    redirect,
+    render,
+    workflows_of,
+)
+from workflow.engine import ActionOption
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.services import actions as action_service
+from workflow.services import agenda, listing
+from workflow.voting import Tally
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
+FREE_OUTCOMES = (
+    ("handled", "behandelt"),
+    ("noted", "zur Kenntnis genommen"),
+    ("deferred", "vertagt"),
+)
+MAX_COUNT = 10_000
+
+
+def _screen_meeting(session: Session, user: PageUser, meeting_id: int) -> Meeting:
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    if view.meeting.municipality_id != user.actor.municipality_id:
+        raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
+    if user.role not in MEETING_ROLES:
+        raise StarletteHTTPException(403)
+    return view.meeting
+
+
+def _screen_url(meeting_id: int, item_id: int | None = None) -> str:
+    return f"/sitzungen/{meeting_id}/durchfuehren" + (f"?top={item_id}" if item_id else "")
+
+
+def _items(session: Session, user: PageUser, meeting_id: int) -> list[AgendaItem]:
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    return [i for i in view.items if not i.removed]
+
+
+def _current(items: list[AgendaItem], top: int | None) -> AgendaItem | None:
+    for item in items:
+        if item.id == top:
+            return item
+    return next((i for i in items if i.outcome is None), None)
+
+
+def _next_open(items: list[AgendaItem], current: AgendaItem | None) -> AgendaItem | None:
+    after = [i for i in items if current is None or i.position > current.position]
+    return next((i for i in after if i.outcome is None), None)
+
+
+def _outcome_forms(
+    request: Request, session: Session, user: PageUser, item: AgendaItem, now: NowDep
+) -> tuple[list[ActionForm], list[object]]:
+    if item.proposal_id is None or item.outcome is not None:
+        return [], []
+    proposal = session.get(Proposal, item.proposal_id)
+    assert proposal is not None
+    found = action_service.actions(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        kind="proposal",
+        instance_id=item.proposal_id,
+        now=now,
+    )
+    options = [o for o in found.options if o.trigger in OUTCOME_TRIGGERS]
+    forms, blocked = split_options(session, proposal, options, now)
+    # The outcome is declared in the session: a comment belongs in the minutes, not here.
+    bare = [
+        ActionForm(**{**f.__dict__, "fields": tuple(x for x in f.fields if x.name != "comment")})
+        for f in forms
+    ]
+    return bare, list(blocked)
+
+
+def _screen(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    now: NowDep,
+    top: int | None,
+    *,
+    preview: object | None = None,
+    preview_form: ActionForm | None = None,
+    given: ActionInput | None = None,
+    status: int = 200,
+) -> Response:
+    meeting = _screen_meeting(session, user, meeting_id)
+    items = _items(session, user, meeting_id)
+    current = _current(items, top)
+    view = item_view(session, meeting, current) if current is not None else None
+    found = action_service.actions(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        kind="meeting",
+        instance_id=meeting_id,
+        now=now,
+    )
+    forms, blocked = meeting_forms(found.options)
+    screen_triggers = ("open_session", "close_session", "sign_minutes")
+    outcome_forms, outcome_blocked = (
+        _outcome_forms(request, session, user, current, now)
+        if current is not None and meeting.state == "in_session"
+        else ([], [])
+    )
+    signers, signed = minutes_signers(session, meeting) if meeting.state == "closed" else ([], [])
+    body = session.get(Body, meeting.body_id)
+    people = members(session, meeting)
+    context = {
+        "meeting": meeting,
+        "title": meeting_title(body, meeting),
+        "members": people,
+        "names": {m.person_id: m.name for m in people},
+        "attendance_recorded": any(m.present for m in people),
+        "items": items,
+        "current": current,
+        "view": view,
+        "next_item": _next_open(items, current),
+        "quorum": quorum_words(view.quorum if view else opening_quorum(session, meeting)),
+        "majority": majority_words(view.tally) if view is not None and view.voted else None,
+        "choices": CHOICES,
+        "free_outcomes": FREE_OUTCOMES,
+        "outcome_forms": outcome_forms,
+        "outcome_blocked": outcome_blocked,
+        "screen_forms": [f for f in forms if f.trigger in screen_triggers],
+        "screen_blocked": [
+            b for b in blocked if b.label in _labels(found.options, screen_triggers)
+        ],
+        "proposal": session.get(Proposal, current.proposal_id)
+        if current is not None and current.proposal_id
+        else None,
+        "preview": preview,
+        "preview_form": preview_form,
+        "given": given or ActionInput(),
+        "signers": signers,
+        "signer_options": [
+            (f"{s.person_id}:{s.capacity}", f"{s.name} ({CAPACITIES[s.capacity]})") for s in signers
+        ],
+        "member_options": [(str(m.person_id), m.name) for m in people],
+        "signed": signed,
+        "capacities": CAPACITIES,
+    }
+    return render(request, "sitzungen/durchfuehren.html", context, status=status)
+
+
+def _labels(options: list[ActionOption], triggers: tuple[str, ...]) -> set[str]:
+    return {o.label for o in options if o.trigger in triggers}
+
+
+@router.get("/sitzungen/{meeting_id}/durchfuehren")
+def sitting_screen(
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    top: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """``top`` names the item to show; anything else shows the first open one."""
+    chosen = _ids([top or ""])
+    return _screen(request, session, user, meeting_id, now, chosen[0] if chosen else None)
+
+
+def _version(form: FormData) -> int:
+    raw = str(form.get("version") or "")
+    if not raw.isdigit() or int(raw) >= 2**31:
+        raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
+    return int(raw)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and int(v) < 2**31]
+
+
+def _count(form: FormData, name: str) -> int:
+    raw = str(form.get(name) or "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > MAX_COUNT:
+        raise InvalidInput("Bitte geben Sie die Stimmen als ganze Zahlen ein.", field=name)
+    return int(raw)
+
+
+def _done(request: Request, meeting_id: int, item_id: int | None, text: str) -> Response:
+    flash(request, text)
+    return redirect(_screen_url(meeting_id, item_id))
+
+
+def _refused(
+    request: Request, meeting_id: int, item_id: int | None, exc: WorkflowError
+) -> Response:
+    flash(request, error_text(exc), "danger")
+    return redirect(_screen_url(meeting_id, item_id))
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/anwesenheit")
+async def record_attendance(
+    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    present = _ids([str(v) for v in form.getlist("present")])
+    digital = _ids([str(v) for v in form.getlist("digital")])
+    chair = _ids([str(form.get("chair_person_id") or "")])
+    top = _ids([str(form.get("top") or "")])
+    try:
+        with session.begin_nested():
+            recorded = agenda.record_attendance(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                expected_version=_version(form),
+                present=present,
+                digital=[d for d in digital if d in present],
+                chair_person_id=chair[0] if chair else None,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, top[0] if top else None, exc)
+    count = sum(1 for a in recorded.record.rows if a.present)
+    return _done(
+        request,
+        meeting_id,
+        top[0] if top else None,
+        f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend.",
+    )
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit")
+async def declare_bias(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    person = _ids([str(form.get("person_id") or "")])
+    reason = str(form.get("reason") or "").strip()[:2000]
+    if not person or not reason:
+        flash(
+            request,
+            "Bitte wählen Sie das Mitglied und geben Sie den Grund der "
+            "Befangenheit an (§ 18 GemO).",
+            "danger",
+        )
+        return redirect(_screen_url(meeting_id, item_id))
+    try:
+        with session.begin_nested():
+            agenda.declare_bias(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=_version(form),
+                person_id=person[0],
+                reason=reason,
+                doubtful=form.get("doubtful") == "ja",
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, item_id, exc)
+    text = (
+        "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das Mitglied "
+        "(§ 18 Abs. 4 Satz 2 GemO)."
+        if form.get("doubtful") == "ja"
+        else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
+        "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO)."
+    )
+    return _done(request, meeting_id, item_id, text)
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit/{declaration_id}")
+async def decide_bias(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    declaration_id: DeclarationId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    try:
+        counted = Tally(_count(form, "ja"), _count(form, "nein"), _count(form, "enthaltung"))
+        with session.begin_nested():
+            recorded = agenda.decide_bias(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                declaration_id=declaration_id,
+                expected_version=_version(form),
+                counted=counted,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, item_id, exc)
+    biased = recorded.record.decided_biased
+    return _done(
+        request,
+        meeting_id,
+        item_id,
+        "Das Gremium hat entschieden: "
+        + ("befangen." if biased else "nicht befangen, das Mitglied stimmt mit."),
+    )
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/abstimmung")
+async def record_votes(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    allowed = {c for c, _ in CHOICES}
+    votes = {
+        int(key[5:]): str(value)
+        for key, value in form.items()
+        if key.startswith("vote-")
+        and key[5:].isdigit()
+        and int(key[5:]) < 2**31
+        and str(value) in allowed
+    }
+    if not votes:
+        flash(request, "Bitte erfassen Sie mindestens eine Stimme.", "danger")
+        return redirect(_screen_url(meeting_id, item_id))
+    try:
+        with session.begin_nested():
+            recorded = agenda.record_votes(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=_version(form),
+                votes=votes,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, item_id, exc)
+    words, _ = majority_words(recorded.record)
+    return _done(request, meeting_id, item_id, f"Abstimmung gespeichert. {words}.")
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
+async def majority_preview(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+) -> Response:
+    """The majority of the votes entered so far, before they are saved (htmx, on every
+    change): the engine's Tally decides (§ 37 Abs. 6 GemO), nothing is recorded."""
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    choices = [str(v) for k, v in form.items() if k.startswith("vote-")]
+    counted = Tally(choices.count("yes"), choices.count("no"), choices.count("abstain"))
+    words, tone = majority_words(counted) if choices else ("Noch keine Stimme erfasst", "info")
+    return render(
+        request, "sitzungen/_majority.html", {"words": words, "tone": tone, "item_id": item_id}
+    )
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis")
+async def record_free_outcome(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    outcome = str(form.get("outcome") or "")
+    try:
+        with session.begin_nested():
+            agenda.record_item_outcome(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=_version(form),
+                outcome=outcome,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, item_id, exc)
+    items = _items(session, user, meeting_id)
+    following = _next_open(items, _current(items, item_id))
+    label = dict(FREE_OUTCOMES).get(outcome, outcome)
+    return _done(
+        request, meeting_id, following.id if following else None, f"Ergebnis gespeichert: {label}."
+    )
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
+async def record_outcome(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    trigger: Annotated[str, Path(max_length=64)],
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); the legal
+    ones are shown with their consequences first (check before commit)."""
+    values = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    items = _items(session, user, meeting_id)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    forms, _ = _outcome_forms(request, session, user, item, now)
+    form = next((f for f in forms if f.trigger == trigger), None)
+    if form is None or item.proposal_id is None:
+        flash(
+            request,
+            "Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht möglich.",
+            "danger",
+        )
+        return redirect(_screen_url(meeting_id, item_id))
+    flat: dict[str, object] = {k: values.get(k) for k in values}
+    given = read_input(form, flat)
+    dry_run = form.legal and values.get("bestaetigt") != "ja"
+    proposal = session.get(Proposal, item.proposal_id)
+    assert proposal is not None
+    version = values.get("proposal_version")
+    try:
+        fired = fire_action(
+            session=session,
+            workflows=workflows_of(request),
+            actor=user.actor,
+            proposal_id=item.proposal_id,
+            trigger=trigger,
+            version=int(version)
+            if isinstance(version, str) and version.isdigit() and int(version) < 2**31
+            else None,
+            given=given,
+            now=now,
+            base_url=settings.base_url,
+            dry_run=dry_run,
+        )
+    except WorkflowError as exc:
+        session.expire_all()
+        return _refused(request, meeting_id, item_id, exc)
+    if dry_run:
+        session.expire_all()
+        return _screen(
+            request,
+            session,
+            user,
+            meeting_id,
+            now,
+            item_id,
+            preview=fired,
+            preview_form=form,
+            given=given,
+        )
+    session.expire_all()
+    items = _items(session, user, meeting_id)
+    following = _next_open(items, _current(items, item_id))
+    final = fired.followed_by[-1] if fired.followed_by else fired
+    return _done(
+        request,
+        meeting_id,
+        following.id if following else item_id,
+        f"TOP {item.position}: „{form.label}“ ist festgestellt. Neuer Stand der Vorlage: "
+        f"{final.dest_label}.",
+    )
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/niederschrift")
+async def sign_minutes(
+    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    form = await request.form()
+    _screen_meeting(session, user, meeting_id)
+    raw = str(form.get("signer") or "")
+    person, _, capacity = raw.partition(":")
+    if not person.isdigit() or int(person) >= 2**31 or capacity not in CAPACITIES:
+        flash(request, "Bitte wählen Sie, wer unterzeichnet hat.", "danger")
+        return redirect(_screen_url(meeting_id))
+    try:
+        with session.begin_nested():
+            agenda.sign_minutes(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                expected_version=_version(form),
+                person_id=int(person),
+                capacity=capacity,
+            )
+    except WorkflowError as exc:
+        return _refused(request, meeting_id, None, exc)
+    return _done(request, meeting_id, None, f"Unterschrift ({CAPACITIES[capacity]}) erfasst.")

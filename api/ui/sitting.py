@@ -1,0 +1,180 @@
+"""What the meeting screen shows of a running session: who is there, the current item with
+its bias declarations, its vote, quorum and majority (read from the engine's records and
+computed by its pure § 37 GemO functions, never a second rule set)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from workflow.models import (
+    AgendaItem,
+    Attendance,
+    BiasDeclaration,
+    Meeting,
+    MinutesSignature,
+    Person,
+    User,
+    Vote,
+)
+from workflow.queries import (
+    bias_declarations,
+    bias_refusal,
+    biased_persons,
+    councillor_signers,
+    item_quorum,
+    meeting_quorum,
+    present_persons,
+    standing_chairs,
+    tally,
+    voting_members,
+)
+from workflow.voting import Quorum, Tally
+
+CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
+CAPACITIES = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
+
+
+@dataclass(frozen=True)
+class Member:
+    person_id: int
+    name: str
+    present: bool
+    digital: bool
+    chair: bool  # chairs the body ex officio (the mayor)
+
+
+def members(session: Session, meeting: Meeting) -> list[Member]:
+    """The body's voting members with the attendance recorded for the meeting."""
+    ids = voting_members(session, meeting.body_id)
+    rows = {
+        a.person_id: a
+        for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
+    }
+    chairs = standing_chairs(session, meeting.body_id)
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
+    result = [
+        Member(
+            person_id=pid,
+            name=people[pid].name if pid in people else f"Mitglied {pid}",
+            present=pid in rows and rows[pid].present,
+            digital=pid in rows and rows[pid].digital,
+            chair=pid in chairs,
+        )
+        for pid in ids
+    ]
+    return sorted(result, key=lambda m: (not m.chair, m.name))
+
+
+def names(session: Session, meeting: Meeting) -> dict[int, str]:
+    return {m.person_id: m.name for m in members(session, meeting)}
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """The current agenda item as the secretary needs it during the session."""
+
+    item: AgendaItem
+    quorum: Quorum
+    tally: Tally
+    votes: dict[int, str]  # by name, if the vote was taken that way
+    declarations: list[BiasDeclaration]
+    entitled: list[int]  # present and not biased: they vote
+    refusal: str | None  # why the item cannot be decided for bias yet
+
+    @property
+    def voted(self) -> bool:
+        return bool(self.votes) or (self.tally.yes + self.tally.no + self.tally.abstain) > 0
+
+    @property
+    def undecided_doubts(self) -> list[BiasDeclaration]:
+        return [d for d in self.declarations if d.doubtful and d.decided_at is None]
+
+
+def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
+    item_id = item.id or 0
+    biased = biased_persons(session, item_id)
+    present = present_persons(session, meeting.id or 0)
+    entitled = [p for p in voting_members(session, meeting.body_id) if p in present - biased]
+    votes = {
+        v.person_id: v.choice
+        for v in session.exec(select(Vote).where(Vote.agenda_item_id == item_id))
+    }
+    return ItemView(
+        item=item,
+        quorum=item_quorum(session, item),
+        tally=tally(session, item_id),
+        votes=votes,
+        declarations=bias_declarations(session, item_id),
+        entitled=entitled,
+        refusal=bias_refusal(session, item_id),
+    )
+
+
+def quorum_words(quorum: Quorum) -> tuple[str, str]:
+    """``beschlussfähig: 14 von 22 anwesend`` and the badge tone (§ 37 Abs. 2, 3 GemO)."""
+    state = "beschlussfähig" if quorum.reached else "nicht beschlussfähig"
+    words = (
+        f"{state}: {quorum.present_entitled} von {quorum.members} anwesend und "
+        f"stimmberechtigt (erforderlich: {quorum.required}"
+        f"{f', befangen: {quorum.biased}' if quorum.biased else ''})"
+    )
+    return words, "success" if quorum.reached else "danger"
+
+
+def majority_words(counted: Tally) -> tuple[str, str]:
+    """The result of a vote by simple majority (§ 37 Abs. 6 GemO: a tie rejects)."""
+    numbers = f"{counted.yes} Ja, {counted.no} Nein, {counted.abstain} Enthaltung"
+    if counted.adopted:
+        return f"Mehrheit erreicht: {numbers}", "success"
+    tie = " – Stimmengleichheit gilt als Ablehnung" if counted.yes == counted.no else ""
+    return f"Keine Mehrheit: {numbers}{tie}", "danger"
+
+
+def opening_quorum(session: Session, meeting: Meeting) -> Quorum:
+    return meeting_quorum(session, meeting)
+
+
+@dataclass(frozen=True)
+class Signer:
+    person_id: int
+    name: str
+    capacity: str
+
+
+def minutes_signers(session: Session, meeting: Meeting) -> tuple[list[Signer], list[Signer]]:
+    """Who may still sign the minutes in which capacity (§ 38 Abs. 2 S. 1 GemO), and the
+    signatures given; the engine checks each signature again when it is recorded."""
+    given = list(
+        session.exec(select(MinutesSignature).where(MinutesSignature.meeting_id == meeting.id))
+    )
+    who = names(session, meeting)
+    done = [Signer(s.person_id, _name(session, who, s.person_id), s.capacity) for s in given]
+    taken = {(s.person_id, s.capacity) for s in given}
+    options: list[Signer] = []
+    if meeting.chair_person_id is not None:
+        options.append(
+            Signer(meeting.chair_person_id, _name(session, who, meeting.chair_person_id), "chair")
+        )
+    options += [
+        Signer(pid, who.get(pid, f"Mitglied {pid}"), "councillor")
+        for pid in sorted(councillor_signers(session, meeting), key=lambda p: who.get(p, ""))
+    ]
+    secretaries = session.exec(
+        select(User).where(
+            User.municipality_id == meeting.municipality_id,
+            User.role == "secretary",
+            col(User.person_id).is_not(None),
+            ~col(User.disabled),
+        )
+    )
+    options += [Signer(u.person_id or 0, u.full_name, "secretary") for u in secretaries]
+    return [o for o in options if (o.person_id, o.capacity) not in taken], done
+
+
+def _name(session: Session, known: dict[int, str], person_id: int) -> str:
+    if person_id in known:
+        return known[person_id]
+    person = session.get(Person, person_id)
+    return person.name if person is not None else f"Person {person_id}"

@@ -1,0 +1,274 @@
+"""Sitzungen pages over HTTP: list and calendar, a new meeting, the agenda, the invitation
+with its period explained before the click, and refusals in words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
+from tests.conftest import World, berlin
+from tests.integration.flow import new_meeting, released
+from workflow.models import AgendaItem, AuditEvent, Meeting
+
+
+def _version(html: str) -> str:
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match, "forms carry the meeting's version"
+    return match.group(1)
+
+
+def _post(client: TestClient, path: str, page: str, **data: str) -> Any:
+    """A form sent a minute after the last one: the meeting's version moves with its
+    ``updated_at``, which a frozen clock would leave unchanged."""
+    clock: FixedClock = client.app.state.clock  # type: ignore[attr-defined]
+    clock.now += timedelta(minutes=1)
+    return client.post(path, data={"csrf_token": csrf_of(page), **data}, follow_redirects=False)
+
+
+def test_list_shows_upcoming_first_and_filters_by_body(world: World, client: TestClient) -> None:
+    council = new_meeting(world, day=date(2024, 4, 23))
+    committee = new_meeting(world, body="Technischer Ausschuss", day=date(2024, 4, 16))
+    old = new_meeting(world, day=date(2024, 3, 5))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get("/sitzungen?zeitraum=alle").text
+    assert "<title>Sitzungen – Ratsflow</title>" in page
+    upcoming, past = page.split("Vergangene Sitzungen (")
+    assert upcoming.index(f"/sitzungen/{committee}") < upcoming.index(f"/sitzungen/{council}")
+    assert f"/sitzungen/{old}" in past
+    assert "Dienstag, 23.04.2024" in upcoming
+    assert "18:00 Uhr" in upcoming
+    assert "planned" not in page
+    body = world.body_id("Technischer Ausschuss")
+    only = client.get(f"/sitzungen?gremium={body}").text
+    assert f"/sitzungen/{committee}" in only
+    assert f"/sitzungen/{council}" not in only
+    assert f"/sitzungen/{old}" not in only, "upcoming is the default period"
+    assert "Sitzungen" in client.get("/").text.split("Hauptnavigation")[1][:400]
+
+
+def test_month_calendar_places_meetings_on_their_day(world: World, client: TestClient) -> None:
+    meeting = new_meeting(world, day=date(2024, 4, 23))
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/sitzungen/kalender?monat=2024-04").text
+    assert "Sitzungskalender April 2024" in page
+    cell = page.split("23.04.2024")[1].split("</td>")[0]
+    assert f"/sitzungen/{meeting}" in cell
+    assert "18:00 Uhr Gemeinderat" in cell
+    assert "März 2024" in page
+    assert "Mai 2024" in page
+    empty = client.get("/sitzungen/kalender?monat=2024-05").text
+    assert f"/sitzungen/{meeting}" not in empty
+    # nonsense months fall back to the current one, never an error
+    assert client.get("/sitzungen/kalender?monat=2024-13").status_code == 200
+
+
+def test_create_meeting_with_errors_in_words_then_success(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.secretary")
+    form = client.get("/sitzungen/neu").text
+    bad = _post(
+        client,
+        "/sitzungen/neu",
+        form,
+        body_id="",
+        meeting_date="31.02.2024",
+        start_time="25:00",
+        location="Rathaus",
+    )
+    assert bad.status_code == 422
+    assert "Bitte wählen Sie das Gremium aus." in bad.text
+    assert "Bitte geben Sie den Sitzungstag als Datum ein" in bad.text
+    assert 'href="#start_time"' in bad.text
+    body = world.body_id("Gemeinderat")
+    made = _post(
+        client,
+        "/sitzungen/neu",
+        form,
+        body_id=str(body),
+        meeting_date="2024-04-23",
+        start_time="18:30",
+        location="Rathaus, Sitzungssaal",
+    )
+    assert made.status_code == 303
+    page = client.get(made.headers["location"]).text
+    assert "Gemeinderat, Sitzung am 23.04.2024" in page
+    assert "18:30 Uhr" in page
+    assert "Die Sitzung „Gemeinderat, Sitzung am 23.04.2024“ ist angelegt." in page
+
+
+def test_council_members_cannot_create_meetings(client: TestClient) -> None:
+    sign_in(client, "ilsfeld.council")
+    assert client.get("/sitzungen/neu").status_code == 404
+    assert "Neue Sitzung" not in client.get("/sitzungen").text
+
+
+def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestClient) -> None:
+    pid = released(world)
+    meeting = new_meeting(world)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "Neubau Bauhof" in page.split("Vorlage aufnehmen")[1], "the released Vorlage is offered"
+    added = _post(
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/vorlage",
+        page,
+        proposal_id=str(pid),
+        version=_version(page),
+    )
+    assert added.status_code == 303
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "steht als TOP 1 auf der Tagesordnung" in page
+    _post(
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/punkt",
+        page,
+        title="Bekanntgaben",
+        public="ja",
+        version=_version(page),
+    )
+    page = client.get(f"/sitzungen/{meeting}").text
+    missing = client.post(
+        f"/sitzungen/{meeting}/tagesordnung/punkt",
+        data={
+            "csrf_token": csrf_of(page),
+            "title": "Personalsache",
+            "public": "nein",
+            "version": _version(page),
+        },
+    )
+    assert missing.status_code == 422
+    assert "Bitte begründen Sie die nichtöffentliche Behandlung" in missing.text
+    items = world.run(
+        lambda s: list(s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)))
+    )
+    bekanntgaben = next(i.id for i in items if i.title == "Bekanntgaben")
+    up = _post(
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/{bekanntgaben}/hoch",
+        page,
+        version=_version(page),
+    )
+    assert up.status_code == 303
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "„Bekanntgaben“ ist jetzt TOP 1." in page
+    assert page.index("Bekanntgaben") < page.index("Neubau Bauhof (Vorlage")
+    # a stale version is refused in words, not overwritten
+    stale = _post(
+        client, f"/sitzungen/{meeting}/tagesordnung/{bekanntgaben}/runter", page, version="1"
+    )
+    assert stale.status_code == 303
+    assert "von jemand anderem geändert" in client.get(f"/sitzungen/{meeting}").text
+    page = client.get(f"/sitzungen/{meeting}").text
+    vorlage_item = next(i.id for i in items if i.proposal_id == pid)
+    _post(
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/{vorlage_item}/absetzen",
+        page,
+        version=_version(page),
+    )
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "wurde von der Tagesordnung abgesetzt" in page
+    assert "Abgesetzt" in page
+    events = select(AuditEvent.trigger).where(
+        AuditEvent.instance_id == meeting, AuditEvent.instance_type == "meeting"
+    )
+    trail = world.run(lambda s: s.exec(events).all())
+    assert {"add_agenda_item", "reorder_agenda", "remove_agenda_item"} <= set(trail)
+
+
+def test_invitation_explains_the_period_before_the_click(world: World, client: TestClient) -> None:
+    pid = released(world)
+    meeting = new_meeting(world)
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(date(2024, 4, 8), 9),
+        data={"meeting_id": meeting},
+    )
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "Die Einladungsfrist ist gewahrt: Die Einladung muss spätestens am 16.04.2024" in page
+    check = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
+    assert check.status_code == 200
+    assert "Bitte prüfen" in check.text
+    assert "Einladung mit Tagesordnung und Unterlagen versenden: gewahrt" in check.text
+    assert world.get_meeting(meeting).state == "agenda", "the check changes nothing"
+    done = _post(
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        check.text,
+        version=_version(check.text),
+        bestaetigt="ja",
+    )
+    assert done.status_code == 303
+    assert world.get_meeting(meeting).state == "invited"
+    assert "Neuer Stand: Eingeladen" in client.get(f"/sitzungen/{meeting}").text
+
+
+def test_late_invitation_needs_a_reason_or_an_emergency(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    meeting = new_meeting(world, day=date(2024, 4, 12))
+    world.run(lambda s: s.add(AgendaItem(meeting_id=meeting, position=1, title="Bekanntgaben")))
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9))
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "Die Einladungsfrist ist nicht mehr gewahrt" in page
+    assert "spätestens am 05.04.2024" in page
+    bare = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
+    assert bare.status_code == 422
+    assert "Bitte begründen Sie die kürzere Frist" in bare.text
+    check = _post(
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        page,
+        version=_version(page),
+        emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
+    )
+    assert "Notsitzung (§ 34 Abs. 2 GemO)" in check.text
+    _post(
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        check.text,
+        version=_version(check.text),
+        bestaetigt="ja",
+        emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
+    )
+    stored: Meeting = world.get_meeting(meeting)
+    assert stored.state == "invited"
+    assert stored.emergency
+    assert "Notsitzung" in client.get(f"/sitzungen/{meeting}").text
+
+
+@pytest.mark.parametrize(
+    "path", ["/sitzungen/999999", "/sitzungen/abc", "/sitzungen/0", "/sitzungen/1/aktionen/x"]
+)
+def test_unknown_meetings_are_not_found_in_german(client: TestClient, path: str) -> None:
+    sign_in(client, "ilsfeld.secretary")
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 404
+    assert "Nicht gefunden" in response.text
+
+
+def test_another_town_does_not_see_a_planned_meeting(world: World, client: TestClient) -> None:
+    meeting = new_meeting(world)
+    sign_in(client, "flein.council")
+    assert client.get(f"/sitzungen/{meeting}").status_code == 404
+    assert f"/sitzungen/{meeting}" not in client.get("/sitzungen?zeitraum=alle").text
+    page = client.get("/sitzungen").text
+    forged = client.post(
+        f"/sitzungen/{meeting}/tagesordnung/punkt",
+        data={"csrf_token": csrf_of(page), "title": "x", "version": "1"},
+    )
+    assert forged.status_code in (303, 404)
+    assert not world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)).all()
+    )

@@ -1,0 +1,214 @@
+"""The meeting screen over HTTP: attendance, bias, votes, quorum and majority as the engine
+computes them, the outcome checked before it is recorded, the next item, the minutes."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.api.test_ui_meetings import _post, _version
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, MEETING_DAY, new_meeting, released
+from workflow.models import AgendaItem, Meeting, Person, Proposal, Resolution
+from workflow.queries import voting_members
+
+
+def _invited(world: World) -> tuple[int, int, int]:
+    """A Gemeinderat meeting, invited, with a Vorlage and Bekanntgaben on its agenda."""
+    pid = released(world)
+    meeting = new_meeting(world)
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(DAY, 12),
+        data={"meeting_id": meeting},
+    )
+    world.run(lambda s: s.add(AgendaItem(meeting_id=meeting, position=2, title="Bekanntgaben")))
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    return pid, meeting, world.get_meeting(meeting).body_id
+
+
+def _screen(client: TestClient, meeting: int, top: int | None = None) -> str:
+    return client.get(f"/sitzungen/{meeting}/durchfuehren" + (f"?top={top}" if top else "")).text
+
+
+def test_a_session_is_run_on_one_screen(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid, meeting, body = _invited(world)
+    members = world.run(lambda s: voting_members(s, body))
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    assert (
+        "<title>Sitzung durchführen – Gemeinderat, Sitzung am 23.04.2024 – Ratsflow</title>" in page
+    )
+    assert "Vor der Eröffnung" in page
+    absent = members[-1]
+    present = {"present": [str(m) for m in members[:-1]]}
+    response = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={"csrf_token": csrf_of(page), "version": _version(page), **present},
+    )
+    page = response.text
+    assert f"Anwesenheit gespeichert: {len(members) - 1} von {len(members)} anwesend." in page
+    assert f"beschlussfähig: {len(members) - 1} von {len(members)} anwesend" in page
+    assert f'id="anwesend-{absent}" name="present" value="{absent}">' in page
+    opened = _post(
+        client, f"/sitzungen/{meeting}/aktionen/open_session", page, version=_version(page)
+    )
+    assert opened.status_code == 303
+    page = _screen(client, meeting)
+    assert "TOP 1: Neubau Bauhof (Vorlage" in page
+    assert "Beschlussvorschlag:" in page
+    item = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one().id
+    )
+    biased = members[1]
+    _post(
+        client,
+        f"/sitzungen/{meeting}/durchfuehren/{item}/befangenheit",
+        page,
+        version=_version(page),
+        person_id=str(biased),
+        reason="Bruder ist Bieter",
+    )
+    page = _screen(client, meeting, item)
+    assert "Befangenheit erfasst" in page
+    assert f"{names[biased]}: Bruder ist Bieter" in page
+    entitled = len(members) - 2
+    assert f"beschlussfähig: {entitled} von {len(members)} anwesend und stimmberechtigt" in page
+    assert f'name="vote-{biased}"' not in page, "the biased member has no vote"
+    # a vote casting the biased member's vote is refused by the engine, in words
+    voters = [m for m in members[:-1] if m != biased]
+    votes = {f"vote-{m}": "yes" for m in voters[:-1]} | {f"vote-{voters[-1]}": "abstain"}
+    refused = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/abstimmung",
+        data={
+            "csrf_token": csrf_of(page),
+            "version": _version(page),
+            **votes,
+            f"vote-{biased}": "yes",
+        },
+    )
+    assert "befangen und darf nicht mitstimmen" in refused.text
+    live = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/vorschau",
+        data={"csrf_token": csrf_of(page), "vote-1": "yes", "vote-2": "no"},
+    )
+    assert "Keine Mehrheit: 1 Ja, 1 Nein, 0 Enthaltung" in live.text
+    assert "Stimmengleichheit gilt als Ablehnung" in live.text
+    assert "<html" not in live.text, "htmx gets the fragment only"
+    assert world.get(Proposal, pid).state == "scheduled"
+    saved = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/abstimmung",
+        data={"csrf_token": csrf_of(page), "version": _version(refused.text), **votes},
+    )
+    yes = len(voters) - 1
+    assert f"Mehrheit erreicht: {yes} Ja, 0 Nein, 1 Enthaltung" in saved.text
+    check = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/adopt",
+        data={"csrf_token": csrf_of(saved.text)},
+    )
+    assert "Bitte prüfen: Beschluss gefasst" in check.text
+    assert "Widerspruchsfrist des Bürgermeisters läuft bis 30.04.2024" in check.text
+    assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
+    done = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/adopt",
+        data={
+            "csrf_token": csrf_of(check.text),
+            "bestaetigt": "ja",
+            "proposal_version": re.search(
+                r'name="proposal_version" value="(\d+)"', check.text
+            ).group(1),
+        },  # type: ignore[union-attr]
+    )
+    assert "„Beschluss gefasst“ ist festgestellt" in done.text
+    assert "TOP 2: Bekanntgaben" in done.text, "the next item follows"
+    resolution = world.run(
+        lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == pid)).one()
+    )
+    assert (resolution.yes, resolution.no, resolution.abstain) == (yes, 0, 1)
+    assert resolution.biased == 1
+    bekanntgaben = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.title == "Bekanntgaben")).one().id
+    )
+    _post(
+        client,
+        f"/sitzungen/{meeting}/durchfuehren/{bekanntgaben}/ergebnis",
+        done.text,
+        version=_version(done.text),
+        outcome="noted",
+    )
+    page = _screen(client, meeting)
+    assert "Sitzung schließen" in page
+    check = _post(
+        client, f"/sitzungen/{meeting}/aktionen/close_session", page, version=_version(page)
+    )
+    assert "Bitte prüfen" in check.text
+    _post(
+        client,
+        f"/sitzungen/{meeting}/aktionen/close_session",
+        check.text,
+        version=_version(check.text),
+        bestaetigt="ja",
+    )
+    stored: Meeting = world.get_meeting(meeting)
+    assert stored.state == "closed"
+    page = _screen(client, meeting)
+    assert "Niederschrift unterzeichnen (§ 38 Abs. 2 GemO)" in page
+    options = re.findall(r'<option value="(\d+:\w+)">', page)
+    for signer in (
+        [o for o in options if o.endswith(":chair")][:1]
+        + [o for o in options if o.endswith(":councillor")][:2]
+        + [o for o in options if o.endswith(":secretary")][:1]
+    ):
+        page = _screen(client, meeting)
+        _post(
+            client,
+            f"/sitzungen/{meeting}/durchfuehren/niederschrift",
+            page,
+            version=_version(page),
+            signer=signer,
+        )
+    page = _screen(client, meeting)
+    assert page.count(">unterzeichnet</span>") == 4
+    _post(client, f"/sitzungen/{meeting}/aktionen/sign_minutes", page, version=_version(page))
+    assert world.get_meeting(meeting).state == "minutes_signed"
+
+
+def test_the_screen_is_for_the_sitzungsdienst(world: World, client: TestClient) -> None:
+    _, meeting, _ = _invited(world)
+    sign_in(client, "ilsfeld.council")
+    assert client.get(f"/sitzungen/{meeting}/durchfuehren").status_code == 403
+    sign_in(client, "flein.clerk")
+    assert client.get(f"/sitzungen/{meeting}/durchfuehren").status_code == 404
+    sign_in(client, "ilsfeld.secretary")
+    assert client.get("/sitzungen/999999/durchfuehren").status_code == 404
+    assert client.get(f"/sitzungen/{meeting}/durchfuehren?top=abc").status_code == 200
+
+
+def test_a_member_cannot_vote_before_the_session_is_open(world: World, client: TestClient) -> None:
+    pid, meeting, _ = _invited(world)
+    item = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one().id
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    response = _post(
+        client,
+        f"/sitzungen/{meeting}/durchfuehren/{item}/abstimmung",
+        page,
+        version=_version(page),
+        **{"vote-1": "yes"},
+    )
+    assert response.status_code == 303
+    assert "nur in einer laufenden Sitzung" in _screen(client, meeting)
+    assert world.get(Proposal, pid).state == "scheduled"

@@ -1,0 +1,215 @@
+"""The whole case in a real browser: a Vorlage goes through co-signing and release, the
+Sitzungsdienst builds the agendas of the Technischer Ausschuss and the Gemeinderat, invites,
+runs both sessions on the meeting screen, and the resolution with its objection week shows
+on the Vorlage; axe-core on every Sitzungen page, screenshots for the README."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.browser.test_foundation import _api_token
+from workflow.periods import WorkingCalendar, latest_before, period_end
+
+TITLE = "Sanierung Sporthalle Auenstein"
+
+
+def _bodies(server: str, token: str) -> dict[str, int]:
+    response = httpx.get(
+        f"{server}/api/v1/bodies", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    return {b["name"]: b["id"] for b in response.json()["data"]}
+
+
+def _draft(server: str) -> int:
+    """The clerk's draft (the draft editor is the Vorlagen pages' part): the committee
+    deliberates first, the council decides."""
+    token = _api_token(server, "ilsfeld.clerk")
+    bodies = _bodies(server, token)
+    created = httpx.post(
+        f"{server}/api/v1/proposals",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "title": TITLE,
+            "resolution_text": "Der Gemeinderat beschließt die Sanierung der Sporthalle.",
+            "proposal_date": date.today().isoformat(),
+            "steps": [
+                {"body_id": bodies["Technischer Ausschuss"], "advises": True, "decides": False},
+                {"body_id": bodies["Gemeinderat"], "decides": True},
+            ],
+        },
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
+
+
+def _as(page: Any, sign_in: Callable[[Any, str], None], username: str) -> None:
+    """Another person at the same browser: the last one signed out."""
+    page.context.clear_cookies()
+    sign_in(page, username)
+
+
+def _release(page: Any, sign_in: Callable[[Any, str], None], proposal: int) -> None:
+    _as(page, sign_in, "ilsfeld.clerk")
+    page.goto(f"/vorlagen/{proposal}")
+    page.get_by_label("Heike Amtsleiter").check()
+    page.get_by_label("Felix Kämmerer (Kämmerei)").check()
+    page.get_by_role("button", name="Zur Mitzeichnung geben").click()
+    page.wait_for_load_state()
+    for cosigner in ("ilsfeld.head", "ilsfeld.finance"):
+        _as(page, sign_in, cosigner)
+        page.goto(f"/vorlagen/{proposal}")
+        page.get_by_role("button", name="Mitzeichnen", exact=True).click()
+        page.wait_for_load_state()
+    _as(page, sign_in, "ilsfeld.mayor")
+    page.goto(f"/vorlagen/{proposal}")
+    page.get_by_role("button", name="Weiter zur Prüfung: Freigeben").click()
+    page.get_by_role("button", name="Jetzt verbindlich: Freigeben").click()
+    page.wait_for_url(f"**/vorlagen/{proposal}")
+    assert "Beratungsreif" in page.locator("main").inner_text()
+
+
+def _new_meeting(page: Any, body: str, start: str) -> int:
+    page.goto("/sitzungen/neu")
+    page.get_by_label("Gremium").select_option(label=body)
+    page.get_by_label("Sitzungstag").fill(date.today().isoformat())
+    page.get_by_label("Beginn").fill(start)
+    page.get_by_role("button", name="Sitzung anlegen").click()
+    page.wait_for_url("**/sitzungen/*")
+    return int(page.url.rstrip("/").split("/")[-1])
+
+
+def _agenda_and_invite(page: Any, meeting: int, check: Callable[[Any], Any]) -> None:
+    page.goto(f"/sitzungen/{meeting}")
+    choice = page.get_by_label("Freigegebene Vorlage für dieses Gremium")
+    value = choice.locator("option", has_text=TITLE).get_attribute("value")
+    choice.select_option(value=value)
+    page.get_by_role("button", name="Auf die Tagesordnung setzen").click()
+    page.wait_for_load_state()
+    page.get_by_label("Betreff").fill("Bekanntgaben")
+    page.get_by_role("button", name="Punkt aufnehmen").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Tagesordnung festlegen").click()
+    page.wait_for_load_state()
+    # the period is explained before the click: today is too late for a meeting today
+    latest = latest_before(date.today(), "P7D", WorkingCalendar()).date
+    warning = page.get_by_text("Die Einladungsfrist ist nicht mehr gewahrt").first
+    assert warning.is_visible()
+    assert f"spätestens am {latest:%d.%m.%Y}" in page.locator("main").inner_text()
+    check(page)
+    page.get_by_label("Begründung der kürzeren Frist").fill(
+        "Die Ausschreibungsfrist endet vor der nächsten regulären Sitzung."
+    )
+    page.get_by_role("button", name="Weiter zur Prüfung: Einladen").click()
+    assert "Bitte prüfen" in page.locator("main").inner_text()
+    check(page)
+    page.get_by_role("button", name="Jetzt verbindlich: Einladen").click()
+    page.wait_for_url(f"**/sitzungen/{meeting}")
+    assert "Neuer Stand: Eingeladen" in page.locator("main").inner_text()
+
+
+def _run(
+    page: Any, meeting: int, outcome: str, *, absent: str | None = None, biased: str | None = None
+) -> None:
+    page.goto(f"/sitzungen/{meeting}")
+    page.get_by_role("link", name="Sitzung durchführen").click()
+    page.wait_for_url(f"**/sitzungen/{meeting}/durchfuehren")
+    if absent:
+        page.get_by_label(absent, exact=True).uncheck()
+    page.get_by_role("button", name="Anwesenheit speichern").click()
+    page.get_by_text("Anwesenheit gespeichert").wait_for()
+    page.get_by_role("button", name="Sitzung eröffnen").click()
+    page.get_by_role("heading", name=f"TOP 1: {TITLE}", exact=False).wait_for()
+    if biased:
+        page.locator("summary", has_text="Befangenheit eines Mitglieds erfassen").click()
+        page.get_by_label("Mitglied", exact=True).select_option(label=biased)
+        page.get_by_label("Grund", exact=True).fill("Ehefrau ist Inhaberin eines Bieters")
+        page.get_by_role("button", name="Befangenheit erfassen").click()
+        page.get_by_text("Befangenheit erfasst").wait_for()
+    for radio in page.locator('input[type="radio"][value="yes"]').all():
+        radio.check()
+    page.locator('input[type="radio"][value="abstain"]').last.check()
+    page.get_by_text("(noch nicht gespeichert)").wait_for()  # majority computed live (htmx)
+    page.get_by_role("button", name="Abstimmung speichern").click()
+    page.get_by_text("Mehrheit erreicht").first.wait_for()
+    page.get_by_role("button", name=outcome).click()
+    page.get_by_text(f"Bitte prüfen: {outcome}").wait_for()
+
+
+def test_a_vorlage_through_committee_and_council(
+    page: Any,
+    server: str,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+    screenshot: Callable[[Any, str], Path],
+) -> None:
+    proposal = _draft(server)
+    _release(page, sign_in, proposal)
+
+    _as(page, sign_in, "ilsfeld.secretary")
+    page.goto("/sitzungen")
+    committee = _new_meeting(page, "Technischer Ausschuss", "17:00")
+    council = _new_meeting(page, "Gemeinderat", "19:00")
+    _agenda_and_invite(page, committee, check_accessibility)
+
+    _run(page, committee, "Empfehlung beschließen (Vorberatung)")
+    page.get_by_role("button", name="Jetzt verbindlich: Empfehlung beschließen").click()
+    page.get_by_text("ist festgestellt").wait_for()
+    page.get_by_role("button", name="Ergebnis speichern").click()
+    page.get_by_text("Ergebnis gespeichert").wait_for()
+    page.get_by_role("button", name="Weiter zur Prüfung: Sitzung schließen").click()
+    page.get_by_role("button", name="Jetzt verbindlich: Sitzung schließen").click()
+    page.get_by_text("Niederschrift unterzeichnen").first.wait_for()
+
+    _agenda_and_invite(page, council, check_accessibility)
+    _run(page, council, "Beschluss gefasst", absent="Anna Bauer", biased="Bernd Keller")
+    objection_end = period_end(date.today(), "P1W", WorkingCalendar()).date
+    check_text = page.locator("main").inner_text()
+    assert f"Widerspruchsfrist des Bürgermeisters läuft bis {objection_end:%d.%m.%Y}" in check_text
+    assert "befangen: 1" in check_text
+    check_accessibility(page)
+    screenshot(page, "sitzung-durchfuehren")
+    page.get_by_role("button", name="Jetzt verbindlich: Beschluss gefasst").click()
+    page.get_by_text("ist festgestellt").wait_for()
+
+    page.goto(f"/vorlagen/{proposal}")
+    text = page.locator("main").inner_text()
+    assert "Beschlossen – Widerspruchsfrist läuft" in text
+    assert "erledigt: beschlossen" in text
+    assert "erledigt: Empfehlung beschlossen" in text
+    assert "Widerspruchsfrist des Bürgermeisters" in text
+    assert f"Widerspruchsfrist des Bürgermeisters: bis {objection_end:%d.%m.%Y}" in text
+
+    page.goto(f"/sitzungen/{council}")
+    check_accessibility(page)
+    screenshot(page, "sitzung")
+    page.goto("/sitzungen?zeitraum=alle")
+    check_accessibility(page)
+    screenshot(page, "sitzungen")
+    page.goto("/sitzungen/kalender")
+    check_accessibility(page)
+    screenshot(page, "sitzungskalender")
+    assert page.locator(f'a[href="/sitzungen/{council}"]').count() == 1
+
+
+def test_sitzungen_fit_a_tablet(
+    page: Any, server: str, sign_in: Callable[[Any, str], None]
+) -> None:
+    token = _api_token(server, "ilsfeld.secretary")
+    meetings = httpx.get(
+        f"{server}/api/v1/meetings", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()["data"]
+    assert meetings, "the demo and the story above leave meetings"
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, "ilsfeld.secretary")
+    last = meetings[-1]["id"]
+    for path in ("/sitzungen", "/sitzungen/kalender", f"/sitzungen/{last}",
+                 f"/sitzungen/{last}/durchfuehren"):  # fmt: skip
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 768, f"{path} scrolls sideways at 768 px ({width} px)"
