@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from workflow.cli import Command
 from workflow.cli import main as engine_main
+from workflow.documents import cli as render_cli
 
 
 def _configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,12 @@ COMMANDS = {
         help="API, Weboberfläche und Fristenprüfung starten",
         configure=_configure_serve,
         run=_serve,
+    ),
+    "render": Command(
+        help="ein Dokument erzeugen (Vorlage, Einladung, Beschlussauszug, Niederschrift, "
+        "Bekanntmachung) als HTML, PDF oder DOCX",
+        configure=render_cli.configure,
+        run=render_cli.run,
     ),
 }
 

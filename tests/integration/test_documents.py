@@ -1,0 +1,167 @@
+"""Documents rendered from the database and read back from real PDF, DOCX and HTML files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.api.helpers import SECRET_TITLE, secret_proposal
+from tests.conftest import World, berlin
+from tests.documents import REPO, SEED_COPY, flat, text_of
+from tests.integration.flow import DAY, new_meeting, released, scheduled
+from workflow.context import SYSTEM, Actor
+from workflow.documents import service
+from workflow.documents.model import FORMATS, Document
+from workflow.errors import NotFound
+from workflow.services.importer import import_vorlage
+
+RESOLUTION = (
+    "Die Gemeinde Ilsfeld wird das Integrationsmanagement ab 01.01.2025 in der Verantwortung "
+    "des Landratsamtes Heilbronn belassen."
+)
+
+
+def imported(world: World, path: str = str(SEED_COPY)) -> int:
+    text = open(path, encoding="utf-8").read()
+    result = world.run(
+        lambda s: import_vorlage(
+            session=s,
+            workflows=world.workflows,
+            actor=SYSTEM,
+            now=berlin(date(2024, 4, 7)),
+            text=text,
+            municipality_name="Ilsfeld",
+        )
+    )
+    return int(result.proposal.id)
+
+
+def vorlage(world: World, pid: int, actor: Actor | None = SYSTEM) -> Document:
+    return world.run(
+        lambda s: service.proposal_document(session=s, actor=actor, proposal_id=pid, kind="vorlage")
+    )
+
+
+def rendered(world: World, document: Document, fmt: str) -> str:
+    return text_of(service.render(document, fmt), fmt)
+
+
+def seed_paragraphs() -> list[str]:
+    """The Sachvortrag of the seed, paragraph by paragraph."""
+    text = SEED_COPY.read_text(encoding="utf-8")
+    facts = text.split("Sachvortrag", 1)[1].split("Beschlussvorschlag:", 1)[0]
+    return [flat(p) for p in facts.split("\n\n") if p.strip()]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_seed_vorlage_renders_every_field(world: World, fmt: str) -> None:
+    text = rendered(world, vorlage(world, imported(world)), fmt)
+    for field in [
+        "Gemeinde Ilsfeld",
+        "Vorlage Nr. 8 / 2024",
+        "AZ 022.31",
+        "Amt Fachbereich Allgemeine Verwaltung",
+        "Sven Frank, 07062/9042 - 20",
+        "Datum 07.04.2024",
+        "Integrationsmanagement im Landkreis Heilbronn ab 2025",
+        "Beratung Beschluss",
+        "☐ Technischer Ausschuss am ☐ Technischer Ausschuss am",
+        "☐ Verwaltungsausschuss am ☐ Verwaltungsausschuss am",
+        "☒ Gemeinderat am 23.04.2024 ☒ Gemeinderat am 23.04.2024",
+        "☒ öffentlich ☐ nicht öffentlich ☒ öffentlich ☐ nicht öffentlich",
+        "Befangenheit keine",
+        "Bisherige Sitzungen Datum Gremium Finanzierung",
+        "Durch HH-Plan, Haushaltsstelle abgedeckt: _____",
+        "Restliche Verfügungssumme bei der HH-Stelle: _____",
+        "Außer-/Überplanmäßig: _____",
+        "Sachvortrag",
+        *seed_paragraphs(),
+    ]:
+        assert field in text, field
+    # One source for both copies: the seed's "Ilfeld" in the first one cannot come back.
+    assert text.count(RESOLUTION) == 2
+    assert "Ilfeld" not in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_financing_in_german_amounts(world: World, fmt: str) -> None:
+    pid = imported(world, str(REPO / "tests/data/vorlagen/financing_filled.txt"))
+    text = rendered(world, vorlage(world, pid), fmt)
+    assert "Durch HH-Plan, Haushaltsstelle abgedeckt: HH-Stelle 1.5400.9350" in text
+    assert "Restliche Verfügungssumme bei der HH-Stelle: 12.500,00 €" in text
+    assert (
+        "Außer-/Überplanmäßig: 3.200,00 €, Deckung durch Minderausgaben bei HHSt 1.2300.5000"
+        in text
+    )
+
+
+def test_previous_sessions_from_the_text(world: World) -> None:
+    pid = imported(world, str(REPO / "tests/data/vorlagen/previous_sessions.txt"))
+    text = rendered(world, vorlage(world, pid), "html")
+    assert "Datum Gremium 05.03.2024 Verwaltungsausschuss 19.03.2024 Gemeinderat" in text
+
+
+def _mixed_meeting(world: World) -> tuple[int, int, int]:
+    """An invited Gemeinderat meeting with a public and a non-public item (§ 35 GemO)."""
+    public = released(world, title="Sanierung der Festhalle")
+    secret = secret_proposal(world, "Gemeinderat")
+    meeting = new_meeting(world)
+    scheduled(world, public, meeting)
+    scheduled(world, secret, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    return meeting, public, secret
+
+
+def meeting_doc(world: World, mid: int, kind: str, actor: Actor | None, **kw: bool) -> Document:
+    return world.run(
+        lambda s: service.meeting_document(session=s, actor=actor, meeting_id=mid, kind=kind, **kw)
+    )
+
+
+def test_invitation_lists_the_non_public_part_only_for_the_entitled(world: World) -> None:
+    meeting, _, _ = _mixed_meeting(world)
+    full = rendered(
+        world, meeting_doc(world, meeting, "einladung", world["ilsfeld.council"]), "pdf"
+    )
+    assert (
+        "Tagesordnung – nichtöffentlicher Teil TOP Gegenstand Vorlage NÖ 1 " + SECRET_TITLE in full
+    )
+    assert "Sanierung der Festhalle" in full
+    assert "Nichtöffentlich (§ 35 GemO)" in full
+    assert "Bürgermeisterin Beate Beispiel" in full or "Beate Beispiel Bürgermeisterin" in full
+    for reader in (None, world["flein.council"], world["lra.coordinator"]):
+        text = rendered(world, meeting_doc(world, meeting, "einladung", reader), "pdf")
+        assert "Sanierung der Festhalle" in text
+        assert SECRET_TITLE not in text
+        assert "nichtöffentlicher Teil" not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_public_documents_never_carry_non_public_text(world: World, fmt: str) -> None:
+    meeting, _, _ = _mixed_meeting(world)
+    notice = rendered(world, meeting_doc(world, meeting, "bekanntmachung", SYSTEM), fmt)
+    assert "Sanierung der Festhalle" in notice
+    assert "Im Anschluss findet eine nichtöffentliche Sitzung statt." in notice
+    assert SECRET_TITLE not in notice
+    minutes = rendered(world, meeting_doc(world, meeting, "niederschrift", SYSTEM), fmt)
+    assert "ENTWURF" in minutes
+    assert SECRET_TITLE not in minutes
+    secret = rendered(
+        world, meeting_doc(world, meeting, "niederschrift", SYSTEM, public=False), fmt
+    )
+    assert SECRET_TITLE in secret
+    assert "Sanierung der Festhalle" not in secret
+
+
+def test_non_public_documents_are_not_found_for_others(world: World) -> None:
+    meeting, _, secret = _mixed_meeting(world)
+    for reader in (None, world["flein.clerk"], world["ilsfeld.council"]):
+        with pytest.raises(NotFound):
+            meeting_doc(world, meeting, "niederschrift", reader, public=False)
+    with pytest.raises(NotFound):
+        vorlage(world, secret, None)
+    with pytest.raises(NotFound):  # draft minutes are internal
+        meeting_doc(world, meeting, "niederschrift", None)
+    assert SECRET_TITLE in rendered(world, vorlage(world, secret, world["ilsfeld.council"]), "html")

@@ -1,0 +1,1 @@
+"""Documents rendered from one structured model: HTML (print CSS), PDF and DOCX."""

@@ -1,0 +1,21 @@
+"""German dates and amounts as printed in documents and e-mails (23.04.2024, 30.387,20 €)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+def day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def weekday_day(value: date) -> str:
+    return f"{WEEKDAYS[value.weekday()]}, {day(value)}"
+
+
+def euro(value: Decimal) -> str:
+    english = f"{value:,.2f}"
+    return english.replace(",", "X").replace(".", ",").replace("X", ".") + " €"

@@ -1,0 +1,50 @@
+"""Documents as HTML: one Jinja2 template with a print stylesheet (also WeasyPrint's input)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from workflow.documents.model import Document
+
+
+@lru_cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("workflow.documents", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache
+def stylesheet() -> str:
+    return files("workflow.documents").joinpath("templates/print.css").read_text(encoding="utf-8")
+
+
+def render_html(document: Document) -> str:
+    template = environment().get_template("document.html.j2")
+    return template.render(doc=document, css=stylesheet())
+
+
+def render_mappe_html(
+    *,
+    title: str,
+    municipality: str,
+    documents: Sequence[Document],
+    appended: Sequence[tuple[str, int | None]] = (),
+) -> str:
+    """The Sitzungsmappe: title, table of contents with page numbers (CSS target-counter),
+    every document on its own pages; ``appended`` lists attachments added after it."""
+    template = environment().get_template("mappe.html.j2")
+    return template.render(
+        title=title,
+        municipality=municipality,
+        docs=documents,
+        appended=appended,
+        css=stylesheet(),
+    )

@@ -1,0 +1,120 @@
+"""Which document a caller may have: the same access rules as the data they are made of.
+
+A non-public item (§ 35 Abs. 1 GemO) reaches only those who may read it; copies of the
+minutes of a non-public session, and extracts of them, are not handed out beyond the
+administration (§ 38 Abs. 2 S. 4 GemO).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from sqlmodel import Session
+
+from workflow.access import STAFF_ROLES
+from workflow.context import Actor
+from workflow.documents.auszug import build_auszug
+from workflow.documents.docx_writer import render_docx
+from workflow.documents.html import render_html
+from workflow.documents.model import Document
+from workflow.documents.pdf import render_pdf
+from workflow.documents.sitzung import (
+    SIGNED_STATES,
+    build_bekanntmachung,
+    build_einladung,
+    build_niederschrift,
+    resolution_of,
+)
+from workflow.documents.vorlage import build_vorlage
+from workflow.errors import InvalidInput, NotFound
+from workflow.models import AgendaItem, Meeting
+from workflow.queries import current_agenda_item
+from workflow.services.listing import MeetingView, get_meeting, get_proposal
+
+Format = Literal["html", "pdf", "docx"]
+PROPOSAL_KINDS = ("vorlage", "beschlussauszug")
+MEETING_KINDS = ("einladung", "bekanntmachung", "niederschrift")
+ITEM_KINDS = ("beschlussauszug", "vorlage")
+RENDERERS: dict[str, Callable[[Document], bytes]] = {
+    "pdf": render_pdf,
+    "docx": render_docx,
+    "html": lambda d: render_html(d).encode("utf-8"),
+}
+
+
+def render(document: Document, fmt: str) -> bytes:
+    if fmt not in RENDERERS:
+        raise InvalidInput(f"Unbekanntes Format „{fmt}“ (html, pdf oder docx)", field="format")
+    return RENDERERS[fmt](document)
+
+
+def _administration(actor: Actor | None, meeting: Meeting) -> bool:
+    return actor is not None and (
+        actor.is_system
+        or (actor.municipality_id == meeting.municipality_id and actor.role in STAFF_ROLES)
+    )
+
+
+def _own(actor: Actor | None, meeting: Meeting) -> bool:
+    return actor is not None and (
+        actor.is_system or actor.municipality_id == meeting.municipality_id
+    )
+
+
+def _agenda(view: MeetingView) -> list[AgendaItem]:
+    return [i for i in view.items if not i.removed]
+
+
+def proposal_document(
+    *, session: Session, actor: Actor | None, proposal_id: int, kind: str
+) -> Document:
+    proposal = get_proposal(session=session, actor=actor, proposal_id=proposal_id)
+    if kind == "vorlage":
+        return build_vorlage(session, proposal, attachments=())
+    if kind == "beschlussauszug":
+        item = current_agenda_item(session, proposal)
+        if item is None or item.id is None:
+            raise NotFound(f"Zur Vorlage {proposal.label} liegt kein Beschluss vor.")
+        return item_document(session=session, actor=actor, item_id=item.id, kind=kind)
+    raise NotFound(f"Für Vorlagen gibt es das Dokument „{kind}“ nicht.")
+
+
+def meeting_document(
+    *, session: Session, actor: Actor | None, meeting_id: int, kind: str, public: bool = True
+) -> Document:
+    view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    meeting = view.meeting
+    items = _agenda(view)
+    if kind == "einladung":
+        return build_einladung(session, meeting, items)
+    if kind == "bekanntmachung":
+        return build_bekanntmachung(session, meeting, items)
+    if kind == "niederschrift":
+        if meeting.state not in SIGNED_STATES and not _own(actor, meeting):
+            raise NotFound(f"Die Niederschrift der Sitzung {meeting_id} ist nicht veröffentlicht.")
+        if not public and not _administration(actor, meeting):
+            raise NotFound(f"Sitzung {meeting_id}: nichtöffentliche Niederschrift nicht gefunden.")
+        return build_niederschrift(session, meeting, items, public=public)
+    raise NotFound(f"Für Sitzungen gibt es das Dokument „{kind}“ nicht.")
+
+
+def item_document(*, session: Session, actor: Actor | None, item_id: int, kind: str) -> Document:
+    item = session.get(AgendaItem, item_id)
+    view = get_meeting(session=session, actor=actor, meeting_id=item.meeting_id) if item else None
+    if item is None or view is None or item.id not in {i.id for i in view.items}:
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    if kind == "vorlage":
+        if item.proposal_id is None:
+            raise NotFound(f"Zum Tagesordnungspunkt {item_id} gibt es keine Vorlage.")
+        return proposal_document(
+            session=session, actor=actor, proposal_id=item.proposal_id, kind=kind
+        )
+    if kind != "beschlussauszug":
+        raise NotFound(f"Für Tagesordnungspunkte gibt es das Dokument „{kind}“ nicht.")
+    if not item.public and not _administration(actor, view.meeting):
+        raise NotFound(f"Tagesordnungspunkt {item_id}: kein Beschlussauszug gefunden.")
+    resolution = resolution_of(session, item)
+    if resolution is None:
+        raise NotFound(f"Zum Tagesordnungspunkt {item_id} liegt kein Beschluss vor.")
+    return build_auszug(session, view.meeting, item, resolution, _agenda(view))

@@ -1,0 +1,277 @@
+"""Documents of a meeting: Einladung, ortsübliche Bekanntmachung, Niederschrift.
+
+Callers pass the agenda items the reader may see; these builders only split them into the
+public and the non-public part (§ 35 Abs. 1 GemO) and never look for more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from workflow.context import local_date
+from workflow.documents.common import (
+    body_name,
+    genitive,
+    letterhead,
+    mayor_signature,
+    names,
+    signature_of,
+)
+from workflow.documents.german import day, weekday_day
+from workflow.documents.model import (
+    Block,
+    Document,
+    Fields,
+    Heading,
+    Paragraph,
+    Signature,
+    Signatures,
+    Table,
+)
+from workflow.documents.vorlage import OUTCOMES
+from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
+from workflow.queries import (
+    bias_declarations,
+    present_persons,
+    second_session_notice,
+    tally,
+    voting_members,
+)
+
+SIGNED_STATES = ("minutes_signed", "minutes_presented")
+
+
+def numbered(items: Sequence[AgendaItem], public: bool) -> list[tuple[str, AgendaItem]]:
+    """TOP numbers per part: 1, 2 … in public, NÖ 1, NÖ 2 … in the non-public part, so the
+    public agenda does not reveal how many secret items there are."""
+    part = [i for i in items if i.public == public and not i.removed]
+    prefix = "" if public else "NÖ "
+    return [(f"{prefix}{n}", item) for n, item in enumerate(part, start=1)]
+
+
+def _label(session: Session, item: AgendaItem) -> str:
+    proposal = session.get(Proposal, item.proposal_id) if item.proposal_id else None
+    return proposal.label if proposal else ""
+
+
+def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table:
+    return Table(
+        header=("TOP", "Gegenstand", "Vorlage"),
+        rows=tuple((n, item.title, _label(session, item)) for n, item in rows),
+    )
+
+
+def _when(meeting: Meeting) -> str:
+    return f"{weekday_day(meeting.meeting_date)}, {meeting.start_time} Uhr"
+
+
+def _document(
+    session: Session, meeting: Meeting, kind: str, title: str, suffix: str = "", **kwargs: object
+) -> Document:
+    town, arms = letterhead(session, meeting.municipality_id)
+    return Document(
+        kind=kind,
+        title=title,
+        municipality=town,
+        coat_of_arms=arms,
+        filename=f"{kind}-sitzung-{meeting.id}-{meeting.meeting_date.isoformat()}{suffix}",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def build_einladung(session: Session, meeting: Meeting, items: Sequence[AgendaItem]) -> Document:
+    """§ 34 Abs. 1 GemO: time, place and the items, with the § 37 Abs. 3 note for a second
+    session; the non-public part only if ``items`` hold non-public ones."""
+    body = body_name(session, meeting.body_id)
+    public_rows, secret_rows = numbered(items, True), numbered(items, False)
+    blocks: list[Block] = [
+        Fields(rows=(("Datum", _when(meeting)), ("Ort", meeting.location))),
+        Paragraph("Sehr geehrte Damen und Herren,"),
+        Paragraph(
+            f"hiermit lade ich Sie zur Sitzung {genitive(body)} am "
+            f"{weekday_day(meeting.meeting_date)}, um {meeting.start_time} Uhr, "
+            f"{meeting.location}, ein (§ 34 Abs. 1 GemO)."
+        ),
+    ]
+    if meeting.emergency:
+        reason = f": {meeting.emergency_reason}" if meeting.emergency_reason else ""
+        blocks.append(Paragraph(f"Notsitzung ohne Frist (§ 34 Abs. 2 GemO){reason}", "note"))
+    notice = second_session_notice(session, meeting)
+    if notice:
+        blocks.append(Paragraph(notice, "note"))
+    blocks += [Heading("Tagesordnung – öffentlicher Teil"), _agenda_table(session, public_rows)]
+    if secret_rows:
+        blocks += [
+            Heading("Tagesordnung – nichtöffentlicher Teil"),
+            _agenda_table(session, secret_rows),
+        ]
+    blocks += [
+        Paragraph("Die Sitzungsunterlagen sind beigefügt.", "note"),
+        Paragraph("Mit freundlichen Grüßen"),
+        Signatures(entries=(mayor_signature(session, meeting),)),
+    ]
+    return _document(
+        session,
+        meeting,
+        "einladung",
+        "Einladung",
+        subtitle=f"zur Sitzung {genitive(body)} am {day(meeting.meeting_date)}",
+        blocks=tuple(blocks),
+        public=not secret_rows,
+    )
+
+
+def build_bekanntmachung(
+    session: Session, meeting: Meeting, items: Sequence[AgendaItem]
+) -> Document:
+    """Ortsübliche Bekanntgabe of time, place and public agenda (§ 34 Abs. 1 S. 7 GemO);
+    that a non-public part follows is said, nothing of what it is about."""
+    body = body_name(session, meeting.body_id)
+    public_rows = numbered(items, True)
+    blocks: list[Block] = [
+        Paragraph(
+            f"Am {weekday_day(meeting.meeting_date)}, um {meeting.start_time} Uhr, findet "
+            f"{meeting.location}, eine öffentliche Sitzung {genitive(body)} statt."
+        ),
+        Heading("Tagesordnung"),
+        _agenda_table(session, public_rows),
+    ]
+    if any(not i.public and not i.removed for i in items):
+        blocks.append(Paragraph("Im Anschluss findet eine nichtöffentliche Sitzung statt."))
+    blocks.append(Paragraph("Die Einwohnerinnen und Einwohner sind hierzu eingeladen."))
+    blocks.append(Signatures(entries=(mayor_signature(session, meeting),)))
+    return _document(
+        session,
+        meeting,
+        "bekanntmachung",
+        "Öffentliche Bekanntmachung",
+        subtitle=f"Sitzung {genitive(body)} am {day(meeting.meeting_date)}",
+        blocks=tuple(blocks),
+    )
+
+
+def resolution_of(session: Session, item: AgendaItem) -> Resolution | None:
+    return session.exec(
+        select(Resolution)
+        .where(Resolution.agenda_item_id == item.id)
+        .order_by(col(Resolution.id).desc())
+    ).first()
+
+
+def vote_line(session: Session, item: AgendaItem, resolution: Resolution | None) -> str:
+    counts = tally(session, item.id or 0)
+    if resolution is not None and resolution.kind != "vote":
+        return "ohne Abstimmung in der Sitzung"
+    abstentions = "Enthaltung" if counts.abstain == 1 else "Enthaltungen"
+    return f"{counts.yes} Ja, {counts.no} Nein, {counts.abstain} {abstentions}"
+
+
+def bias_line(session: Session, item: AgendaItem) -> str:
+    """§ 18 Abs. 5 GemO: who was excluded and left; § 38 Abs. 1 GemO puts it in the minutes."""
+    declared = [d for d in bias_declarations(session, item.id or 0) if d.excludes]
+    who = names(session, (d.person_id for d in declared))
+    if not declared:
+        return "keine"
+    return "; ".join(
+        f"{who.get(d.person_id, '')} ({d.reason}) hat an Beratung und Beschlussfassung nicht "
+        "mitgewirkt (§ 18 GemO)"
+        for d in declared
+    )
+
+
+def _item_blocks(session: Session, number: str, item: AgendaItem) -> list[Block]:
+    resolution = resolution_of(session, item)
+    outcome = OUTCOMES.get(item.outcome or "", "nicht behandelt")
+    blocks: list[Block] = [
+        Heading(f"TOP {number}: {item.title}", 3),
+        Fields(
+            rows=(
+                ("Vorlage", _label(session, item) or "–"),
+                ("Befangenheit", bias_line(session, item)),
+                ("Abstimmung", vote_line(session, item, resolution) if item.outcome else "–"),
+                ("Ergebnis", outcome),
+            )
+        ),
+    ]
+    if resolution is not None and item.outcome in ("adopted", "rejected"):
+        verb = "Beschluss" if resolution.adopted else "Abgelehnter Beschlussantrag"
+        blocks += [Paragraph(f"{verb}:"), Paragraph(resolution.text, "box")]
+    return blocks
+
+
+def build_niederschrift(
+    session: Session, meeting: Meeting, items: Sequence[AgendaItem], *, public: bool
+) -> Document:
+    """§ 38 Abs. 1 GemO: chair, present and absent members, items, votes and the wording of
+    the resolutions; one document per part; a draft until signed (Abs. 2)."""
+    body = body_name(session, meeting.body_id)
+    members = set(voting_members(session, meeting.body_id))
+    present = present_persons(session, meeting.id or 0)
+    who = names(session, members | present | {meeting.chair_person_id or 0})
+    absent = sorted(who.get(p, "") for p in members - present)
+    rows = numbered(items, public)
+    signed = list(
+        session.exec(
+            select(MinutesSignature)
+            .where(MinutesSignature.meeting_id == meeting.id)
+            .order_by(col(MinutesSignature.id))
+        )
+    )
+    signer_names = names(session, (s.person_id for s in signed))
+    secretary = next((s for s in signed if s.capacity == "secretary"), None)
+    blocks: list[Block] = [
+        Fields(
+            rows=(
+                ("Datum", _when(meeting)),
+                ("Ort", meeting.location),
+                ("Vorsitz", who.get(meeting.chair_person_id or 0, "–")),
+                (
+                    "Schriftführung",
+                    signer_names.get(secretary.person_id, "") if secretary else "–",
+                ),
+                ("Mitglieder", str(len(members))),
+                (
+                    "Anwesend",
+                    f"{len(present & members)}: "
+                    + ", ".join(sorted(who.get(p, "") for p in present & members)),
+                ),
+                ("Abwesend", ", ".join(absent) or "–"),
+            )
+        ),
+    ]
+    notice = second_session_notice(session, meeting)
+    if notice:
+        blocks.append(Paragraph(notice, "note"))
+    if not rows:
+        blocks.append(Paragraph("In diesem Teil der Sitzung wurden keine Gegenstände behandelt."))
+    for number, item in rows:
+        blocks += _item_blocks(session, number, item)
+    capacities = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
+    entries = [
+        Signature(
+            function=capacities.get(s.capacity, s.capacity),
+            name=signature_of(signer_names.get(s.person_id, ""), "").name,
+            signed=f"gez. am {day(local_date(s.signed_at))}",
+        )
+        for s in signed
+    ]
+    needed = {"chair": 1, "councillor": 2, "secretary": 1}
+    for capacity, count in needed.items():
+        missing = count - sum(1 for s in signed if s.capacity == capacity)
+        entries += [Signature(capacities[capacity], "")] * max(missing, 0)
+    blocks.append(Heading("Unterschriften (§ 38 Abs. 2 GemO)", 3))
+    blocks.append(Signatures(entries=tuple(entries)))
+    part = "öffentliche" if public else "nichtöffentliche"
+    return _document(
+        session,
+        meeting,
+        "niederschrift",
+        "Niederschrift",
+        suffix="" if public else "-nichtoeffentlich",
+        subtitle=f"über die {part} Sitzung {genitive(body)} am {day(meeting.meeting_date)}",
+        blocks=tuple(blocks),
+        draft=meeting.state not in SIGNED_STATES,
+        public=public,
+    )

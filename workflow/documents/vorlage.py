@@ -1,0 +1,172 @@
+"""The Beschlussvorlage in the layout of the seed (Vorlage Nr. 8/2024 of Ilsfeld)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from workflow.documents.german import day, euro
+from workflow.documents.model import (
+    CHECKED,
+    UNCHECKED,
+    Block,
+    Document,
+    Fields,
+    Heading,
+    Paragraph,
+    Table,
+)
+from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
+from workflow.queries import steps
+
+OUTCOMES = {
+    "recommended": "vorberaten",
+    "adopted": "beschlossen",
+    "rejected": "abgelehnt",
+    "deferred": "vertagt",
+    "removed": "abgesetzt",
+}
+# Committees first, the council last, as on the seed's form.
+BODY_ORDER = {"deciding_committee": 0, "advisory_committee": 0, "local_council": 1, "council": 2}
+
+
+def mark(checked: bool) -> str:
+    return CHECKED if checked else UNCHECKED
+
+
+def _bodies(session: Session, proposal: Proposal, plan: list[ConsultationStep]) -> list[Body]:
+    """The municipality's council and committees (the form's rows), plus any body of the plan
+    (e.g. an Ortschaftsrat to be heard)."""
+    planned = {s.body_id for s in plan}
+    bodies = [
+        b
+        for b in session.exec(select(Body).where(Body.municipality_id == proposal.municipality_id))
+        if b.kind != "local_council" or b.id in planned
+    ]
+    return sorted(bodies, key=lambda b: (BODY_ORDER.get(b.kind, 1), b.id or 0))
+
+
+def consultation_table(session: Session, proposal: Proposal) -> Table:
+    """Beratung | Beschluss, one row per body: ☒ Gemeinderat am 23.04.2024, and the
+    öffentlich/nicht öffentlich marks of each column (§ 35 Abs. 1 GemO)."""
+    plan = steps(session, proposal.id or 0)
+    rows: list[tuple[str, ...]] = []
+    for body in _bodies(session, proposal, plan):
+        mine = [s for s in plan if s.body_id == body.id]
+        deliberates = mine[0] if mine else None
+        deciding = next((s for s in mine if s.decides), None)
+
+        def cell(step: ConsultationStep | None, name: str = body.name) -> str:
+            when = f" {day(step.planned_date)}" if step and step.planned_date else ""
+            return f"{mark(step is not None)} {name} am{when}"
+
+        rows.append((cell(deliberates), cell(deciding)))
+    advising_public = all(s.public for s in plan) if plan else proposal.public
+    deciding_steps = [s for s in plan if s.decides]
+    deciding_public = all(s.public for s in deciding_steps) if deciding_steps else proposal.public
+
+    def visibility(public: bool) -> str:
+        return f"{mark(public)} öffentlich {mark(not public)} nicht öffentlich"
+
+    rows.append((visibility(advising_public), visibility(deciding_public)))
+    return Table(header=("Beratung", "Beschluss"), rows=tuple(rows))
+
+
+def previous_sessions(session: Session, proposal: Proposal) -> list[tuple[str, str]]:
+    """Sessions recorded in the text the Vorlage came from, then those of its own history."""
+    rows: list[tuple[date, str]] = [
+        (date.fromisoformat(s["date"]), s["body"]) for s in proposal.previous_sessions
+    ]
+    held = session.exec(
+        select(ConsultationStep, AgendaItem, Meeting, Body)
+        .join(AgendaItem, col(AgendaItem.id) == col(ConsultationStep.agenda_item_id))
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .join(Body, col(Body.id) == col(Meeting.body_id))
+        .where(ConsultationStep.proposal_id == proposal.id, col(AgendaItem.outcome).is_not(None))
+        .order_by(col(Meeting.meeting_date))
+    ).all()
+    for _, item, meeting, body in held:
+        label = OUTCOMES.get(item.outcome or "", item.outcome or "")
+        rows.append((meeting.meeting_date, f"{body.name} ({label})"))
+    return [(day(d), name) for d, name in sorted(rows, key=lambda r: r[0])]
+
+
+def financing(proposal: Proposal) -> Fields:
+    """The seed's three lines; empty ones keep the form's blank (§ 84 GemO: spending outside
+    the plan names its coverage)."""
+    covered = proposal.budget_line or ""
+    if proposal.covered_by_budget is False and not covered:
+        covered = "nein"
+    unplanned = ""
+    if proposal.unplanned_amount is not None:
+        unplanned = euro(proposal.unplanned_amount)
+        coverage = proposal.unplanned_coverage
+        if coverage:
+            prefix = "" if coverage.lower().startswith("deckung") else "Deckung: "
+            unplanned += f", {prefix}{coverage}"
+    remaining = euro(proposal.remaining_amount) if proposal.remaining_amount is not None else ""
+    return Fields(
+        rows=(
+            ("Durch HH-Plan, Haushaltsstelle abgedeckt:", covered or "_____"),
+            ("Restliche Verfügungssumme bei der HH-Stelle:", remaining or "_____"),
+            ("Außer-/Überplanmäßig:", unplanned or "_____"),
+        )
+    )
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(p.strip()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def build_vorlage(session: Session, proposal: Proposal, attachments: Sequence[str]) -> Document:
+    """``attachments``: the names the reader may see (non-public ones already left out)."""
+    municipality = session.get(Municipality, proposal.municipality_id)
+    author = ", ".join(x for x in (proposal.author_name, proposal.author_phone) if x)
+    head = Fields(
+        rows=(
+            ("AZ", proposal.file_reference or ""),
+            ("Amt", proposal.department or ""),
+            ("Verfasser", author),
+            ("Datum", day(proposal.proposal_date)),
+        )
+    )
+    sessions = previous_sessions(session, proposal)
+    names = [*proposal.attachments, *attachments]
+    blocks: list[Block] = [
+        head,
+        Heading(proposal.title, level=2),
+        consultation_table(session, proposal),
+    ]
+    if not proposal.public and proposal.non_public_reason:
+        blocks.append(Paragraph(f"Nichtöffentlich: {proposal.non_public_reason}", "note"))
+    blocks += [
+        Heading("Befangenheit", 3),
+        Paragraph(proposal.bias_notes or "keine"),
+        Heading("Beschlussvorschlag", 3),
+        Paragraph(proposal.resolution_text, "box"),
+        Heading("Bisherige Sitzungen", 3),
+        Table(header=("Datum", "Gremium"), rows=tuple(sessions)),
+        Heading("Finanzierung", 3),
+        financing(proposal),
+        Heading("Sachvortrag", 3),
+        *paragraphs(proposal.facts),
+        Heading("Beschlussvorschlag:", 3),
+        Paragraph(proposal.resolution_text, "box"),
+    ]
+    if names:
+        blocks += [Heading("Anlagen", 3), Table(("Nr.", "Anlage"), _numbered(names))]
+    return Document(
+        kind="vorlage",
+        title=f"Vorlage Nr. {proposal.number} / {proposal.year}",
+        municipality=municipality.name if municipality else "",
+        blocks=tuple(blocks),
+        filename=f"vorlage-{proposal.number}-{proposal.year}",
+        public=proposal.public,
+        attachments=tuple(names),
+    )
+
+
+def _numbered(names: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple((str(i), name) for i, name in enumerate(names, start=1))
