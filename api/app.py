@@ -19,11 +19,13 @@ from api.observability import Metrics, ObservabilityMiddleware
 from api.openapi import build_openapi
 from api.routes import (
     admin,
+    attachments,
     auth,
     calendar,
     circulation,
     deadlines,
     decision_requests,
+    documents,
     elections,
     health,
     meetings,
@@ -120,6 +122,8 @@ def create_app(
         circulation,
         deadlines,
         decision_requests,
+        attachments,
+        documents,
         calendar,
         admin,
         outbox,

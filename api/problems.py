@@ -27,6 +27,7 @@ from workflow.errors import (
     NotFound,
     RoleRefused,
     StaleVersion,
+    TooLarge,
     WorkflowError,
 )
 from workflow.periods import PeriodError
@@ -58,6 +59,7 @@ GERMAN_DETAILS = {
     403: "Dafür fehlt Ihnen die Berechtigung.",
     404: "Die angeforderte Ressource wurde nicht gefunden.",
     405: "Diese Methode ist für die Ressource nicht erlaubt.",
+    413: "Der Inhalt der Anfrage ist zu groß.",
     415: "Das Format des Anfragekörpers wird nicht unterstützt.",
     500: "Ein interner Fehler ist aufgetreten. Bitte später erneut versuchen.",
     503: "Der Dienst ist vorübergehend nicht verfügbar.",
@@ -254,6 +256,8 @@ async def _workflow(request: Request, exc: Exception) -> JSONResponse:
             unmet_guards=[{"name": g.name, "message": g.message} for g in exc.unmet],
             allowed_roles=_allowed_roles(request, exc.trigger),
         )
+    if isinstance(exc, TooLarge):
+        return problem_response(request, 413, exc.message, slug="too-large")
     if isinstance(exc, InvalidInput):
         errors = [{"field": exc.field or "body", "message": exc.message}]
         return problem_response(request, 422, exc.message, slug="invalid-input", errors=errors)

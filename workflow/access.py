@@ -237,3 +237,29 @@ def decision_response_read_clause(actor: Actor) -> ColumnElement[bool]:
     if actor.municipality_id is not None:
         return col(DecisionResponse.municipality_id) == actor.municipality_id
     return false()
+
+
+def non_public_readable(session: Session, actor: Actor | None, instance: Any) -> bool:
+    """May the actor read the non-public matter of a proposal or meeting, e.g. an attachment
+    marked non-public (§ 35 Abs. 1, § 41b Abs. 2 S. 2 GemO): the municipality's
+    administration, and councillors of a body that deliberates it."""
+    if actor is None:
+        return False
+    if actor.is_system:
+        return True
+    if actor.municipality_id is None or actor.municipality_id != instance.municipality_id:
+        return False
+    if actor.role in STAFF_ROLES:
+        return True
+    if actor.role != "council_member" or actor.person_id is None:
+        return False
+    if isinstance(instance, Proposal):
+        return _plan_member(session, actor, instance.id)
+    if isinstance(instance, Meeting):
+        member = session.exec(
+            select(Membership.id).where(
+                Membership.body_id == instance.body_id, Membership.person_id == actor.person_id
+            )
+        ).first()
+        return member is not None
+    return False

@@ -24,6 +24,10 @@ class InvalidInput(WorkflowError):
         self.field = field
 
 
+class TooLarge(InvalidInput):
+    """An upload above the size limit (RATSFLOW_MAX_UPLOAD_BYTES; the API answers 413)."""
+
+
 class Conflict(WorkflowError):
     """The request does not fit the current state of the data (409)."""
 

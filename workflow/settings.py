@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     # Argon2 checks running at once; more sign-ins wait without holding a worker thread.
     password_hash_workers: int = 2
+    # Attachments, content-addressed by SHA-256.
+    files_dir: Path = Path("./ratsflow-files")
 
 
 @lru_cache

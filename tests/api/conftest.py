@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,8 +51,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(secret_key=SECRET)
+def settings(tmp_path: Path) -> Settings:
+    return Settings(secret_key=SECRET, files_dir=tmp_path / "files")
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from workflow.documents.vorlage import build_vorlage
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import AgendaItem, Meeting
 from workflow.queries import current_agenda_item
+from workflow.services.attachments import list_attachments
 from workflow.services.listing import MeetingView, get_meeting, get_proposal
 
 Format = Literal["html", "pdf", "docx"]
@@ -71,7 +72,10 @@ def proposal_document(
 ) -> Document:
     proposal = get_proposal(session=session, actor=actor, proposal_id=proposal_id)
     if kind == "vorlage":
-        return build_vorlage(session, proposal, attachments=())
+        files = list_attachments(
+            session=session, actor=actor, kind="proposal", instance_id=proposal_id
+        )
+        return build_vorlage(session, proposal, attachments=[f.name for f in files])
     if kind == "beschlussauszug":
         item = current_agenda_item(session, proposal)
         if item is None or item.id is None:
@@ -99,10 +103,20 @@ def meeting_document(
     raise NotFound(f"Für Sitzungen gibt es das Dokument „{kind}“ nicht.")
 
 
-def item_document(*, session: Session, actor: Actor | None, item_id: int, kind: str) -> Document:
+def item_document(
+    *,
+    session: Session,
+    actor: Actor | None,
+    item_id: int,
+    kind: str,
+    meeting_id: int | None = None,
+) -> Document:
+    """``meeting_id``: where the caller found the item (the API path); it must match."""
     item = session.get(AgendaItem, item_id)
-    view = get_meeting(session=session, actor=actor, meeting_id=item.meeting_id) if item else None
-    if item is None or view is None or item.id not in {i.id for i in view.items}:
+    if item is None or meeting_id not in (None, item.meeting_id):
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    view = get_meeting(session=session, actor=actor, meeting_id=item.meeting_id)
+    if item.id not in {i.id for i in view.items}:
         raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
     if kind == "vorlage":
         if item.proposal_id is None:

@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on ``SQLModel.metadata``."""
 
+from workflow.models.attachment import Attachment
 from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.circulation import Circulation, CirculationReply
 from workflow.models.deadline import Deadline
@@ -28,6 +29,7 @@ from workflow.models.tenancy import Body, District, Membership, Municipality, Pe
 
 __all__ = [
     "AgendaItem",
+    "Attachment",
     "Attendance",
     "AuditEvent",
     "AuditHead",

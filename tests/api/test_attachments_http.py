@@ -1,0 +1,258 @@
+"""Anlagen over HTTP: stored by content, type read from the bytes, limits, visibility."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from tests.conftest import World, berlin
+from tests.documents import pdf_pages, pdf_text, text_of
+from tests.integration.flow import DAY, new_meeting, new_proposal, scheduled
+from workflow.documents.pdf import html_to_pdf
+from workflow.settings import Settings
+
+SECRET_NOTE = "Kaufpreisliste der Eigentümer"
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return html_to_pdf("<p>Anlagentext: Kostenschätzung der Festhalle</p>")
+
+
+def upload(
+    client: Any,
+    headers: dict[str, str],
+    path: str,
+    data: bytes,
+    name: str = "Bericht.pdf",
+    content_type: str = "application/pdf",
+    public: bool = True,
+) -> Any:
+    return client.post(
+        path,
+        files={"file": (name, data, content_type)},
+        data={"public": "true" if public else "false"},
+        headers=headers,
+    )
+
+
+def release(world: World, pid: int) -> None:
+    world.fire(
+        "proposal",
+        pid,
+        "submit",
+        "ilsfeld.clerk",
+        berlin(DAY, 9),
+        data={"cosigners": ["ilsfeld.head"]},
+    )
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(DAY, 11))
+
+
+def test_upload_stores_by_content_and_sanitises_the_name(
+    world: World, client: Any, as_user: Any, settings: Settings, pdf: bytes
+) -> None:
+    pid = new_proposal(world)
+    clerk = as_user("ilsfeld.clerk")
+    got = upload(
+        client, clerk, f"/api/v1/proposals/{pid}/attachments", pdf, "../../etc/Bericht <1>;.pdf"
+    )
+    assert got.status_code == 201, got.text
+    row = got.json()
+    digest = hashlib.sha256(pdf).hexdigest()
+    assert (row["name"], row["content_type"], row["size"], row["sha256"]) == (
+        "Bericht _1__.pdf",
+        "application/pdf",
+        len(pdf),
+        digest,
+    )
+    assert row["uploaded_by"] == world.data.users["ilsfeld.clerk"].id
+    assert (settings.files_dir / digest[:2] / digest).read_bytes() == pdf
+    again = upload(client, clerk, f"/api/v1/proposals/{pid}/attachments", pdf, "Kopie.pdf")
+    assert again.json()["sha256"] == digest  # same bytes, one file
+    assert len(list(settings.files_dir.rglob("*"))) == 2  # the fan-out directory and the file
+    download = client.get(f"/api/v1/attachments/{row['id']}/content", headers=clerk)
+    assert download.status_code == 200
+    assert download.content == pdf
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    listed = client.get(f"/api/v1/proposals/{pid}/attachments", headers=clerk).json()
+    assert [a["name"] for a in listed] == ["Bericht _1__.pdf", "Kopie.pdf"]
+    history = client.get(f"/api/v1/proposals/{pid}/history", headers=clerk).json()
+    events = [e for e in history if e["trigger"] == "add_attachment"]
+    assert [e["data"]["sha256"] for e in events] == [digest, digest]
+
+
+def test_unicode_names_download_with_an_ascii_fallback(
+    world: World, client: Any, as_user: Any, pdf: bytes
+) -> None:
+    pid = new_proposal(world)
+    clerk = as_user("ilsfeld.clerk")
+    row = upload(
+        client, clerk, f"/api/v1/proposals/{pid}/attachments", pdf, "Übersicht €.pdf"
+    ).json()
+    assert row["name"] == "Übersicht €.pdf"
+    got = client.get(f"/api/v1/attachments/{row['id']}/content", headers=clerk)
+    assert got.status_code == 200
+    assert "filename*=UTF-8''%C3%9Cbersicht%20%E2%82%AC.pdf" in got.headers["content-disposition"]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "detail"),
+    [
+        (b"%PDF-1.7 not really", "image/png", "passt nicht zum angegebenen Typ"),
+        (b"Hallo, nur Text", "text/plain", "Dateityp ist als Anlage nicht erlaubt"),
+        (b"PK\x03\x04kaputt", "application/octet-stream", "Dateityp ist als Anlage nicht erlaubt"),
+        (b"", "application/pdf", "Die Datei ist leer"),
+    ],
+)
+def test_the_bytes_decide_the_type(
+    world: World, client: Any, as_user: Any, data: bytes, content_type: str, detail: str
+) -> None:
+    pid = new_proposal(world)
+    got = upload(
+        client,
+        as_user("ilsfeld.clerk"),
+        f"/api/v1/proposals/{pid}/attachments",
+        data,
+        "x.pdf",
+        content_type,
+    )
+    assert got.status_code == 422
+    assert got.headers["content-type"] == "application/problem+json"
+    assert detail in got.json()["detail"]
+
+
+def test_docx_and_png_are_recognised(world: World, client: Any, as_user: Any) -> None:
+    from workflow.documents.docx_writer import render_docx
+    from workflow.documents.model import Document, Paragraph
+
+    docx = render_docx(Document("x", "Titel", "Ilsfeld", (Paragraph("Text"),), "x"))
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+    pid = new_proposal(world)
+    clerk = as_user("ilsfeld.clerk")
+    path = f"/api/v1/proposals/{pid}/attachments"
+    # Browsers send octet-stream when they do not know; the name's wrong suffix is replaced.
+    first = upload(client, clerk, path, docx, "Plan.bin", "application/octet-stream").json()
+    assert (first["name"], first["content_type"]) == (
+        "Plan.bin.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    second = upload(client, clerk, path, png, "Lageplan.PNG", "image/png").json()
+    assert (second["name"], second["content_type"]) == ("Lageplan.png", "image/png")
+
+
+def test_size_limit_is_413(world: World, client: Any, as_user: Any, settings: Settings) -> None:
+    pid = new_proposal(world)
+    settings.max_upload_bytes = 1000
+    big = b"%PDF-1.4\n" + b"0" * 1000
+    got = upload(client, as_user("ilsfeld.clerk"), f"/api/v1/proposals/{pid}/attachments", big)
+    assert got.status_code == 413
+    assert got.headers["content-type"] == "application/problem+json"
+    assert "zu groß" in got.json()["detail"]
+    assert not settings.files_dir.exists() or not any(settings.files_dir.rglob("*"))
+
+
+def test_non_public_attachments_reach_only_the_entitled(
+    world: World, client: Any, as_user: Any, pdf: bytes
+) -> None:
+    pid = new_proposal(world)
+    clerk = as_user("ilsfeld.clerk")
+    path = f"/api/v1/proposals/{pid}/attachments"
+    public = upload(client, clerk, path, pdf, "Kostenschätzung.pdf").json()
+    secret = upload(client, clerk, path, pdf + b"\n", f"{SECRET_NOTE}.pdf", public=False).json()
+    release(world, pid)
+    both = {"Kostenschätzung.pdf", f"{SECRET_NOTE}.pdf"}
+    for user, expected in [
+        (None, {"Kostenschätzung.pdf"}),
+        ("flein.council", {"Kostenschätzung.pdf"}),
+        ("lra.coordinator", {"Kostenschätzung.pdf"}),
+        ("ilsfeld.council", both),  # member of the Gemeinderat, which decides it
+        ("ilsfeld.secretary", both),
+    ]:
+        listed = client.get(path, headers=as_user(user)).json()
+        assert {a["name"] for a in listed} == expected, user
+        status = client.get(f"/api/v1/attachments/{secret['id']}/content", headers=as_user(user))
+        assert status.status_code == (200 if expected == both else 404), user
+        vorlage = client.get(
+            f"/api/v1/proposals/{pid}/documents/vorlage.html", headers=as_user(user)
+        )
+        assert ("Kostenschätzung.pdf" in vorlage.text, SECRET_NOTE in vorlage.text) == (
+            True,
+            expected == both,
+        ), user
+    assert client.get(f"/api/v1/attachments/{public['id']}").status_code == 200
+
+
+def test_delete_only_while_draft(
+    world: World, client: Any, as_user: Any, settings: Settings, pdf: bytes
+) -> None:
+    pid = new_proposal(world)
+    clerk = as_user("ilsfeld.clerk")
+    path = f"/api/v1/proposals/{pid}/attachments"
+    first = upload(client, clerk, path, pdf, "A.pdf").json()
+    second = upload(client, clerk, path, pdf + b" ", "B.pdf").json()
+    assert (
+        client.delete(
+            f"/api/v1/attachments/{first['id']}", headers=as_user("ilsfeld.council")
+        ).status_code
+        == 403
+    )
+    assert (
+        client.delete(
+            f"/api/v1/attachments/{first['id']}", headers=as_user("flein.clerk")
+        ).status_code
+        == 404
+    )
+    assert client.delete(f"/api/v1/attachments/{first['id']}", headers=clerk).status_code == 204
+    assert not (settings.files_dir / first["sha256"][:2] / first["sha256"]).exists()
+    assert client.get(f"/api/v1/attachments/{first['id']}", headers=clerk).status_code == 404
+    history = client.get(f"/api/v1/proposals/{pid}/history", headers=clerk).json()
+    assert [e["data"]["name"] for e in history if e["trigger"] == "delete_attachment"] == ["A.pdf"]
+    release(world, pid)
+    refused = client.delete(f"/api/v1/attachments/{second['id']}", headers=clerk)
+    assert refused.status_code == 409
+    assert "nur im Entwurf" in refused.json()["detail"]
+    late = upload(client, clerk, path, pdf, "C.pdf")
+    assert late.status_code == 409
+
+
+def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
+    world: World, client: Any, as_user: Any, pdf: bytes
+) -> None:
+    pid = new_proposal(world, title="Sanierung der Festhalle")
+    clerk = as_user("ilsfeld.clerk")
+    upload(client, clerk, f"/api/v1/proposals/{pid}/attachments", pdf, "Kostenschätzung.pdf")
+    upload(
+        client,
+        clerk,
+        f"/api/v1/proposals/{pid}/attachments",
+        pdf + b"\n",
+        f"{SECRET_NOTE}.pdf",
+        public=False,
+    )
+    release(world, pid)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    got = client.get(f"/api/v1/meetings/{mid}/sitzungsmappe.pdf")
+    assert got.status_code == 200
+    assert got.headers["content-type"] == "application/pdf"
+    pages = pdf_pages(got.content)
+    text = pdf_text(got.content)
+    assert "Sitzungsmappe: Gemeinderat am 23.04.2024 Inhalt" in text
+    assert "Einladung" in text
+    assert "Vorlage Nr. 1 / 2024" in text
+    [line] = [p for p in pages[0].split("Anlage: ")[1:] if p.startswith("Kostenschätzung")]
+    number = int(line.split("Seite ")[1].split()[0])
+    assert "Anlagentext: Kostenschätzung der Festhalle" in pages[number - 1]
+    assert number == len(pages)  # the public attachment only: the secret one is left out
+    assert SECRET_NOTE not in text
+    full = client.get(
+        f"/api/v1/meetings/{mid}/sitzungsmappe.pdf", headers=as_user("ilsfeld.council")
+    )
+    assert SECRET_NOTE in text_of(full.content, "pdf")
+    assert len(pdf_pages(full.content)) == len(pages) + 1

@@ -1,0 +1,66 @@
+"""The Sitzungsmappe: invitation, every Vorlage and its attachments as one PDF (§ 34 Abs. 1
+S. 1 GemO: the documents needed for deliberation go out with the invitation)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from workflow.context import Actor
+from workflow.documents.common import body_name, letterhead
+from workflow.documents.german import day
+from workflow.documents.model import Document
+from workflow.documents.pdf import Appendix, render_mappe_pdf
+from workflow.documents.sitzung import build_einladung
+from workflow.documents.vorlage import build_vorlage
+from workflow.errors import NotFound
+from workflow.files import FileStore
+from workflow.models import Proposal
+from workflow.services.attachments import list_attachments
+from workflow.services.listing import get_meeting, get_proposal
+
+
+def _appendices(
+    session: Session, actor: Actor | None, store: FileStore, kind: str, instance_id: int
+) -> list[Appendix]:
+    """The attachments the reader may see, with their bytes (a lost file is left out)."""
+    result = []
+    for row in list_attachments(session=session, actor=actor, kind=kind, instance_id=instance_id):
+        data = store.get(row.sha256)
+        if data is not None:
+            result.append(Appendix(name=row.name, content_type=row.content_type, data=data))
+    return result
+
+
+def sitzungsmappe(
+    *,
+    session: Session,
+    actor: Actor | None,
+    meeting_id: int,
+    store: FileStore,
+) -> tuple[str, bytes]:
+    """(file name, PDF) with what the caller may read: non-public items, their Vorlagen and
+    attachments only for the entitled (§ 35 Abs. 1 GemO)."""
+    view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    meeting = view.meeting
+    items = [i for i in view.items if not i.removed]
+    documents: list[Document] = [build_einladung(session, meeting, items)]
+    appendices = _appendices(session, actor, store, "meeting", meeting_id)
+    ordered = [i for i in items if i.public] + [i for i in items if not i.public]
+    for item in ordered:
+        if item.proposal_id is None:
+            continue
+        try:
+            proposal: Proposal = get_proposal(
+                session=session, actor=actor, proposal_id=item.proposal_id
+            )
+        except NotFound:
+            continue
+        files = _appendices(session, actor, store, "proposal", item.proposal_id)
+        documents.append(build_vorlage(session, proposal, [f.name for f in files]))
+        appendices += files
+    town, _ = letterhead(session, meeting.municipality_id)
+    title = f"Sitzungsmappe: {body_name(session, meeting.body_id)} am {day(meeting.meeting_date)}"
+    pdf = render_mappe_pdf(
+        title=title, municipality=town, documents=documents, appendices=appendices
+    )
+    return f"sitzungsmappe-{meeting.id}-{meeting.meeting_date.isoformat()}.pdf", pdf

@@ -1,0 +1,178 @@
+"""Anlagen: upload, list, read and delete files of proposals and meetings.
+
+A proposal's attachments change only while it is a draft, like its text; a meeting's until
+it is invited (§ 34 Abs. 1 S. 1 GemO: they go out with the invitation). Readers see the
+public ones wherever they may read the proposal or meeting, the non-public ones only when
+entitled (§ 35 Abs. 1 GemO). Uploads and deletions are in the instance's audit chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.access import non_public_readable
+from workflow.context import Actor
+from workflow.errors import Conflict, InvalidInput, NotFound, TooLarge
+from workflow.files import EXTENSIONS, FileStore, normalise_type, safe_name, sniff
+from workflow.models import Attachment, Meeting, Proposal
+from workflow.services.common import require_role
+from workflow.services.listing import get_meeting, get_proposal
+from workflow.services.transition import load_instance
+
+logger = logging.getLogger(__name__)
+
+EDIT_ROLES = {"proposal": ("clerk", "cosigner", "mayor"), "meeting": ("secretary", "mayor")}
+EDITABLE_STATES = {"proposal": ("draft",), "meeting": ("planned", "agenda")}
+KIND_LABELS = {"proposal": "Beschlussvorlage", "meeting": "Sitzung"}
+
+
+def _readable(session: Session, actor: Actor | None, kind: str, instance_id: int) -> Any:
+    if kind == "proposal":
+        return get_proposal(session=session, actor=actor, proposal_id=instance_id)
+    if kind == "meeting":
+        return get_meeting(session=session, actor=actor, meeting_id=instance_id).meeting
+    raise NotFound(f"{kind} {instance_id} wurde nicht gefunden.")
+
+
+def _editable(session: Session, actor: Actor, kind: str, instance_id: int, op: str) -> Any:
+    instance = load_instance(session, kind, instance_id, actor)
+    require_role(actor, op, EDIT_ROLES[kind])
+    if instance.state not in EDITABLE_STATES[kind]:
+        what = "im Entwurf" if kind == "proposal" else "vor der Einladung"
+        raise Conflict(f"Anlagen können nur {what} geändert werden (Zustand „{instance.state}“).")
+    return instance
+
+
+def upload(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor,
+    now: datetime,
+    kind: str,
+    instance_id: int,
+    filename: str | None,
+    declared_type: str | None,
+    data: bytes,
+    public: bool = True,
+    max_bytes: int,
+) -> Attachment:
+    """Check size and type against the bytes, store them, record the row and the event."""
+    instance: Proposal | Meeting = _editable(session, actor, kind, instance_id, "add_attachment")
+    if len(data) > max_bytes:
+        raise TooLarge(
+            f"Die Datei ist zu groß ({len(data)} Bytes; erlaubt sind höchstens {max_bytes})."
+        )
+    if not data:
+        raise InvalidInput("Die Datei ist leer.", field="file")
+    actual = sniff(data)
+    if actual is None:
+        allowed = ", ".join(sorted(set(EXTENSIONS.values())))
+        raise InvalidInput(f"Dieser Dateityp ist als Anlage nicht erlaubt (nur {allowed}).")
+    declared = normalise_type(declared_type)
+    if declared is not None and declared != actual:
+        raise InvalidInput(
+            f"Der Inhalt der Datei ({actual}) passt nicht zum angegebenen Typ ({declared}).",
+            field="file",
+        )
+    digest = store.put(data)
+    row = Attachment(
+        municipality_id=instance.municipality_id,
+        instance_type=kind,
+        instance_id=instance_id,
+        name=safe_name(filename, actual),
+        content_type=actual,
+        size=len(data),
+        sha256=digest,
+        public=public,
+        uploaded_by=actor.user_id,
+        uploaded_at=now,
+    )
+    session.add(row)
+    session.flush()
+    _event(session, actor, now, instance, kind, "add_attachment", row)
+    return row
+
+
+def _event(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    instance: Any,
+    kind: str,
+    trigger: str,
+    row: Attachment,
+) -> None:
+    audit.append(
+        session,
+        instance_type=kind,
+        instance_id=instance.id,
+        actor=actor,
+        trigger=trigger,
+        source=instance.state,
+        dest=instance.state,
+        now=now,
+        data={
+            "attachment_id": row.id,
+            "name": row.name,
+            "sha256": row.sha256,
+            "size": row.size,
+            "public": row.public,
+        },
+    )
+
+
+def list_attachments(
+    *, session: Session, actor: Actor | None, kind: str, instance_id: int
+) -> list[Attachment]:
+    instance = _readable(session, actor, kind, instance_id)
+    query = select(Attachment).where(
+        Attachment.instance_type == kind, Attachment.instance_id == instance_id
+    )
+    if not non_public_readable(session, actor, instance):
+        query = query.where(col(Attachment.public))
+    return list(session.exec(query.order_by(col(Attachment.id))))
+
+
+def get_attachment(*, session: Session, actor: Actor | None, attachment_id: int) -> Attachment:
+    row = session.get(Attachment, attachment_id)
+    missing = NotFound(f"Anlage {attachment_id} wurde nicht gefunden.")
+    if row is None:
+        raise missing
+    try:
+        instance = _readable(session, actor, row.instance_type, row.instance_id)
+    except NotFound as exc:
+        raise missing from exc
+    if not row.public and not non_public_readable(session, actor, instance):
+        raise missing
+    return row
+
+
+def read_attachment(
+    *, session: Session, store: FileStore, actor: Actor | None, attachment_id: int
+) -> tuple[Attachment, bytes]:
+    row = get_attachment(session=session, actor=actor, attachment_id=attachment_id)
+    data = store.get(row.sha256)
+    if data is None or hashlib.sha256(data).hexdigest() != row.sha256:
+        logger.error("attachment %s: file %s missing or altered", row.id, row.sha256)
+        raise NotFound(f"Die Datei der Anlage {attachment_id} ist nicht mehr vorhanden.")
+    return row, data
+
+
+def delete(
+    *, session: Session, store: FileStore, actor: Actor, now: datetime, attachment_id: int
+) -> None:
+    row = get_attachment(session=session, actor=actor, attachment_id=attachment_id)
+    instance = _editable(session, actor, row.instance_type, row.instance_id, "delete_attachment")
+    _event(session, actor, now, instance, row.instance_type, "delete_attachment", row)
+    session.delete(row)
+    session.flush()
+    others = session.exec(select(Attachment.id).where(Attachment.sha256 == row.sha256)).first()
+    if others is None:
+        store.remove(row.sha256)
