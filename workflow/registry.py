@@ -73,6 +73,7 @@ class Registry:
 
 def default_registry() -> Registry:
     """The registry of this codebase, wired explicitly (no import-time registration)."""
+    from workflow.documents import mailing  # invitations and extracts by e-mail
     from workflow.rules import (
         anchors,
         circulation,
@@ -99,4 +100,5 @@ def default_registry() -> Registry:
         .add(circulation.ACTIONS)
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
+        .add(mailing.ACTIONS)
     )

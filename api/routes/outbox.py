@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import CurrentUser, NowDep, SessionDep
 from api.problems import responses
 from api.routes.common import Cursor, Limit, PathId
-from api.schemas.outbox import OutboxMessageRead, OutboxMessagesRead
+from api.schemas.outbox import OutboxMessageFull, OutboxMessageRead, OutboxMessagesRead
 from workflow.services import outbox
 from workflow.services.listing import page_of
 
@@ -39,6 +39,20 @@ def list_outbox(
         count=page.count,
         next_cursor=page.next_cursor,
     )
+
+
+@router.get(
+    "/outbox/{message_id}",
+    operation_id="get_outbox_message",
+    response_model=OutboxMessageFull,
+    responses=responses(401, 403, 404),
+)
+def get_outbox_message(
+    message_id: PathId, session: SessionDep, actor: CurrentUser
+) -> OutboxMessageFull:
+    """One e-mail in full, with its text (administrators of the municipality)."""
+    message = outbox.get_message(session=session, actor=actor, message_id=message_id)
+    return OutboxMessageFull.model_validate(message)
 
 
 @router.post(

@@ -22,6 +22,13 @@ class OutboxMessageRead(Output):
     sent_at: datetime | None
 
 
+class OutboxMessageFull(OutboxMessageRead):
+    """The message as sent: with its text and its key (also the Message-ID's source)."""
+
+    key: str = Field(description="Idempotenzschlüssel")
+    body: str = Field(description="Text der E-Mail")
+
+
 class OutboxMessagesRead(Output):
     data: list[OutboxMessageRead]
     count: int

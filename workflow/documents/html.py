@@ -31,20 +31,12 @@ def render_html(document: Document) -> str:
     return template.render(doc=document, css=stylesheet())
 
 
-def render_mappe_html(
-    *,
-    title: str,
-    municipality: str,
-    documents: Sequence[Document],
-    appended: Sequence[tuple[str, int | None]] = (),
+def render_mappe_toc_html(
+    *, title: str, municipality: str, entries: Sequence[tuple[str, int | None]]
 ) -> str:
-    """The Sitzungsmappe: title, table of contents with page numbers (CSS target-counter),
-    every document on its own pages; ``appended`` lists attachments added after it."""
+    """Title and table of contents of the Sitzungsmappe: (label, first page or None for a
+    file that is not part of the PDF)."""
     template = environment().get_template("mappe.html.j2")
     return template.render(
-        title=title,
-        municipality=municipality,
-        docs=documents,
-        appended=appended,
-        css=stylesheet(),
+        title=title, municipality=municipality, entries=entries, css=stylesheet()
     )

@@ -12,7 +12,7 @@ from typing import Any
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from workflow.documents.html import render_html, render_mappe_html
+from workflow.documents.html import render_html, render_mappe_toc_html
 from workflow.documents.model import Document
 
 logger = logging.getLogger(__name__)
@@ -79,30 +79,37 @@ def render_mappe_pdf(
     documents: Sequence[Document],
     appendices: Sequence[Appendix] = (),
 ) -> bytes:
-    """Invitation, every Vorlage, then the attachments, with a table of contents.
+    """Title and contents, invitation, every Vorlage, then the attachments.
 
-    The attachments' page numbers depend on the length of the rendered part, so that part is
-    laid out once with placeholders and, when attachments follow, once more with the numbers.
+    Each document is laid out once, on its own pages (its footer counts its own pages, as
+    on paper); their lengths give the page numbers of the contents, which alone is laid out
+    a second time once its own length is known.
     """
     from weasyprint import HTML
 
+    laid_out = [HTML(string=render_html(d), url_fetcher=_fetch_nothing).render() for d in documents]
     readers = [(a.name, _pages(pdf) if (pdf := _as_pdf(a)) else None) for a in appendices]
 
-    def layout(first_page: int) -> Any:
-        appended: list[tuple[str, int | None]] = []
+    def contents(first_page: int) -> Any:
+        entries: list[tuple[str, int | None]] = []
         page = first_page
+        for document, rendered in zip(documents, laid_out, strict=True):
+            label = (
+                f"{document.title} – {document.subtitle}" if document.subtitle else document.title
+            )
+            entries.append((label, page))
+            page += len(rendered.pages)
         for name, reader in readers:
-            appended.append((name, page if reader is not None else None))
+            entries.append((f"Anlage: {name}", page if reader is not None else None))
             page += len(reader.pages) if reader is not None else 0
-        html = render_mappe_html(
-            title=title, municipality=municipality, documents=documents, appended=appended
-        )
+        html = render_mappe_toc_html(title=title, municipality=municipality, entries=entries)
         return HTML(string=html, url_fetcher=_fetch_nothing).render()
 
-    rendered = layout(first_page=0)
-    if any(reader is not None for _, reader in readers):
-        rendered = layout(first_page=len(rendered.pages) + 1)
-    main: bytes = rendered.write_pdf()
+    toc = contents(first_page=2)
+    if len(toc.pages) != 1:
+        toc = contents(first_page=len(toc.pages) + 1)
+    pages = [*toc.pages, *(page for rendered in laid_out for page in rendered.pages)]
+    main: bytes = toc.copy(pages).write_pdf()
     writer = PdfWriter()
     writer.append(io.BytesIO(main))
     for name, reader in readers:

@@ -44,6 +44,17 @@ def list_messages(
     return list(session.exec(query.order_by(col(OutboxMessage.id).desc())))
 
 
+def get_message(*, session: Session, actor: Actor, message_id: int) -> OutboxMessage:
+    """One e-mail in full (recipient, subject, text), e.g. to check what an invitation said."""
+    require_role(actor, "read_outbox_message", ADMIN_ROLES)
+    message = session.exec(
+        select(OutboxMessage).where(OutboxMessage.id == message_id, _own_messages(actor))
+    ).first()
+    if message is None:
+        raise NotFound(f"E-Mail {message_id} wurde nicht gefunden.")
+    return message
+
+
 def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -> OutboxMessage:
     """Give a dead letter a fresh set of attempts, due at once (e.g. after the SMTP relay or
     the recipient's address was fixed); the audit log keeps who did it and the last error."""
