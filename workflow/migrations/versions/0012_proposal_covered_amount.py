@@ -4,8 +4,8 @@ The amount the budget plan covers ("Durch HH-Plan …, Haushaltsstelle … abged
 Euro") as a decimal of its own; ``budget_line`` keeps the Haushaltsstelle number as text. A new
 nullable column only, so no batch mode is needed on SQLite (see 0004).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 13:40:00.000000
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,8 @@ Anlagen of proposals and meetings (§ 34 Abs. 1 S. 1 GemO: the documents needed 
 deliberation go out with the invitation): metadata per file, the bytes content-addressed in
 RATSFLOW_FILES_DIR. A new table only, so no batch mode is needed on SQLite (see 0004).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 13:20:00.000000
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
