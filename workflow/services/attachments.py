@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete as sql_delete
 from sqlmodel import Session, col, select
 
 from workflow import audit
@@ -170,8 +171,13 @@ def delete(
 ) -> None:
     row = get_attachment(session=session, actor=actor, attachment_id=attachment_id)
     instance = _editable(session, actor, row.instance_type, row.instance_id, "delete_attachment")
+    # Concurrent deletions: the row lock decides; the losers see 0 rows and report "not found"
+    # (rolling back their audit event) instead of a second success.
+    gone = session.execute(sql_delete(Attachment).where(col(Attachment.id) == attachment_id))
+    if getattr(gone, "rowcount", 0) != 1:
+        raise NotFound(f"Anlage {attachment_id} wurde nicht gefunden.")
+    session.expunge(row)
     _event(session, actor, now, instance, row.instance_type, "delete_attachment", row)
-    session.delete(row)
     session.flush()
     others = session.exec(select(Attachment.id).where(Attachment.sha256 == row.sha256)).first()
     if others is None:
