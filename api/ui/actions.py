@@ -9,7 +9,8 @@ with that input required, not shown as blocked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -175,8 +176,28 @@ def fields_for(
 def split_options(
     session: Session, proposal: Proposal, options: list[ActionOption], now: datetime
 ) -> tuple[list[ActionForm], list[Blocked]]:
+    """A Vorlage's allowed actions as forms and blocked ones with their reasons in words."""
+    return forms_from(
+        options,
+        input_guards=INPUT_GUARDS,
+        fields=lambda trigger, needs: fields_for(session, proposal, trigger, needs, now),
+        legal=LEGAL_TRIGGERS,
+        secondary=SECONDARY,
+    )
+
+
+def forms_from(
+    options: list[ActionOption],
+    *,
+    input_guards: Mapping[str, str],
+    fields: Callable[[str, set[str]], tuple[FormField, ...]],
+    legal: AbstractSet[str],
+    secondary: AbstractSet[str],
+) -> tuple[list[ActionForm], list[Blocked]]:
     """Allowed actions as forms (the first non-secondary one is primary) and blocked ones with
-    their reasons in words. Actions not possible in this state are left out: they are noise."""
+    their reasons in words, for any kind of instance. An unmet guard named in
+    ``input_guards`` only asks for input on the form; actions not possible in this state are
+    left out: they are noise."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     for option in options:
@@ -186,8 +207,8 @@ def split_options(
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
             blocked.append(Blocked(option.label, (f"nur für: {roles}",)))
             continue
-        needs = {INPUT_GUARDS[g.name] for g in option.unmet_guards if g.name in INPUT_GUARDS}
-        other = [g.message for g in option.unmet_guards if g.name not in INPUT_GUARDS]
+        needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
+        other = [g.message for g in option.unmet_guards if g.name not in input_guards]
         if other:
             blocked.append(Blocked(option.label, tuple(other)))
             continue
@@ -196,12 +217,12 @@ def split_options(
                 trigger=option.trigger,
                 label=option.label,
                 dest_label="",
-                fields=fields_for(session, proposal, option.trigger, needs, now),
-                legal=option.trigger in LEGAL_TRIGGERS,
+                fields=fields(option.trigger, needs),
+                legal=option.trigger in legal,
             )
         )
     for i, form in enumerate(forms):
-        if form.trigger not in SECONDARY:
+        if form.trigger not in secondary:
             forms[i] = ActionForm(**{**form.__dict__, "primary": True})
             break
     return forms, blocked

@@ -13,7 +13,7 @@ from datetime import date
 from sqlmodel import Session
 
 from api.ui import formatting
-from api.ui.actions import ActionForm, Blocked, FormField
+from api.ui.actions import ActionForm, Blocked, FormField, forms_from
 from workflow.engine import ActionOption
 from workflow.models import Meeting
 from workflow.rules.meeting_rules import invitation_latest
@@ -82,36 +82,10 @@ def _fields(trigger: str, needs: set[str]) -> tuple[FormField, ...]:
 
 
 def meeting_forms(options: list[ActionOption]) -> tuple[list[ActionForm], list[Blocked]]:
-    """Allowed meeting actions as forms (the first non-secondary one is primary), blocked
-    ones with their reasons; actions of another state are left out."""
-    forms: list[ActionForm] = []
-    blocked: list[Blocked] = []
-    for option in options:
-        if option.blocked_by == "state":
-            continue
-        if option.blocked_by == "role":
-            roles = ", ".join(formatting.role_label(r) for r in option.roles)
-            blocked.append(Blocked(option.label, (f"nur für: {roles}",)))
-            continue
-        needs = {INPUT_GUARDS[g.name] for g in option.unmet_guards if g.name in INPUT_GUARDS}
-        other = [g.message for g in option.unmet_guards if g.name not in INPUT_GUARDS]
-        if other:
-            blocked.append(Blocked(option.label, tuple(other)))
-            continue
-        forms.append(
-            ActionForm(
-                trigger=option.trigger,
-                label=option.label,
-                dest_label="",
-                fields=_fields(option.trigger, needs),
-                legal=option.trigger in LEGAL,
-            )
-        )
-    for i, form in enumerate(forms):
-        if form.trigger not in SECONDARY:
-            forms[i] = ActionForm(**{**form.__dict__, "primary": True})
-            break
-    return forms, blocked
+    """Allowed meeting actions as forms, blocked ones with their reasons."""
+    return forms_from(
+        options, input_guards=INPUT_GUARDS, fields=_fields, legal=LEGAL, secondary=SECONDARY
+    )
 
 
 def late_reason_missing(form: ActionForm, data: dict[str, object]) -> bool:
