@@ -60,23 +60,26 @@ def state_map(world: World, directory: Path = DEFINITIONS) -> Any:
     )
 
 
-def test_both_versions_load_and_the_latest_is_two(workflows: Workflows) -> None:
-    assert workflows.latest("proposal").spec.version == 2
+def test_all_versions_load_and_the_latest_is_three(workflows: Workflows) -> None:
+    assert workflows.latest("proposal").spec.version == 3
     assert workflows.get("proposal", 1).loaded.path == DEFINITIONS / "proposal" / "v1.yaml"
+    assert workflows.get("proposal", 2).loaded.path == DEFINITIONS / "proposal" / "v2.yaml"
+    assert workflows.latest("meeting").spec.version == 2
+    assert workflows.get("meeting", 1).loaded.path == DEFINITIONS / "meeting" / "v1.yaml"
 
 
 def test_an_instance_not_migrated_keeps_running_on_its_version(world: World) -> None:
     old, new = on_v1(world), new_proposal(world)
     assert (proposal(world, old).definition_version, proposal(world, new).definition_version) == (
         1,
-        2,
+        3,
     )
     for pid in (old, new):
         world.fire(
             "proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 9), data={"cosigners": []}
         )
     assert proposal(world, old).definition_version == 1
-    # version 1 has no deadline before the first planned meeting (23.04.2024), version 2 has
+    # version 1 has no deadline before the first planned meeting (23.04.2024), versions 2+ have
     assert open_rules(world, old) == ["cosigning_reply"]
     assert open_rules(world, new) == ["cosigning_reply", "cosigning_before_meeting"]
 
@@ -194,9 +197,9 @@ def test_a_changed_file_with_the_same_version_is_refused(db: Engine, tmp_path: P
         record_definitions(db, changed)
     (problem,) = refused.value.problems
     assert problem.path == str(current)
-    assert problem.line == 5  # the version line, below the header comment
+    assert problem.line == 7  # the version line, below the header comment
     assert problem.reason.startswith(
-        'Die Definition "proposal" (Beschlussvorlage) Version 2 wurde geändert'
+        'Die Definition "proposal" (Beschlussvorlage) Version 3 wurde geändert'
     )
     assert "Versionsnummer erhöhen" in problem.reason
 
@@ -224,8 +227,9 @@ def test_stored_versions_carry_their_hash(world: World) -> None:
     assert records == {
         1: world.workflows.get("proposal", 1).loaded.content_hash,
         2: world.workflows.get("proposal", 2).loaded.content_hash,
+        3: world.workflows.get("proposal", 3).loaded.content_hash,
     }
-    assert records[1] != records[2]
+    assert len(set(records.values())) == 3
 
 
 def test_cli_diff_and_migrate(
@@ -237,21 +241,22 @@ def test_cli_diff_and_migrate(
     monkeypatch.setenv("RATSFLOW_DATABASE_URL", database_url)
     monkeypatch.setenv("RATSFLOW_DEFINITIONS_DIR", str(DEFINITIONS))
     assert main(["definitions", "diff", "proposal", "1", "2"]) == 0
-    out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert lines[:2] == [
+    assert capsys.readouterr().out.splitlines() == [
         "proposal (Beschlussvorlage): Version 1 → 2",
         '  ~ Zustand "cosigning": neue Frist "cosigning_before_meeting" '
         "(Mitzeichnung vor der ersten geplanten Sitzung erledigen)",
     ]
-    # Version 2 also tells the next actor (task messages) and sends the Beschlussauszug.
+    assert main(["definitions", "diff", "proposal", "2", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "proposal (Beschlussvorlage): Version 2 → 3"
+    # Version 3 tells the next actor (task messages) and sends the Beschlussauszug.
     assert (
         '  ~ Übergang "submit": actions: [request_cosignatures] → '
         "[request_cosignatures, notify_cosigners]" in lines
     )
-    assert all(line.startswith("  ~ Übergang ") for line in lines[2:])
+    assert all(line.startswith("  ~ Übergang ") for line in lines[1:])
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
-    assert "proposal v1, proposal v2" in capsys.readouterr().err
+    assert "proposal v1, proposal v2, proposal v3" in capsys.readouterr().err
     pid = on_v1(world)
     assert (
         main(["definitions", "migrate", "proposal", "--from", "1", "--to", "2", "--dry-run"]) == 0
