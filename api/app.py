@@ -10,6 +10,7 @@ from functools import partial
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import problems, swagger, ui
 from api.allow import OptionsMiddleware
@@ -115,6 +116,10 @@ def create_app(
         max_upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    if settings.trusted_proxies:
+        # Outermost: the throttle, the access log and the cookie's Secure flag see the client
+        # and scheme the proxy reports, and only a listed proxy is believed.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     routers = (
         auth,
         proposals,

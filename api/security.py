@@ -47,6 +47,12 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
+async def hash_password_bounded(limiter: anyio.CapacityLimiter, password: str) -> str:
+    """``hash_password`` in a slot of the same small pool as sign-ins, so creating accounts
+    in bulk cannot starve other requests (a sync route calls it via ``anyio.from_thread``)."""
+    return await anyio.to_thread.run_sync(partial(hash_password, password), limiter=limiter)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
         return hasher().verify(password_hash or _dummy_hash(), password) and bool(password_hash)

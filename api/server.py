@@ -35,7 +35,9 @@ def serve(host: str, port: int, demo: bool) -> int:
         return 2
     app = create_app(settings, demo=demo, runtime=runtime)
     logger.info("Ratsflow startet auf http://%s:%d (Datenbank %s)", host, port, _safe(settings))
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    # Proxy headers are handled by the app itself, only from RATSFLOW_TRUSTED_PROXIES (uvicorn
+    # would otherwise believe any local peer's X-Forwarded-For).
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
     runtime.engine.dispose()
     return 0
 

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     # Argon2 checks running at once; more sign-ins wait without holding a worker thread.
     password_hash_workers: int = 2
+    # Reverse proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
+    # networks, e.g. "10.0.0.5,192.168.0.0/24"). Empty: the peer is the client, so a forged
+    # header cannot dodge the per-address login throttle.
+    trusted_proxies: str = ""
     # Attachments, content-addressed by SHA-256; uploads above the limit are refused (413).
     files_dir: Path = Path("./ratsflow-files")
 

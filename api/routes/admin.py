@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import anyio.from_thread
+from fastapi import APIRouter, Request
 
 from api import directory
 from api.deps import CurrentUser, NowDep, SessionDep
@@ -20,7 +21,7 @@ from api.schemas.admin import (
     UserRead,
     UsersRead,
 )
-from api.security import hash_password
+from api.security import hash_password_bounded
 from workflow.models import Membership, Person
 
 router = APIRouter(prefix="/api/v1", tags=["Verwaltung"])
@@ -54,12 +55,16 @@ def list_users(
     response_model=UserRead,
     responses=responses(401, 403, 404, 409),
 )
-def create_user(body: UserCreate, session: SessionDep, actor: CurrentUser, now: NowDep) -> UserRead:
+def create_user(
+    body: UserCreate, request: Request, session: SessionDep, actor: CurrentUser, now: NowDep
+) -> UserRead:
     user = directory.create_user(
         session=session,
         actor=actor,
         now=now,
-        password_hash=hash_password(body.password),
+        password_hash=anyio.from_thread.run(
+            hash_password_bounded, request.app.state.hash_limiter, body.password
+        ),
         **body.model_dump(exclude={"password"}),
     )
     return UserRead.model_validate(user)

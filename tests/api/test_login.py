@@ -128,3 +128,68 @@ def test_a_person_has_one_account(world: World, client: Any, as_user: Any) -> No
         headers=as_user("admin"),
     )
     assert "bereits ein Benutzerkonto" in assert_problem(second, 409)["detail"]
+
+
+def test_new_accounts_are_hashed_in_the_same_bounded_pool(
+    world: World, settings: Settings, clock: FixedClock, as_user: Any
+) -> None:
+    """An admin creating accounts in bulk queues behind the same Argon2 slots as sign-ins."""
+    bounded = settings.model_copy(update={"password_hash_workers": 1})
+    runtime = Runtime(settings=bounded, engine=world.engine, workflows=world.workflows)
+    app = create_app(bounded, runtime=runtime, start_scheduler=False, clock=clock)
+    created: list[int] = []
+
+    def create(n: int) -> None:
+        body = {
+            "username": f"ilsfeld.neu{n}",
+            "full_name": f"Nora Neu {n}",
+            "role": "clerk",
+            "password": "zwölf-Zeichen",
+        }
+        response = client.post("/api/v1/users", json=body, headers=as_user("admin"))
+        created.append(response.status_code)
+
+    with TestClient(app) as client:
+        limiter = app.state.hash_limiter
+        seen: list[tuple[int, int]] = []
+        threads = [threading.Thread(target=create, args=(n,)) for n in range(4)]
+        # (requests then queue on the database as well, so no waiting count is asserted)
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            stats = limiter.statistics()
+            seen.append((stats.borrowed_tokens, stats.tasks_waiting))
+            time.sleep(0.002)
+        for t in threads:
+            t.join()
+    assert created == [201] * 4
+    assert max(borrowed for borrowed, _ in seen) == 1  # hashing took the pool's one slot
+
+
+def test_forwarded_addresses_count_only_from_a_trusted_proxy(
+    world: World, settings: Settings, clock: FixedClock
+) -> None:
+    """A forged X-Forwarded-For cannot dodge the per-address throttle; behind a listed proxy
+    each forwarded client has its own count."""
+
+    def failures_from_many_forwarded_addresses(trusted: str) -> int:
+        configured = settings.model_copy(update={"trusted_proxies": trusted})
+        runtime = Runtime(settings=configured, engine=world.engine, workflows=world.workflows)
+        app = create_app(configured, runtime=runtime, start_scheduler=False, clock=clock)
+        with TestClient(app) as client:  # its peer address is "testclient"
+            for n in range(21):
+                client.post(
+                    TOKEN,
+                    data={"username": f"niemand{n}", "password": "falsch"},
+                    headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                )
+            last = client.post(
+                TOKEN,
+                data={"username": "ilsfeld.clerk", "password": "demo"},
+                headers={"X-Forwarded-For": "203.0.113.200"},
+            )
+        clock.now += timedelta(hours=2)  # the next round starts with no count
+        return int(last.status_code)
+
+    assert failures_from_many_forwarded_addresses("") == 429
+    assert failures_from_many_forwarded_addresses("testclient") == 401  # checked, not refused

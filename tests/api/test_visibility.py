@@ -128,6 +128,7 @@ def test_every_history_and_list_shows_only_what_the_caller_may_open(
                 assert deadline["instance_id"] in proposals, (user, deadline)
             if deadline["instance_type"] == "meeting":
                 assert opens(f"/api/v1/meetings/{deadline['instance_id']}"), (user, deadline)
+        _check_directory_lists(client, headers, user, proposals, opens)
         for request in everything["decision-requests"]:
             responses = client.get(
                 f"/api/v1/decision-requests/{request}/responses", headers=headers
@@ -140,6 +141,37 @@ def test_every_history_and_list_shows_only_what_the_caller_may_open(
                 )
                 assert history.status_code == 200, (user, response)
                 assert opens(f"/api/v1/decision-responses/{response['id']}")
+
+
+def _check_directory_lists(
+    client: Any, headers: dict[str, str], user: str, proposals: set[int], opens: Any
+) -> None:
+    """Notifications, users, bodies, memberships and the outbox: the caller's own
+    municipality only, and no notification about an item the caller cannot open."""
+    own = client.get("/api/v1/auth/me", headers=headers).json()["municipality_id"]
+    notes = client.get("/api/v1/notifications", params={"limit": 200}, headers=headers).json()
+    for note in notes["data"]:
+        if note["instance_type"] == "proposal":
+            assert note["instance_id"] in proposals, (user, note)
+        if note["instance_type"] == "meeting":
+            assert opens(f"/api/v1/meetings/{note['instance_id']}"), (user, note)
+    bodies = client.get("/api/v1/bodies", headers=headers)
+    for body in bodies.json()["data"] if bodies.status_code == 200 else []:
+        assert body["municipality_id"] == own, (user, body)
+    for body_id in range(1, 12):  # every body of the demo's municipalities
+        members = client.get(f"/api/v1/bodies/{body_id}/memberships", headers=headers)
+        if members.status_code == 200:
+            assert body_id in {b["id"] for b in bodies.json()["data"]}, (user, body_id)
+    users = client.get("/api/v1/users", params={"limit": 200}, headers=headers)
+    if users.status_code != 200:
+        assert client.get("/api/v1/outbox", headers=headers).status_code in (403, 404)
+        return
+    assert {u["municipality_id"] for u in users.json()["data"]} == {own}, user
+    known = {u["id"] for u in users.json()["data"]}
+    outbox = client.get("/api/v1/outbox", params={"limit": 200}, headers=headers)
+    if outbox.status_code == 200:
+        for message in outbox.json()["data"]:
+            assert message["user_id"] is None or message["user_id"] in known, (user, message)
 
 
 def test_the_district_reads_no_municipal_history(world: World, client: Any, as_user: Any) -> None:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from api import directory
 from api.deps import NowDep, SessionDep
 from api.schemas.admin import MembershipCreate, UserCreate
-from api.security import hash_password
+from api.security import hash_password_bounded
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -119,13 +119,14 @@ async def create_user(
         errors.setdefault("password_repeat", "Die beiden Passwörter stimmen nicht überein.")
     if errors:
         return _overview(request, session, user, errors=errors, given=given, status=422)
+    password_hash = await hash_password_bounded(request.app.state.hash_limiter, checked.password)
     try:
         with session.begin_nested():
             created = directory.create_user(
                 session=session,
                 actor=user.actor,
                 now=now,
-                password_hash=hash_password(checked.password),
+                password_hash=password_hash,
                 **checked.model_dump(exclude={"password"}),
             )
     except WorkflowError as exc:
