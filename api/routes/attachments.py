@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
 
 from api.deps import CurrentUser, NowDep, OptionalUser, SessionDep, SettingsDep
+from api.downloads import attachment_response
 from api.problems import ApiError, responses
 from api.routes.common import READ, PathId
 from api.schemas.attachments import AttachmentRead
@@ -20,12 +20,6 @@ Kind = Literal["proposal", "meeting"]
 UPLOAD = responses(401, 403, 404, 409, 413, 422)
 Upload = Annotated[UploadFile, File(description="PDF, DOCX, XLSX, PNG, JPEG oder GIF")]
 Public = Annotated[bool, Form(description="false: nichtöffentliche Anlage (§ 35 Abs. 1 GemO)")]
-
-
-def content_disposition(disposition: str, name: str) -> str:
-    """RFC 6266/5987: an ASCII fallback and the UTF-8 name (headers are Latin-1 only)."""
-    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_")
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _store(settings: Settings) -> FileStore:
@@ -174,16 +168,7 @@ def download_attachment(
     row, data = service.read_attachment(
         session=session, store=_store(settings), actor=actor, attachment_id=attachment_id
     )
-    return Response(
-        content=data,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": content_disposition("attachment", row.name),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "ETag": f'"{row.sha256}"',
-        },
-    )
+    return attachment_response(row, data)
 
 
 @router.delete(

@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api.deps import OptionalUser, SessionDep, SettingsDep
+from api.downloads import document_response, pdf_response
 from api.problems import responses
 from api.routes.common import PathId
 from workflow.documents import service
 from workflow.documents.mappe import sitzungsmappe
-from workflow.documents.model import MEDIA_TYPES, Document
+from workflow.documents.model import MEDIA_TYPES
 from workflow.files import FileStore
 
 router = APIRouter(prefix="/api/v1", tags=["Dokumente"])
@@ -38,19 +39,6 @@ DOCUMENT_RESPONSES = {
 }
 
 
-def _file(document: Document, fmt: str) -> Response:
-    data = service.render(document, fmt)
-    disposition = "inline" if fmt in ("html", "pdf") else "attachment"
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{document.filename}.{fmt}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
 @router.get(
     "/proposals/{proposal_id}/documents/{kind}.{fmt}",
     operation_id="get_proposal_document",
@@ -68,7 +56,7 @@ def get_proposal_document(
     document = service.proposal_document(
         session=session, actor=actor, proposal_id=proposal_id, kind=kind
     )
-    return _file(document, fmt)
+    return document_response(document, fmt)
 
 
 @router.get(
@@ -93,7 +81,7 @@ def get_meeting_document(
         kind=kind,
         public=part == "oeffentlich",
     )
-    return _file(document, fmt)
+    return document_response(document, fmt)
 
 
 @router.get(
@@ -114,7 +102,7 @@ def get_agenda_item_document(
     document = service.item_document(
         session=session, actor=actor, item_id=item_id, kind=kind, meeting_id=meeting_id
     )
-    return _file(document, fmt)
+    return document_response(document, fmt)
 
 
 @router.get(
@@ -139,11 +127,4 @@ def get_sitzungsmappe(
         meeting_id=meeting_id,
         store=FileStore(settings.files_dir),
     )
-    return Response(
-        content=pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return pdf_response(name, pdf)

@@ -107,7 +107,7 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
     assert "Tagesordnung – öffentlicher Teil" in member
     assert "Sanierung der Festhalle in Auenstein" in member
     assert f"NÖ 1 | {SECRET_TITLE}" in member  # § 35: members of the body are entitled
-    assert f"http://127.0.0.1:8000/api/v1/meetings/{meeting}/sitzungsmappe.pdf" in member
+    assert f"http://127.0.0.1:8000/sitzungen/{meeting}/sitzungsmappe.pdf" in member
     heard = text(mails["otto.ort@example.org"])
     assert "Sanierung der Festhalle in Auenstein" in heard
     assert SECRET_TITLE not in heard
@@ -148,4 +148,4 @@ def test_final_resolution_sends_the_extract_to_the_department(
     )
     assert "Der Gemeinderat stimmt zu." in body
     assert f"{len(present) - 1} Ja, 1 Nein, 0 Enthaltungen" in body
-    assert "/documents/beschlussauszug.pdf" in body
+    assert "/dokumente/beschlussauszug.pdf" in body

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, or_, select
 
+from workflow import page_links
 from workflow.access import agenda_item_readable
 from workflow.context import Actor, FiringContext
 from workflow.documents.auszug import build_auszug
@@ -137,7 +138,7 @@ def invitation_text(session: Session, meeting: Meeting, invitee: Invitee, base: 
             "der Tagesordnung zu hören ist (§ 70 Abs. 1, § 65 Abs. 2 GemO).",
             "",
         ]
-    lines.append(f"Sitzungsmappe (PDF): {base}/api/v1/meetings/{meeting.id}/sitzungsmappe.pdf")
+    lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
     files = list_attachments(
         session=session, actor=actor, kind="meeting", instance_id=meeting.id or 0
     )
@@ -149,7 +150,7 @@ def invitation_text(session: Session, meeting: Meeting, invitee: Invitee, base: 
     if files:
         lines.append("Anlagen:")
         lines += [
-            f"- {f.name} ({f.size} Bytes): {base}/api/v1/attachments/{f.id}/content" for f in files
+            f"- {f.name} ({f.size} Bytes): {base}{page_links.attachment(f.id)}" for f in files
         ]
     lines += ["", FOOTER]
     return "\n".join(lines) + "\n"
@@ -210,9 +211,7 @@ def send_resolution_extract(ctx: FiringContext) -> None:
         return
     document = build_auszug(session, meeting, item, resolution, agenda(session, meeting.id or 0))
     base = ctx.base_url.rstrip("/")
-    link = (
-        f"{base}/api/v1/meetings/{meeting.id}/agenda-items/{item.id}/documents/beschlussauszug.pdf"
-    )
+    link = base + page_links.item_document(meeting.id, item.id, "beschlussauszug", "pdf")
     body = f"{plain_text(document).rstrip()}\n\nAls PDF: {link}\n\n{FOOTER}\n"
     subject = f"Beschlussauszug zum Vollzug: Vorlage {proposal.label} – {proposal.title}"
     count = 0

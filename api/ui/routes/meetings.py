@@ -14,6 +14,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input
+from api.ui.document_links import meeting_documents
 from api.ui.meeting_actions import (
     ON_SCREEN,
     invitation_check,
@@ -256,6 +257,7 @@ def detail_context(
     body = session.get(Body, meeting.body_id)
     return {
         "meeting": meeting,
+        **meeting_documents(session, user.actor, meeting, bool(closed)),
         "body": body,
         "title": meeting_title(body, meeting),
         "notice": view.notice,

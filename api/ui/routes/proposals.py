@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
+from api.ui.document_links import proposal_documents
 from api.ui.formatting import EVENT_LABELS
 from api.ui.web import (
     PageRoute,
@@ -169,6 +170,7 @@ def _detail_context(
         )
     return {
         "proposal": proposal,
+        **proposal_documents(session, user.actor, proposal),
         "plan": plan,
         "signatures": signatures,
         "forms": forms,

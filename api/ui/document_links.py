@@ -1,0 +1,60 @@
+"""Which documents a Vorlage or Sitzung page offers, by its state and the reader's rights
+(the download routes check again: a link here is a convenience, not a permission)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from workflow.access import STAFF_ROLES
+from workflow.context import Actor
+from workflow.models import Meeting, Proposal
+from workflow.queries import latest_resolution
+from workflow.services import attachments
+
+HELD = ("closed", "minutes_signed", "minutes_presented")
+
+
+def proposal_documents(session: Session, actor: Actor, proposal: Proposal) -> dict[str, Any]:
+    base = f"/vorlagen/{proposal.id}/dokumente"
+    documents = [{"label": "Beschlussvorlage", "path": f"{base}/vorlage"}]
+    if latest_resolution(session, proposal.id or 0) is not None:
+        documents.append({"label": "Beschlussauszug", "path": f"{base}/beschlussauszug"})
+    files = attachments.list_attachments(
+        session=session, actor=actor, kind="proposal", instance_id=proposal.id or 0
+    )
+    return {"documents": documents, "files": files}
+
+
+def meeting_documents(
+    session: Session, actor: Actor, meeting: Meeting, has_closed_items: bool
+) -> dict[str, Any]:
+    base = f"/sitzungen/{meeting.id}/dokumente"
+    documents: list[dict[str, Any]] = [
+        {"label": "Einladung mit Tagesordnung", "path": f"{base}/einladung"},
+        {"label": "Ortsübliche Bekanntmachung", "path": f"{base}/bekanntmachung"},
+        {
+            "label": "Sitzungsmappe (Einladung, Vorlagen und Anlagen)",
+            "path": f"/sitzungen/{meeting.id}/sitzungsmappe",
+            "formats": ["pdf"],
+        },
+    ]
+    own = actor.municipality_id == meeting.municipality_id
+    if meeting.state in HELD and (own or meeting.state != "closed"):
+        draft = " (Entwurf, noch nicht unterzeichnet)" if meeting.state == "closed" else ""
+        documents.append(
+            {"label": f"Niederschrift, öffentlicher Teil{draft}", "path": f"{base}/niederschrift"}
+        )
+        if has_closed_items and own and actor.role in STAFF_ROLES:
+            documents.append(
+                {
+                    "label": f"Niederschrift, nichtöffentlicher Teil{draft}",
+                    "path": f"{base}/niederschrift",
+                    "query": "?teil=nichtoeffentlich",
+                }
+            )
+    files = attachments.list_attachments(
+        session=session, actor=actor, kind="meeting", instance_id=meeting.id or 0
+    )
+    return {"documents": documents, "files": files}

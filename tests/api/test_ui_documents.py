@@ -1,0 +1,97 @@
+"""Downloads in the browser: documents, Sitzungsmappe and attachments with the session
+cookie; what an anonymous visitor may not read asks them to sign in (links in e-mails)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.helpers import SECRET_TITLE, scene
+from tests.api.test_attachments_http import upload
+from tests.api.test_ui_foundation import sign_in
+from tests.conftest import World
+from tests.documents import pdf_text
+from workflow.documents.pdf import html_to_pdf
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return html_to_pdf("<p>Lageplan des Grundstücks</p>")
+
+
+def test_vorlage_page_offers_its_documents_and_attachments(
+    world: World, client: TestClient, as_user: Any, pdf: bytes
+) -> None:
+    ids = scene(world)
+    clerk = as_user("ilsfeld.clerk")
+    public = upload(
+        client, clerk, f"/api/v1/proposals/{ids.draft}/attachments", pdf, "Lageplan.pdf"
+    )
+    assert public.status_code == 201, public.text
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{ids.draft}").text
+    assert "Dokumente und Anlagen" in page
+    document = f"/vorlagen/{ids.draft}/dokumente/vorlage"
+    for fmt, media in (("pdf", "application/pdf"), ("docx", "officedocument"), ("html", "html")):
+        assert f'href="{document}.{fmt}"' in page
+        got = client.get(f"{document}.{fmt}")
+        assert got.status_code == 200, (fmt, got.text[:300])
+        assert media in got.headers["content-type"]
+        assert got.headers["cache-control"] == "private, no-store"
+    assert "Lageplan.pdf" in pdf_text(client.get(f"{document}.pdf").content)  # Anlagen
+    secret = client.get(f"/vorlagen/{ids.secret}/dokumente/vorlage.pdf")
+    assert SECRET_TITLE in pdf_text(secret.content)
+    link = f"/anlagen/{public.json()['id']}"
+    assert f'href="{link}"' in page
+    file = client.get(link)
+    assert file.content == pdf
+    assert file.headers["x-content-type-options"] == "nosniff"
+    assert "Lageplan.pdf" in file.headers["content-disposition"]
+    # no resolution yet: no Beschlussauszug offered, and asking for it is "nicht gefunden"
+    assert "beschlussauszug" not in page
+    missing = client.get(f"/vorlagen/{ids.draft}/dokumente/beschlussauszug.pdf")
+    assert missing.status_code == 404
+    assert "text/html" in missing.headers["content-type"]
+
+
+def test_anonymous_visitors_are_asked_to_sign_in_for_non_public_files(
+    world: World, client: TestClient
+) -> None:
+    ids = scene(world)
+    path = f"/vorlagen/{ids.secret}/dokumente/vorlage.pdf"
+    refused = client.get(path, follow_redirects=False)
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/anmelden?next=%2Fvorlagen%2F")
+    signed_in = sign_in(client, "ilsfeld.clerk", next=path)
+    assert signed_in.headers["location"] == path  # the e-mail's link leads to the file
+    assert client.get(path).headers["content-type"] == "application/pdf"
+
+
+def test_other_municipalities_get_not_found(world: World, client: TestClient) -> None:
+    ids = scene(world)
+    sign_in(client, "flein.council")
+    for path in (
+        f"/vorlagen/{ids.secret}/dokumente/vorlage.pdf",
+        f"/sitzungen/{ids.meeting}/top/{ids.secret_item}/dokumente/vorlage.pdf",
+    ):
+        got = client.get(path)
+        assert got.status_code == 404, path
+        assert SECRET_TITLE not in got.text
+
+
+def test_meeting_page_offers_invitation_notice_and_folder(world: World, client: TestClient) -> None:
+    ids = scene(world)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{ids.meeting}").text
+    folder = f"/sitzungen/{ids.meeting}/sitzungsmappe.pdf"
+    assert f'href="{folder}"' in page
+    assert "/dokumente/niederschrift" not in page  # not held yet
+    assert "Ablauf als Diagramm anzeigen" in page
+    invitation = client.get(f"/sitzungen/{ids.meeting}/dokumente/einladung.pdf")
+    assert invitation.status_code == 200
+    assert SECRET_TITLE in pdf_text(invitation.content)  # the administration reads it all
+    got = client.get(folder)
+    assert got.status_code == 200
+    assert got.content.startswith(b"%PDF")
