@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from tests.browser.test_foundation import _api_token
 from workflow.models import Deadline, ExecutionTask, Proposal
@@ -28,13 +28,15 @@ TITLE = "Schulsozialarbeit ab 01.01.2026"
 
 @pytest.fixture(scope="module")
 def scene(server: str, server_database_url: str) -> dict[str, int]:
-    """Today's open work: an overdue deadline and an open task on 8/2024, an open request."""
+    """Today's open work: an overdue deadline and an open task on today's resolution in
+    execution (not on 8/2024, whose execution the story completed), an open request."""
     engine = create_engine(server_database_url)
     today = date.today()
     with Session(engine) as session:
         proposal = session.exec(
-            select(Proposal).where(Proposal.number == 8, Proposal.year == 2024)
-        ).one()
+            select(Proposal).where(Proposal.state == "final").order_by(col(Proposal.id).desc())
+        ).first()
+        assert proposal is not None, "the demo of today has a resolution in execution"
         session.add(
             Deadline(
                 instance_type="proposal",
