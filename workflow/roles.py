@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# The one table of role words, for engine messages and pages alike.
 ROLE_LABELS = {
     "clerk": "Sachbearbeitung",
-    "cosigner": "Mitzeichnung",
+    "cosigner": "Mitzeichnung (Amtsleitung, Kämmerei)",
     "mayor": "Bürgermeister/in",
-    "secretary": "Schriftführung",
-    "council_member": "Ratsmitglied",
+    "secretary": "Sitzungsdienst",
+    "council_member": "Gemeinderat/Gemeinderätin",
     "district_coordinator": "Landratsamt",
     "admin": "Administration",
-    "system": "System",
+    "system": "Ratsflow (automatisch)",
 }
 ROLES = frozenset(ROLE_LABELS)
 

@@ -6,19 +6,9 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from workflow.context import BERLIN
+from workflow.roles import ROLE_LABELS
 
 # The words of the Rathaus (UI.md), not the engine's role names.
-ROLE_LABELS = {
-    "clerk": "Sachbearbeitung",
-    "cosigner": "Mitzeichnung (Amtsleitung, Kämmerei)",
-    "mayor": "Bürgermeister/in",
-    "secretary": "Sitzungsdienst",
-    "council_member": "Gemeinderat/Gemeinderätin",
-    "district_coordinator": "Landratsamt",
-    "admin": "Administration",
-    "system": "Ratsflow (automatisch)",
-}
-
 # Badge tone per state; the text is always the definition's label, the colour only supports it.
 _SUCCESS = {"final", "executed", "archived", "answered", "closed", "minutes_signed",
             "minutes_presented", "met"}  # fmt: skip

@@ -67,8 +67,14 @@ def test_role_blocked_names_roles_in_german(world: World, client: Any, as_user: 
     actions = _actions(client, as_user("ilsfeld.secretary"), f"proposals/{pid}")
     submit = next(a for a in actions["blocked"] if a["trigger"] == "submit")
     assert submit["blocked_by"] == "role"
-    assert submit["reasons"] == ["nur für: Sachbearbeitung, Mitzeichnung, Bürgermeister/in"]
-    assert submit["role_labels"] == ["Sachbearbeitung", "Mitzeichnung", "Bürgermeister/in"]
+    assert submit["reasons"] == [
+        "nur für: Sachbearbeitung, Mitzeichnung (Amtsleitung, Kämmerei), Bürgermeister/in"
+    ]
+    assert submit["role_labels"] == [
+        "Sachbearbeitung",
+        "Mitzeichnung (Amtsleitung, Kämmerei)",
+        "Bürgermeister/in",
+    ]
     assert "clerk" not in submit["reasons"][0]
 
 

@@ -178,7 +178,7 @@ def test_engine_errors_map_to_403_409_422(world: World, client: Any, as_user: An
     # state or version.
     refused_anywhere = assert_problem(role, 403)
     assert refused_anywhere["detail"] == (
-        'Die Rolle "Schriftführung" darf die Aktion "Freigeben" nicht ausführen '
+        'Die Rolle "Sitzungsdienst" darf die Aktion "Freigeben" nicht ausführen '
         "(erlaubt: Bürgermeister/in)."
     )
     state = client.post(
