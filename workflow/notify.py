@@ -255,6 +255,7 @@ def send_to(
                 OutboxMessage(
                     key=key,
                     user_id=user.id,
+                    municipality_id=user.municipality_id,
                     to_address=user.email,
                     subject=message.title,
                     body=message.body,

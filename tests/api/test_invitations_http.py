@@ -122,6 +122,10 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
     assert full.status_code == 200
     assert full.json()["body"] == text(mails["ilsfeld.council@example.org"]).replace("\r\n", "\n")
     assert full.json()["status"] == "sent"
+    # Members without an account are in the administrators' outbox list too.
+    listed = client.get("/api/v1/outbox", params={"limit": 200}, headers=as_user("admin"))
+    addresses = {m["to_address"] for m in listed.json()["data"]}
+    assert {"bernd.keller@example.org", "otto.ort@example.org"} <= addresses
     refused = client.get(f"/api/v1/outbox/{row.id}", headers=as_user("ilsfeld.clerk"))
     assert refused.status_code == 403
     assert client.get("/api/v1/outbox/999999", headers=as_user("admin")).status_code == 404

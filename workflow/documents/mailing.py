@@ -113,6 +113,7 @@ def _queue(
         OutboxMessage(
             key=key,
             user_id=user.id if user else None,
+            municipality_id=ctx.instance.municipality_id,
             to_address=address,
             subject=subject,
             body=body,

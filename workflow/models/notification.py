@@ -34,6 +34,8 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=250, unique=True)  # idempotency key, also the Message-ID
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    # Whose administrators see it: members without an account get invitations too.
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
     to_address: str = Field(max_length=320)
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=Text)

@@ -1,7 +1,8 @@
 """The e-mail outbox as administrators see it: find dead letters and queue them again.
 
-An administrator sees the messages to users of their own municipality only (through
-``OutboxMessage.user_id``); messages of another municipality are "not found", as everywhere.
+An administrator sees the messages of their own municipality only (``municipality_id``, and
+for rows written before it existed, the recipient's account); messages of another
+municipality are "not found", as everywhere.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
 from workflow import audit
@@ -24,13 +25,16 @@ ADMIN_ROLES = ("admin",)
 
 
 def _own_messages(actor: Actor) -> ColumnElement[bool]:
-    """Messages to users of the actor's municipality; the system sees all of them."""
+    """Messages of the actor's municipality; the system sees all of them."""
     if actor.is_system:
         return true()
     if actor.municipality_id is None:
         raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
     users = select(User.id).where(User.municipality_id == actor.municipality_id)
-    return col(OutboxMessage.user_id).in_(users)
+    return or_(
+        col(OutboxMessage.municipality_id) == actor.municipality_id,
+        col(OutboxMessage.municipality_id).is_(None) & col(OutboxMessage.user_id).in_(users),
+    )
 
 
 def list_messages(
