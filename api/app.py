@@ -37,8 +37,8 @@ from api.routes import (
 )
 from api.security import resolve_secret
 from workflow.clock import Clock, system_clock
+from workflow.deadlines.scheduler import SweepScheduler
 from workflow.runtime import Runtime, open_runtime
-from workflow.scheduler import SweepScheduler
 from workflow.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workflow.cli import Command
-from workflow.cli import main as engine_main
+from workflow.cli.main import Command
+from workflow.cli.main import main as engine_main
 from workflow.documents import cli as render_cli
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from api.security import hash_password
 from workflow.db import unit_of_work
-from workflow.demo import play
+from workflow.demo.play import play
 from workflow.models import Municipality, User
 from workflow.runtime import Runtime
 

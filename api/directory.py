@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, Membership, Person, User
 from workflow.services.common import require_role
 from workflow.services.listing import Page, paginate
-from workflow.subjects import SUBJECTS
 
 ADMIN_ROLES = ("admin",)
 ASSIGNABLE_ROLES = ("clerk", "cosigner", "mayor", "secretary", "council_member", "admin")

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import unexpected_response
-from workflow.machines import Workflows, quiet_transitions_log
+from workflow.definitions.machines import Workflows, quiet_transitions_log
 from workflow.models import AuditEvent, Deadline, OutboxMessage
 
 logger = logging.getLogger("api.access")

@@ -30,7 +30,7 @@ from workflow.errors import (
     TooLarge,
     WorkflowError,
 )
-from workflow.periods import PeriodError
+from workflow.law.periods import PeriodError
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlmodel import Session, SQLModel
 import workflow.models  # noqa: F401  (tables on the metadata)
 from workflow.context import BERLIN, Actor
 from workflow.db import make_engine, unit_of_work
-from workflow.demo_data import SEED_PATH
-from workflow.machines import Workflows
+from workflow.definitions.machines import Workflows
+from workflow.demo.data import SEED_PATH
 from workflow.runtime import load_definitions, record_definitions
 from workflow.schema import upgrade
 from workflow.services.setup import DemoData, actor_for, load_demo_data

@@ -11,7 +11,7 @@ from docx import Document as open_docx
 from docx.table import Table as DocxTable
 from pypdf import PageObject, PdfReader
 
-from workflow.demo_data import SEED_PATH
+from workflow.demo.data import SEED_PATH
 
 REPO = Path(__file__).resolve().parent.parent
 # The seed Vorlage as the package ships it.

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 if TYPE_CHECKING:
-    from workflow.machines import Workflows
+    from workflow.definitions.machines import Workflows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workflow.context import Actor, FiringContext
+from workflow.definitions.registry import Choice, FieldSpec, FieldType, Registry
+from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.errors import UnmetGuard
-from workflow.registry import Choice, FieldSpec, FieldType, Registry
 from workflow.roles import ROLE_LABELS as ROLE_LABELS
 from workflow.roles import role_labels
-from workflow.spec import DefinitionSpec, TransitionSpec
 
 COMMENT = FieldSpec("comment", "text", "Kommentar")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from workflow.law.voting import Quorum, Tally, second_session_notice_text
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -22,7 +23,6 @@ from workflow.models import (
     User,
     Vote,
 )
-from workflow.voting import Quorum, Tally, second_session_notice_text
 
 
 def steps(session: Session, proposal_id: int) -> list[ConsultationStep]:

@@ -9,8 +9,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from workflow.db import make_engine, unit_of_work
+from workflow.definitions.machines import Workflows, load_workflows
+from workflow.definitions.registry import default_registry
 from workflow.errors import DefinitionError, DefinitionProblem
-from workflow.machines import Workflows, load_workflows
 from workflow.models import (
     DecisionRequest,
     DecisionResponse,
@@ -18,7 +19,6 @@ from workflow.models import (
     Meeting,
     Proposal,
 )
-from workflow.registry import default_registry
 from workflow.schema import upgrade
 from workflow.settings import Settings
 

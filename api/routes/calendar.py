@@ -10,7 +10,7 @@ from api.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, SettingsDep
 from api.problems import ApiError, responses
 from api.routes.common import PathId
 from api.schemas.calendar import CalendarTokenRead
-from workflow.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
+from workflow.deadlines.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
 from workflow.models import User
 
 router = APIRouter(tags=["Kalender"])

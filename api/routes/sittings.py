@@ -21,8 +21,8 @@ from api.schemas.meetings import (
     VotesRead,
     VotesWrite,
 )
+from workflow.law.voting import Tally
 from workflow.services import agenda, bias
-from workflow.voting import Tally
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.problems import responses
 from api.schemas.admin import DeadlineCalculation, PeriodLine
-from workflow.periods import PeriodError, WorkingCalendar, latest_before, period_end
+from workflow.law.periods import PeriodError, WorkingCalendar, latest_before, period_end
 
 router = APIRouter(prefix="/api/v1", tags=["Werkzeuge"])
 

@@ -29,8 +29,8 @@ from api.schemas.proposals import (
     ProposalRead,
     TransitionResult,
 )
+from workflow.definitions.machines import Workflows
 from workflow.engine import ActionField, ActionOption, PendingStep
-from workflow.machines import Workflows
 from workflow.models import AgendaItem, DecisionRequest, Meeting, Proposal
 from workflow.models.base import WorkflowInstance
 from workflow.roles import role_label

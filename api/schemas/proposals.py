@@ -22,8 +22,8 @@ from api.schemas.common import (
     Version,
 )
 from api.schemas.decisions import OptionKey
-from workflow.reserved_matters import RESERVED_MATTERS
-from workflow.subjects import SUBJECTS
+from workflow.law.reserved_matters import RESERVED_MATTERS
+from workflow.law.subjects import SUBJECTS
 
 Trigger = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from api.ui import formatting
 from workflow.context import Actor, local_date
+from workflow.definitions.machines import Workflows
 from workflow.engine import ActionOption
-from workflow.machines import Workflows
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
 from workflow.services.transition import Fired, fire

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -30,7 +31,6 @@ from workflow.queries import (
     tally,
     voting_members,
 )
-from workflow.voting import Quorum, Tally
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
 CAPACITIES = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}

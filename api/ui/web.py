@@ -37,8 +37,10 @@ from api.ui.sessions import (
     read_session,
     write_session,
 )
-from workflow import diagram
 from workflow.context import Actor
+from workflow.definitions import diagram
+from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DefinitionSpec
 from workflow.errors import (
     GuardsUnmet,
     InvalidInput,
@@ -48,12 +50,10 @@ from workflow.errors import (
     TriggerNotAllowed,
     WorkflowError,
 )
-from workflow.machines import Workflows
 from workflow.models import Municipality, User
 from workflow.services import my_tasks
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
-from workflow.spec import DefinitionSpec
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from api.app import create_app
 from tests.api.conftest import SECRET, FixedClock
 from tests.conftest import World
 from workflow.db import make_engine
-from workflow.machines import Workflows
+from workflow.definitions.machines import Workflows
 from workflow.runtime import Runtime
 from workflow.schema import upgrade
 from workflow.settings import Settings

@@ -14,9 +14,9 @@ from tests.api.conftest import FixedClock
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
 from tests.integration.test_decisions import OPTIONS, REPLY, response, states
+from workflow.deadlines.sweep import sweep
 from workflow.models import Municipality
 from workflow.rules.decision_rules import DELEGATION_SETTING
-from workflow.sweep import sweep
 
 REQUESTS = "/api/v1/decision-requests"
 RESPONSES = "/api/v1/decision-responses"

@@ -23,9 +23,9 @@ from tests.integration.flow import (
     vote,
 )
 from tests.smtp import Inbox, smtp_server
-from workflow.mail import SmtpMailer
+from workflow.deadlines.mail import SmtpMailer
+from workflow.deadlines.sweep import SweepReport, deliver
 from workflow.models import Body, Membership, OutboxMessage, Person, Proposal
-from workflow.sweep import SweepReport, deliver
 
 
 @pytest.fixture

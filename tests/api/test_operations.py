@@ -15,7 +15,7 @@ from tests.api.conftest import TestClient
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
-from workflow.machines import Workflows
+from workflow.definitions.machines import Workflows
 from workflow.models import Notification
 from workflow.runtime import Runtime
 from workflow.settings import Settings

@@ -14,9 +14,9 @@ from tests.api.conftest import FixedClock
 from tests.conftest import World, berlin
 from tests.integration.flow import new_meeting
 from tests.smtp import Inbox, smtp_server
-from workflow.mail import SmtpMailer
+from workflow.deadlines.mail import SmtpMailer
+from workflow.deadlines.sweep import MAX_MAIL_ATTEMPTS, SweepReport, deliver, sweep
 from workflow.models import AuditEvent, OutboxMessage, User
-from workflow.sweep import MAX_MAIL_ATTEMPTS, SweepReport, deliver, sweep
 
 REMINDERS_DUE = berlin(date(2024, 4, 13), 7, 1)  # invitation reminders of the 23.04. meeting
 

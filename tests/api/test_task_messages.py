@@ -17,9 +17,9 @@ from tests.integration.flow import MEETING_DAY, in_session, item_of, new_proposa
 from tests.integration.test_bias import adopt
 from tests.integration.test_meetings import planned, record_votes
 from tests.smtp import Inbox, smtp_server
-from workflow.mail import SmtpMailer
+from workflow.deadlines.mail import SmtpMailer
+from workflow.deadlines.sweep import SweepReport, deliver
 from workflow.models import Notification, User
-from workflow.sweep import SweepReport, deliver
 
 PROPOSALS = "/api/v1/proposals"
 

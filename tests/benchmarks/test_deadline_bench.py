@@ -14,9 +14,9 @@ from tests.benchmarks.test_engine_bench import _record
 from tests.conftest import World, berlin
 from tests.integration.test_decisions import send
 from workflow.db import unit_of_work
+from workflow.deadlines.sweep import sweep
 from workflow.models import DeadlineAct, DecisionResponse, OutboxMessage
 from workflow.services.meetings import create_meeting
-from workflow.sweep import sweep
 
 pytestmark = pytest.mark.benchmark
 

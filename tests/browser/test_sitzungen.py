@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from tests.browser.test_foundation import _api_token
-from workflow.periods import WorkingCalendar, latest_before, period_end
+from workflow.law.periods import WorkingCalendar, latest_before, period_end
 
 TITLE = "Sanierung Sporthalle Auenstein"
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from workflow import audit
-from workflow.cli import main
+from workflow.cli.main import main
 from workflow.settings import get_settings
 
 

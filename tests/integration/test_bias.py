@@ -12,11 +12,11 @@ from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned, record_votes, unmet_names
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
+from workflow.law.voting import Tally
 from workflow.models import BiasDeclaration, Resolution
 from workflow.queries import biased_persons
 from workflow.services import bias as bias_service
 from workflow.services import meetings as meeting_service
-from workflow.voting import Tally
 
 REASON = "Ehefrau ist Pächterin eines Nachbargrundstücks (§ 18 Abs. 1 GemO?)"
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_meeting, released, scheduled
-from workflow.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
+from workflow.deadlines.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
 from workflow.models import User
 from workflow.services.deadline_service import reschedule_meeting
 

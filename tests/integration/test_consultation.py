@@ -21,9 +21,9 @@ from tests.integration.flow import (
     scheduled,
     vote,
 )
-from workflow.consultation import DELEGATED_LOCAL_COUNCILS
 from workflow.context import SYSTEM
 from workflow.errors import GuardsUnmet, InvalidInput
+from workflow.law.consultation import DELEGATED_LOCAL_COUNCILS
 from workflow.models import (
     AgendaItem,
     Body,

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from tests.conftest import World, berlin
 from tests.integration.flow import in_session, new_meeting, scheduled, vote
 from workflow.context import SYSTEM
+from workflow.deadlines.sweep import sweep
 from workflow.errors import GuardsUnmet, NotFound, RoleRefused
 from workflow.models import (
     AuditEvent,
@@ -25,7 +26,6 @@ from workflow.models import (
 )
 from workflow.services import decision_overview, decisions
 from workflow.services.transition import fire
-from workflow.sweep import sweep
 
 OPTIONS = [
     {"key": "belassen", "label": "belassen", "description": "beim Landkreis"},

@@ -14,15 +14,15 @@ from sqlmodel import Session, col, select
 from tests.conftest import REPO, World, berlin
 from tests.integration.flow import DAY, new_proposal
 from workflow.audit import verify
-from workflow.cli import main
+from workflow.cli.main import main
+from workflow.definitions.machines import Workflows, load_workflows
+from workflow.definitions.registry import default_registry
+from workflow.definitions.state_map import load_state_map, map_path
 from workflow.errors import DefinitionError
-from workflow.machines import Workflows, load_workflows
 from workflow.models import AuditEvent, Deadline, DefinitionRecord, Proposal
-from workflow.registry import default_registry
 from workflow.runtime import record_definitions
 from workflow.services import migration
 from workflow.services.migration import MigrationRefused
-from workflow.state_map import load_state_map, map_path
 
 DEFINITIONS = REPO / "definitions"
 

@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 
 from api.demo import DEMO_USERS
 from workflow import audit
-from workflow.cli import main
+from workflow.cli.main import main
 from workflow.context import BERLIN, Actor
+from workflow.definitions.machines import Workflows
 from workflow.errors import NotFound
-from workflow.machines import Workflows
 from workflow.models import (
     Deadline,
     DecisionRequest,

@@ -12,12 +12,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from tests.conftest import REPO, SEED, World, berlin
-from workflow.cli import main
+from workflow.cli.main import main
 from workflow.context import SYSTEM
 from workflow.errors import Conflict
+from workflow.importing.parser import VorlageFormatError
 from workflow.models import AuditEvent, Body, ConsultationStep, Proposal
 from workflow.services.importer import ImportResult, import_vorlage
-from workflow.vorlage_parser import VorlageFormatError
 
 EXAMPLES = REPO / "tests" / "data" / "vorlagen"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.smtp import self_signed_certificate, smtp_server
-from workflow.mail import SENDER, SmtpMailer
+from workflow.deadlines.mail import SENDER, SmtpMailer
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ from tests.integration.flow import (
     scheduled,
     vote,
 )
+from workflow.deadlines.ical import meeting_event
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput, RoleRefused
-from workflow.ical import meeting_event
+from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
     AuditEvent,
@@ -34,7 +35,6 @@ from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import reschedule_meeting
 from workflow.services.listing import get_meeting
 from workflow.services.proposals import StepInput
-from workflow.voting import Quorum, Tally
 
 MAY_MEETING = date(2024, 5, 8)  # Wed; D − 7 = Wed 01.05.2024, Maifeiertag
 

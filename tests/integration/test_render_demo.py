@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 from api.cli import main
 from tests.documents import text_of
 from workflow.context import SYSTEM
-from workflow.demo import play
+from workflow.definitions.machines import Workflows
+from workflow.demo.play import play
 from workflow.documents import service
 from workflow.documents.model import FORMATS
-from workflow.machines import Workflows
 from workflow.models import AgendaItem, Meeting, Proposal
 from workflow.settings import get_settings
 

@@ -21,10 +21,11 @@ from tests.integration.flow import (
 )
 from tests.smtp import Inbox, smtp_server
 from workflow import audit
+from workflow.deadlines.mail import SmtpMailer, message_id
+from workflow.deadlines.scheduler import SweepScheduler
+from workflow.deadlines.sweep import SweepReport, sweep
 from workflow.errors import DeadlineNotWaivable, RoleRefused
-from workflow.mail import SmtpMailer, message_id
 from workflow.models import AuditEvent, Deadline, DeadlineAct, Notification, OutboxMessage, Proposal
-from workflow.scheduler import SweepScheduler
 from workflow.services import outbox
 from workflow.services.deadline_service import (
     list_deadlines,
@@ -32,7 +33,6 @@ from workflow.services.deadline_service import (
     waive_deadline,
 )
 from workflow.settings import Settings
-from workflow.sweep import SweepReport, sweep
 
 
 @pytest.fixture

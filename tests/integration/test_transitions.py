@@ -11,10 +11,10 @@ from sqlmodel import Session
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from workflow.context import SYSTEM, Actor
+from workflow.definitions.spec import ROLES
 from workflow.errors import GuardsUnmet, NotFound, RoleRefused, StaleVersion, TriggerNotAllowed
 from workflow.models import Meeting, Proposal
 from workflow.services.transition import available_actions, fire
-from workflow.spec import ROLES
 
 HUMAN_ROLES = sorted(ROLES - {"system"})
 

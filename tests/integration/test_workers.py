@@ -18,8 +18,8 @@ from tests.conftest import REPO, World, berlin
 from tests.smtp import smtp_server
 from workflow.context import local_date
 from workflow.db import unit_of_work
+from workflow.law.periods import latest_before, shift
 from workflow.models import AuditEvent, DeadlineAct, DecisionResponse, OutboxMessage
-from workflow.periods import latest_before, shift
 from workflow.services.meetings import create_meeting
 
 # The workers run on the real clock. Upcoming meetings whose invitation reminder is due but
@@ -49,7 +49,7 @@ def spawn_worker(database_url: str, smtp_url: str) -> subprocess.Popen[bytes]:
         "RATSFLOW_SMTP_URL": smtp_url,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "workflow.cli", "worker", "--interval", "1"],
+        [sys.executable, "-m", "workflow.cli.main", "worker", "--interval", "1"],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

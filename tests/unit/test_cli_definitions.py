@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from workflow.cli import main
-from workflow.loader import load_definition
-from workflow.machines import mermaid
-from workflow.registry import default_registry
+from workflow.cli.main import main
+from workflow.definitions.loader import load_definition
+from workflow.definitions.machines import mermaid
+from workflow.definitions.registry import default_registry
 
 REPO = Path(__file__).resolve().parents[2]
 DEFINITIONS = REPO / "definitions"
@@ -119,7 +119,7 @@ def test_console_script_adds_serve_to_the_engine_commands() -> None:
 
 def test_module_entry_point_validates() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "workflow.cli", "definitions", "validate"],
+        [sys.executable, "-m", "workflow.cli.main", "definitions", "validate"],
         cwd=REPO,
         capture_output=True,
         text=True,

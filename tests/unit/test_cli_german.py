@@ -10,7 +10,7 @@ import pytest
 
 from api.cli import COMMANDS
 from api.cli import main as ratsflow
-from workflow.cli import _parser
+from workflow.cli.main import _parser
 
 ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|optional arguments")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from workflow.definition_diff import diff
+from workflow.definitions.diff import diff
+from workflow.definitions.loader import load_definition
+from workflow.definitions.registry import default_registry
 from workflow.errors import DefinitionError
-from workflow.loader import load_definition
-from workflow.registry import default_registry
 
 PROPOSAL = REPO / "definitions" / "proposal.yaml"
 

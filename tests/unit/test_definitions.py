@@ -17,16 +17,16 @@ import pytest
 from transitions import Machine, MachineError
 
 from workflow.context import FiringContext
-from workflow.errors import DefinitionError, DefinitionProblem
-from workflow.loader import (
+from workflow.definitions.loader import (
     LoadedDefinition,
     check_definition,
     load_definition,
     parse_definition,
     unreachable_states,
 )
-from workflow.machines import LightModel, build_machine, load_workflows, mermaid
-from workflow.registry import Action, Registry, default_registry
+from workflow.definitions.machines import LightModel, build_machine, load_workflows, mermaid
+from workflow.definitions.registry import Action, Registry, default_registry
+from workflow.errors import DefinitionError, DefinitionProblem
 
 REPO = Path(__file__).resolve().parents[2]
 DEFINITIONS = REPO / "definitions"

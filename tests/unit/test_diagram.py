@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.unit.test_cli_definitions import DEFINITIONS
-from workflow.cli import main
-from workflow.diagram import svg
-from workflow.loader import load_definition
-from workflow.registry import default_registry
-from workflow.spec import DefinitionSpec
+from workflow.cli.main import main
+from workflow.definitions.diagram import svg
+from workflow.definitions.loader import load_definition
+from workflow.definitions.registry import default_registry
+from workflow.definitions.spec import DefinitionSpec
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.elections import (
+from workflow.errors import InvalidInput
+from workflow.law.elections import (
     check_ballots,
     count_round,
     majority_required,
     second_ballot_from,
 )
-from workflow.errors import InvalidInput
 
 
 def test_majority_is_of_the_present_entitled_not_of_the_valid_ballots() -> None:

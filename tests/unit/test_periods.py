@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from workflow.periods import (
+from workflow.law.periods import (
     Period,
     PeriodError,
     PeriodResult,

@@ -1,4 +1,4 @@
-"""Tests für den Klartext-Parser der Beschlussvorlagen (workflow.vorlage_parser)."""
+"""Tests für den Klartext-Parser der Beschlussvorlagen (workflow.importing.parser)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from workflow.demo_data import SEED_PATH, seed_text
-from workflow.vorlage_parser import (
+from workflow.demo.data import SEED_PATH, seed_text
+from workflow.importing.parser import (
     Inconsistency,
     ParsedFinancing,
     ParsedSession,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.voting import Quorum, Tally
+from workflow.law.voting import Quorum, Tally
 
 counts = st.integers(min_value=0, max_value=60)
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, or_, select
 from workflow import page_links
 from workflow.access import agenda_item_readable
 from workflow.context import Actor, FiringContext
+from workflow.definitions.registry import Action
 from workflow.documents.auszug import build_auszug
 from workflow.documents.common import body_name, genitive
 from workflow.documents.german import day
@@ -32,7 +33,6 @@ from workflow.models import (
     User,
 )
 from workflow.queries import agenda, latest_resolution, meeting_of_item
-from workflow.registry import Action
 from workflow.services.attachments import list_attachments
 from workflow.services.setup import actor_for
 

@@ -47,11 +47,11 @@ class Proposal(WorkflowInstance, table=True):
     non_public_reason: str | None = Field(default=None, sa_type=Text)
     attachments: list[str] = Field(default_factory=list, sa_type=JSONType)
     previous_sessions: list[dict[str, str]] = Field(default_factory=list, sa_type=JSONType)
-    # Key into workflow.reserved_matters: only the council decides it (§ 39 Abs. 2 GemO).
+    # Key into workflow.law.reserved_matters: only the council decides it (§ 39 Abs. 2 GemO).
     reserved_matter: str | None = Field(default=None, max_length=64)
     # Ortschaftsräte/Bezirksbeiräte to be heard before the decision (§ 70 Abs. 1, § 65 Abs. 2).
     hearing_bodies: list[int] = Field(default_factory=list, sa_type=JSONType)
-    # Key into workflow.subjects: the committee with it in its remit advises first (§ 39 Abs. 4
+    # Key into workflow.law.subjects: the committee with it in its remit advises first (§ 39 Abs. 4
     # S. 1 GemO) unless the reason for going without its Vorberatung is recorded ("soll").
     subject: str | None = Field(default=None, max_length=64)
     pre_deliberation_waived_reason: str | None = Field(default=None, sa_type=Text)

@@ -40,7 +40,7 @@ class Body(SQLModel, table=True):
     kind: str = Field(
         default="council", max_length=32
     )  # council | deciding_committee | advisory_committee | local_council
-    # Keys into workflow.subjects: the Aufgabengebiet a beschließender Ausschuss has under the
+    # Keys into workflow.law.subjects: the Aufgabengebiet a beschließender Ausschuss has under the
     # Hauptsatzung (§ 39 Abs. 1 S. 1 GemO); council matters in it go there first (Abs. 4 S. 1).
     remit: list[str] = Field(default_factory=list, sa_type=JSONType)
 
@@ -89,7 +89,7 @@ class User(SQLModel, table=True):
     disabled: bool = False
     # Secret part of the personal iCalendar feed URL; rotating it revokes old subscriptions.
     calendar_token: str | None = Field(default=None, max_length=64, unique=True)
-    # Kinds of e-mail the user switched off (keys of workflow.notify.MAIL_KINDS); the in-app
-    # notice is written all the same.
+    # Kinds of e-mail the user switched off (keys of workflow.deadlines.notify.MAIL_KINDS); the
+    # in-app notice is written all the same.
     mail_off: list[str] = Field(default_factory=list, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow)

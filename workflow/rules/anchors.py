@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.context import FiringContext
+from workflow.definitions.registry import Anchor
 from workflow.models import Meeting, Proposal
 from workflow.queries import current_agenda_item, latest_resolution, meeting_of_item, steps
-from workflow.registry import Anchor
 
 
 def state_entry(ctx: FiringContext) -> date:

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from workflow.consultation import agenda_visibility
 from workflow.context import FiringContext
+from workflow.definitions.registry import Action, Guard
+from workflow.law.consultation import agenda_visibility
+from workflow.law.voting import Quorum, Tally
 from workflow.models import Body, Circulation, CirculationReply, Person
 from workflow.queries import current_step, voting_members
-from workflow.registry import Action, Guard
 from workflow.rules.common import proposal
 from workflow.rules.proposal_actions import add_resolution
-from workflow.voting import Quorum, Tally
 
 REPLY_CHOICES = ("consent", "objection", "bias")
 

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from workflow.context import FiringContext
-from workflow.deadlines import calendar_for
+from workflow.deadlines.lifecycle import calendar_for
+from workflow.law.periods import period_end
 from workflow.models import Proposal, User
-from workflow.periods import period_end
 from workflow.queries import latest_resolution, users_with_role
 
 OBJECTION_PERIOD = "P1W"  # § 43 Abs. 2 S. 1 GemO: "binnen einer Woche nach Beschlussfassung"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from workflow.context import FiringContext
+from workflow.definitions.registry import Action, Guard
 from workflow.models import AgendaItem, Attendance, Body
 from workflow.queries import (
     biased_persons,
@@ -23,7 +24,6 @@ from workflow.queries import (
     meeting_of_item,
     quorum_failure,
 )
-from workflow.registry import Action, Guard
 from workflow.rules.common import proposal
 from workflow.rules.proposal_actions import add_resolution
 

@@ -7,7 +7,9 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.deadlines import calendar_for
+from workflow.deadlines.lifecycle import calendar_for
+from workflow.definitions.registry import Action, Anchor, Guard
+from workflow.law.periods import period_end
 from workflow.models import (
     Body,
     DecisionRequest,
@@ -16,9 +18,7 @@ from workflow.models import (
     Proposal,
     Resolution,
 )
-from workflow.periods import period_end
 from workflow.queries import latest_resolution
-from workflow.registry import Action, Anchor, Guard
 from workflow.rules.common import OBJECTION_PERIOD, data_int, data_text, fmt
 
 DELEGATION_SETTING = "decision_requests_delegated_to_mayor"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from workflow.context import FiringContext
+from workflow.definitions.registry import Choice, FieldSpec, OpenStep
 from workflow.models import Body, DecisionRequest, DecisionResponse, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
-from workflow.registry import Choice, FieldSpec, OpenStep
 from workflow.rules.common import fmt
 
 MAX_OPTIONS = 100

@@ -6,11 +6,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from workflow.acts import skip_pending
 from workflow.context import FiringContext
-from workflow.deadlines import calendar_for, local_period
+from workflow.deadlines.acts import skip_pending
+from workflow.deadlines.lifecycle import calendar_for, local_period
+from workflow.definitions.registry import Action, Guard
+from workflow.law.periods import Period, latest_before
 from workflow.models import Deadline, Meeting, MinutesSignature
-from workflow.periods import Period, latest_before
 from workflow.queries import (
     agenda,
     councillor_signers,
@@ -18,7 +19,6 @@ from workflow.queries import (
     present_persons,
     second_session_notice,
 )
-from workflow.registry import Action, Guard
 from workflow.rules.common import data_text, fmt
 
 INVITATION_PERIOD = "P7D"  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"

@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from workflow.consultation import agenda_visibility, missing_pre_deliberation
 from workflow.context import FiringContext
+from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput
+from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
+from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
     Body,
@@ -27,9 +29,7 @@ from workflow.queries import (
     steps,
     tally,
 )
-from workflow.registry import Action
 from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
-from workflow.voting import Quorum, Tally
 
 
 def request_cosignatures(ctx: FiringContext) -> None:

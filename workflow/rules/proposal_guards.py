@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from workflow.consultation import (
+from workflow.context import FiringContext
+from workflow.definitions.registry import Guard
+from workflow.law.consultation import (
     decision_refusal,
     missing_hearing,
     pre_deliberation_refusal,
@@ -12,7 +14,6 @@ from workflow.consultation import (
     unheard,
     unreasoned_non_public,
 )
-from workflow.context import FiringContext
 from workflow.models import (
     Body,
     ConsultationStep,
@@ -33,7 +34,6 @@ from workflow.queries import (
     steps,
     tally,
 )
-from workflow.registry import Guard
 from workflow.rules.common import cosigner_candidates, data_int, fmt, objection_deadline, proposal
 
 

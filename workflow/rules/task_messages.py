@@ -13,10 +13,10 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from workflow.context import FiringContext
+from workflow.deadlines.notify import Message, send_to
+from workflow.definitions.registry import Action
 from workflow.models import Body, Meeting, Proposal, User
-from workflow.notify import Message, send_to
 from workflow.queries import cosignatures, councillor_signers, users_with_role
-from workflow.registry import Action
 from workflow.rules.common import proposal
 
 FOOTER = (

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from workflow.context import Actor
+from workflow.definitions.machines import Workflows
 from workflow.engine import ActionOption, PendingStep
-from workflow.machines import Workflows
 from workflow.models import Proposal, User
 from workflow.queries import cosignatures, current_agenda_item
 from workflow.services.listing import Instance, readable

@@ -19,8 +19,9 @@ from sqlmodel import Session, col, func, select
 from workflow import audit
 from workflow.context import Actor
 from workflow.db import bump_version
+from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from workflow.machines import Workflows
+from workflow.law.voting import Tally
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -33,7 +34,6 @@ from workflow.queries import agenda, current_agenda_item, tally
 from workflow.services import bias, meetings
 from workflow.services.common import require_role
 from workflow.services.transition import fire, load_instance
-from workflow.voting import Tally
 
 T = TypeVar("T")
 MEETING_ROLES = meetings.MEETING_ROLES

@@ -17,13 +17,13 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.context import Actor, local_date
 from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.law.periods import Period, shift
+from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
-from workflow.periods import Period, shift
 from workflow.queries import biased_persons, present_persons, voting_members
 from workflow.services.common import require_role, require_tenant
 from workflow.services.listing import get_proposal
 from workflow.services.transition import load_instance
-from workflow.voting import Tally
 
 DECIDING_ROLES = ("secretary", "mayor")
 VOTE_CHOICES = ("yes", "no", "abstain")

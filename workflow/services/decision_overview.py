@@ -12,9 +12,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor, local_date
-from workflow.machines import Workflows
+from workflow.deadlines.planning import earliest_decision_date
+from workflow.definitions.machines import Workflows
 from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal
-from workflow.planning import earliest_decision_date
 from workflow.services.common import require_role
 from workflow.services.decisions import COORDINATOR
 from workflow.services.transition import load_instance

@@ -9,11 +9,11 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
+from workflow.deadlines.notify import Message, send_to
+from workflow.definitions.machines import Workflows
+from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
-from workflow.machines import Workflows
 from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal, User
-from workflow.notify import Message, send_to
-from workflow.registry import Action
 from workflow.services.common import require_role
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
 from workflow.services.transition import fire, load_instance, open_initial_deadlines

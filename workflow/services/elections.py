@@ -2,7 +2,7 @@
 
 A Wahl is held as an agenda item of a meeting in session (a free item is enough). Every
 write checks and bumps the meeting's version like the other sitting records
-(``services.agenda``) and is audited on the meeting. Counting is ``workflow.elections``.
+(``services.agenda``) and is audited on the meeting. Counting is ``workflow.law.elections``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from workflow import audit
 from workflow.access import agenda_item_readable
 from workflow.context import Actor
 from workflow.db import bump_version
-from workflow.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.models import (
     AgendaItem,
     Attendance,

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from workflow.context import Actor
+from workflow.definitions.machines import Workflows
 from workflow.errors import InvalidInput, NotFound
-from workflow.machines import Workflows
+from workflow.importing.parser import Inconsistency, ParsedVorlage, parse_vorlage
 from workflow.models import Body, Proposal, User
 from workflow.queries import body_by_name
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
 from workflow.services.setup import municipality_by_name
-from workflow.vorlage_parser import Inconsistency, ParsedVorlage, parse_vorlage
 
 BODY_KINDS = {"Gemeinderat": "council", "Ortschaftsrat": "local_council"}
 

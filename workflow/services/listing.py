@@ -27,8 +27,8 @@ from workflow.access import (
     proposal_read_clause,
 )
 from workflow.context import Actor, local_date
+from workflow.definitions.machines import Workflows
 from workflow.errors import InvalidInput, NotFound
-from workflow.machines import Workflows
 from workflow.models import (
     AgendaItem,
     AuditEvent,

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, delete, select
 
 from workflow import audit
 from workflow.context import Actor
+from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.machines import Workflows
 from workflow.models import (
     AgendaItem,
     Attendance,

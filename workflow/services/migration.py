@@ -11,14 +11,19 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from workflow import audit
-from workflow.acts import skip_pending
 from workflow.context import SYSTEM, Actor, FiringContext
-from workflow.deadlines import DeadlineEffect, apply_transition, open_deadlines, rules_by_name
+from workflow.deadlines.acts import skip_pending
+from workflow.deadlines.lifecycle import (
+    DeadlineEffect,
+    apply_transition,
+    open_deadlines,
+    rules_by_name,
+)
+from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DefinitionSpec
+from workflow.definitions.state_map import StateMap
 from workflow.errors import Conflict, WorkflowError
-from workflow.machines import Workflows
 from workflow.services.transition import KIND_LABELS, KINDS
-from workflow.spec import DefinitionSpec
-from workflow.state_map import StateMap
 
 TRIGGER = "migrate_definition"
 

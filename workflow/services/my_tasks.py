@@ -21,9 +21,10 @@ from workflow.access import (
     proposal_read_clause,
 )
 from workflow.context import Actor
+from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DefinitionSpec
 from workflow.engine import ActionOption
 from workflow.errors import WorkflowError
-from workflow.machines import Workflows
 from workflow.models import (
     AuditEvent,
     Body,
@@ -38,7 +39,6 @@ from workflow.models import (
 )
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.transition import available_actions
-from workflow.spec import DefinitionSpec
 
 MAX_INSTANCES = 200
 MAX_CHANGES = 30

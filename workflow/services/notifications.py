@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
+from workflow.deadlines.notify import MAIL_KINDS
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import Notification, User
-from workflow.notify import MAIL_KINDS
 
 
 def list_notifications(

@@ -14,17 +14,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from workflow import audit
-from workflow.consultation import (
+from workflow.context import Actor
+from workflow.db import bump_version
+from workflow.definitions.machines import Workflows
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.law.consultation import (
     HEARING_KINDS,
     PlanStep,
     decision_refusal,
     missing_hearing,
     reserved_matter_refusal,
 )
-from workflow.context import Actor
-from workflow.db import bump_version
-from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.machines import Workflows
+from workflow.law.reserved_matters import RESERVED_MATTERS
+from workflow.law.subjects import SUBJECTS
 from workflow.models import (
     Body,
     ConsultationStep,
@@ -34,10 +36,8 @@ from workflow.models import (
     ProposalCounter,
 )
 from workflow.queries import steps as stored_steps
-from workflow.reserved_matters import RESERVED_MATTERS
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
-from workflow.subjects import SUBJECTS
 
 AUTHOR_ROLES = ("clerk", "cosigner", "mayor")
 EDITABLE_STATES = ("draft",)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from workflow.context import Actor
-from workflow.demo_data import municipality_names
+from workflow.demo.data import municipality_names
 from workflow.models import Body, District, Membership, Municipality, Person, User
 
 DISTRICT_NAME = "Landkreis Heilbronn"
@@ -79,7 +79,7 @@ class DemoTown:
 
 
 # Aufgabengebiete after a typical Hauptsatzung (§ 39 Abs. 1 S. 1 GemO): council matters in
-# them are pre-deliberated by the committee (§ 39 Abs. 4 S. 1), keys of workflow.subjects.
+# them are pre-deliberated by the committee (§ 39 Abs. 4 S. 1), keys of workflow.law.subjects.
 ILSFELD_REMITS = {
     "Technischer Ausschuss": ["bauwesen", "umwelt"],
     "Verwaltungsausschuss": ["finanzen", "personal", "soziales"],

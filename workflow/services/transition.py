@@ -14,7 +14,9 @@ from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext
 from workflow.db import bump_version
-from workflow.deadlines import DeadlineEffect, apply_transition
+from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition
+from workflow.definitions.machines import LightModel, Workflow, Workflows
+from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.engine import ActionOption, PendingStep, action_options, pending_steps, unmet_guards
 from workflow.errors import (
     GuardsUnmet,
@@ -24,9 +26,7 @@ from workflow.errors import (
     TriggerNotAllowed,
     UnknownTrigger,
 )
-from workflow.machines import LightModel, Workflow, Workflows
 from workflow.models import DecisionRequest, DecisionResponse, Meeting, Proposal
-from workflow.spec import DefinitionSpec, TransitionSpec
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from api.security import hash_password_bounded
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.law.subjects import SUBJECTS
 from workflow.models import Person
 from workflow.services.common import require_role
-from workflow.subjects import SUBJECTS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -13,15 +13,15 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import drafts
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
-from workflow.consultation import HEARING_KINDS
 from workflow.context import local_date
 from workflow.errors import InvalidInput, NotFound, RoleRefused, WorkflowError
+from workflow.law.consultation import HEARING_KINDS
+from workflow.law.reserved_matters import RESERVED_MATTERS
+from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, User
 from workflow.queries import steps as stored_steps
-from workflow.reserved_matters import RESERVED_MATTERS
 from workflow.services import listing
 from workflow.services import proposals as service
-from workflow.subjects import SUBJECTS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]

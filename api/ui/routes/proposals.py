@@ -24,8 +24,8 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.context import local_date
+from workflow.definitions.machines import Workflows
 from workflow.errors import NotFound, WorkflowError
-from workflow.machines import Workflows
 from workflow.models import AgendaItem, Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, steps
 from workflow.services import actions as action_service

@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render
+from workflow.deadlines.notify import MAIL_KINDS
 from workflow.models import User
-from workflow.notify import MAIL_KINDS
 from workflow.services import notifications
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -43,10 +43,10 @@ from api.ui.web import (
 )
 from workflow.engine import ActionOption
 from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.services import actions as action_service
 from workflow.services import agenda, listing
-from workflow.voting import Tally
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]

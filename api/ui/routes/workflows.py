@@ -9,7 +9,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from api.ui.web import PageRoute, PageUserDep, render, workflows_of
-from workflow import diagram
+from workflow.definitions import diagram
 from workflow.errors import NotFound
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -1,7 +1,7 @@
 """mail preferences per user
 
 Each user may switch off e-mails of some kinds (``User.mail_off``, keys of
-``workflow.notify.MAIL_KINDS``); the in-app notice is written all the same. Plain
+``workflow.deadlines.notify.MAIL_KINDS``); the in-app notice is written all the same. Plain
 ``ADD COLUMN`` with an empty list as server default, as in 0008.
 
 Revision ID: 0013

@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
+from workflow.definitions.spec import DeadlineRuleSpec
+from workflow.law.periods import shift
 from workflow.models import Deadline, DeadlineAct
-from workflow.periods import shift
-from workflow.spec import DeadlineRuleSpec
 
 REMINDER_HOUR = time(7, 0)  # reminders and escalations arrive at the start of the working day
 

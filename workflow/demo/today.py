@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from workflow.context import Actor, local_date
+from workflow.demo.story import Story, berlin
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import decisions
@@ -26,7 +27,6 @@ from workflow.services import proposals as proposal_service
 from workflow.services.proposals import ProposalFields, StepInput
 from workflow.services.setup import DemoData, actor_for
 from workflow.services.transition import fire
-from workflow.story import Story, berlin
 
 
 @dataclass(frozen=True)

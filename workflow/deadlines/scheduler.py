@@ -14,10 +14,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from workflow.clock import Clock, system_clock
-from workflow.machines import Workflows
-from workflow.mail import Mailer, SmtpMailer
+from workflow.deadlines.mail import Mailer, SmtpMailer
+from workflow.deadlines.sweep import SweepReport, sweep
+from workflow.definitions.machines import Workflows
 from workflow.settings import Settings
-from workflow.sweep import SweepReport, sweep
 
 logger = logging.getLogger(__name__)
 

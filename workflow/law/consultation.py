@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from workflow.law.reserved_matters import RESERVED_MATTERS
+from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, ConsultationStep, Municipality, Proposal
-from workflow.reserved_matters import RESERVED_MATTERS
-from workflow.subjects import SUBJECTS
 
 # § 70 Abs. 2 GemO: the Hauptsatzung may delegate decisions to an Ortschaftsrat. The
 # municipality's settings name those bodies, e.g. {"delegated_local_councils": ["Ortschaftsrat

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from workflow.definitions.loader import compose, line_of, schema_problems
+from workflow.definitions.spec import DefinitionSpec
 from workflow.errors import DefinitionError, DefinitionProblem
-from workflow.loader import compose, line_of, schema_problems
-from workflow.spec import DefinitionSpec
 
 MIGRATIONS_DIR = "migrations"
 

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from workflow.budget_coverage import BudgetCoverage, format_euro, parse_budget_coverage
+from workflow.law.budget_coverage import BudgetCoverage, format_euro, parse_budget_coverage
 
 __all__ = [
     "Inconsistency",

@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from workflow.spec import DefinitionSpec
+from workflow.definitions.spec import DefinitionSpec
 
 NODE_W, NODE_H = 180, 58
 GAP_X, GAP_Y = 28, 64

@@ -8,19 +8,19 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from workflow import demo_district
 from workflow.context import BERLIN
-from workflow.deadlines import open_deadlines
-from workflow.demo_data import SEED_PATH, seed_text
-from workflow.demo_today import play_today
-from workflow.machines import Workflows
+from workflow.deadlines.lifecycle import open_deadlines
+from workflow.definitions.machines import Workflows
+from workflow.demo import district as demo_district
+from workflow.demo.data import SEED_PATH, seed_text
+from workflow.demo.story import Story, berlin
+from workflow.demo.today import play_today
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
 from workflow.services.importer import import_vorlage
 from workflow.services.setup import actor_for, load_demo_data
-from workflow.story import Story, berlin
 
 
 def play(

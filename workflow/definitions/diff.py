@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflow.spec import DefinitionSpec, StateSpec, TransitionSpec
+from workflow.definitions.spec import DefinitionSpec, StateSpec, TransitionSpec
 
 
 def _value(value: Any) -> str:

@@ -18,12 +18,12 @@ from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
 from workflow.db import unit_of_work
-from workflow.deadlines import ACTIVE, rules_by_name
+from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
+from workflow.deadlines.mail import Mailer, build_message
+from workflow.deadlines.notify import notify
+from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
-from workflow.machines import Workflows
-from workflow.mail import Mailer, build_message
 from workflow.models import Deadline, DeadlineAct, OutboxMessage
-from workflow.notify import notify
 from workflow.services.transition import KINDS, Fired, fire
 
 logger = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from typing import Any
 from transitions import EventData, Machine
 
 from workflow.context import FiringContext
+from workflow.definitions.loader import LoadedDefinition, definition_files, load_definition
+from workflow.definitions.registry import Action, Registry
+from workflow.definitions.spec import DefinitionSpec
 from workflow.errors import DefinitionError, DefinitionProblem
-from workflow.loader import LoadedDefinition, definition_files, load_definition
-from workflow.registry import Action, Registry
-from workflow.spec import DefinitionSpec
 
 
 class LightModel:

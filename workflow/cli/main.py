@@ -15,23 +15,24 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from workflow import audit, cli_definitions
-from workflow.argparse_de import GermanArgumentParser
-from workflow.budget_coverage import format_euro
+from workflow import audit
+from workflow.cli import definitions as cli_definitions
+from workflow.cli.argparse_de import GermanArgumentParser
 from workflow.context import SYSTEM
 from workflow.db import UNUSABLE, describe_database_error, unit_of_work
-from workflow.diagram import svg
+from workflow.definitions.diagram import svg
+from workflow.definitions.loader import definition_files, load_definition
+from workflow.definitions.machines import mermaid, quiet_transitions_log
+from workflow.definitions.registry import default_registry
 from workflow.errors import DefinitionError, WorkflowError
-from workflow.loader import definition_files, load_definition
-from workflow.machines import mermaid, quiet_transitions_log
+from workflow.importing.parser import VorlageFormatError
+from workflow.law.budget_coverage import format_euro
+from workflow.law.periods import PeriodError, deadline_command
 from workflow.models import Body, Municipality, Proposal
-from workflow.periods import PeriodError, deadline_command
 from workflow.queries import steps
-from workflow.registry import default_registry
 from workflow.runtime import engine_for, load_definitions, open_runtime
 from workflow.schema import reset
 from workflow.settings import get_settings
-from workflow.vorlage_parser import VorlageFormatError
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def _diagram(name: str, fmt: str = "mermaid") -> int:
 
 
 def _demo(do_reset: bool) -> int:
-    from workflow.demo import play
+    from workflow.demo.play import play
 
     settings = get_settings()
     engine = engine_for(settings)
@@ -230,7 +231,7 @@ def _guess_municipality(session: Session, text: str) -> str | None:
 
 
 def _import(file: Path, municipality: str | None, as_json: bool) -> int:
-    from workflow.demo_data import municipality_names
+    from workflow.demo.data import municipality_names
     from workflow.services.importer import import_vorlage
     from workflow.services.setup import load_district
 
@@ -328,7 +329,7 @@ def _worker(*, once: bool, interval: float) -> int:
     import threading
     from datetime import timedelta
 
-    from workflow.scheduler import SweepScheduler
+    from workflow.deadlines.scheduler import SweepScheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     quiet_transitions_log()

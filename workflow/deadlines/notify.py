@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
+from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.models import (
     Body,
     Deadline,
@@ -21,7 +22,6 @@ from workflow.models import (
     Proposal,
     User,
 )
-from workflow.spec import DeadlineRuleSpec, Recipients
 
 # The kinds of e-mail a user may switch off, as the settings page names them. The invitation
 # to a meeting (§ 34 Abs. 1 GemO) is not among them: it must reach every member.
@@ -107,7 +107,7 @@ def details(session: Session, deadline: Deadline, instance: Any, now: datetime) 
             lines.append(f"Betrag bei eigener Durchführung: {amount} €")
         proposal = session.get(Proposal, instance.proposal_id) if instance.proposal_id else None
         if proposal is not None:
-            from workflow.planning import earliest_decision_date
+            from workflow.deadlines.planning import earliest_decision_date
 
             earliest = earliest_decision_date(session, proposal, now.astimezone(BERLIN).date())
             if earliest is None:

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from workflow.deadlines import calendar_for, local_period
+from workflow.deadlines.lifecycle import calendar_for, local_period
+from workflow.law.periods import latest_before
 from workflow.models import AgendaItem, Meeting, Proposal
-from workflow.periods import latest_before
 from workflow.queries import steps
 from workflow.rules.meeting_rules import INVITATION_PERIOD
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from workflow.periods import Period, PeriodError
+from workflow.law.periods import Period, PeriodError
 from workflow.roles import ROLES as ROLES
 
 _NAME = r"^[a-z][a-z0-9_]*$"

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 import yaml
 from pydantic import ValidationError
 
+from workflow.definitions.spec import ROLES, DefinitionSpec
 from workflow.errors import DefinitionError, DefinitionProblem
-from workflow.spec import ROLES, DefinitionSpec
 
 Loc = tuple[str | int, ...]
 

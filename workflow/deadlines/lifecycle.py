@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from workflow.acts import schedule_acts, skip_pending
 from workflow.context import FiringContext
+from workflow.deadlines.acts import schedule_acts, skip_pending
+from workflow.definitions.registry import Registry
+from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
+from workflow.law.periods import WorkingCalendar, latest_before, period_end
 from workflow.models import Deadline, Municipality
-from workflow.periods import WorkingCalendar, latest_before, period_end
-from workflow.registry import Registry
-from workflow.spec import DeadlineRuleSpec, DefinitionSpec
 
 # Not closed yet: open, or past due (missed/elapsed) and still escalating until done.
 ACTIVE = ("open", "missed", "elapsed")

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workflow.db import unit_of_work
-from workflow.definition_diff import diff
-from workflow.machines import Workflows
+from workflow.definitions.diff import diff
+from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DefinitionSpec
+from workflow.definitions.state_map import load_state_map, map_path
 from workflow.runtime import load_definitions, open_runtime
 from workflow.services import migration
 from workflow.settings import get_settings
-from workflow.spec import DefinitionSpec
-from workflow.state_map import load_state_map, map_path
 
 COMMANDS = frozenset({"diff", "migrate"})
 

@@ -14,10 +14,10 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
-from workflow.deadlines import ACTIVE, rules_by_name
-from workflow.machines import Workflows
+from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
+from workflow.deadlines.notify import describe_instance
+from workflow.definitions.machines import Workflows
 from workflow.models import Body, Deadline, Meeting, Membership, Municipality, User
-from workflow.notify import describe_instance
 from workflow.queries import agenda, second_session_notice
 
 PRODID = "-//Ratsflow//Sitzungen und Fristen//DE"

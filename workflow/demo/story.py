@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN, Actor
 from workflow.db import unit_of_work
-from workflow.deadlines import DeadlineEffect
-from workflow.machines import Workflows
+from workflow.deadlines.lifecycle import DeadlineEffect
+from workflow.deadlines.sweep import SweepReport, sweep
+from workflow.definitions.machines import Workflows
 from workflow.models import OutboxMessage
 from workflow.services.transition import KIND_LABELS, Fired, fire
-from workflow.sweep import SweepReport, sweep
 
 T = TypeVar("T")
 

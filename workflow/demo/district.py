@@ -12,12 +12,12 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from workflow.context import Actor
+from workflow.demo.story import Story, berlin
 from workflow.models import DecisionResponse, Municipality, Person, User
 from workflow.rules.decision_rules import DELEGATION_SETTING
 from workflow.services import decision_overview, decisions
 from workflow.services.setup import actor_for
 from workflow.services.transition import fire
-from workflow.story import Story, berlin
 
 TITLE = "Integrationsmanagement ab 01.01.2025"
 EXPLANATION = (
