@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
-
-if TYPE_CHECKING:
-    from workflow.definitions.machines import Workflows
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -56,8 +53,10 @@ class FiringContext:
     # Facts actions want to put into the audit event (e.g. the resolution's vote count).
     audit_data: dict[str, Any] = field(default_factory=dict)
     # For actions that start or fire other instances (sending a district's request opens
-    # one response per municipality) and link to them in notifications.
-    workflows: Workflows | None = None
+    # one response per municipality) and link to them in notifications. A
+    # ``workflow.definitions.machines.Workflows``; typed loosely because the machines are built
+    # on this context (no import circle); readers annotate it (``Workflows | None``).
+    workflows: Any = None
     base_url: str = ""
 
     @property

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from workflow.composition import default_registry
 from workflow.db import make_engine, unit_of_work
 from workflow.definitions.machines import Workflows, load_workflows
-from workflow.definitions.registry import default_registry
 from workflow.errors import DefinitionError, DefinitionProblem
 from workflow.models import (
     DecisionRequest,

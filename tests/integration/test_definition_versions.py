@@ -15,8 +15,8 @@ from tests.conftest import REPO, World, berlin
 from tests.integration.flow import DAY, new_proposal
 from workflow.audit import verify
 from workflow.cli.main import main
+from workflow.composition import default_registry
 from workflow.definitions.machines import Workflows, load_workflows
-from workflow.definitions.registry import default_registry
 from workflow.definitions.state_map import load_state_map, map_path
 from workflow.errors import DefinitionError
 from workflow.models import AuditEvent, Deadline, DefinitionRecord, Proposal

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from workflow.cli.main import main
+from workflow.composition import default_registry
 from workflow.definitions.loader import load_definition
 from workflow.definitions.machines import mermaid
-from workflow.definitions.registry import default_registry
 
 REPO = Path(__file__).resolve().parents[2]
 DEFINITIONS = REPO / "definitions"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from workflow.composition import default_registry
 from workflow.definitions.diff import diff
 from workflow.definitions.loader import load_definition
-from workflow.definitions.registry import default_registry
 from workflow.errors import DefinitionError
 
 PROPOSAL = REPO / "definitions" / "proposal.yaml"

@@ -16,6 +16,7 @@ from typing import cast
 import pytest
 from transitions import Machine, MachineError
 
+from workflow.composition import default_registry
 from workflow.context import FiringContext
 from workflow.definitions.loader import (
     LoadedDefinition,
@@ -25,7 +26,7 @@ from workflow.definitions.loader import (
     unreachable_states,
 )
 from workflow.definitions.machines import LightModel, build_machine, load_workflows, mermaid
-from workflow.definitions.registry import Action, Registry, default_registry
+from workflow.definitions.registry import Action, Registry
 from workflow.errors import DefinitionError, DefinitionProblem
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ import pytest
 
 from tests.unit.test_cli_definitions import DEFINITIONS
 from workflow.cli.main import main
+from workflow.composition import default_registry
 from workflow.definitions.diagram import svg
 from workflow.definitions.loader import load_definition
-from workflow.definitions.registry import default_registry
 from workflow.definitions.spec import DefinitionSpec
 
 NS = {"s": "http://www.w3.org/2000/svg"}

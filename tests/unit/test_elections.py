@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.errors import InvalidInput
 from workflow.law.elections import (
     check_ballots,
     count_round,
     majority_required,
     second_ballot_from,
 )
+from workflow.law.errors import RefusedInput
 
 
 def test_majority_is_of_the_present_entitled_not_of_the_valid_ballots() -> None:
@@ -29,17 +29,17 @@ def test_majority_is_of_the_present_entitled_not_of_the_valid_ballots() -> None:
 
 def test_runoff_by_simple_majority_and_a_tie_by_the_lot_drawn() -> None:
     assert count_round(kind="runoff", counts={1: 4, 2: 3}, entitled=11).elected == 1
-    with pytest.raises(InvalidInput) as missing:
+    with pytest.raises(RefusedInput) as missing:
         count_round(kind="runoff", counts={1: 4, 2: 4}, entitled=11)
     assert missing.value.field == "lot"
     tied = count_round(kind="runoff", counts={1: 4, 2: 4}, entitled=11, lot=[2])
     assert (tied.elected, tied.by_lot) == (2, True)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(RefusedInput):
         count_round(kind="runoff", counts={1: 4, 2: 4}, entitled=11, lot=[3])
 
 
 def test_tie_for_the_second_runoff_place_is_drawn() -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(RefusedInput):
         count_round(kind="first", counts={1: 4, 2: 3, 3: 3}, entitled=11)
     drawn = count_round(kind="first", counts={1: 4, 2: 3, 3: 3}, entitled=11, lot=[3])
     assert (drawn.runoff, drawn.by_lot) == ((1, 3), True)
@@ -56,10 +56,10 @@ def test_single_candidate_failing_gets_a_second_ballot_a_week_later() -> None:
 
 
 def test_ballots_must_add_up() -> None:
-    with pytest.raises(InvalidInput) as too_many:
+    with pytest.raises(RefusedInput) as too_many:
         check_ballots(counts={1: 8, 2: 4}, invalid=0, entitled=11, cast=12)
     assert too_many.value.field == "counts"
-    with pytest.raises(InvalidInput) as unrecorded:
+    with pytest.raises(RefusedInput) as unrecorded:
         check_ballots(counts={1: 5, 2: 4}, invalid=1, entitled=11, cast=9)
     assert unrecorded.value.field == "voters"
     check_ballots(counts={1: 5, 2: 4}, invalid=1, entitled=11, cast=10)
@@ -75,7 +75,7 @@ def test_elected_iff_more_than_half_of_the_entitled(votes: dict[int, int], extra
     leaders = sorted(votes.values(), reverse=True)
     if 2 * best <= entitled and len(votes) > 2 and leaders[1] == leaders[2]:
         # a tie for a run-off place waits for the lot drawn in the room
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(RefusedInput) as refused:
             count_round(kind="first", counts=votes, entitled=entitled)
         assert refused.value.field == "lot"
         return

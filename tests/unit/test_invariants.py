@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from workflow.composition import default_registry
 from workflow.definitions.loader import LoadedDefinition, load_definition
-from workflow.definitions.registry import default_registry
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / "workflow"

@@ -15,15 +15,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+import workflow.cli.definitions as cli_definitions
 from workflow import audit
-from workflow.cli import definitions as cli_definitions
 from workflow.cli.argparse_de import GermanArgumentParser
+from workflow.composition import default_registry
 from workflow.context import SYSTEM
 from workflow.db import UNUSABLE, describe_database_error, unit_of_work
 from workflow.definitions.diagram import svg
 from workflow.definitions.loader import definition_files, load_definition
 from workflow.definitions.machines import mermaid, quiet_transitions_log
-from workflow.definitions.registry import default_registry
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.importing.parser import VorlageFormatError
 from workflow.law.budget_coverage import format_euro

@@ -1,4 +1,8 @@
-"""Guards, actions and deadline anchors by name: definitions refer to these, never to code."""
+"""Guards, actions and deadline anchors by name: definitions refer to these, never to code.
+
+The registry only stores what it is given; ``workflow.composition`` assembles the project's
+rules into it, so that the rules may use these types without an import circle.
+"""
 
 from __future__ import annotations
 
@@ -153,40 +157,3 @@ class Registry:
 
     def anchor_is_due_date(self, name: str) -> bool:
         return self.anchors[name].is_due_date
-
-
-def default_registry() -> Registry:
-    """The registry of this codebase, wired explicitly (no import-time registration)."""
-    from workflow.documents import mailing  # invitations and extracts by e-mail
-    from workflow.rules import (
-        anchors,
-        circulation,
-        council_substitute,
-        decision_rules,
-        inputs,
-        meeting_rules,
-        proposal_actions,
-        proposal_guards,
-        task_messages,
-    )
-    from workflow.services import decisions  # actions that open and fire other instances
-
-    return (
-        Registry()
-        .add(proposal_guards.GUARDS)
-        .add(proposal_actions.ACTIONS)
-        .add(meeting_rules.GUARDS)
-        .add(meeting_rules.ACTIONS)
-        .add(anchors.ANCHORS)
-        .add(decision_rules.GUARDS)
-        .add(decision_rules.ACTIONS)
-        .add(decision_rules.ANCHORS)
-        .add(decisions.ACTIONS)
-        .add(circulation.GUARDS)
-        .add(circulation.ACTIONS)
-        .add(council_substitute.GUARDS)
-        .add(council_substitute.ACTIONS)
-        .add(mailing.ACTIONS)
-        .add(task_messages.ACTIONS)
-        .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
-    )

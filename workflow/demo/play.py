@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+import workflow.demo.district as demo_district
 from workflow.context import BERLIN
 from workflow.deadlines.lifecycle import open_deadlines
 from workflow.definitions.machines import Workflows
-from workflow.demo import district as demo_district
 from workflow.demo.data import SEED_PATH, seed_text
 from workflow.demo.story import Story, berlin
 from workflow.demo.today import play_today

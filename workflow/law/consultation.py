@@ -1,13 +1,16 @@
-"""Rules of the Beratungsfolge shared by the services that write it and the guards that check it."""
+"""Rules of the Beratungsfolge shared by the services that write it and the guards that check it.
+
+Pure: the rules read what they need of a body, a municipality, a proposal and its steps
+through the protocols below, which the models (``workflow.models``) satisfy.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from workflow.law.reserved_matters import RESERVED_MATTERS
 from workflow.law.subjects import SUBJECTS
-from workflow.models import Body, ConsultationStep, Municipality, Proposal
 
 # § 70 Abs. 2 GemO: the Hauptsatzung may delegate decisions to an Ortschaftsrat. The
 # municipality's settings name those bodies, e.g. {"delegated_local_councils": ["Ortschaftsrat
@@ -19,6 +22,76 @@ DECIDING_KINDS = ("council", "deciding_committee")
 
 # The bodies § 70 Abs. 1 and § 65 Abs. 2 GemO want heard: Ortschaftsräte and Bezirksbeiräte.
 HEARING_KINDS = ("local_council",)
+
+
+class Body(Protocol):
+    """What the rules read of a body (``workflow.models.Body``)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def remit(self) -> list[str]: ...
+
+
+class Municipality(Protocol):
+    """What the rules read of a municipality: its settings (Hauptsatzung)."""
+
+    @property
+    def settings(self) -> dict[str, object]: ...
+
+
+class Proposal(Protocol):
+    """What the rules read of a proposal (``workflow.models.Proposal``)."""
+
+    @property
+    def public(self) -> bool: ...
+
+    @property
+    def non_public_reason(self) -> str | None: ...
+
+    @property
+    def reserved_matter(self) -> str | None: ...
+
+    @property
+    def hearing_bodies(self) -> list[int]: ...
+
+    @property
+    def subject(self) -> str | None: ...
+
+    @property
+    def pre_deliberation_waived_reason(self) -> str | None: ...
+
+    @property
+    def current_step(self) -> int: ...
+
+
+class ConsultationStep(Protocol):
+    """A stored line of the Beratungsfolge (``workflow.models.ConsultationStep``)."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def body_id(self) -> int: ...
+
+    @property
+    def advises(self) -> bool: ...
+
+    @property
+    def public(self) -> bool: ...
+
+    @property
+    def outcome(self) -> str | None: ...
+
+
+B = TypeVar("B", bound=Body)
 
 
 class PlanStep(Protocol):
@@ -183,7 +256,7 @@ def unheard(
     return "; ".join(reasons) or None
 
 
-def committees_for(proposal: Proposal, bodies: Mapping[int, Body]) -> list[Body]:
+def committees_for(proposal: Proposal, bodies: Mapping[int, B]) -> list[B]:
     """The beschließende Ausschüsse whose remit holds the proposal's subject (§ 39 Abs. 4 S. 1)."""
     if proposal.subject is None:
         return []
@@ -193,8 +266,8 @@ def committees_for(proposal: Proposal, bodies: Mapping[int, Body]) -> list[Body]
 
 
 def missing_pre_deliberation(
-    proposal: Proposal, plan: Sequence[PlanStep], bodies: Mapping[int, Body]
-) -> list[Body]:
+    proposal: Proposal, plan: Sequence[PlanStep], bodies: Mapping[int, B]
+) -> list[B]:
     """The committees that should advise before the council decides but have no step for it.
 
     § 39 Abs. 4 S. 1 GemO: matters the council decides "sollen den beschließenden Ausschüssen

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from workflow.errors import InvalidInput
+from workflow.law.errors import RefusedInput
 
 RoundKind = Literal["first", "runoff", "second_ballot"]
 Next = Literal["elected", "runoff", "second_ballot", "not_elected"]
@@ -47,16 +47,16 @@ def check_ballots(*, counts: Mapping[int, int], invalid: int, entitled: int, cas
     """The paper trail must add up: no more ballots than present entitled members, and as
     many ballots as members recorded as having cast one (nobody votes twice)."""
     if invalid < 0 or any(v < 0 for v in counts.values()):
-        raise InvalidInput("Stimmenzahlen können nicht negativ sein", field="counts")
+        raise RefusedInput("Stimmenzahlen können nicht negativ sein", field="counts")
     ballots = sum(counts.values()) + invalid
     if ballots > entitled:
-        raise InvalidInput(
+        raise RefusedInput(
             f"{ballots} Stimmzettel, aber nur {entitled} anwesende Stimmberechtigte "
             "(§ 37 Abs. 7 GemO)",
             field="counts",
         )
     if ballots != cast:
-        raise InvalidInput(
+        raise RefusedInput(
             f"{ballots} Stimmzettel gezählt, aber {cast} Mitglieder als Wählende erfasst",
             field="voters",
         )
@@ -70,7 +70,7 @@ def _by_lot(tied: list[int], places: int, lot: Sequence[int], what: str) -> tupl
     """The first ``places`` of the tied candidates in the order the lot drew them."""
     drawn = [c for c in lot if c in tied]
     if len(lot) != len(set(lot)) or any(c not in tied for c in lot) or len(drawn) < places:
-        raise InvalidInput(
+        raise RefusedInput(
             f"Stimmengleichheit zwischen {sorted(tied)} {what}: es entscheidet das Los "
             f"(§ 37 Abs. 7 GemO); das im Saal gezogene Los ist als lot anzugeben ({places} "
             "von ihnen in der gezogenen Reihenfolge)",
@@ -93,7 +93,7 @@ def count_round(
     Bewerber mit den meisten Stimmen" and says nothing of a tie there; practice).
     """
     if not counts:
-        raise InvalidInput("Es steht kein Bewerber zur Wahl", field="counts")
+        raise RefusedInput("Es steht kein Bewerber zur Wahl", field="counts")
     ranked = _ranked(counts)
     best, votes = ranked[0]
     if kind == "runoff":

@@ -1,1 +1,1 @@
-"""Guards, actions and anchors that definitions name; wired in ``registry.default_registry``."""
+"""Guards, actions and anchors that definitions name; wired in ``workflow.composition``."""

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
 from workflow.deadlines.lifecycle import calendar_for
+from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action, Anchor, Guard
 from workflow.law.periods import period_end
 from workflow.models import (
@@ -149,8 +150,9 @@ def _not_final(ctx: FiringContext, proposal: Proposal, resolution: Resolution) -
             "Gemeinderats (§ 43 Abs. 4 GemO) steht aus"
         )
     label = proposal.state
-    if ctx.workflows is not None:
-        spec = ctx.workflows.get(proposal.definition_name, proposal.definition_version).spec
+    workflows: Workflows | None = ctx.workflows
+    if workflows is not None:
+        spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
         label = spec.state_label(proposal.state)
     return f'Der Beschluss ist noch nicht bestandskräftig (Vorlage im Zustand "{label}")'
 

@@ -91,7 +91,7 @@ def create_request(
 def open_responses(ctx: FiringContext) -> None:
     """Action of ``send``: one response per target municipality, each with its reply
     deadline; the mayor and clerks of every municipality are told."""
-    workflows = ctx.workflows
+    workflows: Workflows | None = ctx.workflows
     assert workflows is not None, "fire() hands the workflows to every action"
     session, request, now = ctx.session, ctx.instance, ctx.now
     assert isinstance(request, DecisionRequest)
@@ -183,7 +183,7 @@ def _announce(
 
 def withdraw_responses(ctx: FiringContext) -> None:
     """Action of ``cancel``: every response still running is withdrawn by the system."""
-    workflows = ctx.workflows
+    workflows: Workflows | None = ctx.workflows
     assert workflows is not None, "fire() hands the workflows to every action"
     running = ctx.session.exec(
         select(DecisionResponse.id)

@@ -7,7 +7,8 @@ write checks and bumps the meeting's version like the other sitting records
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +20,7 @@ from workflow.context import Actor
 from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
+from workflow.law.errors import RefusedInput
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -57,6 +59,15 @@ class ElectionView:
     rounds: list[RoundView]
     pending: str | None  # runoff | second_ballot while the next round is due
     second_ballot_from: date | None  # § 37 Abs. 7 GemO, "soll"
+
+
+@contextmanager
+def refused_as_invalid() -> Iterator[None]:
+    """The law's refusal of a count is the caller's invalid input (422, with the field)."""
+    try:
+        yield
+    except RefusedInput as refused:
+        raise InvalidInput(str(refused), field=refused.field) from refused
 
 
 def _meeting(
@@ -335,7 +346,8 @@ def record_round(
             field="voters",
         )
     full = {c: counts.get(c, 0) for c in standing}
-    check_ballots(counts=full, invalid=invalid, entitled=len(entitled), cast=len(voters))
+    with refused_as_invalid():
+        check_ballots(counts=full, invalid=invalid, entitled=len(entitled), cast=len(voters))
     held_on = meeting.meeting_date
     if kind == "second_ballot" and first is not None:
         earliest = second_ballot_from(first.held_on)
@@ -345,7 +357,8 @@ def record_round(
                 f"(ab {earliest:%d.%m.%Y}, § 37 Abs. 7 GemO); früher nur mit Begründung",
                 field="early_reason",
             )
-    result = count_round(kind=kind, counts=full, entitled=len(entitled), lot=lot)
+    with refused_as_invalid():
+        result = count_round(kind=kind, counts=full, entitled=len(entitled), lot=lot)
     if lot and not result.by_lot:
         raise InvalidInput("Ohne Stimmengleichheit entscheidet kein Los", field="lot")
     number = (

@@ -1,0 +1,46 @@
+"""The composition root: the one place where the project's guards, actions and anchors are
+put into a registry (wired explicitly, no import-time registration).
+
+Nothing below ``workflow.definitions`` imports the rules: the rules use the registry's types,
+and this module, which nothing in the engine's core imports, joins the two.
+"""
+
+from __future__ import annotations
+
+from workflow.definitions.registry import Registry
+from workflow.documents import mailing  # invitations and extracts by e-mail
+from workflow.rules import (
+    anchors,
+    circulation,
+    council_substitute,
+    decision_rules,
+    inputs,
+    meeting_rules,
+    proposal_actions,
+    proposal_guards,
+    task_messages,
+)
+from workflow.services import decisions  # actions that open and fire other instances
+
+
+def default_registry() -> Registry:
+    """The registry of this codebase."""
+    return (
+        Registry()
+        .add(proposal_guards.GUARDS)
+        .add(proposal_actions.ACTIONS)
+        .add(meeting_rules.GUARDS)
+        .add(meeting_rules.ACTIONS)
+        .add(anchors.ANCHORS)
+        .add(decision_rules.GUARDS)
+        .add(decision_rules.ACTIONS)
+        .add(decision_rules.ANCHORS)
+        .add(decisions.ACTIONS)
+        .add(circulation.GUARDS)
+        .add(circulation.ACTIONS)
+        .add(council_substitute.GUARDS)
+        .add(council_substitute.ACTIONS)
+        .add(mailing.ACTIONS)
+        .add(task_messages.ACTIONS)
+        .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
+    )
