@@ -193,3 +193,31 @@ def test_by_name_after_motions_still_works(world: World) -> None:
     assert vote_on(world, mid, item, close, 9, 3).adopted
     vote(world, pid, dict.fromkeys(present, "yes"))
     assert _adopt(world, pid).yes == len(present)
+
+
+def test_the_minutes_list_motions_attendance_changes_and_absence_reasons(world: World) -> None:
+    from tests.integration.council import leaves
+    from workflow.documents.sitzung import build_niederschrift
+    from workflow.models import Meeting
+
+    pid, mid, item, present = _session(world)
+
+    leaves(world, mid, item, present[-1], reason="Krankheit")
+    amendment = propose(world, mid, item, "amendment", text=AMENDED, mover="Fraktion CDU")
+    vote_on(world, mid, item, amendment, 8, 3)
+    counts(world, mid, item, 9, 2, secret=True)
+    _adopt(world, pid)
+
+    def text(s: object) -> str:
+        meeting = s.get(Meeting, mid)  # type: ignore[attr-defined]
+        items = list(
+            s.exec(select(AgendaItem).where(AgendaItem.meeting_id == mid))  # type: ignore[attr-defined]
+        )
+        return repr(build_niederschrift(s, meeting, items, public=True))  # type: ignore[arg-type]
+
+    minutes = world.run(text)
+    assert "Änderungsantrag von Fraktion CDU" in minutes
+    assert "angenommen (8 Ja, 3 Nein, 0 Enthaltungen)" in minutes
+    assert "hat die Sitzung verlassen: Krankheit" in minutes
+    assert "geheime Abstimmung: 9 Ja, 2 Nein" in minutes
+    assert AMENDED in minutes

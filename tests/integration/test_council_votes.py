@@ -10,6 +10,7 @@ from tests.conftest import World, berlin
 from tests.integration.council import SECRETARY, counts, leaves, version
 from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of, vote
 from tests.integration.test_meetings import declare_bias, invited, planned
+from workflow.documents.proceedings import absent_with_reasons
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
 from workflow.models import AgendaItem, Attendance
 from workflow.queries import item_quorum
@@ -97,6 +98,9 @@ def test_absence_reasons_are_kept(world: World) -> None:
     )
     assert rows[members[0]] == "Urlaub"
     assert rows[members[1]] is None
+    body = set(members)
+    line = world.run(lambda s: absent_with_reasons(s, world.get_meeting(mid), body))
+    assert line.endswith("(Urlaub)")
 
 
 def _free(world: World, mid: int, when: date, **kwargs: object) -> AgendaItem:
