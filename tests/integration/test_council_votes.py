@@ -26,7 +26,8 @@ def test_a_secret_ballot_is_recorded_as_counts_only_with_biased_and_absent_known
     item = item_of(world, pid)
     declare_bias(world, item, present[1])
     recorded = counts(world, mid, item, 6, 3, 1, secret=True)
-    assert recorded.secret and recorded.biased == [present[1]]
+    assert recorded.secret
+    assert recorded.biased == [present[1]]
     assert len(recorded.absent) == 2
     assert recorded.entitled == len(present) - 1
     with pytest.raises(Conflict, match="geheim"):
@@ -131,7 +132,8 @@ def test_a_supplement_in_time_a_late_one_only_as_an_emergency(world: World) -> N
     with pytest.raises(Conflict, match="Nachtrag"):
         _free(world, mid, late)
     urgent = _free(world, mid, late, urgent_reason="Unwetterschaden am Bauhof")
-    assert urgent.supplement and urgent.urgent_reason == "Unwetterschaden am Bauhof"
+    assert urgent.supplement
+    assert urgent.urgent_reason == "Unwetterschaden am Bauhof"
 
 
 def test_in_session_only_an_emergency_is_added_and_a_proposal_can_be_a_supplement(
