@@ -11,6 +11,7 @@ Gegenantrag is itself the vote on the matter. All is audited on the meeting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, delete
@@ -21,9 +22,20 @@ from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.machines import Workflows
 from workflow.models import AgendaItem, Body, Meeting, Motion, Person, Vote
-from workflow.motions import KINDS, PROCEDURES, label, quarter_referral
+from workflow.motions import (
+    KINDS,
+    PROCEDURES,
+    adopted_wording,
+    in_voting_order,
+    label,
+    motion_order,
+    motions_of,
+    pending,
+    quarter_referral,
+)
 from workflow.queries import biased_persons, voting_members
 from workflow.services.agenda import Recorded, _item_of, _meeting, _record
+from workflow.services.listing import get_meeting
 from workflow.services.motion_order import next_motions
 from workflow.services.transition import fire
 from workflow.voting import Tally
@@ -284,3 +296,26 @@ def _settle_rest(
         if moot(other):
             other.withdrawn = True
             session.add(other)
+
+
+@dataclass(frozen=True)
+class MotionList:
+    motions: list[Motion]  # in voting order
+    next_motion_id: int | None
+    adopted_wording: str | None
+
+
+def list_motions(*, session: Session, actor: Actor, meeting_id: int, item_id: int) -> MotionList:
+    """The item's motions for whoever may read the item (non-public ones stay hidden)."""
+    view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+    item = next((i for i in view.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    order = motion_order(session, session.get(Body, view.meeting.body_id))
+    listed = in_voting_order(motions_of(session, item_id), order)
+    waiting = pending(listed, order)
+    return MotionList(
+        motions=listed,
+        next_motion_id=waiting[0].id if waiting else None,
+        adopted_wording=adopted_wording(session, item_id),
+    )
