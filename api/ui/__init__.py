@@ -22,6 +22,8 @@ from api.ui.routes import (
     requests,
     settings,
     sitting,
+    sitting_bias,
+    sitting_votes,
     tasks,
     workflows,
 )
@@ -46,6 +48,8 @@ def install(app: FastAPI) -> None:
         meetings,
         agenda,
         sitting,
+        sitting_bias,
+        sitting_votes,
         deadlines,
         execution,
         requests,
