@@ -124,3 +124,35 @@ def test_the_council_member_cannot_post_counts(
         client, f"/sitzungen/{mid}/durchfuehren/{item}/stimmenzahlen", page, version="1", ja="1"
     )
     assert refused.status_code in (403, 404)
+
+
+def test_a_supplement_is_added_on_the_meeting_page_after_the_invitation(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    from tests.api.test_ui_meetings import _version as version_of
+    from tests.integration.flow import DAY
+    from tests.integration.test_meetings import invited
+
+    _, mid = planned(world)
+    invited(world, mid)
+    clock.now = berlin(DAY, 15)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}").text
+    assert "Nachtrag zur Tagesordnung" in page
+    added = _post(
+        client,
+        f"/sitzungen/{mid}/tagesordnung/punkt",
+        page,
+        version=version_of(page),
+        title="Anfragen",
+        late_paper="ja",
+    )
+    page = client.get(added.headers["location"]).text
+    assert "„Anfragen“ steht als TOP 2 auf der Tagesordnung." in page
+    assert "Nachtrag" in page
+    assert "Tischvorlage" in page
+    clock.now = berlin(MEETING_DAY, 9)
+    late = _post(
+        client, f"/sitzungen/{mid}/tagesordnung/punkt", page, version=version_of(page), title="X"
+    )
+    assert "Notfall" in client.get(late.headers["location"]).text
