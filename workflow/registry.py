@@ -165,6 +165,7 @@ def default_registry() -> Registry:
         decision_rules,
         inputs,
         meeting_rules,
+        motion_rules,
         proposal_actions,
         proposal_guards,
         task_messages,
@@ -177,6 +178,7 @@ def default_registry() -> Registry:
         .add(proposal_actions.ACTIONS)
         .add(meeting_rules.GUARDS)
         .add(meeting_rules.ACTIONS)
+        .add(motion_rules.GUARDS)
         .add(anchors.ANCHORS)
         .add(decision_rules.GUARDS)
         .add(decision_rules.ACTIONS)

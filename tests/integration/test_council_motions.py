@@ -221,3 +221,19 @@ def test_the_minutes_list_motions_attendance_changes_and_absence_reasons(world: 
     assert "hat die Sitzung verlassen: Krankheit" in minutes
     assert "geheime Abstimmung: 9 Ja, 2 Nein" in minutes
     assert AMENDED in minutes
+
+
+def test_referral_is_only_by_the_bodys_vote(world: World) -> None:
+    from workflow.errors import GuardsUnmet
+
+    pid, mid, item, _ = _session(world)
+    committee = world.body_id("Technischer Ausschuss")
+    with pytest.raises(GuardsUnmet, match="Verweisungsantrag"):
+        world.fire(
+            "proposal",
+            pid,
+            "refer",
+            SECRETARY,
+            berlin(MEETING_DAY, 20),
+            data={"body_id": committee},
+        )
