@@ -63,6 +63,7 @@ class Member:
     present: bool
     digital: bool
     chair: bool  # chairs the body ex officio (the mayor)
+    absence_reason: str | None = None  # for the minutes (§ 38 Abs. 1 GemO)
 
 
 def members(session: Session, meeting: Meeting) -> list[Member]:
@@ -81,6 +82,7 @@ def members(session: Session, meeting: Meeting) -> list[Member]:
             present=pid in rows and rows[pid].present,
             digital=pid in rows and rows[pid].digital,
             chair=pid in chairs,
+            absence_reason=rows[pid].absence_reason if pid in rows else None,
         )
         for pid in ids
     ]

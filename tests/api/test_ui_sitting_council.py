@@ -156,3 +156,27 @@ def test_a_supplement_is_added_on_the_meeting_page_after_the_invitation(
         client, f"/sitzungen/{mid}/tagesordnung/punkt", page, version=version_of(page), title="X"
     )
     assert "Notfall" in client.get(late.headers["location"]).text
+
+
+def test_absence_reasons_are_entered_with_the_attendance(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    from tests.integration.test_meetings import invited, members_of
+
+    _, mid = planned(world)
+    invited(world, mid)
+    members = members_of(world, mid)
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren").text
+    assert "Gründe der Abwesenheit" in page
+    saved = _post(
+        client,
+        f"/sitzungen/{mid}/durchfuehren/anwesenheit",
+        page,
+        version=_version(page),
+        present=[str(m) for m in members[:-1]],  # type: ignore[arg-type]
+        **{f"grund-{members[-1]}": "Urlaub", "grund-x": "ignoriert"},
+    )
+    page = client.get(saved.headers["location"]).text
+    assert 'value="Urlaub"' in page

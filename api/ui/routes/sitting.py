@@ -217,6 +217,14 @@ async def record_attendance(
                 present=present,
                 digital=[d for d in digital if d in present],
                 chair_person_id=chair[0] if chair else None,
+                absence_reasons={
+                    int(key[6:]): str(value)[:2000]
+                    for key, value in form.items()
+                    if key.startswith("grund-")
+                    and key[6:].isdigit()
+                    and int(key[6:]) < 2**31
+                    and str(value).strip()
+                },
             )
     except WorkflowError as exc:
         return refused(request, meeting_id, top[0] if top else None, exc)
