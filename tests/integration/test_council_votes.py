@@ -175,3 +175,26 @@ def test_an_item_is_removed_after_the_invitation_before_the_session(world: World
         )
     )
     assert world.get(AgendaItem, item).removed
+
+
+def test_a_released_proposal_is_scheduled_as_a_supplement(world: World) -> None:
+    from tests.integration.flow import released
+
+    _, mid = planned(world)
+    invited(world, mid)
+    late = released(world, title="Vergabe Winterdienst")
+    world.run(
+        lambda s: agenda.add_item(
+            session=s,
+            workflows=world.workflows,
+            actor=world[SECRETARY],
+            now=berlin(DAY, 16),
+            meeting_id=mid,
+            expected_version=version(world, mid),
+            proposal_id=late,
+            late_paper=True,
+        )
+    )
+    item = world.get(AgendaItem, item_of(world, late))
+    assert item.supplement
+    assert item.late_paper
