@@ -213,3 +213,30 @@ def test_supplement_late_paper_and_emergency_addition(
     flagged = screen.post("/late-paper")
     assert flagged.json()["late_paper"] is True
     assert_problem(screen.post("/late-paper"), 409)
+
+
+def test_the_hauptsatzung_sets_order_and_quarter_minority_per_body(
+    world: World, client: Any, as_user: Any
+) -> None:
+    committee = world.body_id("Technischer Ausschuss")
+    council = world.body_id("Gemeinderat")
+    admin = as_user("admin")
+    url = f"/api/v1/bodies/{committee}/rules"
+    set_rules = client.put(
+        url,
+        json={"motion_order": ["amendment", "counter"], "quarter_referral": True},
+        headers=admin,
+    )
+    assert set_rules.status_code == 200, set_rules.text
+    assert set_rules.json()["motion_order"][:3] == ["amendment", "counter", "remove"]
+    assert set_rules.json()["quarter_referral"] is True
+    twice = client.put(url, json={"motion_order": ["counter", "counter"]}, headers=admin)
+    assert assert_problem(twice, 422)["errors"][0]["field"] == "motion_order"
+    unknown = client.put(url, json={"motion_order": ["vote_of_no_confidence"]}, headers=admin)
+    assert_problem(unknown, 422)
+    not_committee = client.put(
+        f"/api/v1/bodies/{council}/rules", json={"quarter_referral": True}, headers=admin
+    )
+    assert assert_problem(not_committee, 422)["errors"][0]["field"] == "quarter_referral"
+    secretary = client.put(url, json={}, headers=as_user("ilsfeld.secretary"))
+    assert_problem(secretary, 403)

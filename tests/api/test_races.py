@@ -500,6 +500,13 @@ def test_every_write_route_has_one_winner(
         {"remit": []},
     )
     race.some_win(
+        "/api/v1/bodies/{body_id}/rules",
+        "PUT",
+        f"/api/v1/bodies/{body}/rules",
+        "admin",
+        {"motion_order": ["counter", "amendment"]},
+    )
+    race.some_win(
         "/api/v1/bodies/{body_id}/memberships",
         "POST",
         f"/api/v1/bodies/{body}/memberships",
