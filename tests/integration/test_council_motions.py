@@ -237,3 +237,57 @@ def test_referral_is_only_by_the_bodys_vote(world: World) -> None:
             berlin(MEETING_DAY, 20),
             data={"body_id": committee},
         )
+
+
+def test_an_adopted_removal_takes_the_vorlage_off_and_a_free_item_is_adjourned(
+    world: World,
+) -> None:
+    from workflow.services import agenda
+
+    pid, mid, item, _ = _session(world)
+    removal = propose(world, mid, item, "procedural", procedure="remove", mover="Frau Roth")
+    assert vote_on(world, mid, item, removal, 7, 5).adopted
+    assert world.get(Proposal, pid).state == "ready"
+    assert world.get(AgendaItem, item).outcome == "removed"
+
+    from tests.integration.council import version
+
+    free = world.run(
+        lambda s: (
+            agenda.add_item(
+                session=s,
+                workflows=world.workflows,
+                actor=world[SECRETARY],
+                now=berlin(MEETING_DAY, 20),
+                meeting_id=mid,
+                expected_version=version(world, mid),
+                title="Sachstand Breitband",
+                urgent_reason="Förderfrist endet morgen",
+            ).id
+        )
+    )
+    with pytest.raises(InvalidInput, match="nur zu einer Vorlage"):
+        propose(world, mid, free, "amendment", text="x")
+    adjourn = propose(world, mid, free, "procedural", procedure="adjourn")
+    assert vote_on(world, mid, free, adjourn, 9, 3).adopted
+    assert world.get(AgendaItem, free).outcome == "deferred"
+
+
+def test_no_motion_vote_while_a_doubtful_bias_is_undecided(world: World) -> None:
+    from workflow.services import meetings as meeting_service
+
+    pid, mid, item, present = _session(world)
+    adjourn = propose(world, mid, item, "procedural", procedure="adjourn")
+    world.run(
+        lambda s: meeting_service.declare_bias(
+            session=s,
+            actor=world[SECRETARY],
+            now=berlin(MEETING_DAY, 19, 40),
+            agenda_item_id=item,
+            person_id=present[2],
+            reason="Schwager ist Anlieger",
+            doubtful=True,
+        )
+    )
+    with pytest.raises(Conflict, match="zweifelhafte Befangenheit"):
+        vote_on(world, mid, item, adjourn, 9, 3)

@@ -33,7 +33,7 @@ from workflow.motions import (
     pending,
     quarter_referral,
 )
-from workflow.queries import biased_persons, voting_members
+from workflow.queries import biased_persons, undecided_doubts, voting_members
 from workflow.services.agenda import Recorded, _item_of, _meeting, _record
 from workflow.services.listing import get_meeting
 from workflow.services.motion_order import next_motions
@@ -199,6 +199,11 @@ def vote_motion(
         raise Conflict(
             f"Zuerst ist über den {label(first)} von {first.mover} abzustimmen: der "
             "weitestgehende Antrag zuerst, Geschäftsordnungsanträge vor Sachanträgen"
+        )
+    if undecided_doubts(session, item_id):
+        raise Conflict(
+            "Über eine zweifelhafte Befangenheit hat das Gremium noch nicht entschieden; "
+            "vorher wird über Anträge zu diesem Punkt nicht abgestimmt (§ 18 Abs. 4 Satz 2 GemO)"
         )
     check_counts(session, meeting, item, counted)
     motion.yes, motion.no, motion.abstain = counted.yes, counted.no, counted.abstain
