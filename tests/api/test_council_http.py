@@ -240,3 +240,37 @@ def test_the_hauptsatzung_sets_order_and_quarter_minority_per_body(
     assert assert_problem(not_committee, 422)["errors"][0]["field"] == "quarter_referral"
     secretary = client.put(url, json={}, headers=as_user("ilsfeld.secretary"))
     assert_problem(secretary, 403)
+
+
+def test_motions_of_a_public_item_are_public_like_the_item(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    pid, screen = _running(world, client, as_user, clock)
+    made = screen.post("/motions", kind="amendment", mover="Fraktion FWV", text=AMENDED)
+    assert made.status_code == 201
+    other_town = client.get(f"{screen.item_url}/motions", headers=as_user("flein.council"))
+    assert other_town.status_code == 200  # a public session's item (§ 35 Abs. 1 GemO)
+    unknown_item = client.get(f"{screen.url}/agenda-items/999999/motions", headers=screen.secretary)
+    assert_problem(unknown_item, 404)
+
+
+def test_a_non_public_items_motions_are_not_shown_to_the_public_side(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    from tests.api.helpers import secret_proposal
+    from tests.integration.flow import new_meeting, scheduled
+
+    pid = secret_proposal(world, "Gemeinderat")
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    in_session(world, mid)
+    clock.now = berlin(MEETING_DAY, 19, 30)
+    screen = Screen(client, as_user, mid, item_of(world, pid))
+    made = screen.post("/motions", kind="counter", mover="Fraktion SPD", text="Nein.")
+    assert made.status_code == 201, made.text
+    anonymous = client.get(f"{screen.item_url}/motions")
+    assert anonymous.status_code in (401, 404)
+    other_town = client.get(f"{screen.item_url}/motions", headers=as_user("flein.council"))
+    assert_problem(other_town, 404)
+    secretary = client.get(f"{screen.item_url}/motions", headers=screen.secretary)
+    assert secretary.json()["data"][0]["kind"] == "counter"
