@@ -89,6 +89,12 @@ def _record(
     )
 
 
+# For the services that record in a meeting behind its version (motions, item_votes).
+meeting_for_write = _meeting
+item_in_meeting = _item_of
+record_on_meeting = _record
+
+
 def add_item(
     *,
     session: Session,

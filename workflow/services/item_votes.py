@@ -19,7 +19,12 @@ from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput
 from workflow.models import AgendaItem, ItemAttendance, Vote
 from workflow.queries import biased_persons, undecided_doubts, voting_members
-from workflow.services.agenda import Recorded, _item_of, _meeting, _record
+from workflow.services.agenda import (
+    Recorded,
+    item_in_meeting,
+    meeting_for_write,
+    record_on_meeting,
+)
 from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.motions import check_counts
 from workflow.voting import Tally
@@ -59,8 +64,8 @@ def record_vote_counts(
     secret: bool = False,
 ) -> Recorded[CountedVote]:
     """Replaces a vote recorded before, by name or as counts."""
-    item = _item_of(session, actor, meeting_id, item_id)
-    meeting = _meeting(session, actor, meeting_id, expected_version, "record_votes")
+    item = item_in_meeting(session, actor, meeting_id, item_id)
+    meeting = meeting_for_write(session, actor, meeting_id, expected_version, "record_votes")
     if meeting.state != "in_session":
         raise Conflict("Abstimmungen werden nur in einer laufenden Sitzung erfasst")
     if item.outcome is not None or item.removed:
@@ -78,7 +83,7 @@ def record_vote_counts(
     item.secret_ballot = secret
     session.add(item)
     result = counted_vote(session, item, meeting.body_id, counted)
-    _record(
+    record_on_meeting(
         session,
         meeting,
         actor,
@@ -112,8 +117,8 @@ def record_item_attendance(
     reason: str | None = None,
 ) -> Recorded[ItemAttendance]:
     """A member leaves or arrives at this item (from it on, or for it only)."""
-    item = _item_of(session, actor, meeting_id, item_id)
-    meeting = _meeting(session, actor, meeting_id, expected_version, "record_attendance")
+    item = item_in_meeting(session, actor, meeting_id, item_id)
+    meeting = meeting_for_write(session, actor, meeting_id, expected_version, "record_attendance")
     if meeting.state != "in_session":
         raise Conflict("Kommen und Gehen wird während der laufenden Sitzung erfasst")
     if item.outcome is not None or item.removed:
@@ -134,7 +139,7 @@ def record_item_attendance(
     )
     session.add(change)
     session.flush()
-    _record(
+    record_on_meeting(
         session,
         meeting,
         actor,
@@ -163,14 +168,14 @@ def mark_late_paper(
 ) -> AgendaItem:
     """Tischvorlage: the item's papers are handed out at the session, not with the
     invitation (§ 34 Abs. 1 S. 1 GemO wants them with it); flagged for the minutes."""
-    item = _item_of(session, actor, meeting_id, item_id)
-    meeting = _meeting(session, actor, meeting_id, expected_version, "add_agenda_item")
+    item = item_in_meeting(session, actor, meeting_id, item_id)
+    meeting = meeting_for_write(session, actor, meeting_id, expected_version, "add_agenda_item")
     if meeting.state not in ("planned", "agenda", "invited", "in_session"):
         raise Conflict("Die Sitzung ist bereits beendet")
     if item.removed or item.outcome is not None or item.late_paper:
         raise Conflict("Der Tagesordnungspunkt ist erledigt oder schon als Tischvorlage markiert")
     item.late_paper = True
     session.add(item)
-    _record(session, meeting, actor, now, "mark_late_paper", {"agenda_item_id": item_id})
+    record_on_meeting(session, meeting, actor, now, "mark_late_paper", {"agenda_item_id": item_id})
     bump_version(session, meeting, now)
     return item

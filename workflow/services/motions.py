@@ -34,7 +34,12 @@ from workflow.motions import (
     quarter_referral,
 )
 from workflow.queries import biased_persons, undecided_doubts, voting_members
-from workflow.services.agenda import Recorded, _item_of, _meeting, _record
+from workflow.services.agenda import (
+    Recorded,
+    item_in_meeting,
+    meeting_for_write,
+    record_on_meeting,
+)
 from workflow.services.listing import get_meeting
 from workflow.services.motion_order import next_motions
 from workflow.services.transition import fire
@@ -47,8 +52,8 @@ REFERRAL_KINDS = ("council", "deciding_committee", "advisory_committee", "local_
 def _open_item(
     session: Session, actor: Actor, meeting_id: int, item_id: int, version: int, what: str
 ) -> tuple[Meeting, AgendaItem]:
-    item = _item_of(session, actor, meeting_id, item_id)
-    meeting = _meeting(session, actor, meeting_id, version, what)
+    item = item_in_meeting(session, actor, meeting_id, item_id)
+    meeting = meeting_for_write(session, actor, meeting_id, version, what)
     if meeting.state != "in_session":
         raise Conflict("Anträge werden nur in einer laufenden Sitzung gestellt und abgestimmt")
     if item.removed or item.outcome is not None:
@@ -72,7 +77,9 @@ def propose_motion(
     reach: int = 0,
     target_body_id: int | None = None,
 ) -> Recorded[Motion]:
-    meeting, item = _open_item(session, actor, meeting_id, item_id, expected_version, "motion")
+    meeting, item = _open_item(
+        session, actor, meeting_id, item_id, expected_version, "propose_motion"
+    )
     if kind not in KINDS:
         raise InvalidInput(f"Unbekannte Antragsart {kind!r} {KINDS}", field="kind")
     if (kind == "procedural") != (procedure is not None):
@@ -111,7 +118,7 @@ def propose_motion(
     )
     session.add(motion)
     session.flush()
-    _record(
+    record_on_meeting(
         session,
         meeting,
         actor,
@@ -188,7 +195,7 @@ def vote_motion(
     counted: Tally,
 ) -> Recorded[Motion]:
     """The body's vote on one motion, in the prescribed order, and what it sets in motion."""
-    meeting, item = _open_item(session, actor, meeting_id, item_id, expected_version, "motion")
+    meeting, item = _open_item(session, actor, meeting_id, item_id, expected_version, "vote_motion")
     motion = session.get(Motion, motion_id)
     if motion is None or motion.agenda_item_id != item_id:
         raise NotFound(f"Antrag {motion_id} wurde nicht gefunden.")
@@ -211,7 +218,7 @@ def vote_motion(
     motion.voted_at = now
     session.add(motion)
     session.flush()
-    _record(
+    record_on_meeting(
         session,
         meeting,
         actor,
