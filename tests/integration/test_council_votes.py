@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from tests.conftest import World, berlin
 from tests.integration.council import SECRETARY, counts, leaves, version
@@ -12,7 +13,7 @@ from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of, vote
 from tests.integration.test_meetings import declare_bias, invited, planned
 from workflow.documents.proceedings import absent_with_reasons
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
-from workflow.models import AgendaItem, Attendance
+from workflow.models import AgendaItem, Attendance, Meeting
 from workflow.queries import item_quorum
 from workflow.services import agenda, item_votes
 from workflow.services import meetings as meeting_service
@@ -131,6 +132,15 @@ def test_a_supplement_in_time_a_late_one_only_as_an_emergency(world: World) -> N
     late = date(2024, 4, 20)
     with pytest.raises(Conflict, match="Nachtrag"):
         _free(world, mid, late)
+
+    def invitation(s: object) -> str:
+        from workflow.documents.sitzung import build_einladung
+
+        meeting = s.get(Meeting, mid)  # type: ignore[attr-defined]
+        items = list(s.exec(select(AgendaItem).where(AgendaItem.meeting_id == mid)))  # type: ignore[attr-defined]
+        return repr(build_einladung(s, meeting, items))  # type: ignore[arg-type]
+
+    assert "Bekanntgaben (Nachtrag, Tischvorlage)" in world.run(invitation)
     urgent = _free(world, mid, late, urgent_reason="Unwetterschaden am Bauhof")
     assert urgent.supplement
     assert urgent.urgent_reason == "Unwetterschaden am Bauhof"

@@ -65,8 +65,16 @@ def _label(session: Session, item: AgendaItem) -> str:
 def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table:
     return Table(
         header=("TOP", "Gegenstand", "Vorlage"),
-        rows=tuple((n, item.title, _label(session, item)) for n, item in rows),
+        rows=tuple((n, _titled(item), _label(session, item)) for n, item in rows),
     )
+
+
+def _titled(item: AgendaItem) -> str:
+    """The title, marked as Nachtrag or Tischvorlage where it is one (§ 34 GemO)."""
+    marks = [
+        m for m, on in (("Nachtrag", item.supplement), ("Tischvorlage", item.late_paper)) if on
+    ]
+    return f"{item.title} ({', '.join(marks)})" if marks else item.title
 
 
 def _when(meeting: Meeting) -> str:
