@@ -32,17 +32,17 @@ def present_at_item(session: Session, item: AgendaItem) -> set[int]:
     """The session's attendance with every change recorded at this or an earlier item
     applied in agenda order; a change marked ``only_item`` holds for its own item only."""
     present = present_at_session(session, item.meeting_id)
-    earlier = session.exec(
-        select(AgendaItem)
+    changes = session.exec(
+        select(ItemAttendance, AgendaItem.id)
+        .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
         .where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.position <= item.position)
-        .order_by(col(AgendaItem.position))
+        .order_by(col(AgendaItem.position), col(ItemAttendance.id))
     )
-    for other in earlier:
-        for change in changes_at(session, other.id or 0):
-            if change.only_item and other.id != item.id:
-                continue
-            if change.present:
-                present.add(change.person_id)
-            else:
-                present.discard(change.person_id)
+    for change, at in changes:
+        if change.only_item and at != item.id:
+            continue
+        if change.present:
+            present.add(change.person_id)
+        else:
+            present.discard(change.person_id)
     return present

@@ -208,3 +208,21 @@ def test_a_released_proposal_is_scheduled_as_a_supplement(world: World) -> None:
     item = world.get(AgendaItem, item_of(world, late))
     assert item.supplement
     assert item.late_paper
+
+
+def test_a_change_holds_from_its_item_on_unless_only_for_it(world: World) -> None:
+    from workflow.attendance import present_at_item
+
+    pid, mid = planned(world)
+    second = _free(world, mid, DAY).id
+    present = in_session(world, mid)
+    first = item_of(world, pid)
+    leaves(world, mid, first, present[1], only_item=True)
+    leaves(world, mid, first, present[2])
+
+    def at(item: int) -> set[int]:
+        return world.run(lambda s: present_at_item(s, s.get(AgendaItem, item)))  # type: ignore[no-any-return]
+
+    assert present[1] not in at(first)
+    assert present[1] in at(second)
+    assert present[2] not in at(second)
