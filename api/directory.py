@@ -136,6 +136,36 @@ def set_remit(*, session: Session, actor: Actor, body_id: int, remit: list[str])
     return body
 
 
+def set_rules(
+    *,
+    session: Session,
+    actor: Actor,
+    body_id: int,
+    motion_order: list[str] | None,
+    quarter_referral: bool,
+) -> Body:
+    """The Hauptsatzung's and Geschäftsordnung's rules for the body's sessions: the order in
+    which motions are voted, and whether a quarter of a beschließender Ausschuss refers a
+    matter to the Gemeinderat (§ 39 Abs. 3 S. 3 GemO)."""
+    require_role(actor, "set_body_rules", ADMIN_ROLES)
+    body = _body(session, actor, body_id)
+    if quarter_referral and body.kind != "deciding_committee":
+        raise InvalidInput(
+            "An den Gemeinderat verweist nur ein beschließender Ausschuss (§ 39 Abs. 3 GemO)",
+            field="quarter_referral",
+        )
+    if motion_order is not None and len(set(motion_order)) != len(motion_order):
+        raise InvalidInput("Jede Antragsart nur einmal nennen", field="motion_order")
+    rules: dict[str, object] = {"quarter_referral": quarter_referral}
+    if motion_order is not None:
+        rules["motion_order"] = list(motion_order)
+    kept = {k: v for k, v in (body.settings or {}).items() if k not in ("motion_order",)}
+    body.settings = {**kept, **rules}
+    session.add(body)
+    session.flush()
+    return body
+
+
 def _check_remit(kind: str, remit: list[str]) -> None:
     """Only a beschließender Ausschuss is given council matters to pre-deliberate by its
     remit (§ 39 Abs. 4 S. 1 GemO); keys come from the catalogue, each once."""

@@ -22,7 +22,7 @@ from workflow.runtime import load_definitions, record_definitions
 from workflow.schema import upgrade
 from workflow.services.setup import DemoData, actor_for, load_demo_data
 from workflow.services.transition import Fired, fire
-from workflow.settings import Settings
+from workflow.settings import Settings, get_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = SEED_PATH
@@ -30,6 +30,15 @@ SEED = SEED_PATH
 
 def berlin(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Commands read their settings once per process (``get_settings`` is cached); a test
+    that sets ``RATSFLOW_*`` must not see the values an earlier test left in the cache."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

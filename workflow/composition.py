@@ -16,6 +16,7 @@ from workflow.rules import (
     decision_rules,
     inputs,
     meeting_rules,
+    motion_rules,
     proposal_actions,
     proposal_guards,
     task_messages,
@@ -40,6 +41,7 @@ def default_registry() -> Registry:
         .add(circulation.ACTIONS)
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
+        .add(motion_rules.GUARDS)
         .add(mailing.ACTIONS)
         .add(task_messages.ACTIONS)
         .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)

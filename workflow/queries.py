@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
+from workflow.attendance import present_at_item
 from workflow.law.voting import Quorum, Tally, second_session_notice_text
 from workflow.models import (
     AgendaItem,
@@ -194,7 +195,13 @@ def _quorum(
 ) -> Quorum:
     members = set(voting_members(session, meeting.body_id))
     biased = biased_persons(session, agenda_item_id) & members if agenda_item_id else set()
-    present = present_persons(session, meeting.id or 0) & members
+    item = session.get(AgendaItem, agenda_item_id) if agenda_item_id else None
+    # § 37 Abs. 2 GemO per item: who is there when it is decided, not at the opening only.
+    present = (
+        present_at_item(session, item)
+        if item is not None
+        else present_persons(session, meeting.id or 0)
+    ) & members
     return Quorum(
         members=len(members),
         present_entitled=len(present - biased),
@@ -289,6 +296,11 @@ def second_session_notice(session: Session, meeting: Meeting) -> str | None:
 
 
 def tally(session: Session, agenda_item_id: int) -> Tally:
+    """The item's vote: its counts when recorded as counts (a secret ballot always),
+    else the members' votes by name (§ 37 Abs. 6 GemO)."""
+    item = session.get(AgendaItem, agenda_item_id)
+    if item is not None and item.vote_yes is not None:
+        return Tally(yes=item.vote_yes, no=item.vote_no or 0, abstain=item.vote_abstain or 0)
     rows: Sequence[tuple[str, int]] = session.exec(
         select(Vote.choice, func.count())
         .where(Vote.agenda_item_id == agenda_item_id)

@@ -14,6 +14,8 @@ from api.schemas.admin import (
     BodyCreate,
     BodyRead,
     BodyRemit,
+    BodyRules,
+    BodyRulesRead,
     MembershipCreate,
     MembershipRead,
     MembershipsRead,
@@ -23,6 +25,7 @@ from api.schemas.admin import (
 )
 from api.security import hash_password_bounded
 from workflow.models import Membership, Person
+from workflow.motions import motion_order, quarter_referral
 
 router = APIRouter(prefix="/api/v1", tags=["Verwaltung"])
 
@@ -118,6 +121,33 @@ def set_body_remit(
     """Replace a beschließender Ausschuss's Aufgabengebiet (§ 39 Abs. 1 Satz 1, Abs. 4 GemO)."""
     updated = directory.set_remit(session=session, actor=actor, body_id=body_id, remit=body.remit)
     return BodyRead.model_validate(updated)
+
+
+@router.put(
+    "/bodies/{body_id}/rules",
+    operation_id="set_body_rules",
+    response_model=BodyRulesRead,
+    responses=responses(401, 403, 404, 422),
+)
+def set_body_rules(
+    body_id: PathId, body: BodyRules, session: SessionDep, actor: CurrentUser
+) -> BodyRulesRead:
+    """Hauptsatzung/Geschäftsordnung: the order of votes on motions; the one-quarter
+    minority of a beschließender Ausschuss for referral to the council (§ 39 Abs. 3 S. 3 GemO)."""
+    updated = directory.set_rules(
+        session=session,
+        actor=actor,
+        body_id=body_id,
+        motion_order=None if body.motion_order is None else list(body.motion_order),
+        quarter_referral=body.quarter_referral,
+    )
+    return BodyRulesRead(
+        id=updated.id or 0,
+        name=updated.name,
+        kind=updated.kind,
+        motion_order=list(motion_order(session, updated)),
+        quarter_referral=quarter_referral(session, updated),
+    )
 
 
 @router.get(

@@ -172,6 +172,8 @@ def add_agenda_item(
         title=body.title,
         public=body.public,
         non_public_reason=body.non_public_reason,
+        late_paper=body.late_paper,
+        urgent_reason=body.urgent_reason,
     )
     return AgendaItemRead.model_validate(item)
 

@@ -82,6 +82,7 @@ def record_attendance(
         present=body.present,
         digital=body.digital,
         chair_person_id=body.chair_person_id,
+        absence_reasons={int(k): v for k, v in body.absence_reasons.items()},
     )
     rows = recorded.record.rows
     return AttendanceRead(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from api.schemas.common import Flag, Id, Input, Name, Output, Short
 from api.schemas.proposals import SubjectKey
@@ -82,6 +82,32 @@ class BodyCreate(Input):
 
 class BodyRemit(Input):
     remit: Remit
+
+
+MotionKey = Literal["remove", "adjourn", "refer", "close_debate", "counter", "amendment"]
+
+
+class BodyRules(Input):
+    """What the Hauptsatzung or Geschäftsordnung decides for this body's sessions."""
+
+    motion_order: Annotated[list[MotionKey], Field(max_length=6)] | None = Field(
+        default=None,
+        description="Reihenfolge der Abstimmung über Anträge (weitestgehender zuerst); "
+        "null: die der Gemeinde bzw. die übliche",
+    )
+    quarter_referral: Annotated[bool, Strict()] = Field(
+        default=False,
+        description="ein Viertel aller Mitglieder eines beschließenden Ausschusses kann an "
+        "den Gemeinderat verweisen (§ 39 Abs. 3 Satz 3 GemO, Hauptsatzung)",
+    )
+
+
+class BodyRulesRead(Output):
+    id: int
+    name: str
+    kind: str
+    motion_order: list[str]
+    quarter_referral: bool
 
 
 class MembershipRead(Output):

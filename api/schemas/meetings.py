@@ -9,6 +9,7 @@ from pydantic import Field, Strict
 
 from api.schemas.common import Comment, Flag, Id, Input, Output, Short, Title, Version
 
+PersonKey = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")]
 StartTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
 
@@ -47,6 +48,12 @@ class AgendaItemRead(Output):
     non_public_reason: str | None
     outcome: str | None
     removed: bool
+    supplement: bool = Field(default=False, description="Nachtrag nach der Einladung (§ 34 GemO)")
+    late_paper: bool = Field(default=False, description="Tischvorlage")
+    urgent_reason: str | None = Field(
+        default=None, description="Notfall: warum nachträglich aufgenommen (§ 34 Abs. 2 GemO)"
+    )
+    secret_ballot: bool = False
 
 
 class MeetingRead(Output):
@@ -98,6 +105,15 @@ class AgendaItemCreate(Input):
     title: Title | None = None
     public: Flag = True
     non_public_reason: Comment | None = None
+    late_paper: Flag = Field(
+        default=False, description="Tischvorlage: Unterlagen erst in der Sitzung"
+    )
+    urgent_reason: Comment | None = Field(
+        default=None,
+        description=(
+            "nach der Einladungsfrist oder in der laufenden Sitzung: der Notfall (§ 34 Abs. 2 GemO)"
+        ),
+    )
 
 
 class AgendaReorder(Input):
@@ -116,6 +132,10 @@ class AttendanceWrite(Input):
     expected_version: Version | None = None
     present: Annotated[list[Id], Field(max_length=500)]
     digital: Annotated[list[Id], Field(max_length=500)] = []
+    absence_reasons: Annotated[dict[PersonKey, Comment], Field(max_length=500)] = Field(
+        default={},
+        description="Grund der Abwesenheit je Person-ID, für die Niederschrift (§ 38 Abs. 1 GemO)",
+    )
     chair_person_id: Id | None = Field(
         default=None,
         description=(
@@ -195,6 +215,7 @@ class ResolutionRead(Output):
     agenda_item_id: int | None
     kind: str
     decided_on: date
+    text: str = Field(description="der Wortlaut, wie beschlossen (nach angenommenen Anträgen)")
     adopted: bool
     yes: int
     no: int

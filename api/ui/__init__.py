@@ -23,6 +23,8 @@ from api.ui.routes import (
     requests,
     settings,
     sitting,
+    sitting_bias,
+    sitting_votes,
     tasks,
     workflows,
 )
@@ -48,6 +50,8 @@ def install(app: FastAPI) -> None:
         meetings,
         agenda,
         sitting,
+        sitting_bias,
+        sitting_votes,
         deadlines,
         execution,
         requests,

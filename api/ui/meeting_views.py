@@ -32,6 +32,7 @@ OUTCOMES = {
     "rejected": ("abgelehnt", "danger"),
     "recommended": ("Empfehlung beschlossen", "success"),
     "deferred": ("vertagt", "warning"),
+    "referred": ("verwiesen", "warning"),
     "removed": ("abgesetzt", "info"),
     "handled": ("behandelt", "success"),
     "noted": ("zur Kenntnis genommen", "success"),

@@ -8,16 +8,29 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from workflow.attendance import changes_at, present_at_item
 from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
     Attendance,
     BiasDeclaration,
+    Body,
+    ItemAttendance,
     Meeting,
     MinutesSignature,
+    Motion,
     Person,
     User,
     Vote,
+)
+from workflow.motions import (
+    LABELS,
+    adopted_wording,
+    in_voting_order,
+    key_of,
+    motion_order,
+    motions_of,
+    pending,
 )
 from workflow.queries import (
     bias_declarations,
@@ -26,13 +39,20 @@ from workflow.queries import (
     councillor_signers,
     item_quorum,
     meeting_quorum,
-    present_persons,
     standing_chairs,
     tally,
     voting_members,
 )
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
+MOTION_KINDS = (
+    ("amendment", "Änderungsantrag"),
+    ("counter", "Gegenantrag / Ersetzungsantrag"),
+    ("adjourn", "Geschäftsordnung: Vertagung"),
+    ("refer", "Geschäftsordnung: Verweisung in ein Gremium"),
+    ("close_debate", "Geschäftsordnung: Schluss der Debatte"),
+    ("remove", "Geschäftsordnung: Absetzung"),
+)
 CAPACITIES = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
 
 
@@ -43,6 +63,7 @@ class Member:
     present: bool
     digital: bool
     chair: bool  # chairs the body ex officio (the mayor)
+    absence_reason: str | None = None  # for the minutes (§ 38 Abs. 1 GemO)
 
 
 def members(session: Session, meeting: Meeting) -> list[Member]:
@@ -61,6 +82,7 @@ def members(session: Session, meeting: Meeting) -> list[Member]:
             present=pid in rows and rows[pid].present,
             digital=pid in rows and rows[pid].digital,
             chair=pid in chairs,
+            absence_reason=rows[pid].absence_reason if pid in rows else None,
         )
         for pid in ids
     ]
@@ -80,8 +102,13 @@ class ItemView:
     tally: Tally
     votes: dict[int, str]  # by name, if the vote was taken that way
     declarations: list[BiasDeclaration]
-    entitled: list[int]  # present and not biased: they vote
+    entitled: list[int]  # present at the item and not biased: they vote
     refusal: str | None  # why the item cannot be decided for bias yet
+    present: set[int]  # present at this item (attendance with leaving and arriving)
+    changes: list[ItemAttendance]  # who left or arrived at this item
+    motions: list[Motion]  # in voting order
+    next_motion: Motion | None  # the one to vote on now (Geschäftsordnung)
+    wording: str | None  # the wording after the adopted motions
 
     @property
     def voted(self) -> bool:
@@ -95,8 +122,11 @@ class ItemView:
 def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
     item_id = item.id or 0
     biased = biased_persons(session, item_id)
-    present = present_persons(session, meeting.id or 0)
+    present = present_at_item(session, item)
     entitled = [p for p in voting_members(session, meeting.body_id) if p in present - biased]
+    order = motion_order(session, session.get(Body, meeting.body_id))
+    listed = in_voting_order(motions_of(session, item_id), order)
+    waiting = pending(listed, order)
     votes = {
         v.person_id: v.choice
         for v in session.exec(select(Vote).where(Vote.agenda_item_id == item_id))
@@ -109,6 +139,11 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         declarations=bias_declarations(session, item_id),
         entitled=entitled,
         refusal=bias_refusal(session, item_id),
+        present=present,
+        changes=changes_at(session, item_id),
+        motions=listed,
+        next_motion=waiting[0] if waiting else None,
+        wording=adopted_wording(session, item_id),
     )
 
 
@@ -178,3 +213,33 @@ def _name(session: Session, known: dict[int, str], person_id: int) -> str:
         return known[person_id]
     person = session.get(Person, person_id)
     return person.name if person is not None else f"Person {person_id}"
+
+
+def motion_label(motion: Motion) -> str:
+    return LABELS.get(key_of(motion), motion.kind)
+
+
+def motion_result(motion: Motion) -> tuple[str, str]:
+    """``angenommen (9 Ja, 3 Nein, 0 Enthaltung)`` and the badge tone."""
+    if motion.adopted is None:
+        return ("erledigt" if motion.withdrawn else "offen"), "info"
+    numbers = f"{motion.yes} Ja, {motion.no} Nein, {motion.abstain} Enthaltung"
+    if motion.adopted:
+        return f"angenommen ({numbers})", "success"
+    return f"abgelehnt ({numbers})", "danger"
+
+
+def motion_context(session: Session, meeting: Meeting, view: ItemView | None) -> dict[str, object]:
+    """What the motions and counts forms of the current item need."""
+    bodies = session.exec(
+        select(Body).where(Body.municipality_id == meeting.municipality_id).order_by(col(Body.name))
+    )
+    return {
+        "motion_kinds": MOTION_KINDS,
+        "motion_label": motion_label,
+        "motion_result": motion_result,
+        "referral_options": [(str(b.id), b.name) for b in bodies if b.id != meeting.body_id],
+        "absent_here": [
+            p for p in voting_members(session, meeting.body_id) if view and p not in view.present
+        ],
+    }

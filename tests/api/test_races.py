@@ -248,6 +248,51 @@ def test_every_write_route_has_one_winner(
             "expected_version": race.version(m),
         },
     )
+    motion = race.one_winner(
+        items + "/{item_id}/motions",
+        "POST",
+        f"{m}/agenda-items/{item}/motions",
+        "ilsfeld.secretary",
+        {
+            "kind": "amendment",
+            "mover": "Fraktion FWV",
+            "text": "Der Gemeinderat stimmt zu, mit Dachbegrünung.",
+            "expected_version": race.version(m),
+        },
+    )["id"]
+    race.one_winner(
+        items + "/{item_id}/motions/{motion_id}/vote",
+        "POST",
+        f"{m}/agenda-items/{item}/motions/{motion}/vote",
+        "ilsfeld.secretary",
+        {"yes": len(deciders) - 1, "no": 1, "expected_version": race.version(m)},
+    )
+    race.one_winner(
+        items + "/{item_id}/vote-counts",
+        "PUT",
+        f"{m}/agenda-items/{item}/vote-counts",
+        "ilsfeld.secretary",
+        {"yes": len(deciders), "no": 0, "expected_version": race.version(m)},
+    )
+    race.one_winner(
+        items + "/{item_id}/attendance",
+        "POST",
+        f"{m}/agenda-items/{free['Bekanntgaben']}/attendance",
+        "ilsfeld.secretary",
+        {
+            "person_id": present[-1],
+            "present": False,
+            "only_item": True,
+            "expected_version": race.version(m),
+        },
+    )
+    race.one_winner(
+        items + "/{item_id}/late-paper",
+        "POST",
+        f"{m}/agenda-items/{free['Bekanntgaben']}/late-paper",
+        "ilsfeld.secretary",
+        {"expected_version": race.version(m)},
+    )
     voters = [{"person_id": x, "choice": "yes"} for x in deciders]
     race.one_winner(
         items + "/{item_id}/votes",
@@ -453,6 +498,13 @@ def test_every_write_route_has_one_winner(
         f"/api/v1/bodies/{body}/remit",
         "admin",
         {"remit": []},
+    )
+    race.some_win(
+        "/api/v1/bodies/{body_id}/rules",
+        "PUT",
+        f"/api/v1/bodies/{body}/rules",
+        "admin",
+        {"motion_order": ["counter", "amendment"]},
     )
     race.some_win(
         "/api/v1/bodies/{body_id}/memberships",

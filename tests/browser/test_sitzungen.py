@@ -114,8 +114,15 @@ def _agenda_and_invite(page: Any, meeting: int, check: Callable[[Any], Any]) -> 
 
 
 def _run(
-    page: Any, meeting: int, outcome: str, *, absent: str | None = None, biased: str | None = None
+    page: Any,
+    meeting: int,
+    outcome: str,
+    *,
+    absent: str | None = None,
+    biased: str | None = None,
+    counts: tuple[int, int, int] | None = None,
 ) -> None:
+    """Votes by name, or ``counts`` (Ja, Nein, Enthaltung) in the counts form."""
     page.goto(f"/sitzungen/{meeting}")
     page.get_by_role("link", name="Sitzung durchführen").click()
     page.wait_for_url(f"**/sitzungen/{meeting}/durchfuehren")
@@ -131,6 +138,15 @@ def _run(
         page.get_by_label("Grund", exact=True).fill("Ehefrau ist Inhaberin eines Bieters")
         page.get_by_role("button", name="Befangenheit erfassen").click()
         page.get_by_text("Befangenheit erfasst").wait_for()
+    if counts is not None:
+        form = page.locator("#stimmenzahlen")
+        for label, number in zip(("Ja", "Nein", "Enthaltung"), counts, strict=True):
+            form.get_by_label(label, exact=True).fill(str(number))
+        form.get_by_role("button", name="Stimmenzahlen speichern").click()
+        page.get_by_text("Abstimmung gespeichert. Mehrheit erreicht").first.wait_for()
+        page.get_by_role("button", name=outcome).click()
+        page.get_by_text(f"Bitte prüfen: {outcome}").wait_for()
+        return
     for radio in page.locator('input[type="radio"][value="yes"]').all():
         radio.check()
     page.locator('input[type="radio"][value="abstain"]').last.check()
@@ -157,7 +173,8 @@ def test_a_vorlage_through_committee_and_council(
     council = _new_meeting(page, "Gemeinderat", "19:00")
     _agenda_and_invite(page, committee, check_accessibility)
 
-    _run(page, committee, "Empfehlung beschließen (Vorberatung)")
+    # the committee's vote is taken as counts (the meeting screen's counts form)
+    _run(page, committee, "Empfehlung beschließen (Vorberatung)", counts=(8, 0, 1))
     page.get_by_role("button", name="Jetzt verbindlich: Empfehlung beschließen").click()
     page.get_by_text("ist festgestellt").wait_for()
     page.get_by_role("button", name="Ergebnis speichern").click()

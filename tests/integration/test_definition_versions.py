@@ -254,7 +254,9 @@ def test_cli_diff_and_migrate(
         '  ~ Übergang "submit": actions: [request_cosignatures] → '
         "[request_cosignatures, notify_cosigners]" in lines
     )
-    assert all(line.startswith("  ~ Übergang ") for line in lines[1:])
+    # and adds the Verweisung by the body's vote on a motion (issue 10)
+    assert '  + Übergang "refer" (Verweisen): scheduled → ready' in lines
+    assert all(line.startswith(("  ~ Übergang ", "  + Übergang ")) for line in lines[1:])
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
     assert "proposal v1, proposal v2, proposal v3" in capsys.readouterr().err
     pid = on_v1(world)

@@ -30,6 +30,12 @@ from workflow.documents.model import (
     Signatures,
     Table,
 )
+from workflow.documents.proceedings import (
+    absent_with_reasons,
+    attendance_lines,
+    motion_lines,
+    origin_line,
+)
 from workflow.documents.vorlage import OUTCOMES
 from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
 from workflow.queries import (
@@ -59,8 +65,16 @@ def _label(session: Session, item: AgendaItem) -> str:
 def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table:
     return Table(
         header=("TOP", "Gegenstand", "Vorlage"),
-        rows=tuple((n, item.title, _label(session, item)) for n, item in rows),
+        rows=tuple((n, _titled(item), _label(session, item)) for n, item in rows),
     )
+
+
+def _titled(item: AgendaItem) -> str:
+    """The title, marked as Nachtrag or Tischvorlage where it is one (§ 34 GemO)."""
+    marks = [
+        m for m, on in (("Nachtrag", item.supplement), ("Tischvorlage", item.late_paper)) if on
+    ]
+    return f"{item.title} ({', '.join(marks)})" if marks else item.title
 
 
 def _when(meeting: Meeting) -> str:
@@ -181,20 +195,21 @@ def bias_line(session: Session, item: AgendaItem) -> str:
     )
 
 
-def _item_blocks(session: Session, number: str, item: AgendaItem) -> list[Block]:
+def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaItem) -> list[Block]:
     resolution = resolution_of(session, item)
     outcome = OUTCOMES.get(item.outcome or "", "nicht behandelt")
-    blocks: list[Block] = [
-        Heading(f"TOP {number}: {item.title}", 3),
-        Fields(
-            rows=(
-                ("Vorlage", _label(session, item) or "–"),
-                ("Befangenheit", bias_line(session, item)),
-                ("Abstimmung", vote_line(session, item, resolution) if item.outcome else "–"),
-                ("Ergebnis", outcome),
-            )
-        ),
-    ]
+    rows: list[tuple[str, str]] = [("Vorlage", _label(session, item) or "–")]
+    origin = origin_line(item)
+    if origin:
+        rows.append(("Aufnahme", origin))
+    rows += [("Anwesenheit", line) for line in attendance_lines(session, item)]
+    rows.append(("Befangenheit", bias_line(session, item)))
+    rows += [("Antrag", line) for line in motion_lines(session, meeting, item)]
+    voted = vote_line(session, item, resolution) if item.outcome else "–"
+    if item.secret_ballot and item.outcome:
+        voted = f"geheime Abstimmung: {voted}"
+    rows += [("Abstimmung", voted), ("Ergebnis", outcome)]
+    blocks: list[Block] = [Heading(f"TOP {number}: {item.title}", 3), Fields(rows=tuple(rows))]
     if resolution is not None and item.outcome in ("adopted", "rejected"):
         verb = "Beschluss" if resolution.adopted else "Abgelehnter Beschlussantrag"
         blocks += [Paragraph(f"{verb}:"), Paragraph(resolution.text, "box")]
@@ -210,7 +225,6 @@ def build_niederschrift(
     members = set(voting_members(session, meeting.body_id))
     present = present_persons(session, meeting.id or 0)
     who = names(session, members | present | {meeting.chair_person_id or 0})
-    absent = sorted(who.get(p, "") for p in members - present)
     rows = numbered(items, public)
     signed = list(
         session.exec(
@@ -237,7 +251,7 @@ def build_niederschrift(
                     f"{len(present & members)}: "
                     + ", ".join(sorted(who.get(p, "") for p in present & members)),
                 ),
-                ("Abwesend", ", ".join(absent) or "–"),
+                ("Abwesend", absent_with_reasons(session, meeting, members)),
             )
         ),
     ]
@@ -247,7 +261,7 @@ def build_niederschrift(
     if not rows:
         blocks.append(Paragraph("In diesem Teil der Sitzung wurden keine Gegenstände behandelt."))
     for number, item in rows:
-        blocks += _item_blocks(session, number, item)
+        blocks += _item_blocks(session, meeting, number, item)
     capacities = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
     entries = [
         Signature(

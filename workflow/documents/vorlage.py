@@ -27,6 +27,9 @@ OUTCOMES = {
     "rejected": "abgelehnt",
     "deferred": "vertagt",
     "removed": "abgesetzt",
+    "referred": "verwiesen",
+    "handled": "behandelt",
+    "noted": "zur Kenntnis genommen",
 }
 # Committees first, the council last, as on the seed's form.
 BODY_ORDER = {"deciding_committee": 0, "advisory_committee": 0, "local_council": 1, "council": 2}

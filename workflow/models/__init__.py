@@ -22,6 +22,7 @@ from workflow.models.meeting import (
     MinutesSignature,
     Vote,
 )
+from workflow.models.motion import ItemAttendance, Motion
 from workflow.models.notification import DeadlineAct, Notification, OutboxMessage
 from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
 from workflow.models.resolution import ExecutionTask, Resolution
@@ -51,9 +52,11 @@ __all__ = [
     "ElectionCount",
     "ElectionRound",
     "ExecutionTask",
+    "ItemAttendance",
     "LoginThrottle",
     "Meeting",
     "Membership",
+    "Motion",
     "MinutesSignature",
     "Municipality",
     "Notification",

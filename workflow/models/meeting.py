@@ -42,6 +42,17 @@ class AgendaItem(SQLModel, table=True):
     non_public_reason: str | None = Field(default=None, sa_type=Text)
     outcome: str | None = Field(default=None, max_length=32)
     removed: bool = False
+    # After the invitation (§ 34 GemO): a Nachtrag sent within the invitation period, or an
+    # urgent addition with its reason (§ 34 Abs. 2); a Tischvorlage is handed out at the table.
+    supplement: bool = False
+    late_paper: bool = False
+    urgent_reason: str | None = Field(default=None, sa_type=Text)
+    # The vote on the item as counts (§ 37 Abs. 6 GemO); None when taken by name (Vote rows).
+    # A secret ballot (§ 37 Abs. 6 S. 2) is recorded only as counts.
+    secret_ballot: bool = False
+    vote_yes: int | None = None
+    vote_no: int | None = None
+    vote_abstain: int | None = None
 
 
 class Attendance(SQLModel, table=True):
@@ -52,6 +63,7 @@ class Attendance(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id")
     present: bool = True
     digital: bool = False  # § 37a: counts as present
+    absence_reason: str | None = Field(default=None, sa_type=Text)  # for the minutes
 
 
 class BiasDeclaration(SQLModel, table=True):

@@ -43,6 +43,9 @@ class Body(SQLModel, table=True):
     # Keys into workflow.law.subjects: the Aufgabengebiet a beschließender Ausschuss has under the
     # Hauptsatzung (§ 39 Abs. 1 S. 1 GemO); council matters in it go there first (Abs. 4 S. 1).
     remit: list[str] = Field(default_factory=list, sa_type=JSONType)
+    # What the Hauptsatzung/GO decides for this body, over the municipality's settings, e.g.
+    # {"motion_order": [...], "quarter_referral": true} (§ 39 Abs. 3 S. 3 GemO).
+    settings: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)
 
 
 class Person(SQLModel, table=True):

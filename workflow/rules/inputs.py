@@ -50,6 +50,19 @@ def meeting_options(ctx: FiringContext) -> list[Choice]:
     return [Choice(m.id or 0, f"{name}, {fmt(m.meeting_date)}") for m in meetings]
 
 
+def referral_options(ctx: FiringContext) -> list[Choice]:
+    """Other bodies of the municipality (Verweisung, § 39 Abs. 3 GemO)."""
+    proposal: Proposal = ctx.instance
+    step = current_step(ctx.session, proposal)
+    bodies = ctx.session.exec(
+        select(Body)
+        .where(Body.municipality_id == proposal.municipality_id)
+        .order_by(col(Body.name))
+        .limit(MAX_OPTIONS)
+    )
+    return [Choice(b.id or 0, b.name) for b in bodies if step is None or b.id != step.body_id]
+
+
 def _request_of(ctx: FiringContext) -> DecisionRequest | None:
     response: DecisionResponse = ctx.instance
     return ctx.session.get(DecisionRequest, response.request_id)
@@ -111,6 +124,11 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             "text",
             "Beschlussempfehlung",
             help="leer: der Beschlussvorschlag der Vorlage",
+        ),
+    ),
+    "record_referral": (
+        FieldSpec(
+            "data.body_id", "choice", "Verweisen an", required=True, options=referral_options
         ),
     ),
     "record_resolution": (RESOLUTION_TEXT,),

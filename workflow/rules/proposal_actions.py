@@ -20,6 +20,7 @@ from workflow.models import (
     Resolution,
     User,
 )
+from workflow.motions import adopted_wording
 from workflow.queries import (
     cosignatures,
     current_agenda_item,
@@ -30,6 +31,7 @@ from workflow.queries import (
     tally,
 )
 from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
+from workflow.rules.late_items import LATE
 
 
 def request_cosignatures(ctx: FiringContext) -> None:
@@ -130,6 +132,10 @@ def place_on_agenda(ctx: FiringContext) -> None:
         consultation_step_id=step.id,
         public=public,
         non_public_reason=reason,
+        # § 34 GemO: after the invitation a Nachtrag, or an emergency with its reason
+        supplement=meeting.state in LATE,
+        urgent_reason=data_text(ctx, "urgent_reason") if meeting.state in LATE else None,
+        late_paper=ctx.data.get("late_paper") is True,
     )
     ctx.session.add(item)
     ctx.session.flush()
@@ -160,6 +166,53 @@ def record_deferral(ctx: FiringContext) -> None:
     item.outcome = "deferred"
     step.agenda_item_id = None
     ctx.session.add_all([item, step])
+
+
+def record_referral(ctx: FiringContext) -> None:
+    """Verweisung, decided by the body's vote on a Geschäftsordnungsantrag: a committee
+    deliberates first and the matter comes back to this body (two new steps), or a
+    beschließender Ausschuss refers it up to the Gemeinderat, which then decides instead
+    (§ 39 Abs. 3 S. 2, 3 GemO; one new step). The steps are appended, as for an objection."""
+    p = proposal(ctx)
+    item = current_agenda_item(ctx.session, p)
+    step = current_step(ctx.session, p)
+    target = ctx.session.get(Body, data_int(ctx, "body_id") or 0)
+    assert item is not None
+    assert step is not None
+    if target is None or target.municipality_id != p.municipality_id:
+        raise InvalidInput("Gremium, an das verwiesen wird, fehlt (body_id)", field="data.body_id")
+    if target.id == step.body_id:
+        raise InvalidInput("Die Vorlage liegt diesem Gremium schon vor", field="data.body_id")
+    item.outcome = "referred"
+    step.outcome = "referred"
+    step.agenda_item_id = None
+    ctx.session.add_all([item, step])
+    position = max(s.position for s in steps(ctx.session, p.id or 0)) + 1
+    up = target.kind == "council"
+    added = [
+        ConsultationStep(
+            proposal_id=p.id or 0,
+            position=position,
+            body_id=target.id or 0,
+            advises=not up,
+            decides=up,
+            public=step.public,
+        )
+    ]
+    if not up:
+        added.append(
+            ConsultationStep(
+                proposal_id=p.id or 0,
+                position=position + 1,
+                body_id=step.body_id,
+                decides=step.decides,
+                public=step.public,
+            )
+        )
+    ctx.session.add_all(added)
+    ctx.session.flush()
+    p.current_step = position
+    ctx.audit_data.update(referred_to=target.name, up=up, new_steps=[s.position for s in added])
 
 
 def _outcome(ctx: FiringContext, outcome: str) -> tuple[AgendaItem, int]:
@@ -199,6 +252,8 @@ def record_resolution(ctx: FiringContext) -> None:
         ctx,
         tally(ctx.session, item.id or 0),
         item_quorum(ctx.session, item),
+        # the wording as the adopted Änderungs- or Gegenantrag made it
+        text=data_text(ctx, "text") or adopted_wording(ctx.session, item.id or 0),
         meeting_id=meeting.id,
         agenda_item_id=item.id,
         body_id=meeting.body_id,
@@ -207,7 +262,9 @@ def record_resolution(ctx: FiringContext) -> None:
     )
 
 
-def add_resolution(ctx: FiringContext, t: Tally | None, q: Quorum, **where: Any) -> Resolution:
+def add_resolution(
+    ctx: FiringContext, t: Tally | None, q: Quorum, *, text: str | None = None, **where: Any
+) -> Resolution:
     """Record the Beschluss with its tally and quorum, superseding the earlier ones; ``where``
     says where and when it was taken (a meeting's item, or an Umlaufverfahren). Without a
     tally one person decided, and adopted it (the mayor, § 37 Abs. 4 GemO)."""
@@ -221,7 +278,7 @@ def add_resolution(ctx: FiringContext, t: Tally | None, q: Quorum, **where: Any)
         ctx.session.add(earlier)
     resolution = Resolution(
         proposal_id=p.id or 0,
-        text=data_text(ctx, "text") or p.resolution_text,
+        text=text or data_text(ctx, "text") or p.resolution_text,
         adopted=adopted,
         yes=t.yes,
         no=t.no,
@@ -316,6 +373,7 @@ ACTIONS = [
     Action("place_on_agenda", place_on_agenda),
     Action("detach_from_agenda", detach_from_agenda),
     Action("record_deferral", record_deferral),
+    Action("record_referral", record_referral),
     Action("record_recommendation", record_recommendation),
     Action("record_resolution", record_resolution),
     Action("record_objection", record_objection),

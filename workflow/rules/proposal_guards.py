@@ -34,7 +34,15 @@ from workflow.queries import (
     steps,
     tally,
 )
-from workflow.rules.common import cosigner_candidates, data_int, fmt, objection_deadline, proposal
+from workflow.rules.common import (
+    cosigner_candidates,
+    data_int,
+    data_text,
+    fmt,
+    objection_deadline,
+    proposal,
+)
+from workflow.rules.late_items import late_addition_refusal
 
 
 def required_fields_present(ctx: FiringContext) -> str | None:
@@ -215,11 +223,8 @@ def meeting_open_for_agenda(ctx: FiringContext) -> str | None:
     meeting = _meeting(ctx)
     if meeting is None:
         return None
-    if meeting.state not in ("planned", "agenda"):
-        return "Die Tagesordnung dieser Sitzung ist bereits versandt oder abgeschlossen"
-    if meeting.meeting_date < ctx.today:
-        return f"Die Sitzung am {fmt(meeting.meeting_date)} liegt in der Vergangenheit"
-    return None
+    # § 34 GemO: after the invitation only as a Nachtrag in time, or as an emergency.
+    return late_addition_refusal(ctx.session, meeting, ctx.today, data_text(ctx, "urgent_reason"))
 
 
 def _item_meeting_state(ctx: FiringContext) -> str | None:

@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 from sqlmodel import Session, col, func, select
 
 from workflow import audit
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.db import bump_version
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
@@ -31,6 +31,7 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import agenda, current_agenda_item, tally
+from workflow.rules.late_items import LATE, late_addition_refusal
 from workflow.services import bias, meetings
 from workflow.services.common import require_role
 from workflow.services.transition import fire, load_instance
@@ -88,6 +89,12 @@ def _record(
     )
 
 
+# For the services that record in a meeting behind its version (motions, item_votes).
+meeting_for_write = _meeting
+item_in_meeting = _item_of
+record_on_meeting = _record
+
+
 def add_item(
     *,
     session: Session,
@@ -100,9 +107,15 @@ def add_item(
     title: str | None = None,
     public: bool = True,
     non_public_reason: str | None = None,
+    late_paper: bool = False,
+    urgent_reason: str | None = None,
 ) -> AgendaItem:
-    """A proposal (its ``schedule`` transition) or a free item such as "Bekanntgaben"."""
+    """A proposal (its ``schedule`` transition) or a free item such as "Bekanntgaben".
+
+    After the invitation the item is a Nachtrag (in time, or as an emergency with its
+    reason, § 34 GemO: ``workflow.rules.late_items``); ``late_paper`` marks a Tischvorlage."""
     meeting = _meeting(session, actor, meeting_id, expected_version, "add_agenda_item")
+    urgent = (urgent_reason or "").strip() or None
     if proposal_id is not None:
         fire(
             session=session,
@@ -112,17 +125,20 @@ def add_item(
             trigger="schedule",
             actor=actor,
             now=now,
-            data={"meeting_id": meeting_id},
+            data={
+                "meeting_id": meeting_id,
+                "late_paper": late_paper,
+                **({"urgent_reason": urgent} if urgent else {}),
+            },
         )
         proposal = session.get(Proposal, proposal_id)
         assert proposal is not None
         item = current_agenda_item(session, proposal)
         assert item is not None
     else:
-        if meeting.state not in AGENDA_STATES:
-            raise Conflict(
-                "Die Tagesordnung dieser Sitzung ist bereits versandt oder abgeschlossen"
-            )
+        refusal = late_addition_refusal(session, meeting, local_date(now), urgent)
+        if refusal is not None:
+            raise Conflict(refusal)
         if not (title or "").strip():
             raise InvalidInput("Ein Tagesordnungspunkt braucht einen Titel", field="title")
         if not public and not (non_public_reason or "").strip():
@@ -139,6 +155,9 @@ def add_item(
             title=(title or "").strip(),
             public=public,
             non_public_reason=None if public else non_public_reason,
+            supplement=meeting.state in LATE,
+            late_paper=late_paper,
+            urgent_reason=urgent if meeting.state in LATE else None,
         )
         session.add(item)
         session.flush()
@@ -148,7 +167,14 @@ def add_item(
         actor,
         now,
         "add_agenda_item",
-        {"agenda_item_id": item.id, "position": item.position, "proposal_id": proposal_id},
+        {
+            "agenda_item_id": item.id,
+            "position": item.position,
+            "proposal_id": proposal_id,
+            "supplement": item.supplement,
+            "late_paper": item.late_paper,
+            "urgent_reason": item.urgent_reason,
+        },
     )
     bump_version(session, meeting, now)
     return item
@@ -277,6 +303,7 @@ def record_attendance(
     present: list[int],
     digital: list[int] | None = None,
     chair_person_id: int | None = None,
+    absence_reasons: Mapping[int, str] | None = None,
 ) -> Recorded[AttendanceList]:
     meeting = _meeting(session, actor, meeting_id, expected_version, "record_attendance")
     meetings.record_attendance(
@@ -287,6 +314,7 @@ def record_attendance(
         present=present,
         digital=digital,
         chair_person_id=chair_person_id,
+        absence_reasons=absence_reasons,
     )
     bump_version(session, meeting, now)
     rows = session.exec(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, delete, select
 
 from workflow import audit
+from workflow.attendance import present_at_item
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -29,7 +30,6 @@ from workflow.models import (
 from workflow.queries import (
     bias_declarations,
     biased_persons,
-    present_persons,
     quorum_failure,
     standing_chairs,
     undecided_doubts,
@@ -38,6 +38,7 @@ from workflow.queries import (
 from workflow.services.bias import flag_if_unlawful, voted_on
 from workflow.services.common import require_role, require_tenant
 from workflow.services.minutes import check_signer
+from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.transition import load_instance, open_initial_deadlines
 
 MEETING_ROLES = ("secretary", "mayor")
@@ -189,6 +190,7 @@ def record_attendance(
     present: list[int],
     digital: list[int] | None = None,
     chair_person_id: int | None = None,
+    absence_reasons: Mapping[int, str] | None = None,
 ) -> Meeting:
     """Anwesenheit; everyone of the body not listed is recorded absent (§ 38 Abs. 1 GemO).
 
@@ -218,6 +220,9 @@ def record_attendance(
                 person_id=person_id,
                 present=person_id in present,
                 digital=person_id in online,
+                absence_reason=None
+                if person_id in present
+                else ((absence_reasons or {}).get(person_id) or "").strip()[:2000] or None,
             )
         )
     _record(
@@ -337,8 +342,14 @@ def record_votes(
         raise Conflict("Abstimmungen werden nur in einer laufenden Sitzung erfasst")
     if item.outcome is not None or item.removed:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt")
+    if item.secret_ballot:
+        raise Conflict(
+            "Über den Punkt wurde geheim abgestimmt: das Ergebnis wird nur als Stimmenzahlen "
+            "erfasst (§ 37 Abs. 6 Satz 2 GemO)"
+        )
+    require_no_pending_motions(session, meeting, item)
     members = set(voting_members(session, meeting.body_id))
-    present = present_persons(session, meeting.id or 0)
+    present = present_at_item(session, item)
     biased = biased_persons(session, agenda_item_id)
     doubts = undecided_doubts(session, agenda_item_id)
     if doubts:
@@ -359,8 +370,12 @@ def record_votes(
                 field=field,
             )
         if person_id not in present:
-            raise InvalidInput(f"Person {person_id} ist nicht anwesend", field=field)
+            raise InvalidInput(
+                f"Person {person_id} ist bei diesem Punkt nicht anwesend", field=field
+            )
     session.exec(delete(Vote).where(col(Vote.agenda_item_id) == agenda_item_id))
+    item.vote_yes = item.vote_no = item.vote_abstain = None  # by name replaces counts
+    session.add(item)
     for person_id, choice in sorted(votes.items()):
         session.add(Vote(agenda_item_id=agenda_item_id, person_id=person_id, choice=choice))
     counts = {c: sum(1 for v in votes.values() if v == c) for c in VOTE_CHOICES}

@@ -4,7 +4,7 @@ behind the meeting's version so two secretaries never overwrite each other."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from sqlmodel import Session
@@ -31,6 +31,12 @@ def _version(form: FormData) -> int:
     if not raw.isdigit() or int(raw) >= 2**31:
         raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
     return int(raw)
+
+
+def _late(form: FormData) -> dict[str, Any]:
+    """Tischvorlage and the emergency's reason of an item added after the invitation."""
+    reason = str(form.get("urgent_reason") or "").strip()[:5000]
+    return {"late_paper": form.get("late_paper") == "ja", "urgent_reason": reason or None}
 
 
 def _back(meeting_id: int) -> Response:
@@ -61,6 +67,7 @@ async def add_proposal(
                 meeting_id=meeting_id,
                 expected_version=_version(form),
                 proposal_id=int(raw),
+                **_late(form),
             )
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
@@ -97,6 +104,7 @@ async def add_free_item(
                 title=title,
                 public=public,
                 non_public_reason=reason or None,
+                **_late(form),
             )
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)

@@ -269,8 +269,10 @@ def detail_context(
         "blocked": blocked,
         "may_order": editor and meeting.state in AGENDA_STATES,
         "may_remove": editor and meeting.state in (*AGENDA_STATES, "invited"),
+        # § 34 GemO: after the invitation a Nachtrag, in session only an emergency
+        "may_supplement": editor and meeting.state in ("invited", "in_session"),
         "candidates": [(str(p.id), f"{p.label}: {p.title}") for p in schedulable(session, meeting)]
-        if editor and meeting.state in AGENDA_STATES
+        if editor and meeting.state in (*AGENDA_STATES, "invited", "in_session")
         else [],
         "invitation": invitation_check(session, meeting, today)
         if meeting.state in AGENDA_STATES

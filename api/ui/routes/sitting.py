@@ -11,8 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session
-from starlette.datastructures import FormData
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
@@ -20,7 +18,7 @@ from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, spl
 from api.ui.meeting_actions import meeting_forms
 from api.ui.meeting_views import meeting_title
 from api.ui.routes.agenda import ItemId
-from api.ui.routes.meetings import MEETING_ROLES, MeetingId
+from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import (
     CAPACITIES,
     CHOICES,
@@ -28,48 +26,41 @@ from api.ui.sitting import (
     majority_words,
     members,
     minutes_signers,
+    motion_context,
     opening_quorum,
     quorum_words,
+)
+from api.ui.sitting_forms import (
+    done,
+    form_ids,
+    form_version,
+    refused,
+    screen_meeting,
+    screen_url,
 )
 from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
-    error_text,
     flash,
     redirect,
     render,
     workflows_of,
 )
 from workflow.engine import ActionOption
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import NotFound, WorkflowError
 from workflow.law.voting import Tally
-from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.models import AgendaItem, Body, Proposal
 from workflow.services import actions as action_service
 from workflow.services import agenda, listing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
 FREE_OUTCOMES = (
     ("handled", "behandelt"),
     ("noted", "zur Kenntnis genommen"),
     ("deferred", "vertagt"),
 )
-MAX_COUNT = 10_000
-
-
-def _screen_meeting(session: Session, user: PageUser, meeting_id: int) -> Meeting:
-    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
-    if view.meeting.municipality_id != user.actor.municipality_id:
-        raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
-    if user.role not in MEETING_ROLES:
-        raise StarletteHTTPException(403)
-    return view.meeting
-
-
-def _screen_url(meeting_id: int, item_id: int | None = None) -> str:
-    return f"/sitzungen/{meeting_id}/durchfuehren" + (f"?top={item_id}" if item_id else "")
 
 
 def _items(session: Session, user: PageUser, meeting_id: int) -> list[AgendaItem]:
@@ -127,7 +118,7 @@ def _screen(
     given: ActionInput | None = None,
     status: int = 200,
 ) -> Response:
-    meeting = _screen_meeting(session, user, meeting_id)
+    meeting = screen_meeting(session, user, meeting_id)
     items = _items(session, user, meeting_id)
     current = _current(items, top)
     view = item_view(session, meeting, current) if current is not None else None
@@ -182,6 +173,7 @@ def _screen(
         "member_options": [(str(m.person_id), m.name) for m in people],
         "signed": signed,
         "capacities": CAPACITIES,
+        **motion_context(session, meeting, view),
     }
     return render(request, "sitzungen/durchfuehren.html", context, status=status)
 
@@ -200,38 +192,8 @@ def sitting_screen(
     top: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """``top`` names the item to show; anything else shows the first open one."""
-    chosen = _ids([top or ""])
+    chosen = form_ids([top or ""])
     return _screen(request, session, user, meeting_id, now, chosen[0] if chosen else None)
-
-
-def _version(form: FormData) -> int:
-    raw = str(form.get("version") or "")
-    if not raw.isdigit() or int(raw) >= 2**31:
-        raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
-    return int(raw)
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and int(v) < 2**31]
-
-
-def _count(form: FormData, name: str) -> int:
-    raw = str(form.get(name) or "0").strip() or "0"
-    if not raw.isdigit() or int(raw) > MAX_COUNT:
-        raise InvalidInput("Bitte geben Sie die Stimmen als ganze Zahlen ein.", field=name)
-    return int(raw)
-
-
-def _done(request: Request, meeting_id: int, item_id: int | None, text: str) -> Response:
-    flash(request, text)
-    return redirect(_screen_url(meeting_id, item_id))
-
-
-def _refused(
-    request: Request, meeting_id: int, item_id: int | None, exc: WorkflowError
-) -> Response:
-    flash(request, error_text(exc), "danger")
-    return redirect(_screen_url(meeting_id, item_id))
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/anwesenheit")
@@ -239,11 +201,11 @@ async def record_attendance(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     form = await request.form()
-    _screen_meeting(session, user, meeting_id)
-    present = _ids([str(v) for v in form.getlist("present")])
-    digital = _ids([str(v) for v in form.getlist("digital")])
-    chair = _ids([str(form.get("chair_person_id") or "")])
-    top = _ids([str(form.get("top") or "")])
+    screen_meeting(session, user, meeting_id)
+    present = form_ids([str(v) for v in form.getlist("present")])
+    digital = form_ids([str(v) for v in form.getlist("digital")])
+    chair = form_ids([str(form.get("chair_person_id") or "")])
+    top = form_ids([str(form.get("top") or "")])
     try:
         with session.begin_nested():
             recorded = agenda.record_attendance(
@@ -251,102 +213,27 @@ async def record_attendance(
                 actor=user.actor,
                 now=now,
                 meeting_id=meeting_id,
-                expected_version=_version(form),
+                expected_version=form_version(form),
                 present=present,
                 digital=[d for d in digital if d in present],
                 chair_person_id=chair[0] if chair else None,
+                absence_reasons={
+                    int(key[6:]): str(value)[:2000]
+                    for key, value in form.items()
+                    if key.startswith("grund-")
+                    and key[6:].isdigit()
+                    and int(key[6:]) < 2**31
+                    and str(value).strip()
+                },
             )
     except WorkflowError as exc:
-        return _refused(request, meeting_id, top[0] if top else None, exc)
+        return refused(request, meeting_id, top[0] if top else None, exc)
     count = sum(1 for a in recorded.record.rows if a.present)
-    return _done(
+    return done(
         request,
         meeting_id,
         top[0] if top else None,
         f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend.",
-    )
-
-
-@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit")
-async def declare_bias(
-    request: Request,
-    meeting_id: MeetingId,
-    item_id: ItemId,
-    user: PageUserDep,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
-    form = await request.form()
-    _screen_meeting(session, user, meeting_id)
-    person = _ids([str(form.get("person_id") or "")])
-    reason = str(form.get("reason") or "").strip()[:2000]
-    if not person or not reason:
-        flash(
-            request,
-            "Bitte wählen Sie das Mitglied und geben Sie den Grund der "
-            "Befangenheit an (§ 18 GemO).",
-            "danger",
-        )
-        return redirect(_screen_url(meeting_id, item_id))
-    try:
-        with session.begin_nested():
-            agenda.declare_bias(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=_version(form),
-                person_id=person[0],
-                reason=reason,
-                doubtful=form.get("doubtful") == "ja",
-            )
-    except WorkflowError as exc:
-        return _refused(request, meeting_id, item_id, exc)
-    text = (
-        "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das Mitglied "
-        "(§ 18 Abs. 4 Satz 2 GemO)."
-        if form.get("doubtful") == "ja"
-        else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
-        "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO)."
-    )
-    return _done(request, meeting_id, item_id, text)
-
-
-@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit/{declaration_id}")
-async def decide_bias(
-    request: Request,
-    meeting_id: MeetingId,
-    item_id: ItemId,
-    declaration_id: DeclarationId,
-    user: PageUserDep,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
-    form = await request.form()
-    _screen_meeting(session, user, meeting_id)
-    try:
-        counted = Tally(_count(form, "ja"), _count(form, "nein"), _count(form, "enthaltung"))
-        with session.begin_nested():
-            recorded = agenda.decide_bias(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                declaration_id=declaration_id,
-                expected_version=_version(form),
-                counted=counted,
-            )
-    except WorkflowError as exc:
-        return _refused(request, meeting_id, item_id, exc)
-    biased = recorded.record.decided_biased
-    return _done(
-        request,
-        meeting_id,
-        item_id,
-        "Das Gremium hat entschieden: "
-        + ("befangen." if biased else "nicht befangen, das Mitglied stimmt mit."),
     )
 
 
@@ -360,7 +247,7 @@ async def record_votes(
     now: NowDep,
 ) -> Response:
     form = await request.form()
-    _screen_meeting(session, user, meeting_id)
+    screen_meeting(session, user, meeting_id)
     allowed = {c for c, _ in CHOICES}
     votes = {
         int(key[5:]): str(value)
@@ -372,7 +259,7 @@ async def record_votes(
     }
     if not votes:
         flash(request, "Bitte erfassen Sie mindestens eine Stimme.", "danger")
-        return redirect(_screen_url(meeting_id, item_id))
+        return redirect(screen_url(meeting_id, item_id))
     try:
         with session.begin_nested():
             recorded = agenda.record_votes(
@@ -381,13 +268,13 @@ async def record_votes(
                 now=now,
                 meeting_id=meeting_id,
                 item_id=item_id,
-                expected_version=_version(form),
+                expected_version=form_version(form),
                 votes=votes,
             )
     except WorkflowError as exc:
-        return _refused(request, meeting_id, item_id, exc)
+        return refused(request, meeting_id, item_id, exc)
     words, _ = majority_words(recorded.record)
-    return _done(request, meeting_id, item_id, f"Abstimmung gespeichert. {words}.")
+    return done(request, meeting_id, item_id, f"Abstimmung gespeichert. {words}.")
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
@@ -401,7 +288,7 @@ async def majority_preview(
     """The majority of the votes entered so far, before they are saved (htmx, on every
     change): the engine's Tally decides (§ 37 Abs. 6 GemO), nothing is recorded."""
     form = await request.form()
-    _screen_meeting(session, user, meeting_id)
+    screen_meeting(session, user, meeting_id)
     choices = [str(v) for k, v in form.items() if k.startswith("vote-")]
     counted = Tally(choices.count("yes"), choices.count("no"), choices.count("abstain"))
     words, tone = majority_words(counted) if choices else ("Noch keine Stimme erfasst", "info")
@@ -420,7 +307,7 @@ async def record_free_outcome(
     now: NowDep,
 ) -> Response:
     form = await request.form()
-    _screen_meeting(session, user, meeting_id)
+    screen_meeting(session, user, meeting_id)
     outcome = str(form.get("outcome") or "")
     try:
         with session.begin_nested():
@@ -430,15 +317,15 @@ async def record_free_outcome(
                 now=now,
                 meeting_id=meeting_id,
                 item_id=item_id,
-                expected_version=_version(form),
+                expected_version=form_version(form),
                 outcome=outcome,
             )
     except WorkflowError as exc:
-        return _refused(request, meeting_id, item_id, exc)
+        return refused(request, meeting_id, item_id, exc)
     items = _items(session, user, meeting_id)
     following = _next_open(items, _current(items, item_id))
     label = dict(FREE_OUTCOMES).get(outcome, outcome)
-    return _done(
+    return done(
         request, meeting_id, following.id if following else None, f"Ergebnis gespeichert: {label}."
     )
 
@@ -457,7 +344,7 @@ async def record_outcome(
     """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); the legal
     ones are shown with their consequences first (check before commit)."""
     values = await request.form()
-    _screen_meeting(session, user, meeting_id)
+    screen_meeting(session, user, meeting_id)
     items = _items(session, user, meeting_id)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
@@ -470,7 +357,7 @@ async def record_outcome(
             "Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht möglich.",
             "danger",
         )
-        return redirect(_screen_url(meeting_id, item_id))
+        return redirect(screen_url(meeting_id, item_id))
     flat: dict[str, object] = {k: values.get(k) for k in values}
     given = read_input(form, flat)
     dry_run = form.legal and values.get("bestaetigt") != "ja"
@@ -494,7 +381,7 @@ async def record_outcome(
         )
     except WorkflowError as exc:
         session.expire_all()
-        return _refused(request, meeting_id, item_id, exc)
+        return refused(request, meeting_id, item_id, exc)
     if dry_run:
         session.expire_all()
         return _screen(
@@ -512,7 +399,7 @@ async def record_outcome(
     items = _items(session, user, meeting_id)
     following = _next_open(items, _current(items, item_id))
     final = fired.followed_by[-1] if fired.followed_by else fired
-    return _done(
+    return done(
         request,
         meeting_id,
         following.id if following else item_id,
@@ -526,12 +413,12 @@ async def sign_minutes(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     form = await request.form()
-    _screen_meeting(session, user, meeting_id)
+    screen_meeting(session, user, meeting_id)
     raw = str(form.get("signer") or "")
     person, _, capacity = raw.partition(":")
     if not person.isdigit() or int(person) >= 2**31 or capacity not in CAPACITIES:
         flash(request, "Bitte wählen Sie, wer unterzeichnet hat.", "danger")
-        return redirect(_screen_url(meeting_id))
+        return redirect(screen_url(meeting_id))
     try:
         with session.begin_nested():
             agenda.sign_minutes(
@@ -539,10 +426,10 @@ async def sign_minutes(
                 actor=user.actor,
                 now=now,
                 meeting_id=meeting_id,
-                expected_version=_version(form),
+                expected_version=form_version(form),
                 person_id=int(person),
                 capacity=capacity,
             )
     except WorkflowError as exc:
-        return _refused(request, meeting_id, None, exc)
-    return _done(request, meeting_id, None, f"Unterschrift ({CAPACITIES[capacity]}) erfasst.")
+        return refused(request, meeting_id, None, exc)
+    return done(request, meeting_id, None, f"Unterschrift ({CAPACITIES[capacity]}) erfasst.")

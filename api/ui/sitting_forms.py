@@ -1,0 +1,59 @@
+"""What every form of the meeting screen shares: the meeting it may drive, where it
+returns to, the version and numbers it posts, and the flash after it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.ui.web import PageUser, error_text, flash, redirect
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.models import Meeting
+from workflow.services import listing
+from workflow.services.meetings import MEETING_ROLES
+
+MAX_COUNT = 10_000
+
+
+def screen_meeting(session: Session, user: PageUser, meeting_id: int) -> Meeting:
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    if view.meeting.municipality_id != user.actor.municipality_id:
+        raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
+    if user.role not in MEETING_ROLES:
+        raise StarletteHTTPException(403)
+    return view.meeting
+
+
+def screen_url(meeting_id: int, item_id: int | None = None) -> str:
+    return f"/sitzungen/{meeting_id}/durchfuehren" + (f"?top={item_id}" if item_id else "")
+
+
+def form_version(form: FormData) -> int:
+    raw = str(form.get("version") or "")
+    if not raw.isdigit() or int(raw) >= 2**31:
+        raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
+    return int(raw)
+
+
+def form_ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and int(v) < 2**31]
+
+
+def form_count(form: FormData, name: str) -> int:
+    raw = str(form.get(name) or "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > MAX_COUNT:
+        raise InvalidInput("Bitte geben Sie die Stimmen als ganze Zahlen ein.", field=name)
+    return int(raw)
+
+
+def done(request: Request, meeting_id: int, item_id: int | None, text: str) -> Response:
+    flash(request, text)
+    return redirect(screen_url(meeting_id, item_id))
+
+
+def refused(request: Request, meeting_id: int, item_id: int | None, exc: WorkflowError) -> Response:
+    flash(request, error_text(exc), "danger")
+    return redirect(screen_url(meeting_id, item_id))

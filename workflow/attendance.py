@@ -1,0 +1,48 @@
+"""Who is present at an agenda item: the session's attendance, changed by members leaving
+and arriving during the session (§ 38 Abs. 1 GemO: the minutes name who took part)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from workflow.models import AgendaItem, Attendance, ItemAttendance
+
+
+def present_at_session(session: Session, meeting_id: int) -> set[int]:
+    return set(
+        session.exec(
+            select(Attendance.person_id).where(
+                Attendance.meeting_id == meeting_id, col(Attendance.present)
+            )
+        )
+    )
+
+
+def changes_at(session: Session, agenda_item_id: int) -> list[ItemAttendance]:
+    return list(
+        session.exec(
+            select(ItemAttendance)
+            .where(ItemAttendance.agenda_item_id == agenda_item_id)
+            .order_by(col(ItemAttendance.id))
+        )
+    )
+
+
+def present_at_item(session: Session, item: AgendaItem) -> set[int]:
+    """The session's attendance with every change recorded at this or an earlier item
+    applied in agenda order; a change marked ``only_item`` holds for its own item only."""
+    present = present_at_session(session, item.meeting_id)
+    changes = session.exec(
+        select(ItemAttendance, AgendaItem.id)
+        .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
+        .where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.position <= item.position)
+        .order_by(col(AgendaItem.position), col(ItemAttendance.id))
+    )
+    for change, at in changes:
+        if change.only_item and at != item.id:
+            continue
+        if change.present:
+            present.add(change.person_id)
+        else:
+            present.discard(change.person_id)
+    return present
