@@ -15,6 +15,7 @@ from workflow.models import (
     ConsultationStep,
     CoSignature,
     Meeting,
+    Municipality,
     Resolution,
     User,
 )
@@ -29,6 +30,7 @@ from workflow.queries import (
 )
 from workflow.registry import Action
 from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
+from workflow.supervision import supervisory_authority
 from workflow.voting import Quorum, Tally
 
 
@@ -258,8 +260,16 @@ def record_objection(ctx: FiringContext) -> None:
     assert resolution is not None
     resolution.objected_at = ctx.now
     resolution.objection_reason = ctx.comment
+    # The referral to the Rechtsaufsicht is itself the second objection for unlawfulness.
+    ground = data_text(ctx, "ground") if ctx.dest == "objected" else "unlawful"
+    resolution.objection_ground = ground
     ctx.session.add(resolution)
+    ctx.audit_data.update(ground=ground)
     if ctx.dest != "objected":
+        municipality = ctx.session.get(Municipality, p.municipality_id)
+        assert municipality is not None
+        authority = supervisory_authority(ctx.session, municipality)
+        ctx.audit_data.update(supervisory_authority=authority.name)
         return
     council = ctx.session.exec(
         select(Body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from workflow.consultation import (
     decision_refusal,
@@ -34,7 +34,15 @@ from workflow.queries import (
     tally,
 )
 from workflow.registry import Guard
-from workflow.rules.common import cosigner_candidates, data_int, fmt, objection_deadline, proposal
+from workflow.rules.common import (
+    cosigner_candidates,
+    data_int,
+    data_text,
+    fmt,
+    objection_deadline,
+    proposal,
+)
+from workflow.supervision import OBJECTION_GROUNDS
 
 
 def required_fields_present(ctx: FiringContext) -> str | None:
@@ -329,6 +337,37 @@ def objected_before(ctx: FiringContext) -> str | None:
     return None if _objected_before(ctx) else "Es wurde noch kein Widerspruch eingelegt"
 
 
+def objection_ground_given(ctx: FiringContext) -> str | None:
+    """§ 43 Abs. 2 S. 1 GemO: the objection says whether the resolution is unlawful or
+    detrimental; the rest of the procedure depends on it (S. 5)."""
+    if data_text(ctx, "ground") in OBJECTION_GROUNDS:
+        return None
+    return (
+        "Der Widerspruchsgrund muss angegeben werden: rechtswidrig (unlawful) oder "
+        "nachteilig (detrimental)"
+    )
+
+
+def earlier_objection_unlawful(ctx: FiringContext) -> str | None:
+    """§ 43 Abs. 2 S. 5 GemO: "Ist nach Ansicht des Bürgermeisters auch der neue Beschluss
+    gesetzwidrig" – only after an objection for unlawfulness; after a merely detrimental
+    one the new resolution stands."""
+    rows = ctx.session.exec(
+        select(Resolution).where(
+            Resolution.proposal_id == proposal(ctx).id, col(Resolution.objected_at).is_not(None)
+        )
+    ).all()
+    if not rows:
+        return None  # reported by objected_before
+    if any(r.objection_ground == "detrimental" for r in rows):
+        return (
+            "Der Widerspruch galt einem nachteiligen, nicht einem rechtswidrigen Beschluss: "
+            "der neue Beschluss bleibt bestehen, die Rechtsaufsicht wird nicht angerufen "
+            "(§ 43 Abs. 2 Satz 5 GemO)"
+        )
+    return None
+
+
 def resolution_public(ctx: FiringContext) -> str | None:
     """Non-public resolutions are announced only once publicity is restored (§ 35 Abs. 1)."""
     resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
@@ -382,6 +421,8 @@ GUARDS = [
     Guard("objection_window_passed", objection_window_passed, "§ 43 Abs. 2 GemO"),
     Guard("not_objected_before", not_objected_before, "§ 43 Abs. 2 GemO"),
     Guard("objected_before", objected_before, "§ 43 Abs. 2 GemO"),
+    Guard("objection_ground_given", objection_ground_given, "§ 43 Abs. 2 GemO"),
+    Guard("earlier_objection_unlawful", earlier_objection_unlawful, "§ 43 Abs. 2 Satz 5 GemO"),
     Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO"),
     Guard("not_published_yet", not_published_yet),
     Guard("execution_tasks_closed", execution_tasks_closed),
