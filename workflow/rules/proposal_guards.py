@@ -142,7 +142,8 @@ def is_requested_cosigner(ctx: FiringContext) -> str | None:
 def not_author(ctx: FiringContext) -> str | None:
     """Four eyes: neither the author nor the submitter co-signs."""
     p = proposal(ctx)
-    if ctx.actor.user_id is not None and ctx.actor.user_id == p.author_id:
+    acting = {ctx.actor.user_id, ctx.actor.acting_user_id} - {None}
+    if p.author_id in acting:
         return "Die Verfasserin oder der Verfasser darf die eigene Vorlage nicht mitzeichnen"
     if ctx.actor.username == last_submitter(ctx.session, p.id or 0):
         return "Wer die Vorlage zur Mitzeichnung gegeben hat, darf sie nicht mitzeichnen"

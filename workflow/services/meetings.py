@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, select
 
 from workflow import audit
 from workflow.context import Actor
+from workflow.deputies import body_deputies, member_on
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.machines import Workflows
 from workflow.models import (
@@ -31,6 +32,7 @@ from workflow.queries import (
     biased_persons,
     present_persons,
     quorum_failure,
+    seated,
     standing_chairs,
     undecided_doubts,
     voting_members,
@@ -201,9 +203,12 @@ def record_attendance(
     meeting = _meeting_for_change(
         session, actor, meeting_id, "record_attendance", ("invited", "in_session")
     )
-    members = set(
-        session.exec(select(Membership.person_id).where(Membership.body_id == meeting.body_id))
-    )
+    # Members whose seat runs on the day, and their personal deputies (Hauptsatzung).
+    members = {
+        m.person_id
+        for m in session.exec(select(Membership).where(Membership.body_id == meeting.body_id))
+        if member_on(m, meeting.meeting_date)
+    } | {d for ds in body_deputies(session, meeting.body_id).values() for d in ds}
     unknown = [p for p in present if p not in members]
     if unknown:
         raise InvalidInput(f"Keine Mitglieder des Gremiums: {unknown}", field="present")
@@ -285,7 +290,7 @@ def declare_bias(
         raise Conflict("Befangenheit kann nach der Sitzung nicht mehr erklärt werden")
     if not reason.strip():
         raise InvalidInput("Der Grund der Befangenheit ist anzugeben", field="reason")
-    if person_id not in voting_members(session, meeting.body_id):
+    if person_id not in seated(session, meeting):
         raise InvalidInput(
             "Die Person ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
         )
@@ -337,7 +342,7 @@ def record_votes(
         raise Conflict("Abstimmungen werden nur in einer laufenden Sitzung erfasst")
     if item.outcome is not None or item.removed:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt")
-    members = set(voting_members(session, meeting.body_id))
+    members = seated(session, meeting)
     present = present_persons(session, meeting.id or 0)
     biased = biased_persons(session, agenda_item_id)
     doubts = undecided_doubts(session, agenda_item_id)
