@@ -317,7 +317,39 @@ def record_publication(ctx: FiringContext) -> None:
         ctx.session.add(resolution)
 
 
+def record_submission(ctx: FiringContext) -> None:
+    """§ 121 Abs. 2 GemO: the day the resolution went to the Rechtsaufsichtsbehörde; the
+    month without objection runs from here."""
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    assert resolution is not None  # guarded by requires_submission's state
+    resolution.submitted_at = ctx.now
+    ctx.session.add(resolution)
+    municipality = ctx.session.get(Municipality, proposal(ctx).municipality_id)
+    assert municipality is not None
+    ctx.audit_data.update(
+        supervisory_authority=supervisory_authority(ctx.session, municipality).name
+    )
+
+
+def record_confirmation(ctx: FiringContext) -> None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    assert resolution is not None
+    resolution.confirmed_at = ctx.now
+    ctx.session.add(resolution)
+
+
+def record_announcement(ctx: FiringContext) -> None:
+    """§ 4 Abs. 3 GemO: the Satzung is publicly announced (Bekanntmachungssatzung)."""
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    assert resolution is not None
+    resolution.announced_at = ctx.now
+    ctx.session.add(resolution)
+
+
 ACTIONS = [
+    Action("record_submission", record_submission),
+    Action("record_confirmation", record_confirmation),
+    Action("record_announcement", record_announcement),
     Action("request_cosignatures", request_cosignatures),
     Action("record_cosignature", record_cosignature),
     Action("reset_cosignatures", reset_cosignatures),

@@ -7,12 +7,14 @@ from sqlmodel import col, select
 from workflow.consultation import (
     decision_refusal,
     missing_hearing,
+    missing_pre_deliberation,
     pre_deliberation_refusal,
     reserved_matter_refusal,
     unheard,
     unreasoned_non_public,
 )
-from workflow.context import FiringContext
+from workflow.context import FiringContext, local_date
+from workflow.deadlines import calendar_for
 from workflow.models import (
     Body,
     ConsultationStep,
@@ -21,6 +23,7 @@ from workflow.models import (
     Municipality,
     Resolution,
 )
+from workflow.periods import period_end
 from workflow.queries import (
     bias_refusal,
     cosignatures,
@@ -34,6 +37,7 @@ from workflow.queries import (
     tally,
 )
 from workflow.registry import Guard
+from workflow.reserved_matters import RESERVED_MATTERS
 from workflow.rules.common import (
     cosigner_candidates,
     data_int,
@@ -43,6 +47,10 @@ from workflow.rules.common import (
     proposal,
 )
 from workflow.supervision import OBJECTION_GROUNDS
+
+# Municipality setting: the Hauptsatzung makes the Vorberatung binding on request
+# (§ 39 Abs. 4 S. 2 GemO).
+PRE_DELIBERATION_ON_REQUEST = "pre_deliberation_on_request"
 
 
 def required_fields_present(ctx: FiringContext) -> str | None:
@@ -97,7 +105,110 @@ def committee_pre_deliberates(ctx: FiringContext) -> str | None:
     p = proposal(ctx)
     if p.subject is None:
         return None
-    return pre_deliberation_refusal(p, steps(ctx.session, p.id or 0), _bodies(ctx))
+    plan = steps(ctx.session, p.id or 0)
+    if binding_pre_deliberation(ctx):
+        missing = missing_pre_deliberation(p, plan, _bodies(ctx))
+        if missing:
+            names = ", ".join(f'"{c.name}"' for c in missing)
+            return (
+                f"Die Vorberatung in {names} wurde verlangt ({p.pre_deliberation_requested_by}) "
+                "und ist nach der Hauptsatzung bindend (§ 39 Abs. 4 Satz 2 GemO): die "
+                "Beratungsfolge braucht davor einen vorberatenden Schritt"
+            )
+        return None
+    return pre_deliberation_refusal(p, plan, _bodies(ctx))
+
+
+def binding_pre_deliberation(ctx: FiringContext) -> bool:
+    """§ 39 Abs. 4 S. 2 GemO: where the Hauptsatzung says so (municipality setting
+    ``pre_deliberation_on_request``), the Vorberatung demanded by the chair, a Fraktion or a
+    sixth of the council must take place; no waiver reason replaces it."""
+    p = proposal(ctx)
+    if not (p.pre_deliberation_requested_by or "").strip():
+        return False
+    municipality = ctx.session.get(Municipality, p.municipality_id)
+    return bool(
+        municipality is not None and (municipality.settings or {}).get(PRE_DELIBERATION_ON_REQUEST)
+    )
+
+
+def not_reserved_matter(ctx: FiringContext) -> str | None:
+    """A § 39 Abs. 2 matter is no "Gegenstand einfacher Art" (§ 37 Abs. 1 S. 2 GemO): the
+    council decides it in a session, whatever the "einfach" flag says."""
+    p = proposal(ctx)
+    matter = RESERVED_MATTERS.get(p.reserved_matter or "")
+    if matter is None:
+        return None
+    return (
+        f"Die Vorlage betrifft eine Angelegenheit nach {matter.citation} ({matter.label}): "
+        "kein Gegenstand einfacher Art, kein Umlaufverfahren (§ 37 Abs. 1 Satz 2 GemO)"
+    )
+
+
+def execution_allowed(ctx: FiringContext) -> str | None:
+    """§ 121 Abs. 2 GemO: a resolution to be submitted to the Rechtsaufsicht is executed only
+    once it confirmed it, or a month after submission passed without objection; a Satzung
+    only once it is publicly announced (§ 4 Abs. 3 GemO)."""
+    p = proposal(ctx)
+    resolution = latest_resolution(ctx.session, p.id or 0)
+    if resolution is None:
+        return None
+    reasons = []
+    if p.requires_submission and resolution.confirmed_at is None:
+        if resolution.submitted_at is None:
+            reasons.append(
+                "Der Beschluss ist der Rechtsaufsichtsbehörde noch nicht vorgelegt "
+                "(§ 121 Abs. 2 GemO)"
+            )
+        else:
+            calendar = calendar_for(ctx.session, p.municipality_id)
+            submitted = local_date(resolution.submitted_at, ctx.tz)
+            end = period_end(submitted, "P1M", calendar).date
+            if ctx.today <= end:
+                reasons.append(
+                    "Die Rechtsaufsichtsbehörde hat den Beschluss noch nicht bestätigt; ohne "
+                    f"Beanstandung darf er nach dem {fmt(end)} vollzogen werden "
+                    "(§ 121 Abs. 2 GemO)"
+                )
+    if p.requires_announcement and resolution.announced_at is None:
+        reasons.append(
+            "Der Beschluss (Satzung) ist noch nicht öffentlich bekannt gemacht (§ 4 Abs. 3 GemO)"
+        )
+    return "; ".join(reasons) or None
+
+
+def requires_submission(ctx: FiringContext) -> str | None:
+    if not proposal(ctx).requires_submission:
+        return "Der Beschluss ist nicht vorlagepflichtig (§ 121 Abs. 2 GemO)"
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.confirmed_at is not None:
+        return "Die Rechtsaufsichtsbehörde hat den Beschluss bereits bestätigt"
+    return None
+
+
+def not_submitted_yet(ctx: FiringContext) -> str | None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.submitted_at is not None:
+        return (
+            f"Der Beschluss wurde am {fmt(local_date(resolution.submitted_at, ctx.tz))} vorgelegt"
+        )
+    return None
+
+
+def submitted_to_supervision(ctx: FiringContext) -> str | None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is None or resolution.submitted_at is None:
+        return "Der Beschluss ist der Rechtsaufsichtsbehörde noch nicht vorgelegt"
+    return None
+
+
+def requires_announcement(ctx: FiringContext) -> str | None:
+    if not proposal(ctx).requires_announcement:
+        return "Der Beschluss muss nicht öffentlich bekannt gemacht werden"
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.announced_at is not None:
+        return "Der Beschluss ist bereits öffentlich bekannt gemacht"
+    return None
 
 
 def local_councils_heard(ctx: FiringContext) -> str | None:
@@ -422,6 +533,12 @@ GUARDS = [
     Guard("objection_window_passed", objection_window_passed, "§ 43 Abs. 2 GemO"),
     Guard("not_objected_before", not_objected_before, "§ 43 Abs. 2 GemO"),
     Guard("objected_before", objected_before, "§ 43 Abs. 2 GemO"),
+    Guard("not_reserved_matter", not_reserved_matter, "§ 37 Abs. 1 Satz 2, § 39 Abs. 2 GemO"),
+    Guard("execution_allowed", execution_allowed, "§ 121 Abs. 2, § 4 Abs. 3 GemO"),
+    Guard("requires_submission", requires_submission, "§ 121 Abs. 2 GemO"),
+    Guard("not_submitted_yet", not_submitted_yet, "§ 121 Abs. 2 GemO"),
+    Guard("submitted_to_supervision", submitted_to_supervision, "§ 121 Abs. 2 GemO"),
+    Guard("requires_announcement", requires_announcement, "§ 4 Abs. 3 GemO"),
     Guard("objection_ground_given", objection_ground_given, "§ 43 Abs. 2 GemO"),
     Guard("earlier_objection_unlawful", earlier_objection_unlawful, "§ 43 Abs. 2 Satz 5 GemO"),
     Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO"),
