@@ -326,6 +326,11 @@ class TransitionData(Input):
         default=None,
         description="Umlaufverfahren: Gegenstand einfacher Art (§ 37 Abs. 1 Satz 2 GemO)",
     )
+    ground: Literal["unlawful", "detrimental"] | None = Field(
+        default=None,
+        description="Widerspruch: Grund, rechtswidrig (unlawful) oder nachteilig (detrimental) "
+        "(§ 43 Abs. 2 GemO)",
+    )
     councillors_heard: Flag | None = Field(
         default=None,
         description="Die nicht befangenen Gemeinderäte sind angehört (§ 37 Abs. 4 GemO)",
