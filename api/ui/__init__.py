@@ -15,6 +15,7 @@ from api.ui.routes import (
     agenda,
     auth,
     deadlines,
+    deputies,
     drafts,
     execution,
     meetings,
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
         requests,
         workflows,
         admin,
+        deputies,
         settings,
     ):
         app.include_router(module.router)

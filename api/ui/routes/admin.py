@@ -15,15 +15,19 @@ from sqlmodel import Session, select
 from starlette.responses import Response
 
 from api import directory
-from api.deps import NowDep, SessionDep
+from api.deps import NowDep, SessionDep, get_now
 from api.schemas.admin import MembershipCreate, UserCreate
 from api.security import hash_password
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.context import local_date
+from workflow.deputies import member_on
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Person
+from workflow.services import municipal_settings
 from workflow.services.common import require_role
 from workflow.subjects import SUBJECTS
+from workflow.supervision import STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -70,12 +74,21 @@ def _overview(
 ) -> Response:
     users = directory.list_users(session=session, actor=user.actor, limit=200).items
     bodies = directory.list_bodies(session=session, actor=user.actor)
+    roles = [(r, formatting.role_label(r)) for r in directory.ASSIGNABLE_ROLES]
+    today = local_date(get_now(request))
     members = {
-        b.id: len(directory.list_memberships(session=session, actor=user.actor, body_id=b.id or 0))
+        b.id: sum(
+            1
+            for m, _ in directory.list_memberships(
+                session=session, actor=user.actor, body_id=b.id or 0
+            )
+            if member_on(m, today)
+        )
         for b in bodies
     }
-    roles = [(r, formatting.role_label(r)) for r in directory.ASSIGNABLE_ROLES]
     context = {
+        "settings": municipal_settings.read_settings(session, user.actor),
+        "statuses": list(STATUSES.items()),
         "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
         "bodies": bodies,
         "members": members,
@@ -177,7 +190,13 @@ def _body_page(
     people = session.exec(
         select(Person).where(Person.municipality_id == body.municipality_id).order_by(Person.name)
     )
+    from api.ui.routes.deputies import body_deputy_context  # the module imports this one
+
+    today = local_date(get_now(request))
     context = {
+        **body_deputy_context(session, user, body_id),
+        "today": today,
+        "current": sum(1 for m, _ in rows if member_on(m, today)),
         "body": body,
         "people": [(str(p.id), p.name) for p in people if p.id not in seated],
         "kind": BODY_KINDS.get(body.kind, ""),
