@@ -11,7 +11,7 @@ from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
-from workflow.models import Absence, BodyDeputy, Membership, Municipality, UserDeputy
+from workflow.models import Absence, BodyDeputy, Membership, Municipality, Proposal, UserDeputy
 
 
 def _uid(world: World, username: str) -> int:
@@ -136,3 +136,28 @@ def test_objection_form_asks_for_the_ground(
     assert page.status_code == 200
     assert "Widerspruchsgrund (§ 43 Abs. 2 GemO)" in page.text
     assert "rechtswidrig (§ 43 Abs. 2 Satz 1 GemO" in page.text
+
+
+def test_draft_records_submission_announcement_and_requested_pre_deliberation(
+    world: World, client: TestClient
+) -> None:
+    from tests.api.test_ui_vorlagen import _council, _draft
+
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(
+        client,
+        requires_submission="ja",
+        requires_announcement="ja",
+        pre_deliberation_requested_by="Fraktion FWV",
+        **{"steps-0-body_id": _council(world)},
+    ).headers["location"]
+    edit = client.get(f"{location}/bearbeiten").text
+    assert "§ 121 Abs. 2 GemO" in edit
+    assert 'value="Fraktion FWV"' in edit
+    pid = int(location.rstrip("/").rsplit("/", 1)[-1])
+    with Session(world.engine) as session:
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        assert proposal.requires_submission
+        assert proposal.requires_announcement
+        assert proposal.pre_deliberation_requested_by == "Fraktion FWV"
