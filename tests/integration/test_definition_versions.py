@@ -254,7 +254,12 @@ def test_cli_diff_and_migrate(
         '  ~ Übergang "submit": actions: [request_cosignatures] → '
         "[request_cosignatures, notify_cosigners]" in lines
     )
-    assert all(line.startswith("  ~ Übergang ") for line in lines[1:])
+    # ... and, from the review (issue 10), a rejection that can be objected to and the
+    # § 121 Abs. 2 steps: states and transitions change or are added, none is removed.
+    assert all(
+        line.startswith(("  ~ Übergang ", "  + Übergang ", "  ~ Zustand ")) for line in lines[1:]
+    )
+    assert '  ~ Zustand "rejected": final: True → False' in lines
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
     assert "proposal v1, proposal v2, proposal v3" in capsys.readouterr().err
     pid = on_v1(world)
