@@ -11,7 +11,15 @@ from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
-from workflow.models import Absence, BodyDeputy, Membership, Municipality, Proposal, UserDeputy
+from workflow.models import (
+    Absence,
+    BodyDeputy,
+    Membership,
+    MinutesObjection,
+    Municipality,
+    Proposal,
+    UserDeputy,
+)
 
 
 def _uid(world: World, username: str) -> int:
@@ -161,3 +169,40 @@ def test_draft_records_submission_announcement_and_requested_pre_deliberation(
         assert proposal.requires_submission
         assert proposal.requires_announcement
         assert proposal.pre_deliberation_requested_by == "Fraktion FWV"
+
+
+def test_minutes_objection_page(world: World, client: TestClient) -> None:
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 22))
+    sign_in(client, "ilsfeld.secretary")
+    detail = client.get(f"/sitzungen/{mid}")
+    assert f"/sitzungen/{mid}/einwendungen" in detail.text
+    page = client.get(f"/sitzungen/{mid}/einwendungen")
+    assert page.status_code == 200
+    assert "§ 38 Abs. 2 Satz 3 GemO" in page.text
+    token = csrf_of(page.text)
+    member = world.data.ilsfeld.councillors[2]
+    empty = client.post(
+        f"/sitzungen/{mid}/einwendungen",
+        data={"csrf_token": token, "person_id": str(member.id), "text": " "},
+    )
+    assert "Die Einwendung ist zu begründen." in empty.text
+    raised = client.post(
+        f"/sitzungen/{mid}/einwendungen",
+        data={"csrf_token": token, "person_id": str(member.id), "text": "TOP 1 falsch"},
+    )
+    assert "Die Einwendung ist erfasst" in raised.text
+    assert "TOP 1 falsch" in raised.text
+    with Session(world.engine) as session:
+        objection = session.exec(select(MinutesObjection)).one()
+    decided = client.post(
+        f"/sitzungen/{mid}/einwendungen/{objection.id}",
+        data={"csrf_token": token, "upheld": "ja", "decided_in_meeting_id": str(mid)},
+    )
+    assert "Die Entscheidung über die Einwendung ist erfasst." in decided.text
+    assert "stattgegeben" in decided.text
