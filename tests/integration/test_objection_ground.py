@@ -176,8 +176,12 @@ def test_a_rejection_can_be_objected_to(world: World) -> None:
 def test_a_rejection_is_archived_after_the_objection_week(world: World) -> None:
     pid, _ = decided(world, "no")
     with pytest.raises(GuardsUnmet):
-        world.fire("proposal", pid, "archive", "ilsfeld.secretary", berlin(date(2024, 4, 26)))
-    fired = world.fire("proposal", pid, "archive", "ilsfeld.secretary", berlin(date(2024, 5, 2)))
+        world.fire(
+            "proposal", pid, "archive_rejection", "ilsfeld.secretary", berlin(date(2024, 4, 26))
+        )
+    fired = world.fire(
+        "proposal", pid, "archive_rejection", "ilsfeld.secretary", berlin(date(2024, 5, 2))
+    )
     assert fired.dest == "archived"
 
 

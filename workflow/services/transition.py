@@ -163,8 +163,10 @@ def available_actions(
         for deputy in substitutions(session, actor, local_date(now)):
             make = _listing_context(session, kind, instance, deputy, now)
             theirs = action_options(wf.spec, workflows.registry, instance.state, deputy, make)
-            for i, (own, other) in enumerate(zip(options, theirs, strict=True)):
-                if not own.allowed and other.allowed:
+            by_trigger = {o.trigger: o for o in theirs}
+            for i, own in enumerate(options):
+                other = by_trigger.get(own.trigger)
+                if other is not None and not own.allowed and other.allowed:
                     label = f"{other.label} (in Vertretung für {deputy.on_behalf_of_name})"
                     options[i] = replace(other, label=label)
         return options
