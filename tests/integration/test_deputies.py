@@ -17,12 +17,13 @@ from tests.integration.flow import (
     scheduled,
 )
 from workflow.deputies import standing_in
-from workflow.documents.mailing import invitees
+from workflow.documents.mailing import invitation_text, invitees
 from workflow.errors import GuardsUnmet, InvalidInput, RoleRefused
-from workflow.models import AuditEvent, Meeting, Membership, Notification, Proposal
+from workflow.models import AuditEvent, Meeting, Membership, Notification, Person, Proposal
 from workflow.queries import agenda, meeting_quorum, voting_members
 from workflow.services import deputies as service
 from workflow.services import meetings as meeting_service
+from workflow.services.proposals import StepInput
 from workflow.services.transition import available_actions
 
 
@@ -292,10 +293,53 @@ def test_departed_member_no_longer_counts(world: World) -> None:
 
 def test_deputies_get_a_copy_of_the_invitation(world: World) -> None:
     _, members, outsider = committee_setup(world)
+
+    def give_address(session: Session) -> None:
+        person = session.get(Person, outsider)
+        assert person is not None
+        person.email = "stellvertretung@example.org"
+        session.add(person)
+
+    world.run(give_address)
     mid = new_meeting(world, "Technischer Ausschuss")
     found = world.run(
-        lambda s: {i.person.id: i.deputy for i in invitees(s, s.get(Meeting, mid), agenda(s, mid))}
+        lambda s: {i.person.id: i for i in invitees(s, s.get(Meeting, mid), agenda(s, mid))}
     )
-    if outsider in found:  # the demo's councillors have addresses only via their logins
-        assert found[outsider] is True
-    assert all(found.get(m) is not True for m in members)
+    assert found[outsider].deputy is True
+    assert all(not found[m].deputy for m in members if m in found)
+    text = world.run(
+        lambda s: invitation_text(s, s.get(Meeting, mid), found[outsider], "https://rat.example")
+    )
+    assert "als Stellvertreterin oder Stellvertreter" in text
+
+
+def test_deputy_standing_in_may_vote(world: World) -> None:
+    """Only in place of an absent member: then his vote is taken like the member's."""
+    body, members, outsider = committee_setup(world)
+    ordinary = [p for p in members if p != world.data.ilsfeld.mayor.id]
+    pid = released(world, steps=[StepInput(body_id=body, planned_date=MEETING_DAY, decides=True)])
+    mid = new_meeting(world, "Technischer Ausschuss")
+    scheduled(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    present = [p for p in members if p != ordinary[0]] + [outsider]
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18),
+            meeting_id=mid,
+            present=present,
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    item = world.run(lambda s: agenda(s, mid)[0].id)
+    world.run(
+        lambda s: meeting_service.record_votes(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 20),
+            agenda_item_id=item,
+            votes={outsider: "yes"},
+        )
+    )
