@@ -173,6 +173,21 @@ def test_a_rejection_can_be_objected_to(world: World) -> None:
     assert fired.dest == "supervision"
 
 
+def test_a_rejection_is_objected_to_only_as_unlawful(world: World) -> None:
+    pid, _ = decided(world, "no")
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "proposal",
+            pid,
+            "object",
+            "ilsfeld.mayor",
+            berlin(date(2024, 4, 25)),
+            comment="nachteilig",
+            data={"ground": "detrimental"},
+        )
+    assert "nur wegen Rechtswidrigkeit" in refused.value.message
+
+
 def test_a_rejection_is_archived_after_the_objection_week(world: World) -> None:
     pid, _ = decided(world, "no")
     with pytest.raises(GuardsUnmet):

@@ -452,7 +452,12 @@ def objected_before(ctx: FiringContext) -> str | None:
 def objection_ground_given(ctx: FiringContext) -> str | None:
     """§ 43 Abs. 2 S. 1 GemO: the objection says whether the resolution is unlawful or
     detrimental; the rest of the procedure depends on it (S. 5)."""
-    if data_text(ctx, "ground") in OBJECTION_GROUNDS:
+    ground = data_text(ctx, "ground")
+    if ground == "detrimental" and ctx.source == "rejected":
+        # A rejection changes nothing the mayor would have to stop; he objects to it when
+        # it is unlawful (e.g. a mandatory task refused), as issue 10 reads § 43 Abs. 2.
+        return "Einer Ablehnung wird nur wegen Rechtswidrigkeit widersprochen (§ 43 Abs. 2 GemO)"
+    if ground in OBJECTION_GROUNDS:
         return None
     return (
         "Der Widerspruchsgrund muss angegeben werden: rechtswidrig (unlawful) oder "
