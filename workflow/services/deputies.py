@@ -113,7 +113,10 @@ def add_absence(
 
 
 def delete_absence(*, session: Session, actor: Actor, now: datetime, absence_id: int) -> None:
-    absence = session.get(Absence, absence_id)
+    # The row lock decides concurrent deletions: the later ones find nothing (404).
+    absence = session.exec(
+        select(Absence).where(Absence.id == absence_id).with_for_update()
+    ).first()
     if absence is None:
         raise NotFound(f"Abwesenheit {absence_id} wurde nicht gefunden.")
     user = _user(session, actor, absence.user_id)

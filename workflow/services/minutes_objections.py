@@ -126,7 +126,10 @@ def decide_objection(
 ) -> MinutesObjection:
     """The Gemeinderat's decision (§ 38 Abs. 2 S. 3 GemO), taken in one of its sessions; a
     committee decides on its own minutes (§ 39 Abs. 5, § 41 Abs. 3: "entsprechend")."""
-    objection = session.get(MinutesObjection, objection_id)
+    # The row lock decides concurrent decisions: the later ones find it decided (409).
+    objection = session.exec(
+        select(MinutesObjection).where(MinutesObjection.id == objection_id).with_for_update()
+    ).first()
     if objection is None:
         raise NotFound(f"Einwendung {objection_id} wurde nicht gefunden.")
     meeting: Meeting = load_instance(session, "meeting", objection.meeting_id, actor)

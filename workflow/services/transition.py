@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
@@ -236,16 +236,22 @@ def fire(
 
     try:
         return as_(actor)
-    except (RoleRefused, GuardsUnmet) as refused:
-        # Stellvertretung (§ 48 GemO, workflow.deputies): the step is not the actor's own,
-        # but may be that of an absent holder he acts for. Role and guards are checked
-        # before anything is written, so trying again is safe.
-        for deputy in substitutions(session, actor, local_date(now)):
-            try:
-                return as_(deputy)
-            except (RoleRefused, GuardsUnmet):
-                continue
-        raise refused
+    except GuardsUnmet as unmet:
+        # Guards read what others committed since the instance was loaded: a refusal that
+        # follows from a concurrent change is that change's conflict, not a bad request.
+        _raise_if_stale(session, kind, instance, expected_version)
+        refused: RoleRefused | GuardsUnmet = unmet
+    except RoleRefused as role_refused:
+        refused = role_refused
+    # Stellvertretung (§ 48 GemO, workflow.deputies): the step is not the actor's own, but
+    # may be that of an absent holder he acts for. Role and guards are checked before
+    # anything is written, so trying again is safe.
+    for deputy in substitutions(session, actor, local_date(now)):
+        try:
+            return as_(deputy)
+        except (RoleRefused, GuardsUnmet):
+            continue
+    raise refused
 
 
 def check_trigger(
@@ -352,6 +358,19 @@ def _run(
         deadlines=tuple(effects),
         followed_by=followed,
     )
+
+
+def _raise_if_stale(
+    session: Session, kind: str, instance: Any, expected_version: int | None
+) -> None:
+    if expected_version is None:
+        return
+    model = KINDS[kind]
+    current = session.exec(
+        select(model.version).where(model.id == instance.id)  # type: ignore[attr-defined]
+    ).first()
+    if current is not None and current != expected_version:
+        raise StaleVersion(expected=expected_version, actual=current)
 
 
 def _in_representation(actor: Actor) -> dict[str, Any]:
