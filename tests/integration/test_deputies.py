@@ -343,3 +343,43 @@ def test_deputy_standing_in_may_vote(world: World) -> None:
             votes={outsider: "yes"},
         )
     )
+
+
+def test_departed_member_takes_no_part_in_circulation(world: World) -> None:
+    """§ 37 Abs. 1 S. 2 GemO: every member must consent – a member who has left is none."""
+    from workflow.rules.circulation import circulation_status, open_circulation
+
+    body = world.body_id("Gemeinderat")
+    leaver = world.run(lambda s: voting_members(s, body))[-1]
+    membership_id = world.run(
+        lambda s: s.exec(
+            select(Membership.id).where(Membership.body_id == body, Membership.person_id == leaver)
+        ).one()
+    )
+    world.run(
+        lambda s: service.set_membership_dates(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            body_id=body,
+            membership_id=membership_id,
+            start_date=None,
+            end_date=date(2024, 4, 1),
+        )
+    )
+    pid = released(world)
+    world.fire(
+        "proposal",
+        pid,
+        "circulate",
+        "ilsfeld.mayor",
+        berlin(DAY, 12),
+        data={"simple_matter": True},
+    )
+
+    def members(session: Session) -> frozenset[int]:
+        circulation = open_circulation(session, pid)
+        assert circulation is not None
+        return circulation_status(session, circulation).members
+
+    assert leaver not in world.run(members)
