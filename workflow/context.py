@@ -23,6 +23,11 @@ class Actor:
     user_id: int | None = None
     person_id: int | None = None
     district_id: int | None = None
+    # Stellvertretung: set while a deputy acts for an absent holder (workflow.deputies);
+    # ``username`` stays the deputy's, ``user_id`` and ``role`` are the holder's.
+    on_behalf_of: str | None = None
+    on_behalf_of_name: str | None = None
+    acting_user_id: int | None = None
 
     @property
     def is_system(self) -> bool:

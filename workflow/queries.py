@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, col, func, select
 
 from workflow.attendance import present_at_item
+from workflow.deputies import body_deputies, member_on, standing_in
 from workflow.law.voting import Quorum, Tally, second_session_notice_text
 from workflow.models import (
     AgendaItem,
@@ -96,15 +98,23 @@ def last_submitter(session: Session, proposal_id: int) -> str | None:
     ).first()
 
 
-def voting_members(session: Session, body_id: int) -> list[int]:
-    """Person ids of the body's voting members (the mayor included, § 25 Abs. 1 GemO)."""
-    return list(
-        session.exec(
-            select(Membership.person_id)
-            .where(Membership.body_id == body_id, col(Membership.voting))
-            .order_by(col(Membership.person_id))
-        )
+def voting_members(session: Session, body_id: int, on: date | None = None) -> list[int]:
+    """Person ids of the body's voting members (the mayor included, § 25 Abs. 1 GemO);
+    with ``on``, only those whose seat runs on that day (start and end date included)."""
+    rows = session.exec(
+        select(Membership)
+        .where(Membership.body_id == body_id, col(Membership.voting))
+        .order_by(col(Membership.person_id))
     )
+    return [m.person_id for m in rows if member_on(m, on)]
+
+
+def seated(session: Session, meeting: Meeting) -> set[int]:
+    """Who may vote in ``meeting``: the voting members of its day, and the personal deputies
+    present in place of an absent member (Hauptsatzung, § 40 Abs. 1 S. 2 GemO)."""
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    present = present_persons(session, meeting.id or 0)
+    return members | set(standing_in(members, present, body_deputies(session, meeting.body_id)))
 
 
 def present_persons(session: Session, meeting_id: int) -> set[int]:
@@ -184,7 +194,7 @@ def councillor_signers(session: Session, meeting: Meeting) -> set[int]:
     teilgenommen haben" (§ 38 Abs. 2 S. 1 GemO): present voting members, neither the body's
     standing chair (the mayor) nor whoever chaired this session."""
     return (
-        (present_persons(session, meeting.id or 0) & set(voting_members(session, meeting.body_id)))
+        (present_persons(session, meeting.id or 0) & seated(session, meeting))
         - standing_chairs(session, meeting.body_id)
         - {meeting.chair_person_id}
     )
@@ -193,15 +203,18 @@ def councillor_signers(session: Session, meeting: Meeting) -> set[int]:
 def _quorum(
     session: Session, meeting: Meeting, agenda_item_id: int | None, *, second_session: bool
 ) -> Quorum:
-    members = set(voting_members(session, meeting.body_id))
-    biased = biased_persons(session, agenda_item_id) & members if agenda_item_id else set()
+    """A deputy counts only in place of an absent member; a member whose seat ended before
+    the day no longer counts, neither among the members nor as present (§ 37 Abs. 2 GemO)."""
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    entitled = seated(session, meeting)
+    biased = biased_persons(session, agenda_item_id) & entitled if agenda_item_id else set()
     item = session.get(AgendaItem, agenda_item_id) if agenda_item_id else None
     # § 37 Abs. 2 GemO per item: who is there when it is decided, not at the opening only.
     present = (
         present_at_item(session, item)
         if item is not None
         else present_persons(session, meeting.id or 0)
-    ) & members
+    ) & entitled
     return Quorum(
         members=len(members),
         present_entitled=len(present - biased),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, Strict
@@ -117,6 +118,10 @@ class MembershipRead(Output):
     person_name: str
     role: str
     voting: bool
+    start_date: date | None = None
+    end_date: date | None = Field(
+        default=None, description="letzter Tag des Sitzes; danach zählt die Person nicht mehr"
+    )
 
 
 class MembershipsRead(Output):

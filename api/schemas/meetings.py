@@ -223,6 +223,20 @@ class ResolutionRead(Output):
     public: bool
     published_at: datetime | None
     objected_at: datetime | None
+    objection_ground: str | None = Field(
+        default=None,
+        description="Widerspruchsgrund (§ 43 Abs. 2 GemO): unlawful (rechtswidrig) oder "
+        "detrimental (nachteilig)",
+    )
+    submitted_at: datetime | None = Field(
+        default=None, description="der Rechtsaufsichtsbehörde vorgelegt (§ 121 Abs. 2 GemO)"
+    )
+    confirmed_at: datetime | None = Field(
+        default=None, description="von der Rechtsaufsichtsbehörde bestätigt (§ 121 Abs. 2 GemO)"
+    )
+    announced_at: datetime | None = Field(
+        default=None, description="öffentlich bekannt gemacht (§ 4 Abs. 3 GemO)"
+    )
     superseded: bool
     unlawful: bool = Field(description="rechtswidrig wegen Befangenheit (§ 18 Abs. 6 GemO)")
     unlawful_reason: str | None

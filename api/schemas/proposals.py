@@ -84,6 +84,28 @@ WaiverReason = Annotated[
         "wegen Befangenheit nicht beschlussfähig ist (§ 39 Abs. 4 Satz 1, Abs. 5 Satz 3 GemO)"
     ),
 ]
+PreDeliberationRequest = Annotated[
+    Short,
+    Field(
+        description="Wer die Vorberatung im zuständigen beschließenden Ausschuss verlangt hat: "
+        "der Vorsitzende, eine Fraktion oder ein Sechstel der Gemeinderäte (§ 39 Abs. 4 Satz 2 "
+        "GemO); bindend, wenn die Hauptsatzung es vorsieht"
+    ),
+]
+Submission = Annotated[
+    bool,
+    Field(
+        description="vorlagepflichtiger Beschluss: erst nach Bestätigung der Rechtsaufsicht "
+        "oder einem Monat ohne Beanstandung zu vollziehen (§ 121 Abs. 2 GemO)"
+    ),
+]
+Announcement = Annotated[
+    bool,
+    Field(
+        description="Beschluss (Satzung) wird erst mit der öffentlichen Bekanntmachung "
+        "wirksam und vorher nicht vollzogen (§ 4 Abs. 3 GemO)"
+    ),
+]
 HearingBodies = Annotated[
     list[Id],
     Field(
@@ -159,6 +181,9 @@ class ProposalContent(Input):
     hearing_bodies: HearingBodies = []
     subject: ProposalSubject | None = None
     pre_deliberation_waived_reason: WaiverReason | None = None
+    pre_deliberation_requested_by: PreDeliberationRequest | None = None
+    requires_submission: Submission = False
+    requires_announcement: Announcement = False
 
 
 class ProposalCreate(ProposalContent):
@@ -203,11 +228,22 @@ class ProposalUpdate(Input):
     hearing_bodies: HearingBodies | SkipJsonSchema[None] = None
     subject: ProposalSubject | None = None
     pre_deliberation_waived_reason: WaiverReason | None = None
+    pre_deliberation_requested_by: PreDeliberationRequest | None = None
+    requires_submission: Submission | SkipJsonSchema[None] = None
+    requires_announcement: Announcement | SkipJsonSchema[None] = None
     steps: Steps | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> ProposalUpdate:
-        for name in (*_REQUIRED, "attachments", "previous_sessions", "hearing_bodies", "steps"):
+        for name in (
+            *_REQUIRED,
+            "attachments",
+            "previous_sessions",
+            "hearing_bodies",
+            "steps",
+            "requires_submission",
+            "requires_announcement",
+        ):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} darf nicht null sein")
         return self
@@ -255,6 +291,9 @@ class ProposalRead(Output):
     hearing_bodies: list[int]
     subject: str | None
     pre_deliberation_waived_reason: str | None
+    pre_deliberation_requested_by: str | None = None
+    requires_submission: bool = False
+    requires_announcement: bool = False
     current_step: int
     urgent_reason: str | None
     created_at: datetime
@@ -286,6 +325,11 @@ class TransitionData(Input):
     simple_matter: Flag | None = Field(
         default=None,
         description="Umlaufverfahren: Gegenstand einfacher Art (§ 37 Abs. 1 Satz 2 GemO)",
+    )
+    ground: Literal["unlawful", "detrimental"] | None = Field(
+        default=None,
+        description="Widerspruch: Grund, rechtswidrig (unlawful) oder nachteilig (detrimental) "
+        "(§ 43 Abs. 2 GemO)",
     )
     councillors_heard: Flag | None = Field(
         default=None,

@@ -15,10 +15,12 @@ from api.ui.routes import (
     agenda,
     auth,
     deadlines,
+    deputies,
     documents,
     drafts,
     execution,
     meetings,
+    minutes_objections,
     proposals,
     requests,
     settings,
@@ -47,6 +49,7 @@ def install(app: FastAPI) -> None:
         drafts,
         documents,
         proposals,
+        minutes_objections,
         meetings,
         agenda,
         sitting,
@@ -57,6 +60,7 @@ def install(app: FastAPI) -> None:
         requests,
         workflows,
         admin,
+        deputies,
         settings,
     ):
         app.include_router(module.router)

@@ -24,6 +24,7 @@ from workflow.engine import ActionOption
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
 from workflow.services.transition import Fired, fire
+from workflow.supervision import OBJECTION_GROUNDS
 
 # Guards that only ask for input the form supplies, and the field that supplies it.
 INPUT_GUARDS = {
@@ -31,6 +32,7 @@ INPUT_GUARDS = {
     "meeting_given": "meeting_id",
     "simple_matter_declared": "simple_matter",
     "councillors_heard": "councillors_heard",
+    "objection_ground_given": "ground",
 }
 # Actions that change the legal state: checked on a summary page before they are done.
 LEGAL_TRIGGERS = frozenset(
@@ -158,6 +160,18 @@ def fields_for(
                 "Es handelt sich um einen Gegenstand einfacher Art (§ 37 Abs. 1 Satz 2 GemO).",
                 "checkbox",
                 required=True,
+            )
+        )
+    if "ground" in needs or trigger == "object":
+        fields.append(
+            FormField(
+                "ground",
+                "Widerspruchsgrund (§ 43 Abs. 2 GemO)",
+                "select",
+                required=True,
+                hint="Nur ein Widerspruch wegen Rechtswidrigkeit kann nach erneutem Beschluss "
+                "zur Rechtsaufsichtsbehörde führen (§ 43 Abs. 2 Satz 5 GemO).",
+                options=tuple(OBJECTION_GROUNDS.items()),
             )
         )
     if "councillors_heard" in needs or trigger == "decide_instead_of_council":

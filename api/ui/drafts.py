@@ -34,9 +34,13 @@ TEXT_FIELDS = (
     "reserved_matter",
     "subject",
     "pre_deliberation_waived_reason",
+    "pre_deliberation_requested_by",
 )
+# Yes/no fields kept as "ja" or "" in the form's values.
+FLAG_FIELDS = ("requires_submission", "requires_announcement")
 LIMITS = {"title": 500, "file_reference": 100, "department": 200, "author_name": 200,
-          "author_phone": 100, "budget_line": 200}  # fmt: skip
+          "author_phone": 100, "budget_line": 200,
+          "pre_deliberation_requested_by": 200}  # fmt: skip
 REQUIRED = {
     "title": "Bitte geben Sie den Betreff ein.",
     "resolution_text": "Bitte geben Sie den Beschlussvorschlag ein.",
@@ -78,6 +82,7 @@ class DraftForm:
 
 def from_proposal(proposal: Proposal, steps: Sequence[ConsultationStep]) -> DraftForm:
     values = {name: str(getattr(proposal, name) or "") for name in TEXT_FIELDS}
+    values.update({name: "ja" if getattr(proposal, name) else "" for name in FLAG_FIELDS})
     values["proposal_date"] = proposal.proposal_date.isoformat()
     for name in ("remaining_amount", "unplanned_amount"):
         amount = getattr(proposal, name)
@@ -103,7 +108,7 @@ def from_proposal(proposal: Proposal, steps: Sequence[ConsultationStep]) -> Draf
 
 
 def blank(today: date, author_name: str, department: str | None) -> DraftForm:
-    values = dict.fromkeys(TEXT_FIELDS, "")
+    values = dict.fromkeys((*TEXT_FIELDS, *FLAG_FIELDS), "")
     values.update(
         proposal_date=today.isoformat(),
         author_name=author_name,
@@ -122,6 +127,7 @@ def read(posted: Mapping[str, Any], lists: Mapping[str, list[str]]) -> DraftForm
         return value.strip() if isinstance(value, str) else ""
 
     values = {name: text(name) for name in (*TEXT_FIELDS, "proposal_date")}
+    values.update({name: "ja" if text(name) == "ja" else "" for name in FLAG_FIELDS})
     values["remaining_amount"] = text("remaining_amount")
     values["unplanned_amount"] = text("unplanned_amount")
     rows = []
@@ -207,6 +213,9 @@ def validate(
         hearing_bodies=[int(h) for h in form.hearing_bodies],
         subject=optional("subject"),
         pre_deliberation_waived_reason=optional("pre_deliberation_waived_reason"),
+        pre_deliberation_requested_by=optional("pre_deliberation_requested_by"),
+        requires_submission=form.values.get("requires_submission") == "ja",
+        requires_announcement=form.values.get("requires_announcement") == "ja",
     )
     return content, steps
 

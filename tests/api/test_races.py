@@ -560,6 +560,74 @@ def test_every_write_route_has_one_winner(
     assert codes[0] == 204, codes
     assert set(codes[1:]) <= {404, 409}, codes
 
+    # --- Stellvertretung and the review's settings: concurrent writes each end in 2xx or a
+    # told conflict (the audit chain of the user, body, municipality or meeting serializes).
+    user_id = world.data.users["ilsfeld.head"].id
+    deputy_id = world.data.users["ilsfeld.finance"].id
+    race.some_win(
+        "/api/v1/users/{user_id}/deputies",
+        "PUT",
+        f"/api/v1/users/{user_id}/deputies",
+        "admin",
+        {"deputy_ids": [deputy_id]},
+    )
+    absences = race.some_win(
+        "/api/v1/users/{user_id}/absences",
+        "POST",
+        f"/api/v1/users/{user_id}/absences",
+        "ilsfeld.head",
+        {"starts_on": "2024-07-01", "ends_on": "2024-07-12"},
+    )
+    gone = race.run(
+        "/api/v1/absences/{absence_id}",
+        "DELETE",
+        f"/api/v1/absences/{absences[0]['id']}",
+        "ilsfeld.head",
+    )
+    codes = sorted(r.status_code for r in gone)
+    assert codes[0] == 204, codes
+    assert set(codes[1:]) <= {404, 409}, codes
+    race.some_win(
+        "/api/v1/municipality/settings",
+        "PATCH",
+        "/api/v1/municipality/settings",
+        "admin",
+        lambda i: {"monthly_session_reminder_day": i + 1},
+    )
+    seats = client.get(f"/api/v1/bodies/{body}/memberships", headers=as_user("admin")).json()
+    seat = next(s for s in seats["data"] if s["role"] == "member")
+    race.some_win(
+        "/api/v1/bodies/{body_id}/members/{person_id}/deputies",
+        "PUT",
+        f"/api/v1/bodies/{body}/members/{seat['person_id']}/deputies",
+        "admin",
+        {"deputy_person_ids": [world["ilsfeld.secretary"].person_id]},
+    )
+    race.some_win(
+        "/api/v1/bodies/{body_id}/memberships/{membership_id}/dates",
+        "PUT",
+        f"/api/v1/bodies/{body}/memberships/{seat['id']}/dates",
+        "admin",
+        lambda i: {"end_date": f"2030-01-{i + 1:02d}"},
+    )
+    objections = race.some_win(
+        "/api/v1/meetings/{meeting_id}/minutes/objections",
+        "POST",
+        f"{m}/minutes/objections",
+        "ilsfeld.council",
+        {"text": "Meine Wortmeldung fehlt"},
+    )
+    decided = race.run(
+        "/api/v1/minutes-objections/{objection_id}/decision",
+        "POST",
+        f"/api/v1/minutes-objections/{objections[0]['id']}/decision",
+        "ilsfeld.secretary",
+        {"upheld": True, "decided_in_meeting_id": mid},
+    )
+    codes = sorted(r.status_code for r in decided)
+    assert codes[0] == 200, [r.text for r in decided]
+    assert codes[1:] == [409] * (len(codes) - 1), [r.text for r in decided]
+
     writes = _write_routes(app)
     assert len(writes) > 30
     missing = writes - race.raced

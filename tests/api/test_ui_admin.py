@@ -28,7 +28,7 @@ def test_an_admin_creates_a_user_under_the_password_policy(
             "role": "clerk", "password": "kurz", "password_repeat": "anders"}  # fmt: skip
     refused = client.post("/verwaltung/benutzer", data=form)
     assert refused.status_code == 422
-    assert "mindestens 8 Zeichen" in refused.text
+    assert "mindestens 12 Zeichen" in refused.text
     assert "Die beiden Passwörter stimmen nicht überein." in refused.text
     assert "Kleinbuchstaben" in refused.text
     assert 'href="#password"' in refused.text

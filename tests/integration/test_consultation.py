@@ -232,6 +232,7 @@ def test_council_decides_on_objection_to_a_committee_resolution(world: World) ->
         "ilsfeld.mayor",
         berlin(date(2024, 4, 18)),
         comment="Nachteilig für die Gemeinde (§ 43 Abs. 2 GemO)",
+        data={"ground": "detrimental"},
     )
     assert fired.dest == "objected"
     opened = {e.rule: e.due_date for e in fired.deadlines if e.change == "opened"}
@@ -306,6 +307,7 @@ def test_second_objection_goes_to_supervision_without_a_new_step(world: World) -
         "ilsfeld.mayor",
         berlin(date(2024, 4, 25)),
         comment="rechtswidrig",
+        data={"ground": "unlawful"},
     )
     world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 22))
     second = new_meeting(world, day=date(2024, 5, 7))

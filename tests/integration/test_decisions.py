@@ -273,6 +273,7 @@ def test_objected_resolution_is_no_answer(world: World) -> None:
         "ilsfeld.mayor",
         berlin(date(2024, 4, 26)),
         comment="Nachteilig für die Gemeinde",
+        data={"ground": "detrimental"},
     )
     sweep(
         engine=world.engine,

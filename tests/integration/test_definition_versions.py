@@ -254,9 +254,13 @@ def test_cli_diff_and_migrate(
         '  ~ Übergang "submit": actions: [request_cosignatures] → '
         "[request_cosignatures, notify_cosigners]" in lines
     )
-    # and adds the Verweisung by the body's vote on a motion (issue 10)
+    # ... and, from issue 10, the Verweisung by the body's vote on a motion, a rejection that
+    # can be objected to and the § 121 Abs. 2 steps: changed or added, none removed.
     assert '  + Übergang "refer" (Verweisen): scheduled → ready' in lines
-    assert all(line.startswith(("  ~ Übergang ", "  + Übergang ")) for line in lines[1:])
+    assert '  ~ Zustand "rejected": final: True → False' in lines
+    assert all(
+        line.startswith(("  ~ Übergang ", "  + Übergang ", "  ~ Zustand ")) for line in lines[1:]
+    )
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
     assert "proposal v1, proposal v2, proposal v3" in capsys.readouterr().err
     pid = on_v1(world)

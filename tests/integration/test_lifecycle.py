@@ -269,6 +269,7 @@ def test_objection_requires_new_decision_within_three_weeks(world: World) -> Non
         "ilsfeld.mayor",
         berlin(date(2024, 4, 25)),
         comment="Verstoß gegen § 39 Abs. 2 GemO",
+        data={"ground": "unlawful"},
     )
     assert fired.dest == "objected"
     opened = {e.rule: e.due_date for e in fired.deadlines if e.change == "opened"}
@@ -292,7 +293,13 @@ def test_objection_requires_new_decision_within_three_weeks(world: World) -> Non
     world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(date(2024, 5, 7), 20))
     with pytest.raises(GuardsUnmet) as again:
         world.fire(
-            "proposal", pid, "object", "ilsfeld.mayor", berlin(date(2024, 5, 8)), comment="x"
+            "proposal",
+            pid,
+            "object",
+            "ilsfeld.mayor",
+            berlin(date(2024, 5, 8)),
+            comment="x",
+            data={"ground": "unlawful"},
         )
     assert [g.name for g in again.value.unmet] == ["not_objected_before"]
     world.fire(
@@ -330,7 +337,13 @@ def test_objection_window_closes_after_one_week(world: World) -> None:
         world.fire("proposal", pid, "finalize", system, berlin(date(2024, 4, 30), 23))
     with pytest.raises(GuardsUnmet) as late:
         world.fire(
-            "proposal", pid, "object", "ilsfeld.mayor", berlin(date(2024, 5, 1)), comment="zu spät"
+            "proposal",
+            pid,
+            "object",
+            "ilsfeld.mayor",
+            berlin(date(2024, 5, 1)),
+            comment="zu spät",
+            data={"ground": "unlawful"},
         )
     assert "30.04.2024" in late.value.message
     assert world.fire("proposal", pid, "finalize", system, berlin(date(2024, 5, 1))).dest == "final"

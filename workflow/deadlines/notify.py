@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
+from workflow.deputies import with_deputies
 from workflow.models import (
     Body,
     Deadline,
@@ -291,5 +292,8 @@ def notify(
         instance_id=deadline.instance_id,
         deadline_id=deadline.id,
     )
-    users = recipients(session, deadline, instance, who)
+    # An absent recipient's acting deputy hears of it too (Stellvertretung, § 48 GemO).
+    users = with_deputies(
+        session, recipients(session, deadline, instance, who), now.astimezone(BERLIN).date()
+    )
     return send_to(session, key_prefix=act_key, users=users, message=message, now=now)

@@ -24,6 +24,7 @@ from workflow.deadlines.notify import notify
 from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
 from workflow.models import Deadline, DeadlineAct, OutboxMessage
+from workflow.monthly import remind_monthly_sessions
 from workflow.services.transition import KINDS, Fired, fire
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class SweepReport:
     fired: list[str] = field(default_factory=list)
     transitions: list[Fired] = field(default_factory=list)  # the same, for reporting in words
     failed_acts: int = 0
+    monthly_reminders: int = 0  # § 34 Abs. 1 S. 2 GemO notices written (workflow.monthly)
     sent: int = 0
     send_failures: int = 0
     dead: int = 0
@@ -61,6 +63,9 @@ def sweep(
     for _ in range(MAX_BATCHES):
         if _act_batch(engine, workflows, now, base_url, batch_size, report) < batch_size:
             break
+    with unit_of_work(engine) as session:
+        # § 34 Abs. 1 S. 2 GemO: a month without a council session, a soft reminder.
+        report.monthly_reminders = remind_monthly_sessions(session, now, base_url)
     if mailer is not None:
         deliver(engine=engine, now=now, mailer=mailer, report=report)
     report.next_due = next_due(engine, mail=mailer is not None)

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from workflow import page_links
 from workflow.access import agenda_item_readable
 from workflow.context import Actor, FiringContext
 from workflow.definitions.registry import Action
+from workflow.deputies import body_deputies, member_on
 from workflow.documents.auszug import build_auszug
 from workflow.documents.common import body_name, genitive
 from workflow.documents.german import day
@@ -45,6 +46,7 @@ class Invitee:
     user: User | None
     address: str
     heard: bool  # member of a body to be heard (§ 70 Abs. 1, § 65 Abs. 2 GemO)
+    deputy: bool = False  # a member's personal deputy, who gets a copy (Stellvertretung)
 
     def actor(self) -> Actor:
         if self.user is not None:
@@ -61,15 +63,8 @@ def _members(session: Session, body_ids: Iterable[int], meeting: Meeting) -> lis
     ids = list(set(body_ids))
     if not ids:
         return []
-    rows = session.exec(
-        select(Membership.person_id).where(
-            col(Membership.body_id).in_(ids),
-            or_(
-                col(Membership.end_date).is_(None), col(Membership.end_date) >= meeting.meeting_date
-            ),
-        )
-    )
-    return sorted(set(rows))
+    rows = session.exec(select(Membership).where(col(Membership.body_id).in_(ids)))
+    return sorted({m.person_id for m in rows if member_on(m, meeting.meeting_date)})
 
 
 def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> list[Invitee]:
@@ -84,6 +79,12 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
     heard = [
         p for p in _members(session, heard_bodies - {meeting.body_id}, meeting) if p not in members
     ]
+    # The members' personal deputies get a copy, so they can stand in (Hauptsatzung).
+    deputies = sorted(
+        {d for ds in body_deputies(session, meeting.body_id).values() for d in ds}
+        - set(members)
+        - set(heard)
+    )
     result: list[Invitee] = []
     for person_id, is_heard in [*((p, False) for p in members), *((p, True) for p in heard)]:
         person = session.get(Person, person_id)
@@ -95,6 +96,16 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
         address = person.email or (user.email if user else None)
         if address:
             result.append(Invitee(person, user, address, is_heard))
+    for person_id in deputies:
+        person = session.get(Person, person_id)
+        if person is None:
+            continue
+        user = session.exec(
+            select(User).where(User.person_id == person_id, ~col(User.disabled))
+        ).first()
+        address = person.email or (user.email if user else None)
+        if address:
+            result.append(Invitee(person, user, address, heard=False, deputy=True))
     return result
 
 
@@ -133,6 +144,13 @@ def invitation_text(session: Session, meeting: Meeting, invitee: Invitee, base: 
         if agenda_item_readable(session, actor, meeting, i)
     ]
     lines = [plain_text(build_einladung(session, meeting, items)).rstrip(), ""]
+    if invitee.deputy:
+        lines += [
+            "Sie erhalten diese Einladung zur Kenntnis als Stellvertreterin oder Stellvertreter "
+            "eines Mitglieds des Gremiums; sind Sie verhindert oder ist das Mitglied anwesend, "
+            "ist nichts zu veranlassen.",
+            "",
+        ]
     if invitee.heard:
         lines += [
             "Sie erhalten diese Einladung als Mitglied eines Gremiums, das zu einem Gegenstand "

@@ -6,6 +6,7 @@ from workflow.models.circulation import Circulation, CirculationReply
 from workflow.models.deadline import Deadline
 from workflow.models.decision import DecisionRequest, DecisionResponse
 from workflow.models.definition import DefinitionRecord
+from workflow.models.deputy import Absence, BodyDeputy, UserDeputy
 from workflow.models.election import (
     Election,
     ElectionBallot,
@@ -22,6 +23,7 @@ from workflow.models.meeting import (
     MinutesSignature,
     Vote,
 )
+from workflow.models.minutes_objection import MinutesObjection
 from workflow.models.motion import ItemAttendance, Motion
 from workflow.models.notification import DeadlineAct, Notification, OutboxMessage
 from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
@@ -29,6 +31,10 @@ from workflow.models.resolution import ExecutionTask, Resolution
 from workflow.models.tenancy import Body, District, Membership, Municipality, Person, User
 
 __all__ = [
+    "Absence",
+    "BodyDeputy",
+    "UserDeputy",
+    "MinutesObjection",
     "AgendaItem",
     "Attachment",
     "Attendance",

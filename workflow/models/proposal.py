@@ -55,6 +55,13 @@ class Proposal(WorkflowInstance, table=True):
     # S. 1 GemO) unless the reason for going without its Vorberatung is recorded ("soll").
     subject: str | None = Field(default=None, max_length=64)
     pre_deliberation_waived_reason: str | None = Field(default=None, sa_type=Text)
+    # § 39 Abs. 4 S. 2 GemO: where the Hauptsatzung says so, the chair, a Fraktion or a sixth
+    # of the council can demand the Vorberatung; then no waiver reason replaces it.
+    pre_deliberation_requested_by: str | None = Field(default=None, max_length=200)
+    # § 121 Abs. 2 GemO (vorlagepflichtig) and § 4 Abs. 3 GemO (a Satzung is announced):
+    # execution waits for the Rechtsaufsicht or the announcement.
+    requires_submission: bool = False
+    requires_announcement: bool = False
     cosignatures_required: int | None = None  # k of the n requested; None = all
     current_step: int = 0  # position of the consultation step now in progress
     urgent_reason: str | None = Field(default=None, sa_type=Text)

@@ -31,6 +31,15 @@ class Resolution(SQLModel, table=True):
     public: bool = True
     objected_at: datetime | None = None
     objection_reason: str | None = Field(default=None, sa_type=Text)
+    # § 43 Abs. 2 GemO: "unlawful" (the mayor must object) or "detrimental" (he may); only
+    # an unlawful one goes on to the Rechtsaufsichtsbehörde (S. 5).
+    objection_ground: str | None = Field(default=None, max_length=16)
+    # § 121 Abs. 2 GemO: a resolution to be submitted to the Rechtsaufsicht is executed only
+    # once it confirmed it or a month passed without objection; a Satzung only once it is
+    # publicly announced (§ 4 Abs. 3 GemO).
+    submitted_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    announced_at: datetime | None = None
     published_at: datetime | None = None
     superseded: bool = False
     # § 18 Abs. 6 GemO: a member's bias came to light only after the vote; the resolution

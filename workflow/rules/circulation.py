@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from workflow.context import FiringContext
+from workflow.context import FiringContext, local_date
 from workflow.definitions.registry import Action, Guard
 from workflow.law.consultation import agenda_visibility
 from workflow.law.voting import Quorum, Tally
@@ -67,7 +67,9 @@ def circulation_status(session: Session, circulation: Circulation) -> Circulatio
     )
     return CirculationStatus(
         circulation=circulation,
-        members=frozenset(voting_members(session, circulation.body_id)),
+        members=frozenset(
+            voting_members(session, circulation.body_id, local_date(circulation.started_at))
+        ),
         consents=frozenset(r.person_id for r in replies if r.choice == "consent"),
         objections=tuple(r for r in replies if r.choice == "objection"),
         biased=frozenset(r.person_id for r in replies if r.choice == "bias"),
@@ -94,7 +96,7 @@ def deciding_body_has_members(ctx: FiringContext) -> str | None:
     step = current_step(ctx.session, proposal(ctx))
     if step is None or not step.decides:
         return None  # reported by current_step_decides
-    if not voting_members(ctx.session, step.body_id):
+    if not voting_members(ctx.session, step.body_id, ctx.today):
         return "Das beschließende Gremium hat keine stimmberechtigten Mitglieder"
     return None
 

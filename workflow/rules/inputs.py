@@ -15,6 +15,7 @@ from workflow.definitions.registry import Choice, FieldSpec, OpenStep
 from workflow.models import Body, DecisionRequest, DecisionResponse, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
 from workflow.rules.common import fmt
+from workflow.supervision import OBJECTION_GROUNDS
 
 MAX_OPTIONS = 100
 
@@ -94,6 +95,12 @@ RESOLUTION_TEXT = FieldSpec(
     "Beschlusswortlaut",
     help="nur wenn er vom Beschlussvorschlag der Vorlage abweicht",
 )
+
+
+def objection_ground_options(ctx: FiringContext) -> list[Choice]:
+    return [Choice(key, label) for key, label in OBJECTION_GROUNDS.items()]
+
+
 ANSWER = FieldSpec("data.option", "choice", "Antwort", required=True, options=answer_options)
 
 FIELDS: dict[str, tuple[FieldSpec, ...]] = {
@@ -167,6 +174,15 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("data.proposal_id", "choice", "Vorlage", required=True, options=proposal_options),
     ),
     "option_valid": (ANSWER,),
+    "objection_ground_given": (
+        FieldSpec(
+            "data.ground",
+            "choice",
+            "Widerspruchsgrund (§ 43 Abs. 2 GemO)",
+            required=True,
+            options=objection_ground_options,
+        ),
+    ),
     "answer_basis": (
         FieldSpec(
             "data.option",
@@ -187,6 +203,7 @@ INPUT_GUARDS = frozenset(
         "councillors_heard",
         "proposal_of_municipality",
         "option_valid",
+        "objection_ground_given",
     }
 )
 

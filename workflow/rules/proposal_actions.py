@@ -17,6 +17,7 @@ from workflow.models import (
     ConsultationStep,
     CoSignature,
     Meeting,
+    Municipality,
     Resolution,
     User,
 )
@@ -32,6 +33,7 @@ from workflow.queries import (
 )
 from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
 from workflow.rules.late_items import LATE
+from workflow.supervision import supervisory_authority
 
 
 def request_cosignatures(ctx: FiringContext) -> None:
@@ -315,8 +317,16 @@ def record_objection(ctx: FiringContext) -> None:
     assert resolution is not None
     resolution.objected_at = ctx.now
     resolution.objection_reason = ctx.comment
+    # The referral to the Rechtsaufsicht is itself the second objection for unlawfulness.
+    ground = data_text(ctx, "ground") if ctx.dest == "objected" else "unlawful"
+    resolution.objection_ground = ground
     ctx.session.add(resolution)
+    ctx.audit_data.update(ground=ground)
     if ctx.dest != "objected":
+        municipality = ctx.session.get(Municipality, p.municipality_id)
+        assert municipality is not None
+        authority = supervisory_authority(ctx.session, municipality)
+        ctx.audit_data.update(supervisory_authority=authority.name)
         return
     council = ctx.session.exec(
         select(Body)
@@ -364,7 +374,39 @@ def record_publication(ctx: FiringContext) -> None:
         ctx.session.add(resolution)
 
 
+def record_submission(ctx: FiringContext) -> None:
+    """§ 121 Abs. 2 GemO: the day the resolution went to the Rechtsaufsichtsbehörde; the
+    month without objection runs from here."""
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    assert resolution is not None  # guarded by requires_submission's state
+    resolution.submitted_at = ctx.now
+    ctx.session.add(resolution)
+    municipality = ctx.session.get(Municipality, proposal(ctx).municipality_id)
+    assert municipality is not None
+    ctx.audit_data.update(
+        supervisory_authority=supervisory_authority(ctx.session, municipality).name
+    )
+
+
+def record_confirmation(ctx: FiringContext) -> None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    assert resolution is not None
+    resolution.confirmed_at = ctx.now
+    ctx.session.add(resolution)
+
+
+def record_announcement(ctx: FiringContext) -> None:
+    """§ 4 Abs. 3 GemO: the Satzung is publicly announced (Bekanntmachungssatzung)."""
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    assert resolution is not None
+    resolution.announced_at = ctx.now
+    ctx.session.add(resolution)
+
+
 ACTIONS = [
+    Action("record_submission", record_submission),
+    Action("record_confirmation", record_confirmation),
+    Action("record_announcement", record_announcement),
     Action("request_cosignatures", request_cosignatures),
     Action("record_cosignature", record_cosignature),
     Action("reset_cosignatures", reset_cosignatures),

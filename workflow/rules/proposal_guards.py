@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from workflow.context import FiringContext
+from workflow.context import FiringContext, local_date
+from workflow.deadlines.lifecycle import calendar_for
 from workflow.definitions.registry import Guard
 from workflow.law.consultation import (
     decision_refusal,
     missing_hearing,
+    missing_pre_deliberation,
     pre_deliberation_refusal,
     reserved_matter_refusal,
     unheard,
     unreasoned_non_public,
 )
+from workflow.law.periods import period_end
+from workflow.law.reserved_matters import RESERVED_MATTERS
 from workflow.models import (
     Body,
     ConsultationStep,
@@ -43,6 +47,11 @@ from workflow.rules.common import (
     proposal,
 )
 from workflow.rules.late_items import late_addition_refusal
+from workflow.supervision import OBJECTION_GROUNDS
+
+# Municipality setting: the Hauptsatzung makes the Vorberatung binding on request
+# (§ 39 Abs. 4 S. 2 GemO).
+PRE_DELIBERATION_ON_REQUEST = "pre_deliberation_on_request"
 
 
 def required_fields_present(ctx: FiringContext) -> str | None:
@@ -97,7 +106,110 @@ def committee_pre_deliberates(ctx: FiringContext) -> str | None:
     p = proposal(ctx)
     if p.subject is None:
         return None
-    return pre_deliberation_refusal(p, steps(ctx.session, p.id or 0), _bodies(ctx))
+    plan = steps(ctx.session, p.id or 0)
+    if binding_pre_deliberation(ctx):
+        missing = missing_pre_deliberation(p, plan, _bodies(ctx))
+        if missing:
+            names = ", ".join(f'"{c.name}"' for c in missing)
+            return (
+                f"Die Vorberatung in {names} wurde verlangt ({p.pre_deliberation_requested_by}) "
+                "und ist nach der Hauptsatzung bindend (§ 39 Abs. 4 Satz 2 GemO): die "
+                "Beratungsfolge braucht davor einen vorberatenden Schritt"
+            )
+        return None
+    return pre_deliberation_refusal(p, plan, _bodies(ctx))
+
+
+def binding_pre_deliberation(ctx: FiringContext) -> bool:
+    """§ 39 Abs. 4 S. 2 GemO: where the Hauptsatzung says so (municipality setting
+    ``pre_deliberation_on_request``), the Vorberatung demanded by the chair, a Fraktion or a
+    sixth of the council must take place; no waiver reason replaces it."""
+    p = proposal(ctx)
+    if not (p.pre_deliberation_requested_by or "").strip():
+        return False
+    municipality = ctx.session.get(Municipality, p.municipality_id)
+    return bool(
+        municipality is not None and (municipality.settings or {}).get(PRE_DELIBERATION_ON_REQUEST)
+    )
+
+
+def not_reserved_matter(ctx: FiringContext) -> str | None:
+    """A § 39 Abs. 2 matter is no "Gegenstand einfacher Art" (§ 37 Abs. 1 S. 2 GemO): the
+    council decides it in a session, whatever the "einfach" flag says."""
+    p = proposal(ctx)
+    matter = RESERVED_MATTERS.get(p.reserved_matter or "")
+    if matter is None:
+        return None
+    return (
+        f"Die Vorlage betrifft eine Angelegenheit nach {matter.citation} ({matter.label}): "
+        "kein Gegenstand einfacher Art, kein Umlaufverfahren (§ 37 Abs. 1 Satz 2 GemO)"
+    )
+
+
+def execution_allowed(ctx: FiringContext) -> str | None:
+    """§ 121 Abs. 2 GemO: a resolution to be submitted to the Rechtsaufsicht is executed only
+    once it confirmed it, or a month after submission passed without objection; a Satzung
+    only once it is publicly announced (§ 4 Abs. 3 GemO)."""
+    p = proposal(ctx)
+    resolution = latest_resolution(ctx.session, p.id or 0)
+    if resolution is None:
+        return None
+    reasons = []
+    if p.requires_submission and resolution.confirmed_at is None:
+        if resolution.submitted_at is None:
+            reasons.append(
+                "Der Beschluss ist der Rechtsaufsichtsbehörde noch nicht vorgelegt "
+                "(§ 121 Abs. 2 GemO)"
+            )
+        else:
+            calendar = calendar_for(ctx.session, p.municipality_id)
+            submitted = local_date(resolution.submitted_at, ctx.tz)
+            end = period_end(submitted, "P1M", calendar).date
+            if ctx.today <= end:
+                reasons.append(
+                    "Die Rechtsaufsichtsbehörde hat den Beschluss noch nicht bestätigt; ohne "
+                    f"Beanstandung darf er nach dem {fmt(end)} vollzogen werden "
+                    "(§ 121 Abs. 2 GemO)"
+                )
+    if p.requires_announcement and resolution.announced_at is None:
+        reasons.append(
+            "Der Beschluss (Satzung) ist noch nicht öffentlich bekannt gemacht (§ 4 Abs. 3 GemO)"
+        )
+    return "; ".join(reasons) or None
+
+
+def requires_submission(ctx: FiringContext) -> str | None:
+    if not proposal(ctx).requires_submission:
+        return "Der Beschluss ist nicht vorlagepflichtig (§ 121 Abs. 2 GemO)"
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.confirmed_at is not None:
+        return "Die Rechtsaufsichtsbehörde hat den Beschluss bereits bestätigt"
+    return None
+
+
+def not_submitted_yet(ctx: FiringContext) -> str | None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.submitted_at is not None:
+        return (
+            f"Der Beschluss wurde am {fmt(local_date(resolution.submitted_at, ctx.tz))} vorgelegt"
+        )
+    return None
+
+
+def submitted_to_supervision(ctx: FiringContext) -> str | None:
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is None or resolution.submitted_at is None:
+        return "Der Beschluss ist der Rechtsaufsichtsbehörde noch nicht vorgelegt"
+    return None
+
+
+def requires_announcement(ctx: FiringContext) -> str | None:
+    if not proposal(ctx).requires_announcement:
+        return "Der Beschluss muss nicht öffentlich bekannt gemacht werden"
+    resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
+    if resolution is not None and resolution.announced_at is not None:
+        return "Der Beschluss ist bereits öffentlich bekannt gemacht"
+    return None
 
 
 def local_councils_heard(ctx: FiringContext) -> str | None:
@@ -142,7 +254,8 @@ def is_requested_cosigner(ctx: FiringContext) -> str | None:
 def not_author(ctx: FiringContext) -> str | None:
     """Four eyes: neither the author nor the submitter co-signs."""
     p = proposal(ctx)
-    if ctx.actor.user_id is not None and ctx.actor.user_id == p.author_id:
+    acting = {ctx.actor.user_id, ctx.actor.acting_user_id} - {None}
+    if p.author_id in acting:
         return "Die Verfasserin oder der Verfasser darf die eigene Vorlage nicht mitzeichnen"
     if ctx.actor.username == last_submitter(ctx.session, p.id or 0):
         return "Wer die Vorlage zur Mitzeichnung gegeben hat, darf sie nicht mitzeichnen"
@@ -334,6 +447,42 @@ def objected_before(ctx: FiringContext) -> str | None:
     return None if _objected_before(ctx) else "Es wurde noch kein Widerspruch eingelegt"
 
 
+def objection_ground_given(ctx: FiringContext) -> str | None:
+    """§ 43 Abs. 2 S. 1 GemO: the objection says whether the resolution is unlawful or
+    detrimental; the rest of the procedure depends on it (S. 5)."""
+    ground = data_text(ctx, "ground")
+    if ground == "detrimental" and ctx.source == "rejected":
+        # A rejection changes nothing the mayor would have to stop; he objects to it when
+        # it is unlawful (e.g. a mandatory task refused), as issue 10 reads § 43 Abs. 2.
+        return "Einer Ablehnung wird nur wegen Rechtswidrigkeit widersprochen (§ 43 Abs. 2 GemO)"
+    if ground in OBJECTION_GROUNDS:
+        return None
+    return (
+        "Der Widerspruchsgrund muss angegeben werden: rechtswidrig (unlawful) oder "
+        "nachteilig (detrimental)"
+    )
+
+
+def earlier_objection_unlawful(ctx: FiringContext) -> str | None:
+    """§ 43 Abs. 2 S. 5 GemO: "Ist nach Ansicht des Bürgermeisters auch der neue Beschluss
+    gesetzwidrig" – only after an objection for unlawfulness; after a merely detrimental
+    one the new resolution stands."""
+    rows = ctx.session.exec(
+        select(Resolution).where(
+            Resolution.proposal_id == proposal(ctx).id, col(Resolution.objected_at).is_not(None)
+        )
+    ).all()
+    if not rows:
+        return None  # reported by objected_before
+    if any(r.objection_ground == "detrimental" for r in rows):
+        return (
+            "Der Widerspruch galt einem nachteiligen, nicht einem rechtswidrigen Beschluss: "
+            "der neue Beschluss bleibt bestehen, die Rechtsaufsicht wird nicht angerufen "
+            "(§ 43 Abs. 2 Satz 5 GemO)"
+        )
+    return None
+
+
 def resolution_public(ctx: FiringContext) -> str | None:
     """Non-public resolutions are announced only once publicity is restored (§ 35 Abs. 1)."""
     resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
@@ -387,6 +536,14 @@ GUARDS = [
     Guard("objection_window_passed", objection_window_passed, "§ 43 Abs. 2 GemO"),
     Guard("not_objected_before", not_objected_before, "§ 43 Abs. 2 GemO"),
     Guard("objected_before", objected_before, "§ 43 Abs. 2 GemO"),
+    Guard("not_reserved_matter", not_reserved_matter, "§ 37 Abs. 1 Satz 2, § 39 Abs. 2 GemO"),
+    Guard("execution_allowed", execution_allowed, "§ 121 Abs. 2, § 4 Abs. 3 GemO"),
+    Guard("requires_submission", requires_submission, "§ 121 Abs. 2 GemO"),
+    Guard("not_submitted_yet", not_submitted_yet, "§ 121 Abs. 2 GemO"),
+    Guard("submitted_to_supervision", submitted_to_supervision, "§ 121 Abs. 2 GemO"),
+    Guard("requires_announcement", requires_announcement, "§ 4 Abs. 3 GemO"),
+    Guard("objection_ground_given", objection_ground_given, "§ 43 Abs. 2 GemO"),
+    Guard("earlier_objection_unlawful", earlier_objection_unlawful, "§ 43 Abs. 2 Satz 5 GemO"),
     Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO"),
     Guard("not_published_yet", not_published_yet),
     Guard("execution_tasks_closed", execution_tasks_closed),

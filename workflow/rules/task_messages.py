@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from workflow.context import FiringContext
 from workflow.deadlines.notify import Message, send_to
 from workflow.definitions.registry import Action
+from workflow.deputies import with_deputies
 from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
 from workflow.rules.common import proposal
@@ -47,7 +48,8 @@ def _send(ctx: FiringContext, kind: str, users: list[User], title: str, lines: l
     send_to(
         ctx.session,
         key_prefix=f"task:{kind}:{ctx.kind}:{instance.id}:v{instance.version}:{ctx.trigger}",
-        users=_active(users),
+        # An absent user's task also reaches his acting deputy (workflow.deputies).
+        users=_active(with_deputies(ctx.session, _active(users), ctx.today)),
         message=Message(
             kind=kind,
             title=title,

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
+from workflow.deputies import substitutions
 from workflow.engine import ActionOption, PendingStep
+from workflow.errors import NotFound
 from workflow.models import Proposal, User
 from workflow.queries import cosignatures, current_agenda_item
 from workflow.services.listing import Instance, readable
@@ -55,6 +57,22 @@ def _located(session: Session, instance: Instance, steps: list[PendingStep]) -> 
     ]
 
 
+def _viewer(session: Session, actor: Actor, kind: str, instance_id: int, now: datetime) -> Actor:
+    """Who reads the instance: the caller, or, where he cannot, the absent holder he acts
+    for in Vertretung (workflow.deputies)."""
+    try:
+        readable(session, actor, kind, instance_id)
+        return actor
+    except NotFound:
+        for deputy in substitutions(session, actor, local_date(now)):
+            try:
+                readable(session, deputy, kind, instance_id)
+                return deputy
+            except NotFound:
+                continue
+        raise
+
+
 def actions(
     *,
     session: Session,
@@ -70,7 +88,7 @@ def actions(
     Only for what the caller may read: acting rights alone (the coordinator's reach into the
     district) do not reveal an instance.
     """
-    readable(session, actor, kind, instance_id)
+    viewer = _viewer(session, actor, kind, instance_id, now)
     options = available_actions(
         session=session,
         workflows=workflows,
@@ -84,10 +102,10 @@ def actions(
         workflows=workflows,
         kind=kind,
         instance_id=instance_id,
-        actor=actor,
+        actor=viewer,
         now=now,
     )
-    instance = load_instance(session, kind, instance_id, actor)
+    instance = load_instance(session, kind, instance_id, viewer)
     pending = pending_cosigners(session, instance) if isinstance(instance, Proposal) else []
     return Actions(
         instance=instance,

@@ -20,7 +20,7 @@ from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.periods import Period, shift
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
-from workflow.queries import biased_persons, present_persons, voting_members
+from workflow.queries import biased_persons, present_persons, seated
 from workflow.services.common import require_role, require_tenant
 from workflow.services.listing import get_proposal
 from workflow.services.transition import load_instance
@@ -116,7 +116,7 @@ def flag_if_unlawful(
 def _entitled(session: Session, meeting: Meeting, declaration: BiasDeclaration) -> set[int]:
     """Who decides a doubtful case: the body's voting members, present at this session while
     it runs, never the person concerned nor anyone excluded from the item (§ 18 Abs. 4 S. 2)."""
-    members = set(voting_members(session, meeting.body_id))
+    members = seated(session, meeting)  # seat dates and deputies standing in
     if meeting.state == "in_session":
         members &= present_persons(session, meeting.id or 0)
     return members - biased_persons(session, declaration.agenda_item_id) - {declaration.person_id}

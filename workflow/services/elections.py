@@ -36,8 +36,8 @@ from workflow.queries import (
     biased_persons,
     item_quorum,
     present_persons,
+    seated,
     undecided_doubts,
-    voting_members,
 )
 from workflow.services.agenda import Recorded
 from workflow.services.common import require_role
@@ -140,9 +140,7 @@ def entitled_voters(session: Session, meeting: Meeting, item_id: int) -> set[int
             )
         )
     )
-    present = present_persons(session, meeting.id or 0) & set(
-        voting_members(session, meeting.body_id)
-    )
+    present = present_persons(session, meeting.id or 0) & seated(session, meeting)
     return present - biased_persons(session, item_id) - digital
 
 
@@ -169,7 +167,7 @@ def create_election(
         raise InvalidInput(
             "Widerspruch gibt es nur gegen eine vorgeschlagene offene Wahl", field="objected_by"
         )
-    members = present_persons(session, meeting_id) & set(voting_members(session, meeting.body_id))
+    members = present_persons(session, meeting_id) & seated(session, meeting)
     strangers = [p for p in objectors if p not in members]
     if strangers:
         raise InvalidInput(

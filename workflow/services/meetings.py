@@ -15,6 +15,7 @@ from workflow import audit
 from workflow.attendance import present_at_item
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
+from workflow.deputies import body_deputies, member_on
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import (
     AgendaItem,
@@ -31,6 +32,7 @@ from workflow.queries import (
     bias_declarations,
     biased_persons,
     quorum_failure,
+    seated,
     standing_chairs,
     undecided_doubts,
     voting_members,
@@ -203,9 +205,12 @@ def record_attendance(
     meeting = _meeting_for_change(
         session, actor, meeting_id, "record_attendance", ("invited", "in_session")
     )
-    members = set(
-        session.exec(select(Membership.person_id).where(Membership.body_id == meeting.body_id))
-    )
+    # Members whose seat runs on the day, and their personal deputies (Hauptsatzung).
+    members = {
+        m.person_id
+        for m in session.exec(select(Membership).where(Membership.body_id == meeting.body_id))
+        if member_on(m, meeting.meeting_date)
+    } | {d for ds in body_deputies(session, meeting.body_id).values() for d in ds}
     unknown = [p for p in present if p not in members]
     if unknown:
         raise InvalidInput(f"Keine Mitglieder des Gremiums: {unknown}", field="present")
@@ -290,7 +295,7 @@ def declare_bias(
         raise Conflict("Befangenheit kann nach der Sitzung nicht mehr erklärt werden")
     if not reason.strip():
         raise InvalidInput("Der Grund der Befangenheit ist anzugeben", field="reason")
-    if person_id not in voting_members(session, meeting.body_id):
+    if person_id not in seated(session, meeting):
         raise InvalidInput(
             "Die Person ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
         )
@@ -348,7 +353,7 @@ def record_votes(
             "erfasst (§ 37 Abs. 6 Satz 2 GemO)"
         )
     require_no_pending_motions(session, meeting, item)
-    members = set(voting_members(session, meeting.body_id))
+    members = seated(session, meeting)
     present = present_at_item(session, item)
     biased = biased_persons(session, agenda_item_id)
     doubts = undecided_doubts(session, agenda_item_id)

@@ -79,6 +79,12 @@ class ProposalFields:
     hearing_bodies: list[int] = field(default_factory=list)
     subject: str | None = None
     pre_deliberation_waived_reason: str | None = None
+    # § 39 Abs. 4 S. 2 GemO: who demanded the Vorberatung (binding if the Hauptsatzung says so).
+    pre_deliberation_requested_by: str | None = None
+    # § 121 Abs. 2 GemO / § 4 Abs. 3 GemO: execution waits for the Rechtsaufsicht or the
+    # announcement.
+    requires_submission: bool = False
+    requires_announcement: bool = False
 
 
 def _dialect(session: Session) -> str:

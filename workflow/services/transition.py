@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
-from workflow.context import SYSTEM, Actor, FiringContext
+from workflow.context import SYSTEM, Actor, FiringContext, local_date
 from workflow.db import bump_version
 from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
+from workflow.deputies import substitutions
 from workflow.engine import ActionOption, PendingStep, action_options, pending_steps, unmet_guards
 from workflow.errors import (
     GuardsUnmet,
@@ -70,6 +71,21 @@ def load_instance(session: Session, kind: str, instance_id: int, actor: Actor) -
     if instance is None or not _visible(session, actor, instance):
         raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
     return instance
+
+
+def _load_as_self_or_deputy(
+    session: Session, kind: str, instance_id: int, actor: Actor, now: datetime
+) -> Any:
+    """A deputy sees what the absent holder he acts for may see (workflow.deputies)."""
+    try:
+        return load_instance(session, kind, instance_id, actor)
+    except NotFound:
+        for deputy in substitutions(session, actor, local_date(now)):
+            try:
+                return load_instance(session, kind, instance_id, deputy)
+            except NotFound:
+                continue
+        raise
 
 
 def _visible(session: Session, actor: Actor, instance: Any) -> bool:
@@ -137,11 +153,23 @@ def available_actions(
     actor: Actor,
     now: datetime,
 ) -> list[ActionOption]:
-    instance = load_instance(session, kind, instance_id, actor)
+    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
     with session.no_autoflush:
-        return action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+        options = action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+        # Stellvertretung: what the actor may do for an absent holder is offered too, marked
+        # "in Vertretung" (workflow.deputies).
+        for deputy in substitutions(session, actor, local_date(now)):
+            make = _listing_context(session, kind, instance, deputy, now)
+            theirs = action_options(wf.spec, workflows.registry, instance.state, deputy, make)
+            by_trigger = {o.trigger: o for o in theirs}
+            for i, own in enumerate(options):
+                other = by_trigger.get(own.trigger)
+                if other is not None and not own.allowed and other.allowed:
+                    label = f"{other.label} (in Vertretung für {deputy.on_behalf_of_name})"
+                    options[i] = replace(other, label=label)
+        return options
 
 
 def open_steps(
@@ -179,28 +207,51 @@ def fire(
 
     ``base_url`` is where links in notifications written by the transition's actions point.
     """
-    instance = load_instance(session, kind, instance_id, actor)
+    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
     wf = workflow_of(workflows, instance)
-    transition = check_trigger(wf.spec, trigger, instance.state, actor)
-    if expected_version is not None and instance.version != expected_version:
-        raise StaleVersion(expected=expected_version, actual=instance.version)
-    if transition is None or (transition.automatic and not actor.is_system):
-        raise TriggerNotAllowed(
-            trigger=trigger, state=instance.state, state_label=wf.spec.state_label(instance.state)
+
+    def as_(who: Actor) -> Fired:
+        transition = check_trigger(wf.spec, trigger, instance.state, who)
+        if expected_version is not None and instance.version != expected_version:
+            raise StaleVersion(expected=expected_version, actual=instance.version)
+        if transition is None or (transition.automatic and not who.is_system):
+            raise TriggerNotAllowed(
+                trigger=trigger,
+                state=instance.state,
+                state_label=wf.spec.state_label(instance.state),
+            )
+        return _run(
+            session,
+            workflows,
+            wf,
+            kind,
+            instance,
+            transition,
+            who,
+            now,
+            comment,
+            data or {},
+            base_url=base_url,
         )
-    return _run(
-        session,
-        workflows,
-        wf,
-        kind,
-        instance,
-        transition,
-        actor,
-        now,
-        comment,
-        data or {},
-        base_url=base_url,
-    )
+
+    try:
+        return as_(actor)
+    except GuardsUnmet as unmet:
+        # Guards read what others committed since the instance was loaded: a refusal that
+        # follows from a concurrent change is that change's conflict, not a bad request.
+        _raise_if_stale(session, kind, instance, expected_version)
+        refused: RoleRefused | GuardsUnmet = unmet
+    except RoleRefused as role_refused:
+        refused = role_refused
+    # Stellvertretung (§ 48 GemO, workflow.deputies): the step is not the actor's own, but
+    # may be that of an absent holder he acts for. Role and guards are checked before
+    # anything is written, so trying again is safe.
+    for deputy in substitutions(session, actor, local_date(now)):
+        try:
+            return as_(deputy)
+        except (RoleRefused, GuardsUnmet):
+            continue
+    raise refused
 
 
 def check_trigger(
@@ -278,7 +329,7 @@ def _run(
         dest=instance.state,
         now=now,
         comment=comment,
-        data={**dict(data), **ctx.audit_data},
+        data={**dict(data), **ctx.audit_data, **_in_representation(actor)},
     )
     effects = apply_transition(ctx, wf.spec, workflows.registry, seq=event.seq)
     session.flush()
@@ -307,6 +358,28 @@ def _run(
         deadlines=tuple(effects),
         followed_by=followed,
     )
+
+
+def _raise_if_stale(
+    session: Session, kind: str, instance: Any, expected_version: int | None
+) -> None:
+    if expected_version is None:
+        return
+    model = KINDS[kind]
+    current = session.exec(
+        select(model.version).where(model.id == instance.id)  # type: ignore[attr-defined]
+    ).first()
+    if current is not None and current != expected_version:
+        raise StaleVersion(expected=expected_version, actual=current)
+
+
+def _in_representation(actor: Actor) -> dict[str, Any]:
+    """The audit's "in Vertretung": whom the deputy (the event's actor) acted for."""
+    if actor.on_behalf_of is None:
+        return {}
+    return {
+        "in_vertretung": {"username": actor.on_behalf_of, "name": actor.on_behalf_of_name},
+    }
 
 
 def _automatic(

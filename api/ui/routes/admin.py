@@ -15,40 +15,32 @@ from sqlmodel import Session, select
 from starlette.responses import Response
 
 from api import directory
-from api.deps import NowDep, SessionDep
+from api.deps import NowDep, SessionDep, get_now
 from api.schemas.admin import MembershipCreate, UserCreate
 from api.security import hash_password_bounded
 from api.ui import formatting
+from api.ui.routes.deputies import body_deputy_context
+from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.context import local_date
+from workflow.deputies import member_on
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Person
-from workflow.services.common import require_role
+from workflow.services import municipal_settings
+from workflow.supervision import STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-BODY_KINDS = {
-    "council": "Gemeinderat",
-    "deciding_committee": "beschließender Ausschuss",
-    "advisory_committee": "beratender Ausschuss",
-    "local_council": "Ortschaftsrat",
-}
 USER_MESSAGES = {
     "username": "Bitte geben Sie einen Benutzernamen mit 3 bis 100 Zeichen an: Kleinbuchstaben, "
     "Ziffern, Punkt, Unterstrich oder Bindestrich, am Anfang ein Buchstabe oder eine Ziffer.",
     "full_name": "Bitte geben Sie den vollständigen Namen ein.",
     "role": "Bitte wählen Sie die Rolle.",
-    "password": "Das Passwort muss mindestens 8 Zeichen lang sein.",
+    "password": "Das Passwort muss mindestens 12 Zeichen lang sein.",
     "email": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@gemeinde.de.",
     "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
 }
-
-
-def _admin(user: PageUser) -> None:
-    """Same refusal as the JSON API's services: an admin of a municipality only."""
-    require_role(user.actor, "verwaltung", directory.ADMIN_ROLES)
-    if user.actor.municipality_id is None:
-        raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
 
 
 def _messages(exc: ValidationError, messages: dict[str, str]) -> dict[str, str]:
@@ -70,12 +62,21 @@ def _overview(
 ) -> Response:
     users = directory.list_users(session=session, actor=user.actor, limit=200).items
     bodies = directory.list_bodies(session=session, actor=user.actor)
+    roles = [(r, formatting.role_label(r)) for r in directory.ASSIGNABLE_ROLES]
+    today = local_date(get_now(request))
     members = {
-        b.id: len(directory.list_memberships(session=session, actor=user.actor, body_id=b.id or 0))
+        b.id: sum(
+            1
+            for m, _ in directory.list_memberships(
+                session=session, actor=user.actor, body_id=b.id or 0
+            )
+            if member_on(m, today)
+        )
         for b in bodies
     }
-    roles = [(r, formatting.role_label(r)) for r in directory.ASSIGNABLE_ROLES]
     context = {
+        "settings": municipal_settings.read_settings(session, user.actor),
+        "statuses": list(STATUSES.items()),
         "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
         "bodies": bodies,
         "members": members,
@@ -91,7 +92,7 @@ def _overview(
 
 @router.get("/verwaltung")
 def admin_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
-    _admin(user)
+    require_admin(user)
     return _overview(request, session, user)
 
 
@@ -99,7 +100,7 @@ def admin_page(request: Request, user: PageUserDep, session: SessionDep) -> Resp
 async def create_user(
     request: Request, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    _admin(user)
+    require_admin(user)
     form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in ("username", "full_name", "role", "email",
                                                         "department")}  # fmt: skip
@@ -143,7 +144,7 @@ async def create_user(
 
 @router.post("/verwaltung/benutzer/{user_id}/deaktivieren")
 def disable_user(request: Request, user_id: Id, user: PageUserDep, session: SessionDep) -> Response:
-    _admin(user)
+    require_admin(user)
     try:
         with session.begin_nested():
             disabled = directory.disable_user(session=session, actor=user.actor, user_id=user_id)
@@ -178,7 +179,11 @@ def _body_page(
     people = session.exec(
         select(Person).where(Person.municipality_id == body.municipality_id).order_by(Person.name)
     )
+    today = local_date(get_now(request))
     context = {
+        **body_deputy_context(session, user, body_id),
+        "today": today,
+        "current": sum(1 for m, _ in rows if member_on(m, today)),
         "body": body,
         "people": [(str(p.id), p.name) for p in people if p.id not in seated],
         "kind": BODY_KINDS.get(body.kind, ""),
@@ -192,7 +197,7 @@ def _body_page(
 
 @router.get("/verwaltung/gremien/{body_id}")
 def body_page(request: Request, body_id: Id, user: PageUserDep, session: SessionDep) -> Response:
-    _admin(user)
+    require_admin(user)
     return _body_page(request, session, user, body_id)
 
 
@@ -200,7 +205,7 @@ def body_page(request: Request, body_id: Id, user: PageUserDep, session: Session
 async def add_member(
     request: Request, body_id: Id, user: PageUserDep, session: SessionDep
 ) -> Response:
-    _admin(user)
+    require_admin(user)
     form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
     person_id = int(given["person_id"]) if given["person_id"].isdigit() else None
@@ -236,7 +241,7 @@ async def add_member(
 async def set_remit(
     request: Request, body_id: Id, user: PageUserDep, session: SessionDep
 ) -> Response:
-    _admin(user)
+    require_admin(user)
     form = await request.form()
     chosen = [str(v) for v in form.getlist("remit")]
     if any(key not in SUBJECTS for key in chosen):

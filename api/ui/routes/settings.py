@@ -10,7 +10,7 @@ from api.deps import SessionDep
 from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render
 from workflow.deadlines.notify import MAIL_KINDS
 from workflow.models import User
-from workflow.services import notifications
+from workflow.services import deputies, notifications
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -26,6 +26,12 @@ def settings_page(request: Request, user: PageUserDep, session: SessionDep) -> R
         "kinds": MAIL_KINDS,
         "off": set(account.mail_off or []) if account else set(),
         "email": account.email if account else None,
+        "absences": deputies.list_absences(session, user.actor, account.id or 0)
+        if account is not None and account.municipality_id is not None
+        else [],
+        "deputies": deputies.user_deputies(session, user.actor, account.id or 0)
+        if account is not None and account.municipality_id is not None
+        else [],
     }
     return render(request, "einstellungen.html", context)
 

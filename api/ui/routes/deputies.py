@@ -1,0 +1,268 @@
+"""Stellvertretung on pages: the admin sets a user's deputies and absences, a body member's
+deputies and seat dates, and the municipality's settings (Verwaltung); every user enters
+his own absences (Einstellungen). All through ``workflow.services``, as the JSON API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from api import directory
+from api.deps import NowDep, SessionDep
+from api.ui.verwaltung import BODY_KINDS, require_admin
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.models import Absence, Membership, Person, User
+from workflow.services import deputies as service
+from workflow.services import municipal_settings
+from workflow.supervision import STATUSES
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+DEPUTY_SLOTS = 3
+
+
+def _date(form: FormData, name: str) -> date | None:
+    text = str(form.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput("Bitte geben Sie ein Datum an (TT.MM.JJJJ).", field=name) from exc
+
+
+def _ids(form: FormData, prefix: str) -> list[int]:
+    chosen = [str(form.get(f"{prefix}{i}") or "").strip() for i in range(1, DEPUTY_SLOTS + 1)]
+    if any(c and not c.isdigit() for c in chosen):
+        raise InvalidInput("Bitte wählen Sie aus der Liste.", field=f"{prefix}1")
+    return [int(c) for c in chosen if c]
+
+
+def _user_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    user_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    account = session.get(User, user_id)
+    if account is None or account.municipality_id != user.actor.municipality_id:
+        raise NotFound(f"Benutzer {user_id} wurde nicht gefunden.")
+    others = [
+        (str(u.id), f"{u.full_name} ({u.username})")
+        for u in directory.list_users(session=session, actor=user.actor, limit=200).items
+        if u.id != user_id and not u.disabled
+    ]
+    deputies = service.user_deputies(session, user.actor, user_id)
+    context = {
+        "account": account,
+        "others": others,
+        "chosen": [str(d.id) for d in deputies] + [""] * DEPUTY_SLOTS,
+        "slots": range(1, DEPUTY_SLOTS + 1),
+        "absences": service.list_absences(session, user.actor, user_id),
+        "errors": errors or {},
+    }
+    return render(request, "verwaltung/benutzer.html", context, status=status)
+
+
+@router.get("/verwaltung/benutzer/{user_id}")
+def user_page(request: Request, user_id: Id, user: PageUserDep, session: SessionDep) -> Response:
+    require_admin(user)
+    return _user_page(request, session, user, user_id)
+
+
+@router.post("/verwaltung/benutzer/{user_id}/stellvertretung")
+async def set_user_deputies(
+    request: Request, user_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    require_admin(user)
+    form = await request.form()
+    try:
+        with session.begin_nested():
+            deputies = service.set_user_deputies(
+                session=session,
+                actor=user.actor,
+                now=now,
+                user_id=user_id,
+                deputy_ids=_ids(form, "deputy"),
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        errors = {"deputy1": error_text(exc) + "."}
+        return _user_page(request, session, user, user_id, errors=errors, status=422)
+    names = ", ".join(d.full_name for d in deputies) or "niemand"
+    flash(request, f"Stellvertretung in dieser Reihenfolge gespeichert: {names}.")
+    return redirect(f"/verwaltung/benutzer/{user_id}")
+
+
+async def _add_absence(
+    request: Request, session: Session, user: PageUser, now: Any, user_id: int
+) -> dict[str, str] | None:
+    form = await request.form()
+    try:
+        with session.begin_nested():
+            starts_on, ends_on = _date(form, "starts_on"), _date(form, "ends_on")
+            if starts_on is None or ends_on is None:
+                raise InvalidInput("Bitte geben Sie Beginn und Ende an.", field="starts_on")
+            service.add_absence(
+                session=session,
+                actor=user.actor,
+                now=now,
+                user_id=user_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=str(form.get("note") or "")[:200],
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        field = exc.field if isinstance(exc, InvalidInput) and exc.field else "starts_on"
+        return {field: error_text(exc).rstrip(".") + "."}
+    flash(request, "Die Abwesenheit wurde eingetragen; die Stellvertretung übernimmt.")
+    return None
+
+
+@router.post("/verwaltung/benutzer/{user_id}/abwesenheiten")
+async def add_absence(
+    request: Request, user_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    require_admin(user)
+    errors = await _add_absence(request, session, user, now, user_id)
+    if errors:
+        return _user_page(request, session, user, user_id, errors=errors, status=422)
+    return redirect(f"/verwaltung/benutzer/{user_id}")
+
+
+@router.post("/abwesenheiten/{absence_id}/loeschen")
+def delete_absence(
+    request: Request, absence_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    absence = session.get(Absence, absence_id)
+    owner = absence.user_id if absence is not None else None
+    service.delete_absence(session=session, actor=user.actor, now=now, absence_id=absence_id)
+    flash(request, "Die Abwesenheit wurde gelöscht.")
+    if owner == user.actor.user_id:
+        return redirect("/einstellungen#abwesenheit")
+    return redirect(f"/verwaltung/benutzer/{owner}")
+
+
+@router.post("/einstellungen/abwesenheiten")
+async def add_own_absence(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    if user.actor.user_id is None:
+        raise NotFound("Für Ihr Konto ist kein Benutzer hinterlegt.")
+    errors = await _add_absence(request, session, user, now, user.actor.user_id)
+    if errors:
+        flash(request, " ".join(errors.values()), "danger")
+    return redirect("/einstellungen#abwesenheit")
+
+
+@router.post("/verwaltung/gemeinde")
+async def save_municipal_settings(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    require_admin(user)
+    form = await request.form()
+    status = str(form.get("municipal_status") or "gemeinde")
+    day = str(form.get("monthly_session_reminder_day") or "").strip()
+    try:
+        with session.begin_nested():
+            if status not in STATUSES:
+                raise InvalidInput("Bitte wählen Sie den Status aus der Liste.")
+            if not day.isdigit():
+                raise InvalidInput("Bitte geben Sie einen Tag von 0 bis 28 an.")
+            saved = municipal_settings.update_settings(
+                session=session,
+                actor=user.actor,
+                now=now,
+                municipal_status=status,
+                supervisory_authority_name=str(form.get("supervisory_authority_name") or "")[:200],
+                pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
+                monthly_session_reminder_day=int(day),
+            )
+    except WorkflowError as exc:
+        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        return redirect("/verwaltung#gemeinde")
+    flash(
+        request,
+        "Die Einstellungen der Gemeinde wurden gespeichert. Rechtsaufsichtsbehörde: "
+        f"{saved.supervisory_authority.name}.",
+    )
+    return redirect("/verwaltung#gemeinde")
+
+
+@router.post("/verwaltung/gremien/{body_id}/mitglieder/{membership_id}")
+async def save_member(
+    request: Request,
+    body_id: Id,
+    membership_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    """A seat's dates and the member's personal deputies in order."""
+    require_admin(user)
+    form = await request.form()
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.body_id != body_id:
+        raise NotFound(f"Mitgliedschaft {membership_id} wurde nicht gefunden.")
+    try:
+        with session.begin_nested():
+            if membership.role != "chair":
+                service.set_membership_dates(
+                    session=session,
+                    actor=user.actor,
+                    now=now,
+                    body_id=body_id,
+                    membership_id=membership_id,
+                    start_date=_date(form, "start_date"),
+                    end_date=_date(form, "end_date"),
+                )
+            service.set_member_deputies(
+                session=session,
+                actor=user.actor,
+                now=now,
+                body_id=body_id,
+                member_person_id=membership.person_id,
+                deputy_person_ids=_ids(form, "deputy"),
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{membership_id}")
+    person = session.get(Person, membership.person_id)
+    flash(
+        request,
+        f"Mitgliedschaft und Stellvertretung von {person.name if person else ''} gespeichert.",
+    )
+    return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{membership_id}")
+
+
+def body_deputy_context(session: Session, user: PageUser, body_id: int) -> dict[str, Any]:
+    """For the body page: each member's deputies (as chosen per slot) and who can be one."""
+    rows = service.body_deputy_rows(session, user.actor, body_id)
+    chosen: dict[int, list[str]] = {}
+    for row in rows:
+        chosen.setdefault(row.member_person_id, []).append(str(row.deputy_person_id))
+    municipality_id = user.actor.municipality_id
+    people = session.exec(
+        select(Person).where(Person.municipality_id == municipality_id).order_by(col(Person.name))
+    )
+    return {
+        "deputy_options": [(str(p.id), p.name) for p in people],
+        "deputies": {k: v + [""] * DEPUTY_SLOTS for k, v in chosen.items()},
+        "slots": range(1, DEPUTY_SLOTS + 1),
+        "blank_slots": [""] * DEPUTY_SLOTS,
+        "body_kinds": BODY_KINDS,
+    }

@@ -1,0 +1,113 @@
+"""Einwendungen gegen die Niederschrift on a page of their own (§ 38 Abs. 2 S. 3 GemO):
+members object, the Schriftführung or the mayor records the body's decision."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlmodel import col, select
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep
+from api.ui.web import PageRoute, PageUserDep, error_text, flash, redirect, render
+from workflow.errors import InvalidInput, WorkflowError
+from workflow.models import Body, Meeting, Membership, Person
+from workflow.services import minutes_objections as service
+from workflow.services.transition import load_instance
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/sitzungen/{meeting_id}/einwendungen")
+def objections_page(
+    request: Request, meeting_id: Id, user: PageUserDep, session: SessionDep
+) -> Response:
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, user.actor)
+    objections = service.list_objections(session, user.actor, meeting_id)
+    members = session.exec(
+        select(Person)
+        .join(Membership, col(Membership.person_id) == col(Person.id))
+        .where(Membership.body_id == meeting.body_id)
+        .order_by(col(Person.name))
+    )
+    names = {p.id: p.name for p in session.exec(select(Person).where(
+        Person.municipality_id == meeting.municipality_id))}  # fmt: skip
+    sessions = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.body_id == meeting.body_id,
+            col(Meeting.state).in_(service.DECIDING_STATES),
+            col(Meeting.meeting_date) >= meeting.meeting_date,
+        )
+        .order_by(col(Meeting.meeting_date))
+    )
+    body = session.get(Body, meeting.body_id)
+    context = {
+        "meeting": meeting,
+        "body": body,
+        "objections": objections,
+        "names": names,
+        "members": [(str(p.id), p.name) for p in members],
+        "sessions": [(str(m.id), m.meeting_date.strftime("%d.%m.%Y")) for m in sessions],
+        "may_record": user.role in service.RECORDING_ROLES,
+        "may_raise": meeting.state in service.MINUTES_STATES
+        and user.role in (*service.RECORDING_ROLES, "council_member"),
+    }
+    return render(request, "sitzungen/einwendungen.html", context)
+
+
+@router.post("/sitzungen/{meeting_id}/einwendungen")
+async def raise_objection(
+    request: Request, meeting_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    form = await request.form()
+    person = str(form.get("person_id") or "").strip()
+    try:
+        with session.begin_nested():
+            service.raise_objection(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                text=str(form.get("text") or "")[: service.MAX_TEXT],
+                person_id=int(person) if person.isdigit() else None,
+            )
+    except WorkflowError as exc:
+        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        return redirect(f"/sitzungen/{meeting_id}/einwendungen")
+    flash(request, "Die Einwendung ist erfasst; über sie entscheidet das Gremium.")
+    return redirect(f"/sitzungen/{meeting_id}/einwendungen")
+
+
+@router.post("/sitzungen/{meeting_id}/einwendungen/{objection_id}")
+async def decide_objection(
+    request: Request,
+    meeting_id: Id,
+    objection_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    form = await request.form()
+    deciding = str(form.get("decided_in_meeting_id") or "").strip()
+    outcome = str(form.get("upheld") or "")
+    try:
+        with session.begin_nested():
+            if outcome not in ("ja", "nein"):
+                raise InvalidInput("Bitte wählen Sie die Entscheidung.", field="upheld")
+            service.decide_objection(
+                session=session,
+                actor=user.actor,
+                now=now,
+                objection_id=objection_id,
+                upheld=outcome == "ja",
+                decided_in_meeting_id=int(deciding) if deciding.isdigit() else 0,
+                note=str(form.get("note") or "")[: service.MAX_TEXT],
+            )
+    except WorkflowError as exc:
+        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        return redirect(f"/sitzungen/{meeting_id}/einwendungen")
+    flash(request, "Die Entscheidung über die Einwendung ist erfasst.")
+    return redirect(f"/sitzungen/{meeting_id}/einwendungen")

@@ -1,0 +1,208 @@
+"""Stellvertretung and the municipality's settings on pages: Verwaltung and Einstellungen;
+the objection form asks for the ground."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World, berlin
+from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
+from workflow.models import (
+    Absence,
+    BodyDeputy,
+    Membership,
+    MinutesObjection,
+    Municipality,
+    Proposal,
+    UserDeputy,
+)
+
+
+def _uid(world: World, username: str) -> int:
+    return int(world.data.users[username].id or 0)
+
+
+def test_admin_sets_deputies_and_an_absence(world: World, client: TestClient) -> None:
+    sign_in(client, "admin")
+    mayor = _uid(world, "ilsfeld.mayor")
+    page = client.get(f"/verwaltung/benutzer/{mayor}")
+    assert page.status_code == 200
+    assert "§ 48 GemO" in page.text
+    token = csrf_of(page.text)
+    done = client.post(
+        f"/verwaltung/benutzer/{mayor}/stellvertretung",
+        data={"csrf_token": token, "deputy1": str(_uid(world, "ilsfeld.council")), "deputy2": ""},
+    )
+    assert "Stellvertretung in dieser Reihenfolge gespeichert" in done.text
+    with Session(world.engine) as session:
+        rows = session.exec(select(UserDeputy).where(UserDeputy.user_id == mayor)).all()
+    assert [r.deputy_id for r in rows] == [_uid(world, "ilsfeld.council")]
+    refused = client.post(
+        f"/verwaltung/benutzer/{mayor}/abwesenheiten",
+        data={"csrf_token": token, "starts_on": "2024-04-12", "ends_on": "2024-04-08"},
+    )
+    assert refused.status_code == 422
+    assert "Ende der Abwesenheit" in refused.text
+    done = client.post(
+        f"/verwaltung/benutzer/{mayor}/abwesenheiten",
+        data={"csrf_token": token, "starts_on": "2024-04-08", "ends_on": "2024-04-12"},
+    )
+    assert "08.04.2024 bis 12.04.2024" in done.text
+
+
+def test_user_enters_own_absence_in_einstellungen(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.head")
+    page = client.get("/einstellungen")
+    assert "Abwesenheit und Stellvertretung" in page.text
+    token = csrf_of(page.text)
+    done = client.post(
+        "/einstellungen/abwesenheiten",
+        data={"csrf_token": token, "starts_on": "2024-04-15", "ends_on": "2024-04-19"},
+    )
+    assert "15.04.2024 bis 19.04.2024" in done.text
+    with Session(world.engine) as session:
+        absence = session.exec(select(Absence)).one()
+    deleted = client.post(f"/abwesenheiten/{absence.id}/loeschen", data={"csrf_token": token})
+    assert "Die Abwesenheit wurde gelöscht." in deleted.text
+    # A clerk cannot enter absences of others.
+    other = client.post(
+        f"/verwaltung/benutzer/{_uid(world, 'ilsfeld.mayor')}/abwesenheiten",
+        data={"csrf_token": token, "starts_on": "2024-04-15", "ends_on": "2024-04-19"},
+    )
+    assert other.status_code == 403
+
+
+def test_member_dates_and_deputies_on_the_body_page(world: World, client: TestClient) -> None:
+    sign_in(client, "admin")
+    body = world.body_id("Technischer Ausschuss")
+    page = client.get(f"/verwaltung/gremien/{body}")
+    assert "Mitgliedszeit und Stellvertretung" in page.text
+    token = csrf_of(page.text)
+    with Session(world.engine) as session:
+        seats = session.exec(
+            select(Membership).where(Membership.body_id == body, Membership.role == "member")
+        ).all()
+    seat = seats[0]
+    members = {s.person_id for s in seats}
+    outsider = next(p.id for p in world.data.ilsfeld.councillors if p.id not in members)
+    done = client.post(
+        f"/verwaltung/gremien/{body}/mitglieder/{seat.id}",
+        data={"csrf_token": token, "end_date": "2020-01-31", "deputy1": str(outsider)},
+    )
+    assert "gespeichert" in done.text
+    assert "ausgeschieden am 31.01.2020" in done.text
+    assert f"Mitglieder ({len(seats)})" in done.text  # the chair counts, the leaver not
+    with Session(world.engine) as session:
+        deputy = session.exec(select(BodyDeputy).where(BodyDeputy.body_id == body)).one()
+    assert deputy.deputy_person_id == outsider
+    bad = client.post(
+        f"/verwaltung/gremien/{body}/mitglieder/{seat.id}",
+        data={"csrf_token": token, "start_date": "2024-05-01", "end_date": "2024-04-01"},
+    )
+    assert "Ende der Mitgliedschaft liegt vor ihrem Beginn" in bad.text
+
+
+def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> None:
+    sign_in(client, "admin")
+    page = client.get("/verwaltung")
+    assert "Rechtsaufsichtsbehörde (§ 119 GemO): <strong>Landratsamt" in page.text
+    done = client.post(
+        "/verwaltung/gemeinde",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "municipal_status": "grosse_kreisstadt",
+            "supervisory_authority_name": "",
+            "pre_deliberation_on_request": "ja",
+            "monthly_session_reminder_day": "10",
+        },
+    )
+    assert "Rechtsaufsichtsbehörde: Regierungspräsidium." in done.text
+    with Session(world.engine) as session:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        assert town.settings["municipal_status"] == "grosse_kreisstadt"
+        assert town.settings["pre_deliberation_on_request"] is True
+        assert town.settings["monthly_session_reminder_day"] == 10
+
+
+def test_objection_form_asks_for_the_ground(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    clock.now = berlin(date(2024, 4, 24), 9)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}")
+    assert page.status_code == 200
+    assert "Widerspruchsgrund (§ 43 Abs. 2 GemO)" in page.text
+    assert "rechtswidrig (§ 43 Abs. 2 Satz 1 GemO" in page.text
+
+
+def test_draft_records_submission_announcement_and_requested_pre_deliberation(
+    world: World, client: TestClient
+) -> None:
+    from tests.api.test_ui_vorlagen import _council, _draft
+
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(
+        client,
+        requires_submission="ja",
+        requires_announcement="ja",
+        pre_deliberation_requested_by="Fraktion FWV",
+        **{"steps-0-body_id": _council(world)},
+    ).headers["location"]
+    edit = client.get(f"{location}/bearbeiten").text
+    assert "§ 121 Abs. 2 GemO" in edit
+    assert 'value="Fraktion FWV"' in edit
+    pid = int(location.rstrip("/").rsplit("/", 1)[-1])
+    with Session(world.engine) as session:
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        assert proposal.requires_submission
+        assert proposal.requires_announcement
+        assert proposal.pre_deliberation_requested_by == "Fraktion FWV"
+
+
+def test_minutes_objection_page(world: World, client: TestClient) -> None:
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 22))
+    sign_in(client, "ilsfeld.secretary")
+    detail = client.get(f"/sitzungen/{mid}")
+    assert f"/sitzungen/{mid}/einwendungen" in detail.text
+    page = client.get(f"/sitzungen/{mid}/einwendungen")
+    assert page.status_code == 200
+    assert "§ 38 Abs. 2 Satz 3 GemO" in page.text
+    token = csrf_of(page.text)
+    member = world.data.ilsfeld.councillors[2]
+    empty = client.post(
+        f"/sitzungen/{mid}/einwendungen",
+        data={"csrf_token": token, "person_id": str(member.id), "text": " "},
+    )
+    assert "Die Einwendung ist zu begründen." in empty.text
+    raised = client.post(
+        f"/sitzungen/{mid}/einwendungen",
+        data={"csrf_token": token, "person_id": str(member.id), "text": "TOP 1 falsch"},
+    )
+    assert "Die Einwendung ist erfasst" in raised.text
+    assert "TOP 1 falsch" in raised.text
+    with Session(world.engine) as session:
+        objection = session.exec(select(MinutesObjection)).one()
+    decided = client.post(
+        f"/sitzungen/{mid}/einwendungen/{objection.id}",
+        data={"csrf_token": token, "upheld": "ja", "decided_in_meeting_id": str(mid)},
+    )
+    assert "Die Entscheidung über die Einwendung ist erfasst." in decided.text
+    assert "stattgegeben" in decided.text

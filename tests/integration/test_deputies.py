@@ -1,0 +1,385 @@
+"""Stellvertretung: absences, deputies acting "in Vertretung", quorum and membership dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.conftest import World, berlin
+from tests.integration.flow import (
+    DAY,
+    MEETING_DAY,
+    new_meeting,
+    new_proposal,
+    released,
+    scheduled,
+)
+from workflow.deputies import standing_in
+from workflow.documents.mailing import invitation_text, invitees
+from workflow.errors import GuardsUnmet, InvalidInput, RoleRefused
+from workflow.models import AuditEvent, Meeting, Membership, Notification, Person, Proposal
+from workflow.queries import agenda, meeting_quorum, voting_members
+from workflow.services import deputies as service
+from workflow.services import meetings as meeting_service
+from workflow.services.proposals import StepInput
+from workflow.services.transition import available_actions
+
+
+def uid(world: World, username: str) -> int:
+    return int(world.data.users[username].id or 0)
+
+
+def absent(world: World, username: str, start: date, end: date) -> None:
+    world.run(
+        lambda s: service.add_absence(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            user_id=uid(world, username),
+            starts_on=start,
+            ends_on=end,
+            note="Urlaub",
+        )
+    )
+
+
+def deputies(world: World, username: str, *names: str) -> None:
+    world.run(
+        lambda s: service.set_user_deputies(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            user_id=uid(world, username),
+            deputy_ids=[uid(world, n) for n in names],
+        )
+    )
+
+
+def submitted(world: World) -> int:
+    pid = new_proposal(world)
+    world.fire(
+        "proposal",
+        pid,
+        "submit",
+        "ilsfeld.clerk",
+        berlin(DAY, 9),
+        data={"cosigners": ["ilsfeld.head"]},
+    )
+    return pid
+
+
+def audit_of(world: World, pid: int, trigger: str) -> AuditEvent:
+    return world.run(
+        lambda s: s.exec(
+            select(AuditEvent).where(
+                AuditEvent.instance_type == "proposal",
+                AuditEvent.instance_id == pid,
+                AuditEvent.trigger == trigger,
+            )
+        ).one()
+    )
+
+
+def test_deputy_cosigns_for_an_absent_head_in_vertretung(world: World) -> None:
+    deputies(world, "ilsfeld.head", "ilsfeld.finance")
+    absent(world, "ilsfeld.head", DAY, date(2024, 4, 12))
+    pid = submitted(world)
+    fired = world.fire("proposal", pid, "cosign", "ilsfeld.finance", berlin(DAY, 10))
+    assert fired.actor == "ilsfeld.finance"
+    assert world.get(Proposal, pid).state == "awaiting_release"
+    event = audit_of(world, pid, "cosign")
+    assert event.actor == "ilsfeld.finance"
+    assert event.data["in_vertretung"] == {
+        "username": "ilsfeld.head",
+        "name": "Heike Amtsleiter",
+    }
+
+
+def test_no_substitution_while_the_holder_is_present(world: World) -> None:
+    deputies(world, "ilsfeld.head", "ilsfeld.finance")
+    absent(world, "ilsfeld.head", date(2024, 5, 1), date(2024, 5, 3))
+    pid = submitted(world)
+    with pytest.raises(GuardsUnmet):
+        world.fire("proposal", pid, "cosign", "ilsfeld.finance", berlin(DAY, 10))
+
+
+def test_the_task_reaches_the_acting_deputy(world: World) -> None:
+    deputies(world, "ilsfeld.head", "ilsfeld.finance")
+    absent(world, "ilsfeld.head", DAY, date(2024, 4, 12))
+    submitted(world)
+    notified = world.run(
+        lambda s: {
+            n.user_id for n in s.exec(select(Notification).where(Notification.kind == "cosign"))
+        }
+    )
+    assert notified == {uid(world, "ilsfeld.head"), uid(world, "ilsfeld.finance")}
+
+
+def test_mayors_deputy_releases_in_order(world: World) -> None:
+    """§ 48 GemO: the first Stellvertreter who is not prevented himself acts."""
+    deputies(world, "ilsfeld.mayor", "ilsfeld.council", "ilsfeld.secretary")
+    absent(world, "ilsfeld.mayor", DAY, date(2024, 4, 20))
+    pid = submitted(world)
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    # The second deputy is not called while the first is available.
+    with pytest.raises(RoleRefused):
+        world.fire("proposal", pid, "release", "ilsfeld.secretary", berlin(DAY, 11))
+    options = world.run(
+        lambda s: available_actions(
+            session=s,
+            workflows=world.workflows,
+            kind="proposal",
+            instance_id=pid,
+            actor=world["ilsfeld.council"],
+            now=berlin(DAY, 11),
+        )
+    )
+    release = next(o for o in options if o.trigger == "release")
+    assert release.allowed
+    assert "in Vertretung für" in release.label
+    fired = world.fire("proposal", pid, "release", "ilsfeld.council", berlin(DAY, 11))
+    assert fired.dest == "ready"
+    event = audit_of(world, pid, "release")
+    assert (event.actor, event.actor_role) == ("ilsfeld.council", "mayor")
+    assert event.data["in_vertretung"]["username"] == "ilsfeld.mayor"
+
+
+def test_second_deputy_acts_when_the_first_is_away_too(world: World) -> None:
+    deputies(world, "ilsfeld.mayor", "ilsfeld.council", "ilsfeld.secretary")
+    absent(world, "ilsfeld.mayor", DAY, date(2024, 4, 20))
+    absent(world, "ilsfeld.council", DAY, date(2024, 4, 9))
+    pid = submitted(world)
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    with pytest.raises(RoleRefused):
+        world.fire("proposal", pid, "release", "ilsfeld.council", berlin(DAY, 11))
+    assert world.fire("proposal", pid, "release", "ilsfeld.secretary", berlin(DAY, 11)).dest == (
+        "ready"
+    )
+
+
+def test_deputy_who_wrote_the_vorlage_cannot_cosign_it(world: World) -> None:
+    """Four eyes hold for the deputy as a person."""
+    deputies(world, "ilsfeld.head", "ilsfeld.clerk")
+    absent(world, "ilsfeld.head", DAY, date(2024, 4, 12))
+    pid = submitted(world)
+    with pytest.raises((GuardsUnmet, RoleRefused)):
+        world.fire("proposal", pid, "cosign", "ilsfeld.clerk", berlin(DAY, 10))
+
+
+def test_invalid_absences_and_deputies_are_refused(world: World) -> None:
+    with pytest.raises(InvalidInput):
+        absent(world, "ilsfeld.head", date(2024, 4, 12), DAY)
+    with pytest.raises(InvalidInput):
+        deputies(world, "ilsfeld.head", "ilsfeld.head")
+    with pytest.raises(InvalidInput):
+        deputies(world, "ilsfeld.head", "ilsfeld.finance", "ilsfeld.finance")
+    with pytest.raises(RoleRefused):
+        world.run(
+            lambda s: service.set_user_deputies(
+                session=s,
+                actor=world["ilsfeld.clerk"],
+                now=berlin(DAY),
+                user_id=uid(world, "ilsfeld.head"),
+                deputy_ids=[],
+            )
+        )
+
+
+def committee_setup(world: World) -> tuple[int, list[int], int]:
+    """The Technischer Ausschuss, its voting members, and an outside councillor as deputy of
+    its first ordinary member."""
+    body = world.body_id("Technischer Ausschuss")
+    members = world.run(lambda s: voting_members(s, body))
+    outsider = next(p.id or 0 for p in world.data.ilsfeld.councillors if (p.id or 0) not in members)
+    ordinary = [p for p in members if p != world.data.ilsfeld.mayor.id]
+    world.run(
+        lambda s: service.set_member_deputies(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            body_id=body,
+            member_person_id=ordinary[0],
+            deputy_person_ids=[outsider],
+        )
+    )
+    return body, members, outsider
+
+
+def test_deputy_counts_for_quorum_only_in_place_of_an_absent_member(world: World) -> None:
+    body, members, outsider = committee_setup(world)
+    mid = new_meeting(world, "Technischer Ausschuss")
+    ordinary = [p for p in members if p != world.data.ilsfeld.mayor.id]
+    needed = -(-len(members) // 2)
+    # One short of the quorum, the deputy's member absent: the deputy makes it.
+    present = [p for p in members if p != ordinary[0]][: needed - 1]
+    assert ordinary[0] not in present
+    world.run(lambda s: _attendance_only(s, world, mid, [*present, outsider]))
+    quorum = world.run(lambda s: meeting_quorum(s, s.get(Meeting, mid)))
+    assert quorum.present_entitled == needed
+    assert quorum.reached
+    assert quorum.members == len(members)
+    # With his member present, the deputy does not count.
+    present_with_member = [ordinary[0], *present[: needed - 2]]
+    world.run(lambda s: _attendance_only(s, world, mid, [*present_with_member, outsider]))
+    quorum = world.run(lambda s: meeting_quorum(s, s.get(Meeting, mid)))
+    assert quorum.present_entitled == needed - 1
+    assert not quorum.reached
+    assert body
+
+
+def _attendance_only(session: Session, world: World, mid: int, present: list[int]) -> None:
+    from workflow.models import Attendance
+
+    for row in session.exec(select(Attendance).where(Attendance.meeting_id == mid)):
+        session.delete(row)
+    session.flush()
+    for person_id in present:
+        session.add(Attendance(meeting_id=mid, person_id=person_id, present=True))
+
+
+def test_standing_in_one_deputy_per_absent_member() -> None:
+    deputies_of = {1: [10, 11], 2: [10, 12]}
+    assert standing_in({1, 2, 3}, {3, 10, 12}, deputies_of) == {10: 1, 12: 2}
+    assert standing_in({1, 2, 3}, {1, 2, 3, 10}, deputies_of) == {}
+    # A member present in his own seat is nobody's deputy.
+    assert standing_in({1, 2}, {2}, {1: [2]}) == {}
+
+
+def test_departed_member_no_longer_counts(world: World) -> None:
+    body = world.body_id("Gemeinderat")
+    before = world.run(lambda s: voting_members(s, body, MEETING_DAY))
+    leaver = before[-1]
+    membership_id = world.run(
+        lambda s: s.exec(
+            select(Membership.id).where(Membership.body_id == body, Membership.person_id == leaver)
+        ).one()
+    )
+    world.run(
+        lambda s: service.set_membership_dates(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            body_id=body,
+            membership_id=membership_id,
+            start_date=None,
+            end_date=date(2024, 4, 15),
+        )
+    )
+    after = world.run(lambda s: voting_members(s, body, MEETING_DAY))
+    assert leaver not in after
+    assert len(after) == len(before) - 1
+    assert leaver in world.run(lambda s: voting_members(s, body, date(2024, 4, 15)))
+    mid = new_meeting(world)
+    people = world.run(
+        lambda s: {i.person.id for i in invitees(s, s.get(Meeting, mid), agenda(s, mid))}
+    )
+    assert leaver not in people
+    scheduled(world, released(world), mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    with pytest.raises(InvalidInput):
+        world.run(
+            lambda s: meeting_service.record_attendance(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 18),
+                meeting_id=mid,
+                present=[leaver],
+            )
+        )
+
+
+def test_deputies_get_a_copy_of_the_invitation(world: World) -> None:
+    _, members, outsider = committee_setup(world)
+
+    def give_address(session: Session) -> None:
+        person = session.get(Person, outsider)
+        assert person is not None
+        person.email = "stellvertretung@example.org"
+        session.add(person)
+
+    world.run(give_address)
+    mid = new_meeting(world, "Technischer Ausschuss")
+    found = world.run(
+        lambda s: {i.person.id: i for i in invitees(s, s.get(Meeting, mid), agenda(s, mid))}
+    )
+    assert found[outsider].deputy is True
+    assert all(not found[m].deputy for m in members if m in found)
+    text = world.run(
+        lambda s: invitation_text(s, s.get(Meeting, mid), found[outsider], "https://rat.example")
+    )
+    assert "als Stellvertreterin oder Stellvertreter" in text
+
+
+def test_deputy_standing_in_may_vote(world: World) -> None:
+    """Only in place of an absent member: then his vote is taken like the member's."""
+    body, members, outsider = committee_setup(world)
+    ordinary = [p for p in members if p != world.data.ilsfeld.mayor.id]
+    pid = released(world, steps=[StepInput(body_id=body, planned_date=MEETING_DAY, decides=True)])
+    mid = new_meeting(world, "Technischer Ausschuss")
+    scheduled(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    present = [p for p in members if p != ordinary[0]] + [outsider]
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18),
+            meeting_id=mid,
+            present=present,
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    item = world.run(lambda s: agenda(s, mid)[0].id)
+    world.run(
+        lambda s: meeting_service.record_votes(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 20),
+            agenda_item_id=item,
+            votes={outsider: "yes"},
+        )
+    )
+
+
+def test_departed_member_takes_no_part_in_circulation(world: World) -> None:
+    """§ 37 Abs. 1 S. 2 GemO: every member must consent – a member who has left is none."""
+    from workflow.rules.circulation import circulation_status, open_circulation
+
+    body = world.body_id("Gemeinderat")
+    leaver = world.run(lambda s: voting_members(s, body))[-1]
+    membership_id = world.run(
+        lambda s: s.exec(
+            select(Membership.id).where(Membership.body_id == body, Membership.person_id == leaver)
+        ).one()
+    )
+    world.run(
+        lambda s: service.set_membership_dates(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            body_id=body,
+            membership_id=membership_id,
+            start_date=None,
+            end_date=date(2024, 4, 1),
+        )
+    )
+    pid = released(world)
+    world.fire(
+        "proposal",
+        pid,
+        "circulate",
+        "ilsfeld.mayor",
+        berlin(DAY, 12),
+        data={"simple_matter": True},
+    )
+
+    def members(session: Session) -> frozenset[int]:
+        circulation = open_circulation(session, pid)
+        assert circulation is not None
+        return circulation_status(session, circulation).members
+
+    assert leaver not in world.run(members)

@@ -1,0 +1,141 @@
+"""Stellvertretung: who acts for an absent user, and who stands in for a body's member.
+
+A user's office acts pass to the first of his deputies (in order) who is not away himself:
+co-signing for a head of department, the release and the other acts of the mayor for the
+Stellvertreter des Bürgermeisters (§ 48 GemO). The deputy acts in his own name "in
+Vertretung" (the audit log records both), so four-eyes checks see the real person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from workflow.context import Actor
+from workflow.models import Absence, BodyDeputy, Membership, User, UserDeputy
+
+
+def is_absent(session: Session, user_id: int, day: date) -> bool:
+    return (
+        session.exec(
+            select(Absence.id).where(
+                Absence.user_id == user_id, Absence.starts_on <= day, Absence.ends_on >= day
+            )
+        ).first()
+        is not None
+    )
+
+
+def deputies_of(session: Session, user_id: int) -> list[User]:
+    """The user's deputies in their order (rank 1 first)."""
+    rows = session.exec(
+        select(User)
+        .join(UserDeputy, col(UserDeputy.deputy_id) == col(User.id))
+        .where(UserDeputy.user_id == user_id)
+        .order_by(col(UserDeputy.rank), col(UserDeputy.id))
+    )
+    return list(rows)
+
+
+def acting_deputy(session: Session, holder: User, day: date) -> User | None:
+    """Who acts for ``holder`` on ``day``: nobody while he is present; else the first of his
+    deputies who is neither away nor disabled (§ 48 GemO: "in der Reihenfolge")."""
+    if holder.id is None or not is_absent(session, holder.id, day):
+        return None
+    for deputy in deputies_of(session, holder.id):
+        if not deputy.disabled and not is_absent(session, deputy.id or 0, day):
+            return deputy
+    return None
+
+
+def represented(session: Session, deputy_user_id: int, day: date) -> list[User]:
+    """The absent users for whom ``deputy_user_id`` acts on ``day``."""
+    holders = session.exec(
+        select(User)
+        .join(UserDeputy, col(UserDeputy.user_id) == col(User.id))
+        .where(UserDeputy.deputy_id == deputy_user_id, ~col(User.disabled))
+        .order_by(col(UserDeputy.rank), col(User.id))
+    )
+    result: list[User] = []
+    for holder in holders:
+        deputy = acting_deputy(session, holder, day)
+        if deputy is not None and deputy.id == deputy_user_id:
+            result.append(holder)
+    return result
+
+
+def acting_for(deputy: Actor, holder: User) -> Actor:
+    """The deputy as the engine sees him while acting for ``holder``: the holder's office
+    (role, account for requested acts), the deputy's own name on every record."""
+    return replace(
+        deputy,
+        role=holder.role,
+        municipality_id=holder.municipality_id,
+        user_id=holder.id,
+        person_id=holder.person_id,
+        district_id=holder.district_id,
+        on_behalf_of=holder.username,
+        on_behalf_of_name=holder.full_name,
+        acting_user_id=deputy.user_id,
+    )
+
+
+def substitutions(session: Session, actor: Actor, day: date) -> list[Actor]:
+    """Every office ``actor`` may act in today besides his own."""
+    if actor.user_id is None or actor.is_system or actor.on_behalf_of is not None:
+        return []
+    return [acting_for(actor, holder) for holder in represented(session, actor.user_id, day)]
+
+
+def with_deputies(session: Session, users: Iterable[User], day: date) -> list[User]:
+    """``users`` plus the acting deputy of each one who is away: a task reaches whoever
+    can do it."""
+    result: dict[int, User] = {u.id or 0: u for u in users}
+    for user in list(result.values()):
+        deputy = acting_deputy(session, user, day)
+        if deputy is not None:
+            result.setdefault(deputy.id or 0, deputy)
+    return list(result.values())
+
+
+def member_on(membership: Membership, day: date | None) -> bool:
+    """A seat counts from its start to its end date, both included (§ 31 GemO: a member
+    who has left no longer counts)."""
+    if day is None:
+        return True
+    if membership.start_date is not None and membership.start_date > day:
+        return False
+    return membership.end_date is None or membership.end_date >= day
+
+
+def body_deputies(session: Session, body_id: int) -> dict[int, list[int]]:
+    """Per member (person id) the personal deputies' person ids in order."""
+    result: dict[int, list[int]] = {}
+    for row in session.exec(
+        select(BodyDeputy)
+        .where(BodyDeputy.body_id == body_id)
+        .order_by(col(BodyDeputy.member_person_id), col(BodyDeputy.rank), col(BodyDeputy.id))
+    ):
+        result.setdefault(row.member_person_id, []).append(row.deputy_person_id)
+    return result
+
+
+def standing_in(
+    members: set[int], present: set[int], deputies: dict[int, list[int]]
+) -> dict[int, int]:
+    """Which present deputy stands in for which absent member (deputy -> member).
+
+    A deputy counts only in place of an absent member, the first present one in order;
+    he stands in for one member at a time, and a member present in his own seat is no
+    deputy of another.
+    """
+    taken: dict[int, int] = {}
+    for member in sorted(members - present):
+        for deputy in deputies.get(member, []):
+            if deputy in present and deputy not in members and deputy not in taken:
+                taken[deputy] = member
+                break
+    return taken

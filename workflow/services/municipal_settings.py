@@ -1,0 +1,129 @@
+"""The municipality's review settings (Hauptsatzung, status): read by all its users, set by
+its admin, audited on the municipality.
+
+- ``municipal_status``: Gemeinde, Große Kreisstadt or Stadtkreis, which decides the
+  Rechtsaufsichtsbehörde (§ 119 GemO), with an optional ``supervisory_authority_name``;
+- ``pre_deliberation_on_request``: the Hauptsatzung makes the Vorberatung binding on request
+  (§ 39 Abs. 4 S. 2 GemO);
+- ``monthly_session_reminder_day``: from which day of a month without a council session the
+  mayor is reminded (§ 34 Abs. 1 S. 2 GemO; 0 = never).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from workflow import audit
+from workflow.context import Actor
+from workflow.errors import InvalidInput, NotFound
+from workflow.models import Municipality
+from workflow.monthly import REMINDER_DAY_SETTING, reminder_day
+from workflow.rules.proposal_guards import PRE_DELIBERATION_ON_REQUEST
+from workflow.services.common import require_role
+from workflow.supervision import (
+    AUTHORITY_NAME_SETTING,
+    STATUS_SETTING,
+    STATUSES,
+    Authority,
+    municipal_status,
+    supervisory_authority,
+)
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    municipality_id: int
+    municipal_status: str
+    supervisory_authority_name: str | None
+    supervisory_authority: Authority
+    pre_deliberation_on_request: bool
+    monthly_session_reminder_day: int
+
+
+def _municipality(session: Session, actor: Actor) -> Municipality:
+    municipality = (
+        session.get(Municipality, actor.municipality_id)
+        if actor.municipality_id is not None
+        else None
+    )
+    if municipality is None:
+        raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
+    return municipality
+
+
+def _read(session: Session, municipality: Municipality) -> ReviewSettings:
+    settings = municipality.settings or {}
+    name = settings.get(AUTHORITY_NAME_SETTING)
+    return ReviewSettings(
+        municipality_id=municipality.id or 0,
+        municipal_status=municipal_status(municipality),
+        supervisory_authority_name=name if isinstance(name, str) else None,
+        supervisory_authority=supervisory_authority(session, municipality),
+        pre_deliberation_on_request=bool(settings.get(PRE_DELIBERATION_ON_REQUEST)),
+        monthly_session_reminder_day=reminder_day(municipality),
+    )
+
+
+def read_settings(session: Session, actor: Actor) -> ReviewSettings:
+    return _read(session, _municipality(session, actor))
+
+
+def update_settings(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    municipal_status: str | None = None,
+    supervisory_authority_name: str | None = None,
+    pre_deliberation_on_request: bool | None = None,
+    monthly_session_reminder_day: int | None = None,
+    clear_authority_name: bool = False,
+) -> ReviewSettings:
+    """Only the values given change."""
+    require_role(actor, "update_municipal_settings", ("admin",))
+    municipality = _municipality(session, actor)
+    settings = dict(municipality.settings or {})
+    changed: dict[str, object] = {}
+    if municipal_status is not None:
+        if municipal_status not in STATUSES:
+            raise InvalidInput(
+                f"Unbekannter Status {municipal_status}: {', '.join(STATUSES)}",
+                field="municipal_status",
+            )
+        changed[STATUS_SETTING] = municipal_status
+    if supervisory_authority_name is not None:
+        changed[AUTHORITY_NAME_SETTING] = supervisory_authority_name.strip() or None
+    if clear_authority_name:
+        changed[AUTHORITY_NAME_SETTING] = None
+    if pre_deliberation_on_request is not None:
+        changed[PRE_DELIBERATION_ON_REQUEST] = pre_deliberation_on_request
+    if monthly_session_reminder_day is not None:
+        if not 0 <= monthly_session_reminder_day <= 28:
+            raise InvalidInput(
+                "Der Tag liegt zwischen 1 und 28 (0: keine Erinnerung)",
+                field="monthly_session_reminder_day",
+            )
+        changed[REMINDER_DAY_SETTING] = monthly_session_reminder_day
+    for key, value in changed.items():
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+    municipality.settings = settings
+    session.add(municipality)
+    session.flush()
+    audit.append(
+        session,
+        instance_type="municipality",
+        instance_id=municipality.id or 0,
+        actor=actor,
+        trigger="update_settings",
+        source=None,
+        dest="update_settings",
+        now=now,
+        data=changed,
+    )
+    return _read(session, municipality)

@@ -1,0 +1,64 @@
+"""Rechtsaufsichtsbehörde and the ground of the mayor's objection (§§ 43, 119, 121 GemO)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from workflow.models import District, Municipality
+
+# § 43 Abs. 2 S. 1 GemO: the mayor "muss" object to an unlawful resolution and "kann" object
+# to one that is detrimental to the municipality; only the first may go on to the
+# Rechtsaufsichtsbehörde after the council decided again (S. 5).
+OBJECTION_GROUNDS = {
+    "unlawful": "rechtswidrig (§ 43 Abs. 2 Satz 1 GemO: Widerspruch ist Pflicht)",
+    "detrimental": "für die Gemeinde nachteilig (§ 43 Abs. 2 Satz 1 GemO: Widerspruch möglich)",
+}
+GROUND_WORDS = {"unlawful": "rechtswidrig", "detrimental": "nachteilig"}
+
+# Municipality setting (Hauptsatzung/status): which authority supervises it, § 119 GemO.
+STATUS_SETTING = "municipal_status"
+AUTHORITY_NAME_SETTING = "supervisory_authority_name"
+STATUSES = {
+    "gemeinde": "Gemeinde",
+    "grosse_kreisstadt": "Große Kreisstadt",
+    "stadtkreis": "Stadtkreis",
+}
+
+
+@dataclass(frozen=True)
+class Authority:
+    """``kind`` is "landratsamt" or "regierungspraesidium"."""
+
+    kind: str
+    name: str
+
+    @property
+    def citation(self) -> str:
+        return "§ 119 GemO"
+
+
+def municipal_status(municipality: Municipality) -> str:
+    value = (municipality.settings or {}).get(STATUS_SETTING)
+    return value if isinstance(value, str) and value in STATUSES else "gemeinde"
+
+
+def supervisory_authority(session: Session, municipality: Municipality) -> Authority:
+    """§ 119 S. 1 GemO: the Landratsamt as untere Verwaltungsbehörde; for Stadtkreise and
+    Große Kreisstädte the Regierungspräsidium. A configured name wins (e.g.
+    "Regierungspräsidium Stuttgart")."""
+    status = municipal_status(municipality)
+    kind = "landratsamt" if status == "gemeinde" else "regierungspraesidium"
+    configured = (municipality.settings or {}).get(AUTHORITY_NAME_SETTING)
+    if isinstance(configured, str) and configured.strip():
+        return Authority(kind, configured.strip())
+    if kind == "regierungspraesidium":
+        return Authority(kind, "Regierungspräsidium")
+    district = (
+        session.get(District, municipality.district_id)
+        if municipality.district_id is not None
+        else None
+    )
+    name = f"Landratsamt {district.name}" if district is not None else "Landratsamt"
+    return Authority(kind, name.replace("Landratsamt Landkreis ", "Landratsamt "))
