@@ -31,6 +31,7 @@ from api.routes import (
     meetings,
     outbox,
     proposals,
+    publication,
     sittings,
     tools,
 )
@@ -125,6 +126,7 @@ def create_app(
         deadlines,
         decision_requests,
         attachments,
+        publication,
         documents,
         calendar,
         admin,

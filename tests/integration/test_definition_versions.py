@@ -254,7 +254,13 @@ def test_cli_diff_and_migrate(
         '  ~ Übergang "submit": actions: [request_cosignatures] → '
         "[request_cosignatures, notify_cosigners]" in lines
     )
-    assert all(line.startswith("  ~ Übergang ") for line in lines[1:])
+    # ... and publishes in every state after the vote (§ 41b Abs. 5 GemO).
+    added = '  + Übergang "publish [objected]" (Beschluss veröffentlichen): objected → objected'
+    assert added in lines
+    assert all(
+        line.startswith(("  ~ Übergang ", '  + Übergang "publish ', "  ~ Zustand "))
+        for line in lines[1:]
+    )
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
     assert "proposal v1, proposal v2, proposal v3" in capsys.readouterr().err
     pid = on_v1(world)

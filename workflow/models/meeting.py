@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.models.base import WorkflowInstance, utcnow
+from workflow.models.base import WorkflowInstance, created_stamp, modified_stamp, utcnow
 
 
 class Meeting(WorkflowInstance, table=True):
@@ -42,6 +42,8 @@ class AgendaItem(SQLModel, table=True):
     non_public_reason: str | None = Field(default=None, sa_type=Text)
     outcome: str | None = Field(default=None, max_length=32)
     removed: bool = False
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Attendance(SQLModel, table=True):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.models.base import JSONType, utcnow
+from workflow.models.base import JSONType, created_stamp, modified_stamp, utcnow
 
 
 class District(SQLModel, table=True):
@@ -27,6 +27,11 @@ class Municipality(SQLModel, table=True):
     # e.g. {"deadline_periods": {"invitation": "P8D"},
     #       "local_non_working_days": {"2025-03-04": "Fasnetsdienstag"}}
     settings: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)
+    # § 41b Abs. 7 GemO: without an electronic system providing the session documents to the
+    # councillors, Abs. 1, 2 and 5 (online publication) do not apply.
+    publishes_online: bool = True
+    # Amtlicher Gemeindeschlüssel (8 digits), for OParl Body.ags.
+    ags: str | None = Field(default=None, max_length=8)
 
 
 class Body(SQLModel, table=True):
@@ -43,6 +48,8 @@ class Body(SQLModel, table=True):
     # Keys into workflow.subjects: the Aufgabengebiet a beschließender Ausschuss has under the
     # Hauptsatzung (§ 39 Abs. 1 S. 1 GemO); council matters in it go there first (Abs. 4 S. 1).
     remit: list[str] = Field(default_factory=list, sa_type=JSONType)
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Person(SQLModel, table=True):
@@ -50,6 +57,8 @@ class Person(SQLModel, table=True):
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Membership(SQLModel, table=True):
@@ -64,6 +73,8 @@ class Membership(SQLModel, table=True):
     voting: bool = True
     start_date: date | None = None
     end_date: date | None = None
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class User(SQLModel, table=True):

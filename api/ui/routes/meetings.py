@@ -390,7 +390,7 @@ async def do_meeting_action(
             version=version,
             given=given,
             now=now,
-            base_url=settings.base_url,
+            base_url=settings.link_base(str(request.base_url)),
             dry_run=dry_run,
             kind="meeting",
         )

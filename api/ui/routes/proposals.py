@@ -292,7 +292,7 @@ async def do_action(
         trigger,
         user,
         session,
-        settings.base_url,
+        settings.link_base(str(request.base_url)),
         now,
         flat,
         version,
