@@ -16,6 +16,7 @@ from api.allow import OptionsMiddleware
 from api.demo import prepare_demo
 from api.limits import BodyLimitMiddleware
 from api.observability import Metrics, ObservabilityMiddleware
+from api.oparl.routes import router as oparl_router
 from api.openapi import build_openapi
 from api.routes import (
     admin,
@@ -136,6 +137,7 @@ def create_app(
     )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(oparl_router)
     ui.install(app)
     app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
     return app

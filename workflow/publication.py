@@ -75,12 +75,29 @@ def published_proposals() -> ColumnElement[bool]:
     return and_(
         col(Proposal.public),
         col(Proposal.publication_withheld_reason).is_(None),
+        col(Proposal.state) != "withdrawn",
         or_(
             and_(
                 col(Proposal.municipality_id).in_(_online_municipalities()),  # type: ignore[arg-type]
                 col(Proposal.id).in_(sent_with_invitation()),  # type: ignore[arg-type]
             ),
             col(Proposal.id).in_(published_resolutions()),  # type: ignore[arg-type]
+        ),
+    )
+
+
+def depublished_proposals() -> ColumnElement[bool]:
+    """Once published, now withheld (§ 41b Abs. 2 S. 3) or withdrawn: OParl shows them as
+    deleted, so that clients drop their copy."""
+    return and_(
+        col(Proposal.public),
+        or_(
+            col(Proposal.id).in_(sent_with_invitation()),  # type: ignore[arg-type]
+            col(Proposal.id).in_(published_resolutions()),  # type: ignore[arg-type]
+        ),
+        or_(
+            col(Proposal.publication_withheld_reason).is_not(None),
+            col(Proposal.state) == "withdrawn",
         ),
     )
 

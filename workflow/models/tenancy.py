@@ -32,6 +32,8 @@ class Municipality(SQLModel, table=True):
     publishes_online: bool = True
     # Amtlicher Gemeindeschlüssel (8 digits), for OParl Body.ags.
     ags: str | None = Field(default=None, max_length=8)
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Body(SQLModel, table=True):
