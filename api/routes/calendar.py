@@ -10,7 +10,13 @@ from api.deps import CurrentUser, LinkBase, NowDep, RuntimeDep, SessionDep
 from api.problems import ApiError, responses
 from api.routes.common import PathId
 from api.schemas.calendar import CalendarTokenRead
-from workflow.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
+from workflow.ical import (
+    body_feed,
+    ensure_calendar_token,
+    municipality_feed,
+    user_by_token,
+    user_feed,
+)
 from workflow.models import User
 
 router = APIRouter(tags=["Kalender"])
@@ -44,6 +50,22 @@ def body_calendar(
     feed = body_feed(session, body_id, now, link_base)
     if feed is None:
         raise ApiError(404, f"Gremium {body_id} wurde nicht gefunden.", slug="not-found")
+    return Response(feed, media_type=ICS)
+
+
+@router.get(
+    "/calendar/municipalities/{municipality_id}.ics",
+    operation_id="get_municipality_calendar",
+    response_class=Response,
+    responses=FEED,
+)
+def municipality_calendar(
+    municipality_id: PathId, session: SessionDep, link_base: LinkBase, now: NowDep
+) -> Response:
+    """All public sessions of a municipality once invited; no token needed."""
+    feed = municipality_feed(session, municipality_id, now, link_base)
+    if feed is None:
+        raise ApiError(404, f"Gemeinde {municipality_id} wurde nicht gefunden.", slug="not-found")
     return Response(feed, media_type=ICS)
 
 

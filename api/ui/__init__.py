@@ -19,6 +19,7 @@ from api.ui.routes import (
     execution,
     meetings,
     proposals,
+    public,
     requests,
     settings,
     sitting,
@@ -52,6 +53,7 @@ def install(app: FastAPI) -> None:
         workflows,
         admin,
         settings,
+        public,
     ):
         app.include_router(module.router)
 

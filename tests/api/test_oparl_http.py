@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections import deque
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +16,16 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from tests.api.helpers import SECRET_TITLE, secret_proposal
-from tests.conftest import World, berlin
-from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, released, scheduled
-from tests.integration.flow import vote as record_votes
-from workflow.models import Attachment, Proposal
+from tests.api.helpers import SECRET_TITLE
+from tests.api.public_story import HIDDEN_ATTACHMENT, published_session
+from tests.conftest import World
+from tests.integration.flow import DAY, MEETING_DAY
+from workflow.models import Proposal
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "oparl_schema"
 ROOT = "http://testserver/oparl/v1/system"
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 TYPE = re.compile(r"^https://schema\.oparl\.org/1\.1/(\w+)$")
-HIDDEN_ATTACHMENT = "Kaufvertrag-Mustermann.pdf"
 
 
 def _rewrite(node: Any) -> Any:
@@ -52,46 +51,6 @@ def validators() -> dict[str, Draft7Validator]:
         name.removesuffix(".json"): Draft7Validator(s, registry=registry)
         for name, s in schemas.items()
     }
-
-
-def _story(world: World, client: Any, as_user: Any) -> dict[str, int]:
-    """A held public session with an adopted and published resolution, a non-public item,
-    a redacted attachment and a Vorlage withheld after publication."""
-    adopted = released(world, title="Sanierung der Festhalle")
-    withdrawn = released(world, title="Zurückgezogene Vorlage Kindergarten")
-    secret = secret_proposal(world, "Gemeinderat")
-    mid = new_meeting(world)
-    for pid in (adopted, withdrawn, secret):
-        scheduled(world, pid, mid)
-
-    def attach(session: Any) -> None:
-        for name, redaction in (("Lageplan.pdf", None), (HIDDEN_ATTACHMENT, "personal_data")):
-            session.add(
-                Attachment(
-                    municipality_id=world.data.ilsfeld.municipality.id or 0,
-                    instance_type="proposal",
-                    instance_id=adopted,
-                    name=name,
-                    content_type="application/pdf",
-                    size=4,
-                    sha256=hashlib.sha256(b"%PDF").hexdigest(),
-                    redaction=redaction,
-                )
-            )
-
-    world.run(attach)
-    present = in_session(world, mid)
-    record_votes(world, adopted, dict.fromkeys(present, "yes"))
-    world.fire("proposal", adopted, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    world.fire("proposal", adopted, "publish", "ilsfeld.secretary", berlin(date(2024, 4, 24)))
-    # § 41b Abs. 2 S. 3 GemO: withheld after it was published; OParl shows it as deleted.
-    held = client.put(
-        f"/api/v1/proposals/{withdrawn}/publication",
-        json={"withheld_reason": "Schwärzung unverhältnismäßig"},
-        headers=as_user("ilsfeld.secretary"),
-    )
-    assert held.status_code == 200, held.text
-    return {"adopted": adopted, "withdrawn": withdrawn, "secret": secret, "meeting": mid}
 
 
 class Crawl:
@@ -174,7 +133,7 @@ def _urls(node: Any) -> list[str]:
 def test_the_whole_endpoint_validates_and_resolves(
     world: World, client: Any, as_user: Any, validators: dict[str, Draft7Validator]
 ) -> None:
-    ids = _story(world, client, as_user)
+    ids = published_session(world, client, as_user)
     crawl = Crawl(client, validators)
     crawl.run()
     types = {TYPE.match(o["type"]).group(1) for o in crawl.objects.values()}  # type: ignore[union-attr]
@@ -245,7 +204,7 @@ def test_the_whole_endpoint_validates_and_resolves(
 def test_deleted_objects_modified_and_filters(
     world: World, client: Any, as_user: Any, clock: Any
 ) -> None:
-    ids = _story(world, client, as_user)
+    ids = published_session(world, client, as_user)
     ilsfeld = world.data.ilsfeld.municipality.id
     papers = f"http://testserver/oparl/v1/body/{ilsfeld}/paper"
     listed = client.get(papers).json()["data"]

@@ -261,3 +261,14 @@ def result_text(session: Session, item: AgendaItem) -> tuple[str | None, str | N
     if resolution is not None and resolution.published_at is not None:
         return result, resolution.text
     return result, None
+
+
+def search_meetings(session: Session, municipality_id: int, text: str) -> list[Meeting]:
+    """Announced meetings with a public agenda item whose title holds the text."""
+    pattern = f"%{text.lower()}%"
+    hits = select(AgendaItem.meeting_id).where(
+        col(AgendaItem.public),
+        ~col(AgendaItem.removed),
+        func.lower(AgendaItem.title).like(pattern),
+    )
+    return [m for m in meetings(session, municipality_id) if m.id in set(session.exec(hits).all())]
