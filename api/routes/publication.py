@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
 
-from api.deps import CurrentUser, NowDep, SessionDep
+from api.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from api.problems import responses
 from api.routes.common import PathId
-from api.schemas.common import Comment, Input, Output
+from api.schemas.common import Comment, Id, Input, Output, Version
+from workflow.models import Meeting, Resolution
+from workflow.services import announcements
 from workflow.services import publication as service
+from workflow.services.common import require_role
+from workflow.services.transition import load_instance
 
 router = APIRouter(prefix="/api/v1", tags=["Veröffentlichung"])
 Kind = Literal["personal_data", "business_secret"]
@@ -77,3 +82,100 @@ def set_proposal_publication(
         redactions=proposal.redactions,
         withheld_reason=proposal.publication_withheld_reason,
     )
+
+
+class AnnouncedResolution(Output):
+    id: int
+    decided_on: date
+    adopted: bool
+    text: str
+    announced_meeting_id: int | None
+    announced_at: datetime | None
+
+
+class AnnouncementsRead(Output):
+    agenda_item_id: int | None = Field(description="der TOP der Bekanntgabe, falls angelegt")
+    pending: list[AnnouncedResolution] = Field(
+        description="nichtöffentliche Beschlüsse des Gremiums, noch nicht bekannt gegeben"
+    )
+    planned: list[AnnouncedResolution] = Field(description="für diese Sitzung vorgesehen")
+
+
+class AnnouncementsWrite(Input):
+    resolution_ids: list[Id] = Field(min_length=1, max_length=200)
+    expected_version: Version
+
+
+def _read(session: SessionDep, meeting: Meeting) -> AnnouncementsRead:
+    mid = meeting.id or 0
+    item = announcements.announced_item(session, mid)
+
+    def rows(items: list[Resolution]) -> list[AnnouncedResolution]:
+        return [AnnouncedResolution.model_validate(r) for r in items]
+
+    return AnnouncementsRead(
+        agenda_item_id=item.id if item is not None else None,
+        pending=rows(
+            [r for r in announcements.pending(session, meeting) if r.announced_meeting_id is None]
+        ),
+        planned=rows(announcements.of_meeting(session, mid)),
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}/announcements",
+    operation_id="get_meeting_announcements",
+    response_model=AnnouncementsRead,
+    responses=responses(401, 403, 404),
+)
+def get_meeting_announcements(
+    meeting_id: PathId, session: SessionDep, actor: CurrentUser
+) -> AnnouncementsRead:
+    """Nichtöffentlich gefasste Beschlüsse, die in dieser Sitzung bekannt zu geben sind
+    (§ 35 Abs. 1 Satz 4 GemO)."""
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    require_role(actor, "plan_announcement", announcements.ROLES)
+    return _read(session, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/announcements",
+    operation_id="plan_meeting_announcements",
+    response_model=AnnouncementsRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def plan_meeting_announcements(
+    meeting_id: PathId,
+    body: AnnouncementsWrite,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    actor: CurrentUser,
+    now: NowDep,
+) -> AnnouncementsRead:
+    """Beschlüsse zur Bekanntgabe wählen; legt den öffentlichen TOP der Bekanntgabe an."""
+    announcements.plan(
+        session=session,
+        workflows=runtime.workflows,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        expected_version=body.expected_version,
+        resolution_ids=list(body.resolution_ids),
+    )
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    return _read(session, meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/announcements/confirm",
+    operation_id="confirm_meeting_announcements",
+    response_model=AnnouncementsRead,
+    responses=responses(401, 403, 404, 409),
+)
+def confirm_meeting_announcements(
+    meeting_id: PathId, session: SessionDep, actor: CurrentUser, now: NowDep
+) -> AnnouncementsRead:
+    """In der Sitzung bestätigen: die gewählten Beschlüsse wurden bekannt gegeben."""
+    announcements.confirm(session=session, actor=actor, now=now, meeting_id=meeting_id)
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    return _read(session, meeting)

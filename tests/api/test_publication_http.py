@@ -167,3 +167,43 @@ def test_a_municipality_without_electronic_system_owes_no_publication(world: Wor
         ]
     )
     assert "publication" not in rules
+
+
+def test_non_public_resolutions_are_announced_at_the_next_public_session(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 35 Abs. 1 S. 4 GemO: proposed by Ratsflow, chosen and confirmed by the secretary,
+    then published with the public session (§ 41b Abs. 5 GemO)."""
+    from tests.api.helpers import secret_proposal
+
+    secret = secret_proposal(world, "Gemeinderat")
+    first = new_meeting(world)
+    scheduled(world, secret, first)
+    present = in_session(world, first)
+    record_votes(world, secret, dict.fromkeys(present, "yes"))
+    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    second = new_meeting(world, day=date(2024, 5, 14))
+    secretary = as_user("ilsfeld.secretary")
+    url = f"/api/v1/meetings/{second}/announcements"
+    assert client.get(url, headers=as_user("ilsfeld.council")).status_code == 403
+    listed = client.get(url, headers=secretary).json()
+    assert listed["agenda_item_id"] is None
+    pending = [r["id"] for r in listed["pending"]]
+    assert len(pending) == 1
+    version = client.get(f"/api/v1/meetings/{second}", headers=secretary).json()["version"]
+    planned = client.post(
+        url, json={"resolution_ids": pending, "expected_version": version}, headers=secretary
+    )
+    assert planned.status_code == 200, planned.text
+    assert planned.json()["agenda_item_id"] is not None
+    too_early = client.post(f"{url}/confirm", headers=secretary)
+    assert too_early.status_code == 409
+    in_session(world, second, day=date(2024, 5, 14))
+    confirmed = client.post(f"{url}/confirm", headers=secretary)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["planned"][0]["announced_at"] is not None
+    town = world.data.ilsfeld.municipality.id
+    page = client.get(f"/oeffentlich/{town}/sitzungen/{second}").text
+    assert "Bekanntgabe nichtöffentlich gefasster Beschlüsse" in page
+    assert "Bekanntgegeben" in page
+    assert "Der Ausschuss stimmt dem Ankauf zu." in page  # the wording, verbatim

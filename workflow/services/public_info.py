@@ -34,6 +34,7 @@ RESULTS = {
     "recommended": "Empfehlung beschlossen",
     "deferred": "Vertagt",
     "removed": "Abgesetzt",
+    "announced": "Bekanntgegeben",
 }
 # The role of a step of the Beratungsfolge (OParl Consultation.role).
 BODY_KINDS = {
@@ -254,6 +255,20 @@ def result_text(session: Session, item: AgendaItem) -> tuple[str | None, str | N
     if item.outcome is None:
         return None, None
     result = RESULTS.get(item.outcome, item.outcome)
+    if item.outcome == "announced":
+        # § 35 Abs. 1 S. 4 GemO: the wording of the non-public resolutions read out.
+        texts = [
+            r.text
+            for r in session.exec(
+                select(Resolution)
+                .where(
+                    Resolution.announced_meeting_id == item.meeting_id,
+                    col(Resolution.announced_at).is_not(None),
+                )
+                .order_by(col(Resolution.decided_on), col(Resolution.id))
+            )
+        ]
+        return result, "\n\n".join(texts) or None
     if item.outcome == "recommended":
         step = step_of_item(session, item)
         return result, (step.recommendation if step is not None else None) or None

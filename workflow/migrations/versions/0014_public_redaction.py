@@ -3,6 +3,8 @@
 * ``proposal.redactions`` (fields with personal data / business secrets, § 41b Abs. 2 S. 2),
   ``proposal.publication_withheld_reason``/``_at`` (§ 41b Abs. 2 S. 3);
 * ``attachment.redaction`` (personal_data | business_secret);
+* ``resolution.announced_meeting_id``/``announced_at`` (§ 35 Abs. 1 S. 4: non-public
+  resolutions announced at the next public session);
 * ``municipality.publishes_online`` (§ 41b Abs. 7: off without an electronic system) and
   ``municipality.ags`` (Amtlicher Gemeindeschlüssel for OParl);
 * ``created_at``/``updated_at`` on municipality, body, person, membership and agendaitem, the
@@ -39,6 +41,11 @@ def upgrade() -> None:
         "proposal",
         sa.Column("publication_withheld_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     )
+    op.add_column("resolution", sa.Column("announced_meeting_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "resolution",
+        sa.Column("announced_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    )
     op.add_column("attachment", sa.Column("redaction", sa.String(length=32), nullable=True))
     op.add_column(
         "municipality",
@@ -67,6 +74,8 @@ def downgrade() -> None:
     op.drop_column("municipality", "ags")
     op.drop_column("municipality", "publishes_online")
     op.drop_column("attachment", "redaction")
+    op.drop_column("resolution", "announced_at")
+    op.drop_column("resolution", "announced_meeting_id")
     op.drop_column("proposal", "publication_withheld_at")
     op.drop_column("proposal", "publication_withheld_reason")
     op.drop_column("proposal", "redactions")
