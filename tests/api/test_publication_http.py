@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from tests.api.helpers import secret_proposal
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, released, scheduled
 from tests.integration.flow import vote as record_votes
@@ -174,8 +175,6 @@ def test_non_public_resolutions_are_announced_at_the_next_public_session(
 ) -> None:
     """§ 35 Abs. 1 S. 4 GemO: proposed by Ratsflow, chosen and confirmed by the secretary,
     then published with the public session (§ 41b Abs. 5 GemO)."""
-    from tests.api.helpers import secret_proposal
-
     secret = secret_proposal(world, "Gemeinderat")
     first = new_meeting(world)
     scheduled(world, secret, first)
