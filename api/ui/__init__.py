@@ -20,6 +20,7 @@ from api.ui.routes import (
     meetings,
     proposals,
     public,
+    publication,
     requests,
     settings,
     sitting,
@@ -54,6 +55,7 @@ def install(app: FastAPI) -> None:
         admin,
         settings,
         public,
+        publication,
     ):
         app.include_router(module.router)
 

@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 
 from tests.api.helpers import SECRET_TITLE
 from tests.api.public_story import HIDDEN_ATTACHMENT, published_session
+from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
 from tests.integration.flow import released
 
@@ -101,3 +102,38 @@ def test_municipality_calendar_without_token(world: World, client: Any, as_user:
     assert "Sanierung der Festhalle" in text
     assert SECRET_TITLE not in text
     assert client.get("/calendar/municipalities/999999.ics").status_code == 404
+
+
+def test_the_secretary_marks_redactions_on_the_vorlage_page(
+    world: World, client: Any, as_user: Any
+) -> None:
+    ids = published_session(world, client, as_user)
+    pid = ids["adopted"]
+    sign_in(client, "ilsfeld.secretary")
+    detail = client.get(f"/vorlagen/{pid}").text
+    assert f"/vorlagen/{pid}/veroeffentlichung" in detail
+    form = client.get(f"/vorlagen/{pid}/veroeffentlichung")
+    assert form.status_code == 200
+    assert "Sachvortrag" in form.text
+    saved = client.post(
+        f"/vorlagen/{pid}/veroeffentlichung",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "feld_facts": "personal_data",
+            "withheld_reason": "",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    town = world.data.ilsfeld.municipality.id
+    page = client.get(f"/oeffentlich/{town}/vorlagen/{pid}").text
+    assert "Angaben in Sachvortrag" in page
+    bad = client.post(
+        f"/vorlagen/{pid}/veroeffentlichung",
+        data={"csrf_token": csrf_of(form.text), "feld_facts": "geheim"},
+    )
+    assert bad.status_code == 422
+    assert "Unbekannte Schwärzung" in bad.text
+    client.cookies.clear()
+    sign_in(client, "ilsfeld.council")
+    assert client.get(f"/vorlagen/{pid}/veroeffentlichung").status_code == 403
