@@ -80,7 +80,6 @@ def system(ctx: Context) -> Obj:
         "oparlVersion": "https://schema.oparl.org/1.1/",
         "body": ctx.urls.bodies(),
         "name": "Ratsflow – öffentliche Ratsinformationen",
-        "product": "https://www.kern-ux.de",
         "website": f"{ctx.urls.base}/oeffentlich",
         "created": ctx.stamp(EPOCH),
         "modified": ctx.stamp(EPOCH),
