@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
 from tests.api.helpers import secret_proposal
+from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, released, scheduled
 from tests.integration.flow import vote as record_votes
@@ -206,3 +208,41 @@ def test_non_public_resolutions_are_announced_at_the_next_public_session(
     assert "Bekanntgabe nichtöffentlich gefasster Beschlüsse" in page
     assert "Bekanntgegeben" in page
     assert "Der Ausschuss stimmt dem Ankauf zu." in page  # the wording, verbatim
+
+
+def test_the_secretary_chooses_and_confirms_the_announcement_on_the_meeting_page(
+    world: World, client: Any
+) -> None:
+    secret = secret_proposal(world, "Gemeinderat")
+    first = new_meeting(world)
+    scheduled(world, secret, first)
+    present = in_session(world, first)
+    record_votes(world, secret, dict.fromkeys(present, "yes"))
+    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    second = new_meeting(world, day=date(2024, 5, 14))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{second}").text
+    assert "Bekanntgabe nichtöffentlicher Beschlüsse" in page
+    assert "Der Ausschuss stimmt dem Ankauf zu." in page
+    chosen = re.findall(r'name="beschluss" value="(\d+)"', page)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert chosen
+    assert version
+    planned = client.post(
+        f"/sitzungen/{second}/bekanntgabe",
+        data={"csrf_token": csrf_of(page), "version": version.group(1), "beschluss": chosen},
+        follow_redirects=False,
+    )
+    assert planned.status_code == 303
+    page = client.get(f"/sitzungen/{second}").text
+    assert "Bekanntgabe nichtöffentlich gefasster Beschlüsse (§ 35 Abs. 1 Satz 4 GemO)" in page
+    in_session(world, second, day=date(2024, 5, 14))
+    page = client.get(f"/sitzungen/{second}").text
+    assert "Bekanntgabe bestätigen" in page
+    done = client.post(
+        f"/sitzungen/{second}/bekanntgabe/bestaetigen",
+        data={"csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert "bekannt gegeben" in client.get(f"/sitzungen/{second}").text

@@ -30,6 +30,7 @@ from api.ui.meeting_views import (
     schedulable,
     shift_month,
 )
+from api.ui.routes.publication import announcement_context
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -282,6 +283,8 @@ def detail_context(
         else [],
         "today": today,
         "runs": editor and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
+        # § 35 Abs. 1 S. 4 GemO: non-public resolutions to announce in this session.
+        "announce": announcement_context(session, meeting) if editor else None,
     }
 
 

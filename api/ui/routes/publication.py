@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.web import PageRoute, PageUserDep, flash, redirect, render
+from api.ui.web import PageRoute, PageUserDep, flash, redirect, render, workflows_of
 from workflow.errors import InvalidInput
-from workflow.models import Attachment, Proposal
+from workflow.models import Attachment, Meeting, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS, proposal_published
-from workflow.services import listing
+from workflow.services import announcements, listing
 from workflow.services import publication as service
 from workflow.services.common import require_role
 
@@ -94,3 +94,62 @@ async def save_publication(
         return _page(request, session, proposal, {exc.field or "form": exc.message})
     flash(request, "Die Angaben zur Veröffentlichung sind gespeichert.")
     return redirect(f"/vorlagen/{proposal_id}")
+
+
+def announcement_context(session: Session, meeting: Meeting) -> dict[str, object] | None:
+    """What the meeting page shows of § 35 Abs. 1 S. 4 GemO: resolutions to choose (while
+    the agenda is open), those chosen, and whether the announcement can be confirmed."""
+    mid = meeting.id or 0
+    planned = announcements.of_meeting(session, mid)
+    open_agenda = meeting.state in ("planned", "agenda")
+    choosable = (
+        [r for r in announcements.pending(session, meeting) if r.announced_meeting_id is None]
+        if open_agenda
+        else []
+    )
+    if not planned and not choosable:
+        return None
+    return {
+        "choosable": choosable,
+        "planned": planned,
+        "confirmable": meeting.state in announcements.HELD
+        and any(r.announced_at is None for r in planned),
+    }
+
+
+@router.post("/sitzungen/{meeting_id}/bekanntgabe")
+async def plan_announcement(
+    request: Request, meeting_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    form = await request.form()
+    chosen = [int(v) for v in form.getlist("beschluss") if isinstance(v, str) and v.isdigit()]
+    version = str(form.get("version") or "")
+    try:
+        announcements.plan(
+            session=session,
+            workflows=workflows_of(request),
+            actor=user.actor,
+            now=now,
+            meeting_id=meeting_id,
+            expected_version=int(version) if version.isdigit() else 0,
+            resolution_ids=chosen,
+        )
+    except InvalidInput as exc:
+        flash(request, exc.message, "danger")
+        return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
+    flash(
+        request, "Die Bekanntgabe steht als öffentlicher Tagesordnungspunkt auf der Tagesordnung."
+    )
+    return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
+
+
+@router.post("/sitzungen/{meeting_id}/bekanntgabe/bestaetigen")
+def confirm_announcement(
+    request: Request, meeting_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    rows = announcements.confirm(session=session, actor=user.actor, now=now, meeting_id=meeting_id)
+    flash(
+        request,
+        f"{len(rows)} Beschluss/Beschlüsse als bekannt gegeben vermerkt (§ 35 Abs. 1 Satz 4 GemO).",
+    )
+    return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
