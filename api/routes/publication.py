@@ -179,3 +179,29 @@ def confirm_meeting_announcements(
     announcements.confirm(session=session, actor=actor, now=now, meeting_id=meeting_id)
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     return _read(session, meeting)
+
+
+class MunicipalityPublication(Input):
+    publishes_online: bool = Field(
+        description="false: keine elektronische Bereitstellung der Sitzungsunterlagen, "
+        "§ 41b Abs. 1, 2, 5 GemO gelten nicht (Abs. 7)"
+    )
+    ags: Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None = Field(
+        default=None, description="Amtlicher Gemeindeschlüssel (8 Ziffern), für OParl"
+    )
+
+
+@router.put(
+    "/municipality/publication",
+    operation_id="set_municipality_publication",
+    response_model=MunicipalityPublication,
+    responses=responses(401, 403, 404, 422),
+)
+def set_municipality_publication(
+    body: MunicipalityPublication, session: SessionDep, actor: CurrentUser
+) -> MunicipalityPublication:
+    """Online-Veröffentlichung der eigenen Gemeinde (Administration)."""
+    town = service.set_municipality_publication(
+        session=session, actor=actor, publishes_online=body.publishes_online, ags=body.ags
+    )
+    return MunicipalityPublication(publishes_online=town.publishes_online, ags=town.ags)

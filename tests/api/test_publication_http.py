@@ -246,3 +246,23 @@ def test_the_secretary_chooses_and_confirms_the_announcement_on_the_meeting_page
     )
     assert done.status_code == 303
     assert "bekannt gegeben" in client.get(f"/sitzungen/{second}").text
+
+
+def test_the_admin_switches_online_publication_off_and_sets_the_ags(
+    world: World, client: Any, as_user: Any
+) -> None:
+    pid, mid = _invited(world)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    assert client.get(f"/api/v1/proposals/{pid}").status_code == 200
+    url = "/api/v1/municipality/publication"
+    body = {"publishes_online": False, "ags": "08125049"}
+    assert client.put(url, json=body, headers=as_user("ilsfeld.clerk")).status_code == 403
+    bad = client.put(url, json={**body, "ags": "123"}, headers=as_user("admin"))
+    assert bad.status_code == 422
+    done = client.put(url, json=body, headers=as_user("admin"))
+    assert done.status_code == 200, done.text
+    # § 41b Abs. 7 GemO: no online publication of the Beratungsunterlagen (Abs. 2).
+    assert client.get(f"/api/v1/proposals/{pid}").status_code == 404
+    town = world.data.ilsfeld.municipality.id
+    assert client.get(f"/oparl/v1/body/{town}").json()["ags"] == "08125049"

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from workflow import audit
 from workflow.context import Actor
-from workflow.errors import InvalidInput
-from workflow.models import Attachment, Proposal
+from workflow.errors import InvalidInput, NotFound
+from workflow.models import Attachment, Municipality, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
@@ -94,3 +94,21 @@ def set_publication(
     )
     session.flush()
     return proposal
+
+
+def set_municipality_publication(
+    *, session: Session, actor: Actor, publishes_online: bool, ags: str | None
+) -> Municipality:
+    """The admin's settings of the own municipality: § 41b Abs. 7 GemO (no electronic
+    system for the councillors: Abs. 1, 2, 5 off) and the Amtlicher Gemeindeschlüssel."""
+    require_role(actor, "set_municipality_publication", ("admin",))
+    town = session.get(Municipality, actor.municipality_id) if actor.municipality_id else None
+    if town is None:
+        raise NotFound("Die Gemeinde wurde nicht gefunden.")
+    if ags is not None and not (ags.isdigit() and len(ags) == 8):
+        raise InvalidInput("Der Gemeindeschlüssel hat genau 8 Ziffern.", field="ags")
+    town.publishes_online = publishes_online
+    town.ags = ags
+    session.add(town)
+    session.flush()
+    return town
