@@ -23,7 +23,7 @@ from workflow.files import FileStore
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.services import public_info
 
-KEY = re.compile(r"^(vorlage|einladung|niederschrift|anlage)-([1-9][0-9]{0,9})$")
+KEY = re.compile(r"^(vorlage|einladung|niederschrift|anlage)-([1-9][0-9]{0,8})$")
 
 
 @dataclass

@@ -247,6 +247,19 @@ def test_deleted_objects_modified_and_filters(
     ).json()["data"]
     assert all("agendaItem" not in m for m in omitted)
     assert world.get(Proposal, ids["adopted"]).redactions == {"facts": "personal_data"}
+    for odd in (
+        "meeting/abc",
+        "file/anlage-9999999999",
+        "file/vorlage-0",
+        "legislativeterm/x-y",
+        "legislativeterm/99999999999-2019",
+        "body/99999999999/paper",
+        f"body/{ilsfeld}/unknown",
+        "paper/" + "9" * 30,
+    ):
+        assert client.get(f"http://testserver/oparl/v1/{odd}").status_code == 404, odd
+    assert client.get(papers, params={"limit": "abc"}).status_code == 400
+    assert client.get(papers, params={"page": "0"}).status_code == 200
     assert client.get("http://testserver/oparl/v1/meeting/abc").status_code == 404
     assert client.get("http://testserver/oparl/v1/unknown/1").status_code == 404
     assert DAY < MEETING_DAY
