@@ -134,11 +134,6 @@ def portal_calendar(
     )
 
 
-MONTHS = (
-    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
-)
-
-
 @router.get("/oeffentlich/{municipality_id}/sitzungen/{meeting_id}")
 def portal_meeting(
     request: Request, municipality_id: Id, meeting_id: Id, session: SessionDep
