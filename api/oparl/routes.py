@@ -7,12 +7,14 @@ are OParl Error objects with a German ``message``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
 from api.deps import LinkBase, SessionDep, SettingsDep
 from api.oparl import objects as o
@@ -21,8 +23,17 @@ from api.oparl.lists import BadFilter, Entry, Query, page, parse
 from api.oparl.urls import Urls, oparl_type
 from api.routes.attachments import content_disposition
 from workflow.files import FileStore
-from workflow.models import Body, ConsultationStep, Membership, Municipality, Person
+from workflow.models import (
+    AgendaItem,
+    Body,
+    ConsultationStep,
+    Meeting,
+    Membership,
+    Municipality,
+    Person,
+)
 from workflow.services import public_info
+from workflow.settings import Settings
 
 router = APIRouter(prefix="/oparl/v1", tags=["OParl"], include_in_schema=False)
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -43,7 +54,7 @@ def _missing(request: Request) -> JSONResponse:
     )
 
 
-def _context(session: Any, settings: Any, base: str, omit: bool = False) -> o.Context:
+def _context(session: Session, settings: Settings, base: str, omit: bool = False) -> o.Context:
     return o.Context(
         session=session,
         urls=Urls(base),
@@ -62,7 +73,7 @@ def system(session: SessionDep, settings: SettingsDep, base: LinkBase) -> Respon
     return _json(o.system(_context(session, settings, base)))
 
 
-def _query(request: Request, settings: Any) -> Query | JSONResponse:
+def _query(request: Request, settings: Settings) -> Query | JSONResponse:
     try:
         return parse(request.query_params, ZoneInfo(settings.timezone))
     except BadFilter as exc:
@@ -243,7 +254,7 @@ def _agenda_items(ctx: o.Context, m: Municipality) -> list[Entry]:
     return entries
 
 
-def _deleted_item(ctx: o.Context, item: Any, v: public_info.PublicMeeting) -> Entry:
+def _deleted_item(ctx: o.Context, item: AgendaItem, v: public_info.PublicMeeting) -> Entry:
     created = o.latest(item.created_at or v.meeting.created_at)
     modified = o.item_modified(ctx, item)
     return Entry(
@@ -327,7 +338,11 @@ def _consultations(ctx: o.Context, m: Municipality) -> list[Entry]:
 
 
 def _file_entry(
-    ctx: o.Context, key: str, created: Any, modified: Any, make: Callable[[], PublicFile | None]
+    ctx: o.Context,
+    key: str,
+    created: datetime | None,
+    modified: datetime | None,
+    make: Callable[[], PublicFile | None],
 ) -> Entry:
     def build() -> dict[str, Any]:
         made = make()
@@ -394,7 +409,7 @@ def _files(ctx: o.Context, m: Municipality) -> list[Entry]:
     return entries
 
 
-def meeting_file_exists(row: Any) -> bool:
+def meeting_file_exists(row: Meeting) -> bool:
     return bool(row.state in o.MEETING_STATES)
 
 
@@ -532,7 +547,7 @@ def single(
 
 
 def _file_response(
-    key: str, request: Request, session: Any, settings: Any, disposition: str
+    key: str, request: Request, session: Session, settings: Settings, disposition: str
 ) -> Response:
     found = find(session, FileStore(settings.files_dir), key) if len(key) <= 40 else None
     if found is None:
