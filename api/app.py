@@ -17,6 +17,7 @@ from api.allow import OptionsMiddleware
 from api.demo import prepare_demo
 from api.limits import BodyLimitMiddleware
 from api.observability import Metrics, ObservabilityMiddleware
+from api.oparl.routes import router as oparl_router
 from api.openapi import build_openapi
 from api.routes import (
     admin,
@@ -29,12 +30,14 @@ from api.routes import (
     deputies,
     documents,
     elections,
+    feeds,
     health,
     meetings,
     minutes_objections,
     motions,
     outbox,
     proposals,
+    publication,
     sittings,
     tools,
 )
@@ -134,8 +137,10 @@ def create_app(
         deadlines,
         decision_requests,
         attachments,
+        publication,
         documents,
         calendar,
+        feeds,
         admin,
         deputies,
         minutes_objections,
@@ -145,6 +150,7 @@ def create_app(
     )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(oparl_router)
     ui.install(app)
     app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
     return app

@@ -45,6 +45,15 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def get_link_base(request: Request) -> str:
+    """Absolute links: ``RATSFLOW_BASE_URL``, else where this request was sent (so a server
+    on another port or behind a proxy links to itself)."""
+    return get_settings(request).link_base(str(request.base_url))
+
+
+LinkBase = Annotated[str, Depends(get_link_base)]
+
+
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function":
     a failing commit still becomes the response, LIBRARIES.md §4)."""

@@ -32,6 +32,7 @@ from workflow.models import (
     Municipality,
     Proposal,
 )
+from workflow.publication import published_proposals
 
 # Roles of the administration: they prepare every item, public or not.
 STAFF_ROLES = frozenset({"clerk", "cosigner", "mayor", "secretary", "admin"})
@@ -93,12 +94,9 @@ def proposal_readable(session: Session, actor: Actor | None, proposal_id: int | 
     return hit is not None
 
 
-def proposal_publicly_released(proposal: Proposal) -> bool:
-    return proposal.public and proposal.state not in UNRELEASED_STATES
-
-
 def _public_proposals() -> ColumnElement[bool]:
-    return and_(col(Proposal.public), col(Proposal.state).not_in(UNRELEASED_STATES))
+    """§ 41b Abs. 2 GemO: public once sent to the members, not at the release."""
+    return published_proposals()
 
 
 def _district_municipalities(district_id: int) -> Any:
@@ -108,9 +106,10 @@ def _district_municipalities(district_id: int) -> Any:
 def proposal_read_clause(actor: Actor | None) -> ColumnElement[bool]:
     """Which proposals the caller may read (``None``: anonymous), as a WHERE clause.
 
-    Everybody reads public proposals once released; the municipality's administration reads
-    all of its own; a councillor the public ones of the municipality and the non-public ones
-    of the bodies they sit in; the coordinator what is before the Rechtsaufsicht.
+    Everybody reads public proposals once published (``workflow.publication``); the
+    municipality's administration reads all of its own; a councillor the public ones of the
+    municipality and the non-public ones of the bodies they sit in; the coordinator what is
+    before the Rechtsaufsicht.
     """
     public = _public_proposals()
     if actor is None:

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PACKAGE = Path(__file__).resolve().parent
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def _default_definitions_dir() -> Path:
@@ -29,7 +30,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     smtp_url: str | None = None
     timezone: str = "Europe/Berlin"
-    base_url: str = "http://127.0.0.1:8000"
+    # Where links in mails, feeds and OParl point; unset, a request's own address is used
+    # (``link_base``), and processes without a request fall back to DEFAULT_BASE_URL.
+    base_url: str | None = None
     definitions_dir: Path = Field(default_factory=_default_definitions_dir)
     # Request bodies (JSON, forms) and uploads (multipart/form-data), in bytes; larger → 413.
     max_body_bytes: int = 1024 * 1024
@@ -42,6 +45,11 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Attachments, content-addressed by SHA-256; uploads above the limit are refused (413).
     files_dir: Path = Path("./ratsflow-files")
+
+    def link_base(self, request_base: str | None = None) -> str:
+        """The base of absolute links, without a trailing slash: the setting, else the
+        address the request came to, else ``DEFAULT_BASE_URL``."""
+        return (self.base_url or request_base or DEFAULT_BASE_URL).rstrip("/")
 
 
 @lru_cache

@@ -6,11 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from api.deps import CurrentUser, NowDep, RuntimeDep, SessionDep, SettingsDep
+from api.deps import CurrentUser, LinkBase, NowDep, RuntimeDep, SessionDep
 from api.problems import ApiError, responses
 from api.routes.common import PathId
 from api.schemas.calendar import CalendarTokenRead
-from workflow.deadlines.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
+from workflow.deadlines.ical import (
+    body_feed,
+    ensure_calendar_token,
+    municipality_feed,
+    user_by_token,
+    user_feed,
+)
 from workflow.models import User
 
 router = APIRouter(tags=["Kalender"])
@@ -38,12 +44,28 @@ CalendarToken = Annotated[
     responses=FEED,
 )
 def body_calendar(
-    body_id: PathId, session: SessionDep, settings: SettingsDep, now: NowDep
+    body_id: PathId, session: SessionDep, link_base: LinkBase, now: NowDep
 ) -> Response:
     """A body's meetings once invited, public agenda items only; anonymous callers welcome."""
-    feed = body_feed(session, body_id, now, settings.base_url)
+    feed = body_feed(session, body_id, now, link_base)
     if feed is None:
         raise ApiError(404, f"Gremium {body_id} wurde nicht gefunden.", slug="not-found")
+    return Response(feed, media_type=ICS)
+
+
+@router.get(
+    "/calendar/municipalities/{municipality_id}.ics",
+    operation_id="get_municipality_calendar",
+    response_class=Response,
+    responses=FEED,
+)
+def municipality_calendar(
+    municipality_id: PathId, session: SessionDep, link_base: LinkBase, now: NowDep
+) -> Response:
+    """All public sessions of a municipality once invited; no token needed."""
+    feed = municipality_feed(session, municipality_id, now, link_base)
+    if feed is None:
+        raise ApiError(404, f"Gemeinde {municipality_id} wurde nicht gefunden.", slug="not-found")
     return Response(feed, media_type=ICS)
 
 
@@ -57,7 +79,7 @@ def user_calendar(
     token: CalendarToken,
     session: SessionDep,
     runtime: RuntimeDep,
-    settings: SettingsDep,
+    link_base: LinkBase,
     now: NowDep,
 ) -> Response:
     """The caller's meetings and the deadlines that remind their role.
@@ -68,7 +90,7 @@ def user_calendar(
     user = user_by_token(session, token)
     if user is None:
         raise ApiError(404, "Dieser Kalender existiert nicht (mehr).", slug="not-found")
-    feed = user_feed(session, runtime.workflows, user, now, settings.base_url)
+    feed = user_feed(session, runtime.workflows, user, now, link_base)
     # Non-public agenda titles may be in it: no shared cache may keep a copy.
     return Response(feed, media_type=ICS, headers={"Cache-Control": "private, no-store"})
 
@@ -82,7 +104,7 @@ def user_calendar(
 def issue_calendar_token(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    link_base: LinkBase,
     actor: CurrentUser,
     rotate: bool = False,
 ) -> CalendarTokenRead:
@@ -92,4 +114,4 @@ def issue_calendar_token(
     assert user is not None  # CurrentUser has just loaded it
     token = ensure_calendar_token(session, user, rotate=rotate)
     path = request.app.url_path_for("user_calendar", token=token)
-    return CalendarTokenRead(token=token, url=f"{settings.base_url.rstrip('/')}{path}")
+    return CalendarTokenRead(token=token, url=f"{link_base}{path}")

@@ -105,7 +105,7 @@ def add_lifecycle_routes(
             expected_version=expected_version(request, body.expected_version, if_match),
             comment=body.comment,
             data=body.data.model_dump(exclude_none=True),
-            base_url=settings.base_url,
+            base_url=settings.link_base(str(request.base_url)),
         )
         return transition_result(fired)
 

@@ -22,6 +22,8 @@ from api.ui.routes import (
     meetings,
     minutes_objections,
     proposals,
+    public,
+    publication,
     requests,
     settings,
     sitting,
@@ -62,6 +64,8 @@ def install(app: FastAPI) -> None:
         admin,
         deputies,
         settings,
+        public,
+        publication,
     ):
         app.include_router(module.router)
 

@@ -164,6 +164,11 @@ def test_non_public_attachments_reach_only_the_entitled(
     public = upload(client, clerk, path, pdf, "Kostenschätzung.pdf").json()
     secret = upload(client, clerk, path, pdf + b"\n", f"{SECRET_NOTE}.pdf", public=False).json()
     release(world, pid)
+    # Sent to the members with the invitation: published from then on (§ 41b Abs. 2 GemO).
+    meeting = new_meeting(world)
+    scheduled(world, pid, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
     both = {"Kostenschätzung.pdf", f"{SECRET_NOTE}.pdf"}
     for user, expected in [
         (None, {"Kostenschätzung.pdf"}),

@@ -31,9 +31,14 @@ def mixed_meeting(world: World) -> tuple[int, int, int]:
         ("html", "text/html; charset=utf-8"),
     ],
 )
-def test_vorlage_in_every_format(world: World, client: Any, fmt: str, media: str) -> None:
+def test_vorlage_in_every_format(
+    world: World, client: Any, as_user: Any, fmt: str, media: str
+) -> None:
     pid = released(world, title="Sanierung der Festhalle")
-    got = client.get(f"/api/v1/proposals/{pid}/documents/vorlage.{fmt}")
+    # Public only once sent with an invitation (§ 41b Abs. 2 GemO); the clerk reads it now.
+    got = client.get(
+        f"/api/v1/proposals/{pid}/documents/vorlage.{fmt}", headers=as_user("ilsfeld.clerk")
+    )
     assert got.status_code == 200
     assert got.headers["content-type"] == media
     assert f'filename="vorlage-1-2024.{fmt}"' in got.headers["content-disposition"]

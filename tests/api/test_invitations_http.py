@@ -107,7 +107,8 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
     assert "Tagesordnung – öffentlicher Teil" in member
     assert "Sanierung der Festhalle in Auenstein" in member
     assert f"NÖ 1 | {SECRET_TITLE}" in member  # § 35: members of the body are entitled
-    assert f"http://127.0.0.1:8000/sitzungen/{meeting}/sitzungsmappe.pdf" in member
+    # Without RATSFLOW_BASE_URL the link is where the request went (the test client's host).
+    assert f"http://testserver/sitzungen/{meeting}/sitzungsmappe.pdf" in member
     heard = text(mails["otto.ort@example.org"])
     assert "Sanierung der Festhalle in Auenstein" in heard
     assert SECRET_TITLE not in heard

@@ -627,6 +627,38 @@ def test_every_write_route_has_one_winner(
     codes = sorted(r.status_code for r in decided)
     assert codes[0] == 200, [r.text for r in decided]
     assert codes[1:] == [409] * (len(codes) - 1), [r.text for r in decided]
+    # --- § 41b GemO: redaction marks and the municipality's switch; the announcements of
+    # non-public resolutions (none pending here: every racer is refused alike, never a 500).
+    race.some_win(
+        "/api/v1/proposals/{proposal_id}/publication",
+        "PUT",
+        f"/api/v1/proposals/{draft}/publication",
+        "ilsfeld.secretary",
+        {"redactions": {"facts": "personal_data"}},
+    )
+    race.some_win(
+        "/api/v1/municipality/publication",
+        "PUT",
+        "/api/v1/municipality/publication",
+        "admin",
+        {"publishes_online": True},
+    )
+    meeting_path = f"/api/v1/meetings/{planned.json()['id']}"
+    announced = race.run(
+        "/api/v1/meetings/{meeting_id}/announcements",
+        "POST",
+        f"{meeting_path}/announcements",
+        "ilsfeld.secretary",
+        {"resolution_ids": [1], "expected_version": race.version(meeting_path)},
+    )
+    assert {r.status_code for r in announced} <= {200, 409, 422}
+    confirmed = race.run(
+        "/api/v1/meetings/{meeting_id}/announcements/confirm",
+        "POST",
+        f"{meeting_path}/announcements/confirm",
+        "ilsfeld.secretary",
+    )
+    assert {r.status_code for r in confirmed} == {409}
 
     writes = _write_routes(app)
     assert len(writes) > 30

@@ -82,7 +82,8 @@ def test_seed_story_over_http(world: World, client: Any, as_user: Any, clock: Fi
     assert cosigned["followed_by"][0]["trigger"] == "complete_cosigning"
     released = fire("ilsfeld.mayor", "release", when=berlin(date(2024, 4, 10), 8))
     assert released["state_label"] == "Beratungsreif – zur Terminierung"
-    assert client.get(url).status_code == 200  # public once released
+    # Not public at the release: only once sent to the members (§ 41b Abs. 2 GemO).
+    assert client.get(url).status_code == 404
 
     clock.now = berlin(date(2024, 4, 10), 11)
     meeting_etag = client.get(
@@ -112,6 +113,7 @@ def test_seed_story_over_http(world: World, client: Any, as_user: Any, clock: Fi
     meeting_fire("ilsfeld.secretary", "set_agenda", when=berlin(date(2024, 4, 12), 9))
     invited = meeting_fire("ilsfeld.mayor", "invite", when=berlin(date(2024, 4, 15), 9))
     assert invited["state"] == "invited"
+    assert client.get(url).status_code == 200  # published with the invitation
     public_meeting = client.get(f"/api/v1/meetings/{mid}").json()
     assert [i["proposal_id"] for i in public_meeting["agenda"]] == [pid]
 

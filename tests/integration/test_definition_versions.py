@@ -255,9 +255,12 @@ def test_cli_diff_and_migrate(
         "[request_cosignatures, notify_cosigners]" in lines
     )
     # ... and, from issue 10, the Verweisung by the body's vote on a motion, a rejection that
-    # can be objected to and the § 121 Abs. 2 steps: changed or added, none removed.
+    # can be objected to and the § 121 Abs. 2 steps, and publication in every state after the
+    # vote (§ 41b Abs. 5 GemO): changed or added, none removed.
     assert '  + Übergang "refer" (Verweisen): scheduled → ready' in lines
     assert '  ~ Zustand "rejected": final: True → False' in lines
+    added = '  + Übergang "publish [objected]" (Beschluss veröffentlichen): objected → objected'
+    assert added in lines
     assert all(
         line.startswith(("  ~ Übergang ", "  + Übergang ", "  ~ Zustand ")) for line in lines[1:]
     )

@@ -101,6 +101,7 @@ def test_every_registry_name_is_used_or_reserved() -> None:
             used_actions.update(transition.actions)
         for state in loaded.spec.states:
             used_anchors.update(rule.anchor for rule in state.deadlines)
+            used_guards.update(rule.when for rule in state.deadlines if rule.when)
 
     unused = {
         "guards": sorted(set(registry.guards) - used_guards - set(RESERVED_GUARDS)),

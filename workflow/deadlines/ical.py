@@ -125,9 +125,16 @@ def meeting_event(
         f"LOCATION:{escape(meeting.location)}",
         f"DESCRIPTION:{escape(description)}",
         f"STATUS:{status}",
-        f"URL:{base_url.rstrip('/')}/sitzungen/{meeting.id}",
+        f"URL:{base_url.rstrip('/')}{_meeting_path(meeting, public_only)}",
         "END:VEVENT",
     ]
+
+
+def _meeting_path(meeting: Meeting, public_only: bool) -> str:
+    """The public feeds link the portal page; the personal one the staff page."""
+    if public_only:
+        return f"/oeffentlich/{meeting.municipality_id}/sitzungen/{meeting.id}"
+    return f"/sitzungen/{meeting.id}"
 
 
 def deadline_event(session: Session, deadline: Deadline, now: datetime, base_url: str) -> list[str]:
@@ -159,6 +166,26 @@ def body_feed(session: Session, body_id: int, now: datetime, base_url: str) -> s
     ).all()
     events = [meeting_event(session, m, now, base_url, public_only=True) for m in meetings]
     return calendar(events, f"Sitzungen {body.name}")
+
+
+def municipality_feed(
+    session: Session, municipality_id: int, now: datetime, base_url: str
+) -> str | None:
+    """Public feed of all bodies of a municipality: its public sessions once invited, no
+    token needed (§ 34 Abs. 1 S. 7, § 41b Abs. 1 GemO)."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        return None
+    meetings = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.municipality_id == municipality_id,
+            col(Meeting.state).not_in(("planned", "agenda")),
+        )
+        .order_by(col(Meeting.meeting_date), col(Meeting.id))
+    ).all()
+    events = [meeting_event(session, m, now, base_url, public_only=True) for m in meetings]
+    return calendar(events, f"Öffentliche Sitzungen {municipality.name}")
 
 
 def user_feed(

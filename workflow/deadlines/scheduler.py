@@ -87,7 +87,7 @@ class SweepScheduler:
                 workflows=self.workflows,
                 now=now,
                 mailer=self.mailer,
-                base_url=self.settings.base_url,
+                base_url=self.settings.link_base(),
             )
             self.last_sweep_at = now
             self.last_report = report

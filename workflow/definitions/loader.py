@@ -171,7 +171,9 @@ def check_definition(
     rule_names: set[str] = set()
     for si, state in enumerate(spec.states):
         outgoing = spec.transitions_from(state.name)
-        if state.final and outgoing:
+        # A final state may record something that leaves it where it is (publish, § 41b
+        # Abs. 5 GemO), but no transition may lead out of it.
+        if state.final and any(t.dest != state.name for t in outgoing):
             add(("states", si, "final"), f'Endzustand "{state.name}" hat ausgehende Übergänge')
         if not state.final and not outgoing:
             add(

@@ -12,7 +12,7 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from workflow.access import STAFF_ROLES
+from workflow.access import STAFF_ROLES, non_public_readable
 from workflow.context import Actor
 from workflow.documents.auszug import build_auszug
 from workflow.documents.docx_writer import render_docx
@@ -30,7 +30,7 @@ from workflow.documents.vorlage import build_vorlage
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import AgendaItem, Meeting
 from workflow.queries import current_agenda_item
-from workflow.services.attachments import list_attachments
+from workflow.services.attachments import count_attachments, list_attachments
 from workflow.services.listing import MeetingView, get_meeting, get_proposal
 
 Format = Literal["html", "pdf", "docx"]
@@ -75,7 +75,13 @@ def proposal_document(
         files = list_attachments(
             session=session, actor=actor, kind="proposal", instance_id=proposal_id
         )
-        return build_vorlage(session, proposal, attachments=[f.name for f in files])
+        if non_public_readable(session, actor, proposal):
+            return build_vorlage(session, proposal, attachments=[f.name for f in files])
+        # A published rendition (§ 41b Abs. 2 S. 2 GemO): redactions left out, and said so.
+        left = count_attachments(session, "proposal", proposal_id) - len(files)
+        return build_vorlage(
+            session, proposal, attachments=[f.name for f in files], published=True, left_out=left
+        )
     if kind == "beschlussauszug":
         item = current_agenda_item(session, proposal)
         if item is None or item.id is None:

@@ -19,6 +19,7 @@ from workflow.documents.model import (
     Table,
 )
 from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
+from workflow.publication import omission_note, redacted_value
 from workflow.queries import steps
 
 OUTCOMES = {
@@ -127,8 +128,22 @@ def paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(p.strip()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def build_vorlage(session: Session, proposal: Proposal, attachments: Sequence[str]) -> Document:
-    """``attachments``: the names the reader may see (non-public ones already left out)."""
+def build_vorlage(
+    session: Session,
+    proposal: Proposal,
+    attachments: Sequence[str],
+    *,
+    published: bool = False,
+    left_out: int = 0,
+) -> Document:
+    """``attachments``: the names the reader may see (non-public ones already left out).
+
+    ``published``: the rendition for the public (§ 41b Abs. 2 S. 2 GemO): fields marked as
+    personal data or business secret are replaced by a note, and a closing note says what
+    (including ``left_out`` attachments) was left out.
+    """
+    if published:
+        proposal = _redacted(proposal)
     municipality = session.get(Municipality, proposal.municipality_id)
     author = ", ".join(x for x in (proposal.author_name, proposal.author_phone) if x)
     head = Fields(
@@ -164,6 +179,9 @@ def build_vorlage(session: Session, proposal: Proposal, attachments: Sequence[st
     ]
     if names:
         blocks += [Heading("Anlagen", 3), Table(("Nr.", "Anlage"), _numbered(names))]
+    note = omission_note(proposal, left_out) if published else None
+    if note:
+        blocks.append(Paragraph(note, "note"))
     return Document(
         kind="vorlage",
         title=f"Vorlage Nr. {proposal.number} / {proposal.year}",
@@ -173,6 +191,18 @@ def build_vorlage(session: Session, proposal: Proposal, attachments: Sequence[st
         public=proposal.public,
         attachments=tuple(names),
     )
+
+
+def _redacted(proposal: Proposal) -> Proposal:
+    """A detached copy with the redacted fields replaced (the row itself stays untouched)."""
+    if not proposal.redactions:
+        return proposal
+    copy = Proposal.model_validate(proposal.model_dump())
+    for field in proposal.redactions:
+        value = getattr(proposal, field, None)
+        if isinstance(value, str):
+            setattr(copy, field, redacted_value(proposal, field, value))
+    return copy
 
 
 def _numbered(names: Sequence[str]) -> tuple[tuple[str, ...], ...]:

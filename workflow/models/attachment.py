@@ -25,5 +25,8 @@ class Attachment(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64, index=True)
     public: bool = True
+    # § 41b Abs. 2 S. 2 GemO: personal_data | business_secret; such a file stays out of every
+    # published rendition (the portal, OParl, anonymous reads), which names the omission.
+    redaction: str | None = Field(default=None, max_length=32)
     uploaded_by: int | None = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)

@@ -17,6 +17,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def created_stamp() -> Any:
+    """When the row was created; NULL for rows older than migration 0014."""
+    return Field(default_factory=utcnow, nullable=True)
+
+
+def modified_stamp() -> Any:
+    """Bumped on every ORM update of the row: OParl clients sync through ``modified``."""
+    return Field(default_factory=utcnow, nullable=True, sa_column_kwargs={"onupdate": utcnow})
+
+
 class WorkflowInstance(SQLModel):
     """Columns every row driven by a definition carries.
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.models.base import WorkflowInstance, utcnow
+from workflow.models.base import WorkflowInstance, created_stamp, modified_stamp, utcnow
 
 
 class Meeting(WorkflowInstance, table=True):
@@ -53,6 +53,8 @@ class AgendaItem(SQLModel, table=True):
     vote_yes: int | None = None
     vote_no: int | None = None
     vote_abstain: int | None = None
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Attendance(SQLModel, table=True):

@@ -67,6 +67,12 @@ class Proposal(WorkflowInstance, table=True):
     urgent_reason: str | None = Field(default=None, sa_type=Text)
     # Set when the proposal answers a district's decision request: the option it resolves.
     decision_option: str | None = Field(default=None, max_length=64)
+    # § 41b Abs. 2 S. 2 GemO: fields holding personal data or business secrets, left out of
+    # every published rendition: {"facts": "personal_data", "budget_line": "business_secret"}.
+    redactions: dict[str, str] = Field(default_factory=dict, sa_type=JSONType)
+    # § 41b Abs. 2 S. 3 GemO: publication omitted in the individual case, with the reason.
+    publication_withheld_reason: str | None = Field(default=None, sa_type=Text)
+    publication_withheld_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

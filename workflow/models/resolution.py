@@ -41,6 +41,10 @@ class Resolution(SQLModel, table=True):
     confirmed_at: datetime | None = None
     announced_at: datetime | None = None
     published_at: datetime | None = None
+    # § 35 Abs. 1 S. 4 GemO: a non-public resolution announced at the next public session;
+    # the meeting is chosen with the agenda, the time set when the secretary confirms it.
+    announced_meeting_id: int | None = None
+    disclosed_at: datetime | None = None
     superseded: bool = False
     # § 18 Abs. 6 GemO: a member's bias came to light only after the vote; the resolution
     # is unlawful, cured a year after it (or its publication) unless objected to in time.

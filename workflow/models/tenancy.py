@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from workflow.models.base import JSONType, utcnow
+from workflow.models.base import JSONType, created_stamp, modified_stamp, utcnow
 
 
 class District(SQLModel, table=True):
@@ -27,6 +27,13 @@ class Municipality(SQLModel, table=True):
     # e.g. {"deadline_periods": {"invitation": "P8D"},
     #       "local_non_working_days": {"2025-03-04": "Fasnetsdienstag"}}
     settings: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)
+    # § 41b Abs. 7 GemO: without an electronic system providing the session documents to the
+    # councillors, Abs. 1, 2 and 5 (online publication) do not apply.
+    publishes_online: bool = True
+    # Amtlicher Gemeindeschlüssel (8 digits), for OParl Body.ags.
+    ags: str | None = Field(default=None, max_length=8)
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Body(SQLModel, table=True):
@@ -46,6 +53,8 @@ class Body(SQLModel, table=True):
     # What the Hauptsatzung/GO decides for this body, over the municipality's settings, e.g.
     # {"motion_order": [...], "quarter_referral": true} (§ 39 Abs. 3 S. 3 GemO).
     settings: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Person(SQLModel, table=True):
@@ -53,6 +62,8 @@ class Person(SQLModel, table=True):
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class Membership(SQLModel, table=True):
@@ -67,6 +78,8 @@ class Membership(SQLModel, table=True):
     voting: bool = True
     start_date: date | None = None
     end_date: date | None = None
+    created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()
 
 
 class User(SQLModel, table=True):

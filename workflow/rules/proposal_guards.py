@@ -26,6 +26,7 @@ from workflow.models import (
     Municipality,
     Resolution,
 )
+from workflow.publication import publishes_online
 from workflow.queries import (
     bias_refusal,
     cosignatures,
@@ -491,6 +492,17 @@ def resolution_public(ctx: FiringContext) -> str | None:
     return None if resolution.public else "Der Beschluss wurde in nichtöffentlicher Sitzung gefasst"
 
 
+def publication_due(ctx: FiringContext) -> str | None:
+    """§ 41b Abs. 5 GemO: a resolution of a public session is to be published within a week,
+    unless the municipality is exempt (Abs. 7)."""
+    reason = resolution_public(ctx) or not_published_yet(ctx)
+    if reason is not None:
+        return reason
+    if not publishes_online(ctx.session, proposal(ctx).municipality_id):
+        return "Die Gemeinde veröffentlicht nicht nach § 41b Abs. 5 GemO (Abs. 7)"
+    return None
+
+
 def not_published_yet(ctx: FiringContext) -> str | None:
     resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
     if resolution is not None and resolution.published_at is not None:
@@ -546,5 +558,6 @@ GUARDS = [
     Guard("earlier_objection_unlawful", earlier_objection_unlawful, "§ 43 Abs. 2 Satz 5 GemO"),
     Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO"),
     Guard("not_published_yet", not_published_yet),
+    Guard("publication_due", publication_due, "§ 41b Abs. 5, 7 GemO"),
     Guard("execution_tasks_closed", execution_tasks_closed),
 ]

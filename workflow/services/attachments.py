@@ -137,8 +137,19 @@ def list_attachments(
         Attachment.instance_type == kind, Attachment.instance_id == instance_id
     )
     if not non_public_readable(session, actor, instance):
-        query = query.where(col(Attachment.public))
+        # § 41b Abs. 2 S. 2 GemO: redacted files stay out of what the public reads.
+        query = query.where(col(Attachment.public), col(Attachment.redaction).is_(None))
     return list(session.exec(query.order_by(col(Attachment.id))))
+
+
+def count_attachments(session: Session, kind: str, instance_id: int) -> int:
+    """All files of an instance, readable or not (to say how many a rendition leaves out)."""
+    rows = session.exec(
+        select(Attachment.id).where(
+            Attachment.instance_type == kind, Attachment.instance_id == instance_id
+        )
+    ).all()
+    return len(rows)
 
 
 def get_attachment(*, session: Session, actor: Actor | None, attachment_id: int) -> Attachment:
@@ -150,7 +161,8 @@ def get_attachment(*, session: Session, actor: Actor | None, attachment_id: int)
         instance = _readable(session, actor, row.instance_type, row.instance_id)
     except NotFound as exc:
         raise missing from exc
-    if not row.public and not non_public_readable(session, actor, instance):
+    hidden = not row.public or row.redaction is not None
+    if hidden and not non_public_readable(session, actor, instance):
         raise missing
     return row
 

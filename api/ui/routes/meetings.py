@@ -31,6 +31,7 @@ from api.ui.meeting_views import (
     schedulable,
     shift_month,
 )
+from api.ui.routes.publication import announcement_context
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -286,6 +287,8 @@ def detail_context(
         else [],
         "today": today,
         "runs": editor and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
+        # § 35 Abs. 1 S. 4 GemO: non-public resolutions to announce in this session.
+        "announce": announcement_context(session, meeting) if editor else None,
     }
 
 
@@ -394,7 +397,7 @@ async def do_meeting_action(
             version=version,
             given=given,
             now=now,
-            base_url=settings.base_url,
+            base_url=settings.link_base(str(request.base_url)),
             dry_run=dry_run,
             kind="meeting",
         )

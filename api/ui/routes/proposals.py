@@ -32,6 +32,7 @@ from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES
+from workflow.services.publication import PUBLICATION_ROLES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -179,6 +180,9 @@ def _detail_context(
         "deadlines": deadlines,
         "today": local_date(now),
         "author": session.get(User, proposal.author_id) if proposal.author_id else None,
+        "can_publish": proposal.public
+        and user.role in PUBLICATION_ROLES
+        and user.actor.municipality_id == proposal.municipality_id,
         "can_edit": proposal.state == "draft"
         and user.role in AUTHOR_ROLES
         and user.actor.municipality_id == proposal.municipality_id,
@@ -294,7 +298,7 @@ async def do_action(
         trigger,
         user,
         session,
-        settings.base_url,
+        settings.link_base(str(request.base_url)),
         now,
         flat,
         version,

@@ -302,7 +302,7 @@ async def answer_action(
                     now=now,
                     data=data,
                     comment=str(values.get("comment") or "").strip() or None,
-                    base_url=settings.base_url,
+                    base_url=settings.link_base(str(request.base_url)),
                 )
     except WorkflowError as exc:
         session.expire_all()

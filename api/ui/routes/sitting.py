@@ -376,7 +376,7 @@ async def record_outcome(
             else None,
             given=given,
             now=now,
-            base_url=settings.base_url,
+            base_url=settings.link_base(str(request.base_url)),
             dry_run=dry_run,
         )
     except WorkflowError as exc:

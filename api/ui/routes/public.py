@@ -1,0 +1,241 @@
+"""Das öffentliche Ratsinformationsportal ``/oeffentlich``: anonymous, German, only what § 41b
+GemO has published (``workflow.services.public_info``). Anything else does not exist here:
+404, never 403, so that not even the existence of a non-public item shows (§ 35 Abs. 1 GemO).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep
+from api.ui.navigation import NavItem
+from api.ui.web import PageRoute, render
+from workflow.errors import NotFound
+from workflow.models import Body, Municipality
+from workflow.publication import REDACTABLE_FIELDS, omission_note
+from workflow.services import public_info
+from workflow.services.attachments import count_attachments
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _town(session: Session, municipality_id: int) -> Municipality:
+    town = session.get(Municipality, municipality_id)
+    if town is None:
+        raise NotFound("Diese Gemeinde gibt es hier nicht.")
+    return town
+
+
+def _nav(town: Municipality) -> list[NavItem]:
+    base = f"/oeffentlich/{town.id}"
+    return [
+        NavItem("Übersicht", base),
+        NavItem("Sitzungen", f"{base}/sitzungen"),
+        NavItem("Vorlagen", f"{base}/vorlagen"),
+        NavItem("Beschlüsse", f"{base}/beschluesse"),
+        NavItem("Suche", f"{base}/suche"),
+    ]
+
+
+def _page(request: Request, template: str, town: Municipality | None, **context: Any) -> Response:
+    # The portal's own navigation; its "Übersicht" is active only on the overview itself.
+    nav = _nav(town) if town is not None else []
+    if nav:
+        overview = nav[0]
+        nav[0] = _Exact(overview.label, overview.path)
+    return render(request, f"oeffentlich/{template}", {"nav": nav, "town": town, **context})
+
+
+class _Exact(NavItem):
+    def active(self, current_path: str) -> bool:
+        return current_path == self.path
+
+
+@router.get("/oeffentlich")
+def portal_index(request: Request, session: SessionDep) -> Response:
+    towns = [
+        t for t in public_info.municipalities(session) if public_info.bodies(session, t.id or 0)
+    ]
+    return _page(request, "index.html", None, towns=towns)
+
+
+@router.get("/oeffentlich/{municipality_id}")
+def portal_town(
+    request: Request, municipality_id: Id, session: SessionDep, now: NowDep
+) -> Response:
+    town = _town(session, municipality_id)
+    today = now.date()
+    upcoming = public_info.meetings(session, municipality_id, start=today)[:8]
+    return _page(
+        request,
+        "gemeinde.html",
+        town,
+        bodies=public_info.bodies(session, municipality_id),
+        upcoming=upcoming,
+        names=_body_names(session, municipality_id),
+        resolutions=public_info.published_resolutions(session, municipality_id, limit=10),
+    )
+
+
+def _body_names(session: Any, municipality_id: int) -> dict[int, str]:
+    return {b.id or 0: b.name for b in public_info.bodies(session, municipality_id)}
+
+
+@router.get("/oeffentlich/{municipality_id}/gremien/{body_id}")
+def portal_body(
+    request: Request, municipality_id: Id, body_id: Id, session: SessionDep
+) -> Response:
+    town = _town(session, municipality_id)
+    body = session.get(Body, body_id)
+    if body is None or body.municipality_id != municipality_id:
+        raise NotFound("Dieses Gremium gibt es hier nicht.")
+    return _page(
+        request,
+        "gremium.html",
+        town,
+        body=body,
+        kind=public_info.BODY_KINDS.get(body.kind, "Gremium"),
+        members=public_info.members(session, body_id),
+        meetings=public_info.meetings(session, municipality_id, body_id=body_id),
+    )
+
+
+@router.get("/oeffentlich/{municipality_id}/sitzungen")
+def portal_calendar(
+    request: Request,
+    municipality_id: Id,
+    session: SessionDep,
+    now: NowDep,
+    jahr: Annotated[int | None, Query(ge=1990, le=2999)] = None,
+) -> Response:
+    """Der Sitzungskalender: die öffentlichen Sitzungen eines Jahres, nach Monaten."""
+    town = _town(session, municipality_id)
+    year = jahr or now.year
+    rows = public_info.meetings(
+        session, municipality_id, start=date(year, 1, 1), end=date(year, 12, 31)
+    )
+    months: dict[int, list[Any]] = {}
+    for meeting in rows:
+        months.setdefault(meeting.meeting_date.month, []).append(meeting)
+    return _page(
+        request,
+        "sitzungen.html",
+        town,
+        year=year,
+        months=sorted(months.items()),
+        names=_body_names(session, municipality_id),
+        count=len(rows),
+    )
+
+
+@router.get("/oeffentlich/{municipality_id}/sitzungen/{meeting_id}")
+def portal_meeting(
+    request: Request, municipality_id: Id, meeting_id: Id, session: SessionDep
+) -> Response:
+    town = _town(session, municipality_id)
+    view = public_info.public_meeting(session, meeting_id)
+    if view is None or view.meeting.municipality_id != municipality_id:
+        raise NotFound("Diese Sitzung ist nicht öffentlich bekannt gemacht.")
+    items = []
+    for number, item in enumerate(view.items, start=1):
+        result, text = public_info.result_text(session, item)
+        step = public_info.step_of_item(session, item)
+        paper = public_info.paper(session, step.proposal_id) if step is not None else None
+        items.append(
+            {"number": number, "item": item, "result": result, "text": text, "paper": paper}
+        )
+    return _page(
+        request,
+        "sitzung.html",
+        town,
+        view=view,
+        items=items,
+        files=public_info.public_attachments(session, "meeting", meeting_id),
+        minutes=view.meeting.state in ("minutes_signed", "minutes_presented"),
+    )
+
+
+@router.get("/oeffentlich/{municipality_id}/vorlagen")
+def portal_papers(request: Request, municipality_id: Id, session: SessionDep) -> Response:
+    town = _town(session, municipality_id)
+    papers = list(reversed(public_info.papers(session, municipality_id)))
+    return _page(request, "vorlagen.html", town, papers=papers)
+
+
+@router.get("/oeffentlich/{municipality_id}/vorlagen/{proposal_id}")
+def portal_paper(
+    request: Request, municipality_id: Id, proposal_id: Id, session: SessionDep
+) -> Response:
+    town = _town(session, municipality_id)
+    paper = public_info.paper(session, proposal_id)
+    if paper is None or paper.municipality_id != municipality_id:
+        raise NotFound("Diese Vorlage ist nicht veröffentlicht.")
+    files = public_info.public_attachments(session, "proposal", proposal_id)
+    names = _body_names(session, municipality_id)
+    steps = []
+    for step in public_info.consultations(session, proposal_id):
+        found = (
+            public_info.public_item(session, step.agenda_item_id)
+            if step.agenda_item_id is not None
+            else None
+        )
+        result = public_info.result_text(session, found[1]) if found else (None, None)
+        steps.append(
+            {
+                "body": names.get(step.body_id, "Gremium"),
+                "role": "Entscheidung"
+                if step.decides
+                else ("Vorberatung" if step.advises else "Anhörung"),
+                "meeting": found[0].meeting if found else None,
+                "result": result[0],
+                "text": result[1],
+            }
+        )
+    all_files = count_attachments(session, "proposal", proposal_id)
+    return _page(
+        request,
+        "vorlage.html",
+        town,
+        paper=paper,
+        steps=steps,
+        files=files,
+        note=omission_note(paper, all_files - len(files)),
+        redacted=[REDACTABLE_FIELDS.get(f, f) for f in paper.redactions],
+        facts=None if "facts" in paper.redactions else paper.facts,
+        proposal_text=None if "resolution_text" in paper.redactions else paper.resolution_text,
+    )
+
+
+@router.get("/oeffentlich/{municipality_id}/beschluesse")
+def portal_resolutions(request: Request, municipality_id: Id, session: SessionDep) -> Response:
+    town = _town(session, municipality_id)
+    rows = public_info.published_resolutions(session, municipality_id, limit=200)
+    return _page(request, "beschluesse.html", town, rows=rows)
+
+
+@router.get("/oeffentlich/{municipality_id}/suche")
+def portal_search(
+    request: Request,
+    municipality_id: Id,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    town = _town(session, municipality_id)
+    text = q.strip()
+    papers = public_info.papers(session, municipality_id, text) if text else []
+    meetings = public_info.search_meetings(session, municipality_id, text) if text else []
+    return _page(
+        request,
+        "suche.html",
+        town,
+        q=text,
+        papers=papers,
+        meetings=meetings,
+        names=_body_names(session, municipality_id),
+    )

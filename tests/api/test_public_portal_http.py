@@ -1,0 +1,139 @@
+"""Das öffentliche Portal /oeffentlich and the public feeds: anonymous, German, only what
+§ 41b GemO published; non-public things do not exist there (404, not 403)."""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from tests.api.helpers import SECRET_TITLE
+from tests.api.public_story import HIDDEN_ATTACHMENT, published_session
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World
+from tests.integration.flow import released
+
+HTML = {"accept": "text/html"}
+
+
+def test_portal_pages_show_only_published_matter(world: World, client: Any, as_user: Any) -> None:
+    ids = published_session(world, client, as_user)
+    town = world.data.ilsfeld.municipality.id
+    base = f"/oeffentlich/{town}"
+    pages = [
+        "/oeffentlich",
+        base,
+        f"{base}/gremien/{world.body_id('Gemeinderat')}",
+        f"{base}/sitzungen?jahr=2024",
+        f"{base}/sitzungen/{ids['meeting']}",
+        f"{base}/vorlagen",
+        f"{base}/vorlagen/{ids['adopted']}",
+        f"{base}/beschluesse",
+        f"{base}/suche?q=Festhalle",
+    ]
+    for path in pages:
+        got = client.get(path, headers=HTML)
+        assert got.status_code == 200, (path, got.text[:300])
+        assert got.headers["content-type"].startswith("text/html")
+        assert '<html lang="de"' in got.text
+        assert SECRET_TITLE not in got.text, path
+        assert HIDDEN_ATTACHMENT not in got.text, path
+    meeting = client.get(f"{base}/sitzungen/{ids['meeting']}").text
+    assert "Sanierung der Festhalle" in meeting
+    assert "Beschlossen" in meeting
+    search = client.get(f"{base}/suche", params={"q": "festhalle"}).text
+    assert f"/oeffentlich/{town}/vorlagen/{ids['adopted']}" in search
+    assert "Lageplan.pdf" in client.get(f"{base}/vorlagen/{ids['adopted']}").text
+    assert "Sanierung der Festhalle" in client.get(f"{base}/beschluesse").text
+
+
+def test_nothing_non_public_exists_in_the_portal(world: World, client: Any, as_user: Any) -> None:
+    ids = published_session(world, client, as_user)
+    town = world.data.ilsfeld.municipality.id
+    flein = world.data.flein.municipality.id
+    draft = released(world, title="Noch nicht versandt")
+    for path in (
+        f"/oeffentlich/{town}/vorlagen/{ids['secret']}",  # non-public (§ 35 Abs. 1)
+        f"/oeffentlich/{town}/vorlagen/{ids['withdrawn']}",  # withheld (§ 41b Abs. 2 S. 3)
+        f"/oeffentlich/{town}/vorlagen/{draft}",  # released, not yet sent to the members
+        f"/oeffentlich/{flein}/vorlagen/{ids['adopted']}",  # another municipality's path
+        f"/oeffentlich/{flein}/sitzungen/{ids['meeting']}",
+        f"/oeffentlich/{town}/gremien/{world.body_id('Gemeinderat', 'flein')}",
+        "/oeffentlich/999999",
+        f"/oeffentlich/{town}/vorlagen/abc",
+    ):
+        got = client.get(path, headers=HTML)
+        assert got.status_code == 404, path
+        assert "nicht gefunden" in got.text.lower() or "Nicht gefunden" in got.text
+    # Signed in makes no difference: the portal is the public's view.
+    got = client.get(
+        f"/oeffentlich/{town}/vorlagen/{ids['secret']}",
+        headers={**HTML, **as_user("ilsfeld.secretary")},
+    )
+    assert got.status_code == 404
+
+
+def test_atom_feed_of_published_sessions_and_resolutions(
+    world: World, client: Any, as_user: Any
+) -> None:
+    ids = published_session(world, client, as_user)
+    town = world.data.ilsfeld.municipality.id
+    got = client.get(f"/oeffentlich/{town}/feed.atom")
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(got.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert "Beschlossen: Sanierung der Festhalle" in titles
+    assert any(t and t.startswith("Sitzung Gemeinderat am 23.04.2024") for t in titles)
+    links = [e.find("a:link", ns).get("href") for e in root.findall("a:entry", ns)]  # type: ignore[union-attr]
+    # Without RATSFLOW_BASE_URL, links point where the request went.
+    assert f"http://testserver/oeffentlich/{town}/vorlagen/{ids['adopted']}" in links
+    assert SECRET_TITLE not in got.text
+    assert client.get("/oeffentlich/999999/feed.atom").status_code == 404
+
+
+def test_municipality_calendar_without_token(world: World, client: Any, as_user: Any) -> None:
+    ids = published_session(world, client, as_user)
+    town = world.data.ilsfeld.municipality.id
+    got = client.get(f"/calendar/municipalities/{town}.ics")
+    assert got.status_code == 200
+    text = got.text.replace("\r\n ", "")
+    assert f"http://testserver/oeffentlich/{town}/sitzungen/{ids['meeting']}" in text
+    assert "Sanierung der Festhalle" in text
+    assert SECRET_TITLE not in text
+    assert client.get("/calendar/municipalities/999999.ics").status_code == 404
+
+
+def test_the_secretary_marks_redactions_on_the_vorlage_page(
+    world: World, client: Any, as_user: Any
+) -> None:
+    ids = published_session(world, client, as_user)
+    pid = ids["adopted"]
+    sign_in(client, "ilsfeld.secretary")
+    detail = client.get(f"/vorlagen/{pid}").text
+    assert f"/vorlagen/{pid}/veroeffentlichung" in detail
+    form = client.get(f"/vorlagen/{pid}/veroeffentlichung")
+    assert form.status_code == 200
+    assert "Sachvortrag" in form.text
+    saved = client.post(
+        f"/vorlagen/{pid}/veroeffentlichung",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "feld_facts": "personal_data",
+            "withheld_reason": "",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    town = world.data.ilsfeld.municipality.id
+    page = client.get(f"/oeffentlich/{town}/vorlagen/{pid}").text
+    assert "Angaben in Sachvortrag" in page
+    bad = client.post(
+        f"/vorlagen/{pid}/veroeffentlichung",
+        data={"csrf_token": csrf_of(form.text), "feld_facts": "geheim"},
+    )
+    assert bad.status_code == 422
+    assert "Unbekannte Schwärzung" in bad.text
+    client.cookies.clear()
+    sign_in(client, "ilsfeld.council")
+    assert client.get(f"/vorlagen/{pid}/veroeffentlichung").status_code == 403

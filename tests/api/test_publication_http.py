@@ -1,0 +1,276 @@
+"""§ 41b GemO: what the public reads, and when; redaction and withholding over HTTP."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from tests.api.helpers import secret_proposal
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, released, scheduled
+from tests.integration.flow import vote as record_votes
+from workflow.models import Attachment, Deadline, Municipality, Proposal
+
+SECRET_FACT = "Der Verkäufer Herr Mustermann, Hauptstraße 5, verkauft aus Geldnot."
+
+
+def _invited(world: World, title: str = "Neubau Bauhof") -> tuple[int, int]:
+    pid = released(world, title=title)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    return pid, mid
+
+
+def test_public_vorlage_is_published_with_the_invitation_not_at_release(
+    world: World, client: Any, as_user: Any
+) -> None:
+    pid, mid = _invited(world)
+    url = f"/api/v1/proposals/{pid}"
+    # Released and on a planned agenda: the members have not received it yet (§ 41b Abs. 2).
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers=as_user("ilsfeld.clerk")).status_code == 200
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    assert client.get(url).status_code == 404
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    assert client.get(url).status_code == 200
+    # The agenda of the public session is public with the invitation (§ 41b Abs. 1).
+    assert client.get(f"/api/v1/meetings/{mid}").status_code == 200
+
+
+def test_redacted_fields_and_files_are_left_out_with_a_note(
+    world: World, client: Any, as_user: Any
+) -> None:
+    pid, mid = _invited(world)
+
+    def add_facts_and_file(session: Session) -> int:
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.facts = SECRET_FACT
+        session.add(proposal)
+        row = Attachment(
+            municipality_id=proposal.municipality_id,
+            instance_type="proposal",
+            instance_id=pid,
+            name="Kaufvertrag.pdf",
+            content_type="application/pdf",
+            size=4,
+            sha256="0" * 64,
+        )
+        session.add(row)
+        session.flush()
+        return int(row.id or 0)
+
+    file_id = world.run(add_facts_and_file)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    body = {
+        "redactions": {"facts": "personal_data"},
+        "attachment_redactions": {str(file_id): "business_secret"},
+    }
+    refused = client.put(
+        f"/api/v1/proposals/{pid}/publication", json=body, headers=as_user("ilsfeld.council")
+    )
+    assert refused.status_code == 403
+    done = client.put(
+        f"/api/v1/proposals/{pid}/publication", json=body, headers=as_user("ilsfeld.secretary")
+    )
+    assert done.status_code == 200, done.text
+    public = client.get(f"/api/v1/proposals/{pid}/documents/vorlage.html").text
+    assert "Mustermann" not in public
+    assert "nicht veröffentlicht: personenbezogene Daten" in public
+    assert "1 Anlage(n)" in public
+    assert "§ 41b Abs. 2 Satz 2 GemO" in public
+    assert "Kaufvertrag" not in public
+    assert client.get(f"/api/v1/attachments/{file_id}").status_code == 404
+    staff = client.get(
+        f"/api/v1/proposals/{pid}/documents/vorlage.html", headers=as_user("ilsfeld.clerk")
+    ).text
+    assert "Mustermann" in staff
+    assert "Kaufvertrag" in staff
+    wrong = client.put(
+        f"/api/v1/proposals/{pid}/publication",
+        json={"redactions": {"facts": "secret"}},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert wrong.status_code == 422
+
+
+def test_withheld_publication_needs_a_reason_and_hides_the_vorlage(
+    world: World, client: Any, as_user: Any
+) -> None:
+    pid, mid = _invited(world)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    assert client.get(f"/api/v1/proposals/{pid}").status_code == 200
+    reason = "Schwärzung wäre unverhältnismäßig (§ 41b Abs. 2 Satz 3 GemO)"
+    done = client.put(
+        f"/api/v1/proposals/{pid}/publication",
+        json={"withheld_reason": reason},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert done.json()["withheld_reason"] == reason
+    assert client.get(f"/api/v1/proposals/{pid}").status_code == 404
+    history = client.get(
+        f"/api/v1/proposals/{pid}/history", headers=as_user("ilsfeld.clerk")
+    ).json()
+    events = history["data"] if isinstance(history, dict) else history
+    assert any(e["trigger"] == "set_publication" for e in events)
+
+
+def _adopted(world: World, title: str = "Neubau Bauhof") -> int:
+    pid, mid = _invited(world, title)
+    present = in_session(world, mid)
+    record_votes(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    return pid
+
+
+def test_publish_is_allowed_while_objected(world: World) -> None:
+    """§ 41b Abs. 5 GemO: the week after the session runs while the mayor objects."""
+    pid = _adopted(world)
+    when = berlin(date(2024, 4, 25))
+    world.fire(
+        "proposal",
+        pid,
+        "object",
+        "ilsfeld.mayor",
+        when,
+        comment="Rechtswidrig",
+        data={"ground": "unlawful"},
+    )
+    world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(date(2024, 4, 26)))
+    assert world.get(Proposal, pid).state == "objected"
+
+
+def test_a_public_rejection_is_published_too(world: World) -> None:
+    pid, mid = _invited(world)
+    present = in_session(world, mid)
+    record_votes(world, pid, dict.fromkeys(present, "no"))
+    world.fire("proposal", pid, "reject", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    rows = world.run(
+        lambda s: [d.rule for d in s.exec(Deadline.__table__.select()).all()]  # type: ignore[attr-defined]
+    )
+    assert "publication_of_rejection" in rows
+    world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(date(2024, 4, 24)))
+    assert world.get(Proposal, pid).state == "rejected"
+
+
+def test_a_municipality_without_electronic_system_owes_no_publication(world: World) -> None:
+    """§ 41b Abs. 7 GemO: Abs. 1, 2 and 5 do not apply."""
+
+    def switch_off(session: Session) -> None:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        town.publishes_online = False
+        session.add(town)
+
+    world.run(switch_off)
+    pid = _adopted(world)
+    rules = world.run(
+        lambda s: [
+            d.rule
+            for d in s.exec(Deadline.__table__.select()).all()  # type: ignore[attr-defined]
+            if d.instance_id == pid
+        ]
+    )
+    assert "publication" not in rules
+
+
+def test_non_public_resolutions_are_announced_at_the_next_public_session(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 35 Abs. 1 S. 4 GemO: proposed by Ratsflow, chosen and confirmed by the secretary,
+    then published with the public session (§ 41b Abs. 5 GemO)."""
+    secret = secret_proposal(world, "Gemeinderat")
+    first = new_meeting(world)
+    scheduled(world, secret, first)
+    present = in_session(world, first)
+    record_votes(world, secret, dict.fromkeys(present, "yes"))
+    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    second = new_meeting(world, day=date(2024, 5, 14))
+    secretary = as_user("ilsfeld.secretary")
+    url = f"/api/v1/meetings/{second}/announcements"
+    assert client.get(url, headers=as_user("ilsfeld.council")).status_code == 403
+    listed = client.get(url, headers=secretary).json()
+    assert listed["agenda_item_id"] is None
+    pending = [r["id"] for r in listed["pending"]]
+    assert len(pending) == 1
+    version = client.get(f"/api/v1/meetings/{second}", headers=secretary).json()["version"]
+    planned = client.post(
+        url, json={"resolution_ids": pending, "expected_version": version}, headers=secretary
+    )
+    assert planned.status_code == 200, planned.text
+    assert planned.json()["agenda_item_id"] is not None
+    too_early = client.post(f"{url}/confirm", headers=secretary)
+    assert too_early.status_code == 409
+    in_session(world, second, day=date(2024, 5, 14))
+    confirmed = client.post(f"{url}/confirm", headers=secretary)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["planned"][0]["disclosed_at"] is not None
+    town = world.data.ilsfeld.municipality.id
+    page = client.get(f"/oeffentlich/{town}/sitzungen/{second}").text
+    assert "Bekanntgabe nichtöffentlich gefasster Beschlüsse" in page
+    assert "Bekanntgegeben" in page
+    assert "Der Ausschuss stimmt dem Ankauf zu." in page  # the wording, verbatim
+
+
+def test_the_secretary_chooses_and_confirms_the_announcement_on_the_meeting_page(
+    world: World, client: Any
+) -> None:
+    secret = secret_proposal(world, "Gemeinderat")
+    first = new_meeting(world)
+    scheduled(world, secret, first)
+    present = in_session(world, first)
+    record_votes(world, secret, dict.fromkeys(present, "yes"))
+    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    second = new_meeting(world, day=date(2024, 5, 14))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{second}").text
+    assert "Bekanntgabe nichtöffentlicher Beschlüsse" in page
+    assert "Der Ausschuss stimmt dem Ankauf zu." in page
+    chosen = re.findall(r'name="beschluss" value="(\d+)"', page)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert chosen
+    assert version
+    planned = client.post(
+        f"/sitzungen/{second}/bekanntgabe",
+        data={"csrf_token": csrf_of(page), "version": version.group(1), "beschluss": chosen},
+        follow_redirects=False,
+    )
+    assert planned.status_code == 303
+    page = client.get(f"/sitzungen/{second}").text
+    assert "Bekanntgabe nichtöffentlich gefasster Beschlüsse (§ 35 Abs. 1 Satz 4 GemO)" in page
+    in_session(world, second, day=date(2024, 5, 14))
+    page = client.get(f"/sitzungen/{second}").text
+    assert "Bekanntgabe bestätigen" in page
+    done = client.post(
+        f"/sitzungen/{second}/bekanntgabe/bestaetigen",
+        data={"csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert "bekannt gegeben" in client.get(f"/sitzungen/{second}").text
+
+
+def test_the_admin_switches_online_publication_off_and_sets_the_ags(
+    world: World, client: Any, as_user: Any
+) -> None:
+    pid, mid = _invited(world)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    assert client.get(f"/api/v1/proposals/{pid}").status_code == 200
+    url = "/api/v1/municipality/publication"
+    body = {"publishes_online": False, "ags": "08125049"}
+    assert client.put(url, json=body, headers=as_user("ilsfeld.clerk")).status_code == 403
+    bad = client.put(url, json={**body, "ags": "123"}, headers=as_user("admin"))
+    assert bad.status_code == 422
+    done = client.put(url, json=body, headers=as_user("admin"))
+    assert done.status_code == 200, done.text
+    # § 41b Abs. 7 GemO: no online publication of the Beratungsunterlagen (Abs. 2).
+    assert client.get(f"/api/v1/proposals/{pid}").status_code == 404
+    town = world.data.ilsfeld.municipality.id
+    assert client.get(f"/oparl/v1/body/{town}").json()["ags"] == "08125049"
