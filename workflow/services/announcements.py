@@ -1,0 +1,55 @@
+"""Ortsübliche Bekanntgabe of a public session (§ 34 Abs. 1 S. 7 GemO), recorded as a fact.
+
+"Zeit, Ort und Tagesordnung der öffentlichen Sitzungen sind rechtzeitig ortsüblich bekannt zu
+geben": the Amtsblatt, the Aushang or the website the Hauptsatzung names. Ratsflow renders the
+Bekanntmachung (``ratsflow render bekanntmachung``); that it appeared, and when, is recorded
+here in the meeting's audit chain, which is what the Rechtmäßigkeitsnachweis reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from workflow import audit
+from workflow.context import Actor
+from workflow.errors import Conflict, InvalidInput
+from workflow.models import Meeting
+from workflow.services.common import require_role
+from workflow.services.transition import load_instance
+
+ANNOUNCING_ROLES = ("secretary", "mayor")
+
+
+def record_announcement(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    announced_on: date,
+    medium: str,
+) -> Meeting:
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    require_role(actor, "record_announcement", ANNOUNCING_ROLES)
+    if meeting.state == "cancelled":
+        raise Conflict("Die Sitzung ist abgesagt")
+    if not medium.strip():
+        raise InvalidInput(
+            "Anzugeben ist, wo bekannt gegeben wurde (z. B. Amtsblatt)", field="medium"
+        )
+    if announced_on > meeting.meeting_date:
+        raise InvalidInput("Die Bekanntgabe liegt nach dem Sitzungstag", field="announced_on")
+    audit.append(
+        session,
+        instance_type="meeting",
+        instance_id=meeting_id,
+        actor=actor,
+        trigger="record_announcement",
+        source=meeting.state,
+        dest=meeting.state,
+        now=now,
+        data={"announced_on": announced_on, "medium": medium.strip()},
+    )
+    return meeting
