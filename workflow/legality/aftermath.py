@@ -66,7 +66,7 @@ def objection(f: Facts) -> Check:
             para,
             FAILED,
             f"Widerspruch erst am {fmt(first.day)}, die Frist endete am {fmt(end)}",
-            tuple(shown),
+            tuple(evidence),
             "Der verspätete Widerspruch ist unwirksam: der Beschluss ist nicht ausgesetzt, "
             "eine erneute Beschlussfassung beruht nicht auf § 43 Abs. 2 GemO",
         )
