@@ -37,6 +37,8 @@ from workflow.services.announcements import record_announcement
 from workflow.services.proposals import StepInput
 
 TODAY = date(2024, 7, 1)
+PUBLISHED = berlin(date(2024, 4, 24), 10)
+SIGNED = berlin(date(2024, 4, 29), 10)
 Hook = Callable[[Session, int], None]
 
 
@@ -70,8 +72,8 @@ def decided(
     announce: bool = True,
     in_the_session: Callable[[int, int, list[int]], None] | None = None,
     after_adoption: Hook | None = None,
-    publish_at: datetime | None = berlin(date(2024, 4, 24), 10),
-    sign_at: datetime = berlin(date(2024, 4, 29), 10),
+    publish_at: datetime | None = PUBLISHED,
+    sign_at: datetime = SIGNED,
 ) -> int:
     """The lawful path: released, invited in time, announced, quorate vote, adopted, closed,
     published the next day, minutes signed within a week. Hooks put one violation in."""
@@ -148,7 +150,8 @@ def test_late_invitation_without_emergency(world: World) -> None:
     assert flagged(report) == {"einberufung": FAILED}
     check = next(c for c in report.checks if c.key == "einberufung")
     assert "Einladung erst am 08.04.2024" in check.explanation
-    assert check.evidence[0].seq is not None and check.consequence
+    assert check.evidence[0].seq is not None
+    assert check.consequence
 
 
 def test_public_session_without_recorded_announcement_is_unknown(world: World) -> None:
@@ -316,7 +319,8 @@ def test_publication_after_eight_days(world: World) -> None:
     report = report_of(world, decided(world, publish_at=berlin(date(2024, 5, 1), 10)))
     assert flagged(report) == {"veroeffentlichung": FAILED}
     check = next(c for c in report.checks if c.key == "veroeffentlichung")
-    assert "01.05.2024" in check.explanation and "30.04.2024" in check.explanation
+    assert "01.05.2024" in check.explanation
+    assert "30.04.2024" in check.explanation
 
 
 def test_minutes_signed_after_a_month(world: World) -> None:
