@@ -1,0 +1,102 @@
+"""GET /api/v1/resolutions/{id}/legality and friends: the Prüfbericht over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.api.conftest import FixedClock
+from tests.conftest import World, berlin
+from tests.integration.legality_flow import decided
+from workflow.models import Resolution
+from workflow.queries import latest_resolution
+
+
+def _resolution(world: World, pid: int) -> Resolution:
+    found: Resolution | None = world.run(lambda s: latest_resolution(s, pid))
+    assert found is not None
+    return found
+
+
+def test_resolution_report_with_access_rules(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    pid = decided(world, publish_at=berlin(date(2024, 5, 2), 10))
+    resolution = _resolution(world, pid)
+    clock.now = berlin(date(2024, 7, 1), 9)
+    url = f"/api/v1/resolutions/{resolution.id}/legality"
+    body = client.get(url, headers=as_user("ilsfeld.mayor")).json()
+    assert body["at_risk"] is True
+    assert body["summary"] == "1 nicht erfüllt"
+    first = body["checks"][0]
+    assert (first["key"], first["result"]) == ("veroeffentlichung", "nicht erfüllt")
+    assert first["evidence"][0]["seq"] >= 1
+    assert {c["instance_type"] for c in body["chains"]} == {"proposal", "meeting"}
+    assert client.get(url, headers=as_user("lra.coordinator")).status_code == 200
+    assert client.get(url, headers=as_user("flein.clerk")).status_code == 404
+    assert client.get(url).status_code == 401
+    missing = client.get("/api/v1/resolutions/999999/legality", headers=as_user("ilsfeld.mayor"))
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert "nicht gefunden" in missing.json()["detail"]
+    too_big = client.get("/api/v1/resolutions/99999999999/legality", headers=as_user("admin"))
+    assert too_big.status_code == 422
+
+    meeting = client.get(
+        f"/api/v1/meetings/{resolution.meeting_id}/legality", headers=as_user("ilsfeld.council")
+    ).json()
+    assert meeting["count"] == 1
+    assert meeting["data"][0]["resolution_id"] == resolution.id
+    per_proposal = client.get(
+        f"/api/v1/proposals/{pid}/legality", headers=as_user("ilsfeld.clerk")
+    ).json()
+    assert per_proposal["count"] == 1
+
+
+def test_dashboard_for_mayor_and_landratsamt(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    risky = decided(world, publish_at=None)
+    clock.now = berlin(date(2024, 7, 1), 9)
+    rows = client.get("/api/v1/legality/at-risk", headers=as_user("ilsfeld.mayor")).json()
+    assert [r["proposal_id"] for r in rows["data"]] == [risky]
+    district = client.get(
+        "/api/v1/legality/at-risk",
+        params={"municipality": "Ilsfeld", "since": "2024-01-01"},
+        headers=as_user("lra.coordinator"),
+    ).json()
+    assert district["count"] == 1
+    later = client.get(
+        "/api/v1/legality/at-risk", params={"since": "2024-05-01"}, headers=as_user("ilsfeld.mayor")
+    ).json()
+    assert later["count"] == 0
+    refused = client.get("/api/v1/legality/at-risk", headers=as_user("ilsfeld.clerk"))
+    assert refused.status_code == 403
+    unknown = client.get(
+        "/api/v1/legality/at-risk",
+        params={"municipality": "Atlantis"},
+        headers=as_user("lra.coordinator"),
+    )
+    assert unknown.status_code == 404
+
+
+def test_pruefbericht_as_pdf_and_docx(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    resolution = _resolution(world, decided(world))
+    clock.now = berlin(date(2024, 7, 1), 9)
+    url = f"/api/v1/resolutions/{resolution.id}/legality/document"
+    pdf = client.get(url, headers=as_user("ilsfeld.mayor"))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    docx = client.get(url, params={"format": "docx"}, headers=as_user("ilsfeld.mayor"))
+    assert docx.content.startswith(b"PK")
+    html = client.get(url, params={"format": "html"}, headers=as_user("ilsfeld.mayor")).text
+    assert "Prüfbericht zur Rechtmäßigkeit" in html
+    head = client.get(
+        f"/api/v1/resolutions/{resolution.id}/legality", headers=as_user("ilsfeld.mayor")
+    ).json()["chains"]
+    for chain in head:
+        assert chain["hash"] in html
+    bad = client.get(url, params={"format": "odt"}, headers=as_user("ilsfeld.mayor"))
+    assert bad.status_code == 422
