@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -279,3 +280,31 @@ def test_the_seed_story_passes_every_applicable_check(db: Engine, workflows: Wor
         "niederschrift",
         "vollzug",
     }
+
+
+def test_cli_prints_one_line_per_resolution_at_risk(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.cli import main
+    from workflow.settings import get_settings
+
+    lawful = decided(world)
+    late = decided(world, publish_at=berlin(date(2024, 5, 2), 10))
+    url = world.engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        code = main(["legality", "check", "--municipality", "Ilsfeld", "--stichtag", "2024-07-01"])
+        out = capsys.readouterr().out.splitlines()
+        assert code == 1
+        assert len(out) == 1
+        assert out[0].startswith("Ilsfeld, Vorlage ")
+        assert "nicht erfüllt: Veröffentlichung im Internet (§ 41b Abs. 5 GemO)" in out[0]
+        assert lawful != late
+        since = ["legality", "check", "--since", "2024-06-01", "--stichtag", "2024-07-01"]
+        assert main(since) == 0
+        assert "Alle geprüften Beschlüsse" in capsys.readouterr().out
+        assert main(["legality", "check", "--municipality", "Atlantis"]) == 1
+        assert "nicht angelegt" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
