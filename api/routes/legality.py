@@ -12,13 +12,21 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import CurrentUser, NowDep, SessionDep
 from api.problems import responses
-from api.routes.common import READ, PathId
-from api.schemas.legality import LegalityList, LegalityRead, legality_list, legality_read
+from api.routes.common import READ, WRITE, PathId
+from api.schemas.legality import (
+    AnnouncementCreate,
+    AnnouncementRead,
+    LegalityList,
+    LegalityRead,
+    legality_list,
+    legality_read,
+)
 from workflow.context import local_date
 from workflow.documents.model import MEDIA_TYPES
 from workflow.documents.service import render
 from workflow.legality import service
 from workflow.legality.document import build_pruefbericht
+from workflow.services.announcements import record_announcement
 
 router = APIRouter(prefix="/api/v1", tags=["Rechtmäßigkeit"])
 Format = Annotated[str, Query(pattern="^(pdf|docx|html)$", description="pdf, docx oder html")]
@@ -127,3 +135,35 @@ def legality_at_risk(
         since=since,
     )
     return legality_list(reports)
+
+
+@router.post(
+    "/meetings/{meeting_id}/announcement",
+    operation_id="record_announcement",
+    status_code=201,
+    response_model=AnnouncementRead,
+    responses=WRITE,
+)
+def announcement(
+    meeting_id: PathId,
+    body: AnnouncementCreate,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+) -> AnnouncementRead:
+    """Record the ortsübliche Bekanntgabe of time, place and agenda of a public session
+    (§ 34 Abs. 1 Satz 7 GemO), which the Rechtmäßigkeitsnachweis reads."""
+    event = record_announcement(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        announced_on=body.announced_on,
+        medium=body.medium,
+    )
+    return AnnouncementRead(
+        meeting_id=meeting_id,
+        announced_on=body.announced_on,
+        medium=body.medium.strip(),
+        seq=event.seq,
+    )

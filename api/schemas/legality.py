@@ -57,6 +57,25 @@ class LegalityRead(BaseModel):
     chains: list[ChainRead] = Field(description="Kopf der Protokollketten (ratsflow audit verify)")
 
 
+class AnnouncementCreate(BaseModel):
+    """Ortsübliche Bekanntgabe of a public session (§ 34 Abs. 1 Satz 7 GemO)."""
+
+    announced_on: date = Field(description="Tag der Bekanntgabe")
+    medium: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00]*$",
+        description="wo bekannt gegeben wurde, z. B. Mitteilungsblatt, Aushang",
+    )
+
+
+class AnnouncementRead(BaseModel):
+    meeting_id: int
+    announced_on: date
+    medium: str
+    seq: int = Field(description="Sequenznummer des Protokollereignisses der Sitzung")
+
+
 class LegalityList(BaseModel):
     data: list[LegalityRead]
     count: int

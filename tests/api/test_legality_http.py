@@ -100,3 +100,32 @@ def test_pruefbericht_as_pdf_and_docx(
         assert chain["hash"] in html
     bad = client.get(url, params={"format": "odt"}, headers=as_user("ilsfeld.mayor"))
     assert bad.status_code == 422
+
+
+def test_announcement_recorded_makes_the_check_pass(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    resolution = _resolution(world, decided(world, announce=False))
+    clock.now = berlin(date(2024, 7, 1), 9)
+    report_url = f"/api/v1/resolutions/{resolution.id}/legality"
+    before = client.get(report_url, headers=as_user("ilsfeld.mayor")).json()
+    assert before["checks"][0]["result"] == "nicht feststellbar"
+    url = f"/api/v1/meetings/{resolution.meeting_id}/announcement"
+    body = {"announced_on": "2024-04-12", "medium": "Mitteilungsblatt"}
+    assert client.post(url, json=body, headers=as_user("ilsfeld.council")).status_code == 403
+    assert client.post(url, json=body, headers=as_user("flein.clerk")).status_code == 404
+    late = client.post(
+        url, json={**body, "announced_on": "2024-04-24"}, headers=as_user("ilsfeld.secretary")
+    )
+    assert late.status_code == 422
+    assert "nach dem Sitzungstag" in late.json()["detail"]
+    blank = client.post(url, json={**body, "medium": " "}, headers=as_user("ilsfeld.secretary"))
+    assert blank.status_code == 422
+    made = client.post(url, json=body, headers=as_user("ilsfeld.secretary"))
+    assert made.status_code == 201
+    assert made.json()["seq"] > 1
+    after = client.get(report_url, headers=as_user("ilsfeld.mayor")).json()
+    assert after["at_risk"] is False
+    check = next(c for c in after["checks"] if c["key"] == "bekanntgabe")
+    assert check["result"] == "erfüllt"
+    assert check["evidence"][0]["seq"] == made.json()["seq"]

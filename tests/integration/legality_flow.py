@@ -80,7 +80,7 @@ def decided(
                 actor=world["ilsfeld.secretary"],
                 now=berlin(DAY, 15),
                 meeting_id=mid,
-                announced_on=date(2024, 4, 12),
+                announced_on=DAY,
                 medium="Mitteilungsblatt",
             )
         )

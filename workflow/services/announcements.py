@@ -13,9 +13,9 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from workflow import audit
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.errors import Conflict, InvalidInput
-from workflow.models import Meeting
+from workflow.models import AuditEvent, Meeting
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
 
@@ -30,7 +30,9 @@ def record_announcement(
     meeting_id: int,
     announced_on: date,
     medium: str,
-) -> Meeting:
+) -> AuditEvent:
+    """The announcement as an audit event of the meeting (no column: it is a fact about
+    the meeting, like attendance, and the chain proves when it was recorded)."""
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     require_role(actor, "record_announcement", ANNOUNCING_ROLES)
     if meeting.state == "cancelled":
@@ -39,9 +41,11 @@ def record_announcement(
         raise InvalidInput(
             "Anzugeben ist, wo bekannt gegeben wurde (z. B. Amtsblatt)", field="medium"
         )
+    if announced_on > local_date(now):
+        raise InvalidInput("Die Bekanntgabe liegt in der Zukunft", field="announced_on")
     if announced_on > meeting.meeting_date:
         raise InvalidInput("Die Bekanntgabe liegt nach dem Sitzungstag", field="announced_on")
-    audit.append(
+    event = audit.append(
         session,
         instance_type="meeting",
         instance_id=meeting_id,
@@ -52,4 +56,4 @@ def record_announcement(
         now=now,
         data={"announced_on": announced_on, "medium": medium.strip()},
     )
-    return meeting
+    return event
