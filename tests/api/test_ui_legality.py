@@ -59,3 +59,28 @@ def test_dashboard_for_the_mayor_with_cure_dates(
     sign_in(client, "flein.clerk")
     other = client.get(f"/rechtmaessigkeit/beschluss/{_resolution(world, pid).id}")
     assert other.status_code == 404
+
+
+def test_secretary_records_the_announcement_on_the_meeting_page(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    from tests.api.test_ui_foundation import csrf_of
+
+    resolution = _resolution(world, decided(world, announce=False))
+    clock.now = berlin(date(2024, 4, 24), 9)
+    sign_in(client, "ilsfeld.secretary")
+    url = f"/sitzungen/{resolution.meeting_id}"
+    page = client.get(url).text
+    assert 'id="bekanntgabe"' in page
+    token = csrf_of(page)
+    form = {"csrf_token": token, "bekanntgabe_am": "2024-04-24", "bekanntgabe_wo": "Aushang"}
+    refused = client.post(f"{url}/bekanntgabe", data=form, follow_redirects=True)
+    assert "nach dem Sitzungstag" in refused.text
+    form["bekanntgabe_am"] = "kein Datum"
+    assert "Datum der Bekanntgabe" in client.post(f"{url}/bekanntgabe", data=form).text
+    form["bekanntgabe_am"] = "2024-04-15"
+    done = client.post(f"{url}/bekanntgabe", data=form, follow_redirects=True)
+    assert "Ortsübliche Bekanntgabe vom 15.04.2024 erfasst" in done.text
+    assert "Ortsüblich bekannt gegeben am 15.04.2024" in done.text
+    sign_in(client, "ilsfeld.council")
+    assert 'id="bekanntgabe"' not in client.get(url).text
