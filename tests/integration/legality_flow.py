@@ -63,6 +63,7 @@ def decided(
     after_adoption: Hook | None = None,
     publish_at: datetime | None = PUBLISHED,
     sign_at: datetime = SIGNED,
+    trigger: str = "adopt",
 ) -> int:
     """The lawful path: released, invited in time, announced, quorate vote, adopted, closed,
     published the next day, minutes signed within a week. Hooks put one violation in."""
@@ -88,7 +89,7 @@ def decided(
         in_the_session(pid, mid, present)
     else:
         vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20, 30))
+    world.fire("proposal", pid, trigger, "ilsfeld.secretary", berlin(MEETING_DAY, 20, 30))
     if after_adoption is not None:
         world.run(lambda s: after_adoption(s, pid))
     world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 21))

@@ -308,3 +308,37 @@ def test_cli_prints_one_line_per_resolution_at_risk(
         assert "nicht angelegt" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+def test_rejected_resolution_needs_no_publication(world: World) -> None:
+    from tests.integration.legality_flow import PUBLISHED
+
+    def rejecting(pid: int, mid: int, present: list[int]) -> None:
+        vote(world, pid, dict.fromkeys(present, "no"))
+
+    pid = decided(world, in_the_session=rejecting, trigger="reject", publish_at=None)
+    report = report_of(world, pid)
+    assert flagged(report) == {}
+    assert not report.adopted
+    assert PUBLISHED.date() == date(2024, 4, 24)
+
+
+def test_eilentscheidung_is_judged_without_a_meeting(world: World) -> None:
+    from tests.integration.flow import DAY, released
+
+    pid = released(world)
+    world.fire(
+        "proposal",
+        pid,
+        "urgent_decision",
+        "ilsfeld.mayor",
+        berlin(DAY, 15),
+        comment="Auftrag muss vor der nächsten Sitzung vergeben werden",
+    )
+    world.fire("proposal", pid, "report_urgent_decision", "ilsfeld.mayor", berlin(DAY, 16))
+    report = report_of(world, pid)
+    assert report.kind == "urgent"
+    assert flagged(report) == {}
+    results = {c.key: c.result for c in report.checks}
+    assert results["zustaendigkeit"] == MET
+    assert results["einberufung"] == "nicht anwendbar"

@@ -105,8 +105,18 @@ def _objections(f: Facts) -> list[Event]:
 def publication(f: Facts) -> Check:
     """§ 41b Abs. 5 GemO: resolutions of public sessions on the internet within one week
     after the session; § 35 Abs. 1 S. 4: non-public ones announced in the next public
-    session once the reasons for secrecy have gone."""
+    session once the reasons for secrecy have gone. Ratsflow publishes adopted resolutions
+    of sessions (definitions/proposal.yaml, ``publish``); an Eilentscheidung or an
+    Umlaufverfahren is no session, a rejection leaves nothing to execute or publish."""
     r = f.resolution
+    if not in_meeting(f) or not r.adopted:
+        return Check(
+            "veroeffentlichung",
+            "Veröffentlichung im Internet",
+            "§ 41b Abs. 5 GemO",
+            NOT_APPLICABLE,
+            "Kein in einer Sitzung angenommener Beschluss",
+        )
     if not r.public:
         key, title, para = (
             "bekanntgabe_nichtoeffentlich",
