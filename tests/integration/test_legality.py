@@ -342,3 +342,41 @@ def test_eilentscheidung_is_judged_without_a_meeting(world: World) -> None:
     results = {c.key: c.result for c in report.checks}
     assert results["zustaendigkeit"] == MET
     assert results["einberufung"] == "nicht anwendbar"
+
+
+def test_doubtful_bias_decided_without_the_member_before_the_vote(world: World) -> None:
+    from workflow.services.bias import decide_bias
+    from workflow.voting import Tally
+
+    def doubt(pid: int, mid: int, present: list[int]) -> None:
+        item = item_of(world, pid)
+        member = present[4]
+
+        def declare_and_decide(session: Session) -> None:
+            declaration = meeting_service.declare_bias(
+                session=session,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 19, 10),
+                agenda_item_id=item,
+                person_id=member,
+                reason="Schwager des Bauherrn",
+                doubtful=True,
+            )
+            decide_bias(
+                session=session,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 19, 20),
+                declaration_id=declaration.id or 0,
+                tally=Tally(yes=12, no=4, abstain=2),
+            )
+
+        world.run(declare_and_decide)
+        vote(world, pid, {p: "yes" for p in present if p != member})
+
+    report = report_of(world, decided(world, in_the_session=doubt))
+    assert flagged(report) == {}
+    check = next(c for c in report.checks if c.key == "befangenheit")
+    assert check.result == MET
+    assert any("Gremium entschied ohne" in e.text for e in check.evidence)
+    quorum = next(c for c in report.checks if c.key == "beschlussfaehigkeit")
+    assert "(1 befangen)" in quorum.explanation
