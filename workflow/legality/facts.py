@@ -27,6 +27,7 @@ from workflow.models import (
     ConsultationStep,
     Deadline,
     Election,
+    ElectionCount,
     ElectionRound,
     ExecutionTask,
     Meeting,
@@ -99,6 +100,7 @@ class Facts:
     tasks: list[ExecutionTask] = field(default_factory=list)
     elections: list[Election] = field(default_factory=list)
     election_rounds: list[ElectionRound] = field(default_factory=list)
+    election_counts: dict[int, dict[int, int]] = field(default_factory=dict)  # round → votes
     # § 34 Abs. 1 S. 1 GemO: the last day the invitation could go out, and the period.
     invitation_latest: date | None = None
     invitation_period: str | None = None
@@ -270,6 +272,13 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
                 .order_by(col(ElectionRound.number))
             )
         )
+        for round_ in facts.election_rounds:
+            facts.election_counts[round_.id or 0] = {
+                c.candidate_id: c.votes
+                for c in session.exec(
+                    select(ElectionCount).where(ElectionCount.round_id == round_.id)
+                )
+            }
     head = _head(session, "meeting", meeting_id)
     if head is not None:
         facts.chains.append(head)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflow.elections import majority_required
+from workflow.elections import RoundKind, count_round
+from workflow.errors import WorkflowError
 from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting, vote_event
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check, Evidence
@@ -242,7 +243,8 @@ def majority(f: Facts) -> Check:
 
 def election(f: Facts) -> Check:
     """§ 37 Abs. 7 GemO: elected with more than half the votes of the present entitled
-    members in the first ballot, else in the run-off or second ballot."""
+    members, else run-off or second ballot; each recorded round is counted again with the
+    engine's own rule (``workflow.elections.count_round``) and compared."""
     key, title, para = "wahl", "Wahlergebnis", "§ 37 Abs. 7 GemO"
     rounds = f.election_rounds
     if not rounds:
@@ -250,26 +252,45 @@ def election(f: Facts) -> Check:
     evidence = [
         Evidence(
             f"Wahlgang {r.number} am {fmt(r.held_on)}: {r.entitled} Stimmberechtigte, "
-            f"{r.invalid} ungültig, Ergebnis {r.next}"
+            f"{r.invalid} ungültig, Stimmen je Bewerber "
+            + ", ".join(f"{c}: {v}" for c, v in f.election_counts.get(r.id or 0, {}).items())
         )
         for r in rounds
     ]
-    first = rounds[0]
-    if (
-        first.next == "elected"
-        and first.required is not None
-        and first.required < majority_required(first.entitled)
-    ):
+    wrong = []
+    for r in rounds:
+        counts = f.election_counts.get(r.id or 0, {})
+        try:
+            kind: RoundKind = r.kind  # type: ignore[assignment]
+            result = count_round(kind=kind, counts=counts, entitled=r.entitled, lot=r.lot)
+        except WorkflowError as exc:
+            return Check(
+                key,
+                title,
+                para,
+                UNKNOWN,
+                f"Wahlgang {r.number}: {getattr(exc, 'message', exc)}",
+                tuple(evidence),
+            )
+        if result.next != r.next or result.elected != r.elected_candidate_id:
+            wrong.append(
+                f"Wahlgang {r.number}: festgestellt {r.next}, nach den Stimmen {result.next}"
+            )
+    if wrong:
         return Check(
             key,
             title,
             para,
             FAILED,
-            "Im ersten Wahlgang mit weniger als der Mehrheit "
-            f"({majority_required(first.entitled)}) gewählt",
+            "; ".join(wrong),
             tuple(evidence),
-            "Wahl rechtswidrig (§ 37 Abs. 7 GemO)",
+            "Wahl rechtswidrig: das Ergebnis ist falsch festgestellt (§ 37 Abs. 7 GemO)",
         )
     return Check(
-        key, title, para, MET, "Wahlgänge nach § 37 Abs. 7 GemO durchgeführt", tuple(evidence)
+        key,
+        title,
+        para,
+        MET,
+        "Ergebnis jedes Wahlgangs nach § 37 Abs. 7 GemO bestätigt",
+        tuple(evidence),
     )
