@@ -31,7 +31,7 @@ SIGNED = berlin(date(2024, 4, 29), 10)
 Hook = Callable[[Session, int], None]
 
 
-def _sign_minutes(world: World, mid: int, present: list[int], when: datetime) -> None:
+def sign_minutes(world: World, mid: int, present: list[int], when: datetime) -> None:
     mayor = world.data.ilsfeld.mayor.id or 0
     secretary = world.data.users["ilsfeld.secretary"].person_id or 0
     councillors = [p for p in present if p != mayor][:2]
@@ -95,7 +95,7 @@ def decided(
     world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 21))
     if publish_at is not None:
         world.fire("proposal", pid, "publish", "ilsfeld.secretary", publish_at)
-    _sign_minutes(world, mid, present, sign_at)
+    sign_minutes(world, mid, present, sign_at)
     return pid
 
 

@@ -380,3 +380,55 @@ def test_doubtful_bias_decided_without_the_member_before_the_vote(world: World) 
     assert any("Gremium entschied ohne" in e.text for e in check.evidence)
     quorum = next(c for c in report.checks if c.key == "beschlussfaehigkeit")
     assert "(1 befangen)" in quorum.explanation
+
+
+def test_second_session_is_quorate_with_three(world: World) -> None:
+    """§ 37 Abs. 3 GemO: the matter carried over from a session that was not quorate."""
+    from tests.integration.legality_flow import sign_minutes
+    from tests.integration.test_meetings import (
+        AFTER,
+        SECOND_DAY,
+        not_quorate,
+        schedule_on,
+        second_session,
+    )
+    from workflow.queries import voting_members
+    from workflow.services.announcements import record_announcement
+
+    pid, earlier = not_quorate(world)
+    mid = second_session(world, earlier)
+    schedule_on(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(AFTER, 11))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(AFTER, 12))
+    world.run(
+        lambda s: record_announcement(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(AFTER, 13),
+            meeting_id=mid,
+            announced_on=AFTER,
+            medium="Mitteilungsblatt",
+        )
+    )
+    members = world.run(lambda s: voting_members(s, world.body_id("Gemeinderat")))
+    present = members[:4]
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(SECOND_DAY, 19),
+            meeting_id=mid,
+            present=present,
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(SECOND_DAY, 19))
+    vote(world, pid, dict.fromkeys(present, "yes"), day=SECOND_DAY)
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(SECOND_DAY, 20, 30))
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(SECOND_DAY, 21))
+    world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(date(2024, 5, 8), 9))
+    sign_minutes(world, mid, present, berlin(date(2024, 5, 10), 9))
+    report = report_of(world, pid)
+    assert flagged(report) == {}
+    quorum = next(c for c in report.checks if c.key == "beschlussfaehigkeit")
+    assert quorum.paragraph == "§ 37 Abs. 3 GemO"
+    assert "4 von 19" in quorum.explanation
