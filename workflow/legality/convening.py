@@ -44,7 +44,9 @@ def invitation(f: Facts) -> Check:
             consequence=INVALID,
         )
     invite = invites[0]
-    evidence = [event_evidence(invite, f"Einladung mit Tagesordnung versandt von {invite.actor}")]
+    sent = invite.data.get("invitations")
+    to = f" an {sent} Empfänger (mit Tagesordnung und Unterlagen)" if isinstance(sent, int) else ""
+    evidence = [event_evidence(invite, f"Einladung versandt von {invite.actor}{to}")]
     scheduled = [
         e
         for e in f.proposal_events

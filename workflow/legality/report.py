@@ -12,7 +12,7 @@ from workflow.legality import aftermath, competence, convening, voting
 from workflow.legality.common import fmt
 from workflow.legality.facts import Facts, load_facts
 from workflow.legality.model import FAILED, Check, Report
-from workflow.models import Body, Resolution
+from workflow.models import Proposal, Resolution
 from workflow.periods import Period, shift
 
 CHECKS: tuple[Callable[[Facts], Check], ...] = (
@@ -104,8 +104,6 @@ def resolutions_since(
     session: Session, municipality_ids: list[int] | None, since: date | None
 ) -> list[Resolution]:
     """Resolutions in force or contested (not superseded), newest first."""
-    from workflow.models import Proposal
-
     query = select(Resolution).join(Proposal, col(Proposal.id) == col(Resolution.proposal_id))
     query = query.where(~col(Resolution.superseded))
     if municipality_ids is not None:
@@ -113,8 +111,3 @@ def resolutions_since(
     if since is not None:
         query = query.where(col(Resolution.decided_on) >= since)
     return list(session.exec(query.order_by(col(Resolution.decided_on).desc(), col(Resolution.id))))
-
-
-def body_name(session: Session, body_id: int | None) -> str | None:
-    body = session.get(Body, body_id) if body_id else None
-    return body.name if body else None
