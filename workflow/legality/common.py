@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflow.context import BERLIN
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import Evidence
 
@@ -17,7 +18,7 @@ def fmt(day: date) -> str:
 
 def event_evidence(event: Event, text: str) -> Evidence:
     return Evidence(
-        text=f"{text} ({event.where}, {event.at.astimezone():%d.%m.%Y %H:%M})",
+        text=f"{text} ({event.where}, {event.at.astimezone(BERLIN):%d.%m.%Y %H:%M})",
         instance_type=event.instance_type,
         instance_id=event.instance_id,
         seq=event.seq,
