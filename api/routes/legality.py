@@ -18,6 +18,8 @@ from api.schemas.legality import (
     AnnouncementRead,
     LegalityList,
     LegalityRead,
+    ResolutionAnnouncementCreate,
+    ResolutionAnnouncementRead,
     legality_list,
     legality_read,
 )
@@ -26,7 +28,7 @@ from workflow.documents.model import MEDIA_TYPES
 from workflow.documents.service import render
 from workflow.legality import service
 from workflow.legality.document import build_pruefbericht
-from workflow.services.announcements import record_announcement
+from workflow.services.announcements import record_announcement, record_resolution_announcement
 
 router = APIRouter(prefix="/api/v1", tags=["Rechtmäßigkeit"])
 Format = Annotated[str, Query(pattern="^(pdf|docx|html)$", description="pdf, docx oder html")]
@@ -166,4 +168,32 @@ def announcement(
         announced_on=body.announced_on,
         medium=body.medium.strip(),
         seq=event.seq,
+    )
+
+
+@router.post(
+    "/resolutions/{resolution_id}/announcement",
+    operation_id="record_resolution_announcement",
+    status_code=201,
+    response_model=ResolutionAnnouncementRead,
+    responses=WRITE,
+)
+def resolution_announcement(
+    resolution_id: PathId,
+    body: ResolutionAnnouncementCreate,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+) -> ResolutionAnnouncementRead:
+    """Record that a resolution of a non-public session was announced in a later public
+    session (§ 35 Abs. 1 Satz 4 GemO)."""
+    event = record_resolution_announcement(
+        session=session,
+        actor=actor,
+        now=now,
+        resolution_id=resolution_id,
+        meeting_id=body.meeting_id,
+    )
+    return ResolutionAnnouncementRead(
+        resolution_id=resolution_id, meeting_id=body.meeting_id, seq=event.seq
     )

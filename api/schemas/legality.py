@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import Id
 from workflow.legality.model import Report
 
 ResultRead = Literal["erfüllt", "nicht erfüllt", "nicht anwendbar", "nicht feststellbar"]
@@ -74,6 +75,18 @@ class AnnouncementRead(BaseModel):
     announced_on: date
     medium: str
     seq: int = Field(description="Sequenznummer des Protokollereignisses der Sitzung")
+
+
+class ResolutionAnnouncementCreate(BaseModel):
+    """§ 35 Abs. 1 Satz 4 GemO: the public session in which the resolution was announced."""
+
+    meeting_id: Id
+
+
+class ResolutionAnnouncementRead(BaseModel):
+    resolution_id: int
+    meeting_id: int
+    seq: int = Field(description="Sequenznummer des Protokollereignisses der Vorlage")
 
 
 class LegalityList(BaseModel):

@@ -129,3 +129,42 @@ def test_announcement_recorded_makes_the_check_pass(
     check = next(c for c in after["checks"] if c["key"] == "bekanntgabe")
     assert check["result"] == "erfüllt"
     assert check["evidence"][0]["seq"] == made.json()["seq"]
+
+
+def test_non_public_resolution_announced_in_a_later_public_session(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    from tests.integration.flow import new_meeting
+
+    resolution = _resolution(world, decided(world, public=False, publish_at=None))
+    clock.now = berlin(date(2024, 7, 1), 9)
+    report_url = f"/api/v1/resolutions/{resolution.id}/legality"
+    before = client.get(report_url, headers=as_user("ilsfeld.mayor")).json()
+    assert [
+        (c["key"], c["result"])
+        for c in before["checks"]
+        if c["result"]
+        in (
+            "nicht erfüllt",
+            "nicht feststellbar",
+        )
+    ] == [("bekanntgabe_nichtoeffentlich", "nicht feststellbar")]
+    later = new_meeting(world, day=date(2024, 5, 14))
+    url = f"/api/v1/resolutions/{resolution.id}/announcement"
+    body = {"meeting_id": later}
+    assert client.post(url, json=body, headers=as_user("ilsfeld.council")).status_code == 403
+    future = new_meeting(world, day=date(2024, 8, 6))
+    refused = client.post(url, json={"meeting_id": future}, headers=as_user("ilsfeld.secretary"))
+    assert refused.status_code == 422
+    assert "bereits abgehaltenen Sitzung" in refused.json()["detail"]
+    made = client.post(url, json=body, headers=as_user("ilsfeld.secretary"))
+    assert made.status_code == 201
+    after = client.get(report_url, headers=as_user("ilsfeld.mayor")).json()
+    assert after["at_risk"] is False
+    check = next(c for c in after["checks"] if c["key"] == "bekanntgabe_nichtoeffentlich")
+    assert check["explanation"] == "In der öffentlichen Sitzung vom 14.05.2024 bekannt gegeben"
+    assert check["evidence"][0]["seq"] == made.json()["seq"]
+    missing = client.post(
+        "/api/v1/resolutions/999999/announcement", json=body, headers=as_user("ilsfeld.secretary")
+    )
+    assert missing.status_code == 404

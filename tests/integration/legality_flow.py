@@ -64,11 +64,12 @@ def decided(
     publish_at: datetime | None = PUBLISHED,
     sign_at: datetime = SIGNED,
     trigger: str = "adopt",
+    public: bool = True,
 ) -> int:
     """The lawful path: released, invited in time, announced, quorate vote, adopted, closed,
     published the next day, minutes signed within a week. Hooks put one violation in."""
     plan = [StepInput(body_id=world.body_id(body), planned_date=MEETING_DAY, decides=True)]
-    pid = released(world, steps=plan)
+    pid = released(world, steps=plan, public=public)
     if after_release is not None:
         world.run(lambda s: after_release(s, pid))
     mid = new_meeting(world, body)

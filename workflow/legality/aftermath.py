@@ -3,6 +3,8 @@ Niederschrift (§ 38) and Vollzug (§ 121 Abs. 2 GemO)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check
@@ -123,14 +125,19 @@ def publication(f: Facts) -> Check:
             "Bekanntgabe nichtöffentlicher Beschlüsse",
             "§ 35 Abs. 1 Satz 4 GemO",
         )
-        announced = [e for e in f.proposal_events if e.trigger == "announce_resolution"]
+        announced = [
+            e
+            for e in f.proposal_events
+            if e.trigger == "announce_resolution" and e.data.get("resolution_id") == r.id
+        ]
         if announced:
+            on = _iso_day(announced[0].data.get("announced_on")) or announced[0].day
             return Check(
                 key,
                 title,
                 para,
                 MET,
-                "In öffentlicher Sitzung bekannt gegeben",
+                f"In der öffentlichen Sitzung vom {fmt(on)} bekannt gegeben",
                 (event_evidence(announced[0], "Bekanntgabe"),),
             )
         return Check(
@@ -279,6 +286,13 @@ def minutes(f: Facts) -> Check:
         f"unterzeichnet (Frist bis {fmt(end)})",
         tuple(evidence),
     )
+
+
+def _iso_day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 _CAPACITY = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
