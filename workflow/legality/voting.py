@@ -113,6 +113,10 @@ def bias(f: Facts) -> Check:
         if e.data.get("agenda_item_id") == (f.item.id if f.item else None)
     }
     voters = {v.person_id for v in f.votes}
+    # Who was in the room at the vote, as the attendance recorded last before it says; the
+    # GemO bars a biased member from advising as well as deciding (§ 18 Abs. 1, 5).
+    attendance = attendance_at(f, vote) if vote is not None else None
+    in_room = {int(p) for p in attendance.data.get("present", [])} if attendance else set()
     evidence: list[Evidence] = []
     problems: list[str] = []
     for d in f.bias:
@@ -121,8 +125,6 @@ def bias(f: Facts) -> Check:
         if event is not None:
             evidence.append(event_evidence(event, f"Befangenheit erklärt: {who} ({d.reason})"))
         late = d.after_vote or (vote is not None and event is not None and event.seq > vote.seq)
-        if late:
-            problems.append(f"{who}: Befangenheit erst nach der Abstimmung offenbart")
         if d.doubtful:
             ruling = decided.get(d.person_id)
             if d.decided_at is None:
@@ -139,14 +141,22 @@ def bias(f: Facts) -> Check:
                         f"{d.decision_abstain} Enthaltungen)",
                     )
                 )
-                if vote is not None and ruling.seq > vote.seq and not d.after_vote:
+                if vote is not None and ruling.seq > vote.seq and not late:
                     problems.append(
                         f"{who}: über die Befangenheit wurde erst nach der Abstimmung entschieden"
                     )
-        if d.excludes and d.person_id in voters:
-            problems.append(f"{who}: befangen, hat aber mitgestimmt")
-    if f.resolution.unlawful_reason:
-        problems.append(f.resolution.unlawful_reason)
+        if not d.excludes:
+            continue
+        if d.person_id in voters:
+            when = "erst nach der Abstimmung offenbart" if late else "erklärt"
+            problems.append(f"{who}: befangen ({when}), hat aber mitgestimmt")
+        elif late and d.person_id in in_room:
+            problems.append(
+                f"{who}: befangen, erst nach der Abstimmung offenbart, war bei der Beratung "
+                "anwesend"
+            )
+    if f.resolution.unlawful_reason:  # the engine's note, shown; the result is computed above
+        evidence.append(Evidence(f"Vermerk am Beschluss: {f.resolution.unlawful_reason}"))
     problems = list(dict.fromkeys(problems))
     if not f.bias and not problems:
         return Check(
@@ -159,7 +169,9 @@ def bias(f: Facts) -> Check:
             title,
             para,
             MET,
-            f"Vor der Beratung offenbart, ohne Mitwirkung: {f.names(excluded)}"
+            f"Vor der Beratung offenbart, ohne Mitwirkung an der Abstimmung: "
+            f"{f.names(excluded)} (ob das Mitglied den Raum verließ, ist mit der "
+            "Anwesenheit je Sitzung nicht gesondert erfasst)"
             if excluded
             else "Zweifelhafte Befangenheit vom Gremium verneint",
             tuple(evidence),
