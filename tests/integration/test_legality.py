@@ -10,6 +10,7 @@ since the report must judge what is recorded, not trust that the guards ran.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -283,7 +284,10 @@ def test_the_seed_story_passes_every_applicable_check(db: Engine, workflows: Wor
 
 
 def test_cli_prints_one_line_per_resolution_at_risk(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     from api.cli import main
     from workflow.settings import get_settings
@@ -306,6 +310,11 @@ def test_cli_prints_one_line_per_resolution_at_risk(
         assert "Alle geprüften Beschlüsse" in capsys.readouterr().out
         assert main(["legality", "check", "--municipality", "Atlantis"]) == 1
         assert "nicht angelegt" in capsys.readouterr().err
+        resolution = world.run(lambda s: latest_resolution(s, late))
+        target = tmp_path / "pruefbericht.pdf"
+        assert main(["legality", "report", str(resolution.id), "-o", str(target)]) == 0
+        assert target.read_bytes().startswith(b"%PDF")
+        assert main(["legality", "report", "999999", "-o", str(target)]) == 1
     finally:
         get_settings.cache_clear()
 

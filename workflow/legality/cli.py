@@ -4,16 +4,22 @@ resolution with a failed or unknown check; exit 1 if there is any (for cron jobs
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from workflow.context import BERLIN, local_date
+from workflow.documents.model import FORMATS
+from workflow.documents.service import render
 from workflow.errors import NotFound
 from workflow.legality.common import fmt
+from workflow.legality.document import build_pruefbericht
 from workflow.legality.model import Report
+from workflow.legality.report import check_resolution
 from workflow.legality.service import at_risk
-from workflow.models import Municipality
+from workflow.models import Municipality, Resolution
 from workflow.runtime import open_runtime
 from workflow.settings import get_settings
 
@@ -47,6 +53,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="Tag, zu dem geprüft wird, z. B. für laufende Fristen (Standard: heute)",
     )
 
+    report = sub.add_parser(
+        "report",
+        help="Prüfbericht zur Rechtmäßigkeit eines Beschlusses als PDF, DOCX oder HTML schreiben",
+    )
+    report.add_argument("resolution", type=int, metavar="BESCHLUSS", help="ID des Beschlusses")
+    report.add_argument("-o", "--output", type=Path, required=True, help="Zieldatei")
+    report.add_argument(
+        "--format", choices=FORMATS, help="Ausgabeformat (sonst aus der Dateiendung, sonst pdf)"
+    )
+    report.add_argument(
+        "--stichtag", type=_day, metavar="DATUM", help="Tag, zu dem geprüft wird (Standard: heute)"
+    )
+
 
 def line(report: Report) -> str:
     """E.g. "Ilsfeld, Vorlage 1/2026, Beschluss vom 18.11.2026 (Gemeinderat): nicht
@@ -65,6 +84,8 @@ def line(report: Report) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.legality_command == "report":
+        return _report(args)
     runtime = open_runtime(get_settings())
     today: date = args.stichtag or local_date(datetime.now(BERLIN))
     with Session(runtime.engine) as session:
@@ -82,4 +103,30 @@ def run(args: argparse.Namespace) -> int:
     if reports:
         return 1
     print("Alle geprüften Beschlüsse erfüllen die anwendbaren Anforderungen.")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """The administration's copy: read directly from the database, like ``ratsflow render``."""
+    output: Path = args.output
+    fmt = args.format or (output.suffix.lstrip(".").lower() if output.suffix else "pdf")
+    if fmt not in FORMATS:
+        print(f"Unbekanntes Format „{fmt}“: html, pdf oder docx", file=sys.stderr)
+        return 2
+    runtime = open_runtime(get_settings())
+    today: date = args.stichtag or local_date(datetime.now(BERLIN))
+    with Session(runtime.engine) as session:
+        resolution = session.get(Resolution, args.resolution)
+        if resolution is None:
+            raise NotFound(f"Beschluss {args.resolution} wurde nicht gefunden.")
+        document = build_pruefbericht(
+            check_resolution(session, resolution, today), checked_on=today
+        )
+    data = render(document, fmt)
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        print(f"{output}: nicht schreibbar: {exc}", file=sys.stderr)
+        return 1
+    print(f"{output}: {document.title} ({fmt}, {len(data)} Bytes)")
     return 0
