@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from workflow.cli.main import Command
 from workflow.cli.main import main as engine_main
 from workflow.documents import cli as render_cli
+from workflow.legality import cli as legality_cli
 
 
 def _configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,9 @@ COMMANDS = {
         "Bekanntmachung) als HTML, PDF oder DOCX",
         configure=render_cli.configure,
         run=render_cli.run,
+    ),
+    "legality": Command(
+        help=legality_cli.HELP, configure=legality_cli.configure, run=legality_cli.run
     ),
 }
 

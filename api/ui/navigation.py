@@ -33,6 +33,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Fristen", "/fristen"),
     NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
     NavItem("Abfragen", "/abfragen", REQUESTS),
+    # Resolutions at risk (Rechtmäßigkeitsnachweis): the mayor and the Rechtsaufsicht.
+    NavItem("Rechtmäßigkeit", "/rechtmaessigkeit", frozenset({"mayor", "district_coordinator"})),
     NavItem("Verwaltung", "/verwaltung", frozenset({"admin"})),
     NavItem("Einstellungen", "/einstellungen"),
 )

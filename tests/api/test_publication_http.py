@@ -232,8 +232,9 @@ def test_the_secretary_chooses_and_confirms_the_announcement_on_the_meeting_page
     page = client.get(f"/sitzungen/{second}").text
     assert "Bekanntgabe nichtöffentlicher Beschlüsse" in page
     assert "Der Ausschuss stimmt dem Ankauf zu." in page
-    chosen = re.findall(r'name="beschluss" value="(\d+)"', page)
-    version = re.search(r'name="version" value="(\d+)"', page)
+    form = page.split(f'action="/sitzungen/{second}/bekanntgabe"', 1)[1].split("</form>", 1)[0]
+    chosen = re.findall(r'name="beschluss" value="(\d+)"', form)
+    version = re.search(r'name="version" value="(\d+)"', form)
     assert chosen
     assert version
     planned = client.post(

@@ -659,6 +659,25 @@ def test_every_write_route_has_one_winner(
         "ilsfeld.secretary",
     )
     assert {r.status_code for r in confirmed} == {409}
+    # --- the Rechtmäßigkeitsnachweis's facts: the ortsübliche Bekanntgabe is an audit event of
+    # the meeting (each racer appends one, serialized by the chain), the Bekanntgabe of a
+    # resolution likewise; told refusals only, never a 500.
+    noticed = race.run(
+        "/api/v1/meetings/{meeting_id}/announcement",
+        "POST",
+        f"{m}/announcement",
+        "ilsfeld.secretary",
+        {"announced_on": "2024-04-01", "medium": "Mitteilungsblatt"},
+    )
+    assert {r.status_code for r in noticed} <= {200, 201, 409, 422}, [r.text for r in noticed]
+    told = race.run(
+        "/api/v1/resolutions/{resolution_id}/announcement",
+        "POST",
+        "/api/v1/resolutions/1/announcement",
+        "ilsfeld.secretary",
+        {"meeting_id": mid},
+    )
+    assert {r.status_code for r in told} <= {200, 201, 404, 409, 422}, [r.text for r in told]
 
     writes = _write_routes(app)
     assert len(writes) > 30

@@ -20,6 +20,7 @@ from workflow.queries import current_agenda_item, voting_members
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
 from workflow.services.importer import import_vorlage
+from workflow.services.notices import record_announcement
 from workflow.services.setup import actor_for, load_demo_data
 
 
@@ -128,6 +129,23 @@ def play(
     story.sweep(berlin(date(2024, 4, 13), 7, 30))
     story.fire(
         berlin(date(2024, 4, 15), 9), "meeting", meeting_id, "invite", actor["ilsfeld.mayor"]
+    )
+    announced = berlin(date(2024, 4, 18), 10)
+    story.run(
+        announced,
+        lambda s: record_announcement(
+            session=s,
+            actor=actor["ilsfeld.secretary"],
+            now=announced,
+            meeting_id=meeting_id,
+            announced_on=date(2024, 4, 18),
+            medium="Mitteilungsblatt der Gemeinde Ilsfeld",
+        ),
+    )
+    story.note(
+        announced,
+        "ilsfeld.secretary  ortsübliche Bekanntgabe im Mitteilungsblatt vom 18.04.2024 "
+        "(§ 34 Abs. 1 Satz 7 GemO)",
     )
 
     out("\n== Sitzung des Gemeinderats am 23.04.2024 ==")

@@ -31,6 +31,7 @@ from api.ui.meeting_views import (
     schedulable,
     shift_month,
 )
+from api.ui.routes.legality import meeting_summaries
 from api.ui.routes.publication import announcement_context
 from api.ui.web import (
     PageRoute,
@@ -297,6 +298,7 @@ def meeting_detail(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     context = detail_context(request, session, user, meeting_id, now)
+    context["legality"] = meeting_summaries(session, user, meeting_id, now)
     return render(request, "sitzungen/detail.html", context)
 
 

@@ -12,6 +12,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
 from api.ui.document_links import proposal_documents
 from api.ui.formatting import EVENT_LABELS
+from api.ui.routes.legality import proposal_summaries
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -213,9 +214,9 @@ def proposal_detail(
     request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
-    return render(
-        request, "vorlagen/detail.html", _detail_context(request, session, user, proposal, now)
-    )
+    context = _detail_context(request, session, user, proposal, now)
+    context["legality"] = proposal_summaries(session, user, proposal_id, now)
+    return render(request, "vorlagen/detail.html", context)
 
 
 def _action_form(

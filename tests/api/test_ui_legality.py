@@ -1,0 +1,86 @@
+"""Rechtmäßigkeit in the web UI: the summary on the Vorlage and Sitzung pages (failed and
+unknown checks first), the full Prüfbericht with its documents, the dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import sign_in
+from tests.conftest import World, berlin
+from tests.integration.legality_flow import decided
+from workflow.models import Resolution
+from workflow.queries import latest_resolution
+
+
+def _resolution(world: World, pid: int) -> Resolution:
+    found: Resolution | None = world.run(lambda s: latest_resolution(s, pid))
+    assert found is not None
+    return found
+
+
+def test_pages_show_the_failed_check_first(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid = decided(world, publish_at=berlin(date(2024, 5, 2), 10))
+    resolution = _resolution(world, pid)
+    clock.now = berlin(date(2024, 7, 1), 9)
+    sign_in(client, "ilsfeld.council")
+    page = client.get(f"/vorlagen/{pid}").text
+    section = page.split('id="rechtmaessigkeit"', 1)[1]
+    assert "1 nicht erfüllt" in section
+    first = section.index("Veröffentlichung im Internet")
+    assert first < section.index("Alle Prüfungen")
+    assert "Heilung" not in section.split("Alle Prüfungen")[0]
+    meeting = client.get(f"/sitzungen/{resolution.meeting_id}").text
+    assert 'id="rechtmaessigkeit"' in meeting
+    report = client.get(f"/rechtmaessigkeit/beschluss/{resolution.id}")
+    assert report.status_code == 200
+    assert "Protokollketten" in report.text
+    pdf = client.get(f"/rechtmaessigkeit/beschluss/{resolution.id}/pruefbericht.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    odt = client.get(f"/rechtmaessigkeit/beschluss/{resolution.id}/pruefbericht.odt")
+    assert odt.status_code in (404, 422)
+    assert client.get("/rechtmaessigkeit").status_code == 403
+    assert 'href="/rechtmaessigkeit"' not in page
+
+
+def test_dashboard_for_the_mayor_with_cure_dates(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid = decided(world, publish_at=None)
+    clock.now = berlin(date(2024, 7, 1), 9)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get("/rechtmaessigkeit")
+    assert page.status_code == 200
+    assert 'href="/rechtmaessigkeit"' in page.text
+    assert f"/rechtmaessigkeit/beschluss/{_resolution(world, pid).id}" in page.text
+    assert "Veröffentlichung im Internet" in page.text
+    sign_in(client, "flein.clerk")
+    other = client.get(f"/rechtmaessigkeit/beschluss/{_resolution(world, pid).id}")
+    assert other.status_code == 404
+
+
+def test_secretary_records_the_announcement_on_the_meeting_page(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    from tests.api.test_ui_foundation import csrf_of
+
+    resolution = _resolution(world, decided(world, announce=False))
+    clock.now = berlin(date(2024, 4, 24), 9)
+    sign_in(client, "ilsfeld.secretary")
+    url = f"/sitzungen/{resolution.meeting_id}"
+    page = client.get(url).text
+    assert 'id="bekanntgabe"' in page
+    token = csrf_of(page)
+    form = {"csrf_token": token, "bekanntgabe_am": "2024-04-24", "bekanntgabe_wo": "Aushang"}
+    refused = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form, follow_redirects=True)
+    assert "nach dem Sitzungstag" in refused.text
+    form["bekanntgabe_am"] = "kein Datum"
+    assert "Datum der Bekanntgabe" in client.post(f"{url}/ortsuebliche-bekanntgabe", data=form).text
+    form["bekanntgabe_am"] = "2024-04-15"
+    done = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form, follow_redirects=True)
+    assert "Ortsübliche Bekanntgabe vom 15.04.2024 erfasst" in done.text
+    assert "Ortsüblich bekannt gegeben am 15.04.2024" in done.text
+    sign_in(client, "ilsfeld.council")
+    assert 'id="bekanntgabe"' not in client.get(url).text

@@ -1,0 +1,218 @@
+"""Einberufung, ortsübliche Bekanntgabe and Öffentlichkeit (§§ 34, 35 GemO)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workflow.law.consultation import agenda_visibility
+from workflow.legality.common import event_evidence, fmt, in_meeting
+from workflow.legality.facts import Facts
+from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check, Evidence
+
+INVALID = (
+    "Beschluss rechtswidrig: nicht ordnungsgemäß einberufene Sitzung (Verfahrensfehler); "
+    "anfechtbar, Widerspruch des Bürgermeisters (§ 43 Abs. 2 GemO) oder Beanstandung "
+    "durch die Rechtsaufsicht (§ 121 Abs. 1 GemO) möglich"
+)
+# Triggers that record the ortsübliche Bekanntgabe of a session (services/announcements).
+ANNOUNCE_TRIGGERS = ("record_announcement",)
+
+
+def _outside_meeting(key: str, title: str, paragraph: str, f: Facts) -> Check:
+    kind = {
+        "urgent": "Eilentscheidung des Bürgermeisters (§ 43 Abs. 4 GemO)",
+        "circulation": "Umlaufverfahren (§ 37 Abs. 1 Satz 2 GemO)",
+        "mayor": "Entscheidung des Bürgermeisters anstelle des Gemeinderats (§ 37 Abs. 4 GemO)",
+    }.get(f.resolution.kind, "kein Beschluss in einer Sitzung")
+    return Check(key, title, paragraph, NOT_APPLICABLE, f"Ohne Sitzung gefasst: {kind}")
+
+
+def invitation(f: Facts) -> Check:
+    """§ 34 Abs. 1 S. 1 GemO: the invitation with the agenda "in der Regel mindestens sieben
+    Tage vor dem Sitzungstag"; § 34 Abs. 2: an emergency session without a period."""
+    key, title, para = "einberufung", "Ordnungsgemäße Einberufung", "§ 34 Abs. 1 und 2 GemO"
+    if not in_meeting(f) or f.meeting is None:
+        return _outside_meeting(key, title, para, f)
+    invites = f.meeting_with("invite")
+    if not invites:
+        return Check(
+            key,
+            title,
+            para,
+            UNKNOWN,
+            "Das Protokoll der Sitzung enthält keine Einladung",
+            consequence=INVALID,
+        )
+    invite = invites[0]
+    sent = invite.data.get("invitations")
+    to = f" an {sent} Empfänger (mit Tagesordnung und Unterlagen)" if isinstance(sent, int) else ""
+    evidence = [event_evidence(invite, f"Einladung versandt von {invite.actor}{to}")]
+    scheduled = [
+        e
+        for e in f.proposal_events
+        if e.trigger == "schedule"
+        and e.data.get("agenda_item_id") == (f.item.id if f.item else None)
+    ]
+    if scheduled:
+        evidence.append(event_evidence(scheduled[-1], "Vorlage auf die Tagesordnung gesetzt"))
+    if scheduled and scheduled[-1].at > invite.at:
+        return Check(
+            key,
+            title,
+            para,
+            FAILED,
+            "Der Tagesordnungspunkt wurde erst nach der Einladung auf die Tagesordnung gesetzt "
+            "und war nicht Teil der Einladung (§ 34 Abs. 1 Satz 1 GemO)",
+            tuple(evidence),
+            INVALID,
+        )
+    latest = f.invitation_latest
+    if latest is not None and invite.day <= latest:
+        return Check(
+            key,
+            title,
+            para,
+            MET,
+            f"Einladung am {fmt(invite.day)}, spätestens am {fmt(latest)} "
+            f"({f.invitation_period} vor der Sitzung am {fmt(f.meeting.meeting_date)})",
+            tuple(evidence),
+        )
+    emergency = f.meeting.emergency_reason
+    if emergency:
+        return Check(
+            key,
+            title,
+            para,
+            MET,
+            f"Notsitzung ohne Frist (§ 34 Abs. 2 GemO), Grund: {emergency}",
+            tuple(evidence),
+        )
+    if f.meeting.late_invitation_reason:
+        return Check(
+            key,
+            title,
+            para,
+            MET,
+            f"Verkürzte Ladungsfrist mit Begründung (§ 34 Abs. 1 Satz 1 GemO: „in der Regel“): "
+            f"{f.meeting.late_invitation_reason}",
+            tuple(evidence),
+        )
+    return Check(
+        key,
+        title,
+        para,
+        FAILED,
+        f"Einladung erst am {fmt(invite.day)}, spätestens hätte sie am "
+        f"{fmt(latest) if latest else '–'} versandt werden müssen; weder Notsitzung "
+        "(§ 34 Abs. 2 GemO) noch ein Grund für die kürzere Frist ist erfasst",
+        tuple(evidence),
+        INVALID + "; der Mangel gilt als geheilt, wenn alle Mitglieder erschienen sind und "
+        "keines die Verletzung rügt",
+    )
+
+
+def announcement(f: Facts) -> Check:
+    """§ 34 Abs. 1 S. 7 GemO: time, place and agenda of a public session "rechtzeitig
+    ortsüblich bekannt zu geben"."""
+    key, title, para = "bekanntgabe", "Ortsübliche Bekanntgabe", "§ 34 Abs. 1 Satz 7 GemO"
+    if not in_meeting(f) or f.meeting is None:
+        return _outside_meeting(key, title, para, f)
+    if not f.public_items:
+        return Check(key, title, para, NOT_APPLICABLE, "Die Sitzung hat keinen öffentlichen Teil")
+    found = [e for e in f.meeting_events if e.trigger in ANNOUNCE_TRIGGERS]
+    consequence = (
+        "Verfahrensfehler: die Öffentlichkeit konnte von der Sitzung nicht erfahren; Beschlüsse "
+        "des öffentlichen Teils sind rechtswidrig (Verstoß gegen den Öffentlichkeitsgrundsatz)"
+    )
+    if not found:
+        return Check(
+            key,
+            title,
+            para,
+            UNKNOWN,
+            "Keine ortsübliche Bekanntgabe der öffentlichen Sitzung erfasst",
+            consequence=consequence,
+        )
+    event = found[0]
+    on = event.data.get("announced_on")
+    day = (_parse(on) if isinstance(on, str) else None) or event.day
+    medium = str(event.data.get("medium") or "ortsüblich")
+    evidence = (event_evidence(event, f"Bekanntgabe am {fmt(day)} ({medium})"),)
+    if day < f.meeting.meeting_date:
+        return Check(key, title, para, MET, f"Ortsüblich bekannt gegeben am {fmt(day)}", evidence)
+    return Check(
+        key,
+        title,
+        para,
+        FAILED,
+        f"Bekanntgabe erst am {fmt(day)}, nicht vor der Sitzung am {fmt(f.meeting.meeting_date)}",
+        evidence,
+        consequence,
+    )
+
+
+def _parse(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def publicity(f: Facts) -> Check:
+    """§ 35 Abs. 1 GemO: sessions are public; non-public only where öffentliches Wohl or
+    berechtigte Interessen Einzelner require it, and then with the reason."""
+    key, title, para = "oeffentlichkeit", "Öffentlichkeit der Beratung", "§ 35 Abs. 1 GemO"
+    if not in_meeting(f) or f.item is None:
+        return _outside_meeting(key, title, para, f)
+    item = f.item
+    where = "öffentlich" if item.public else "nichtöffentlich"
+    evidence = [Evidence(f"TOP {item.position} {where} behandelt")]
+    if f.step is not None:
+        expected, _ = agenda_visibility(f.proposal, f.step)
+    else:
+        expected = f.proposal.public
+    reason = item.non_public_reason or f.proposal.non_public_reason
+    if not item.public and reason:
+        evidence.append(Evidence(f"Grund: {reason}"))
+    consequence = (
+        "Beschluss rechtswidrig: Verstoß gegen den Grundsatz der Öffentlichkeit (§ 35 Abs. 1 "
+        "GemO), ein wesentlicher Verfahrensfehler"
+    )
+    if item.public and not expected:
+        return Check(
+            key,
+            title,
+            para,
+            FAILED,
+            "Die Vorlage ist nichtöffentlich zu behandeln, wurde aber öffentlich beraten",
+            tuple(evidence),
+            "Verletzung der Rechte der Betroffenen (§ 35 Abs. 1 GemO)",
+        )
+    if not item.public and not (reason or "").strip():
+        return Check(
+            key,
+            title,
+            para,
+            FAILED,
+            "Nichtöffentlich behandelt, ohne dass ein Grund erfasst ist",
+            tuple(evidence),
+            consequence,
+        )
+    if not item.public and expected:
+        return Check(
+            key,
+            title,
+            para,
+            FAILED,
+            "Nichtöffentlich behandelt, obwohl Vorlage und Beratungsschritt öffentlich sind",
+            tuple(evidence),
+            consequence,
+        )
+    return Check(
+        key,
+        title,
+        para,
+        MET,
+        "Öffentlich beraten" if item.public else f"Nichtöffentlich beraten, Grund: {reason}",
+        tuple(evidence),
+    )
