@@ -26,6 +26,7 @@ from workflow.legality.report import check_resolution
 from workflow.models import Body, Membership, Municipality, Proposal, Resolution
 from workflow.queries import latest_resolution, present_persons
 from workflow.services import meetings as meeting_service
+from workflow.services.item_votes import record_item_attendance
 
 
 def flagged(report: Report) -> dict[str, str]:
@@ -441,3 +442,53 @@ def test_second_session_is_quorate_with_three(world: World) -> None:
     quorum = next(c for c in report.checks if c.key == "beschlussfaehigkeit")
     assert quorum.paragraph == "§ 37 Abs. 3 GemO"
     assert "4 von 19" in quorum.explanation
+
+
+def _biased_in_the_room(world: World, *, leaves: bool) -> Report:
+    """A member declares bias before the vote and does not vote; the session records members
+    leaving per item, and whether the biased one left for it (§ 18 Abs. 5 GemO)."""
+
+    def session_with_bias(pid: int, mid: int, present: list[int]) -> None:
+        item = item_of(world, pid)
+        biased, other = present[3], present[4]
+        world.run(
+            lambda s: meeting_service.declare_bias(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 20, 5),
+                agenda_item_id=item,
+                person_id=biased,
+                reason="Eigentümer des Nachbargrundstücks",
+            )
+        )
+        for person in (biased, other) if leaves else (other,):
+            world.run(
+                lambda s, person=person: record_item_attendance(
+                    session=s,
+                    actor=world["ilsfeld.secretary"],
+                    now=berlin(MEETING_DAY, 20, 10),
+                    meeting_id=mid,
+                    item_id=item,
+                    expected_version=world.get_meeting(mid).version,
+                    person_id=person,
+                    present=False,
+                    only_item=True,
+                )
+            )
+        vote(world, pid, {p: "yes" for p in present if p not in (biased, other)})
+
+    return report_of(world, decided(world, in_the_session=session_with_bias))
+
+
+def test_biased_member_stayed_in_the_room(world: World) -> None:
+    report = _biased_in_the_room(world, leaves=False)
+    assert flagged(report) == {"befangenheit": FAILED}
+    check = next(c for c in report.checks if c.key == "befangenheit")
+    assert "nicht verlassen" in check.explanation
+
+
+def test_biased_member_left_the_room(world: World) -> None:
+    report = _biased_in_the_room(world, leaves=True)
+    assert flagged(report) == {}
+    check = next(c for c in report.checks if c.key == "befangenheit")
+    assert any("verlassen" in e.text for e in check.evidence)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow.attendance import present_at_item
 from workflow.context import local_date
 from workflow.deadlines.lifecycle import calendar_for
 from workflow.law.periods import WorkingCalendar
@@ -31,6 +32,7 @@ from workflow.models import (
     ElectionCount,
     ElectionRound,
     ExecutionTask,
+    ItemAttendance,
     Meeting,
     MinutesSignature,
     Municipality,
@@ -107,6 +109,9 @@ class Facts:
     # § 37 Abs. 3 GemO: the item is carried over from a session that was not quorate.
     second_session: bool = False
     public_items: bool = False  # the meeting has a public part (§ 34 Abs. 1 S. 7)
+    # Who was in the room for the item (§ 18 Abs. 5 GemO), where the session recorded members
+    # leaving and arriving per item; None where it recorded only the session's attendance.
+    item_present: set[int] | None = None
     chains: list[ChainHead] = field(default_factory=list)
 
     @property
@@ -219,6 +224,13 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
     facts.meeting = meeting
     facts.meeting_events = _events(session, "meeting", meeting_id)
     facts.members = voting_members(session, meeting.body_id)
+    tracked = session.exec(
+        select(ItemAttendance.id)
+        .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
+        .where(AgendaItem.meeting_id == meeting_id)
+    ).first()
+    if facts.item is not None and tracked is not None:
+        facts.item_present = present_at_item(session, facts.item)
     facts.signatures = list(
         session.exec(
             select(MinutesSignature)

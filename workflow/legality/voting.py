@@ -147,6 +147,14 @@ def bias(f: Facts) -> Check:
                     )
         if not d.excludes:
             continue
+        if f.item_present is not None and not late:
+            if d.person_id in f.item_present:
+                problems.append(
+                    f"{who}: befangen, hat den Sitzungsraum für den Tagesordnungspunkt nicht "
+                    "verlassen (§ 18 Abs. 5 GemO)"
+                )
+            else:
+                evidence.append(Evidence(f"{who} hat den Sitzungsraum für den Punkt verlassen"))
         if d.person_id in voters:
             when = "erst nach der Abstimmung offenbart" if late else "erklärt"
             problems.append(f"{who}: befangen ({when}), hat aber mitgestimmt")
