@@ -189,6 +189,7 @@ def _settings(s: ReviewSettings) -> ReviewSettingsRead:
         supervisory_authority_kind=s.supervisory_authority.kind,
         pre_deliberation_on_request=s.pre_deliberation_on_request,
         monthly_session_reminder_day=s.monthly_session_reminder_day,
+        invitation_days=s.invitation_days,
     )
 
 

@@ -102,6 +102,9 @@ class ReviewSettingsRead(Output):
         description="ab diesem Tag eines Monats ohne Gemeinderatssitzung wird erinnert "
         "(§ 34 Abs. 1 Satz 2 GemO); 0: nie"
     )
+    invitation_days: int = Field(
+        description="Einladungsfrist in Tagen (§ 34 Abs. 1 Satz 1 GemO: mindestens 7)"
+    )
 
 
 class ReviewSettingsWrite(Input):
@@ -109,6 +112,7 @@ class ReviewSettingsWrite(Input):
     supervisory_authority_name: Short | None = None
     pre_deliberation_on_request: Flag | None = None
     monthly_session_reminder_day: Annotated[int, Field(ge=0, le=28, strict=True)] | None = None
+    invitation_days: Annotated[int, Field(ge=7, le=30, strict=True)] | None = None
 
 
 class MinutesObjectionCreate(Input):

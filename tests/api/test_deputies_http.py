@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlmodel import Session
+
 from tests.api.conftest import FixedClock
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
@@ -17,6 +19,8 @@ from tests.integration.flow import (
     scheduled,
     vote,
 )
+from workflow.models import Meeting
+from workflow.rules.meeting_rules import invitation_latest
 
 
 def uid(world: World, username: str) -> int:
@@ -187,6 +191,20 @@ def test_municipal_settings_name_the_supervising_authority(
     assert body["supervisory_authority_kind"] == "regierungspraesidium"
     assert body["pre_deliberation_on_request"] is True
     assert body["monthly_session_reminder_day"] == 20
+    assert body["invitation_days"] == 7  # the GemO's period until the Hauptsatzung says more
+    longer = client.patch(
+        "/api/v1/municipality/settings", json={"invitation_days": 10}, headers=as_user("admin")
+    )
+    assert longer.json()["invitation_days"] == 10
+    meeting = new_meeting(world)  # 23.04.2024: ten days before is Saturday 13.04.2024
+    with Session(world.engine) as session:
+        found = session.get(Meeting, meeting)
+        assert found is not None
+        assert invitation_latest(session, found)[0] == date(2024, 4, 12)  # sent by Friday
+    short = client.patch(
+        "/api/v1/municipality/settings", json={"invitation_days": 6}, headers=as_user("admin")
+    )
+    assert_problem(short, 422)
     assert_problem(
         client.patch(
             "/api/v1/municipality/settings",

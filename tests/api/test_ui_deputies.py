@@ -118,6 +118,7 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
             "supervisory_authority_name": "",
             "pre_deliberation_on_request": "ja",
             "monthly_session_reminder_day": "10",
+            "invitation_days": "8",
         },
     )
     assert "Rechtsaufsichtsbehörde: Regierungspräsidium." in done.text
@@ -127,6 +128,9 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
         assert town.settings["municipal_status"] == "grosse_kreisstadt"
         assert town.settings["pre_deliberation_on_request"] is True
         assert town.settings["monthly_session_reminder_day"] == 10
+        # seven clear days: the invitation deadlines count eight (§ 34 Abs. 1 S. 1 GemO)
+        assert town.settings["deadline_periods"]["invitation"] == "P8D"
+    assert 'name="invitation_days"' in client.get("/verwaltung").text
 
 
 def test_objection_form_asks_for_the_ground(

@@ -6,11 +6,15 @@ its admin, audited on the municipality.
 - ``pre_deliberation_on_request``: the Hauptsatzung makes the Vorberatung binding on request
   (§ 39 Abs. 4 S. 2 GemO);
 - ``monthly_session_reminder_day``: from which day of a month without a council session the
-  mayor is reminded (§ 34 Abs. 1 S. 2 GemO; 0 = never).
+  mayor is reminded (§ 34 Abs. 1 S. 2 GemO; 0 = never);
+- ``invitation_days``: the invitation period in days, at least the GemO's seven ("in der
+  Regel mindestens sieben Tage", § 34 Abs. 1 S. 1; e.g. 8 where the Hauptsatzung counts
+  seven clear days), kept as ``deadline_periods["invitation"]`` where the deadlines read it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +45,17 @@ class ReviewSettings:
     supervisory_authority: Authority
     pre_deliberation_on_request: bool
     monthly_session_reminder_day: int
+    invitation_days: int
+
+
+INVITATION_DAYS = (7, 30)  # § 34 Abs. 1 S. 1 GemO: never shorter than seven days
+
+
+def _invitation_days(settings: dict[str, object]) -> int:
+    periods = settings.get("deadline_periods")
+    value = periods.get("invitation") if isinstance(periods, dict) else None
+    match = re.fullmatch(r"P(\d+)D", value) if isinstance(value, str) else None
+    return int(match.group(1)) if match else INVITATION_DAYS[0]
 
 
 def _municipality(session: Session, actor: Actor) -> Municipality:
@@ -64,6 +79,7 @@ def _read(session: Session, municipality: Municipality) -> ReviewSettings:
         supervisory_authority=supervisory_authority(session, municipality),
         pre_deliberation_on_request=bool(settings.get(PRE_DELIBERATION_ON_REQUEST)),
         monthly_session_reminder_day=reminder_day(municipality),
+        invitation_days=_invitation_days(settings),
     )
 
 
@@ -80,6 +96,7 @@ def update_settings(
     supervisory_authority_name: str | None = None,
     pre_deliberation_on_request: bool | None = None,
     monthly_session_reminder_day: int | None = None,
+    invitation_days: int | None = None,
     clear_authority_name: bool = False,
 ) -> ReviewSettings:
     """Only the values given change."""
@@ -107,6 +124,17 @@ def update_settings(
                 field="monthly_session_reminder_day",
             )
         changed[REMINDER_DAY_SETTING] = monthly_session_reminder_day
+    if invitation_days is not None:
+        low, high = INVITATION_DAYS
+        if not low <= invitation_days <= high:
+            raise InvalidInput(
+                f"Die Einladungsfrist beträgt {low} bis {high} Tage (§ 34 Abs. 1 Satz 1 GemO: "
+                "in der Regel mindestens sieben Tage)",
+                field="invitation_days",
+            )
+        periods = dict(settings.get("deadline_periods") or {})  # type: ignore[call-overload]
+        periods["invitation"] = f"P{invitation_days}D"
+        changed["deadline_periods"] = periods
     for key, value in changed.items():
         if value is None:
             settings.pop(key, None)

@@ -175,12 +175,15 @@ async def save_municipal_settings(
     form = await request.form()
     status = str(form.get("municipal_status") or "gemeinde")
     day = str(form.get("monthly_session_reminder_day") or "").strip()
+    invitation = str(form.get("invitation_days") or "").strip()
     try:
         with session.begin_nested():
             if status not in STATUSES:
                 raise InvalidInput("Bitte wählen Sie den Status aus der Liste.")
             if not day.isdigit():
                 raise InvalidInput("Bitte geben Sie einen Tag von 0 bis 28 an.")
+            if not invitation.isdigit() or len(invitation) > 3:
+                raise InvalidInput("Bitte geben Sie die Einladungsfrist in Tagen an (7 bis 30).")
             saved = municipal_settings.update_settings(
                 session=session,
                 actor=user.actor,
@@ -189,6 +192,7 @@ async def save_municipal_settings(
                 supervisory_authority_name=str(form.get("supervisory_authority_name") or "")[:200],
                 pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
                 monthly_session_reminder_day=int(day),
+                invitation_days=int(invitation),
             )
     except WorkflowError as exc:
         flash(request, error_text(exc).rstrip(".") + ".", "danger")
