@@ -40,7 +40,7 @@ def test_an_admin_creates_a_user(
     page.get_by_label("Passwort wiederholen").fill("kurz")
     page.get_by_role("button", name="Konto anlegen").click()
     summary = page.locator("#fehler")
-    assert "mindestens 8 Zeichen" in summary.inner_text()
+    assert "mindestens 12 Zeichen" in summary.inner_text()
     check_accessibility(page)
     page.get_by_label("Erstes Passwort").fill("sicher-genug-2")
     page.get_by_label("Passwort wiederholen").fill("sicher-genug-2")
