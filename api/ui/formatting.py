@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from workflow.context import BERLIN
+from workflow.law.budget_coverage import format_euro
 from workflow.roles import ROLE_LABELS
 
 # The words of the Rathaus (UI.md), not the engine's role names.
@@ -96,21 +97,15 @@ def datetime_de(value: datetime | None) -> str:
 
 
 def money_de(value: Decimal | int | float | str | None) -> str:
-    """``30.387,20 €`` (thousands with a dot, cents with a comma)."""
+    """``30.387,20 €`` (thousands with a dot, cents with a comma); what a page was given
+    as text or number, in the engine's one format (``format_euro``)."""
     if value is None or value == "":
         return ""
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation:
         return str(value)
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"{sign}{'.'.join(groups)},{cents} €"
+    return format_euro(amount)
 
 
 def days_word(n: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
@@ -14,8 +13,3 @@ def day(value: date) -> str:
 
 def weekday_day(value: date) -> str:
     return f"{WEEKDAYS[value.weekday()]}, {day(value)}"
-
-
-def euro(value: Decimal) -> str:
-    english = f"{value:,.2f}"
-    return english.replace(",", "X").replace(".", ",").replace("X", ".") + " €"

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from workflow.documents.german import day, euro
+from workflow.documents.german import day
 from workflow.documents.model import (
     CHECKED,
     UNCHECKED,
@@ -18,6 +18,7 @@ from workflow.documents.model import (
     Paragraph,
     Table,
 )
+from workflow.law.budget_coverage import format_euro as euro
 from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
 from workflow.publication import omission_note, redacted_value
 from workflow.queries import steps

@@ -68,7 +68,8 @@ def _number(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def format_euro(value: Decimal) -> str:
-    """``1350000`` → ``1.350.000,00 €``."""
+def format_euro(value: Decimal, unit: str = "€") -> str:
+    """``1350000`` → ``1.350.000,00 €`` (``unit="Euro"`` for running text, as the seed
+    writes it): the one German amount format of documents, mails and pages."""
     english = f"{value:,.2f}"
-    return english.replace(",", "X").replace(".", ",").replace("X", ".") + " €"
+    return english.replace(",", "X").replace(".", ",").replace("X", ".") + f" {unit}"

@@ -13,6 +13,7 @@ from workflow.deadlines.notify import Message, send_to
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
+from workflow.law.budget_coverage import format_euro
 from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal, User
 from workflow.services.common import require_role
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
@@ -237,7 +238,7 @@ def create_proposal_from_request(
     )
     amount = (
         f"\n\nNach der Berechnung des Landratsamtes würde die Gemeinde {town.name} einen Betrag "
-        f"in Höhe von {_euro(response.amount)} Euro erhalten."
+        f"in Höhe von {format_euro(response.amount, unit='Euro')} erhalten."
         if response.amount
         else ""
     )
@@ -271,10 +272,6 @@ def create_proposal_from_request(
         data={"proposal_id": proposal.id, "option": option},
     )
     return proposal
-
-
-def _euro(amount: Decimal | None) -> str:
-    return f"{amount or 0:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def response_for(session: Session, request_id: int, municipality_id: int) -> DecisionResponse:
