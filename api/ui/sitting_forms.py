@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from api.ui.web import PageUser, error_text, flash, redirect
 from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.law.voting import Tally
 from workflow.models import Meeting
 from workflow.services import listing
 from workflow.services.meetings import MEETING_ROLES
@@ -47,6 +48,11 @@ def form_count(form: FormData, name: str) -> int:
     if not raw.isdigit() or int(raw) > MAX_COUNT:
         raise InvalidInput("Bitte geben Sie die Stimmen als ganze Zahlen ein.", field=name)
     return int(raw)
+
+
+def form_tally(form: FormData) -> Tally:
+    """Ja, Nein, Enthaltung as posted by every count form of the meeting screen."""
+    return Tally(form_count(form, "ja"), form_count(form, "nein"), form_count(form, "enthaltung"))
 
 
 def done(request: Request, meeting_id: int, item_id: int | None, text: str) -> Response:

@@ -13,8 +13,8 @@ from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
 from api.ui.sitting_forms import (
     done,
-    form_count,
     form_ids,
+    form_tally,
     form_version,
     refused,
     screen_meeting,
@@ -22,7 +22,6 @@ from api.ui.sitting_forms import (
 )
 from api.ui.web import PageRoute, PageUserDep, flash, redirect
 from workflow.errors import WorkflowError
-from workflow.law.voting import Tally
 from workflow.services import agenda
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -88,9 +87,7 @@ async def decide_bias(
     form = await request.form()
     screen_meeting(session, user, meeting_id)
     try:
-        counted = Tally(
-            form_count(form, "ja"), form_count(form, "nein"), form_count(form, "enthaltung")
-        )
+        counted = form_tally(form)
         with session.begin_nested():
             recorded = agenda.decide_bias(
                 session=session,

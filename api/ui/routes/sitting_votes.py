@@ -15,15 +15,14 @@ from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import majority_words
 from api.ui.sitting_forms import (
     done,
-    form_count,
     form_ids,
+    form_tally,
     form_version,
     refused,
     screen_meeting,
 )
 from api.ui.web import PageRoute, PageUserDep, workflows_of
 from workflow.errors import InvalidInput, WorkflowError
-from workflow.law.voting import Tally
 from workflow.motions import PROCEDURES
 from workflow.services import item_votes, motions
 
@@ -45,9 +44,7 @@ async def record_counts(
     form = await request.form()
     screen_meeting(session, user, meeting_id)
     try:
-        counted = Tally(
-            form_count(form, "ja"), form_count(form, "nein"), form_count(form, "enthaltung")
-        )
+        counted = form_tally(form)
         with session.begin_nested():
             recorded = item_votes.record_vote_counts(
                 session=session,
@@ -151,9 +148,7 @@ async def vote_motion(
     form = await request.form()
     screen_meeting(session, user, meeting_id)
     try:
-        counted = Tally(
-            form_count(form, "ja"), form_count(form, "nein"), form_count(form, "enthaltung")
-        )
+        counted = form_tally(form)
         with session.begin_nested():
             recorded = motions.vote_motion(
                 session=session,
