@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from tests.api.conftest import FixedClock
 from tests.api.test_http import assert_problem
+from tests.api.test_ui_foundation import sign_in
 from tests.conftest import World, berlin
 from tests.integration.flow import (
     DAY,
@@ -67,6 +68,10 @@ def test_absence_and_deputies_route_the_release(
     release_event = next(e for e in history.json() if e["trigger"] == "release")
     assert release_event["actor"] == "ilsfeld.council"
     assert release_event["data"]["in_vertretung"]["username"] == "ilsfeld.mayor"
+    mayor_name = world.data.users["ilsfeld.mayor"].full_name
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}")
+    assert f"(ilsfeld.council, in Vertretung für {mayor_name})" in page.text
 
     assert client.delete(f"/api/v1/absences/{absence_id}", headers=admin).status_code == 204
 

@@ -204,6 +204,7 @@ def _history(
             "event": e,
             "what": labels.get(e.trigger, "Geändert"),
             "dest": spec.state_label(e.dest),
+            "for_whom": ((e.data or {}).get("in_vertretung") or {}).get("name"),
         }
         for e in reversed(events)
     ]
