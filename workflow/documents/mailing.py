@@ -21,7 +21,7 @@ from workflow.definitions.registry import Action
 from workflow.deputies import body_deputies, member_on
 from workflow.documents.auszug import build_auszug
 from workflow.documents.common import body_name, genitive
-from workflow.documents.german import day
+from workflow.documents.german import day, file_size
 from workflow.documents.model import plain_text
 from workflow.documents.sitzung import build_einladung, numbered, resolution_of, titled
 from workflow.models import (
@@ -164,13 +164,6 @@ def _queue(
         )
 
 
-def size_text(size: int) -> str:
-    """``1,5 MB``, ``12 KB``: German decimal comma, binary units as mail programs show them."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def split_files(
     files: Iterable[Attachment], max_bytes: int
 ) -> tuple[list[Attachment], list[Attachment]]:
@@ -197,13 +190,13 @@ def file_lines(attached: list[Attachment], linked: list[Attachment], base: str) 
     if attached:
         lines.append("Anlagen (dieser E-Mail als Datei beigefügt):")
         lines += [
-            f"- {f.name} ({size_text(f.size)}): {base}{page_links.attachment(f.id)}"
+            f"- {f.name} ({file_size(f.size)}): {base}{page_links.attachment(f.id)}"
             for f in attached
         ]
     if linked:
         lines.append("Anlagen zum Herunterladen (zu groß für den Versand als Datei):")
         lines += [
-            f"- {f.name} ({size_text(f.size)}): {base}{page_links.attachment(f.id)}" for f in linked
+            f"- {f.name} ({file_size(f.size)}): {base}{page_links.attachment(f.id)}" for f in linked
         ]
     return lines
 
