@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
+from tests.api.conftest import FixedClock
 from tests.api.test_attachments_http import release, upload
+from tests.api.test_ui_foundation import sign_in
+from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_meeting, new_proposal, scheduled
 from tests.smtp import Inbox, smtp_server
@@ -216,3 +219,36 @@ def test_a_supplement_goes_to_the_members_like_the_invitation(
     assert len(to_bernd) == 2
     assert any("NÖ 1 | Personalangelegenheit Bauhof (Nachtrag)" in t for t in to_bernd)
     assert all(f"/sitzungen/{meeting}/sitzungsmappe.pdf" in t for t in to_bernd)
+
+
+def test_a_supplement_added_on_the_meeting_page_is_mailed_too(
+    world: World, client: Any, clock: FixedClock
+) -> None:
+    pid = new_proposal(world)
+    release(world, pid)
+    meeting = new_meeting(world)
+    scheduled(world, pid, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    clock.now = berlin(DAY, 15)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "Nachtrag zur Tagesordnung" in page
+    added = _post(
+        client,
+        f"/sitzungen/{meeting}/tagesordnung/punkt",
+        page,
+        version=_version(page),
+        title="Bekanntgaben",
+    )
+    assert added.status_code == 303, added.text
+    with Session(world.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.key).startswith("supplement:"))
+        ).all()
+    assert {r.to_address for r in rows} >= {
+        "ilsfeld.mayor@example.org",
+        "ilsfeld.council@example.org",
+    }
+    assert all("TOP 2 | Bekanntgaben (Nachtrag)" in r.body for r in rows)
+    assert all(r.body.count("http://testserver/sitzungen/") == 1 for r in rows)
