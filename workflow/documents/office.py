@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -48,21 +49,39 @@ def to_pdf(data: bytes, content_type: str, *, timeout: float = TIMEOUT_SECONDS) 
             str(work / "out"),
             str(source),
         ]
-        try:
-            subprocess.run(
-                command,
-                cwd=work,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=timeout,
-                check=True,
-                env={**os.environ, "HOME": str(work)},
-            )
-        except (subprocess.SubprocessError, OSError) as exc:
-            logger.warning("LibreOffice could not convert an attachment: %s", exc)
+        if not _run(command, work, timeout):
             return None
         result = work / "out" / "anlage.pdf"
         if not result.is_file():
             logger.warning("LibreOffice wrote no PDF for an attachment")
             return None
         return result.read_bytes()
+
+
+def _run(command: list[str], work: Path, timeout: float) -> bool:
+    """Run LibreOffice in its own process group, so that a timeout ends the whole of it
+    (``soffice`` is a wrapper that starts ``soffice.bin``)."""
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=work,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "HOME": str(work)},
+            start_new_session=True,
+        )
+    except OSError as exc:
+        logger.warning("LibreOffice could not be started: %s", exc)
+        return False
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        logger.warning("LibreOffice took longer than %s s to convert an attachment", timeout)
+        return False
+    if process.returncode != 0:
+        logger.warning("LibreOffice failed (%s): %s", process.returncode, stderr[-500:])
+        return False
+    return True
