@@ -22,10 +22,13 @@ from workflow.rules import (
     task_messages,
 )
 from workflow.services import decisions  # actions that open and fire other instances
+from workflow.settings import DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
 
 
-def default_registry() -> Registry:
-    """The registry of this codebase."""
+def default_registry(
+    *, mail_attachment_max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
+) -> Registry:
+    """The registry of this codebase; the settings its actions need are passed in here."""
     return (
         Registry()
         .add(proposal_guards.GUARDS)
@@ -42,7 +45,7 @@ def default_registry() -> Registry:
         .add(council_substitute.GUARDS)
         .add(council_substitute.ACTIONS)
         .add(motion_rules.GUARDS)
-        .add(mailing.ACTIONS)
+        .add(mailing.actions(max_attachment_bytes=mail_attachment_max_bytes))
         .add(task_messages.ACTIONS)
         .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
     )

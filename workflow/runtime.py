@@ -31,7 +31,10 @@ class Runtime:
 
 
 def load_definitions(settings: Settings) -> Workflows:
-    return load_workflows([settings.definitions_dir], default_registry())
+    return load_workflows(
+        [settings.definitions_dir],
+        default_registry(mail_attachment_max_bytes=settings.mail_attachment_max_bytes),
+    )
 
 
 def _version_line(source: str) -> int:

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PACKAGE = Path(__file__).resolve().parent
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_MAIL_ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _default_definitions_dir() -> Path:
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Attachments, content-addressed by SHA-256; uploads above the limit are refused (413).
     files_dir: Path = Path("./ratsflow-files")
+    # Anlagen go with an invitation as files while all of them together stay below this many
+    # bytes; the others are sent as links (mailboxes refuse large mails).
+    mail_attachment_max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
 
     def link_base(self, request_base: str | None = None) -> str:
         """The base of absolute links, without a trailing slash: the setting, else the

@@ -13,6 +13,7 @@ from api.deps import (
     OptionalUser,
     RuntimeDep,
     SessionDep,
+    SettingsDep,
     etag,
     expected_version,
 )
@@ -30,6 +31,7 @@ from api.schemas.meetings import (
     MeetingReschedule,
     MeetingsRead,
 )
+from workflow.documents import mailing
 from workflow.services import agenda, deadline_service, listing
 from workflow.services import meetings as service
 
@@ -158,9 +160,11 @@ def add_agenda_item(
     runtime: RuntimeDep,
     actor: CurrentUser,
     now: NowDep,
+    settings: SettingsDep,
     if_match: IfMatch = None,
 ) -> AgendaItemRead:
-    """A proposal (its ``schedule`` transition, with its guards) or a free item."""
+    """A proposal (its ``schedule`` transition, with its guards) or a free item; after the
+    invitation a Nachtrag, which goes to the members by e-mail (§ 34 Abs. 1 GemO)."""
     item = agenda.add_item(
         session=session,
         workflows=runtime.workflows,
@@ -174,6 +178,13 @@ def add_agenda_item(
         non_public_reason=body.non_public_reason,
         late_paper=body.late_paper,
         urgent_reason=body.urgent_reason,
+    )
+    mailing.send_supplement(
+        session=session,
+        item=item,
+        now=now,
+        base_url=settings.link_base(str(request.base_url)),
+        max_bytes=settings.mail_attachment_max_bytes,
     )
     return AgendaItemRead.model_validate(item)
 

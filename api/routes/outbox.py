@@ -9,7 +9,12 @@ from fastapi import APIRouter, Query
 from api.deps import CurrentUser, NowDep, SessionDep
 from api.problems import responses
 from api.routes.common import Cursor, Limit, PathId
-from api.schemas.outbox import OutboxMessageFull, OutboxMessageRead, OutboxMessagesRead
+from api.schemas.outbox import (
+    OutboxAttachmentRead,
+    OutboxMessageFull,
+    OutboxMessageRead,
+    OutboxMessagesRead,
+)
 from workflow.services import outbox
 from workflow.services.listing import page_of
 
@@ -52,7 +57,10 @@ def get_outbox_message(
 ) -> OutboxMessageFull:
     """One e-mail in full, with its text (administrators of the municipality)."""
     message = outbox.get_message(session=session, actor=actor, message_id=message_id)
-    return OutboxMessageFull.model_validate(message)
+    files = outbox.attachments_of(session=session, message=message)
+    full = OutboxMessageFull.model_validate(message)
+    full.attachments = [OutboxAttachmentRead.model_validate(f) for f in files]
+    return full
 
 
 @router.post(

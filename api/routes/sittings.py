@@ -13,6 +13,7 @@ from api.schemas.meetings import (
     BiasCreate,
     BiasDecision,
     BiasRead,
+    DeliberationNotesWrite,
     ItemOutcome,
     ResolutionRead,
     ResolutionsRead,
@@ -22,7 +23,7 @@ from api.schemas.meetings import (
     VotesWrite,
 )
 from workflow.law.voting import Tally
-from workflow.services import agenda, bias
+from workflow.services import agenda, bias, deliberation
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
 
@@ -54,6 +55,36 @@ def record_item_outcome(
         outcome=body.outcome,
     )
     return AgendaItemRead.model_validate(item)
+
+
+@router.put(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/deliberation-notes",
+    operation_id="record_deliberation_notes",
+    response_model=AgendaItemRead,
+    responses=WRITE,
+)
+def record_deliberation_notes(
+    meeting_id: PathId,
+    item_id: PathId,
+    body: DeliberationNotesWrite,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> AgendaItemRead:
+    """The essential content of the deliberation on the item, for the Niederschrift
+    (§ 38 Abs. 1 GemO); until the first signature on the minutes."""
+    recorded = deliberation.record_notes(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        notes=body.deliberation_notes,
+    )
+    return AgendaItemRead.model_validate(recorded.record)
 
 
 @router.put(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict
 
-from api.schemas.common import Comment, Flag, Id, Input, Output, Short, Title, Version
+from api.schemas.common import Comment, Flag, Id, Input, Output, Short, Text, Title, Version
 
 PersonKey = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")]
 StartTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
@@ -54,6 +54,10 @@ class AgendaItemRead(Output):
         default=None, description="Notfall: warum nachträglich aufgenommen (§ 34 Abs. 2 GemO)"
     )
     secret_ballot: bool = False
+    deliberation_notes: str | None = Field(
+        default=None,
+        description="Wesentlicher Inhalt der Beratung für die Niederschrift (§ 38 Abs. 1 GemO)",
+    )
 
 
 class MeetingRead(Output):
@@ -251,6 +255,14 @@ class ResolutionRead(Output):
 class ResolutionsRead(Output):
     data: list[ResolutionRead]
     count: int
+
+
+class DeliberationNotesWrite(Input):
+    """The essential content of the deliberation on the item (§ 38 Abs. 1 GemO); empty
+    clears it. Possible in and after the session until the minutes are signed."""
+
+    expected_version: Version | None = None
+    deliberation_notes: Text | None = None
 
 
 class VotesWrite(Input):

@@ -22,11 +22,22 @@ class OutboxMessageRead(Output):
     sent_at: datetime | None
 
 
+class OutboxAttachmentRead(Output):
+    name: str = Field(description="Dateiname der Anlage")
+    content_type: str
+    size: int = Field(description="Größe in Bytes")
+    sha256: str = Field(description="SHA-256 des Inhalts (Name im Dateispeicher)")
+
+
 class OutboxMessageFull(OutboxMessageRead):
-    """The message as sent: with its text and its key (also the Message-ID's source)."""
+    """The message as sent: with its text, its key (also the Message-ID's source) and the
+    files it carries (Anlagen below RATSFLOW_MAIL_ATTACHMENT_MAX_BYTES; others are links)."""
 
     key: str = Field(description="Idempotenzschlüssel")
     body: str = Field(description="Text der E-Mail")
+    attachments: list[OutboxAttachmentRead] = Field(
+        default_factory=list, description="Als Datei beigefügte Anlagen"
+    )
 
 
 class OutboxMessagesRead(Output):

@@ -6,13 +6,14 @@ import email.policy
 import hashlib
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlparse
 
-from workflow.models import OutboxMessage
+from workflow.models import OutboxAttachment, OutboxMessage
 
 SENDER = "Ratsflow <ratsflow@localhost>"
 # Python's header folder breaks a long subject before an encoded word but after the space,
@@ -32,7 +33,12 @@ def message_id(key: str, domain: str = "ratsflow") -> str:
     return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}@{domain}>"
 
 
-def build_message(row: OutboxMessage, sender: str = SENDER) -> EmailMessage:
+def build_message(
+    row: OutboxMessage,
+    sender: str = SENDER,
+    files: Sequence[tuple[OutboxAttachment, bytes]] = (),
+) -> EmailMessage:
+    """The MIME message of an outbox row; with files, multipart/mixed with the text first."""
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = row.to_address
@@ -41,6 +47,11 @@ def build_message(row: OutboxMessage, sender: str = SENDER) -> EmailMessage:
     message["Message-ID"] = message_id(row.key)
     message["X-Ratsflow-Key"] = row.key
     message.set_content(row.body, cte="quoted-printable")
+    for meta, data in files:
+        maintype, _, subtype = meta.content_type.partition("/")
+        message.add_attachment(
+            data, maintype=maintype, subtype=subtype or "octet-stream", filename=meta.name
+        )
     return message
 
 

@@ -17,6 +17,7 @@ from workflow.clock import Clock, system_clock
 from workflow.deadlines.mail import Mailer, SmtpMailer
 from workflow.deadlines.sweep import SweepReport, sweep
 from workflow.definitions.machines import Workflows
+from workflow.files import FileStore
 from workflow.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class SweepScheduler:
                 now=now,
                 mailer=self.mailer,
                 base_url=self.settings.link_base(),
+                store=FileStore(self.settings.files_dir),
             )
             self.last_sweep_at = now
             self.last_report = report

@@ -23,7 +23,8 @@ from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import notify
 from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
-from workflow.models import Deadline, DeadlineAct, OutboxMessage
+from workflow.files import FileStore
+from workflow.models import Deadline, DeadlineAct, OutboxAttachment, OutboxMessage
 from workflow.monthly import remind_monthly_sessions
 from workflow.services.transition import KINDS, Fired, fire
 
@@ -58,6 +59,7 @@ def sweep(
     mailer: Mailer | None,
     base_url: str,
     batch_size: int = 50,
+    store: FileStore | None = None,
 ) -> SweepReport:
     report = SweepReport()
     for _ in range(MAX_BATCHES):
@@ -67,7 +69,7 @@ def sweep(
         # § 34 Abs. 1 S. 2 GemO: a month without a council session, a soft reminder.
         report.monthly_reminders = remind_monthly_sessions(session, now, base_url)
     if mailer is not None:
-        deliver(engine=engine, now=now, mailer=mailer, report=report)
+        deliver(engine=engine, now=now, mailer=mailer, report=report, store=store)
     report.next_due = next_due(engine, mail=mailer is not None)
     return report
 
@@ -219,10 +221,38 @@ def _finish(
     session.add(act)
 
 
+def _files(
+    session: Session, row: OutboxMessage, store: FileStore | None
+) -> list[tuple[OutboxAttachment, bytes]]:
+    """The files a message carries, read from the store; a missing one fails the attempt
+    (retried, then a dead letter an administrator sees), rather than a mail without it."""
+    metas = session.exec(
+        select(OutboxAttachment)
+        .where(OutboxAttachment.outbox_message_id == row.id)
+        .order_by(col(OutboxAttachment.id))
+    ).all()
+    files = []
+    for meta in metas:
+        data = store.get(meta.sha256) if store is not None else None
+        if data is None:
+            raise FileNotFoundError(
+                f"Anlage {meta.name} ({meta.sha256[:12]}…) fehlt im Dateispeicher"
+            )
+        files.append((meta, data))
+    return files
+
+
 def deliver(
-    *, engine: Engine, now: datetime, mailer: Mailer, report: SweepReport, limit: int = 1000
+    *,
+    engine: Engine,
+    now: datetime,
+    mailer: Mailer,
+    report: SweepReport,
+    store: FileStore | None = None,
+    limit: int = 1000,
 ) -> None:
-    """Send due e-mails, one per transaction, with backoff and a dead-letter state."""
+    """Send due e-mails, one per transaction, with backoff and a dead-letter state; the
+    files of a message are read from ``store`` (``RATSFLOW_FILES_DIR``)."""
     for _ in range(limit):
         with unit_of_work(engine) as session:
             row = session.exec(
@@ -238,7 +268,7 @@ def deliver(
             if row is None:
                 return
             try:
-                mailer.send(build_message(row))
+                mailer.send(build_message(row, files=_files(session, row, store)))
             except Exception as exc:  # any delivery failure is retried, then dead-lettered
                 row.attempts += 1
                 row.last_error = f"{type(exc).__name__}: {exc}"[:1000]

@@ -1,4 +1,5 @@
-"""German dates and amounts as printed in documents and e-mails (23.04.2024, 30.387,20 €)."""
+"""German dates, amounts and sizes as printed in documents and e-mails (23.04.2024,
+30.387,20 €, 1,5 MB)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,11 @@ def day(value: date) -> str:
 
 def weekday_day(value: date) -> str:
     return f"{WEEKDAYS[value.weekday()]}, {day(value)}"
+
+
+def file_size(size: int) -> str:
+    """``1,5 MB``, ``12 KB``: decimal comma, binary units as mail programs and file managers
+    show them."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"

@@ -9,7 +9,8 @@ the non-public part of an agenda reaches only those entitled to it (§ 35 Abs. 1
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -20,13 +21,15 @@ from workflow.definitions.registry import Action
 from workflow.deputies import body_deputies, member_on
 from workflow.documents.auszug import build_auszug
 from workflow.documents.common import body_name, genitive
-from workflow.documents.german import day
+from workflow.documents.german import day, file_size
 from workflow.documents.model import plain_text
-from workflow.documents.sitzung import build_einladung, resolution_of
+from workflow.documents.sitzung import build_einladung, numbered, resolution_of, titled
 from workflow.models import (
     AgendaItem,
+    Attachment,
     Meeting,
     Membership,
+    OutboxAttachment,
     OutboxMessage,
     Person,
     Proposal,
@@ -36,6 +39,7 @@ from workflow.models import (
 from workflow.queries import agenda, latest_resolution, meeting_of_item
 from workflow.services.attachments import list_attachments
 from workflow.services.setup import actor_for
+from workflow.settings import DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
 
 FOOTER = "Diese Nachricht wurde von Ratsflow automatisch erstellt."
 
@@ -109,6 +113,14 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
     return result
 
 
+@dataclass(frozen=True)
+class Letter:
+    """One recipient's text and the files that go with it (the rest are links in the text)."""
+
+    body: str
+    files: list[Attachment] = field(default_factory=list)
+
+
 def _queue(
     session: Session,
     key: str,
@@ -116,27 +128,106 @@ def _queue(
     address: str,
     subject: str,
     body: str,
-    ctx: FiringContext,
+    ctx: FiringContext | None = None,
+    *,
+    municipality_id: int | None = None,
+    now: datetime | None = None,
+    files: Iterable[Attachment] = (),
 ) -> None:
     if session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first():
         return
-    session.add(
-        OutboxMessage(
-            key=key,
-            user_id=user.id if user else None,
-            municipality_id=ctx.instance.municipality_id,
-            to_address=address,
-            subject=subject,
-            body=body,
-            created_at=ctx.now,
-            next_attempt_at=ctx.now,
-        )
+    at = ctx.now if ctx is not None else now
+    assert at is not None
+    message = OutboxMessage(
+        key=key,
+        user_id=user.id if user else None,
+        municipality_id=ctx.instance.municipality_id if ctx is not None else municipality_id,
+        to_address=address,
+        subject=subject,
+        body=body,
+        created_at=at,
+        next_attempt_at=at,
     )
+    session.add(message)
+    files = list(files)
+    if files:
+        session.flush()
+        session.add_all(
+            OutboxAttachment(
+                outbox_message_id=message.id or 0,
+                sha256=f.sha256,
+                name=f.name,
+                content_type=f.content_type,
+                size=f.size,
+            )
+            for f in files
+        )
 
 
-def invitation_text(session: Session, meeting: Meeting, invitee: Invitee, base: str) -> str:
-    """The Einladung as the invitee may read it, with links to the Sitzungsmappe and to
-    each attachment (links, not files: mailboxes refuse large mails)."""
+def split_files(
+    files: Iterable[Attachment], max_bytes: int
+) -> tuple[list[Attachment], list[Attachment]]:
+    """(as files, as links): in their order, each file goes with the mail while all files
+    together stay within ``max_bytes``; the others, and every one above it, as links."""
+    attached: list[Attachment] = []
+    linked: list[Attachment] = []
+    total = 0
+    seen: set[int | None] = set()
+    for f in files:
+        if f.id in seen:
+            continue
+        seen.add(f.id)
+        if total + f.size <= max_bytes:
+            attached.append(f)
+            total += f.size
+        else:
+            linked.append(f)
+    return attached, linked
+
+
+def file_lines(attached: list[Attachment], linked: list[Attachment], base: str) -> list[str]:
+    lines: list[str] = []
+    if attached:
+        lines.append("Anlagen (dieser E-Mail als Datei beigefügt):")
+        lines += [
+            f"- {f.name} ({file_size(f.size)}): {base}{page_links.attachment(f.id)}"
+            for f in attached
+        ]
+    if linked:
+        lines.append("Anlagen zum Herunterladen (zu groß für den Versand als Datei):")
+        lines += [
+            f"- {f.name} ({file_size(f.size)}): {base}{page_links.attachment(f.id)}" for f in linked
+        ]
+    return lines
+
+
+def _readable_files(
+    session: Session, actor: Actor, meeting: Meeting | None, items: Iterable[AgendaItem]
+) -> list[Attachment]:
+    """The meeting's and the items' Vorlagen's Anlagen the recipient may read (§ 35 Abs. 1
+    GemO: non-public files only for the entitled, as ``list_attachments`` decides)."""
+    files: list[Attachment] = []
+    if meeting is not None:
+        files += list_attachments(
+            session=session, actor=actor, kind="meeting", instance_id=meeting.id or 0
+        )
+    for item in items:
+        if item.proposal_id is not None:
+            files += list_attachments(
+                session=session, actor=actor, kind="proposal", instance_id=item.proposal_id
+            )
+    return files
+
+
+def invitation_text(
+    session: Session,
+    meeting: Meeting,
+    invitee: Invitee,
+    base: str,
+    max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES,
+) -> Letter:
+    """The Einladung as the invitee may read it, with a link to the Sitzungsmappe; the
+    Anlagen as files up to ``max_bytes`` together, the others as links."""
     actor = invitee.actor()
     items = [
         i
@@ -144,6 +235,16 @@ def invitation_text(session: Session, meeting: Meeting, invitee: Invitee, base: 
         if agenda_item_readable(session, actor, meeting, i)
     ]
     lines = [plain_text(build_einladung(session, meeting, items)).rstrip(), ""]
+    lines += _notes(invitee)
+    lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
+    attached, linked = split_files(_readable_files(session, actor, meeting, items), max_bytes)
+    lines += file_lines(attached, linked, base)
+    lines += ["", FOOTER]
+    return Letter("\n".join(lines) + "\n", attached)
+
+
+def _notes(invitee: Invitee) -> list[str]:
+    lines: list[str] = []
     if invitee.deputy:
         lines += [
             "Sie erhalten diese Einladung zur Kenntnis als Stellvertreterin oder Stellvertreter "
@@ -157,42 +258,103 @@ def invitation_text(session: Session, meeting: Meeting, invitee: Invitee, base: 
             "der Tagesordnung zu hören ist (§ 70 Abs. 1, § 65 Abs. 2 GemO).",
             "",
         ]
-    lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
-    files = list_attachments(
-        session=session, actor=actor, kind="meeting", instance_id=meeting.id or 0
+    return lines
+
+
+def _sitting(session: Session, meeting: Meeting) -> str:
+    """``Sitzung des Gemeinderats am 23.04.2024, 18:00 Uhr``."""
+    return (
+        f"Sitzung {genitive(body_name(session, meeting.body_id))} "
+        f"am {day(meeting.meeting_date)}, {meeting.start_time} Uhr"
     )
-    for item in items:
-        if item.proposal_id is not None:
-            files += list_attachments(
-                session=session, actor=actor, kind="proposal", instance_id=item.proposal_id
-            )
-    if files:
-        lines.append("Anlagen:")
-        lines += [
-            f"- {f.name} ({f.size} Bytes): {base}{page_links.attachment(f.id)}" for f in files
-        ]
-    lines += ["", FOOTER]
-    return "\n".join(lines) + "\n"
 
 
-def send_invitations(ctx: FiringContext) -> None:
+def send_invitations(
+    ctx: FiringContext, max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
+) -> None:
     """§ 34 Abs. 1 S. 1 GemO: the invitation with the agenda and the documents goes to every
     member; members of bodies to be heard are invited too (§ 70 Abs. 1, § 65 Abs. 2 GemO)."""
     meeting: Meeting = ctx.instance
     session = ctx.session
     base = ctx.base_url.rstrip("/")
     items = agenda(session, meeting.id or 0)
-    subject = (
-        f"Einladung: Sitzung {genitive(body_name(session, meeting.body_id))} "
-        f"am {day(meeting.meeting_date)}, {meeting.start_time} Uhr"
-    )
+    subject = f"Einladung: {_sitting(session, meeting)}"
     sent = 0
     for invitee in invitees(session, meeting, items):
-        body = invitation_text(session, meeting, invitee, base)
+        letter = invitation_text(session, meeting, invitee, base, max_bytes)
         key = f"invitation:meeting:{meeting.id}:person:{invitee.person.id}"
-        _queue(session, key, invitee.user, invitee.address, subject, body, ctx)
+        _queue(
+            session,
+            key,
+            invitee.user,
+            invitee.address,
+            subject,
+            letter.body,
+            ctx,
+            files=letter.files,
+        )
         sent += 1
     ctx.audit_data.update(invitations=sent)
+
+
+def send_supplement(
+    *,
+    session: Session,
+    item: AgendaItem,
+    now: datetime,
+    base_url: str,
+    max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES,
+) -> int:
+    """A Nachtrag to an agenda already sent reaches the members like the invitation did
+    (§ 34 Abs. 1 S. 1 GemO); a non-public item only those entitled (§ 35 Abs. 1 GemO).
+    An urgent addition in the running session (§ 34 Abs. 2) is announced there, not by
+    mail. Returns the number of mails written."""
+    meeting = session.get(Meeting, item.meeting_id)
+    if not item.supplement or meeting is None or meeting.state != "invited":
+        return 0
+    base = base_url.rstrip("/")
+    items = agenda(session, meeting.id or 0)
+    sitting = _sitting(session, meeting)
+    subject = f"Nachtrag zur Tagesordnung: {sitting}"
+    number = next(
+        (
+            n
+            for n, i in numbered([i for i in items if not i.removed], item.public)
+            if i.id == item.id
+        ),
+        str(item.position),
+    )
+    count = 0
+    for invitee in invitees(session, meeting, items):
+        actor = invitee.actor()
+        if not agenda_item_readable(session, actor, meeting, item):
+            continue
+        lines = [
+            f"Die Tagesordnung der {sitting} wird ergänzt (Nachtrag, § 34 Abs. 1 GemO):",
+            "",
+            f"{'TOP ' if item.public else ''}{number} | {titled(item)}",
+        ]
+        if item.urgent_reason:
+            lines.append(f"Dringlichkeit (§ 34 Abs. 2 GemO): {item.urgent_reason}")
+        lines += ["", *_notes(invitee)]
+        lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
+        attached, linked = split_files(_readable_files(session, actor, None, [item]), max_bytes)
+        lines += file_lines(attached, linked, base)
+        lines += ["", FOOTER]
+        key = f"supplement:item:{item.id}:person:{invitee.person.id}"
+        _queue(
+            session,
+            key,
+            invitee.user,
+            invitee.address,
+            subject,
+            "\n".join(lines) + "\n",
+            municipality_id=meeting.municipality_id,
+            now=now,
+            files=attached,
+        )
+        count += 1
+    return count
 
 
 def executing_department(session: Session, proposal: Proposal) -> list[User]:
@@ -242,7 +404,14 @@ def send_resolution_extract(ctx: FiringContext) -> None:
     ctx.audit_data.update(extracts=count)
 
 
-ACTIONS = [
-    Action("send_invitations", send_invitations),
-    Action("send_resolution_extract", send_resolution_extract),
-]
+def actions(*, max_attachment_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES) -> list[Action]:
+    """The mailing actions, with the size up to which Anlagen go as files."""
+
+    def invite(ctx: FiringContext) -> None:
+        send_invitations(ctx, max_attachment_bytes)
+
+    invite.__doc__ = send_invitations.__doc__
+    return [
+        Action("send_invitations", invite),
+        Action("send_resolution_extract", send_resolution_extract),
+    ]

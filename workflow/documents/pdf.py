@@ -7,13 +7,16 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from workflow.documents.german import file_size
 from workflow.documents.html import render_html, render_mappe_toc_html
 from workflow.documents.model import Document
+from workflow.documents.office import KIND_NAMES, to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +51,24 @@ class Appendix:
     data: bytes
 
 
+def _not_included(appendix: Appendix) -> bytes:
+    """A page in place of a file that could not be made a PDF (no LibreOffice on this
+    machine): the reader learns it exists and where to find it."""
+    kind = KIND_NAMES.get(appendix.content_type, f"Datei ({appendix.content_type})")
+    name = escape(appendix.name)
+    return html_to_pdf(
+        '<html lang="de"><body style="font-family:sans-serif;margin:3cm 2cm">'
+        f"<h2>Anlage: {name}</h2>"
+        f"<p>Die Anlage „{name}“ ({file_size(len(appendix.data))}) liegt als {kind} bei "
+        "und ist nicht in die Mappe aufgenommen.</p>"
+        "<p>Sie finden sie bei den Anlagen der Vorlage oder der Sitzung in Ratsflow und in "
+        "der Einladung.</p></body></html>"
+    )
+
+
 def _as_pdf(appendix: Appendix) -> bytes | None:
-    """PDFs as they are, images on a page of their own; other types (DOCX, XLSX) are only
-    named in the table of contents."""
+    """PDFs as they are, images on a page of their own, DOCX and XLSX converted by
+    LibreOffice where it is installed, else a page saying the file is not included."""
     if appendix.content_type == "application/pdf":
         return appendix.data
     if appendix.content_type.startswith("image/"):
@@ -59,7 +77,8 @@ def _as_pdf(appendix: Appendix) -> bytes | None:
             '<html><body style="margin:0"><img style="max-width:100%;max-height:25cm" '
             f'src="{uri}"></body></html>'
         )
-    return None
+    converted = to_pdf(appendix.data, appendix.content_type)
+    return converted if converted is not None else _not_included(appendix)
 
 
 def _pages(pdf: bytes) -> PdfReader | None:

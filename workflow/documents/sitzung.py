@@ -6,6 +6,7 @@ public and the non-public part (§ 35 Abs. 1 GemO) and never look for more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
@@ -65,11 +66,11 @@ def _label(session: Session, item: AgendaItem) -> str:
 def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table:
     return Table(
         header=("TOP", "Gegenstand", "Vorlage"),
-        rows=tuple((n, _titled(item), _label(session, item)) for n, item in rows),
+        rows=tuple((n, titled(item), _label(session, item)) for n, item in rows),
     )
 
 
-def _titled(item: AgendaItem) -> str:
+def titled(item: AgendaItem) -> str:
     """The title, marked as Nachtrag or Tischvorlage where it is one (§ 34 GemO)."""
     marks = [
         m for m, on in (("Nachtrag", item.supplement), ("Tischvorlage", item.late_paper)) if on
@@ -210,6 +211,14 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
         voted = f"geheime Abstimmung: {voted}"
     rows += [("Abstimmung", voted), ("Ergebnis", outcome)]
     blocks: list[Block] = [Heading(f"TOP {number}: {item.title}", 3), Fields(rows=tuple(rows))]
+    if item.deliberation_notes:
+        # § 38 Abs. 1 S. 1 GemO: "den wesentlichen Inhalt der Verhandlungen"
+        blocks.append(Paragraph("Wesentlicher Inhalt der Beratung:"))
+        blocks += [
+            Paragraph(" ".join(part.split()))
+            for part in re.split(r"\n\s*\n", item.deliberation_notes)
+            if part.strip()
+        ]
     if resolution is not None and item.outcome in ("adopted", "rejected"):
         verb = "Beschluss" if resolution.adopted else "Abgelehnter Beschlussantrag"
         blocks += [Paragraph(f"{verb}:"), Paragraph(resolution.text, "box")]

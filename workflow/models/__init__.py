@@ -25,7 +25,12 @@ from workflow.models.meeting import (
 )
 from workflow.models.minutes_objection import MinutesObjection
 from workflow.models.motion import ItemAttendance, Motion
-from workflow.models.notification import DeadlineAct, Notification, OutboxMessage
+from workflow.models.notification import (
+    DeadlineAct,
+    Notification,
+    OutboxAttachment,
+    OutboxMessage,
+)
 from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
 from workflow.models.resolution import ExecutionTask, Resolution
 from workflow.models.tenancy import Body, District, Membership, Municipality, Person, User
@@ -66,6 +71,7 @@ __all__ = [
     "MinutesSignature",
     "Municipality",
     "Notification",
+    "OutboxAttachment",
     "OutboxMessage",
     "Person",
     "Proposal",

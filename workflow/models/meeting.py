@@ -53,6 +53,8 @@ class AgendaItem(SQLModel, table=True):
     vote_yes: int | None = None
     vote_no: int | None = None
     vote_abstain: int | None = None
+    # § 38 Abs. 1 S. 1 GemO: "den wesentlichen Inhalt der Verhandlungen", for the minutes.
+    deliberation_notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime | None = created_stamp()
     updated_at: datetime | None = modified_stamp()
 

@@ -47,6 +47,21 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class OutboxAttachment(SQLModel, table=True):
+    """A file that goes out with an e-mail (an Anlage of an invitation, § 34 Abs. 1 S. 1 GemO).
+
+    Only the name and the SHA-256 are kept: the bytes stay in ``RATSFLOW_FILES_DIR`` and are
+    read when the message is delivered, so a retry sends exactly the same file.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_message_id: int = Field(foreign_key="outboxmessage.id", index=True)
+    sha256: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    content_type: str = Field(max_length=120)
+    size: int
+
+
 class Notification(SQLModel, table=True):
     """In-app notice for one user (the same facts as the e-mail)."""
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.context import Actor
 from workflow.errors import Conflict, NotFound
-from workflow.models import OutboxMessage, User
+from workflow.models import OutboxAttachment, OutboxMessage, User
 from workflow.services.common import require_role
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,17 @@ def get_message(*, session: Session, actor: Actor, message_id: int) -> OutboxMes
     if message is None:
         raise NotFound(f"E-Mail {message_id} wurde nicht gefunden.")
     return message
+
+
+def attachments_of(*, session: Session, message: OutboxMessage) -> list[OutboxAttachment]:
+    """The files that go with a message (read after ``get_message`` checked access)."""
+    return list(
+        session.exec(
+            select(OutboxAttachment)
+            .where(OutboxAttachment.outbox_message_id == message.id)
+            .order_by(col(OutboxAttachment.id))
+        )
+    )
 
 
 def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -> OutboxMessage:

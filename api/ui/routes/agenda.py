@@ -4,6 +4,7 @@ behind the meeting's version so two secretaries never overwrite each other."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -11,14 +12,16 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from api.deps import NowDep, SessionDep
+from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.meeting_views import moved
 from api.ui.routes.meetings import MeetingId, detail_context
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from api.ui.web import workflows_of as _workflows
+from workflow.documents import mailing
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import AgendaItem
 from workflow.services import agenda, listing
+from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -39,6 +42,19 @@ def _late(form: FormData) -> dict[str, Any]:
     return {"late_paper": form.get("late_paper") == "ja", "urgent_reason": reason or None}
 
 
+def _announce(
+    request: Request, session: Session, item: AgendaItem, now: datetime, settings: Settings
+) -> None:
+    """A Nachtrag goes to the members by e-mail, like the invitation (§ 34 Abs. 1 GemO)."""
+    mailing.send_supplement(
+        session=session,
+        item=item,
+        now=now,
+        base_url=settings.link_base(str(request.base_url)),
+        max_bytes=settings.mail_attachment_max_bytes,
+    )
+
+
 def _back(meeting_id: int) -> Response:
     return redirect(f"/sitzungen/{meeting_id}{AGENDA_ANCHOR}")
 
@@ -50,7 +66,12 @@ def _refused(request: Request, meeting_id: int, exc: WorkflowError) -> Response:
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung/vorlage")
 async def add_proposal(
-    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
 ) -> Response:
     form = await request.form()
     raw = str(form.get("proposal_id") or "")
@@ -69,6 +90,7 @@ async def add_proposal(
                 proposal_id=int(raw),
                 **_late(form),
             )
+            _announce(request, session, item, now, settings)
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
     flash(request, f"„{item.title}“ steht als TOP {item.position} auf der Tagesordnung.")
@@ -77,7 +99,12 @@ async def add_proposal(
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung/punkt")
 async def add_free_item(
-    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
 ) -> Response:
     form = await request.form()
     title = str(form.get("title") or "").strip()
@@ -106,6 +133,7 @@ async def add_free_item(
                 non_public_reason=reason or None,
                 **_late(form),
             )
+            _announce(request, session, item, now, settings)
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
     flash(request, f"„{item.title}“ steht als TOP {item.position} auf der Tagesordnung.")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from typing import Annotated
 
@@ -12,7 +13,16 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui import drafts
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    error_text,
+    flash,
+    redirect,
+    render,
+    templates,
+)
 from workflow.context import local_date
 from workflow.errors import InvalidInput, NotFound, RoleRefused, WorkflowError
 from workflow.law.consultation import HEARING_KINDS
@@ -90,6 +100,29 @@ def _engine_refusal(form: drafts.DraftForm, exc: WorkflowError) -> str:
     if isinstance(exc, InvalidInput):
         form.errors[drafts.engine_field(exc.field)] = exc.message
     return error_text(exc)
+
+
+# The field whose message an inline check replaces (a radio button stands for the field its
+# choice makes required).
+CHECKED_FIELD = re.compile(r"^(?:[a-z_]{1,40}|steps-[0-9]{1,2}-[a-z_]{1,20})$")
+FIELD_OF = {"public": "non_public_reason"}
+
+
+@router.post("/vorlagen/pruefen")
+async def check_field(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    """Inline validation while typing (htmx): the whole form through the same ``validate``
+    as saving it, answered with the message of the one field that changed, as an
+    out-of-band fragment for its slot; without htmx the save shows every message."""
+    _require_author(user)
+    posted = await request.form()
+    name = str(posted.get("feld") or "")
+    if not CHECKED_FIELD.match(name):
+        return Response(status_code=204)
+    field = FIELD_OF.get(name, name)
+    form = await _posted(request)
+    _checked(session, user, form)
+    context = {"fid": field, "message": form.errors.get(field)}
+    return templates.TemplateResponse(request, "vorlagen/_meldung.html", context)
 
 
 @router.get("/vorlagen/neu")

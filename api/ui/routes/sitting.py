@@ -52,7 +52,7 @@ from workflow.errors import NotFound, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Proposal
 from workflow.services import actions as action_service
-from workflow.services import agenda, listing
+from workflow.services import agenda, deliberation, listing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
@@ -406,6 +406,34 @@ async def record_outcome(
         f"TOP {item.position}: „{form.label}“ ist festgestellt. Neuer Stand der Vorlage: "
         f"{final.dest_label}.",
     )
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/beratung")
+async def record_notes(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    """The essential content of the deliberation on one item (§ 38 Abs. 1 GemO)."""
+    form = await request.form()
+    screen_meeting(session, user, meeting_id)
+    try:
+        with session.begin_nested():
+            deliberation.record_notes(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=form_version(form),
+                notes=str(form.get("deliberation_notes") or ""),
+            )
+    except WorkflowError as exc:
+        return refused(request, meeting_id, item_id, exc)
+    return done(request, meeting_id, item_id, "Der Verlauf der Beratung ist gespeichert.")
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/niederschrift")

@@ -18,3 +18,20 @@ document.addEventListener("submit", function (event) {
   }
   form.dataset.rfSent = "ja";
 });
+
+/* Inline validation in the draft editor: a form marked data-rf-pruefen sends itself to the
+   server's check on change and after typing; the field that changed is named, so only its
+   message is replaced (the server answers with an out-of-band fragment). */
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-rf-pruefen")) {
+    return;
+  }
+  var trigger = event.detail.triggeringEvent;
+  var field = trigger && trigger.target && trigger.target.name;
+  if (!field || field === "csrf_token" || field === "version") {
+    event.preventDefault();
+    return;
+  }
+  event.detail.parameters["feld"] = field;
+});
