@@ -27,7 +27,7 @@ from api.ui.web import (
 from workflow.context import local_date
 from workflow.definitions.machines import Workflows
 from workflow.errors import NotFound, WorkflowError
-from workflow.models import AgendaItem, Body, Meeting, Proposal, User
+from workflow.models import AgendaItem, AuditEvent, Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, steps
 from workflow.services import actions as action_service
 from workflow.services import listing
@@ -204,10 +204,16 @@ def _history(
             "event": e,
             "what": labels.get(e.trigger, "Geändert"),
             "dest": spec.state_label(e.dest),
-            "for_whom": ((e.data or {}).get("in_vertretung") or {}).get("name"),
+            "for_whom": _acted_for(e),
         }
         for e in reversed(events)
     ]
+
+
+def _acted_for(event: AuditEvent) -> str | None:
+    """The holder a deputy acted for ("in Vertretung", workflow.deputies), if any."""
+    acted_for = (event.data or {}).get("in_vertretung")
+    return str(acted_for.get("name")) if isinstance(acted_for, dict) else None
 
 
 @router.get("/vorlagen/{proposal_id}")
