@@ -27,7 +27,16 @@ from workflow.deputies import member_on
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law import council_requests as law
 from workflow.law.consultation import DECIDING_KINDS
-from workflow.models import AgendaItem, Body, CouncilRequest, Meeting, Membership, Person, Proposal
+from workflow.models import (
+    AgendaItem,
+    Body,
+    CouncilRequest,
+    Deadline,
+    Meeting,
+    Membership,
+    Person,
+    Proposal,
+)
 from workflow.services import agenda
 from workflow.services.common import require_role, require_tenant
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
@@ -584,3 +593,13 @@ def follow_proposals(session: Session, now: datetime) -> int:
         moved += 1
     session.flush()
     return moved
+
+
+def request_deadlines(session: Session, request_id: int) -> list[Deadline]:
+    return list(
+        session.exec(
+            select(Deadline)
+            .where(Deadline.instance_type == COUNCIL_REQUEST, Deadline.instance_id == request_id)
+            .order_by(col(Deadline.due_date), col(Deadline.id))
+        )
+    )
