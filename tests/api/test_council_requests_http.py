@@ -171,3 +171,37 @@ def test_pages_list_form_detail_and_actions(
     council_view = client.get(detail_url)
     assert council_view.status_code == 200
     assert "Als unzulässig ablehnen" not in council_view.text
+
+
+def test_the_soft_session_deadline_can_be_waived_the_agenda_one_not(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    signers = [p.id for p in world.data.ilsfeld.councillors[:5]]
+    session_request = _create(
+        client, as_user, world, kind="session_request", signer_person_ids=signers
+    ).json()
+    agenda_request = _create(client, as_user, world).json()
+    soft = session_request["deadlines"][0]["id"]
+    hard = agenda_request["deadlines"][0]["id"]
+    waived = client.post(
+        f"/api/v1/deadlines/{soft}/waive",
+        json={"reason": "Sitzung im Einvernehmen mit den Antragstellern nach den Ferien"},
+        headers=as_user("ilsfeld.mayor"),
+    )
+    assert waived.status_code == 200, waived.text
+    assert waived.json()["status"] == "waived"
+    refused = client.post(
+        f"/api/v1/deadlines/{hard}/waive", json={"reason": "x"}, headers=as_user("ilsfeld.mayor")
+    )
+    assert refused.status_code == 409
+    assert "§ 34 Abs. 1 Satz 4 GemO" in refused.json()["detail"]
+
+
+def test_home_page_links_the_deadline_to_the_request(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world, kind="faction_motion", faction="SPD").json()["id"]
+    sign_in(client, "ilsfeld.secretary")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert f'href="/antraege/{rid}"' in home.text

@@ -348,3 +348,17 @@ def test_einwohnerantrag_quorum_and_tenant_isolation(world: World) -> None:
         create(world, actor="ilsfeld.council", kind="residents_motion", signature_count=1)
     mine = create(world, actor="ilsfeld.council", kind="councillor_motion", signer_person_ids=[])
     assert world.data.users["ilsfeld.council"].person_id in mine.signer_person_ids
+
+
+def test_the_fallback_day_follows_the_sessions_planned_later(world: World) -> None:
+    request = create(world, kind="faction_motion", faction="Freie Wähler")
+    [deadline] = deadlines(world, request.id or 0)
+    assert deadline.due_date == date(2024, 6, 10)  # fallback: two months, § 193 BGB
+    new_meeting(world, day=date(2024, 4, 23))
+    new_meeting(world, day=date(2024, 5, 7))
+    report = run_sweep(world, berlin(DAY, 18))
+    assert report.request_deadlines_moved == 1
+    [deadline] = deadlines(world, request.id or 0)
+    assert deadline.due_date == date(2024, 5, 7)
+    assert "übernächsten Sitzung" in deadline.explanation
+    assert run_sweep(world, berlin(DAY, 19)).request_deadlines_moved == 0

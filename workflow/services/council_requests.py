@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor, local_date
+from workflow.deadlines.acts import schedule_acts
 from workflow.deadlines.standing import COUNCIL_REQUEST, RULES, close_standing, open_standing
 from workflow.definitions.machines import Workflows
 from workflow.deputies import member_on
@@ -137,6 +138,23 @@ def quorum(session: Session, request: CouncilRequest) -> law.Quorum | None:
     return law.agenda_quorum(signers, len(seats), faction=bool(request.faction))
 
 
+def _next_but_one(session: Session, request: CouncilRequest) -> date | None:
+    days = [
+        m.meeting_date
+        for m in session.exec(
+            select(Meeting).where(Meeting.body_id == request.body_id, Meeting.state != "cancelled")
+        )
+    ]
+    return law.next_but_one(days, request.received_on)
+
+
+def _next_but_one_text(request: CouncilRequest, due: date) -> str:
+    return (
+        f"Tag der übernächsten Sitzung nach Eingang am {request.received_on:%d.%m.%Y}: "
+        f"{due:%d.%m.%Y} (§ 34 Abs. 1 Satz 4 GemO)"
+    )
+
+
 def _open_deadline(session: Session, request: CouncilRequest, seq: int, now: datetime) -> None:
     weight = quorum(session, request)
     if weight is not None and not weight.reached:
@@ -146,21 +164,9 @@ def _open_deadline(session: Session, request: CouncilRequest, seq: int, now: dat
         rule = RULES["council_request_session"]
     elif request.kind in COUNCILLOR_KINDS:
         rule = RULES["council_request_agenda"]
-        days = [
-            m.meeting_date
-            for m in session.exec(
-                select(Meeting).where(
-                    Meeting.body_id == request.body_id, Meeting.state != "cancelled"
-                )
-            )
-        ]
-        due = law.next_but_one(days, request.received_on)
+        due = _next_but_one(session, request)
         if due is not None:
-            kw = {
-                "fixed_due": due,
-                "fixed_explanation": f"Tag der übernächsten Sitzung nach Eingang am "
-                f"{request.received_on:%d.%m.%Y}: {due:%d.%m.%Y} (§ 34 Abs. 1 Satz 4 GemO)",
-            }
+            kw = {"fixed_due": due, "fixed_explanation": _next_but_one_text(request, due)}
     elif request.kind == "residents_motion":
         rule = RULES["council_request_residents"]
     else:
@@ -603,3 +609,31 @@ def request_deadlines(session: Session, request_id: int) -> list[Deadline]:
             .order_by(col(Deadline.due_date), col(Deadline.id))
         )
     )
+
+
+def replan_agenda_deadlines(session: Session, now: datetime) -> int:
+    """The agenda request's day follows the sessions planned: once two sessions of the body
+    follow the receipt, the next-but-one is the day (§ 34 Abs. 1 S. 4 GemO), replacing the
+    fallback period; a session planned, moved or cancelled moves it. Run by the sweep;
+    returns how many deadlines moved (their reminders and escalations with them)."""
+    moved = 0
+    rule = RULES["council_request_agenda"]
+    for deadline in session.exec(
+        select(Deadline).where(
+            Deadline.instance_type == COUNCIL_REQUEST,
+            Deadline.rule == rule.rule,
+            Deadline.status == "open",
+            col(Deadline.closed_at).is_(None),
+        )
+    ):
+        request = session.get(CouncilRequest, deadline.instance_id)
+        due = _next_but_one(session, request) if request is not None else None
+        if request is None or due is None or due == deadline.due_date:
+            continue
+        deadline.due_date = due
+        deadline.explanation = _next_but_one_text(request, due)
+        session.add(deadline)
+        session.flush()
+        schedule_acts(session, deadline, rule)
+        moved += 1
+    return moved
