@@ -30,6 +30,7 @@ from workflow.law import council_requests as law
 from workflow.law.consultation import DECIDING_KINDS
 from workflow.models import (
     AgendaItem,
+    AuditEvent,
     Body,
     CouncilRequest,
     Deadline,
@@ -73,6 +74,14 @@ GROUNDS = {
     "remit": "nicht im Aufgabengebiet des Gremiums (§ 34 Abs. 1 Satz 5 GemO)",
     "late": "verspätet eingereicht (§ 20b Abs. 2 Satz 2 GemO)",
     "other": "sonstiger Grund",
+}
+EVENT_LABELS = {
+    "create": "erfasst",
+    "take_over": "als Vorlage übernommen",
+    "schedule": "auf die Tagesordnung gesetzt",
+    "refuse": "als unzulässig abgelehnt",
+    "settle": "als erledigt vermerkt",
+    "waive_deadline": "Frist erlassen",
 }
 RECORDING_ROLES = ("clerk", "secretary", "mayor")
 REFUSING_ROLES = ("secretary", "mayor")
@@ -637,3 +646,16 @@ def replan_agenda_deadlines(session: Session, now: datetime) -> int:
         schedule_acts(session, deadline, rule)
         moved += 1
     return moved
+
+
+def history(session: Session, request_id: int) -> list[AuditEvent]:
+    """The request's audit chain, oldest first."""
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(
+                AuditEvent.instance_type == COUNCIL_REQUEST, AuditEvent.instance_id == request_id
+            )
+            .order_by(col(AuditEvent.seq))
+        )
+    )

@@ -253,6 +253,8 @@ def detail(
         "meeting": meeting,
         "item": item,
         "grounds": list(service.GROUNDS.items()),
+        "history": service.history(session, req.id or 0),
+        "event_labels": service.EVENT_LABELS,
         "ground_label": service.GROUNDS.get(req.refusal_ground or "", ""),
         "may_take_over": "proposal" in moves and user.role in TAKING_OVER_ROLES,
         "may_schedule": "scheduled" in moves and user.role in SCHEDULING_ROLES,
