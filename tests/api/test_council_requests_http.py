@@ -207,3 +207,52 @@ def test_home_page_links_the_deadline_to_the_request(
     home = client.get("/")
     assert home.status_code == 200
     assert f'href="/antraege/{rid}"' in home.text
+
+
+def test_pages_take_over_and_schedule_on_an_existing_item(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    meeting = new_meeting(world, day=date(2024, 4, 23))
+    item = client.post(
+        f"/api/v1/meetings/{meeting}/agenda-items",
+        json={"title": "Anträge aus dem Gemeinderat", "expected_version": 1},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert item.status_code == 201, item.text
+    item_id = item.json()["id"]
+    rid = _create(client, as_user, world, kind="faction_motion", faction="CDU").json()["id"]
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/antraege/{rid}")
+    assert "– neuer Entwurf –" in page.text
+    assert "Auf die Tagesordnung setzen" not in page.text  # the Sitzungsdienst's step
+    taken = client.post(
+        f"/antraege/{rid}/uebernehmen",
+        data={"csrf_token": csrf_of(page.text), "proposal_id": ""},
+        follow_redirects=True,
+    )
+    assert "Der Antrag ist als Vorlage übernommen." in taken.text
+    assert 'href="/vorlagen/' in taken.text
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/antraege/{rid}")
+    assert "23.04.2024, TOP 1: Anträge aus dem Gemeinderat" in page.text
+    placed = client.post(
+        f"/antraege/{rid}/tagesordnung",
+        data={"csrf_token": csrf_of(page.text), "meeting_id": "", "agenda_item_id": str(item_id)},
+        follow_redirects=True,
+    )
+    assert "Der Antrag steht auf der Tagesordnung." in placed.text
+    read = client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()
+    assert (read["state"], read["agenda_item_id"], read["meeting_id"]) == (
+        "scheduled",
+        item_id,
+        meeting,
+    )
+    refused = client.post(
+        f"/antraege/{rid}/ablehnen",
+        data={"csrf_token": csrf_of(page.text), "ground": "other", "reason": "x"},
+        follow_redirects=True,
+    )
+    assert "nicht" in refused.text
+    assert client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()["state"] == (
+        "scheduled"
+    )

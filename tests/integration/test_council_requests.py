@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from tests.conftest import World, berlin
 from tests.integration.flow import new_meeting
 from tests.integration.test_sweep import run_sweep
+from workflow import audit
 from workflow.errors import Conflict, InvalidInput, NotFound, RoleRefused
 from workflow.models import (
     AgendaItem,
@@ -259,6 +260,7 @@ def test_six_month_rule_refuses_with_the_earlier_item(world: World) -> None:
         ]
     )
     assert events == [("create", "received"), ("refuse", "refused")]
+    assert world.run(audit.verify) == []  # the request's chain is intact
 
 
 def test_take_over_as_vorlage_then_the_sweep_follows_it_onto_the_agenda(world: World) -> None:

@@ -216,7 +216,30 @@ def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[
         )
         .order_by(col(Meeting.meeting_date).desc(), col(AgendaItem.position))
     )
+    items = session.exec(
+        select(AgendaItem)
+        .where(
+            col(AgendaItem.meeting_id).in_([m.id for m in meetings]),
+            ~col(AgendaItem.removed),
+        )
+        .order_by(col(AgendaItem.meeting_id), col(AgendaItem.position))
+    )
+    days = {m.id: m.meeting_date for m in meetings}
+    proposals = session.exec(
+        select(Proposal)
+        .where(
+            Proposal.municipality_id == req.municipality_id,
+            col(Proposal.state).not_in(("withdrawn", "final")),
+        )
+        .order_by(col(Proposal.id).desc())
+        .limit(100)
+    )
     return {
+        "proposals": [(str(p.id), f"{p.label}: {p.title}"[:200]) for p in proposals],
+        "items": [
+            (str(i.id), f"{days[i.meeting_id]:%d.%m.%Y}, TOP {i.position}: {i.title}"[:200])
+            for i in items
+        ],
         "meetings": [(str(m.id), f"{m.meeting_date:%d.%m.%Y}") for m in meetings],
         "earlier_items": [
             (str(i.id), f"{m.meeting_date:%d.%m.%Y}, TOP {i.position}: {i.title}"[:200])
@@ -305,6 +328,10 @@ async def schedule(
 ) -> Response:
     def run(form: dict[str, str]) -> None:
         meeting = _id(form.get("meeting_id", ""))
+        item = _id(form.get("agenda_item_id", ""))
+        chosen = session.get(AgendaItem, item) if item is not None else None
+        if chosen is not None:
+            meeting = chosen.meeting_id  # the item names its session
         if meeting is None:
             raise InvalidInput("Bitte die Sitzung wählen", field="meeting_id")
         with session.begin_nested():
@@ -315,7 +342,7 @@ async def schedule(
                 now=now,
                 request_id=request_id,
                 meeting_id=meeting,
-                agenda_item_id=_id(form.get("agenda_item_id", "")),
+                agenda_item_id=item,
             )
 
     return await _act(request, request_id, "Der Antrag steht auf der Tagesordnung.", run)
