@@ -364,3 +364,31 @@ def test_the_fallback_day_follows_the_sessions_planned_later(world: World) -> No
     assert deadline.due_date == date(2024, 5, 7)
     assert "übernächsten Sitzung" in deadline.explanation
     assert run_sweep(world, berlin(DAY, 19)).request_deadlines_moved == 0
+
+
+def test_a_cancelled_session_puts_the_request_back_with_its_deadline(world: World) -> None:
+    first = new_meeting(world, day=date(2024, 4, 23))
+    new_meeting(world, day=date(2024, 5, 14))
+    request = create(world, signer_person_ids=councillor_ids(world, 3))
+    world.run(
+        lambda s: service.schedule(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 11),
+            request_id=request.id or 0,
+            meeting_id=first,
+        )
+    )
+    assert run_sweep(world, berlin(DAY, 12)).requests_unscheduled == 0
+    world.fire("meeting", first, "cancel", "ilsfeld.mayor", berlin(DAY, 13), comment="Erkrankung")
+    assert run_sweep(world, berlin(DAY, 14)).requests_unscheduled == 1
+    back = world.get(CouncilRequest, request.id)
+    assert (back.state, back.meeting_id, back.agenda_item_id) == ("received", None, None)
+    met, reopened = sorted(deadlines(world, request.id or 0), key=lambda d: d.id or 0)
+    assert met.status == "met"
+    assert reopened.status == "open"
+    # The cancelled session no longer counts: one session left, the fallback applies.
+    assert reopened.due_date == date(2024, 6, 10)
+    history = world.run(lambda s: [(e.trigger, e.comment) for e in service.history(s, back.id)])
+    assert history[-1] == ("unschedule", "Sitzung abgesagt")

@@ -26,7 +26,11 @@ from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
 from workflow.models import CouncilRequest, Deadline, DeadlineAct, OutboxMessage
 from workflow.monthly import remind_monthly_sessions
-from workflow.services.council_requests import follow_proposals, replan_agenda_deadlines
+from workflow.services.council_requests import (
+    follow_agenda_changes,
+    follow_proposals,
+    replan_agenda_deadlines,
+)
 from workflow.services.transition import KINDS, Fired, fire
 
 logger = logging.getLogger(__name__)
@@ -44,6 +48,7 @@ class SweepReport:
     failed_acts: int = 0
     monthly_reminders: int = 0  # § 34 Abs. 1 S. 2 GemO notices written (workflow.monthly)
     requests_scheduled: int = 0  # council requests whose Vorlage reached the agenda
+    requests_unscheduled: int = 0  # their item removed or their session cancelled
     request_deadlines_moved: int = 0  # agenda requests following the sessions planned
     sent: int = 0
     send_failures: int = 0
@@ -72,6 +77,7 @@ def sweep(
         report.monthly_reminders = remind_monthly_sessions(session, now, base_url)
     with unit_of_work(engine) as session:
         # § 34 Abs. 1 S. 4 GemO: a request taken over as a Vorlage is on the agenda with it.
+        report.requests_unscheduled = follow_agenda_changes(session, now)
         report.requests_scheduled = follow_proposals(session, now)
         report.request_deadlines_moved = replan_agenda_deadlines(session, now)
     if mailer is not None:

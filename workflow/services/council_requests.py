@@ -82,6 +82,7 @@ EVENT_LABELS = {
     "refuse": "als unzulässig abgelehnt",
     "settle": "als erledigt vermerkt",
     "waive_deadline": "Frist erlassen",
+    "unschedule": "von der Tagesordnung genommen",
 }
 RECORDING_ROLES = ("clerk", "secretary", "mayor")
 REFUSING_ROLES = ("secretary", "mayor")
@@ -659,3 +660,37 @@ def history(session: Session, request_id: int) -> list[AuditEvent]:
             .order_by(col(AuditEvent.seq))
         )
     )
+
+
+def follow_agenda_changes(session: Session, now: datetime) -> int:
+    """A request whose agenda item was removed (Absetzung) or whose session was cancelled is
+    not dealt with: it goes back to where it was (received, or taken over as a Vorlage) by
+    ``system``, and its statutory deadline runs again from the receipt (the day of the
+    next-but-one session may have passed: then it is overdue and escalates). Run by the
+    sweep; returns how many went back."""
+    back = 0
+    for request in session.exec(select(CouncilRequest).where(CouncilRequest.state == "scheduled")):
+        item = session.get(AgendaItem, request.agenda_item_id) if request.agenda_item_id else None
+        meeting = session.get(Meeting, request.meeting_id) if request.meeting_id else None
+        if item is not None and not item.removed and meeting is not None:
+            if meeting.state != "cancelled":
+                continue
+        why = (
+            "Sitzung abgesagt"
+            if meeting is not None and meeting.state == "cancelled"
+            else ("Tagesordnungspunkt abgesetzt")
+        )
+        source = request.state
+        request.state = "proposal" if request.proposal_id else "received"
+        request.updated_at = now
+        data: dict[str, object] = {
+            "meeting_id": request.meeting_id,
+            "agenda_item_id": request.agenda_item_id,
+        }
+        request.meeting_id = request.agenda_item_id = None
+        session.add(request)
+        seq = _record(session, request, SYSTEM, now, "unschedule", source, data, comment=why)
+        _open_deadline(session, request, seq, now)
+        back += 1
+    session.flush()
+    return back
