@@ -164,8 +164,9 @@ def test_pages_list_form_detail_and_actions(
     assert "Der Antrag steht auf der Tagesordnung." in scheduled.text
     assert "auf der Tagesordnung" in scheduled.text
     assert "Fraktionsantrag: Sanierung des Freibads" in scheduled.text
-    assert "erfasst (ilsfeld.secretary)" in scheduled.text  # the Verlauf
-    assert "auf die Tagesordnung gesetzt (ilsfeld.secretary)" in scheduled.text
+    secretary = world.data.users["ilsfeld.secretary"].full_name
+    assert f"erfasst ({secretary})" in scheduled.text  # the Verlauf, by name
+    assert f"auf die Tagesordnung gesetzt ({secretary})" in scheduled.text
     clock.now = berlin(date(2024, 4, 9), 9)
     sign_in(client, "flein.clerk")
     assert client.get(detail_url).status_code == 404

@@ -82,6 +82,7 @@ def test_below_a_sixth_no_statutory_deadline_but_a_fraktion_suffices(world: Worl
     [deadline] = deadlines(world, faction.id or 0)
     # No two sessions planned: the fallback period from the receipt (two months).
     assert deadline.due_date == date(2024, 6, 10)  # 08.06.2024 is a Saturday (§ 193 BGB)
+    assert deadline.explanation.startswith("Noch keine zwei Sitzungen")
 
 
 def test_departed_members_do_not_count_and_cannot_sign(world: World) -> None:

@@ -92,6 +92,7 @@ def open_standing(
     now: datetime,
     fixed_due: date | None = None,
     fixed_explanation: str | None = None,
+    note: str | None = None,
 ) -> Deadline:
     """Open the deadline, with its reminders and escalations; ``fixed_due`` for a day the
     law names directly (the next-but-one session), else the rule's period from ``anchor``."""
@@ -99,6 +100,8 @@ def open_standing(
         due, explanation = fixed_due, fixed_explanation or f"Fester Termin: {fixed_due:%d.%m.%Y}"
     else:
         due, explanation = compute_due(session, municipality_id, rule, anchor)
+    if note:
+        explanation = f"{note}\n{explanation}"
     deadline = Deadline(
         instance_type=COUNCIL_REQUEST,
         instance_id=instance_id,

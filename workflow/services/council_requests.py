@@ -87,6 +87,10 @@ EVENT_LABELS = {
 RECORDING_ROLES = ("clerk", "secretary", "mayor")
 REFUSING_ROLES = ("secretary", "mayor")
 MAX_TEXT = 20_000
+FALLBACK_NOTE = (
+    "Noch keine zwei Sitzungen des Gremiums nach dem Eingang geplant: Ersatzfrist ab Eingang; "
+    "sobald sie geplant sind, gilt der Tag der übernächsten Sitzung (§ 34 Abs. 1 Satz 4 GemO)."
+)
 
 
 def _record(
@@ -177,6 +181,8 @@ def _open_deadline(session: Session, request: CouncilRequest, seq: int, now: dat
         due = _next_but_one(session, request)
         if due is not None:
             kw = {"fixed_due": due, "fixed_explanation": _next_but_one_text(request, due)}
+        else:
+            kw = {"note": FALLBACK_NOTE}
     elif request.kind == "residents_motion":
         rule = RULES["council_request_residents"]
     else:

@@ -18,7 +18,16 @@ from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redi
 from workflow.context import local_date
 from workflow.errors import InvalidInput, RoleRefused, WorkflowError
 from workflow.law.periods import shift
-from workflow.models import AgendaItem, Body, CouncilRequest, Deadline, Meeting, Person, Proposal
+from workflow.models import (
+    AgendaItem,
+    Body,
+    CouncilRequest,
+    Deadline,
+    Meeting,
+    Person,
+    Proposal,
+    User,
+)
 from workflow.services import council_requests as service
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -262,6 +271,7 @@ def detail(
     meeting = session.get(Meeting, req.meeting_id) if req.meeting_id else None
     item = session.get(AgendaItem, req.agenda_item_id) if req.agenda_item_id else None
     moves = service.MOVES[req.state]
+    events = service.history(session, req.id or 0)
     context = {
         "req": req,
         "today": today,
@@ -276,7 +286,13 @@ def detail(
         "meeting": meeting,
         "item": item,
         "grounds": list(service.GROUNDS.items()),
-        "history": service.history(session, req.id or 0),
+        "history": events,
+        "names": {
+            u.username: u.full_name
+            for u in session.exec(
+                select(User).where(col(User.username).in_({e.actor for e in events}))
+            )
+        },
         "event_labels": service.EVENT_LABELS,
         "ground_label": service.GROUNDS.get(req.refusal_ground or "", ""),
         "may_take_over": "proposal" in moves and user.role in TAKING_OVER_ROLES,
