@@ -179,6 +179,11 @@ def settle(
 ) -> CouncilRequestRead:
     """Als erledigt vermerken (entschieden, beantwortet oder zurückgenommen)."""
     request = service.settle(
-        session=session, actor=actor, now=now, request_id=request_id, note=body.note
+        session=session,
+        actor=actor,
+        now=now,
+        request_id=request_id,
+        note=body.note,
+        withdrawn=body.withdrawn,
     )
     return read(session, request)

@@ -70,6 +70,9 @@ class CouncilRequestRefusal(Input):
 
 class CouncilRequestSettle(Input):
     note: Text = ""
+    withdrawn: Annotated[bool, Strict()] = Field(
+        default=False, description="von den Antragstellern zurückgenommen: die Frist entfällt"
+    )
 
 
 class QuorumRead(Output):

@@ -257,3 +257,34 @@ def test_pages_take_over_and_schedule_on_an_existing_item(
     assert client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()["state"] == (
         "scheduled"
     )
+
+
+def test_a_withdrawn_request_cancels_its_deadline(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world, kind="youth_motion", signer_person_ids=[]).json()["id"]
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/antraege/{rid}")
+    assert "Von den Antragstellern zurückgenommen" in page.text
+    done = client.post(
+        f"/antraege/{rid}/erledigt",
+        data={"csrf_token": csrf_of(page.text), "note": "Schreiben vom 09.04.", "withdrawn": "ja"},
+        follow_redirects=True,
+    )
+    assert "Der Antrag ist als erledigt vermerkt." in done.text
+    read = client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()
+    assert read["state"] == "done"
+    assert [d["status"] for d in read["deadlines"]] == ["cancelled"]
+    assert read["settled_note"] == "Schreiben vom 09.04."
+    decided = _create(client, as_user, world, kind="youth_motion", signer_person_ids=[]).json()
+    settled = client.post(
+        f"{URL}/{decided['id']}/settle",
+        json={"note": "Beschluss vom 08.04.2024"},
+        headers=as_user("ilsfeld.mayor"),
+    )
+    assert settled.status_code == 200
+    assert [d["status"] for d in settled.json()["deadlines"]] == ["met"]
+    bad = client.post(
+        f"{URL}/{decided['id']}/settle", json={"withdrawn": "ja"}, headers=as_user("ilsfeld.mayor")
+    )
+    assert bad.status_code == 422

@@ -545,15 +545,28 @@ def refuse(
 
 
 def settle(
-    *, session: Session, actor: Actor, now: datetime, request_id: int, note: str = ""
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    note: str = "",
+    withdrawn: bool = False,
 ) -> CouncilRequest:
-    """The request is dealt with (decided, answered, or withdrawn by its submitters)."""
+    """The request is dealt with (decided or answered: its deadline is met today), or its
+    submitters withdrew it (its deadline no longer applies: cancelled)."""
     request = get_request(session, actor, request_id, lock=True)
     require_role(actor, "settle_council_request", RECORDING_ROLES)
     source = _move(request, "done", now)
     request.settled_note = note.strip()[:MAX_TEXT] or None
     session.add(request)
-    closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=local_date(now))
+    closed = close_standing(
+        session,
+        instance_id=request.id or 0,
+        now=now,
+        met_on=local_date(now),
+        cancel=withdrawn,
+    )
     session.flush()
     _record(
         session,
@@ -562,7 +575,7 @@ def settle(
         now,
         "settle",
         source,
-        {"deadlines": {d.rule: d.status for d in closed}},
+        {"withdrawn": withdrawn, "deadlines": {d.rule: d.status for d in closed}},
         comment=request.settled_note,
     )
     return request

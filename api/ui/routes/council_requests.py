@@ -395,6 +395,7 @@ async def settle(
                 now=now,
                 request_id=request_id,
                 note=form.get("note", "")[: service.MAX_TEXT],
+                withdrawn=form.get("withdrawn") == "ja",
             )
 
     return await _act(request, request_id, "Der Antrag ist als erledigt vermerkt.", run)
