@@ -288,3 +288,36 @@ def test_a_withdrawn_request_cancels_its_deadline(
         f"{URL}/{decided['id']}/settle", json={"withdrawn": "ja"}, headers=as_user("ilsfeld.mayor")
     )
     assert bad.status_code == 422
+
+
+def test_the_personal_calendar_carries_the_request_deadline(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world, kind="faction_motion", faction="FDP").json()["id"]
+    token = client.post(
+        "/api/v1/auth/me/calendar-token", headers=as_user("ilsfeld.secretary")
+    ).json()["token"]
+    feed = client.get(f"/calendar/users/{token}.ics")
+    assert feed.status_code == 200, feed.text
+    text = feed.text.replace("\r\n ", "")
+    assert "Bürgerbus für die Ortsteile" in text
+    assert f"/antraege/{rid}" in text
+    # The clerk is not among the reminded (Sitzungsdienst and the recording person).
+    clerk = client.post("/api/v1/auth/me/calendar-token", headers=as_user("ilsfeld.clerk"))
+    other = client.get(f"/calendar/users/{clerk.json()['token']}.ics")
+    assert other.status_code == 200
+    assert "Bürgerbus" not in other.text.replace("\r\n ", "")
+
+
+def test_the_deadline_list_filters_council_requests(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world).json()["id"]
+    listed = client.get(
+        "/api/v1/deadlines",
+        params={"instance_type": "council_request"},
+        headers=as_user("ilsfeld.council"),
+    )
+    assert listed.status_code == 200, listed.text
+    [row] = listed.json()["data"]
+    assert (row["instance_type"], row["instance_id"]) == ("council_request", rid)
