@@ -21,7 +21,7 @@ from workflow.services.listing import page_of
 
 router = APIRouter(prefix="/api/v1", tags=["Fristen"])
 Status = Literal["open", "met", "missed", "elapsed", "waived", "cancelled"]
-Kind = Literal["proposal", "meeting", "decision_request", "decision_response"]
+Kind = Literal["proposal", "meeting", "decision_request", "decision_response", "council_request"]
 
 
 @router.get(

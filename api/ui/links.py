@@ -16,6 +16,8 @@ def instance_path(kind: str, instance: Any) -> str:
         return f"/abfragen/{instance.id}"
     if kind == "decision_response" and isinstance(instance, DecisionResponse):
         return f"/abfragen/{instance.request_id}/antworten/{instance.id}"
+    if kind == "council_request":
+        return f"/antraege/{instance.id}"
     return "/"
 
 

@@ -30,6 +30,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Meine Aufgaben", "/"),
     NavItem("Vorlagen", "/vorlagen"),
     NavItem("Sitzungen", "/sitzungen", MUNICIPAL),
+    NavItem("Anträge", "/antraege", MUNICIPAL),
     NavItem("Fristen", "/fristen"),
     NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
     NavItem("Abfragen", "/abfragen", REQUESTS),

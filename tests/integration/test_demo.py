@@ -150,6 +150,8 @@ def test_demo_is_alive_today_every_demo_user_finds_something_to_do(
         # Flein has not answered the Landratsamt yet: its clerk's open deadline.
         assert any(d.instance_type == "decision_response" for d in deadlines["flein.clerk"])
         assert any(d.instance_type == "decision_request" for d in deadlines["lra.coordinator"])
+        # A Fraktionsantrag to put on the agenda (§ 34 Abs. 1 S. 4 GemO).
+        assert any(d.instance_type == "council_request" for d in deadlines["ilsfeld.secretary"])
 
         meetings = session.exec(select(Meeting).where(col(Meeting.meeting_date) >= today)).all()
         invited = [m for m in meetings if m.state == "invited"]

@@ -16,8 +16,9 @@ from sqlmodel import Session, col, select
 
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.notify import describe_instance
+from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
-from workflow.models import Body, Deadline, Meeting, Membership, Municipality, User
+from workflow.models import Body, CouncilRequest, Deadline, Meeting, Membership, Municipality, User
 from workflow.queries import agenda, second_session_notice
 
 PRODID = "-//Ratsflow//Sitzungen und Fristen//DE"
@@ -218,11 +219,16 @@ def user_feed(
 def _concerns(session: Session, workflows: Workflows, deadline: Deadline, user: User) -> bool:
     from workflow.services.transition import KINDS
 
-    instance = session.get(KINDS[deadline.instance_type], deadline.instance_id)
+    standing = rule_for(deadline)  # a council request's (workflow.deadlines.standing)
+    model = CouncilRequest if standing is not None else KINDS.get(deadline.instance_type)
+    instance = session.get(model, deadline.instance_id) if model is not None else None
     if instance is None:
         return False
-    spec = workflows.get(instance.definition_name, instance.definition_version).spec  # type: ignore[attr-defined]
-    _, rule = rules_by_name(spec)[deadline.rule]
+    if standing is not None:
+        rule = standing
+    else:
+        spec = workflows.get(instance.definition_name, instance.definition_version).spec  # type: ignore[attr-defined]
+        _, rule = rules_by_name(spec)[deadline.rule]
     owner = rule.remind.owner and getattr(instance, "author_id", None) == user.id
     return user.role in rule.remind.roles or owner
 

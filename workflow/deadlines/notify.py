@@ -13,6 +13,7 @@ from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import with_deputies
 from workflow.models import (
     Body,
+    CouncilRequest,
     Deadline,
     DecisionRequest,
     DecisionResponse,
@@ -90,6 +91,12 @@ def describe_instance(session: Session, deadline: Deadline, base_url: str) -> Su
             return Subject(
                 f"Abfrage „{request.title}“ – Antwort der Gemeinde {town.name}",
                 f"{base}/abfragen/{request.id}/antworten/{response.id}",
+            )
+    if deadline.instance_type == "council_request":
+        council_request = session.get(CouncilRequest, deadline.instance_id)
+        if council_request is not None:
+            return Subject(
+                f"Antrag „{council_request.subject}“", f"{base}/antraege/{council_request.id}"
             )
     return Subject(f"{deadline.instance_type} {deadline.instance_id}", base)
 

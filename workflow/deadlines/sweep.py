@@ -21,11 +21,17 @@ from workflow.db import unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import notify
+from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
-from workflow.models import Deadline, DeadlineAct, OutboxAttachment, OutboxMessage
+from workflow.models import CouncilRequest, Deadline, DeadlineAct, OutboxAttachment, OutboxMessage
 from workflow.monthly import remind_monthly_sessions
+from workflow.services.council_requests import (
+    follow_agenda_changes,
+    follow_proposals,
+    replan_agenda_deadlines,
+)
 from workflow.services.transition import KINDS, Fired, fire
 
 logger = logging.getLogger(__name__)
@@ -42,6 +48,9 @@ class SweepReport:
     transitions: list[Fired] = field(default_factory=list)  # the same, for reporting in words
     failed_acts: int = 0
     monthly_reminders: int = 0  # § 34 Abs. 1 S. 2 GemO notices written (workflow.monthly)
+    requests_scheduled: int = 0  # council requests whose Vorlage reached the agenda
+    requests_unscheduled: int = 0  # their item removed or their session cancelled
+    request_deadlines_moved: int = 0  # agenda requests following the sessions planned
     sent: int = 0
     send_failures: int = 0
     dead: int = 0
@@ -68,6 +77,11 @@ def sweep(
     with unit_of_work(engine) as session:
         # § 34 Abs. 1 S. 2 GemO: a month without a council session, a soft reminder.
         report.monthly_reminders = remind_monthly_sessions(session, now, base_url)
+    with unit_of_work(engine) as session:
+        # § 34 Abs. 1 S. 4 GemO: a request taken over as a Vorlage is on the agenda with it.
+        report.requests_unscheduled = follow_agenda_changes(session, now)
+        report.requests_scheduled = follow_proposals(session, now)
+        report.request_deadlines_moved = replan_agenda_deadlines(session, now)
     if mailer is not None:
         deliver(engine=engine, now=now, mailer=mailer, report=report, store=store)
     report.next_due = next_due(engine, mail=mailer is not None)
@@ -115,7 +129,9 @@ def _act(
     report: SweepReport,
 ) -> None:
     deadline = session.get(Deadline, act.deadline_id)
-    model = KINDS.get(deadline.instance_type) if deadline else None
+    # Standing rules (workflow.deadlines.standing) belong to objects without a definition.
+    standing = rule_for(deadline) if deadline else None
+    model = CouncilRequest if standing else KINDS.get(deadline.instance_type) if deadline else None
     instance: Any = session.get(model, deadline.instance_id) if deadline and model else None
     if (
         deadline is None
@@ -125,8 +141,11 @@ def _act(
     ):
         _finish(session, act, now, "skipped", "Frist nicht mehr offen")
         return
-    spec = workflows.get(instance.definition_name, instance.definition_version).spec
-    _, rule = rules_by_name(spec)[deadline.rule]
+    if standing is not None:
+        rule = standing
+    else:
+        spec = workflows.get(instance.definition_name, instance.definition_version).spec
+        _, rule = rules_by_name(spec)[deadline.rule]
     if act.kind == "expiry":
         note = None
         if rule.on_expiry is not None:

@@ -21,7 +21,7 @@ from workflow.context import Actor, local_date
 from workflow.demo.story import Story, berlin
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
-from workflow.services import decisions
+from workflow.services import council_requests, decisions
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
 from workflow.services.proposals import ProposalFields, StepInput
@@ -165,6 +165,30 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         "submit",
         clerk,
         data={"cosigners": ["ilsfeld.head", "ilsfeld.finance"]},
+    )
+
+    # A Fraktionsantrag received three days ago, not yet placed: it must be on the agenda of
+    # the council's next-but-one session at the latest (§ 34 Abs. 1 S. 4 GemO).
+    received = t.at(-3, 14)
+    motion = story.run(
+        received,
+        lambda s: council_requests.create_request(
+            session=s,
+            actor=secretary,
+            now=received,
+            body_id=council,
+            kind="faction_motion",
+            subject="Photovoltaik auf den Dächern der gemeindeeigenen Gebäude",
+            text="Die Verwaltung wird beauftragt, bis zum Herbst ein Konzept für "
+            "Photovoltaikanlagen auf Rathaus, Schule und Bauhof vorzulegen.",
+            received_on=t.date(-3),
+            faction="Bürgerliste Ilsfeld",
+            signer_person_ids=[p.id or 0 for p in demo.ilsfeld.councillors[:2]],
+        ),
+    )
+    story.note(
+        received,
+        f"{'ilsfeld.secretary':<18} Fraktionsantrag erfasst: {motion.subject} (Antrag {motion.id})",
     )
 
     # The objection week of the council's resolution has passed: in execution, with tasks.

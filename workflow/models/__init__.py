@@ -3,6 +3,7 @@
 from workflow.models.attachment import Attachment
 from workflow.models.audit import AuditEvent, AuditHead
 from workflow.models.circulation import Circulation, CirculationReply
+from workflow.models.council_request import CouncilRequest
 from workflow.models.deadline import Deadline
 from workflow.models.decision import DecisionRequest, DecisionResponse
 from workflow.models.definition import DefinitionRecord
@@ -50,6 +51,7 @@ __all__ = [
     "Circulation",
     "CirculationReply",
     "CoSignature",
+    "CouncilRequest",
     "ConsultationStep",
     "Deadline",
     "DeadlineAct",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
@@ -13,9 +14,17 @@ from workflow.context import Actor, local_date
 from workflow.db import bump_version
 from workflow.deadlines.acts import schedule_acts, skip_pending
 from workflow.deadlines.lifecycle import compute_due, rules_by_name
+from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
-from workflow.models import Deadline, DecisionRequest, DecisionResponse, Meeting, Proposal
+from workflow.models import (
+    CouncilRequest,
+    Deadline,
+    DecisionRequest,
+    DecisionResponse,
+    Meeting,
+    Proposal,
+)
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
 
@@ -106,9 +115,13 @@ def waive_deadline(
         raise InvalidInput("Für den Verzicht ist eine Begründung nötig", field="reason")
     if deadline.status not in ("open", "missed") or deadline.closed_at is not None:
         raise Conflict("Die Frist ist bereits abgeschlossen")
-    instance = load_instance(session, deadline.instance_type, deadline.instance_id, actor)
-    spec = workflows.get(instance.definition_name, instance.definition_version).spec
-    _, rule = rules_by_name(spec).get(deadline.rule, (None, None))
+    rule = rule_for(deadline)  # a council request's standing rule (§ 34 Abs. 1 S. 3 GemO)
+    if rule is not None:
+        instance: Any = session.get(CouncilRequest, deadline.instance_id)
+    else:
+        instance = load_instance(session, deadline.instance_type, deadline.instance_id, actor)
+        spec = workflows.get(instance.definition_name, instance.definition_version).spec
+        _, rule = rules_by_name(spec).get(deadline.rule, (None, None))
     if rule is None or not rule.soft:
         raise DeadlineNotWaivable(
             rule=deadline.rule,

@@ -14,7 +14,15 @@ from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUserDep, render
 from workflow.context import local_date
-from workflow.models import Body, Deadline, DecisionRequest, DecisionResponse, Meeting, Proposal
+from workflow.models import (
+    Body,
+    CouncilRequest,
+    Deadline,
+    DecisionRequest,
+    DecisionResponse,
+    Meeting,
+    Proposal,
+)
 from workflow.queries import current_step
 from workflow.services.deadline_service import list_deadlines
 
@@ -26,6 +34,7 @@ KINDS = (
     ("meeting", "Sitzung"),
     ("decision_request", "Abfrage des Landratsamts"),
     ("decision_response", "Antwort an das Landratsamt"),
+    ("council_request", "Antrag an den Gemeinderat"),
 )
 # The traffic light as a filter: "überfällig" is an open deadline past its day (or missed).
 STATES = (
@@ -84,6 +93,11 @@ def _target(session: Session, deadline: Deadline) -> tuple[str, str, int | None]
             request = session.get(DecisionRequest, response.request_id)
             title = f"Antwort: {request.title}" if request else "Antwort an das Landratsamt"
             return title, f"/abfragen/{response.request_id}/antworten/{ident}", None
+    elif kind == "council_request":
+        council_request = session.get(CouncilRequest, ident)
+        if council_request is not None:
+            title = f"Antrag: {council_request.subject}"
+            return title, f"/antraege/{ident}", council_request.body_id
     return "Eintrag", "/", None
 
 

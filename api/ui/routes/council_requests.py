@@ -1,0 +1,401 @@
+"""Anträge an den Gemeinderat: list with the Fristen as traffic lights, the form for a
+received request, and its page with what the administration does with it (§ 34 Abs. 1
+S. 3–6, §§ 20b, 41a GemO), through the same service as the JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep
+from api.ui.formatting import parse_date_de
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.context import local_date
+from workflow.errors import InvalidInput, RoleRefused, WorkflowError
+from workflow.law.periods import shift
+from workflow.models import (
+    AgendaItem,
+    Body,
+    CouncilRequest,
+    Deadline,
+    Meeting,
+    Person,
+    Proposal,
+    User,
+)
+from workflow.services import council_requests as service
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Text = Annotated[str | None, Query(max_length=40)]
+CREATING_ROLES = (*service.RECORDING_ROLES, "council_member")
+TAKING_OVER_ROLES = ("clerk", "cosigner", "mayor")
+SCHEDULING_ROLES = ("secretary", "mayor")
+STATE_TONES = {
+    "received": "info",
+    "proposal": "info",
+    "scheduled": "success",
+    "refused": "warning",
+    "done": "success",
+}
+# Meetings a request can still be put on: before the session, and during it (§ 34 Abs. 2).
+OPEN_MEETING_STATES = ("planned", "agenda", "invited", "in_session")
+
+
+@dataclass(frozen=True)
+class Row:
+    request: CouncilRequest
+    body: str
+    deadline: Deadline | None
+
+
+def _open_deadline(deadlines: list[Deadline]) -> Deadline | None:
+    """The one still running, else the last one settled."""
+    active = [d for d in deadlines if d.closed_at is None]
+    chosen = active or deadlines
+    return chosen[-1] if chosen else None
+
+
+def _bodies(session: Session, user: PageUser) -> list[Body]:
+    return list(
+        session.exec(
+            select(Body)
+            .where(Body.municipality_id == (user.actor.municipality_id or -1))
+            .order_by(col(Body.name))
+        )
+    )
+
+
+@router.get("/antraege")
+def request_list(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, stand: Text = None
+) -> Response:
+    state = stand if stand in service.STATES else None
+    names = {b.id: b.name for b in _bodies(session, user)}
+    rows = [
+        Row(
+            r,
+            names.get(r.body_id, ""),
+            _open_deadline(service.request_deadlines(session, r.id or 0)),
+        )
+        for r in service.list_requests(session, user.actor, state=state)
+    ]
+    context = {
+        "rows": rows,
+        "today": local_date(now),
+        "kinds": service.KINDS,
+        "states": list(service.STATES.items()),
+        "state_labels": service.STATES,
+        "tones": STATE_TONES,
+        "params": {"stand": state or ""},
+        "may_create": user.role in CREATING_ROLES,
+    }
+    return render(request, "antraege/list.html", context)
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    today: date,
+    status: int = 200,
+) -> Response:
+    bodies = _bodies(session, user)
+    council = next((b for b in bodies if b.kind == "council"), None)
+    members = []
+    body_id = str(values.get("body_id") or (council.id if council else ""))
+    if body_id.isdigit():
+        seats = service.councillors(session, int(body_id), today)
+        people = {
+            p.id: p.name
+            for p in session.exec(
+                select(Person).where(col(Person.id).in_([m.person_id for m in seats]))
+            )
+        }
+        members = sorted((str(pid), name) for pid, name in people.items())
+        members.sort(key=lambda m: m[1])
+    context = {
+        "values": {"body_id": body_id, **{k: v for k, v in values.items() if k != "body_id"}},
+        "errors": errors,
+        "bodies": [(str(b.id), b.name) for b in bodies],
+        "kinds": list(service.KINDS.items()),
+        "members": members,
+        "is_councillor": user.role == "council_member",
+    }
+    return render(request, "antraege/new.html", context, status=status)
+
+
+def _require(user: PageUser, roles: tuple[str, ...], operation: str) -> None:
+    if user.role not in roles:
+        raise RoleRefused(trigger=operation, role=user.role, allowed_roles=roles)
+
+
+@router.get("/antraege/neu")
+def new_page(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+    _require(user, CREATING_ROLES, "create_council_request")
+    return _form_page(request, session, user, {"kind": "faction_motion"}, {}, local_date(now))
+
+
+def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 8:
+        errors[field] = "Bitte eine ganze Zahl eingeben"
+        return None
+    return int(text)
+
+
+@router.post("/antraege/neu")
+async def create(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+    _require(user, CREATING_ROLES, "create_council_request")
+    form = await request.form()
+    values = {k: str(form.get(k) or "") for k in form if k != "signer_person_ids"}
+    signers = [str(v) for v in form.getlist("signer_person_ids")]
+    values["signer_person_ids"] = signers  # type: ignore[assignment]
+    errors: dict[str, str] = {}
+    received = None
+    if values.get("received_on", "").strip():
+        received = parse_date_de(values["received_on"])
+        if received is None:
+            errors["received_on"] = "Bitte das Datum als TT.MM.JJJJ eingeben"
+    body = values.get("body_id", "")
+    if not body.isdigit():
+        errors["body_id"] = "Bitte das Gremium wählen"
+    count = _number(values.get("signature_count", ""), "signature_count", errors)
+    required = _number(values.get("required_signatures", ""), "required_signatures", errors)
+    if not values.get("subject", "").strip():
+        errors["subject"] = "Bitte den Gegenstand des Antrags eingeben"
+    if errors:
+        return _form_page(request, session, user, values, errors, local_date(now), status=422)
+    try:
+        with session.begin_nested():
+            created = service.create_request(
+                session=session,
+                actor=user.actor,
+                now=now,
+                body_id=int(body),
+                kind=values.get("kind", ""),
+                subject=values.get("subject", "")[:500],
+                text=values.get("text", "")[: service.MAX_TEXT],
+                received_on=received,
+                submitted_by=values.get("submitted_by", "")[:500],
+                faction=values.get("faction", "")[:200] or None,
+                signer_person_ids=[int(s) for s in signers if s.isdigit() and len(s) < 10],
+                signature_count=count,
+                required_signatures=required,
+            )
+    except InvalidInput as exc:
+        errors[exc.field or "subject"] = exc.message
+        return _form_page(request, session, user, values, errors, local_date(now), status=422)
+    flash(request, f"Der Antrag „{created.subject}“ ist erfasst.")
+    return redirect(f"/antraege/{created.id}")
+
+
+def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[str, Any]:
+    meetings = list(
+        session.exec(
+            select(Meeting)
+            .where(
+                Meeting.body_id == req.body_id,
+                col(Meeting.state).in_(OPEN_MEETING_STATES),
+                col(Meeting.meeting_date) >= today,
+            )
+            .order_by(col(Meeting.meeting_date))
+        )
+    )
+    # § 34 Abs. 1 S. 6 GemO: items of the six months before the receipt.
+    since = shift(req.received_on, "P6M", forward=False)
+    earlier = session.exec(
+        select(AgendaItem, Meeting)
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .where(
+            Meeting.municipality_id == req.municipality_id,
+            col(Meeting.meeting_date) >= since,
+            col(Meeting.meeting_date) <= req.received_on,
+            Meeting.state != "cancelled",
+            ~col(AgendaItem.removed),
+        )
+        .order_by(col(Meeting.meeting_date).desc(), col(AgendaItem.position))
+    )
+    items = session.exec(
+        select(AgendaItem)
+        .where(
+            col(AgendaItem.meeting_id).in_([m.id for m in meetings]),
+            ~col(AgendaItem.removed),
+        )
+        .order_by(col(AgendaItem.meeting_id), col(AgendaItem.position))
+    )
+    days = {m.id: m.meeting_date for m in meetings}
+    proposals = session.exec(
+        select(Proposal)
+        .where(
+            Proposal.municipality_id == req.municipality_id,
+            col(Proposal.state).not_in(("withdrawn", "final")),
+        )
+        .order_by(col(Proposal.id).desc())
+        .limit(100)
+    )
+    return {
+        "proposals": [(str(p.id), f"{p.label}: {p.title}"[:200]) for p in proposals],
+        "items": [
+            (str(i.id), f"{days[i.meeting_id]:%d.%m.%Y}, TOP {i.position}: {i.title}"[:200])
+            for i in items
+        ],
+        "meetings": [(str(m.id), f"{m.meeting_date:%d.%m.%Y}") for m in meetings],
+        "earlier_items": [
+            (str(i.id), f"{m.meeting_date:%d.%m.%Y}, TOP {i.position}: {i.title}"[:200])
+            for i, m in earlier
+        ],
+    }
+
+
+@router.get("/antraege/{request_id}")
+def detail(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    req = service.get_request(session, user.actor, request_id)
+    today = local_date(now)
+    people = {
+        p.id: p.name
+        for p in session.exec(select(Person).where(col(Person.id).in_(req.signer_person_ids)))
+    }
+    proposal = session.get(Proposal, req.proposal_id) if req.proposal_id else None
+    meeting = session.get(Meeting, req.meeting_id) if req.meeting_id else None
+    item = session.get(AgendaItem, req.agenda_item_id) if req.agenda_item_id else None
+    moves = service.MOVES[req.state]
+    events = service.history(session, req.id or 0)
+    context = {
+        "req": req,
+        "today": today,
+        "kind_label": service.KINDS.get(req.kind, req.kind),
+        "state_label": service.STATES.get(req.state, req.state),
+        "tone": STATE_TONES.get(req.state, "info"),
+        "body": session.get(Body, req.body_id),
+        "signers": sorted(people.values()),
+        "quorum": service.quorum(session, req),
+        "deadlines": service.request_deadlines(session, req.id or 0),
+        "proposal": proposal,
+        "meeting": meeting,
+        "item": item,
+        "grounds": list(service.GROUNDS.items()),
+        "history": events,
+        "names": {
+            u.username: u.full_name
+            for u in session.exec(
+                select(User).where(col(User.username).in_({e.actor for e in events}))
+            )
+        },
+        "event_labels": service.EVENT_LABELS,
+        "ground_label": service.GROUNDS.get(req.refusal_ground or "", ""),
+        "may_take_over": "proposal" in moves and user.role in TAKING_OVER_ROLES,
+        "may_schedule": "scheduled" in moves and user.role in SCHEDULING_ROLES,
+        "may_refuse": "refused" in moves and user.role in service.REFUSING_ROLES,
+        "may_settle": "done" in moves and user.role in service.RECORDING_ROLES,
+        **_agenda_choices(session, req, today),
+    }
+    return render(request, "antraege/detail.html", context)
+
+
+async def _act(request: Request, request_id: int, done: str, action: Any) -> Response:
+    form = await request.form()
+    try:
+        action({k: str(form.get(k) or "") for k in form})
+    except WorkflowError as exc:
+        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        return redirect(f"/antraege/{request_id}")
+    flash(request, done)
+    return redirect(f"/antraege/{request_id}")
+
+
+def _id(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+@router.post("/antraege/{request_id}/uebernehmen")
+async def take_over(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    def run(form: dict[str, str]) -> None:
+        with session.begin_nested():
+            service.take_over(
+                session=session,
+                workflows=request.app.state.runtime.workflows,
+                actor=user.actor,
+                now=now,
+                request_id=request_id,
+                proposal_id=_id(form.get("proposal_id", "")),
+            )
+
+    return await _act(request, request_id, "Der Antrag ist als Vorlage übernommen.", run)
+
+
+@router.post("/antraege/{request_id}/tagesordnung")
+async def schedule(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    def run(form: dict[str, str]) -> None:
+        meeting = _id(form.get("meeting_id", ""))
+        item = _id(form.get("agenda_item_id", ""))
+        chosen = session.get(AgendaItem, item) if item is not None else None
+        if chosen is not None:
+            meeting = chosen.meeting_id  # the item names its session
+        if meeting is None:
+            raise InvalidInput("Bitte die Sitzung wählen", field="meeting_id")
+        with session.begin_nested():
+            service.schedule(
+                session=session,
+                workflows=request.app.state.runtime.workflows,
+                actor=user.actor,
+                now=now,
+                request_id=request_id,
+                meeting_id=meeting,
+                agenda_item_id=item,
+            )
+
+    return await _act(request, request_id, "Der Antrag steht auf der Tagesordnung.", run)
+
+
+@router.post("/antraege/{request_id}/ablehnen")
+async def refuse(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    def run(form: dict[str, str]) -> None:
+        with session.begin_nested():
+            service.refuse(
+                session=session,
+                actor=user.actor,
+                now=now,
+                request_id=request_id,
+                ground=form.get("ground", ""),
+                reason=form.get("reason", "")[: service.MAX_TEXT],
+                previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
+            )
+
+    return await _act(request, request_id, "Der Antrag ist als unzulässig abgelehnt.", run)
+
+
+@router.post("/antraege/{request_id}/erledigt")
+async def settle(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    def run(form: dict[str, str]) -> None:
+        with session.begin_nested():
+            service.settle(
+                session=session,
+                actor=user.actor,
+                now=now,
+                request_id=request_id,
+                note=form.get("note", "")[: service.MAX_TEXT],
+                withdrawn=form.get("withdrawn") == "ja",
+            )
+
+    return await _act(request, request_id, "Der Antrag ist als erledigt vermerkt.", run)

@@ -1,0 +1,323 @@
+"""Anträge an den Gemeinderat over HTTP: the JSON API (roles, problem+json in German, tenant
+isolation) and the pages /antraege, /antraege/neu, /antraege/{id} with CSRF."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World, berlin
+from tests.integration.flow import new_meeting
+
+URL = "/api/v1/council-requests"
+
+
+def _create(client: TestClient, as_user: Any, world: World, **kw: Any) -> Any:
+    body: dict[str, Any] = {
+        "body_id": world.body_id("Gemeinderat"),
+        "kind": "agenda_request",
+        "subject": "Bürgerbus für die Ortsteile",
+        "text": "Der Gemeinderat möge die Einrichtung eines Bürgerbusses beschließen.",
+        "signer_person_ids": [p.id for p in world.data.ilsfeld.councillors[:3]],
+    }
+    body.update(kw)
+    return client.post(URL, json=body, headers=as_user("ilsfeld.secretary"))
+
+
+def test_api_create_schedule_and_read(world: World, client: TestClient, as_user: Any) -> None:
+    first = new_meeting(world, day=date(2024, 4, 23))
+    new_meeting(world, day=date(2024, 5, 14))
+    created = _create(client, as_user, world)
+    assert created.status_code == 201, created.text
+    data = created.json()
+    assert data["kind_label"] == "Tagesordnungsantrag (§ 34 Abs. 1 Satz 4 GemO)"
+    assert data["state_label"] == "eingegangen"
+    assert data["quorum"]["reached"] is True
+    assert data["quorum"]["needed"] == 3
+    [deadline] = data["deadlines"]
+    assert deadline["due_date"] == "2024-05-14"
+    assert deadline["status"] == "open"
+    rid = data["id"]
+    listed = client.get(URL, headers=as_user("ilsfeld.council")).json()
+    assert [r["id"] for r in listed["data"]] == [rid]
+    assert client.get(URL, headers=as_user("flein.clerk")).json()["count"] == 0
+    hidden = client.get(f"{URL}/{rid}", headers=as_user("flein.clerk"))
+    assert hidden.status_code == 404
+    assert hidden.headers["content-type"].startswith("application/problem+json")
+    refused = client.post(
+        f"{URL}/{rid}/schedule", json={"meeting_id": first}, headers=as_user("ilsfeld.clerk")
+    )
+    assert refused.status_code == 403
+    assert "Sitzungsdienst" in refused.json()["detail"]
+    done = client.post(
+        f"{URL}/{rid}/schedule", json={"meeting_id": first}, headers=as_user("ilsfeld.secretary")
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "scheduled"
+    assert done.json()["deadlines"][0]["status"] == "met"
+    again = client.post(
+        f"{URL}/{rid}/refuse",
+        json={"ground": "other", "reason": "x"},
+        headers=as_user("ilsfeld.mayor"),
+    )
+    assert again.status_code == 409
+    assert "nicht" in again.json()["detail"]
+
+
+def test_api_refusals_are_german_problems(world: World, client: TestClient, as_user: Any) -> None:
+    weak = _create(
+        client,
+        as_user,
+        world,
+        kind="session_request",
+        signer_person_ids=[world.data.ilsfeld.councillors[0].id],
+    )
+    assert weak.status_code == 201
+    assert weak.json()["quorum"]["reached"] is False
+    assert weak.json()["deadlines"] == []
+    rid = weak.json()["id"]
+    bad = client.post(
+        f"{URL}/{rid}/refuse", json={"ground": "six_months"}, headers=as_user("ilsfeld.mayor")
+    )
+    assert bad.status_code == 422
+    assert "Tagesordnungspunkt" in bad.json()["detail"]
+    ok = client.post(
+        f"{URL}/{rid}/refuse", json={"ground": "quorum"}, headers=as_user("ilsfeld.mayor")
+    )
+    assert ok.status_code == 200
+    assert "nötig ist ein Viertel, also 5" in ok.json()["refusal_reason"]
+    unknown = _create(client, as_user, world, kind="petition")
+    assert unknown.status_code == 422
+    stranger = _create(
+        client, as_user, world, signer_person_ids=[world.data.flein.councillors[0].id]
+    )
+    assert stranger.status_code == 422
+    assert "kein Mitglied" in stranger.json()["detail"]
+    assert client.get(f"{URL}/999999", headers=as_user("ilsfeld.clerk")).status_code == 404
+    assert client.get(f"{URL}?state=bogus", headers=as_user("ilsfeld.clerk")).status_code == 422
+
+
+def test_api_take_over_creates_a_draft(world: World, client: TestClient, as_user: Any) -> None:
+    rid = _create(client, as_user, world, kind="faction_motion", faction="Bürgerliste").json()["id"]
+    taken = client.post(f"{URL}/{rid}/take-over", json={}, headers=as_user("ilsfeld.clerk"))
+    assert taken.status_code == 200, taken.text
+    pid = taken.json()["proposal_id"]
+    proposal = client.get(f"/api/v1/proposals/{pid}", headers=as_user("ilsfeld.clerk")).json()
+    assert proposal["title"] == "Bürgerbus für die Ortsteile"
+    assert proposal["state"] == "draft"
+
+
+def test_pages_list_form_detail_and_actions(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    new_meeting(world, day=date(2024, 4, 23))
+    sign_in(client, "ilsfeld.secretary")
+    home = client.get("/")
+    assert 'href="/antraege"' in home.text
+    empty = client.get("/antraege")
+    assert empty.status_code == 200
+    assert "Keine Anträge" in empty.text
+    form = client.get("/antraege/neu")
+    assert form.status_code == 200
+    assert "Anna Bauer" in form.text  # the council's members to tick
+    token = csrf_of(form.text)
+    missing = client.post(
+        "/antraege/neu",
+        data={"csrf_token": token, "kind": "faction_motion", "body_id": "", "subject": ""},
+    )
+    assert missing.status_code == 422
+    assert "Bitte den Gegenstand des Antrags eingeben" in missing.text
+    no_csrf = client.post("/antraege/neu", data={"kind": "faction_motion", "subject": "x"})
+    assert no_csrf.status_code in (400, 403)
+    posted = client.post(
+        "/antraege/neu",
+        data={
+            "csrf_token": token,
+            "kind": "faction_motion",
+            "body_id": str(world.body_id("Gemeinderat")),
+            "subject": "Sanierung des Freibads",
+            "faction": "Freie Wähler",
+            "received_on": "08.04.2024",
+        },
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303, posted.text
+    detail_url = posted.headers["location"]
+    page = client.get(detail_url)
+    assert "Sanierung des Freibads" in page.text
+    assert "Erledigt" in page.text  # the flash
+    assert "Antrag einer Fraktion" in page.text
+    assert "fällig in" in page.text  # the two months' fallback: no two sessions planned
+    assert "Auf die Tagesordnung setzen" in page.text
+    listed = client.get("/antraege")
+    assert "Sanierung des Freibads" in listed.text
+    assert "fällig in" in listed.text
+    assert "Antrag: Sanierung des Freibads" in client.get("/fristen?art=council_request").text
+    meeting_id = new_meeting(world, day=date(2024, 4, 30))
+    scheduled = client.post(
+        f"{detail_url}/tagesordnung",
+        data={"csrf_token": csrf_of(page.text), "meeting_id": str(meeting_id)},
+        follow_redirects=True,
+    )
+    assert "Der Antrag steht auf der Tagesordnung." in scheduled.text
+    assert "auf der Tagesordnung" in scheduled.text
+    assert "Fraktionsantrag: Sanierung des Freibads" in scheduled.text
+    secretary = world.data.users["ilsfeld.secretary"].full_name
+    assert f"erfasst ({secretary})" in scheduled.text  # the Verlauf, by name
+    assert f"auf die Tagesordnung gesetzt ({secretary})" in scheduled.text
+    clock.now = berlin(date(2024, 4, 9), 9)
+    sign_in(client, "flein.clerk")
+    assert client.get(detail_url).status_code == 404
+    sign_in(client, "ilsfeld.council")
+    council_view = client.get(detail_url)
+    assert council_view.status_code == 200
+    assert "Als unzulässig ablehnen" not in council_view.text
+
+
+def test_the_soft_session_deadline_can_be_waived_the_agenda_one_not(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    signers = [p.id for p in world.data.ilsfeld.councillors[:5]]
+    session_request = _create(
+        client, as_user, world, kind="session_request", signer_person_ids=signers
+    ).json()
+    agenda_request = _create(client, as_user, world).json()
+    soft = session_request["deadlines"][0]["id"]
+    hard = agenda_request["deadlines"][0]["id"]
+    waived = client.post(
+        f"/api/v1/deadlines/{soft}/waive",
+        json={"reason": "Sitzung im Einvernehmen mit den Antragstellern nach den Ferien"},
+        headers=as_user("ilsfeld.mayor"),
+    )
+    assert waived.status_code == 200, waived.text
+    assert waived.json()["status"] == "waived"
+    refused = client.post(
+        f"/api/v1/deadlines/{hard}/waive", json={"reason": "x"}, headers=as_user("ilsfeld.mayor")
+    )
+    assert refused.status_code == 409
+    assert "§ 34 Abs. 1 Satz 4 GemO" in refused.json()["detail"]
+
+
+def test_home_page_links_the_deadline_to_the_request(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world, kind="faction_motion", faction="SPD").json()["id"]
+    sign_in(client, "ilsfeld.secretary")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert f'href="/antraege/{rid}"' in home.text
+
+
+def test_pages_take_over_and_schedule_on_an_existing_item(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    meeting = new_meeting(world, day=date(2024, 4, 23))
+    item = client.post(
+        f"/api/v1/meetings/{meeting}/agenda-items",
+        json={"title": "Anträge aus dem Gemeinderat", "expected_version": 1},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert item.status_code == 201, item.text
+    item_id = item.json()["id"]
+    rid = _create(client, as_user, world, kind="faction_motion", faction="CDU").json()["id"]
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/antraege/{rid}")
+    assert "– neuer Entwurf –" in page.text
+    assert "Auf die Tagesordnung setzen" not in page.text  # the Sitzungsdienst's step
+    taken = client.post(
+        f"/antraege/{rid}/uebernehmen",
+        data={"csrf_token": csrf_of(page.text), "proposal_id": ""},
+        follow_redirects=True,
+    )
+    assert "Der Antrag ist als Vorlage übernommen." in taken.text
+    assert 'href="/vorlagen/' in taken.text
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/antraege/{rid}")
+    assert "23.04.2024, TOP 1: Anträge aus dem Gemeinderat" in page.text
+    placed = client.post(
+        f"/antraege/{rid}/tagesordnung",
+        data={"csrf_token": csrf_of(page.text), "meeting_id": "", "agenda_item_id": str(item_id)},
+        follow_redirects=True,
+    )
+    assert "Der Antrag steht auf der Tagesordnung." in placed.text
+    read = client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()
+    assert (read["state"], read["agenda_item_id"], read["meeting_id"]) == (
+        "scheduled",
+        item_id,
+        meeting,
+    )
+    refused = client.post(
+        f"/antraege/{rid}/ablehnen",
+        data={"csrf_token": csrf_of(page.text), "ground": "other", "reason": "x"},
+        follow_redirects=True,
+    )
+    assert "nicht" in refused.text
+    assert client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()["state"] == (
+        "scheduled"
+    )
+
+
+def test_a_withdrawn_request_cancels_its_deadline(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world, kind="youth_motion", signer_person_ids=[]).json()["id"]
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/antraege/{rid}")
+    assert "Von den Antragstellern zurückgenommen" in page.text
+    done = client.post(
+        f"/antraege/{rid}/erledigt",
+        data={"csrf_token": csrf_of(page.text), "note": "Schreiben vom 09.04.", "withdrawn": "ja"},
+        follow_redirects=True,
+    )
+    assert "Der Antrag ist als erledigt vermerkt." in done.text
+    read = client.get(f"{URL}/{rid}", headers=as_user("ilsfeld.clerk")).json()
+    assert read["state"] == "done"
+    assert [d["status"] for d in read["deadlines"]] == ["cancelled"]
+    assert read["settled_note"] == "Schreiben vom 09.04."
+    decided = _create(client, as_user, world, kind="youth_motion", signer_person_ids=[]).json()
+    settled = client.post(
+        f"{URL}/{decided['id']}/settle",
+        json={"note": "Beschluss vom 08.04.2024"},
+        headers=as_user("ilsfeld.mayor"),
+    )
+    assert settled.status_code == 200
+    assert [d["status"] for d in settled.json()["deadlines"]] == ["met"]
+    bad = client.post(
+        f"{URL}/{decided['id']}/settle", json={"withdrawn": "ja"}, headers=as_user("ilsfeld.mayor")
+    )
+    assert bad.status_code == 422
+
+
+def test_the_personal_calendar_carries_the_request_deadline(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world, kind="faction_motion", faction="FDP").json()["id"]
+    token = client.post(
+        "/api/v1/auth/me/calendar-token", headers=as_user("ilsfeld.secretary")
+    ).json()["token"]
+    feed = client.get(f"/calendar/users/{token}.ics")
+    assert feed.status_code == 200, feed.text
+    text = feed.text.replace("\r\n ", "")
+    assert "Bürgerbus für die Ortsteile" in text
+    assert f"/antraege/{rid}" in text
+    # The clerk is not among the reminded (Sitzungsdienst and the recording person).
+    clerk = client.post("/api/v1/auth/me/calendar-token", headers=as_user("ilsfeld.clerk"))
+    other = client.get(f"/calendar/users/{clerk.json()['token']}.ics")
+    assert other.status_code == 200
+    assert "Bürgerbus" not in other.text.replace("\r\n ", "")
+
+
+def test_the_deadline_list_filters_council_requests(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    rid = _create(client, as_user, world).json()["id"]
+    listed = client.get(
+        "/api/v1/deadlines",
+        params={"instance_type": "council_request"},
+        headers=as_user("ilsfeld.council"),
+    )
+    assert listed.status_code == 200, listed.text
+    [row] = listed.json()["data"]
+    assert (row["instance_type"], row["instance_id"]) == ("council_request", rid)
