@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -42,22 +43,30 @@ def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, 
 
 
 def schedule_acts(session: Session, deadline: Deadline, rule: DeadlineRuleSpec) -> None:
-    """(Re)write the pending acts; acts already done stay as the record of what happened."""
+    """(Re)write the pending acts; acts already done stay as the record of what happened.
+
+    One query for the keys that exist, the new acts flushed together (one multi-row INSERT).
+    """
     assert deadline.id is not None
     skip_pending(session, deadline.id, note="neu geplant")
-    for n, (kind, instant) in enumerate(planned_acts(deadline, rule)):
-        key = f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
-        if session.exec(select(DeadlineAct).where(DeadlineAct.key == key)).first():
-            continue
-        session.add(DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key))
+    planned = {
+        f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}": (kind, instant)
+        for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
+    }
+    existing = set(
+        session.exec(select(DeadlineAct.key).where(col(DeadlineAct.key).in_(list(planned))))
+    )
+    session.add_all(
+        DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key)
+        for key, (kind, instant) in planned.items()
+        if key not in existing
+    )
 
 
 def skip_pending(session: Session, deadline_id: int, *, note: str) -> None:
-    for act in session.exec(
-        select(DeadlineAct).where(
-            DeadlineAct.deadline_id == deadline_id, col(DeadlineAct.status) == "pending"
-        )
-    ):
-        act.status = "skipped"
-        act.note = note
-        session.add(act)
+    """Void the deadline's pending acts in one UPDATE."""
+    session.exec(
+        update(DeadlineAct)
+        .where(col(DeadlineAct.deadline_id) == deadline_id, col(DeadlineAct.status) == "pending")
+        .values(status="skipped", note=note)
+    )
