@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnClause, Engine, case, func, literal_column, update
+from sqlalchemy import ColumnClause, Engine, func, literal_column, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -24,7 +24,7 @@ from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
 from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
-from workflow.models import Deadline, DeadlineAct, OutboxMessage
+from workflow.models import Body, Deadline, DeadlineAct, Meeting, Municipality, OutboxMessage
 from workflow.monthly import remind_monthly_sessions
 from workflow.services.transition import KINDS, Fired, fire
 
@@ -90,7 +90,7 @@ def sweep(
 
 @dataclass
 class Outcome:
-    """What became of one claimed act; written for the whole batch in one UPDATE."""
+    """What became of one claimed act; the batch's acts are closed together (``_mark``)."""
 
     act_id: int
     status: str
@@ -134,7 +134,7 @@ def _act_batch(
         acts = claim_due(session, now, size)
         if not acts:
             return 0
-        _preload(session, acts)
+        held = _preload(session, acts)  # noqa: F841  (keeps the rows in the identity map)
         later = _later_reminders(session, acts, now)
         batch_report = SweepReport()
         try:
@@ -164,18 +164,27 @@ def _act_batch(
         return len(acts)
 
 
-def _preload(session: Session, acts: list[DeadlineAct]) -> None:
-    """The batch's deadlines and instances in one query per table: ``session.get`` then
-    finds them in the identity map."""
+def _preload(session: Session, acts: list[DeadlineAct]) -> list[Any]:
+    """The batch's deadlines, instances and what their messages name (the meetings' bodies,
+    the municipalities), one query per table: ``session.get`` then finds them in the
+    identity map. The identity map holds rows weakly, so the batch keeps the returned list."""
     ids = {act.deadline_id for act in acts}
-    deadlines = session.exec(select(Deadline).where(col(Deadline.id).in_(ids))).all()
+    deadlines = list(session.exec(select(Deadline).where(col(Deadline.id).in_(ids))))
+    held: list[Any] = [*deadlines]
     by_kind: dict[str, set[int]] = {}
     for deadline in deadlines:
         by_kind.setdefault(deadline.instance_type, set()).add(deadline.instance_id)
     for kind, instance_ids in by_kind.items():
         model: Any = KINDS.get(kind)
         if model is not None:
-            session.exec(select(model).where(col(model.id).in_(instance_ids))).all()
+            held += session.exec(select(model).where(col(model.id).in_(instance_ids))).all()
+    body_ids = {row.body_id for row in held if isinstance(row, Meeting)}
+    if body_ids:
+        held += session.exec(select(Body).where(col(Body.id).in_(body_ids))).all()
+    towns = {d.municipality_id for d in deadlines if d.municipality_id is not None}
+    if towns:
+        held += session.exec(select(Municipality).where(col(Municipality.id).in_(towns))).all()
+    return held
 
 
 def _later_reminders(
@@ -209,25 +218,18 @@ def _failed(session: Session, act: DeadlineAct, exc: Exception, now: datetime) -
 
 
 def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
-    """Close the batch's acts in one UPDATE (status and note per act by ``CASE``)."""
-    if not outcomes:
-        return
-    ids = [o.act_id for o in outcomes]
-    notes = {o.act_id: o.note for o in outcomes if o.note is not None}
-    session.execute(
-        update(DeadlineAct)
-        .where(col(DeadlineAct.id).in_(ids), col(DeadlineAct.status) == PENDING)
-        .values(
-            status=case({o.act_id: o.status for o in outcomes}, value=col(DeadlineAct.id)),
-            note=case(notes, value=col(DeadlineAct.id), else_=None) if notes else None,
-            done_at=now,
+    """Close the batch's acts: one UPDATE per distinct outcome, usually a single one ("done",
+    "1 Empfänger"). The session ends with the batch, so its loaded acts are not refreshed."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for outcome in outcomes:
+        groups.setdefault((outcome.status, outcome.note), []).append(outcome.act_id)
+    for (status, note), ids in groups.items():
+        session.execute(
+            update(DeadlineAct)
+            .where(col(DeadlineAct.id).in_(ids), col(DeadlineAct.status) == PENDING)
+            .values(status=status, note=note, done_at=now)
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    for act_id in ids:  # the loaded rows are stale now
-        act = session.get(DeadlineAct, act_id)
-        if act is not None:
-            session.expire(act)
 
 
 def _act(
