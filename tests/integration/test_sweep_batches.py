@@ -14,7 +14,14 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, col, func, select
 
 from tests.conftest import World, berlin
-from tests.integration.flow import new_meeting
+from tests.integration.flow import (
+    MEETING_DAY,
+    in_session,
+    new_meeting,
+    released,
+    scheduled,
+    vote,
+)
 from workflow.db import unit_of_work
 from workflow.deadlines.sweep import SweepReport, claim_due, next_due, sweep
 from workflow.models import Deadline, DeadlineAct, Notification, OutboxMessage
@@ -129,6 +136,32 @@ def test_a_broken_act_does_not_stall_its_batch(world: World) -> None:
     assert (act.note or "").startswith("KeyError")
     assert act.due_at == LATE + timedelta(minutes=5)
     assert count(world.engine, OutboxMessage, col(OutboxMessage.key).startswith("deadline:")) == 4
+
+
+def test_an_expiry_that_fires_a_transition_is_recorded_as_done(world: World) -> None:
+    """The objection week's expiry finalizes the resolution (§ 43 Abs. 2 GemO); the
+    transition closes the deadline and voids its pending acts, the expiry act among them,
+    which still ends as done with the transition in its note."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    [window] = [
+        d
+        for d in world.run(lambda s: list(s.exec(select(Deadline))))
+        if d.rule == "objection_window"
+    ]
+    report = run(world, berlin(date(2024, 5, 1), 0, 1))
+    assert report.fired == [f"proposal {pid}: finalize → final"]
+    with Session(world.engine) as session:
+        [expiry] = session.exec(
+            select(DeadlineAct).where(
+                DeadlineAct.deadline_id == window.id, DeadlineAct.kind == "expiry"
+            )
+        ).all()
+    assert (expiry.status, expiry.note) == ("done", "finalize → final")
 
 
 @contextmanager

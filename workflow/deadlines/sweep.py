@@ -125,7 +125,7 @@ def _act_batch(
     report: SweepReport,
 ) -> int:
     """Claim a batch, act on all of it, write its notices and e-mails with one INSERT per
-    table and its acts' outcomes with one UPDATE, in one transaction.
+    table and close its acts with one UPDATE per outcome, in one transaction.
 
     The batch runs inside one savepoint; should any act raise, the batch is redone act by
     act, each in its own savepoint, so that one broken act cannot stall the others.
@@ -219,14 +219,17 @@ def _failed(session: Session, act: DeadlineAct, exc: Exception, now: datetime) -
 
 def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
     """Close the batch's acts: one UPDATE per distinct outcome, usually a single one ("done",
-    "1 Empfänger"). The session ends with the batch, so its loaded acts are not refreshed."""
+    "1 Empfänger"). The acts are this batch's (locked, or SQLite's one writer); an expiry
+    whose transition closed its own deadline was voided on the way (``skip_pending``) and is
+    still recorded as done, as before batching. The session ends with the batch, so its
+    loaded acts are not refreshed."""
     groups: dict[tuple[str, str | None], list[int]] = {}
     for outcome in outcomes:
         groups.setdefault((outcome.status, outcome.note), []).append(outcome.act_id)
     for (status, note), ids in groups.items():
         session.execute(
             update(DeadlineAct)
-            .where(col(DeadlineAct.id).in_(ids), col(DeadlineAct.status) == PENDING)
+            .where(col(DeadlineAct.id).in_(ids))
             .values(status=status, note=note, done_at=now)
             .execution_options(synchronize_session=False)
         )
