@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -16,6 +17,9 @@ from workflow.law.periods import shift
 from workflow.models import Deadline, DeadlineAct
 
 REMINDER_HOUR = time(7, 0)  # reminders and escalations arrive at the start of the working day
+NOTIFY_CHANNEL = "ratsflow_deadlines"
+# The longest a sweep scheduler sleeps; acts due sooner than this are announced (wake_sweeps).
+NOTIFY_HORIZON = timedelta(hours=1)
 
 
 def _at(day: date, at: time) -> datetime:
@@ -41,23 +45,58 @@ def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, 
     return acts
 
 
-def schedule_acts(session: Session, deadline: Deadline, rule: DeadlineRuleSpec) -> None:
-    """(Re)write the pending acts; acts already done stay as the record of what happened."""
+def schedule_acts(
+    session: Session, deadline: Deadline, rule: DeadlineRuleSpec, *, now: datetime
+) -> None:
+    """(Re)write the pending acts; acts already done stay as the record of what happened.
+
+    One query for the keys that exist, the new acts flushed together (one multi-row INSERT).
+    """
     assert deadline.id is not None
     skip_pending(session, deadline.id, note="neu geplant")
-    for n, (kind, instant) in enumerate(planned_acts(deadline, rule)):
-        key = f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
-        if session.exec(select(DeadlineAct).where(DeadlineAct.key == key)).first():
-            continue
-        session.add(DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key))
+    planned = {
+        f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}": (kind, instant)
+        for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
+    }
+    existing = set(
+        session.exec(select(DeadlineAct.key).where(col(DeadlineAct.key).in_(list(planned))))
+    )
+    add_acts(
+        session,
+        [
+            DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key)
+            for key, (kind, instant) in planned.items()
+            if key not in existing
+        ],
+        now=now,
+    )
+
+
+def add_acts(session: Session, acts: list[DeadlineAct], *, now: datetime) -> None:
+    """Write acts; one coming due within ``NOTIFY_HORIZON`` wakes the sleeping sweeps."""
+    session.add_all(acts)
+    if acts:
+        wake_sweeps(session, min(act.due_at for act in acts), now=now)
+
+
+def wake_sweeps(session: Session, due_at: datetime, *, now: datetime) -> None:
+    """On PostgreSQL, ``NOTIFY ratsflow_deadlines`` with the instant: delivered when this
+    transaction commits, to every scheduler that LISTENs (``SweepScheduler``), which then
+    sweeps at that instant instead of at its next poll. Acts further ahead than the
+    horizon need no signal: a scheduler never sleeps longer than the horizon, and finds
+    them itself. SQLite has no other process to wake (one writer)."""
+    if session.get_bind().dialect.name != "postgresql" or due_at - now > NOTIFY_HORIZON:
+        return
+    session.execute(
+        text("SELECT pg_notify(:channel, :due)"),
+        {"channel": NOTIFY_CHANNEL, "due": due_at.isoformat()},
+    )
 
 
 def skip_pending(session: Session, deadline_id: int, *, note: str) -> None:
-    for act in session.exec(
-        select(DeadlineAct).where(
-            DeadlineAct.deadline_id == deadline_id, col(DeadlineAct.status) == "pending"
-        )
-    ):
-        act.status = "skipped"
-        act.note = note
-        session.add(act)
+    """Void the deadline's pending acts in one UPDATE."""
+    session.exec(
+        update(DeadlineAct)
+        .where(col(DeadlineAct.deadline_id) == deadline_id, col(DeadlineAct.status) == "pending")
+        .values(status="skipped", note=note)
+    )

@@ -145,6 +145,6 @@ def apply_transition(
         )
         ctx.session.add(deadline)
         ctx.session.flush()
-        schedule_acts(ctx.session, deadline, rule)
+        schedule_acts(ctx.session, deadline, rule, now=ctx.now)
         effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
     return effects

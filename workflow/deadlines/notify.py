@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
-from workflow.deputies import with_deputies
+from workflow.deputies import acting_deputy, with_deputies
 from workflow.models import (
     Body,
     CouncilRequest,
@@ -234,14 +235,99 @@ class Message:
     deadline_id: int | None = None
 
 
+class KeyTaken(Exception):
+    """A notice the batch wanted to write exists already: the sweep redoes the batch act by
+    act, which skips it exactly as ``send_to`` does."""
+
+
+@dataclass
+class Batch:
+    """What the acts of one sweep batch share (one transaction): the recipients and deputies
+    looked up so far, and the notices and e-mails, inserted together by ``write``."""
+
+    recipients: dict[tuple[Any, ...], list[User]] = field(default_factory=dict)
+    deputies: dict[tuple[int, date], User | None] = field(default_factory=dict)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+
+    def with_deputies(self, session: Session, users: list[User], day: date) -> list[User]:
+        """``deputies.with_deputies``, each holder's deputy looked up once per batch."""
+        result: dict[int, User] = {u.id or 0: u for u in users}
+        for user in users:
+            cache = (user.id or 0, day)
+            if cache not in self.deputies:
+                self.deputies[cache] = acting_deputy(session, user, day)
+            deputy = self.deputies[cache]
+            if deputy is not None:
+                result.setdefault(deputy.id or 0, deputy)
+        return list(result.values())
+
+    def write(self, session: Session) -> None:
+        """Insert the collected rows, a multi-row INSERT per table (none exists yet: the
+        acts are claimed, their keys unique)."""
+        if not self.notifications:
+            return
+        keys = [row["key"] for row in self.notifications]
+        taken = session.exec(select(Notification.key).where(col(Notification.key).in_(keys)))
+        if taken.first() is not None:
+            raise KeyTaken
+        session.execute(insert(Notification), self.notifications)
+        if self.outbox:
+            session.execute(insert(OutboxMessage), self.outbox)
+        self.notifications.clear()
+        self.outbox.clear()
+
+
 def send_to(
-    session: Session, *, key_prefix: str, users: list[User], message: Message, now: datetime
+    session: Session,
+    *,
+    key_prefix: str,
+    users: list[User],
+    message: Message,
+    now: datetime,
+    batch: Batch | None = None,
 ) -> int:
     """One in-app notice per user and an outbox e-mail unless the user switched that kind
-    off, each keyed so it exists once."""
+    off, each keyed so it exists once. With a ``batch`` the rows are collected for its
+    bulk insert (and their keys checked there)."""
     written = 0
     for user in users:
         key = f"{key_prefix}:user:{user.id}"
+        if batch is not None:
+            batch.notifications.append(
+                {
+                    "key": key,
+                    "user_id": user.id or 0,
+                    "kind": message.kind,
+                    "title": message.title,
+                    "body": message.body,
+                    "link": message.link,
+                    "instance_type": message.instance_type,
+                    "instance_id": message.instance_id,
+                    "deadline_id": message.deadline_id,
+                    "created_at": now,
+                    "read_at": None,
+                }
+            )
+            if user.email and wants_mail(user, message.kind):
+                batch.outbox.append(
+                    {
+                        "key": key,
+                        "user_id": user.id,
+                        "municipality_id": user.municipality_id,
+                        "to_address": user.email,
+                        "subject": message.title,
+                        "body": message.body,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "last_error": None,
+                        "created_at": now,
+                        "sent_at": None,
+                    }
+                )
+            written += 1
+            continue
         if session.exec(select(Notification.id).where(Notification.key == key)).first():
             continue
         session.add(
@@ -286,6 +372,7 @@ def notify(
     who: Recipients,
     base_url: str,
     now: datetime,
+    batch: Batch | None = None,
 ) -> int:
     """Tell the rule's recipients that a deadline is coming, has passed, or has expired."""
     subject = describe_instance(session, deadline, base_url)
@@ -299,8 +386,19 @@ def notify(
         instance_id=deadline.instance_id,
         deadline_id=deadline.id,
     )
-    # An absent recipient's acting deputy hears of it too (Stellvertretung, § 48 GemO).
-    users = with_deputies(
-        session, recipients(session, deadline, instance, who), now.astimezone(BERLIN).date()
-    )
-    return send_to(session, key_prefix=act_key, users=users, message=message, now=now)
+    day = now.astimezone(BERLIN).date()
+    if batch is None:
+        # An absent recipient's acting deputy hears of it too (Stellvertretung, § 48 GemO).
+        users = with_deputies(session, recipients(session, deadline, instance, who), day)
+    else:
+        # The same, looked up once per batch for the same municipality, roles and owner.
+        cache = (
+            deadline.municipality_id,
+            getattr(instance, "district_id", None),
+            getattr(instance, "author_id", None) if who.owner else None,
+            tuple(who.roles),
+        )
+        if cache not in batch.recipients:
+            batch.recipients[cache] = recipients(session, deadline, instance, who)
+        users = batch.with_deputies(session, batch.recipients[cache], day)
+    return send_to(session, key_prefix=act_key, users=users, message=message, now=now, batch=batch)

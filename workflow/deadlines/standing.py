@@ -115,7 +115,7 @@ def open_standing(
     )
     session.add(deadline)
     session.flush()
-    schedule_acts(session, deadline, rule)
+    schedule_acts(session, deadline, rule, now=now)
     return deadline
 
 

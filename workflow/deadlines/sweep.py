@@ -13,19 +13,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import ColumnClause, Engine, func, literal_column, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
 from workflow.db import unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
-from workflow.deadlines.notify import notify
+from workflow.deadlines.notify import Batch, notify
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
-from workflow.models import CouncilRequest, Deadline, DeadlineAct, OutboxAttachment, OutboxMessage
+from workflow.models import (
+    Body,
+    CouncilRequest,
+    Deadline,
+    DeadlineAct,
+    Meeting,
+    Municipality,
+    OutboxAttachment,
+    OutboxMessage,
+)
 from workflow.monthly import remind_monthly_sessions
 from workflow.services.council_requests import (
     follow_agenda_changes,
@@ -39,6 +49,8 @@ logger = logging.getLogger(__name__)
 MAX_ACT_ATTEMPTS = 3
 MAX_MAIL_ATTEMPTS = 5
 MAX_BATCHES = 50
+# A literal, so that the partial indexes match (see claim_due).
+PENDING: ColumnClause[str] = literal_column("'pending'")
 
 
 @dataclass
@@ -59,6 +71,14 @@ class SweepReport:
     def count(self, kind: str) -> None:
         self.acts[kind] = self.acts.get(kind, 0) + 1
 
+    def merge(self, other: SweepReport) -> None:
+        """Add what one batch did."""
+        for kind, n in other.acts.items():
+            self.acts[kind] = self.acts.get(kind, 0) + n
+        self.fired += other.fired
+        self.transitions += other.transitions
+        self.failed_acts += other.failed_acts
+
 
 def sweep(
     *,
@@ -74,9 +94,14 @@ def sweep(
     for _ in range(MAX_BATCHES):
         if _act_batch(engine, workflows, now, base_url, batch_size, report) < batch_size:
             break
-    with unit_of_work(engine) as session:
-        # § 34 Abs. 1 S. 2 GemO: a month without a council session, a soft reminder.
-        report.monthly_reminders = remind_monthly_sessions(session, now, base_url)
+    try:
+        with unit_of_work(engine) as session:
+            # § 34 Abs. 1 S. 2 GemO: a month without a council session, a soft reminder.
+            report.monthly_reminders = remind_monthly_sessions(session, now, base_url)
+    except IntegrityError:
+        # A sweep in another process wrote the same reminder at the same moment (its key is
+        # unique): it exists once, which is all that is wanted.
+        logger.info("monthly reminder written by a concurrent sweep")
     with unit_of_work(engine) as session:
         # § 34 Abs. 1 S. 4 GemO: a request taken over as a Vorlage is on the agenda with it.
         report.requests_unscheduled = follow_agenda_changes(session, now)
@@ -88,6 +113,34 @@ def sweep(
     return report
 
 
+@dataclass
+class Outcome:
+    """What became of one claimed act; the batch's acts are closed together (``_mark``)."""
+
+    act_id: int
+    status: str
+    note: str | None
+
+
+def claim_due(session: Session, now: datetime, size: int) -> list[DeadlineAct]:
+    """Lock up to ``size`` due pending acts, oldest first, skipping those another sweep holds.
+
+    Reads only the partial index ``ix_deadlineact_pending_due`` (pending acts by ``due_at``):
+    the literal ``'pending'`` lets the planner match the index predicate, which a bound
+    parameter would not under a prepared (generic) plan. SQLite drops ``FOR UPDATE``; there
+    the batch's ``BEGIN IMMEDIATE`` makes this sweep the one writer.
+    """
+    return list(
+        session.exec(
+            select(DeadlineAct)
+            .where(col(DeadlineAct.status) == PENDING, col(DeadlineAct.due_at) <= now)
+            .order_by(col(DeadlineAct.due_at), col(DeadlineAct.id))
+            .limit(size)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
 def _act_batch(
     engine: Engine,
     workflows: Workflows,
@@ -96,28 +149,115 @@ def _act_batch(
     size: int,
     report: SweepReport,
 ) -> int:
+    """Claim a batch, act on all of it, write its notices and e-mails with one INSERT per
+    table and close its acts with one UPDATE per outcome, in one transaction.
+
+    The batch runs inside one savepoint; should any act raise, the batch is redone act by
+    act, each in its own savepoint, so that one broken act cannot stall the others.
+    """
     with unit_of_work(engine) as session:
-        acts = session.exec(
-            select(DeadlineAct)
-            .where(col(DeadlineAct.status) == "pending", col(DeadlineAct.due_at) <= now)
-            .order_by(col(DeadlineAct.due_at), col(DeadlineAct.id))
-            .limit(size)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for act in acts:
-            try:
-                with session.begin_nested():
-                    _act(session, workflows, act, now, base_url, report)
-            except Exception as exc:  # one broken act must not stall the others
-                logger.exception("deadline act %s failed", act.key)
-                act.attempts += 1
-                act.note = f"{type(exc).__name__}: {exc}"[:1000]
-                act.due_at = now + timedelta(minutes=5 * act.attempts)
-                if act.attempts >= MAX_ACT_ATTEMPTS:
-                    act.status = "failed"
-                session.add(act)
-                report.failed_acts += 1
+        acts = claim_due(session, now, size)
+        if not acts:
+            return 0
+        held = _preload(session, acts)  # noqa: F841  (keeps the rows in the identity map)
+        later = _later_reminders(session, acts, now)
+        batch_report = SweepReport()
+        try:
+            with session.begin_nested():
+                batch = Batch()
+                outcomes = [
+                    _act(session, workflows, act, now, base_url, batch_report, later, batch)
+                    for act in acts
+                ]
+                batch.write(session)
+        except Exception:
+            logger.info("deadline batch redone act by act", exc_info=True)
+            batch_report = SweepReport()
+            outcomes = []
+            for act in acts:
+                try:
+                    with session.begin_nested():
+                        outcomes.append(
+                            _act(session, workflows, act, now, base_url, batch_report, later)
+                        )
+                except Exception as exc:  # one broken act must not stall the others
+                    logger.exception("deadline act %s failed", act.key)
+                    _failed(session, act, exc, now)
+                    batch_report.failed_acts += 1
+        _mark(session, outcomes, now)
+        report.merge(batch_report)
         return len(acts)
+
+
+def _preload(session: Session, acts: list[DeadlineAct]) -> list[Any]:
+    """The batch's deadlines, instances and what their messages name (the meetings' bodies,
+    the municipalities), one query per table: ``session.get`` then finds them in the
+    identity map. The identity map holds rows weakly, so the batch keeps the returned list."""
+    ids = {act.deadline_id for act in acts}
+    deadlines = list(session.exec(select(Deadline).where(col(Deadline.id).in_(ids))))
+    held: list[Any] = [*deadlines]
+    by_kind: dict[str, set[int]] = {}
+    for deadline in deadlines:
+        by_kind.setdefault(deadline.instance_type, set()).add(deadline.instance_id)
+    for kind, instance_ids in by_kind.items():
+        model: Any = KINDS.get(kind)
+        if model is not None:
+            held += session.exec(select(model).where(col(model.id).in_(instance_ids))).all()
+    body_ids = {row.body_id for row in held if isinstance(row, Meeting)}
+    if body_ids:
+        held += session.exec(select(Body).where(col(Body.id).in_(body_ids))).all()
+    towns = {d.municipality_id for d in deadlines if d.municipality_id is not None}
+    if towns:
+        held += session.exec(select(Municipality).where(col(Municipality.id).in_(towns))).all()
+    return held
+
+
+def _later_reminders(
+    session: Session, acts: list[DeadlineAct], now: datetime
+) -> dict[int, datetime]:
+    """Per deadline of the batch's reminders, the latest pending reminder already due."""
+    ids = {act.deadline_id for act in acts if act.kind == "reminder"}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(DeadlineAct.deadline_id, func.max(DeadlineAct.due_at))
+        .where(
+            col(DeadlineAct.deadline_id).in_(ids),
+            DeadlineAct.kind == "reminder",
+            col(DeadlineAct.status) == PENDING,
+            col(DeadlineAct.due_at) <= now,
+        )
+        .group_by(col(DeadlineAct.deadline_id))
+    ).all()
+    return dict(rows)
+
+
+def _failed(session: Session, act: DeadlineAct, exc: Exception, now: datetime) -> None:
+    """Retry a failing act later (5, 10 minutes), then give up on it."""
+    act.attempts += 1
+    act.note = f"{type(exc).__name__}: {exc}"[:1000]
+    act.due_at = now + timedelta(minutes=5 * act.attempts)
+    if act.attempts >= MAX_ACT_ATTEMPTS:
+        act.status = "failed"
+    session.add(act)
+
+
+def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
+    """Close the batch's acts: one UPDATE per distinct outcome, usually a single one ("done",
+    "1 Empfänger"). The acts are this batch's (locked, or SQLite's one writer); an expiry
+    whose transition closed its own deadline was voided on the way (``skip_pending``) and is
+    still recorded as done, as before batching. The session ends with the batch, so its
+    loaded acts are not refreshed."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for outcome in outcomes:
+        groups.setdefault((outcome.status, outcome.note), []).append(outcome.act_id)
+    for (status, note), ids in groups.items():
+        session.execute(
+            update(DeadlineAct)
+            .where(col(DeadlineAct.id).in_(ids))
+            .values(status=status, note=note, done_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _act(
@@ -127,7 +267,10 @@ def _act(
     now: datetime,
     base_url: str,
     report: SweepReport,
-) -> None:
+    later: dict[int, datetime],
+    batch: Batch | None = None,
+) -> Outcome:
+    act_id = act.id or 0
     deadline = session.get(Deadline, act.deadline_id)
     # Standing rules (workflow.deadlines.standing) belong to objects without a definition.
     standing = rule_for(deadline) if deadline else None
@@ -139,8 +282,7 @@ def _act(
         or deadline.status not in ACTIVE
         or deadline.closed_at is not None
     ):
-        _finish(session, act, now, "skipped", "Frist nicht mehr offen")
-        return
+        return Outcome(act_id, "skipped", "Frist nicht mehr offen")
     if standing is not None:
         rule = standing
     else:
@@ -153,10 +295,9 @@ def _act(
         if deadline.status == "open":
             deadline.status = "elapsed" if rule.window else "missed"
             session.add(deadline)
-        _finish(session, act, now, "done", note)
-    elif act.kind == "reminder" and (stale := _stale_reminder(session, act, deadline, now)):
-        _finish(session, act, now, "skipped", stale)
-        return
+        outcome = Outcome(act_id, "done", note)
+    elif act.kind == "reminder" and (stale := _stale_reminder(act, deadline, now, later)):
+        return Outcome(act_id, "skipped", stale)
     else:
         who = (
             rule.remind
@@ -175,28 +316,24 @@ def _act(
                 who=who,
                 base_url=base_url,
                 now=now,
+                batch=batch,
             )
-        _finish(session, act, now, "done", f"{written} Empfänger")
+        outcome = Outcome(act_id, "done", f"{written} Empfänger")
     report.count(act.kind)
+    return outcome
 
 
 def _stale_reminder(
-    session: Session, act: DeadlineAct, deadline: Deadline, now: datetime
+    act: DeadlineAct, deadline: Deadline, now: datetime, later: dict[int, datetime]
 ) -> str | None:
     """After downtime several reminders may be due at once: send only the latest, and none
     once the due day has passed (the expiry and escalation speak then)."""
     if local_date(now) > deadline.due_date:
         return "Frist bereits abgelaufen"
-    later = session.exec(
-        select(DeadlineAct.id).where(
-            DeadlineAct.deadline_id == deadline.id,
-            DeadlineAct.kind == "reminder",
-            col(DeadlineAct.status) == "pending",
-            col(DeadlineAct.due_at) > act.due_at,
-            col(DeadlineAct.due_at) <= now,
-        )
-    ).first()
-    return "durch eine spätere Erinnerung überholt" if later is not None else None
+    latest = later.get(deadline.id or 0)
+    if latest is not None and latest > act.due_at:
+        return "durch eine spätere Erinnerung überholt"
+    return None
 
 
 def _expire(
@@ -229,15 +366,6 @@ def _expire(
     )
     report.transitions.append(fired)
     return f"{trigger} → {fired.dest}"
-
-
-def _finish(
-    session: Session, act: DeadlineAct, now: datetime, status: str, note: str | None
-) -> None:
-    act.status = status
-    act.note = note
-    act.done_at = now
-    session.add(act)
 
 
 def _files(
@@ -277,7 +405,7 @@ def deliver(
             row = session.exec(
                 select(OutboxMessage)
                 .where(
-                    col(OutboxMessage.status) == "pending",
+                    col(OutboxMessage.status) == PENDING,
                     col(OutboxMessage.next_attempt_at) <= now,
                 )
                 .order_by(col(OutboxMessage.id))
@@ -310,13 +438,13 @@ def next_due(engine: Engine, *, mail: bool = True) -> datetime | None:
     that has one: counting it would wake this process every second for nothing."""
     with Session(engine) as session:
         act = session.exec(
-            select(func.min(DeadlineAct.due_at)).where(col(DeadlineAct.status) == "pending")
+            select(func.min(DeadlineAct.due_at)).where(col(DeadlineAct.status) == PENDING)
         ).one()
         mail_due = None
         if mail:
             mail_due = session.exec(
                 select(func.min(OutboxMessage.next_attempt_at)).where(
-                    col(OutboxMessage.status) == "pending"
+                    col(OutboxMessage.status) == PENDING
                 )
             ).one()
     candidates = [d for d in (act, mail_due) if d is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import utcnow
@@ -15,14 +15,27 @@ class DeadlineAct(SQLModel, table=True):
 
     Written when the deadline opens (or moves), so the sweep only has to claim rows whose
     ``due_at`` has passed; ``key`` makes each act happen once whatever the number of workers.
+    The partial index holds only pending acts in due order: claiming the due ones and
+    finding the next instant cost the same with ten thousand or a million acts in the table
+    (done acts and those far ahead are never read).
     """
+
+    __table_args__ = (
+        Index(
+            "ix_deadlineact_pending_due",
+            "due_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     deadline_id: int = Field(foreign_key="deadline.id", index=True)
     kind: str = Field(max_length=16)  # reminder | escalation | expiry
-    due_at: datetime = Field(index=True)
+    due_at: datetime  # indexed for pending acts only (ix_deadlineact_pending_due)
     key: str = Field(max_length=200, unique=True)
-    status: str = Field(default="pending", max_length=16, index=True)  # pending|done|skipped|failed
+    status: str = Field(default="pending", max_length=16)  # pending|done|skipped|failed
     attempts: int = 0
     note: str | None = Field(default=None, sa_type=Text)
     done_at: datetime | None = None
@@ -30,6 +43,16 @@ class DeadlineAct(SQLModel, table=True):
 
 class OutboxMessage(SQLModel, table=True):
     """An e-mail to send; written in the transaction that decided it, delivered later."""
+
+    __table_args__ = (  # the sweep's delivery queue: pending messages in send order
+        Index(
+            "ix_outboxmessage_pending_next",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=250, unique=True)  # idempotency key, also the Message-ID

@@ -663,7 +663,7 @@ def replan_agenda_deadlines(session: Session, now: datetime) -> int:
         deadline.explanation = _next_but_one_text(request, due)
         session.add(deadline)
         session.flush()
-        schedule_acts(session, deadline, rule)
+        schedule_acts(session, deadline, rule, now=now)
         moved += 1
     return moved
 

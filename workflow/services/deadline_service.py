@@ -198,7 +198,7 @@ def reschedule_meeting(
         )
         session.add(deadline)
         session.flush()
-        schedule_acts(session, deadline, rule)
+        schedule_acts(session, deadline, rule, now=now)
     audit.append(
         session,
         instance_type="meeting",
