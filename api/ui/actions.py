@@ -51,6 +51,7 @@ LEGAL_TRIGGERS = frozenset(
         "publish",
         "withdraw",
         "circulate",
+        "take_note",
     }
 )
 # Secondary actions never become the page's primary button.

@@ -191,7 +191,7 @@ def create_proposal(
 
 
 # A Vorlage in one of these states is done with: nothing left to amend.
-_CLOSED = ("withdrawn", "archived", "annulled", "noted")
+CLOSED_STATES = ("withdrawn", "archived", "annulled", "noted")
 
 
 def _check_kind(session: Session, proposal: Proposal) -> None:
@@ -219,7 +219,7 @@ def _check_kind(session: Session, proposal: Proposal) -> None:
             f"Vorlage {proposal.supplements_id} gibt es in dieser Gemeinde nicht",
             field="supplements_id",
         )
-    if amended.state in _CLOSED:
+    if amended.state in CLOSED_STATES:
         raise InvalidInput(
             f"Die Vorlage {amended.label} ist abgeschlossen und kann nicht mehr ergänzt werden",
             field="supplements_id",
