@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from tests.conftest import World, berlin
+from tests.documents import flat, text_of
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
@@ -21,6 +22,9 @@ from tests.integration.flow import (
     scheduled,
     vote,
 )
+from workflow.context import SYSTEM
+from workflow.documents import service as documents
+from workflow.documents.model import FORMATS
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
 from workflow.law.voting import Tally
 from workflow.models import (
@@ -110,6 +114,13 @@ def test_information_is_taken_note_of_without_vote_objection_week_or_publication
     # No Beschluss: nothing to object to (§ 43 Abs. 2 GemO) or to publish (§ 41b Abs. 5).
     assert _resolutions(world, pid) == []
     assert not {"objection_window", "publication"} & _deadline_rules(world, pid)
+    minutes = world.run(
+        lambda s: documents.meeting_document(
+            session=s, actor=SYSTEM, meeting_id=mid, kind="niederschrift"
+        )
+    )
+    text = flat(text_of(documents.render(minutes, "html"), "html"))
+    assert "Abstimmung keine (Kenntnisnahme) Ergebnis zur Kenntnis genommen" in text
     for trigger, actor in (("object", "ilsfeld.mayor"), ("publish", "ilsfeld.secretary")):
         with pytest.raises(Exception, match="nicht möglich|nicht zulässig"):
             world.fire("proposal", pid, trigger, actor, berlin(date(2024, 4, 24)), comment="Grund")
@@ -346,3 +357,35 @@ def test_word_diff_keeps_line_breaks_and_marks_replacements() -> None:
         ("delete", "alt"),
         ("insert", "neu"),
     ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_documents_name_the_kind(world: World, fmt: str) -> None:
+    main = new_proposal(world, title="Neubau Bauhof")
+    information = new_proposal(world, kind="information", title="Bericht Kinderbetreuung")
+    supplement = new_proposal(world, kind="ergaenzung", supplements_id=main, title="PV-Anlage")
+
+    def text(pid: int) -> str:
+        document = world.run(
+            lambda s: documents.proposal_document(
+                session=s, actor=SYSTEM, proposal_id=pid, kind="vorlage"
+            )
+        )
+        return flat(text_of(documents.render(document, fmt), fmt))
+
+    def number(pid: int) -> str:
+        return str(_proposal(world, pid).label).replace("/", " / ")
+
+    label = number(main)
+    plain = text(main)
+    assert f"Vorlage Nr. {label}" in plain
+    assert "Beratung Beschluss" in plain
+    assert "Informationsvorlage" not in plain
+    assert "Ergänzungsvorlage" not in plain
+    info = text(information)
+    assert f"Informationsvorlage Nr. {number(information)}" in info
+    assert "Beratung Kenntnisnahme" in info
+    assert "Zur Kenntnisnahme" in info
+    supplemented = text(supplement)
+    assert f"Ergänzungsvorlage Nr. {number(supplement)}" in supplemented
+    assert f"Ergänzungsvorlage zu Nr. {label} (Neubau Bauhof)" in supplemented
