@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlmodel import col, select
 
-from tests.conftest import World, berlin
+from tests.conftest import REPO, World, berlin
 from tests.documents import flat, text_of
 from tests.integration.flow import (
     DAY,
@@ -23,6 +23,8 @@ from tests.integration.flow import (
     vote,
 )
 from workflow.context import SYSTEM
+from workflow.definitions.machines import load_workflows
+from workflow.definitions.state_map import load_state_map, map_path
 from workflow.documents import service as documents
 from workflow.documents.model import FORMATS
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
@@ -37,7 +39,7 @@ from workflow.models import (
     Resolution,
 )
 from workflow.revisions import compare, word_diff
-from workflow.services import item_votes, motions
+from workflow.services import item_votes, migration, motions
 from workflow.services.proposals import StepInput, update_proposal
 
 
@@ -389,3 +391,37 @@ def test_documents_name_the_kind(world: World, fmt: str) -> None:
     supplemented = text(supplement)
     assert f"Ergänzungsvorlage Nr. {number(supplement)}" in supplemented
     assert f"Ergänzungsvorlage zu Nr. {label} (Neubau Bauhof)" in supplemented
+
+
+def test_v3_instances_migrate_to_v4_and_keep_their_state(world: World) -> None:
+    """Version 3 knew no kinds: its instances are Beschlussvorlagen and map state for state;
+    after the migration their next submission keeps a Fassung."""
+    v3 = load_workflows([REPO / "definitions" / "proposal" / "v3.yaml"], world.workflows.registry)
+    old = new_proposal(World(world.engine, v3, world.data, world.actors))
+    world.fire("proposal", old, "submit", "ilsfeld.clerk", berlin(DAY, 9), data={"cosigners": []})
+    assert _revisions(world, old) == [], "version 3 keeps no Fassung"
+    world.fire(
+        "proposal", old, "return_to_author", "ilsfeld.head", berlin(DAY, 10), comment="Kosten?"
+    )
+    mapping = load_state_map(
+        map_path(REPO / "definitions", "proposal", 3, 4),
+        world.workflows.get("proposal", 3).spec,
+        world.workflows.get("proposal", 4).spec,
+    )
+    moves = world.run(
+        lambda s: migration.plan(session=s, workflows=world.workflows, state_map=mapping)
+    )
+    assert [(m.instance_id, m.source, m.dest) for m in moves] == [(old, "draft", "draft")]
+    world.run(
+        lambda s: migration.migrate_instance(
+            session=s,
+            workflows=world.workflows,
+            state_map=mapping,
+            move=moves[0],
+            now=berlin(DAY, 11),
+        )
+    )
+    migrated = _proposal(world, old)
+    assert (migrated.definition_version, migrated.state, migrated.kind) == (4, "draft", "beschluss")
+    world.fire("proposal", old, "submit", "ilsfeld.clerk", berlin(DAY, 12), data={"cosigners": []})
+    assert [r.number for r in _revisions(world, old)] == [1]
