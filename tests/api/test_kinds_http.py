@@ -280,3 +280,38 @@ def test_meeting_screen_takes_note_of_an_informationsvorlage(
     detail = client.get(f"/vorlagen/{pid}").text
     assert "Zur Kenntnis genommen" in detail
     assert "nimmt Kenntnis" in detail
+
+
+def test_actions_of_an_informationsvorlage_in_session(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    """No vote is pending and the allowed outcome is the Kenntnisnahme (issue 10 item 8's
+    ``open_steps`` stay truthful for the new kind)."""
+    pid = released(world, kind="information")
+    meeting = new_meeting(world)
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(DAY, 12),
+        data={"meeting_id": meeting},
+    )
+    in_session(world, meeting)
+    clock.now = berlin(MEETING_DAY, 19, 30)
+    actions = client.get(
+        f"/api/v1/proposals/{pid}/actions", headers=as_user("ilsfeld.secretary")
+    ).json()
+    assert "take_note" in [a["trigger"] for a in actions["allowed"]]
+    assert "adopt" not in [a["trigger"] for a in actions["allowed"]]
+    assert "votes" not in [s["kind"] for s in actions["open_steps"]]
+    fired = client.post(
+        f"/api/v1/proposals/{pid}/transitions",
+        json={"trigger": "take_note", "expected_version": actions["version"]},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert fired.status_code == 200
+    assert (fired.json()["state"], fired.json()["state_label"]) == (
+        "noted",
+        "Zur Kenntnis genommen",
+    )

@@ -423,6 +423,8 @@ def quorum_present(ctx: FiringContext) -> str | None:
 
 
 def votes_recorded(ctx: FiringContext) -> str | None:
+    if proposal(ctx).is_information:
+        return None  # taken note of, never voted on: no vote is pending (is_decision refuses)
     item = current_agenda_item(ctx.session, proposal(ctx))
     if item is None or item.id is None:
         return "Die Vorlage steht auf keiner Tagesordnung"
