@@ -315,3 +315,28 @@ def test_actions_of_an_informationsvorlage_in_session(
         "noted",
         "Zur Kenntnis genommen",
     )
+
+
+def test_revisions_stay_within_the_municipality(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """Another municipality may read a published Vorlage (on the agenda of an invited
+    meeting), not how it came about."""
+    pid = released(world)
+    meeting = new_meeting(world)
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(DAY, 12),
+        data={"meeting_id": meeting},
+    )
+    in_session(world, meeting)
+    flein = as_user("flein.clerk")
+    assert client.get(f"/api/v1/proposals/{pid}", headers=flein).status_code == 200
+    refused = client.get(f"/api/v1/proposals/{pid}/revisions", headers=flein)
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == f"Beschlussvorlage {pid} wurde nicht gefunden."
+    own = client.get(f"/api/v1/proposals/{pid}/revisions", headers=as_user("ilsfeld.council"))
+    assert [r["number"] for r in own.json()] == [1]

@@ -19,6 +19,8 @@ def list_revisions(
     """Whoever of the Rathaus may read the Vorlage reads its Fassungen (the public sees the
     released Vorlage only, not how it came about)."""
     proposal = listing.get_proposal(session=session, actor=actor, proposal_id=proposal_id)
+    if actor.municipality_id != proposal.municipality_id:
+        raise NotFound(f"Beschlussvorlage {proposal_id} wurde nicht gefunden.")
     return proposal, revisions_of(session, proposal_id)
 
 
