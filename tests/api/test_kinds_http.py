@@ -252,6 +252,12 @@ def test_meeting_screen_takes_note_of_an_informationsvorlage(
     )  # fmt: skip
     assert "wird nicht abgestimmt; sie wird zur Kenntnis genommen" in refused.text
     assert world.get(AgendaItem, item).vote_yes is None
+    # The Vorlage's page offers the Kenntnisnahme, and no vote of a Beschlussvorlage.
+    detail = client.get(f"/vorlagen/{pid}").text
+    assert f'action="/vorlagen/{pid}/aktionen/take_note"' in detail
+    assert f'action="/vorlagen/{pid}/aktionen/adopt"' not in detail
+    assert "<strong>Beschluss gefasst</strong>" not in detail, "no blocked vote either"
+    assert "nicht beschlossen" not in detail
     check = client.post(
         f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/take_note",
         data={"csrf_token": csrf_of(page)},
