@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from workflow.law.budget_coverage import format_euro
 from workflow.models import Body, Proposal, ProposalRevision
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import steps
@@ -40,6 +41,7 @@ FIELDS: dict[str, str] = {
     "bias_notes": "Hinweise zur Befangenheit",
     "consultation_plan": "Beratungsfolge",
 }
+AMOUNTS = ("covered_amount", "remaining_amount", "unplanned_amount")
 
 
 def _plain(value: Any) -> Any:
@@ -108,18 +110,31 @@ def field_text(name: str, value: Any) -> str:
         return "ja" if value else "nein"
     if name == "kind":
         return PROPOSAL_KINDS.get(str(value), str(value))
+    if name in AMOUNTS:
+        try:
+            return format_euro(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
     if name == "consultation_plan" and isinstance(value, list):
         lines = []
         for step in value:
             if not isinstance(step, dict):
                 continue
-            when = f", geplant {step.get('planned_date')}" if step.get("planned_date") else ""
+            planned = step.get("planned_date")
+            when = f", geplant am {_german_date(str(planned))}" if planned else ""
             public = "öffentlich" if step.get("public") else "nichtöffentlich"
             lines.append(
                 f"{step.get('position')}. {step.get('body')} ({step.get('role')}, {public}{when})"
             )
         return "\n".join(lines)
     return str(value)
+
+
+def _german_date(iso: str) -> str:
+    try:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso
 
 
 @dataclass(frozen=True)

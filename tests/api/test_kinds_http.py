@@ -133,6 +133,9 @@ def test_revision_pages_list_and_compare(world: World, client: TestClient) -> No
     assert listing.status_code == 200
     assert "Fassung 1" in listing.text
     assert f'href="/vorlagen/{pid}/fassungen/1/2"' in listing.text
+    clerk = world.data.users["ilsfeld.clerk"].full_name
+    assert f'<td class="kern-table__cell">{clerk}</td>' in listing.text, "names, not usernames"
+    assert "1. Gemeinderat (beschließend, öffentlich, geplant am 23.04.2024)" in listing.text
     chosen = client.get(f"/vorlagen/{pid}/fassungen/vergleich?a=1&b=2", follow_redirects=False)
     assert chosen.headers["location"] == f"/vorlagen/{pid}/fassungen/1/2"
     compared = client.get(f"/vorlagen/{pid}/fassungen/2/1")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from workflow.context import Actor
 from workflow.errors import NotFound
-from workflow.models import Proposal, ProposalRevision
+from workflow.models import Proposal, ProposalRevision, User
 from workflow.revisions import FieldDiff, compare, revisions_of
 from workflow.services import listing
 
@@ -54,3 +54,11 @@ def compare_revisions(
     _, second = get_revision(session=session, actor=actor, proposal_id=proposal_id, number=b)
     older, newer = (first, second) if first.number <= second.number else (second, first)
     return Comparison(proposal, older, newer, compare(older.content, newer.content))
+
+
+def author_names(session: Session, found: list[ProposalRevision]) -> dict[str, str]:
+    """Who submitted each Fassung, by name (``created_by`` keeps the username, as the audit
+    trail does)."""
+    usernames = {r.created_by for r in found}
+    users = session.exec(select(User).where(col(User.username).in_(usernames)))
+    return {u.username: u.full_name for u in users}

@@ -34,6 +34,7 @@ def revision_list(
             "options": [(str(r.number), f"Fassung {r.number}") for r in found],
             "fields": FIELDS,
             "field_text": field_text,
+            "names": revisions.author_names(session, found),
         },
     )
 
@@ -63,6 +64,6 @@ def comparison(
     compared = revisions.compare_revisions(
         session=session, actor=user.actor, proposal_id=proposal_id, a=a, b=b
     )
-    return render(
-        request, "vorlagen/vergleich.html", {"c": compared, "proposal": compared.proposal}
-    )
+    names = revisions.author_names(session, [compared.older, compared.newer])
+    context = {"c": compared, "proposal": compared.proposal, "names": names}
+    return render(request, "vorlagen/vergleich.html", context)
