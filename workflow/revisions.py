@@ -17,8 +17,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from workflow.law.budget_coverage import format_euro
-from workflow.models import Body, Proposal, ProposalRevision
-from workflow.models.proposal import PROPOSAL_KINDS
+from workflow.models import Body, Proposal
+from workflow.models.proposal import PROPOSAL_KINDS, ProposalRevision
 from workflow.queries import steps
 
 # The content fields of a Fassung in the order they are shown, with their German labels.

@@ -9,9 +9,13 @@ from sqlmodel import Session, col, func, select
 
 from api.ui.web import PageUser
 from workflow.errors import NotFound
-from workflow.models import Proposal, ProposalRevision
+from workflow.models import Proposal
+from workflow.models.proposal import PROPOSAL_KINDS, ProposalRevision
 from workflow.services import listing
 from workflow.services.proposals import AUTHOR_ROLES, CLOSED_STATES
+
+# The kinds as the list filter and the draft editor offer them.
+KIND_OPTIONS = list(PROPOSAL_KINDS.items())
 
 
 def kind_context(

@@ -35,9 +35,9 @@ from workflow.models import (
     ConsultationStep,
     Deadline,
     Proposal,
-    ProposalRevision,
     Resolution,
 )
+from workflow.models.proposal import ProposalRevision
 from workflow.revisions import compare, word_diff
 from workflow.services import item_votes, migration, motions
 from workflow.services.proposals import StepInput, update_proposal

@@ -26,13 +26,7 @@ from workflow.models.meeting import (
 from workflow.models.minutes_objection import MinutesObjection
 from workflow.models.motion import ItemAttendance, Motion
 from workflow.models.notification import DeadlineAct, Notification, OutboxMessage
-from workflow.models.proposal import (
-    ConsultationStep,
-    CoSignature,
-    Proposal,
-    ProposalCounter,
-    ProposalRevision,
-)
+from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
 from workflow.models.resolution import ExecutionTask, Resolution
 from workflow.models.tenancy import Body, District, Membership, Municipality, Person, User
 
@@ -76,7 +70,6 @@ __all__ = [
     "Person",
     "Proposal",
     "ProposalCounter",
-    "ProposalRevision",
     "Resolution",
     "User",
     "Vote",

@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from workflow.context import Actor
 from workflow.errors import NotFound
-from workflow.models import Proposal, ProposalRevision, User
+from workflow.models import Proposal, User
+from workflow.models.proposal import ProposalRevision
 from workflow.revisions import FieldDiff, compare, revisions_of
 from workflow.services import listing
 

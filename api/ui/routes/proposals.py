@@ -12,7 +12,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
 from api.ui.document_links import proposal_documents
 from api.ui.formatting import EVENT_LABELS
-from api.ui.kinds import kind_context
+from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.legality import proposal_summaries
 from api.ui.web import (
     PageRoute,
@@ -29,7 +29,6 @@ from workflow.context import local_date
 from workflow.definitions.machines import Workflows
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import AgendaItem, Body, Meeting, Proposal, User
-from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import cosignatures, steps
 from workflow.services import actions as action_service
 from workflow.services import listing
@@ -76,7 +75,7 @@ def proposal_list(
         department=amt or None,
         q=suche or None,
         municipality_id=user.actor.municipality_id,
-        kind=art if art in PROPOSAL_KINDS else None,
+        kind=art if art in dict(KIND_OPTIONS) else None,
     )
     try:
         page = listing.list_proposals(
@@ -94,12 +93,12 @@ def proposal_list(
     bodies = _bodies(session, user)
     params = {"zustand": state or "", "gremium": gremium or "", "jahr": jahr or "",
               "amt": amt or "", "suche": suche or "",
-              "art": art if art in PROPOSAL_KINDS else ""}  # fmt: skip
+              "art": art if art in dict(KIND_OPTIONS) else ""}  # fmt: skip
     context = {
         "page": page,
         "states": states,
         "bodies": [(str(b.id), b.name) for b in bodies],
-        "kinds": list(PROPOSAL_KINDS.items()),
+        "kinds": KIND_OPTIONS,
         "departments": [(d, d) for d in listing.departments(session=session, actor=user.actor)],
         "params": params,
         "years": [(str(y), str(y)) for y in range(local_date(now).year + 1, 2019, -1)],
