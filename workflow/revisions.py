@@ -158,18 +158,30 @@ _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
 def word_diff(old: str, new: str) -> tuple[Piece, ...]:
-    """Words and the whitespace between them (line breaks kept) as equal/insert/delete runs."""
+    """Words and the whitespace between them (line breaks kept) as equal/insert/delete runs;
+    a mere space between two changes joins them, so a rewritten phrase reads as one
+    deletion and one insertion, not word by word."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    pieces: list[Piece] = []
+    runs: list[tuple[str, str, str]] = []  # (op, old text, new text)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            pieces.append(Piece("equal", "".join(a[i1:i2])))
-            continue
-        if tag in ("delete", "replace"):
-            pieces.append(Piece("delete", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            pieces.append(Piece("insert", "".join(b[j1:j2])))
+    for opcode, i1, i2, j1, j2 in matcher.get_opcodes():
+        runs.append((opcode, "".join(a[i1:i2]), "".join(b[j1:j2])))
+    merged: list[tuple[str, str, str]] = []
+    for i, (op, gone, added) in enumerate(runs):
+        between = 0 < i < len(runs) - 1 and runs[i - 1][0] != "equal" != runs[i + 1][0]
+        if op == "equal" and not (between and gone.isspace()):
+            merged.append((op, gone, added))
+        elif merged and merged[-1][0] == "replace":
+            _, before, after = merged[-1]
+            merged[-1] = ("replace", before + gone, after + added)
+        else:
+            merged.append(("replace", gone, added))
+    pieces: list[Piece] = []
+    for op, gone, added in merged:
+        if op == "equal":
+            pieces.append(Piece("equal", gone))
+        else:
+            pieces += [Piece("delete", gone), Piece("insert", added)]
     return tuple(p for p in pieces if p.text)
 
 

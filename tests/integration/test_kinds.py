@@ -425,3 +425,18 @@ def test_v3_instances_migrate_to_v4_and_keep_their_state(world: World) -> None:
     assert (migrated.definition_version, migrated.state, migrated.kind) == (4, "draft", "beschluss")
     world.fire("proposal", old, "submit", "ilsfeld.clerk", berlin(DAY, 12), data={"cosigners": []})
     assert [r.number for r in _revisions(world, old)] == [1]
+
+
+def test_word_diff_reads_a_rewritten_phrase_as_one_change() -> None:
+    pieces = word_diff(
+        "Die Gebühren für Urnenbaumgräber werden ergänzt.",
+        "Die Gebühr für ein Urnenbaumgrab beträgt 1.200 Euro.",
+    )
+    assert [(p.op, p.text) for p in pieces] == [
+        ("equal", "Die "),
+        ("delete", "Gebühren"),
+        ("insert", "Gebühr"),
+        ("equal", " für "),
+        ("delete", "Urnenbaumgräber werden ergänzt."),
+        ("insert", "ein Urnenbaumgrab beträgt 1.200 Euro."),
+    ]
