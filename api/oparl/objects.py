@@ -365,7 +365,7 @@ def paper(ctx: Context, proposal: Proposal) -> Obj:
     obj["name"] = proposal.title
     obj["reference"] = proposal.label[:50]
     obj["date"] = proposal.proposal_date.isoformat()
-    obj["paperType"] = "Beschlussvorlage"
+    obj["paperType"] = proposal.kind_label  # Beschluss-, Informations-, Ergänzungsvorlage
     main = _file(ctx, f"vorlage-{pid}", lambda: vorlage_file(ctx.session, proposal))
     if main is not None:
         obj["mainFile"] = file(ctx, main, embedded=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -17,8 +17,18 @@ from api.deps import (
     expected_version,
 )
 from api.problems import responses
-from api.routes.common import READ, WRITE, Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
+from api.routes.common import (
+    READ,
+    WRITE,
+    Cursor,
+    FilterId,
+    Limit,
+    PathId,
+    StateFilter,
+    YearFilter,
+)
 from api.routes.lifecycle import add_lifecycle_routes
+from api.schemas.common import MAX_ID
 from api.schemas.convert import proposal_read
 from api.schemas.proposals import (
     ExecutionTaskClose,
@@ -29,10 +39,12 @@ from api.schemas.proposals import (
     ProposalRead,
     ProposalsRead,
     ProposalUpdate,
+    RevisionRead,
+    RevisionSummary,
     StepIn,
     StepRead,
 )
-from workflow.services import listing
+from workflow.services import listing, revisions
 from workflow.services import proposals as service
 from workflow.services.proposals import ProposalFields, StepInput
 
@@ -59,6 +71,13 @@ def list_proposals(
     meeting_id: FilterId = None,
     municipality_id: FilterId = None,
     year: YearFilter = None,
+    kind: Annotated[
+        Literal["beschluss", "information", "ergaenzung"] | None,
+        Query(description="Art der Vorlage"),
+    ] = None,
+    supplements_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="die Ergänzungsvorlagen dieser Vorlage")
+    ] = None,
     q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")] = None,
     overdue: Annotated[bool | None, Query(description="mit versäumter/überfälliger Frist")] = None,
     limit: Limit = 50,
@@ -74,6 +93,8 @@ def list_proposals(
         year=year,
         q=q,
         overdue=overdue,
+        kind=kind,
+        supplements_id=supplements_id,
     )
     page = listing.list_proposals(
         session=session, actor=actor, now=now, filters=filters, limit=limit, cursor=cursor
@@ -268,6 +289,49 @@ def close_execution_task(
         note=body.note,
     )
     return ExecutionTaskRead.model_validate(task)
+
+
+@router.get(
+    "/proposals/{proposal_id}/revisions",
+    operation_id="list_proposal_revisions",
+    response_model=list[RevisionSummary],
+    responses=responses(401, 404, 422),
+)
+def list_revisions(
+    proposal_id: PathId, session: SessionDep, actor: CurrentUser
+) -> list[RevisionSummary]:
+    """The Fassungen of the Vorlage: its content at each submission, numbered 1, 2, …"""
+    _, found = revisions.list_revisions(session=session, actor=actor, proposal_id=proposal_id)
+    return [
+        RevisionSummary(
+            number=r.number,
+            created_at=r.created_at,
+            created_by=r.created_by,
+            title=str(r.content.get("title", "")),
+        )
+        for r in found
+    ]
+
+
+@router.get(
+    "/proposals/{proposal_id}/revisions/{number}",
+    operation_id="get_proposal_revision",
+    response_model=RevisionRead,
+    responses=responses(401, 404, 422),
+)
+def get_revision(
+    proposal_id: PathId, number: PathId, session: SessionDep, actor: CurrentUser
+) -> RevisionRead:
+    _, found = revisions.get_revision(
+        session=session, actor=actor, proposal_id=proposal_id, number=number
+    )
+    return RevisionRead(
+        number=found.number,
+        created_at=found.created_at,
+        created_by=found.created_by,
+        title=str(found.content.get("title", "")),
+        content=found.content,
+    )
 
 
 add_lifecycle_routes(router, kind="proposal", collection="proposals", param="proposal_id")

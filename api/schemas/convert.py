@@ -54,6 +54,7 @@ def proposal_read(workflows: Workflows, proposal: Proposal) -> ProposalRead:
             **proposal.model_dump(),
             "label": proposal.label,
             "state_label": state_label(workflows, proposal),
+            "kind_label": proposal.kind_label,
         }
     )
 

@@ -186,7 +186,23 @@ class ProposalContent(Input):
     requires_announcement: Announcement = False
 
 
+ProposalKind = Annotated[
+    Literal["beschluss", "information", "ergaenzung"],
+    Field(
+        description="Art der Vorlage: Beschlussvorlage (beschluss), Informations- oder "
+        "Mitteilungsvorlage (information: wird zur Kenntnis genommen, ohne Abstimmung und "
+        "ohne Widerspruchsfrist nach § 43 Abs. 2 GemO), Ergänzungsvorlage (ergaenzung: "
+        "ergänzt die Vorlage supplements_id); beim Anlegen festgelegt",
+    ),
+]
+
+
 class ProposalCreate(ProposalContent):
+    kind: ProposalKind = "beschluss"
+    supplements_id: Id | None = Field(
+        default=None,
+        description="Ergänzungsvorlage: die Vorlage derselben Gemeinde, die sie ergänzt",
+    )
     municipality_id: Id | None = Field(
         default=None, description="Standard: die Gemeinde des angemeldeten Benutzers"
     )
@@ -296,6 +312,9 @@ class ProposalRead(Output):
     requires_announcement: bool = False
     current_step: int
     urgent_reason: str | None
+    kind: str = "beschluss"
+    kind_label: str = Field(default="Beschlussvorlage", description="Art der Vorlage in Worten")
+    supplements_id: int | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -408,3 +427,19 @@ class ExecutionTaskRead(Output):
     status: str
     note: str | None
     closed_at: datetime | None
+
+
+class RevisionSummary(Output):
+    """A Fassung: the content of the Vorlage as submitted (the n-th submission)."""
+
+    number: int
+    created_at: datetime
+    created_by: str
+    title: str
+
+
+class RevisionRead(RevisionSummary):
+    content: dict[str, Any] = Field(
+        description="Betreff, Art, Beschlussvorschlag, Sachvortrag, Finanzierung, "
+        "Öffentlichkeit und Beratungsfolge, wie sie zur Mitzeichnung gegeben wurden"
+    )

@@ -51,8 +51,12 @@ LEGAL_TRIGGERS = frozenset(
         "publish",
         "withdraw",
         "circulate",
+        "take_note",
     }
 )
+# Guards that say an action belongs to another kind of Vorlage (Beschluss- or
+# Informationsvorlage): like an action of another state, it is left out of the page.
+KIND_GUARDS = frozenset({"is_information", "is_decision"})
 # Secondary actions never become the page's primary button.
 SECONDARY = frozenset({"withdraw", "return_to_author", "remove_from_agenda", "defer"})
 
@@ -210,12 +214,12 @@ def forms_from(
 ) -> tuple[list[ActionForm], list[Blocked]]:
     """Allowed actions as forms (the first non-secondary one is primary) and blocked ones with
     their reasons in words, for any kind of instance. An unmet guard named in
-    ``input_guards`` only asks for input on the form; actions not possible in this state are
-    left out: they are noise."""
+    ``input_guards`` only asks for input on the form; actions not possible in this state or
+    for this kind of Vorlage are left out: they are noise."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     for option in options:
-        if option.blocked_by == "state":
+        if option.blocked_by == "state" or any(g.name in KIND_GUARDS for g in option.unmet_guards):
             continue
         if option.blocked_by == "role":
             roles = ", ".join(formatting.role_label(r) for r in option.roles)

@@ -14,6 +14,7 @@ from typing import Any
 
 from api.ui.formatting import money_de, parse_amount_de, parse_date_de
 from workflow.models import ConsultationStep, Proposal
+from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.services.proposals import ProposalFields, StepInput
 
 EMPTY_ROWS = 2
@@ -82,6 +83,8 @@ class DraftForm:
 
 def from_proposal(proposal: Proposal, steps: Sequence[ConsultationStep]) -> DraftForm:
     values = {name: str(getattr(proposal, name) or "") for name in TEXT_FIELDS}
+    values["kind"] = proposal.kind
+    values["supplements_id"] = str(proposal.supplements_id or "")
     values.update({name: "ja" if getattr(proposal, name) else "" for name in FLAG_FIELDS})
     values["proposal_date"] = proposal.proposal_date.isoformat()
     for name in ("remaining_amount", "unplanned_amount"):
@@ -110,6 +113,8 @@ def from_proposal(proposal: Proposal, steps: Sequence[ConsultationStep]) -> Draf
 def blank(today: date, author_name: str, department: str | None) -> DraftForm:
     values = dict.fromkeys((*TEXT_FIELDS, *FLAG_FIELDS), "")
     values.update(
+        kind="beschluss",
+        supplements_id="",
         proposal_date=today.isoformat(),
         author_name=author_name,
         department=department or "",
@@ -130,6 +135,8 @@ def read(posted: Mapping[str, Any], lists: Mapping[str, list[str]]) -> DraftForm
     values.update({name: "ja" if text(name) == "ja" else "" for name in FLAG_FIELDS})
     values["remaining_amount"] = text("remaining_amount")
     values["unplanned_amount"] = text("unplanned_amount")
+    values["kind"] = text("kind") if text("kind") in PROPOSAL_KINDS else "beschluss"
+    values["supplements_id"] = text("supplements_id")
     rows = []
     for i in range(MAX_ROWS):
         body = text(f"steps-{i}-body_id")
@@ -182,6 +189,9 @@ def validate(
         errors["non_public_reason"] = (
             "Bitte geben Sie an, warum die Vorlage nichtöffentlich beraten wird (§ 35 GemO)."
         )
+    supplements = form.values.get("supplements_id", "")
+    if form.values.get("kind") == "ergaenzung" and not supplements.isdigit():
+        errors["supplements_id"] = "Bitte wählen Sie die Vorlage, die ergänzt wird."
     if any(h not in hearing_ids for h in form.hearing_bodies):
         errors["hearing_bodies"] = "Bitte wählen Sie nur Ortschaftsräte aus der Liste."
     steps = _steps(form, body_ids)
@@ -216,6 +226,10 @@ def validate(
         pre_deliberation_requested_by=optional("pre_deliberation_requested_by"),
         requires_submission=form.values.get("requires_submission") == "ja",
         requires_announcement=form.values.get("requires_announcement") == "ja",
+        kind=form.values.get("kind") or "beschluss",
+        supplements_id=int(supplements)
+        if form.values.get("kind") == "ergaenzung" and supplements.isdigit()
+        else None,
     )
     return content, steps
 

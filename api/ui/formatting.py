@@ -12,7 +12,7 @@ from workflow.roles import ROLE_LABELS
 # The words of the Rathaus (UI.md), not the engine's role names.
 # Badge tone per state; the text is always the definition's label, the colour only supports it.
 _SUCCESS = {"final", "executed", "archived", "answered", "closed", "minutes_signed",
-            "minutes_presented", "met"}  # fmt: skip
+            "minutes_presented", "met", "noted"}  # fmt: skip
 _DANGER = {"rejected", "withdrawn", "annulled", "cancelled", "defaulted", "missed"}
 _WARNING = {"cosigning", "awaiting_release", "objected", "supervision", "urgent_decided",
             "decided", "late_pending", "in_session", "in_circulation"}  # fmt: skip

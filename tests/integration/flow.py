@@ -26,6 +26,8 @@ def new_proposal(
     title: str = "Neubau Bauhof",
     public: bool = True,
     non_public_reason: str | None = None,
+    kind: str = "beschluss",
+    supplements_id: int | None = None,
 ) -> int:
     """``non_public_reason`` defaults to ``NON_PUBLIC_REASON`` where something is non-public;
     pass ``""`` for none."""
@@ -42,6 +44,8 @@ def new_proposal(
         unplanned_coverage="Minderausgaben" if unplanned else None,
         public=public,
         non_public_reason=non_public_reason,
+        kind=kind,
+        supplements_id=supplements_id,
     )
     proposal = world.run(
         lambda s: create_proposal(

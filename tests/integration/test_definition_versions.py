@@ -60,8 +60,9 @@ def state_map(world: World, directory: Path = DEFINITIONS) -> Any:
     )
 
 
-def test_all_versions_load_and_the_latest_is_three(workflows: Workflows) -> None:
-    assert workflows.latest("proposal").spec.version == 3
+def test_all_versions_load_and_the_latest_is_four(workflows: Workflows) -> None:
+    assert workflows.latest("proposal").spec.version == 4
+    assert workflows.get("proposal", 3).loaded.path == DEFINITIONS / "proposal" / "v3.yaml"
     assert workflows.get("proposal", 1).loaded.path == DEFINITIONS / "proposal" / "v1.yaml"
     assert workflows.get("proposal", 2).loaded.path == DEFINITIONS / "proposal" / "v2.yaml"
     assert workflows.latest("meeting").spec.version == 2
@@ -72,7 +73,7 @@ def test_an_instance_not_migrated_keeps_running_on_its_version(world: World) -> 
     old, new = on_v1(world), new_proposal(world)
     assert (proposal(world, old).definition_version, proposal(world, new).definition_version) == (
         1,
-        3,
+        4,
     )
     for pid in (old, new):
         world.fire(
@@ -197,9 +198,9 @@ def test_a_changed_file_with_the_same_version_is_refused(db: Engine, tmp_path: P
         record_definitions(db, changed)
     (problem,) = refused.value.problems
     assert problem.path == str(current)
-    assert problem.line == 7  # the version line, below the header comment
+    assert problem.line == 11  # the version line, below the header comment
     assert problem.reason.startswith(
-        'Die Definition "proposal" (Beschlussvorlage) Version 3 wurde geändert'
+        'Die Definition "proposal" (Beschlussvorlage) Version 4 wurde geändert'
     )
     assert "Versionsnummer erhöhen" in problem.reason
 
@@ -228,8 +229,9 @@ def test_stored_versions_carry_their_hash(world: World) -> None:
         1: world.workflows.get("proposal", 1).loaded.content_hash,
         2: world.workflows.get("proposal", 2).loaded.content_hash,
         3: world.workflows.get("proposal", 3).loaded.content_hash,
+        4: world.workflows.get("proposal", 4).loaded.content_hash,
     }
-    assert len(set(records.values())) == 3
+    assert len(set(records.values())) == 4
 
 
 def test_cli_diff_and_migrate(
@@ -264,8 +266,16 @@ def test_cli_diff_and_migrate(
     assert all(
         line.startswith(("  ~ Übergang ", "  + Übergang ", "  ~ Zustand ")) for line in lines[1:]
     )
+    # Version 4: the Informationsvorlage is taken note of (issue 10, item 5); the
+    # Beschlussvorlage's transitions gain the kind guard only, none is removed.
+    assert main(["definitions", "diff", "proposal", "3", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "proposal (Beschlussvorlage): Version 3 → 4"
+    assert '  + Zustand "noted" (Zur Kenntnis genommen)' in lines
+    assert '  + Übergang "take_note" (Zur Kenntnis genommen): scheduled → noted' in lines
+    assert not [line for line in lines if line.startswith("  - ")]
     assert main(["definitions", "diff", "proposal", "1", "7"]) == 1
-    assert "proposal v1, proposal v2, proposal v3" in capsys.readouterr().err
+    assert "proposal v1, proposal v2, proposal v3, proposal v4" in capsys.readouterr().err
     pid = on_v1(world)
     assert (
         main(["definitions", "migrate", "proposal", "--from", "1", "--to", "2", "--dry-run"]) == 0

@@ -207,6 +207,8 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
     rows.append(("Befangenheit", bias_line(session, item)))
     rows += [("Antrag", line) for line in motion_lines(session, meeting, item)]
     voted = vote_line(session, item, resolution) if item.outcome else "–"
+    if item.outcome == "noted":  # an Informationsvorlage or Bekanntgabe: nothing was voted on
+        voted = "keine (Kenntnisnahme)"
     if item.secret_ballot and item.outcome:
         voted = f"geheime Abstimmung: {voted}"
     rows += [("Abstimmung", voted), ("Ergebnis", outcome)]

@@ -1,4 +1,5 @@
-"""The Beschlussvorlage in the layout of the seed (Vorlage Nr. 8/2024 of Ilsfeld)."""
+"""The Vorlage in the layout of the seed (Vorlage Nr. 8/2024 of Ilsfeld); an Informations-
+or Ergänzungsvorlage says so in its header."""
 
 from __future__ import annotations
 
@@ -76,7 +77,9 @@ def consultation_table(session: Session, proposal: Proposal) -> Table:
         return f"{mark(public)} öffentlich {mark(not public)} nicht öffentlich"
 
     rows.append((visibility(advising_public), visibility(deciding_public)))
-    return Table(header=("Beratung", "Beschluss"), rows=tuple(rows))
+    # An Informationsvorlage is taken note of, not decided on.
+    last = "Kenntnisnahme" if proposal.is_information else "Beschluss"
+    return Table(header=("Beratung", last), rows=tuple(rows))
 
 
 def previous_sessions(session: Session, proposal: Proposal) -> list[tuple[str, str]]:
@@ -164,10 +167,11 @@ def build_vorlage(
     ]
     if not proposal.public and proposal.non_public_reason:
         blocks.append(Paragraph(f"Nichtöffentlich: {proposal.non_public_reason}", "note"))
+    proposed = "Zur Kenntnisnahme" if proposal.is_information else "Beschlussvorschlag"
     blocks += [
         Heading("Befangenheit", 3),
         Paragraph(proposal.bias_notes or "keine"),
-        Heading("Beschlussvorschlag", 3),
+        Heading(proposed, 3),
         Paragraph(proposal.resolution_text, "box"),
         Heading("Bisherige Sitzungen", 3),
         Table(header=("Datum", "Gremium"), rows=tuple(sessions)),
@@ -175,7 +179,7 @@ def build_vorlage(
         financing(proposal),
         Heading("Sachvortrag", 3),
         *paragraphs(proposal.facts),
-        Heading("Beschlussvorschlag:", 3),
+        Heading(f"{proposed}:", 3),
         Paragraph(proposal.resolution_text, "box"),
     ]
     if names:
@@ -183,15 +187,29 @@ def build_vorlage(
     note = omission_note(proposal, left_out) if published else None
     if note:
         blocks.append(Paragraph(note, "note"))
+    name = "Vorlage" if proposal.kind == "beschluss" else proposal.kind_label
     return Document(
         kind="vorlage",
-        title=f"Vorlage Nr. {proposal.number} / {proposal.year}",
+        title=f"{name} Nr. {proposal.number} / {proposal.year}",
+        subtitle=_amends(session, proposal),
         municipality=municipality.name if municipality else "",
         blocks=tuple(blocks),
         filename=f"vorlage-{proposal.number}-{proposal.year}",
         public=proposal.public,
         attachments=tuple(names),
     )
+
+
+def _amends(session: Session, proposal: Proposal) -> str | None:
+    """``Ergänzungsvorlage zu Nr. 8 / 2024 (Neubau Bauhof)``."""
+    if proposal.supplements_id is None:
+        return None
+    amended = session.get(Proposal, proposal.supplements_id)
+    if amended is None:
+        return None
+    # the amended Vorlage's subject only where it is public itself (§ 35 Abs. 1 GemO)
+    subject = f" ({amended.title})" if amended.public else ""
+    return f"Ergänzungsvorlage zu Nr. {amended.number} / {amended.year}{subject}"
 
 
 def _redacted(proposal: Proposal) -> Proposal:

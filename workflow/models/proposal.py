@@ -1,4 +1,5 @@
-"""The Beschlussvorlage, its number counter, consultation plan and co-signatures."""
+"""The Vorlage (Beschluss-, Informations-, Ergänzungsvorlage), its number counter,
+consultation plan, co-signatures and submitted versions (Fassungen)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,16 @@ from sqlalchemy import Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import JSONType, WorkflowInstance, utcnow
+
+# Kinds of Vorlage: a Beschlussvorlage is decided; an Informationsvorlage (also called
+# Mitteilungsvorlage) is only taken note of, without a vote and so without a resolution the
+# mayor could object to (§ 43 Abs. 2 GemO) or that would be published (§ 41b Abs. 5 GemO);
+# an Ergänzungsvorlage amends an earlier Vorlage (``supplements_id``) and is decided.
+PROPOSAL_KINDS = {
+    "beschluss": "Beschlussvorlage",
+    "information": "Informationsvorlage",
+    "ergaenzung": "Ergänzungsvorlage",
+}
 
 
 class ProposalCounter(SQLModel, table=True):
@@ -73,6 +84,9 @@ class Proposal(WorkflowInstance, table=True):
     # § 41b Abs. 2 S. 3 GemO: publication omitted in the individual case, with the reason.
     publication_withheld_reason: str | None = Field(default=None, sa_type=Text)
     publication_withheld_at: datetime | None = None
+    kind: str = Field(default="beschluss", max_length=32, index=True)
+    # Ergänzungsvorlage: the Vorlage it amends (same municipality).
+    supplements_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property
@@ -83,6 +97,14 @@ class Proposal(WorkflowInstance, table=True):
     @property
     def spends_outside_budget(self) -> bool:
         return bool(self.unplanned_amount) or self.covered_by_budget is False
+
+    @property
+    def kind_label(self) -> str:
+        return PROPOSAL_KINDS.get(self.kind, self.kind)
+
+    @property
+    def is_information(self) -> bool:
+        return self.kind == "information"
 
 
 class ConsultationStep(SQLModel, table=True):
@@ -118,3 +140,19 @@ class CoSignature(SQLModel, table=True):
     mandatory: bool = False
     signed_at: datetime | None = None
     comment: str | None = Field(default=None, sa_type=Text)
+
+
+class ProposalRevision(SQLModel, table=True):
+    """A Fassung: the content of a Vorlage as it was submitted, numbered 1, 2, … per
+    Vorlage; a Vorlage returned to its author and submitted again gets a new one, so what
+    the co-signers and the mayor saw each time stays on record and can be compared."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    number: int
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=100)
+    # the content fields and the Beratungsfolge (workflow.revisions.snapshot)
+    content: dict[str, object] = Field(default_factory=dict, sa_type=JSONType)

@@ -31,6 +31,7 @@ from workflow.queries import (
     steps,
     tally,
 )
+from workflow.revisions import add_revision
 from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
 from workflow.rules.late_items import LATE
 from workflow.supervision import supervisory_authority
@@ -126,9 +127,10 @@ def place_on_agenda(ctx: FiringContext) -> None:
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     ).one()
     public, reason = agenda_visibility(p, step)  # § 35 Abs. 1 GemO
+    position = _next_to_amended(ctx, meeting) or (last or 0) + 1
     item = AgendaItem(
         meeting_id=meeting.id or 0,
-        position=(last or 0) + 1,
+        position=position,
         title=f"{p.title} (Vorlage {p.label})",
         proposal_id=p.id,
         consultation_step_id=step.id,
@@ -144,6 +146,31 @@ def place_on_agenda(ctx: FiringContext) -> None:
     step.agenda_item_id = item.id
     ctx.session.add(step)
     ctx.audit_data.update(agenda_item_id=item.id, meeting_id=meeting.id, position=item.position)
+
+
+def _next_to_amended(ctx: FiringContext, meeting: Meeting) -> int | None:
+    """An Ergänzungsvorlage is dealt with right after the Vorlage it amends when that is on
+    the same agenda: the position after it, the later items moving down one. Once the
+    invitation is out the TOP numbers are known to the members, so it is appended instead."""
+    p = proposal(ctx)
+    if p.supplements_id is None or meeting.state in LATE:
+        return None
+    items = list(
+        ctx.session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(col(AgendaItem.position))
+        )
+    )
+    amended = next((i for i in items if i.proposal_id == p.supplements_id and not i.removed), None)
+    if amended is None:
+        return None
+    for later in items:
+        if later.position > amended.position:
+            later.position += 1
+            ctx.session.add(later)
+    ctx.audit_data.update(next_to_agenda_item=amended.id)
+    return amended.position + 1
 
 
 def detach_from_agenda(ctx: FiringContext) -> None:
@@ -243,6 +270,24 @@ def record_recommendation(ctx: FiringContext) -> None:
     later = [s.position for s in steps(ctx.session, p.id or 0) if s.position > position]
     p.current_step = min(later)
     ctx.audit_data.update(yes=t.yes, no=t.no, abstain=t.abstain, recommendation=step.recommendation)
+
+
+def record_note(ctx: FiringContext) -> None:
+    """Kenntnisnahme of an Informationsvorlage: the item and the step are "noted", no vote
+    and no Beschluss (so no objection under § 43 Abs. 2 GemO and no publication under
+    § 41b Abs. 5 GemO); before the last step the plan moves on."""
+    p = proposal(ctx)
+    _, position = _outcome(ctx, "noted")
+    later = [s.position for s in steps(ctx.session, p.id or 0) if s.position > position]
+    if later:
+        p.current_step = min(later)
+    ctx.audit_data.update(noted_at_step=position)
+
+
+def record_revision(ctx: FiringContext) -> None:
+    """Keep the submitted content as the next Fassung (Vorlage returned and revised)."""
+    revision = add_revision(ctx.session, proposal(ctx), by=ctx.actor.username, now=ctx.now)
+    ctx.audit_data.update(revision=revision.number)
 
 
 def record_resolution(ctx: FiringContext) -> None:
@@ -418,6 +463,8 @@ ACTIONS = [
     Action("record_referral", record_referral),
     Action("record_recommendation", record_recommendation),
     Action("record_resolution", record_resolution),
+    Action("record_note", record_note),
+    Action("record_revision", record_revision),
     Action("record_objection", record_objection),
     Action("record_urgent_resolution", record_urgent_resolution),
     Action("record_publication", record_publication),

@@ -70,11 +70,14 @@ def consultation_plan_valid(ctx: FiringContext) -> str | None:
     to decide: the council or a beschließender Ausschuss (§ 39), never a beratender
     Ausschuss (§ 41 Abs. 1), an Ortschaftsrat only by delegation (§ 70 Abs. 2 GemO); a
     reserved matter only the council (§ 39 Abs. 2), after hearing the Ortschaften concerned
-    (§ 70 Abs. 1, § 65 Abs. 2 GemO)."""
+    (§ 70 Abs. 1, § 65 Abs. 2 GemO). An Informationsvorlage is decided by nobody: any body
+    of the municipality may take note of it, in the order of its plan."""
     p = proposal(ctx)
     plan = steps(ctx.session, p.id or 0)
     if not plan:
         return "Die Beratungsfolge ist leer"
+    if p.is_information:
+        return None
     deciding = [s for s in plan if s.decides]
     if len(deciding) != 1:
         return (
@@ -364,6 +367,38 @@ def meeting_not_closed(ctx: FiringContext) -> str | None:
     return None
 
 
+def is_decision(ctx: FiringContext) -> str | None:
+    """Beschluss- and Ergänzungsvorlagen are voted on; an Informationsvorlage is not."""
+    if proposal(ctx).is_information:
+        return "Eine Informationsvorlage wird zur Kenntnis genommen, nicht beschlossen"
+    return None
+
+
+def is_information(ctx: FiringContext) -> str | None:
+    p = proposal(ctx)
+    if not p.is_information:
+        return f"Die Vorlage ist eine {p.kind_label}: über sie wird abgestimmt"
+    return None
+
+
+def _later_steps(ctx: FiringContext) -> list[ConsultationStep]:
+    p = proposal(ctx)
+    return [s for s in steps(ctx.session, p.id or 0) if s.position > p.current_step]
+
+
+def further_step_follows(ctx: FiringContext) -> str | None:
+    if not _later_steps(ctx):
+        return "Es ist der letzte Schritt der Beratungsfolge"
+    return None
+
+
+def last_step(ctx: FiringContext) -> str | None:
+    later = _later_steps(ctx)
+    if later:
+        return f"Die Beratungsfolge hat noch {len(later)} weitere(n) Schritt(e)"
+    return None
+
+
 def current_step_advises(ctx: FiringContext) -> str | None:
     step = current_step(ctx.session, proposal(ctx))
     return None if step and not step.decides else "Der anstehende Beratungsschritt ist beschließend"
@@ -388,6 +423,8 @@ def quorum_present(ctx: FiringContext) -> str | None:
 
 
 def votes_recorded(ctx: FiringContext) -> str | None:
+    if proposal(ctx).is_information:
+        return None  # taken note of, never voted on: no vote is pending (is_decision refuses)
     item = current_agenda_item(ctx.session, proposal(ctx))
     if item is None or item.id is None:
         return "Die Vorlage steht auf keiner Tagesordnung"
@@ -537,6 +574,10 @@ GUARDS = [
     Guard("meeting_in_session", meeting_in_session),
     Guard("meeting_not_in_session", meeting_not_in_session),
     Guard("meeting_not_closed", meeting_not_closed),
+    Guard("is_decision", is_decision),
+    Guard("is_information", is_information),
+    Guard("further_step_follows", further_step_follows),
+    Guard("last_step", last_step),
     Guard("current_step_advises", current_step_advises),
     Guard("current_step_decides", current_step_decides),
     Guard("local_councils_heard", local_councils_heard, "§ 70 Abs. 1, § 65 Abs. 2 GemO"),

@@ -1,4 +1,4 @@
-"""Checks every service shares: role and tenant."""
+"""Checks every service shares: role, tenant, and that an agenda item is voted on."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from workflow.access import within_tenant
 from workflow.context import Actor
-from workflow.errors import NotFound, RoleRefused
+from workflow.errors import Conflict, NotFound, RoleRefused
+from workflow.models import AgendaItem, Proposal
 
 
 def require_role(actor: Actor, operation: str, roles: Iterable[str]) -> None:
@@ -20,3 +21,14 @@ def require_role(actor: Actor, operation: str, roles: Iterable[str]) -> None:
 def require_tenant(session: Session, actor: Actor, municipality_id: int | None, what: str) -> None:
     if not within_tenant(session, actor, municipality_id):
         raise NotFound(f"{what} wurde nicht gefunden.")
+
+
+def require_votable(session: Session, item: AgendaItem) -> None:
+    """An Informationsvorlage is taken note of, never voted on: no Beschluss, so nothing the
+    mayor could object to (§ 43 Abs. 2 GemO)."""
+    proposal = session.get(Proposal, item.proposal_id) if item.proposal_id is not None else None
+    if proposal is not None and proposal.is_information:
+        raise Conflict(
+            f"Über die Informationsvorlage {proposal.label} wird nicht abgestimmt; sie wird "
+            "zur Kenntnis genommen"
+        )

@@ -26,6 +26,7 @@ from workflow.services.agenda import (
     meeting_for_write,
     record_on_meeting,
 )
+from workflow.services.common import require_votable
 from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.motions import check_counts
 
@@ -76,6 +77,7 @@ def record_vote_counts(
             "Über eine zweifelhafte Befangenheit hat das Gremium noch nicht entschieden; "
             "vorher wird über den Punkt nicht abgestimmt (§ 18 Abs. 4 Satz 2 GemO)"
         )
+    require_votable(session, item)
     require_no_pending_motions(session, meeting, item)
     check_counts(session, meeting, item, counted)
     session.exec(delete(Vote).where(col(Vote.agenda_item_id) == item_id))

@@ -128,6 +128,8 @@ class ProposalFilter:
     q: str | None = None
     overdue: bool | None = None
     department: str | None = None
+    kind: str | None = None  # models.proposal.PROPOSAL_KINDS
+    supplements_id: int | None = None  # the Ergänzungsvorlagen of one Vorlage
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{4})\s*$")
@@ -198,6 +200,10 @@ def list_proposals(
         )
     if filters.department:
         where.append(col(Proposal.department) == filters.department)
+    if filters.kind:
+        where.append(col(Proposal.kind) == filters.kind)
+    if filters.supplements_id is not None:
+        where.append(col(Proposal.supplements_id) == filters.supplements_id)
     if filters.q and filters.q.strip():
         where.append(_text_search(filters.q.strip()))
     if filters.overdue is not None:

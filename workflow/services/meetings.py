@@ -38,7 +38,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.services.bias import flag_if_unlawful, voted_on
-from workflow.services.common import require_role, require_tenant
+from workflow.services.common import require_role, require_tenant, require_votable
 from workflow.services.minutes import check_signer
 from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.transition import load_instance, open_initial_deadlines
@@ -352,6 +352,7 @@ def record_votes(
             "Über den Punkt wurde geheim abgestimmt: das Ergebnis wird nur als Stimmenzahlen "
             "erfasst (§ 37 Abs. 6 Satz 2 GemO)"
         )
+    require_votable(session, item)
     require_no_pending_motions(session, meeting, item)
     members = seated(session, meeting)
     present = present_at_item(session, item)

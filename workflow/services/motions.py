@@ -22,7 +22,7 @@ from workflow.db import bump_version
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.voting import Tally
-from workflow.models import AgendaItem, Body, Meeting, Motion, Person, Vote
+from workflow.models import AgendaItem, Body, Meeting, Motion, Person, Proposal, Vote
 from workflow.motions import (
     KINDS,
     PROCEDURES,
@@ -101,6 +101,15 @@ def propose_motion(
         raise InvalidInput(
             "Sachanträge und Verweisungen gibt es nur zu einer Vorlage", field="kind"
         )
+    if kind != "procedural" and item.proposal_id is not None:
+        # An Informationsvorlage has no Beschlussvorschlag to amend or replace.
+        amended = session.get(Proposal, item.proposal_id)
+        if amended is not None and amended.is_information:
+            raise InvalidInput(
+                "Zu einer Informationsvorlage gibt es keine Änderungs- oder Gegenanträge; "
+                "sie wird zur Kenntnis genommen",
+                field="kind",
+            )
     if procedure == "refer":
         _check_referral(session, meeting, target_body_id)
     elif target_body_id is not None:

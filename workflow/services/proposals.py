@@ -1,4 +1,4 @@
-"""Create and edit Beschlussvorlagen: gap-free numbers, consultation plan, execution tasks."""
+"""Create and edit Vorlagen: gap-free numbers, kinds, consultation plan, execution tasks."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from workflow.models import (
     Proposal,
     ProposalCounter,
 )
+from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import steps as stored_steps
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
@@ -85,6 +86,13 @@ class ProposalFields:
     # announcement.
     requires_submission: bool = False
     requires_announcement: bool = False
+    # Kind of Vorlage (models.proposal.PROPOSAL_KINDS) and, for an Ergänzungsvorlage, the
+    # Vorlage it amends: fixed when the Vorlage is created.
+    kind: str = "beschluss"
+    supplements_id: int | None = None
+
+
+CREATE_ONLY = ("kind", "supplements_id")
 
 
 def _dialect(session: Session) -> str:
@@ -162,6 +170,7 @@ def create_proposal(
         **{f.name: getattr(content, f.name) for f in fields(content)},
     )
     _check_competence_fields(session, proposal)
+    _check_kind(session, proposal)
     session.add(proposal)
     session.flush()
     set_consultation_plan(session=session, proposal=proposal, steps=steps)
@@ -175,9 +184,53 @@ def create_proposal(
         dest=proposal.state,
         now=now,
         data={"number": proposal.label, "title": proposal.title}
+        | _kind_record(session, proposal)
         | _waiver_record(proposal.pre_deliberation_waived_reason),
     )
     return proposal
+
+
+# A Vorlage in one of these states is done with: nothing left to amend.
+CLOSED_STATES = ("withdrawn", "archived", "annulled", "noted")
+
+
+def _check_kind(session: Session, proposal: Proposal) -> None:
+    """A known kind; an Ergänzungsvorlage names the Vorlage of its municipality it amends,
+    no other kind names one."""
+    if proposal.kind not in PROPOSAL_KINDS:
+        raise InvalidInput(
+            f"Unbekannte Art der Vorlage: {proposal.kind} (möglich: {', '.join(PROPOSAL_KINDS)})",
+            field="kind",
+        )
+    if proposal.kind != "ergaenzung":
+        if proposal.supplements_id is not None:
+            raise InvalidInput(
+                "Nur eine Ergänzungsvorlage ergänzt eine andere Vorlage", field="supplements_id"
+            )
+        return
+    if proposal.supplements_id is None:
+        raise InvalidInput(
+            "Eine Ergänzungsvorlage muss die Vorlage nennen, die sie ergänzt",
+            field="supplements_id",
+        )
+    amended = session.get(Proposal, proposal.supplements_id)
+    if amended is None or amended.municipality_id != proposal.municipality_id:
+        raise InvalidInput(
+            f"Vorlage {proposal.supplements_id} gibt es in dieser Gemeinde nicht",
+            field="supplements_id",
+        )
+    if amended.state in CLOSED_STATES:
+        raise InvalidInput(
+            f"Die Vorlage {amended.label} ist abgeschlossen und kann nicht mehr ergänzt werden",
+            field="supplements_id",
+        )
+
+
+def _kind_record(session: Session, proposal: Proposal) -> dict[str, Any]:
+    if proposal.kind == "beschluss":
+        return {}
+    amended = session.get(Proposal, proposal.supplements_id) if proposal.supplements_id else None
+    return {"kind": proposal.kind} | ({"supplements": amended.label} if amended else {})
 
 
 def _check_competence_fields(session: Session, proposal: Proposal) -> None:
@@ -226,8 +279,11 @@ def _competence_refusal(
 def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[StepInput]) -> None:
     """Replace the Beratungsfolge; bodies must belong to the proposal's municipality, only a
     body competent to decide may be the deciding step (§§ 39, 41, 70 GemO), a reserved matter
-    only the council (§ 39 Abs. 2), and the Ortschaften concerned advise first (§ 70 Abs. 1)."""
+    only the council (§ 39 Abs. 2), and the Ortschaften concerned advise first (§ 70 Abs. 1).
+    An Informationsvorlage is taken note of by each body in turn: no competence to decide
+    is needed."""
     municipality = session.get(Municipality, proposal.municipality_id)
+    information = proposal.is_information
     for i, step in enumerate(steps):
         body = session.get(Body, step.body_id)
         if body is None or body.municipality_id != proposal.municipality_id:
@@ -239,9 +295,11 @@ def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[S
                 "Ein Beratungsschritt ist entweder vorberatend oder beschließend",
                 field=f"steps.{i}",
             )
+        if information:
+            continue  # nobody decides on an Informationsvorlage
         if step.decides and (refusal := decision_refusal(body, municipality)):
             raise InvalidInput(f"Beratungsschritt {i + 1}: {refusal}", field=f"steps.{i}.decides")
-    if defect := _competence_refusal(session, proposal, steps):
+    if not information and (defect := _competence_refusal(session, proposal, steps)):
         step_index, _, message = defect
         raise InvalidInput(
             message, field=f"steps.{step_index}.decides" if step_index is not None else "steps"
@@ -288,6 +346,11 @@ def update_proposal(
         raise Conflict("Die Vorlage kann nur im Entwurf bearbeitet werden")
     allowed = {f.name for f in fields(ProposalFields)}
     for key, value in changes.items():
+        if key in CREATE_ONLY and value != getattr(proposal, key):
+            raise InvalidInput(
+                "Die Art der Vorlage und die ergänzte Vorlage werden beim Anlegen festgelegt",
+                field=key,
+            )
         if key not in allowed:
             raise InvalidInput(f"Das Feld {key} kann nicht geändert werden", field=key)
         setattr(proposal, key, value)

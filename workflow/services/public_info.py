@@ -35,6 +35,7 @@ RESULTS = {
     "deferred": "Vertagt",
     "removed": "Abgesetzt",
     "announced": "Bekanntgegeben",
+    "noted": "Zur Kenntnis genommen",
 }
 # The role of a step of the Beratungsfolge (OParl Consultation.role).
 BODY_KINDS = {

@@ -7,7 +7,7 @@ import re
 from dataclasses import fields
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
@@ -28,7 +28,8 @@ from workflow.errors import InvalidInput, NotFound, RoleRefused, WorkflowError
 from workflow.law.consultation import HEARING_KINDS
 from workflow.law.reserved_matters import RESERVED_MATTERS
 from workflow.law.subjects import SUBJECTS
-from workflow.models import Body, User
+from workflow.models import Body, Proposal, User
+from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import steps as stored_steps
 from workflow.services import listing
 from workflow.services import proposals as service
@@ -61,6 +62,8 @@ def _page(
 ) -> Response:
     bodies = _bodies(session, user)
     context = {
+        "kinds": list(PROPOSAL_KINDS.items()),
+        "amendable": _amendable(session, user, proposal_id),
         "form": form.padded(),
         "errors": form.errors,
         "proposal_id": proposal_id,
@@ -72,6 +75,21 @@ def _page(
         "subjects": [(s.key, s.label) for s in SUBJECTS.values()],
     }
     return render(request, "vorlagen/edit.html", context, status=status)
+
+
+def _amendable(session: Session, user: PageUser, proposal_id: int | None) -> list[tuple[str, str]]:
+    """The Vorlagen of the municipality an Ergänzungsvorlage may amend, newest first."""
+    rows = session.exec(
+        select(Proposal)
+        .where(
+            Proposal.municipality_id == (user.actor.municipality_id or -1),
+            col(Proposal.state).not_in(service.CLOSED_STATES),
+            col(Proposal.id) != (proposal_id or 0),
+        )
+        .order_by(col(Proposal.year).desc(), col(Proposal.number).desc())
+        .limit(300)
+    )
+    return [(str(p.id), f"{p.label} – {p.title}") for p in rows]
 
 
 def _require_author(user: PageUser) -> None:
@@ -126,12 +144,21 @@ async def check_field(request: Request, user: PageUserDep, session: SessionDep) 
 
 
 @router.get("/vorlagen/neu")
-def new_page(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+def new_page(
+    request: Request,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    ergaenzt: Annotated[str | None, Query(max_length=12)] = None,
+) -> Response:
+    """``?ergaenzt=ID`` starts an Ergänzungsvorlage to Vorlage ID."""
     if user.role not in service.AUTHOR_ROLES:
         return render(request, "error.html", {"status": 403, "title": "Keine Berechtigung",
                                               "text": NOT_AUTHOR}, status=403)  # fmt: skip
     me = session.get(User, user.actor.user_id)
     form = drafts.blank(local_date(now), user.full_name, me.department if me else None)
+    if ergaenzt and ergaenzt.isdigit():
+        form.values.update(kind="ergaenzung", supplements_id=ergaenzt)
     return _page(request, session, user, form)
 
 
@@ -189,7 +216,12 @@ async def save(
     if content is None:
         return _page(request, session, user, form, proposal_id=proposal_id, version=version,
                      status=422)  # fmt: skip
-    changes = {f.name: getattr(content, f.name) for f in fields(content)}
+    # kind and the amended Vorlage are fixed when the Vorlage is created
+    changes = {
+        f.name: getattr(content, f.name)
+        for f in fields(content)
+        if f.name not in service.CREATE_ONLY
+    }
     try:
         with session.begin_nested():
             service.update_proposal(

@@ -12,6 +12,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
 from api.ui.document_links import proposal_documents
 from api.ui.formatting import EVENT_LABELS
+from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.legality import proposal_summaries
 from api.ui.web import (
     PageRoute,
@@ -60,6 +61,7 @@ def proposal_list(
     jahr: Text = None,
     amt: Text = None,
     suche: Text = None,
+    art: Text = None,
     weiter: Text = None,
 ) -> Response:
     workflows = workflows_of(request)
@@ -73,6 +75,7 @@ def proposal_list(
         department=amt or None,
         q=suche or None,
         municipality_id=user.actor.municipality_id,
+        kind=art if art in dict(KIND_OPTIONS) else None,
     )
     try:
         page = listing.list_proposals(
@@ -89,11 +92,13 @@ def proposal_list(
         )
     bodies = _bodies(session, user)
     params = {"zustand": state or "", "gremium": gremium or "", "jahr": jahr or "",
-              "amt": amt or "", "suche": suche or ""}  # fmt: skip
+              "amt": amt or "", "suche": suche or "",
+              "art": art if art in dict(KIND_OPTIONS) else ""}  # fmt: skip
     context = {
         "page": page,
         "states": states,
         "bodies": [(str(b.id), b.name) for b in bodies],
+        "kinds": KIND_OPTIONS,
         "departments": [(d, d) for d in listing.departments(session=session, actor=user.actor)],
         "params": params,
         "years": [(str(y), str(y)) for y in range(local_date(now).year + 1, 2019, -1)],
@@ -187,6 +192,7 @@ def _detail_context(
         "can_edit": proposal.state == "draft"
         and user.role in AUTHOR_ROLES
         and user.actor.municipality_id == proposal.municipality_id,
+        **kind_context(session, user, proposal, now),
     }
 
 

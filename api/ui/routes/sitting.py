@@ -56,6 +56,8 @@ from workflow.services import agenda, deliberation, listing
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
+# An Informationsvorlage is taken note of instead (definition v4).
+NOTE_TRIGGERS = ("take_note", "take_note_forward", "defer")
 FREE_OUTCOMES = (
     ("handled", "behandelt"),
     ("noted", "zur Kenntnis genommen"),
@@ -95,7 +97,8 @@ def _outcome_forms(
         instance_id=item.proposal_id,
         now=now,
     )
-    options = [o for o in found.options if o.trigger in OUTCOME_TRIGGERS]
+    wanted = NOTE_TRIGGERS if proposal.is_information else OUTCOME_TRIGGERS
+    options = [o for o in found.options if o.trigger in wanted]
     forms, blocked = split_options(session, proposal, options, now)
     # The outcome is declared in the session: a comment belongs in the minutes, not here.
     bare = [

@@ -1,0 +1,53 @@
+"""What a Vorlage's page shows of its kind: the Vorlage an Ergänzungsvorlage amends, the
+Ergänzungsvorlagen that amend it (links both ways), and its Fassungen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from api.ui.web import PageUser
+from workflow.errors import NotFound
+from workflow.models import Proposal
+from workflow.models.proposal import PROPOSAL_KINDS, ProposalRevision
+from workflow.services import listing
+from workflow.services.proposals import AUTHOR_ROLES, CLOSED_STATES
+
+# The kinds as the list filter and the draft editor offer them.
+KIND_OPTIONS = list(PROPOSAL_KINDS.items())
+
+
+def kind_context(
+    session: Session, user: PageUser, proposal: Proposal, now: datetime
+) -> dict[str, object]:
+    amended: Proposal | None = None
+    if proposal.supplements_id is not None:
+        try:
+            amended = listing.get_proposal(
+                session=session, actor=user.actor, proposal_id=proposal.supplements_id
+            )
+        except NotFound:  # not readable for this user (e.g. still a draft)
+            amended = None
+    supplements = listing.list_proposals(
+        session=session,
+        actor=user.actor,
+        now=now,
+        filters=listing.ProposalFilter(supplements_id=proposal.id),
+        limit=50,
+    ).items
+    revision_count = 0
+    if user.actor.municipality_id == proposal.municipality_id:
+        revision_count = session.exec(
+            select(func.count(col(ProposalRevision.id))).where(
+                ProposalRevision.proposal_id == proposal.id
+            )
+        ).one()
+    return {
+        "amended": amended,
+        "supplements": supplements,
+        "revision_count": revision_count,
+        "can_supplement": user.role in AUTHOR_ROLES
+        and user.actor.municipality_id == proposal.municipality_id
+        and proposal.state not in CLOSED_STATES,
+    }
