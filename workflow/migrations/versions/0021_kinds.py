@@ -5,8 +5,8 @@
   amends), added as in 0004 with an inline reference (no batch rebuild of ``proposal``);
 * ``proposalrevision``: the content of a Vorlage at each submission, numbered per Vorlage.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-02 20:30:00.000000
 """
 
@@ -17,8 +17,8 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
