@@ -7,7 +7,9 @@ rows with an idempotency key; the sweep then only claims rows that are due.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -41,23 +43,57 @@ def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, 
     return acts
 
 
+def _act_key(deadline: Deadline, n: int, kind: str) -> str:
+    return f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
+
+
+def new_act_rows(deadline: Deadline, rule: DeadlineRuleSpec) -> list[dict[str, Any]]:
+    """The acts of a deadline inserted in this transaction (it has none yet), as rows for
+    ``insert_acts``."""
+    assert deadline.id is not None
+    return [
+        {
+            "deadline_id": deadline.id,
+            "kind": kind,
+            "due_at": instant,
+            "key": _act_key(deadline, n, kind),
+            "status": "pending",
+            "attempts": 0,
+        }
+        for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
+    ]
+
+
+def insert_acts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """All rows in one INSERT (executemany / multi-row VALUES), no row read back (issue 14)."""
+    if rows:
+        session.execute(insert(DeadlineAct), rows)
+
+
 def schedule_acts(session: Session, deadline: Deadline, rule: DeadlineRuleSpec) -> None:
-    """(Re)write the pending acts; acts already done stay as the record of what happened."""
+    """(Re)write the pending acts of a moved deadline; acts already done stay as the record
+    of what happened, and an act whose key exists is not written twice."""
     assert deadline.id is not None
     skip_pending(session, deadline.id, note="neu geplant")
-    for n, (kind, instant) in enumerate(planned_acts(deadline, rule)):
-        key = f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
-        if session.exec(select(DeadlineAct).where(DeadlineAct.key == key)).first():
-            continue
-        session.add(DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key))
+    planned = [
+        (kind, instant, _act_key(deadline, n, kind))
+        for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
+    ]
+    keys = [key for _, _, key in planned]
+    existing = set(session.exec(select(DeadlineAct.key).where(col(DeadlineAct.key).in_(keys))))
+    session.add_all(
+        [
+            DeadlineAct(deadline_id=deadline.id, kind=kind, due_at=instant, key=key)
+            for kind, instant, key in planned
+            if key not in existing
+        ]
+    )
 
 
 def skip_pending(session: Session, deadline_id: int, *, note: str) -> None:
-    for act in session.exec(
-        select(DeadlineAct).where(
-            DeadlineAct.deadline_id == deadline_id, col(DeadlineAct.status) == "pending"
-        )
-    ):
-        act.status = "skipped"
-        act.note = note
-        session.add(act)
+    """One UPDATE for all of a deadline's pending acts (loaded ones are updated in place)."""
+    session.execute(
+        update(DeadlineAct)
+        .where(col(DeadlineAct.deadline_id) == deadline_id, col(DeadlineAct.status) == "pending")
+        .values(status="skipped", note=note)
+    )

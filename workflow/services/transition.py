@@ -8,12 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import and_
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, SQLModel, col, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import bump_version
+from workflow.db import bump_version, pinned
 from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
@@ -27,7 +29,7 @@ from workflow.errors import (
     TriggerNotAllowed,
     UnknownTrigger,
 )
-from workflow.models import DecisionRequest, DecisionResponse, Meeting, Proposal
+from workflow.models import AuditHead, DecisionRequest, DecisionResponse, Meeting, Proposal
 
 logger = logging.getLogger(__name__)
 
@@ -64,21 +66,46 @@ class Fired:
     followed_by: tuple[Fired, ...] = field(default_factory=tuple)
 
 
-def load_instance(session: Session, kind: str, instance_id: int, actor: Actor) -> Any:
-    """The row, or NotFound when missing or outside the actor's tenant (no existence leak)."""
+def load_instance(
+    session: Session, kind: str, instance_id: int, actor: Actor, *, for_firing: bool = False
+) -> Any:
+    """The row, or NotFound when missing or outside the actor's tenant (no existence leak).
+
+    ``for_firing``: the audit head comes along in the same query (the firing appends to it;
+    ``pinned`` keeps it for ``audit.append``)."""
     model = KINDS.get(kind)
-    instance = session.get(model, instance_id) if model is not None else None
+    if model is None:
+        instance = None
+    elif for_firing and session.identity_map.get(identity_key(model, instance_id)) is None:
+        id_column: Any = model.id  # type: ignore[attr-defined]
+        row = session.execute(
+            select(model, AuditHead)
+            .outerjoin(
+                AuditHead,
+                and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
+            )
+            .where(id_column == instance_id)
+        ).first()
+        instance = row[0] if row is not None else None
+    else:
+        instance = session.get(model, instance_id)
     if instance is None or not _visible(session, actor, instance):
         raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
     return instance
 
 
 def _load_as_self_or_deputy(
-    session: Session, kind: str, instance_id: int, actor: Actor, now: datetime
+    session: Session,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    for_firing: bool = False,
 ) -> Any:
     """A deputy sees what the absent holder he acts for may see (workflow.deputies)."""
     try:
-        return load_instance(session, kind, instance_id, actor)
+        return load_instance(session, kind, instance_id, actor, for_firing=for_firing)
     except NotFound:
         for deputy in substitutions(session, actor, local_date(now)):
             try:
@@ -153,6 +180,18 @@ def available_actions(
     actor: Actor,
     now: datetime,
 ) -> list[ActionOption]:
+    with pinned(session):
+        return _available_actions(session, workflows, kind, instance_id, actor, now)
+
+
+def _available_actions(
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[ActionOption]:
     instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
@@ -185,7 +224,7 @@ def open_steps(
     instance = load_instance(session, kind, instance_id, actor)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
-    with session.no_autoflush:
+    with session.no_autoflush, pinned(session):
         return pending_steps(wf.spec, workflows.registry, instance.state, make_ctx)
 
 
@@ -206,8 +245,40 @@ def fire(
     """Fire ``trigger``; the caller owns the transaction (services flush, never commit).
 
     ``base_url`` is where links in notifications written by the transition's actions point.
+    Everything the firing loads stays pinned in the session until it ends, so guards,
+    actions and deadline rules read each row once (issue 14).
     """
-    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
+    with pinned(session):
+        return _fire(
+            session=session,
+            workflows=workflows,
+            kind=kind,
+            instance_id=instance_id,
+            trigger=trigger,
+            actor=actor,
+            now=now,
+            expected_version=expected_version,
+            comment=comment,
+            data=data,
+            base_url=base_url,
+        )
+
+
+def _fire(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    trigger: str,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+    comment: str | None,
+    data: Mapping[str, Any] | None,
+    base_url: str,
+) -> Fired:
+    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now, for_firing=True)
     wf = workflow_of(workflows, instance)
 
     def as_(who: Actor) -> Fired:
