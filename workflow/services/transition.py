@@ -29,7 +29,15 @@ from workflow.errors import (
     TriggerNotAllowed,
     UnknownTrigger,
 )
-from workflow.models import AuditHead, DecisionRequest, DecisionResponse, Meeting, Proposal
+from workflow.models import (
+    AuditHead,
+    DecisionRequest,
+    DecisionResponse,
+    Meeting,
+    Municipality,
+    Proposal,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,27 +79,35 @@ def load_instance(
 ) -> Any:
     """The row, or NotFound when missing or outside the actor's tenant (no existence leak).
 
-    ``for_firing``: the audit head comes along in the same query (the firing appends to it;
-    ``pinned`` keeps it for ``audit.append``)."""
+    ``for_firing``: what every firing reads comes along in the same query: the audit head
+    (the firing appends to it), the municipality (tenant check, calendar, periods) and a
+    proposal's author (four eyes, notifications); ``pinned`` keeps them for the firing."""
     model = KINDS.get(kind)
     if model is None:
         instance = None
     elif for_firing and session.identity_map.get(identity_key(model, instance_id)) is None:
-        id_column: Any = model.id  # type: ignore[attr-defined]
-        row = session.execute(
-            select(model, AuditHead)
-            .outerjoin(
-                AuditHead,
-                and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
-            )
-            .where(id_column == instance_id)
-        ).first()
-        instance = row[0] if row is not None else None
+        instance = _load_for_firing(session, kind, model, instance_id)
     else:
         instance = session.get(model, instance_id)
     if instance is None or not _visible(session, actor, instance):
         raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
     return instance
+
+
+def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
+    id_column: Any = model.id
+    query: Any = select(model, AuditHead).outerjoin(
+        AuditHead,
+        and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
+    )
+    if hasattr(model, "municipality_id"):
+        query = query.add_columns(Municipality).outerjoin(
+            Municipality, col(Municipality.id) == model.municipality_id
+        )
+    if model is Proposal:
+        query = query.add_columns(User).outerjoin(User, col(User.id) == col(Proposal.author_id))
+    row = session.execute(query.where(id_column == instance_id)).first()
+    return row[0] if row is not None else None
 
 
 def _load_as_self_or_deputy(
