@@ -27,9 +27,9 @@ from workflow.services import meetings as meeting_service
 
 # Measured 2026-12-02 (issue 14). Before, on SQLite (its BEGIN IMMEDIATE is a statement;
 # PostgreSQL one less): actions 16, submit 50, return_to_author 21, resubmit 50, cosign 30,
-# release 14, schedule 16, set_agenda 8, invite 83, open_session 13, record_votes 36, adopt 72. Submit writes the co-signature,
-# a notification and an e-mail, the audit event and two deadlines with four acts each;
-# docs/benchmarks.md explains what each remaining statement is for.
+# release 14, schedule 16, set_agenda 8, invite 83, open_session 13, record_votes 36, adopt 72.
+# Submit writes the co-signature, a notification and an e-mail, the audit event and two
+# deadlines with four acts each; docs/benchmarks.md explains each remaining statement.
 # (sqlite, postgresql)
 BUDGETS: dict[str, tuple[int, int]] = {
     "actions": (7, 6),  # GET …/actions of a draft: every guard of every transition
