@@ -42,7 +42,7 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "set_agenda": (7, 6),
     "invite": (37, 36),
     "open_session": (12, 11),
-    "record_votes": (36, 17),
+    "record_votes": (18, 17),
     "adopt": (41, 39),
 }
 

@@ -233,10 +233,17 @@ def send_to(
     """One in-app notice per user and an outbox e-mail unless the user switched that kind
     off, each keyed so it exists once."""
     written = 0
-    for user in users:
-        key = f"{key_prefix}:user:{user.id}"
-        if session.exec(select(Notification.id).where(Notification.key == key)).first():
+    keys = [f"{key_prefix}:user:{user.id}" for user in users]
+    # One look-up for all recipients' keys, not one per recipient (issue 14).
+    done = (
+        set(session.exec(select(Notification.key).where(col(Notification.key).in_(keys))))
+        if keys
+        else set()
+    )
+    for user, key in zip(users, keys, strict=True):
+        if key in done:
             continue
+        done.add(key)
         session.add(
             Notification(
                 key=key,
