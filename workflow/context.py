@@ -63,6 +63,9 @@ class FiringContext:
     # on this context (no import circle); readers annotate it (``Workflows | None``).
     workflows: Any = None
     base_url: str = ""
+    # What one action hands to the next of the same firing instead of reading it back
+    # (e.g. the co-signers just asked, for their notification).
+    handed_on: dict[str, Any] = field(default_factory=dict)
 
     @property
     def today(self) -> date:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session as SASession
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
@@ -130,3 +131,64 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error (edges own this, not services)."""
     with Session(engine, expire_on_commit=False) as session, transaction(session):
         yield session
+
+
+# Objects a unit of work has loaded stay in the session's identity map only while something
+# references them (the map holds weak references): a ``session.get`` for the municipality a
+# moment after a guard read it would query again. ``pinned`` keeps strong references for the
+# length of one firing, so each row by primary key is read once (issue 14).
+_PINS = "ratsflow_pins"
+_MEMO = "ratsflow_memo"
+T = TypeVar("T")
+
+
+def _pin(session: Any, instance: Any) -> None:
+    pins = session.info.get(_PINS)
+    if pins is not None:
+        pins[id(instance)] = instance
+
+
+for _event in ("loaded_as_persistent", "pending_to_persistent", "detached_to_persistent"):
+    event.listen(SASession, _event, _pin)
+
+
+@contextmanager
+def pinned(session: Session) -> Iterator[None]:
+    """Keep every object loaded or written inside the block alive until it ends."""
+    if _PINS in session.info:  # nested (an action firing another instance)
+        yield
+        return
+    session.info[_PINS] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_PINS, None)
+        session.info.pop(_MEMO, None)
+
+
+def _pending_types(session: Any) -> set[type]:
+    return {type(o) for o in (*session.new, *session.dirty, *session.deleted)}
+
+
+def _forget_written(session: Any, _flush_context: Any) -> None:
+    """A memoised read of a table this flush wrote is read again next time."""
+    cache = session.info.get(_MEMO)
+    if cache:
+        written = _pending_types(session)
+        for key in [k for k in cache if k[0] in written]:
+            del cache[key]
+
+
+event.listen(SASession, "after_flush", _forget_written)
+
+
+def memo(session: Session, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+    """A read shared by the guards, actions and deadline rules of one firing (inside
+    ``pinned``), keyed by ``(model, ...)``: read again once the firing writes that model, and
+    read through while such a write is pending."""
+    if _PINS not in session.info or key[0] in _pending_types(session):
+        return load()
+    cache = session.info.setdefault(_MEMO, {})
+    if key not in cache:
+        cache[key] = load()
+    return cast(T, cache[key])

@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from workflow.attendance import present_at_item
+from workflow.db import memo
 from workflow.deputies import body_deputies, member_on, standing_in
 from workflow.law.voting import Quorum, Tally, second_session_notice_text
 from workflow.models import (
@@ -29,13 +30,16 @@ from workflow.models import (
 
 
 def steps(session: Session, proposal_id: int) -> list[ConsultationStep]:
-    return list(
-        session.exec(
-            select(ConsultationStep)
-            .where(ConsultationStep.proposal_id == proposal_id)
-            .order_by(col(ConsultationStep.position))
+    def load() -> list[ConsultationStep]:
+        return list(
+            session.exec(
+                select(ConsultationStep)
+                .where(ConsultationStep.proposal_id == proposal_id)
+                .order_by(col(ConsultationStep.position))
+            )
         )
-    )
+
+    return list(memo(session, (ConsultationStep, proposal_id), load))
 
 
 def current_step(session: Session, proposal: Proposal) -> ConsultationStep | None:
@@ -66,23 +70,41 @@ def latest_resolution(session: Session, proposal_id: int) -> Resolution | None:
 
 
 def cosignatures(session: Session, proposal_id: int) -> list[CoSignature]:
-    return list(
-        session.exec(
-            select(CoSignature)
-            .where(CoSignature.proposal_id == proposal_id)
-            .order_by(col(CoSignature.id))
+    def load() -> list[CoSignature]:
+        return list(
+            session.exec(
+                select(CoSignature)
+                .where(CoSignature.proposal_id == proposal_id)
+                .order_by(col(CoSignature.id))
+            )
         )
-    )
+
+    return list(memo(session, (CoSignature, proposal_id), load))
 
 
 def users_with_role(session: Session, municipality_id: int, role: str) -> list[User]:
-    return list(
-        session.exec(
-            select(User)
-            .where(User.municipality_id == municipality_id, User.role == role, ~col(User.disabled))
-            .order_by(col(User.id))
+    def load() -> list[User]:
+        return list(
+            session.exec(
+                select(User)
+                .where(
+                    User.municipality_id == municipality_id, User.role == role, ~col(User.disabled)
+                )
+                .order_by(col(User.id))
+            )
         )
-    )
+
+    return list(memo(session, (User, municipality_id, role), load))
+
+
+def bodies_of(session: Session, municipality_id: int) -> dict[int, Body]:
+    """The municipality's bodies by id."""
+
+    def load() -> dict[int, Body]:
+        rows = session.exec(select(Body).where(Body.municipality_id == municipality_id))
+        return {b.id or 0: b for b in rows}
+
+    return dict(memo(session, (Body, municipality_id), load))
 
 
 def last_submitter(session: Session, proposal_id: int) -> str | None:

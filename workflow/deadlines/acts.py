@@ -7,8 +7,9 @@ rows with an idempotency key; the sweep then only claims rows that are due.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -45,6 +46,27 @@ def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, 
     return acts
 
 
+def _act_key(deadline: Deadline, n: int, kind: str) -> str:
+    return f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
+
+
+def new_act_rows(deadline: Deadline, rule: DeadlineRuleSpec) -> list[dict[str, Any]]:
+    """The acts of a deadline inserted in this transaction (it has none yet), as rows for
+    ``insert_acts``."""
+    assert deadline.id is not None
+    return [
+        {
+            "deadline_id": deadline.id,
+            "kind": kind,
+            "due_at": instant,
+            "key": _act_key(deadline, n, kind),
+            "status": "pending",
+            "attempts": 0,
+        }
+        for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
+    ]
+
+
 def schedule_acts(
     session: Session, deadline: Deadline, rule: DeadlineRuleSpec, *, now: datetime
 ) -> None:
@@ -55,7 +77,7 @@ def schedule_acts(
     assert deadline.id is not None
     skip_pending(session, deadline.id, note="neu geplant")
     planned = {
-        f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}": (kind, instant)
+        _act_key(deadline, n, kind): (kind, instant)
         for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
     }
     existing = set(
@@ -70,6 +92,14 @@ def schedule_acts(
         ],
         now=now,
     )
+
+
+def insert_acts(session: Session, rows: list[dict[str, Any]], *, now: datetime) -> None:
+    """All rows in one INSERT (executemany / multi-row VALUES), no row read back (issue 14);
+    one coming due within ``NOTIFY_HORIZON`` wakes the sleeping sweeps."""
+    if rows:
+        session.execute(insert(DeadlineAct), rows)
+        wake_sweeps(session, min(row["due_at"] for row in rows), now=now)
 
 
 def add_acts(session: Session, acts: list[DeadlineAct], *, now: datetime) -> None:
@@ -94,8 +124,8 @@ def wake_sweeps(session: Session, due_at: datetime, *, now: datetime) -> None:
 
 
 def skip_pending(session: Session, deadline_id: int, *, note: str) -> None:
-    """Void the deadline's pending acts in one UPDATE."""
-    session.exec(
+    """One UPDATE for all of a deadline's pending acts (loaded ones are updated in place)."""
+    session.execute(
         update(DeadlineAct)
         .where(col(DeadlineAct.deadline_id) == deadline_id, col(DeadlineAct.status) == "pending")
         .values(status="skipped", note=note)

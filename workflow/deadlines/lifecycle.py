@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.deadlines.acts import schedule_acts, skip_pending
+from workflow.deadlines.acts import insert_acts, new_act_rows, skip_pending
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
@@ -83,8 +83,58 @@ def apply_transition(
     effects: list[DeadlineEffect] = []
     rules = rules_by_name(spec)
     instance_id = int(ctx.instance.id)
-    dest_final = spec.state(ctx.dest).final
     still_open: set[str] = set()
+    with ctx.session.no_autoflush:  # the closed rows go out in one batch at the next flush
+        effects += _close(ctx, spec, rules, instance_id, still_open)
+    if ctx.source == ctx.dest:
+        return effects
+    opened: list[tuple[Deadline, DeadlineRuleSpec]] = []
+    municipality_id = getattr(ctx.instance, "municipality_id", None)
+    for rule in spec.state(ctx.dest).deadlines:
+        if rule.rule in still_open:
+            continue
+        # A conditional rule applies only where its guard is met on entry (e.g. § 41b Abs. 5
+        # GemO: publication within a week only for resolutions of public sessions).
+        if rule.when is not None and registry.guards[rule.when].check(ctx) is not None:
+            continue
+        anchor = registry.anchors[rule.anchor].resolve(ctx)
+        if anchor is None:
+            continue
+        due, explanation = compute_due(ctx.session, municipality_id, rule, anchor)
+        deadline = Deadline(
+            instance_type=ctx.kind,
+            instance_id=instance_id,
+            municipality_id=municipality_id,
+            rule=rule.rule,
+            label=rule.label,
+            due_date=due,
+            explanation=explanation,
+            opened_seq=seq,
+            opened_at=ctx.now,
+        )
+        opened.append((deadline, rule))
+        effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
+    if opened:
+        # One INSERT for the deadlines (their ids come back), one for all their acts.
+        ctx.session.add_all([deadline for deadline, _ in opened])
+        ctx.session.flush()
+        insert_acts(
+            ctx.session,
+            [row for deadline, rule in opened for row in new_act_rows(deadline, rule)],
+            now=ctx.now,
+        )
+    return effects
+
+
+def _close(
+    ctx: FiringContext,
+    spec: DefinitionSpec,
+    rules: dict[str, tuple[str, DeadlineRuleSpec]],
+    instance_id: int,
+    still_open: set[str],
+) -> list[DeadlineEffect]:
+    effects: list[DeadlineEffect] = []
+    dest_final = spec.state(ctx.dest).final
     for deadline in open_deadlines(ctx.session, ctx.kind, instance_id):
         opened_in, rule = rules.get(deadline.rule, (None, None))
         explicit = rule is not None and (
@@ -118,33 +168,4 @@ def apply_transition(
             )
         else:
             still_open.add(deadline.rule)
-    if ctx.source == ctx.dest:
-        return effects
-    municipality_id = getattr(ctx.instance, "municipality_id", None)
-    for rule in spec.state(ctx.dest).deadlines:
-        if rule.rule in still_open:
-            continue
-        # A conditional rule applies only where its guard is met on entry (e.g. § 41b Abs. 5
-        # GemO: publication within a week only for resolutions of public sessions).
-        if rule.when is not None and registry.guards[rule.when].check(ctx) is not None:
-            continue
-        anchor = registry.anchors[rule.anchor].resolve(ctx)
-        if anchor is None:
-            continue
-        due, explanation = compute_due(ctx.session, municipality_id, rule, anchor)
-        deadline = Deadline(
-            instance_type=ctx.kind,
-            instance_id=instance_id,
-            municipality_id=getattr(ctx.instance, "municipality_id", None),
-            rule=rule.rule,
-            label=rule.label,
-            due_date=due,
-            explanation=explanation,
-            opened_seq=seq,
-            opened_at=ctx.now,
-        )
-        ctx.session.add(deadline)
-        ctx.session.flush()
-        schedule_acts(ctx.session, deadline, rule, now=ctx.now)
-        effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
     return effects

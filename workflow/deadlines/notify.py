@@ -291,8 +291,13 @@ def send_to(
     off, each keyed so it exists once. With a ``batch`` the rows are collected for its
     bulk insert (and their keys checked there)."""
     written = 0
-    for user in users:
-        key = f"{key_prefix}:user:{user.id}"
+    keys = [f"{key_prefix}:user:{user.id}" for user in users]
+    done: set[str] = set()
+    if batch is None and keys:
+        # One look-up for all recipients' keys, not one per recipient (issue 14); a batch
+        # checks its keys once for all its acts (``Batch.write``).
+        done = set(session.exec(select(Notification.key).where(col(Notification.key).in_(keys))))
+    for user, key in zip(users, keys, strict=True):
         if batch is not None:
             batch.notifications.append(
                 {
@@ -328,8 +333,9 @@ def send_to(
                 )
             written += 1
             continue
-        if session.exec(select(Notification.id).where(Notification.key == key)).first():
+        if key in done:
             continue
+        done.add(key)
         session.add(
             Notification(
                 key=key,

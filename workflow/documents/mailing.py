@@ -89,24 +89,35 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
         - set(members)
         - set(heard)
     )
+    # Persons and their accounts in two queries, not two per person (issue 14).
+    wanted = [*members, *heard, *deputies]
+    persons = (
+        {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(wanted)))}
+        if wanted
+        else {}
+    )
+    users: dict[int, User] = {}
+    if wanted:
+        for u in session.exec(
+            select(User)
+            .where(col(User.person_id).in_(wanted), ~col(User.disabled))
+            .order_by(col(User.id))
+        ):
+            users.setdefault(u.person_id or 0, u)
     result: list[Invitee] = []
     for person_id, is_heard in [*((p, False) for p in members), *((p, True) for p in heard)]:
-        person = session.get(Person, person_id)
+        person = persons.get(person_id)
         if person is None:
             continue
-        user = session.exec(
-            select(User).where(User.person_id == person_id, ~col(User.disabled))
-        ).first()
+        user = users.get(person_id)
         address = person.email or (user.email if user else None)
         if address:
             result.append(Invitee(person, user, address, is_heard))
     for person_id in deputies:
-        person = session.get(Person, person_id)
+        person = persons.get(person_id)
         if person is None:
             continue
-        user = session.exec(
-            select(User).where(User.person_id == person_id, ~col(User.disabled))
-        ).first()
+        user = users.get(person_id)
         address = person.email or (user.email if user else None)
         if address:
             result.append(Invitee(person, user, address, heard=False, deputy=True))

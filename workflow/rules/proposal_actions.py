@@ -77,6 +77,7 @@ def request_cosignatures(ctx: FiringContext) -> None:
             )
         p.cosignatures_required = required
     ctx.audit_data["cosigners"] = [u.username for u in chosen]
+    ctx.handed_on["requested_cosigners"] = chosen
 
 
 def record_cosignature(ctx: FiringContext) -> None:

@@ -29,6 +29,7 @@ from workflow.models import (
 from workflow.publication import publishes_online
 from workflow.queries import (
     bias_refusal,
+    bodies_of,
     cosignatures,
     current_agenda_item,
     current_step,
@@ -86,21 +87,20 @@ def consultation_plan_valid(ctx: FiringContext) -> str | None:
         )
     if plan[-1] is not deciding[0]:
         return "Das beschließende Gremium muss am Ende der Beratungsfolge stehen"
-    body = ctx.session.get(Body, deciding[0].body_id)
+    bodies = _bodies(ctx)
+    body = bodies.get(deciding[0].body_id) or ctx.session.get(Body, deciding[0].body_id)
     assert body is not None  # a foreign key
     refusal = decision_refusal(
         body, ctx.session.get(Municipality, p.municipality_id)
     ) or reserved_matter_refusal(p, body)
     if refusal:
         return f"Beratungsschritt {deciding[0].position}: {refusal}"
-    missing = missing_hearing(p, plan, _bodies(ctx))
+    missing = missing_hearing(p, plan, bodies)
     return missing[1] if missing else None
 
 
 def _bodies(ctx: FiringContext) -> dict[int, Body]:
-    municipality_id = proposal(ctx).municipality_id
-    rows = ctx.session.exec(select(Body).where(Body.municipality_id == municipality_id))
-    return {b.id or 0: b for b in rows}
+    return bodies_of(ctx.session, proposal(ctx).municipality_id)
 
 
 def committee_pre_deliberates(ctx: FiringContext) -> str | None:
@@ -229,10 +229,7 @@ def non_public_reason_given(ctx: FiringContext) -> str | None:
     """§ 35 Abs. 1 GemO, DOMAIN.md rule 7: a non-public item carries its reason."""
     p = proposal(ctx)
     plan = steps(ctx.session, p.id or 0)
-    names = {
-        b.id or 0: b.name
-        for b in ctx.session.exec(select(Body).where(Body.municipality_id == p.municipality_id))
-    }
+    names = {body_id: b.name for body_id, b in _bodies(ctx).items()}
     return unreasoned_non_public(p, plan, names)
 
 

@@ -65,9 +65,11 @@ def _send(ctx: FiringContext, kind: str, users: list[User], title: str, lines: l
 def notify_cosigners(ctx: FiringContext) -> None:
     """After ``request_cosignatures``: each requested co-signer is asked."""
     p = proposal(ctx)
-    ctx.session.flush()
-    ids = [c.user_id for c in cosignatures(ctx.session, p.id or 0) if c.signed_at is None]
-    users = list(ctx.session.exec(select(User).where(col(User.id).in_(ids)))) if ids else []
+    users: list[User] | None = ctx.handed_on.get("requested_cosigners")
+    if users is None:  # not asked in this firing: whoever has not signed yet
+        ctx.session.flush()
+        ids = [c.user_id for c in cosignatures(ctx.session, p.id or 0) if c.signed_at is None]
+        users = list(ctx.session.exec(select(User).where(col(User.id).in_(ids)))) if ids else []
     _send(
         ctx,
         "cosign",

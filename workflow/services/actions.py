@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from workflow.context import Actor, local_date
+from workflow.db import pinned
 from workflow.definitions.machines import Workflows
 from workflow.deputies import substitutions
 from workflow.engine import ActionOption, PendingStep
@@ -88,6 +89,18 @@ def actions(
     Only for what the caller may read: acting rights alone (the coordinator's reach into the
     district) do not reveal an instance.
     """
+    with pinned(session):  # one firing's worth of reads: each row once (issue 14)
+        return _actions(session, workflows, actor, kind, instance_id, now)
+
+
+def _actions(
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    kind: str,
+    instance_id: int,
+    now: datetime,
+) -> Actions:
     viewer = _viewer(session, actor, kind, instance_id, now)
     options = available_actions(
         session=session,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from workflow import audit
@@ -382,8 +383,14 @@ def record_votes(
     session.exec(delete(Vote).where(col(Vote.agenda_item_id) == agenda_item_id))
     item.vote_yes = item.vote_no = item.vote_abstain = None  # by name replaces counts
     session.add(item)
-    for person_id, choice in sorted(votes.items()):
-        session.add(Vote(agenda_item_id=agenda_item_id, person_id=person_id, choice=choice))
+    if votes:  # one executemany, not one INSERT per member (issue 14)
+        session.execute(
+            insert(Vote),
+            [
+                {"agenda_item_id": agenda_item_id, "person_id": person_id, "choice": choice}
+                for person_id, choice in sorted(votes.items())
+            ],
+        )
     counts = {c: sum(1 for v in votes.values() if v == c) for c in VOTE_CHOICES}
     _record(
         session, meeting, actor, now, "record_votes", {"agenda_item_id": agenda_item_id, **counts}

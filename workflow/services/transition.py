@@ -8,12 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import and_
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, SQLModel, col, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import bump_version
+from workflow.db import bump_version, pinned
 from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
@@ -27,7 +29,15 @@ from workflow.errors import (
     TriggerNotAllowed,
     UnknownTrigger,
 )
-from workflow.models import DecisionRequest, DecisionResponse, Meeting, Proposal
+from workflow.models import (
+    AuditHead,
+    DecisionRequest,
+    DecisionResponse,
+    Meeting,
+    Municipality,
+    Proposal,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,21 +74,54 @@ class Fired:
     followed_by: tuple[Fired, ...] = field(default_factory=tuple)
 
 
-def load_instance(session: Session, kind: str, instance_id: int, actor: Actor) -> Any:
-    """The row, or NotFound when missing or outside the actor's tenant (no existence leak)."""
+def load_instance(
+    session: Session, kind: str, instance_id: int, actor: Actor, *, for_firing: bool = False
+) -> Any:
+    """The row, or NotFound when missing or outside the actor's tenant (no existence leak).
+
+    ``for_firing``: what every firing reads comes along in the same query: the audit head
+    (the firing appends to it), the municipality (tenant check, calendar, periods) and a
+    proposal's author (four eyes, notifications); ``pinned`` keeps them for the firing."""
     model = KINDS.get(kind)
-    instance = session.get(model, instance_id) if model is not None else None
+    if model is None:
+        instance = None
+    elif for_firing and session.identity_map.get(identity_key(model, instance_id)) is None:
+        instance = _load_for_firing(session, kind, model, instance_id)
+    else:
+        instance = session.get(model, instance_id)
     if instance is None or not _visible(session, actor, instance):
         raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
     return instance
 
 
+def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
+    id_column: Any = model.id
+    query: Any = select(model, AuditHead).outerjoin(
+        AuditHead,
+        and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
+    )
+    if hasattr(model, "municipality_id"):
+        query = query.add_columns(Municipality).outerjoin(
+            Municipality, col(Municipality.id) == model.municipality_id
+        )
+    if model is Proposal:
+        query = query.add_columns(User).outerjoin(User, col(User.id) == col(Proposal.author_id))
+    row = session.execute(query.where(id_column == instance_id)).first()
+    return row[0] if row is not None else None
+
+
 def _load_as_self_or_deputy(
-    session: Session, kind: str, instance_id: int, actor: Actor, now: datetime
+    session: Session,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    for_firing: bool = False,
 ) -> Any:
     """A deputy sees what the absent holder he acts for may see (workflow.deputies)."""
     try:
-        return load_instance(session, kind, instance_id, actor)
+        return load_instance(session, kind, instance_id, actor, for_firing=for_firing)
     except NotFound:
         for deputy in substitutions(session, actor, local_date(now)):
             try:
@@ -153,6 +196,18 @@ def available_actions(
     actor: Actor,
     now: datetime,
 ) -> list[ActionOption]:
+    with pinned(session):
+        return _available_actions(session, workflows, kind, instance_id, actor, now)
+
+
+def _available_actions(
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    actor: Actor,
+    now: datetime,
+) -> list[ActionOption]:
     instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
@@ -185,7 +240,7 @@ def open_steps(
     instance = load_instance(session, kind, instance_id, actor)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
-    with session.no_autoflush:
+    with session.no_autoflush, pinned(session):
         return pending_steps(wf.spec, workflows.registry, instance.state, make_ctx)
 
 
@@ -206,8 +261,40 @@ def fire(
     """Fire ``trigger``; the caller owns the transaction (services flush, never commit).
 
     ``base_url`` is where links in notifications written by the transition's actions point.
+    Everything the firing loads stays pinned in the session until it ends, so guards,
+    actions and deadline rules read each row once (issue 14).
     """
-    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
+    with pinned(session):
+        return _fire(
+            session=session,
+            workflows=workflows,
+            kind=kind,
+            instance_id=instance_id,
+            trigger=trigger,
+            actor=actor,
+            now=now,
+            expected_version=expected_version,
+            comment=comment,
+            data=data,
+            base_url=base_url,
+        )
+
+
+def _fire(
+    *,
+    session: Session,
+    workflows: Workflows,
+    kind: str,
+    instance_id: int,
+    trigger: str,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+    comment: str | None,
+    data: Mapping[str, Any] | None,
+    base_url: str,
+) -> Fired:
+    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now, for_firing=True)
     wf = workflow_of(workflows, instance)
 
     def as_(who: Actor) -> Fired:

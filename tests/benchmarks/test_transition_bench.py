@@ -1,0 +1,577 @@
+"""Transitions and HTTP side by side with raw SQL (issue 14), run on demand on PostgreSQL:
+
+    RATSFLOW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
+        .venv/bin/python -m pytest -m benchmark tests/benchmarks/test_transition_bench.py -s
+
+Every figure is a ratio to raw psycopg measured in the same run on the same rows: the row
+lock (``SELECT … FOR UPDATE``), the update of state and version, the audit head read and a
+SHA-256-chained audit insert. The "floor" is the same work as a minimal SQLAlchemy ORM
+transaction. Knobs: ``RATSFLOW_BENCH_PROPOSALS`` (default 20000), ``RATSFLOW_BENCH_SECONDS``
+per measurement (default 8), ``RATSFLOW_BENCH_REQUESTS`` for the memory run (default 10000).
+Results go to ``docs/benchmarks.md`` ("Transitions and HTTP (issue 14)") and
+``docs/benchmark-transitions.png``. It measures; it asserts only that work was done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session
+
+from tests.benchmarks.test_engine_bench import _record
+from tests.conftest import REPO, World, berlin
+from tests.integration.flow import DAY, new_proposal
+from workflow import audit
+from workflow.context import Actor
+from workflow.db import make_engine, unit_of_work
+from workflow.models import ConsultationStep, Proposal
+from workflow.services.transition import fire
+
+pytestmark = pytest.mark.benchmark
+
+PROPOSALS = int(os.environ.get("RATSFLOW_BENCH_PROPOSALS", "20000"))
+SECONDS = float(os.environ.get("RATSFLOW_BENCH_SECONDS", "8"))
+REQUESTS = int(os.environ.get("RATSFLOW_BENCH_REQUESTS", "10000"))
+WORKERS = (1, 2, 4)
+HTTP_WORKERS = (1, 2)
+CLIENTS = 8
+SECRET = "benchmark-only-secret-key-0123456789abcdef"
+PLOT = REPO / "docs" / "benchmark-transitions.png"
+FORK = mp.get_context("fork")
+
+# What forked workers inherit (set before forking; never pickled).
+_SHARED: dict[str, Any] = {}
+
+
+def _seed(world: World, n: int) -> list[int]:
+    """One proposal through the service, then ``n - 1`` copies of it (and of its consultation
+    plan) in two INSERT … SELECT statements: 20,000 service calls would take longer than
+    the benchmark itself."""
+    seed = new_proposal(world, title="Benchmark")
+    columns = [c.name for c in Proposal.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+    picked = ", ".join(f'p."{c}" + g' if c == "number" else f'p."{c}"' for c in columns)
+    steps = [c.name for c in ConsultationStep.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+    step_picked = ", ".join("np.id" if c == "proposal_id" else f's."{c}"' for c in steps)
+    with world.engine.begin() as conn:
+        conn.execute(
+            text(
+                f"INSERT INTO proposal ({_quoted(columns)}) "
+                f"SELECT {picked} FROM proposal p, generate_series(1, :more) g WHERE p.id = :seed"
+            ),
+            {"more": n - 1, "seed": seed},
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO consultationstep ({_quoted(steps)}) "
+                f"SELECT {step_picked} FROM consultationstep s JOIN proposal np "
+                "ON np.id > :seed WHERE s.proposal_id = :seed"
+            ),
+            {"seed": seed},
+        )
+        ids = [
+            int(r[0])
+            for r in conn.execute(
+                text("SELECT id FROM proposal WHERE id >= :seed ORDER BY id"), {"seed": seed}
+            )
+        ]
+        conn.execute(text("ANALYZE"))
+    return ids
+
+
+def _quoted(columns: list[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+# --- the three ways to do a transition -------------------------------------------------
+
+
+def _engine_cycle(engine: Any, pid: int, statements: list[int]) -> int:
+    """submit, then return_to_author: two transitions through the transition service."""
+    workflows, actors = _SHARED["workflows"], _SHARED["actors"]
+    with unit_of_work(engine) as session:
+        fire(
+            session=session,
+            workflows=workflows,
+            kind="proposal",
+            instance_id=pid,
+            trigger="submit",
+            actor=actors["ilsfeld.clerk"],
+            now=berlin(DAY, 9),
+            data={"cosigners": ["ilsfeld.head"]},
+        )
+    with unit_of_work(engine) as session:
+        fire(
+            session=session,
+            workflows=workflows,
+            kind="proposal",
+            instance_id=pid,
+            trigger="return_to_author",
+            actor=actors["ilsfeld.head"],
+            now=berlin(DAY, 10),
+            comment="Bitte ergänzen",
+        )
+    return 2
+
+
+def _floor_cycle(engine: Any, pid: int, statements: list[int]) -> int:
+    """The same row lock, versioned update and audit append as a minimal ORM transaction."""
+    actor: Actor = _SHARED["actors"]["ilsfeld.clerk"]
+    for trigger in ("submit", "return_to_author"):
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            proposal = session.get(Proposal, pid, with_for_update=True)
+            assert proposal is not None
+            proposal.updated_at = datetime.now(UTC)
+            session.flush()
+            audit.append(
+                session,
+                instance_type="proposal",
+                instance_id=pid,
+                actor=actor,
+                trigger=trigger,
+                source=proposal.state,
+                dest=proposal.state,
+                now=datetime.now(UTC),
+            )
+    return 2
+
+
+def _raw_cycle(conn: Any, pid: int, statements: list[int]) -> int:
+    """Raw psycopg: lock, update state and version, read the audit head, insert a hashed
+    audit row, move the head: five statements per transition."""
+    for trigger in ("submit", "return_to_author"):
+        with conn.transaction():
+            state, version = conn.execute(
+                "SELECT state, version FROM proposal WHERE id = %s FOR UPDATE", (pid,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE proposal SET state = %s, version = %s, updated_at = now() "
+                "WHERE id = %s AND version = %s",
+                (state, version + 1, pid, version),
+            )
+            head = conn.execute(
+                "SELECT seq, hash FROM audithead WHERE instance_type = 'proposal' "
+                "AND instance_id = %s",
+                (pid,),
+            ).fetchone()
+            seq, prev = (head[0] + 1, head[1]) if head else (1, audit.GENESIS)
+            at = datetime.now(UTC).replace(microsecond=0)
+            payload = json.dumps(
+                [pid, seq, at.isoformat(), "ilsfeld.clerk", trigger, state, prev],
+                sort_keys=True,
+            )
+            digest = hashlib.sha256(payload.encode()).hexdigest()
+            conn.execute(
+                "INSERT INTO auditevent (instance_type, instance_id, seq, at, actor, actor_role,"
+                ' "trigger", source, dest, comment, data, prev_hash, hash) VALUES '
+                "('proposal', %s, %s, %s, 'ilsfeld.clerk', 'clerk', %s, %s, %s, NULL, '{}',"
+                " %s, %s)",
+                (pid, seq, at, trigger, state, state, prev, digest),
+            )
+            conn.execute(
+                "INSERT INTO audithead (instance_type, instance_id, seq, hash) "
+                "VALUES ('proposal', %s, %s, %s) ON CONFLICT (instance_type, instance_id) "
+                "DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
+                (pid, seq, digest),
+            )
+    statements[0] += 10
+    return 2
+
+
+def _worker(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> None:
+    try:
+        _work(mode, ids, seconds, start, out)
+    except BaseException:
+        import traceback
+
+        out.put(traceback.format_exc())
+        raise
+
+
+def _work(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> None:
+    url: str = _SHARED["url"]
+    statements = [0]
+    if mode == "raw":
+        import psycopg
+
+        handle: Any = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"))
+        cycle: Callable[[Any, int, list[int]], int] = _raw_cycle
+    else:
+        handle = make_engine(url)
+
+        def count(*_: Any) -> None:
+            statements[0] += 1
+
+        event.listen(handle, "before_cursor_execute", count)
+        cycle = _engine_cycle if mode == "engine" else _floor_cycle
+    cycle(handle, ids[0], statements)  # warm-up: connection, statement caches
+    statements[0] = 0
+    start.wait()
+    done, i, began = 0, 0, time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        done += cycle(handle, ids[i % len(ids)], statements)
+        i += 1
+    out.put((done, time.perf_counter() - began, statements[0]))
+
+
+def _run(mode: str, ids: list[int], workers: int, seconds: float) -> tuple[float, float]:
+    """Transitions per second summed over the workers, and statements per transition."""
+    start, out = FORK.Event(), FORK.Queue()
+    procs = [
+        FORK.Process(target=_worker, args=(mode, ids[w::workers], seconds, start, out))
+        for w in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    time.sleep(1.0)  # connections and imports before the clock starts
+    start.set()
+    results = [out.get(timeout=seconds + 120) for _ in procs]
+    failed = [r for r in results if isinstance(r, str)]
+    assert not failed, failed[0]
+    for p in procs:
+        p.join()
+    rate = sum(done / elapsed for done, elapsed, _ in results)
+    per = sum(s for _, _, s in results) / max(1, sum(d for d, _, _ in results))
+    return rate, per
+
+
+# --- HTTP -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "RATSFLOW_DATABASE_URL": url,
+        "RATSFLOW_SECRET_KEY": SECRET,
+        "RATSFLOW_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "tests.benchmarks.http_app:build",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    for _ in range(200):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code < 500:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("uvicorn did not start")
+
+
+def _token(username: str) -> str:
+    import jwt
+
+    now = datetime.now(UTC)
+    payload = {"sub": username, "iat": now, "exp": now.timestamp() + 3600}
+    return str(jwt.encode(payload, SECRET, algorithm="HS256"))
+
+
+async def _load(base: str, ids: list[int], what: str, seconds: float, limit: int) -> dict[str, Any]:
+    import httpx
+
+    clerk = {"Authorization": f"Bearer {_token('ilsfeld.clerk')}"}
+    head = {"Authorization": f"Bearer {_token('ilsfeld.head')}"}
+    latencies: list[float] = []
+    errors: dict[int, int] = {}
+    began = time.perf_counter()
+
+    async def client(mine: list[int]) -> None:
+        versions: dict[int, int] = {}
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+
+            async def call(method: str, path: str, headers: dict[str, str], body: Any) -> Any:
+                t0 = time.perf_counter()
+                r = await http.request(method, path, headers=headers, json=body)
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code >= 400:
+                    errors[r.status_code] = errors.get(r.status_code, 0) + 1
+                return r
+
+            async def fire(pid: int, headers: dict[str, str], body: dict[str, Any]) -> None:
+                if pid not in versions:  # read once, then carried from each answer
+                    r = await http.get(f"/api/v1/proposals/{pid}/actions", headers=clerk)
+                    versions[pid] = r.json()["version"]
+                r = await call(
+                    "POST",
+                    f"/api/v1/proposals/{pid}/transitions",
+                    headers,
+                    {**body, "expected_version": versions[pid]},
+                )
+                if r.status_code == 200:
+                    versions[pid] = r.json()["version"]
+                else:
+                    versions.pop(pid, None)
+
+            submit = {"trigger": "submit", "data": {"cosigners": ["ilsfeld.head"]}}
+            back = {"trigger": "return_to_author", "comment": "Bitte ergänzen"}
+            i = 0
+            while time.perf_counter() - began < seconds and len(latencies) < limit:
+                pid = mine[i % len(mine)]
+                i += 1
+                if what in ("actions", "mixed"):
+                    await call("GET", f"/api/v1/proposals/{pid}/actions", clerk, None)
+                if what == "mixed":
+                    await call("GET", f"/api/v1/proposals/{pid}", clerk, None)
+                if what in ("transitions", "mixed"):
+                    await fire(pid, clerk, submit)
+                    await fire(pid, head, back)
+                if what == "mixed":
+                    await call("GET", f"/api/v1/proposals/{pid}/history", clerk, None)
+
+    await asyncio.gather(*(client(ids[c::CLIENTS]) for c in range(CLIENTS)))
+    elapsed = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(ordered) * 1000,
+        "p99": ordered[int(len(ordered) * 0.99) - 1] * 1000 if ordered else 0.0,
+        "n": len(latencies),
+        "errors": errors,
+    }
+
+
+def _load_process(
+    base: str, ids: list[int], what: str, seconds: float, limit: int, out: Any
+) -> None:
+    out.put(asyncio.run(_load(base, ids, what, seconds, limit)))
+
+
+def _http(
+    base: str, ids: list[int], what: str, seconds: float, limit: int = 10**9
+) -> dict[str, Any]:
+    """Load from a separate process (asyncio + httpx, ``CLIENTS`` connections)."""
+    out = FORK.Queue()
+    proc = FORK.Process(target=_load_process, args=(base, ids, what, seconds, limit, out))
+    proc.start()
+    result: dict[str, Any] = out.get(timeout=seconds + 600)
+    proc.join()
+    return result
+
+
+def _rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (uvicorn's worker is a child)."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+# --- the benchmark ----------------------------------------------------------------------
+
+
+def test_transitions_and_http_against_raw(world: World) -> None:
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("runs on PostgreSQL (RATSFLOW_TEST_DATABASE_URL)")
+    url = world.engine.url.render_as_string(hide_password=False)
+    seeding = time.perf_counter()
+    ids = _seed(world, PROPOSALS)
+    seeded_in = time.perf_counter() - seeding
+    world.engine.dispose()
+    _SHARED.update(url=url, workflows=world.workflows, actors=world.actors)
+
+    engine_rows: dict[int, dict[str, tuple[float, float]]] = {}
+    for workers in WORKERS:
+        engine_rows[workers] = {
+            mode: _run(mode, ids, workers, SECONDS) for mode in ("raw", "floor", "engine")
+        }
+    assert all(row["engine"][0] > 0 for row in engine_rows.values())
+
+    http_rows: dict[int, dict[str, dict[str, Any]]] = {}
+    for workers in HTTP_WORKERS:
+        proc, base = _serve(url, workers)
+        try:
+            http_rows[workers] = {
+                "transitions": _http(base, ids, "transitions", SECONDS),
+                "actions": _http(base, ids, "actions", SECONDS),
+            }
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    proc, base = _serve(url, 1)
+    try:
+        _http(base, ids, "mixed", 60, limit=200)  # warm-up: imports, caches, pool
+        before = _rss_kib(proc.pid)
+        mixed = _http(base, ids, "mixed", 3600, limit=REQUESTS)
+        after = _rss_kib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    _write(engine_rows, http_rows, mixed, before, after, seeded_in)
+
+
+def _write(
+    engine_rows: dict[int, dict[str, tuple[float, float]]],
+    http_rows: dict[int, dict[str, dict[str, Any]]],
+    mixed: dict[str, Any],
+    before: int,
+    after: int,
+    seeded_in: float,
+) -> None:
+    raw1 = engine_rows[1]["raw"][0]
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on PostgreSQL, `os.cpu_count()` = "
+        f"{os.cpu_count()}, {PROPOSALS:,} proposals (seeded in {seeded_in:.1f} s), "
+        f"{SECONDS:g} s per figure; run with the command in the README. The machine was "
+        "shared with other jobs while measuring: figures are noisy, compare the ratios of "
+        "one run, not runs with each other.",
+        "",
+        "### Engine: submit / return_to_author cycles",
+        "",
+        "| worker processes | raw psycopg /s | ORM floor /s | engine /s | floor : raw "
+        "| engine : raw | engine : floor | statements per transition (engine) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for workers, row in engine_rows.items():
+        raw, floor, eng = row["raw"][0], row["floor"][0], row["engine"][0]
+        lines.append(
+            f"| {workers} | {raw:,.0f} | {floor:,.0f} | {eng:,.0f} | {floor / raw:.0%} "
+            f"| {eng / raw:.1%} | {eng / floor:.0%} | {row['engine'][1]:.1f} |"
+        )
+    lines += [
+        "",
+        "Raw is five statements per transition (lock, update, head read, audit insert, head "
+        "upsert) plus BEGIN/COMMIT; the floor counts what SQLAlchemy sends for the same.",
+        "",
+        "### HTTP (uvicorn, load from a separate asyncio httpx process, "
+        f"{CLIENTS} connections, closed loop)",
+        "",
+        "| uvicorn workers | request | requests/s | p50 ms | p99 ms | : raw (1 process) | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for workers, served in http_rows.items():
+        for what, label in (
+            ("transitions", "POST …/transitions"),
+            ("actions", "GET …/actions"),
+        ):
+            r = served[what]
+            lines.append(
+                f"| {workers} | {label} | {r['rate']:,.0f} | {r['p50']:.0f} | {r['p99']:.0f} "
+                f"| {r['rate'] / raw1:.1%} | {r['errors'] or '–'} |"
+            )
+    lines += [
+        "",
+        "### Memory of a serve process",
+        "",
+        f"- {mixed['n']:,} mixed requests (actions, detail, submit, return, history) against "
+        f"{PROPOSALS:,} proposals: RSS {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB "
+        f"after ({(after - before) / max(1, mixed['n']):.2f} KiB per request).",
+    ]
+    _record("Transitions and HTTP (issue 14)", lines)
+    _plot(engine_rows, http_rows)
+
+
+def _plot(
+    engine_rows: dict[int, dict[str, tuple[float, float]]],
+    http_rows: dict[int, dict[str, dict[str, Any]]],
+) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    workers = list(engine_rows)
+    for mode, label in (("raw", "raw psycopg"), ("floor", "ORM floor"), ("engine", "engine")):
+        left.plot(workers, [engine_rows[w][mode][0] for w in workers], marker="o", label=label)
+    left.set_xlabel("worker processes")
+    left.set_ylabel("transitions / s")
+    left.set_xticks(workers)
+    left.set_title("submit / return_to_author (PostgreSQL)")
+    left.legend()
+    http_workers = list(http_rows)
+    for what, label in (("transitions", "POST …/transitions"), ("actions", "GET …/actions")):
+        right.plot(
+            http_workers,
+            [http_rows[w][what]["rate"] for w in http_workers],
+            marker="o",
+            label=label,
+        )
+    right.set_xlabel("uvicorn workers")
+    right.set_ylabel("requests / s")
+    right.set_xticks(http_workers)
+    right.set_title("HTTP")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=100)
+
+
+def test_profile_engine_cycle(world: World) -> None:
+    """pyinstrument over ``RATSFLOW_BENCH_CYCLES`` (default 100) submit/return cycles in one
+    process; prints the call tree (for the notes in docs/benchmarks.md)."""
+    from pyinstrument import Profiler
+
+    cycles = int(os.environ.get("RATSFLOW_BENCH_CYCLES", "100"))
+    ids = [new_proposal(world, title=f"Profil {i}") for i in range(min(cycles, 20))]
+    _SHARED.update(workflows=world.workflows, actors=world.actors)
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(world.engine, "before_cursor_execute", count)
+    _engine_cycle(world.engine, ids[0], statements)  # warm-up
+    statements[0] = 0
+    profiler = Profiler(interval=0.0005)
+    began = time.perf_counter()
+    profiler.start()
+    for i in range(cycles):
+        _engine_cycle(world.engine, ids[i % len(ids)], statements)
+    profiler.stop()
+    elapsed = time.perf_counter() - began
+    event.remove(world.engine, "before_cursor_execute", count)
+    print(
+        f"\n{world.engine.dialect.name}: {2 * cycles / elapsed:.0f} transitions/s in one "
+        f"process, {statements[0] / (2 * cycles):.1f} statements per transition"
+    )
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    assert statements[0] > 0
