@@ -17,9 +17,9 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from workflow.law.budget_coverage import format_euro
-from workflow.models import Body, Proposal
+from workflow.models import Proposal
 from workflow.models.proposal import PROPOSAL_KINDS, ProposalRevision
-from workflow.queries import steps
+from workflow.queries import bodies_of, steps
 
 # The content fields of a Fassung in the order they are shown, with their German labels.
 FIELDS: dict[str, str] = {
@@ -55,10 +55,7 @@ def snapshot(session: Session, proposal: Proposal) -> dict[str, Any]:
     content = {
         name: _plain(getattr(proposal, name)) for name in FIELDS if name != "consultation_plan"
     }
-    names = {
-        b.id: b.name
-        for b in session.exec(select(Body).where(Body.municipality_id == proposal.municipality_id))
-    }
+    names = {i: b.name for i, b in bodies_of(session, proposal.municipality_id).items()}
     content["consultation_plan"] = [
         {
             "position": s.position,
