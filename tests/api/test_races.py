@@ -19,7 +19,7 @@ from tests.api.conftest import FixedClock
 from tests.api.test_decision_requests import BODY as REQUEST_BODY
 from tests.api.test_decision_requests import delegate
 from tests.conftest import World, berlin
-from tests.integration.flow import DAY, MEETING_DAY, new_proposal
+from tests.integration.flow import DAY, MEETING_DAY, new_meeting, new_proposal
 from workflow.models import Deadline, Notification, OutboxMessage
 
 RACERS = 6
@@ -300,6 +300,13 @@ def test_every_write_route_has_one_winner(
         f"{m}/agenda-items/{item}/votes",
         "ilsfeld.secretary",
         {"votes": voters, "expected_version": race.version(m)},
+    )
+    race.one_winner(
+        items + "/{item_id}/deliberation-notes",
+        "PUT",
+        f"{m}/agenda-items/{item}/deliberation-notes",
+        "ilsfeld.secretary",
+        lambda i: {"deliberation_notes": f"Wortmeldung {i}", "expected_version": race.version(m)},
     )
     race.one_winner(
         items + "/{item_id}/outcome",
@@ -678,6 +685,41 @@ def test_every_write_route_has_one_winner(
         {"meeting_id": mid},
     )
     assert {r.status_code for r in told} <= {200, 201, 404, 409, 422}, [r.text for r in told]
+
+    # --- councillors' requests (§ 34 Abs. 1 S. 3-6 GemO): each step once, whoever is first.
+    requests = "/api/v1/council-requests"
+    signers = [p.id for p in world.data.ilsfeld.councillors[:4]]
+    created = race.some_win(
+        requests,
+        "POST",
+        requests,
+        "ilsfeld.secretary",
+        lambda i: {
+            "body_id": council,
+            "kind": "faction_motion",
+            "faction": f"Fraktion {i}",
+            "subject": f"Antrag {i}",
+            "signer_person_ids": signers,
+        },
+    )
+    taken, scheduled, refused, settled = (r["id"] for r in created[:4])
+    next_session = new_meeting(world, day=date(2030, 6, 4))
+    for template, rid, user, body in (
+        ("/take-over", taken, "ilsfeld.clerk", {}),
+        ("/schedule", scheduled, "ilsfeld.secretary", {"meeting_id": next_session}),
+        ("/refuse", refused, "ilsfeld.mayor", {"ground": "other", "reason": "unzulässig"}),
+        ("/settle", settled, "ilsfeld.mayor", {"note": "erledigt"}),
+    ):
+        results = race.run(
+            requests + "/{request_id}" + template,
+            "POST",
+            f"{requests}/{rid}{template}",
+            user,
+            body,
+        )
+        codes = sorted(r.status_code for r in results)
+        assert codes[0] == 200, (template, [r.text for r in results])
+        assert codes[1:] == [409] * (RACERS - 1), (template, [r.text for r in results])
 
     writes = _write_routes(app)
     assert len(writes) > 30
