@@ -107,6 +107,9 @@ def test_api_take_over_creates_a_draft(world: World, client: TestClient, as_user
     proposal = client.get(f"/api/v1/proposals/{pid}", headers=as_user("ilsfeld.clerk")).json()
     assert proposal["title"] == "Bürgerbus für die Ortsteile"
     assert proposal["state"] == "draft"
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{pid}")
+    assert f'href="/antraege/{rid}">Fraktionsantrag „Bürgerbus für die Ortsteile“' in page.text
 
 
 def test_pages_list_form_detail_and_actions(
@@ -122,6 +125,11 @@ def test_pages_list_form_detail_and_actions(
     form = client.get("/antraege/neu")
     assert form.status_code == 200
     assert "Anna Bauer" in form.text  # the council's members to tick
+    committee = client.get(f"/antraege/neu?body_id={world.body_id('Verwaltungsausschuss')}")
+    assert "Eva Schäfer" in committee.text and "Anna Bauer" not in committee.text
+    flein = world.body_id("Gemeinderat", "flein")
+    foreign = client.get(f"/antraege/neu?body_id={flein}")  # never another town's members
+    assert "Anna Bauer" in foreign.text and "Tanja Lorenz" not in foreign.text
     token = csrf_of(form.text)
     missing = client.post(
         "/antraege/neu",

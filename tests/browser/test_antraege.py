@@ -24,7 +24,12 @@ def test_the_secretary_records_a_fraktionsantrag_and_sees_its_deadline(
     page.get_by_role("button", name="Antrag erfassen").click()
     assert page.get_by_role("alert").filter(has_text="Bitte prüfen Sie Ihre Eingaben").is_visible()
     page.get_by_label("Art des Antrags").select_option(label="Fraktionsantrag")
+    # Another body: its members are swapped in to tick (htmx), then back to the council.
+    page.get_by_label("Gerichtet an").select_option(label="Verwaltungsausschuss")
+    page.get_by_label("Anna Bauer").wait_for(state="detached")
+    assert page.get_by_label("Eva Schäfer").is_visible()
     page.get_by_label("Gerichtet an").select_option(label="Gemeinderat")
+    page.get_by_label("Anna Bauer").wait_for(state="visible")
     page.get_by_label("Gegenstand", exact=True).fill("Photovoltaik auf der Festhalle")
     page.locator("#faction").fill("Grüne Liste")
     page.get_by_label("Anna Bauer").check()

@@ -110,7 +110,11 @@ def _form_page(
     bodies = _bodies(session, user)
     council = next((b for b in bodies if b.kind == "council"), None)
     members = []
-    body_id = str(values.get("body_id") or (council.id if council else ""))
+    # Only the user's own bodies: a foreign id never lists another town's members.
+    own = {str(b.id) for b in bodies}
+    body_id = str(values.get("body_id") or "")
+    if body_id not in own:
+        body_id = str(council.id) if council else ""
     if body_id.isdigit():
         seats = service.councillors(session, int(body_id), today)
         people = {
@@ -138,9 +142,18 @@ def _require(user: PageUser, roles: tuple[str, ...], operation: str) -> None:
 
 
 @router.get("/antraege/neu")
-def new_page(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+def new_page(
+    request: Request,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    body_id: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    """The form; ``?body_id=`` lists that body's members to tick (htmx swaps them in when
+    another body is chosen)."""
     _require(user, CREATING_ROLES, "create_council_request")
-    return _form_page(request, session, user, {"kind": "faction_motion"}, {}, local_date(now))
+    values = {"kind": "faction_motion", "body_id": body_id}
+    return _form_page(request, session, user, values, {}, local_date(now))
 
 
 def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
