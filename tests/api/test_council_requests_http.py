@@ -126,10 +126,12 @@ def test_pages_list_form_detail_and_actions(
     assert form.status_code == 200
     assert "Anna Bauer" in form.text  # the council's members to tick
     committee = client.get(f"/antraege/neu?body_id={world.body_id('Verwaltungsausschuss')}")
-    assert "Eva Schäfer" in committee.text and "Anna Bauer" not in committee.text
+    assert "Eva Schäfer" in committee.text
+    assert "Anna Bauer" not in committee.text
     flein = world.body_id("Gemeinderat", "flein")
     foreign = client.get(f"/antraege/neu?body_id={flein}")  # never another town's members
-    assert "Anna Bauer" in foreign.text and "Tanja Lorenz" not in foreign.text
+    assert "Anna Bauer" in foreign.text
+    assert "Tanja Lorenz" not in foreign.text
     token = csrf_of(form.text)
     missing = client.post(
         "/antraege/neu",
