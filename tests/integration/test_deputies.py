@@ -310,7 +310,7 @@ def test_deputies_get_a_copy_of_the_invitation(world: World) -> None:
     text = world.run(
         lambda s: invitation_text(s, s.get(Meeting, mid), found[outsider], "https://rat.example")
     )
-    assert "als Stellvertreterin oder Stellvertreter" in text
+    assert "als Stellvertreterin oder Stellvertreter" in text.body
 
 
 def test_deputy_standing_in_may_vote(world: World) -> None:
