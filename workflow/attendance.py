@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from workflow.db import memo
 from workflow.models import AgendaItem, Attendance, ItemAttendance
 
 
 def present_at_session(session: Session, meeting_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(Attendance.person_id).where(
-                Attendance.meeting_id == meeting_id, col(Attendance.present)
+    """Who the attendance list has present at the session (read once per firing)."""
+
+    def load() -> set[int]:
+        return set(
+            session.exec(
+                select(Attendance.person_id).where(
+                    Attendance.meeting_id == meeting_id, col(Attendance.present)
+                )
             )
         )
-    )
+
+    return set(memo(session, (Attendance, meeting_id), load))
 
 
 def changes_at(session: Session, agenda_item_id: int) -> list[ItemAttendance]:

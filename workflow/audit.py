@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
@@ -72,19 +74,40 @@ def append(
         hash="",
     )
     event.hash = event_hash(event)
-    session.add(event)
     if head is None:
+        session.add(event)
         session.add(
             AuditHead(
                 instance_type=instance_type, instance_id=instance_id, seq=seq, hash=event.hash
             )
         )
-    else:
-        head.seq = seq
-        head.hash = event.hash
-        session.add(head)
-    session.flush()
+        session.flush()
+        return event
+    _write_with_head(session, event, head)
     return event
+
+
+def _write_with_head(session: Session, event: AuditEvent, head: AuditHead) -> None:
+    """The event's INSERT and the head's UPDATE without the unit of work (issue 14): on
+    PostgreSQL in one statement (the INSERT as a data-modifying CTE), elsewhere two. The
+    returned event stays outside the session (callers read its seq and hash); the loaded
+    head takes the new values as committed state, so no second UPDATE follows at flush."""
+    session.flush()  # what the firing wrote before (the versioned UPDATE) goes first
+    events: Any = AuditEvent.__table__  # type: ignore[attr-defined]
+    heads: Any = AuditHead.__table__  # type: ignore[attr-defined]
+    values = {c.key: getattr(event, c.key) for c in events.columns if c.key != "id"}
+    move_head = (
+        update(heads)
+        .where(heads.c.instance_type == head.instance_type, heads.c.instance_id == head.instance_id)
+        .values(seq=event.seq, hash=event.hash)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(move_head.add_cte(insert(events).values(values).cte("appended")))
+    else:
+        session.execute(insert(events).values(values))
+        session.execute(move_head)
+    set_committed_value(head, "seq", event.seq)
+    set_committed_value(head, "hash", event.hash)
 
 
 def history(session: Session, instance_type: str, instance_id: int) -> list[AuditEvent]:

@@ -192,3 +192,12 @@ def memo(session: Session, key: tuple[Any, ...], load: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = load()
     return cast(T, cache[key])
+
+
+def remember(session: Session, key: tuple[Any, ...], value: T) -> T:
+    """Put what a firing has just written and flushed into its memo, so the next read of
+    the same key (e.g. the automatic step's guard after ``submit`` asked its co-signers)
+    needs no query. Call it after the flush of those rows: a flush drops the key."""
+    if _PINS in session.info and key[0] not in _pending_types(session):
+        session.info.setdefault(_MEMO, {})[key] = value
+    return value

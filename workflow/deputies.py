@@ -15,18 +15,25 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
+from workflow.db import memo
 from workflow.models import Absence, BodyDeputy, Membership, User, UserDeputy
 
 
 def is_absent(session: Session, user_id: int, day: date) -> bool:
-    return (
-        session.exec(
-            select(Absence.id).where(
-                Absence.user_id == user_id, Absence.starts_on <= day, Absence.ends_on >= day
-            )
-        ).first()
-        is not None
-    )
+    return user_id in absent_on(session, day)
+
+
+def absent_on(session: Session, day: date) -> frozenset[int]:
+    """The users away on ``day``: one read per firing, however many recipients and deputies
+    it checks (few users are away on any one day)."""
+
+    def load() -> frozenset[int]:
+        rows = session.exec(
+            select(Absence.user_id).where(Absence.starts_on <= day, Absence.ends_on >= day)
+        )
+        return frozenset(rows)
+
+    return memo(session, (Absence, day), load)
 
 
 def deputies_of(session: Session, user_id: int) -> list[User]:

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from workflow.attendance import present_at_item
+from workflow.attendance import present_at_item, present_at_session
 from workflow.db import memo
 from workflow.deputies import body_deputies, member_on, standing_in
 from workflow.law.voting import Quorum, Tally, second_session_notice_text
@@ -135,28 +135,21 @@ def seated(session: Session, meeting: Meeting) -> set[int]:
     """Who may vote in ``meeting``: the voting members of its day, and the personal deputies
     present in place of an absent member (Hauptsatzung, § 40 Abs. 1 S. 2 GemO)."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
-    present = present_persons(session, meeting.id or 0)
+    present = present_at_session(session, meeting.id or 0)
     return members | set(standing_in(members, present, body_deputies(session, meeting.body_id)))
 
 
-def present_persons(session: Session, meeting_id: int) -> set[int]:
-    return set(
-        session.exec(
-            select(Attendance.person_id).where(
-                Attendance.meeting_id == meeting_id, col(Attendance.present)
+def bias_declarations(session: Session, agenda_item_id: int) -> list[BiasDeclaration]:
+    def load() -> list[BiasDeclaration]:
+        return list(
+            session.exec(
+                select(BiasDeclaration)
+                .where(BiasDeclaration.agenda_item_id == agenda_item_id)
+                .order_by(col(BiasDeclaration.id))
             )
         )
-    )
 
-
-def bias_declarations(session: Session, agenda_item_id: int) -> list[BiasDeclaration]:
-    return list(
-        session.exec(
-            select(BiasDeclaration)
-            .where(BiasDeclaration.agenda_item_id == agenda_item_id)
-            .order_by(col(BiasDeclaration.id))
-        )
-    )
+    return list(memo(session, (BiasDeclaration, agenda_item_id), load))
 
 
 def biased_persons(session: Session, agenda_item_id: int) -> set[int]:
@@ -216,7 +209,7 @@ def councillor_signers(session: Session, meeting: Meeting) -> set[int]:
     teilgenommen haben" (§ 38 Abs. 2 S. 1 GemO): present voting members, neither the body's
     standing chair (the mayor) nor whoever chaired this session."""
     return (
-        (present_persons(session, meeting.id or 0) & seated(session, meeting))
+        (present_at_session(session, meeting.id or 0) & seated(session, meeting))
         - standing_chairs(session, meeting.body_id)
         - {meeting.chair_person_id}
     )
@@ -235,7 +228,7 @@ def _quorum(
     present = (
         present_at_item(session, item)
         if item is not None
-        else present_persons(session, meeting.id or 0)
+        else present_at_session(session, meeting.id or 0)
     ) & entitled
     return Quorum(
         members=len(members),

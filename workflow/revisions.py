@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from workflow.law.budget_coverage import format_euro
@@ -69,24 +70,26 @@ def snapshot(session: Session, proposal: Proposal) -> dict[str, Any]:
     return content
 
 
-def add_revision(
-    session: Session, proposal: Proposal, *, by: str, now: datetime
-) -> ProposalRevision:
-    """Keep the content as the next Fassung (1, 2, …); the caller's transaction holds the
-    proposal's row (the transition's version check), so numbers do not collide."""
-    last = session.exec(
-        select(func.max(ProposalRevision.number)).where(ProposalRevision.proposal_id == proposal.id)
-    ).one()
-    revision = ProposalRevision(
-        proposal_id=proposal.id or 0,
-        number=(last or 0) + 1,
-        created_at=now,
-        created_by=by,
-        content=snapshot(session, proposal),
+def add_revision(session: Session, proposal: Proposal, *, by: str, now: datetime) -> int:
+    """Keep the content as the next Fassung (1, 2, …) and return its number; the caller's
+    transaction holds the proposal's row (the transition's version check), so numbers do not
+    collide. The number is taken in the INSERT itself (one statement, issue 14)."""
+    table: Any = ProposalRevision.__table__  # type: ignore[attr-defined]
+    proposal_id = proposal.id or 0
+    following = (
+        select(func.coalesce(func.max(ProposalRevision.number), 0) + 1)
+        .where(ProposalRevision.proposal_id == proposal_id)
+        .scalar_subquery()
     )
-    session.add(revision)
-    session.flush()
-    return revision
+    row = {
+        "proposal_id": proposal_id,
+        "number": following,
+        "created_at": now,
+        "created_by": by,
+        "content": snapshot(session, proposal),
+    }
+    statement = insert(table).values(row).returning(table.c.number)
+    return int(session.execute(statement).scalar_one())
 
 
 def revisions_of(session: Session, proposal_id: int) -> list[ProposalRevision]:

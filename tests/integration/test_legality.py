@@ -20,11 +20,12 @@ from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, item_of, vote
 from tests.integration.legality_flow import decided, report_of
 from workflow import audit
+from workflow.attendance import present_at_session
 from workflow.definitions.machines import Workflows
 from workflow.legality.model import FAILED, MET, UNKNOWN, Report
 from workflow.legality.report import check_resolution
 from workflow.models import Body, Membership, Municipality, Proposal, Resolution
-from workflow.queries import latest_resolution, present_persons
+from workflow.queries import latest_resolution
 from workflow.services import meetings as meeting_service
 from workflow.services.item_votes import record_item_attendance
 
@@ -159,7 +160,7 @@ def test_biased_member_voted(world: World) -> None:
 
     def disclosed(session: Session, pid: int) -> None:
         item = item_of(world, pid)
-        present = sorted(present_persons(session, _meeting_of(session, pid)))
+        present = sorted(present_at_session(session, _meeting_of(session, pid)))
         biased.append(present[3])
         meeting_service.declare_bias(
             session=session,

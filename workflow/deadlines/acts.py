@@ -6,6 +6,7 @@ rows with an idempotency key; the sweep then only claims rows that are due.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -123,10 +124,12 @@ def wake_sweeps(session: Session, due_at: datetime, *, now: datetime) -> None:
     )
 
 
-def skip_pending(session: Session, deadline_id: int, *, note: str) -> None:
-    """One UPDATE for all of a deadline's pending acts (loaded ones are updated in place)."""
+def skip_pending(session: Session, deadline_ids: int | Collection[int], *, note: str) -> None:
+    """One UPDATE for all pending acts of one or more deadlines (loaded ones are updated in
+    place)."""
+    ids = [deadline_ids] if isinstance(deadline_ids, int) else list(deadline_ids)
     session.execute(
         update(DeadlineAct)
-        .where(col(DeadlineAct.deadline_id) == deadline_id, col(DeadlineAct.status) == "pending")
+        .where(col(DeadlineAct.deadline_id).in_(ids), col(DeadlineAct.status) == "pending")
         .values(status="skipped", note=note)
     )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
+from workflow.db import memo
 from workflow.deadlines.acts import insert_acts, new_act_rows, skip_pending
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
@@ -63,17 +66,26 @@ def compute_due(
 
 def open_deadlines(session: Session, instance_type: str, instance_id: int) -> list[Deadline]:
     """Deadlines not yet closed: open ones, and missed ones still waiting to be done late
-    (their escalations continue until the transition that fulfils them)."""
-    return list(
-        session.exec(
-            select(Deadline).where(
-                Deadline.instance_type == instance_type,
-                Deadline.instance_id == instance_id,
-                col(Deadline.closed_at).is_(None),
-                col(Deadline.status).in_(ACTIVE),
+    (their escalations continue until the transition that fulfils them). A firing reads
+    them with its instance (``still_active``, ``remember``)."""
+
+    def load() -> list[Deadline]:
+        return list(
+            session.exec(
+                select(Deadline).where(
+                    Deadline.instance_type == instance_type,
+                    Deadline.instance_id == instance_id,
+                    still_active(),
+                )
             )
         )
-    )
+
+    return list(memo(session, (Deadline, instance_type, instance_id), load))
+
+
+def still_active() -> Any:
+    """The condition of ``open_deadlines`` on the deadline table."""
+    return and_(col(Deadline.closed_at).is_(None), col(Deadline.status).in_(ACTIVE))
 
 
 def apply_transition(
@@ -134,6 +146,7 @@ def _close(
     still_open: set[str],
 ) -> list[DeadlineEffect]:
     effects: list[DeadlineEffect] = []
+    closed: dict[str, list[int]] = {}  # note -> deadline ids: one UPDATE of their acts each
     dest_final = spec.state(ctx.dest).final
     for deadline in open_deadlines(ctx.session, ctx.kind, instance_id):
         opened_in, rule = rules.get(deadline.rule, (None, None))
@@ -162,10 +175,12 @@ def _close(
                 deadline.status = "cancelled"
             deadline.closed_at = ctx.now
             ctx.session.add(deadline)
-            skip_pending(ctx.session, deadline.id or 0, note=f"Frist {deadline.status}")
+            closed.setdefault(f"Frist {deadline.status}", []).append(deadline.id or 0)
             effects.append(
                 DeadlineEffect(deadline.status, deadline.rule, deadline.label, deadline.due_date)
             )
         else:
             still_open.add(deadline.rule)
+    for note, ids in closed.items():
+        skip_pending(ctx.session, ids, note=note)
     return effects

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from workflow.attendance import present_at_session
 from workflow.context import local_date
 from workflow.documents.common import (
     body_name,
@@ -41,7 +42,6 @@ from workflow.documents.vorlage import OUTCOMES
 from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
 from workflow.queries import (
     bias_declarations,
-    present_persons,
     second_session_notice,
     tally,
     voting_members,
@@ -234,7 +234,7 @@ def build_niederschrift(
     the resolutions; one document per part; a draft until signed (Abs. 2)."""
     body = body_name(session, meeting.body_id)
     members = set(voting_members(session, meeting.body_id))
-    present = present_persons(session, meeting.id or 0)
+    present = present_at_session(session, meeting.id or 0)
     who = names(session, members | present | {meeting.chair_person_id or 0})
     rows = numbered(items, public)
     signed = list(

@@ -24,7 +24,7 @@ class Absence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     starts_on: date
-    ends_on: date
+    ends_on: date = Field(index=True)  # who is away today: ends_on >= today (issue 14)
     note: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
 

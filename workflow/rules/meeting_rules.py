@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from workflow.attendance import present_at_session
 from workflow.context import FiringContext
 from workflow.deadlines.acts import skip_pending
 from workflow.deadlines.lifecycle import calendar_for, local_period
@@ -16,7 +17,6 @@ from workflow.queries import (
     agenda,
     councillor_signers,
     meeting_quorum,
-    present_persons,
     second_session_notice,
 )
 from workflow.rules.common import data_text, fmt
@@ -76,7 +76,7 @@ def attendance_recorded(ctx: FiringContext) -> str | None:
     """Attendance, and with it who chairs: the chair opens the session (§ 36 Abs. 1 GemO)
     and is named in and signs the minutes (§ 38 Abs. 1, 2)."""
     meeting = _meeting(ctx)
-    present = present_persons(ctx.session, meeting.id or 0)
+    present = present_at_session(ctx.session, meeting.id or 0)
     if not present:
         return "Die Anwesenheit ist nicht erfasst"
     if meeting.chair_person_id not in present:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
+from workflow.db import remember
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
@@ -60,14 +61,18 @@ def request_cosignatures(ctx: FiringContext) -> None:
     for existing in cosignatures(ctx.session, p.id or 0):
         ctx.session.delete(existing)
     ctx.session.flush()
-    for user in chosen:
-        ctx.session.add(
-            CoSignature(
-                proposal_id=p.id or 0,
-                user_id=user.id or 0,
-                mandatory=p.spends_outside_budget and user.finance_office,
-            )
+    asked = [
+        CoSignature(
+            proposal_id=p.id or 0,
+            user_id=user.id or 0,
+            mandatory=p.spends_outside_budget and user.finance_office,
         )
+        for user in chosen
+    ]
+    ctx.session.add_all(asked)
+    ctx.session.flush()
+    # The automatic step's guard (k of n signed) reads them next: no need to query again.
+    remember(ctx.session, (CoSignature, p.id or 0), asked)
     required = data_int(ctx, "required")
     if required is not None:
         if not 1 <= required <= len(chosen):
@@ -287,8 +292,8 @@ def record_note(ctx: FiringContext) -> None:
 
 def record_revision(ctx: FiringContext) -> None:
     """Keep the submitted content as the next Fassung (Vorlage returned and revised)."""
-    revision = add_revision(ctx.session, proposal(ctx), by=ctx.actor.username, now=ctx.now)
-    ctx.audit_data.update(revision=revision.number)
+    number = add_revision(ctx.session, proposal(ctx), by=ctx.actor.username, now=ctx.now)
+    ctx.audit_data.update(revision=number)
 
 
 def record_resolution(ctx: FiringContext) -> None:

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from workflow import audit
+from workflow.attendance import present_at_session
 from workflow.context import Actor, local_date
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.periods import Period, shift
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
-from workflow.queries import biased_persons, present_persons, seated
+from workflow.queries import biased_persons, seated
 from workflow.services.common import require_role, require_tenant
 from workflow.services.listing import get_proposal
 from workflow.services.transition import load_instance
@@ -80,7 +81,7 @@ def flag_if_unlawful(
             Vote.person_id == declaration.person_id,
         )
     ).first()
-    took_part = voted is not None or declaration.person_id in present_persons(
+    took_part = voted is not None or declaration.person_id in present_at_session(
         session, meeting.id or 0
     )
     if not took_part:
@@ -118,7 +119,7 @@ def _entitled(session: Session, meeting: Meeting, declaration: BiasDeclaration) 
     it runs, never the person concerned nor anyone excluded from the item (§ 18 Abs. 4 S. 2)."""
     members = seated(session, meeting)  # seat dates and deputies standing in
     if meeting.state == "in_session":
-        members &= present_persons(session, meeting.id or 0)
+        members &= present_at_session(session, meeting.id or 0)
     return members - biased_persons(session, declaration.agenda_item_id) - {declaration.person_id}
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from workflow import audit
 from workflow.access import agenda_item_readable
+from workflow.attendance import present_at_session
 from workflow.context import Actor
 from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
@@ -35,7 +36,6 @@ from workflow.models import (
 from workflow.queries import (
     biased_persons,
     item_quorum,
-    present_persons,
     seated,
     undecided_doubts,
 )
@@ -140,7 +140,7 @@ def entitled_voters(session: Session, meeting: Meeting, item_id: int) -> set[int
             )
         )
     )
-    present = present_persons(session, meeting.id or 0) & seated(session, meeting)
+    present = present_at_session(session, meeting.id or 0) & seated(session, meeting)
     return present - biased_persons(session, item_id) - digital
 
 
@@ -167,7 +167,7 @@ def create_election(
         raise InvalidInput(
             "Widerspruch gibt es nur gegen eine vorgeschlagene offene Wahl", field="objected_by"
         )
-    members = present_persons(session, meeting_id) & seated(session, meeting)
+    members = present_at_session(session, meeting_id) & seated(session, meeting)
     strangers = [p for p in objectors if p not in members]
     if strangers:
         raise InvalidInput(

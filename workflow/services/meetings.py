@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from workflow import audit
 from workflow.attendance import present_at_item
 from workflow.context import Actor
+from workflow.db import pinned
 from workflow.definitions.machines import Workflows
 from workflow.deputies import body_deputies, member_on
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -342,6 +343,13 @@ def record_votes(
     votes: Mapping[int, str],
 ) -> AgendaItem:
     """Open vote per member (§ 37 Abs. 6 GemO); biased or absent members cannot vote."""
+    with pinned(session):  # attendance and bias are read by several checks: once (issue 14)
+        return _record_votes(session, actor, now, agenda_item_id, votes)
+
+
+def _record_votes(
+    session: Session, actor: Actor, now: datetime, agenda_item_id: int, votes: Mapping[int, str]
+) -> AgendaItem:
     item, meeting = _item(session, actor, agenda_item_id)
     require_role(actor, "record_votes", MEETING_ROLES)
     if meeting.state != "in_session":

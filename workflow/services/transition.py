@@ -15,8 +15,8 @@ from sqlmodel import Session, SQLModel, col, select
 from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import bump_version, pinned
-from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition
+from workflow.db import bump_version, pinned, remember
+from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition, still_active
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
@@ -31,6 +31,7 @@ from workflow.errors import (
 )
 from workflow.models import (
     AuditHead,
+    Deadline,
     DecisionRequest,
     DecisionResponse,
     Meeting,
@@ -106,8 +107,25 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
         )
     if model is Proposal:
         query = query.add_columns(User).outerjoin(User, col(User.id) == col(Proposal.author_id))
-    row = session.execute(query.where(id_column == instance_id)).first()
-    return row[0] if row is not None else None
+    # The open deadlines too (one row each): the firing closes what its new state ends.
+    query = query.add_columns(Deadline).outerjoin(
+        Deadline,
+        and_(
+            col(Deadline.instance_type) == kind,
+            col(Deadline.instance_id) == id_column,
+            still_active(),
+        ),
+    )
+    rows = session.execute(query.where(id_column == instance_id)).all()
+    if not rows:
+        return None
+    deadlines = [row[-1] for row in rows if row[-1] is not None]
+    remember(session, (Deadline, kind, instance_id), sorted(deadlines, key=_by_id))
+    return rows[0][0]
+
+
+def _by_id(row: Any) -> int:
+    return int(row.id or 0)
 
 
 def _load_as_self_or_deputy(
@@ -208,7 +226,7 @@ def _available_actions(
     actor: Actor,
     now: datetime,
 ) -> list[ActionOption]:
-    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now)
+    instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now, for_firing=True)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
     with session.no_autoflush:
