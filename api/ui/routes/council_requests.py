@@ -4,6 +4,7 @@ S. 3–6, §§ 20b, 41a GemO), through the same service as the JSON API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -317,10 +318,19 @@ def detail(
     return render(request, "antraege/detail.html", context)
 
 
-async def _act(request: Request, request_id: int, done: str, action: Any) -> Response:
+async def _act(
+    request: Request,
+    session: Session,
+    request_id: int,
+    done: str,
+    action: Callable[[dict[str, str]], object],
+) -> Response:
+    """The frame of an action on a request's page: the form's fields as text, ``action`` in
+    a savepoint, back to the page with the flash or the refusal."""
     form = await request.form()
     try:
-        action({k: str(form.get(k) or "") for k in form})
+        with session.begin_nested():
+            action({k: str(form.get(k) or "") for k in form})
     except WorkflowError as exc:
         flash(request, error_text(exc).rstrip(".") + ".", "danger")
         return redirect(f"/antraege/{request_id}")
@@ -338,17 +348,16 @@ async def take_over(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     def run(form: dict[str, str]) -> None:
-        with session.begin_nested():
-            service.take_over(
-                session=session,
-                workflows=request.app.state.runtime.workflows,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                proposal_id=_id(form.get("proposal_id", "")),
-            )
+        service.take_over(
+            session=session,
+            workflows=request.app.state.runtime.workflows,
+            actor=user.actor,
+            now=now,
+            request_id=request_id,
+            proposal_id=_id(form.get("proposal_id", "")),
+        )
 
-    return await _act(request, request_id, "Der Antrag ist als Vorlage übernommen.", run)
+    return await _act(request, session, request_id, "Der Antrag ist als Vorlage übernommen.", run)
 
 
 @router.post("/antraege/{request_id}/tagesordnung")
@@ -363,18 +372,17 @@ async def schedule(
             meeting = chosen.meeting_id  # the item names its session
         if meeting is None:
             raise InvalidInput("Bitte die Sitzung wählen", field="meeting_id")
-        with session.begin_nested():
-            service.schedule(
-                session=session,
-                workflows=request.app.state.runtime.workflows,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                meeting_id=meeting,
-                agenda_item_id=item,
-            )
+        service.schedule(
+            session=session,
+            workflows=request.app.state.runtime.workflows,
+            actor=user.actor,
+            now=now,
+            request_id=request_id,
+            meeting_id=meeting,
+            agenda_item_id=item,
+        )
 
-    return await _act(request, request_id, "Der Antrag steht auf der Tagesordnung.", run)
+    return await _act(request, session, request_id, "Der Antrag steht auf der Tagesordnung.", run)
 
 
 @router.post("/antraege/{request_id}/ablehnen")
@@ -382,18 +390,17 @@ async def refuse(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     def run(form: dict[str, str]) -> None:
-        with session.begin_nested():
-            service.refuse(
-                session=session,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                ground=form.get("ground", ""),
-                reason=form.get("reason", "")[: service.MAX_TEXT],
-                previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
-            )
+        service.refuse(
+            session=session,
+            actor=user.actor,
+            now=now,
+            request_id=request_id,
+            ground=form.get("ground", ""),
+            reason=form.get("reason", "")[: service.MAX_TEXT],
+            previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
+        )
 
-    return await _act(request, request_id, "Der Antrag ist als unzulässig abgelehnt.", run)
+    return await _act(request, session, request_id, "Der Antrag ist als unzulässig abgelehnt.", run)
 
 
 @router.post("/antraege/{request_id}/erledigt")
@@ -401,14 +408,13 @@ async def settle(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     def run(form: dict[str, str]) -> None:
-        with session.begin_nested():
-            service.settle(
-                session=session,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                note=form.get("note", "")[: service.MAX_TEXT],
-                withdrawn=form.get("withdrawn") == "ja",
-            )
+        service.settle(
+            session=session,
+            actor=user.actor,
+            now=now,
+            request_id=request_id,
+            note=form.get("note", "")[: service.MAX_TEXT],
+            withdrawn=form.get("withdrawn") == "ja",
+        )
 
-    return await _act(request, request_id, "Der Antrag ist als erledigt vermerkt.", run)
+    return await _act(request, session, request_id, "Der Antrag ist als erledigt vermerkt.", run)
