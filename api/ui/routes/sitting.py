@@ -33,6 +33,7 @@ from api.ui.sitting import (
 )
 from api.ui.sitting_forms import (
     Onward,
+    ScreenCall,
     done,
     form_ids,
     form_version,
@@ -207,15 +208,12 @@ def sitting_screen(
 async def record_attendance(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         present = form_ids([str(v) for v in form.getlist("present")])
         digital = form_ids([str(v) for v in form.getlist("digital")])
         chair = form_ids([str(form.get("chair_person_id") or "")])
         recorded = agenda.record_attendance(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             expected_version=form_version(form),
             present=present,
             digital=[d for d in digital if d in present],
@@ -232,7 +230,7 @@ async def record_attendance(
         count = sum(1 for a in recorded.record.rows if a.present)
         return f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend."
 
-    return await screen_action(request, session, user, meeting_id, shown_item, act)
+    return await screen_action(request, session, user, now, meeting_id, shown_item, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/abstimmung")
@@ -244,7 +242,7 @@ async def record_votes(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         allowed = {c for c, _ in CHOICES}
         votes = {
             int(key[5:]): str(value)
@@ -257,10 +255,7 @@ async def record_votes(
         if not votes:
             raise InvalidInput("Bitte erfassen Sie mindestens eine Stimme.")
         recorded = agenda.record_votes(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             votes=votes,
@@ -268,7 +263,7 @@ async def record_votes(
         words, _ = majority_words(recorded.record)
         return f"Abstimmung gespeichert. {words}."
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
@@ -300,13 +295,10 @@ async def record_free_outcome(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData) -> Onward:
+    def act(form: FormData, call: ScreenCall) -> Onward:
         outcome = str(form.get("outcome") or "")
         agenda.record_item_outcome(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             outcome=outcome,
@@ -316,7 +308,7 @@ async def record_free_outcome(
         label = dict(FREE_OUTCOMES).get(outcome, outcome)
         return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
@@ -408,38 +400,32 @@ async def record_notes(
 ) -> Response:
     """The essential content of the deliberation on one item (§ 38 Abs. 1 GemO)."""
 
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         deliberation.record_notes(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             notes=str(form.get("deliberation_notes") or ""),
         )
         return "Der Verlauf der Beratung ist gespeichert."
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/niederschrift")
 async def sign_minutes(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         person, _, capacity = str(form.get("signer") or "").partition(":")
         if not person.isdigit() or int(person) >= 2**31 or capacity not in CAPACITIES:
             raise InvalidInput("Bitte wählen Sie, wer unterzeichnet hat.")
         agenda.sign_minutes(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             expected_version=form_version(form),
             person_id=int(person),
             capacity=capacity,
         )
         return f"Unterschrift ({CAPACITIES[capacity]}) erfasst."
 
-    return await screen_action(request, session, user, meeting_id, None, act)
+    return await screen_action(request, session, user, now, meeting_id, None, act)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
-from api.ui.sitting_forms import form_ids, form_tally, form_version, screen_action
+from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep
 from workflow.errors import InvalidInput
 from workflow.services import agenda
@@ -30,7 +30,7 @@ async def declare_bias(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         person = form_ids([str(form.get("person_id") or "")])
         reason = str(form.get("reason") or "").strip()[:2000]
         if not person or not reason:
@@ -39,10 +39,7 @@ async def declare_bias(
                 "Befangenheit an (§ 18 GemO)."
             )
         agenda.declare_bias(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             person_id=person[0],
@@ -57,7 +54,7 @@ async def declare_bias(
             "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO)."
         )
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit/{declaration_id}")
@@ -70,13 +67,10 @@ async def decide_bias(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
         recorded = agenda.decide_bias(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             declaration_id=declaration_id,
             expected_version=form_version(form),
@@ -87,4 +81,4 @@ async def decide_bias(
             "befangen." if biased else "nicht befangen, das Mitglied stimmt mit."
         )
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)

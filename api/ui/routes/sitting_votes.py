@@ -14,7 +14,7 @@ from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import majority_words
-from api.ui.sitting_forms import form_ids, form_tally, form_version, screen_action
+from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep, workflows_of
 from workflow.errors import InvalidInput
 from workflow.motions import PROCEDURES
@@ -36,13 +36,10 @@ async def record_counts(
 ) -> Response:
     """Ja, Nein, Enthaltung as numbers; "geheim" for a secret ballot (only counts)."""
 
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
         recorded = item_votes.record_vote_counts(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             counted=counted,
@@ -52,7 +49,7 @@ async def record_counts(
         kind = "Geheime Abstimmung" if recorded.record.secret else "Abstimmung"
         return f"{kind} gespeichert. {words}."
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post(f"{BASE}/kommen-gehen")
@@ -66,16 +63,13 @@ async def record_item_attendance(
 ) -> Response:
     """A member leaves (``richtung=geht``) or arrives (``kommt``) at this item."""
 
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         person = form_ids([str(form.get("person_id") or "")])
         arrives = form.get("richtung") == "kommt"
         if not person:
             raise InvalidInput("Bitte wählen Sie das Mitglied.", field="person_id")
         item_votes.record_item_attendance(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             person_id=person[0],
@@ -85,7 +79,7 @@ async def record_item_attendance(
         )
         return "Ankunft erfasst." if arrives else "Verlassen der Sitzung erfasst."
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post(f"{BASE}/antraege")
@@ -97,16 +91,13 @@ async def propose_motion(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         choice = str(form.get("art") or "")
         procedural = choice in PROCEDURES
         body = form_ids([str(form.get("target_body_id") or "")])
         reach = form_ids([str(form.get("reach") or "")])
         motions.propose_motion(
-            session=session,
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
+            **call,
             item_id=item_id,
             expected_version=form_version(form),
             kind="procedural" if procedural else choice,
@@ -118,7 +109,7 @@ async def propose_motion(
         )
         return "Antrag erfasst."
 
-    return await screen_action(request, session, user, meeting_id, item_id, act)
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post(f"{BASE}/antraege/{{motion_id}}")
@@ -131,14 +122,11 @@ async def vote_motion(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData) -> str:
+    def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
         recorded = motions.vote_motion(
-            session=session,
+            **call,
             workflows=workflows_of(request),
-            actor=user.actor,
-            now=now,
-            meeting_id=meeting_id,
             item_id=item_id,
             motion_id=motion_id,
             expected_version=form_version(form),
@@ -148,5 +136,5 @@ async def vote_motion(
         return f"Der Antrag ist {verdict}."
 
     return await screen_action(
-        request, session, user, meeting_id, item_id, act, expire_on_refusal=True
+        request, session, user, now, meeting_id, item_id, act, expire_on_refusal=True
     )
