@@ -3,6 +3,10 @@ returns to, the version and numbers it posts, and the flash after it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import NamedTuple, TypedDict
+
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -10,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.ui.web import PageUser, error_text, flash, redirect
+from workflow.context import Actor
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import Meeting
@@ -43,6 +48,12 @@ def form_ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit() and int(v) < 2**31]
 
 
+def shown_item(form: FormData) -> int | None:
+    """The item the screen showed when the form was posted (hidden ``top``)."""
+    top = form_ids([str(form.get("top") or "")])
+    return top[0] if top else None
+
+
 def form_count(form: FormData, name: str) -> int:
     raw = str(form.get(name) or "0").strip() or "0"
     if not raw.isdigit() or int(raw) > MAX_COUNT:
@@ -63,3 +74,54 @@ def done(request: Request, meeting_id: int, item_id: int | None, text: str) -> R
 def refused(request: Request, meeting_id: int, item_id: int | None, exc: WorkflowError) -> Response:
     flash(request, error_text(exc), "danger")
     return redirect(screen_url(meeting_id, item_id))
+
+
+class ScreenCall(TypedDict):
+    """What every service call of the meeting screen takes from the frame (``**call``):
+    the session, who acts, when, and on which meeting."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    meeting_id: int
+
+
+class Onward(NamedTuple):
+    """A form's flash text with the item the screen goes on to (after an outcome: the next
+    open one) instead of the item it was posted for."""
+
+    item_id: int | None
+    text: str
+
+
+async def screen_action(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    now: datetime,
+    meeting_id: int,
+    item_id: int | None | Callable[[FormData], int | None],
+    act: Callable[[FormData, ScreenCall], str | Onward],
+    *,
+    expire_on_refusal: bool = False,
+) -> Response:
+    """The frame of a form of the meeting screen: read the form, check the screen may drive
+    the meeting, run ``act`` (parse, one service call with ``**call``, the flash text) in a
+    savepoint, and return to the screen at ``item_id`` (or the item the form names) with the
+    flash, or with the refusal when the engine says no (``expire_on_refusal``: reload what
+    the failed call may have left in the session)."""
+    form = await request.form()
+    screen_meeting(session, user, meeting_id)
+    at = item_id(form) if callable(item_id) else item_id
+    try:
+        with session.begin_nested():
+            result = act(
+                form, ScreenCall(session=session, actor=user.actor, now=now, meeting_id=meeting_id)
+            )
+    except WorkflowError as exc:
+        if expire_on_refusal:
+            session.expire_all()
+        return refused(request, meeting_id, at, exc)
+    if isinstance(result, Onward):
+        return done(request, meeting_id, result.item_id, result.text)
+    return done(request, meeting_id, at, result)

@@ -56,6 +56,8 @@ def test_notes_from_api_and_screen_reach_the_minutes_until_signed(
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     assert "Wesentlicher Inhalt der Beratung" in page
     assert "Gemeinderat Keller fragt nach den Folgekosten" in page
+    # Discussion first, then the vote: the notes stand above the vote form.
+    assert page.index(f"/{item}/beratung") < page.index(f"/{item}/abstimmung")
     clock.now += timedelta(minutes=1)
     posted = client.post(
         f"/sitzungen/{mid}/durchfuehren/{item}/beratung",

@@ -4,9 +4,10 @@ S. 3–6, §§ 20b, 41a GemO), through the same service as the JSON API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.formatting import parse_date_de
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
-from workflow.context import local_date
+from workflow.context import Actor, local_date
 from workflow.errors import InvalidInput, RoleRefused, WorkflowError
 from workflow.law.periods import shift
 from workflow.models import (
@@ -317,10 +318,31 @@ def detail(
     return render(request, "antraege/detail.html", context)
 
 
-async def _act(request: Request, request_id: int, done: str, action: Any) -> Response:
+class RequestCall(TypedDict):
+    """What every service call on a request's page takes from the frame (``**call``)."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    request_id: int
+
+
+async def _act(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    now: datetime,
+    request_id: int,
+    done: str,
+    action: Callable[[dict[str, str], RequestCall], object],
+) -> Response:
+    """The frame of an action on a request's page: the form's fields as text, ``action`` in
+    a savepoint, back to the page with the flash or the refusal."""
     form = await request.form()
+    call = RequestCall(session=session, actor=user.actor, now=now, request_id=request_id)
     try:
-        action({k: str(form.get(k) or "") for k in form})
+        with session.begin_nested():
+            action({k: str(form.get(k) or "") for k in form}, call)
     except WorkflowError as exc:
         flash(request, error_text(exc).rstrip(".") + ".", "danger")
         return redirect(f"/antraege/{request_id}")
@@ -337,25 +359,23 @@ def _id(text: str) -> int | None:
 async def take_over(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    def run(form: dict[str, str]) -> None:
-        with session.begin_nested():
-            service.take_over(
-                session=session,
-                workflows=request.app.state.runtime.workflows,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                proposal_id=_id(form.get("proposal_id", "")),
-            )
+    def run(form: dict[str, str], call: RequestCall) -> None:
+        service.take_over(
+            **call,
+            workflows=request.app.state.runtime.workflows,
+            proposal_id=_id(form.get("proposal_id", "")),
+        )
 
-    return await _act(request, request_id, "Der Antrag ist als Vorlage übernommen.", run)
+    return await _act(
+        request, session, user, now, request_id, "Der Antrag ist als Vorlage übernommen.", run
+    )
 
 
 @router.post("/antraege/{request_id}/tagesordnung")
 async def schedule(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    def run(form: dict[str, str]) -> None:
+    def run(form: dict[str, str], call: RequestCall) -> None:
         meeting = _id(form.get("meeting_id", ""))
         item = _id(form.get("agenda_item_id", ""))
         chosen = session.get(AgendaItem, item) if item is not None else None
@@ -363,52 +383,46 @@ async def schedule(
             meeting = chosen.meeting_id  # the item names its session
         if meeting is None:
             raise InvalidInput("Bitte die Sitzung wählen", field="meeting_id")
-        with session.begin_nested():
-            service.schedule(
-                session=session,
-                workflows=request.app.state.runtime.workflows,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                meeting_id=meeting,
-                agenda_item_id=item,
-            )
+        service.schedule(
+            **call,
+            workflows=request.app.state.runtime.workflows,
+            meeting_id=meeting,
+            agenda_item_id=item,
+        )
 
-    return await _act(request, request_id, "Der Antrag steht auf der Tagesordnung.", run)
+    return await _act(
+        request, session, user, now, request_id, "Der Antrag steht auf der Tagesordnung.", run
+    )
 
 
 @router.post("/antraege/{request_id}/ablehnen")
 async def refuse(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    def run(form: dict[str, str]) -> None:
-        with session.begin_nested():
-            service.refuse(
-                session=session,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                ground=form.get("ground", ""),
-                reason=form.get("reason", "")[: service.MAX_TEXT],
-                previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
-            )
+    def run(form: dict[str, str], call: RequestCall) -> None:
+        service.refuse(
+            **call,
+            ground=form.get("ground", ""),
+            reason=form.get("reason", "")[: service.MAX_TEXT],
+            previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
+        )
 
-    return await _act(request, request_id, "Der Antrag ist als unzulässig abgelehnt.", run)
+    return await _act(
+        request, session, user, now, request_id, "Der Antrag ist als unzulässig abgelehnt.", run
+    )
 
 
 @router.post("/antraege/{request_id}/erledigt")
 async def settle(
     request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    def run(form: dict[str, str]) -> None:
-        with session.begin_nested():
-            service.settle(
-                session=session,
-                actor=user.actor,
-                now=now,
-                request_id=request_id,
-                note=form.get("note", "")[: service.MAX_TEXT],
-                withdrawn=form.get("withdrawn") == "ja",
-            )
+    def run(form: dict[str, str], call: RequestCall) -> None:
+        service.settle(
+            **call,
+            note=form.get("note", "")[: service.MAX_TEXT],
+            withdrawn=form.get("withdrawn") == "ja",
+        )
 
-    return await _act(request, request_id, "Der Antrag ist als erledigt vermerkt.", run)
+    return await _act(
+        request, session, user, now, request_id, "Der Antrag ist als erledigt vermerkt.", run
+    )

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
@@ -31,12 +32,16 @@ from api.ui.sitting import (
     quorum_words,
 )
 from api.ui.sitting_forms import (
+    Onward,
+    ScreenCall,
     done,
     form_ids,
     form_version,
     refused,
+    screen_action,
     screen_meeting,
     screen_url,
+    shown_item,
 )
 from api.ui.web import (
     PageRoute,
@@ -48,7 +53,7 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.engine import ActionOption
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Proposal
 from workflow.services import actions as action_service
@@ -203,41 +208,29 @@ def sitting_screen(
 async def record_attendance(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    present = form_ids([str(v) for v in form.getlist("present")])
-    digital = form_ids([str(v) for v in form.getlist("digital")])
-    chair = form_ids([str(form.get("chair_person_id") or "")])
-    top = form_ids([str(form.get("top") or "")])
-    try:
-        with session.begin_nested():
-            recorded = agenda.record_attendance(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                expected_version=form_version(form),
-                present=present,
-                digital=[d for d in digital if d in present],
-                chair_person_id=chair[0] if chair else None,
-                absence_reasons={
-                    int(key[6:]): str(value)[:2000]
-                    for key, value in form.items()
-                    if key.startswith("grund-")
-                    and key[6:].isdigit()
-                    and int(key[6:]) < 2**31
-                    and str(value).strip()
-                },
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, top[0] if top else None, exc)
-    count = sum(1 for a in recorded.record.rows if a.present)
-    return done(
-        request,
-        meeting_id,
-        top[0] if top else None,
-        f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend.",
-    )
+    def act(form: FormData, call: ScreenCall) -> str:
+        present = form_ids([str(v) for v in form.getlist("present")])
+        digital = form_ids([str(v) for v in form.getlist("digital")])
+        chair = form_ids([str(form.get("chair_person_id") or "")])
+        recorded = agenda.record_attendance(
+            **call,
+            expected_version=form_version(form),
+            present=present,
+            digital=[d for d in digital if d in present],
+            chair_person_id=chair[0] if chair else None,
+            absence_reasons={
+                int(key[6:]): str(value)[:2000]
+                for key, value in form.items()
+                if key.startswith("grund-")
+                and key[6:].isdigit()
+                and int(key[6:]) < 2**31
+                and str(value).strip()
+            },
+        )
+        count = sum(1 for a in recorded.record.rows if a.present)
+        return f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend."
+
+    return await screen_action(request, session, user, now, meeting_id, shown_item, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/abstimmung")
@@ -249,35 +242,28 @@ async def record_votes(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    allowed = {c for c, _ in CHOICES}
-    votes = {
-        int(key[5:]): str(value)
-        for key, value in form.items()
-        if key.startswith("vote-")
-        and key[5:].isdigit()
-        and int(key[5:]) < 2**31
-        and str(value) in allowed
-    }
-    if not votes:
-        flash(request, "Bitte erfassen Sie mindestens eine Stimme.", "danger")
-        return redirect(screen_url(meeting_id, item_id))
-    try:
-        with session.begin_nested():
-            recorded = agenda.record_votes(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                votes=votes,
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    words, _ = majority_words(recorded.record)
-    return done(request, meeting_id, item_id, f"Abstimmung gespeichert. {words}.")
+    def act(form: FormData, call: ScreenCall) -> str:
+        allowed = {c for c, _ in CHOICES}
+        votes = {
+            int(key[5:]): str(value)
+            for key, value in form.items()
+            if key.startswith("vote-")
+            and key[5:].isdigit()
+            and int(key[5:]) < 2**31
+            and str(value) in allowed
+        }
+        if not votes:
+            raise InvalidInput("Bitte erfassen Sie mindestens eine Stimme.")
+        recorded = agenda.record_votes(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            votes=votes,
+        )
+        words, _ = majority_words(recorded.record)
+        return f"Abstimmung gespeichert. {words}."
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
@@ -309,28 +295,20 @@ async def record_free_outcome(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    outcome = str(form.get("outcome") or "")
-    try:
-        with session.begin_nested():
-            agenda.record_item_outcome(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                outcome=outcome,
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    items = _items(session, user, meeting_id)
-    following = _next_open(items, _current(items, item_id))
-    label = dict(FREE_OUTCOMES).get(outcome, outcome)
-    return done(
-        request, meeting_id, following.id if following else None, f"Ergebnis gespeichert: {label}."
-    )
+    def act(form: FormData, call: ScreenCall) -> Onward:
+        outcome = str(form.get("outcome") or "")
+        agenda.record_item_outcome(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            outcome=outcome,
+        )
+        items = _items(session, user, meeting_id)
+        following = _next_open(items, _current(items, item_id))
+        label = dict(FREE_OUTCOMES).get(outcome, outcome)
+        return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
@@ -421,46 +399,33 @@ async def record_notes(
     now: NowDep,
 ) -> Response:
     """The essential content of the deliberation on one item (§ 38 Abs. 1 GemO)."""
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    try:
-        with session.begin_nested():
-            deliberation.record_notes(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                notes=str(form.get("deliberation_notes") or ""),
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    return done(request, meeting_id, item_id, "Der Verlauf der Beratung ist gespeichert.")
+
+    def act(form: FormData, call: ScreenCall) -> str:
+        deliberation.record_notes(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            notes=str(form.get("deliberation_notes") or ""),
+        )
+        return "Der Verlauf der Beratung ist gespeichert."
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/niederschrift")
 async def sign_minutes(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    raw = str(form.get("signer") or "")
-    person, _, capacity = raw.partition(":")
-    if not person.isdigit() or int(person) >= 2**31 or capacity not in CAPACITIES:
-        flash(request, "Bitte wählen Sie, wer unterzeichnet hat.", "danger")
-        return redirect(screen_url(meeting_id))
-    try:
-        with session.begin_nested():
-            agenda.sign_minutes(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                expected_version=form_version(form),
-                person_id=int(person),
-                capacity=capacity,
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, None, exc)
-    return done(request, meeting_id, None, f"Unterschrift ({CAPACITIES[capacity]}) erfasst.")
+    def act(form: FormData, call: ScreenCall) -> str:
+        person, _, capacity = str(form.get("signer") or "").partition(":")
+        if not person.isdigit() or int(person) >= 2**31 or capacity not in CAPACITIES:
+            raise InvalidInput("Bitte wählen Sie, wer unterzeichnet hat.")
+        agenda.sign_minutes(
+            **call,
+            expected_version=form_version(form),
+            person_id=int(person),
+            capacity=capacity,
+        )
+        return f"Unterschrift ({CAPACITIES[capacity]}) erfasst."
+
+    return await screen_action(request, session, user, now, meeting_id, None, act)

@@ -6,22 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
-from api.ui.sitting_forms import (
-    done,
-    form_ids,
-    form_tally,
-    form_version,
-    refused,
-    screen_meeting,
-    screen_url,
-)
-from api.ui.web import PageRoute, PageUserDep, flash, redirect
-from workflow.errors import WorkflowError
+from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
+from api.ui.web import PageRoute, PageUserDep
+from workflow.errors import InvalidInput
 from workflow.services import agenda
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -37,41 +30,31 @@ async def declare_bias(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    person = form_ids([str(form.get("person_id") or "")])
-    reason = str(form.get("reason") or "").strip()[:2000]
-    if not person or not reason:
-        flash(
-            request,
-            "Bitte wählen Sie das Mitglied und geben Sie den Grund der "
-            "Befangenheit an (§ 18 GemO).",
-            "danger",
-        )
-        return redirect(screen_url(meeting_id, item_id))
-    try:
-        with session.begin_nested():
-            agenda.declare_bias(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                person_id=person[0],
-                reason=reason,
-                doubtful=form.get("doubtful") == "ja",
+    def act(form: FormData, call: ScreenCall) -> str:
+        person = form_ids([str(form.get("person_id") or "")])
+        reason = str(form.get("reason") or "").strip()[:2000]
+        if not person or not reason:
+            raise InvalidInput(
+                "Bitte wählen Sie das Mitglied und geben Sie den Grund der "
+                "Befangenheit an (§ 18 GemO)."
             )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    text = (
-        "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das Mitglied "
-        "(§ 18 Abs. 4 Satz 2 GemO)."
-        if form.get("doubtful") == "ja"
-        else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
-        "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO)."
-    )
-    return done(request, meeting_id, item_id, text)
+        agenda.declare_bias(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            person_id=person[0],
+            reason=reason,
+            doubtful=form.get("doubtful") == "ja",
+        )
+        return (
+            "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das "
+            "Mitglied (§ 18 Abs. 4 Satz 2 GemO)."
+            if form.get("doubtful") == "ja"
+            else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
+            "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO)."
+        )
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit/{declaration_id}")
@@ -84,28 +67,18 @@ async def decide_bias(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    try:
+    def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
-        with session.begin_nested():
-            recorded = agenda.decide_bias(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                declaration_id=declaration_id,
-                expected_version=form_version(form),
-                counted=counted,
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    biased = recorded.record.decided_biased
-    return done(
-        request,
-        meeting_id,
-        item_id,
-        "Das Gremium hat entschieden: "
-        + ("befangen." if biased else "nicht befangen, das Mitglied stimmt mit."),
-    )
+        recorded = agenda.decide_bias(
+            **call,
+            item_id=item_id,
+            declaration_id=declaration_id,
+            expected_version=form_version(form),
+            counted=counted,
+        )
+        biased = recorded.record.decided_biased
+        return "Das Gremium hat entschieden: " + (
+            "befangen." if biased else "nicht befangen, das Mitglied stimmt mit."
+        )
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)

@@ -7,22 +7,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import majority_words
-from api.ui.sitting_forms import (
-    done,
-    form_ids,
-    form_tally,
-    form_version,
-    refused,
-    screen_meeting,
-)
+from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep, workflows_of
-from workflow.errors import InvalidInput, WorkflowError
+from workflow.errors import InvalidInput
 from workflow.motions import PROCEDURES
 from workflow.services import item_votes, motions
 
@@ -41,26 +35,21 @@ async def record_counts(
     now: NowDep,
 ) -> Response:
     """Ja, Nein, Enthaltung as numbers; "geheim" for a secret ballot (only counts)."""
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    try:
+
+    def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
-        with session.begin_nested():
-            recorded = item_votes.record_vote_counts(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                counted=counted,
-                secret=form.get("geheim") == "ja",
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    words, _ = majority_words(recorded.record.tally)
-    kind = "Geheime Abstimmung" if recorded.record.secret else "Abstimmung"
-    return done(request, meeting_id, item_id, f"{kind} gespeichert. {words}.")
+        recorded = item_votes.record_vote_counts(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            counted=counted,
+            secret=form.get("geheim") == "ja",
+        )
+        words, _ = majority_words(recorded.record.tally)
+        kind = "Geheime Abstimmung" if recorded.record.secret else "Abstimmung"
+        return f"{kind} gespeichert. {words}."
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post(f"{BASE}/kommen-gehen")
@@ -73,30 +62,24 @@ async def record_item_attendance(
     now: NowDep,
 ) -> Response:
     """A member leaves (``richtung=geht``) or arrives (``kommt``) at this item."""
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    person = form_ids([str(form.get("person_id") or "")])
-    arrives = form.get("richtung") == "kommt"
-    try:
+
+    def act(form: FormData, call: ScreenCall) -> str:
+        person = form_ids([str(form.get("person_id") or "")])
+        arrives = form.get("richtung") == "kommt"
         if not person:
             raise InvalidInput("Bitte wählen Sie das Mitglied.", field="person_id")
-        with session.begin_nested():
-            item_votes.record_item_attendance(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                person_id=person[0],
-                present=arrives,
-                only_item=form.get("nur_dieser_punkt") == "ja",
-                reason=str(form.get("reason") or "")[:2000],
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    text = "Ankunft erfasst." if arrives else "Verlassen der Sitzung erfasst."
-    return done(request, meeting_id, item_id, text)
+        item_votes.record_item_attendance(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            person_id=person[0],
+            present=arrives,
+            only_item=form.get("nur_dieser_punkt") == "ja",
+            reason=str(form.get("reason") or "")[:2000],
+        )
+        return "Ankunft erfasst." if arrives else "Verlassen der Sitzung erfasst."
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post(f"{BASE}/antraege")
@@ -108,31 +91,25 @@ async def propose_motion(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    choice = str(form.get("art") or "")
-    procedural = choice in PROCEDURES
-    body = form_ids([str(form.get("target_body_id") or "")])
-    reach = form_ids([str(form.get("reach") or "")])
-    try:
-        with session.begin_nested():
-            motions.propose_motion(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                expected_version=form_version(form),
-                kind="procedural" if procedural else choice,
-                procedure=choice if procedural else None,
-                mover=str(form.get("mover") or "")[:200],
-                text=str(form.get("text") or "")[:20_000],
-                reach=min(reach[0], 100) if reach else 0,
-                target_body_id=body[0] if body else None,
-            )
-    except WorkflowError as exc:
-        return refused(request, meeting_id, item_id, exc)
-    return done(request, meeting_id, item_id, "Antrag erfasst.")
+    def act(form: FormData, call: ScreenCall) -> str:
+        choice = str(form.get("art") or "")
+        procedural = choice in PROCEDURES
+        body = form_ids([str(form.get("target_body_id") or "")])
+        reach = form_ids([str(form.get("reach") or "")])
+        motions.propose_motion(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            kind="procedural" if procedural else choice,
+            procedure=choice if procedural else None,
+            mover=str(form.get("mover") or "")[:200],
+            text=str(form.get("text") or "")[:20_000],
+            reach=min(reach[0], 100) if reach else 0,
+            target_body_id=body[0] if body else None,
+        )
+        return "Antrag erfasst."
+
+    return await screen_action(request, session, user, now, meeting_id, item_id, act)
 
 
 @router.post(f"{BASE}/antraege/{{motion_id}}")
@@ -145,24 +122,19 @@ async def vote_motion(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    form = await request.form()
-    screen_meeting(session, user, meeting_id)
-    try:
+    def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
-        with session.begin_nested():
-            recorded = motions.vote_motion(
-                session=session,
-                workflows=workflows_of(request),
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                item_id=item_id,
-                motion_id=motion_id,
-                expected_version=form_version(form),
-                counted=counted,
-            )
-    except WorkflowError as exc:
-        session.expire_all()
-        return refused(request, meeting_id, item_id, exc)
-    verdict = "angenommen" if recorded.record.adopted else "abgelehnt"
-    return done(request, meeting_id, item_id, f"Der Antrag ist {verdict}.")
+        recorded = motions.vote_motion(
+            **call,
+            workflows=workflows_of(request),
+            item_id=item_id,
+            motion_id=motion_id,
+            expected_version=form_version(form),
+            counted=counted,
+        )
+        verdict = "angenommen" if recorded.record.adopted else "abgelehnt"
+        return f"Der Antrag ist {verdict}."
+
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act, expire_on_refusal=True
+    )

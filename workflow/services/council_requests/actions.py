@@ -1,0 +1,383 @@
+"""What the administration does with a request: record it as received, take it over as a
+Vorlage, put it on an agenda, refuse it as inadmissible, or settle it – each one move of the
+request, one audit event, and its Frist opened or closed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from workflow.context import Actor, local_date
+from workflow.deadlines.standing import close_standing
+from workflow.definitions.machines import Workflows
+from workflow.errors import InvalidInput
+from workflow.law import council_requests as law
+from workflow.law.consultation import DECIDING_KINDS
+from workflow.models import AgendaItem, Body, CouncilRequest, Meeting, Person, Proposal
+from workflow.services import agenda
+from workflow.services.common import require_role
+from workflow.services.council_requests.chain import move_to, record_event
+from workflow.services.council_requests.deadline import open_deadline
+from workflow.services.council_requests.queries import get_request
+from workflow.services.council_requests.terms import (
+    COUNCILLOR_KINDS,
+    GROUNDS,
+    KINDS,
+    MAX_TEXT,
+    RECORDING_ROLES,
+    REFUSING_ROLES,
+)
+from workflow.services.council_requests.weight import councillors, quorum
+from workflow.services.proposals import ProposalFields, StepInput, create_proposal
+from workflow.services.transition import load_instance
+
+
+def create_request(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    body_id: int,
+    kind: str,
+    subject: str,
+    text: str = "",
+    received_on: date | None = None,
+    submitted_by: str = "",
+    faction: str | None = None,
+    signer_person_ids: list[int] | None = None,
+    signature_count: int | None = None,
+    required_signatures: int | None = None,
+) -> CouncilRequest:
+    """Record a request as received; a councillor records his own (he is among the signers)."""
+    require_role(actor, "create_council_request", (*RECORDING_ROLES, "council_member"))
+    body = session.get(Body, body_id)
+    if body is None or not (actor.is_system or body.municipality_id == actor.municipality_id):
+        raise InvalidInput("Unbekanntes Gremium", field="body_id")
+    if kind not in KINDS:
+        raise InvalidInput(
+            f"Unbekannte Antragsart „{kind}“; möglich: {', '.join(KINDS)}", field="kind"
+        )
+    if not subject.strip():
+        raise InvalidInput("Bitte den Gegenstand des Antrags angeben", field="subject")
+    if len(subject) > 500 or len(text) > MAX_TEXT:
+        raise InvalidInput("Der Antrag ist zu lang", field="text")
+    received = received_on or local_date(now)
+    if received > local_date(now):
+        raise InvalidInput("Der Eingang liegt in der Zukunft", field="received_on")
+    signers = sorted(set(signer_person_ids or []))
+    faction_name = (faction or "").strip() or None
+    if actor.role == "council_member":
+        if kind not in COUNCILLOR_KINDS:
+            raise InvalidInput(
+                "Gemeinderäte stellen Fraktionsanträge, Anträge und Verlangen nach § 34 GemO",
+                field="kind",
+            )
+        if actor.person_id is not None and actor.person_id not in signers:
+            signers.append(actor.person_id)
+    if kind == "faction_motion" and faction_name is None:
+        raise InvalidInput("Bitte die Fraktion angeben", field="faction")
+    if kind in COUNCILLOR_KINDS:
+        seats = {m.person_id for m in councillors(session, body_id, received)}
+        strangers = [p for p in signers if p not in seats]
+        if strangers:
+            names = [
+                p.name for p in session.exec(select(Person).where(col(Person.id).in_(strangers)))
+            ]
+            raise InvalidInput(
+                f"Am {received:%d.%m.%Y} kein Mitglied des Gremiums {body.name}: "
+                + (", ".join(names) or ", ".join(map(str, strangers))),
+                field="signer_person_ids",
+            )
+        if not signers and faction_name is None:
+            raise InvalidInput(
+                "Bitte die unterzeichnenden Gemeinderäte oder die Fraktion angeben",
+                field="signer_person_ids",
+            )
+    else:
+        signers = []
+    if kind == "residents_motion":
+        if signature_count is None or signature_count < 0:
+            raise InvalidInput(
+                "Bitte die Zahl der gültigen Unterschriften angeben", field="signature_count"
+            )
+        if required_signatures is not None and required_signatures < 1:
+            raise InvalidInput(
+                "Die erforderliche Zahl muss mindestens 1 sein", field="required_signatures"
+            )
+    else:
+        signature_count = required_signatures = None
+    request = CouncilRequest(
+        municipality_id=body.municipality_id,
+        body_id=body_id,
+        kind=kind,
+        subject=subject.strip(),
+        text=text.strip(),
+        received_on=received,
+        submitted_by=submitted_by.strip()[:500],
+        faction=faction_name,
+        signer_person_ids=signers,
+        signature_count=signature_count,
+        required_signatures=required_signatures,
+        author_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.flush()
+    weight = quorum(session, request)
+    seq = record_event(
+        session,
+        request,
+        actor,
+        now,
+        "create",
+        None,
+        {
+            "kind": kind,
+            "body_id": body_id,
+            "received_on": received,
+            "signers": signers,
+            "faction": faction_name,
+            "quorum": weight.explanation if weight else None,
+            "quorum_reached": weight.reached if weight else None,
+        },
+    )
+    open_deadline(session, request, seq, now)
+    session.flush()
+    return request
+
+
+def take_over(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    proposal_id: int | None = None,
+) -> CouncilRequest:
+    """The administration turns the request into a Vorlage: an existing one, or a new draft
+    with the request's subject and text, to be decided by the request's body."""
+    request = get_request(session, actor, request_id, lock=True)
+    require_role(actor, "take_over_council_request", ("clerk", "cosigner", "mayor"))
+    source = move_to(request, "proposal", now)
+    if proposal_id is not None:
+        proposal: Proposal = load_instance(session, "proposal", proposal_id, actor)
+        if proposal.municipality_id != request.municipality_id:
+            raise InvalidInput("Unbekannte Vorlage", field="proposal_id")
+    else:
+        body = session.get(Body, request.body_id)
+        decides = body is not None and body.kind in DECIDING_KINDS
+        proposal = create_proposal(
+            session=session,
+            workflows=workflows,
+            actor=actor,
+            now=now,
+            municipality_id=request.municipality_id,
+            content=ProposalFields(
+                title=request.subject,
+                resolution_text=request.text or request.subject,
+                proposal_date=local_date(now),
+                facts=f"{KINDS[request.kind]} vom {request.received_on:%d.%m.%Y}"
+                + (
+                    f" ({request.submitted_by or request.faction})"
+                    if request.submitted_by or request.faction
+                    else ""
+                )
+                + (f":\n\n{request.text}" if request.text else ""),
+            ),
+            steps=[StepInput(body_id=request.body_id, decides=decides, advises=not decides)],
+        )
+    request.proposal_id = proposal.id
+    session.add(request)
+    session.flush()
+    record_event(session, request, actor, now, "take_over", source, {"proposal_id": proposal.id})
+    return request
+
+
+def schedule(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    meeting_id: int,
+    agenda_item_id: int | None = None,
+    expected_version: int | None = None,
+) -> CouncilRequest:
+    """Put the request on the agenda of a session of its body: an item already there (the
+    Vorlage it became), or a new item with its subject. The deadline is met when the
+    session is on or before its day (§ 34 Abs. 1 S. 4 GemO: the next-but-one session)."""
+    request = get_request(session, actor, request_id, lock=True)
+    require_role(actor, "schedule_council_request", agenda.MEETING_ROLES)
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.municipality_id != request.municipality_id:
+        raise InvalidInput("Unbekannte Sitzung", field="meeting_id")
+    if meeting.body_id != request.body_id:
+        raise InvalidInput(
+            "Die Sitzung muss eine des Gremiums sein, an das der Antrag gerichtet ist",
+            field="meeting_id",
+        )
+    if meeting.state == "cancelled":
+        raise InvalidInput("Die Sitzung ist abgesagt", field="meeting_id")
+    source = move_to(request, "scheduled", now)
+    if agenda_item_id is not None:
+        item = session.get(AgendaItem, agenda_item_id)
+        if item is None or item.meeting_id != meeting_id or item.removed:
+            raise InvalidInput(
+                "Der Tagesordnungspunkt gehört nicht zu dieser Sitzung", field="agenda_item_id"
+            )
+    else:
+        item = agenda.add_item(
+            session=session,
+            workflows=workflows,
+            actor=actor,
+            now=now,
+            meeting_id=meeting_id,
+            expected_version=expected_version if expected_version is not None else meeting.version,
+            title=f"{KINDS[request.kind].split(' (')[0]}: {request.subject}"[:500],
+        )
+    request.meeting_id = meeting_id
+    request.agenda_item_id = item.id
+    session.add(request)
+    met_on = local_date(now) if request.kind == "session_request" else meeting.meeting_date
+    closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=met_on)
+    session.flush()
+    record_event(
+        session,
+        request,
+        actor,
+        now,
+        "schedule",
+        source,
+        {
+            "meeting_id": meeting_id,
+            "agenda_item_id": item.id,
+            "deadlines": {d.rule: d.status for d in closed},
+        },
+    )
+    return request
+
+
+def refuse(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    ground: str,
+    reason: str = "",
+    previous_agenda_item_id: int | None = None,
+) -> CouncilRequest:
+    """Refuse the request as inadmissible, the ground recorded and checked where the law
+    gives one: the six-month rule needs the agenda item that dealt with the matter within
+    six months before the receipt (§ 34 Abs. 1 S. 6 GemO); a quorum refusal needs the
+    quorum to be missed."""
+    request = get_request(session, actor, request_id, lock=True)
+    require_role(actor, "refuse_council_request", REFUSING_ROLES)
+    if ground not in GROUNDS:
+        raise InvalidInput(
+            f"Unbekannter Grund „{ground}“; möglich: {', '.join(GROUNDS)}", field="ground"
+        )
+    text = reason.strip()
+    if ground == "six_months":
+        if request.kind not in COUNCILLOR_KINDS:
+            raise InvalidInput(
+                "Die Sechsmonatsregel gilt für Verlangen nach § 34 Abs. 1 Satz 3 und 4 GemO",
+                field="ground",
+            )
+        item = session.get(AgendaItem, previous_agenda_item_id) if previous_agenda_item_id else None
+        earlier = session.get(Meeting, item.meeting_id) if item is not None else None
+        if item is None or earlier is None or earlier.municipality_id != request.municipality_id:
+            raise InvalidInput(
+                "Bitte den Tagesordnungspunkt angeben, in dem der Gegenstand behandelt wurde",
+                field="previous_agenda_item_id",
+            )
+        if (
+            item.removed
+            or earlier.state == "cancelled"
+            or not law.dealt_with_recently(earlier.meeting_date, request.received_on)
+        ):
+            raise InvalidInput(
+                f"Die Sitzung vom {earlier.meeting_date:%d.%m.%Y} liegt nicht innerhalb der "
+                f"sechs Monate vor dem Eingang am {request.received_on:%d.%m.%Y} "
+                "(§ 34 Abs. 1 Satz 6 GemO)",
+                field="previous_agenda_item_id",
+            )
+        request.previous_agenda_item_id = item.id
+        text = text or (
+            f"Der Gegenstand wurde am {earlier.meeting_date:%d.%m.%Y} behandelt "
+            f"(TOP {item.position}: {item.title}); § 34 Abs. 1 Satz 6 GemO"
+        )
+    elif ground == "quorum":
+        weight = quorum(session, request)
+        if weight is None or weight.reached:
+            raise InvalidInput(
+                "Die erforderliche Zahl ist erreicht"
+                + (f": {weight.explanation}" if weight else "")
+                + "; eine Ablehnung mangels Quorum ist nicht möglich",
+                field="ground",
+            )
+        text = text or weight.explanation
+    elif not text:
+        raise InvalidInput("Bitte die Ablehnung begründen", field="reason")
+    source = move_to(request, "refused", now)
+    request.refusal_ground = ground
+    request.refusal_reason = text[:MAX_TEXT]
+    session.add(request)
+    closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=None, cancel=True)
+    session.flush()
+    record_event(
+        session,
+        request,
+        actor,
+        now,
+        "refuse",
+        source,
+        {
+            "ground": ground,
+            "previous_agenda_item_id": request.previous_agenda_item_id,
+            "deadlines": {d.rule: d.status for d in closed},
+        },
+        comment=request.refusal_reason,
+    )
+    return request
+
+
+def settle(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    request_id: int,
+    note: str = "",
+    withdrawn: bool = False,
+) -> CouncilRequest:
+    """The request is dealt with (decided or answered: its deadline is met today), or its
+    submitters withdrew it (its deadline no longer applies: cancelled)."""
+    request = get_request(session, actor, request_id, lock=True)
+    require_role(actor, "settle_council_request", RECORDING_ROLES)
+    source = move_to(request, "done", now)
+    request.settled_note = note.strip()[:MAX_TEXT] or None
+    session.add(request)
+    closed = close_standing(
+        session,
+        instance_id=request.id or 0,
+        now=now,
+        met_on=local_date(now),
+        cancel=withdrawn,
+    )
+    session.flush()
+    record_event(
+        session,
+        request,
+        actor,
+        now,
+        "settle",
+        source,
+        {"withdrawn": withdrawn, "deadlines": {d.rule: d.status for d in closed}},
+        comment=request.settled_note,
+    )
+    return request

@@ -1,0 +1,64 @@
+"""The words of a request: its kinds, states and the moves between them, the grounds of a
+refusal, the labels of its audit events, and who records and refuses."""
+
+from __future__ import annotations
+
+KINDS = {
+    "faction_motion": "Fraktionsantrag",
+    "councillor_motion": "Antrag von Gemeinderäten",
+    "session_request": "Sitzungsverlangen (§ 34 Abs. 1 Satz 3 GemO)",
+    "agenda_request": "Tagesordnungsantrag (§ 34 Abs. 1 Satz 4 GemO)",
+    "residents_motion": "Einwohnerantrag (§ 20b GemO)",
+    "youth_motion": "Antrag der Jugendvertretung (§ 41a GemO)",
+}
+
+
+# Kinds councillors sign; the others come from residents or the youth representation.
+COUNCILLOR_KINDS = ("faction_motion", "councillor_motion", "session_request", "agenda_request")
+
+
+STATES = {
+    "received": "eingegangen",
+    "proposal": "als Vorlage übernommen",
+    "scheduled": "auf der Tagesordnung",
+    "refused": "als unzulässig abgelehnt",
+    "done": "erledigt",
+}
+
+
+MOVES = {
+    "received": ("proposal", "scheduled", "refused", "done"),
+    "proposal": ("scheduled", "done"),
+    "scheduled": ("done",),
+    "refused": (),
+    "done": (),
+}
+
+
+GROUNDS = {
+    "six_months": "Gegenstand in den letzten sechs Monaten behandelt (§ 34 Abs. 1 Satz 6 GemO)",
+    "quorum": "erforderliche Zahl der Unterzeichner nicht erreicht",
+    "remit": "nicht im Aufgabengebiet des Gremiums (§ 34 Abs. 1 Satz 5 GemO)",
+    "late": "verspätet eingereicht (§ 20b Abs. 2 Satz 2 GemO)",
+    "other": "sonstiger Grund",
+}
+
+
+EVENT_LABELS = {
+    "create": "erfasst",
+    "take_over": "als Vorlage übernommen",
+    "schedule": "auf die Tagesordnung gesetzt",
+    "refuse": "als unzulässig abgelehnt",
+    "settle": "als erledigt vermerkt",
+    "waive_deadline": "Frist erlassen",
+    "unschedule": "von der Tagesordnung genommen",
+}
+
+
+RECORDING_ROLES = ("clerk", "secretary", "mayor")
+
+
+REFUSING_ROLES = ("secretary", "mayor")
+
+
+MAX_TEXT = 20_000
