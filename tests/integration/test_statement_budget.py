@@ -34,10 +34,12 @@ from workflow.services import meetings as meeting_service
 BUDGETS: dict[str, tuple[int, int]] = {
     "actions": (7, 6),  # GET …/actions of a draft: every guard of every transition
     # submit keeps the Fassung (proposal v4, issue 10.5): its number and its INSERT, +2
-    "submit": (21, 19),
-    "return_to_author": (15, 14),
-    "resubmit": (21, 19),
-    "cosign": (22, 21),  # cosign, then the automatic step to awaiting_release
+    # the notices of a task message: INSERT … ON CONFLICT DO NOTHING RETURNING, no look-up
+    # of their keys first (-1 for submit, return_to_author, resubmit, cosign)
+    "submit": (20, 18),
+    "return_to_author": (14, 13),
+    "resubmit": (20, 18),
+    "cosign": (21, 20),  # cosign, then the automatic step to awaiting_release
     "release": (8, 7),
     "schedule": (11, 10),
     "set_agenda": (7, 6),

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -263,19 +265,71 @@ class Batch:
         return list(result.values())
 
     def write(self, session: Session) -> None:
-        """Insert the collected rows, a multi-row INSERT per table (none exists yet: the
-        acts are claimed, their keys unique)."""
+        """Insert the collected rows, a multi-row INSERT per table. The notices go in with
+        ``ON CONFLICT (key) DO NOTHING``; none should exist (the acts are claimed, their keys
+        unique), and should one after all, ``KeyTaken`` makes the sweep redo the batch act by
+        act, as before, so that each act's note counts only the notices it wrote."""
         if not self.notifications:
             return
-        keys = [row["key"] for row in self.notifications]
-        taken = session.exec(select(Notification.key).where(col(Notification.key).in_(keys)))
-        if taken.first() is not None:
+        new = insert_new_notifications(session, self.notifications)
+        if len(new) < len({row["key"] for row in self.notifications}):
             raise KeyTaken
-        session.execute(insert(Notification), self.notifications)
         if self.outbox:
-            session.execute(insert(OutboxMessage), self.outbox)
+            session.execute(insert(OUTBOX), self.outbox)
         self.notifications.clear()
         self.outbox.clear()
+
+
+NOTIFICATION: Table = Notification.__table__  # type: ignore[attr-defined]
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
+def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key`` (PostgreSQL, SQLite ≥ 3.35):
+    one statement instead of a look-up and an insert, and a notice written by a concurrent
+    transaction is skipped rather than raising. Returns the keys inserted now; only their
+    e-mails may go to the outbox."""
+    dialect = session.get_bind().dialect.name
+    upsert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        upsert(NOTIFICATION)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(NOTIFICATION.c.key)
+    )
+    return set(session.execute(statement, rows).scalars())
+
+
+def _notification_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
+    return {
+        "key": key,
+        "user_id": user.id or 0,
+        "kind": message.kind,
+        "title": message.title,
+        "body": message.body,
+        "link": message.link,
+        "instance_type": message.instance_type,
+        "instance_id": message.instance_id,
+        "deadline_id": message.deadline_id,
+        "created_at": now,
+        "read_at": None,
+    }
+
+
+def _outbox_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
+    return {
+        "key": key,
+        "user_id": user.id,
+        "municipality_id": user.municipality_id,
+        "to_address": user.email,
+        "subject": message.title,
+        "body": message.body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": None,
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 def send_to(
@@ -288,83 +342,31 @@ def send_to(
     batch: Batch | None = None,
 ) -> int:
     """One in-app notice per user and an outbox e-mail unless the user switched that kind
-    off, each keyed so it exists once. With a ``batch`` the rows are collected for its
-    bulk insert (and their keys checked there)."""
-    written = 0
-    keys = [f"{key_prefix}:user:{user.id}" for user in users]
-    done: set[str] = set()
-    if batch is None and keys:
-        # One look-up for all recipients' keys, not one per recipient (issue 14); a batch
-        # checks its keys once for all its acts (``Batch.write``).
-        done = set(session.exec(select(Notification.key).where(col(Notification.key).in_(keys))))
-    for user, key in zip(users, keys, strict=True):
-        if batch is not None:
-            batch.notifications.append(
-                {
-                    "key": key,
-                    "user_id": user.id or 0,
-                    "kind": message.kind,
-                    "title": message.title,
-                    "body": message.body,
-                    "link": message.link,
-                    "instance_type": message.instance_type,
-                    "instance_id": message.instance_id,
-                    "deadline_id": message.deadline_id,
-                    "created_at": now,
-                    "read_at": None,
-                }
-            )
+    off, each keyed so it exists once: a key already written (by an earlier call or a
+    concurrent transaction) writes neither again. With a ``batch`` the rows are collected
+    for its bulk insert (and their keys checked there)."""
+    if batch is not None:
+        for user in users:
+            key = f"{key_prefix}:user:{user.id}"
+            batch.notifications.append(_notification_row(key, user, message, now))
             if user.email and wants_mail(user, message.kind):
-                batch.outbox.append(
-                    {
-                        "key": key,
-                        "user_id": user.id,
-                        "municipality_id": user.municipality_id,
-                        "to_address": user.email,
-                        "subject": message.title,
-                        "body": message.body,
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "last_error": None,
-                        "created_at": now,
-                        "sent_at": None,
-                    }
-                )
-            written += 1
-            continue
-        if key in done:
-            continue
-        done.add(key)
-        session.add(
-            Notification(
-                key=key,
-                user_id=user.id or 0,
-                kind=message.kind,
-                title=message.title,
-                body=message.body,
-                link=message.link,
-                instance_type=message.instance_type,
-                instance_id=message.instance_id,
-                deadline_id=message.deadline_id,
-                created_at=now,
-            )
-        )
-        if user.email and wants_mail(user, message.kind):
-            session.add(
-                OutboxMessage(
-                    key=key,
-                    user_id=user.id,
-                    municipality_id=user.municipality_id,
-                    to_address=user.email,
-                    subject=message.title,
-                    body=message.body,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-        written += 1
-    return written
+                batch.outbox.append(_outbox_row(key, user, message, now))
+        return len(users)
+    unique = {f"{key_prefix}:user:{user.id}": user for user in users}
+    if not unique:
+        return 0
+    # One statement for all recipients' notices (issue 14): the keys it inserted now.
+    new = insert_new_notifications(
+        session, [_notification_row(key, user, message, now) for key, user in unique.items()]
+    )
+    mails = [
+        _outbox_row(key, user, message, now)
+        for key, user in unique.items()
+        if key in new and user.email and wants_mail(user, message.kind)
+    ]
+    if mails:
+        session.execute(insert(OUTBOX), mails)
+    return len(new)
 
 
 def notify(
