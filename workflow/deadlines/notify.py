@@ -152,9 +152,16 @@ def details(session: Session, deadline: Deadline, instance: Any, now: datetime) 
     return []
 
 
-def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipients) -> list[User]:
-    """Users of the instance's municipality holding one of the roles, the coordinators of its
-    district for ``district_coordinator``, plus the owner."""
+def _field(instance: Any, name: str) -> Any:
+    """``getattr(instance, name, None)`` without pydantic's slow path for a missing name."""
+    return getattr(instance, name) if name in type(instance).model_fields else None
+
+
+def role_holders(
+    session: Session, deadline: Deadline, instance: Any, who: Recipients
+) -> dict[int, User]:
+    """Users of the instance's municipality holding one of the roles, and the coordinators of
+    its district for ``district_coordinator``."""
     users: dict[int, User] = {}
     local_roles = [r for r in who.roles if r != "district_coordinator"]
     if local_roles and deadline.municipality_id is not None:
@@ -166,11 +173,13 @@ def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipie
             )
         ):
             users[user.id or 0] = user
-    district_id = getattr(instance, "district_id", None)
+    if "district_coordinator" not in who.roles:
+        return users
+    district_id = _field(instance, "district_id")
     if district_id is None and deadline.municipality_id is not None:
         municipality = session.get(Municipality, deadline.municipality_id)
         district_id = municipality.district_id if municipality else None
-    if "district_coordinator" in who.roles and district_id is not None:
+    if district_id is not None:
         for user in session.exec(
             select(User).where(
                 User.district_id == district_id,
@@ -179,12 +188,24 @@ def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipie
             )
         ):
             users[user.id or 0] = user
-    owner_id = getattr(instance, "author_id", None)
+    return users
+
+
+def _with_owner(
+    session: Session, users: dict[int, User], instance: Any, who: Recipients
+) -> list[User]:
+    owner_id = _field(instance, "author_id")
     if who.owner and owner_id is not None:
         owner = session.get(User, owner_id)
         if owner is not None and not owner.disabled:
-            users[owner.id or 0] = owner
+            users = {**users, owner.id or 0: owner}
     return [users[k] for k in sorted(users)]
+
+
+def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipients) -> list[User]:
+    """Users of the instance's municipality holding one of the roles, the coordinators of its
+    district for ``district_coordinator``, plus the owner."""
+    return _with_owner(session, role_holders(session, deadline, instance, who), instance, who)
 
 
 def compose(
@@ -247,8 +268,13 @@ class Batch:
     """What the acts of one sweep batch share (one transaction): the recipients and deputies
     looked up so far, and the notices and e-mails, inserted together by ``write``."""
 
-    recipients: dict[tuple[Any, ...], list[User]] = field(default_factory=dict)
+    recipients: dict[tuple[Any, ...], dict[int, User]] = field(default_factory=dict)
     deputies: dict[tuple[int, date], User | None] = field(default_factory=dict)
+    # The users told, deputies included, per holders and day; the subject per instance;
+    # the composed text per what it says: acts of the batch repeat them.
+    told: dict[tuple[Any, ...], list[User]] = field(default_factory=dict)
+    subjects: dict[tuple[str, int], Subject] = field(default_factory=dict)
+    texts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
     notifications: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
 
@@ -383,8 +409,32 @@ def notify(
     batch: Batch | None = None,
 ) -> int:
     """Tell the rule's recipients that a deadline is coming, has passed, or has expired."""
-    subject = describe_instance(session, deadline, base_url)
-    title, body = compose(kind, deadline, rule, subject, details(session, deadline, instance, now))
+    if batch is None:
+        subject = describe_instance(session, deadline, base_url)
+        title, body = compose(
+            kind, deadline, rule, subject, details(session, deadline, instance, now)
+        )
+    else:
+        # The same, each instance described once per batch and each distinct text composed
+        # once (acts of one batch often share the deadline rule, day and instance).
+        where = (deadline.instance_type, deadline.instance_id)
+        subject = batch.subjects.get(where) or batch.subjects.setdefault(
+            where, describe_instance(session, deadline, base_url)
+        )
+        extra = details(session, deadline, instance, now)
+        said = (
+            kind,
+            deadline.label,
+            deadline.due_date,
+            deadline.explanation,
+            rule.legal_basis,
+            subject,
+            tuple(extra),
+        )
+        text = batch.texts.get(said)
+        if text is None:
+            text = batch.texts[said] = compose(kind, deadline, rule, subject, extra)
+        title, body = text
     message = Message(
         kind=kind,
         title=title,
@@ -399,14 +449,19 @@ def notify(
         # An absent recipient's acting deputy hears of it too (Stellvertretung, § 48 GemO).
         users = with_deputies(session, recipients(session, deadline, instance, who), day)
     else:
-        # The same, looked up once per batch for the same municipality, roles and owner.
-        cache = (
+        # The same, the role holders looked up once per batch for the same municipality and
+        # roles, the owner added (preloaded by the sweep), the deputies once per holder.
+        holders = (
             deadline.municipality_id,
-            getattr(instance, "district_id", None),
-            getattr(instance, "author_id", None) if who.owner else None,
+            _field(instance, "district_id") if "district_coordinator" in who.roles else None,
             tuple(who.roles),
         )
-        if cache not in batch.recipients:
-            batch.recipients[cache] = recipients(session, deadline, instance, who)
-        users = batch.with_deputies(session, batch.recipients[cache], day)
+        if holders not in batch.recipients:
+            batch.recipients[holders] = role_holders(session, deadline, instance, who)
+        owner = _field(instance, "author_id") if who.owner else None
+        told = (holders, owner, day)
+        users = batch.told.get(told) or []
+        if told not in batch.told:
+            found = _with_owner(session, batch.recipients[holders], instance, who)
+            users = batch.told[told] = batch.with_deputies(session, found, day)
     return send_to(session, key_prefix=act_key, users=users, message=message, now=now, batch=batch)

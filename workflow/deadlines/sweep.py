@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnClause, Engine, func, literal_column, update
+from sqlalchemy import ColumnClause, Engine, Table, func, literal_column, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -22,8 +23,9 @@ from workflow.db import unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
-from workflow.deadlines.standing import rule_for
+from workflow.deadlines.standing import COUNCIL_REQUEST, rule_for
 from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
 from workflow.models import (
@@ -31,10 +33,13 @@ from workflow.models import (
     CouncilRequest,
     Deadline,
     DeadlineAct,
+    DecisionResponse,
     Meeting,
     Municipality,
     OutboxAttachment,
     OutboxMessage,
+    Proposal,
+    User,
 )
 from workflow.monthly import remind_monthly_sessions
 from workflow.services.council_requests import (
@@ -122,23 +127,39 @@ class Outcome:
     note: str | None
 
 
-def claim_due(session: Session, now: datetime, size: int) -> list[DeadlineAct]:
+class ClaimedAct(NamedTuple):
+    """A claimed act as the sweep needs it: plain columns, no ORM object to build."""
+
+    id: int
+    deadline_id: int
+    kind: str
+    due_at: datetime
+    key: str
+    attempts: int
+
+
+ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
+
+
+def claim_due(session: Session, now: datetime, size: int) -> list[ClaimedAct]:
     """Lock up to ``size`` due pending acts, oldest first, skipping those another sweep holds.
 
     Reads only the partial index ``ix_deadlineact_pending_due`` (pending acts by ``due_at``):
     the literal ``'pending'`` lets the planner match the index predicate, which a bound
     parameter would not under a prepared (generic) plan. SQLite drops ``FOR UPDATE``; there
-    the batch's ``BEGIN IMMEDIATE`` makes this sweep the one writer.
+    the batch's ``BEGIN IMMEDIATE`` makes this sweep the one writer. The acts come back as
+    plain rows (``ClaimedAct``): the sweep closes them with UPDATEs by id, so building ORM
+    objects for them would be Python work for nothing.
     """
-    return list(
-        session.exec(
-            select(DeadlineAct)
-            .where(col(DeadlineAct.status) == PENDING, col(DeadlineAct.due_at) <= now)
-            .order_by(col(DeadlineAct.due_at), col(DeadlineAct.id))
-            .limit(size)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    c = ACTS.c
+    rows = session.execute(
+        sa_select(c.id, c.deadline_id, c.kind, c.due_at, c.key, c.attempts)
+        .where(c.status == PENDING, c.due_at <= now)
+        .order_by(c.due_at, c.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    ).all()
+    return [ClaimedAct._make(row) for row in rows]
 
 
 def _act_batch(
@@ -159,14 +180,14 @@ def _act_batch(
         acts = claim_due(session, now, size)
         if not acts:
             return 0
-        held = _preload(session, acts)  # noqa: F841  (keeps the rows in the identity map)
+        loaded = _preload(session, acts)
         later = _later_reminders(session, acts, now)
         batch_report = SweepReport()
         try:
             with session.begin_nested():
                 batch = Batch()
                 outcomes = [
-                    _act(session, workflows, act, now, base_url, batch_report, later, batch)
+                    _act(session, workflows, act, now, base_url, batch_report, later, loaded, batch)
                     for act in acts
                 ]
                 batch.write(session)
@@ -178,7 +199,9 @@ def _act_batch(
                 try:
                     with session.begin_nested():
                         outcomes.append(
-                            _act(session, workflows, act, now, base_url, batch_report, later)
+                            _act(
+                                session, workflows, act, now, base_url, batch_report, later, loaded
+                            )
                         )
                 except Exception as exc:  # one broken act must not stall the others
                     logger.exception("deadline act %s failed", act.key)
@@ -189,31 +212,65 @@ def _act_batch(
         return len(acts)
 
 
-def _preload(session: Session, acts: list[DeadlineAct]) -> list[Any]:
-    """The batch's deadlines, instances and what their messages name (the meetings' bodies,
-    the municipalities), one query per table: ``session.get`` then finds them in the
-    identity map. The identity map holds rows weakly, so the batch keeps the returned list."""
+@dataclass
+class Loaded:
+    """What a batch's acts need, loaded with one query per table (``_preload``). The rows
+    are also in the session's identity map, which holds them weakly: this keeps them, so
+    that ``session.get`` elsewhere (messages, transitions) finds them without a query."""
+
+    deadlines: dict[int, Deadline] = field(default_factory=dict)
+    instances: dict[tuple[str, int], Any] = field(default_factory=dict)
+    rules: dict[tuple[str, int], dict[str, tuple[str, DeadlineRuleSpec]]] = field(
+        default_factory=dict
+    )
+    held: list[Any] = field(default_factory=list)
+
+    def rule(self, workflows: Workflows, instance: Any, name: str) -> DeadlineRuleSpec:
+        """The definition's deadline rule ``name``, its rules indexed once per batch."""
+        version = (instance.definition_name, instance.definition_version)
+        rules = self.rules.get(version)
+        if rules is None:
+            rules = self.rules[version] = rules_by_name(workflows.get(*version).spec)
+        return rules[name][1]
+
+
+def _preload(session: Session, acts: list[ClaimedAct]) -> Loaded:
+    """The batch's deadlines, instances (council requests of standing deadlines too) and
+    what their messages name (the meetings' bodies, the owners, the municipalities of
+    responses), one query per table."""
+    loaded = Loaded()
     ids = {act.deadline_id for act in acts}
     deadlines = list(session.exec(select(Deadline).where(col(Deadline.id).in_(ids))))
-    held: list[Any] = [*deadlines]
+    loaded.deadlines = {d.id or 0: d for d in deadlines}
     by_kind: dict[str, set[int]] = {}
     for deadline in deadlines:
         by_kind.setdefault(deadline.instance_type, set()).add(deadline.instance_id)
     for kind, instance_ids in by_kind.items():
-        model: Any = KINDS.get(kind)
+        model: Any = CouncilRequest if kind == COUNCIL_REQUEST else KINDS.get(kind)
         if model is not None:
-            held += session.exec(select(model).where(col(model.id).in_(instance_ids))).all()
-    body_ids = {row.body_id for row in held if isinstance(row, Meeting)}
+            for row in session.exec(select(model).where(col(model.id).in_(instance_ids))):
+                loaded.instances[(kind, row.id)] = row
+    instances = list(loaded.instances.values())
+    held: list[Any] = [*deadlines, *instances]
+    body_ids = {row.body_id for row in instances if isinstance(row, Meeting)}
     if body_ids:
         held += session.exec(select(Body).where(col(Body.id).in_(body_ids))).all()
-    towns = {d.municipality_id for d in deadlines if d.municipality_id is not None}
+    owners = {
+        row.author_id
+        for row in instances
+        if isinstance(row, Proposal | CouncilRequest) and row.author_id is not None
+    }
+    if owners:
+        held += session.exec(select(User).where(col(User.id).in_(owners))).all()
+    towns = {row.municipality_id for row in instances if isinstance(row, DecisionResponse)}
     if towns:
         held += session.exec(select(Municipality).where(col(Municipality.id).in_(towns))).all()
-    return held
+    loaded.held = held
+    return loaded
 
 
 def _later_reminders(
-    session: Session, acts: list[DeadlineAct], now: datetime
+    session: Session, acts: list[ClaimedAct], now: datetime
 ) -> dict[int, datetime]:
     """Per deadline of the batch's reminders, the latest pending reminder already due."""
     ids = {act.deadline_id for act in acts if act.kind == "reminder"}
@@ -232,14 +289,17 @@ def _later_reminders(
     return dict(rows)
 
 
-def _failed(session: Session, act: DeadlineAct, exc: Exception, now: datetime) -> None:
+def _failed(session: Session, act: ClaimedAct, exc: Exception, now: datetime) -> None:
     """Retry a failing act later (5, 10 minutes), then give up on it."""
-    act.attempts += 1
-    act.note = f"{type(exc).__name__}: {exc}"[:1000]
-    act.due_at = now + timedelta(minutes=5 * act.attempts)
-    if act.attempts >= MAX_ACT_ATTEMPTS:
-        act.status = "failed"
-    session.add(act)
+    attempts = act.attempts + 1
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "note": f"{type(exc).__name__}: {exc}"[:1000],
+        "due_at": now + timedelta(minutes=5 * attempts),
+    }
+    if attempts >= MAX_ACT_ATTEMPTS:
+        values["status"] = "failed"
+    session.execute(update(ACTS).where(ACTS.c.id == act.id).values(**values))
 
 
 def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
@@ -253,29 +313,30 @@ def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
         groups.setdefault((outcome.status, outcome.note), []).append(outcome.act_id)
     for (status, note), ids in groups.items():
         session.execute(
-            update(DeadlineAct)
-            .where(col(DeadlineAct.id).in_(ids))
-            .values(status=status, note=note, done_at=now)
-            .execution_options(synchronize_session=False)
+            update(ACTS).where(ACTS.c.id.in_(ids)).values(status=status, note=note, done_at=now)
         )
 
 
 def _act(
     session: Session,
     workflows: Workflows,
-    act: DeadlineAct,
+    act: ClaimedAct,
     now: datetime,
     base_url: str,
     report: SweepReport,
     later: dict[int, datetime],
+    loaded: Loaded,
     batch: Batch | None = None,
 ) -> Outcome:
-    act_id = act.id or 0
-    deadline = session.get(Deadline, act.deadline_id)
+    act_id = act.id
+    deadline = loaded.deadlines.get(act.deadline_id)
     # Standing rules (workflow.deadlines.standing) belong to objects without a definition.
     standing = rule_for(deadline) if deadline else None
-    model = CouncilRequest if standing else KINDS.get(deadline.instance_type) if deadline else None
-    instance: Any = session.get(model, deadline.instance_id) if deadline and model else None
+    instance: Any = (
+        loaded.instances.get((deadline.instance_type, deadline.instance_id)) if deadline else None
+    )
+    if standing is None and deadline is not None and deadline.instance_type not in KINDS:
+        instance = None
     if (
         deadline is None
         or instance is None
@@ -283,11 +344,7 @@ def _act(
         or deadline.closed_at is not None
     ):
         return Outcome(act_id, "skipped", "Frist nicht mehr offen")
-    if standing is not None:
-        rule = standing
-    else:
-        spec = workflows.get(instance.definition_name, instance.definition_version).spec
-        _, rule = rules_by_name(spec)[deadline.rule]
+    rule = standing if standing is not None else loaded.rule(workflows, instance, deadline.rule)
     if act.kind == "expiry":
         note = None
         if rule.on_expiry is not None:
@@ -324,7 +381,7 @@ def _act(
 
 
 def _stale_reminder(
-    act: DeadlineAct, deadline: Deadline, now: datetime, later: dict[int, datetime]
+    act: ClaimedAct, deadline: Deadline, now: datetime, later: dict[int, datetime]
 ) -> str | None:
     """After downtime several reminders may be due at once: send only the latest, and none
     once the due day has passed (the expiry and escalation speak then)."""
