@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Table, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -17,7 +17,6 @@ from workflow.deputies import acting_deputy, with_deputies
 from workflow.models import (
     Body,
     CouncilRequest,
-    Deadline,
     DecisionRequest,
     DecisionResponse,
     Meeting,
@@ -57,6 +56,28 @@ SUBJECT_PREFIX = {
 }
 
 
+class DeadlineFacts(Protocol):
+    """What a message reads of a deadline: a ``Deadline`` or a plain row of its table (the
+    sweep reads rows where it changes nothing)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def instance_type(self) -> str: ...
+    @property
+    def instance_id(self) -> int: ...
+    @property
+    def municipality_id(self) -> int | None: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def explanation(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Subject:
     """What the deadline is about, in words and as a link."""
@@ -65,7 +86,7 @@ class Subject:
     link: str
 
 
-def describe_instance(session: Session, deadline: Deadline, base_url: str) -> Subject:
+def describe_instance(session: Session, deadline: DeadlineFacts, base_url: str) -> Subject:
     base = base_url.rstrip("/")
     if deadline.instance_type == "proposal":
         proposal = session.get(Proposal, deadline.instance_id)
@@ -104,7 +125,7 @@ def describe_instance(session: Session, deadline: Deadline, base_url: str) -> Su
     return Subject(f"{deadline.instance_type} {deadline.instance_id}", base)
 
 
-def details(session: Session, deadline: Deadline, instance: Any, now: datetime) -> list[str]:
+def details(session: Session, deadline: DeadlineFacts, instance: Any, now: datetime) -> list[str]:
     """Facts that help the reader act: amounts, options, the earliest decision date, or who
     has not answered yet."""
     if isinstance(instance, DecisionResponse):
@@ -158,7 +179,7 @@ def _field(instance: Any, name: str) -> Any:
 
 
 def role_holders(
-    session: Session, deadline: Deadline, instance: Any, who: Recipients
+    session: Session, deadline: DeadlineFacts, instance: Any, who: Recipients
 ) -> dict[int, User]:
     """Users of the instance's municipality holding one of the roles, and the coordinators of
     its district for ``district_coordinator``."""
@@ -202,7 +223,9 @@ def _with_owner(
     return [users[k] for k in sorted(users)]
 
 
-def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipients) -> list[User]:
+def recipients(
+    session: Session, deadline: DeadlineFacts, instance: Any, who: Recipients
+) -> list[User]:
     """Users of the instance's municipality holding one of the roles, the coordinators of its
     district for ``district_coordinator``, plus the owner."""
     return _with_owner(session, role_holders(session, deadline, instance, who), instance, who)
@@ -210,7 +233,7 @@ def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipie
 
 def compose(
     kind: str,
-    deadline: Deadline,
+    deadline: DeadlineFacts,
     rule: DeadlineRuleSpec,
     subject: Subject,
     extra: list[str] | None = None,
@@ -400,7 +423,7 @@ def notify(
     *,
     act_key: str,
     kind: str,
-    deadline: Deadline,
+    deadline: DeadlineFacts,
     rule: DeadlineRuleSpec,
     instance: Any,
     who: Recipients,

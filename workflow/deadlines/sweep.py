@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnClause, Engine, Table, func, literal_column, update
@@ -23,7 +23,8 @@ from workflow.db import unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
-from workflow.deadlines.standing import COUNCIL_REQUEST, rule_for
+from workflow.deadlines.standing import COUNCIL_REQUEST
+from workflow.deadlines.standing import RULES as STANDING_RULES
 from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.errors import WorkflowError
@@ -127,6 +128,22 @@ class Outcome:
     note: str | None
 
 
+class DeadlineRow(NamedTuple):
+    """A deadline as a batch without expiries reads it: nothing there changes a deadline,
+    so no ORM object is needed (``_preload``)."""
+
+    id: int
+    instance_type: str
+    instance_id: int
+    municipality_id: int | None
+    rule: str
+    label: str
+    due_date: date
+    status: str
+    explanation: str
+    closed_at: datetime | None
+
+
 class ClaimedAct(NamedTuple):
     """A claimed act as the sweep needs it: plain columns, no ORM object to build."""
 
@@ -139,6 +156,7 @@ class ClaimedAct(NamedTuple):
 
 
 ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
+DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
 
 
 def claim_due(session: Session, now: datetime, size: int) -> list[ClaimedAct]:
@@ -218,7 +236,7 @@ class Loaded:
     are also in the session's identity map, which holds them weakly: this keeps them, so
     that ``session.get`` elsewhere (messages, transitions) finds them without a query."""
 
-    deadlines: dict[int, Deadline] = field(default_factory=dict)
+    deadlines: dict[int, Deadline | DeadlineRow] = field(default_factory=dict)
     instances: dict[tuple[str, int], Any] = field(default_factory=dict)
     rules: dict[tuple[str, int], dict[str, tuple[str, DeadlineRuleSpec]]] = field(
         default_factory=dict
@@ -240,7 +258,19 @@ def _preload(session: Session, acts: list[ClaimedAct]) -> Loaded:
     responses), one query per table."""
     loaded = Loaded()
     ids = {act.deadline_id for act in acts}
-    deadlines = list(session.exec(select(Deadline).where(col(Deadline.id).in_(ids))))
+    deadlines: list[Deadline | DeadlineRow]
+    if any(act.kind == "expiry" for act in acts):
+        # An expiry sets its deadline's status and may fire a transition that closes other
+        # deadlines of the batch: those acts must see it, as ORM objects of one session do.
+        deadlines = [*session.exec(select(Deadline).where(col(Deadline.id).in_(ids)))]
+    else:
+        c = DEADLINES.c
+        deadlines = [
+            DeadlineRow._make(row)
+            for row in session.execute(
+                sa_select(*(c[name] for name in DeadlineRow._fields)).where(c.id.in_(ids))
+            )
+        ]
     loaded.deadlines = {d.id or 0: d for d in deadlines}
     by_kind: dict[str, set[int]] = {}
     for deadline in deadlines:
@@ -330,8 +360,13 @@ def _act(
 ) -> Outcome:
     act_id = act.id
     deadline = loaded.deadlines.get(act.deadline_id)
-    # Standing rules (workflow.deadlines.standing) belong to objects without a definition.
-    standing = rule_for(deadline) if deadline else None
+    # Standing rules (workflow.deadlines.standing, ``rule_for``) belong to objects without
+    # a definition.
+    standing = (
+        STANDING_RULES.get(deadline.rule)
+        if deadline is not None and deadline.instance_type == COUNCIL_REQUEST
+        else None
+    )
     instance: Any = (
         loaded.instances.get((deadline.instance_type, deadline.instance_id)) if deadline else None
     )
@@ -346,6 +381,7 @@ def _act(
         return Outcome(act_id, "skipped", "Frist nicht mehr offen")
     rule = standing if standing is not None else loaded.rule(workflows, instance, deadline.rule)
     if act.kind == "expiry":
+        assert isinstance(deadline, Deadline), "a batch with expiries loads ORM deadlines"
         note = None
         if rule.on_expiry is not None:
             note = _expire(session, workflows, instance, deadline, rule.on_expiry, now, report)
@@ -381,7 +417,7 @@ def _act(
 
 
 def _stale_reminder(
-    act: ClaimedAct, deadline: Deadline, now: datetime, later: dict[int, datetime]
+    act: ClaimedAct, deadline: Deadline | DeadlineRow, now: datetime, later: dict[int, datetime]
 ) -> str | None:
     """After downtime several reminders may be due at once: send only the latest, and none
     once the due day has passed (the expiry and escalation speak then)."""
