@@ -289,7 +289,8 @@ class KeyTaken(Exception):
 @dataclass
 class Batch:
     """What the acts of one sweep batch share (one transaction): the recipients and deputies
-    looked up so far, and the notices and e-mails, inserted together by ``write``."""
+    looked up so far (the sweep hands the same ones to all batches of a run), the subjects
+    and texts, and the notices and e-mails, inserted together by ``write``."""
 
     recipients: dict[tuple[Any, ...], dict[int, User]] = field(default_factory=dict)
     deputies: dict[tuple[int, date], User | None] = field(default_factory=dict)

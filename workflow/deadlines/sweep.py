@@ -97,8 +97,11 @@ def sweep(
     store: FileStore | None = None,
 ) -> SweepReport:
     report = SweepReport()
+    # Who is told (role holders, deputies) is looked up once per run, not per batch: a run
+    # lasts seconds, its batches share ``now`` and mostly the same few recipients.
+    people = Batch()
     for _ in range(MAX_BATCHES):
-        if _act_batch(engine, workflows, now, base_url, batch_size, report) < batch_size:
+        if _act_batch(engine, workflows, now, base_url, batch_size, report, people) < batch_size:
             break
     try:
         with unit_of_work(engine) as session:
@@ -187,6 +190,7 @@ def _act_batch(
     base_url: str,
     size: int,
     report: SweepReport,
+    people: Batch | None = None,
 ) -> int:
     """Claim a batch, act on all of it, write its notices and e-mails with one INSERT per
     table and close its acts with one UPDATE per outcome, in one transaction.
@@ -203,7 +207,10 @@ def _act_batch(
         batch_report = SweepReport()
         try:
             with session.begin_nested():
-                batch = Batch()
+                shared = people or Batch()
+                batch = Batch(
+                    recipients=shared.recipients, deputies=shared.deputies, told=shared.told
+                )
                 outcomes = [
                     _act(session, workflows, act, now, base_url, batch_report, later, loaded, batch)
                     for act in acts
