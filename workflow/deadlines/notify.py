@@ -86,16 +86,28 @@ class Subject:
     link: str
 
 
-def describe_instance(session: Session, deadline: DeadlineFacts, base_url: str) -> Subject:
+def describe_instance(
+    session: Session, deadline: DeadlineFacts, base_url: str, instance: Any = None
+) -> Subject:
+    """The deadline's subject in words and as a link; ``instance`` when the caller has it
+    loaded already (the sweep), else it is looked up."""
     base = base_url.rstrip("/")
     if deadline.instance_type == "proposal":
-        proposal = session.get(Proposal, deadline.instance_id)
+        proposal = (
+            instance
+            if isinstance(instance, Proposal)
+            else session.get(Proposal, deadline.instance_id)
+        )
         if proposal is not None:
             return Subject(
                 f"Vorlage {proposal.label}: {proposal.title}", f"{base}/vorlagen/{proposal.id}"
             )
     if deadline.instance_type == "meeting":
-        meeting = session.get(Meeting, deadline.instance_id)
+        meeting = (
+            instance
+            if isinstance(instance, Meeting)
+            else session.get(Meeting, deadline.instance_id)
+        )
         if meeting is not None:
             body = session.get(Body, meeting.body_id)
             name = body.name if body else "Gremium"
@@ -325,7 +337,7 @@ class Batch:
         if len(new) < len({row["key"] for row in self.notifications}):
             raise KeyTaken
         if self.outbox:
-            session.execute(insert(OUTBOX), self.outbox)
+            session.execute(_OUTBOX_INSERT, self.outbox)
         self.notifications.clear()
         self.outbox.clear()
 
@@ -334,18 +346,24 @@ NOTIFICATION: Table = Notification.__table__  # type: ignore[attr-defined]
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
+_UPSERTS: dict[str, Any] = {}
+_OUTBOX_INSERT = insert(OUTBOX)
+
+
 def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key`` (PostgreSQL, SQLite ≥ 3.35):
     one statement instead of a look-up and an insert, and a notice written by a concurrent
     transaction is skipped rather than raising. Returns the keys inserted now; only their
-    e-mails may go to the outbox."""
+    e-mails may go to the outbox. The statement is built once per dialect."""
     dialect = session.get_bind().dialect.name
-    upsert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        upsert(NOTIFICATION)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(NOTIFICATION.c.key)
-    )
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        upsert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = _UPSERTS[dialect] = (
+            upsert(NOTIFICATION)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(NOTIFICATION.c.key)
+        )
     return set(session.execute(statement, rows).scalars())
 
 
@@ -415,7 +433,7 @@ def send_to(
         if key in new and user.email and wants_mail(user, message.kind)
     ]
     if mails:
-        session.execute(insert(OUTBOX), mails)
+        session.execute(_OUTBOX_INSERT, mails)
     return len(new)
 
 
@@ -443,7 +461,7 @@ def notify(
         # once (acts of one batch often share the deadline rule, day and instance).
         where = (deadline.instance_type, deadline.instance_id)
         subject = batch.subjects.get(where) or batch.subjects.setdefault(
-            where, describe_instance(session, deadline, base_url)
+            where, describe_instance(session, deadline, base_url, instance)
         )
         extra = details(session, deadline, instance, now)
         said = (

@@ -13,9 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnClause, Engine, Table, func, literal_column, update
+from sqlalchemy import (
+    ColumnClause,
+    Engine,
+    Integer,
+    Table,
+    bindparam,
+    func,
+    literal_column,
+    update,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
@@ -161,6 +171,37 @@ class ClaimedAct(NamedTuple):
 ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
 DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
 
+# The sweep's statements, built once (issue 14): building a statement and its cache key
+# every batch cost more Python than the database's part of some of them. Parameters:
+# ``now``, ``size``, ``ids`` (expanding lists), ``status_``, ``note_``.
+_CLAIM = (
+    sa_select(
+        ACTS.c.id, ACTS.c.deadline_id, ACTS.c.kind, ACTS.c.due_at, ACTS.c.key, ACTS.c.attempts
+    )
+    .where(ACTS.c.status == PENDING, ACTS.c.due_at <= bindparam("now", type_=ACTS.c.due_at.type))
+    .order_by(ACTS.c.due_at, ACTS.c.id)
+    .limit(bindparam("size", type_=Integer))
+    .with_for_update(skip_locked=True)
+)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_DEADLINE_ROWS = sa_select(*(DEADLINES.c[name] for name in DeadlineRow._fields)).where(
+    DEADLINES.c.id.in_(_IDS)
+)
+_MARK = (
+    update(ACTS)
+    .where(ACTS.c.id.in_(_IDS))
+    .values(status=bindparam("status_"), note=bindparam("note_"), done_at=bindparam("now"))
+)
+_BY_IDS: dict[type, Any] = {}
+
+
+def _by_ids(session: Session, model: Any, ids: set[int]) -> list[Any]:
+    """The ORM rows of ``model`` with these ids (one prepared statement per model)."""
+    statement = _BY_IDS.get(model)
+    if statement is None:
+        statement = _BY_IDS[model] = select(model).where(col(model.id).in_(_IDS))
+    return list(session.exec(statement, params={"ids": list(ids)}))
+
 
 def claim_due(session: Session, now: datetime, size: int) -> list[ClaimedAct]:
     """Lock up to ``size`` due pending acts, oldest first, skipping those another sweep holds.
@@ -172,14 +213,7 @@ def claim_due(session: Session, now: datetime, size: int) -> list[ClaimedAct]:
     plain rows (``ClaimedAct``): the sweep closes them with UPDATEs by id, so building ORM
     objects for them would be Python work for nothing.
     """
-    c = ACTS.c
-    rows = session.execute(
-        sa_select(c.id, c.deadline_id, c.kind, c.due_at, c.key, c.attempts)
-        .where(c.status == PENDING, c.due_at <= now)
-        .order_by(c.due_at, c.id)
-        .limit(size)
-        .with_for_update(skip_locked=True)
-    ).all()
+    rows = session.execute(_CLAIM, {"now": now, "size": size}).all()
     return [ClaimedAct._make(row) for row in rows]
 
 
@@ -269,15 +303,10 @@ def _preload(session: Session, acts: list[ClaimedAct]) -> Loaded:
     if any(act.kind == "expiry" for act in acts):
         # An expiry sets its deadline's status and may fire a transition that closes other
         # deadlines of the batch: those acts must see it, as ORM objects of one session do.
-        deadlines = [*session.exec(select(Deadline).where(col(Deadline.id).in_(ids)))]
+        deadlines = [*_by_ids(session, Deadline, ids)]
     else:
-        c = DEADLINES.c
-        deadlines = [
-            DeadlineRow._make(row)
-            for row in session.execute(
-                sa_select(*(c[name] for name in DeadlineRow._fields)).where(c.id.in_(ids))
-            )
-        ]
+        rows = session.execute(_DEADLINE_ROWS, {"ids": list(ids)})
+        deadlines = [DeadlineRow._make(row) for row in rows]
     loaded.deadlines = {d.id or 0: d for d in deadlines}
     by_kind: dict[str, set[int]] = {}
     for deadline in deadlines:
@@ -285,23 +314,23 @@ def _preload(session: Session, acts: list[ClaimedAct]) -> Loaded:
     for kind, instance_ids in by_kind.items():
         model: Any = CouncilRequest if kind == COUNCIL_REQUEST else KINDS.get(kind)
         if model is not None:
-            for row in session.exec(select(model).where(col(model.id).in_(instance_ids))):
+            for row in _by_ids(session, model, instance_ids):
                 loaded.instances[(kind, row.id)] = row
     instances = list(loaded.instances.values())
     held: list[Any] = [*deadlines, *instances]
     body_ids = {row.body_id for row in instances if isinstance(row, Meeting)}
     if body_ids:
-        held += session.exec(select(Body).where(col(Body.id).in_(body_ids))).all()
+        held += _by_ids(session, Body, body_ids)
     owners = {
         row.author_id
         for row in instances
         if isinstance(row, Proposal | CouncilRequest) and row.author_id is not None
     }
     if owners:
-        held += session.exec(select(User).where(col(User.id).in_(owners))).all()
+        held += _by_ids(session, User, owners)
     towns = {row.municipality_id for row in instances if isinstance(row, DecisionResponse)}
     if towns:
-        held += session.exec(select(Municipality).where(col(Municipality.id).in_(towns))).all()
+        held += _by_ids(session, Municipality, towns)
     loaded.held = held
     return loaded
 
@@ -349,9 +378,7 @@ def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
     for outcome in outcomes:
         groups.setdefault((outcome.status, outcome.note), []).append(outcome.act_id)
     for (status, note), ids in groups.items():
-        session.execute(
-            update(ACTS).where(ACTS.c.id.in_(ids)).values(status=status, note=note, done_at=now)
-        )
+        session.execute(_MARK, {"ids": ids, "status_": status, "note_": note, "now": now})
 
 
 def _act(
