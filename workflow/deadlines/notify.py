@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, cast, func, insert, literal_column
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -346,25 +348,39 @@ NOTIFICATION: Table = Notification.__table__  # type: ignore[attr-defined]
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
-_UPSERTS: dict[str, Any] = {}
 _OUTBOX_INSERT = insert(OUTBOX)
+_COLUMNS = [column for column in NOTIFICATION.c if column.name != "id"]
+# PostgreSQL: the rows as one array per column (``unnest``), a statement of constant text.
+# A multi-row VALUES list (SQLAlchemy's "insertmanyvalues", used for RETURNING) is a new
+# text of hundreds of placeholders per batch, which psycopg parses anew each time (it caches
+# statements up to 4 kB and 50 parameters): that parsing cost more than the whole INSERT.
+_PG_UPSERT = (
+    postgresql_insert(NOTIFICATION)
+    .from_select(
+        [column.name for column in _COLUMNS],
+        sa_select(literal_column("*")).select_from(
+            func.unnest(*(cast(bindparam(column.name), ARRAY(column.type)) for column in _COLUMNS))
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(NOTIFICATION.c.key)
+)
+_SQLITE_UPSERT = (
+    sqlite_insert(NOTIFICATION)
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(NOTIFICATION.c.key)
+)
 
 
 def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key`` (PostgreSQL, SQLite ≥ 3.35):
     one statement instead of a look-up and an insert, and a notice written by a concurrent
     transaction is skipped rather than raising. Returns the keys inserted now; only their
-    e-mails may go to the outbox. The statement is built once per dialect."""
-    dialect = session.get_bind().dialect.name
-    statement = _UPSERTS.get(dialect)
-    if statement is None:
-        upsert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = _UPSERTS[dialect] = (
-            upsert(NOTIFICATION)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(NOTIFICATION.c.key)
-        )
-    return set(session.execute(statement, rows).scalars())
+    e-mails may go to the outbox."""
+    if session.get_bind().dialect.name == "postgresql":
+        arrays = {column.name: [row[column.name] for row in rows] for column in _COLUMNS}
+        return set(session.execute(_PG_UPSERT, arrays).scalars())
+    return set(session.execute(_SQLITE_UPSERT, rows).scalars())
 
 
 def _notification_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
