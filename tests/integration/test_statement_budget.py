@@ -38,10 +38,12 @@ from workflow.services import meetings as meeting_service
 BUDGETS: dict[str, tuple[int, int]] = {
     "actions": (7, 6),  # GET …/actions of a draft: every guard of every transition
     # submit keeps the Fassung (proposal v4, issue 10.5): its number and its INSERT, +2
-    "submit": (18, 15),
-    "return_to_author": (13, 11),
-    "resubmit": (18, 15),
-    "cosign": (19, 16),  # cosign, then the automatic step to awaiting_release
+    # the notices of a task message: INSERT … ON CONFLICT DO NOTHING RETURNING, no look-up
+    # of their keys first (-1 for submit, return_to_author, resubmit, cosign)
+    "submit": (17, 14),
+    "return_to_author": (12, 10),
+    "resubmit": (17, 14),
+    "cosign": (18, 15),  # cosign, then the automatic step to awaiting_release
     "release": (7, 5),
     "schedule": (10, 8),
     "set_agenda": (6, 4),

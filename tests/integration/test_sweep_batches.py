@@ -223,3 +223,51 @@ def test_claimed_acts_are_skipped_by_a_second_claim(world: World) -> None:
         assert not {a.id for a in mine} & {a.id for a in theirs}
     with Session(world.engine) as session:
         assert session.exec(select(func.count(col(DeadlineAct.id)))).one() == 12
+
+
+def test_a_notice_written_before_is_not_written_again_nor_mailed(world: World) -> None:
+    """A batch whose notice key exists already (``INSERT … ON CONFLICT DO NOTHING``): that
+    act writes neither notice nor e-mail again, the batch's other acts write theirs."""
+    meetings_of_2024(world, 3)
+    mayor = world.data.users["ilsfeld.mayor"]
+    with Session(world.engine) as session:
+        first = session.exec(
+            select(DeadlineAct)
+            .where(DeadlineAct.kind == "escalation")
+            .order_by(col(DeadlineAct.due_at), col(DeadlineAct.id))
+        ).first()
+    assert first is not None
+    key = f"{first.key}:user:{mayor.id}"
+    with unit_of_work(world.engine) as session:
+        session.add(
+            Notification(key=key, user_id=mayor.id or 0, kind="escalation", title="x", body="x")
+        )
+    report = run(world, LATE)
+    assert report.failed_acts == 0
+    assert report.acts == {"expiry": 3, "escalation": 3}
+    assert count(world.engine, Notification, Notification.key == key) == 1
+    assert count(world.engine, OutboxMessage, OutboxMessage.key == key) == 0
+    assert count(world.engine, OutboxMessage, col(OutboxMessage.key).startswith("deadline:")) == 2
+    with Session(world.engine) as session:
+        notes = sorted(
+            session.exec(select(DeadlineAct.note).where(DeadlineAct.kind == "escalation"))
+        )
+    assert notes == ["0 Empfänger", "1 Empfänger", "1 Empfänger"]
+
+
+def test_send_to_writes_each_key_once(world: World) -> None:
+    from workflow.deadlines.notify import Message, send_to
+
+    users = [world.data.users["ilsfeld.mayor"], world.data.users["ilsfeld.clerk"]]
+    message = Message("reminder", "Betreff", "Text", None, None, None)
+
+    def send(who: list[Any]) -> int:
+        with unit_of_work(world.engine) as session:
+            return send_to(session, key_prefix="test:once", users=who, message=message, now=LATE)
+
+    assert send(users[:1] * 2) == 1  # the same user twice: one notice
+    assert send(users) == 1  # only the clerk is new
+    assert send(users) == 0
+    assert count(world.engine, Notification, col(Notification.key).startswith("test:once:")) == 2
+    mails = count(world.engine, OutboxMessage, col(OutboxMessage.key).startswith("test:once:"))
+    assert mails == sum(1 for u in users if u.email and "deadline" not in (u.mail_off or []))

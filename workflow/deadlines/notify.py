@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import Table, bindparam, cast, func, insert, literal_column
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -15,7 +19,6 @@ from workflow.deputies import acting_deputy, with_deputies
 from workflow.models import (
     Body,
     CouncilRequest,
-    Deadline,
     DecisionRequest,
     DecisionResponse,
     Meeting,
@@ -55,6 +58,28 @@ SUBJECT_PREFIX = {
 }
 
 
+class DeadlineFacts(Protocol):
+    """What a message reads of a deadline: a ``Deadline`` or a plain row of its table (the
+    sweep reads rows where it changes nothing)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def instance_type(self) -> str: ...
+    @property
+    def instance_id(self) -> int: ...
+    @property
+    def municipality_id(self) -> int | None: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def explanation(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Subject:
     """What the deadline is about, in words and as a link."""
@@ -63,16 +88,28 @@ class Subject:
     link: str
 
 
-def describe_instance(session: Session, deadline: Deadline, base_url: str) -> Subject:
+def describe_instance(
+    session: Session, deadline: DeadlineFacts, base_url: str, instance: Any = None
+) -> Subject:
+    """The deadline's subject in words and as a link; ``instance`` when the caller has it
+    loaded already (the sweep), else it is looked up."""
     base = base_url.rstrip("/")
     if deadline.instance_type == "proposal":
-        proposal = session.get(Proposal, deadline.instance_id)
+        proposal = (
+            instance
+            if isinstance(instance, Proposal)
+            else session.get(Proposal, deadline.instance_id)
+        )
         if proposal is not None:
             return Subject(
                 f"Vorlage {proposal.label}: {proposal.title}", f"{base}/vorlagen/{proposal.id}"
             )
     if deadline.instance_type == "meeting":
-        meeting = session.get(Meeting, deadline.instance_id)
+        meeting = (
+            instance
+            if isinstance(instance, Meeting)
+            else session.get(Meeting, deadline.instance_id)
+        )
         if meeting is not None:
             body = session.get(Body, meeting.body_id)
             name = body.name if body else "Gremium"
@@ -102,7 +139,7 @@ def describe_instance(session: Session, deadline: Deadline, base_url: str) -> Su
     return Subject(f"{deadline.instance_type} {deadline.instance_id}", base)
 
 
-def details(session: Session, deadline: Deadline, instance: Any, now: datetime) -> list[str]:
+def details(session: Session, deadline: DeadlineFacts, instance: Any, now: datetime) -> list[str]:
     """Facts that help the reader act: amounts, options, the earliest decision date, or who
     has not answered yet."""
     if isinstance(instance, DecisionResponse):
@@ -150,9 +187,16 @@ def details(session: Session, deadline: Deadline, instance: Any, now: datetime) 
     return []
 
 
-def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipients) -> list[User]:
-    """Users of the instance's municipality holding one of the roles, the coordinators of its
-    district for ``district_coordinator``, plus the owner."""
+def _field(instance: Any, name: str) -> Any:
+    """``getattr(instance, name, None)`` without pydantic's slow path for a missing name."""
+    return getattr(instance, name) if name in type(instance).model_fields else None
+
+
+def role_holders(
+    session: Session, deadline: DeadlineFacts, instance: Any, who: Recipients
+) -> dict[int, User]:
+    """Users of the instance's municipality holding one of the roles, and the coordinators of
+    its district for ``district_coordinator``."""
     users: dict[int, User] = {}
     local_roles = [r for r in who.roles if r != "district_coordinator"]
     if local_roles and deadline.municipality_id is not None:
@@ -164,11 +208,13 @@ def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipie
             )
         ):
             users[user.id or 0] = user
-    district_id = getattr(instance, "district_id", None)
+    if "district_coordinator" not in who.roles:
+        return users
+    district_id = _field(instance, "district_id")
     if district_id is None and deadline.municipality_id is not None:
         municipality = session.get(Municipality, deadline.municipality_id)
         district_id = municipality.district_id if municipality else None
-    if "district_coordinator" in who.roles and district_id is not None:
+    if district_id is not None:
         for user in session.exec(
             select(User).where(
                 User.district_id == district_id,
@@ -177,17 +223,31 @@ def recipients(session: Session, deadline: Deadline, instance: Any, who: Recipie
             )
         ):
             users[user.id or 0] = user
-    owner_id = getattr(instance, "author_id", None)
+    return users
+
+
+def _with_owner(
+    session: Session, users: dict[int, User], instance: Any, who: Recipients
+) -> list[User]:
+    owner_id = _field(instance, "author_id")
     if who.owner and owner_id is not None:
         owner = session.get(User, owner_id)
         if owner is not None and not owner.disabled:
-            users[owner.id or 0] = owner
+            users = {**users, owner.id or 0: owner}
     return [users[k] for k in sorted(users)]
+
+
+def recipients(
+    session: Session, deadline: DeadlineFacts, instance: Any, who: Recipients
+) -> list[User]:
+    """Users of the instance's municipality holding one of the roles, the coordinators of its
+    district for ``district_coordinator``, plus the owner."""
+    return _with_owner(session, role_holders(session, deadline, instance, who), instance, who)
 
 
 def compose(
     kind: str,
-    deadline: Deadline,
+    deadline: DeadlineFacts,
     rule: DeadlineRuleSpec,
     subject: Subject,
     extra: list[str] | None = None,
@@ -243,10 +303,16 @@ class KeyTaken(Exception):
 @dataclass
 class Batch:
     """What the acts of one sweep batch share (one transaction): the recipients and deputies
-    looked up so far, and the notices and e-mails, inserted together by ``write``."""
+    looked up so far (the sweep hands the same ones to all batches of a run), the subjects
+    and texts, and the notices and e-mails, inserted together by ``write``."""
 
-    recipients: dict[tuple[Any, ...], list[User]] = field(default_factory=dict)
+    recipients: dict[tuple[Any, ...], dict[int, User]] = field(default_factory=dict)
     deputies: dict[tuple[int, date], User | None] = field(default_factory=dict)
+    # The users told, deputies included, per holders and day; the subject per instance;
+    # the composed text per what it says: acts of the batch repeat them.
+    told: dict[tuple[Any, ...], list[User]] = field(default_factory=dict)
+    subjects: dict[tuple[str, int], Subject] = field(default_factory=dict)
+    texts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
     notifications: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
 
@@ -263,19 +329,91 @@ class Batch:
         return list(result.values())
 
     def write(self, session: Session) -> None:
-        """Insert the collected rows, a multi-row INSERT per table (none exists yet: the
-        acts are claimed, their keys unique)."""
+        """Insert the collected rows, a multi-row INSERT per table. The notices go in with
+        ``ON CONFLICT (key) DO NOTHING``; none should exist (the acts are claimed, their keys
+        unique), and should one after all, ``KeyTaken`` makes the sweep redo the batch act by
+        act, as before, so that each act's note counts only the notices it wrote."""
         if not self.notifications:
             return
-        keys = [row["key"] for row in self.notifications]
-        taken = session.exec(select(Notification.key).where(col(Notification.key).in_(keys)))
-        if taken.first() is not None:
+        new = insert_new_notifications(session, self.notifications)
+        if len(new) < len({row["key"] for row in self.notifications}):
             raise KeyTaken
-        session.execute(insert(Notification), self.notifications)
         if self.outbox:
-            session.execute(insert(OutboxMessage), self.outbox)
+            session.execute(_OUTBOX_INSERT, self.outbox)
         self.notifications.clear()
         self.outbox.clear()
+
+
+NOTIFICATION: Table = Notification.__table__  # type: ignore[attr-defined]
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
+_OUTBOX_INSERT = insert(OUTBOX)
+_COLUMNS = [column for column in NOTIFICATION.c if column.name != "id"]
+# PostgreSQL: the rows as one array per column (``unnest``), a statement of constant text.
+# A multi-row VALUES list (SQLAlchemy's "insertmanyvalues", used for RETURNING) is a new
+# text of hundreds of placeholders per batch, which psycopg parses anew each time (it caches
+# statements up to 4 kB and 50 parameters): that parsing cost more than the whole INSERT.
+_PG_UPSERT = (
+    postgresql_insert(NOTIFICATION)
+    .from_select(
+        [column.name for column in _COLUMNS],
+        sa_select(literal_column("*")).select_from(
+            func.unnest(*(cast(bindparam(column.name), ARRAY(column.type)) for column in _COLUMNS))
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(NOTIFICATION.c.key)
+)
+_SQLITE_UPSERT = (
+    sqlite_insert(NOTIFICATION)
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(NOTIFICATION.c.key)
+)
+
+
+def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """``INSERT … ON CONFLICT (key) DO NOTHING RETURNING key`` (PostgreSQL, SQLite ≥ 3.35):
+    one statement instead of a look-up and an insert, and a notice written by a concurrent
+    transaction is skipped rather than raising. Returns the keys inserted now; only their
+    e-mails may go to the outbox."""
+    if session.get_bind().dialect.name == "postgresql":
+        arrays = {column.name: [row[column.name] for row in rows] for column in _COLUMNS}
+        return set(session.execute(_PG_UPSERT, arrays).scalars())
+    return set(session.execute(_SQLITE_UPSERT, rows).scalars())
+
+
+def _notification_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
+    return {
+        "key": key,
+        "user_id": user.id or 0,
+        "kind": message.kind,
+        "title": message.title,
+        "body": message.body,
+        "link": message.link,
+        "instance_type": message.instance_type,
+        "instance_id": message.instance_id,
+        "deadline_id": message.deadline_id,
+        "created_at": now,
+        "read_at": None,
+    }
+
+
+def _outbox_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
+    return {
+        "key": key,
+        "user_id": user.id,
+        "municipality_id": user.municipality_id,
+        "to_address": user.email,
+        "subject": message.title,
+        "body": message.body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": None,
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 def send_to(
@@ -288,83 +426,31 @@ def send_to(
     batch: Batch | None = None,
 ) -> int:
     """One in-app notice per user and an outbox e-mail unless the user switched that kind
-    off, each keyed so it exists once. With a ``batch`` the rows are collected for its
-    bulk insert (and their keys checked there)."""
-    written = 0
-    keys = [f"{key_prefix}:user:{user.id}" for user in users]
-    done: set[str] = set()
-    if batch is None and keys:
-        # One look-up for all recipients' keys, not one per recipient (issue 14); a batch
-        # checks its keys once for all its acts (``Batch.write``).
-        done = set(session.exec(select(Notification.key).where(col(Notification.key).in_(keys))))
-    for user, key in zip(users, keys, strict=True):
-        if batch is not None:
-            batch.notifications.append(
-                {
-                    "key": key,
-                    "user_id": user.id or 0,
-                    "kind": message.kind,
-                    "title": message.title,
-                    "body": message.body,
-                    "link": message.link,
-                    "instance_type": message.instance_type,
-                    "instance_id": message.instance_id,
-                    "deadline_id": message.deadline_id,
-                    "created_at": now,
-                    "read_at": None,
-                }
-            )
+    off, each keyed so it exists once: a key already written (by an earlier call or a
+    concurrent transaction) writes neither again. With a ``batch`` the rows are collected
+    for its bulk insert (and their keys checked there)."""
+    if batch is not None:
+        for user in users:
+            key = f"{key_prefix}:user:{user.id}"
+            batch.notifications.append(_notification_row(key, user, message, now))
             if user.email and wants_mail(user, message.kind):
-                batch.outbox.append(
-                    {
-                        "key": key,
-                        "user_id": user.id,
-                        "municipality_id": user.municipality_id,
-                        "to_address": user.email,
-                        "subject": message.title,
-                        "body": message.body,
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "last_error": None,
-                        "created_at": now,
-                        "sent_at": None,
-                    }
-                )
-            written += 1
-            continue
-        if key in done:
-            continue
-        done.add(key)
-        session.add(
-            Notification(
-                key=key,
-                user_id=user.id or 0,
-                kind=message.kind,
-                title=message.title,
-                body=message.body,
-                link=message.link,
-                instance_type=message.instance_type,
-                instance_id=message.instance_id,
-                deadline_id=message.deadline_id,
-                created_at=now,
-            )
-        )
-        if user.email and wants_mail(user, message.kind):
-            session.add(
-                OutboxMessage(
-                    key=key,
-                    user_id=user.id,
-                    municipality_id=user.municipality_id,
-                    to_address=user.email,
-                    subject=message.title,
-                    body=message.body,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-        written += 1
-    return written
+                batch.outbox.append(_outbox_row(key, user, message, now))
+        return len(users)
+    unique = {f"{key_prefix}:user:{user.id}": user for user in users}
+    if not unique:
+        return 0
+    # One statement for all recipients' notices (issue 14): the keys it inserted now.
+    new = insert_new_notifications(
+        session, [_notification_row(key, user, message, now) for key, user in unique.items()]
+    )
+    mails = [
+        _outbox_row(key, user, message, now)
+        for key, user in unique.items()
+        if key in new and user.email and wants_mail(user, message.kind)
+    ]
+    if mails:
+        session.execute(_OUTBOX_INSERT, mails)
+    return len(new)
 
 
 def notify(
@@ -372,7 +458,7 @@ def notify(
     *,
     act_key: str,
     kind: str,
-    deadline: Deadline,
+    deadline: DeadlineFacts,
     rule: DeadlineRuleSpec,
     instance: Any,
     who: Recipients,
@@ -381,8 +467,32 @@ def notify(
     batch: Batch | None = None,
 ) -> int:
     """Tell the rule's recipients that a deadline is coming, has passed, or has expired."""
-    subject = describe_instance(session, deadline, base_url)
-    title, body = compose(kind, deadline, rule, subject, details(session, deadline, instance, now))
+    if batch is None:
+        subject = describe_instance(session, deadline, base_url)
+        title, body = compose(
+            kind, deadline, rule, subject, details(session, deadline, instance, now)
+        )
+    else:
+        # The same, each instance described once per batch and each distinct text composed
+        # once (acts of one batch often share the deadline rule, day and instance).
+        where = (deadline.instance_type, deadline.instance_id)
+        subject = batch.subjects.get(where) or batch.subjects.setdefault(
+            where, describe_instance(session, deadline, base_url, instance)
+        )
+        extra = details(session, deadline, instance, now)
+        said = (
+            kind,
+            deadline.label,
+            deadline.due_date,
+            deadline.explanation,
+            rule.legal_basis,
+            subject,
+            tuple(extra),
+        )
+        text = batch.texts.get(said)
+        if text is None:
+            text = batch.texts[said] = compose(kind, deadline, rule, subject, extra)
+        title, body = text
     message = Message(
         kind=kind,
         title=title,
@@ -397,14 +507,19 @@ def notify(
         # An absent recipient's acting deputy hears of it too (Stellvertretung, § 48 GemO).
         users = with_deputies(session, recipients(session, deadline, instance, who), day)
     else:
-        # The same, looked up once per batch for the same municipality, roles and owner.
-        cache = (
+        # The same, the role holders looked up once per batch for the same municipality and
+        # roles, the owner added (preloaded by the sweep), the deputies once per holder.
+        holders = (
             deadline.municipality_id,
-            getattr(instance, "district_id", None),
-            getattr(instance, "author_id", None) if who.owner else None,
+            _field(instance, "district_id") if "district_coordinator" in who.roles else None,
             tuple(who.roles),
         )
-        if cache not in batch.recipients:
-            batch.recipients[cache] = recipients(session, deadline, instance, who)
-        users = batch.with_deputies(session, batch.recipients[cache], day)
+        if holders not in batch.recipients:
+            batch.recipients[holders] = role_holders(session, deadline, instance, who)
+        owner = _field(instance, "author_id") if who.owner else None
+        told = (holders, owner, day)
+        users = batch.told.get(told) or []
+        if told not in batch.told:
+            found = _with_owner(session, batch.recipients[holders], instance, who)
+            users = batch.told[told] = batch.with_deputies(session, found, day)
     return send_to(session, key_prefix=act_key, users=users, message=message, now=now, batch=batch)

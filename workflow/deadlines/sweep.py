@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnClause, Engine, func, literal_column, update
+from sqlalchemy import (
+    ColumnClause,
+    Engine,
+    Integer,
+    Table,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    update,
+)
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
@@ -22,8 +35,10 @@ from workflow.db import unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
-from workflow.deadlines.standing import rule_for
+from workflow.deadlines.standing import COUNCIL_REQUEST
+from workflow.deadlines.standing import RULES as STANDING_RULES
 from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
 from workflow.models import (
@@ -31,10 +46,13 @@ from workflow.models import (
     CouncilRequest,
     Deadline,
     DeadlineAct,
+    DecisionResponse,
     Meeting,
     Municipality,
     OutboxAttachment,
     OutboxMessage,
+    Proposal,
+    User,
 )
 from workflow.monthly import remind_monthly_sessions
 from workflow.services.council_requests import (
@@ -91,8 +109,11 @@ def sweep(
     store: FileStore | None = None,
 ) -> SweepReport:
     report = SweepReport()
+    # Who is told (role holders, deputies) is looked up once per run, not per batch: a run
+    # lasts seconds, its batches share ``now`` and mostly the same few recipients.
+    people = Batch()
     for _ in range(MAX_BATCHES):
-        if _act_batch(engine, workflows, now, base_url, batch_size, report) < batch_size:
+        if _act_batch(engine, workflows, now, base_url, batch_size, report, people) < batch_size:
             break
     try:
         with unit_of_work(engine) as session:
@@ -122,23 +143,87 @@ class Outcome:
     note: str | None
 
 
-def claim_due(session: Session, now: datetime, size: int) -> list[DeadlineAct]:
+class DeadlineRow(NamedTuple):
+    """A deadline as a batch without expiries reads it: nothing there changes a deadline,
+    so no ORM object is needed (``_preload``)."""
+
+    id: int
+    instance_type: str
+    instance_id: int
+    municipality_id: int | None
+    rule: str
+    label: str
+    due_date: date
+    status: str
+    explanation: str
+    closed_at: datetime | None
+
+
+class ClaimedAct(NamedTuple):
+    """A claimed act as the sweep needs it: plain columns, no ORM object to build."""
+
+    id: int
+    deadline_id: int
+    kind: str
+    due_at: datetime
+    key: str
+    attempts: int
+
+
+ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
+DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
+
+# The sweep's statements, built once (issue 14): building a statement and its cache key
+# every batch cost more Python than the database's part of some of them. Parameters:
+# ``now``, ``size``, ``ids`` (expanding lists), ``status_``, ``note_``.
+_CLAIM = (
+    sa_select(
+        ACTS.c.id, ACTS.c.deadline_id, ACTS.c.kind, ACTS.c.due_at, ACTS.c.key, ACTS.c.attempts
+    )
+    .where(ACTS.c.status == PENDING, ACTS.c.due_at <= bindparam("now", type_=ACTS.c.due_at.type))
+    .order_by(ACTS.c.due_at, ACTS.c.id)
+    .limit(bindparam("size", type_=Integer))
+    .with_for_update(skip_locked=True)
+)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_DEADLINE_ROWS = sa_select(*(DEADLINES.c[name] for name in DeadlineRow._fields)).where(
+    DEADLINES.c.id.in_(_IDS)
+)
+_MARK = (
+    update(ACTS)
+    .where(ACTS.c.id.in_(_IDS))
+    .values(status=bindparam("status_"), note=bindparam("note_"), done_at=bindparam("now"))
+)
+# PostgreSQL: the ids as one array (``= ANY``): 50 ids and 3 values are more parameters than
+# psycopg caches a parsed statement for (50), so an IN list was parsed anew every batch.
+_MARK_PG = (
+    update(ACTS)
+    .where(ACTS.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    .values(status=bindparam("status_"), note=bindparam("note_"), done_at=bindparam("now"))
+)
+_BY_IDS: dict[type, Any] = {}
+
+
+def _by_ids(session: Session, model: Any, ids: set[int]) -> list[Any]:
+    """The ORM rows of ``model`` with these ids (one prepared statement per model)."""
+    statement = _BY_IDS.get(model)
+    if statement is None:
+        statement = _BY_IDS[model] = select(model).where(col(model.id).in_(_IDS))
+    return list(session.exec(statement, params={"ids": list(ids)}))
+
+
+def claim_due(session: Session, now: datetime, size: int) -> list[ClaimedAct]:
     """Lock up to ``size`` due pending acts, oldest first, skipping those another sweep holds.
 
     Reads only the partial index ``ix_deadlineact_pending_due`` (pending acts by ``due_at``):
     the literal ``'pending'`` lets the planner match the index predicate, which a bound
     parameter would not under a prepared (generic) plan. SQLite drops ``FOR UPDATE``; there
-    the batch's ``BEGIN IMMEDIATE`` makes this sweep the one writer.
+    the batch's ``BEGIN IMMEDIATE`` makes this sweep the one writer. The acts come back as
+    plain rows (``ClaimedAct``): the sweep closes them with UPDATEs by id, so building ORM
+    objects for them would be Python work for nothing.
     """
-    return list(
-        session.exec(
-            select(DeadlineAct)
-            .where(col(DeadlineAct.status) == PENDING, col(DeadlineAct.due_at) <= now)
-            .order_by(col(DeadlineAct.due_at), col(DeadlineAct.id))
-            .limit(size)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    rows = session.execute(_CLAIM, {"now": now, "size": size}).all()
+    return [ClaimedAct._make(row) for row in rows]
 
 
 def _act_batch(
@@ -148,6 +233,7 @@ def _act_batch(
     base_url: str,
     size: int,
     report: SweepReport,
+    people: Batch | None = None,
 ) -> int:
     """Claim a batch, act on all of it, write its notices and e-mails with one INSERT per
     table and close its acts with one UPDATE per outcome, in one transaction.
@@ -159,14 +245,17 @@ def _act_batch(
         acts = claim_due(session, now, size)
         if not acts:
             return 0
-        held = _preload(session, acts)  # noqa: F841  (keeps the rows in the identity map)
+        loaded = _preload(session, acts)
         later = _later_reminders(session, acts, now)
         batch_report = SweepReport()
         try:
             with session.begin_nested():
-                batch = Batch()
+                shared = people or Batch()
+                batch = Batch(
+                    recipients=shared.recipients, deputies=shared.deputies, told=shared.told
+                )
                 outcomes = [
-                    _act(session, workflows, act, now, base_url, batch_report, later, batch)
+                    _act(session, workflows, act, now, base_url, batch_report, later, loaded, batch)
                     for act in acts
                 ]
                 batch.write(session)
@@ -178,7 +267,9 @@ def _act_batch(
                 try:
                     with session.begin_nested():
                         outcomes.append(
-                            _act(session, workflows, act, now, base_url, batch_report, later)
+                            _act(
+                                session, workflows, act, now, base_url, batch_report, later, loaded
+                            )
                         )
                 except Exception as exc:  # one broken act must not stall the others
                     logger.exception("deadline act %s failed", act.key)
@@ -189,31 +280,72 @@ def _act_batch(
         return len(acts)
 
 
-def _preload(session: Session, acts: list[DeadlineAct]) -> list[Any]:
-    """The batch's deadlines, instances and what their messages name (the meetings' bodies,
-    the municipalities), one query per table: ``session.get`` then finds them in the
-    identity map. The identity map holds rows weakly, so the batch keeps the returned list."""
+@dataclass
+class Loaded:
+    """What a batch's acts need, loaded with one query per table (``_preload``). The rows
+    are also in the session's identity map, which holds them weakly: this keeps them, so
+    that ``session.get`` elsewhere (messages, transitions) finds them without a query."""
+
+    deadlines: dict[int, Deadline | DeadlineRow] = field(default_factory=dict)
+    instances: dict[tuple[str, int], Any] = field(default_factory=dict)
+    rules: dict[tuple[str, int], dict[str, tuple[str, DeadlineRuleSpec]]] = field(
+        default_factory=dict
+    )
+    held: list[Any] = field(default_factory=list)
+
+    def rule(self, workflows: Workflows, instance: Any, name: str) -> DeadlineRuleSpec:
+        """The definition's deadline rule ``name``, its rules indexed once per batch."""
+        version = (instance.definition_name, instance.definition_version)
+        rules = self.rules.get(version)
+        if rules is None:
+            rules = self.rules[version] = rules_by_name(workflows.get(*version).spec)
+        return rules[name][1]
+
+
+def _preload(session: Session, acts: list[ClaimedAct]) -> Loaded:
+    """The batch's deadlines, instances (council requests of standing deadlines too) and
+    what their messages name (the meetings' bodies, the owners, the municipalities of
+    responses), one query per table."""
+    loaded = Loaded()
     ids = {act.deadline_id for act in acts}
-    deadlines = list(session.exec(select(Deadline).where(col(Deadline.id).in_(ids))))
-    held: list[Any] = [*deadlines]
+    deadlines: list[Deadline | DeadlineRow]
+    if any(act.kind == "expiry" for act in acts):
+        # An expiry sets its deadline's status and may fire a transition that closes other
+        # deadlines of the batch: those acts must see it, as ORM objects of one session do.
+        deadlines = [*_by_ids(session, Deadline, ids)]
+    else:
+        rows = session.execute(_DEADLINE_ROWS, {"ids": list(ids)})
+        deadlines = [DeadlineRow._make(row) for row in rows]
+    loaded.deadlines = {d.id or 0: d for d in deadlines}
     by_kind: dict[str, set[int]] = {}
     for deadline in deadlines:
         by_kind.setdefault(deadline.instance_type, set()).add(deadline.instance_id)
     for kind, instance_ids in by_kind.items():
-        model: Any = KINDS.get(kind)
+        model: Any = CouncilRequest if kind == COUNCIL_REQUEST else KINDS.get(kind)
         if model is not None:
-            held += session.exec(select(model).where(col(model.id).in_(instance_ids))).all()
-    body_ids = {row.body_id for row in held if isinstance(row, Meeting)}
+            for row in _by_ids(session, model, instance_ids):
+                loaded.instances[(kind, row.id)] = row
+    instances = list(loaded.instances.values())
+    held: list[Any] = [*deadlines, *instances]
+    body_ids = {row.body_id for row in instances if isinstance(row, Meeting)}
     if body_ids:
-        held += session.exec(select(Body).where(col(Body.id).in_(body_ids))).all()
-    towns = {d.municipality_id for d in deadlines if d.municipality_id is not None}
+        held += _by_ids(session, Body, body_ids)
+    owners = {
+        row.author_id
+        for row in instances
+        if isinstance(row, Proposal | CouncilRequest) and row.author_id is not None
+    }
+    if owners:
+        held += _by_ids(session, User, owners)
+    towns = {row.municipality_id for row in instances if isinstance(row, DecisionResponse)}
     if towns:
-        held += session.exec(select(Municipality).where(col(Municipality.id).in_(towns))).all()
-    return held
+        held += _by_ids(session, Municipality, towns)
+    loaded.held = held
+    return loaded
 
 
 def _later_reminders(
-    session: Session, acts: list[DeadlineAct], now: datetime
+    session: Session, acts: list[ClaimedAct], now: datetime
 ) -> dict[int, datetime]:
     """Per deadline of the batch's reminders, the latest pending reminder already due."""
     ids = {act.deadline_id for act in acts if act.kind == "reminder"}
@@ -232,14 +364,17 @@ def _later_reminders(
     return dict(rows)
 
 
-def _failed(session: Session, act: DeadlineAct, exc: Exception, now: datetime) -> None:
+def _failed(session: Session, act: ClaimedAct, exc: Exception, now: datetime) -> None:
     """Retry a failing act later (5, 10 minutes), then give up on it."""
-    act.attempts += 1
-    act.note = f"{type(exc).__name__}: {exc}"[:1000]
-    act.due_at = now + timedelta(minutes=5 * act.attempts)
-    if act.attempts >= MAX_ACT_ATTEMPTS:
-        act.status = "failed"
-    session.add(act)
+    attempts = act.attempts + 1
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "note": f"{type(exc).__name__}: {exc}"[:1000],
+        "due_at": now + timedelta(minutes=5 * attempts),
+    }
+    if attempts >= MAX_ACT_ATTEMPTS:
+        values["status"] = "failed"
+    session.execute(update(ACTS).where(ACTS.c.id == act.id).values(**values))
 
 
 def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
@@ -248,34 +383,39 @@ def _mark(session: Session, outcomes: list[Outcome], now: datetime) -> None:
     whose transition closed its own deadline was voided on the way (``skip_pending``) and is
     still recorded as done, as before batching. The session ends with the batch, so its
     loaded acts are not refreshed."""
+    mark = _MARK_PG if session.get_bind().dialect.name == "postgresql" else _MARK
     groups: dict[tuple[str, str | None], list[int]] = {}
     for outcome in outcomes:
         groups.setdefault((outcome.status, outcome.note), []).append(outcome.act_id)
     for (status, note), ids in groups.items():
-        session.execute(
-            update(DeadlineAct)
-            .where(col(DeadlineAct.id).in_(ids))
-            .values(status=status, note=note, done_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(mark, {"ids": ids, "status_": status, "note_": note, "now": now})
 
 
 def _act(
     session: Session,
     workflows: Workflows,
-    act: DeadlineAct,
+    act: ClaimedAct,
     now: datetime,
     base_url: str,
     report: SweepReport,
     later: dict[int, datetime],
+    loaded: Loaded,
     batch: Batch | None = None,
 ) -> Outcome:
-    act_id = act.id or 0
-    deadline = session.get(Deadline, act.deadline_id)
-    # Standing rules (workflow.deadlines.standing) belong to objects without a definition.
-    standing = rule_for(deadline) if deadline else None
-    model = CouncilRequest if standing else KINDS.get(deadline.instance_type) if deadline else None
-    instance: Any = session.get(model, deadline.instance_id) if deadline and model else None
+    act_id = act.id
+    deadline = loaded.deadlines.get(act.deadline_id)
+    # Standing rules (workflow.deadlines.standing, ``rule_for``) belong to objects without
+    # a definition.
+    standing = (
+        STANDING_RULES.get(deadline.rule)
+        if deadline is not None and deadline.instance_type == COUNCIL_REQUEST
+        else None
+    )
+    instance: Any = (
+        loaded.instances.get((deadline.instance_type, deadline.instance_id)) if deadline else None
+    )
+    if standing is None and deadline is not None and deadline.instance_type not in KINDS:
+        instance = None
     if (
         deadline is None
         or instance is None
@@ -283,12 +423,9 @@ def _act(
         or deadline.closed_at is not None
     ):
         return Outcome(act_id, "skipped", "Frist nicht mehr offen")
-    if standing is not None:
-        rule = standing
-    else:
-        spec = workflows.get(instance.definition_name, instance.definition_version).spec
-        _, rule = rules_by_name(spec)[deadline.rule]
+    rule = standing if standing is not None else loaded.rule(workflows, instance, deadline.rule)
     if act.kind == "expiry":
+        assert isinstance(deadline, Deadline), "a batch with expiries loads ORM deadlines"
         note = None
         if rule.on_expiry is not None:
             note = _expire(session, workflows, instance, deadline, rule.on_expiry, now, report)
@@ -324,7 +461,7 @@ def _act(
 
 
 def _stale_reminder(
-    act: DeadlineAct, deadline: Deadline, now: datetime, later: dict[int, datetime]
+    act: ClaimedAct, deadline: Deadline | DeadlineRow, now: datetime, later: dict[int, datetime]
 ) -> str | None:
     """After downtime several reminders may be due at once: send only the latest, and none
     once the due day has passed (the expiry and escalation speak then)."""
