@@ -47,5 +47,10 @@ def default_registry(
         .add(motion_rules.GUARDS)
         .add(mailing.actions(max_attachment_bytes=mail_attachment_max_bytes))
         .add(task_messages.ACTIONS)
-        .describe(inputs.FIELDS, input_guards=inputs.INPUT_GUARDS, steps=inputs.STEPS)
+        .describe(
+            inputs.FIELDS,
+            input_guards=inputs.INPUT_GUARDS,
+            scope_guards=inputs.SCOPE_GUARDS,
+            steps=inputs.STEPS,
+        )
     )

@@ -63,6 +63,20 @@ def offered(transition: TransitionSpec, actor: Actor) -> bool:
     return actor.is_system or transition.roles != ("system",)
 
 
+def out_of_scope(
+    transition: TransitionSpec,
+    registry: Registry,
+    make_ctx: Callable[[TransitionSpec], FiringContext],
+) -> bool:
+    """A scope guard (``Registry.scope_guards``) unmet: the transition is not one of this
+    instance's at all (an Informationsvorlage is not adopted), so it is no action to list."""
+    scoped = [name for name in transition.guards if name in registry.scope_guards]
+    if not scoped:
+        return False
+    ctx = make_ctx(transition)
+    return any(registry.guards[name].check(ctx) is not None for name in scoped)
+
+
 def role_allows(transition: TransitionSpec, actor: Actor) -> bool:
     return actor.role in transition.roles
 
@@ -119,7 +133,7 @@ def action_options(
         transition = spec.transition_for(trigger, state)
         if transition is None:
             any_t = next(t for t in spec.transitions if t.trigger == trigger)
-            if not offered(any_t, actor):
+            if not offered(any_t, actor) or out_of_scope(any_t, registry, make_ctx):
                 continue
             options.append(
                 ActionOption(
@@ -134,7 +148,7 @@ def action_options(
                 )
             )
             continue
-        if not offered(transition, actor):
+        if not offered(transition, actor) or out_of_scope(transition, registry, make_ctx):
             continue
         if not role_allows(transition, actor):
             options.append(

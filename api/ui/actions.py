@@ -54,9 +54,6 @@ LEGAL_TRIGGERS = frozenset(
         "take_note",
     }
 )
-# Guards that say an action belongs to another kind of Vorlage (Beschluss- or
-# Informationsvorlage): like an action of another state, it is left out of the page.
-KIND_GUARDS = frozenset({"is_information", "is_decision"})
 # Secondary actions never become the page's primary button.
 SECONDARY = frozenset({"withdraw", "return_to_author", "remove_from_agenda", "defer"})
 
@@ -219,7 +216,7 @@ def forms_from(
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     for option in options:
-        if option.blocked_by == "state" or any(g.name in KIND_GUARDS for g in option.unmet_guards):
+        if option.blocked_by == "state":
             continue
         if option.blocked_by == "role":
             roles = ", ".join(formatting.role_label(r) for r in option.roles)

@@ -312,8 +312,13 @@ def test_actions_of_an_informationsvorlage_in_session(
         f"/api/v1/proposals/{pid}/actions", headers=as_user("ilsfeld.secretary")
     ).json()
     assert "take_note" in [a["trigger"] for a in actions["allowed"]]
-    assert "adopt" not in [a["trigger"] for a in actions["allowed"]]
     assert "votes" not in [s["kind"] for s in actions["open_steps"]]
+    # The votes of a Beschlussvorlage are no action of this Vorlage: not even blocked ones.
+    listed = {
+        a["trigger"]
+        for a in [*actions["allowed"], *actions["blocked"], *actions["not_possible"]["actions"]]
+    }
+    assert not listed & {"adopt", "reject", "recommend"}
     fired = client.post(
         f"/api/v1/proposals/{pid}/transitions",
         json={"trigger": "take_note", "expected_version": actions["version"]},
@@ -349,3 +354,20 @@ def test_revisions_stay_within_the_municipality(
     assert refused.json()["detail"] == f"Beschlussvorlage {pid} wurde nicht gefunden."
     own = client.get(f"/api/v1/proposals/{pid}/revisions", headers=as_user("ilsfeld.council"))
     assert [r["number"] for r in own.json()] == [1]
+
+
+def test_a_beschlussvorlage_lists_no_kenntnisnahme(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """The other way round: a Beschlussvorlage is voted on, so the Kenntnisnahme of an
+    Informationsvorlage is neither allowed nor blocked nor "not possible in this state"."""
+    pid = released(world)
+    actions = client.get(
+        f"/api/v1/proposals/{pid}/actions", headers=as_user("ilsfeld.secretary")
+    ).json()
+    listed = {
+        a["trigger"]
+        for a in [*actions["allowed"], *actions["blocked"], *actions["not_possible"]["actions"]]
+    }
+    assert "schedule" in listed
+    assert not listed & {"take_note", "take_note_forward"}

@@ -95,6 +95,10 @@ class Registry:
     # Guards that check nothing but their declared input: listing actions does not count
     # them as blocking (the form asks for the input); firing still checks them.
     input_guards: frozenset[str] = frozenset()
+    # Guards that say whether a transition belongs to the instance at all (e.g. its kind of
+    # Vorlage), not whether it may fire now: listing actions leaves such a transition out
+    # instead of listing it as blocked; firing still checks them.
+    scope_guards: frozenset[str] = frozenset()
     # Keyed by guard name: the non-transition step the guard waits for.
     steps: dict[str, OpenStep] = field(default_factory=dict)
 
@@ -117,19 +121,22 @@ class Registry:
         fields: Mapping[str, tuple[FieldSpec, ...]],
         *,
         input_guards: Iterable[str] = (),
+        scope_guards: Iterable[str] = (),
         steps: Mapping[str, OpenStep] | None = None,
     ) -> Registry:
         """Attach input fields and open steps to registered guards and actions by name."""
         steps = steps or {}
         input_guards = frozenset(input_guards)
-        for name in [*fields, *input_guards, *steps]:
+        scope_guards = frozenset(scope_guards)
+        for name in [*fields, *input_guards, *scope_guards, *steps]:
             if name not in self.guards and name not in self.actions:
                 raise ValueError(f"fields or steps for an unregistered name: {name}")
-        for name in [*input_guards, *steps]:
+        for name in [*input_guards, *scope_guards, *steps]:
             if name not in self.guards:
                 raise ValueError(f"not a guard: {name}")
         self.fields.update(fields)
         self.input_guards = self.input_guards | input_guards
+        self.scope_guards = self.scope_guards | scope_guards
         self.steps.update(steps)
         return self
 

@@ -207,6 +207,10 @@ INPUT_GUARDS = frozenset(
     }
 )
 
+# A Beschluss- or Ergänzungsvorlage is voted on, an Informationsvorlage taken note of: the
+# transitions of the other kind are no action of this Vorlage, not even a blocked one.
+SCOPE_GUARDS = frozenset({"is_decision", "is_information"})
+
 STEPS: dict[str, OpenStep] = {
     "cosignatures_complete": OpenStep("cosignatures", "Mitzeichnung"),
     "has_agenda_items": OpenStep("agenda", "Tagesordnung aufstellen"),
