@@ -818,3 +818,80 @@ def test_profile_engine_cycle(world: World) -> None:
     )
     print(profiler.output_text(unicode=False, color=False, show_all=False))
     assert statements[0] > 0
+
+
+def test_profile_http_transition(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyinstrument over ``RATSFLOW_BENCH_CYCLES`` (default 100) authenticated
+    ``POST …/transitions`` cycles (submit, return_to_author) through the whole ASGI app in
+    one thread: sync dependencies and routes run inline instead of in the thread pool, so
+    the profile shows the api/ layer (authentication, validation, problems, JSON) next to
+    the engine. Prints requests per second and the call tree (for the notes)."""
+    import anyio.to_thread
+    import httpx
+    from pyinstrument import Profiler
+
+    from api.app import create_app
+    from workflow.runtime import Runtime
+    from workflow.settings import Settings
+
+    async def inline(func: Callable[..., Any], *args: Any, **_: Any) -> Any:
+        return func(*args)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", inline)
+    cycles = int(os.environ.get("RATSFLOW_BENCH_CYCLES", "100"))
+    ids = [new_proposal(world, title=f"Profil {i}") for i in range(min(cycles, 20))]
+    settings = Settings(secret_key=SECRET)
+    runtime = Runtime(settings=settings, engine=world.engine, workflows=world.workflows)
+    app = create_app(settings, runtime=runtime, start_scheduler=False, clock=lambda: berlin(DAY, 9))
+    clerk = {"Authorization": f"Bearer {_token('ilsfeld.clerk')}"}
+    head = {"Authorization": f"Bearer {_token('ilsfeld.head')}"}
+    submit = {"trigger": "submit", "data": {"cosigners": ["ilsfeld.head"]}}
+    back = {"trigger": "return_to_author", "comment": "Bitte ergänzen"}
+    versions: dict[int, int] = {}
+
+    async def cycle(http: httpx.AsyncClient, pid: int) -> None:
+        for headers, body in ((clerk, submit), (head, back)):
+            if pid not in versions:
+                r = await http.get(f"/api/v1/proposals/{pid}/actions", headers=clerk)
+                versions[pid] = r.json()["version"]
+            r = await http.post(
+                f"/api/v1/proposals/{pid}/transitions",
+                headers=headers,
+                json={**body, "expected_version": versions[pid]},
+            )
+            assert r.status_code == 200, r.text
+            versions[pid] = r.json()["version"]
+
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    async def run() -> tuple[float, float, Profiler]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            for pid in ids:
+                await cycle(http, pid)  # warm-up and versions
+            profiler = Profiler(interval=0.0005, async_mode="disabled")
+            event.listen(world.engine, "before_cursor_execute", count)
+            began, cpu = time.perf_counter(), time.process_time()
+            profiler.start()
+            for i in range(cycles):
+                await cycle(http, ids[i % len(ids)])
+            profiler.stop()
+            elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+            event.remove(world.engine, "before_cursor_execute", count)
+            return elapsed, cpu, profiler
+
+    elapsed, cpu, profiler = asyncio.run(run())
+    n = 2 * cycles
+    print(
+        f"\n{world.engine.dialect.name}: {n / elapsed:.0f} POST …/transitions per second in "
+        f"one thread ({elapsed / n * 1000:.2f} ms each, {cpu / n * 1000:.2f} ms CPU of this "
+        f"process, profiler included), {statements[0] / n:.1f} statements per request"
+    )
+    saved = os.environ.get("RATSFLOW_BENCH_PROFILE_OUT")
+    if saved and profiler.last_session is not None:
+        profiler.last_session.save(saved)  # for pyinstrument --load
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    assert statements[0] > 0
