@@ -908,7 +908,7 @@ def test_api_overhead_without_engine(world: World, monkeypatch: pytest.MonkeyPat
     3,000) authenticated ``POST …/transitions`` through the whole ASGI app (middleware,
     dependencies in the real thread pool, authentication, validation, JSON), with the
     transition service replaced by the answer of one real ``submit``. Prints wall and CPU
-    time per request and statements per request (the engine's are not in it). With
+    time, statements (the engine's are not in it) and thread-pool hops per request. With
     ``RATSFLOW_BENCH_PROFILE_OUT`` set, dependencies run inline (as in
     ``test_profile_http_transition``) under pyinstrument and the session is saved there."""
     import anyio.to_thread
@@ -941,6 +941,14 @@ def test_api_overhead_without_engine(world: World, monkeypatch: pytest.MonkeyPat
             return func(*args)
 
         monkeypatch.setattr(anyio.to_thread, "run_sync", inline)
+    hops = [0]
+    pooled = anyio.to_thread.run_sync
+
+    async def counted(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        hops[0] += 1
+        return await pooled(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
     statements = [0]
 
     def count(*_: Any) -> None:
@@ -959,6 +967,7 @@ def test_api_overhead_without_engine(world: World, monkeypatch: pytest.MonkeyPat
             for _ in range(50):  # warm-up
                 assert (await http.post(path, headers=clerk, json=body)).status_code == 200
             event.listen(world.engine, "before_cursor_execute", count)
+            hops[0] = 0
             began, cpu = time.perf_counter(), time.process_time()
             if saved:
                 profiler.start()
@@ -975,7 +984,8 @@ def test_api_overhead_without_engine(world: World, monkeypatch: pytest.MonkeyPat
     print(
         f"\n{world.engine.dialect.name}: api/ layer without the engine: "
         f"{elapsed / requests * 1000:.3f} ms wall, {cpu / requests * 1000:.3f} ms CPU per "
-        f"request, {statements[0] / requests:.1f} statements per request ({requests} requests)"
+        f"request, {statements[0] / requests:.1f} statements and {hops[0] / requests:.1f} "
+        f"thread-pool calls per request ({requests} requests)"
     )
     if saved and profiler.last_session is not None:
         profiler.last_session.save(saved)
