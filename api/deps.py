@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 import jwt
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, select
+from sqlmodel import Session, col
 
 from api.problems import ApiError
 from api.security import token_subject
@@ -31,6 +32,11 @@ optional_bearer = OAuth2PasswordBearer(
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
+# Dependencies that only read app state are ``async def`` (their ``_dep`` twins): FastAPI
+# runs a plain ``def`` dependency in the thread pool, a hop per dependency and request for
+# a dictionary lookup. The plain functions stay for direct calls.
+
+
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
@@ -41,8 +47,16 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def _runtime_dep(request: Request) -> Runtime:
+    return get_runtime(request)
+
+
+async def _settings_dep(request: Request) -> Settings:
+    return get_settings(request)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dep)]
+SettingsDep = Annotated[Settings, Depends(_settings_dep)]
 
 
 def get_link_base(request: Request) -> str:
@@ -51,7 +65,11 @@ def get_link_base(request: Request) -> str:
     return get_settings(request).link_base(str(request.base_url))
 
 
-LinkBase = Annotated[str, Depends(get_link_base)]
+async def _link_base_dep(request: Request) -> str:
+    return get_link_base(request)
+
+
+LinkBase = Annotated[str, Depends(_link_base_dep)]
 
 
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
@@ -69,7 +87,23 @@ def get_now(request: Request) -> datetime:
     return now
 
 
-NowDep = Annotated[datetime, Depends(get_now)]
+async def _now_dep(request: Request) -> datetime:
+    return get_now(request)
+
+
+NowDep = Annotated[datetime, Depends(_now_dep)]
+
+# What ``actor_for`` reads, and ``disabled``: built once (not per request), and columns
+# rather than the entity, so no User is built and tracked for every authenticated request.
+_CALLER = select(
+    col(User.id),
+    col(User.username),
+    col(User.role),
+    col(User.municipality_id),
+    col(User.person_id),
+    col(User.district_id),
+    col(User.disabled),
+).where(col(User.username) == bindparam("username"))
 
 
 def _actor(session: Session, settings: Settings, token: str) -> Actor:
@@ -83,10 +117,10 @@ def _actor(session: Session, settings: Settings, token: str) -> Actor:
         username = token_subject(settings, token)
     except jwt.InvalidTokenError as exc:
         raise invalid from exc
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or user.disabled:
+    row = session.execute(_CALLER, {"username": username}).first()
+    if row is None or row.disabled:
         raise invalid
-    return actor_for(user)
+    return actor_for(cast(User, row))  # the row has every attribute actor_for reads
 
 
 def get_optional_user(

@@ -100,17 +100,31 @@ def issue_token(settings: Settings, username: str) -> IssuedToken:
 
 
 def token_subject(settings: Settings, token: str) -> str:
-    """The username; raises ``jwt.InvalidTokenError`` for anything not signed by us or expired."""
+    """The username; raises ``jwt.InvalidTokenError`` for anything not signed by us or expired.
+
+    A token that verified once is remembered with its expiry (``_verified``): a client sends
+    the same token with every request, and its signature, claims and ``iat`` cannot change,
+    so only ``exp`` is checked again, as PyJWT does (expired when ``int(exp)`` ≤ now).
+    Failures are never remembered.
+    """
+    subject, expires = _verified(settings.secret_key or "", token)
+    if expires <= datetime.now(UTC).timestamp():
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    return subject
+
+
+@lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> tuple[str, int]:
     claims = jwt.decode(
         token,
-        settings.secret_key or "",
+        secret,
         algorithms=[ALGORITHM],
         options={"require": ["exp", "sub"]},
     )
     subject = claims["sub"]
     if not isinstance(subject, str):
         raise jwt.InvalidTokenError("sub")
-    return subject
+    return subject, int(claims["exp"])
 
 
 class LoginThrottled(Exception):
