@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar, cast
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
@@ -18,6 +21,57 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.errors import StaleVersion
+
+BUSY_SECONDS = 30  # how long a SQLite writer waits for its turn before it is refused
+_GATE = "ratsflow_write_gate"
+
+
+class WriteGate:
+    """First come, first served among one process's SQLite writers.
+
+    A lock that is handed to the longest waiter when released (FIFO), and may be released
+    from another thread than the one that took it: a web request begins its transaction in
+    one worker thread and commits in another."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self, *, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()  # stays held: the next writer's turn
+            else:
+                self._held = False
+
+
+_GATES: WeakKeyDictionary[Engine, WriteGate] = WeakKeyDictionary()
+
+
+def write_gate(engine: Engine) -> WriteGate | None:
+    """The gate of an SQLite engine made by ``make_engine`` (None for other databases)."""
+    return _GATES.get(engine)
+
+
+def _leave(info: dict[Any, Any], gate: WriteGate) -> None:
+    if info.pop(_GATE, False):
+        gate.release()
 
 
 def make_engine(url: str, *, connect_timeout: float | None = None, **kwargs: Any) -> Engine:
@@ -33,7 +87,7 @@ def make_engine(url: str, *, connect_timeout: float | None = None, **kwargs: Any
     """
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS}, **kwargs
         )
 
         @event.listens_for(engine, "connect")
@@ -41,15 +95,41 @@ def make_engine(url: str, *, connect_timeout: float | None = None, **kwargs: Any
             dbapi_conn.isolation_level = None
             for pragma in (
                 "journal_mode=WAL",
-                "busy_timeout=30000",
+                f"busy_timeout={BUSY_SECONDS * 1000}",
                 "synchronous=NORMAL",
                 "foreign_keys=ON",
             ):
                 dbapi_conn.execute(f"PRAGMA {pragma}")
 
+        gate = _GATES[engine] = WriteGate()
+
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Take our turn in this process first (FIFO, woken at once), then SQLite's lock;
+            # SQLite's own busy handler sleeps in steps of up to 100 ms and can pass over a
+            # waiter again and again (a request waited past the 30 s timeout under 8
+            # concurrent clients, issue 14). Other processes still meet at SQLite's lock.
+            if gate.acquire(timeout=BUSY_SECONDS):
+                conn.info[_GATE] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _leave(conn.info, gate)
+                raise
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _on_end(conn: Any) -> None:
+            _leave(conn.info, gate)
+
+        # A connection dropped or invalidated inside its transaction gives its turn back too.
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+            _leave(record.info, gate)
+
+        @event.listens_for(engine, "invalidate")
+        def _on_invalidate(_dbapi_conn: Any, record: Any, _exc: Any) -> None:
+            _leave(record.info, gate)
 
         return engine
     if connect_timeout is not None:
