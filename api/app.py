@@ -81,6 +81,9 @@ def create_app(
             else await anyio.to_thread.run_sync(partial(open_runtime, settings))
         )
         app.state.runtime = active
+        # SQLite: one request at a time uses the database, queued in the event loop
+        # (api.deps._database_turn); created in the loop it serves.
+        app.state.database_turn = anyio.Lock() if active.engine.dialect.name == "sqlite" else None
         # Created in the event loop it serves; bounds concurrent Argon2 checks (sign_in).
         app.state.hash_limiter = anyio.CapacityLimiter(settings.password_hash_workers)
         if demo:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Annotated, cast
 
+import anyio
 import jwt
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -72,7 +73,26 @@ async def _link_base_dep(request: Request) -> str:
 LinkBase = Annotated[str, Depends(_link_base_dep)]
 
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+async def _database_turn(request: Request) -> AsyncIterator[None]:
+    """SQLite: the requests of one process use the database one after the other, and wait
+    for their turn here, in the event loop, not in a pool thread.
+
+    SQLite has one writer (every transaction begins with ``BEGIN IMMEDIATE``), and a
+    request's transaction begins in one thread-pool call and commits in another: with more
+    requests in flight than the pool has threads, all threads could wait for the write lock
+    while the request holding it waits for a thread (issue 14). Entered before the session
+    and left after its commit; nothing on PostgreSQL."""
+    turn: anyio.Lock | None = getattr(request.app.state, "database_turn", None)
+    if turn is None:
+        yield
+        return
+    async with turn:
+        yield
+
+
+def get_session(
+    runtime: RuntimeDep, _turn: Annotated[None, Depends(_database_turn, scope="function")]
+) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function":
     a failing commit still becomes the response, LIBRARIES.md §4)."""
     with Session(runtime.engine, expire_on_commit=False) as session, transaction(session):
