@@ -246,7 +246,7 @@ def pinned(session: Session) -> Iterator[None]:
         session.info.pop(_MEMO, None)
 
 
-def _pending_types(session: Any) -> set[type]:
+def pending_types(session: Any) -> set[type]:
     return {type(o) for o in (*session.new, *session.dirty, *session.deleted)}
 
 
@@ -254,7 +254,7 @@ def _forget_written(session: Any, _flush_context: Any) -> None:
     """A memoised read of a table this flush wrote is read again next time."""
     cache = session.info.get(_MEMO)
     if cache:
-        written = _pending_types(session)
+        written = pending_types(session)
         for key in [k for k in cache if k[0] in written]:
             del cache[key]
 
@@ -266,7 +266,7 @@ def memo(session: Session, key: tuple[Any, ...], load: Callable[[], T]) -> T:
     """A read shared by the guards, actions and deadline rules of one firing (inside
     ``pinned``), keyed by ``(model, ...)``: read again once the firing writes that model, and
     read through while such a write is pending."""
-    if _PINS not in session.info or key[0] in _pending_types(session):
+    if _PINS not in session.info or key[0] in pending_types(session):
         return load()
     cache = session.info.setdefault(_MEMO, {})
     if key not in cache:
@@ -278,6 +278,6 @@ def remember(session: Session, key: tuple[Any, ...], value: T) -> T:
     """Put what a firing has just written and flushed into its memo, so the next read of
     the same key (e.g. the automatic step's guard after ``submit`` asked its co-signers)
     needs no query. Call it after the flush of those rows: a flush drops the key."""
-    if _PINS in session.info and key[0] not in _pending_types(session):
+    if _PINS in session.info and key[0] not in pending_types(session):
         session.info.setdefault(_MEMO, {})[key] = value
     return value

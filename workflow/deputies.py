@@ -14,26 +14,39 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from workflow.config_cache import cached_value
 from workflow.context import Actor
 from workflow.db import memo
 from workflow.models import Absence, BodyDeputy, Membership, User, UserDeputy
 
 
-def is_absent(session: Session, user_id: int, day: date) -> bool:
-    return user_id in absent_on(session, day)
+def is_absent(session: Session, user: User, day: date) -> bool:
+    if user.id is None or user.municipality_id is None:
+        return False
+    return user.id in absent_on(session, user.municipality_id, day)
 
 
-def absent_on(session: Session, day: date) -> frozenset[int]:
-    """The users away on ``day``: one read per firing, however many recipients and deputies
-    it checks (few users are away on any one day)."""
+def absent_on(session: Session, municipality_id: int, day: date) -> frozenset[int]:
+    """The municipality's users away on ``day``: one read per firing however many
+    recipients and deputies it checks, none while the municipality's configuration is
+    unchanged (workflow.config_cache)."""
 
-    def load() -> frozenset[int]:
+    def query() -> frozenset[int]:
         rows = session.exec(
-            select(Absence.user_id).where(Absence.starts_on <= day, Absence.ends_on >= day)
+            select(Absence.user_id)
+            .join(User, col(User.id) == col(Absence.user_id))
+            .where(
+                User.municipality_id == municipality_id,
+                Absence.starts_on <= day,
+                Absence.ends_on >= day,
+            )
         )
         return frozenset(rows)
 
-    return memo(session, (Absence, day), load)
+    def load() -> frozenset[int]:
+        return cached_value(session, (Absence, day), municipality_id, query)
+
+    return memo(session, (Absence, municipality_id, day), load)
 
 
 def deputies_of(session: Session, user_id: int) -> list[User]:
@@ -50,10 +63,10 @@ def deputies_of(session: Session, user_id: int) -> list[User]:
 def acting_deputy(session: Session, holder: User, day: date) -> User | None:
     """Who acts for ``holder`` on ``day``: nobody while he is present; else the first of his
     deputies who is neither away nor disabled (§ 48 GemO: "in der Reihenfolge")."""
-    if holder.id is None or not is_absent(session, holder.id, day):
+    if holder.id is None or not is_absent(session, holder, day):
         return None
     for deputy in deputies_of(session, holder.id):
-        if not deputy.disabled and not is_absent(session, deputy.id or 0, day):
+        if not deputy.disabled and not is_absent(session, deputy, day):
             return deputy
     return None
 

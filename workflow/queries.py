@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from workflow.attendance import present_at_item, present_at_session
+from workflow.config_cache import cached_rows
 from workflow.db import memo
 from workflow.deputies import body_deputies, member_on, standing_in
 from workflow.law.voting import Quorum, Tally, second_session_notice_text
@@ -83,7 +84,7 @@ def cosignatures(session: Session, proposal_id: int) -> list[CoSignature]:
 
 
 def users_with_role(session: Session, municipality_id: int, role: str) -> list[User]:
-    def load() -> list[User]:
+    def query() -> list[User]:
         return list(
             session.exec(
                 select(User)
@@ -94,15 +95,20 @@ def users_with_role(session: Session, municipality_id: int, role: str) -> list[U
             )
         )
 
+    def load() -> list[User]:
+        return cached_rows(session, User, ("role", role), municipality_id, query)
+
     return list(memo(session, (User, municipality_id, role), load))
 
 
 def bodies_of(session: Session, municipality_id: int) -> dict[int, Body]:
     """The municipality's bodies by id."""
 
+    def query() -> list[Body]:
+        return list(session.exec(select(Body).where(Body.municipality_id == municipality_id)))
+
     def load() -> dict[int, Body]:
-        rows = session.exec(select(Body).where(Body.municipality_id == municipality_id))
-        return {b.id or 0: b for b in rows}
+        return {b.id or 0: b for b in cached_rows(session, Body, (), municipality_id, query)}
 
     return dict(memo(session, (Body, municipality_id), load))
 

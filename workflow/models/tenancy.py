@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import JSONType, created_stamp, modified_stamp, utcnow
@@ -32,6 +32,9 @@ class Municipality(SQLModel, table=True):
     publishes_online: bool = True
     # Amtlicher Gemeindeschlüssel (8 digits), for OParl Body.ags.
     ags: str | None = Field(default=None, max_length=8)
+    # A new random value whenever a body, user or absence of the municipality is written
+    # (database triggers, migration 0023): what workflow.config_cache keys its copies by.
+    config_version: int = Field(default=0, sa_type=BigInteger)
     created_at: datetime | None = created_stamp()
     updated_at: datetime | None = modified_stamp()
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, exists
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, col, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
+from workflow.config_cache import note_version
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
 from workflow.db import bump_version, pinned, remember
 from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition, still_active
@@ -31,6 +32,7 @@ from workflow.errors import (
 )
 from workflow.models import (
     AuditHead,
+    CoSignature,
     Deadline,
     DecisionRequest,
     DecisionResponse,
@@ -101,12 +103,19 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
         AuditHead,
         and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
     )
-    if hasattr(model, "municipality_id"):
-        query = query.add_columns(Municipality).outerjoin(
+    owned = hasattr(model, "municipality_id")
+    if owned:
+        # The version as a column of its own: a Municipality already in the identity map
+        # keeps the attribute values it was first loaded with.
+        query = query.add_columns(Municipality, col(Municipality.config_version)).outerjoin(
             Municipality, col(Municipality.id) == model.municipality_id
         )
     if model is Proposal:
-        query = query.add_columns(User).outerjoin(User, col(User.id) == col(Proposal.author_id))
+        # Whether co-signers were ever asked: a first submit then needs no look-up of them.
+        asked = exists().where(col(CoSignature.proposal_id) == id_column).label("asked")
+        query = query.add_columns(User, asked).outerjoin(
+            User, col(User.id) == col(Proposal.author_id)
+        )
     # The open deadlines too (one row each): the firing closes what its new state ends.
     query = query.add_columns(Deadline).outerjoin(
         Deadline,
@@ -121,7 +130,13 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
         return None
     deadlines = [row[-1] for row in rows if row[-1] is not None]
     remember(session, (Deadline, kind, instance_id), sorted(deadlines, key=_by_id))
-    return rows[0][0]
+    first = rows[0]
+    instance = first[0]
+    if owned and instance.municipality_id is not None:
+        note_version(session, instance.municipality_id, first.config_version)
+    if model is Proposal and not first.asked:
+        remember(session, (CoSignature, instance_id), [])
+    return instance
 
 
 def _by_id(row: Any) -> int:
