@@ -97,8 +97,7 @@ def cached_rows(
         loaded.extend(load())
         return tuple(_columns(row) for row in loaded)
 
-    kind: Hashable = model
-    stored = cached_value(session, (kind, *key), municipality_id, snapshot)
+    stored = cached_value(session, (model.__name__, *key), municipality_id, snapshot)
     if loaded:
         return loaded
     return [_attach(session, model, values) for values in stored]
