@@ -44,6 +44,7 @@ from api.routes import (
     tools,
 )
 from api.security import resolve_secret
+from api.turns import new_turns
 from workflow.clock import Clock, system_clock
 from workflow.deadlines.scheduler import SweepScheduler
 from workflow.runtime import Runtime, open_runtime
@@ -81,9 +82,9 @@ def create_app(
             else await anyio.to_thread.run_sync(partial(open_runtime, settings))
         )
         app.state.runtime = active
-        # SQLite: one request at a time uses the database, queued in the event loop
-        # (api.deps._database_turn); created in the loop it serves.
-        app.state.database_turn = anyio.Lock() if active.engine.dialect.name == "sqlite" else None
+        # As many requests use the database at once as it has connections for (SQLite: one),
+        # the others queue in the event loop (api.turns); created in the loop it serves.
+        app.state.database_turns = new_turns(active.engine)
         # Created in the event loop it serves; bounds concurrent Argon2 checks (sign_in).
         app.state.hash_limiter = anyio.CapacityLimiter(settings.password_hash_workers)
         if demo:

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Annotated, cast
 
-import anyio
 import jwt
 from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -16,6 +15,7 @@ from sqlmodel import Session, col
 
 from api.problems import ApiError
 from api.security import token_subject
+from api.turns import app_turns, turn
 from workflow.context import Actor
 from workflow.db import transaction
 from workflow.models import User
@@ -74,25 +74,23 @@ LinkBase = Annotated[str, Depends(_link_base_dep)]
 
 
 async def _database_turn(request: Request) -> AsyncIterator[None]:
-    """SQLite: the requests of one process use the database one after the other, and wait
-    for their turn here, in the event loop, not in a pool thread.
-
-    SQLite has one writer (every transaction begins with ``BEGIN IMMEDIATE``), and a
-    request's transaction begins in one thread-pool call and commits in another: with more
-    requests in flight than the pool has threads, all threads could wait for the write lock
-    while the request holding it waits for a thread (issue 14). Entered before the session
-    and left after its commit; nothing on PostgreSQL."""
-    turn: anyio.Lock | None = getattr(request.app.state, "database_turn", None)
-    if turn is None:
-        yield
-        return
-    async with turn:
-        yield
+    """The request's turn at the database (``api.turns``): entered before the session and
+    left after its commit, waiting in the event loop, not in a pool thread. While held,
+    ``request.state.holds_database_turn`` says so: code running inside the request (a page's
+    error handler) must not open a second session then, it would wait for this one."""
+    async with turn(app_turns(request.app)):
+        request.state.holds_database_turn = True
+        try:
+            yield
+        finally:
+            request.state.holds_database_turn = False
 
 
-def get_session(
-    runtime: RuntimeDep, _turn: Annotated[None, Depends(_database_turn, scope="function")]
-) -> Iterator[Session]:
+# For routes that use the engine without a session of their own (health, metrics).
+DatabaseTurn = Annotated[None, Depends(_database_turn, scope="function")]
+
+
+def get_session(runtime: RuntimeDep, _turn: DatabaseTurn) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function":
     a failing commit still becomes the response, LIBRARIES.md §4)."""
     with Session(runtime.engine, expire_on_commit=False) as session, transaction(session):

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from api.turns import turn
 from workflow.db import unit_of_work
 from workflow.models import User
 from workflow.services import throttle
@@ -166,6 +167,7 @@ def _count(engine: Engine, username: str, address: str | None, ok: bool, now: da
 async def sign_in(
     *,
     engine: Engine,
+    turns: anyio.Semaphore | None,
     limiter: anyio.CapacityLimiter,
     username: str,
     password: str,
@@ -177,9 +179,14 @@ async def sign_in(
     Raises ``LoginThrottled`` while the account or address is backing off; counts the
     outcome in the database (``workflow.services.throttle``). Argon2 runs under ``limiter``,
     a small pool of its own, so a flood of sign-ins waits there (holding no worker thread)
-    instead of taking the CPU from every other request.
+    instead of taking the CPU from every other request. The database is used in the
+    process's ``turns`` (``api.turns``), not held during the hash.
     """
-    stored = await anyio.to_thread.run_sync(partial(_stored_hash, engine, username, address, now))
+    async with turn(turns):
+        stored = await anyio.to_thread.run_sync(
+            partial(_stored_hash, engine, username, address, now)
+        )
     ok = await anyio.to_thread.run_sync(partial(verify_password, stored, password), limiter=limiter)
-    await anyio.to_thread.run_sync(partial(_count, engine, username, address, ok, now))
+    async with turn(turns):
+        await anyio.to_thread.run_sync(partial(_count, engine, username, address, ok, now))
     return ok

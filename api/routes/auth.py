@@ -10,6 +10,7 @@ from api.deps import CHALLENGE, CurrentUser, NowDep, RuntimeDep, SessionDep, Set
 from api.problems import ApiError, responses
 from api.schemas.admin import TokenRead, UserRead
 from api.security import LoginThrottled, issue_token, sign_in
+from api.turns import app_turns
 from workflow.models import User
 
 router = APIRouter(prefix="/api/v1/auth", tags=["Anmeldung"])
@@ -42,6 +43,7 @@ async def token(
     try:
         ok = await sign_in(
             engine=runtime.engine,
+            turns=app_turns(request.app),
             limiter=request.app.state.hash_limiter,
             username=username,
             password=password,

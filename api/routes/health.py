@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from api.deps import RuntimeDep
+from api.deps import DatabaseTurn, RuntimeDep
 from api.observability import Metrics, workflow_metrics
 from api.problems import PROBLEM_JSON, responses
 from workflow.db import database_file_missing
@@ -47,7 +47,7 @@ def database_up(engine: Engine) -> bool:
     response_model=Health,
     responses=responses(503),
 )
-def health(request: Request, runtime: RuntimeDep) -> Health | JSONResponse:
+def health(request: Request, runtime: RuntimeDep, _turn: DatabaseTurn) -> Health | JSONResponse:
     """200 when the database answers and the deadline scheduler (if started) is alive."""
     database_ok = database_up(runtime.engine)
     scheduler = getattr(request.app.state, "scheduler", None)
@@ -86,7 +86,7 @@ def health(request: Request, runtime: RuntimeDep) -> Health | JSONResponse:
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
-def metrics(request: Request, runtime: RuntimeDep) -> PlainTextResponse:
+def metrics(request: Request, runtime: RuntimeDep, _turn: DatabaseTurn) -> PlainTextResponse:
     """Prometheus text format: requests, latency, transitions, deadlines, outbox backlog.
 
     Answers without the database too (``ratsflow_database_up 0``): a scrape is how an

@@ -80,7 +80,7 @@ def install(app: FastAPI) -> None:
         path = request.url.path
         if wants_html(request) and not path.startswith(MACHINE_PREFIXES):
             request.state.ui_session = read_session(request, request.app.state.settings)
-            return error_page(request, exc.status_code)
+            return await error_page(request, exc.status_code)
         return await problems.http_error(request, exc)
 
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, unquote_plus
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -27,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import SessionDep
+from api.turns import app_turns, turn
 from api.ui import formatting
 from api.ui.navigation import visible_nav
 from api.ui.sessions import (
@@ -289,11 +292,11 @@ def error_status(exc: WorkflowError) -> int:
     return 409
 
 
-def error_page(
+async def error_page(
     request: Request, status: int, text: str | None = None, *, title: str | None = None
 ) -> Response:
     """A German error page in the layout (never a stack trace, never JSON for a browser)."""
-    _layout_user(request)
+    await _layout_user(request)
     return render(
         request,
         "error.html",
@@ -306,17 +309,29 @@ def error_page(
     )
 
 
-def _layout_user(request: Request) -> None:
-    """The header's user for an error page rendered outside the route's own dependencies."""
+async def _layout_user(request: Request) -> None:
+    """The header's user for an error page rendered outside the route's own dependencies:
+    read in a pool thread and in a turn at the database (``api.turns``), as a route's
+    session is. Not while the route still holds its turn: ``PageRoute`` catches the route's
+    error before its session is closed (function-scoped dependencies end outside it), and a
+    second session would wait for the first (SQLite's one writer, the last pooled
+    connection); the page then shows no user."""
     if getattr(request.state, "page_user", None) is not None:
+        return
+    if getattr(request.state, "holds_database_turn", False):
         return
     runtime = getattr(request.app.state, "runtime", None)
     username = ui_session(request).username
     if runtime is None or not username:
         return
-    try:
+
+    def load() -> PageUser | None:
         with Session(runtime.engine) as db:
-            request.state.page_user = _page_user(db, username)
+            return _page_user(db, username)
+
+    try:
+        async with turn(app_turns(request.app)):
+            request.state.page_user = await anyio.to_thread.run_sync(load)
     except Exception:  # the error page must render even when the database is gone
         logger.warning("no user for the error page", exc_info=True)
 
@@ -382,29 +397,29 @@ async def _guarded(
     request: Request, original: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     if request.method not in SAFE_METHODS and not await _csrf_ok(request):
-        return error_page(request, 403, CSRF_REFUSED, title="Formular abgelehnt")
+        return await error_page(request, 403, CSRF_REFUSED, title="Formular abgelehnt")
     if await _has_nul(request):
-        return error_page(request, 400, "Die Eingabe enthält ein unzulässiges Steuerzeichen.")
+        return await error_page(request, 400, "Die Eingabe enthält ein unzulässiges Steuerzeichen.")
     try:
         return await original(request)
     except LoginRequired:
         return _login_redirect(request)
     except WorkflowError as exc:
-        return error_page(request, error_status(exc), error_text(exc))
+        return await error_page(request, error_status(exc), error_text(exc))
     except RequestValidationError as exc:
         # A malformed id in the path is an unknown page; anything else is a bad form.
         in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
-        return error_page(request, 404 if in_path else 422)
+        return await error_page(request, 404 if in_path else 422)
     except StarletteHTTPException as exc:
-        return error_page(request, exc.status_code if exc.status_code >= 400 else 400)
+        return await error_page(request, exc.status_code if exc.status_code >= 400 else 400)
     except IntegrityError:
         logger.warning("integrity error on a page", exc_info=True)
-        return error_page(
+        return await error_page(
             request, 409, "Die Änderung widerspricht vorhandenen Daten. Bitte neu laden."
         )
     except Exception:
         logger.exception("unhandled error on a page")
-        return error_page(request, 500)
+        return await error_page(request, 500)
 
 
 def wants_html(request: Request) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,31 +9,12 @@ from sqlmodel import select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
+from tests.parallel import run_parallel
 from workflow.db import unit_of_work
 from workflow.errors import Conflict, WorkflowError
 from workflow.models import AuditEvent, Proposal
 from workflow.services.proposals import ProposalFields, create_proposal
 from workflow.services.transition import fire
-
-
-def run_parallel(workers: int, job: Callable[[int], Any]) -> list[Any]:
-    """Start all workers at once (barrier) and collect results or exceptions."""
-    barrier = threading.Barrier(workers)
-    results: list[Any] = [None] * workers
-
-    def target(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = job(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each worker got
-            results[i] = exc
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_parallel_number_assignment_has_no_gaps_or_duplicates(world: World) -> None:

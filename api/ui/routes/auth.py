@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, RuntimeDep, SettingsDep
 from api.security import LoginThrottled, sign_in
+from api.turns import app_turns
 from api.ui.sessions import new_session, previous_visit, remember_visit, signed_in
 from api.ui.web import (
     OptionalPageUserDep,
@@ -54,6 +55,7 @@ async def login(
     try:
         ok = await sign_in(
             engine=runtime.engine,
+            turns=app_turns(request.app),
             limiter=request.app.state.hash_limiter,
             username=username.strip(),
             password=password,
