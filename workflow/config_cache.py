@@ -11,8 +11,10 @@ copy made under the same version is handed out instead of a query.
 Correctness rests on three rules: a copy is only stored under a version read earlier in the
 same transaction (so it is at least as new as that version); a session that has written
 configuration rows itself neither reads nor fills the cache until its transaction ends (its
-own triggers moved the version it noted); and ORM objects are never shared: each session
-gets its own instances, built from the stored column values without a query.
+own triggers moved the version it noted; it learns of them from its flush, so such rows
+are written through the ORM, never with a Core UPDATE in the same session); and ORM objects
+are never shared: each session gets its own instances, built from the stored column values
+without a query.
 """
 
 from __future__ import annotations
