@@ -12,6 +12,7 @@ from workflow.documents import mailing  # invitations and extracts by e-mail
 from workflow.rules import (
     anchors,
     circulation,
+    consultation_guards,
     council_substitute,
     decision_rules,
     inputs,
@@ -19,6 +20,7 @@ from workflow.rules import (
     motion_rules,
     proposal_actions,
     proposal_guards,
+    resolution_guards,
     task_messages,
 )
 from workflow.services import decisions  # actions that open and fire other instances
@@ -32,6 +34,8 @@ def default_registry(
     return (
         Registry()
         .add(proposal_guards.GUARDS)
+        .add(consultation_guards.GUARDS)
+        .add(resolution_guards.GUARDS)
         .add(proposal_actions.ACTIONS)
         .add(meeting_rules.GUARDS)
         .add(meeting_rules.ACTIONS)
