@@ -10,7 +10,21 @@ from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import (
+    Table,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    text,
+    update,
+)
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -48,7 +62,13 @@ def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, 
 
 
 def _act_key(deadline: Deadline, n: int, kind: str) -> str:
-    return f"deadline:{deadline.id}:{kind}:{n}:{deadline.due_date.isoformat()}"
+    return f"deadline:{deadline.id}{_act_key_tail(deadline, n, kind)}"
+
+
+def _act_key_tail(deadline: Deadline, n: int, kind: str) -> str:
+    """The act's key after the deadline's id (which PostgreSQL's ``insert_deadlines`` learns
+    only in the statement itself)."""
+    return f":{kind}:{n}:{deadline.due_date.isoformat()}"
 
 
 def new_act_rows(deadline: Deadline, rule: DeadlineRuleSpec) -> list[dict[str, Any]]:
@@ -93,6 +113,100 @@ def schedule_acts(
         ],
         now=now,
     )
+
+
+DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
+ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
+_DEADLINE_COLUMNS = [column for column in DEADLINES.c if column.name != "id"]
+_ACT_FIELDS = {"rule": DEADLINES.c.rule, "kind": ACTS.c.kind, "due_at": ACTS.c.due_at}
+
+
+def _pg_deadlines_and_acts() -> Any:
+    """``WITH d AS (INSERT INTO deadline … RETURNING id, rule), acts AS (INSERT INTO
+    deadlineact … SELECT d.id, … FROM unnest(…) AS p JOIN d USING rule) SELECT id, rule FROM
+    d``: the rows as one array per column (a statement of constant text, as
+    ``notify._PG_UPSERT``), each act joined to its deadline by the rule, which is unique
+    among the deadlines one transition opens (the table's key is instance, rule and opening
+    event). Both CTEs run to completion whatever the SELECT reads of them."""
+    names = [column.name for column in _DEADLINE_COLUMNS]
+    opened = (
+        insert(DEADLINES)
+        .from_select(
+            names,
+            sa_select(literal_column("*")).select_from(
+                func.unnest(*(cast(bindparam(c.name), ARRAY(c.type)) for c in _DEADLINE_COLUMNS))
+            ),
+        )
+        .returning(DEADLINES.c.id, DEADLINES.c.rule)
+        .cte("d")
+    )
+    planned = (
+        func.unnest(
+            *(cast(bindparam(f"act_{n}"), ARRAY(c.type)) for n, c in _ACT_FIELDS.items()),
+            cast(bindparam("act_key"), ARRAY(Text)),
+        )
+        .table_valued(*_ACT_FIELDS, "key")
+        .render_derived(name="p")
+    )
+    acts = insert(ACTS).from_select(
+        ["deadline_id", "kind", "due_at", "key", "status", "attempts"],
+        sa_select(
+            opened.c.id,
+            planned.c.kind,
+            planned.c.due_at,
+            func.concat("deadline:", opened.c.id, planned.c.key),
+            literal("pending"),
+            literal(0),
+        ).join(opened, opened.c.rule == planned.c.rule),
+    )
+    return sa_select(opened.c.id, opened.c.rule).add_cte(acts.cte("acts"))
+
+
+_PG_DEADLINES_AND_ACTS = _pg_deadlines_and_acts()
+
+
+def insert_deadlines(
+    session: Session, opened: list[tuple[Deadline, DeadlineRuleSpec]], *, now: datetime
+) -> None:
+    """Write the deadlines a transition opens and all their acts; the deadlines get their
+    ids and are in the session afterwards (persistent, as if flushed).
+
+    PostgreSQL: one statement (issue 14), the acts' INSERT a data-modifying CTE on the ids
+    the deadlines' INSERT returns; the ORM objects are then attached without another
+    statement. SQLite has no data-modifying CTEs: the deadlines flushed (their ids come
+    back), then one INSERT for all their acts."""
+    if not opened:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.add_all([deadline for deadline, _ in opened])
+        session.flush()
+        insert_acts(
+            session,
+            [row for deadline, rule in opened for row in new_act_rows(deadline, rule)],
+            now=now,
+        )
+        return
+    # What the firing changed so far goes out first, as the one flush did before.
+    session.flush()
+    acts = [
+        (deadline, n, kind, instant)
+        for deadline, rule in opened
+        for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
+    ]
+    params: dict[str, list[Any]] = {
+        c.name: [getattr(deadline, c.name) for deadline, _ in opened] for c in _DEADLINE_COLUMNS
+    }
+    params["act_rule"] = [deadline.rule for deadline, *_ in acts]
+    params["act_kind"] = [kind for _, _, kind, _ in acts]
+    params["act_due_at"] = [instant for *_, instant in acts]
+    params["act_key"] = [_act_key_tail(deadline, n, kind) for deadline, n, kind, _ in acts]
+    ids = {rule: id_ for id_, rule in session.execute(_PG_DEADLINES_AND_ACTS, params).all()}
+    for deadline, _ in opened:
+        deadline.id = ids[deadline.rule]
+        make_transient_to_detached(deadline)  # as loaded: adding it writes nothing
+        session.add(deadline)
+    if acts:
+        wake_sweeps(session, min(instant for *_, instant in acts), now=now)
 
 
 def insert_acts(session: Session, rows: list[dict[str, Any]], *, now: datetime) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.db import memo
-from workflow.deadlines.acts import insert_acts, new_act_rows, skip_pending
+from workflow.db import memo, remember
+from workflow.deadlines.acts import insert_deadlines, skip_pending
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
@@ -97,7 +97,8 @@ def apply_transition(
     instance_id = int(ctx.instance.id)
     still_open: set[str] = set()
     with ctx.session.no_autoflush:  # the closed rows go out in one batch at the next flush
-        effects += _close(ctx, spec, rules, instance_id, still_open)
+        current = open_deadlines(ctx.session, ctx.kind, instance_id)
+        effects += _close(ctx, current, rules, spec, still_open)
     if ctx.source == ctx.dest:
         return effects
     opened: list[tuple[Deadline, DeadlineRuleSpec]] = []
@@ -127,28 +128,29 @@ def apply_transition(
         opened.append((deadline, rule))
         effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
     if opened:
-        # One INSERT for the deadlines (their ids come back), one for all their acts.
-        ctx.session.add_all([deadline for deadline, _ in opened])
-        ctx.session.flush()
-        insert_acts(
+        insert_deadlines(ctx.session, opened, now=ctx.now)
+        # The firing's next read of them (an automatic step) needs no query: those still
+        # active and the new ones (``remember`` skips it while closed rows are unflushed).
+        active = [d for d in current if d.closed_at is None and d.status in ACTIVE]
+        remember(
             ctx.session,
-            [row for deadline, rule in opened for row in new_act_rows(deadline, rule)],
-            now=ctx.now,
+            (Deadline, ctx.kind, instance_id),
+            sorted([*active, *(d for d, _ in opened)], key=lambda d: d.id or 0),
         )
     return effects
 
 
 def _close(
     ctx: FiringContext,
-    spec: DefinitionSpec,
+    current: list[Deadline],
     rules: dict[str, tuple[str, DeadlineRuleSpec]],
-    instance_id: int,
+    spec: DefinitionSpec,
     still_open: set[str],
 ) -> list[DeadlineEffect]:
     effects: list[DeadlineEffect] = []
     closed: dict[str, list[int]] = {}  # note -> deadline ids: one UPDATE of their acts each
     dest_final = spec.state(ctx.dest).final
-    for deadline in open_deadlines(ctx.session, ctx.kind, instance_id):
+    for deadline in current:
         opened_in, rule = rules.get(deadline.rule, (None, None))
         explicit = rule is not None and (
             ctx.dest in rule.closed_by or ctx.trigger in rule.closed_by_triggers

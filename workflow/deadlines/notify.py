@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Table, bindparam, cast, func, insert, literal_column
+from sqlalchemy import Table, bindparam, cast, func, insert, literal, literal_column
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -314,7 +314,7 @@ class Batch:
     subjects: dict[tuple[str, int], Subject] = field(default_factory=dict)
     texts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
     notifications: list[dict[str, Any]] = field(default_factory=list)
-    outbox: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)  # ``_mail_row``s
 
     def with_deputies(self, session: Session, users: list[User], day: date) -> list[User]:
         """``deputies.with_deputies``, each holder's deputy looked up once per batch."""
@@ -329,17 +329,15 @@ class Batch:
         return list(result.values())
 
     def write(self, session: Session) -> None:
-        """Insert the collected rows, a multi-row INSERT per table. The notices go in with
+        """Insert the collected rows with ``insert_notices``. The notices go in with
         ``ON CONFLICT (key) DO NOTHING``; none should exist (the acts are claimed, their keys
         unique), and should one after all, ``KeyTaken`` makes the sweep redo the batch act by
         act, as before, so that each act's note counts only the notices it wrote."""
         if not self.notifications:
             return
-        new = insert_new_notifications(session, self.notifications)
+        new = insert_notices(session, self.notifications, self.outbox)
         if len(new) < len({row["key"] for row in self.notifications}):
-            raise KeyTaken
-        if self.outbox:
-            session.execute(_OUTBOX_INSERT, self.outbox)
+            raise KeyTaken  # the e-mails written with them go back with the savepoint
         self.notifications.clear()
         self.outbox.clear()
 
@@ -365,11 +363,56 @@ _PG_UPSERT = (
     .on_conflict_do_nothing(index_elements=["key"])
     .returning(NOTIFICATION.c.key)
 )
+# An e-mail is its notice sent to an address: what it adds to the notice's row.
+_MAIL_FIELDS = {
+    "key": OUTBOX.c.key,
+    "municipality_id": OUTBOX.c.municipality_id,
+    "to_address": OUTBOX.c.to_address,
+}
+
+
+def _arrays(columns: list[Any], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The rows as one list per column, for ``unnest``."""
+    return {column.name: [row[column.name] for row in rows] for column in columns}
+
+
+def _pg_notices_and_mails() -> Any:
+    """``WITH n AS (INSERT INTO notification … RETURNING …), m AS (INSERT INTO outboxmessage
+    … SELECT … FROM unnest(…) AS a JOIN n USING key) SELECT key FROM n``: an e-mail is written
+    only with a notice written now, its subject, text and instants taken from that notice
+    (sent once, not twice), and the new keys come back. Both CTEs run to completion whether
+    or not the SELECT reads them (PostgreSQL's rule for data-modifying CTEs)."""
+    n = NOTIFICATION.c
+    new = _PG_UPSERT.returning(n.user_id, n.title, n.body, n.created_at).cte("n")
+    address = (
+        func.unnest(*(cast(bindparam(f"mail_{k}"), ARRAY(c.type)) for k, c in _MAIL_FIELDS.items()))
+        .table_valued(*_MAIL_FIELDS)
+        .render_derived(name="a")
+    )
+    values = {
+        "key": new.c.key,
+        "user_id": new.c.user_id,
+        "municipality_id": address.c.municipality_id,
+        "to_address": address.c.to_address,
+        "subject": new.c.title,
+        "body": new.c.body,
+        "status": literal("pending"),
+        "attempts": literal(0),
+        "next_attempt_at": new.c.created_at,
+        "created_at": new.c.created_at,
+    }
+    written = insert(OUTBOX).from_select(
+        list(values), sa_select(*values.values()).join(new, new.c.key == address.c.key)
+    )
+    return sa_select(new.c.key).add_cte(written.cte("m"))
+
+
 _SQLITE_UPSERT = (
     sqlite_insert(NOTIFICATION)
     .on_conflict_do_nothing(index_elements=["key"])
     .returning(NOTIFICATION.c.key)
 )
+_PG_NOTICES_AND_MAILS = _pg_notices_and_mails()
 
 
 def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> set[str]:
@@ -378,9 +421,29 @@ def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> se
     transaction is skipped rather than raising. Returns the keys inserted now; only their
     e-mails may go to the outbox."""
     if session.get_bind().dialect.name == "postgresql":
-        arrays = {column.name: [row[column.name] for row in rows] for column in _COLUMNS}
-        return set(session.execute(_PG_UPSERT, arrays).scalars())
+        return set(session.execute(_PG_UPSERT, _arrays(_COLUMNS, rows)).scalars())
     return set(session.execute(_SQLITE_UPSERT, rows).scalars())
+
+
+def insert_notices(
+    session: Session, notifications: list[dict[str, Any]], mails: list[dict[str, Any]]
+) -> set[str]:
+    """The notices as ``insert_new_notifications`` writes them, and the e-mails of those
+    among them that are new (``_mail_row``: a notice's key and where it goes); returns the
+    new keys.
+
+    PostgreSQL: one statement (issue 14), the outbox INSERT a data-modifying CTE joined to
+    the notices the first INSERT returns. SQLite has no data-modifying CTEs: two statements."""
+    if session.get_bind().dialect.name == "postgresql" and mails:
+        params: dict[str, list[Any]] = _arrays(_COLUMNS, notifications)
+        params.update({f"mail_{k}": [row[k] for row in mails] for k in _MAIL_FIELDS})
+        return set(session.execute(_PG_NOTICES_AND_MAILS, params).scalars())
+    new = insert_new_notifications(session, notifications)
+    notices = {row["key"]: row for row in notifications if row["key"] in new}
+    written = [_outbox_row(notices[row["key"]], row) for row in mails if row["key"] in notices]
+    if written:
+        session.execute(_OUTBOX_INSERT, written)
+    return new
 
 
 def _notification_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
@@ -399,19 +462,24 @@ def _notification_row(key: str, user: User, message: Message, now: datetime) -> 
     }
 
 
-def _outbox_row(key: str, user: User, message: Message, now: datetime) -> dict[str, Any]:
+def _mail_row(key: str, user: User) -> dict[str, Any]:
+    return {"key": key, "municipality_id": user.municipality_id, "to_address": user.email}
+
+
+def _outbox_row(notice: dict[str, Any], mail: dict[str, Any]) -> dict[str, Any]:
+    """The e-mail of a notice (``_pg_notices_and_mails`` builds the same row in SQL)."""
     return {
-        "key": key,
-        "user_id": user.id,
-        "municipality_id": user.municipality_id,
-        "to_address": user.email,
-        "subject": message.title,
-        "body": message.body,
+        "key": notice["key"],
+        "user_id": notice["user_id"],
+        "municipality_id": mail["municipality_id"],
+        "to_address": mail["to_address"],
+        "subject": notice["title"],
+        "body": notice["body"],
         "status": "pending",
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": notice["created_at"],
         "last_error": None,
-        "created_at": now,
+        "created_at": notice["created_at"],
         "sent_at": None,
     }
 
@@ -434,22 +502,21 @@ def send_to(
             key = f"{key_prefix}:user:{user.id}"
             batch.notifications.append(_notification_row(key, user, message, now))
             if user.email and wants_mail(user, message.kind):
-                batch.outbox.append(_outbox_row(key, user, message, now))
+                batch.outbox.append(_mail_row(key, user))
         return len(users)
     unique = {f"{key_prefix}:user:{user.id}": user for user in users}
     if not unique:
         return 0
-    # One statement for all recipients' notices (issue 14): the keys it inserted now.
-    new = insert_new_notifications(
-        session, [_notification_row(key, user, message, now) for key, user in unique.items()]
+    # All recipients' notices and the e-mails of the new ones (issue 14): the keys written now.
+    new = insert_notices(
+        session,
+        [_notification_row(key, user, message, now) for key, user in unique.items()],
+        [
+            _mail_row(key, user)
+            for key, user in unique.items()
+            if user.email and wants_mail(user, message.kind)
+        ],
     )
-    mails = [
-        _outbox_row(key, user, message, now)
-        for key, user in unique.items()
-        if key in new and user.email and wants_mail(user, message.kind)
-    ]
-    if mails:
-        session.execute(_OUTBOX_INSERT, mails)
     return len(new)
 
 
