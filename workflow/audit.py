@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -87,25 +87,34 @@ def append(
     return event
 
 
+_EVENTS: Any = AuditEvent.__table__  # type: ignore[attr-defined]
+_HEADS: Any = AuditHead.__table__  # type: ignore[attr-defined]
+# Built once (issue 14: building them took a tenth of the append); the values are parameters.
+_INSERT_EVENT = insert(_EVENTS).values(
+    {c.key: bindparam(f"e_{c.key}") for c in _EVENTS.columns if c.key != "id"}
+)
+_MOVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.instance_type == bindparam("h_type"), _HEADS.c.instance_id == bindparam("h_id"))
+    .values(seq=bindparam("h_seq"), hash=bindparam("h_hash"))
+)
+_PG_APPEND = _MOVE_HEAD.add_cte(_INSERT_EVENT.cte("appended"))
+
+
 def _write_with_head(session: Session, event: AuditEvent, head: AuditHead) -> None:
     """The event's INSERT and the head's UPDATE without the unit of work (issue 14): on
     PostgreSQL in one statement (the INSERT as a data-modifying CTE), elsewhere two. The
     returned event stays outside the session (callers read its seq and hash); the loaded
     head takes the new values as committed state, so no second UPDATE follows at flush."""
     session.flush()  # what the firing wrote before (the versioned UPDATE) goes first
-    events: Any = AuditEvent.__table__  # type: ignore[attr-defined]
-    heads: Any = AuditHead.__table__  # type: ignore[attr-defined]
-    values = {c.key: getattr(event, c.key) for c in events.columns if c.key != "id"}
-    move_head = (
-        update(heads)
-        .where(heads.c.instance_type == head.instance_type, heads.c.instance_id == head.instance_id)
-        .values(seq=event.seq, hash=event.hash)
-    )
+    params = {f"e_{c.key}": getattr(event, c.key) for c in _EVENTS.columns if c.key != "id"}
+    params.update(h_type=head.instance_type, h_id=head.instance_id)
+    params.update(h_seq=event.seq, h_hash=event.hash)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(move_head.add_cte(insert(events).values(values).cte("appended")))
+        session.execute(_PG_APPEND, params)
     else:
-        session.execute(insert(events).values(values))
-        session.execute(move_head)
+        session.execute(_INSERT_EVENT, params)
+        session.execute(_MOVE_HEAD, params)
     set_committed_value(head, "seq", event.seq)
     set_committed_value(head, "hash", event.hash)
 

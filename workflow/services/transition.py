@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists
+from sqlalchemy import and_, bindparam, exists
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, col, select
 
@@ -97,14 +98,15 @@ def load_instance(
     return instance
 
 
-def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
+@functools.cache
+def _firing_query(kind: str, model: Any) -> Any:
+    """The firing's first statement, built once per kind (its instance id a parameter)."""
     id_column: Any = model.id
     query: Any = select(model, AuditHead).outerjoin(
         AuditHead,
         and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
     )
-    owned = hasattr(model, "municipality_id")
-    if owned:
+    if hasattr(model, "municipality_id"):
         # The version as a column of its own: a Municipality already in the identity map
         # keeps the attribute values it was first loaded with.
         query = query.add_columns(Municipality, col(Municipality.config_version)).outerjoin(
@@ -125,7 +127,12 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
             still_active(),
         ),
     )
-    rows = session.execute(query.where(id_column == instance_id)).all()
+    return query.where(id_column == bindparam("instance_id"))
+
+
+def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
+    owned = hasattr(model, "municipality_id")
+    rows = session.execute(_firing_query(kind, model), {"instance_id": instance_id}).all()
     if not rows:
         return None
     deadlines = [row[-1] for row in rows if row[-1] is not None]
