@@ -17,7 +17,7 @@ from workflow.law.consultation import DECIDING_KINDS
 from workflow.models import AgendaItem, Body, CouncilRequest, Meeting, Person, Proposal
 from workflow.services import agenda
 from workflow.services.common import require_role
-from workflow.services.council_requests.chain import move_to, record_event
+from workflow.services.council_requests.chain import move_to, record_event, record_scheduled
 from workflow.services.council_requests.deadline import open_deadline
 from workflow.services.council_requests.queries import get_request
 from workflow.services.council_requests.terms import (
@@ -239,25 +239,7 @@ def schedule(
             expected_version=expected_version if expected_version is not None else meeting.version,
             title=f"{KINDS[request.kind].split(' (')[0]}: {request.subject}"[:500],
         )
-    request.meeting_id = meeting_id
-    request.agenda_item_id = item.id
-    session.add(request)
-    met_on = local_date(now) if request.kind == "session_request" else meeting.meeting_date
-    closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=met_on)
-    session.flush()
-    record_event(
-        session,
-        request,
-        actor,
-        now,
-        "schedule",
-        source,
-        {
-            "meeting_id": meeting_id,
-            "agenda_item_id": item.id,
-            "deadlines": {d.rule: d.status for d in closed},
-        },
-    )
+    record_scheduled(session, request, actor, now, source=source, meeting=meeting, item=item)
     return request
 
 

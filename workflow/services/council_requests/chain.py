@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from workflow import audit
-from workflow.context import Actor
-from workflow.deadlines.standing import COUNCIL_REQUEST
+from workflow.context import Actor, local_date
+from workflow.deadlines.standing import COUNCIL_REQUEST, close_standing
 from workflow.errors import Conflict
-from workflow.models import CouncilRequest
+from workflow.models import AgendaItem, CouncilRequest, Meeting
 from workflow.services.council_requests.terms import MOVES, STATES
 
 
@@ -50,3 +50,39 @@ def move_to(request: CouncilRequest, dest: str, now: datetime) -> str:
     request.state = dest
     request.updated_at = now
     return source
+
+
+def record_scheduled(
+    session: Session,
+    request: CouncilRequest,
+    actor: Actor,
+    now: datetime,
+    *,
+    source: str,
+    meeting: Meeting,
+    item: AgendaItem,
+    **data: object,
+) -> None:
+    """The request (moved to ``scheduled`` from ``source``) is on ``meeting``'s agenda as
+    ``item``: its Frist is met on the session's day, a Sitzungsantrag's on the day it was
+    scheduled (§ 34 Abs. 1 S. 4 GemO); the event names what closed."""
+    request.meeting_id = meeting.id
+    request.agenda_item_id = item.id
+    session.add(request)
+    met_on = local_date(now) if request.kind == "session_request" else meeting.meeting_date
+    closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=met_on)
+    session.flush()
+    record_event(
+        session,
+        request,
+        actor,
+        now,
+        "schedule",
+        source,
+        {
+            "meeting_id": meeting.id,
+            "agenda_item_id": item.id,
+            **data,
+            "deadlines": {d.rule: d.status for d in closed},
+        },
+    )

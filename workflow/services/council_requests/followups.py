@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from workflow.context import SYSTEM, local_date
+from workflow.context import SYSTEM
 from workflow.deadlines.acts import schedule_acts
-from workflow.deadlines.standing import COUNCIL_REQUEST, RULES, close_standing
+from workflow.deadlines.standing import COUNCIL_REQUEST, RULES
 from workflow.models import AgendaItem, CouncilRequest, Deadline, Meeting
-from workflow.services.council_requests.chain import move_to, record_event
+from workflow.services.council_requests.chain import move_to, record_event, record_scheduled
 from workflow.services.council_requests.deadline import (
     next_but_one_day,
     next_but_one_text,
@@ -46,24 +46,15 @@ def follow_proposals(session: Session, now: datetime) -> int:
             continue
         item, meeting = found
         source = move_to(request, "scheduled", now)
-        request.meeting_id = meeting.id
-        request.agenda_item_id = item.id
-        session.add(request)
-        met_on = local_date(now) if request.kind == "session_request" else meeting.meeting_date
-        closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=met_on)
-        record_event(
+        record_scheduled(
             session,
             request,
             SYSTEM,
             now,
-            "schedule",
-            source,
-            {
-                "meeting_id": meeting.id,
-                "agenda_item_id": item.id,
-                "via_proposal": request.proposal_id,
-                "deadlines": {d.rule: d.status for d in closed},
-            },
+            source=source,
+            meeting=meeting,
+            item=item,
+            via_proposal=request.proposal_id,
         )
         moved += 1
     session.flush()
