@@ -103,14 +103,27 @@ def _district_municipalities(district_id: int) -> Any:
     return select(Municipality.id).where(Municipality.district_id == district_id)
 
 
-def proposal_read_clause(actor: Actor | None) -> ColumnElement[bool]:
+def proposal_read_clause(
+    actor: Actor | None, municipality_id: int | None = None
+) -> ColumnElement[bool]:
     """Which proposals the caller may read (``None``: anonymous), as a WHERE clause.
 
     Everybody reads public proposals once published (``workflow.publication``); the
     municipality's administration reads all of its own; a councillor the public ones of the
     municipality and the non-public ones of the bodies they sit in; the coordinator what is
     before the Rechtsaufsicht.
+
+    With ``municipality_id`` the clause reads "of that municipality, and readable": the
+    same rows as the list filter ANDed with the clause without it. For the administration of
+    that municipality it is then the municipality test alone: the published test is a set of
+    subqueries ORed into the WHERE, which no index serves, so PostgreSQL would build it over
+    the whole district for a list of one municipality (issue 14, docs/benchmarks-list-notes.md).
     """
+    if municipality_id is not None:
+        of_town = col(Proposal.municipality_id) == municipality_id
+        if _administration_of(actor, municipality_id):
+            return of_town
+        return and_(of_town, proposal_read_clause(actor))
     public = _public_proposals()
     if actor is None:
         return public
@@ -130,6 +143,15 @@ def proposal_read_clause(actor: Actor | None) -> ColumnElement[bool]:
             col(Proposal.municipality_id).in_(_district_municipalities(actor.district_id)),
         )
     return or_(public, own)
+
+
+def _administration_of(actor: Actor | None, municipality_id: int) -> bool:
+    """The system, or staff of that municipality: ``own`` in ``proposal_read_clause``."""
+    if actor is None:
+        return False
+    if actor.is_system:
+        return True
+    return actor.municipality_id == municipality_id and actor.role in STAFF_ROLES
 
 
 def _sent_to_their_bodies(person_id: int) -> ColumnElement[bool]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Numeric, Text, UniqueConstraint
+from sqlalchemy import Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import JSONType, WorkflowInstance, utcnow
@@ -32,10 +32,15 @@ class ProposalCounter(SQLModel, table=True):
 
 
 class Proposal(WorkflowInstance, table=True):
-    __table_args__ = (UniqueConstraint("municipality_id", "year", "number"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "year", "number"),
+        # A municipality's lists page by id: the first page reads its rows, not the whole
+        # municipality's (migration 0024, issue 14).
+        Index("ix_proposal_municipality_id_id", "municipality_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
     year: int
     number: int
     file_reference: str | None = Field(default=None, max_length=100)

@@ -81,8 +81,13 @@ def list_deadlines(
 
 
 def _readable(actor: Actor) -> ColumnElement[bool]:
-    """A deadline is read under the rule of the proposal or meeting it belongs to."""
-    proposals = select(Proposal.id).where(proposal_read_clause(actor))
+    """A deadline is read under the rule of the proposal or meeting it belongs to.
+
+    Only a municipality's deadlines are listed here, and a deadline carries the municipality
+    of its instance (``deadlines.lifecycle``), so the proposals are those of that
+    municipality: an index finds them, where the whole district's published ones would not.
+    """
+    proposals = select(Proposal.id).where(proposal_read_clause(actor, actor.municipality_id))
     meetings = select(Meeting.id).where(meeting_read_clause(actor))
     return or_(
         col(Deadline.instance_type).not_in(("proposal", "meeting")),

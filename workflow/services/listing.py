@@ -176,11 +176,11 @@ def list_proposals(
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page[Proposal]:
-    where: list[ColumnElement[bool]] = [proposal_read_clause(actor)]
+    # The municipality filter goes into the read clause: for the municipality's own
+    # administration it replaces the published test (an index serves it).
+    where: list[ColumnElement[bool]] = [proposal_read_clause(actor, filters.municipality_id)]
     if filters.state:
         where.append(col(Proposal.state) == filters.state)
-    if filters.municipality_id is not None:
-        where.append(col(Proposal.municipality_id) == filters.municipality_id)
     if filters.year is not None:
         where.append(col(Proposal.year) == filters.year)
     if filters.body_id is not None:

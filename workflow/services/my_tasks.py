@@ -98,8 +98,10 @@ def meeting_title(session: Session, meeting: Meeting) -> str:
 def _instances(session: Session, workflows: Workflows, actor: Actor) -> list[tuple[str, Any, str]]:
     """(kind, row, title) of every active instance the user can read."""
     found: list[tuple[str, Any, str]] = []
+    # Below, a municipality's user reads only rows of their municipality; the proposal
+    # clause takes that as its argument (the administration then skips the published test).
     kinds: list[tuple[str, Any, ColumnElement[bool]]] = [
-        ("proposal", Proposal, proposal_read_clause(actor)),
+        ("proposal", Proposal, proposal_read_clause(actor, actor.municipality_id)),
         ("meeting", Meeting, meeting_read_clause(actor)),
         ("decision_request", DecisionRequest, decision_request_read_clause(actor)),
         ("decision_response", DecisionResponse, decision_response_read_clause(actor)),
@@ -223,7 +225,8 @@ def my_deadlines(*, session: Session, actor: Actor) -> list[Deadline]:
                 col(Proposal.id).in_(
                     [d.instance_id for d in found if d.instance_type == "proposal"]
                 ),
-                proposal_read_clause(actor),
+                # a deadline carries its proposal's municipality (deadlines.lifecycle)
+                proposal_read_clause(actor, actor.municipality_id),
             )
         )
     )
@@ -239,7 +242,7 @@ def changes_since(
     changes: list[Change] = []
     after = since.astimezone(UTC)
     pairs: list[tuple[str, Any, ColumnElement[bool]]] = [
-        ("proposal", Proposal, proposal_read_clause(actor)),
+        ("proposal", Proposal, proposal_read_clause(actor, actor.municipality_id)),
         ("meeting", Meeting, meeting_read_clause(actor)),
     ]
     for kind, model, readable in pairs:
