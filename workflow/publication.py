@@ -14,10 +14,10 @@ OParl, feeds and anonymous reads.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, literal_column, or_
 from sqlmodel import Session, col, select
 
-from workflow.models import AgendaItem, Meeting, Municipality, Proposal, Resolution
+from workflow.models import Municipality, Proposal
 
 REDACTION_KINDS = {
     "personal_data": "personenbezogene Daten",
@@ -51,37 +51,24 @@ def _online_municipalities() -> object:
     return select(Municipality.id).where(col(Municipality.publishes_online))
 
 
-def sent_with_invitation() -> object:
-    """Proposals on the public part of the agenda of an invited meeting: the members have
-    received them (§ 34 Abs. 1 S. 1 GemO), so § 41b Abs. 2 publishes them."""
-    return (
-        select(AgendaItem.proposal_id)
-        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
-        .where(
-            col(Meeting.invited_at).is_not(None),
-            col(AgendaItem.public),
-            col(AgendaItem.proposal_id).is_not(None),
-        )
-    )
-
-
-def published_resolutions() -> object:
-    return select(Resolution.proposal_id).where(col(Resolution.published_at).is_not(None))
-
-
 def published_proposals() -> ColumnElement[bool]:
     """Proposals the public reads, as a WHERE clause: public, not withheld, and sent to the
-    members with an invitation (where § 41b Abs. 2 applies) or with a published resolution."""
+    members with an invitation (where § 41b Abs. 2 applies) or with a published resolution.
+
+    ``on_invited_agenda`` and ``resolution_published`` are kept by database triggers
+    (migration 0025): tests of the proposal row, which ``ix_proposal_published`` serves."""
     return and_(
         col(Proposal.public),
         col(Proposal.publication_withheld_reason).is_(None),
-        col(Proposal.state) != "withdrawn",
+        # inline, as the predicate of ix_proposal_published has it: PostgreSQL proves the
+        # partial index usable from literals only, not from a bound parameter
+        col(Proposal.state) != literal_column("'withdrawn'"),
         or_(
             and_(
+                col(Proposal.on_invited_agenda),
                 col(Proposal.municipality_id).in_(_online_municipalities()),  # type: ignore[arg-type]
-                col(Proposal.id).in_(sent_with_invitation()),  # type: ignore[arg-type]
             ),
-            col(Proposal.id).in_(published_resolutions()),  # type: ignore[arg-type]
+            col(Proposal.resolution_published),
         ),
     )
 
@@ -91,10 +78,7 @@ def depublished_proposals() -> ColumnElement[bool]:
     deleted, so that clients drop their copy."""
     return and_(
         col(Proposal.public),
-        or_(
-            col(Proposal.id).in_(sent_with_invitation()),  # type: ignore[arg-type]
-            col(Proposal.id).in_(published_resolutions()),  # type: ignore[arg-type]
-        ),
+        or_(col(Proposal.on_invited_agenda), col(Proposal.resolution_published)),
         or_(
             col(Proposal.publication_withheld_reason).is_not(None),
             col(Proposal.state) == "withdrawn",

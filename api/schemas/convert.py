@@ -33,6 +33,7 @@ from workflow.definitions.machines import Workflows
 from workflow.engine import ActionField, ActionOption, PendingStep
 from workflow.models import AgendaItem, DecisionRequest, Meeting, Proposal
 from workflow.models.base import WorkflowInstance
+from workflow.models.proposal import DATABASE_MAINTAINED
 from workflow.roles import role_label
 from workflow.services.actions import Actions
 from workflow.services.decision_overview import Overview
@@ -51,7 +52,7 @@ def state_label(workflows: Workflows, instance: WorkflowInstance) -> str:
 def proposal_read(workflows: Workflows, proposal: Proposal) -> ProposalRead:
     return ProposalRead.model_validate(
         {
-            **proposal.model_dump(),
+            **proposal.model_dump(exclude=set(DATABASE_MAINTAINED)),
             "label": proposal.label,
             "state_label": state_label(workflows, proposal),
             "kind_label": proposal.kind_label,

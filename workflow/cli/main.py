@@ -29,6 +29,7 @@ from workflow.importing.parser import VorlageFormatError
 from workflow.law.budget_coverage import format_euro
 from workflow.law.periods import PeriodError, deadline_command
 from workflow.models import Body, Municipality, Proposal
+from workflow.models.proposal import DATABASE_MAINTAINED
 from workflow.queries import steps
 from workflow.runtime import engine_for, load_definitions, open_runtime
 from workflow.schema import reset
@@ -280,7 +281,7 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
 
 
 def proposal_document(session: Session, proposal: Proposal) -> dict[str, Any]:
-    data = proposal.model_dump(mode="json")
+    data = proposal.model_dump(mode="json", exclude=set(DATABASE_MAINTAINED))
     data["label"] = proposal.label
     plan = steps(session, proposal.id or 0)
     names = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, Numeric, Text, UniqueConstraint
+from sqlalchemy import Index, Numeric, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from workflow.models.base import JSONType, WorkflowInstance, utcnow
@@ -20,6 +20,14 @@ PROPOSAL_KINDS = {
     "information": "Informationsvorlage",
     "ergaenzung": "Ergänzungsvorlage",
 }
+# Columns the database maintains (triggers of migration 0025); model_dump callers leave them out.
+DATABASE_MAINTAINED = frozenset({"on_invited_agenda", "resolution_published"})
+# ``workflow.publication.published_proposals`` but for the municipality's § 41b Abs. 7 test,
+# with the literals that clause renders inline (a bound parameter would not prove it).
+PUBLISHED_CANDIDATE = (
+    "public AND publication_withheld_reason IS NULL AND state <> 'withdrawn' "
+    "AND (on_invited_agenda OR resolution_published)"
+)
 
 
 class ProposalCounter(SQLModel, table=True):
@@ -37,6 +45,15 @@ class Proposal(WorkflowInstance, table=True):
         # A municipality's lists page by id: the first page reads its rows, not the whole
         # municipality's (migration 0024, issue 14).
         Index("ix_proposal_municipality_id_id", "municipality_id", "id"),
+        # The anonymous, portal and OParl lists across the district page the published
+        # proposals by id and count them from the index alone (migration 0025, issue 14).
+        Index(
+            "ix_proposal_published",
+            "id",
+            postgresql_include=["municipality_id", "on_invited_agenda", "resolution_published"],
+            postgresql_where=text(PUBLISHED_CANDIDATE),
+            sqlite_where=text(PUBLISHED_CANDIDATE),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -93,6 +110,14 @@ class Proposal(WorkflowInstance, table=True):
     # Ergänzungsvorlage: the Vorlage it amends (same municipality).
     supplements_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Maintained by the database, never written by Python (triggers on agendaitem, meeting
+    # and resolution, migration 0025): the inputs of § 41b GemO that ``workflow.publication``
+    # tests in SQL. on_invited_agenda: a public agenda item of an invited meeting (§ 34 Abs. 1,
+    # § 41b Abs. 2); resolution_published: a resolution with ``published_at`` (§ 41b Abs. 5).
+    # A loaded object may hold a value the triggers have since changed within the transaction:
+    # only SQL clauses read them. Never assign them: the ORM writes only changed attributes.
+    on_invited_agenda: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    resolution_published: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
     @property
     def label(self) -> str:
