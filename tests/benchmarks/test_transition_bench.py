@@ -625,6 +625,7 @@ def _rss_kib(pid: int) -> int:
 def test_transitions_and_http_against_raw(world: World) -> None:
     dialect = world.engine.dialect.name
     url = world.engine.url.render_as_string(hide_password=False)
+    load_before = os.getloadavg()[0]
     seeding = time.perf_counter()
     ids = _seed(world, PROPOSALS)
     seeded_in = time.perf_counter() - seeding
@@ -682,9 +683,10 @@ def _write(
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {dialect}, `os.cpu_count()` = "
         f"{os.cpu_count()}, {PROPOSALS:,} proposals (seeded in {seeded_in:.1f} s), "
-        f"{SECONDS:g} s per figure; run with the command in the README. The machine was "
-        "shared with other jobs while measuring: figures are noisy, compare the ratios of "
-        "one run, not runs with each other.",
+        f"{SECONDS:g} s per figure; run with the command in the README; load average "
+        f"{load_before:.2f} when the run began. The benchmark's load process and the database "
+        "share the cores with the measured processes: compare the ratios of one run, not "
+        "runs with each other.",
         "",
         "### Engine: submit / return_to_author cycles",
         "",
