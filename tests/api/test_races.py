@@ -7,7 +7,6 @@ optimistic version check at whichever flush writes the versioned row first.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -20,6 +19,7 @@ from tests.api.test_decision_requests import BODY as REQUEST_BODY
 from tests.api.test_decision_requests import delegate
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, new_meeting, new_proposal
+from tests.parallel import run_parallel
 from workflow.models import Deadline, Notification, OutboxMessage
 
 RACERS = 6
@@ -49,28 +49,21 @@ class Racer:
     ) -> list[Any]:
         """Send ``RACERS`` requests at once; none may fail with 5xx."""
         self.raced.add((method, template))
-        barrier = threading.Barrier(RACERS)
-        results: list[Any] = [None] * RACERS
 
-        def go(i: int) -> None:
-            payload = body(i) if callable(body) else body
-            barrier.wait()
-            results[i] = self.client.request(
+        def go(i: int) -> Any:
+            return self.client.request(
                 method,
                 path,
-                json=payload,
+                json=body(i) if callable(body) else body,
                 data=form,
                 files=files,
                 params=params,
                 headers=self.as_user(user),
             )
 
-        threads = [threading.Thread(target=go, args=(i,)) for i in range(RACERS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = run_parallel(RACERS, go)
         for r in results:
+            assert not isinstance(r, Exception), r
             assert r.status_code < 500, (method, path, r.status_code, r.text)
             if r.status_code >= 400:
                 assert r.headers["content-type"] == "application/problem+json", r.text
