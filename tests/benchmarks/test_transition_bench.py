@@ -667,7 +667,7 @@ def test_transitions_and_http_against_raw(world: World) -> None:
         proc.terminate()
         proc.wait(timeout=30)
 
-    _write(dialect, engine_rows, http_rows, mixed, before, after, seeded_in)
+    _write(dialect, engine_rows, http_rows, mixed, before, after, seeded_in, load_before)
 
 
 def _write(
@@ -678,6 +678,7 @@ def _write(
     before: int,
     after: int,
     seeded_in: float,
+    load_before: float,
 ) -> None:
     raw1 = engine_rows[1]["raw"][0]
     lines = [
