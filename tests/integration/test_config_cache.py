@@ -4,17 +4,16 @@ is unchanged, and sees every change, made through Ratsflow or by hand in SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_deputies import absent, deputies, uid
+from tests.integration.test_statement_budget import counted
 from workflow.config_cache import note_version
 from workflow.db import unit_of_work
 from workflow.deputies import absent_on
@@ -32,20 +31,6 @@ def ilsfeld(world: World) -> int:
 
 def flein(world: World) -> int:
     return int(world.data.flein.municipality.id or 0)
-
-
-@contextmanager
-def statements(world: World) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(world.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(world.engine, "before_cursor_execute", count)
 
 
 def by_hand(world: World, sql: str, **params: Any) -> None:
@@ -93,7 +78,7 @@ def absent_today(world: World) -> frozenset[int]:
 def test_an_unchanged_configuration_is_read_once_and_a_change_is_seen(world: World) -> None:
     head = uid(world, "ilsfeld.head")
     assert absent_today(world) == frozenset()
-    with statements(world) as seen:
+    with counted(world) as seen:
         assert absent_today(world) == frozenset()
     assert not any("absence" in s for s in seen), "the copy serves while nothing changed"
     absent(world, "ilsfeld.head", DAY, DAY)

@@ -44,6 +44,21 @@ def item_id(world: World, pid: int) -> int:
     return int(item.id)
 
 
+def added_late(world: World, mid: int, pid: int) -> None:
+    """The Vorlage put on the agenda after the invitation (a Nachtrag)."""
+    world.run(
+        lambda s: agenda.add_item(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 16),
+            meeting_id=mid,
+            expected_version=version(world, mid),
+            proposal_id=pid,
+        )
+    )
+
+
 def test_invitation_puts_the_proposal_on_an_invited_agenda(world: World) -> None:
     pid, mid = planned(world)
     assert flags(world, pid) == (False, False)
@@ -59,17 +74,7 @@ def test_a_nachtrag_to_an_invited_meeting_is_on_the_invited_agenda(world: World)
     invited(world, mid)
     late = released(world, title="Vergabe Winterdienst")
     assert flags(world, late) == (False, False)
-    world.run(
-        lambda s: agenda.add_item(
-            session=s,
-            workflows=world.workflows,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(DAY, 16),
-            meeting_id=mid,
-            expected_version=version(world, mid),
-            proposal_id=late,
-        )
-    )
+    added_late(world, mid, late)
     assert flags(world, late) == (True, False)
 
 
@@ -197,17 +202,7 @@ def test_the_flags_equal_the_former_subqueries_after_a_realistic_flow(world: Wor
     scheduled(world, waiting, new_meeting(world, day=date(2024, 6, 4)))  # not invited
     invited(world, mid)
     late = released(world, title="Nachtrag Feuerwehr")
-    world.run(
-        lambda s: agenda.add_item(
-            session=s,
-            workflows=world.workflows,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(DAY, 16),
-            meeting_id=mid,
-            expected_version=version(world, mid),
-            proposal_id=late,
-        )
-    )
+    added_late(world, mid, late)
     actual = world.run(
         lambda s: {
             int(pid): (bool(a), bool(b))
