@@ -29,11 +29,9 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as SASession
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
-from workflow.db import pending_types
+from workflow.db import attach_loaded, pending_types
 from workflow.models import Absence, Body, Municipality, User
 
 # What the triggers of migration 0023 watch; a flush of any of them ends this session's use
@@ -102,7 +100,7 @@ def cached_rows(
     stored = cached_value(session, (model.__name__, *key), municipality_id, snapshot)
     if loaded:
         return loaded
-    return [_attach(session, model, values) for values in stored]
+    return [attach_loaded(session, model, values) for values in stored]
 
 
 def _store(session: Session) -> OrderedDict[Hashable, tuple[int, Any]]:
@@ -122,25 +120,6 @@ def _columns(row: Any) -> dict[str, Any]:
         for attr in state.mapper.column_attrs
         if attr.key in state.dict
     }
-
-
-def _attach(session: Session, model: type[M], values: dict[str, Any]) -> M:
-    """The row as a persistent instance of ``session``, as if loaded: the one already in
-    its identity map, or a new one built without a query (mutable JSON values copied, so no
-    session can change the stored copy)."""
-    mapper: Any = inspect(model)
-    identity = mapper.identity_key_from_primary_key(
-        [values[column.key] for column in mapper.primary_key]
-    )
-    existing = session.identity_map.get(identity)
-    if existing is not None:
-        return cast(M, existing)
-    instance = mapper.class_manager.new_instance()
-    for name, value in values.items():
-        set_committed_value(instance, name, copy.deepcopy(value))
-    make_transient_to_detached(instance)
-    session.add(instance)
-    return cast(M, instance)
 
 
 def _note_config_writes(session: Any, _flush_context: Any, _instances: Any) -> None:

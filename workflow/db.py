@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, make_url, update
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session as SASession
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -183,11 +185,101 @@ def bump_version(session: Session, instance: Any, now: datetime) -> None:
     the same version is refused) and detects a concurrent winner (``StaleDataError``,
     translated in ``transaction``). Without the forced write, an edit that leaves the row
     itself unchanged (e.g. the same consultation plan twice) would let every racer pass.
+
+    A loaded row goes out as one Core UPDATE of its changed columns, before anything else
+    pending (issue 14: the unit of work cost more than the statement); the row then holds
+    the written values as committed state, so the flush that follows skips it. A row the
+    session does not hold as persistent, or whose version is not loaded, takes the unit of
+    work's way.
     """
     instance.updated_at = now
-    flag_modified(instance, "updated_at")
+    state = inspect(instance)
+    if not state.persistent or state.mapper.version_id_col.key not in state.dict:
+        flag_modified(instance, "updated_at")
+        session.add(instance)
+        session.flush()
+        return
+    _versioned_update(session, state)
+    session.flush()  # what else the caller left pending, after the versioned row
+
+
+def _versioned_update(session: Session, state: Any) -> None:
+    mapper = state.mapper
+    table = mapper.local_table
+    version_column = mapper.version_id_col
+    values: dict[str, Any] = {}
+    for prop in mapper.column_attrs:
+        added = state.attrs[prop.key].history.added
+        if added:
+            values[prop.key] = added[0]
+    version = state.committed_state.get(version_column.key, state.dict[version_column.key])
+    values[version_column.key] = version + 1
+    for column in table.columns:  # what an ORM UPDATE would stamp (e.g. ``modified``)
+        default = column.onupdate
+        if default is not None and column.key not in values and default.is_callable:
+            values[column.key] = default.arg(None)
+    where = [c == v for c, v in zip(mapper.primary_key, state.identity, strict=True)]
+    statement = update(table).where(*where, version_column == version).values(values)
+    if session.connection().execute(statement).rowcount != 1:
+        raise StaleDataError(
+            f"UPDATE of {table.name} {state.identity} expected version {version}: "
+            "a concurrent writer was first"
+        )
+    state.dict.update(values)
+    # What a flush does after its UPDATE: the row is clean, so the next flush skips it.
+    state._commit_all(state.dict, session.identity_map)
+
+
+def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
+    """INSERT new rows of one model in one statement that returns their ids, then put them
+    into the session as if loaded (nothing left for a flush). For the firing's hot path
+    (issue 14): the unit of work cost more than the statement. Every column is written as
+    the object holds it (model defaults are applied when the object is built)."""
+    if not rows:
+        return
+    table = type(rows[0]).__table__
+    key = table.c.id
+    columns = [c.key for c in table.columns if c is not key]
+    statement = insert(table).returning(key, sort_by_parameter_order=True)
+    values = [{c: getattr(row, c) for c in columns} for row in rows]
+    ids = session.connection().execute(statement, values).scalars().all()
+    for row, id_ in zip(rows, ids, strict=True):
+        row.id = id_
+        make_transient_to_detached(row)
+        session.add(row)
+
+
+def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T:
+    """A row known without a query (a cached copy, JSON carried by another query) as a
+    persistent instance of ``session``, as if loaded: the one already in its identity map, or
+    a new one. Mutable values (JSON) are copied, so no session can change the source."""
+    mapper: Any = inspect(model)
+    identity = mapper.identity_key_from_primary_key(
+        [values[column.key] for column in mapper.primary_key]
+    )
+    existing = session.identity_map.get(identity)
+    if existing is not None:
+        return cast(T, existing)
+    instance = mapper.class_manager.new_instance()
+    for name, value in values.items():
+        if isinstance(value, dict | list):
+            value = copy.deepcopy(value)
+        set_committed_value(instance, name, value)
+    make_transient_to_detached(instance)
     session.add(instance)
-    session.flush()
+    return cast(T, instance)
+
+
+def delete_loaded(session: Session, rows: Sequence[Any]) -> None:
+    """DELETE rows of one model by id in one statement, and drop them from the session; the
+    counterpart of ``insert_loaded``."""
+    if not rows:
+        return
+    table = type(rows[0]).__table__
+    session.connection().execute(delete(table).where(table.c.id.in_([r.id for r in rows])))
+    for row in rows:
+        if row in session:
+            session.expunge(row)
 
 
 @contextmanager

@@ -46,18 +46,22 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # the first firing of a municipality in a process reads its bodies, co-signers and
     # absences; later ones take them from workflow.config_cache (+3). A first submit
     # knows from the instance's row that no co-signers were asked before (-1).
-    "submit_first": (16, 11),
-    "submit": (13, 8),
-    "return_to_author": (11, 8),
-    "resubmit": (13, 8),
-    "cosign": (17, 13),  # cosign, then the automatic step to awaiting_release
-    "release": (6, 4),
-    "schedule": (10, 8),
+    # A Vorlage's consultation plan and co-signatures come as JSON in the firing's first
+    # query (workflow.embedded_rows): -1 for each step that read either.
+    "submit_first": (15, 10),
+    "submit": (12, 7),
+    # closing deadlines and skipping their acts: one statement on PostgreSQL (-1 for
+    # return_to_author, cosign, invite)
+    "return_to_author": (10, 6),
+    "resubmit": (12, 7),
+    "cosign": (16, 11),  # cosign, then the automatic step to awaiting_release
+    "release": (5, 3),
+    "schedule": (9, 7),
     "set_agenda": (6, 4),
-    "invite": (36, 34),
+    "invite": (36, 33),
     "open_session": (9, 7),
     "record_votes": (17, 15),  # +1: an Informationsvorlage is not voted on (its kind read)
-    "adopt": (34, 30),
+    "adopt": (33, 29),
 }
 
 

@@ -11,8 +11,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Table,
     Text,
+    any_,
     bindparam,
     cast,
     func,
@@ -25,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -236,6 +239,60 @@ def wake_sweeps(session: Session, due_at: datetime, *, now: datetime) -> None:
         text("SELECT pg_notify(:channel, :due)"),
         {"channel": NOTIFY_CHANNEL, "due": due_at.isoformat()},
     )
+
+
+_CLOSE_IDS: Any = bindparam("ids", expanding=True)
+_CLOSE = (
+    update(DEADLINES)
+    .where(DEADLINES.c.id.in_(_CLOSE_IDS))
+    .values(status=bindparam("status_"), closed_at=bindparam("now"))
+)
+_SKIP = (
+    update(ACTS)
+    .where(ACTS.c.deadline_id.in_(_CLOSE_IDS), ACTS.c.status == "pending")
+    .values(status="skipped", note=bindparam("note_"))
+)
+# PostgreSQL: both in one statement (the deadlines' UPDATE a data-modifying CTE), the ids as
+# one array, so the text is the same whatever their number (a prepared statement).
+_PG_IDS = any_(bindparam("ids", type_=ARRAY(Integer)))
+_PG_CLOSE_AND_SKIP = (
+    update(ACTS)
+    .where(ACTS.c.deadline_id == _PG_IDS, ACTS.c.status == "pending")
+    .values(status="skipped", note=bindparam("note_"))
+    .add_cte(
+        update(DEADLINES)
+        .where(DEADLINES.c.id == _PG_IDS)
+        .values(status=bindparam("status_"), closed_at=bindparam("now"))
+        .cte("closed")
+    )
+)
+
+
+def close_deadlines(
+    session: Session, closing: list[tuple[Deadline, str]], *, now: datetime
+) -> None:
+    """Close loaded deadlines, each with its new status, and skip their pending acts: per
+    status one statement on PostgreSQL, two elsewhere, without the unit of work (issue 14).
+    The rows take the written values as committed state (nothing left for a flush)."""
+    groups: dict[str, list[Deadline]] = {}
+    for deadline, status in closing:
+        groups.setdefault(status, []).append(deadline)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for status, deadlines in groups.items():
+        params = {
+            "ids": [d.id for d in deadlines],
+            "status_": status,
+            "now": now,
+            "note_": f"Frist {status}",
+        }
+        if postgres:
+            session.execute(_PG_CLOSE_AND_SKIP, params)
+        else:
+            session.execute(_CLOSE, params)
+            session.execute(_SKIP, params)
+        for deadline in deadlines:
+            set_committed_value(deadline, "status", status)
+            set_committed_value(deadline, "closed_at", now)
 
 
 def skip_pending(session: Session, deadline_ids: int | Collection[int], *, note: str) -> None:

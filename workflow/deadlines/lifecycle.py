@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
 from workflow.db import memo, remember
-from workflow.deadlines.acts import insert_deadlines, skip_pending
+from workflow.deadlines.acts import close_deadlines, insert_deadlines
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
@@ -96,9 +96,12 @@ def apply_transition(
     rules = rules_by_name(spec)
     instance_id = int(ctx.instance.id)
     still_open: set[str] = set()
-    with ctx.session.no_autoflush:  # the closed rows go out in one batch at the next flush
-        current = open_deadlines(ctx.session, ctx.kind, instance_id)
-        effects += _close(ctx, current, rules, spec, still_open)
+    current = open_deadlines(ctx.session, ctx.kind, instance_id)
+    effects += _close(ctx, current, rules, spec, still_open)
+    # The firing's next read of them (an automatic step) needs no query: those still active
+    # and, below, the new ones.
+    active = [d for d in current if d.closed_at is None and d.status in ACTIVE]
+    remember(ctx.session, (Deadline, ctx.kind, instance_id), active)
     if ctx.source == ctx.dest:
         return effects
     opened: list[tuple[Deadline, DeadlineRuleSpec]] = []
@@ -129,9 +132,6 @@ def apply_transition(
         effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
     if opened:
         insert_deadlines(ctx.session, opened, now=ctx.now)
-        # The firing's next read of them (an automatic step) needs no query: those still
-        # active and the new ones (``remember`` skips it while closed rows are unflushed).
-        active = [d for d in current if d.closed_at is None and d.status in ACTIVE]
         remember(
             ctx.session,
             (Deadline, ctx.kind, instance_id),
@@ -148,7 +148,7 @@ def _close(
     still_open: set[str],
 ) -> list[DeadlineEffect]:
     effects: list[DeadlineEffect] = []
-    closed: dict[str, list[int]] = {}  # note -> deadline ids: one UPDATE of their acts each
+    closing: list[tuple[Deadline, str]] = []
     dest_final = spec.state(ctx.dest).final
     for deadline in current:
         opened_in, rule = rules.get(deadline.rule, (None, None))
@@ -167,22 +167,18 @@ def _close(
         )
         closes = explicit or implicit
         if closes or dest_final:
-            if deadline.status in ("missed", "elapsed"):
+            status = deadline.status
+            if status in ("missed", "elapsed"):
                 pass  # done late: keeps its status, but stops escalating
             elif closes and ctx.today > deadline.due_date:
-                deadline.status = "elapsed" if rule is not None and rule.window else "missed"
+                status = "elapsed" if rule is not None and rule.window else "missed"
             elif closes:
-                deadline.status = "met"
+                status = "met"
             else:
-                deadline.status = "cancelled"
-            deadline.closed_at = ctx.now
-            ctx.session.add(deadline)
-            closed.setdefault(f"Frist {deadline.status}", []).append(deadline.id or 0)
-            effects.append(
-                DeadlineEffect(deadline.status, deadline.rule, deadline.label, deadline.due_date)
-            )
+                status = "cancelled"
+            closing.append((deadline, status))
+            effects.append(DeadlineEffect(status, deadline.rule, deadline.label, deadline.due_date))
         else:
             still_open.add(deadline.rule)
-    for note, ids in closed.items():
-        skip_pending(ctx.session, ids, note=note)
+    close_deadlines(ctx.session, closing, now=ctx.now)
     return effects

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
-from workflow.db import remember
+from workflow.db import delete_loaded, insert_loaded, remember
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
@@ -58,9 +58,7 @@ def request_cosignatures(ctx: FiringContext) -> None:
         chosen = list(candidates)
     if p.spends_outside_budget:
         chosen += [u for u in candidates if u.finance_office and u not in chosen]
-    for existing in cosignatures(ctx.session, p.id or 0):
-        ctx.session.delete(existing)
-    ctx.session.flush()
+    delete_loaded(ctx.session, cosignatures(ctx.session, p.id or 0))
     asked = [
         CoSignature(
             proposal_id=p.id or 0,
@@ -69,8 +67,7 @@ def request_cosignatures(ctx: FiringContext) -> None:
         )
         for user in chosen
     ]
-    ctx.session.add_all(asked)
-    ctx.session.flush()
+    insert_loaded(ctx.session, asked)
     # The automatic step's guard (k of n signed) reads them next: no need to query again.
     remember(ctx.session, (CoSignature, p.id or 0), asked)
     required = data_int(ctx, "required")
@@ -94,8 +91,9 @@ def record_cosignature(ctx: FiringContext) -> None:
 
 
 def reset_cosignatures(ctx: FiringContext) -> None:
-    for c in cosignatures(ctx.session, proposal(ctx).id or 0):
-        ctx.session.delete(c)
+    proposal_id = proposal(ctx).id or 0
+    delete_loaded(ctx.session, cosignatures(ctx.session, proposal_id))
+    remember(ctx.session, (CoSignature, proposal_id), [])
 
 
 def start_consultation(ctx: FiringContext) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists
+from sqlalchemy import and_, bindparam
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, col, select
 
@@ -22,6 +22,7 @@ from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition, still
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
+from workflow.embedded_rows import attach_json, rows_as_json
 from workflow.engine import ActionOption, PendingStep, action_options, pending_steps, unmet_guards
 from workflow.errors import (
     GuardsUnmet,
@@ -33,6 +34,7 @@ from workflow.errors import (
 )
 from workflow.models import (
     AuditHead,
+    ConsultationStep,
     CoSignature,
     Deadline,
     DecisionRequest,
@@ -99,8 +101,9 @@ def load_instance(
 
 
 @functools.cache
-def _firing_query(kind: str, model: Any) -> Any:
-    """The firing's first statement, built once per kind (its instance id a parameter)."""
+def _firing_query(kind: str, model: Any, dialect: str) -> Any:
+    """The firing's first statement, built once per kind and database (its instance id a
+    parameter)."""
     id_column: Any = model.id
     query: Any = select(model, AuditHead).outerjoin(
         AuditHead,
@@ -113,11 +116,13 @@ def _firing_query(kind: str, model: Any) -> Any:
             Municipality, col(Municipality.id) == model.municipality_id
         )
     if model is Proposal:
-        # Whether co-signers were ever asked: a first submit then needs no look-up of them.
-        asked = exists().where(col(CoSignature.proposal_id) == id_column).label("asked")
-        query = query.add_columns(User, asked).outerjoin(
-            User, col(User.id) == col(Proposal.author_id)
-        )
+        # The consultation plan and the co-signatures as JSON (workflow.embedded_rows): the
+        # guards of submit and return read them, without a query of their own.
+        plan = rows_as_json(ConsultationStep, ConsultationStep.proposal_id, id_column, dialect)
+        asked = rows_as_json(CoSignature, CoSignature.proposal_id, id_column, dialect)
+        query = query.add_columns(
+            User, plan.label("plan_json"), asked.label("cosignatures_json")
+        ).outerjoin(User, col(User.id) == col(Proposal.author_id))
     # The open deadlines too (one row each): the firing closes what its new state ends.
     query = query.add_columns(Deadline).outerjoin(
         Deadline,
@@ -132,7 +137,8 @@ def _firing_query(kind: str, model: Any) -> Any:
 
 def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
     owned = hasattr(model, "municipality_id")
-    rows = session.execute(_firing_query(kind, model), {"instance_id": instance_id}).all()
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(_firing_query(kind, model, dialect), {"instance_id": instance_id}).all()
     if not rows:
         return None
     deadlines = [row[-1] for row in rows if row[-1] is not None]
@@ -141,13 +147,20 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
     instance = first[0]
     if owned and instance.municipality_id is not None:
         note_version(session, instance.municipality_id, first.config_version)
-    if model is Proposal and not first.asked:
-        remember(session, (CoSignature, instance_id), [])
+    if model is Proposal:
+        plan = attach_json(session, ConsultationStep, first.plan_json)
+        remember(session, (ConsultationStep, instance_id), sorted(plan, key=_by_position))
+        asked = attach_json(session, CoSignature, first.cosignatures_json)
+        remember(session, (CoSignature, instance_id), sorted(asked, key=_by_id))
     return instance
 
 
 def _by_id(row: Any) -> int:
     return int(row.id or 0)
+
+
+def _by_position(step: ConsultationStep) -> int:
+    return step.position
 
 
 def _load_as_self_or_deputy(

@@ -1,0 +1,79 @@
+"""The firing's writes past the unit of work (issue 14): the versioned UPDATE of a loaded row
+(``workflow.db.bump_version``) and rows inserted or deleted by id (``insert_loaded``,
+``delete_loaded``) leave the session as a flush would, and a lost version race still fails."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, new_proposal
+from tests.integration.test_statement_budget import counted
+from workflow.db import bump_version, delete_loaded, insert_loaded, transaction
+from workflow.errors import StaleVersion
+from workflow.models import CoSignature, Proposal
+
+
+def test_the_versioned_update_writes_the_changes_and_leaves_nothing_for_a_flush(
+    world: World,
+) -> None:
+    pid = new_proposal(world)
+    before = world.get(Proposal, pid)
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.title = "Neuer Titel"
+        with counted(world) as seen:
+            bump_version(session, proposal, berlin(DAY, 12))
+        assert [s.split()[0] for s in seen if not s.startswith("BEGIN")] == ["UPDATE"]
+        assert proposal.version == before.version + 1
+        assert not session.dirty
+        with counted(world) as seen:
+            session.flush()
+        assert seen == []
+    after = world.get(Proposal, pid)
+    assert (after.title, after.version) == ("Neuer Titel", before.version + 1)
+    assert after.updated_at != before.updated_at
+
+
+def test_a_concurrent_writer_of_the_same_version_makes_the_update_fail(world: World) -> None:
+    pid = new_proposal(world)
+    with pytest.raises(StaleVersion):  # noqa: PT012 (the write and the race are one story)
+        with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+            proposal = session.get(Proposal, pid)
+            assert proposal is not None
+            proposal.title = "Verloren"
+            # Another writer commits the next version first (here in the same transaction:
+            # SQLite has one writer; the UPDATE … WHERE version = … sees the same thing).
+            session.connection().execute(
+                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
+            )
+            bump_version(session, proposal, berlin(DAY, 12))
+    assert world.get(Proposal, pid).title != "Verloren"
+
+
+def test_rows_inserted_and_deleted_by_id_are_in_the_session_as_if_flushed(world: World) -> None:
+    pid = new_proposal(world)
+    users = [world.actors[name].user_id for name in ("ilsfeld.head", "ilsfeld.mayor")]
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        rows = [CoSignature(proposal_id=pid, user_id=uid) for uid in users]
+        with counted(world) as seen:
+            insert_loaded(session, rows)
+        # One statement on PostgreSQL (insertmanyvalues); SQLite sends one per row.
+        one_each = 1 if world.engine.dialect.name == "postgresql" else len(rows)
+        assert len([s for s in seen if s.startswith("INSERT")]) == one_each
+        assert all(row.id and row in session for row in rows)
+        assert session.get(CoSignature, rows[0].id) is rows[0]
+        assert not session.new
+        assert not session.dirty
+        delete_loaded(session, rows[:1])
+        assert rows[0] not in session
+    stored = world.run(
+        lambda s: [
+            (c.id, c.user_id)
+            for c in s.exec(select(CoSignature).where(CoSignature.proposal_id == pid))
+        ]
+    )
+    assert stored == [(rows[1].id, users[1])]
