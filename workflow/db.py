@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
 import threading
@@ -13,7 +14,17 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, inspect, make_url, update
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    insert,
+    inspect,
+    make_url,
+    update,
+)
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session as SASession
@@ -218,9 +229,12 @@ def _versioned_update(session: Session, state: Any) -> None:
         default = column.onupdate
         if default is not None and column.key not in values and default.is_callable:
             values[column.key] = default.arg(None)
-    where = [c == v for c, v in zip(mapper.primary_key, state.identity, strict=True)]
-    statement = update(table).where(*where, version_column == version).values(values)
-    if session.connection().execute(statement).rowcount != 1:
+    keys = [c.key for c in mapper.primary_key]
+    params = {f"set_{key}": value for key, value in values.items()}
+    params.update({f"key_{key}": value for key, value in zip(keys, state.identity, strict=True)})
+    params["read_version"] = version
+    statement = _versioned_statement(table, version_column.key, tuple(keys), tuple(values))
+    if session.connection().execute(statement, params).rowcount != 1:
         raise StaleDataError(
             f"UPDATE of {table.name} {state.identity} expected version {version}: "
             "a concurrent writer was first"
@@ -228,6 +242,21 @@ def _versioned_update(session: Session, state: Any) -> None:
     state.dict.update(values)
     # What a flush does after its UPDATE: the row is clean, so the next flush skips it.
     state._commit_all(state.dict, session.identity_map)
+
+
+@functools.lru_cache(maxsize=512)
+def _versioned_statement(
+    table: Any, version: str, keys: tuple[str, ...], written: tuple[str, ...]
+) -> Any:
+    """The UPDATE for one table and set of written columns, built once (its values bound)."""
+    return (
+        update(table)
+        .where(
+            *(table.c[key] == bindparam(f"key_{key}") for key in keys),
+            table.c[version] == bindparam("read_version"),
+        )
+        .values({column: bindparam(f"set_{column}") for column in written})
+    )
 
 
 def insert_loaded(session: Session, rows: Sequence[Any]) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, func, select
 
 from workflow.law.budget_coverage import format_euro
@@ -70,26 +70,34 @@ def snapshot(session: Session, proposal: Proposal) -> dict[str, Any]:
     return content
 
 
+_REVISIONS: Any = ProposalRevision.__table__  # type: ignore[attr-defined]
+# Built once (issue 14), the values bound: the next number is taken inside the INSERT.
+_ADD_REVISION = (
+    insert(_REVISIONS)
+    .values(
+        proposal_id=bindparam("proposal_id"),
+        number=select(func.coalesce(func.max(_REVISIONS.c.number), 0) + 1)
+        .where(_REVISIONS.c.proposal_id == bindparam("proposal_id"))
+        .scalar_subquery(),
+        created_at=bindparam("created_at"),
+        created_by=bindparam("created_by"),
+        content=bindparam("content"),
+    )
+    .returning(_REVISIONS.c.number)
+)
+
+
 def add_revision(session: Session, proposal: Proposal, *, by: str, now: datetime) -> int:
     """Keep the content as the next Fassung (1, 2, …) and return its number; the caller's
     transaction holds the proposal's row (the transition's version check), so numbers do not
     collide. The number is taken in the INSERT itself (one statement, issue 14)."""
-    table: Any = ProposalRevision.__table__  # type: ignore[attr-defined]
-    proposal_id = proposal.id or 0
-    following = (
-        select(func.coalesce(func.max(ProposalRevision.number), 0) + 1)
-        .where(ProposalRevision.proposal_id == proposal_id)
-        .scalar_subquery()
-    )
     row = {
-        "proposal_id": proposal_id,
-        "number": following,
+        "proposal_id": proposal.id or 0,
         "created_at": now,
         "created_by": by,
         "content": snapshot(session, proposal),
     }
-    statement = insert(table).values(row).returning(table.c.number)
-    return int(session.execute(statement).scalar_one())
+    return int(session.execute(_ADD_REVISION, row).scalar_one())
 
 
 def revisions_of(session: Session, proposal_id: int) -> list[ProposalRevision]:
