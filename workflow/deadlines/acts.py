@@ -247,11 +247,6 @@ _CLOSE = (
     .where(DEADLINES.c.id.in_(_CLOSE_IDS))
     .values(status=bindparam("status_"), closed_at=bindparam("now"))
 )
-_SKIP = (
-    update(ACTS)
-    .where(ACTS.c.deadline_id.in_(_CLOSE_IDS), ACTS.c.status == "pending")
-    .values(status="skipped", note=bindparam("note_"))
-)
 # PostgreSQL: both in one statement (the deadlines' UPDATE a data-modifying CTE), the ids as
 # one array, so the text is the same whatever their number (a prepared statement).
 _PG_IDS = any_(bindparam("ids", type_=ARRAY(Integer)))
@@ -272,24 +267,21 @@ def close_deadlines(
     session: Session, closing: list[tuple[Deadline, str]], *, now: datetime
 ) -> None:
     """Close loaded deadlines, each with its new status, and skip their pending acts: per
-    status one statement on PostgreSQL, two elsewhere, without the unit of work (issue 14).
-    The rows take the written values as committed state (nothing left for a flush)."""
+    status one statement on PostgreSQL, elsewhere the deadlines' UPDATE and ``skip_pending``
+    (issue 14). The rows take the written values as committed state (nothing left for a flush)."""
     groups: dict[str, list[Deadline]] = {}
     for deadline, status in closing:
         groups.setdefault(status, []).append(deadline)
     postgres = session.get_bind().dialect.name == "postgresql"
     for status, deadlines in groups.items():
-        params = {
-            "ids": [d.id for d in deadlines],
-            "status_": status,
-            "now": now,
-            "note_": f"Frist {status}",
-        }
+        ids = [d.id or 0 for d in deadlines]
+        note = f"Frist {status}"
+        params = {"ids": ids, "status_": status, "now": now, "note_": note}
         if postgres:
             session.execute(_PG_CLOSE_AND_SKIP, params)
         else:
             session.execute(_CLOSE, params)
-            session.execute(_SKIP, params)
+            skip_pending(session, ids, note=note)
         for deadline in deadlines:
             set_committed_value(deadline, "status", status)
             set_committed_value(deadline, "closed_at", now)
