@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated, TypeVar, cast
 
 import jwt
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
@@ -23,6 +24,7 @@ from workflow.runtime import Runtime
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
 
+T = TypeVar("T")
 TOKEN_URL = "/api/v1/auth/token"
 # Two schemes of the same kind, so the OpenAPI document can say which routes also answer
 # anonymous callers (security alternatives ``[{bearer}, {}]``, see api.openapi).
@@ -124,21 +126,31 @@ _CALLER = select(
 ).where(col(User.username) == bindparam("username"))
 
 
-def _actor(session: Session, settings: Settings, token: str) -> Actor:
-    invalid = ApiError(
+def _invalid_token() -> ApiError:
+    return ApiError(
         401,
         "Die Anmeldung ist ungültig oder abgelaufen. Bitte erneut anmelden.",
         slug="invalid-token",
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
+
+
+def _username(settings: Settings, token: str) -> str:
     try:
-        username = token_subject(settings, token)
+        return token_subject(settings, token)
     except jwt.InvalidTokenError as exc:
-        raise invalid from exc
+        raise _invalid_token() from exc
+
+
+def _caller(session: Session, username: str) -> Actor:
     row = session.execute(_CALLER, {"username": username}).first()
     if row is None or row.disabled:
-        raise invalid
+        raise _invalid_token()
     return actor_for(cast(User, row))  # the row has every attribute actor_for reads
+
+
+def _actor(session: Session, settings: Settings, token: str) -> Actor:
+    return _caller(session, _username(settings, token))
 
 
 def get_optional_user(
@@ -162,6 +174,43 @@ def get_current_user(
 
 CurrentUser = Annotated[Actor, Depends(get_current_user)]
 OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
+
+
+async def _signed_in(settings: SettingsDep, token: Annotated[str | None, Depends(bearer)]) -> str:
+    """The token's username, checked in the event loop (a signature, no database): a
+    missing or bad token is refused before the request's body is validated, as
+    ``CurrentUser`` refuses it."""
+    if not token:
+        raise ApiError(401, "Bitte melden Sie sich an.", slug="unauthenticated", headers=CHALLENGE)
+    return _username(settings, token)
+
+
+SignedIn = Annotated[str, Depends(_signed_in)]
+
+
+async def in_one_call(
+    request: Request, runtime: Runtime, username: str, work: Callable[[Session, Actor], T]
+) -> T:
+    """Session, caller and ``work`` in one thread-pool call, committed inside it (issue 14).
+
+    ``SessionDep`` and ``CurrentUser`` cost a hop each into the thread pool, the session's
+    commit another, a sync route and its response validation two more: five per request.
+    The hot routes (a Vorlage's actions and transitions) do all of it in one call. The
+    request still waits for its database turn in the event loop (``api.turns``), the
+    caller is read and refused (401) as ``CurrentUser`` does, and a lost version race
+    becomes 409 as in ``get_session`` (``workflow.db.transaction``)."""
+
+    def unit() -> T:
+        with Session(runtime.engine, expire_on_commit=False) as session, transaction(session):
+            return work(session, _caller(session, username))
+
+    async with turn(app_turns(request.app)):
+        request.state.holds_database_turn = True
+        try:
+            return await run_in_threadpool(unit)
+        finally:
+            request.state.holds_database_turn = False
+
 
 _ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,10})"?$')
 ETAG_PATTERN = _ETAG.pattern

@@ -11,6 +11,7 @@ inside the factory, and FastAPI must see it as an object, not as a string to res
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from sqlmodel import Session
 
 from api.deps import (
     CurrentUser,
@@ -19,13 +20,16 @@ from api.deps import (
     RuntimeDep,
     SessionDep,
     SettingsDep,
+    SignedIn,
     expected_version,
+    in_one_call,
 )
 from api.routes.common import READ, WRITE
 from api.schemas.actions import ActionsRead
 from api.schemas.common import MAX_ID
 from api.schemas.convert import actions_read, transition_result
 from api.schemas.proposals import HistoryEventRead, TransitionRequest, TransitionResult
+from workflow.context import Actor
 from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.transition import fire
@@ -58,22 +62,26 @@ def add_lifecycle_routes(
         "zusammengefasst; wer noch mitzeichnen muss; offene Schritte außerhalb der Aktionen "
         "(Anwesenheit, Abstimmung, Unterschriften, Vollzugsaufgaben).",
     )
-    def list_actions(
+    async def list_actions(
         instance_id: InstanceId,
-        session: SessionDep,
+        request: Request,
         runtime: RuntimeDep,
-        actor: CurrentUser,
+        username: SignedIn,
         now: NowDep,
     ) -> ActionsRead:
-        result = action_service.actions(
-            session=session,
-            workflows=runtime.workflows,
-            actor=actor,
-            kind=kind,
-            instance_id=instance_id,
-            now=now,
-        )
-        return actions_read(runtime.workflows, kind, result)
+        # Every page of a Vorlage asks this: one thread-pool call (api.deps.in_one_call).
+        def work(session: Session, actor: Actor) -> ActionsRead:
+            result = action_service.actions(
+                session=session,
+                workflows=runtime.workflows,
+                actor=actor,
+                kind=kind,
+                instance_id=instance_id,
+                now=now,
+            )
+            return actions_read(runtime.workflows, kind, result)
+
+        return await in_one_call(request, runtime, username, work)
 
     @router.post(
         f"{instance_path}/transitions",
@@ -83,31 +91,34 @@ def add_lifecycle_routes(
         description="403 Rolle, 409 veraltete Version oder in diesem Zustand nicht möglich, "
         f"412 veraltetes If-Match, 422 Bedingungen nicht erfüllt. {transitions_doc}".strip(),
     )
-    def fire_transition(
+    async def fire_transition(
         instance_id: InstanceId,
         body: TransitionRequest,
         request: Request,
-        session: SessionDep,
         runtime: RuntimeDep,
         settings: SettingsDep,
-        actor: CurrentUser,
+        username: SignedIn,
         now: NowDep,
         if_match: IfMatch = None,
     ) -> TransitionResult:
-        fired = fire(
-            session=session,
-            workflows=runtime.workflows,
-            kind=kind,
-            instance_id=instance_id,
-            trigger=body.trigger,
-            actor=actor,
-            now=now,
-            expected_version=expected_version(request, body.expected_version, if_match),
-            comment=body.comment,
-            data=body.data.model_dump(exclude_none=True),
-            base_url=settings.link_base(str(request.base_url)),
-        )
-        return transition_result(fired)
+        # The hot write path: one thread-pool call for session, caller, firing and commit.
+        def work(session: Session, actor: Actor) -> TransitionResult:
+            fired = fire(
+                session=session,
+                workflows=runtime.workflows,
+                kind=kind,
+                instance_id=instance_id,
+                trigger=body.trigger,
+                actor=actor,
+                now=now,
+                expected_version=expected_version(request, body.expected_version, if_match),
+                comment=body.comment,
+                data=body.data.model_dump(exclude_none=True),
+                base_url=settings.link_base(str(request.base_url)),
+            )
+            return transition_result(fired)
+
+        return await in_one_call(request, runtime, username, work)
 
     @router.get(
         f"{instance_path}/history",

@@ -328,7 +328,8 @@ def _run(mode: str, ids: list[int], workers: int, seconds: float) -> tuple[float
     ]
     for p in procs:
         p.start()
-    time.sleep(1.0)  # connections and imports before the clock starts
+    time.sleep(1.0)  # connections, imports and the warm-up cycle before the clock starts
+    _analyze(_SHARED["url"])
     start.set()
     results = [out.get(timeout=seconds + 120) for _ in procs]
     failed = [r for r in results if isinstance(r, str)]
@@ -338,6 +339,21 @@ def _run(mode: str, ids: list[int], workers: int, seconds: float) -> tuple[float
     rate = sum(done / elapsed for done, elapsed, _, _ in results)
     per = sum(s for _, _, s, _ in results) / max(1, sum(d for d, _, _, _ in results))
     return rate, per, sum(locked for *_, locked in results)
+
+
+def _analyze(url: str) -> None:
+    """Fresh planner statistics before each figure, as autovacuum keeps them in a running
+    system. Without them a figure measures the run's own history: the deadline and act
+    tables grow from nothing to tens of thousands of rows within seconds, faster than
+    autovacuum looks (once a minute), and the prepared statements keep the plan made for
+    the empty table (a sequential scan over all acts to close two deadlines; measured
+    2026-12-04: 0.73 ms per close instead of 0.2 ms after 300 cycles, and growing)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 # --- HTTP -------------------------------------------------------------------------------
@@ -478,6 +494,7 @@ def _http(
     base: str, ids: list[int], what: str, seconds: float, limit: int = 10**9
 ) -> dict[str, Any]:
     """Load from a separate process (asyncio + httpx, ``CLIENTS`` connections)."""
+    _analyze(_SHARED["url"])
     out = FORK.Queue()
     proc = FORK.Process(target=_load_process, args=(base, ids, what, seconds, limit, out))
     proc.start()
@@ -597,6 +614,7 @@ def _drafts(url: str) -> dict[int, int]:
 def _http_open(base: str, ids: list[int], what: str, rate: float, seconds: float) -> dict[str, Any]:
     """The open loop from a separate process, like ``_http``."""
     versions = _drafts(_SHARED["url"]) if what == "transitions" else {}
+    _analyze(_SHARED["url"])
     out = FORK.Queue()
     proc = FORK.Process(target=_open_process, args=(base, ids, what, rate, seconds, versions, out))
     proc.start()
