@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
+from workflow.db import Rider, bump_version
 from workflow.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -56,6 +59,61 @@ def append(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event; the head row makes a removed last event detectable."""
+    event, head = _new_event(
+        session, instance_type, instance_id, actor, trigger, source, dest, now, comment, data
+    )
+    if head is None:
+        _write_first(session, event)
+    else:
+        _write_with_head(session, event, head)
+    return event
+
+
+def append_bumping(
+    session: Session,
+    instance: Any,
+    *,
+    instance_type: str,
+    actor: Actor,
+    trigger: str,
+    source: str | None,
+    now: datetime,
+    comment: str | None = None,
+    data: dict[str, Any] | None = None,
+    riding: Sequence[Rider] = (),
+) -> AuditEvent:
+    """``bump_version(instance)``, then ``append`` of its event (dest: its state): on
+    PostgreSQL one statement (issue 14), the event's INSERT and the head's move riding on
+    the versioned UPDATE (``workflow.db.Rider``) with the firing's other ``riding``
+    writes, all written only if it wins; a lost race raises ``StaleDataError`` as
+    ``bump_version`` does and writes none of them."""
+    with session.no_autoflush:  # the instance's changes go out in its versioned UPDATE
+        event, head = _new_event(
+            session, instance_type, instance.id, actor, trigger, source, instance.state, now,
+            comment, data,
+        )  # fmt: skip
+    if head is None:
+        bump_version(session, instance, now, riding=riding)
+        _write_first(session, event)
+        return event
+    rider = Rider(_riding_append, _params(event, head), lambda s: _write_with_head(s, event, head))
+    bump_version(session, instance, now, riding=[rider, *riding])
+    _moved(head, event)
+    return event
+
+
+def _new_event(
+    session: Session,
+    instance_type: str,
+    instance_id: int,
+    actor: Actor,
+    trigger: str,
+    source: str | None,
+    dest: str,
+    now: datetime,
+    comment: str | None,
+    data: dict[str, Any] | None,
+) -> tuple[AuditEvent, AuditHead | None]:
     head = session.get(AuditHead, (instance_type, instance_id))
     seq = head.seq + 1 if head else 1
     event = AuditEvent(
@@ -74,17 +132,20 @@ def append(
         hash="",
     )
     event.hash = event_hash(event)
-    if head is None:
-        session.add(event)
-        session.add(
-            AuditHead(
-                instance_type=instance_type, instance_id=instance_id, seq=seq, hash=event.hash
-            )
+    return event, head
+
+
+def _write_first(session: Session, event: AuditEvent) -> None:
+    session.add(event)
+    session.add(
+        AuditHead(
+            instance_type=event.instance_type,
+            instance_id=event.instance_id,
+            seq=event.seq,
+            hash=event.hash,
         )
-        session.flush()
-        return event
-    _write_with_head(session, event, head)
-    return event
+    )
+    session.flush()
 
 
 _EVENTS: Any = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -99,6 +160,28 @@ _MOVE_HEAD = (
     .values(seq=bindparam("h_seq"), hash=bindparam("h_hash"))
 )
 _PG_APPEND = _MOVE_HEAD.add_cte(_INSERT_EVENT.cte("appended"))
+_EVENT_COLUMNS = [c.key for c in _EVENTS.columns if c.key != "id"]
+
+
+def _riding_append(bumped: Any) -> list[Any]:
+    """The event's INSERT and the head's move as CTEs that write only if ``bumped`` (the
+    versioned UPDATE) returned its row (``workflow.db.Rider``)."""
+    won = sa_select(bumped).exists()
+    values = [bindparam(f"e_{key}", type_=_EVENTS.c[key].type) for key in _EVENT_COLUMNS]
+    event = insert(_EVENTS).from_select(_EVENT_COLUMNS, sa_select(*values).where(won))
+    return [event.cte("appended"), _MOVE_HEAD.where(won).cte("moved")]
+
+
+def _params(event: AuditEvent, head: AuditHead) -> dict[str, Any]:
+    params = {f"e_{key}": getattr(event, key) for key in _EVENT_COLUMNS}
+    params.update(h_type=head.instance_type, h_id=head.instance_id)
+    params.update(h_seq=event.seq, h_hash=event.hash)
+    return params
+
+
+def _moved(head: AuditHead, event: AuditEvent) -> None:
+    set_committed_value(head, "seq", event.seq)
+    set_committed_value(head, "hash", event.hash)
 
 
 def _write_with_head(session: Session, event: AuditEvent, head: AuditHead) -> None:
@@ -107,16 +190,13 @@ def _write_with_head(session: Session, event: AuditEvent, head: AuditHead) -> No
     returned event stays outside the session (callers read its seq and hash); the loaded
     head takes the new values as committed state, so no second UPDATE follows at flush."""
     session.flush()  # what the firing wrote before (the versioned UPDATE) goes first
-    params = {f"e_{c.key}": getattr(event, c.key) for c in _EVENTS.columns if c.key != "id"}
-    params.update(h_type=head.instance_type, h_id=head.instance_id)
-    params.update(h_seq=event.seq, h_hash=event.hash)
+    params = _params(event, head)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_APPEND, params)
     else:
         session.execute(_INSERT_EVENT, params)
         session.execute(_MOVE_HEAD, params)
-    set_committed_value(head, "seq", event.seq)
-    set_committed_value(head, "hash", event.hash)
+    _moved(head, event)
 
 
 def history(session: Session, instance_type: str, instance_id: int) -> list[AuditEvent]:

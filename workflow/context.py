@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from workflow.db import Rider
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -66,6 +68,9 @@ class FiringContext:
     # What one action hands to the next of the same firing instead of reading it back
     # (e.g. the co-signers just asked, for their notification).
     handed_on: dict[str, Any] = field(default_factory=dict)
+    # Writes that go out with the firing's versioned UPDATE and only if it wins (a task
+    # message's notices and e-mails; ``workflow.db.Rider``, issue 14).
+    riding: list[Rider] = field(default_factory=list)
 
     @property
     def today(self) -> date:

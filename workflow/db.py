@@ -20,9 +20,11 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     inspect,
     make_url,
+    select,
     update,
 )
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
@@ -188,7 +190,9 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def bump_version(session: Session, instance: Any, now: datetime) -> None:
+def bump_version(
+    session: Session, instance: Any, now: datetime, *, riding: Sequence[Rider] = ()
+) -> None:
     """Write the instance's versioned row now, even when no column of it changed.
 
     Every write that was checked against ``expected_version`` goes through here: the
@@ -202,6 +206,10 @@ def bump_version(session: Session, instance: Any, now: datetime) -> None:
     the written values as committed state, so the flush that follows skips it. A row the
     session does not hold as persistent, or whose version is not loaded, takes the unit of
     work's way.
+
+    ``riding``: writes that go out with the UPDATE and only if it wins (``Rider``; the
+    firing's audit event, ``workflow.audit.append_bumping``, and its task messages): on
+    PostgreSQL in the same statement, elsewhere as their own statements right after it.
     """
     instance.updated_at = now
     state = inspect(instance)
@@ -209,39 +217,92 @@ def bump_version(session: Session, instance: Any, now: datetime) -> None:
         flag_modified(instance, "updated_at")
         session.add(instance)
         session.flush()
+        for rider in riding:
+            rider.write_apart(session)
         return
-    _versioned_update(session, state)
+    write = _VersionedWrite.of(state)
+    if riding and session.get_bind().dialect.name == "postgresql":
+        statement = _riding_statement(write.statement, tuple(r.ctes for r in riding))
+        params = dict(write.params)
+        columns = _column_names(write.statement.table)
+        for rider in riding:
+            if not (params.keys().isdisjoint(rider.params) and columns.isdisjoint(rider.params)):
+                raise ValueError(f"rider parameters clash: {sorted(rider.params)}")
+            params.update(rider.params)
+        write.finish(session, int(session.connection().execute(statement, params).scalar_one()))
+    else:
+        write.finish(session, session.connection().execute(write.statement, write.params).rowcount)
+        for rider in riding:
+            rider.write_apart(session)
     session.flush()  # what else the caller left pending, after the versioned row
 
 
-def _versioned_update(session: Session, state: Any) -> None:
-    mapper = state.mapper
-    table = mapper.local_table
-    version_column = mapper.version_id_col
-    values: dict[str, Any] = {}
-    for prop in mapper.column_attrs:
-        added = state.attrs[prop.key].history.added
-        if added:
-            values[prop.key] = added[0]
-    version = state.committed_state.get(version_column.key, state.dict[version_column.key])
-    values[version_column.key] = version + 1
-    for column in table.columns:  # what an ORM UPDATE would stamp (e.g. ``modified``)
-        default = column.onupdate
-        if default is not None and column.key not in values and default.is_callable:
-            values[column.key] = default.arg(None)
-    keys = [c.key for c in mapper.primary_key]
-    params = {f"set_{key}": value for key, value in values.items()}
-    params.update({f"key_{key}": value for key, value in zip(keys, state.identity, strict=True)})
-    params["read_version"] = version
-    statement = _versioned_statement(table, version_column.key, tuple(keys), tuple(values))
-    if session.connection().execute(statement, params).rowcount != 1:
-        raise StaleDataError(
-            f"UPDATE of {table.name} {state.identity} expected version {version}: "
-            "a concurrent writer was first"
-        )
-    state.dict.update(values)
-    # What a flush does after its UPDATE: the row is clean, so the next flush skips it.
-    state._commit_all(state.dict, session.identity_map)
+@functools.lru_cache(maxsize=256)
+def _column_names(table: Any) -> frozenset[str]:
+    return frozenset(column.key for column in table.columns)
+
+
+class Rider:
+    """Writes that go out with a versioned UPDATE, and only if it wins: ``ctes`` (a
+    module-level function: the statement is built once per function and UPDATE) builds,
+    from the UPDATE as a CTE that returns the row's key, data-modifying CTEs that select
+    from it, so a lost race writes nothing of them; ``params`` are their values, named
+    unlike any column of the UPDATEs in the statement: SQLAlchemy compiles a parameter
+    named like a column into an UPDATE's SET (``bump_version`` refuses such names for the
+    versioned table; a rider's own UPDATE must prefix its names too).
+    ``write_apart`` does the same writes as statements of their own (SQLite, or a row the
+    unit of work writes)."""
+
+    def __init__(
+        self,
+        ctes: Callable[[Any], list[Any]],
+        params: dict[str, Any],
+        write_apart: Callable[[Session], None],
+    ) -> None:
+        self.ctes, self.params, self.write_apart = ctes, params, write_apart
+
+
+class _VersionedWrite:
+    """The versioned UPDATE of a loaded row: its statement and values, and what a flush
+    does after it."""
+
+    def __init__(self, state: Any, statement: Any, params: dict[str, Any], values: Any) -> None:
+        self.state, self.statement, self.params, self.values = state, statement, params, values
+
+    @classmethod
+    def of(cls, state: Any) -> _VersionedWrite:
+        mapper = state.mapper
+        table = mapper.local_table
+        version_column = mapper.version_id_col
+        values: dict[str, Any] = {}
+        for prop in mapper.column_attrs:
+            added = state.attrs[prop.key].history.added
+            if added:
+                values[prop.key] = added[0]
+        version = state.committed_state.get(version_column.key, state.dict[version_column.key])
+        values[version_column.key] = version + 1
+        for column in table.columns:  # what an ORM UPDATE would stamp (e.g. ``modified``)
+            default = column.onupdate
+            if default is not None and column.key not in values and default.is_callable:
+                values[column.key] = default.arg(None)
+        keys = [c.key for c in mapper.primary_key]
+        params = {f"set_{key}": value for key, value in values.items()}
+        params.update({f"key_{k}": v for k, v in zip(keys, state.identity, strict=True)})
+        params["read_version"] = version
+        statement = _versioned_statement(table, version_column.key, tuple(keys), tuple(values))
+        return cls(state, statement, params, values)
+
+    def finish(self, session: Session, rowcount: int) -> None:
+        state = self.state
+        if rowcount != 1:
+            version = self.params["read_version"]
+            raise StaleDataError(
+                f"UPDATE of {state.mapper.local_table.name} {state.identity} expected "
+                f"version {version}: a concurrent writer was first"
+            )
+        state.dict.update(self.values)
+        # What a flush does after its UPDATE: the row is clean, so the next flush skips it.
+        state._commit_all(state.dict, session.identity_map)
 
 
 @functools.lru_cache(maxsize=512)
@@ -257,6 +318,19 @@ def _versioned_statement(
         )
         .values({column: bindparam(f"set_{column}") for column in written})
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _riding_statement(versioned: Any, riders: tuple[Callable[[Any], list[Any]], ...]) -> Any:
+    """``WITH bumped AS (<versioned UPDATE> RETURNING key), <the riders' CTEs> SELECT
+    count(*) FROM bumped``: the count stands for the UPDATE's row count."""
+    table = versioned.table
+    bumped = versioned.returning(*table.primary_key.columns).cte("bumped")
+    statement = select(func.count()).select_from(bumped)
+    for ctes in riders:
+        for cte in ctes(bumped):
+            statement = statement.add_cte(cte)
+    return statement
 
 
 def insert_loaded(session: Session, rows: Sequence[Any]) -> None:

@@ -48,20 +48,24 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # knows from the instance's row that no co-signers were asked before (-1).
     # A Vorlage's consultation plan and co-signatures come as JSON in the firing's first
     # query (workflow.embedded_rows): -1 for each step that read either.
-    "submit_first": (15, 10),
-    "submit": (12, 7),
+    # The audit event and its head ride on the versioned UPDATE (workflow.audit.
+    # append_bumping): one statement on PostgreSQL, -1 for every firing; so do a task
+    # message's notices and e-mails (FiringContext.riding): -1 for submit, return_to_author,
+    # resubmit and cosign (its automatic step tells the mayor).
+    "submit_first": (15, 8),
+    "submit": (12, 5),
     # closing deadlines and skipping their acts: one statement on PostgreSQL (-1 for
     # return_to_author, cosign, invite)
-    "return_to_author": (10, 6),
-    "resubmit": (12, 7),
-    "cosign": (16, 11),  # cosign, then the automatic step to awaiting_release
-    "release": (5, 3),
-    "schedule": (9, 7),
-    "set_agenda": (6, 4),
-    "invite": (36, 33),
-    "open_session": (9, 7),
+    "return_to_author": (10, 4),
+    "resubmit": (12, 5),
+    "cosign": (16, 8),  # cosign, then the automatic step to awaiting_release
+    "release": (5, 2),
+    "schedule": (9, 6),
+    "set_agenda": (6, 3),
+    "invite": (36, 32),
+    "open_session": (9, 6),
     "record_votes": (17, 15),  # +1: an Informationsvorlage is not voted on (its kind read)
-    "adopt": (33, 29),
+    "adopt": (33, 28),
 }
 
 

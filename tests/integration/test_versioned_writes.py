@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_statement_budget import counted
+from workflow import audit
 from workflow.db import bump_version, delete_loaded, insert_loaded, transaction
 from workflow.errors import StaleVersion
-from workflow.models import CoSignature, Proposal
+from workflow.models import AuditEvent, CoSignature, Proposal
 
 
 def test_the_versioned_update_writes_the_changes_and_leaves_nothing_for_a_flush(
@@ -77,3 +79,62 @@ def test_rows_inserted_and_deleted_by_id_are_in_the_session_as_if_flushed(world:
         ]
     )
     assert stored == [(rows[1].id, users[1])]
+
+
+def _append_bumping(session: Session, proposal: Proposal, world: World) -> AuditEvent:
+    return audit.append_bumping(
+        session,
+        proposal,
+        instance_type="proposal",
+        actor=world.actors["ilsfeld.clerk"],
+        trigger="edit",
+        source=proposal.state,
+        now=berlin(DAY, 12),
+    )
+
+
+def test_the_audit_event_rides_on_the_versioned_update(world: World) -> None:
+    """One statement on PostgreSQL (the event and the head's move as CTEs of the UPDATE),
+    three on SQLite; either way the chain stays whole and the head moves."""
+    pid = new_proposal(world)
+    before = world.get(Proposal, pid)
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.title = "Mit Ereignis"
+        with counted(world) as seen:
+            event = _append_bumping(session, proposal, world)
+        # The head was not loaded before: one SELECT by key.
+        writes = [s.split()[0] for s in seen if not s.startswith(("BEGIN", "SELECT audithead"))]
+        if world.engine.dialect.name == "postgresql":
+            assert writes == ["WITH"]
+        else:
+            assert writes == ["UPDATE", "INSERT", "UPDATE"]
+        assert not session.dirty
+    after = world.get(Proposal, pid)
+    assert (after.title, after.version) == ("Mit Ereignis", before.version + 1)
+    events = world.run(lambda s: audit.history(s, "proposal", pid))
+    assert [(e.seq, e.trigger, e.hash) for e in events][-1] == (event.seq, "edit", event.hash)
+    assert world.run(audit.verify) == []
+
+
+def test_a_lost_race_writes_no_audit_event(world: World) -> None:
+    pid = new_proposal(world)
+    written: list[int] = []
+    with pytest.raises(StaleVersion):  # noqa: PT012 (the write and the race are one story)
+        with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+            proposal = session.get(Proposal, pid)
+            assert proposal is not None
+            session.connection().execute(
+                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
+            )
+            with pytest.raises(StaleDataError):
+                _append_bumping(session, proposal, world)
+            # Still inside the transaction: the UPDATE lost, and nothing rode on it.
+            for query in (
+                "SELECT count(*) FROM auditevent WHERE instance_id = :id AND \"trigger\" = 'edit'",
+                "SELECT seq FROM audithead WHERE instance_id = :id AND instance_type = 'proposal'",
+            ):
+                written.append(session.connection().execute(text(query), {"id": pid}).scalar_one())
+            raise StaleDataError("the lost race ends the transaction")
+    assert written == [0, 1]

@@ -16,8 +16,9 @@ from sqlmodel import Session, col, func, select
 
 from tests.conftest import REPO, World, berlin
 from tests.smtp import smtp_server
-from workflow.context import local_date
+from workflow.context import BERLIN, local_date
 from workflow.db import unit_of_work
+from workflow.deadlines.acts import REMINDER_HOUR
 from workflow.law.periods import latest_before, shift
 from workflow.models import AuditEvent, DeadlineAct, DecisionResponse, OutboxMessage
 from workflow.services.meetings import create_meeting
@@ -31,13 +32,19 @@ PAST = 60
 EXPECTED_MAILS = 2 * UPCOMING + PAST
 
 
-def upcoming_meeting_day(today: date) -> date:
+def upcoming_meeting_day(now: datetime) -> date:
     """A meeting day whose invitation reminder (P3D before the deadline of P7D before the
-    meeting, definitions/meeting.yaml) lies before today and whose deadline after today."""
+    meeting, definitions/meeting.yaml, at ``REMINDER_HOUR`` Berlin time) is due by ``now``
+    and whose deadline lies after today. The reminder's instant, not only its day: on a
+    Friday such as 2026-12-04 the only candidate's reminder falls on that very day (its
+    deadline on Monday; Saturday and Sunday are no deadline days), and by the day alone
+    none would qualify."""
+    today = local_date(now)
     for ahead in range(8, 30):
         day = today + timedelta(days=ahead)
         due = latest_before(day, "P7D").date
-        if shift(due, "P3D", forward=False) < today < due:
+        reminder = datetime.combine(shift(due, "P3D", forward=False), REMINDER_HOUR, BERLIN)
+        if reminder <= now < datetime.combine(due, datetime.min.time(), BERLIN):
             return day
     raise AssertionError("no suitable meeting day within 30 days")  # pragma: no cover
 
@@ -73,7 +80,7 @@ def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
         pytest.skip("scale-out proof runs on PostgreSQL (SQLite has one writer by design)")
     body_id = world.body_id("Gemeinderat")
     now = datetime.now(UTC)
-    upcoming = upcoming_meeting_day(local_date(now))
+    upcoming = upcoming_meeting_day(now)
     with unit_of_work(world.engine) as session:
         for i in range(UPCOMING + PAST):
             past = i >= UPCOMING

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
+from workflow.db import Rider
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
 from workflow.models import (
@@ -384,6 +385,12 @@ def _pg_notices_and_mails() -> Any:
     or not the SELECT reads them (PostgreSQL's rule for data-modifying CTEs)."""
     n = NOTIFICATION.c
     new = _PG_UPSERT.returning(n.user_id, n.title, n.body, n.created_at).cte("n")
+    return sa_select(new.c.key).add_cte(_mails_of(new).cte("m"))
+
+
+def _mails_of(new: Any) -> Any:
+    """The outbox INSERT of the e-mails (``mail_*`` arrays: key, municipality, address)
+    whose notices ``new`` returned (key, user, title, body, instant)."""
     address = (
         func.unnest(*(cast(bindparam(f"mail_{k}"), ARRAY(c.type)) for k, c in _MAIL_FIELDS.items()))
         .table_valued(*_MAIL_FIELDS)
@@ -401,10 +408,9 @@ def _pg_notices_and_mails() -> Any:
         "next_attempt_at": new.c.created_at,
         "created_at": new.c.created_at,
     }
-    written = insert(OUTBOX).from_select(
+    return insert(OUTBOX).from_select(
         list(values), sa_select(*values.values()).join(new, new.c.key == address.c.key)
     )
-    return sa_select(new.c.key).add_cte(written.cte("m"))
 
 
 _SQLITE_UPSERT = (
@@ -413,6 +419,25 @@ _SQLITE_UPSERT = (
     .returning(NOTIFICATION.c.key)
 )
 _PG_NOTICES_AND_MAILS = _pg_notices_and_mails()
+
+
+def _riding_notices(bumped: Any) -> list[Any]:
+    """The notices and e-mails of ``_pg_notices_and_mails`` as CTEs of a firing's versioned
+    UPDATE (``workflow.db.Rider``): written only if ``bumped`` returned its row."""
+    won = sa_select(bumped).exists()
+    n = NOTIFICATION.c
+    rows = func.unnest(*(cast(bindparam(f"n_{c.name}"), ARRAY(c.type)) for c in _COLUMNS))
+    new = (
+        postgresql_insert(NOTIFICATION)
+        .from_select(
+            [c.name for c in _COLUMNS],
+            sa_select(literal_column("*")).select_from(rows).where(won),
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(n.key, n.user_id, n.title, n.body, n.created_at)
+        .cte("riding_n")
+    )
+    return [new, _mails_of(new).cte("riding_m")]
 
 
 def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> set[str]:
@@ -492,11 +517,13 @@ def send_to(
     message: Message,
     now: datetime,
     batch: Batch | None = None,
+    riding: list[Rider] | None = None,
 ) -> int:
     """One in-app notice per user and an outbox e-mail unless the user switched that kind
     off, each keyed so it exists once: a key already written (by an earlier call or a
     concurrent transaction) writes neither again. With a ``batch`` the rows are collected
-    for its bulk insert (and their keys checked there)."""
+    for its bulk insert (and their keys checked there); with ``riding`` (a firing's, see
+    ``FiringContext.riding``) they go out with the firing's versioned UPDATE."""
     if batch is not None:
         for user in users:
             key = f"{key_prefix}:user:{user.id}"
@@ -508,16 +535,26 @@ def send_to(
     if not unique:
         return 0
     # All recipients' notices and the e-mails of the new ones (issue 14): the keys written now.
-    new = insert_notices(
-        session,
-        [_notification_row(key, user, message, now) for key, user in unique.items()],
-        [
-            _mail_row(key, user)
-            for key, user in unique.items()
-            if user.email and wants_mail(user, message.kind)
-        ],
-    )
-    return len(new)
+    notices = [_notification_row(key, user, message, now) for key, user in unique.items()]
+    mails = [
+        _mail_row(key, user)
+        for key, user in unique.items()
+        if user.email and wants_mail(user, message.kind)
+    ]
+    if riding is not None and not any(r.ctes is _riding_notices for r in riding):
+        # With the firing's versioned UPDATE (one rider of this kind per firing: its
+        # parameters are named by column); counted as written, as a firing's are new.
+        # Prefixed: a parameter named like a column would join the SET of the UPDATEs in
+        # the same statement (SQLAlchemy compiles UPDATE parameters by column name).
+        params = {f"n_{name}": values for name, values in _arrays(_COLUMNS, notices).items()}
+        params.update({f"mail_{k}": [row[k] for row in mails] for k in _MAIL_FIELDS})
+
+        def write_apart(apart: Session) -> None:
+            insert_notices(apart, notices, mails)
+
+        riding.append(Rider(_riding_notices, params, write_apart))
+        return len(notices)
+    return len(insert_notices(session, notices, mails))
 
 
 def notify(

@@ -59,6 +59,7 @@ def _send(ctx: FiringContext, kind: str, users: list[User], title: str, lines: l
             instance_id=instance.id,
         ),
         now=ctx.now,
+        riding=ctx.riding,
     )
 
 

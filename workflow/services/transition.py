@@ -17,7 +17,7 @@ from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.config_cache import note_version
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import bump_version, pinned, remember
+from workflow.db import pinned, remember
 from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition, still_active
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
@@ -456,22 +456,25 @@ def _run(
     model = LightModel(source, ctx)
     wf.machine.events[transition.trigger].trigger(model)
     instance.state = model.state
-    # The versioned UPDATE goes out first: a concurrent writer of the same version loses
-    # here, before anything else of this firing is written.
-    bump_version(session, instance, now)
-    event = audit.append(
+    # The versioned UPDATE goes out first, the audit event riding on it (one statement on
+    # PostgreSQL): a concurrent writer of the same version loses here, before anything else
+    # of this firing is written.
+    event = audit.append_bumping(
         session,
+        instance,
         instance_type=kind,
-        instance_id=instance.id,
         actor=actor,
         trigger=transition.trigger,
         source=source,
-        dest=instance.state,
         now=now,
         comment=comment,
         data={**dict(data), **ctx.audit_data, **_in_representation(actor)},
+        riding=ctx.riding,
     )
+    ctx.riding.clear()
     effects = apply_transition(ctx, wf.spec, workflows.registry, seq=event.seq)
+    for rider in ctx.riding:  # none expected after the UPDATE; never dropped
+        rider.write_apart(session)
     session.flush()
     dest, version = instance.state, instance.version
     logger.info(
