@@ -51,18 +51,20 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # The audit event and its head ride on the versioned UPDATE (workflow.audit.
     # append_bumping): one statement on PostgreSQL, -1 for every firing; so do a task
     # message's notices and e-mails (FiringContext.riding): -1 for submit, return_to_author,
-    # resubmit and cosign (its automatic step tells the mayor).
+    # resubmit and cosign (its automatic step tells the mayor); and so do the deadlines a
+    # firing closes with their acts (lifecycle.close_ending): -1 for return_to_author,
+    # cosign and invite.
     "submit_first": (15, 8),
     "submit": (12, 5),
     # closing deadlines and skipping their acts: one statement on PostgreSQL (-1 for
     # return_to_author, cosign, invite)
-    "return_to_author": (10, 4),
+    "return_to_author": (10, 3),
     "resubmit": (12, 5),
-    "cosign": (16, 8),  # cosign, then the automatic step to awaiting_release
+    "cosign": (16, 7),  # cosign, then the automatic step to awaiting_release
     "release": (5, 2),
     "schedule": (9, 6),
     "set_agenda": (6, 3),
-    "invite": (36, 32),
+    "invite": (36, 31),
     "open_session": (9, 6),
     "record_votes": (17, 15),  # +1: an Informationsvorlage is not voted on (its kind read)
     "adopt": (33, 28),

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,9 +15,10 @@ from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_statement_budget import counted
 from workflow import audit
-from workflow.db import bump_version, delete_loaded, insert_loaded, transaction
+from workflow.db import Rider, bump_version, delete_loaded, insert_loaded, transaction
+from workflow.deadlines.notify import Message, send_to
 from workflow.errors import StaleVersion
-from workflow.models import AuditEvent, CoSignature, Proposal
+from workflow.models import AuditEvent, CoSignature, Proposal, User
 
 
 def test_the_versioned_update_writes_the_changes_and_leaves_nothing_for_a_flush(
@@ -81,7 +84,9 @@ def test_rows_inserted_and_deleted_by_id_are_in_the_session_as_if_flushed(world:
     assert stored == [(rows[1].id, users[1])]
 
 
-def _append_bumping(session: Session, proposal: Proposal, world: World) -> AuditEvent:
+def _append_bumping(
+    session: Session, proposal: Proposal, world: World, riding: Sequence[Rider] = ()
+) -> AuditEvent:
     return audit.append_bumping(
         session,
         proposal,
@@ -90,7 +95,68 @@ def _append_bumping(session: Session, proposal: Proposal, world: World) -> Audit
         trigger="edit",
         source=proposal.state,
         now=berlin(DAY, 12),
+        riding=riding,
     )
+
+
+def _task_message(session: Session, pid: int, world: World, riding: list[Rider]) -> None:
+    """A task message to the head of department, written with the versioned UPDATE."""
+    head = session.get(User, world.actors["ilsfeld.head"].user_id)
+    assert head is not None
+    assert head.email
+    send_to(
+        session,
+        key_prefix=f"test:proposal:{pid}",
+        users=[head],
+        message=Message("cosign", "Bitte mitzeichnen", "Text", None, "proposal", pid),
+        now=berlin(DAY, 12),
+        riding=riding,
+    )
+
+
+def _count(session: Session, query: str, pid: int) -> int:
+    return int(session.connection().execute(text(query), {"id": pid}).scalar_one())
+
+
+NOTICES = "SELECT count(*) FROM notification WHERE instance_id = :id AND kind = 'cosign'"
+MAILS = "SELECT count(*) FROM outboxmessage WHERE key LIKE 'test:proposal:%' AND :id > 0"
+
+
+def test_a_task_message_rides_on_the_versioned_update(world: World) -> None:
+    pid = new_proposal(world)
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        riding: list[Rider] = []
+        with counted(world) as seen:
+            _task_message(session, pid, world, riding)
+        assert [q.split()[0] for q in seen] == ["SELECT"]  # the user only: nothing written
+        assert len(riding) == 1
+        with counted(world) as seen:
+            _append_bumping(session, proposal, world, riding)
+        writes = [s.split()[0] for s in seen if not s.startswith(("BEGIN", "SELECT audithead"))]
+        if world.engine.dialect.name == "postgresql":
+            assert writes == ["WITH"]  # the UPDATE, the event, the notice and its e-mail
+        assert (_count(session, NOTICES, pid), _count(session, MAILS, pid)) == (1, 1)
+
+
+def test_a_lost_race_writes_no_task_message(world: World) -> None:
+    pid = new_proposal(world)
+    written: list[int] = []
+    with pytest.raises(StaleVersion):  # noqa: PT012 (the write and the race are one story)
+        with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+            proposal = session.get(Proposal, pid)
+            assert proposal is not None
+            riding: list[Rider] = []
+            _task_message(session, pid, world, riding)
+            session.connection().execute(
+                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
+            )
+            with pytest.raises(StaleDataError):
+                _append_bumping(session, proposal, world, riding)
+            written += [_count(session, NOTICES, pid), _count(session, MAILS, pid)]
+            raise StaleDataError("the lost race ends the transaction")
+    assert written == [0, 0]
 
 
 def test_the_audit_event_rides_on_the_versioned_update(world: World) -> None:

@@ -6,6 +6,7 @@ rows with an idempotency key; the sweep then only claims rows that are due.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
+from workflow.db import Rider
 from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.law.periods import shift
 from workflow.models import Deadline, DeadlineAct
@@ -263,28 +265,63 @@ _PG_CLOSE_AND_SKIP = (
 )
 
 
+def _riding_close(bumped: Any) -> list[Any]:
+    """``_PG_CLOSE_AND_SKIP`` as CTEs of a firing's versioned UPDATE (``workflow.db.Rider``):
+    written only if ``bumped`` returned its row. Parameters prefixed ``c_``, unlike any
+    column."""
+    won = sa_select(bumped).exists()
+    ids = any_(bindparam("c_ids", type_=ARRAY(Integer)))
+    closed = (
+        update(DEADLINES)
+        .where(DEADLINES.c.id == ids, won)
+        .values(status=bindparam("c_status"), closed_at=bindparam("c_now"))
+    )
+    skipped = (
+        update(ACTS)
+        .where(ACTS.c.deadline_id == ids, ACTS.c.status == "pending", won)
+        .values(status="skipped", note=bindparam("c_note"))
+    )
+    return [closed.cte("riding_closed"), skipped.cte("riding_skipped")]
+
+
 def close_deadlines(
-    session: Session, closing: list[tuple[Deadline, str]], *, now: datetime
+    session: Session,
+    closing: list[tuple[Deadline, str]],
+    *,
+    now: datetime,
+    riding: list[Rider] | None = None,
 ) -> None:
     """Close loaded deadlines, each with its new status, and skip their pending acts: per
     status one statement on PostgreSQL, elsewhere the deadlines' UPDATE and ``skip_pending``
-    (issue 14). The rows take the written values as committed state (nothing left for a flush)."""
+    (issue 14); with ``riding`` (a firing's, ``FiringContext.riding``) the first status's
+    rows go out with the firing's versioned UPDATE. The rows take the written values as
+    committed state at once (nothing left for a flush)."""
     groups: dict[str, list[Deadline]] = {}
     for deadline, status in closing:
         groups.setdefault(status, []).append(deadline)
-    postgres = session.get_bind().dialect.name == "postgresql"
     for status, deadlines in groups.items():
         ids = [d.id or 0 for d in deadlines]
         note = f"Frist {status}"
-        params = {"ids": ids, "status_": status, "now": now, "note_": note}
-        if postgres:
-            session.execute(_PG_CLOSE_AND_SKIP, params)
+        apart = functools.partial(_close_group, ids=ids, status=status, now=now, note=note)
+        if riding is not None and not any(r.ctes is _riding_close for r in riding):
+            params = {"c_ids": ids, "c_status": status, "c_now": now, "c_note": note}
+            riding.append(Rider(_riding_close, params, apart))
         else:
-            session.execute(_CLOSE, params)
-            skip_pending(session, ids, note=note)
+            apart(session)
         for deadline in deadlines:
             set_committed_value(deadline, "status", status)
             set_committed_value(deadline, "closed_at", now)
+
+
+def _close_group(
+    session: Session, *, ids: list[int], status: str, now: datetime, note: str
+) -> None:
+    params = {"ids": ids, "status_": status, "now": now, "note_": note}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_CLOSE_AND_SKIP, params)
+    else:
+        session.execute(_CLOSE, params)
+        skip_pending(session, ids, note=note)
 
 
 def skip_pending(session: Session, deadline_ids: int | Collection[int], *, note: str) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.db import memo, remember
+from workflow.db import Rider, memo, remember
 from workflow.deadlines.acts import close_deadlines, insert_deadlines
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
@@ -92,22 +92,48 @@ def apply_transition(
     ctx: FiringContext, spec: DefinitionSpec, registry: Registry, *, seq: int
 ) -> list[DeadlineEffect]:
     """Close what the new state ends and open what it starts; returns the changes made."""
-    effects: list[DeadlineEffect] = []
+    ending = close_ending(ctx, spec)
+    return [*ending.effects, *open_starting(ctx, spec, registry, seq=seq, ending=ending)]
+
+
+@dataclass
+class Ending:
+    """What ``close_ending`` closed (its effects) and left open, for ``open_starting``."""
+
+    effects: list[DeadlineEffect]
+    still_open: set[str]
+    active: list[Deadline]
+
+
+def close_ending(
+    ctx: FiringContext, spec: DefinitionSpec, *, riding: list[Rider] | None = None
+) -> Ending:
+    """Close the deadlines the new state ends (with ``riding``: written with the firing's
+    versioned UPDATE, ``workflow.deadlines.acts.close_deadlines``)."""
     rules = rules_by_name(spec)
     instance_id = int(ctx.instance.id)
     still_open: set[str] = set()
     current = open_deadlines(ctx.session, ctx.kind, instance_id)
-    effects += _close(ctx, current, rules, spec, still_open)
+    effects = _close(ctx, current, rules, spec, still_open, riding)
     # The firing's next read of them (an automatic step) needs no query: those still active
-    # and, below, the new ones.
+    # and, in ``open_starting``, the new ones.
     active = [d for d in current if d.closed_at is None and d.status in ACTIVE]
     remember(ctx.session, (Deadline, ctx.kind, instance_id), active)
+    return Ending(effects, still_open, active)
+
+
+def open_starting(
+    ctx: FiringContext, spec: DefinitionSpec, registry: Registry, *, seq: int, ending: Ending
+) -> list[DeadlineEffect]:
+    """Open the deadlines the new state starts (not those ``ending`` left open)."""
+    effects: list[DeadlineEffect] = []
     if ctx.source == ctx.dest:
         return effects
+    instance_id = int(ctx.instance.id)
     opened: list[tuple[Deadline, DeadlineRuleSpec]] = []
     municipality_id = getattr(ctx.instance, "municipality_id", None)
     for rule in spec.state(ctx.dest).deadlines:
-        if rule.rule in still_open:
+        if rule.rule in ending.still_open:
             continue
         # A conditional rule applies only where its guard is met on entry (e.g. § 41b Abs. 5
         # GemO: publication within a week only for resolutions of public sessions).
@@ -135,7 +161,7 @@ def apply_transition(
         remember(
             ctx.session,
             (Deadline, ctx.kind, instance_id),
-            sorted([*active, *(d for d, _ in opened)], key=lambda d: d.id or 0),
+            sorted([*ending.active, *(d for d, _ in opened)], key=lambda d: d.id or 0),
         )
     return effects
 
@@ -146,6 +172,7 @@ def _close(
     rules: dict[str, tuple[str, DeadlineRuleSpec]],
     spec: DefinitionSpec,
     still_open: set[str],
+    riding: list[Rider] | None,
 ) -> list[DeadlineEffect]:
     effects: list[DeadlineEffect] = []
     closing: list[tuple[Deadline, str]] = []
@@ -180,5 +207,5 @@ def _close(
             effects.append(DeadlineEffect(status, deadline.rule, deadline.label, deadline.due_date))
         else:
             still_open.add(deadline.rule)
-    close_deadlines(ctx.session, closing, now=ctx.now)
+    close_deadlines(ctx.session, closing, now=ctx.now, riding=riding)
     return effects

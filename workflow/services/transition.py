@@ -18,7 +18,13 @@ from workflow.access import instance_visible, request_visible
 from workflow.config_cache import note_version
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
 from workflow.db import pinned, remember
-from workflow.deadlines.lifecycle import DeadlineEffect, apply_transition, still_active
+from workflow.deadlines.lifecycle import (
+    DeadlineEffect,
+    apply_transition,
+    close_ending,
+    open_starting,
+    still_active,
+)
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
@@ -456,9 +462,11 @@ def _run(
     model = LightModel(source, ctx)
     wf.machine.events[transition.trigger].trigger(model)
     instance.state = model.state
-    # The versioned UPDATE goes out first, the audit event riding on it (one statement on
-    # PostgreSQL): a concurrent writer of the same version loses here, before anything else
-    # of this firing is written.
+    with session.no_autoflush:  # the instance's change goes out in its versioned UPDATE
+        ending = close_ending(ctx, wf.spec, riding=ctx.riding)
+    # The versioned UPDATE goes out first, the audit event, the task messages and the closed
+    # deadlines riding on it (one statement on PostgreSQL): a concurrent writer of the same
+    # version loses here, before anything else of this firing is written.
     event = audit.append_bumping(
         session,
         instance,
@@ -472,7 +480,10 @@ def _run(
         riding=ctx.riding,
     )
     ctx.riding.clear()
-    effects = apply_transition(ctx, wf.spec, workflows.registry, seq=event.seq)
+    effects = [
+        *ending.effects,
+        *open_starting(ctx, wf.spec, workflows.registry, seq=event.seq, ending=ending),
+    ]
     for rider in ctx.riding:  # none expected after the UPDATE; never dropped
         rider.write_apart(session)
     session.flush()
