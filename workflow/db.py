@@ -31,7 +31,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, Prog
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session as SASession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -238,6 +238,11 @@ def bump_version(
 
 
 @functools.lru_cache(maxsize=256)
+def _column_attributes(mapper: Any) -> frozenset[str]:
+    return frozenset(prop.key for prop in mapper.column_attrs)
+
+
+@functools.lru_cache(maxsize=256)
 def _column_names(table: Any) -> frozenset[str]:
     return frozenset(column.key for column in table.columns)
 
@@ -275,10 +280,13 @@ class _VersionedWrite:
         table = mapper.local_table
         version_column = mapper.version_id_col
         values: dict[str, Any] = {}
-        for prop in mapper.column_attrs:
-            added = state.attrs[prop.key].history.added
+        # Only attributes set since the load can have changed (the state notes each set in
+        # ``committed_state``); a set to the same value has no history and is not written.
+        columns = _column_attributes(mapper)
+        for key in [k for k in state.committed_state if k in columns]:
+            added = state.attrs[key].history.added
             if added:
-                values[prop.key] = added[0]
+                values[key] = added[0]
         version = state.committed_state.get(version_column.key, state.dict[version_column.key])
         values[version_column.key] = version + 1
         for column in table.columns:  # what an ORM UPDATE would stamp (e.g. ``modified``)
@@ -364,10 +372,11 @@ def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T
     if existing is not None:
         return cast(T, existing)
     instance = mapper.class_manager.new_instance()
-    for name, value in values.items():
-        if isinstance(value, dict | list):
-            value = copy.deepcopy(value)
-        set_committed_value(instance, name, value)
+    # A new instance has no history to keep: its state's dict takes the values as loaded
+    # (what ``set_committed_value`` does one attribute at a time, at several times the cost).
+    inspect(instance).dict.update(
+        {k: copy.deepcopy(v) if isinstance(v, dict | list) else v for k, v in values.items()}
+    )
     make_transient_to_detached(instance)
     session.add(instance)
     return cast(T, instance)

@@ -204,3 +204,23 @@ def test_a_lost_race_writes_no_audit_event(world: World) -> None:
                 written.append(session.connection().execute(text(query), {"id": pid}).scalar_one())
             raise StaleDataError("the lost race ends the transaction")
     assert written == [0, 1]
+
+
+def test_only_columns_set_and_changed_are_written(world: World) -> None:
+    """The versioned UPDATE looks only at attributes set since the load: one set to its
+    own value is left out, a JSON value changed in place and flagged is written."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    pid = new_proposal(world)
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.title = proposal.title  # the same value: nothing to write
+        proposal.redactions["facts"] = "geschwärzt"  # in place: only the flag tells
+        flag_modified(proposal, "redactions")
+        with counted(world) as seen:
+            bump_version(session, proposal, berlin(DAY, 12))
+        update = next(s for s in seen if s.startswith("UPDATE"))
+        assert "title" not in update
+        assert "redactions" in update
+    assert world.get(Proposal, pid).redactions["facts"] == "geschwärzt"
