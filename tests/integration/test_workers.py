@@ -35,17 +35,23 @@ EXPECTED_MAILS = 2 * UPCOMING + PAST
 def upcoming_meeting_day(now: datetime) -> date:
     """A meeting day whose invitation reminder (P3D before the deadline of P7D before the
     meeting, definitions/meeting.yaml, at ``REMINDER_HOUR`` Berlin time) is due by ``now``
-    and whose deadline lies after today. The reminder's instant, not only its day: on a
-    Friday such as 2026-12-04 the only candidate's reminder falls on that very day (its
-    deadline on Monday; Saturday and Sunday are no deadline days), and by the day alone
-    none would qualify."""
+    and whose deadline has not passed (the sweep skips a reminder once the due day is
+    over). By the reminder's instant, not only its day: on a Friday such as 2026-12-04 the
+    only candidate with a later deadline has its reminder that very morning (its deadline
+    on Monday; Saturday and Sunday are no deadline days); before that hour, a deadline of
+    today itself (reminder three days ago) is taken."""
     today = local_date(now)
-    for ahead in range(8, 30):
+    due_today: date | None = None
+    for ahead in range(7, 30):
         day = today + timedelta(days=ahead)
         due = latest_before(day, "P7D").date
         reminder = datetime.combine(shift(due, "P3D", forward=False), REMINDER_HOUR, BERLIN)
-        if reminder <= now < datetime.combine(due, datetime.min.time(), BERLIN):
+        if reminder <= now and today < due:
             return day
+        if reminder <= now and today == due and due_today is None:
+            due_today = day
+    if due_today is not None:
+        return due_today
     raise AssertionError("no suitable meeting day within 30 days")  # pragma: no cover
 
 
