@@ -7,6 +7,7 @@ import functools
 import math
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,13 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session as SASession
 from sqlalchemy.orm import make_transient_to_detached
@@ -89,12 +96,26 @@ def _leave(info: dict[Any, Any], gate: WriteGate) -> None:
         gate.release()
 
 
-def make_engine(url: str, *, connect_timeout: float | None = None, **kwargs: Any) -> Engine:
+# A pooled connection unused for longer than this (seconds) is tested before use (issue 14).
+PING_AFTER_IDLE = 1.0
+_RETURNED_AT = "ratsflow_returned_at"
+
+
+def make_engine(
+    url: str,
+    *,
+    connect_timeout: float | None = None,
+    ping_after_idle: float = PING_AFTER_IDLE,
+    **kwargs: Any,
+) -> Engine:
     """Create an engine; on SQLite emit BEGIN ourselves so reads happen inside the transaction.
 
     pysqlite issues no BEGIN before a SELECT, so a read-modify-write would read outside its
     transaction (measured in LIBRARIES.md: lost updates). ``BEGIN IMMEDIATE`` takes the write
     lock up front: SQLite then serializes writers instead of failing them late.
+
+    A server database's pooled connections are tested before use when they were idle for
+    longer than ``ping_after_idle`` seconds (``_ping_when_idle``).
 
     ``connect_timeout`` (seconds) bounds a connection attempt to a server database and the
     wait for a pooled connection: a black-holed server then fails requests quickly instead of
@@ -153,7 +174,35 @@ def make_engine(url: str, *, connect_timeout: float | None = None, **kwargs: Any
             # libpq takes whole seconds; below 2 it would use 2 anyway.
             seconds = max(2, math.ceil(connect_timeout))
             kwargs["connect_args"] = {"connect_timeout": seconds, **kwargs.get("connect_args", {})}
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, but only for connections idle longer than
+    ``seconds``: a ping is a round trip before every transaction (measured: a tenth of the
+    api/ layer's time per request, issue 14), and a connection handed back milliseconds ago
+    under load is as alive as a ping would show. After a quiet spell (a server restart, a
+    dropped connection) the ping runs as before and a dead connection is replaced: raising
+    ``DisconnectionError`` in ``checkout`` makes the pool discard it and connect anew. A
+    connection that dies while in use fails its statement, as it would with pre-ping."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned < seconds:
+            return  # just connected, or back in the pool a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"Verbindung nach Leerlauf tot: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("Verbindung nach Leerlauf tot")
 
 
 # What "the database cannot be used right now" looks like: unreachable, refused, timed out,
