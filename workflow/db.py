@@ -16,7 +16,10 @@ from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    ARRAY,
     Engine,
+    Integer,
+    any_,
     bindparam,
     create_engine,
     delete,
@@ -431,16 +434,53 @@ def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T
     return cast(T, instance)
 
 
-def delete_loaded(session: Session, rows: Sequence[Any]) -> None:
+def delete_loaded(
+    session: Session, rows: Sequence[Any], *, riding: list[Rider] | None = None
+) -> None:
     """DELETE rows of one model by id in one statement, and drop them from the session; the
-    counterpart of ``insert_loaded``."""
+    counterpart of ``insert_loaded``. With ``riding`` (a firing's, ``FiringContext.riding``)
+    the DELETE goes out with the firing's versioned UPDATE: only for rows nothing of the
+    firing reads or inserts again before it."""
     if not rows:
         return
     table = type(rows[0]).__table__
-    session.connection().execute(delete(table).where(table.c.id.in_([r.id for r in rows])))
+    ids = [r.id for r in rows]
+    ctes = _riding_delete(table)
+    apart = functools.partial(_delete_ids, table=table, ids=ids)
+    if riding is not None and not any(r.ctes is ctes for r in riding):
+        riding.append(Rider(ctes, {f"d_{table.name}_ids": ids}, apart))
+    else:
+        apart(session)
     for row in rows:
         if row in session:
             session.expunge(row)
+
+
+def settle_deletes(session: Session, riding: list[Rider], model: Any) -> None:
+    """Write now the riding DELETE of ``model``'s rows, if one waits: before the same
+    firing inserts such rows again (a definition may reset and ask co-signers in one
+    transition; the rows' unique keys would clash with the deleted ones still there)."""
+    ctes = _riding_delete(model.__table__)
+    for rider in [r for r in riding if r.ctes is ctes]:
+        riding.remove(rider)
+        rider.write_apart(session)
+
+
+def _delete_ids(session: Session, *, table: Any, ids: list[int]) -> None:
+    session.connection().execute(delete(table).where(table.c.id.in_(ids)))
+
+
+@functools.lru_cache(maxsize=64)
+def _riding_delete(table: Any) -> Callable[[Any], list[Any]]:
+    """The DELETE by ids of one table as a rider's CTE (one function per table, so the
+    statement is built once)."""
+
+    def ctes(bumped: Any) -> list[Any]:
+        ids = any_(bindparam(f"d_{table.name}_ids", type_=ARRAY(Integer)))
+        won = select(bumped).exists()
+        return [delete(table).where(table.c.id == ids, won).cte(f"riding_delete_{table.name}")]
+
+    return ctes
 
 
 @contextmanager

@@ -58,7 +58,8 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "submit": (12, 5),
     # closing deadlines and skipping their acts: one statement on PostgreSQL (-1 for
     # return_to_author, cosign, invite)
-    "return_to_author": (10, 3),
+    # The co-signatures a return deletes ride too (db.delete_loaded(riding=…)): -1.
+    "return_to_author": (10, 2),
     "resubmit": (12, 5),
     "cosign": (16, 7),  # cosign, then the automatic step to awaiting_release
     "release": (5, 2),

@@ -15,7 +15,14 @@ from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_statement_budget import counted
 from workflow import audit
-from workflow.db import Rider, bump_version, delete_loaded, insert_loaded, transaction
+from workflow.db import (
+    Rider,
+    bump_version,
+    delete_loaded,
+    insert_loaded,
+    settle_deletes,
+    transaction,
+)
 from workflow.deadlines.notify import Message, send_to
 from workflow.errors import StaleVersion
 from workflow.models import AuditEvent, CoSignature, Proposal, User
@@ -224,3 +231,54 @@ def test_only_columns_set_and_changed_are_written(world: World) -> None:
         assert "title" not in update
         assert "redactions" in update
     assert world.get(Proposal, pid).redactions["facts"] == "geschwärzt"
+
+
+def _cosignature_ids(session: Session, pid: int) -> list[int]:
+    query = text("SELECT id FROM cosignature WHERE proposal_id = :id ORDER BY id")
+    return [int(r[0]) for r in session.connection().execute(query, {"id": pid})]
+
+
+def test_a_riding_delete_goes_with_the_update_and_not_with_a_lost_race(world: World) -> None:
+    pid = new_proposal(world)
+    user = world.actors["ilsfeld.head"].user_id
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        insert_loaded(session, [CoSignature(proposal_id=pid, user_id=user)])
+    # Won: the rows are gone with the UPDATE, not before it.
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        rows = list(session.exec(select(CoSignature).where(CoSignature.proposal_id == pid)))
+        riding: list[Rider] = []
+        delete_loaded(session, rows, riding=riding)
+        assert rows[0] not in session
+        assert len(_cosignature_ids(session, pid)) == 1  # still there until the UPDATE
+        _append_bumping(session, proposal, world, riding)
+        assert _cosignature_ids(session, pid) == []
+    # Settled first: the same co-signer asked again in the same firing, no unique clash.
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        insert_loaded(session, [CoSignature(proposal_id=pid, user_id=user)])
+        rows = list(session.exec(select(CoSignature).where(CoSignature.proposal_id == pid)))
+        riding = []
+        delete_loaded(session, rows, riding=riding)
+        settle_deletes(session, riding, CoSignature)
+        assert riding == []
+        again = CoSignature(proposal_id=pid, user_id=user)
+        insert_loaded(session, [again])
+        assert _cosignature_ids(session, pid) == [again.id]
+    # Lost: nothing deleted.
+    kept: list[list[int]] = []
+    with pytest.raises(StaleVersion):  # noqa: PT012 (the write and the race are one story)
+        with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+            proposal = session.get(Proposal, pid)
+            assert proposal is not None
+            rows = list(session.exec(select(CoSignature).where(CoSignature.proposal_id == pid)))
+            riding = []
+            delete_loaded(session, rows, riding=riding)
+            session.connection().execute(
+                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
+            )
+            with pytest.raises(StaleDataError):
+                _append_bumping(session, proposal, world, riding)
+            kept.append(_cosignature_ids(session, pid))
+            raise StaleDataError("the lost race ends the transaction")
+    assert kept == [[again.id]]

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
-from workflow.db import delete_loaded, insert_loaded, remember
+from workflow.db import delete_loaded, insert_loaded, remember, settle_deletes
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
@@ -58,6 +58,7 @@ def request_cosignatures(ctx: FiringContext) -> None:
         chosen = list(candidates)
     if p.spends_outside_budget:
         chosen += [u for u in candidates if u.finance_office and u not in chosen]
+    settle_deletes(ctx.session, ctx.riding, CoSignature)  # a reset earlier in this firing
     delete_loaded(ctx.session, cosignatures(ctx.session, p.id or 0))
     asked = [
         CoSignature(
@@ -92,7 +93,8 @@ def record_cosignature(ctx: FiringContext) -> None:
 
 def reset_cosignatures(ctx: FiringContext) -> None:
     proposal_id = proposal(ctx).id or 0
-    delete_loaded(ctx.session, cosignatures(ctx.session, proposal_id))
+    # With the firing's versioned UPDATE: nothing of a return reads co-signatures again.
+    delete_loaded(ctx.session, cosignatures(ctx.session, proposal_id), riding=ctx.riding)
     remember(ctx.session, (CoSignature, proposal_id), [])
 
 
