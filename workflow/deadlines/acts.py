@@ -130,7 +130,7 @@ def _pg_deadlines_and_acts() -> Any:
     """``WITH d AS (INSERT INTO deadline … RETURNING id, rule), acts AS (INSERT INTO
     deadlineact … SELECT d.id, … FROM unnest(…) AS p JOIN d USING rule) SELECT id, rule FROM
     d``: the rows as one array per column (a statement of constant text, as
-    ``notify._PG_UPSERT``), each act joined to its deadline by the rule, which is unique
+    ``notice_rows._PG_UPSERT``), each act joined to its deadline by the rule, which is unique
     among the deadlines one transition opens (the table's key is instance, rule and opening
     event). Both CTEs run to completion whatever the SELECT reads of them."""
     names = [column.name for column in _DEADLINE_COLUMNS]
