@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.db import Rider, bump_version
+from workflow.db import Rider, bump_version, new_row
 from workflow.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -116,7 +116,8 @@ def _new_event(
 ) -> tuple[AuditEvent, AuditHead | None]:
     head = session.get(AuditHead, (instance_type, instance_id))
     seq = head.seq + 1 if head else 1
-    event = AuditEvent(
+    event = new_row(
+        AuditEvent,
         instance_type=instance_type,
         instance_id=instance_id,
         seq=seq,

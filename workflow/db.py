@@ -46,6 +46,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workflow.errors import StaleVersion
+from workflow.pg_cursor import use_described_cursors
 
 BUSY_SECONDS = 30  # how long a SQLite writer waits for its turn before it is refused
 _GATE = "ratsflow_write_gate"
@@ -179,6 +180,8 @@ def make_engine(
             kwargs["connect_args"] = {"connect_timeout": seconds, **kwargs.get("connect_args", {})}
     engine = create_engine(url, **kwargs)
     _ping_when_idle(engine, ping_after_idle)
+    if engine.dialect.driver == "psycopg":
+        event.listen(engine, "connect", use_described_cursors)
     return engine
 
 
@@ -410,6 +413,37 @@ def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
         row.id = id_
         make_transient_to_detached(row)
         session.add(row)
+
+
+def new_row(model: type[T], **values: Any) -> T:
+    """``model(**values)`` for a firing's hot path at a tenth of the cost (issue 14): a
+    SQLModel table model's constructor sets every field through SQLAlchemy's and pydantic's
+    ``__setattr__`` (about 50 µs for an audit event); this fills the new instance's dict with
+    ``values`` and the other fields' defaults at once. The instance is transient, as
+    constructed; a table model validates nothing in either case. An unknown field is a
+    TypeError (the constructor would drop it silently)."""
+    defaults = _field_defaults(cast(Any, model))
+    unknown = values.keys() - defaults.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    instance = inspect(model).class_manager.new_instance()
+    row = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in defaults.items()
+        if field is not None and name not in values
+    }
+    row.update(values)
+    inspect(instance).dict.update(row)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    return cast(T, instance)
+
+
+@functools.cache
+def _field_defaults(model: Any) -> dict[str, Any]:
+    """The model's fields: a required one maps to None, the others to their FieldInfo."""
+    return {
+        name: None if field.is_required() else field for name, field in model.model_fields.items()
+    }
 
 
 def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T:

@@ -1,20 +1,28 @@
-"""Child rows carried as one JSON column of another query (issue 14).
+"""Rows carried as one JSON value (issue 14), both ways.
 
-A firing reads its Vorlage's consultation plan and co-signatures in the same statement as
+Reading: a firing reads its Vorlage's consultation plan and co-signatures in the same statement as
 the Vorlage itself: ``(SELECT json_agg(json_build_object('id', id, …)) FROM … WHERE fk =
 …)`` on PostgreSQL, ``json_group_array(json_object(…))`` on SQLite. The rows come back as
 persistent instances, as if loaded by their own query, with each value turned back into its
 column's Python type (JSON carries dates and times as text, SQLite booleans as 0 and 1).
+
+Writing (PostgreSQL): the rows of a batch INSERT go as one JSON parameter, read back into
+typed columns by ``json_to_recordset(…) AS name(column type, …)``: a statement of constant
+text, as ``unnest`` over one array per column was, but psycopg dumps one string instead of
+an array per column (measured: 23 one-element arrays cost 180 µs of CPU, their rows as JSON
+8 µs).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import TypeDecorator, func, literal_column, select
+from sqlalchemy import JSON, Text, TypeDecorator, bindparam, cast, func, literal_column, select
+from sqlalchemy import column as named_column
 from sqlmodel import Session
 
 from workflow.db import attach_loaded
@@ -76,3 +84,27 @@ def _typed(column: Any, value: Any, dialect: Any) -> Any:
 
 def _converts_results(decorator: TypeDecorator[Any]) -> bool:
     return type(decorator).process_result_value is not TypeDecorator.process_result_value
+
+
+def recordset(param: str, columns: Sequence[Any], name: str) -> Any:
+    """``json_to_recordset(CAST(:param AS JSON)) AS name(column type, …)``, a table of the
+    rows that ``json_param`` made of ``columns`` (each keyed by its column's name)."""
+    rows = func.json_to_recordset(cast(bindparam(param, type_=Text), JSON))
+    return rows.table_valued(*(named_column(c.name, c.type) for c in columns)).render_derived(
+        name=name, with_types=True
+    )
+
+
+def json_param(rows: Iterable[dict[str, Any]], names: Iterable[str]) -> str:
+    """The rows' values of ``names`` as the JSON text ``recordset`` reads (dates and times
+    in ISO 8601, which PostgreSQL parses as the column's type)."""
+    keys = list(names)
+    return json.dumps([{k: row[k] for k in keys} for row in rows], default=_json_value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a column value JSON can carry")

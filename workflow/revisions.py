@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, func, select
 
+from workflow.db import Rider, memo, remember
 from workflow.law.budget_coverage import format_euro
 from workflow.models import Proposal
 from workflow.models.proposal import PROPOSAL_KINDS, ProposalRevision
@@ -71,33 +72,70 @@ def snapshot(session: Session, proposal: Proposal) -> dict[str, Any]:
 
 
 _REVISIONS: Any = ProposalRevision.__table__  # type: ignore[attr-defined]
-# Built once (issue 14), the values bound: the next number is taken inside the INSERT.
-_ADD_REVISION = (
-    insert(_REVISIONS)
-    .values(
-        proposal_id=bindparam("proposal_id"),
-        number=select(func.coalesce(func.max(_REVISIONS.c.number), 0) + 1)
-        .where(_REVISIONS.c.proposal_id == bindparam("proposal_id"))
-        .scalar_subquery(),
-        created_at=bindparam("created_at"),
-        created_by=bindparam("created_by"),
-        content=bindparam("content"),
+_COLUMNS = ("proposal_id", "number", "created_at", "created_by", "content")
+_INSERT = insert(_REVISIONS)
+
+
+def next_number(proposal_id: Any) -> Any:
+    """The number the Vorlage ``proposal_id`` (a column or a parameter) gives its next
+    Fassung, as a scalar subquery: a firing reads it with the Vorlage (issue 14)."""
+    return (
+        select(func.coalesce(func.max(_REVISIONS.c.number), 0) + 1)
+        .where(_REVISIONS.c.proposal_id == proposal_id)
+        .scalar_subquery()
     )
-    .returning(_REVISIONS.c.number)
-)
 
 
-def add_revision(session: Session, proposal: Proposal, *, by: str, now: datetime) -> int:
-    """Keep the content as the next Fassung (1, 2, …) and return its number; the caller's
-    transaction holds the proposal's row (the transition's version check), so numbers do not
-    collide. The number is taken in the INSERT itself (one statement, issue 14)."""
+_NEXT_NUMBER = select(next_number(bindparam("proposal_id")))
+
+
+def add_revision(
+    session: Session,
+    proposal: Proposal,
+    *,
+    by: str,
+    now: datetime,
+    riding: list[Rider] | None = None,
+) -> int:
+    """Keep the content as the next Fassung (1, 2, …) and return its number.
+
+    The number comes with the firing's first query (``next_number``, remembered for the
+    firing) or from a query of its own. With ``riding`` (a firing's riders) the INSERT goes
+    out with the Vorlage's versioned UPDATE, written only if that wins (issue 14): two
+    firings that read the same number cannot both write it, the loser gets 409, not a
+    unique violation. A second Fassung in the same firing is written at once, numbered
+    after the one riding."""
+    key = (ProposalRevision, proposal.id or 0)
+    number = memo(
+        session,
+        key,
+        lambda: int(session.execute(_NEXT_NUMBER, {"proposal_id": proposal.id}).scalar_one()),
+    )
     row = {
         "proposal_id": proposal.id or 0,
+        "number": number,
         "created_at": now,
         "created_by": by,
         "content": snapshot(session, proposal),
     }
-    return int(session.execute(_ADD_REVISION, row).scalar_one())
+    remember(session, key, number + 1)
+    if riding is not None and not any(r.ctes is _riding_revision for r in riding):
+        params = {f"r_{name}": value for name, value in row.items()}
+        riding.append(Rider(_riding_revision, params, lambda apart: _write(apart, row)))
+    else:
+        _write(session, row)
+    return number
+
+
+def _write(session: Session, row: dict[str, Any]) -> None:
+    session.execute(_INSERT, row)
+
+
+def _riding_revision(bumped: Any) -> list[Any]:
+    """The Fassung's INSERT as a CTE written only if ``bumped`` returned its row."""
+    values = [bindparam(f"r_{name}", type_=_REVISIONS.c[name].type) for name in _COLUMNS]
+    won = select(bumped).exists()
+    return [_INSERT.from_select(_COLUMNS, select(*values).where(won)).cte("riding_revision")]
 
 
 def revisions_of(session: Session, proposal_id: int) -> list[ProposalRevision]:

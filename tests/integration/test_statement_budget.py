@@ -53,14 +53,15 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # message's notices and e-mails (FiringContext.riding): -1 for submit, return_to_author,
     # resubmit and cosign (its automatic step tells the mayor); and so do the deadlines a
     # firing closes with their acts (lifecycle.close_ending): -1 for return_to_author,
-    # cosign and invite.
-    "submit_first": (15, 8),
-    "submit": (12, 5),
+    # cosign and invite. The Fassung's number comes with the firing's first query and its
+    # INSERT rides as well (workflow.revisions.add_revision): -1 for submit and resubmit.
+    "submit_first": (15, 7),
+    "submit": (12, 4),
     # closing deadlines and skipping their acts: one statement on PostgreSQL (-1 for
     # return_to_author, cosign, invite)
     # The co-signatures a return deletes ride too (db.delete_loaded(riding=…)): -1.
     "return_to_author": (10, 2),
-    "resubmit": (12, 5),
+    "resubmit": (12, 4),
     "cosign": (16, 7),  # cosign, then the automatic step to awaiting_release
     "release": (5, 2),
     "schedule": (9, 6),

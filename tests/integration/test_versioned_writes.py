@@ -20,12 +20,14 @@ from workflow.db import (
     bump_version,
     delete_loaded,
     insert_loaded,
+    pinned,
     settle_deletes,
     transaction,
 )
 from workflow.deadlines.notify import Message, send_to
 from workflow.errors import StaleVersion
 from workflow.models import AuditEvent, CoSignature, Proposal, User
+from workflow.revisions import add_revision
 
 
 def test_the_versioned_update_writes_the_changes_and_leaves_nothing_for_a_flush(
@@ -282,3 +284,60 @@ def test_a_riding_delete_goes_with_the_update_and_not_with_a_lost_race(world: Wo
             kept.append(_cosignature_ids(session, pid))
             raise StaleDataError("the lost race ends the transaction")
     assert kept == [[again.id]]
+
+
+REVISIONS = "SELECT number FROM proposalrevision WHERE proposal_id = :id ORDER BY number"
+
+
+def _numbers(session: Session, pid: int) -> list[int]:
+    return [int(r[0]) for r in session.connection().execute(text(REVISIONS), {"id": pid})]
+
+
+def test_a_fassung_rides_and_a_second_in_the_same_firing_follows_it(world: World) -> None:
+    """The first Fassung of a firing goes with the versioned UPDATE (one statement with it
+    on PostgreSQL), a second one is written at once with the next number: no collision
+    although the first is not written yet when the second is."""
+    pid = new_proposal(world)
+    with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        riding: list[Rider] = []
+        with pinned(session):
+            first = add_revision(
+                session, proposal, by="ilsfeld.clerk", now=berlin(DAY, 12), riding=riding
+            )
+            second = add_revision(
+                session, proposal, by="ilsfeld.clerk", now=berlin(DAY, 12), riding=riding
+            )
+            assert _numbers(session, pid) == [second]  # the first still rides
+            with counted(world) as seen:
+                _append_bumping(session, proposal, world, riding)
+        if world.engine.dialect.name == "postgresql":
+            assert [
+                s.split()[0] for s in seen if not s.startswith(("BEGIN", "SELECT audithead"))
+            ] == ["WITH"]
+        assert _numbers(session, pid) == [first, second]
+    assert (first, second) == (1, 2)
+    again = world.run(
+        lambda s: add_revision(s, world.get(Proposal, pid), by="x", now=berlin(DAY, 13))
+    )
+    assert again == 3  # read from the table outside a firing
+
+
+def test_a_lost_race_writes_no_fassung(world: World) -> None:
+    pid = new_proposal(world)
+    written: list[list[int]] = []
+    with pytest.raises(StaleVersion):  # noqa: PT012 (the write and the race are one story)
+        with Session(world.engine, expire_on_commit=False) as session, transaction(session):
+            proposal = session.get(Proposal, pid)
+            assert proposal is not None
+            riding: list[Rider] = []
+            add_revision(session, proposal, by="ilsfeld.clerk", now=berlin(DAY, 12), riding=riding)
+            session.connection().execute(
+                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
+            )
+            with pytest.raises(StaleDataError):
+                _append_bumping(session, proposal, world, riding)
+            written.append(_numbers(session, pid))
+            raise StaleDataError("the lost race ends the transaction")
+    assert written == [[]]

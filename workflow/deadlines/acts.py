@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Integer,
     Table,
     Text,
     any_,
     bindparam,
-    cast,
     func,
     insert,
     literal,
@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from workflow.context import BERLIN
 from workflow.db import Rider
 from workflow.definitions.spec import DeadlineRuleSpec
+from workflow.embedded_rows import json_param, recordset
 from workflow.law.periods import shift
 from workflow.models import Deadline, DeadlineAct
 
@@ -123,36 +124,30 @@ def schedule_acts(
 DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
 ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
 _DEADLINE_COLUMNS = [column for column in DEADLINES.c if column.name != "id"]
+_DEADLINE_NAMES = [column.name for column in _DEADLINE_COLUMNS]
 _ACT_FIELDS = {"rule": DEADLINES.c.rule, "kind": ACTS.c.kind, "due_at": ACTS.c.due_at}
 
 
 def _pg_deadlines_and_acts() -> Any:
     """``WITH d AS (INSERT INTO deadline … RETURNING id, rule), acts AS (INSERT INTO
-    deadlineact … SELECT d.id, … FROM unnest(…) AS p JOIN d USING rule) SELECT id, rule FROM
-    d``: the rows as one array per column (a statement of constant text, as
-    ``notice_rows._PG_UPSERT``), each act joined to its deadline by the rule, which is unique
-    among the deadlines one transition opens (the table's key is instance, rule and opening
-    event). Both CTEs run to completion whatever the SELECT reads of them."""
+    deadlineact … SELECT d.id, … FROM json_to_recordset(…) AS p JOIN d USING rule) SELECT id,
+    rule FROM d``: the rows as JSON (``embedded_rows.recordset``, a statement of constant
+    text, as ``notice_rows._PG_UPSERT``), each act joined to its deadline by the rule,
+    which is unique among the deadlines one transition opens (the table's key is instance,
+    rule and opening event). Both CTEs run to completion whatever the SELECT reads of them."""
     names = [column.name for column in _DEADLINE_COLUMNS]
     opened = (
         insert(DEADLINES)
         .from_select(
             names,
             sa_select(literal_column("*")).select_from(
-                func.unnest(*(cast(bindparam(c.name), ARRAY(c.type)) for c in _DEADLINE_COLUMNS))
+                recordset("deadline_rows", _DEADLINE_COLUMNS, "r")
             ),
         )
         .returning(DEADLINES.c.id, DEADLINES.c.rule)
         .cte("d")
     )
-    planned = (
-        func.unnest(
-            *(cast(bindparam(f"act_{n}"), ARRAY(c.type)) for n, c in _ACT_FIELDS.items()),
-            cast(bindparam("act_key"), ARRAY(Text)),
-        )
-        .table_valued(*_ACT_FIELDS, "key")
-        .render_derived(name="p")
-    )
+    planned = recordset("act_rows", [*_ACT_FIELDS.values(), Column("key", Text)], "p")
     acts = insert(ACTS).from_select(
         ["deadline_id", "kind", "due_at", "key", "status", "attempts"],
         sa_select(
@@ -198,13 +193,18 @@ def insert_deadlines(
         for deadline, rule in opened
         for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
     ]
-    params: dict[str, list[Any]] = {
-        c.name: [getattr(deadline, c.name) for deadline, _ in opened] for c in _DEADLINE_COLUMNS
+    params = {
+        "deadline_rows": json_param(
+            ({n: getattr(d, n) for n in _DEADLINE_NAMES} for d, _ in opened), _DEADLINE_NAMES
+        ),
+        "act_rows": json_param(
+            (
+                {"rule": d.rule, "kind": kind, "due_at": instant, "key": _act_key_tail(d, n, kind)}
+                for d, n, kind, instant in acts
+            ),
+            ["rule", "kind", "due_at", "key"],
+        ),
     }
-    params["act_rule"] = [deadline.rule for deadline, *_ in acts]
-    params["act_kind"] = [kind for _, _, kind, _ in acts]
-    params["act_due_at"] = [instant for *_, instant in acts]
-    params["act_key"] = [_act_key_tail(deadline, n, kind) for deadline, n, kind, _ in acts]
     ids = {rule: id_ for id_, rule in session.execute(_PG_DEADLINES_AND_ACTS, params).all()}
     for deadline, _ in opened:
         deadline.id = ids[deadline.rule]

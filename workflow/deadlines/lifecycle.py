@@ -10,7 +10,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.db import Rider, memo, remember
+from workflow.db import Rider, memo, new_row, remember
 from workflow.deadlines.acts import close_deadlines, insert_deadlines
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
@@ -143,7 +143,8 @@ def open_starting(
         if anchor is None:
             continue
         due, explanation = compute_due(ctx.session, municipality_id, rule, anchor)
-        deadline = Deadline(
+        deadline = new_row(
+            Deadline,
             instance_type=ctx.kind,
             instance_id=instance_id,
             municipality_id=municipality_id,

@@ -1,20 +1,21 @@
 """How notices and their e-mails are written (issue 14): one statement of constant text per
-batch on PostgreSQL (arrays and ``unnest``, a notice's e-mail a data-modifying CTE joined to
-the notices written now), or with a firing's versioned UPDATE (``workflow.db.Rider``);
-SQLite writes the two apart. ``workflow.deadlines.notify`` decides who hears what."""
+batch on PostgreSQL (the rows as one JSON parameter, ``workflow.embedded_rows.recordset``; a
+notice's e-mail a data-modifying CTE joined to the notices written now), or with a firing's
+versioned UPDATE (``workflow.db.Rider``); SQLite writes the two apart.
+``workflow.deadlines.notify`` decides who hears what."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, cast, func, insert, literal, literal_column
+from sqlalchemy import Table, insert, literal, literal_column
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from workflow.db import Rider
+from workflow.embedded_rows import json_param, recordset
 from workflow.models import Notification, OutboxMessage
 
 NOTIFICATION: Table = Notification.__table__  # type: ignore[attr-defined]
@@ -23,17 +24,15 @@ OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 _OUTBOX_INSERT = insert(OUTBOX)
 _COLUMNS = [column for column in NOTIFICATION.c if column.name != "id"]
-# PostgreSQL: the rows as one array per column (``unnest``), a statement of constant text.
+_NAMES = [column.name for column in _COLUMNS]
+# PostgreSQL: the rows as one JSON parameter (``recordset``), a statement of constant text.
 # A multi-row VALUES list (SQLAlchemy's "insertmanyvalues", used for RETURNING) is a new
 # text of hundreds of placeholders per batch, which psycopg parses anew each time (it caches
 # statements up to 4 kB and 50 parameters): that parsing cost more than the whole INSERT.
 _PG_UPSERT = (
     postgresql_insert(NOTIFICATION)
     .from_select(
-        [column.name for column in _COLUMNS],
-        sa_select(literal_column("*")).select_from(
-            func.unnest(*(cast(bindparam(column.name), ARRAY(column.type)) for column in _COLUMNS))
-        ),
+        _NAMES, sa_select(literal_column("*")).select_from(recordset("rows", _COLUMNS, "r"))
     )
     .on_conflict_do_nothing(index_elements=["key"])
     .returning(NOTIFICATION.c.key)
@@ -46,30 +45,31 @@ _MAIL_FIELDS = {
 }
 
 
-def _arrays(columns: list[Any], rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """The rows as one list per column, for ``unnest``."""
-    return {column.name: [row[column.name] for row in rows] for column in columns}
+def _notice_params(
+    notices: list[dict[str, Any]], mails: list[dict[str, Any]], prefix: str = ""
+) -> dict[str, str]:
+    """The parameters of ``_pg_notices_and_mails`` (``_riding_notices``: prefixed ``n_``)."""
+    return {
+        f"{prefix}rows": json_param(notices, _NAMES),
+        "mail_rows": json_param(mails, _MAIL_FIELDS),
+    }
 
 
 def _pg_notices_and_mails() -> Any:
     """``WITH n AS (INSERT INTO notification … RETURNING …), m AS (INSERT INTO outboxmessage
-    … SELECT … FROM unnest(…) AS a JOIN n USING key) SELECT key FROM n``: an e-mail is written
-    only with a notice written now, its subject, text and instants taken from that notice
-    (sent once, not twice), and the new keys come back. Both CTEs run to completion whether
-    or not the SELECT reads them (PostgreSQL's rule for data-modifying CTEs)."""
+    … SELECT … FROM json_to_recordset(…) AS a JOIN n USING key) SELECT key FROM n``: an
+    e-mail is written only with a notice written now, its subject, text and instants taken
+    from that notice (sent once, not twice), and the new keys come back. Both CTEs run to
+    completion whether or not the SELECT reads them (PostgreSQL's rule for data-modifying CTEs)."""
     n = NOTIFICATION.c
     new = _PG_UPSERT.returning(n.user_id, n.title, n.body, n.created_at).cte("n")
     return sa_select(new.c.key).add_cte(_mails_of(new).cte("m"))
 
 
 def _mails_of(new: Any) -> Any:
-    """The outbox INSERT of the e-mails (``mail_*`` arrays: key, municipality, address)
-    whose notices ``new`` returned (key, user, title, body, instant)."""
-    address = (
-        func.unnest(*(cast(bindparam(f"mail_{k}"), ARRAY(c.type)) for k, c in _MAIL_FIELDS.items()))
-        .table_valued(*_MAIL_FIELDS)
-        .render_derived(name="a")
-    )
+    """The outbox INSERT of the e-mails (``mail_rows``: key, municipality, address) whose
+    notices ``new`` returned (key, user, title, body, instant)."""
+    address = recordset("mail_rows", list(_MAIL_FIELDS.values()), "a")
     values = {
         "key": new.c.key,
         "user_id": new.c.user_id,
@@ -100,13 +100,10 @@ def _riding_notices(bumped: Any) -> list[Any]:
     UPDATE (``workflow.db.Rider``): written only if ``bumped`` returned its row."""
     won = sa_select(bumped).exists()
     n = NOTIFICATION.c
-    rows = func.unnest(*(cast(bindparam(f"n_{c.name}"), ARRAY(c.type)) for c in _COLUMNS))
+    rows = recordset("n_rows", _COLUMNS, "r")
     new = (
         postgresql_insert(NOTIFICATION)
-        .from_select(
-            [c.name for c in _COLUMNS],
-            sa_select(literal_column("*")).select_from(rows).where(won),
-        )
+        .from_select(_NAMES, sa_select(literal_column("*")).select_from(rows).where(won))
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(n.key, n.user_id, n.title, n.body, n.created_at)
         .cte("riding_n")
@@ -120,7 +117,7 @@ def insert_new_notifications(session: Session, rows: list[dict[str, Any]]) -> se
     transaction is skipped rather than raising. Returns the keys inserted now; only their
     e-mails may go to the outbox."""
     if session.get_bind().dialect.name == "postgresql":
-        return set(session.execute(_PG_UPSERT, _arrays(_COLUMNS, rows)).scalars())
+        return set(session.execute(_PG_UPSERT, {"rows": json_param(rows, _NAMES)}).scalars())
     return set(session.execute(_SQLITE_UPSERT, rows).scalars())
 
 
@@ -134,8 +131,7 @@ def insert_notices(
     PostgreSQL: one statement (issue 14), the outbox INSERT a data-modifying CTE joined to
     the notices the first INSERT returns. SQLite has no data-modifying CTEs: two statements."""
     if session.get_bind().dialect.name == "postgresql" and mails:
-        params: dict[str, list[Any]] = _arrays(_COLUMNS, notifications)
-        params.update({f"mail_{k}": [row[k] for row in mails] for k in _MAIL_FIELDS})
+        params = _notice_params(notifications, mails)
         return set(session.execute(_PG_NOTICES_AND_MAILS, params).scalars())
     new = insert_new_notifications(session, notifications)
     notices = {row["key"]: row for row in notifications if row["key"] in new}
@@ -173,8 +169,7 @@ def ride_notices(
         return False
     # Prefixed: a parameter named like a column would join the SET of the UPDATEs in the
     # same statement (SQLAlchemy compiles UPDATE parameters by column name).
-    params = {f"n_{name}": values for name, values in _arrays(_COLUMNS, notices).items()}
-    params.update({f"mail_{k}": [row[k] for row in mails] for k in _MAIL_FIELDS})
+    params = _notice_params(notices, mails, prefix="n_")
 
     def write_apart(apart: Session) -> None:
         insert_notices(apart, notices, mails)

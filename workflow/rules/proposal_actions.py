@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
-from workflow.db import delete_loaded, insert_loaded, remember, settle_deletes
+from workflow.db import delete_loaded, insert_loaded, new_row, remember, settle_deletes
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
@@ -61,7 +61,8 @@ def request_cosignatures(ctx: FiringContext) -> None:
     settle_deletes(ctx.session, ctx.riding, CoSignature)  # a reset earlier in this firing
     delete_loaded(ctx.session, cosignatures(ctx.session, p.id or 0))
     asked = [
-        CoSignature(
+        new_row(
+            CoSignature,
             proposal_id=p.id or 0,
             user_id=user.id or 0,
             mandatory=p.spends_outside_budget and user.finance_office,
@@ -292,7 +293,9 @@ def record_note(ctx: FiringContext) -> None:
 
 def record_revision(ctx: FiringContext) -> None:
     """Keep the submitted content as the next Fassung (Vorlage returned and revised)."""
-    number = add_revision(ctx.session, proposal(ctx), by=ctx.actor.username, now=ctx.now)
+    number = add_revision(
+        ctx.session, proposal(ctx), by=ctx.actor.username, now=ctx.now, riding=ctx.riding
+    )
     ctx.audit_data.update(revision=number)
 
 

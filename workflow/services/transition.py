@@ -50,6 +50,8 @@ from workflow.models import (
     Proposal,
     User,
 )
+from workflow.models.proposal import ProposalRevision
+from workflow.revisions import next_number
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +129,10 @@ def _firing_query(kind: str, model: Any, dialect: str) -> Any:
         plan = rows_as_json(ConsultationStep, ConsultationStep.proposal_id, id_column, dialect)
         asked = rows_as_json(CoSignature, CoSignature.proposal_id, id_column, dialect)
         query = query.add_columns(
-            User, plan.label("plan_json"), asked.label("cosignatures_json")
+            User,
+            plan.label("plan_json"),
+            asked.label("cosignatures_json"),
+            next_number(id_column).label("next_revision"),
         ).outerjoin(User, col(User.id) == col(Proposal.author_id))
     # The open deadlines too (one row each): the firing closes what its new state ends.
     query = query.add_columns(Deadline).outerjoin(
@@ -158,6 +163,7 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
         remember(session, (ConsultationStep, instance_id), sorted(plan, key=_by_position))
         asked = attach_json(session, CoSignature, first.cosignatures_json)
         remember(session, (CoSignature, instance_id), sorted(asked, key=_by_id))
+        remember(session, (ProposalRevision, instance_id), first.next_revision)
     return instance
 
 
