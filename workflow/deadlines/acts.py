@@ -205,7 +205,8 @@ def insert_deadlines(
             ["rule", "kind", "due_at", "key"],
         ),
     }
-    ids = {rule: id_ for id_, rule in session.execute(_PG_DEADLINES_AND_ACTS, params).all()}
+    written = session.connection().execute(_PG_DEADLINES_AND_ACTS, params)
+    ids = {rule: id_ for id_, rule in written.all()}
     for deadline, _ in opened:
         deadline.id = ids[deadline.rule]
         make_transient_to_detached(deadline)  # as loaded: adding it writes nothing
