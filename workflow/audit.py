@@ -15,8 +15,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.db import Rider, bump_version, new_row
+from workflow.db import Rider, bump_version
 from workflow.models import AuditEvent, AuditHead
+from workflow.new_rows import new_row
 
 GENESIS = "0" * 64
 

@@ -415,37 +415,6 @@ def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
         session.add(row)
 
 
-def new_row(model: type[T], **values: Any) -> T:
-    """``model(**values)`` for a firing's hot path at a tenth of the cost (issue 14): a
-    SQLModel table model's constructor sets every field through SQLAlchemy's and pydantic's
-    ``__setattr__`` (about 50 µs for an audit event); this fills the new instance's dict with
-    ``values`` and the other fields' defaults at once. The instance is transient, as
-    constructed; a table model validates nothing in either case. An unknown field is a
-    TypeError (the constructor would drop it silently)."""
-    defaults = _field_defaults(cast(Any, model))
-    unknown = values.keys() - defaults.keys()
-    if unknown:
-        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
-    instance = inspect(model).class_manager.new_instance()
-    row = {
-        name: field.get_default(call_default_factory=True)
-        for name, field in defaults.items()
-        if field is not None and name not in values
-    }
-    row.update(values)
-    inspect(instance).dict.update(row)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
-    return cast(T, instance)
-
-
-@functools.cache
-def _field_defaults(model: Any) -> dict[str, Any]:
-    """The model's fields: a required one maps to None, the others to their FieldInfo."""
-    return {
-        name: None if field.is_required() else field for name, field in model.model_fields.items()
-    }
-
-
 def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T:
     """A row known without a query (a cached copy, JSON carried by another query) as a
     persistent instance of ``session``, as if loaded: the one already in its identity map, or

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.conftest import World
-from workflow.db import new_row
 from workflow.models import AuditEvent, Deadline
+from workflow.new_rows import new_row
 
 
 def _values() -> dict[str, object]:

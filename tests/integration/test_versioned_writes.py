@@ -108,6 +108,17 @@ def _append_bumping(
     )
 
 
+def _lose_the_race(
+    session: Session, proposal: Proposal, world: World, riding: Sequence[Rider] = ()
+) -> None:
+    """Another writer bumps the version first; the firing's versioned UPDATE then fails."""
+    session.connection().execute(
+        text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": proposal.id}
+    )
+    with pytest.raises(StaleDataError):
+        _append_bumping(session, proposal, world, riding)
+
+
 def _task_message(session: Session, pid: int, world: World, riding: list[Rider]) -> None:
     """A task message to the head of department, written with the versioned UPDATE."""
     head = session.get(User, world.actors["ilsfeld.head"].user_id)
@@ -158,11 +169,7 @@ def test_a_lost_race_writes_no_task_message(world: World) -> None:
             assert proposal is not None
             riding: list[Rider] = []
             _task_message(session, pid, world, riding)
-            session.connection().execute(
-                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
-            )
-            with pytest.raises(StaleDataError):
-                _append_bumping(session, proposal, world, riding)
+            _lose_the_race(session, proposal, world, riding)
             written += [_count(session, NOTICES, pid), _count(session, MAILS, pid)]
             raise StaleDataError("the lost race ends the transaction")
     assert written == [0, 0]
@@ -200,11 +207,7 @@ def test_a_lost_race_writes_no_audit_event(world: World) -> None:
         with Session(world.engine, expire_on_commit=False) as session, transaction(session):
             proposal = session.get(Proposal, pid)
             assert proposal is not None
-            session.connection().execute(
-                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
-            )
-            with pytest.raises(StaleDataError):
-                _append_bumping(session, proposal, world)
+            _lose_the_race(session, proposal, world)
             # Still inside the transaction: the UPDATE lost, and nothing rode on it.
             for query in (
                 "SELECT count(*) FROM auditevent WHERE instance_id = :id AND \"trigger\" = 'edit'",
@@ -276,11 +279,7 @@ def test_a_riding_delete_goes_with_the_update_and_not_with_a_lost_race(world: Wo
             rows = list(session.exec(select(CoSignature).where(CoSignature.proposal_id == pid)))
             riding = []
             delete_loaded(session, rows, riding=riding)
-            session.connection().execute(
-                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
-            )
-            with pytest.raises(StaleDataError):
-                _append_bumping(session, proposal, world, riding)
+            _lose_the_race(session, proposal, world, riding)
             kept.append(_cosignature_ids(session, pid))
             raise StaleDataError("the lost race ends the transaction")
     assert kept == [[again.id]]
@@ -333,11 +332,7 @@ def test_a_lost_race_writes_no_fassung(world: World) -> None:
             assert proposal is not None
             riding: list[Rider] = []
             add_revision(session, proposal, by="ilsfeld.clerk", now=berlin(DAY, 12), riding=riding)
-            session.connection().execute(
-                text("UPDATE proposal SET version = version + 1 WHERE id = :id"), {"id": pid}
-            )
-            with pytest.raises(StaleDataError):
-                _append_bumping(session, proposal, world, riding)
+            _lose_the_race(session, proposal, world, riding)
             written.append(_numbers(session, pid))
             raise StaleDataError("the lost race ends the transaction")
     assert written == [[]]

@@ -10,12 +10,13 @@ from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.db import Rider, memo, new_row, remember
+from workflow.db import Rider, memo, remember
 from workflow.deadlines.acts import close_deadlines, insert_deadlines
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
 from workflow.models import Deadline, Municipality
+from workflow.new_rows import new_row
 
 # Not closed yet: open, or past due (missed/elapsed) and still escalating until done.
 ACTIVE = ("open", "missed", "elapsed")

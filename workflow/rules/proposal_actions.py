@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
-from workflow.db import delete_loaded, insert_loaded, new_row, remember, settle_deletes
+from workflow.db import delete_loaded, insert_loaded, remember, settle_deletes
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
@@ -23,6 +23,7 @@ from workflow.models import (
     User,
 )
 from workflow.motions import adopted_wording
+from workflow.new_rows import new_row
 from workflow.queries import (
     cosignatures,
     current_agenda_item,
