@@ -104,7 +104,12 @@ def _missing_versions(session: Session, workflows: Workflows) -> list[Definition
 
 
 def engine_for(settings: Settings) -> Engine:
-    return make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout)
+    """The process's engine; a server database keeps ``db_pool_size`` connections open and
+    may open as many again for a while (the deadline sweep, bursts outside requests)."""
+    pool: dict[str, int] = {}
+    if not settings.database_url.startswith("sqlite"):
+        pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size}
+    return make_engine(settings.database_url, connect_timeout=settings.db_connect_timeout, **pool)
 
 
 def open_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./ratsflow.db"
     # Seconds a connection attempt (and the wait for a pooled connection) may take.
     db_connect_timeout: float = 5.0
+    # Connections a process keeps open to a server database; as many requests use the
+    # database at once (``api.turns``). Beyond them the pool opens a connection per use and
+    # closes it again: on PostgreSQL a backend started and ended per request (issue 14).
+    db_pool_size: int = Field(default=10, ge=1)
     secret_key: str | None = None
     smtp_url: str | None = None
     timezone: str = "Europe/Berlin"

@@ -4,7 +4,7 @@ A request's transaction begins in one thread-pool call and commits in another. O
 all pool threads could wait for the one write lock while the request holding it waits for a
 thread (issue 14); on PostgreSQL they wait for a pooled connection (5 + 10) and the burst
 gets 503 after ``pool_timeout`` (30 s). Requests now wait for their turn in the event loop
-(``api.turns``): one at a time on SQLite, as many as the pool has connections on PostgreSQL.
+(``api.turns``): one at a time on SQLite, as many as the pool keeps connections on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from tests.integration.flow import new_proposal
 from tests.parallel import run_parallel
 from workflow.db import make_engine
 from workflow.errors import NotFound
+from workflow.runtime import engine_for
+from workflow.settings import Settings
 
 IN_FLIGHT = 60  # anyio's default thread pool has 40 threads
 PG_URL = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # never connected to
@@ -47,9 +49,11 @@ def test_a_burst_beyond_the_thread_pool_is_answered(
 
 def test_turns_are_the_connections_the_pool_has() -> None:
     assert turn_size(make_engine("sqlite://")) == 1
-    assert turn_size(make_engine(PG_URL)) == 5 + 10  # SQLAlchemy's QueuePool defaults
-    assert turn_size(make_engine(PG_URL, pool_size=3, max_overflow=2)) == 5
-    assert turn_size(make_engine(PG_URL, max_overflow=-1)) is None  # no bound to wait for
+    assert turn_size(make_engine(PG_URL)) == 5  # SQLAlchemy's QueuePool default
+    assert turn_size(make_engine(PG_URL, pool_size=3, max_overflow=2)) == 3  # kept ones
+    assert turn_size(make_engine(PG_URL, max_overflow=-1)) == 5
+    assert turn_size(engine_for(Settings(database_url=PG_URL))) == 10  # RATSFLOW_DB_POOL_SIZE
+    assert turn_size(engine_for(Settings(database_url=PG_URL, db_pool_size=3))) == 3
     assert turn_size(create_engine(PG_URL, poolclass=StaticPool)) == 1
     assert turn_size(create_engine(PG_URL, poolclass=NullPool)) is None
 

@@ -415,7 +415,13 @@ def _token(username: str) -> str:
     return str(jwt.encode(payload, SECRET, algorithm="HS256"))
 
 
-async def _load(base: str, ids: list[int], what: str, seconds: float, limit: int) -> dict[str, Any]:
+async def _load(
+    base: str, ids: list[int], what: str, seconds: float, limit: int, known: dict[int, int]
+) -> dict[str, Any]:
+    """Closed loop: ``CLIENTS`` connections, each sending its next request when the last is
+    answered. Transitions carry the version read from the database before the clock starts
+    (``known``), then from each answer; only a proposal whose last answer was an error is
+    read again (GET …/actions, not counted)."""
     import httpx
 
     clerk = {"Authorization": f"Bearer {_token('ilsfeld.clerk')}"}
@@ -425,7 +431,7 @@ async def _load(base: str, ids: list[int], what: str, seconds: float, limit: int
     began = time.perf_counter()
 
     async def client(mine: list[int]) -> None:
-        versions: dict[int, int] = {}
+        versions = {pid: known[pid] for pid in mine if pid in known}
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
 
             async def call(method: str, path: str, headers: dict[str, str], body: Any) -> Any:
@@ -437,7 +443,7 @@ async def _load(base: str, ids: list[int], what: str, seconds: float, limit: int
                 return r
 
             async def fire(pid: int, headers: dict[str, str], body: dict[str, Any]) -> None:
-                if pid not in versions:  # read once, then carried from each answer
+                if pid not in versions:  # after an error: read again
                     r = await http.get(f"/api/v1/proposals/{pid}/actions", headers=clerk)
                     versions[pid] = r.json()["version"]
                 r = await call(
@@ -485,18 +491,19 @@ def _p99(ordered: list[float]) -> float:
 
 
 def _load_process(
-    base: str, ids: list[int], what: str, seconds: float, limit: int, out: Any
+    base: str, ids: list[int], what: str, seconds: float, limit: int, known: Any, out: Any
 ) -> None:
-    out.put(asyncio.run(_load(base, ids, what, seconds, limit)))
+    out.put(asyncio.run(_load(base, ids, what, seconds, limit, known)))
 
 
 def _http(
     base: str, ids: list[int], what: str, seconds: float, limit: int = 10**9
 ) -> dict[str, Any]:
     """Load from a separate process (asyncio + httpx, ``CLIENTS`` connections)."""
+    known = _drafts(_SHARED["url"]) if what in ("transitions", "mixed") else {}
     _analyze(_SHARED["url"])
     out = FORK.Queue()
-    proc = FORK.Process(target=_load_process, args=(base, ids, what, seconds, limit, out))
+    proc = FORK.Process(target=_load_process, args=(base, ids, what, seconds, limit, known, out))
     proc.start()
     result: dict[str, Any] = out.get(timeout=seconds + 600)
     proc.join()
