@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -34,12 +35,24 @@ def serve(host: str, port: int, demo: bool) -> int:
         sys.stderr.write(f"Fehler: {describe_database_error(settings.database_url, exc)}\n")
         return 2
     app = create_app(settings, demo=demo, runtime=runtime)
+    freeze_startup_heap()
     logger.info("Ratsflow startet auf http://%s:%d (Datenbank %s)", host, port, _safe(settings))
     # Proxy headers are handled by the app itself, only from RATSFLOW_TRUSTED_PROXIES (uvicorn
     # would otherwise believe any local peer's X-Forwarded-For).
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
     runtime.engine.dispose()
     return 0
+
+
+def freeze_startup_heap() -> None:
+    """Move what startup built (modules, mappers, definitions: 250,000 objects) out of the
+    garbage collector's sight; call once the app is built, before serving. Every full
+    collection scanned all of it: a 175 ms stall of every request in flight, every few
+    seconds under load (issue 14, open loop p99). Frozen objects are still freed when their
+    last reference goes; only cycles among them are never collected, and startup objects
+    live as long as the process."""
+    gc.collect()
+    gc.freeze()
 
 
 def _safe(settings: object) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,6 +121,35 @@ def test_serve_refuses_to_start_without_a_secret_key(
     assert "RATSFLOW_SECRET_KEY ist nicht gesetzt" in capsys.readouterr().err
     with pytest.raises(MissingSecret):
         create_app(Settings(secret_key=None))
+
+
+def test_serve_freezes_what_startup_built_before_serving(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Full collections skip the startup heap (``api.server.freeze_startup_heap``): it is
+    frozen, the app with it, when uvicorn gets the app."""
+    from workflow.settings import get_settings
+
+    monkeypatch.setenv("RATSFLOW_SECRET_KEY", "operations-test-secret-0123456789abcdef")
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
+    monkeypatch.setattr("api.server.configure_logging", lambda: None)
+    frozen_when_served: list[int] = []
+    seen_by_collections: list[bool] = []
+
+    def run(app: Any, **_: Any) -> None:
+        frozen_when_served.append(gc.get_freeze_count())
+        seen_by_collections.append(any(obj is app for obj in gc.get_objects()))
+
+    monkeypatch.setattr("api.server.uvicorn.run", run)
+    get_settings.cache_clear()
+    try:
+        assert serve("127.0.0.1", 0, demo=False) == 0
+    finally:
+        gc.unfreeze()
+        get_settings.cache_clear()
+    assert len(frozen_when_served) == 1
+    assert frozen_when_served[0] > 10_000
+    assert seen_by_collections == [False]
 
 
 def test_demo_mode_plays_the_story_and_signs_in_with_demo(
