@@ -121,7 +121,7 @@ def proposal_read_clause(
     """
     if municipality_id is not None:
         of_town = col(Proposal.municipality_id) == municipality_id
-        if _administration_of(actor, municipality_id):
+        if administration_of(actor, municipality_id):
             return of_town
         return and_(of_town, proposal_read_clause(actor))
     public = _public_proposals()
@@ -145,8 +145,9 @@ def proposal_read_clause(
     return or_(public, own)
 
 
-def _administration_of(actor: Actor | None, municipality_id: int) -> bool:
-    """The system, or staff of that municipality: ``own`` in ``proposal_read_clause``."""
+def administration_of(actor: Actor | None, municipality_id: int) -> bool:
+    """The system, or staff of that municipality: ``own`` in ``proposal_read_clause``, so
+    they read every proposal of it (a loaded one needs no query to tell)."""
     if actor is None:
         return False
     if actor.is_system:

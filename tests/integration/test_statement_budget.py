@@ -39,7 +39,11 @@ from workflow.services import meetings as meeting_service
 # deadlines with four acts each; docs/benchmarks.md explains each remaining statement.
 # (sqlite, postgresql)
 BUDGETS: dict[str, tuple[int, int]] = {
-    "actions": (6, 5),  # GET …/actions of a draft: every guard of every transition
+    # GET …/actions of a draft: every guard of every transition. It begins with the
+    # firing's first query (the row, its municipality's configuration version, plan,
+    # co-signatures): the read check and the guards find what they need loaded or cached;
+    # left is who the caller acts for in Vertretung (workflow.deputies): -3.
+    "actions": (3, 2),
     # submit keeps the Fassung (proposal v4, issue 10.5): its number and its INSERT, +2
     # the notices of a task message: INSERT … ON CONFLICT DO NOTHING RETURNING, no look-up
     # of their keys first (-1 for submit, return_to_author, resubmit, cosign)
@@ -66,7 +70,8 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "release": (5, 2),
     "schedule": (9, 6),
     "set_agenda": (6, 3),
-    "invite": (36, 31),
+    # -1: a loaded Vorlage read by its municipality's staff needs no query (get_proposal)
+    "invite": (35, 30),
     "open_session": (9, 6),
     "record_votes": (17, 15),  # +1: an Informationsvorlage is not voted on (its kind read)
     "adopt": (33, 28),

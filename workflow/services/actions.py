@@ -3,6 +3,7 @@ still has to co-sign, and the steps done outside the transitions that are still 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -101,6 +102,12 @@ def _actions(
     instance_id: int,
     now: datetime,
 ) -> Actions:
+    # The firing's first query (workflow.services.transition): the row with its
+    # municipality (whose configuration version lets bodies, roles and absences come from
+    # the cache), plan, co-signatures and deadlines in one statement; the read check and the
+    # guards then find them loaded (issue 14: five statements were sent before).
+    with suppress(NotFound):
+        load_instance(session, kind, instance_id, actor, for_firing=True)
     viewer = _viewer(session, actor, kind, instance_id, now)
     options = available_actions(
         session=session,
