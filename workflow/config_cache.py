@@ -1,12 +1,13 @@
 """A process-wide cache of each municipality's configuration rows (issue 14).
 
 Every firing reads the same few rows of its municipality: its bodies (the Beratungsfolge,
-§ 39 GemO), the users holding a role (who co-signs, who is told), who is away (who acts for
-whom, § 48 GemO). Administrators change them a few times a year, yet each cost a statement
-per transition. Database triggers (migration 0023) give the municipality a new random
-``config_version`` whenever a body, user or absence of it is written, by this application
-or by hand in SQL; a firing reads that version with its row lock (``note_version``), and a
-copy made under the same version is handed out instead of a query.
+§ 39 GemO), the users holding a role (who co-signs, who is told), who is away and whom a
+user stands in for (§ 48 GemO). Administrators change them a few times a year, yet each
+cost a statement per transition. Database triggers (migrations 0023, 0026) give the
+municipality a new random ``config_version`` whenever a body, user, absence or deputy of it
+is written, by this application or by hand in SQL; a firing reads that version with its row
+lock (``note_version``), and a copy made under the same version is handed out instead of a
+query.
 
 Correctness rests on three rules: a copy is only stored under a version read earlier in the
 same transaction (so it is at least as new as that version); a session that has written
@@ -32,11 +33,11 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
 from workflow.db import attach_loaded, pending_types
-from workflow.models import Absence, Body, Municipality, User
+from workflow.models import Absence, Body, Municipality, User, UserDeputy
 
-# What the triggers of migration 0023 watch; a flush of any of them ends this session's use
-# of the cache for its transaction.
-CONFIG_MODELS: tuple[type, ...] = (Body, User, Absence)
+# What the triggers of migrations 0023 and 0026 watch; a flush of any of them ends this
+# session's use of the cache for its transaction.
+CONFIG_MODELS: tuple[type, ...] = (Body, User, Absence, UserDeputy)
 # Entries per database: a few per municipality (bodies, a handful of roles, today's absent).
 MAX_ENTRIES = 4096
 

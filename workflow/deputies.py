@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from workflow.config_cache import cached_value
+from workflow.config_cache import cached_rows, cached_value
 from workflow.context import Actor
 from workflow.db import memo
 from workflow.models import Absence, BodyDeputy, Membership, User, UserDeputy
@@ -71,13 +71,31 @@ def acting_deputy(session: Session, holder: User, day: date) -> User | None:
     return None
 
 
-def represented(session: Session, deputy_user_id: int, day: date) -> list[User]:
-    """The absent users for whom ``deputy_user_id`` acts on ``day``."""
-    holders = session.exec(
-        select(User)
-        .join(UserDeputy, col(UserDeputy.user_id) == col(User.id))
-        .where(UserDeputy.deputy_id == deputy_user_id, ~col(User.disabled))
-        .order_by(col(UserDeputy.rank), col(User.id))
+def represented(
+    session: Session, deputy_user_id: int, day: date, municipality_id: int | None = None
+) -> list[User]:
+    """The absent users for whom ``deputy_user_id`` acts on ``day``.
+
+    With the deputy's ``municipality_id`` only holders of that municipality count (a
+    deputy is always one of the holder's, ``services.deputies.set_user_deputies``), and
+    they come from workflow.config_cache while its configuration is unchanged (every GET
+    …/actions asks, issue 14; migration 0026 watches ``userdeputy``)."""
+
+    def query() -> list[User]:
+        holders = (
+            select(User)
+            .join(UserDeputy, col(UserDeputy.user_id) == col(User.id))
+            .where(UserDeputy.deputy_id == deputy_user_id, ~col(User.disabled))
+            .order_by(col(UserDeputy.rank), col(User.id))
+        )
+        if municipality_id is not None:
+            holders = holders.where(User.municipality_id == municipality_id)
+        return list(session.exec(holders))
+
+    holders = (
+        query()
+        if municipality_id is None
+        else cached_rows(session, User, ("represented", deputy_user_id), municipality_id, query)
     )
     result: list[User] = []
     for holder in holders:
@@ -107,7 +125,8 @@ def substitutions(session: Session, actor: Actor, day: date) -> list[Actor]:
     """Every office ``actor`` may act in today besides his own."""
     if actor.user_id is None or actor.is_system or actor.on_behalf_of is not None:
         return []
-    return [acting_for(actor, holder) for holder in represented(session, actor.user_id, day)]
+    holders = represented(session, actor.user_id, day, actor.municipality_id)
+    return [acting_for(actor, holder) for holder in holders]
 
 
 def with_deputies(session: Session, users: Iterable[User], day: date) -> list[User]:

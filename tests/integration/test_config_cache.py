@@ -16,7 +16,7 @@ from tests.integration.test_deputies import absent, deputies, uid
 from tests.integration.test_statement_budget import counted
 from workflow.config_cache import note_version
 from workflow.db import unit_of_work
-from workflow.deputies import absent_on
+from workflow.deputies import absent_on, represented
 from workflow.models import Body, CoSignature, Municipality, Notification
 from workflow.queries import bodies_of
 
@@ -39,7 +39,7 @@ def by_hand(world: World, sql: str, **params: Any) -> None:
         conn.execute(text(sql), params)
 
 
-def test_every_write_of_a_body_user_or_absence_gives_a_new_version(world: World) -> None:
+def test_every_write_of_a_body_user_absence_or_deputy_gives_a_new_version(world: World) -> None:
     town, other = ilsfeld(world), flein(world)
     head = uid(world, "ilsfeld.head")
     seen = [version_of(world, town)]
@@ -56,9 +56,12 @@ def test_every_write_of_a_body_user_or_absence_gives_a_new_version(world: World)
         "VALUES (:u, '2024-04-01', '2024-04-05', :now)",
         "UPDATE absence SET ends_on = '2024-04-06' WHERE user_id = :u",
         "DELETE FROM absence WHERE user_id = :u",
+        "INSERT INTO userdeputy (user_id, deputy_id, rank) VALUES (:u, :d, 1)",  # 0026
+        "UPDATE userdeputy SET rank = 2 WHERE user_id = :u",
+        "DELETE FROM userdeputy WHERE user_id = :u",
     ]
     for sql in writes:
-        by_hand(world, sql, m=town, u=head, now=berlin(DAY))
+        by_hand(world, sql, m=town, u=head, d=uid(world, "ilsfeld.finance"), now=berlin(DAY))
         seen.append(version_of(world, town))
         assert seen[-1] != seen[-2], sql
     assert version_of(world, other) == untouched
@@ -130,6 +133,39 @@ def test_a_task_reaches_the_deputy_of_a_cosigner_who_left_after_the_copy_was_mad
     absent(world, "ilsfeld.head", DAY, DAY)
     world.fire("proposal", second, "submit", "ilsfeld.clerk", berlin(DAY, 10), data=cosigners)
     assert uid(world, "ilsfeld.finance") in told(second)
+
+
+def test_whom_a_deputy_stands_in_for_is_read_once_and_a_deputy_set_by_hand_is_seen(
+    world: World,
+) -> None:
+    """GET …/actions offers a deputy the absent holder's actions (``deputies.represented``,
+    from the cache while nothing changed; migration 0026 watches ``userdeputy``)."""
+    town, head, finance = ilsfeld(world), uid(world, "ilsfeld.head"), uid(world, "ilsfeld.finance")
+    absent(world, "ilsfeld.head", DAY, DAY)
+
+    def stands_in_for() -> list[int]:
+        with unit_of_work(world.engine) as session:
+            version = session.exec(
+                select(Municipality.config_version).where(Municipality.id == town)
+            ).one()
+            note_version(session, town, version)
+            return [u.id or 0 for u in represented(session, finance, DAY, town)]
+
+    assert stands_in_for() == []
+    with counted(world) as seen:
+        assert stands_in_for() == []
+    assert not any("userdeputy" in s for s in seen), "the copy serves while nothing changed"
+    by_hand(
+        world,
+        "INSERT INTO userdeputy (user_id, deputy_id, rank) VALUES (:u, :d, 1)",
+        u=head,
+        d=finance,
+    )
+    assert stands_in_for() == [head]
+    deputies(world, "ilsfeld.head")  # through Ratsflow: none left
+    assert stands_in_for() == []
+    deputies(world, "ilsfeld.head", "ilsfeld.finance")
+    assert stands_in_for() == [head]
 
 
 class Undone(Exception):

@@ -42,7 +42,8 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # GET …/actions of a draft: every guard of every transition. It begins with the
     # firing's first query (the row, its municipality's configuration version, plan,
     # co-signatures): the read check and the guards find what they need loaded or cached;
-    # left is who the caller acts for in Vertretung (workflow.deputies): -3.
+    # left is who the caller acts for in Vertretung (workflow.deputies), read on the first
+    # call of a process and then from the cache as well (migration 0026): -3.
     "actions": (3, 2),
     # submit keeps the Fassung (proposal v4, issue 10.5): its number and its INSERT, +2
     # the notices of a task message: INSERT … ON CONFLICT DO NOTHING RETURNING, no look-up

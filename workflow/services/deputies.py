@@ -166,7 +166,11 @@ def set_user_deputies(
         if deputy.disabled:
             raise InvalidInput(f"{deputy.full_name} ist deaktiviert", field=f"deputy_ids.{i}")
         deputies.append(deputy)
-    session.exec(delete(UserDeputy).where(col(UserDeputy.user_id) == user_id))
+    # Through the ORM, not a Core DELETE: the flush tells workflow.config_cache that this
+    # session wrote configuration rows (its own triggers moved the version it noted).
+    for old in session.exec(select(UserDeputy).where(UserDeputy.user_id == user_id)):
+        session.delete(old)
+    session.flush()
     for rank, deputy in enumerate(deputies, start=1):
         session.add(UserDeputy(user_id=user_id, deputy_id=deputy.id or 0, rank=rank))
     session.flush()
