@@ -38,12 +38,22 @@ def present_at_item(session: Session, item: AgendaItem) -> set[int]:
     """The session's attendance with every change recorded at this or an earlier item
     applied in agenda order; a change marked ``only_item`` holds for its own item only."""
     present = present_at_session(session, item.meeting_id)
-    changes = session.exec(
-        select(ItemAttendance, AgendaItem.id)
-        .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
-        .where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.position <= item.position)
-        .order_by(col(AgendaItem.position), col(ItemAttendance.id))
-    )
+
+    def load() -> list[tuple[ItemAttendance, int | None]]:
+        return [
+            (change, at)
+            for change, at in session.exec(
+                select(ItemAttendance, AgendaItem.id)
+                .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
+                .where(
+                    AgendaItem.meeting_id == item.meeting_id, AgendaItem.position <= item.position
+                )
+                .order_by(col(AgendaItem.position), col(ItemAttendance.id))
+            )
+        ]
+
+    # Once per firing (each vote guard of GET …/actions asks); both tables are read.
+    changes = memo(session, ((ItemAttendance, AgendaItem), item.meeting_id, item.position), load)
     for change, at in changes:
         if change.only_item and at != item.id:
             continue

@@ -551,8 +551,14 @@ def _forget_written(session: Any, _flush_context: Any) -> None:
     cache = session.info.get(_MEMO)
     if cache:
         written = pending_types(session)
-        for key in [k for k in cache if k[0] in written]:
+        for key in [k for k in cache if _read_models(k) & written]:
             del cache[key]
+
+
+def _read_models(key: tuple[Any, ...]) -> set[type]:
+    """What a memo key's read depends on: its first element, a model or a tuple of them."""
+    first = key[0]
+    return set(first) if isinstance(first, tuple) else {first}
 
 
 event.listen(SASession, "after_flush", _forget_written)
@@ -560,9 +566,10 @@ event.listen(SASession, "after_flush", _forget_written)
 
 def memo(session: Session, key: tuple[Any, ...], load: Callable[[], T]) -> T:
     """A read shared by the guards, actions and deadline rules of one firing (inside
-    ``pinned``), keyed by ``(model, ...)``: read again once the firing writes that model, and
-    read through while such a write is pending."""
-    if _PINS not in session.info or key[0] in pending_types(session):
+    ``pinned``), keyed by ``(model, ...)`` or ``((model, model, …), ...)`` for a read of
+    several tables: read again once the firing writes one of them, and read through while
+    such a write is pending."""
+    if _PINS not in session.info or _read_models(key) & pending_types(session):
         return load()
     cache = session.info.setdefault(_MEMO, {})
     if key not in cache:
@@ -574,6 +581,6 @@ def remember(session: Session, key: tuple[Any, ...], value: T) -> T:
     """Put what a firing has just written and flushed into its memo, so the next read of
     the same key (e.g. the automatic step's guard after ``submit`` asked its co-signers)
     needs no query. Call it after the flush of those rows: a flush drops the key."""
-    if _PINS in session.info and key[0] not in pending_types(session):
+    if _PINS in session.info and not _read_models(key) & pending_types(session):
         session.info.setdefault(_MEMO, {})[key] = value
     return value

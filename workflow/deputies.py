@@ -151,15 +151,21 @@ def member_on(membership: Membership, day: date | None) -> bool:
 
 
 def body_deputies(session: Session, body_id: int) -> dict[int, list[int]]:
-    """Per member (person id) the personal deputies' person ids in order."""
-    result: dict[int, list[int]] = {}
-    for row in session.exec(
-        select(BodyDeputy)
-        .where(BodyDeputy.body_id == body_id)
-        .order_by(col(BodyDeputy.member_person_id), col(BodyDeputy.rank), col(BodyDeputy.id))
-    ):
-        result.setdefault(row.member_person_id, []).append(row.deputy_person_id)
-    return result
+    """Per member (person id) the personal deputies' person ids in order (read once per
+    firing, ``db.memo``)."""
+
+    def load() -> dict[int, tuple[int, ...]]:
+        result: dict[int, list[int]] = {}
+        for row in session.exec(
+            select(BodyDeputy)
+            .where(BodyDeputy.body_id == body_id)
+            .order_by(col(BodyDeputy.member_person_id), col(BodyDeputy.rank), col(BodyDeputy.id))
+        ):
+            result.setdefault(row.member_person_id, []).append(row.deputy_person_id)
+        return {member: tuple(deputies) for member, deputies in result.items()}
+
+    loaded = memo(session, (BodyDeputy, body_id), load)
+    return {member: list(deputies) for member, deputies in loaded.items()}
 
 
 def standing_in(

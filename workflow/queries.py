@@ -129,11 +129,18 @@ def last_submitter(session: Session, proposal_id: int) -> str | None:
 def voting_members(session: Session, body_id: int, on: date | None = None) -> list[int]:
     """Person ids of the body's voting members (the mayor included, § 25 Abs. 1 GemO);
     with ``on``, only those whose seat runs on that day (start and end date included)."""
-    rows = session.exec(
-        select(Membership)
-        .where(Membership.body_id == body_id, col(Membership.voting))
-        .order_by(col(Membership.person_id))
-    )
+
+    def load() -> list[Membership]:
+        return list(
+            session.exec(
+                select(Membership)
+                .where(Membership.body_id == body_id, col(Membership.voting))
+                .order_by(col(Membership.person_id))
+            )
+        )
+
+    # Once per firing: GET …/actions of a Vorlage in session asks for each vote's guard.
+    rows = memo(session, (Membership, body_id, "voting"), load)
     return [m.person_id for m in rows if member_on(m, on)]
 
 
@@ -185,7 +192,15 @@ def bias_refusal(session: Session, agenda_item_id: int) -> str | None:
             f"Über die zweifelhafte Befangenheit von Person {_ids(doubts)} hat das Gremium "
             "noch nicht entschieden (§ 18 Abs. 4 Satz 2 GemO)"
         )
-    voted = set(session.exec(select(Vote.person_id).where(Vote.agenda_item_id == agenda_item_id)))
+    voted = set(
+        memo(
+            session,
+            (Vote, agenda_item_id, "voters"),
+            lambda: frozenset(
+                session.exec(select(Vote.person_id).where(Vote.agenda_item_id == agenda_item_id))
+            ),
+        )
+    )
     tainted = voted & biased_persons(session, agenda_item_id)
     if tainted:
         return (
@@ -335,12 +350,16 @@ def tally(session: Session, agenda_item_id: int) -> Tally:
     item = session.get(AgendaItem, agenda_item_id)
     if item is not None and item.vote_yes is not None:
         return Tally(yes=item.vote_yes, no=item.vote_no or 0, abstain=item.vote_abstain or 0)
-    rows: Sequence[tuple[str, int]] = session.exec(
-        select(Vote.choice, func.count())
-        .where(Vote.agenda_item_id == agenda_item_id)
-        .group_by(Vote.choice)
-    ).all()
-    counts = dict(rows)
+
+    def load() -> dict[str, int]:
+        rows: Sequence[tuple[str, int]] = session.exec(
+            select(Vote.choice, func.count())
+            .where(Vote.agenda_item_id == agenda_item_id)
+            .group_by(Vote.choice)
+        ).all()
+        return dict(rows)
+
+    counts = memo(session, (Vote, agenda_item_id, "tally"), load)
     return Tally(yes=counts.get("yes", 0), no=counts.get("no", 0), abstain=counts.get("abstain", 0))
 
 

@@ -76,6 +76,10 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "open_session": (9, 6),
     "record_votes": (17, 15),  # +1: an Informationsvorlage is not voted on (its kind read)
     "adopt": (33, 28),
+    # GET …/actions of a Vorlage voted on in session, by the secretary: every vote guard
+    # (adopt, reject, …) reads members, deputies, attendance changes, voters and the tally;
+    # once per request since they are memoised (db.memo): 32 / 31 → 14 / 13.
+    "actions_voted": (14, 13),
 }
 
 
@@ -185,6 +189,19 @@ def test_transitions_stay_within_their_statement_budget(world: World) -> None:
                 now=berlin(MEETING_DAY, 20),
                 agenda_item_id=item,
                 votes=dict.fromkeys(members, "yes"),
+            )
+        ),
+    )
+    measure(
+        "actions_voted",
+        lambda: world.run(
+            lambda s: action_service.actions(
+                session=s,
+                workflows=world.workflows,
+                actor=world[secretary],
+                kind="proposal",
+                instance_id=pid,
+                now=berlin(MEETING_DAY, 20),
             )
         ),
     )
