@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 import workflow.models  # noqa: F401  (tables on the metadata)
-from workflow.context import BERLIN, Actor
+from workflow.context import BERLIN, Actor, local_date
 from workflow.db import make_engine, unit_of_work
 from workflow.definitions.machines import Workflows
 from workflow.demo.data import SEED_PATH
@@ -30,6 +30,12 @@ SEED = SEED_PATH
 
 def berlin(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN)
+
+
+def berlin_today() -> date:
+    """Today as the app counts it (Europe/Berlin): ``date.today()`` is the machine's (UTC
+    here), a day behind between 23:00 and midnight UTC."""
+    return local_date(datetime.now(UTC))
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ the request through the JSON API.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 from sqlmodel import Session, col, create_engine, select
 
 from tests.browser.test_foundation import _api_token
+from tests.conftest import berlin_today
 from workflow.models import Deadline, ExecutionTask, Proposal
 
 OPTIONS = [
@@ -31,7 +32,7 @@ def scene(server: str, server_database_url: str) -> dict[str, int]:
     """Today's open work: an overdue deadline and an open task on today's resolution in
     execution (not on 8/2024, whose execution the story completed), an open request."""
     engine = create_engine(server_database_url)
-    today = date.today()
+    today = berlin_today()
     with Session(engine) as session:
         proposal = session.exec(
             select(Proposal).where(Proposal.state == "final").order_by(col(Proposal.id).desc())

@@ -6,13 +6,13 @@ on the Vorlage; axe-core on every Sitzungen page, screenshots for the README."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.browser.test_foundation import _api_token
+from tests.conftest import berlin_today
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
 
 TITLE = "Sanierung Sporthalle Auenstein"
@@ -36,7 +36,7 @@ def _draft(server: str) -> int:
         json={
             "title": TITLE,
             "resolution_text": "Der Gemeinderat beschließt die Sanierung der Sporthalle.",
-            "proposal_date": date.today().isoformat(),
+            "proposal_date": berlin_today().isoformat(),
             "steps": [
                 {"body_id": bodies["Technischer Ausschuss"], "advises": True, "decides": False},
                 {"body_id": bodies["Gemeinderat"], "decides": True},
@@ -77,7 +77,7 @@ def _release(page: Any, sign_in: Callable[[Any, str], None], proposal: int) -> N
 def _new_meeting(page: Any, body: str, start: str) -> int:
     page.goto("/sitzungen/neu")
     page.get_by_label("Gremium").select_option(label=body)
-    page.get_by_label("Sitzungstag").fill(date.today().isoformat())
+    page.get_by_label("Sitzungstag").fill(berlin_today().isoformat())
     page.get_by_label("Beginn").fill(start)
     page.get_by_role("button", name="Sitzung anlegen").click()
     page.wait_for_url("**/sitzungen/*")
@@ -97,7 +97,7 @@ def _agenda_and_invite(page: Any, meeting: int, check: Callable[[Any], Any]) -> 
     page.get_by_role("button", name="Tagesordnung festlegen").click()
     page.wait_for_load_state()
     # the period is explained before the click: today is too late for a meeting today
-    latest = latest_before(date.today(), "P7D", WorkingCalendar()).date
+    latest = latest_before(berlin_today(), "P7D", WorkingCalendar()).date
     warning = page.get_by_text("Die Einladungsfrist ist nicht mehr gewahrt").first
     assert warning.is_visible()
     assert f"spätestens am {latest:%d.%m.%Y}" in page.locator("main").inner_text()
@@ -185,7 +185,7 @@ def test_a_vorlage_through_committee_and_council(
 
     _agenda_and_invite(page, council, check_accessibility)
     _run(page, council, "Beschluss gefasst", absent="Anna Bauer", biased="Bernd Keller")
-    objection_end = period_end(date.today(), "P1W", WorkingCalendar()).date
+    objection_end = period_end(berlin_today(), "P1W", WorkingCalendar()).date
     check_text = page.locator("main").inner_text()
     assert f"Widerspruchsfrist des Bürgermeisters läuft bis {objection_end:%d.%m.%Y}" in check_text
     assert "befangen: 1" in check_text
