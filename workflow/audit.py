@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.db import Rider, bump_version
+from workflow.db import Rider, bump_version, memo, remember
 from workflow.models import AuditEvent, AuditHead
 from workflow.new_rows import new_row
 
@@ -93,14 +94,32 @@ def append_bumping(
             session, instance_type, instance.id, actor, trigger, source, instance.state, now,
             comment, data,
         )  # fmt: skip
-    if head is None:
-        bump_version(session, instance, now, riding=riding)
-        _write_first(session, event)
+    if head is None:  # the instance's first event: the head is written with it
+        rider = Rider(_riding_first, _params(event), lambda s: _write_first_apart(s, event))
+        bump_version(session, instance, now, riding=[rider, *riding])
+        _attach_head(session, event)
         return event
-    rider = Rider(_riding_append, _params(event, head), lambda s: _write_with_head(s, event, head))
+    rider = Rider(_riding_append, _params(event), lambda s: _write_with_head(s, event, head))
     bump_version(session, instance, now, riding=[rider, *riding])
     _moved(head, event)
     return event
+
+
+def next_seq(session: Session, instance_type: str, instance_id: int) -> int:
+    """The number the instance's next event gets (what ``append`` will write), e.g. for the
+    deadlines a firing opens with it."""
+    head = head_of(session, instance_type, instance_id)
+    return head.seq + 1 if head else 1
+
+
+def head_of(session: Session, instance_type: str, instance_id: int) -> AuditHead | None:
+    """The instance's audit head: as a firing's first query read it (``remember``ed, also
+    when there is none yet, which the session alone cannot tell without a query)."""
+    return memo(
+        session,
+        (AuditHead, instance_type, instance_id),
+        lambda: session.get(AuditHead, (instance_type, instance_id)),
+    )
 
 
 def _new_event(
@@ -115,8 +134,8 @@ def _new_event(
     comment: str | None,
     data: dict[str, Any] | None,
 ) -> tuple[AuditEvent, AuditHead | None]:
-    head = session.get(AuditHead, (instance_type, instance_id))
-    seq = head.seq + 1 if head else 1
+    head = head_of(session, instance_type, instance_id)
+    seq = head.seq + 1 if head else 1  # next_seq
     event = new_row(
         AuditEvent,
         instance_type=instance_type,
@@ -165,20 +184,64 @@ _PG_APPEND = _MOVE_HEAD.add_cte(_INSERT_EVENT.cte("appended"))
 _EVENT_COLUMNS = [c.key for c in _EVENTS.columns if c.key != "id"]
 
 
+_HEAD_VALUES = {
+    "instance_type": bindparam("h_type", type_=_HEADS.c.instance_type.type),
+    "instance_id": bindparam("h_id", type_=_HEADS.c.instance_id.type),
+    "seq": bindparam("h_seq", type_=_HEADS.c.seq.type),
+    "hash": bindparam("h_hash", type_=_HEADS.c.hash.type),
+}
+_START_HEAD = insert(_HEADS).values(_HEAD_VALUES)
+
+
 def _riding_append(bumped: Any) -> list[Any]:
     """The event's INSERT and the head's move as CTEs that write only if ``bumped`` (the
     versioned UPDATE) returned its row (``workflow.db.Rider``)."""
     won = sa_select(bumped).exists()
+    return [_appended(won), _MOVE_HEAD.where(won).cte("moved")]
+
+
+def _riding_first(bumped: Any) -> list[Any]:
+    """``_riding_append`` for an instance's first event: the head's INSERT instead of its
+    move (a concurrent first firing loses at the versioned UPDATE, and writes neither)."""
+    won = sa_select(bumped).exists()
+    head = insert(_HEADS).from_select(
+        list(_HEAD_VALUES), sa_select(*_HEAD_VALUES.values()).where(won)
+    )
+    return [_appended(won), head.cte("started")]
+
+
+def _appended(won: Any) -> Any:
     values = [bindparam(f"e_{key}", type_=_EVENTS.c[key].type) for key in _EVENT_COLUMNS]
     event = insert(_EVENTS).from_select(_EVENT_COLUMNS, sa_select(*values).where(won))
-    return [event.cte("appended"), _MOVE_HEAD.where(won).cte("moved")]
+    return event.cte("appended")
 
 
-def _params(event: AuditEvent, head: AuditHead) -> dict[str, Any]:
+def _params(event: AuditEvent) -> dict[str, Any]:
     params = {f"e_{key}": getattr(event, key) for key in _EVENT_COLUMNS}
-    params.update(h_type=head.instance_type, h_id=head.instance_id)
+    params.update(h_type=event.instance_type, h_id=event.instance_id)
     params.update(h_seq=event.seq, h_hash=event.hash)
     return params
+
+
+def _write_first_apart(session: Session, event: AuditEvent) -> None:
+    """``_riding_first``'s writes as statements of their own."""
+    params = _params(event)
+    session.execute(_INSERT_EVENT, params)
+    session.execute(_START_HEAD, params)
+
+
+def _attach_head(session: Session, event: AuditEvent) -> None:
+    """The head just written, in the session as if loaded (a later append reads it)."""
+    head = new_row(
+        AuditHead,
+        instance_type=event.instance_type,
+        instance_id=event.instance_id,
+        seq=event.seq,
+        hash=event.hash,
+    )
+    make_transient_to_detached(head)
+    session.add(head)
+    remember(session, (AuditHead, event.instance_type, event.instance_id), head)
 
 
 def _moved(head: AuditHead, event: AuditEvent) -> None:
@@ -192,7 +255,7 @@ def _write_with_head(session: Session, event: AuditEvent, head: AuditHead) -> No
     returned event stays outside the session (callers read its seq and hash); the loaded
     head takes the new values as committed state, so no second UPDATE follows at flush."""
     session.flush()  # what the firing wrote before (the versioned UPDATE) goes first
-    params = _params(event, head)
+    params = _params(event)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_PG_APPEND, params)
     else:

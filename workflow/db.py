@@ -19,6 +19,8 @@ from sqlalchemy import (
     ARRAY,
     Engine,
     Integer,
+    Text,
+    TypeDecorator,
     any_,
     bindparam,
     create_engine,
@@ -31,6 +33,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import (
     ArgumentError,
     DisconnectionError,
@@ -284,12 +287,71 @@ def bump_version(
             if not (params.keys().isdisjoint(rider.params) and columns.isdisjoint(rider.params)):
                 raise ValueError(f"rider parameters clash: {sorted(rider.params)}")
             params.update(rider.params)
-        write.finish(session, int(session.connection().execute(statement, params).scalar_one()))
+        won, *returned = execute_built(session, statement, params).one()
+        write.finish(session, int(won))
+        receiving = [rider for rider in riding if rider.received is not None]
+        for rider, rows in zip(receiving, returned, strict=True):
+            assert rider.received is not None
+            rider.received([tuple(row) for row in rows or ()])
     else:
         write.finish(session, session.connection().execute(write.statement, write.params).rowcount)
         for rider in riding:
             rider.write_apart(session)
     session.flush()  # what else the caller left pending, after the versioned row
+
+
+class _Compiled:
+    """A statement built once, compiled once per dialect: its SQL, the bind processors of
+    its parameters, and the values of those it carries itself (``literal(…)``)."""
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        binds = compiled.binds
+        if any(b.expanding for b in binds.values()) or compiled.positional:
+            raise ValueError("execute_built takes named parameters without expanding lists")
+        self.sql: str = compiled.string
+        self.processors = {
+            name: processor
+            for name, bind in binds.items()
+            if (processor := bind.type._cached_bind_processor(dialect)) is not None
+        }
+        self.required = frozenset(name for name, bind in binds.items() if bind.required)
+        self.defaults = {
+            name: self._processed(name, bind.effective_value)
+            for name, bind in binds.items()
+            if not bind.required
+        }
+
+    def _processed(self, name: str, value: Any) -> Any:
+        processor = self.processors.get(name)
+        return value if processor is None or value is None else processor(value)
+
+    def parameters(self, params: dict[str, Any]) -> dict[str, Any]:
+        missing = self.required - params.keys()
+        if missing:
+            raise ValueError(f"no value for parameters {sorted(missing)}")
+        values = dict(self.defaults)
+        for name, value in params.items():
+            values[name] = self._processed(name, value)
+        return values
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(statement: Any, dialect: Any) -> _Compiled:
+    return _Compiled(statement, dialect)
+
+
+def execute_built(session: Session, statement: Any, params: dict[str, Any]) -> Any:
+    """Execute a statement built once (a module constant or a cached build) as the SQL its
+    one compilation gave, its parameters through their types' bind processors: what
+    ``Connection.execute`` does, without hashing the statement's cache key and processing
+    each parameter through the compiled cache at every execution, more than a tenth of a
+    firing's CPU for the versioned UPDATE with its riders (issue 14). The result is the
+    driver's rows, without result processing (counts, ids, JSON). Event listeners see the
+    statement as for any other (``before_cursor_execute``)."""
+    connection = session.connection()
+    compiled = _compiled(statement, connection.dialect)
+    return connection.exec_driver_sql(compiled.sql, compiled.parameters(params))
 
 
 @functools.lru_cache(maxsize=256)
@@ -311,15 +373,29 @@ class Rider:
     named like a column into an UPDATE's SET (``bump_version`` refuses such names for the
     versioned table; a rider's own UPDATE must prefix its names too).
     ``write_apart`` does the same writes as statements of their own (SQLite, or a row the
-    unit of work writes)."""
+    unit of work writes).
+
+    ``received``: for a rider whose INSERT returns what the caller needs (new ids), the
+    rows its ``Returned`` CTE returned, as tuples of its RETURNING columns (``write_apart``
+    takes care of that itself)."""
 
     def __init__(
         self,
         ctes: Callable[[Any], list[Any]],
         params: dict[str, Any],
         write_apart: Callable[[Session], None],
+        received: Callable[[list[tuple[Any, ...]]], None] | None = None,
     ) -> None:
         self.ctes, self.params, self.write_apart = ctes, params, write_apart
+        self.received = received
+
+
+class Returned:
+    """A rider's CTE whose RETURNING rows come back to ``Rider.received``: the rider's
+    ``ctes`` lists it as ``Returned(cte)``, at most one per rider."""
+
+    def __init__(self, cte: Any) -> None:
+        self.cte = cte
 
 
 class _VersionedWrite:
@@ -386,13 +462,22 @@ def _versioned_statement(
 @functools.lru_cache(maxsize=512)
 def _riding_statement(versioned: Any, riders: tuple[Callable[[Any], list[Any]], ...]) -> Any:
     """``WITH bumped AS (<versioned UPDATE> RETURNING key), <the riders' CTEs> SELECT
-    count(*) FROM bumped``: the count stands for the UPDATE's row count."""
+    (SELECT count(*) FROM bumped), …``: the count stands for the UPDATE's row count; each
+    ``Returned`` CTE adds a column, its rows as a JSON array of arrays."""
     table = versioned.table
     bumped = versioned.returning(*table.primary_key.columns).cte("bumped")
-    statement = select(func.count()).select_from(bumped)
+    columns: list[Any] = [select(func.count()).select_from(bumped).scalar_subquery()]
+    added: list[Any] = []
     for ctes in riders:
         for cte in ctes(bumped):
-            statement = statement.add_cte(cte)
+            if isinstance(cte, Returned):
+                cte = cte.cte
+                rows = func.json_agg(func.json_build_array(*cte.c))
+                columns.append(select(rows).select_from(cte).scalar_subquery())
+            added.append(cte)
+    statement = select(*columns)
+    for cte in added:
+        statement = statement.add_cte(cte)
     return statement
 
 
@@ -403,10 +488,7 @@ def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
     the object holds it (model defaults are applied when the object is built)."""
     if not rows:
         return
-    table = type(rows[0]).__table__
-    key = table.c.id
-    columns = [c.key for c in table.columns if c is not key]
-    statement = insert(table).returning(key, sort_by_parameter_order=True)
+    statement, columns = _insert_returning_id(type(rows[0]).__table__)
     values = [{c: getattr(row, c) for c in columns} for row in rows]
     ids = session.connection().execute(statement, values).scalars().all()
     for row, id_ in zip(rows, ids, strict=True):
@@ -415,10 +497,22 @@ def insert_loaded(session: Session, rows: Sequence[Any]) -> None:
         session.add(row)
 
 
-def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T:
+@functools.lru_cache(maxsize=64)
+def _insert_returning_id(table: Any) -> tuple[Any, tuple[str, ...]]:
+    """``insert_loaded``'s statement, built once per table: a statement built anew is
+    traversed again for its cache key at every execution."""
+    key = table.c.id
+    columns = tuple(c.key for c in table.columns if c is not key)
+    return insert(table).returning(key, sort_by_parameter_order=True), columns
+
+
+def attach_loaded(
+    session: Session, model: type[T], values: dict[str, Any], *, fresh: bool = False
+) -> T:
     """A row known without a query (a cached copy, JSON carried by another query) as a
     persistent instance of ``session``, as if loaded: the one already in its identity map, or
-    a new one. Mutable values (JSON) are copied, so no session can change the source."""
+    a new one. Mutable values (JSON) are copied, so no session can change the source, unless
+    they are ``fresh`` (just read, shared with nothing)."""
     mapper: Any = inspect(model)
     identity = mapper.identity_key_from_primary_key(
         [values[column.key] for column in mapper.primary_key]
@@ -427,13 +521,22 @@ def attach_loaded(session: Session, model: type[T], values: dict[str, Any]) -> T
     if existing is not None:
         return cast(T, existing)
     instance = mapper.class_manager.new_instance()
+    state: Any = inspect(instance)
     # A new instance has no history to keep: its state's dict takes the values as loaded
     # (what ``set_committed_value`` does one attribute at a time, at several times the cost).
-    inspect(instance).dict.update(
-        {k: copy.deepcopy(v) if isinstance(v, dict | list) else v for k, v in values.items()}
+    state.dict.update(
+        values
+        if fresh
+        else {k: copy.deepcopy(v) if isinstance(v, dict | list) else v for k, v in values.items()}
     )
-    make_transient_to_detached(instance)
-    session.add(instance)
+    # What ``make_transient_to_detached`` and ``Session.add`` do for it (the key, what was
+    # not given expired, into the identity map), without their steps that have nothing to
+    # do for a new instance whose relationships are not loaded (the key computed again from
+    # the attributes, no history to reset, no cascade to follow): half the cost, and a
+    # firing attaches a score of rows (issue 14).
+    state.key = identity
+    state._expire_attributes(state.dict, state.unloaded)
+    session._update_impl(state)
     return cast(T, instance)
 
 
@@ -473,13 +576,33 @@ def _delete_ids(session: Session, *, table: Any, ids: list[int]) -> None:
     session.connection().execute(delete(table).where(table.c.id.in_(ids)))
 
 
+class IdArray(TypeDecorator[list[int]]):
+    """A list of ids bound as PostgreSQL array text (``{1,2,3}``), read as ``integer[]`` by
+    ``any_ids``: psycopg's list dumper looks at every element to choose the array's type, a
+    cost per execution the text does not have (issue 14)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return "{" + ",".join(str(int(v)) for v in value) + "}"
+
+
+def any_ids(name: str) -> Any:
+    """``= ANY(CAST(:name AS INTEGER[]))``: a list of ids as one parameter (``IdArray``), so
+    the statement's text is the same whatever their number (a prepared statement)."""
+    return any_(sql_cast(bindparam(name, type_=IdArray()), ARRAY(Integer)))
+
+
 @functools.lru_cache(maxsize=64)
 def _riding_delete(table: Any) -> Callable[[Any], list[Any]]:
     """The DELETE by ids of one table as a rider's CTE (one function per table, so the
     statement is built once)."""
 
     def ctes(bumped: Any) -> list[Any]:
-        ids = any_(bindparam(f"d_{table.name}_ids", type_=ARRAY(Integer)))
+        ids = any_ids(f"d_{table.name}_ids")
         won = select(bumped).exists()
         return [delete(table).where(table.c.id == ids, won).cte(f"riding_delete_{table.name}")]
 
@@ -543,7 +666,11 @@ def pinned(session: Session) -> Iterator[None]:
 
 
 def pending_types(session: Any) -> set[type]:
-    return {type(o) for o in (*session.new, *session.dirty, *session.deleted)}
+    """The models of the rows added, changed or deleted and not yet flushed: what
+    ``Session.new``, ``dirty`` and ``deleted`` hold, read from the session's own records of
+    them (each of those properties builds a collection, and ``memo`` asks at every read)."""
+    states = (*session._new, *session.identity_map._modified, *session._deleted)
+    return {state.class_ for state in states}
 
 
 def _forget_written(session: Any, _flush_context: Any) -> None:

@@ -50,7 +50,15 @@ from tests.integration.flow import DAY, new_proposal
 from workflow import audit
 from workflow.context import Actor
 from workflow.db import make_engine, unit_of_work
-from workflow.models import ConsultationStep, Proposal
+from workflow.models import (
+    AuditEvent,
+    AuditHead,
+    ConsultationStep,
+    Deadline,
+    DeadlineAct,
+    Proposal,
+)
+from workflow.models.proposal import ProposalRevision
 from workflow.services.transition import fire
 
 pytestmark = pytest.mark.benchmark
@@ -79,21 +87,40 @@ _SHARED: dict[str, Any] = {}
 
 
 def _seed(world: World, n: int) -> list[int]:
-    """One proposal through the service, then ``n - 1`` copies of it (and of its consultation
-    plan) in two INSERT … SELECT statements: 100,000 service calls would take longer than
-    the benchmark itself. The copies' numbers come from ``generate_series`` on PostgreSQL
-    and from a recursive CTE on SQLite (both a single bulk statement)."""
+    """One proposal through the service, submitted and returned once, then ``n - 1`` copies
+    of it with its consultation plan and that history (audit events and head, the deadlines
+    the submission opened with their acts, the Fassung), each table in one INSERT … SELECT:
+    100,000 service calls would take longer than the benchmark itself. The copies' numbers
+    come from ``generate_series`` on PostgreSQL and from a recursive CTE on SQLite.
+
+    The history makes the tables what 100,000 Vorlagen in use make them: the planner's
+    statistics (``_analyze``) then see tables of that size, as in a running system. Without
+    it the audit, deadline and act tables started empty, the prepared statements kept
+    plans made for empty tables (sequential scans), and every figure measured those scans
+    over the rows its own run added. The copied events keep the seed's hashes: their chain
+    links (each event's ``prev_hash`` is the one before's hash) but does not verify against
+    the copies' ids; nothing measured here verifies it."""
     seed = new_proposal(world, title="Benchmark")
-    columns = [c.name for c in Proposal.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+    world.fire(
+        "proposal",
+        seed,
+        "submit",
+        "ilsfeld.clerk",
+        berlin(DAY, 8),
+        data={"cosigners": ["ilsfeld.head"]},
+    )
+    world.fire(
+        "proposal", seed, "return_to_author", "ilsfeld.head", berlin(DAY, 8), comment="Zurück"
+    )
+    columns = _columns(Proposal)
     picked = ", ".join(f'p."{c}" + g' if c == "number" else f'p."{c}"' for c in columns)
-    steps = [c.name for c in ConsultationStep.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
-    step_picked = ", ".join("np.id" if c == "proposal_id" else f's."{c}"' for c in steps)
     if world.engine.dialect.name == "sqlite":
         series = "series"
         prefix = "WITH RECURSIVE series(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM series "
         prefix += "WHERE g < :more) "
     else:
         series, prefix = "generate_series(1, :more) g", ""
+    copies = "JOIN proposal np ON np.id > :seed"
     with world.engine.begin() as conn:
         conn.execute(
             text(
@@ -102,11 +129,40 @@ def _seed(world: World, n: int) -> list[int]:
             ),
             {"more": n - 1, "seed": seed},
         )
+        for model, key, kind in (
+            (ConsultationStep, "proposal_id", None),
+            (ProposalRevision, "proposal_id", None),
+            (AuditEvent, "instance_id", "proposal"),
+            (AuditHead, "instance_id", "proposal"),
+            (Deadline, "instance_id", "proposal"),
+        ):
+            names = _columns(model)
+            values = ", ".join("np.id" if c == key else f's."{c}"' for c in names)
+            of_kind = f" AND s.instance_type = '{kind}'" if kind else ""
+            conn.execute(
+                text(
+                    f"INSERT INTO {model.__tablename__} ({_quoted(names)}) "  # type: ignore[attr-defined]
+                    f"SELECT {values} FROM {model.__tablename__} s {copies} "  # type: ignore[attr-defined]
+                    f"WHERE s.{key} = :seed{of_kind}"
+                ),
+                {"seed": seed},
+            )
+        # Each copied deadline's acts, their keys naming the copy's deadline.
+        acts = _columns(DeadlineAct)
+        values = ", ".join(
+            {
+                "deadline_id": "nd.id",
+                "key": "'deadline:' || nd.id || substr(a.key, length('deadline:' || sd.id) + 1)",
+            }.get(c, f'a."{c}"')
+            for c in acts
+        )
         conn.execute(
             text(
-                f"INSERT INTO consultationstep ({_quoted(steps)}) "
-                f"SELECT {step_picked} FROM consultationstep s JOIN proposal np "
-                "ON np.id > :seed WHERE s.proposal_id = :seed"
+                f"INSERT INTO deadlineact ({_quoted(acts)}) SELECT {values} FROM deadlineact a "
+                "JOIN deadline sd ON sd.id = a.deadline_id JOIN deadline nd ON "
+                "nd.instance_type = sd.instance_type AND nd.rule = sd.rule AND "
+                "nd.opened_seq = sd.opened_seq AND nd.instance_id > :seed "
+                "WHERE sd.instance_type = 'proposal' AND sd.instance_id = :seed"
             ),
             {"seed": seed},
         )
@@ -118,6 +174,11 @@ def _seed(world: World, n: int) -> list[int]:
         ]
         conn.execute(text("ANALYZE"))
     return ids
+
+
+def _columns(model: Any) -> list[str]:
+    """The model's columns but its generated key."""
+    return [c.name for c in model.__table__.columns if c.name != "id"]
 
 
 def _quoted(columns: list[str]) -> str:

@@ -7,16 +7,14 @@ rows with an idempotency key; the sweep then only claims rows that are due.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Column,
-    Integer,
     Table,
     Text,
-    any_,
     bindparam,
     func,
     insert,
@@ -26,13 +24,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
-from workflow.db import Rider
+from workflow.db import Returned, Rider, any_ids
 from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.embedded_rows import json_param, recordset
 from workflow.law.periods import shift
@@ -128,24 +125,22 @@ _DEADLINE_NAMES = [column.name for column in _DEADLINE_COLUMNS]
 _ACT_FIELDS = {"rule": DEADLINES.c.rule, "kind": ACTS.c.kind, "due_at": ACTS.c.due_at}
 
 
-def _pg_deadlines_and_acts() -> Any:
+def _deadlines_and_acts(won: Any = None, names: tuple[str, str] = ("d", "acts")) -> Any:
     """``WITH d AS (INSERT INTO deadline … RETURNING id, rule), acts AS (INSERT INTO
-    deadlineact … SELECT d.id, … FROM json_to_recordset(…) AS p JOIN d USING rule) SELECT id,
-    rule FROM d``: the rows as JSON (``embedded_rows.recordset``, a statement of constant
-    text, as ``notice_rows._PG_UPSERT``), each act joined to its deadline by the rule,
-    which is unique among the deadlines one transition opens (the table's key is instance,
-    rule and opening event). Both CTEs run to completion whatever the SELECT reads of them."""
-    names = [column.name for column in _DEADLINE_COLUMNS]
+    deadlineact … SELECT d.id, … FROM json_to_recordset(…) AS p JOIN d USING rule)``, as the
+    two CTEs: the rows as JSON (``embedded_rows.recordset``, a statement of constant text,
+    as ``notice_rows._PG_UPSERT``), each act joined to its deadline by the rule, which is
+    unique among the deadlines one transition opens (the table's key is instance, rule and
+    opening event). Both run to completion whatever the statement reads of them. ``won``:
+    a condition the deadlines' rows are written under (a firing's ``Rider``)."""
+    rows: Any = sa_select(literal_column("*")).select_from(
+        recordset("deadline_rows", _DEADLINE_COLUMNS, "r")
+    )
     opened = (
         insert(DEADLINES)
-        .from_select(
-            names,
-            sa_select(literal_column("*")).select_from(
-                recordset("deadline_rows", _DEADLINE_COLUMNS, "r")
-            ),
-        )
+        .from_select(_DEADLINE_NAMES, rows if won is None else rows.where(won))
         .returning(DEADLINES.c.id, DEADLINES.c.rule)
-        .cte("d")
+        .cte(names[0])
     )
     planned = recordset("act_rows", [*_ACT_FIELDS.values(), Column("key", Text)], "p")
     acts = insert(ACTS).from_select(
@@ -159,41 +154,89 @@ def _pg_deadlines_and_acts() -> Any:
             literal(0),
         ).join(opened, opened.c.rule == planned.c.rule),
     )
-    return sa_select(opened.c.id, opened.c.rule).add_cte(acts.cte("acts"))
+    return opened, acts.cte(names[1])
+
+
+def _pg_deadlines_and_acts() -> Any:
+    """The deadlines and their acts in one statement, the new ids and rules selected."""
+    opened, acts = _deadlines_and_acts()
+    return sa_select(opened.c.id, opened.c.rule).add_cte(acts)
+
+
+def _riding_deadlines(bumped: Any) -> list[Any]:
+    """``_deadlines_and_acts`` as CTEs of a firing's versioned UPDATE (``workflow.db.Rider``):
+    written only if ``bumped`` returned its row; the ids and rules come back to the rider."""
+    opened, acts = _deadlines_and_acts(sa_select(bumped).exists(), ("riding_d", "riding_acts"))
+    return [Returned(opened), acts]
 
 
 _PG_DEADLINES_AND_ACTS = _pg_deadlines_and_acts()
 
 
 def insert_deadlines(
-    session: Session, opened: list[tuple[Deadline, DeadlineRuleSpec]], *, now: datetime
+    session: Session,
+    opened: list[tuple[Deadline, DeadlineRuleSpec]],
+    *,
+    now: datetime,
+    riding: list[Rider] | None = None,
+    then: Callable[[], None] = lambda: None,
 ) -> None:
     """Write the deadlines a transition opens and all their acts; the deadlines get their
-    ids and are in the session afterwards (persistent, as if flushed).
+    ids and are in the session afterwards (persistent, as if flushed), and ``then`` runs.
 
     PostgreSQL: one statement (issue 14), the acts' INSERT a data-modifying CTE on the ids
     the deadlines' INSERT returns; the ORM objects are then attached without another
-    statement. SQLite has no data-modifying CTEs: the deadlines flushed (their ids come
-    back), then one INSERT for all their acts."""
+    statement. With ``riding`` (a firing's, ``FiringContext.riding``) both go out with the
+    firing's versioned UPDATE, and the ids come back from it. SQLite has no data-modifying
+    CTEs: the deadlines flushed (their ids come back), then one INSERT for all their acts."""
     if not opened:
         return
-    if session.get_bind().dialect.name != "postgresql":
-        session.add_all([deadline for deadline, _ in opened])
-        session.flush()
-        insert_acts(
-            session,
-            [row for deadline, rule in opened for row in new_act_rows(deadline, rule)],
-            now=now,
-        )
-        return
-    # What the firing changed so far goes out first, as the one flush did before.
-    session.flush()
     acts = [
         (deadline, n, kind, instant)
         for deadline, rule in opened
         for n, (kind, instant) in enumerate(planned_acts(deadline, rule))
     ]
-    params = {
+
+    def attach(written: list[tuple[Any, ...]]) -> None:
+        ids = {rule: id_ for id_, rule in written}
+        for deadline, _ in opened:
+            deadline.id = ids[deadline.rule]
+            make_transient_to_detached(deadline)  # as loaded: adding it writes nothing
+            session.add(deadline)
+        then()
+
+    def write_apart(apart: Session) -> None:
+        apart.add_all([deadline for deadline, _ in opened])
+        apart.flush()
+        insert_acts(
+            apart,
+            [row for deadline, rule in opened for row in new_act_rows(deadline, rule)],
+            now=now,
+        )
+        then()
+
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if riding is not None and not any(r.ctes is _riding_deadlines for r in riding):
+        params = _deadline_params(opened, acts) if postgres else {}
+        riding.append(Rider(_riding_deadlines, params, write_apart, attach))
+    elif not postgres:
+        write_apart(session)
+        return
+    else:
+        # What the firing changed so far goes out first, as the one flush did before.
+        session.flush()
+        written = session.connection().execute(
+            _PG_DEADLINES_AND_ACTS, _deadline_params(opened, acts)
+        )
+        attach([tuple(row) for row in written.all()])
+    if acts and postgres:
+        wake_sweeps(session, min(instant for *_, instant in acts), now=now)
+
+
+def _deadline_params(
+    opened: list[tuple[Deadline, DeadlineRuleSpec]], acts: list[tuple[Deadline, int, str, Any]]
+) -> dict[str, str]:
+    return {
         "deadline_rows": json_param(
             ({n: getattr(d, n) for n in _DEADLINE_NAMES} for d, _ in opened), _DEADLINE_NAMES
         ),
@@ -205,14 +248,6 @@ def insert_deadlines(
             ["rule", "kind", "due_at", "key"],
         ),
     }
-    written = session.connection().execute(_PG_DEADLINES_AND_ACTS, params)
-    ids = {rule: id_ for id_, rule in written.all()}
-    for deadline, _ in opened:
-        deadline.id = ids[deadline.rule]
-        make_transient_to_detached(deadline)  # as loaded: adding it writes nothing
-        session.add(deadline)
-    if acts:
-        wake_sweeps(session, min(instant for *_, instant in acts), now=now)
 
 
 def insert_acts(session: Session, rows: list[dict[str, Any]], *, now: datetime) -> None:
@@ -252,7 +287,7 @@ _CLOSE = (
 )
 # PostgreSQL: both in one statement (the deadlines' UPDATE a data-modifying CTE), the ids as
 # one array, so the text is the same whatever their number (a prepared statement).
-_PG_IDS = any_(bindparam("ids", type_=ARRAY(Integer)))
+_PG_IDS = any_ids("ids")
 _PG_CLOSE_AND_SKIP = (
     update(ACTS)
     .where(ACTS.c.deadline_id == _PG_IDS, ACTS.c.status == "pending")
@@ -271,7 +306,7 @@ def _riding_close(bumped: Any) -> list[Any]:
     written only if ``bumped`` returned its row. Parameters prefixed ``c_``, unlike any
     column."""
     won = sa_select(bumped).exists()
-    ids = any_(bindparam("c_ids", type_=ARRAY(Integer)))
+    ids = any_ids("c_ids")
     closed = (
         update(DEADLINES)
         .where(DEADLINES.c.id == ids, won)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
@@ -34,10 +35,19 @@ def calendar_for(session: Session, municipality_id: int | None) -> WorkingCalend
     """The municipality's Land holidays plus its local non-working days (DOMAIN.md §8)."""
     municipality = session.get(Municipality, municipality_id) if municipality_id else None
     if municipality is None:
-        return WorkingCalendar()
+        return _calendar("BW", ())
     local = municipality.settings.get("local_non_working_days") or {}
-    days = {date.fromisoformat(str(k)): str(v) for k, v in dict(local).items()}  # type: ignore[call-overload]
-    return WorkingCalendar(subdiv=municipality.subdivision, local_days=days)
+    days = tuple(sorted((str(k), str(v)) for k, v in dict(local).items()))  # type: ignore[call-overload]
+    return _calendar(municipality.subdivision, days)
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(subdiv: str, local: tuple[tuple[str, str], ...]) -> WorkingCalendar:
+    """One calendar per Land and set of local days, shared: building one costs more than
+    the period computed on it (issue 14), and a calendar never changes."""
+    return WorkingCalendar(
+        subdiv=subdiv, local_days={date.fromisoformat(day): name for day, name in local}
+    )
 
 
 def rules_by_name(spec: DefinitionSpec) -> dict[str, tuple[str, DeadlineRuleSpec]]:
@@ -60,8 +70,15 @@ def compute_due(
     period = local_period(session, municipality_id, rule.rule) or rule.period
     if period is None:
         return anchor, f"Fester Termin: {anchor:%d.%m.%Y}"
-    compute = period_end if rule.direction == "after" else latest_before
-    result = compute(anchor, period, calendar_for(session, municipality_id))
+    return _due(rule.direction, anchor, period, calendar_for(session, municipality_id))
+
+
+@functools.lru_cache(maxsize=4096)
+def _due(direction: str, anchor: date, period: str, calendar: WorkingCalendar) -> tuple[date, str]:
+    """``compute_due``'s arithmetic, remembered: the same anchors recur (a meeting's date for
+    all its items, today for every submission), and a result depends on nothing else."""
+    compute = period_end if direction == "after" else latest_before
+    result = compute(anchor, period, calendar)
     return result.date, "\n".join(result.explanation)
 
 
@@ -85,8 +102,11 @@ def open_deadlines(session: Session, instance_type: str, instance_id: int) -> li
 
 
 def still_active() -> Any:
-    """The condition of ``open_deadlines`` on the deadline table."""
-    return and_(col(Deadline.closed_at).is_(None), col(Deadline.status).in_(ACTIVE))
+    """The condition of ``open_deadlines`` on the deadline table. The statuses as equalities,
+    not ``IN``: SQLAlchemy renders an ``IN`` list again at every execution (an "expanding"
+    parameter), a tenth of the firing's first query (issue 14)."""
+    status = col(Deadline.status)
+    return and_(col(Deadline.closed_at).is_(None), or_(*(status == s for s in ACTIVE)))
 
 
 def apply_transition(
@@ -124,9 +144,16 @@ def close_ending(
 
 
 def open_starting(
-    ctx: FiringContext, spec: DefinitionSpec, registry: Registry, *, seq: int, ending: Ending
+    ctx: FiringContext,
+    spec: DefinitionSpec,
+    registry: Registry,
+    *,
+    seq: int,
+    ending: Ending,
+    riding: list[Rider] | None = None,
 ) -> list[DeadlineEffect]:
-    """Open the deadlines the new state starts (not those ``ending`` left open)."""
+    """Open the deadlines the new state starts (not those ``ending`` left open); with
+    ``riding``: written with the firing's versioned UPDATE (``insert_deadlines``)."""
     effects: list[DeadlineEffect] = []
     if ctx.source == ctx.dest:
         return effects
@@ -159,12 +186,13 @@ def open_starting(
         opened.append((deadline, rule))
         effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
     if opened:
-        insert_deadlines(ctx.session, opened, now=ctx.now)
-        remember(
-            ctx.session,
-            (Deadline, ctx.kind, instance_id),
-            sorted([*ending.active, *(d for d, _ in opened)], key=lambda d: d.id or 0),
-        )
+
+        def remember_active() -> None:  # once the new ones have their ids
+            active = [*ending.active, *(d for d, _ in opened)]
+            key = (Deadline, ctx.kind, instance_id)
+            remember(ctx.session, key, sorted(active, key=lambda d: d.id or 0))
+
+        insert_deadlines(ctx.session, opened, now=ctx.now, riding=riding, then=remember_active)
     return effects
 
 

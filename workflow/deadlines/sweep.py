@@ -18,20 +18,18 @@ from sqlalchemy import (
     Engine,
     Integer,
     Table,
-    any_,
     bindparam,
     func,
     literal_column,
     update,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
-from workflow.db import unit_of_work
+from workflow.db import any_ids, unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
@@ -198,7 +196,7 @@ _MARK = (
 # psycopg caches a parsed statement for (50), so an IN list was parsed anew every batch.
 _MARK_PG = (
     update(ACTS)
-    .where(ACTS.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+    .where(ACTS.c.id == any_ids("ids"))
     .values(status=bindparam("status_"), note=bindparam("note_"), done_at=bindparam("now"))
 )
 _BY_IDS: dict[type, Any] = {}

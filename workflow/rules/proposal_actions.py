@@ -7,8 +7,9 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
-from workflow.db import delete_loaded, insert_loaded, remember, settle_deletes
+from workflow.db import delete_loaded, remember, settle_deletes
 from workflow.definitions.registry import Action
+from workflow.embedded_rows import ride_insert
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
 from workflow.law.voting import Quorum, Tally
@@ -70,8 +71,9 @@ def request_cosignatures(ctx: FiringContext) -> None:
         )
         for user in chosen
     ]
-    insert_loaded(ctx.session, asked)
-    # The automatic step's guard (k of n signed) reads them next: no need to query again.
+    # With the firing's versioned UPDATE (their ids come back with it, before anything
+    # reads them). The automatic step's guard (k of n signed) reads them next: no query.
+    ride_insert(ctx.session, ctx.riding, asked)
     remember(ctx.session, (CoSignature, p.id or 0), asked)
     required = data_int(ctx, "required")
     if required is not None:

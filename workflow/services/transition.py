@@ -10,14 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.config_cache import note_version
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import pinned, remember
+from workflow.db import attach_loaded, pinned, remember
 from workflow.deadlines.lifecycle import (
     DeadlineEffect,
     apply_transition,
@@ -108,63 +109,125 @@ def load_instance(
     return instance
 
 
+@dataclass(frozen=True)
+class _FiringQuery:
+    """The firing's first statement, and where each model's columns are in its rows."""
+
+    statement: Any
+    slices: tuple[tuple[Any, int, int], ...]  # (model, first column, after last column)
+    extra: dict[str, int]  # further columns by name: their position
+
+
 @functools.cache
-def _firing_query(kind: str, model: Any, dialect: str) -> Any:
+def _firing_query(kind: str, model: Any, dialect: str) -> _FiringQuery:
     """The firing's first statement, built once per kind and database (its instance id a
-    parameter)."""
-    id_column: Any = model.id
-    query: Any = select(model, AuditHead).outerjoin(
-        AuditHead,
-        and_(col(AuditHead.instance_type) == kind, col(AuditHead.instance_id) == id_column),
+    parameter). A Core SELECT of the tables' columns, not an ORM query of the models: the
+    ORM's loading machinery cost more than the statement (issue 14); ``_load_for_firing``
+    puts the rows into the session as loaded (``attach_loaded``)."""
+    table = model.__table__
+    id_column = table.c.id
+    heads = AuditHead.__table__  # type: ignore[attr-defined]
+    joined = table.outerjoin(
+        heads, and_(heads.c.instance_type == kind, heads.c.instance_id == id_column)
     )
+    models: list[Any] = [model, AuditHead]
+    extra: list[Any] = []
     if hasattr(model, "municipality_id"):
-        # The version as a column of its own: a Municipality already in the identity map
-        # keeps the attribute values it was first loaded with.
-        query = query.add_columns(Municipality, col(Municipality.config_version)).outerjoin(
-            Municipality, col(Municipality.id) == model.municipality_id
-        )
+        towns = Municipality.__table__  # type: ignore[attr-defined]
+        joined = joined.outerjoin(towns, towns.c.id == table.c.municipality_id)
+        models.append(Municipality)
     if model is Proposal:
         # The consultation plan and the co-signatures as JSON (workflow.embedded_rows): the
         # guards of submit and return read them, without a query of their own.
+        users = User.__table__  # type: ignore[attr-defined]
+        joined = joined.outerjoin(users, users.c.id == table.c.author_id)
+        models.append(User)
         plan = rows_as_json(ConsultationStep, ConsultationStep.proposal_id, id_column, dialect)
         asked = rows_as_json(CoSignature, CoSignature.proposal_id, id_column, dialect)
-        query = query.add_columns(
-            User,
+        extra = [
             plan.label("plan_json"),
             asked.label("cosignatures_json"),
             next_number(id_column).label("next_revision"),
-        ).outerjoin(User, col(User.id) == col(Proposal.author_id))
+        ]
     # The open deadlines too (one row each): the firing closes what its new state ends.
-    query = query.add_columns(Deadline).outerjoin(
-        Deadline,
+    deadlines = Deadline.__table__  # type: ignore[attr-defined]
+    joined = joined.outerjoin(
+        deadlines,
         and_(
-            col(Deadline.instance_type) == kind,
-            col(Deadline.instance_id) == id_column,
-            still_active(),
+            deadlines.c.instance_type == kind, deadlines.c.instance_id == id_column, still_active()
         ),
     )
-    return query.where(id_column == bindparam("instance_id"))
+    models.append(Deadline)
+    columns: list[Any] = []
+    slices: list[tuple[Any, int, int]] = []
+    for each in models:
+        own = list(each.__table__.columns)
+        slices.append((each, len(columns), len(columns) + len(own)))
+        columns += own
+    positions = {column.name: len(columns) + n for n, column in enumerate(extra)}
+    statement = (
+        sa_select(*columns, *extra).select_from(joined).where(id_column == bindparam("instance_id"))
+    )
+    return _FiringQuery(statement, tuple(slices), positions)
 
 
 def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
-    owned = hasattr(model, "municipality_id")
-    dialect = session.get_bind().dialect.name
-    rows = session.execute(_firing_query(kind, model, dialect), {"instance_id": instance_id}).all()
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()  # what an ORM query would flush first
+    query = _firing_query(kind, model, session.get_bind().dialect.name)
+    rows = session.connection().execute(query.statement, {"instance_id": instance_id}).all()
     if not rows:
         return None
-    deadlines = [row[-1] for row in rows if row[-1] is not None]
-    remember(session, (Deadline, kind, instance_id), sorted(deadlines, key=_by_id))
     first = rows[0]
-    instance = first[0]
-    if owned and instance.municipality_id is not None:
-        note_version(session, instance.municipality_id, first.config_version)
+    loaded: dict[Any, Any] = {}
+    for each, start, stop in query.slices:
+        if each is not Deadline:
+            loaded[each] = _attached(session, each, first[start:stop])
+    *_, (_, start, stop) = query.slices
+    deadlines = [_attached(session, Deadline, row[start:stop]) for row in rows]
+    found = [d for d in deadlines if d is not None]
+    remember(session, (Deadline, kind, instance_id), sorted(found, key=_by_id))
+    remember(session, (AuditHead, kind, instance_id), loaded[AuditHead])  # None: no event yet
+    instance = loaded[model]
+    town = loaded.get(Municipality)
+    if town is not None and instance.municipality_id is not None:
+        # The version as read now: a Municipality already in the identity map keeps the
+        # attribute values it was first loaded with.
+        _, start, _ = next(s for s in query.slices if s[0] is Municipality)
+        version = first[start + _column_index(Municipality, "config_version")]
+        note_version(session, instance.municipality_id, version)
     if model is Proposal:
-        plan = attach_json(session, ConsultationStep, first.plan_json)
+        extra = query.extra
+        plan = attach_json(session, ConsultationStep, first[extra["plan_json"]])
         remember(session, (ConsultationStep, instance_id), sorted(plan, key=_by_position))
-        asked = attach_json(session, CoSignature, first.cosignatures_json)
+        asked = attach_json(session, CoSignature, first[extra["cosignatures_json"]])
         remember(session, (CoSignature, instance_id), sorted(asked, key=_by_id))
-        remember(session, (ProposalRevision, instance_id), first.next_revision)
+        remember(session, (ProposalRevision, instance_id), first[extra["next_revision"]])
     return instance
+
+
+def _attached(session: Session, model: Any, values: Any) -> Any:
+    """One model's columns of a row as a loaded instance, or None for an outer join's
+    missing row (its key NULL)."""
+    keys = _column_keys(model)
+    row = dict(zip(keys, values, strict=True))
+    if any(row[key] is None for key in _primary_keys(model)):
+        return None
+    return attach_loaded(session, model, row, fresh=True)
+
+
+@functools.cache
+def _column_keys(model: Any) -> tuple[str, ...]:
+    return tuple(column.key for column in model.__table__.columns)
+
+
+@functools.cache
+def _primary_keys(model: Any) -> tuple[str, ...]:
+    return tuple(column.key for column in model.__table__.primary_key.columns)
+
+
+def _column_index(model: Any, key: str) -> int:
+    return _column_keys(model).index(key)
 
 
 def _by_id(row: Any) -> int:
@@ -470,9 +533,18 @@ def _run(
     instance.state = model.state
     with session.no_autoflush:  # the instance's change goes out in its versioned UPDATE
         ending = close_ending(ctx, wf.spec, riding=ctx.riding)
+        # The deadlines the new state opens ride too, unless an action left rows unwritten
+        # that their rules may read (e.g. a resolution's date): then they open after the
+        # UPDATE and the flush that follows it, as they always did.
+        riding_opens = _only_instance_changed(session, instance)
+        if riding_opens:
+            next_seq = audit.next_seq(session, kind, instance.id)
+            opening = open_starting(
+                ctx, wf.spec, workflows.registry, seq=next_seq, ending=ending, riding=ctx.riding
+            )
     # The versioned UPDATE goes out first, the audit event, the task messages and the closed
-    # deadlines riding on it (one statement on PostgreSQL): a concurrent writer of the same
-    # version loses here, before anything else of this firing is written.
+    # and opened deadlines riding on it (one statement on PostgreSQL): a concurrent writer of
+    # the same version loses here, before anything else of this firing is written.
     event = audit.append_bumping(
         session,
         instance,
@@ -486,10 +558,9 @@ def _run(
         riding=ctx.riding,
     )
     ctx.riding.clear()
-    effects = [
-        *ending.effects,
-        *open_starting(ctx, wf.spec, workflows.registry, seq=event.seq, ending=ending),
-    ]
+    if not riding_opens:
+        opening = open_starting(ctx, wf.spec, workflows.registry, seq=event.seq, ending=ending)
+    effects = [*ending.effects, *opening]
     for rider in ctx.riding:  # none expected after the UPDATE; never dropped
         rider.write_apart(session)
     session.flush()
@@ -518,6 +589,11 @@ def _run(
         deadlines=tuple(effects),
         followed_by=followed,
     )
+
+
+def _only_instance_changed(session: Session, instance: Any) -> bool:
+    """Nothing pending in the session but the firing's own instance."""
+    return not session.new and not session.deleted and all(o is instance for o in session.dirty)
 
 
 def _raise_if_stale(
