@@ -48,20 +48,25 @@ def _at(day: date, at: time) -> datetime:
 def planned_acts(deadline: Deadline, rule: DeadlineRuleSpec) -> list[tuple[str, datetime]]:
     """(kind, instant) pairs: reminders before the due date, expiry when the due day has
     ended (Berlin time), escalations after it."""
+    return list(_planned(deadline.due_date, rule))
+
+
+@functools.lru_cache(maxsize=4096)
+def _planned(due_date: date, rule: DeadlineRuleSpec) -> tuple[tuple[str, datetime], ...]:
+    """``planned_acts``, remembered: a rule's instants depend on its due date alone, and the
+    same due dates recur (every Vorlage submitted on one day)."""
     acts: list[tuple[str, datetime]] = []
     for offset in rule.reminders:
-        acts.append(
-            ("reminder", _at(shift(deadline.due_date, offset, forward=False), REMINDER_HOUR))
-        )
-    acts.append(("expiry", _at(deadline.due_date + timedelta(days=1), time(0, 0))))
+        acts.append(("reminder", _at(shift(due_date, offset, forward=False), REMINDER_HOUR)))
+    acts.append(("expiry", _at(due_date + timedelta(days=1), time(0, 0))))
     if rule.escalation is not None:
-        first = shift(deadline.due_date, rule.escalation.after)
+        first = shift(due_date, rule.escalation.after)
         for n in range(rule.escalation.times):
             day = first
             for _ in range(n):
                 day = shift(day, rule.escalation.every or rule.escalation.after)
             acts.append(("escalation", _at(day, REMINDER_HOUR)))
-    return acts
+    return tuple(acts)
 
 
 def _act_key(deadline: Deadline, n: int, kind: str) -> str:
