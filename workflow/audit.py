@@ -16,7 +16,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.db import Rider, bump_version, memo, remember
+from workflow.db import memo, remember
+from workflow.loaded_rows import Rider, bump_version
 from workflow.models import AuditEvent, AuditHead
 from workflow.new_rows import new_row
 
@@ -86,7 +87,7 @@ def append_bumping(
 ) -> AuditEvent:
     """``bump_version(instance)``, then ``append`` of its event (dest: its state): on
     PostgreSQL one statement (issue 14), the event's INSERT and the head's move riding on
-    the versioned UPDATE (``workflow.db.Rider``) with the firing's other ``riding``
+    the versioned UPDATE (``workflow.loaded_rows.Rider``) with the firing's other ``riding``
     writes, all written only if it wins; a lost race raises ``StaleDataError`` as
     ``bump_version`` does and writes none of them."""
     with session.no_autoflush:  # the instance's changes go out in its versioned UPDATE
@@ -195,7 +196,7 @@ _START_HEAD = insert(_HEADS).values(_HEAD_VALUES)
 
 def _riding_append(bumped: Any) -> list[Any]:
     """The event's INSERT and the head's move as CTEs that write only if ``bumped`` (the
-    versioned UPDATE) returned its row (``workflow.db.Rider``)."""
+    versioned UPDATE) returned its row (``workflow.loaded_rows.Rider``)."""
     won = sa_select(bumped).exists()
     return [_appended(won), _MOVE_HEAD.where(won).cte("moved")]
 

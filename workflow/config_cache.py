@@ -32,7 +32,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
-from workflow.db import attach_loaded, pending_types
+from workflow.db import pending_types
+from workflow.loaded_rows import attach_loaded
 from workflow.models import Absence, Body, Municipality, User, UserDeputy
 
 # What the triggers of migrations 0023 and 0026 watch; a flush of any of them ends this

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from workflow.db import Rider
+from workflow.loaded_rows import Rider
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -69,7 +69,7 @@ class FiringContext:
     # (e.g. the co-signers just asked, for their notification).
     handed_on: dict[str, Any] = field(default_factory=dict)
     # Writes that go out with the firing's versioned UPDATE and only if it wins (a task
-    # message's notices and e-mails; ``workflow.db.Rider``, issue 14).
+    # message's notices and e-mails; ``workflow.loaded_rows.Rider``, issue 14).
     riding: list[Rider] = field(default_factory=list)
 
     @property

@@ -37,7 +37,7 @@ from sqlalchemy import column as named_column
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session
 
-from workflow.db import Returned, Rider, attach_loaded, insert_loaded
+from workflow.loaded_rows import Returned, Rider, attach_loaded, insert_loaded
 
 T = TypeVar("T")
 
@@ -128,7 +128,7 @@ def _json_value(value: Any) -> Any:
 
 
 def ride_insert(session: Session, riding: list[Rider], rows: Sequence[Any]) -> None:
-    """New rows of one model written with a firing's versioned UPDATE (``workflow.db.Rider``)
+    """New rows of one model written with a firing's versioned UPDATE (``loaded_rows.Rider``)
     and only if it wins (issue 14: one statement fewer): their ids come back with it, and the
     rows join ``session`` as loaded, as ``insert_loaded`` leaves them. Written at once by
     ``insert_loaded`` when a rider of the same table is already on the firing."""

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, func, select
 
-from workflow.db import Rider, memo, remember
+from workflow.db import memo, remember
 from workflow.law.budget_coverage import format_euro
+from workflow.loaded_rows import Rider
 from workflow.models import Proposal
 from workflow.models.proposal import PROPOSAL_KINDS, ProposalRevision
 from workflow.queries import bodies_of, steps

@@ -63,14 +63,14 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # INSERT rides as well (workflow.revisions.add_revision): -1 for submit and resubmit.
     # 2026-12-05: the co-signatures a submit asks for and the deadlines it opens (with
     # their acts) ride on the versioned UPDATE too, their new ids returned by it
-    # (embedded_rows.ride_insert, acts.insert_deadlines(riding=…), db.Returned): -2 for
+    # (embedded_rows.ride_insert, acts.insert_deadlines(riding=…), loaded_rows.Returned): -2 for
     # submit and resubmit; an instance's first event starts its head the same way, and the
     # firing's first query tells that there is none (audit.head_of): -2 more for the first.
     "submit_first": (15, 5),
     "submit": (12, 2),
     # closing deadlines and skipping their acts: one statement on PostgreSQL (-1 for
     # return_to_author, cosign, invite)
-    # The co-signatures a return deletes ride too (db.delete_loaded(riding=…)): -1.
+    # The co-signatures a return deletes ride too (loaded_rows.delete_loaded(riding=…)): -1.
     "return_to_author": (10, 2),
     "resubmit": (12, 2),
     "cosign": (16, 7),  # cosign, then the automatic step to awaiting_release

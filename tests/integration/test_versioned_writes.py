@@ -1,5 +1,5 @@
 """The firing's writes past the unit of work (issue 14): the versioned UPDATE of a loaded row
-(``workflow.db.bump_version``) and rows inserted or deleted by id (``insert_loaded``,
+(``workflow.loaded_rows.bump_version``) and rows inserted or deleted by id (``insert_loaded``,
 ``delete_loaded``) leave the session as a flush would, and a lost version race still fails."""
 
 from __future__ import annotations
@@ -15,17 +15,10 @@ from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_statement_budget import counted
 from workflow import audit
-from workflow.db import (
-    Rider,
-    bump_version,
-    delete_loaded,
-    insert_loaded,
-    pinned,
-    settle_deletes,
-    transaction,
-)
+from workflow.db import pinned, transaction
 from workflow.deadlines.notify import Message, send_to
 from workflow.errors import StaleVersion
+from workflow.loaded_rows import Rider, bump_version, delete_loaded, insert_loaded, settle_deletes
 from workflow.models import AuditEvent, CoSignature, Proposal, User
 from workflow.revisions import add_revision
 

@@ -29,10 +29,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
-from workflow.db import Returned, Rider, any_ids
 from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.embedded_rows import json_param, recordset
 from workflow.law.periods import shift
+from workflow.loaded_rows import Returned, Rider, any_ids
 from workflow.models import Deadline, DeadlineAct
 
 REMINDER_HOUR = time(7, 0)  # reminders and escalations arrive at the start of the working day
@@ -169,7 +169,7 @@ def _pg_deadlines_and_acts() -> Any:
 
 
 def _riding_deadlines(bumped: Any) -> list[Any]:
-    """``_deadlines_and_acts`` as CTEs of a firing's versioned UPDATE (``workflow.db.Rider``):
+    """``_deadlines_and_acts`` as CTEs of a firing's versioned UPDATE (``loaded_rows.Rider``):
     written only if ``bumped`` returned its row; the ids and rules come back to the rider."""
     opened, acts = _deadlines_and_acts(sa_select(bumped).exists(), ("riding_d", "riding_acts"))
     return [Returned(opened), acts]
@@ -307,7 +307,7 @@ _PG_CLOSE_AND_SKIP = (
 
 
 def _riding_close(bumped: Any) -> list[Any]:
-    """``_PG_CLOSE_AND_SKIP`` as CTEs of a firing's versioned UPDATE (``workflow.db.Rider``):
+    """``_PG_CLOSE_AND_SKIP`` as CTEs of a firing's versioned UPDATE (``loaded_rows.Rider``):
     written only if ``bumped`` returned its row. Parameters prefixed ``c_``, unlike any
     column."""
     won = sa_select(bumped).exists()

@@ -11,11 +11,12 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
-from workflow.db import Rider, memo, remember
+from workflow.db import memo, remember
 from workflow.deadlines.acts import close_deadlines, insert_deadlines
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
+from workflow.loaded_rows import Rider
 from workflow.models import Deadline, Municipality
 from workflow.new_rows import new_row
 

@@ -1,7 +1,7 @@
 """How notices and their e-mails are written (issue 14): one statement of constant text per
 batch on PostgreSQL (the rows as one JSON parameter, ``workflow.embedded_rows.recordset``; a
 notice's e-mail a data-modifying CTE joined to the notices written now), or with a firing's
-versioned UPDATE (``workflow.db.Rider``); SQLite writes the two apart.
+versioned UPDATE (``workflow.loaded_rows.Rider``); SQLite writes the two apart.
 ``workflow.deadlines.notify`` decides who hears what."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from workflow.db import Rider
 from workflow.embedded_rows import json_param, recordset
+from workflow.loaded_rows import Rider
 from workflow.models import Notification, OutboxMessage
 
 NOTIFICATION: Table = Notification.__table__  # type: ignore[attr-defined]
@@ -97,7 +97,7 @@ _PG_NOTICES_AND_MAILS = _pg_notices_and_mails()
 
 def _riding_notices(bumped: Any) -> list[Any]:
     """The notices and e-mails of ``_pg_notices_and_mails`` as CTEs of a firing's versioned
-    UPDATE (``workflow.db.Rider``): written only if ``bumped`` returned its row."""
+    UPDATE (``workflow.loaded_rows.Rider``): written only if ``bumped`` returned its row."""
     won = sa_select(bumped).exists()
     n = NOTIFICATION.c
     rows = recordset("n_rows", _COLUMNS, "r")

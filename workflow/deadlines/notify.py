@@ -9,10 +9,10 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
-from workflow.db import Rider
 from workflow.deadlines.notice_rows import insert_notices, ride_notices
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
+from workflow.loaded_rows import Rider
 from workflow.models import (
     Body,
     CouncilRequest,

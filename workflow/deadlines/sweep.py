@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
-from workflow.db import any_ids, unit_of_work
+from workflow.db import unit_of_work
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
@@ -39,6 +39,7 @@ from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.errors import WorkflowError
 from workflow.files import FileStore
+from workflow.loaded_rows import any_ids
 from workflow.models import (
     Body,
     CouncilRequest,

@@ -7,12 +7,13 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
-from workflow.db import delete_loaded, remember, settle_deletes
+from workflow.db import remember
 from workflow.definitions.registry import Action
 from workflow.embedded_rows import ride_insert
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
 from workflow.law.voting import Quorum, Tally
+from workflow.loaded_rows import delete_loaded, settle_deletes
 from workflow.models import (
     AgendaItem,
     Body,

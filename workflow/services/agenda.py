@@ -18,10 +18,10 @@ from sqlmodel import Session, col, func, select
 
 from workflow import audit
 from workflow.context import Actor, local_date
-from workflow.db import bump_version
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.law.voting import Tally
+from workflow.loaded_rows import bump_version
 from workflow.models import (
     AgendaItem,
     Attendance,

@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor
-from workflow.db import bump_version
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput, StaleVersion, UnmetGuard
+from workflow.loaded_rows import bump_version
 from workflow.models import CirculationReply, Proposal
 from workflow.rules.circulation import (
     REPLY_CHOICES,

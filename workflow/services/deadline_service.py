@@ -11,12 +11,12 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
 from workflow.context import Actor, local_date
-from workflow.db import bump_version
 from workflow.deadlines.acts import schedule_acts, skip_pending
 from workflow.deadlines.lifecycle import compute_due, rules_by_name
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
+from workflow.loaded_rows import bump_version
 from workflow.models import (
     CouncilRequest,
     Deadline,

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from workflow.context import Actor
-from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput
+from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, MinutesSignature
 from workflow.services.agenda import (
     Recorded,

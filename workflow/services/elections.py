@@ -18,10 +18,10 @@ from workflow import audit
 from workflow.access import agenda_item_readable
 from workflow.attendance import present_at_session
 from workflow.context import Actor
-from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.law.errors import RefusedInput
+from workflow.loaded_rows import bump_version
 from workflow.models import (
     AgendaItem,
     Attendance,

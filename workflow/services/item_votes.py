@@ -15,9 +15,9 @@ from sqlmodel import Session, col, delete
 
 from workflow.attendance import present_at_item
 from workflow.context import Actor
-from workflow.db import bump_version
 from workflow.errors import Conflict, InvalidInput
 from workflow.law.voting import Tally
+from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, ItemAttendance, Vote
 from workflow.queries import biased_persons, undecided_doubts, voting_members
 from workflow.services.agenda import (

@@ -18,10 +18,10 @@ from sqlmodel import Session, col, delete
 
 from workflow.attendance import present_at_item
 from workflow.context import Actor
-from workflow.db import bump_version
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.voting import Tally
+from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, Body, Meeting, Motion, Person, Proposal, Vote
 from workflow.motions import (
     KINDS,

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 
 from workflow import audit
 from workflow.context import Actor
-from workflow.db import bump_version
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.consultation import (
@@ -27,6 +26,7 @@ from workflow.law.consultation import (
 )
 from workflow.law.reserved_matters import RESERVED_MATTERS
 from workflow.law.subjects import SUBJECTS
+from workflow.loaded_rows import bump_version
 from workflow.models import (
     Body,
     ConsultationStep,

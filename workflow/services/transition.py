@@ -18,7 +18,7 @@ from workflow import audit
 from workflow.access import instance_visible, request_visible
 from workflow.config_cache import note_version
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import attach_loaded, pinned, remember
+from workflow.db import pinned, remember
 from workflow.deadlines.lifecycle import (
     DeadlineEffect,
     apply_transition,
@@ -39,6 +39,7 @@ from workflow.errors import (
     TriggerNotAllowed,
     UnknownTrigger,
 )
+from workflow.loaded_rows import attach_loaded
 from workflow.models import (
     AuditHead,
     ConsultationStep,
