@@ -23,12 +23,18 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--demo", action="store_true", help="Demodaten in eine leere Datenbank laden"
     )
+    parser.add_argument(
+        "--reuse-port",
+        action="store_true",
+        help="mehrere serve-Prozesse teilen sich Adresse und Port; das Betriebssystem "
+        "verteilt die Verbindungen auf sie (Linux)",
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
     from api.server import serve
 
-    return serve(host=args.host, port=args.port, demo=args.demo)
+    return serve(host=args.host, port=args.port, demo=args.demo, reuse_port=args.reuse_port)
 
 
 COMMANDS = {

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
+import socket
 import sys
 
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.observability import configure_logging
@@ -17,31 +20,75 @@ from workflow.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+_BIND_ERRORS = {
+    errno.EADDRINUSE: "der Port ist belegt; mehrere serve-Prozesse auf einem Port nur alle "
+    "mit --reuse-port",
+    errno.EACCES: "keine Berechtigung für diesen Port",
+    errno.EADDRNOTAVAIL: "diese Adresse gibt es auf diesem Rechner nicht",
+}
 
-def serve(host: str, port: int, demo: bool) -> int:
-    """Run until interrupted; exit code 1 without a signing key, 2 when the database cannot
-    be used (one line on stderr, no traceback)."""
+
+def serve(host: str, port: int, demo: bool, reuse_port: bool = False) -> int:
+    """Run until interrupted; exit code 1 without a signing key or when the address is taken,
+    2 when the database cannot be used (one line on stderr, no traceback)."""
     configure_logging()
+    try:
+        listener = listening_socket(host, port, reuse_port=reuse_port)
+    except OSError as exc:
+        reason = _BIND_ERRORS.get(exc.errno or 0, exc.strerror)
+        sys.stderr.write(f"Fehler: {host}:{port} ist nicht verfügbar ({reason}).\n")
+        return 1
     settings = get_settings()
     try:
         settings = resolve_secret(settings, demo=demo)
     except MissingSecret as exc:
+        listener.close()
         sys.stderr.write(f"Fehler: {exc}\n")
         return 1
     try:
         # Opened here rather than in the lifespan, where uvicorn would print a traceback.
         runtime = open_runtime(settings)
     except UNUSABLE as exc:
+        listener.close()
         sys.stderr.write(f"Fehler: {describe_database_error(settings.database_url, exc)}\n")
         return 2
     app = create_app(settings, demo=demo, runtime=runtime)
     freeze_startup_heap()
     logger.info("Ratsflow startet auf http://%s:%d (Datenbank %s)", host, port, _safe(settings))
-    # Proxy headers are handled by the app itself, only from RATSFLOW_TRUSTED_PROXIES (uvicorn
-    # would otherwise believe any local peer's X-Forwarded-For).
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False)
+    run_app(app, listener)
     runtime.engine.dispose()
     return 0
+
+
+def listening_socket(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    """The bound, listening TCP socket, as uvicorn binds it. With ``reuse_port`` several
+    ``ratsflow serve`` processes listen on the same address and the kernel spreads new
+    connections across them (SO_REUSEPORT, Linux; only processes of the same user may
+    join). Uvicorn's own ``--workers`` share one socket instead, and asyncio's accept loop
+    takes every waiting connection at once: a burst of keep-alive connections ended up in
+    one worker while the others idled (issue 14: the HTTP benchmark's 2 workers served as
+    many requests per second as 1)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_app(app: FastAPI, listener: socket.socket) -> None:
+    """Serve ``app`` on ``listener`` until interrupted. Proxy headers are handled by the app
+    itself, only from RATSFLOW_TRUSTED_PROXIES (uvicorn would otherwise believe any local
+    peer's X-Forwarded-For)."""
+    config = uvicorn.Config(app, log_config=None, access_log=False, proxy_headers=False)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 def freeze_startup_heap() -> None:

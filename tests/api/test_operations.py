@@ -136,11 +136,11 @@ def test_serve_freezes_what_startup_built_before_serving(
     frozen_when_served: list[int] = []
     seen_by_collections: list[bool] = []
 
-    def run(app: Any, **_: Any) -> None:
+    def run(app: Any, listener: Any) -> None:
         frozen_when_served.append(gc.get_freeze_count())
         seen_by_collections.append(any(obj is app for obj in gc.get_objects()))
 
-    monkeypatch.setattr("api.server.uvicorn.run", run)
+    monkeypatch.setattr("api.server.run_app", run)
     get_settings.cache_clear()
     try:
         assert serve("127.0.0.1", 0, demo=False) == 0

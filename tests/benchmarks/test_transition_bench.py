@@ -446,7 +446,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(url: str, workers: int) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """``workers`` serve processes on one port (``api.server.listening_socket`` with
+    SO_REUSEPORT: the kernel spreads the connections); uvicorn's own ``--workers`` let one
+    worker accept a burst of connections alone."""
     port = _free_port()
     env = {
         **os.environ,
@@ -454,38 +457,28 @@ def _serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
         "RATSFLOW_SECRET_KEY": SECRET,
         "RATSFLOW_LOG_LEVEL": "WARNING",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "tests.benchmarks.http_app:build",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    import httpx
+    procs = []
+    for _ in range(workers):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.benchmarks.http_app", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None
+        if proc.stdout.readline() != b"ready\n":  # built and bound (nothing else on stdout)
+            _stop(procs)
+            raise RuntimeError("the benchmark's server did not start")
+    return procs, f"http://127.0.0.1:{port}"
 
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code < 500:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("uvicorn did not start")
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=30)
 
 
 def _token(username: str) -> str:
@@ -758,7 +751,7 @@ def test_transitions_and_http_against_raw(world: World) -> None:
 
     http_rows: dict[int, dict[str, dict[str, Any]]] = {}
     for workers in HTTP_WORKERS:
-        proc, base = _serve(url, workers)
+        procs, base = _serve(url, workers)
         try:
             served: dict[str, dict[str, Any]] = {}
             # Unmeasured: a fresh worker's first requests import and build what later ones
@@ -769,18 +762,17 @@ def test_transitions_and_http_against_raw(world: World) -> None:
                 served[f"{what}-open"] = _http_open(base, ids, what, peak["rate"] / 2, SECONDS)
             http_rows[workers] = served
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            _stop(procs)
 
-    proc, base = _serve(url, 1)
+    procs, base = _serve(url, 1)
+    proc = procs[0]
     try:
         _http(base, ids, "mixed", 60, limit=200)  # warm-up: imports, caches, pool
         before = _rss_kib(proc.pid)
         mixed = _http(base, ids, "mixed", 3600, limit=REQUESTS)
         after = _rss_kib(proc.pid)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        _stop(procs)
 
     _write(dialect, engine_rows, http_rows, mixed, before, after, seeded_in, load_before)
 
@@ -834,7 +826,7 @@ def _write(
         "### HTTP (uvicorn, load from a separate asyncio httpx process, "
         f"{CLIENTS} connections, closed loop)",
         "",
-        "| uvicorn workers | request | requests/s | p50 ms | p99 ms | : raw (1 process) | errors |",
+        "| serve processes | request | requests/s | p50 ms | p99 ms | : raw (1 process) | errors |",
         "|---|---|---|---|---|---|---|",
     ]
     for workers, served in http_rows.items():
@@ -855,7 +847,7 @@ def _write(
         "whether or not earlier ones have been answered; latency runs from the due instant, "
         "so time spent queued behind a slow answer is counted (no coordinated omission).",
         "",
-        "| uvicorn workers | request | due /s | answered /s | p50 ms | p99 ms | max ms "
+        "| serve processes | request | due /s | answered /s | p50 ms | p99 ms | max ms "
         "| p99 < 50 ms | errors |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -909,7 +901,7 @@ def _plot(
             marker="o",
             label=label,
         )
-    right.set_xlabel("uvicorn workers")
+    right.set_xlabel("serve processes (SO_REUSEPORT)")
     right.set_ylabel("requests / s")
     right.set_xticks(http_workers)
     right.set_title("HTTP")

@@ -101,3 +101,79 @@ def test_serve_demo_answers_over_real_http(
     access = [e for e in lines if e["logger"] == "api.access"]
     assert access, "every request is logged as JSON with its request id"
     assert all(len(e["request_id"]) == 32 for e in access)
+
+
+def _start(db: Engine, port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "RATSFLOW_DATABASE_URL": db.url.render_as_string(hide_password=False),
+        "RATSFLOW_SECRET_KEY": "reuse-port-test-secret-0123456789abcdef",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *extra],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+
+
+def _healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(log.read_text()[-3000:])
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"not healthy within 120 s: {log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serve_processes_share_a_port_with_reuse_port(db: Engine, tmp_path: Path) -> None:
+    """Several `serve --reuse-port` listen on one port (the kernel spreads connections);
+    without the option a taken port is refused with one German line and exit code 1."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    first = _start(db, port, tmp_path / "first.log", "--reuse-port")
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        _healthy(base, first, tmp_path / "first.log")
+        refused = subprocess.run(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            cwd=REPO,
+            env={**os.environ, "RATSFLOW_SECRET_KEY": "x" * 40},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert refused.returncode == 1
+        assert f"Fehler: 127.0.0.1:{port} ist nicht verfügbar" in refused.stderr
+        assert "Traceback" not in refused.stderr
+
+        second = _start(db, port, tmp_path / "second.log", "--reuse-port")
+        started = time.monotonic() + 120
+        while "Ratsflow startet auf" not in (tmp_path / "second.log").read_text():
+            assert second.poll() is None, (tmp_path / "second.log").read_text()[-3000:]
+            assert time.monotonic() < started, "the second process did not start"
+            time.sleep(0.1)
+        # It binds before it logs that line: both processes listen on the port now.
+        _stop(first)
+        # Only the second process listens on the port now; it answers.
+        _healthy(base, second, tmp_path / "second.log")
+    finally:
+        _stop(first)
+        if second is not None:
+            _stop(second)
