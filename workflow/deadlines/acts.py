@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import ColumnClause
 from sqlmodel import Session, col, select
 
 from workflow.context import BERLIN
@@ -125,6 +126,11 @@ def schedule_acts(
 
 DEADLINES: Table = Deadline.__table__  # type: ignore[attr-defined]
 ACTS: Table = DeadlineAct.__table__  # type: ignore[attr-defined]
+# A literal, not a bound parameter: a prepared statement's generic plan can then match the
+# partial indexes on pending acts and use the column's statistics for 'pending'; with a
+# parameter PostgreSQL priced the generic plan of return_to_author's riding statement at
+# 2.5 times its custom plans and planned it anew at every execution (0.39 ms, issue 14).
+PENDING: ColumnClause[str] = literal_column("'pending'")
 _DEADLINE_COLUMNS = [column for column in DEADLINES.c if column.name != "id"]
 _DEADLINE_NAMES = [column.name for column in _DEADLINE_COLUMNS]
 _ACT_FIELDS = {"rule": DEADLINES.c.rule, "kind": ACTS.c.kind, "due_at": ACTS.c.due_at}
@@ -295,7 +301,7 @@ _CLOSE = (
 _PG_IDS = any_ids("ids")
 _PG_CLOSE_AND_SKIP = (
     update(ACTS)
-    .where(ACTS.c.deadline_id == _PG_IDS, ACTS.c.status == "pending")
+    .where(ACTS.c.deadline_id == _PG_IDS, ACTS.c.status == PENDING)
     .values(status="skipped", note=bindparam("note_"))
     .add_cte(
         update(DEADLINES)
@@ -319,7 +325,7 @@ def _riding_close(bumped: Any) -> list[Any]:
     )
     skipped = (
         update(ACTS)
-        .where(ACTS.c.deadline_id == ids, ACTS.c.status == "pending", won)
+        .where(ACTS.c.deadline_id == ids, ACTS.c.status == PENDING, won)
         .values(status="skipped", note=bindparam("c_note"))
     )
     return [closed.cte("riding_closed"), skipped.cte("riding_skipped")]
@@ -371,6 +377,6 @@ def skip_pending(session: Session, deadline_ids: int | Collection[int], *, note:
     ids = [deadline_ids] if isinstance(deadline_ids, int) else list(deadline_ids)
     session.execute(
         update(DeadlineAct)
-        .where(col(DeadlineAct.deadline_id).in_(ids), col(DeadlineAct.status) == "pending")
+        .where(col(DeadlineAct.deadline_id).in_(ids), col(DeadlineAct.status) == PENDING)
         .values(status="skipped", note=note)
     )

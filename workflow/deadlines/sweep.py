@@ -14,13 +14,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    ColumnClause,
     Engine,
     Integer,
     Table,
     bindparam,
     func,
-    literal_column,
     update,
 )
 from sqlalchemy import select as sa_select
@@ -30,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, local_date
 from workflow.db import unit_of_work
+from workflow.deadlines.acts import PENDING
 from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
@@ -66,8 +65,6 @@ logger = logging.getLogger(__name__)
 MAX_ACT_ATTEMPTS = 3
 MAX_MAIL_ATTEMPTS = 5
 MAX_BATCHES = 50
-# A literal, so that the partial indexes match (see claim_due).
-PENDING: ColumnClause[str] = literal_column("'pending'")
 
 
 @dataclass
