@@ -8,10 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import Actor
@@ -304,11 +304,12 @@ def set_consultation_plan(*, session: Session, proposal: Proposal, steps: list[S
         raise InvalidInput(
             message, field=f"steps.{step_index}.decides" if step_index is not None else "steps"
         )
-    for old in session.exec(
-        select(ConsultationStep).where(ConsultationStep.proposal_id == proposal.id)
-    ):
-        session.delete(old)
-    session.flush()
+    # One DELETE by the proposal, not one per loaded step: a concurrent edit that replaced
+    # the plan first leaves nothing to delete, which is not an error (it loses at the
+    # version bump below).
+    session.execute(
+        delete(ConsultationStep).where(col(ConsultationStep.proposal_id) == proposal.id)
+    )
     for position, step in enumerate(steps, start=1):
         session.add(
             ConsultationStep(
