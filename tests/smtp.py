@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 import threading
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aiosmtpd.controller import Controller
+
+from tests.served import free_port
 
 
 @dataclass
@@ -39,12 +40,6 @@ class Inbox:
     def keys(self) -> list[str]:
         with self.lock:
             return [str(m["X-Ratsflow-Key"]) for m in self.messages]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:

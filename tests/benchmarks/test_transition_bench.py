@@ -29,7 +29,6 @@ import json
 import math
 import multiprocessing as mp
 import os
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -47,6 +46,7 @@ from sqlmodel import Session
 from tests.benchmarks.test_engine_bench import _record
 from tests.conftest import REPO, World, berlin
 from tests.integration.flow import DAY, new_proposal
+from tests.served import free_port
 from workflow import audit
 from workflow.context import Actor
 from workflow.db import make_engine, unit_of_work
@@ -440,17 +440,11 @@ def _analyze(url: str) -> None:
 # --- HTTP -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _serve(url: str, workers: int) -> tuple[list[subprocess.Popen[bytes]], str]:
     """``workers`` serve processes on one port (``api.server.listening_socket`` with
     SO_REUSEPORT: the kernel spreads the connections); uvicorn's own ``--workers`` let one
     worker accept a burst of connections alone."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "RATSFLOW_DATABASE_URL": url,

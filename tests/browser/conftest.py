@@ -12,19 +12,16 @@ Fixtures for page tests: ``server`` (base URL), ``page`` (a fresh browser contex
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import REPO
+from tests.served import free_port, stop, wait_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,12 +54,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The started server's SQLite file, for tests that set a scene the demo lacks."""
@@ -73,7 +64,7 @@ def server_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def server(server_database_url: str) -> Iterator[str]:
     """``ratsflow serve --demo`` under uvicorn on a free port with its own SQLite file."""
     workdir = Path(server_database_url.removeprefix("sqlite:///")).parent
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -90,26 +81,10 @@ def server(server_database_url: str) -> Iterator[str]:
         stderr=log.open("wb"),
     )
     try:
-        deadline = time.monotonic() + 180  # the demo story on a loaded machine
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(log.read_text()[-3000:])
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise AssertionError(f"not healthy within 180 s: {log.read_text()[-3000:]}")
+        wait_healthy(base, process, log, 180)  # the demo story on a loaded machine
         yield base
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="session")

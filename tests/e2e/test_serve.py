@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,19 +16,14 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.conftest import REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.served import free_port, stop, wait_healthy
 
 
 @pytest.fixture
 def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     """The console script's `serve --demo` on the (empty) test database; its JSON log goes
     to a file (a pipe nobody reads would fill up and block the server)."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "RATSFLOW_DATABASE_URL": db.url.render_as_string(hide_password=False),
@@ -46,26 +40,10 @@ def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240  # the demo is loaded first
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(log.read_text()[-3000:])
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise AssertionError(f"not healthy within 240 s: {log.read_text()[-3000:]}")
+        wait_healthy(base, process, log, 240)  # the demo is loaded first
         yield base, process, log
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def test_serve_demo_answers_over_real_http(
@@ -118,39 +96,15 @@ def _start(db: Engine, port: int, log: Path, *extra: str) -> subprocess.Popen[by
     )
 
 
-def _healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(log.read_text()[-3000:])
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"not healthy within 120 s: {log.read_text()[-3000:]}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def test_serve_processes_share_a_port_with_reuse_port(db: Engine, tmp_path: Path) -> None:
     """Several `serve --reuse-port` listen on one port (the kernel spreads connections);
     without the option a taken port is refused with one German line and exit code 1."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     first = _start(db, port, tmp_path / "first.log", "--reuse-port")
     second: subprocess.Popen[bytes] | None = None
     try:
-        _healthy(base, first, tmp_path / "first.log")
+        wait_healthy(base, first, tmp_path / "first.log", 120)
         refused = subprocess.run(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
             cwd=REPO,
@@ -170,10 +124,10 @@ def test_serve_processes_share_a_port_with_reuse_port(db: Engine, tmp_path: Path
             assert time.monotonic() < started, "the second process did not start"
             time.sleep(0.1)
         # It binds before it logs that line: both processes listen on the port now.
-        _stop(first)
+        stop(first)
         # Only the second process listens on the port now; it answers.
-        _healthy(base, second, tmp_path / "second.log")
+        wait_healthy(base, second, tmp_path / "second.log", 120)
     finally:
-        _stop(first)
+        stop(first)
         if second is not None:
-            _stop(second)
+            stop(second)

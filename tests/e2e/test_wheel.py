@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.test_serve import _free_port
+from tests.served import free_port, stop, wait_healthy
 
 pytestmark = pytest.mark.wheel
 
@@ -64,7 +62,7 @@ def test_installed_wheel_plays_and_serves_the_demo(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr[-3000:]
     assert "importiert Vorlage 8/2024" in demo.stdout
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = _env(work / "serve.db") | {"RATSFLOW_BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
@@ -76,23 +74,11 @@ def test_installed_wheel_plays_and_serves_the_demo(tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        health = None
-        deadline = time.monotonic() + 240  # the demo is loaded first
-        while time.monotonic() < deadline and health is None:
-            assert process.poll() is None, log.read_text()[-3000:]
-            try:
-                health = httpx.get(f"{base}/health", timeout=2).json()
-            except httpx.TransportError:
-                time.sleep(0.3)
+        health = wait_healthy(base, process, log, 240)  # the demo is loaded first
         assert health == {"status": "ok", "database": "ok", "scheduler": "running"}, log.read_text()
         token = httpx.post(
             f"{base}/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": "demo"}
         )
         assert token.status_code == 200, token.text
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
