@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -55,7 +56,9 @@ def upcoming_meeting_day(now: datetime) -> date:
     raise AssertionError("no suitable meeting day within 30 days")  # pragma: no cover
 
 
-def spawn_worker(database_url: str, smtp_url: str) -> subprocess.Popen[bytes]:
+def spawn_worker(database_url: str, smtp_url: str, log: Path) -> subprocess.Popen[bytes]:
+    """``ratsflow worker`` polling every second; its log goes to ``log`` (a pipe nobody
+    reads would fill up and block it)."""
     env = {
         **os.environ,
         "RATSFLOW_DATABASE_URL": database_url,
@@ -66,8 +69,18 @@ def spawn_worker(database_url: str, smtp_url: str) -> subprocess.Popen[bytes]:
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("wb"),
     )
+
+
+def wait_started(workers: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
+    """Until every worker's sweep runs (its schema check and definitions loaded)."""
+    deadline = time.monotonic() + 120
+    for worker, log in zip(workers, logs, strict=True):
+        while "deadline sweep started" not in log.read_text():
+            assert worker.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
 
 
 def pending(engine: Engine) -> int:
@@ -81,7 +94,7 @@ def pending(engine: Engine) -> int:
         )
 
 
-def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
+def test_three_workers_one_killed_every_reminder_once(world: World, tmp_path: Path) -> None:
     if world.engine.dialect.name != "postgresql":
         pytest.skip("scale-out proof runs on PostgreSQL (SQLite has one writer by design)")
     body_id = world.body_id("Gemeinderat")
@@ -101,7 +114,7 @@ def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
     url = world.engine.url.render_as_string(hide_password=False)
     with smtp_server() as (smtp_url, inbox):
         inbox.delay = 0.01  # keeps the sweep busy long enough to be killed in the middle
-        workers = [spawn_worker(url, smtp_url) for _ in range(3)]
+        workers = [spawn_worker(url, smtp_url, tmp_path / f"worker{i}.log") for i in range(3)]
         try:
             victim = workers[0]
             deadline = time.monotonic() + 60
@@ -147,17 +160,20 @@ def test_three_workers_one_killed_every_reminder_once(world: World) -> None:
     assert acts_left == 0
 
 
-def test_defaults_applied_exactly_once_by_several_workers(world: World) -> None:
-    """The reply deadline of a request to 46 towns expires under three concurrent workers."""
+def test_defaults_applied_exactly_once_by_several_workers(world: World, tmp_path: Path) -> None:
+    """The reply deadline of a request to 46 towns expires under three concurrent workers,
+    all three running before the request is sent (a newly written due act wakes them)."""
     if world.engine.dialect.name != "postgresql":
         pytest.skip("scale-out proof runs on PostgreSQL (SQLite has one writer by design)")
     from tests.integration.test_decisions import send
 
-    request_id = send(world)  # reply deadline 31.05.2024: long past for the real clock
     url = world.engine.url.render_as_string(hide_password=False)
     with smtp_server() as (smtp_url, _inbox):
-        workers = [spawn_worker(url, smtp_url) for _ in range(3)]
+        logs = [tmp_path / f"worker{i}.log" for i in range(3)]
+        workers = [spawn_worker(url, smtp_url, log) for log in logs]
         try:
+            wait_started(workers, logs)
+            request_id = send(world)  # reply deadline 31.05.2024: long past for the real clock
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 with Session(world.engine) as session:

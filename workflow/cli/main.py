@@ -332,6 +332,12 @@ def _worker(*, once: bool, interval: float) -> int:
 
     from workflow.deadlines.scheduler import SweepScheduler
 
+    # Handlers first: a stop asked for while the schema is upgraded and the definitions load
+    # (seconds) ends the worker cleanly once that is done, instead of killing it midway.
+    stop = threading.Event()
+    if not once:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     quiet_transitions_log()
     settings = get_settings()
@@ -346,9 +352,9 @@ def _worker(*, once: bool, interval: float) -> int:
         report = scheduler.run_once()
         print(f"Fristenprüfung: {report}")
         return 0 if report is not None else 1
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    if stop.is_set():
+        runtime.engine.dispose()
+        return 0
     scheduler.start()
     stop.wait()
     scheduler.shutdown()
