@@ -38,6 +38,16 @@ def wait_healthy(
     raise AssertionError(f"not healthy within {seconds:.0f} s: {log.read_text()[-3000:]}")
 
 
+def wait_logged(process: subprocess.Popen[bytes], log: Path, text: str, seconds: float) -> None:
+    """Until ``log`` contains ``text``; fails with the end of the log when the process exits
+    or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text():
+        assert process.poll() is None, log.read_text()[-3000:]
+        assert time.monotonic() < deadline, f"no {text!r} within {seconds:.0f} s"
+        time.sleep(0.1)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM, then SIGKILL after 20 s; nothing when it has already ended."""
     if process.poll() is not None:

@@ -46,7 +46,7 @@ from sqlmodel import Session
 from tests.benchmarks.test_engine_bench import _record
 from tests.conftest import REPO, World, berlin
 from tests.integration.flow import DAY, new_proposal
-from tests.served import free_port
+from tests.served import free_port, stop
 from workflow import audit
 from workflow.context import Actor
 from workflow.db import make_engine, unit_of_work
@@ -470,9 +470,7 @@ def _serve(url: str, workers: int) -> tuple[list[subprocess.Popen[bytes]], str]:
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        proc.wait(timeout=30)
+        stop(proc)
 
 
 def _token(username: str) -> str:

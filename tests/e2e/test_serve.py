@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.conftest import REPO
-from tests.served import free_port, stop, wait_healthy
+from tests.served import free_port, stop, wait_healthy, wait_logged
 
 
 @pytest.fixture
@@ -118,11 +117,7 @@ def test_serve_processes_share_a_port_with_reuse_port(db: Engine, tmp_path: Path
         assert "Traceback" not in refused.stderr
 
         second = _start(db, port, tmp_path / "second.log", "--reuse-port")
-        started = time.monotonic() + 120
-        while "Ratsflow startet auf" not in (tmp_path / "second.log").read_text():
-            assert second.poll() is None, (tmp_path / "second.log").read_text()[-3000:]
-            assert time.monotonic() < started, "the second process did not start"
-            time.sleep(0.1)
+        wait_logged(second, tmp_path / "second.log", "Ratsflow startet auf", 120)
         # It binds before it logs that line: both processes listen on the port now.
         stop(first)
         # Only the second process listens on the port now; it answers.

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from tests.conftest import REPO, World, berlin
+from tests.served import wait_logged
 from tests.smtp import smtp_server
 from workflow.context import BERLIN, local_date
 from workflow.db import unit_of_work
@@ -75,12 +76,8 @@ def spawn_worker(database_url: str, smtp_url: str, log: Path) -> subprocess.Pope
 
 def wait_started(workers: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
     """Until every worker's sweep runs (its schema check and definitions loaded)."""
-    deadline = time.monotonic() + 120
     for worker, log in zip(workers, logs, strict=True):
-        while "deadline sweep started" not in log.read_text():
-            assert worker.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+        wait_logged(worker, log, "deadline sweep started", 120)
 
 
 def pending(engine: Engine) -> int:
