@@ -26,8 +26,10 @@ TASK = "Aufträge für die LED-Leuchten vergeben"
 
 
 def _objection_week_passes(database_url: str, proposal: int) -> None:
-    """Clock travel for the served process: the resolution was taken eight days ago and the
-    objection week's expiry is due; then the deadline worker sweeps once, as it would."""
+    """Clock travel for the served process: the resolution was taken two weeks ago and the
+    objection week's expiry is due; then the deadline worker sweeps once, as it would. Two
+    weeks, not eight days: a week ending on a Saturday runs on to Monday (§ 193 BGB), and on
+    a Sunday eight days back left the window open one more day (the finalize guard refused)."""
     engine = create_engine(database_url)
     with Session(engine) as session:
         resolution = session.exec(
@@ -36,7 +38,7 @@ def _objection_week_passes(database_url: str, proposal: int) -> None:
             .order_by(col(Resolution.id).desc())
         ).first()
         assert resolution is not None
-        resolution.decided_on = resolution.decided_on - timedelta(days=8)
+        resolution.decided_on = resolution.decided_on - timedelta(days=14)
         session.add(resolution)
         deadline = session.exec(
             select(Deadline)
@@ -139,7 +141,7 @@ def test_one_resolution_from_draft_to_execution(
     assert "Beschlossen – Widerspruchsfrist läuft" in text
     assert "Widerspruchsfrist des Bürgermeisters" in text
 
-    # A week later: the sweep finds the week over, the resolution is final.
+    # Two weeks later: the sweep finds the week over, the resolution is final.
     _objection_week_passes(server_database_url, proposal)
     page.reload()
     assert "Bestandskräftig – im Vollzug" in page.locator("main").inner_text()
