@@ -9,6 +9,8 @@ Every figure is a ratio to raw SQL measured in the same run on the same rows: th
 (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), the update of state
 and version, the audit head read and a SHA-256-chained audit insert, through psycopg or
 python's sqlite3. The "floor" is the same work as a minimal SQLAlchemy ORM transaction.
+Raw, floor and engine run in interleaved slices (``_interleaved``): this machine's speed
+drifts by up to 30 % within minutes, which sequential figures put on whichever ran last.
 HTTP is measured twice: closed loop (``CLIENTS`` connections, each waiting for its answer:
 the peak rate) and open loop (requests at fixed instants at half that peak, latency counted
 from the scheduled instant, so a slow answer cannot hide the requests queued behind it).
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from sqlmodel import Session
 
 from tests.benchmarks.test_engine_bench import _record
@@ -67,6 +69,8 @@ PROPOSALS = int(os.environ.get("RATSFLOW_BENCH_PROPOSALS", "100000"))
 SECONDS = float(os.environ.get("RATSFLOW_BENCH_SECONDS", "8"))
 REQUESTS = int(os.environ.get("RATSFLOW_BENCH_REQUESTS", "10000"))
 WORKERS = (1, 2, 4)
+MODES = ("raw", "floor", "engine")
+SLICES = 3  # interleaved slices per engine figure (``_interleaved``)
 HTTP_WORKERS = (1, 2)
 CLIENTS = 8
 SECRET = "benchmark-only-secret-key-0123456789abcdef"
@@ -185,11 +189,7 @@ def _vacuum(engine: Any) -> None:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
         engine.dispose()  # a checkpoint waits for no reader: outside any transaction
-        raw = sqlite3.connect(str(engine.url.database), isolation_level=None)
-        try:
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
+        _checkpoint(str(engine.url.database))
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
@@ -420,6 +420,46 @@ def _run(mode: str, ids: list[int], workers: int, seconds: float) -> tuple[float
     rate = sum(done / elapsed for done, elapsed, _, _ in results)
     per = sum(s for _, _, s, _ in results) / max(1, sum(d for d, _, _, _ in results))
     return rate, per, sum(locked for *_, locked in results)
+
+
+def _interleaved(ids: list[int], workers: int) -> dict[str, tuple[float, float, int]]:
+    """Each mode's figure over ``SLICES`` slices taken in turn (raw, floor, engine, then
+    backwards), so the machine's drift (up to 30 % within minutes here) weighs on all three
+    alike instead of on whichever ran in the slow minutes: rates and statements are the
+    slices' means, "database is locked" their sum."""
+    slices: dict[str, list[tuple[float, float, int]]] = {mode: [] for mode in MODES}
+    for k in range(SLICES):
+        for mode in MODES if k % 2 == 0 else MODES[::-1]:
+            slices[mode].append(_run(mode, ids, workers, SECONDS / SLICES))
+    return {
+        mode: (
+            statistics.fmean(r[0] for r in runs),
+            statistics.fmean(r[1] for r in runs),
+            sum(r[2] for r in runs),
+        )
+        for mode, runs in slices.items()
+    }
+
+
+def _checkpoint(path: str) -> None:
+    """Empty SQLite's write-ahead log (``PRAGMA wal_checkpoint(TRUNCATE)``)."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def _raw_beside() -> float:
+    """Raw transitions/s with one process, one slice long: the base of the HTTP ratios,
+    measured before and after each server's figures (the serve processes idle meanwhile).
+    On SQLite the log it wrote is checkpointed, not left to the server's next commits."""
+    ids: list[int] = _SHARED["ids"]
+    rate = _run("raw", ids, 1, SECONDS / SLICES)[0]
+    url = make_url(_SHARED["url"])
+    if url.get_backend_name() == "sqlite":
+        _checkpoint(str(url.database))
+    return rate
 
 
 def _analyze(url: str) -> None:
@@ -730,13 +770,9 @@ def test_transitions_and_http_against_raw(world: World) -> None:
     ids = _seed(world, PROPOSALS)
     seeded_in = time.perf_counter() - seeding
     world.engine.dispose()
-    _SHARED.update(url=url, workflows=world.workflows, actors=world.actors)
+    _SHARED.update(url=url, workflows=world.workflows, actors=world.actors, ids=ids)
 
-    engine_rows: dict[int, dict[str, tuple[float, float, int]]] = {}
-    for workers in WORKERS:
-        engine_rows[workers] = {
-            mode: _run(mode, ids, workers, SECONDS) for mode in ("raw", "floor", "engine")
-        }
+    engine_rows = {workers: _interleaved(ids, workers) for workers in WORKERS}
     assert all(row["engine"][0] > 0 for row in engine_rows.values())
     locked = {w: {m: r[2] for m, r in row.items() if r[2]} for w, row in engine_rows.items()}
     assert not any(locked.values()), f"{LOCKED}: {locked}"
@@ -745,13 +781,15 @@ def test_transitions_and_http_against_raw(world: World) -> None:
     for workers in HTTP_WORKERS:
         procs, base = _serve(url, workers)
         try:
-            served: dict[str, dict[str, Any]] = {}
+            # Raw with one process, measured next to these HTTP figures: their ratio's base.
+            served = {"raw": {"rate": _raw_beside()}}
             # Unmeasured: a fresh worker's first requests import and build what later ones
             # reuse, which would otherwise land in the closed loop's p99.
             _http(base, ids, "mixed", 60, limit=100)
             for what in ("transitions", "actions"):
                 served[what] = peak = _http(base, ids, what, SECONDS)
                 served[f"{what}-open"] = _http_open(base, ids, what, peak["rate"] / 2, SECONDS)
+            served["raw"]["rate"] = (served["raw"]["rate"] + _raw_beside()) / 2
             http_rows[workers] = served
         finally:
             _stop(procs)
@@ -779,14 +817,15 @@ def _write(
     seeded_in: float,
     load_before: float,
 ) -> None:
-    raw1 = engine_rows[1]["raw"][0]
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {dialect}, `os.cpu_count()` = "
         f"{os.cpu_count()}, {PROPOSALS:,} proposals (seeded in {seeded_in:.1f} s), "
         f"{SECONDS:g} s per figure; run with the command in the README; load average "
         f"{load_before:.2f} when the run began. The benchmark's load process and the database "
         "share the cores with the measured processes: compare the ratios of one run, not "
-        "runs with each other.",
+        f"runs with each other. Each engine figure is the mean of {SLICES} slices taken in "
+        f"turn with the other two modes; each HTTP ratio's base is {RAW[dialect]} with one "
+        "process measured just before and after that server's figures.",
         "",
         "### Engine: submit / return_to_author cycles",
         "",
@@ -818,7 +857,8 @@ def _write(
         "### HTTP (uvicorn, load from a separate asyncio httpx process, "
         f"{CLIENTS} connections, closed loop)",
         "",
-        "| serve processes | request | requests/s | p50 ms | p99 ms | : raw (1 process) | errors |",
+        "| serve processes | request | requests/s | p50 ms | p99 ms | : raw (1 process, beside) "
+        "| errors |",
         "|---|---|---|---|---|---|---|",
     ]
     for workers, served in http_rows.items():
@@ -829,7 +869,7 @@ def _write(
             r = served[what]
             lines.append(
                 f"| {workers} | {label} | {r['rate']:,.0f} | {r['p50']:.0f} | {r['p99']:.0f} "
-                f"| {r['rate'] / raw1:.1%} | {r['errors'] or '–'} |"
+                f"| {r['rate'] / served['raw']['rate']:.1%} | {r['errors'] or '–'} |"
             )
     lines += [
         "",
