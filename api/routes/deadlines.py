@@ -40,14 +40,13 @@ def list_deadlines(
     cursor: Cursor = None,
 ) -> DeadlinesRead:
     """Oldest due first; the explanation says how each date was computed (§§ 187 ff. BGB)."""
-    found = deadline_service.list_deadlines(
-        session=session,
+    query = deadline_service.deadlines_query(
         actor=actor,
         instance_type=instance_type,
         instance_id=instance_id,
-        status=status,
+        statuses=None if status is None else (status,),
     )
-    page = page_of(found, limit, cursor)
+    page = page_of(session, query, limit, cursor)
     return DeadlinesRead(
         data=[DeadlineRead.model_validate(d) for d in page.items],
         count=page.count,
@@ -96,8 +95,8 @@ def list_notifications(
     cursor: Cursor = None,
 ) -> NotificationsRead:
     """The caller's own notifications, newest first."""
-    found = notifications.list_notifications(session=session, actor=actor, unread_only=unread_only)
-    page = page_of(found, limit, cursor)
+    query = notifications.notifications_query(actor=actor, unread_only=unread_only)
+    page = page_of(session, query, limit, cursor)
     return NotificationsRead(
         data=[NotificationRead.model_validate(n) for n in page.items],
         count=page.count,

@@ -37,8 +37,7 @@ def list_outbox(
 ) -> OutboxMessagesRead:
     """E-mails to users of the admin's municipality, newest first (``status=dead``: those
     given up after the last retry)."""
-    found = outbox.list_messages(session=session, actor=actor, status=status)
-    page = page_of(found, limit, cursor)
+    page = page_of(session, outbox.messages_query(actor=actor, status=status), limit, cursor)
     return OutboxMessagesRead(
         data=[OutboxMessageRead.model_validate(m) for m in page.items],
         count=page.count,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from api.app import create_app
 from api.security import MissingSecret
@@ -20,6 +20,7 @@ from tests.integration.flow import MEETING_DAY, in_session, new_meeting, release
 from workflow.definitions.machines import Workflows
 from workflow.models import Notification
 from workflow.runtime import Runtime
+from workflow.services.listing import encode_cursor
 from workflow.settings import Settings
 
 
@@ -104,6 +105,59 @@ def test_notifications_are_the_callers_own(world: World, client: Any, as_user: A
     assert read.json()["read_at"] is not None
     again = client.get("/api/v1/notifications", params={"unread_only": True}, headers=clerk)
     assert again.json()["count"] == 0
+
+
+def test_notifications_are_paged_in_the_database(world: World, client: Any, as_user: Any) -> None:
+    """Each page holds its own rows, newest first, none twice, none lost, and reads only
+    them: a list that grows for years is not loaded whole for each page (issue 14)."""
+    clerk_id = world.data.users["ilsfeld.clerk"].id
+
+    def notify(session: Any) -> list[int]:
+        rows = [
+            Notification(
+                key=f"test:page:{n}",
+                user_id=clerk_id,
+                kind="reminder",
+                title=f"Frist {n}",
+                body="Bitte erledigen.",
+                created_at=berlin(date(2024, 4, 8), 7),
+            )
+            for n in range(23)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [int(r.id or 0) for r in rows]
+
+    ids = world.run(notify)
+    loaded: list[int] = []
+
+    def count(target: Any, _context: Any) -> None:
+        loaded.append(target.id)
+
+    clerk = as_user("ilsfeld.clerk")
+    pages: list[list[int]] = []
+    cursor: str | None = None
+    event.listen(Notification, "load", count)
+    try:
+        while True:
+            params: dict[str, Any] = {"limit": 10} | ({"cursor": cursor} if cursor else {})
+            loaded.clear()
+            body = client.get("/api/v1/notifications", params=params, headers=clerk).json()
+            assert body["count"] == 23
+            page = [n["id"] for n in body["data"]]
+            assert sorted(loaded) == sorted(page)  # the page's rows, no others
+            pages.append(page)
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+    finally:
+        event.remove(Notification, "load", count)
+    assert [len(p) for p in pages] == [10, 10, 3]
+    assert [i for p in pages for i in p] == sorted(ids, reverse=True)
+    past = client.get(
+        "/api/v1/notifications", params={"limit": 10, "cursor": encode_cursor(40)}, headers=clerk
+    ).json()
+    assert (past["data"], past["count"], past["next_cursor"]) == ([], 23, None)
 
 
 def test_serve_refuses_to_start_without_a_secret_key(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
@@ -43,8 +45,29 @@ def list_deadlines(
 ) -> list[Deadline]:
     """The actor's municipality's deadlines, oldest due first (ties by id); for the district
     coordinator those of the district's decision requests and of the answers to them."""
-    if status is not None and status not in STATUSES:
-        raise InvalidInput(f"Unbekannter Status {status!r}", field="status")
+    query = deadlines_query(
+        actor=actor,
+        instance_type=instance_type,
+        instance_id=instance_id,
+        statuses=None if status is None else (status,),
+        due_before=due_before,
+    )
+    return list(session.exec(query))
+
+
+def deadlines_query(
+    *,
+    actor: Actor,
+    instance_type: str | None = None,
+    instance_id: int | None = None,
+    statuses: Sequence[str] | None = None,
+    due_before: date | None = None,
+) -> SelectOfScalar[Deadline]:
+    """``list_deadlines`` as a query (``listing.page_of`` pages it); ``statuses``: any of
+    them (e.g. open and missed: what is still to do)."""
+    unknown = sorted(set(statuses or ()) - set(STATUSES))
+    if unknown:
+        raise InvalidInput(f"Unbekannter Status {unknown[0]!r}", field="status")
     query = select(Deadline)
     if actor.role == "district_coordinator" and actor.district_id is not None:
         requests = select(DecisionRequest.id).where(
@@ -67,17 +90,18 @@ def list_deadlines(
         )
     elif not actor.is_system:
         if actor.municipality_id is None:
-            return []
-        query = query.where(Deadline.municipality_id == actor.municipality_id, _readable(actor))
+            query = query.where(false())
+        else:
+            query = query.where(Deadline.municipality_id == actor.municipality_id, _readable(actor))
     if instance_type is not None:
         query = query.where(Deadline.instance_type == instance_type)
     if instance_id is not None:
         query = query.where(Deadline.instance_id == instance_id)
-    if status is not None:
-        query = query.where(Deadline.status == status)
+    if statuses is not None:
+        query = query.where(col(Deadline.status).in_(statuses))
     if due_before is not None:
         query = query.where(col(Deadline.due_date) <= due_before)
-    return list(session.exec(query.order_by(col(Deadline.due_date), col(Deadline.id))))
+    return query.order_by(col(Deadline.due_date), col(Deadline.id))
 
 
 def _readable(actor: Actor) -> ColumnElement[bool]:

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.access import (
@@ -108,15 +109,21 @@ def paginate(
     return Page(items=rows, count=int(count), next_cursor=next_cursor)
 
 
-def page_of(items: Sequence[T], limit: int, cursor: str | None) -> Page[T]:
-    """Paginate a list a service already ordered (e.g. deadlines by due date)."""
+def page_of(session: Session, query: SelectOfScalar[T], limit: int, cursor: str | None) -> Page[T]:
+    """One page of a query a service already ordered (e.g. deadlines by due date), counted
+    and cut in the database: a list that grows for years (a user's notifications, a
+    municipality's e-mails and deadlines) is not read whole for each page (issue 14). The
+    cursor is the offset of the page's first row."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen", field="limit")
     start = decode_cursor(cursor)
-    chunk = list(items[start : start + limit])
-    more = start + limit < len(items)
+    count = int(
+        session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    )
+    items = list(session.exec(query.offset(start).limit(limit))) if start < count else []
+    more = start + limit < count
     return Page(
-        items=chunk, count=len(items), next_cursor=encode_cursor(start + limit) if more else None
+        items=items, count=count, next_cursor=encode_cursor(start + limit) if more else None
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow.context import Actor
 from workflow.deadlines.notify import MAIL_KINDS
@@ -15,10 +16,15 @@ from workflow.models import Notification, User
 def list_notifications(
     *, session: Session, actor: Actor, unread_only: bool = False
 ) -> list[Notification]:
+    return list(session.exec(notifications_query(actor=actor, unread_only=unread_only)))
+
+
+def notifications_query(*, actor: Actor, unread_only: bool = False) -> SelectOfScalar[Notification]:
+    """The caller's own notifications, newest first (``listing.page_of`` pages it)."""
     query = select(Notification).where(Notification.user_id == actor.user_id)
     if unread_only:
         query = query.where(col(Notification.read_at).is_(None))
-    return list(session.exec(query.order_by(col(Notification.id).desc())))
+    return query.order_by(col(Notification.id).desc())
 
 
 def mark_read(

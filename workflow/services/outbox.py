@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.context import Actor
@@ -41,11 +42,16 @@ def list_messages(
     *, session: Session, actor: Actor, status: str | None = None
 ) -> list[OutboxMessage]:
     """Newest first, optionally one status (``dead``: given up after the last retry)."""
+    return list(session.exec(messages_query(actor=actor, status=status)))
+
+
+def messages_query(*, actor: Actor, status: str | None = None) -> SelectOfScalar[OutboxMessage]:
+    """``list_messages`` as a query (``listing.page_of`` pages it); refuses a non-admin."""
     require_role(actor, "list_outbox", ADMIN_ROLES)
     query = select(OutboxMessage).where(_own_messages(actor))
     if status is not None:
         query = query.where(OutboxMessage.status == status)
-    return list(session.exec(query.order_by(col(OutboxMessage.id).desc())))
+    return query.order_by(col(OutboxMessage.id).desc())
 
 
 def get_message(*, session: Session, actor: Actor, message_id: int) -> OutboxMessage:
