@@ -4,8 +4,10 @@ roles and tenant isolation, through the same services as the JSON API."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from tests.api.conftest import FixedClock, TestClient
@@ -70,6 +72,68 @@ def test_fristen_lists_the_overdue_deadline_first_in_words(
     none = client.get("/fristen?art=meeting&stand=xyz&gremium=999999999999")
     assert none.status_code == 200
     assert "Keine Fristen für diese Auswahl." in none.text
+
+
+def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestClient) -> None:
+    """Years of settled deadlines are not read for the first page: the open ones whole, then
+    50 settled ones, newest first, and a link to the older ones; none twice, none lost."""
+    pid = new_proposal(world)
+    _seed_deadlines(world, pid)  # one overdue, one open, one met (01.03.2024)
+
+    def settled(session: Session) -> None:
+        for n in range(60):
+            session.add(
+                Deadline(
+                    instance_type="proposal",
+                    instance_id=pid,
+                    municipality_id=world.data.ilsfeld.municipality.id,
+                    rule=f"old{n}",
+                    label=f"Alte Frist {n:02d}",
+                    due_date=date(2023, 1, 1) + timedelta(days=n),
+                    status="met" if n % 2 else "waived",
+                    opened_seq=1,
+                )
+            )
+
+    world.run(settled)
+    loaded: list[int] = []
+
+    def count(target: Any, _context: Any) -> None:
+        loaded.append(target.id)
+
+    sign_in(client, "ilsfeld.clerk")
+    event.listen(Deadline, "load", count)
+    try:
+        first = client.get("/fristen")
+    finally:
+        event.remove(Deadline, "load", count)
+    assert len(set(loaded)) <= 2 + 51  # the open ones, the page and one to know there is more
+    rows = _rows(first.text)
+    assert len(rows) == 2 + 50
+    assert "Versäumte" in rows[0]
+    assert "Zukunft" in rows[1]
+    assert "Längst erledigte Frist" in rows[2]  # 01.03.2024: the newest settled one
+    assert "Alte Frist 59" in rows[3]
+    assert "Alte Frist 11" in rows[-1]
+    assert "63 Fristen, davon 1 überfällig" in first.text
+    older = re.search(r'href="(/fristen\?[^"]*weiter=[^"]+)">Ältere erledigte Fristen', first.text)
+    assert older is not None
+    second = client.get(older.group(1).replace("&amp;", "&"))
+    rest = _rows(second.text)
+    assert [r for r in rest if "Zukunft" in r or "Versäumte" in r] == []
+    assert len(rest) == 11
+    assert "Alte Frist 10" in rest[0]
+    assert "Alte Frist 00" in rest[-1]
+    assert "Ältere erledigte Fristen" not in second.text
+    by_body = client.get(f"/fristen?gremium={world.body_id('Gemeinderat')}")
+    assert len(_rows(by_body.text)) == 52  # its current step is in the Gemeinderat
+    assert "52 Fristen auf dieser Seite, davon 1 überfällig" in by_body.text  # not counted all
+    assert "Ältere erledigte Fristen" in by_body.text
+    assert len(_rows(client.get("/fristen?stand=erledigt").text)) == 31  # 30 old + 01.03.
+    assert len(_rows(client.get("/fristen?stand=sonstige").text)) == 30  # the waived ones
+    tampered = _rows(client.get("/fristen?stand=offen&weiter=kaputt").text)
+    assert len(tampered) == 1
+    assert "Zukunft" in tampered[0]
 
 
 def test_fristen_of_another_municipality_stay_hidden(world: World, client: TestClient) -> None:

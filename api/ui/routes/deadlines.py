@@ -7,13 +7,16 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUserDep, render
 from workflow.context import local_date
+from workflow.errors import WorkflowError
 from workflow.models import (
     Body,
     CouncilRequest,
@@ -24,7 +27,8 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import current_step
-from workflow.services.deadline_service import list_deadlines
+from workflow.services.deadline_service import deadlines_query
+from workflow.services.listing import decode_cursor, encode_cursor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=40)]
@@ -43,6 +47,16 @@ STATES = (
     ("erledigt", "erledigt"),
     ("sonstige", "erlassen, entfallen oder abgelaufen"),
 )
+
+
+TO_DO = ("open", "missed")
+# The settled statuses by the "Stand" filter ("" for all); the open ones have none.
+SETTLED = {
+    "": ("met", "elapsed", "waived", "cancelled"),
+    "erledigt": ("met",),
+    "sonstige": ("elapsed", "waived", "cancelled"),
+}
+SETTLED_PAGE = 50  # settled deadlines per page
 
 
 @dataclass(frozen=True)
@@ -101,17 +115,49 @@ def _target(session: Session, deadline: Deadline) -> tuple[str, str, int | None]
     return "Eintrag", "/", None
 
 
+def deadline_row(session: Session, deadline: Deadline, today: date) -> DeadlineRow:
+    title, href, body_id = _target(session, deadline)
+    kind_label = dict(KINDS).get(deadline.instance_type, "")
+    return DeadlineRow(deadline, kind_label, title, href, body_id, light_of(deadline, today))
+
+
 def deadline_rows(session: Session, deadlines: list[Deadline], today: date) -> list[DeadlineRow]:
     """Overdue first, then open ones by due date, then the settled ones (latest first)."""
-    kinds = dict(KINDS)
-    rows = []
-    for d in deadlines:
-        title, href, body_id = _target(session, d)
-        light = light_of(d, today)
-        rows.append(DeadlineRow(d, kinds.get(d.instance_type, ""), title, href, body_id, light))
+    rows = [deadline_row(session, d, today) for d in deadlines]
     open_rows = sorted((r for r in rows if r.rank < 2), key=lambda r: (r.rank, r.deadline.due_date))
     settled = sorted((r for r in rows if r.rank >= 2), key=lambda r: r.deadline.due_date)
     return open_rows + settled[::-1]
+
+
+@dataclass(frozen=True)
+class SettledPage:
+    rows: list[DeadlineRow]
+    next_cursor: str | None
+
+
+def settled_page(
+    session: Session, query: SelectOfScalar[Deadline], today: date, body_id: int | None, start: int
+) -> SettledPage:
+    """One page of settled deadlines from the ``start``-th row of ``query`` on: read in
+    chunks from the database, so years of them are not read for the first page, and the
+    Gremium filter (the body of what each belongs to) checked row by row until the page is
+    full; the cursor is the position after the last row read."""
+    rows: list[DeadlineRow] = []
+    position = start
+    while True:
+        wanted = SETTLED_PAGE + 1 - len(rows)  # one more than the page: is there a next one?
+        chunk = list(session.exec(query.offset(position).limit(wanted)))
+        for deadline in chunk:
+            row = deadline_row(session, deadline, today)
+            if body_id is not None and row.body_id != body_id:
+                position += 1
+                continue
+            if len(rows) == SETTLED_PAGE:
+                return SettledPage(rows, encode_cursor(position))
+            rows.append(row)
+            position += 1
+        if len(chunk) < wanted:
+            return SettledPage(rows, None)
 
 
 @router.get("/fristen")
@@ -123,6 +169,7 @@ def deadline_list(
     art: Text = None,
     stand: Text = None,
     gremium: Text = None,
+    weiter: Text = None,
 ) -> Response:
     today = local_date(now)
     kind = art if art in dict(KINDS) else None
@@ -137,19 +184,48 @@ def deadline_list(
             )
         )
     body_id = next((b.id for b in bodies if str(b.id) == gremium), None)
-    found = list_deadlines(session=session, actor=user.actor, instance_type=kind)
-    rows = [
+    try:
+        start = decode_cursor(weiter)
+    except WorkflowError:  # a tampered cursor: the first page
+        start = 0
+    # What is still to do (open and missed) is listed whole: it is the work at hand. The
+    # settled ones grow for years: the newest first, a page at a time.
+    to_do = [
         r
-        for r in deadline_rows(session, found, today)
+        for r in deadline_rows(
+            session,
+            list(
+                session.exec(deadlines_query(actor=user.actor, instance_type=kind, statuses=TO_DO))
+            ),
+            today,
+        )
         if (light is None or r.light == light) and (body_id is None or r.body_id == body_id)
     ]
+    settled = SettledPage([], None)
+    settled_count: int | None = 0
+    statuses = SETTLED.get(light or "", ())
+    if statuses:
+        query = deadlines_query(actor=user.actor, instance_type=kind, statuses=statuses)
+        query = query.order_by(None).order_by(
+            col(Deadline.due_date).desc(), col(Deadline.id).desc()
+        )
+        settled = settled_page(session, query, today, body_id, start)
+        settled_count = (
+            session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+            if body_id is None
+            else None  # known only by reading them all
+        )
+    rows = (to_do if start == 0 else []) + settled.rows
     context = {
         "rows": rows,
+        "count": None if settled_count is None else len(to_do) + settled_count,
         "today": today,
         "kinds": KINDS,
         "states": STATES,
         "bodies": [(str(b.id), b.name) for b in bodies],
         "params": {"art": kind or "", "stand": light or "", "gremium": str(body_id or "")},
-        "overdue": sum(1 for r in rows if r.light == "ueberfaellig"),
+        "overdue": sum(1 for r in to_do if r.light == "ueberfaellig"),
+        "next_cursor": settled.next_cursor,
+        "later_page": start > 0,
     }
     return render(request, "fristen/list.html", context)
