@@ -31,6 +31,7 @@ import pytest
 from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session
 
+from api.ui.routes import deadlines as fristen
 from tests.conftest import World, berlin, truncate
 from tests.integration.flow import new_proposal
 from workflow.db import unit_of_work
@@ -357,8 +358,14 @@ def test_list_plans(engine: Engine, workflows: Workflows) -> None:
             start=date(2025, 1, 1),
             end=date(2025, 12, 31),
         ),
-        "/fristen (list_deadlines)": lambda s: deadline_service.list_deadlines(
-            session=s, actor=clerk
+        "/fristen: open and missed": lambda s: list(
+            s.exec(deadline_service.deadlines_query(actor=clerk, statuses=fristen.TO_DO))
+        ),
+        "/fristen: first page of the settled ones": lambda s: fristen.settled_page(
+            s, fristen.settled_query(clerk, None, fristen.SETTLED[""]), NOW.date(), None, 0
+        ),
+        "GET /api/v1/notifications (first page)": lambda s: listing.page_of(
+            s, notifications.notifications_query(actor=clerk), 50, None
         ),
         "Meine Aufgaben: instances": lambda s: my_tasks._instances(s, workflows, clerk),
         "Meine Aufgaben: waiting_for_others": lambda s: my_tasks.waiting_for_others(

@@ -15,10 +15,12 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUserDep, render
-from workflow.context import local_date
+from workflow.context import Actor, local_date
+from workflow.db import pinned, remember
 from workflow.errors import WorkflowError
 from workflow.models import (
     Body,
+    ConsultationStep,
     CouncilRequest,
     Deadline,
     DecisionRequest,
@@ -121,12 +123,43 @@ def deadline_row(session: Session, deadline: Deadline, today: date) -> DeadlineR
     return DeadlineRow(deadline, kind_label, title, href, body_id, light_of(deadline, today))
 
 
+def rows_of(session: Session, deadlines: list[Deadline], today: date) -> list[DeadlineRow]:
+    """The rows of deadlines in their order, what they belong to read for all of them at
+    once: their proposals and consultation steps in two queries, not two per row."""
+    ids = {d.instance_id for d in deadlines if d.instance_type == "proposal"}
+    if not ids:
+        return [deadline_row(session, d, today) for d in deadlines]
+    # Held here: the identity map keeps rows weakly, ``session.get`` finds them while held.
+    proposals = list(session.exec(select(Proposal).where(col(Proposal.id).in_(ids))))
+    plans: dict[int, list[ConsultationStep]] = {pid: [] for pid in ids}
+    for step in session.exec(
+        select(ConsultationStep)
+        .where(col(ConsultationStep.proposal_id).in_(ids))
+        .order_by(col(ConsultationStep.position))
+    ):
+        plans[step.proposal_id].append(step)
+    with pinned(session):
+        for pid, plan in plans.items():
+            remember(session, (ConsultationStep, pid), plan)  # what ``current_step`` reads
+        rows = [deadline_row(session, d, today) for d in deadlines]
+    del proposals
+    return rows
+
+
 def deadline_rows(session: Session, deadlines: list[Deadline], today: date) -> list[DeadlineRow]:
     """Overdue first, then open ones by due date, then the settled ones (latest first)."""
-    rows = [deadline_row(session, d, today) for d in deadlines]
+    rows = rows_of(session, deadlines, today)
     open_rows = sorted((r for r in rows if r.rank < 2), key=lambda r: (r.rank, r.deadline.due_date))
     settled = sorted((r for r in rows if r.rank >= 2), key=lambda r: r.deadline.due_date)
     return open_rows + settled[::-1]
+
+
+def settled_query(
+    actor: Actor, kind: str | None, statuses: tuple[str, ...]
+) -> SelectOfScalar[Deadline]:
+    """The settled deadlines of the page, newest due first."""
+    query = deadlines_query(actor=actor, instance_type=kind, statuses=statuses)
+    return query.order_by(None).order_by(col(Deadline.due_date).desc(), col(Deadline.id).desc())
 
 
 @dataclass(frozen=True)
@@ -147,8 +180,7 @@ def settled_page(
     while True:
         wanted = SETTLED_PAGE + 1 - len(rows)  # one more than the page: is there a next one?
         chunk = list(session.exec(query.offset(position).limit(wanted)))
-        for deadline in chunk:
-            row = deadline_row(session, deadline, today)
+        for row in rows_of(session, chunk, today):
             if body_id is not None and row.body_id != body_id:
                 position += 1
                 continue
@@ -205,10 +237,7 @@ def deadline_list(
     settled_count: int | None = 0
     statuses = SETTLED.get(light or "", ())
     if statuses:
-        query = deadlines_query(actor=user.actor, instance_type=kind, statuses=statuses)
-        query = query.order_by(None).order_by(
-            col(Deadline.due_date).desc(), col(Deadline.id).desc()
-        )
+        query = settled_query(user.actor, kind, statuses)
         settled = settled_page(session, query, today, body_id, start)
         settled_count = (
             session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
