@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -25,6 +25,7 @@ from tests.integration.flow import (
 from workflow.queries import voting_members
 from workflow.services import actions as action_service
 from workflow.services import meetings as meeting_service
+from workflow.services import my_tasks
 
 # Measured 2026-12-02 (issue 14). Before, on SQLite (its BEGIN IMMEDIATE is a statement;
 # PostgreSQL one less): actions 16, submit 50, return_to_author 21, resubmit 50, cosign 30,
@@ -215,3 +216,22 @@ def test_transitions_stay_within_their_statement_budget(world: World) -> None:
         if count > BUDGETS[name][column]
     }
     assert not over, over
+
+
+def test_task_list_reads_the_meetings_bodies_once(world: World) -> None:
+    """Meine Aufgaben's instances: the statements do not grow with the meetings listed (each
+    meeting's title names its body; they were read once per meeting)."""
+    clerk = world["ilsfeld.secretary"]
+
+    def statements() -> int:
+        with counted(world) as seen:
+            found = world.run(lambda s: my_tasks._instances(s, world.workflows, clerk))
+        assert any(kind == "meeting" for kind, _, _ in found)
+        return len(seen)
+
+    for day in (1, 2):
+        new_meeting(world, day=MEETING_DAY + timedelta(days=day))
+    few = statements()
+    for day in (3, 4, 5, 6):
+        new_meeting(world, day=MEETING_DAY + timedelta(days=day), body="Technischer Ausschuss")
+    assert statements() == few
