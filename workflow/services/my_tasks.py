@@ -96,7 +96,8 @@ def meeting_title(session: Session, meeting: Meeting) -> str:
 
 
 def _instances(session: Session, workflows: Workflows, actor: Actor) -> list[tuple[str, Any, str]]:
-    """(kind, row, title) of every active instance the user can read."""
+    """(kind, row, title) of the active instances the user can read, the newest
+    ``MAX_INSTANCES`` of each kind."""
     found: list[tuple[str, Any, str]] = []
     # Below, a municipality's user reads only rows of their municipality; the proposal
     # clause takes that as its argument (the administration then skips the published test).
@@ -114,9 +115,10 @@ def _instances(session: Session, workflows: Workflows, actor: Actor) -> list[tup
         where: list[ColumnElement[bool]] = [readable, col(model.state).in_(active_states(spec))]
         if actor.municipality_id is not None and hasattr(model, "municipality_id"):
             where.append(col(model.municipality_id) == actor.municipality_id)
-        rows = list(
-            session.exec(select(model).where(*where).order_by(col(model.id)).limit(MAX_INSTANCES))
-        )
+        # The newest first: states with an action left (e.g. publishing an archived Vorlage's
+        # resolution) hold years of instances, and the oldest would fill the limit.
+        newest = col(model.id).desc()
+        rows = list(session.exec(select(model).where(*where).order_by(newest).limit(MAX_INSTANCES)))
         # The meetings' bodies in one query, held while the titles are written: the identity
         # map keeps rows weakly, so each title's ``session.get`` read its body again (101
         # meetings, 101 queries in tests/benchmarks/test_list_plans.py).

@@ -1,0 +1,25 @@
+"""Meine Aufgaben (workflow.services.my_tasks) without HTTP: which instances it looks at."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, new_proposal
+from workflow.services import my_tasks
+
+
+def test_the_newest_instances_count_when_there_are_more_than_the_limit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Years of Vorlagen stay in states with an action left (publishing an archived one's
+    resolution): the limit keeps the newest, so a new draft's task is never crowded out."""
+    monkeypatch.setattr(my_tasks, "MAX_INSTANCES", 2)
+    ids = [new_proposal(world, title=f"Vorlage Nummer {n}") for n in range(3)]
+    found = world.run(
+        lambda s: my_tasks.tasks(
+            session=s, workflows=world.workflows, actor=world["ilsfeld.clerk"], now=berlin(DAY, 9)
+        )
+    )
+    listed = {t.instance_id for t in found}
+    assert listed == set(ids[1:])  # the two newest; the oldest is past the limit
