@@ -125,6 +125,7 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     assert "Alte Frist 10" in rest[0]
     assert "Alte Frist 00" in rest[-1]
     assert "Ältere erledigte Fristen" not in second.text
+    assert "Zurück zu den aktuellen Fristen" in second.text
     by_body = client.get(f"/fristen?gremium={world.body_id('Gemeinderat')}")
     assert len(_rows(by_body.text)) == 52  # its current step is in the Gemeinderat
     assert "52 Fristen auf dieser Seite, davon 1 überfällig" in by_body.text  # not counted all

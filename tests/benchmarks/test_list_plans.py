@@ -359,7 +359,9 @@ def test_list_plans(engine: Engine, workflows: Workflows) -> None:
             end=date(2025, 12, 31),
         ),
         "/fristen: open and missed": lambda s: list(
-            s.exec(deadline_service.deadlines_query(actor=clerk, statuses=fristen.TO_DO))
+            s.exec(
+                deadline_service.deadlines_query(actor=clerk, statuses=deadline_service.STILL_TO_DO)
+            )
         ),
         "/fristen: first page of the settled ones": lambda s: fristen.settled_page(
             s, fristen.settled_query(clerk, None, fristen.SETTLED[""]), NOW.date(), None, 0

@@ -32,6 +32,7 @@ from workflow.services.transition import load_instance
 
 WAIVE_ROLES = ("mayor", "secretary")
 STATUSES = ("open", "met", "missed", "elapsed", "waived", "cancelled")
+STILL_TO_DO = ("open", "missed")  # what a deadline list shows first, and whole
 
 
 def list_deadlines(

@@ -109,6 +109,13 @@ def paginate(
     return Page(items=rows, count=int(count), next_cursor=next_cursor)
 
 
+def count_of(session: Session, query: SelectOfScalar[Any]) -> int:
+    """The rows a query would return, counted in the database."""
+    return int(
+        session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    )
+
+
 def page_of(session: Session, query: SelectOfScalar[T], limit: int, cursor: str | None) -> Page[T]:
     """One page of a query a service already ordered (e.g. deadlines by due date), counted
     and cut in the database: a list that grows for years (a user's notifications, a
@@ -117,9 +124,7 @@ def page_of(session: Session, query: SelectOfScalar[T], limit: int, cursor: str 
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen", field="limit")
     start = decode_cursor(cursor)
-    count = int(
-        session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    )
+    count = count_of(session, query)
     items = list(session.exec(query.offset(start).limit(limit))) if start < count else []
     more = start + limit < count
     return Page(

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
@@ -29,8 +28,8 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import current_step
-from workflow.services.deadline_service import deadlines_query
-from workflow.services.listing import decode_cursor, encode_cursor
+from workflow.services.deadline_service import STILL_TO_DO, deadlines_query
+from workflow.services.listing import count_of, decode_cursor, encode_cursor
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=40)]
@@ -51,7 +50,6 @@ STATES = (
 )
 
 
-TO_DO = ("open", "missed")
 # The settled statuses by the "Stand" filter ("" for all); the open ones have none.
 SETTLED = {
     "": ("met", "elapsed", "waived", "cancelled"),
@@ -227,7 +225,9 @@ def deadline_list(
         for r in deadline_rows(
             session,
             list(
-                session.exec(deadlines_query(actor=user.actor, instance_type=kind, statuses=TO_DO))
+                session.exec(
+                    deadlines_query(actor=user.actor, instance_type=kind, statuses=STILL_TO_DO)
+                )
             ),
             today,
         )
@@ -239,11 +239,8 @@ def deadline_list(
     if statuses:
         query = settled_query(user.actor, kind, statuses)
         settled = settled_page(session, query, today, body_id, start)
-        settled_count = (
-            session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-            if body_id is None
-            else None  # known only by reading them all
-        )
+        # With a Gremium filter known only by reading them all.
+        settled_count = count_of(session, query) if body_id is None else None
     rows = (to_do if start == 0 else []) + settled.rows
     context = {
         "rows": rows,
