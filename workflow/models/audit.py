@@ -15,7 +15,7 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     instance_type: str = Field(max_length=32)
-    instance_id: int = Field(index=True)
+    instance_id: int
     seq: int
     at: datetime
     actor: str = Field(max_length=100)

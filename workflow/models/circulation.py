@@ -32,7 +32,7 @@ class CirculationReply(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("circulation_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    circulation_id: int = Field(foreign_key="circulation.id", index=True)
+    circulation_id: int = Field(foreign_key="circulation.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id")
     choice: str = Field(max_length=16)  # consent | objection | bias
     reason: str | None = Field(default=None, sa_type=Text)

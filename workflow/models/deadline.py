@@ -15,7 +15,7 @@ class Deadline(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     instance_type: str = Field(max_length=32)
-    instance_id: int = Field(index=True)
+    instance_id: int
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
     rule: str = Field(max_length=64)
     label: str = Field(max_length=200)

@@ -46,7 +46,7 @@ class DecisionResponse(WorkflowInstance, table=True):
     __table_args__ = (UniqueConstraint("request_id", "municipality_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    request_id: int = Field(foreign_key="decisionrequest.id", index=True)
+    request_id: int = Field(foreign_key="decisionrequest.id")  # led by the unique key's index
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
     proposal_id: int | None = Field(default=None, foreign_key="proposal.id")

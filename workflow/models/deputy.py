@@ -35,7 +35,7 @@ class UserDeputy(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("user_id", "deputy_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = Field(foreign_key="user.id")  # led by the unique key's index
     deputy_id: int = Field(foreign_key="user.id")
     rank: int = 1
 
@@ -46,7 +46,7 @@ class BodyDeputy(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("body_id", "member_person_id", "deputy_person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    body_id: int = Field(foreign_key="body.id", index=True)
+    body_id: int = Field(foreign_key="body.id")  # led by the unique key's index
     member_person_id: int = Field(foreign_key="person.id")
     deputy_person_id: int = Field(foreign_key="person.id")
     rank: int = 1

@@ -35,7 +35,7 @@ class ElectionCandidate(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("election_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    election_id: int = Field(foreign_key="election.id", index=True)
+    election_id: int = Field(foreign_key="election.id")  # led by the unique key's index
     name: str = Field(max_length=200)
     person_id: int | None = Field(default=None, foreign_key="person.id")
 
@@ -52,7 +52,7 @@ class ElectionRound(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("election_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    election_id: int = Field(foreign_key="election.id", index=True)
+    election_id: int = Field(foreign_key="election.id")  # led by the unique key's index
     number: int
     kind: str = Field(max_length=16)  # first | runoff | second_ballot
     meeting_id: int = Field(foreign_key="meeting.id")
@@ -76,7 +76,7 @@ class ElectionCount(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("round_id", "candidate_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(foreign_key="electionround.id", index=True)
+    round_id: int = Field(foreign_key="electionround.id")  # led by the unique key's index
     candidate_id: int = Field(foreign_key="electioncandidate.id")
     votes: int
 
@@ -87,5 +87,5 @@ class ElectionBallot(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("round_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(foreign_key="electionround.id", index=True)
+    round_id: int = Field(foreign_key="electionround.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id")

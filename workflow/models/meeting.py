@@ -63,7 +63,7 @@ class Attendance(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id")
     present: bool = True
     digital: bool = False  # § 37a: counts as present
@@ -81,7 +81,7 @@ class BiasDeclaration(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id")
     reason: str = Field(sa_type=Text)
     declared_at: datetime = Field(default_factory=utcnow)
@@ -105,7 +105,7 @@ class Vote(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    agenda_item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id")
     choice: str = Field(max_length=8)
 
@@ -116,7 +116,7 @@ class MinutesSignature(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "person_id", "capacity"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id")
     capacity: str = Field(max_length=16)  # chair | councillor | secretary
     signed_at: datetime = Field(default_factory=utcnow)

@@ -106,7 +106,7 @@ class Proposal(WorkflowInstance, table=True):
     # § 41b Abs. 2 S. 3 GemO: publication omitted in the individual case, with the reason.
     publication_withheld_reason: str | None = Field(default=None, sa_type=Text)
     publication_withheld_at: datetime | None = None
-    kind: str = Field(default="beschluss", max_length=32, index=True)
+    kind: str = Field(default="beschluss", max_length=32)
     # Ergänzungsvorlage: the Vorlage it amends (same municipality).
     supplements_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -143,7 +143,7 @@ class ConsultationStep(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("proposal_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id")  # led by the unique key's index
     position: int
     body_id: int = Field(foreign_key="body.id")
     planned_date: date | None = None
@@ -165,7 +165,7 @@ class CoSignature(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id")  # led by the unique key's index
     user_id: int = Field(foreign_key="user.id")
     mandatory: bool = False
     signed_at: datetime | None = None
@@ -180,7 +180,7 @@ class ProposalRevision(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("proposal_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id")  # led by the unique key's index
     number: int
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(max_length=100)

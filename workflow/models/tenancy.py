@@ -45,7 +45,7 @@ class Body(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("municipality_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")  # led by the unique key's index
     name: str = Field(max_length=200)
     kind: str = Field(
         default="council", max_length=32
@@ -75,7 +75,7 @@ class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("body_id", "person_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    body_id: int = Field(foreign_key="body.id", index=True)
+    body_id: int = Field(foreign_key="body.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(default="member", max_length=32)  # chair | member
     voting: bool = True
