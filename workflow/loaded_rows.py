@@ -364,7 +364,13 @@ def settle_deletes(session: Session, riding: list[Rider], model: Any) -> None:
 
 
 def _delete_ids(session: Session, *, table: Any, ids: list[int]) -> None:
-    session.connection().execute(delete(table).where(table.c.id.in_(ids)))
+    session.connection().execute(_delete_by_ids(table), {"ids": ids})
+
+
+@functools.lru_cache(maxsize=64)
+def _delete_by_ids(table: Any) -> Any:
+    """``_delete_ids``' statement, built once per table (see ``_insert_returning_id``)."""
+    return delete(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 class IdArray(TypeDecorator[list[int]]):
