@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
-from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
+from workflow.deadlines.lifecycle import ACTIVE
 from workflow.deadlines.notify import describe_instance
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
@@ -228,7 +228,7 @@ def _concerns(session: Session, workflows: Workflows, deadline: Deadline, user: 
         rule = standing
     else:
         spec = workflows.get(instance.definition_name, instance.definition_version).spec  # type: ignore[attr-defined]
-        _, rule = rules_by_name(spec)[deadline.rule]
+        _, rule = spec.deadline_rules[deadline.rule]
     owner = rule.remind.owner and getattr(instance, "author_id", None) == user.id
     return user.role in rule.remind.roles or owner
 

@@ -51,10 +51,6 @@ def _calendar(subdiv: str, local: tuple[tuple[str, str], ...]) -> WorkingCalenda
     )
 
 
-def rules_by_name(spec: DefinitionSpec) -> dict[str, tuple[str, DeadlineRuleSpec]]:
-    return {rule.rule: (state.name, rule) for state in spec.states for rule in state.deadlines}
-
-
 def local_period(session: Session, municipality_id: int | None, rule: str) -> str | None:
     """A municipality's own period for a rule (Hauptsatzung/GO), e.g. ``{"invitation": "P8D"}``
     under ``settings["deadline_periods"]`` for "7 clear days" (DOMAIN.md rule 2)."""
@@ -132,7 +128,7 @@ def close_ending(
 ) -> Ending:
     """Close the deadlines the new state ends (with ``riding``: written with the firing's
     versioned UPDATE, ``workflow.deadlines.acts.close_deadlines``)."""
-    rules = rules_by_name(spec)
+    rules = spec.deadline_rules
     instance_id = int(ctx.instance.id)
     still_open: set[str] = set()
     current = open_deadlines(ctx.session, ctx.kind, instance_id)

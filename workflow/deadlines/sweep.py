@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from workflow.context import SYSTEM, local_date
 from workflow.db import unit_of_work
 from workflow.deadlines.acts import PENDING
-from workflow.deadlines.lifecycle import ACTIVE, rules_by_name
+from workflow.deadlines.lifecycle import ACTIVE
 from workflow.deadlines.mail import Mailer, build_message
 from workflow.deadlines.notify import Batch, notify
 from workflow.deadlines.standing import COUNCIL_REQUEST
@@ -294,7 +294,7 @@ class Loaded:
         version = (instance.definition_name, instance.definition_version)
         rules = self.rules.get(version)
         if rules is None:
-            rules = self.rules[version] = rules_by_name(workflows.get(*version).spec)
+            rules = self.rules[version] = workflows.get(*version).spec.deadline_rules
         return rules[name][1]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -110,14 +112,43 @@ class DefinitionSpec(_Frozen):
             return name
 
     def transition_for(self, trigger: str, source: str) -> TransitionSpec | None:
-        for transition in self.transitions:
-            if transition.trigger == trigger and source in transition.source:
+        for transition in self.outgoing.get(source, ()):
+            if transition.trigger == trigger:
                 return transition
         return None
 
     def transitions_from(self, source: str) -> list[TransitionSpec]:
-        return [t for t in self.transitions if source in t.source]
+        return list(self.outgoing.get(source, ()))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy without the cached lookups (``outgoing``, ``deadline_rules``): pydantic
+        copies the instance's ``__dict__``, where they are kept, and an update of states or
+        transitions would leave them stale."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _CACHED:
+            copied.__dict__.pop(name, None)
+        return copied
+
+    @cached_property
+    def outgoing(self) -> dict[str, tuple[TransitionSpec, ...]]:
+        """The transitions out of each state, in definition order: every firing and every
+        list of allowed actions asks, and a spec does not change (frozen)."""
+        by_state: dict[str, list[TransitionSpec]] = {}
+        for transition in self.transitions:
+            for source in dict.fromkeys(transition.source):
+                by_state.setdefault(source, []).append(transition)
+        return {state: tuple(found) for state, found in by_state.items()}
+
+    @cached_property
+    def deadline_rules(self) -> dict[str, tuple[str, DeadlineRuleSpec]]:
+        """Each deadline rule by name, with the state that opens it."""
+        return {rule.rule: (state.name, rule) for state in self.states for rule in state.deadlines}
 
     @property
     def triggers(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t.trigger for t in self.transitions))
+
+
+_CACHED = tuple(
+    name for name, value in vars(DefinitionSpec).items() if isinstance(value, cached_property)
+)

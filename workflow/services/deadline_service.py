@@ -14,7 +14,7 @@ from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
 from workflow.context import Actor, local_date
 from workflow.deadlines.acts import schedule_acts, skip_pending
-from workflow.deadlines.lifecycle import compute_due, rules_by_name
+from workflow.deadlines.lifecycle import compute_due
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
@@ -151,7 +151,7 @@ def waive_deadline(
     else:
         instance = load_instance(session, deadline.instance_type, deadline.instance_id, actor)
         spec = workflows.get(instance.definition_name, instance.definition_version).spec
-        _, rule = rules_by_name(spec).get(deadline.rule, (None, None))
+        _, rule = spec.deadline_rules.get(deadline.rule, (None, None))
     if rule is None or not rule.soft:
         raise DeadlineNotWaivable(
             rule=deadline.rule,
@@ -212,7 +212,7 @@ def reschedule_meeting(
     meeting.meeting_date = meeting_date
     bump_version(session, meeting, now)  # a concurrent writer fails here, not later
     spec = workflows.get(meeting.definition_name, meeting.definition_version).spec
-    rules = rules_by_name(spec)
+    rules = spec.deadline_rules
     for deadline in session.exec(
         select(Deadline).where(
             Deadline.instance_type == "meeting",

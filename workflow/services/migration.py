@@ -17,7 +17,6 @@ from workflow.deadlines.lifecycle import (
     DeadlineEffect,
     apply_transition,
     open_deadlines,
-    rules_by_name,
 )
 from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DefinitionSpec
@@ -159,7 +158,7 @@ def migrate_instance(
 def _cancel_unknown_rules(
     session: Session, new: DefinitionSpec, move: Move, now: datetime
 ) -> list[DeadlineEffect]:
-    known = rules_by_name(new)
+    known = new.deadline_rules
     effects: list[DeadlineEffect] = []
     for deadline in open_deadlines(session, move.kind, move.instance_id):
         if deadline.rule in known:
