@@ -148,6 +148,12 @@ def screenshot() -> Callable[[Any, str], Path]:
     def take(page: Any, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        # A page as a user sees it, not the skip link a test tabbed to (it would cover the
+        # header in the picture).
+        page.evaluate(
+            "() => { const a = document.activeElement;"
+            " if (a && a.classList.contains('rf-skip-link')) a.blur(); }"
+        )
         page.screenshot(path=str(path), full_page=True)
         return path
 
