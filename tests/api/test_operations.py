@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gc
-from datetime import date
+import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,17 @@ from api.server import serve
 from tests.api.conftest import TestClient
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
-from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
+from tests.integration.flow import (
+    MEETING_DAY,
+    in_session,
+    new_meeting,
+    new_proposal,
+    released,
+    scheduled,
+    vote,
+)
 from workflow.definitions.machines import Workflows
-from workflow.models import Notification
+from workflow.models import Deadline, Notification
 from workflow.runtime import Runtime
 from workflow.services.listing import encode_cursor
 from workflow.settings import Settings
@@ -145,7 +155,9 @@ def test_notifications_are_paged_in_the_database(world: World, client: Any, as_u
             body = client.get("/api/v1/notifications", params=params, headers=clerk).json()
             assert body["count"] == 23
             page = [n["id"] for n in body["data"]]
-            assert sorted(loaded) == sorted(page)  # the page's rows, no others
+            # the page's rows and at most the next one (it tells whether there are more)
+            assert set(page) <= set(loaded)
+            assert len(loaded) <= len(page) + 1
             pages.append(page)
             cursor = body["next_cursor"]
             if cursor is None:
@@ -154,10 +166,62 @@ def test_notifications_are_paged_in_the_database(world: World, client: Any, as_u
         event.remove(Notification, "load", count)
     assert [len(p) for p in pages] == [10, 10, 3]
     assert [i for p in pages for i in p] == sorted(ids, reverse=True)
-    past = client.get(
-        "/api/v1/notifications", params={"limit": 10, "cursor": encode_cursor(40)}, headers=clerk
-    ).json()
-    assert (past["data"], past["count"], past["next_cursor"]) == ([], 23, None)
+    # An offset cursor of the earlier paging, or one of another list, is refused.
+    for stale in (encode_cursor(40), _keys_cursor(["2024-04-08"])):
+        refused = client.get(
+            "/api/v1/notifications", params={"limit": 10, "cursor": stale}, headers=clerk
+        )
+        assert assert_problem(refused, 422)["errors"][0]["field"] == "cursor"
+
+
+def _keys_cursor(values: Any) -> str:
+    raw = json.dumps({"keys": values}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_paging_the_unread_while_marking_them_read_skips_none(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """A client reads the unread notices page by page and marks each page read before it
+    asks for the next: with an offset the next page would start past as many unread ones
+    as it just marked."""
+    clerk_id = world.data.users["ilsfeld.clerk"].id
+
+    def notify(session: Any) -> list[int]:
+        rows = [
+            Notification(
+                key=f"test:unread:{n}",
+                user_id=clerk_id,
+                kind="reminder",
+                title=f"Frist {n}",
+                body="Bitte erledigen.",
+                created_at=berlin(date(2024, 4, 8), 7),
+            )
+            for n in range(25)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [int(r.id or 0) for r in rows]
+
+    ids = world.run(notify)
+    clerk = as_user("ilsfeld.clerk")
+    seen: list[int] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 10, "unread_only": True}
+        body = client.get(
+            "/api/v1/notifications",
+            params=params | ({"cursor": cursor} if cursor else {}),
+            headers=clerk,
+        ).json()
+        for notice in body["data"]:
+            seen.append(notice["id"])
+            marked = client.post(f"/api/v1/notifications/{notice['id']}/read", headers=clerk)
+            assert marked.status_code == 200, marked.text
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True)
 
 
 def test_serve_refuses_to_start_without_a_secret_key(
@@ -268,3 +332,70 @@ def test_rescheduling_moves_the_invitation_deadline(
     history = client.get(f"/api/v1/meetings/{mid}/history", headers=secretary).json()
     assert history[-1]["trigger"] == "reschedule"
     assert history[-1]["comment"] == "Saal belegt"
+
+
+def test_open_deadlines_paged_while_one_is_met_skip_none(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """Pages of the open deadlines in due-date order (ties by id), while one of the first
+    page is met before the next is asked for: every other open one comes exactly once."""
+    pid = new_proposal(world, title="Viele Fristen")
+    town = world.data.ilsfeld.municipality.id
+    first_day = date(2024, 5, 6)
+
+    def open_deadlines(session: Any) -> list[int]:
+        rows = [
+            Deadline(
+                instance_type="proposal",
+                instance_id=pid,
+                municipality_id=town,
+                rule=f"test_{n}",
+                label=f"Frist {n}",
+                due_date=first_day + timedelta(days=n % 3),  # ties: three per day
+                opened_seq=1,
+            )
+            for n in range(9)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [int(r.id or 0) for r in sorted(rows, key=lambda r: (r.due_date, r.id))]
+
+    ordered = world.run(open_deadlines)
+    clerk = as_user("ilsfeld.clerk")
+    params: dict[str, Any] = {"instance_type": "proposal", "instance_id": pid, "status": "open"}
+    first = client.get("/api/v1/deadlines", params=params | {"limit": 4}, headers=clerk).json()
+    assert [d["id"] for d in first["data"]] == ordered[:4]
+    met = ordered[1]
+
+    def meet(session: Any) -> None:
+        deadline = session.get(Deadline, met)
+        deadline.status = "met"
+        session.add(deadline)
+
+    world.run(meet)
+    rest: list[int] = []
+    cursor = first["next_cursor"]
+    while cursor:
+        body = client.get(
+            "/api/v1/deadlines", params=params | {"limit": 4, "cursor": cursor}, headers=clerk
+        ).json()
+        rest += [d["id"] for d in body["data"]]
+        cursor = body["next_cursor"]
+    assert rest == ordered[4:]
+
+
+def test_a_forged_cursor_is_refused_not_a_server_error(client: Any, as_user: Any) -> None:
+    clerk = as_user("ilsfeld.clerk")
+    for forged in ([10**30], [True], [1.5], ["x"], [None], [1, 2], {"a": 1}):
+        answer = client.get(
+            "/api/v1/notifications", params={"cursor": _keys_cursor(forged)}, headers=clerk
+        )
+        assert assert_problem(answer, 422)["errors"][0]["field"] == "cursor", forged
+    beyond = base64.urlsafe_b64encode(json.dumps({"after": 10**30}).encode()).decode()
+    for listing in ("/api/v1/proposals", "/api/v1/meetings", "/api/v1/decision-requests"):
+        answer = client.get(listing, params={"cursor": beyond.rstrip("=")}, headers=clerk)
+        assert assert_problem(answer, 422)["errors"][0]["field"] == "cursor", listing
+    dated = client.get(
+        "/api/v1/deadlines", params={"cursor": _keys_cursor(["2024-13-01", 1])}, headers=clerk
+    )
+    assert assert_problem(dated, 422)["errors"][0]["field"] == "cursor"

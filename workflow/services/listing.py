@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import ColumnElement, UnaryExpression, and_, exists, func, or_
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql import operators
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -83,7 +84,8 @@ def decode_cursor(cursor: str | None) -> int:
         after = value["after"]
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError) as exc:
         raise InvalidInput("Ungültiger Cursor", field="cursor") from exc
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
+        # beyond a database integer SQLite refuses the parameter itself
         raise InvalidInput("Ungültiger Cursor", field="cursor")
     return after
 
@@ -119,17 +121,85 @@ def count_of(session: Session, query: SelectOfScalar[Any]) -> int:
 def page_of(session: Session, query: SelectOfScalar[T], limit: int, cursor: str | None) -> Page[T]:
     """One page of a query a service already ordered (e.g. deadlines by due date), counted
     and cut in the database: a list that grows for years (a user's notifications, a
-    municipality's e-mails and deadlines) is not read whole for each page (issue 14). The
-    cursor is the offset of the page's first row."""
+    municipality's e-mails and deadlines) is not read whole for each page (issue 14).
+
+    The cursor holds the last row's values of the query's sort columns (keyset), not an
+    offset: a row that leaves the list between two pages (a notice marked read while a
+    client pages the unread ones, a deadline met while it pages the open ones) or joins it
+    at the front (a new notice) shifts no other row into or out of the next page."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen", field="limit")
-    start = decode_cursor(cursor)
+    keys = _sort_keys(query)
     count = count_of(session, query)
-    items = list(session.exec(query.offset(start).limit(limit))) if start < count else []
-    more = start + limit < count
-    return Page(
-        items=items, count=count, next_cursor=encode_cursor(start + limit) if more else None
-    )
+    if cursor:
+        query = query.where(_after(keys, _decode_keys(cursor, keys)))
+    rows = list(session.exec(query.limit(limit + 1)))
+    more = len(rows) > limit
+    items = rows[:limit]
+    next_cursor = None
+    if more:
+        last = items[-1]
+        next_cursor = _encode_keys([getattr(last, column.key) for column, _ in keys])
+    return Page(items=items, count=count, next_cursor=next_cursor)
+
+
+def _sort_keys(query: SelectOfScalar[Any]) -> list[tuple[Any, bool]]:
+    """The query's ORDER BY as (column, descending) pairs: plain columns of the listed
+    model, ascending or ``.desc()``; the last must be unique (the id) for a keyset."""
+    keys: list[tuple[Any, bool]] = []
+    for clause in query._order_by_clauses:
+        descending = getattr(clause, "modifier", None) is operators.desc_op
+        column = clause.element if isinstance(clause, UnaryExpression) else clause
+        if not isinstance(column, ColumnElement) or getattr(column, "key", None) is None:
+            raise ValueError(f"page_of pages by plain columns, not {clause}")
+        keys.append((column, descending))
+    if not keys or keys[-1][0].key != "id":
+        raise ValueError("page_of needs the query ordered by its id last (a unique key)")
+    return keys
+
+
+def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows after ``values`` in the keys' order: (k1 > v1) OR (k1 = v1 AND k2 > v2) …, with
+    < for a descending key."""
+    alternatives = []
+    for n, (column, descending) in enumerate(keys):
+        equal = [c == v for (c, _), v in zip(keys[:n], values[:n], strict=True)]
+        beyond = column < values[n] if descending else column > values[n]
+        alternatives.append(and_(*equal, beyond))
+    return or_(*alternatives)
+
+
+def _encode_keys(values: list[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, date | datetime) else v for v in values]
+    raw = json.dumps({"keys": plain}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_keys(cursor: str, keys: list[tuple[Any, bool]]) -> list[Any]:
+    """The values a cursor of ``_encode_keys`` holds, as the sort columns' types; a cursor of
+    another list, an older offset cursor or a tampered one is refused."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        plain = json.loads(base64.urlsafe_b64decode(padded.encode()))["keys"]
+        if not isinstance(plain, list) or len(plain) != len(keys):
+            raise ValueError(cursor)
+        return [_typed(column, value) for (column, _), value in zip(keys, plain, strict=True)]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError) as exc:
+        raise InvalidInput("Ungültiger Cursor", field="cursor") from exc
+
+
+def _typed(column: Any, value: Any) -> Any:
+    kind = column.type.python_type
+    if kind is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if kind is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        if -(2**63) <= value < 2**63:  # what a database integer holds (SQLite refuses more)
+            return value
+    elif kind is str and isinstance(value, str):
+        return value
+    raise ValueError(f"{column.key}: {value!r}")
 
 
 @dataclass(frozen=True)
