@@ -117,28 +117,33 @@ def test_notifications_are_the_callers_own(world: World, client: Any, as_user: A
     assert again.json()["count"] == 0
 
 
-def test_notifications_are_paged_in_the_database(world: World, client: Any, as_user: Any) -> None:
-    """Each page holds its own rows, newest first, none twice, none lost, and reads only
-    them: a list that grows for years is not loaded whole for each page (issue 14)."""
+def _notices(world: World, n: int) -> list[int]:
+    """``n`` notices for the clerk, their ids in the order written."""
     clerk_id = world.data.users["ilsfeld.clerk"].id
 
     def notify(session: Any) -> list[int]:
         rows = [
             Notification(
-                key=f"test:page:{n}",
+                key=f"test:notice:{k}",
                 user_id=clerk_id,
                 kind="reminder",
-                title=f"Frist {n}",
+                title=f"Frist {k}",
                 body="Bitte erledigen.",
                 created_at=berlin(date(2024, 4, 8), 7),
             )
-            for n in range(23)
+            for k in range(n)
         ]
         session.add_all(rows)
         session.flush()
         return [int(r.id or 0) for r in rows]
 
-    ids = world.run(notify)
+    return list(world.run(notify))
+
+
+def test_notifications_are_paged_in_the_database(world: World, client: Any, as_user: Any) -> None:
+    """Each page holds its own rows, newest first, none twice, none lost, and reads only
+    them: a list that grows for years is not loaded whole for each page (issue 14)."""
+    ids = _notices(world, 23)
     loaded: list[int] = []
 
     def count(target: Any, _context: Any) -> None:
@@ -185,25 +190,7 @@ def test_paging_the_unread_while_marking_them_read_skips_none(
     """A client reads the unread notices page by page and marks each page read before it
     asks for the next: with an offset the next page would start past as many unread ones
     as it just marked."""
-    clerk_id = world.data.users["ilsfeld.clerk"].id
-
-    def notify(session: Any) -> list[int]:
-        rows = [
-            Notification(
-                key=f"test:unread:{n}",
-                user_id=clerk_id,
-                kind="reminder",
-                title=f"Frist {n}",
-                body="Bitte erledigen.",
-                created_at=berlin(date(2024, 4, 8), 7),
-            )
-            for n in range(25)
-        ]
-        session.add_all(rows)
-        session.flush()
-        return [int(r.id or 0) for r in rows]
-
-    ids = world.run(notify)
+    ids = _notices(world, 25)
     clerk = as_user("ilsfeld.clerk")
     seen: list[int] = []
     cursor: str | None = None
