@@ -71,23 +71,40 @@ def check_state(workflows: Workflows, kind: str, state: str | None) -> None:
 
 def encode_cursor(last_id: int) -> str:
     """Opaque to clients, so the order key may change without breaking them."""
-    raw = json.dumps({"after": last_id}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _pack({"after": last_id})
 
 
 def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
+    after: Any = _unpack(cursor).get("after")
+    if not _db_integer(after) or after < 0:
+        raise InvalidInput("Ungültiger Cursor", field="cursor")
+    return int(after)
+
+
+def _pack(payload: dict[str, Any]) -> str:
+    """A cursor: the payload as JSON in URL-safe base64 without padding."""
+    raw = json.dumps(payload).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unpack(cursor: str) -> dict[str, Any]:
+    """What ``_pack`` packed; anything else (tampered, truncated) is refused."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        after = value["after"]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError) as exc:
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, binascii.Error, UnicodeError) as exc:
         raise InvalidInput("Ungültiger Cursor", field="cursor") from exc
-    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
-        # beyond a database integer SQLite refuses the parameter itself
+    if not isinstance(payload, dict):
         raise InvalidInput("Ungültiger Cursor", field="cursor")
-    return after
+    return payload
+
+
+def _db_integer(value: Any) -> bool:
+    """An int a database integer holds: beyond 64 bits SQLite refuses the parameter itself
+    (a 500 for a forged cursor)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 def paginate(
@@ -147,6 +164,8 @@ def _sort_keys(query: SelectOfScalar[Any]) -> list[tuple[Any, bool]]:
     """The query's ORDER BY as (column, descending) pairs: plain columns of the listed
     model, ascending or ``.desc()``; the last must be unique (the id) for a keyset."""
     keys: list[tuple[Any, bool]] = []
+    # Read from the query itself (SQLAlchemy keeps no public accessor): the service's order
+    # stays the one place that says how its list is sorted.
     for clause in query._order_by_clauses:
         descending = getattr(clause, "modifier", None) is operators.desc_op
         column = clause.element if isinstance(clause, UnaryExpression) else clause
@@ -170,21 +189,18 @@ def _after(keys: list[tuple[Any, bool]], values: list[Any]) -> ColumnElement[boo
 
 
 def _encode_keys(values: list[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, date | datetime) else v for v in values]
-    raw = json.dumps({"keys": plain}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _pack({"keys": [v.isoformat() if isinstance(v, date | datetime) else v for v in values]})
 
 
 def _decode_keys(cursor: str, keys: list[tuple[Any, bool]]) -> list[Any]:
     """The values a cursor of ``_encode_keys`` holds, as the sort columns' types; a cursor of
     another list, an older offset cursor or a tampered one is refused."""
+    plain = _unpack(cursor).get("keys")
+    if not isinstance(plain, list) or len(plain) != len(keys):
+        raise InvalidInput("Ungültiger Cursor", field="cursor")
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        plain = json.loads(base64.urlsafe_b64decode(padded.encode()))["keys"]
-        if not isinstance(plain, list) or len(plain) != len(keys):
-            raise ValueError(cursor)
         return [_typed(column, value) for (column, _), value in zip(keys, plain, strict=True)]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError) as exc:
+    except (ValueError, TypeError) as exc:
         raise InvalidInput("Ungültiger Cursor", field="cursor") from exc
 
 
@@ -194,10 +210,7 @@ def _typed(column: Any, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if kind is date and isinstance(value, str):
         return date.fromisoformat(value)
-    if kind is int and isinstance(value, int) and not isinstance(value, bool):
-        if -(2**63) <= value < 2**63:  # what a database integer holds (SQLite refuses more)
-            return value
-    elif kind is str and isinstance(value, str):
+    if (kind is int and _db_integer(value)) or (kind is str and isinstance(value, str)):
         return value
     raise ValueError(f"{column.key}: {value!r}")
 
