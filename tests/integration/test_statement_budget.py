@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
+from sqlmodel import select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import (
@@ -22,6 +23,7 @@ from tests.integration.flow import (
     new_proposal,
     scheduled,
 )
+from workflow.models import Deadline
 from workflow.queries import voting_members
 from workflow.services import actions as action_service
 from workflow.services import meetings as meeting_service
@@ -73,6 +75,14 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # return_to_author, cosign, invite)
     # The co-signatures a return deletes ride too (loaded_rows.delete_loaded(riding=…)): -1.
     "return_to_author": (10, 2),
+    # 2026-12-06: submitted after the first meeting's co-signing deadline: that deadline
+    # opens overdue, its acts due at once, so the sweeps are woken (NOTIFY); the return then
+    # misses it and meets the other. The NOTIFY and the closing of both statuses ride on
+    # the versioned UPDATE (acts.wake_sweeps(riding=…), acts.close_deadlines): 4 -> 3 and
+    # 3 -> 2 on PostgreSQL. The submit is the first firing of its day in the process: the
+    # day's absences are read once (+1, workflow.config_cache).
+    "submit_overdue": (13, 3),
+    "return_mixed": (12, 2),
     "resubmit": (12, 2),
     "cosign": (16, 7),  # cosign, then the automatic step to awaiting_release
     "release": (5, 2),
@@ -90,6 +100,7 @@ BUDGETS: dict[str, tuple[int, int]] = {
     # once per request since they are memoised (db.memo): 32 / 31 → 14 / 13.
     "actions_voted": (14, 13),
 }
+LATE = DAY + timedelta(days=60)  # after the meeting the co-signing deadline is anchored on
 
 
 @contextmanager
@@ -157,6 +168,30 @@ def test_transitions_stay_within_their_statement_budget(world: World) -> None:
             comment="Bitte die Kosten ergänzen",
         ),
     )
+    late = new_proposal(world)
+    measure(
+        "submit_overdue",
+        lambda: world.fire(
+            "proposal", late, "submit", "ilsfeld.clerk", berlin(LATE, 9), data=cosigners
+        ),
+    )
+    measure(
+        "return_mixed",
+        lambda: world.fire(
+            "proposal",
+            late,
+            "return_to_author",
+            "ilsfeld.head",
+            berlin(LATE, 10),
+            comment="Zu spät",
+        ),
+    )
+    statuses = world.run(
+        lambda s: sorted(
+            d.status for d in s.exec(select(Deadline).where(Deadline.instance_id == late))
+        )
+    )
+    assert statuses == ["met", "missed"]  # the mix the return_mixed budget is about
     measure(
         "resubmit",
         lambda: world.fire(

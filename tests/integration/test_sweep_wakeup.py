@@ -8,12 +8,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tests.conftest import World
-from tests.integration.flow import new_meeting
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, new_meeting, new_proposal
+from tests.integration.test_statement_budget import counted
 from workflow.db import unit_of_work
-from workflow.deadlines.acts import add_acts
+from workflow.deadlines.acts import NOTIFY_CHANNEL, NOTIFY_HORIZON, add_acts
 from workflow.deadlines.scheduler import SweepScheduler
 from workflow.models import Deadline, DeadlineAct, OutboxMessage
 from workflow.settings import Settings
@@ -124,6 +126,43 @@ def test_a_nearer_act_wakes_the_sleeping_sweep_by_notify(world: World) -> None:
     with Session(world.engine) as session:
         act = session.exec(select(DeadlineAct).where(DeadlineAct.key == "test:announced")).one()
     assert (act.status, act.note) == ("done", "1 Empfänger")
+
+
+def test_a_firing_announces_acts_due_at_once_with_its_update(world: World) -> None:
+    """A Vorlage submitted after the meeting its co-signing deadline is anchored on: the
+    deadline opens overdue, its acts are due at once, and the NOTIFY that wakes the sweeps
+    rides on the firing's versioned UPDATE (no statement of its own) and is delivered at
+    commit, with the earliest act's instant."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    import psycopg
+
+    url = world.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    pid = new_proposal(world)
+    now = berlin(DAY + timedelta(days=60), 9)
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        with counted(world) as seen:
+            world.fire(
+                "proposal",
+                pid,
+                "submit",
+                "ilsfeld.clerk",
+                now,
+                data={"cosigners": ["ilsfeld.head"]},
+            )
+        heard = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+    assert not [s for s in seen if s.lstrip().upper().startswith("SELECT PG_NOTIFY")]
+    assert any("pg_notify" in s for s in seen)  # in the riding statement
+    with Session(world.engine) as session:
+        first_due = session.exec(
+            select(func.min(DeadlineAct.due_at))
+            .join(Deadline, col(Deadline.id) == DeadlineAct.deadline_id)
+            .where(Deadline.instance_id == pid, Deadline.instance_type == "proposal")
+        ).one()
+    assert first_due is not None
+    assert first_due - now <= NOTIFY_HORIZON
+    assert [datetime.fromisoformat(payload) for payload in heard] == [first_due]
 
 
 def test_acts_far_ahead_are_not_announced(world: World) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Integer,
     Table,
     Text,
     bindparam,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -33,7 +35,7 @@ from workflow.context import BERLIN
 from workflow.definitions.spec import DeadlineRuleSpec
 from workflow.embedded_rows import json_param, recordset
 from workflow.law.periods import shift
-from workflow.loaded_rows import Returned, Rider, any_ids, insert_loaded
+from workflow.loaded_rows import Returned, Rider, insert_loaded
 from workflow.models import Deadline, DeadlineAct
 
 REMINDER_HOUR = time(7, 0)  # reminders and escalations arrive at the start of the working day
@@ -226,7 +228,8 @@ def insert_deadlines(
         then()
 
     postgres = session.get_bind().dialect.name == "postgresql"
-    if riding is not None and not any(r.ctes is _riding_deadlines for r in riding):
+    riding_here = riding is not None and not any(r.ctes is _riding_deadlines for r in riding)
+    if riding is not None and riding_here:
         params = _deadline_params(opened, acts) if postgres else {}
         riding.append(Rider(_riding_deadlines, params, write_apart, attach))
     elif not postgres:
@@ -240,7 +243,8 @@ def insert_deadlines(
         )
         attach([tuple(row) for row in written.all()])
     if acts and postgres:
-        wake_sweeps(session, min(instant for *_, instant in acts), now=now)
+        due = min(instant for *_, instant in acts)
+        wake_sweeps(session, due, now=now, riding=riding if riding_here else None)
 
 
 def _deadline_params(
@@ -276,18 +280,37 @@ def add_acts(session: Session, acts: list[DeadlineAct], *, now: datetime) -> Non
         wake_sweeps(session, min(act.due_at for act in acts), now=now)
 
 
-def wake_sweeps(session: Session, due_at: datetime, *, now: datetime) -> None:
+def wake_sweeps(
+    session: Session, due_at: datetime, *, now: datetime, riding: list[Rider] | None = None
+) -> None:
     """On PostgreSQL, ``NOTIFY ratsflow_deadlines`` with the instant: delivered when this
     transaction commits, to every scheduler that LISTENs (``SweepScheduler``), which then
     sweeps at that instant instead of at its next poll. Acts further ahead than the
     horizon need no signal: a scheduler never sleeps longer than the horizon, and finds
-    them itself. SQLite has no other process to wake (one writer)."""
+    them itself. SQLite has no other process to wake (one writer). With ``riding`` (a
+    firing's) the NOTIFY goes out with the firing's versioned UPDATE: a deadline opened
+    today with an act due at once (the co-signers' notice) cost a statement of its own."""
     if session.get_bind().dialect.name != "postgresql" or due_at - now > NOTIFY_HORIZON:
         return
-    session.execute(
-        text("SELECT pg_notify(:channel, :due)"),
-        {"channel": NOTIFY_CHANNEL, "due": due_at.isoformat()},
-    )
+    params = {"w_channel": NOTIFY_CHANNEL, "w_due": due_at.isoformat()}
+    if riding is not None and not any(r.ctes is _riding_wake for r in riding):
+        apart = functools.partial(wake_sweeps, due_at=due_at, now=now)
+        riding.append(Rider(_riding_wake, params, apart, _sent))
+        return
+    session.execute(text("SELECT pg_notify(:w_channel, :w_due)"), params)
+
+
+def _riding_wake(bumped: Any) -> list[Any]:
+    """``wake_sweeps``'s NOTIFY as a CTE of a firing's versioned UPDATE, sent only if it
+    wins. A CTE that only SELECTs runs only when the statement reads it: as ``Returned``
+    its (empty) result comes back, which is what makes PostgreSQL call ``pg_notify``."""
+    won = sa_select(bumped).exists()
+    notify = func.pg_notify(bindparam("w_channel"), bindparam("w_due"))
+    return [Returned(sa_select(sql_cast(notify, Text).label("sent")).where(won).cte("woken"))]
+
+
+def _sent(_: list[tuple[Any, ...]]) -> None:
+    """What ``_riding_wake`` returns: nothing to keep (``pg_notify`` returns void)."""
 
 
 _CLOSE_IDS: Any = bindparam("ids", expanding=True)
@@ -301,38 +324,48 @@ _SKIP = (
     .where(ACTS.c.deadline_id.in_(_CLOSE_IDS), ACTS.c.status == PENDING)
     .values(status="skipped", note=bindparam("note_"))
 )
-# PostgreSQL: both in one statement (the deadlines' UPDATE a data-modifying CTE), the ids as
-# one array, so the text is the same whatever their number (a prepared statement).
-_PG_IDS = any_ids("ids")
-_PG_CLOSE_AND_SKIP = (
-    update(ACTS)
-    .where(ACTS.c.deadline_id == _PG_IDS, ACTS.c.status == PENDING)
-    .values(status="skipped", note=bindparam("note_"))
-    .add_cte(
+_CLOSING_COLUMNS: list[Column[Any]] = [
+    Column("id", Integer),
+    Column("status", Text),
+    Column("note", Text),
+]
+_CLOSING_NAMES = [column.name for column in _CLOSING_COLUMNS]
+
+
+def _closing(won: Any = None) -> tuple[Any, Any]:
+    """PostgreSQL: the deadlines' UPDATE, each to its own status, and the skip of their
+    pending acts, from one JSON parameter of (id, status, note) rows (``c_rows``): one
+    statement whatever the mix of statuses (return_to_author meets one deadline and
+    cancels another), of constant text (a prepared statement). ``won``: a condition both
+    are written under (a firing's ``Rider``)."""
+    conditions = [] if won is None else [won]
+    rows = recordset("c_rows", _CLOSING_COLUMNS, "cr")
+    closed = (
         update(DEADLINES)
-        .where(DEADLINES.c.id == _PG_IDS)
-        .values(status=bindparam("status_"), closed_at=bindparam("now"))
-        .cte("closed")
+        .where(DEADLINES.c.id == rows.c.id, *conditions)
+        .values(status=rows.c.status, closed_at=bindparam("c_now"))
     )
-)
+    acts = recordset("c_rows", _CLOSING_COLUMNS, "ca")
+    skipped = (
+        update(ACTS)
+        .where(ACTS.c.deadline_id == acts.c.id, ACTS.c.status == PENDING, *conditions)
+        .values(status="skipped", note=acts.c.note)
+    )
+    return closed, skipped
+
+
+def _pg_close_and_skip() -> Any:
+    closed, skipped = _closing()
+    return skipped.add_cte(closed.cte("closed"))
+
+
+_PG_CLOSE_AND_SKIP = _pg_close_and_skip()
 
 
 def _riding_close(bumped: Any) -> list[Any]:
-    """``_PG_CLOSE_AND_SKIP`` as CTEs of a firing's versioned UPDATE (``loaded_rows.Rider``):
-    written only if ``bumped`` returned its row. Parameters prefixed ``c_``, unlike any
-    column."""
-    won = sa_select(bumped).exists()
-    ids = any_ids("c_ids")
-    closed = (
-        update(DEADLINES)
-        .where(DEADLINES.c.id == ids, won)
-        .values(status=bindparam("c_status"), closed_at=bindparam("c_now"))
-    )
-    skipped = (
-        update(ACTS)
-        .where(ACTS.c.deadline_id == ids, ACTS.c.status == PENDING, won)
-        .values(status="skipped", note=bindparam("c_note"))
-    )
+    """``_closing`` as CTEs of a firing's versioned UPDATE (``loaded_rows.Rider``): written
+    only if ``bumped`` returned its row. Parameters prefixed ``c_``, unlike any column."""
+    closed, skipped = _closing(sa_select(bumped).exists())
     return [closed.cte("riding_closed"), skipped.cte("riding_skipped")]
 
 
@@ -343,37 +376,44 @@ def close_deadlines(
     now: datetime,
     riding: list[Rider] | None = None,
 ) -> None:
-    """Close loaded deadlines, each with its new status, and skip their pending acts: per
-    status one statement on PostgreSQL, elsewhere the deadlines' UPDATE and ``skip_pending``
-    (issue 14); with ``riding`` (a firing's, ``FiringContext.riding``) the first status's
-    rows go out with the firing's versioned UPDATE. The rows take the written values as
+    """Close loaded deadlines, each with its new status, and skip their pending acts: one
+    statement on PostgreSQL, elsewhere per status the deadlines' UPDATE and
+    ``skip_pending`` (issue 14); with ``riding`` (a firing's, ``FiringContext.riding``) they
+    go out with the firing's versioned UPDATE. The rows take the written values as
     committed state at once (nothing left for a flush)."""
-    groups: dict[str, list[Deadline]] = {}
-    for deadline, status in closing:
-        groups.setdefault(status, []).append(deadline)
-    for status, deadlines in groups.items():
-        ids = [d.id or 0 for d in deadlines]
-        note = f"Frist {status}"
-        apart = functools.partial(_close_group, ids=ids, status=status, now=now, note=note)
-        if riding is not None and not any(r.ctes is _riding_close for r in riding):
-            params = {"c_ids": ids, "c_status": status, "c_now": now, "c_note": note}
-            riding.append(Rider(_riding_close, params, apart))
-        else:
-            apart(session)
-        for deadline in deadlines:
-            set_committed_value(deadline, "status", status)
-            set_committed_value(deadline, "closed_at", now)
-
-
-def _close_group(
-    session: Session, *, ids: list[int], status: str, now: datetime, note: str
-) -> None:
-    params = {"ids": ids, "status_": status, "now": now, "note_": note}
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_PG_CLOSE_AND_SKIP, params)
+    if not closing:
+        return
+    closing = list(closing)
+    apart = functools.partial(_close_apart, closing=closing, now=now)
+    if riding is not None and not any(r.ctes is _riding_close for r in riding):
+        postgres = session.get_bind().dialect.name == "postgresql"
+        riding.append(Rider(_riding_close, _close_params(closing, now) if postgres else {}, apart))
     else:
-        session.execute(_CLOSE, params)
-        skip_pending(session, ids, note=note)
+        apart(session)
+    for deadline, status in closing:
+        set_committed_value(deadline, "status", status)
+        set_committed_value(deadline, "closed_at", now)
+
+
+def _close_params(closing: list[tuple[Deadline, str]], now: datetime) -> dict[str, Any]:
+    rows = ({"id": d.id or 0, "status": status, "note": _note(status)} for d, status in closing)
+    return {"c_rows": json_param(rows, _CLOSING_NAMES), "c_now": now}
+
+
+def _note(status: str) -> str:
+    return f"Frist {status}"
+
+
+def _close_apart(session: Session, *, closing: list[tuple[Deadline, str]], now: datetime) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_PG_CLOSE_AND_SKIP, _close_params(closing, now))
+        return
+    groups: dict[str, list[int]] = {}
+    for deadline, status in closing:
+        groups.setdefault(status, []).append(deadline.id or 0)
+    for status, ids in groups.items():
+        session.execute(_CLOSE, {"ids": ids, "status_": status, "now": now})
+        skip_pending(session, ids, note=_note(status))
 
 
 def skip_pending(session: Session, deadline_ids: int | Collection[int], *, note: str) -> None:
