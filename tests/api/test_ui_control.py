@@ -118,11 +118,27 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     assert "63 Fristen, davon 1 überfällig" in first.text
     older = re.search(r'href="(/fristen\?[^"]*weiter=[^"]+)">Ältere erledigte Fristen', first.text)
     assert older is not None
+
+    def settled_meanwhile(session: Session) -> None:  # joins the list at its front
+        session.add(
+            Deadline(
+                instance_type="proposal",
+                instance_id=pid,
+                municipality_id=world.data.ilsfeld.municipality.id,
+                rule="meanwhile",
+                label="Eben erledigte Frist",
+                due_date=date(2024, 5, 1),
+                status="met",
+                opened_seq=1,
+            )
+        )
+
+    world.run(settled_meanwhile)  # with a position as the cursor, page two began one early
     second = client.get(older.group(1).replace("&amp;", "&"))
     rest = _rows(second.text)
     assert [r for r in rest if "Zukunft" in r or "Versäumte" in r] == []
     assert len(rest) == 11
-    assert "Alte Frist 10" in rest[0]
+    assert "Alte Frist 10" in rest[0]  # not "Alte Frist 11" again
     assert "Alte Frist 00" in rest[-1]
     assert "Ältere erledigte Fristen" not in second.text
     assert "Zurück zu den aktuellen Fristen" in second.text
@@ -130,7 +146,7 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     assert len(_rows(by_body.text)) == 52  # its current step is in the Gemeinderat
     assert "52 Fristen auf dieser Seite, davon 1 überfällig" in by_body.text  # not counted all
     assert "Ältere erledigte Fristen" in by_body.text
-    assert len(_rows(client.get("/fristen?stand=erledigt").text)) == 31  # 30 old + 01.03.
+    assert len(_rows(client.get("/fristen?stand=erledigt").text)) == 32  # 30 old, 01.03., 01.05.
     assert len(_rows(client.get("/fristen?stand=sonstige").text)) == 30  # the waived ones
     tampered = _rows(client.get("/fristen?stand=offen&weiter=kaputt").text)
     assert len(tampered) == 1

@@ -146,18 +146,33 @@ def page_of(session: Session, query: SelectOfScalar[T], limit: int, cursor: str 
     at the front (a new notice) shifts no other row into or out of the next page."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen", field="limit")
-    keys = _sort_keys(query)
     count = count_of(session, query)
-    if cursor:
-        query = query.where(_after(keys, _decode_keys(cursor, keys)))
-    rows = list(session.exec(query.limit(limit + 1)))
+    rows = list(session.exec(after_cursor(query, cursor).limit(limit + 1)))
     more = len(rows) > limit
     items = rows[:limit]
-    next_cursor = None
-    if more:
-        last = items[-1]
-        next_cursor = _encode_keys([getattr(last, column.key) for column, _ in keys])
+    next_cursor = cursor_after(query, items[-1]) if more else None
     return Page(items=items, count=count, next_cursor=next_cursor)
+
+
+def after_cursor(query: SelectOfScalar[T], cursor: str | None) -> SelectOfScalar[T]:
+    """``query`` from the row after the one ``cursor`` (of ``cursor_after``) names: a
+    keyset over the query's own ORDER BY. A cursor of another list, an old offset cursor or
+    a tampered one is ``InvalidInput``."""
+    if not cursor:
+        return query
+    keys = _sort_keys(query)
+    return query.where(_after(keys, _decode_keys(cursor, keys)))
+
+
+def after_row(query: SelectOfScalar[T], row: Any) -> SelectOfScalar[T]:
+    """``query`` from the row after ``row`` (one it returned) on."""
+    keys = _sort_keys(query)
+    return query.where(_after(keys, [getattr(row, column.key) for column, _ in keys]))
+
+
+def cursor_after(query: SelectOfScalar[Any], row: Any) -> str:
+    """The cursor of the page that follows ``row`` in ``query``'s order: its sort values."""
+    return _encode_keys([getattr(row, column.key) for column, _ in _sort_keys(query)])
 
 
 def _sort_keys(query: SelectOfScalar[Any]) -> list[tuple[Any, bool]]:

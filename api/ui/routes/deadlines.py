@@ -29,7 +29,7 @@ from workflow.models import (
 )
 from workflow.queries import current_step
 from workflow.services.deadline_service import STILL_TO_DO, deadlines_query
-from workflow.services.listing import count_of, decode_cursor, encode_cursor
+from workflow.services.listing import after_cursor, after_row, count_of, cursor_after
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=40)]
@@ -167,27 +167,32 @@ class SettledPage:
 
 
 def settled_page(
-    session: Session, query: SelectOfScalar[Deadline], today: date, body_id: int | None, start: int
+    session: Session,
+    query: SelectOfScalar[Deadline],
+    today: date,
+    body_id: int | None,
+    cursor: str | None,
 ) -> SettledPage:
-    """One page of settled deadlines from the ``start``-th row of ``query`` on: read in
-    chunks from the database, so years of them are not read for the first page, and the
-    Gremium filter (the body of what each belongs to) checked row by row until the page is
-    full; the cursor is the position after the last row read."""
+    """One page of settled deadlines after the row ``cursor`` names (the first page
+    without): read in chunks from the database, so years of them are not read for the
+    first page, and the Gremium filter (the body of what each belongs to) checked row by
+    row until the page is full. The cursor holds the last row's due date and id (keyset,
+    ``listing.cursor_after``), not a position: a deadline settled while the clerk reads
+    page one joins the list at its front and shifts no row of page two."""
     rows: list[DeadlineRow] = []
-    position = start
+    chunk_query = after_cursor(query, cursor)
     while True:
         wanted = SETTLED_PAGE + 1 - len(rows)  # one more than the page: is there a next one?
-        chunk = list(session.exec(query.offset(position).limit(wanted)))
+        chunk = list(session.exec(chunk_query.limit(wanted)))
         for row in rows_of(session, chunk, today):
             if body_id is not None and row.body_id != body_id:
-                position += 1
                 continue
             if len(rows) == SETTLED_PAGE:
-                return SettledPage(rows, encode_cursor(position))
+                return SettledPage(rows, cursor_after(query, rows[-1].deadline))
             rows.append(row)
-            position += 1
         if len(chunk) < wanted:
             return SettledPage(rows, None)
+        chunk_query = after_row(query, chunk[-1])
 
 
 @router.get("/fristen")
@@ -214,10 +219,8 @@ def deadline_list(
             )
         )
     body_id = next((b.id for b in bodies if str(b.id) == gremium), None)
-    try:
-        start = decode_cursor(weiter)
-    except WorkflowError:  # a tampered cursor: the first page
-        start = 0
+    statuses = SETTLED.get(light or "", ())
+    cursor = (weiter or None) if statuses else None  # it pages the settled ones only
     # What is still to do (open and missed) is listed whole: it is the work at hand. The
     # settled ones grow for years: the newest first, a page at a time.
     to_do = [
@@ -235,13 +238,16 @@ def deadline_list(
     ]
     settled = SettledPage([], None)
     settled_count: int | None = 0
-    statuses = SETTLED.get(light or "", ())
     if statuses:
         query = settled_query(user.actor, kind, statuses)
-        settled = settled_page(session, query, today, body_id, start)
+        try:
+            settled = settled_page(session, query, today, body_id, cursor)
+        except WorkflowError:  # a tampered or outdated cursor: the first page
+            cursor = None
+            settled = settled_page(session, query, today, body_id, cursor)
         # With a Gremium filter known only by reading them all.
         settled_count = count_of(session, query) if body_id is None else None
-    rows = (to_do if start == 0 else []) + settled.rows
+    rows = (to_do if cursor is None else []) + settled.rows
     context = {
         "rows": rows,
         "count": None if settled_count is None else len(to_do) + settled_count,
@@ -252,6 +258,6 @@ def deadline_list(
         "params": {"art": kind or "", "stand": light or "", "gremium": str(body_id or "")},
         "overdue": sum(1 for r in to_do if r.light == "ueberfaellig"),
         "next_cursor": settled.next_cursor,
-        "later_page": start > 0,
+        "later_page": cursor is not None,
     }
     return render(request, "fristen/list.html", context)
