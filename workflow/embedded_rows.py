@@ -42,9 +42,10 @@ from workflow.loaded_rows import Returned, Rider, attach_loaded, insert_loaded
 T = TypeVar("T")
 
 
-def rows_as_json(model: Any, foreign_key: Any, parent_id: Any, dialect: str) -> Any:
-    """A scalar subquery: every row of ``model`` whose ``foreign_key`` is ``parent_id``, as a
-    JSON array of objects keyed by column (NULL or ``[]`` when there is none)."""
+def rows_as_json(model: Any, foreign_key: Any, parent_id: Any, dialect: str, *where: Any) -> Any:
+    """A scalar subquery: every row of ``model`` whose ``foreign_key`` is ``parent_id`` (and
+    that meets ``where``), as a JSON array of objects keyed by column (NULL or ``[]`` when
+    there is none)."""
     table = model.__table__
     pairs: list[Any] = []
     for column in table.columns:
@@ -53,7 +54,7 @@ def rows_as_json(model: Any, foreign_key: Any, parent_id: Any, dialect: str) -> 
         aggregate = func.json_agg(func.json_build_object(*pairs))
     else:
         aggregate = func.json_group_array(func.json_object(*pairs))
-    return select(aggregate).where(foreign_key == parent_id).scalar_subquery()
+    return select(aggregate).where(foreign_key == parent_id, *where).scalar_subquery()
 
 
 def attach_json(session: Session, model: type[T], raw: Any) -> list[T]:

@@ -150,15 +150,18 @@ def _firing_query(kind: str, model: Any, dialect: str) -> _FiringQuery:
             asked.label("cosignatures_json"),
             next_number(id_column).label("next_revision"),
         ]
-    # The open deadlines too (one row each): the firing closes what its new state ends.
-    deadlines = Deadline.__table__  # type: ignore[attr-defined]
-    joined = joined.outerjoin(
-        deadlines,
-        and_(
-            deadlines.c.instance_type == kind, deadlines.c.instance_id == id_column, still_active()
-        ),
+    # The open deadlines too, as JSON like the plan: the firing closes what its new state
+    # ends. Joined, they made one row each, every column of the instance (its JSON ones
+    # parsed again) repeated in each.
+    open_deadlines = rows_as_json(
+        Deadline,
+        Deadline.instance_id,
+        id_column,
+        dialect,
+        Deadline.instance_type == kind,
+        still_active(),
     )
-    models.append(Deadline)
+    extra.append(open_deadlines.label("deadlines_json"))
     columns: list[Any] = []
     slices: list[tuple[Any, int, int]] = []
     for each in models:
@@ -176,17 +179,13 @@ def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) 
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()  # what an ORM query would flush first
     query = _firing_query(kind, model, session.get_bind().dialect.name)
-    rows = session.connection().execute(query.statement, {"instance_id": instance_id}).all()
-    if not rows:
+    first = session.connection().execute(query.statement, {"instance_id": instance_id}).first()
+    if first is None:
         return None
-    first = rows[0]
-    loaded: dict[Any, Any] = {}
-    for each, start, stop in query.slices:
-        if each is not Deadline:
-            loaded[each] = _attached(session, each, first[start:stop])
-    *_, (_, start, stop) = query.slices
-    deadlines = [_attached(session, Deadline, row[start:stop]) for row in rows]
-    found = [d for d in deadlines if d is not None]
+    loaded = {
+        each: _attached(session, each, first[start:stop]) for each, start, stop in query.slices
+    }
+    found = attach_json(session, Deadline, first[query.extra["deadlines_json"]])
     remember(session, (Deadline, kind, instance_id), sorted(found, key=_by_id))
     remember(session, (AuditHead, kind, instance_id), loaded[AuditHead])  # None: no event yet
     instance = loaded[model]
