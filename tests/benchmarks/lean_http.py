@@ -44,11 +44,18 @@ class Connection:
         if body is not None:
             lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
         message = ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-        if self._streams is None:
-            self._streams = await asyncio.open_connection(self.host, self.port)
-        reader, writer = self._streams
-        writer.write(message)
-        head = await reader.readuntil(b"\r\n\r\n")
+        reused = self._streams is not None
+        try:
+            head, reader = await self._send(message)
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            # A kept-alive connection the server closed while it was idle (uvicorn after
+            # 5 s) answers nothing: sent again on a new one, as httpx does. Not when
+            # part of an answer came (the request was read).
+            partial = isinstance(error, asyncio.IncompleteReadError) and error.partial
+            if not reused or partial:
+                raise
+            await self.close()
+            head, reader = await self._send(message)
         status_line, *fields = head.decode("latin-1").split("\r\n")
         status = int(status_line.split(" ", 2)[1])
         length, close = 0, False
@@ -65,6 +72,15 @@ class Connection:
         if close:
             await self.close()
         return answer
+
+    async def _send(self, message: bytes) -> tuple[bytes, asyncio.StreamReader]:
+        """Write the request; the answer's status line and header fields, and where the
+        body follows."""
+        if self._streams is None:
+            self._streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._streams
+        writer.write(message)
+        return await reader.readuntil(b"\r\n\r\n"), reader
 
     async def close(self) -> None:
         if self._streams is not None:
