@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
+from workflow.models import Proposal
 from workflow.services import my_tasks
 
 
@@ -23,3 +26,29 @@ def test_the_newest_instances_count_when_there_are_more_than_the_limit(
     )
     listed = {t.instance_id for t in found}
     assert listed == set(ids[1:])  # the two newest; the oldest is past the limit
+
+
+def test_what_waits_for_another_office_does_not_crowd_out_the_users_tasks(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Newer Vorlagen in states where only others have a step (decided: the mayor's
+    objection period) are not the clerk's candidates: his older draft stays his task."""
+    monkeypatch.setattr(my_tasks, "MAX_INSTANCES", 2)
+    draft = new_proposal(world, title="Ältere eigene Vorlage")
+    newer = [new_proposal(world, title=f"Beschlossene Vorlage {n}") for n in range(2)]
+
+    def decided(session: Session) -> None:
+        session.execute(update(Proposal).where(col(Proposal.id).in_(newer)).values(state="decided"))
+
+    world.run(decided)
+
+    def listed(username: str) -> set[int]:
+        found = world.run(
+            lambda s: my_tasks.tasks(
+                session=s, workflows=world.workflows, actor=world[username], now=berlin(DAY, 9)
+            )
+        )
+        return {t.instance_id for t in found}
+
+    assert listed("ilsfeld.clerk") == {draft}
+    assert set(newer) <= listed("ilsfeld.mayor")  # the decided ones are the mayor's

@@ -7,6 +7,7 @@ Read-only; the same visibility rules as every list (``workflow.access``) and the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,10 +21,11 @@ from workflow.access import (
     meeting_read_clause,
     proposal_read_clause,
 )
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DefinitionSpec
-from workflow.engine import ActionOption
+from workflow.deputies import substitutions
+from workflow.engine import ActionOption, offered, role_allows
 from workflow.errors import WorkflowError
 from workflow.models import (
     AuditEvent,
@@ -74,10 +76,19 @@ class Change:
     dest_label: str
 
 
-def active_states(spec: DefinitionSpec) -> list[str]:
-    """States from which a person can still do something (not final ones like "Archiviert")."""
+def task_states(spec: DefinitionSpec, actors: Sequence[Actor]) -> list[str]:
+    """States from which one of ``actors`` (the user, and whom he stands in for today) may
+    fire a step by role: only there can an instance be his task. The guards decide the rest
+    per instance; what waits for another office (a resolution in its objection period, the
+    mayor's release) is not read, so it cannot crowd his tasks out of the limit."""
     return [
-        s.name for s in spec.states if any(not t.automatic for t in spec.transitions_from(s.name))
+        state.name
+        for state in spec.states
+        if any(
+            offered(t, actor) and role_allows(t, actor)
+            for t in spec.transitions_from(state.name)
+            for actor in actors
+        )
     ]
 
 
@@ -95,8 +106,11 @@ def meeting_title(session: Session, meeting: Meeting) -> str:
     return f"Sitzung {body.name if body else ''} am {day.day:02d}.{day.month:02d}.{day.year}"
 
 
-def _instances(session: Session, workflows: Workflows, actor: Actor) -> list[tuple[str, Any, str]]:
-    """(kind, row, title) of the active instances the user can read, the newest
+def _instances(
+    session: Session, workflows: Workflows, actor: Actor, stand_ins: Sequence[Actor] = ()
+) -> list[tuple[str, Any, str]]:
+    """(kind, row, title) of the instances the user can read in a state where he (or one
+    of ``stand_ins``, the offices he acts in today) has a step, the newest
     ``MAX_INSTANCES`` of each kind."""
     found: list[tuple[str, Any, str]] = []
     # Below, a municipality's user reads only rows of their municipality; the proposal
@@ -112,7 +126,10 @@ def _instances(session: Session, workflows: Workflows, actor: Actor) -> list[tup
             spec = workflows.latest(kind).spec
         except KeyError:
             continue
-        where: list[ColumnElement[bool]] = [readable, col(model.state).in_(active_states(spec))]
+        states = task_states(spec, [actor, *stand_ins])
+        if not states:
+            continue
+        where: list[ColumnElement[bool]] = [readable, col(model.state).in_(states)]
         if actor.municipality_id is not None and hasattr(model, "municipality_id"):
             where.append(col(model.municipality_id) == actor.municipality_id)
         # The newest first: states with an action left (e.g. publishing an archived Vorlage's
@@ -164,7 +181,8 @@ def _next_due(session: Session, kind: str, instance_id: int) -> date | None:
 def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime) -> list[Task]:
     """Objects with at least one action the user may fire now; soonest deadline first."""
     found: list[Task] = []
-    for kind, row, title in _instances(session, workflows, actor):
+    stand_ins = substitutions(session, actor, local_date(now))
+    for kind, row, title in _instances(session, workflows, actor, stand_ins):
         try:
             options = available_actions(
                 session=session,
