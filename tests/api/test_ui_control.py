@@ -80,20 +80,23 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     pid = new_proposal(world)
     _seed_deadlines(world, pid)  # one overdue, one open, one met (01.03.2024)
 
+    def settled_one(rule: str, label: str, due: date, status: str) -> Deadline:
+        return Deadline(
+            instance_type="proposal",
+            instance_id=pid,
+            municipality_id=world.data.ilsfeld.municipality.id,
+            rule=rule,
+            label=label,
+            due_date=due,
+            status=status,
+            opened_seq=1,
+        )
+
     def settled(session: Session) -> None:
         for n in range(60):
-            session.add(
-                Deadline(
-                    instance_type="proposal",
-                    instance_id=pid,
-                    municipality_id=world.data.ilsfeld.municipality.id,
-                    rule=f"old{n}",
-                    label=f"Alte Frist {n:02d}",
-                    due_date=date(2023, 1, 1) + timedelta(days=n),
-                    status="met" if n % 2 else "waived",
-                    opened_seq=1,
-                )
-            )
+            due = date(2023, 1, 1) + timedelta(days=n)
+            status = "met" if n % 2 else "waived"
+            session.add(settled_one(f"old{n}", f"Alte Frist {n:02d}", due, status))
 
     world.run(settled)
     loaded: list[int] = []
@@ -119,21 +122,10 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     older = re.search(r'href="(/fristen\?[^"]*weiter=[^"]+)">Ältere erledigte Fristen', first.text)
     assert older is not None
 
-    def settled_meanwhile(session: Session) -> None:  # joins the list at its front
-        session.add(
-            Deadline(
-                instance_type="proposal",
-                instance_id=pid,
-                municipality_id=world.data.ilsfeld.municipality.id,
-                rule="meanwhile",
-                label="Eben erledigte Frist",
-                due_date=date(2024, 5, 1),
-                status="met",
-                opened_seq=1,
-            )
-        )
-
-    world.run(settled_meanwhile)  # with a position as the cursor, page two began one early
+    # Settled meanwhile, it joins the list at its front: with a position as the cursor, page
+    # two began one row early.
+    meanwhile = settled_one("meanwhile", "Eben erledigte Frist", date(2024, 5, 1), "met")
+    world.run(lambda session: session.add(meanwhile))
     second = client.get(older.group(1).replace("&amp;", "&"))
     rest = _rows(second.text)
     assert [r for r in rest if "Zukunft" in r or "Versäumte" in r] == []
