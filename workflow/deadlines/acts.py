@@ -288,8 +288,8 @@ def wake_sweeps(
     sweeps at that instant instead of at its next poll. Acts further ahead than the
     horizon need no signal: a scheduler never sleeps longer than the horizon, and finds
     them itself. SQLite has no other process to wake (one writer). With ``riding`` (a
-    firing's) the NOTIFY goes out with the firing's versioned UPDATE: a deadline opened
-    today with an act due at once (the co-signers' notice) cost a statement of its own."""
+    firing's) the NOTIFY goes out with the firing's versioned UPDATE: a deadline that
+    opens overdue, its acts due at once, cost a statement of its own."""
     if session.get_bind().dialect.name != "postgresql" or due_at - now > NOTIFY_HORIZON:
         return
     params = {"w_channel": NOTIFY_CHANNEL, "w_due": due_at.isoformat()}
@@ -336,7 +336,7 @@ def _closing(won: Any = None) -> tuple[Any, Any]:
     """PostgreSQL: the deadlines' UPDATE, each to its own status, and the skip of their
     pending acts, from one JSON parameter of (id, status, note) rows (``c_rows``): one
     statement whatever the mix of statuses (return_to_author meets one deadline and
-    cancels another), of constant text (a prepared statement). ``won``: a condition both
+    misses another), of constant text (a prepared statement). ``won``: a condition both
     are written under (a firing's ``Rider``)."""
     conditions = [] if won is None else [won]
     rows = recordset("c_rows", _CLOSING_COLUMNS, "cr")

@@ -167,12 +167,16 @@ def after_cursor(query: SelectOfScalar[T], cursor: str | None) -> SelectOfScalar
 def after_row(query: SelectOfScalar[T], row: Any) -> SelectOfScalar[T]:
     """``query`` from the row after ``row`` (one it returned) on."""
     keys = _sort_keys(query)
-    return query.where(_after(keys, [getattr(row, column.key) for column, _ in keys]))
+    return query.where(_after(keys, _sort_values(keys, row)))
 
 
 def cursor_after(query: SelectOfScalar[Any], row: Any) -> str:
     """The cursor of the page that follows ``row`` in ``query``'s order: its sort values."""
-    return _encode_keys([getattr(row, column.key) for column, _ in _sort_keys(query)])
+    return _encode_keys(_sort_values(_sort_keys(query), row))
+
+
+def _sort_values(keys: list[tuple[Any, bool]], row: Any) -> list[Any]:
+    return [getattr(row, column.key) for column, _ in keys]
 
 
 def _sort_keys(query: SelectOfScalar[Any]) -> list[tuple[Any, bool]]:
