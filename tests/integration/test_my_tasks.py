@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
-from workflow.models import Proposal
+from workflow.models import Proposal, Resolution
 from workflow.services import my_tasks
 
 
@@ -52,3 +52,40 @@ def test_what_waits_for_another_office_does_not_crowd_out_the_users_tasks(
 
     assert listed("ilsfeld.clerk") == {draft}
     assert set(newer) <= listed("ilsfeld.mayor")  # the decided ones are the mayor's
+
+
+def test_archived_vorlagen_whose_resolution_is_published_are_no_candidates(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The secretary publishes an archived Vorlage's resolution (§ 41b Abs. 5 GemO): years
+    of archived Vorlagen whose resolution is long published are not read as candidates
+    (``Guard.candidates``), so an older one still to be published is not crowded out."""
+    monkeypatch.setattr(my_tasks, "MAX_INSTANCES", 2)
+    older = new_proposal(world, title="Beschluss noch zu veröffentlichen")
+    newer = [new_proposal(world, title=f"Veröffentlichter Beschluss {n}") for n in range(2)]
+
+    def archived(session: Session) -> None:
+        ids = [older, *newer]
+        session.execute(update(Proposal).where(col(Proposal.id).in_(ids)).values(state="archived"))
+        for pid in ids:
+            session.add(
+                Resolution(
+                    proposal_id=pid,
+                    decided_on=DAY,
+                    text="Der Gemeinderat beschließt.",
+                    adopted=True,
+                    published_at=None if pid == older else berlin(DAY, 12),
+                )
+            )
+
+    world.run(archived)
+    found = world.run(
+        lambda s: my_tasks.tasks(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 9),
+        )
+    )
+    assert {t.instance_id for t in found} & {older, *newer} == {older}
+    assert [a.trigger for t in found if t.instance_id == older for a in t.actions] == ["publish"]

@@ -11,9 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+from sqlalchemy import ColumnElement
+
 from workflow.context import FiringContext
 
 GuardCheck = Callable[[FiringContext], str | None]
+# The instance's model (``Proposal``) -> the clause, or None where the guard has none.
+GuardCandidates = Callable[[type], ColumnElement[bool] | None]
 ActionRun = Callable[[FiringContext], None]
 AnchorResolve = Callable[[FiringContext], date | None]
 
@@ -25,6 +29,10 @@ class Guard:
     name: str
     check: GuardCheck
     legal_basis: str | None = None
+    # What ``check`` needs as SQL over its instance's table, never narrower than ``check``:
+    # a list of a user's tasks skips the rows where the guard cannot hold without loading
+    # them (years of archived Vorlagen whose resolution is long published).
+    candidates: GuardCandidates | None = None
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,18 @@ execution; each returns None or the German refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import col, select
 
 from workflow.context import FiringContext, local_date
 from workflow.deadlines.lifecycle import calendar_for
-from workflow.definitions.registry import Guard
+from workflow.definitions.registry import Guard, GuardCandidates
 from workflow.law.periods import period_end
 from workflow.models import (
     ExecutionTask,
+    Proposal,
     Resolution,
 )
 from workflow.publication import publishes_online
@@ -174,6 +178,26 @@ def resolution_public(ctx: FiringContext) -> str | None:
     return None if resolution.public else "Der Beschluss wurde in nichtöffentlicher Sitzung gefasst"
 
 
+def _has_resolution(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``EXISTS`` a resolution of the proposal of the enclosing query (correlated)."""
+    of_it = col(Resolution.proposal_id) == col(Proposal.id)
+    return select(Resolution.id).where(of_it, *where).exists()
+
+
+def _public() -> ColumnElement[bool]:
+    # The latest resolution is public only if some resolution is.
+    return _has_resolution(col(Resolution.public).is_(True))
+
+
+def _unpublished() -> ColumnElement[bool]:
+    # No resolution, or the latest unpublished: then some resolution is unpublished.
+    return or_(~_has_resolution(), _has_resolution(col(Resolution.published_at).is_(None)))
+
+
+def _on_proposals(clause: Callable[[], ColumnElement[bool]]) -> GuardCandidates:
+    return lambda model: clause() if model is Proposal else None
+
+
 def publication_due(ctx: FiringContext) -> str | None:
     """§ 41b Abs. 5 GemO: a resolution of a public session is to be published within a week,
     unless the municipality is exempt (Abs. 7)."""
@@ -213,8 +237,13 @@ GUARDS = [
     Guard("objected_before", objected_before, "§ 43 Abs. 2 GemO"),
     Guard("objection_ground_given", objection_ground_given, "§ 43 Abs. 2 GemO"),
     Guard("earlier_objection_unlawful", earlier_objection_unlawful, "§ 43 Abs. 2 Satz 5 GemO"),
-    Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO"),
-    Guard("publication_due", publication_due, "§ 41b Abs. 5, 7 GemO"),
-    Guard("not_published_yet", not_published_yet),
+    Guard("resolution_public", resolution_public, "§ 35 Abs. 1 GemO", _on_proposals(_public)),
+    Guard(
+        "publication_due",
+        publication_due,
+        "§ 41b Abs. 5, 7 GemO",
+        _on_proposals(lambda: and_(_public(), _unpublished())),
+    ),
+    Guard("not_published_yet", not_published_yet, candidates=_on_proposals(_unpublished)),
     Guard("execution_tasks_closed", execution_tasks_closed),
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from workflow.access import (
@@ -23,6 +23,7 @@ from workflow.access import (
 )
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
+from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DefinitionSpec
 from workflow.deputies import substitutions
 from workflow.engine import ActionOption, offered, role_allows
@@ -76,20 +77,45 @@ class Change:
     dest_label: str
 
 
-def task_states(spec: DefinitionSpec, actors: Sequence[Actor]) -> list[str]:
-    """States from which one of ``actors`` (the user, and whom he stands in for today) may
-    fire a step by role: only there can an instance be his task. The guards decide the rest
-    per instance; what waits for another office (a resolution in its objection period, the
-    mayor's release) is not read, so it cannot crowd his tasks out of the limit."""
-    return [
-        state.name
-        for state in spec.states
-        if any(
-            offered(t, actor) and role_allows(t, actor)
-            for t in spec.transitions_from(state.name)
-            for actor in actors
-        )
+def task_filter(
+    spec: DefinitionSpec, registry: Registry, model: type, actors: Sequence[Actor]
+) -> ColumnElement[bool] | None:
+    """Rows that may be a task of one of ``actors`` (the user, and whom he stands in for
+    today): in a state with a step they may fire by role, whose guards' SQL candidates
+    (``Guard.candidates``) hold. The guards decide the rest per instance; what waits for
+    another office (a resolution in its objection period, the mayor's release) or can no
+    longer be done (publishing an archived Vorlage's long published resolution) is not
+    read, so it cannot crowd his tasks out of the limit. None: no state has a step."""
+    state = col(model.state)  # type: ignore[attr-defined]
+    by_state: list[ColumnElement[bool]] = []
+    for state_spec in spec.states:
+        steps = [
+            t
+            for t in spec.transitions_from(state_spec.name)
+            if any(offered(t, actor) and role_allows(t, actor) for actor in actors)
+        ]
+        if not steps:
+            continue
+        alternatives = [_candidates(registry, model, t.guards) for t in steps]
+        narrowed = [clause for clause in alternatives if clause is not None]
+        if len(narrowed) < len(alternatives):  # a step that may hold on any row
+            by_state.append(state == state_spec.name)
+        else:
+            by_state.append(and_(state == state_spec.name, or_(*narrowed)))
+    return or_(*by_state) if by_state else None
+
+
+def _candidates(
+    registry: Registry, model: type, guards: Sequence[str]
+) -> ColumnElement[bool] | None:
+    """What a step's guards need in SQL, None when none of them says."""
+    clauses = [
+        clause
+        for name in guards
+        if (guard := registry.guards.get(name)) is not None and guard.candidates is not None
+        if (clause := guard.candidates(model)) is not None
     ]
+    return and_(*clauses) if clauses else None
 
 
 def _spec(workflows: Workflows, instance: Any) -> DefinitionSpec:
@@ -126,10 +152,10 @@ def _instances(
             spec = workflows.latest(kind).spec
         except KeyError:
             continue
-        states = task_states(spec, [actor, *stand_ins])
-        if not states:
+        candidates = task_filter(spec, workflows.registry, model, [actor, *stand_ins])
+        if candidates is None:
             continue
-        where: list[ColumnElement[bool]] = [readable, col(model.state).in_(states)]
+        where: list[ColumnElement[bool]] = [readable, candidates]
         if actor.municipality_id is not None and hasattr(model, "municipality_id"):
             where.append(col(model.municipality_id) == actor.municipality_id)
         # The newest first: states with an action left (e.g. publishing an archived Vorlage's
