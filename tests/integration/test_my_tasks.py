@@ -12,6 +12,14 @@ from workflow.models import Proposal, Resolution
 from workflow.services import my_tasks
 
 
+def tasks_of(world: World, username: str) -> list[my_tasks.Task]:
+    return world.run(
+        lambda s: my_tasks.tasks(
+            session=s, workflows=world.workflows, actor=world[username], now=berlin(DAY, 9)
+        )
+    )
+
+
 def test_the_newest_instances_count_when_there_are_more_than_the_limit(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -19,12 +27,7 @@ def test_the_newest_instances_count_when_there_are_more_than_the_limit(
     resolution): the limit keeps the newest, so a new draft's task is never crowded out."""
     monkeypatch.setattr(my_tasks, "MAX_INSTANCES", 2)
     ids = [new_proposal(world, title=f"Vorlage Nummer {n}") for n in range(3)]
-    found = world.run(
-        lambda s: my_tasks.tasks(
-            session=s, workflows=world.workflows, actor=world["ilsfeld.clerk"], now=berlin(DAY, 9)
-        )
-    )
-    listed = {t.instance_id for t in found}
+    listed = {t.instance_id for t in tasks_of(world, "ilsfeld.clerk")}
     assert listed == set(ids[1:])  # the two newest; the oldest is past the limit
 
 
@@ -43,12 +46,7 @@ def test_what_waits_for_another_office_does_not_crowd_out_the_users_tasks(
     world.run(decided)
 
     def listed(username: str) -> set[int]:
-        found = world.run(
-            lambda s: my_tasks.tasks(
-                session=s, workflows=world.workflows, actor=world[username], now=berlin(DAY, 9)
-            )
-        )
-        return {t.instance_id for t in found}
+        return {t.instance_id for t in tasks_of(world, username)}
 
     assert listed("ilsfeld.clerk") == {draft}
     assert set(newer) <= listed("ilsfeld.mayor")  # the decided ones are the mayor's
@@ -79,13 +77,6 @@ def test_archived_vorlagen_whose_resolution_is_published_are_no_candidates(
             )
 
     world.run(archived)
-    found = world.run(
-        lambda s: my_tasks.tasks(
-            session=s,
-            workflows=world.workflows,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(DAY, 9),
-        )
-    )
+    found = tasks_of(world, "ilsfeld.secretary")
     assert {t.instance_id for t in found} & {older, *newer} == {older}
     assert [a.trigger for t in found if t.instance_id == older for a in t.actions] == ["publish"]
