@@ -3,6 +3,7 @@ isolation) and the pages /antraege, /antraege/neu, /antraege/{id} with CSRF."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -177,6 +178,10 @@ def test_pages_list_form_detail_and_actions(
     secretary = world.data.users["ilsfeld.secretary"].full_name
     assert f"erfasst ({secretary})" in scheduled.text  # the Verlauf, by name
     assert f"auf die Tagesordnung gesetzt ({secretary})" in scheduled.text
+    title = re.search(r"<title>(.*?)</title>", scheduled.text, re.S)
+    assert title is not None
+    assert title.group(1) == "Antrag: Sanierung des Freibads – Ratsflow"
+    assert scheduled.text.count('id="verlauf"') == 1
     clock.now = berlin(date(2024, 4, 9), 9)
     sign_in(client, "flein.clerk")
     assert client.get(detail_url).status_code == 404

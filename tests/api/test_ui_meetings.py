@@ -68,6 +68,20 @@ def test_month_calendar_places_meetings_on_their_day(world: World, client: TestC
     assert client.get("/sitzungen/kalender?monat=2024-13").status_code == 200
 
 
+def test_without_a_municipality_the_list_explains_and_links_no_calendar(
+    client: TestClient,
+) -> None:
+    """The Landratsamt reaches single meetings from its tasks; its /sitzungen says why there
+    is no list, and offers no Monatskalender (which exists only for a municipality)."""
+    sign_in(client, "lra.coordinator")
+    page = client.get("/sitzungen")
+    assert page.status_code == 200
+    assert "Sitzungen führen die Gemeinden" in page.text
+    assert "/sitzungen/kalender" not in page.text
+    sign_in(client, "ilsfeld.secretary")
+    assert 'href="/sitzungen/kalender"' in client.get("/sitzungen").text
+
+
 def test_create_meeting_with_errors_in_words_then_success(world: World, client: TestClient) -> None:
     sign_in(client, "ilsfeld.secretary")
     form = client.get("/sitzungen/neu").text

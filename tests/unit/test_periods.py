@@ -329,6 +329,9 @@ def test_forward_explanation() -> None:
     assert "§ 193 BGB" in text
     assert "Mi, 01.05.2024 – Feiertag: Erster Mai" in text
     assert result.explanation[-1] == "Fristende: Do, 02.05.2024 (Ablauf des Tages)."
+    # In words for the reader, not the definitions' ISO 8601 code ("P1W").
+    assert result.explanation[1].startswith("Frist: eine Woche; rechnerisches Ende: ")
+    assert "P1W" not in text
 
 
 def test_forward_explanation_without_shift() -> None:
@@ -380,6 +383,7 @@ def test_backward_explanation() -> None:
     assert "§ 193 BGB" in text
     assert result.skipped == ((date(2024, 5, 1), "Feiertag: Erster Mai"),)
     assert result.explanation[-1] == "Spätester Termin: Di, 30.04.2024."
+    assert "P7D" not in text
 
 
 def test_backward_explanation_without_shift() -> None:

@@ -310,7 +310,7 @@ def period_end(
     result, skipped = _skip(raw, cal, 1)
     lines = [
         f"Ereignistag: {_fmt(event)}; dieser Tag wird nicht mitgerechnet (§ 187 Abs. 1 BGB).",
-        f"Frist: {parsed.german()} ({parsed.iso()}); rechnerisches Ende: {_fmt(raw)} – {rule}.",
+        f"Frist: {parsed.german()}; rechnerisches Ende: {_fmt(raw)} – {rule}.",
     ]
     if skipped:
         lines.append(
@@ -341,7 +341,7 @@ def latest_before(
     lines = [
         f"Bezugstag (z. B. Sitzungstag): {_fmt(anchor)}; dieser Tag wird nicht mitgerechnet "
         "(§ 187 Abs. 1 BGB entsprechend).",
-        f"Frist: {parsed.german()} ({parsed.iso()}) vor dem Bezugstag, rückwärts gerechnet; "
+        f"Frist: {parsed.german()} vor dem Bezugstag, rückwärts gerechnet; "
         f"rechnerisch spätester Tag: {_fmt(raw)} – {rule}.",
     ]
     if skipped:

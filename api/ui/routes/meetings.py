@@ -111,6 +111,7 @@ def meeting_list(
         "params": {"gremium": str(body_id or ""), "zeitraum": period},
         "can_create": user.role in MEETING_ROLES,
         "today": today,
+        "municipal": user.actor.municipality_id is not None,
     }
     return render(request, "sitzungen/list.html", context)
 
