@@ -112,13 +112,18 @@ def days_word(n: int) -> str:
     return "1 Tag" if n == 1 else f"{n} Tagen"
 
 
-def due_in_words(due: date, today: date, status: str = "open") -> tuple[str, str]:
+def due_in_words(
+    due: date, today: date, status: str = "open", closed: bool = False
+) -> tuple[str, str]:
     """A deadline's traffic light in words and its tone: ("überfällig seit 2 Tagen", "danger").
 
-    Open deadlines due within three days are "warning"; met ones "erledigt".
+    Open deadlines due within three days are "warning"; met ones "erledigt"; a missed one
+    ``closed`` since was done late (settled, no longer overdue).
     """
     if status == "met":
         return "erledigt", "success"
+    if status == "missed" and closed:
+        return "verspätet erledigt", "warning"
     if status in ("waived", "cancelled", "elapsed"):
         words = {"waived": "erlassen", "cancelled": "entfallen", "elapsed": "abgelaufen"}
         return words[status], "info"

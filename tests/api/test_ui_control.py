@@ -145,6 +145,71 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     assert "Zukunft" in tampered[0]
 
 
+def test_a_missed_deadline_done_late_is_settled_not_overdue(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """A missed deadline whose instance moved on since (closed: e.g. the Landratsamt applied
+    its default to a silent municipality) stays "missed" in the record but is nobody's work:
+    not overdue on Fristen, in Meine Aufgaben or the Vorlagen filter; "verspätet erledigt"."""
+    pid = new_proposal(world)
+
+    def seed(session: Session) -> None:
+        for rule, label, closed in (
+            ("late", "Verspätet abgegebene Stellungnahme", berlin(date(2024, 4, 5), 12)),
+            ("missed", "Noch fehlende Stellungnahme", None),
+        ):
+            session.add(
+                Deadline(
+                    instance_type="proposal",
+                    instance_id=pid,
+                    municipality_id=world.data.ilsfeld.municipality.id,
+                    rule=rule,
+                    label=label,
+                    due_date=date(2024, 4, 1),
+                    status="missed",
+                    opened_seq=1,
+                    closed_at=closed,
+                )
+            )
+
+    world.run(seed)
+    sign_in(client, "ilsfeld.clerk")
+    rows = _rows(client.get("/fristen").text)
+    assert "Noch fehlende" in rows[0]
+    assert "überfällig seit 7 Tagen" in rows[0]
+    assert "Verspätet abgegebene" in rows[1]
+    assert "verspätet erledigt" in rows[1]
+    assert "überfällig" not in rows[1]
+    page = client.get("/fristen").text
+    assert "2 Fristen, davon 1 überfällig" in page
+    overdue = client.get("/fristen?stand=ueberfaellig").text
+    assert "Noch fehlende" in overdue
+    assert "Verspätet abgegebene" not in overdue
+    assert "Verspätet abgegebene" in client.get("/fristen?stand=erledigt").text
+    home = client.get("/").text
+    assert "Noch fehlende Stellungnahme" in home
+    assert "Verspätet abgegebene Stellungnahme" not in home
+
+    def late_only(session: Session) -> None:
+        missing = session.exec(select(Deadline).where(Deadline.rule == "missed")).one()
+        missing.closed_at = berlin(date(2024, 4, 6), 12)
+        session.add(missing)
+
+    overdue_ids = [p["id"] for p in _overdue_proposals(client, as_user)]
+    assert pid in overdue_ids
+    world.run(late_only)
+    assert pid not in [p["id"] for p in _overdue_proposals(client, as_user)]
+    detail = client.get(f"/vorlagen/{pid}").text
+    assert "verspätet erledigt" in detail
+
+
+def _overdue_proposals(client: TestClient, as_user: Any) -> list[dict[str, Any]]:
+    answer = client.get("/api/v1/proposals?overdue=true", headers=as_user("ilsfeld.clerk"))
+    assert answer.status_code == 200, answer.text
+    data: list[dict[str, Any]] = answer.json()["data"]
+    return data
+
+
 def test_fristen_of_another_municipality_stay_hidden(world: World, client: TestClient) -> None:
     _seed_deadlines(world, new_proposal(world))
     sign_in(client, "flein.clerk")

@@ -35,6 +35,18 @@ STATUSES = ("open", "met", "missed", "elapsed", "waived", "cancelled")
 STILL_TO_DO = ("open", "missed")  # what a deadline list shows first, and whole
 
 
+def still_to_do() -> ColumnElement[bool]:
+    """Open, or missed and not done yet: the work at hand. A missed deadline done late (its
+    instance moved on, e.g. the Landratsamt's default applied to a silent municipality) is
+    closed and settled: it stays "missed" in the record, but nobody has to act on it."""
+    return and_(col(Deadline.status).in_(STILL_TO_DO), col(Deadline.closed_at).is_(None))
+
+
+def done_late() -> ColumnElement[bool]:
+    """A missed deadline closed afterwards: settled, late."""
+    return and_(col(Deadline.status) == "missed", col(Deadline.closed_at).is_not(None))
+
+
 def list_deadlines(
     *,
     session: Session,
@@ -63,9 +75,10 @@ def deadlines_query(
     instance_id: int | None = None,
     statuses: Sequence[str] | None = None,
     due_before: date | None = None,
+    to_do: bool = False,
 ) -> SelectOfScalar[Deadline]:
     """``list_deadlines`` as a query (``listing.page_of`` pages it); ``statuses``: any of
-    them (e.g. open and missed: what is still to do)."""
+    them; ``to_do``: only what is still to do (``still_to_do``)."""
     unknown = sorted(set(statuses or ()) - set(STATUSES))
     if unknown:
         raise InvalidInput(f"Unbekannter Status {unknown[0]!r}", field="status")
@@ -100,6 +113,8 @@ def deadlines_query(
         query = query.where(Deadline.instance_id == instance_id)
     if statuses is not None:
         query = query.where(col(Deadline.status).in_(statuses))
+    if to_do:
+        query = query.where(still_to_do())
     if due_before is not None:
         query = query.where(col(Deadline.due_date) <= due_before)
     return query.order_by(col(Deadline.due_date), col(Deadline.id))

@@ -272,10 +272,12 @@ def _text_search(text: str) -> ColumnElement[bool]:
 
 
 def _overdue(today: date) -> ColumnElement[bool]:
-    """A missed deadline, or an open one whose due day has passed (the sweep may lag)."""
+    """A missed deadline not done yet, or an open one whose due day has passed (the sweep
+    may lag)."""
     return exists().where(
         col(Deadline.instance_type) == "proposal",
         col(Deadline.instance_id) == col(Proposal.id),
+        col(Deadline.closed_at).is_(None),
         or_(
             col(Deadline.status) == "missed",
             and_(col(Deadline.status) == "open", col(Deadline.due_date) < today),

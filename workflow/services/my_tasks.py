@@ -40,7 +40,7 @@ from workflow.models import (
     Proposal,
     User,
 )
-from workflow.services.deadline_service import STILL_TO_DO, deadlines_query
+from workflow.services.deadline_service import deadlines_query
 from workflow.services.transition import available_actions
 
 MAX_INSTANCES = 200
@@ -271,8 +271,9 @@ def waiting_for_others(*, session: Session, workflows: Workflows, actor: Actor) 
 
 
 def my_deadlines(*, session: Session, actor: Actor) -> list[Deadline]:
-    """Open and missed deadlines of what the user can read, overdue first."""
-    found = list(session.exec(deadlines_query(actor=actor, statuses=STILL_TO_DO)))
+    """Deadlines still to do (open, or missed and not done yet) of what the user can read,
+    overdue first."""
+    found = list(session.exec(deadlines_query(actor=actor, to_do=True)))
     readable_proposals = set(
         session.exec(
             select(Proposal.id).where(

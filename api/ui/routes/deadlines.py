@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
@@ -28,7 +29,7 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import current_step
-from workflow.services.deadline_service import STILL_TO_DO, deadlines_query
+from workflow.services.deadline_service import deadlines_query, done_late
 from workflow.services.listing import after_cursor, after_row, count_of, cursor_after
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -56,6 +57,8 @@ SETTLED = {
     "erledigt": ("met",),
     "sonstige": ("elapsed", "waived", "cancelled"),
 }
+# Where a missed deadline done late is listed (``light_of``): among the done ones.
+WITH_DONE_LATE = frozenset({"", "erledigt"})
 SETTLED_PAGE = 50  # settled deadlines per page
 
 
@@ -74,6 +77,8 @@ class DeadlineRow:
 
 
 def light_of(deadline: Deadline, today: date) -> str:
+    if deadline.status == "missed" and deadline.closed_at is not None:
+        return "erledigt"  # done late
     if deadline.status == "missed" or (deadline.status == "open" and deadline.due_date < today):
         return "ueberfaellig"
     if deadline.status == "open":
@@ -153,10 +158,13 @@ def deadline_rows(session: Session, deadlines: list[Deadline], today: date) -> l
 
 
 def settled_query(
-    actor: Actor, kind: str | None, statuses: tuple[str, ...]
+    actor: Actor, kind: str | None, statuses: tuple[str, ...], late: bool = False
 ) -> SelectOfScalar[Deadline]:
-    """The settled deadlines of the page, newest due first."""
-    query = deadlines_query(actor=actor, instance_type=kind, statuses=statuses)
+    """The settled deadlines of the page, newest due first; ``late``: with the missed ones
+    done late."""
+    query = deadlines_query(actor=actor, instance_type=kind)
+    settled = col(Deadline.status).in_(statuses)
+    query = query.where(or_(settled, done_late()) if late else settled)
     return query.order_by(None).order_by(col(Deadline.due_date).desc(), col(Deadline.id).desc())
 
 
@@ -227,11 +235,7 @@ def deadline_list(
         r
         for r in deadline_rows(
             session,
-            list(
-                session.exec(
-                    deadlines_query(actor=user.actor, instance_type=kind, statuses=STILL_TO_DO)
-                )
-            ),
+            list(session.exec(deadlines_query(actor=user.actor, instance_type=kind, to_do=True))),
             today,
         )
         if (light is None or r.light == light) and (body_id is None or r.body_id == body_id)
@@ -239,7 +243,7 @@ def deadline_list(
     settled = SettledPage([], None)
     settled_count: int | None = 0
     if statuses:
-        query = settled_query(user.actor, kind, statuses)
+        query = settled_query(user.actor, kind, statuses, late=(light or "") in WITH_DONE_LATE)
         try:
             settled = settled_page(session, query, today, body_id, cursor)
         except WorkflowError:  # a tampered or outdated cursor: the first page
