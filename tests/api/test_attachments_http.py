@@ -252,7 +252,7 @@ def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
     text = pdf_text(got.content)
     assert "Sitzungsmappe: Gemeinderat am 23.04.2024 Inhalt" in text
     assert "Einladung" in text
-    assert "Vorlage Nr. 1 / 2024" in text
+    assert "Vorlage Nr. 1/2024" in text
     [line] = [p for p in pages[0].split("Anlage: ")[1:] if p.startswith("Kostenschätzung")]
     number = int(line.split("Seite ")[1].split()[0])
     assert "Anlagentext: Kostenschätzung der Festhalle" in pages[number - 1]

@@ -10,6 +10,8 @@ from sqlmodel import select
 
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
+from tests.documents import html_text
+from tests.integration.flow import new_meeting, released, scheduled
 from workflow.models import AuditEvent, Proposal
 
 
@@ -209,3 +211,19 @@ def test_search_finds_the_number(client: TestClient, as_user: Any) -> None:
     assert number in client.get(f"/vorlagen?suche={number}").text
     api = client.get(f"/api/v1/proposals?q={number}", headers=as_user("ilsfeld.clerk"))
     assert [p["label"] for p in api.json()["data"]] == [number]
+
+
+def test_consultation_steps_read_without_a_space_before_the_comma(
+    world: World, client: TestClient
+) -> None:
+    pid = released(world)
+    scheduled(world, pid, new_meeting(world))
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{pid}").text
+    section = page.split('id="beratungsfolge"', 1)[1].split("</section>", 1)[0]
+    text = html_text(section.encode())
+    assert (
+        "Gemeinderat – entscheidet, öffentlich, geplant am 23.04.2024, Sitzung am 23.04.2024"
+        in text
+    )
+    assert " ," not in text

@@ -57,9 +57,11 @@ def seed_paragraphs() -> list[str]:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_seed_vorlage_renders_every_field(world: World, fmt: str) -> None:
     text = rendered(world, vorlage(world, imported(world)), fmt)
+    assert "Nr. 8 / 2024" not in text  # the label as everywhere else: 8/2024
+    assert "Datum Gremium" not in text  # no empty table of previous sessions
     for field in [
         "Gemeinde Ilsfeld",
-        "Vorlage Nr. 8 / 2024",
+        "Vorlage Nr. 8/2024",
         "AZ 022.31",
         "Amt Fachbereich Allgemeine Verwaltung",
         "Sven Frank, 07062/9042 - 20",
@@ -71,7 +73,7 @@ def test_seed_vorlage_renders_every_field(world: World, fmt: str) -> None:
         "☒ Gemeinderat am 23.04.2024 ☒ Gemeinderat am 23.04.2024",
         "☒ öffentlich ☐ nicht öffentlich ☒ öffentlich ☐ nicht öffentlich",
         "Befangenheit keine",
-        "Bisherige Sitzungen Datum Gremium Finanzierung",
+        "Bisherige Sitzungen Die Vorlage wurde noch in keiner Sitzung beraten. Finanzierung",
         "Durch HH-Plan, Haushaltsstelle abgedeckt: _____",
         "Restliche Verfügungssumme bei der HH-Stelle: _____",
         "Außer-/Überplanmäßig: _____",
@@ -153,6 +155,49 @@ def test_public_documents_never_carry_non_public_text(world: World, fmt: str) ->
     )
     assert SECRET_TITLE in secret
     assert "Sanierung der Festhalle" not in secret
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_meeting_documents_name_the_place_and_an_agenda_not_yet_set(world: World, fmt: str) -> None:
+    """A free-text place stands in a sentence of its own (no preposition fits every place);
+    a meeting without items says so instead of printing an empty table."""
+    meeting = new_meeting(world, location="Bürgerhaus, Großer Saal")
+    notice = rendered(world, meeting_doc(world, meeting, "bekanntmachung", SYSTEM), fmt)
+    assert (
+        "Am Dienstag, 23.04.2024, um 18:00 Uhr findet eine öffentliche Sitzung des "
+        "Gemeinderats statt. Ort: Bürgerhaus, Großer Saal." in notice
+    )
+    assert "Tagesordnung Die Tagesordnung ist noch nicht festgelegt." in notice
+    invitation = rendered(world, meeting_doc(world, meeting, "einladung", SYSTEM), fmt)
+    assert (
+        "hiermit lade ich Sie zur Sitzung des Gemeinderats am Dienstag, 23.04.2024, um "
+        "18:00 Uhr ein (§ 34 Abs. 1 GemO). Ort: Bürgerhaus, Großer Saal." in invitation
+    )
+    assert (
+        "Tagesordnung – öffentlicher Teil Die Tagesordnung ist noch nicht festgelegt." in invitation
+    )
+    for text in (notice, invitation):
+        assert "Uhr, Bürgerhaus" not in text
+        assert "TOP Gegenstand Vorlage" not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_empty_public_part_is_said_in_words(world: World, fmt: str) -> None:
+    secret = secret_proposal(world, "Gemeinderat")
+    meeting = new_meeting(world)
+    scheduled(world, secret, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    council = world["ilsfeld.council"]
+    invitation = rendered(world, meeting_doc(world, meeting, "einladung", council), fmt)
+    assert (
+        "Tagesordnung – öffentlicher Teil Im öffentlichen Teil werden keine Gegenstände "
+        "behandelt. Tagesordnung – nichtöffentlicher Teil TOP Gegenstand Vorlage NÖ 1 "
+        + SECRET_TITLE
+        in invitation
+    )
+    notice = rendered(world, meeting_doc(world, meeting, "bekanntmachung", SYSTEM), fmt)
+    assert "Tagesordnung Im öffentlichen Teil werden keine Gegenstände behandelt." in notice
+    assert "TOP Gegenstand Vorlage" not in notice
 
 
 def test_non_public_documents_are_not_found_for_others(world: World) -> None:

@@ -15,7 +15,7 @@ from workflow.context import SYSTEM
 from workflow.definitions.machines import Workflows
 from workflow.demo.play import play
 from workflow.documents import service
-from workflow.documents.model import FORMATS
+from workflow.documents.model import FORMATS, Document
 from workflow.models import AgendaItem, Meeting, Proposal
 from workflow.settings import get_settings
 
@@ -44,6 +44,13 @@ def story_of(session: Session) -> tuple[Proposal, Meeting, AgendaItem]:
     return proposal, meeting, item
 
 
+def readable(document: Document) -> str:
+    """The document's text; a table without rows is said in words instead (no empty grid)."""
+    html = service.render(document, "html")
+    assert b"<tbody></tbody>" not in html, document.filename
+    return text_of(html, "html")
+
+
 def test_every_demo_document_renders(demo: Engine) -> None:
     with Session(demo) as session:
         # Every document of the demo (the 2024 story and the cases of today) renders ...
@@ -51,19 +58,19 @@ def test_every_demo_document_renders(demo: Engine) -> None:
             doc = service.proposal_document(
                 session=session, actor=SYSTEM, proposal_id=each.id or 0, kind="vorlage"
             )
-            assert each.title in text_of(service.render(doc, "html"), "html")
+            assert each.title in readable(doc)
         for each_meeting in session.exec(select(Meeting)).all():
             for kind in ("einladung", "bekanntmachung", "niederschrift"):
                 doc = service.meeting_document(
                     session=session, actor=SYSTEM, meeting_id=each_meeting.id or 0, kind=kind
                 )
-                assert text_of(service.render(doc, "html"), "html")
+                assert readable(doc)
         for each_item in session.exec(select(AgendaItem)).all():
             if each_item.proposal_id is not None and each_item.outcome is not None:
                 doc = service.item_document(
                     session=session, actor=SYSTEM, item_id=each_item.id or 0, kind="beschlussauszug"
                 )
-                assert text_of(service.render(doc, "html"), "html")
+                assert readable(doc)
         # ... and the story's Vorlage 8/2024 in every format, with its facts.
         proposal, meeting, item = story_of(session)
         documents = [
@@ -103,7 +110,7 @@ def test_render_command_writes_the_files(
     with Session(demo) as session:
         _, meeting, _ = story_of(session)
     for args, fmt, expected in [
-        (["vorlage", "8/2024", "--municipality", "Ilsfeld"], "pdf", "Vorlage Nr. 8 / 2024"),
+        (["vorlage", "8/2024", "--municipality", "Ilsfeld"], "pdf", "Vorlage Nr. 8/2024"),
         (["beschlussauszug", "8/2024"], "docx", ADOPTED),
         (["einladung", str(meeting.id)], "html", "Einladung zur Sitzung des Gemeinderats"),
     ]:

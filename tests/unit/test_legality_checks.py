@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.law.periods import WorkingCalendar
+from workflow.legality.aftermath import minutes
 from workflow.legality.facts import Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN
 from workflow.legality.voting import majority
-from workflow.models import Election, ElectionRound, Municipality, Proposal, Resolution
+from workflow.models import (
+    Election,
+    ElectionRound,
+    Meeting,
+    MinutesSignature,
+    Municipality,
+    Proposal,
+    Resolution,
+)
 
 DAY = date(2024, 4, 23)
 
@@ -71,3 +80,42 @@ def test_no_meeting_no_majority_check() -> None:
     facts.elections = []
     facts.resolution.kind = "urgent"
     assert majority(facts).result == NOT_APPLICABLE
+
+
+def _unsigned(today: date, *signers: tuple[int, str]) -> Facts:
+    """A resolution of the meeting of DAY (chaired by person 1; persons 2 and 3 took part),
+    its minutes signed by ``signers`` (person, capacity) only."""
+    facts = _facts("elected", 1, {})
+    facts.today = today
+    facts.meeting = Meeting(
+        id=1,
+        municipality_id=1,
+        body_id=1,
+        meeting_date=DAY,
+        chair_person_id=1,
+        state="closed",
+        definition_name="meeting",
+        definition_version=2,
+    )
+    facts.signatures = [
+        MinutesSignature(meeting_id=1, person_id=person, capacity=capacity)
+        for person, capacity in signers
+    ]
+    facts.councillor_signers = {2, 3}
+    return facts
+
+
+def test_missing_minutes_signatures_in_singular_and_plural() -> None:
+    """§ 38 Abs. 2 GemO: the missing councillors counted in proper German, not "(er)"."""
+    pending = minutes(_unsigned(DAY))
+    assert pending.result == NOT_APPLICABLE
+    assert pending.explanation == (
+        "Unterschriften stehen aus (Vorsitz, 2 teilnehmende Ratsmitglieder, Schriftführung); "
+        "Frist bis 23.05.2024"
+    )
+    late = minutes(_unsigned(date(2024, 6, 3), (1, "chair"), (2, "councillor")))
+    assert late.result == FAILED
+    assert late.explanation == (
+        "Es fehlen Unterschriften: 1 teilnehmendes Ratsmitglied, Schriftführung "
+        "(Frist endete am 23.05.2024)"
+    )

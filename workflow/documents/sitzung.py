@@ -70,6 +70,17 @@ def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table
     )
 
 
+def _public_agenda(
+    session: Session, meeting: Meeting, rows: list[tuple[str, AgendaItem]]
+) -> Table | Paragraph:
+    """The public part's table, or a sentence where it has no items (no empty table)."""
+    if rows:
+        return _agenda_table(session, rows)
+    if meeting.state == "planned":
+        return Paragraph("Die Tagesordnung ist noch nicht festgelegt.")
+    return Paragraph("Im öffentlichen Teil werden keine Gegenstände behandelt.")
+
+
 def titled(item: AgendaItem) -> str:
     """The title, marked as Nachtrag or Tischvorlage where it is one (§ 34 GemO)."""
     marks = [
@@ -80,6 +91,13 @@ def titled(item: AgendaItem) -> str:
 
 def _when(meeting: Meeting) -> str:
     return f"{weekday_day(meeting.meeting_date)}, {meeting.start_time} Uhr"
+
+
+def _place(meeting: Meeting) -> str:
+    """``Ort: Rathaus, Sitzungssaal.``: a sentence of its own, as a free-text place takes
+    no preposition that fits every place (im Rathaus, in der Turnhalle, …)."""
+    location = meeting.location.strip()
+    return f"Ort: {location}" if location.endswith(".") else f"Ort: {location}."
 
 
 def _document(
@@ -106,8 +124,8 @@ def build_einladung(session: Session, meeting: Meeting, items: Sequence[AgendaIt
         Paragraph("Sehr geehrte Damen und Herren,"),
         Paragraph(
             f"hiermit lade ich Sie zur Sitzung {genitive(body)} am "
-            f"{weekday_day(meeting.meeting_date)}, um {meeting.start_time} Uhr, "
-            f"{meeting.location}, ein (§ 34 Abs. 1 GemO)."
+            f"{weekday_day(meeting.meeting_date)}, um {meeting.start_time} Uhr ein "
+            f"(§ 34 Abs. 1 GemO). {_place(meeting)}"
         ),
     ]
     if meeting.emergency:
@@ -116,7 +134,10 @@ def build_einladung(session: Session, meeting: Meeting, items: Sequence[AgendaIt
     notice = second_session_notice(session, meeting)
     if notice:
         blocks.append(Paragraph(notice, "note"))
-    blocks += [Heading("Tagesordnung – öffentlicher Teil"), _agenda_table(session, public_rows)]
+    blocks += [
+        Heading("Tagesordnung – öffentlicher Teil"),
+        _public_agenda(session, meeting, public_rows),
+    ]
     if secret_rows:
         blocks += [
             Heading("Tagesordnung – nichtöffentlicher Teil"),
@@ -147,11 +168,11 @@ def build_bekanntmachung(
     public_rows = numbered(items, True)
     blocks: list[Block] = [
         Paragraph(
-            f"Am {weekday_day(meeting.meeting_date)}, um {meeting.start_time} Uhr, findet "
-            f"{meeting.location}, eine öffentliche Sitzung {genitive(body)} statt."
+            f"Am {weekday_day(meeting.meeting_date)}, um {meeting.start_time} Uhr findet "
+            f"eine öffentliche Sitzung {genitive(body)} statt. {_place(meeting)}"
         ),
         Heading("Tagesordnung"),
-        _agenda_table(session, public_rows),
+        _public_agenda(session, meeting, public_rows),
     ]
     if any(not i.public and not i.removed for i in items):
         blocks.append(Paragraph("Im Anschluss findet eine nichtöffentliche Sitzung statt."))

@@ -174,7 +174,9 @@ def build_vorlage(
         Heading(proposed, 3),
         Paragraph(proposal.resolution_text, "box"),
         Heading("Bisherige Sitzungen", 3),
-        Table(header=("Datum", "Gremium"), rows=tuple(sessions)),
+        Table(header=("Datum", "Gremium"), rows=tuple(sessions))
+        if sessions
+        else Paragraph("Die Vorlage wurde noch in keiner Sitzung beraten."),
         Heading("Finanzierung", 3),
         financing(proposal),
         Heading("Sachvortrag", 3),
@@ -190,7 +192,7 @@ def build_vorlage(
     name = "Vorlage" if proposal.kind == "beschluss" else proposal.kind_label
     return Document(
         kind="vorlage",
-        title=f"{name} Nr. {proposal.number} / {proposal.year}",
+        title=f"{name} Nr. {proposal.label}",
         subtitle=_amends(session, proposal),
         municipality=municipality.name if municipality else "",
         blocks=tuple(blocks),
@@ -201,7 +203,7 @@ def build_vorlage(
 
 
 def _amends(session: Session, proposal: Proposal) -> str | None:
-    """``Ergänzungsvorlage zu Nr. 8 / 2024 (Neubau Bauhof)``."""
+    """``Ergänzungsvorlage zu Nr. 8/2024 (Neubau Bauhof)``."""
     if proposal.supplements_id is None:
         return None
     amended = session.get(Proposal, proposal.supplements_id)
@@ -209,7 +211,7 @@ def _amends(session: Session, proposal: Proposal) -> str | None:
         return None
     # the amended Vorlage's subject only where it is public itself (§ 35 Abs. 1 GemO)
     subject = f" ({amended.title})" if amended.public else ""
-    return f"Ergänzungsvorlage zu Nr. {amended.number} / {amended.year}{subject}"
+    return f"Ergänzungsvorlage zu Nr. {amended.label}{subject}"
 
 
 def _redacted(proposal: Proposal) -> Proposal:

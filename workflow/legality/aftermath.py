@@ -10,7 +10,7 @@ from workflow.law.periods import period_end
 from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check
-from workflow.rules.common import OBJECTION_PERIOD
+from workflow.rules.common import OBJECTION_PERIOD, missing_minutes_signatures
 
 PUBLICATION_PERIOD = "P1W"  # § 41b Abs. 5 GemO: "innerhalb einer Woche nach der Sitzung"
 MINUTES_PERIOD = "P1M"  # § 38 Abs. 2 GemO: "innerhalb eines Monats zur Kenntnis"
@@ -224,13 +224,9 @@ def minutes(f: Facts) -> Check:
         )
         for e in signs
     ]
-    missing = []
-    if not chair:
-        missing.append("Vorsitz")
-    if len(councillors) < 2:
-        missing.append(f"{2 - len(councillors)} teilnehmende(s) Ratsmitglied(er)")
-    if not secretary:
-        missing.append("Schriftführung")
+    missing = missing_minutes_signatures(
+        chair=bool(chair), councillors=len(councillors), secretary=bool(secretary)
+    )
     consequence = (
         "Verstoß gegen § 38 GemO; die Wirksamkeit des Beschlusses bleibt unberührt, die "
         "Beweiskraft der Niederschrift ist gemindert"

@@ -60,3 +60,17 @@ def objection_deadline(ctx: FiringContext) -> date | None:
 
 def fmt(day: date) -> str:
     return day.strftime("%d.%m.%Y")
+
+
+def missing_minutes_signatures(*, chair: bool, councillors: int, secretary: bool) -> list[str]:
+    """Who has yet to sign the minutes (§ 38 Abs. 2 S. 1 GemO: the chair, two councillors
+    who took part, the Schriftführer), in words; ``councillors``: how many signed."""
+    missing = [] if chair else ["Vorsitz"]
+    if councillors < 2:
+        count = 2 - councillors
+        missing.append(
+            "1 teilnehmendes Ratsmitglied" if count == 1 else f"{count} teilnehmende Ratsmitglieder"
+        )
+    if not secretary:
+        missing.append("Schriftführung")
+    return missing

@@ -19,7 +19,7 @@ from workflow.queries import (
     meeting_quorum,
     second_session_notice,
 )
-from workflow.rules.common import data_text, fmt
+from workflow.rules.common import data_text, fmt, missing_minutes_signatures
 
 INVITATION_PERIOD = "P7D"  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
 
@@ -113,13 +113,9 @@ def minutes_signatures_complete(ctx: FiringContext) -> str | None:
     )
     secretary = any(r.capacity == "secretary" for r in rows)
     councillors = {r.person_id for r in rows if r.capacity == "councillor"} & participants
-    missing = []
-    if not chair:
-        missing.append("Vorsitz")
-    if len(councillors) < 2:
-        missing.append(f"{2 - len(councillors)} teilnehmende(s) Ratsmitglied(er)")
-    if not secretary:
-        missing.append("Schriftführung")
+    missing = missing_minutes_signatures(
+        chair=chair, councillors=len(councillors), secretary=secretary
+    )
     return f"Es fehlen Unterschriften: {', '.join(missing)}" if missing else None
 
 
