@@ -60,20 +60,26 @@ def state_map(world: World, directory: Path = DEFINITIONS) -> Any:
     )
 
 
-def test_all_versions_load_and_the_latest_is_four(workflows: Workflows) -> None:
-    assert workflows.latest("proposal").spec.version == 4
+def test_all_versions_load_and_the_latest_is_five(workflows: Workflows) -> None:
+    assert workflows.latest("proposal").spec.version == 5
+    assert workflows.get("proposal", 4).loaded.path == DEFINITIONS / "proposal" / "v4.yaml"
     assert workflows.get("proposal", 3).loaded.path == DEFINITIONS / "proposal" / "v3.yaml"
     assert workflows.get("proposal", 1).loaded.path == DEFINITIONS / "proposal" / "v1.yaml"
     assert workflows.get("proposal", 2).loaded.path == DEFINITIONS / "proposal" / "v2.yaml"
-    assert workflows.latest("meeting").spec.version == 2
+    assert workflows.latest("meeting").spec.version == 3
     assert workflows.get("meeting", 1).loaded.path == DEFINITIONS / "meeting" / "v1.yaml"
+    assert workflows.get("meeting", 2).loaded.path == DEFINITIONS / "meeting" / "v2.yaml"
+    assert workflows.latest("decision_request").spec.version == 2
+    assert workflows.get("decision_request", 1).loaded.path == (
+        DEFINITIONS / "decision_request" / "v1.yaml"
+    )
 
 
 def test_an_instance_not_migrated_keeps_running_on_its_version(world: World) -> None:
     old, new = on_v1(world), new_proposal(world)
     assert (proposal(world, old).definition_version, proposal(world, new).definition_version) == (
         1,
-        4,
+        5,
     )
     for pid in (old, new):
         world.fire(
@@ -198,9 +204,9 @@ def test_a_changed_file_with_the_same_version_is_refused(db: Engine, tmp_path: P
         record_definitions(db, changed)
     (problem,) = refused.value.problems
     assert problem.path == str(current)
-    assert problem.line == 11  # the version line, below the header comment
+    assert problem.line == 14  # the version line, below the header comment
     assert problem.reason.startswith(
-        'Die Definition "proposal" (Beschlussvorlage) Version 4 wurde geändert'
+        'Die Definition "proposal" (Beschlussvorlage) Version 5 wurde geändert'
     )
     assert "Versionsnummer erhöhen" in problem.reason
 
@@ -230,8 +236,9 @@ def test_stored_versions_carry_their_hash(world: World) -> None:
         2: world.workflows.get("proposal", 2).loaded.content_hash,
         3: world.workflows.get("proposal", 3).loaded.content_hash,
         4: world.workflows.get("proposal", 4).loaded.content_hash,
+        5: world.workflows.get("proposal", 5).loaded.content_hash,
     }
-    assert len(set(records.values())) == 4
+    assert len(set(records.values())) == 5
 
 
 def test_cli_diff_and_migrate(

@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from tests.conftest import World, berlin
-from tests.integration.flow import DAY, new_proposal
+from tests.integration.flow import DAY, new_meeting, new_proposal
 from workflow.models import Proposal, Resolution
 from workflow.services import my_tasks
 
@@ -80,3 +80,33 @@ def test_archived_vorlagen_whose_resolution_is_published_are_no_candidates(
     found = tasks_of(world, "ilsfeld.secretary")
     assert {t.instance_id for t in found} & {older, *newer} == {older}
     assert [a.trigger for t in found if t.instance_id == older for a in t.actions] == ["publish"]
+
+
+def test_options_alone_make_no_task(world: World) -> None:
+    """Withdrawing a Vorlage or returning it to its author (``task: false`` in the
+    definition) is open to the mayor in every state before the vote, cancelling to him for
+    every planned meeting: none of that is his task. A Vorlage awaiting his release is, and
+    lists only the steps he is asked to take."""
+    cosigning = new_proposal(world, title="In Mitzeichnung")
+    pid = new_proposal(world)
+    for proposal in (cosigning, pid):
+        world.fire(
+            "proposal",
+            proposal,
+            "submit",
+            "ilsfeld.clerk",
+            berlin(DAY, 9),
+            data={"cosigners": ["ilsfeld.head"]},
+        )
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    mid = new_meeting(world)
+    mayor = {t.instance_id: t for t in tasks_of(world, "ilsfeld.mayor")}
+    assert mid not in mayor  # only "Sitzung absagen" (and the agenda, which is empty)
+    assert cosigning not in mayor  # only withdrawing or returning it
+    assert world.run(lambda s: s.get(Proposal, pid)).state == "awaiting_release"
+    triggers = {a.trigger for a in mayor[pid].actions}
+    assert "release" in triggers
+    assert not triggers & {"withdraw", "return_to_author", "urgent_decision"}
+    draft = new_proposal(world, title="Entwurf der Sachbearbeitung")
+    clerk = {t.instance_id: t for t in tasks_of(world, "ilsfeld.clerk")}
+    assert {a.trigger for a in clerk[draft].actions} == {"submit"}  # not "withdraw"

@@ -40,14 +40,14 @@ def test_validate_real_definitions(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert err == ""
     assert "proposal v1 gültig" in out
-    assert "meeting v2 gültig" in out
+    assert "meeting v3 gültig" in out
 
 
 def test_validate_explicit_valid_file(capsys: pytest.CaptureFixture[str]) -> None:
     path = DEFINITIONS / "meeting.yaml"
     assert main(["definitions", "validate", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith(f"{path}: meeting v2 gültig")
+    assert out.startswith(f"{path}: meeting v3 gültig")
     assert err == ""
 
 
@@ -76,7 +76,7 @@ def test_validate_directory_reports_every_invalid_file(
     for name in chosen:
         assert reported(err, tmp_path / name), f"{name} missing from:\n{err}"
     # The valid file in the same directory is still checked and reported as valid.
-    assert f"{tmp_path / 'proposal.yaml'}: proposal v4 gültig" in out
+    assert f"{tmp_path / 'proposal.yaml'}: proposal v5 gültig" in out
 
 
 def test_validate_whole_invalid_directory(capsys: pytest.CaptureFixture[str]) -> None:

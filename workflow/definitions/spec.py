@@ -82,6 +82,9 @@ class TransitionSpec(_Frozen):
     guards: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     automatic: bool = False
+    # False: an option the user may take but is never asked to (withdrawing a Vorlage,
+    # cancelling a meeting): it alone does not make an instance one of his tasks.
+    task: bool = True
     legal_basis: str | None = None
 
     @field_validator("source", mode="before")

@@ -85,14 +85,15 @@ def task_filter(
     (``Guard.candidates``) hold. The guards decide the rest per instance; what waits for
     another office (a resolution in its objection period, the mayor's release) or can no
     longer be done (publishing an archived Vorlage's long published resolution) is not
-    read, so it cannot crowd his tasks out of the limit. None: no state has a step."""
+    read, so it cannot crowd his tasks out of the limit. Options that are nobody's task
+    (``task: false``: withdrawing, cancelling) count for nothing. None: no state has a step."""
     state = col(model.state)  # type: ignore[attr-defined]
     by_state: list[ColumnElement[bool]] = []
     for state_spec in spec.states:
         steps = [
             t
             for t in spec.transitions_from(state_spec.name)
-            if any(offered(t, actor) and role_allows(t, actor) for actor in actors)
+            if t.task and any(offered(t, actor) and role_allows(t, actor) for actor in actors)
         ]
         if not steps:
             continue
@@ -116,6 +117,11 @@ def _candidates(
         if (clause := guard.candidates(model)) is not None
     ]
     return and_(*clauses) if clauses else None
+
+
+def _task_triggers(spec: DefinitionSpec, state: str) -> set[str]:
+    """The steps out of ``state`` someone is asked to take (not ``task: false`` options)."""
+    return {t.trigger for t in spec.transitions_from(state) if t.task}
 
 
 def _spec(workflows: Workflows, instance: Any) -> DefinitionSpec:
@@ -205,7 +211,8 @@ def _next_due(session: Session, kind: str, instance_id: int) -> date | None:
 
 
 def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime) -> list[Task]:
-    """Objects with at least one action the user may fire now; soonest deadline first."""
+    """Objects with at least one step the user may take now and is asked to (options such as
+    withdrawing are on the object's page, not here); soonest deadline first."""
     found: list[Task] = []
     stand_ins = substitutions(session, actor, local_date(now))
     for kind, row, title in _instances(session, workflows, actor, stand_ins):
@@ -220,7 +227,8 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
             )
         except WorkflowError:
             continue
-        allowed = tuple(o for o in options if o.allowed)
+        todo = _task_triggers(_spec(workflows, row), row.state)
+        allowed = tuple(o for o in options if o.allowed and o.trigger in todo)
         if not allowed:
             continue
         found.append(
