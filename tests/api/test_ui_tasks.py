@@ -14,6 +14,8 @@ from tests.api.conftest import FixedClock
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
 from tests.conftest import World
+from workflow.models import Proposal
+from workflow.services.proposals import update_proposal
 
 
 def _submitted(world: World, client: TestClient) -> str:
@@ -43,12 +45,36 @@ def test_the_cosigner_finds_task_deadline_and_change(
         deadlines = page.split('id="fristen"')[1].split('id="neu"')[0]
         assert "Mitzeichnung erledigen" in deadlines
         changes = page.split('id="neu"')[1]
-        assert "In Mitzeichnung" in changes
-        assert "Sachbearbeitung" in changes
+        # What happened, and the new state where it changed ("Bearbeitet" leaves it).
+        assert "Zur Mitzeichnung geben, jetzt „In Mitzeichnung“ (Sachbearbeitung" in changes
+        assert "Angelegt, jetzt „Entwurf“" in changes
 
         clock.now += timedelta(days=16)
         late = head.get("/").text
         assert "überfällig seit 2 Tagen" in late
+
+
+def test_a_change_that_keeps_the_state_says_what_happened(
+    world: World, client: TestClient, app: FastAPI, clock: FixedClock
+) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(client).headers["location"]
+    pid = int(location.rstrip("/").split("/")[-1])
+    world.run(
+        lambda s: update_proposal(
+            session=s,
+            actor=world["ilsfeld.clerk"],
+            now=clock.now,
+            proposal_id=pid,
+            expected_version=s.get(Proposal, pid).version,
+            changes={"title": "Sanierung der Grundschule"},
+        )
+    )
+    with TestClient(app) as mayor:
+        sign_in(mayor, "ilsfeld.mayor")
+        changes = mayor.get("/").text.split('id="neu"')[1]
+    assert "Bearbeitet (Sachbearbeitung" in changes
+    assert "Bearbeitet, jetzt" not in changes
 
 
 def test_changes_are_those_since_the_previous_visit(

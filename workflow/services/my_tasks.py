@@ -75,6 +75,9 @@ class Change:
     title: str
     event: AuditEvent
     dest_label: str
+    # The step's label where the event is a transition of the definition ("Zur Mitzeichnung
+    # geben"); None for other events (an execution task added), which the UI names itself.
+    step_label: str | None = None
 
 
 def task_filter(
@@ -333,6 +336,9 @@ def changes_since(
                     title=_title(session, kind, row),
                     event=event,
                     dest_label=spec.state_label(event.dest),
+                    step_label=next(
+                        (t.label for t in spec.transitions if t.trigger == event.trigger), None
+                    ),
                 )
             )
     changes.sort(key=lambda c: c.event.at, reverse=True)

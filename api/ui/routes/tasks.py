@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.ui.formatting import EVENT_LABELS
 from api.ui.links import action_path, instance_path
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import local_date
@@ -68,6 +69,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             session=session, workflows=workflows, actor=actor, since=since
         ),
         "since": since,
+        "event_labels": EVENT_LABELS,
         "today": local_date(now),
     }
     return render(request, "tasks.html", context)
