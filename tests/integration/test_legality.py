@@ -391,6 +391,8 @@ def test_doubtful_bias_decided_without_the_member_before_the_vote(world: World) 
     assert any("Gremium entschied ohne" in e.text for e in check.evidence)
     quorum = next(c for c in report.checks if c.key == "beschlussfaehigkeit")
     assert "(1 befangen)" in quorum.explanation
+    # The heading names the Beschlussfähigkeit and its paragraph; the finding the numbers.
+    assert quorum.explanation.startswith("18 von 19 Mitgliedern anwesend")
 
 
 def test_second_session_is_quorate_with_three(world: World) -> None:

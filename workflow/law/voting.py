@@ -44,9 +44,13 @@ class Quorum:
 
     def explain(self) -> str:
         basis = "§ 37 Abs. 3 GemO" if self.second_session else "§ 37 Abs. 2 GemO"
+        return f"Beschlussfähigkeit ({basis}): {self.counts()}"
+
+    def counts(self) -> str:
+        """The numbers alone, where the heading already names the Beschlussfähigkeit."""
         return (
-            f"Beschlussfähigkeit ({basis}): {self.present_entitled} von {self.members} Mitgliedern "
-            f"anwesend und stimmberechtigt ({self.biased} befangen), erforderlich {self.required}"
+            f"{self.present_entitled} von {self.members} Mitgliedern anwesend und "
+            f"stimmberechtigt ({self.biased} befangen), erforderlich {self.required}"
         )
 
 

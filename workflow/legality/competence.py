@@ -74,11 +74,11 @@ def competence(f: Facts) -> Check:
             title,
             para,
             FAILED,
-            f'"{body.name}" ist in der Beratungsfolge nur vorberatend vorgesehen',
+            f"„{body.name}“ ist in der Beratungsfolge nur vorberatend vorgesehen",
             tuple(evidence),
             INCOMPETENT,
         )
-    return Check(key, title, para, MET, f'"{body.name}" war zuständig', tuple(evidence))
+    return Check(key, title, para, MET, f"„{body.name}“ war zuständig", tuple(evidence))
 
 
 def pre_deliberation(f: Facts) -> Check:
@@ -109,7 +109,7 @@ def pre_deliberation(f: Facts) -> Check:
         if done:
             evidence.append(
                 Evidence(
-                    f'"{committee.name}" hat vorberaten: '
+                    f"„{committee.name}“ hat vorberaten: "
                     f"{done[-1].recommendation or done[-1].outcome}"
                 )
             )
@@ -170,7 +170,7 @@ def hearing(f: Facts) -> Check:
         ]
         if heard:
             evidence.append(
-                Evidence(f'"{name}" gehört: {heard[-1].recommendation or heard[-1].outcome}')
+                Evidence(f"„{name}“ gehört: {heard[-1].recommendation or heard[-1].outcome}")
             )
         else:
             unheard.append(name)

@@ -75,7 +75,7 @@ def quorum(f: Facts) -> Check:
         Evidence(q.explain()),
     )
     if q.reached:
-        return Check(key, title, para, MET, q.explain(), evidence)
+        return Check(key, title, para, MET, q.counts(), evidence)
     return Check(
         key,
         title,
