@@ -155,8 +155,8 @@ def test_a_missed_deadline_done_late_is_settled_not_overdue(
 
     def seed(session: Session) -> None:
         for rule, label, closed in (
-            ("late", "Verspätet abgegebene Stellungnahme", berlin(date(2024, 4, 5), 12)),
-            ("missed", "Noch fehlende Stellungnahme", None),
+            ("cosigning_reply", "Verspätet abgegebene Stellungnahme", berlin(date(2024, 4, 5), 12)),
+            ("cosigning_before_meeting", "Noch fehlende Stellungnahme", None),
         ):
             session.add(
                 Deadline(
@@ -186,12 +186,16 @@ def test_a_missed_deadline_done_late_is_settled_not_overdue(
     assert "Noch fehlende" in overdue
     assert "Verspätet abgegebene" not in overdue
     assert "Verspätet abgegebene" in client.get("/fristen?stand=erledigt").text
+    sign_in(client, "ilsfeld.head")  # the co-signers' deadlines: his "Meine Fristen"
     home = client.get("/").text
     assert "Noch fehlende Stellungnahme" in home
     assert "Verspätet abgegebene Stellungnahme" not in home
+    sign_in(client, "ilsfeld.clerk")
 
     def late_only(session: Session) -> None:
-        missing = session.exec(select(Deadline).where(Deadline.rule == "missed")).one()
+        missing = session.exec(
+            select(Deadline).where(Deadline.rule == "cosigning_before_meeting")
+        ).one()
         missing.closed_at = berlin(date(2024, 4, 6), 12)
         session.add(missing)
 

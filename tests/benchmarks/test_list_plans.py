@@ -373,7 +373,9 @@ def test_list_plans(engine: Engine, workflows: Workflows) -> None:
         "Meine Aufgaben: waiting_for_others": lambda s: my_tasks.waiting_for_others(
             session=s, workflows=workflows, actor=clerk
         ),
-        "Meine Aufgaben: my_deadlines": lambda s: my_tasks.my_deadlines(session=s, actor=clerk),
+        "Meine Aufgaben: my_deadlines": lambda s: my_tasks.my_deadlines(
+            session=s, workflows=workflows, actor=clerk
+        ),
         "Meine Aufgaben: changes_since": lambda s: my_tasks.changes_since(
             session=s, workflows=workflows, actor=clerk, since=since
         ),

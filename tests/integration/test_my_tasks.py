@@ -110,3 +110,30 @@ def test_options_alone_make_no_task(world: World) -> None:
     draft = new_proposal(world, title="Entwurf der Sachbearbeitung")
     clerk = {t.instance_id: t for t in tasks_of(world, "ilsfeld.clerk")}
     assert {a.trigger for a in clerk[draft].actions} == {"submit"}  # not "withdraw"
+
+
+def test_my_deadlines_are_those_that_address_me(world: World) -> None:
+    """The co-signing deadlines remind the co-signers: they are the head's "Meine Fristen",
+    not a councillor's nor the mayor's, though both may read the Vorlage (as in the
+    personal calendar feed, ``deadlines.addressees``)."""
+    pid = new_proposal(world)
+    world.fire(
+        "proposal",
+        pid,
+        "submit",
+        "ilsfeld.clerk",
+        berlin(DAY, 9),
+        data={"cosigners": ["ilsfeld.head"]},
+    )
+
+    def mine(username: str) -> set[str]:
+        found = world.run(
+            lambda s: my_tasks.my_deadlines(
+                session=s, workflows=world.workflows, actor=world[username]
+            )
+        )
+        return {d.rule for d in found if d.instance_id == pid}
+
+    assert mine("ilsfeld.head") == {"cosigning_reply", "cosigning_before_meeting"}
+    assert mine("ilsfeld.council") == set()
+    assert mine("ilsfeld.mayor") == set()

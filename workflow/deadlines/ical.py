@@ -14,11 +14,11 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
+from workflow.deadlines.addressees import concerns
 from workflow.deadlines.lifecycle import ACTIVE
 from workflow.deadlines.notify import describe_instance
-from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
-from workflow.models import Body, CouncilRequest, Deadline, Meeting, Membership, Municipality, User
+from workflow.models import Body, Deadline, Meeting, Membership, Municipality, User
 from workflow.queries import agenda, second_session_notice
 
 PRODID = "-//Ratsflow//Sitzungen und Fristen//DE"
@@ -211,26 +211,9 @@ def user_feed(
         )
         .order_by(col(Deadline.due_date), col(Deadline.id))
     ):
-        if _concerns(session, workflows, deadline, user):
+        if concerns(session, workflows, deadline, user.role, user.id):
             events.append(deadline_event(session, deadline, now, base_url))
     return calendar(events, f"Ratsflow – {user.full_name}")
-
-
-def _concerns(session: Session, workflows: Workflows, deadline: Deadline, user: User) -> bool:
-    from workflow.services.transition import KINDS
-
-    standing = rule_for(deadline)  # a council request's (workflow.deadlines.standing)
-    model = CouncilRequest if standing is not None else KINDS.get(deadline.instance_type)
-    instance = session.get(model, deadline.instance_id) if model is not None else None
-    if instance is None:
-        return False
-    if standing is not None:
-        rule = standing
-    else:
-        spec = workflows.get(instance.definition_name, instance.definition_version).spec  # type: ignore[attr-defined]
-        _, rule = spec.deadline_rules[deadline.rule]
-    owner = rule.remind.owner and getattr(instance, "author_id", None) == user.id
-    return user.role in rule.remind.roles or owner
 
 
 def ensure_calendar_token(session: Session, user: User, *, rotate: bool = False) -> str:

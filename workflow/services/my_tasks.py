@@ -22,6 +22,7 @@ from workflow.access import (
     proposal_read_clause,
 )
 from workflow.context import Actor, local_date
+from workflow.deadlines.addressees import concerns
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DefinitionSpec
@@ -281,13 +282,15 @@ def waiting_for_others(*, session: Session, workflows: Workflows, actor: Actor) 
     return result
 
 
-def my_deadlines(*, session: Session, actor: Actor) -> list[Deadline]:
-    """Deadlines still to do (open, or missed and not done yet) of what the user can read,
-    overdue first."""
+def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> list[Deadline]:
+    """Deadlines still to do (open, or missed and not done yet) of what the user can read
+    and that address him (``deadlines.addressees``: his role is reminded, or he owns the
+    instance), overdue first."""
     found = list(session.exec(deadlines_query(actor=actor, to_do=True)))
-    readable_proposals = set(
+    # Loaded whole and held while ``concerns`` reads them: the identity map keeps rows weakly.
+    readable = list(
         session.exec(
-            select(Proposal.id).where(
+            select(Proposal).where(
                 col(Proposal.id).in_(
                     [d.instance_id for d in found if d.instance_type == "proposal"]
                 ),
@@ -296,8 +299,12 @@ def my_deadlines(*, session: Session, actor: Actor) -> list[Deadline]:
             )
         )
     )
+    readable_ids = {p.id for p in readable}
     return [
-        d for d in found if d.instance_type != "proposal" or d.instance_id in readable_proposals
+        d
+        for d in found
+        if (d.instance_type != "proposal" or d.instance_id in readable_ids)
+        and concerns(session, workflows, d, actor.role, actor.user_id)
     ]
 
 

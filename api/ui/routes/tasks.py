@@ -47,7 +47,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                 ],
             }
         )
-    deadlines = my_tasks.my_deadlines(session=session, actor=actor)
+    deadlines = my_tasks.my_deadlines(session=session, workflows=workflows, actor=actor)
     responses = {
         d.instance_id: session.get(DecisionResponse, d.instance_id)
         for d in deadlines
