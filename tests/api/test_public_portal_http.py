@@ -37,6 +37,9 @@ def test_portal_pages_show_only_published_matter(world: World, client: Any, as_u
         assert '<html lang="de"' in got.text
         assert SECRET_TITLE not in got.text, path
         assert HIDDEN_ATTACHMENT not in got.text, path
+    assert "1 öffentliche Sitzung im Jahr 2024." in client.get(f"{base}/sitzungen?jahr=2024").text
+    empty_year = client.get(f"{base}/sitzungen?jahr=2030").text
+    assert "Im Jahr 2030 gibt es keine öffentlichen Sitzungen." in empty_year
     meeting = client.get(f"{base}/sitzungen/{ids['meeting']}").text
     assert "Sanierung der Festhalle" in meeting
     assert "Beschlossen" in meeting
