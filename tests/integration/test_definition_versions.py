@@ -204,7 +204,7 @@ def test_a_changed_file_with_the_same_version_is_refused(db: Engine, tmp_path: P
         record_definitions(db, changed)
     (problem,) = refused.value.problems
     assert problem.path == str(current)
-    assert problem.line == 14  # the version line, below the header comment
+    assert problem.line == 15  # the version line, below the header comment
     assert problem.reason.startswith(
         'Die Definition "proposal" (Beschlussvorlage) Version 5 wurde geändert'
     )

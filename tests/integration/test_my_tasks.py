@@ -107,9 +107,14 @@ def test_options_alone_make_no_task(world: World) -> None:
     triggers = {a.trigger for a in mayor[pid].actions}
     assert "release" in triggers
     assert not triggers & {"withdraw", "return_to_author", "urgent_decision"}
+    # A draft is its author's to submit (task: owner), though the head and the mayor may too.
     draft = new_proposal(world, title="Entwurf der Sachbearbeitung")
     clerk = {t.instance_id: t for t in tasks_of(world, "ilsfeld.clerk")}
     assert {a.trigger for a in clerk[draft].actions} == {"submit"}  # not "withdraw"
+    assert draft not in {t.instance_id for t in tasks_of(world, "ilsfeld.mayor")}
+    assert draft not in {t.instance_id for t in tasks_of(world, "ilsfeld.head")}
+    own = new_proposal(world, author="ilsfeld.head", title="Entwurf der Amtsleitung")
+    assert own in {t.instance_id for t in tasks_of(world, "ilsfeld.head")}
 
 
 def test_my_deadlines_are_those_that_address_me(world: World) -> None:

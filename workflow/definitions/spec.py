@@ -83,8 +83,10 @@ class TransitionSpec(_Frozen):
     actions: tuple[str, ...] = ()
     automatic: bool = False
     # False: an option the user may take but is never asked to (withdrawing a Vorlage,
-    # cancelling a meeting): it alone does not make an instance one of his tasks.
-    task: bool = True
+    # cancelling a meeting): it alone does not make an instance one of his tasks. "owner":
+    # the task of the instance's owner only (a draft is its author's to submit, though the
+    # mayor may submit it too).
+    task: bool | Literal["owner"] = True
     legal_basis: str | None = None
 
     @field_validator("source", mode="before")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
 from workflow.access import (
@@ -25,7 +25,7 @@ from workflow.context import Actor, local_date
 from workflow.deadlines.addressees import concerns
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Registry
-from workflow.definitions.spec import DefinitionSpec
+from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
 from workflow.engine import ActionOption, offered, role_allows
 from workflow.errors import WorkflowError
@@ -90,7 +90,8 @@ def task_filter(
     another office (a resolution in its objection period, the mayor's release) or can no
     longer be done (publishing an archived Vorlage's long published resolution) is not
     read, so it cannot crowd his tasks out of the limit. Options that are nobody's task
-    (``task: false``: withdrawing, cancelling) count for nothing. None: no state has a step."""
+    (``task: false``: withdrawing, cancelling) count for nothing, a step that is its owner's
+    (``task: owner``: submitting a draft) only on his rows. None: no state has a step."""
     state = col(model.state)  # type: ignore[attr-defined]
     by_state: list[ColumnElement[bool]] = []
     for state_spec in spec.states:
@@ -101,7 +102,9 @@ def task_filter(
         ]
         if not steps:
             continue
-        alternatives = [_candidates(registry, model, t.guards) for t in steps]
+        alternatives = [
+            _both(_candidates(registry, model, t.guards), _owned(t, model, actors)) for t in steps
+        ]
         narrowed = [clause for clause in alternatives if clause is not None]
         if len(narrowed) < len(alternatives):  # a step that may hold on any row
             by_state.append(state == state_spec.name)
@@ -123,9 +126,34 @@ def _candidates(
     return and_(*clauses) if clauses else None
 
 
-def _task_triggers(spec: DefinitionSpec, state: str) -> set[str]:
-    """The steps out of ``state`` someone is asked to take (not ``task: false`` options)."""
-    return {t.trigger for t in spec.transitions_from(state) if t.task}
+def _owned(
+    step: TransitionSpec, model: type, actors: Sequence[Actor]
+) -> ColumnElement[bool] | None:
+    """``task: owner``: rows one of ``actors`` owns (his own draft); None: anyone's."""
+    if step.task != "owner":
+        return None
+    if not hasattr(model, "author_id"):
+        return false()  # a kind without an owner: nobody's task
+    owners = [a.user_id for a in actors if a.user_id is not None]
+    return col(model.author_id).in_(owners)
+
+
+def _both(
+    first: ColumnElement[bool] | None, second: ColumnElement[bool] | None
+) -> ColumnElement[bool] | None:
+    parts = [c for c in (first, second) if c is not None]
+    return and_(*parts) if parts else None
+
+
+def _task_triggers(spec: DefinitionSpec, row: Any, actors: Sequence[Actor]) -> set[str]:
+    """The steps out of the row's state one of ``actors`` is asked to take: not options
+    (``task: false``), and a ``task: owner`` step only on what he owns."""
+    owners = {a.user_id for a in actors if a.user_id is not None}
+    return {
+        t.trigger
+        for t in spec.transitions_from(row.state)
+        if t.task is True or (t.task == "owner" and getattr(row, "author_id", None) in owners)
+    }
 
 
 def _spec(workflows: Workflows, instance: Any) -> DefinitionSpec:
@@ -231,7 +259,7 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
             )
         except WorkflowError:
             continue
-        todo = _task_triggers(_spec(workflows, row), row.state)
+        todo = _task_triggers(_spec(workflows, row), row, [actor, *stand_ins])
         allowed = tuple(o for o in options if o.allowed and o.trigger in todo)
         if not allowed:
             continue
