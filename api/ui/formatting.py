@@ -118,12 +118,13 @@ def due_in_words(
     """A deadline's traffic light in words and its tone: ("überfällig seit 2 Tagen", "danger").
 
     Open deadlines due within three days are "warning"; met ones "erledigt"; a missed one
-    ``closed`` since was done late (settled, no longer overdue).
+    ``closed`` since is settled, no longer overdue: done late, or its instance moved on
+    without it (the Landratsamt's default applied to a silent municipality).
     """
     if status == "met":
         return "erledigt", "success"
     if status == "missed" and closed:
-        return "verspätet erledigt", "warning"
+        return "versäumt, abgeschlossen", "warning"
     if status in ("waived", "cancelled", "elapsed"):
         words = {"waived": "erlassen", "cancelled": "entfallen", "elapsed": "abgelaufen"}
         return words[status], "info"

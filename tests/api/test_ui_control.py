@@ -150,7 +150,8 @@ def test_a_missed_deadline_done_late_is_settled_not_overdue(
 ) -> None:
     """A missed deadline whose instance moved on since (closed: e.g. the Landratsamt applied
     its default to a silent municipality) stays "missed" in the record but is nobody's work:
-    not overdue on Fristen, in Meine Aufgaben or the Vorlagen filter; "verspätet erledigt"."""
+    not overdue on Fristen, in Meine Aufgaben or the Vorlagen filter; "versäumt,
+    abgeschlossen", among the other settled ones."""
     pid = new_proposal(world)
 
     def seed(session: Session) -> None:
@@ -178,14 +179,15 @@ def test_a_missed_deadline_done_late_is_settled_not_overdue(
     assert "Noch fehlende" in rows[0]
     assert "überfällig seit 7 Tagen" in rows[0]
     assert "Verspätet abgegebene" in rows[1]
-    assert "verspätet erledigt" in rows[1]
+    assert "versäumt, abgeschlossen" in rows[1]
     assert "überfällig" not in rows[1]
     page = client.get("/fristen").text
     assert "2 Fristen, davon 1 überfällig" in page
     overdue = client.get("/fristen?stand=ueberfaellig").text
     assert "Noch fehlende" in overdue
     assert "Verspätet abgegebene" not in overdue
-    assert "Verspätet abgegebene" in client.get("/fristen?stand=erledigt").text
+    assert "Verspätet abgegebene" in client.get("/fristen?stand=sonstige").text
+    assert "Verspätet abgegebene" not in client.get("/fristen?stand=erledigt").text
     sign_in(client, "ilsfeld.head")  # the co-signers' deadlines: his "Meine Fristen"
     home = client.get("/").text
     assert "Noch fehlende Stellungnahme" in home
@@ -204,7 +206,7 @@ def test_a_missed_deadline_done_late_is_settled_not_overdue(
     world.run(late_only)
     assert pid not in [p["id"] for p in _overdue_proposals(client, as_user)]
     detail = client.get(f"/vorlagen/{pid}").text
-    assert "verspätet erledigt" in detail
+    assert "versäumt, abgeschlossen" in detail
 
 
 def _overdue_proposals(client: TestClient, as_user: Any) -> list[dict[str, Any]]:

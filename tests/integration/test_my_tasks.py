@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_meeting, new_proposal
+from tests.integration.test_decisions import send
 from workflow.models import Proposal, Resolution
 from workflow.services import my_tasks
 
@@ -142,3 +143,24 @@ def test_my_deadlines_are_those_that_address_me(world: World) -> None:
     assert mine("ilsfeld.head") == {"cosigning_reply", "cosigning_before_meeting"}
     assert mine("ilsfeld.council") == set()
     assert mine("ilsfeld.mayor") == set()
+
+
+def test_a_deadline_that_reminds_nobody_is_of_whom_it_escalates_to(world: World) -> None:
+    """The district's "Antworten der Gemeinden" reminds nobody and escalates to the
+    coordinator: it is his deadline, not the municipalities' clerks'."""
+    request_id = send(world)
+
+    def rules(username: str) -> set[str]:
+        found = world.run(
+            lambda s: my_tasks.my_deadlines(
+                session=s, workflows=world.workflows, actor=world[username]
+            )
+        )
+        return {
+            d.rule
+            for d in found
+            if d.instance_type == "decision_request" and d.instance_id == request_id
+        }
+
+    assert rules("lra.coordinator") == {"replies_due"}
+    assert rules("ilsfeld.clerk") == set()

@@ -14,6 +14,7 @@ from tests.integration.test_competence import council
 from tests.integration.test_pre_deliberation import proposal, release, to_release
 from workflow.errors import GuardsUnmet
 from workflow.models import Deadline, Municipality, Proposal, Resolution
+from workflow.services.proposals import add_execution_task, close_execution_task
 
 
 def set_proposal(world: World, pid: int, **values: object) -> None:
@@ -157,3 +158,40 @@ def test_cosigning_deadline_lies_before_the_first_planned_meeting(world: World) 
     assert due["cosigning_before_meeting"] < MEETING_DAY
     assert due["cosigning_before_meeting"] == date(2024, 4, 12)  # 13.04. is a Saturday
     assert due["cosigning_before_meeting"] < due["cosigning_reply"]
+
+
+def test_open_execution_tasks_are_counted_in_singular_and_plural(world: World) -> None:
+    pid = final_resolution(world)
+
+    def add(title: str) -> int:
+        task = world.run(
+            lambda s: add_execution_task(
+                session=s,
+                actor=world["ilsfeld.clerk"],
+                now=berlin(DAY, 14),
+                proposal_id=pid,
+                title=title,
+                owner_id=None,
+                target_date=None,
+            )
+        )
+        return int(task.id or 0)
+
+    first = add("Aufträge vergeben")
+    add("Abnahme")
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("proposal", pid, "complete_execution", "ilsfeld.clerk", berlin(DAY, 14))
+    assert "2 Vollzugsaufgaben sind noch offen" in refused.value.message
+    world.run(
+        lambda s: close_execution_task(
+            session=s,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(DAY, 15),
+            task_id=first,
+            status="done",
+            note=None,
+        )
+    )
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("proposal", pid, "complete_execution", "ilsfeld.clerk", berlin(DAY, 15))
+    assert "1 Vollzugsaufgabe ist noch offen" in refused.value.message

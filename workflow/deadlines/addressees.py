@@ -1,6 +1,7 @@
 """Whom a deadline addresses: the roles its rule reminds, and the instance's owner where the
-rule says so. The personal calendar feed and "Meine Fristen" list only these, so a
-councillor does not find the administration's deadlines among his own."""
+rule says so (a rule that reminds nobody: whom it escalates to). The personal calendar feed
+and "Meine Fristen" list only these, so a councillor does not find the administration's
+deadlines among his own."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from workflow.models import CouncilRequest, Deadline
 def concerns(
     session: Session, workflows: Workflows, deadline: Deadline, role: str, user_id: int | None
 ) -> bool:
-    """Whether the deadline's reminders go to a user of ``role`` (or to ``user_id`` as the
-    instance's owner)."""
+    """Whether the deadline's reminders (or, where it has none, its escalation) go to a user
+    of ``role`` (or to ``user_id`` as the instance's owner)."""
     from workflow.services.transition import KINDS
 
     standing = rule_for(deadline)  # a council request's (workflow.deadlines.standing)
@@ -31,5 +32,8 @@ def concerns(
         if found is None:  # a rule its version does not name (written by hand): cannot tell
             return True
         _, rule = found
-    owner = rule.remind.owner and getattr(instance, "author_id", None) == user_id
-    return role in rule.remind.roles or bool(owner)
+    who = rule.remind
+    if not who.roles and not who.owner and rule.escalation is not None:
+        who = rule.escalation.to  # nobody is reminded: it is the concern of whom it escalates to
+    owner = who.owner and getattr(instance, "author_id", None) == user_id
+    return role in who.roles or bool(owner)

@@ -19,7 +19,7 @@ from workflow.law.consultation import agenda_visibility
 from workflow.law.voting import Quorum, Tally
 from workflow.models import Body, Circulation, CirculationReply, Person
 from workflow.queries import current_step, voting_members
-from workflow.rules.common import proposal
+from workflow.rules.common import count_of, proposal
 from workflow.rules.proposal_actions import add_resolution
 
 REPLY_CHOICES = ("consent", "objection", "bias")
@@ -116,7 +116,8 @@ def circulation_consented(ctx: FiringContext) -> str | None:
     if status.objections:
         return "Ein Mitglied hat widersprochen"
     if not status.all_consented:
-        return f"{len(status.pending)} Mitglied(er) haben noch nicht zugestimmt"
+        waiting = count_of(len(status.pending), "Mitglied hat", "Mitglieder haben")
+        return f"{waiting} noch nicht zugestimmt"
     return None
 
 

@@ -62,6 +62,11 @@ def fmt(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+def count_of(n: int, singular: str, plural: str) -> str:
+    """``1 Gemeinde hat``, ``3 Gemeinden haben``: noun (and verb) agreeing with the count."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def missing_minutes_signatures(*, chair: bool, councillors: int, secretary: bool) -> list[str]:
     """Who has yet to sign the minutes (§ 38 Abs. 2 S. 1 GemO: the chair, two councillors
     who took part, the Schriftführer), in words; ``councillors``: how many signed."""

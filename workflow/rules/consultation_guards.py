@@ -21,6 +21,7 @@ from workflow.queries import (
     tally,
 )
 from workflow.rules.common import (
+    count_of,
     data_int,
     data_text,
     proposal,
@@ -107,7 +108,10 @@ def further_step_follows(ctx: FiringContext) -> str | None:
 def last_step(ctx: FiringContext) -> str | None:
     later = _later_steps(ctx)
     if later:
-        return f"Die Beratungsfolge hat noch {len(later)} weitere(n) Schritt(e)"
+        return (
+            "Die Beratungsfolge hat noch "
+            f"{count_of(len(later), 'weiteren Schritt', 'weitere Schritte')}"
+        )
     return None
 
 

@@ -20,7 +20,7 @@ from workflow.models import (
     Resolution,
 )
 from workflow.queries import latest_resolution
-from workflow.rules.common import OBJECTION_PERIOD, data_int, data_text, fmt
+from workflow.rules.common import OBJECTION_PERIOD, count_of, data_int, data_text, fmt
 
 DELEGATION_SETTING = "decision_requests_delegated_to_mayor"
 # States of definitions/proposal.yaml in which a resolution can no longer be objected to:
@@ -67,11 +67,10 @@ def all_responses_settled(ctx: FiringContext) -> str | None:
             )
         ).all()
     )
-    return (
-        f"{open_count} Gemeinde(n) haben noch nicht abschließend geantwortet"
-        if open_count
-        else None
-    )
+    if not open_count:
+        return None
+    towns = count_of(open_count, "Gemeinde hat", "Gemeinden haben")
+    return f"{towns} noch nicht abschließend geantwortet"
 
 
 def before_reply_deadline(ctx: FiringContext) -> str | None:

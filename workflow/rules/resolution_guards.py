@@ -23,6 +23,7 @@ from workflow.queries import (
     latest_resolution,
 )
 from workflow.rules.common import (
+    count_of,
     data_text,
     fmt,
     objection_deadline,
@@ -222,7 +223,9 @@ def execution_tasks_closed(ctx: FiringContext) -> str | None:
             ExecutionTask.proposal_id == proposal(ctx).id, ExecutionTask.status == "open"
         )
     ).all()
-    return f"{len(open_tasks)} Vollzugsaufgabe(n) sind noch offen" if open_tasks else None
+    if not open_tasks:
+        return None
+    return f"{count_of(len(open_tasks), 'Vollzugsaufgabe ist', 'Vollzugsaufgaben sind')} noch offen"
 
 
 GUARDS = [

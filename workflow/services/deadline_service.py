@@ -43,7 +43,7 @@ def still_to_do() -> ColumnElement[bool]:
 
 
 def done_late() -> ColumnElement[bool]:
-    """A missed deadline closed afterwards: settled, late."""
+    """A missed deadline closed afterwards: settled (done late, or no longer to be done)."""
     return and_(col(Deadline.status) == "missed", col(Deadline.closed_at).is_not(None))
 
 

@@ -47,7 +47,7 @@ STATES = (
     ("ueberfaellig", "überfällig"),
     ("offen", "offen"),
     ("erledigt", "erledigt"),
-    ("sonstige", "erlassen, entfallen oder abgelaufen"),
+    ("sonstige", "erlassen, entfallen, abgelaufen oder versäumt"),
 )
 
 
@@ -57,8 +57,8 @@ SETTLED = {
     "erledigt": ("met",),
     "sonstige": ("elapsed", "waived", "cancelled"),
 }
-# Where a missed deadline done late is listed (``light_of``): among the done ones.
-WITH_DONE_LATE = frozenset({"", "erledigt"})
+# Where a missed deadline closed since is listed (``light_of``): with the other settled ones.
+WITH_DONE_LATE = frozenset({"", "sonstige"})
 SETTLED_PAGE = 50  # settled deadlines per page
 
 
@@ -78,7 +78,7 @@ class DeadlineRow:
 
 def light_of(deadline: Deadline, today: date) -> str:
     if deadline.status == "missed" and deadline.closed_at is not None:
-        return "erledigt"  # done late
+        return "sonstige"  # settled: done late, or its instance moved on without it
     if deadline.status == "missed" or (deadline.status == "open" and deadline.due_date < today):
         return "ueberfaellig"
     if deadline.status == "open":
