@@ -32,6 +32,7 @@ from workflow.models import (
 )
 from workflow.queries import item_quorum, tally, voting_members
 from workflow.services import meetings as meeting_service
+from workflow.services import my_tasks
 from workflow.services.deadline_service import reschedule_meeting
 from workflow.services.listing import get_meeting
 from workflow.services.proposals import StepInput
@@ -707,6 +708,19 @@ def test_minutes_need_chair_two_participating_councillors_and_secretary(world: W
     with pytest.raises(InvalidInput):
         sign(world, mid, chair, "councillor")  # the chair signs as chair, not as councillor
     sign(world, mid, chair, "chair")
+    # One signature is no "Niederschrift unterzeichnet" in Meine Aufgaben (Neu seit): its
+    # event shares the transition's name, not its step (closed -> minutes_signed).
+    changes = world.run(
+        lambda s: my_tasks.changes_since(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            since=berlin(MEETING_DAY, 0),
+        )
+    )
+    by_trigger = {c.event.trigger: c for c in changes if c.kind == "meeting"}
+    assert by_trigger["sign_minutes"].step_label is None
+    assert by_trigger["close_session"].step_label is not None
     sign(world, mid, present[1], "councillor")
     with pytest.raises(GuardsUnmet) as partly:
         world.fire("meeting", mid, "sign_minutes", "ilsfeld.secretary", signing_day)
