@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_meeting, new_proposal
 from tests.integration.test_decisions import send
-from workflow.models import Proposal, Resolution
+from workflow.models import Deadline, Proposal, Resolution
 from workflow.services import my_tasks
 
 
@@ -164,3 +164,27 @@ def test_a_deadline_that_reminds_nobody_is_of_whom_it_escalates_to(world: World)
 
     assert rules("lra.coordinator") == {"replies_due"}
     assert rules("ilsfeld.clerk") == set()
+
+
+def test_a_task_whose_deadline_was_missed_is_due_on_its_day(world: World) -> None:
+    """The sweep marks a deadline missed once its day is over; the task it belongs to still
+    shows that day (overdue), not "offen" without a date."""
+    pid = new_proposal(world)
+
+    def missed(session: Session) -> None:
+        session.add(
+            Deadline(
+                instance_type="proposal",
+                instance_id=pid,
+                municipality_id=world.data.ilsfeld.municipality.id,
+                rule="cosigning_reply",
+                label="Mitzeichnung",
+                due_date=DAY,
+                status="missed",
+                opened_seq=1,
+            )
+        )
+
+    world.run(missed)
+    task = next(t for t in tasks_of(world, "ilsfeld.clerk") if t.instance_id == pid)
+    assert task.due == DAY

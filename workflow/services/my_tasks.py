@@ -41,7 +41,7 @@ from workflow.models import (
     Proposal,
     User,
 )
-from workflow.services.deadline_service import deadlines_query
+from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.transition import available_actions
 
 MAX_INSTANCES = 200
@@ -243,12 +243,13 @@ def _title(session: Session, kind: str, row: Any) -> str:
 
 
 def _next_due(session: Session, kind: str, instance_id: int) -> date | None:
+    """The soonest deadline still to do, a missed one included: the task is overdue then."""
     deadline = session.exec(
         select(Deadline)
         .where(
             Deadline.instance_type == kind,
             Deadline.instance_id == instance_id,
-            Deadline.status == "open",
+            still_to_do(),
         )
         .order_by(col(Deadline.due_date))
     ).first()
