@@ -176,6 +176,7 @@ def test_meeting_documents_name_the_place_and_an_agenda_not_yet_set(world: World
     assert (
         "Tagesordnung – öffentlicher Teil Die Tagesordnung ist noch nicht festgelegt." in invitation
     )
+    assert "Sitzungsunterlagen sind beigefügt" not in invitation  # nothing to enclose yet
     for text in (notice, invitation):
         assert "Uhr, Bürgerhaus" not in text
         assert "TOP Gegenstand Vorlage" not in text
@@ -195,6 +196,7 @@ def test_an_empty_public_part_is_said_in_words(world: World, fmt: str) -> None:
         + SECRET_TITLE
         in invitation
     )
+    assert "Die Sitzungsunterlagen sind beigefügt." in invitation
     notice = rendered(world, meeting_doc(world, meeting, "bekanntmachung", SYSTEM), fmt)
     assert "Tagesordnung Im öffentlichen Teil werden keine Gegenstände behandelt." in notice
     assert "TOP Gegenstand Vorlage" not in notice

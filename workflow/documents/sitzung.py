@@ -143,8 +143,9 @@ def build_einladung(session: Session, meeting: Meeting, items: Sequence[AgendaIt
             Heading("Tagesordnung – nichtöffentlicher Teil"),
             _agenda_table(session, secret_rows),
         ]
+    if public_rows or secret_rows:  # nothing to enclose before the agenda is set
+        blocks.append(Paragraph("Die Sitzungsunterlagen sind beigefügt.", "note"))
     blocks += [
-        Paragraph("Die Sitzungsunterlagen sind beigefügt.", "note"),
         Paragraph("Mit freundlichen Grüßen"),
         Signatures(entries=(mayor_signature(session, meeting),)),
     ]
