@@ -20,8 +20,8 @@ def referral_adopted(ctx: FiringContext) -> str | None:
     if adopted:
         return None
     return (
-        "Verwiesen wird durch Beschluss des Gremiums über einen Verweisungsantrag "
-        "(POST …/motions, dann …/motions/{id}/vote)"
+        "Verwiesen wird durch Beschluss des Gremiums über einen Verweisungsantrag: in der "
+        "Sitzung unter „Anträge“ stellen und darüber abstimmen"
     )
 
 
