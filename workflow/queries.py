@@ -377,3 +377,14 @@ def body_by_name(session: Session, municipality_id: int, name: str) -> Body | No
     return session.exec(
         select(Body).where(Body.municipality_id == municipality_id, Body.name == name)
     ).first()
+
+
+SYSTEM_NAME = "Ratsflow (automatisch)"
+
+
+def full_names(session: Session, usernames: set[str]) -> dict[str, str]:
+    """Who acted, by name (a Verlauf names people, not logins); the system as Ratsflow."""
+    found = session.exec(
+        select(User.username, User.full_name).where(col(User.username).in_(usernames))
+    )
+    return {"system": SYSTEM_NAME, **dict(found.all())}

@@ -55,6 +55,8 @@ def test_a_draft_is_created_with_every_field(world: World, client: TestClient) -
     assert "als Entwurf angelegt" in page
     assert "30.387,20 €" in page
     assert "23.04.2024" in page
+    clerk = world.data.users["ilsfeld.clerk"].full_name
+    assert f"Angelegt – Sachbearbeitung ({clerk}); Stand danach: Entwurf" in page  # a name
     # the flash is shown once
     assert "als Entwurf angelegt" not in client.get(response.headers["location"]).text
 

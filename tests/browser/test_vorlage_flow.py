@@ -95,6 +95,7 @@ def test_draft_submit_cosign_release(
     assert "Neuer Stand: Beratungsreif – zur Terminierung" in _flash(mayor)
     mayor.get_by_text("Verlauf anzeigen").click()
     history = mayor.locator("#verlauf-titel").locator("xpath=..").inner_text()
-    assert "Freigeben – Bürgermeister/in" in history
+    assert "Freigeben – Bürgermeister/in (" in history
+    assert "(ilsfeld." not in history  # people by name, not by login
     assert "Mitzeichnen – Mitzeichnung (Amtsleitung, Kämmerei)" in history
     context.close()

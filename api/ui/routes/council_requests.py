@@ -27,8 +27,8 @@ from workflow.models import (
     Meeting,
     Person,
     Proposal,
-    User,
 )
+from workflow.queries import full_names
 from workflow.services import council_requests as service
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -301,12 +301,7 @@ def detail(
         "item": item,
         "grounds": list(service.GROUNDS.items()),
         "history": events,
-        "names": {
-            u.username: u.full_name
-            for u in session.exec(
-                select(User).where(col(User.username).in_({e.actor for e in events}))
-            )
-        },
+        "names": full_names(session, {e.actor for e in events}),
         "event_labels": service.EVENT_LABELS,
         "ground_label": service.GROUNDS.get(req.refusal_ground or "", ""),
         "may_take_over": "proposal" in moves and user.role in TAKING_OVER_ROLES,

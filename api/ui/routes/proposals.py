@@ -29,7 +29,7 @@ from workflow.context import local_date
 from workflow.definitions.machines import Workflows
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import AgendaItem, AuditEvent, Body, Meeting, Proposal, User
-from workflow.queries import cosignatures, steps
+from workflow.queries import cosignatures, full_names, steps
 from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.deadline_service import list_deadlines
@@ -205,9 +205,11 @@ def _history(
     )
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
     labels = {**EVENT_LABELS, **{t.trigger: t.label for t in spec.transitions}}
+    names = full_names(session, {e.actor for e in events})
     return [
         {
             "event": e,
+            "who": names.get(e.actor, e.actor),
             "what": labels.get(e.trigger, "Geändert"),
             "dest": spec.state_label(e.dest),
             "for_whom": _acted_for(e),
