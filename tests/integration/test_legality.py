@@ -62,6 +62,9 @@ def test_late_invitation_without_emergency(world: World) -> None:
     check = next(c for c in report.checks if c.key == "einberufung")
     assert "Einladung erst am 08.04.2024" in check.explanation
     assert check.evidence[0].seq is not None
+    # The event named as a reader knows it, with its place in the chain.
+    assert f", Ereignis {check.evidence[0].seq}, " in check.evidence[0].text
+    assert "Sitzung vom " in check.evidence[0].text or "Vorlage 1/2024" in check.evidence[0].text
     assert check.consequence
 
 

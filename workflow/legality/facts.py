@@ -63,6 +63,8 @@ class Event:
     dest: str
     comment: str | None
     data: dict[str, Any]
+    # What the event belongs to, as a reader names it: "Vorlage 1/2026", "Sitzung vom …".
+    label: str = ""
 
     @property
     def day(self) -> date:
@@ -72,7 +74,7 @@ class Event:
     @property
     def where(self) -> str:
         kind = {"proposal": "Vorlage", "meeting": "Sitzung"}.get(self.instance_type, "")
-        return f"{kind} {self.instance_id}, Ereignis {self.seq}"
+        return f"{self.label or f'{kind} {self.instance_id}'}, Ereignis {self.seq}"
 
 
 @dataclass
@@ -134,7 +136,7 @@ class Facts:
         return [e for e in self.meeting_events if e.trigger == trigger]
 
 
-def _events(session: Session, instance_type: str, instance_id: int) -> list[Event]:
+def _events(session: Session, instance_type: str, instance_id: int, label: str) -> list[Event]:
     rows = session.exec(
         select(AuditEvent)
         .where(AuditEvent.instance_type == instance_type, AuditEvent.instance_id == instance_id)
@@ -151,6 +153,7 @@ def _events(session: Session, instance_type: str, instance_id: int) -> list[Even
             dest=r.dest,
             comment=r.comment,
             data=dict(r.data or {}),
+            label=label,
         )
         for r in rows
     ]
@@ -188,7 +191,7 @@ def load_facts(session: Session, resolution: Resolution, today: date) -> Facts:
         bodies=bodies,
         plan=plan,
         persons=persons,
-        proposal_events=_events(session, "proposal", proposal.id or 0),
+        proposal_events=_events(session, "proposal", proposal.id or 0, f"Vorlage {proposal.label}"),
         tasks=list(
             session.exec(
                 select(ExecutionTask)
@@ -222,7 +225,9 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
     if meeting is None:
         return
     facts.meeting = meeting
-    facts.meeting_events = _events(session, "meeting", meeting_id)
+    facts.meeting_events = _events(
+        session, "meeting", meeting_id, f"Sitzung vom {meeting.meeting_date:%d.%m.%Y}"
+    )
     facts.members = voting_members(session, meeting.body_id)
     tracked = session.exec(
         select(ItemAttendance.id)
