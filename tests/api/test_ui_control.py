@@ -341,6 +341,10 @@ def test_the_coordinator_dashboard_totals_and_csv(world: World, client: TestClie
     assert csv.text.lstrip("\ufeff").startswith("Gemeinde;Status;Option")
     assert "Ilsfeld;Offen" in csv.text
     assert client.get("/abfragen/999999").status_code == 404
+    # The answers' deadlines name their municipality: 46 rows, told apart.
+    fristen = client.get("/fristen?art=decision_response").text
+    assert "Antwort Ilsfeld: Integrationsmanagement ab 01.01.2025" in fristen
+    assert "Antwort Flein: Integrationsmanagement ab 01.01.2025" in fristen
 
 
 def test_a_municipality_creates_its_vorlage_and_its_mayor_answers(

@@ -26,6 +26,7 @@ from workflow.models import (
     DecisionRequest,
     DecisionResponse,
     Meeting,
+    Municipality,
     Proposal,
 )
 from workflow.queries import current_step
@@ -110,7 +111,13 @@ def _target(session: Session, deadline: Deadline) -> tuple[str, str, int | None]
         response = session.get(DecisionResponse, ident)
         if response is not None:
             request = session.get(DecisionRequest, response.request_id)
-            title = f"Antwort: {request.title}" if request else "Antwort an das Landratsamt"
+            town = session.get(Municipality, response.municipality_id)
+            # The municipality named: the Landratsamt lists the answers of all of them.
+            title = (
+                f"Antwort {town.name if town else ''}: {request.title}"
+                if request
+                else "Antwort an das Landratsamt"
+            )
             return title, f"/abfragen/{response.request_id}/antworten/{ident}", None
     elif kind == "council_request":
         council_request = session.get(CouncilRequest, ident)
