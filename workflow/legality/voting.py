@@ -72,7 +72,7 @@ def quorum(f: Facts) -> Check:
     evidence = (
         event_evidence(attendance, f"Anwesenheit: {len(present)} von {len(members)} Mitgliedern"),
         event_evidence(vote, "Abstimmung"),
-        Evidence(q.explain()),
+        Evidence(q.counts()),
     )
     if q.reached:
         return Check(key, title, para, MET, q.counts(), evidence)
