@@ -61,9 +61,8 @@ def new_proposal(
     return int(proposal.id)
 
 
-def released(world: World, **kwargs: object) -> int:
-    """A proposal co-signed and released, ready for scheduling."""
-    pid = new_proposal(world, **kwargs)  # type: ignore[arg-type]
+def submitted(world: World, pid: int) -> None:
+    """The clerk submits the draft, the head of department to co-sign it."""
     world.fire(
         "proposal",
         pid,
@@ -72,6 +71,12 @@ def released(world: World, **kwargs: object) -> int:
         berlin(DAY, 9),
         data={"cosigners": ["ilsfeld.head"]},
     )
+
+
+def released(world: World, **kwargs: object) -> int:
+    """A proposal co-signed and released, ready for scheduling."""
+    pid = new_proposal(world, **kwargs)  # type: ignore[arg-type]
+    submitted(world, pid)
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
     world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(DAY, 11))
     return pid

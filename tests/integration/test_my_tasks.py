@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from tests.conftest import World, berlin
-from tests.integration.flow import DAY, new_meeting, new_proposal
+from tests.integration.flow import DAY, new_meeting, new_proposal, submitted
 from tests.integration.test_decisions import send
 from workflow.models import Deadline, Proposal, Resolution
 from workflow.services import my_tasks
@@ -19,6 +19,14 @@ def tasks_of(world: World, username: str) -> list[my_tasks.Task]:
             session=s, workflows=world.workflows, actor=world[username], now=berlin(DAY, 9)
         )
     )
+
+
+def deadline_rules(world: World, username: str, kind: str, instance_id: int) -> set[str]:
+    """The rules of the user's "Meine Fristen" on one instance."""
+    found = world.run(
+        lambda s: my_tasks.my_deadlines(session=s, workflows=world.workflows, actor=world[username])
+    )
+    return {d.rule for d in found if d.instance_type == kind and d.instance_id == instance_id}
 
 
 def test_the_newest_instances_count_when_there_are_more_than_the_limit(
@@ -91,14 +99,7 @@ def test_options_alone_make_no_task(world: World) -> None:
     cosigning = new_proposal(world, title="In Mitzeichnung")
     pid = new_proposal(world)
     for proposal in (cosigning, pid):
-        world.fire(
-            "proposal",
-            proposal,
-            "submit",
-            "ilsfeld.clerk",
-            berlin(DAY, 9),
-            data={"cosigners": ["ilsfeld.head"]},
-        )
+        submitted(world, proposal)
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
     mid = new_meeting(world)
     mayor = {t.instance_id: t for t in tasks_of(world, "ilsfeld.mayor")}
@@ -123,22 +124,10 @@ def test_my_deadlines_are_those_that_address_me(world: World) -> None:
     not a councillor's nor the mayor's, though both may read the Vorlage (as in the
     personal calendar feed, ``deadlines.addressees``)."""
     pid = new_proposal(world)
-    world.fire(
-        "proposal",
-        pid,
-        "submit",
-        "ilsfeld.clerk",
-        berlin(DAY, 9),
-        data={"cosigners": ["ilsfeld.head"]},
-    )
+    submitted(world, pid)
 
     def mine(username: str) -> set[str]:
-        found = world.run(
-            lambda s: my_tasks.my_deadlines(
-                session=s, workflows=world.workflows, actor=world[username]
-            )
-        )
-        return {d.rule for d in found if d.instance_id == pid}
+        return deadline_rules(world, username, "proposal", pid)
 
     assert mine("ilsfeld.head") == {"cosigning_reply", "cosigning_before_meeting"}
     assert mine("ilsfeld.council") == set()
@@ -149,21 +138,10 @@ def test_a_deadline_that_reminds_nobody_is_of_whom_it_escalates_to(world: World)
     """The district's "Antworten der Gemeinden" reminds nobody and escalates to the
     coordinator: it is his deadline, not the municipalities' clerks'."""
     request_id = send(world)
-
-    def rules(username: str) -> set[str]:
-        found = world.run(
-            lambda s: my_tasks.my_deadlines(
-                session=s, workflows=world.workflows, actor=world[username]
-            )
-        )
-        return {
-            d.rule
-            for d in found
-            if d.instance_type == "decision_request" and d.instance_id == request_id
-        }
-
-    assert rules("lra.coordinator") == {"replies_due"}
-    assert rules("ilsfeld.clerk") == set()
+    assert deadline_rules(world, "lra.coordinator", "decision_request", request_id) == {
+        "replies_due"
+    }
+    assert deadline_rules(world, "ilsfeld.clerk", "decision_request", request_id) == set()
 
 
 def test_a_task_whose_deadline_was_missed_is_due_on_its_day(world: World) -> None:
