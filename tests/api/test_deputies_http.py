@@ -71,7 +71,8 @@ def test_absence_and_deputies_route_the_release(
     mayor_name = world.data.users["ilsfeld.mayor"].full_name
     sign_in(client, "ilsfeld.mayor")
     page = client.get(f"/vorlagen/{pid}")
-    assert f"(ilsfeld.council, in Vertretung für {mayor_name})" in page.text
+    deputy_name = world.data.users["ilsfeld.council"].full_name
+    assert f"({deputy_name}, in Vertretung für {mayor_name})" in page.text
 
     assert client.delete(f"/api/v1/absences/{absence_id}", headers=admin).status_code == 204
 
