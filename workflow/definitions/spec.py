@@ -116,6 +116,12 @@ class DefinitionSpec(_Frozen):
         except KeyError:
             return name
 
+    def step_label(self, trigger: str, source: str | None, dest: str) -> str | None:
+        """The label of the step an audit event records; None for an event that only shares
+        its name (one signature under the minutes is "sign_minutes" too, staying "closed")."""
+        step = self.transition_for(trigger, source) if source else None
+        return step.label if step is not None and step.dest == dest else None
+
     def transition_for(self, trigger: str, source: str) -> TransitionSpec | None:
         for transition in self.outgoing.get(source, ()):
             if transition.trigger == trigger:

@@ -156,19 +156,6 @@ def _task_triggers(spec: DefinitionSpec, row: Any, actors: Sequence[Actor]) -> s
     }
 
 
-def _step_label(spec: DefinitionSpec, event: AuditEvent) -> str | None:
-    """The label of the transition the event records; None for an event of the same name
-    that is not it (one signature under the minutes is "sign_minutes" too, in "closed")."""
-    return next(
-        (
-            t.label
-            for t in spec.transitions
-            if t.trigger == event.trigger and event.source in t.source and t.dest == event.dest
-        ),
-        None,
-    )
-
-
 def _spec(workflows: Workflows, instance: Any) -> DefinitionSpec:
     return workflows.get(instance.definition_name, instance.definition_version).spec
 
@@ -385,7 +372,7 @@ def changes_since(
                     title=_title(session, kind, row),
                     event=event,
                     dest_label=spec.state_label(event.dest),
-                    step_label=_step_label(spec, event),
+                    step_label=spec.step_label(event.trigger, event.source, event.dest),
                 )
             )
     changes.sort(key=lambda c: c.event.at, reverse=True)

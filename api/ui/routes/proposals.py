@@ -204,13 +204,13 @@ def _history(
         session=session, actor=user.actor, kind="proposal", instance_id=proposal.id
     )
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
-    labels = {**EVENT_LABELS, **{t.trigger: t.label for t in spec.transitions}}
     names = full_names(session, {e.actor for e in events})
     return [
         {
             "event": e,
             "who": names.get(e.actor, e.actor),
-            "what": labels.get(e.trigger, "Geändert"),
+            "what": spec.step_label(e.trigger, e.source, e.dest)
+            or EVENT_LABELS.get(e.trigger, "Geändert"),
             "dest": spec.state_label(e.dest),
             "for_whom": _acted_for(e),
         }
