@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 from api.schemas.common import Id
 from workflow.legality.model import Report
 
-ResultRead = Literal["erfüllt", "nicht erfüllt", "nicht anwendbar", "nicht feststellbar"]
+ResultRead = Literal[
+    "erfüllt", "nicht erfüllt", "läuft noch", "nicht anwendbar", "nicht feststellbar"
+]
 
 
 class EvidenceRead(BaseModel):

@@ -22,7 +22,7 @@ from tests.integration.legality_flow import decided, report_of
 from workflow import audit
 from workflow.attendance import present_at_session
 from workflow.definitions.machines import Workflows
-from workflow.legality.model import FAILED, MET, UNKNOWN, Report
+from workflow.legality.model import FAILED, MET, RUNNING, UNKNOWN, Report
 from workflow.legality.report import check_resolution
 from workflow.models import Body, Membership, Municipality, Proposal, Resolution
 from workflow.queries import latest_resolution
@@ -235,6 +235,24 @@ def test_publication_after_eight_days(world: World) -> None:
     check = next(c for c in report.checks if c.key == "veroeffentlichung")
     assert "01.05.2024" in check.explanation
     assert "30.04.2024" in check.explanation
+
+
+def test_periods_still_running_are_reported_as_running(world: World) -> None:
+    """The day after the session neither the objection week (§ 43 Abs. 2 GemO) nor the
+    publication week (§ 41b Abs. 5 GemO) has ended: the report says "läuft noch", not
+    "nicht anwendbar", and its summary counts them; once the week is over without a
+    publication, the same check fails."""
+    pid = decided(world, publish_at=None)
+    running = report_of(world, pid, today=date(2024, 4, 24))
+    results = {c.key: c.result for c in running.checks}
+    assert results["widerspruch"] == RUNNING
+    assert results["veroeffentlichung"] == RUNNING
+    assert flagged(running) == {}
+    assert running.summary() == "Bisher alle Anforderungen erfüllt, 2 Fristen laufen noch"
+    assert [c.result for c in running.ordered[:2]] == [RUNNING, RUNNING]
+    later = report_of(world, pid)
+    assert flagged(later) == {"veroeffentlichung": FAILED}
+    assert later.summary() == "1 nicht erfüllt"
 
 
 def test_minutes_signed_after_a_month(world: World) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from workflow.law.periods import WorkingCalendar
 from workflow.legality.aftermath import minutes
 from workflow.legality.facts import Facts
-from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN
+from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN
 from workflow.legality.voting import majority
 from workflow.models import (
     Election,
@@ -108,7 +108,7 @@ def _unsigned(today: date, *signers: tuple[int, str]) -> Facts:
 def test_missing_minutes_signatures_in_singular_and_plural() -> None:
     """§ 38 Abs. 2 GemO: the missing councillors counted in proper German, not "(er)"."""
     pending = minutes(_unsigned(DAY))
-    assert pending.result == NOT_APPLICABLE
+    assert pending.result == RUNNING
     assert pending.explanation == (
         "Unterschriften stehen aus (Vorsitz, 2 teilnehmende Ratsmitglieder, Schriftführung); "
         "Frist bis 23.05.2024"

@@ -9,7 +9,7 @@ from workflow.context import local_date
 from workflow.law.periods import period_end
 from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting
 from workflow.legality.facts import Event, Facts
-from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check
+from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Check
 from workflow.rules.common import OBJECTION_PERIOD, missing_minutes_signatures
 
 PUBLICATION_PERIOD = "P1W"  # § 41b Abs. 5 GemO: "innerhalb einer Woche nach der Sitzung"
@@ -47,9 +47,7 @@ def objection(f: Facts) -> Check:
     objections = _objections(f)
     if not objections:
         if f.today <= end and f.proposal.state == "decided":
-            return Check(
-                key, title, para, NOT_APPLICABLE, f"Die Widerspruchsfrist läuft noch bis {fmt(end)}"
-            )
+            return Check(key, title, para, RUNNING, f"Die Widerspruchsfrist läuft bis {fmt(end)}")
         finals = list(f.proposal_after(FINAL_TRIGGERS, deciding_event(f)))
         shown = tuple(event_evidence(e, "Bestandskräftig") for e in finals[:1])
         return Check(
@@ -169,7 +167,13 @@ def publication(f: Facts) -> Check:
     published = list(f.proposal_after(("publish",), deciding_event(f)))
     if not published:
         if f.today <= end:
-            return Check(key, title, para, NOT_APPLICABLE, f"Die Frist läuft noch bis {fmt(end)}")
+            return Check(
+                key,
+                title,
+                para,
+                RUNNING,
+                f"Noch nicht veröffentlicht; die Frist läuft bis {fmt(end)}",
+            )
         return Check(
             key,
             title,
@@ -237,7 +241,7 @@ def minutes(f: Facts) -> Check:
                 key,
                 title,
                 para,
-                NOT_APPLICABLE,
+                RUNNING,
                 f"Unterschriften stehen aus ({', '.join(missing)}); Frist bis {fmt(end)}",
                 tuple(evidence),
             )

@@ -6,13 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-Result = Literal["erfüllt", "nicht erfüllt", "nicht anwendbar", "nicht feststellbar"]
+from workflow.rules.common import count_of
+
+Result = Literal["erfüllt", "nicht erfüllt", "läuft noch", "nicht anwendbar", "nicht feststellbar"]
 MET: Result = "erfüllt"
 FAILED: Result = "nicht erfüllt"
+# A period that has not ended yet (objection week, publication, minutes signatures): the
+# requirement applies, but can neither be met nor missed before the period's end.
+RUNNING: Result = "läuft noch"
 NOT_APPLICABLE: Result = "nicht anwendbar"
 UNKNOWN: Result = "nicht feststellbar"
-# Failed and unknown checks first: they are what a reader of the report looks for.
-ORDER: dict[str, int] = {FAILED: 0, UNKNOWN: 1, MET: 2, NOT_APPLICABLE: 3}
+# Failed and unknown checks first: they are what a reader of the report looks for; then
+# what is still open.
+ORDER: dict[str, int] = {FAILED: 0, UNKNOWN: 1, RUNNING: 2, MET: 3, NOT_APPLICABLE: 4}
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,10 @@ class Report:
         return [c for c in self.checks if c.result == UNKNOWN]
 
     @property
+    def running(self) -> list[Check]:
+        return [c for c in self.checks if c.result == RUNNING]
+
+    @property
     def at_risk(self) -> bool:
         return any(c.at_risk for c in self.checks)
 
@@ -93,10 +103,16 @@ class Report:
 
     def summary(self) -> str:
         if not self.at_risk:
+            if self.running:
+                return "Bisher alle Anforderungen erfüllt, " + count_of(
+                    len(self.running), "Frist läuft noch", "Fristen laufen noch"
+                )
             return "Alle anwendbaren Anforderungen erfüllt"
         parts = []
         if self.failed:
             parts.append(f"{len(self.failed)} nicht erfüllt")
         if self.unknown:
             parts.append(f"{len(self.unknown)} nicht feststellbar")
+        if self.running:
+            parts.append(count_of(len(self.running), "Frist läuft noch", "Fristen laufen noch"))
         return ", ".join(parts)
