@@ -16,10 +16,21 @@ ROLE_LABELS = {
     "system": "Ratsflow (automatisch)",
 }
 ROLES = frozenset(ROLE_LABELS)
+# In running text beside a person's name ("Mitzeichnen (Mitzeichnung, Hans Maier, …)"),
+# where the full label's parentheses would nest.
+SHORT_ROLE_LABELS = {**ROLE_LABELS, "cosigner": "Mitzeichnung"}
 
 
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role)
+
+
+def person_role_label(role: str, *, finance_office: bool = False) -> str:
+    """The role of one person: a co-signer co-signs either as Amtsleitung or for the
+    Kämmerei (``User.finance_office``), not as both."""
+    if role == "cosigner":
+        return "Mitzeichnung (Kämmerei)" if finance_office else "Mitzeichnung (Amtsleitung)"
+    return role_label(role)
 
 
 def role_labels(roles: Iterable[str]) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from workflow.context import BERLIN
 from workflow.law.budget_coverage import format_euro
-from workflow.roles import ROLE_LABELS
+from workflow.roles import ROLE_LABELS, SHORT_ROLE_LABELS
 
 # The words of the Rathaus (UI.md), not the engine's role names.
 # Badge tone per state; the text is always the definition's label, the colour only supports it.
@@ -46,6 +46,11 @@ EVENT_LABELS = {
 
 def role_label(role: str | None) -> str:
     return ROLE_LABELS.get(role or "", "Unbekannte Rolle")
+
+
+def short_role_label(role: str | None) -> str:
+    """The role beside a person's name in running text (Verlauf, Neu seit)."""
+    return SHORT_ROLE_LABELS.get(role or "", "Unbekannte Rolle")
 
 
 def state_tone(state: str | None) -> str:

@@ -54,6 +54,7 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.models import Municipality, User
+from workflow.roles import person_role_label
 from workflow.services import my_tasks
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
@@ -104,11 +105,12 @@ class PageUser:
     username: str
     role: str
     municipality: str
+    finance_office: bool = False
     task_count: int = 0  # the badge on "Meine Aufgaben"
 
     @property
     def role_label(self) -> str:
-        return formatting.role_label(self.role)
+        return person_role_label(self.role, finance_office=self.finance_office)
 
 
 def ui_session(request: Request) -> UiSession:
@@ -139,6 +141,7 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
         username=user.username,
         role=user.role,
         municipality=place,
+        finance_office=user.finance_office,
     )
 
 
@@ -206,10 +209,14 @@ def _templates() -> Jinja2Templates:
         start_time_de=formatting.clock_de,
         money_de=formatting.money_de,
         role_label=formatting.role_label,
+        short_role_label=formatting.short_role_label,
         state_tone=formatting.state_tone,
     )
     env.globals.update(
-        state_label=_state_label, due_in_words=formatting.due_in_words, diagram_svg=_diagram_svg
+        state_label=_state_label,
+        due_in_words=formatting.due_in_words,
+        diagram_svg=_diagram_svg,
+        person_role_label=person_role_label,
     )
     return templates
 

@@ -153,3 +153,26 @@ def test_history_names_events_in_words(world: World, client: TestClient, as_user
     page = client.get(location).text
     assert "Angelegt – Sachbearbeitung" in page
     assert "Zur Mitzeichnung geben – Sachbearbeitung" in page
+
+
+def test_roles_are_named_without_nested_parentheses(
+    world: World, client: TestClient, app: FastAPI
+) -> None:
+    """A co-signer is Amtsleitung or Kämmerei, not both; beside a time or a name in
+    running text the role is the short "Mitzeichnung", so no parentheses nest."""
+    location = _submitted(world, client)
+    with TestClient(app) as head:
+        sign_in(head, "ilsfeld.head")
+        assert '<span class="rf-user__role">Mitzeichnung (Amtsleitung)</span>' in head.get("/").text
+        _fire(head, location, "cosign")
+    with TestClient(app) as finance:
+        sign_in(finance, "ilsfeld.finance")
+        assert "Mitzeichnung (Kämmerei)</span>" in finance.get("/").text
+    changes = client.get("/").text.split('id="neu"')[1]
+    assert "Mitzeichnen" in changes
+    assert "(Mitzeichnung, " in changes
+    history = client.get(location).text.split('id="verlauf-titel"')[1]
+    assert "Mitzeichnen – Mitzeichnung (Heike Amtsleiter)" in history
+    for text in (changes, history):
+        assert "((" not in text
+        assert "Amtsleitung, Kämmerei" not in text
