@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from sqlmodel import Session
 
+from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality
 from workflow.services import public_info
 
@@ -37,12 +38,12 @@ def entries(session: Session, municipality: Municipality, base: str) -> list[Fee
     for meeting in public_info.meetings(session, mid):
         if meeting.invited_at is None:
             continue
-        name = names.get(meeting.body_id, "Gremium")
+        name = names.get(meeting.body_id)
         cancelled = " (abgesagt)" if meeting.state == "cancelled" else ""
         rows.append(
             FeedEntry(
                 key=f"meeting-{meeting.id}",
-                title=f"Sitzung {name} am {meeting.meeting_date:%d.%m.%Y}{cancelled}",
+                title=f"{meeting_title(name, meeting.meeting_date)}{cancelled}",
                 link=f"{base}/oeffentlich/{mid}/sitzungen/{meeting.id}",
                 updated=meeting.invited_at,
                 summary=f"{meeting.meeting_date:%d.%m.%Y}, {meeting.start_time} Uhr, "

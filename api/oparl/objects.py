@@ -17,6 +17,7 @@ from sqlmodel import Session
 from api.oparl.files import PublicFile, attachment_file, meeting_file, vorlage_file
 from api.oparl.urls import Urls, oparl_type
 from workflow.files import FileStore
+from workflow.meeting_titles import meeting_title
 from workflow.models import (
     AgendaItem,
     Body,
@@ -293,7 +294,7 @@ def meeting(ctx: Context, view: public_info.PublicMeeting) -> Obj:
     row = view.meeting
     mid = row.id or 0
     obj = _base(ctx, "meeting", mid, "Meeting")
-    obj["name"] = f"Sitzung {view.body.name} am {row.meeting_date:%d.%m.%Y}"
+    obj["name"] = meeting_title(view.body.name, row.meeting_date)
     obj["meetingState"] = MEETING_STATES.get(row.state, "eingeladen")
     if row.state == "cancelled":
         obj["cancelled"] = True

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from api.ui import formatting
+from workflow import meeting_titles as titles
 from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.queries import current_step
 
@@ -43,9 +43,7 @@ AGENDA_STATES = ("planned", "agenda")
 
 
 def meeting_title(body: Body | None, meeting: Meeting) -> str:
-    """``Gemeinderat, Sitzung am 23.04.2024``."""
-    name = body.name if body is not None else "Gremium"
-    return f"{name}, Sitzung am {formatting.date_de(meeting.meeting_date)}"
+    return titles.meeting_title(body.name if body is not None else None, meeting.meeting_date)
 
 
 def body_names(session: Session, municipality_id: int | None) -> dict[int, str]:

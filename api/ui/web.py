@@ -53,6 +53,7 @@ from workflow.errors import (
     TriggerNotAllowed,
     WorkflowError,
 )
+from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality, User
 from workflow.roles import person_role_label
 from workflow.services import my_tasks
@@ -217,6 +218,7 @@ def _templates() -> Jinja2Templates:
         due_in_words=formatting.due_in_words,
         diagram_svg=_diagram_svg,
         person_role_label=person_role_label,
+        meeting_title=meeting_title,
     )
     return templates
 

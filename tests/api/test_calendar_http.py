@@ -92,7 +92,7 @@ def test_body_feed_is_public_with_invited_meetings_and_public_items_only(
     assert set(found) == {f"meeting-{mid}@rat.example"}  # the planned one is not public yet
     assert f"meeting-{planned}@rat.example" not in found
     event = found[f"meeting-{mid}@rat.example"]
-    assert str(event["SUMMARY"]) == "Sitzung Gemeinderat Ilsfeld"
+    assert str(event["SUMMARY"]) == "Sitzung des Gemeinderats Ilsfeld"
     assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert event.decoded("DTSTART") == datetime(2024, 4, 23, 18, 0, tzinfo=BERLIN)
     description = str(event["DESCRIPTION"])

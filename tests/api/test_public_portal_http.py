@@ -87,7 +87,7 @@ def test_atom_feed_of_published_sessions_and_resolutions(
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert "Beschlossen: Sanierung der Festhalle" in titles
-    assert any(t and t.startswith("Sitzung Gemeinderat am 23.04.2024") for t in titles)
+    assert any(t and t.startswith("Sitzung des Gemeinderats am 23.04.2024") for t in titles)
     links = [e.find("a:link", ns).get("href") for e in root.findall("a:entry", ns)]  # type: ignore[union-attr]
     # Without RATSFLOW_BASE_URL, links point where the request went.
     assert f"http://testserver/oeffentlich/{town}/vorlagen/{ids['adopted']}" in links

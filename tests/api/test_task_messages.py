@@ -139,7 +139,7 @@ def test_the_signers_hear_when_the_session_is_closed(
     minutes = [m for m in mails if m["Subject"].startswith("Niederschrift zur Unterzeichnung")]
     assert "ilsfeld.secretary@example.org" in {m["To"] for m in minutes}
     assert minutes[0]["Subject"] == (
-        f"Niederschrift zur Unterzeichnung: Gemeinderat, Sitzung am {MEETING_DAY:%d.%m.%Y}"
+        f"Niederschrift zur Unterzeichnung: Sitzung des Gemeinderats am {MEETING_DAY:%d.%m.%Y}"
     )
     assert f"/sitzungen/{mid}" in minutes[0].get_content()
     assert "§ 38 Abs. 2 GemO" in minutes[0].get_content()

@@ -110,9 +110,9 @@ def test_create_meeting_with_errors_in_words_then_success(world: World, client: 
     )
     assert made.status_code == 303
     page = client.get(made.headers["location"]).text
-    assert "Gemeinderat, Sitzung am 23.04.2024" in page
+    assert "Sitzung des Gemeinderats am 23.04.2024" in page
     assert "18:30 Uhr" in page
-    assert "Die Sitzung „Gemeinderat, Sitzung am 23.04.2024“ ist angelegt." in page
+    assert "Die Sitzung des Gemeinderats am 23.04.2024 ist angelegt." in page
 
 
 def test_council_members_cannot_create_meetings(client: TestClient) -> None:

@@ -48,7 +48,8 @@ def test_a_session_is_run_on_one_screen(
     sign_in(client, "ilsfeld.secretary")
     page = _screen(client, meeting)
     assert (
-        "<title>Sitzung durchführen – Gemeinderat, Sitzung am 23.04.2024 – Ratsflow</title>" in page
+        "<title>Sitzung durchführen – Sitzung des Gemeinderats am 23.04.2024 – Ratsflow</title>"
+        in page
     )
     assert "Vor der Eröffnung" in page
     absent = members[-1]

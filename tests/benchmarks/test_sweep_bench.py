@@ -158,7 +158,9 @@ def _engine_worker(url: str, go: Any, ready: Any, out: Any) -> None:
     out.put(acted)
 
 
-RAW_TITLE = "Frist überschritten: Einladung mit Tagesordnung – Sitzung Gemeinderat (bis 30.01.2024)"
+RAW_TITLE = (
+    "Frist überschritten: Einladung mit Tagesordnung – Sitzung des Gemeinderats (bis 30.01.2024)"
+)
 RAW_BODY = "Guten Tag,\n\n" + "die Frist ist abgelaufen und noch nicht erledigt.\n" * 8
 
 

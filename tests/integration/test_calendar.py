@@ -42,7 +42,7 @@ def test_body_feed_lists_invited_public_meetings(world: World) -> None:
     start = event.decoded("DTSTART")
     assert start == datetime(2024, 4, 23, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert start.utcoffset().total_seconds() == 7200  # summer time
-    assert str(event["SUMMARY"]) == "Sitzung Gemeinderat Ilsfeld"
+    assert str(event["SUMMARY"]) == "Sitzung des Gemeinderats Ilsfeld"
     assert "TOP 1: Neubau Bauhof (Vorlage 1/2024)" in str(event["DESCRIPTION"])
     assert all(line.endswith("\r") or not line for line in feed.split("\n"))  # CRLF lines
     assert max(len(line.encode()) for line in feed.split("\r\n")) <= 75

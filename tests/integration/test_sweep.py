@@ -72,7 +72,7 @@ def test_reminder_goes_out_once_at_its_instant(world: World, smtp: tuple[str, In
     mail = inbox.messages[0]
     assert mail["Subject"].startswith("Erinnerung: Einladung mit Tagesordnung")
     assert "16.04.2024" in mail["Subject"]
-    assert "Sitzung Gemeinderat am 23.04.2024" in mail.get_content()
+    assert "Sitzung des Gemeinderats am 23.04.2024" in mail.get_content()
     assert f"https://rat.example/sitzungen/{mid}" in mail.get_content()
     assert mail["Message-ID"] == message_id(mail["X-Ratsflow-Key"])
     again = run_sweep(world, berlin(date(2024, 4, 13), 8), url)

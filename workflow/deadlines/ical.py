@@ -18,6 +18,7 @@ from workflow.deadlines.addressees import concerns
 from workflow.deadlines.lifecycle import ACTIVE
 from workflow.deadlines.notify import describe_instance
 from workflow.definitions.machines import Workflows
+from workflow.meeting_titles import genitive
 from workflow.models import Body, Deadline, Meeting, Membership, Municipality, User
 from workflow.queries import agenda, second_session_notice
 
@@ -113,7 +114,7 @@ def meeting_event(
     if notice:  # § 37 Abs. 3 S. 1 GemO: the invitation points out the lowered quorum
         description = f"{notice}\n\n{description}"
     status = {"cancelled": "CANCELLED", "planned": "TENTATIVE"}.get(meeting.state, "CONFIRMED")
-    name = body.name if body else "Gremium"
+    of = f" {genitive(body.name)}" if body else ""
     town = municipality.name if municipality else ""
     return [
         "BEGIN:VEVENT",
@@ -122,7 +123,7 @@ def meeting_event(
         f"DTSTART;TZID=Europe/Berlin:{_local(start)}",
         f"DTEND;TZID=Europe/Berlin:{_local(start + timedelta(hours=MEETING_HOURS))}",
         f"SEQUENCE:{meeting.version}",
-        f"SUMMARY:{escape(f'Sitzung {name} {town}'.strip())}",
+        f"SUMMARY:{escape(f'Sitzung{of} {town}'.strip())}",
         f"LOCATION:{escape(meeting.location)}",
         f"DESCRIPTION:{escape(description)}",
         f"STATUS:{status}",

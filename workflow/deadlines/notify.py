@@ -13,6 +13,7 @@ from workflow.deadlines.notice_rows import insert_notices, ride_notices
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
 from workflow.loaded_rows import Rider
+from workflow.meeting_titles import meeting_title
 from workflow.models import (
     Body,
     CouncilRequest,
@@ -107,9 +108,8 @@ def describe_instance(
         )
         if meeting is not None:
             body = session.get(Body, meeting.body_id)
-            name = body.name if body else "Gremium"
             return Subject(
-                f"Sitzung {name} am {meeting.meeting_date:%d.%m.%Y}",
+                meeting_title(body.name if body else None, meeting.meeting_date),
                 f"{base}/sitzungen/{meeting.id}",
             )
     if deadline.instance_type == "decision_request":

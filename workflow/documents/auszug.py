@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from workflow.documents.common import body_name, genitive, letterhead, names
+from workflow.documents.common import body_name, letterhead, names
 from workflow.documents.german import day
 from workflow.documents.model import (
     Block,
@@ -16,6 +16,7 @@ from workflow.documents.model import (
     Signatures,
 )
 from workflow.documents.sitzung import bias_line, numbered, vote_line
+from workflow.meeting_titles import genitive
 from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
 
 

@@ -59,16 +59,3 @@ def names(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
 def body_name(session: Session, body_id: int) -> str:
     body = session.get(Body, body_id)
     return body.name if body else "Gremium"
-
-
-def genitive(body: str) -> str:
-    """ "Sitzung des Gemeinderats", "Sitzung des Technischen Ausschusses"."""
-    if body == "Gemeinderat" or body.endswith("rat"):
-        return f"des {body}s"
-    if body.endswith("ausschuss"):
-        return f"des {body}es"
-    words = body.split()
-    if len(words) == 2 and words[1] == "Ausschuss":
-        adjective = words[0][:-1] + "n" if words[0].endswith("r") else words[0]
-        return f"des {adjective} Ausschusses"
-    return f"des Gremiums „{body}“"

@@ -20,10 +20,11 @@ from workflow.context import Actor, FiringContext
 from workflow.definitions.registry import Action
 from workflow.deputies import body_deputies, member_on
 from workflow.documents.auszug import build_auszug
-from workflow.documents.common import body_name, genitive
+from workflow.documents.common import body_name
 from workflow.documents.german import day, file_size
 from workflow.documents.model import plain_text
 from workflow.documents.sitzung import build_einladung, numbered, resolution_of, titled
+from workflow.meeting_titles import genitive
 from workflow.models import (
     AgendaItem,
     Attachment,

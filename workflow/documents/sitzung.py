@@ -15,7 +15,6 @@ from workflow.attendance import present_at_session
 from workflow.context import local_date
 from workflow.documents.common import (
     body_name,
-    genitive,
     letterhead,
     mayor_signature,
     names,
@@ -39,6 +38,7 @@ from workflow.documents.proceedings import (
     origin_line,
 )
 from workflow.documents.vorlage import OUTCOMES
+from workflow.meeting_titles import genitive
 from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
 from workflow.queries import (
     bias_declarations,

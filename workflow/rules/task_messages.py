@@ -16,6 +16,7 @@ from workflow.context import FiringContext
 from workflow.deadlines.notify import Message, send_to
 from workflow.definitions.registry import Action
 from workflow.deputies import with_deputies
+from workflow.meeting_titles import meeting_title
 from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
 from workflow.rules.common import proposal
@@ -130,15 +131,14 @@ def notify_minutes_signers(ctx: FiringContext) -> None:
     for secretary in users_with_role(ctx.session, meeting.municipality_id, "secretary"):
         users[secretary.id] = secretary
     body = ctx.session.get(Body, meeting.body_id)
-    name = body.name if body else "Sitzung"
-    day = f"{meeting.meeting_date:%d.%m.%Y}"
+    title = meeting_title(body.name if body else None, meeting.meeting_date)
     _send(
         ctx,
         "minutes",
         [users[k] for k in sorted(k for k in users if k is not None)],
-        f"Niederschrift zur Unterzeichnung: {name}, Sitzung am {day}",
+        f"Niederschrift zur Unterzeichnung: {title}",
         [
-            f"die Sitzung des Gremiums {name} vom {day} ist geschlossen. Die Niederschrift ist "
+            f"die {title} ist geschlossen. Die Niederschrift ist "
             "von der oder dem Vorsitzenden, zwei Gemeinderäten, die an der Verhandlung "
             "teilgenommen haben, und der Schriftführerin oder dem Schriftführer zu "
             "unterzeichnen (§ 38 Abs. 2 GemO).",

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
+from workflow import meeting_titles
 from workflow.access import (
     decision_request_read_clause,
     decision_response_read_clause,
@@ -166,8 +167,7 @@ def proposal_title(proposal: Proposal) -> str:
 
 def meeting_title(session: Session, meeting: Meeting) -> str:
     body = session.get(Body, meeting.body_id)
-    day = meeting.meeting_date
-    return f"Sitzung {body.name if body else ''} am {day.day:02d}.{day.month:02d}.{day.year}"
+    return meeting_titles.meeting_title(body.name if body else None, meeting.meeting_date)
 
 
 def _instances(

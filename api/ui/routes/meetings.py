@@ -229,9 +229,7 @@ async def create_meeting(
         start_time=values["start_time"],
         location=values["location"],
     )
-    flash(
-        request, f"Die Sitzung „{meeting_title(session.get(Body, body_id), meeting)}“ ist angelegt."
-    )
+    flash(request, f"Die {meeting_title(session.get(Body, body_id), meeting)} ist angelegt.")
     return redirect(f"/sitzungen/{meeting.id}")
 
 

@@ -1,0 +1,30 @@
+"""A meeting is named as its invitation names it, with the body in the genitive."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workflow.meeting_titles import genitive, meeting_title
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Gemeinderat", "des Gemeinderats"),
+        ("Ortschaftsrat", "des Ortschaftsrats"),
+        ("Verwaltungsausschuss", "des Verwaltungsausschusses"),
+        ("Technischer Ausschuss", "des Technischen Ausschusses"),
+        ("Ausschuss für Umwelt und Technik", "des Ausschusses für Umwelt und Technik"),
+        ("Jugendforum", "des Gremiums „Jugendforum“"),
+    ],
+)
+def test_genitive(body: str, expected: str) -> None:
+    assert genitive(body) == expected
+
+
+def test_meeting_title() -> None:
+    day = date(2024, 4, 23)
+    assert meeting_title("Gemeinderat", day) == "Sitzung des Gemeinderats am 23.04.2024"
+    assert meeting_title(None, day) == "Sitzung am 23.04.2024"

@@ -1,0 +1,28 @@
+"""How a meeting is named wherever it appears (lists, headings, calendars, e-mails, OParl):
+"Sitzung des Gemeinderats am 23.04.2024", the way an invitation names it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def genitive(body: str) -> str:
+    """ "des Gemeinderats", "des Technischen Ausschusses", "des Ausschusses für Umwelt";
+    a name whose inflection is unknown stays as written: "des Gremiums „Jugendforum“"."""
+    if body.endswith("rat"):
+        return f"des {body}s"
+    if body.endswith("ausschuss"):
+        return f"des {body}es"
+    words = body.split()
+    if len(words) > 1 and words[0] == "Ausschuss":
+        return f"des Ausschusses {' '.join(words[1:])}"
+    if len(words) == 2 and words[1] == "Ausschuss":
+        adjective = words[0][:-1] + "n" if words[0].endswith("r") else words[0]
+        return f"des {adjective} Ausschusses"
+    return f"des Gremiums „{body}“"
+
+
+def meeting_title(body: str | None, day: date) -> str:
+    """``Sitzung des Gemeinderats am 23.04.2024`` (``Sitzung am 23.04.2024`` without a body)."""
+    of = f" {genitive(body)}" if body else ""
+    return f"Sitzung{of} am {day:%d.%m.%Y}"
