@@ -28,6 +28,8 @@ from workflow.services.proposals import ProposalFields, StepInput
 from workflow.services.setup import DemoData, actor_for
 from workflow.services.transition import fire
 
+TUESDAY = 1  # date.weekday()
+
 
 @dataclass(frozen=True)
 class Today:
@@ -40,6 +42,12 @@ class Today:
 
     def date(self, days: int) -> date:
         return self.day + timedelta(days=days)
+
+    def tuesday_near(self, days: int) -> date:
+        """The Tuesday nearest to ``days`` from today (at most three days off): councils
+        meet on weekdays, whatever day the demo is loaded on."""
+        day = self.date(days)
+        return day + timedelta(days=(TUESDAY - day.weekday() + 3) % 7 - 3)
 
 
 def play_today(story: Story, demo: DemoData, now: datetime) -> None:
@@ -55,16 +63,17 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
 
     story.out(f"\n== Heute, {t.day:%d.%m.%Y}: laufende Vorgänge für jede Demo-Rolle ==")
     # A council meeting two weeks ago: prepared, invited, held; minutes not yet signed.
+    held_on = t.tuesday_near(-14)
     works = _draft(
         story,
         clerk,
         t.at(-30),
         demo,
         "Sanierung der Ortsdurchfahrt Auensteiner Straße – Vergabe der Tiefbauarbeiten",
-        [StepInput(body_id=council, planned_date=t.date(-14), decides=True)],
+        [StepInput(body_id=council, planned_date=held_on, decides=True)],
         budget=("5410.0960.000", Decimal("1350000.00")),
     )
-    held = _meeting(story, secretary, t.at(-30, 10), council, t.date(-14))
+    held = _meeting(story, secretary, t.at(-30, 10), council, held_on)
     story.fire(t.at(-29), "proposal", works, "submit", clerk, data={"cosigners": ["ilsfeld.head"]})
     story.fire(t.at(-28), "proposal", works, "cosign", actor["ilsfeld.head"])
     story.fire(t.at(-27), "proposal", works, "release", mayor)
@@ -72,9 +81,9 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
     story.fire(t.at(-25), "meeting", held, "set_agenda", secretary)
     story.fire(t.at(-24), "meeting", held, "invite", mayor)
 
-    _district_request(story, actor["lra.coordinator"], t)
+    request = _district_request(story, actor["lra.coordinator"], t)
 
-    opened = t.at(-14, 19)
+    opened = berlin(held_on, 19)
     members = story.run(opened, lambda s: voting_members(s, council))
     present = members[:-1]
     story.run(
@@ -85,7 +94,7 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
     )
     story.note(opened, f"{'ilsfeld.secretary':<18} Anwesenheit: {len(present)} von {len(members)}")
     story.fire(opened, "meeting", held, "open_session", mayor)
-    voted = t.at(-14, 19, 30)
+    voted = berlin(held_on, 19, 30)
     item = story.run(voted, lambda s: _item_id(s, works))
     story.run(
         voted,
@@ -98,8 +107,8 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         ),
     )
     story.fire(voted, "proposal", works, "adopt", secretary)
-    story.fire(t.at(-14, 21), "meeting", held, "close_session", mayor)
-    signed = t.at(-13, 10)
+    story.fire(berlin(held_on, 21), "meeting", held, "close_session", mayor)
+    signed = berlin(held_on + timedelta(days=1), 10)
     story.run(
         signed,
         lambda s: meeting_service.sign_minutes(
@@ -112,8 +121,10 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         ),
     )
     story.note(signed, f"{'ilsfeld.secretary':<18} Niederschrift: Vorsitz hat unterschrieben")
+    _district_answers(story, request, signed + timedelta(hours=4), signed + timedelta(hours=24))
 
     # A Vorlage for next week's committee and the council in three weeks, invited in time.
+    committee_on, council_on = t.tuesday_near(7), t.tuesday_near(21)
     plan = _draft(
         story,
         clerk,
@@ -121,14 +132,14 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         demo,
         "Bebauungsplan „Schozachtal-Süd“ – Aufstellungsbeschluss",
         [
-            StepInput(body_id=committee, planned_date=t.date(7), advises=True),
-            StepInput(body_id=council, planned_date=t.date(21), decides=True),
+            StepInput(body_id=committee, planned_date=committee_on, advises=True),
+            StepInput(body_id=council, planned_date=council_on, decides=True),
         ],
     )
     story.fire(t.at(-8), "proposal", plan, "submit", clerk, data={"cosigners": ["ilsfeld.head"]})
     story.fire(t.at(-8, 14), "proposal", plan, "cosign", actor["ilsfeld.head"])
-    next_week = _meeting(story, secretary, t.at(-7, 8), committee, t.date(7))
-    _meeting(story, secretary, t.at(-7, 8, 30), council, t.date(21))
+    next_week = _meeting(story, secretary, t.at(-7, 8), committee, committee_on)
+    _meeting(story, secretary, t.at(-7, 8, 30), council, council_on)
     story.fire(t.at(-7, 9), "proposal", plan, "release", mayor)
     story.fire(
         t.at(-7, 11), "proposal", plan, "schedule", secretary, data={"meeting_id": next_week}
@@ -144,7 +155,7 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         t.at(-5),
         demo,
         "Ersatzbeschaffung eines Mannschaftstransportwagens für die Freiwillige Feuerwehr",
-        [StepInput(body_id=council, planned_date=t.date(21), decides=True)],
+        [StepInput(body_id=council, planned_date=council_on, decides=True)],
     )
     story.fire(
         t.at(-5, 10), "proposal", vehicle, "submit", clerk, data={"cosigners": ["ilsfeld.head"]}
@@ -156,7 +167,7 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         t.at(-4, 11),
         demo,
         "Neufassung der Friedhofsgebührensatzung",
-        [StepInput(body_id=council, planned_date=t.date(21), decides=True)],
+        [StepInput(body_id=council, planned_date=council_on, decides=True)],
     )
     story.fire(
         t.at(-3),
@@ -271,7 +282,8 @@ def _meeting(story: Story, secretary: Actor, when: datetime, body_id: int, day: 
 
 
 def _district_request(story: Story, coordinator: Actor, t: Today) -> int:
-    """An open request of the Landratsamt; two towns have answered, the others not yet."""
+    """An open request of the Landratsamt, sent three weeks ago (``_district_answers``:
+    two towns have answered, the others not yet)."""
     when = t.at(-21)
 
     def send(session: Session) -> int:
@@ -310,12 +322,16 @@ def _district_request(story: Story, coordinator: Actor, t: Today) -> int:
         f"{coordinator.username:<18} sendet Abfrage „Kreisradwegekonzept“ an 46 Gemeinden, "
         f"Antwort bis {t.date(14):%d.%m.%Y}",
     )
-    for days, username, option in ((-16, "abstatt.mayor", "ja"), (-15, "beilstein.mayor", "nein")):
-        mayor, response = story.run(t.at(days), _response_of(username, request_id))
-        story.fire(
-            t.at(days), "decision_response", response, "answer", mayor, data={"option": option}
-        )
     return request_id
+
+
+def _district_answers(story: Story, request_id: int, first: datetime, second: datetime) -> None:
+    for when, username, option in (
+        (first, "abstatt.mayor", "ja"),
+        (second, "beilstein.mayor", "nein"),
+    ):
+        mayor, response = story.run(when, _response_of(username, request_id))
+        story.fire(when, "decision_response", response, "answer", mayor, data={"option": option})
 
 
 def _response_of(username: str, request_id: int) -> Callable[[Session], tuple[Actor, int]]:
