@@ -10,6 +10,7 @@ overdue publication, and an open request of the Landratsamt with most towns yet 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -43,7 +44,7 @@ class Today:
     def date(self, days: int) -> date:
         return self.day + timedelta(days=days)
 
-    def tuesday_near(self, days: int) -> date:
+    def tuesday_near(self, days: int) -> dt.date:
         """The Tuesday nearest to ``days`` from today (at most three days off): councils
         meet on weekdays, whatever day the demo is loaded on."""
         day = self.date(days)
