@@ -18,7 +18,7 @@ ROLE_LABELS = {
 ROLES = frozenset(ROLE_LABELS)
 # In running text beside a person's name ("Mitzeichnen (Mitzeichnung, Hans Maier, …)"),
 # where the full label's parentheses would nest.
-SHORT_ROLE_LABELS = {**ROLE_LABELS, "cosigner": "Mitzeichnung"}
+SHORT_ROLE_LABELS = {**ROLE_LABELS, "cosigner": "Mitzeichnung", "system": "automatisch"}
 
 
 def role_label(role: str) -> str:

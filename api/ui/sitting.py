@@ -43,6 +43,7 @@ from workflow.queries import (
     tally,
     voting_members,
 )
+from workflow.rules.common import vote_counts
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
 MOTION_KINDS = (
@@ -160,7 +161,7 @@ def quorum_words(quorum: Quorum) -> tuple[str, str]:
 
 def majority_words(counted: Tally) -> tuple[str, str]:
     """The result of a vote by simple majority (§ 37 Abs. 6 GemO: a tie rejects)."""
-    numbers = f"{counted.yes} Ja, {counted.no} Nein, {counted.abstain} Enthaltung"
+    numbers = vote_counts(counted.yes, counted.no, counted.abstain)
     if counted.adopted:
         return f"Mehrheit erreicht: {numbers}", "success"
     tie = " – Stimmengleichheit gilt als Ablehnung" if counted.yes == counted.no else ""
@@ -220,10 +221,10 @@ def motion_label(motion: Motion) -> str:
 
 
 def motion_result(motion: Motion) -> tuple[str, str]:
-    """``angenommen (9 Ja, 3 Nein, 0 Enthaltung)`` and the badge tone."""
+    """``angenommen (9 Ja, 3 Nein, 0 Enthaltungen)`` and the badge tone."""
     if motion.adopted is None:
         return ("erledigt" if motion.withdrawn else "offen"), "info"
-    numbers = f"{motion.yes} Ja, {motion.no} Nein, {motion.abstain} Enthaltung"
+    numbers = vote_counts(motion.yes, motion.no, motion.abstain)
     if motion.adopted:
         return f"angenommen ({numbers})", "success"
     return f"abgelehnt ({numbers})", "danger"

@@ -40,9 +40,17 @@ def test_portal_pages_show_only_published_matter(world: World, client: Any, as_u
     assert "1 öffentliche Sitzung im Jahr 2024." in client.get(f"{base}/sitzungen?jahr=2024").text
     empty_year = client.get(f"{base}/sitzungen?jahr=2030").text
     assert "Im Jahr 2030 gibt es keine öffentlichen Sitzungen." in empty_year
+    # The year links lead to the years with meetings and the coming one, not to 1989.
+    calendar = client.get(f"{base}/sitzungen?jahr=2024").text
+    assert "sitzungen?jahr=2023" not in calendar
+    assert "sitzungen?jahr=2025" in calendar
+    assert "sitzungen?jahr=2031" not in empty_year
+    assert "sitzungen?jahr=1989" not in client.get(f"{base}/sitzungen?jahr=1990").text
     meeting = client.get(f"{base}/sitzungen/{ids['meeting']}").text
     assert "Sanierung der Festhalle" in meeting
     assert "Beschlossen" in meeting
+    assert "Uhr Uhr" not in meeting
+    assert "Dienstag, 23.04.2024, 18:00 Uhr" in meeting
     search = client.get(f"{base}/suche", params={"q": "festhalle"}).text
     assert f"/oeffentlich/{town}/vorlagen/{ids['adopted']}" in search
     assert "Lageplan.pdf" in client.get(f"{base}/vorlagen/{ids['adopted']}").text

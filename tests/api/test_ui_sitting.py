@@ -52,6 +52,11 @@ def test_a_session_is_run_on_one_screen(
         in page
     )
     assert "Vor der Eröffnung" in page
+    # Before attendance is saved the boxes are all ticked as a proposal: no verdict on the
+    # quorum and no "0 von N" beside them.
+    assert "Anwesenheit noch nicht erfasst" in page
+    assert "Anwesend (noch nicht gespeichert: alle vorausgewählt)" in page
+    assert "beschlussfähig:" not in page
     absent = members[-1]
     present = {"present": [str(m) for m in members[:-1]]}
     response = client.post(
@@ -104,7 +109,7 @@ def test_a_session_is_run_on_one_screen(
         f"/sitzungen/{meeting}/durchfuehren/{item}/vorschau",
         data={"csrf_token": csrf_of(page), "vote-1": "yes", "vote-2": "no"},
     )
-    assert "Keine Mehrheit: 1 Ja, 1 Nein, 0 Enthaltung" in live.text
+    assert "Keine Mehrheit: 1 Ja, 1 Nein, 0 Enthaltungen" in live.text
     assert "Stimmengleichheit gilt als Ablehnung" in live.text
     assert "<html" not in live.text, "htmx gets the fragment only"
     assert world.get(Proposal, pid).state == "scheduled"

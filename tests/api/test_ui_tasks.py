@@ -173,6 +173,11 @@ def test_roles_are_named_without_nested_parentheses(
     assert "(Mitzeichnung, " in changes
     history = client.get(location).text.split('id="verlauf-titel"')[1]
     assert "Mitzeichnen – Mitzeichnung (Heike Amtsleiter)" in history
+    # The automatic step after the last signature: the system named once, not twice.
+    assert "– Ratsflow (automatisch);" in history
+    assert "(automatisch, " in changes
+    assert "Ratsflow (automatisch) (" not in history + changes
+    assert "Verlauf anzeigen (4 Einträge)" in client.get(location).text
     for text in (changes, history):
         assert "((" not in text
         assert "Amtsleitung, Kämmerei" not in text

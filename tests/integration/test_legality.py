@@ -46,6 +46,14 @@ def test_the_lawful_path_passes_every_applicable_check(world: World) -> None:
     assert results["niederschrift"] == MET
     assert report.summary() == "Alle anwendbaren Anforderungen erfüllt"
     assert {c.instance_type for c in report.chains} == {"proposal", "meeting"}
+    # The evidence names people, not logins, and every line says whose signature it is.
+    evidence = {c.key: [e.text for e in c.evidence] for c in report.checks}
+    mayor = world.data.users["ilsfeld.mayor"].full_name
+    assert any(t.startswith(f"Einladung versandt von {mayor}") for t in evidence["einberufung"])
+    assert "Niederschrift als unterzeichnet erfasst (" in " ".join(evidence["niederschrift"])
+    assert any(f"Unterschrift {mayor} (Vorsitz) (" in t for t in evidence["niederschrift"])
+    assert not [t for t in evidence["niederschrift"] if "()" in t or "–" in t]
+    assert any(" Ja, 0 Nein, 0 Enthaltungen (" in t for t in evidence["mehrheit"])
 
 
 def test_late_invitation_without_emergency(world: World) -> None:

@@ -9,11 +9,7 @@ from workflow.attendance import changes_at
 from workflow.documents.common import names
 from workflow.models import AgendaItem, Attendance, Body, Meeting
 from workflow.motions import label, motion_order, motions_of
-
-
-def _count_words(yes: int | None, no: int | None, abstain: int | None) -> str:
-    abstentions = "Enthaltung" if abstain == 1 else "Enthaltungen"
-    return f"{yes or 0} Ja, {no or 0} Nein, {abstain or 0} {abstentions}"
+from workflow.rules.common import vote_counts
 
 
 def origin_line(item: AgendaItem) -> str | None:
@@ -42,7 +38,7 @@ def motion_lines(session: Session, meeting: Meeting, item: AgendaItem) -> list[s
             result = "erledigt ohne Abstimmung" if m.withdrawn else "nicht abgestimmt"
         else:
             verdict = "angenommen" if m.adopted else "abgelehnt"
-            result = f"{verdict} ({_count_words(m.yes, m.no, m.abstain)})"
+            result = f"{verdict} ({vote_counts(m.yes, m.no, m.abstain)})"
         lines.append(f"{label(m)} von {m.mover}: „{m.text}“ – {result}")
     return lines
 

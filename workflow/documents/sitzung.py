@@ -46,6 +46,7 @@ from workflow.queries import (
     tally,
     voting_members,
 )
+from workflow.rules.common import vote_counts
 
 SIGNED_STATES = ("minutes_signed", "minutes_presented")
 
@@ -201,8 +202,7 @@ def vote_line(session: Session, item: AgendaItem, resolution: Resolution | None)
     counts = tally(session, item.id or 0)
     if resolution is not None and resolution.kind != "vote":
         return "ohne Abstimmung in der Sitzung"
-    abstentions = "Enthaltung" if counts.abstain == 1 else "Enthaltungen"
-    return f"{counts.yes} Ja, {counts.no} Nein, {counts.abstain} {abstentions}"
+    return vote_counts(counts.yes, counts.no, counts.abstain)
 
 
 def bias_line(session: Session, item: AgendaItem) -> str:

@@ -9,7 +9,7 @@ from workflow.context import local_date
 from workflow.law.periods import period_end
 from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting
 from workflow.legality.facts import Event, Facts
-from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Check
+from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Check, Evidence
 from workflow.rules.common import OBJECTION_PERIOD, missing_minutes_signatures
 
 PUBLICATION_PERIOD = "P1W"  # § 41b Abs. 5 GemO: "innerhalb einer Woche nach der Sitzung"
@@ -220,14 +220,7 @@ def minutes(f: Facts) -> Check:
         s.person_id for s in f.signatures if s.capacity == "councillor"
     } & f.councillor_signers
     secretary = [s for s in f.signatures if s.capacity == "secretary"]
-    evidence = [
-        event_evidence(
-            e,
-            f"Unterschrift {f.name(_int(e.data.get('person_id')))} "
-            f"({_CAPACITY.get(str(e.data.get('capacity')), '')})",
-        )
-        for e in signs
-    ]
+    evidence = [_signature_evidence(f, e) for e in signs]
     missing = missing_minutes_signatures(
         chair=bool(chair), councillors=len(councillors), secretary=bool(secretary)
     )
@@ -295,6 +288,17 @@ def minutes(f: Facts) -> Check:
         f"Am {fmt(last)} von Vorsitz, zwei Ratsmitgliedern und Schriftführung "
         f"unterzeichnet (Frist bis {fmt(end)})",
         tuple(evidence),
+    )
+
+
+def _signature_evidence(f: Facts, event: Event) -> Evidence:
+    """One signature under the minutes, or the step that records them as signed."""
+    person = _int(event.data.get("person_id"))
+    if person is None:
+        return event_evidence(event, f"Niederschrift als unterzeichnet erfasst ({event.who})")
+    capacity = _CAPACITY.get(str(event.data.get("capacity")), "")
+    return event_evidence(
+        event, f"Unterschrift {f.name(person)}" + (f" ({capacity})" if capacity else "")
     )
 
 

@@ -46,7 +46,7 @@ def invitation(f: Facts) -> Check:
     invite = invites[0]
     sent = invite.data.get("invitations")
     to = f" an {sent} Empfänger (mit Tagesordnung und Unterlagen)" if isinstance(sent, int) else ""
-    evidence = [event_evidence(invite, f"Einladung versandt von {invite.actor}{to}")]
+    evidence = [event_evidence(invite, f"Einladung versandt von {invite.who}{to}")]
     scheduled = [
         e
         for e in f.proposal_events

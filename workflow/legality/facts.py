@@ -43,6 +43,7 @@ from workflow.models import (
 )
 from workflow.queries import (
     councillor_signers,
+    full_names,
     quorum_failure,
     steps,
     voting_members,
@@ -65,6 +66,11 @@ class Event:
     data: dict[str, Any]
     # What the event belongs to, as a reader names it: "Vorlage 1/2026", "Sitzung vom …".
     label: str = ""
+    actor_name: str = ""  # who acted, by name (a report names people, not logins)
+
+    @property
+    def who(self) -> str:
+        return self.actor_name or self.actor
 
     @property
     def day(self) -> date:
@@ -141,7 +147,8 @@ def _events(session: Session, instance_type: str, instance_id: int, label: str) 
         select(AuditEvent)
         .where(AuditEvent.instance_type == instance_type, AuditEvent.instance_id == instance_id)
         .order_by(col(AuditEvent.seq))
-    )
+    ).all()
+    names = full_names(session, {r.actor for r in rows})
     return [
         Event(
             instance_type=r.instance_type,
@@ -154,6 +161,7 @@ def _events(session: Session, instance_type: str, instance_id: int, label: str) 
             comment=r.comment,
             data=dict(r.data or {}),
             label=label,
+            actor_name=names.get(r.actor, ""),
         )
         for r in rows
     ]

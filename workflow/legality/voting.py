@@ -12,6 +12,7 @@ from workflow.law.voting import Quorum, Tally
 from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting, vote_event
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check, Evidence
+from workflow.rules.common import vote_counts
 
 CURE_PERIOD = Period(years=1)  # § 18 Abs. 6 S. 2 GemO
 
@@ -137,8 +138,7 @@ def bias(f: Facts) -> Check:
                         ruling,
                         f"Gremium entschied ohne {who}: "
                         f"{'befangen' if d.decided_biased else 'nicht befangen'} "
-                        f"({d.decision_yes} Ja, {d.decision_no} Nein, "
-                        f"{d.decision_abstain} Enthaltungen)",
+                        f"({vote_counts(d.decision_yes, d.decision_no, d.decision_abstain)})",
                     )
                 )
                 if vote is not None and ruling.seq > vote.seq and not late:
@@ -223,9 +223,7 @@ def majority(f: Facts) -> Check:
         abstain=int(vote.data.get("abstain", 0)),
     )
     r = f.resolution
-    evidence = [
-        event_evidence(vote, f"Abstimmung: {t.yes} Ja, {t.no} Nein, {t.abstain} Enthaltungen")
-    ]
+    evidence = [event_evidence(vote, f"Abstimmung: {vote_counts(t.yes, t.no, t.abstain)}")]
     if decided is not None:
         evidence.append(event_evidence(decided, "Beschluss gefasst" if r.adopted else "Abgelehnt"))
     if (t.yes, t.no, t.abstain) != (r.yes, r.no, r.abstain):
@@ -234,8 +232,8 @@ def majority(f: Facts) -> Check:
             title,
             para,
             FAILED,
-            f"Der Beschluss nennt {r.yes} Ja, {r.no} Nein, {r.abstain} Enthaltungen, das "
-            f"Protokoll {t.yes} Ja, {t.no} Nein, {t.abstain} Enthaltungen",
+            f"Der Beschluss nennt {vote_counts(r.yes, r.no, r.abstain)}, das "
+            f"Protokoll {vote_counts(t.yes, t.no, t.abstain)}",
             tuple(evidence),
             "Das festgestellte Ergebnis weicht von der Abstimmung ab: Beschluss rechtswidrig",
         )
@@ -256,7 +254,7 @@ def majority(f: Facts) -> Check:
         title,
         para,
         MET,
-        f"{t.yes} Ja, {t.no} Nein, {t.abstain} Enthaltungen: {outcome}",
+        f"{vote_counts(t.yes, t.no, t.abstain)}: {outcome}",
         tuple(evidence),
     )
 

@@ -67,6 +67,12 @@ def count_of(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
+def vote_counts(yes: int | None, no: int | None, abstain: int | None) -> str:
+    """``16 Ja, 0 Nein, 1 Enthaltung``: a vote's counts as minutes and reports write them."""
+    abstentions = count_of(abstain or 0, "Enthaltung", "Enthaltungen")
+    return f"{yes or 0} Ja, {no or 0} Nein, {abstentions}"
+
+
 def missing_minutes_signatures(*, chair: bool, councillors: int, secretary: bool) -> list[str]:
     """Who has yet to sign the minutes (§ 38 Abs. 2 S. 1 GemO: the chair, two councillors
     who took part, the Schriftführer), in words; ``councillors``: how many signed."""

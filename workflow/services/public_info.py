@@ -92,6 +92,19 @@ def meetings(
     return list(session.exec(query.order_by(col(Meeting.meeting_date), col(Meeting.id))))
 
 
+def meeting_years(session: Session, municipality_id: int) -> tuple[int, int] | None:
+    """The first and last year with a public meeting: how far the calendar's year links
+    lead (none into years without any)."""
+    first, last = session.exec(
+        select(func.min(Meeting.meeting_date), func.max(Meeting.meeting_date)).where(
+            Meeting.municipality_id == municipality_id,
+            col(Meeting.invited_at).is_not(None),
+            _announced(),  # type: ignore[arg-type]
+        )
+    ).one()
+    return (first.year, last.year) if first is not None and last is not None else None
+
+
 def public_meeting(session: Session, meeting_id: int) -> PublicMeeting | None:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.invited_at is None or meeting.state in UNANNOUNCED:

@@ -117,6 +117,7 @@ def portal_calendar(
     """Der Sitzungskalender: die öffentlichen Sitzungen eines Jahres, nach Monaten."""
     town = _town(session, municipality_id)
     year = jahr or now.year
+    span = public_info.meeting_years(session, municipality_id)
     rows = public_info.meetings(
         session, municipality_id, start=date(year, 1, 1), end=date(year, 12, 31)
     )
@@ -131,6 +132,9 @@ def portal_calendar(
         months=sorted(months.items()),
         names=_body_names(session, municipality_id),
         count=len(rows),
+        # Year links reach the years with meetings and the coming year, not 1989.
+        first_year=min(span[0] if span else now.year, now.year),
+        last_year=max(span[1] if span else now.year, now.year + 1),
     )
 
 

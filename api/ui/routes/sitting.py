@@ -148,17 +148,21 @@ def _screen(
     signers, signed = minutes_signers(session, meeting) if meeting.state == "closed" else ([], [])
     body = session.get(Body, meeting.body_id)
     people = members(session, meeting)
+    recorded = any(m.present for m in people)
     context = {
         "meeting": meeting,
         "title": meeting_title(body, meeting),
         "members": people,
         "names": {m.person_id: m.name for m in people},
-        "attendance_recorded": any(m.present for m in people),
+        "attendance_recorded": recorded,
         "items": items,
         "current": current,
         "view": view,
         "next_item": _next_open(items, current),
-        "quorum": quorum_words(view.quorum if view else opening_quorum(session, meeting)),
+        # Before attendance is saved the boxes are all ticked as a proposal: no verdict yet.
+        "quorum": quorum_words(view.quorum if view else opening_quorum(session, meeting))
+        if recorded
+        else ("Anwesenheit noch nicht erfasst", "warning"),
         "majority": majority_words(view.tally) if view is not None and view.voted else None,
         "choices": CHOICES,
         "free_outcomes": FREE_OUTCOMES,
