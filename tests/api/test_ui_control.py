@@ -15,7 +15,8 @@ from tests.api.test_decision_requests import delegate
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
 from tests.integration.flow import new_proposal
-from tests.integration.test_decisions import response, send
+from tests.integration.test_decisions import decide_in_council, response, send
+from workflow.deadlines.sweep import sweep
 from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
 
 
@@ -422,3 +423,30 @@ def test_the_coordinator_decides_on_a_late_answer(
     accepted = client.post(url, data={"csrf_token": token, "schritt": "accept_late"})
     assert "Neuer Stand: Beantwortet." in accepted.text
     assert response(world, request_id, "Ilsfeld").state == "answered"
+
+
+def test_the_request_overview_words_settled_missed_replies_like_fristen(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """A municipality that let the reply deadline pass got the default applied: its Frist
+    reads "versäumt, abgeschlossen" as on /fristen, not "erledigt"; one that answered in
+    time reads "erledigt"."""
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "belassen")
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    clock.now = berlin(date(2024, 6, 3), 9)
+    sign_in(client, "lra.coordinator")
+    page = client.get(f"/abfragen/{request_id}").text
+    rows = {
+        m.group(1): m.group(2) for m in re.finditer(r">([^<>]+)</a></th>(.*?)</tr>", page, re.S)
+    }
+    assert "erledigt" in rows["Ilsfeld"]
+    assert "versäumt, abgeschlossen" in rows["Flein"]
+    assert "erledigt" not in rows["Flein"]
