@@ -220,7 +220,7 @@ def forms_from(
             continue
         if option.blocked_by == "role":
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
-            blocked.append(Blocked(option.label, (f"nur für: {roles}",)))
+            blocked.append(Blocked(option.label, (f"Nur für {roles}",)))
             continue
         needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
         other = [g.message for g in option.unmet_guards if g.name not in input_guards]

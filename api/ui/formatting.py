@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -46,6 +47,12 @@ EVENT_LABELS = {
 
 def role_label(role: str | None) -> str:
     return ROLE_LABELS.get(role or "", "Unbekannte Rolle")
+
+
+def sentences(reasons: Iterable[str]) -> str:
+    """Guard messages are sentences of their own: "Die Sitzung ist erst am 15.12.2026. Die
+    Anwesenheit ist nicht erfasst." (joined with "; " each would start in capitals)."""
+    return " ".join(r if r.endswith((".", "!", "?")) else f"{r}." for r in reasons if r)
 
 
 def short_role_label(role: str | None) -> str:

@@ -211,6 +211,7 @@ def _templates() -> Jinja2Templates:
         money_de=formatting.money_de,
         role_label=formatting.role_label,
         short_role_label=formatting.short_role_label,
+        sentences=formatting.sentences,
         state_tone=formatting.state_tone,
     )
     env.globals.update(
@@ -275,8 +276,8 @@ def action_label(spec: DefinitionSpec | None, trigger: str) -> str:
 def error_text(exc: WorkflowError, spec: DefinitionSpec | None = None) -> str:
     """An engine refusal in the user's words: labels of actions, states and roles, no codes."""
     if isinstance(exc, GuardsUnmet):
-        reasons = "; ".join(g.message for g in exc.unmet)
-        return f"„{action_label(spec, exc.trigger)}“ ist noch nicht möglich: {reasons}."
+        reasons = formatting.sentences(g.message for g in exc.unmet)
+        return f"„{action_label(spec, exc.trigger)}“ ist noch nicht möglich. {reasons}"
     if isinstance(exc, RoleRefused):
         roles = ", ".join(formatting.role_label(r) for r in exc.allowed_roles)
         return f"„{action_label(spec, exc.trigger)}“ ist nur möglich für: {roles}."

@@ -15,6 +15,7 @@ from api.ui.formatting import (
     parse_amount_de,
     parse_date_de,
     role_label,
+    sentences,
     time_de,
 )
 
@@ -76,3 +77,11 @@ def test_roles_in_the_words_of_the_rathaus() -> None:
     assert role_label("council_member") == "Gemeinderat/Gemeinderätin"
     assert role_label("district_coordinator") == "Landratsamt"
     assert role_label("admin") == "Administration"
+
+
+def test_guard_messages_read_as_sentences() -> None:
+    """Each refusal is a sentence of its own, not a capital after a semicolon."""
+    assert sentences(
+        ["Die Sitzung ist erst am 15.12.2026", "Die Anwesenheit ist nicht erfasst."]
+    ) == ("Die Sitzung ist erst am 15.12.2026. Die Anwesenheit ist nicht erfasst.")
+    assert sentences(["Nur für Sitzungsdienst"]) == "Nur für Sitzungsdienst."
