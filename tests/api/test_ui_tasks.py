@@ -44,6 +44,7 @@ def test_the_cosigner_finds_task_deadline_and_change(
         assert "bis 22.04.2024" in task
         deadlines = page.split('id="fristen"')[1].split('id="neu"')[0]
         assert "Mitzeichnung erledigen" in deadlines
+        assert "Sanierung Grundschule</span>" in deadlines  # what the deadline belongs to
         changes = page.split('id="neu"')[1]
         # What happened, and the new state where it changed ("Bearbeitet" leaves it).
         assert "Zur Mitzeichnung geben, jetzt „In Mitzeichnung“ (Sachbearbeitung" in changes

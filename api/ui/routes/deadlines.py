@@ -13,11 +13,11 @@ from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui import formatting
 from api.ui.web import PageRoute, PageUserDep, render
 from workflow.context import Actor, local_date
 from workflow.db import pinned, remember
 from workflow.errors import WorkflowError
+from workflow.meeting_titles import meeting_title
 from workflow.models import (
     Body,
     ConsultationStep,
@@ -100,8 +100,7 @@ def _target(session: Session, deadline: Deadline) -> tuple[str, str, int | None]
         meeting = session.get(Meeting, ident)
         if meeting is not None:
             body = session.get(Body, meeting.body_id)
-            name = body.name if body else "Sitzung"
-            title = f"{name}, Sitzung am {formatting.date_de(meeting.meeting_date)}"
+            title = meeting_title(body.name if body else None, meeting.meeting_date)
             return title, f"/sitzungen/{ident}", meeting.body_id
     elif kind == "decision_request":
         request = session.get(DecisionRequest, ident)

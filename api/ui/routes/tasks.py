@@ -10,9 +10,9 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.formatting import EVENT_LABELS
 from api.ui.links import action_path, instance_path
+from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import local_date
-from workflow.models import DecisionResponse
 from workflow.services import my_tasks
 from workflow.services.transition import KINDS
 
@@ -48,23 +48,11 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             }
         )
     deadlines = my_tasks.my_deadlines(session=session, workflows=workflows, actor=actor)
-    responses = {
-        d.instance_id: session.get(DecisionResponse, d.instance_id)
-        for d in deadlines
-        if d.instance_type == "decision_response"
-    }
-    deadline_links = {
-        d.id: instance_path(
-            d.instance_type,
-            responses.get(d.instance_id) or _Stub(d.instance_id),
-        )
-        for d in deadlines
-    }
     context = {
         "rows": rows,
         "waiting": my_tasks.waiting_for_others(session=session, workflows=workflows, actor=actor),
-        "deadlines": deadlines,
-        "deadline_links": deadline_links,
+        # What each deadline belongs to, as /fristen names it ("Sitzung des … am …").
+        "deadlines": rows_of(session, deadlines, local_date(now)),
         "changes": my_tasks.changes_since(
             session=session, workflows=workflows, actor=actor, since=since
         ),
@@ -73,10 +61,3 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         "today": local_date(now),
     }
     return render(request, "tasks.html", context)
-
-
-class _Stub:
-    """An id-only stand-in for linking to an instance not loaded."""
-
-    def __init__(self, instance_id: int) -> None:
-        self.id = instance_id
