@@ -123,6 +123,8 @@ def test_the_secretary_marks_redactions_on_the_vorlage_page(
     sign_in(client, "ilsfeld.secretary")
     detail = client.get(f"/vorlagen/{pid}").text
     assert f"/vorlagen/{pid}/veroeffentlichung" in detail
+    # Published with the invitation long ago: no future tense.
+    assert "Keine Schwärzungen: vollständige Veröffentlichung mit der Einladung" in detail
     form = client.get(f"/vorlagen/{pid}/veroeffentlichung")
     assert form.status_code == 200
     assert "Sachvortrag" in form.text
@@ -139,6 +141,9 @@ def test_the_secretary_marks_redactions_on_the_vorlage_page(
     town = world.data.ilsfeld.municipality.id
     page = client.get(f"/oeffentlich/{town}/vorlagen/{pid}").text
     assert "Angaben in Sachvortrag" in page
+    assert (
+        "1 Angabe wird in der Veröffentlichung ausgelassen." in client.get(f"/vorlagen/{pid}").text
+    )
     bad = client.post(
         f"/vorlagen/{pid}/veroeffentlichung",
         data={"csrf_token": csrf_of(form.text), "feld_facts": "geheim"},
