@@ -321,6 +321,10 @@ def test_a_clerk_adds_an_execution_task(world: World, client: TestClient) -> Non
             select(ExecutionTask.title).where(col(ExecutionTask.proposal_id) == pid)
         ).all()
     assert "Zuschuss beantragen" in titles
+    # The Verlauf and Neu seit say which task: two tasks are two different lines.
+    assert (
+        "Vollzugsaufgabe angelegt „Zuschuss beantragen“ – " in client.get(f"/vorlagen/{pid}").text
+    )
 
 
 def test_the_coordinator_dashboard_totals_and_csv(world: World, client: TestClient) -> None:
