@@ -15,6 +15,7 @@ from workflow.cli.main import main
 from workflow.context import BERLIN, Actor
 from workflow.definitions.machines import Workflows
 from workflow.errors import NotFound
+from workflow.legality.report import check_resolution
 from workflow.models import (
     Deadline,
     DecisionRequest,
@@ -163,6 +164,12 @@ def test_demo_is_alive_today_every_demo_user_finds_something_to_do(
         assert [(today - m.meeting_date).days in range(11, 18) for m in held] == [True]
         this_year = [m for m in session.exec(select(Meeting)) if m.meeting_date.year > 2024]
         assert {m.meeting_date.weekday() for m in this_year} == {1}
+        # Its resolution is lawful but for the publication the secretary still owes.
+        resolution = session.exec(
+            select(Resolution).where(Resolution.meeting_id == held[0].id)
+        ).one()
+        report = check_resolution(session, resolution, today)
+        assert {c.key for c in report.checks if c.at_risk} == {"veroeffentlichung"}
         overdue = session.exec(
             select(Deadline).where(
                 col(Deadline.due_date) < today,

@@ -25,6 +25,7 @@ from workflow.queries import current_agenda_item, voting_members
 from workflow.services import council_requests, decisions
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
+from workflow.services.notices import record_announcement
 from workflow.services.proposals import ProposalFields, StepInput
 from workflow.services.setup import DemoData, actor_for
 from workflow.services.transition import fire
@@ -81,6 +82,18 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
     story.fire(t.at(-26), "proposal", works, "schedule", secretary, data={"meeting_id": held})
     story.fire(t.at(-25), "meeting", held, "set_agenda", secretary)
     story.fire(t.at(-24), "meeting", held, "invite", mayor)
+    announced = t.at(-23)  # § 34 Abs. 1 S. 7 GemO: the public session made known locally
+    story.run(
+        announced,
+        lambda s: record_announcement(
+            session=s,
+            actor=secretary,
+            now=announced,
+            meeting_id=held,
+            announced_on=announced.date(),
+            medium="Mitteilungsblatt",
+        ),
+    )
 
     request = _district_request(story, actor["lra.coordinator"], t)
 
