@@ -90,6 +90,8 @@ def test_invalid_fixtures_exist() -> None:
         "not_a_mapping",
         "automatic_with_human_role",
         "unknown_deadline_condition",
+        "wrong_value_type",
+        "task_neither_flag_nor_owner",
     }
     assert expected <= names
 

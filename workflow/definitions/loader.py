@@ -63,13 +63,54 @@ def line_of(lines: dict[Loc, int], loc: Loc) -> int:
     return lines.get((), 1)
 
 
-def _describe(error: Any) -> str:
-    kind = error["type"]
-    field = ".".join(str(part) for part in error["loc"])
+# What a value must be, in the words of the people who write definitions (German).
+_EXPECTED = {
+    "bool_parsing": "true oder false",
+    "bool_type": "true oder false",
+    "int_parsing": "eine ganze Zahl",
+    "int_type": "eine ganze Zahl",
+    "int_from_float": "eine ganze Zahl",
+    "string_type": "ein Text",
+    "list_type": "eine Liste",
+    "dict_type": "ein Objekt (Schlüssel: Wert)",
+    "model_type": "ein Objekt (Schlüssel: Wert)",
+    "model_attributes_type": "ein Objekt (Schlüssel: Wert)",
+}
+
+
+def _field(error: Any) -> str:
+    """The key path; a union's alternatives add their type to it ("task.bool"): not keys."""
+    return ".".join(
+        str(p) for p in error["loc"] if not (isinstance(p, str) and _is_union_member(p))
+    )
+
+
+def _is_union_member(part: str) -> bool:
+    return part in ("bool", "int", "str", "list", "dict") or part.startswith(
+        ("literal[", "list[", "dict[", "function-")
+    )
+
+
+def _expected(error: Any) -> str | None:
+    if error["type"] == "literal_error":
+        return str((error.get("ctx") or {}).get("expected", "")).replace(" or ", " oder ")
+    return _EXPECTED.get(error["type"])
+
+
+def _describe(error: Any, alternatives: list[Any] | None = None) -> str:
+    """One problem in German; ``alternatives``: the other errors of the same union value."""
+    kind, field, ctx = error["type"], _field(error), error.get("ctx") or {}
     if kind == "extra_forbidden":
         return f'unbekannter Schlüssel "{error["loc"][-1]}"'
     if kind == "missing":
         return f'Pflichtfeld "{field}" fehlt'
+    expected = [e for e in (_expected(a) for a in [error, *(alternatives or [])]) if e]
+    if expected:
+        return f"{field}: erwartet {' oder '.join(expected)}, angegeben: {error.get('input')!r}"
+    if kind == "too_short":
+        return f"{field}: mindestens {ctx.get('min_length')} Einträge nötig"
+    if kind == "value_error" and "error" in ctx:
+        return f"{field}: {ctx['error']}"
     return f"{field}: {error['msg']}"
 
 
@@ -101,15 +142,25 @@ def compose(source: str, path: Path) -> tuple[Any, dict[Loc, int]]:
 def schema_problems(exc: ValidationError, lines: dict[Loc, int], path: Path) -> DefinitionError:
     """A pydantic error as ``file:line: reason`` problems."""
     errors = exc.errors()
-    # pydantic counts a list's length after dropping invalid items, so one broken item of
-    # a one-item list also yields "too short": a consequence, not a second defect.
-    return DefinitionError(
-        [
-            DefinitionProblem(str(path), line_of(lines, tuple(err["loc"])), _describe(err))
-            for err in errors
-            if not (err["type"] == "too_short" and _has_nested_error(err["loc"], errors))
-        ]
-    )
+    # One value that fits none of a union's alternatives is one problem, not one per type.
+    by_field: dict[str, list[Any]] = {}
+    for err in errors:
+        # pydantic counts a list's length after dropping invalid items, so one broken item
+        # of a one-item list also yields "too short": a consequence, not a second defect.
+        if not (err["type"] == "too_short" and _has_nested_error(err["loc"], errors)):
+            by_field.setdefault(_field(err), []).append(err)
+    problems = []
+    for group in by_field.values():
+        first = group[0]
+        line = line_of(lines, tuple(first["loc"]))
+        if len(group) > 1 and all(_expected(e) for e in group):
+            problems.append(DefinitionProblem(str(path), line, _describe(first, group[1:])))
+        else:
+            problems += [
+                DefinitionProblem(str(path), line_of(lines, tuple(e["loc"])), _describe(e))
+                for e in group
+            ]
+    return DefinitionError(problems)
 
 
 def parse_definition(source: str, path: Path) -> tuple[DefinitionSpec, dict[Loc, int]]:
