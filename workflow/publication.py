@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, literal_column, or_
 from sqlmodel import Session, col, select
 
 from workflow.models import Municipality, Proposal
+from workflow.rules.common import count_of
 
 REDACTION_KINDS = {
     "personal_data": "personenbezogene Daten",
@@ -106,7 +107,7 @@ def omission_note(proposal: Proposal, left_out_files: int) -> str | None:
     if fields:
         parts.append("Angaben in " + ", ".join(fields))
     if left_out_files:
-        parts.append(f"{left_out_files} Anlage(n)")
+        parts.append(count_of(left_out_files, "Anlage", "Anlagen"))
     if not parts:
         return None
     return (

@@ -19,6 +19,7 @@ from workflow.models import (
     Meeting,
     Proposal,
 )
+from workflow.rules.common import count_of
 from workflow.schema import upgrade
 from workflow.settings import Settings
 
@@ -95,8 +96,9 @@ def _missing_versions(session: Session, workflows: Workflows) -> list[Definition
                     DefinitionProblem(
                         f"{name}/v{version}.yaml",
                         1,
-                        f'Version {version} der Definition "{name}" fehlt, {count} '
-                        "Instanz(en) laufen darauf: die Fassung (gespeichert in der Tabelle "
+                        f'Version {version} der Definition "{name}" fehlt, '
+                        f"{count_of(count, 'Instanz läuft', 'Instanzen laufen')} darauf: die "
+                        "Fassung (gespeichert in der Tabelle "
                         "definitionrecord) wieder ablegen",
                     )
                 )

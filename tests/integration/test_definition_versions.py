@@ -219,7 +219,7 @@ def test_a_version_in_use_must_stay_loadable(world: World, tmp_path: Path) -> No
     with pytest.raises(DefinitionError) as refused:
         record_definitions(world.engine, without_v1)
     assert [str(p) for p in refused.value.problems] == [
-        'proposal/v1.yaml:1: Version 1 der Definition "proposal" fehlt, 1 Instanz(en) laufen '
+        'proposal/v1.yaml:1: Version 1 der Definition "proposal" fehlt, 1 Instanz läuft '
         "darauf: die Fassung (gespeichert in der Tabelle definitionrecord) wieder ablegen"
     ]
 
@@ -288,11 +288,11 @@ def test_cli_diff_and_migrate(
         main(["definitions", "migrate", "proposal", "--from", "1", "--to", "2", "--dry-run"]) == 0
     )
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "Probelauf: 1 Instanz(en) würden umgestellt; nichts wurde geändert."
+        "Probelauf: 1 Instanz würde umgestellt; nichts wurde geändert."
     )
     assert proposal(world, pid).definition_version == 1
     assert main(["definitions", "migrate", "proposal", "--from", "1", "--to", "2"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "1 Instanz(en) auf proposal Version 2 umgestellt."
+        "1 Instanz auf proposal Version 2 umgestellt."
     )
     assert proposal(world, pid).definition_version == 2

@@ -13,6 +13,7 @@ from workflow.definitions.diff import diff
 from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DefinitionSpec
 from workflow.definitions.state_map import load_state_map, map_path
+from workflow.rules.common import count_of
 from workflow.runtime import load_definitions, open_runtime
 from workflow.services import migration
 from workflow.settings import get_settings
@@ -85,7 +86,10 @@ def _migrate(name: str, source: int, target: int, *, dry_run: bool) -> int:
     if dry_run:
         for move in moves:
             print(f"{move.title}: {move.source} → {move.dest}")
-        print(f"Probelauf: {len(moves)} Instanz(en) würden umgestellt; nichts wurde geändert.")
+        print(
+            f"Probelauf: {count_of(len(moves), 'Instanz würde', 'Instanzen würden')} "
+            "umgestellt; nichts wurde geändert."
+        )
         return 0
     for move in moves:
         # One transaction per instance: a failure leaves the ones before it moved and this
@@ -103,5 +107,5 @@ def _migrate(name: str, source: int, target: int, *, dry_run: bool) -> int:
             f"{move.title}: {move.source} → {move.dest}"
             + (f" (Fristen: {opened})" if opened else "")
         )
-    print(f"{len(moves)} Instanz(en) auf {name} Version {target} umgestellt.")
+    print(f"{count_of(len(moves), 'Instanz', 'Instanzen')} auf {name} Version {target} umgestellt.")
     return 0

@@ -21,6 +21,7 @@ from workflow.importing.lines import (
     split_paragraphs,
 )
 from workflow.importing.results import ParsedSession
+from workflow.rules.common import count_of
 
 _SESSIONS_HEADER: Final = re.compile(r"^Datum\s*[:/|]?\s*Gremium$", re.IGNORECASE)
 
@@ -120,7 +121,11 @@ class TextsReader(Reader):
             (first_text, first_line), (last_text, last_line) = texts
             if first_text.split() != last_text.split():
                 snippet_a, snippet_b, more = diff_hint(first_text, last_text)
-                extra = f" (und {more} weitere Abweichung(en))" if more else ""
+                extra = (
+                    f" (und {count_of(more, 'weitere Abweichung', 'weitere Abweichungen')})"
+                    if more
+                    else ""
+                )
                 self._issue(
                     first_line,
                     f'Die beiden Beschlussvorschläge weichen voneinander ab: "{snippet_a}" '

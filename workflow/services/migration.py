@@ -22,6 +22,7 @@ from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DefinitionSpec
 from workflow.definitions.state_map import StateMap
 from workflow.errors import Conflict, WorkflowError
+from workflow.rules.common import count_of
 from workflow.services.transition import KIND_LABELS, KINDS
 
 TRIGGER = "migrate_definition"
@@ -34,8 +35,8 @@ class MigrationRefused(WorkflowError):
         listed = "; ".join(f'{m.title} im Zustand "{m.source}"' for m in stuck)
         super().__init__(
             f"Migration {state_map.name} Version {state_map.source} → {state_map.target} "
-            f"abgelehnt: {state_map.path} nennt keinen Zielzustand für {len(stuck)} "
-            f"Instanz(en): {listed}. Nichts wurde verändert."
+            f"abgelehnt: {state_map.path} nennt keinen Zielzustand für "
+            f"{count_of(len(stuck), 'Instanz', 'Instanzen')}: {listed}. Nichts wurde verändert."
         )
         self.stuck = tuple(stuck)
 
