@@ -39,7 +39,8 @@ def prepare_demo(runtime: Runtime) -> None:
         empty = session.exec(select(Municipality.id)).first() is None
     if empty:
         logger.info("Demodaten werden geladen (Vorlage 8/2024 der Gemeinde Ilsfeld)")
-        play(runtime.engine, runtime.workflows, out=logger.info)
+        base = runtime.settings.link_base(None)  # RATSFLOW_BASE_URL, else the default
+        play(runtime.engine, runtime.workflows, out=logger.info, base_url=base)
     else:
         logger.info("Datenbank nicht leer: Demodaten werden nicht erneut geladen")
     password_hash = hash_password(DEMO_PASSWORD)

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.api.helpers import SECRET_TITLE, secret_proposal
 from tests.conftest import World, berlin
@@ -24,7 +24,7 @@ from tests.integration.flow import (
 )
 from tests.smtp import Inbox, smtp_server
 from workflow.deadlines.mail import SmtpMailer
-from workflow.deadlines.sweep import SweepReport, deliver
+from workflow.deadlines.sweep import SweepReport, deliver, sweep
 from workflow.models import Body, Membership, OutboxMessage, Person, Proposal
 
 
@@ -130,6 +130,31 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
     refused = client.get(f"/api/v1/outbox/{row.id}", headers=as_user("ilsfeld.clerk"))
     assert refused.status_code == 403
     assert client.get("/api/v1/outbox/999999", headers=as_user("admin")).status_code == 404
+
+
+def test_the_extract_sent_when_the_objection_week_ends_links_absolutely(world: World) -> None:
+    """The sweep finalizes the resolution after the objection week (§ 43 Abs. 2 GemO); the
+    Beschlussauszug it writes links to the configured address, not to a bare path."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 5, 6), 0, 5),
+        mailer=None,
+        base_url="https://rat.example.org",
+    )
+    with Session(world.engine) as session:
+        extract = session.exec(
+            select(OutboxMessage).where(
+                col(OutboxMessage.subject).startswith("Beschlussauszug zum Vollzug")
+            )
+        ).one()
+    assert "Als PDF: https://rat.example.org/sitzungen/" in extract.body
 
 
 def test_final_resolution_sends_the_extract_to_the_department(

@@ -23,6 +23,7 @@ from workflow.models import (
     ExecutionTask,
     Meeting,
     Municipality,
+    OutboxMessage,
     Proposal,
     Resolution,
     User,
@@ -170,6 +171,13 @@ def test_demo_is_alive_today_every_demo_user_finds_something_to_do(
         ).one()
         report = check_resolution(session, resolution, today)
         assert {c.key for c in report.checks if c.at_risk} == {"veroeffentlichung"}
+        # Every link in the demo's e-mails works from a mail program: absolute, not "/…".
+        bodies = [m.body for m in session.exec(select(OutboxMessage))]
+        assert bodies
+        relative = [
+            line for body in bodies for line in body.splitlines() if re.search(r": /\w", line)
+        ]
+        assert relative == []
         overdue = session.exec(
             select(Deadline).where(
                 col(Deadline.due_date) < today,

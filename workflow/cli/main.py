@@ -221,7 +221,7 @@ def _demo(do_reset: bool) -> int:
     if non_empty:
         reset(engine)
         runtime = open_runtime(settings)
-    play(runtime.engine, runtime.workflows)
+    play(runtime.engine, runtime.workflows, base_url=settings.link_base(None))
     return 0
 
 

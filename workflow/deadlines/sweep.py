@@ -424,7 +424,9 @@ def _act(
         assert isinstance(deadline, Deadline), "a batch with expiries loads ORM deadlines"
         note = None
         if rule.on_expiry is not None:
-            note = _expire(session, workflows, instance, deadline, rule.on_expiry, now, report)
+            note = _expire(
+                session, workflows, instance, deadline, rule.on_expiry, now, report, base_url
+            )
         if deadline.status == "open":
             deadline.status = "elapsed" if rule.window else "missed"
             session.add(deadline)
@@ -477,8 +479,10 @@ def _expire(
     trigger: str,
     now: datetime,
     report: SweepReport,
+    base_url: str,
 ) -> str:
-    """Fire the rule's expiry trigger as ``system`` (e.g. finalize after the objection week)."""
+    """Fire the rule's expiry trigger as ``system`` (e.g. finalize after the objection week);
+    the e-mails its actions write (the Beschlussauszug) link to ``base_url``."""
     try:
         with session.begin_nested():
             fired = fire(
@@ -491,6 +495,7 @@ def _expire(
                 now=now,
                 comment=f"Fristablauf: {deadline.label}",
                 data={"deadline_rule": deadline.rule},
+                base_url=base_url,
             )
     except WorkflowError as exc:
         return f"{trigger} nicht ausgelöst: {exc.message}"

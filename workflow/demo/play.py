@@ -22,6 +22,7 @@ from workflow.services import proposals as proposal_service
 from workflow.services.importer import import_vorlage
 from workflow.services.notices import record_announcement
 from workflow.services.setup import actor_for, load_demo_data
+from workflow.settings import DEFAULT_BASE_URL
 
 
 def play(
@@ -29,10 +30,11 @@ def play(
     workflows: Workflows,
     out: Callable[[str], None] = print,
     now: datetime | None = None,
+    base_url: str = DEFAULT_BASE_URL,
 ) -> int:
     """Play Vorlage 8/2024 of Ilsfeld from import to execution, then the current cases of
     ``now`` (default: the real clock); returns the id of Vorlage 8/2024."""
-    story = Story(engine=engine, workflows=workflows, out=out)
+    story = Story(engine=engine, workflows=workflows, out=out, base_url=base_url)
     start = berlin(date(2024, 4, 7), 8)
     out("== Stammdaten: Landkreis Heilbronn, Gemeinden Ilsfeld und Flein, Demo-Benutzer ==")
     demo = story.run(start, load_demo_data)

@@ -17,6 +17,7 @@ from workflow.deadlines.sweep import SweepReport, sweep
 from workflow.definitions.machines import Workflows
 from workflow.models import OutboxMessage
 from workflow.services.transition import KIND_LABELS, Fired, fire
+from workflow.settings import DEFAULT_BASE_URL
 
 T = TypeVar("T")
 
@@ -37,7 +38,7 @@ class Story:
     workflows: Workflows
     out: Callable[[str], None] = print
     users: dict[str, Actor] = field(default_factory=dict)
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = DEFAULT_BASE_URL
     told: datetime | None = None
 
     def run(self, when: datetime, fn: Callable[[Session], T]) -> T:
@@ -65,6 +66,7 @@ class Story:
                 now=when,
                 comment=comment,
                 data=data,
+                base_url=self.base_url,  # the e-mails' links must work from a mail program
             )
 
         fired = self.run(when, step)
