@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from workflow.context import local_date
-from workflow.deadlines.notify import Message, send_to
+from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.deputies import with_deputies
 from workflow.models import Body, Meeting, Municipality
 from workflow.queries import users_with_role
@@ -70,12 +70,14 @@ def remind_monthly_sessions(session: Session, now: datetime, base_url: str) -> i
                 [
                     "Guten Tag,",
                     "",
-                    f"für {municipality.name} ist im {month} keine Sitzung des Gemeinderats "
-                    "angesetzt. Der Gemeinderat soll mindestens einmal im Monat einberufen "
-                    "werden (§ 34 Abs. 1 Satz 2 GemO); wenn die Geschäftslage es erfordert, "
-                    "setzen Sie bitte eine Sitzung an.",
+                    f"für die Gemeinde {municipality.name} ist im {month} keine Sitzung des "
+                    "Gemeinderats angesetzt. Der Gemeinderat soll mindestens einmal im Monat "
+                    "einberufen werden (§ 34 Abs. 1 Satz 2 GemO); wenn die Geschäftslage es "
+                    "erfordert, setzen Sie bitte eine Sitzung an.",
                     "",
                     f"Sitzungen: {link}",
+                    "",
+                    mail_footer(base_url),
                 ]
             ),
             link=link,

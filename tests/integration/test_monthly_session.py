@@ -31,6 +31,8 @@ def test_month_without_council_session_reminds_the_mayors_once(world: World) -> 
     titles = {n.title for n in notices(world)}
     assert titles == {"Im April 2024 ist keine Sitzung des Gemeinderats geplant"}
     assert "§ 34 Abs. 1 Satz 2 GemO" in notices(world)[0].body
+    assert "für die Gemeinde Ilsfeld ist im April 2024" in notices(world)[0].body
+    assert "Diese Nachricht wurde von Ratsflow automatisch erstellt." in notices(world)[0].body
     assert run_sweep(world, berlin(date(2024, 4, 16), 8)).monthly_reminders == 0
 
 

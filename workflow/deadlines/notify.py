@@ -240,12 +240,23 @@ def recipients(
     return _with_owner(session, role_holders(session, deadline, instance, who), instance, who)
 
 
+def mail_footer(base_url: str | None = None) -> str:
+    """The last line of every e-mail; ``base_url`` for recipients with an account, who choose
+    their e-mails on their settings page (invited members without one have none)."""
+    made = "Diese Nachricht wurde von Ratsflow automatisch erstellt."
+    if base_url is None:
+        return made
+    settings = f"{base_url.rstrip('/')}/einstellungen"
+    return f"{made} Welche E-Mails Sie erhalten, stellen Sie unter {settings} ein."
+
+
 def compose(
     kind: str,
     deadline: DeadlineFacts,
     rule: DeadlineRuleSpec,
     subject: Subject,
     extra: list[str] | None = None,
+    base_url: str | None = None,
 ) -> tuple[str, str]:
     """German subject and body: what is due, by when, for which Vorlage or Sitzung, a link."""
     due = f"{deadline.due_date:%d.%m.%Y}"
@@ -274,7 +285,7 @@ def compose(
         "",
         f"Zur Bearbeitung: {subject.link}",
         "",
-        "Diese Nachricht wurde von Ratsflow automatisch erstellt.",
+        mail_footer(base_url),
     ]
     return title, "\n".join(line for line in lines if line is not None)
 
@@ -411,7 +422,7 @@ def notify(
     if batch is None:
         subject = describe_instance(session, deadline, base_url)
         title, body = compose(
-            kind, deadline, rule, subject, details(session, deadline, instance, now)
+            kind, deadline, rule, subject, details(session, deadline, instance, now), base_url
         )
     else:
         # The same, each instance described once per batch and each distinct text composed
@@ -432,7 +443,7 @@ def notify(
         )
         text = batch.texts.get(said)
         if text is None:
-            text = batch.texts[said] = compose(kind, deadline, rule, subject, extra)
+            text = batch.texts[said] = compose(kind, deadline, rule, subject, extra, base_url)
         title, body = text
     message = Message(
         kind=kind,

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from workflow import page_links
 from workflow.access import agenda_item_readable
 from workflow.context import Actor, FiringContext
+from workflow.deadlines.notify import mail_footer
 from workflow.definitions.registry import Action
 from workflow.deputies import body_deputies, member_on
 from workflow.documents.auszug import build_auszug
@@ -42,7 +43,7 @@ from workflow.services.attachments import list_attachments
 from workflow.services.setup import actor_for
 from workflow.settings import DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
 
-FOOTER = "Diese Nachricht wurde von Ratsflow automatisch erstellt."
+FOOTER = mail_footer()  # invited members without an account have no settings page
 
 
 @dataclass(frozen=True)

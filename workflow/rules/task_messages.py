@@ -13,18 +13,13 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from workflow.context import FiringContext
-from workflow.deadlines.notify import Message, send_to
+from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.definitions.registry import Action
 from workflow.deputies import with_deputies
 from workflow.meeting_titles import meeting_title
 from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
 from workflow.rules.common import proposal
-
-FOOTER = (
-    "Diese Nachricht wurde von Ratsflow automatisch erstellt. Welche E-Mails Sie erhalten, "
-    "stellen Sie unter {base}/einstellungen ein."
-)
 
 
 def _active(users: list[User]) -> list[User]:
@@ -44,7 +39,7 @@ def _send(ctx: FiringContext, kind: str, users: list[User], title: str, lines: l
     if ctx.kind == "meeting":
         link = f"{base}/sitzungen/{instance.id}"
     body = "\n".join(
-        ["Guten Tag,", "", *lines, "", f"Zur Bearbeitung: {link}", "", FOOTER.format(base=base)]
+        ["Guten Tag,", "", *lines, "", f"Zur Bearbeitung: {link}", "", mail_footer(base)]
     )
     send_to(
         ctx.session,

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.deadlines.notify import Message, send_to
+from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
@@ -156,13 +156,18 @@ def _announce(
         )
     )
     options = "\n".join(f"- {o.get('label')}: {o.get('description', '')}" for o in request.options)
-    amount = f"\nBetrag bei eigener Durchführung: {response.amount} €" if response.amount else ""
+    amount = (
+        f"\nBetrag bei eigener Durchführung: {format_euro(response.amount)}"
+        if response.amount
+        else ""
+    )
     body = (
         f"Guten Tag,\n\ndas Landratsamt bittet die Gemeinde {town.name} um eine Entscheidung "
         f"bis zum {request.reply_deadline:%d.%m.%Y}:\n\n{request.title}\n\n{request.explanation}"
         f"\n\nOptionen:\n{options}{amount}\n\nOhne fristgerechte Antwort gilt: "
         f"{request.option_label(request.default_option)}.\n\n"
         f"Zur Bearbeitung: {base_url.rstrip('/')}/abfragen/{request.id}/antworten/{response.id}"
+        f"\n\n{mail_footer(base_url)}"
     )
     message = Message(
         kind="request",
@@ -206,6 +211,7 @@ def withdraw_responses(ctx: FiringContext) -> None:
             actor=SYSTEM,
             now=ctx.now,
             comment=f"Abfrage zurückgezogen: {ctx.comment or ''}".strip(),
+            base_url=ctx.base_url,
         )
     ctx.audit_data.update(withdrawn=len(running))
 
