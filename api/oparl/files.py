@@ -80,10 +80,11 @@ def meeting_file(session: Session, meeting: Meeting, kind: str) -> PublicFile | 
     document = documents.meeting_document(
         session=session, actor=None, meeting_id=mid, kind=kind, public=True
     )
-    label = "Einladung" if kind == "einladung" else "Niederschrift (öffentlicher Teil)"
+    # The meeting's day, not the letter's: "vom" would date the invitation itself.
+    label = "Einladung zur" if kind == "einladung" else "Niederschrift (öffentlicher Teil) der"
     return PublicFile(
         key=f"{kind}-{mid}",
-        name=f"{label} vom {meeting.meeting_date:%d.%m.%Y}",
+        name=f"{label} Sitzung am {meeting.meeting_date:%d.%m.%Y}",
         file_name=f"{document.filename}.html",
         mime_type="text/html",
         data=_html(document),

@@ -225,7 +225,15 @@ def person(ctx: Context, row: Person) -> Obj:
 
 # --- Meeting, AgendaItem, Location --------------------------------------------------------
 
-MEETING_STATES = {"minutes_signed": "durchgeführt", "minutes_presented": "durchgeführt"}
+# OParl 1.1 Meeting.meetingState is free text; its examples: terminiert, eingeladen,
+# durchgeführt. Unannounced meetings (planned, agenda) are not public at all.
+MEETING_STATES = {
+    "invited": "eingeladen",
+    "in_session": "läuft",
+    "closed": "durchgeführt",
+    "minutes_signed": "durchgeführt",
+    "minutes_presented": "durchgeführt",
+}
 
 
 def meeting_start(ctx: Context, row: Meeting) -> datetime:

@@ -22,6 +22,7 @@ from api.oparl import objects as o
 from api.oparl.files import PublicFile, attachment_file, find, meeting_file, vorlage_file
 from api.oparl.lists import BadFilter, Entry, Query, page, parse
 from api.oparl.urls import Urls, oparl_type
+from workflow.documents.sitzung import SIGNED_STATES
 from workflow.files import FileStore
 from workflow.models import (
     AgendaItem,
@@ -410,7 +411,8 @@ def _files(ctx: o.Context, m: Municipality) -> list[Entry]:
 
 
 def meeting_file_exists(row: Meeting) -> bool:
-    return bool(row.state in o.MEETING_STATES)
+    """The public minutes exist once they are signed (§ 38 Abs. 2 GemO)."""
+    return row.state in SIGNED_STATES
 
 
 def _terms(ctx: o.Context, m: Municipality) -> list[Entry]:

@@ -171,6 +171,9 @@ def test_the_whole_endpoint_validates_and_resolves(
     assert all(t["startDate"] for t in body["legislativeTerm"])
     meeting = crawl.objects[f"http://testserver/oparl/v1/meeting/{ids['meeting']}"]
     assert meeting["start"].startswith("2024-04-23T18:00:00+02:00")
+    assert meeting["meetingState"] == "läuft"  # in session, no longer "eingeladen"
+    names = {o.get("name") for o in crawl.objects.values() if o.get("type", "").endswith("/File")}
+    assert "Einladung zur Sitzung am 23.04.2024" in names  # the meeting's day, not "vom"
     assert [i["name"] for i in meeting["agendaItem"]] == [
         "Sanierung der Festhalle (Vorlage 1/2024)",
         "Zurückgezogene Vorlage Kindergarten (Vorlage 2/2024)",
