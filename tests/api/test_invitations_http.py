@@ -109,6 +109,8 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
     assert f"NÖ 1 | {SECRET_TITLE}" in member  # § 35: members of the body are entitled
     # Without RATSFLOW_BASE_URL the link is where the request went (the test client's host).
     assert f"http://testserver/sitzungen/{meeting}/sitzungsmappe.pdf" in member
+    assert "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe (Link unten)." in member
+    assert "beigefügt" not in member  # linked, not enclosed
     heard = text(mails["otto.ort@example.org"])
     assert "Sanierung der Festhalle in Auenstein" in heard
     assert SECRET_TITLE not in heard

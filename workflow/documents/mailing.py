@@ -247,7 +247,9 @@ def invitation_text(
         for i in agenda(session, meeting.id or 0)
         if agenda_item_readable(session, actor, meeting, i)
     ]
-    lines = [plain_text(build_einladung(session, meeting, items)).rstrip(), ""]
+    # The e-mail links the Sitzungsmappe (and attaches the Anlagen that fit): not "beigefügt".
+    papers = "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe (Link unten)."
+    lines = [plain_text(build_einladung(session, meeting, items, papers)).rstrip(), ""]
     lines += _notes(invitee)
     lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
     attached, linked = split_files(_readable_files(session, actor, meeting, items), max_bytes)

@@ -98,8 +98,13 @@ def plain_text(document: Document) -> str:
         elif isinstance(block, Table):
             lines.append(" | ".join(block.header))
             lines += [" | ".join(row) for row in block.rows]
-        else:
-            for entry in block.entries:
+        else:  # as a letter closes: the name, under it the office; or a line to sign on
+            for i, entry in enumerate(block.entries):
                 signed = f" ({entry.signed})" if entry.signed else ""
-                lines.append(f"{entry.function}: {entry.name}{signed}")
+                if i:
+                    lines.append("")
+                if entry.name.strip():
+                    lines += [f"{entry.name}{signed}", entry.function]
+                else:
+                    lines.append(f"{entry.function}: ____________________{signed}")
     return "\n".join(lines).rstrip() + "\n"

@@ -115,9 +115,15 @@ def _document(
     )
 
 
-def build_einladung(session: Session, meeting: Meeting, items: Sequence[AgendaItem]) -> Document:
+ENCLOSED = "Die Sitzungsunterlagen sind beigefügt."
+
+
+def build_einladung(
+    session: Session, meeting: Meeting, items: Sequence[AgendaItem], papers: str = ENCLOSED
+) -> Document:
     """§ 34 Abs. 1 GemO: time, place and the items, with the § 37 Abs. 3 note for a second
-    session; the non-public part only if ``items`` hold non-public ones."""
+    session; the non-public part only if ``items`` hold non-public ones. ``papers`` says
+    where the Sitzungsunterlagen are: enclosed in the Sitzungsmappe, linked in an e-mail."""
     body = body_name(session, meeting.body_id)
     public_rows, secret_rows = numbered(items, True), numbered(items, False)
     blocks: list[Block] = [
@@ -145,7 +151,7 @@ def build_einladung(session: Session, meeting: Meeting, items: Sequence[AgendaIt
             _agenda_table(session, secret_rows),
         ]
     if public_rows or secret_rows:  # nothing to enclose before the agenda is set
-        blocks.append(Paragraph("Die Sitzungsunterlagen sind beigefügt.", "note"))
+        blocks.append(Paragraph(papers, "note"))
     blocks += [
         Paragraph("Mit freundlichen Grüßen"),
         Signatures(entries=(mayor_signature(session, meeting),)),

@@ -1,0 +1,27 @@
+"""A document as e-mail text: signatures close it as a letter does."""
+
+from __future__ import annotations
+
+from workflow.documents.model import Document, Paragraph, Signature, Signatures, plain_text
+
+
+def test_signatures_read_as_a_letter_closes() -> None:
+    document = Document(
+        kind="einladung",
+        title="Einladung",
+        municipality="Ilsfeld",
+        filename="einladung",
+        blocks=(
+            Paragraph("Mit freundlichen Grüßen"),
+            Signatures(
+                entries=(
+                    Signature("Bürgermeisterin", "Beate Beispiel", "gez. am 15.04.2024"),
+                    Signature("Schriftführung", ""),
+                )
+            ),
+        ),
+    )
+    text = plain_text(document)
+    assert "Beate Beispiel (gez. am 15.04.2024)\nBürgermeisterin\n" in text
+    assert "Schriftführung: ____________________" in text  # no name: a line to sign on
+    assert "Bürgermeisterin:" not in text
