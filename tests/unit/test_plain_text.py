@@ -1,7 +1,8 @@
-"""A document as e-mail text: signatures close it as a letter does."""
+"""A document as e-mail text: signatures close it as a letter does, quotes nest."""
 
 from __future__ import annotations
 
+from workflow.documents.german import quoted
 from workflow.documents.model import Document, Paragraph, Signature, Signatures, plain_text
 
 
@@ -25,3 +26,10 @@ def test_signatures_read_as_a_letter_closes() -> None:
     assert "Beate Beispiel (gez. am 15.04.2024)\nBürgermeisterin\n" in text
     assert "Schriftführung: ____________________" in text  # no name: a line to sign on
     assert "Bürgermeisterin:" not in text
+
+
+def test_quotes_inside_a_quoted_title_become_single_ones() -> None:
+    assert quoted("Bebauungsplan „Schozachtal-Süd“ – Aufstellungsbeschluss") == (
+        "„Bebauungsplan ‚Schozachtal-Süd‘ – Aufstellungsbeschluss“"
+    )
+    assert quoted("Kreisradwegekonzept") == "„Kreisradwegekonzept“"

@@ -12,6 +12,7 @@ from workflow.context import BERLIN
 from workflow.deadlines.notice_rows import insert_notices, ride_notices
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
+from workflow.documents.german import quoted
 from workflow.loaded_rows import Rider
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
@@ -115,21 +116,22 @@ def describe_instance(
     if deadline.instance_type == "decision_request":
         request = session.get(DecisionRequest, deadline.instance_id)
         if request is not None:
-            return Subject(f"Abfrage „{request.title}“", f"{base}/abfragen/{request.id}")
+            return Subject(f"Abfrage {quoted(request.title)}", f"{base}/abfragen/{request.id}")
     if deadline.instance_type == "decision_response":
         response = session.get(DecisionResponse, deadline.instance_id)
         request = session.get(DecisionRequest, response.request_id) if response else None
         town = session.get(Municipality, response.municipality_id) if response else None
         if response is not None and request is not None and town is not None:
             return Subject(
-                f"Abfrage „{request.title}“ – Antwort der Gemeinde {town.name}",
+                # The deadline's label says "Antwort"; this names whose.
+                f"Abfrage {quoted(request.title)}, Gemeinde {town.name}",
                 f"{base}/abfragen/{request.id}/antworten/{response.id}",
             )
     if deadline.instance_type == "council_request":
         council_request = session.get(CouncilRequest, deadline.instance_id)
         if council_request is not None:
             return Subject(
-                f"Antrag „{council_request.subject}“", f"{base}/antraege/{council_request.id}"
+                f"Antrag {quoted(council_request.subject)}", f"{base}/antraege/{council_request.id}"
             )
     return Subject(f"{deadline.instance_type} {deadline.instance_id}", base)
 

@@ -16,6 +16,12 @@ def weekday_day(value: date) -> str:
     return f"{WEEKDAYS[value.weekday()]}, {day(value)}"
 
 
+def quoted(text: str) -> str:
+    """„Bebauungsplan ‚Schozachtal-Süd‘“: German quotes around a text, those inside it
+    turned into single ones, as German typesetting nests them."""
+    return "„" + text.replace("„", "‚").replace("“", "‘") + "“"
+
+
 def file_size(size: int) -> str:
     """``1,5 MB``, ``12 KB``: decimal comma, binary units as mail programs and file managers
     show them."""

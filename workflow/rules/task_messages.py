@@ -16,6 +16,7 @@ from workflow.context import FiringContext
 from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.definitions.registry import Action
 from workflow.deputies import with_deputies
+from workflow.documents.german import quoted
 from workflow.meeting_titles import meeting_title
 from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
@@ -73,7 +74,8 @@ def notify_cosigners(ctx: FiringContext) -> None:
         users,
         f"Bitte um Mitzeichnung: Vorlage {p.label} – {p.title}",
         [
-            f"{_author_name(ctx, p)} bittet Sie, die Vorlage {p.label} „{p.title}“ mitzuzeichnen.",
+            f"{_author_name(ctx, p)} bittet Sie, die Vorlage {p.label} {quoted(p.title)} "
+            "mitzuzeichnen.",
             "Sie können mitzeichnen oder die Vorlage mit einer Anmerkung zurückgeben.",
         ],
     )
@@ -88,7 +90,7 @@ def notify_mayor(ctx: FiringContext) -> None:
         users_with_role(ctx.session, p.municipality_id, "mayor"),
         f"Zur Freigabe: Vorlage {p.label} – {p.title}",
         [
-            f"die Mitzeichnung der Vorlage {p.label} „{p.title}“ ist abgeschlossen.",
+            f"die Mitzeichnung der Vorlage {p.label} {quoted(p.title)} ist abgeschlossen.",
             "Die Vorlage wartet auf Ihre Freigabe.",
         ],
     )
@@ -105,7 +107,7 @@ def notify_author(ctx: FiringContext) -> None:
         [author] if author is not None else [],
         f"Zurückgegeben: Vorlage {p.label} – {p.title}",
         [
-            f"die Vorlage {p.label} „{p.title}“ wurde Ihnen zur Überarbeitung zurückgegeben.",
+            f"die Vorlage {p.label} {quoted(p.title)} wurde Ihnen zur Überarbeitung zurückgegeben.",
             *([f"Anmerkung: {note}"] if note else []),
         ],
     )
