@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from docx import Document as open_docx
 
 from tests.api.helpers import SECRET_TITLE, secret_proposal
 from tests.conftest import World, berlin
@@ -212,3 +214,13 @@ def test_non_public_documents_are_not_found_for_others(world: World) -> None:
     with pytest.raises(NotFound):  # draft minutes are internal
         meeting_doc(world, meeting, "niederschrift", None)
     assert SECRET_TITLE in rendered(world, vorlage(world, secret, world["ilsfeld.council"]), "html")
+
+
+def test_a_docx_names_its_municipality_and_title(world: World) -> None:
+    """Word shows the file's author and title: the municipality and the document, not the
+    library that wrote it."""
+    pid = imported(world, str(REPO / "tests/data/vorlagen/financing_filled.txt"))
+    document = vorlage(world, pid)
+    properties = open_docx(io.BytesIO(service.render(document, "docx"))).core_properties
+    assert properties.author == "Gemeinde Ilsfeld"
+    assert properties.title.startswith("Vorlage Nr. ")

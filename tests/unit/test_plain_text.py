@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from workflow.documents.german import quoted
-from workflow.documents.model import Document, Paragraph, Signature, Signatures, plain_text
+from workflow.documents.model import (
+    Document,
+    Paragraph,
+    Signature,
+    Signatures,
+    document_label,
+    plain_text,
+)
 
 
 def test_signatures_read_as_a_letter_closes() -> None:
@@ -33,3 +40,20 @@ def test_quotes_inside_a_quoted_title_become_single_ones() -> None:
         "„Bebauungsplan ‚Schozachtal-Süd‘ – Aufstellungsbeschluss“"
     )
     assert quoted("Kreisradwegekonzept") == "„Kreisradwegekonzept“"
+
+
+def test_a_document_is_labelled_as_one_line() -> None:
+    invitation = Document(
+        kind="einladung",
+        title="Einladung",
+        municipality="Ilsfeld",
+        filename="einladung",
+        blocks=(),
+        subtitle="zur Sitzung des Gemeinderats am 23.04.2024",
+    )
+    assert document_label(invitation) == "Einladung zur Sitzung des Gemeinderats am 23.04.2024"
+    vorlage = Document(
+        kind="vorlage", title="Vorlage", municipality="Ilsfeld", filename="v", blocks=(),
+        subtitle="Nr. 8/2024",
+    )  # fmt: skip
+    assert document_label(vorlage) == "Vorlage – Nr. 8/2024"

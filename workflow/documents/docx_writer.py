@@ -8,13 +8,26 @@ from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
-from workflow.documents.model import Document, Fields, Heading, Paragraph, Signatures, Table
+from workflow.documents.model import (
+    Document,
+    Fields,
+    Heading,
+    Paragraph,
+    Signatures,
+    Table,
+    document_label,
+)
 
 RED = RGBColor(0xAA, 0x00, 0x00)
 
 
 def render_docx(document: Document) -> bytes:
     out = new_docx()
+    # Word shows these as the file's author and title (python-docx's own name otherwise).
+    out.core_properties.author = f"Gemeinde {document.municipality}"
+    out.core_properties.title = document_label(document)
+    out.core_properties.last_modified_by = "Ratsflow"
+    out.core_properties.comments = ""
     normal = out.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10)

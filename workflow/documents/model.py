@@ -78,6 +78,16 @@ class Document:
     coat_of_arms: str | None = None
 
 
+def document_label(document: Document) -> str:
+    """``Einladung zur Sitzung des Gemeinderats am …``, ``Vorlage – Nr. 8/2024``: title and
+    subtitle as one line (a subtitle that continues the title follows without a dash)."""
+    subtitle = document.subtitle
+    if not subtitle:
+        return document.title
+    joint = " " if subtitle[:1].islower() else " – "
+    return f"{document.title}{joint}{subtitle}"
+
+
 def plain_text(document: Document) -> str:
     """The document as e-mail text: the same words as the PDF, without layout."""
     lines: list[str] = [f"Gemeinde {document.municipality}", "", document.title]

@@ -15,7 +15,7 @@ from pypdf.errors import PyPdfError
 
 from workflow.documents.german import file_size
 from workflow.documents.html import render_html, render_mappe_toc_html
-from workflow.documents.model import Document
+from workflow.documents.model import Document, document_label
 from workflow.documents.office import KIND_NAMES, to_pdf
 
 logger = logging.getLogger(__name__)
@@ -113,10 +113,7 @@ def render_mappe_pdf(
         entries: list[tuple[str, int | None]] = []
         page = first_page
         for document, rendered in zip(documents, laid_out, strict=True):
-            label = (
-                f"{document.title} – {document.subtitle}" if document.subtitle else document.title
-            )
-            entries.append((label, page))
+            entries.append((document_label(document), page))
             page += len(rendered.pages)
         for name, reader in readers:
             entries.append((f"Anlage: {name}", page if reader is not None else None))
@@ -131,6 +128,7 @@ def render_mappe_pdf(
     main: bytes = toc.copy(pages).write_pdf()
     writer = PdfWriter()
     writer.append(io.BytesIO(main))
+    writer.add_metadata({"/Title": title, "/Author": f"Gemeinde {municipality}"})
     for name, reader in readers:
         if reader is not None:
             writer.append(reader, outline_item=f"Anlage: {name}")
