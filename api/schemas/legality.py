@@ -39,6 +39,7 @@ class ChainRead(BaseModel):
     instance_id: int
     seq: int
     hash: str
+    label: str = Field("", description="Wie der Bericht die Kette nennt, z. B. Vorlage 8/2024")
 
 
 class LegalityRead(BaseModel):

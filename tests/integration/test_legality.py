@@ -46,6 +46,7 @@ def test_the_lawful_path_passes_every_applicable_check(world: World) -> None:
     assert results["niederschrift"] == MET
     assert report.summary() == "Alle anwendbaren Anforderungen erfüllt"
     assert {c.instance_type for c in report.chains} == {"proposal", "meeting"}
+    assert {c.label for c in report.chains} == {"Vorlage 1/2024", "Sitzung vom 23.04.2024"}
     # The evidence names people, not logins, and every line says whose signature it is.
     evidence = {c.key: [e.text for e in c.evidence] for c in report.checks}
     mayor = world.data.users["ilsfeld.mayor"].full_name

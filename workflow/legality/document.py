@@ -69,7 +69,8 @@ def build_pruefbericht(report: Report, *, checked_on: date) -> Document:
             header=("Kette", "Letztes Ereignis", "Hash"),
             rows=tuple(
                 (
-                    f"{CHAIN_LABELS.get(h.instance_type, h.instance_type)} {h.instance_id}",
+                    h.label
+                    or f"{CHAIN_LABELS.get(h.instance_type, h.instance_type)} {h.instance_id}",
                     str(h.seq),
                     h.hash,
                 )

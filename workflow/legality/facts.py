@@ -167,11 +167,11 @@ def _events(session: Session, instance_type: str, instance_id: int, label: str) 
     ]
 
 
-def _head(session: Session, instance_type: str, instance_id: int) -> ChainHead | None:
+def _head(session: Session, instance_type: str, instance_id: int, label: str) -> ChainHead | None:
     head = session.get(AuditHead, (instance_type, instance_id))
     if head is None:
         return None
-    return ChainHead(instance_type, instance_id, head.seq, head.hash)
+    return ChainHead(instance_type, instance_id, head.seq, head.hash, label)
 
 
 def load_facts(session: Session, resolution: Resolution, today: date) -> Facts:
@@ -215,7 +215,7 @@ def load_facts(session: Session, resolution: Resolution, today: date) -> Facts:
             )
         )
     )
-    head = _head(session, "proposal", proposal.id or 0)
+    head = _head(session, "proposal", proposal.id or 0, f"Vorlage {proposal.label}")
     facts.chains = [head] if head else []
     if resolution.agenda_item_id is not None:
         facts.step = next((s for s in plan if s.agenda_item_id == resolution.agenda_item_id), None)
@@ -304,6 +304,6 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
                     select(ElectionCount).where(ElectionCount.round_id == round_.id)
                 )
             }
-    head = _head(session, "meeting", meeting_id)
+    head = _head(session, "meeting", meeting_id, f"Sitzung vom {meeting.meeting_date:%d.%m.%Y}")
     if head is not None:
         facts.chains.append(head)

@@ -57,6 +57,7 @@ class ChainHead:
     instance_id: int
     seq: int
     hash: str
+    label: str = ""  # "Vorlage 8/2024", "Sitzung vom 23.04.2024": as the evidence names it
 
 
 @dataclass(frozen=True)
