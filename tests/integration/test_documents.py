@@ -133,6 +133,8 @@ def test_invitation_lists_the_non_public_part_only_for_the_entitled(world: World
         "Tagesordnung – nichtöffentlicher Teil TOP Gegenstand Vorlage NÖ 1 " + SECRET_TITLE in full
     )
     assert "Sanierung der Festhalle" in full
+    # The Vorlage column names the number; the subject does not repeat it.
+    assert "Sanierung der Festhalle (Vorlage" not in full
     assert "Nichtöffentlich (§ 35 GemO)" in full
     assert "Bürgermeisterin Beate Beispiel" in full or "Beate Beispiel Bürgermeisterin" in full
     for reader in (None, world["flein.council"], world["lra.coordinator"]):

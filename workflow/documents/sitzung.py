@@ -65,10 +65,13 @@ def _label(session: Session, item: AgendaItem) -> str:
 
 
 def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table:
-    return Table(
-        header=("TOP", "Gegenstand", "Vorlage"),
-        rows=tuple((n, titled(item), _label(session, item)) for n, item in rows),
-    )
+    table_rows = []
+    for n, item in rows:
+        label = _label(session, item)
+        # The item's title ends in "(Vorlage 8/2024)" (place_on_agenda): the column says it.
+        subject = titled(item).replace(f" (Vorlage {label})", "") if label else titled(item)
+        table_rows.append((n, subject, label))
+    return Table(header=("TOP", "Gegenstand", "Vorlage"), rows=tuple(table_rows))
 
 
 def _public_agenda(
