@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, text
@@ -24,8 +24,16 @@ from workflow.services.setup import DemoData, actor_for, load_demo_data
 from workflow.services.transition import Fired, fire
 from workflow.settings import Settings, get_settings
 
+T = TypeVar("T")
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = SEED_PATH
+
+
+def known(value: T | None) -> T:
+    """``value``, which the test knows is there: a flushed row's id, a row it just made."""
+    assert value is not None
+    return value
 
 
 def berlin(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -108,7 +116,7 @@ class World:
         demo_town = self.data.ilsfeld if town == "ilsfeld" else self.data.flein
         return demo_town.bodies[name].id or 0
 
-    def run(self, fn: Callable[[Session], Any]) -> Any:
+    def run(self, fn: Callable[[Session], T]) -> T:
         with unit_of_work(self.engine) as session:
             return fn(session)
 

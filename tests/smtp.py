@@ -32,9 +32,7 @@ class Inbox:
         if self.delay:
             time.sleep(self.delay)
         with self.lock:
-            self.messages.append(
-                message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[arg-type]
-            )
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
     def keys(self) -> list[str]:

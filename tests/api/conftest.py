@@ -24,7 +24,7 @@ from workflow.settings import Settings
 with warnings.catch_warnings():
     # Starlette 1.x would like httpx2 under its TestClient; httpx works the same here.
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as TestClient
 
 SECRET = "test-secret-key-for-ratsflow-api-tests"
 PASSWORD = "demo"

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, new_meeting, new_proposal
 from workflow.models import Proposal
 from workflow.services.agenda import add_item
@@ -49,7 +49,7 @@ def secret_proposal(world: World, committee: str = "Technischer Ausschuss") -> i
             steps=[StepInput(body_id=world.body_id(committee), decides=True, public=False)],
         )
 
-    pid = int(world.run(create).id)
+    pid = known(world.run(create).id)
     world.fire(
         "proposal",
         pid,
@@ -91,5 +91,5 @@ def scene(world: World) -> Scene:
     world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
     planned = new_meeting(world)
     return Scene(
-        draft=draft, secret=secret, meeting=meeting, secret_item=int(item.id), planned=planned
+        draft=draft, secret=secret, meeting=meeting, secret_item=known(item.id), planned=planned
     )

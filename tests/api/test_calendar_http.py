@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -35,7 +35,13 @@ def parse(response: Any) -> icalendar.Calendar:
 
 
 def events(cal: icalendar.Calendar) -> dict[str, icalendar.Event]:
-    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    return {str(e["UID"]): cast(icalendar.Event, e) for e in cal.walk("VEVENT")}
+
+
+def sequence(event: icalendar.Event) -> int:
+    value = event["SEQUENCE"]
+    assert isinstance(value, int)  # a vInt
+    return int(value)
 
 
 def unfolded(response: Any) -> str:
@@ -181,7 +187,7 @@ def test_moved_meeting_keeps_its_uid_and_shows_the_new_start(
     assert set(after) == set(before)  # the entry moves, no duplicate
     assert before[uid].decoded("DTSTART") == datetime(2024, 4, 23, 18, 0, tzinfo=BERLIN)
     assert after[uid].decoded("DTSTART") == datetime(2024, 4, 30, 18, 0, tzinfo=BERLIN)
-    assert int(after[uid]["SEQUENCE"]) > int(before[uid]["SEQUENCE"])
+    assert sequence(after[uid]) > sequence(before[uid])
 
 
 def test_feed_token_never_reaches_the_access_log(

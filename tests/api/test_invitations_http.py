@@ -49,7 +49,7 @@ def delivered(world: World, smtp: tuple[str, Inbox], prefix: str = "") -> dict[s
 def text(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 def prepare(world: World) -> tuple[int, int]:

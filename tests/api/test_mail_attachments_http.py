@@ -52,14 +52,11 @@ def delivered(world: World, smtp: tuple[str, Inbox], settings: Settings) -> list
 def text(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 def files(message: EmailMessage) -> dict[str, bytes]:
-    return {
-        str(part.get_filename()): part.get_content()  # type: ignore[attr-defined]
-        for part in message.iter_attachments()
-    }
+    return {str(part.get_filename()): part.get_content() for part in message.iter_attachments()}
 
 
 def hear_otto(world: World, pid: int) -> None:

@@ -17,7 +17,7 @@ from api.security import MissingSecret
 from api.server import serve
 from tests.api.conftest import TestClient
 from tests.api.test_http import assert_problem
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     MEETING_DAY,
     in_session,
@@ -90,7 +90,7 @@ def test_statutory_deadline_is_not_waived(world: World, client: Any, as_user: An
 
 
 def test_notifications_are_the_callers_own(world: World, client: Any, as_user: Any) -> None:
-    clerk_id = world.data.users["ilsfeld.clerk"].id
+    clerk_id = known(world.data.users["ilsfeld.clerk"].id)
 
     def notify(session: Any) -> int:
         notification = Notification(
@@ -119,7 +119,7 @@ def test_notifications_are_the_callers_own(world: World, client: Any, as_user: A
 
 def _notices(world: World, n: int) -> list[int]:
     """``n`` notices for the clerk, their ids in the order written."""
-    clerk_id = world.data.users["ilsfeld.clerk"].id
+    clerk_id = known(world.data.users["ilsfeld.clerk"].id)
 
     def notify(session: Any) -> list[int]:
         rows = [

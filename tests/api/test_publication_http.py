@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -171,13 +172,13 @@ def test_a_municipality_without_electronic_system_owes_no_publication(world: Wor
 
     world.run(switch_off)
     pid = _adopted(world)
-    rules = world.run(
-        lambda s: [
-            d.rule
-            for d in s.exec(Deadline.__table__.select()).all()  # type: ignore[attr-defined]
-            if d.instance_id == pid
-        ]
-    )
+
+    def deadline_rules(s: Session) -> list[str]:
+        # Core rows with attributes: sqlmodel's exec() types them as plain tuples.
+        rows: Sequence[Any] = s.exec(Deadline.__table__.select()).all()  # type: ignore[attr-defined]
+        return [d.rule for d in rows if d.instance_id == pid]
+
+    rules = world.run(deadline_rules)
     assert "publication" not in rules
 
 

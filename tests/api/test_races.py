@@ -17,7 +17,7 @@ from sqlmodel import select
 from tests.api.conftest import FixedClock
 from tests.api.test_decision_requests import BODY as REQUEST_BODY
 from tests.api.test_decision_requests import delegate
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY, new_meeting, new_proposal
 from tests.parallel import run_parallel
 from workflow.models import Deadline, Notification, OutboxMessage
@@ -376,7 +376,8 @@ def test_every_write_route_has_one_winner(
     )
 
     def first(model: Any, *where: Any) -> int:
-        return int(world.run(lambda s: s.exec(select(model.id).where(*where)).first()))
+        found: int | None = world.run(lambda s: s.exec(select(model.id).where(*where)).first())
+        return known(found)
 
     deadline = first(Deadline, Deadline.status == "open", Deadline.rule == "publication")
     race.one_winner(

@@ -13,6 +13,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 
 from tests.api.helpers import scene
@@ -59,6 +60,7 @@ def test_every_operation_conforms_and_never_fails(app: FastAPI, world: World, as
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result.err()
         operation = result.ok()
         operations += 1
         failures += fuzz(operation, secretary)

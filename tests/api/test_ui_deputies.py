@@ -4,6 +4,7 @@ the objection form asks for the ground."""
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlmodel import Session, select
 
@@ -129,7 +130,8 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
         assert town.settings["pre_deliberation_on_request"] is True
         assert town.settings["monthly_session_reminder_day"] == 10
         # seven clear days: the invitation deadlines count eight (§ 34 Abs. 1 S. 1 GemO)
-        assert town.settings["deadline_periods"]["invitation"] == "P8D"
+        periods = cast(dict[str, str], town.settings["deadline_periods"])
+        assert periods["invitation"] == "P8D"
     assert 'name="invitation_days"' in client.get("/verwaltung").text
 
 

@@ -35,7 +35,10 @@ def _invited(world: World) -> tuple[int, int, int]:
 
 
 def _screen(client: TestClient, meeting: int, top: int | None = None) -> str:
-    return client.get(f"/sitzungen/{meeting}/durchfuehren" + (f"?top={top}" if top else "")).text
+    page: str = client.get(
+        f"/sitzungen/{meeting}/durchfuehren" + (f"?top={top}" if top else "")
+    ).text
+    return page
 
 
 def test_a_session_is_run_on_one_screen(
@@ -126,15 +129,15 @@ def test_a_session_is_run_on_one_screen(
     assert "Bitte prüfen: Beschluss gefasst" in check.text
     assert "Widerspruchsfrist des Bürgermeisters läuft bis 30.04.2024" in check.text
     assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
+    version = re.search(r'name="proposal_version" value="(\d+)"', check.text)
+    assert version is not None
     done = client.post(
         f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/adopt",
         data={
             "csrf_token": csrf_of(check.text),
             "bestaetigt": "ja",
-            "proposal_version": re.search(
-                r'name="proposal_version" value="(\d+)"', check.text
-            ).group(1),
-        },  # type: ignore[union-attr]
+            "proposal_version": version.group(1),
+        },
     )
     assert "„Beschluss gefasst“ ist festgestellt" in done.text
     assert "TOP 2: Bekanntgaben" in done.text, "the next item follows"

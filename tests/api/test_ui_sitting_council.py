@@ -22,7 +22,8 @@ def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]
 
 
 def _screen(client: TestClient, mid: int, item: int) -> str:
-    return client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    page: str = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    return page
 
 
 def test_the_vote_is_recorded_as_counts_and_a_secret_ballot_only_so(

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import FixedClock
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
-from tests.conftest import World
+from tests.conftest import World, known
 from workflow.models import Proposal
 from workflow.services.proposals import update_proposal
 
@@ -67,7 +67,7 @@ def test_a_change_that_keeps_the_state_says_what_happened(
             actor=world["ilsfeld.clerk"],
             now=clock.now,
             proposal_id=pid,
-            expected_version=s.get(Proposal, pid).version,
+            expected_version=known(s.get(Proposal, pid)).version,
             changes={"title": "Sanierung der Grundschule"},
         )
     )
@@ -105,7 +105,8 @@ def test_filters_by_state_body_year_and_department(world: World, client: TestCli
     number = re.compile(r"<td[^>]*>(\d+/\d{4})</td>")
 
     def titles(query: str) -> str:
-        return client.get(f"/vorlagen?{query}").text.split('id="ergebnisse"')[1]
+        page: str = client.get(f"/vorlagen?{query}").text
+        return page.split('id="ergebnisse"')[1]
 
     assert "Neubau Bauhof" in titles("zustand=draft")
     assert "Sanierung Grundschule" not in titles("zustand=draft")

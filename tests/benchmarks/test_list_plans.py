@@ -364,7 +364,7 @@ def test_list_plans(engine: Engine, workflows: Workflows) -> None:
             )
         ),
         "/fristen: first page of the settled ones": lambda s: fristen.settled_page(
-            s, fristen.settled_query(clerk, None, fristen.SETTLED[""]), NOW.date(), None, 0
+            s, fristen.settled_query(clerk, None, fristen.SETTLED[""]), NOW.date(), None, None
         ),
         "GET /api/v1/notifications (first page)": lambda s: listing.page_of(
             s, notifications.notifications_query(actor=clerk), 50, None

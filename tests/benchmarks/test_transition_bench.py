@@ -146,8 +146,8 @@ def _seed(world: World, n: int) -> list[int]:
             of_kind = f" AND s.instance_type = '{kind}'" if kind else ""
             conn.execute(
                 text(
-                    f"INSERT INTO {model.__tablename__} ({_quoted(names)}) "  # type: ignore[attr-defined]
-                    f"SELECT {values} FROM {model.__tablename__} s {copies} "  # type: ignore[attr-defined]
+                    f"INSERT INTO {model.__tablename__} ({_quoted(names)}) "
+                    f"SELECT {values} FROM {model.__tablename__} s {copies} "
                     f"WHERE s.{key} = :seed{of_kind}"
                 ),
                 {"seed": seed},

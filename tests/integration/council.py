@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import MEETING_DAY
 from workflow.law.voting import Tally
 from workflow.models import Meeting, Motion
@@ -31,7 +31,7 @@ def propose(world: World, mid: int, item: int, kind: str, **kwargs: Any) -> int:
             **fields,
         )
     )
-    return int(recorded.record.id)
+    return known(recorded.record.id)
 
 
 def vote_on(world: World, mid: int, item: int, motion: int, yes: int, no: int) -> Motion:

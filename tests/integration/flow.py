@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from workflow.models import Proposal
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import meetings as meeting_service
@@ -58,7 +59,7 @@ def new_proposal(
             steps=plan,
         )
     )
-    return int(proposal.id)
+    return known(proposal.id)
 
 
 def submitted(world: World, pid: int) -> None:
@@ -73,9 +74,9 @@ def submitted(world: World, pid: int) -> None:
     )
 
 
-def released(world: World, **kwargs: object) -> int:
+def released(world: World, **kwargs: Any) -> int:
     """A proposal co-signed and released, ready for scheduling."""
-    pid = new_proposal(world, **kwargs)  # type: ignore[arg-type]
+    pid = new_proposal(world, **kwargs)
     submitted(world, pid)
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
     world.fire("proposal", pid, "release", "ilsfeld.mayor", berlin(DAY, 11))
@@ -83,7 +84,7 @@ def released(world: World, **kwargs: object) -> int:
 
 
 def new_meeting(
-    world: World, body: str = "Gemeinderat", day: date = MEETING_DAY, **kwargs: object
+    world: World, body: str = "Gemeinderat", day: date = MEETING_DAY, **kwargs: Any
 ) -> int:
     meeting = world.run(
         lambda s: meeting_service.create_meeting(
@@ -96,7 +97,7 @@ def new_meeting(
             **kwargs,
         )
     )
-    return int(meeting.id)
+    return known(meeting.id)
 
 
 def scheduled(world: World, pid: int, mid: int) -> None:
@@ -129,7 +130,7 @@ def item_of(world: World, pid: int) -> int:
         proposal = session.get(Proposal, pid)  # type: ignore[attr-defined]
         item = current_agenda_item(session, proposal)  # type: ignore[arg-type]
         assert item is not None
-        return int(item.id)
+        return known(item.id)
 
     return int(world.run(find))
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY, in_session, vote
 from workflow.errors import GuardsUnmet, InvalidInput
 from workflow.models import Body, ConsultationStep, Membership, Proposal
@@ -74,13 +74,13 @@ def proposal(
             steps=steps,
         )
     )
-    return int(made.id)
+    return known(made.id)
 
 
 def update(
     world: World, pid: int, changes: dict[str, object], steps: list[StepInput] | None = None
 ) -> Proposal:
-    return world.run(  # type: ignore[no-any-return]
+    return world.run(
         lambda s: update_proposal(
             session=s,
             actor=world["ilsfeld.clerk"],
@@ -117,7 +117,7 @@ def meeting(world: World, body_id: int, day: date) -> int:
             meeting_date=day,
         )
     )
-    return int(made.id)
+    return known(made.id)
 
 
 def voted(world: World, pid: int, body_id: int, day: date) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal
@@ -117,13 +118,15 @@ def test_conflicting_firings_exactly_one_wins(world: World) -> None:
         final = world.get(Proposal, pid)
         assert final.state == winners[0]
         assert final.version == version + 1
-        events = world.run(
-            lambda s, pid=pid: s.exec(
+
+        def audit(s: Session, pid: int = pid) -> Sequence[AuditEvent]:
+            return s.exec(
                 select(AuditEvent).where(
                     AuditEvent.instance_type == "proposal", AuditEvent.instance_id == pid
                 )
             ).all()
-        )
+
+        events = world.run(audit)
         assert [e.trigger for e in events][1:] == [
             {"draft": "", "cosigning": "submit", "withdrawn": "withdraw"}[winners[0]]
         ]

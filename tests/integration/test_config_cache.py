@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_deputies import absent, deputies, uid
 from tests.integration.test_statement_budget import counted
@@ -22,7 +22,7 @@ from workflow.queries import bodies_of
 
 
 def version_of(world: World, municipality_id: int) -> int:
-    return int(world.run(lambda s: s.get(Municipality, municipality_id)).config_version)
+    return int(world.run(lambda s: known(s.get(Municipality, municipality_id))).config_version)
 
 
 def ilsfeld(world: World) -> int:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlmodel import select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.council import SECRETARY, counts, leaves, version
 from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of, vote
 from tests.integration.test_meetings import declare_bias, invited, planned
 from workflow.documents.proceedings import absent_with_reasons
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
 from workflow.models import AgendaItem, Attendance, Meeting
-from workflow.queries import item_quorum
+from workflow.queries import item_quorum, voting_members
 from workflow.services import agenda, item_votes
 from workflow.services import meetings as meeting_service
 
@@ -54,9 +55,9 @@ def test_a_member_who_leaves_counts_for_quorum_and_vote_from_that_item_on(world:
     pid, mid = planned(world)
     present = in_session(world, mid)
     item = item_of(world, pid)
-    before = world.run(lambda s: item_quorum(s, s.get(AgendaItem, item))).present_entitled
+    before = world.run(lambda s: item_quorum(s, known(s.get(AgendaItem, item)))).present_entitled
     leaves(world, mid, item, present[0], reason="Terminkonflikt")
-    after = world.run(lambda s: item_quorum(s, s.get(AgendaItem, item))).present_entitled
+    after = world.run(lambda s: item_quorum(s, known(s.get(AgendaItem, item)))).present_entitled
     assert after == before - 1
     with pytest.raises(InvalidInput, match="nicht anwesend"):
         vote(world, pid, {present[0]: "yes"})
@@ -81,7 +82,7 @@ def test_the_quorum_is_checked_at_each_item(world: World) -> None:
 def test_absence_reasons_are_kept(world: World) -> None:
     pid, mid = planned(world)
     invited(world, mid)
-    members = world.run(lambda s: meeting_service.voting_members(s, world.get_meeting(mid).body_id))
+    members = world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
     world.run(
         lambda s: meeting_service.record_attendance(
             session=s,
@@ -95,7 +96,7 @@ def test_absence_reasons_are_kept(world: World) -> None:
     rows = world.run(
         lambda s: {
             a.person_id: a.absence_reason
-            for a in s.exec(meeting_service.select(Attendance).where(Attendance.meeting_id == mid))
+            for a in s.exec(select(Attendance).where(Attendance.meeting_id == mid))
         }
     )
     assert rows[members[0]] == "Urlaub"
@@ -105,8 +106,8 @@ def test_absence_reasons_are_kept(world: World) -> None:
     assert line.endswith("(Urlaub)")
 
 
-def _free(world: World, mid: int, when: date, **kwargs: object) -> AgendaItem:
-    return world.run(  # type: ignore[no-any-return]
+def _free(world: World, mid: int, when: date, **kwargs: Any) -> AgendaItem:
+    return world.run(
         lambda s: agenda.add_item(
             session=s,
             workflows=world.workflows,
@@ -214,14 +215,14 @@ def test_a_change_holds_from_its_item_on_unless_only_for_it(world: World) -> Non
     from workflow.attendance import present_at_item
 
     pid, mid = planned(world)
-    second = _free(world, mid, DAY).id
+    second = known(_free(world, mid, DAY).id)
     present = in_session(world, mid)
     first = item_of(world, pid)
     leaves(world, mid, first, present[1], only_item=True)
     leaves(world, mid, first, present[2])
 
     def at(item: int) -> set[int]:
-        return world.run(lambda s: present_at_item(s, s.get(AgendaItem, item)))  # type: ignore[no-any-return]
+        return world.run(lambda s: present_at_item(s, known(s.get(AgendaItem, item))))
 
     assert present[1] not in at(first)
     assert present[1] in at(second)

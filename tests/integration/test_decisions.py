@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import in_session, new_meeting, scheduled, vote
 from workflow.context import SYSTEM
 from workflow.deadlines.sweep import sweep
@@ -98,7 +98,7 @@ def adopt_in_council(world: World, request_id: int, option: str) -> tuple[int, i
             body_id=world.body_id("Gemeinderat"),
         )
     )
-    pid = int(proposal.id)
+    pid = known(proposal.id)
     day = date(2024, 4, 8)
     world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(day, 9), data={"required": 1})
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(day, 10))
@@ -137,7 +137,7 @@ def test_sending_creates_one_response_per_municipality(world: World) -> None:
         ).all()
     # Ilsfeld has a mayor and a clerk, Flein a clerk: the only towns with users in the demo
     assert sorted(n.user_id for n in told) == sorted(
-        world.data.users[u].id for u in ("ilsfeld.mayor", "ilsfeld.clerk", "flein.clerk")
+        known(world.data.users[u].id) for u in ("ilsfeld.mayor", "ilsfeld.clerk", "flein.clerk")
     )
     ilsfeld_mayor = world.data.users["ilsfeld.mayor"].id
     body = next(n.body for n in told if n.user_id == ilsfeld_mayor)
@@ -307,7 +307,7 @@ def test_urgent_decision_is_answered_once_reported(world: World) -> None:
             body_id=world.body_id("Gemeinderat"),
         )
     )
-    pid = int(proposal.id)
+    pid = known(proposal.id)
     day = date(2024, 4, 8)
     world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(day, 9), data={"required": 1})
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(day, 10))

@@ -117,15 +117,17 @@ def test_migration_moves_running_instances_one_by_one_with_an_audit_event(
     ]
     version_before = proposal(world, cosigning).version
     for move in moves:
-        world.run(
-            lambda s, move=move: migration.migrate_instance(
+
+        def migrate(s: Session, move: migration.Move = move) -> migration.Moved:
+            return migration.migrate_instance(
                 session=s,
                 workflows=world.workflows,
                 state_map=mapping,
                 move=move,
                 now=berlin(DAY, 12),
             )
-        )
+
+        world.run(migrate)
     migrated = proposal(world, cosigning)
     assert (migrated.definition_version, migrated.state) == (2, "cosigning")
     assert migrated.version == version_before + 1  # a client's stale copy gets a 409
@@ -138,6 +140,7 @@ def test_migration_moves_running_instances_one_by_one_with_an_audit_event(
             .order_by(col(AuditEvent.seq).desc())
         ).first()
     )
+    assert event is not None
     assert (event.trigger, event.source, event.dest, event.actor) == (
         "migrate_definition",
         "cosigning",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -36,10 +37,10 @@ from workflow.settings import get_settings
 
 
 @pytest.fixture
-def demo_env(db: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+def demo_env(db: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     monkeypatch.setenv("RATSFLOW_DATABASE_URL", db.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
-    yield db  # type: ignore[misc]
+    yield db
     get_settings.cache_clear()
 
 
@@ -91,7 +92,7 @@ def test_demo_plays_the_seed_story(demo_env: Engine, capsys: pytest.CaptureFixtu
             select(ExecutionTask).where(ExecutionTask.proposal_id == proposal.id)
         ).one()
         assert task.status == "done"
-        statuses = {
+        statuses: dict[str, str | None] = {
             d.rule: d.status
             for d in session.exec(
                 select(Deadline).where(
@@ -202,7 +203,8 @@ def test_demo_is_alive_today_every_demo_user_finds_something_to_do(
 def _allowed(session: Session, workflows: Workflows, actor: Actor, now: datetime) -> set[str]:
     triggers: set[str] = set()
     for kind, model in KINDS.items():
-        for instance_id in session.exec(select(model.id)):
+        # KINDS types its models as plain SQLModel; each is a table with an id.
+        for instance_id in session.exec(select(model.id)):  # type: ignore[attr-defined]
             try:
                 options = available_actions(
                     session=session,

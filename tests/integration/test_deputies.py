@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pytest
 from sqlmodel import Session, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
@@ -143,7 +144,8 @@ def test_mayors_deputy_releases_in_order(world: World) -> None:
     assert fired.dest == "ready"
     event = audit_of(world, pid, "release")
     assert (event.actor, event.actor_role) == ("ilsfeld.council", "mayor")
-    assert event.data["in_vertretung"]["username"] == "ilsfeld.mayor"
+    vertretung = cast(dict[str, object], event.data["in_vertretung"])
+    assert vertretung["username"] == "ilsfeld.mayor"
 
 
 def test_second_deputy_acts_when_the_first_is_away_too(world: World) -> None:
@@ -216,14 +218,14 @@ def test_deputy_counts_for_quorum_only_in_place_of_an_absent_member(world: World
     present = [p for p in members if p != ordinary[0]][: needed - 1]
     assert ordinary[0] not in present
     world.run(lambda s: _attendance_only(s, world, mid, [*present, outsider]))
-    quorum = world.run(lambda s: meeting_quorum(s, s.get(Meeting, mid)))
+    quorum = world.run(lambda s: meeting_quorum(s, known(s.get(Meeting, mid))))
     assert quorum.present_entitled == needed
     assert quorum.reached
     assert quorum.members == len(members)
     # With his member present, the deputy does not count.
     present_with_member = [ordinary[0], *present[: needed - 2]]
     world.run(lambda s: _attendance_only(s, world, mid, [*present_with_member, outsider]))
-    quorum = world.run(lambda s: meeting_quorum(s, s.get(Meeting, mid)))
+    quorum = world.run(lambda s: meeting_quorum(s, known(s.get(Meeting, mid))))
     assert quorum.present_entitled == needed - 1
     assert not quorum.reached
     assert body
@@ -251,10 +253,14 @@ def test_departed_member_no_longer_counts(world: World) -> None:
     body = world.body_id("Gemeinderat")
     before = world.run(lambda s: voting_members(s, body, MEETING_DAY))
     leaver = before[-1]
-    membership_id = world.run(
-        lambda s: s.exec(
-            select(Membership.id).where(Membership.body_id == body, Membership.person_id == leaver)
-        ).one()
+    membership_id = known(
+        world.run(
+            lambda s: s.exec(
+                select(Membership.id).where(
+                    Membership.body_id == body, Membership.person_id == leaver
+                )
+            ).one()
+        )
     )
     world.run(
         lambda s: service.set_membership_dates(
@@ -273,7 +279,7 @@ def test_departed_member_no_longer_counts(world: World) -> None:
     assert leaver in world.run(lambda s: voting_members(s, body, date(2024, 4, 15)))
     mid = new_meeting(world)
     people = world.run(
-        lambda s: {i.person.id for i in invitees(s, s.get(Meeting, mid), agenda(s, mid))}
+        lambda s: {i.person.id for i in invitees(s, known(s.get(Meeting, mid)), agenda(s, mid))}
     )
     assert leaver not in people
     scheduled(world, released(world), mid)
@@ -303,12 +309,14 @@ def test_deputies_get_a_copy_of_the_invitation(world: World) -> None:
     world.run(give_address)
     mid = new_meeting(world, "Technischer Ausschuss")
     found = world.run(
-        lambda s: {i.person.id: i for i in invitees(s, s.get(Meeting, mid), agenda(s, mid))}
+        lambda s: {i.person.id: i for i in invitees(s, known(s.get(Meeting, mid)), agenda(s, mid))}
     )
     assert found[outsider].deputy is True
     assert all(not found[m].deputy for m in members if m in found)
     text = world.run(
-        lambda s: invitation_text(s, s.get(Meeting, mid), found[outsider], "https://rat.example")
+        lambda s: invitation_text(
+            s, known(s.get(Meeting, mid)), found[outsider], "https://rat.example"
+        )
     )
     assert "als Stellvertreterin oder Stellvertreter" in text.body
 
@@ -333,7 +341,7 @@ def test_deputy_standing_in_may_vote(world: World) -> None:
         )
     )
     world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
-    item = world.run(lambda s: agenda(s, mid)[0].id)
+    item = known(world.run(lambda s: agenda(s, mid)[0].id))
     world.run(
         lambda s: meeting_service.record_votes(
             session=s,
@@ -351,10 +359,14 @@ def test_departed_member_takes_no_part_in_circulation(world: World) -> None:
 
     body = world.body_id("Gemeinderat")
     leaver = world.run(lambda s: voting_members(s, body))[-1]
-    membership_id = world.run(
-        lambda s: s.exec(
-            select(Membership.id).where(Membership.body_id == body, Membership.person_id == leaver)
-        ).one()
+    membership_id = known(
+        world.run(
+            lambda s: s.exec(
+                select(Membership.id).where(
+                    Membership.body_id == body, Membership.person_id == leaver
+                )
+            ).one()
+        )
     )
     world.run(
         lambda s: service.set_membership_dates(

@@ -5,6 +5,7 @@ query, or the same text after the table changed) gets its own."""
 from __future__ import annotations
 
 import pytest
+from psycopg import Column
 from sqlalchemy import text
 
 from tests.conftest import World
@@ -19,7 +20,7 @@ def server_url(world: World) -> str:
     return world.engine.url.render_as_string(hide_password=False)
 
 
-def _plain(description: list[object] | None) -> list[tuple[object, ...]]:
+def _plain(description: list[Column] | None) -> list[tuple[object, ...]]:
     return [tuple(column) for column in description or []]
 
 

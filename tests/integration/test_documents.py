@@ -9,7 +9,7 @@ import pytest
 from docx import Document as open_docx
 
 from tests.api.helpers import SECRET_TITLE, secret_proposal
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.documents import REPO, SEED_COPY, flat, text_of
 from tests.integration.flow import DAY, new_meeting, released, scheduled
 from workflow.context import SYSTEM, Actor
@@ -36,7 +36,7 @@ def imported(world: World, path: str = str(SEED_COPY)) -> int:
             municipality_name="Ilsfeld",
         )
     )
-    return int(result.proposal.id)
+    return known(result.proposal.id)
 
 
 def vorlage(world: World, pid: int, actor: Actor | None = SYSTEM) -> Document:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting
 from workflow.errors import Conflict, InvalidInput
 from workflow.models import AuditEvent, ElectionBallot, Meeting
@@ -37,7 +37,7 @@ def free_item(world: World, mid: int, title: str = "Wahl der Mitglieder des Auss
             title=title,
         )
     )
-    return int(item.id)
+    return known(item.id)
 
 
 def election_in_session(
@@ -60,11 +60,12 @@ def election_in_session(
             **kwargs,
         )
     )
-    eid = int(recorded.record.id)
-    candidates = [
-        int(
+    eid = known(recorded.record.id)
+
+    def candidate(name: str) -> int:
+        return known(
             world.run(
-                lambda s, name=name: elections.add_candidate(
+                lambda s: elections.add_candidate(
                     session=s,
                     actor=world[SECRETARY],
                     now=berlin(day, 19, 31),
@@ -75,8 +76,8 @@ def election_in_session(
                 )
             ).record.id
         )
-        for name in names
-    ]
+
+    candidates = [candidate(name) for name in names]
     return mid, item, eid, candidates, present
 
 
@@ -221,7 +222,7 @@ def test_biased_absent_and_digital_members_cannot_vote(world: World) -> None:
             digital=[digital],
         )
     )
-    eid = int(
+    eid = known(
         world.run(
             lambda s: elections.create_election(
                 session=s,
@@ -236,7 +237,7 @@ def test_biased_absent_and_digital_members_cannot_vote(world: World) -> None:
         ).record.id
     )
     assert view(world, mid, eid).election.mode == "open"
-    anna = int(
+    anna = known(
         world.run(
             lambda s: elections.add_candidate(
                 session=s,

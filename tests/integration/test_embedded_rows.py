@@ -34,7 +34,7 @@ def test_carried_rows_equal_loaded_rows_in_value_and_type(world: World) -> None:
     dialect = world.engine.dialect.name
     for model in (ConsultationStep, CoSignature):
         with Session(world.engine) as session:
-            loaded = session.scalars(select(model).where(model.proposal_id == pid)).all()
+            loaded = session.scalars(select(model).where(col(model.proposal_id) == pid)).all()
             expected = sorted((columns(r) for r in loaded), key=lambda c: c["id"][1])
         carried_json = rows_as_json(model, model.proposal_id, literal(pid), dialect)
         with Session(world.engine) as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Date, DateTime, Integer, Numeric, String, Text, select
@@ -13,7 +14,7 @@ from sqlalchemy import Column, Date, DateTime, Integer, Numeric, String, Text, s
 from tests.conftest import World
 from workflow.embedded_rows import json_param, recordset
 
-COLUMNS = [
+COLUMNS: list[Column[Any]] = [
     Column("n", Integer),
     Column("label", String(40)),
     Column("body", Text),
@@ -28,7 +29,7 @@ def test_values_come_back_as_written(world: World) -> None:
     if world.engine.dialect.name != "postgresql":
         pytest.skip("json_to_recordset is PostgreSQL's (SQLite writes rows as rows)")
     summer = timezone(timedelta(hours=2))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "n": 1,
             "label": 'Frist "Mitzeichnung" – Bürgermeister',

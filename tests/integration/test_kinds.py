@@ -5,6 +5,7 @@ submission."""
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pytest
 from sqlmodel import col, select
@@ -326,7 +327,8 @@ def test_each_submission_keeps_a_revision_and_they_compare(world: World) -> None
     assert first.created_by == second.created_by == "ilsfeld.clerk"
     assert first.content["title"] == "Neubau Bauhof"
     assert second.content["title"] == "Neubau Bauhof mit Photovoltaik"
-    assert first.content["consultation_plan"][0]["body"] == "Gemeinderat"
+    plan = cast(list[dict[str, object]], first.content["consultation_plan"])
+    assert plan[0]["body"] == "Gemeinderat"
     changed = {d.name: d for d in compare(first.content, second.content)}
     assert changed["title"].changed
     assert not changed["facts"].changed

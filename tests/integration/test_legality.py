@@ -24,9 +24,10 @@ from workflow.attendance import present_at_session
 from workflow.definitions.machines import Workflows
 from workflow.legality.model import FAILED, MET, RUNNING, UNKNOWN, Report
 from workflow.legality.report import check_resolution
-from workflow.models import Body, Membership, Municipality, Proposal, Resolution
+from workflow.models import Body, ItemAttendance, Membership, Municipality, Proposal, Resolution
 from workflow.queries import latest_resolution
 from workflow.services import meetings as meeting_service
+from workflow.services.agenda import Recorded
 from workflow.services.item_votes import record_item_attendance
 
 
@@ -343,6 +344,7 @@ def test_cli_prints_one_line_per_resolution_at_risk(
         assert main(["legality", "check", "--municipality", "Atlantis"]) == 1
         assert "nicht angelegt" in capsys.readouterr().err
         resolution = world.run(lambda s: latest_resolution(s, late))
+        assert resolution is not None
         target = tmp_path / "pruefbericht.pdf"
         assert main(["legality", "report", str(resolution.id), "-o", str(target)]) == 0
         assert target.read_bytes().startswith(b"%PDF")
@@ -495,8 +497,9 @@ def _biased_in_the_room(world: World, *, leaves: bool) -> Report:
             )
         )
         for person in (biased, other) if leaves else (other,):
-            world.run(
-                lambda s, person=person: record_item_attendance(
+
+            def leave(s: Session, person: int = person) -> Recorded[ItemAttendance]:
+                return record_item_attendance(
                     session=s,
                     actor=world["ilsfeld.secretary"],
                     now=berlin(MEETING_DAY, 20, 10),
@@ -507,7 +510,8 @@ def _biased_in_the_room(world: World, *, leaves: bool) -> Report:
                     present=False,
                     only_item=True,
                 )
-            )
+
+            world.run(leave)
         vote(world, pid, {p: "yes" for p in present if p not in (biased, other)})
 
     return report_of(world, decided(world, in_the_session=session_with_bias))

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
@@ -84,7 +84,7 @@ def test_non_public_resolution_opens_no_publication_deadline(world: World) -> No
             steps=[step],
         )
     )
-    pid = int(created.id)
+    pid = known(created.id)
     world.fire(
         "proposal",
         pid,

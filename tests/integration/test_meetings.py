@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
@@ -338,7 +339,7 @@ def not_quorate(
     return pid, mid
 
 
-def second_session(world: World, earlier: int, body: str = "Gemeinderat", **kwargs: object) -> int:
+def second_session(world: World, earlier: int, body: str = "Gemeinderat", **kwargs: Any) -> int:
     meeting = world.run(
         lambda s: meeting_service.create_meeting(
             session=s,
@@ -351,7 +352,7 @@ def second_session(world: World, earlier: int, body: str = "Gemeinderat", **kwar
             **kwargs,
         )
     )
-    return int(meeting.id)
+    return known(meeting.id)
 
 
 def schedule_on(world: World, pid: int, mid: int) -> None:
@@ -365,7 +366,7 @@ def schedule_on(world: World, pid: int, mid: int) -> None:
     )
 
 
-def refusal_of_second_session(world: World, earlier: int, **kwargs: object) -> InvalidInput:
+def refusal_of_second_session(world: World, earlier: int, **kwargs: Any) -> InvalidInput:
     with pytest.raises(InvalidInput) as refused:
         second_session(world, earlier, **kwargs)
     return refused.value
@@ -436,7 +437,11 @@ def test_second_session_is_quorate_with_three_for_carried_over_items_only(world:
     assert view.notice == notice
     event = world.run(
         lambda s: meeting_event(
-            s, s.get(Meeting, mid), berlin(AFTER, 12), "https://rat.example", public_only=True
+            s,
+            known(s.get(Meeting, mid)),
+            berlin(AFTER, 12),
+            "https://rat.example",
+            public_only=True,
         )
     )
     description = next(line for line in event if line.startswith("DESCRIPTION:"))

@@ -15,7 +15,7 @@ from workflow.models import Municipality, Notification
 def notices(world: World) -> list[Notification]:
     return world.run(
         lambda s: list(
-            s.exec(select(Notification).where(Notification.key.startswith("monthly-session")))  # type: ignore[attr-defined]
+            s.exec(select(Notification).where(Notification.key.startswith("monthly-session")))
         )
     )
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, new_meeting, new_proposal, submitted
 from tests.integration.test_decisions import send
 from workflow.models import Deadline, Proposal, Resolution
@@ -105,7 +105,7 @@ def test_options_alone_make_no_task(world: World) -> None:
     mayor = {t.instance_id: t for t in tasks_of(world, "ilsfeld.mayor")}
     assert mid not in mayor  # only "Sitzung absagen" (and the agenda, which is empty)
     assert cosigning not in mayor  # only withdrawing or returning it
-    assert world.run(lambda s: s.get(Proposal, pid)).state == "awaiting_release"
+    assert world.run(lambda s: known(s.get(Proposal, pid))).state == "awaiting_release"
     triggers = {a.trigger for a in mayor[pid].actions}
     assert "release" in triggers
     assert not triggers & {"withdraw", "return_to_author", "urgent_decision"}

@@ -4,6 +4,7 @@ the fields set), and such a row is written by a flush like any other."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -13,7 +14,7 @@ from workflow.models import AuditEvent, Deadline
 from workflow.new_rows import new_row
 
 
-def _values() -> dict[str, object]:
+def _values() -> dict[str, Any]:
     return {
         "instance_type": "proposal",
         "instance_id": 1,

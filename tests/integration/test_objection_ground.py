@@ -145,7 +145,9 @@ def test_unlawful_objection_goes_to_the_landratsamt(world: World) -> None:
         ).one()
     )
     assert event.data["ground"] == "unlawful"
-    assert event.data["supervisory_authority"].startswith("Landratsamt")
+    authority = event.data["supervisory_authority"]
+    assert isinstance(authority, str)
+    assert authority.startswith("Landratsamt")
 
 
 def test_a_rejection_can_be_objected_to(world: World) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY
 from tests.integration.test_competence import HEARING_DAY, council
 from workflow.errors import GuardsUnmet, InvalidInput
@@ -41,7 +41,7 @@ def proposal(
             steps=steps,
         )
     )
-    return int(made.id)
+    return known(made.id)
 
 
 def to_release(world: World, pid: int) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.council import version
 from tests.integration.flow import DAY, new_meeting, released, scheduled
 from tests.integration.legality_flow import PUBLISHED, decided
@@ -41,7 +41,7 @@ def item_id(world: World, pid: int) -> int:
     item = world.run(
         lambda s: s.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one()
     )
-    return int(item.id)
+    return known(item.id)
 
 
 def added_late(world: World, mid: int, pid: int) -> None:
@@ -185,11 +185,11 @@ def _old_definitions(session: Session) -> dict[int, tuple[bool, bool]]:
     rows = session.exec(
         select(
             Proposal.id,
-            col(Proposal.id).in_(invited_items),  # type: ignore[arg-type]
-            col(Proposal.id).in_(published),  # type: ignore[arg-type]
+            col(Proposal.id).in_(invited_items),
+            col(Proposal.id).in_(published),
         )
     )
-    return {int(pid): (bool(a), bool(b)) for pid, a, b in rows}
+    return {known(pid): (bool(a), bool(b)) for pid, a, b in rows}
 
 
 def test_the_flags_equal_the_former_subqueries_after_a_realistic_flow(world: World) -> None:
@@ -205,7 +205,7 @@ def test_the_flags_equal_the_former_subqueries_after_a_realistic_flow(world: Wor
     added_late(world, mid, late)
     actual = world.run(
         lambda s: {
-            int(pid): (bool(a), bool(b))
+            known(pid): (bool(a), bool(b))
             for pid, a, b in s.exec(
                 select(Proposal.id, Proposal.on_invited_agenda, Proposal.resolution_published)
             )

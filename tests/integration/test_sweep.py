@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, SQLModel, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
@@ -51,9 +53,12 @@ def run_sweep(world: World, now: datetime, url: str | None = None) -> SweepRepor
     )
 
 
-def rows(world: World, model: type, *where: object) -> list:  # type: ignore[type-arg]
+M = TypeVar("M", bound=SQLModel)
+
+
+def rows(world: World, model: type[M], *where: ColumnElement[bool] | bool) -> list[M]:
     with Session(world.engine) as session:
-        return list(session.exec(select(model).where(*where)))  # type: ignore[call-overload]
+        return list(session.exec(select(model).where(*where)))
 
 
 def test_reminder_goes_out_once_at_its_instant(world: World, smtp: tuple[str, Inbox]) -> None:
@@ -200,7 +205,7 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
                 workflows=world.workflows,
                 actor=world["ilsfeld.clerk"],
                 now=berlin(DAY),
-                deadline_id=invitation.id,
+                deadline_id=known(invitation.id),
                 reason="x",
             )
         )
@@ -211,7 +216,7 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
             workflows=world.workflows,
             actor=world["ilsfeld.mayor"],
             now=berlin(DAY),
-            deadline_id=invitation.id,
+            deadline_id=known(invitation.id),
             reason="Sitzung im Einvernehmen aller Mitglieder",
         )
     )
@@ -238,17 +243,19 @@ def test_statutory_objection_week_cannot_be_waived(world: World) -> None:
         (a.kind, a.status) for a in rows(world, DeadlineAct, DeadlineAct.deadline_id == window.id)
     }
     for user in ("ilsfeld.mayor", "ilsfeld.secretary"):
-        with pytest.raises(DeadlineNotWaivable) as refused:
-            world.run(
-                lambda s, user=user: waive_deadline(
-                    session=s,
-                    workflows=world.workflows,
-                    actor=world[user],
-                    now=berlin(date(2024, 4, 24)),
-                    deadline_id=window.id,
-                    reason="Kein Widerspruch beabsichtigt",
-                )
+
+        def waive(s: Session, user: str = user) -> Deadline:
+            return waive_deadline(
+                session=s,
+                workflows=world.workflows,
+                actor=world[user],
+                now=berlin(date(2024, 4, 24)),
+                deadline_id=known(window.id),
+                reason="Kein Widerspruch beabsichtigt",
             )
+
+        with pytest.raises(DeadlineNotWaivable) as refused:
+            world.run(waive)
         assert "Widerspruchsfrist des Bürgermeisters" in refused.value.message
         assert "§ 43 Abs. 2 GemO" in refused.value.message
     [after] = rows(world, Deadline, Deadline.id == window.id)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import Session, col, func, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     MEETING_DAY,
     in_session,
@@ -250,7 +250,10 @@ def test_a_notice_written_before_is_not_written_again_nor_mailed(world: World) -
     assert count(world.engine, OutboxMessage, col(OutboxMessage.key).startswith("deadline:")) == 2
     with Session(world.engine) as session:
         notes = sorted(
-            session.exec(select(DeadlineAct.note).where(DeadlineAct.kind == "escalation"))
+            known(note)
+            for note in session.exec(
+                select(col(DeadlineAct.note)).where(DeadlineAct.kind == "escalation")
+            )
         )
     assert notes == ["0 Empfänger", "1 Empfänger", "1 Empfänger"]
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, new_proposal
 from tests.integration.test_statement_budget import counted
 from workflow import audit
@@ -63,7 +63,7 @@ def test_a_concurrent_writer_of_the_same_version_makes_the_update_fail(world: Wo
 
 def test_rows_inserted_and_deleted_by_id_are_in_the_session_as_if_flushed(world: World) -> None:
     pid = new_proposal(world)
-    users = [world.actors[name].user_id for name in ("ilsfeld.head", "ilsfeld.mayor")]
+    users = [known(world.actors[name].user_id) for name in ("ilsfeld.head", "ilsfeld.mayor")]
     with Session(world.engine, expire_on_commit=False) as session, transaction(session):
         rows = [CoSignature(proposal_id=pid, user_id=uid) for uid in users]
         with counted(world) as seen:
@@ -238,7 +238,7 @@ def _cosignature_ids(session: Session, pid: int) -> list[int]:
 
 def test_a_riding_delete_goes_with_the_update_and_not_with_a_lost_race(world: World) -> None:
     pid = new_proposal(world)
-    user = world.actors["ilsfeld.head"].user_id
+    user = known(world.actors["ilsfeld.head"].user_id)
     with Session(world.engine, expire_on_commit=False) as session, transaction(session):
         insert_loaded(session, [CoSignature(proposal_id=pid, user_id=user)])
     # Won: the rows are gone with the UPDATE, not before it.
