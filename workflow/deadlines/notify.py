@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
-from workflow.context import BERLIN
+from workflow.context import BERLIN, local_date
 from workflow.deadlines.notice_rows import insert_notices, ride_notices
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
@@ -259,6 +259,7 @@ def compose(
     subject: Subject,
     extra: list[str] | None = None,
     base_url: str | None = None,
+    today: date | None = None,
 ) -> tuple[str, str]:
     """German subject and body: what is due, by when, for which Vorlage or Sitzung, a link."""
     due = f"{deadline.due_date:%d.%m.%Y}"
@@ -268,7 +269,10 @@ def compose(
         "",
     ]
     if kind == "reminder":
-        lines.append(f"die Frist „{deadline.label}“ läuft am {due} ab.")
+        # Each reminder says how near the day is: the second is not a copy of the first.
+        left = (deadline.due_date - today).days if today is not None else -1
+        when = {0: "heute, ", 1: "morgen, "}.get(left, f"in {left} Tagen, " if left > 1 else "")
+        lines.append(f"die Frist „{deadline.label}“ läuft {when}am {due} ab.")
     elif kind == "escalation":
         lines.append(
             f"die Frist „{deadline.label}“ ist am {due} abgelaufen und noch nicht erledigt."
@@ -423,9 +427,8 @@ def notify(
     """Tell the rule's recipients that a deadline is coming, has passed, or has expired."""
     if batch is None:
         subject = describe_instance(session, deadline, base_url)
-        title, body = compose(
-            kind, deadline, rule, subject, details(session, deadline, instance, now), base_url
-        )
+        extra = details(session, deadline, instance, now)
+        title, body = compose(kind, deadline, rule, subject, extra, base_url, local_date(now))
     else:
         # The same, each instance described once per batch and each distinct text composed
         # once (acts of one batch often share the deadline rule, day and instance).
@@ -445,7 +448,9 @@ def notify(
         )
         text = batch.texts.get(said)
         if text is None:
-            text = batch.texts[said] = compose(kind, deadline, rule, subject, extra, base_url)
+            text = batch.texts[said] = compose(
+                kind, deadline, rule, subject, extra, base_url, local_date(now)
+            )
         title, body = text
     message = Message(
         kind=kind,
