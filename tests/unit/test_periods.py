@@ -428,3 +428,14 @@ def test_deadline_command_rejects_bad_input(args: tuple[str, ...], fragment: str
     with pytest.raises(PeriodError) as excinfo:
         deadline_command(*args)
     assert fragment in str(excinfo.value)
+
+
+def test_a_period_before_names_its_day() -> None:
+    """The explanation names the day it counts back from: the Sitzungstag of an invitation
+    period, a plain Bezugstag where the caller knows no better."""
+    meeting = latest_before(date(2024, 4, 23), "P7D", day_label="Sitzungstag")
+    assert meeting.explanation[0].startswith("Sitzungstag: Di, 23.04.2024;")
+    assert "7 Tage vor dem Sitzungstag" in meeting.explanation[1]
+    assert "(z. B." not in " ".join(meeting.explanation)
+    plain = latest_before(date(2024, 4, 23), "P7D")
+    assert plain.explanation[0].startswith("Bezugstag: Di, 23.04.2024;")

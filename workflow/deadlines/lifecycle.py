@@ -61,21 +61,31 @@ def local_period(session: Session, municipality_id: int | None, rule: str) -> st
 
 
 def compute_due(
-    session: Session, municipality_id: int | None, rule: DeadlineRuleSpec, anchor: date
+    session: Session,
+    municipality_id: int | None,
+    rule: DeadlineRuleSpec,
+    anchor: date,
+    day_label: str = "Bezugstag",
 ) -> tuple[date, str]:
-    """Due date and its German explanation, on the municipality's calendar and periods."""
+    """Due date and its German explanation, on the municipality's calendar and periods;
+    ``day_label`` names the anchor in the explanation of a period counted back from it."""
     period = local_period(session, municipality_id, rule.rule) or rule.period
     if period is None:
         return anchor, f"Fester Termin: {anchor:%d.%m.%Y}"
-    return _due(rule.direction, anchor, period, calendar_for(session, municipality_id))
+    calendar = calendar_for(session, municipality_id)
+    return _due(rule.direction, anchor, period, calendar, day_label)
 
 
 @functools.lru_cache(maxsize=4096)
-def _due(direction: str, anchor: date, period: str, calendar: WorkingCalendar) -> tuple[date, str]:
+def _due(
+    direction: str, anchor: date, period: str, calendar: WorkingCalendar, day_label: str
+) -> tuple[date, str]:
     """``compute_due``'s arithmetic, remembered: the same anchors recur (a meeting's date for
     all its items, today for every submission), and a result depends on nothing else."""
-    compute = period_end if direction == "after" else latest_before
-    result = compute(anchor, period, calendar)
+    if direction == "after":
+        result = period_end(anchor, period, calendar)
+    else:
+        result = latest_before(anchor, period, calendar, day_label=day_label)
     return result.date, "\n".join(result.explanation)
 
 
@@ -164,10 +174,13 @@ def open_starting(
         # GemO: publication within a week only for resolutions of public sessions).
         if rule.when is not None and registry.guards[rule.when].check(ctx) is not None:
             continue
-        anchor = registry.anchors[rule.anchor].resolve(ctx)
+        anchored = registry.anchors[rule.anchor]
+        anchor = anchored.resolve(ctx)
         if anchor is None:
             continue
-        due, explanation = compute_due(ctx.session, municipality_id, rule, anchor)
+        due, explanation = compute_due(
+            ctx.session, municipality_id, rule, anchor, anchored.day_label
+        )
         deadline = new_row(
             Deadline,
             instance_type=ctx.kind,

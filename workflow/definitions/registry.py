@@ -49,6 +49,8 @@ class Anchor:
     resolve: AnchorResolve
     # The anchor is itself the due date (a fixed date set by an authority): no period needed.
     is_due_date: bool = False
+    # How a deadline's explanation names the day it counts back from ("Sitzungstag").
+    day_label: str = "Bezugstag"
 
 
 FieldType = Literal["text", "integer", "boolean", "date", "person", "choice"]

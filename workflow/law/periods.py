@@ -243,20 +243,24 @@ def _shift_months(day: date, months: int) -> tuple[date, bool]:
     return date(year, month + 1, min(day.day, last)), day.day > last
 
 
-def _raw_end(start: date, period: Period, sign: int) -> tuple[date, str]:
+def _raw_end(
+    start: date, period: Period, sign: int, day_label: str = "Bezugstag"
+) -> tuple[date, str]:
     """Calendar arithmetic, months first, then days (as § 189 Abs. 2 BGB orders mixed periods).
 
     Returns the calculated end and the text naming the § 188 BGB rule that fixed it.
     """
     shifted, clamped = _shift_months(start, sign * period.total_months)
     return _step(shifted, sign * period.total_days), _rule_text(
-        start, period, shifted, clamped, sign
+        start, period, shifted, clamped, sign, day_label
     )
 
 
-def _rule_text(start: date, period: Period, shifted: date, clamped: bool, sign: int) -> str:
+def _rule_text(
+    start: date, period: Period, shifted: date, clamped: bool, sign: int, day_label: str
+) -> str:
     """Name the § 188 BGB rule that fixed the calculated end (applied by analogy backwards)."""
-    label, analog = ("Ereignistag", "") if sign > 0 else ("Bezugstag", " entsprechend")
+    label, analog = ("Ereignistag", "") if sign > 0 else (day_label, " entsprechend")
     if period.total_months == 0 and period.days == 0:
         return f"gleicher Wochentag wie der {label} (§ 188 Abs. 2 BGB{analog})"
     if period.total_months == 0:
@@ -325,9 +329,14 @@ def period_end(
 
 
 def latest_before(
-    anchor: date, period: Period | str, calendar: WorkingCalendar | None = None
+    anchor: date,
+    period: Period | str,
+    calendar: WorkingCalendar | None = None,
+    *,
+    day_label: str = "Bezugstag",
 ) -> PeriodResult:
-    """Latest day for an act due at least `period` before `anchor` (e.g. the Sitzungstag).
+    """Latest day for an act due at least `period` before `anchor` (e.g. the Sitzungstag),
+    which the explanation calls ``day_label``.
 
     Counted backwards with the same calendar arithmetic (anchor not counted, month-end clamp).
     § 193 BGB does not extend such lead periods: a non-working last day moves EARLIER to the
@@ -336,12 +345,12 @@ def latest_before(
     anchor = _coerce_day(anchor)
     parsed = _coerce_period(period)
     cal = calendar if calendar is not None else _default_calendar()
-    raw, rule = _raw_end(anchor, parsed, -1)
+    raw, rule = _raw_end(anchor, parsed, -1, day_label)
     result, skipped = _skip(raw, cal, -1)
     lines = [
-        f"Bezugstag (z. B. Sitzungstag): {_fmt(anchor)}; dieser Tag wird nicht mitgerechnet "
+        f"{day_label}: {_fmt(anchor)}; dieser Tag wird nicht mitgerechnet "
         "(§ 187 Abs. 1 BGB entsprechend).",
-        f"Frist: {parsed.german()} vor dem Bezugstag, rückwärts gerechnet; "
+        f"Frist: {parsed.german()} vor dem {day_label}, rückwärts gerechnet; "
         f"rechnerisch spätester Tag: {_fmt(raw)} – {rule}.",
     ]
     if skipped:

@@ -51,8 +51,8 @@ def fixed_date(ctx: FiringContext) -> date | None:
 
 ANCHORS = [
     Anchor("state_entry", state_entry),
-    Anchor("meeting_day", meeting_day),
+    Anchor("meeting_day", meeting_day, day_label="Sitzungstag"),
     Anchor("resolution_date", resolution_date),
-    Anchor("first_planned_meeting", first_planned_meeting),
+    Anchor("first_planned_meeting", first_planned_meeting, day_label="Sitzungstag"),
     Anchor("fixed_date", fixed_date, is_due_date=True),
 ]

@@ -239,7 +239,11 @@ def reschedule_meeting(
         if rule.anchor != "meeting_day":
             continue
         deadline.due_date, deadline.explanation = compute_due(
-            session, meeting.municipality_id, rule, meeting_date
+            session,
+            meeting.municipality_id,
+            rule,
+            meeting_date,
+            workflows.registry.anchors[rule.anchor].day_label,
         )
         session.add(deadline)
         session.flush()
