@@ -22,9 +22,10 @@ from tests.integration.flow import (
     scheduled,
     vote,
 )
+from tests.integration.test_sweep import run_sweep
 from tests.smtp import Inbox, smtp_server
 from workflow.deadlines.mail import SmtpMailer
-from workflow.deadlines.sweep import SweepReport, deliver, sweep
+from workflow.deadlines.sweep import SweepReport, deliver
 from workflow.models import Body, Membership, OutboxMessage, Person, Proposal
 
 
@@ -143,20 +144,14 @@ def test_the_extract_sent_when_the_objection_week_ends_links_absolutely(world: W
     present = in_session(world, mid)
     vote(world, pid, dict.fromkeys(present, "yes"))
     world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    sweep(
-        engine=world.engine,
-        workflows=world.workflows,
-        now=berlin(date(2024, 5, 6), 0, 5),
-        mailer=None,
-        base_url="https://rat.example.org",
-    )
+    run_sweep(world, berlin(date(2024, 5, 6), 0, 5))
     with Session(world.engine) as session:
         extract = session.exec(
             select(OutboxMessage).where(
                 col(OutboxMessage.subject).startswith("Beschlussauszug zum Vollzug")
             )
         ).one()
-    assert "Als PDF: https://rat.example.org/sitzungen/" in extract.body
+    assert "Als PDF: https://rat.example/sitzungen/" in extract.body
 
 
 def test_final_resolution_sends_the_extract_to_the_department(

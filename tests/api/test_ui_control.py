@@ -16,7 +16,7 @@ from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
 from tests.integration.flow import new_proposal
 from tests.integration.test_decisions import decide_in_council, response, send
-from workflow.deadlines.sweep import sweep
+from tests.integration.test_sweep import run_sweep
 from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
 
 
@@ -438,13 +438,7 @@ def test_the_request_overview_words_settled_missed_replies_like_fristen(
     request_id = send(world)
     rid = decide_in_council(world, request_id, "belassen")
     world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
-    sweep(
-        engine=world.engine,
-        workflows=world.workflows,
-        now=berlin(date(2024, 6, 1), 0, 5),
-        mailer=None,
-        base_url="",
-    )
+    run_sweep(world, berlin(date(2024, 6, 1), 0, 5))
     clock.now = berlin(date(2024, 6, 3), 9)
     sign_in(client, "lra.coordinator")
     page = client.get(f"/abfragen/{request_id}").text
