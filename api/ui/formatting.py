@@ -175,14 +175,21 @@ def parse_date_de(text: str) -> date | None:
 
 
 def parse_amount_de(text: str) -> Decimal | None:
-    """``30.387,20`` or ``30387.20`` (with or without €); None if not an amount."""
+    """``30.387,20`` or ``30387.20`` (with or without €); None if not an amount in euros:
+    negative, in exponent notation ("1e9"), or with more than two decimal places.
+    "1.350.000" and "30.387" are thousands, as a German reader means them."""
     cleaned = text.replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
-    if not cleaned:
+    if not cleaned or not set(cleaned) <= set("0123456789.,"):
         return None
-    if "," in cleaned:
+    groups = cleaned.split(".")
+    if "," in cleaned or (len(groups) > 1 and all(len(g) == 3 for g in groups[1:])):
+        # German: "30.387,20", or "1.350.000" with thousands separators only.
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return amount if amount.is_finite() else None
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or (isinstance(exponent, int) and exponent < -2):
+        return None
+    return amount

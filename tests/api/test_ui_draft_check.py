@@ -59,6 +59,11 @@ def test_each_field_gets_the_message_the_save_would_show(world: World, client: T
     assert message(amount, "remaining_amount") == (
         "Bitte einen Betrag in Euro eingeben, z. B. 30.387,20."
     )
+    for odd in ("-1", "1e9"):  # neither is an amount a Vorlage states
+        refused = check(client, token, "unplanned_amount", unplanned_amount=odd).text
+        assert message(refused, "unplanned_amount") == (
+            "Bitte einen Betrag in Euro eingeben, z. B. 30.387,20."
+        )
     # Other fields' mistakes do not show while the user is still elsewhere.
     elsewhere = check(client, token, "title", title="Neu", remaining_amount="viel").text
     assert message(elsewhere, "title") is None

@@ -68,6 +68,11 @@ def test_parsing_what_people_type() -> None:
     assert parse_amount_de("30387.20") == Decimal("30387.20")
     assert parse_amount_de("viel") is None
     assert parse_amount_de("NaN") is None
+    assert parse_amount_de("1.350.000") == Decimal("1350000")  # thousands, as Germans write
+    assert parse_amount_de("30.387") == Decimal("30387")
+    assert parse_amount_de("-1") is None  # no negative amounts
+    assert parse_amount_de("1e9") is None  # no exponent notation
+    assert parse_amount_de("12,345") is None  # no fractions of a cent
 
 
 def test_roles_in_the_words_of_the_rathaus() -> None:
