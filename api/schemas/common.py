@@ -26,9 +26,7 @@ Year = Annotated[int, Strict(), Field(ge=1900, le=2999)]
 Flag = Annotated[bool, Strict()]
 Text = Annotated[str, Field(max_length=20_000, pattern=NO_NUL)]
 Comment = Annotated[str, Field(max_length=5_000, pattern=NO_NUL)]
-Amount = Annotated[
-    Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False)
-]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False)]
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]

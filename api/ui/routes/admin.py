@@ -132,7 +132,7 @@ async def create_user(
             )
     except WorkflowError as exc:
         field = exc.field if isinstance(exc, InvalidInput) and exc.field else "username"
-        errors = {field: error_text(exc) + "."}
+        errors = {field: formatting.sentences([error_text(exc)])}
         return _overview(request, session, user, errors=errors, given=given, status=422)
     flash(
         request,
@@ -151,7 +151,7 @@ def disable_user(request: Request, user_id: Id, user: PageUserDep, session: Sess
     except NotFound:
         raise
     except WorkflowError as exc:
-        flash(request, error_text(exc) + ".", "danger")
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
         return redirect("/verwaltung#benutzer")
     flash(
         request,
@@ -231,7 +231,7 @@ async def add_member(
     except NotFound:
         raise
     except WorkflowError as exc:
-        errors = {"person_name": error_text(exc) + "."}
+        errors = {"person_name": formatting.sentences([error_text(exc)])}
         return _body_page(request, session, user, body_id, errors=errors, given=given, status=422)
     flash(request, f"{person.name} ist jetzt Mitglied.")
     return redirect(f"/verwaltung/gremien/{body_id}")
@@ -255,7 +255,7 @@ async def set_remit(
     except NotFound:
         raise
     except WorkflowError as exc:
-        errors = {"remit": error_text(exc) + "."}
+        errors = {"remit": formatting.sentences([error_text(exc)])}
         return _body_page(request, session, user, body_id, errors=errors, status=422)
     flash(request, f"Das Aufgabengebiet des Gremiums „{body.name}“ wurde gespeichert.")
     return redirect(f"/verwaltung/gremien/{body_id}")

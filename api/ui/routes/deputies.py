@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from api import directory
 from api.deps import NowDep, SessionDep
+from api.ui import formatting
 from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -97,7 +98,7 @@ async def set_user_deputies(
     except NotFound:
         raise
     except WorkflowError as exc:
-        errors = {"deputy1": error_text(exc) + "."}
+        errors = {"deputy1": formatting.sentences([error_text(exc)])}
         return _user_page(request, session, user, user_id, errors=errors, status=422)
     names = ", ".join(d.full_name for d in deputies) or "niemand"
     flash(request, f"Stellvertretung in dieser Reihenfolge gespeichert: {names}.")
