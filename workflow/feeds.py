@@ -12,6 +12,7 @@ from sqlmodel import Session
 from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality
 from workflow.services import public_info
+from workflow.supervision import municipality_title
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 50
@@ -80,12 +81,12 @@ def atom(session: Session, municipality: Municipality, base: str, now: datetime)
         return element
 
     add(feed, "id", f"tag:{domain},2024:ratsflow:{mid}")
-    add(feed, "title", f"Neu veröffentlicht – Gemeinde {municipality.name}")
+    add(feed, "title", f"Neu veröffentlicht – {municipality_title(municipality)}")
     add(feed, "updated", _utc(rows[0].updated) if rows else _utc(now))
     add(feed, "link", rel="self", href=f"{base}/oeffentlich/{mid}/feed.atom")
     add(feed, "link", rel="alternate", type="text/html", href=f"{base}/oeffentlich/{mid}")
     author = add(feed, "author")
-    add(author, "name", f"Gemeinde {municipality.name}")
+    add(author, "name", municipality_title(municipality))
     for row in rows:
         entry = add(feed, "entry")
         add(entry, "id", f"tag:{domain},2024:ratsflow:{mid}:{row.key}")

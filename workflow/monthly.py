@@ -16,6 +16,7 @@ from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.deputies import with_deputies
 from workflow.models import Body, Meeting, Municipality
 from workflow.queries import users_with_role
+from workflow.supervision import municipality_title
 
 REMINDER_DAY_SETTING = "monthly_session_reminder_day"
 DEFAULT_REMINDER_DAY = 15
@@ -70,7 +71,7 @@ def remind_monthly_sessions(session: Session, now: datetime, base_url: str) -> i
                 [
                     "Guten Tag,",
                     "",
-                    f"für die Gemeinde {municipality.name} ist im {month} keine Sitzung des "
+                    f"für die {municipality_title(municipality)} ist im {month} keine Sitzung des "
                     "Gemeinderats angesetzt. Der Gemeinderat soll mindestens einmal im Monat "
                     "einberufen werden (§ 34 Abs. 1 Satz 2 GemO); wenn die Geschäftslage es "
                     "erfordert, setzen Sie bitte eine Sitzung an.",

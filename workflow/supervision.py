@@ -44,6 +44,14 @@ def municipal_status(municipality: Municipality) -> str:
     return value if isinstance(value, str) and value in STATUSES else "gemeinde"
 
 
+def municipality_title(municipality: Municipality) -> str:
+    """``Gemeinde Ilsfeld``, ``Stadt Neckarsulm``: how the municipality names itself in its
+    letterhead. Große Kreisstädte and Stadtkreise are Städte (§ 3 GemO); a Gemeinde that
+    holds the title "Stadt" on its own (§ 5 Abs. 2 GemO) is not told apart here."""
+    kind = "Gemeinde" if municipal_status(municipality) == "gemeinde" else "Stadt"
+    return f"{kind} {municipality.name}"
+
+
 def supervisory_authority(session: Session, municipality: Municipality) -> Authority:
     """§ 119 S. 1 GemO: the Landratsamt as untere Verwaltungsbehörde; for Stadtkreise and
     Große Kreisstädte the Regierungspräsidium. A configured name wins (e.g.

@@ -29,6 +29,7 @@ from workflow.models import (
     Proposal,
 )
 from workflow.services import public_info
+from workflow.supervision import municipality_title
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 # Kommunalwahlen in Baden-Württemberg: each term runs until the next election.
@@ -136,7 +137,7 @@ def body(ctx: Context, municipality: Municipality) -> Obj:
         "id": ctx.urls.body(mid),
         "type": oparl_type("Body"),
         "system": ctx.urls.system(),
-        "name": f"Gemeinde {municipality.name}",
+        "name": municipality_title(municipality),
         "shortName": municipality.name,
     }
     if municipality.ags and municipality.ags.isdigit() and len(municipality.ags) <= 8:

@@ -59,6 +59,7 @@ from workflow.roles import person_role_label
 from workflow.services import my_tasks
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
+from workflow.supervision import municipality_title
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
     place = ""
     if user.municipality_id is not None:
         town = db.get(Municipality, user.municipality_id)
-        place = f"Gemeinde {town.name}" if town else ""
+        place = municipality_title(town) if town else ""
     elif user.district_id is not None:
         place = "Landratsamt Heilbronn"
     return PageUser(
@@ -220,6 +221,7 @@ def _templates() -> Jinja2Templates:
         diagram_svg=_diagram_svg,
         person_role_label=person_role_label,
         meeting_title=meeting_title,
+        municipality_title=municipality_title,
     )
     return templates
 

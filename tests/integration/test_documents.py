@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from docx import Document as open_docx
+from sqlmodel import Session
 
 from tests.api.helpers import SECRET_TITLE, secret_proposal
 from tests.conftest import World, berlin, known
@@ -14,8 +15,9 @@ from tests.documents import REPO, SEED_COPY, flat, text_of
 from tests.integration.flow import DAY, new_meeting, released, scheduled
 from workflow.context import SYSTEM, Actor
 from workflow.documents import service
-from workflow.documents.model import FORMATS, Document
+from workflow.documents.model import FORMATS, Document, plain_text
 from workflow.errors import NotFound
+from workflow.models import Municipality
 from workflow.services.importer import import_vorlage
 
 RESOLUTION = (
@@ -226,3 +228,22 @@ def test_a_docx_names_its_municipality_and_title(world: World) -> None:
     properties = open_docx(io.BytesIO(service.render(document, "docx"))).core_properties
     assert properties.author == "Gemeinde Ilsfeld"
     assert properties.title.startswith("Vorlage Nr. ")
+
+
+def test_a_grosse_kreisstadt_writes_as_a_stadt(world: World) -> None:
+    """§ 3 GemO: a Große Kreisstadt is a Stadt; its letterhead says so, in every format."""
+
+    def promote(session: Session) -> None:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        town.settings = {**town.settings, "municipal_status": "grosse_kreisstadt"}
+        session.add(town)
+
+    pid = imported(world, str(REPO / "tests/data/vorlagen/financing_filled.txt"))
+    world.run(promote)
+    document = vorlage(world, pid)
+    for fmt in FORMATS:
+        text = rendered(world, document, fmt)
+        assert "Stadt Ilsfeld" in text
+        assert "Gemeinde Ilsfeld" not in text
+    assert plain_text(document).startswith("Stadt Ilsfeld\n")

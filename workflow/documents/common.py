@@ -9,17 +9,19 @@ from sqlmodel import Session, col, select
 from workflow.documents.model import Signature
 from workflow.models import Body, Meeting, Municipality, Person
 from workflow.queries import standing_chairs
+from workflow.supervision import municipality_title
 
 TITLES = ("Bürgermeisterin", "Bürgermeister", "Oberbürgermeisterin", "Oberbürgermeister")
 
 
 def letterhead(session: Session, municipality_id: int) -> tuple[str, str | None]:
-    """The municipality's name and its coat of arms (a ``data:image/…`` URI in its settings)."""
+    """The municipality as it names itself ("Gemeinde Ilsfeld", "Stadt Neckarsulm") and its
+    coat of arms (a ``data:image/…`` URI in its settings)."""
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
         return "", None
     arms = municipality.settings.get("coat_of_arms")
-    return municipality.name, arms if isinstance(arms, str) and arms.startswith(
+    return municipality_title(municipality), arms if isinstance(arms, str) and arms.startswith(
         "data:image/"
     ) else None
 

@@ -24,7 +24,7 @@ RED = RGBColor(0xAA, 0x00, 0x00)
 def render_docx(document: Document) -> bytes:
     out = new_docx()
     # Word shows these as the file's author and title (python-docx's own name otherwise).
-    out.core_properties.author = f"Gemeinde {document.municipality}"
+    out.core_properties.author = document.municipality
     out.core_properties.title = document_label(document)
     out.core_properties.last_modified_by = "Ratsflow"
     out.core_properties.comments = ""
@@ -32,7 +32,7 @@ def render_docx(document: Document) -> bytes:
     normal.font.name = "Arial"
     normal.font.size = Pt(10)
     header = out.sections[0].header.paragraphs[0]
-    header.text = f"Gemeinde {document.municipality}"
+    header.text = document.municipality
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if document.draft:
         run = out.add_paragraph().add_run("ENTWURF")

@@ -65,7 +65,7 @@ Block = Heading | Paragraph | Fields | Table | Signatures
 class Document:
     kind: str
     title: str
-    municipality: str
+    municipality: str  # as it names itself: "Gemeinde Ilsfeld", "Stadt Neckarsulm"
     blocks: tuple[Block, ...]
     filename: str  # without extension, e.g. "vorlage-8-2024"
     subtitle: str | None = None
@@ -90,7 +90,7 @@ def document_label(document: Document) -> str:
 
 def plain_text(document: Document) -> str:
     """The document as e-mail text: the same words as the PDF, without layout."""
-    lines: list[str] = [f"Gemeinde {document.municipality}", "", document.title]
+    lines: list[str] = [document.municipality, "", document.title]
     if document.subtitle:
         lines.append(document.subtitle)
     if document.draft:

@@ -128,7 +128,7 @@ def render_mappe_pdf(
     main: bytes = toc.copy(pages).write_pdf()
     writer = PdfWriter()
     writer.append(io.BytesIO(main))
-    writer.add_metadata({"/Title": title, "/Author": f"Gemeinde {municipality}"})
+    writer.add_metadata({"/Title": title, "/Author": municipality})
     for name, reader in readers:
         if reader is not None:
             writer.append(reader, outline_item=f"Anlage: {name}")

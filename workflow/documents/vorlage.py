@@ -23,6 +23,7 @@ from workflow.law.budget_coverage import format_euro as euro
 from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
 from workflow.publication import omission_note, redacted_value
 from workflow.queries import steps
+from workflow.supervision import municipality_title
 
 OUTCOMES = {
     "recommended": "vorberaten",
@@ -194,7 +195,7 @@ def build_vorlage(
         kind="vorlage",
         title=f"{name} Nr. {proposal.label}",
         subtitle=_amends(session, proposal),
-        municipality=municipality.name if municipality else "",
+        municipality=municipality_title(municipality) if municipality else "",
         blocks=tuple(blocks),
         filename=f"vorlage-{proposal.number}-{proposal.year}",
         public=proposal.public,

@@ -75,6 +75,7 @@ class Report:
     public: bool
     checks: tuple[Check, ...]
     chains: tuple[ChainHead, ...] = field(default_factory=tuple)
+    letterhead: str = ""  # "Gemeinde Ilsfeld", "Stadt Neckarsulm" (supervision.municipality_title)
 
     @property
     def ordered(self) -> list[Check]:

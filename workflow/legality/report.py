@@ -14,6 +14,7 @@ from workflow.legality.common import fmt
 from workflow.legality.facts import Facts, load_facts
 from workflow.legality.model import FAILED, Check, Report
 from workflow.models import Proposal, Resolution
+from workflow.supervision import municipality_title
 
 CHECKS: tuple[Callable[[Facts], Check], ...] = (
     convening.invitation,
@@ -83,6 +84,7 @@ def check_facts(f: Facts) -> Report:
         public=r.public,
         checks=checks,
         chains=tuple(f.chains),
+        letterhead=municipality_title(f.municipality),
     )
 
 

@@ -18,6 +18,7 @@ from workflow.models import DecisionRequest, DecisionResponse, Municipality, Pro
 from workflow.services.common import require_role
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
 from workflow.services.transition import fire, load_instance, open_initial_deadlines
+from workflow.supervision import municipality_title
 
 COORDINATOR = ("district_coordinator",)
 
@@ -162,7 +163,7 @@ def _announce(
         else ""
     )
     body = (
-        f"Guten Tag,\n\ndas Landratsamt bittet die Gemeinde {town.name} um eine Entscheidung "
+        f"Guten Tag,\n\ndas Landratsamt bittet die {municipality_title(town)} um eine Entscheidung "
         f"bis zum {request.reply_deadline:%d.%m.%Y}:\n\n{request.title}\n\n{request.explanation}"
         f"\n\nOptionen:\n{options}{amount}\n\nOhne fristgerechte Antwort gilt: "
         f"{request.option_label(request.default_option)}.\n\n"
@@ -243,8 +244,8 @@ def create_proposal_from_request(
         f"- {o.get('label')}: {o.get('description', '')}".rstrip(": ") for o in request.options
     )
     amount = (
-        f"\n\nNach der Berechnung des Landratsamtes würde die Gemeinde {town.name} einen Betrag "
-        f"in Höhe von {format_euro(response.amount, unit='Euro')} erhalten."
+        f"\n\nNach der Berechnung des Landratsamtes würde die {municipality_title(town)} "
+        f"einen Betrag in Höhe von {format_euro(response.amount, unit='Euro')} erhalten."
         if response.amount
         else ""
     )
@@ -254,7 +255,9 @@ def create_proposal_from_request(
     )
     content = ProposalFields(
         title=request.title,
-        resolution_text=f"Die Gemeinde {town.name} entscheidet: {request.option_label(option)}.",
+        resolution_text=(
+            f"Die {municipality_title(town)} entscheidet: {request.option_label(option)}."
+        ),
         proposal_date=local_date(now),
         facts=facts,
     )
