@@ -65,6 +65,15 @@ def test_user_enters_own_absence_in_einstellungen(world: World, client: TestClie
         data={"csrf_token": token, "starts_on": "2024-04-15", "ends_on": "2024-04-19"},
     )
     assert "15.04.2024 bis 19.04.2024" in done.text
+    # A mistake shows the form again, the field marked and the input kept (no redirect).
+    wrong = client.post(
+        "/einstellungen/abwesenheiten",
+        data={"csrf_token": token, "starts_on": "2024-04-19", "ends_on": "", "note": "Kur"},
+    )
+    assert wrong.status_code == 422
+    assert "Bitte geben Sie Beginn und Ende an." in wrong.text
+    assert 'value="2024-04-19"' in wrong.text
+    assert 'value="Kur"' in wrong.text
     with Session(world.engine) as session:
         absence = session.exec(select(Absence)).one()
     deleted = client.post(f"/abwesenheiten/{absence.id}/loeschen", data={"csrf_token": token})

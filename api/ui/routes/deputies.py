@@ -15,6 +15,7 @@ from starlette.responses import Response
 from api import directory
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
+from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -163,8 +164,10 @@ async def add_own_absence(
     if user.actor.user_id is None:
         raise NotFound("Für Ihr Konto ist kein Benutzer hinterlegt.")
     errors = await _add_absence(request, session, user, now, user.actor.user_id)
-    if errors:
-        flash(request, " ".join(errors.values()), "danger")
+    if errors:  # the form again with the field marked and what was typed kept
+        form = await request.form()
+        given = {k: str(form.get(k) or "")[:200] for k in ("starts_on", "ends_on", "note")}
+        return settings_view(request, session, user, errors=errors, given=given)
     return redirect("/einstellungen#abwesenheit")
 
 

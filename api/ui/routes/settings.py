@@ -21,8 +21,22 @@ def _account(session: Session, user: PageUser) -> User | None:
 
 @router.get("/einstellungen")
 def settings_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    return settings_view(request, session, user)
+
+
+def settings_view(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    *,
+    errors: dict[str, str] | None = None,
+    given: dict[str, str] | None = None,
+) -> Response:
+    """The settings page; with ``errors`` the absence form again, its input kept (422)."""
     account = _account(session, user)
     context = {
+        "errors": errors or {},
+        "given": given or {},
         "kinds": MAIL_KINDS,
         "off": set(account.mail_off or []) if account else set(),
         "email": account.email if account else None,
@@ -33,7 +47,7 @@ def settings_page(request: Request, user: PageUserDep, session: SessionDep) -> R
         if account is not None and account.municipality_id is not None
         else [],
     }
-    return render(request, "einstellungen.html", context)
+    return render(request, "einstellungen.html", context, status=422 if errors else 200)
 
 
 @router.post("/einstellungen")
