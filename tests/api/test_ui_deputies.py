@@ -142,6 +142,36 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
         periods = cast(dict[str, str], town.settings["deadline_periods"])
         assert periods["invitation"] == "P8D"
     assert 'name="invitation_days"' in client.get("/verwaltung").text
+    # A mistake: the page again, the field marked, the input kept, nothing saved.
+    page = client.get("/verwaltung")
+    wrong = client.post(
+        "/verwaltung/gemeinde",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "municipal_status": "gemeinde",
+            "supervisory_authority_name": "x" * 201,
+            "monthly_session_reminder_day": "29",
+            "invitation_days": "8",
+        },
+    )
+    assert wrong.status_code == 422
+    assert "Bitte höchstens 200 Zeichen eingeben." in wrong.text
+    with Session(world.engine) as session:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        assert town.settings["municipal_status"] == "grosse_kreisstadt"
+    late = client.post(
+        "/verwaltung/gemeinde",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "municipal_status": "gemeinde",
+            "monthly_session_reminder_day": "29",
+            "invitation_days": "8",
+        },
+    )
+    assert late.status_code == 422
+    assert "Bitte geben Sie einen Tag von 0 bis 28 an (0: keine Erinnerung)." in late.text
+    assert 'value="29"' in late.text
 
 
 def test_objection_form_asks_for_the_ground(

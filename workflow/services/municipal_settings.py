@@ -87,6 +87,9 @@ def read_settings(session: Session, actor: Actor) -> ReviewSettings:
     return _read(session, _municipality(session, actor))
 
 
+DAY_MESSAGE = "Bitte geben Sie einen Tag von 0 bis 28 an (0: keine Erinnerung)."
+
+
 def update_settings(
     *,
     session: Session,
@@ -119,10 +122,7 @@ def update_settings(
         changed[PRE_DELIBERATION_ON_REQUEST] = pre_deliberation_on_request
     if monthly_session_reminder_day is not None:
         if not 0 <= monthly_session_reminder_day <= 28:
-            raise InvalidInput(
-                "Der Tag liegt zwischen 1 und 28 (0: keine Erinnerung)",
-                field="monthly_session_reminder_day",
-            )
+            raise InvalidInput(DAY_MESSAGE, field="monthly_session_reminder_day")
         changed[REMINDER_DAY_SETTING] = monthly_session_reminder_day
     if invitation_days is not None:
         low, high = INVITATION_DAYS

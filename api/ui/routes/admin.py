@@ -28,6 +28,7 @@ from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Person
 from workflow.services import municipal_settings
+from workflow.services.municipal_settings import DAY_MESSAGE
 from workflow.supervision import STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -259,3 +260,58 @@ async def set_remit(
         return _body_page(request, session, user, body_id, errors=errors, status=422)
     flash(request, f"Das Aufgabengebiet des Gremiums „{body.name}“ wurde gespeichert.")
     return redirect(f"/verwaltung/gremien/{body_id}")
+
+
+MUNICIPAL_FIELDS = (
+    "municipal_status",
+    "supervisory_authority_name",
+    "monthly_session_reminder_day",
+    "invitation_days",
+)
+
+
+@router.post("/verwaltung/gemeinde")
+async def save_municipal_settings(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    """A mistake shows the page again with the field marked and the input kept (422)."""
+    require_admin(user)
+    form = await request.form()
+    given = {k: str(form.get(k) or "").strip() for k in MUNICIPAL_FIELDS}
+    errors: dict[str, str] = {}
+    status, day, invitation = (
+        given["municipal_status"] or "gemeinde",
+        given["monthly_session_reminder_day"],
+        given["invitation_days"],
+    )
+    if status not in STATUSES:
+        errors["municipal_status"] = "Bitte wählen Sie den Status aus der Liste."
+    if len(given["supervisory_authority_name"]) > 200:
+        errors["supervisory_authority_name"] = "Bitte höchstens 200 Zeichen eingeben."
+    if not day.isdigit() or len(day) > 2:
+        errors["monthly_session_reminder_day"] = DAY_MESSAGE
+    if not invitation.isdigit() or len(invitation) > 3:
+        errors["invitation_days"] = "Bitte geben Sie die Einladungsfrist in Tagen an (7 bis 30)."
+    if not errors:
+        try:
+            with session.begin_nested():
+                saved = municipal_settings.update_settings(
+                    session=session,
+                    actor=user.actor,
+                    now=now,
+                    municipal_status=status,
+                    supervisory_authority_name=given["supervisory_authority_name"],
+                    pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
+                    monthly_session_reminder_day=int(day),
+                    invitation_days=int(invitation),
+                )
+        except InvalidInput as exc:
+            errors[exc.field or "municipal_status"] = formatting.sentences([error_text(exc)])
+    if errors:
+        return _overview(request, session, user, errors=errors, given=given, status=422)
+    flash(
+        request,
+        "Die Einstellungen der Gemeinde wurden gespeichert. Rechtsaufsichtsbehörde: "
+        f"{saved.supervisory_authority.name}.",
+    )
+    return redirect("/verwaltung#gemeinde")

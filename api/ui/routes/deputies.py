@@ -21,8 +21,6 @@ from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redi
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Absence, Membership, Person, User
 from workflow.services import deputies as service
-from workflow.services import municipal_settings
-from workflow.supervision import STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -169,44 +167,6 @@ async def add_own_absence(
         given = {k: str(form.get(k) or "")[:200] for k in ("starts_on", "ends_on", "note")}
         return settings_view(request, session, user, errors=errors, given=given)
     return redirect("/einstellungen#abwesenheit")
-
-
-@router.post("/verwaltung/gemeinde")
-async def save_municipal_settings(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
-) -> Response:
-    require_admin(user)
-    form = await request.form()
-    status = str(form.get("municipal_status") or "gemeinde")
-    day = str(form.get("monthly_session_reminder_day") or "").strip()
-    invitation = str(form.get("invitation_days") or "").strip()
-    try:
-        with session.begin_nested():
-            if status not in STATUSES:
-                raise InvalidInput("Bitte wählen Sie den Status aus der Liste.")
-            if not day.isdigit():
-                raise InvalidInput("Bitte geben Sie einen Tag von 0 bis 28 an.")
-            if not invitation.isdigit() or len(invitation) > 3:
-                raise InvalidInput("Bitte geben Sie die Einladungsfrist in Tagen an (7 bis 30).")
-            saved = municipal_settings.update_settings(
-                session=session,
-                actor=user.actor,
-                now=now,
-                municipal_status=status,
-                supervisory_authority_name=str(form.get("supervisory_authority_name") or "")[:200],
-                pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
-                monthly_session_reminder_day=int(day),
-                invitation_days=int(invitation),
-            )
-    except WorkflowError as exc:
-        flash(request, error_text(exc).rstrip(".") + ".", "danger")
-        return redirect("/verwaltung#gemeinde")
-    flash(
-        request,
-        "Die Einstellungen der Gemeinde wurden gespeichert. Rechtsaufsichtsbehörde: "
-        f"{saved.supervisory_authority.name}.",
-    )
-    return redirect("/verwaltung#gemeinde")
 
 
 @router.post("/verwaltung/gremien/{body_id}/mitglieder/{membership_id}")
