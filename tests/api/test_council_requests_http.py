@@ -139,7 +139,7 @@ def test_pages_list_form_detail_and_actions(
         data={"csrf_token": token, "kind": "faction_motion", "body_id": "", "subject": ""},
     )
     assert missing.status_code == 422
-    assert "Bitte den Gegenstand des Antrags eingeben" in missing.text
+    assert "Bitte geben Sie den Gegenstand des Antrags ein." in missing.text
     no_csrf = client.post("/antraege/neu", data={"kind": "faction_motion", "subject": "x"})
     assert no_csrf.status_code in (400, 403)
     posted = client.post(

@@ -162,7 +162,7 @@ def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 8:
-        errors[field] = "Bitte eine ganze Zahl eingeben"
+        errors[field] = "Bitte geben Sie eine ganze Zahl ein."
         return None
     return int(text)
 
@@ -179,14 +179,14 @@ async def create(request: Request, user: PageUserDep, session: SessionDep, now: 
     if values.get("received_on", "").strip():
         received = parse_date_de(values["received_on"])
         if received is None:
-            errors["received_on"] = "Bitte das Datum als TT.MM.JJJJ eingeben"
+            errors["received_on"] = "Bitte geben Sie ein gültiges Datum an."
     body = values.get("body_id", "")
     if not body.isdigit():
-        errors["body_id"] = "Bitte das Gremium wählen"
+        errors["body_id"] = "Bitte wählen Sie das Gremium."
     count = _number(values.get("signature_count", ""), "signature_count", errors)
     required = _number(values.get("required_signatures", ""), "required_signatures", errors)
     if not values.get("subject", "").strip():
-        errors["subject"] = "Bitte den Gegenstand des Antrags eingeben"
+        errors["subject"] = "Bitte geben Sie den Gegenstand des Antrags ein."
     if errors:
         return _form_page(request, session, user, values, errors, local_date(now), status=422)
     try:
@@ -377,7 +377,7 @@ async def schedule(
         if chosen is not None:
             meeting = chosen.meeting_id  # the item names its session
         if meeting is None:
-            raise InvalidInput("Bitte die Sitzung wählen", field="meeting_id")
+            raise InvalidInput("Bitte wählen Sie die Sitzung.", field="meeting_id")
         service.schedule(
             **call,
             workflows=request.app.state.runtime.workflows,
