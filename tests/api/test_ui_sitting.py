@@ -62,6 +62,13 @@ def test_a_session_is_run_on_one_screen(
     assert "beschlussfähig:" not in page
     absent = members[-1]
     present = {"present": [str(m) for m in members[:-1]]}
+    odd_chair = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={"csrf_token": csrf_of(page), "version": _version(page), **present,
+              "chair_person_id": "nichtda"},
+    )  # fmt: skip
+    assert "Bitte wählen Sie den Vorsitz aus der Liste." in odd_chair.text
+    assert "Anwesenheit gespeichert" not in odd_chair.text
     response = client.post(
         f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
         data={"csrf_token": csrf_of(page), "version": _version(page), **present},

@@ -215,7 +215,12 @@ async def record_attendance(
     def act(form: FormData, call: ScreenCall) -> str:
         present = form_ids([str(v) for v in form.getlist("present")])
         digital = form_ids([str(v) for v in form.getlist("digital")])
-        chair = form_ids([str(form.get("chair_person_id") or "")])
+        raw_chair = str(form.get("chair_person_id") or "")
+        chair = form_ids([raw_chair])
+        if raw_chair and not chair:  # not an id of the list: refused, not ignored
+            raise InvalidInput(
+                "Bitte wählen Sie den Vorsitz aus der Liste.", field="chair_person_id"
+            )
         recorded = agenda.record_attendance(
             **call,
             expected_version=form_version(form),
