@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -247,3 +248,15 @@ def test_a_grosse_kreisstadt_writes_as_a_stadt(world: World) -> None:
         assert "Stadt Ilsfeld" in text
         assert "Gemeinde Ilsfeld" not in text
     assert plain_text(document).startswith("Stadt Ilsfeld\n")
+
+
+def test_the_html_minutes_have_a_main_and_headings_in_order(world: World) -> None:
+    """Read by a screen reader the Niederschrift is one main landmark whose headings do not
+    skip a level: the title, then each TOP and the signatures."""
+    meeting, _, _ = _mixed_meeting(world)
+    html = service.render(meeting_doc(world, meeting, "niederschrift", SYSTEM), "html").decode()
+    assert html.count("<main>") == 1
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html)]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert 3 not in levels[:2]

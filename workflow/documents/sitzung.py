@@ -243,7 +243,8 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
     if item.secret_ballot and item.outcome:
         voted = f"geheime Abstimmung: {voted}"
     rows += [("Abstimmung", voted), ("Ergebnis", outcome)]
-    blocks: list[Block] = [Heading(f"TOP {number}: {item.title}", 3), Fields(rows=tuple(rows))]
+    # Level 2 under the document's title (h1), as in the Beschlussauszug: no skipped level.
+    blocks: list[Block] = [Heading(f"TOP {number}: {item.title}", 2), Fields(rows=tuple(rows))]
     if item.deliberation_notes:
         # § 38 Abs. 1 S. 1 GemO: "den wesentlichen Inhalt der Verhandlungen"
         blocks.append(Paragraph("Wesentlicher Inhalt der Beratung:"))
@@ -317,7 +318,7 @@ def build_niederschrift(
     for capacity, count in needed.items():
         missing = count - sum(1 for s in signed if s.capacity == capacity)
         entries += [Signature(capacities[capacity], "")] * max(missing, 0)
-    blocks.append(Heading("Unterschriften (§ 38 Abs. 2 GemO)", 3))
+    blocks.append(Heading("Unterschriften (§ 38 Abs. 2 GemO)", 2))
     blocks.append(Signatures(entries=tuple(entries)))
     part = "öffentliche" if public else "nichtöffentliche"
     return _document(
