@@ -14,11 +14,8 @@ from tests.conftest import World, berlin
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
-    in_session,
+    adopted,
     new_meeting,
-    released,
-    scheduled,
-    vote,
 )
 from workflow.models import Meeting
 from workflow.rules.meeting_rules import invitation_latest
@@ -224,12 +221,7 @@ def test_municipal_settings_name_the_supervising_authority(
 def test_objection_form_asks_for_the_ground(
     world: World, client: Any, as_user: Any, clock: FixedClock
 ) -> None:
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, mid, _ = adopted(world)
     clock.now = berlin(date(2024, 4, 24), 9)
     mayor = as_user("ilsfeld.mayor")
     actions = client.get(f"/api/v1/proposals/{pid}/actions", headers=mayor).json()

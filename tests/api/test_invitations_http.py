@@ -16,6 +16,7 @@ from tests.conftest import World, berlin
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
+    adopted,
     in_session,
     new_meeting,
     released,
@@ -138,12 +139,7 @@ def test_invite_sends_each_member_the_agenda_they_may_read(
 def test_the_extract_sent_when_the_objection_week_ends_links_absolutely(world: World) -> None:
     """The sweep finalizes the resolution after the objection week (§ 43 Abs. 2 GemO); the
     Beschlussauszug it writes links to the configured address, not to a bare path."""
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     run_sweep(world, berlin(date(2024, 5, 6), 0, 5))
     with Session(world.engine) as session:
         extract = session.exec(

@@ -19,13 +19,9 @@ from tests.api.conftest import TestClient
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin, known
 from tests.integration.flow import (
-    MEETING_DAY,
-    in_session,
+    adopted,
     new_meeting,
     new_proposal,
-    released,
-    scheduled,
-    vote,
 )
 from workflow.definitions.machines import Workflows
 from workflow.models import Deadline, Notification
@@ -67,12 +63,7 @@ def test_deadlines_are_listed_per_municipality_and_waived_with_reason(
 
 def test_statutory_deadline_is_not_waived(world: World, client: Any, as_user: Any) -> None:
     """The objection week (§ 43 Abs. 2 GemO) is a must: 409, and it stays open."""
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     mayor = as_user("ilsfeld.mayor")
     query = {"instance_type": "proposal", "instance_id": pid, "status": "open"}
     listed = client.get("/api/v1/deadlines", params=query, headers=mayor).json()

@@ -11,7 +11,10 @@ from sqlmodel import Session, select
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
-from tests.integration.flow import MEETING_DAY, in_session, new_meeting, released, scheduled, vote
+from tests.integration.flow import (
+    MEETING_DAY,
+    adopted,
+)
 from workflow.models import (
     Absence,
     BodyDeputy,
@@ -177,12 +180,7 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
 def test_objection_form_asks_for_the_ground(
     world: World, client: TestClient, clock: FixedClock
 ) -> None:
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     clock.now = berlin(date(2024, 4, 24), 9)
     sign_in(client, "ilsfeld.mayor")
     page = client.get(f"/vorlagen/{pid}")
@@ -217,12 +215,7 @@ def test_draft_records_submission_announcement_and_requested_pre_deliberation(
 
 
 def test_minutes_objection_page(world: World, client: TestClient) -> None:
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, mid, _ = adopted(world)
     world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 22))
     sign_in(client, "ilsfeld.secretary")
     detail = client.get(f"/sitzungen/{mid}")

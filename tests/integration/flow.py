@@ -146,3 +146,15 @@ def vote(world: World, pid: int, choices: dict[int, str], day: date = MEETING_DA
             votes=choices,
         )
     )
+
+
+def adopted(world: World) -> tuple[int, int, list[int]]:
+    """A released Vorlage adopted unanimously in a council session on MEETING_DAY (20:00):
+    its id, the meeting's, and who was present."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    return pid, mid, present

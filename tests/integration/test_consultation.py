@@ -13,6 +13,7 @@ from tests.integration.flow import (
     DAY,
     MEETING_DAY,
     NON_PUBLIC_REASON,
+    adopted,
     in_session,
     item_of,
     new_meeting,
@@ -294,12 +295,7 @@ def test_council_decides_on_objection_to_a_committee_resolution(world: World) ->
 
 def test_second_objection_goes_to_supervision_without_a_new_step(world: World) -> None:
     """§ 43 Abs. 2 S. 5 GemO: the Rechtsaufsicht decides; no body is scheduled again."""
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, mid, present = adopted(world)
     world.fire(
         "proposal",
         pid,

@@ -12,6 +12,7 @@ from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
     MEETING_DAY,
+    adopted,
     in_session,
     new_meeting,
     new_proposal,
@@ -256,12 +257,7 @@ def test_abstentions_do_not_count(world: World) -> None:
 
 
 def test_objection_requires_new_decision_within_three_weeks(world: World) -> None:
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, mid, present = adopted(world)
     fired = world.fire(
         "proposal",
         pid,
@@ -326,12 +322,7 @@ def test_objection_requires_new_decision_within_three_weeks(world: World) -> Non
 
 
 def test_objection_window_closes_after_one_week(world: World) -> None:
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     system = SYSTEM
     with pytest.raises(GuardsUnmet):
         world.fire("proposal", pid, "finalize", system, berlin(date(2024, 4, 30), 23))

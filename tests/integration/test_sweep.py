@@ -14,12 +14,10 @@ from sqlmodel import Session, SQLModel, select
 from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
-    MEETING_DAY,
-    in_session,
+    adopted,
     new_meeting,
     released,
     scheduled,
-    vote,
 )
 from tests.smtp import Inbox, smtp_server
 from workflow import audit
@@ -93,12 +91,7 @@ def test_reminder_goes_out_once_at_its_instant(world: World, smtp: tuple[str, In
 
 
 def test_objection_week_expiry_fires_finalize_as_system(world: World) -> None:
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     before = run_sweep(world, berlin(date(2024, 4, 30), 23, 59))
     assert before.fired == []
     assert world.get(Proposal, pid).state == "decided"
@@ -235,12 +228,7 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
 
 def test_statutory_objection_week_cannot_be_waived(world: World) -> None:
     """Only soft rules may be waived: the objection week (§ 43 Abs. 2 GemO) is a must."""
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     [window] = rows(world, Deadline, Deadline.rule == "objection_window")
     acts_before = {
         (a.kind, a.status) for a in rows(world, DeadlineAct, DeadlineAct.deadline_id == window.id)

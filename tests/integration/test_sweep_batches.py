@@ -15,12 +15,8 @@ from sqlmodel import Session, col, func, select
 
 from tests.conftest import World, berlin, known
 from tests.integration.flow import (
-    MEETING_DAY,
-    in_session,
+    adopted,
     new_meeting,
-    released,
-    scheduled,
-    vote,
 )
 from workflow.db import unit_of_work
 from workflow.deadlines.sweep import SweepReport, claim_due, next_due, sweep
@@ -142,12 +138,7 @@ def test_an_expiry_that_fires_a_transition_is_recorded_as_done(world: World) -> 
     """The objection week's expiry finalizes the resolution (§ 43 Abs. 2 GemO); the
     transition closes the deadline and voids its pending acts, the expiry act among them,
     which still ends as done with the transition in its note."""
-    pid = released(world)
-    mid = new_meeting(world)
-    scheduled(world, pid, mid)
-    present = in_session(world, mid)
-    vote(world, pid, dict.fromkeys(present, "yes"))
-    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    pid, _, _ = adopted(world)
     [window] = [
         d
         for d in world.run(lambda s: list(s.exec(select(Deadline))))
