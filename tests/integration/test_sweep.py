@@ -78,7 +78,7 @@ def test_reminder_goes_out_once_at_its_instant(world: World, smtp: tuple[str, In
     assert "Sitzung des Gemeinderats am 23.04.2024" in mail.get_content()
     assert f"https://rat.example/sitzungen/{mid}" in mail.get_content()
     # Three days before: the reminder says how near the day is (the next one: "morgen").
-    assert "läuft in 3 Tagen, am 16.04.2024 ab." in mail.get_content()
+    assert "läuft in 3 Tagen, am 16.04.2024, ab." in mail.get_content()
     assert "Sitzungstag: Di, 23.04.2024;" in mail.get_content()  # the anchor by its name
     assert mail["Message-ID"] == message_id(mail["X-Ratsflow-Key"])
     again = run_sweep(world, berlin(date(2024, 4, 13), 8), url)

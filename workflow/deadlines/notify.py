@@ -271,8 +271,9 @@ def compose(
     if kind == "reminder":
         # Each reminder says how near the day is: the second is not a copy of the first.
         left = (deadline.due_date - today).days if today is not None else -1
-        when = {0: "heute, ", 1: "morgen, "}.get(left, f"in {left} Tagen, " if left > 1 else "")
-        lines.append(f"die Frist „{deadline.label}“ läuft {when}am {due} ab.")
+        when = {0: "heute", 1: "morgen"}.get(left, f"in {left} Tagen" if left > 1 else "")
+        on = f"{when}, am {due}," if when else f"am {due}"  # the date as an apposition
+        lines.append(f"die Frist „{deadline.label}“ läuft {on} ab.")
     elif kind == "escalation":
         lines.append(
             f"die Frist „{deadline.label}“ ist am {due} abgelaufen und noch nicht erledigt."
