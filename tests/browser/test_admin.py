@@ -54,4 +54,4 @@ def test_an_admin_creates_a_user(
     page.get_by_label("Passwort").fill("sicher-genug-2")
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(lambda url: "/anmelden" not in url)
-    assert "Lena Browser" in page.locator("header").inner_text()
+    assert "Lena Browser" in page.locator(".rf-header").inner_text()
