@@ -303,3 +303,16 @@ def test_many_firings_keep_no_models_and_no_extra_machines() -> None:
     assert _machines_alive() == before
     assert last is not None
     assert last() is None, "the machine kept a reference to a fired model"
+
+
+def test_a_wrong_type_quotes_a_long_value_shortened() -> None:
+    """A mapping where a list belongs is named, not printed whole into the message."""
+    text = (REPO / "tests/data/definitions_invalid/wrong_value_type.yaml").read_text("utf-8")
+    long_value = "{" + ", ".join(f"k{i}: {i}" for i in range(50)) + "}"
+    broken = text.replace("soft: jein", f"reminders: {long_value}")
+    with pytest.raises(DefinitionError) as info:
+        parse_definition(broken, Path("lang.yaml"))
+    (problem,) = info.value.problems
+    assert "erwartet eine Liste, angegeben: {'k0': 0" in problem.reason
+    assert problem.reason.endswith("…")
+    assert len(problem.reason) < 140

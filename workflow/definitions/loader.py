@@ -72,6 +72,9 @@ _EXPECTED = {
     "int_from_float": "eine ganze Zahl",
     "string_type": "ein Text",
     "list_type": "eine Liste",
+    "tuple_type": "eine Liste",  # the spec keeps YAML lists as tuples
+    "set_type": "eine Liste",
+    "frozen_set_type": "eine Liste",
     "dict_type": "ein Objekt (Schlüssel: Wert)",
     "model_type": "ein Objekt (Schlüssel: Wert)",
     "model_attributes_type": "ein Objekt (Schlüssel: Wert)",
@@ -106,7 +109,9 @@ def _describe(error: Any, alternatives: list[Any] | None = None) -> str:
         return f'Pflichtfeld "{field}" fehlt'
     expected = [e for e in (_expected(a) for a in [error, *(alternatives or [])]) if e]
     if expected:
-        return f"{field}: erwartet {' oder '.join(expected)}, angegeben: {error.get('input')!r}"
+        given = repr(error.get("input"))
+        given = given if len(given) <= 60 else given[:57] + "…"  # a whole mapping, shortened
+        return f"{field}: erwartet {' oder '.join(expected)}, angegeben: {given}"
     if kind == "too_short":
         return f"{field}: mindestens {ctx.get('min_length')} Einträge nötig"
     if kind == "value_error" and "error" in ctx:
