@@ -7,13 +7,13 @@ from sqlmodel import Session
 
 from workflow.context import Actor
 from workflow.documents.common import body_name, letterhead
-from workflow.documents.german import day
 from workflow.documents.model import Document
 from workflow.documents.pdf import Appendix, render_mappe_pdf
 from workflow.documents.sitzung import build_einladung
 from workflow.documents.vorlage import build_vorlage
 from workflow.errors import NotFound
 from workflow.files import FileStore
+from workflow.meeting_titles import meeting_title
 from workflow.models import Proposal
 from workflow.services.attachments import list_attachments
 from workflow.services.listing import get_meeting, get_proposal
@@ -59,7 +59,8 @@ def sitzungsmappe(
         documents.append(build_vorlage(session, proposal, [f.name for f in files]))
         appendices += files
     town, _ = letterhead(session, meeting.municipality_id)
-    title = f"Sitzungsmappe: {body_name(session, meeting.body_id)} am {day(meeting.meeting_date)}"
+    sitting = meeting_title(body_name(session, meeting.body_id), meeting.meeting_date)
+    title = f"Sitzungsmappe zur {sitting}"
     pdf = render_mappe_pdf(
         title=title, municipality=town, documents=documents, appendices=appendices
     )
