@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import World, berlin
 from tests.documents import pdf_pages, pdf_text, text_of
@@ -257,6 +259,13 @@ def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
     number = int(line.split("Seite ")[1].split()[0])
     assert "Anlagentext: Kostenschätzung der Festhalle" in pages[number - 1]
     assert number == len(pages)  # the public attachment only: the secret one is left out
+    # The footers count the Mappe's pages as its contents do: Vorlage on page N says "Seite N".
+    entry = pages[0].split("Vorlage Nr. 1/2024")[1]
+    start = int(entry.split("Seite ")[1].split()[0])
+    raw = [page.extract_text() for page in PdfReader(io.BytesIO(got.content)).pages]
+    assert "Vorlage Nr. 1/2024" in raw[start - 1]
+    assert f"Sitzungsmappe, Seite {start}" in raw[start - 1]
+    assert "Sitzungsmappe, Seite 1" in raw[0]
     assert SECRET_NOTE not in text
     full = client.get(
         f"/api/v1/meetings/{mid}/sitzungsmappe.pdf", headers=as_user("ilsfeld.council")

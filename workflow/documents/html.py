@@ -26,9 +26,11 @@ def stylesheet() -> str:
     return files("workflow.documents").joinpath("templates/print.css").read_text(encoding="utf-8")
 
 
-def render_html(document: Document) -> str:
+def render_html(document: Document, first_page: int | None = None) -> str:
+    """``first_page``: the document as a part of the Sitzungsmappe, its pages numbered as the
+    Mappe's contents count them (the part's first page is that page of the whole)."""
     template = environment().get_template("document.html.j2")
-    return template.render(doc=document, css=stylesheet())
+    return template.render(doc=document, css=stylesheet(), first_page=first_page)
 
 
 def render_mappe_toc_html(

@@ -100,30 +100,44 @@ def render_mappe_pdf(
 ) -> bytes:
     """Title and contents, invitation, every Vorlage, then the attachments.
 
-    Each document is laid out once, on its own pages (its footer counts its own pages, as
-    on paper); their lengths give the page numbers of the contents, which alone is laid out
-    a second time once its own length is known.
+    Each document is laid out once, on its own pages, numbered as the Mappe's pages, so the
+    contents and the footers agree ("Sitzungsmappe, Seite 5"). The contents' length does not
+    depend on its page numbers: laid out once with placeholders, it tells where the first
+    document starts; then once more with the real numbers.
     """
     from weasyprint import HTML
 
-    laid_out = [HTML(string=render_html(d), url_fetcher=_fetch_nothing).render() for d in documents]
     readers = [(a.name, _pages(pdf) if (pdf := _as_pdf(a)) else None) for a in appendices]
+    labels = [document_label(d) for d in documents]
+    placeholder: list[tuple[str, int | None]] = [(label, 999) for label in labels]
+    placeholder += [(f"Anlage: {n}", 999 if r is not None else None) for n, r in readers]
+    toc_length = len(
+        HTML(
+            string=render_mappe_toc_html(
+                title=title, municipality=municipality, entries=placeholder
+            ),
+            url_fetcher=_fetch_nothing,
+        )
+        .render()
+        .pages
+    )
+    laid_out = []
+    page = toc_length + 1
+    for document in documents:
+        rendered = HTML(string=render_html(document, page), url_fetcher=_fetch_nothing).render()
+        laid_out.append(rendered)
+        page += len(rendered.pages)
 
-    def contents(first_page: int) -> Any:
-        entries: list[tuple[str, int | None]] = []
-        page = first_page
-        for document, rendered in zip(documents, laid_out, strict=True):
-            entries.append((document_label(document), page))
-            page += len(rendered.pages)
-        for name, reader in readers:
-            entries.append((f"Anlage: {name}", page if reader is not None else None))
-            page += len(reader.pages) if reader is not None else 0
-        html = render_mappe_toc_html(title=title, municipality=municipality, entries=entries)
-        return HTML(string=html, url_fetcher=_fetch_nothing).render()
-
-    toc = contents(first_page=2)
-    if len(toc.pages) != 1:
-        toc = contents(first_page=len(toc.pages) + 1)
+    entries: list[tuple[str, int | None]] = []
+    page = toc_length + 1
+    for label, rendered in zip(labels, laid_out, strict=True):
+        entries.append((label, page))
+        page += len(rendered.pages)
+    for name, reader in readers:
+        entries.append((f"Anlage: {name}", page if reader is not None else None))
+        page += len(reader.pages) if reader is not None else 0
+    html = render_mappe_toc_html(title=title, municipality=municipality, entries=entries)
+    toc = HTML(string=html, url_fetcher=_fetch_nothing).render()
     pages = [*toc.pages, *(page for rendered in laid_out for page in rendered.pages)]
     main: bytes = toc.copy(pages).write_pdf()
     writer = PdfWriter()
