@@ -93,6 +93,9 @@ def test_pruefbericht_as_pdf_and_docx(
     assert docx.content.startswith(b"PK")
     html = client.get(url, params={"format": "html"}, headers=as_user("ilsfeld.mayor")).text
     assert "Prüfbericht zur Rechtmäßigkeit" in html
+    assert "Gemeinde Ilsfeld" in html  # the letterhead
+    assert "Vorlage 1/2024" in html  # the chains named as the evidence names them
+    assert ">beschlossen<" in html  # the outcome in the Niederschrift's word
     head = client.get(
         f"/api/v1/resolutions/{resolution.id}/legality", headers=as_user("ilsfeld.mayor")
     ).json()["chains"]

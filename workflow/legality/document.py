@@ -30,7 +30,10 @@ def build_pruefbericht(report: Report, *, checked_on: date) -> Document:
                 ("Beschlossen von", report.body or "–"),
                 ("Beschlussdatum", fmt(report.decided_on)),
                 ("Art", KIND_LABELS.get(report.kind, report.kind)),
-                ("Ergebnis", "angenommen" if report.adopted else "abgelehnt"),
+                (
+                    "Ergebnis",
+                    "beschlossen" if report.adopted else "abgelehnt",
+                ),  # as the Niederschrift
                 ("Geprüft am", fmt(checked_on)),
                 ("Gesamtergebnis", report.summary()),
             )
