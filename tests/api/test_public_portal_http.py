@@ -150,6 +150,7 @@ def test_the_secretary_marks_redactions_on_the_vorlage_page(
     )
     assert bad.status_code == 422
     assert "Unbekannte Schwärzung" in bad.text
+    assert "personal_data (personenbezogene Daten)" in bad.text  # the words beside the codes
     client.cookies.clear()
     sign_in(client, "ilsfeld.council")
     assert client.get(f"/vorlagen/{pid}/veroeffentlichung").status_code == 403

@@ -25,7 +25,8 @@ PUBLICATION_ROLES = ("clerk", "secretary", "mayor")
 
 def _check_kind(kind: str, field: str) -> None:
     if kind not in REDACTION_KINDS:
-        allowed = ", ".join(REDACTION_KINDS)
+        # The codes for API clients, the words for the people who chose from a list.
+        allowed = ", ".join(f"{code} ({words})" for code, words in REDACTION_KINDS.items())
         raise InvalidInput(f"Unbekannte Schwärzung „{kind}“ (erlaubt: {allowed}).", field=field)
 
 
@@ -44,7 +45,7 @@ def set_publication(
     require_role(actor, "set_publication", PUBLICATION_ROLES)
     for field, kind in redactions.items():
         if field not in REDACTABLE_FIELDS:
-            allowed = ", ".join(REDACTABLE_FIELDS)
+            allowed = ", ".join(f"{code} ({words})" for code, words in REDACTABLE_FIELDS.items())
             raise InvalidInput(
                 f"Das Feld „{field}“ kann nicht geschwärzt werden (möglich: {allowed}).",
                 field="redactions",
