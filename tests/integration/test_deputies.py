@@ -249,19 +249,24 @@ def test_standing_in_one_deputy_per_absent_member() -> None:
     assert standing_in({1, 2}, {2}, {1: [2]}) == {}
 
 
-def test_departed_member_no_longer_counts(world: World) -> None:
-    body = world.body_id("Gemeinderat")
-    before = world.run(lambda s: voting_members(s, body, MEETING_DAY))
-    leaver = before[-1]
-    membership_id = known(
+def seat_of(world: World, body: int, person: int) -> int:
+    """The id of ``person``'s membership in ``body``."""
+    return known(
         world.run(
             lambda s: s.exec(
                 select(Membership.id).where(
-                    Membership.body_id == body, Membership.person_id == leaver
+                    Membership.body_id == body, Membership.person_id == person
                 )
             ).one()
         )
     )
+
+
+def test_departed_member_no_longer_counts(world: World) -> None:
+    body = world.body_id("Gemeinderat")
+    before = world.run(lambda s: voting_members(s, body, MEETING_DAY))
+    leaver = before[-1]
+    membership_id = seat_of(world, body, leaver)
     world.run(
         lambda s: service.set_membership_dates(
             session=s,
@@ -359,15 +364,7 @@ def test_departed_member_takes_no_part_in_circulation(world: World) -> None:
 
     body = world.body_id("Gemeinderat")
     leaver = world.run(lambda s: voting_members(s, body))[-1]
-    membership_id = known(
-        world.run(
-            lambda s: s.exec(
-                select(Membership.id).where(
-                    Membership.body_id == body, Membership.person_id == leaver
-                )
-            ).one()
-        )
-    )
+    membership_id = seat_of(world, body, leaver)
     world.run(
         lambda s: service.set_membership_dates(
             session=s,

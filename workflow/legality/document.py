@@ -85,7 +85,7 @@ def build_pruefbericht(report: Report, *, checked_on: date) -> Document:
         kind="pruefbericht",
         title="Prüfbericht zur Rechtmäßigkeit",
         subtitle=f"Beschluss zur Vorlage {report.proposal_label} vom {fmt(report.decided_on)}",
-        municipality=report.letterhead or f"Gemeinde {report.municipality}",
+        municipality=report.letterhead,
         blocks=tuple(blocks),
         filename=f"pruefbericht-{report.proposal_label.replace('/', '-')}-"
         f"beschluss-{report.resolution_id}",

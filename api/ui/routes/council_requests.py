@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.ui import formatting
 from api.ui.formatting import parse_date_de
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.context import Actor, local_date
@@ -339,7 +340,7 @@ async def _act(
         with session.begin_nested():
             action({k: str(form.get(k) or "") for k in form}, call)
     except WorkflowError as exc:
-        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
         return redirect(f"/antraege/{request_id}")
     flash(request, done)
     return redirect(f"/antraege/{request_id}")

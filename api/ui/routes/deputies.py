@@ -126,7 +126,7 @@ async def _add_absence(
         raise
     except WorkflowError as exc:
         field = exc.field if isinstance(exc, InvalidInput) and exc.field else "starts_on"
-        return {field: error_text(exc).rstrip(".") + "."}
+        return {field: formatting.sentences([error_text(exc)])}
     flash(request, "Die Abwesenheit wurde eingetragen; die Stellvertretung übernimmt.")
     return None
 
@@ -207,7 +207,7 @@ async def save_member(
     except NotFound:
         raise
     except WorkflowError as exc:
-        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
         return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{membership_id}")
     person = session.get(Person, membership.person_id)
     flash(

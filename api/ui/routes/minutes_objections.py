@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.ui import formatting
 from api.ui.web import PageRoute, PageUserDep, error_text, flash, redirect, render
 from workflow.errors import InvalidInput, WorkflowError
 from workflow.models import Body, Meeting, Membership, Person
@@ -75,7 +76,7 @@ async def raise_objection(
                 person_id=int(person) if person.isdigit() else None,
             )
     except WorkflowError as exc:
-        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
         return redirect(f"/sitzungen/{meeting_id}/einwendungen")
     flash(request, "Die Einwendung ist erfasst; über sie entscheidet das Gremium.")
     return redirect(f"/sitzungen/{meeting_id}/einwendungen")
@@ -107,7 +108,7 @@ async def decide_objection(
                 note=str(form.get("note") or "")[: service.MAX_TEXT],
             )
     except WorkflowError as exc:
-        flash(request, error_text(exc).rstrip(".") + ".", "danger")
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
         return redirect(f"/sitzungen/{meeting_id}/einwendungen")
     flash(request, "Die Entscheidung über die Einwendung ist erfasst.")
     return redirect(f"/sitzungen/{meeting_id}/einwendungen")
