@@ -75,6 +75,7 @@ def test_user_enters_own_absence_in_einstellungen(world: World, client: TestClie
     )
     assert wrong.status_code == 422
     assert "Bitte geben Sie Beginn und Ende an." in wrong.text
+    assert 'id="fehler"' in wrong.text  # the summary at the top links to the field
     assert 'value="2024-04-19"' in wrong.text
     assert 'value="Kur"' in wrong.text
     with Session(world.engine) as session:

@@ -41,6 +41,8 @@ def test_an_admin_creates_a_user(
     page.get_by_role("button", name="Konto anlegen").click()
     summary = page.locator("#fehler")
     assert "mindestens 12 Zeichen" in summary.inner_text()
+    # the page opens at the summary, the keyboard goes on from there
+    assert page.evaluate("document.activeElement.id") == "fehler"
     check_accessibility(page)
     page.get_by_label("Erstes Passwort").fill("sicher-genug-2")
     page.get_by_label("Passwort wiederholen").fill("sicher-genug-2")

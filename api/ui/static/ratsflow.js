@@ -35,3 +35,12 @@ document.addEventListener("htmx:configRequest", function (event) {
   }
   event.detail.parameters["feld"] = field;
 });
+
+/* A page shown again with errors (422) opens at its error summary: focused, so a screen
+   reader reads it and the keyboard goes on from there to the fields it links. */
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("fehler");
+  if (summary) {
+    summary.focus();
+  }
+});
