@@ -118,6 +118,19 @@ def test_member_dates_and_deputies_on_the_body_page(world: World, client: TestCl
         data={"csrf_token": token, "start_date": "2024-05-01", "end_date": "2024-04-01"},
     )
     assert "Ende der Mitgliedschaft liegt vor ihrem Beginn" in bad.text
+    # the seat's form again, open, the end marked, what was typed kept; the summary links it
+    assert bad.status_code == 422
+    assert f'href="#end-{seat.id}"' in bad.text
+    assert f'id="end-{seat.id}" name="end_date" type="date" value="2024-04-01"' in bad.text
+    assert 'value="2024-05-01"' in bad.text
+    assert bad.text.count('<details class="rf-details" open>') == 1
+    self_deputy = client.post(
+        f"/verwaltung/gremien/{body}/mitglieder/{seat.id}",
+        data={"csrf_token": token, "deputy2": str(seat.person_id)},
+    )
+    assert self_deputy.status_code == 422
+    assert f'href="#deputy2-{seat.id}"' in self_deputy.text
+    assert "Niemand vertritt sich selbst." in self_deputy.text
 
 
 def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> None:

@@ -19,14 +19,15 @@ from api.deps import NowDep, SessionDep, get_now
 from api.schemas.admin import MembershipCreate, UserCreate
 from api.security import hash_password_bounded
 from api.ui import formatting
-from api.ui.routes.deputies import body_deputy_context
+from api.ui.routes.deputies import DEPUTY_SLOTS, body_deputy_context, form_date, form_ids
 from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.context import local_date
 from workflow.deputies import member_on
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.subjects import SUBJECTS
-from workflow.models import Person
+from workflow.models import Membership, Person
+from workflow.services import deputies as deputy_service
 from workflow.services import municipal_settings
 from workflow.services.municipal_settings import DAY_MESSAGE
 from workflow.supervision import STATUSES
@@ -170,7 +171,11 @@ def _body_page(
     errors: dict[str, str] | None = None,
     given: dict[str, Any] | None = None,
     status: int = 200,
+    failed_member: int | None = None,
 ) -> Response:
+    """The body's page; with ``errors`` a form again, its input kept (422). For a seat's
+    form (``failed_member``), ``errors`` is keyed by the field's name and ``given`` holds
+    that form's input."""
     rows = directory.list_memberships(session=session, actor=user.actor, body_id=body_id)
     bodies = directory.list_bodies(session=session, actor=user.actor)
     body = next((b for b in bodies if b.id == body_id), None)
@@ -192,6 +197,8 @@ def _body_page(
         "subjects": SUBJECTS,
         "errors": errors or {},
         "given": given or {},
+        "failed_member": failed_member,
+        "summary": _member_summary(errors or {}, failed_member),
     }
     return render(request, "verwaltung/gremium.html", context, status=status)
 
@@ -236,6 +243,80 @@ async def add_member(
         return _body_page(request, session, user, body_id, errors=errors, given=given, status=422)
     flash(request, f"{person.name} ist jetzt Mitglied.")
     return redirect(f"/verwaltung/gremien/{body_id}")
+
+
+def _member_field(field: str | None, filled: list[str]) -> str:
+    """The input of a seat's form an error of the services belongs to; ``filled`` are the
+    deputy slots chosen, in order (the services count only those)."""
+    if field in ("start_date", "end_date"):
+        return field
+    index = (field or "").rpartition(".")[2]
+    if index.isdigit() and int(index) < len(filled):
+        return filled[int(index)]
+    return filled[0] if filled else "deputy1"
+
+
+def _member_summary(errors: dict[str, str], failed_member: int | None) -> dict[str, str]:
+    """The error summary's links: a seat's inputs carry the membership in their ids."""
+    if failed_member is None:
+        return errors
+    short = {"start_date": "start", "end_date": "end"}
+    return {f"{short.get(name, name)}-{failed_member}": text for name, text in errors.items()}
+
+
+@router.post("/verwaltung/gremien/{body_id}/mitglieder/{membership_id}")
+async def save_member(
+    request: Request,
+    body_id: Id,
+    membership_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    """A seat's dates and the member's personal deputies in order."""
+    require_admin(user)
+    form = await request.form()
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.body_id != body_id:
+        raise NotFound(f"Mitgliedschaft {membership_id} wurde nicht gefunden.")
+    try:
+        with session.begin_nested():
+            if membership.role != "chair":
+                deputy_service.set_membership_dates(
+                    session=session,
+                    actor=user.actor,
+                    now=now,
+                    body_id=body_id,
+                    membership_id=membership_id,
+                    start_date=form_date(form, "start_date"),
+                    end_date=form_date(form, "end_date"),
+                )
+            deputy_service.set_member_deputies(
+                session=session,
+                actor=user.actor,
+                now=now,
+                body_id=body_id,
+                member_person_id=membership.person_id,
+                deputy_person_ids=form_ids(form, "deputy"),
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:  # the seat's form again, open, the field marked
+        names = ("start_date", "end_date", *(f"deputy{i}" for i in range(1, DEPUTY_SLOTS + 1)))
+        given = {name: str(form.get(name) or "")[:20] for name in names}
+        filled = [name for name in names[2:] if given[name]]
+        field = _member_field(getattr(exc, "field", None), filled)
+        errors = {field: formatting.sentences([error_text(exc)])}
+        return _body_page(
+            request, session, user, body_id, errors=errors, given=given, status=422,
+            failed_member=membership_id,
+        )  # fmt: skip
+    person = session.get(Person, membership.person_id)
+    flash(
+        request,
+        f"Mitgliedschaft und Stellvertretung von {person.name if person else ''} gespeichert.",
+    )
+    return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{membership_id}")
 
 
 @router.post("/verwaltung/gremien/{body_id}/aufgabengebiet")

@@ -19,7 +19,7 @@ from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.errors import InvalidInput, NotFound, WorkflowError
-from workflow.models import Absence, Membership, Person, User
+from workflow.models import Absence, Person, User
 from workflow.services import deputies as service
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -27,7 +27,7 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 DEPUTY_SLOTS = 3
 
 
-def _date(form: FormData, name: str) -> date | None:
+def form_date(form: FormData, name: str) -> date | None:
     text = str(form.get(name) or "").strip()
     if not text:
         return None
@@ -37,7 +37,7 @@ def _date(form: FormData, name: str) -> date | None:
         raise InvalidInput("Bitte geben Sie ein Datum an (TT.MM.JJJJ).", field=name) from exc
 
 
-def _ids(form: FormData, prefix: str) -> list[int]:
+def form_ids(form: FormData, prefix: str) -> list[int]:
     chosen = [str(form.get(f"{prefix}{i}") or "").strip() for i in range(1, DEPUTY_SLOTS + 1)]
     if any(c and not c.isdigit() for c in chosen):
         raise InvalidInput("Bitte wählen Sie aus der Liste.", field=f"{prefix}1")
@@ -92,7 +92,7 @@ async def set_user_deputies(
                 actor=user.actor,
                 now=now,
                 user_id=user_id,
-                deputy_ids=_ids(form, "deputy"),
+                deputy_ids=form_ids(form, "deputy"),
             )
     except NotFound:
         raise
@@ -110,7 +110,7 @@ async def _add_absence(
     form = await request.form()
     try:
         with session.begin_nested():
-            starts_on, ends_on = _date(form, "starts_on"), _date(form, "ends_on")
+            starts_on, ends_on = form_date(form, "starts_on"), form_date(form, "ends_on")
             if starts_on is None or ends_on is None:
                 raise InvalidInput("Bitte geben Sie Beginn und Ende an.", field="starts_on")
             service.add_absence(
@@ -167,54 +167,6 @@ async def add_own_absence(
         given = {k: str(form.get(k) or "")[:200] for k in ("starts_on", "ends_on", "note")}
         return settings_view(request, session, user, errors=errors, given=given)
     return redirect("/einstellungen#abwesenheit")
-
-
-@router.post("/verwaltung/gremien/{body_id}/mitglieder/{membership_id}")
-async def save_member(
-    request: Request,
-    body_id: Id,
-    membership_id: Id,
-    user: PageUserDep,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
-    """A seat's dates and the member's personal deputies in order."""
-    require_admin(user)
-    form = await request.form()
-    membership = session.get(Membership, membership_id)
-    if membership is None or membership.body_id != body_id:
-        raise NotFound(f"Mitgliedschaft {membership_id} wurde nicht gefunden.")
-    try:
-        with session.begin_nested():
-            if membership.role != "chair":
-                service.set_membership_dates(
-                    session=session,
-                    actor=user.actor,
-                    now=now,
-                    body_id=body_id,
-                    membership_id=membership_id,
-                    start_date=_date(form, "start_date"),
-                    end_date=_date(form, "end_date"),
-                )
-            service.set_member_deputies(
-                session=session,
-                actor=user.actor,
-                now=now,
-                body_id=body_id,
-                member_person_id=membership.person_id,
-                deputy_person_ids=_ids(form, "deputy"),
-            )
-    except NotFound:
-        raise
-    except WorkflowError as exc:
-        flash(request, formatting.sentences([error_text(exc)]), "danger")
-        return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{membership_id}")
-    person = session.get(Person, membership.person_id)
-    flash(
-        request,
-        f"Mitgliedschaft und Stellvertretung von {person.name if person else ''} gespeichert.",
-    )
-    return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{membership_id}")
 
 
 def body_deputy_context(session: Session, user: PageUser, body_id: int) -> dict[str, Any]:
