@@ -244,6 +244,10 @@ def test_minutes_objection_page(world: World, client: TestClient) -> None:
         data={"csrf_token": token, "person_id": str(member.id), "text": " "},
     )
     assert "Die Einwendung ist zu begründen." in empty.text
+    # the form again, the text marked, the member kept (422), linked from the summary
+    assert empty.status_code == 422
+    assert 'href="#text"' in empty.text
+    assert f'<option value="{member.id}" selected>' in empty.text
     raised = client.post(
         f"/sitzungen/{mid}/einwendungen",
         data={"csrf_token": token, "person_id": str(member.id), "text": "TOP 1 falsch"},
@@ -252,6 +256,15 @@ def test_minutes_objection_page(world: World, client: TestClient) -> None:
     assert "TOP 1 falsch" in raised.text
     with Session(world.engine) as session:
         objection = session.exec(select(MinutesObjection)).one()
+    undecided = client.post(
+        f"/sitzungen/{mid}/einwendungen/{objection.id}",
+        data={"csrf_token": token, "upheld": "", "decided_in_meeting_id": str(mid),
+              "note": "vertagt"},
+    )  # fmt: skip
+    assert undecided.status_code == 422
+    assert f'href="#upheld-{objection.id}"' in undecided.text
+    assert "Bitte wählen Sie die Entscheidung." in undecided.text
+    assert 'value="vertagt"' in undecided.text
     decided = client.post(
         f"/sitzungen/{mid}/einwendungen/{objection.id}",
         data={"csrf_token": token, "upheld": "ja", "decided_in_meeting_id": str(mid)},

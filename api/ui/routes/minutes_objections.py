@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
-from api.ui.web import PageRoute, PageUserDep, error_text, flash, redirect, render
-from workflow.errors import InvalidInput, WorkflowError
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Body, Meeting, Membership, Person
 from workflow.services import minutes_objections as service
 from workflow.services.transition import load_instance
@@ -25,6 +25,21 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 def objections_page(
     request: Request, meeting_id: Id, user: PageUserDep, session: SessionDep
 ) -> Response:
+    return _page(request, session, user, meeting_id)
+
+
+def _page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    *,
+    failed: str | None = None,
+    error: WorkflowError | None = None,
+    given: dict[str, str] | None = None,
+) -> Response:
+    """The page; after a mistake in one of its forms (``failed``: "neu" or the objection's
+    id) that form again with the field marked and the input kept (422)."""
     meeting: Meeting = load_instance(session, "meeting", meeting_id, user.actor)
     objections = service.list_objections(session, user.actor, meeting_id)
     members = session.exec(
@@ -55,8 +70,26 @@ def objections_page(
         "may_record": user.role in service.RECORDING_ROLES,
         "may_raise": meeting.state in service.MINUTES_STATES
         and user.role in (*service.RECORDING_ROLES, "council_member"),
+        **_failure(failed, error, given),
     }
-    return render(request, "sitzungen/einwendungen.html", context)
+    return render(request, "sitzungen/einwendungen.html", context, status=422 if error else 200)
+
+
+def _failure(
+    failed: str | None, error: WorkflowError | None, given: dict[str, str] | None
+) -> dict[str, object]:
+    """What the template needs to show a form again: its errors by field name (a refusal
+    without a field under the form's first field), and the summary's links by element id."""
+    if error is None or failed is None:
+        return {"failed": None, "errors": {}, "given": {}, "summary": {}}
+    first = "person_id" if failed == "neu" else "upheld"
+    field = getattr(error, "field", None) or first
+    errors = {field: formatting.sentences([error_text(error)])}
+    element = {"person_id": "person_id", "text": "text"} if failed == "neu" else {
+        "upheld": f"upheld-{failed}", "decided_in_meeting_id": f"sitzung-{failed}",
+        "note": f"note-{failed}"}  # fmt: skip
+    summary = {element.get(name, name): text for name, text in errors.items()}
+    return {"failed": failed, "errors": errors, "given": given or {}, "summary": summary}
 
 
 @router.post("/sitzungen/{meeting_id}/einwendungen")
@@ -75,9 +108,11 @@ async def raise_objection(
                 text=str(form.get("text") or "")[: service.MAX_TEXT],
                 person_id=int(person) if person.isdigit() else None,
             )
+    except NotFound:
+        raise
     except WorkflowError as exc:
-        flash(request, formatting.sentences([error_text(exc)]), "danger")
-        return redirect(f"/sitzungen/{meeting_id}/einwendungen")
+        given = {"person_id": person, "text": str(form.get("text") or "")[: service.MAX_TEXT]}
+        return _page(request, session, user, meeting_id, failed="neu", error=exc, given=given)
     flash(request, "Die Einwendung ist erfasst; über sie entscheidet das Gremium.")
     return redirect(f"/sitzungen/{meeting_id}/einwendungen")
 
@@ -107,8 +142,13 @@ async def decide_objection(
                 decided_in_meeting_id=int(deciding) if deciding.isdigit() else 0,
                 note=str(form.get("note") or "")[: service.MAX_TEXT],
             )
+    except NotFound:
+        raise
     except WorkflowError as exc:
-        flash(request, formatting.sentences([error_text(exc)]), "danger")
-        return redirect(f"/sitzungen/{meeting_id}/einwendungen")
+        given = {"upheld": outcome, "decided_in_meeting_id": deciding,
+                 "note": str(form.get("note") or "")[: service.MAX_TEXT]}  # fmt: skip
+        return _page(
+            request, session, user, meeting_id, failed=str(objection_id), error=exc, given=given
+        )
     flash(request, "Die Entscheidung über die Einwendung ist erfasst.")
     return redirect(f"/sitzungen/{meeting_id}/einwendungen")
