@@ -71,16 +71,26 @@ def test_secretary_records_the_announcement_on_the_meeting_page(
     sign_in(client, "ilsfeld.secretary")
     url = f"/sitzungen/{resolution.meeting_id}"
     page = client.get(url).text
-    assert 'id="bekanntgabe"' in page
+    assert 'id="ortsuebliche-bekanntgabe"' in page
     token = csrf_of(page)
     form = {"csrf_token": token, "bekanntgabe_am": "2024-04-24", "bekanntgabe_wo": "Aushang"}
-    refused = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form, follow_redirects=True)
-    assert "nach dem Sitzungstag" in refused.text
+    refused = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form)
+    # the page again, the date marked and linked from the summary, the place kept (422)
+    assert refused.status_code == 422
+    assert "Die Bekanntgabe liegt nach dem Sitzungstag." in refused.text
+    assert 'href="#bekanntgabe_am"' in refused.text
+    assert 'value="Aushang"' in refused.text
     form["bekanntgabe_am"] = "kein Datum"
-    assert "Datum der Bekanntgabe" in client.post(f"{url}/ortsuebliche-bekanntgabe", data=form).text
+    wrong = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form)
+    assert wrong.status_code == 422
+    assert "Datum der Bekanntgabe" in wrong.text
+    form.update(bekanntgabe_am="2024-04-15", bekanntgabe_wo=" ")
+    nowhere = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form)
+    assert 'href="#bekanntgabe_wo"' in nowhere.text
+    form["bekanntgabe_wo"] = "Aushang"
     form["bekanntgabe_am"] = "2024-04-15"
     done = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form, follow_redirects=True)
     assert "Ortsübliche Bekanntgabe vom 15.04.2024 erfasst" in done.text
     assert "Ortsüblich bekannt gegeben am 15.04.2024" in done.text
     sign_in(client, "ilsfeld.council")
-    assert 'id="bekanntgabe"' not in client.get(url).text
+    assert 'id="ortsuebliche-bekanntgabe"' not in client.get(url).text

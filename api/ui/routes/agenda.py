@@ -4,7 +4,7 @@ behind the meeting's version so two secretaries never overwrite each other."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -13,14 +13,16 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui import formatting
 from api.ui.meeting_views import moved
-from api.ui.routes.meetings import MeetingId, detail_context
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.routes.meetings import MeetingId, meeting_page
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect
 from api.ui.web import workflows_of as _workflows
 from workflow.documents import mailing
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import AgendaItem
 from workflow.services import agenda, listing
+from workflow.services.notices import record_announcement
 from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -149,12 +151,9 @@ def _detail_with_errors(
     errors: dict[str, str],
     form: FormData,
 ) -> Response:
-    context = detail_context(request, session, user, meeting_id, now)
-    context["item_errors"] = errors
-    context["item_values"] = {
-        k: str(form.get(k) or "") for k in ("title", "public", "non_public_reason")
-    }
-    return render(request, "sitzungen/detail.html", context, status=422)
+    values = {k: str(form.get(k) or "") for k in ("title", "public", "non_public_reason")}
+    extra = {"item_errors": errors, "item_values": values}
+    return meeting_page(request, session, user, meeting_id, now, extra=extra, status=422)
 
 
 def _item(session: Session, user: PageUser, meeting_id: int, item_id: int) -> AgendaItem:
@@ -226,3 +225,45 @@ async def move_item(
         return _refused(request, meeting_id, exc)
     flash(request, f"„{item.title}“ ist jetzt TOP {order.index(item_id) + 1}.")
     return _back(meeting_id)
+
+
+@router.post("/sitzungen/{meeting_id}/ortsuebliche-bekanntgabe")
+async def announce_publicly(
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    """The ortsübliche Bekanntgabe of time, place and agenda (§ 34 Abs. 1 Satz 7 GemO),
+    recorded for the legality report; a mistake shows the page again, the field marked."""
+    form = await request.form()
+    given = {k: str(form.get(k) or "")[:200] for k in ("bekanntgabe_am", "bekanntgabe_wo")}
+    errors: dict[str, str] = {}
+    try:
+        day = date.fromisoformat(given["bekanntgabe_am"])
+    except ValueError:
+        errors["bekanntgabe_am"] = "Bitte geben Sie das Datum der Bekanntgabe an (TT.MM.JJJJ)."
+    else:
+        try:
+            with session.begin_nested():
+                record_announcement(
+                    session=session,
+                    actor=user.actor,
+                    now=now,
+                    meeting_id=meeting_id,
+                    announced_on=day,
+                    medium=given["bekanntgabe_wo"],
+                )
+        except NotFound:
+            raise
+        except WorkflowError as exc:
+            wrong = getattr(exc, "field", None) == "medium"
+            errors["bekanntgabe_wo" if wrong else "bekanntgabe_am"] = formatting.sentences(
+                [error_text(exc)]
+            )
+    if errors:
+        extra = {"notice_errors": errors, "notice_given": given}
+        return meeting_page(request, session, user, meeting_id, now, extra=extra, status=422)
+    flash(request, f"Ortsübliche Bekanntgabe vom {day:%d.%m.%Y} erfasst.")
+    return redirect(f"/sitzungen/{meeting_id}")

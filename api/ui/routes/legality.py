@@ -4,7 +4,7 @@ the mayor and the Landratsamt. The same services and access rules as the JSON AP
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -12,15 +12,14 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import PageRoute, PageUser, PageUserDep, render
 from workflow.context import local_date
 from workflow.documents.model import MEDIA_TYPES
 from workflow.documents.service import render as render_document
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import WorkflowError
 from workflow.legality import service
 from workflow.legality.document import build_pruefbericht
 from workflow.legality.model import Report
-from workflow.services.notices import record_announcement
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ResolutionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -93,38 +92,3 @@ def report_document(
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{document.filename}.{fmt}"'},
     )
-
-
-@router.post("/sitzungen/{meeting_id}/ortsuebliche-bekanntgabe")
-async def announce(
-    request: Request,
-    meeting_id: MeetingId,
-    user: PageUserDep,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
-    """The ortsübliche Bekanntgabe (§ 34 Abs. 1 Satz 7 GemO), recorded for the report."""
-    form = await request.form()
-    medium = str(form.get("bekanntgabe_wo") or "")
-    try:
-        day = date.fromisoformat(str(form.get("bekanntgabe_am") or ""))
-    except ValueError:
-        flash(request, "Bitte das Datum der Bekanntgabe angeben (TT.MM.JJJJ).", "danger")
-        return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
-    try:
-        with session.begin_nested():
-            record_announcement(
-                session=session,
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                announced_on=day,
-                medium=medium,
-            )
-    except NotFound:
-        raise
-    except WorkflowError as exc:
-        flash(request, error_text(exc), "danger")
-        return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
-    flash(request, f"Ortsübliche Bekanntgabe vom {day:%d.%m.%Y} erfasst.")
-    return redirect(f"/sitzungen/{meeting_id}")

@@ -4,8 +4,8 @@ meeting with its agenda and actions, and doing one (check before the invitation)
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session
@@ -296,9 +296,25 @@ def detail_context(
 def meeting_detail(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
+    return meeting_page(request, session, user, meeting_id, now)
+
+
+def meeting_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    now: datetime,
+    *,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    """The Sitzung page; ``extra`` carries a form's errors and input when it is shown again
+    (422) after a mistake."""
     context = detail_context(request, session, user, meeting_id, now)
     context["legality"] = meeting_summaries(session, user, meeting_id, now)
-    return render(request, "sitzungen/detail.html", context)
+    context.update(extra or {})
+    return render(request, "sitzungen/detail.html", context, status=status)
 
 
 def _form(
