@@ -385,12 +385,23 @@ class PageRoute(APIRoute):
             request.state.ui_session = read_session(request, settings)
             response = await _guarded(request, original)
             session = ui_session(request)
+            _show_refusal(response, session)
             if session.changed:
                 write_session(response, request, settings, session)
             response.headers.setdefault("Cache-Control", "no-store")
             return response
 
         return handler
+
+
+def _show_refusal(response: Response, session: UiSession) -> None:
+    """A redirect to a section (``#tagesordnung``) would scroll a refusal's banner out of
+    sight: with a refusal pending, it goes to the banners (``#meldungen``) instead."""
+    location = response.headers.get("location")
+    if location is None or response.status_code != 303:
+        return
+    if any(f.kind == "danger" for f in session.flashes):
+        response.headers["location"] = location.partition("#")[0] + "#meldungen"
 
 
 async def _has_nul(request: Request) -> bool:

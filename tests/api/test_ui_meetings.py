@@ -127,6 +127,10 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
     assert "Neubau Bauhof" in page.split("Vorlage aufnehmen")[1], "the released Vorlage is offered"
+    unchosen = _post(client, f"/sitzungen/{meeting}/tagesordnung/vorlage", page, proposal_id="")
+    # a refusal goes to the banners, not to the agenda's anchor below them
+    assert unchosen.headers["location"] == f"/sitzungen/{meeting}#meldungen"
+    assert 'id="meldungen"' in client.get(unchosen.headers["location"]).text
     added = _post(
         client,
         f"/sitzungen/{meeting}/tagesordnung/vorlage",

@@ -86,6 +86,15 @@ def _new_meeting(page: Any, body: str, start: str) -> int:
 
 def _agenda_and_invite(page: Any, meeting: int, check: Callable[[Any], Any]) -> None:
     page.goto(f"/sitzungen/{meeting}")
+    # a refusal goes to the banners, not to the agenda (#tagesordnung) below them
+    page.get_by_role("button", name="Auf die Tagesordnung setzen").click()
+    page.wait_for_url("**#meldungen")
+    refusal = page.locator(".rf-flashes .kern-alert--danger")
+    assert "Bitte wählen Sie eine Vorlage aus." in refusal.inner_text()
+    assert page.evaluate("document.activeElement.id") == "meldungen"
+    box = refusal.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0
     choice = page.get_by_label("Freigegebene Vorlage für dieses Gremium")
     value = choice.locator("option", has_text=TITLE).get_attribute("value")
     choice.select_option(value=value)
