@@ -364,6 +364,7 @@ def test_a_municipality_creates_its_vorlage_and_its_mayor_answers(
     url = f"/abfragen/{request_id}/antworten/{ilsfeld.id}"
     page = client.get(url)
     assert "30.387,20 €" in page.text
+    assert "– Antwort der Gemeinde Ilsfeld</span>" in page.text
     assert "Neue Vorlage aus der Abfrage anlegen" in page.text
     token = csrf_of(page.text)
     missing = client.post(url, data={"csrf_token": token, "schritt": "vorlage_anlegen"})

@@ -47,6 +47,7 @@ from workflow.models import (
 )
 from workflow.queries import second_session_notice, steps
 from workflow.services.history import meeting_events, municipal_history_readable
+from workflow.supervision import municipality_title
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -496,6 +497,7 @@ class ResponseView:
     response: DecisionResponse
     municipality: str
     request: DecisionRequest
+    municipality_title: str = ""  # "Gemeinde Ilsfeld", "Stadt Heilbronn": for headings
 
 
 def list_decision_requests(
@@ -533,8 +535,13 @@ def list_decision_responses(
     page: Page[DecisionResponse] = paginate(session, DecisionResponse, where, limit, cursor)
     ids = {r.municipality_id for r in page.items}
     towns = session.exec(select(Municipality).where(col(Municipality.id).in_(ids)))
-    names = {m.id: m.name for m in towns}
-    views = [ResponseView(r, names.get(r.municipality_id, ""), request) for r in page.items]
+    found = {m.id: m for m in towns}
+    views = [
+        ResponseView(r, town.name, request, municipality_title(town))
+        if (town := found.get(r.municipality_id))
+        else ResponseView(r, "", request)
+        for r in page.items
+    ]
     return Page(items=views, count=page.count, next_cursor=page.next_cursor)
 
 
@@ -550,4 +557,4 @@ def get_decision_response(*, session: Session, actor: Actor, response_id: int) -
     town = session.get(Municipality, response.municipality_id)
     assert request is not None
     assert town is not None
-    return ResponseView(response=response, municipality=town.name, request=request)
+    return ResponseView(response, town.name, request, municipality_title(town))
