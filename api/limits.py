@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import ApiError, problem_response
+from workflow.digits import is_digits
 
 UPLOAD_TYPE = b"multipart/form-data"
 
@@ -39,7 +40,7 @@ class BodyLimitMiddleware:
         upload = headers.get(b"content-type", b"").lower().startswith(UPLOAD_TYPE)
         limit = self.max_upload_bytes if upload else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
+        if is_digits(declared) and int(declared) > limit:
             error = _too_large(limit)
             response = problem_response(Request(scope), 413, error.detail, slug=error.slug)
             await response(scope, receive, send)

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from workflow.digits import is_digits
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
@@ -53,7 +55,7 @@ def _moment(name: str, text: str, tz: ZoneInfo) -> datetime:
 
 
 def _int(name: str, text: str, low: int, high: int, default: int) -> int:
-    if not text.isdigit() or len(text) > 9:
+    if not is_digits(text) or len(text) > 9:
         raise BadFilter(f"{name} muss eine positive ganze Zahl sein.")
     return min(max(int(text), low), high) if text else default
 

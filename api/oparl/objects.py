@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from api.oparl.files import PublicFile, attachment_file, meeting_file, vorlage_file
 from api.oparl.urls import Urls, oparl_type
+from workflow.digits import is_digits
 from workflow.files import FileStore
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
@@ -140,7 +141,7 @@ def body(ctx: Context, municipality: Municipality) -> Obj:
         "name": municipality_title(municipality),
         "shortName": municipality.name,
     }
-    if municipality.ags and municipality.ags.isdigit() and len(municipality.ags) <= 8:
+    if municipality.ags and is_digits(municipality.ags) and len(municipality.ags) <= 8:
         obj["ags"] = municipality.ags
     for key, kind in BODY_LISTS.items():
         obj[key] = ctx.urls.body_list(mid, kind)

@@ -22,6 +22,7 @@ from api.oparl import objects as o
 from api.oparl.files import PublicFile, attachment_file, find, meeting_file, vorlage_file
 from api.oparl.lists import BadFilter, Entry, Query, page, parse
 from api.oparl.urls import Urls, oparl_type
+from workflow.digits import is_digits
 from workflow.documents.sitzung import SIGNED_STATES
 from workflow.files import FileStore
 from workflow.models import (
@@ -66,7 +67,7 @@ def _context(session: Session, settings: Settings, base: str, omit: bool = False
 
 
 def _id(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < len(text) < 10 else None
+    return int(text) if is_digits(text) and 0 < len(text) < 10 else None
 
 
 @router.get("/system")
@@ -442,7 +443,7 @@ def _single(ctx: o.Context, kind: str, key: str) -> dict[str, Any] | None:
         municipality = session.get(Municipality, _id(mid)) if _id(mid) else None
         return (
             o.legislative_term(ctx, municipality, int(year), embedded=False)
-            if municipality and year.isdigit()
+            if municipality and is_digits(year)
             else None
         )
     if kind == "file":

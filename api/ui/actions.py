@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from api.ui import formatting
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
+from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
@@ -273,7 +274,7 @@ def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:
             if text not in {v for v, _ in f.options}:
                 result.errors[f.name] = "Bitte wählen Sie einen Eintrag aus der Liste."
             else:
-                result.data[f.name] = int(text) if text.isdigit() else text
+                result.data[f.name] = int(text) if is_digits(text) else text
         else:
             result.data[f.name] = text
     return result

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from api.ui.formatting import money_de, parse_amount_de, parse_date_de
+from workflow.digits import is_digits
 from workflow.models import ConsultationStep, Proposal
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.services.proposals import ProposalFields, StepInput
@@ -190,7 +191,7 @@ def validate(
             "Bitte geben Sie an, warum die Vorlage nichtöffentlich beraten wird (§ 35 GemO)."
         )
     supplements = form.values.get("supplements_id", "")
-    if form.values.get("kind") == "ergaenzung" and not supplements.isdigit():
+    if form.values.get("kind") == "ergaenzung" and not is_digits(supplements):
         errors["supplements_id"] = "Bitte wählen Sie die Vorlage, die ergänzt wird."
     if any(h not in hearing_ids for h in form.hearing_bodies):
         errors["hearing_bodies"] = "Bitte wählen Sie nur Ortschaftsräte aus der Liste."
@@ -228,7 +229,7 @@ def validate(
         requires_announcement=form.values.get("requires_announcement") == "ja",
         kind=form.values.get("kind") or "beschluss",
         supplements_id=int(supplements)
-        if form.values.get("kind") == "ergaenzung" and supplements.isdigit()
+        if form.values.get("kind") == "ergaenzung" and is_digits(supplements)
         else None,
     )
     return content, steps
@@ -260,7 +261,7 @@ def engine_field(field_name: str | None) -> str:
     if not field_name:
         return "title"
     parts = field_name.split(".")
-    if parts[0] == "steps" and len(parts) >= 2 and parts[1].isdigit():
+    if parts[0] == "steps" and len(parts) >= 2 and is_digits(parts[1]):
         sub = parts[2] if len(parts) > 2 else "body_id"
         return f"steps-{parts[1]}-{'role' if sub in ('decides', 'advises') else sub}"
     if parts[0] == "hearing_bodies":

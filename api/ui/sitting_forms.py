@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from api.ui.web import PageUser, error_text, flash, redirect
 from workflow.context import Actor
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import Meeting
@@ -39,13 +40,13 @@ def screen_url(meeting_id: int, item_id: int | None = None) -> str:
 
 def form_version(form: FormData) -> int:
     raw = str(form.get("version") or "")
-    if not raw.isdigit() or int(raw) >= 2**31:
+    if not is_digits(raw) or int(raw) >= 2**31:
         raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
     return int(raw)
 
 
 def form_ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and int(v) < 2**31]
+    return [int(v) for v in values if is_digits(v) and int(v) < 2**31]
 
 
 def shown_item(form: FormData) -> int | None:
@@ -56,7 +57,7 @@ def shown_item(form: FormData) -> int | None:
 
 def form_count(form: FormData, name: str) -> int:
     raw = str(form.get(name) or "0").strip() or "0"
-    if not raw.isdigit() or int(raw) > MAX_COUNT:
+    if not is_digits(raw) or int(raw) > MAX_COUNT:
         raise InvalidInput("Bitte geben Sie die Stimmen als ganze Zahlen ein.", field=name)
     return int(raw)
 

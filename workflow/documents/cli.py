@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from workflow.context import SYSTEM, Actor
+from workflow.digits import is_digits
 from workflow.documents.model import FORMATS, KINDS, Document
 from workflow.documents.service import (
     item_document,
@@ -77,7 +78,7 @@ def proposal_by_number(session: Session, ref: str, municipality: str | None) -> 
 def build(session: Session, args: argparse.Namespace, actor: Actor | None) -> Document:
     ref: str = args.ref
     by_number = NUMBER.match(ref) is not None
-    if not by_number and not ref.strip().isdigit():
+    if not by_number and not is_digits(ref.strip()):
         raise NotFound(f"„{ref}“ ist weder eine ID noch eine Vorlagennummer wie 8/2024.")
     if by_number and args.kind not in ("vorlage", "beschlussauszug"):
         raise NotFound("Sitzungsdokumente werden mit der ID der Sitzung aufgerufen.")

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from workflow.digits import is_digits
 from workflow.importing.results import Inconsistency, VorlageFormatError
 
 FORMAT_TAG: Final = re.compile(r"<\s*/?\s*(?:u|b|i|em|strong)\s*/?\s*>", re.IGNORECASE)
@@ -176,7 +177,7 @@ class Reader:
                 line, f'{what}: "{value}" ist kein Betrag im Format 12.345,67 € (oder leer/____).'
             )
         frac = match["frac"] or "00"
-        if not frac.isdigit():
+        if not is_digits(frac):
             frac = "00"
         amount = Decimal(f"{match['int'].replace('.', '')}.{frac}").quantize(Decimal("0.01"))
         rest = value[match.end() :].strip().lstrip(",;:–-").strip()

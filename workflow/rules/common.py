@@ -7,6 +7,7 @@ from typing import Any
 
 from workflow.context import FiringContext
 from workflow.deadlines.lifecycle import calendar_for
+from workflow.digits import is_digits
 from workflow.law.periods import period_end
 from workflow.models import Proposal, User
 from workflow.queries import latest_resolution, users_with_role
@@ -38,7 +39,7 @@ def data_int(ctx: FiringContext, key: str) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and is_digits(value):
         return int(value)
     return None
 

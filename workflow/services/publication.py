@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from workflow import audit
 from workflow.context import Actor
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import Attachment, Municipality, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS
@@ -106,7 +107,7 @@ def set_municipality_publication(
     town = session.get(Municipality, actor.municipality_id) if actor.municipality_id else None
     if town is None:
         raise NotFound("Die Gemeinde wurde nicht gefunden.")
-    if ags is not None and not (ags.isdigit() and len(ags) == 8):
+    if ags is not None and not (is_digits(ags) and len(ags) == 8):
         raise InvalidInput("Der Gemeindeschlüssel hat genau 8 Ziffern.", field="ags")
     town.publishes_online = publishes_online
     town.ags = ags

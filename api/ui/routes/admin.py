@@ -24,6 +24,7 @@ from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.context import local_date
 from workflow.deputies import member_on
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Membership, Person
@@ -216,7 +217,7 @@ async def add_member(
     require_admin(user)
     form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
-    person_id = int(given["person_id"]) if given["person_id"].isdigit() else None
+    person_id = int(given["person_id"]) if is_digits(given["person_id"]) else None
     try:
         checked = MembershipCreate.model_validate(
             {
@@ -251,7 +252,7 @@ def _member_field(field: str | None, filled: list[str]) -> str:
     if field in ("start_date", "end_date"):
         return field
     index = (field or "").rpartition(".")[2]
-    if index.isdigit() and int(index) < len(filled):
+    if is_digits(index) and int(index) < len(filled):
         return filled[int(index)]
     return filled[0] if filled else "deputy1"
 
@@ -369,9 +370,9 @@ async def save_municipal_settings(
         errors["municipal_status"] = "Bitte wählen Sie den Status aus der Liste."
     if len(given["supervisory_authority_name"]) > 200:
         errors["supervisory_authority_name"] = "Bitte höchstens 200 Zeichen eingeben."
-    if not day.isdigit() or len(day) > 2:
+    if not is_digits(day) or len(day) > 2:
         errors["monthly_session_reminder_day"] = DAY_MESSAGE
-    if not invitation.isdigit() or len(invitation) > 3:
+    if not is_digits(invitation) or len(invitation) > 3:
         errors["invitation_days"] = "Bitte geben Sie die Einladungsfrist in Tagen an (7 bis 30)."
     if not errors:
         try:

@@ -18,6 +18,7 @@ from api.ui.meeting_views import moved
 from api.ui.routes.meetings import MeetingId, meeting_page
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect
 from api.ui.web import workflows_of as _workflows
+from workflow.digits import is_digits
 from workflow.documents import mailing
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import AgendaItem
@@ -33,7 +34,7 @@ AGENDA_ANCHOR = "#tagesordnung"
 
 def _version(form: FormData) -> int:
     raw = str(form.get("version") or "")
-    if not raw.isdigit() or int(raw) >= 2**31:
+    if not is_digits(raw) or int(raw) >= 2**31:
         raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
     return int(raw)
 
@@ -77,7 +78,7 @@ async def add_proposal(
 ) -> Response:
     form = await request.form()
     raw = str(form.get("proposal_id") or "")
-    if not raw.isdigit() or int(raw) >= 2**31:
+    if not is_digits(raw) or int(raw) >= 2**31:
         flash(request, "Bitte wählen Sie eine Vorlage aus.", "danger")
         return _back(meeting_id)
     try:

@@ -18,6 +18,7 @@ from api.ui import formatting
 from api.ui.formatting import parse_date_de
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.context import Actor, local_date
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, RoleRefused, WorkflowError
 from workflow.law.periods import shift
 from workflow.models import (
@@ -117,7 +118,7 @@ def _form_page(
     body_id = str(values.get("body_id") or "")
     if body_id not in own:
         body_id = str(council.id) if council else ""
-    if body_id.isdigit():
+    if is_digits(body_id):
         seats = service.councillors(session, int(body_id), today)
         people = {
             p.id: p.name
@@ -162,7 +163,7 @@ def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 8:
+    if not is_digits(text) or len(text) > 8:
         errors[field] = "Bitte geben Sie eine ganze Zahl ein."
         return None
     return int(text)
@@ -182,7 +183,7 @@ async def create(request: Request, user: PageUserDep, session: SessionDep, now: 
         if received is None:
             errors["received_on"] = "Bitte geben Sie ein gültiges Datum an."
     body = values.get("body_id", "")
-    if not body.isdigit():
+    if not is_digits(body):
         errors["body_id"] = "Bitte wählen Sie das Gremium."
     count = _number(values.get("signature_count", ""), "signature_count", errors)
     required = _number(values.get("required_signatures", ""), "required_signatures", errors)
@@ -203,7 +204,7 @@ async def create(request: Request, user: PageUserDep, session: SessionDep, now: 
                 received_on=received,
                 submitted_by=values.get("submitted_by", "")[:500],
                 faction=values.get("faction", "")[:200] or None,
-                signer_person_ids=[int(s) for s in signers if s.isdigit() and len(s) < 10],
+                signer_person_ids=[int(s) for s in signers if is_digits(s) and len(s) < 10],
                 signature_count=count,
                 required_signatures=required,
             )
@@ -348,7 +349,7 @@ async def _act(
 
 def _id(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if is_digits(text) and len(text) < 10 else None
 
 
 @router.post("/antraege/{request_id}/uebernehmen")

@@ -18,6 +18,7 @@ from api.ui import formatting
 from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Absence, Person, User
 from workflow.services import deputies as service
@@ -39,7 +40,7 @@ def form_date(form: FormData, name: str) -> date | None:
 
 def form_ids(form: FormData, prefix: str) -> list[int]:
     chosen = [str(form.get(f"{prefix}{i}") or "").strip() for i in range(1, DEPUTY_SLOTS + 1)]
-    if any(c and not c.isdigit() for c in chosen):
+    if any(c and not is_digits(c) for c in chosen):
         raise InvalidInput("Bitte wählen Sie aus der Liste.", field=f"{prefix}1")
     return [int(c) for c in chosen if c]
 

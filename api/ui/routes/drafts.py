@@ -24,6 +24,7 @@ from api.ui.web import (
     templates,
 )
 from workflow.context import local_date
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, RoleRefused, WorkflowError
 from workflow.law.consultation import HEARING_KINDS
 from workflow.law.reserved_matters import RESERVED_MATTERS
@@ -157,7 +158,7 @@ def new_page(
                                               "text": NOT_AUTHOR}, status=403)  # fmt: skip
     me = session.get(User, user.actor.user_id)
     form = drafts.blank(local_date(now), user.full_name, me.department if me else None)
-    if ergaenzt and ergaenzt.isdigit():
+    if ergaenzt and is_digits(ergaenzt):
         form.values.update(kind="ergaenzung", supplements_id=ergaenzt)
     return _page(request, session, user, form)
 
@@ -210,7 +211,7 @@ async def save(
     _require_author(user)
     posted = await request.form()
     raw_version = str(posted.get("version") or "")
-    version = int(raw_version) if raw_version.isdigit() else proposal.version
+    version = int(raw_version) if is_digits(raw_version) else proposal.version
     form = await _posted(request)
     content, steps = _checked(session, user, form)
     if content is None:

@@ -25,6 +25,7 @@ from api.ui.web import (
 )
 from workflow.access import proposal_read_clause
 from workflow.context import local_date
+from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import ExecutionTask, Proposal, User
 from workflow.services import proposals as proposal_service
@@ -184,7 +185,7 @@ async def add_task(
         k: str(form.get(k) or "").strip() for k in ("vorlage", "titel", "zustaendig", "zieldatum")
     }
     errors: dict[str, str] = {}
-    proposal_id = int(given["vorlage"]) if given["vorlage"].isdigit() else None
+    proposal_id = int(given["vorlage"]) if is_digits(given["vorlage"]) else None
     if proposal_id is None or proposal_id >= 2**31:
         errors["vorlage"] = "Bitte wählen Sie den Beschluss aus."
     if not given["titel"]:

@@ -45,6 +45,7 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.context import local_date
+from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, Meeting
 from workflow.services import actions as action_service
@@ -66,7 +67,7 @@ PERIODS = (
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and int(text) < 2**31 else None
+    return int(text) if text and is_digits(text) and int(text) < 2**31 else None
 
 
 def _town(user: PageUser) -> int:

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Body, Meeting, Membership, Person
 from workflow.services import minutes_objections as service
@@ -106,7 +107,7 @@ async def raise_objection(
                 now=now,
                 meeting_id=meeting_id,
                 text=str(form.get("text") or "")[: service.MAX_TEXT],
-                person_id=int(person) if person.isdigit() else None,
+                person_id=int(person) if is_digits(person) else None,
             )
     except NotFound:
         raise
@@ -139,7 +140,7 @@ async def decide_objection(
                 now=now,
                 objection_id=objection_id,
                 upheld=outcome == "ja",
-                decided_in_meeting_id=int(deciding) if deciding.isdigit() else 0,
+                decided_in_meeting_id=int(deciding) if is_digits(deciding) else 0,
                 note=str(form.get("note") or "")[: service.MAX_TEXT],
             )
     except NotFound:

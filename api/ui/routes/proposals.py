@@ -27,6 +27,7 @@ from api.ui.web import (
 )
 from workflow.context import local_date
 from workflow.definitions.machines import Workflows
+from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import AgendaItem, AuditEvent, Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, full_names, steps
@@ -43,11 +44,11 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 def _year(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and 1900 <= int(text) <= 2999 else None
+    return int(text) if text and is_digits(text) and 1900 <= int(text) <= 2999 else None
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and int(text) < 2**31 else None
+    return int(text) if text and is_digits(text) and int(text) < 2**31 else None
 
 
 @router.get("/vorlagen")

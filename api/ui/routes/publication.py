@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.web import PageRoute, PageUserDep, flash, redirect, render, workflows_of
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS, proposal_published
@@ -122,7 +123,7 @@ async def plan_announcement(
     request: Request, meeting_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     form = await request.form()
-    chosen = [int(v) for v in form.getlist("beschluss") if isinstance(v, str) and v.isdigit()]
+    chosen = [int(v) for v in form.getlist("beschluss") if isinstance(v, str) and is_digits(v)]
     version = str(form.get("version") or "")
     try:
         announcements.plan(
@@ -131,7 +132,7 @@ async def plan_announcement(
             actor=user.actor,
             now=now,
             meeting_id=meeting_id,
-            expected_version=int(version) if version.isdigit() else 0,
+            expected_version=int(version) if is_digits(version) else 0,
             resolution_ids=chosen,
         )
     except InvalidInput as exc:

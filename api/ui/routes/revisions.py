@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from api.ui.web import PageRoute, PageUserDep, redirect, render
+from workflow.digits import is_digits
 from workflow.revisions import FIELDS, field_text
 from workflow.services import revisions
 
@@ -47,7 +48,7 @@ def choose_comparison(
     b: Annotated[str | None, Query(max_length=6)] = None,
 ) -> Response:
     """The comparison form without JavaScript: two numbers → the comparison's address."""
-    if a and b and a.isdigit() and b.isdigit() and 0 < int(a) <= 10_000 and 0 < int(b) <= 10_000:
+    if a and b and is_digits(a) and is_digits(b) and 0 < int(a) <= 10_000 and 0 < int(b) <= 10_000:
         return redirect(f"/vorlagen/{proposal_id}/fassungen/{int(a)}/{int(b)}")
     return redirect(f"/vorlagen/{proposal_id}/fassungen")
 

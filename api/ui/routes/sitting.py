@@ -52,6 +52,7 @@ from api.ui.web import (
     render,
     workflows_of,
 )
+from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
@@ -231,7 +232,7 @@ async def record_attendance(
                 int(key[6:]): str(value)[:2000]
                 for key, value in form.items()
                 if key.startswith("grund-")
-                and key[6:].isdigit()
+                and is_digits(key[6:])
                 and int(key[6:]) < 2**31
                 and str(value).strip()
             },
@@ -257,7 +258,7 @@ async def record_votes(
             int(key[5:]): str(value)
             for key, value in form.items()
             if key.startswith("vote-")
-            and key[5:].isdigit()
+            and is_digits(key[5:])
             and int(key[5:]) < 2**31
             and str(value) in allowed
         }
@@ -362,7 +363,7 @@ async def record_outcome(
             proposal_id=item.proposal_id,
             trigger=trigger,
             version=int(version)
-            if isinstance(version, str) and version.isdigit() and int(version) < 2**31
+            if isinstance(version, str) and is_digits(version) and int(version) < 2**31
             else None,
             given=given,
             now=now,
@@ -427,7 +428,7 @@ async def sign_minutes(
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         person, _, capacity = str(form.get("signer") or "").partition(":")
-        if not person.isdigit() or int(person) >= 2**31 or capacity not in CAPACITIES:
+        if not is_digits(person) or int(person) >= 2**31 or capacity not in CAPACITIES:
             raise InvalidInput("Bitte wählen Sie, wer unterzeichnet hat.")
         agenda.sign_minutes(
             **call,

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.ui.web import PageRoute, PageUserDep, render, workflows_of
 from workflow.definitions import diagram
+from workflow.digits import is_digits
 from workflow.errors import NotFound
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -26,7 +27,7 @@ def workflow_page(
     try:
         if version is None:
             wf = workflows.latest(name)
-        elif version.isdigit():
+        elif is_digits(version):
             wf = workflows.get(name, int(version))
         else:
             raise KeyError(version)
