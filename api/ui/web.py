@@ -260,6 +260,16 @@ def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def public_page_instead(user: PageUser, municipality_id: int, path: str) -> Response | None:
+    """Another municipality's Vorlage or Sitzung opens on its public page: co-signatures,
+    history and actions are that municipality's internal work. The district coordinator
+    (no municipality of his own) keeps the page of the Rechtsaufsicht."""
+    own = user.actor.municipality_id
+    if own is None or own == municipality_id:
+        return None
+    return redirect(f"/oeffentlich/{municipality_id}{path}")
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """Only local paths; ``//host`` and ``/\\host`` would leave the site."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

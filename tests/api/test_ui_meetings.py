@@ -13,7 +13,7 @@ from sqlmodel import select
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
 from tests.conftest import World, berlin
-from tests.integration.flow import new_meeting, released
+from tests.integration.flow import new_meeting, released, scheduled
 from workflow.models import AgendaItem, AuditEvent, Meeting
 
 
@@ -274,6 +274,28 @@ def test_unknown_meetings_are_not_found_in_german(client: TestClient, path: str)
     response = client.get(path, headers=HTML)
     assert response.status_code == 404
     assert "Nicht gefunden" in response.text
+
+
+def test_another_town_reads_an_invited_meeting_on_its_public_page(
+    world: World, client: TestClient
+) -> None:
+    pid = released(world)
+    meeting = new_meeting(world)
+    scheduled(world, pid, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 10), 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(date(2024, 4, 10), 14))
+    town = world.get_meeting(meeting).municipality_id
+    sign_in(client, "flein.council")
+    # published (invited), but Ilsfeld's co-signatures, history and actions stay Ilsfeld's
+    for path in (f"/sitzungen/{meeting}", f"/vorlagen/{pid}"):
+        moved = client.get(path, follow_redirects=False)
+        assert moved.status_code == 303, path
+        assert moved.headers["location"] == f"/oeffentlich/{town}{path}"
+        assert client.get(moved.headers["location"]).status_code == 200, path
+    sign_in(client, "ilsfeld.council")
+    assert client.get(f"/vorlagen/{pid}", follow_redirects=False).status_code == 200
+    sign_in(client, "lra.coordinator")
+    assert client.get(f"/sitzungen/{meeting}", follow_redirects=False).status_code == 200
 
 
 def test_another_town_does_not_see_a_planned_meeting(world: World, client: TestClient) -> None:

@@ -40,6 +40,7 @@ from api.ui.web import (
     error_status,
     error_text,
     flash,
+    public_page_instead,
     redirect,
     render,
     workflows_of,
@@ -297,7 +298,9 @@ def detail_context(
 def meeting_detail(
     request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    return meeting_page(request, session, user, meeting_id, now)
+    meeting = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id).meeting
+    elsewhere = public_page_instead(user, meeting.municipality_id, f"/sitzungen/{meeting_id}")
+    return elsewhere or meeting_page(request, session, user, meeting_id, now)
 
 
 def meeting_page(

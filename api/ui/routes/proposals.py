@@ -21,6 +21,7 @@ from api.ui.web import (
     error_status,
     error_text,
     flash,
+    public_page_instead,
     redirect,
     render,
     workflows_of,
@@ -230,6 +231,9 @@ def proposal_detail(
     request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    elsewhere = public_page_instead(user, proposal.municipality_id, f"/vorlagen/{proposal_id}")
+    if elsewhere is not None:
+        return elsewhere
     context = _detail_context(request, session, user, proposal, now)
     context["legality"] = proposal_summaries(session, user, proposal_id, now)
     return render(request, "vorlagen/detail.html", context)
