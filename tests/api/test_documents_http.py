@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from tests.api.helpers import SECRET_TITLE, secret_proposal
 from tests.conftest import World, berlin
 from tests.documents import text_of
-from tests.integration.flow import DAY, new_meeting, new_proposal, released, scheduled
+from tests.integration.flow import DAY, adopted, new_meeting, new_proposal, released, scheduled
 
 
 def mixed_meeting(world: World) -> tuple[int, int, int]:
@@ -86,6 +87,9 @@ def test_meeting_documents_follow_the_readers_rights(
         "docx",
     )
     assert SECRET_TITLE not in notice
+    # one notice for everybody: that a non-public part follows, whoever reads it
+    assert "Im Anschluss findet eine nichtöffentliche Sitzung statt." in notice
+    assert notice == text_of(client.get(f"{base}/bekanntmachung.docx").content, "docx")
     secret_minutes = f"{base}/niederschrift.pdf?part=nichtoeffentlich"
     # § 38 Abs. 2 S. 4 GemO: no copies of non-public minutes beyond the administration.
     assert client.get(secret_minutes, headers=as_user("ilsfeld.council")).status_code == 404
@@ -116,3 +120,20 @@ def test_agenda_item_documents_check_the_meeting(world: World, client: Any, as_u
     )
     assert before.status_code == 404
     assert "kein Beschluss" in before.json()["detail"]
+
+
+def test_a_resolution_extract_is_public_once_published(
+    world: World, client: Any, as_user: Any
+) -> None:
+    pid, _, _ = adopted(world)
+    path = f"/api/v1/proposals/{pid}/documents/beschlussauszug.pdf"
+    # § 41b Abs. 5 GemO: outside the municipality the wording is public once published
+    for outsider in (None, "flein.council"):
+        before = client.get(path, headers=as_user(outsider))
+        assert before.status_code == 404, outsider
+        assert "nicht veröffentlicht" in before.json()["detail"]
+    assert client.get(path, headers=as_user("ilsfeld.council")).status_code == 200
+    world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(date(2024, 4, 24)))
+    after = client.get(path)
+    assert after.status_code == 200
+    assert "Beschlussauszug" in text_of(after.content, "pdf")

@@ -29,7 +29,7 @@ from workflow.documents.sitzung import (
 from workflow.documents.vorlage import build_vorlage
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import AgendaItem, Meeting
-from workflow.queries import current_agenda_item
+from workflow.queries import agenda, current_agenda_item
 from workflow.services.attachments import count_attachments, list_attachments
 from workflow.services.listing import MeetingView, get_meeting, get_proposal
 
@@ -99,7 +99,9 @@ def meeting_document(
     if kind == "einladung":
         return build_einladung(session, meeting, items)
     if kind == "bekanntmachung":
-        return build_bekanntmachung(session, meeting, items)
+        # One notice for everybody: it says that a non-public part follows (nothing of what
+        # it is about), whether the reader may see that part or not.
+        return build_bekanntmachung(session, meeting, agenda(session, meeting_id))
     if kind == "niederschrift":
         if meeting.state not in SIGNED_STATES and not _own(actor, meeting):
             raise NotFound(f"Die Niederschrift der Sitzung {meeting_id} ist nicht veröffentlicht.")
@@ -137,4 +139,8 @@ def item_document(
     resolution = resolution_of(session, item)
     if resolution is None:
         raise NotFound(f"Zum Tagesordnungspunkt {item_id} liegt kein Beschluss vor.")
+    if resolution.published_at is None and not _own(actor, view.meeting):
+        # Outside the municipality the wording is public once published (§ 41b Abs. 5 GemO),
+        # as on the Beschlüsse page, in OParl and in the feed.
+        raise NotFound(f"Der Beschluss zu Tagesordnungspunkt {item_id} ist nicht veröffentlicht.")
     return build_auszug(session, view.meeting, item, resolution, _agenda(view))
