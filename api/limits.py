@@ -10,8 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import ApiError, problem_response
-from workflow.digits import is_digits
+from api.problems import MACHINE_PREFIXES, ApiError, problem_response
 
 UPLOAD_TYPE = b"multipart/form-data"
 
@@ -22,6 +21,11 @@ def _too_large(limit: int) -> ApiError:
         f"Der Anfragekörper ist zu groß (höchstens {limit} Bytes).",
         slug="payload-too-large",
     )
+
+
+def _browser_page(headers: dict[bytes, bytes], path: str) -> bool:
+    """A browser sending a form to a page (not the API): see ``api.ui.web.wants_html``."""
+    return b"text/html" in headers.get(b"accept", b"") and not path.startswith(MACHINE_PREFIXES)
 
 
 class BodyLimitMiddleware:
@@ -40,10 +44,19 @@ class BodyLimitMiddleware:
         upload = headers.get(b"content-type", b"").lower().startswith(UPLOAD_TYPE)
         limit = self.max_upload_bytes if upload else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
-        if is_digits(declared) and int(declared) > limit:
-            error = _too_large(limit)
-            response = problem_response(Request(scope), 413, error.detail, slug=error.slug)
-            await response(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:  # bytes: ASCII digits only
+            if not _browser_page(headers, scope["path"]):
+                error = _too_large(limit)
+                response = problem_response(Request(scope), 413, error.detail, slug=error.slug)
+                await response(scope, receive, send)
+                return
+
+            async def refusing_receive() -> Message:
+                # Refused at the first read, inside the application, whose handlers answer
+                # a browser with a German page (a form with a huge text), not problem+json.
+                raise _too_large(limit)
+
+            await self.app(scope, refusing_receive, send)
             return
         received = 0
 

@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:ratsflow:problem:"
+# Paths of machines, not people: they keep problem+json for every error.
+MACHINE_PREFIXES = ("/api/", "/oparl/", "/calendar/", "/health", "/metrics", "/docs", "/openapi")
 
 GERMAN_TITLES = {
     400: "Ungültige Anfrage",

@@ -39,8 +39,6 @@ from api.ui.sessions import read_session
 from api.ui.web import error_page, wants_html
 
 STATIC_DIR = Path(__file__).parent / "static"
-# Paths of machines, not people: they keep problem+json for every error.
-MACHINE_PREFIXES = ("/api/", "/oparl/", "/calendar/", "/health", "/metrics", "/docs", "/openapi")
 
 
 def install(app: FastAPI) -> None:
@@ -78,7 +76,7 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         path = request.url.path
-        if wants_html(request) and not path.startswith(MACHINE_PREFIXES):
+        if wants_html(request) and not path.startswith(problems.MACHINE_PREFIXES):
             request.state.ui_session = read_session(request, request.app.state.settings)
             return await error_page(request, exc.status_code)
         return await problems.http_error(request, exc)

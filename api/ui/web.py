@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote, unquote_plus, urlsplit
 
 import anyio
 import anyio.to_thread
@@ -359,12 +359,34 @@ async def _layout_user(request: Request) -> None:
 
 
 def _login_redirect(request: Request) -> Response:
+    """To the login, and from there back. A form sent after the login expired (an evening
+    session outlasts it) cannot be sent again by a redirect: back to the page it came from,
+    with a word that it was not saved."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method not in SAFE_METHODS:
+        target = _same_site_path(request.headers.get("referer"), request) or "/"
+        flash(
+            request,
+            "Ihre Anmeldung ist abgelaufen; das Formular wurde nicht gespeichert. "
+            "Bitte melden Sie sich an und senden Sie es erneut.",
+            "warning",
+        )
     location = f"/anmelden?next={quote(target, safe='')}"
     response = RedirectResponse(location, status_code=303)
     if request.headers.get("HX-Request"):
         response.headers["HX-Redirect"] = location
     return response
+
+
+def _same_site_path(referer: str | None, request: Request) -> str | None:
+    """The path (and query) of a Referer on this site, else None."""
+    if not referer:
+        return None
+    parts = urlsplit(referer)
+    if parts.netloc and parts.netloc != request.url.netloc:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(path, "") or None
 
 
 async def _csrf_ok(request: Request) -> bool:
@@ -430,6 +452,9 @@ async def _guarded(
     request: Request, original: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     if request.method not in SAFE_METHODS and not await _csrf_ok(request):
+        if ui_session(request).username is None and request.url.path != "/anmelden":
+            # No login at all: it expired with its cookie while the form was open.
+            return _login_redirect(request)
         return await error_page(request, 403, CSRF_REFUSED, title="Formular abgelehnt")
     if await _has_nul(request):
         return await error_page(request, 400, "Die Eingabe enthält ein unzulässiges Steuerzeichen.")

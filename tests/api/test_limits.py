@@ -29,6 +29,21 @@ def test_declared_oversized_body_is_refused_before_reading(client: Any, as_user:
     assert len(response.content) < 1000
 
 
+def test_an_oversized_form_from_a_browser_gets_a_page(client: Any) -> None:
+    from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
+
+    sign_in(client, "ilsfeld.clerk")
+    token = csrf_of(client.get("/einstellungen").text)
+    response = client.post(
+        "/einstellungen",
+        data={"csrf_token": token, "note": "x" * (2 * LIMIT)},
+        headers=HTML,
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Die gesendeten Daten sind zu groß." in response.text
+
+
 def test_streamed_body_is_cut_off_at_the_limit(client: Any, as_user: Any) -> None:
     sent = 0
 

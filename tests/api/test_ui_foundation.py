@@ -94,6 +94,33 @@ def test_a_form_without_csrf_token_is_refused(client: TestClient) -> None:
     assert forged.status_code == 403
 
 
+def test_a_form_sent_after_the_login_expired_leads_back_to_its_page(
+    client: TestClient,
+) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    token = csrf_of(client.get("/einstellungen").text)
+    client.cookies.clear()  # the session cookie expired while the form was open
+    sent = client.post(
+        "/einstellungen",
+        data={"csrf_token": token, "mail": ["nichts"]},
+        headers={"Referer": "http://testserver/einstellungen", **HTML},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/anmelden?next=%2Feinstellungen"
+    login = client.get(sent.headers["location"]).text
+    assert "Ihre Anmeldung ist abgelaufen; das Formular wurde nicht gespeichert." in login
+    # a foreign Referer is not followed
+    client.cookies.clear()
+    elsewhere = client.post(
+        "/einstellungen",
+        data={"csrf_token": token},
+        headers={"Referer": "https://evil.example/einstellungen"},
+        follow_redirects=False,
+    )
+    assert elsewhere.headers["location"] == "/anmelden?next=%2F"
+
+
 def test_sign_in_without_token_is_refused(client: TestClient) -> None:
     response = client.post("/anmelden", data={"username": "ilsfeld.clerk", "password": "demo"})
     assert response.status_code == 403
