@@ -195,3 +195,29 @@ def test_vendored_assets_are_served_locally(client: TestClient) -> None:
         "/static/ratsflow.css",
     ):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_a_member_subscribes_to_the_personal_calendar(client: TestClient) -> None:
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/einstellungen").text
+    assert "Kalender abonnieren" in page
+    assert "/calendar/users/" not in page
+    made = client.post(
+        "/einstellungen/kalender", data={"csrf_token": csrf_of(page)}, follow_redirects=True
+    )
+    assert "Die Adresse Ihres Kalenders ist erzeugt." in made.text
+    first = re.search(r'value="http://testserver(/calendar/users/[A-Za-z0-9_-]+\.ics)"', made.text)
+    assert first is not None
+    feed = client.get(first.group(1))
+    assert feed.status_code == 200
+    assert feed.text.startswith("BEGIN:VCALENDAR")
+    renewed = client.post(
+        "/einstellungen/kalender", data={"csrf_token": csrf_of(made.text)}, follow_redirects=True
+    )
+    assert "die bisherige nicht mehr" in renewed.text
+    second = re.search(
+        r'value="http://testserver(/calendar/users/[A-Za-z0-9_-]+\.ics)"', renewed.text
+    )
+    assert second is not None
+    assert second.group(1) != first.group(1)
+    assert client.get(first.group(1)).status_code == 404  # the old subscription ends

@@ -1,4 +1,5 @@
-"""Einstellungen: which kinds of e-mail a user receives (the in-app notice always comes)."""
+"""Einstellungen: which kinds of e-mail a user receives (the in-app notice always comes),
+and the address of the personal calendar (meetings and deadlines in Outlook or on a phone)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render
+from workflow.deadlines.ical import ensure_calendar_token
 from workflow.deadlines.notify import MAIL_KINDS
+from workflow.errors import NotFound
 from workflow.models import User
 from workflow.services import deputies, notifications
+from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -46,8 +50,35 @@ def settings_view(
         "deputies": deputies.user_deputies(session, user.actor, account.id or 0)
         if account is not None and account.municipality_id is not None
         else [],
+        "calendar_url": _calendar_url(request, account),
     }
     return render(request, "einstellungen.html", context, status=422 if errors else 200)
+
+
+def _calendar_url(request: Request, account: User | None) -> str | None:
+    """The personal feed's address, once created (the token in it is the secret)."""
+    if account is None or account.calendar_token is None:
+        return None
+    settings: Settings = request.app.state.settings
+    path = request.app.url_path_for("user_calendar", token=account.calendar_token)
+    return f"{settings.link_base(str(request.base_url))}{path}"
+
+
+@router.post("/einstellungen/kalender")
+def calendar_address(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+    """Create the personal calendar's address, or replace it: every old subscription ends."""
+    account = _account(session, user)
+    if account is None:
+        raise NotFound("Für Ihr Konto ist kein Benutzer hinterlegt.")
+    renewed = account.calendar_token is not None
+    ensure_calendar_token(session, account, rotate=renewed)
+    flash(
+        request,
+        "Die neue Adresse Ihres Kalenders gilt ab sofort; die bisherige nicht mehr."
+        if renewed
+        else "Die Adresse Ihres Kalenders ist erzeugt.",
+    )
+    return redirect("/einstellungen#kalender")
 
 
 @router.post("/einstellungen")
