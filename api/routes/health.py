@@ -103,3 +103,21 @@ def metrics(request: Request, runtime: RuntimeDep, _turn: DatabaseTurn) -> Plain
     return PlainTextResponse(
         "\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8"
     )
+
+
+ROBOTS = (
+    "# Öffentliche Ratsinformationen und OParl dürfen Suchmaschinen lesen;\n"
+    "# alles andere ist nach der Anmeldung und gehört nicht in einen Index.\n"
+    "User-agent: *\n"
+    "Allow: /oeffentlich\n"
+    "Allow: /oparl/\n"
+    "Allow: /static/\n"
+    "Disallow: /\n"
+)
+
+
+@router.get("/robots.txt", include_in_schema=False)
+def robots() -> PlainTextResponse:
+    """Crawlers: the public portal yes, the administration's pages no (they also say
+    ``noindex``, should a crawler follow a link past this file)."""
+    return PlainTextResponse(ROBOTS)

@@ -154,3 +154,16 @@ def test_the_secretary_marks_redactions_on_the_vorlage_page(
     client.cookies.clear()
     sign_in(client, "ilsfeld.council")
     assert client.get(f"/vorlagen/{pid}/veroeffentlichung").status_code == 403
+
+
+def test_crawlers_may_index_the_portal_only(client: Any) -> None:
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200
+    assert robots.headers["content-type"].startswith("text/plain")
+    assert "Allow: /oeffentlich\n" in robots.text
+    assert robots.text.rstrip().endswith("Disallow: /")
+    assert '<meta name="robots" content="noindex, nofollow">' in client.get("/anmelden").text
+    assert "noindex" not in client.get("/oeffentlich").text
+    missing = client.get("/oeffentlich/999999", headers={"Accept": "text/html"})
+    assert missing.status_code == 404
+    assert 'href="/oeffentlich">Zu den öffentlichen Ratsinformationen' in missing.text
