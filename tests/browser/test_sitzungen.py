@@ -220,7 +220,16 @@ def test_a_vorlage_through_committee_and_council(
     page.goto("/sitzungen/kalender")
     check_accessibility(page)
     screenshot(page, "sitzungskalender")
-    assert page.locator(f'a[href="/sitzungen/{council}"]').count() == 1
+    link = page.locator(f'a[href="/sitzungen/{council}"]')
+    assert link.count() == 1
+    # on a phone the month is a list of days with meetings: names are not broken mid-word
+    page.set_viewport_size({"width": 390, "height": 844})
+    day = page.locator("td", has=link)
+    assert day.locator(".rf-calendar__date").is_visible()
+    box = link.bounding_box()
+    assert box is not None
+    assert box["width"] > 200
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_sitzungen_fit_a_tablet(
