@@ -167,3 +167,19 @@ def test_crawlers_may_index_the_portal_only(client: Any) -> None:
     missing = client.get("/oeffentlich/999999", headers={"Accept": "text/html"})
     assert missing.status_code == 404
     assert 'href="/oeffentlich">Zu den öffentlichen Ratsinformationen' in missing.text
+
+
+def test_a_session_held_today_is_no_longer_coming(
+    world: World, client: Any, as_user: Any, clock: Any
+) -> None:
+    from tests.conftest import berlin
+    from tests.integration.flow import MEETING_DAY
+
+    ids = published_session(world, client, as_user)
+    town = world.data.ilsfeld.municipality.id
+    link = f'href="/oeffentlich/{town}/sitzungen/{ids["meeting"]}"'
+    clock.now = berlin(MEETING_DAY, 8)
+    page = client.get(f"/oeffentlich/{town}").text
+    assert "Nächste öffentliche Sitzungen" in page
+    coming = page.split('id="termine"')[1].split("</section>")[0]
+    assert link not in coming  # held on the evening of MEETING_DAY, the story's state

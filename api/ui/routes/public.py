@@ -15,10 +15,12 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.navigation import NavItem
 from api.ui.web import PageRoute, render
+from workflow.context import local_date
 from workflow.errors import NotFound
 from workflow.models import Body, Municipality
 from workflow.publication import REDACTABLE_FIELDS, omission_note
 from workflow.services import public_info
+from workflow.services.announcements import HELD
 from workflow.services.attachments import count_attachments
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -70,8 +72,9 @@ def portal_town(
     request: Request, municipality_id: Id, session: SessionDep, now: NowDep
 ) -> Response:
     town = _town(session, municipality_id)
-    today = now.date()
-    upcoming = public_info.meetings(session, municipality_id, start=today)[:8]
+    # From today in Berlin, without the sessions already held today.
+    coming = public_info.meetings(session, municipality_id, start=local_date(now))
+    upcoming = [m for m in coming if m.state not in HELD][:8]
     return _page(
         request,
         "gemeinde.html",
