@@ -9,7 +9,7 @@ with that input required, not shown as blocked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from api.ui import formatting
+from workflow.access import STAFF_ROLES
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
@@ -83,6 +84,14 @@ class ActionForm:
 class Blocked:
     label: str
     reasons: tuple[str, ...]
+    by_role: bool = False  # "Nur für …": someone else's step
+
+
+def told_to(blocked: Sequence[Blocked], role: str) -> list[Blocked]:
+    """Someone else's next step ("Nur für Bürgermeister") tells the administration who acts
+    next; a councillor or the Landratsamt would read a list of other people's work."""
+    staff = role in STAFF_ROLES
+    return [b for b in blocked if staff or not b.by_role]
 
 
 @dataclass
@@ -221,7 +230,7 @@ def forms_from(
             continue
         if option.blocked_by == "role":
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
-            blocked.append(Blocked(option.label, (f"Nur für {roles}",)))
+            blocked.append(Blocked(option.label, (f"Nur für {roles}",), by_role=True))
             continue
         needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
         other = [g.message for g in option.unmet_guards if g.name not in input_guards]

@@ -229,3 +229,16 @@ def test_consultation_steps_read_without_a_space_before_the_comma(
         in text
     )
     assert " ," not in text
+
+
+def test_someone_elses_step_is_named_to_the_administration_only(
+    world: World, client: TestClient
+) -> None:
+    pid = released(world)
+    sign_in(client, "ilsfeld.clerk")
+    staff = client.get(f"/vorlagen/{pid}").text
+    assert "Nur für Sitzungsdienst" in staff  # who puts it on an agenda next
+    sign_in(client, "ilsfeld.council")
+    member = client.get(f"/vorlagen/{pid}")
+    assert member.status_code == 200
+    assert "Nur für" not in member.text

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
-from api.ui.actions import ActionForm, ActionInput, fire_action, read_input
+from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, told_to
 from api.ui.document_links import meeting_documents
 from api.ui.meeting_actions import (
     ON_SCREEN,
@@ -253,7 +253,7 @@ def detail_context(
             now=now,
         )
         forms, blocked_list = meeting_forms(found.options)
-        blocked = list(blocked_list)
+        blocked = list(told_to(blocked_list, user.role))
     public, closed, removed = agenda_parts(session, view.items)
     editor = own and user.role in MEETING_ROLES
     today = local_date(now)

@@ -9,7 +9,14 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
-from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
+from api.ui.actions import (
+    ActionForm,
+    ActionInput,
+    fire_action,
+    read_input,
+    split_options,
+    told_to,
+)
 from api.ui.document_links import proposal_documents
 from api.ui.formatting import EVENT_LABELS
 from api.ui.kinds import KIND_OPTIONS, kind_context
@@ -167,7 +174,7 @@ def _detail_context(
             now=now,
         )
         forms, blocked_list = split_options(session, proposal, found.options, now)
-        blocked = list(blocked_list)
+        blocked = list(told_to(blocked_list, user.role))
         try:
             history = _history(workflows, session, user, proposal)
         except NotFound:
