@@ -132,6 +132,20 @@ def days_word(n: int) -> str:
     return "1 Tag" if n == 1 else f"{n} Tagen"
 
 
+def effect_words(change: str, label: str, due: date) -> str:
+    """What a transition does to a deadline, for its check page: "Einladungsfrist läuft bis
+    23.04.2024", "… : gewahrt", "… : versäumt (bis 16.04.2024)"."""
+    if change == "opened":
+        return f"{label} läuft bis {date_de(due)}"
+    words = {
+        "met": "gewahrt",
+        "missed": f"versäumt (bis {date_de(due)})",
+        "elapsed": f"abgelaufen am {date_de(due)}",
+        "cancelled": "entfällt",
+    }
+    return f"{label}: {words.get(change, 'endet')}"
+
+
 def due_in_words(
     due: date, today: date, status: str = "open", closed: bool = False
 ) -> tuple[str, str]:

@@ -218,6 +218,7 @@ def _templates() -> Jinja2Templates:
     env.globals.update(
         state_label=_state_label,
         due_in_words=formatting.due_in_words,
+        effect_words=formatting.effect_words,
         diagram_svg=_diagram_svg,
         person_role_label=person_role_label,
         meeting_title=meeting_title,

@@ -57,7 +57,7 @@ def test_month_calendar_places_meetings_on_their_day(world: World, client: TestC
     sign_in(client, "ilsfeld.council")
     page = client.get("/sitzungen/kalender?monat=2024-04").text
     assert "Sitzungskalender April 2024" in page
-    cell = page.split("23.04.2024")[1].split("</td>")[0]
+    cell = page.split("Dienstag, 23.04.2024")[1].split("</td>")[0]
     assert f"/sitzungen/{meeting}" in cell
     assert "18:00 Uhr Gemeinderat" in cell
     assert "März 2024" in page

@@ -11,6 +11,7 @@ from api.ui.formatting import (
     date_de,
     datetime_de,
     due_in_words,
+    effect_words,
     money_de,
     parse_amount_de,
     parse_date_de,
@@ -90,3 +91,17 @@ def test_guard_messages_read_as_sentences() -> None:
         ["Die Sitzung ist erst am 15.12.2026", "Die Anwesenheit ist nicht erfasst."]
     ) == ("Die Sitzung ist erst am 15.12.2026. Die Anwesenheit ist nicht erfasst.")
     assert sentences(["Nur für Sitzungsdienst"]) == "Nur für Sitzungsdienst."
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ("opened", "Einladungsfrist läuft bis 16.04.2024"),
+        ("met", "Einladungsfrist: gewahrt"),
+        ("missed", "Einladungsfrist: versäumt (bis 16.04.2024)"),
+        ("elapsed", "Einladungsfrist: abgelaufen am 16.04.2024"),
+        ("cancelled", "Einladungsfrist: entfällt"),
+    ],
+)
+def test_what_a_step_does_to_a_deadline(change: str, words: str) -> None:
+    assert effect_words(change, "Einladungsfrist", date(2024, 4, 16)) == words
