@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import new_meeting, released, scheduled
 from workflow.models import AgendaItem, AuditEvent, Meeting
 
@@ -197,6 +197,41 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     )
     trail = world.run(lambda s: s.exec(events).all())
     assert {"add_agenda_item", "reorder_agenda", "remove_agenda_item"} <= set(trail)
+
+
+def test_an_item_removed_after_the_invitation_needs_a_reason(
+    world: World, client: TestClient
+) -> None:
+    pid = released(world)
+    meeting = new_meeting(world)
+    scheduled(world, pid, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 10), 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(date(2024, 4, 10), 14))
+    item = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)).one()
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    check_url = f"/sitzungen/{meeting}/tagesordnung/{item.id}/absetzen"
+    assert f'href="{check_url}"' in page  # a check page, not a one-click removal
+    check = client.get(check_url).text
+    assert "Grund der Absetzung" in check
+    assert "§ 34 Abs. 1 GemO" in check
+    bare = _post(client, check_url, check, version=_version(page))
+    assert bare.status_code == 422
+    assert "warum der Punkt nach der Einladung abgesetzt wird" in bare.text
+    assert not known(world.run(lambda s: s.get(AgendaItem, item.id))).removed
+    done = _post(client, check_url, check, version=_version(page), comment="Beratungsbedarf")
+    assert done.status_code == 303
+    assert known(world.run(lambda s: s.get(AgendaItem, item.id))).removed
+    comments = world.run(
+        lambda s: s.exec(
+            select(AuditEvent.data).where(
+                AuditEvent.instance_id == meeting, AuditEvent.trigger == "remove_agenda_item"
+            )
+        ).all()
+    )
+    assert any((c or {}).get("comment") == "Beratungsbedarf" for c in comments)
 
 
 def test_invitation_explains_the_period_before_the_click(world: World, client: TestClient) -> None:

@@ -14,14 +14,14 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
-from api.ui.meeting_views import moved
+from api.ui.meeting_views import meeting_title, moved
 from api.ui.routes.meetings import MeetingId, meeting_page
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from api.ui.web import workflows_of as _workflows
 from workflow.digits import is_digits
 from workflow.documents import mailing
 from workflow.errors import InvalidInput, NotFound, WorkflowError
-from workflow.models import AgendaItem
+from workflow.models import AgendaItem, Body
 from workflow.services import agenda, listing
 from workflow.services.notices import record_announcement
 from workflow.settings import Settings
@@ -30,6 +30,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Direction = Annotated[str, Path(pattern="^(hoch|runter)$")]
 AGENDA_ANCHOR = "#tagesordnung"
+MAX_REASON = 2000
 
 
 def _version(form: FormData) -> int:
@@ -165,6 +166,40 @@ def _item(session: Session, user: PageUser, meeting_id: int, item_id: int) -> Ag
     raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
 
 
+def _removal_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    item: AgendaItem,
+    *,
+    errors: dict[str, str] | None = None,
+    comment: str = "",
+) -> Response:
+    """The check before an Absetzung: after the invitation the members were told of the
+    item (§ 34 Abs. 1 GemO), so its removal gives a reason they can read in the record."""
+    view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+    meeting = view.meeting
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "title": meeting_title(session.get(Body, meeting.body_id), meeting),
+        "reason_needed": meeting.invited_at is not None,
+        "errors": errors or {},
+        "comment": comment,
+    }
+    return render(request, "sitzungen/absetzen.html", context, status=422 if errors else 200)
+
+
+@router.get("/sitzungen/{meeting_id}/tagesordnung/{item_id}/absetzen")
+def removal_check(
+    request: Request, meeting_id: MeetingId, item_id: ItemId, user: PageUserDep, session: SessionDep
+) -> Response:
+    return _removal_page(
+        request, session, user, meeting_id, _item(session, user, meeting_id, item_id)
+    )
+
+
 @router.post("/sitzungen/{meeting_id}/tagesordnung/{item_id}/absetzen")
 async def remove_item(
     request: Request,
@@ -176,7 +211,22 @@ async def remove_item(
 ) -> Response:
     form = await request.form()
     item = _item(session, user, meeting_id, item_id)
-    comment = str(form.get("comment") or "").strip()[:2000] or None
+    comment = str(form.get("comment") or "").strip()
+    errors: dict[str, str] = {}
+    if len(comment) > MAX_REASON:
+        errors["comment"] = f"Bitte fassen Sie den Grund in höchstens {MAX_REASON} Zeichen."
+    elif (
+        not comment
+        and listing.get_meeting(
+            session=session, actor=user.actor, meeting_id=meeting_id
+        ).meeting.invited_at
+        is not None
+    ):
+        errors["comment"] = "Bitte geben Sie an, warum der Punkt nach der Einladung abgesetzt wird."
+    if errors:
+        return _removal_page(
+            request, session, user, meeting_id, item, errors=errors, comment=comment[:MAX_REASON]
+        )
     try:
         with session.begin_nested():
             agenda.remove_item(
@@ -187,7 +237,7 @@ async def remove_item(
                 meeting_id=meeting_id,
                 item_id=item_id,
                 expected_version=_version(form),
-                comment=comment,
+                comment=comment or None,
             )
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
