@@ -10,6 +10,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from workflow import meeting_titles as titles
+from workflow.agenda_numbers import numbered
 from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.queries import current_step
 
@@ -62,16 +63,16 @@ class ItemRow:
     outcome: tuple[str, str] | None  # words and badge tone
     first: bool  # first of its part: cannot move up
     last: bool
+    number: str = "–"  # "2", "NÖ 1" (workflow.agenda_numbers); "–" once taken off
 
 
 def agenda_parts(
     session: Session, items: list[AgendaItem]
 ) -> tuple[list[ItemRow], list[ItemRow], list[ItemRow]]:
     """Public part, non-public part (§ 35 GemO), and items taken off (abgesetzt)."""
-    live = [i for i in items if not i.removed]
     parts: list[list[ItemRow]] = []
     for public in (True, False):
-        part = [i for i in live if i.public is public]
+        part = numbered(items, public)
         parts.append(
             [
                 ItemRow(
@@ -80,8 +81,9 @@ def agenda_parts(
                     outcome=OUTCOMES.get(i.outcome or ""),
                     first=n == 0,
                     last=n == len(part) - 1,
+                    number=number,
                 )
-                for n, i in enumerate(part)
+                for n, (number, i) in enumerate(part)
             ]
         )
     removed = [

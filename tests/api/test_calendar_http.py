@@ -85,6 +85,17 @@ def test_body_feed_is_public_with_invited_meetings_and_public_items_only(
             proposal_id=secret,
         )
     )
+    world.run(
+        lambda s: add_item(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 12),
+            meeting_id=mid,
+            expected_version=world.get_meeting(mid).version,
+            title="Bekanntgaben",
+        )
+    )
     world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
     world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
     planned = new_meeting(world, day=date(2024, 5, 14))
@@ -107,6 +118,9 @@ def test_body_feed_is_public_with_invited_meetings_and_public_items_only(
     assert SECRET_TITLE not in description
     assert "nichtöffentlich" not in description
     assert SECRET_TITLE not in unfolded(response)
+    # numbered as the public agenda prints it: no gap where the non-public item is
+    assert "TOP 2: Bekanntgaben" in description
+    assert "TOP 3" not in description
 
 
 def test_unknown_or_malformed_body_is_a_problem(client: Any) -> None:

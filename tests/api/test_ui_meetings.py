@@ -347,3 +347,14 @@ def test_another_town_does_not_see_a_planned_meeting(world: World, client: TestC
     assert not world.run(
         lambda s: s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)).all()
     )
+
+
+def test_the_agenda_numbers_each_part_as_the_papers_do(world: World, client: TestClient) -> None:
+    from tests.api.test_documents_http import mixed_meeting
+
+    meeting, _, _ = mixed_meeting(world)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    secret_part = page.split("Nichtöffentlicher Teil")[1]
+    assert '<td class="kern-table__cell rf-numeric rf-nowrap">NÖ 1</td>' in secret_part
+    assert '<td class="kern-table__cell rf-numeric rf-nowrap">2</td>' not in secret_part

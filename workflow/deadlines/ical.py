@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
+from workflow.agenda_numbers import top_numbers
 from workflow.deadlines.addressees import concerns
 from workflow.deadlines.lifecycle import ACTIVE
 from workflow.deadlines.notify import describe_instance
@@ -100,11 +101,13 @@ def meeting_event(
     municipality = session.get(Municipality, meeting.municipality_id)
     hour, minute = (int(x) for x in meeting.start_time.split(":"))
     start = datetime.combine(meeting.meeting_date, time(hour, minute))
-    items = [i for i in agenda(session, meeting.id or 0) if i.public or not public_only]
+    whole = agenda(session, meeting.id or 0)
+    numbers = top_numbers(whole)
+    items = [i for i in whole if i.public or not public_only]
     description = (
         "Tagesordnung:\n"
         + "\n".join(
-            f"TOP {i.position}: {i.title}" + ("" if i.public else " (nichtöffentlich)")
+            f"TOP {numbers[i.id or 0]}: {i.title}" + ("" if i.public else " (nichtöffentlich)")
             for i in items
         )
         if items

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from workflow.agenda_numbers import numbered
 from workflow.documents.common import body_name, letterhead, names
 from workflow.documents.german import day
 from workflow.documents.model import (
@@ -15,7 +16,7 @@ from workflow.documents.model import (
     Signature,
     Signatures,
 )
-from workflow.documents.sitzung import bias_line, numbered, vote_line
+from workflow.documents.sitzung import bias_line, vote_line
 from workflow.meeting_titles import genitive
 from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
 

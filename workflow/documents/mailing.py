@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from workflow import page_links
 from workflow.access import agenda_item_readable
+from workflow.agenda_numbers import top_number
 from workflow.context import Actor, FiringContext
 from workflow.deadlines.notify import mail_footer
 from workflow.definitions.registry import Action
@@ -24,7 +25,7 @@ from workflow.documents.auszug import build_auszug
 from workflow.documents.common import body_name
 from workflow.documents.german import day, file_size
 from workflow.documents.model import plain_text
-from workflow.documents.sitzung import build_einladung, numbered, resolution_of, titled
+from workflow.documents.sitzung import build_einladung, resolution_of, titled
 from workflow.meeting_titles import genitive
 from workflow.models import (
     AgendaItem,
@@ -331,14 +332,7 @@ def send_supplement(
     items = agenda(session, meeting.id or 0)
     sitting = _sitting(session, meeting)
     subject = f"Nachtrag zur Tagesordnung: {sitting}"
-    number = next(
-        (
-            n
-            for n, i in numbered([i for i in items if not i.removed], item.public)
-            if i.id == item.id
-        ),
-        str(item.position),
-    )
+    number = top_number(session, item)
     count = 0
     for invitee in invitees(session, meeting, items):
         actor = invitee.actor()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from workflow.agenda_numbers import numbered
 from workflow.attendance import present_at_session
 from workflow.context import local_date
 from workflow.documents.common import (
@@ -49,14 +50,6 @@ from workflow.queries import (
 from workflow.rules.common import vote_counts
 
 SIGNED_STATES = ("minutes_signed", "minutes_presented")
-
-
-def numbered(items: Sequence[AgendaItem], public: bool) -> list[tuple[str, AgendaItem]]:
-    """TOP numbers per part: 1, 2 … in public, NÖ 1, NÖ 2 … in the non-public part, so the
-    public agenda does not reveal how many secret items there are."""
-    part = [i for i in items if i.public == public and not i.removed]
-    prefix = "" if public else "NÖ "
-    return [(f"{prefix}{n}", item) for n, item in enumerate(part, start=1)]
 
 
 def _label(session: Session, item: AgendaItem) -> str:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from workflow.digits import is_digits
-
 # German amount: "1.350.000,00 Euro", "12.500 €", "3.200,-"; a cent part or a currency is
 # required, so a Haushaltsstelle such as 1.5400.9350 is never taken for money.
 _MONEY: Final = re.compile(
@@ -59,7 +57,8 @@ def _money(text: str) -> tuple[Decimal | None, str]:
     for match in _MONEY.finditer(text):
         if match["frac"] is None and match["cur"] is None:
             continue
-        frac = match["frac"] if match["frac"] and is_digits(match["frac"]) else "00"
+        cents = match["frac"] or ""
+        frac = cents if cents.isascii() and cents.isdigit() else "00"  # "-", "–": none
         amount = Decimal(f"{match['int'].replace('.', '')}.{frac}")
         return amount, text[: match.start()] + " " + text[match.end() :]
     return None, text

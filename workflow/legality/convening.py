@@ -166,7 +166,7 @@ def publicity(f: Facts) -> Check:
         return _outside_meeting(key, title, para, f)
     item = f.item
     where = "öffentlich" if item.public else "nichtöffentlich"
-    evidence = [Evidence(f"TOP {item.position} {where} behandelt")]
+    evidence = [Evidence(f"TOP {f.item_number} {where} behandelt")]
     if f.step is not None:
         expected, _ = agenda_visibility(f.proposal, f.step)
     else:

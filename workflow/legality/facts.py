@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
 from workflow.context import local_date
 from workflow.deadlines.lifecycle import calendar_for
@@ -100,6 +101,7 @@ class Facts:
     step: ConsultationStep | None = None
     meeting: Meeting | None = None
     item: AgendaItem | None = None
+    item_number: str = "–"  # "2", "NÖ 1": as the agenda printed it (workflow.agenda_numbers)
     meeting_events: list[Event] = field(default_factory=list)
     members: list[int] = field(default_factory=list)  # voting members of the deciding body
     bias: list[BiasDeclaration] = field(default_factory=list)
@@ -220,6 +222,8 @@ def load_facts(session: Session, resolution: Resolution, today: date) -> Facts:
     if resolution.agenda_item_id is not None:
         facts.step = next((s for s in plan if s.agenda_item_id == resolution.agenda_item_id), None)
         facts.item = session.get(AgendaItem, resolution.agenda_item_id)
+        if facts.item is not None:
+            facts.item_number = top_number(session, facts.item)
     if facts.step is None and resolution.body_id is not None:
         deciding = [s for s in plan if s.decides and s.body_id == resolution.body_id]
         facts.step = deciding[-1] if deciding else None

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from workflow.agenda_numbers import top_numbers
 from workflow.attendance import present_at_session
 from workflow.context import FiringContext
 from workflow.deadlines.acts import skip_pending
@@ -93,9 +94,11 @@ def meeting_quorate(ctx: FiringContext) -> str | None:
 
 
 def all_items_handled(ctx: FiringContext) -> str | None:
-    open_items = [i for i in agenda(ctx.session, _meeting(ctx).id or 0) if i.outcome is None]
+    items = agenda(ctx.session, _meeting(ctx).id or 0)
+    numbers = top_numbers(items)
+    open_items = [i for i in items if i.outcome is None]
     if open_items:
-        titles = ", ".join(f"TOP {i.position}" for i in open_items)
+        titles = ", ".join(f"TOP {numbers[i.id or 0]}" for i in open_items)
         return f"Für folgende Tagesordnungspunkte fehlt das Ergebnis: {titles}"
     return None
 

@@ -18,6 +18,7 @@ from api.ui.meeting_views import meeting_title, moved
 from api.ui.routes.meetings import MeetingId, meeting_page
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from api.ui.web import workflows_of as _workflows
+from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.documents import mailing
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -59,6 +60,11 @@ def _announce(
     )
 
 
+def _placed(request: Request, session: Session, item: AgendaItem) -> None:
+    number = top_number(session, item)
+    flash(request, f"„{item.title}“ steht als TOP {number} auf der Tagesordnung.")
+
+
 def _back(meeting_id: int) -> Response:
     return redirect(f"/sitzungen/{meeting_id}{AGENDA_ANCHOR}")
 
@@ -97,7 +103,9 @@ async def add_proposal(
             _announce(request, session, item, now, settings)
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
-    flash(request, f"„{item.title}“ steht als TOP {item.position} auf der Tagesordnung.")
+    flash(
+        request, f"„{item.title}“ steht als TOP {top_number(session, item)} auf der Tagesordnung."
+    )
     return _back(meeting_id)
 
 
@@ -140,7 +148,9 @@ async def add_free_item(
             _announce(request, session, item, now, settings)
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
-    flash(request, f"„{item.title}“ steht als TOP {item.position} auf der Tagesordnung.")
+    flash(
+        request, f"„{item.title}“ steht als TOP {top_number(session, item)} auf der Tagesordnung."
+    )
     return _back(meeting_id)
 
 
@@ -183,6 +193,7 @@ def _removal_page(
     context = {
         "meeting": meeting,
         "item": item,
+        "number": top_number(session, item),
         "title": meeting_title(session.get(Body, meeting.body_id), meeting),
         "reason_needed": meeting.invited_at is not None,
         "errors": errors or {},
@@ -260,7 +271,9 @@ async def move_item(
     view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
     order = moved(view.items, item_id, -1 if direction == "hoch" else 1)
     if order is None:
-        flash(request, f"TOP {item.position} steht bereits am Rand seines Teils.", "info")
+        flash(
+            request, f"TOP {top_number(session, item)} steht bereits am Rand seines Teils.", "info"
+        )
         return _back(meeting_id)
     try:
         with session.begin_nested():
@@ -274,7 +287,7 @@ async def move_item(
             )
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
-    flash(request, f"„{item.title}“ ist jetzt TOP {order.index(item_id) + 1}.")
+    flash(request, f"„{item.title}“ ist jetzt TOP {top_number(session, item)}.")
     return _back(meeting_id)
 
 
