@@ -242,3 +242,13 @@ def test_someone_elses_step_is_named_to_the_administration_only(
     member = client.get(f"/vorlagen/{pid}")
     assert member.status_code == 200
     assert "Nur für" not in member.text
+
+
+def test_the_history_names_the_meeting_of_a_step(world: World, client: TestClient) -> None:
+    pid = released(world)
+    meeting = new_meeting(world)
+    scheduled(world, pid, meeting)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{pid}").text
+    history = page.split('id="verlauf-titel"')[1]
+    assert "(Sitzung des Gemeinderats am 23.04.2024) – Sitzungsdienst" in history

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -37,6 +38,7 @@ from workflow.context import local_date
 from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
+from workflow.meeting_titles import meeting_title
 from workflow.models import AgendaItem, AuditEvent, Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, full_names, steps
 from workflow.services import actions as action_service
@@ -214,17 +216,40 @@ def _history(
     )
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
     names = full_names(session, {e.actor for e in events})
+    meetings = _meetings_named(session, events)
     return [
         {
             "event": e,
             "who": names.get(e.actor, e.actor),
-            "what": spec.step_label(e.trigger, e.source, e.dest)
-            or EVENT_LABELS.get(e.trigger, "Geändert"),
+            "what": (
+                spec.step_label(e.trigger, e.source, e.dest)
+                or EVENT_LABELS.get(e.trigger, "Geändert")
+            )
+            + meetings.get(_meeting_of(e), ""),
             "dest": spec.state_label(e.dest),
             "for_whom": _acted_for(e),
         }
         for e in reversed(events)
     ]
+
+
+def _meeting_of(event: AuditEvent) -> int | None:
+    value = (event.data or {}).get("meeting_id")
+    return value if isinstance(value, int) else None
+
+
+def _meetings_named(session: Session, events: Sequence[AuditEvent]) -> dict[int | None, str]:
+    """ " (Sitzung des Gemeinderats am 23.04.2024)" for each step that names its meeting:
+    "Auf Tagesordnung setzen" three times said nothing of where."""
+    ids = {m for m in map(_meeting_of, events) if m is not None}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Meeting, Body)
+        .join(Body, col(Body.id) == col(Meeting.body_id))
+        .where(col(Meeting.id).in_(ids))
+    )
+    return {m.id: f" ({meeting_title(b.name, m.meeting_date)})" for m, b in rows}
 
 
 def _acted_for(event: AuditEvent) -> str | None:
