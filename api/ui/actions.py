@@ -80,6 +80,11 @@ class ActionForm:
     primary: bool = False
 
 
+# Guards that refuse because the user has done his part: not "noch nicht möglich" (the
+# co-signature list shows it), left out like an action of another state.
+DONE_GUARDS = frozenset({"not_yet_cosigned"})
+
+
 @dataclass(frozen=True)
 class Blocked:
     label: str
@@ -231,6 +236,8 @@ def forms_from(
         if option.blocked_by == "role":
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
             blocked.append(Blocked(option.label, (f"Nur für {roles}",), by_role=True))
+            continue
+        if option.unmet_guards and all(g.name in DONE_GUARDS for g in option.unmet_guards):
             continue
         needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
         other = [g.message for g in option.unmet_guards if g.name not in input_guards]

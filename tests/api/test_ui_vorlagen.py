@@ -252,3 +252,22 @@ def test_the_history_names_the_meeting_of_a_step(world: World, client: TestClien
     page = client.get(f"/vorlagen/{pid}").text
     history = page.split('id="verlauf-titel"')[1]
     assert "(Sitzung des Gemeinderats am 23.04.2024) – Sitzungsdienst" in history
+
+
+def test_a_cosigner_who_signed_is_not_told_he_cannot_sign_again(
+    world: World, client: TestClient
+) -> None:
+    from tests.conftest import berlin
+    from tests.integration.flow import DAY, new_proposal
+
+    pid = new_proposal(world)
+    world.fire(
+        "proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 9),
+        data={"cosigners": ["ilsfeld.head", "ilsfeld.finance"]},
+    )  # fmt: skip
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    sign_in(client, "ilsfeld.head")
+    page = client.get(f"/vorlagen/{pid}").text
+    assert "bereits mitgezeichnet" not in page
+    sign_in(client, "ilsfeld.finance")
+    assert 'action="/vorlagen/' in client.get(f"/vorlagen/{pid}").text  # his form is there
