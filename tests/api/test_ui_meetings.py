@@ -15,6 +15,7 @@ from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
 from tests.conftest import World, berlin, known
 from tests.integration.flow import new_meeting, released, scheduled
 from workflow.models import AgendaItem, AuditEvent, Meeting
+from workflow.queries import voting_members
 
 
 def _version(html: str) -> str:
@@ -263,7 +264,15 @@ def test_invitation_explains_the_period_before_the_click(world: World, client: T
     )
     assert done.status_code == 303
     assert world.get_meeting(meeting).state == "invited"
-    assert "Neuer Stand: Eingeladen" in client.get(f"/sitzungen/{meeting}").text
+    after = client.get(f"/sitzungen/{meeting}").text
+    assert "Neuer Stand: Eingeladen" in after
+    members = len(world.run(lambda s: voting_members(s, world.body_id("Gemeinderat"))))
+    assert members > 2
+    reached = re.findall(r"Die Einladung ging per E-Mail an (\d+) Mitglieder?\.", after)
+    assert len(reached) == 1
+    unreached = re.findall(r"bitte auf anderem Weg einladen: ([^<]*)\.", after)
+    named = unreached[0].split(", ") if unreached else []
+    assert int(reached[0]) + len(named) == members  # every member, by mail or otherwise
 
 
 def test_late_invitation_needs_a_reason_or_an_emergency(

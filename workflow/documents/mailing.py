@@ -74,6 +74,19 @@ def _members(session: Session, body_ids: Iterable[int], meeting: Meeting) -> lis
     return sorted({m.person_id for m in rows if member_on(m, meeting.meeting_date)})
 
 
+def members_without_address(
+    session: Session, meeting: Meeting, reached: Iterable[Invitee]
+) -> list[str]:
+    """Members of the body whom no e-mail reaches: the invitation still has to go to them
+    (§ 34 Abs. 1 GemO: every member), on paper or by hand."""
+    got = {i.person.id for i in reached}
+    missing = [p for p in _members(session, [meeting.body_id], meeting) if p not in got]
+    if not missing:
+        return []
+    people = session.exec(select(Person).where(col(Person.id).in_(missing)))
+    return sorted(p.name for p in people)
+
+
 def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> list[Invitee]:
     """The members of the body, then those of the bodies to be heard on an item; people
     without an e-mail address (of their own or of their login) are left out."""

@@ -47,8 +47,11 @@ from api.ui.web import (
 )
 from workflow.context import local_date
 from workflow.digits import is_digits
+from workflow.documents import mailing
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, Meeting
+from workflow.queries import agenda
+from workflow.rules.common import count_of
 from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services import meetings as meeting_service
@@ -321,6 +324,29 @@ def meeting_page(
     return render(request, "sitzungen/detail.html", context, status=status)
 
 
+def _invited_words(session: Session, meeting_id: int) -> tuple[str, str]:
+    """Whom the invitation reached, and whom it did not (no e-mail address), with the tone
+    of the message: the secretary need not look it up in the outbox."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return "", "info"
+    people = mailing.invitees(session, meeting, agenda(session, meeting_id))
+    members = sum(1 for p in people if not p.heard and not p.deputy)
+    words = f"Die Einladung ging per E-Mail an {count_of(members, 'Mitglied', 'Mitglieder')}"
+    others = len(people) - members
+    if others:
+        more = count_of(others, "weitere Person", "weitere Personen")
+        words += f" und {more} (Stellvertretungen, anzuhörende Gremien)"
+    words += "."
+    unreached = mailing.members_without_address(session, meeting, people)
+    if not unreached:
+        return words, "success"
+    return (
+        f"{words} Ohne E-Mail-Adresse, bitte auf anderem Weg einladen: {', '.join(unreached)}.",
+        "warning",
+    )
+
+
 def _form(
     request: Request, session: Session, user: PageUser, meeting_id: int, trigger: str, now: NowDep
 ) -> ActionForm:
@@ -445,6 +471,8 @@ async def do_meeting_action(
         session.expire_all()
         return _action_page(request, session, user, meeting_id, form, given, now, preview=fired)
     flash(request, f"„{form.label}“ wurde ausgeführt. Neuer Stand: {fired.dest_label}.")
+    if trigger == "invite":
+        flash(request, *_invited_words(session, meeting_id))
     if trigger in ON_SCREEN:
         return redirect(f"/sitzungen/{meeting_id}/durchfuehren")
     return redirect(f"/sitzungen/{meeting_id}")
