@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from workflow.context import local_date
 from workflow.documents import service as documents
 from workflow.documents.model import Document
 from workflow.documents.sitzung import SIGNED_STATES
@@ -90,7 +91,11 @@ def meeting_file(session: Session, meeting: Meeting, kind: str) -> PublicFile | 
         data=_html(document),
         created=meeting.invited_at or meeting.created_at,
         modified=meeting.updated_at,
-        date=meeting.meeting_date,
+        # OParl 1.1 File.date: the day deadlines count from; for the invitation the day it
+        # went out (§ 34 Abs. 1 GemO), for the minutes the session's.
+        date=local_date(meeting.invited_at)
+        if kind == "einladung" and meeting.invited_at is not None
+        else meeting.meeting_date,
         papers=[],
         meetings=[mid],
         municipality_id=meeting.municipality_id,

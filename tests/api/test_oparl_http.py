@@ -174,6 +174,10 @@ def test_the_whole_endpoint_validates_and_resolves(
     assert meeting["meetingState"] == "läuft"  # in session, no longer "eingeladen"
     names = {o.get("name") for o in crawl.objects.values() if o.get("type", "").endswith("/File")}
     assert "Einladung zur Sitzung am 23.04.2024" in names  # the meeting's day, not "vom"
+    [invitation] = [
+        o for o in crawl.objects.values() if o.get("name") == "Einladung zur Sitzung am 23.04.2024"
+    ]
+    assert invitation["date"] == "2024-04-08"  # File.date: the day it went out (flow.DAY)
     assert [i["name"] for i in meeting["agendaItem"]] == [
         "Sanierung der Festhalle (Vorlage 1/2024)",
         "Zurückgezogene Vorlage Kindergarten (Vorlage 2/2024)",
