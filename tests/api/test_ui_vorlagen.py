@@ -271,3 +271,35 @@ def test_a_cosigner_who_signed_is_not_told_he_cannot_sign_again(
     assert "bereits mitgezeichnet" not in page
     sign_in(client, "ilsfeld.finance")
     assert 'action="/vorlagen/' in client.get(f"/vorlagen/{pid}").text  # his form is there
+
+
+def test_a_councillor_reads_the_history_from_the_release_on(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    pid = released(world)
+    staff = client.get(f"/api/v1/proposals/{pid}/history", headers=as_user("ilsfeld.clerk"))
+    assert {"submit", "cosign", "release"} <= {e["trigger"] for e in staff.json()}
+    member = client.get(f"/api/v1/proposals/{pid}/history", headers=as_user("ilsfeld.council"))
+    triggers = [e["trigger"] for e in member.json()]
+    assert "release" in triggers  # where their part begins
+    assert not {"submit", "cosign"} & set(triggers)  # the administration's internal work
+    sign_in(client, "ilsfeld.council")
+    history = client.get(f"/vorlagen/{pid}").text.split('id="verlauf-titel"')[1]
+    assert "Mitzeichn" not in history
+
+    def changes(username: str) -> set[str]:
+        from datetime import date
+
+        from tests.conftest import berlin
+        from workflow.services import my_tasks
+
+        found = world.run(
+            lambda s: my_tasks.changes_since(
+                session=s, workflows=world.workflows, actor=world[username],
+                since=berlin(date(2024, 1, 1)),
+            )
+        )  # fmt: skip
+        return {c.event.trigger for c in found if c.kind == "proposal"}
+
+    assert {"submit", "release"} <= changes("ilsfeld.head")
+    assert changes("ilsfeld.council") == {"release"}  # Neu seit: from the release on

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import ColumnElement, and_, or_, true
 from sqlmodel import Session, col, select
 
-from workflow.access import agenda_item_readable
+from workflow.access import STAFF_ROLES, UNRELEASED_STATES, agenda_item_readable
 from workflow.context import Actor
 from workflow.models import AgendaItem, AuditEvent, Election, ElectionRound, Meeting
 
@@ -24,6 +25,34 @@ def municipal_history_readable(actor: Actor, municipality_id: int | None) -> boo
     return actor.is_system or (
         actor.municipality_id is not None and actor.municipality_id == municipality_id
     )
+
+
+def released_work_only(actor: Actor) -> bool:
+    """A councillor reads a Vorlage from its release on: drafting, co-signing and the
+    administration's comments before it are the administration's internal work."""
+    return not actor.is_system and actor.role not in STAFF_ROLES
+
+
+def proposal_events(actor: Actor, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """A proposal's history as the caller may read it (``released_work_only``)."""
+    if not released_work_only(actor):
+        return list(events)
+    return [e for e in events if not _before_release(e.source, e.dest)]
+
+
+def _before_release(source: str | None, dest: str) -> bool:
+    return (source is None or source in UNRELEASED_STATES) and dest in UNRELEASED_STATES
+
+
+def proposal_event_clause(actor: Actor) -> ColumnElement[bool]:
+    """``proposal_events`` as SQL, for lists of changes."""
+    if not released_work_only(actor):
+        return true()
+    source, dest = col(AuditEvent.source), col(AuditEvent.dest)
+    internal = and_(
+        or_(source.is_(None), source.in_(UNRELEASED_STATES)), dest.in_(UNRELEASED_STATES)
+    )
+    return ~internal
 
 
 def meeting_events(

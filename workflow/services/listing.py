@@ -46,7 +46,11 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import second_session_notice, steps
-from workflow.services.history import meeting_events, municipal_history_readable
+from workflow.services.history import (
+    meeting_events,
+    municipal_history_readable,
+    proposal_events,
+)
 from workflow.supervision import municipality_title
 
 T = TypeVar("T")
@@ -388,6 +392,8 @@ def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> l
     events = audit.history(session, kind, instance_id)
     if isinstance(instance, Meeting):
         return meeting_events(session, actor, instance, events)
+    if isinstance(instance, Proposal):
+        return proposal_events(actor, events)
     return events
 
 

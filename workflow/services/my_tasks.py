@@ -43,6 +43,7 @@ from workflow.models import (
     User,
 )
 from workflow.services.deadline_service import deadlines_query, still_to_do
+from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
 
 MAX_INSTANCES = 200
@@ -344,7 +345,14 @@ def changes_since(
     changes: list[Change] = []
     after = since.astimezone(UTC)
     pairs: list[tuple[str, Any, ColumnElement[bool]]] = [
-        ("proposal", Proposal, proposal_read_clause(actor, actor.municipality_id)),
+        (
+            "proposal",
+            Proposal,
+            and_(
+                proposal_read_clause(actor, actor.municipality_id),
+                proposal_event_clause(actor),
+            ),
+        ),
         ("meeting", Meeting, meeting_read_clause(actor)),
     ]
     for kind, model, readable in pairs:
