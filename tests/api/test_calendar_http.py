@@ -74,28 +74,21 @@ def test_body_feed_is_public_with_invited_meetings_and_public_items_only(
     secret = secret_proposal(world, committee="Gemeinderat")
     mid = new_meeting(world)
     scheduled(world, public, mid)
-    world.run(
-        lambda s: add_item(
-            session=s,
-            workflows=world.workflows,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(DAY, 12),
-            meeting_id=mid,
-            expected_version=world.get_meeting(mid).version,
-            proposal_id=secret,
+    def add(**item: Any) -> None:
+        world.run(
+            lambda s: add_item(
+                session=s,
+                workflows=world.workflows,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(DAY, 12),
+                meeting_id=mid,
+                expected_version=world.get_meeting(mid).version,
+                **item,
+            )
         )
-    )
-    world.run(
-        lambda s: add_item(
-            session=s,
-            workflows=world.workflows,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(DAY, 12),
-            meeting_id=mid,
-            expected_version=world.get_meeting(mid).version,
-            title="Bekanntgaben",
-        )
-    )
+
+    add(proposal_id=secret)
+    add(title="Bekanntgaben")
     world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
     world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
     planned = new_meeting(world, day=date(2024, 5, 14))

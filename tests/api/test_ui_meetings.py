@@ -13,7 +13,7 @@ from sqlmodel import select
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
 from tests.conftest import World, berlin, known
-from tests.integration.flow import new_meeting, released, scheduled
+from tests.integration.flow import invited, new_meeting, released, scheduled
 from workflow.models import AgendaItem, AuditEvent, Meeting
 from workflow.queries import voting_members
 
@@ -206,8 +206,7 @@ def test_an_item_removed_after_the_invitation_needs_a_reason(
     pid = released(world)
     meeting = new_meeting(world)
     scheduled(world, pid, meeting)
-    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 10), 13))
-    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(date(2024, 4, 10), 14))
+    invited(world, meeting)
     item = world.run(
         lambda s: s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)).one()
     )
@@ -326,8 +325,7 @@ def test_another_town_reads_an_invited_meeting_on_its_public_page(
     pid = released(world)
     meeting = new_meeting(world)
     scheduled(world, pid, meeting)
-    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 10), 13))
-    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(date(2024, 4, 10), 14))
+    invited(world, meeting)
     town = world.get_meeting(meeting).municipality_id
     sign_in(client, "flein.council")
     # published (invited), but Ilsfeld's co-signatures, history and actions stay Ilsfeld's

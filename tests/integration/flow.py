@@ -106,10 +106,15 @@ def scheduled(world: World, pid: int, mid: int) -> None:
     )
 
 
-def in_session(world: World, mid: int, *, absent: int = 0, day: date = MEETING_DAY) -> list[int]:
-    """Agenda set, invited in time, attendance recorded, session opened; returns present ids."""
+def invited(world: World, mid: int) -> None:
+    """Agenda set and invited in time."""
     world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
     world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+
+
+def in_session(world: World, mid: int, *, absent: int = 0, day: date = MEETING_DAY) -> list[int]:
+    """Agenda set, invited in time, attendance recorded, session opened; returns present ids."""
+    invited(world, mid)
     members = world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
     present = members[: len(members) - absent]
     world.run(
