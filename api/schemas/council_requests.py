@@ -30,11 +30,16 @@ class CouncilRequestCreate(Input):
     )
     subject: Title
     text: Text = ""
-    received_on: date | None = Field(default=None, description="Eingang (Standard: heute)")
+    received_on: date | None = Field(
+        default=None,
+        description="Eingang (Standard: heute); ein Gemeinderat stellt seinen Antrag heute",
+    )
     submitted_by: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = ""
     faction: Short | None = Field(default=None, description="die antragstellende Fraktion")
     signer_person_ids: Annotated[list[Id], Field(max_length=200)] = Field(
-        default_factory=list, description="die unterzeichnenden Gemeinderäte (Personen)"
+        default_factory=list,
+        description="die unterzeichnenden Gemeinderäte (Personen); ein Gemeinderat "
+        "unterzeichnet nur selbst, weitere erfasst die Verwaltung",
     )
     signature_count: Count | None = Field(
         default=None, description="Einwohnerantrag: gültige Unterschriften"

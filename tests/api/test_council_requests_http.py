@@ -336,3 +336,42 @@ def test_the_deadline_list_filters_council_requests(
     assert listed.status_code == 200, listed.text
     [row] = listed.json()["data"]
     assert (row["instance_type"], row["instance_id"]) == ("council_request", rid)
+
+
+def test_a_councillor_files_for_himself_today(world: World, client: TestClient) -> None:
+    """The form offers a councillor his kinds only, no colleagues to tick and no receipt
+    date; a forged post with both is refused and records nothing."""
+    sign_in(client, "ilsfeld.council")
+    form = client.get("/antraege/neu")
+    assert form.status_code == 200
+    assert 'value="session_request"' in form.text
+    assert 'value="residents_motion"' not in form.text  # Einwohnerantrag
+    assert 'value="youth_motion"' not in form.text  # Jugendvertretung
+    assert 'name="signer_person_ids"' not in form.text
+    assert 'name="received_on"' not in form.text
+    assert "Eingegangen am: heute, 08.04.2024" in form.text
+    colleagues = [str(p.id) for p in world.data.ilsfeld.councillors[:6]]
+    fields = {
+        "csrf_token": csrf_of(form.text),
+        "kind": "session_request",
+        "body_id": str(world.body_id("Gemeinderat")),
+        "subject": "Sondersitzung zum Hallenbad",
+    }
+    forged = client.post(
+        "/antraege/neu",
+        data={**fields, "signer_person_ids": colleagues, "received_on": "10.01.2024"},
+    )
+    assert forged.status_code == 422
+    assert "Sie unterzeichnen nur für sich selbst" in forged.text
+    backdated = client.post("/antraege/neu", data={**fields, "received_on": "10.01.2024"})
+    assert backdated.status_code == 422
+    assert "an dem Tag ein, an dem Sie ihn stellen" in backdated.text
+    assert "Keine Anträge" in client.get("/antraege").text
+    filed = client.post("/antraege/neu", data=fields, follow_redirects=True)
+    assert filed.status_code == 200
+    page = filed.text
+    value = '</dt><dd class="kern-description-list-item__value">'
+    assert f"Eingegangen am{value}08.04.2024" in page
+    assert f"Unterzeichnet von{value}{world.data.ilsfeld.councillors[0].name}</dd>" in page
+    assert "1 von 18 Gemeinderäten" in page
+    assert "überfällig" not in page

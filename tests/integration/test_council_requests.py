@@ -356,6 +356,39 @@ def test_einwohnerantrag_quorum_and_tenant_isolation(world: World) -> None:
     assert world.data.users["ilsfeld.council"].person_id in mine.signer_person_ids
 
 
+def test_a_councillor_signs_only_for_himself_on_the_day_he_files(world: World) -> None:
+    """One councillor cannot claim a quarter (§ 34 Abs. 1 S. 3 GemO) by ticking colleagues,
+    nor date his request back into an overdue Frist; the administration records both."""
+    ids = councillor_ids(world, 6)
+    me = world.data.users["ilsfeld.council"].person_id
+    assert me == ids[0]
+    with pytest.raises(InvalidInput) as colleagues:
+        create(world, actor="ilsfeld.council", kind="session_request", signer_person_ids=ids)
+    assert colleagues.value.field == "signer_person_ids"
+    with pytest.raises(InvalidInput) as backdated:
+        create(
+            world,
+            actor="ilsfeld.council",
+            kind="session_request",
+            signer_person_ids=[me],
+            received_on=date(2024, 1, 10),
+        )
+    assert backdated.value.field == "received_on"
+    assert world.run(lambda s: list(s.exec(select(CouncilRequest)))) == []
+    mine = create(world, actor="ilsfeld.council", kind="session_request", received_on=None)
+    assert (mine.signer_person_ids, mine.received_on) == ([me], DAY)
+    weight = known(world.run(lambda s: service.quorum(s, known(s.get(CouncilRequest, mine.id)))))
+    assert (weight.reached, weight.signers) == (False, 1)
+    assert deadlines(world, mine.id or 0) == []
+    # The paper with six signatures, received on 10.01., recorded by the administration.
+    paper = create(
+        world, kind="session_request", signer_person_ids=ids, received_on=date(2024, 1, 10)
+    )
+    assert paper.received_on == date(2024, 1, 10)
+    [deadline] = deadlines(world, paper.id or 0)
+    assert deadline.rule == "council_request_session"
+
+
 def test_the_fallback_day_follows_the_sessions_planned_later(world: World) -> None:
     request = create(world, kind="faction_motion", faction="Freie Wähler")
     [deadline] = deadlines(world, request.id or 0)

@@ -118,7 +118,10 @@ def _form_page(
     body_id = str(values.get("body_id") or "")
     if body_id not in own:
         body_id = str(council.id) if council else ""
-    if is_digits(body_id):
+    councillor = user.role == "council_member"
+    # A councillor signs for himself on the day he files (``service.create_request``): no
+    # colleagues to tick.
+    if is_digits(body_id) and not councillor:
         seats = service.councillors(session, int(body_id), today)
         people = {
             p.id: p.name
@@ -132,11 +135,20 @@ def _form_page(
         "values": {"body_id": body_id, **{k: v for k, v in values.items() if k != "body_id"}},
         "errors": errors,
         "bodies": [(str(b.id), b.name) for b in bodies],
-        "kinds": list(service.KINDS.items()),
+        "kinds": _kinds_for(user),
         "members": members,
-        "is_councillor": user.role == "council_member",
+        "is_councillor": councillor,
+        "today": today,
     }
     return render(request, "antraege/new.html", context, status=status)
+
+
+def _kinds_for(user: PageUser) -> list[tuple[str, str]]:
+    """The kinds the user may file: a councillor his own and his Fraktion's requests, not an
+    Einwohnerantrag or the youth representation's (the service refuses those for him)."""
+    if user.role == "council_member":
+        return [(k, service.KINDS[k]) for k in service.COUNCILLOR_KINDS]
+    return list(service.KINDS.items())
 
 
 def _require(user: PageUser, roles: tuple[str, ...], operation: str) -> None:
@@ -155,7 +167,8 @@ def new_page(
     """The form; ``?body_id=`` lists that body's members to tick (htmx swaps them in when
     another body is chosen)."""
     _require(user, CREATING_ROLES, "create_council_request")
-    values = {"kind": "faction_motion", "body_id": body_id}
+    kind = "councillor_motion" if user.role == "council_member" else "faction_motion"
+    values = {"kind": kind, "body_id": body_id}
     return _form_page(request, session, user, values, {}, local_date(now))
 
 

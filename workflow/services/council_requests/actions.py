@@ -49,7 +49,18 @@ def create_request(
     signature_count: int | None = None,
     required_signatures: int | None = None,
 ) -> CouncilRequest:
-    """Record a request as received; a councillor records his own (he is among the signers)."""
+    """Record a request as received.
+
+    The administration (``RECORDING_ROLES``) records what reached it on paper: the signers
+    of a Verlangen and the day it came in, which counts for the quorum and the Frist
+    (§ 34 Abs. 1 S. 3, 4 GemO: a quarter or a sixth of the councillors, counted on that
+    day). A councillor files his own request here and signs it for himself
+    only, on the day he files: he cannot sign for colleagues nor date his filing back,
+    else one person could claim a quorum and an overdue Frist. Colleagues who join him
+    sign the paper the administration receives, which records them with its receipt
+    date – a signature stays a matter of the person signing, and the quorum, the Frist
+    and its replanning keep counting from one day of receipt, with no second date for
+    signatures collected online."""
     require_role(actor, "create_council_request", (*RECORDING_ROLES, "council_member"))
     body = session.get(Body, body_id)
     if body is None or not (actor.is_system or body.municipality_id == actor.municipality_id):
@@ -73,8 +84,17 @@ def create_request(
                 "Gemeinderäte stellen Fraktionsanträge, Anträge und Verlangen nach § 34 GemO",
                 field="kind",
             )
-        if actor.person_id is not None and actor.person_id not in signers:
-            signers.append(actor.person_id)
+        if any(p != actor.person_id for p in signers):
+            raise InvalidInput(
+                "Sie unterzeichnen nur für sich selbst; weitere Unterzeichner erfasst die "
+                "Verwaltung, bei der das unterschriebene Verlangen eingeht",
+                field="signer_person_ids",
+            )
+        if received != local_date(now):
+            raise InvalidInput(
+                "Ihr Antrag geht an dem Tag ein, an dem Sie ihn stellen", field="received_on"
+            )
+        signers = [actor.person_id] if actor.person_id is not None else []
     if kind == "faction_motion" and faction_name is None:
         raise InvalidInput("Bitte die Fraktion angeben", field="faction")
     if kind in COUNCILLOR_KINDS:
