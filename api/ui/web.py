@@ -157,7 +157,7 @@ def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
                 actor=user.actor,
                 now=request.app.state.clock(),
             )
-        )
+        ) + len(my_tasks.execution_duties(session=db, actor=user.actor))
         user = replace(user, task_count=count)
     request.state.page_user = user
     return user

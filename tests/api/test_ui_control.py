@@ -18,6 +18,7 @@ from tests.integration.flow import new_proposal
 from tests.integration.test_decisions import decide_in_council, response, send
 from tests.integration.test_sweep import run_sweep
 from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
+from workflow.services.proposals import close_execution_task
 
 
 def _seed_deadlines(world: World, pid: int) -> None:
@@ -225,14 +226,17 @@ def test_fristen_of_another_municipality_stay_hidden(world: World, client: TestC
     assert "Keine Fristen" in page.text
 
 
-def _final_with_task(world: World, title: str = "Bauauftrag vergeben") -> tuple[int, int]:
+def _final_with_task(
+    world: World, title: str = "Bauauftrag vergeben", owner: str = "ilsfeld.head"
+) -> tuple[int, int]:
     pid = new_proposal(world)
+    owner_name = owner
 
     def run(session: Session) -> int:
         proposal = session.get(Proposal, pid)
         assert proposal is not None
         proposal.state = "final"
-        owner = session.exec(select(User).where(User.username == "ilsfeld.head")).one()
+        owner = session.exec(select(User).where(User.username == owner_name)).one()
         task = ExecutionTask(
             proposal_id=pid, title=title, owner_id=owner.id, target_date=date(2024, 4, 5)
         )
@@ -276,6 +280,48 @@ def test_a_clerk_closes_an_execution_task_with_a_note(world: World, client: Test
     )
     assert missing.status_code == 404
     assert "nicht gefunden" in missing.text
+
+
+def test_an_execution_task_is_a_task_of_the_person_responsible(
+    world: World, client: TestClient
+) -> None:
+    """Assigned on the Beschlusskontrolle, the task is in his Meine Aufgaben and Meine
+    Fristen with its target date, and the Vorlage names it where it waits for it."""
+    pid, task_id = _final_with_task(world, "Zuschussantrag stellen", owner="ilsfeld.clerk")
+    link = f'href="/beschlusskontrolle#aufgabe-{task_id}"'
+    sign_in(client, "ilsfeld.clerk")
+    home = client.get("/").text
+    now_ = home.split('id="jetzt"')[1].split('id="wartet"')[0]
+    assert "Jetzt zu erledigen (1)" in home
+    assert f"{link}>Vollzugsaufgabe: Zuschussantrag stellen</a>" in now_
+    assert "Zum Beschluss Vorlage 1/2024: Neubau Bauhof" in now_
+    assert "überfällig seit 3 Tagen" in now_
+    assert 'id="aufgaben-zahl">1<' in home
+    dated = home.split('id="fristen"')[1].split('id="neu"')[0]
+    assert f"{link}>Vollzugsaufgabe: Zuschussantrag stellen</a>" in dated
+    assert "05.04.2024" in dated
+    sign_in(client, "ilsfeld.head")  # not his
+    assert "Zuschussantrag stellen" not in client.get("/").text
+    page = client.get(f"/vorlagen/{pid}").text
+    listed = page.split('id="vollzug"')[1].split("</section>")[0]
+    assert f"{link}>Zuschussantrag stellen</a>" in listed
+    assert "zuständig: Sven Frank" in listed
+    assert "bis 05.04.2024" in listed
+    sign_in(client, "flein.clerk")  # another municipality reads its public page only
+    assert 'id="vollzug"' not in client.get(f"/vorlagen/{pid}").text
+    world.run(
+        lambda s: close_execution_task(
+            session=s,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 8), 10),
+            task_id=task_id,
+            status="done",
+            note=None,
+        )
+    )
+    sign_in(client, "ilsfeld.clerk")
+    assert "Zuschussantrag stellen" not in client.get("/").text
+    assert 'id="vollzug"' not in client.get(f"/vorlagen/{pid}").text
 
 
 def test_councillors_read_the_control_but_change_nothing(world: World, client: TestClient) -> None:

@@ -37,6 +37,7 @@ from workflow.models import (
     Deadline,
     DecisionRequest,
     DecisionResponse,
+    ExecutionTask,
     Meeting,
     Municipality,
     Proposal,
@@ -276,6 +277,36 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
             )
         )
     return sorted(found, key=lambda t: (t.due is None, t.due or date.max, t.title))
+
+
+@dataclass(frozen=True)
+class Duty:
+    """An open Vollzugsaufgabe the user is responsible for (Beschlusskontrolle)."""
+
+    task: ExecutionTask
+    proposal: Proposal
+
+
+def execution_duties(*, session: Session, actor: Actor) -> list[Duty]:
+    """Open execution tasks assigned to the user on Vorlagen he can read, soonest target
+    date first (those without one last): not steps of the definition, so ``tasks`` does not
+    find them, yet they are his work, and ``complete_execution`` waits for them."""
+    if actor.user_id is None:
+        return []
+    rows = session.exec(
+        select(ExecutionTask, Proposal)
+        .join(Proposal, col(Proposal.id) == col(ExecutionTask.proposal_id))
+        .where(
+            ExecutionTask.owner_id == actor.user_id,
+            ExecutionTask.status == "open",
+            proposal_read_clause(actor, actor.municipality_id),
+        )
+        .order_by(col(ExecutionTask.id))
+    )
+    duties = [Duty(task, proposal) for task, proposal in rows]
+    return sorted(
+        duties, key=lambda d: (d.task.target_date is None, d.task.target_date or date.max)
+    )
 
 
 def waiting_for_others(*, session: Session, workflows: Workflows, actor: Actor) -> list[Waiting]:

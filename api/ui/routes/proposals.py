@@ -39,7 +39,7 @@ from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.meeting_titles import meeting_title
-from workflow.models import AgendaItem, AuditEvent, Body, Meeting, Proposal, User
+from workflow.models import AgendaItem, AuditEvent, Body, ExecutionTask, Meeting, Proposal, User
 from workflow.queries import cosignatures, full_names, steps
 from workflow.services import actions as action_service
 from workflow.services import listing
@@ -186,6 +186,9 @@ def _detail_context(
                 session=session, actor=user.actor, instance_type="proposal", instance_id=proposal.id
             )
         )
+    execution: list[tuple[ExecutionTask, str]] = []
+    if user.actor.municipality_id == proposal.municipality_id:
+        execution = _open_execution_tasks(session, proposal.id)
     return {
         "proposal": proposal,
         **proposal_documents(session, user.actor, proposal),
@@ -195,6 +198,7 @@ def _detail_context(
         "blocked": blocked,
         "history": history,
         "deadlines": deadlines,
+        "execution_tasks": execution,
         "today": local_date(now),
         "author": session.get(User, proposal.author_id) if proposal.author_id else None,
         "can_publish": proposal.public
@@ -205,6 +209,18 @@ def _detail_context(
         and user.actor.municipality_id == proposal.municipality_id,
         **kind_context(session, user, proposal, now),
     }
+
+
+def _open_execution_tasks(session: Session, proposal_id: int) -> list[tuple[ExecutionTask, str]]:
+    """The Vorlage's open execution tasks with who is responsible: "Vollzug abschließen"
+    waits for them, so the page names them (the Beschlusskontrolle closes them)."""
+    rows = session.exec(
+        select(ExecutionTask, User)
+        .join(User, col(User.id) == col(ExecutionTask.owner_id), isouter=True)
+        .where(ExecutionTask.proposal_id == proposal_id, ExecutionTask.status == "open")
+        .order_by(col(ExecutionTask.id))
+    )
+    return [(task, owner.full_name if owner else "") for task, owner in rows]
 
 
 def _history(

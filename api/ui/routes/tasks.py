@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -13,11 +14,35 @@ from api.ui.links import action_path, instance_path
 from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import local_date
+from workflow.models import Deadline
 from workflow.services import my_tasks
 from workflow.services.transition import KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 DEFAULT_LOOKBACK = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One entry of "Jetzt zu erledigen": a step of a definition, or an execution task."""
+
+    title: str
+    href: str
+    note: str
+    actions: list[tuple[str, str]]
+    due: date | None
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One line of "Meine Fristen": a deadline, or an execution task's target date (no
+    ``deadline``: a target the administration set itself, not a statutory period)."""
+
+    label: str
+    title: str
+    href: str
+    due: date
+    deadline: Deadline | None = None
 
 
 def _since(request: Request, now: datetime) -> datetime:
@@ -35,29 +60,60 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
     actor = user.actor
     tasks = my_tasks.tasks(session=session, workflows=workflows, actor=actor, now=now)
     since = _since(request, now)
-    rows = []
+    today = local_date(now)
+    rows: list[TaskRow] = []
     for task in tasks:
         instance = session.get(KINDS[task.kind], task.instance_id)
         rows.append(
-            {
-                "task": task,
-                "href": instance_path(task.kind, instance),
-                "actions": [
+            TaskRow(
+                title=task.title,
+                href=instance_path(task.kind, instance),
+                note=f"Stand: {task.state_label}",
+                actions=[
                     (o.label, action_path(task.kind, instance, o.trigger)) for o in task.actions
                 ],
-            }
+                due=task.due,
+            )
         )
+    duties = my_tasks.execution_duties(session=session, actor=actor)
+    for duty in duties:
+        rows.append(
+            TaskRow(
+                title=f"Vollzugsaufgabe: {duty.task.title}",
+                href=f"/beschlusskontrolle#aufgabe-{duty.task.id}",
+                note=f"Zum Beschluss {my_tasks.proposal_title(duty.proposal)}",
+                actions=[],
+                due=duty.task.target_date,
+            )
+        )
+    rows.sort(key=lambda r: (r.due is None, r.due or date.max))
     deadlines = my_tasks.my_deadlines(session=session, workflows=workflows, actor=actor)
+    # What each deadline belongs to, as /fristen names it ("Sitzung des … am …"), and the
+    # target dates of the user's execution tasks among them, by day.
+    dated: list[DueRow] = [
+        DueRow(r.deadline.label, r.title, r.href, r.deadline.due_date, r.deadline)
+        for r in rows_of(session, deadlines, today)
+    ]
+    dated += [
+        DueRow(
+            f"Vollzugsaufgabe: {d.task.title}",
+            my_tasks.proposal_title(d.proposal),
+            f"/beschlusskontrolle#aufgabe-{d.task.id}",
+            d.task.target_date,
+        )
+        for d in duties
+        if d.task.target_date is not None
+    ]
+    dated.sort(key=lambda r: r.due)
     context = {
         "rows": rows,
         "waiting": my_tasks.waiting_for_others(session=session, workflows=workflows, actor=actor),
-        # What each deadline belongs to, as /fristen names it ("Sitzung des … am …").
-        "deadlines": rows_of(session, deadlines, local_date(now)),
+        "deadlines": dated,
         "changes": my_tasks.changes_since(
             session=session, workflows=workflows, actor=actor, since=since
         ),
         "since": since,
         "event_labels": EVENT_LABELS,
-        "today": local_date(now),
+        "today": today,
     }
     return render(request, "tasks.html", context)
