@@ -183,3 +183,39 @@ def test_roles_are_named_without_nested_parentheses(
     for text in (changes, history):
         assert "((" not in text
         assert "Amtsleitung, Kämmerei" not in text
+
+
+def test_the_author_reads_the_return_remark_where_he_starts(
+    world: World, client: TestClient, app: FastAPI, clock: FixedClock
+) -> None:
+    """A co-signer's remark stands beside the co-signature; the mayor's return remark on
+    Meine Aufgaben, atop the Vorlage and on the edit page until the draft is submitted."""
+    location = _submitted(world, client)
+    with TestClient(app) as head:
+        sign_in(head, "ilsfeld.head")
+        _fire(head, location, "cosign", comment="Kostenschätzung liegt bei")
+    signatures = client.get(location).text.split('id="mitzeichnung"')[1].split("</section>")[0]
+    assert "mitgezeichnet am 08.04.2024" in signatures
+    assert "Anmerkung: „Kostenschätzung liegt bei“" in signatures
+    clock.now += timedelta(hours=2)
+    with TestClient(app) as mayor:
+        sign_in(mayor, "ilsfeld.mayor")
+        returned = _fire(
+            mayor, location, "return_to_author", comment="Bitte die Folgekosten ergänzen."
+        )
+        assert "Neuer Stand: Entwurf" in returned.text
+    remark = (
+        f"{world.data.users['ilsfeld.mayor'].full_name} (Bürgermeister/in) am 08.04.2024, "
+        "10:00 Uhr: „Bitte die Folgekosten ergänzen.“"
+    )
+    task = client.get("/").text.split('id="jetzt"')[1].split('id="wartet"')[0]
+    assert f"Zurückgegeben von {remark}" in task
+    page = client.get(location).text
+    top = page.split('id="rueckgabe"')[1].split("</div>\n</div>")[0]
+    assert "Mit Anmerkung zurückgegeben" in top
+    assert remark in top
+    assert page.index('id="rueckgabe"') < page.index('id="aktionen"')
+    assert remark in client.get(f"{location}/bearbeiten").text
+    _fire(client, location, "submit", cosigners=["ilsfeld.head"])
+    assert "Zurückgegeben von" not in client.get("/").text
+    assert 'id="rueckgabe"' not in client.get(location).text

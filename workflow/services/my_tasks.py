@@ -43,6 +43,7 @@ from workflow.models import (
     Proposal,
     User,
 )
+from workflow.queries import full_names
 from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
@@ -277,6 +278,36 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
             )
         )
     return sorted(found, key=lambda t: (t.due is None, t.due or date.max, t.title))
+
+
+@dataclass(frozen=True)
+class Return:
+    """The remark a Vorlage came back to its author with, and who gave it."""
+
+    event: AuditEvent
+    who: str
+
+
+def latest_return(session: Session, proposal: Proposal) -> Return | None:
+    """While a Vorlage is back in draft after a return (``return_to_author``, with its
+    required comment): that return. The remark is what the author has to work in before
+    submitting again, so it belongs where he starts, not only in the collapsed Verlauf;
+    once submitted again, the last state change is no return and it is history."""
+    if proposal.state != "draft" or proposal.id is None:
+        return None
+    event = session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.instance_type == "proposal",
+            AuditEvent.instance_id == proposal.id,
+            col(AuditEvent.source) != col(AuditEvent.dest),
+        )
+        .order_by(col(AuditEvent.seq).desc())
+        .limit(1)
+    ).first()
+    if event is None or event.trigger != "return_to_author":
+        return None
+    return Return(event, full_names(session, {event.actor}).get(event.actor, event.actor))
 
 
 @dataclass(frozen=True)

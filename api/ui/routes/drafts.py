@@ -32,7 +32,7 @@ from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, Proposal, User
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import steps as stored_steps
-from workflow.services import listing
+from workflow.services import listing, my_tasks
 from workflow.services import proposals as service
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -74,8 +74,15 @@ def _page(
         "hearing": [(str(b.id), b.name) for b in bodies if b.kind in HEARING_KINDS],
         "reserved": [(m.key, f"{m.citation}: {m.label}") for m in RESERVED_MATTERS.values()],
         "subjects": [(s.key, s.label) for s in SUBJECTS.values()],
+        "returned": _returned(session, proposal_id),
     }
     return render(request, "vorlagen/edit.html", context, status=status)
+
+
+def _returned(session: Session, proposal_id: int | None) -> my_tasks.Return | None:
+    """The remark the draft came back with: it is what the author edits it for."""
+    proposal = session.get(Proposal, proposal_id) if proposal_id is not None else None
+    return my_tasks.latest_return(session, proposal) if proposal is not None else None
 
 
 def _amendable(session: Session, user: PageUser, proposal_id: int | None) -> list[tuple[str, str]]:

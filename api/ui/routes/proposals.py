@@ -42,7 +42,7 @@ from workflow.meeting_titles import meeting_title
 from workflow.models import AgendaItem, AuditEvent, Body, ExecutionTask, Meeting, Proposal, User
 from workflow.queries import cosignatures, full_names, steps
 from workflow.services import actions as action_service
-from workflow.services import listing
+from workflow.services import listing, my_tasks
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
@@ -186,6 +186,8 @@ def _detail_context(
                 session=session, actor=user.actor, instance_type="proposal", instance_id=proposal.id
             )
         )
+    # The remark of a return is read with the Verlauf it comes from: the municipality's users.
+    returned = my_tasks.latest_return(session, proposal) if history else None
     execution: list[tuple[ExecutionTask, str]] = []
     if user.actor.municipality_id == proposal.municipality_id:
         execution = _open_execution_tasks(session, proposal.id)
@@ -199,6 +201,7 @@ def _detail_context(
         "history": history,
         "deadlines": deadlines,
         "execution_tasks": execution,
+        "returned": returned,
         "today": local_date(now),
         "author": session.get(User, proposal.author_id) if proposal.author_id else None,
         "can_publish": proposal.public

@@ -14,7 +14,7 @@ from api.ui.links import action_path, instance_path
 from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import local_date
-from workflow.models import Deadline
+from workflow.models import Deadline, Proposal
 from workflow.services import my_tasks
 from workflow.services.transition import KINDS
 
@@ -31,6 +31,7 @@ class TaskRow:
     note: str
     actions: list[tuple[str, str]]
     due: date | None
+    returned: my_tasks.Return | None = None  # a draft back with a remark to work in
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                     (o.label, action_path(task.kind, instance, o.trigger)) for o in task.actions
                 ],
                 due=task.due,
+                returned=my_tasks.latest_return(session, instance)
+                if isinstance(instance, Proposal)
+                else None,
             )
         )
     duties = my_tasks.execution_duties(session=session, actor=actor)
