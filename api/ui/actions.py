@@ -23,6 +23,7 @@ from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
+from workflow.meeting_titles import genitive
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
 from workflow.services.transition import Fired, fire
@@ -68,6 +69,9 @@ class FormField:
     required: bool = False
     hint: str | None = None
     options: tuple[tuple[str, str], ...] = ()
+    # A required select with no options: why, and (label, path) of what to do instead.
+    missing: str | None = None
+    missing_link: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,16 @@ class ActionForm:
     fields: tuple[FormField, ...]
     legal: bool
     primary: bool = False
+
+    @property
+    def dead_end(self) -> FormField | None:
+        """A required choice with nothing to choose: the form cannot succeed, so the page
+        says why and what to do instead of an empty select and a button that only earns
+        "Bitte wählen …"."""
+        return next(
+            (f for f in self.fields if f.kind == "select" and f.required and not f.options),
+            None,
+        )
 
 
 # Guards that refuse because the user has done his part: not "noch nicht möglich" (the
@@ -111,6 +125,23 @@ def _comment(required: bool, trigger: str) -> FormField:
     if trigger == "return_to_author":
         label = "Anmerkung für die Verfasserin oder den Verfasser"
     return FormField("comment", label, "textarea", required=required)
+
+
+def _meeting_field(session: Session, proposal: Proposal, now: datetime) -> FormField:
+    """The meeting to put the Vorlage on; with none open, which body lacks one and where to
+    plan it (only an open agenda takes the item: ``_meetings``)."""
+    step = current_step(session, proposal)
+    body = session.get(Body, step.body_id) if step is not None else None
+    of = f" {genitive(body.name)}" if body is not None else ""
+    return FormField(
+        "meeting_id",
+        "Sitzung",
+        "select",
+        required=True,
+        options=_meetings(session, proposal, now),
+        missing=f"Keine Sitzung{of} mit offener Tagesordnung",
+        missing_link=("neue Sitzung anlegen", "/sitzungen/neu"),
+    )
 
 
 def _meetings(session: Session, proposal: Proposal, now: datetime) -> tuple[tuple[str, str], ...]:
@@ -156,15 +187,7 @@ def fields_for(
             )
         )
     if "meeting_id" in needs or trigger == "schedule":
-        fields.append(
-            FormField(
-                "meeting_id",
-                "Sitzung",
-                "select",
-                required=True,
-                options=_meetings(session, proposal, now),
-            )
-        )
+        fields.append(_meeting_field(session, proposal, now))
     if trigger == "recommend":
         fields.append(
             FormField("recommendation", "Empfehlung an das beschließende Gremium", "textarea")

@@ -303,3 +303,27 @@ def test_a_councillor_reads_the_history_from_the_release_on(
 
     assert {"submit", "release"} <= changes("ilsfeld.head")
     assert changes("ilsfeld.council") == {"release"}  # Neu seit: from the release on
+
+
+def test_scheduling_without_an_open_meeting_says_what_to_do(
+    world: World, client: TestClient
+) -> None:
+    """No open agenda of the step's body: the page says so and links to a new meeting
+    instead of an empty select whose button only answers "Bitte wählen"."""
+    pid = released(world)
+    new_meeting(world, "Technischer Ausschuss")  # another body's meeting does not help
+    sign_in(client, "ilsfeld.secretary")
+    missing = "Keine Sitzung des Gemeinderats mit offener Tagesordnung – "
+    link = '<a class="kern-link" href="/sitzungen/neu">neue Sitzung anlegen</a>'
+    page = client.get(f"/vorlagen/{pid}").text
+    actions = page.split('id="aktionen"')[1].split("</section>")[0]
+    assert "Auf Tagesordnung setzen" in actions
+    assert missing + link in actions
+    assert f'action="/vorlagen/{pid}/aktionen/schedule"' not in actions
+    action = client.get(f"/vorlagen/{pid}/aktionen/schedule").text
+    assert missing + link in action
+    assert 'name="meeting_id"' not in action
+    meeting = new_meeting(world)
+    offered = client.get(f"/vorlagen/{pid}").text.split('id="aktionen"')[1]
+    assert f'<option value="{meeting}">Gemeinderat am 23.04.2024</option>' in offered
+    assert "Keine Sitzung des Gemeinderats" not in offered
