@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
+
+from sqlmodel import Session
 
 from tests.api.helpers import SECRET_TITLE
 from tests.api.public_story import HIDDEN_ATTACHMENT, published_session
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
 from tests.integration.flow import released
+from workflow.models import Body, Municipality
 
 HTML = {"accept": "text/html"}
 
@@ -183,3 +187,21 @@ def test_a_session_held_today_is_no_longer_coming(
     assert "Nächste öffentliche Sitzungen" in page
     coming = page.split('id="termine"')[1].split("</section>")[0]
     assert link not in coming  # held on the evening of MEETING_DAY, the story's state
+
+
+def test_the_portal_lists_its_municipalities_in_german_order(world: World, client: Any) -> None:
+    """A municipality joining later is filed by its name, not at the end (by its id), and
+    an umlaut as its base letter."""
+
+    def join(session: Session) -> None:
+        for name in ("Ölbronn", "Abstatt-Nord"):
+            town = Municipality(name=name, district_id=world.data.district.id)
+            session.add(town)
+            session.flush()
+            session.add(Body(municipality_id=town.id or 0, name="Gemeinderat"))
+
+    world.run(join)
+    page = client.get("/oeffentlich", headers=HTML).text
+    section = page.split('id="gemeinden"')[1].split("</section>")[0]
+    names = re.findall(r'href="/oeffentlich/\d+">([^<]+)</a>', section)
+    assert names == ["Abstatt-Nord", "Flein", "Ilsfeld", "Ölbronn"]

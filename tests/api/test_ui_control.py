@@ -17,6 +17,7 @@ from tests.conftest import World, berlin
 from tests.integration.flow import new_proposal
 from tests.integration.test_decisions import decide_in_council, response, send
 from tests.integration.test_sweep import run_sweep
+from workflow.collation import german_key
 from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
 from workflow.services.proposals import close_execution_task
 
@@ -391,6 +392,12 @@ def test_the_coordinator_dashboard_totals_and_csv(world: World, client: TestClie
     assert csv.content.startswith("\ufeff".encode())
     assert csv.text.lstrip("\ufeff").startswith("Gemeinde;Status;Option")
     assert "Ilsfeld;Offen" in csv.text
+    # German order, as one looks a municipality up: Güglingen before Gundelsheim (byte
+    # order put ü after every plain letter).
+    towns = [line.split(";")[0] for line in csv.text.splitlines()[1:47]]
+    assert towns.index("Güglingen") < towns.index("Gundelsheim")
+    assert towns == sorted(towns, key=german_key)
+    assert page.text.index("Güglingen") < page.text.index("Gundelsheim")
     assert client.get("/abfragen/999999").status_code == 404
     # The answers' deadlines name their municipality: 46 rows, told apart.
     fristen = client.get("/fristen?art=decision_response").text

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from workflow.collation import german_key
 from workflow.context import Actor, local_date
 from workflow.deadlines.planning import earliest_decision_date
 from workflow.definitions.machines import Workflows
@@ -67,9 +68,9 @@ def overview(
         select(DecisionResponse, Municipality)
         .join(Municipality, col(Municipality.id) == col(DecisionResponse.municipality_id))
         .where(DecisionResponse.request_id == request_id)
-        .order_by(col(Municipality.name))
     ).all()
-    for response, town in rows:
+    # In German order, as the Landratsamt looks a municipality up (not byte order).
+    for response, town in sorted(rows, key=lambda row: german_key(row[1].name)):
         proposal = session.get(Proposal, response.proposal_id) if response.proposal_id else None
         running = response.state in ("open", "in_preparation")
         result.rows.append(

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.navigation import NavItem
 from api.ui.web import PageRoute, render
+from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.errors import NotFound
 from workflow.models import Body, Municipality
@@ -61,9 +62,10 @@ class _Exact(NavItem):
 
 @router.get("/oeffentlich")
 def portal_index(request: Request, session: SessionDep) -> Response:
-    towns = [
-        t for t in public_info.municipalities(session) if public_info.bodies(session, t.id or 0)
-    ]
+    towns = sorted(
+        (t for t in public_info.municipalities(session) if public_info.bodies(session, t.id or 0)),
+        key=lambda t: german_key(t.name),
+    )
     return _page(request, "index.html", None, towns=towns)
 
 
