@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from tests.api.conftest import FixedClock
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
 from tests.conftest import World, known
+from tests.integration.flow import new_proposal
 from workflow.models import Proposal
 from workflow.services.proposals import update_proposal
 
@@ -219,3 +221,40 @@ def test_the_author_reads_the_return_remark_where_he_starts(
     _fire(client, location, "submit", cosigners=["ilsfeld.head"])
     assert "Zurückgegeben von" not in client.get("/").text
     assert 'id="rueckgabe"' not in client.get(location).text
+
+
+def test_the_coordinator_reads_the_municipality_of_each_vorlage(
+    world: World, client: TestClient
+) -> None:
+    """The Landratsamt has no municipality of its own: its list names each Vorlage's and
+    filters by the district's, offered in German order; a municipality's list does not."""
+    ilsfeld = new_proposal(world, title="Hallenbad Ilsfeld")
+    flein = new_proposal(world, title="Kelter Flein")
+
+    def before_supervision(session: Session) -> None:
+        for pid in (ilsfeld, flein):
+            proposal = known(session.get(Proposal, pid))
+            proposal.state = "supervision"  # what the Landratsamt reads (§ 121 Abs. 2 GemO)
+            if pid == flein:
+                proposal.municipality_id = world.data.flein.municipality.id or 0
+            session.add(proposal)
+
+    world.run(before_supervision)
+    sign_in(client, "lra.coordinator")
+    page = client.get("/vorlagen").text
+    rows = page.split('id="ergebnisse"')[1]
+    assert '<th scope="col" class="kern-table__header">Gemeinde</th>' in rows
+    assert re.search(r'<td class="kern-table__cell">Flein</td>\s*<td[^>]*>\d+/2024</td>', rows)
+    assert re.search(r'<td class="kern-table__cell">Ilsfeld</td>\s*<td[^>]*>\d+/2024</td>', rows)
+    select = page.split('id="gemeinde"')[1].split("</select>")[0]
+    towns = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+    assert len(towns) == 46
+    assert towns.index("Güglingen") < towns.index("Gundelsheim")
+    only = client.get(f"/vorlagen?gemeinde={world.data.flein.municipality.id}").text
+    assert "Kelter Flein" in only
+    assert "Hallenbad Ilsfeld" not in only
+    sign_in(client, "ilsfeld.clerk")
+    own = client.get("/vorlagen").text
+    assert "Hallenbad Ilsfeld" in own
+    assert 'id="gemeinde"' not in own
+    assert 'kern-table__header">Gemeinde<' not in own

@@ -34,12 +34,22 @@ from api.ui.web import (
     render,
     workflows_of,
 )
+from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.meeting_titles import meeting_title
-from workflow.models import AgendaItem, AuditEvent, Body, ExecutionTask, Meeting, Proposal, User
+from workflow.models import (
+    AgendaItem,
+    AuditEvent,
+    Body,
+    ExecutionTask,
+    Meeting,
+    Municipality,
+    Proposal,
+    User,
+)
 from workflow.queries import cosignatures, full_names, steps
 from workflow.services import actions as action_service
 from workflow.services import listing, my_tasks
@@ -73,19 +83,22 @@ def proposal_list(
     amt: Text = None,
     suche: Text = None,
     art: Text = None,
+    gemeinde: Text = None,
     weiter: Text = None,
 ) -> Response:
     workflows = workflows_of(request)
     spec = workflows.latest("proposal").spec
     states = [(s.name, s.label) for s in spec.states]
     state = zustand if zustand in {s for s, _ in states} else None
+    towns = _towns(session, user)
+    town = next((t.id for t in towns if str(t.id) == gemeinde), None)
     filters = listing.ProposalFilter(
         state=state,
         body_id=_int(gremium),
         year=_year(jahr),
         department=amt or None,
         q=suche or None,
-        municipality_id=user.actor.municipality_id,
+        municipality_id=user.actor.municipality_id or town,
         kind=art if art in dict(KIND_OPTIONS) else None,
     )
     try:
@@ -104,9 +117,15 @@ def proposal_list(
     bodies = _bodies(session, user)
     params = {"zustand": state or "", "gremium": gremium or "", "jahr": jahr or "",
               "amt": amt or "", "suche": suche or "",
-              "art": art if art in dict(KIND_OPTIONS) else ""}  # fmt: skip
+              "art": art if art in dict(KIND_OPTIONS) else "",
+              "gemeinde": str(town or "")}  # fmt: skip
+    # Without a municipality of one's own (the Landratsamt) the list spans many: each row
+    # names its municipality, and the district's can be chosen.
+    without_town = user.actor.municipality_id is None
     context = {
         "page": page,
+        "towns": [(str(t.id), t.name) for t in towns],
+        "town_names": _town_names(session, page.items) if without_town else {},
         "states": states,
         "bodies": [(str(b.id), b.name) for b in bodies],
         "kinds": KIND_OPTIONS,
@@ -119,6 +138,25 @@ def proposal_list(
         "vorlagen/_results.html" if request.headers.get("HX-Request") else "vorlagen/list.html"
     )
     return render(request, template, context)
+
+
+def _towns(session: Session, user: PageUser) -> list[Municipality]:
+    """The municipalities a user without one of his own oversees (the coordinator's
+    district), in German order; none for a municipality's own users."""
+    if user.actor.municipality_id is not None or user.actor.district_id is None:
+        return []
+    rows = session.exec(
+        select(Municipality).where(Municipality.district_id == user.actor.district_id)
+    )
+    return sorted(rows, key=lambda t: german_key(t.name))
+
+
+def _town_names(session: Session, proposals: list[Proposal]) -> dict[int, str]:
+    ids = {p.municipality_id for p in proposals}
+    if not ids:
+        return {}
+    rows = session.exec(select(Municipality).where(col(Municipality.id).in_(ids)))
+    return {t.id or 0: t.name for t in rows}
 
 
 def _bodies(session: Session, user: PageUser) -> list[Body]:
