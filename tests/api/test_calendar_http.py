@@ -74,6 +74,7 @@ def test_body_feed_is_public_with_invited_meetings_and_public_items_only(
     secret = secret_proposal(world, committee="Gemeinderat")
     mid = new_meeting(world)
     scheduled(world, public, mid)
+
     def add(**item: Any) -> None:
         world.run(
             lambda s: add_item(
