@@ -24,7 +24,7 @@ def proposal_documents(session: Session, actor: Actor, proposal: Proposal) -> di
     files = attachments.list_attachments(
         session=session, actor=actor, kind="proposal", instance_id=proposal.id or 0
     )
-    return {"documents": documents, "files": files}
+    return {"documents": documents, "files": files, "upload": _upload(actor, "proposal", proposal)}
 
 
 def meeting_documents(
@@ -57,4 +57,16 @@ def meeting_documents(
     files = attachments.list_attachments(
         session=session, actor=actor, kind="meeting", instance_id=meeting.id or 0
     )
-    return {"documents": documents, "files": files}
+    return {"documents": documents, "files": files, "upload": _upload(actor, "meeting", meeting)}
+
+
+def _upload(actor: Actor, kind: str, instance: Proposal | Meeting) -> str | None:
+    """Where the page's upload form posts while the reader may add and remove Anlagen: a
+    Vorlage in draft, a Sitzung before its invitation (the service checks again)."""
+    if actor.municipality_id != instance.municipality_id:
+        return None
+    if actor.role not in attachments.EDIT_ROLES[kind]:
+        return None
+    if instance.state not in attachments.EDITABLE_STATES[kind]:
+        return None
+    return f"/{'vorlagen' if kind == 'proposal' else 'sitzungen'}/{instance.id}/anlagen"

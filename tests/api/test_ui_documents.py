@@ -3,6 +3,7 @@ cookie; what an anonymous visitor may not read asks them to sign in (links in e-
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -95,3 +96,40 @@ def test_meeting_page_offers_invitation_notice_and_folder(world: World, client: 
     got = client.get(folder)
     assert got.status_code == 200
     assert got.content.startswith(b"%PDF")
+
+
+def test_the_clerk_uploads_and_removes_an_attachment_on_the_page(
+    world: World, client: TestClient, pdf: bytes
+) -> None:
+    from tests.api.test_ui_foundation import csrf_of
+
+    ids = scene(world)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{ids.draft}").text
+    assert f'action="/vorlagen/{ids.draft}/anlagen"' in page
+    token = csrf_of(page)
+    sent = client.post(
+        f"/vorlagen/{ids.draft}/anlagen",
+        data={"csrf_token": token, "nichtoeffentlich": "ja"},
+        files={"file": ("Kaufvertrag.pdf", pdf, "application/pdf")},
+    )
+    assert "Die Anlage „Kaufvertrag.pdf“ ist hochgeladen." in sent.text
+    assert re.search(r"Kaufvertrag.pdf</a> \(\d+ KB, nichtöffentlich\)", sent.text)
+    link = re.search(r'href="(/anlagen/\d+)">Kaufvertrag.pdf', sent.text)
+    assert link is not None
+    assert client.get(link.group(1)).content == pdf
+    # a file that is no PDF although it says so: refused, in words, nothing stored
+    fake = client.post(
+        f"/vorlagen/{ids.draft}/anlagen",
+        data={"csrf_token": token},
+        files={"file": ("Lageplan.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
+    )
+    assert "nicht erlaubt" in fake.text or "passt nicht" in fake.text
+    assert "Lageplan.pdf</a>" not in fake.text
+    attachment_id = link.group(1).rsplit("/", 1)[1]
+    removed = client.post(f"/anlagen/{attachment_id}/loeschen", data={"csrf_token": token})
+    assert "Die Anlage „Kaufvertrag.pdf“ ist entfernt." in removed.text
+    assert client.get(link.group(1)).status_code == 404
+    # a councillor, and anybody once the Vorlage left the draft, gets no upload form
+    sign_in(client, "ilsfeld.council")
+    assert '/anlagen"' not in client.get(f"/vorlagen/{ids.secret}").text

@@ -7,20 +7,34 @@ anonymous visitor may not read sends them to sign in first, so a link in an e-ma
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import NowDep, SessionDep, SettingsDep
 from api.downloads import attachment_response, document_response, pdf_response
-from api.ui.web import LoginRequired, OptionalPageUserDep, PageRoute, PageUser
+from api.ui import formatting
+from api.ui.web import (
+    LoginRequired,
+    OptionalPageUserDep,
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    error_text,
+    flash,
+    redirect,
+)
 from workflow.context import Actor
 from workflow.documents import service
 from workflow.documents.mappe import sitzungsmappe
-from workflow.errors import NotFound
+from workflow.errors import NotFound, WorkflowError
 from workflow.files import FileStore
 from workflow.services import attachments
+from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -123,3 +137,101 @@ def attachment(
         ),
     )
     return attachment_response(row, data)
+
+
+async def _upload(
+    request: Request,
+    kind: str,
+    instance_id: int,
+    back: str,
+    user: PageUser,
+    session: Session,
+    settings: Settings,
+    now: datetime,
+) -> Response:
+    """One file from the page's form, through the same service as the API: type checked
+    against the bytes, size against RATSFLOW_MAX_UPLOAD_BYTES."""
+    form = await request.form()
+    file = form.get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        flash(request, "Bitte wählen Sie eine Datei aus.", "danger")
+        return redirect(back)
+    data = await file.read(settings.max_upload_bytes + 1)
+    try:
+        with session.begin_nested():
+            row = attachments.upload(
+                session=session,
+                store=FileStore(settings.files_dir),
+                actor=user.actor,
+                now=now,
+                kind=kind,
+                instance_id=instance_id,
+                filename=file.filename,
+                declared_type=file.content_type,
+                data=data,
+                public=form.get("nichtoeffentlich") != "ja",
+                max_bytes=settings.max_upload_bytes,
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
+        return redirect(back)
+    flash(request, f"Die Anlage „{row.name}“ ist hochgeladen.")
+    return redirect(back)
+
+
+@router.post("/vorlagen/{proposal_id}/anlagen")
+async def upload_proposal_attachment(
+    request: Request,
+    proposal_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    back = f"/vorlagen/{proposal_id}#dokumente"
+    return await _upload(request, "proposal", proposal_id, back, user, session, settings, now)
+
+
+@router.post("/sitzungen/{meeting_id}/anlagen")
+async def upload_meeting_attachment(
+    request: Request,
+    meeting_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    back = f"/sitzungen/{meeting_id}#dokumente"
+    return await _upload(request, "meeting", meeting_id, back, user, session, settings, now)
+
+
+@router.post("/anlagen/{attachment_id}/loeschen")
+def delete_attachment(
+    request: Request,
+    attachment_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    row = attachments.get_attachment(session=session, actor=user.actor, attachment_id=attachment_id)
+    page = "vorlagen" if row.instance_type == "proposal" else "sitzungen"
+    back = f"/{page}/{row.instance_id}#dokumente"
+    try:
+        with session.begin_nested():
+            attachments.delete(
+                session=session,
+                store=FileStore(settings.files_dir),
+                actor=user.actor,
+                now=now,
+                attachment_id=attachment_id,
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        flash(request, formatting.sentences([error_text(exc)]), "danger")
+        return redirect(back)
+    flash(request, f"Die Anlage „{row.name}“ ist entfernt.")
+    return redirect(back)
