@@ -22,6 +22,18 @@ def genitive(body: str) -> str:
     return f"des Gremiums „{body}“"
 
 
+def accusative(body: str) -> str:
+    """ "den Gemeinderat", "den Technischen Ausschuss", "den Ortschaftsrat Helfenberg" (an
+    Empfehlung an …); a name whose inflection is unknown: "das Gremium „Jugendforum“"."""
+    words = body.split()
+    if words and words[0].lower().endswith(("rat", "ausschuss")):
+        return f"den {body}"
+    if len(words) == 2 and words[1] == "Ausschuss":
+        adjective = words[0][:-1] + "n" if words[0].endswith("r") else words[0]
+        return f"den {adjective} Ausschuss"
+    return f"das Gremium „{body}“"
+
+
 def meeting_title(body: str | None, day: date) -> str:
     """``Sitzung des Gemeinderats am 23.04.2024`` (``Sitzung am 23.04.2024`` without a body)."""
     of = f" {genitive(body)}" if body else ""

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.meeting_titles import genitive, meeting_title
+from workflow.meeting_titles import accusative, genitive, meeting_title
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,22 @@ from workflow.meeting_titles import genitive, meeting_title
 )
 def test_genitive(body: str, expected: str) -> None:
     assert genitive(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Gemeinderat", "den Gemeinderat"),
+        ("Ortschaftsrat Helfenberg", "den Ortschaftsrat Helfenberg"),
+        ("Verwaltungsausschuss", "den Verwaltungsausschuss"),
+        ("Technischer Ausschuss", "den Technischen Ausschuss"),
+        ("Ausschuss für Umwelt und Technik", "den Ausschuss für Umwelt und Technik"),
+        ("Jugendforum", "das Gremium „Jugendforum“"),
+    ],
+)
+def test_accusative(body: str, expected: str) -> None:
+    """An Empfehlung an den Technischen Ausschuss, an den Gemeinderat."""
+    assert accusative(body) == expected
 
 
 def test_meeting_title() -> None:

@@ -39,15 +39,25 @@ from workflow.documents.proceedings import (
     origin_line,
 )
 from workflow.documents.vorlage import OUTCOMES
-from workflow.meeting_titles import genitive
-from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
+from workflow.meeting_titles import accusative, genitive
+from workflow.models import (
+    AgendaItem,
+    Body,
+    ConsultationStep,
+    Meeting,
+    MinutesSignature,
+    Proposal,
+    Resolution,
+)
 from workflow.queries import (
     bias_declarations,
     second_session_notice,
+    steps,
     tally,
     voting_members,
 )
 from workflow.rules.common import vote_counts
+from workflow.services.public_info import step_of_item
 
 SIGNED_STATES = ("minutes_signed", "minutes_presented")
 
@@ -249,7 +259,21 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
     if resolution is not None and item.outcome in ("adopted", "rejected"):
         verb = "Beschluss" if resolution.adopted else "Abgelehnter Beschlussantrag"
         blocks += [Paragraph(f"{verb}:"), Paragraph(resolution.text, "box")]
+    step = step_of_item(session, item) if item.outcome == "recommended" else None
+    if step is not None:
+        # An advising body's resolution is its recommendation: § 38 Abs. 1 GemO puts its
+        # wording in the minutes, as a Beschluss's.
+        text = step.recommendation or OUTCOMES["recommended"]
+        blocks += [Paragraph(f"{_recommended_to(session, step)}:"), Paragraph(text, "box")]
     return blocks
+
+
+def _recommended_to(session: Session, step: ConsultationStep) -> str:
+    """``Empfehlung an den Gemeinderat``: the body of the plan's next step, which decides
+    or deliberates next."""
+    later = [s for s in steps(session, step.proposal_id) if s.position > step.position]
+    body = session.get(Body, later[0].body_id) if later else None
+    return f"Empfehlung an {accusative(body.name)}" if body is not None else "Empfehlung"
 
 
 def build_niederschrift(

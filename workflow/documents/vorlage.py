@@ -22,7 +22,8 @@ from workflow.documents.model import (
 from workflow.law.budget_coverage import format_euro as euro
 from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
 from workflow.publication import omission_note, redacted_value
-from workflow.queries import steps
+from workflow.queries import steps, tally
+from workflow.rules.common import vote_counts
 from workflow.supervision import municipality_title
 
 OUTCOMES = {
@@ -102,6 +103,29 @@ def previous_sessions(session: Session, proposal: Proposal) -> list[tuple[str, s
     return [(day(d), name) for d, name in sorted(rows, key=lambda r: r[0])]
 
 
+def recommendations(session: Session, proposal: Proposal, *, published: bool) -> list[str]:
+    """``Technischer Ausschuss am 16.04.2024 (8 Ja, 0 Nein, 0 Enthaltungen): Zustimmung
+    empfohlen``: what each advising body resolved to recommend (§ 39 Abs. 4 GemO; the
+    committee's resolution, § 38 Abs. 1 GemO), for the body that decides. The published
+    rendition leaves out what was recommended in a non-public session (§ 35 Abs. 1 GemO)."""
+    lines = []
+    for step in steps(session, proposal.id or 0):
+        if step.outcome != "recommended" or step.agenda_item_id is None:
+            continue
+        item = session.get(AgendaItem, step.agenda_item_id)
+        meeting = session.get(Meeting, item.meeting_id) if item is not None else None
+        body = session.get(Body, step.body_id)
+        if item is None or meeting is None or body is None or (published and not item.public):
+            continue
+        t = tally(session, item.id or 0)
+        text = " ".join((step.recommendation or OUTCOMES["recommended"]).split())
+        lines.append(
+            f"{body.name} am {day(meeting.meeting_date)} "
+            f"({vote_counts(t.yes, t.no, t.abstain)}): {text}"
+        )
+    return lines
+
+
 def financing(proposal: Proposal) -> Fields:
     """The seed's three lines; empty ones keep the form's blank (§ 84 GemO: spending outside
     the plan names its coverage)."""
@@ -160,6 +184,7 @@ def build_vorlage(
         )
     )
     sessions = previous_sessions(session, proposal)
+    recommended = recommendations(session, proposal, published=published)
     names = [*proposal.attachments, *attachments]
     blocks: list[Block] = [
         head,
@@ -174,6 +199,11 @@ def build_vorlage(
         Paragraph(proposal.bias_notes or "keine"),
         Heading(proposed, 3),
         Paragraph(proposal.resolution_text, "box"),
+    ]
+    if recommended:
+        blocks.append(Heading("Empfehlung der Vorberatung", 3))
+        blocks += [Paragraph(line) for line in recommended]
+    blocks += [
         Heading("Bisherige Sitzungen", 3),
         Table(header=("Datum", "Gremium"), rows=tuple(sessions))
         if sessions

@@ -1,0 +1,126 @@
+"""A Vorlage's course through an advising committee and the council, as its documents tell
+it: the committee's recommendation reaches the council, dates are those of the sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from tests.conftest import World, berlin
+from tests.documents import text_of
+from tests.integration.flow import DAY, in_session, new_meeting, released, scheduled, vote
+from workflow.context import SYSTEM
+from workflow.documents import service
+from workflow.documents.model import FORMATS, Document
+from workflow.services.proposals import StepInput
+
+COMMITTEE_HELD = date(2024, 4, 16)  # planned for 18.04.
+COUNCIL_HELD = date(2024, 4, 23)  # planned for 30.04.
+RECOMMENDATION = "Der Technische Ausschuss empfiehlt, den Bauhof am Standort Nord zu errichten."
+
+
+@dataclass(frozen=True)
+class Course:
+    proposal: int
+    committee: int  # the Technischer Ausschuss's meeting, held and the Vorlage recommended
+    council: int  # the Gemeinderat's meeting, with the Vorlage on its agenda
+
+
+def advised(
+    world: World, recommendation: str | None = RECOMMENDATION, *, public_committee: bool = True
+) -> Course:
+    plan = [
+        StepInput(
+            body_id=world.body_id("Technischer Ausschuss"),
+            planned_date=date(2024, 4, 18),
+            advises=True,
+            public=public_committee,
+        ),
+        StepInput(
+            body_id=world.body_id("Gemeinderat"), planned_date=date(2024, 4, 30), decides=True
+        ),
+    ]
+    pid = released(world, steps=plan)
+    committee = new_meeting(world, "Technischer Ausschuss", COMMITTEE_HELD)
+    scheduled(world, pid, committee)
+    present = in_session(world, committee, absent=1, day=COMMITTEE_HELD)
+    vote(world, pid, {**dict.fromkeys(present, "yes"), present[-1]: "abstain"}, COMMITTEE_HELD)
+    data = {"recommendation": recommendation} if recommendation else {}
+    world.fire(
+        "proposal", pid, "recommend", "ilsfeld.secretary", berlin(COMMITTEE_HELD, 20), data=data
+    )
+    council = new_meeting(world, "Gemeinderat", COUNCIL_HELD)
+    scheduled(world, pid, council)
+    return Course(pid, committee, council)
+
+
+def text(document: Document, fmt: str) -> str:
+    return text_of(service.render(document, fmt), fmt)
+
+
+def vorlage(world: World, pid: int) -> Document:
+    return world.run(
+        lambda s: service.proposal_document(
+            session=s, actor=SYSTEM, proposal_id=pid, kind="vorlage"
+        )
+    )
+
+
+def minutes(world: World, mid: int) -> Document:
+    return world.run(
+        lambda s: service.meeting_document(
+            session=s, actor=SYSTEM, meeting_id=mid, kind="niederschrift"
+        )
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_committees_minutes_give_the_wording_of_its_recommendation(
+    world: World, fmt: str
+) -> None:
+    """§ 38 Abs. 1 GemO: the minutes hold the wording of the resolutions; an advising
+    committee's resolution is its recommendation."""
+    course = advised(world)
+    printed = text(minutes(world, course.committee), fmt)
+    assert "Ergebnis vorberaten" in printed
+    assert f"Empfehlung an den Gemeinderat: {RECOMMENDATION}" in printed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_council_reads_the_committees_recommendation_in_the_vorlage(
+    world: World, fmt: str
+) -> None:
+    course = advised(world)
+    printed = text(vorlage(world, course.proposal), fmt)
+    assert (
+        "Empfehlung der Vorberatung Technischer Ausschuss am 16.04.2024 "
+        f"(7 Ja, 0 Nein, 1 Enthaltung): {RECOMMENDATION}" in printed
+    )
+
+
+def test_a_recommendation_without_wording_says_which_way(world: World) -> None:
+    """Recorded without a text, the recommendation follows the vote."""
+    course = advised(world, recommendation=None)
+    assert "(7 Ja, 0 Nein, 1 Enthaltung): Zustimmung empfohlen" in text(
+        vorlage(world, course.proposal), "html"
+    )
+    assert "Empfehlung an den Gemeinderat: Zustimmung empfohlen" in text(
+        minutes(world, course.committee), "html"
+    )
+
+
+def test_a_recommendation_of_a_non_public_session_stays_internal(world: World) -> None:
+    """§ 35 Abs. 1 GemO: the published rendition of the Vorlage leaves out what a committee
+    recommended behind closed doors; the members read it."""
+    course = advised(world, public_committee=False)
+    world.fire("meeting", course.council, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", course.council, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    published = world.run(
+        lambda s: service.proposal_document(
+            session=s, actor=None, proposal_id=course.proposal, kind="vorlage"
+        )
+    )
+    assert "Empfehlung der Vorberatung" not in text(published, "html")
+    assert RECOMMENDATION in text(vorlage(world, course.proposal), "html")
