@@ -29,7 +29,11 @@ class Course:
 
 
 def advised(
-    world: World, recommendation: str | None = RECOMMENDATION, *, public_committee: bool = True
+    world: World,
+    recommendation: str | None = RECOMMENDATION,
+    *,
+    public_committee: bool = True,
+    to_council: bool = True,
 ) -> Course:
     plan = [
         StepInput(
@@ -52,7 +56,8 @@ def advised(
         "proposal", pid, "recommend", "ilsfeld.secretary", berlin(COMMITTEE_HELD, 20), data=data
     )
     council = new_meeting(world, "Gemeinderat", COUNCIL_HELD)
-    scheduled(world, pid, council)
+    if to_council:
+        scheduled(world, pid, council)
     return Course(pid, committee, council)
 
 
@@ -124,3 +129,18 @@ def test_a_recommendation_of_a_non_public_session_stays_internal(world: World) -
     )
     assert "Empfehlung der Vorberatung" not in text(published, "html")
     assert RECOMMENDATION in text(vorlage(world, course.proposal), "html")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_beratungsfolge_gives_the_days_of_the_sessions(world: World, fmt: str) -> None:
+    """Ticked with the day of the meeting that deliberated (or has it on its agenda), not
+    the day planned when the Vorlage was written; the plan until it is on an agenda."""
+    course = advised(world, to_council=False)
+    before = text(vorlage(world, course.proposal), fmt)
+    assert "☒ Technischer Ausschuss am 16.04.2024 ☐ Technischer Ausschuss am" in before
+    assert "☒ Gemeinderat am 30.04.2024 ☒ Gemeinderat am 30.04.2024" in before
+    scheduled(world, course.proposal, course.council)
+    after = text(vorlage(world, course.proposal), fmt)
+    assert "☒ Gemeinderat am 23.04.2024 ☒ Gemeinderat am 23.04.2024" in after
+    assert "18.04.2024" not in after
+    assert "30.04.2024" not in after

@@ -56,6 +56,14 @@ def _bodies(session: Session, proposal: Proposal, plan: list[ConsultationStep]) 
     return sorted(bodies, key=lambda b: (BODY_ORDER.get(b.kind, 1), b.id or 0))
 
 
+def session_day(session: Session, step: ConsultationStep) -> date | None:
+    """The day of the meeting whose agenda holds the step (held, or set for it), else the
+    day planned when the Vorlage was written: the plan is not the record."""
+    item = session.get(AgendaItem, step.agenda_item_id) if step.agenda_item_id else None
+    meeting = session.get(Meeting, item.meeting_id) if item is not None else None
+    return meeting.meeting_date if meeting is not None else step.planned_date
+
+
 def consultation_table(session: Session, proposal: Proposal) -> Table:
     """Beratung | Beschluss, one row per body: ☒ Gemeinderat am 23.04.2024, and the
     öffentlich/nicht öffentlich marks of each column (§ 35 Abs. 1 GemO)."""
@@ -67,7 +75,8 @@ def consultation_table(session: Session, proposal: Proposal) -> Table:
         deciding = next((s for s in mine if s.decides), None)
 
         def cell(step: ConsultationStep | None, name: str = body.name) -> str:
-            when = f" {day(step.planned_date)}" if step and step.planned_date else ""
+            on = session_day(session, step) if step else None
+            when = f" {day(on)}" if on else ""
             return f"{mark(step is not None)} {name} am{when}"
 
         rows.append((cell(deliberates), cell(deciding)))
