@@ -77,7 +77,7 @@ def test_seed_vorlage_renders_every_field(world: World, fmt: str) -> None:
         "☐ Verwaltungsausschuss am ☐ Verwaltungsausschuss am",
         "☒ Gemeinderat am 23.04.2024 ☒ Gemeinderat am 23.04.2024",
         "☒ öffentlich ☐ nicht öffentlich ☒ öffentlich ☐ nicht öffentlich",
-        "Befangenheit keine",
+        "Befangenheit –",  # "keine" in the seed: imported as no entry
         "Bisherige Sitzungen Die Vorlage wurde noch in keiner Sitzung beraten. Finanzierung",
         "Durch HH-Plan, Haushaltsstelle abgedeckt: _____",
         "Restliche Verfügungssumme bei der HH-Stelle: _____",

@@ -10,14 +10,25 @@ import pytest
 
 from tests.conftest import World, berlin
 from tests.documents import text_of
-from tests.integration.flow import DAY, in_session, new_meeting, released, scheduled, vote
+from tests.integration.flow import (
+    DAY,
+    in_session,
+    item_of,
+    new_meeting,
+    released,
+    scheduled,
+    vote,
+)
 from workflow.context import SYSTEM
 from workflow.documents import service
 from workflow.documents.model import FORMATS, Document
+from workflow.models import Person
+from workflow.services import meetings as meeting_service
 from workflow.services.proposals import StepInput
 
 COMMITTEE_HELD = date(2024, 4, 16)  # planned for 18.04.
 COUNCIL_HELD = date(2024, 4, 23)  # planned for 30.04.
+BIAS_REASON = "Eigentümer eines Grundstücks am Standort Nord"
 RECOMMENDATION = "Der Technische Ausschuss empfiehlt, den Bauhof am Standort Nord zu errichten."
 
 
@@ -26,6 +37,7 @@ class Course:
     proposal: int
     committee: int  # the Technischer Ausschuss's meeting, held and the Vorlage recommended
     council: int  # the Gemeinderat's meeting, with the Vorlage on its agenda
+    biased: int | None  # the committee member who was excluded for bias (§ 18 GemO)
 
 
 def advised(
@@ -34,6 +46,7 @@ def advised(
     *,
     public_committee: bool = True,
     to_council: bool = True,
+    biased: bool = False,
 ) -> Course:
     plan = [
         StepInput(
@@ -50,6 +63,19 @@ def advised(
     committee = new_meeting(world, "Technischer Ausschuss", COMMITTEE_HELD)
     scheduled(world, pid, committee)
     present = in_session(world, committee, absent=1, day=COMMITTEE_HELD)
+    excluded = present[1] if biased else None
+    if excluded is not None:
+        world.run(
+            lambda s: meeting_service.declare_bias(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(COMMITTEE_HELD, 19, 30),
+                agenda_item_id=item_of(world, pid),
+                person_id=excluded,
+                reason=BIAS_REASON,
+            )
+        )
+        present.remove(excluded)
     vote(world, pid, {**dict.fromkeys(present, "yes"), present[-1]: "abstain"}, COMMITTEE_HELD)
     data = {"recommendation": recommendation} if recommendation else {}
     world.fire(
@@ -58,7 +84,7 @@ def advised(
     council = new_meeting(world, "Gemeinderat", COUNCIL_HELD)
     if to_council:
         scheduled(world, pid, council)
-    return Course(pid, committee, council)
+    return Course(pid, committee, council, excluded)
 
 
 def text(document: Document, fmt: str) -> str:
@@ -144,3 +170,24 @@ def test_the_beratungsfolge_gives_the_days_of_the_sessions(world: World, fmt: st
     assert "☒ Gemeinderat am 23.04.2024 ☒ Gemeinderat am 23.04.2024" in after
     assert "18.04.2024" not in after
     assert "30.04.2024" not in after
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_vorlage_names_who_was_excluded_for_bias(world: World, fmt: str) -> None:
+    """An empty bias field does not claim "keine" once a member was recorded as biased in a
+    session (§ 18 GemO): the Vorlage names him as the minutes do."""
+    course = advised(world, biased=True)
+    name = world.get(Person, course.biased).name
+    printed = text(vorlage(world, course.proposal), fmt)
+    line = (
+        f"Befangenheit Technischer Ausschuss am 16.04.2024: {name} ({BIAS_REASON}) hat an "
+        "Beratung und Beschlussfassung nicht mitgewirkt (§ 18 GemO)"
+    )
+    assert line in printed
+    assert "Befangenheit keine" not in printed
+
+
+def test_an_empty_bias_field_claims_nothing(world: World) -> None:
+    course = advised(world)
+    printed = text(vorlage(world, course.proposal), "html")
+    assert "Befangenheit – Beschlussvorschlag" in printed

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from workflow.documents.common import names
 from workflow.documents.german import day
 from workflow.documents.model import (
     CHECKED,
@@ -22,7 +23,7 @@ from workflow.documents.model import (
 from workflow.law.budget_coverage import format_euro as euro
 from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
 from workflow.publication import omission_note, redacted_value
-from workflow.queries import steps, tally
+from workflow.queries import bias_declarations, steps, tally
 from workflow.rules.common import vote_counts
 from workflow.supervision import municipality_title
 
@@ -135,6 +136,34 @@ def recommendations(session: Session, proposal: Proposal, *, published: bool) ->
     return lines
 
 
+def bias(session: Session, proposal: Proposal, *, published: bool) -> list[Paragraph]:
+    """What the author noted, then who was excluded in a session for bias, by name (§ 18
+    GemO, as the minutes record it); "–" where nothing is known: an empty field does not
+    say that no member is biased. The published rendition names only those of public
+    sessions (§ 35 Abs. 1 GemO)."""
+    lines = [Paragraph(proposal.bias_notes)] if proposal.bias_notes else []
+    held = session.exec(
+        select(AgendaItem, Meeting, Body)
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .join(Body, col(Body.id) == col(Meeting.body_id))
+        .where(AgendaItem.proposal_id == proposal.id, ~col(AgendaItem.removed))
+        .order_by(col(Meeting.meeting_date), col(AgendaItem.id))
+    ).all()
+    for item, meeting, body in held:
+        if published and not item.public:
+            continue
+        declared = [d for d in bias_declarations(session, item.id or 0) if d.excludes]
+        who = names(session, (d.person_id for d in declared))
+        lines += [
+            Paragraph(
+                f"{body.name} am {day(meeting.meeting_date)}: {who.get(d.person_id, '')} "
+                f"({d.reason}) hat an Beratung und Beschlussfassung nicht mitgewirkt (§ 18 GemO)"
+            )
+            for d in declared
+        ]
+    return lines or [Paragraph("–")]
+
+
 def financing(proposal: Proposal) -> Fields:
     """The seed's three lines; empty ones keep the form's blank (§ 84 GemO: spending outside
     the plan names its coverage)."""
@@ -194,7 +223,7 @@ def build_vorlage(
     )
     sessions = previous_sessions(session, proposal)
     recommended = recommendations(session, proposal, published=published)
-    names = [*proposal.attachments, *attachments]
+    enclosed = [*proposal.attachments, *attachments]
     blocks: list[Block] = [
         head,
         Heading(proposal.title, level=2),
@@ -205,7 +234,7 @@ def build_vorlage(
     proposed = "Zur Kenntnisnahme" if proposal.is_information else "Beschlussvorschlag"
     blocks += [
         Heading("Befangenheit", 3),
-        Paragraph(proposal.bias_notes or "keine"),
+        *bias(session, proposal, published=published),
         Heading(proposed, 3),
         Paragraph(proposal.resolution_text, "box"),
     ]
@@ -224,8 +253,8 @@ def build_vorlage(
         Heading(f"{proposed}:", 3),
         Paragraph(proposal.resolution_text, "box"),
     ]
-    if names:
-        blocks += [Heading("Anlagen", 3), Table(("Nr.", "Anlage"), _numbered(names))]
+    if enclosed:
+        blocks += [Heading("Anlagen", 3), Table(("Nr.", "Anlage"), _numbered(enclosed))]
     note = omission_note(proposal, left_out) if published else None
     if note:
         blocks.append(Paragraph(note, "note"))
@@ -238,7 +267,7 @@ def build_vorlage(
         blocks=tuple(blocks),
         filename=f"vorlage-{proposal.number}-{proposal.year}",
         public=proposal.public,
-        attachments=tuple(names),
+        attachments=tuple(enclosed),
     )
 
 
