@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+from workflow.context import BERLIN
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 def day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
+
+
+def clock(moment: datetime) -> str:
+    """``18:32``: the time of day in Europe/Berlin (a naive moment is UTC, as SQLite
+    returns stored ones)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return f"{aware.astimezone(BERLIN):%H:%M}"
 
 
 def weekday_day(value: date) -> str:

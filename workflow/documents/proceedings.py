@@ -3,12 +3,17 @@ agenda, the motions made on it with their votes, and who left or arrived."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
 
 from workflow.attendance import changes_at
 from workflow.documents.common import names
-from workflow.models import AgendaItem, Attendance, Body, Meeting
+from workflow.documents.german import clock
+from workflow.models import AgendaItem, Attendance, AuditEvent, Body, Meeting, MinutesSignature
 from workflow.motions import label, motion_order, motions_of
+from workflow.queries import users_with_role
 from workflow.rules.common import vote_counts
 
 
@@ -69,3 +74,65 @@ def absent_with_reasons(session: Session, meeting: Meeting, members: set[int]) -
         for a in rows
     )
     return ", ".join(entries) or "–"
+
+
+def session_times(session: Session, meeting: Meeting) -> str | None:
+    """``Beginn: 18:32 Uhr, Ende: 20:05 Uhr``: when the session was opened and closed, as
+    its audit trail records the two transitions; None before it was opened."""
+    events = session.exec(
+        select(AuditEvent.trigger, AuditEvent.at)
+        .where(
+            AuditEvent.instance_type == "meeting",
+            AuditEvent.instance_id == meeting.id,
+            col(AuditEvent.trigger).in_(("open_session", "close_session")),
+        )
+        .order_by(col(AuditEvent.seq))
+    ).all()
+    opened = next((at for trigger, at in events if trigger == "open_session"), None)
+    closed = next((at for trigger, at in reversed(events) if trigger == "close_session"), None)
+    if opened is None:
+        return None
+    end = f", Ende: {clock(closed)} Uhr" if closed is not None else ""
+    return f"Beginn: {clock(opened)} Uhr{end}"
+
+
+def minutes_keeper(
+    session: Session, meeting: Meeting, signed: Sequence[MinutesSignature]
+) -> str | None:
+    """The Schriftführer, who signs the minutes (§ 38 Abs. 2 GemO): who signed as such; else
+    the Schriftführung (a user with the secretary role) who recorded most of the session, or
+    the municipality's only one; None when that is not known."""
+    person = next((s.person_id for s in signed if s.capacity == "secretary"), None)
+    if person is None:
+        keepers = {
+            u.username: u.person_id
+            for u in users_with_role(session, meeting.municipality_id, "secretary")
+            if u.person_id is not None
+        }
+        acted = Counter(
+            session.exec(
+                select(AuditEvent.actor).where(
+                    AuditEvent.instance_type == "meeting",
+                    AuditEvent.instance_id == meeting.id,
+                    col(AuditEvent.actor).in_(keepers),
+                    (col(AuditEvent.source) == "in_session")
+                    | (col(AuditEvent.dest) == "in_session"),
+                )
+            )
+        )
+        if acted:
+            person = keepers[acted.most_common(1)[0][0]]
+        elif len(keepers) == 1:
+            person = next(iter(keepers.values()))
+    return names(session, [person]).get(person) if person is not None else None
+
+
+def member_words(body: Body | None) -> tuple[str, str]:
+    """(singular, plural) of a body's members as the minutes name them: Ratsmitglied in the
+    Gemeinderat, Ausschussmitglied in a committee (§§ 39, 41 GemO), else Mitglied."""
+    kind = body.kind if body is not None else ""
+    if kind == "council":
+        return "Ratsmitglied", "Ratsmitglieder"
+    if kind in ("deciding_committee", "advisory_committee"):
+        return "Ausschussmitglied", "Ausschussmitglieder"
+    return "Mitglied", "Mitglieder"

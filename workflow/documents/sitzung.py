@@ -35,8 +35,11 @@ from workflow.documents.model import (
 from workflow.documents.proceedings import (
     absent_with_reasons,
     attendance_lines,
+    member_words,
+    minutes_keeper,
     motion_lines,
     origin_line,
+    session_times,
 )
 from workflow.documents.vorlage import OUTCOMES
 from workflow.meeting_titles import accusative, genitive
@@ -60,6 +63,7 @@ from workflow.rules.common import vote_counts
 from workflow.services.public_info import step_of_item
 
 SIGNED_STATES = ("minutes_signed", "minutes_presented")
+BLANK = "____________________"  # a line to write on, where a name is not known
 
 
 def _label(session: Session, item: AgendaItem) -> str:
@@ -294,23 +298,23 @@ def build_niederschrift(
         )
     )
     signer_names = names(session, (s.person_id for s in signed))
-    secretary = next((s for s in signed if s.capacity == "secretary"), None)
+    chair = meeting.chair_person_id
+    member, members_word = member_words(session.get(Body, meeting.body_id))
+    times = session_times(session, meeting)
+    attending = sorted(who.get(p, "") for p in (present & members) - {chair})
     blocks: list[Block] = [
         Fields(
             rows=(
-                ("Datum", _when(meeting)),
+                (
+                    "Datum",
+                    f"{weekday_day(meeting.meeting_date)}, {times}" if times else _when(meeting),
+                ),
                 ("Ort", meeting.location),
-                ("Vorsitz", who.get(meeting.chair_person_id or 0, "–")),
-                (
-                    "Schriftführung",
-                    signer_names.get(secretary.person_id, "") if secretary else "–",
-                ),
-                ("Mitglieder", str(len(members))),
-                (
-                    "Anwesend",
-                    f"{len(present & members)}: "
-                    + ", ".join(sorted(who.get(p, "") for p in present & members)),
-                ),
+                # § 38 Abs. 1 GemO: the chair's name, the number present, the absent by name
+                ("Vorsitz", who.get(chair or 0, "–")),
+                ("Schriftführung", minutes_keeper(session, meeting, signed) or BLANK),
+                ("Anwesend", f"{len(present & members)} von {len(members)} Mitgliedern"),
+                (f"Anwesende {members_word}", ", ".join(attending) or "–"),
                 ("Abwesend", absent_with_reasons(session, meeting, members)),
             )
         ),
@@ -322,7 +326,7 @@ def build_niederschrift(
         blocks.append(Paragraph("In diesem Teil der Sitzung wurden keine Gegenstände behandelt."))
     for number, item in rows:
         blocks += _item_blocks(session, meeting, number, item)
-    capacities = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
+    capacities = {"chair": "Vorsitz", "councillor": member, "secretary": "Schriftführung"}
     entries = [
         Signature(
             function=capacities.get(s.capacity, s.capacity),

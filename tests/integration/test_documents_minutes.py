@@ -1,0 +1,97 @@
+"""The Niederschrift's head and signatures (§ 38 GemO): chair, Schriftführer, members and
+times as recorded; a signature is printed as given only where it was given."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from tests.conftest import World, berlin
+from tests.documents import text_of
+from tests.integration.flow import (
+    MEETING_DAY,
+    adopted,
+    in_session,
+    new_meeting,
+    released,
+    scheduled,
+)
+from workflow.context import SYSTEM
+from workflow.documents import service
+from workflow.documents.model import FORMATS, Document
+from workflow.models import Person, User
+from workflow.services.proposals import StepInput
+
+
+def minutes(world: World, mid: int) -> Document:
+    return world.run(
+        lambda s: service.meeting_document(
+            session=s, actor=SYSTEM, meeting_id=mid, kind="niederschrift"
+        )
+    )
+
+
+def text(document: Document, fmt: str) -> str:
+    return text_of(service.render(document, fmt), fmt)
+
+
+def held(world: World) -> int:
+    """A Gemeinderat session with one adopted Vorlage, closed at 20:05."""
+    _, mid, _ = adopted(world)
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 20, 5))
+    return mid
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_head_names_chair_schriftfuehrer_members_and_times(world: World, fmt: str) -> None:
+    """The chair first and apart, the members after; the session's actual times once it was
+    held; the Schriftführer by name before anybody signed."""
+    mid = held(world)
+    councillors = sorted(p.name for p in world.data.ilsfeld.councillors)
+    printed = text(minutes(world, mid), fmt)
+    assert (
+        "Datum Dienstag, 23.04.2024, Beginn: 19:00 Uhr, Ende: 20:05 Uhr Ort Rathaus, "
+        "Sitzungssaal Vorsitz Bürgermeisterin Beate Beispiel Schriftführung Sabine Schreiber "
+        f"Anwesend {len(councillors) + 1} von {len(councillors) + 1} Mitgliedern "
+        f"Anwesende Ratsmitglieder {', '.join(councillors)} Abwesend –"
+    ) in printed
+    assert "18:00 Uhr" not in printed  # the planned time
+    assert "Schriftführung –" not in printed
+
+
+def test_before_the_session_the_planned_time_and_a_line_for_an_unknown_schriftfuehrer(
+    world: World,
+) -> None:
+    """Two may keep the minutes and neither has recorded the session yet: a line to fill in."""
+
+    def second_secretary(session: Session) -> None:
+        person = Person(municipality_id=world.data.ilsfeld.municipality.id or 0, name="Udo Uhl")
+        session.add(person)
+        session.flush()
+        session.add(
+            User(
+                username="ilsfeld.secretary2",
+                full_name=person.name,
+                role="secretary",
+                municipality_id=person.municipality_id,
+                person_id=person.id,
+            )
+        )
+
+    world.run(second_secretary)
+    printed = text(minutes(world, new_meeting(world)), "html")
+    assert "Datum Dienstag, 23.04.2024, 18:00 Uhr" in printed
+    assert "Schriftführung ____________________ Anwesend" in printed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_committees_members_are_ausschussmitglieder(world: World, fmt: str) -> None:
+    committee = world.body_id("Technischer Ausschuss")
+    pid = released(world, steps=[StepInput(body_id=committee, decides=True)])
+    mid = new_meeting(world, "Technischer Ausschuss")
+    scheduled(world, pid, mid)
+    in_session(world, mid)
+    printed = text(minutes(world, mid), fmt)
+    assert "Anwesende Ausschussmitglieder" in printed
+    assert "Ratsmitglied" not in printed
+    assert printed.count("Ausschussmitglied") == 3  # the members, two lines to sign on
