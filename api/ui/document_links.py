@@ -11,6 +11,7 @@ from workflow.access import STAFF_ROLES
 from workflow.context import Actor
 from workflow.models import Meeting, Proposal
 from workflow.queries import latest_resolution
+from workflow.rules.meeting_rules import unsigned
 from workflow.services import attachments
 
 HELD = ("closed", "minutes_signed", "minutes_presented")
@@ -25,6 +26,15 @@ def proposal_documents(session: Session, actor: Actor, proposal: Proposal) -> di
         session=session, actor=actor, kind="proposal", instance_id=proposal.id or 0
     )
     return {"documents": documents, "files": files, "upload": _upload(actor, "proposal", proposal)}
+
+
+def minutes_status(session: Session, meeting: Meeting) -> str:
+    """The draft minutes as the Niederschrift itself states it: who has yet to sign
+    (§ 38 Abs. 2 GemO), or that all have signed and the minutes wait to be completed."""
+    missing = unsigned(session, meeting)
+    if not missing:
+        return "Entwurf, alle Unterschriften liegen vor"
+    return f"Entwurf, noch nicht unterzeichnet von: {', '.join(missing)}"
 
 
 def meeting_documents(
@@ -42,7 +52,7 @@ def meeting_documents(
     ]
     own = actor.municipality_id == meeting.municipality_id
     if meeting.state in HELD and (own or meeting.state != "closed"):
-        draft = " (Entwurf, noch nicht unterzeichnet)" if meeting.state == "closed" else ""
+        draft = f" ({minutes_status(session, meeting)})" if meeting.state == "closed" else ""
         documents.append(
             {"label": f"Niederschrift, öffentlicher Teil{draft}", "path": f"{base}/niederschrift"}
         )

@@ -12,9 +12,11 @@ from fastapi.testclient import TestClient
 from tests.api.helpers import SECRET_TITLE, scene
 from tests.api.test_attachments_http import upload
 from tests.api.test_ui_foundation import sign_in
-from tests.conftest import World
+from tests.conftest import World, berlin
 from tests.documents import pdf_text
+from tests.integration.flow import MEETING_DAY, adopted
 from workflow.documents.pdf import html_to_pdf
+from workflow.services.meetings import sign_minutes
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +135,29 @@ def test_the_clerk_uploads_and_removes_an_attachment_on_the_page(
     # a councillor, and anybody once the Vorlage left the draft, gets no upload form
     sign_in(client, "ilsfeld.council")
     assert '/anlagen"' not in client.get(f"/vorlagen/{ids.secret}").text
+
+
+def test_the_meeting_page_says_who_has_yet_to_sign_the_minutes(
+    world: World, client: TestClient
+) -> None:
+    """As the draft Niederschrift says it: one signature given is not "noch nicht
+    unterzeichnet" (§ 38 Abs. 2 GemO)."""
+    _, mid, _ = adopted(world)
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 21))
+    world.run(
+        lambda s: sign_minutes(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 22),
+            meeting_id=mid,
+            person_id=world.data.ilsfeld.mayor.id or 0,
+            capacity="chair",
+        )
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = " ".join(client.get(f"/sitzungen/{mid}").text.split())
+    assert (
+        "Niederschrift, öffentlicher Teil (Entwurf, noch nicht unterzeichnet von: "
+        "2 teilnehmende Ratsmitglieder, Schriftführung)" in page
+    )
+    assert "Entwurf, noch nicht unterzeichnet)" not in page

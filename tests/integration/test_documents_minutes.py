@@ -3,6 +3,8 @@ times as recorded; a signature is printed as given only where it was given."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session
 
@@ -20,7 +22,10 @@ from workflow.context import SYSTEM
 from workflow.documents import service
 from workflow.documents.model import FORMATS, Document
 from workflow.models import Person, User
+from workflow.services import meetings as meeting_service
 from workflow.services.proposals import StepInput
+
+SIGNED_ON = date(2024, 4, 25)
 
 
 def minutes(world: World, mid: int) -> Document:
@@ -93,5 +98,46 @@ def test_a_committees_members_are_ausschussmitglieder(world: World, fmt: str) ->
     in_session(world, mid)
     printed = text(minutes(world, mid), fmt)
     assert "Anwesende Ausschussmitglieder" in printed
+    assert "noch nicht unterzeichnet von: Vorsitz, 2 teilnehmende Ausschussmitglieder" in printed
+    assert printed.count("Ausschussmitglied") == 4  # the head, the note, two lines to sign
     assert "Ratsmitglied" not in printed
-    assert printed.count("Ausschussmitglied") == 3  # the members, two lines to sign on
+
+
+def sign(world: World, mid: int, person: int, capacity: str) -> None:
+    world.run(
+        lambda s: meeting_service.sign_minutes(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(SIGNED_ON, 10),
+            meeting_id=mid,
+            person_id=person,
+            capacity=capacity,
+        )
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_gez_only_for_a_signature_given_and_a_draft_until_all_have_signed(
+    world: World, fmt: str
+) -> None:
+    """§ 38 Abs. 2 GemO: chair, two members who took part and the Schriftführer sign; until
+    then the minutes are a draft that says who has yet to sign."""
+    mid = held(world)
+    sign(world, mid, world.data.ilsfeld.mayor.id or 0, "chair")
+    printed = text(minutes(world, mid), fmt)
+    assert printed.startswith("Gemeinde Ilsfeld ENTWURF Niederschrift")
+    assert (
+        "Entwurf, noch nicht unterzeichnet von: 2 teilnehmende Ratsmitglieder, "
+        "Schriftführung." in printed
+    )
+    assert printed.count("gez.") == 1
+    assert "gez. am 25.04.2024 Beate Beispiel Vorsitz" in printed
+    councillors = [p.id or 0 for p in world.data.ilsfeld.councillors[:2]]
+    for person in councillors:
+        sign(world, mid, person, "councillor")
+    sign(world, mid, world.data.users["ilsfeld.secretary"].person_id or 0, "secretary")
+    world.fire("meeting", mid, "sign_minutes", "ilsfeld.secretary", berlin(SIGNED_ON, 11))
+    final = text(minutes(world, mid), fmt)
+    assert "ENTWURF" not in final
+    assert "Entwurf" not in final
+    assert final.count("gez. am 25.04.2024") == 4

@@ -125,14 +125,3 @@ def minutes_keeper(
         elif len(keepers) == 1:
             person = next(iter(keepers.values()))
     return names(session, [person]).get(person) if person is not None else None
-
-
-def member_words(body: Body | None) -> tuple[str, str]:
-    """(singular, plural) of a body's members as the minutes name them: Ratsmitglied in the
-    Gemeinderat, Ausschussmitglied in a committee (§§ 39, 41 GemO), else Mitglied."""
-    kind = body.kind if body is not None else ""
-    if kind == "council":
-        return "Ratsmitglied", "Ratsmitglieder"
-    if kind in ("deciding_committee", "advisory_committee"):
-        return "Ausschussmitglied", "Ausschussmitglieder"
-    return "Mitglied", "Mitglieder"

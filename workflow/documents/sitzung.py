@@ -35,7 +35,6 @@ from workflow.documents.model import (
 from workflow.documents.proceedings import (
     absent_with_reasons,
     attendance_lines,
-    member_words,
     minutes_keeper,
     motion_lines,
     origin_line,
@@ -59,7 +58,8 @@ from workflow.queries import (
     tally,
     voting_members,
 )
-from workflow.rules.common import vote_counts
+from workflow.rules.common import member_words, vote_counts
+from workflow.rules.meeting_rules import unsigned
 from workflow.services.public_info import step_of_item
 
 SIGNED_STATES = ("minutes_signed", "minutes_presented")
@@ -297,10 +297,11 @@ def build_niederschrift(
             .order_by(col(MinutesSignature.id))
         )
     )
-    signer_names = names(session, (s.person_id for s in signed))
     chair = meeting.chair_person_id
-    member, members_word = member_words(session.get(Body, meeting.body_id))
+    sitting = session.get(Body, meeting.body_id)
+    member, members_word = member_words(sitting.kind if sitting is not None else "")
     times = session_times(session, meeting)
+    keeper = minutes_keeper(session, meeting, signed)
     attending = sorted(who.get(p, "") for p in (present & members) - {chair})
     blocks: list[Block] = [
         Fields(
@@ -312,7 +313,7 @@ def build_niederschrift(
                 ("Ort", meeting.location),
                 # § 38 Abs. 1 GemO: the chair's name, the number present, the absent by name
                 ("Vorsitz", who.get(chair or 0, "–")),
-                ("Schriftführung", minutes_keeper(session, meeting, signed) or BLANK),
+                ("Schriftführung", keeper or BLANK),
                 ("Anwesend", f"{len(present & members)} von {len(members)} Mitgliedern"),
                 (f"Anwesende {members_word}", ", ".join(attending) or "–"),
                 ("Abwesend", absent_with_reasons(session, meeting, members)),
@@ -326,21 +327,14 @@ def build_niederschrift(
         blocks.append(Paragraph("In diesem Teil der Sitzung wurden keine Gegenstände behandelt."))
     for number, item in rows:
         blocks += _item_blocks(session, meeting, number, item)
-    capacities = {"chair": "Vorsitz", "councillor": member, "secretary": "Schriftführung"}
-    entries = [
-        Signature(
-            function=capacities.get(s.capacity, s.capacity),
-            name=signature_of(signer_names.get(s.person_id, ""), "").name,
-            signed=f"gez. am {day(local_date(s.signed_at))}",
-        )
-        for s in signed
-    ]
-    needed = {"chair": 1, "councillor": 2, "secretary": 1}
-    for capacity, count in needed.items():
-        missing = count - sum(1 for s in signed if s.capacity == capacity)
-        entries += [Signature(capacities[capacity], "")] * max(missing, 0)
     blocks.append(Heading("Unterschriften (§ 38 Abs. 2 GemO)", 2))
-    blocks.append(Signatures(entries=tuple(entries)))
+    draft = meeting.state not in SIGNED_STATES
+    missing = unsigned(session, meeting) if draft else []
+    if missing:
+        blocks.append(
+            Paragraph(f"Entwurf, noch nicht unterzeichnet von: {', '.join(missing)}.", "note")
+        )
+    blocks.append(Signatures(entries=_signatures(session, meeting, signed, keeper, member)))
     part = "öffentliche" if public else "nichtöffentliche"
     return _document(
         session,
@@ -350,6 +344,35 @@ def build_niederschrift(
         suffix="" if public else "-nichtoeffentlich",
         subtitle=f"über die {part} Sitzung {genitive(body)} am {day(meeting.meeting_date)}",
         blocks=tuple(blocks),
-        draft=meeting.state not in SIGNED_STATES,
+        draft=draft,
         public=public,
     )
+
+
+def _signatures(
+    session: Session,
+    meeting: Meeting,
+    signed: Sequence[MinutesSignature],
+    keeper: str | None,
+    member: str,
+) -> tuple[Signature, ...]:
+    """§ 38 Abs. 2 GemO: chair, two members who took part, Schriftführer. "gez." only for a
+    signature given; a line to sign on for each still missing, with the name where it is
+    known who signs (the chair of this session, the Schriftführer)."""
+    who = names(session, [*(s.person_id for s in signed), meeting.chair_person_id or 0])
+    known = {"chair": who.get(meeting.chair_person_id or 0, ""), "secretary": keeper or ""}
+    functions = {"chair": "Vorsitz", "councillor": member, "secretary": "Schriftführung"}
+    entries: list[Signature] = []
+    for capacity, needed in (("chair", 1), ("councillor", 2), ("secretary", 1)):
+        given = [s for s in signed if s.capacity == capacity]
+        entries += [
+            Signature(
+                function=functions[capacity],
+                name=signature_of(who.get(s.person_id, ""), "").name,
+                signed=f"gez. am {day(local_date(s.signed_at))}",
+            )
+            for s in given
+        ]
+        name = signature_of(known.get(capacity, ""), "").name
+        entries += [Signature(functions[capacity], name)] * max(needed - len(given), 0)
+    return tuple(entries)

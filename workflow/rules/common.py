@@ -74,14 +74,31 @@ def vote_counts(yes: int | None, no: int | None, abstain: int | None) -> str:
     return f"{yes or 0} Ja, {no or 0} Nein, {abstentions}"
 
 
-def missing_minutes_signatures(*, chair: bool, councillors: int, secretary: bool) -> list[str]:
+def member_words(body_kind: str) -> tuple[str, str]:
+    """(singular, plural) of a body's members: Ratsmitglied in the Gemeinderat,
+    Ausschussmitglied in a committee (§§ 39, 41 GemO), else Mitglied."""
+    if body_kind == "council":
+        return "Ratsmitglied", "Ratsmitglieder"
+    if body_kind in ("deciding_committee", "advisory_committee"):
+        return "Ausschussmitglied", "Ausschussmitglieder"
+    return "Mitglied", "Mitglieder"
+
+
+def missing_minutes_signatures(
+    *,
+    chair: bool,
+    councillors: int,
+    secretary: bool,
+    members: tuple[str, str] = ("Ratsmitglied", "Ratsmitglieder"),
+) -> list[str]:
     """Who has yet to sign the minutes (§ 38 Abs. 2 S. 1 GemO: the chair, two councillors
-    who took part, the Schriftführer), in words; ``councillors``: how many signed."""
+    who took part, the Schriftführer), in words; ``councillors``: how many signed;
+    ``members``: what the body's members are called (``member_words``)."""
     missing = [] if chair else ["Vorsitz"]
     if councillors < 2:
         count = 2 - councillors
         missing.append(
-            "1 teilnehmendes Ratsmitglied" if count == 1 else f"{count} teilnehmende Ratsmitglieder"
+            f"1 teilnehmendes {members[0]}" if count == 1 else f"{count} teilnehmende {members[1]}"
         )
     if not secretary:
         missing.append("Schriftführung")

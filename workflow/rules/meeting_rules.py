@@ -13,14 +13,14 @@ from workflow.deadlines.acts import skip_pending
 from workflow.deadlines.lifecycle import calendar_for, local_period
 from workflow.definitions.registry import Action, Guard
 from workflow.law.periods import Period, latest_before
-from workflow.models import Deadline, Meeting, MinutesSignature
+from workflow.models import Body, Deadline, Meeting, MinutesSignature
 from workflow.queries import (
     agenda,
     councillor_signers,
     meeting_quorum,
     second_session_notice,
 )
-from workflow.rules.common import data_text, fmt, missing_minutes_signatures
+from workflow.rules.common import data_text, fmt, member_words, missing_minutes_signatures
 
 INVITATION_PERIOD = "P7D"  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
 
@@ -104,22 +104,31 @@ def all_items_handled(ctx: FiringContext) -> str | None:
 
 
 def minutes_signatures_complete(ctx: FiringContext) -> str | None:
-    """§ 38 Abs. 2 S. 1 GemO: the person who chaired this session, two councillors who took
-    part (neither the chair nor the mayor), and the Schriftführer (checked when signing)."""
-    meeting = _meeting(ctx)
-    rows = ctx.session.exec(
+    """§ 38 Abs. 2 S. 1 GemO: all who must sign have signed (``unsigned``)."""
+    missing = unsigned(ctx.session, _meeting(ctx))
+    return f"Es fehlen Unterschriften: {', '.join(missing)}" if missing else None
+
+
+def unsigned(session: Session, meeting: Meeting) -> list[str]:
+    """Who has yet to sign the minutes, in words (§ 38 Abs. 2 S. 1 GemO): the person who
+    chaired this session, two councillors who took part (neither the chair nor the mayor),
+    and the Schriftführer (checked when signing); empty when all have signed."""
+    rows = session.exec(
         select(MinutesSignature).where(MinutesSignature.meeting_id == meeting.id)
     ).all()
-    participants = councillor_signers(ctx.session, meeting)
+    participants = councillor_signers(session, meeting)
     chair = meeting.chair_person_id is not None and any(
         r.capacity == "chair" and r.person_id == meeting.chair_person_id for r in rows
     )
     secretary = any(r.capacity == "secretary" for r in rows)
     councillors = {r.person_id for r in rows if r.capacity == "councillor"} & participants
-    missing = missing_minutes_signatures(
-        chair=chair, councillors=len(councillors), secretary=secretary
+    body = session.get(Body, meeting.body_id)
+    return missing_minutes_signatures(
+        chair=chair,
+        councillors=len(councillors),
+        secretary=secretary,
+        members=member_words(body.kind if body is not None else ""),
     )
-    return f"Es fehlen Unterschriften: {', '.join(missing)}" if missing else None
 
 
 def no_pending_proposals(ctx: FiringContext) -> str | None:
