@@ -254,6 +254,7 @@ def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
     text = pdf_text(got.content)
     assert "Sitzungsmappe zur Sitzung des Gemeinderats am 23.04.2024 Inhalt" in text
     assert "Einladung" in text
+    assert "Die Sitzungsunterlagen folgen in dieser Sitzungsmappe." in text
     assert "Vorlage Nr. 1/2024" in text
     [line] = [p for p in pages[0].split("Anlage: ")[1:] if p.startswith("Kostenschätzung")]
     number = int(line.split("Seite ")[1].split()[0])

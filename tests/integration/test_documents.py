@@ -183,7 +183,7 @@ def test_meeting_documents_name_the_place_and_an_agenda_not_yet_set(world: World
     assert (
         "Tagesordnung – öffentlicher Teil Die Tagesordnung ist noch nicht festgelegt." in invitation
     )
-    assert "Sitzungsunterlagen sind beigefügt" not in invitation  # nothing to enclose yet
+    assert "Sitzungsunterlagen" not in invitation  # no papers before the agenda is set
     for text in (notice, invitation):
         assert "Uhr, Bürgerhaus" not in text
         assert "TOP Gegenstand Vorlage" not in text
@@ -203,7 +203,9 @@ def test_an_empty_public_part_is_said_in_words(world: World, fmt: str) -> None:
         + SECRET_TITLE
         in invitation
     )
-    assert "Die Sitzungsunterlagen sind beigefügt." in invitation
+    # The Einladung on its own encloses nothing: the papers are in the Sitzungsmappe.
+    assert "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung." in invitation
+    assert "beigefügt" not in invitation
     notice = rendered(world, meeting_doc(world, meeting, "bekanntmachung", SYSTEM), fmt)
     assert "Tagesordnung Im öffentlichen Teil werden keine Gegenstände behandelt." in notice
     assert "TOP Gegenstand Vorlage" not in notice
@@ -260,3 +262,28 @@ def test_the_html_minutes_have_a_main_and_headings_in_order(world: World) -> Non
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
     assert 3 not in levels[:2]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_invitation_not_yet_sent_is_a_draft(world: World, fmt: str) -> None:
+    """Until it is sent (Meeting.invited_at) the Einladung is marked as a draft; a planned
+    agenda with only a non-public item does not say that no agenda is set."""
+    secret = secret_proposal(world, "Gemeinderat")
+    meeting = new_meeting(world)
+    scheduled(world, secret, meeting)
+    council = world["ilsfeld.council"]
+    draft = meeting_doc(world, meeting, "einladung", council)
+    assert draft.filename.endswith("-entwurf")
+    printed = rendered(world, draft, fmt)
+    assert printed.startswith("Gemeinde Ilsfeld ENTWURF")
+    assert "Entwurf – die Einladung ist noch nicht versandt." in printed
+    assert (
+        "Tagesordnung – öffentlicher Teil Im öffentlichen Teil sind bisher keine Gegenstände "
+        "vorgesehen. Tagesordnung – nichtöffentlicher Teil" in printed
+    )
+    assert "noch nicht festgelegt" not in printed
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    sent = rendered(world, meeting_doc(world, meeting, "einladung", council), fmt)
+    assert "ENTWURF" not in sent
+    assert "Entwurf" not in sent

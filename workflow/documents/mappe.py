@@ -9,7 +9,7 @@ from workflow.context import Actor
 from workflow.documents.common import body_name, letterhead
 from workflow.documents.model import Document
 from workflow.documents.pdf import Appendix, render_mappe_pdf
-from workflow.documents.sitzung import build_einladung
+from workflow.documents.sitzung import IN_FOLDER, build_einladung
 from workflow.documents.vorlage import build_vorlage
 from workflow.errors import NotFound
 from workflow.files import FileStore
@@ -43,7 +43,7 @@ def sitzungsmappe(
     view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     meeting = view.meeting
     items = [i for i in view.items if not i.removed]
-    documents: list[Document] = [build_einladung(session, meeting, items)]
+    documents: list[Document] = [build_einladung(session, meeting, items, IN_FOLDER)]
     appendices = _appendices(session, actor, store, "meeting", meeting_id)
     ordered = [i for i in items if i.public] + [i for i in items if not i.public]
     for item in ordered:

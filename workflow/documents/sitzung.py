@@ -82,12 +82,15 @@ def _agenda_table(session: Session, rows: list[tuple[str, AgendaItem]]) -> Table
 
 
 def _public_agenda(
-    session: Session, meeting: Meeting, rows: list[tuple[str, AgendaItem]]
+    session: Session, meeting: Meeting, rows: list[tuple[str, AgendaItem]], items: bool
 ) -> Table | Paragraph:
-    """The public part's table, or a sentence where it has no items (no empty table)."""
+    """The public part's table, or a sentence where it has no items (no empty table);
+    ``items``: whether the agenda has items at all (in the non-public part)."""
     if rows:
         return _agenda_table(session, rows)
     if meeting.state == "planned":
+        if items:
+            return Paragraph("Im öffentlichen Teil sind bisher keine Gegenstände vorgesehen.")
         return Paragraph("Die Tagesordnung ist noch nicht festgelegt.")
     return Paragraph("Im öffentlichen Teil werden keine Gegenstände behandelt.")
 
@@ -125,18 +128,26 @@ def _document(
     )
 
 
-ENCLOSED = "Die Sitzungsunterlagen sind beigefügt."
+# Where the Sitzungsunterlagen are (§ 34 Abs. 1 S. 1 GemO: they go out with the
+# invitation): the Einladung on its own encloses nothing; in the Sitzungsmappe they follow it.
+SEPARATE = "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung."
+IN_FOLDER = "Die Sitzungsunterlagen folgen in dieser Sitzungsmappe."
 
 
 def build_einladung(
-    session: Session, meeting: Meeting, items: Sequence[AgendaItem], papers: str = ENCLOSED
+    session: Session, meeting: Meeting, items: Sequence[AgendaItem], papers: str = SEPARATE
 ) -> Document:
     """§ 34 Abs. 1 GemO: time, place and the items, with the § 37 Abs. 3 note for a second
     session; the non-public part only if ``items`` hold non-public ones. ``papers`` says
-    where the Sitzungsunterlagen are: enclosed in the Sitzungsmappe, linked in an e-mail."""
+    where the Sitzungsunterlagen are: in the Sitzungsmappe, linked in an e-mail. A draft
+    until the invitation is sent."""
     body = body_name(session, meeting.body_id)
     public_rows, secret_rows = numbered(items, True), numbered(items, False)
-    blocks: list[Block] = [
+    draft = meeting.invited_at is None
+    blocks: list[Block] = []
+    if draft:
+        blocks.append(Paragraph("Entwurf – die Einladung ist noch nicht versandt.", "note"))
+    blocks += [
         Fields(rows=(("Datum", _when(meeting)), ("Ort", meeting.location))),
         Paragraph("Sehr geehrte Damen und Herren,"),
         Paragraph(
@@ -153,7 +164,7 @@ def build_einladung(
         blocks.append(Paragraph(notice, "note"))
     blocks += [
         Heading("Tagesordnung – öffentlicher Teil"),
-        _public_agenda(session, meeting, public_rows),
+        _public_agenda(session, meeting, public_rows, bool(secret_rows)),
     ]
     if secret_rows:
         blocks += [
@@ -171,8 +182,10 @@ def build_einladung(
         meeting,
         "einladung",
         "Einladung",
+        suffix="-entwurf" if draft else "",
         subtitle=f"zur Sitzung {genitive(body)} am {day(meeting.meeting_date)}",
         blocks=tuple(blocks),
+        draft=draft,
         public=not secret_rows,
     )
 
@@ -190,7 +203,7 @@ def build_bekanntmachung(
             f"eine öffentliche Sitzung {genitive(body)} statt. {_place(meeting)}"
         ),
         Heading("Tagesordnung"),
-        _public_agenda(session, meeting, public_rows),
+        _public_agenda(session, meeting, public_rows, any(not i.removed for i in items)),
     ]
     if any(not i.public and not i.removed for i in items):
         blocks.append(Paragraph("Im Anschluss findet eine nichtöffentliche Sitzung statt."))
