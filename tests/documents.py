@@ -23,7 +23,7 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-FOOTER = re.compile(r"Sitzungsmappe, Seite \d+|Seite \d+ von \d+")
+FOOTER = re.compile(r"(?:Sitzungsmappe, )?Seite \d+ von \d+")
 
 
 def _page_text(page: PageObject) -> str:

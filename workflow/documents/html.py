@@ -26,11 +26,11 @@ def stylesheet() -> str:
     return files("workflow.documents").joinpath("templates/print.css").read_text(encoding="utf-8")
 
 
-def render_html(document: Document, first_page: int | None = None) -> str:
-    """``first_page``: the document as a part of the Sitzungsmappe, its pages numbered as the
-    Mappe's contents count them (the part's first page is that page of the whole)."""
+def render_html(document: Document, *, in_mappe: bool = False) -> str:
+    """``in_mappe``: the document as a part of the Sitzungsmappe, without footers of its own
+    (the Mappe's count its pages: ``render_mappe_footers_html``)."""
     template = environment().get_template("document.html.j2")
-    return template.render(doc=document, css=stylesheet(), first_page=first_page)
+    return template.render(doc=document, css=stylesheet(), in_mappe=in_mappe)
 
 
 def render_mappe_toc_html(
@@ -42,3 +42,10 @@ def render_mappe_toc_html(
     return template.render(
         title=title, municipality=municipality, entries=entries, css=stylesheet()
     )
+
+
+def render_mappe_footers_html(*, pages: int, total: int) -> str:
+    """Blank pages with only the Sitzungsmappe's footers, "Sitzungsmappe, Seite 5 von 64",
+    to be laid over its first ``pages`` pages once its ``total`` is known."""
+    template = environment().get_template("mappe_footers.html.j2")
+    return template.render(pages=pages, total=total, css=stylesheet())

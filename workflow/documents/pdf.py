@@ -14,7 +14,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from workflow.documents.german import file_size
-from workflow.documents.html import render_html, render_mappe_toc_html
+from workflow.documents.html import (
+    render_html,
+    render_mappe_footers_html,
+    render_mappe_toc_html,
+)
 from workflow.documents.model import Document, document_label
 from workflow.documents.office import KIND_NAMES, to_pdf
 
@@ -100,10 +104,11 @@ def render_mappe_pdf(
 ) -> bytes:
     """Title and contents, invitation, every Vorlage, then the attachments.
 
-    Each document is laid out once, on its own pages, numbered as the Mappe's pages, so the
-    contents and the footers agree ("Sitzungsmappe, Seite 5"). The contents' length does not
-    depend on its page numbers: laid out once with placeholders, it tells where the first
-    document starts; then once more with the real numbers.
+    Each document is laid out once, on its own pages; the contents' length does not depend
+    on its page numbers: laid out once with placeholders, it tells where the first document
+    starts; then once more with the real numbers. The footers ("Sitzungsmappe, Seite 5 von
+    64") need the total, known only when all is laid out: they are laid out apart, on blank
+    pages, and stamped onto the Mappe's own pages (the attachments keep theirs).
     """
     from weasyprint import HTML
 
@@ -121,13 +126,10 @@ def render_mappe_pdf(
         .render()
         .pages
     )
-    laid_out = []
-    page = toc_length + 1
-    for document in documents:
-        rendered = HTML(string=render_html(document, page), url_fetcher=_fetch_nothing).render()
-        laid_out.append(rendered)
-        page += len(rendered.pages)
-
+    laid_out = [
+        HTML(string=render_html(document, in_mappe=True), url_fetcher=_fetch_nothing).render()
+        for document in documents
+    ]
     entries: list[tuple[str, int | None]] = []
     page = toc_length + 1
     for label, rendered in zip(labels, laid_out, strict=True):
@@ -140,8 +142,11 @@ def render_mappe_pdf(
     toc = HTML(string=html, url_fetcher=_fetch_nothing).render()
     pages = [*toc.pages, *(page for rendered in laid_out for page in rendered.pages)]
     main: bytes = toc.copy(pages).write_pdf()
+    footers = html_to_pdf(render_mappe_footers_html(pages=len(pages), total=page - 1))
     writer = PdfWriter()
     writer.append(io.BytesIO(main))
+    for own, footer in zip(writer.pages, PdfReader(io.BytesIO(footers)).pages, strict=False):
+        own.merge_page(footer)
     writer.add_metadata({"/Title": title, "/Author": municipality})
     for name, reader in readers:
         if reader is not None:
