@@ -275,4 +275,11 @@ def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
         f"/api/v1/meetings/{mid}/sitzungsmappe.pdf", headers=as_user("ilsfeld.council")
     )
     assert SECRET_NOTE in text_of(full.content, "pdf")
-    assert len(pdf_pages(full.content)) == len(pages) + 1
+
+    def appended(pdf: bytes) -> int:
+        return sum(page.startswith("Anlagentext:") for page in pdf_pages(pdf))
+
+    assert (appended(got.content), appended(full.content)) == (1, 2)
+    # The public reads the published Vorlage, which says that an Anlage is left out.
+    assert "1 Anlage" in text
+    assert "§ 41b Abs. 2 Satz 2 GemO" in text

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from tests.api.helpers import secret_proposal
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
+from tests.documents import pdf_text
 from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, released, scheduled
 from tests.integration.flow import vote as record_votes
 from workflow.models import Attachment, Deadline, Municipality, Proposal
@@ -93,6 +94,12 @@ def test_redacted_fields_and_files_are_left_out_with_a_note(
     ).text
     assert "Mustermann" in staff
     assert "Kaufvertrag" in staff
+    # The Sitzungsmappe prints the same rendition of the Vorlage as its own download.
+    folder = f"/api/v1/meetings/{mid}/sitzungsmappe.pdf"
+    published = pdf_text(client.get(folder).content)
+    assert "nicht veröffentlicht: personenbezogene Daten" in published
+    assert "Mustermann" not in published
+    assert "Mustermann" in pdf_text(client.get(folder, headers=as_user("ilsfeld.clerk")).content)
     wrong = client.put(
         f"/api/v1/proposals/{pid}/publication",
         json={"redactions": {"facts": "secret"}},

@@ -3,28 +3,28 @@ S. 1 GemO: the documents needed for deliberation go out with the invitation)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
 from workflow.context import Actor
 from workflow.documents.common import body_name, letterhead
 from workflow.documents.model import Document
 from workflow.documents.pdf import Appendix, render_mappe_pdf
+from workflow.documents.service import vorlage_document
 from workflow.documents.sitzung import IN_FOLDER, build_einladung
-from workflow.documents.vorlage import build_vorlage
 from workflow.errors import NotFound
 from workflow.files import FileStore
 from workflow.meeting_titles import meeting_title
-from workflow.models import Proposal
+from workflow.models import Attachment, Proposal
 from workflow.services.attachments import list_attachments
 from workflow.services.listing import get_meeting, get_proposal
 
 
-def _appendices(
-    session: Session, actor: Actor | None, store: FileStore, kind: str, instance_id: int
-) -> list[Appendix]:
-    """The attachments the reader may see, with their bytes (a lost file is left out)."""
+def _appendices(store: FileStore, rows: Sequence[Attachment]) -> list[Appendix]:
+    """The attachments with their bytes (a lost file is left out)."""
     result = []
-    for row in list_attachments(session=session, actor=actor, kind=kind, instance_id=instance_id):
+    for row in rows:
         data = store.get(row.sha256)
         if data is not None:
             result.append(Appendix(name=row.name, content_type=row.content_type, data=data))
@@ -44,7 +44,10 @@ def sitzungsmappe(
     meeting = view.meeting
     items = [i for i in view.items if not i.removed]
     documents: list[Document] = [build_einladung(session, meeting, items, IN_FOLDER)]
-    appendices = _appendices(session, actor, store, "meeting", meeting_id)
+    appendices = _appendices(
+        store,
+        list_attachments(session=session, actor=actor, kind="meeting", instance_id=meeting_id),
+    )
     ordered = [i for i in items if i.public] + [i for i in items if not i.public]
     for item in ordered:
         if item.proposal_id is None:
@@ -55,9 +58,12 @@ def sitzungsmappe(
             )
         except NotFound:
             continue
-        files = _appendices(session, actor, store, "proposal", item.proposal_id)
-        documents.append(build_vorlage(session, proposal, [f.name for f in files]))
-        appendices += files
+        files = list_attachments(
+            session=session, actor=actor, kind="proposal", instance_id=item.proposal_id
+        )
+        # The rendition the reader may have on its own (§ 41b Abs. 2 S. 2 GemO: redacted).
+        documents.append(vorlage_document(session, actor, proposal, [f.name for f in files]))
+        appendices += _appendices(store, files)
     town, _ = letterhead(session, meeting.municipality_id)
     sitting = meeting_title(body_name(session, meeting.body_id), meeting.meeting_date)
     title = f"Sitzungsmappe zur {sitting}"

@@ -7,7 +7,7 @@ administration (§ 38 Abs. 2 S. 4 GemO).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from sqlmodel import Session
@@ -28,7 +28,7 @@ from workflow.documents.sitzung import (
 )
 from workflow.documents.vorlage import build_vorlage
 from workflow.errors import InvalidInput, NotFound
-from workflow.models import AgendaItem, Meeting
+from workflow.models import AgendaItem, Meeting, Proposal
 from workflow.queries import agenda, current_agenda_item
 from workflow.services.attachments import count_attachments, list_attachments
 from workflow.services.listing import MeetingView, get_meeting, get_proposal
@@ -67,6 +67,18 @@ def _agenda(view: MeetingView) -> list[AgendaItem]:
     return [i for i in view.items if not i.removed]
 
 
+def vorlage_document(
+    session: Session, actor: Actor | None, proposal: Proposal, attachments: Sequence[str]
+) -> Document:
+    """The Vorlage as the reader may read it, alone or in the Sitzungsmappe: in full for the
+    entitled, else the published rendition (§ 41b Abs. 2 S. 2 GemO): redactions left out,
+    and said so. ``attachments``: the names of the Anlagen the reader may see."""
+    if non_public_readable(session, actor, proposal):
+        return build_vorlage(session, proposal, attachments=attachments)
+    left = count_attachments(session, "proposal", proposal.id or 0) - len(attachments)
+    return build_vorlage(session, proposal, attachments=attachments, published=True, left_out=left)
+
+
 def proposal_document(
     *, session: Session, actor: Actor | None, proposal_id: int, kind: str
 ) -> Document:
@@ -75,13 +87,7 @@ def proposal_document(
         files = list_attachments(
             session=session, actor=actor, kind="proposal", instance_id=proposal_id
         )
-        if non_public_readable(session, actor, proposal):
-            return build_vorlage(session, proposal, attachments=[f.name for f in files])
-        # A published rendition (§ 41b Abs. 2 S. 2 GemO): redactions left out, and said so.
-        left = count_attachments(session, "proposal", proposal_id) - len(files)
-        return build_vorlage(
-            session, proposal, attachments=[f.name for f in files], published=True, left_out=left
-        )
+        return vorlage_document(session, actor, proposal, [f.name for f in files])
     if kind == "beschlussauszug":
         item = current_agenda_item(session, proposal)
         if item is None or item.id is None:
