@@ -4,6 +4,7 @@ computes them, the outcome checked before it is recorded, the next item, the min
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -228,3 +229,57 @@ def test_a_member_cannot_vote_before_the_session_is_open(world: World, client: T
     assert response.status_code == 303
     assert "nur in einer laufenden Sitzung" in _screen(client, meeting)
     assert world.get(Proposal, pid).state == "scheduled"
+
+
+def _attend(client: TestClient, meeting: int, page: str, present: list[str], chair: str) -> str:
+    """Posts the attendance form; the screen it returns to."""
+    clock: FixedClock = client.app.state.clock  # type: ignore[attr-defined]
+    clock.now += timedelta(minutes=1)  # the meeting's version moves with updated_at
+    sent = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={"csrf_token": csrf_of(page), "version": _version(page), "present": present,
+              "chair_person_id": chair},
+    )  # fmt: skip
+    text: str = sent.text
+    return text
+
+
+def test_someone_chairs_and_is_marked_so(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 48 GemO: an absent mayor is represented; without a chair the minutes could never be
+    signed (§ 38 Abs. 2), so attendance naming nobody is refused."""
+    _, meeting, body = _invited(world)
+    members = world.run(lambda s: voting_members(s, body))
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    mayor = world.data.ilsfeld.mayor.id
+    assert mayor in members
+    deputy = next(m for m in members if m != mayor)
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    assert f"{names[mayor]} (Vorsitz)</label>" in page, "the mayor chairs by default"
+    without_mayor = [str(m) for m in members if m != mayor]
+    page = _attend(client, meeting, page, without_mayor, "")
+    assert "Der Bürgermeister ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“" in page
+    assert "Anwesenheit gespeichert" not in page
+    assert world.get_meeting(meeting).chair_person_id is None
+    page = _attend(client, meeting, page, without_mayor, str(deputy))
+    assert "Anwesenheit gespeichert" in page
+    assert world.get_meeting(meeting).chair_person_id == deputy
+    assert f"{names[deputy]} (Vorsitz)</label>" in page
+    assert f"{names[mayor]} (Vorsitz)" not in page
+    # "Bürgermeister/in" chosen again with the mayor there: he chairs, not the deputy
+    everyone = [str(m) for m in members]
+    page = _attend(client, meeting, page, everyone, "")
+    assert world.get_meeting(meeting).chair_person_id == mayor
+    assert f"{names[mayor]} (Vorsitz)</label>" in page
+    opened = _post(
+        client, f"/sitzungen/{meeting}/aktionen/open_session", page, version=_version(page)
+    )
+    assert opened.status_code == 303
+    page = _screen(client, meeting)
+    # in the session the mayor cannot be unticked leaving nobody in the chair
+    page = _attend(client, meeting, page, without_mayor, "")
+    assert "Der Bürgermeister ist nicht anwesend" in page
+    assert world.get_meeting(meeting).chair_person_id == mayor

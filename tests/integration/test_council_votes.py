@@ -90,6 +90,7 @@ def test_absence_reasons_are_kept(world: World) -> None:
             now=berlin(MEETING_DAY, 18),
             meeting_id=mid,
             present=members[1:],
+            chair_person_id=members[1],  # the mayor is on holiday: his deputy chairs
             absence_reasons={members[0]: "Urlaub", members[1]: "ignoriert, anwesend"},
         )
     )

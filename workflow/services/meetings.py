@@ -250,8 +250,14 @@ def record_attendance(
 
 def _chair(session: Session, meeting: Meeting, present: set[int], named: int | None) -> int | None:
     """The named deputy, else the chair recorded before if still present, else the mayor if
-    present; None leaves the session unopenable (guard ``attendance_recorded``)."""
+    present. With nobody to chair the attendance is refused: the minutes name the chair, who
+    signs them (§ 38 Abs. 1, 2 GemO), and after the session nobody can be named any more; an
+    absent mayor is represented by his Stellvertreter (§ 48 Abs. 1 GemO). None only when
+    nobody is present (the session cannot open, guard ``attendance_recorded``)."""
+    standing = standing_chairs(session, meeting.body_id)
     if named is not None:
+        if named in standing and named not in present:
+            raise InvalidInput(_ABSENT_MAYOR, field="chair_person_id")
         if named not in present or named not in voting_members(session, meeting.body_id):
             raise InvalidInput(
                 "Den Vorsitz führt der Bürgermeister oder, wenn er verhindert ist, ein "
@@ -260,10 +266,25 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
                 field="chair_person_id",
             )
         return named
+    if not present:
+        return None
     if meeting.chair_person_id in present:
         return meeting.chair_person_id
-    standing = sorted(standing_chairs(session, meeting.body_id) & present)
-    return standing[0] if standing else None
+    chairs = sorted(standing & present)
+    if chairs:
+        return chairs[0]
+    raise InvalidInput(
+        _ABSENT_MAYOR
+        if standing
+        else "Bitte wählen Sie unter „Vorsitz“, wer die Sitzung leitet (§§ 42, 48 GemO)",
+        field="chair_person_id",
+    )
+
+
+_ABSENT_MAYOR = (
+    "Der Bürgermeister ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“, wer ihn als "
+    "Stellvertreter vertritt (§ 48 Abs. 1 GemO)"
+)
 
 
 def _item(session: Session, actor: Actor, item_id: int) -> tuple[AgendaItem, Meeting]:

@@ -56,7 +56,8 @@ from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
-from workflow.models import AgendaItem, Body, Proposal
+from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.queries import standing_chairs
 from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
 
@@ -150,12 +151,16 @@ def _screen(
     body = session.get(Body, meeting.body_id)
     people = members(session, meeting)
     recorded = any(m.present for m in people)
+    # Before attendance is saved the mayor is proposed as chair, as the engine would take him.
+    standing = [m.person_id for m in people if m.chair]
+    chair_id = meeting.chair_person_id if recorded else next(iter(standing), None)
     context = {
         "meeting": meeting,
         "title": meeting_title(body, meeting),
         "members": people,
         "names": {m.person_id: m.name for m in people},
         "attendance_recorded": recorded,
+        "chair_id": chair_id,
         "items": items,
         "current": current,
         "view": view,
@@ -222,6 +227,9 @@ async def record_attendance(
             raise InvalidInput(
                 "Bitte wählen Sie den Vorsitz aus der Liste.", field="chair_person_id"
             )
+        if not raw_chair:  # "Bürgermeister/in" chosen: the mayor, not the deputy named before
+            meeting = session.get(Meeting, meeting_id)
+            chair = sorted(standing_chairs(session, meeting.body_id)) if meeting else []
         recorded = agenda.record_attendance(
             **call,
             expected_version=form_version(form),
