@@ -112,8 +112,13 @@ class ItemView:
     wording: str | None  # the wording after the adopted motions
 
     @property
+    def cast(self) -> int:
+        """Votes counted; more than ``entitled`` when members left after the vote."""
+        return self.tally.yes + self.tally.no + self.tally.abstain
+
+    @property
     def voted(self) -> bool:
-        return bool(self.votes) or (self.tally.yes + self.tally.no + self.tally.abstain) > 0
+        return bool(self.votes) or self.cast > 0
 
     @property
     def undecided_doubts(self) -> list[BiasDeclaration]:

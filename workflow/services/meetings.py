@@ -213,6 +213,8 @@ def record_attendance(
         for m in session.exec(select(Membership).where(Membership.body_id == meeting.body_id))
         if member_on(m, meeting.meeting_date)
     } | {d for ds in body_deputies(session, meeting.body_id).values() for d in ds}
+    if meeting.state == "in_session":
+        _require_no_decided_item(session, meeting)
     unknown = [p for p in present if p not in members]
     if unknown:
         raise InvalidInput(f"Keine Mitglieder des Gremiums: {unknown}", field="present")
@@ -246,6 +248,27 @@ def record_attendance(
     )
     session.flush()
     return meeting
+
+
+def _require_no_decided_item(session: Session, meeting: Meeting) -> None:
+    """Once an item is decided, the opening attendance is what its quorum and votes were
+    counted from (§ 37 Abs. 2 GemO): rewriting it would make the minutes contradict the
+    decision. Who comes or goes later is recorded at the item (§ 38 Abs. 1 GemO)."""
+    decided = session.exec(
+        select(AgendaItem)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            col(AgendaItem.outcome).is_not(None),
+            AgendaItem.outcome != "removed",
+        )
+        .order_by(col(AgendaItem.position))
+    ).first()
+    if decided is not None:
+        raise Conflict(
+            f"Über TOP {decided.position} ist bereits entschieden: Die Anwesenheit bei "
+            "Sitzungsbeginn wird nicht mehr geändert. Wer später kommt oder geht, wird beim "
+            "Tagesordnungspunkt als Kommen oder Gehen erfasst"
+        )
 
 
 def _chair(session: Session, meeting: Meeting, present: set[int], named: int | None) -> int | None:
@@ -321,6 +344,16 @@ def declare_bias(
     if person_id not in seated(session, meeting):
         raise InvalidInput(
             "Die Person ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
+        )
+    if meeting.state == "in_session" and person_id not in present_at_item(session, item):
+        # § 18 Abs. 5 GemO: the biased member leaves the table; one not at it has nothing
+        # to declare here, and the minutes would name him among those who left.
+        person = session.get(Person, person_id)
+        raise InvalidInput(
+            f"{person.name if person else 'Das Mitglied'} ist bei diesem Tagesordnungspunkt "
+            "nicht anwesend: Befangenheit wird nur für Mitglieder am Sitzungstisch erfasst "
+            "(§ 18 Abs. 5 GemO)",
+            field="person_id",
         )
     if any(d.person_id == person_id for d in bias_declarations(session, agenda_item_id)):
         raise Conflict("Die Befangenheit dieser Person ist für den Punkt bereits erklärt")

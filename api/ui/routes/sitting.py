@@ -161,6 +161,9 @@ def _screen(
         "names": {m.person_id: m.name for m in people},
         "attendance_recorded": recorded,
         "chair_id": chair_id,
+        # Once an item is decided its quorum rests on the opening attendance (engine refuses).
+        "attendance_fixed": meeting.state == "in_session"
+        and any(i.outcome not in (None, "removed") for i in items),
         "items": items,
         "current": current,
         "view": view,

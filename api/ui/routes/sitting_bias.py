@@ -14,7 +14,8 @@ from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
 from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep
-from workflow.errors import InvalidInput
+from workflow.errors import Conflict, InvalidInput
+from workflow.models import AgendaItem
 from workflow.services import agenda
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -31,6 +32,16 @@ async def declare_bias(
     now: NowDep,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
+        decided = session.get(AgendaItem, item_id)
+        if decided is not None and decided.meeting_id == meeting_id and decided.outcome:
+            # § 18 GemO: the minutes record who took part in the vote as it happened; a bias
+            # found after the decision concerns the resolution's validity (Abs. 6).
+            raise Conflict(
+                f"Über TOP {decided.position} ist bereits entschieden: Eine Befangenheit wird "
+                "dafür nicht mehr erfasst, die Niederschrift gibt die Abstimmung wieder, wie "
+                "sie stattgefunden hat. Eine erst später erkannte Befangenheit betrifft die "
+                "Rechtmäßigkeit des Beschlusses (§ 18 Abs. 6 GemO)."
+            )
         person = form_ids([str(form.get("person_id") or "")])
         reason = str(form.get("reason") or "").strip()[:2000]
         if not person or not reason:

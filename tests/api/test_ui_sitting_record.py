@@ -1,0 +1,73 @@
+"""The meeting screen keeps the record of a decided item as it happened: no opening
+attendance rewritten, no bias added afterwards, counts read as those of the vote."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import sign_in
+from tests.api.test_ui_meetings import _post, _version
+from tests.conftest import World, berlin
+from tests.integration.flow import MEETING_DAY, in_session, item_of
+from tests.integration.test_meetings import planned
+from workflow.models import Attendance, BiasDeclaration, Person
+
+
+def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    clock.now = berlin(MEETING_DAY, 19, 30)
+    return pid, mid, item_of(world, pid), present
+
+
+def _follow(client: TestClient, response: object) -> str:
+    location = response.headers["location"]  # type: ignore[attr-defined]
+    page: str = client.get(location).text
+    return page
+
+
+def test_a_decided_item_keeps_its_attendance_and_bias_record(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid, mid, item, present = _running(world, clock)
+    leaver = present[-1]
+    name = world.get(Person, leaver).name
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    counted = _post(client, f"{base}/stimmenzahlen", page, version=_version(page),
+                    ja=str(len(present)), nein="0", enthaltung="0")  # fmt: skip
+    page = _follow(client, counted)
+    assert "Stimmen zum Zeitpunkt der Abstimmung" not in page
+    left = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
+                 person_id=str(leaver), richtung="geht")  # fmt: skip
+    page = _follow(client, left)
+    assert f"({len(present) - 1} stimmberechtigt anwesend; die erfassten Stimmen sind vom " in page
+    assert "Stimmen zum Zeitpunkt der Abstimmung; seitdem hat sich die Anwesenheit" in page
+    # he is no longer at the table: no bias to declare for him (§ 18 Abs. 5 GemO)
+    absent = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                   person_id=str(leaver), reason="Nachbar")  # fmt: skip
+    page = _follow(client, absent)
+    assert f"{name} ist bei diesem Tagesordnungspunkt nicht anwesend" in page
+
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    late = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                 person_id=str(present[3]), reason="Bruder ist Bieter")  # fmt: skip
+    page = _follow(client, late)
+    assert "Über TOP 1 ist bereits entschieden: Eine Befangenheit wird dafür nicht mehr" in page
+    assert world.run(lambda s: s.exec(select(BiasDeclaration)).all()) == []
+
+    assert f'action="/sitzungen/{mid}/durchfuehren/anwesenheit"' not in page
+    assert "Wer jetzt kommt oder geht, erfassen Sie beim Tagesordnungspunkt" in page
+    rewritten = _post(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
+                      version=_version(page), present=str(present[0]))  # fmt: skip
+    page = _follow(client, rewritten)
+    assert "Über TOP 1 ist bereits entschieden: Die Anwesenheit bei Sitzungsbeginn" in page
+    still = world.run(
+        lambda s: len(
+            s.exec(select(Attendance).where(Attendance.meeting_id == mid, Attendance.present)).all()
+        )
+    )
+    assert still == len(present)
