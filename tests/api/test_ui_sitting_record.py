@@ -3,15 +3,17 @@ attendance rewritten, no bias added afterwards, counts read as those of the vote
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
-from tests.api.test_ui_foundation import sign_in
+from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned
-from workflow.models import Attendance, BiasDeclaration, Person
+from workflow.models import Attendance, BiasDeclaration, Person, Proposal
 
 
 def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]:
@@ -71,3 +73,25 @@ def test_a_decided_item_keeps_its_attendance_and_bias_record(
         )
     )
     assert still == len(present)
+
+
+def test_deferring_is_checked_before_it_is_recorded(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid, mid, item, _ = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    url = f"/sitzungen/{mid}/durchfuehren/{item}/ergebnis/defer"
+    assert f'action="{url}"' in page
+    check = client.post(url, data={"csrf_token": csrf_of(page)})
+    assert "Bitte prüfen: Vertagen" in check.text
+    assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
+    version = re.search(r'name="proposal_version" value="(\d+)"', check.text)
+    assert version is not None
+    done = client.post(
+        url,
+        data={"csrf_token": csrf_of(check.text), "bestaetigt": "ja",
+              "proposal_version": version.group(1)},
+    )  # fmt: skip
+    assert "„Vertagen“ ist festgestellt" in done.text
+    assert world.get(Proposal, pid).state == "ready"

@@ -343,8 +343,8 @@ async def record_outcome(
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
-    """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); the legal
-    ones are shown with their consequences first (check before commit)."""
+    """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); each is shown
+    with its consequences first (check before commit)."""
     values = await request.form()
     screen_meeting(session, user, meeting_id)
     items = _items(session, user, meeting_id)
@@ -362,7 +362,9 @@ async def record_outcome(
         return redirect(screen_url(meeting_id, item_id))
     flat: dict[str, object] = {k: values.get(k) for k in values}
     given = read_input(form, flat)
-    dry_run = form.legal and values.get("bestaetigt") != "ja"
+    # Every outcome ends the item on this screen: each is checked before it is recorded,
+    # the one-click Vertagen beside "Beschluss gefasst" included.
+    dry_run = values.get("bestaetigt") != "ja"
     proposal = session.get(Proposal, item.proposal_id)
     assert proposal is not None
     version = values.get("proposal_version")
