@@ -34,6 +34,15 @@ class Conflict(WorkflowError):
     """The request does not fit the current state of the data (409)."""
 
 
+class WrongState(Conflict):
+    """Refused in the instance's current state; ``state`` (its internal name) lets a page
+    add the definition's label of it, which the engine's services do not have at hand."""
+
+    def __init__(self, message: str, *, state: str) -> None:
+        super().__init__(message)
+        self.state = state
+
+
 class StaleVersion(Conflict):
     def __init__(self, *, expected: int | None, actual: int | None) -> None:
         versions = (

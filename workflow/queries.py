@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +23,7 @@ from workflow.models import (
     CoSignature,
     Meeting,
     Membership,
+    Person,
     Proposal,
     Resolution,
     User,
@@ -189,8 +190,8 @@ def bias_refusal(session: Session, agenda_item_id: int) -> str | None:
     doubts = undecided_doubts(session, agenda_item_id)
     if doubts:
         return (
-            f"Über die zweifelhafte Befangenheit von Person {_ids(doubts)} hat das Gremium "
-            "noch nicht entschieden (§ 18 Abs. 4 Satz 2 GemO)"
+            f"Über die zweifelhafte Befangenheit von {person_names(session, doubts)} hat das "
+            "Gremium noch nicht entschieden (§ 18 Abs. 4 Satz 2 GemO)"
         )
     voted = set(
         memo(
@@ -203,15 +204,23 @@ def bias_refusal(session: Session, agenda_item_id: int) -> str | None:
     )
     tainted = voted & biased_persons(session, agenda_item_id)
     if tainted:
+        one = len(tainted) == 1
         return (
-            f"Person {_ids(tainted)} ist befangen, ihre Stimme ist aber erfasst: die Abstimmung "
-            "ist ohne sie zu wiederholen (§ 18 Abs. 1, 6 GemO)"
+            f"{person_names(session, tainted)} {'ist' if one else 'sind'} befangen, "
+            f"{'die Stimme ist' if one else 'die Stimmen sind'} aber erfasst: die Abstimmung "
+            "ist ohne befangene Mitglieder zu wiederholen (§ 18 Abs. 1, 6 GemO)"
         )
     return None
 
 
-def _ids(persons: set[int]) -> str:
-    return ", ".join(str(p) for p in sorted(persons))
+def person_names(session: Session, persons: Iterable[int]) -> str:
+    """``Eva Schäfer und Hans Maier``: people in a message by name, never by id."""
+    wanted = sorted(set(persons))
+    found = dict(
+        session.exec(select(Person.id, Person.name).where(col(Person.id).in_(wanted))).all()
+    )
+    names = sorted(found.get(p) or "eine unbekannte Person" for p in wanted)
+    return " und ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def standing_chairs(session: Session, body_id: int) -> set[int]:

@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.ui.web import PageUser, error_text, flash, redirect
+from api.ui.formatting import sentences
+from api.ui.web import PageUser, error_text, flash, redirect, workflows_of
 from workflow.context import Actor
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -72,8 +73,26 @@ def done(request: Request, meeting_id: int, item_id: int | None, text: str) -> R
     return redirect(screen_url(meeting_id, item_id))
 
 
-def refused(request: Request, meeting_id: int, item_id: int | None, exc: WorkflowError) -> Response:
-    flash(request, error_text(exc), "danger")
+def refusal_text(request: Request, meeting: Meeting | None, exc: WorkflowError) -> str:
+    """The engine's refusal as a sentence, the meeting's state by its definition's label."""
+    spec = None
+    if meeting is not None:
+        try:
+            wf = workflows_of(request).get(meeting.definition_name, meeting.definition_version)
+            spec = wf.spec
+        except KeyError:
+            spec = None
+    return sentences([error_text(exc, spec)])
+
+
+def refused(
+    request: Request,
+    meeting_id: int,
+    item_id: int | None,
+    exc: WorkflowError,
+    meeting: Meeting | None = None,
+) -> Response:
+    flash(request, refusal_text(request, meeting, exc), "danger")
     return redirect(screen_url(meeting_id, item_id))
 
 
@@ -112,7 +131,7 @@ async def screen_action(
     flash, or with the refusal when the engine says no (``expire_on_refusal``: reload what
     the failed call may have left in the session)."""
     form = await request.form()
-    screen_meeting(session, user, meeting_id)
+    meeting = screen_meeting(session, user, meeting_id)
     at = item_id(form) if callable(item_id) else item_id
     try:
         with session.begin_nested():
@@ -122,7 +141,7 @@ async def screen_action(
     except WorkflowError as exc:
         if expire_on_refusal:
             session.expire_all()
-        return refused(request, meeting_id, at, exc)
+        return refused(request, meeting_id, at, exc, meeting)
     if isinstance(result, Onward):
         return done(request, meeting_id, result.item_id, result.text)
     return done(request, meeting_id, at, result)

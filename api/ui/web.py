@@ -52,6 +52,7 @@ from workflow.errors import (
     StaleVersion,
     TriggerNotAllowed,
     WorkflowError,
+    WrongState,
 )
 from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality, User
@@ -302,6 +303,8 @@ def error_text(exc: WorkflowError, spec: DefinitionSpec | None = None) -> str:
             "Der Eintrag wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie den "
             "aktuellen Stand und versuchen Sie es erneut."
         )
+    if isinstance(exc, WrongState) and spec is not None:
+        return f"{exc.message} (jetziger Stand: „{spec.state_label(exc.state)}“)."
     return exc.message
 
 

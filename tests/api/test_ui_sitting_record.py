@@ -13,7 +13,7 @@ from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned
-from workflow.models import Attendance, BiasDeclaration, Person, Proposal
+from workflow.models import AgendaItem, Attendance, BiasDeclaration, Person, Proposal
 
 
 def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]:
@@ -95,3 +95,53 @@ def test_deferring_is_checked_before_it_is_recorded(
     )  # fmt: skip
     assert "„Vertagen“ ist festgestellt" in done.text
     assert world.get(Proposal, pid).state == "ready"
+
+
+def test_refusals_name_people_and_states_in_words(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, item, present = _running(world, clock)
+    world.run(lambda s: s.add(AgendaItem(meeting_id=mid, position=2, title="Bekanntgaben")))
+    free = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.title == "Bekanntgaben")).one().id
+    )
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    votes = {f"vote-{p}": "yes" for p in present}
+    voted = _post(client, f"{base}/abstimmung", page, version=_version(page), **votes)
+    page = _follow(client, voted)
+    late = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                 person_id=str(present[3]), reason="Bruder ist Bieter")  # fmt: skip
+    page = _follow(client, late)
+    assert f"{names[present[3]]} ist befangen, die Stimme ist aber erfasst" in page
+    assert "Person " not in page
+
+    unknown = _post(client, f"{base}/antraege", page, version=_version(page), art="",
+                    mover="Fraktion FWV", text="Ohne Carport.")  # fmt: skip
+    page = _follow(client, unknown)
+    assert "Bitte wählen Sie die Art des Antrags: Änderungsantrag, Gegenantrag oder " in page
+    assert "amendment" not in page.split('id="meldungen"')[1].split("</div>")[0]
+
+    on_proposal = _post(client, f"{base}/ergebnis", page, version=_version(page),
+                        outcome="noted")  # fmt: skip
+    page = _follow(client, on_proposal)
+    assert "Über eine Vorlage wird mit ihren Aktionen entschieden (Beschluss gefasst, " in page
+    odd = _post(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
+                version=_version(page), outcome="erledigt")  # fmt: skip
+    page = _follow(client, odd)
+    assert "Bitte wählen Sie als Ergebnis „behandelt“, „zur Kenntnis genommen“, „vertagt“." in page
+
+    outsider = world["ilsfeld.secretary"].person_id
+    stranger = _post(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
+                     version=_version(page), present=str(outsider))  # fmt: skip
+    page = _follow(client, stranger)
+    assert f"Nicht Mitglied des Gremiums: {names[outsider]}." in page
+
+    early = _post(client, f"/sitzungen/{mid}/durchfuehren/niederschrift", page,
+                  version=_version(page), signer=f"{present[0]}:chair")  # fmt: skip
+    page = _follow(client, early)
+    assert "nach dem Schließen der Sitzung erfasst, bis sie als unterzeichnet festgestellt ist " \
+        "(jetziger Stand: „Sitzung läuft“)." in page  # fmt: skip
+    assert "in_session" not in page

@@ -800,6 +800,7 @@ def test_deputy_chairs_when_the_mayor_is_absent_and_signs_the_minutes(world: Wor
     with pytest.raises(InvalidInput) as not_secretary:
         sign(world, mid, present[3], "secretary")  # the Schriftführer is the secretary
     assert not_secretary.value.field == "person_id"
+    assert "(Rolle „Sitzungsdienst“)" in not_secretary.value.message
 
     sign(world, mid, deputy, "chair")
     sign(world, mid, present[1], "councillor")

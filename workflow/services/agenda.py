@@ -40,6 +40,11 @@ T = TypeVar("T")
 MEETING_ROLES = meetings.MEETING_ROLES
 AGENDA_STATES = ("planned", "agenda")
 FREE_ITEM_OUTCOMES = ("handled", "noted", "deferred")
+FREE_OUTCOME_LABELS = {
+    "handled": "behandelt",
+    "noted": "zur Kenntnis genommen",
+    "deferred": "vertagt",
+}
 
 
 @dataclass(frozen=True)
@@ -266,9 +271,13 @@ def record_item_outcome(
     item = _item_of(session, actor, meeting_id, item_id)
     meeting = _meeting(session, actor, meeting_id, expected_version, "record_item_outcome")
     if item.proposal_id is not None:
-        raise Conflict("Über Vorlagen wird mit ihren Aktionen entschieden (adopt, reject, defer)")
+        raise Conflict(
+            "Über eine Vorlage wird mit ihren Aktionen entschieden (Beschluss gefasst, "
+            "Abgelehnt, Vertagen), nicht mit einem freien Ergebnis"
+        )
     if outcome not in FREE_ITEM_OUTCOMES:
-        raise InvalidInput(f"outcome muss eines von {FREE_ITEM_OUTCOMES} sein", field="outcome")
+        choices = ", ".join(f"„{label}“" for label in FREE_OUTCOME_LABELS.values())
+        raise InvalidInput(f"Bitte wählen Sie als Ergebnis {choices}", field="outcome")
     if meeting.state != "in_session":
         raise Conflict("Ergebnisse werden nur in einer laufenden Sitzung erfasst")
     if item.removed or item.outcome is not None:

@@ -21,7 +21,7 @@ from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.periods import Period, shift
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
-from workflow.queries import biased_persons, seated
+from workflow.queries import biased_persons, person_names, seated
 from workflow.services.common import require_role, require_tenant
 from workflow.services.listing import get_proposal
 from workflow.services.transition import load_instance
@@ -88,7 +88,8 @@ def flag_if_unlawful(
         return None
     how = "mitgestimmt" if voted is not None else "an der Beratung teilgenommen"
     resolution.unlawful_reason = (
-        f"Person {declaration.person_id} war befangen ({declaration.reason}) und hat "
+        f"{person_names(session, [declaration.person_id])} war befangen "
+        f"({declaration.reason}) und hat "
         f"{how}; der Beschluss ist rechtswidrig (§ 18 Abs. 6 Satz 1 GemO)"
     )
     resolution.unlawful_since = now
@@ -124,6 +125,7 @@ def _entitled(session: Session, meeting: Meeting, declaration: BiasDeclaration) 
 
 
 def _tally(
+    session: Session,
     entitled: set[int],
     person_id: int,
     votes: Mapping[int, str] | None,
@@ -135,7 +137,11 @@ def _tally(
         for voter, choice in votes.items():
             field = f"votes.{voter}"
             if choice not in VOTE_CHOICES:
-                raise InvalidInput(f"Ungültige Stimme {choice!r} (yes, no, abstain)", field=field)
+                raise InvalidInput(
+                    f"Ungültige Stimme für {person_names(session, [voter])}: Ja, Nein oder "
+                    "Enthaltung (yes, no, abstain)",
+                    field=field,
+                )
             if voter == person_id:
                 raise InvalidInput(
                     "Über die Befangenheit wird in Abwesenheit des Betroffenen entschieden "
@@ -144,7 +150,8 @@ def _tally(
                 )
             if voter not in entitled:
                 raise InvalidInput(
-                    f"Person {voter} ist nicht anwesend und stimmberechtigt", field=field
+                    f"{person_names(session, [voter])} ist nicht anwesend und stimmberechtigt",
+                    field=field,
                 )
         counted = Tally(
             yes=sum(1 for c in votes.values() if c == "yes"),
@@ -189,7 +196,8 @@ def decide_bias(
         raise Conflict("Über diese Befangenheit hat das Gremium bereits entschieden")
     if meeting.state != "in_session" and not declaration.after_vote:
         raise Conflict("Das Gremium entscheidet über die Befangenheit in seiner Sitzung")
-    counted = _tally(_entitled(session, meeting, declaration), declaration.person_id, votes, tally)
+    entitled = _entitled(session, meeting, declaration)
+    counted = _tally(session, entitled, declaration.person_id, votes, tally)
     declaration.decided_at = now
     declaration.decided_biased = counted.adopted
     declaration.decision_yes = counted.yes

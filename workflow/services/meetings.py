@@ -18,7 +18,7 @@ from workflow.context import Actor
 from workflow.db import pinned
 from workflow.definitions.machines import Workflows
 from workflow.deputies import body_deputies, member_on
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, NotFound, WrongState
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -33,6 +33,7 @@ from workflow.models import (
 from workflow.queries import (
     bias_declarations,
     biased_persons,
+    person_names,
     quorum_failure,
     seated,
     standing_chairs,
@@ -176,12 +177,18 @@ def _check_second_session(
 
 
 def _meeting_for_change(
-    session: Session, actor: Actor, meeting_id: int, operation: str, states: tuple[str, ...]
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    operation: str,
+    states: tuple[str, ...],
+    refusal: str,
 ) -> Meeting:
+    """The meeting, if ``operation`` is allowed in its state; else ``refusal`` (in words)."""
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     require_role(actor, operation, MEETING_ROLES)
     if meeting.state not in states:
-        raise Conflict(f"Im aktuellen Zustand der Sitzung ({meeting.state}) nicht möglich")
+        raise WrongState(refusal, state=meeting.state)
     return meeting
 
 
@@ -205,7 +212,12 @@ def record_attendance(
     a Beigeordneter chairing without being a member of the body (§ 49 GemO).
     """
     meeting = _meeting_for_change(
-        session, actor, meeting_id, "record_attendance", ("invited", "in_session")
+        session,
+        actor,
+        meeting_id,
+        "record_attendance",
+        ("invited", "in_session"),
+        "Die Anwesenheit wird nach der Einladung und während der Sitzung erfasst",
     )
     # Members whose seat runs on the day, and their personal deputies (Hauptsatzung).
     members = {
@@ -217,7 +229,9 @@ def record_attendance(
         _require_no_decided_item(session, meeting)
     unknown = [p for p in present if p not in members]
     if unknown:
-        raise InvalidInput(f"Keine Mitglieder des Gremiums: {unknown}", field="present")
+        raise InvalidInput(
+            f"Nicht Mitglied des Gremiums: {person_names(session, unknown)}", field="present"
+        )
     meeting.chair_person_id = _chair(session, meeting, set(present), chair_person_id)
     session.add(meeting)
     session.exec(delete(Attendance).where(col(Attendance.meeting_id) == meeting_id))
@@ -423,24 +437,15 @@ def _record_votes(
     doubts = undecided_doubts(session, agenda_item_id)
     if doubts:
         raise Conflict(
-            f"Über die zweifelhafte Befangenheit von Person {sorted(doubts)} hat das Gremium "
-            "noch nicht entschieden; vorher wird über den Punkt nicht abgestimmt "
+            f"Über die zweifelhafte Befangenheit von {person_names(session, doubts)} hat das "
+            "Gremium noch nicht entschieden; vorher wird über den Punkt nicht abgestimmt "
             "(§ 18 Abs. 4 Satz 2 GemO)"
         )
     for person_id, choice in votes.items():
-        field = f"votes.{person_id}"
-        if choice not in VOTE_CHOICES:
-            raise InvalidInput(f"Ungültige Stimme {choice!r} (yes, no, abstain)", field=field)
-        if person_id not in members:
-            raise InvalidInput(f"Person {person_id} ist nicht stimmberechtigt", field=field)
-        if person_id in biased:
+        refusal = _vote_refusal(person_id, choice, members, biased, present)
+        if refusal is not None:  # named only when refused: no query per vote (issue 14)
             raise InvalidInput(
-                f"Person {person_id} ist befangen und darf nicht mitstimmen (§ 18 GemO)",
-                field=field,
-            )
-        if person_id not in present:
-            raise InvalidInput(
-                f"Person {person_id} ist bei diesem Punkt nicht anwesend", field=field
+                f"{person_names(session, [person_id])} {refusal}", field=f"votes.{person_id}"
             )
     session.exec(delete(Vote).where(col(Vote.agenda_item_id) == agenda_item_id))
     item.vote_yes = item.vote_no = item.vote_abstain = None  # by name replaces counts
@@ -461,6 +466,21 @@ def _record_votes(
     return item
 
 
+def _vote_refusal(
+    person_id: int, choice: str, members: set[int], biased: set[int], present: set[int]
+) -> str | None:
+    """Why the member's vote cannot be recorded, after his name (§§ 18, 37 GemO)."""
+    if choice not in VOTE_CHOICES:
+        return "hat keine gültige Stimme: Ja, Nein oder Enthaltung (yes, no, abstain)"
+    if person_id not in members:
+        return "ist nicht stimmberechtigt"
+    if person_id in biased:
+        return "ist befangen und darf nicht mitstimmen (§ 18 GemO)"
+    if person_id not in present:
+        return "ist bei diesem Punkt nicht anwesend"
+    return None
+
+
 def sign_minutes(
     *,
     session: Session,
@@ -473,7 +493,15 @@ def sign_minutes(
     """§ 38 Abs. 2 S. 1 GemO: "vom Vorsitzenden, zwei Gemeinderäten, die an der Verhandlung
     teilgenommen haben, und dem Schriftführer zu unterzeichnen". The chair is the person who
     chaired this session (recorded with the attendance), not whoever chairs the body."""
-    meeting = _meeting_for_change(session, actor, meeting_id, "sign_minutes", ("closed",))
+    meeting = _meeting_for_change(
+        session,
+        actor,
+        meeting_id,
+        "sign_minutes",
+        ("closed",),
+        "Unterschriften unter die Niederschrift werden nach dem Schließen der Sitzung erfasst, "
+        "bis sie als unterzeichnet festgestellt ist",
+    )
     person = session.get(Person, person_id)
     if person is None or person.municipality_id != meeting.municipality_id:
         raise InvalidInput("Unbekannte Person", field="person_id")

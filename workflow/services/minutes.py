@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from workflow.errors import InvalidInput
 from workflow.models import Meeting, Person, User
 from workflow.queries import councillor_signers
+from workflow.roles import role_label
 
 
 def check_signer(session: Session, meeting: Meeting, person_id: int, capacity: str) -> None:
@@ -18,7 +19,9 @@ def check_signer(session: Session, meeting: Meeting, person_id: int, capacity: s
     elif capacity == "secretary":
         _check_secretary_signature(session, meeting, person_id)
     else:
-        raise InvalidInput("capacity muss chair, councillor oder secretary sein", field="capacity")
+        raise InvalidInput(
+            "Unterzeichnet wird als Vorsitz, Ratsmitglied oder Schriftführung", field="capacity"
+        )
 
 
 def _check_chair_signature(session: Session, meeting: Meeting, person_id: int) -> None:
@@ -28,7 +31,7 @@ def _check_chair_signature(session: Session, meeting: Meeting, person_id: int) -
         )
     if person_id != meeting.chair_person_id:
         chair = session.get(Person, meeting.chair_person_id)
-        name = chair.name if chair is not None else f"Person {meeting.chair_person_id}"
+        name = chair.name if chair is not None else "eine andere Person"
         raise InvalidInput(
             f"Den Vorsitz in dieser Sitzung führte {name}; nur wer die Sitzung geleitet hat, "
             "unterzeichnet die Niederschrift als Vorsitz (§ 38 Abs. 2 GemO)",
@@ -59,6 +62,6 @@ def _check_secretary_signature(session: Session, meeting: Meeting, person_id: in
     if secretary is None:
         raise InvalidInput(
             "Als Schriftführung unterzeichnet nur, wer in der Gemeinde die Schriftführung "
-            "(Rolle secretary) innehat",
+            f"innehat (Rolle „{role_label('secretary')}“)",
             field="person_id",
         )

@@ -81,14 +81,23 @@ def propose_motion(
         session, actor, meeting_id, item_id, expected_version, "propose_motion"
     )
     if kind not in KINDS:
-        raise InvalidInput(f"Unbekannte Antragsart {kind!r} {KINDS}", field="kind")
+        raise InvalidInput(
+            "Bitte wählen Sie die Art des Antrags: Änderungsantrag, Gegenantrag oder "
+            "Geschäftsordnungsantrag" + (f" („{kind}“ gibt es nicht)" if kind.strip() else ""),
+            field="kind",
+        )
     if (kind == "procedural") != (procedure is not None):
         raise InvalidInput(
-            "Ein Geschäftsordnungsantrag nennt seine Art (procedure), ein Sachantrag nicht",
+            "Ein Geschäftsordnungsantrag nennt seine Art (Absetzung, Vertagung, Verweisung, "
+            "Schluss der Debatte), ein Sachantrag nicht",
             field="procedure",
         )
     if procedure is not None and procedure not in PROCEDURES:
-        raise InvalidInput(f"Unbekannter Geschäftsordnungsantrag {procedure!r}", field="procedure")
+        raise InvalidInput(
+            f"Einen Geschäftsordnungsantrag „{procedure}“ gibt es nicht (möglich: Absetzung, "
+            "Vertagung, Verweisung, Schluss der Debatte)",
+            field="procedure",
+        )
     if not mover.strip():
         raise InvalidInput("Wer den Antrag stellt, ist anzugeben", field="mover")
     if kind != "procedural" and not text.strip():

@@ -346,7 +346,7 @@ async def record_outcome(
     """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); each is shown
     with its consequences first (check before commit)."""
     values = await request.form()
-    screen_meeting(session, user, meeting_id)
+    meeting = screen_meeting(session, user, meeting_id)
     items = _items(session, user, meeting_id)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
@@ -385,7 +385,7 @@ async def record_outcome(
         )
     except WorkflowError as exc:
         session.expire_all()
-        return refused(request, meeting_id, item_id, exc)
+        return refused(request, meeting_id, item_id, exc, meeting)
     if dry_run:
         session.expire_all()
         return _screen(
