@@ -169,6 +169,8 @@ def majority_words(counted: Tally) -> tuple[str, str]:
     numbers = vote_counts(counted.yes, counted.no, counted.abstain)
     if counted.adopted:
         return f"Mehrheit erreicht: {numbers}", "success"
+    if counted.yes == 0:  # only abstentions or only Nein: no tie to speak of
+        return f"Keine Mehrheit: keine Ja-Stimme ({numbers})", "danger"
     tie = " – Stimmengleichheit gilt als Ablehnung" if counted.yes == counted.no else ""
     return f"Keine Mehrheit: {numbers}{tie}", "danger"
 

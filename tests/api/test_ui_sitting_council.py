@@ -72,7 +72,7 @@ def test_members_leave_and_arrive_at_an_item(
         reason="Termin",
     )
     page = client.get(left.headers["location"]).text
-    assert "Verlassen der Sitzung erfasst." in page
+    assert f"{name} hat die Sitzung verlassen (ab TOP 1)." in page
     assert f"{name} hat die Sitzung verlassen: Termin" in page
     assert f"nicht anwesend: {name}" in page
     missing = _post(client, url, page, version=_version(page), richtung="geht")
@@ -97,7 +97,10 @@ def test_motions_are_made_and_voted_on_the_screen(
     )
     page = client.get(made.headers["location"]).text
     assert "Antrag erfasst." in page
-    assert "Änderungsantrag von Fraktion FWV" in page
+    assert (
+        "Änderungsantrag: „Der Gemeinderat stimmt zu, ohne Carport.“ (Antragsteller/in: "
+        "Fraktion FWV)" in page
+    )
     motion = world.run(lambda s: s.exec(select(Motion)).one().id)
     voted = _post(client, f"{url}/{motion}", page, version=_version(page), ja="8", nein="4")
     page = client.get(voted.headers["location"]).text

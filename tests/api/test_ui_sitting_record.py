@@ -145,3 +145,45 @@ def test_refusals_name_people_and_states_in_words(
     assert "nach dem Schließen der Sitzung erfasst, bis sie als unterzeichnet festgestellt ist " \
         "(jetziger Stand: „Sitzung läuft“)." in page  # fmt: skip
     assert "in_session" not in page
+
+
+def test_votes_and_departures_are_worded_for_the_minutes(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, item, present = _running(world, clock)
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    abstentions = {f"vote-{p}": "abstain" for p in present}
+    preview = client.post(f"{base}/vorschau", data={"csrf_token": csrf_of(page), **abstentions})
+    assert f"Keine Mehrheit: keine Ja-Stimme (0 Ja, 0 Nein, {len(present)} Enthaltungen)" in (
+        preview.text
+    )
+    assert "Stimmengleichheit" not in preview.text
+
+    doubt = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                  person_id=str(present[2]), reason="Nachbar", doubtful="ja")  # fmt: skip
+    page = _follow(client, doubt)
+    declaration = world.run(lambda s: s.exec(select(BiasDeclaration)).one().id)
+    zeros = _post(client, f"{base}/befangenheit/{declaration}", page, version=_version(page),
+                  ja="0", nein="0", enthaltung="0")  # fmt: skip
+    page = _follow(client, zeros)
+    assert "Bitte geben Sie die Stimmen ein: alle Zahlen sind 0." in page
+    decided = _post(client, f"{base}/befangenheit/{declaration}", page, version=_version(page),
+                    ja="0", nein="10", enthaltung="0")  # fmt: skip
+    page = _follow(client, decided)
+    assert "nicht befangen" in page
+
+    leaver = present[-1]
+    left = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
+                 person_id=str(leaver), richtung="geht", nur_dieser_punkt="ja")  # fmt: skip
+    page = _follow(client, left)
+    assert f"{names[leaver]} verlässt den Sitzungstisch für TOP 1." in page
+    counted = _post(client, f"{base}/stimmenzahlen", page, version=_version(page),
+                    ja="10", nein="2", enthaltung="0")  # fmt: skip
+    page = _follow(client, counted)
+    assert (
+        "<strong>Abgelehnt</strong> – noch nicht möglich. Die Mehrheit hat dem "
+        "Beschlussvorschlag zugestimmt: er ist angenommen." in page
+    )

@@ -36,7 +36,7 @@ def test_a_secret_ballot_is_recorded_as_counts_only_with_biased_and_absent_known
         vote(world, pid, {present[0]: "yes"})
     with pytest.raises(InvalidInput, match="stimmberechtigt"):
         counts(world, mid, item, len(present), 0)
-    with pytest.raises(InvalidInput, match="keine Stimme"):
+    with pytest.raises(InvalidInput, match="alle Zahlen sind 0"):
         counts(world, mid, item, 0, 0)
     world.fire("proposal", pid, "adopt", SECRETARY, berlin(MEETING_DAY, 20, 30))
     assert world.get(AgendaItem, item).outcome == "adopted"

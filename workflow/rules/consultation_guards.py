@@ -157,11 +157,16 @@ def _adopted(ctx: FiringContext) -> bool | None:
 
 def majority_reached(ctx: FiringContext) -> str | None:
     """§ 37 Abs. 6 GemO: more yes than no; a tie rejects."""
-    return None if _adopted(ctx) else "Keine Mehrheit: Stimmengleichheit oder mehr Nein-Stimmen"
+    return None if _adopted(ctx) else "Keine Mehrheit: nicht mehr Ja- als Nein-Stimmen"
 
 
 def majority_not_reached(ctx: FiringContext) -> str | None:
-    return "Die Mehrheit hat zugestimmt – der Antrag ist angenommen" if _adopted(ctx) else None
+    # The vote is on the Beschlussvorschlag (as amended by adopted motions), not a motion.
+    return (
+        "Die Mehrheit hat dem Beschlussvorschlag zugestimmt: er ist angenommen"
+        if _adopted(ctx)
+        else None
+    )
 
 
 GUARDS = [

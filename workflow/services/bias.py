@@ -160,8 +160,10 @@ def _tally(
         )
     assert counted is not None
     total = counted.yes + counted.no + counted.abstain
-    if min(counted.yes, counted.no, counted.abstain) < 0 or total == 0:
-        raise InvalidInput("Das Stimmenergebnis ist leer oder negativ", field="tally")
+    if min(counted.yes, counted.no, counted.abstain) < 0:
+        raise InvalidInput("Stimmenzahlen können nicht negativ sein", field="tally")
+    if total == 0:
+        raise InvalidInput("Bitte geben Sie die Stimmen ein: alle Zahlen sind 0", field="tally")
     if total > len(entitled):
         raise InvalidInput(
             f"{total} Stimmen, aber nur {len(entitled)} Mitglieder sind stimmberechtigt",

@@ -191,7 +191,7 @@ def check_counts(session: Session, meeting: Meeting, item: AgendaItem, counted: 
     total = counted.yes + counted.no + counted.abstain
     entitled = len(entitled_at(session, meeting, item))
     if total == 0:
-        raise InvalidInput("Es ist keine Stimme erfasst", field="yes")
+        raise InvalidInput("Bitte geben Sie die Stimmen ein: alle Zahlen sind 0", field="yes")
     if total > entitled:
         raise InvalidInput(
             f"{total} Stimmen, aber nur {entitled} Mitglieder sind bei diesem Punkt anwesend "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -17,6 +18,7 @@ from api.ui.sitting import majority_words
 from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep, workflows_of
 from workflow.errors import InvalidInput
+from workflow.models import AgendaItem, ItemAttendance, Person
 from workflow.motions import PROCEDURES
 from workflow.services import item_votes, motions
 
@@ -68,18 +70,34 @@ async def record_item_attendance(
         arrives = form.get("richtung") == "kommt"
         if not person:
             raise InvalidInput("Bitte wählen Sie das Mitglied.", field="person_id")
-        item_votes.record_item_attendance(
+        only = form.get("nur_dieser_punkt") == "ja"
+        recorded = item_votes.record_item_attendance(
             **call,
             item_id=item_id,
             expected_version=form_version(form),
             person_id=person[0],
             present=arrives,
-            only_item=form.get("nur_dieser_punkt") == "ja",
+            only_item=only,
             reason=str(form.get("reason") or "")[:2000],
         )
-        return "Ankunft erfasst." if arrives else "Verlassen der Sitzung erfasst."
+        return _change_words(session, recorded.record, only)
 
     return await screen_action(request, session, user, now, meeting_id, item_id, act)
+
+
+def _change_words(session: Session, change: ItemAttendance, only: bool) -> str:
+    """What was recorded, in the words of the minutes: for this item only, or from it on."""
+    person = session.get(Person, change.person_id)
+    item = session.get(AgendaItem, change.agenda_item_id)
+    who = person.name if person is not None else "Das Mitglied"
+    top = f"TOP {item.position}" if item is not None else "diesen Tagesordnungspunkt"
+    if change.present:
+        return f"{who} nimmt an {top} teil." if only else f"{who} ist ab {top} anwesend."
+    return (
+        f"{who} verlässt den Sitzungstisch für {top}."
+        if only
+        else f"{who} hat die Sitzung verlassen (ab {top})."
+    )
 
 
 @router.post(f"{BASE}/antraege")
