@@ -13,7 +13,15 @@ from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned
-from workflow.models import AgendaItem, Attendance, BiasDeclaration, Person, Proposal
+from workflow.models import (
+    AgendaItem,
+    Attendance,
+    BiasDeclaration,
+    ItemAttendance,
+    Motion,
+    Person,
+    Proposal,
+)
 
 
 def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]:
@@ -187,3 +195,55 @@ def test_votes_and_departures_are_worded_for_the_minutes(
         "<strong>Abgelehnt</strong> – noch nicht möglich. Die Mehrheit hat dem "
         "Beschlussvorschlag zugestimmt: er ist angenommen." in page
     )
+
+
+def test_over_long_or_odd_input_is_refused_not_cut(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, item, present = _running(world, clock)
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    for field in ('id="bias-reason"', 'id="presence-reason"', 'id="motion-text"',
+                  f'id="grund-{present[-1]}"'):  # fmt: skip
+        tag = page.split(field)[1].split(">")[0]
+        assert "maxlength=" in tag, field
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    long = "x" * 2001
+    absent = present[-1]
+    reasons = _post(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
+                    version=_version(page), present=str(present[0]),
+                    **{f"grund-{absent}": long})  # fmt: skip
+    page = _follow(client, reasons)
+    assert f"Der Grund der Abwesenheit von {names[absent]} ist zu lang: höchstens 2.000" in page
+    going = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
+                  person_id=str(absent), richtung="geht", reason=long)  # fmt: skip
+    page = _follow(client, going)
+    assert "Der Grund des Kommens oder Gehens ist zu lang: höchstens 2.000 Zeichen." in page
+    odd = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
+                person_id=str(absent), richtung="bleibt")  # fmt: skip
+    page = _follow(client, odd)
+    assert "Bitte wählen Sie, ob das Mitglied kommt oder geht." in page
+    bias = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                 person_id=str(absent), reason=long)  # fmt: skip
+    page = _follow(client, bias)
+    assert "Der Grund der Befangenheit ist zu lang: höchstens 2.000 Zeichen." in page
+    wording = _post(client, f"{base}/antraege", page, version=_version(page),
+                    art="amendment", mover="FWV", text="y" * 20_001)  # fmt: skip
+    page = _follow(client, wording)
+    assert "Der Wortlaut des Antrags ist zu lang: höchstens 20.000 Zeichen." in page
+    for reach in ("-1", "101"):
+        bent = _post(client, f"{base}/antraege", page, version=_version(page),
+                     art="amendment", mover="FWV", text="Ohne Carport.", reach=reach)  # fmt: skip
+        page = _follow(client, bent)
+        assert "Bitte geben Sie die Reichweite als ganze Zahl von 0 bis 100 ein." in page
+    stored = world.run(
+        lambda s: (
+            s.exec(select(Motion)).all(),
+            s.exec(select(ItemAttendance)).all(),
+            s.exec(select(BiasDeclaration)).all(),
+            len(s.exec(select(Attendance).where(Attendance.present)).all()),
+        )
+    )
+    assert stored == ([], [], [], len(present))
+    assert ".rf-screen { overflow-wrap: anywhere; }" in client.get("/static/ratsflow.css").text

@@ -27,6 +27,7 @@ from workflow.services.agenda import (
     record_on_meeting,
 )
 from workflow.services.common import require_votable
+from workflow.services.meetings import MAX_REASON
 from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.motions import check_counts
 
@@ -125,6 +126,13 @@ def record_item_attendance(
         raise Conflict("Kommen und Gehen wird während der laufenden Sitzung erfasst")
     if item.outcome is not None or item.removed:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt")
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:  # refused, never cut
+        raise InvalidInput(
+            f"Der Grund des Kommens oder Gehens ist zu lang: höchstens {MAX_REASON:_} "
+            "Zeichen".replace("_", "."),
+            field="reason",
+        )
     if person_id not in voting_members(session, meeting.body_id):
         raise InvalidInput("Die Person ist kein Mitglied des Gremiums", field="person_id")
     if person_id in present_at_item(session, item) and present:
@@ -136,7 +144,7 @@ def record_item_attendance(
         person_id=person_id,
         present=present,
         only_item=only_item,
-        reason=(reason or "").strip()[:2000] or None,
+        reason=reason,
         recorded_at=now,
     )
     session.add(change)

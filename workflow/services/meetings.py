@@ -47,6 +47,7 @@ from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.transition import load_instance, open_initial_deadlines
 
 MEETING_ROLES = ("secretary", "mayor")
+MAX_REASON = 2_000  # a reason for the minutes (absence, coming and going): refused beyond
 VOTE_CHOICES = ("yes", "no", "abstain")
 
 
@@ -232,6 +233,18 @@ def record_attendance(
         raise InvalidInput(
             f"Nicht Mitglied des Gremiums: {person_names(session, unknown)}", field="present"
         )
+    reasons = {
+        p: reason.strip()
+        for p, reason in (absence_reasons or {}).items()
+        if p not in present and reason.strip()
+    }
+    too_long = sorted(p for p, reason in reasons.items() if len(reason) > MAX_REASON)
+    if too_long:  # refused, never cut: the minutes would quote half a sentence
+        raise InvalidInput(
+            f"Der Grund der Abwesenheit von {person_names(session, too_long)} ist zu lang: "
+            f"höchstens {MAX_REASON:_} Zeichen".replace("_", "."),
+            field=f"absence_reasons.{too_long[0]}",
+        )
     meeting.chair_person_id = _chair(session, meeting, set(present), chair_person_id)
     session.add(meeting)
     session.exec(delete(Attendance).where(col(Attendance.meeting_id) == meeting_id))
@@ -243,9 +256,7 @@ def record_attendance(
                 person_id=person_id,
                 present=person_id in present,
                 digital=person_id in online,
-                absence_reason=None
-                if person_id in present
-                else ((absence_reasons or {}).get(person_id) or "").strip()[:2000] or None,
+                absence_reason=reasons.get(person_id),
             )
         )
     _record(

@@ -45,6 +45,8 @@ from workflow.services.listing import get_meeting
 from workflow.services.motion_order import next_motions
 from workflow.services.transition import fire
 
+MAX_MOVER = 200  # Motion.mover's column
+MAX_TEXT = 20_000
 CONCLUDING = {"adjourn": "defer", "remove": "remove_from_agenda", "refer": "refer"}
 REFERRAL_KINDS = ("council", "deciding_committee", "advisory_committee", "local_council")
 
@@ -100,8 +102,21 @@ def propose_motion(
         )
     if not mover.strip():
         raise InvalidInput("Wer den Antrag stellt, ist anzugeben", field="mover")
+    if len(mover.strip()) > MAX_MOVER:
+        raise InvalidInput(
+            f"Der Antragsteller ist zu lang angegeben: höchstens {MAX_MOVER} Zeichen", field="mover"
+        )
     if kind != "procedural" and not text.strip():
         raise InvalidInput("Der Wortlaut des Antrags fehlt", field="text")
+    if len(text.strip()) > MAX_TEXT:  # refused, never cut: it is the wording voted on
+        raise InvalidInput(
+            f"Der Wortlaut des Antrags ist zu lang: höchstens {MAX_TEXT:_} Zeichen".replace(
+                "_", "."
+            ),
+            field="text",
+        )
+    if reach < 0:
+        raise InvalidInput("Die Reichweite ist eine Zahl ab 0", field="reach")
     if mover_person_id is not None:
         person = session.get(Person, mover_person_id)
         if person is None or person.municipality_id != meeting.municipality_id:

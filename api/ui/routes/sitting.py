@@ -240,7 +240,7 @@ async def record_attendance(
             digital=[d for d in digital if d in present],
             chair_person_id=chair[0] if chair else None,
             absence_reasons={
-                int(key[6:]): str(value)[:2000]
+                int(key[6:]): str(value)
                 for key, value in form.items()
                 if key.startswith("grund-")
                 and is_digits(key[6:])

@@ -19,6 +19,7 @@ from workflow.models import AgendaItem
 from workflow.services import agenda
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+MAX_REASON = 2_000
 DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -43,7 +44,11 @@ async def declare_bias(
                 "Rechtmäßigkeit des Beschlusses (§ 18 Abs. 6 GemO)."
             )
         person = form_ids([str(form.get("person_id") or "")])
-        reason = str(form.get("reason") or "").strip()[:2000]
+        reason = str(form.get("reason") or "").strip()
+        if len(reason) > MAX_REASON:  # refused, never cut
+            raise InvalidInput(
+                "Der Grund der Befangenheit ist zu lang: höchstens 2.000 Zeichen.", field="reason"
+            )
         if not person or not reason:
             raise InvalidInput(
                 "Bitte wählen Sie das Mitglied und geben Sie den Grund der "

@@ -17,6 +17,7 @@ from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import majority_words
 from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep, workflows_of
+from workflow.digits import is_digits
 from workflow.errors import InvalidInput
 from workflow.models import AgendaItem, ItemAttendance, Person
 from workflow.motions import PROCEDURES
@@ -25,6 +26,7 @@ from workflow.services import item_votes, motions
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MotionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 BASE = "/sitzungen/{meeting_id}/durchfuehren/{item_id}"
+MAX_REACH = 100
 
 
 @router.post(f"{BASE}/stimmenzahlen")
@@ -67,7 +69,12 @@ async def record_item_attendance(
 
     def act(form: FormData, call: ScreenCall) -> str:
         person = form_ids([str(form.get("person_id") or "")])
-        arrives = form.get("richtung") == "kommt"
+        direction = form.get("richtung")
+        if direction not in ("geht", "kommt"):  # refused, not read as "geht"
+            raise InvalidInput(
+                "Bitte wählen Sie, ob das Mitglied kommt oder geht.", field="richtung"
+            )
+        arrives = direction == "kommt"
         if not person:
             raise InvalidInput("Bitte wählen Sie das Mitglied.", field="person_id")
         only = form.get("nur_dieser_punkt") == "ja"
@@ -78,7 +85,7 @@ async def record_item_attendance(
             person_id=person[0],
             present=arrives,
             only_item=only,
-            reason=str(form.get("reason") or "")[:2000],
+            reason=str(form.get("reason") or ""),
         )
         return _change_words(session, recorded.record, only)
 
@@ -113,21 +120,33 @@ async def propose_motion(
         choice = str(form.get("art") or "")
         procedural = choice in PROCEDURES
         body = form_ids([str(form.get("target_body_id") or "")])
-        reach = form_ids([str(form.get("reach") or "")])
+        reach = _reach(str(form.get("reach") or "").strip())
         motions.propose_motion(
             **call,
             item_id=item_id,
             expected_version=form_version(form),
             kind="procedural" if procedural else choice,
             procedure=choice if procedural else None,
-            mover=str(form.get("mover") or "")[:200],
-            text=str(form.get("text") or "")[:20_000],
-            reach=min(reach[0], 100) if reach else 0,
+            mover=str(form.get("mover") or ""),
+            text=str(form.get("text") or ""),
+            reach=reach,
             target_body_id=body[0] if body else None,
         )
         return "Antrag erfasst."
 
     return await screen_action(request, session, user, now, meeting_id, item_id, act)
+
+
+def _reach(raw: str) -> int:
+    """The motion's reach, 0 to 100 as the form offers; anything else refused, not bent."""
+    if not raw:
+        return 0
+    if not is_digits(raw) or int(raw) > MAX_REACH:
+        raise InvalidInput(
+            f"Bitte geben Sie die Reichweite als ganze Zahl von 0 bis {MAX_REACH} ein.",
+            field="reach",
+        )
+    return int(raw)
 
 
 @router.post(f"{BASE}/antraege/{{motion_id}}")
