@@ -4,6 +4,7 @@ attendance rewritten, no bias added afterwards, counts read as those of the vote
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlmodel import select
 
@@ -21,6 +22,7 @@ from workflow.models import (
     Motion,
     Person,
     Proposal,
+    Vote,
 )
 
 
@@ -247,3 +249,35 @@ def test_over_long_or_odd_input_is_refused_not_cut(
     )
     assert stored == ([], [], [], len(present))
     assert ".rf-screen { overflow-wrap: anywhere; }" in client.get("/static/ratsflow.css").text
+
+
+def test_a_vote_by_name_names_every_member_and_the_preview_only_open_items(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid, mid, item, present = _running(world, clock)
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    one = _post(client, f"{base}/abstimmung", page, version=_version(page),
+                **{f"vote-{present[0]}": "yes"})  # fmt: skip
+    page = _follow(client, one)
+    assert "Bitte erfassen Sie die Stimme (Ja, Nein oder Enthaltung) von " in page
+    assert names[present[1]] in page.split("Bitte erfassen Sie die Stimme")[1].split("</")[0]
+    assert "Abstimmung gespeichert" not in page
+    assert world.run(lambda s: len(s.exec(select(Vote)).all())) == 0
+    everyone = {f"vote-{p}": "yes" for p in present}
+    saved = _post(client, f"{base}/abstimmung", page, version=_version(page), **everyone)
+    page = _follow(client, saved)
+    assert f"Mehrheit erreicht: {len(present)} Ja" in page
+
+    token = {"csrf_token": csrf_of(page), f"vote-{present[0]}": "yes"}
+    other_pid, other_mid = planned(world, day=date(2024, 4, 30))
+    other_item = item_of(world, other_pid)
+    foreign = client.post(f"/sitzungen/{mid}/durchfuehren/{other_item}/vorschau", data=token)
+    assert foreign.status_code == 404
+    assert other_mid != mid
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    decided = client.post(f"{base}/vorschau", data=token)
+    assert decided.status_code == 409
+    assert "Mehrheit erreicht" not in decided.text

@@ -54,12 +54,13 @@ from api.ui.web import (
 )
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Proposal
-from workflow.queries import standing_chairs
+from workflow.queries import person_names, standing_chairs
 from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
+from workflow.services.motions import entitled_at
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
@@ -281,6 +282,20 @@ async def record_votes(
             expected_version=form_version(form),
             votes=votes,
         )
+        # A vote by name lists every member entitled at the item (§ 37 Abs. 6 GemO): one
+        # left out would make the majority read from a part of the body. Checked after the
+        # engine's own refusals; raising here rolls the savepoint back.
+        meeting = session.get(Meeting, meeting_id)
+        item = session.get(AgendaItem, item_id)
+        assert meeting is not None
+        assert item is not None
+        missing = [p for p in entitled_at(session, meeting, item) if p not in votes]
+        if missing:
+            raise InvalidInput(
+                f"Bitte erfassen Sie die Stimme (Ja, Nein oder Enthaltung) von "
+                f"{person_names(session, missing)}.",
+                field=f"vote-{min(missing)}",
+            )
         words, _ = majority_words(recorded.record)
         return f"Abstimmung gespeichert. {words}."
 
@@ -298,7 +313,15 @@ async def majority_preview(
     """The majority of the votes entered so far, before they are saved (htmx, on every
     change): the engine's Tally decides (§ 37 Abs. 6 GemO), nothing is recorded."""
     form = await request.form()
-    screen_meeting(session, user, meeting_id)
+    meeting = screen_meeting(session, user, meeting_id)
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting_id or item.removed:
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    if meeting.state != "in_session" or item.outcome is not None:
+        raise Conflict(
+            "Eine Vorschau der Mehrheit gibt es nur für einen offenen Tagesordnungspunkt einer "
+            "laufenden Sitzung."
+        )
     choices = [str(v) for k, v in form.items() if k.startswith("vote-")]
     counted = Tally(choices.count("yes"), choices.count("no"), choices.count("abstain"))
     words, tone = majority_words(counted) if choices else ("Noch keine Stimme erfasst", "info")
