@@ -4,6 +4,7 @@ returns to, the version and numbers it posts, and the flash after it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, TypedDict
 
@@ -94,6 +95,18 @@ def refused(
 ) -> Response:
     flash(request, refusal_text(request, meeting, exc), "danger")
     return redirect(screen_url(meeting_id, item_id))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What was typed into a refused form of the screen, shown again (422) with its field
+    marked, instead of lost behind a redirect: the deliberation notes per item and the
+    Befangenheit form."""
+
+    notes: dict[int, str] = field(default_factory=dict)
+    notes_errors: dict[int, dict[str, str]] = field(default_factory=dict)
+    bias: dict[str, str] = field(default_factory=dict)
+    bias_errors: dict[str, str] = field(default_factory=dict)
 
 
 class ScreenCall(TypedDict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from sqlmodel import select
 
@@ -33,9 +34,13 @@ def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]
     return pid, mid, item_of(world, pid), present
 
 
-def _follow(client: TestClient, response: object) -> str:
-    location = response.headers["location"]  # type: ignore[attr-defined]
-    page: str = client.get(location).text
+def _follow(client: TestClient, response: Any) -> str:
+    """The screen after a form: where a redirect leads, or the screen shown again."""
+    if response.status_code != 303:
+        assert response.status_code in (409, 422), response.status_code
+        text: str = response.text
+        return text
+    page: str = client.get(response.headers["location"]).text
     return page
 
 
@@ -281,3 +286,52 @@ def test_a_vote_by_name_names_every_member_and_the_preview_only_open_items(
     decided = client.post(f"{base}/vorschau", data=token)
     assert decided.status_code == 409
     assert "Mehrheit erreicht" not in decided.text
+
+
+def test_a_refused_notes_or_bias_form_keeps_what_was_typed(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, item, present = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    old_version = _version(page)
+    typed = "Herr Maier fragt nach den Folgekosten; die Verwaltung antwortet. " * 400
+    too_long = _post(client, f"{base}/beratung", page, version=old_version,
+                     deliberation_notes=typed)  # fmt: skip
+    assert too_long.status_code == 422
+    area = too_long.text.split(f'id="beratung-{item}"')[1].split("</textarea>")[0]
+    assert 'aria-invalid="true"' in area
+    assert typed.strip()[:200] in area
+    assert "Der Verlauf der Beratung darf höchstens 20000 Zeichen lang sein." in too_long.text
+
+    # someone else saves meanwhile: the typed notes are kept with the stale version
+    counted = _post(client, f"{base}/stimmenzahlen", page, version=old_version, ja="3")
+    assert counted.status_code == 303
+    short = "Die Verwaltung erläutert den Bauablauf."
+    stale = _post(client, f"{base}/beratung", page, version=old_version,
+                  deliberation_notes=short)  # fmt: skip
+    assert stale.status_code == 409
+    assert f">{short}</textarea>" in stale.text
+    assert "Ihr Text ist unten erhalten." in stale.text
+    assert world.get(AgendaItem, item).deliberation_notes is None
+
+    page = stale.text
+    empty = _post(client, f"{base}/befangenheit", page, version=_version(page), doubtful="ja")
+    assert empty.status_code == 422
+    assert "Bitte wählen Sie das Mitglied, das befangen ist." in empty.text
+    assert "Bitte geben Sie den Grund der Befangenheit an (§ 18 GemO)." in empty.text
+    assert 'id="bias-person" name="person_id" aria-describedby="bias-person-fehler"' in empty.text
+    assert 'id="bias-doubtful" name="doubtful" value="ja" checked' in empty.text
+
+    counted = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
+                    person_id=str(present[-1]), richtung="geht")  # fmt: skip
+    page = _follow(client, counted)
+    reason = "Ehefrau ist Inhaberin eines Bieters, Angebot vom 12.03."
+    absent = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                   person_id=str(present[-1]), reason=reason)  # fmt: skip
+    assert absent.status_code == 422
+    assert f">{reason}</textarea>" in absent.text
+    assert f'<option value="{present[-1]}" selected>' in absent.text
+    assert "ist bei diesem Tagesordnungspunkt nicht anwesend" in absent.text
+    assert 'aria-describedby="bias-person-fehler" aria-invalid="true"' in absent.text

@@ -3,7 +3,8 @@ current item with bias declarations (§ 18 GemO) and the vote, quorum and majori
 the outcome, the next item; the minutes' signatures afterwards (§ 38 Abs. 2).
 
 Every form posts to its own route and answers with a redirect to the screen (so it works
-without JavaScript); htmx swaps only ``<main>`` from that answer."""
+without JavaScript); htmx swaps only ``<main>`` from that answer. The forms with much typed
+text (deliberation notes, Befangenheit) show the screen again when refused, text kept."""
 
 from __future__ import annotations
 
@@ -32,11 +33,13 @@ from api.ui.sitting import (
     quorum_words,
 )
 from api.ui.sitting_forms import (
+    Kept,
     Onward,
     ScreenCall,
     done,
     form_ids,
     form_version,
+    refusal_text,
     refused,
     screen_action,
     screen_meeting,
@@ -47,6 +50,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    error_status,
     flash,
     redirect,
     render,
@@ -54,7 +58,7 @@ from api.ui.web import (
 )
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
-from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
+from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.queries import person_names, standing_chairs
@@ -116,7 +120,7 @@ def _outcome_forms(
     return bare, list(blocked)
 
 
-def _screen(
+def render_screen(
     request: Request,
     session: Session,
     user: PageUser,
@@ -127,8 +131,10 @@ def _screen(
     preview: object | None = None,
     preview_form: ActionForm | None = None,
     given: ActionInput | None = None,
+    kept: Kept | None = None,
     status: int = 200,
 ) -> Response:
+    """The screen at item ``top``; ``kept``: a refused form's input, shown again."""
     meeting = screen_meeting(session, user, meeting_id)
     items = _items(session, user, meeting_id)
     current = _current(items, top)
@@ -188,6 +194,7 @@ def _screen(
         "preview": preview,
         "preview_form": preview_form,
         "given": given or ActionInput(),
+        "kept": kept or Kept(),
         "signers": signers,
         "signer_options": [
             (f"{s.person_id}:{s.capacity}", f"{s.name} ({CAPACITIES[s.capacity]})") for s in signers
@@ -205,7 +212,7 @@ def _labels(options: list[ActionOption], triggers: tuple[str, ...]) -> set[str]:
 
 
 @router.get("/sitzungen/{meeting_id}/durchfuehren")
-def sitting_screen(
+def sittingrender_screen(
     request: Request,
     meeting_id: MeetingId,
     user: PageUserDep,
@@ -215,7 +222,7 @@ def sitting_screen(
 ) -> Response:
     """``top`` names the item to show; anything else shows the first open one."""
     chosen = form_ids([top or ""])
-    return _screen(request, session, user, meeting_id, now, chosen[0] if chosen else None)
+    return render_screen(request, session, user, meeting_id, now, chosen[0] if chosen else None)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/anwesenheit")
@@ -411,7 +418,7 @@ async def record_outcome(
         return refused(request, meeting_id, item_id, exc, meeting)
     if dry_run:
         session.expire_all()
-        return _screen(
+        return render_screen(
             request,
             session,
             user,
@@ -444,18 +451,36 @@ async def record_notes(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    """The essential content of the deliberation on one item (§ 38 Abs. 1 GemO)."""
-
-    def act(form: FormData, call: ScreenCall) -> str:
-        deliberation.record_notes(
-            **call,
-            item_id=item_id,
-            expected_version=form_version(form),
-            notes=str(form.get("deliberation_notes") or ""),
+    """The essential content of the deliberation on one item (§ 38 Abs. 1 GemO). Refused,
+    the screen comes back with the typed text kept: it may be the longest input of the
+    evening, and a redirect would lose it."""
+    form = await request.form()
+    meeting = screen_meeting(session, user, meeting_id)
+    notes = str(form.get("deliberation_notes") or "")
+    try:
+        with session.begin_nested():
+            deliberation.record_notes(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=form_version(form),
+                notes=notes,
+            )
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        session.expire_all()
+        text = refusal_text(request, meeting, exc)
+        if isinstance(exc, StaleVersion):
+            text += " Ihr Text ist unten erhalten."
+        flash(request, text, "danger")
+        kept = Kept(notes={item_id: notes}, notes_errors={item_id: {"deliberation_notes": text}})
+        return render_screen(
+            request, session, user, meeting_id, now, item_id, kept=kept, status=error_status(exc)
         )
-        return "Der Verlauf der Beratung ist gespeichert."
-
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    return done(request, meeting_id, item_id, "Der Verlauf der Beratung ist gespeichert.")
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/niederschrift")

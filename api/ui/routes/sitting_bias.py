@@ -1,20 +1,34 @@
 """Sitzung durchführen: bias declarations and the body's decision on a doubtful case
-(§ 18 Abs. 4 GemO), posted from the current item of the meeting screen."""
+(§ 18 Abs. 4 GemO), posted from the current item of the meeting screen. A refused
+declaration shows the screen again with what was typed (the reason may be long)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
-from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
-from api.ui.web import PageRoute, PageUserDep
-from workflow.errors import Conflict, InvalidInput
+from api.ui.routes.sitting import render_screen
+from api.ui.sitting_forms import (
+    Kept,
+    ScreenCall,
+    done,
+    form_ids,
+    form_tally,
+    form_version,
+    refusal_text,
+    screen_action,
+    screen_meeting,
+)
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_status, flash
+from workflow.errors import Conflict, NotFound, WorkflowError
 from workflow.models import AgendaItem
 from workflow.services import agenda
 
@@ -32,45 +46,92 @@ async def declare_bias(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    def act(form: FormData, call: ScreenCall) -> str:
-        decided = session.get(AgendaItem, item_id)
-        if decided is not None and decided.meeting_id == meeting_id and decided.outcome:
-            # § 18 GemO: the minutes record who took part in the vote as it happened; a bias
-            # found after the decision concerns the resolution's validity (Abs. 6).
-            raise Conflict(
-                f"Über TOP {decided.position} ist bereits entschieden: Eine Befangenheit wird "
-                "dafür nicht mehr erfasst, die Niederschrift gibt die Abstimmung wieder, wie "
-                "sie stattgefunden hat. Eine erst später erkannte Befangenheit betrifft die "
-                "Rechtmäßigkeit des Beschlusses (§ 18 Abs. 6 GemO)."
+    """Refused, the screen comes back with the member and the reason kept (422)."""
+    form = await request.form()
+    meeting = screen_meeting(session, user, meeting_id)
+    given = {k: str(form.get(k) or "") for k in ("person_id", "reason", "doubtful")}
+    person = form_ids([given["person_id"]])
+    reason = given["reason"].strip()
+    doubtful = given["doubtful"] == "ja"
+    errors = _missing(person, reason)
+    if errors:
+        return _again(request, session, user, meeting_id, item_id, now, given, errors, 422)
+    try:
+        with session.begin_nested():
+            _require_open(session, meeting_id, item_id)
+            agenda.declare_bias(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                item_id=item_id,
+                expected_version=form_version(form),
+                person_id=person[0],
+                reason=reason,
+                doubtful=doubtful,
             )
-        person = form_ids([str(form.get("person_id") or "")])
-        reason = str(form.get("reason") or "").strip()
-        if len(reason) > MAX_REASON:  # refused, never cut
-            raise InvalidInput(
-                "Der Grund der Befangenheit ist zu lang: höchstens 2.000 Zeichen.", field="reason"
-            )
-        if not person or not reason:
-            raise InvalidInput(
-                "Bitte wählen Sie das Mitglied und geben Sie den Grund der "
-                "Befangenheit an (§ 18 GemO)."
-            )
-        agenda.declare_bias(
-            **call,
-            item_id=item_id,
-            expected_version=form_version(form),
-            person_id=person[0],
-            reason=reason,
-            doubtful=form.get("doubtful") == "ja",
+    except NotFound:
+        raise
+    except WorkflowError as exc:
+        session.expire_all()
+        text = refusal_text(request, meeting, exc)
+        field = getattr(exc, "field", None)
+        marked = {field: text} if field in given else {}
+        return _again(
+            request, session, user, meeting_id, item_id, now, given, marked, error_status(exc), text
         )
-        return (
-            "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das "
-            "Mitglied (§ 18 Abs. 4 Satz 2 GemO)."
-            if form.get("doubtful") == "ja"
-            else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
-            "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO)."
+    return done(
+        request,
+        meeting_id,
+        item_id,
+        "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das "
+        "Mitglied (§ 18 Abs. 4 Satz 2 GemO)."
+        if doubtful
+        else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
+        "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO).",
+    )
+
+
+def _missing(person: list[int], reason: str) -> dict[str, str]:
+    """Each empty or over-long field with its own message."""
+    errors = {}
+    if not person:
+        errors["person_id"] = "Bitte wählen Sie das Mitglied, das befangen ist."
+    if not reason:
+        errors["reason"] = "Bitte geben Sie den Grund der Befangenheit an (§ 18 GemO)."
+    elif len(reason) > MAX_REASON:  # refused, never cut
+        errors["reason"] = "Der Grund der Befangenheit ist zu lang: höchstens 2.000 Zeichen."
+    return errors
+
+
+def _require_open(session: Session, meeting_id: int, item_id: int) -> None:
+    """§ 18 GemO: the minutes record who took part in the vote as it happened; a bias found
+    after the decision concerns the resolution's validity (Abs. 6), not the record."""
+    item = session.get(AgendaItem, item_id)
+    if item is not None and item.meeting_id == meeting_id and item.outcome:
+        raise Conflict(
+            f"Über TOP {item.position} ist bereits entschieden: Eine Befangenheit wird "
+            "dafür nicht mehr erfasst, die Niederschrift gibt die Abstimmung wieder, wie "
+            "sie stattgefunden hat. Eine erst später erkannte Befangenheit betrifft die "
+            "Rechtmäßigkeit des Beschlusses (§ 18 Abs. 6 GemO)."
         )
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+
+def _again(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    meeting_id: int,
+    item_id: int,
+    now: datetime,
+    given: dict[str, str],
+    errors: dict[str, str],
+    status: int,
+    text: str | None = None,
+) -> Response:
+    flash(request, text or " ".join(errors.values()), "danger")
+    kept = Kept(bias=given, bias_errors=errors)
+    return render_screen(request, session, user, meeting_id, now, item_id, kept=kept, status=status)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit/{declaration_id}")
