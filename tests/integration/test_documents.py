@@ -287,3 +287,17 @@ def test_an_invitation_not_yet_sent_is_a_draft(world: World, fmt: str) -> None:
     sent = rendered(world, meeting_doc(world, meeting, "einladung", council), fmt)
     assert "ENTWURF" not in sent
     assert "Entwurf" not in sent
+
+
+def test_a_pdf_is_tagged_for_screen_readers(world: World) -> None:
+    """BITV 2.0: headings, paragraphs and tables as a structure tree, in reading order."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
+    pdf = service.render(vorlage(world, imported(world)), "pdf")
+    catalog = PdfReader(io.BytesIO(pdf)).trailer["/Root"].get_object()
+    assert isinstance(catalog, DictionaryObject)
+    assert "/StructTreeRoot" in catalog
+    marks = catalog["/MarkInfo"].get_object()
+    assert isinstance(marks, DictionaryObject)
+    assert marks["/Marked"]

@@ -38,7 +38,9 @@ def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: pango loads only when a PDF is made
 
-    pdf: bytes = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
+    # Tagged (headings, paragraphs, tables as structure): screen readers read the published
+    # documents of a public body in order (BITV 2.0 / EN 301 549 ask for tagged PDF).
+    pdf: bytes = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(pdf_tags=True)
     return pdf
 
 
@@ -141,7 +143,7 @@ def render_mappe_pdf(
     html = render_mappe_toc_html(title=title, municipality=municipality, entries=entries)
     toc = HTML(string=html, url_fetcher=_fetch_nothing).render()
     pages = [*toc.pages, *(page for rendered in laid_out for page in rendered.pages)]
-    main: bytes = toc.copy(pages).write_pdf()
+    main: bytes = toc.copy(pages).write_pdf(pdf_tags=True)
     footers = html_to_pdf(render_mappe_footers_html(pages=len(pages), total=page - 1))
     writer = PdfWriter()
     writer.append(io.BytesIO(main))
