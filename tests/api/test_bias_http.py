@@ -124,6 +124,13 @@ def test_late_disclosure_flags_the_resolution_unlawful(
     assert resolution["unlawful"] is True
     assert "§ 18 Abs. 6" in resolution["unlawful_reason"]
     assert resolution["cure_date"] == "2025-04-23"
+    # the minutes say what happened: the member took part, the bias was found afterwards
+    from tests.documents import text_of
+
+    minutes = client.get(f"{url}/documents/niederschrift.html", headers=secretary)
+    text = text_of(minutes.content, "html")
+    assert "hat mitgewirkt, obwohl befangen (nachträglich festgestellt" in text
+    assert "Beratung und Beschlussfassung nicht mitgewirkt" not in text
     assert client.get(f"/api/v1/proposals/{pid}/resolutions").status_code == 401
     other_town = client.get(f"/api/v1/proposals/{pid}/resolutions", headers=as_user("flein.clerk"))
     assert other_town.status_code == 404

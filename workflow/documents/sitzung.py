@@ -241,8 +241,11 @@ def bias_line(session: Session, item: AgendaItem) -> str:
     if not declared:
         return "keine"
     return "; ".join(
-        f"{who.get(d.person_id, '')} ({d.reason}) hat an Beratung und Beschlussfassung nicht "
-        "mitgewirkt (§ 18 GemO)"
+        f"{who.get(d.person_id, '')} ({d.reason}) hat mitgewirkt, obwohl befangen (nachträglich "
+        "festgestellt; § 18 Abs. 6 GemO: der Beschluss ist rechtswidrig)"
+        if d.after_vote
+        else f"{who.get(d.person_id, '')} ({d.reason}) hat an Beratung und Beschlussfassung "
+        "nicht mitgewirkt (§ 18 GemO)"
         for d in declared
     )
 
