@@ -99,7 +99,7 @@ def test_sitzungsmappe_of_twenty_items(world: World, tmp_path: Path) -> None:
         [
             f"- invitation + {ITEMS} Vorlagen (the seed's Sachvortrag each) + {ITEMS} one-page "
             f"PDF attachments: {pages} pages, {len(pdf) / 1024:.0f} KiB",
-            f"- {elapsed:.2f} s to read, lay out (twice: the attachments' page numbers) and merge",
+            f"- {elapsed:.2f} s to read, lay out once, stamp the footers (Seite n von m) and merge",
         ],
     )
     assert name.startswith("sitzungsmappe-")
