@@ -20,6 +20,12 @@ def numbered(items: Sequence[AgendaItem], public: bool) -> list[tuple[str, Agend
     return [(f"{prefix}{n}", item) for n, item in enumerate(part, start=1)]
 
 
+def in_session_order(items: Sequence[AgendaItem]) -> list[AgendaItem]:
+    """The order of deliberation: the public part, then the non-public one ("Im Anschluss
+    findet eine nichtöffentliche Sitzung statt"), each in its agenda order."""
+    return sorted(items, key=lambda i: (not i.public, *_order(i)))
+
+
 def top_numbers(items: Sequence[AgendaItem]) -> dict[int, str]:
     """Every live item's number by its id."""
     return {

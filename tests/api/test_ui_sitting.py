@@ -283,3 +283,21 @@ def test_someone_chairs_and_is_marked_so(
     page = _attend(client, meeting, page, without_mayor, "")
     assert "Der Bürgermeister ist nicht anwesend" in page
     assert world.get_meeting(meeting).chair_person_id == mayor
+
+
+def test_the_screen_numbers_and_orders_the_agenda_as_the_papers_do(
+    world: World, client: TestClient
+) -> None:
+    _, meeting, _ = _invited(world)
+    # a non-public item placed between the Vorlage and the Bekanntgaben by its position
+    world.run(
+        lambda s: s.add(
+            AgendaItem(meeting_id=meeting, position=2, title="Grundstück", public=False)
+        )
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    agenda = page.split('id="tagesordnung-liste"')[1].split("</nav>")[0]
+    titles = re.findall(r"TOP ([^:<]+): ([^<]+)</a>", agenda)
+    assert [number for number, _ in titles] == ["1", "2", "NÖ 1"]  # public part first
+    assert titles[2][1] == "Grundstück"

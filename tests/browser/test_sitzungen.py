@@ -226,6 +226,8 @@ def test_a_vorlage_through_committee_and_council(
     page.set_viewport_size({"width": 390, "height": 844})
     day = page.locator("td", has=link)
     assert day.locator(".rf-calendar__date").is_visible()
+    assert not page.locator("td.rf-calendar__empty").first.is_visible()  # only meeting days
+    assert day.locator(".kern-sr-only").count() >= 1  # the date for screen readers stays
     box = link.bounding_box()
     assert box is not None
     assert box["width"] > 200

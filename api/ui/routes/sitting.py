@@ -56,6 +56,7 @@ from api.ui.web import (
     render,
     workflows_of,
 )
+from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
@@ -79,7 +80,7 @@ FREE_OUTCOMES = (
 
 def _items(session: Session, user: PageUser, meeting_id: int) -> list[AgendaItem]:
     view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
-    return [i for i in view.items if not i.removed]
+    return in_session_order([i for i in view.items if not i.removed])
 
 
 def _current(items: list[AgendaItem], top: int | None) -> AgendaItem | None:
@@ -90,7 +91,7 @@ def _current(items: list[AgendaItem], top: int | None) -> AgendaItem | None:
 
 
 def _next_open(items: list[AgendaItem], current: AgendaItem | None) -> AgendaItem | None:
-    after = [i for i in items if current is None or i.position > current.position]
+    after = items[items.index(current) + 1 :] if current in items else items
     return next((i for i in after if i.outcome is None), None)
 
 
@@ -172,6 +173,7 @@ def render_screen(
         "attendance_fixed": meeting.state == "in_session"
         and any(i.outcome not in (None, "removed") for i in items),
         "items": items,
+        "numbers": top_numbers(items),
         "current": current,
         "view": view,
         "next_item": _next_open(items, current),
@@ -432,12 +434,13 @@ async def record_outcome(
     session.expire_all()
     items = _items(session, user, meeting_id)
     following = _next_open(items, _current(items, item_id))
+    number = top_numbers(items).get(item_id, "–")
     final = fired.followed_by[-1] if fired.followed_by else fired
     return done(
         request,
         meeting_id,
         following.id if following else item_id,
-        f"TOP {item.position}: „{form.label}“ ist festgestellt. Neuer Stand der Vorlage: "
+        f"TOP {number}: „{form.label}“ ist festgestellt. Neuer Stand der Vorlage: "
         f"{final.dest_label}.",
     )
 

@@ -28,6 +28,7 @@ from api.ui.sitting_forms import (
     screen_meeting,
 )
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_status, flash
+from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, NotFound, WorkflowError
 from workflow.models import AgendaItem
 from workflow.services import agenda
@@ -110,7 +111,7 @@ def _require_open(session: Session, meeting_id: int, item_id: int) -> None:
     item = session.get(AgendaItem, item_id)
     if item is not None and item.meeting_id == meeting_id and item.outcome:
         raise Conflict(
-            f"Über TOP {item.position} ist bereits entschieden: Eine Befangenheit wird "
+            f"Über TOP {top_number(session, item)} ist bereits entschieden: Eine Befangenheit wird "
             "dafür nicht mehr erfasst, die Niederschrift gibt die Abstimmung wieder, wie "
             "sie stattgefunden hat. Eine erst später erkannte Befangenheit betrifft die "
             "Rechtmäßigkeit des Beschlusses (§ 18 Abs. 6 GemO)."

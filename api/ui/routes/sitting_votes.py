@@ -17,6 +17,7 @@ from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import majority_words
 from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep, workflows_of
+from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput
 from workflow.models import AgendaItem, ItemAttendance, Person
@@ -97,7 +98,7 @@ def _change_words(session: Session, change: ItemAttendance, only: bool) -> str:
     person = session.get(Person, change.person_id)
     item = session.get(AgendaItem, change.agenda_item_id)
     who = person.name if person is not None else "Das Mitglied"
-    top = f"TOP {item.position}" if item is not None else "diesen Tagesordnungspunkt"
+    top = f"TOP {top_number(session, item)}" if item is not None else "diesen Tagesordnungspunkt"
     if change.present:
         return f"{who} nimmt an {top} teil." if only else f"{who} ist ab {top} anwesend."
     return (
