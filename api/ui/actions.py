@@ -23,6 +23,7 @@ from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
+from workflow.errors import StaleVersion
 from workflow.meeting_titles import genitive
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
@@ -342,7 +343,12 @@ def fire_action(
     kind: str = "proposal",
 ) -> Fired:
     """Fire as the JSON API does; ``dry_run`` fires inside a savepoint and rolls it back, so
-    the check page shows exactly the state and deadlines the real step will open."""
+    the check page shows exactly the state and deadlines the real step will open.
+
+    A page's form always carries the version it was shown at: a missing or malformed one
+    is refused as stale, never read as "do not check" (the API's ``None``)."""
+    if version is None:
+        raise StaleVersion(expected=None, actual=None)
     with session.begin_nested() as savepoint:
         fired = fire(
             session=session,

@@ -130,9 +130,11 @@ def test_a_session_is_run_on_one_screen(
     )
     yes = len(voters) - 1
     assert f"Mehrheit erreicht: {yes} Ja, 0 Nein, 1 Enthaltung" in saved.text
+    shown = re.search(r'name="proposal_version" value="(\d+)"', saved.text)
+    assert shown is not None
     check = client.post(
         f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/adopt",
-        data={"csrf_token": csrf_of(saved.text)},
+        data={"csrf_token": csrf_of(saved.text), "proposal_version": shown.group(1)},
     )
     assert "Bitte prüfen: Beschluss gefasst" in check.text
     assert "Widerspruchsfrist des Bürgermeisters läuft bis 30.04.2024" in check.text

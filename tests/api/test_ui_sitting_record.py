@@ -98,7 +98,9 @@ def test_deferring_is_checked_before_it_is_recorded(
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     url = f"/sitzungen/{mid}/durchfuehren/{item}/ergebnis/defer"
     assert f'action="{url}"' in page
-    check = client.post(url, data={"csrf_token": csrf_of(page)})
+    shown = re.search(r'name="proposal_version" value="(\d+)"', page)
+    assert shown is not None
+    check = client.post(url, data={"csrf_token": csrf_of(page), "proposal_version": shown.group(1)})
     assert "Bitte prüfen: Vertagen" in check.text
     assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
     version = re.search(r'name="proposal_version" value="(\d+)"', check.text)

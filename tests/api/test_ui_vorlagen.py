@@ -327,3 +327,19 @@ def test_scheduling_without_an_open_meeting_says_what_to_do(
     offered = client.get(f"/vorlagen/{pid}").text.split('id="aktionen"')[1]
     assert f'<option value="{meeting}">Gemeinderat am 23.04.2024</option>' in offered
     assert "Keine Sitzung des Gemeinderats" not in offered
+
+
+def test_a_form_without_a_readable_version_is_refused_as_stale(
+    world: World, client: TestClient
+) -> None:
+    pid = released(world)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}").text
+    for version in ("²", ""):
+        sent = client.post(
+            f"/vorlagen/{pid}/aktionen/withdraw",
+            data={"csrf_token": csrf_of(page), "version": version, "bestaetigt": "ja",
+                  "comment": "zurück"},
+        )  # fmt: skip
+        assert sent.status_code == 409, version
+        assert world.get(Proposal, pid).state == "ready"
