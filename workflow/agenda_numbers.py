@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from workflow.models import AgendaItem
-from workflow.queries import agenda
 
 
 def numbered(items: Sequence[AgendaItem], public: bool) -> list[tuple[str, AgendaItem]]:
@@ -20,10 +19,15 @@ def numbered(items: Sequence[AgendaItem], public: bool) -> list[tuple[str, Agend
     return [(f"{prefix}{n}", item) for n, item in enumerate(part, start=1)]
 
 
+def session_key(public: bool, position: int, item_id: int | None) -> tuple[bool, int, int]:
+    """Where an item comes in the session: the public part, then the non-public one ("Im
+    Anschluss findet eine nichtöffentliche Sitzung statt"), each in its agenda order."""
+    return not public, position, item_id or 0
+
+
 def in_session_order(items: Sequence[AgendaItem]) -> list[AgendaItem]:
-    """The order of deliberation: the public part, then the non-public one ("Im Anschluss
-    findet eine nichtöffentliche Sitzung statt"), each in its agenda order."""
-    return sorted(items, key=lambda i: (not i.public, *_order(i)))
+    """The items in the order of deliberation (``session_key``)."""
+    return sorted(items, key=lambda i: session_key(i.public, i.position, i.id))
 
 
 def top_numbers(items: Sequence[AgendaItem]) -> dict[int, str]:
@@ -35,7 +39,10 @@ def top_numbers(items: Sequence[AgendaItem]) -> dict[int, str]:
 
 def top_number(session: Session, item: AgendaItem) -> str:
     """One item's number in its meeting's agenda ("–" once it is taken off)."""
-    return top_numbers(agenda(session, item.meeting_id)).get(item.id or 0, "–")
+    live = session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id, ~col(AgendaItem.removed))
+    )
+    return top_numbers(list(live)).get(item.id or 0, "–")
 
 
 def _order(item: AgendaItem) -> tuple[int, int]:

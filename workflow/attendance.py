@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from workflow.agenda_numbers import session_key
 from workflow.db import memo
 from workflow.models import AgendaItem, Attendance, ItemAttendance
 
@@ -36,25 +37,26 @@ def changes_at(session: Session, agenda_item_id: int) -> list[ItemAttendance]:
 
 def present_at_item(session: Session, item: AgendaItem) -> set[int]:
     """The session's attendance with every change recorded at this or an earlier item
-    applied in agenda order; a change marked ``only_item`` holds for its own item only."""
+    applied in the order of deliberation (``agenda_numbers.session_key``: the public part
+    first); a change marked ``only_item`` holds for its own item only."""
     present = present_at_session(session, item.meeting_id)
 
-    def load() -> list[tuple[ItemAttendance, int | None]]:
-        return [
-            (change, at)
-            for change, at in session.exec(
-                select(ItemAttendance, AgendaItem.id)
-                .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
-                .where(
-                    AgendaItem.meeting_id == item.meeting_id, AgendaItem.position <= item.position
-                )
-                .order_by(col(AgendaItem.position), col(ItemAttendance.id))
-            )
-        ]
+    def load() -> list[tuple[ItemAttendance, int | None, bool, int]]:
+        rows = session.exec(
+            select(ItemAttendance, AgendaItem.id, AgendaItem.public, AgendaItem.position)
+            .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))
+            .where(AgendaItem.meeting_id == item.meeting_id)
+            .order_by(col(ItemAttendance.id))
+        )
+        ordered = sorted(rows, key=lambda r: (session_key(r[2], r[3], r[1]), r[0].id or 0))
+        return [(change, at, public, position) for change, at, public, position in ordered]
 
     # Once per firing (each vote guard of GET …/actions asks); both tables are read.
-    changes = memo(session, ((ItemAttendance, AgendaItem), item.meeting_id, item.position), load)
-    for change, at in changes:
+    changes = memo(session, ((ItemAttendance, AgendaItem), item.meeting_id), load)
+    here = session_key(item.public, item.position, item.id)
+    for change, at, public, position in changes:
+        if session_key(public, position, at) > here:
+            break
         if change.only_item and at != item.id:
             continue
         if change.present:

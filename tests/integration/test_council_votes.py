@@ -228,3 +228,26 @@ def test_a_change_holds_from_its_item_on_unless_only_for_it(world: World) -> Non
     assert present[1] not in at(first)
     assert present[1] in at(second)
     assert present[2] not in at(second)
+
+
+def test_attendance_follows_the_order_of_deliberation_public_part_first(world: World) -> None:
+    """An item of the non-public part comes after the whole public part, whatever its
+    position among the items: who arrived at the last public item is there for it."""
+    from workflow.attendance import present_at_item
+
+    pid, mid = planned(world)
+    secret = known(
+        _free(world, mid, DAY, public=False, non_public_reason="Grundstücksangelegenheit").id
+    )
+    last_public = known(_free(world, mid, DAY).id)
+    present = in_session(world, mid, absent=1)
+    late = next(p for p in world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
+                if p not in present)  # fmt: skip
+    leaves(world, mid, last_public, late, present=True)
+
+    def at(item: int) -> set[int]:
+        return world.run(lambda s: present_at_item(s, known(s.get(AgendaItem, item))))
+
+    assert late not in at(item_of(world, pid))
+    assert late in at(last_public)
+    assert late in at(secret)  # deliberated after the public part, though placed before

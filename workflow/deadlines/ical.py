@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
-from workflow.agenda_numbers import top_numbers
+from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.deadlines.addressees import concerns
 from workflow.deadlines.lifecycle import ACTIVE
 from workflow.deadlines.notify import describe_instance
@@ -101,7 +101,7 @@ def meeting_event(
     municipality = session.get(Municipality, meeting.municipality_id)
     hour, minute = (int(x) for x in meeting.start_time.split(":"))
     start = datetime.combine(meeting.meeting_date, time(hour, minute))
-    whole = agenda(session, meeting.id or 0)
+    whole = in_session_order(agenda(session, meeting.id or 0))
     numbers = top_numbers(whole)
     items = [i for i in whole if i.public or not public_only]
     description = (

@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from workflow import audit
+from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
 from workflow.context import Actor
 from workflow.db import pinned
@@ -290,7 +291,7 @@ def _require_no_decided_item(session: Session, meeting: Meeting) -> None:
     ).first()
     if decided is not None:
         raise Conflict(
-            f"Über TOP {decided.position} ist bereits entschieden: Die Anwesenheit bei "
+            f"Über TOP {top_number(session, decided)} ist bereits entschieden: Die Anwesenheit bei "
             "Sitzungsbeginn wird nicht mehr geändert. Wer später kommt oder geht, wird beim "
             "Tagesordnungspunkt als Kommen oder Gehen erfasst"
         )

@@ -17,6 +17,7 @@ from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.formatting import parse_date_de
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from workflow.agenda_numbers import top_number
 from workflow.context import Actor, local_date
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, RoleRefused, WorkflowError
@@ -228,6 +229,11 @@ async def create(request: Request, user: PageUserDep, session: SessionDep, now: 
     return redirect(f"/antraege/{created.id}")
 
 
+def _item_label(session: Session, day: date, item: AgendaItem) -> str:
+    """ "23.04.2024, TOP 2: Bekanntgaben" for a choice of agenda items."""
+    return f"{day:%d.%m.%Y}, TOP {top_number(session, item)}: {item.title}"[:200]
+
+
 def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[str, Any]:
     meetings = list(
         session.exec(
@@ -275,14 +281,14 @@ def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[
     return {
         "proposals": [(str(p.id), f"{p.label}: {p.title}"[:200]) for p in proposals],
         "items": [
-            (str(i.id), f"{days[i.meeting_id]:%d.%m.%Y}, TOP {i.position}: {i.title}"[:200])
+            (
+                str(i.id),
+                f"{days[i.meeting_id]:%d.%m.%Y}, TOP {top_number(session, i)}: {i.title}"[:200],
+            )
             for i in items
         ],
         "meetings": [(str(m.id), f"{m.meeting_date:%d.%m.%Y}") for m in meetings],
-        "earlier_items": [
-            (str(i.id), f"{m.meeting_date:%d.%m.%Y}, TOP {i.position}: {i.title}"[:200])
-            for i, m in earlier
-        ],
+        "earlier_items": [(str(i.id), _item_label(session, m.meeting_date, i)) for i, m in earlier],
     }
 
 
@@ -314,6 +320,7 @@ def detail(
         "proposal": proposal,
         "meeting": meeting,
         "item": item,
+        "item_number": top_number(session, item) if item is not None else None,
         "grounds": list(service.GROUNDS.items()),
         "history": events,
         "names": full_names(session, {e.actor for e in events}),

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from workflow.agenda_numbers import top_number
 from workflow.context import Actor, local_date
 from workflow.deadlines.standing import close_standing
 from workflow.definitions.machines import Workflows
@@ -311,7 +312,7 @@ def refuse(
         request.previous_agenda_item_id = item.id
         text = text or (
             f"Der Gegenstand wurde am {earlier.meeting_date:%d.%m.%Y} behandelt "
-            f"(TOP {item.position}: {item.title}); § 34 Abs. 1 Satz 6 GemO"
+            f"(TOP {top_number(session, item)}: {item.title}); § 34 Abs. 1 Satz 6 GemO"
         )
     elif ground == "quorum":
         weight = quorum(session, request)
