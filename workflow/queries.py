@@ -237,9 +237,13 @@ def standing_chairs(session: Session, body_id: int) -> set[int]:
 def councillor_signers(session: Session, meeting: Meeting) -> set[int]:
     """Who may sign the minutes as one of the "zwei Gemeinderäte, die an der Verhandlung
     teilgenommen haben" (§ 38 Abs. 2 S. 1 GemO): present voting members, neither the body's
-    standing chair (the mayor) nor whoever chaired this session."""
+    standing chair (the mayor) nor whoever chaired this session. Took part: present at the
+    opening or at any item (a member who came later took part as well)."""
+    took_part = set(present_at_session(session, meeting.id or 0))
+    for item in agenda(session, meeting.id or 0):
+        took_part |= present_at_item(session, item)
     return (
-        (present_at_session(session, meeting.id or 0) & seated(session, meeting))
+        (took_part & seated(session, meeting))
         - standing_chairs(session, meeting.body_id)
         - {meeting.chair_person_id}
     )

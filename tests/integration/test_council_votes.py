@@ -251,3 +251,7 @@ def test_attendance_follows_the_order_of_deliberation_public_part_first(world: W
     assert late not in at(item_of(world, pid))
     assert late in at(last_public)
     assert late in at(secret)  # deliberated after the public part, though placed before
+    # he took part: he may sign the minutes as a councillor (§ 38 Abs. 2 S. 1 GemO)
+    from workflow.queries import councillor_signers
+
+    assert late in world.run(lambda s: councillor_signers(s, world.get_meeting(mid)))
