@@ -106,11 +106,15 @@ def metrics(request: Request, runtime: RuntimeDep, _turn: DatabaseTurn) -> Plain
 
 
 ROBOTS = (
-    "# Öffentliche Ratsinformationen und OParl dürfen Suchmaschinen lesen;\n"
+    "# Öffentliche Ratsinformationen, ihre Dokumente und OParl dürfen Suchmaschinen lesen\n"
+    "# (Nichtöffentliches liefert Ratsflow ohne Anmeldung ohnehin nicht aus);\n"
     "# alles andere ist nach der Anmeldung und gehört nicht in einen Index.\n"
     "User-agent: *\n"
     "Allow: /oeffentlich\n"
     "Allow: /oparl/\n"
+    "Allow: /api/v1/meetings/*/documents/\n"
+    "Allow: /api/v1/proposals/*/documents/\n"
+    "Allow: /api/v1/attachments/\n"
     "Allow: /static/\n"
     "Disallow: /\n"
 )

@@ -177,8 +177,11 @@ def due_in_words(
 
 
 def parse_date_de(text: str) -> date | None:
-    """``23.04.2024`` or ``2024-04-23`` (what ``<input type=date>`` sends); None if neither."""
+    """``23.04.2024`` or ``2024-04-23`` (what ``<input type=date>`` sends); None if neither
+    (also for digits other than 0-9, which ``int`` would read)."""
     text = text.strip()
+    if not text.isascii():
+        return None
     try:
         if "." in text:
             day, month, year = (int(p) for p in text.split("."))

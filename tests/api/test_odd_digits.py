@@ -41,3 +41,16 @@ def test_pages_and_forms_refuse_odd_digits(world: World, client: TestClient) -> 
         assert sent.status_code < 500, (path, data)
     listed = client.get(f"/sitzungen/{meeting}").text
     assert "TOP 1" not in listed  # nothing was put on the agenda by "²"
+
+
+def test_a_meeting_time_in_other_digits_is_refused(world: World, client: TestClient) -> None:
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get("/sitzungen/neu").text
+    body = world.body_id("Gemeinderat")
+    for start, day in (("1٨:3٠", "2027-04-23"), ("18:30", "٢٠٢٧-٠٤-٢٣")):
+        sent = client.post(
+            "/sitzungen/neu",
+            data={"csrf_token": csrf_of(page), "body_id": str(body), "meeting_date": day,
+                  "start_time": start, "location": "Rathaus"},
+        )  # fmt: skip
+        assert sent.status_code == 422, (start, day)

@@ -158,6 +158,11 @@ def test_the_secretary_marks_redactions_on_the_vorlage_page(
     client.cookies.clear()
     sign_in(client, "ilsfeld.council")
     assert client.get(f"/vorlagen/{pid}/veroeffentlichung").status_code == 403
+    # another municipality's redactions are not shown, not even that there are any
+    sign_in(client, "flein.clerk")
+    foreign = client.get(f"/vorlagen/{pid}/veroeffentlichung")
+    assert foreign.status_code == 404
+    assert "Angaben der Vorlage" not in foreign.text
 
 
 def test_crawlers_may_index_the_portal_only(client: Any) -> None:
@@ -165,6 +170,7 @@ def test_crawlers_may_index_the_portal_only(client: Any) -> None:
     assert robots.status_code == 200
     assert robots.headers["content-type"].startswith("text/plain")
     assert "Allow: /oeffentlich\n" in robots.text
+    assert "Allow: /api/v1/proposals/*/documents/\n" in robots.text  # the portal's PDFs
     assert robots.text.rstrip().endswith("Disallow: /")
     assert '<meta name="robots" content="noindex, nofollow">' in client.get("/anmelden").text
     assert "noindex" not in client.get("/oeffentlich").text

@@ -217,9 +217,10 @@ def test_an_item_removed_after_the_invitation_needs_a_reason(
     check = client.get(check_url).text
     assert "Grund der Absetzung" in check
     assert "§ 34 Abs. 1 GemO" in check
-    bare = _post(client, check_url, check, version=_version(page))
+    bare = _post(client, check_url, check, version="1")
     assert bare.status_code == 422
     assert "warum der Punkt nach der Einladung abgesetzt wird" in bare.text
+    assert 'name="version" value="1"' in bare.text  # the version seen, not the newest
     assert not known(world.run(lambda s: s.get(AgendaItem, item.id))).removed
     done = _post(client, check_url, check, version=_version(page), comment="Beratungsbedarf")
     assert done.status_code == 303
@@ -232,6 +233,10 @@ def test_an_item_removed_after_the_invitation_needs_a_reason(
         ).all()
     )
     assert any((c or {}).get("comment") == "Beratungsbedarf" for c in comments)
+    assert client.get(check_url).status_code == 409  # removed: nothing more to remove
+    for outsider in ("flein.clerk", "ilsfeld.council"):
+        sign_in(client, outsider)
+        assert client.get(check_url).status_code == 404, outsider
 
 
 def test_invitation_explains_the_period_before_the_click(world: World, client: TestClient) -> None:

@@ -105,3 +105,9 @@ def test_guard_messages_read_as_sentences() -> None:
 )
 def test_what_a_step_does_to_a_deadline(change: str, words: str) -> None:
     assert effect_words(change, "Einladungsfrist", date(2024, 4, 16)) == words
+
+
+def test_dates_in_other_scripts_digits_are_no_dates() -> None:
+    assert parse_date_de("٢٣.٠٤.٢٠٢٧") is None
+    assert parse_date_de("２０２４-０４-２３") is None
+    assert parse_date_de("23.04.2027") == date(2027, 4, 23)

@@ -46,7 +46,7 @@ def _editable(session: Session, actor: Actor, kind: str, instance_id: int, op: s
     require_role(actor, op, EDIT_ROLES[kind])
     if instance.state not in EDITABLE_STATES[kind]:
         what = "im Entwurf" if kind == "proposal" else "vor der Einladung"
-        raise Conflict(f"Anlagen können nur {what} geändert werden (Zustand „{instance.state}“).")
+        raise Conflict(f"Anlagen können nur {what} geändert werden.")
     return instance
 
 

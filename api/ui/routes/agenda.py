@@ -21,7 +21,7 @@ from api.ui.web import workflows_of as _workflows
 from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.documents import mailing
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
 from workflow.models import AgendaItem, Body
 from workflow.services import agenda, listing
 from workflow.services.notices import record_announcement
@@ -185,11 +185,19 @@ def _removal_page(
     *,
     errors: dict[str, str] | None = None,
     comment: str = "",
+    version: int | None = None,
 ) -> Response:
     """The check before an Absetzung: after the invitation the members were told of the
     item (§ 34 Abs. 1 GemO), so its removal gives a reason they can read in the record."""
     view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
     meeting = view.meeting
+    if (
+        meeting.municipality_id != user.actor.municipality_id
+        or user.role not in agenda.MEETING_ROLES
+    ):
+        raise NotFound(f"Tagesordnungspunkt {item.id} wurde nicht gefunden.")
+    if item.removed or item.outcome is not None:
+        raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt.")
     context = {
         "meeting": meeting,
         "item": item,
@@ -198,6 +206,9 @@ def _removal_page(
         "reason_needed": meeting.invited_at is not None,
         "errors": errors or {},
         "comment": comment,
+        # shown again after a mistake: the version the user saw, so a change by someone
+        # else meanwhile is still refused as stale
+        "version": version if version is not None else meeting.version,
     }
     return render(request, "sitzungen/absetzen.html", context, status=422 if errors else 200)
 
@@ -236,8 +247,9 @@ async def remove_item(
         errors["comment"] = "Bitte geben Sie an, warum der Punkt nach der Einladung abgesetzt wird."
     if errors:
         return _removal_page(
-            request, session, user, meeting_id, item, errors=errors, comment=comment[:MAX_REASON]
-        )
+            request, session, user, meeting_id, item, errors=errors,
+            comment=comment[:MAX_REASON], version=_version(form),
+        )  # fmt: skip
     try:
         with session.begin_nested():
             agenda.remove_item(

@@ -62,7 +62,7 @@ MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=200)]
 Trigger = Annotated[str, Path(max_length=64)]
 MEETING_ROLES = meeting_service.MEETING_ROLES
-TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$", re.ASCII)  # "1٨:3٠" is no time
 PERIODS = (
     ("kommend", "Anstehende Sitzungen"),
     ("vergangen", "Vergangene Sitzungen"),
@@ -137,7 +137,7 @@ def meeting_calendar(
     town = _town(user)
     today = local_date(now)
     year, month = today.year, today.month
-    match = re.fullmatch(r"(\d{4})-(\d{2})", monat or "")
+    match = re.fullmatch(r"(\d{4})-(\d{2})", monat or "", re.ASCII)
     if match and 1900 <= int(match.group(1)) <= 2999 and 1 <= int(match.group(2)) <= 12:
         year, month = int(match.group(1)), int(match.group(2))
     bodies = body_names(session, town)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.web import PageRoute, PageUserDep, flash, redirect, render, workflows_of
 from workflow.digits import is_digits
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, NotFound
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS, proposal_published
 from workflow.services import announcements, listing
@@ -60,6 +60,9 @@ def publication_page(
     request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
+    if proposal.municipality_id != user.actor.municipality_id:
+        # Another municipality's redactions are its internal work: not even their existence.
+        raise NotFound(f"Vorlage {proposal_id} wurde nicht gefunden.")
     require_role(user.actor, "set_publication", service.PUBLICATION_ROLES)
     return _page(request, session, proposal)
 
