@@ -263,7 +263,11 @@ def forms_from(
             continue
         if option.unmet_guards and all(g.name in DONE_GUARDS for g in option.unmet_guards):
             continue
+        # What the user must give: the inputs the engine names required (its input guards,
+        # e.g. the comment of a return), and any input guard still reported unmet.
+        required = {f.path.removeprefix("data.") for f in option.fields if f.required}
         needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
+        needs |= required & set(input_guards.values())
         other = [g.message for g in option.unmet_guards if g.name not in input_guards]
         if other:
             blocked.append(Blocked(option.label, tuple(other)))

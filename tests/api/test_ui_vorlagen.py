@@ -343,3 +343,16 @@ def test_a_form_without_a_readable_version_is_refused_as_stale(
         )  # fmt: skip
         assert sent.status_code == 409, version
         assert world.get(Proposal, pid).state == "ready"
+
+
+def test_the_reason_of_a_return_is_asked_as_required(world: World, client: TestClient) -> None:
+    from tests.conftest import berlin
+    from tests.integration.flow import DAY, new_proposal, submitted
+
+    pid = new_proposal(world)
+    submitted(world, pid)
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}/aktionen/return_to_author").text
+    label = page.split('for="comment">')[1].split("</label>")[0]
+    assert "optional" not in label  # the engine refuses a return without a reason
