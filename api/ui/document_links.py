@@ -11,7 +11,7 @@ from workflow.access import STAFF_ROLES
 from workflow.context import Actor
 from workflow.models import Meeting, Proposal
 from workflow.queries import latest_resolution
-from workflow.rules.meeting_rules import unsigned
+from workflow.rules.meeting_rules import unsigned, unsigned_note
 from workflow.services import attachments
 
 HELD = ("closed", "minutes_signed", "minutes_presented")
@@ -31,10 +31,7 @@ def proposal_documents(session: Session, actor: Actor, proposal: Proposal) -> di
 def minutes_status(session: Session, meeting: Meeting) -> str:
     """The draft minutes as the Niederschrift itself states it: who has yet to sign
     (§ 38 Abs. 2 GemO), or that all have signed and the minutes wait to be completed."""
-    missing = unsigned(session, meeting)
-    if not missing:
-        return "Entwurf, alle Unterschriften liegen vor"
-    return f"Entwurf, noch nicht unterzeichnet von: {', '.join(missing)}"
+    return unsigned_note(unsigned(session, meeting))
 
 
 def meeting_documents(

@@ -157,7 +157,7 @@ def test_the_meeting_page_says_who_has_yet_to_sign_the_minutes(
     sign_in(client, "ilsfeld.secretary")
     page = " ".join(client.get(f"/sitzungen/{mid}").text.split())
     assert (
-        "Niederschrift, öffentlicher Teil (Entwurf, noch nicht unterzeichnet von: "
+        "Niederschrift, öffentlicher Teil (Entwurf; es fehlen noch die Unterschriften: "
         "2 teilnehmende Ratsmitglieder, Schriftführung)" in page
     )
     assert "Entwurf, noch nicht unterzeichnet)" not in page

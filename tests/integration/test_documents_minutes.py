@@ -98,7 +98,7 @@ def test_a_committees_members_are_ausschussmitglieder(world: World, fmt: str) ->
     in_session(world, mid)
     printed = text(minutes(world, mid), fmt)
     assert "Anwesende Ausschussmitglieder" in printed
-    assert "noch nicht unterzeichnet von: Vorsitz, 2 teilnehmende Ausschussmitglieder" in printed
+    assert "die Unterschriften: Vorsitz, 2 teilnehmende Ausschussmitglieder" in printed
     assert printed.count("Ausschussmitglied") == 4  # the head, the note, two lines to sign
     assert "Ratsmitglied" not in printed
 
@@ -127,7 +127,7 @@ def test_gez_only_for_a_signature_given_and_a_draft_until_all_have_signed(
     printed = text(minutes(world, mid), fmt)
     assert printed.startswith("Gemeinde Ilsfeld ENTWURF Niederschrift")
     assert (
-        "Entwurf, noch nicht unterzeichnet von: 2 teilnehmende Ratsmitglieder, "
+        "Entwurf; es fehlen noch die Unterschriften: 2 teilnehmende Ratsmitglieder, "
         "Schriftführung." in printed
     )
     assert printed.count("gez.") == 1

@@ -59,7 +59,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.common import member_words, vote_counts
-from workflow.rules.meeting_rules import unsigned
+from workflow.rules.meeting_rules import unsigned, unsigned_note
 from workflow.services.public_info import step_of_item
 
 SIGNED_STATES = ("minutes_signed", "minutes_presented")
@@ -347,9 +347,7 @@ def build_niederschrift(
     draft = meeting.state not in SIGNED_STATES
     missing = unsigned(session, meeting) if draft else []
     if missing:
-        blocks.append(
-            Paragraph(f"Entwurf, noch nicht unterzeichnet von: {', '.join(missing)}.", "note")
-        )
+        blocks.append(Paragraph(f"{unsigned_note(missing)}.", "note"))
     blocks.append(Signatures(entries=_signatures(session, meeting, signed, keeper, member)))
     part = "öffentliche" if public else "nichtöffentliche"
     return _document(

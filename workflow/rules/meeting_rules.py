@@ -131,6 +131,13 @@ def unsigned(session: Session, meeting: Meeting) -> list[str]:
     )
 
 
+def unsigned_note(missing: list[str]) -> str:
+    """The draft minutes' note, on the page and in the Niederschrift alike."""
+    if not missing:
+        return "Entwurf, alle Unterschriften liegen vor"
+    return f"Entwurf; es fehlen noch die Unterschriften: {', '.join(missing)}"
+
+
 def no_pending_proposals(ctx: FiringContext) -> str | None:
     pending = [
         i
