@@ -141,3 +141,32 @@ def test_gez_only_for_a_signature_given_and_a_draft_until_all_have_signed(
     assert "ENTWURF" not in final
     assert "Entwurf" not in final
     assert final.count("gez. am 25.04.2024") == 4
+
+
+def test_a_free_item_dealt_with_shows_no_vote(world: World) -> None:
+    """ "behandelt" without a vote: the minutes say "keine", not "0 Ja, 0 Nein …"."""
+    from tests.integration.council import version
+    from workflow.services import agenda
+
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    free = world.run(
+        lambda s: agenda.add_item(
+            session=s, workflows=world.workflows, actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY.replace(day=10), 9), meeting_id=mid,
+            expected_version=version(world, mid), title="Anfragen aus dem Gemeinderat",
+        )
+    )  # fmt: skip
+    in_session(world, mid)
+    world.run(
+        lambda s: agenda.record_item_outcome(
+            session=s, actor=world["ilsfeld.secretary"], now=berlin(MEETING_DAY, 19, 30),
+            meeting_id=mid, item_id=free.id or 0, expected_version=version(world, mid),
+            outcome="handled",
+        )
+    )  # fmt: skip
+    printed = text(minutes(world, mid), "html")
+    part = printed.split("Anfragen aus dem Gemeinderat")[1]
+    assert "Abstimmung keine" in part
+    assert "0 Ja, 0 Nein" not in part

@@ -41,6 +41,7 @@ from workflow.documents.proceedings import (
     session_times,
 )
 from workflow.documents.vorlage import OUTCOMES
+from workflow.law.voting import Tally
 from workflow.meeting_titles import accusative, genitive
 from workflow.models import (
     AgendaItem,
@@ -263,6 +264,8 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
     voted = vote_line(session, item, resolution) if item.outcome else "–"
     if item.outcome == "noted":  # an Informationsvorlage or Bekanntgabe: nothing was voted on
         voted = "keine (Kenntnisnahme)"
+    elif item.outcome == "handled" and tally(session, item.id or 0) == Tally(0, 0, 0):
+        voted = "keine"  # a free item dealt with, not voted on ("0 Ja, 0 Nein …" misled)
     if item.secret_ballot and item.outcome:
         voted = f"geheime Abstimmung: {voted}"
     rows += [("Abstimmung", voted), ("Ergebnis", outcome)]

@@ -40,7 +40,7 @@ def record_announcement(
         raise Conflict("Die Sitzung ist abgesagt")
     if not medium.strip():
         raise InvalidInput(
-            "Anzugeben ist, wo bekannt gegeben wurde (z. B. Amtsblatt)", field="medium"
+            "Bitte geben Sie an, wo bekannt gegeben wurde (z. B. Mitteilungsblatt)", field="medium"
         )
     if announced_on > local_date(now):
         raise InvalidInput("Die Bekanntgabe liegt in der Zukunft", field="announced_on")
