@@ -303,3 +303,17 @@ def test_the_screen_numbers_and_orders_the_agenda_as_the_papers_do(
     titles = re.findall(r"TOP ([^:<]+): ([^<]+)</a>", agenda)
     assert [number for number, _ in titles] == ["1", "2", "NÖ 1"]  # public part first
     assert titles[2][1] == "Grundstück"
+
+
+def test_the_council_reads_the_committees_recommendation_on_the_screen(
+    world: World, client: TestClient
+) -> None:
+    from tests.integration.flow import in_session
+    from tests.integration.test_documents_course import COUNCIL_HELD, RECOMMENDATION, advised
+
+    course = advised(world)
+    in_session(world, course.council, day=COUNCIL_HELD)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, course.council)
+    assert "Empfehlung der Vorberatung:</strong> Technischer Ausschuss am 16.04.2024" in page
+    assert RECOMMENDATION in page

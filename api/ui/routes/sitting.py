@@ -58,6 +58,7 @@ from api.ui.web import (
 )
 from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.digits import is_digits
+from workflow.documents.vorlage import recommendations
 from workflow.engine import ActionOption
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
 from workflow.law.voting import Tally
@@ -156,6 +157,11 @@ def render_screen(
         else ([], [])
     )
     signers, signed = minutes_signers(session, meeting) if meeting.state == "closed" else ([], [])
+    proposal = (
+        session.get(Proposal, current.proposal_id)
+        if current is not None and current.proposal_id
+        else None
+    )
     body = session.get(Body, meeting.body_id)
     people = members(session, meeting)
     recorded = any(m.present for m in people)
@@ -190,9 +196,9 @@ def render_screen(
         "screen_blocked": [
             b for b in blocked if b.label in _labels(found.options, screen_triggers)
         ],
-        "proposal": session.get(Proposal, current.proposal_id)
-        if current is not None and current.proposal_id
-        else None,
+        "proposal": proposal,
+        # what the advising committees recommend, read before the vote (as in the Mappe)
+        "recommended": recommendations(session, proposal, published=False) if proposal else [],
         "preview": preview,
         "preview_form": preview_form,
         "given": given or ActionInput(),
