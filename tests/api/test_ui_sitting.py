@@ -98,7 +98,7 @@ def test_a_session_is_run_on_one_screen(
         reason="Bruder ist Bieter",
     )
     page = _screen(client, meeting, item)
-    assert "Befangenheit erfasst" in page
+    assert f"Befangenheit erfasst: {names[biased]} wirkt an Beratung" in page
     assert f"{names[biased]}: Bruder ist Bieter" in page
     entitled = len(members) - 2
     assert f"beschlussfähig: {entitled} von {len(members)} anwesend und stimmberechtigt" in page

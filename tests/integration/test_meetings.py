@@ -741,6 +741,8 @@ def test_minutes_need_chair_two_participating_councillors_and_secretary(world: W
     secretary = world["ilsfeld.secretary"].person_id
     assert secretary is not None
     sign(world, mid, present[2], "councillor")
+    with pytest.raises(InvalidInput, match="Zwei Ratsmitglieder haben"):
+        sign(world, mid, present[3], "councillor")  # § 38 Abs. 2: two Gemeinderäte sign
     sign(world, mid, secretary, "secretary")
     fired = world.fire("meeting", mid, "sign_minutes", "ilsfeld.secretary", signing_day)
     assert fired.dest == "minutes_signed"

@@ -18,7 +18,7 @@ from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
 from workflow.law.voting import Tally
 from workflow.loaded_rows import bump_version
-from workflow.models import AgendaItem, ItemAttendance, Vote
+from workflow.models import AgendaItem, ItemAttendance, Person, Vote
 from workflow.queries import biased_persons, undecided_doubts, voting_members
 from workflow.services.agenda import (
     Recorded,
@@ -135,10 +135,12 @@ def record_item_attendance(
         )
     if person_id not in voting_members(session, meeting.body_id):
         raise InvalidInput("Die Person ist kein Mitglied des Gremiums", field="person_id")
-    if person_id in present_at_item(session, item) and present:
-        raise Conflict("Das Mitglied ist bei diesem Punkt bereits anwesend")
-    if person_id not in present_at_item(session, item) and not present:
-        raise Conflict("Das Mitglied ist bei diesem Punkt nicht anwesend")
+    here = present_at_item(session, item)
+    if (person_id in here) == present:
+        person = session.get(Person, person_id)
+        who = person.name if person is not None else "Das Mitglied"
+        state = "bereits anwesend" if present else "nicht anwesend"
+        raise Conflict(f"{who} ist bei diesem Punkt {state}")
     change = ItemAttendance(
         agenda_item_id=item_id,
         person_id=person_id,

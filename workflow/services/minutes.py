@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from workflow.errors import InvalidInput
-from workflow.models import Meeting, Person, User
+from workflow.models import Meeting, MinutesSignature, Person, User
 from workflow.queries import councillor_signers
 from workflow.roles import role_label
+
+COUNCILLOR_SIGNATURES = 2
 
 
 def check_signer(session: Session, meeting: Meeting, person_id: int, capacity: str) -> None:
@@ -40,7 +42,19 @@ def _check_chair_signature(session: Session, meeting: Meeting, person_id: int) -
 
 
 def _check_councillor_signature(session: Session, meeting: Meeting, person_id: int) -> None:
-    """A Gemeinderat (a voting member, not the mayor) who took part, other than the chair."""
+    """A Gemeinderat (a voting member, not the mayor) who took part, other than the chair;
+    two of them sign (§ 38 Abs. 2 S. 1 GemO: "zwei Gemeinderäte"), a third is refused."""
+    signed = session.exec(
+        select(MinutesSignature.person_id).where(
+            MinutesSignature.meeting_id == meeting.id, MinutesSignature.capacity == "councillor"
+        )
+    ).all()
+    if len(set(signed) - {person_id}) >= COUNCILLOR_SIGNATURES:
+        raise InvalidInput(
+            "Zwei Ratsmitglieder haben die Niederschrift bereits unterzeichnet "
+            "(§ 38 Abs. 2 Satz 1 GemO)",
+            field="person_id",
+        )
     if person_id not in councillor_signers(session, meeting):
         raise InvalidInput(
             "Nur Ratsmitglieder, die an der Sitzung teilgenommen und sie nicht geleitet haben, "

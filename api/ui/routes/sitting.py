@@ -62,7 +62,7 @@ from workflow.documents.vorlage import recommendations
 from workflow.engine import ActionOption
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
 from workflow.law.voting import Tally
-from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
 from workflow.queries import person_names, standing_chairs
 from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
@@ -506,6 +506,8 @@ async def sign_minutes(
             person_id=int(person),
             capacity=capacity,
         )
-        return f"Unterschrift ({CAPACITIES[capacity]}) erfasst."
+        signer = call["session"].get(Person, int(person))
+        name = signer.name if signer is not None else ""
+        return f"Unterschrift von {name} ({CAPACITIES[capacity]}) erfasst."
 
     return await screen_action(request, session, user, now, meeting_id, None, act)

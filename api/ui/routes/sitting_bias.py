@@ -30,7 +30,7 @@ from api.ui.sitting_forms import (
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_status, flash
 from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, NotFound, WorkflowError
-from workflow.models import AgendaItem
+from workflow.models import AgendaItem, Person
 from workflow.services import agenda
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -81,14 +81,16 @@ async def declare_bias(
         return _again(
             request, session, user, meeting_id, item_id, now, given, marked, error_status(exc), text
         )
+    member = session.get(Person, person[0])
+    who = member.name if member is not None else "Das Mitglied"
     return done(
         request,
         meeting_id,
         item_id,
-        "Zweifelhafte Befangenheit erfasst: Das Gremium entscheidet darüber ohne das "
-        "Mitglied (§ 18 Abs. 4 Satz 2 GemO)."
+        f"Zweifelhafte Befangenheit von {who} erfasst: Das Gremium entscheidet darüber ohne "
+        "sie oder ihn (§ 18 Abs. 4 Satz 2 GemO)."
         if doubtful
-        else "Befangenheit erfasst: Das Mitglied wirkt an Beratung und Abstimmung nicht mit "
+        else f"Befangenheit erfasst: {who} wirkt an Beratung und Abstimmung nicht mit "
         "und verlässt den Sitzungstisch (§ 18 Abs. 5 GemO).",
     )
 
