@@ -255,3 +255,14 @@ def test_attendance_follows_the_order_of_deliberation_public_part_first(world: W
     from workflow.queries import councillor_signers
 
     assert late in world.run(lambda s: councillor_signers(s, world.get_meeting(mid)))
+
+
+def test_an_arrival_of_someone_present_is_refused_by_name(world: World) -> None:
+    from workflow.errors import Conflict
+    from workflow.models import Person
+
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    name = known(world.get(Person, present[0])).name
+    with pytest.raises(Conflict, match=f"{name} ist bei diesem Punkt bereits anwesend"):
+        leaves(world, mid, item_of(world, pid), present[0], present=True)
