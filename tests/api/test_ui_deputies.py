@@ -56,6 +56,8 @@ def test_admin_sets_deputies_and_an_absence(world: World, client: TestClient) ->
         data={"csrf_token": token, "starts_on": "2024-04-08", "ends_on": "2024-04-12"},
     )
     assert "08.04.2024 bis 12.04.2024" in done.text
+    council = world.data.users["ilsfeld.council"].full_name
+    assert f"in Vertretung handelt {council}" in done.text  # the first deputy
 
 
 def test_user_enters_own_absence_in_einstellungen(world: World, client: TestClient) -> None:
@@ -68,6 +70,7 @@ def test_user_enters_own_absence_in_einstellungen(world: World, client: TestClie
         data={"csrf_token": token, "starts_on": "2024-04-15", "ends_on": "2024-04-19"},
     )
     assert "15.04.2024 bis 19.04.2024" in done.text
+    assert "Eine Stellvertretung ist nicht benannt" in done.text  # none set for the head
     # A mistake shows the form again, the field marked and the input kept (no redirect).
     wrong = client.post(
         "/einstellungen/abwesenheiten",

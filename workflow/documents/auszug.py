@@ -79,6 +79,8 @@ def build_auszug(
         municipality=town,
         coat_of_arms=arms,
         blocks=tuple(blocks),
-        filename=f"beschlussauszug-top-{item.id}-{meeting.meeting_date.isoformat()}",
+        # the TOP as printed ("noe-1" for NÖ 1), not the item's database id
+        filename=f"beschlussauszug-top-{number.lower().replace('ö', 'oe').replace(' ', '-')}-"
+        f"{meeting.meeting_date.isoformat()}",
         public=item.public,
     )

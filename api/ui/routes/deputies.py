@@ -128,7 +128,19 @@ async def _add_absence(
     except WorkflowError as exc:
         field = exc.field if isinstance(exc, InvalidInput) and exc.field else "starts_on"
         return {field: formatting.sentences([error_text(exc)])}
-    flash(request, "Die Abwesenheit wurde eingetragen; die Stellvertretung übernimmt.")
+    deputies = service.user_deputies(session, user.actor, user_id)
+    if deputies:
+        flash(
+            request,
+            f"Die Abwesenheit wurde eingetragen; in Vertretung handelt {deputies[0].full_name}.",
+        )
+    else:
+        flash(
+            request,
+            "Die Abwesenheit wurde eingetragen. Eine Stellvertretung ist nicht benannt: "
+            "Aufgaben bleiben liegen, bis die Administration eine Stellvertretung einträgt.",
+            "warning",
+        )
     return None
 
 
