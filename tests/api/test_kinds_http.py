@@ -261,9 +261,11 @@ def test_meeting_screen_takes_note_of_an_informationsvorlage(
     assert f'action="/vorlagen/{pid}/aktionen/adopt"' not in detail
     assert "<strong>Beschluss gefasst</strong>" not in detail, "no blocked vote either"
     assert "nicht beschlossen" not in detail
+    shown = re.search(r'name="proposal_version" value="(\d+)"', page)
+    assert shown is not None
     check = client.post(
         f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/take_note",
-        data={"csrf_token": csrf_of(page)},
+        data={"csrf_token": csrf_of(page), "proposal_version": shown.group(1)},
     )
     assert "Bitte prüfen: Zur Kenntnis genommen" in check.text
     assert "Widerspruchsfrist des Bürgermeisters läuft" not in check.text
