@@ -91,6 +91,7 @@ def test_secretary_records_the_announcement_on_the_meeting_page(
     form["bekanntgabe_am"] = "2024-04-15"
     done = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form, follow_redirects=True)
     assert "Ortsübliche Bekanntgabe vom 15.04.2024 erfasst" in done.text
+    assert "Erfasst: bekannt gegeben am 15.04.2024 (Aushang)" in done.text  # not twice by mistake
     assert "Ortsüblich bekannt gegeben am 15.04.2024" in done.text
     sign_in(client, "ilsfeld.council")
     assert 'id="ortsuebliche-bekanntgabe"' not in client.get(url).text

@@ -60,6 +60,22 @@ def record_announcement(
     return event
 
 
+def announcements_of(session: Session, meeting_id: int) -> list[tuple[date, str]]:
+    """The ortsübliche Bekanntgaben recorded for a meeting (day, where), oldest first: the
+    meeting page shows them, so none is recorded twice by mistake."""
+    found: list[tuple[date, str]] = []
+    for event in audit.history(session, "meeting", meeting_id):
+        data = event.data or {}
+        day = data.get("announced_on")
+        if event.trigger != "record_announcement" or not isinstance(day, str):
+            continue
+        try:
+            found.append((date.fromisoformat(day), str(data.get("medium", ""))))
+        except ValueError:
+            continue
+    return found
+
+
 def record_resolution_announcement(
     *,
     session: Session,

@@ -56,6 +56,7 @@ from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import list_deadlines
+from workflow.services.notices import announcements_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -294,6 +295,8 @@ def detail_context(
         "runs": editor and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
         # § 35 Abs. 1 S. 4 GemO: non-public resolutions to announce in this session.
         "announce": announcement_context(session, meeting) if editor else None,
+        # § 34 Abs. 1 S. 7 GemO: the ortsübliche Bekanntgaben recorded so far
+        "announced": announcements_of(session, meeting.id or 0) if editor else [],
     }
 
 
