@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.ui.formatting import sentences
-from api.ui.web import PageUser, error_text, flash, redirect, workflows_of
+from api.ui.web import PageUser, error_status, error_text, flash, redirect, workflows_of
 from workflow.context import Actor
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -107,6 +107,9 @@ class Kept:
     notes_errors: dict[int, dict[str, str]] = field(default_factory=dict)
     bias: dict[str, str] = field(default_factory=dict)
     bias_errors: dict[str, str] = field(default_factory=dict)
+    # any other form of the screen (``screen_action(keep=…)``): which one, and its fields
+    form: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 class ScreenCall(TypedDict):
@@ -137,12 +140,14 @@ async def screen_action(
     act: Callable[[FormData, ScreenCall], str | Onward],
     *,
     expire_on_refusal: bool = False,
+    keep: tuple[str, Callable[[Kept, int | None, int], Response]] | None = None,
 ) -> Response:
     """The frame of a form of the meeting screen: read the form, check the screen may drive
     the meeting, run ``act`` (parse, one service call with ``**call``, the flash text) in a
     savepoint, and return to the screen at ``item_id`` (or the item the form names) with the
     flash, or with the refusal when the engine says no (``expire_on_refusal``: reload what
-    the failed call may have left in the session)."""
+    the failed call may have left in the session; ``keep``: the form's name and how to show
+    the screen again with its input, 422, instead of a redirect that loses it)."""
     form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     at = item_id(form) if callable(item_id) else item_id
@@ -154,7 +159,15 @@ async def screen_action(
     except WorkflowError as exc:
         if expire_on_refusal:
             session.expire_all()
-        return refused(request, meeting_id, at, exc, meeting)
+        if keep is None:
+            return refused(request, meeting_id, at, exc, meeting)
+        # the screen again with what was typed (a vote of fifteen names is not lost), from
+        # the database's state: the rolled-back savepoint may have left bumped versions
+        session.expire_all()
+        name, again = keep
+        flash(request, refusal_text(request, meeting, exc), "danger")
+        values = {k: str(v)[:200] for k, v in form.items() if isinstance(v, str)}
+        return again(Kept(form=name, values=values), at, error_status(exc))
     if isinstance(result, Onward):
         return done(request, meeting_id, result.item_id, result.text)
     return done(request, meeting_id, at, result)

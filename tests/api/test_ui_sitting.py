@@ -116,6 +116,12 @@ def test_a_session_is_run_on_one_screen(
         },
     )
     assert "befangen und darf nicht mitstimmen" in refused.text
+    # the screen again (422) with the votes as typed, not a redirect that loses them
+    assert refused.status_code == 422
+    kept = voters[-1]
+    assert f'name="vote-{kept}" value="abstain" id="vote-{kept}-abstain"' in refused.text
+    chosen = refused.text.split(f'id="vote-{kept}-abstain"')[1].split(">")[0]
+    assert "checked" in chosen
     live = client.post(
         f"/sitzungen/{meeting}/durchfuehren/{item}/vorschau",
         data={"csrf_token": csrf_of(page), "vote-1": "yes", "vote-2": "no"},
@@ -228,8 +234,8 @@ def test_a_member_cannot_vote_before_the_session_is_open(world: World, client: T
         version=_version(page),
         **{"vote-1": "yes"},
     )
-    assert response.status_code == 303
-    assert "nur in einer laufenden Sitzung" in _screen(client, meeting)
+    assert response.status_code == 409  # the screen again, the vote as typed
+    assert "nur in einer laufenden Sitzung" in response.text
     assert world.get(Proposal, pid).state == "scheduled"
 
 

@@ -8,6 +8,8 @@ text (deliberation notes, Befangenheit) show the screen again when refused, text
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -314,7 +316,21 @@ async def record_votes(
         words, _ = majority_words(recorded.record)
         return f"Abstimmung gespeichert. {words}."
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=("abstimmung", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
+
+
+def kept_screen(
+    request: Request, session: Session, user: PageUser, meeting_id: int, now: datetime
+) -> Callable[[Kept, int | None, int], Response]:
+    """How a refused form of the screen shows it again with its input (``screen_action``)."""
+
+    def again(kept: Kept, at: int | None, status: int) -> Response:
+        return render_screen(request, session, user, meeting_id, now, at, kept=kept, status=status)
+
+    return again
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
+from api.ui.routes.sitting import kept_screen
 from api.ui.sitting import majority_words
 from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
 from api.ui.web import PageRoute, PageUserDep, workflows_of
@@ -54,7 +55,10 @@ async def record_counts(
         kind = "Geheime Abstimmung" if recorded.record.secret else "Abstimmung"
         return f"{kind} gespeichert. {words}."
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=("stimmenzahlen", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
 
 
 @router.post(f"{BASE}/kommen-gehen")
