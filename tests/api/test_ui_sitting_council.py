@@ -77,8 +77,10 @@ def test_members_leave_and_arrive_at_an_item(
     assert f"{name} hat die Sitzung verlassen (ab TOP 1)." in page
     assert f"{name} hat die Sitzung verlassen: Termin" in page
     assert f"nicht anwesend: {name}" in page
-    missing = _post(client, url, page, version=_version(page), richtung="geht")
-    assert "Bitte wählen Sie das Mitglied." in client.get(missing.headers["location"]).text
+    missing = _post(client, url, page, version=_version(page), richtung="geht", reason="Arzt")
+    assert missing.status_code == 422  # the screen again, the reason kept
+    assert "Bitte wählen Sie das Mitglied." in missing.text
+    assert ">Arzt</textarea>" in missing.text
 
 
 def test_motions_are_made_and_voted_on_the_screen(

@@ -230,9 +230,13 @@ def test_over_long_or_odd_input_is_refused_not_cut(
     page = _follow(client, going)
     assert "Der Grund des Kommens oder Gehens ist zu lang: höchstens 2.000 Zeichen." in page
     odd = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
-                person_id=str(absent), richtung="bleibt")  # fmt: skip
+                person_id=str(absent), richtung="bleibt", reason="Termin")  # fmt: skip
     page = _follow(client, odd)
     assert "Bitte wählen Sie, ob das Mitglied kommt oder geht." in page
+    # the form again, open, with the member and the reason as typed
+    assert odd.status_code == 422
+    assert f'<option value="{absent}" selected>' in page.split('id="presence-person"')[1]
+    assert ">Termin</textarea>" in page
     bias = _post(client, f"{base}/befangenheit", page, version=_version(page),
                  person_id=str(absent), reason=long)  # fmt: skip
     page = _follow(client, bias)

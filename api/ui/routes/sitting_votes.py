@@ -94,7 +94,10 @@ async def record_item_attendance(
         )
         return _change_words(session, recorded.record, only)
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=("kommen-gehen", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
 
 
 def _change_words(session: Session, change: ItemAttendance, only: bool) -> str:
