@@ -97,6 +97,9 @@ def refused(
     return redirect(screen_url(meeting_id, item_id))
 
 
+MAX_KEPT = 20_000  # the longest text a screen form takes (a motion's wording)
+
+
 @dataclass(frozen=True)
 class Kept:
     """What was typed into a refused form of the screen, shown again (422) with its field
@@ -166,7 +169,7 @@ async def screen_action(
         session.expire_all()
         name, again = keep
         flash(request, refusal_text(request, meeting, exc), "danger")
-        values = {k: str(v)[:200] for k, v in form.items() if isinstance(v, str)}
+        values = {k: v[:MAX_KEPT] for k, v in form.items() if isinstance(v, str)}
         return again(Kept(form=name, values=values), at, error_status(exc))
     if isinstance(result, Onward):
         return done(request, meeting_id, result.item_id, result.text)

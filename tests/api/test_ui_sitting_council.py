@@ -116,7 +116,9 @@ def test_motions_are_made_and_voted_on_the_screen(
     refer = _post(
         client, url, page, version=_version(page), art="refer", mover="Herr Maier", text=""
     )
-    assert "Das Gremium, an das verwiesen wird, fehlt" in client.get(refer.headers["location"]).text
+    assert refer.status_code == 422  # the form again, with what was typed
+    assert "Das Gremium, an das verwiesen wird, fehlt" in refer.text
+    assert 'id="motion-mover" name="mover" type="text" value="Herr Maier"' in refer.text
     members = world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
     assert members
 

@@ -250,6 +250,7 @@ def test_over_long_or_odd_input_is_refused_not_cut(
                      art="amendment", mover="FWV", text="Ohne Carport.", reach=reach)  # fmt: skip
         page = _follow(client, bent)
         assert "Bitte geben Sie die Reichweite als ganze Zahl von 0 bis 100 ein." in page
+        assert ">Ohne Carport.</textarea>" in page  # the motion as typed, to correct
     stored = world.run(
         lambda s: (
             s.exec(select(Motion)).all(),

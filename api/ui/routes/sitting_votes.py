@@ -142,7 +142,10 @@ async def propose_motion(
         )
         return "Antrag erfasst."
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=("antrag", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
 
 
 def _reach(raw: str) -> int:
