@@ -200,13 +200,19 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     assert {"add_agenda_item", "reorder_agenda", "remove_agenda_item"} <= set(trail)
 
 
-def test_an_item_removed_after_the_invitation_needs_a_reason(
-    world: World, client: TestClient
-) -> None:
+def _invited_vorlage(world: World) -> tuple[int, int]:
+    """A released Vorlage on the agenda of an invited Gemeinderat meeting."""
     pid = released(world)
     meeting = new_meeting(world)
     scheduled(world, pid, meeting)
     invited(world, meeting)
+    return pid, meeting
+
+
+def test_an_item_removed_after_the_invitation_needs_a_reason(
+    world: World, client: TestClient
+) -> None:
+    pid, meeting = _invited_vorlage(world)
     item = world.run(
         lambda s: s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)).one()
     )
@@ -327,10 +333,7 @@ def test_unknown_meetings_are_not_found_in_german(client: TestClient, path: str)
 def test_another_town_reads_an_invited_meeting_on_its_public_page(
     world: World, client: TestClient
 ) -> None:
-    pid = released(world)
-    meeting = new_meeting(world)
-    scheduled(world, pid, meeting)
-    invited(world, meeting)
+    pid, meeting = _invited_vorlage(world)
     town = world.get_meeting(meeting).municipality_id
     sign_in(client, "flein.council")
     # published (invited), but Ilsfeld's co-signatures, history and actions stay Ilsfeld's
