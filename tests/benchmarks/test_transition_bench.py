@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from sqlalchemy import event, make_url, text
@@ -360,9 +360,48 @@ def _raw_connection(url: str) -> tuple[Any, Callable[[Any, int, list[int]], int]
     return psycopg.connect(url.replace("postgresql+psycopg", "postgresql")), _raw_cycle
 
 
-def _worker(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> None:
+class Figure(NamedTuple):
+    """One mode's measurement: transitions/s summed over the workers, SQL statements per
+    transition, "database is locked" errors seen, and CPU per transition in milliseconds of
+    the measured processes (``client_ms``) and of the database server's processes on this
+    machine (``server_ms``; 0 for SQLite, which runs inside the measured processes)."""
+
+    rate: float
+    statements: float
+    locked: int
+    client_ms: float
+    server_ms: float
+
+
+def _server_cpu() -> dict[int, float]:
+    """CPU seconds each PostgreSQL process on this machine (backends and background
+    processes) has used so far, from /proc; empty where there is none (SQLite, a remote
+    server)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                name, _, rest = f.read().partition(") ")
+        except OSError:  # gone meanwhile
+            continue
+        if name.endswith("(postgres"):
+            fields = rest.split()
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def _server_seconds(before: dict[int, float], after: dict[int, float]) -> float:
+    """What the server's processes used between two readings (a process that ended
+    meanwhile is missed: the workers keep their connections open until it is read)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def _worker(mode: str, ids: list[int], seconds: float, start: Any, out: Any, finish: Any) -> None:
     try:
-        _work(mode, ids, seconds, start, out)
+        _work(mode, ids, seconds, start, out, finish)
     except BaseException:
         import traceback
 
@@ -370,7 +409,7 @@ def _worker(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> 
         raise
 
 
-def _work(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> None:
+def _work(mode: str, ids: list[int], seconds: float, start: Any, out: Any, finish: Any) -> None:
     url: str = _SHARED["url"]
     statements = [0]
     handle: Any
@@ -388,7 +427,7 @@ def _work(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> No
     cycle(handle, ids[0], statements)  # warm-up: connection, statement caches
     statements[0] = 0
     start.wait()
-    done, i, locked, began = 0, 0, 0, time.perf_counter()
+    done, i, locked, began, cpu = 0, 0, 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - began < seconds:
         try:
             done += cycle(handle, ids[i % len(ids)], statements)
@@ -397,46 +436,61 @@ def _work(mode: str, ids: list[int], seconds: float, start: Any, out: Any) -> No
                 raise
             locked += 1
         i += 1
-    out.put((done, time.perf_counter() - began, statements[0], locked))
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    out.put((done, elapsed, statements[0], locked, cpu))
+    finish.wait(60)  # the connection stays open until the server's CPU was read
 
 
-def _run(mode: str, ids: list[int], workers: int, seconds: float) -> tuple[float, float, int]:
-    """Transitions per second summed over the workers, statements per transition and how
-    often a worker saw "database is locked" (SQLite; it should never happen)."""
-    start, out = FORK.Event(), FORK.Queue()
+def _run(mode: str, ids: list[int], workers: int, seconds: float) -> Figure:
+    """Transitions per second summed over the workers, statements per transition, how
+    often a worker saw "database is locked" (SQLite; it should never happen) and the CPU
+    per transition of the workers and of the database server."""
+    start, out, finish = FORK.Event(), FORK.Queue(), FORK.Event()
     procs = [
-        FORK.Process(target=_worker, args=(mode, ids[w::workers], seconds, start, out))
+        FORK.Process(target=_worker, args=(mode, ids[w::workers], seconds, start, out, finish))
         for w in range(workers)
     ]
     for p in procs:
         p.start()
     time.sleep(1.0)  # connections, imports and the warm-up cycle before the clock starts
     _analyze(_SHARED["url"])
+    server = _server_cpu()
     start.set()
-    results = [out.get(timeout=seconds + 120) for _ in procs]
+    try:
+        results = [out.get(timeout=seconds + 120) for _ in procs]
+        server_s = _server_seconds(server, _server_cpu())
+    finally:
+        finish.set()
     failed = [r for r in results if isinstance(r, str)]
     assert not failed, failed[0]
     for p in procs:
         p.join()
-    rate = sum(done / elapsed for done, elapsed, _, _ in results)
-    per = sum(s for _, _, s, _ in results) / max(1, sum(d for d, _, _, _ in results))
-    return rate, per, sum(locked for *_, locked in results)
+    done = max(1, sum(r[0] for r in results))
+    return Figure(
+        rate=sum(r[0] / r[1] for r in results),
+        statements=sum(r[2] for r in results) / done,
+        locked=sum(r[3] for r in results),
+        client_ms=1000 * sum(r[4] for r in results) / done,
+        server_ms=1000 * server_s / done,
+    )
 
 
-def _interleaved(ids: list[int], workers: int) -> dict[str, tuple[float, float, int]]:
+def _interleaved(ids: list[int], workers: int) -> dict[str, Figure]:
     """Each mode's figure over ``SLICES`` slices taken in turn (raw, floor, engine, then
     backwards), so the machine's drift (up to 30 % within minutes here) weighs on all three
-    alike instead of on whichever ran in the slow minutes: rates and statements are the
+    alike instead of on whichever ran in the slow minutes: rates, statements and CPU are the
     slices' means, "database is locked" their sum."""
-    slices: dict[str, list[tuple[float, float, int]]] = {mode: [] for mode in MODES}
+    slices: dict[str, list[Figure]] = {mode: [] for mode in MODES}
     for k in range(SLICES):
         for mode in MODES if k % 2 == 0 else MODES[::-1]:
             slices[mode].append(_run(mode, ids, workers, SECONDS / SLICES))
     return {
-        mode: (
-            statistics.fmean(r[0] for r in runs),
-            statistics.fmean(r[1] for r in runs),
-            sum(r[2] for r in runs),
+        mode: Figure(
+            rate=statistics.fmean(r.rate for r in runs),
+            statements=statistics.fmean(r.statements for r in runs),
+            locked=sum(r.locked for r in runs),
+            client_ms=statistics.fmean(r.client_ms for r in runs),
+            server_ms=statistics.fmean(r.server_ms for r in runs),
         )
         for mode, runs in slices.items()
     }
@@ -816,7 +870,7 @@ def test_transitions_and_http_against_raw(world: World) -> None:
 
 def _write(
     dialect: str,
-    engine_rows: dict[int, dict[str, tuple[float, float, int]]],
+    engine_rows: dict[int, dict[str, Figure]],
     http_rows: dict[int, dict[str, dict[str, Any]]],
     mixed: dict[str, Any],
     before: int,
@@ -860,6 +914,8 @@ def _write(
         "Raw is five statements per transition (lock, update, head read, audit insert, head "
         "upsert) plus BEGIN/COMMIT; the floor counts what SQLAlchemy sends for the same; "
         f"{lock}.",
+        "",
+        *_cpu_table(dialect, engine_rows),
         "",
         "### HTTP (uvicorn, load from a separate asyncio process, "
         f"{CLIENTS} keep-alive connections, closed loop)",
@@ -914,9 +970,46 @@ def _write(
     _plot(dialect, engine_rows, http_rows)
 
 
+def _cpu_table(dialect: str, engine_rows: dict[int, dict[str, Figure]]) -> list[str]:
+    """CPU per transition of each mode, the measured processes' and the database server's,
+    and the rate all cores could give at that cost: where the work is spread over more
+    processes than there are cores, the ratios follow the CPU, not the round trips."""
+    cores = os.cpu_count() or 1
+    server = dialect == "postgresql"
+    lines = [
+        "#### CPU per transition (ms; the same slices)",
+        "",
+        "What each mode costs the machine: the measured processes' CPU (`process_time`) "
+        + (
+            "and PostgreSQL's (its processes' utime + stime from /proc, background "
+            "processes included)"
+            if server
+            else "(SQLite runs inside them)"
+        )
+        + f", and the rate {cores} cores fully busy would give at that cost "
+        "(cores ÷ CPU per transition). With one process a mode waits on its round trips; "
+        "with more processes than the cores can run at once the CPU bounds it, and the "
+        "engine's ratio to raw is the ratio of their CPU per transition.",
+        "",
+        "| worker processes | mode | client CPU | server CPU | total | bound by "
+        f"{cores} cores /s | measured /s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for workers, row in engine_rows.items():
+        for mode, label in (("raw", RAW[dialect]), ("floor", "ORM floor"), ("engine", "engine")):
+            r = row[mode]
+            total = r.client_ms + r.server_ms
+            lines.append(
+                f"| {workers} | {label} | {r.client_ms:.2f} | "
+                + (f"{r.server_ms:.2f}" if server else "–")
+                + f" | {total:.2f} | {1000 * cores / total:,.0f} | {r.rate:,.0f} |"
+            )
+    return lines
+
+
 def _plot(
     dialect: str,
-    engine_rows: dict[int, dict[str, tuple[float, float, int]]],
+    engine_rows: dict[int, dict[str, Figure]],
     http_rows: dict[int, dict[str, dict[str, Any]]],
 ) -> None:
     import matplotlib
