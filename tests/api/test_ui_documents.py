@@ -137,6 +137,42 @@ def test_the_clerk_uploads_and_removes_an_attachment_on_the_page(
     assert '/anlagen"' not in client.get(f"/vorlagen/{ids.secret}").text
 
 
+def test_removing_an_attachment_twice_says_it_is_gone(
+    world: World, client: TestClient, pdf: bytes
+) -> None:
+    """A double click or a second tab: the second "Entfernen" goes back to the Dokumente
+    with a note, not to an error page."""
+    from tests.api.test_ui_foundation import csrf_of
+
+    ids = scene(world)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{ids.draft}").text
+    token = csrf_of(page)
+    sent = client.post(
+        f"/vorlagen/{ids.draft}/anlagen",
+        data={"csrf_token": token},
+        files={"file": ("Lageplan.pdf", pdf, "application/pdf")},
+    )
+    link = re.search(r'action="(/anlagen/\d+/loeschen)"', sent.text)
+    assert link is not None
+    form = {"csrf_token": token, "seite": f"/vorlagen/{ids.draft}"}
+    assert f'name="seite" value="/vorlagen/{ids.draft}"' in sent.text
+    first = client.post(link.group(1), data=form)
+    assert "Die Anlage „Lageplan.pdf“ ist entfernt." in first.text
+    second = client.post(link.group(1), data=form, follow_redirects=False)
+    assert second.status_code == 303
+    assert second.headers["location"].startswith(f"/vorlagen/{ids.draft}#")
+    shown = client.get(second.headers["location"])
+    assert shown.status_code == 200
+    assert "Die Anlage war bereits entfernt." in shown.text
+    assert "Nicht gefunden" not in shown.text
+    # without the page it came from (not a form of ours) it stays "nicht gefunden"
+    bare = client.post(link.group(1), data={"csrf_token": token})
+    assert bare.status_code == 404
+    elsewhere = client.post(link.group(1), data={**form, "seite": "https://example.org/"})
+    assert elsewhere.status_code == 404
+
+
 def test_the_meeting_page_says_who_has_yet_to_sign_the_minutes(
     world: World, client: TestClient
 ) -> None:

@@ -6,11 +6,12 @@ anonymous visitor may not read sends them to sign in first, so a link in an e-ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
@@ -41,6 +42,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Format = Literal["html", "pdf", "docx"]
 T = TypeVar("T")
+# The page a removal form was on (hidden ``seite``): where to go back to once it is gone.
+ATTACHMENT_PAGE = re.compile(r"/(vorlagen|sitzungen)/[1-9][0-9]{0,9}")
 
 
 def _as(user: PageUser | None, read: Callable[[Actor | None], T]) -> T:
@@ -215,8 +218,18 @@ def delete_attachment(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    seite: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    row = attachments.get_attachment(session=session, actor=user.actor, attachment_id=attachment_id)
+    """Remove an Anlage. A second "Entfernen" of one already gone (a double click, a second
+    tab) goes back to the page's Dokumente with a note instead of "nicht gefunden"."""
+    try:
+        row = attachments.get_attachment(
+            session=session, actor=user.actor, attachment_id=attachment_id
+        )
+    except NotFound:
+        if not ATTACHMENT_PAGE.fullmatch(seite):
+            raise
+        return _already_removed(request, f"{seite}#dokumente", "Die Anlage")
     page = "vorlagen" if row.instance_type == "proposal" else "sitzungen"
     back = f"/{page}/{row.instance_id}#dokumente"
     try:
@@ -228,10 +241,15 @@ def delete_attachment(
                 now=now,
                 attachment_id=attachment_id,
             )
-    except NotFound:
-        raise
+    except NotFound:  # removed by someone else in the meantime
+        return _already_removed(request, back, f"Die Anlage „{row.name}“")
     except WorkflowError as exc:
         flash(request, formatting.sentences([error_text(exc)]), "danger")
         return redirect(back)
     flash(request, f"Die Anlage „{row.name}“ ist entfernt.")
+    return redirect(back)
+
+
+def _already_removed(request: Request, back: str, what: str) -> Response:
+    flash(request, f"{what} war bereits entfernt.", "info")
     return redirect(back)
