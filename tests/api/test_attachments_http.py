@@ -8,11 +8,16 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from sqlmodel import Session
 
 from tests.conftest import World, berlin
 from tests.documents import pdf_pages, pdf_text, text_of
 from tests.integration.flow import DAY, new_meeting, new_proposal, scheduled
+from workflow.db import unit_of_work
 from workflow.documents.pdf import html_to_pdf
+from workflow.files import FileStore
+from workflow.models import Attachment
+from workflow.services import attachments as service
 from workflow.settings import Settings
 
 SECRET_NOTE = "Kaufpreisliste der Eigentümer"
@@ -226,6 +231,51 @@ def test_delete_only_while_draft(
     assert "nur im Entwurf" in refused.json()["detail"]
     late = upload(client, clerk, path, pdf, "C.pdf")
     assert late.status_code == 409
+
+
+def test_a_deletion_rolled_back_keeps_the_file(
+    world: World, client: Any, as_user: Any, settings: Settings, pdf: bytes
+) -> None:
+    """The file leaves the disk only with the committed deletion: a rollback of the
+    transaction, or of the savepoint the deletion ran in, keeps the row and its file."""
+    pid = new_proposal(world)
+    sent = upload(client, as_user("ilsfeld.clerk"), f"/api/v1/proposals/{pid}/attachments", pdf)
+    row = sent.json()
+    file = settings.files_dir / row["sha256"][:2] / row["sha256"]
+    store = FileStore(settings.files_dir)
+
+    def delete(session: Session) -> None:
+        service.delete(
+            session=session,
+            store=store,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(DAY, 12),
+            attachment_id=row["id"],
+        )
+
+    class Failed(Exception):
+        pass
+
+    def delete_then_fail() -> None:
+        with unit_of_work(world.engine) as session:
+            delete(session)
+            assert file.exists(), "not before the commit"
+            raise Failed  # e.g. the commit, or a later step of the request, fails
+
+    with pytest.raises(Failed):
+        delete_then_fail()
+    assert file.exists()
+    assert world.get(Attachment, row["id"]) is not None
+    with unit_of_work(world.engine) as session:
+        savepoint = session.begin_nested()
+        delete(session)
+        savepoint.rollback()
+    assert file.exists()
+    assert world.get(Attachment, row["id"]) is not None
+    with unit_of_work(world.engine) as session, session.begin_nested():
+        delete(session)
+    assert world.get(Attachment, row["id"]) is None
+    assert not file.exists()
 
 
 def test_sitzungsmappe_appends_the_attachments_with_page_numbers(

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import event
+from sqlalchemy.orm import Session as SASession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from workflow import audit
@@ -83,6 +87,7 @@ def upload(
             field="file",
         )
     digest = store.put(data)
+    _keep_file(session, digest)
     row = Attachment(
         municipality_id=instance.municipality_id,
         instance_type=kind,
@@ -193,4 +198,67 @@ def delete(
     session.flush()
     others = session.exec(select(Attachment.id).where(Attachment.sha256 == row.sha256)).first()
     if others is None:
-        store.remove(row.sha256)
+        _remove_after_commit(session, store, row.sha256)
+
+
+# Files of deleted rows leave the disk only once the deletion is committed: a rollback (of
+# the transaction or of the savepoint the deletion ran in) keeps the row, so it keeps its
+# file too.
+_UNREFERENCED = "ratsflow_unreferenced_files"
+
+
+@dataclass(frozen=True)
+class _Unreferenced:
+    transaction: SessionTransaction  # the innermost one the deletion ran in
+    store: FileStore
+    sha256: str
+
+
+def _pending(session: Any) -> list[_Unreferenced]:
+    found: list[_Unreferenced] = session.info.setdefault(_UNREFERENCED, [])
+    return found
+
+
+def _remove_after_commit(session: Session, store: FileStore, sha256: str) -> None:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:  # autocommit-like use without a transaction: nothing to undo
+        store.remove(sha256)
+        return
+    _pending(session).append(_Unreferenced(transaction, store, sha256))
+
+
+def _keep_file(session: Session, sha256: str) -> None:
+    """The same bytes uploaded again in the transaction that deleted them: they stay."""
+    pending = _pending(session)
+    pending[:] = [p for p in pending if p.sha256 != sha256]
+
+
+def _within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _forget_rolled_back(session: Any, previous: SessionTransaction) -> None:
+    pending = session.info.get(_UNREFERENCED)
+    if pending:
+        pending[:] = [p for p in pending if not _within(p.transaction, previous)]
+
+
+def _remove_committed(session: Any) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer one may yet fail
+        return
+    for pending in session.info.pop(_UNREFERENCED, []):
+        pending.store.remove(pending.sha256)
+
+
+def _forget_ended(session: Any, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # after a commit the files are gone, else they stay
+        session.info.pop(_UNREFERENCED, None)
+
+
+event.listen(SASession, "after_soft_rollback", _forget_rolled_back)
+event.listen(SASession, "after_commit", _remove_committed)
+event.listen(SASession, "after_transaction_end", _forget_ended)
