@@ -2,7 +2,10 @@
 
 A declared ``Content-Length`` above the limit is refused before the application sees the
 request; a body without one (chunked) is counted while it is read and refused as soon as it
-passes the limit. Uploads (``multipart/form-data``) have their own, larger limit.
+passes the limit. Uploads (``multipart/form-data``) have their own, larger limit: the file's
+own size plus room for what the form sends around it (boundaries, part headers, the CSRF
+token and the other fields), so a file of exactly the allowed size gets through; the file's
+bytes are counted against the limit where they are read (``workflow.services.attachments``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import MACHINE_PREFIXES, ApiError, problem_response
 
 UPLOAD_TYPE = b"multipart/form-data"
+# What a form sends around its file: boundaries, part headers, file name, the other fields.
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 def _too_large(limit: int) -> ApiError:
@@ -34,7 +39,7 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.max_upload_bytes = max_upload_bytes
+        self.max_multipart_bytes = max_upload_bytes + MULTIPART_OVERHEAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,7 +47,7 @@ class BodyLimitMiddleware:
             return
         headers = dict(scope["headers"])
         upload = headers.get(b"content-type", b"").lower().startswith(UPLOAD_TYPE)
-        limit = self.max_upload_bytes if upload else self.max_body_bytes
+        limit = self.max_multipart_bytes if upload else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:  # bytes: ASCII digits only
             if not _browser_page(headers, scope["path"]):

@@ -43,6 +43,17 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def too_large(max_bytes: int) -> str:
+    """The refusal of a file above the limit: the limit in words a person reads (MB, KB)
+    and in bytes (which is what counts)."""
+    exact = f"{max_bytes:,}".replace(",", ".")
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if max_bytes >= size:
+            amount = f"{max_bytes / size:.1f}".removesuffix(".0").replace(".", ",")
+            return f"Die Datei ist zu groß: erlaubt sind höchstens {amount} {unit} ({exact} Bytes)."
+    return f"Die Datei ist zu groß: erlaubt sind höchstens {exact} Bytes."
+
+
 def normalise_type(declared: str | None) -> str | None:
     """``image/JPG; charset=…`` → ``image/jpeg``; None for the generic ones browsers send
     when they do not know (then the bytes decide)."""

@@ -11,7 +11,7 @@ from api.downloads import attachment_response
 from api.problems import ApiError, responses
 from api.routes.common import READ, PathId
 from api.schemas.attachments import AttachmentRead
-from workflow.files import FileStore
+from workflow.files import FileStore, too_large
 from workflow.services import attachments as service
 from workflow.settings import Settings
 
@@ -31,11 +31,7 @@ def _read_limited(file: UploadFile, limit: int) -> bytes:
     of it into memory."""
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(
-            413,
-            f"Die Datei ist zu groß; erlaubt sind höchstens {limit} Bytes.",
-            slug="too-large",
-        )
+        raise ApiError(413, too_large(limit), slug="too-large")
     return data
 
 

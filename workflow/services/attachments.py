@@ -24,7 +24,7 @@ from workflow import audit
 from workflow.access import non_public_readable
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, NotFound, TooLarge
-from workflow.files import EXTENSIONS, FileStore, normalise_type, safe_name, sniff
+from workflow.files import EXTENSIONS, FileStore, normalise_type, safe_name, sniff, too_large
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.services.common import require_role
 from workflow.services.listing import get_meeting, get_proposal
@@ -71,9 +71,7 @@ def upload(
     """Check size and type against the bytes, store them, record the row and the event."""
     instance: Proposal | Meeting = _editable(session, actor, kind, instance_id, "add_attachment")
     if len(data) > max_bytes:
-        raise TooLarge(
-            f"Die Datei ist zu groß ({len(data)} Bytes; erlaubt sind höchstens {max_bytes})."
-        )
+        raise TooLarge(too_large(max_bytes))
     if not data:
         raise InvalidInput("Die Datei ist leer.", field="file")
     actual = sniff(data)
