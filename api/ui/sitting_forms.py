@@ -113,6 +113,10 @@ class Kept:
     # any other form of the screen (``screen_action(keep=…)``): which one, and its fields
     form: str = ""
     values: dict[str, str] = field(default_factory=dict)
+    # every value of each field, for ticks sharing a name (``present``: who attends)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the refused field (``InvalidInput.field``) with the refusal, to mark it
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 class ScreenCall(TypedDict):
@@ -168,9 +172,17 @@ async def screen_action(
         # the database's state: the rolled-back savepoint may have left bumped versions
         session.expire_all()
         name, again = keep
-        flash(request, refusal_text(request, meeting, exc), "danger")
+        text = refusal_text(request, meeting, exc)
+        flash(request, text, "danger")
         values = {k: v[:MAX_KEPT] for k, v in form.items() if isinstance(v, str)}
-        return again(Kept(form=name, values=values), at, error_status(exc))
+        lists = {
+            k: tuple(v[:MAX_KEPT] for v in form.getlist(k) if isinstance(v, str))
+            for k in form.keys()
+        }
+        field_name = exc.field if isinstance(exc, InvalidInput) else None
+        errors = {field_name: text} if field_name else {}
+        kept = Kept(form=name, values=values, lists=lists, errors=errors)
+        return again(kept, at, error_status(exc))
     if isinstance(result, Onward):
         return done(request, meeting_id, result.item_id, result.text)
     return done(request, meeting_id, at, result)

@@ -293,6 +293,59 @@ def test_someone_chairs_and_is_marked_so(
     assert world.get_meeting(meeting).chair_person_id == mayor
 
 
+def test_refused_attendance_keeps_the_ticks_and_the_chair_as_sent(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The mayor unticked and nobody chosen to chair: refused, and the form comes back as
+    it was sent, not with the mayor ticked again (saving it unchanged would say he came)."""
+    _, meeting, body = _invited(world)
+    members = world.run(lambda s: voting_members(s, body))
+    mayor = world.data.ilsfeld.mayor.id
+    others = [m for m in members if m != mayor]
+    absent_too = others[-1]
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    clock.now += timedelta(minutes=1)
+    sent = {
+        "csrf_token": csrf_of(page),
+        "version": _version(page),
+        "present": [str(m) for m in others if m != absent_too],
+        f"grund-{mayor}": "Urlaub",
+    }
+    refused = client.post(f"/sitzungen/{meeting}/durchfuehren/anwesenheit", data=sent)
+    assert refused.status_code == 422
+    text = refused.text
+    assert "Der Bürgermeister ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“" in text
+    assert world.get_meeting(meeting).chair_person_id is None
+    for person in (mayor, absent_too):
+        assert f'id="anwesend-{person}" name="present" value="{person}">' in text
+    for person in others[:-1]:
+        assert f'id="anwesend-{person}" name="present" value="{person}" checked>' in text
+    assert 'value="Urlaub"' in text
+    chair = re.search(r'<select[^>]*name="chair_person_id".*?</select>', text, re.S)
+    assert chair is not None
+    assert "selected" not in chair.group(0)  # "Bürgermeister/in", as sent
+    assert "kern-form-input__select--error" in text  # the chair's field is marked
+    # a chair chosen who cannot chair (the absent mayor himself): kept as chosen
+    clock.now += timedelta(minutes=1)
+    named = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={**sent, "version": _version(text), "chair_person_id": str(mayor)},
+    )
+    assert named.status_code == 422
+    assert f'<option value="{mayor}" selected>' in named.text
+    assert f'id="anwesend-{mayor}" name="present" value="{mayor}">' in named.text
+    # sent again with a Stellvertreter: saved as sent
+    clock.now += timedelta(minutes=1)
+    saved = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={**sent, "version": _version(named.text), "chair_person_id": str(others[0])},
+    )
+    assert f"Anwesenheit gespeichert: {len(others) - 1} von {len(members)} anwesend." in saved.text
+    assert world.get_meeting(meeting).chair_person_id == others[0]
+
+
 def test_the_screen_numbers_and_orders_the_agenda_as_the_papers_do(
     world: World, client: TestClient
 ) -> None:

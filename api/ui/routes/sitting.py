@@ -269,7 +269,11 @@ async def record_attendance(
         count = sum(1 for a in recorded.record.rows if a.present)
         return f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend."
 
-    return await screen_action(request, session, user, now, meeting_id, shown_item, act)
+    # Refused (no chair with the mayor absent), the ticks and the chair stay as sent.
+    return await screen_action(
+        request, session, user, now, meeting_id, shown_item, act,
+        keep=("anwesenheit", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/abstimmung")
