@@ -421,7 +421,7 @@ class PageRoute(APIRoute):
             request.state.ui_session = read_session(request, settings)
             response = await _guarded(request, original)
             session = ui_session(request)
-            _show_refusal(response, session)
+            _show_banners(response, session)
             if session.changed:
                 write_session(response, request, settings, session)
             response.headers.setdefault("Cache-Control", "no-store")
@@ -430,13 +430,16 @@ class PageRoute(APIRoute):
         return handler
 
 
-def _show_refusal(response: Response, session: UiSession) -> None:
-    """A redirect to a section (``#tagesordnung``) would scroll a refusal's banner out of
-    sight: with a refusal pending, it goes to the banners (``#meldungen``) instead."""
+def _show_banners(response: Response, session: UiSession) -> None:
+    """A redirect to a section (``#tagesordnung``, ``#dokumente``) would scroll the banner
+    that says what happened out of sight: with a refusal pending it goes to the banners
+    (``#meldungen``) instead, and so does one to a section with any other banner pending
+    (a success, a note); a redirect to the top of a page shows them as it is."""
     location = response.headers.get("location")
-    if location is None or response.status_code != 303:
+    if location is None or response.status_code != 303 or not session.flashes:
         return
-    if any(f.kind == "danger" for f in session.flashes):
+    refusal = any(f.kind == "danger" for f in session.flashes)
+    if refusal or "#" in location:
         response.headers["location"] = location.partition("#")[0] + "#meldungen"
 
 

@@ -173,6 +173,52 @@ def test_removing_an_attachment_twice_says_it_is_gone(
     assert elsewhere.status_code == 404
 
 
+def test_a_success_after_a_redirect_to_a_section_lands_at_the_banners(
+    world: World, client: TestClient, pdf: bytes
+) -> None:
+    """A redirect to a section (#dokumente, #kalender) would scroll the banner saying what
+    happened out of sight: it goes to the banners (#meldungen), as a refusal does."""
+    from tests.api.test_ui_foundation import csrf_of
+
+    ids = scene(world)
+    sign_in(client, "ilsfeld.clerk")
+    token = csrf_of(client.get(f"/vorlagen/{ids.draft}").text)
+
+    def lands(response: Any, path: str, text: str) -> str:
+        assert response.status_code == 303
+        assert response.headers["location"] == f"{path}#meldungen"
+        page: str = client.get(response.headers["location"]).text
+        banners = re.search(r'class="rf-flashes" id="meldungen".*?\n    </div>', page, re.S)
+        assert banners is not None
+        assert text in banners.group(0)
+        return page
+
+    sent = client.post(
+        f"/vorlagen/{ids.draft}/anlagen",
+        data={"csrf_token": token},
+        files={"file": ("Lageplan.pdf", pdf, "application/pdf")},
+        follow_redirects=False,
+    )
+    page = lands(sent, f"/vorlagen/{ids.draft}", "Die Anlage „Lageplan.pdf“ ist hochgeladen.")
+    link = re.search(r'action="(/anlagen/\d+/loeschen)"', page)
+    assert link is not None
+    removed = client.post(
+        link.group(1),
+        data={"csrf_token": token, "seite": f"/vorlagen/{ids.draft}"},
+        follow_redirects=False,
+    )
+    lands(removed, f"/vorlagen/{ids.draft}", "Die Anlage „Lageplan.pdf“ ist entfernt.")
+    made = client.post(
+        "/einstellungen/kalender", data={"csrf_token": token}, follow_redirects=False
+    )
+    lands(made, "/einstellungen", "Die Adresse Ihres Kalenders ist erzeugt.")
+    # a redirect to the top of a page shows its banners there: left as it is
+    saved = client.post(
+        "/einstellungen", data={"csrf_token": token, "mail": "invitation"}, follow_redirects=False
+    )
+    assert saved.headers["location"] == "/einstellungen"
+
+
 def test_the_meeting_page_says_who_has_yet_to_sign_the_minutes(
     world: World, client: TestClient
 ) -> None:
