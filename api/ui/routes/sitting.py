@@ -2,9 +2,10 @@
 current item with bias declarations (§ 18 GemO) and the vote, quorum and majority (§ 37),
 the outcome, the next item; the minutes' signatures afterwards (§ 38 Abs. 2).
 
-Every form posts to its own route and answers with a redirect to the screen (so it works
-without JavaScript); htmx swaps only ``<main>`` from that answer. The forms with much typed
-text (deliberation notes, Befangenheit) show the screen again when refused, text kept."""
+Every form posts to its own route and answers with a redirect to the screen, a whole page
+(the banners and the focus on them work alike with and without JavaScript); a refused form
+shows the screen again with what was typed (``screen_action(keep=…)``). htmx only swaps the
+screen's content for "Nächster Punkt" and previews the majority while votes are entered."""
 
 from __future__ import annotations
 
