@@ -5,10 +5,12 @@ computed by its pure § 37 GemO functions, never a second rule set)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from workflow.attendance import changes_at, present_at_item
+from workflow.context import BERLIN, local_date
 from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
@@ -151,6 +153,17 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         next_motion=waiting[0] if waiting else None,
         wording=adopted_wording(session, item_id),
     )
+
+
+def early_opening(meeting: Meeting, now: datetime) -> str | None:
+    """The invited hour while it is still ahead on the meeting's day ("19:00"), else None.
+    The engine opens a session from its day on (a late start is common); before the hour
+    invited to, the public (§ 35 Abs. 1 GemO) and members relying on the invitation (§ 34
+    Abs. 1) may not be there yet, so the screen says so instead of refusing."""
+    if meeting.state != "invited" or local_date(now) != meeting.meeting_date:
+        return None
+    local = now.astimezone(BERLIN)
+    return meeting.start_time if f"{local:%H:%M}" < meeting.start_time else None
 
 
 def quorum_words(quorum: Quorum) -> tuple[str, str]:

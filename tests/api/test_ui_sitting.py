@@ -376,3 +376,21 @@ def test_the_council_reads_the_committees_recommendation_on_the_screen(
     page = _screen(client, course.council)
     assert "Empfehlung der Vorberatung:</strong> Technischer Ausschuss am 16.04.2024" in page
     assert RECOMMENDATION in page
+
+
+def test_the_screen_warns_before_the_invited_hour_but_does_not_refuse(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 34 Abs. 1, § 35 Abs. 1 GemO: members and public come at the hour invited to (18:00
+    here); the engine opens from the meeting's day on, the screen says so before the hour."""
+    _, meeting, _ = _invited(world)
+    sign_in(client, "ilsfeld.secretary")
+    clock.now = berlin(MEETING_DAY, 17, 30)
+    page = _screen(client, meeting)
+    assert "Noch vor dem Beginn" in page
+    assert "Die Sitzung ist für 18:00 Uhr einberufen." in page
+    assert "Sitzung eröffnen" in page  # a warning, not a refusal
+    clock.now = berlin(MEETING_DAY, 18)
+    assert "Noch vor dem Beginn" not in _screen(client, meeting)
+    clock.now = berlin(MEETING_DAY - timedelta(days=1), 19)  # the day before: not open yet
+    assert "Noch vor dem Beginn" not in _screen(client, meeting)

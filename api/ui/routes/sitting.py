@@ -27,6 +27,7 @@ from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import (
     CAPACITIES,
     CHOICES,
+    early_opening,
     item_view,
     majority_words,
     members,
@@ -177,6 +178,7 @@ def render_screen(
         "members": people,
         "names": {m.person_id: m.name for m in people},
         "attendance_recorded": recorded,
+        "early": early_opening(meeting, now),
         "chair_id": chair_id,
         # Once an item is decided its quorum rests on the opening attendance (engine refuses).
         "attendance_fixed": meeting.state == "in_session"
