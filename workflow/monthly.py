@@ -20,6 +20,8 @@ from workflow.supervision import municipality_title
 
 REMINDER_DAY_SETTING = "monthly_session_reminder_day"
 DEFAULT_REMINDER_DAY = 15
+# Who is reminded (a "deadline" e-mail, services.notifications.mail_kinds_for).
+REMINDED_ROLES = ("mayor",)
 MONTHS = (
     "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
 )
@@ -59,7 +61,8 @@ def remind_monthly_sessions(session: Session, now: datetime, base_url: str) -> i
             continue
         if council_meets_in(session, municipality.id or 0, today):
             continue
-        mayors = users_with_role(session, municipality.id or 0, "mayor")
+        town = municipality.id or 0
+        mayors = [u for role in REMINDED_ROLES for u in users_with_role(session, town, role)]
         if not mayors:
             continue
         month = f"{MONTHS[today.month - 1]} {today.year}"

@@ -16,6 +16,8 @@ ROLE_LABELS = {
     "system": "Ratsflow (automatisch)",
 }
 ROLES = frozenset(ROLE_LABELS)
+# Who writes Vorlagen (and so hears of his own returned or overdue ones).
+AUTHOR_ROLES = ("clerk", "cosigner", "mayor")
 # In running text beside a person's name ("Mitzeichnen (Mitzeichnung, Hans Maier, …)"),
 # where the full label's parentheses would nest.
 SHORT_ROLE_LABELS = {**ROLE_LABELS, "cosigner": "Mitzeichnung", "system": "automatisch"}

@@ -3,6 +3,7 @@ outbox, delivered to a real SMTP server (aiosmtpd); each kind can be switched of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -18,8 +19,9 @@ from tests.integration.test_bias import adopt
 from tests.integration.test_meetings import planned, record_votes
 from tests.smtp import Inbox, smtp_server
 from workflow.deadlines.mail import SmtpMailer
+from workflow.deadlines.notify import MAIL_KINDS
 from workflow.deadlines.sweep import SweepReport, deliver
-from workflow.models import Notification, User
+from workflow.models import Notification, User, UserDeputy
 
 PROPOSALS = "/api/v1/proposals"
 
@@ -143,3 +145,73 @@ def test_the_signers_hear_when_the_session_is_closed(
     )
     assert f"/sitzungen/{mid}" in minutes[0].get_content()
     assert "§ 38 Abs. 2 GemO" in minutes[0].get_content()
+
+
+def offered_kinds(page: str) -> list[str]:
+    return re.findall(r'id="mail-(\w+)" name="mail"', page)
+
+
+def test_each_user_is_offered_only_the_mails_that_can_reach_him(
+    world: World, client: TestClient
+) -> None:
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/einstellungen").text
+    # a councillor signs minutes and hears of his own Antrag's deadlines, nothing else
+    assert offered_kinds(page) == ["minutes", "deadline"]
+    assert "Bitte um Mitzeichnung" not in page
+    assert "Abfragen des Landratsamts" not in page
+    sign_in(client, "ilsfeld.head")
+    assert offered_kinds(client.get("/einstellungen").text) == ["cosign", "returned", "deadline"]
+    sign_in(client, "ilsfeld.mayor")
+    assert offered_kinds(client.get("/einstellungen").text) == [
+        k for k in MAIL_KINDS if k != "cosign"
+    ]
+    sign_in(client, "admin")
+    page = client.get("/einstellungen").text
+    assert offered_kinds(page) == []
+    assert "keine E-Mails, die Sie abbestellen könnten" in page
+
+
+def test_a_deputy_is_offered_the_mails_of_whom_he_stands_in_for(
+    world: World, client: TestClient
+) -> None:
+    def appoint(session: Session) -> None:
+        session.add(
+            UserDeputy(
+                user_id=world.data.users["ilsfeld.mayor"].id or 0,
+                deputy_id=world.data.users["ilsfeld.council"].id or 0,
+                rank=1,
+            )
+        )
+
+    world.run(appoint)
+    sign_in(client, "ilsfeld.council")
+    # all the mayor's (an absent holder's messages reach his acting deputy)
+    assert offered_kinds(client.get("/einstellungen").text) == [
+        k for k in MAIL_KINDS if k != "cosign"
+    ]
+
+
+def test_a_stored_choice_for_a_kind_not_offered_is_kept_and_harmless(
+    world: World, client: TestClient
+) -> None:
+    def store(session: Session) -> None:
+        user = session.exec(select(User).where(User.username == "ilsfeld.council")).one()
+        user.mail_off = ["cosign", "release", "minutes", "weggefallen"]
+        session.add(user)
+
+    world.run(store)
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/einstellungen")
+    assert page.status_code == 200
+    assert offered_kinds(page.text) == ["minutes", "deadline"]
+    assert 'value="minutes" checked' not in page.text
+    assert 'value="deadline" checked' in page.text
+    saved = client.post(
+        "/einstellungen", data={"csrf_token": csrf_of(page.text), "mail": ["minutes"]}
+    )
+    assert saved.status_code == 200
+    assert "Keine E-Mail mehr für: Erinnerungen und Warnungen zu Fristen." in saved.text
+    with Session(world.engine) as session:
+        user = session.exec(select(User).where(User.username == "ilsfeld.council")).one()
+    assert user.mail_off == ["cosign", "release", "deadline"]

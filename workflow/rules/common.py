@@ -7,6 +7,7 @@ from typing import Any
 
 from workflow.context import FiringContext
 from workflow.deadlines.lifecycle import calendar_for
+from workflow.deadlines.notify import MAIL_ROLES
 from workflow.digits import is_digits
 from workflow.law.periods import period_end
 from workflow.models import Proposal, User
@@ -28,7 +29,8 @@ def cosigner_candidates(ctx: FiringContext) -> list[User]:
     excluded = {p.author_id, ctx.actor.user_id}
     return [
         u
-        for u in users_with_role(ctx.session, p.municipality_id, "cosigner")
+        for role in MAIL_ROLES["cosign"]
+        for u in users_with_role(ctx.session, p.municipality_id, role)
         if u.id not in excluded
     ]
 

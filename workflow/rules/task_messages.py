@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from workflow.context import FiringContext
-from workflow.deadlines.notify import Message, mail_footer, send_to
+from workflow.deadlines.notify import MAIL_ROLES, Message, mail_footer, send_to
 from workflow.definitions.registry import Action
 from workflow.deputies import with_deputies
 from workflow.documents.german import quoted
@@ -84,10 +84,11 @@ def notify_cosigners(ctx: FiringContext) -> None:
 def notify_mayor(ctx: FiringContext) -> None:
     """Co-signing complete: the Vorlage waits for the mayor's release."""
     p = proposal(ctx)
+    town = p.municipality_id
     _send(
         ctx,
         "release",
-        users_with_role(ctx.session, p.municipality_id, "mayor"),
+        [u for r in MAIL_ROLES["release"] for u in users_with_role(ctx.session, town, r)],
         f"Zur Freigabe: Vorlage {p.label} – {p.title}",
         [
             f"die Mitzeichnung der Vorlage {p.label} {quoted(p.title)} ist abgeschlossen.",
@@ -125,8 +126,9 @@ def notify_minutes_signers(ctx: FiringContext) -> None:
         for u in ctx.session.exec(select(User).where(col(User.person_id).in_(persons)))
         if u.municipality_id == meeting.municipality_id
     }
-    for secretary in users_with_role(ctx.session, meeting.municipality_id, "secretary"):
-        users[secretary.id] = secretary
+    for role in MAIL_ROLES["minutes"]:
+        for secretary in users_with_role(ctx.session, meeting.municipality_id, role):
+            users[secretary.id] = secretary
     body = ctx.session.get(Body, meeting.body_id)
     title = meeting_title(body.name if body else None, meeting.meeting_date)
     _send(

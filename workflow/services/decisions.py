@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.deadlines.notify import Message, mail_footer, send_to
+from workflow.deadlines.notify import MAIL_ROLES, Message, mail_footer, send_to
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
@@ -150,7 +150,7 @@ def _announce(
             select(User)
             .where(
                 User.municipality_id == town.id,
-                col(User.role).in_(("mayor", "clerk")),
+                col(User.role).in_(MAIL_ROLES["request"]),
                 ~col(User.disabled),
             )
             .order_by(col(User.id))

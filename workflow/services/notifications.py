@@ -8,9 +8,19 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow.context import Actor
-from workflow.deadlines.notify import MAIL_KINDS
+from workflow.deadlines.notify import MAIL_KINDS, MAIL_ROLES
+from workflow.deadlines.standing import COUNCIL_REQUEST
+from workflow.deadlines.standing import RULES as STANDING_RULES
+from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.errors import InvalidInput, NotFound
-from workflow.models import Notification, User
+from workflow.models import Membership, Notification, User, UserDeputy
+from workflow.monthly import REMINDED_ROLES
+from workflow.roles import AUTHOR_ROLES
+from workflow.services.council_requests.terms import FILING_ROLES
+
+# The owner a deadline rule may remind (``Recipients.owner``) is the instance's author.
+OWNER_ROLES = {"proposal": AUTHOR_ROLES, COUNCIL_REQUEST: FILING_ROLES}
 
 
 def list_notifications(
@@ -51,3 +61,51 @@ def set_mail_off(*, session: Session, actor: Actor, kinds: list[str]) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def _told(who: Recipients, applies_to: str) -> set[str]:
+    return set(who.roles) | (set(OWNER_ROLES.get(applies_to, ())) if who.owner else set())
+
+
+def _deadline_roles(workflows: Workflows) -> set[str]:
+    """The roles a deadline's reminder or escalation can reach: those the rules of every
+    loaded definition version and the standing rules name, their owners', and whom the
+    monthly session reminder (workflow.monthly) reaches."""
+    rules: list[tuple[str, DeadlineRuleSpec]] = [
+        (wf.spec.applies_to, rule)
+        for wf in workflows
+        for state in wf.spec.states
+        for rule in state.deadlines
+    ]
+    rules += [(COUNCIL_REQUEST, rule) for rule in STANDING_RULES.values()]
+    roles = set(REMINDED_ROLES)
+    for applies_to, rule in rules:
+        roles |= _told(rule.remind, applies_to)
+        if rule.escalation is not None:
+            roles |= _told(rule.escalation.to, applies_to)
+    return roles
+
+
+def mail_kinds_for(session: Session, workflows: Workflows, user: User) -> dict[str, str]:
+    """The kinds of e-mail (``MAIL_KINDS``, in their order) that can reach ``user``: by his
+    role and the roles of those he stands in for (an absent holder's messages reach his
+    acting deputy, workflow.deputies); the minutes also by a seat in a body (the chair and
+    the councillors sign them). A councillor is offered none of the administration's."""
+    roles = {user.role}
+    if user.id is not None:
+        roles |= set(
+            session.exec(
+                select(User.role)
+                .join(UserDeputy, col(UserDeputy.user_id) == col(User.id))
+                .where(UserDeputy.deputy_id == user.id)
+            )
+        )
+    reach = {kind: set(held) for kind, held in MAIL_ROLES.items()}
+    reach["deadline"] = _deadline_roles(workflows)
+    kinds = {kind for kind, held in reach.items() if roles & held}
+    if user.person_id is not None and (
+        session.exec(select(Membership.id).where(Membership.person_id == user.person_id)).first()
+        is not None
+    ):
+        kinds.add("minutes")
+    return {kind: label for kind, label in MAIL_KINDS.items() if kind in kinds}

@@ -37,10 +37,10 @@ from workflow.models import (
 )
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import steps as stored_steps
+from workflow.roles import AUTHOR_ROLES as AUTHOR_ROLES  # re-exported: pages ask it here
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
 
-AUTHOR_ROLES = ("clerk", "cosigner", "mayor")
 EDITABLE_STATES = ("draft",)
 
 

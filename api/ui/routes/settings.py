@@ -8,7 +8,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
-from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render
+from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render, workflows_of
 from workflow.deadlines.ical import ensure_calendar_token
 from workflow.deadlines.notify import MAIL_KINDS
 from workflow.errors import NotFound
@@ -41,7 +41,7 @@ def settings_view(
     context = {
         "errors": errors or {},
         "given": given or {},
-        "kinds": MAIL_KINDS,
+        "kinds": _offered(request, session, account),
         "off": set(account.mail_off or []) if account else set(),
         "email": account.email if account else None,
         "absences": deputies.list_absences(session, user.actor, account.id or 0)
@@ -53,6 +53,13 @@ def settings_view(
         "calendar_url": _calendar_url(request, account),
     }
     return render(request, "einstellungen.html", context, status=422 if errors else 200)
+
+
+def _offered(request: Request, session: Session, account: User | None) -> dict[str, str]:
+    """The kinds of e-mail that can reach the account's holder (none without an account)."""
+    if account is None:
+        return {}
+    return notifications.mail_kinds_for(session, workflows_of(request), account)
 
 
 def _calendar_url(request: Request, account: User | None) -> str | None:
@@ -85,10 +92,17 @@ def calendar_address(request: Request, user: PageUserDep, session: SessionDep) -
 async def save_settings(request: Request, user: PageUserDep, session: SessionDep) -> Response:
     form = await request.form()
     wanted = {str(v) for v in form.getlist("mail")}
+    account = _account(session, user)
+    offered = _offered(request, session, account)
+    # A kind the page does not offer keeps its stored choice (a role may change back).
+    stored = (account.mail_off or []) if account is not None else []
+    kept = [k for k in stored if k in MAIL_KINDS and k not in offered]
     notifications.set_mail_off(
-        session=session, actor=user.actor, kinds=[k for k in MAIL_KINDS if k not in wanted]
+        session=session,
+        actor=user.actor,
+        kinds=[*kept, *(k for k in offered if k not in wanted)],
     )
-    off = [label for key, label in MAIL_KINDS.items() if key not in wanted]
+    off = [label for key, label in offered.items() if key not in wanted]
     text = "Ihre Einstellungen wurden gespeichert."
     if off:
         text += " Keine E-Mail mehr für: " + "; ".join(off) + "."

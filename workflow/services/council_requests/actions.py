@@ -23,6 +23,7 @@ from workflow.services.council_requests.deadline import open_deadline
 from workflow.services.council_requests.queries import get_request
 from workflow.services.council_requests.terms import (
     COUNCILLOR_KINDS,
+    FILING_ROLES,
     GROUNDS,
     KINDS,
     MAX_TEXT,
@@ -62,7 +63,7 @@ def create_request(
     date – a signature stays a matter of the person signing, and the quorum, the Frist
     and its replanning keep counting from one day of receipt, with no second date for
     signatures collected online."""
-    require_role(actor, "create_council_request", (*RECORDING_ROLES, "council_member"))
+    require_role(actor, "create_council_request", FILING_ROLES)
     body = session.get(Body, body_id)
     if body is None or not (actor.is_system or body.municipality_id == actor.municipality_id):
         raise InvalidInput("Unbekanntes Gremium", field="body_id")

@@ -56,6 +56,8 @@ EVENT_LABELS = {
 
 
 RECORDING_ROLES = ("clerk", "secretary", "mayor")
+# Who files a request (its author): the administration, or a councillor his own.
+FILING_ROLES = (*RECORDING_ROLES, "council_member")
 
 
 REFUSING_ROLES = ("secretary", "mayor")
