@@ -70,6 +70,8 @@ class FormField:
     required: bool = False
     hint: str | None = None
     options: tuple[tuple[str, str], ...] = ()
+    # Required only under a condition: that condition, shown instead of "optional".
+    needed: str | None = None
     # A required select with no options: why, and (label, path) of what to do instead.
     missing: str | None = None
     missing_link: tuple[str, str] | None = None

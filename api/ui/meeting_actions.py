@@ -70,6 +70,7 @@ LATE = FormField(
     "textarea",
     hint="Die Einladungsfrist ist nicht gewahrt: Begründen Sie die kürzere Frist oder geben "
     "Sie den Grund der Notsitzung an.",
+    needed="Pflicht bei verkürzter Frist, außer bei einer Notsitzung",
 )
 
 

@@ -21,6 +21,12 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
+def field_of(html: str, fid: str) -> str:
+    """A form field's label, hint and opening tag, by its id."""
+    start = html.index(f'for="{fid}"')
+    return html[start : html.index(">", html.index(f'id="{fid}" name=', start))]
+
+
 def sign_in(client: TestClient, username: str, password: str = "demo", next: str = "/") -> Any:
     token = csrf_of(client.get("/anmelden").text)
     return client.post(

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
-from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
+from tests.api.test_ui_foundation import HTML, csrf_of, field_of, sign_in
 from tests.conftest import World, berlin, known
 from tests.integration.flow import invited, new_meeting, released, scheduled
 from workflow.models import AgendaItem, AuditEvent, Meeting
@@ -373,3 +373,25 @@ def test_the_agenda_numbers_each_part_as_the_papers_do(world: World, client: Tes
     secret_part = page.split("Nichtöffentlicher Teil")[1]
     assert '<td class="kern-table__cell rf-numeric rf-nowrap">NÖ 1</td>' in secret_part
     assert '<td class="kern-table__cell rf-numeric rf-nowrap">2</td>' not in secret_part
+
+
+def test_reasons_required_only_under_a_condition_say_when_not_optional(
+    world: World, client: TestClient
+) -> None:
+    meeting = new_meeting(world, day=date(2024, 4, 12))
+    world.run(lambda s: s.add(AgendaItem(meeting_id=meeting, position=1, title="Bekanntgaben")))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    reason = field_of(page, "non_public_reason")
+    assert "optional" not in reason
+    assert "Pflicht bei nichtöffentlicher Behandlung" in reason
+    assert " required" not in reason  # a public item goes without
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9))
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "Die Einladungsfrist ist nicht mehr gewahrt" in page
+    [late_id] = re.findall(r'for="([\w-]*late_reason)"', page)
+    late = field_of(page, late_id)
+    assert "optional" not in late
+    assert "Pflicht bei verkürzter Frist, außer bei einer Notsitzung" in late
+    assert " required" not in late  # an emergency's reason does instead

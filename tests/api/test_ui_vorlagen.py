@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
 from tests.conftest import World
 from tests.documents import html_text
 from tests.integration.flow import new_meeting, released, scheduled
@@ -356,3 +356,15 @@ def test_the_reason_of_a_return_is_asked_as_required(world: World, client: TestC
     page = client.get(f"/vorlagen/{pid}/aktionen/return_to_author").text
     label = page.split('for="comment">')[1].split("</label>")[0]
     assert "optional" not in label  # the engine refuses a return without a reason
+
+
+def test_the_non_public_reason_is_asked_for_a_non_public_vorlage_only(client: TestClient) -> None:
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/vorlagen/neu").text
+    reason = field_of(page, "non_public_reason")
+    assert "optional" not in reason
+    assert "Pflicht bei nichtöffentlicher Beratung" in reason
+    assert " required" not in reason
+    supplemented = field_of(page, "supplements_id")
+    assert "optional" not in supplemented
+    assert "Pflicht bei einer Ergänzungsvorlage" in supplemented
