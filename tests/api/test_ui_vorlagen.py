@@ -6,13 +6,14 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
-from tests.conftest import World
+from tests.conftest import World, known
 from tests.documents import html_text
-from tests.integration.flow import new_meeting, released, scheduled
-from workflow.models import AuditEvent, Proposal
+from tests.integration.flow import new_meeting, new_proposal, released, scheduled
+from workflow.models import AuditEvent, ConsultationStep, Proposal
+from workflow.services.proposals import StepInput
 
 
 def _draft(client: TestClient, **fields: str) -> Any:
@@ -368,3 +369,44 @@ def test_the_non_public_reason_is_asked_for_a_non_public_vorlage_only(client: Te
     supplemented = field_of(page, "supplements_id")
     assert "optional" not in supplemented
     assert "Pflicht bei einer Ergänzungsvorlage" in supplemented
+
+
+def test_the_coordinator_filters_by_the_bodies_of_the_district_towns(
+    world: World, client: TestClient
+) -> None:
+    council = new_proposal(world, title="Hallenbad Ilsfeld")
+    committee = new_proposal(
+        world,
+        title="Feldweg Ilsfeld",
+        steps=[StepInput(body_id=world.body_id("Technischer Ausschuss"), decides=True)],
+    )
+    flein = new_proposal(world, title="Kelter Flein")
+
+    def before_supervision(session: Session) -> None:
+        for pid in (council, committee, flein):
+            proposal = known(session.get(Proposal, pid))
+            proposal.state = "supervision"  # what the Landratsamt reads (§ 121 Abs. 2 GemO)
+            session.add(proposal)
+        known(session.get(Proposal, flein)).municipality_id = world.data.flein.municipality.id or 0
+        step = session.exec(select(ConsultationStep).where(ConsultationStep.proposal_id == flein))
+        step.one().body_id = world.body_id("Gemeinderat", "flein")
+
+    world.run(before_supervision)
+    sign_in(client, "lra.coordinator")
+    page = client.get("/vorlagen").text
+    choice = page.split('id="gremium"')[1].split("</select>")[0]
+    offered = {
+        text: value for value, text in re.findall(r'<option value="(\d+)"[^>]*>([^<]+)<', choice)
+    }
+    # each town's bodies, named with the town: both have a Gemeinderat
+    assert offered["Flein – Gemeinderat"] == str(world.body_id("Gemeinderat", "flein"))
+    assert offered["Ilsfeld – Gemeinderat"] == str(world.body_id("Gemeinderat"))
+    assert list(offered).index("Flein – Gemeinderat") < list(offered).index("Ilsfeld – Gemeinderat")
+    only = client.get(f"/vorlagen?gremium={offered['Ilsfeld – Technischer Ausschuss']}").text
+    assert "Feldweg Ilsfeld" in only
+    assert "Hallenbad Ilsfeld" not in only
+    assert "Kelter Flein" not in only
+    assert f'value="{offered["Ilsfeld – Technischer Ausschuss"]}" selected' in only
+    flein_only = client.get(f"/vorlagen?gremium={offered['Flein – Gemeinderat']}").text
+    assert "Kelter Flein" in flein_only
+    assert "Hallenbad Ilsfeld" not in flein_only

@@ -92,9 +92,11 @@ def proposal_list(
     state = zustand if zustand in {s for s, _ in states} else None
     towns = _towns(session, user)
     town = next((t.id for t in towns if str(t.id) == gemeinde), None)
+    bodies = _body_options(session, user, towns)
+    body_id = next((int(k) for k, _ in bodies if k == gremium), None)
     filters = listing.ProposalFilter(
         state=state,
-        body_id=_int(gremium),
+        body_id=body_id,
         year=_year(jahr),
         department=amt or None,
         q=suche or None,
@@ -114,8 +116,7 @@ def proposal_list(
         page = listing.list_proposals(
             session=session, actor=user.actor, now=now, filters=filters, limit=PAGE_SIZE
         )
-    bodies = _bodies(session, user)
-    params = {"zustand": state or "", "gremium": gremium or "", "jahr": jahr or "",
+    params = {"zustand": state or "", "gremium": str(body_id or ""), "jahr": jahr or "",
               "amt": amt or "", "suche": suche or "",
               "art": art if art in dict(KIND_OPTIONS) else "",
               "gemeinde": str(town or "")}  # fmt: skip
@@ -127,7 +128,7 @@ def proposal_list(
         "towns": [(str(t.id), t.name) for t in towns],
         "town_names": _town_names(session, page.items) if without_town else {},
         "states": states,
-        "bodies": [(str(b.id), b.name) for b in bodies],
+        "bodies": bodies,
         "kinds": KIND_OPTIONS,
         "departments": [(d, d) for d in listing.departments(session=session, actor=user.actor)],
         "params": params,
@@ -159,16 +160,26 @@ def _town_names(session: Session, proposals: list[Proposal]) -> dict[int, str]:
     return {t.id or 0: t.name for t in rows}
 
 
-def _bodies(session: Session, user: PageUser) -> list[Body]:
-    if user.actor.municipality_id is None:
-        return []
-    return list(
-        session.exec(
+def _body_options(
+    session: Session, user: PageUser, towns: list[Municipality]
+) -> list[tuple[str, str]]:
+    """The Gremium filter's choices: the bodies of the user's municipality; for a user who
+    oversees several (the Landratsamt), those of each, named with their municipality
+    ("Ilsfeld – Gemeinderat": every town has one) and in the order of the towns."""
+    if user.actor.municipality_id is not None:
+        rows = session.exec(
             select(Body)
             .where(Body.municipality_id == user.actor.municipality_id)
             .order_by(col(Body.name))
         )
-    )
+        return [(str(b.id), b.name) for b in rows]
+    if not towns:
+        return []
+    names = {t.id: t.name for t in towns}
+    rows = session.exec(select(Body).where(col(Body.municipality_id).in_(list(names))))
+    order = {t.id: i for i, t in enumerate(towns)}
+    bodies = sorted(rows, key=lambda b: (order[b.municipality_id], german_key(b.name)))
+    return [(str(b.id), f"{names[b.municipality_id]} – {b.name}") for b in bodies]
 
 
 def _detail_context(
