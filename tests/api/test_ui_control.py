@@ -502,3 +502,47 @@ def test_the_request_overview_words_settled_missed_replies_like_fristen(
     assert "erledigt" in rows["Ilsfeld"]
     assert "versäumt, abgeschlossen" in rows["Flein"]
     assert "erledigt" not in rows["Flein"]
+
+
+def test_fristen_list_the_target_dates_of_open_execution_tasks(
+    world: World, client: TestClient
+) -> None:
+    pid, task_id = _final_with_task(world)
+    _seed_deadlines(world, pid)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/fristen").text
+    rows = _rows(page)
+    # overdue by its target date: among the overdue rows, by the day
+    [row] = [r for r in rows if "Bauauftrag vergeben" in r]
+    assert rows.index(row) == 1, "after the deadline missed on 01.04., before the open ones"
+    assert "überfällig seit 3 Tagen" in row
+    assert "05.04.2024" in row
+    assert "Vollzug eines Beschlusses" in row
+    assert "Vorlage 1/2024: Neubau Bauhof" in row
+    html_row = page.split("Bauauftrag vergeben")[1].split("</tr>")[0]
+    assert f'<a class="kern-link" href="/vorlagen/{pid}">' in html_row
+    assert "davon 2 überfällig" in page
+    only = client.get("/fristen?art=execution").text
+    assert len(_rows(only)) == 1
+    assert "Bauauftrag vergeben" in only
+    assert "Bauauftrag vergeben" not in client.get("/fristen?art=meeting").text
+    assert "Bauauftrag vergeben" not in client.get("/fristen?stand=offen").text
+    assert "Bauauftrag vergeben" in client.get("/fristen?stand=ueberfaellig").text
+    gremium = f"/fristen?gremium={world.body_id('Gemeinderat')}"
+    assert "Bauauftrag vergeben" in client.get(gremium).text
+    sign_in(client, "ilsfeld.council")  # reads the Beschlusskontrolle, so its dates too
+    assert "Bauauftrag vergeben" in client.get("/fristen").text
+    sign_in(client, "flein.clerk")
+    assert "Bauauftrag vergeben" not in client.get("/fristen").text
+    world.run(
+        lambda s: close_execution_task(
+            session=s,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 8), 10),
+            task_id=task_id,
+            status="done",
+            note=None,
+        )
+    )
+    sign_in(client, "ilsfeld.clerk")
+    assert "Bauauftrag vergeben" not in client.get("/fristen").text

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -13,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.ui.routes.execution import open_targets
 from api.ui.web import PageRoute, PageUserDep, render
 from workflow.context import Actor, local_date
 from workflow.db import pinned, remember
@@ -42,6 +44,9 @@ KINDS = (
     ("decision_request", "Abfrage des Landratsamts"),
     ("decision_response", "Antwort an das Landratsamt"),
     ("council_request", "Antrag an den Gemeinderat"),
+    # Not a Deadline: the target date of an execution task (Beschlusskontrolle), listed with
+    # them (``TargetDate``).
+    ("execution", "Vollzug eines Beschlusses"),
 )
 # The traffic light as a filter: "überfällig" is an open deadline past its day (or missed).
 STATES = (
@@ -64,8 +69,20 @@ SETTLED_PAGE = 50  # settled deadlines per page
 
 
 @dataclass(frozen=True)
+class TargetDate:
+    """An open execution task's target date, read like a deadline by the rows and badges."""
+
+    id: int
+    label: str
+    due_date: date
+    status: str = "open"
+    closed_at: datetime | None = None
+    waived_reason: str | None = None
+
+
+@dataclass(frozen=True)
 class DeadlineRow:
-    deadline: Deadline
+    deadline: Deadline | TargetDate
     kind_label: str
     title: str
     href: str
@@ -77,7 +94,7 @@ class DeadlineRow:
         return {"ueberfaellig": 0, "offen": 1, "erledigt": 2}.get(self.light, 3)
 
 
-def light_of(deadline: Deadline, today: date) -> str:
+def light_of(deadline: Deadline | TargetDate, today: date) -> str:
     if deadline.status == "missed" and deadline.closed_at is not None:
         return "sonstige"  # settled: done late, or its instance moved on without it
     if deadline.status == "missed" or (deadline.status == "open" and deadline.due_date < today):
@@ -155,9 +172,33 @@ def rows_of(session: Session, deadlines: list[Deadline], today: date) -> list[De
     return rows
 
 
-def deadline_rows(session: Session, deadlines: list[Deadline], today: date) -> list[DeadlineRow]:
-    """Overdue first, then open ones by due date, then the settled ones (latest first)."""
-    rows = rows_of(session, deadlines, today)
+def target_rows(session: Session, actor: Actor, today: date) -> list[DeadlineRow]:
+    """The open execution tasks' target dates the actor reads on the Beschlusskontrolle, each
+    a row of its resolution's Vorlage (and its body, for the Gremium filter)."""
+    rows = []
+    for task, proposal in open_targets(session, actor):
+        assert task.target_date is not None
+        step = current_step(session, proposal)
+        target = TargetDate(task.id or 0, task.title, task.target_date)
+        rows.append(
+            DeadlineRow(
+                target,
+                dict(KINDS)["execution"],
+                f"Vorlage {proposal.label}: {proposal.title}",
+                f"/vorlagen/{proposal.id}",
+                step.body_id if step else None,
+                light_of(target, today),
+            )
+        )
+    return rows
+
+
+def deadline_rows(
+    session: Session, deadlines: list[Deadline], today: date, extra: Sequence[DeadlineRow] = ()
+) -> list[DeadlineRow]:
+    """Overdue first, then open ones by due date, then the settled ones (latest first);
+    ``extra``: rows that are no Deadline (execution tasks' target dates)."""
+    rows = rows_of(session, deadlines, today) + list(extra)
     open_rows = sorted((r for r in rows if r.rank < 2), key=lambda r: (r.rank, r.deadline.due_date))
     settled = sorted((r for r in rows if r.rank >= 2), key=lambda r: r.deadline.due_date)
     return open_rows + settled[::-1]
@@ -237,12 +278,15 @@ def deadline_list(
     cursor = (weiter or None) if statuses else None  # it pages the settled ones only
     # What is still to do (open and missed) is listed whole: it is the work at hand. The
     # settled ones grow for years: the newest first, a page at a time.
+    # Open execution tasks are still to do; done ones stay on the Beschlusskontrolle.
+    targets = target_rows(session, user.actor, today) if kind in (None, "execution") else []
     to_do = [
         r
         for r in deadline_rows(
             session,
             list(session.exec(deadlines_query(actor=user.actor, instance_type=kind, to_do=True))),
             today,
+            targets,
         )
         if (light is None or r.light == light) and (body_id is None or r.body_id == body_id)
     ]

@@ -24,7 +24,7 @@ from api.ui.web import (
     render,
 )
 from workflow.access import proposal_read_clause
-from workflow.context import local_date
+from workflow.context import Actor, local_date
 from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import ExecutionTask, Proposal, User
@@ -72,6 +72,26 @@ def _groups(session: Session, user: PageUser) -> list[Group]:
         group.tasks.append((task, owners.get(task.owner_id, "") if task.owner_id else ""))
     # resolutions with open tasks first
     return sorted(groups.values(), key=lambda g: g.open_count == 0)
+
+
+def open_targets(session: Session, actor: Actor) -> list[tuple[ExecutionTask, Proposal]]:
+    """The open execution tasks with a target date that ``actor`` reads here (those of his
+    municipality's readable resolutions), for the Fristen page."""
+    if actor.municipality_id is None:
+        return []
+    return list(
+        session.exec(
+            select(ExecutionTask, Proposal)
+            .join(Proposal, col(Proposal.id) == col(ExecutionTask.proposal_id))
+            .where(
+                Proposal.municipality_id == actor.municipality_id,
+                proposal_read_clause(actor),
+                ExecutionTask.status == "open",
+                col(ExecutionTask.target_date).is_not(None),
+            )
+            .order_by(col(ExecutionTask.target_date), col(ExecutionTask.id))
+        ).all()
+    )
 
 
 def _owners(session: Session, user: PageUser) -> list[User]:

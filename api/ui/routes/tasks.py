@@ -97,6 +97,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
     dated: list[DueRow] = [
         DueRow(r.deadline.label, r.title, r.href, r.deadline.due_date, r.deadline)
         for r in rows_of(session, deadlines, today)
+        if isinstance(r.deadline, Deadline)  # rows of deadlines only: all of them
     ]
     dated += [
         DueRow(
