@@ -7,7 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict
 
-from api.schemas.common import Comment, Flag, Id, Input, Output, Short, Text, Title, Version
+from api.schemas.common import (
+    Comment,
+    Flag,
+    Id,
+    Input,
+    Output,
+    Reason,
+    Short,
+    Text,
+    Title,
+    Version,
+)
 
 PersonKey = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")]
 StartTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
@@ -136,7 +147,7 @@ class AttendanceWrite(Input):
     expected_version: Version | None = None
     present: Annotated[list[Id], Field(max_length=500)]
     digital: Annotated[list[Id], Field(max_length=500)] = []
-    absence_reasons: Annotated[dict[PersonKey, Comment], Field(max_length=500)] = Field(
+    absence_reasons: Annotated[dict[PersonKey, Reason], Field(max_length=500)] = Field(
         default={},
         description="Grund der Abwesenheit je Person-ID, für die Niederschrift (§ 38 Abs. 1 GemO)",
     )

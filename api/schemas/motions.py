@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict
 
-from api.schemas.common import Comment, Flag, Id, Input, Name, Output, Text, Version
+from api.schemas.common import Flag, Id, Input, Name, Output, Reason, Text, Version
 from api.schemas.meetings import Count
 
 Reach = Annotated[int, Strict(), Field(ge=0, le=100)]
@@ -100,7 +100,7 @@ class ItemAttendanceCreate(Input):
     person_id: Id
     present: Flag = Field(description="false: verlässt die Sitzung; true: kommt hinzu")
     only_item: Flag = Field(default=False, description="nur für diesen Tagesordnungspunkt")
-    reason: Comment | None = None
+    reason: Reason | None = None
 
 
 class ItemAttendanceRead(Output):

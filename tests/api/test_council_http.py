@@ -9,6 +9,7 @@ from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import invited, members_of, planned
+from workflow.services.meetings import MAX_REASON
 
 AMENDED = "Der Gemeinderat stimmt zu, mit Photovoltaik auf dem Dach."
 
@@ -274,3 +275,44 @@ def test_a_non_public_items_motions_are_not_shown_to_the_public_side(
     assert_problem(other_town, 404)
     secretary = client.get(f"{screen.item_url}/motions", headers=screen.secretary)
     assert secretary.json()["data"][0]["kind"] == "counter"
+
+
+def test_a_reason_for_the_minutes_is_bounded_as_the_engine_bounds_it(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    """The API's schema takes the engine's bound (``MAX_REASON``): a longer absence reason
+    is refused with the input errors, in German, and the documentation says so."""
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    absence = schemas["AttendanceWrite"]["properties"]["absence_reasons"]
+    assert [r["maxLength"] for r in absence["patternProperties"].values()] == [MAX_REASON]
+    coming = schemas["ItemAttendanceCreate"]["properties"]["reason"]["anyOf"][0]
+    assert coming["maxLength"] == MAX_REASON
+    pid, mid = planned(world)
+    invited(world, mid)
+    members = members_of(world, mid)
+    clock.now = berlin(MEETING_DAY, 18)
+    screen = Screen(client, as_user, mid, item_of(world, pid))
+
+    def record(reason: str) -> Any:
+        return client.put(
+            f"{screen.url}/attendance",
+            json={
+                "expected_version": screen.version(),
+                "present": members[:-1],
+                "absence_reasons": {str(members[-1]): reason},
+            },
+            headers=screen.secretary,
+        )
+
+    refused = assert_problem(record("x" * (MAX_REASON + 1)), 422)
+    assert refused["type"] == "urn:ratsflow:problem:validation"
+    assert refused["detail"] == f"Ungültige Eingabe: absence_reasons.{members[-1]}."
+    assert refused["errors"] == [
+        {"field": f"absence_reasons.{members[-1]}", "message": "Text zu lang (max_length: 2000)"}
+    ]
+    assert record("x" * MAX_REASON).status_code == 200
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    left = screen.post(
+        "/attendance", person_id=members[-2], present=False, reason="x" * (MAX_REASON + 1)
+    )
+    assert assert_problem(left, 422)["type"] == "urn:ratsflow:problem:validation"
