@@ -21,7 +21,7 @@ from api.problems import responses
 from api.routes.common import READ, WRITE, Cursor, FilterId, Limit, PathId, StateFilter, YearFilter
 from api.routes.lifecycle import add_lifecycle_routes
 from api.schemas.common import MAX_ID, Comment
-from api.schemas.convert import meeting_read, meeting_summary
+from api.schemas.convert import agenda_item_read, agenda_reads, meeting_read, meeting_summary
 from api.schemas.meetings import (
     AgendaItemCreate,
     AgendaItemRead,
@@ -108,7 +108,9 @@ def get_meeting(
     """The meeting with the agenda items the caller may read (non-public TOPs filtered)."""
     view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     response.headers["ETag"] = etag(view.meeting.version)
-    return meeting_read(runtime.workflows, view.meeting, view.items, view.notice)
+    return meeting_read(
+        runtime.workflows, view.meeting, view.items, view.notice, complete=view.complete
+    )
 
 
 @router.post(
@@ -142,7 +144,9 @@ def reschedule_meeting(
     )
     view = listing.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     response.headers["ETag"] = etag(view.meeting.version)
-    return meeting_read(runtime.workflows, view.meeting, view.items, view.notice)
+    return meeting_read(
+        runtime.workflows, view.meeting, view.items, view.notice, complete=view.complete
+    )
 
 
 @router.post(
@@ -186,7 +190,7 @@ def add_agenda_item(
         base_url=settings.link_base(str(request.base_url)),
         max_bytes=settings.mail_attachment_max_bytes,
     )
-    return AgendaItemRead.model_validate(item)
+    return agenda_item_read(session, item)
 
 
 @router.put(
@@ -212,7 +216,7 @@ def reorder_agenda(
         expected_version=expected_version(request, body.expected_version, if_match),
         item_ids=body.item_ids,
     )
-    return [AgendaItemRead.model_validate(i) for i in items]
+    return agenda_reads(items)
 
 
 @router.delete(
@@ -249,7 +253,7 @@ def remove_agenda_item(
         expected_version=expected_version(request, version, if_match),
         comment=comment,
     )
-    return AgendaItemRead.model_validate(item)
+    return agenda_item_read(session, item)
 
 
 add_lifecycle_routes(router, kind="meeting", collection="meetings", param="meeting_id")

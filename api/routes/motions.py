@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 
 from api.deps import CurrentUser, IfMatch, NowDep, RuntimeDep, SessionDep, expected_version
 from api.routes.common import READ, WRITE, PathId
+from api.schemas.convert import agenda_item_read
 from api.schemas.meetings import AgendaItemRead
 from api.schemas.motions import (
     ItemAttendanceCreate,
@@ -220,4 +221,4 @@ def mark_late_paper(
         item_id=item_id,
         expected_version=expected_version(request, body.expected_version, if_match),
     )
-    return AgendaItemRead.model_validate(item)
+    return agenda_item_read(session, item)

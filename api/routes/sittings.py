@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from api.deps import CurrentUser, IfMatch, NowDep, SessionDep, expected_version
 from api.routes.common import READ, WRITE, PathId
+from api.schemas.convert import agenda_item_read
 from api.schemas.meetings import (
     AgendaItemRead,
     AttendanceRead,
@@ -54,7 +55,7 @@ def record_item_outcome(
         expected_version=expected_version(request, body.expected_version, if_match),
         outcome=body.outcome,
     )
-    return AgendaItemRead.model_validate(item)
+    return agenda_item_read(session, item)
 
 
 @router.put(
@@ -84,7 +85,7 @@ def record_deliberation_notes(
         expected_version=expected_version(request, body.expected_version, if_match),
         notes=body.deliberation_notes,
     )
-    return AgendaItemRead.model_validate(recorded.record)
+    return agenda_item_read(session, recorded.record)
 
 
 @router.put(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlmodel import Session
+
 from api.schemas.actions import (
     ActionFieldRead,
     ActionRead,
@@ -29,6 +31,7 @@ from api.schemas.proposals import (
     ProposalRead,
     TransitionResult,
 )
+from workflow.agenda_numbers import top_number, top_numbers
 from workflow.definitions.machines import Workflows
 from workflow.engine import ActionField, ActionOption, PendingStep
 from workflow.models import AgendaItem, DecisionRequest, Meeting, Proposal
@@ -67,16 +70,46 @@ def meeting_summary(workflows: Workflows, meeting: Meeting) -> MeetingSummary:
 
 
 def meeting_read(
-    workflows: Workflows, meeting: Meeting, items: list[AgendaItem], notice: str | None = None
+    workflows: Workflows,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    notice: str | None = None,
+    *,
+    complete: bool = True,
 ) -> MeetingRead:
+    """The meeting with ``items``, numbered as the pages and papers number them
+    (workflow.agenda_numbers); without ``complete`` (some items hidden from the caller) the
+    positions count the visible ones only, so no gap tells of a non-public item."""
+    numbers = top_numbers(items)
+    agenda = [
+        AgendaItemRead.model_validate(item).model_copy(
+            update={"number": numbers.get(item.id or 0), **({} if complete else {"position": n})}
+        )
+        for n, item in enumerate(items, start=1)
+    ]
     return MeetingRead.model_validate(
         {
             **meeting.model_dump(),
             "state_label": state_label(workflows, meeting),
             "second_session_notice": notice,
-            "agenda": [AgendaItemRead.model_validate(i) for i in items],
+            "agenda": agenda,
         }
     )
+
+
+def agenda_item_read(session: Session, item: AgendaItem) -> AgendaItemRead:
+    """One item with its TOP number (none once taken off)."""
+    number = None if item.removed else top_number(session, item)
+    return AgendaItemRead.model_validate(item).model_copy(update={"number": number})
+
+
+def agenda_reads(items: list[AgendaItem]) -> list[AgendaItemRead]:
+    """A meeting's whole agenda, each item with its TOP number."""
+    numbers = top_numbers(items)
+    return [
+        AgendaItemRead.model_validate(i).model_copy(update={"number": numbers.get(i.id or 0)})
+        for i in items
+    ]
 
 
 def _deadlines(fired: Fired) -> list[DeadlineChange]:

@@ -52,7 +52,19 @@ class MeetingReschedule(Input):
 
 class AgendaItemRead(Output):
     id: int
-    position: int
+    position: int = Field(
+        description=(
+            "Reihenfolge auf der Tagesordnung; wer nicht alle Punkte sehen darf, erhält die "
+            "sichtbaren fortlaufend gezählt (1, 2, …), ohne Lücken für nichtöffentliche"
+        )
+    )
+    number: str | None = Field(
+        default=None,
+        description=(
+            "TOP-Nummer wie in Einladung und Niederschrift: 1, 2 … im öffentlichen Teil, "
+            "NÖ 1, NÖ 2 … im nichtöffentlichen (§ 35 GemO); leer, wenn abgesetzt"
+        ),
+    )
     title: str
     proposal_id: int | None
     public: bool

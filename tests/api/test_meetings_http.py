@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlmodel import Session
+
 from tests.api.conftest import FixedClock
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
-from tests.integration.flow import MEETING_DAY, in_session, vote
+from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, vote
 from tests.integration.test_meetings import invited, members_of, not_quorate, planned
+from workflow.models import AgendaItem
 
 
 def _create(client: Any, as_user: Any, **body: Any) -> Any:
@@ -101,3 +104,49 @@ def test_the_deputy_who_chaired_signs_the_minutes_not_the_absent_mayor(
     signed = sign(deputy, "chair")
     assert signed.status_code == 201, signed.json()
     assert (signed.json()["person_id"], signed.json()["capacity"]) == (deputy, "chair")
+
+
+def test_the_public_agenda_tells_nothing_of_the_non_public_items(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """Anonymous readers get the public items counted without gaps, and the TOP numbers of
+    the pages and papers (workflow.agenda_numbers); the administration the real order."""
+    mid = new_meeting(world, day=date(2024, 4, 25))
+
+    def agenda(session: Session) -> None:
+        for position, title, public in (
+            (1, "Bekanntgaben", True),
+            (2, "Grundstücksangelegenheit", False),
+            (3, "Bebauungsplan Schozachtal", True),
+            (4, "Personalangelegenheit", False),
+            (5, "Anfragen", True),
+        ):
+            session.add(
+                AgendaItem(
+                    meeting_id=mid,
+                    position=position,
+                    title=title,
+                    public=public,
+                    non_public_reason=None if public else "§ 35 Abs. 1 GemO",
+                )
+            )
+
+    world.run(agenda)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    public = client.get(f"/api/v1/meetings/{mid}")
+    assert public.status_code == 200, public.text
+    shown = [(i["position"], i["number"], i["title"]) for i in public.json()["agenda"]]
+    assert shown == [
+        (1, "1", "Bekanntgaben"),
+        (2, "2", "Bebauungsplan Schozachtal"),
+        (3, "3", "Anfragen"),
+    ]
+    staff = client.get(f"/api/v1/meetings/{mid}", headers=as_user("ilsfeld.secretary")).json()
+    assert [(i["position"], i["number"]) for i in staff["agenda"]] == [
+        (1, "1"),
+        (2, "NÖ 1"),
+        (3, "2"),
+        (4, "NÖ 2"),
+        (5, "3"),
+    ]

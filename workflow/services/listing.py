@@ -423,6 +423,7 @@ class MeetingView:
     meeting: Meeting
     items: list[AgendaItem]
     notice: str | None = None  # § 37 Abs. 3 S. 1 GemO, for a second session
+    complete: bool = True  # False: some items are hidden from the caller (non-public TOPs)
 
 
 def list_meetings(
@@ -485,14 +486,19 @@ def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> Me
     ).first()
     if meeting is None:
         raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
-    items = session.exec(
-        select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting_id)
-        .order_by(col(AgendaItem.position), col(AgendaItem.id))
+    items = list(
+        session.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(col(AgendaItem.position), col(AgendaItem.id))
+        )
     )
     visible = [i for i in items if agenda_item_readable(session, actor, meeting, i)]
     return MeetingView(
-        meeting=meeting, items=visible, notice=second_session_notice(session, meeting)
+        meeting=meeting,
+        items=visible,
+        notice=second_session_notice(session, meeting),
+        complete=len(visible) == len(items),
     )
 
 
