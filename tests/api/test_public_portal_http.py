@@ -173,7 +173,12 @@ def test_crawlers_may_index_the_portal_only(client: Any) -> None:
     assert "Allow: /api/v1/proposals/*/documents/\n" in robots.text  # the portal's PDFs
     assert robots.text.rstrip().endswith("Disallow: /")
     assert '<meta name="robots" content="noindex, nofollow">' in client.get("/anmelden").text
-    assert "noindex" not in client.get("/oeffentlich").text
+    portal = client.get("/oeffentlich").text
+    assert "noindex" not in portal
+    # The machine-readable entry is named in words, not by its path.
+    assert (
+        '<a class="kern-link" href="/oparl/v1/system">Einstieg in die OParl-Schnittstelle' in portal
+    )
     missing = client.get("/oeffentlich/999999", headers={"Accept": "text/html"})
     assert missing.status_code == 404
     assert 'href="/oeffentlich">Zu den öffentlichen Ratsinformationen' in missing.text
