@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from workflow import meeting_titles as titles
 from workflow.agenda_numbers import numbered
 from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.outcomes import OUTCOME_LABELS
 from workflow.queries import current_step
 
 MONTHS = (
@@ -28,16 +29,8 @@ MONTHS = (
     "November",
     "Dezember",
 )
-OUTCOMES = {
-    "adopted": ("beschlossen", "success"),
-    "rejected": ("abgelehnt", "danger"),
-    "recommended": ("Empfehlung beschlossen", "success"),
-    "deferred": ("vertagt", "warning"),
-    "referred": ("verwiesen", "warning"),
-    "removed": ("abgesetzt", "info"),
-    "handled": ("behandelt", "success"),
-    "noted": ("zur Kenntnis genommen", "success"),
-}
+TONES = {"rejected": "danger", "deferred": "warning", "referred": "warning", "removed": "info"}
+OUTCOMES = {key: (label, TONES.get(key, "success")) for key, label in OUTCOME_LABELS.items()}
 # A proposal waits for a meeting in these states (proposal.yaml: schedule).
 SCHEDULABLE = ("ready", "objected")
 AGENDA_STATES = ("planned", "agenda")

@@ -56,6 +56,7 @@ from workflow.errors import (
 )
 from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality, User
+from workflow.outcomes import outcome_label
 from workflow.roles import person_role_label
 from workflow.services import my_tasks
 from workflow.services.setup import actor_for
@@ -224,6 +225,7 @@ def _templates() -> Jinja2Templates:
         person_role_label=person_role_label,
         meeting_title=meeting_title,
         municipality_title=municipality_title,
+        outcome_label=outcome_label,
     )
     return templates
 

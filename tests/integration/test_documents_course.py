@@ -23,6 +23,7 @@ from workflow.context import SYSTEM
 from workflow.documents import service
 from workflow.documents.model import FORMATS, Document
 from workflow.models import Person
+from workflow.outcomes import RECOMMENDED
 from workflow.services import meetings as meeting_service
 from workflow.services.proposals import StepInput
 
@@ -112,10 +113,13 @@ def test_the_committees_minutes_give_the_wording_of_its_recommendation(
     world: World, fmt: str
 ) -> None:
     """§ 38 Abs. 1 GemO: the minutes hold the wording of the resolutions; an advising
-    committee's resolution is its recommendation."""
+    committee's resolution is its recommendation. Its outcome reads as on the session
+    screen: "Empfehlung beschlossen" (§ 39 Abs. 4 GemO), not "vorberaten"."""
     course = advised(world)
     printed = text(minutes(world, course.committee), fmt)
-    assert "Ergebnis vorberaten" in printed
+    assert f"Ergebnis {RECOMMENDED}" in printed
+    assert RECOMMENDED == "Empfehlung beschlossen"
+    assert "vorberaten" not in printed
     assert f"Empfehlung an den Gemeinderat: {RECOMMENDATION}" in printed
 
 

@@ -22,21 +22,13 @@ from workflow.documents.model import (
 )
 from workflow.law.budget_coverage import format_euro as euro
 from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municipality, Proposal
+from workflow.outcomes import OUTCOME_LABELS
 from workflow.publication import omission_note, redacted_value
 from workflow.queries import bias_declarations, steps, tally
 from workflow.rules.common import vote_counts
 from workflow.supervision import municipality_title
 
-OUTCOMES = {
-    "recommended": "vorberaten",
-    "adopted": "beschlossen",
-    "rejected": "abgelehnt",
-    "deferred": "vertagt",
-    "removed": "abgesetzt",
-    "referred": "verwiesen",
-    "handled": "behandelt",
-    "noted": "zur Kenntnis genommen",
-}
+OUTCOMES = OUTCOME_LABELS
 # Committees first, the council last, as on the seed's form.
 BODY_ORDER = {"deciding_committee": 0, "advisory_committee": 0, "local_council": 1, "council": 2}
 

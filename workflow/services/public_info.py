@@ -23,6 +23,7 @@ from workflow.models import (
     Proposal,
     Resolution,
 )
+from workflow.outcomes import RECOMMENDED
 from workflow.publication import depublished_proposals, published_proposals
 
 # Public once invited (§ 34 Abs. 1 S. 7, § 41b Abs. 1 GemO); a cancelled one stays listed.
@@ -31,7 +32,7 @@ UNANNOUNCED = ("planned", "agenda")
 RESULTS = {
     "adopted": "Beschlossen",
     "rejected": "Abgelehnt",
-    "recommended": "Empfehlung beschlossen",
+    "recommended": RECOMMENDED,
     "deferred": "Vertagt",
     "removed": "Abgesetzt",
     "announced": "Bekanntgegeben",
