@@ -394,3 +394,59 @@ def test_the_screen_warns_before_the_invited_hour_but_does_not_refuse(
     assert "Noch vor dem Beginn" not in _screen(client, meeting)
     clock.now = berlin(MEETING_DAY - timedelta(days=1), 19)  # the day before: not open yet
     assert "Noch vor dem Beginn" not in _screen(client, meeting)
+
+
+def _committee_voted(world: World) -> tuple[int, int, int]:
+    """A Technischer Ausschuss in session, having voted on a Vorlage it advises on: the
+    Vorlage, the meeting and the agenda item."""
+    from tests.integration.flow import in_session, item_of, scheduled, vote
+    from workflow.services.proposals import StepInput
+
+    plan = [
+        StepInput(body_id=world.body_id("Technischer Ausschuss"), advises=True),
+        StepInput(body_id=world.body_id("Gemeinderat"), decides=True),
+    ]
+    pid = released(world, steps=plan)
+    committee = new_meeting(world, "Technischer Ausschuss")
+    scheduled(world, pid, committee)
+    present = in_session(world, committee)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    return pid, committee, item_of(world, pid)
+
+
+def test_the_check_before_a_recommendation_shows_its_wording(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """What the committee recommends is checked before it is recorded, in the words and
+    under the heading its minutes will print, as the other outcomes show their effects."""
+    pid, meeting, item = _committee_voted(world)
+    clock.now = berlin(MEETING_DAY, 20)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting, item)
+    shown = re.search(r'name="proposal_version" value="(\d+)"', page)
+    assert shown is not None
+    url = f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/recommend"
+    wording = "Der Ausschuss empfiehlt, den Bauhof am Standort Nord zu errichten."
+    check = client.post(
+        url,
+        data={"csrf_token": csrf_of(page), "proposal_version": shown.group(1),
+              "recommendation": wording},
+    )  # fmt: skip
+    assert "Bitte prüfen: Empfehlung beschließen" in check.text
+    row = check.text.split('id="pruefen"')[1].split("</dl>")[0]
+    assert "Empfehlung an den Gemeinderat" in row
+    assert wording in row
+    assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
+    # Without words of its own: the wording the vote gives, as it will be recorded.
+    check = client.post(url, data={"csrf_token": csrf_of(page), "proposal_version": shown.group(1)})
+    row = check.text.split('id="pruefen"')[1].split("</dl>")[0]
+    assert "Zustimmung empfohlen" in row
+    done = client.post(
+        url,
+        data={"csrf_token": csrf_of(check.text), "proposal_version": shown.group(1),
+              "bestaetigt": "ja"},
+    )  # fmt: skip
+    assert "ist festgestellt" in done.text
+    page = _screen(client, meeting, item)
+    assert "Erledigt: " in page
+    assert "Empfehlung beschlossen</span>" in page

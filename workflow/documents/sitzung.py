@@ -287,11 +287,11 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
         # An advising body's resolution is its recommendation: § 38 Abs. 1 GemO puts its
         # wording in the minutes, as a Beschluss's.
         text = step.recommendation or OUTCOMES["recommended"]
-        blocks += [Paragraph(f"{_recommended_to(session, step)}:"), Paragraph(text, "box")]
+        blocks += [Paragraph(f"{recommended_to(session, step)}:"), Paragraph(text, "box")]
     return blocks
 
 
-def _recommended_to(session: Session, step: ConsultationStep) -> str:
+def recommended_to(session: Session, step: ConsultationStep) -> str:
     """``Empfehlung an den Gemeinderat``: the body of the plan's next step, which decides
     or deliberates next."""
     later = [s for s in steps(session, step.proposal_id) if s.position > step.position]

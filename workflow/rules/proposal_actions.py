@@ -268,6 +268,13 @@ def _outcome(ctx: FiringContext, outcome: str) -> tuple[AgendaItem, int]:
     return item, step.position
 
 
+def recommendation_wording(given: str | None, adopted: bool) -> str:
+    """The recommendation as it is recorded: the words given, else by the vote "Zustimmung
+    empfohlen" or "Ablehnung empfohlen" (also shown on the check before it is recorded)."""
+    text = given.strip() if given else ""
+    return text or ("Zustimmung empfohlen" if adopted else "Ablehnung empfohlen")
+
+
 def record_recommendation(ctx: FiringContext) -> None:
     """An advising body's vote is a recommendation; the plan moves to its next step."""
     p = proposal(ctx)
@@ -275,9 +282,7 @@ def record_recommendation(ctx: FiringContext) -> None:
     t = tally(ctx.session, item.id or 0)
     step = current_step(ctx.session, p)
     assert step is not None
-    step.recommendation = data_text(ctx, "recommendation") or (
-        "Zustimmung empfohlen" if t.adopted else "Ablehnung empfohlen"
-    )
+    step.recommendation = recommendation_wording(data_text(ctx, "recommendation"), t.adopted)
     later = [s.position for s in steps(ctx.session, p.id or 0) if s.position > position]
     p.current_step = min(later)
     ctx.audit_data.update(yes=t.yes, no=t.no, abstain=t.abstain, recommendation=step.recommendation)

@@ -27,6 +27,7 @@ from api.ui.routes.meetings import MeetingId
 from api.ui.sitting import (
     CAPACITIES,
     CHOICES,
+    ItemView,
     early_opening,
     item_view,
     majority_words,
@@ -62,12 +63,14 @@ from api.ui.web import (
 )
 from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.digits import is_digits
+from workflow.documents.sitzung import recommended_to
 from workflow.documents.vorlage import recommendations
 from workflow.engine import ActionOption
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
-from workflow.queries import person_names, standing_chairs
+from workflow.queries import current_step, person_names, standing_chairs
+from workflow.rules.proposal_actions import recommendation_wording
 from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
 from workflow.services.motions import entitled_at
@@ -206,6 +209,10 @@ def render_screen(
         "recommended": recommendations(session, proposal, published=False) if proposal else [],
         "preview": preview,
         "preview_form": preview_form,
+        # The recommendation as it will be recorded and printed, checked before it is.
+        "recommending": _recommending(session, proposal, view, given)
+        if preview is not None and preview_form is not None and preview_form.trigger == "recommend"
+        else None,
         "given": given or ActionInput(),
         "kept": kept or Kept(),
         "signers": signers,
@@ -218,6 +225,19 @@ def render_screen(
         **motion_context(session, meeting, view),
     }
     return render(request, "sitzungen/durchfuehren.html", context, status=status)
+
+
+def _recommending(
+    session: Session, proposal: Proposal | None, view: ItemView | None, given: ActionInput | None
+) -> tuple[str, str] | None:
+    """``("Empfehlung an den Gemeinderat", "Zustimmung empfohlen")``: the heading and the
+    wording the committee's minutes will print for the recommendation being recorded."""
+    step = current_step(session, proposal) if proposal is not None else None
+    if step is None or view is None:
+        return None
+    text = (given or ActionInput()).data.get("recommendation")
+    wording = recommendation_wording(text if isinstance(text, str) else None, view.tally.adopted)
+    return recommended_to(session, step), wording
 
 
 def _labels(options: list[ActionOption], triggers: tuple[str, ...]) -> set[str]:
