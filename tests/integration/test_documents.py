@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date
 
 import pytest
 from docx import Document as open_docx
+from pypdf import PdfReader
 from sqlmodel import Session
 
 from tests.api.helpers import SECRET_TITLE, secret_proposal
@@ -16,7 +18,7 @@ from tests.documents import REPO, SEED_COPY, flat, text_of
 from tests.integration.flow import DAY, new_meeting, released, scheduled
 from workflow.context import SYSTEM, Actor
 from workflow.documents import service
-from workflow.documents.model import FORMATS, Document, plain_text
+from workflow.documents.model import FORMATS, Document, footer_label, plain_text
 from workflow.errors import NotFound
 from workflow.models import Municipality
 from workflow.services.importer import import_vorlage
@@ -231,6 +233,28 @@ def test_a_docx_names_its_municipality_and_title(world: World) -> None:
     properties = open_docx(io.BytesIO(service.render(document, "docx"))).core_properties
     assert properties.author == "Gemeinde Ilsfeld"
     assert properties.title.startswith("Vorlage Nr. ")
+
+
+def test_a_docx_footer_numbers_its_pages_as_the_pdf_does(world: World) -> None:
+    """Every page of the Word file ends as the PDF's: the document and the municipality,
+    "Seite n von m" from Word's own PAGE and NUMPAGES fields."""
+    pid = imported(world, str(REPO / "tests/data/vorlagen/financing_filled.txt"))
+    document = vorlage(world, pid)
+    with zipfile.ZipFile(io.BytesIO(service.render(document, "docx"))) as docx:
+        footers = [docx.read(n).decode() for n in docx.namelist() if n.startswith("word/footer")]
+    assert footers
+    xml = footers[0]
+    codes = re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)
+    assert [c.strip() for c in codes] == ["PAGE", "NUMPAGES"]
+    assert xml.count('w:fldCharType="begin"') == xml.count('w:fldCharType="end"') == 2
+    words = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+    label = footer_label(document)
+    assert label.startswith("Vorlage Nr. ")
+    assert label.endswith(" · Gemeinde Ilsfeld")
+    assert words == f"{label}Seite 1 von 1"
+    pages = PdfReader(io.BytesIO(service.render(document, "pdf"))).pages
+    last = flat(pages[-1].extract_text())
+    assert last.endswith(f"{label} Seite {len(pages)} von {len(pages)}")
 
 
 def test_a_grosse_kreisstadt_writes_as_a_stadt(world: World) -> None:

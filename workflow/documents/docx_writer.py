@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 
 from docx import Document as new_docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Length, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from workflow.documents.model import (
     Document,
@@ -16,9 +20,46 @@ from workflow.documents.model import (
     Signatures,
     Table,
     document_label,
+    footer_label,
 )
 
 RED = RGBColor(0xAA, 0x00, 0x00)
+
+
+def _field_char(paragraph: DocxParagraph, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(char)
+
+
+def _field(paragraph: DocxParagraph, code: str, shown: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``) Word fills in as it lays out the pages,
+    ``shown`` until it does: begin, instruction, separate, result, end."""
+    _field_char(paragraph, "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {code} "
+    paragraph.add_run()._r.append(instruction)
+    _field_char(paragraph, "separate")
+    paragraph.add_run(shown)
+    _field_char(paragraph, "end")
+
+
+def _footer(out: DocxDocument, document: Document) -> None:
+    """As on the PDF's pages: the document and the municipality on the left, "Seite 2 von
+    5" on the right (Word's PAGE and NUMPAGES fields)."""
+    section = out.sections[0]
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = out.styles["Normal"]  # without the tab stops of the "Footer" style
+    # the text's width: python-docx's template gives page and margins
+    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Length(width), WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run(f"{footer_label(document)}\tSeite ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" von ")
+    _field(paragraph, "NUMPAGES", "1")
+    for run in paragraph.runs:
+        run.font.size = Pt(8)
 
 
 def render_docx(document: Document) -> bytes:
@@ -34,6 +75,7 @@ def render_docx(document: Document) -> bytes:
     header = out.sections[0].header.paragraphs[0]
     header.text = document.municipality
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _footer(out, document)
     if document.draft:
         run = out.add_paragraph().add_run("ENTWURF")
         run.bold, run.font.color.rgb = True, RED

@@ -8,7 +8,7 @@ from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from workflow.documents.model import Document
+from workflow.documents.model import Document, footer_label
 
 
 @lru_cache
@@ -26,11 +26,23 @@ def stylesheet() -> str:
     return files("workflow.documents").joinpath("templates/print.css").read_text(encoding="utf-8")
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (``content:`` of a page's margin box): quotes and
+    backslashes escaped, no line breaks, no ``<`` that could end the style element."""
+    flat = " ".join(text.split())
+    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
 def render_html(document: Document, *, in_mappe: bool = False) -> str:
     """``in_mappe``: the document as a part of the Sitzungsmappe, without footers of its own
     (the Mappe's count its pages: ``render_mappe_footers_html``)."""
     template = environment().get_template("document.html.j2")
-    return template.render(doc=document, css=stylesheet(), in_mappe=in_mappe)
+    return template.render(
+        doc=document,
+        css=stylesheet(),
+        in_mappe=in_mappe,
+        footer=css_string(footer_label(document)),
+    )
 
 
 def render_mappe_toc_html(

@@ -88,6 +88,12 @@ def document_label(document: Document) -> str:
     return f"{document.title}{joint}{subtitle}"
 
 
+def footer_label(document: Document) -> str:
+    """The left of every page's footer, in the PDF as in the DOCX: ``Vorlage – Nr. 8/2024 ·
+    Gemeinde Ilsfeld``; the right says "Seite 2 von 5"."""
+    return f"{document_label(document)} · {document.municipality}"
+
+
 def plain_text(document: Document) -> str:
     """The document as e-mail text: the same words as the PDF, without layout."""
     lines: list[str] = [document.municipality, "", document.title]
