@@ -310,16 +310,19 @@ def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
     number = int(line.split("Seite ")[1].split()[0])
     assert "Anlagentext: Kostenschätzung der Festhalle" in pages[number - 1]
     assert number == len(pages)  # the public attachment only: the secret one is left out
+    # The contents give each Vorlage and its attachments the TOP number of the agenda.
+    assert "TOP 1: Vorlage Nr. 1/2024" in pages[0]
+    assert "TOP 1, Anlage: Kostenschätzung.pdf" in pages[0]
     # The footers count the Mappe's pages as its contents do: Vorlage on page N says "Seite
-    # N", of all pages, the attachments' included (those keep their own footers).
+    # N", of all pages, the attachments' included, which carry the same footer.
     entry = pages[0].split("Vorlage Nr. 1/2024")[1]
     start = int(entry.split("Seite ")[1].split()[0])
     raw = [page.extract_text() for page in PdfReader(io.BytesIO(got.content)).pages]
     assert "Vorlage Nr. 1/2024" in raw[start - 1]
     assert f"Sitzungsmappe, Seite {start} von {len(raw)}" in raw[start - 1]
     assert f"Sitzungsmappe, Seite 1 von {len(raw)}" in raw[0]
-    assert all(f"von {len(raw)}" in page for page in raw[:-1])
-    assert "Sitzungsmappe, Seite" not in raw[-1]  # the attachment
+    assert all(f"von {len(raw)}" in page for page in raw)
+    assert f"Sitzungsmappe, Seite {len(raw)} von {len(raw)}" in raw[-1]  # the attachment
     assert SECRET_NOTE not in text
     full = client.get(
         f"/api/v1/meetings/{mid}/sitzungsmappe.pdf", headers=as_user("ilsfeld.council")

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from datetime import date
+from typing import Any
 
 import pytest
 from docx import Document as open_docx
@@ -18,7 +19,7 @@ from tests.documents import REPO, SEED_COPY, flat, text_of
 from tests.integration.flow import DAY, new_meeting, released, scheduled
 from workflow.context import SYSTEM, Actor
 from workflow.documents import service
-from workflow.documents.model import FORMATS, Document, footer_label, plain_text
+from workflow.documents.model import FORMATS, Document, Paragraph, footer_label, plain_text
 from workflow.errors import NotFound
 from workflow.models import Municipality
 from workflow.services.importer import import_vorlage
@@ -325,3 +326,56 @@ def test_a_pdf_is_tagged_for_screen_readers(world: World) -> None:
     marks = catalog["/MarkInfo"].get_object()
     assert isinstance(marks, DictionaryObject)
     assert marks["/Marked"]
+
+
+def test_the_mappe_stamps_its_footer_on_attachments_of_any_size_and_stays_small() -> None:
+    """Attachments count in "Seite n von m" and carry the footer too, at the lower right of
+    their own page (a landscape plan included); a non-public item's lines say "TOP NÖ 1";
+    the stamped pages stay compressed."""
+    from workflow.documents.pdf import Appendix, html_to_pdf, render_mappe_pdf
+
+    document = Document(
+        kind="vorlage",
+        title="Vorlage",
+        subtitle="Nr. 9/2024",
+        municipality="Gemeinde Ilsfeld",
+        blocks=(Paragraph("Sachvortrag " * 400),),
+        filename="vorlage-9-2024",
+    )
+    landscape = html_to_pdf(
+        "<style>@page { size: A4 landscape; margin: 2cm }</style><p>Lageplan</p>"
+    )
+    pdf = render_mappe_pdf(
+        title="Sitzungsmappe",
+        municipality="Gemeinde Ilsfeld",
+        documents=[document],
+        appendices=[Appendix("Lageplan.pdf", "application/pdf", landscape, top="NÖ 1")],
+        tops=["NÖ 1"],
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    total = len(reader.pages)
+    assert "TOP NÖ 1: Vorlage – Nr. 9/2024" in reader.pages[0].extract_text()
+    assert "TOP NÖ 1, Anlage: Lageplan.pdf" in reader.pages[0].extract_text()
+    last = reader.pages[-1]
+    assert f"Sitzungsmappe, Seite {total} von {total}" in last.extract_text()
+    found: list[tuple[float, float]] = []
+    last.extract_text(
+        visitor_text=lambda text, cm, tm, *_: (
+            found.append(
+                (
+                    tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                    tm[4] * cm[1] + tm[5] * cm[3] + cm[5],
+                )
+            )
+            if "Sitzungsmappe" in text
+            else None
+        )
+    )
+    width = float(last.mediabox.width)
+    assert width > float(last.mediabox.height)  # still landscape
+    assert found
+    assert all(width / 2 < x < width and 0 < y < 60 for x, y in found), found
+    for page in reader.pages:  # merged content pypdf would write uncompressed
+        contents: Any = page["/Contents"].get_object()
+        streams = contents if isinstance(contents, list) else [contents]
+        assert all(s.get_object().get("/Filter") == "/FlateDecode" for s in streams)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.context import Actor
 from workflow.documents.common import body_name, letterhead
 from workflow.documents.model import Document
@@ -21,13 +22,18 @@ from workflow.services.attachments import list_attachments
 from workflow.services.listing import get_meeting, get_proposal
 
 
-def _appendices(store: FileStore, rows: Sequence[Attachment]) -> list[Appendix]:
-    """The attachments with their bytes (a lost file is left out)."""
+def _appendices(
+    store: FileStore, rows: Sequence[Attachment], top: str | None = None
+) -> list[Appendix]:
+    """The attachments with their bytes (a lost file is left out); ``top``: the number of
+    the item whose Vorlage they belong to."""
     result = []
     for row in rows:
         data = store.get(row.sha256)
         if data is not None:
-            result.append(Appendix(name=row.name, content_type=row.content_type, data=data))
+            result.append(
+                Appendix(name=row.name, content_type=row.content_type, data=data, top=top)
+            )
     return result
 
 
@@ -44,12 +50,14 @@ def sitzungsmappe(
     meeting = view.meeting
     items = [i for i in view.items if not i.removed]
     documents: list[Document] = [build_einladung(session, meeting, items, IN_FOLDER)]
+    # Each Vorlage and its attachments under the TOP number the agenda gives its item.
+    numbers = top_numbers(items)
+    tops: list[str | None] = [None]
     appendices = _appendices(
         store,
         list_attachments(session=session, actor=actor, kind="meeting", instance_id=meeting_id),
     )
-    ordered = [i for i in items if i.public] + [i for i in items if not i.public]
-    for item in ordered:
+    for item in in_session_order(items):
         if item.proposal_id is None:
             continue
         try:
@@ -63,11 +71,12 @@ def sitzungsmappe(
         )
         # The rendition the reader may have on its own (§ 41b Abs. 2 S. 2 GemO: redacted).
         documents.append(vorlage_document(session, actor, proposal, [f.name for f in files]))
-        appendices += _appendices(store, files)
+        tops.append(numbers.get(item.id or 0))
+        appendices += _appendices(store, files, tops[-1])
     town, _ = letterhead(session, meeting.municipality_id)
     sitting = meeting_title(body_name(session, meeting.body_id), meeting.meeting_date)
     title = f"Sitzungsmappe zur {sitting}"
     pdf = render_mappe_pdf(
-        title=title, municipality=town, documents=documents, appendices=appendices
+        title=title, municipality=town, documents=documents, appendices=appendices, tops=tops
     )
     return f"sitzungsmappe-{meeting.id}-{meeting.meeting_date.isoformat()}.pdf", pdf
