@@ -18,6 +18,17 @@ ROLE_LABELS = {
 ROLES = frozenset(ROLE_LABELS)
 # Who writes Vorlagen (and so hears of his own returned or overdue ones).
 AUTHOR_ROLES = ("clerk", "cosigner", "mayor")
+# Whom each task message reaches by role: the senders address these roles, and the settings
+# page offers a kind of e-mail only to whom it can reach (workflow.services.notifications).
+# Besides the roles, "minutes" reaches the chair and the councillors who sign by their seats,
+# and "deadline" whom the deadline rules name.
+MAIL_ROLES: dict[str, tuple[str, ...]] = {
+    "cosign": ("cosigner",),  # those asked to co-sign (rules.common.cosigner_candidates)
+    "release": ("mayor",),
+    "returned": AUTHOR_ROLES,  # the Vorlage's author
+    "minutes": ("secretary",),
+    "request": ("mayor", "clerk"),  # the asked municipality's (workflow.services.decisions)
+}
 # In running text beside a person's name ("Mitzeichnen (Mitzeichnung, Hans Maier, …)"),
 # where the full label's parentheses would nest.
 SHORT_ROLE_LABELS = {**ROLE_LABELS, "cosigner": "Mitzeichnung", "system": "automatisch"}

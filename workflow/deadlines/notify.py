@@ -25,7 +25,6 @@ from workflow.models import (
     Proposal,
     User,
 )
-from workflow.roles import AUTHOR_ROLES
 
 # The kinds of e-mail a user may switch off, as the settings page names them. The invitation
 # to a meeting (§ 34 Abs. 1 GemO) is not among them: it must reach every member.
@@ -38,17 +37,6 @@ MAIL_KINDS = {
     "request": "Abfragen des Landratsamts",
 }
 DEADLINE_KINDS = ("reminder", "escalation", "expiry")
-# Whom each task message reaches by role: the senders address these roles, and the settings
-# page offers a kind of e-mail only to whom it can reach (services.notifications). Besides
-# the roles, "minutes" reaches the chair and the councillors who sign by their seats, and
-# "deadline" whom the deadline rules name.
-MAIL_ROLES: dict[str, tuple[str, ...]] = {
-    "cosign": ("cosigner",),  # the requested co-signers (rules.common.cosigner_candidates)
-    "release": ("mayor",),
-    "returned": AUTHOR_ROLES,  # the Vorlage's author
-    "minutes": ("secretary",),
-    "request": ("mayor", "clerk"),  # the asked municipality's (services.decisions)
-}
 
 
 def mail_kind(message_kind: str) -> str:

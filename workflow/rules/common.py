@@ -7,11 +7,11 @@ from typing import Any
 
 from workflow.context import FiringContext
 from workflow.deadlines.lifecycle import calendar_for
-from workflow.deadlines.notify import MAIL_ROLES
 from workflow.digits import is_digits
 from workflow.law.periods import period_end
 from workflow.models import Proposal, User
 from workflow.queries import latest_resolution, users_with_role
+from workflow.roles import MAIL_ROLES
 
 OBJECTION_PERIOD = "P1W"  # § 43 Abs. 2 S. 1 GemO: "binnen einer Woche nach Beschlussfassung"
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from workflow.context import FiringContext
-from workflow.deadlines.notify import MAIL_ROLES, Message, mail_footer, send_to
+from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.definitions.registry import Action
 from workflow.deputies import with_deputies
 from workflow.documents.german import quoted
 from workflow.meeting_titles import meeting_title
 from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
+from workflow.roles import MAIL_ROLES
 from workflow.rules.common import proposal
 
 

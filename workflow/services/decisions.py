@@ -9,12 +9,13 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.deadlines.notify import MAIL_ROLES, Message, mail_footer, send_to
+from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
 from workflow.law.budget_coverage import format_euro
 from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal, User
+from workflow.roles import MAIL_ROLES
 from workflow.services.common import require_role
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
 from workflow.services.transition import fire, load_instance, open_initial_deadlines

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow.context import Actor
-from workflow.deadlines.notify import MAIL_KINDS, MAIL_ROLES
+from workflow.deadlines.notify import MAIL_KINDS
 from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.deadlines.standing import RULES as STANDING_RULES
 from workflow.definitions.machines import Workflows
@@ -16,7 +16,7 @@ from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import Membership, Notification, User, UserDeputy
 from workflow.monthly import REMINDED_ROLES
-from workflow.roles import AUTHOR_ROLES
+from workflow.roles import AUTHOR_ROLES, MAIL_ROLES
 from workflow.services.council_requests.terms import FILING_ROLES
 
 # The owner a deadline rule may remind (``Recipients.owner``) is the instance's author.
