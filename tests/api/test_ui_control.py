@@ -22,6 +22,20 @@ from workflow.models import AuditEvent, Deadline, ExecutionTask, Proposal, User
 from workflow.services.proposals import close_execution_task
 
 
+def _done(world: World, task_id: int) -> None:
+    """The clerk closes the execution task as done, on 08.04.2024."""
+    world.run(
+        lambda s: close_execution_task(
+            session=s,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(date(2024, 4, 8), 10),
+            task_id=task_id,
+            status="done",
+            note=None,
+        )
+    )
+
+
 def _seed_deadlines(world: World, pid: int) -> None:
     def run(session: Session) -> None:
         town = world.data.ilsfeld.municipality.id
@@ -310,16 +324,7 @@ def test_an_execution_task_is_a_task_of_the_person_responsible(
     assert "bis 05.04.2024" in listed
     sign_in(client, "flein.clerk")  # another municipality reads its public page only
     assert 'id="vollzug"' not in client.get(f"/vorlagen/{pid}").text
-    world.run(
-        lambda s: close_execution_task(
-            session=s,
-            actor=world["ilsfeld.clerk"],
-            now=berlin(date(2024, 4, 8), 10),
-            task_id=task_id,
-            status="done",
-            note=None,
-        )
-    )
+    _done(world, task_id)
     sign_in(client, "ilsfeld.clerk")
     assert "Zuschussantrag stellen" not in client.get("/").text
     assert 'id="vollzug"' not in client.get(f"/vorlagen/{pid}").text
@@ -534,15 +539,6 @@ def test_fristen_list_the_target_dates_of_open_execution_tasks(
     assert "Bauauftrag vergeben" in client.get("/fristen").text
     sign_in(client, "flein.clerk")
     assert "Bauauftrag vergeben" not in client.get("/fristen").text
-    world.run(
-        lambda s: close_execution_task(
-            session=s,
-            actor=world["ilsfeld.clerk"],
-            now=berlin(date(2024, 4, 8), 10),
-            task_id=task_id,
-            status="done",
-            note=None,
-        )
-    )
+    _done(world, task_id)
     sign_in(client, "ilsfeld.clerk")
     assert "Bauauftrag vergeben" not in client.get("/fristen").text
