@@ -379,3 +379,75 @@ def test_the_mappe_stamps_its_footer_on_attachments_of_any_size_and_stays_small(
         contents: Any = page["/Contents"].get_object()
         streams = contents if isinstance(contents, list) else [contents]
         assert all(s.get_object().get("/Filter") == "/FlateDecode" for s in streams)
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real PNG (8-bit grey, every pixel mid-grey), written by hand: no imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_an_image_attachment_is_a_page_of_the_mappe_and_nothing_is_fetched() -> None:
+    """An uploaded image becomes a page of its own in the Sitzungsmappe (it made the whole
+    Mappe fail with WeasyPrint 70, whose URL fetcher API changed); a document refers to
+    nothing outside itself: an http image is left out, never requested."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from workflow.documents.pdf import Appendix, html_to_pdf, render_mappe_pdf
+
+    document = Document(
+        kind="vorlage",
+        title="Vorlage",
+        subtitle="Nr. 9/2024",
+        municipality="Gemeinde Ilsfeld",
+        blocks=(Paragraph("Sachvortrag"),),
+        filename="vorlage-9-2024",
+    )
+    pdf = render_mappe_pdf(
+        title="Sitzungsmappe",
+        municipality="Gemeinde Ilsfeld",
+        documents=[document],
+        appendices=[Appendix("Lageplan.png", "image/png", _png(40, 30), top="1")],
+        tops=["1"],
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    last = reader.pages[-1]
+    assert "TOP 1, Anlage: Lageplan.png" in reader.pages[0].extract_text()
+    assert [image.image.size for image in last.images if image.image is not None] == [(40, 30)]
+    total = len(reader.pages)
+    assert f"Sitzungsmappe, Seite {total} von {total}" in last.extract_text()
+
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        out = html_to_pdf(f'<p>Wappen</p><img src="http://127.0.0.1:{port}/wappen.png">')
+    finally:
+        server.shutdown()
+    assert "Wappen" in PdfReader(io.BytesIO(out)).pages[0].extract_text()
+    assert asked == []

@@ -25,14 +25,15 @@ from workflow.documents.office import KIND_NAMES, to_pdf
 logger = logging.getLogger(__name__)
 
 
-def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Rendering reads nothing from outside: only ``data:`` URIs (coat of arms, images)."""
-    from weasyprint.urls import default_url_fetcher
+def _data_only() -> Any:
+    """Rendering reads nothing from outside: only ``data:`` URIs (coat of arms, images). A
+    WeasyPrint ``URLFetcher`` (its API from version 70 on; the function
+    ``default_url_fetcher`` before it is gone) limited to that scheme; what it refuses,
+    WeasyPrint leaves out of the document and logs. One per rendering: the fetcher keeps
+    the request it is serving, and documents render in several threads at once."""
+    from weasyprint.urls import URLFetcher
 
-    if not url.startswith("data:"):
-        raise ValueError(f"Externe Ressourcen werden nicht geladen: {url[:60]}")
-    result: dict[str, Any] = default_url_fetcher(url)
-    return result
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -40,7 +41,7 @@ def html_to_pdf(html: str) -> bytes:
 
     # Tagged (headings, paragraphs, tables as structure): screen readers read the published
     # documents of a public body in order (BITV 2.0 / EN 301 549 ask for tagged PDF).
-    pdf: bytes = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(pdf_tags=True)
+    pdf: bytes = HTML(string=html, url_fetcher=_data_only()).write_pdf(pdf_tags=True)
     return pdf
 
 
@@ -155,13 +156,13 @@ def render_mappe_pdf(
             string=render_mappe_toc_html(
                 title=title, municipality=municipality, entries=placeholder
             ),
-            url_fetcher=_fetch_nothing,
+            url_fetcher=_data_only(),
         )
         .render()
         .pages
     )
     laid_out = [
-        HTML(string=render_html(document, in_mappe=True), url_fetcher=_fetch_nothing).render()
+        HTML(string=render_html(document, in_mappe=True), url_fetcher=_data_only()).render()
         for document in documents
     ]
     entries: list[tuple[str, int | None]] = []
@@ -173,7 +174,7 @@ def render_mappe_pdf(
         entries.append((name, page if reader is not None else None))
         page += len(reader.pages) if reader is not None else 0
     html = render_mappe_toc_html(title=title, municipality=municipality, entries=entries)
-    toc = HTML(string=html, url_fetcher=_fetch_nothing).render()
+    toc = HTML(string=html, url_fetcher=_data_only()).render()
     pages = [*toc.pages, *(page for rendered in laid_out for page in rendered.pages)]
     main: bytes = toc.copy(pages).write_pdf(pdf_tags=True)
     writer = PdfWriter()
