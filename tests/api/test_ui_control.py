@@ -155,6 +155,13 @@ def test_fristen_pages_the_settled_ones_newest_first(world: World, client: TestC
     assert len(_rows(by_body.text)) == 52  # its current step is in the Gemeinderat
     assert "52 Fristen auf dieser Seite, davon 1 überfällig" in by_body.text  # not counted all
     assert "Ältere erledigte Fristen" in by_body.text
+    # A later page says how many it holds; a first page that holds them all counts them.
+    last = re.search(r'href="(/fristen\?[^"]*weiter=[^"]+)">Ältere erledigte Fristen', by_body.text)
+    assert last is not None
+    assert "Fristen auf dieser Seite" in client.get(last.group(1).replace("&amp;", "&")).text
+    one_page = client.get(f"/fristen?gremium={world.body_id('Gemeinderat')}&stand=sonstige").text
+    status = one_page.split('role="status">')[1].split("</p>")[0]
+    assert status == "30 Fristen", status  # the waived ones, all on this page
     assert len(_rows(client.get("/fristen?stand=erledigt").text)) == 32  # 30 old, 01.03., 01.05.
     assert len(_rows(client.get("/fristen?stand=sonstige").text)) == 30  # the waived ones
     tampered = _rows(client.get("/fristen?stand=offen&weiter=kaputt").text)

@@ -299,8 +299,14 @@ def deadline_list(
         except WorkflowError:  # a tampered or outdated cursor: the first page
             cursor = None
             settled = settled_page(session, query, today, body_id, cursor)
-        # With a Gremium filter known only by reading them all.
-        settled_count = count_of(session, query) if body_id is None else None
+        # With a Gremium filter known only by reading them all, or when this first page
+        # holds them all.
+        if body_id is None:
+            settled_count = count_of(session, query)
+        elif cursor is None and settled.next_cursor is None:
+            settled_count = len(settled.rows)
+        else:
+            settled_count = None
     rows = (to_do if cursor is None else []) + settled.rows
     context = {
         "rows": rows,
