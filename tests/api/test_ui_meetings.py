@@ -176,6 +176,11 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     page = client.get(f"/sitzungen/{meeting}").text
     assert "„Bekanntgaben“ ist jetzt TOP 1." in page
     assert page.index("Bekanntgaben") < page.index("Neubau Bauhof (Vorlage")
+    # Only the moves that can happen: the first goes down, the last up.
+    assert 'Nach oben<span class="kern-sr-only">: TOP 1<' not in page
+    assert 'Nach unten<span class="kern-sr-only">: TOP 1<' in page
+    assert 'Nach oben<span class="kern-sr-only">: TOP 2<' in page
+    assert 'Nach unten<span class="kern-sr-only">: TOP 2<' not in page
     # a stale version is refused in words, not overwritten
     stale = _post(
         client, f"/sitzungen/{meeting}/tagesordnung/{bekanntgaben}/runter", page, version="1"
