@@ -15,7 +15,7 @@ from tests.api.conftest import FixedClock
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
 from tests.conftest import World, known
-from tests.integration.flow import new_proposal
+from tests.integration.flow import invited, new_meeting, new_proposal, released, scheduled
 from workflow.models import Proposal
 from workflow.services.proposals import update_proposal
 
@@ -49,7 +49,7 @@ def test_the_cosigner_finds_task_deadline_and_change(
         assert "Sanierung Grundschule</span>" in deadlines  # what the deadline belongs to
         changes = page.split('id="neu"')[1]
         # What happened, and the new state where it changed ("Bearbeitet" leaves it).
-        assert "Zur Mitzeichnung geben, jetzt „In Mitzeichnung“ (Sachbearbeitung" in changes
+        assert "Zur Mitzeichnung gegeben, jetzt „In Mitzeichnung“ (Sachbearbeitung" in changes
         assert "Angelegt, jetzt „Entwurf“" in changes
 
         clock.now += timedelta(days=16)
@@ -156,7 +156,8 @@ def test_history_names_events_in_words(world: World, client: TestClient, as_user
     location = _submitted(world, client)
     page = client.get(location).text
     assert "Angelegt – Sachbearbeitung" in page
-    assert "Zur Mitzeichnung geben – Sachbearbeitung" in page
+    assert "Zur Mitzeichnung gegeben – Sachbearbeitung" in page
+    assert "Zur Mitzeichnung geben" not in page.split('id="verlauf-titel"')[1]
 
 
 def test_roles_are_named_without_nested_parentheses(
@@ -173,10 +174,10 @@ def test_roles_are_named_without_nested_parentheses(
         sign_in(finance, "ilsfeld.finance")
         assert "Mitzeichnung (Kämmerei)</span>" in finance.get("/").text
     changes = client.get("/").text.split('id="neu"')[1]
-    assert "Mitzeichnen" in changes
+    assert "Mitgezeichnet (Mitzeichnung, " in changes  # what happened, not the button
     assert "(Mitzeichnung, " in changes
     history = client.get(location).text.split('id="verlauf-titel"')[1]
-    assert "Mitzeichnen – Mitzeichnung (Heike Amtsleiter)" in history
+    assert "Mitgezeichnet – Mitzeichnung (Heike Amtsleiter)" in history
     # The automatic step after the last signature: the system named once, not twice.
     assert "– Ratsflow (automatisch);" in history
     assert "(automatisch, " in changes
@@ -258,3 +259,18 @@ def test_the_coordinator_reads_the_municipality_of_each_vorlage(
     assert "Hallenbad Ilsfeld" in own
     assert 'id="gemeinde"' not in own
     assert 'kern-table__header">Gemeinde<' not in own
+
+
+def test_neu_seit_names_a_meeting_step_in_the_past_tense(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """ "Eingeladen", not the button's "Einladen" (done_label of the released definition)."""
+    meeting = new_meeting(world)
+    scheduled(world, released(world), meeting)
+    invited(world, meeting)
+    sign_in(client, "ilsfeld.council")
+    changes = client.get("/").text.split('id="neu"')[1]
+    assert "Tagesordnung festgelegt, jetzt „Tagesordnung aufgestellt“" in changes
+    assert "Eingeladen, jetzt „Eingeladen“" in changes
+    assert "Einladen" not in changes
+    assert "Tagesordnung festlegen" not in changes

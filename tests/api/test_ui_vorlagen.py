@@ -253,6 +253,11 @@ def test_the_history_names_the_meeting_of_a_step(world: World, client: TestClien
     page = client.get(f"/vorlagen/{pid}").text
     history = page.split('id="verlauf-titel"')[1]
     assert "(Sitzung des Gemeinderats am 23.04.2024) – Sitzungsdienst" in history
+    # A record says what happened (done_label), not what the button said.
+    assert "Auf die Tagesordnung gesetzt (Sitzung des Gemeinderats am 23.04.2024)" in history
+    assert "Freigegeben – Bürgermeister" in history
+    for button in ("Auf Tagesordnung setzen", "Freigeben –", "Zur Mitzeichnung geben"):
+        assert button not in history
 
 
 def test_a_cosigner_who_signed_is_not_told_he_cannot_sign_again(

@@ -22,7 +22,8 @@ from workflow.composition import default_registry
 from workflow.context import SYSTEM
 from workflow.db import UNUSABLE, describe_database_error, unit_of_work
 from workflow.definitions.diagram import svg
-from workflow.definitions.loader import definition_files, load_definition
+from workflow.definitions.done_labels import apply_done_labels, done_labels_files
+from workflow.definitions.loader import LoadedDefinition, definition_files, load_definition
 from workflow.definitions.machines import mermaid, quiet_transitions_log
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.importing.parser import VorlageFormatError
@@ -179,6 +180,7 @@ def _validate(paths: list[Path]) -> int:
         return 1
     registry = default_registry()
     failed = False
+    valid: list[LoadedDefinition] = []
     for path in files:
         try:
             loaded = load_definition(path, registry)
@@ -187,11 +189,21 @@ def _validate(paths: list[Path]) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             continue
+        valid.append(loaded)
         spec = loaded.spec
         print(
             f"{path}: {spec.name} v{spec.version} gültig "
             f"({len(spec.states)} Zustände, {len(spec.transitions)} Übergänge)"
         )
+    for labels in done_labels_files(paths or [settings.definitions_dir]) if not failed else []:
+        try:
+            apply_done_labels(labels, valid)
+        except DefinitionError as exc:
+            failed = True
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        print(f"{labels}: Bezeichnungen erledigter Schritte gültig")
     return 1 if failed else 0
 
 

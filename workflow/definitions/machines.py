@@ -11,6 +11,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from workflow.context import FiringContext
+from workflow.definitions.done_labels import apply_done_labels, done_labels_files
 from workflow.definitions.loader import LoadedDefinition, definition_files, load_definition
 from workflow.definitions.registry import Action, Registry
 from workflow.definitions.spec import DefinitionSpec
@@ -116,12 +117,26 @@ class Workflows:
 
 
 def load_workflows(paths: Iterable[Path], registry: Registry) -> Workflows:
-    """Load every definition; all problems of all files are reported together."""
+    """Load every definition with the done_labels kept beside them
+    (``workflow.definitions.done_labels``); all problems of all files are reported together."""
+    paths = list(paths)
     workflows = Workflows(registry=registry)
     problems: list[DefinitionProblem] = []
+    loaded: list[LoadedDefinition] = []
     for path in definition_files(paths):
         try:
-            workflows.add(load_definition(path, registry))
+            loaded.append(load_definition(path, registry))
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    # Checked against the definitions it names: only once they all loaded.
+    for labels in done_labels_files(paths) if not problems else []:
+        try:
+            loaded = apply_done_labels(labels, loaded)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    for definition in loaded:
+        try:
+            workflows.add(definition)
         except DefinitionError as exc:
             problems.extend(exc.problems)
     if problems:

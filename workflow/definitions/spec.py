@@ -23,6 +23,24 @@ def _check_period(value: str) -> str:
 
 IsoPeriod = Annotated[str, AfterValidator(_check_period)]
 
+DONE_LABEL_MAX = 80
+
+
+def _check_done_label(value: str) -> str:
+    """A past step's name as a record shows it ("Eingereicht"): one short line of text."""
+    if not value.strip():
+        raise ValueError("darf nicht leer sein")
+    if value != value.strip() or "\n" in value or "\r" in value:
+        raise ValueError("muss eine Zeile ohne führende oder folgende Leerzeichen sein")
+    if len(value) > DONE_LABEL_MAX:
+        raise ValueError(f"höchstens {DONE_LABEL_MAX} Zeichen, angegeben: {len(value)}")
+    return value
+
+
+# What happened, for records of a past step (Verlauf, "Neu seit"); ``label`` is the
+# infinitive or imperative a button shows ("Einreichen" / "Eingereicht").
+DoneLabel = Annotated[str, AfterValidator(_check_done_label)]
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -76,6 +94,9 @@ class StateSpec(_Frozen):
 class TransitionSpec(_Frozen):
     trigger: str = Field(pattern=_NAME)
     label: str
+    # The step as a record names it once it happened ("Eingereicht"); without one, the
+    # label. Released versions get theirs from definitions/display/done_labels.yaml.
+    done_label: DoneLabel | None = None
     source: tuple[str, ...]
     dest: str
     roles: tuple[str, ...]
@@ -88,6 +109,11 @@ class TransitionSpec(_Frozen):
     # mayor may submit it too).
     task: bool | Literal["owner"] = True
     legal_basis: str | None = None
+
+    @property
+    def done(self) -> str:
+        """The name of this step once taken: its done_label, else its label."""
+        return self.done_label or self.label
 
     @field_validator("source", mode="before")
     @classmethod
@@ -117,10 +143,16 @@ class DefinitionSpec(_Frozen):
             return name
 
     def step_label(self, trigger: str, source: str | None, dest: str) -> str | None:
-        """The label of the step an audit event records; None for an event that only shares
-        its name (one signature under the minutes is "sign_minutes" too, staying "closed")."""
+        """What the step an audit event records did, in the past tense ("Eingereicht": its
+        done_label, else its label); None for an event that only shares its name (one
+        signature under the minutes is "sign_minutes" too, staying "closed")."""
+        step = self.step(trigger, source, dest)
+        return step.done if step is not None else None
+
+    def step(self, trigger: str, source: str | None, dest: str) -> TransitionSpec | None:
+        """The transition an audit event records, if it is one (see ``step_label``)."""
         step = self.transition_for(trigger, source) if source else None
-        return step.label if step is not None and step.dest == dest else None
+        return step if step is not None and step.dest == dest else None
 
     def transition_for(self, trigger: str, source: str) -> TransitionSpec | None:
         for transition in self.outgoing.get(source, ()):
