@@ -128,7 +128,14 @@ def add_lifecycle_routes(
         description="Das Protokoll (hashverkettet): wer hat wann was ausgelöst.",
     )
     def get_history(
-        instance_id: InstanceId, session: SessionDep, actor: CurrentUser
+        instance_id: InstanceId, session: SessionDep, actor: CurrentUser, runtime: RuntimeDep
     ) -> list[HistoryEventRead]:
         events = listing.history(session=session, actor=actor, kind=kind, instance_id=instance_id)
-        return [HistoryEventRead.model_validate(e) for e in events]
+        instance = listing.readable(session, actor, kind, instance_id)
+        spec = runtime.workflows.get(instance.definition_name, instance.definition_version).spec
+        read = []
+        for event in events:
+            step = spec.step(event.trigger, event.source, event.dest)
+            labels = {"label": step.label, "done_label": step.done} if step else {}
+            read.append(HistoryEventRead.model_validate(event).model_copy(update=labels))
+        return read

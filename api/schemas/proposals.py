@@ -405,6 +405,16 @@ class HistoryEventRead(Output):
     comment: str | None
     data: dict[str, Any]
     hash: str
+    label: str | None = Field(
+        default=None,
+        description="Beschriftung der Aktion, z. B. „Freigeben“; leer bei Einträgen, die "
+        "kein Übergang der Definition sind (Bearbeitet, Tagesordnungspunkt aufgenommen …)",
+    )
+    done_label: str | None = Field(
+        default=None,
+        description="Was geschah, z. B. „Freigegeben“ (done_label der Definition, sonst "
+        "label); leer wie label",
+    )
 
 
 class ExecutionTaskCreate(Input):
