@@ -27,6 +27,7 @@ from workflow.errors import StaleVersion
 from workflow.meeting_titles import genitive
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
+from workflow.rules.late_items import late_addition_refusal
 from workflow.services.transition import Fired, fire
 from workflow.supervision import OBJECTION_GROUNDS
 
@@ -75,6 +76,9 @@ class FormField:
     # A required select with no options: why, and (label, path) of what to do instead.
     missing: str | None = None
     missing_link: tuple[str, str] | None = None
+    # Values of a select that are not offered for a reason the user should read when he
+    # sends one anyway (a form loaded before the Nachtrag period ended): (value, reason).
+    refusals: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,37 +136,67 @@ def _comment(required: bool, trigger: str) -> FormField:
 
 def _meeting_field(session: Session, proposal: Proposal, now: datetime) -> FormField:
     """The meeting to put the Vorlage on; with none open, which body lacks one and where to
-    plan it (only an open agenda takes the item: ``_meetings``)."""
+    plan it. An invited meeting is offered while it can still take the Vorlage as a Nachtrag
+    (§ 34 Abs. 1 GemO); one past that period is named with the rule (``_meetings``)."""
     step = current_step(session, proposal)
     body = session.get(Body, step.body_id) if step is not None else None
     of = f" {genitive(body.name)}" if body is not None else ""
+    options, refusals = _meetings(session, proposal, now)
+    refused = " ".join(reason for _, reason in refusals)
+    missing = f"Keine Sitzung{of} mit offener Tagesordnung"
     return FormField(
         "meeting_id",
         "Sitzung",
         "select",
         required=True,
-        options=_meetings(session, proposal, now),
-        missing=f"Keine Sitzung{of} mit offener Tagesordnung",
+        hint=refused or None,
+        options=options,
+        missing=f"{missing}. {refused}" if refused else missing,
         missing_link=("neue Sitzung anlegen", "/sitzungen/neu"),
+        refusals=refusals,
     )
 
 
-def _meetings(session: Session, proposal: Proposal, now: datetime) -> tuple[tuple[str, str], ...]:
-    """Meetings whose agenda is still open, of the body of the step now due."""
+NACHTRAG = "(Nachtrag zur Tagesordnung)"
+
+
+def _meetings(
+    session: Session, proposal: Proposal, now: datetime
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Meetings of the body of the step now due that take the Vorlage: an open agenda, or an
+    invited meeting whose agenda can still take it as a Nachtrag (the rule the ``schedule``
+    guard applies, ``late_addition_refusal``); and the invited ones that cannot, with why."""
     step = current_step(session, proposal)
+    today = local_date(now)
     query = select(Meeting).where(
         Meeting.municipality_id == proposal.municipality_id,
-        col(Meeting.state).in_(("planned", "agenda")),
-        col(Meeting.meeting_date) >= local_date(now),
+        col(Meeting.state).in_(("planned", "agenda", "invited")),
+        col(Meeting.meeting_date) >= today,
     )
     if step is not None:
         query = query.where(Meeting.body_id == step.body_id)
     options = []
+    refusals = []
     for meeting in session.exec(query.order_by(col(Meeting.meeting_date))):
         body = session.get(Body, meeting.body_id)
         text = f"{body.name if body else ''} am {formatting.date_de(meeting.meeting_date)}"
-        options.append((str(meeting.id), text))
-    return tuple(options)
+        refusal = late_addition_refusal(session, meeting, today, None)
+        if refusal is not None:
+            refusals.append((str(meeting.id), _no_nachtrag(text, refusal)))
+        elif meeting.state == "invited":
+            options.append((str(meeting.id), f"{text} {NACHTRAG}"))
+        else:
+            options.append((str(meeting.id), text))
+    return tuple(options), tuple(refusals)
+
+
+def _no_nachtrag(meeting: str, refusal: str) -> str:
+    """Why an invited meeting takes no Nachtrag now, for this form: an emergency addition,
+    with its reason for the minutes, is made on the meeting's page."""
+    reason = refusal.replace(
+        "(urgent_reason, § 34 Abs. 2 GemO)", "auf der Seite der Sitzung (§ 34 Abs. 2 GemO)"
+    )
+    return f"Sitzung {meeting}: bereits eingeladen, kein Nachtrag mehr möglich. {reason}."
 
 
 def fields_for(
@@ -318,7 +352,9 @@ def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:
             result.comment = text
         elif f.kind == "select":
             if text not in {v for v, _ in f.options}:
-                result.errors[f.name] = "Bitte wählen Sie einen Eintrag aus der Liste."
+                result.errors[f.name] = dict(f.refusals).get(
+                    text, "Bitte wählen Sie einen Eintrag aus der Liste."
+                )
             else:
                 result.data[f.name] = int(text) if is_digits(text) else text
         else:

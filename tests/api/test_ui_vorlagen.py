@@ -418,3 +418,92 @@ def test_the_coordinator_filters_by_the_bodies_of_the_district_towns(
     flein_only = client.get(f"/vorlagen?gremium={offered['Flein – Gemeinderat']}").text
     assert "Kelter Flein" in flein_only
     assert "Hallenbad Ilsfeld" not in flein_only
+
+
+def _invited_meeting_with_a_vorlage(world: World) -> int:
+    from tests.integration.flow import invited
+
+    meeting = new_meeting(world)
+    scheduled(world, released(world), meeting)
+    invited(world, meeting)  # 23.04.2024; invited on 08.04.: Nachtrag until 16.04.
+    return meeting
+
+
+def test_an_invited_meeting_takes_the_vorlage_as_a_nachtrag(
+    world: World, client: TestClient, clock: Any
+) -> None:
+    """The Vorlage's own form offers the invited meeting while § 34 Abs. 1 GemO allows a
+    Nachtrag, and takes the meeting page's way: recorded on the meeting, mailed out."""
+    from sqlmodel import col
+
+    from tests.conftest import berlin
+    from tests.integration.flow import DAY
+    from workflow.models import AgendaItem, Meeting, OutboxMessage
+
+    meeting = _invited_meeting_with_a_vorlage(world)
+    pid = released(world, title="Nachtrag Feuerwehrhaus")
+    clock.now = berlin(DAY.replace(day=15), 9)
+    sign_in(client, "ilsfeld.secretary")
+    form = client.get(f"/vorlagen/{pid}/aktionen/schedule").text
+    assert (
+        f'<option value="{meeting}">Gemeinderat am 23.04.2024 (Nachtrag zur Tagesordnung)</option>'
+        in form
+    )
+    before = world.run(lambda s: known(s.get(Meeting, meeting)).version)
+    done = _fire(client, f"/vorlagen/{pid}", "schedule", meeting_id=str(meeting))
+    assert done.status_code == 200
+    assert str(done.url).endswith(f"/vorlagen/{pid}")  # back on the Vorlage
+    assert "als Nachtrag zur Tagesordnung unter TOP 2" in done.text
+    with Session(world.engine) as session:
+        assert known(session.get(Proposal, pid)).state == "scheduled"
+        item = session.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one()
+        assert (item.meeting_id, item.supplement) == (meeting, True)
+        assert known(session.get(Meeting, meeting)).version > before
+        recorded = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.instance_type == "meeting",
+                AuditEvent.instance_id == meeting,
+                AuditEvent.trigger == "add_agenda_item",
+            )
+        ).one()
+        assert recorded.data["supplement"] is True
+        mails = session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.key).startswith("supplement:"))
+        ).all()
+    assert mails
+    assert all("Nachtrag Feuerwehrhaus" in m.body for m in mails)
+
+
+def test_a_nachtrag_after_the_invitation_period_is_refused_naming_the_rule(
+    world: World, client: TestClient, clock: Any
+) -> None:
+    from tests.conftest import berlin
+    from tests.integration.flow import DAY
+
+    meeting = _invited_meeting_with_a_vorlage(world)
+    pid = released(world, title="Zu spät")
+    clock.now = berlin(DAY.replace(day=17), 9)  # the Nachtrag had to go out by 16.04.
+    sign_in(client, "ilsfeld.secretary")
+    form = client.get(f"/vorlagen/{pid}/aktionen/schedule").text
+    assert f'<option value="{meeting}"' not in form
+    reason = (
+        "Sitzung Gemeinderat am 23.04.2024: bereits eingeladen, kein Nachtrag mehr möglich. "
+        "Ein Nachtrag zur Tagesordnung hätte spätestens am 16.04.2024 versandt werden müssen "
+        "(§ 34 Abs. 1 Satz 1 GemO"
+    )
+    text = html_text(form.encode())
+    assert reason in text
+    assert "auf der Seite der Sitzung (§ 34 Abs. 2 GemO)" in text
+    assert "urgent_reason" not in form
+    refused = client.post(
+        f"/vorlagen/{pid}/aktionen/schedule",
+        data={
+            "csrf_token": csrf_of(form),
+            "version": str(world.run(lambda s: known(s.get(Proposal, pid)).version)),
+            "meeting_id": str(meeting),
+        },
+    )
+    assert refused.status_code == 422
+    assert reason in html_text(refused.content)
+    with Session(world.engine) as session:
+        assert known(session.get(Proposal, pid)).state == "ready"

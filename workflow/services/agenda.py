@@ -114,11 +114,14 @@ def add_item(
     non_public_reason: str | None = None,
     late_paper: bool = False,
     urgent_reason: str | None = None,
+    proposal_version: int | None = None,
 ) -> AgendaItem:
     """A proposal (its ``schedule`` transition) or a free item such as "Bekanntgaben".
 
     After the invitation the item is a Nachtrag (in time, or as an emergency with its
-    reason, § 34 GemO: ``workflow.rules.late_items``); ``late_paper`` marks a Tischvorlage."""
+    reason, § 34 GemO: ``workflow.rules.late_items``); ``late_paper`` marks a Tischvorlage.
+    ``proposal_version``: the version of the proposal its page showed, when it is scheduled
+    from there (the meeting's page checks the meeting's version only)."""
     meeting = _meeting(session, actor, meeting_id, expected_version, "add_agenda_item")
     urgent = (urgent_reason or "").strip() or None
     if proposal_id is not None:
@@ -130,6 +133,7 @@ def add_item(
             trigger="schedule",
             actor=actor,
             now=now,
+            expected_version=proposal_version,
             data={
                 "meeting_id": meeting_id,
                 "late_paper": late_paper,

@@ -60,6 +60,40 @@ def _announce(
     )
 
 
+def add_proposal_item(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    now: datetime,
+    settings: Settings,
+    *,
+    meeting_id: int,
+    meeting_version: int,
+    proposal_id: int,
+    proposal_version: int | None = None,
+    late_paper: bool = False,
+    urgent_reason: str | None = None,
+) -> AgendaItem:
+    """A Vorlage onto a meeting's agenda from a page (the meeting's, or the Vorlage's when
+    it goes to an invited meeting): its ``schedule`` transition through the agenda service,
+    and after the invitation the Nachtrag's e-mail to the members, all or nothing."""
+    with session.begin_nested():
+        item = agenda.add_item(
+            session=session,
+            workflows=_workflows(request),
+            actor=user.actor,
+            now=now,
+            meeting_id=meeting_id,
+            expected_version=meeting_version,
+            proposal_id=proposal_id,
+            proposal_version=proposal_version,
+            late_paper=late_paper,
+            urgent_reason=urgent_reason,
+        )
+        _announce(request, session, item, now, settings)
+    return item
+
+
 def _placed(request: Request, session: Session, item: AgendaItem) -> None:
     number = top_number(session, item)
     flash(request, f"„{item.title}“ steht als TOP {number} auf der Tagesordnung.")
@@ -89,18 +123,17 @@ async def add_proposal(
         flash(request, "Bitte wählen Sie eine Vorlage aus.", "danger")
         return _back(meeting_id)
     try:
-        with session.begin_nested():
-            item = agenda.add_item(
-                session=session,
-                workflows=_workflows(request),
-                actor=user.actor,
-                now=now,
-                meeting_id=meeting_id,
-                expected_version=_version(form),
-                proposal_id=int(raw),
-                **_late(form),
-            )
-            _announce(request, session, item, now, settings)
+        item = add_proposal_item(
+            request,
+            session,
+            user,
+            now,
+            settings,
+            meeting_id=meeting_id,
+            meeting_version=_version(form),
+            proposal_id=int(raw),
+            **_late(form),
+        )
     except WorkflowError as exc:
         return _refused(request, meeting_id, exc)
     flash(

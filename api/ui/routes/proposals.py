@@ -21,6 +21,7 @@ from api.ui.actions import (
 from api.ui.document_links import proposal_documents
 from api.ui.formatting import EVENT_LABELS
 from api.ui.kinds import KIND_OPTIONS, kind_context
+from api.ui.routes.agenda import add_proposal_item
 from api.ui.routes.legality import proposal_summaries
 from api.ui.web import (
     PageRoute,
@@ -34,11 +35,12 @@ from api.ui.web import (
     render,
     workflows_of,
 )
+from workflow.agenda_numbers import top_number
 from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import NotFound, StaleVersion, WorkflowError
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
     AgendaItem,
@@ -51,11 +53,13 @@ from workflow.models import (
     User,
 )
 from workflow.queries import cosignatures, full_names, steps
+from workflow.rules.late_items import LATE
 from workflow.services import actions as action_service
 from workflow.services import listing, my_tasks
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
+from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -326,6 +330,50 @@ def _acted_for(event: AuditEvent) -> str | None:
     return str(acted_for.get("name")) if isinstance(acted_for, dict) else None
 
 
+def _invited_meeting(session: Session, trigger: str, given: ActionInput) -> Meeting | None:
+    """The meeting chosen for ``schedule`` when the item would be a Nachtrag (§ 34 GemO)."""
+    chosen = given.data.get("meeting_id")
+    if trigger != "schedule" or not isinstance(chosen, int):
+        return None
+    meeting = session.get(Meeting, chosen)
+    return meeting if meeting is not None and meeting.state in LATE else None
+
+
+def _schedule_as_nachtrag(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    now: NowDep,
+    settings: Settings,
+    proposal_id: int,
+    version: int | None,
+    meeting: Meeting,
+) -> Response:
+    """A Nachtrag takes the way the meeting's page adds one: the agenda service records it
+    on the meeting too, and the members receive it by e-mail (§ 34 Abs. 1 GemO)."""
+    if version is None:
+        raise StaleVersion(expected=None, actual=None)
+    assert meeting.id is not None
+    item = add_proposal_item(
+        request,
+        session,
+        user,
+        now,
+        settings,
+        meeting_id=meeting.id,
+        meeting_version=meeting.version,
+        proposal_id=proposal_id,
+        proposal_version=version,
+    )
+    flash(
+        request,
+        f"Die Vorlage steht als Nachtrag zur Tagesordnung unter TOP {top_number(session, item)} "
+        "auf der Tagesordnung; die Mitglieder erhalten den Nachtrag per E-Mail "
+        "(§ 34 Abs. 1 GemO).",
+    )
+    return redirect(f"/vorlagen/{proposal_id}")
+
+
 @router.get("/vorlagen/{proposal_id}")
 def proposal_detail(
     request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
@@ -419,7 +467,7 @@ async def do_action(
         trigger,
         user,
         session,
-        settings.link_base(str(request.base_url)),
+        settings,
         now,
         flat,
         version,
@@ -433,7 +481,7 @@ def _do_action(
     trigger: str,
     user: PageUser,
     session: Session,
-    base_url: str,
+    settings: Settings,
     now: NowDep,
     values: dict[str, object],
     version: int | None,
@@ -446,8 +494,13 @@ def _do_action(
         return _action_page(request, proposal, form, given, status=422)
     workflows = workflows_of(request)
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
+    nachtrag = _invited_meeting(session, trigger, given)
     dry_run = form.legal and not confirmed
     try:
+        if nachtrag is not None:
+            return _schedule_as_nachtrag(
+                request, session, user, now, settings, proposal_id, version, nachtrag
+            )
         fired = fire_action(
             session=session,
             workflows=workflows,
@@ -457,7 +510,7 @@ def _do_action(
             version=version,
             given=given,
             now=now,
-            base_url=base_url,
+            base_url=settings.link_base(str(request.base_url)),
             dry_run=dry_run,
         )
     except WorkflowError as exc:
