@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from workflow.agenda_numbers import numbered
 from workflow.attendance import present_at_session
+from workflow.chairs import item_chair, reason_words
 from workflow.context import local_date
 from workflow.documents.common import (
     body_name,
@@ -251,6 +252,19 @@ def bias_line(session: Session, item: AgendaItem) -> str:
     )
 
 
+def chair_line(session: Session, meeting: Meeting, item: AgendaItem) -> str | None:
+    """§ 38 Abs. 1 GemO names the chair: at an item chaired by another than the meeting's
+    chair (head of the minutes), who and why (workflow.chairs); None where it is the same."""
+    chair = item_chair(session, meeting, item)
+    if not chair.differs:
+        return None
+    why = reason_words(session, chair)
+    if chair.person_id is None:
+        return f"Bei diesem Tagesordnungspunkt war kein Vorsitz bestimmt ({why})."
+    who = names(session, [chair.person_id]).get(chair.person_id, "")
+    return f"Den Vorsitz bei diesem Tagesordnungspunkt führte {who} ({why})."
+
+
 def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaItem) -> list[Block]:
     resolution = resolution_of(session, item)
     outcome = OUTCOMES.get(item.outcome or "", "nicht behandelt")
@@ -270,7 +284,11 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
         voted = f"geheime Abstimmung: {voted}"
     rows += [("Abstimmung", voted), ("Ergebnis", outcome)]
     # Level 2 under the document's title (h1), as in the Beschlussauszug: no skipped level.
-    blocks: list[Block] = [Heading(f"TOP {number}: {item.title}", 2), Fields(rows=tuple(rows))]
+    blocks: list[Block] = [Heading(f"TOP {number}: {item.title}", 2)]
+    chaired = chair_line(session, meeting, item)
+    if chaired:
+        blocks.append(Paragraph(chaired))
+    blocks.append(Fields(rows=tuple(rows)))
     if item.deliberation_notes:
         # § 38 Abs. 1 S. 1 GemO: "den wesentlichen Inhalt der Verhandlungen"
         blocks.append(Paragraph("Wesentlicher Inhalt der Beratung:"))

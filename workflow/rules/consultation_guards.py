@@ -4,6 +4,7 @@ refusal."""
 
 from __future__ import annotations
 
+from workflow.chairs import chair_refusal
 from workflow.context import FiringContext
 from workflow.definitions.registry import Guard
 from workflow.models import (
@@ -127,7 +128,8 @@ def current_step_decides(ctx: FiringContext) -> str | None:
 
 def quorum_present(ctx: FiringContext) -> str | None:
     """§ 37 Abs. 2 GemO, with biased members (§ 18) not counted; while a doubtful bias is
-    undecided (§ 18 Abs. 4 S. 2) who is entitled, and so the quorum, is not known."""
+    undecided (§ 18 Abs. 4 S. 2) who is entitled, and so the quorum, is not known. A
+    quorate body still decides nothing while nobody chairs the item (workflow.chairs)."""
     item = current_agenda_item(ctx.session, proposal(ctx))
     if item is None:
         return "Die Vorlage steht auf keiner Tagesordnung"
@@ -135,7 +137,12 @@ def quorum_present(ctx: FiringContext) -> str | None:
     if refusal is not None:
         return refusal
     quorum = item_quorum(ctx.session, item)
-    return None if quorum.reached else f"Nicht beschlussfähig – {quorum.explain()}"
+    if not quorum.reached:
+        return f"Nicht beschlussfähig – {quorum.explain()}"
+    # Nothing is decided without a chair (§ 48 Abs. 1 GemO); read after the quorum, whose
+    # reads (the meeting, attendance, bias) it shares: no statement of its own (issue 14).
+    meeting = ctx.session.get(Meeting, item.meeting_id)
+    return chair_refusal(ctx.session, meeting, item) if meeting is not None else None
 
 
 def votes_recorded(ctx: FiringContext) -> str | None:

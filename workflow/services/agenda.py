@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 from sqlmodel import Session, col, func, select
 
 from workflow import audit
+from workflow.chairs import chair_refusal
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
@@ -286,6 +287,9 @@ def record_item_outcome(
         raise Conflict("Ergebnisse werden nur in einer laufenden Sitzung erfasst")
     if item.removed or item.outcome is not None:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt")
+    no_chair = chair_refusal(session, meeting, item)
+    if no_chair is not None and outcome != "deferred":  # a deferral decides nothing
+        raise Conflict(no_chair)
     item.outcome = outcome
     session.add(item)
     _record(

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, delete
 
 from workflow.attendance import present_at_item
+from workflow.chairs import chair_refusal
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
 from workflow.law.voting import Tally
@@ -80,6 +81,9 @@ def record_vote_counts(
         )
     require_votable(session, item)
     require_no_pending_motions(session, meeting, item)
+    no_chair = chair_refusal(session, meeting, item)
+    if no_chair is not None:
+        raise Conflict(no_chair)
     check_counts(session, meeting, item, counted)
     session.exec(delete(Vote).where(col(Vote.agenda_item_id) == item_id))
     item.vote_yes, item.vote_no, item.vote_abstain = counted.yes, counted.no, counted.abstain

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from workflow import audit
 from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
+from workflow.chairs import chair_refusal
 from workflow.context import Actor
 from workflow.db import pinned
 from workflow.definitions.machines import Workflows
@@ -453,6 +454,9 @@ def _record_votes(
             "Gremium noch nicht entschieden; vorher wird über den Punkt nicht abgestimmt "
             "(§ 18 Abs. 4 Satz 2 GemO)"
         )
+    no_chair = chair_refusal(session, meeting, item)
+    if no_chair is not None:
+        raise Conflict(no_chair)
     for person_id, choice in votes.items():
         refusal = _vote_refusal(person_id, choice, members, biased, present)
         if refusal is not None:  # named only when refused: no query per vote (issue 14)

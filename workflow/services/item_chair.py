@@ -1,0 +1,71 @@
+"""Who chairs an agenda item, where the rule of workflow.chairs does not decide it: the
+member the body determined when the mayor and all his Stellvertreter are prevented (§ 48
+Abs. 1 GemO), or an explicit handover; the minutes name him (§ 38 Abs. 1 GemO)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from workflow.attendance import present_at_item
+from workflow.chairs import ItemChair, item_chair
+from workflow.context import Actor
+from workflow.errors import Conflict, InvalidInput
+from workflow.loaded_rows import bump_version
+from workflow.queries import biased_persons, person_names, seated
+from workflow.services.agenda import (
+    Recorded,
+    item_in_meeting,
+    meeting_for_write,
+    record_on_meeting,
+)
+
+
+def record_item_chair(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    expected_version: int,
+    person_id: int | None,
+) -> Recorded[ItemChair]:
+    """``person_id`` chairs the item; None returns it to the rule (the meeting's chair or
+    his Stellvertreter). Only a voting member present at the item and not befangen: one who
+    is excluded takes part neither in the deliberation nor the decision (§ 18 Abs. 1 GemO)."""
+    item = item_in_meeting(session, actor, meeting_id, item_id)
+    meeting = meeting_for_write(session, actor, meeting_id, expected_version, "record_votes")
+    if meeting.state != "in_session":
+        raise Conflict("Der Vorsitz bei einem Tagesordnungspunkt wird während der Sitzung erfasst")
+    if item.outcome is not None or item.removed:
+        raise Conflict("Der Tagesordnungspunkt ist bereits erledigt")
+    if person_id is not None:
+        name = person_names(session, [person_id])
+        if person_id not in seated(session, meeting):
+            raise InvalidInput(
+                f"{name} ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
+            )
+        if person_id not in present_at_item(session, item):
+            raise InvalidInput(f"{name} ist bei diesem Punkt nicht anwesend", field="person_id")
+        if person_id in biased_persons(session, item_id):
+            raise InvalidInput(
+                f"{name} ist befangen und kann den Vorsitz bei diesem Punkt nicht führen "
+                "(§ 18 Abs. 1 GemO)",
+                field="person_id",
+            )
+    item.chair_person_id = person_id
+    session.add(item)
+    session.flush()
+    chair = item_chair(session, meeting, item)
+    record_on_meeting(
+        session,
+        meeting,
+        actor,
+        now,
+        "record_item_chair",
+        {"agenda_item_id": item_id, "person_id": person_id, "chair": chair.person_id},
+    )
+    bump_version(session, meeting, now)
+    return Recorded(chair, meeting.version)
