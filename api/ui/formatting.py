@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "add_agenda_item": "Tagesordnungspunkt aufgenommen",
     "declare_bias": "Befangenheit erklärt",
     "record_attendance": "Anwesenheit erfasst",
+    "record_item_chair": "Vorsitz bei einem Tagesordnungspunkt erfasst",
     "record_item_outcome": "Ergebnis eines Tagesordnungspunkts erfasst",
     "record_votes": "Abstimmung erfasst",
     "remove_agenda_item": "Tagesordnungspunkt abgesetzt",

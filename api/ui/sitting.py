@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from workflow.attendance import changes_at, present_at_item
+from workflow.chairs import ItemChair, chair_refusal, item_chair, reason_words
 from workflow.context import BERLIN, local_date
 from workflow.law.voting import Quorum, Tally
 from workflow.models import (
@@ -112,6 +113,9 @@ class ItemView:
     motions: list[Motion]  # in voting order
     next_motion: Motion | None  # the one to vote on now (Geschäftsordnung)
     wording: str | None  # the wording after the adopted motions
+    chair: ItemChair  # who chairs the item (workflow.chairs)
+    chair_reason: str  # why another than the session's chair, "" where the same
+    no_chair: str | None  # nobody chairs: what to do (§ 48 Abs. 1 GemO)
 
     @property
     def cast(self) -> int:
@@ -139,6 +143,7 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         v.person_id: v.choice
         for v in session.exec(select(Vote).where(Vote.agenda_item_id == item_id))
     }
+    chair = item_chair(session, meeting, item)
     return ItemView(
         item=item,
         quorum=item_quorum(session, item),
@@ -152,6 +157,9 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         motions=listed,
         next_motion=waiting[0] if waiting else None,
         wording=adopted_wording(session, item_id),
+        chair=chair,
+        chair_reason=reason_words(session, chair) if chair.differs else "",
+        no_chair=chair_refusal(session, meeting, item) if chair.person_id is None else None,
     )
 
 

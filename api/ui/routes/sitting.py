@@ -220,6 +220,11 @@ def render_screen(
             (f"{s.person_id}:{s.capacity}", f"{s.name} ({CAPACITIES[s.capacity]})") for s in signers
         ],
         "member_options": [(str(m.person_id), m.name) for m in people],
+        # who may chair the current item: present at it and not befangen (§ 18 Abs. 1 GemO)
+        "chair_options": [
+            (str(m.person_id), m.name) for m in people if view and m.person_id in view.entitled
+        ],
+        "council": body is None or body.kind == "council",
         "signed": signed,
         "capacities": CAPACITIES,
         **motion_context(session, meeting, view),

@@ -1,5 +1,6 @@
 """Sitzung durchführen: the vote as counts (open or secret, § 37 Abs. 6 GemO), members
-leaving and arriving at an item, and the motions made on it with their own votes, in the
+leaving and arriving at an item, who chairs it where the mayor and his Stellvertreter are
+prevented (§ 48 Abs. 1 GemO), and the motions made on it with their own votes, in the
 order the Geschäftsordnung prescribes. Each form posts here and returns to the screen."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from workflow.digits import is_digits
 from workflow.errors import InvalidInput
 from workflow.models import AgendaItem, ItemAttendance, Person
 from workflow.motions import PROCEDURES
-from workflow.services import item_votes, motions
+from workflow.services import item_chair, item_votes, motions
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MotionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -97,6 +98,41 @@ async def record_item_attendance(
     return await screen_action(
         request, session, user, now, meeting_id, item_id, act,
         keep=("kommen-gehen", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
+
+
+@router.post(f"{BASE}/vorsitz")
+async def record_item_chair(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    """The member the body determined to chair this item (§ 48 Abs. 1 GemO); an empty
+    choice returns the item to the rule (the session's chair or his Stellvertreter)."""
+
+    def act(form: FormData, call: ScreenCall) -> str:
+        raw = str(form.get("person_id") or "")
+        person = form_ids([raw])
+        if raw and not person:  # not an id of the list: refused, not read as "none"
+            raise InvalidInput("Bitte wählen Sie das Mitglied aus der Liste.", field="person_id")
+        recorded = item_chair.record_item_chair(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            person_id=person[0] if person else None,
+        )
+        chair = recorded.record.person_id
+        if chair is None:
+            return "Vorsitz zurückgesetzt: Bei diesem Punkt führt niemand den Vorsitz."
+        who = session.get(Person, chair)
+        return f"Vorsitz bei diesem Punkt: {who.name if who is not None else 'Mitglied'}."
+
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=("vorsitz", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
 

@@ -1,0 +1,78 @@
+"""The meeting screen says who chairs the current item where it is not the session's chair
+(workflow.chairs), refuses a vote while nobody does, and records the member the council
+determined (§ 48 Abs. 1 GemO)."""
+
+from __future__ import annotations
+
+import html
+
+from sqlmodel import select
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import sign_in
+from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_sitting_record import _follow, _running
+from tests.conftest import World, berlin
+from tests.integration.flow import MEETING_DAY
+from tests.integration.test_item_chair import declare, stellvertreter
+from workflow.models import AgendaItem, Person, Vote
+
+
+def test_the_screen_names_the_stellvertreter_who_chairs_for_a_befangen_mayor(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    deputy, _ = stellvertreter(world)
+    _, mid, item, _ = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    assert "Vorsitz bei diesem Punkt" not in page, "the session's chair: nothing to say"
+    declare(world, item, world["ilsfeld.mayor"].person_id or 0)
+    page = html.unescape(client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text)
+    name = world.get(Person, deputy).name
+    assert (
+        f"Vorsitz bei diesem Punkt:</strong> {name} "
+        "(Bürgermeisterin Beate Beispiel befangen, § 18 GemO)"
+    ) in page
+    assert f'action="/sitzungen/{mid}/durchfuehren/{item}/vorsitz"' not in page
+
+
+def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, item, present = _running(world, clock)
+    mayor = world["ilsfeld.mayor"].person_id or 0
+    declare(world, item, mayor)
+    sign_in(client, "ilsfeld.secretary")
+    page = html.unescape(client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text)
+    assert "Kein Vorsitz bei diesem Punkt" in page
+    assert "Bitte erfassen Sie unter „Vorsitz bei diesem Punkt“ das Mitglied, das der " in page
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    assert f'action="{base}/vorsitz"' in page
+    voters = [p for p in present if p != mayor]
+    refused = _post(client, f"{base}/abstimmung", page, version=_version(page),
+                    **{f"vote-{p}": "yes" for p in voters})  # fmt: skip
+    page = html.unescape(_follow(client, refused))
+    assert "Bei diesem Tagesordnungspunkt führt niemand den Vorsitz" in page
+    assert world.run(lambda s: s.exec(select(Vote)).all()) == []
+
+    befangen = _post(client, f"{base}/vorsitz", page, version=_version(page),
+                     person_id=str(mayor))  # fmt: skip
+    page = html.unescape(_follow(client, befangen))
+    assert "kann den Vorsitz bei diesem Punkt nicht führen (§ 18 Abs. 1 GemO)" in page
+
+    member = voters[2]
+    name = world.get(Person, member).name
+    chosen = _post(client, f"{base}/vorsitz", page, version=_version(page),
+                   person_id=str(member))  # fmt: skip
+    page = html.unescape(_follow(client, chosen))
+    assert f"Vorsitz bei diesem Punkt: {name}." in page  # the flash
+    assert (
+        f"Vorsitz bei diesem Punkt:</strong> {name} (Bürgermeisterin Beate Beispiel befangen, "
+        "§ 18 GemO; vom Gremium bestimmt, § 48 Abs. 1 GemO)"
+    ) in page
+    assert world.get(AgendaItem, item).chair_person_id == member
+    clock.now = berlin(MEETING_DAY, 19, 50)
+    voted = _post(client, f"{base}/abstimmung", page, version=_version(page),
+                  **{f"vote-{p}": "yes" for p in voters})  # fmt: skip
+    page = html.unescape(_follow(client, voted))
+    assert "Abstimmung gespeichert" in page
