@@ -12,6 +12,8 @@ from api.schemas.meetings import AgendaItemRead
 from api.schemas.motions import (
     ItemAttendanceCreate,
     ItemAttendanceRead,
+    ItemChairRead,
+    ItemChairWrite,
     LatePaper,
     MotionCreate,
     MotionRead,
@@ -22,7 +24,7 @@ from api.schemas.motions import (
     VoteCountsWrite,
 )
 from workflow.law.voting import Tally
-from workflow.services import item_votes, motions
+from workflow.services import item_chair, item_votes, motions
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
 ITEM = "/meetings/{meeting_id}/agenda-items/{item_id}"
@@ -193,6 +195,46 @@ def record_item_attendance(
     )
     return ItemAttendanceRead.model_validate(
         {**recorded.record.model_dump(), "meeting_version": recorded.meeting_version}
+    )
+
+
+@router.put(
+    f"{ITEM}/chair",
+    operation_id="record_item_chair",
+    response_model=ItemChairRead,
+    responses=WRITE,
+)
+def record_item_chair(
+    meeting_id: PathId,
+    item_id: PathId,
+    body: ItemChairWrite,
+    request: Request,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    if_match: IfMatch = None,
+) -> ItemChairRead:
+    """Wer den Vorsitz bei diesem Punkt führt, wenn Bürgermeister und Stellvertreter
+    verhindert sind (§ 48 Abs. 1 GemO); ohne Vorsitz wird über den Punkt nicht abgestimmt."""
+    recorded = item_chair.record_item_chair(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        expected_version=expected_version(request, body.expected_version, if_match),
+        person_id=body.person_id,
+    )
+    chair = recorded.record
+    return ItemChairRead.model_validate(
+        {
+            "agenda_item_id": item_id,
+            "person_id": chair.person_id,
+            "prevented": chair.prevented,
+            "reason": chair.reason,
+            "recorded": chair.recorded,
+            "meeting_version": recorded.meeting_version,
+        }
     )
 
 

@@ -81,6 +81,14 @@ class AgendaItemRead(Output):
         default=None,
         description="Wesentlicher Inhalt der Beratung für die Niederschrift (§ 38 Abs. 1 GemO)",
     )
+    chair_person_id: int | None = Field(
+        default=None,
+        description=(
+            "Vorsitz bei diesem Punkt, wo erfasst (vom Gremium bestimmt, § 48 Abs. 1 GemO, "
+            "oder übergeben); sonst leitet ihn der Vorsitz der Sitzung oder seine "
+            "Stellvertretung"
+        ),
+    )
 
 
 class MeetingRead(Output):

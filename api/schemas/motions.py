@@ -114,6 +114,31 @@ class ItemAttendanceRead(Output):
     meeting_version: int
 
 
+class ItemChairWrite(Input):
+    expected_version: Version | None = None
+    person_id: Id | None = Field(
+        description=(
+            "wer den Vorsitz bei diesem Punkt führt: das Mitglied, das das Gremium bestimmt "
+            "hat, wenn Bürgermeister und alle Stellvertreter verhindert sind (§ 48 Abs. 1 "
+            "GemO), oder eine Übergabe; null: nach der Regel (Vorsitz der Sitzung, sonst "
+            "Stellvertretung in ihrer Reihenfolge)"
+        )
+    )
+
+
+class ItemChairRead(Output):
+    agenda_item_id: int
+    person_id: int | None = Field(description="wer den Vorsitz führt; null: niemand")
+    prevented: int | None = Field(
+        description="der Vorsitz der Sitzung, wenn er diesen Punkt nicht leitet"
+    )
+    reason: Literal["biased", "absent", "returned", "determined"] | None = Field(
+        description="befangen (§ 18 GemO), nicht anwesend, Bürgermeister wieder da, übergeben"
+    )
+    recorded: bool = Field(description="am Punkt erfasst, nicht aus der Regel abgeleitet")
+    meeting_version: int
+
+
 class LatePaper(Input):
     expected_version: Version | None = None
     late_paper: Literal[True] = True

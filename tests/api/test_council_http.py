@@ -316,3 +316,31 @@ def test_a_reason_for_the_minutes_is_bounded_as_the_engine_bounds_it(
         "/attendance", person_id=members[-2], present=False, reason="x" * (MAX_REASON + 1)
     )
     assert assert_problem(left, 422)["type"] == "urn:ratsflow:problem:validation"
+
+
+def test_the_chair_of_an_item_the_mayor_left(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    """Without a Stellvertreter nobody chairs after the mayor left: the vote waits for the
+    member the council determines (§ 48 Abs. 1 GemO)."""
+    _, screen = _running(world, client, as_user, clock)
+    mayor = world["ilsfeld.mayor"].person_id
+    members = members_of(world, screen.mid)
+    assert screen.post("/attendance", person_id=mayor, present=False).status_code == 201
+    refused = screen.put("/vote-counts", yes=5, no=2)
+    assert "Vorsitz bei diesem Punkt" in assert_problem(refused, 409)["detail"]
+    gone = screen.put("/chair", person_id=mayor)
+    assert "nicht anwesend" in assert_problem(gone, 422)["detail"]
+    chosen = screen.put("/chair", person_id=members[-1])
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json() | {"meeting_version": 0} == {
+        "agenda_item_id": screen.item,
+        "person_id": members[-1],
+        "prevented": mayor,
+        "reason": "absent",
+        "recorded": True,
+        "meeting_version": 0,
+    }
+    item = client.get(screen.url, headers=screen.secretary).json()["agenda"][0]
+    assert item["chair_person_id"] == members[-1]
+    assert screen.put("/vote-counts", yes=5, no=2).status_code == 200
