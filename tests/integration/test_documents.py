@@ -451,3 +451,54 @@ def test_an_image_attachment_is_a_page_of_the_mappe_and_nothing_is_fetched() -> 
         server.shutdown()
     assert "Wappen" in PdfReader(io.BytesIO(out)).pages[0].extract_text()
     assert asked == []
+
+
+def _runs(page: Any) -> list[tuple[str, str, float, float]]:
+    """The page's text as drawn: (text, font, x, y) of each run, y from the top."""
+    runs: list[tuple[str, str, float, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip() and font is not None:
+            runs.append((text.strip(), str(font["/BaseFont"]), float(tm[4]), float(tm[5])))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_the_pdf_footer_is_set_in_the_body_font_and_never_wraps_the_page_count() -> None:
+    """A long document and municipality name wraps in its own box on the left; "Seite 1 von
+    1" stays on one line at the right, and the footer is set in the body's font."""
+    document = Document(
+        kind="vorlage",
+        title="Vorlage",
+        subtitle="Nr. 8/2024 – Sanierung und Erweiterung der Festhalle einschließlich der "
+        "Neugestaltung des Festplatzes und der Außenanlagen",
+        municipality="Gemeinde Bad Friedrichshall-Kochendorf am Neckar und Kocher",
+        blocks=(Paragraph("Sachvortrag"),),
+        filename="vorlage-8-2024",
+    )
+    runs = _runs(PdfReader(io.BytesIO(service.render(document, "pdf"))).pages[0])
+    body = {font for text, font, _, _ in runs if text == "Sachvortrag"}
+    assert len(body) == 1
+    count = [run for run in runs if "Seite" in run[0] or "von" in run[0]]
+    assert count
+    lines = {y for _, _, _, y in count}
+    assert len(lines) == 1, count  # one line, not "Seite 1 von" over "1"
+    line = sorted((x, text) for text, _, x, y in runs if y in lines)
+    assert flat(" ".join(text for _, text in line)).endswith("Seite 1 von 1")
+    footer = [run for run in runs if run[3] >= min(y for _, _, _, y in count) - 30]
+    assert "Neckar und Kocher" in " ".join(text for text, _, _, _ in footer)
+    assert "Sanierung und Erweiterung" in " ".join(text for text, _, _, _ in footer)
+    assert {font for _, font, _, _ in footer} == body  # not the serif default
+
+
+def test_the_mappe_footer_stays_within_the_margin() -> None:
+    """Its own "Sitzungsmappe, Seite 1 von 999" is wider than a document's page count: it
+    ends at the right margin, not beyond it."""
+    from workflow.documents.html import render_mappe_footers_html
+    from workflow.documents.pdf import html_to_pdf
+
+    page = PdfReader(io.BytesIO(html_to_pdf(render_mappe_footers_html(pages=1, total=999))))
+    runs = _runs(page.pages[0])
+    assert [text for text, _, _, _ in runs] == ["Sitzungsmappe, Seite 1 von 999"]
+    assert runs[0][2] < 560  # px from the left: it ends at the right margin (718 px)
