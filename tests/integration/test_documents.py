@@ -258,6 +258,37 @@ def test_a_docx_footer_numbers_its_pages_as_the_pdf_does(world: World) -> None:
     assert last.endswith(f"{label} Seite {len(pages)} von {len(pages)}")
 
 
+def test_a_docx_page_is_the_pdfs_a4_page_with_its_margins(world: World) -> None:
+    """Not python-docx's US Letter with 1-inch-and-a-quarter margins: A4 and the margins of
+    print.css's @page (2 cm, 2 cm, 2.2 cm, 2.5 cm), the footer's page count at the right
+    edge of the text (21 cm - 2.5 cm - 2 cm)."""
+    meeting, _, _ = _mixed_meeting(world)
+    pid = imported(world, str(REPO / "tests/data/vorlagen/financing_filled.txt"))
+    documents = [
+        vorlage(world, pid),
+        meeting_doc(world, meeting, "einladung", SYSTEM),
+        meeting_doc(world, meeting, "niederschrift", SYSTEM),
+    ]
+    for document in documents:
+        with zipfile.ZipFile(io.BytesIO(service.render(document, "docx"))) as docx:
+            body = docx.read("word/document.xml").decode()
+            names = [n for n in docx.namelist() if n.startswith("word/footer")]
+            footers = [docx.read(n).decode() for n in names]
+        size = re.findall(r"<w:pgSz [^>]*/>", body)
+        assert len(size) == 1, document.kind
+        assert dict(re.findall(r'w:(\w+)="(\d+)"', size[0])) == {"w": "11906", "h": "16838"}
+        margins = dict(re.findall(r'w:(\w+)="(\d+)"', re.findall(r"<w:pgMar [^>]*/>", body)[0]))
+        assert (margins["top"], margins["right"], margins["bottom"], margins["left"]) == (
+            "1134",  # 2 cm in twips
+            "1134",
+            "1247",  # 2.2 cm
+            "1417",  # 2.5 cm
+        )
+        tabs = [t for xml in footers for t in re.findall(r"<w:tab [^>]*/>", xml)]
+        assert len(tabs) == 1, tabs
+        assert dict(re.findall(r'w:(\w+)="(\w+)"', tabs[0])) == {"val": "right", "pos": "9355"}
+
+
 def test_a_grosse_kreisstadt_writes_as_a_stadt(world: World) -> None:
     """§ 3 GemO: a Große Kreisstadt is a Stadt; its letterhead says so, in every format."""
 

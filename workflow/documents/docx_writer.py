@@ -9,9 +9,10 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Length, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from workflow.documents.html import page_margins
 from workflow.documents.model import (
     Document,
     Fields,
@@ -24,6 +25,16 @@ from workflow.documents.model import (
 )
 
 RED = RGBColor(0xAA, 0x00, 0x00)
+A4 = (Twips(11906), Twips(16838))  # 210 × 297 mm; python-docx's template is US Letter
+
+
+def _page(out: DocxDocument) -> None:
+    """The PDF's page: A4 (print.css ``size: A4``) with its ``@page`` margins."""
+    section = out.sections[0]
+    section.page_width, section.page_height = A4
+    top, right, bottom, left = page_margins()
+    section.top_margin, section.right_margin = Cm(top), Cm(right)
+    section.bottom_margin, section.left_margin = Cm(bottom), Cm(left)
 
 
 def _field_char(paragraph: DocxParagraph, kind: str) -> None:
@@ -51,7 +62,7 @@ def _footer(out: DocxDocument, document: Document) -> None:
     section = out.sections[0]
     paragraph = section.footer.paragraphs[0]
     paragraph.style = out.styles["Normal"]  # without the tab stops of the "Footer" style
-    # the text's width: python-docx's template gives page and margins
+    # the text's width, page and margins as the PDF's (_page)
     width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     paragraph.paragraph_format.tab_stops.add_tab_stop(Length(width), WD_TAB_ALIGNMENT.RIGHT)
     paragraph.add_run(f"{footer_label(document)}\tSeite ")
@@ -64,6 +75,7 @@ def _footer(out: DocxDocument, document: Document) -> None:
 
 def render_docx(document: Document) -> bytes:
     out = new_docx()
+    _page(out)  # first: tables take their width from it
     # Word shows these as the file's author and title (python-docx's own name otherwise).
     out.core_properties.author = document.municipality
     out.core_properties.title = document_label(document)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
@@ -24,6 +25,29 @@ def environment() -> Environment:
 @lru_cache
 def stylesheet() -> str:
     return files("workflow.documents").joinpath("templates/print.css").read_text(encoding="utf-8")
+
+
+_CM_PER = {"cm": 1.0, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72}
+
+
+def page_margins() -> tuple[float, float, float, float]:
+    """The ``@page`` margins of print.css in cm (top, right, bottom, left): the DOCX's
+    pages get the PDF's (``docx_writer``)."""
+    found = re.search(r"@page\s*\{[^{}]*?\bmargin:\s*([^;{}]+);", stylesheet())
+    if found is None:
+        raise ValueError("print.css: no margin in @page")
+    values = [
+        float(number) * _CM_PER[unit]
+        for number, unit in re.findall(r"([\d.]+)(cm|mm|in|pt)", found.group(1))
+    ]
+    if not 1 <= len(values) <= 4 or len(values) != len(found.group(1).split()):
+        raise ValueError(f"print.css: @page margin {found.group(1)!r} not in cm, mm, in or pt")
+    # CSS's shorthand: a missing bottom is the top, a missing left the right
+    top = values[0]
+    right = values[1] if len(values) > 1 else top
+    bottom = values[2] if len(values) > 2 else top
+    left = values[3] if len(values) > 3 else right
+    return top, right, bottom, left
 
 
 def css_string(text: str) -> str:
