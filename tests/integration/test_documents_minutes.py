@@ -49,8 +49,9 @@ def held(world: World) -> int:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_head_names_chair_schriftfuehrer_members_and_times(world: World, fmt: str) -> None:
-    """The chair first and apart, the members after; the session's actual times once it was
-    held; the Schriftführer by name before anybody signed."""
+    """The chair first and apart, the members after (the chair, a member counted among
+    those present, first among them); the session's actual times once it was held; the
+    Schriftführer by name before anybody signed."""
     mid = held(world)
     councillors = sorted(p.name for p in world.data.ilsfeld.councillors)
     printed = text(minutes(world, mid), fmt)
@@ -58,7 +59,8 @@ def test_the_head_names_chair_schriftfuehrer_members_and_times(world: World, fmt
         "Datum Dienstag, 23.04.2024, Beginn: 19:00 Uhr, Ende: 20:05 Uhr Ort Rathaus, "
         "Sitzungssaal Vorsitz Bürgermeisterin Beate Beispiel Schriftführung Sabine Schreiber "
         f"Anwesend {len(councillors) + 1} von {len(councillors) + 1} Mitgliedern "
-        f"Anwesende Ratsmitglieder {', '.join(councillors)} Abwesend –"
+        "Anwesende Ratsmitglieder Bürgermeisterin Beate Beispiel (Vorsitz), "
+        f"{', '.join(councillors)} Abwesend –"
     ) in printed
     assert "18:00 Uhr" not in printed  # the planned time
     assert "Schriftführung –" not in printed
@@ -101,6 +103,24 @@ def test_a_committees_members_are_ausschussmitglieder(world: World, fmt: str) ->
     assert "die Unterschriften: Vorsitz, 2 teilnehmende Ausschussmitglieder" in printed
     assert printed.count("Ausschussmitglied") == 4  # the head, the note, two lines to sign
     assert "Ratsmitglied" not in printed
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_members_named_present_add_up_to_the_number_present(world: World, fmt: str) -> None:
+    """The mayor chairs the committee and is one of its members (§ 25 Abs. 1, § 40 Abs. 4
+    GemO): counted among those present, and named among them, as the chair."""
+    committee = world.body_id("Technischer Ausschuss")
+    pid = released(world, steps=[StepInput(body_id=committee, decides=True)])
+    mid = new_meeting(world, "Technischer Ausschuss")
+    scheduled(world, pid, mid)
+    present = in_session(world, mid, absent=2)
+    assert len(present) == 7
+    printed = text(minutes(world, mid), fmt)
+    assert "Vorsitz Bürgermeisterin Beate Beispiel " in printed
+    assert "Anwesend 7 von 9 Mitgliedern Anwesende Ausschussmitglieder " in printed
+    listed = printed.split("Anwesende Ausschussmitglieder ", 1)[1].split(" Abwesend ", 1)[0]
+    assert listed.startswith("Bürgermeisterin Beate Beispiel (Vorsitz), ")
+    assert len(listed.split(", ")) == 7
 
 
 def sign(world: World, mid: int, person: int, capacity: str) -> None:

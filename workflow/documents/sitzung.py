@@ -340,6 +340,11 @@ def build_niederschrift(
     times = session_times(session, meeting)
     keeper = minutes_keeper(session, meeting, signed)
     attending = sorted(who.get(p, "") for p in (present & members) - {chair})
+    if chair in present & members:
+        # The number present counts the chair where he is a member (the mayor in the
+        # council, § 25 Abs. 1 GemO, and in a committee he chairs): named among them too,
+        # so that the names add up to the number.
+        attending.insert(0, f"{who.get(chair, '')} (Vorsitz)")
     blocks: list[Block] = [
         Fields(
             rows=(
