@@ -137,5 +137,7 @@ def test_a_resolution_extract_is_public_once_published(
     after = client.get(path)
     assert after.status_code == 200
     assert "Beschlussauszug" in text_of(after.content, "pdf")
-    # named for the TOP as printed, not for a database id
-    assert 'filename="beschlussauszug-top-1-2024-04-23.pdf"' in after.headers["content-disposition"]
+    # named for the TOP as printed, not for a database id; a draft until the minutes are
+    # signed (§ 38 Abs. 2 GemO)
+    disposition = after.headers["content-disposition"]
+    assert 'filename="beschlussauszug-top-1-2024-04-23-entwurf.pdf"' in disposition

@@ -163,6 +163,49 @@ def test_gez_only_for_a_signature_given_and_a_draft_until_all_have_signed(
     assert final.count("gez. am 25.04.2024") == 4
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_beschlussauszug_is_certified_only_from_signed_minutes(world: World, fmt: str) -> None:
+    """While the Niederschrift is a draft, so is the Auszug taken from it: it says the minutes
+    are not yet signed and certifies nothing; from the signed minutes the Schriftführer
+    certifies it (§ 38 Abs. 2 GemO)."""
+    pid, mid, _ = adopted(world)
+
+    def auszug() -> Document:
+        return world.run(
+            lambda s: service.proposal_document(
+                session=s, actor=SYSTEM, proposal_id=pid, kind="beschlussauszug"
+            )
+        )
+
+    draft = auszug()
+    assert draft.draft
+    assert draft.filename.endswith("-entwurf")
+    printed = text(draft, fmt)
+    assert printed.startswith("Gemeinde Ilsfeld ENTWURF Beschlussauszug")
+    assert (
+        "Entwurf – Auszug aus der noch nicht unterzeichneten Niederschrift (§ 38 Abs. 2 GemO)."
+        in printed
+    )
+    assert "Richtigkeit" not in printed
+    assert "Schriftführung" not in printed
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 20, 5))
+    assert text(auszug(), fmt) == printed  # closed, but not yet signed
+    for person in [p.id or 0 for p in world.data.ilsfeld.councillors[:2]]:
+        sign(world, mid, person, "councillor")
+    sign(world, mid, world.data.ilsfeld.mayor.id or 0, "chair")
+    sign(world, mid, world.data.users["ilsfeld.secretary"].person_id or 0, "secretary")
+    world.fire("meeting", mid, "sign_minutes", "ilsfeld.secretary", berlin(SIGNED_ON, 11))
+    certified = auszug()
+    assert not certified.draft
+    assert not certified.filename.endswith("-entwurf")
+    final = text(certified, fmt)
+    assert "ENTWURF" not in final
+    assert "Entwurf" not in final
+    assert "unterzeichnet" not in final
+    assert "Für die Richtigkeit des Auszugs:" in final
+    assert "Sabine Schreiber Schriftführung" in final
+
+
 def test_a_free_item_dealt_with_shows_no_vote(world: World) -> None:
     """ "behandelt" without a vote: the minutes say "keine", not "0 Ja, 0 Nein …"."""
     from tests.integration.council import version

@@ -16,9 +16,11 @@ from workflow.documents.model import (
     Signature,
     Signatures,
 )
-from workflow.documents.sitzung import bias_line, vote_line
+from workflow.documents.sitzung import SIGNED_STATES, bias_line, vote_line
 from workflow.meeting_titles import genitive
 from workflow.models import AgendaItem, Meeting, MinutesSignature, Proposal, Resolution
+
+UNSIGNED = "Entwurf – Auszug aus der noch nicht unterzeichneten Niederschrift (§ 38 Abs. 2 GemO)."
 
 
 def build_auszug(
@@ -30,7 +32,10 @@ def build_auszug(
 ) -> Document:
     """The wording is the resolution's own text as adopted (it may differ from the
     Beschlussvorschlag, e.g. after an amendment); § 38 Abs. 1 GemO lists what the minutes
-    hold of it: the wording, the vote, and who was excluded for bias (§ 18 GemO)."""
+    hold of it: the wording, the vote, and who was excluded for bias (§ 18 GemO).
+
+    Certified by the Schriftführer only from signed minutes (§ 38 Abs. 2 GemO); until then
+    a draft, as the Niederschrift it is taken from, which says so instead."""
     town, arms = letterhead(session, meeting.municipality_id)
     body = body_name(session, meeting.body_id)
     number = next((n for n, i in numbered(visible, item.public) if i.id == item.id), "")
@@ -42,7 +47,11 @@ def build_auszug(
             MinutesSignature.meeting_id == meeting.id, MinutesSignature.capacity == "secretary"
         )
     ).first()
-    blocks: list[Block] = [
+    draft = meeting.state not in SIGNED_STATES  # as the Niederschrift (build_niederschrift)
+    blocks: list[Block] = []
+    if draft:
+        blocks.append(Paragraph(UNSIGNED, "note"))
+    blocks += [
         Heading(f"TOP {number}: {item.title}", 2),
         Fields(
             rows=(
@@ -66,11 +75,14 @@ def build_auszug(
     ]
     if resolution.unlawful_reason:
         blocks.append(Paragraph(f"Hinweis: {resolution.unlawful_reason}", "note"))
-    signer = names(session, [secretary.person_id]).get(secretary.person_id, "") if secretary else ""
-    blocks += [
-        Paragraph("Für die Richtigkeit des Auszugs:"),
-        Signatures(entries=(Signature("Schriftführung", signer),)),
-    ]
+    if not draft:
+        signer = (
+            names(session, [secretary.person_id]).get(secretary.person_id, "") if secretary else ""
+        )
+        blocks += [
+            Paragraph("Für die Richtigkeit des Auszugs:"),
+            Signatures(entries=(Signature("Schriftführung", signer),)),
+        ]
     return Document(
         kind="beschlussauszug",
         title="Beschlussauszug",
@@ -81,6 +93,7 @@ def build_auszug(
         blocks=tuple(blocks),
         # the TOP as printed ("noe-1" for NÖ 1), not the item's database id
         filename=f"beschlussauszug-top-{number.lower().replace('ö', 'oe').replace(' ', '-')}-"
-        f"{meeting.meeting_date.isoformat()}",
+        f"{meeting.meeting_date.isoformat()}{'-entwurf' if draft else ''}",
+        draft=draft,
         public=item.public,
     )
