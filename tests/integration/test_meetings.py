@@ -779,7 +779,8 @@ def test_deputy_chairs_when_the_mayor_is_absent_and_signs_the_minutes(world: Wor
     with pytest.raises(InvalidInput) as no_chair:
         attend(world, mid, present)  # nobody named: the mayor, who would chair, is absent
     assert no_chair.value.field == "chair_person_id"
-    assert "Stellvertreter" in no_chair.value.message
+    assert "Beate Beispiel ist nicht anwesend" in no_chair.value.message
+    assert "in Stellvertretung leitet (§ 48 Abs. 1 GemO)" in no_chair.value.message
     assert world.get(Meeting, mid).chair_person_id is None
     with pytest.raises(GuardsUnmet) as unopened:
         world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))

@@ -307,12 +307,16 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
     standing = standing_chairs(session, meeting.body_id)
     if named is not None:
         if named in standing and named not in present:
-            raise InvalidInput(_ABSENT_MAYOR, field="chair_person_id")
-        if named not in present or named not in voting_members(session, meeting.body_id):
+            raise InvalidInput(_absent_chair(session, {named}), field="chair_person_id")
+        if named not in voting_members(session, meeting.body_id):
             raise InvalidInput(
-                "Den Vorsitz führt der Bürgermeister oder, wenn er verhindert ist, ein "
-                "anwesendes stimmberechtigtes Mitglied des Gremiums als Stellvertretung "
-                "(§§ 42, 48 GemO)",
+                f"{person_names(session, [named])} ist kein stimmberechtigtes Mitglied des "
+                f"Gremiums: {_DEPUTY}",
+                field="chair_person_id",
+            )
+        if named not in present:
+            raise InvalidInput(
+                f"{person_names(session, [named])} ist nicht als anwesend angekreuzt: {_DEPUTY}",
                 field="chair_person_id",
             )
         return named
@@ -324,17 +328,29 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
     if chairs:
         return chairs[0]
     raise InvalidInput(
-        _ABSENT_MAYOR
+        _absent_chair(session, standing)
         if standing
         else "Bitte wählen Sie unter „Vorsitz“, wer die Sitzung leitet (§§ 42, 48 GemO)",
         field="chair_person_id",
     )
 
 
-_ABSENT_MAYOR = (
-    "Der Bürgermeister ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“, wer ihn als "
-    "Stellvertreter vertritt (§ 48 Abs. 1 GemO)"
+# Who chairs when the mayor is prevented (§ 48 Abs. 1 GemO), in words for a mayor of
+# either sex: the people by name (``Bürgermeisterin Beate Beispiel``), never "er".
+_DEPUTY = (
+    "Den Vorsitz in Stellvertretung führt ein anwesendes stimmberechtigtes Mitglied des "
+    "Gremiums (§§ 42, 48 GemO)"
 )
+
+
+def _absent_chair(session: Session, standing: set[int]) -> str:
+    """``Bürgermeisterin Beate Beispiel ist nicht anwesend: …``: the body's standing chair
+    (the mayor, § 42 Abs. 1 GemO) by name, and what to do (§ 48 Abs. 1 GemO)."""
+    verb = "sind" if len(standing) > 1 else "ist"
+    return (
+        f"{person_names(session, standing)} {verb} nicht anwesend: Bitte wählen Sie unter "
+        "„Vorsitz“, wer die Sitzung in Stellvertretung leitet (§ 48 Abs. 1 GemO)"
+    )
 
 
 def _item(session: Session, actor: Actor, item_id: int) -> tuple[AgendaItem, Meeting]:
