@@ -117,6 +117,77 @@ class Kept:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the refused field (``InvalidInput.field``) with the refusal, to mark it
     errors: dict[str, str] = field(default_factory=dict)
+    # the refusal as a sentence, for the error summary when no field of the form is named
+    refusal: str = ""
+
+    def summary(self) -> dict[str, str]:
+        """The error summary (``#fehler``, focused on load as on every page shown again
+        with errors): the id of each marked field on the screen with its message, else the
+        form's own with the refusal."""
+        links: dict[str, str] = {}
+        for item_id, errors in self.notes_errors.items():
+            for message in errors.values():
+                links[f"beratung-{item_id}"] = message
+        for name, message in self.bias_errors.items():
+            links[field_anchor("befangenheit", name)] = message
+        for name, message in self.errors.items():
+            links[field_anchor(self.form, name)] = message
+        if not links and self.refusal:
+            links[FORM_ANCHORS.get(self.form, "aktueller-top")] = self.refusal
+        return links
+
+
+# Where a refused form of the screen is (the error summary links there): its first field,
+# or the heading of its section.
+FORM_ANCHORS = {
+    "anwesenheit": "anwesenheit",
+    "abstimmung": "abstimmung",
+    "stimmenzahlen": "stimmenzahlen",
+    "kommen-gehen": "presence-person",
+    "vorsitz": "item-chair",
+    "antrag": "motion-kind",
+    "befangenheit": "bias-person",
+}
+# The ids of the screen's fields by form and name (the engine's names for the counts too:
+# ``yes`` is the Ja field).
+FIELD_IDS = {
+    "anwesenheit": {"chair_person_id": "chair_person_id"},
+    "stimmenzahlen": {
+        "ja": "counts-ja",
+        "yes": "counts-ja",
+        "nein": "counts-nein",
+        "no": "counts-nein",
+        "enthaltung": "counts-enth",
+        "abstain": "counts-enth",
+    },
+    "kommen-gehen": {
+        "person_id": "presence-person",
+        "richtung": "presence-direction",
+        "reason": "presence-reason",
+    },
+    "vorsitz": {"person_id": "item-chair"},
+    "antrag": {
+        "art": "motion-kind",
+        "mover": "motion-mover",
+        "text": "motion-text",
+        "target_body_id": "motion-body",
+        "reach": "motion-reach",
+    },
+    "befangenheit": {"person_id": "bias-person", "reason": "bias-reason"},
+}
+
+
+def field_anchor(form: str, name: str) -> str:
+    """The id of field ``name`` of screen form ``form``; a member's vote by its first
+    choice (``vote-7`` → ``vote-7-yes``), a reason of absence by its own; else the form."""
+    known = FIELD_IDS.get(form, {}).get(name)
+    if known is not None:
+        return known
+    if form == "abstimmung" and name.startswith("vote-") and is_digits(name[5:]):
+        return f"{name}-yes"
+    if form == "anwesenheit" and name.startswith("grund-") and is_digits(name[6:]):
+        return name
+    return FORM_ANCHORS.get(form, "aktueller-top")
 
 
 class ScreenCall(TypedDict):
@@ -154,7 +225,8 @@ async def screen_action(
     savepoint, and return to the screen at ``item_id`` (or the item the form names) with the
     flash, or with the refusal when the engine says no (``expire_on_refusal``: reload what
     the failed call may have left in the session; ``keep``: the form's name and how to show
-    the screen again with its input, 422, instead of a redirect that loses it)."""
+    the screen again with its input and the error summary, 422, instead of a redirect that
+    loses it)."""
     form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     at = item_id(form) if callable(item_id) else item_id
@@ -173,7 +245,6 @@ async def screen_action(
         session.expire_all()
         name, again = keep
         text = refusal_text(request, meeting, exc)
-        flash(request, text, "danger")
         values = {k: v[:MAX_KEPT] for k, v in form.items() if isinstance(v, str)}
         lists = {
             k: tuple(v[:MAX_KEPT] for v in form.getlist(k) if isinstance(v, str))
@@ -181,7 +252,7 @@ async def screen_action(
         }
         field_name = exc.field if isinstance(exc, InvalidInput) else None
         errors = {field_name: text} if field_name else {}
-        kept = Kept(form=name, values=values, lists=lists, errors=errors)
+        kept = Kept(form=name, values=values, lists=lists, errors=errors, refusal=text)
         return again(kept, at, error_status(exc))
     if isinstance(result, Onward):
         return done(request, meeting_id, result.item_id, result.text)

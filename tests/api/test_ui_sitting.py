@@ -269,7 +269,13 @@ def test_someone_chairs_and_is_marked_so(
     assert f"{names[mayor]} (Vorsitz)</label>" in page, "the mayor chairs by default"
     without_mayor = [str(m) for m in members if m != mayor]
     page = _attend(client, meeting, page, without_mayor, "")
-    assert "Der Bürgermeister ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“" in page
+    # the mayor by name, in words for a Bürgermeisterin as for a Bürgermeister
+    assert names[mayor] == "Bürgermeisterin Beate Beispiel"
+    assert (
+        "Bürgermeisterin Beate Beispiel ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“, "
+        "wer die Sitzung in Stellvertretung leitet (§ 48 Abs. 1 GemO)."
+    ) in page
+    assert "Der Bürgermeister" not in page
     assert "Anwesenheit gespeichert" not in page
     assert world.get_meeting(meeting).chair_person_id is None
     page = _attend(client, meeting, page, without_mayor, str(deputy))
@@ -289,7 +295,7 @@ def test_someone_chairs_and_is_marked_so(
     page = _screen(client, meeting)
     # in the session the mayor cannot be unticked leaving nobody in the chair
     page = _attend(client, meeting, page, without_mayor, "")
-    assert "Der Bürgermeister ist nicht anwesend" in page
+    assert "Bürgermeisterin Beate Beispiel ist nicht anwesend" in page
     assert world.get_meeting(meeting).chair_person_id == mayor
 
 
@@ -316,8 +322,13 @@ def test_refused_attendance_keeps_the_ticks_and_the_chair_as_sent(
     refused = client.post(f"/sitzungen/{meeting}/durchfuehren/anwesenheit", data=sent)
     assert refused.status_code == 422
     text = refused.text
-    assert "Der Bürgermeister ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“" in text
+    assert "Beate Beispiel ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“" in text
     assert world.get_meeting(meeting).chair_person_id is None
+    # the screen opens at the error summary (ratsflow.js focuses #fehler), which links to
+    # the marked chair field, as every other page shown again with errors
+    summary = text.split('id="fehler"')[1].split("</ul>")[0]
+    assert '<a class="kern-link" href="#chair_person_id">Bürgermeisterin Beate' in summary
+    assert "rf-flashes" not in text, "the summary, not a banner besides"
     for person in (mayor, absent_too):
         assert f'id="anwesend-{person}" name="present" value="{person}">' in text
     for person in others[:-1]:
@@ -334,7 +345,7 @@ def test_refused_attendance_keeps_the_ticks_and_the_chair_as_sent(
         data={**sent, "version": _version(text), "chair_person_id": str(mayor)},
     )
     assert named.status_code == 422
-    assert f'<option value="{mayor}" selected>' in named.text
+    assert "Beate Beispiel ist nicht anwesend" in named.text
     assert f'id="anwesend-{mayor}" name="present" value="{mayor}">' in named.text
     # sent again with a Stellvertreter: saved as sent
     clock.now += timedelta(minutes=1)
@@ -344,6 +355,51 @@ def test_refused_attendance_keeps_the_ticks_and_the_chair_as_sent(
     )
     assert f"Anwesenheit gespeichert: {len(others) - 1} von {len(members)} anwesend." in saved.text
     assert world.get_meeting(meeting).chair_person_id == others[0]
+
+
+def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """Required when the mayor is absent (§ 48 Abs. 1 GemO), not "optional"; the empty
+    choice names the mayor who then chairs, never "nobody" disguised as "Bürgermeister/in";
+    an absent member is marked, and chosen all the same, refused by name."""
+    _, meeting, body = _invited(world)
+    members = world.run(lambda s: voting_members(s, body))
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    mayor = world.data.ilsfeld.mayor.id
+    others = [m for m in members if m != mayor]
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    chair = re.search(r'<label class="kern-label" for="chair_person_id">.*?</select>', page, re.S)
+    assert chair is not None
+    field = chair.group(0)
+    assert "optional" not in field
+    assert "verhindert" not in field
+    assert "Pflicht, wenn die Bürgermeisterin oder der Bürgermeister fehlt." in field
+    assert "Bürgermeister/in" not in field
+    empty = '<option value="">Keine Stellvertretung: Bürgermeisterin Beate Beispiel</option>'
+    assert empty in field
+    assert f'<option value="{mayor}"' not in field, "the mayor is the empty choice"
+    assert f'<option value="{others[0]}">{names[others[0]]}</option>' in field
+    # the mayor and one more unticked, that one chosen to chair: refused by name, both marked
+    away = others[-1]
+    clock.now += timedelta(minutes=1)
+    refused = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={"csrf_token": csrf_of(page), "version": _version(page),
+              "present": [str(m) for m in others if m != away], "chair_person_id": str(away)},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert (
+        f"{names[away]} ist nicht als anwesend angekreuzt: Den Vorsitz in Stellvertretung führt "
+        "ein anwesendes stimmberechtigtes Mitglied des Gremiums (§§ 42, 48 GemO)."
+    ) in refused.text
+    assert f'<option value="{away}" selected>{names[away]} (abwesend)</option>' in refused.text
+    assert (
+        '<option value="">Keine Stellvertretung: Bürgermeisterin Beate Beispiel (abwesend)</option>'
+    ) in refused.text
+    assert f'<option value="{others[0]}">{names[others[0]]}</option>' in refused.text
 
 
 def test_the_screen_numbers_and_orders_the_agenda_as_the_papers_do(

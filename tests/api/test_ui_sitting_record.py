@@ -139,7 +139,7 @@ def test_refusals_name_people_and_states_in_words(
                     mover="Fraktion FWV", text="Ohne Carport.")  # fmt: skip
     page = _follow(client, unknown)
     assert "Bitte wählen Sie die Art des Antrags: Änderungsantrag, Gegenantrag oder " in page
-    assert "amendment" not in page.split('id="meldungen"')[1].split("</div>")[0]
+    assert "amendment" not in page.split('id="fehler"')[1].split("</ul>")[0]
 
     on_proposal = _post(client, f"{base}/ergebnis", page, version=_version(page),
                         outcome="noted")  # fmt: skip
@@ -342,3 +342,53 @@ def test_a_refused_notes_or_bias_form_keeps_what_was_typed(
     assert f'<option value="{present[-1]}" selected>' in absent.text
     assert "ist bei diesem Tagesordnungspunkt nicht anwesend" in absent.text
     assert 'aria-describedby="bias-person-fehler" aria-invalid="true"' in absent.text
+
+
+def _summary(page: str) -> str:
+    """The error summary of a page shown again with errors (``#fehler``), which ratsflow.js
+    focuses on load, as on every other page of forms."""
+    assert page.count('id="fehler"') == 1, "one error summary"
+    return page.split('id="fehler"')[1].split("</ul>")[0]
+
+
+def test_a_refused_screen_form_opens_at_its_error_summary(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The focus goes to the summary, not to the item's heading (no autofocus there), and
+    the summary links to the marked field."""
+    _, mid, item, present = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    assert 'id="fehler"' not in page
+    assert 'id="aktueller-top" tabindex="-1" autofocus>' in page
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    too_many = _post(client, f"{base}/stimmenzahlen", page, version=_version(page),
+                     ja=str(len(present)), nein="2", enthaltung="1")  # fmt: skip
+    assert too_many.status_code == 422
+    summary = _summary(too_many.text)
+    assert f"{len(present) + 3} Stimmen, aber nur {len(present)} Mitglieder" in summary
+    assert 'href="#counts-ja"' in summary
+    assert 'id="counts-ja" name="ja" type="number" value="' in too_many.text
+    assert 'aria-describedby="counts-ja-fehler" aria-invalid="true"' in too_many.text
+    assert "autofocus" not in too_many.text
+    assert "rf-flashes" not in too_many.text, "the summary, not a banner besides"
+
+    nobody = _post(client, f"{base}/kommen-gehen", page, version=_version(page), richtung="geht")
+    assert nobody.status_code == 422
+    assert 'href="#presence-person">Bitte wählen Sie das Mitglied.' in _summary(nobody.text)
+
+    empty = _post(client, f"{base}/befangenheit", page, version=_version(page))
+    assert empty.status_code == 422
+    summary = _summary(empty.text)
+    assert 'href="#bias-person">Bitte wählen Sie das Mitglied, das befangen ist.' in summary
+    assert 'href="#bias-reason">Bitte geben Sie den Grund der Befangenheit an' in summary
+
+    notes = _post(client, f"{base}/beratung", page, version=_version(page),
+                  deliberation_notes="x" * 20_001)  # fmt: skip
+    assert notes.status_code == 422
+    assert f'href="#beratung-{item}">Der Verlauf der Beratung darf' in _summary(notes.text)
+
+    # no field named (the vote lost to a newer version): the summary links to the form
+    stale = _post(client, f"{base}/stimmenzahlen", page, version="1", ja="1")
+    assert stale.status_code == 409
+    assert 'href="#stimmenzahlen">' in _summary(stale.text)

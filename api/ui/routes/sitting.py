@@ -28,6 +28,7 @@ from api.ui.sitting import (
     CAPACITIES,
     CHOICES,
     ItemView,
+    Member,
     early_opening,
     item_view,
     majority_words,
@@ -215,11 +216,14 @@ def render_screen(
         else None,
         "given": given or ActionInput(),
         "kept": kept or Kept(),
+        # a refused form shown again opens at its error summary, not at the item's heading
+        "summary": kept.summary() if kept is not None else {},
         "signers": signers,
         "signer_options": [
             (f"{s.person_id}:{s.capacity}", f"{s.name} ({CAPACITIES[s.capacity]})") for s in signers
         ],
         "member_options": [(str(m.person_id), m.name) for m in people],
+        **_chair_choice(people, recorded, kept),
         # who may chair the current item: present at it and not befangen (§ 18 Abs. 1 GemO)
         "chair_options": [
             (str(m.person_id), m.name) for m in people if view and m.person_id in view.entitled
@@ -230,6 +234,30 @@ def render_screen(
         **motion_context(session, meeting, view),
     }
     return render(request, "sitzungen/durchfuehren.html", context, status=status)
+
+
+def _chair_choice(people: list[Member], recorded: bool, kept: Kept | None) -> dict[str, object]:
+    """The attendance form's "Vorsitz": the empty choice is the body's standing chair (the
+    mayor, § 42 Abs. 1 GemO) by name, the others are whom to choose as Stellvertretung
+    (§ 48 Abs. 1 GemO), an absent one marked so (the engine refuses an absent chair).
+    Absent: unticked in the form sent, else recorded so (before attendance is saved all
+    are proposed as present)."""
+    refused = kept is not None and kept.form == "anwesenheit"
+    sent = kept.lists.get("present", ()) if kept is not None and refused else None
+
+    def absent(m: Member) -> bool:
+        if sent is not None:
+            return str(m.person_id) not in sent
+        return recorded and not m.present
+
+    def named(m: Member) -> str:
+        return f"{m.name} (abwesend)" if absent(m) else m.name
+
+    standing = [named(m) for m in people if m.chair]
+    return {
+        "standing_chair": " und ".join(standing),
+        "deputy_options": [(str(m.person_id), named(m)) for m in people if not m.chair],
+    }
 
 
 def _recommending(
@@ -276,7 +304,7 @@ async def record_attendance(
             raise InvalidInput(
                 "Bitte wählen Sie den Vorsitz aus der Liste.", field="chair_person_id"
             )
-        if not raw_chair:  # "Bürgermeister/in" chosen: the mayor, not the deputy named before
+        if not raw_chair:  # no Stellvertretung: the mayor, not the deputy named before
             meeting = session.get(Meeting, meeting_id)
             chair = sorted(standing_chairs(session, meeting.body_id)) if meeting else []
         recorded = agenda.record_attendance(
@@ -532,7 +560,6 @@ async def record_notes(
         text = refusal_text(request, meeting, exc)
         if isinstance(exc, StaleVersion):
             text += " Ihr Text ist unten erhalten."
-        flash(request, text, "danger")
         kept = Kept(notes={item_id: notes}, notes_errors={item_id: {"deliberation_notes": text}})
         return render_screen(
             request, session, user, meeting_id, now, item_id, kept=kept, status=error_status(exc)

@@ -27,7 +27,7 @@ from api.ui.sitting_forms import (
     screen_action,
     screen_meeting,
 )
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_status, flash
+from api.ui.web import PageRoute, PageUser, PageUserDep, error_status
 from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, NotFound, WorkflowError
 from workflow.models import AgendaItem, Person
@@ -132,8 +132,8 @@ def _again(
     status: int,
     text: str | None = None,
 ) -> Response:
-    flash(request, text or " ".join(errors.values()), "danger")
-    kept = Kept(bias=given, bias_errors=errors)
+    # the error summary names each marked field, else the refusal (``Kept.summary``)
+    kept = Kept(bias=given, bias_errors=errors, form="befangenheit", refusal=text or "")
     return render_screen(request, session, user, meeting_id, now, item_id, kept=kept, status=status)
 
 
