@@ -493,6 +493,11 @@ def test_the_check_before_a_recommendation_shows_its_wording(
     assert "Empfehlung an den Gemeinderat" in row
     assert wording in row
     assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
+    # the form below keeps the wording, and going back leads there, not to a fresh screen
+    area = check.text.split('id="recommend-recommendation"')[1].split("</textarea>")[0]
+    assert area.endswith(f">{wording}")
+    assert '<a class="kern-link" href="#recommend-recommendation">Eingabe ändern</a>' in check.text
+    assert f'href="/sitzungen/{meeting}/durchfuehren?top={item}">Abbrechen</a>' not in check.text
     # Without words of its own: the wording the vote gives, as it will be recorded.
     check = client.post(url, data={"csrf_token": csrf_of(page), "proposal_version": shown.group(1)})
     row = check.text.split('id="pruefen"')[1].split("</dl>")[0]
