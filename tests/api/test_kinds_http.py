@@ -281,7 +281,7 @@ def test_meeting_screen_takes_note_of_an_informationsvorlage(
         data={"csrf_token": csrf_of(check.text), "bestaetigt": "ja",
               "proposal_version": version.group(1)},
     )  # fmt: skip
-    assert "„Zur Kenntnis genommen“ ist festgestellt" in done.text
+    assert "Ergebnis „zur Kenntnis genommen“ ist festgestellt" in done.text
     assert world.get(Proposal, pid).state == "noted"
     assert world.get(AgendaItem, item).outcome == "noted"
     assert (

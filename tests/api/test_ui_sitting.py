@@ -155,7 +155,7 @@ def test_a_session_is_run_on_one_screen(
             "proposal_version": version.group(1),
         },
     )
-    assert "„Beschluss gefasst“ ist festgestellt" in done.text
+    assert "TOP 1: Ergebnis „beschlossen“ ist festgestellt." in done.text
     assert "TOP 2: Bekanntgaben" in done.text, "the next item follows"
     resolution = world.run(
         lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == pid)).one()
@@ -507,7 +507,8 @@ def test_the_check_before_a_recommendation_shows_its_wording(
         data={"csrf_token": csrf_of(check.text), "proposal_version": shown.group(1),
               "bestaetigt": "ja"},
     )  # fmt: skip
-    assert "ist festgestellt" in done.text
+    # the outcome as the minutes print it (workflow.outcomes), not the action "… beschließen"
+    assert "TOP 1: Ergebnis „Empfehlung beschlossen“ ist festgestellt." in done.text
     page = _screen(client, meeting, item)
     assert "Erledigt: " in page
     assert "Empfehlung beschlossen</span>" in page

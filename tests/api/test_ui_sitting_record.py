@@ -110,7 +110,7 @@ def test_deferring_is_checked_before_it_is_recorded(
         data={"csrf_token": csrf_of(check.text), "bestaetigt": "ja",
               "proposal_version": version.group(1)},
     )  # fmt: skip
-    assert "„Vertagen“ ist festgestellt" in done.text
+    assert "Ergebnis „vertagt“ ist festgestellt" in done.text
     assert world.get(Proposal, pid).state == "ready"
 
 

@@ -31,6 +31,7 @@ from workflow.models import (
     MinutesSignature,
     Proposal,
 )
+from workflow.outcomes import OUTCOME_LABELS
 from workflow.queries import agenda, current_agenda_item, tally
 from workflow.rules.late_items import LATE, late_addition_refusal
 from workflow.services import bias, meetings
@@ -41,11 +42,7 @@ T = TypeVar("T")
 MEETING_ROLES = meetings.MEETING_ROLES
 AGENDA_STATES = ("planned", "agenda")
 FREE_ITEM_OUTCOMES = ("handled", "noted", "deferred")
-FREE_OUTCOME_LABELS = {
-    "handled": "behandelt",
-    "noted": "zur Kenntnis genommen",
-    "deferred": "vertagt",
-}
+FREE_OUTCOME_LABELS = {o: OUTCOME_LABELS[o] for o in FREE_ITEM_OUTCOMES}
 
 
 @dataclass(frozen=True)

@@ -70,21 +70,20 @@ from workflow.engine import ActionOption
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
+from workflow.outcomes import outcome_label
 from workflow.queries import current_step, person_names, standing_chairs
 from workflow.rules.proposal_actions import recommendation_wording
 from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
+from workflow.services.agenda import FREE_ITEM_OUTCOMES
 from workflow.services.motions import entitled_at
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
 # An Informationsvorlage is taken note of instead (definition v4).
 NOTE_TRIGGERS = ("take_note", "take_note_forward", "defer")
-FREE_OUTCOMES = (
-    ("handled", "behandelt"),
-    ("noted", "zur Kenntnis genommen"),
-    ("deferred", "vertagt"),
-)
+# in the one wording of every screen and document (workflow.outcomes)
+FREE_OUTCOMES = tuple((o, outcome_label(o)) for o in FREE_ITEM_OUTCOMES)
 
 
 def _items(session: Session, user: PageUser, meeting_id: int) -> list[AgendaItem]:
@@ -440,7 +439,7 @@ async def record_free_outcome(
         )
         items = _items(session, user, meeting_id)
         following = _next_open(items, _current(items, item_id))
-        label = dict(FREE_OUTCOMES).get(outcome, outcome)
+        label = outcome_label(outcome, outcome)
         return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
 
     return await screen_action(request, session, user, now, meeting_id, item_id, act)
@@ -518,12 +517,14 @@ async def record_outcome(
     following = _next_open(items, _current(items, item_id))
     number = top_numbers(items).get(item_id, "–")
     final = fired.followed_by[-1] if fired.followed_by else fired
+    # the outcome as recorded and printed ("Empfehlung beschlossen"), not the action's label
+    recorded = next((i.outcome for i in items if i.id == item_id), None)
     return done(
         request,
         meeting_id,
         following.id if following else item_id,
-        f"TOP {number}: „{form.label}“ ist festgestellt. Neuer Stand der Vorlage: "
-        f"{final.dest_label}.",
+        f"TOP {number}: Ergebnis „{outcome_label(recorded, form.label)}“ ist festgestellt. "
+        f"Neuer Stand der Vorlage: {final.dest_label}.",
     )
 
 
