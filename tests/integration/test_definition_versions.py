@@ -66,9 +66,10 @@ def test_all_versions_load_and_the_latest_is_five(workflows: Workflows) -> None:
     assert workflows.get("proposal", 3).loaded.path == DEFINITIONS / "proposal" / "v3.yaml"
     assert workflows.get("proposal", 1).loaded.path == DEFINITIONS / "proposal" / "v1.yaml"
     assert workflows.get("proposal", 2).loaded.path == DEFINITIONS / "proposal" / "v2.yaml"
-    assert workflows.latest("meeting").spec.version == 3
+    assert workflows.latest("meeting").spec.version == 4
     assert workflows.get("meeting", 1).loaded.path == DEFINITIONS / "meeting" / "v1.yaml"
     assert workflows.get("meeting", 2).loaded.path == DEFINITIONS / "meeting" / "v2.yaml"
+    assert workflows.get("meeting", 3).loaded.path == DEFINITIONS / "meeting" / "v3.yaml"
     assert workflows.latest("decision_request").spec.version == 2
     assert workflows.get("decision_request", 1).loaded.path == (
         DEFINITIONS / "decision_request" / "v1.yaml"

@@ -40,14 +40,14 @@ def test_validate_real_definitions(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert err == ""
     assert "proposal v1 gültig" in out
-    assert "meeting v3 gültig" in out
+    assert "meeting v4 gültig" in out
 
 
 def test_validate_explicit_valid_file(capsys: pytest.CaptureFixture[str]) -> None:
     path = DEFINITIONS / "meeting.yaml"
     assert main(["definitions", "validate", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith(f"{path}: meeting v3 gültig")
+    assert out.startswith(f"{path}: meeting v4 gültig")
     assert err == ""
 
 
