@@ -46,7 +46,7 @@ from workflow.queries import (
     tally,
     voting_members,
 )
-from workflow.rules.common import vote_counts
+from workflow.rules.common import member_words, vote_counts
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
 MOTION_KINDS = (
@@ -58,6 +58,12 @@ MOTION_KINDS = (
     ("remove", "Geschäftsordnung: Absetzung"),
 )
 CAPACITIES = {"chair": "Vorsitz", "councillor": "Ratsmitglied", "secretary": "Schriftführung"}
+
+
+def capacities(body: Body | None) -> dict[str, str]:
+    """The signers' capacities in the body's words: the two members who sign a committee's
+    minutes are Ausschussmitglieder (§ 38 Abs. 2 GemO with § 39 Abs. 5, § 41 GemO)."""
+    return {**CAPACITIES, "councillor": member_words(body.kind if body else "council")[0]}
 
 
 @dataclass(frozen=True)

@@ -512,3 +512,39 @@ def test_the_check_before_a_recommendation_shows_its_wording(
     page = _screen(client, meeting, item)
     assert "Erledigt: " in page
     assert "Empfehlung beschlossen</span>" in page
+
+
+def test_a_committees_minutes_are_signed_by_its_members_and_go_to_it(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 38 Abs. 2 GemO for a committee (§ 39 Abs. 5, § 41 GemO): two Ausschussmitglieder
+    sign, and the minutes are brought to the committee's notice, not the Gemeinderat's
+    (meeting definition version 4)."""
+    pid, meeting, _ = _committee_voted(world)
+    world.fire("proposal", pid, "recommend", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    world.fire("meeting", meeting, "close_session", "ilsfeld.secretary", berlin(MEETING_DAY, 21))
+    stored = world.get_meeting(meeting)
+    assert (stored.definition_name, stored.definition_version) == ("meeting", 4)
+    spec = world.workflows.get("meeting", 4).spec
+    words = {t.trigger: t.label for t in spec.transitions}
+    assert words["present_minutes"] == "Niederschrift dem Gremium zur Kenntnis gebracht"
+    (deadline,) = next(st for st in spec.states if st.name == "closed").deadlines
+    assert deadline.label == "Niederschrift unterzeichnen und dem Gremium zur Kenntnis bringen"
+    clock.now = berlin(MEETING_DAY, 22)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    assert "Es unterzeichnen: wer den Vorsitz geführt hat, zwei Ausschussmitglieder, die " in page
+    assert "Ratsmitglied" not in page
+    member = r'<option value="(\d+:councillor)">[^<]*\(Ausschussmitglied\)</option>'
+    signer = re.search(member, page)
+    assert signer is not None
+    signed = _post(
+        client,
+        f"/sitzungen/{meeting}/durchfuehren/niederschrift",
+        page,
+        version=_version(page),
+        signer=signer.group(1),
+    )
+    page = client.get(signed.headers["location"]).text
+    assert "(Ausschussmitglied) erfasst." in page
+    assert "(Ausschussmitglied): <span" in page

@@ -29,6 +29,7 @@ from api.ui.sitting import (
     CHOICES,
     ItemView,
     Member,
+    capacities,
     early_opening,
     item_view,
     majority_words,
@@ -72,6 +73,7 @@ from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
 from workflow.outcomes import outcome_label
 from workflow.queries import current_step, person_names, standing_chairs
+from workflow.rules.common import member_words
 from workflow.rules.proposal_actions import recommendation_wording
 from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
@@ -171,6 +173,7 @@ def render_screen(
     )
     body = session.get(Body, meeting.body_id)
     people = members(session, meeting)
+    signing = capacities(body)
     recorded = any(m.present for m in people)
     # Before attendance is saved the mayor is proposed as chair, as the engine would take him.
     standing = [m.person_id for m in people if m.chair]
@@ -219,7 +222,7 @@ def render_screen(
         "summary": kept.summary() if kept is not None else {},
         "signers": signers,
         "signer_options": [
-            (f"{s.person_id}:{s.capacity}", f"{s.name} ({CAPACITIES[s.capacity]})") for s in signers
+            (f"{s.person_id}:{s.capacity}", f"{s.name} ({signing[s.capacity]})") for s in signers
         ],
         "member_options": [(str(m.person_id), m.name) for m in people],
         **_chair_choice(people, recorded, kept),
@@ -229,7 +232,9 @@ def render_screen(
         ],
         "council": body is None or body.kind == "council",
         "signed": signed,
-        "capacities": CAPACITIES,
+        "capacities": signing,
+        # who signs besides the chair: two Ratsmitglieder, in a committee Ausschussmitglieder
+        "signing_members": member_words(body.kind if body else "council")[1],
         **motion_context(session, meeting, view),
     }
     return render(request, "sitzungen/durchfuehren.html", context, status=status)
@@ -584,6 +589,8 @@ async def sign_minutes(
         )
         signer = call["session"].get(Person, int(person))
         name = signer.name if signer is not None else ""
-        return f"Unterschrift von {name} ({CAPACITIES[capacity]}) erfasst."
+        meeting = call["session"].get(Meeting, meeting_id)
+        body = call["session"].get(Body, meeting.body_id) if meeting is not None else None
+        return f"Unterschrift von {name} ({capacities(body)[capacity]}) erfasst."
 
     return await screen_action(request, session, user, now, meeting_id, None, act)
