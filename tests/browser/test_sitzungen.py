@@ -130,11 +130,25 @@ def _run(
     absent: str | None = None,
     biased: str | None = None,
     counts: tuple[int, int, int] | None = None,
+    refuse_first: bool = False,
 ) -> None:
-    """Votes by name, or ``counts`` (Ja, Nein, Enthaltung) in the counts form."""
+    """Votes by name, or ``counts`` (Ja, Nein, Enthaltung) in the counts form;
+    ``refuse_first``: the attendance and the counts are first sent so they are refused."""
     page.goto(f"/sitzungen/{meeting}")
     page.get_by_role("link", name="Sitzung durchführen").click()
     page.wait_for_url(f"**/sitzungen/{meeting}/durchfuehren")
+    if refuse_first:
+        # the mayor unticked and nobody chosen to chair: refused, the page opens at the
+        # error summary (focused), which links to the chair field
+        mayor = page.get_by_label("Bürgermeisterin Beate Beispiel (Vorsitz)", exact=True)
+        mayor.uncheck()
+        page.get_by_role("button", name="Anwesenheit speichern").click()
+        summary = page.locator("#fehler")
+        assert "Bürgermeisterin Beate Beispiel ist nicht anwesend" in summary.inner_text()
+        assert page.evaluate("document.activeElement.id") == "fehler"
+        summary.get_by_role("link").click()
+        assert page.evaluate("document.activeElement.id") == "chair_person_id"
+        mayor.check()
     if absent:
         page.get_by_label(absent, exact=True).uncheck()
     page.get_by_role("button", name="Anwesenheit speichern").click()
@@ -147,6 +161,13 @@ def _run(
         page.get_by_label("Grund", exact=True).fill("Ehefrau ist Inhaberin eines Bieters")
         page.get_by_role("button", name="Befangenheit erfassen").click()
         page.get_by_text("Befangenheit erfasst").wait_for()
+    if counts is not None and refuse_first:
+        form = page.locator("#stimmenzahlen")
+        form.get_by_label("Ja", exact=True).fill("99")
+        form.get_by_role("button", name="Stimmenzahlen speichern").click()
+        assert "99" in page.locator("#fehler").inner_text()
+        # the summary has the focus, not the item's heading
+        assert page.evaluate("document.activeElement.id") == "fehler"
     if counts is not None:
         form = page.locator("#stimmenzahlen")
         for label, number in zip(("Ja", "Nein", "Enthaltung"), counts, strict=True):
@@ -183,9 +204,11 @@ def test_a_vorlage_through_committee_and_council(
     _agenda_and_invite(page, committee, check_accessibility)
 
     # the committee's vote is taken as counts (the meeting screen's counts form)
-    _run(page, committee, "Empfehlung beschließen (Vorberatung)", counts=(8, 0, 1))
+    _run(
+        page, committee, "Empfehlung beschließen (Vorberatung)", counts=(8, 0, 1), refuse_first=True
+    )
     page.get_by_role("button", name="Jetzt verbindlich: Empfehlung beschließen").click()
-    page.get_by_text("ist festgestellt").wait_for()
+    page.get_by_text("Ergebnis „Empfehlung beschlossen“ ist festgestellt").wait_for()
     page.get_by_role("button", name="Ergebnis speichern").click()
     page.get_by_text("Ergebnis gespeichert").wait_for()
     page.get_by_role("button", name="Weiter zur Prüfung: Sitzung schließen").click()
