@@ -15,6 +15,8 @@ OUTCOME_LABELS = {
     "referred": "verwiesen",
     "handled": "behandelt",
     "noted": "zur Kenntnis genommen",
+    # Non-public resolutions read out in the next public session (§ 35 Abs. 1 S. 4 GemO).
+    "announced": "bekanntgegeben",
 }
 
 

@@ -264,6 +264,19 @@ def test_the_secretary_chooses_and_confirms_the_announcement_on_the_meeting_page
     )
     assert done.status_code == 303
     assert "bekannt gegeben" in client.get(f"/sitzungen/{second}").text
+    # Its TOP in the minutes: announced, not "nicht behandelt".
+    from tests.documents import text_of
+    from workflow.context import SYSTEM
+    from workflow.documents import service
+
+    document = world.run(
+        lambda s: service.meeting_document(
+            session=s, actor=SYSTEM, meeting_id=second, kind="niederschrift"
+        )
+    )
+    minutes = text_of(service.render(document, "html"), "html")
+    top = minutes.split("Bekanntgabe nichtöffentlich gefasster Beschlüsse")[-1]
+    assert "Abstimmung keine (Bekanntgabe) Ergebnis bekanntgegeben" in top
 
 
 def test_the_admin_switches_online_publication_off_and_sets_the_ags(

@@ -278,6 +278,8 @@ def _item_blocks(session: Session, meeting: Meeting, number: str, item: AgendaIt
     voted = vote_line(session, item, resolution) if item.outcome else "–"
     if item.outcome == "noted":  # an Informationsvorlage or Bekanntgabe: nothing was voted on
         voted = "keine (Kenntnisnahme)"
+    elif item.outcome == "announced":  # resolutions read out (§ 35 Abs. 1 S. 4 GemO)
+        voted = "keine (Bekanntgabe)"
     elif item.outcome == "handled" and tally(session, item.id or 0) == Tally(0, 0, 0):
         voted = "keine"  # a free item dealt with, not voted on ("0 Ja, 0 Nein …" misled)
     if item.secret_ballot and item.outcome:
