@@ -286,6 +286,13 @@ def test_every_write_route_has_one_winner(
         "ilsfeld.secretary",
         {"expected_version": race.version(m)},
     )
+    race.one_winner(  # the item's chair back to the rule (§ 48 Abs. 1 GemO): one write
+        items + "/{item_id}/chair",
+        "PUT",
+        f"{m}/agenda-items/{free['Bekanntgaben']}/chair",
+        "ilsfeld.secretary",
+        {"person_id": None, "expected_version": race.version(m)},
+    )
     voters = [{"person_id": x, "choice": "yes"} for x in deciders]
     race.one_winner(
         items + "/{item_id}/votes",

@@ -95,9 +95,9 @@ def test_draft_submit_cosign_release(
     assert "Neuer Stand: Beratungsreif – zur Terminierung" in _flash(mayor)
     mayor.get_by_text("Verlauf anzeigen").click()
     history = mayor.locator("#verlauf-titel").locator("xpath=..").inner_text()
-    assert "Freigeben – Bürgermeister/in (" in history
+    assert "Freigegeben – Bürgermeister/in (" in history  # what happened, not the button
     assert "(ilsfeld." not in history  # people by name, not by login
-    assert "Mitzeichnen – Mitzeichnung (" in history
+    assert "Mitgezeichnet – Mitzeichnung (" in history
     assert "((" not in history
     assert "Amtsleitung, Kämmerei" not in history
     context.close()
