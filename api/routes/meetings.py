@@ -182,7 +182,9 @@ def add_agenda_item(
         non_public_reason=body.non_public_reason,
         late_paper=body.late_paper,
         urgent_reason=body.urgent_reason,
+        base_url=settings.link_base(str(request.base_url)),
     )
+    # A Vorlage's Nachtrag mail was written by its transition; a free item's is written here.
     mailing.send_supplement(
         session=session,
         item=item,

@@ -249,3 +249,33 @@ def test_a_supplement_added_on_the_meeting_page_is_mailed_too(
     }
     assert all("TOP 2 | Bekanntgaben (Nachtrag)" in r.body for r in rows)
     assert all(r.body.count("http://testserver/sitzungen/") == 1 for r in rows)
+
+
+def test_a_vorlage_scheduled_through_its_transition_after_the_invitation_is_mailed(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 34 Abs. 1 GemO: a Nachtrag reaches the members whichever way the Vorlage came onto
+    the agenda; through the JSON API's transition too, with absolute links."""
+    first = new_proposal(world)
+    release(world, first)
+    meeting = new_meeting(world)
+    scheduled(world, first, meeting)
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", meeting, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    late = new_proposal(world, title="Neubau Feuerwehrgerätehaus")
+    release(world, late)
+    secretary = as_user("ilsfeld.secretary")
+    version = client.get(f"/api/v1/proposals/{late}", headers=secretary).json()["version"]
+    fired = client.post(
+        f"/api/v1/proposals/{late}/transitions",
+        json={"trigger": "schedule", "data": {"meeting_id": meeting}, "expected_version": version},
+        headers=secretary,
+    )
+    assert fired.status_code == 200, fired.text
+    with Session(world.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.key).startswith("supplement:"))
+        ).all()
+    assert {r.to_address for r in rows} >= {"ilsfeld.council@example.org"}
+    assert all("Neubau Feuerwehrgerätehaus" in r.body and "(Nachtrag)" in r.body for r in rows)
+    assert all(f"http://testserver/sitzungen/{meeting}/sitzungsmappe.pdf" in r.body for r in rows)

@@ -100,7 +100,8 @@ def declare(world: World, item: int, person: int) -> None:
     )
 
 
-def leaves(world: World, mid: int, item: int, person: int) -> None:
+def leaves(world: World, mid: int, item: int, person: int, *, present: bool = False) -> None:
+    """``person`` leaves before ``item`` (or, ``present``, arrives at it)."""
     world.run(
         lambda s: item_votes.record_item_attendance(
             session=s,
@@ -110,7 +111,7 @@ def leaves(world: World, mid: int, item: int, person: int) -> None:
             item_id=item,
             expected_version=world.get_meeting(mid).version,
             person_id=person,
-            present=False,
+            present=present,
         )
     )
 
@@ -222,18 +223,7 @@ def test_the_mayor_arriving_late_takes_the_chair_from_his_stellvertreter(world: 
     )
     world.fire("meeting", mid, "open_session", "ilsfeld.secretary", berlin(MEETING_DAY, 19))
     one, two = item_of(world, first), item_of(world, second)
-    world.run(
-        lambda s: item_votes.record_item_attendance(
-            session=s,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(MEETING_DAY, 19, 45),
-            meeting_id=mid,
-            item_id=two,
-            expected_version=world.get_meeting(mid).version,
-            person_id=mayor,
-            present=True,
-        )
-    )
+    leaves(world, mid, two, mayor, present=True)  # the mayor arrives
     assert chair_of(world, one) == ItemChair(deputy)
     chair = chair_of(world, two)
     assert (chair.person_id, chair.prevented, chair.reason) == (mayor, deputy, RETURNED)

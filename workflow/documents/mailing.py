@@ -40,6 +40,7 @@ from workflow.models import (
     User,
 )
 from workflow.queries import agenda, latest_resolution, meeting_of_item
+from workflow.rules.proposal_actions import place_on_agenda
 from workflow.services.attachments import list_attachments
 from workflow.services.setup import actor_for
 from workflow.settings import DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
@@ -432,8 +433,25 @@ def actions(*, max_attachment_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES) ->
     def invite(ctx: FiringContext) -> None:
         send_invitations(ctx, max_attachment_bytes)
 
+    def place(ctx: FiringContext) -> None:
+        """The Vorlage onto the meeting's agenda (``place_on_agenda``); after the invitation
+        a Nachtrag, which reaches the members by e-mail like the invitation (§ 34 Abs. 1
+        S. 1 GemO) whichever way it was scheduled (the agenda's page or service, or the
+        Vorlage's transition through the API)."""
+        place_on_agenda(ctx)
+        item = ctx.session.get(AgendaItem, ctx.audit_data["agenda_item_id"])
+        assert item is not None
+        send_supplement(
+            session=ctx.session,
+            item=item,
+            now=ctx.now,
+            base_url=ctx.base_url,
+            max_bytes=max_attachment_bytes,
+        )
+
     invite.__doc__ = send_invitations.__doc__
     return [
         Action("send_invitations", invite),
         Action("send_resolution_extract", send_resolution_extract),
+        Action("place_on_agenda", place),
     ]

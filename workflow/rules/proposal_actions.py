@@ -475,7 +475,7 @@ ACTIONS = [
     Action("reset_cosignatures", reset_cosignatures),
     Action("start_consultation", start_consultation),
     Action("record_pre_deliberation_waiver", record_pre_deliberation_waiver),
-    Action("place_on_agenda", place_on_agenda),
+    # place_on_agenda: registered by workflow.documents.mailing with the Nachtrag's e-mail.
     Action("detach_from_agenda", detach_from_agenda),
     Action("record_deferral", record_deferral),
     Action("record_referral", record_referral),

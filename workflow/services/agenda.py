@@ -113,13 +113,15 @@ def add_item(
     late_paper: bool = False,
     urgent_reason: str | None = None,
     proposal_version: int | None = None,
+    base_url: str = "",
 ) -> AgendaItem:
     """A proposal (its ``schedule`` transition) or a free item such as "Bekanntgaben".
 
     After the invitation the item is a Nachtrag (in time, or as an emergency with its
     reason, § 34 GemO: ``workflow.rules.late_items``); ``late_paper`` marks a Tischvorlage.
     ``proposal_version``: the version of the proposal its page showed, when it is scheduled
-    from there (the meeting's page checks the meeting's version only)."""
+    from there (the meeting's page checks the meeting's version only). ``base_url``: where
+    the links of a Nachtrag's e-mail point (the transition writes it, § 34 Abs. 1 GemO)."""
     meeting = _meeting(session, actor, meeting_id, expected_version, "add_agenda_item")
     urgent = (urgent_reason or "").strip() or None
     if proposal_id is not None:
@@ -132,6 +134,7 @@ def add_item(
             actor=actor,
             now=now,
             expected_version=proposal_version,
+            base_url=base_url,
             data={
                 "meeting_id": meeting_id,
                 "late_paper": late_paper,

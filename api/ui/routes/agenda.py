@@ -50,7 +50,8 @@ def _late(form: FormData) -> dict[str, Any]:
 def _announce(
     request: Request, session: Session, item: AgendaItem, now: datetime, settings: Settings
 ) -> None:
-    """A Nachtrag goes to the members by e-mail, like the invitation (§ 34 Abs. 1 GemO)."""
+    """A Nachtrag goes to the members by e-mail, like the invitation (§ 34 Abs. 1 GemO): a
+    free item's here, a Vorlage's already by its transition (the same keys: written once)."""
     mailing.send_supplement(
         session=session,
         item=item,
@@ -89,6 +90,7 @@ def add_proposal_item(
             proposal_version=proposal_version,
             late_paper=late_paper,
             urgent_reason=urgent_reason,
+            base_url=settings.link_base(str(request.base_url)),
         )
         _announce(request, session, item, now, settings)
     return item
