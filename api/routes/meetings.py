@@ -184,14 +184,14 @@ def add_agenda_item(
         urgent_reason=body.urgent_reason,
         base_url=settings.link_base(str(request.base_url)),
     )
-    # A Vorlage's Nachtrag mail was written by its transition; a free item's is written here.
-    mailing.send_supplement(
-        session=session,
-        item=item,
-        now=now,
-        base_url=settings.link_base(str(request.base_url)),
-        max_bytes=settings.mail_attachment_max_bytes,
-    )
+    if item.proposal_id is None:  # a Vorlage's Nachtrag mail its transition wrote
+        mailing.send_supplement(
+            session=session,
+            item=item,
+            now=now,
+            base_url=settings.link_base(str(request.base_url)),
+            max_bytes=settings.mail_attachment_max_bytes,
+        )
     return agenda_item_read(session, item)
 
 

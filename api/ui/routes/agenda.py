@@ -50,8 +50,10 @@ def _late(form: FormData) -> dict[str, Any]:
 def _announce(
     request: Request, session: Session, item: AgendaItem, now: datetime, settings: Settings
 ) -> None:
-    """A Nachtrag goes to the members by e-mail, like the invitation (§ 34 Abs. 1 GemO): a
-    free item's here, a Vorlage's already by its transition (the same keys: written once)."""
+    """A free item's Nachtrag goes to the members by e-mail, like the invitation (§ 34
+    Abs. 1 GemO); a Vorlage's was written by its transition (``place_on_agenda``)."""
+    if item.proposal_id is not None:
+        return
     mailing.send_supplement(
         session=session,
         item=item,
