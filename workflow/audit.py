@@ -72,6 +72,33 @@ def append(
     return event
 
 
+def note(
+    session: Session,
+    instance_type: str,
+    instance: Any,
+    actor: Actor,
+    now: datetime,
+    trigger: str,
+    data: dict[str, Any] | None = None,
+    *,
+    comment: str | None = None,
+) -> AuditEvent:
+    """``append`` of an event that changes no state (an attendance, a vote, an agenda
+    change, a reschedule): source and dest are the instance's state as it stands."""
+    return append(
+        session,
+        instance_type=instance_type,
+        instance_id=instance.id or 0,
+        actor=actor,
+        trigger=trigger,
+        source=instance.state,
+        dest=instance.state,
+        now=now,
+        comment=comment,
+        data=data,
+    )
+
+
 def append_bumping(
     session: Session,
     instance: Any,

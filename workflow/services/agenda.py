@@ -71,31 +71,9 @@ def _item_of(session: Session, actor: Actor, meeting_id: int, item_id: int) -> A
     return item
 
 
-def _record(
-    session: Session,
-    meeting: Meeting,
-    actor: Actor,
-    now: datetime,
-    what: str,
-    data: dict[str, object],
-) -> None:
-    audit.append(
-        session,
-        instance_type="meeting",
-        instance_id=meeting.id or 0,
-        actor=actor,
-        trigger=what,
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
-        data=data,
-    )
-
-
 # For the services that record in a meeting behind its version (motions, item_votes).
 meeting_for_write = _meeting
 item_in_meeting = _item_of
-record_on_meeting = _record
 
 
 def add_item(
@@ -171,8 +149,9 @@ def add_item(
         )
         session.add(item)
         session.flush()
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -211,7 +190,7 @@ def reorder(
     for position, item_id in enumerate(item_ids, start=1):
         items[item_id].position = position
         session.add(items[item_id])
-    _record(session, meeting, actor, now, "reorder_agenda", {"order": item_ids})
+    audit.note(session, "meeting", meeting, actor, now, "reorder_agenda", {"order": item_ids})
     bump_version(session, meeting, now)
     return [items[i] for i in item_ids]
 
@@ -250,8 +229,9 @@ def remove_item(
         item.removed = True
         item.outcome = "removed"
         session.add(item)
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -292,8 +272,9 @@ def record_item_outcome(
         raise Conflict(no_chair)
     item.outcome = outcome
     session.add(item)
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,

@@ -118,15 +118,13 @@ def confirm(*, session: Session, actor: Actor, now: datetime, meeting_id: int) -
         session.add(row)
     item.outcome = "announced"
     session.add(item)
-    audit.append(
+    audit.note(
         session,
-        instance_type="meeting",
-        instance_id=meeting_id,
-        actor=actor,
-        trigger="confirm_announcement",
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "confirm_announcement",
         data={"agenda_item_id": item.id, "resolution_ids": [r.id for r in rows]},
     )
     session.flush()

@@ -113,15 +113,13 @@ def _event(
     trigger: str,
     row: Attachment,
 ) -> None:
-    audit.append(
+    audit.note(
         session,
-        instance_type=kind,
-        instance_id=instance.id,
-        actor=actor,
-        trigger=trigger,
-        source=instance.state,
-        dest=instance.state,
-        now=now,
+        kind,
+        instance,
+        actor,
+        now,
+        trigger,
         data={
             "attachment_id": row.id,
             "name": row.name,

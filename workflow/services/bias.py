@@ -96,15 +96,13 @@ def flag_if_unlawful(
     session.add(resolution)
     proposal = session.get(Proposal, resolution.proposal_id)
     assert proposal is not None
-    audit.append(
+    audit.note(
         session,
-        instance_type="proposal",
-        instance_id=resolution.proposal_id,
-        actor=actor,
-        trigger="flag_unlawful",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "flag_unlawful",
         data={
             "resolution_id": resolution.id,
             "person_id": declaration.person_id,
@@ -206,15 +204,13 @@ def decide_bias(
     declaration.decision_no = counted.no
     declaration.decision_abstain = counted.abstain
     session.add(declaration)
-    audit.append(
+    audit.note(
         session,
-        instance_type="meeting",
-        instance_id=meeting.id or 0,
-        actor=actor,
-        trigger="decide_bias",
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "decide_bias",
         data={
             "agenda_item_id": item.id,
             "person_id": declaration.person_id,

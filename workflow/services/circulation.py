@@ -103,15 +103,13 @@ def record_reply(
     )
     session.add(reply)
     bump_version(session, proposal, now)
-    audit.append(
+    audit.note(
         session,
-        instance_type="proposal",
-        instance_id=proposal_id,
-        actor=actor,
-        trigger="circulation_reply",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "circulation_reply",
         comment=reason,
         data={"circulation_id": circulation.id, "person_id": person, "choice": choice},
     )

@@ -178,15 +178,13 @@ def waive_deadline(
     deadline.closed_at = now
     session.add(deadline)
     skip_pending(session, deadline_id, note="Frist erlassen")
-    audit.append(
+    audit.note(
         session,
-        instance_type=deadline.instance_type,
-        instance_id=deadline.instance_id,
-        actor=actor,
-        trigger="waive_deadline",
-        source=instance.state,
-        dest=instance.state,
-        now=now,
+        deadline.instance_type,
+        instance,
+        actor,
+        now,
+        "waive_deadline",
         comment=reason,
         data={"deadline_id": deadline_id, "rule": deadline.rule},
     )
@@ -248,17 +246,15 @@ def reschedule_meeting(
         session.add(deadline)
         session.flush()
         schedule_acts(session, deadline, rule, now=now)
-    audit.append(
+    audit.note(
         session,
-        instance_type="meeting",
-        instance_id=meeting_id,
-        actor=actor,
-        trigger="reschedule",
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
-        comment=reason,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "reschedule",
         data={"from": old, "to": meeting_date},
+        comment=reason,
     )
     session.flush()
     return meeting

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from workflow import audit
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
 from workflow.loaded_rows import bump_version
@@ -20,7 +21,6 @@ from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
     meeting_for_write,
-    record_on_meeting,
 )
 
 NOTE_STATES = ("in_session", "closed")
@@ -61,8 +61,9 @@ def record_notes(
         )
     item.deliberation_notes = text or None
     session.add(item)
-    record_on_meeting(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,

@@ -92,15 +92,13 @@ def _finish(
     data: dict[str, object],
 ) -> None:
     """Audit on the meeting and bump its version (``version_id_col``)."""
-    audit.append(
+    audit.note(
         session,
-        instance_type="meeting",
-        instance_id=meeting.id or 0,
-        actor=actor,
-        trigger=what,
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        what,
         data=data,
     )
     bump_version(session, meeting, now)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from workflow import audit
 from workflow.attendance import present_at_item
 from workflow.chairs import ItemChair, item_chair
 from workflow.context import Actor
@@ -18,7 +19,6 @@ from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
     meeting_for_write,
-    record_on_meeting,
 )
 
 
@@ -59,8 +59,9 @@ def record_item_chair(
     session.add(item)
     session.flush()
     chair = item_chair(session, meeting, item)
-    record_on_meeting(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete
 
+from workflow import audit
 from workflow.attendance import present_at_item
 from workflow.chairs import chair_refusal
 from workflow.context import Actor
@@ -25,7 +26,6 @@ from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
     meeting_for_write,
-    record_on_meeting,
 )
 from workflow.services.common import require_votable
 from workflow.services.meetings import MAX_REASON
@@ -90,8 +90,9 @@ def record_vote_counts(
     item.secret_ballot = secret
     session.add(item)
     result = counted_vote(session, item, meeting.body_id, counted)
-    record_on_meeting(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -155,8 +156,9 @@ def record_item_attendance(
     )
     session.add(change)
     session.flush()
-    record_on_meeting(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -192,6 +194,8 @@ def mark_late_paper(
         raise Conflict("Der Tagesordnungspunkt ist erledigt oder schon als Tischvorlage markiert")
     item.late_paper = True
     session.add(item)
-    record_on_meeting(session, meeting, actor, now, "mark_late_paper", {"agenda_item_id": item_id})
+    audit.note(
+        session, "meeting", meeting, actor, now, "mark_late_paper", {"agenda_item_id": item_id}
+    )
     bump_version(session, meeting, now)
     return item

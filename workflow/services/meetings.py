@@ -53,27 +53,6 @@ MAX_REASON = 2_000  # a reason for the minutes (absence, coming and going): refu
 VOTE_CHOICES = ("yes", "no", "abstain")
 
 
-def _record(
-    session: Session,
-    meeting: Meeting,
-    actor: Actor,
-    now: datetime,
-    what: str,
-    data: dict[str, object],
-) -> None:
-    audit.append(
-        session,
-        instance_type="meeting",
-        instance_id=meeting.id or 0,
-        actor=actor,
-        trigger=what,
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
-        data=data,
-    )
-
-
 def create_meeting(
     *,
     session: Session,
@@ -261,8 +240,9 @@ def record_attendance(
                 absence_reason=reasons.get(person_id),
             )
         )
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -409,8 +389,9 @@ def declare_bias(
         after_vote=late,
     )
     session.add(declaration)
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -491,8 +472,14 @@ def _record_votes(
             ],
         )
     counts = {c: sum(1 for v in votes.values() if v == c) for c in VOTE_CHOICES}
-    _record(
-        session, meeting, actor, now, "record_votes", {"agenda_item_id": agenda_item_id, **counts}
+    audit.note(
+        session,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "record_votes",
+        {"agenda_item_id": agenda_item_id, **counts},
     )
     session.flush()
     return item
@@ -551,8 +538,14 @@ def sign_minutes(
         meeting_id=meeting_id, person_id=person_id, capacity=capacity, signed_at=now
     )
     session.add(signature)
-    _record(
-        session, meeting, actor, now, "sign_minutes", {"person_id": person_id, "capacity": capacity}
+    audit.note(
+        session,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "sign_minutes",
+        {"person_id": person_id, "capacity": capacity},
     )
     session.flush()
     return signature

@@ -27,27 +27,6 @@ DECIDING_STATES = ("in_session", "closed", "minutes_signed", "minutes_presented"
 MAX_TEXT = 10_000
 
 
-def _record(
-    session: Session,
-    meeting: Meeting,
-    actor: Actor,
-    now: datetime,
-    what: str,
-    data: dict[str, object],
-) -> None:
-    audit.append(
-        session,
-        instance_type="meeting",
-        instance_id=meeting.id or 0,
-        actor=actor,
-        trigger=what,
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
-        data=data,
-    )
-
-
 def list_objections(session: Session, actor: Actor, meeting_id: int) -> list[MinutesObjection]:
     load_instance(session, "meeting", meeting_id, actor)
     return list(
@@ -103,8 +82,9 @@ def raise_objection(
     )
     session.add(objection)
     session.flush()
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -160,8 +140,9 @@ def decide_objection(
     objection.decided_by = actor.username
     session.add(objection)
     session.flush()
-    _record(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete
 
+from workflow import audit
 from workflow.attendance import present_at_item
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
@@ -39,7 +40,6 @@ from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
     meeting_for_write,
-    record_on_meeting,
 )
 from workflow.services.listing import get_meeting
 from workflow.services.motion_order import next_motions
@@ -151,8 +151,9 @@ def propose_motion(
     )
     session.add(motion)
     session.flush()
-    record_on_meeting(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,
@@ -251,8 +252,9 @@ def vote_motion(
     motion.voted_at = now
     session.add(motion)
     session.flush()
-    record_on_meeting(
+    audit.note(
         session,
+        "meeting",
         meeting,
         actor,
         now,

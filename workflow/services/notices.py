@@ -46,15 +46,13 @@ def record_announcement(
         raise InvalidInput("Die Bekanntgabe liegt in der Zukunft", field="announced_on")
     if announced_on > meeting.meeting_date:
         raise InvalidInput("Die Bekanntgabe liegt nach dem Sitzungstag", field="announced_on")
-    event = audit.append(
+    event = audit.note(
         session,
-        instance_type="meeting",
-        instance_id=meeting_id,
-        actor=actor,
-        trigger="record_announcement",
-        source=meeting.state,
-        dest=meeting.state,
-        now=now,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "record_announcement",
         data={"announced_on": announced_on, "medium": medium.strip()},
     )
     return event
@@ -105,15 +103,13 @@ def record_resolution_announcement(
             "Bekannt gegeben wird in einer späteren, bereits abgehaltenen Sitzung",
             field="meeting_id",
         )
-    return audit.append(
+    return audit.note(
         session,
-        instance_type="proposal",
-        instance_id=proposal.id or 0,
-        actor=actor,
-        trigger="announce_resolution",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "announce_resolution",
         data={
             "resolution_id": resolution_id,
             "meeting_id": meeting_id,

@@ -370,15 +370,13 @@ def update_proposal(
                 else f"hearing_bodies.{hearing_index}",
             )
     bump_version(session, proposal, now)
-    audit.append(
+    audit.note(
         session,
-        instance_type="proposal",
-        instance_id=proposal_id,
-        actor=actor,
-        trigger="update",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "update",
         data=_update_record(changes, steps is not None),
     )
     session.flush()
@@ -421,15 +419,13 @@ def add_execution_task(
     )
     session.add(task)
     session.flush()
-    audit.append(
+    audit.note(
         session,
-        instance_type="proposal",
-        instance_id=proposal_id,
-        actor=actor,
-        trigger="add_execution_task",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "add_execution_task",
         data={"task_id": task.id, "title": title, "target_date": target_date},
     )
     return task
@@ -454,15 +450,13 @@ def close_execution_task(
     task.note = note
     task.closed_at = now
     session.add(task)
-    audit.append(
+    audit.note(
         session,
-        instance_type="proposal",
-        instance_id=proposal.id or 0,
-        actor=actor,
-        trigger="close_execution_task",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "close_execution_task",
         data={"task_id": task_id, "status": status, "note": note},
     )
     session.flush()

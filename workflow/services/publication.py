@@ -79,15 +79,13 @@ def set_publication(
         row = files[attachment_id]
         row.redaction = mark
         session.add(row)
-    audit.append(
+    audit.note(
         session,
-        instance_type="proposal",
-        instance_id=proposal_id,
-        actor=actor,
-        trigger="set_publication",
-        source=proposal.state,
-        dest=proposal.state,
-        now=now,
+        "proposal",
+        proposal,
+        actor,
+        now,
+        "set_publication",
         data={
             "redactions": dict(redactions),
             "attachment_redactions": {str(k): v for k, v in attachment_redactions.items()},
