@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from workflow.definitions.loader import LoadedDefinition, Loc, compose, line_of, schema_problems
+from workflow.definitions.loader import LoadedDefinition
 from workflow.definitions.spec import DoneLabel
-from workflow.errors import DefinitionError, DefinitionProblem
+from workflow.definitions.yaml_file import YamlFile, read_yaml
+from workflow.errors import DefinitionError
 
 DONE_LABELS = Path("display") / "done_labels.yaml"
 
@@ -35,41 +36,26 @@ def done_labels_files(paths: Iterable[Path]) -> list[Path]:
 def apply_done_labels(path: Path, loaded: Sequence[LoadedDefinition]) -> list[LoadedDefinition]:
     """The definitions with their steps' done_labels from the mapping at ``path``; its
     problems (schema, unknown definition or trigger) as ``file:line: reason``."""
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([DefinitionProblem(str(path), 1, f"nicht lesbar: {exc}")]) from exc
-    data, lines = compose(source, path)
-    try:
-        mapping = _SCHEMA.validate_python(data)
-    except ValidationError as exc:
-        raise schema_problems(exc, lines, path) from exc
-    _check(mapping, lines, path, loaded)
-    return [_with_done_labels(d, mapping.get(d.spec.name, {})) for d in loaded]
+    read = read_yaml(path, _SCHEMA.validate_python)
+    _check(read, loaded)
+    return [_with_done_labels(d, read.data.get(d.spec.name, {})) for d in loaded]
 
 
-def _check(
-    mapping: Mapping, lines: dict[Loc, int], path: Path, loaded: Sequence[LoadedDefinition]
-) -> None:
+def _check(read: YamlFile[Mapping], loaded: Sequence[LoadedDefinition]) -> None:
+    mapping = read.data
     triggers: dict[str, set[str]] = {}
     for definition in loaded:
         triggers.setdefault(definition.spec.name, set()).update(definition.spec.triggers)
     problems = []
     for name, labels in mapping.items():
         if name not in triggers:
-            problems.append(
-                DefinitionProblem(
-                    str(path), line_of(lines, (name,)), f'unbekannte Definition "{name}"'
-                )
-            )
+            problems.append(read.problem((name,), f'unbekannte Definition "{name}"'))
             continue
         for trigger in labels:
             if trigger not in triggers[name]:
                 problems.append(
-                    DefinitionProblem(
-                        str(path),
-                        line_of(lines, (name, trigger)),
-                        f'die Definition "{name}" hat keine Aktion "{trigger}"',
+                    read.problem(
+                        (name, trigger), f'die Definition "{name}" hat keine Aktion "{trigger}"'
                     )
                 )
     if problems:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from workflow.definitions.loader import compose, line_of, schema_problems
 from workflow.definitions.spec import DefinitionSpec
+from workflow.definitions.yaml_file import read_yaml
 from workflow.errors import DefinitionError, DefinitionProblem
 
 MIGRATIONS_DIR = "migrations"
@@ -42,30 +42,17 @@ def map_path(definitions_dir: Path, name: str, source: int, target: int) -> Path
 
 def load_state_map(path: Path, old: DefinitionSpec, new: DefinitionSpec) -> StateMap:
     """The map from ``old`` to ``new``; its states must exist on either side."""
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise DefinitionError(
-            [
-                DefinitionProblem(
-                    str(path),
-                    1,
-                    f"Keine Zustandszuordnung für {old.name} Version {old.version} → "
-                    f"{new.version}: die Datei fehlt",
-                )
-            ]
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([DefinitionProblem(str(path), 1, f"nicht lesbar: {exc}")]) from exc
-    data, lines = compose(source, path)
-    try:
-        spec = StateMapSpec.model_validate(data)
-    except ValidationError as exc:
-        raise schema_problems(exc, lines, path) from exc
+    read = read_yaml(
+        path,
+        StateMapSpec.model_validate,
+        missing=f"Keine Zustandszuordnung für {old.name} Version {old.version} → "
+        f"{new.version}: die Datei fehlt",
+    )
+    spec = read.data
     problems: list[DefinitionProblem] = []
 
     def add(loc: tuple[str, ...], reason: str) -> None:
-        problems.append(DefinitionProblem(str(path), line_of(lines, loc), reason))
+        problems.append(read.problem(loc, reason))
 
     if spec.name != old.name:
         add(("name",), f'die Zuordnung gilt für "{spec.name}", nicht für "{old.name}"')
