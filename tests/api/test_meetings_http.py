@@ -11,6 +11,7 @@ from tests.api.conftest import FixedClock
 from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting, vote
+from tests.integration.test_history_done_labels import PRESENTED, presented
 from tests.integration.test_meetings import invited, members_of, not_quorate, planned
 from workflow.models import AgendaItem
 
@@ -150,3 +151,15 @@ def test_the_public_agenda_tells_nothing_of_the_non_public_items(
         (4, "NÖ 2"),
         (5, "3"),
     ]
+
+
+def test_a_meeting_on_version_3_reads_its_history_in_version_3s_words(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """done_label per definition version: meeting v3 says "dem Gemeinderat", not v4's
+    "dem Gremium" (definitions/display/done_labels.yaml)."""
+    mid = presented(world, 3)
+    history = client.get(f"/api/v1/meetings/{mid}/history", headers=as_user("ilsfeld.clerk"))
+    assert history.status_code == 200
+    steps = {e["trigger"]: (e["label"], e["done_label"]) for e in history.json()}
+    assert steps["present_minutes"] == (PRESENTED[3], PRESENTED[3])

@@ -70,6 +70,12 @@ def test_released_versions_take_done_labels_without_a_changed_text() -> None:
     assert v1.step_label("return_to_author", "awaiting_release", "draft") == (
         "Mit Anmerkung zurückgegeben"
     )
+    # meeting v4 reworded the step: each version keeps its own words
+    for version, body in ((3, "Gemeinderat"), (4, "Gremium")):
+        spec = workflows.get("meeting", version).spec
+        assert spec.step_label("present_minutes", "minutes_signed", "minutes_presented") == (
+            f"Niederschrift dem {body} zur Kenntnis gebracht"
+        )
 
 
 def test_a_definition_without_done_label_names_its_steps_by_label(tmp_path: Path) -> None:
@@ -90,6 +96,61 @@ def test_the_mapping_fills_a_step_without_one(tmp_path: Path) -> None:
     directory = _directory(tmp_path, labels="small:\n  finish: Beendet\n")
     spec = load_workflows([directory], default_registry()).latest("small").spec
     assert spec.step_label("finish", "draft", "done") == "Beendet"
+
+
+def _two_versions(tmp_path: Path, labels: str, v2_done: str = "") -> Path:
+    """small v1 (kept at small/v1.yaml) and v2, the mapping ``labels`` beside them."""
+    tmp_path.mkdir(exist_ok=True)
+    directory = _directory(tmp_path, v2_done, labels)
+    text = (directory / "small.yaml").read_text(encoding="utf-8")
+    (directory / "small").mkdir()
+    (directory / "small" / "v1.yaml").write_text(SMALL.format(done=""), encoding="utf-8")
+    (directory / "small.yaml").write_text(
+        text.replace("version: 1", "version: 2"), encoding="utf-8"
+    )
+    return directory
+
+
+def _finished(directory: Path, version: int) -> str | None:
+    spec = load_workflows([directory], default_registry()).get("small", version).spec
+    return spec.step_label("finish", "draft", "done")
+
+
+def test_the_mapping_names_a_step_per_version(tmp_path: Path) -> None:
+    directory = _two_versions(tmp_path, "small:\n  finish:\n    1: Beendet\n    2: Erledigt\n")
+    assert _finished(directory, 1) == "Beendet"
+    assert _finished(directory, 2) == "Erledigt"
+
+
+def test_a_version_left_out_keeps_its_label_and_its_own_done_label_wins(tmp_path: Path) -> None:
+    only_v1 = _two_versions(tmp_path / "a", "small:\n  finish:\n    1: Beendet\n")
+    assert _finished(only_v1, 2) == "Abschließen"
+    own = _two_versions(
+        tmp_path / "b",
+        "small:\n  finish:\n    1: Beendet\n    2: Erledigt\n",
+        "    done_label: Abgeschlossen\n",
+    )
+    assert (_finished(own, 1), _finished(own, 2)) == ("Beendet", "Abgeschlossen")
+
+
+@pytest.mark.parametrize(
+    ("labels", "line", "reason"),
+    [
+        ("small:\n  finish:\n    1: Beendet\n    3: Weg\n", 4, 'hat keine Version "3"'),
+        ("small:\n  finish:\n    x: Beendet\n", 3, 'hat keine Version "x"'),
+        ("small:\n  finish:\n    1: Beendet\n  vanish:\n    2: Weg\n", 5,
+         'die Definition "small" hat in Version 2 keine Aktion "vanish"'),
+        ("small:\n  finish:\n    2: ''\n", 3, "small.finish.2: darf nicht leer sein"),
+        ("small:\n  finish:\n    1: [Beendet]\n", 3, "small.finish.1: erwartet ein Text"),
+    ],
+)  # fmt: skip
+def test_a_bad_per_version_mapping_is_refused_with_file_line_and_reason(
+    tmp_path: Path, labels: str, line: int, reason: str
+) -> None:
+    problems = _refused(_two_versions(tmp_path, labels))
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{tmp_path / DONE_LABELS}:{line}: "), problems
+    assert reason in problems[0], problems
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,13 @@ def _describe(error: Any, alternatives: list[Any] | None = None) -> str:
     return f"{field}: {error['msg']}"
 
 
+def _error_line(lines: dict[Loc, int], loc: Loc) -> int:
+    """The line of an error's key path; a union's alternatives in it are not keys."""
+    if loc in lines:
+        return lines[loc]
+    return line_of(lines, tuple(p for p in loc if not (isinstance(p, str) and _is_union_member(p))))
+
+
 def _has_nested_error(loc: Loc, errors: list[Any]) -> bool:
     return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
 
@@ -182,12 +189,12 @@ def schema_problems(exc: ValidationError, lines: dict[Loc, int], path: Path) -> 
     problems = []
     for group in by_field.values():
         first = group[0]
-        line = line_of(lines, tuple(first["loc"]))
+        line = _error_line(lines, tuple(first["loc"]))
         if len(group) > 1 and all(_expected(e) for e in group):
             problems.append(DefinitionProblem(str(path), line, _describe(first, group[1:])))
         else:
             problems += [
-                DefinitionProblem(str(path), line_of(lines, tuple(e["loc"])), _describe(e))
+                DefinitionProblem(str(path), _error_line(lines, tuple(e["loc"])), _describe(e))
                 for e in group
             ]
     return DefinitionError(problems)
