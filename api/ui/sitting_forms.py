@@ -1,5 +1,6 @@
 """What every form of the meeting screen shares: the meeting it may drive, where it
-returns to, the version and numbers it posts, and the flash after it."""
+returns to, the version and numbers it posts, the flash after it, and the screen shown again
+with what was typed when it is refused."""
 
 from __future__ import annotations
 
@@ -86,17 +87,6 @@ def refusal_text(request: Request, meeting: Meeting | None, exc: WorkflowError) 
     return sentences([error_text(exc, spec)])
 
 
-def refused(
-    request: Request,
-    meeting_id: int,
-    item_id: int | None,
-    exc: WorkflowError,
-    meeting: Meeting | None = None,
-) -> Response:
-    flash(request, refusal_text(request, meeting, exc), "danger")
-    return redirect(screen_url(meeting_id, item_id))
-
-
 MAX_KEPT = 20_000  # the longest text a screen form takes (a motion's wording)
 
 
@@ -133,7 +123,7 @@ class Kept:
         for name, message in self.errors.items():
             links[field_anchor(self.form, name)] = message
         if not links and self.refusal:
-            links[FORM_ANCHORS.get(self.form, "aktueller-top")] = self.refusal
+            links[field_anchor(self.form, "")] = self.refusal
         return links
 
 
@@ -147,7 +137,17 @@ FORM_ANCHORS = {
     "vorsitz": "item-chair",
     "antrag": "motion-kind",
     "befangenheit": "bias-person",
+    "ergebnis": "free-outcome",
+    "niederschrift": "signer",
 }
+# A form of the screen that exists once per motion, doubtful bias or outcome is named with
+# its key: ``antrag-abstimmung:12`` (the vote on motion 12), ``befangenheit-entscheidung:3``
+# (the body's decision on declaration 3), ``ergebnis:adopt`` (a Vorlage's outcome).
+MOTION_VOTE = "antrag-abstimmung"
+BIAS_DECISION = "befangenheit-entscheidung"
+OUTCOME = "ergebnis"
+# the count forms among them, by the prefix of their fields' ids (``motion-ja-12``)
+COUNT_FORMS = {MOTION_VOTE: "motion", BIAS_DECISION: "bias"}
 # The ids of the screen's fields by form and name (the engine's names for the counts too:
 # ``yes`` is the Ja field).
 FIELD_IDS = {
@@ -174,15 +174,33 @@ FIELD_IDS = {
         "reach": "motion-reach",
     },
     "befangenheit": {"person_id": "bias-person", "reason": "bias-reason"},
+    "ergebnis": {"outcome": "free-outcome"},
+    "niederschrift": {"signer": "signer", "person_id": "signer", "capacity": "signer"},
+}
+# A count field's id by its name in the form and in the engine (``yes`` is the Ja field).
+COUNT_IDS = {
+    "ja": "ja",
+    "yes": "ja",
+    "nein": "nein",
+    "no": "nein",
+    "enthaltung": "enth",
+    "abstain": "enth",
 }
 
 
 def field_anchor(form: str, name: str) -> str:
     """The id of field ``name`` of screen form ``form``; a member's vote by its first
-    choice (``vote-7`` → ``vote-7-yes``), a reason of absence by its own; else the form."""
+    choice (``vote-7`` → ``vote-7-yes``), a reason of absence by its own, a motion's count
+    by the motion or declaration (``motion-ja-12``, ``bias-nein-3``), an outcome's field by
+    its trigger (``recommend-…``); else the form."""
     known = FIELD_IDS.get(form, {}).get(name)
     if known is not None:
         return known
+    kind, _, key = form.partition(":")
+    if kind in COUNT_FORMS:
+        return f"{COUNT_FORMS[kind]}-{COUNT_IDS.get(name, 'ja')}-{key}"
+    if kind == OUTCOME and key:
+        return f"{key}-{name}" if name else "ergebnis"
     if form == "abstimmung" and name.startswith("vote-") and is_digits(name[5:]):
         return f"{name}-yes"
     if form == "anwesenheit" and name.startswith("grund-") and is_digits(name[6:]):
@@ -217,16 +235,14 @@ async def screen_action(
     item_id: int | None | Callable[[FormData], int | None],
     act: Callable[[FormData, ScreenCall], str | Onward],
     *,
-    expire_on_refusal: bool = False,
-    keep: tuple[str, Callable[[Kept, int | None, int], Response]] | None = None,
+    keep: tuple[str, Callable[[Kept, int | None, int], Response]],
 ) -> Response:
     """The frame of a form of the meeting screen: read the form, check the screen may drive
     the meeting, run ``act`` (parse, one service call with ``**call``, the flash text) in a
     savepoint, and return to the screen at ``item_id`` (or the item the form names) with the
-    flash, or with the refusal when the engine says no (``expire_on_refusal``: reload what
-    the failed call may have left in the session; ``keep``: the form's name and how to show
-    the screen again with its input and the error summary, 422, instead of a redirect that
-    loses it)."""
+    flash. Refused, ``keep`` (the form's name and how to show the screen again) shows the
+    screen with what was typed and the error summary (``#fehler``, 409/422), as every page
+    of forms does: a redirect to a banner would lose the input and the focus."""
     form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     at = item_id(form) if callable(item_id) else item_id
@@ -236,10 +252,6 @@ async def screen_action(
                 form, ScreenCall(session=session, actor=user.actor, now=now, meeting_id=meeting_id)
             )
     except WorkflowError as exc:
-        if expire_on_refusal:
-            session.expire_all()
-        if keep is None:
-            return refused(request, meeting_id, at, exc, meeting)
         # the screen again with what was typed (a vote of fifteen names is not lost), from
         # the database's state: the rolled-back savepoint may have left bumped versions
         session.expire_all()

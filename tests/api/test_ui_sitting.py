@@ -548,3 +548,29 @@ def test_a_committees_minutes_are_signed_by_its_members_and_go_to_it(
     page = client.get(signed.headers["location"]).text
     assert "(Ausschussmitglied) erfasst." in page
     assert "(Ausschussmitglied): <span" in page
+
+
+def test_a_refused_outcome_keeps_the_wording_typed_into_it(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """A refused outcome comes back as the screen with the error summary (``#fehler``), the
+    recommendation typed into its form kept, not a banner above a fresh, empty form."""
+    pid, meeting, item = _committee_voted(world)
+    clock.now = berlin(MEETING_DAY, 20)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting, item)
+    wording = "Der Ausschuss empfiehlt, den Bauhof am Standort Nord zu errichten."
+    stale = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/{item}/ergebnis/recommend",
+        data={"csrf_token": csrf_of(page), "proposal_version": "999",
+              "recommendation": wording},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert stale.status_code == 409
+    assert stale.text.count('id="fehler"') == 1
+    assert 'href="#ergebnis">' in stale.text.split('id="fehler"')[1].split("</ul>")[0]
+    area = stale.text.split('id="recommend-recommendation"')[1].split("</textarea>")[0]
+    assert area.endswith(f">{wording}")
+    assert "rf-flashes" not in stale.text
+    assert "Bitte prüfen: Empfehlung beschließen" not in stale.text
+    assert world.get(Proposal, pid).state == "scheduled"

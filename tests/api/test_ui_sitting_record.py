@@ -392,3 +392,78 @@ def test_a_refused_screen_form_opens_at_its_error_summary(
     stale = _post(client, f"{base}/stimmenzahlen", page, version="1", ja="1")
     assert stale.status_code == 409
     assert 'href="#stimmenzahlen">' in _summary(stale.text)
+
+
+def test_a_refused_outcome_or_motion_vote_opens_at_its_error_summary(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """As every other form of the screen: no redirect to a banner (``#meldungen``), but the
+    screen again (not saved) with the error summary linking the field, and what was typed."""
+    pid, mid, item, present = _running(world, clock)
+    world.run(lambda s: s.add(AgendaItem(meeting_id=mid, position=2, title="Bekanntgaben")))
+    free = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.title == "Bekanntgaben")).one().id
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    proposed = _post(client, f"{base}/antraege", page, version=_version(page),
+                     art="amendment", mover="Fraktion FWV", text="Ohne Carport.")  # fmt: skip
+    page = _follow(client, proposed)
+    motion = world.run(lambda s: s.exec(select(Motion)).one().id)
+
+    too_many = _post(client, f"{base}/antraege/{motion}", page, version=_version(page),
+                     ja=str(len(present)), nein="5", enthaltung="1")  # fmt: skip
+    assert too_many.status_code == 422
+    summary = _summary(too_many.text)
+    assert f'href="#motion-ja-{motion}">{len(present) + 6} Stimmen, aber nur ' in summary
+    assert f'id="motion-nein-{motion}" name="nein" type="number" value="5"' in too_many.text
+    assert f'aria-describedby="motion-ja-{motion}-fehler" aria-invalid="true"' in too_many.text
+    assert "autofocus" not in too_many.text
+    assert "rf-flashes" not in too_many.text, "the summary, not a banner besides"
+    assert world.get(Motion, motion).adopted is None
+
+    # adopting is not open while the motion waits for its vote: the outcome's refusal
+    shown = re.search(r'name="proposal_version" value="(\d+)"', page)
+    assert shown is not None
+    closed = _post(client, f"{base}/ergebnis/adopt", page, proposal_version=shown.group(1))
+    assert closed.status_code == 409
+    summary = _summary(closed.text)
+    assert 'href="#ergebnis">Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht' in (
+        summary
+    )
+    assert '<h3 class="kern-heading-small" id="ergebnis" tabindex="-1">Ergebnis</h3>' in (
+        closed.text
+    )
+    assert "rf-flashes" not in closed.text
+    # a stale Vorlage (someone else acted meanwhile): refused by the engine, same place
+    stale = _post(client, f"{base}/ergebnis/defer", page, proposal_version="999")
+    assert stale.status_code == 409
+    assert 'href="#ergebnis">' in _summary(stale.text)
+    assert world.get(Proposal, pid).state == "scheduled"
+
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={free}").text
+    odd = _post(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
+                version=_version(page), outcome="erledigt")  # fmt: skip
+    assert odd.status_code == 422
+    assert 'href="#free-outcome">Bitte wählen Sie als Ergebnis ' in _summary(odd.text)
+    assert 'aria-describedby="free-outcome-fehler" aria-invalid="true"' in odd.text
+    assert "rf-flashes" not in odd.text
+    assert world.get(AgendaItem, free).outcome is None
+
+    # the body's decision on a doubtful bias (§ 18 Abs. 4 Satz 2 GemO) is a count form too
+    doubt = _post(client, f"{base}/befangenheit", page, version=_version(page),
+                  person_id=str(present[2]), reason="Nachbar", doubtful="ja")  # fmt: skip
+    page = _follow(client, doubt)
+    declaration = world.run(lambda s: s.exec(select(BiasDeclaration)).one().id)
+    zeros = _post(client, f"{base}/befangenheit/{declaration}", page, version=_version(page),
+                  ja="0", nein="0", enthaltung="0")  # fmt: skip
+    assert zeros.status_code == 422
+    assert f'href="#bias-ja-{declaration}">Bitte geben Sie die Stimmen ein' in _summary(zeros.text)
+    assert f'aria-describedby="bias-ja-{declaration}-fehler" aria-invalid="true"' in zeros.text
+    assert "rf-flashes" not in zeros.text
+    # the minutes are signed once the session is closed: refused, at the signer's field
+    early = _post(client, f"/sitzungen/{mid}/durchfuehren/niederschrift", page,
+                  version=_version(page), signer=f"{present[0]}:chair")  # fmt: skip
+    assert early.status_code == 409
+    assert 'href="#signer">' in _summary(early.text)

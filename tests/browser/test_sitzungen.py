@@ -168,6 +168,7 @@ def _run(
         assert "99" in page.locator("#fehler").inner_text()
         # the summary has the focus, not the item's heading
         assert page.evaluate("document.activeElement.id") == "fehler"
+        _motion_voted_down_after_a_refusal(page)
     if counts is not None:
         form = page.locator("#stimmenzahlen")
         for label, number in zip(("Ja", "Nein", "Enthaltung"), counts, strict=True):
@@ -185,6 +186,31 @@ def _run(
     page.get_by_text("Mehrheit erreicht").first.wait_for()
     page.get_by_role("button", name=outcome).click()
     page.get_by_text(f"Bitte prüfen: {outcome}").wait_for()
+
+
+def _motion_voted_down_after_a_refusal(page: Any) -> None:
+    """An Änderungsantrag whose vote is first refused (more votes than members): the
+    screen opens at the error summary, not at a banner, with the counts as typed."""
+    page.locator("summary", has_text="Antrag stellen").click()
+    page.get_by_label("Antragsteller/in", exact=True).fill("Fraktion FWV")
+    page.get_by_label("Wortlaut", exact=True).fill("Der Bauhof wird ohne Carport errichtet.")
+    page.get_by_role("button", name="Antrag erfassen").click()
+    page.get_by_text("Antrag erfasst").wait_for()
+    vote = page.locator("form", has=page.get_by_role("button", name="Abstimmung über den Antrag"))
+    vote.get_by_label("Ja", exact=True).fill("99")
+    vote.get_by_role("button", name="Abstimmung über den Antrag speichern").click()
+    summary = page.locator("#fehler")
+    assert "99 Stimmen, aber nur" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "fehler"
+    assert page.locator(".rf-flashes .kern-alert--danger").count() == 0
+    summary.get_by_role("link").click()
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("motion-ja-"), focused
+    assert page.locator(f"#{focused}").input_value() == "99"
+    for label, number in (("Ja", "0"), ("Nein", "8"), ("Enthaltung", "1")):
+        vote.get_by_label(label, exact=True).fill(number)
+    vote.get_by_role("button", name="Abstimmung über den Antrag speichern").click()
+    page.get_by_text("Der Antrag ist abgelehnt.").wait_for()
 
 
 def test_a_vorlage_through_committee_and_council(

@@ -40,6 +40,7 @@ from api.ui.sitting import (
     quorum_words,
 )
 from api.ui.sitting_forms import (
+    OUTCOME,
     Kept,
     Onward,
     ScreenCall,
@@ -47,10 +48,8 @@ from api.ui.sitting_forms import (
     form_ids,
     form_version,
     refusal_text,
-    refused,
     screen_action,
     screen_meeting,
-    screen_url,
     shown_item,
 )
 from api.ui.web import (
@@ -58,8 +57,6 @@ from api.ui.web import (
     PageUser,
     PageUserDep,
     error_status,
-    flash,
-    redirect,
     render,
     workflows_of,
 )
@@ -447,7 +444,10 @@ async def record_free_outcome(
         label = outcome_label(outcome, outcome)
         return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=(OUTCOME, kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
@@ -471,15 +471,34 @@ async def record_outcome(
         raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
     forms, _ = _outcome_forms(request, session, user, item, now)
     form = next((f for f in forms if f.trigger == trigger), None)
+    name = f"{OUTCOME}:{trigger}"
+
+    def again(exc: WorkflowError, given: ActionInput | None = None) -> Response:
+        """Refused: the screen again at the error summary (``#fehler``), what was typed
+        into the outcome's form kept and its field marked, as every form of the screen."""
+        session.expire_all()
+        text = refusal_text(request, meeting, exc)
+        fields = {f.name for f in form.fields} if form is not None else set()
+        field = exc.field if isinstance(exc, InvalidInput) else None
+        errors = {field: text} if field in fields else {}
+        kept = Kept(form=name, errors=errors, refusal=text)
+        return render_screen(
+            request, session, user, meeting_id, now, item_id,
+            given=given, kept=kept, status=error_status(exc),
+        )  # fmt: skip
+
     if form is None or item.proposal_id is None:
-        flash(
-            request,
-            "Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht möglich.",
-            "danger",
+        return again(
+            Conflict("Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht möglich.")
         )
-        return redirect(screen_url(meeting_id, item_id))
     flat: dict[str, object] = {k: values.get(k) for k in values}
     given = read_input(form, flat)
+    if given.errors:
+        session.expire_all()
+        kept = Kept(form=name, errors=dict(given.errors))
+        return render_screen(
+            request, session, user, meeting_id, now, item_id, given=given, kept=kept, status=422
+        )
     # Every outcome ends the item on this screen: each is checked before it is recorded,
     # the one-click Vertagen beside "Beschluss gefasst" included.
     dry_run = values.get("bestaetigt") != "ja"
@@ -502,8 +521,7 @@ async def record_outcome(
             dry_run=dry_run,
         )
     except WorkflowError as exc:
-        session.expire_all()
-        return refused(request, meeting_id, item_id, exc, meeting)
+        return again(exc, given)
     if dry_run:
         session.expire_all()
         return render_screen(
@@ -580,7 +598,7 @@ async def sign_minutes(
     def act(form: FormData, call: ScreenCall) -> str:
         person, _, capacity = str(form.get("signer") or "").partition(":")
         if not is_digits(person) or int(person) >= 2**31 or capacity not in CAPACITIES:
-            raise InvalidInput("Bitte wählen Sie, wer unterzeichnet hat.")
+            raise InvalidInput("Bitte wählen Sie, wer unterzeichnet hat.", field="signer")
         agenda.sign_minutes(
             **call,
             expected_version=form_version(form),
@@ -593,4 +611,7 @@ async def sign_minutes(
         body = call["session"].get(Body, meeting.body_id) if meeting is not None else None
         return f"Unterschrift von {name} ({capacities(body)[capacity]}) erfasst."
 
-    return await screen_action(request, session, user, now, meeting_id, None, act)
+    return await screen_action(
+        request, session, user, now, meeting_id, None, act,
+        keep=("niederschrift", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip

@@ -15,8 +15,9 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
-from api.ui.routes.sitting import render_screen
+from api.ui.routes.sitting import kept_screen, render_screen
 from api.ui.sitting_forms import (
+    BIAS_DECISION,
     Kept,
     ScreenCall,
     done,
@@ -161,4 +162,9 @@ async def decide_bias(
             "befangen." if biased else "nicht befangen, das Mitglied stimmt mit."
         )
 
-    return await screen_action(request, session, user, now, meeting_id, item_id, act)
+    # Refused (no votes, more votes than members), the counts stay as typed.
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=(f"{BIAS_DECISION}:{declaration_id}",
+              kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip

@@ -17,7 +17,14 @@ from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
 from api.ui.routes.sitting import kept_screen
 from api.ui.sitting import majority_words
-from api.ui.sitting_forms import ScreenCall, form_ids, form_tally, form_version, screen_action
+from api.ui.sitting_forms import (
+    MOTION_VOTE,
+    ScreenCall,
+    form_ids,
+    form_tally,
+    form_version,
+    screen_action,
+)
 from api.ui.web import PageRoute, PageUserDep, workflows_of
 from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
@@ -219,6 +226,8 @@ async def vote_motion(
         verdict = "angenommen" if recorded.record.adopted else "abgelehnt"
         return f"Der Antrag ist {verdict}."
 
+    # Refused (counts that do not add up, another motion first), the counts stay as typed.
     return await screen_action(
-        request, session, user, now, meeting_id, item_id, act, expire_on_refusal=True
-    )
+        request, session, user, now, meeting_id, item_id, act,
+        keep=(f"{MOTION_VOTE}:{motion_id}", kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
