@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from workflow.access import STAFF_ROLES
 from workflow.context import Actor
+from workflow.documents.service import extract_readable
 from workflow.models import Meeting, Proposal
-from workflow.queries import latest_resolution
 from workflow.rules.meeting_rules import unsigned, unsigned_note
 from workflow.services import attachments
 
@@ -20,7 +20,7 @@ HELD = ("closed", "minutes_signed", "minutes_presented")
 def proposal_documents(session: Session, actor: Actor, proposal: Proposal) -> dict[str, Any]:
     base = f"/vorlagen/{proposal.id}/dokumente"
     documents = [{"label": "Beschlussvorlage", "path": f"{base}/vorlage"}]
-    if latest_resolution(session, proposal.id or 0) is not None:
+    if extract_readable(session=session, actor=actor, proposal=proposal):
         documents.append({"label": "Beschlussauszug", "path": f"{base}/beschlussauszug"})
     files = attachments.list_attachments(
         session=session, actor=actor, kind="proposal", instance_id=proposal.id or 0

@@ -14,7 +14,7 @@ from tests.api.test_attachments_http import upload
 from tests.api.test_ui_foundation import sign_in
 from tests.conftest import World, berlin
 from tests.documents import pdf_text
-from tests.integration.flow import MEETING_DAY, adopted
+from tests.integration.flow import MEETING_DAY, adopted, released
 from workflow.documents.pdf import html_to_pdf
 from workflow.services.meetings import sign_minutes
 
@@ -243,3 +243,45 @@ def test_the_meeting_page_says_who_has_yet_to_sign_the_minutes(
         "2 teilnehmende Ratsmitglieder, Schriftführung)" in page
     )
     assert "Entwurf, noch nicht unterzeichnet)" not in page
+
+
+def _offers_extract(client: TestClient, pid: int) -> bool:
+    page = client.get(f"/vorlagen/{pid}")
+    assert page.status_code == 200, page.text[:300]
+    return f'href="/vorlagen/{pid}/dokumente/beschlussauszug.pdf"' in page.text
+
+
+def test_the_extract_is_offered_only_to_who_may_read_it(world: World, client: TestClient) -> None:
+    """A link on the page must lead somewhere: outside the municipality (the Landratsamt
+    keeps the Vorlage's page) the extract is public once the resolution is published
+    (§ 41b Abs. 5 GemO), not before."""
+    pid, _, _ = adopted(world)
+    extract = f"/vorlagen/{pid}/dokumente/beschlussauszug.pdf"
+    sign_in(client, "lra.coordinator")
+    assert not _offers_extract(client, pid)
+    assert client.get(extract).status_code == 404
+    sign_in(client, "ilsfeld.council")
+    assert _offers_extract(client, pid)
+    assert client.get(extract).status_code == 200
+    world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(MEETING_DAY, 21))
+    sign_in(client, "lra.coordinator")
+    assert _offers_extract(client, pid)
+    assert client.get(extract).status_code == 200
+
+
+def test_an_urgent_decision_offers_no_extract_of_a_session(
+    world: World, client: TestClient
+) -> None:
+    """§ 43 Abs. 4 GemO: the mayor decided outside any session; there is no agenda item to
+    extract from, so the page offers no Beschlussauszug that would answer "kein Beschluss"."""
+    pid = released(world)
+    world.fire(
+        "proposal",
+        pid,
+        "urgent_decision",
+        "ilsfeld.mayor",
+        berlin(MEETING_DAY, 12),
+        comment="Eilig",
+    )
+    sign_in(client, "ilsfeld.mayor")
+    assert not _offers_extract(client, pid)

@@ -140,13 +140,41 @@ def item_document(
         )
     if kind != "beschlussauszug":
         raise NotFound(f"Für Tagesordnungspunkte gibt es das Dokument „{kind}“ nicht.")
+    refusal = _extract_refusal(session, actor, item, view)
+    if refusal is not None:
+        raise NotFound(refusal)
+    resolution = resolution_of(session, item)
+    assert resolution is not None  # checked by _extract_refusal
+    return build_auszug(session, view.meeting, item, resolution, _agenda(view))
+
+
+def _extract_refusal(
+    session: Session, actor: Actor | None, item: AgendaItem, view: MeetingView
+) -> str | None:
+    """Why the reader gets no Beschlussauszug of the item, or None."""
     if not item.public and not _administration(actor, view.meeting):
-        raise NotFound(f"Tagesordnungspunkt {item_id}: kein Beschlussauszug gefunden.")
+        return f"Tagesordnungspunkt {item.id}: kein Beschlussauszug gefunden."
     resolution = resolution_of(session, item)
     if resolution is None:
-        raise NotFound(f"Zum Tagesordnungspunkt {item_id} liegt kein Beschluss vor.")
+        return f"Zum Tagesordnungspunkt {item.id} liegt kein Beschluss vor."
     if resolution.published_at is None and not _own(actor, view.meeting):
         # Outside the municipality the wording is public once published (§ 41b Abs. 5 GemO),
         # as on the Beschlüsse page, in OParl and in the feed.
-        raise NotFound(f"Der Beschluss zu Tagesordnungspunkt {item_id} ist nicht veröffentlicht.")
-    return build_auszug(session, view.meeting, item, resolution, _agenda(view))
+        return f"Der Beschluss zu Tagesordnungspunkt {item.id} ist nicht veröffentlicht."
+    return None
+
+
+def extract_readable(*, session: Session, actor: Actor, proposal: Proposal) -> bool:
+    """Whether the Vorlage's Beschlussauszug (``proposal_document``) reaches this reader: a
+    page offers only links that lead somewhere. There is none without an agenda item, e.g.
+    after an Eilentscheidung (§ 43 Abs. 4 GemO), which is decided outside a session."""
+    item = current_agenda_item(session, proposal)
+    if item is None:
+        return False
+    try:
+        view = get_meeting(session=session, actor=actor, meeting_id=item.meeting_id)
+    except NotFound:
+        return False
+    if item.id not in {i.id for i in view.items}:
+        return False
+    return _extract_refusal(session, actor, item, view) is None
