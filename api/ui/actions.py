@@ -364,7 +364,8 @@ def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:
 
 def _missing(f: FormField) -> str:
     if f.name == "comment":
-        return "Bitte geben Sie eine Begründung ein."
+        # named as the field is labelled: a return asks for an Anmerkung, not a Begründung
+        return f"Bitte geben Sie eine {f.label} ein."
     if f.name == "meeting_id":
         return "Bitte wählen Sie die Sitzung aus."
     return f"Bitte füllen Sie „{f.label}“ aus."

@@ -365,6 +365,16 @@ def test_the_reason_of_a_return_is_asked_as_required(world: World, client: TestC
     page = client.get(f"/vorlagen/{pid}/aktionen/return_to_author").text
     label = page.split('for="comment">')[1].split("</label>")[0]
     assert "optional" not in label  # the engine refuses a return without a reason
+    # refused empty, the message asks for what the field is called, not for a "Begründung"
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None
+    sent = client.post(
+        f"/vorlagen/{pid}/aktionen/return_to_author",
+        data={"csrf_token": csrf_of(page), "version": version.group(1), "comment": ""},
+    )
+    assert sent.status_code == 422
+    assert "Bitte geben Sie eine Anmerkung für die Verfasserin oder den Verfasser ein." in sent.text
+    assert "Begründung" not in html_text(sent.content)
 
 
 def test_the_non_public_reason_is_asked_for_a_non_public_vorlage_only(client: TestClient) -> None:
