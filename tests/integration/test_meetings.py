@@ -302,6 +302,23 @@ def test_open_session_needs_meeting_day_and_attendance(world: World) -> None:
     assert meeting_state(world, mid) == "invited"
 
 
+def test_open_session_refused_after_the_meeting_day(world: World) -> None:
+    """Members were invited to the meeting day; a session opened a day later is not duly
+    convened (§ 34 Abs. 1, § 37 Abs. 1 S. 1 GemO)."""
+    _, mid = planned(world)
+    invited(world, mid)
+    members = members_of(world, mid)
+    attend(world, mid, members)
+    next_day = date.fromordinal(MEETING_DAY.toordinal() + 1)
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(next_day, 9))
+    assert unmet_names(refused) == ["meeting_day_reached"]
+    assert "nicht ordnungsmäßig einberufen" in refused.value.message
+    assert meeting_state(world, mid) == "invited"
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 18, 30))
+    assert meeting_state(world, mid) == "in_session"
+
+
 def test_quorum_is_at_least_half_of_all_members(world: World) -> None:
     _, mid = planned(world)
     invited(world, mid)

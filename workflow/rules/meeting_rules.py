@@ -67,9 +67,20 @@ def invitation_in_time(ctx: FiringContext) -> str | None:
 
 
 def meeting_day_reached(ctx: FiringContext) -> str | None:
+    """A session opens on the day it was convened for (§ 34 Abs. 1 GemO): not before, and
+    not on a later day either: members were invited to that day, and a session held on
+    another is not "ordnungsmäßig einberufen" (§ 37 Abs. 1 S. 1), its resolutions unlawful.
+    A meeting whose day passed is moved to a new day (and invited again) or cancelled."""
     meeting = _meeting(ctx)
     if ctx.today < meeting.meeting_date:
         return f"Die Sitzung ist erst am {fmt(meeting.meeting_date)}"
+    if ctx.today > meeting.meeting_date:
+        return (
+            f"Die Sitzung war für den {fmt(meeting.meeting_date)} einberufen; an einem "
+            "späteren Tag ist sie nicht ordnungsmäßig einberufen (§ 34 Abs. 1, § 37 Abs. 1 "
+            "Satz 1 GemO). Verlegen Sie die Sitzung auf einen neuen Tag mit neuer Einladung "
+            "oder sagen Sie sie ab"
+        )
     return None
 
 
