@@ -150,6 +150,16 @@ def test_a_supplement_in_time_a_late_one_only_as_an_emergency(world: World) -> N
     assert urgent.urgent_reason == "Unwetterschaden am Bauhof"
 
 
+def test_nothing_is_added_to_an_invited_meeting_whose_day_has_passed(world: World) -> None:
+    """Not even as an emergency: the meeting can no longer open (§ 37 Abs. 1 S. 1 GemO)."""
+    _, mid = planned(world)
+    invited(world, mid)
+    after = date.fromordinal(MEETING_DAY.toordinal() + 1)
+    with pytest.raises(Conflict, match="in der Vergangenheit und wurde nicht eröffnet"):
+        _free(world, mid, after, urgent_reason="Unwetterschaden am Bauhof")
+    assert _free(world, mid, MEETING_DAY, urgent_reason="Unwetterschaden am Bauhof").supplement
+
+
 def test_in_session_only_an_emergency_is_added_and_a_proposal_can_be_a_supplement(
     world: World,
 ) -> None:

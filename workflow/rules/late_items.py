@@ -34,6 +34,13 @@ def late_addition_refusal(
         return None
     if meeting.state not in LATE:
         return "Die Tagesordnung dieser Sitzung ist abgeschlossen"
+    if meeting.state != "in_session" and meeting.meeting_date < today:
+        # Not even in an emergency: the session was convened for a day that has passed
+        # without it; it cannot open any more (``meeting_day_reached``, § 37 Abs. 1 S. 1).
+        return (
+            f"Die Sitzung am {fmt(meeting.meeting_date)} liegt in der Vergangenheit und wurde "
+            "nicht eröffnet; verlegen Sie sie auf einen neuen Tag oder sagen Sie sie ab"
+        )
     if urgent_reason:
         return None
     if meeting.state == "in_session":
