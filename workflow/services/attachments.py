@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as SASession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
@@ -84,7 +86,9 @@ def upload(
             f"Der Inhalt der Datei ({actual}) passt nicht zum angegebenen Typ ({declared}).",
             field="file",
         )
-    digest = store.put(data)
+    digest = hashlib.sha256(data).hexdigest()
+    _take_turn(session, digest)  # before the file is written: see _remove_if_unreferenced
+    store.put(data)
     _keep_file(session, digest)
     row = Attachment(
         municipality_id=instance.municipality_id,
@@ -199,7 +203,9 @@ def delete(
 
 # Files of deleted rows leave the disk only once the deletion is committed: a rollback (of
 # the transaction or of the savepoint the deletion ran in) keeps the row, so it keeps its
-# file too.
+# file too. Files are shared by content, so the same bytes may be uploaded again by another
+# request while the deletion commits; the file goes only if, after the commit, no row names
+# it any more (_remove_if_unreferenced).
 _UNREFERENCED = "ratsflow_unreferenced_files"
 
 
@@ -208,6 +214,7 @@ class _Unreferenced:
     transaction: SessionTransaction  # the innermost one the deletion ran in
     store: FileStore
     sha256: str
+    engine: Engine
 
 
 def _pending(session: Any) -> list[_Unreferenced]:
@@ -215,12 +222,46 @@ def _pending(session: Any) -> list[_Unreferenced]:
     return found
 
 
+def _lock_key(sha256: str) -> int:
+    """A PostgreSQL advisory lock per file: 60 bits of its name fit a signed bigint."""
+    return int(sha256[:15], 16)
+
+
+def _take_turn(session: Session | Connection, sha256: str) -> None:
+    """Uploads of some bytes and the removal of their file take turns until each commits.
+
+    On PostgreSQL a transaction-scoped advisory lock on the file's name; SQLite needs none:
+    every transaction there begins with ``BEGIN IMMEDIATE`` (``workflow.db``), so writers
+    already run one after the other."""
+    bind = session.get_bind() if isinstance(session, Session) else session
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(sha256)})
+
+
+def _remove_if_unreferenced(engine: Engine, store: FileStore, sha256: str) -> None:
+    """After the deletion committed, in a transaction of its own: an upload of the same bytes
+    that had not committed when the deletion looked for other rows has either committed by
+    now (its row is seen, the file stays) or not begun its turn (it writes the file again).
+    A failure here leaves an unreferenced file on disk, never a row without its file."""
+    try:
+        with engine.begin() as conn:
+            _take_turn(conn, sha256)
+            named = conn.execute(
+                select(Attachment.id).where(col(Attachment.sha256) == sha256).limit(1)
+            ).first()
+            if named is None:
+                store.remove(sha256)
+    except SQLAlchemyError:
+        logger.warning("file %s kept: its references could not be checked", sha256, exc_info=True)
+
+
 def _remove_after_commit(session: Session, store: FileStore, sha256: str) -> None:
+    engine = session.get_bind().engine
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:  # autocommit-like use without a transaction: nothing to undo
-        store.remove(sha256)
+        _remove_if_unreferenced(engine, store, sha256)
         return
-    _pending(session).append(_Unreferenced(transaction, store, sha256))
+    _pending(session).append(_Unreferenced(transaction, store, sha256, engine))
 
 
 def _keep_file(session: Session, sha256: str) -> None:
@@ -247,7 +288,7 @@ def _remove_committed(session: Any) -> None:
     if session.in_nested_transaction():  # a savepoint released: the outer one may yet fail
         return
     for pending in session.info.pop(_UNREFERENCED, []):
-        pending.store.remove(pending.sha256)
+        _remove_if_unreferenced(pending.engine, pending.store, pending.sha256)
 
 
 def _forget_ended(session: Any, transaction: SessionTransaction) -> None:
