@@ -6,6 +6,8 @@ passes the limit. Uploads (``multipart/form-data``) have their own, larger limit
 own size plus room for what the form sends around it (boundaries, part headers, the CSRF
 token and the other fields), so a file of exactly the allowed size gets through; the file's
 bytes are counted against the limit where they are read (``workflow.services.attachments``).
+An upload refused here is answered in the words of that refusal (the file's limit in MB), as
+problem+json to the API and, to a browser, on the form's page (``api.ui.web``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import MACHINE_PREFIXES, ApiError, problem_response
+from workflow.files import too_large
 
 UPLOAD_TYPE = b"multipart/form-data"
 # What a form sends around its file: boundaries, part headers, file name, the other fields.
@@ -28,6 +31,14 @@ def _too_large(limit: int) -> ApiError:
     )
 
 
+class UploadTooLarge(ApiError):
+    """An upload refused before it was read: the file's own limit, not the body's, is what
+    the person can act on (a smaller file)."""
+
+    def __init__(self, max_upload_bytes: int) -> None:
+        super().__init__(413, too_large(max_upload_bytes), slug="too-large")
+
+
 def _browser_page(headers: dict[bytes, bytes], path: str) -> bool:
     """A browser sending a form to a page (not the API): see ``api.ui.web.wants_html``."""
     return b"text/html" in headers.get(b"accept", b"") and not path.startswith(MACHINE_PREFIXES)
@@ -39,7 +50,11 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.max_multipart_bytes = max_upload_bytes + MULTIPART_OVERHEAD
+
+    def _refusal(self, *, upload: bool, limit: int) -> ApiError:
+        return UploadTooLarge(self.max_upload_bytes) if upload else _too_large(limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,16 +65,16 @@ class BodyLimitMiddleware:
         limit = self.max_multipart_bytes if upload else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:  # bytes: ASCII digits only
+            refusal = self._refusal(upload=upload, limit=limit)
             if not _browser_page(headers, scope["path"]):
-                error = _too_large(limit)
-                response = problem_response(Request(scope), 413, error.detail, slug=error.slug)
+                response = problem_response(Request(scope), 413, refusal.detail, slug=refusal.slug)
                 await response(scope, receive, send)
                 return
 
             async def refusing_receive() -> Message:
                 # Refused at the first read, inside the application, whose handlers answer
                 # a browser with a German page (a form with a huge text), not problem+json.
-                raise _too_large(limit)
+                raise refusal
 
             await self.app(scope, refusing_receive, send)
             return
@@ -73,7 +88,7 @@ class BodyLimitMiddleware:
                 if received > limit:
                     # An HTTPException: FastAPI passes it through body parsing unchanged, and
                     # the problem handler renders it.
-                    raise _too_large(limit)
+                    raise self._refusal(upload=upload, limit=limit)
             return message
 
         await self.app(scope, bounded_receive, send)

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import SessionDep
+from api.limits import UploadTooLarge
 from api.turns import app_turns, turn
 from api.ui import formatting
 from api.ui.navigation import visible_nav
@@ -457,7 +458,28 @@ async def _has_nul(request: Request) -> bool:
     return any(isinstance(v, str) and "\x00" in v for _, v in form.multi_items())
 
 
+async def _upload_refused(request: Request, exc: UploadTooLarge) -> Response:
+    """A file far above the limit is refused before its form is read (``api.limits``), so
+    neither the CSRF token nor the other fields are known: nothing is done, and the person
+    is sent back to the page the form was on, with the limit in words; without that page
+    (no Referer), a German error page."""
+    back = _same_site_path(request.headers.get("referer"), request)
+    if back is None or ui_session(request).username is None:
+        return await error_page(request, 413, exc.detail, title="Datei zu groß")
+    flash(request, exc.detail, "danger")
+    return RedirectResponse(back, status_code=303)
+
+
 async def _guarded(
+    request: Request, original: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    try:
+        return await _checked(request, original)
+    except UploadTooLarge as exc:
+        return await _upload_refused(request, exc)
+
+
+async def _checked(
     request: Request, original: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     if request.method not in SAFE_METHODS and not await _csrf_ok(request):
@@ -471,6 +493,8 @@ async def _guarded(
         return await original(request)
     except LoginRequired:
         return _login_redirect(request)
+    except UploadTooLarge:
+        raise
     except WorkflowError as exc:
         return await error_page(request, error_status(exc), error_text(exc))
     except RequestValidationError as exc:
