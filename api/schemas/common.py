@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from workflow.services.meetings import MAX_REASON
+from workflow.limits import MAX_REASON
 
 MAX_ID = 2_147_483_647
 NO_NUL = r"^[^\x00]*$"
@@ -27,10 +27,11 @@ Version = Annotated[
 Year = Annotated[int, Strict(), Field(ge=1900, le=2999)]
 Flag = Annotated[bool, Strict()]
 Text = Annotated[str, Field(max_length=20_000, pattern=NO_NUL)]
-Comment = Annotated[str, Field(max_length=5_000, pattern=NO_NUL)]
-# A reason the minutes quote (absence, coming and going): the engine's own bound, so a longer
-# one is refused with the other input errors (422), not later by the engine.
-Reason = Annotated[str, Field(max_length=MAX_REASON, pattern=NO_NUL)]
+# A reason or comment the minutes and the audit log quote: the engine's own bound
+# (workflow.limits), so a longer one is refused with the other input errors (422).
+Comment = Annotated[str, Field(max_length=MAX_REASON, pattern=NO_NUL)]
+Reason = Comment
+RequiredReason = Annotated[str, Field(min_length=1, max_length=MAX_REASON, pattern=NO_NUL)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False)]
 
 

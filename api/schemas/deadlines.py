@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
 
-from pydantic import Field
-
-from api.schemas.common import Input, Output
+from api.schemas.common import Input, Output, RequiredReason
 
 
 class DeadlineRead(Output):
@@ -32,7 +29,7 @@ class DeadlinesRead(Output):
 
 
 class DeadlineWaive(Input):
-    reason: Annotated[str, Field(min_length=1, max_length=5_000, pattern=r"^[^\x00]*$")]
+    reason: RequiredReason
 
 
 class NotificationRead(Output):

@@ -14,6 +14,7 @@ from api.schemas.common import (
     Input,
     Output,
     Reason,
+    RequiredReason,
     Short,
     Text,
     Title,
@@ -47,7 +48,7 @@ class MeetingReschedule(Input):
 
     expected_version: Version | None = None
     meeting_date: date
-    reason: Annotated[str, Field(min_length=1, max_length=5_000, pattern=r"^[^\x00]*$")]
+    reason: RequiredReason
 
 
 class AgendaItemRead(Output):
@@ -197,7 +198,7 @@ class VoteIn(Input):
 class BiasCreate(Input):
     expected_version: Version | None = None
     person_id: Id
-    reason: Annotated[str, Field(min_length=1, max_length=5_000, pattern=r"^[^\x00]*$")]
+    reason: RequiredReason
     doubtful: Flag = Field(
         default=False,
         description=(

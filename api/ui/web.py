@@ -55,6 +55,7 @@ from workflow.errors import (
     WorkflowError,
     WrongState,
 )
+from workflow.limits import MAX_REASON
 from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality, User
 from workflow.outcomes import outcome_label
@@ -227,6 +228,8 @@ def _templates() -> Jinja2Templates:
         meeting_title=meeting_title,
         municipality_title=municipality_title,
         outcome_label=outcome_label,
+        # The engine's bound of a reason or comment, as the maxlength of its field.
+        reason_maxlength=f'maxlength="{MAX_REASON}"',
     )
     return templates
 

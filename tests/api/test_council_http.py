@@ -9,7 +9,7 @@ from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import invited, members_of, planned
-from workflow.services.meetings import MAX_REASON
+from workflow.limits import MAX_REASON
 
 AMENDED = "Der Gemeinderat stimmt zu, mit Photovoltaik auf dem Dach."
 

@@ -22,6 +22,7 @@ from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.law.voting import Tally
+from workflow.limits import require_reason
 from workflow.loaded_rows import bump_version
 from workflow.models import (
     AgendaItem,
@@ -101,6 +102,12 @@ def add_item(
     from there (the meeting's page checks the meeting's version only). ``base_url``: where
     the links of a Nachtrag's e-mail point (the transition writes it, § 34 Abs. 1 GemO)."""
     meeting = _meeting(session, actor, meeting_id, expected_version, "add_agenda_item")
+    require_reason(urgent_reason, what="Die Begründung der Dringlichkeit", field="urgent_reason")
+    require_reason(
+        non_public_reason,
+        what="Die Begründung der nichtöffentlichen Behandlung",
+        field="non_public_reason",
+    )
     urgent = (urgent_reason or "").strip() or None
     if proposal_id is not None:
         fire(
@@ -207,6 +214,7 @@ def remove_item(
     comment: str | None = None,
 ) -> AgendaItem:
     """Absetzung: a proposal through ``remove_from_agenda``; the item stays on record."""
+    require_reason(comment, what="Der Grund der Absetzung", field="comment")
     item = _item_of(session, actor, meeting_id, item_id)
     meeting = _meeting(session, actor, meeting_id, expected_version, "remove_agenda_item")
     if item.removed or item.outcome is not None:

@@ -18,6 +18,7 @@ from workflow import audit
 from workflow.context import SYSTEM, Actor
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput, StaleVersion, UnmetGuard
+from workflow.limits import require_reason
 from workflow.loaded_rows import bump_version
 from workflow.models import CirculationReply, Proposal
 from workflow.rules.circulation import (
@@ -66,6 +67,7 @@ def record_reply(
         raise StaleVersion(expected=expected_version, actual=proposal.version)
     if choice not in REPLY_CHOICES:
         raise InvalidInput(f"Unbekannte Antwort: {choice}", field="choice")
+    require_reason(reason, what="Die Begründung", field="reason")
     reason = (reason or "").strip() or None
     if choice == "bias" and reason is None:
         raise InvalidInput("Die Befangenheit ist zu begründen (§ 18 GemO)", field="reason")

@@ -18,6 +18,7 @@ from workflow.deadlines.lifecycle import compute_due
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
+from workflow.limits import require_reason
 from workflow.loaded_rows import bump_version
 from workflow.models import (
     CouncilRequest,
@@ -158,6 +159,7 @@ def waive_deadline(
     require_role(actor, "waive_deadline", WAIVE_ROLES)
     if not reason.strip():
         raise InvalidInput("Für den Verzicht ist eine Begründung nötig", field="reason")
+    require_reason(reason, what="Die Begründung des Verzichts", field="reason")
     if deadline.status not in ("open", "missed") or deadline.closed_at is not None:
         raise Conflict("Die Frist ist bereits abgeschlossen")
     rule = rule_for(deadline)  # a council request's standing rule (§ 34 Abs. 1 S. 3 GemO)
@@ -206,6 +208,7 @@ def reschedule_meeting(
     """Move a meeting; deadlines counted from its day move with it (and their reminders)."""
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     require_role(actor, "reschedule_meeting", ("mayor", "secretary"))
+    require_reason(reason, what="Der Grund der Verlegung", field="reason")
     if expected_version is not None and meeting.version != expected_version:
         raise StaleVersion(expected=expected_version, actual=meeting.version)
     if meeting.state not in ("planned", "agenda"):

@@ -21,6 +21,7 @@ from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.law.errors import RefusedInput
+from workflow.limits import require_reason
 from workflow.loaded_rows import bump_version
 from workflow.models import (
     AgendaItem,
@@ -347,6 +348,7 @@ def record_round(
     held_on = meeting.meeting_date
     if kind == "second_ballot" and first is not None:
         earliest = second_ballot_from(first.held_on)
+        require_reason(early_reason, what="Die Begründung", field="early_reason")
         if held_on < earliest and not (early_reason or "").strip():
             raise InvalidInput(
                 f"Der zweite Wahlgang soll frühestens eine Woche nach dem ersten stattfinden "

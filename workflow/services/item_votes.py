@@ -19,6 +19,7 @@ from workflow.chairs import chair_refusal
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
 from workflow.law.voting import Tally
+from workflow.limits import MAX_REASON
 from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, ItemAttendance, Person, Vote
 from workflow.queries import biased_persons, undecided_doubts, voting_members
@@ -28,7 +29,6 @@ from workflow.services.agenda import (
     meeting_for_write,
 )
 from workflow.services.common import require_votable
-from workflow.services.meetings import MAX_REASON
 from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.motions import check_counts
 

@@ -21,6 +21,7 @@ from workflow.db import pinned
 from workflow.definitions.machines import Workflows
 from workflow.deputies import body_deputies, member_on
 from workflow.errors import Conflict, InvalidInput, NotFound, WrongState
+from workflow.limits import MAX_REASON, require_reason
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -49,7 +50,6 @@ from workflow.services.motion_order import require_no_pending_motions
 from workflow.services.transition import load_instance, open_initial_deadlines
 
 MEETING_ROLES = ("secretary", "mayor")
-MAX_REASON = 2_000  # a reason for the minutes (absence, coming and going): refused beyond
 VOTE_CHOICES = ("yes", "no", "abstain")
 
 
@@ -364,6 +364,7 @@ def declare_bias(
         raise Conflict("Befangenheit kann nach der Sitzung nicht mehr erklärt werden")
     if not reason.strip():
         raise InvalidInput("Der Grund der Befangenheit ist anzugeben", field="reason")
+    require_reason(reason, what="Der Grund der Befangenheit", field="reason")
     if person_id not in seated(session, meeting):
         raise InvalidInput(
             "Die Person ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"

@@ -16,6 +16,7 @@ from workflow import audit
 from workflow.context import Actor
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound
+from workflow.limits import require_reason
 from workflow.models import Attachment, Municipality, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS
 from workflow.services.common import require_role
@@ -68,6 +69,7 @@ def set_publication(
             )
         if mark is not None:
             _check_kind(mark, "attachment_redactions")
+    require_reason(withheld_reason, what="Der Grund der Zurückhaltung", field="withheld_reason")
     reason = (withheld_reason or "").strip() or None
     proposal.redactions = dict(redactions)
     if reason != proposal.publication_withheld_reason:

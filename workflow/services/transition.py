@@ -39,6 +39,7 @@ from workflow.errors import (
     TriggerNotAllowed,
     UnknownTrigger,
 )
+from workflow.limits import require_reason
 from workflow.loaded_rows import attach_loaded
 from workflow.models import (
     AuditHead,
@@ -392,6 +393,7 @@ def fire(
     Everything the firing loads stays pinned in the session until it ends, so guards,
     actions and deadline rules read each row once (issue 14).
     """
+    require_reason(comment, what="Der Kommentar", field="comment")
     with pinned(session):
         return _fire(
             session=session,

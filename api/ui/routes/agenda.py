@@ -22,6 +22,7 @@ from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.documents import mailing
 from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
+from workflow.limits import MAX_REASON, too_long
 from workflow.models import AgendaItem, Body
 from workflow.services import agenda, listing
 from workflow.services.notices import record_announcement
@@ -31,7 +32,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Direction = Annotated[str, Path(pattern="^(hoch|runter)$")]
 AGENDA_ANCHOR = "#tagesordnung"
-MAX_REASON = 2000
 
 
 def _version(form: FormData) -> int:
@@ -43,7 +43,7 @@ def _version(form: FormData) -> int:
 
 def _late(form: FormData) -> dict[str, Any]:
     """Tischvorlage and the emergency's reason of an item added after the invitation."""
-    reason = str(form.get("urgent_reason") or "").strip()[:5000]
+    reason = str(form.get("urgent_reason") or "").strip()  # the engine refuses a long one
     return {"late_paper": form.get("late_paper") == "ja", "urgent_reason": reason or None}
 
 
@@ -273,7 +273,7 @@ async def remove_item(
     comment = str(form.get("comment") or "").strip()
     errors: dict[str, str] = {}
     if len(comment) > MAX_REASON:
-        errors["comment"] = f"Bitte fassen Sie den Grund in höchstens {MAX_REASON} Zeichen."
+        errors["comment"] = too_long("Der Grund der Absetzung")
     elif (
         not comment
         and listing.get_meeting(
@@ -285,7 +285,7 @@ async def remove_item(
     if errors:
         return _removal_page(
             request, session, user, meeting_id, item, errors=errors,
-            comment=comment[:MAX_REASON], version=_version(form),
+            comment=comment, version=_version(form),
         )  # fmt: skip
     try:
         with session.begin_nested():

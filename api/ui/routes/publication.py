@@ -83,7 +83,7 @@ async def save_publication(
         value = form.get(f"anlage_{row.id}")
         if value is not None and row.id is not None:
             files[row.id] = str(value) or None
-    reason = str(form.get("withheld_reason") or "")[:5000]
+    reason = str(form.get("withheld_reason") or "")  # the engine refuses a long one
     try:
         service.set_publication(
             session=session,

@@ -31,11 +31,11 @@ from api.ui.sitting_forms import (
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_status
 from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, NotFound, WorkflowError
+from workflow.limits import MAX_REASON, too_long
 from workflow.models import AgendaItem, Person
 from workflow.services import agenda
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-MAX_REASON = 2_000
 DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -103,8 +103,8 @@ def _missing(person: list[int], reason: str) -> dict[str, str]:
         errors["person_id"] = "Bitte wählen Sie das Mitglied, das befangen ist."
     if not reason:
         errors["reason"] = "Bitte geben Sie den Grund der Befangenheit an (§ 18 GemO)."
-    elif len(reason) > MAX_REASON:  # refused, never cut
-        errors["reason"] = "Der Grund der Befangenheit ist zu lang: höchstens 2.000 Zeichen."
+    elif len(reason) > MAX_REASON:  # refused, never cut: the engine's bound and words
+        errors["reason"] = too_long("Der Grund der Befangenheit")
     return errors
 
 
