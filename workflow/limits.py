@@ -11,6 +11,8 @@ from __future__ import annotations
 from workflow.errors import InvalidInput
 
 MAX_REASON = 2_000
+# A long text: a motion's wording, the deliberation notes, a council request's text.
+MAX_TEXT = 20_000
 
 
 def too_long(what: str, limit: int = MAX_REASON) -> str:

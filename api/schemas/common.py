@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from workflow.limits import MAX_REASON
+from workflow.limits import MAX_REASON, MAX_TEXT
 
 MAX_ID = 2_147_483_647
 NO_NUL = r"^[^\x00]*$"
@@ -26,7 +26,7 @@ Version = Annotated[
 ]
 Year = Annotated[int, Strict(), Field(ge=1900, le=2999)]
 Flag = Annotated[bool, Strict()]
-Text = Annotated[str, Field(max_length=20_000, pattern=NO_NUL)]
+Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=NO_NUL)]
 # A reason or comment the minutes and the audit log quote: the engine's own bound
 # (workflow.limits), so a longer one is refused with the other input errors (422).
 Comment = Annotated[str, Field(max_length=MAX_REASON, pattern=NO_NUL)]

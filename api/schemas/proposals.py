@@ -24,12 +24,13 @@ from api.schemas.common import (
 from api.schemas.decisions import OptionKey
 from workflow.law.reserved_matters import RESERVED_MATTERS
 from workflow.law.subjects import SUBJECTS
+from workflow.limits import MAX_TEXT
 
 Trigger = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 
 
-LongText = Annotated[str, Field(min_length=1, max_length=20_000, pattern=r"^[^\x00]*$")]
+LongText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00]*$")]
 Reference = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
 Attachments = Annotated[list[Short], Field(max_length=100)]
 Sessions = Annotated[list[dict[str, Short]], Field(max_length=50)]

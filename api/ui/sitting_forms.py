@@ -21,6 +21,7 @@ from workflow.context import Actor
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.voting import Tally
+from workflow.limits import MAX_TEXT
 from workflow.models import Meeting
 from workflow.services import listing
 from workflow.services.meetings import MEETING_ROLES
@@ -87,7 +88,7 @@ def refusal_text(request: Request, meeting: Meeting | None, exc: WorkflowError) 
     return sentences([error_text(exc, spec)])
 
 
-MAX_KEPT = 20_000  # the longest text a screen form takes (a motion's wording)
+MAX_KEPT = MAX_TEXT  # the longest text a screen form takes (a motion's wording)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from workflow.errors import (
     WorkflowError,
     WrongState,
 )
-from workflow.limits import MAX_REASON
+from workflow.limits import MAX_REASON, MAX_TEXT
 from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality, User
 from workflow.outcomes import outcome_label
@@ -230,6 +230,7 @@ def _templates() -> Jinja2Templates:
         outcome_label=outcome_label,
         # The engine's bound of a reason or comment, as the maxlength of its field.
         reason_maxlength=f'maxlength="{MAX_REASON}"',
+        text_maxlength=f'maxlength="{MAX_TEXT}"',
     )
     return templates
 

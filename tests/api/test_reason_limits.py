@@ -17,7 +17,7 @@ from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of, new_proposal
 from tests.integration.test_meetings import planned
 from workflow.errors import InvalidInput
-from workflow.limits import MAX_REASON, too_long
+from workflow.limits import MAX_REASON, MAX_TEXT, too_long
 from workflow.models import AgendaItem, BiasDeclaration, Proposal
 from workflow.services import agenda
 
@@ -139,3 +139,37 @@ def test_the_screen_refuses_a_long_reason_of_absetzung_and_keeps_it(
     assert too_long("Der Grund der Absetzung") in refused.text
     assert f">{typed}</textarea>" in refused.text
     assert not known(world.run(lambda s: s.get(AgendaItem, item.id))).removed
+
+
+def test_a_long_text_is_refused_by_the_engine_not_cut(world: World) -> None:
+    """A council request's refusal and settlement note were cut to 20,000 characters by the
+    engine (and by the screen in front of it): refused now, with the one bound in words."""
+    from tests.integration.test_council_requests import councillor_ids, create
+    from workflow.services import council_requests
+
+    request = create(world, signer_person_ids=councillor_ids(world, 3))
+
+    def refuse(reason: str) -> Any:
+        return world.run(
+            lambda s: council_requests.refuse(
+                session=s,
+                actor=world["ilsfeld.mayor"],
+                now=berlin(DAY, 12),
+                request_id=request.id or 0,
+                ground="other",
+                reason=reason,
+            )
+        )
+
+    with pytest.raises(InvalidInput) as refused:
+        refuse("z" * (MAX_TEXT + 1))
+    assert refused.value.field == "reason"
+    assert refused.value.message == too_long("Die Begründung der Ablehnung", MAX_TEXT)
+    assert "höchstens 20.000 Zeichen" in refused.value.message
+    assert refuse("z" * MAX_TEXT).refusal_reason == "z" * MAX_TEXT
+
+
+def test_the_schema_states_the_long_texts_bound(client: Any) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    motion = schemas["MotionCreate"]["properties"]["text"]
+    assert max(o.get("maxLength", 0) for o in motion.get("anyOf", [motion])) == MAX_TEXT

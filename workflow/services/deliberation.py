@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from workflow import audit
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
+from workflow.limits import MAX_TEXT
 from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, MinutesSignature
 from workflow.services.agenda import (
@@ -24,7 +25,6 @@ from workflow.services.agenda import (
 )
 
 NOTE_STATES = ("in_session", "closed")
-MAX_NOTES = 20_000
 
 
 def record_notes(
@@ -54,9 +54,9 @@ def record_notes(
             "mehr geändert werden (§ 38 Abs. 2 GemO)."
         )
     text = (notes or "").replace("\r\n", "\n").strip()
-    if len(text) > MAX_NOTES:
+    if len(text) > MAX_TEXT:
         raise InvalidInput(
-            f"Der Verlauf der Beratung darf höchstens {MAX_NOTES} Zeichen lang sein.",
+            f"Der Verlauf der Beratung darf höchstens {MAX_TEXT} Zeichen lang sein.",
             field="deliberation_notes",
         )
     item.deliberation_notes = text or None

@@ -22,6 +22,7 @@ from workflow.context import Actor
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.voting import Tally
+from workflow.limits import MAX_TEXT
 from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, Body, Meeting, Motion, Person, Proposal, Vote
 from workflow.motions import (
@@ -46,7 +47,6 @@ from workflow.services.motion_order import next_motions
 from workflow.services.transition import fire
 
 MAX_MOVER = 200  # Motion.mover's column
-MAX_TEXT = 20_000
 CONCLUDING = {"adjourn": "defer", "remove": "remove_from_agenda", "refer": "refer"}
 REFERRAL_KINDS = ("council", "deciding_committee", "advisory_committee", "local_council")
 

@@ -214,7 +214,7 @@ async def create(request: Request, user: PageUserDep, session: SessionDep, now: 
                 body_id=int(body),
                 kind=values.get("kind", ""),
                 subject=values.get("subject", "")[:500],
-                text=values.get("text", "")[: service.MAX_TEXT],
+                text=values.get("text", ""),
                 received_on=received,
                 submitted_by=values.get("submitted_by", "")[:500],
                 faction=values.get("faction", "")[:200] or None,
@@ -420,7 +420,7 @@ async def refuse(
         service.refuse(
             **call,
             ground=form.get("ground", ""),
-            reason=form.get("reason", "")[: service.MAX_TEXT],
+            reason=form.get("reason", ""),
             previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
         )
 
@@ -436,7 +436,7 @@ async def settle(
     def run(form: dict[str, str], call: RequestCall) -> None:
         service.settle(
             **call,
-            note=form.get("note", "")[: service.MAX_TEXT],
+            note=form.get("note", ""),
             withdrawn=form.get("withdrawn") == "ja",
         )
 

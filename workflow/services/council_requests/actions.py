@@ -15,6 +15,7 @@ from workflow.definitions.machines import Workflows
 from workflow.errors import InvalidInput
 from workflow.law import council_requests as law
 from workflow.law.consultation import DECIDING_KINDS
+from workflow.limits import too_long
 from workflow.models import AgendaItem, Body, CouncilRequest, Meeting, Person, Proposal
 from workflow.services import agenda
 from workflow.services.common import require_role
@@ -327,9 +328,11 @@ def refuse(
         text = text or weight.explanation
     elif not text:
         raise InvalidInput("Bitte die Ablehnung begründen", field="reason")
+    if len(text) > MAX_TEXT:  # refused, never cut
+        raise InvalidInput(too_long("Die Begründung der Ablehnung", MAX_TEXT), field="reason")
     source = move_to(request, "refused", now)
     request.refusal_ground = ground
-    request.refusal_reason = text[:MAX_TEXT]
+    request.refusal_reason = text
     session.add(request)
     closed = close_standing(session, instance_id=request.id or 0, now=now, met_on=None, cancel=True)
     session.flush()
@@ -363,8 +366,10 @@ def settle(
     submitters withdrew it (its deadline no longer applies: cancelled)."""
     request = get_request(session, actor, request_id, lock=True)
     require_role(actor, "settle_council_request", RECORDING_ROLES)
+    if len(note.strip()) > MAX_TEXT:  # refused, never cut
+        raise InvalidInput(too_long("Der Vermerk", MAX_TEXT), field="note")
     source = move_to(request, "done", now)
-    request.settled_note = note.strip()[:MAX_TEXT] or None
+    request.settled_note = note.strip() or None
     session.add(request)
     closed = close_standing(
         session,

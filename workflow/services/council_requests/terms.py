@@ -3,6 +3,8 @@ refusal, the labels of its audit events, and who records and refuses."""
 
 from __future__ import annotations
 
+from workflow.limits import MAX_TEXT as MAX_TEXT  # the package's bound, re-exported
+
 KINDS = {
     "faction_motion": "Fraktionsantrag",
     "councillor_motion": "Antrag von Gemeinderäten",
@@ -61,6 +63,3 @@ FILING_ROLES = (*RECORDING_ROLES, "council_member")
 
 
 REFUSING_ROLES = ("secretary", "mayor")
-
-
-MAX_TEXT = 20_000
