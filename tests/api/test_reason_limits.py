@@ -74,6 +74,17 @@ def test_the_engine_refuses_a_long_comment_of_a_transition(world: World) -> None
         )
     assert refused.value.field == "comment"
     assert LIMIT_WORDS in refused.value.message
+    with pytest.raises(InvalidInput) as refused:  # a reason in the transition's data
+        world.fire(
+            "proposal",
+            pid,
+            "submit",
+            "ilsfeld.clerk",
+            berlin(DAY, 9),
+            data={"cosigners": ["ilsfeld.head"], "urgent_reason": LONG},
+        )
+    assert refused.value.field == "data.urgent_reason"
+    assert refused.value.message == too_long("Die Begründung")
     assert world.get(Proposal, pid).state == "draft"
 
 

@@ -394,6 +394,9 @@ def fire(
     actions and deadline rules read each row once (issue 14).
     """
     require_reason(comment, what="Der Kommentar", field="comment")
+    for key, value in (data or {}).items():  # emergency_reason, late_reason, urgent_reason …
+        if key.endswith("_reason") and isinstance(value, str):
+            require_reason(value, what="Die Begründung", field=f"data.{key}")
     with pinned(session):
         return _fire(
             session=session,
