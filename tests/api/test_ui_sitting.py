@@ -157,6 +157,7 @@ def test_a_session_is_run_on_one_screen(
     )
     assert "TOP 1: Ergebnis „beschlossen“ ist festgestellt." in done.text
     assert "TOP 2: Bekanntgaben" in done.text, "the next item follows"
+    assert '<h3 class="kern-heading-small">Abstimmung</h3>' not in done.text, "no vote on it"
     resolution = world.run(
         lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == pid)).one()
     )
