@@ -35,7 +35,16 @@ class CouncilRequestCreate(Input):
         description="Eingang (Standard: heute); ein Gemeinderat stellt seinen Antrag heute",
     )
     submitted_by: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = ""
-    faction: Short | None = Field(default=None, description="die antragstellende Fraktion")
+    faction_id: Id | None = Field(
+        default=None,
+        description="die antragstellende Fraktion aus GET /api/v1/factions; Pflicht beim "
+        "Fraktionsantrag, sobald die Gemeinde ihre Fraktionen führt",
+    )
+    faction: Short | None = Field(
+        default=None,
+        description="Name der Fraktion, nur wo die Gemeinde keine Fraktionen führt "
+        "(sonst faction_id)",
+    )
     signer_person_ids: Annotated[list[Id], Field(max_length=200)] = Field(
         default_factory=list,
         description="die unterzeichnenden Gemeinderäte (Personen); ein Gemeinderat "
@@ -108,7 +117,8 @@ class CouncilRequestRead(Output):
     text: str
     received_on: date
     submitted_by: str
-    faction: str | None
+    faction: str | None = Field(description="Name der Fraktion, wie beim Eingang")
+    faction_id: int | None
     signer_person_ids: list[int]
     signature_count: int | None
     required_signatures: int | None

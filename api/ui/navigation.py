@@ -37,6 +37,8 @@ NAV: tuple[NavItem, ...] = (
     # Resolutions at risk (Rechtmäßigkeitsnachweis): the mayor and the Rechtsaufsicht.
     NavItem("Rechtmäßigkeit", "/rechtmaessigkeit", frozenset({"mayor", "district_coordinator"})),
     NavItem("Verwaltung", "/verwaltung", frozenset({"admin"})),
+    # The Sitzungsdienst keeps the Fraktionen (§ 32a GemO); the admin finds them in Verwaltung.
+    NavItem("Fraktionen", "/verwaltung/fraktionen", frozenset({"secretary"})),
     NavItem("Einstellungen", "/einstellungen"),
 )
 

@@ -13,6 +13,7 @@ from workflow.context import BERLIN
 from workflow.deadlines.lifecycle import open_deadlines
 from workflow.definitions.machines import Workflows
 from workflow.demo.data import SEED_PATH, seed_text
+from workflow.demo.factions import form_factions
 from workflow.demo.story import Story, berlin
 from workflow.demo.today import play_today
 from workflow.models import Proposal, User
@@ -41,6 +42,8 @@ def play(
     users: dict[str, User] = demo.users
     actor = {name: actor_for(user) for name, user in users.items()}
     council_id = demo.ilsfeld.bodies["Gemeinderat"].id or 0
+    # Told first: the Fraktionen were formed long before the story's requests.
+    form_factions(story, demo.ilsfeld, berlin(date(2024, 1, 8), 9), actor["ilsfeld.secretary"])
     coordinator = actor["lra.coordinator"]
 
     out("\n== Abfrage des Landratsamts Heilbronn an alle Gemeinden ==")

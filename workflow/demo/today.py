@@ -22,7 +22,7 @@ from workflow.context import Actor, local_date
 from workflow.demo.story import Story, berlin
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
-from workflow.services import council_requests, decisions
+from workflow.services import council_requests, decisions, factions
 from workflow.services import meetings as meeting_service
 from workflow.services import proposals as proposal_service
 from workflow.services.notices import record_announcement
@@ -192,8 +192,9 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
         data={"cosigners": ["ilsfeld.head", "ilsfeld.finance"]},
     )
 
-    # A Fraktionsantrag received three days ago, not yet placed: it must be on the agenda of
-    # the council's next-but-one session at the latest (§ 34 Abs. 1 S. 4 GemO).
+    # A Fraktionsantrag of the Freie Wähler received three days ago, not yet placed: it must
+    # be on the agenda of the council's next-but-one session at the latest (§ 34 Abs. 1 S. 4
+    # GemO). Its signers are two of the Fraktion's members (workflow.demo.factions).
     received = t.at(-3, 14)
     motion = story.run(
         received,
@@ -207,7 +208,9 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
             text="Die Verwaltung wird beauftragt, bis zum Herbst ein Konzept für "
             "Photovoltaikanlagen auf Rathaus, Schule und Bauhof vorzulegen.",
             received_on=t.date(-3),
-            faction="Bürgerliste Ilsfeld",
+            faction_id=next(
+                f.id for f in factions.list_factions(s, secretary) if f.name == "Freie Wähler"
+            ),
             signer_person_ids=[p.id or 0 for p in demo.ilsfeld.councillors[:2]],
         ),
     )

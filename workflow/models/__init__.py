@@ -15,6 +15,7 @@ from workflow.models.election import (
     ElectionCount,
     ElectionRound,
 )
+from workflow.models.faction import Faction, FactionMember
 from workflow.models.login import LoginThrottle
 from workflow.models.meeting import (
     AgendaItem,
@@ -65,6 +66,8 @@ __all__ = [
     "ElectionCount",
     "ElectionRound",
     "ExecutionTask",
+    "Faction",
+    "FactionMember",
     "ItemAttendance",
     "LoginThrottle",
     "Meeting",

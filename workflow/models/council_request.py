@@ -25,9 +25,12 @@ class CouncilRequest(SQLModel, table=True):
     text: str = Field(default="", sa_type=Text)
     received_on: date
     # Who asks: the Fraktion's name, the Jugendvertretung, the Vertrauenspersonen of an
-    # Einwohnerantrag; ``faction`` is set when a Fraktion as such asks (§ 34 Abs. 1 S. 4).
+    # Einwohnerantrag; ``faction`` is set when a Fraktion as such asks (§ 34 Abs. 1 S. 4):
+    # its name as filed. ``faction_id`` is the Fraktion of the municipality's list (0029);
+    # requests filed before that, or where the list is empty, carry the name alone.
     submitted_by: str = Field(default="", max_length=500)
     faction: str | None = Field(default=None, max_length=200)
+    faction_id: int | None = Field(default=None, foreign_key="faction.id")
     # The councillors (person ids) who signed; counted against the body on ``received_on``.
     signer_person_ids: list[int] = Field(default_factory=list, sa_type=JSONType)
     # Einwohnerantrag (§ 20b Abs. 2 GemO): valid signatures and the number required.

@@ -29,7 +29,7 @@ from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Membership, Person
 from workflow.services import deputies as deputy_service
-from workflow.services import municipal_settings
+from workflow.services import factions, municipal_settings
 from workflow.services.municipal_settings import DAY_MESSAGE
 from workflow.supervision import STATUSES
 
@@ -82,6 +82,7 @@ def _overview(
         "statuses": list(STATUSES.items()),
         "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
         "bodies": bodies,
+        "factions": factions.list_factions(session, user.actor),
         "members": members,
         "kinds": BODY_KINDS,
         "subjects": SUBJECTS,

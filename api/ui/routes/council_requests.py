@@ -33,6 +33,7 @@ from workflow.models import (
 )
 from workflow.queries import full_names
 from workflow.services import council_requests as service
+from workflow.services import factions
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -135,6 +136,7 @@ def _form_page(
     context = {
         "values": {"body_id": body_id, **{k: v for k, v in values.items() if k != "body_id"}},
         "errors": errors,
+        "factions": _faction_choices(session, user),
         "bodies": [(str(b.id), b.name) for b in bodies],
         "kinds": _kinds_for(user),
         "members": members,
@@ -142,6 +144,17 @@ def _form_page(
         "today": today,
     }
     return render(request, "antraege/new.html", context, status=status)
+
+
+def _faction_choices(session: Session, user: PageUser) -> list[tuple[str, str]] | None:
+    """The Fraktionen to pick from (a councillor: his own); None where the municipality
+    keeps none, and the form asks for the name as before."""
+    if not factions.has_factions(session, user.actor.municipality_id or 0):
+        return None
+    rows = factions.list_factions(session, user.actor)
+    if user.role == "council_member":
+        rows = [f for f in rows if factions.is_member(session, f.id or 0, user.actor.person_id)]
+    return [(str(f.id), f.label) for f in rows]
 
 
 def _kinds_for(user: PageUser) -> list[tuple[str, str]]:
@@ -171,6 +184,11 @@ def new_page(
     kind = "councillor_motion" if user.role == "council_member" else "faction_motion"
     values = {"kind": kind, "body_id": body_id}
     return _form_page(request, session, user, values, {}, local_date(now))
+
+
+def _faction_id(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if is_digits(text) and len(text) < 10 else None
 
 
 def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
@@ -218,6 +236,7 @@ async def create(request: Request, user: PageUserDep, session: SessionDep, now: 
                 received_on=received,
                 submitted_by=values.get("submitted_by", "")[:500],
                 faction=values.get("faction", "")[:200] or None,
+                faction_id=_faction_id(values.get("faction_id", "")),
                 signer_person_ids=[int(s) for s in signers if is_digits(s) and len(s) < 10],
                 signature_count=count,
                 required_signatures=required,

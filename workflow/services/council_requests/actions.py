@@ -17,7 +17,7 @@ from workflow.law import council_requests as law
 from workflow.law.consultation import DECIDING_KINDS
 from workflow.limits import too_long
 from workflow.models import AgendaItem, Body, CouncilRequest, Meeting, Person, Proposal
-from workflow.services import agenda
+from workflow.services import agenda, factions
 from workflow.services.common import require_role
 from workflow.services.council_requests.chain import move_to, record_event, record_scheduled
 from workflow.services.council_requests.deadline import open_deadline
@@ -48,6 +48,7 @@ def create_request(
     received_on: date | None = None,
     submitted_by: str = "",
     faction: str | None = None,
+    faction_id: int | None = None,
     signer_person_ids: list[int] | None = None,
     signature_count: int | None = None,
     required_signatures: int | None = None,
@@ -80,8 +81,12 @@ def create_request(
     if received > local_date(now):
         raise InvalidInput("Der Eingang liegt in der Zukunft", field="received_on")
     signers = sorted(set(signer_person_ids or []))
-    faction_name = (faction or "").strip() or None
+    faction_name, faction_id = _faction(session, body.municipality_id, kind, faction, faction_id)
     if actor.role == "council_member":
+        if faction_id is not None and not factions.is_member(session, faction_id, actor.person_id):
+            raise InvalidInput(
+                "Sie stellen Anträge nur für Ihre eigene Fraktion", field="faction_id"
+            )
         if kind not in COUNCILLOR_KINDS:
             raise InvalidInput(
                 "Gemeinderäte stellen Fraktionsanträge, Anträge und Verlangen nach § 34 GemO",
@@ -98,8 +103,6 @@ def create_request(
                 "Ihr Antrag geht an dem Tag ein, an dem Sie ihn stellen", field="received_on"
             )
         signers = [actor.person_id] if actor.person_id is not None else []
-    if kind == "faction_motion" and faction_name is None:
-        raise InvalidInput("Bitte die Fraktion angeben", field="faction")
     if kind in COUNCILLOR_KINDS:
         seats = {m.person_id for m in councillors(session, body_id, received)}
         strangers = [p for p in signers if p not in seats]
@@ -139,6 +142,7 @@ def create_request(
         received_on=received,
         submitted_by=submitted_by.strip()[:500],
         faction=faction_name,
+        faction_id=faction_id,
         signer_person_ids=signers,
         signature_count=signature_count,
         required_signatures=required_signatures,
@@ -162,6 +166,7 @@ def create_request(
             "received_on": received,
             "signers": signers,
             "faction": faction_name,
+            "faction_id": faction_id,
             "quorum": weight.explanation if weight else None,
             "quorum_reached": weight.reached if weight else None,
         },
@@ -169,6 +174,33 @@ def create_request(
     open_deadline(session, request, seq, now)
     session.flush()
     return request
+
+
+def _faction(
+    session: Session, municipality_id: int, kind: str, name: str | None, faction_id: int | None
+) -> tuple[str | None, int | None]:
+    """The asking Fraktion as (name as filed, id). Where the municipality keeps its
+    Fraktionen, a Fraktionsantrag picks one of them (§ 34 Abs. 1 S. 4 GemO gives the right
+    to a Fraktion, not to any group calling itself one); elsewhere its name is taken as
+    written, as before the list existed."""
+    if faction_id is not None:
+        chosen = factions.faction_for_request(session, municipality_id, faction_id)
+        if name and name.strip() and name.strip() not in (chosen.name, chosen.short_name):
+            raise InvalidInput(
+                f"Die Fraktion „{name.strip()}“ ist nicht die gewählte „{chosen.name}“",
+                field="faction",
+            )
+        return chosen.name, chosen.id
+    written = (name or "").strip() or None
+    if written is not None and factions.has_factions(session, municipality_id):
+        raise InvalidInput(
+            "Bitte wählen Sie die Fraktion aus der Liste der Fraktionen der Gemeinde",
+            field="faction_id",
+        )
+    if kind == "faction_motion" and written is None:
+        field = "faction_id" if factions.has_factions(session, municipality_id) else "faction"
+        raise InvalidInput("Bitte die Fraktion angeben", field=field)
+    return written, None
 
 
 def take_over(

@@ -1,0 +1,338 @@
+"""Fraktionen over HTTP (§ 32a GemO): the JSON API (roles, versions, problem+json in German,
+tenant isolation), the Verwaltung pages, and a Fraktionsantrag that picks its Fraktion from
+the municipality's list (§ 34 Abs. 1 S. 4 GemO) while older free-text ones stay readable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from tests.api.conftest import TestClient
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World
+
+URL = "/api/v1/factions"
+REQUESTS = "/api/v1/council-requests"
+
+
+def _people(world: World, *index: int) -> list[int]:
+    return [world.data.ilsfeld.councillors[i].id or 0 for i in index]
+
+
+def _faction(client: TestClient, as_user: Any, name: str, short: str = "") -> dict[str, Any]:
+    created = client.post(
+        URL, json={"name": name, "short_name": short}, headers=as_user("ilsfeld.secretary")
+    )
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def test_secretary_forms_renames_staffs_and_dissolves(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    secretary = as_user("ilsfeld.secretary")
+    created = client.post(URL, json={"name": "Freie Wähler", "short_name": "FW"}, headers=secretary)
+    assert created.status_code == 201, created.text
+    faction = created.json()
+    fid, version = faction["id"], faction["version"]
+    assert created.headers["etag"] == f'"{version}"'
+    assert created.headers["location"] == f"{URL}/{fid}"
+    assert faction["members"] == []
+    assert faction["dissolved_on"] is None
+
+    clash = client.post(URL, json={"name": "Freie Wähler"}, headers=secretary)
+    assert clash.status_code == 409
+    assert clash.headers["content-type"].startswith("application/problem+json")
+    assert "gibt es bereits" in clash.json()["detail"]
+    blank = client.post(URL, json={"name": "   "}, headers=secretary)
+    assert blank.status_code == 422
+    assert "Namen der Fraktion" in blank.json()["detail"]
+
+    anna, bernd, mayor = *_people(world, 0, 1), world.data.ilsfeld.mayor.id
+    members = [{"person_id": anna, "role": "chair"}, {"person_id": bernd}]
+    unversioned = client.put(f"{URL}/{fid}/members", json={"members": members}, headers=secretary)
+    assert unversioned.status_code == 428
+    staffed = client.put(
+        f"{URL}/{fid}/members",
+        json={"members": members},
+        headers={**secretary, "If-Match": created.headers["etag"]},
+    )
+    assert staffed.status_code == 200, staffed.text
+    assert [(m["person_name"], m["role"]) for m in staffed.json()["members"]] == [
+        ("Anna Bauer", "chair"),
+        ("Bernd Keller", "member"),
+    ]
+    assert staffed.json()["version"] > version
+    stale = client.put(
+        f"{URL}/{fid}/members",
+        json={"members": members, "expected_version": version},
+        headers=secretary,
+    )
+    assert stale.status_code == 409
+    assert "zwischenzeitlich geändert" in stale.json()["detail"]
+    version = staffed.json()["version"]
+
+    # The mayor chairs the council without being a Gemeinderat (§ 25 GemO).
+    no_councillor = client.put(
+        f"{URL}/{fid}/members",
+        json={"members": [{"person_id": mayor}], "expected_version": version},
+        headers=secretary,
+    )
+    assert no_councillor.status_code == 422
+    assert "kein Mitglied des Gemeinderats" in no_councillor.json()["detail"]
+    two_chairs = client.put(
+        f"{URL}/{fid}/members",
+        json={
+            "members": [
+                {"person_id": anna, "role": "chair"},
+                {"person_id": bernd, "role": "chair"},
+            ],
+            "expected_version": version,
+        },
+        headers=secretary,
+    )
+    assert two_chairs.status_code == 422
+
+    # One Fraktion per councillor at a time.
+    cdu = _faction(client, as_user, "CDU")
+    taken = client.put(
+        f"{URL}/{cdu['id']}/members",
+        json={"members": [{"person_id": bernd}], "expected_version": cdu["version"]},
+        headers=secretary,
+    )
+    assert taken.status_code == 409
+    assert "Bernd Keller (Freie Wähler)" in taken.json()["detail"]
+
+    renamed = client.put(
+        f"{URL}/{fid}",
+        json={"name": "Freie Wählervereinigung", "short_name": "FWV", "expected_version": version},
+        headers=secretary,
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["name"] == "Freie Wählervereinigung"
+    version = renamed.json()["version"]
+
+    dissolved = client.post(
+        f"{URL}/{fid}/dissolve", json={}, headers={**secretary, "If-Match": f'"{version}"'}
+    )
+    assert dissolved.status_code == 200, dissolved.text
+    assert dissolved.json()["dissolved_on"] == "2024-04-08"
+    again = client.post(
+        f"{URL}/{fid}/dissolve",
+        json={"expected_version": dissolved.json()["version"]},
+        headers=secretary,
+    )
+    assert again.status_code == 409
+    assert "aufgelöst" in again.json()["detail"]
+    # Its members are free again, and its name may be used anew.
+    joined = client.put(
+        f"{URL}/{cdu['id']}/members",
+        json={"members": [{"person_id": bernd}], "expected_version": cdu["version"]},
+        headers=secretary,
+    )
+    assert joined.status_code == 200, joined.text
+    _faction(client, as_user, "Freie Wählervereinigung")
+
+    listed = client.get(URL, headers=as_user("ilsfeld.council")).json()
+    assert [f["name"] for f in listed["data"]] == ["CDU", "Freie Wählervereinigung"]
+    everything = client.get(f"{URL}?include_dissolved=true", headers=secretary).json()
+    assert everything["count"] == 3
+
+
+def test_who_may_keep_the_list(world: World, client: TestClient, as_user: Any) -> None:
+    faction = _faction(client, as_user, "SPD/Grüne")
+    refused = client.post(URL, json={"name": "FDP"}, headers=as_user("ilsfeld.clerk"))
+    assert refused.status_code == 403
+    assert "Sitzungsdienst" in refused.json()["detail"]
+    assert client.post(URL, json={"name": "FDP"}, headers=as_user("admin")).status_code == 201
+    councillor = client.put(
+        f"{URL}/{faction['id']}",
+        json={"name": "Grüne", "expected_version": faction["version"]},
+        headers=as_user("ilsfeld.council"),
+    )
+    assert councillor.status_code == 403
+    # Another town sees nothing of Ilsfeld's Fraktionen.
+    assert client.get(f"{URL}/{faction['id']}", headers=as_user("flein.clerk")).status_code == 404
+    assert client.get(URL, headers=as_user("flein.clerk")).json()["count"] == 0
+    foreign = client.put(
+        f"{URL}/{faction['id']}/members",
+        json={"members": [], "expected_version": faction["version"]},
+        headers=as_user("flein.clerk"),
+    )
+    assert foreign.status_code in (403, 404)
+    flein = client.post(URL, json={"name": "SPD/Grüne"}, headers=as_user("flein.clerk"))
+    assert flein.status_code == 403
+
+
+def test_a_fraktionsantrag_picks_its_fraktion(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    secretary = as_user("ilsfeld.secretary")
+    body: dict[str, Any] = {
+        "body_id": world.body_id("Gemeinderat"),
+        "kind": "faction_motion",
+        "subject": "Photovoltaik auf der Festhalle",
+    }
+    # Before the list exists: the name as written, as before (and rows filed so stay so).
+    legacy = client.post(REQUESTS, json={**body, "faction": "Bürgerliste"}, headers=secretary)
+    assert legacy.status_code == 201, legacy.text
+    assert (legacy.json()["faction"], legacy.json()["faction_id"]) == ("Bürgerliste", None)
+
+    fw = _faction(client, as_user, "Freie Wähler", "FW")
+    client.put(
+        f"{URL}/{fw['id']}/members",
+        json={"members": [{"person_id": _people(world, 0)[0]}], "expected_version": fw["version"]},
+        headers=secretary,
+    )
+    free_text = client.post(REQUESTS, json={**body, "faction": "Bürgerliste"}, headers=secretary)
+    assert free_text.status_code == 422
+    assert "aus der Liste der Fraktionen" in free_text.json()["detail"]
+    missing = client.post(REQUESTS, json=body, headers=secretary)
+    assert missing.status_code == 422
+    assert "Fraktion angeben" in missing.json()["detail"]
+    filed = client.post(REQUESTS, json={**body, "faction_id": fw["id"]}, headers=secretary)
+    assert filed.status_code == 201, filed.text
+    assert (filed.json()["faction"], filed.json()["faction_id"]) == ("Freie Wähler", fw["id"])
+    assert filed.json()["quorum"]["reached"] is True  # a Fraktion may ask (§ 34 Abs. 1 S. 4)
+    assert (
+        client.get(f"{REQUESTS}/{legacy.json()['id']}", headers=secretary).json()["faction"]
+        == "Bürgerliste"
+    )
+
+    # A councillor files for his own Fraktion only.
+    cdu = _faction(client, as_user, "CDU")
+    council = as_user("ilsfeld.council")  # Anna Bauer, of the Freie Wähler
+    own = client.post(REQUESTS, json={**body, "faction_id": fw["id"]}, headers=council)
+    assert own.status_code == 201, own.text
+    other = client.post(REQUESTS, json={**body, "faction_id": cdu["id"]}, headers=council)
+    assert other.status_code == 422
+    assert "eigene Fraktion" in other.json()["detail"]
+    flein_faction = client.post(
+        REQUESTS,
+        json={**body, "body_id": world.body_id("Gemeinderat", "flein"), "faction_id": fw["id"]},
+        headers=as_user("flein.clerk"),
+    )
+    assert flein_faction.status_code == 422
+
+    # A renamed Fraktion's Anträge keep the name they were filed with; a dissolved one is
+    # no longer offered.
+    current = client.get(f"{URL}/{fw['id']}", headers=secretary)
+    client.put(
+        f"{URL}/{fw['id']}",
+        json={"name": "Freie Wählervereinigung"},
+        headers={**secretary, "If-Match": current.headers["etag"]},
+    )
+    assert (
+        client.get(f"{REQUESTS}/{filed.json()['id']}", headers=secretary).json()["faction"]
+        == "Freie Wähler"
+    )
+    client.post(f"{URL}/{cdu['id']}/dissolve", json={"expected_version": cdu["version"]},
+                headers=secretary)  # fmt: skip
+    gone = client.post(REQUESTS, json={**body, "faction_id": cdu["id"]}, headers=secretary)
+    assert gone.status_code == 422
+    assert "aufgelöst" in gone.json()["detail"]
+    stored = world.run(
+        lambda s: s.execute(
+            text("SELECT faction, faction_id FROM councilrequest ORDER BY id")
+        ).all()
+    )
+    assert [tuple(r) for r in stored] == [
+        ("Bürgerliste", None),
+        ("Freie Wähler", fw["id"]),
+        ("Freie Wähler", fw["id"]),
+    ]
+
+
+def test_verwaltung_pages(world: World, client: TestClient) -> None:
+    assert sign_in(client, "ilsfeld.secretary").status_code == 303
+    page = client.get("/verwaltung/fraktionen")
+    assert page.status_code == 200
+    assert "Noch keine Fraktionen erfasst" in page.text
+    assert 'href="/verwaltung/fraktionen"' in client.get("/").text  # in the navigation
+    token = csrf_of(page.text)
+    empty = client.post("/verwaltung/fraktionen", data={"csrf_token": token, "name": ""})
+    assert empty.status_code == 422
+    assert "Bitte den Namen der Fraktion angeben" in empty.text
+    formed = client.post(
+        "/verwaltung/fraktionen",
+        data={"csrf_token": token, "name": "SPD/Grüne", "short_name": "SPD/Grüne"},
+        follow_redirects=False,
+    )
+    assert formed.status_code == 303, formed.text
+    url = formed.headers["location"]
+    detail = client.get(url)
+    assert "wurde gebildet" in detail.text
+    assert "Anna Bauer" in detail.text
+    assert "Bürgermeisterin Beate Beispiel" not in detail.text  # no Gemeinderat
+    version = detail.text.split('name="version" value="')[1].split('"')[0]
+    anna, bernd = _people(world, 0, 1)
+    no_member_chair = client.post(
+        f"{url}/mitglieder",
+        data={"csrf_token": token, "version": version, "person_id": [str(anna)],
+              "chair": str(bernd)},
+    )  # fmt: skip
+    assert no_member_chair.status_code == 422
+    assert "bitte die Person ankreuzen" in no_member_chair.text
+    saved = client.post(
+        f"{url}/mitglieder",
+        data={"csrf_token": token, "version": version, "person_id": [str(anna), str(bernd)],
+              "chair": str(bernd)},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "hat jetzt 2 Mitglieder" in saved.text
+    assert "Bernd Keller – Vorsitz" in saved.text
+    stale = client.post(
+        f"{url}/mitglieder",
+        data={"csrf_token": token, "version": version, "person_id": [str(anna)]},
+    )
+    assert stale.status_code == 422
+    assert "inzwischen von jemand anderem geändert" in stale.text
+    version = saved.text.split('name="version" value="')[1].split('"')[0]
+    renamed = client.post(
+        url,
+        data={"csrf_token": token, "version": version, "name": "Grüne und SPD", "short_name": ""},
+        follow_redirects=True,
+    )
+    assert "Die Fraktion heißt jetzt „Grüne und SPD“." in renamed.text
+
+    # The Antrag form offers the list instead of free text.
+    form = client.get("/antraege/neu")
+    assert '<select class="kern-form-input__select" id="faction_id" name="faction_id"' in form.text
+    assert "Grüne und SPD" in form.text
+    posted = client.post(
+        "/antraege/neu",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "kind": "faction_motion",
+            "body_id": str(world.body_id("Gemeinderat")),
+            "subject": "Radweg nach Auenstein",
+            "faction_id": url.rsplit("/", 1)[1],
+        },
+        follow_redirects=True,
+    )
+    assert "Radweg nach Auenstein" in posted.text
+    assert "Grüne und SPD" in posted.text
+
+    version = renamed.text.split('name="version" value="')[1].split('"')[0]
+    unconfirmed = client.post(f"{url}/aufloesen", data={"csrf_token": token, "version": version})
+    assert unconfirmed.status_code == 422
+    assert "Bitte bestätigen Sie die Auflösung" in unconfirmed.text
+    dissolved = client.post(
+        f"{url}/aufloesen",
+        data={"csrf_token": token, "version": version, "confirm": "ja"},
+        follow_redirects=True,
+    )
+    assert "ist aufgelöst" in dissolved.text
+    assert "Aufgelöste Fraktionen" in dissolved.text
+    assert "Grüne und SPD" not in client.get("/antraege/neu").text
+
+
+def test_the_admin_finds_them_in_verwaltung_and_others_are_refused(client: TestClient) -> None:
+    assert sign_in(client, "admin").status_code == 303
+    overview = client.get("/verwaltung")
+    assert 'href="/verwaltung/fraktionen"' in overview.text
+    assert client.get("/verwaltung/fraktionen").status_code == 200
+    client.cookies.clear()
+    assert sign_in(client, "ilsfeld.clerk").status_code == 303
+    assert client.get("/verwaltung/fraktionen").status_code == 403

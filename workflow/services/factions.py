@@ -1,0 +1,298 @@
+"""Fraktionen of a municipality (§ 32a GemO): formed, renamed, given members and dissolved
+by its administration (admin, Sitzungsdienst); read by all its users, since a
+Fraktionsantrag names one (§ 34 Abs. 1 S. 4 GemO). Each change is one audit event on the
+Fraktion; flushes, never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.context import Actor, local_date
+from workflow.deputies import member_on
+from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.models import Body, Faction, FactionMember, Membership, Person
+from workflow.services.common import require_role
+
+# The Sitzungsdienst keeps the list as the Fraktionen report to the mayor; the admin may too.
+FACTION_ROLES = ("admin", "secretary")
+MEMBER_ROLES = {"chair": "Vorsitz", "member": "Mitglied"}
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    person_id: int
+    role: str = "member"
+
+
+def _municipality(actor: Actor) -> int:
+    if actor.municipality_id is None:
+        raise NotFound("Für Ihr Konto ist keine Gemeinde hinterlegt.")
+    return actor.municipality_id
+
+
+def list_factions(
+    session: Session, actor: Actor, *, include_dissolved: bool = False
+) -> list[Faction]:
+    """The municipality's Fraktionen by name; dissolved ones only when asked for."""
+    query = select(Faction).where(Faction.municipality_id == _municipality(actor))
+    if not include_dissolved:
+        query = query.where(col(Faction.dissolved_on).is_(None))
+    return list(session.exec(query.order_by(col(Faction.name), col(Faction.id))))
+
+
+def get_faction(session: Session, actor: Actor, faction_id: int) -> Faction:
+    faction = session.get(Faction, faction_id)
+    if faction is None or faction.municipality_id != _municipality(actor):
+        raise NotFound(f"Fraktion {faction_id} wurde nicht gefunden.")
+    return faction
+
+
+def members(session: Session, faction_id: int) -> list[tuple[FactionMember, Person]]:
+    """Chair first, then by name."""
+    rows = session.exec(
+        select(FactionMember, Person)
+        .join(Person, col(Person.id) == col(FactionMember.person_id))
+        .where(FactionMember.faction_id == faction_id)
+    )
+    return sorted(rows, key=lambda r: (r[0].role != "chair", r[1].name, r[1].id or 0))
+
+
+def councillors(session: Session, municipality_id: int, now: datetime) -> list[Person]:
+    """Who may belong to a Fraktion today: the Gemeinderäte, i.e. the voting members of the
+    council without its chair (the mayor chairs without being a Gemeinderat, § 25 GemO)."""
+    today = local_date(now)
+    seats = session.exec(
+        select(Membership, Person)
+        .join(Body, col(Body.id) == col(Membership.body_id))
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(Body.municipality_id == municipality_id, Body.kind == "council")
+    )
+    people = {p.id: p for m, p in seats if m.voting and m.role != "chair" and member_on(m, today)}
+    return sorted(people.values(), key=lambda p: (p.name, p.id or 0))
+
+
+def _touch(faction: Faction, now: datetime) -> None:
+    """Write the row even when nothing of its own changed (members, or a clock that did not
+    move), so ``version`` moves on with every change."""
+    faction.updated_at = now
+    flag_modified(faction, "updated_at")
+
+
+def _check_version(faction: Faction, expected_version: int) -> None:
+    if faction.version != expected_version:
+        raise StaleVersion(expected=expected_version, actual=faction.version)
+
+
+def _names(name: str, short_name: str) -> tuple[str, str]:
+    name, short_name = name.strip(), short_name.strip()
+    if not name:
+        raise InvalidInput("Bitte den Namen der Fraktion angeben", field="name")
+    if len(name) > 200:
+        raise InvalidInput("Der Name ist zu lang (höchstens 200 Zeichen)", field="name")
+    if len(short_name) > 50:
+        raise InvalidInput(
+            "Die Kurzbezeichnung ist zu lang (höchstens 50 Zeichen)", field="short_name"
+        )
+    return name, short_name
+
+
+def _check_unique(session: Session, municipality_id: int, name: str, own: int | None) -> None:
+    clash = session.exec(
+        select(Faction.id).where(
+            Faction.municipality_id == municipality_id,
+            Faction.name == name,
+            col(Faction.dissolved_on).is_(None),
+        )
+    ).first()
+    if clash is not None and clash != own:
+        raise Conflict(f"Die Fraktion „{name}“ gibt es bereits")
+
+
+def _record(
+    session: Session,
+    faction: Faction,
+    actor: Actor,
+    now: datetime,
+    trigger: str,
+    data: dict[str, Any],
+) -> None:
+    audit.append(
+        session,
+        instance_type="faction",
+        instance_id=faction.id or 0,
+        actor=actor,
+        trigger=trigger,
+        source=None,
+        dest=trigger,
+        now=now,
+        data=data,
+    )
+
+
+def create_faction(
+    *, session: Session, actor: Actor, now: datetime, name: str, short_name: str = ""
+) -> Faction:
+    require_role(actor, "create_faction", FACTION_ROLES)
+    municipality_id = _municipality(actor)
+    name, short_name = _names(name, short_name)
+    _check_unique(session, municipality_id, name, None)
+    faction = Faction(
+        municipality_id=municipality_id,
+        name=name,
+        short_name=short_name,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(faction)
+    session.flush()
+    _record(session, faction, actor, now, "create", {"name": name, "short_name": short_name})
+    return faction
+
+
+def _current(session: Session, actor: Actor, faction_id: int, expected_version: int) -> Faction:
+    faction = get_faction(session, actor, faction_id)
+    if faction.dissolved_on is not None:
+        raise Conflict(
+            f"Die Fraktion „{faction.name}“ ist seit {faction.dissolved_on:%d.%m.%Y} aufgelöst"
+        )
+    _check_version(faction, expected_version)
+    return faction
+
+
+def rename_faction(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    faction_id: int,
+    expected_version: int,
+    name: str,
+    short_name: str = "",
+) -> Faction:
+    """Anträge filed earlier keep the name they were filed with (``CouncilRequest.faction``)."""
+    require_role(actor, "rename_faction", FACTION_ROLES)
+    faction = _current(session, actor, faction_id, expected_version)
+    name, short_name = _names(name, short_name)
+    _check_unique(session, faction.municipality_id, name, faction.id)
+    before = {"name": faction.name, "short_name": faction.short_name}
+    faction.name, faction.short_name = name, short_name
+    _touch(faction, now)
+    session.add(faction)
+    session.flush()
+    renamed = {"before": before, "name": name, "short_name": short_name}
+    _record(session, faction, actor, now, "rename", renamed)
+    return faction
+
+
+def dissolve_faction(
+    *, session: Session, actor: Actor, now: datetime, faction_id: int, expected_version: int
+) -> Faction:
+    """The row stays for the Anträge it filed; its members are free to join another."""
+    require_role(actor, "dissolve_faction", FACTION_ROLES)
+    faction = _current(session, actor, faction_id, expected_version)
+    faction.dissolved_on = local_date(now)
+    _touch(faction, now)
+    session.add(faction)
+    session.flush()
+    _record(session, faction, actor, now, "dissolve", {"dissolved_on": faction.dissolved_on})
+    return faction
+
+
+def set_members(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    faction_id: int,
+    expected_version: int,
+    members_given: list[MemberInput],
+) -> Faction:
+    """Replace the members: Gemeinderäte of the municipality, each in one current Fraktion
+    only, at most one of them chairing."""
+    require_role(actor, "set_faction_members", FACTION_ROLES)
+    faction = _current(session, actor, faction_id, expected_version)
+    eligible = {p.id: p for p in councillors(session, faction.municipality_id, now)}
+    seen: set[int] = set()
+    for i, member in enumerate(members_given):
+        if member.role not in MEMBER_ROLES:
+            raise InvalidInput("role muss chair oder member sein", field=f"members.{i}.role")
+        if member.person_id not in eligible:
+            raise InvalidInput(
+                f"Person {member.person_id} ist kein Mitglied des Gemeinderats",
+                field=f"members.{i}.person_id",
+            )
+        if member.person_id in seen:
+            raise InvalidInput(
+                f"{eligible[member.person_id].name} ist doppelt genannt",
+                field=f"members.{i}.person_id",
+            )
+        seen.add(member.person_id)
+    if sum(1 for m in members_given if m.role == "chair") > 1:
+        raise InvalidInput("Eine Fraktion hat höchstens einen Vorsitz", field="members")
+    elsewhere = session.exec(
+        select(Person.name, Faction.name)
+        .join(FactionMember, col(FactionMember.person_id) == col(Person.id))
+        .join(Faction, col(Faction.id) == col(FactionMember.faction_id))
+        .where(
+            col(FactionMember.person_id).in_(seen),
+            FactionMember.faction_id != faction.id,
+            col(Faction.dissolved_on).is_(None),
+        )
+    ).all()
+    if elsewhere:
+        named = ", ".join(f"{person} ({other})" for person, other in sorted(elsewhere))
+        raise Conflict(f"Bereits Mitglied einer anderen Fraktion: {named}")
+    wanted = {m.person_id: m.role for m in members_given}
+    for row, _ in members(session, faction.id or 0):
+        if row.person_id not in wanted:
+            session.delete(row)
+        elif row.role != wanted[row.person_id]:
+            row.role = wanted[row.person_id]
+            session.add(row)
+        wanted.pop(row.person_id, None)
+    for person_id, role in wanted.items():
+        session.add(
+            FactionMember(
+                faction_id=faction.id or 0, person_id=person_id, role=role, created_at=now
+            )
+        )
+    _touch(faction, now)  # a new version: the ETag covers the members too
+    session.add(faction)
+    session.flush()
+    given = [{"person_id": m.person_id, "role": m.role} for m in members_given]
+    _record(session, faction, actor, now, "set_members", {"members": given})
+    return faction
+
+
+def faction_for_request(session: Session, municipality_id: int, faction_id: int) -> Faction:
+    """The Fraktion a new Fraktionsantrag names: one of the municipality's current ones."""
+    faction = session.get(Faction, faction_id)
+    if faction is None or faction.municipality_id != municipality_id:
+        raise InvalidInput("Unbekannte Fraktion", field="faction_id")
+    if faction.dissolved_on is not None:
+        raise InvalidInput(f"Die Fraktion „{faction.name}“ ist aufgelöst", field="faction_id")
+    return faction
+
+
+def has_factions(session: Session, municipality_id: int) -> bool:
+    found = session.exec(
+        select(Faction.id).where(
+            Faction.municipality_id == municipality_id, col(Faction.dissolved_on).is_(None)
+        )
+    ).first()
+    return found is not None
+
+
+def is_member(session: Session, faction_id: int, person_id: int | None) -> bool:
+    found = session.exec(
+        select(FactionMember.id).where(
+            FactionMember.faction_id == faction_id, FactionMember.person_id == person_id
+        )
+    ).first()
+    return person_id is not None and found is not None
