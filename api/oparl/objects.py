@@ -391,6 +391,10 @@ def paper(ctx: Context, proposal: Proposal) -> Obj:
         consultation(ctx, proposal, s, embedded=True)
         for s in public_info.consultations(ctx.session, pid)
     ]
+    # A Vorlage made of a Fraktionsantrag: the Fraktion is its originator (docs/oparl.md).
+    originators = public_info.originating_factions(ctx.session, pid)
+    if originators:
+        obj["originatorOrganization"] = [ctx.urls.faction(f) for f in originators]
     obj["created"] = ctx.stamp(proposal.created_at)
     obj["modified"] = ctx.stamp(paper_modified(ctx, proposal))
     obj["web"] = ctx.urls.web_paper(proposal.municipality_id, pid)

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from api.deps import LinkBase, SessionDep, SettingsDep
 from api.downloads import content_disposition
+from api.oparl import factions as oparl_factions
 from api.oparl import objects as o
 from api.oparl.files import PublicFile, attachment_file, find, meeting_file, vorlage_file
 from api.oparl.lists import BadFilter, Entry, Query, page, parse
@@ -172,7 +173,7 @@ def _organizations(ctx: o.Context, m: Municipality) -> list[Entry]:
             partial(o.organization, ctx, b),
         )
         for b in public_info.bodies(ctx.session, m.id or 0)
-    ]
+    ] + oparl_factions.organization_entries(ctx, m)
 
 
 def _persons(ctx: o.Context, m: Municipality) -> list[Entry]:
@@ -180,9 +181,9 @@ def _persons(ctx: o.Context, m: Municipality) -> list[Entry]:
         Entry(
             p.id or 0,
             o.latest(p.created_at),
-            o.person_modified(ctx, p),
+            oparl_factions.person_modified(ctx, p),
             False,
-            partial(o.person, ctx, p),
+            partial(oparl_factions.person, ctx, p),
         )
         for p in public_info.persons(ctx.session, m.id or 0)
     ]
@@ -201,7 +202,7 @@ def _memberships(ctx: o.Context, m: Municipality) -> list[Entry]:
                     partial(o.membership, ctx, seat, embedded=False),
                 )
             )
-    return entries
+    return entries + oparl_factions.membership_entries(ctx, m)
 
 
 def _views(ctx: o.Context, m: Municipality) -> list[public_info.PublicMeeting]:
@@ -449,6 +450,8 @@ def _single(ctx: o.Context, kind: str, key: str) -> dict[str, Any] | None:
     if kind == "file":
         found = find(session, ctx.store, key)
         return o.file(ctx, found, embedded=False) if found is not None else None
+    if kind in ("organization", "membership") and key.startswith(oparl_factions.PREFIX):
+        return oparl_factions.single(ctx, kind, key)
     number = _id(key)
     if number is None:
         return None
@@ -458,7 +461,7 @@ def _single(ctx: o.Context, kind: str, key: str) -> dict[str, Any] | None:
     if kind == "person":
         p = session.get(Person, number)
         return (
-            o.person(ctx, p)
+            oparl_factions.person(ctx, p)
             if p is not None and public_info.memberships_of(session, number)
             else None
         )

@@ -40,6 +40,11 @@ class Urls:
     def obj(self, kind: str, key: int | str) -> str:
         return f"{self.root}/{kind}/{key}"
 
+    def faction(self, faction_id: int) -> str:
+        """A Fraktion is an Organization too; its key's prefix keeps it apart from the
+        bodies' numeric ids (api.oparl.factions)."""
+        return self.obj("organization", f"fraktion-{faction_id}")
+
     def file_access(self, key: str) -> str:
         return f"{self.root}/file/{key}/content"
 

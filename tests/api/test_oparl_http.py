@@ -40,8 +40,8 @@ def _rewrite(node: Any) -> Any:
     return node
 
 
-@pytest.fixture(scope="module")
-def validators() -> dict[str, Draft7Validator]:
+def build_validators() -> dict[str, Draft7Validator]:
+    """One validator per OParl type, the embedded objects' schemas resolved."""
     schemas = {p.name: _rewrite(json.loads(p.read_text("utf-8"))) for p in SCHEMAS.glob("*.json")}
     registry: Registry[Any] = Registry().with_resources(
         (name, Resource.from_contents(s, default_specification=DRAFT7))
@@ -51,6 +51,11 @@ def validators() -> dict[str, Draft7Validator]:
         name.removesuffix(".json"): Draft7Validator(s, registry=registry)
         for name, s in schemas.items()
     }
+
+
+@pytest.fixture(scope="module")
+def validators() -> dict[str, Draft7Validator]:
+    return build_validators()
 
 
 class Crawl:

@@ -31,7 +31,8 @@ def test_the_secretary_records_a_fraktionsantrag_and_sees_its_deadline(
     page.get_by_label("Gerichtet an").select_option(label="Gemeinderat")
     page.get_by_label("Anna Bauer").wait_for(state="visible")
     page.get_by_label("Gegenstand", exact=True).fill("Photovoltaik auf der Festhalle")
-    page.locator("#faction").fill("Grüne Liste")
+    # The demo's Fraktionen (workflow.demo.factions): picked from the list, not typed.
+    page.get_by_label("Fraktion", exact=True).select_option(label="SPD/Grüne")
     page.get_by_label("Anna Bauer").check()
     page.get_by_role("button", name="Antrag erfassen").click()
     page.wait_for_url("**/antraege/*")

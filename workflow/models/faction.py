@@ -66,3 +66,4 @@ class FactionMember(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(default="member", max_length=16)  # chair | member
     created_at: datetime | None = created_stamp()
+    updated_at: datetime | None = modified_stamp()

@@ -253,13 +253,17 @@ def set_members(
         if row.person_id not in wanted:
             session.delete(row)
         elif row.role != wanted[row.person_id]:
-            row.role = wanted[row.person_id]
+            row.role, row.updated_at = wanted[row.person_id], now
             session.add(row)
         wanted.pop(row.person_id, None)
     for person_id, role in wanted.items():
         session.add(
             FactionMember(
-                faction_id=faction.id or 0, person_id=person_id, role=role, created_at=now
+                faction_id=faction.id or 0,
+                person_id=person_id,
+                role=role,
+                created_at=now,
+                updated_at=now,
             )
         )
     _touch(faction, now)  # a new version: the ETag covers the members too
@@ -296,3 +300,25 @@ def is_member(session: Session, faction_id: int, person_id: int | None) -> bool:
         )
     ).first()
     return person_id is not None and found is not None
+
+
+def of_municipality(session: Session, municipality_id: int) -> list[Faction]:
+    """All of them, dissolved ones too, for the public record (OParl); oldest first."""
+    return list(
+        session.exec(
+            select(Faction)
+            .where(Faction.municipality_id == municipality_id)
+            .order_by(col(Faction.id))
+        )
+    )
+
+
+def seats_of(session: Session, person_id: int) -> list[tuple[FactionMember, Faction]]:
+    """A person's seats in Fraktionen, past (dissolved) and present."""
+    rows = session.exec(
+        select(FactionMember, Faction)
+        .join(Faction, col(Faction.id) == col(FactionMember.faction_id))
+        .where(FactionMember.person_id == person_id)
+        .order_by(col(FactionMember.id))
+    )
+    return [(m, f) for m, f in rows]

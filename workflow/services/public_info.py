@@ -16,6 +16,7 @@ from workflow.models import (
     Attachment,
     Body,
     ConsultationStep,
+    CouncilRequest,
     Meeting,
     Membership,
     Municipality,
@@ -221,6 +222,18 @@ def persons(session: Session, municipality_id: int) -> list[Person]:
             .order_by(col(Person.id))
         )
     )
+
+
+def originating_factions(session: Session, proposal_id: int) -> list[int]:
+    """The Fraktionen whose Anträge this Vorlage was made of (OParl originatorOrganization)."""
+    rows = session.exec(
+        select(CouncilRequest.faction_id)
+        .where(
+            CouncilRequest.proposal_id == proposal_id, col(CouncilRequest.faction_id).is_not(None)
+        )
+        .order_by(col(CouncilRequest.id))
+    )
+    return list(dict.fromkeys(f for f in rows if f is not None))
 
 
 def memberships_of(session: Session, person_id: int) -> list[Membership]:

@@ -1,0 +1,103 @@
+"""Fraktionen in OParl 1.1: Organizations of organizationType "Fraktion" with their
+Memberships, crawled from /oparl/v1/system and checked against the official schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.public_story import published_session
+from tests.api.test_oparl_http import ROOT, Crawl, build_validators
+from tests.conftest import World, berlin
+
+FACTIONS = "/api/v1/factions"
+OPARL = "http://testserver/oparl/v1"
+
+
+def _form(client: TestClient, headers: dict[str, str], name: str, members: dict[Any, str]) -> Any:
+    faction = client.post(FACTIONS, json={"name": name, "short_name": name[:3]}, headers=headers)
+    assert faction.status_code == 201, faction.text
+    staffed = client.put(
+        f"{FACTIONS}/{faction.json()['id']}/members",
+        json={"members": [{"person_id": p, "role": r} for p, r in members.items()]},
+        headers={**headers, "If-Match": faction.headers["etag"]},
+    )
+    assert staffed.status_code == 200, staffed.text
+    return staffed
+
+
+def test_fraktionen_are_organizations(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    secretary = as_user("ilsfeld.secretary")
+    anna, bernd, claudia = world.data.ilsfeld.councillors[:3]
+    fw = _form(client, secretary, "Freie Wähler", {anna.id: "chair", bernd.id: "member"})
+    cdu = _form(client, secretary, "CDU", {claudia.id: "member"})
+    clock.now = berlin(clock.now.date().replace(day=20))
+    dissolved = client.post(
+        f"{FACTIONS}/{cdu.json()['id']}/dissolve",
+        json={},
+        headers={**secretary, "If-Match": cdu.headers["etag"]},
+    )
+    assert dissolved.status_code == 200, dissolved.text
+
+    crawl = Crawl(client, build_validators())
+    crawl.run()  # every object valid against its schema, every URL resolves
+    ilsfeld = world.data.ilsfeld.municipality.id
+    organizations = crawl.lists[f"{OPARL}/body/{ilsfeld}/organization"]
+    fraktionen = {o["name"]: o for o in organizations if o["organizationType"] == "Fraktion"}
+    assert set(fraktionen) == {"Freie Wähler", "CDU"}
+    free = fraktionen["Freie Wähler"]
+    assert free["id"] == f"{OPARL}/organization/fraktion-{fw.json()['id']}"
+    assert free["classification"] == "Fraktion"
+    assert free["shortName"] == "Fre"
+    assert "endDate" not in free
+    assert fraktionen["CDU"]["endDate"] == "2024-04-20"
+    seats = [crawl.objects[url] for url in free["membership"]]
+    assert [(s["person"], s["role"]) for s in seats] == [
+        (f"{OPARL}/person/{anna.id}", "Vorsitz"),
+        (f"{OPARL}/person/{bernd.id}", "Mitglied"),
+    ]
+    person = crawl.objects[f"{OPARL}/person/{claudia.id}"]
+    [cdu_seat] = [m for m in person["membership"] if "fraktion-" in m["organization"]]
+    assert cdu_seat["endDate"] == "2024-04-20"
+    gremien = [o for o in organizations if o["organizationType"] == "Gremium"]
+    assert gremien  # the bodies stay as they were
+    # Flein's list knows nothing of Ilsfeld's Fraktionen; an unknown key is a 404.
+    flein = world.data.flein.municipality.id
+    assert all(
+        o["organizationType"] == "Gremium"
+        for o in crawl.lists[f"{OPARL}/body/{flein}/organization"]
+    )
+    assert client.get(f"{OPARL}/organization/fraktion-999999").status_code == 404
+    assert client.get(f"{OPARL}/membership/fraktion-x").status_code == 404
+    assert ROOT in crawl.objects
+
+
+def test_a_vorlage_made_of_a_fraktionsantrag_names_the_fraktion(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """Paper.originatorOrganization (OPARL.md: "Faction motions → the faction")."""
+    ids = published_session(world, client, as_user)
+    secretary = as_user("ilsfeld.secretary")
+    fw = _form(client, secretary, "Freie Wähler", {})
+    filed = client.post(
+        "/api/v1/council-requests",
+        json={
+            "body_id": world.body_id("Gemeinderat"),
+            "kind": "faction_motion",
+            "subject": "Sanierung der Festhalle",
+            "faction_id": fw.json()["id"],
+        },
+        headers=secretary,
+    )
+    assert filed.status_code == 201, filed.text
+    taken = client.post(
+        f"/api/v1/council-requests/{filed.json()['id']}/take-over",
+        json={"proposal_id": ids["adopted"]},
+        headers=as_user("ilsfeld.clerk"),
+    )
+    assert taken.status_code == 200, taken.text
+    paper = client.get(f"{OPARL}/paper/{ids['adopted']}").json()
+    assert paper["originatorOrganization"] == [f"{OPARL}/organization/fraktion-{fw.json()['id']}"]
+    assert client.get(paper["originatorOrganization"][0]).json()["organizationType"] == "Fraktion"
