@@ -32,7 +32,7 @@ def test_the_secretary_records_a_fraktionsantrag_and_sees_its_deadline(
     page.get_by_label("Anna Bauer").wait_for(state="visible")
     page.get_by_label("Gegenstand", exact=True).fill("Photovoltaik auf der Festhalle")
     # The demo's Fraktionen (workflow.demo.factions): picked from the list, not typed.
-    page.get_by_label("Fraktion", exact=True).select_option(label="SPD/Grüne")
+    page.locator("#faction_id").select_option(label="SPD/Grüne")
     page.get_by_label("Anna Bauer").check()
     page.get_by_role("button", name="Antrag erfassen").click()
     page.wait_for_url("**/antraege/*")

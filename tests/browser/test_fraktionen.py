@@ -30,6 +30,6 @@ def test_the_secretary_sets_the_members_of_a_fraktion(
     page.locator(f"#vorsitz-{box.get_attribute('value')}").check()
     page.get_by_role("button", name="Mitglieder speichern").click()
     assert page.get_by_text("Renate Busch – Vorsitz").is_visible()
-    assert page.get_by_role("alert").filter(has_text="hat jetzt 5 Mitglieder").is_visible()
+    assert page.get_by_role("status").filter(has_text="hat jetzt 5 Mitglieder").is_visible()
     page.set_viewport_size({"width": 768, "height": 1024})
     assert page.evaluate("document.documentElement.scrollWidth") <= 768, "no sideways scrolling"
