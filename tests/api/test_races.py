@@ -722,6 +722,24 @@ def test_every_write_route_has_one_winner(
         assert codes[0] == 200, (template, [r.text for r in results])
         assert codes[1:] == [409] * (RACERS - 1), (template, [r.text for r in results])
 
+    # --- Fraktionen (§ 32a GemO): one name among the current ones, each change on its version.
+    factions = "/api/v1/factions"
+    fraktion = race.one_winner(
+        factions, "POST", factions, "ilsfeld.secretary", {"name": "Freie Wähler"}
+    )
+    f = f"{factions}/{fraktion['id']}"
+    ft = factions + "/{faction_id}"
+    members = [{"person_id": p, "role": "member"} for p in signers[:2]]
+    for template, method, path, body in (
+        (ft + "/members", "PUT", f + "/members", {"members": members}),
+        (ft, "PUT", f, {"name": "Freie Wählervereinigung"}),
+        (ft + "/dissolve", "POST", f + "/dissolve", {}),
+    ):
+        v = race.version(f)
+        race.one_winner(
+            template, method, path, "ilsfeld.secretary", {**body, "expected_version": v}
+        )
+
     writes = _write_routes(app)
     assert len(writes) > 30
     missing = writes - race.raced
