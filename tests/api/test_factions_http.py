@@ -336,3 +336,20 @@ def test_the_admin_finds_them_in_verwaltung_and_others_are_refused(client: TestC
     client.cookies.clear()
     assert sign_in(client, "ilsfeld.clerk").status_code == 303
     assert client.get("/verwaltung/fraktionen").status_code == 403
+
+
+def test_a_councillor_is_offered_his_own_fraktion_only(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    fw = _faction(client, as_user, "Freie Wähler", "FW")
+    _faction(client, as_user, "CDU")
+    client.put(
+        f"{URL}/{fw['id']}/members",
+        json={"members": [{"person_id": _people(world, 0)[0]}], "expected_version": fw["version"]},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert sign_in(client, "ilsfeld.council").status_code == 303  # Anna Bauer
+    form = client.get("/antraege/neu").text
+    assert "Freie Wähler (FW)" in form
+    assert ">CDU<" not in form
+    assert 'id="faction"' not in form  # no free text once the list exists
