@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from workflow.attendance import present_at_item, present_at_session
 from workflow.models import AgendaItem, Body, Meeting, User, UserDeputy
-from workflow.queries import biased_persons, person_names, standing_chairs
+from workflow.queries import biased_persons, person_names, standing_chairs, undecided_doubts
 
 BIASED, ABSENT, RETURNED, DETERMINED = "biased", "absent", "returned", "determined"
 
@@ -47,15 +47,18 @@ class ItemChair:
         return self.reason is not None
 
 
-def item_chair(session: Session, meeting: Meeting, item: AgendaItem) -> ItemChair:
+def item_chair(
+    session: Session, meeting: Meeting, item: AgendaItem, *, by_rule: bool = False
+) -> ItemChair:
     """Reads nothing beyond what the item's quorum reads (attendance, its changes, bias
     declarations: memoised within a firing) while the meeting's chair chairs the item and
-    nobody arrived after the opening: the vote guards ask on every firing (issue 14)."""
+    nobody arrived after the opening: the vote guards ask on every firing (issue 14).
+    ``by_rule``: who the rule makes chair, the member recorded on the item left aside."""
     chair = meeting.chair_person_id
     present = present_at_item(session, item)
     able = present - biased_persons(session, item.id or 0)
     reason = None if chair in able else (BIASED if chair in present else ABSENT)
-    recorded = item.chair_person_id
+    recorded = None if by_rule else item.chair_person_id
     if recorded is not None and recorded in able:
         if recorded == chair:
             return ItemChair(chair, recorded=True)
@@ -112,10 +115,50 @@ def reason_words(session: Session, chair: ItemChair) -> str:
 
 def chair_refusal(session: Session, meeting: Meeting, item: AgendaItem) -> str | None:
     """Why nothing can be decided on the item yet: nobody chairs it (§ 48 Abs. 1 GemO);
-    the message names what to do."""
+    the message names what to do.
+
+    A body deliberates and decides only "in einer ordnungsmäßig einberufenen und geleiteten
+    Sitzung" (§ 37 Abs. 1 Satz 1 GemO); the chair opens, leads and closes its deliberations
+    (§ 36 Abs. 1 GemO). So every decision on an item asks this: the vote and the outcome,
+    a vote on a motion (Geschäftsordnungs- or Sachantrag), the body's decision on a doubtful
+    Befangenheit (§ 18 Abs. 4 Satz 2), taking note of an item, its Vertagung or Absetzung in
+    the session."""
     chair = item_chair(session, meeting, item)
     if chair.person_id is not None:
         return None
+    return _nobody_chairs(session, meeting, chair)
+
+
+def bias_chair_refusal(
+    session: Session, meeting: Meeting, item: AgendaItem, person_id: int
+) -> str | None:
+    """Why the body cannot yet decide ``person_id``'s doubtful Befangenheit: nobody chairs
+    the item, or only ``person_id`` would. The body decides "in Abwesenheit des Betroffenen"
+    (§ 18 Abs. 4 Satz 2 GemO), so he cannot lead that decision; his Stellvertreter in their
+    order (§ 48 Abs. 1 GemO), present and not befangen, or a member recorded on the item
+    does."""
+    chair = item_chair(session, meeting, item)
+    if chair.person_id is None:
+        return _nobody_chairs(session, meeting, chair)
+    if chair.person_id != person_id:
+        return None
+    able = present_at_item(session, item) - biased_persons(session, item.id or 0) - {person_id}
+    if any(candidate in able for candidate in chair_order(session, meeting)):
+        return None
+    name = person_names(session, [person_id])
+    body = session.get(Body, meeting.body_id)
+    council = body is None or body.kind == "council"
+    return (
+        f"Über die Befangenheit von {name} entscheidet das Gremium in Abwesenheit der "
+        "betroffenen Person (§ 18 Abs. 4 Satz 2 GemO), die diese Entscheidung daher nicht "
+        "leiten kann, und kein Stellvertreter des Bürgermeisters ist anwesend und nicht "
+        "befangen. Bitte erfassen Sie unter „Vorsitz bei "
+        f"diesem Punkt“ das Mitglied, das {'der Gemeinderat' if council else 'das Gremium'} "
+        "als Vorsitz bestimmt hat (§ 48 Abs. 1 GemO)"
+    )
+
+
+def _nobody_chairs(session: Session, meeting: Meeting, chair: ItemChair) -> str:
     body = session.get(Body, meeting.body_id)
     council = body is None or body.kind == "council"
     why = reason_words(session, chair) if chair.prevented is not None else "Vorsitz unbekannt"
@@ -125,4 +168,63 @@ def chair_refusal(session: Session, meeting: Meeting, item: AgendaItem) -> str |
         "Sie unter „Vorsitz bei diesem Punkt“ das Mitglied, das "
         f"{'der Gemeinderat' if council else 'das Gremium'} als Vorsitz bestimmt hat "
         "(§ 48 Abs. 1 GemO); dann kann abgestimmt werden"
+    )
+
+
+def may_hand_over(session: Session, meeting: Meeting, item: AgendaItem) -> bool:
+    """Whether a member other than the one the rule names may be recorded as the item's
+    chair while someone can chair it: in a committee (§ 40 Abs. 4, § 41 Abs. 2 GemO), or
+    for the decision on the chair's own doubtful Befangenheit (§ 18 Abs. 4 Satz 2 GemO);
+    ``handover_refusal`` says which member."""
+    body = session.get(Body, meeting.body_id)
+    if body is not None and body.kind in ("deciding_committee", "advisory_committee"):
+        return True
+    rule = item_chair(session, meeting, item, by_rule=True)
+    return rule.person_id is not None and rule.person_id in undecided_doubts(session, item.id or 0)
+
+
+def handover_refusal(
+    session: Session, meeting: Meeting, item: AgendaItem, person_id: int
+) -> str | None:
+    """Why ``person_id`` may not be recorded as the item's chair while the rule names one
+    who can chair it.
+
+    Gemeinderat (and Ortschaftsrat, § 72 GemO): the mayor is its chair (§ 42 Abs. 1 GemO);
+    "die Stellvertretung beschränkt sich auf die Fälle der Verhinderung" (§ 48 Abs. 1
+    Satz 4 GemO), in the council's order (Satz 6), and a member steps in only where all
+    are prevented (Satz 7, 8). A mayor present and not befangen cannot hand the chair over,
+    nor skip a Stellvertreter. Except for the decision on his own doubtful Befangenheit,
+    which is taken in his absence (§ 18 Abs. 4 Satz 2 GemO): for it he is prevented.
+    Committees: the mayor "kann einen seiner Stellvertreter ... mit seiner Vertretung
+    beauftragen" at will, a beschließender Ausschuss's other member only when all
+    Stellvertreter are prevented (§ 40 Abs. 4 GemO), a beratender Ausschuss's any member
+    (§ 41 Abs. 2 GemO)."""
+    rule = item_chair(session, meeting, item, by_rule=True)
+    if rule.person_id is None or rule.person_id == person_id:
+        return None
+    body = session.get(Body, meeting.body_id)
+    kind = body.kind if body is not None else "council"
+    if kind == "advisory_committee":
+        return None
+    deputies = chair_order(session, meeting)
+    mayors = standing_chairs(session, meeting.body_id)
+    deputies = [p for p in deputies if p not in mayors]
+    able = present_at_item(session, item) - biased_persons(session, item.id or 0)
+    if kind == "deciding_committee":
+        if person_id in deputies or not any(p in able for p in deputies):
+            return None
+        return (
+            f"Den Vorsitz kann der Bürgermeister einem seiner Stellvertreter übertragen; "
+            f"{person_names(session, [person_id])} erst, wenn alle Stellvertreter verhindert "
+            "sind (§ 40 Abs. 4 GemO)"
+        )
+    if rule.person_id in undecided_doubts(session, item.id or 0):
+        return None
+    chair = person_names(session, [rule.person_id])
+    return (
+        f"{chair} kann den Vorsitz bei diesem Punkt führen und kann ihn nicht übergeben: "
+        "der Bürgermeister ist Vorsitzender und leitet die Verhandlungen (§ 42 Abs. 1, § 36 "
+        "Abs. 1 GemO), seine Stellvertreter vertreten ihn nur im Fall der Verhinderung und "
+        "in ihrer Reihenfolge (§ 48 Abs. 1 GemO). Ein anderes Mitglied wird nur erfasst, "
+        "wenn alle verhindert sind"
     )

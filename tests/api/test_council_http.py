@@ -344,3 +344,26 @@ def test_the_chair_of_an_item_the_mayor_left(
     item = client.get(screen.url, headers=screen.secretary).json()["agenda"][0]
     assert item["chair_person_id"] == members[-1]
     assert screen.put("/vote-counts", yes=5, no=2).status_code == 200
+
+
+def test_without_a_chair_no_motion_is_voted_and_no_handover_in_the_council(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    """The JSON API refuses what the screen refuses (workflow.chairs): a motion vote while
+    nobody chairs the item (§ 36 Abs. 1, § 37 Abs. 1 GemO) with the vote's message, and a
+    handover while the mayor can chair the council's item (§ 48 Abs. 1 Satz 4 GemO)."""
+    _, screen = _running(world, client, as_user, clock)
+    mayor = world["ilsfeld.mayor"].person_id
+    members = members_of(world, screen.mid)
+    handover = screen.put("/chair", person_id=members[-1])
+    problem = assert_problem(handover, 422)
+    assert "kann ihn nicht übergeben" in problem["detail"]
+    assert "§ 48 Abs. 1 GemO" in problem["detail"]
+    assert screen.post("/attendance", person_id=mayor, present=False).status_code == 201
+    vote = assert_problem(screen.put("/vote-counts", yes=5, no=2), 409)["detail"]
+    adjourn = screen.post("/motions", kind="procedural", procedure="adjourn", mover="Herr Bau")
+    assert adjourn.status_code == 201, adjourn.text
+    motion = screen.post(f"/motions/{adjourn.json()['id']}/vote", yes=10, no=2)
+    assert assert_problem(motion, 409)["detail"] == vote
+    assert screen.put("/chair", person_id=members[-1]).status_code == 200
+    assert screen.post(f"/motions/{adjourn.json()['id']}/vote", yes=10, no=2).json()["adopted"]

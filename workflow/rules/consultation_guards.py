@@ -77,10 +77,26 @@ def _item_meeting_state(ctx: FiringContext) -> str | None:
     return meeting.state if meeting is not None else None
 
 
+def _item_chair_refusal(ctx: FiringContext) -> str | None:
+    """Nobody chairs the Vorlage's item (workflow.chairs): the body decides only in a
+    session someone leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1, § 48 Abs. 1 GemO). Its reads
+    (the meeting, attendance, bias) are memoised for the quorum after it (issue 14)."""
+    item = current_agenda_item(ctx.session, proposal(ctx))
+    meeting = meeting_of_item(ctx.session, item)
+    if item is None or meeting is None:
+        return None
+    return chair_refusal(ctx.session, meeting, item)
+
+
 def meeting_in_session(ctx: FiringContext) -> str | None:
+    """The session runs and someone chairs the Vorlage's item: every in-session step on it
+    (Beschluss, Empfehlung, Kenntnisnahme, Vertagung, Verweisung) is the body's act, and
+    the body acts only in a session someone leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1 GemO).
+    The released definitions name this guard on exactly those steps, so the chair is
+    checked here rather than by a new guard (a new definition version for each)."""
     if _item_meeting_state(ctx) != "in_session":
         return "Die Sitzung, auf deren Tagesordnung die Vorlage steht, läuft nicht"
-    return None
+    return _item_chair_refusal(ctx)
 
 
 def meeting_not_in_session(ctx: FiringContext) -> str | None:
@@ -90,9 +106,13 @@ def meeting_not_in_session(ctx: FiringContext) -> str | None:
 
 
 def meeting_not_closed(ctx: FiringContext) -> str | None:
-    if _item_meeting_state(ctx) in ("closed", "minutes_signed", "minutes_presented"):
+    """Absetzung: before the session the mayor takes an item off the agenda he set (§ 34
+    Abs. 1 GemO, GO practice), no chair of the item involved; in the session it is the
+    body's decision, which needs someone chairing the item (§ 36 Abs. 1, § 37 Abs. 1)."""
+    state = _item_meeting_state(ctx)
+    if state in ("closed", "minutes_signed", "minutes_presented"):
         return "Die Sitzung ist bereits beendet"
-    return None
+    return _item_chair_refusal(ctx) if state == "in_session" else None
 
 
 def _later_steps(ctx: FiringContext) -> list[ConsultationStep]:
@@ -128,8 +148,9 @@ def current_step_decides(ctx: FiringContext) -> str | None:
 
 def quorum_present(ctx: FiringContext) -> str | None:
     """§ 37 Abs. 2 GemO, with biased members (§ 18) not counted; while a doubtful bias is
-    undecided (§ 18 Abs. 4 S. 2) who is entitled, and so the quorum, is not known. A
-    quorate body still decides nothing while nobody chairs the item (workflow.chairs)."""
+    undecided (§ 18 Abs. 4 S. 2) who is entitled, and so the quorum, is not known. That
+    someone chairs the item is meeting_in_session's check, named before it on every step
+    that asks for the quorum."""
     item = current_agenda_item(ctx.session, proposal(ctx))
     if item is None:
         return "Die Vorlage steht auf keiner Tagesordnung"
@@ -139,10 +160,7 @@ def quorum_present(ctx: FiringContext) -> str | None:
     quorum = item_quorum(ctx.session, item)
     if not quorum.reached:
         return f"Nicht beschlussfähig – {quorum.explain()}"
-    # Nothing is decided without a chair (§ 48 Abs. 1 GemO); read after the quorum, whose
-    # reads (the meeting, attendance, bias) it shares: no statement of its own (issue 14).
-    meeting = ctx.session.get(Meeting, item.meeting_id)
-    return chair_refusal(ctx.session, meeting, item) if meeting is not None else None
+    return None
 
 
 def votes_recorded(ctx: FiringContext) -> str | None:

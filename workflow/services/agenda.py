@@ -275,8 +275,11 @@ def record_item_outcome(
         raise Conflict("Ergebnisse werden nur in einer laufenden Sitzung erfasst")
     if item.removed or item.outcome is not None:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt")
+    # Handled, taken note of or vertagt: each concludes the item in the session, which the
+    # chair leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1 GemO); a Vertagung is the body's or its
+    # chair's decision too, so nobody chairing defers nothing either.
     no_chair = chair_refusal(session, meeting, item)
-    if no_chair is not None and outcome != "deferred":  # a deferral decides nothing
+    if no_chair is not None:
         raise Conflict(no_chair)
     item.outcome = outcome
     session.add(item)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.attendance import present_at_session
+from workflow.chairs import bias_chair_refusal
 from workflow.context import Actor, local_date
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.periods import Period, shift
@@ -196,6 +197,12 @@ def decide_bias(
         raise Conflict("Über diese Befangenheit hat das Gremium bereits entschieden")
     if meeting.state != "in_session" and not declaration.after_vote:
         raise Conflict("Das Gremium entscheidet über die Befangenheit in seiner Sitzung")
+    if meeting.state == "in_session":
+        # The body decides (§ 18 Abs. 4 Satz 2 GemO), so in a session someone leads (§ 36
+        # Abs. 1, § 37 Abs. 1 Satz 1 GemO), never the member concerned: he is absent for it.
+        no_chair = bias_chair_refusal(session, meeting, item, declaration.person_id)
+        if no_chair is not None:
+            raise Conflict(no_chair)
     entitled = _entitled(session, meeting, declaration)
     counted = _tally(session, entitled, declaration.person_id, votes, tally)
     declaration.decided_at = now

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from workflow import audit
 from workflow.attendance import present_at_item
-from workflow.chairs import ItemChair, item_chair
+from workflow.chairs import ItemChair, handover_refusal, item_chair
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
 from workflow.loaded_rows import bump_version
@@ -34,7 +34,9 @@ def record_item_chair(
 ) -> Recorded[ItemChair]:
     """``person_id`` chairs the item; None returns it to the rule (the meeting's chair or
     his Stellvertreter). Only a voting member present at the item and not befangen: one who
-    is excluded takes part neither in the deliberation nor the decision (§ 18 Abs. 1 GemO)."""
+    is excluded takes part neither in the deliberation nor the decision (§ 18 Abs. 1 GemO);
+    in the council only where the rule names nobody (§ 48 Abs. 1 GemO), in a committee also
+    as the mayor's handover (§ 40 Abs. 4, § 41 Abs. 2 GemO; workflow.chairs.handover_refusal)."""
     item = item_in_meeting(session, actor, meeting_id, item_id)
     meeting = meeting_for_write(session, actor, meeting_id, expected_version, "record_votes")
     if meeting.state != "in_session":
@@ -55,6 +57,9 @@ def record_item_chair(
                 "(§ 18 Abs. 1 GemO)",
                 field="person_id",
             )
+        refused = handover_refusal(session, meeting, item, person_id)
+        if refused is not None:
+            raise InvalidInput(refused, field="person_id")
     item.chair_person_id = person_id
     session.add(item)
     session.flush()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, delete
 
 from workflow import audit
 from workflow.attendance import present_at_item
+from workflow.chairs import chair_refusal
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -246,6 +247,11 @@ def vote_motion(
             "Über eine zweifelhafte Befangenheit hat das Gremium noch nicht entschieden; "
             "vorher wird über Anträge zu diesem Punkt nicht abgestimmt (§ 18 Abs. 4 Satz 2 GemO)"
         )
+    # A motion is decided by the body, and the body decides only in a session someone
+    # leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1 GemO): as the vote on the item itself.
+    no_chair = chair_refusal(session, meeting, item)
+    if no_chair is not None:
+        raise Conflict(no_chair)
     check_counts(session, meeting, item, counted)
     motion.yes, motion.no, motion.abstain = counted.yes, counted.no, counted.abstain
     motion.adopted = counted.adopted or _quarter_refers(session, meeting, motion, counted)
