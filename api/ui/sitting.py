@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from workflow.attendance import changes_at, present_at_item
-from workflow.chairs import ItemChair, chair_refusal, item_chair, reason_words
+from workflow.chairs import ItemChair, chair_refusal, item_chair, may_hand_over, reason_words
 from workflow.context import BERLIN, local_date
 from workflow.law.voting import Quorum, Tally
 from workflow.models import (
@@ -122,6 +122,7 @@ class ItemView:
     chair: ItemChair  # who chairs the item (workflow.chairs)
     chair_reason: str  # why another than the session's chair, "" where the same
     no_chair: str | None  # nobody chairs: what to do (§ 48 Abs. 1 GemO)
+    handover: bool  # another member may be recorded though someone chairs (§ 40 Abs. 4 GemO)
 
     @property
     def cast(self) -> int:
@@ -166,6 +167,7 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         chair=chair,
         chair_reason=reason_words(session, chair) if chair.differs else "",
         no_chair=chair_refusal(session, meeting, item) if chair.person_id is None else None,
+        handover=chair.person_id is not None and may_hand_over(session, meeting, item),
     )
 
 

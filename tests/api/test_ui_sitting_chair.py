@@ -1,6 +1,6 @@
 """The meeting screen says who chairs the current item where it is not the session's chair
 (workflow.chairs), refuses a vote while nobody does, and records the member the council
-determined (§ 48 Abs. 1 GemO)."""
+determined (§ 48 Abs. 1 GemO); a handover only in a committee (§ 40 Abs. 4 GemO)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from tests.api.test_ui_foundation import sign_in
 from tests.api.test_ui_meetings import _post, _version
 from tests.api.test_ui_sitting_record import _follow, _running
 from tests.conftest import World, berlin
-from tests.integration.flow import MEETING_DAY
+from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_item_chair import declare, stellvertreter
+from tests.integration.test_meetings import planned
 from workflow.models import AgendaItem, Person, Vote
 
 
@@ -76,3 +77,49 @@ def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
                   **{f"vote-{p}": "yes" for p in voters})  # fmt: skip
     page = html.unescape(_follow(client, voted))
     assert "Abstimmung gespeichert" in page
+
+
+def test_the_council_screen_offers_no_handover_and_refuses_one(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The mayor present and not befangen chairs the council's item herself (§ 42 Abs. 1,
+    § 48 Abs. 1 Satz 4 GemO): no form; a handover sent anyway is refused at the field."""
+    stellvertreter(world)
+    _, mid, item, present = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    assert f'action="{base}/vorsitz"' not in page
+    member = present[3]
+    sent = _post(client, f"{base}/vorsitz", page, version=_version(page), person_id=str(member))
+    assert sent.status_code == 422
+    page = html.unescape(_follow(client, sent))
+    assert (
+        "Bürgermeisterin Beate Beispiel kann den Vorsitz bei diesem Punkt führen und kann ihn "
+        "nicht übergeben"
+    ) in page
+    assert world.get(AgendaItem, item).chair_person_id is None
+
+
+def test_a_committee_screen_offers_the_handover_to_a_stellvertreter(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 40 Abs. 4 GemO: the mayor may have a Stellvertreter chair a committee's item."""
+    deputy, _ = stellvertreter(world)
+    pid, mid = planned(world, "Technischer Ausschuss")
+    in_session(world, mid)
+    clock.now = berlin(MEETING_DAY, 19, 30)
+    item = item_of(world, pid)
+    sign_in(client, "ilsfeld.secretary")
+    page = html.unescape(client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text)
+    base = f"/sitzungen/{mid}/durchfuehren/{item}"
+    assert f'action="{base}/vorsitz"' in page
+    assert "überträgt (§ 40 Abs. 4, § 41 Abs. 2 GemO)" in page
+    chosen = _post(client, f"{base}/vorsitz", page, version=_version(page), person_id=str(deputy))
+    page = html.unescape(_follow(client, chosen))
+    name = world.get(Person, deputy).name
+    assert (
+        f"Vorsitz bei diesem Punkt:</strong> {name} (Vorsitz von Bürgermeisterin Beate "
+        "Beispiel übergeben)"
+    ) in page
+    assert world.get(AgendaItem, item).chair_person_id == deputy
