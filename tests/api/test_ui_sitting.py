@@ -284,11 +284,14 @@ def test_someone_chairs_and_is_marked_so(
     assert world.get_meeting(meeting).chair_person_id == deputy
     assert f"{names[deputy]} (Vorsitz)</label>" in page
     assert f"{names[mayor]} (Vorsitz)" not in page
+    assert f'name="chair_person_id" value="{deputy}" checked>' in page
     # "Bürgermeister/in" chosen again with the mayor there: he chairs, not the deputy
     everyone = [str(m) for m in members]
     page = _attend(client, meeting, page, everyone, "")
     assert world.get_meeting(meeting).chair_person_id == mayor
     assert f"{names[mayor]} (Vorsitz)</label>" in page
+    # the mayor's id is no choice of its own: the empty one ("Keine Stellvertretung") is
+    assert 'id="chair_person_id" name="chair_person_id" value="" checked' in page
     opened = _post(
         client, f"/sitzungen/{meeting}/aktionen/open_session", page, version=_version(page)
     )
@@ -335,10 +338,13 @@ def test_refused_attendance_keeps_the_ticks_and_the_chair_as_sent(
     for person in others[:-1]:
         assert f'id="anwesend-{person}" name="present" value="{person}" checked>' in text
     assert 'value="Urlaub"' in text
-    chair = re.search(r'<select[^>]*name="chair_person_id".*?</select>', text, re.S)
+    chair = re.search(r'<fieldset class="kern-fieldset rf-radios.*?</fieldset>', text, re.S)
     assert chair is not None
-    assert "selected" not in chair.group(0)  # "Bürgermeister/in", as sent
-    assert "kern-form-input__select--error" in text  # the chair's field is marked
+    # nobody chosen, as sent: the empty choice (the mayor) stays checked
+    assert 'id="chair_person_id" name="chair_person_id" value="" ' in chair.group(0)
+    assert chair.group(0).count(" checked") == 1
+    assert "kern-fieldset--error" in chair.group(0)  # the chair's field is marked
+    assert "kern-form-check__radio--error" in chair.group(0)
     # a chair chosen who cannot chair (the absent mayor himself): kept as chosen
     clock.now += timedelta(minutes=1)
     named = client.post(
@@ -372,17 +378,19 @@ def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
     clock.now = berlin(MEETING_DAY, 18)
     sign_in(client, "ilsfeld.secretary")
     page = _screen(client, meeting)
-    chair = re.search(r'<label class="kern-label" for="chair_person_id">.*?</select>', page, re.S)
+    chair = re.search(r'<fieldset class="kern-fieldset rf-radios.*?</fieldset>', page, re.S)
     assert chair is not None
     field = chair.group(0)
     assert "optional" not in field
     assert "verhindert" not in field
     assert "Pflicht, wenn die Bürgermeisterin oder der Bürgermeister fehlt." in field
     assert "Bürgermeister/in" not in field
-    empty = '<option value="">Keine Stellvertretung: Bürgermeisterin Beate Beispiel</option>'
-    assert empty in field
-    assert f'<option value="{mayor}"' not in field, "the mayor is the empty choice"
-    assert f'<option value="{others[0]}">{names[others[0]]}</option>' in field
+    empty = '<label class="kern-label" for="chair_person_id">Keine Stellvertretung: Bürgermeisterin'
+    assert f"{empty} Beate Beispiel</label>" in field
+    assert f'value="{mayor}"' not in field, "the mayor is the empty choice"
+    # no Stellvertreter appointed: every member behind "Anderes Mitglied", closed
+    assert '<details class="kern-accordion rf-radios__more">' in field
+    assert radio(others[0], names[others[0]]) in field
     # the mayor and one more unticked, that one chosen to chair: refused by name, both marked
     away = others[-1]
     clock.now += timedelta(minutes=1)
@@ -396,11 +404,20 @@ def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
         f"{names[away]} ist nicht als anwesend angekreuzt: Den Vorsitz in Stellvertretung führt "
         "ein anwesendes stimmberechtigtes Mitglied des Gremiums (§§ 42, 48 GemO)."
     ) in refused.text
-    assert f'<option value="{away}" selected>{names[away]} (abwesend)</option>' in refused.text
+    assert radio(away, f"{names[away]} (abwesend)", checked=True) in refused.text
+    assert '<details class="kern-accordion rf-radios__more" open>' in refused.text  # shown
     assert (
-        '<option value="">Keine Stellvertretung: Bürgermeisterin Beate Beispiel (abwesend)</option>'
+        'for="chair_person_id">Keine Stellvertretung: Bürgermeisterin Beate Beispiel (abwesend)<'
     ) in refused.text
-    assert f'<option value="{others[0]}">{names[others[0]]}</option>' in refused.text
+    assert radio(others[0], names[others[0]]) in refused.text
+
+
+def radio(person: int, text: str, *, checked: bool = False) -> str:
+    """A member's choice in the attendance form's "Vorsitz" (the error state aside)."""
+    return (
+        f'name="chair_person_id" value="{person}"{" checked" if checked else ""}>'
+        f'<label class="kern-label" for="chair_person_id-{person}">{text}</label>'
+    )
 
 
 def test_the_screen_numbers_and_orders_the_agenda_as_the_papers_do(

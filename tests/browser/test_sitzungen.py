@@ -5,7 +5,9 @@ on the Vorlage; axe-core on every Sitzungen page, screenshots for the README."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +152,7 @@ def _run(
         assert page.evaluate("document.activeElement.id") == "chair_person_id"
         mayor.check()
     if absent:
-        page.get_by_label(absent, exact=True).uncheck()
+        page.get_by_role("checkbox", name=absent, exact=True).uncheck()  # not the chair radio
     page.get_by_role("button", name="Anwesenheit speichern").click()
     page.get_by_text("Anwesenheit gespeichert").wait_for()
     page.get_by_role("button", name="Sitzung eröffnen").click()
@@ -299,3 +301,85 @@ def test_sitzungen_fit_a_tablet(
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 768, f"{path} scrolls sideways at 768 px ({width} px)"
+
+
+# Whether a "Vorsitz" choice shows its whole text: a radio's label neither clipped nor
+# wider than the attendance column; a select (as before) only if the chosen text fits its
+# closed box (Chromium cuts it, without an ellipsis).
+_READABLE = """(el) => {
+  const column = el.closest('section').getBoundingClientRect();
+  if (el.tagName === 'SELECT') {
+    const style = getComputedStyle(el);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = style.font;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return [...el.options].every((o) => ctx.measureText(o.text).width <= room);
+  }
+  const label = document.querySelector(`label[for="${el.id}"]`);
+  const box = label.getBoundingClientRect();
+  return label.scrollWidth <= label.clientWidth + 1 && box.right <= column.right + 0.5
+    && box.left >= column.left - 0.5;
+}"""
+
+
+def test_the_session_chair_choice_reads_in_full_on_desktop_and_phone(
+    page: Any,
+    server: str,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+) -> None:
+    """The attendance column's "Vorsitz" was a select that cut "Keine Stellvertretung:
+    Bürgermeisterin Beate Beispiel" at 1280 px and 390 px: every choice reads in full."""
+    token = _api_token(server, "ilsfeld.secretary")
+    auth = {"Authorization": f"Bearer {token}"}
+    day = berlin_today() + timedelta(days=30)  # invited in time (§ 34 Abs. 1 GemO)
+    created = httpx.post(
+        f"{server}/api/v1/meetings",
+        headers=auth,
+        json={"body_id": _bodies(server, token)["Gemeinderat"], "meeting_date": day.isoformat()},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    meeting = int(created.json()["id"])
+    url = f"{server}/api/v1/meetings/{meeting}"
+
+    def version() -> int:
+        return int(httpx.get(url, headers=auth, timeout=10).json()["version"])
+
+    item = httpx.post(
+        f"{url}/agenda-items",
+        headers=auth,
+        json={"title": "Bekanntgaben", "expected_version": version()},
+        timeout=10,
+    )
+    assert item.status_code == 201, item.text
+    for trigger in ("set_agenda", "invite"):
+        fired = httpx.post(
+            f"{url}/transitions",
+            headers=auth,
+            json={"trigger": trigger, "expected_version": version()},
+            timeout=30,
+        )
+        assert fired.status_code == 200, fired.text
+    sign_in(page, "ilsfeld.secretary")
+    page.goto(f"/sitzungen/{meeting}/durchfuehren")
+    mayor = page.get_by_label("Keine Stellvertretung: Bürgermeisterin Beate Beispiel", exact=True)
+    assert mayor.is_checked()
+    page.locator(".rf-radios__more > summary").click()  # every other member
+    choices = page.locator('input[name="chair_person_id"]')
+    assert choices.count() > 10
+    check_accessibility(page)
+    for width, name in ((1280, "vorsitz-1280"), (390, "vorsitz-390")):
+        page.set_viewport_size({"width": width, "height": 900})
+        cut = [
+            choices.nth(i).get_attribute("id")
+            for i in range(choices.count())
+            if not choices.nth(i).evaluate(_READABLE)
+        ]
+        assert cut == [], f"cut at {width} px: {cut}"
+        scrolled = page.evaluate("document.documentElement.scrollWidth")
+        assert scrolled <= width, f"scrolls sideways at {width} px ({scrolled} px)"
+        page.locator(".rf-screen__attendance").screenshot(
+            path=str(Path(os.environ.get("RATSFLOW_SHOTS", "/tmp")) / f"{name}.png")
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -61,6 +61,7 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.agenda_numbers import in_session_order, top_numbers
+from workflow.chairs import chair_order
 from workflow.digits import is_digits
 from workflow.documents.sitzung import recommended_to
 from workflow.documents.vorlage import recommendations
@@ -222,7 +223,7 @@ def render_screen(
             (f"{s.person_id}:{s.capacity}", f"{s.name} ({signing[s.capacity]})") for s in signers
         ],
         "member_options": [(str(m.person_id), m.name) for m in people],
-        **_chair_choice(people, recorded, kept),
+        **_chair_choice(people, recorded, kept, chair_order(session, meeting)),
         # who may chair the current item: present at it and not befangen (§ 18 Abs. 1 GemO)
         "chair_options": [
             (str(m.person_id), m.name) for m in people if view and m.person_id in view.entitled
@@ -237,12 +238,16 @@ def render_screen(
     return render(request, "sitzungen/durchfuehren.html", context, status=status)
 
 
-def _chair_choice(people: list[Member], recorded: bool, kept: Kept | None) -> dict[str, object]:
+def _chair_choice(
+    people: list[Member], recorded: bool, kept: Kept | None, order: list[int]
+) -> dict[str, object]:
     """The attendance form's "Vorsitz": the empty choice is the body's standing chair (the
     mayor, § 42 Abs. 1 GemO) by name, the others are whom to choose as Stellvertretung
     (§ 48 Abs. 1 GemO), an absent one marked so (the engine refuses an absent chair).
     Absent: unticked in the form sent, else recorded so (before attendance is saved all
-    are proposed as present)."""
+    are proposed as present). ``deputy_options`` are the mayor's Stellvertreter in their
+    order (``order``, workflow.chairs.chair_order), ``member_chair_options`` every other
+    member: the screen offers those in a disclosure (§ 48 Abs. 1 Satz 8 GemO)."""
     refused = kept is not None and kept.form == "anwesenheit"
     sent = kept.lists.get("present", ()) if kept is not None and refused else None
 
@@ -255,9 +260,14 @@ def _chair_choice(people: list[Member], recorded: bool, kept: Kept | None) -> di
         return f"{m.name} (abwesend)" if absent(m) else m.name
 
     standing = [named(m) for m in people if m.chair]
+    others = {m.person_id: m for m in people if not m.chair}
+    deputies = [others[p] for p in order if p in others]
     return {
         "standing_chair": " und ".join(standing),
-        "deputy_options": [(str(m.person_id), named(m)) for m in people if not m.chair],
+        "deputy_options": [(str(m.person_id), named(m)) for m in deputies],
+        "member_chair_options": [
+            (str(m.person_id), named(m)) for m in others.values() if m not in deputies
+        ],
     }
 
 
