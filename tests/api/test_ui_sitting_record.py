@@ -260,7 +260,10 @@ def test_over_long_or_odd_input_is_refused_not_cut(
         )
     )
     assert stored == ([], [], [], len(present))
-    assert ".rf-screen { overflow-wrap: anywhere; }" in client.get("/static/ratsflow.css").text
+    assert (
+        ".rf-screen { overflow-wrap: anywhere; hyphens: auto; }"
+        in client.get("/static/ratsflow.css").text
+    )
 
 
 def test_a_vote_by_name_names_every_member_and_the_preview_only_open_items(
