@@ -371,6 +371,20 @@ def _missing(f: FormField) -> str:
     return f"Bitte füllen Sie „{f.label}“ aus."
 
 
+def done_words(subject: str, fired: Fired) -> str:
+    """The result of an action as a sentence that says what happened: "Vorlage 3/2026:
+    Freigegeben. Neuer Stand: Beratungsreif – zur Terminierung." Each step's done_label, the
+    automatic ones it led to after it; the new state only where it adds to the words."""
+    steps = [fired]
+    while steps[-1].followed_by:  # an automatic step may lead to another
+        steps.append(steps[-1].followed_by[-1])
+    final = steps[-1]
+    words = f"{subject}: {'; '.join(s.done_label for s in steps)}."
+    if final.dest_label.casefold() != final.done_label.casefold():
+        words += f" Neuer Stand: {final.dest_label}."
+    return words
+
+
 def fire_action(
     *,
     session: Session,

@@ -466,7 +466,10 @@ def test_a_municipality_creates_its_vorlage_and_its_mayor_answers(
     answered = client.post(
         url, data={"csrf_token": token, "schritt": "answer", "option": "eigene_regie"}
     )
-    assert "„Antwort übermitteln“ wurde ausgeführt. Neuer Stand: Beantwortet." in answered.text
+    assert (
+        "Antwort der Gemeinde Ilsfeld: Antwort übermittelt. Neuer Stand: Beantwortet."
+        in answered.text
+    )
     assert response(world, request_id, "Ilsfeld").option == "eigene_regie"
 
 
@@ -491,7 +494,7 @@ def test_the_coordinator_decides_on_a_late_answer(
     assert unexplained.status_code == 422
     assert "Bitte begründen Sie" in unexplained.text
     accepted = client.post(url, data={"csrf_token": token, "schritt": "accept_late"})
-    assert "Neuer Stand: Beantwortet." in accepted.text
+    assert "Verspätete Antwort angenommen. Neuer Stand: Beantwortet." in accepted.text
     assert response(world, request_id, "Ilsfeld").state == "answered"
 
 

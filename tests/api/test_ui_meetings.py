@@ -280,7 +280,10 @@ def test_invitation_explains_the_period_before_the_click(world: World, client: T
     assert done.status_code == 303
     assert world.get_meeting(meeting).state == "invited"
     after = client.get(f"/sitzungen/{meeting}").text
-    assert "Neuer Stand: Eingeladen" in after
+    # what happened, once: the done label and the new state are the same words here
+    assert "Sitzung des Gemeinderats am " in after
+    assert re.search(r"Sitzung des Gemeinderats am [\d.]+: Eingeladen\.", after)
+    assert "Neuer Stand: Eingeladen" not in after
     members = len(world.run(lambda s: voting_members(s, world.body_id("Gemeinderat"))))
     assert members > 2
     reached = re.findall(r"Die Einladung ging per E-Mail an (\d+) Mitglieder?\.", after)

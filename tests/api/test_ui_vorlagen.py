@@ -158,7 +158,9 @@ def test_submit_cosign_and_release_with_check(world: World, client: TestClient, 
     assert bad.status_code == 422
     assert "Bitte wählen Sie nur aus der Liste." in bad.text
     done = _fire(client, location, "submit", cosigners=["ilsfeld.head"])
-    assert "Neuer Stand: In Mitzeichnung" in done.text
+    label = world.get(Proposal, int(location.rsplit("/", 1)[1])).label
+    # the banner says what happened, in the definition's past-tense words (done_labels)
+    assert f"Vorlage {label}: Zur Mitzeichnung gegeben. Neuer Stand: In Mitzeichnung." in done.text
     assert "steht noch aus" in done.text
 
     with TestClient(app) as head:
@@ -167,7 +169,11 @@ def test_submit_cosign_and_release_with_check(world: World, client: TestClient, 
         assert "Sanierung Grundschule" in tasks
         assert f'href="{location}/aktionen/cosign"' in tasks
         signed = _fire(head, location, "cosign")
-        assert "Neuer Stand: Zur Freigabe beim Bürgermeister" in signed.text
+        # the automatic step that followed is said too
+        assert (
+            f"Vorlage {label}: Mitgezeichnet; Mitzeichnung abgeschlossen. "
+            "Neuer Stand: Zur Freigabe beim Bürgermeister" in signed.text
+        )
         assert f'href="{location}/aktionen/cosign"' not in head.get("/").text
 
     with TestClient(app) as mayor:
@@ -178,7 +184,11 @@ def test_submit_cosign_and_release_with_check(world: World, client: TestClient, 
         proposal_id = int(location.rsplit("/", 1)[1])
         assert world.get(Proposal, proposal_id).state == "awaiting_release", "only a preview"
         confirmed = _fire(mayor, location, "release", bestaetigt="ja")
-        assert "Neuer Stand: Beratungsreif – zur Terminierung" in confirmed.text
+        assert (
+            f"Vorlage {label}: Freigegeben. Neuer Stand: Beratungsreif – zur Terminierung."
+            in confirmed.text
+        )
+        assert "wurde ausgeführt" not in confirmed.text
         assert world.get(Proposal, proposal_id).state == "ready"
         events = world.run(
             lambda s: [

@@ -121,7 +121,7 @@ def _agenda_and_invite(page: Any, meeting: int, check: Callable[[Any], Any]) -> 
     check(page)
     page.get_by_role("button", name="Jetzt verbindlich: Einladen").click()
     page.wait_for_url(f"**/sitzungen/{meeting}")
-    assert "Neuer Stand: Eingeladen" in page.locator("main").inner_text()
+    assert ": Eingeladen." in page.locator("main").inner_text()
 
 
 def _run(

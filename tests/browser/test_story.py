@@ -111,7 +111,7 @@ def test_one_resolution_from_draft_to_execution(
     page.get_by_role("button", name="Weiter zur Prüfung: Einladen").click()
     page.get_by_role("button", name="Jetzt verbindlich: Einladen").click()
     page.wait_for_url(f"**/sitzungen/{meeting}")
-    assert "Neuer Stand: Eingeladen" in page.locator("main").inner_text()
+    assert ": Eingeladen." in page.locator("main").inner_text()
 
     # The session: attendance, opening, the vote by name, the deliberation for the minutes.
     page.get_by_role("link", name="Sitzung durchführen").click()

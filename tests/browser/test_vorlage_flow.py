@@ -74,7 +74,7 @@ def test_draft_submit_cosign_release(
         check_accessibility(cosigner)
         cosigner.get_by_role("button", name="Mitzeichnen").click()
         cosigner.wait_for_url(url)
-        assert "„Mitzeichnen“ wurde ausgeführt" in _flash(cosigner)
+        assert ": Mitgezeichnet" in _flash(cosigner)
         context.close()
     page.reload()
     assert "Zur Freigabe beim Bürgermeister" in page.locator("main").inner_text()

@@ -85,6 +85,7 @@ class Fired:
     dest: str
     dest_label: str
     label: str  # the transition's words, e.g. "Zur Mitzeichnung geben"
+    done_label: str  # what happened, e.g. "Zur Mitzeichnung gegeben" (TransitionSpec.done)
     version: int
     seq: int
     deadlines: tuple[DeadlineEffect, ...] = ()
@@ -589,6 +590,7 @@ def _run(
         dest=dest,
         dest_label=wf.spec.state_label(dest),
         label=transition.label,
+        done_label=transition.done,
         version=version,
         seq=event.seq,
         deadlines=tuple(effects),

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
-from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, told_to
+from api.ui.actions import ActionForm, ActionInput, done_words, fire_action, read_input, told_to
 from api.ui.document_links import meeting_documents
 from api.ui.meeting_actions import (
     ON_SCREEN,
@@ -473,7 +473,9 @@ async def do_meeting_action(
     if dry_run:
         session.expire_all()
         return _action_page(request, session, user, meeting_id, form, given, now, preview=fired)
-    flash(request, f"„{form.label}“ wurde ausgeführt. Neuer Stand: {fired.dest_label}.")
+    meeting = session.get(Meeting, meeting_id)
+    assert meeting is not None
+    flash(request, done_words(meeting_title(session.get(Body, meeting.body_id), meeting), fired))
     if trigger == "invite":
         flash(request, *_invited_words(session, meeting_id))
     if trigger in ON_SCREEN:

@@ -13,6 +13,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import (
     ActionForm,
     ActionInput,
+    done_words,
     fire_action,
     read_input,
     split_options,
@@ -523,6 +524,6 @@ def _do_action(
         session.expire_all()
         proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
         return _action_page(request, proposal, form, given, preview=fired)
-    final = fired.followed_by[-1] if fired.followed_by else fired
-    flash(request, f"„{form.label}“ wurde ausgeführt. Neuer Stand: {final.dest_label}.")
+    noun = "Vorlage" if proposal.kind == "beschluss" else proposal.kind_label
+    flash(request, done_words(f"{noun} {proposal.label}", fired))
     return redirect(f"/vorlagen/{proposal_id}")

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
+from api.ui.actions import done_words
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -321,7 +322,6 @@ async def answer_action(
             "übermitteln.",
         )
         return redirect(f"/vorlagen/{proposal_row.id}")
-    flash(
-        request, f"„{context['offered'][step]}“ wurde ausgeführt. Neuer Stand: {fired.dest_label}."
-    )
+    whose = f"der {view.municipality_title}" if view.municipality_title else view.municipality
+    flash(request, done_words(f"Antwort {whose}", fired))
     return redirect(here)
