@@ -284,10 +284,11 @@ def forms_from(
     legal: AbstractSet[str],
     secondary: AbstractSet[str],
 ) -> tuple[list[ActionForm], list[Blocked]]:
-    """Allowed actions as forms (the first non-secondary one is primary) and blocked ones with
-    their reasons in words, for any kind of instance. An unmet guard named in
-    ``input_guards`` only asks for input on the form; actions not possible in this state or
-    for this kind of Vorlage are left out: they are noise."""
+    """Allowed actions as forms (the first non-secondary one is primary and comes first, the
+    secondary ones last) and blocked ones with their reasons in words, for any kind of
+    instance. An unmet guard named in ``input_guards`` only asks for input on the form;
+    actions not possible in this state or for this kind of Vorlage are left out: they are
+    noise."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     for option in options:
@@ -321,6 +322,10 @@ def forms_from(
         if form.trigger not in secondary:
             forms[i] = ActionForm(**{**form.__dict__, "primary": True})
             break
+    # The page reads top down: the primary (forward) step first, then the other steps, the
+    # returns, withdrawals and cancellations last; otherwise in the definition's order,
+    # which is no order of importance ("return_to_author" is listed before "release").
+    forms.sort(key=lambda f: 0 if f.primary else 2 if f.trigger in secondary else 1)
     return forms, blocked
 
 

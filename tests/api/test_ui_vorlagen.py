@@ -178,6 +178,9 @@ def test_submit_cosign_and_release_with_check(world: World, client: TestClient, 
 
     with TestClient(app) as mayor:
         sign_in(mayor, "ilsfeld.mayor")
+        page = mayor.get(location).text
+        # the forward step first, the return after it (the definition lists it first)
+        assert 0 < page.index("/aktionen/release") < page.index("/aktionen/return_to_author")
         check = _fire(mayor, location, "release")
         assert "Bitte prüfen" in check.text
         assert "Beratungsreif – zur Terminierung" in check.text
