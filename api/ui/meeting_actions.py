@@ -14,8 +14,11 @@ from sqlmodel import Session
 
 from api.ui import formatting
 from api.ui.actions import ActionForm, Blocked, FormField, forms_from
+from workflow.documents import mailing
 from workflow.engine import ActionOption
 from workflow.models import Meeting
+from workflow.queries import agenda
+from workflow.rules.common import count_of
 from workflow.rules.meeting_rules import invitation_latest
 
 # Guards met by what the form asks for.
@@ -56,6 +59,27 @@ def invitation_check(session: Session, meeting: Meeting, today: date) -> Invitat
         "mit ihrem Grund angeben."
     )
     return InvitationCheck(latest, False, text)
+
+
+def without_address(session: Session, meeting: Meeting) -> str | None:
+    """Before the invitation is sent: the members no e-mail will reach, who must be invited
+    in writing (§ 34 Abs. 1 Satz 1 GemO: "schriftlich oder elektronisch"); None when the
+    e-mail reaches every member. The same people the message after sending names."""
+    assert meeting.id is not None
+    people = mailing.invitees(session, meeting, agenda(session, meeting.id))
+    unreached = mailing.members_without_address(session, meeting, people)
+    if not unreached:
+        return None
+    reached = sum(1 for p in people if not p.heard and not p.deputy)
+    total = reached + len(unreached)
+    have = "hat" if len(unreached) == 1 else "haben"
+    return (
+        f"{len(unreached)} von {count_of(total, 'Mitglied', 'Mitgliedern')} {have} keine "
+        f"E-Mail-Adresse und {'erhält' if len(unreached) == 1 else 'erhalten'} die Einladung "
+        f"nicht elektronisch: {', '.join(unreached)}. Laden Sie "
+        f"{'dieses Mitglied' if len(unreached) == 1 else 'diese Mitglieder'} schriftlich ein "
+        "(§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch)."
+    )
 
 
 EMERGENCY = FormField(

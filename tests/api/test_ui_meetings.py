@@ -14,7 +14,7 @@ from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import HTML, csrf_of, field_of, sign_in
 from tests.conftest import World, berlin, known
 from tests.integration.flow import invited, new_meeting, released, scheduled
-from workflow.models import AgendaItem, AuditEvent, Meeting
+from workflow.models import AgendaItem, AuditEvent, Meeting, Person, User
 from workflow.queries import voting_members
 
 
@@ -248,6 +248,63 @@ def test_an_item_removed_after_the_invitation_needs_a_reason(
     for outsider in ("flein.clerk", "ilsfeld.council"):
         sign_in(client, outsider)
         assert client.get(check_url).status_code == 404, outsider
+
+
+def _without_address(session: Any, person_id: int) -> str:
+    person = session.get(Person, person_id)
+    person.email = None
+    for user in session.exec(select(User).where(User.person_id == person_id)):
+        user.email = None
+    return str(person.name)
+
+
+def test_the_invitation_check_names_who_must_be_invited_in_writing(
+    world: World, client: TestClient
+) -> None:
+    """§ 34 Abs. 1 Satz 1 GemO: "schriftlich oder elektronisch"; whom no e-mail reaches is
+    said before the click, not only after sending."""
+    pid = released(world)
+    meeting = new_meeting(world)
+    world.fire(
+        "proposal",
+        pid,
+        "schedule",
+        "ilsfeld.secretary",
+        berlin(date(2024, 4, 8), 9),
+        data={"meeting_id": meeting},
+    )
+    world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9))
+    council = world.body_id("Gemeinderat")
+    members = world.run(lambda s: voting_members(s, council))
+    name = world.run(lambda s: _without_address(s, members[-1]))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}").text
+    form = client.get(f"/sitzungen/{meeting}/aktionen/invite").text
+    check = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
+    listed: list[str] = []
+    for shown in (form, check.text):
+        warning = shown.split("Einladung in Schriftform")[1].split("</div>\n</div>")[0]
+        named = re.search(r"die Einladung nicht elektronisch: ([^<]*?)\. Laden", warning)
+        assert named is not None
+        assert name in named.group(1).split(", ")
+        listed.append(named.group(1))
+        assert f"von {len(members)} Mitgliedern" in warning
+        assert "schriftlich ein (§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch)" in (
+            warning
+        )
+    done = _post(
+        client,
+        f"/sitzungen/{meeting}/aktionen/invite",
+        check.text,
+        version=_version(check.text),
+        bestaetigt="ja",
+    )
+    assert done.status_code == 303
+    after = client.get(f"/sitzungen/{meeting}").text
+    # the same people as the message after sending names
+    unreached = re.search(r"bitte auf anderem Weg einladen: ([^<]*)\.", after)
+    assert unreached is not None
+    assert [unreached.group(1)] * 2 == listed
 
 
 def test_invitation_explains_the_period_before_the_click(world: World, client: TestClient) -> None:

@@ -20,6 +20,7 @@ from api.ui.meeting_actions import (
     invitation_check,
     late_reason_missing,
     meeting_forms,
+    without_address,
 )
 from api.ui.meeting_views import (
     AGENDA_STATES,
@@ -409,6 +410,7 @@ def _action_page(
         if form.trigger == "invite"
         else None,
         "items": [i for i in view.items if not i.removed],
+        "unreached": without_address(session, meeting) if form.trigger == "invite" else None,
     }
     return render(request, "sitzungen/action.html", context, status=status)
 
