@@ -47,6 +47,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.common import member_words, vote_counts
+from workflow.services.minutes import councillor_may_sign
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
 MOTION_KINDS = (
@@ -229,9 +230,12 @@ def minutes_signers(session: Session, meeting: Meeting) -> tuple[list[Signer], l
         options.append(
             Signer(meeting.chair_person_id, _name(session, who, meeting.chair_person_id), "chair")
         )
+    # once two councillors signed, no other is offered: the service would refuse him
+    councillors = [s.person_id for s in given if s.capacity == "councillor"]
     options += [
         Signer(pid, who.get(pid, f"Mitglied {pid}"), "councillor")
         for pid in sorted(councillor_signers(session, meeting), key=lambda p: who.get(p, ""))
+        if councillor_may_sign(councillors, pid)
     ]
     secretaries = session.exec(
         select(User).where(

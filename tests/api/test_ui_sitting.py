@@ -206,6 +206,9 @@ def test_a_session_is_run_on_one_screen(
         )
     page = _screen(client, meeting)
     assert page.count(">unterzeichnet</span>") == 4
+    # two councillors signed (§ 38 Abs. 2 S. 1 GemO): a third one, refused, is not offered
+    assert len([o for o in options if o.endswith(":councillor")]) > 2
+    assert not re.findall(r'<option value="\d+:councillor">', page)
     _post(client, f"/sitzungen/{meeting}/aktionen/sign_minutes", page, version=_version(page))
     assert world.get_meeting(meeting).state == "minutes_signed"
 

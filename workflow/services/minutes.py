@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import Session, col, select
 
 from workflow.errors import InvalidInput
@@ -10,6 +12,13 @@ from workflow.queries import councillor_signers
 from workflow.roles import role_label
 
 COUNCILLOR_SIGNATURES = 2
+
+
+def councillor_may_sign(signed: Iterable[int], person_id: int) -> bool:
+    """Whether the person's signature as a Gemeinderat still has its place beside those given
+    (``signed``: the persons who signed as councillor): two sign, § 38 Abs. 2 S. 1 GemO "zwei
+    Gemeinderäte"; a third is refused. The rule of the refusal and of the signers offered."""
+    return len(set(signed) - {person_id}) < COUNCILLOR_SIGNATURES
 
 
 def check_signer(session: Session, meeting: Meeting, person_id: int, capacity: str) -> None:
@@ -49,7 +58,7 @@ def _check_councillor_signature(session: Session, meeting: Meeting, person_id: i
             MinutesSignature.meeting_id == meeting.id, MinutesSignature.capacity == "councillor"
         )
     ).all()
-    if len(set(signed) - {person_id}) >= COUNCILLOR_SIGNATURES:
+    if not councillor_may_sign(signed, person_id):
         raise InvalidInput(
             "Zwei Ratsmitglieder haben die Niederschrift bereits unterzeichnet "
             "(§ 38 Abs. 2 Satz 1 GemO)",
