@@ -18,6 +18,62 @@ from workflow.models import ConsultationStep, Proposal
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.services.proposals import ProposalFields, StepInput
 
+# The fields as the form (vorlagen/edit.html) labels them (without "(Euro)" and "?"), in
+# its order: the Verlauf says with them what an edit changed ("Bearbeitet: Betreff und
+# Beratungsfolge"); "steps" is the Beratungsfolge (workflow.services.proposals._update_record).
+# The two checkboxes, a sentence each in the form, get a short name.
+FIELD_LABELS = {
+    "kind": "Art der Vorlage",
+    "supplements_id": "Ergänzte Vorlage",
+    "title": "Betreff",
+    "proposal_date": "Datum der Vorlage",
+    "file_reference": "Aktenzeichen",
+    "department": "Amt",
+    "author_name": "Verfasst von",
+    "author_phone": "Telefon",
+    "resolution_text": "Beschlussvorschlag",
+    "facts": "Sachverhalt",
+    "attachments": "Anlagen (Verzeichnis)",
+    "previous_sessions": "Frühere Beratungen",
+    "public": "Öffentlichkeit",
+    "non_public_reason": "Grund für die nichtöffentliche Beratung",
+    "budget_line": "Haushaltsstelle",
+    "covered_by_budget": "Im Haushaltsplan gedeckt",
+    "covered_amount": "Veranschlagter Betrag",
+    "remaining_amount": "Verfügbare Mittel",
+    "unplanned_amount": "Außer- oder überplanmäßige Ausgabe",
+    "unplanned_coverage": "Deckung der außerplanmäßigen Ausgabe",
+    "steps": "Beratungsfolge",
+    "reserved_matter": "Dem Gemeinderat vorbehalten (§ 39 Abs. 2 GemO)",
+    "subject": "Aufgabengebiet",
+    "pre_deliberation_waived_reason": (
+        "Grund, ohne Vorberatung im zuständigen Ausschuss zu beraten"
+    ),
+    "pre_deliberation_requested_by": "Vorberatung verlangt von",
+    "requires_submission": "Vorlage an die Rechtsaufsichtsbehörde (§ 121 Abs. 2 GemO)",
+    "requires_announcement": "Wirksam mit der öffentlichen Bekanntmachung (§ 4 Abs. 3 GemO)",
+    "hearing_bodies": "Anzuhörende Ortschaftsräte (§ 70 Abs. 1 GemO)",
+    "bias_notes": "Hinweise zur Befangenheit",
+}
+
+
+def changed_fields(data: Mapping[str, Any] | None) -> str:
+    """ ": Betreff, Beschlussvorschlag und Beratungsfolge": the fields an edit changed, as the
+    form names them, from its audit event's data (``{"fields": [...]}``); "" when it names
+    none this form knows (never an internal name on a page)."""
+    named = (data or {}).get("fields")
+    if not isinstance(named, list):
+        return ""
+    order = list(FIELD_LABELS)
+    known = sorted((f for f in set(named) if f in FIELD_LABELS), key=order.index)
+    labels = [FIELD_LABELS[f] for f in known]
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return f": {labels[0]}"
+    return f": {', '.join(labels[:-1])} und {labels[-1]}"
+
+
 EMPTY_ROWS = 2
 MAX_AMOUNT = Decimal("1e12")  # Numeric(14, 2)
 MAX_ROWS = 12

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.ui.drafts import FIELD_LABELS
 from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
 from tests.conftest import World, known
 from tests.documents import html_text
@@ -125,6 +126,22 @@ def test_editing_a_draft_and_not_after_submission(world: World, client: TestClie
     saved = client.post(f"{location}/bearbeiten", data=data)
     assert "wurde gespeichert" in saved.text
     assert "2. Bauabschnitt" in saved.text
+    # the Verlauf names what the edit changed, in the form's words (not every field sent)
+    history = saved.text.split('id="verlauf-titel"')[1]
+    assert (
+        ": Bearbeitet: Betreff, Beschlussvorschlag, Im Haushaltsplan gedeckt und Verfügbare "
+        "Mittel – " in history
+    )
+    # the labels are the form's own
+    shown = {
+        k: v
+        for k, v in FIELD_LABELS.items()
+        # not on this form: fixed at creation, not a form field, no Ortschaften in Ilsfeld
+        if k
+        not in {"kind", "supplements_id", "previous_sessions", "covered_amount", "hearing_bodies"}
+        and not k.startswith("requires_")
+    }
+    assert [k for k, label in shown.items() if label not in edit] == []
     stale = client.post(f"{location}/bearbeiten", data=data)
     assert stale.status_code == 422
     assert "inzwischen von jemand anderem geändert" in stale.text

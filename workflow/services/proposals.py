@@ -346,6 +346,8 @@ def update_proposal(
     if proposal.state not in EDITABLE_STATES:
         raise Conflict("Die Vorlage kann nur im Entwurf bearbeitet werden")
     allowed = {f.name for f in fields(ProposalFields)}
+    # The form sends every field: the audit names those whose value changed.
+    changed: dict[str, Any] = {}
     for key, value in changes.items():
         if key in CREATE_ONLY and value != getattr(proposal, key):
             raise InvalidInput(
@@ -354,7 +356,10 @@ def update_proposal(
             )
         if key not in allowed:
             raise InvalidInput(f"Das Feld {key} kann nicht geändert werden", field=key)
+        if value != getattr(proposal, key):
+            changed[key] = value
         setattr(proposal, key, value)
+    plan_changed = steps is not None and _plan(steps) != _plan(stored_steps(session, proposal_id))
     if steps is not None:
         _check_competence_fields(session, proposal)
         set_consultation_plan(session=session, proposal=proposal, steps=steps)
@@ -377,15 +382,21 @@ def update_proposal(
         actor,
         now,
         "update",
-        data=_update_record(changes, steps is not None),
+        data=_update_record(changed, plan_changed),
     )
     session.flush()
     return proposal
 
 
+def _plan(steps: Sequence[StepInput | ConsultationStep]) -> list[tuple[Any, ...]]:
+    """A Beratungsfolge as comparable rows: given (``StepInput``) or stored."""
+    return [(s.body_id, s.planned_date, s.advises, s.decides, s.public) for s in steps]
+
+
 def _update_record(changes: dict[str, Any], plan_changed: bool) -> dict[str, Any]:
-    """The audit of an edit names the fields; a waived Vorberatung also keeps its reason,
-    the recorded override of § 39 Abs. 4 S. 1 GemO."""
+    """The audit of an edit names the fields it changed (``steps``: the Beratungsfolge); a
+    waived Vorberatung also keeps its reason, the recorded override of § 39 Abs. 4 S. 1
+    GemO."""
     record: dict[str, Any] = {"fields": sorted(changes) + (["steps"] if plan_changed else [])}
     if "pre_deliberation_waived_reason" in changes:
         record["pre_deliberation_waived_reason"] = changes["pre_deliberation_waived_reason"]

@@ -20,6 +20,7 @@ from api.ui.actions import (
     told_to,
 )
 from api.ui.document_links import proposal_documents
+from api.ui.drafts import changed_fields
 from api.ui.formatting import EVENT_LABELS
 from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.agenda import add_proposal_item
@@ -298,7 +299,8 @@ def _history(
                 spec.step_label(e.trigger, e.source, e.dest)
                 or EVENT_LABELS.get(e.trigger, "Geändert")
             )
-            + meetings.get(_meeting_of(e), ""),
+            + meetings.get(_meeting_of(e), "")
+            + (changed_fields(e.data) if e.trigger == "update" else ""),
             "dest": spec.state_label(e.dest),
             "for_whom": _acted_for(e),
         }
