@@ -156,7 +156,7 @@ def test_one_resolution_from_draft_to_execution(
     if confirm.count():
         confirm.click()
     page.wait_for_url(f"**/vorlagen/{proposal}")
-    assert "Beschluss veröffentlichen" in page.locator(".rf-flashes").inner_text()
+    assert ": Beschluss veröffentlicht." in page.locator(".rf-flashes").inner_text()
 
     # The clerk sets the execution task and marks it done on the Beschlusskontrolle.
     _as(page, sign_in, "ilsfeld.clerk")
