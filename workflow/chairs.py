@@ -18,6 +18,7 @@ login (``UserDeputy``, workflow.deputies), those who are present at the item.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import aliased
@@ -187,29 +188,74 @@ def handover_refusal(
     session: Session, meeting: Meeting, item: AgendaItem, person_id: int
 ) -> str | None:
     """Why ``person_id`` may not be recorded as the item's chair while the rule names one
-    who can chair it.
+    who can chair it (``substitute_refusal``). Except, in the council, for the decision on
+    the chair's own doubtful Befangenheit, which is taken in his absence (§ 18 Abs. 4 Satz 2
+    GemO): for it he is prevented."""
+    rule = item_chair(session, meeting, item, by_rule=True)
+    if rule.person_id is None or rule.person_id == person_id:
+        return None
+    return substitute_refusal(
+        session,
+        meeting,
+        rule=rule.person_id,
+        person_id=person_id,
+        able=present_at_item(session, item) - biased_persons(session, item.id or 0),
+        where="bei diesem Punkt",
+        prevented=lambda: rule.person_id in undecided_doubts(session, item.id or 0),
+    )
+
+
+def session_chair_refusal(
+    session: Session, meeting: Meeting, present: set[int], person_id: int
+) -> str | None:
+    """Why ``person_id`` may not be recorded as the session's chair (with the attendance)
+    while the mayor or a Stellvertreter before him in their order is ``present``: the
+    item's rule (``substitute_refusal``) for the whole session. Nobody is befangen at the
+    opening; bias is declared per item, where ``handover_refusal`` asks again."""
+    rule = next((p for p in chair_order(session, meeting) if p in present), None)
+    return substitute_refusal(
+        session,
+        meeting,
+        rule=rule,
+        person_id=person_id,
+        able=present,
+        where="in dieser Sitzung",
+    )
+
+
+def substitute_refusal(
+    session: Session,
+    meeting: Meeting,
+    *,
+    rule: int | None,
+    person_id: int,
+    able: set[int],
+    where: str,
+    prevented: Callable[[], bool] | None = None,
+) -> str | None:
+    """Why ``person_id`` may not chair (``where``: "bei diesem Punkt", "in dieser Sitzung")
+    while ``rule``, the first of ``chair_order`` who can (``able``: present, not befangen),
+    is not prevented; one rule for the session's chair and the item's.
 
     Gemeinderat (and Ortschaftsrat, § 72 GemO): the mayor is its chair (§ 42 Abs. 1 GemO);
     "die Stellvertretung beschränkt sich auf die Fälle der Verhinderung" (§ 48 Abs. 1
-    Satz 4 GemO), in the council's order (Satz 6), and a member steps in only where all
-    are prevented (Satz 7, 8). A mayor present and not befangen cannot hand the chair over,
-    nor skip a Stellvertreter. Except for the decision on his own doubtful Befangenheit,
-    which is taken in his absence (§ 18 Abs. 4 Satz 2 GemO): for it he is prevented.
-    Committees: the mayor "kann einen seiner Stellvertreter ... mit seiner Vertretung
-    beauftragen" at will, a beschließender Ausschuss's other member only when all
-    Stellvertreter are prevented (§ 40 Abs. 4 GemO), a beratender Ausschuss's any member
-    (§ 41 Abs. 2 GemO)."""
-    rule = item_chair(session, meeting, item, by_rule=True)
-    if rule.person_id is None or rule.person_id == person_id:
+    Satz 4 GemO), in the council's order (Satz 6); only where the mayor and all
+    Stellvertreter are prevented does "das an Lebensjahren älteste, nicht verhinderte
+    Mitglied des Gemeinderats" act (Satz 8). A mayor who can chair cannot hand the chair
+    over, nor skip a Stellvertreter; ``prevented``: the rule's chair cannot lead this one
+    decision (§ 18 Abs. 4 Satz 2 GemO). Committees: the mayor "kann einen seiner
+    Stellvertreter ... mit seiner Vertretung beauftragen" at will, a beschließender
+    Ausschuss's other member who is Gemeinderat only "wenn alle Stellvertreter ...
+    verhindert sind" (§ 40 Abs. 4 GemO), a beratender Ausschuss's any such member (§ 41
+    Abs. 2 GemO)."""
+    if rule is None or rule == person_id:
         return None
     body = session.get(Body, meeting.body_id)
     kind = body.kind if body is not None else "council"
     if kind == "advisory_committee":
         return None
-    deputies = chair_order(session, meeting)
     mayors = standing_chairs(session, meeting.body_id)
-    deputies = [p for p in deputies if p not in mayors]
-    able = present_at_item(session, item) - biased_persons(session, item.id or 0)
+    deputies = [p for p in chair_order(session, meeting) if p not in mayors]
     if kind == "deciding_committee":
         if person_id in deputies or not any(p in able for p in deputies):
             return None
@@ -218,13 +264,14 @@ def handover_refusal(
             f"{person_names(session, [person_id])} erst, wenn alle Stellvertreter verhindert "
             "sind (§ 40 Abs. 4 GemO)"
         )
-    if rule.person_id in undecided_doubts(session, item.id or 0):
+    if prevented is not None and prevented():
         return None
-    chair = person_names(session, [rule.person_id])
+    chair = person_names(session, [rule])
     return (
-        f"{chair} kann den Vorsitz bei diesem Punkt führen und kann ihn nicht übergeben: "
-        "der Bürgermeister ist Vorsitzender und leitet die Verhandlungen (§ 42 Abs. 1, § 36 "
+        f"{chair} kann den Vorsitz {where} führen und kann ihn nicht übergeben: der "
+        "Bürgermeister ist Vorsitzender und leitet die Verhandlungen (§ 42 Abs. 1, § 36 "
         "Abs. 1 GemO), seine Stellvertreter vertreten ihn nur im Fall der Verhinderung und "
-        "in ihrer Reihenfolge (§ 48 Abs. 1 GemO). Ein anderes Mitglied wird nur erfasst, "
-        "wenn alle verhindert sind"
+        "in ihrer Reihenfolge (§ 48 Abs. 1 Satz 4, 6 GemO). Erst wenn alle verhindert sind, "
+        "führt das an Lebensjahren älteste anwesende Mitglied den Vorsitz (§ 48 Abs. 1 "
+        "Satz 8 GemO)"
     )

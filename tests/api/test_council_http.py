@@ -358,7 +358,7 @@ def test_without_a_chair_no_motion_is_voted_and_no_handover_in_the_council(
     handover = screen.put("/chair", person_id=members[-1])
     problem = assert_problem(handover, 422)
     assert "kann ihn nicht übergeben" in problem["detail"]
-    assert "§ 48 Abs. 1 GemO" in problem["detail"]
+    assert "§ 48 Abs. 1 Satz 4, 6 GemO" in problem["detail"]
     assert screen.post("/attendance", person_id=mayor, present=False).status_code == 201
     vote = assert_problem(screen.put("/vote-counts", yes=5, no=2), 409)["detail"]
     adjourn = screen.post("/motions", kind="procedural", procedure="adjourn", mover="Herr Bau")

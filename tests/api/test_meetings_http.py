@@ -163,3 +163,35 @@ def test_a_meeting_on_version_3_reads_its_history_in_version_3s_words(
     assert history.status_code == 200
     steps = {e["trigger"]: (e["label"], e["done_label"]) for e in history.json()}
     assert steps["present_minutes"] == (PRESENTED[3], PRESENTED[3])
+
+
+def test_no_stellvertreter_chairs_the_council_session_while_the_mayor_is_present(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    """The JSON API refuses what the screen refuses (workflow.chairs.session_chair_refusal):
+    "die Stellvertretung beschränkt sich auf die Fälle der Verhinderung" (§ 48 Abs. 1 Satz 4
+    GemO); a committee's chair may be commissioned (§ 40 Abs. 4 GemO)."""
+    for body in ("Gemeinderat", "Technischer Ausschuss"):
+        _, mid = planned(world, body)
+        invited(world, mid)
+        members = members_of(world, mid)
+        clock.now = berlin(MEETING_DAY, 18)
+        url = f"/api/v1/meetings/{mid}"
+        secretary = as_user("ilsfeld.secretary")
+        version = int(client.get(url, headers=secretary).json()["version"])
+        sent = client.put(
+            f"{url}/attendance",
+            json={"expected_version": version, "present": members, "chair_person_id": members[1]},
+            headers=secretary,
+        )
+        if body == "Technischer Ausschuss":  # no Stellvertreter appointed: any member
+            assert sent.status_code == 200, sent.json()
+            assert sent.json()["chair_person_id"] == members[1]
+            continue
+        assert _field(sent) == "chair_person_id"
+        detail = assert_problem(sent, 422)["detail"]
+        assert detail.startswith(
+            "Bürgermeisterin Beate Beispiel kann den Vorsitz in dieser Sitzung führen"
+        )
+        assert "§ 48 Abs. 1 Satz 4, 6 GemO" in detail
+        assert client.get(url, headers=secretary).json()["chair_person_id"] is None

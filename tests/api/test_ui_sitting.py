@@ -367,6 +367,39 @@ def test_refused_attendance_keeps_the_ticks_and_the_chair_as_sent(
     assert world.get_meeting(meeting).chair_person_id == others[0]
 
 
+def test_no_stellvertreter_chairs_while_the_mayor_is_there(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The screen refuses what the JSON API refuses: in the Gemeinderat "die Stellvertretung
+    beschränkt sich auf die Fälle der Verhinderung" (§ 48 Abs. 1 Satz 4 GemO); the refusal
+    at the field, the choice kept as sent, nothing saved."""
+    _, meeting, body = _invited(world)
+    members = world.run(lambda s: voting_members(s, body))
+    mayor = world.data.ilsfeld.mayor.id
+    deputy = next(m for m in members if m != mayor)
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    clock.now += timedelta(minutes=1)
+    refused = client.post(
+        f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
+        data={"csrf_token": csrf_of(page), "version": _version(page),
+              "present": [str(m) for m in members], "chair_person_id": str(deputy)},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    text = refused.text
+    assert "Bürgermeisterin Beate Beispiel kann den Vorsitz in dieser Sitzung führen" in text
+    assert "(§ 48 Abs. 1 Satz 4, 6 GemO)" in text
+    assert "Anwesenheit gespeichert" not in text
+    assert world.get_meeting(meeting).chair_person_id is None
+    summary = text.split('id="fehler"')[1].split("</ul>")[0]
+    assert '<a class="kern-link" href="#chair_person_id">Bürgermeisterin Beate' in summary
+    chair = re.search(r'<fieldset class="kern-fieldset rf-radios.*?</fieldset>', text, re.S)
+    assert chair is not None
+    assert "kern-fieldset--error" in chair.group(0)
+    assert f'name="chair_person_id" value="{deputy}" checked>' in chair.group(0)
+
+
 def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
     world: World, client: TestClient, clock: FixedClock
 ) -> None:

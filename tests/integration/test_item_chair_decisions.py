@@ -202,7 +202,7 @@ def test_in_the_council_the_chair_is_not_handed_over_while_she_can_chair(world: 
         assert "Bürgermeisterin Beate Beispiel kann den Vorsitz bei diesem Punkt führen" in (
             refused.value.message
         )
-        assert "§ 48 Abs. 1 GemO" in refused.value.message
+        assert "§ 48 Abs. 1 Satz 4, 6 GemO" in refused.value.message
     assert determine(world, mid, one, mayor) == ItemChair(mayor, recorded=True)
     assert determine(world, mid, one, None) == ItemChair(mayor)
     declare(world, two, mayor)

@@ -847,10 +847,13 @@ def test_chair_is_a_present_voting_member(world: World) -> None:
         assert refused.value.field == "chair_person_id"
     attend(world, mid, members)
     assert world.get(Meeting, mid).chair_person_id == members[0]  # the mayor, by default
-    attend_with_chair(world, mid, members, members[4])  # a deputy although the mayor is there
-    attend(world, mid, members)  # re-recorded without a name: the chair stays
+    with pytest.raises(InvalidInput) as refused:  # the mayor is there (§ 48 Abs. 1 Satz 4)
+        attend_with_chair(world, mid, members, members[4])
+    assert refused.value.field == "chair_person_id"
+    attend_with_chair(world, mid, members[1:], members[4])  # she is away: a member chairs
+    attend(world, mid, members[1:])  # re-recorded without a name: the chair stays
     assert world.get(Meeting, mid).chair_person_id == members[4]
-    attend(world, mid, members[:4])  # the deputy left: the mayor, present, takes over
+    attend(world, mid, members[:4])  # the member left: the mayor, present, takes over
     assert world.get(Meeting, mid).chair_person_id == members[0]
 
 

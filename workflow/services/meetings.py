@@ -15,7 +15,7 @@ from sqlmodel import Session, col, delete, select
 from workflow import audit
 from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
-from workflow.chairs import chair_refusal
+from workflow.chairs import chair_refusal, session_chair_refusal
 from workflow.context import Actor
 from workflow.db import pinned
 from workflow.definitions.machines import Workflows
@@ -188,10 +188,13 @@ def record_attendance(
     """Anwesenheit; everyone of the body not listed is recorded absent (§ 38 Abs. 1 GemO).
 
     With it, who chairs (§ 38 Abs. 1: the minutes name the chair, who signs them, Abs. 2):
-    the mayor when present (§ 42 Abs. 1 GemO); when he is prevented, the deputy the secretary
-    names, a present voting member (§ 48 Abs. 1 S. 1 "aus seiner Mitte"; committees § 40
-    Abs. 4, § 41 Abs. 2: "ein Mitglied des Ausschusses, das Gemeinderat ist"). Not modelled:
-    a Beigeordneter chairing without being a member of the body (§ 49 GemO).
+    the mayor when present (§ 42 Abs. 1 GemO). In the council a Stellvertreter only when he
+    is prevented, in their order (§ 48 Abs. 1 Satz 4, 6 GemO); when all are, "das an
+    Lebensjahren älteste, nicht verhinderte Mitglied des Gemeinderats" (Satz 8), whom the
+    secretary names (Ratsflow keeps no birth dates). In a committee whom the mayor
+    commissions (§ 40 Abs. 4, § 41 Abs. 2: a Stellvertreter, or "ein Mitglied des
+    Ausschusses, das Gemeinderat ist"); workflow.chairs.session_chair_refusal. Not
+    modelled: a Beigeordneter chairing without being a member of the body (§ 49 GemO).
     """
     meeting = _meeting_for_change(
         session,
@@ -279,11 +282,14 @@ def _require_no_decided_item(session: Session, meeting: Meeting) -> None:
 
 
 def _chair(session: Session, meeting: Meeting, present: set[int], named: int | None) -> int | None:
-    """The named deputy, else the chair recorded before if still present, else the mayor if
-    present. With nobody to chair the attendance is refused: the minutes name the chair, who
-    signs them (§ 38 Abs. 1, 2 GemO), and after the session nobody can be named any more; an
-    absent mayor is represented by his Stellvertreter (§ 48 Abs. 1 GemO). None only when
-    nobody is present (the session cannot open, guard ``attendance_recorded``)."""
+    """The named deputy, if the GemO lets him chair while those present are
+    (``session_chair_refusal``: in the council not while the mayor or a Stellvertreter
+    before him can, § 48 Abs. 1 Satz 4, 6 GemO); else the chair recorded before if still
+    present and still lawful, else the mayor if present. With nobody to chair the
+    attendance is refused: the minutes name the chair, who signs them (§ 38 Abs. 1, 2
+    GemO), and after the session nobody can be named any more; an absent mayor is
+    represented by his Stellvertreter (§ 48 Abs. 1 Satz 4 GemO). None only when nobody is
+    present (the session cannot open, guard ``attendance_recorded``)."""
     standing = standing_chairs(session, meeting.body_id)
     if named is not None:
         if named in standing and named not in present:
@@ -299,11 +305,16 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
                 f"{person_names(session, [named])} ist nicht als anwesend angekreuzt: {_DEPUTY}",
                 field="chair_person_id",
             )
+        refused = session_chair_refusal(session, meeting, present, named)
+        if refused is not None:
+            raise InvalidInput(refused, field="chair_person_id")
         return named
     if not present:
         return None
-    if meeting.chair_person_id in present:
-        return meeting.chair_person_id
+    kept = meeting.chair_person_id
+    if kept is not None and kept in present:
+        if session_chair_refusal(session, meeting, present, kept) is None:
+            return kept
     chairs = sorted(standing & present)
     if chairs:
         return chairs[0]
