@@ -5,10 +5,12 @@ item he can. He cannot where he is absent (he left, § 38 Abs. 1: recorded per i
 he is befangen: an excluded member takes part neither in the deliberation nor in the
 decision (§ 18 Abs. 1 GemO), so he cannot lead either. Then the mayor chairs, if he is the
 one who is back (§ 42 Abs. 1 GemO; a Stellvertreter acts only while he is prevented), else
-the Stellvertreter des Bürgermeisters in their order (§ 48 Abs. 1 GemO), the first one
-present at the item and not befangen himself. If the mayor and all Stellvertreter are
-prevented, the body determines a member who acts as Stellvertreter (§ 48 Abs. 1 GemO):
-that member, like an explicit handover, is stored on the item (``AgendaItem.
+the Stellvertreter des Bürgermeisters in their order (§ 48 Abs. 1 Satz 4, 6 GemO), the
+first one present at the item and not befangen himself. If the mayor and all Stellvertreter
+are prevented, "das an Lebensjahren älteste, nicht verhinderte Mitglied des Gemeinderats"
+acts (§ 48 Abs. 1 Satz 8 GemO); in a committee the member the mayor commissions (§ 40
+Abs. 4, § 41 Abs. 2 GemO). Ratsflow keeps no birth dates, so the secretary records that
+member: he, like an explicit handover, is stored on the item (``AgendaItem.
 chair_person_id``); everything the rule decides is derived, never stored.
 
 Not modelled, as for the meeting's chair: a Stellvertreter or Beigeordneter chairing a body
@@ -30,18 +32,27 @@ from workflow.queries import biased_persons, person_names, standing_chairs, unde
 
 BIASED, ABSENT, RETURNED, DETERMINED = "biased", "absent", "returned", "determined"
 
+# § 48 Abs. 1 Satz 8 GemO: "das an Lebensjahren älteste, nicht verhinderte Mitglied des
+# Gemeinderats"; at an item not prevented means present and not befangen (§ 18 Abs. 1).
+ELDEST = "das an Lebensjahren älteste anwesende Mitglied"
+ELDEST_AT_ITEM = f"{ELDEST}, das nicht befangen ist"
+COMMITTEE_SUBSTITUTE = {  # whom the mayor may commission when all Stellvertreter are prevented
+    "deciding_committee": "§ 40 Abs. 4 GemO",
+    "advisory_committee": "§ 41 Abs. 2 GemO",
+}
+
 
 @dataclass(frozen=True)
 class ItemChair:
-    """``person_id`` chairs the item; None: nobody may, the body has to determine a member
-    first (§ 48 Abs. 1 GemO). ``prevented`` is the meeting's chair where he does not chair
+    """``person_id`` chairs the item; None: nobody may, the secretary has to record who acts
+    first (``substitute_words``). ``prevented`` is the meeting's chair where he does not chair
     the item, ``reason`` why (``BIASED``, ``ABSENT``; ``RETURNED``: the mayor, absent at the
     opening, is back; ``DETERMINED``: a handover recorded while he could have chaired)."""
 
     person_id: int | None
     prevented: int | None = None
     reason: str | None = None
-    recorded: bool = False  # stored on the item: determined by the body or handed over
+    recorded: bool = False  # stored on the item: recorded by the secretary or handed over
 
     @property
     def differs(self) -> bool:
@@ -98,10 +109,12 @@ def chair_order(session: Session, meeting: Meeting) -> list[int]:
     return order
 
 
-def reason_words(session: Session, chair: ItemChair) -> str:
+def reason_words(session: Session, meeting: Meeting, chair: ItemChair) -> str:
     """``Bürgermeisterin Beate Beispiel befangen, § 18 GemO``: why the item's chair is not
-    the meeting's, for the screen and the minutes; a member the body determined is marked
-    as such (§ 48 Abs. 1 GemO)."""
+    the meeting's, for the screen and the minutes; a member recorded where the mayor and
+    all Stellvertreter are prevented is marked as what the GemO makes him: in the council
+    the eldest member (§ 48 Abs. 1 Satz 8 GemO), in a committee the member the mayor
+    commissioned (§ 40 Abs. 4, § 41 Abs. 2 GemO)."""
     who = person_names(session, [chair.prevented]) if chair.prevented is not None else ""
     words = {
         BIASED: f"{who} befangen, § 18 GemO",
@@ -109,9 +122,42 @@ def reason_words(session: Session, chair: ItemChair) -> str:
         RETURNED: "wieder anwesend, § 42 Abs. 1 GemO",
         DETERMINED: f"Vorsitz von {who} übergeben" if who else "Vorsitz übergeben",
     }.get(chair.reason or "", "")
-    if chair.recorded and chair.reason in (BIASED, ABSENT):
-        words += "; vom Gremium bestimmt, § 48 Abs. 1 GemO"
+    if chair.recorded and chair.reason in (BIASED, ABSENT) and chair.person_id is not None:
+        words += _recorded_words(session, meeting, chair.person_id)
     return words
+
+
+def _recorded_words(session: Session, meeting: Meeting, person_id: int) -> str:
+    kind = body_kind(session, meeting)
+    if kind in COMMITTEE_SUBSTITUTE:
+        return f"; mit der Vertretung beauftragt, {COMMITTEE_SUBSTITUTE[kind]}"
+    if person_id in chair_order(session, meeting):
+        return "; Stellvertretung, § 48 Abs. 1 Satz 4 GemO"
+    return (
+        "; an Lebensjahren ältestes anwesendes, nicht befangenes Mitglied, § 48 Abs. 1 Satz 8 GemO"
+    )
+
+
+def body_kind(session: Session, meeting: Meeting) -> str:
+    """The kind of the meeting's body; a council's rules where it is unknown. The
+    Ortschaftsrat ("local_council") follows the Gemeinderat's (§ 72 GemO)."""
+    body = session.get(Body, meeting.body_id)
+    return body.kind if body is not None else "council"
+
+
+def substitute_words(session: Session, meeting: Meeting) -> str:
+    """Whom to record as the item's chair where the mayor and all Stellvertreter are
+    prevented: in the council "das an Lebensjahren älteste, nicht verhinderte Mitglied"
+    (§ 48 Abs. 1 Satz 8 GemO; Ratsflow keeps no birth dates, so the secretary names him),
+    in a committee the member who is Gemeinderat and whom the mayor commissions (§ 40
+    Abs. 4, § 41 Abs. 2 GemO)."""
+    kind = body_kind(session, meeting)
+    if kind in COMMITTEE_SUBSTITUTE:
+        return (
+            "das Mitglied des Ausschusses, das Gemeinderat ist und mit der Vertretung "
+            f"beauftragt wird ({COMMITTEE_SUBSTITUTE[kind]})"
+        )
+    return f"{ELDEST_AT_ITEM} (§ 48 Abs. 1 Satz 8 GemO)"
 
 
 def chair_refusal(session: Session, meeting: Meeting, item: AgendaItem) -> str | None:
@@ -147,28 +193,26 @@ def bias_chair_refusal(
     if any(candidate in able for candidate in chair_order(session, meeting)):
         return None
     name = person_names(session, [person_id])
-    body = session.get(Body, meeting.body_id)
-    council = body is None or body.kind == "council"
     return (
         f"Über die Befangenheit von {name} entscheidet das Gremium in Abwesenheit der "
         "betroffenen Person (§ 18 Abs. 4 Satz 2 GemO), die diese Entscheidung daher nicht "
         "leiten kann, und kein Stellvertreter des Bürgermeisters ist anwesend und nicht "
-        "befangen. Bitte erfassen Sie unter „Vorsitz bei "
-        f"diesem Punkt“ das Mitglied, das {'der Gemeinderat' if council else 'das Gremium'} "
-        "als Vorsitz bestimmt hat (§ 48 Abs. 1 GemO)"
+        "befangen. Bitte erfassen Sie unter „Vorsitz bei diesem Punkt“ "
+        f"{substitute_words(session, meeting)}"
     )
 
 
 def _nobody_chairs(session: Session, meeting: Meeting, chair: ItemChair) -> str:
-    body = session.get(Body, meeting.body_id)
-    council = body is None or body.kind == "council"
-    why = reason_words(session, chair) if chair.prevented is not None else "Vorsitz unbekannt"
+    why = (
+        reason_words(session, meeting, chair)
+        if chair.prevented is not None
+        else "Vorsitz unbekannt"
+    )
     return (
         f"Bei diesem Tagesordnungspunkt führt niemand den Vorsitz ({why}), und kein "
         "Stellvertreter des Bürgermeisters ist anwesend und nicht befangen. Bitte erfassen "
-        "Sie unter „Vorsitz bei diesem Punkt“ das Mitglied, das "
-        f"{'der Gemeinderat' if council else 'das Gremium'} als Vorsitz bestimmt hat "
-        "(§ 48 Abs. 1 GemO); dann kann abgestimmt werden"
+        f"Sie unter „Vorsitz bei diesem Punkt“ {substitute_words(session, meeting)}; dann "
+        "kann abgestimmt werden"
     )
 
 
@@ -177,8 +221,7 @@ def may_hand_over(session: Session, meeting: Meeting, item: AgendaItem) -> bool:
     chair while someone can chair it: in a committee (§ 40 Abs. 4, § 41 Abs. 2 GemO), or
     for the decision on the chair's own doubtful Befangenheit (§ 18 Abs. 4 Satz 2 GemO);
     ``handover_refusal`` says which member."""
-    body = session.get(Body, meeting.body_id)
-    if body is not None and body.kind in ("deciding_committee", "advisory_committee"):
+    if body_kind(session, meeting) in COMMITTEE_SUBSTITUTE:
         return True
     rule = item_chair(session, meeting, item, by_rule=True)
     return rule.person_id is not None and rule.person_id in undecided_doubts(session, item.id or 0)
@@ -201,6 +244,7 @@ def handover_refusal(
         person_id=person_id,
         able=present_at_item(session, item) - biased_persons(session, item.id or 0),
         where="bei diesem Punkt",
+        eldest=ELDEST_AT_ITEM,
         prevented=lambda: rule.person_id in undecided_doubts(session, item.id or 0),
     )
 
@@ -231,11 +275,13 @@ def substitute_refusal(
     person_id: int,
     able: set[int],
     where: str,
+    eldest: str = ELDEST,
     prevented: Callable[[], bool] | None = None,
 ) -> str | None:
     """Why ``person_id`` may not chair (``where``: "bei diesem Punkt", "in dieser Sitzung")
     while ``rule``, the first of ``chair_order`` who can (``able``: present, not befangen),
-    is not prevented; one rule for the session's chair and the item's.
+    is not prevented; one rule for the session's chair and the item's. ``eldest`` names
+    who acts when all are prevented (§ 48 Abs. 1 Satz 8 GemO), at an item one not befangen.
 
     Gemeinderat (and Ortschaftsrat, § 72 GemO): the mayor is its chair (§ 42 Abs. 1 GemO);
     "die Stellvertretung beschränkt sich auf die Fälle der Verhinderung" (§ 48 Abs. 1
@@ -250,8 +296,7 @@ def substitute_refusal(
     Abs. 2 GemO)."""
     if rule is None or rule == person_id:
         return None
-    body = session.get(Body, meeting.body_id)
-    kind = body.kind if body is not None else "council"
+    kind = body_kind(session, meeting)
     if kind == "advisory_committee":
         return None
     mayors = standing_chairs(session, meeting.body_id)
@@ -272,6 +317,5 @@ def substitute_refusal(
         "Bürgermeister ist Vorsitzender und leitet die Verhandlungen (§ 42 Abs. 1, § 36 "
         "Abs. 1 GemO), seine Stellvertreter vertreten ihn nur im Fall der Verhinderung und "
         "in ihrer Reihenfolge (§ 48 Abs. 1 Satz 4, 6 GemO). Erst wenn alle verhindert sind, "
-        "führt das an Lebensjahren älteste anwesende Mitglied den Vorsitz (§ 48 Abs. 1 "
-        "Satz 8 GemO)"
+        f"führt {eldest} den Vorsitz (§ 48 Abs. 1 Satz 8 GemO)"
     )

@@ -215,7 +215,9 @@ def record_item_chair(
     if_match: IfMatch = None,
 ) -> ItemChairRead:
     """Wer den Vorsitz bei diesem Punkt führt, wenn Bürgermeister und Stellvertreter
-    verhindert sind (§ 48 Abs. 1 GemO); ohne Vorsitz wird über den Punkt nicht abgestimmt."""
+    verhindert sind: im Gemeinderat das an Lebensjahren älteste anwesende Mitglied, das nicht
+    befangen ist (§ 48 Abs. 1 Satz 8 GemO), im Ausschuss das beauftragte Mitglied (§ 40
+    Abs. 4, § 41 Abs. 2 GemO); ohne Vorsitz wird über den Punkt nicht abgestimmt."""
     recorded = item_chair.record_item_chair(
         session=session,
         actor=actor,

@@ -85,9 +85,11 @@ class AgendaItemRead(Output):
     chair_person_id: int | None = Field(
         default=None,
         description=(
-            "Vorsitz bei diesem Punkt, wo erfasst (vom Gremium bestimmt, § 48 Abs. 1 GemO, "
-            "oder übergeben); sonst leitet ihn der Vorsitz der Sitzung oder seine "
-            "Stellvertretung"
+            "Vorsitz bei diesem Punkt, wo erfasst (sind Bürgermeister und alle Stellvertreter "
+            "verhindert, im Gemeinderat das an Lebensjahren älteste anwesende Mitglied, das "
+            "nicht befangen ist, § 48 Abs. 1 Satz 8 GemO, im Ausschuss das beauftragte "
+            "Mitglied, § 40 Abs. 4, § 41 Abs. 2 GemO; oder übergeben); sonst leitet ihn der "
+            "Vorsitz der Sitzung oder seine Stellvertretung"
         ),
     )
 
@@ -175,8 +177,11 @@ class AttendanceWrite(Input):
     chair_person_id: Id | None = Field(
         default=None,
         description=(
-            "wer den Vorsitz führt, wenn der Bürgermeister verhindert ist: ein anwesendes "
-            "stimmberechtigtes Mitglied (§§ 40, 41, 48 GemO); sonst der anwesende Bürgermeister"
+            "wer den Vorsitz führt, wenn der Bürgermeister verhindert ist: im Gemeinderat "
+            "und Ortschaftsrat der erste anwesende Stellvertreter in ihrer Reihenfolge, sind "
+            "alle verhindert, das an Lebensjahren älteste anwesende Mitglied (§ 48 Abs. 1 "
+            "Satz 4, 6, 8 GemO); im Ausschuss, wen der Bürgermeister beauftragt, auch wenn "
+            "er anwesend ist (§ 40 Abs. 4, § 41 Abs. 2 GemO); sonst der anwesende Bürgermeister"
         ),
     )
 

@@ -118,10 +118,12 @@ class ItemChairWrite(Input):
     expected_version: Version | None = None
     person_id: Id | None = Field(
         description=(
-            "wer den Vorsitz bei diesem Punkt führt: das Mitglied, das das Gremium bestimmt "
-            "hat, wenn Bürgermeister und alle Stellvertreter verhindert sind (§ 48 Abs. 1 "
-            "GemO), oder eine Übergabe; null: nach der Regel (Vorsitz der Sitzung, sonst "
-            "Stellvertretung in ihrer Reihenfolge)"
+            "wer den Vorsitz bei diesem Punkt führt, wenn Bürgermeister und alle "
+            "Stellvertreter verhindert sind: im Gemeinderat das an Lebensjahren älteste "
+            "anwesende Mitglied, das nicht befangen ist (§ 48 Abs. 1 Satz 8 GemO), im "
+            "Ausschuss das beauftragte Mitglied (§ 40 Abs. 4, § 41 Abs. 2 GemO); oder eine "
+            "Übergabe; null: nach der Regel (Vorsitz der Sitzung, sonst Stellvertretung in "
+            "ihrer Reihenfolge)"
         )
     )
 

@@ -322,7 +322,7 @@ def test_the_chair_of_an_item_the_mayor_left(
     world: World, client: Any, as_user: Any, clock: FixedClock
 ) -> None:
     """Without a Stellvertreter nobody chairs after the mayor left: the vote waits for the
-    member the council determines (§ 48 Abs. 1 GemO)."""
+    eldest member the secretary names (§ 48 Abs. 1 Satz 8 GemO)."""
     _, screen = _running(world, client, as_user, clock)
     mayor = world["ilsfeld.mayor"].person_id
     members = members_of(world, screen.mid)

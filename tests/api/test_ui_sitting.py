@@ -277,7 +277,9 @@ def test_someone_chairs_and_is_marked_so(
     assert names[mayor] == "Bürgermeisterin Beate Beispiel"
     assert (
         "Bürgermeisterin Beate Beispiel ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“, "
-        "wer die Sitzung in Stellvertretung leitet (§ 48 Abs. 1 GemO)."
+        "wer die Sitzung in Stellvertretung leitet: die erste anwesende Stellvertretung in "
+        "ihrer Reihenfolge, ist keine anwesend, das an Lebensjahren älteste anwesende Mitglied "
+        "(§ 48 Abs. 1 Satz 4, 6, 8 GemO)."
     ) in page
     assert "Der Bürgermeister" not in page
     assert "Anwesenheit gespeichert" not in page
@@ -438,7 +440,8 @@ def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
     assert refused.status_code == 422
     assert (
         f"{names[away]} ist nicht als anwesend angekreuzt: Den Vorsitz in Stellvertretung führt "
-        "ein anwesendes stimmberechtigtes Mitglied des Gremiums (§§ 42, 48 GemO)."
+        "ein anwesendes stimmberechtigtes Mitglied des Gremiums (§ 48 Abs. 1, § 40 Abs. 4, "
+        "§ 41 Abs. 2 GemO)."
     ) in refused.text
     assert radio(away, f"{names[away]} (abwesend)", checked=True) in refused.text
     assert '<details class="kern-accordion rf-radios__more" open>' in refused.text  # shown

@@ -1,6 +1,6 @@
 """The meeting screen says who chairs the current item where it is not the session's chair
-(workflow.chairs), refuses a vote while nobody does, and records the member the council
-determined (§ 48 Abs. 1 GemO); a handover only in a committee (§ 40 Abs. 4 GemO)."""
+(workflow.chairs), refuses a vote while nobody does, and records the eldest member the
+secretary names (§ 48 Abs. 1 Satz 8 GemO); a handover only in a committee (§ 40 Abs. 4 GemO)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
     sign_in(client, "ilsfeld.secretary")
     page = html.unescape(client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text)
     assert "Kein Vorsitz bei diesem Punkt" in page
-    assert "Bitte erfassen Sie unter „Vorsitz bei diesem Punkt“ das Mitglied, das der " in page
+    assert (
+        "Bitte erfassen Sie unter „Vorsitz bei diesem Punkt“ das an Lebensjahren älteste "
+        "anwesende Mitglied, das nicht befangen ist (§ 48 Abs. 1 Satz 8 GemO)"
+    ) in page
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
     assert f'action="{base}/vorsitz"' in page
     voters = [p for p in present if p != mayor]
@@ -69,7 +72,8 @@ def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
     assert f"Vorsitz bei diesem Punkt: {name}." in page  # the flash
     assert (
         f"Vorsitz bei diesem Punkt:</strong> {name} (Bürgermeisterin Beate Beispiel befangen, "
-        "§ 18 GemO; vom Gremium bestimmt, § 48 Abs. 1 GemO)"
+        "§ 18 GemO; an Lebensjahren ältestes anwesendes, nicht befangenes Mitglied, § 48 Abs. 1 "
+        "Satz 8 GemO)"
     ) in page
     assert world.get(AgendaItem, item).chair_person_id == member
     clock.now = berlin(MEETING_DAY, 19, 50)
@@ -114,7 +118,10 @@ def test_a_committee_screen_offers_the_handover_to_a_stellvertreter(
     page = html.unescape(client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text)
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
     assert f'action="{base}/vorsitz"' in page
-    assert "überträgt (§ 40 Abs. 4, § 41 Abs. 2 GemO)" in page
+    assert (
+        "beauftragt: eine Stellvertretung oder ein Mitglied des Ausschusses, das Gemeinderat "
+        "ist (§ 40 Abs. 4, § 41 Abs. 2 GemO)"
+    ) in page
     chosen = _post(client, f"{base}/vorsitz", page, version=_version(page), person_id=str(deputy))
     page = html.unescape(_follow(client, chosen))
     name = world.get(Person, deputy).name

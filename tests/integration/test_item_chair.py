@@ -1,7 +1,7 @@
 """Who chairs each agenda item (workflow.chairs): the mayor befangen on an item (§ 18 Abs. 1
-GemO) or gone from it, his Stellvertreter in their order, or the member the council
-determined when all of them are prevented (§ 48 Abs. 1 GemO); the minutes name who chaired
-an item another than the session's chair did (§ 38 Abs. 1 GemO)."""
+GemO) or gone from it, his Stellvertreter in their order, or the eldest member the
+secretary names when all of them are prevented (§ 48 Abs. 1 Satz 8 GemO); the minutes name
+who chaired an item another than the session's chair did (§ 38 Abs. 1 GemO)."""
 
 from __future__ import annotations
 
@@ -229,9 +229,11 @@ def test_the_mayor_arriving_late_takes_the_chair_from_his_stellvertreter(world: 
     assert (chair.person_id, chair.prevented, chair.reason) == (mayor, deputy, RETURNED)
 
 
-def test_without_a_stellvertreter_the_vote_waits_for_the_member_the_council_determines(
+def test_without_a_stellvertreter_the_vote_waits_for_the_eldest_member(
     world: World,
 ) -> None:
+    """§ 48 Abs. 1 Satz 8 GemO: "das an Lebensjahren älteste, nicht verhinderte Mitglied des
+    Gemeinderats" acts; Ratsflow keeps no birth dates, so the secretary names him."""
     mid, first, second = two_items(world)
     in_session(world, mid)
     mayor = world["ilsfeld.mayor"].person_id or 0
@@ -241,7 +243,10 @@ def test_without_a_stellvertreter_the_vote_waits_for_the_member_the_council_dete
     with pytest.raises(Conflict) as refused:
         vote_all_yes(world, one)
     assert "Vorsitz bei diesem Punkt" in str(refused.value)
-    assert "§ 48 Abs. 1 GemO" in str(refused.value)
+    assert (
+        "das an Lebensjahren älteste anwesende Mitglied, das nicht befangen ist (§ 48 Abs. 1 "
+        "Satz 8 GemO)"
+    ) in str(refused.value)
     version = world.get_meeting(mid).version
     with pytest.raises(Conflict):
         world.run(
@@ -282,7 +287,8 @@ def test_without_a_stellvertreter_the_vote_waits_for_the_member_the_council_dete
     printed = " ".join(minutes_text(world, mid).split())
     assert (
         f"führte {world.data.ilsfeld.councillors[3].name} (Bürgermeisterin Beate Beispiel "
-        "befangen, § 18 GemO; vom Gremium bestimmt, § 48 Abs. 1 GemO)."
+        "befangen, § 18 GemO; an Lebensjahren ältestes anwesendes, nicht befangenes Mitglied, "
+        "§ 48 Abs. 1 Satz 8 GemO)."
     ) in printed
 
 

@@ -2,7 +2,7 @@
 decides only in a session someone leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1 GemO). Motion
 votes, the body's decision on a doubtful Befangenheit (§ 18 Abs. 4 Satz 2 GemO), taking
 note, Vertagung and Absetzung in the session. And who may be recorded as an item's chair:
-in the council only where the rule names nobody (§ 48 Abs. 1 GemO), in a committee also as
+in the council only where the rule names nobody (§ 48 Abs. 1 Satz 8 GemO), in a committee also as
 the mayor's handover (§ 40 Abs. 4 GemO)."""
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ def test_the_body_decides_a_doubtful_bias_only_with_a_chair(world: World) -> Non
 
 def test_the_mayor_does_not_lead_the_decision_on_her_own_doubtful_bias(world: World) -> None:
     """Decided "in Abwesenheit des Betroffenen" (§ 18 Abs. 4 Satz 2 GemO): for it she is
-    prevented, so her Stellvertreter leads it, or a member the council determines."""
+    prevented, so her Stellvertreter leads it, or, where none can, the eldest member (§ 48
+    Abs. 1 Satz 8 GemO)."""
     mid, first, second = two_items(world)
     present = in_session(world, mid)
     mayor = world["ilsfeld.mayor"].person_id or 0

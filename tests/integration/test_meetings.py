@@ -797,7 +797,11 @@ def test_deputy_chairs_when_the_mayor_is_absent_and_signs_the_minutes(world: Wor
         attend(world, mid, present)  # nobody named: the mayor, who would chair, is absent
     assert no_chair.value.field == "chair_person_id"
     assert "Beate Beispiel ist nicht anwesend" in no_chair.value.message
-    assert "in Stellvertretung leitet (§ 48 Abs. 1 GemO)" in no_chair.value.message
+    assert (
+        "in Stellvertretung leitet: die erste anwesende Stellvertretung in ihrer Reihenfolge, "
+        "ist keine anwesend, das an Lebensjahren älteste anwesende Mitglied (§ 48 Abs. 1 "
+        "Satz 4, 6, 8 GemO)"
+    ) in no_chair.value.message
     assert world.get(Meeting, mid).chair_person_id is None
     with pytest.raises(GuardsUnmet) as unopened:
         world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))

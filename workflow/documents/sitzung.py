@@ -258,9 +258,9 @@ def chair_line(session: Session, meeting: Meeting, item: AgendaItem) -> str | No
     chair = item_chair(session, meeting, item)
     if not chair.differs:
         return None
-    why = reason_words(session, chair)
+    why = reason_words(session, meeting, chair)
     if chair.person_id is None:
-        return f"Bei diesem Tagesordnungspunkt war kein Vorsitz bestimmt ({why})."
+        return f"Bei diesem Tagesordnungspunkt führte niemand den Vorsitz ({why})."
     who = names(session, [chair.person_id]).get(chair.person_id, "")
     return f"Den Vorsitz bei diesem Tagesordnungspunkt führte {who} ({why})."
 

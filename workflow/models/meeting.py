@@ -55,9 +55,10 @@ class AgendaItem(SQLModel, table=True):
     vote_abstain: int | None = None
     # § 38 Abs. 1 S. 1 GemO: "den wesentlichen Inhalt der Verhandlungen", for the minutes.
     deliberation_notes: str | None = Field(default=None, sa_type=Text)
-    # Who chairs this item when the rule does not decide it (workflow.chairs): the member
-    # the body determined when the mayor and all Stellvertreter are prevented (§ 48 Abs. 1
-    # GemO), or an explicit handover. None: the meeting's chair, or his Stellvertreter in
+    # Who chairs this item when the rule does not decide it (workflow.chairs): when the mayor
+    # and all Stellvertreter are prevented the eldest member not prevented, named by the
+    # secretary (§ 48 Abs. 1 Satz 8 GemO; committees § 40 Abs. 4, § 41 Abs. 2), or an
+    # explicit handover. None: the meeting's chair, or his Stellvertreter in
     # their order when he is absent at the item or befangen on it (§ 18 Abs. 1 GemO).
     chair_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime | None = created_stamp()

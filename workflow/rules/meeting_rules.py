@@ -93,8 +93,9 @@ def attendance_recorded(ctx: FiringContext) -> str | None:
         return "Die Anwesenheit ist nicht erfasst"
     if meeting.chair_person_id not in present:
         return (
-            "Der Vorsitz ist nicht bestimmt: Ist der Bürgermeister nicht anwesend, ist mit der "
-            "Anwesenheit anzugeben, wer ihn vertritt (chair_person_id, §§ 40, 41, 48 GemO)"
+            "Der Vorsitz ist nicht erfasst: Ist der Bürgermeister nicht anwesend, ist mit der "
+            "Anwesenheit anzugeben, wer ihn vertritt (chair_person_id; § 48 Abs. 1 Satz 4, 8, "
+            "§ 40 Abs. 4, § 41 Abs. 2 GemO)"
         )
     return None
 

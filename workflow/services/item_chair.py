@@ -1,6 +1,8 @@
-"""Who chairs an agenda item, where the rule of workflow.chairs does not decide it: the
-member the body determined when the mayor and all his Stellvertreter are prevented (§ 48
-Abs. 1 GemO), or an explicit handover; the minutes name him (§ 38 Abs. 1 GemO)."""
+"""Who chairs an agenda item, where the rule of workflow.chairs does not decide it: when the
+mayor and all his Stellvertreter are prevented, in the council "das an Lebensjahren
+älteste, nicht verhinderte Mitglied" (§ 48 Abs. 1 Satz 8 GemO), whom the secretary names
+(Ratsflow keeps no birth dates), in a committee the member the mayor commissions (§ 40
+Abs. 4, § 41 Abs. 2 GemO); or an explicit handover. The minutes name him (§ 38 Abs. 1)."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def record_item_chair(
     """``person_id`` chairs the item; None returns it to the rule (the meeting's chair or
     his Stellvertreter). Only a voting member present at the item and not befangen: one who
     is excluded takes part neither in the deliberation nor the decision (§ 18 Abs. 1 GemO);
-    in the council only where the rule names nobody (§ 48 Abs. 1 GemO), in a committee also
+    in the council only where the rule names nobody (§ 48 Abs. 1 Satz 8 GemO), in a committee also
     as the mayor's handover (§ 40 Abs. 4, § 41 Abs. 2 GemO; workflow.chairs.handover_refusal)."""
     item = item_in_meeting(session, actor, meeting_id, item_id)
     meeting = meeting_for_write(session, actor, meeting_id, expected_version, "record_votes")

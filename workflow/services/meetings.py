@@ -15,7 +15,13 @@ from sqlmodel import Session, col, delete, select
 from workflow import audit
 from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
-from workflow.chairs import chair_refusal, session_chair_refusal
+from workflow.chairs import (
+    COMMITTEE_SUBSTITUTE,
+    ELDEST,
+    body_kind,
+    chair_refusal,
+    session_chair_refusal,
+)
 from workflow.context import Actor
 from workflow.db import pinned
 from workflow.definitions.machines import Workflows
@@ -293,7 +299,7 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
     standing = standing_chairs(session, meeting.body_id)
     if named is not None:
         if named in standing and named not in present:
-            raise InvalidInput(_absent_chair(session, {named}), field="chair_person_id")
+            raise InvalidInput(_absent_chair(session, meeting, {named}), field="chair_person_id")
         if named not in voting_members(session, meeting.body_id):
             raise InvalidInput(
                 f"{person_names(session, [named])} ist kein stimmberechtigtes Mitglied des "
@@ -319,28 +325,41 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
     if chairs:
         return chairs[0]
     raise InvalidInput(
-        _absent_chair(session, standing)
+        _absent_chair(session, meeting, standing)
         if standing
-        else "Bitte wählen Sie unter „Vorsitz“, wer die Sitzung leitet (§§ 42, 48 GemO)",
+        else "Bitte wählen Sie unter „Vorsitz“, wer die Sitzung leitet "
+        "(§ 42 Abs. 1, § 48 Abs. 1 GemO)",
         field="chair_person_id",
     )
 
 
-# Who chairs when the mayor is prevented (§ 48 Abs. 1 GemO), in words for a mayor of
-# either sex: the people by name (``Bürgermeisterin Beate Beispiel``), never "er".
+# Who chairs when the mayor is prevented (§ 48 Abs. 1 Satz 1, 8, § 40 Abs. 4, § 41 Abs. 2
+# GemO: members of the body), in words for a mayor of either sex: the people by name
+# (``Bürgermeisterin Beate Beispiel``), never "er".
 _DEPUTY = (
     "Den Vorsitz in Stellvertretung führt ein anwesendes stimmberechtigtes Mitglied des "
-    "Gremiums (§§ 42, 48 GemO)"
+    "Gremiums (§ 48 Abs. 1, § 40 Abs. 4, § 41 Abs. 2 GemO)"
 )
 
 
-def _absent_chair(session: Session, standing: set[int]) -> str:
+def _absent_chair(session: Session, meeting: Meeting, standing: set[int]) -> str:
     """``Bürgermeisterin Beate Beispiel ist nicht anwesend: …``: the body's standing chair
-    (the mayor, § 42 Abs. 1 GemO) by name, and what to do (§ 48 Abs. 1 GemO)."""
+    (the mayor, § 42 Abs. 1 GemO) by name, and whom to choose: in the council his
+    Stellvertreter in their order, where none is present the eldest member (§ 48 Abs. 1
+    Satz 4, 6, 8 GemO; Ratsflow keeps no birth dates, the secretary names him); in a
+    committee the one he commissions (§ 40 Abs. 4, § 41 Abs. 2 GemO)."""
     verb = "sind" if len(standing) > 1 else "ist"
+    kind = body_kind(session, meeting)
+    who = (
+        "ein Stellvertreter oder ein Mitglied des Ausschusses, das Gemeinderat ist und mit "
+        f"der Vertretung beauftragt wird ({COMMITTEE_SUBSTITUTE[kind]})"
+        if kind in COMMITTEE_SUBSTITUTE
+        else "die erste anwesende Stellvertretung in ihrer Reihenfolge, ist keine anwesend, "
+        f"{ELDEST} (§ 48 Abs. 1 Satz 4, 6, 8 GemO)"
+    )
     return (
         f"{person_names(session, standing)} {verb} nicht anwesend: Bitte wählen Sie unter "
-        "„Vorsitz“, wer die Sitzung in Stellvertretung leitet (§ 48 Abs. 1 GemO)"
+        f"„Vorsitz“, wer die Sitzung in Stellvertretung leitet: {who}"
     )
 
 

@@ -61,7 +61,7 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.agenda_numbers import in_session_order, top_numbers
-from workflow.chairs import chair_order
+from workflow.chairs import COMMITTEE_SUBSTITUTE, chair_order
 from workflow.digits import is_digits
 from workflow.documents.sitzung import recommended_to
 from workflow.documents.vorlage import recommendations
@@ -228,7 +228,8 @@ def render_screen(
         "chair_options": [
             (str(m.person_id), m.name) for m in people if view and m.person_id in view.entitled
         ],
-        "council": body is None or body.kind == "council",
+        # the Gemeinderat's rules, also in the Ortschaftsrat (§ 72 GemO): § 48 Abs. 1 GemO
+        "council": body is None or body.kind not in COMMITTEE_SUBSTITUTE,
         "signed": signed,
         "capacities": signing,
         # who signs besides the chair: two Ratsmitglieder, in a committee Ausschussmitglieder
@@ -247,7 +248,8 @@ def _chair_choice(
     Absent: unticked in the form sent, else recorded so (before attendance is saved all
     are proposed as present). ``deputy_options`` are the mayor's Stellvertreter in their
     order (``order``, workflow.chairs.chair_order), ``member_chair_options`` every other
-    member: the screen offers those in a disclosure (§ 48 Abs. 1 Satz 8 GemO)."""
+    member: the screen offers those in a disclosure (in the council the eldest member, § 48
+    Abs. 1 Satz 8 GemO; in a committee one who is Gemeinderat, § 40 Abs. 4, § 41 Abs. 2)."""
     refused = kept is not None and kept.form == "anwesenheit"
     sent = kept.lists.get("present", ()) if kept is not None and refused else None
 

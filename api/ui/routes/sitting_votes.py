@@ -1,6 +1,6 @@
 """Sitzung durchführen: the vote as counts (open or secret, § 37 Abs. 6 GemO), members
 leaving and arriving at an item, who chairs it where the mayor and his Stellvertreter are
-prevented (§ 48 Abs. 1 GemO), and the motions made on it with their own votes, in the
+prevented (§ 48 Abs. 1 Satz 8 GemO), and the motions made on it with their own votes, in the
 order the Geschäftsordnung prescribes. Each form posts here and returns to the screen."""
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ async def record_item_chair(
     session: SessionDep,
     now: NowDep,
 ) -> Response:
-    """The member the body determined to chair this item (§ 48 Abs. 1 GemO); an empty
+    """Who chairs this item where the mayor and all Stellvertreter are prevented (the eldest
+    member, § 48 Abs. 1 Satz 8 GemO; in a committee the one commissioned, § 40 Abs. 4,
+    § 41 Abs. 2), or a handover the GemO allows (workflow.chairs); an empty
     choice returns the item to the rule (the session's chair or his Stellvertreter)."""
 
     def act(form: FormData, call: ScreenCall) -> str:
