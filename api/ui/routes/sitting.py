@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from api.deps import NowDep, SessionDep, SettingsDep
-from api.ui.actions import ActionForm, ActionInput, fire_action, read_input, split_options
+from api.deps import NowDep, SessionDep
+from api.ui.actions import ActionForm, ActionInput, split_options
 from api.ui.meeting_actions import meeting_forms
 from api.ui.meeting_views import meeting_title
 from api.ui.routes.agenda import ItemId
@@ -40,9 +40,7 @@ from api.ui.sitting import (
     quorum_words,
 )
 from api.ui.sitting_forms import (
-    OUTCOME,
     Kept,
-    Onward,
     ScreenCall,
     done,
     form_ids,
@@ -86,24 +84,24 @@ NOTE_TRIGGERS = ("take_note", "take_note_forward", "defer")
 FREE_OUTCOMES = tuple((o, outcome_label(o)) for o in FREE_ITEM_OUTCOMES)
 
 
-def _items(session: Session, user: PageUser, meeting_id: int) -> list[AgendaItem]:
+def screen_items(session: Session, user: PageUser, meeting_id: int) -> list[AgendaItem]:
     view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
     return in_session_order([i for i in view.items if not i.removed])
 
 
-def _current(items: list[AgendaItem], top: int | None) -> AgendaItem | None:
+def current_item(items: list[AgendaItem], top: int | None) -> AgendaItem | None:
     for item in items:
         if item.id == top:
             return item
     return next((i for i in items if i.outcome is None), None)
 
 
-def _next_open(items: list[AgendaItem], current: AgendaItem | None) -> AgendaItem | None:
+def next_open(items: list[AgendaItem], current: AgendaItem | None) -> AgendaItem | None:
     after = items[items.index(current) + 1 :] if current in items else items
     return next((i for i in after if i.outcome is None), None)
 
 
-def _outcome_forms(
+def item_outcome_forms(
     request: Request, session: Session, user: PageUser, item: AgendaItem, now: NowDep
 ) -> tuple[list[ActionForm], list[object]]:
     if item.proposal_id is None or item.outcome is not None:
@@ -145,8 +143,8 @@ def render_screen(
 ) -> Response:
     """The screen at item ``top``; ``kept``: a refused form's input, shown again."""
     meeting = screen_meeting(session, user, meeting_id)
-    items = _items(session, user, meeting_id)
-    current = _current(items, top)
+    items = screen_items(session, user, meeting_id)
+    current = current_item(items, top)
     view = item_view(session, meeting, current) if current is not None else None
     found = action_service.actions(
         session=session,
@@ -159,7 +157,7 @@ def render_screen(
     forms, blocked = meeting_forms(found.options)
     screen_triggers = ("open_session", "close_session", "sign_minutes")
     outcome_forms, outcome_blocked = (
-        _outcome_forms(request, session, user, current, now)
+        item_outcome_forms(request, session, user, current, now)
         if current is not None and meeting.state == "in_session"
         else ([], [])
     )
@@ -191,7 +189,7 @@ def render_screen(
         "numbers": top_numbers(items),
         "current": current,
         "view": view,
-        "next_item": _next_open(items, current),
+        "next_item": next_open(items, current),
         # Before attendance is saved the boxes are all ticked as a proposal: no verdict yet.
         "quorum": quorum_words(view.quorum if view else opening_quorum(session, meeting))
         if recorded
@@ -431,135 +429,6 @@ async def majority_preview(
     words, tone = majority_words(counted) if choices else ("Noch keine Stimme erfasst", "info")
     return render(
         request, "sitzungen/_majority.html", {"words": words, "tone": tone, "item_id": item_id}
-    )
-
-
-@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis")
-async def record_free_outcome(
-    request: Request,
-    meeting_id: MeetingId,
-    item_id: ItemId,
-    user: PageUserDep,
-    session: SessionDep,
-    now: NowDep,
-) -> Response:
-    def act(form: FormData, call: ScreenCall) -> Onward:
-        outcome = str(form.get("outcome") or "")
-        agenda.record_item_outcome(
-            **call,
-            item_id=item_id,
-            expected_version=form_version(form),
-            outcome=outcome,
-        )
-        items = _items(session, user, meeting_id)
-        following = _next_open(items, _current(items, item_id))
-        label = outcome_label(outcome, outcome)
-        return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
-
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
-        keep=(OUTCOME, kept_screen(request, session, user, meeting_id, now)),
-    )  # fmt: skip
-
-
-@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
-async def record_outcome(
-    request: Request,
-    meeting_id: MeetingId,
-    item_id: ItemId,
-    trigger: Annotated[str, Path(max_length=64)],
-    user: PageUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-) -> Response:
-    """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); each is shown
-    with its consequences first (check before commit)."""
-    values = await request.form()
-    meeting = screen_meeting(session, user, meeting_id)
-    items = _items(session, user, meeting_id)
-    item = next((i for i in items if i.id == item_id), None)
-    if item is None:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
-    forms, _ = _outcome_forms(request, session, user, item, now)
-    form = next((f for f in forms if f.trigger == trigger), None)
-    name = f"{OUTCOME}:{trigger}"
-
-    def again(exc: WorkflowError, given: ActionInput | None = None) -> Response:
-        """Refused: the screen again at the error summary (``#fehler``), what was typed
-        into the outcome's form kept and its field marked, as every form of the screen."""
-        session.expire_all()
-        text = refusal_text(request, meeting, exc)
-        fields = {f.name for f in form.fields} if form is not None else set()
-        field = exc.field if isinstance(exc, InvalidInput) else None
-        errors = {field: text} if field in fields else {}
-        kept = Kept(form=name, errors=errors, refusal=text)
-        return render_screen(
-            request, session, user, meeting_id, now, item_id,
-            given=given, kept=kept, status=error_status(exc),
-        )  # fmt: skip
-
-    if form is None or item.proposal_id is None:
-        return again(
-            Conflict("Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht möglich.")
-        )
-    flat: dict[str, object] = {k: values.get(k) for k in values}
-    given = read_input(form, flat)
-    if given.errors:
-        session.expire_all()
-        kept = Kept(form=name, errors=dict(given.errors))
-        return render_screen(
-            request, session, user, meeting_id, now, item_id, given=given, kept=kept, status=422
-        )
-    # Every outcome ends the item on this screen: each is checked before it is recorded,
-    # the one-click Vertagen beside "Beschluss gefasst" included.
-    dry_run = values.get("bestaetigt") != "ja"
-    proposal = session.get(Proposal, item.proposal_id)
-    assert proposal is not None
-    version = values.get("proposal_version")
-    try:
-        fired = fire_action(
-            session=session,
-            workflows=workflows_of(request),
-            actor=user.actor,
-            proposal_id=item.proposal_id,
-            trigger=trigger,
-            version=int(version)
-            if isinstance(version, str) and is_digits(version) and int(version) < 2**31
-            else None,
-            given=given,
-            now=now,
-            base_url=settings.link_base(str(request.base_url)),
-            dry_run=dry_run,
-        )
-    except WorkflowError as exc:
-        return again(exc, given)
-    if dry_run:
-        session.expire_all()
-        return render_screen(
-            request,
-            session,
-            user,
-            meeting_id,
-            now,
-            item_id,
-            preview=fired,
-            preview_form=form,
-            given=given,
-        )
-    session.expire_all()
-    items = _items(session, user, meeting_id)
-    following = _next_open(items, _current(items, item_id))
-    number = top_numbers(items).get(item_id, "–")
-    final = fired.followed_by[-1] if fired.followed_by else fired
-    # the outcome as recorded and printed ("Empfehlung beschlossen"), not the action's label
-    recorded = next((i.outcome for i in items if i.id == item_id), None)
-    return done(
-        request,
-        meeting_id,
-        following.id if following else item_id,
-        f"TOP {number}: Ergebnis „{outcome_label(recorded, form.label)}“ ist festgestellt. "
-        f"Neuer Stand der Vorlage: {final.dest_label}.",
     )
 
 

@@ -1,0 +1,173 @@
+"""Sitzung durchführen: the outcome of an item. A free item's is recorded as chosen; a
+Vorlage's is its transition (adopt, reject, recommend, defer, take note), shown with its
+consequences first and recorded after the check (§ 37 Abs. 6, § 43 Abs. 2 GemO)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui.actions import ActionInput, fire_action, read_input
+from api.ui.routes.agenda import ItemId
+from api.ui.routes.meetings import MeetingId
+from api.ui.routes.sitting import (
+    current_item,
+    item_outcome_forms,
+    kept_screen,
+    next_open,
+    render_screen,
+    screen_items,
+)
+from api.ui.sitting_forms import (
+    OUTCOME,
+    Kept,
+    Onward,
+    ScreenCall,
+    done,
+    form_version,
+    refusal_text,
+    screen_action,
+    screen_meeting,
+)
+from api.ui.web import PageRoute, PageUserDep, error_status, workflows_of
+from workflow.agenda_numbers import top_numbers
+from workflow.digits import is_digits
+from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
+from workflow.models import Proposal
+from workflow.outcomes import outcome_label
+from workflow.services import agenda
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis")
+async def record_free_outcome(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    def act(form: FormData, call: ScreenCall) -> Onward:
+        outcome = str(form.get("outcome") or "")
+        agenda.record_item_outcome(
+            **call,
+            item_id=item_id,
+            expected_version=form_version(form),
+            outcome=outcome,
+        )
+        items = screen_items(session, user, meeting_id)
+        following = next_open(items, current_item(items, item_id))
+        label = outcome_label(outcome, outcome)
+        return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
+
+    return await screen_action(
+        request, session, user, now, meeting_id, item_id, act,
+        keep=(OUTCOME, kept_screen(request, session, user, meeting_id, now)),
+    )  # fmt: skip
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
+async def record_outcome(
+    request: Request,
+    meeting_id: MeetingId,
+    item_id: ItemId,
+    trigger: Annotated[str, Path(max_length=64)],
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); each is shown
+    with its consequences first (check before commit)."""
+    values = await request.form()
+    meeting = screen_meeting(session, user, meeting_id)
+    items = screen_items(session, user, meeting_id)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    forms, _ = item_outcome_forms(request, session, user, item, now)
+    form = next((f for f in forms if f.trigger == trigger), None)
+    name = f"{OUTCOME}:{trigger}"
+
+    def again(exc: WorkflowError, given: ActionInput | None = None) -> Response:
+        """Refused: the screen again at the error summary (``#fehler``), what was typed
+        into the outcome's form kept and its field marked, as every form of the screen."""
+        session.expire_all()
+        text = refusal_text(request, meeting, exc)
+        fields = {f.name for f in form.fields} if form is not None else set()
+        field = exc.field if isinstance(exc, InvalidInput) else None
+        errors = {field: text} if field in fields else {}
+        kept = Kept(form=name, errors=errors, refusal=text)
+        return render_screen(
+            request, session, user, meeting_id, now, item_id,
+            given=given, kept=kept, status=error_status(exc),
+        )  # fmt: skip
+
+    if form is None or item.proposal_id is None:
+        return again(
+            Conflict("Dieses Ergebnis ist für den Tagesordnungspunkt zurzeit nicht möglich.")
+        )
+    flat: dict[str, object] = {k: values.get(k) for k in values}
+    given = read_input(form, flat)
+    if given.errors:
+        session.expire_all()
+        kept = Kept(form=name, errors=dict(given.errors))
+        return render_screen(
+            request, session, user, meeting_id, now, item_id, given=given, kept=kept, status=422
+        )
+    # Every outcome ends the item on this screen: each is checked before it is recorded,
+    # the one-click Vertagen beside "Beschluss gefasst" included.
+    dry_run = values.get("bestaetigt") != "ja"
+    proposal = session.get(Proposal, item.proposal_id)
+    assert proposal is not None
+    version = values.get("proposal_version")
+    try:
+        fired = fire_action(
+            session=session,
+            workflows=workflows_of(request),
+            actor=user.actor,
+            proposal_id=item.proposal_id,
+            trigger=trigger,
+            version=int(version)
+            if isinstance(version, str) and is_digits(version) and int(version) < 2**31
+            else None,
+            given=given,
+            now=now,
+            base_url=settings.link_base(str(request.base_url)),
+            dry_run=dry_run,
+        )
+    except WorkflowError as exc:
+        return again(exc, given)
+    if dry_run:
+        session.expire_all()
+        return render_screen(
+            request,
+            session,
+            user,
+            meeting_id,
+            now,
+            item_id,
+            preview=fired,
+            preview_form=form,
+            given=given,
+        )
+    session.expire_all()
+    items = screen_items(session, user, meeting_id)
+    following = next_open(items, current_item(items, item_id))
+    number = top_numbers(items).get(item_id, "–")
+    final = fired.followed_by[-1] if fired.followed_by else fired
+    # the outcome as recorded and printed ("Empfehlung beschlossen"), not the action's label
+    recorded = next((i.outcome for i in items if i.id == item_id), None)
+    return done(
+        request,
+        meeting_id,
+        following.id if following else item_id,
+        f"TOP {number}: Ergebnis „{outcome_label(recorded, form.label)}“ ist festgestellt. "
+        f"Neuer Stand der Vorlage: {final.dest_label}.",
+    )
