@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.conftest import World, berlin
 from tests.documents import text_of
@@ -14,6 +14,7 @@ from tests.integration.flow import (
     MEETING_DAY,
     adopted,
     in_session,
+    item_of,
     new_meeting,
     released,
     scheduled,
@@ -21,7 +22,7 @@ from tests.integration.flow import (
 from workflow.context import SYSTEM
 from workflow.documents import service
 from workflow.documents.model import FORMATS, Document
-from workflow.models import Person, User
+from workflow.models import Person, Resolution, User
 from workflow.services import meetings as meeting_service
 from workflow.services.proposals import StepInput
 
@@ -233,3 +234,63 @@ def test_a_free_item_dealt_with_shows_no_vote(world: World) -> None:
     part = printed.split("Anfragen aus dem Gemeinderat")[1]
     assert "Abstimmung keine" in part
     assert "0 Ja, 0 Nein" not in part
+
+
+def declare(world: World, mid: int, item: int, person: int, reason: str, hour: int) -> None:
+    world.run(
+        lambda s: meeting_service.declare_bias(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, hour, 30),
+            agenda_item_id=item,
+            person_id=person,
+            reason=reason,
+        )
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_bias_reason_reads_as_its_own_sentence_without_double_brackets(
+    world: World, fmt: str
+) -> None:
+    """§ 18 Abs. 5 GemO, recorded by § 38 Abs. 1: who left and why. A reason typed in
+    brackets, or ending in a bracket, is not put in brackets again ("((…))")."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    first, second = (world.get(Person, p).name for p in present[3:5])
+    declare(world, mid, item, present[3], "(Eigentümer des Nachbargrundstücks)", 19)
+    declare(world, mid, item, present[4], "Ehefrau ist Pächterin (§ 18 Abs. 1 Nr. 2 GemO)", 19)
+    printed = text(minutes(world, mid), fmt)
+    assert (
+        f"Befangenheit {first} hat an Beratung und Beschlussfassung nicht mitgewirkt "
+        f"(§ 18 GemO). Grund: Eigentümer des Nachbargrundstücks. {second} hat an Beratung "
+        "und Beschlussfassung nicht mitgewirkt (§ 18 GemO). Grund: Ehefrau ist Pächterin "
+        "(§ 18 Abs. 1 Nr. 2 GemO)."
+    ) in printed
+    assert "((" not in printed
+    assert "))" not in printed
+
+
+def test_a_bias_found_after_the_vote_names_its_reason_after_the_consequence(
+    world: World,
+) -> None:
+    """§ 18 Abs. 6 GemO: found afterwards, the member took part; the minutes and the
+    resolution's note say so, the reason as a sentence of its own."""
+    pid, mid, present = adopted(world)
+    person = present[4]
+    name = world.get(Person, person).name
+    declare(world, mid, item_of(world, pid), person, "(Bruder des Bauherrn)", 20)
+    printed = text(minutes(world, mid), "html")
+    assert (
+        f"Befangenheit {name} hat mitgewirkt, obwohl befangen (nachträglich festgestellt; "
+        "§ 18 Abs. 6 GemO: der Beschluss ist rechtswidrig). Grund: Bruder des Bauherrn."
+    ) in printed
+    assert "((" not in printed
+    reason = world.run(lambda s: s.exec(select(Resolution.unlawful_reason)).one())
+    assert reason is not None
+    assert reason.endswith(
+        "der Beschluss ist rechtswidrig (§ 18 Abs. 6 Satz 1 GemO). Grund: Bruder des Bauherrn."
+    )

@@ -60,7 +60,7 @@ from workflow.queries import (
     tally,
     voting_members,
 )
-from workflow.rules.common import member_words, vote_counts
+from workflow.rules.common import grounds, member_words, vote_counts
 from workflow.rules.meeting_rules import unsigned, unsigned_note
 from workflow.services.public_info import step_of_item
 
@@ -242,14 +242,16 @@ def bias_line(session: Session, item: AgendaItem) -> str:
     who = names(session, (d.person_id for d in declared))
     if not declared:
         return "keine"
-    return "; ".join(
-        f"{who.get(d.person_id, '')} ({d.reason}) hat mitgewirkt, obwohl befangen (nachträglich "
-        "festgestellt; § 18 Abs. 6 GemO: der Beschluss ist rechtswidrig)"
+    # One sentence per member, the reason its own sentence: in brackets after the name a
+    # reason with brackets of its own read "((…))".
+    return " ".join(
+        f"{who.get(d.person_id, '')} hat mitgewirkt, obwohl befangen (nachträglich "
+        f"festgestellt; § 18 Abs. 6 GemO: der Beschluss ist rechtswidrig). {grounds(d.reason)}"
         if d.after_vote
-        else f"{who.get(d.person_id, '')} ({d.reason}) hat an Beratung und Beschlussfassung "
-        "nicht mitgewirkt (§ 18 GemO)"
+        else f"{who.get(d.person_id, '')} hat an Beratung und Beschlussfassung nicht "
+        f"mitgewirkt (§ 18 GemO). {grounds(d.reason)}"
         for d in declared
-    )
+    ).rstrip()
 
 
 def chair_line(session: Session, meeting: Meeting, item: AgendaItem) -> str | None:

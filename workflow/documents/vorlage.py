@@ -25,7 +25,7 @@ from workflow.models import AgendaItem, Body, ConsultationStep, Meeting, Municip
 from workflow.outcomes import OUTCOME_LABELS
 from workflow.publication import omission_note, redacted_value
 from workflow.queries import bias_declarations, steps, tally
-from workflow.rules.common import vote_counts
+from workflow.rules.common import grounds, vote_counts
 from workflow.supervision import municipality_title
 
 OUTCOMES = OUTCOME_LABELS
@@ -148,8 +148,9 @@ def bias(session: Session, proposal: Proposal, *, published: bool) -> list[Parag
         who = names(session, (d.person_id for d in declared))
         lines += [
             Paragraph(
-                f"{body.name} am {day(meeting.meeting_date)}: {who.get(d.person_id, '')} "
-                f"({d.reason}) hat an Beratung und Beschlussfassung nicht mitgewirkt (§ 18 GemO)"
+                f"{body.name} am {day(meeting.meeting_date)}: {who.get(d.person_id, '')} hat "
+                "an Beratung und Beschlussfassung nicht mitgewirkt (§ 18 GemO). "
+                f"{grounds(d.reason)}".rstrip()
             )
             for d in declared
         ]

@@ -76,6 +76,31 @@ def vote_counts(yes: int | None, no: int | None, abstain: int | None) -> str:
     return f"{yes or 0} Ja, {no or 0} Nein, {abstentions}"
 
 
+def grounds(reason: str) -> str:
+    """``Grund: Eigentümer des Nachbargrundstücks.``: a bias reason (§ 18 GemO) as its own
+    sentence after the line that names the member, not in brackets: a reason typed in
+    brackets, or ending in one ("… (§ 18 Abs. 1 GemO?)"), doubled them ("((…))")."""
+    text = " ".join(reason.split())
+    if _enclosed(text):
+        text = text[1:-1].strip()
+    if not text:
+        return ""
+    return f"Grund: {text}" + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _enclosed(text: str) -> bool:
+    """Whether one pair of brackets encloses the whole text: "(Eigentümer)", not
+    "(a) und (b)"."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return depth == 0
+
+
 def member_words(body_kind: str) -> tuple[str, str]:
     """(singular, plural) of a body's members: Ratsmitglied in the Gemeinderat,
     Ausschussmitglied in a committee (§§ 39, 41 GemO), else Mitglied."""

@@ -23,6 +23,7 @@ from workflow.law.periods import Period, shift
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
 from workflow.queries import biased_persons, person_names, seated
+from workflow.rules.common import grounds
 from workflow.services.common import require_role, require_tenant
 from workflow.services.listing import get_proposal
 from workflow.services.transition import load_instance
@@ -89,10 +90,9 @@ def flag_if_unlawful(
         return None
     how = "mitgestimmt" if voted is not None else "an der Beratung teilgenommen"
     resolution.unlawful_reason = (
-        f"{person_names(session, [declaration.person_id])} war befangen "
-        f"({declaration.reason}) und hat "
-        f"{how}; der Beschluss ist rechtswidrig (§ 18 Abs. 6 Satz 1 GemO)"
-    )
+        f"{person_names(session, [declaration.person_id])} war befangen und hat {how}; der "
+        f"Beschluss ist rechtswidrig (§ 18 Abs. 6 Satz 1 GemO). {grounds(declaration.reason)}"
+    ).rstrip()
     resolution.unlawful_since = now
     session.add(resolution)
     proposal = session.get(Proposal, resolution.proposal_id)
