@@ -47,7 +47,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.common import member_words, vote_counts
-from workflow.services.minutes import councillor_may_sign
+from workflow.services.minutes import councillor_may_sign, secretary_may_sign
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
 MOTION_KINDS = (
@@ -245,7 +245,13 @@ def minutes_signers(session: Session, meeting: Meeting) -> tuple[list[Signer], l
             ~col(User.disabled),
         )
     )
-    options += [Signer(u.person_id or 0, u.full_name, "secretary") for u in secretaries]
+    # one Schriftführer signs: once one has, no other is offered (the service refuses him)
+    clerks = [s.person_id for s in given if s.capacity == "secretary"]
+    options += [
+        Signer(u.person_id or 0, u.full_name, "secretary")
+        for u in secretaries
+        if secretary_may_sign(clerks, u.person_id or 0)
+    ]
     return [o for o in options if (o.person_id, o.capacity) not in taken], done
 
 

@@ -21,6 +21,14 @@ def councillor_may_sign(signed: Iterable[int], person_id: int) -> bool:
     return len(set(signed) - {person_id}) < COUNCILLOR_SIGNATURES
 
 
+def secretary_may_sign(signed: Iterable[int], person_id: int) -> bool:
+    """Whether the person may still sign as Schriftführer beside the signatures given
+    (``signed``: the persons who signed as Schriftführer): one signs, § 38 Abs. 2 S. 1 GemO
+    "und dem Schriftführer", the one who kept the minutes; a second is refused. The rule of
+    the refusal and of the signers offered."""
+    return not set(signed) - {person_id}
+
+
 def check_signer(session: Session, meeting: Meeting, person_id: int, capacity: str) -> None:
     """Refuse (``InvalidInput``) a signature the person may not give in that capacity."""
     if capacity == "chair":
@@ -73,7 +81,21 @@ def _check_councillor_signature(session: Session, meeting: Meeting, person_id: i
 
 
 def _check_secretary_signature(session: Session, meeting: Meeting, person_id: int) -> None:
-    """The Schriftführer: a person with the municipality's secretary role (Sitzungsdienst)."""
+    """The Schriftführer: a person with the municipality's secretary role (Sitzungsdienst),
+    one of them (§ 38 Abs. 2 S. 1 GemO: "dem Schriftführer"); a second is refused."""
+    signed = session.exec(
+        select(MinutesSignature.person_id).where(
+            MinutesSignature.meeting_id == meeting.id, MinutesSignature.capacity == "secretary"
+        )
+    ).all()
+    if not secretary_may_sign(signed, person_id):
+        first = session.get(Person, signed[0])
+        name = first.name if first is not None else "eine andere Person"
+        raise InvalidInput(
+            f"Als Schriftführung hat bereits {name} unterzeichnet; die Niederschrift "
+            "unterzeichnet nur ein Schriftführer, der sie geführt hat (§ 38 Abs. 2 Satz 1 GemO)",
+            field="person_id",
+        )
     secretary = session.exec(
         select(User.id).where(
             User.person_id == person_id,
