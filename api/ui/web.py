@@ -61,6 +61,7 @@ from workflow.models import Municipality, User
 from workflow.outcomes import outcome_label
 from workflow.roles import person_role_label
 from workflow.services import my_tasks
+from workflow.services.missed_meetings import missed_meetings
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
 from workflow.supervision import municipality_title
@@ -154,14 +155,14 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
 def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
     user = _page_user(db, ui_session(request).username)
     if user is not None:
-        count = len(
-            my_tasks.tasks(
-                session=db,
-                workflows=workflows_of(request),
-                actor=user.actor,
-                now=request.app.state.clock(),
-            )
-        ) + len(my_tasks.execution_duties(session=db, actor=user.actor))
+        # as many as Meine Aufgaben lists (routes/tasks.py)
+        now = request.app.state.clock()
+        actor = user.actor
+        count = (
+            len(my_tasks.tasks(session=db, workflows=workflows_of(request), actor=actor, now=now))
+            + len(my_tasks.execution_duties(session=db, actor=actor))
+            + len(missed_meetings(session=db, actor=actor, now=now))
+        )
         user = replace(user, task_count=count)
     request.state.page_user = user
     return user

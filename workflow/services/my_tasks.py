@@ -44,6 +44,7 @@ from workflow.models import (
     User,
 )
 from workflow.queries import full_names
+from workflow.services import missed_meetings
 from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
@@ -250,8 +251,11 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
     """Objects with at least one step the user may take now and is asked to (options such as
     withdrawing are on the object's page, not here); soonest deadline first."""
     found: list[Task] = []
-    stand_ins = substitutions(session, actor, local_date(now))
+    today = local_date(now)
+    stand_ins = substitutions(session, actor, today)
     for kind, row, title in _instances(session, workflows, actor, stand_ins):
+        if isinstance(row, Meeting) and missed_meetings.missed(row, today):
+            continue  # its steps are moot: it is moved or cancelled (``missed_meetings``)
         try:
             options = available_actions(
                 session=session,

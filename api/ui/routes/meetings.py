@@ -54,7 +54,7 @@ from workflow.models import Body, Meeting
 from workflow.queries import agenda
 from workflow.rules.common import count_of
 from workflow.services import actions as action_service
-from workflow.services import listing
+from workflow.services import listing, missed_meetings
 from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.notices import announcements_of
@@ -263,7 +263,10 @@ def detail_context(
     editor = own and user.role in MEETING_ROLES
     today = local_date(now)
     body = session.get(Body, meeting.body_id)
+    # § 34 Abs. 1, § 37 Abs. 1 S. 1 GemO: its day passed without it; moved or cancelled
+    missed = missed_meetings.of(meeting, today)
     return {
+        "missed": missed,
         "meeting": meeting,
         **meeting_documents(session, user.actor, meeting, bool(closed)),
         "body": body,
@@ -293,7 +296,9 @@ def detail_context(
         if own
         else [],
         "today": today,
-        "runs": editor and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
+        "runs": editor
+        and missed is None  # an invited session whose day passed can no longer open
+        and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
         # § 35 Abs. 1 S. 4 GemO: non-public resolutions to announce in this session.
         "announce": announcement_context(session, meeting) if editor else None,
         # § 34 Abs. 1 S. 7 GemO: the ortsübliche Bekanntgaben recorded so far

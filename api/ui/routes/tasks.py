@@ -16,6 +16,7 @@ from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import local_date
 from workflow.models import Deadline, Proposal
 from workflow.services import my_tasks
+from workflow.services.missed_meetings import missed_meetings
 from workflow.services.transition import KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -88,6 +89,17 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                 note=f"Zum Beschluss {my_tasks.proposal_title(duty.proposal)}",
                 actions=[],
                 due=duty.task.target_date,
+            )
+        )
+    # § 34 Abs. 1, § 37 Abs. 1 S. 1 GemO: a session whose day passed is moved or cancelled
+    for missed in missed_meetings(session=session, actor=actor, now=now):
+        rows.append(
+            TaskRow(
+                title=f"{my_tasks.meeting_title(session, missed.meeting)} {missed.task}",
+                href=f"{instance_path('meeting', missed.meeting)}#nicht-durchgefuehrt",
+                note=missed.advice,
+                actions=[],
+                due=missed.meeting.meeting_date,
             )
         )
     rows.sort(key=lambda r: (r.due is None, r.due or date.max))
