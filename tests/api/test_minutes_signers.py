@@ -8,16 +8,16 @@ import re
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_http import assert_problem
 from tests.api.test_ui_foundation import sign_in
 from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
-from tests.integration.flow import MEETING_DAY, adopted
+from tests.integration.flow import MEETING_DAY, adopted, second_secretary
 from workflow.errors import InvalidInput
-from workflow.models import MinutesSignature, Person, User
+from workflow.models import MinutesSignature
 from workflow.services import meetings as meeting_service
 
 SIGNED = berlin(MEETING_DAY.replace(day=25), 10)
@@ -34,24 +34,7 @@ def closed(world: World) -> int:
 @pytest.fixture
 def second(world: World) -> int:
     """Udo Uhl, a second Schriftführer of Ilsfeld: his person id."""
-
-    def add(session: Session) -> int:
-        person = Person(municipality_id=world.data.ilsfeld.municipality.id or 0, name="Udo Uhl")
-        session.add(person)
-        session.flush()
-        session.add(
-            User(
-                username="ilsfeld.secretary2",
-                full_name=person.name,
-                role="secretary",
-                municipality_id=person.municipality_id,
-                person_id=person.id,
-            )
-        )
-        return person.id or 0
-
-    person_id: int = world.run(add)
-    return person_id
+    return second_secretary(world)
 
 
 def first(world: World) -> int:

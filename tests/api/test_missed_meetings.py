@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from tests.api.conftest import FixedClock, TestClient, demo_hash
 from tests.api.test_ui_foundation import sign_in
+from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, invited, new_meeting
 from workflow.context import Actor
@@ -183,3 +184,69 @@ def test_before_its_day_passes_nothing_is_said(
     page = client.get(f"/sitzungen/{mid}").text
     assert 'id="nicht-durchgefuehrt"' not in page
     assert f'href="/sitzungen/{mid}/durchfuehren"' in page
+
+
+def test_the_meeting_page_moves_a_planned_meeting(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The Verlegung on the page (as ``POST …/reschedule``): refusals in ``#fehler`` with
+    the input kept; moved, the task is gone."""
+    mid = with_free_item(world)
+    clock.now = DAY_AFTER
+    sign_in(client, "ilsfeld.secretary")
+    assert f"{TASK}: verlegen oder absagen" in client.get("/").text
+    page = client.get(f"/sitzungen/{mid}").text
+    assert 'id="verlegen"' in page
+    url = f"/sitzungen/{mid}/verlegen"
+
+    empty = _post(client, url, page, version=_version(page), meeting_date="", reason="")
+    assert empty.status_code == 422
+    summary = empty.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "Bitte geben Sie den neuen Sitzungstag als Datum ein" in summary
+    assert "Bitte geben Sie den Grund der Verlegung an." in summary
+
+    reason = "Der Sitzungssaal war nicht verfügbar"
+    past = _post(
+        client, url, page, version=_version(page), meeting_date="2024-04-22", reason=reason
+    )
+    assert past.status_code == 422
+    summary = past.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "Der neue Sitzungstag liegt in der Vergangenheit" in summary
+    assert f">{reason}</textarea>" in past.text
+    assert world.get_meeting(mid).meeting_date == MEETING_DAY
+
+    moved = _post(
+        client, url, page, version=_version(page), meeting_date="14.05.2024", reason=reason
+    )
+    assert moved.status_code == 303
+    assert world.get_meeting(mid).meeting_date == date(2024, 5, 14)
+    page = client.get(f"/sitzungen/{mid}").text
+    assert "Die Sitzung ist auf den 14.05.2024 verlegt." in page
+    assert 'id="nicht-durchgefuehrt"' not in page
+    assert "nicht durchgeführt" not in client.get("/").text
+
+
+def test_an_invited_meeting_is_not_moved_on_the_page(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    mid = with_free_item(world)
+    invited(world, mid)
+    clock.now = DAY_AFTER
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}").text
+    assert 'id="verlegen"' not in page
+    refused = _post(
+        client,
+        f"/sitzungen/{mid}/verlegen",
+        page,
+        version=_version(page),
+        meeting_date="14.05.2024",
+        reason="Neuer Termin",
+    )
+    assert refused.status_code == 422
+    summary = refused.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "Nach der Einladung wird eine Sitzung abgesagt und neu einberufen" in summary
+    assert world.get_meeting(mid).meeting_date == MEETING_DAY
+    sign_in(client, "ilsfeld.council")
+    page = client.get(f"/sitzungen/{mid}").text
+    assert 'id="verlegen"' not in page

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from tests.conftest import World, berlin, known
-from workflow.models import Proposal
+from workflow.models import Person, Proposal, User
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import meetings as meeting_service
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
@@ -98,6 +98,28 @@ def new_meeting(
         )
     )
     return known(meeting.id)
+
+
+def second_secretary(world: World, name: str = "Udo Uhl") -> int:
+    """A second Schriftführer of Ilsfeld (``ilsfeld.secretary2``): his person's id."""
+
+    def add(session: Any) -> int:
+        person = Person(municipality_id=world.data.ilsfeld.municipality.id or 0, name=name)
+        session.add(person)
+        session.flush()
+        session.add(
+            User(
+                username="ilsfeld.secretary2",
+                full_name=person.name,
+                role="secretary",
+                municipality_id=person.municipality_id,
+                person_id=person.id,
+            )
+        )
+        return known(person.id)
+
+    person_id: int = world.run(add)
+    return person_id
 
 
 def scheduled(world: World, pid: int, mid: int) -> None:

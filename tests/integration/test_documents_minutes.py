@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from tests.conftest import World, berlin
 from tests.documents import text_of
@@ -18,11 +18,12 @@ from tests.integration.flow import (
     new_meeting,
     released,
     scheduled,
+    second_secretary,
 )
 from workflow.context import SYSTEM
 from workflow.documents import service
 from workflow.documents.model import FORMATS, Document
-from workflow.models import Person, Resolution, User
+from workflow.models import Person, Resolution
 from workflow.services import meetings as meeting_service
 from workflow.services.proposals import StepInput
 
@@ -72,21 +73,7 @@ def test_before_the_session_the_planned_time_and_a_line_for_an_unknown_schriftfu
 ) -> None:
     """Two may keep the minutes and neither has recorded the session yet: a line to fill in."""
 
-    def second_secretary(session: Session) -> None:
-        person = Person(municipality_id=world.data.ilsfeld.municipality.id or 0, name="Udo Uhl")
-        session.add(person)
-        session.flush()
-        session.add(
-            User(
-                username="ilsfeld.secretary2",
-                full_name=person.name,
-                role="secretary",
-                municipality_id=person.municipality_id,
-                person_id=person.id,
-            )
-        )
-
-    world.run(second_secretary)
+    second_secretary(world)
     printed = text(minutes(world, new_meeting(world)), "html")
     assert "Datum Dienstag, 23.04.2024, 18:00 Uhr" in printed
     assert "Schriftführung ____________________ Anwesend" in printed

@@ -279,6 +279,8 @@ def detail_context(
         "screen_forms": [f for f in forms if f.trigger in ("open_session", "close_session")],
         "blocked": blocked,
         "may_order": editor and meeting.state in AGENDA_STATES,
+        # before the invitation (after it: cancelled and convened anew, § 34 Abs. 1 GemO)
+        "may_move": editor and meeting.state in missed_meetings.MOVABLE,
         "may_remove": editor and meeting.state in (*AGENDA_STATES, "invited"),
         # § 34 GemO: after the invitation a Nachtrag, in session only an emergency
         "may_supplement": editor and meeting.state in ("invited", "in_session"),
