@@ -197,6 +197,7 @@ def test_the_meeting_page_moves_a_planned_meeting(
     assert f"{TASK}: verlegen oder absagen" in client.get("/").text
     page = client.get(f"/sitzungen/{mid}").text
     assert 'id="verlegen"' in page
+    assert "Einladungsfrist" not in page  # no "Sie können trotzdem einladen" to a past day
     url = f"/sitzungen/{mid}/verlegen"
 
     empty = _post(client, url, page, version=_version(page), meeting_date="", reason="")

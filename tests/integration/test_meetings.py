@@ -314,6 +314,10 @@ def test_open_session_refused_after_the_meeting_day(world: World) -> None:
         world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(next_day, 9))
     assert unmet_names(refused) == ["meeting_day_reached"]
     assert "nicht ordnungsmäßig einberufen" in refused.value.message
+    # what the engine allows an invited meeting: not a Verlegung (reschedule_meeting refuses)
+    assert "Sagen Sie sie ab und berufen Sie sie für einen neuen Tag neu ein" in (
+        refused.value.message
+    )
     assert meeting_state(world, mid) == "invited"
     world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 18, 30))
     assert meeting_state(world, mid) == "in_session"

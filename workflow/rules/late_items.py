@@ -39,7 +39,7 @@ def late_addition_refusal(
         # without it; it cannot open any more (``meeting_day_reached``, § 37 Abs. 1 S. 1).
         return (
             f"Die Sitzung am {fmt(meeting.meeting_date)} liegt in der Vergangenheit und wurde "
-            "nicht eröffnet; verlegen Sie sie auf einen neuen Tag oder sagen Sie sie ab"
+            "nicht eröffnet; sagen Sie sie ab und berufen Sie sie für einen neuen Tag neu ein"
         )
     if urgent_reason:
         return None

@@ -70,7 +70,8 @@ def meeting_day_reached(ctx: FiringContext) -> str | None:
     """A session opens on the day it was convened for (§ 34 Abs. 1 GemO): not before, and
     not on a later day either: members were invited to that day, and a session held on
     another is not "ordnungsmäßig einberufen" (§ 37 Abs. 1 S. 1), its resolutions unlawful.
-    A meeting whose day passed is moved to a new day (and invited again) or cancelled."""
+    Only an invited meeting opens; once invited it is not moved (``reschedule_meeting``) but
+    cancelled and convened anew (``missed_meetings``)."""
     meeting = _meeting(ctx)
     if ctx.today < meeting.meeting_date:
         return f"Die Sitzung ist erst am {fmt(meeting.meeting_date)}"
@@ -78,8 +79,8 @@ def meeting_day_reached(ctx: FiringContext) -> str | None:
         return (
             f"Die Sitzung war für den {fmt(meeting.meeting_date)} einberufen; an einem "
             "späteren Tag ist sie nicht ordnungsmäßig einberufen (§ 34 Abs. 1, § 37 Abs. 1 "
-            "Satz 1 GemO). Verlegen Sie die Sitzung auf einen neuen Tag mit neuer Einladung "
-            "oder sagen Sie sie ab"
+            "Satz 1 GemO). Nach der Einladung wird sie nicht verlegt: Sagen Sie sie ab und "
+            "berufen Sie sie für einen neuen Tag neu ein"
         )
     return None
 

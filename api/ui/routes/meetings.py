@@ -287,8 +287,9 @@ def detail_context(
         "candidates": [(str(p.id), f"{p.label}: {p.title}") for p in schedulable(session, meeting)]
         if editor and meeting.state in (*AGENDA_STATES, "invited", "in_session")
         else [],
+        # a missed meeting is moved first: inviting to a day gone by is no way out
         "invitation": invitation_check(session, meeting, today)
-        if meeting.state in AGENDA_STATES
+        if meeting.state in AGENDA_STATES and missed is None
         else None,
         "deadlines": list(
             list_deadlines(
