@@ -277,6 +277,31 @@ def test_late_invitation_with_reason_is_recorded_and_deadline_missed(world: Worl
     assert row.closed_at is not None
 
 
+@pytest.mark.parametrize("data", [{}, {"late_reason": "Verzögert"}, {"emergency_reason": "Brand"}])
+def test_no_reason_invites_to_a_day_gone_by(world: World, data: dict[str, str]) -> None:
+    """§ 34 Abs. 1 S. 1 GemO: an invitation names a day still to come."""
+    _, mid = planned(world)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    day = world.get(Meeting, mid).meeting_date
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(date(2024, 4, 24)), data=data)
+    assert unmet_names(refused) == ["invitation_in_time"]
+    assert f"Der Sitzungstag {day:%d.%m.%Y} ist vorbei" in refused.value.message
+    meeting = world.get(Meeting, mid)
+    assert meeting_state(world, mid) == "agenda"
+    assert not meeting.emergency
+    assert meeting.late_invitation_reason is None
+    fired = world.fire(
+        "meeting",
+        mid,
+        "invite",
+        "ilsfeld.mayor",
+        berlin(day, 8),
+        data={"emergency_reason": "Brand"},
+    )
+    assert fired.dest == "invited"  # on the day itself an emergency session may be convened
+
+
 def test_set_agenda_requires_items(world: World) -> None:
     mid = new_meeting(world)
     with pytest.raises(GuardsUnmet) as refused:

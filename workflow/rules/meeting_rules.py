@@ -48,8 +48,16 @@ def invitation_latest(session: Session, meeting: Meeting) -> tuple[date, Period]
 def invitation_in_time(ctx: FiringContext) -> str | None:
     """§ 34 Abs. 1 S. 1 GemO (7 days, counted back from the meeting day and never extended),
     unless it is an emergency session with its reason (§ 34 Abs. 2) or, the rule being
-    "in der Regel", a recorded reason for the shorter period."""
+    "in der Regel", a recorded reason for the shorter period. No reason invites to a day
+    gone by: members cannot come to it, and the session could never open
+    (``meeting_day_reached``); the meeting is moved to a new day first."""
     meeting = _meeting(ctx)
+    if ctx.today > meeting.meeting_date:
+        return (
+            f"Der Sitzungstag {fmt(meeting.meeting_date)} ist vorbei: Zu ihm kann nicht mehr "
+            "eingeladen werden (§ 34 Abs. 1 Satz 1 GemO). Verlegen Sie die Sitzung auf einen "
+            "neuen Tag oder sagen Sie sie ab"
+        )
     if meeting.emergency_reason or data_text(ctx, "emergency_reason"):
         return None
     if data_text(ctx, "late_reason"):
