@@ -40,6 +40,24 @@ COMMITTEE_SUBSTITUTE = {  # whom the mayor may commission when all Stellvertrete
     "deciding_committee": "§ 40 Abs. 4 GemO",
     "advisory_committee": "§ 41 Abs. 2 GemO",
 }
+# What can be done once someone chairs the item, by action: the proposal's triggers, the free
+# items' outcomes (workflow.services.agenda.FREE_ITEM_OUTCOMES), the votes, the bias decision.
+THEN = {
+    "vote": "abgestimmt werden",
+    "motion": "über den Antrag abgestimmt werden",
+    "bias": "über die Befangenheit entschieden werden",
+    "adopt": "der Beschluss festgestellt werden",
+    "reject": "die Ablehnung festgestellt werden",
+    "recommend": "die Empfehlung festgestellt werden",
+    "take_note": "die Kenntnisnahme festgestellt werden",
+    "take_note_forward": "die Kenntnisnahme festgestellt werden",
+    "noted": "die Kenntnisnahme festgestellt werden",
+    "handled": "der Punkt als behandelt festgestellt werden",
+    "defer": "vertagt werden",
+    "deferred": "vertagt werden",
+    "refer": "verwiesen werden",
+    "remove_from_agenda": "der Punkt abgesetzt werden",
+}
 
 
 @dataclass(frozen=True)
@@ -160,9 +178,12 @@ def substitute_words(session: Session, meeting: Meeting) -> str:
     return f"{ELDEST_AT_ITEM} (§ 48 Abs. 1 Satz 8 GemO)"
 
 
-def chair_refusal(session: Session, meeting: Meeting, item: AgendaItem) -> str | None:
+def chair_refusal(
+    session: Session, meeting: Meeting, item: AgendaItem, *, action: str | None
+) -> str | None:
     """Why nothing can be decided on the item yet: nobody chairs it (§ 48 Abs. 1 GemO);
-    the message names what to do.
+    the message names what to do, and what ``action`` (a key of ``THEN``; None: the item
+    as a whole, for the screen) then can be done.
 
     A body deliberates and decides only "in einer ordnungsmäßig einberufenen und geleiteten
     Sitzung" (§ 37 Abs. 1 Satz 1 GemO); the chair opens, leads and closes its deliberations
@@ -173,7 +194,7 @@ def chair_refusal(session: Session, meeting: Meeting, item: AgendaItem) -> str |
     chair = item_chair(session, meeting, item)
     if chair.person_id is not None:
         return None
-    return _nobody_chairs(session, meeting, chair)
+    return _nobody_chairs(session, meeting, chair, action)
 
 
 def bias_chair_refusal(
@@ -186,7 +207,7 @@ def bias_chair_refusal(
     does."""
     chair = item_chair(session, meeting, item)
     if chair.person_id is None:
-        return _nobody_chairs(session, meeting, chair)
+        return _nobody_chairs(session, meeting, chair, "bias")
     if chair.person_id != person_id:
         return None
     able = present_at_item(session, item) - biased_persons(session, item.id or 0) - {person_id}
@@ -202,7 +223,8 @@ def bias_chair_refusal(
     )
 
 
-def _nobody_chairs(session: Session, meeting: Meeting, chair: ItemChair) -> str:
+def _nobody_chairs(session: Session, meeting: Meeting, chair: ItemChair, action: str | None) -> str:
+    then = THEN.get(action or "", "der Punkt behandelt werden")
     why = (
         reason_words(session, meeting, chair)
         if chair.prevented is not None
@@ -212,7 +234,7 @@ def _nobody_chairs(session: Session, meeting: Meeting, chair: ItemChair) -> str:
         f"Bei diesem Tagesordnungspunkt führt niemand den Vorsitz ({why}), und kein "
         "Stellvertreter des Bürgermeisters ist anwesend und nicht befangen. Bitte erfassen "
         f"Sie unter „Vorsitz bei diesem Punkt“ {substitute_words(session, meeting)}; dann "
-        "kann abgestimmt werden"
+        f"kann {then}"
     )
 
 

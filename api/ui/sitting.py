@@ -167,7 +167,9 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         wording=adopted_wording(session, item_id),
         chair=chair,
         chair_reason=reason_words(session, meeting, chair) if chair.differs else "",
-        no_chair=chair_refusal(session, meeting, item) if chair.person_id is None else None,
+        no_chair=chair_refusal(session, meeting, item, action=None)
+        if chair.person_id is None
+        else None,
         handover=chair.person_id is not None and may_hand_over(session, meeting, item),
     )
 

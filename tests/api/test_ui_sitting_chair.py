@@ -5,6 +5,7 @@ secretary names (§ 48 Abs. 1 Satz 8 GemO); a handover only in a committee (§ 4
 from __future__ import annotations
 
 import html
+import re
 
 from sqlmodel import select
 
@@ -130,3 +131,21 @@ def test_a_committee_screen_offers_the_handover_to_a_stellvertreter(
         "Beispiel übergeben)"
     ) in page
     assert world.get(AgendaItem, item).chair_person_id == deputy
+
+
+def test_without_a_chair_each_outcome_is_refused_in_its_own_words(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """Not the vote's "dann kann abgestimmt werden" for every action: each blocked outcome
+    says what can be done once a chair is recorded."""
+    _, mid, item, _ = _running(world, clock)
+    declare(world, item, world["ilsfeld.mayor"].person_id or 0)
+    sign_in(client, "ilsfeld.secretary")
+    page = html.unescape(client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text)
+    assert "dann kann der Punkt behandelt werden." in page  # the screen's warning
+    assert "dann kann abgestimmt werden" not in page
+    blocked = re.findall(r"<li><strong>([^<]+)</strong> – noch nicht möglich\. ([^<]+)</li>", page)
+    why = dict(blocked)
+    assert why["Vertagen"].endswith("GemO); dann kann vertagt werden.")
+    assert "GemO); dann kann der Beschluss festgestellt werden." in why["Beschluss gefasst"]
+    assert "GemO); dann kann die Ablehnung festgestellt werden." in why["Abgelehnt"]

@@ -76,10 +76,13 @@ def test_a_motion_is_voted_on_only_with_a_chair(world: World) -> None:
     one = item_of(world, first)
     declare(world, one, world["ilsfeld.mayor"].person_id or 0)  # no Stellvertreter
     message = vote_refusal(world, one)
+    assert message.endswith("; dann kann abgestimmt werden")
     adjourn = propose(world, mid, one, "procedural", procedure="adjourn")  # made: no decision
     with pytest.raises(Conflict) as refused:
         vote_on(world, mid, one, adjourn, 12, 2)
-    assert refused.value.message == message
+    assert refused.value.message == message.replace(
+        "dann kann abgestimmt", "dann kann über den Antrag abgestimmt"
+    )
     assert NOBODY in message
     determine(world, mid, one, world.data.ilsfeld.councillors[3].id or 0)
     assert vote_on(world, mid, one, adjourn, 12, 2).adopted
@@ -98,6 +101,7 @@ def test_the_body_decides_a_doubtful_bias_only_with_a_chair(world: World) -> Non
         decide(world, doubt, votes={p: "no" for p in present if p not in (mayor, concerned)})
     assert NOBODY in refused.value.message
     assert "Bei diesem Tagesordnungspunkt führt niemand den Vorsitz" in refused.value.message
+    assert refused.value.message.endswith("; dann kann über die Befangenheit entschieden werden")
     determine(world, mid, one, world.data.ilsfeld.councillors[3].id or 0)
     decided = decide(world, doubt, votes={p: "no" for p in present if p not in (mayor, concerned)})
     assert decided.decided_biased is False
@@ -140,6 +144,9 @@ def test_taking_note_waits_for_a_chair(world: World) -> None:
         world.fire("proposal", info, "take_note", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
     assert [g.name for g in refused.value.unmet] == ["meeting_in_session"]
     assert NOBODY in refused.value.unmet[0].message
+    assert refused.value.unmet[0].message.endswith(
+        "; dann kann die Kenntnisnahme festgestellt werden"
+    ), "the refusal names the action refused, not the vote"
     determine(world, mid, item, world.data.ilsfeld.councillors[3].id or 0)
     world.fire("proposal", info, "take_note", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
 
@@ -164,16 +171,23 @@ def test_vertagung_and_absetzung_in_the_session_wait_for_a_chair(world: World) -
     message = vote_refusal(world, one)
     with pytest.raises(GuardsUnmet) as deferral:
         world.fire("proposal", first, "defer", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    assert [(g.name, g.message) for g in deferral.value.unmet] == [("meeting_in_session", message)]
+    deferred = message.replace("dann kann abgestimmt werden", "dann kann vertagt werden")
+    assert deferred != message
+    assert [(g.name, g.message) for g in deferral.value.unmet] == [("meeting_in_session", deferred)]
     with pytest.raises(GuardsUnmet) as removal:
         world.fire(
             "proposal", second, "remove_from_agenda", "ilsfeld.mayor", berlin(MEETING_DAY, 20)
         )
     assert [g.name for g in removal.value.unmet] == ["meeting_not_closed"]
     assert NOBODY in removal.value.unmet[0].message
+    assert removal.value.unmet[0].message.endswith("; dann kann der Punkt abgesetzt werden")
     with pytest.raises(Conflict) as free_deferral:
         free_outcome(world, mid, free.id or 0, "deferred")
     assert NOBODY in free_deferral.value.message
+    assert free_deferral.value.message.endswith("; dann kann vertagt werden")
+    with pytest.raises(Conflict) as free_note:
+        free_outcome(world, mid, free.id or 0, "noted")
+    assert free_note.value.message.endswith("; dann kann die Kenntnisnahme festgestellt werden")
     leaves(world, mid, free.id or 0, mayor, present=True)  # she is back
     free_outcome(world, mid, free.id or 0, "deferred")
     assert world.get(AgendaItem, free.id or 0).outcome == "deferred"

@@ -85,7 +85,7 @@ def _item_chair_refusal(ctx: FiringContext) -> str | None:
     meeting = meeting_of_item(ctx.session, item)
     if item is None or meeting is None:
         return None
-    return chair_refusal(ctx.session, meeting, item)
+    return chair_refusal(ctx.session, meeting, item, action=ctx.trigger)
 
 
 def meeting_in_session(ctx: FiringContext) -> str | None:

@@ -278,7 +278,7 @@ def record_item_outcome(
     # Handled, taken note of or vertagt: each concludes the item in the session, which the
     # chair leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1 GemO); a Vertagung is the body's or its
     # chair's decision too, so nobody chairing defers nothing either.
-    no_chair = chair_refusal(session, meeting, item)
+    no_chair = chair_refusal(session, meeting, item, action=outcome)
     if no_chair is not None:
         raise Conflict(no_chair)
     item.outcome = outcome

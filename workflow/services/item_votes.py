@@ -81,7 +81,7 @@ def record_vote_counts(
         )
     require_votable(session, item)
     require_no_pending_motions(session, meeting, item)
-    no_chair = chair_refusal(session, meeting, item)
+    no_chair = chair_refusal(session, meeting, item, action="vote")
     if no_chair is not None:
         raise Conflict(no_chair)
     check_counts(session, meeting, item, counted)

@@ -482,7 +482,7 @@ def _record_votes(
             "Gremium noch nicht entschieden; vorher wird über den Punkt nicht abgestimmt "
             "(§ 18 Abs. 4 Satz 2 GemO)"
         )
-    no_chair = chair_refusal(session, meeting, item)
+    no_chair = chair_refusal(session, meeting, item, action="vote")
     if no_chair is not None:
         raise Conflict(no_chair)
     for person_id, choice in votes.items():

@@ -249,7 +249,7 @@ def vote_motion(
         )
     # A motion is decided by the body, and the body decides only in a session someone
     # leads (§ 36 Abs. 1, § 37 Abs. 1 Satz 1 GemO): as the vote on the item itself.
-    no_chair = chair_refusal(session, meeting, item)
+    no_chair = chair_refusal(session, meeting, item, action="motion")
     if no_chair is not None:
         raise Conflict(no_chair)
     check_counts(session, meeting, item, counted)
