@@ -43,6 +43,9 @@ EVENT_LABELS = {
     "requeue": "Erneut zur Terminierung",
     "reschedule": "Verlegt",
     "waive_deadline": "Frist erlassen",
+    # workflow.services.publication.set_publication: redactions and withholding (§ 41b
+    # Abs. 2 S. 2, 3 GemO), as the Vorlage's page links to it.
+    "set_publication": "Schwärzungen und Veröffentlichung festgelegt",
 }
 
 

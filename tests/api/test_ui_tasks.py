@@ -18,6 +18,7 @@ from tests.conftest import World, known
 from tests.integration.flow import invited, new_meeting, new_proposal, released, scheduled
 from workflow.models import Proposal
 from workflow.services.proposals import update_proposal
+from workflow.services.publication import set_publication
 
 
 def _submitted(world: World, client: TestClient) -> str:
@@ -76,8 +77,37 @@ def test_a_change_that_keeps_the_state_says_what_happened(
     with TestClient(app) as mayor:
         sign_in(mayor, "ilsfeld.mayor")
         changes = mayor.get("/").text.split('id="neu"')[1]
-    assert "Bearbeitet (Sachbearbeitung" in changes
+    # The fields, as the Verlauf names them (api.ui.history.event_label).
+    assert "Bearbeitet: Betreff (Sachbearbeitung" in changes
     assert "Bearbeitet, jetzt" not in changes
+
+
+def test_publication_settings_are_named_in_neu_seit_and_in_the_verlauf(
+    world: World, client: TestClient, app: FastAPI, clock: FixedClock
+) -> None:
+    """Redactions and withholding (§ 41b Abs. 2 S. 2, 3 GemO) in words, not "Geändert"."""
+    sign_in(client, "ilsfeld.clerk")
+    location = _draft(client).headers["location"]
+    pid = int(location.rstrip("/").split("/")[-1])
+    world.run(
+        lambda s: set_publication(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=clock.now,
+            proposal_id=pid,
+            redactions={"facts": "personal_data"},
+            attachment_redactions={},
+            withheld_reason=None,
+        )
+    )
+    label = "Schwärzungen und Veröffentlichung festgelegt"
+    with TestClient(app) as mayor:
+        sign_in(mayor, "ilsfeld.mayor")
+        changes = mayor.get("/").text.split('id="neu"')[1]
+        assert f"{label} (Sitzungsdienst" in changes
+        history = mayor.get(location).text.split('id="verlauf-titel"')[1]
+    assert f"{label} – Sitzungsdienst" in history
+    assert "Geändert" not in changes + history
 
 
 def test_changes_are_those_since_the_previous_visit(

@@ -20,8 +20,7 @@ from api.ui.actions import (
     told_to,
 )
 from api.ui.document_links import proposal_documents
-from api.ui.drafts import changed_fields
-from api.ui.formatting import EVENT_LABELS
+from api.ui.history import event_label
 from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.agenda import add_proposal_item
 from api.ui.routes.legality import proposal_summaries
@@ -295,12 +294,8 @@ def _history(
         {
             "event": e,
             "who": names.get(e.actor, e.actor),
-            "what": (
-                spec.step_label(e.trigger, e.source, e.dest)
-                or EVENT_LABELS.get(e.trigger, "Geändert")
-            )
-            + meetings.get(_meeting_of(e), "")
-            + (changed_fields(e.data) if e.trigger == "update" else ""),
+            "what": event_label(e, spec.step_label(e.trigger, e.source, e.dest))
+            + meetings.get(_meeting_of(e), ""),
             "dest": spec.state_label(e.dest),
             "for_whom": _acted_for(e),
         }

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.formatting import EVENT_LABELS
+from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
 from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
@@ -130,7 +130,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             session=session, workflows=workflows, actor=actor, since=since
         ),
         "since": since,
-        "event_labels": EVENT_LABELS,
+        "event_label": event_label,
         "today": today,
     }
     return render(request, "tasks.html", context)

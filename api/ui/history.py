@@ -1,0 +1,21 @@
+"""What one audit event says on a page, one way for a Vorlage's Verlauf and the home page's
+"Neu seit": the step's label, else the event's (``EVENT_LABELS``), with what it names
+("Bearbeitet: Betreff und Beratungsfolge", "Vollzugsaufgabe angelegt „Bauantrag stellen“")."""
+
+from __future__ import annotations
+
+from api.ui.drafts import changed_fields
+from api.ui.formatting import EVENT_LABELS
+from workflow.models import AuditEvent
+
+
+def event_label(event: AuditEvent, step_label: str | None = None) -> str:
+    """``step_label``: the definition's label where the event is one of its transitions."""
+    words = step_label or EVENT_LABELS.get(event.trigger, "Geändert")
+    data = event.data or {}
+    if event.trigger == "update":
+        words += changed_fields(data)
+    title = data.get("title")
+    if event.trigger == "add_execution_task" and isinstance(title, str):
+        words += f" „{title}“"
+    return words
