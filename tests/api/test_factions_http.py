@@ -4,6 +4,7 @@ the municipality's list (§ 34 Abs. 1 S. 4 GemO) while older free-text ones stay
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import text
@@ -353,3 +354,63 @@ def test_a_councillor_is_offered_his_own_fraktion_only(
     assert "Freie Wähler (FW)" in form
     assert ">CDU<" not in form
     assert 'id="faction"' not in form  # no free text once the list exists
+
+
+def _chair_choices(page: str) -> dict[int, bool]:
+    """The Vorsitz radios offered (not hidden), by person, and whether each is checked."""
+    found = re.findall(
+        r'<div class="kern-form-check">\s*<input class="kern-form-check__radio" type="radio" '
+        r'id="vorsitz-(\d+)" name="chair" value="\d+"( checked)?>',
+        page,
+    )
+    return {int(pid): bool(checked) for pid, checked in found}
+
+
+def test_the_vorsitz_is_offered_to_the_members_only(world: World, client: TestClient) -> None:
+    """Not every councillor twice: the Vorsitz radios are the members' (§ 32a GemO), and a
+    Vorsitz who is not ticked is refused in #fehler with the boxes and the choice kept."""
+    sign_in(client, "ilsfeld.secretary")
+    token = csrf_of(client.get("/verwaltung/fraktionen").text)
+    formed = client.post(
+        "/verwaltung/fraktionen",
+        data={"csrf_token": token, "name": "Bürgerliste"},
+        follow_redirects=False,
+    )
+    url = formed.headers["location"]
+    page = client.get(url).text
+    anna, bernd, carla = _people(world, 0, 1, 2)
+    assert f'id="mitglied-{carla}"' in page, "every councillor can be ticked"
+    assert _chair_choices(page) == {}, "no member yet: nobody to chair"
+    assert f'id="vorsitz-{anna}"' in page, "there for the script, hidden"
+    version = page.split('name="version" value="')[1].split('"')[0]
+    saved = client.post(
+        f"{url}/mitglieder",
+        data={"csrf_token": token, "version": version, "person_id": [str(anna), str(bernd)],
+              "chair": str(bernd)},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert _chair_choices(saved.text) == {anna: False, bernd: True}
+    version = saved.text.split('name="version" value="')[1].split('"')[0]
+    refused = client.post(
+        f"{url}/mitglieder",
+        data={"csrf_token": token, "version": version, "person_id": [str(anna), str(carla)],
+              "chair": str(bernd)},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    summary = refused.text.split('id="fehler"', 1)[1].split("</ul>", 1)[0]
+    assert "Den Vorsitz hat ein Mitglied der Fraktion; bitte die Person ankreuzen." in summary
+    assert 'href="#chair"' in summary
+    for person in (anna, carla):
+        assert re.search(
+            rf'id="mitglied-{person}" name="person_id" value="{person}" checked', (refused.text)
+        ), "the ticked boxes are kept"
+    assert f'id="mitglied-{bernd}" name="person_id" value="{bernd}">' in refused.text
+    assert _chair_choices(refused.text) == {anna: False, carla: False, bernd: True}
+    nonsense = client.post(
+        f"{url}/mitglieder",
+        data={"csrf_token": token, "version": version, "person_id": [str(anna)], "chair": "x"},
+    )
+    assert nonsense.status_code == 422
+    assert "bitte die Person ankreuzen" in nonsense.text
+    members = client.get(url).text
+    assert "Bernd Keller – Vorsitz" in members, "nothing refused was saved"

@@ -107,6 +107,9 @@ def _faction_page(
     roles = {m.person_id: m.role for m, _ in rows}
     if chosen is not None:
         roles = chosen
+    chair = next((pid for pid, role in roles.items() if role == "chair"), None)
+    if given and given.get("chair") is not None:
+        chair = given["chair"]  # refused (not ticked): shown again, marked, to be corrected
     people = {p.id: p for p in service.councillors(session, faction.municipality_id, now)}
     # A member who left the council stays listed until he is taken out.
     people.update({p.id: p for _, p in rows if p.id not in people})
@@ -115,7 +118,10 @@ def _faction_page(
         "rows": rows,
         "people": sorted(people.values(), key=lambda p: p.name),
         "roles": roles,
-        "chair": next((pid for pid, role in roles.items() if role == "chair"), None),
+        "chair": chair,
+        # The Vorsitz is one of the members (§ 32a GemO: the Fraktion's own): offered to
+        # them only; static/ratsflow.js follows the boxes as they are ticked.
+        "chair_choices": set(roles) | ({chair} if chair is not None else set()),
         "errors": errors or {},
         "given": given or {},
     }
@@ -170,8 +176,10 @@ async def set_members(
     chair = str(form.get("chair") or "")
     chosen = {pid: "chair" if str(pid) == chair else "member" for pid in dict.fromkeys(ticked)}
     errors: dict[str, str] = {}
-    if chair and is_digits(chair) and int(chair) not in chosen:
+    refused_chair = None
+    if chair and not (is_digits(chair) and len(chair) < 10 and int(chair) in chosen):
         errors["chair"] = "Den Vorsitz hat ein Mitglied der Fraktion; bitte die Person ankreuzen."
+        refused_chair = int(chair) if is_digits(chair) and len(chair) < 10 else None
     if not errors:
         try:
             with session.begin_nested():
@@ -190,7 +198,7 @@ async def set_members(
     if errors:
         return _faction_page(
             request, session, user, faction_id, now,
-            errors=errors, given={"members": chosen}, status=422,
+            errors=errors, given={"members": chosen, "chair": refused_chair}, status=422,
         )  # fmt: skip
     count = len(chosen)
     flash(

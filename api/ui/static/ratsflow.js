@@ -44,3 +44,26 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+/* A Fraktion's Vorsitz is one of its members: in a form marked data-rf-vorsitz the Vorsitz
+   is offered to the ticked members only, following the boxes as they change (without this
+   script to the members saved; the server refuses any other choice). */
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.form ||
+      !box.form.hasAttribute("data-rf-vorsitz")) {
+    return;
+  }
+  var radio = box.form.querySelector('input[type=radio][name=chair][value="' + box.value + '"]');
+  if (!radio) {
+    return;
+  }
+  radio.closest(".kern-form-check").hidden = !box.checked;
+  if (!box.checked && radio.checked) {
+    radio.checked = false;
+    var none = box.form.querySelector('input[type=radio][name=chair][value=""]');
+    if (none) {
+      none.checked = true;
+    }
+  }
+});
