@@ -304,10 +304,22 @@ def test_sitzungen_fit_a_tablet(
 
 
 # Whether a "Vorsitz" choice shows its whole text: a radio's label neither clipped nor
-# wider than the attendance column; a select (as before) only if the chosen text fits its
-# closed box (Chromium cuts it, without an ellipsis).
+# wider than the attendance column; a select whose box wraps (customizable select) if
+# each choice, chosen, fits its box inside the column; any other select only if the chosen
+# text fits its closed box on one line (Chromium cuts it).
 _READABLE = """(el) => {
   const column = el.closest('section').getBoundingClientRect();
+  if (el.tagName === 'SELECT' && getComputedStyle(el).appearance === 'base-select') {
+    const kept = el.selectedIndex;
+    const fits = [...el.options].every((o, i) => {
+      el.selectedIndex = i;
+      const box = el.getBoundingClientRect();
+      return el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1
+        && box.right <= column.right + 0.5 && box.left >= column.left - 0.5;
+    });
+    el.selectedIndex = kept;
+    return fits;
+  }
   if (el.tagName === 'SELECT') {
     const style = getComputedStyle(el);
     const ctx = document.createElement('canvas').getContext('2d');
@@ -382,4 +394,66 @@ def test_the_session_chair_choice_reads_in_full_on_desktop_and_phone(
         page.locator(".rf-screen__attendance").screenshot(
             path=str(Path(os.environ.get("RATSFLOW_SHOTS", "/tmp")) / f"{name}.png")
         )
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_item_chair_choice_fits_a_phone(
+    page: Any,
+    server: str,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+) -> None:
+    """A committee's item offers the handover of its chair (§ 40 Abs. 4 GemO) as a select,
+    whose closed box Chromium cuts without an ellipsis: at 390 px every choice reads in
+    full."""
+    token = _api_token(server, "ilsfeld.secretary")
+    auth = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(
+        f"{server}/api/v1/meetings",
+        headers=auth,
+        json={
+            "body_id": _bodies(server, token)["Technischer Ausschuss"],
+            "meeting_date": berlin_today().isoformat(),
+        },
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    meeting = int(created.json()["id"])
+    url = f"{server}/api/v1/meetings/{meeting}"
+
+    def version() -> int:
+        return int(httpx.get(url, headers=auth, timeout=10).json()["version"])
+
+    item = httpx.post(
+        f"{url}/agenda-items",
+        headers=auth,
+        json={"title": "Bekanntgaben", "expected_version": version()},
+        timeout=10,
+    )
+    assert item.status_code == 201, item.text
+    for trigger in ("set_agenda", "invite"):
+        fired = httpx.post(
+            f"{url}/transitions",
+            headers=auth,
+            json={"trigger": trigger, "expected_version": version(),
+                  "data": {"late_reason": "Die Frist für den Zuschuss endet morgen."}},
+            timeout=30,
+        )  # fmt: skip
+        assert fired.status_code == 200, fired.text
+    sign_in(page, "ilsfeld.secretary")
+    page.goto(f"/sitzungen/{meeting}/durchfuehren")
+    page.get_by_role("button", name="Anwesenheit speichern").click()
+    page.get_by_text("Anwesenheit gespeichert").wait_for()
+    page.get_by_role("button", name="Sitzung eröffnen").click()
+    page.get_by_role("heading", name="TOP 1: Bekanntgaben", exact=False).wait_for()
+    choice = page.locator("#item-chair")
+    assert choice.count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".rf-screen__item").screenshot(
+        path=str(Path(os.environ.get("RATSFLOW_SHOTS", "/tmp")) / "vorsitz-top-390.png")
+    )
+    assert choice.evaluate(_READABLE), "an item-chair choice is cut at 390 px"
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    assert scrolled <= 390, f"scrolls sideways at 390 px ({scrolled} px)"
+    check_accessibility(page)
     page.set_viewport_size({"width": 1280, "height": 900})
