@@ -32,6 +32,7 @@ from api.deps import SessionDep
 from api.limits import UploadTooLarge
 from api.turns import app_turns, turn
 from api.ui import formatting
+from api.ui.citations import Citations, unbroken
 from api.ui.navigation import visible_nav
 from api.ui.sessions import (
     CSRF_FIELD,
@@ -208,7 +209,9 @@ def _diagram_svg(ctx: Mapping[str, Any], instance: Any) -> Markup:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.add_extension(Citations)
     env.filters.update(
+        unbroken=unbroken,
         date_de=formatting.date_de,
         time_de=formatting.time_de,
         datetime_de=formatting.datetime_de,

@@ -8,6 +8,7 @@ from typing import cast
 
 from sqlmodel import Session, select
 
+from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
@@ -35,7 +36,7 @@ def test_admin_sets_deputies_and_an_absence(world: World, client: TestClient) ->
     mayor = _uid(world, "ilsfeld.mayor")
     page = client.get(f"/verwaltung/benutzer/{mayor}")
     assert page.status_code == 200
-    assert "§ 48 GemO" in page.text
+    assert unbroken("§ 48 GemO") in page.text
     token = csrf_of(page.text)
     done = client.post(
         f"/verwaltung/benutzer/{mayor}/stellvertretung",
@@ -139,7 +140,7 @@ def test_member_dates_and_deputies_on_the_body_page(world: World, client: TestCl
 def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> None:
     sign_in(client, "admin")
     page = client.get("/verwaltung")
-    assert "Rechtsaufsichtsbehörde (§ 119 GemO): <strong>Landratsamt" in page.text
+    assert unbroken("Rechtsaufsichtsbehörde (§ 119 GemO): <strong>Landratsamt") in page.text
     done = client.post(
         "/verwaltung/gemeinde",
         data={
@@ -202,7 +203,7 @@ def test_objection_form_asks_for_the_ground(
     sign_in(client, "ilsfeld.mayor")
     page = client.get(f"/vorlagen/{pid}")
     assert page.status_code == 200
-    assert "Widerspruchsgrund (§ 43 Abs. 2 GemO)" in page.text
+    assert unbroken("Widerspruchsgrund (§ 43 Abs. 2 GemO)") in page.text
     assert "rechtswidrig (§ 43 Abs. 2 Satz 1 GemO" in page.text
 
 
@@ -220,7 +221,7 @@ def test_draft_records_submission_announcement_and_requested_pre_deliberation(
         **{"steps-0-body_id": _council(world)},
     ).headers["location"]
     edit = client.get(f"{location}/bearbeiten").text
-    assert "§ 121 Abs. 2 GemO" in edit
+    assert unbroken("§ 121 Abs. 2 GemO") in edit
     assert 'value="Fraktion FWV"' in edit
     pid = int(location.rstrip("/").rsplit("/", 1)[-1])
     with Session(world.engine) as session:
@@ -239,7 +240,7 @@ def test_minutes_objection_page(world: World, client: TestClient) -> None:
     assert f"/sitzungen/{mid}/einwendungen" in detail.text
     page = client.get(f"/sitzungen/{mid}/einwendungen")
     assert page.status_code == 200
-    assert "§ 38 Abs. 2 Satz 3 GemO" in page.text
+    assert unbroken("§ 38 Abs. 2 Satz 3 GemO") in page.text
     token = csrf_of(page.text)
     member = world.data.ilsfeld.councillors[2]
     empty = client.post(

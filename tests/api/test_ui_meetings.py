@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import HTML, csrf_of, field_of, sign_in
 from tests.conftest import World, berlin, known
@@ -227,7 +228,7 @@ def test_an_item_removed_after_the_invitation_needs_a_reason(
     assert f'href="{check_url}"' in page  # a check page, not a one-click removal
     check = client.get(check_url).text
     assert "Grund der Absetzung" in check
-    assert "§ 34 Abs. 1 GemO" in check
+    assert unbroken("§ 34 Abs. 1 GemO") in check
     bare = _post(client, check_url, check, version="1")
     assert bare.status_code == 422
     assert "warum der Punkt nach der Einladung abgesetzt wird" in bare.text
@@ -289,8 +290,9 @@ def test_the_invitation_check_names_who_must_be_invited_in_writing(
         assert name in named.group(1).split(", ")
         listed.append(named.group(1))
         assert f"von {len(members)} Mitgliedern" in warning
-        assert "schriftlich ein (§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch)" in (
-            warning
+        assert (
+            unbroken("schriftlich ein (§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch)")
+            in warning
         )
     done = _post(
         client,
@@ -370,7 +372,7 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
         version=_version(page),
         emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
     )
-    assert "Notsitzung (§ 34 Abs. 2 GemO)" in check.text
+    assert unbroken("Notsitzung (§ 34 Abs. 2 GemO)") in check.text
     _post(
         client,
         f"/sitzungen/{meeting}/aktionen/invite",

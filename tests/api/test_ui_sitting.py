@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_meetings import _post, _version
@@ -189,7 +190,7 @@ def test_a_session_is_run_on_one_screen(
     stored: Meeting = world.get_meeting(meeting)
     assert stored.state == "closed"
     page = _screen(client, meeting)
-    assert "Niederschrift unterzeichnen (§ 38 Abs. 2 GemO)" in page
+    assert unbroken("Niederschrift unterzeichnen (§ 38 Abs. 2 GemO)") in page
     options = re.findall(r'<option value="(\d+:\w+)">', page)
     for signer in (
         [o for o in options if o.endswith(":chair")][:1]
@@ -276,11 +277,14 @@ def test_someone_chairs_and_is_marked_so(
     # the mayor by name, in words for a Bürgermeisterin as for a Bürgermeister
     assert names[mayor] == "Bürgermeisterin Beate Beispiel"
     assert (
-        "Bürgermeisterin Beate Beispiel ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“, "
-        "wer die Sitzung in Stellvertretung leitet: die erste anwesende Stellvertretung in "
-        "ihrer Reihenfolge, ist keine anwesend, das an Lebensjahren älteste anwesende Mitglied "
-        "(§ 48 Abs. 1 Satz 4, 6, 8 GemO)."
-    ) in page
+        unbroken(
+            "Bürgermeisterin Beate Beispiel ist nicht anwesend: Bitte wählen Sie unter „Vorsitz“, "
+            "wer die Sitzung in Stellvertretung leitet: die erste anwesende Stellvertretung in "
+            "ihrer Reihenfolge, ist keine anwesend, das an Lebensjahren älteste anwesende Mitglied "
+            "(§ 48 Abs. 1 Satz 4, 6, 8 GemO)."
+        )
+        in page
+    )
     assert "Der Bürgermeister" not in page
     assert "Anwesenheit gespeichert" not in page
     assert world.get_meeting(meeting).chair_person_id is None
@@ -391,7 +395,7 @@ def test_no_stellvertreter_chairs_while_the_mayor_is_there(
     assert refused.status_code == 422
     text = refused.text
     assert "Bürgermeisterin Beate Beispiel kann den Vorsitz in dieser Sitzung führen" in text
-    assert "(§ 48 Abs. 1 Satz 4, 6 GemO)" in text
+    assert unbroken("(§ 48 Abs. 1 Satz 4, 6 GemO)") in text
     assert "Anwesenheit gespeichert" not in text
     assert world.get_meeting(meeting).chair_person_id is None
     summary = text.split('id="fehler"')[1].split("</ul>")[0]
@@ -438,11 +442,12 @@ def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
               "present": [str(m) for m in others if m != away], "chair_person_id": str(away)},
     )  # fmt: skip
     assert refused.status_code == 422
-    assert (
+    refusal = unbroken(
         f"{names[away]} ist nicht als anwesend angekreuzt: Den Vorsitz in Stellvertretung führt "
         "ein anwesendes stimmberechtigtes Mitglied des Gremiums (§ 48 Abs. 1, § 40 Abs. 4, "
         "§ 41 Abs. 2 GemO)."
-    ) in refused.text
+    )
+    assert refusal in refused.text
     assert radio(away, f"{names[away]} (abwesend)", checked=True) in refused.text
     assert '<details class="kern-accordion rf-radios__more" open>' in refused.text  # shown
     assert (

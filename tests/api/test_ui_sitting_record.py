@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_meetings import _post, _version
@@ -330,7 +331,7 @@ def test_a_refused_notes_or_bias_form_keeps_what_was_typed(
     empty = _post(client, f"{base}/befangenheit", page, version=_version(page), doubtful="ja")
     assert empty.status_code == 422
     assert "Bitte wählen Sie das Mitglied, das befangen ist." in empty.text
-    assert "Bitte geben Sie den Grund der Befangenheit an (§ 18 GemO)." in empty.text
+    assert unbroken("Bitte geben Sie den Grund der Befangenheit an (§ 18 GemO).") in empty.text
     assert 'id="bias-person" name="person_id" aria-describedby="bias-person-fehler"' in empty.text
     assert 'id="bias-doubtful" name="doubtful" value="ja" checked' in empty.text
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.ui.citations import unbroken
 from api.ui.drafts import FIELD_LABELS
 from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
 from tests.conftest import World, known
@@ -141,7 +142,7 @@ def test_editing_a_draft_and_not_after_submission(world: World, client: TestClie
         not in {"kind", "supplements_id", "previous_sessions", "covered_amount", "hearing_bodies"}
         and not k.startswith("requires_")
     }
-    assert [k for k, label in shown.items() if label not in edit] == []
+    assert [k for k, label in shown.items() if unbroken(label) not in edit] == []
     stale = client.post(f"{location}/bearbeiten", data=data)
     assert stale.status_code == 422
     assert "inzwischen von jemand anderem geändert" in stale.text

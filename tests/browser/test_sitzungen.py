@@ -405,7 +405,7 @@ def test_the_item_chair_choice_fits_a_phone(
 ) -> None:
     """A committee's item offers the handover of its chair (§ 40 Abs. 4 GemO) as a select,
     whose closed box Chromium cuts without an ellipsis: at 390 px every choice reads in
-    full."""
+    full, and the hint's citations keep together."""
     token = _api_token(server, "ilsfeld.secretary")
     auth = {"Authorization": f"Bearer {token}"}
     created = httpx.post(
@@ -455,5 +455,8 @@ def test_the_item_chair_choice_fits_a_phone(
     assert choice.evaluate(_READABLE), "an item-chair choice is cut at 390 px"
     scrolled = page.evaluate("document.documentElement.scrollWidth")
     assert scrolled <= 390, f"scrolls sideways at 390 px ({scrolled} px)"
+    # "(§" no longer stands alone at a line's end (api.ui.citations)
+    hint = page.locator("#item-chair-hinweis").inner_text()
+    assert "(§\xa040 Abs.\xa04, §\xa041 Abs.\xa02 GemO)" in hint
     check_accessibility(page)
     page.set_viewport_size({"width": 1280, "height": 900})
