@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +303,43 @@ def test_sitzungen_fit_a_tablet(
         assert width <= 768, f"{path} scrolls sideways at 768 px ({width} px)"
 
 
+def _invited(server: str, body: str, day: date, *, late: bool = False) -> int:
+    """A meeting of ``body`` on ``day`` with one free item, its agenda set and invited by
+    the API; ``late``: with the reason for the shorter period (§ 34 Abs. 1 GemO)."""
+    token = _api_token(server, "ilsfeld.secretary")
+    auth = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(
+        f"{server}/api/v1/meetings",
+        headers=auth,
+        json={"body_id": _bodies(server, token)[body], "meeting_date": day.isoformat()},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    meeting = int(created.json()["id"])
+    url = f"{server}/api/v1/meetings/{meeting}"
+
+    def version() -> int:
+        return int(httpx.get(url, headers=auth, timeout=10).json()["version"])
+
+    item = httpx.post(
+        f"{url}/agenda-items",
+        headers=auth,
+        json={"title": "Bekanntgaben", "expected_version": version()},
+        timeout=10,
+    )
+    assert item.status_code == 201, item.text
+    data = {"late_reason": "Die Frist für den Zuschuss endet morgen."} if late else {}
+    for trigger in ("set_agenda", "invite"):
+        fired = httpx.post(
+            f"{url}/transitions",
+            headers=auth,
+            json={"trigger": trigger, "expected_version": version(), "data": data},
+            timeout=30,
+        )
+        assert fired.status_code == 200, fired.text
+    return meeting
+
+
 # Whether a "Vorsitz" choice shows its whole text: a radio's label neither clipped nor
 # wider than the attendance column; a select whose box wraps (customizable select) if
 # each choice, chosen, fits its box inside the column; any other select only if the chosen
@@ -342,37 +379,8 @@ def test_the_session_chair_choice_reads_in_full_on_desktop_and_phone(
 ) -> None:
     """The attendance column's "Vorsitz" was a select that cut "Keine Stellvertretung:
     Bürgermeisterin Beate Beispiel" at 1280 px and 390 px: every choice reads in full."""
-    token = _api_token(server, "ilsfeld.secretary")
-    auth = {"Authorization": f"Bearer {token}"}
     day = berlin_today() + timedelta(days=30)  # invited in time (§ 34 Abs. 1 GemO)
-    created = httpx.post(
-        f"{server}/api/v1/meetings",
-        headers=auth,
-        json={"body_id": _bodies(server, token)["Gemeinderat"], "meeting_date": day.isoformat()},
-        timeout=10,
-    )
-    assert created.status_code == 201, created.text
-    meeting = int(created.json()["id"])
-    url = f"{server}/api/v1/meetings/{meeting}"
-
-    def version() -> int:
-        return int(httpx.get(url, headers=auth, timeout=10).json()["version"])
-
-    item = httpx.post(
-        f"{url}/agenda-items",
-        headers=auth,
-        json={"title": "Bekanntgaben", "expected_version": version()},
-        timeout=10,
-    )
-    assert item.status_code == 201, item.text
-    for trigger in ("set_agenda", "invite"):
-        fired = httpx.post(
-            f"{url}/transitions",
-            headers=auth,
-            json={"trigger": trigger, "expected_version": version()},
-            timeout=30,
-        )
-        assert fired.status_code == 200, fired.text
+    meeting = _invited(server, "Gemeinderat", day)
     sign_in(page, "ilsfeld.secretary")
     page.goto(f"/sitzungen/{meeting}/durchfuehren")
     mayor = page.get_by_label("Keine Stellvertretung: Bürgermeisterin Beate Beispiel", exact=True)
@@ -406,40 +414,7 @@ def test_the_item_chair_choice_fits_a_phone(
     """A committee's item offers the handover of its chair (§ 40 Abs. 4 GemO) as a select,
     whose closed box Chromium cuts without an ellipsis: at 390 px every choice reads in
     full, and the hint's citations keep together."""
-    token = _api_token(server, "ilsfeld.secretary")
-    auth = {"Authorization": f"Bearer {token}"}
-    created = httpx.post(
-        f"{server}/api/v1/meetings",
-        headers=auth,
-        json={
-            "body_id": _bodies(server, token)["Technischer Ausschuss"],
-            "meeting_date": berlin_today().isoformat(),
-        },
-        timeout=10,
-    )
-    assert created.status_code == 201, created.text
-    meeting = int(created.json()["id"])
-    url = f"{server}/api/v1/meetings/{meeting}"
-
-    def version() -> int:
-        return int(httpx.get(url, headers=auth, timeout=10).json()["version"])
-
-    item = httpx.post(
-        f"{url}/agenda-items",
-        headers=auth,
-        json={"title": "Bekanntgaben", "expected_version": version()},
-        timeout=10,
-    )
-    assert item.status_code == 201, item.text
-    for trigger in ("set_agenda", "invite"):
-        fired = httpx.post(
-            f"{url}/transitions",
-            headers=auth,
-            json={"trigger": trigger, "expected_version": version(),
-                  "data": {"late_reason": "Die Frist für den Zuschuss endet morgen."}},
-            timeout=30,
-        )  # fmt: skip
-        assert fired.status_code == 200, fired.text
+    meeting = _invited(server, "Technischer Ausschuss", berlin_today(), late=True)
     sign_in(page, "ilsfeld.secretary")
     page.goto(f"/sitzungen/{meeting}/durchfuehren")
     page.get_by_role("button", name="Anwesenheit speichern").click()
