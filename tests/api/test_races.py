@@ -17,10 +17,11 @@ from sqlmodel import select
 from tests.api.conftest import FixedClock
 from tests.api.test_decision_requests import BODY as REQUEST_BODY
 from tests.api.test_decision_requests import delegate
+from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY, new_meeting, new_proposal
 from tests.parallel import run_parallel
-from workflow.models import Deadline, Notification, OutboxMessage
+from workflow.models import Deadline, FactionMember, Notification, OutboxMessage
 
 RACERS = 6
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -744,3 +745,68 @@ def test_every_write_route_has_one_winner(
     assert len(writes) > 30
     missing = writes - race.raced
     assert not missing, f"write routes without a race: {sorted(missing)}"
+
+
+def test_one_fraktion_per_councillor_when_fraktionen_change_at_once(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """Each racer seats the same councillor in a different Fraktion: no version check stands
+    between them, only the database's index on the current seats (§ 32a GemO, migration
+    0030). One wins; the others get the service's German refusal (409 on the API, the
+    form's error summary on the screen), never a 5xx or a second seat."""
+    secretary = as_user("ilsfeld.secretary")
+    factions = "/api/v1/factions"
+    formed = []
+    for i in range(RACERS):
+        created = client.post(factions, json={"name": f"Fraktion {i}"}, headers=secretary)
+        assert created.status_code == 201, created.text
+        formed.append(created.json())
+    anna, bernd = (p.id for p in world.data.ilsfeld.councillors[:2])
+
+    def seat(i: int) -> Any:
+        return client.put(
+            f"{factions}/{formed[i]['id']}/members",
+            json={"members": [{"person_id": anna}], "expected_version": formed[i]["version"]},
+            headers=secretary,
+        )
+
+    results = run_parallel(RACERS, seat)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200] + [409] * (RACERS - 1), [r.text for r in results]
+    winner = next(r.json()["name"] for r in results if r.status_code == 200)
+    for lost in (r for r in results if r.status_code == 409):
+        assert lost.headers["content-type"] == "application/problem+json"
+        assert lost.json()["detail"] == (
+            f"Bereits Mitglied einer anderen Fraktion: Anna Bauer ({winner})"
+        )
+    seats = world.run(
+        lambda s: s.exec(select(FactionMember.id).where(FactionMember.person_id == anna)).all()
+    )
+    assert len(seats) == 1
+
+    # The same on the screen: the Verwaltung form of each Fraktion, sent at once.
+    assert sign_in(client, "ilsfeld.secretary").status_code == 303
+    pages = [client.get(f"/verwaltung/fraktionen/{f['id']}").text for f in formed]
+    token = csrf_of(pages[0])
+
+    def tick(i: int) -> Any:
+        version = pages[i].split('name="version" value="')[1].split('"')[0]
+        return client.post(
+            f"/verwaltung/fraktionen/{formed[i]['id']}/mitglieder",
+            data={"csrf_token": token, "version": version, "person_id": [str(bernd)]},
+            follow_redirects=False,
+        )
+
+    shown = run_parallel(RACERS, tick)
+    assert not [r for r in shown if isinstance(r, Exception)], shown
+    assert sorted(r.status_code for r in shown) == [303] + [422] * (RACERS - 1), [
+        r.text[-500:] for r in shown
+    ]
+    for refused in (r for r in shown if r.status_code == 422):
+        summary = refused.text.split('id="fehler"')[1].split("</ul>")[0]
+        assert "Bereits Mitglied einer anderen Fraktion: Bernd Keller (Fraktion" in summary
+    seats = world.run(
+        lambda s: s.exec(select(FactionMember.id).where(FactionMember.person_id == bernd)).all()
+    )
+    assert len(seats) == 1

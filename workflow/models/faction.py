@@ -14,6 +14,9 @@ from workflow.models.base import created_stamp, modified_stamp
 # A Fraktion's name is unique among the municipality's current ones only: after an election
 # a dissolved Fraktion's name may come back, and its old Anträge keep pointing at the old row.
 CURRENT = "dissolved_on IS NULL"
+# A councillor sits in one current Fraktion at most (§ 32a GemO): held by the database too,
+# since two changes of different Fraktionen at once could each pass the service's check.
+CURRENT_SEAT = "ended_on IS NULL"
 
 
 class Faction(SQLModel, table=True):
@@ -57,13 +60,27 @@ class Faction(SQLModel, table=True):
 
 
 class FactionMember(SQLModel, table=True):
-    """A councillor's seat in a Fraktion; ``role`` chair marks the Fraktionsvorsitz."""
+    """A councillor's seat in a Fraktion; ``role`` chair marks the Fraktionsvorsitz.
 
-    __table_args__ = (UniqueConstraint("faction_id", "person_id"),)
+    ``ended_on`` is the day the seat ended with its Fraktion's dissolution (NULL while the
+    Fraktion is current): the partial unique index on ``person_id`` keys the current seats.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("faction_id", "person_id"),
+        Index(
+            "uq_factionmember_current_person",
+            "person_id",
+            unique=True,
+            postgresql_where=text(CURRENT_SEAT),
+            sqlite_where=text(CURRENT_SEAT),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     faction_id: int = Field(foreign_key="faction.id")  # led by the unique key's index
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(default="member", max_length=16)  # chair | member
+    ended_on: date | None = None
     created_at: datetime | None = created_stamp()
     updated_at: datetime | None = modified_stamp()

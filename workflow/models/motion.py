@@ -25,6 +25,8 @@ class Motion(SQLModel, table=True):
     procedure: str | None = Field(default=None, max_length=16)
     mover: str = Field(max_length=200)  # a member, a Fraktion or the administration
     mover_person_id: int | None = Field(default=None, foreign_key="person.id")
+    # chosen from the list of Fraktionen; ``mover`` keeps the name as moved
+    mover_faction_id: int | None = Field(default=None, foreign_key="faction.id")
     text: str = Field(sa_type=Text)
     reach: int = 0
     target_body_id: int | None = Field(default=None, foreign_key="body.id")  # Verweisung

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
@@ -197,6 +198,9 @@ def dissolve_faction(
     require_role(actor, "dissolve_faction", FACTION_ROLES)
     faction = _current(session, actor, faction_id, expected_version)
     faction.dissolved_on = local_date(now)
+    for seat, _ in members(session, faction.id or 0):  # the seats end with it: free to join
+        seat.ended_on, seat.updated_at = faction.dissolved_on, now
+        session.add(seat)
     _touch(faction, now)
     session.add(faction)
     session.flush()
@@ -235,19 +239,25 @@ def set_members(
         seen.add(member.person_id)
     if sum(1 for m in members_given if m.role == "chair") > 1:
         raise InvalidInput("Eine Fraktion hat höchstens einen Vorsitz", field="members")
-    elsewhere = session.exec(
-        select(Person.name, Faction.name)
-        .join(FactionMember, col(FactionMember.person_id) == col(Person.id))
-        .join(Faction, col(Faction.id) == col(FactionMember.faction_id))
-        .where(
-            col(FactionMember.person_id).in_(seen),
-            FactionMember.faction_id != faction.id,
-            col(Faction.dissolved_on).is_(None),
-        )
-    ).all()
-    if elsewhere:
-        named = ", ".join(f"{person} ({other})" for person, other in sorted(elsewhere))
-        raise Conflict(f"Bereits Mitglied einer anderen Fraktion: {named}")
+    _check_elsewhere(session, faction.id or 0, seen)
+    try:
+        # The savepoint opens before the first change, so nothing of it is flushed outside.
+        with session.begin_nested():
+            _replace_members(session, faction, members_given, now)
+    except IntegrityError:
+        # A change of another Fraktion, committed meanwhile, seated one of them there: the
+        # partial unique index on the current seats refused the second (§ 32a GemO). Told
+        # as the check above tells it; another constraint stays the edge's.
+        _check_elsewhere(session, faction.id or 0, seen)
+        raise
+    given = [{"person_id": m.person_id, "role": m.role} for m in members_given]
+    _record(session, faction, actor, now, "set_members", {"members": given})
+    return faction
+
+
+def _replace_members(
+    session: Session, faction: Faction, members_given: list[MemberInput], now: datetime
+) -> None:
     wanted = {m.person_id: m.role for m in members_given}
     for row, _ in members(session, faction.id or 0):
         if row.person_id not in wanted:
@@ -269,9 +279,23 @@ def set_members(
     _touch(faction, now)  # a new version: the ETag covers the members too
     session.add(faction)
     session.flush()
-    given = [{"person_id": m.person_id, "role": m.role} for m in members_given]
-    _record(session, faction, actor, now, "set_members", {"members": given})
-    return faction
+
+
+def _check_elsewhere(session: Session, faction_id: int, person_ids: set[int]) -> None:
+    """Refuse people who sit in another current Fraktion: one at a time (§ 32a GemO)."""
+    elsewhere = session.exec(
+        select(Person.name, Faction.name)
+        .join(FactionMember, col(FactionMember.person_id) == col(Person.id))
+        .join(Faction, col(Faction.id) == col(FactionMember.faction_id))
+        .where(
+            col(FactionMember.person_id).in_(person_ids),
+            FactionMember.faction_id != faction_id,
+            col(FactionMember.ended_on).is_(None),
+        )
+    ).all()
+    if elsewhere:
+        named = ", ".join(f"{person} ({other})" for person, other in sorted(elsewhere))
+        raise Conflict(f"Bereits Mitglied einer anderen Fraktion: {named}")
 
 
 def faction_for_request(session: Session, municipality_id: int, faction_id: int) -> Faction:

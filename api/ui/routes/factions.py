@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -168,9 +169,24 @@ async def rename_faction(
 async def set_members(
     request: Request, faction_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
-    """Ticked councillors are the members; the one chosen for the Vorsitz chairs."""
+    """Ticked councillors are the members; the one chosen for the Vorsitz chairs.
+
+    Saved in a pool thread, not in the event loop: on PostgreSQL the insert of a seat may
+    wait for a concurrent change of another Fraktion seating the same councillor (the index
+    of the current seats, § 32a GemO), and that change needs the event loop to commit."""
     _require(user)
     form = await request.form()
+    return await run_in_threadpool(_save_members, request, faction_id, user, session, now, form)
+
+
+def _save_members(
+    request: Request,
+    faction_id: int,
+    user: PageUser,
+    session: Session,
+    now: Any,
+    form: FormData,
+) -> Response:
     values = [str(v) for v in form.getlist("person_id")]
     ticked = [int(v) for v in values if is_digits(v) and len(v) < 10]
     chair = str(form.get("chair") or "")

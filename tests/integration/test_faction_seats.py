@@ -1,0 +1,164 @@
+"""One current Fraktion per councillor (§ 32a GemO), held by the database: the partial unique
+index of migration 0030 on the current seats (``factionmember.ended_on IS NULL``) refuses a
+second one whoever writes, and a dissolution ends its seats so they may sit elsewhere.
+Migration 0030 itself, on a scratch database of the same dialect: the seats of Fraktionen
+dissolved before it end on the dissolution day, a doubled current seat stops it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tests.conftest import World, berlin
+from workflow.models import Faction, FactionMember
+from workflow.schema import alembic_config
+from workflow.services import factions
+
+NOW = berlin(date(2024, 4, 8), 9)
+
+
+def _faction(world: World, name: str, *people: int) -> int:
+    def form(session: Session) -> int:
+        secretary = world["ilsfeld.secretary"]
+        faction = factions.create_faction(session=session, actor=secretary, now=NOW, name=name)
+        factions.set_members(
+            session=session,
+            actor=secretary,
+            now=NOW,
+            faction_id=faction.id or 0,
+            expected_version=faction.version,
+            members_given=[factions.MemberInput(p) for p in people],
+        )
+        return faction.id or 0
+
+    return world.run(form)
+
+
+def _seat(world: World, faction_id: int, person_id: int) -> None:
+    """A seat written past the service, as a concurrent change's commit would land."""
+    world.run(lambda s: s.add(FactionMember(faction_id=faction_id, person_id=person_id)))
+
+
+def test_the_database_refuses_a_second_current_seat(world: World) -> None:
+    anna, bernd = (p.id or 0 for p in world.data.ilsfeld.councillors[:2])
+    fw = _faction(world, "Freie Wähler", anna)
+    cdu = _faction(world, "CDU", bernd)
+    with pytest.raises(IntegrityError):
+        _seat(world, cdu, anna)
+    seats = world.run(
+        lambda s: s.exec(select(FactionMember.faction_id).where(FactionMember.person_id == anna))
+    )
+    assert list(seats) == [fw]
+
+
+def test_a_dissolution_ends_the_seats_and_frees_the_members(world: World) -> None:
+    anna = world.data.ilsfeld.councillors[0].id or 0
+    fw = _faction(world, "Freie Wähler", anna)
+    cdu = _faction(world, "CDU")
+
+    def dissolve(session: Session) -> None:
+        faction = session.get(Faction, fw)
+        assert faction is not None
+        factions.dissolve_faction(
+            session=session,
+            actor=world["ilsfeld.secretary"],
+            now=NOW,
+            faction_id=fw,
+            expected_version=faction.version,
+        )
+
+    world.run(dissolve)
+    ended = world.run(
+        lambda s: s.exec(select(FactionMember).where(FactionMember.faction_id == fw)).all()
+    )
+    assert [seat.ended_on for seat in ended] == [date(2024, 4, 8)]
+    _seat(world, cdu, anna)  # the ended seat does not count
+    other = _faction(world, "SPD")
+    with pytest.raises(IntegrityError):
+        _seat(world, other, anna)
+
+
+@pytest.fixture
+def scratch(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of the test database's dialect: a file, or a schema of its own."""
+    if engine.dialect.name != "postgresql":
+        scratch = create_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
+        yield scratch
+        scratch.dispose()
+        return
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS scratch_0030 CASCADE"))
+        conn.execute(text("CREATE SCHEMA scratch_0030"))
+    scratch = create_engine(engine.url, connect_args={"options": "-csearch_path=scratch_0030"})
+    yield scratch
+    scratch.dispose()
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA scratch_0030 CASCADE"))
+
+
+def _migrate(engine: Engine, revision: str) -> None:
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def _at_0029(engine: Engine, *, doubled: bool) -> None:
+    _migrate(engine, "0029")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO municipality (id, name, subdivision, settings)"
+                " VALUES (1, 'Ilsfeld', 'BW', '{}')"
+            )
+        )
+        for pid in (1, 2):
+            conn.execute(
+                text("INSERT INTO person (id, municipality_id, name) VALUES (:p, 1, :n)"),
+                {"p": pid, "n": f"Person {pid}"},
+            )
+        for fid, dissolved in ((1, date(2024, 1, 31)), (2, None), (3, None)):
+            conn.execute(
+                text(
+                    "INSERT INTO faction (id, municipality_id, name, short_name, dissolved_on,"
+                    " version) VALUES (:f, 1, :n, '', :d, 1)"
+                ),
+                {"f": fid, "n": f"Fraktion {fid}", "d": dissolved},
+            )
+        seats = [(1, 1, 1), (2, 2, 1), (3, 2, 2)] + ([(4, 3, 2)] if doubled else [])
+        for sid, fid, pid in seats:
+            conn.execute(
+                text(
+                    "INSERT INTO factionmember (id, faction_id, person_id, role)"
+                    " VALUES (:s, :f, :p, 'member')"
+                ),
+                {"s": sid, "f": fid, "p": pid},
+            )
+
+
+def test_migration_0030_ends_the_seats_of_dissolved_fraktionen(scratch: Engine) -> None:
+    _at_0029(scratch, doubled=False)
+    _migrate(scratch, "0030")
+    with scratch.connect() as conn:
+        rows = conn.execute(text("SELECT id, ended_on FROM factionmember ORDER BY id")).all()
+    assert [(r[0], r[1] if isinstance(r[1], date | None) else date.fromisoformat(r[1]))
+            for r in rows] == [(1, date(2024, 1, 31)), (2, None), (3, None)]  # fmt: skip
+    indexes = {ix["name"]: ix for ix in inspect(scratch).get_indexes("factionmember")}
+    assert indexes["uq_factionmember_current_person"]["unique"]
+    with pytest.raises(IntegrityError), scratch.begin() as conn:
+        conn.execute(
+            text("INSERT INTO factionmember (faction_id, person_id, role) VALUES (3, 1, 'member')")
+        )
+
+
+def test_migration_0030_stops_at_a_doubled_current_seat(scratch: Engine) -> None:
+    _at_0029(scratch, doubled=True)
+    with pytest.raises(RuntimeError, match="mehr als einer aktuellen Fraktion"):
+        _migrate(scratch, "0030")
