@@ -23,8 +23,15 @@ class MotionCreate(Input):
         default=None,
         description="Absetzung, Vertagung, Verweisung, Schluss der Debatte",
     )
-    mover: Name = Field(description="wer den Antrag stellt (Mitglied, Fraktion, Verwaltung)")
-    mover_person_id: Id | None = None
+    mover: Name | None = Field(
+        default=None,
+        description="wer den Antrag stellt (Mitglied, Fraktion, Verwaltung); entbehrlich, "
+        "wenn mover_person_id oder mover_faction_id genannt ist (dann deren Name)",
+    )
+    mover_person_id: Id | None = Field(default=None, description="ein Mitglied als Antragsteller")
+    mover_faction_id: Id | None = Field(
+        default=None, description="eine Fraktion der Gemeinde als Antragstellerin (§ 32a GemO)"
+    )
     text: Text = ""
     reach: Reach = Field(
         default=0, description="wie weit der Antrag geht (höher zuerst, innerhalb seiner Art)"
@@ -48,6 +55,7 @@ class MotionRead(Output):
     procedure: str | None
     mover: str
     mover_person_id: int | None
+    mover_faction_id: int | None
     text: str
     reach: int
     target_body_id: int | None

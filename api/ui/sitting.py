@@ -47,6 +47,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.common import member_words, vote_counts
+from workflow.services.factions import of_municipality
 from workflow.services.minutes import councillor_may_sign, secretary_may_sign
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
@@ -278,6 +279,20 @@ def motion_result(motion: Motion) -> tuple[str, str]:
     return f"abgelehnt ({numbers})", "danger"
 
 
+def mover_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
+    """Who may move an Antrag, to choose from: the body's members and the municipality's
+    current Fraktionen (§ 32a GemO); anyone else (the Verwaltung) is typed in."""
+    options = [
+        (f"mitglied:{m.person_id}", f"Mitglied: {m.name}") for m in members(session, meeting)
+    ]
+    options += [
+        (f"fraktion:{f.id}", f"Fraktion: {f.label}")
+        for f in of_municipality(session, meeting.municipality_id)
+        if f.dissolved_on is None
+    ]
+    return options
+
+
 def motion_context(session: Session, meeting: Meeting, view: ItemView | None) -> dict[str, object]:
     """What the motions and counts forms of the current item need."""
     bodies = session.exec(
@@ -288,6 +303,7 @@ def motion_context(session: Session, meeting: Meeting, view: ItemView | None) ->
         "motion_label": motion_label,
         "motion_result": motion_result,
         "referral_options": [(str(b.id), b.name) for b in bodies if b.id != meeting.body_id],
+        "mover_options": mover_options(session, meeting),
         "absent_here": [
             p for p in voting_members(session, meeting.body_id) if view and p not in view.present
         ],

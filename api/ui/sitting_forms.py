@@ -169,6 +169,7 @@ FIELD_IDS = {
     "vorsitz": {"person_id": "item-chair"},
     "antrag": {
         "art": "motion-kind",
+        "antragsteller": "motion-mover-choice",
         "mover": "motion-mover",
         "text": "motion-text",
         "target_body_id": "motion-body",

@@ -471,3 +471,62 @@ def test_a_refused_outcome_or_motion_vote_opens_at_its_error_summary(
                   version=_version(page), signer=f"{present[0]}:chair")  # fmt: skip
     assert early.status_code == 409
     assert 'href="#signer">' in _summary(early.text)
+
+
+def test_the_mover_is_chosen_from_members_and_fraktionen_or_typed(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """Antrag stellen: the body's members and the municipality's current Fraktionen to
+    choose from (kept as a reference, shown by name), free text for anyone else."""
+    from workflow.models import Faction
+
+    _, mid, item, present = _running(world, clock)
+    municipality = world.data.ilsfeld.municipality.id or 0
+    fw = Faction(municipality_id=municipality, name="Freie Wähler", short_name="FW")
+    gone = Faction(municipality_id=municipality, name="Bürgerliste", dissolved_on=date(2024, 1, 2))
+    world.run(lambda s: s.add_all([fw, gone]))
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    choice = page.split('id="motion-mover-choice"')[1].split("</select>")[0]
+    assert f'<option value="fraktion:{fw.id}">Fraktion: Freie Wähler (FW)</option>' in choice
+    assert f'<option value="mitglied:{present[0]}">Mitglied: {names[present[0]]}</option>' in (
+        choice
+    )
+    assert "Bürgerliste" not in choice  # dissolved
+    base = f"/sitzungen/{mid}/durchfuehren/{item}/antraege"
+
+    chosen = f"fraktion:{fw.id}"
+    both = _post(client, base, page, version=_version(page), art="amendment",
+                 antragsteller=chosen, mover="Verwaltung", text="Mit Carport.")  # fmt: skip
+    assert both.status_code == 422
+    summary = both.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "entweder aus der Liste wählen oder als andere/n eintragen" in summary
+    assert 'value="Verwaltung"' in both.text  # the input kept
+    stale = _post(client, base, both.text, version=_version(both.text), art="amendment",
+                  antragsteller=f"fraktion:{gone.id}", text="Mit Carport.")  # fmt: skip
+    assert stale.status_code == 422
+    assert "Die Fraktion „Bürgerliste“ ist aufgelöst" in stale.text.split('id="fehler"')[1]
+    assert 'href="#motion-mover-choice"' in stale.text
+
+    page = _follow(client, _post(client, base, stale.text, version=_version(stale.text),
+                                 art="amendment", antragsteller=f"fraktion:{fw.id}",
+                                 text="Mit Carport."))  # fmt: skip
+    assert "(Antragsteller/in: Freie Wähler (FW))" in page
+    page = _follow(client, _post(client, base, page, version=_version(page), art="close_debate",
+                                 antragsteller=f"mitglied:{present[0]}"))  # fmt: skip
+    assert f"(Antragsteller/in: {names[present[0]]})" in page
+    page = _follow(client, _post(client, base, page, version=_version(page), art="adjourn",
+                                 mover="Verwaltung"))  # fmt: skip
+    assert "(Antragsteller/in: Verwaltung)" in page
+    movers = world.run(
+        lambda s: [
+            (m.mover, m.mover_person_id, m.mover_faction_id)
+            for m in s.exec(select(Motion).order_by(Motion.id))  # type: ignore[arg-type]
+        ]
+    )
+    assert movers == [
+        ("Freie Wähler (FW)", None, fw.id),
+        (names[present[0]], present[0], None),
+        ("Verwaltung", None, None),
+    ]

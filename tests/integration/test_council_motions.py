@@ -293,3 +293,79 @@ def test_no_motion_vote_while_a_doubtful_bias_is_undecided(world: World) -> None
     )
     with pytest.raises(Conflict, match="zweifelhafte Befangenheit"):
         vote_on(world, mid, item, adjourn, 9, 3)
+
+
+def test_a_motion_names_a_member_or_a_fraktion_chosen_from_the_lists(world: World) -> None:
+    """The mover chosen from the lists is kept as a reference and by name (the minutes read
+    as before); free text stays for anyone else, a dissolved Fraktion moves nothing."""
+    from workflow.documents.proceedings import motion_lines
+    from workflow.models import Faction, Meeting, Person
+    from workflow.services import factions
+
+    pid, mid, item, present = _session(world)
+    when = berlin(MEETING_DAY, 9)
+
+    def form(name: str, short: str) -> int:
+        def run(s: object) -> int:
+            made = factions.create_faction(
+                session=s,  # type: ignore[arg-type]
+                actor=world[SECRETARY],
+                now=when,
+                name=name,
+                short_name=short,
+            )
+            return known(made.id)
+
+        return world.run(run)
+
+    fw, gone = form("Freie Wähler", "FW"), form("Bürgerliste", "")
+    world.run(
+        lambda s: factions.dissolve_faction(
+            session=s, actor=world[SECRETARY], now=when, faction_id=gone, expected_version=1
+        )
+    )
+    by_faction = propose(world, mid, item, "amendment", text=AMENDED, mover="",
+                         mover_faction_id=fw)  # fmt: skip
+    by_member = propose(world, mid, item, "procedural", procedure="close_debate", mover=" ",
+                        mover_person_id=present[1])  # fmt: skip
+    by_admin = propose(world, mid, item, "procedural", procedure="adjourn", mover="Verwaltung")
+    motion = world.get(Motion, by_faction)
+    assert (motion.mover, motion.mover_faction_id, motion.mover_person_id) == (
+        "Freie Wähler (FW)", fw, None,
+    )  # fmt: skip
+    member = world.get(Motion, by_member)
+    assert member.mover == world.get(Person, present[1]).name
+    assert member.mover_person_id == present[1]
+    assert member.mover_faction_id is None
+    admin = world.get(Motion, by_admin)
+    assert (admin.mover, admin.mover_person_id, admin.mover_faction_id) == (
+        "Verwaltung",
+        None,
+        None,
+    )
+
+    refusals = {
+        "mover": {"mover": "", "mover_person_id": present[1], "mover_faction_id": fw},
+        "mover_faction_id": {"mover": "", "mover_faction_id": gone},
+    }
+    for field, given in refusals.items():
+        with pytest.raises(InvalidInput) as refused:
+            propose(world, mid, item, "amendment", text=AMENDED, **given)
+        assert refused.value.field == field
+    assert "aufgelöst" in str(refused.value.message)
+    elsewhere = Faction(municipality_id=known(world.data.flein.municipality.id), name="FW")
+
+    def add(s: object) -> int:
+        s.add(elsewhere)  # type: ignore[attr-defined]
+        s.flush()  # type: ignore[attr-defined]
+        return known(elsewhere.id)
+
+    other = world.run(add)
+    with pytest.raises(InvalidInput, match="Unbekannte Fraktion"):
+        propose(world, mid, item, "amendment", text=AMENDED, mover="", mover_faction_id=other)
+
+    lines = world.run(
+        lambda s: motion_lines(s, s.get(Meeting, mid), s.get(AgendaItem, item))  # type: ignore[arg-type]
+    )
+    assert any(line.startswith("Änderungsantrag von Freie Wähler (FW): „") for line in lines)
+    assert any(" von Verwaltung: " in line for line in lines)

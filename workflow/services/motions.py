@@ -25,7 +25,7 @@ from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.law.voting import Tally
 from workflow.limits import MAX_TEXT
 from workflow.loaded_rows import bump_version
-from workflow.models import AgendaItem, Body, Meeting, Motion, Person, Proposal, Vote
+from workflow.models import AgendaItem, Body, Faction, Meeting, Motion, Person, Proposal, Vote
 from workflow.motions import (
     KINDS,
     PROCEDURES,
@@ -77,6 +77,7 @@ def propose_motion(
     text: str,
     procedure: str | None = None,
     mover_person_id: int | None = None,
+    mover_faction_id: int | None = None,
     reach: int = 0,
     target_body_id: int | None = None,
 ) -> Recorded[Motion]:
@@ -101,9 +102,8 @@ def propose_motion(
             "Vertagung, Verweisung, Schluss der Debatte)",
             field="procedure",
         )
-    if not mover.strip():
-        raise InvalidInput("Wer den Antrag stellt, ist anzugeben", field="mover")
-    if len(mover.strip()) > MAX_MOVER:
+    mover = _mover_name(session, meeting, mover, mover_person_id, mover_faction_id)
+    if len(mover) > MAX_MOVER:
         raise InvalidInput(
             f"Der Antragsteller ist zu lang angegeben: höchstens {MAX_MOVER} Zeichen", field="mover"
         )
@@ -118,10 +118,6 @@ def propose_motion(
         )
     if reach < 0:
         raise InvalidInput("Die Reichweite ist eine Zahl ab 0", field="reach")
-    if mover_person_id is not None:
-        person = session.get(Person, mover_person_id)
-        if person is None or person.municipality_id != meeting.municipality_id:
-            raise InvalidInput("Unbekannte Person", field="mover_person_id")
     if item.proposal_id is None and (kind != "procedural" or procedure == "refer"):
         raise InvalidInput(
             "Sachanträge und Verweisungen gibt es nur zu einer Vorlage", field="kind"
@@ -145,6 +141,7 @@ def propose_motion(
         procedure=procedure,
         mover=mover.strip(),
         mover_person_id=mover_person_id,
+        mover_faction_id=mover_faction_id,
         text=text.strip() or label_for(procedure),
         reach=reach,
         target_body_id=target_body_id,
@@ -165,12 +162,47 @@ def propose_motion(
             "kind": kind,
             "procedure": procedure,
             "mover": motion.mover,
+            "mover_person_id": mover_person_id,
+            "mover_faction_id": mover_faction_id,
             "text": motion.text,
             "target_body_id": target_body_id,
         },
     )
     bump_version(session, meeting, now)
     return Recorded(motion, meeting.version)
+
+
+def _mover_name(
+    session: Session,
+    meeting: Meeting,
+    mover: str,
+    person_id: int | None,
+    faction_id: int | None,
+) -> str:
+    """Who moves the Antrag, as the minutes name it: a member or a Fraktion chosen from the
+    lists (its name, unless one is given) or anyone else as free text ("Verwaltung")."""
+    if person_id is not None and faction_id is not None:
+        raise InvalidInput(
+            "Ein Antrag hat einen Antragsteller: ein Mitglied oder eine Fraktion, nicht beide",
+            field="mover",
+        )
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.municipality_id != meeting.municipality_id:
+            raise InvalidInput("Unbekannte Person", field="mover_person_id")
+        return mover.strip() or person.name
+    if faction_id is not None:
+        faction = session.get(Faction, faction_id)
+        if faction is None or faction.municipality_id != meeting.municipality_id:
+            raise InvalidInput("Unbekannte Fraktion", field="mover_faction_id")
+        if faction.dissolved_on is not None:  # § 32a GemO: only a current one acts
+            raise InvalidInput(
+                f"Die Fraktion „{faction.name}“ ist aufgelöst", field="mover_faction_id"
+            )
+        return mover.strip() or faction.label
+    if not mover.strip():
+        raise InvalidInput("Wer den Antrag stellt, ist anzugeben", field="mover")
+    return mover.strip()
 
 
 def label_for(procedure: str | None) -> str:

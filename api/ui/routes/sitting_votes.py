@@ -174,23 +174,51 @@ async def propose_motion(
         procedural = choice in PROCEDURES
         body = form_ids([str(form.get("target_body_id") or "")])
         reach = _reach(str(form.get("reach") or "").strip())
-        motions.propose_motion(
-            **call,
-            item_id=item_id,
-            expected_version=form_version(form),
-            kind="procedural" if procedural else choice,
-            procedure=choice if procedural else None,
-            mover=str(form.get("mover") or ""),
-            text=str(form.get("text") or ""),
-            reach=reach,
-            target_body_id=body[0] if body else None,
-        )
+        mover = str(form.get("mover") or "")
+        person_id, faction_id = _mover_choice(str(form.get("antragsteller") or ""), mover)
+        try:
+            motions.propose_motion(
+                **call,
+                item_id=item_id,
+                expected_version=form_version(form),
+                kind="procedural" if procedural else choice,
+                procedure=choice if procedural else None,
+                mover=mover,
+                mover_person_id=person_id,
+                mover_faction_id=faction_id,
+                text=str(form.get("text") or ""),
+                reach=reach,
+                target_body_id=body[0] if body else None,
+            )
+        except InvalidInput as exc:
+            if exc.field in ("mover_person_id", "mover_faction_id"):  # the list's choice
+                raise InvalidInput(str(exc.message), field="antragsteller") from exc
+            raise
         return "Antrag erfasst."
 
     return await screen_action(
         request, session, user, now, meeting_id, item_id, act,
         keep=("antrag", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
+
+
+def _mover_choice(choice: str, typed: str) -> tuple[int | None, int | None]:
+    """The list's choice (``mitglied:12``, ``fraktion:3``) as the member's or the Fraktion's
+    id; the free text is for anyone else (the Verwaltung), not a second name beside it."""
+    kind, _, key = choice.partition(":")
+    if not choice:
+        return None, None
+    if kind not in ("mitglied", "fraktion") or not is_digits(key) or len(key) > 9:
+        raise InvalidInput(
+            "Bitte wählen Sie den Antragsteller aus der Liste.", field="antragsteller"
+        )
+    if typed.strip():
+        raise InvalidInput(
+            "Bitte den Antragsteller entweder aus der Liste wählen oder als andere/n "
+            "eintragen, nicht beides.",
+            field="mover",
+        )
+    return (int(key), None) if kind == "mitglied" else (None, int(key))
 
 
 def _reach(raw: str) -> int:
