@@ -23,13 +23,15 @@ from workflow.models import (
     AgendaItem,
     Body,
     ConsultationStep,
+    Faction,
+    FactionMember,
     Meeting,
     Membership,
     Municipality,
     Person,
     Proposal,
 )
-from workflow.services import public_info
+from workflow.services import factions, public_info
 from workflow.supervision import municipality_title
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -184,6 +186,26 @@ def organization(ctx: Context, row: Body) -> Obj:
     return obj
 
 
+def _on_behalf_of(
+    ctx: Context, row: Membership, body: Body | None
+) -> tuple[FactionMember, Faction] | None:
+    """A council seat is held for the councillor's current Fraktion, if he sits in one
+    (§ 32a GemO): OParl's ``onBehalfOf``, the Fraktion's Organization."""
+    if body is None or body.kind != "council":
+        return None
+    return factions.current_seat(ctx.session, row.person_id)
+
+
+def membership_modified(ctx: Context, row: Membership) -> datetime:
+    """Changed with the seat, and with the Fraktion it is held for (joined or left)."""
+    held = _on_behalf_of(ctx, row, ctx.session.get(Body, row.body_id))
+    return latest(
+        row.created_at,
+        row.updated_at,
+        *((held[0].created_at, held[0].updated_at) if held is not None else ()),
+    )
+
+
 def membership(ctx: Context, row: Membership, *, embedded: bool) -> Obj:
     obj = _base(ctx, "membership", row.id or 0, "Membership")
     seat = ctx.session.get(Body, row.body_id)
@@ -196,8 +218,11 @@ def membership(ctx: Context, row: Membership, *, embedded: bool) -> Obj:
         obj["startDate"] = row.start_date.isoformat()
     if row.end_date:
         obj["endDate"] = row.end_date.isoformat()
+    faction = _on_behalf_of(ctx, row, seat)
+    if faction is not None:
+        obj["onBehalfOf"] = ctx.urls.faction(faction[1].id or 0)
     obj["created"] = ctx.stamp(row.created_at)
-    obj["modified"] = ctx.stamp(row.created_at, row.updated_at)
+    obj["modified"] = ctx.stamp(membership_modified(ctx, row))
     if seat is not None:
         obj["web"] = ctx.urls.web_body(seat.municipality_id, seat.id or 0)
     return obj

@@ -197,7 +197,7 @@ def _memberships(ctx: o.Context, m: Municipality) -> list[Entry]:
                 Entry(
                     seat.id or 0,
                     o.latest(seat.created_at),
-                    o.latest(seat.created_at, seat.updated_at),
+                    o.membership_modified(ctx, seat),
                     False,
                     partial(o.membership, ctx, seat, embedded=False),
                 )

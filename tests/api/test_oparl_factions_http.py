@@ -3,6 +3,7 @@ Memberships, crawled from /oparl/v1/system and checked against the official sche
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.api.conftest import FixedClock, TestClient
@@ -101,3 +102,49 @@ def test_a_vorlage_made_of_a_fraktionsantrag_names_the_fraktion(
     paper = client.get(f"{OPARL}/paper/{ids['adopted']}").json()
     assert paper["originatorOrganization"] == [f"{OPARL}/organization/fraktion-{fw.json()['id']}"]
     assert client.get(paper["originatorOrganization"][0]).json()["organizationType"] == "Fraktion"
+
+
+def test_a_council_seat_is_held_on_behalf_of_the_fraktion(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    """Membership.onBehalfOf: a Gemeinderat's seat in the council names his current
+    Fraktion's Organization (§ 32a GemO); no Fraktion, or a dissolved one, names none."""
+    secretary = as_user("ilsfeld.secretary")
+    anna, bernd, claudia = world.data.ilsfeld.councillors[:3]
+    council = world.body_id("Gemeinderat")
+    seats = client.get(f"/api/v1/bodies/{council}/memberships", headers=secretary).json()["data"]
+    seat_of = {s["person_id"]: s["id"] for s in seats}
+    before = client.get(f"{OPARL}/membership/{seat_of[anna.id]}").json()
+    assert "onBehalfOf" not in before
+
+    # later than the seats' rows were written (the demo data's real time)
+    clock.now = datetime.now(UTC) + timedelta(hours=1)
+    fw = _form(client, secretary, "Freie Wähler", {anna.id: "chair"})
+    cdu = _form(client, secretary, "CDU", {claudia.id: "member"})
+    dissolved = client.post(
+        f"{FACTIONS}/{cdu.json()['id']}/dissolve",
+        json={},
+        headers={**secretary, "If-Match": cdu.headers["etag"]},
+    )
+    assert dissolved.status_code == 200, dissolved.text
+
+    crawl = Crawl(client, build_validators())
+    crawl.run()  # onBehalfOf valid against Membership.json and resolving
+    fraktion = f"{OPARL}/organization/fraktion-{fw.json()['id']}"
+    held = crawl.objects[f"{OPARL}/membership/{seat_of[anna.id]}"]
+    assert held["onBehalfOf"] == fraktion
+    assert held["organization"] == f"{OPARL}/organization/{council}"
+    assert held["modified"] > before["modified"]  # a crawler asking modified_since sees it
+    assert crawl.objects[fraktion]["organizationType"] == "Fraktion"
+    for person in (bernd, claudia):  # fraktionslos; a dissolved Fraktion holds nothing
+        assert "onBehalfOf" not in crawl.objects[f"{OPARL}/membership/{seat_of[person.id]}"]
+    embedded = crawl.objects[f"{OPARL}/person/{anna.id}"]["membership"]
+    in_council = [m for m in embedded if m["organization"].endswith(f"/organization/{council}")]
+    assert [m["onBehalfOf"] for m in in_council] == [fraktion]
+    committees = [
+        m for m in embedded if "fraktion-" not in m["organization"] and m not in in_council
+    ]
+    assert all("onBehalfOf" not in m for m in committees)
+    ilsfeld = world.data.ilsfeld.municipality.id
+    listed = crawl.lists[f"{OPARL}/body/{ilsfeld}/membership"]
+    assert [m["onBehalfOf"] for m in listed if m.get("onBehalfOf")] == [fraktion]

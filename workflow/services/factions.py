@@ -346,3 +346,13 @@ def seats_of(session: Session, person_id: int) -> list[tuple[FactionMember, Fact
         .order_by(col(FactionMember.id))
     )
     return [(m, f) for m, f in rows]
+
+
+def current_seat(session: Session, person_id: int) -> tuple[FactionMember, Faction] | None:
+    """The person's seat in a current Fraktion, if any (one at most, § 32a GemO)."""
+    row = session.exec(
+        select(FactionMember, Faction)
+        .join(Faction, col(Faction.id) == col(FactionMember.faction_id))
+        .where(FactionMember.person_id == person_id, col(FactionMember.ended_on).is_(None))
+    ).first()
+    return (row[0], row[1]) if row is not None else None
