@@ -216,3 +216,62 @@ def test_the_portal_lists_its_municipalities_in_german_order(world: World, clien
     section = page.split('id="gemeinden"')[1].split("</section>")[0]
     names = re.findall(r'href="/oeffentlich/\d+">([^<]+)</a>', section)
     assert names == ["Abstatt-Nord", "Flein", "Ilsfeld", "Ölbronn"]
+
+
+def test_the_portal_lists_the_fraktionen_with_their_members(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """Öffentlich: the council's current Fraktionen and members (§ 32a GemO), linked from
+    the Gemeinderat's page; a dissolved one and other towns' are not listed."""
+    ilsfeld = world.data.ilsfeld.municipality.id
+    council = world.body_id("Gemeinderat")
+    council_page = f"/oeffentlich/{ilsfeld}/gremien/{council}"
+    link = f'href="/oeffentlich/{ilsfeld}/fraktionen"'
+    assert link not in client.get(council_page).text  # none formed yet
+    secretary = as_user("ilsfeld.secretary")
+    anna, bernd, claudia = world.data.ilsfeld.councillors[:3]
+    for name, short, members in (
+        ("Freie Wähler", "FW", [(anna.id, "member"), (bernd.id, "chair")]),
+        ("Bürgerliste", "", [(claudia.id, "member")]),
+        ("CDU", "", []),
+    ):
+        formed = client.post(
+            "/api/v1/factions", json={"name": name, "short_name": short}, headers=secretary
+        )
+        assert formed.status_code == 201, formed.text
+        fid, etag = formed.json()["id"], formed.headers["etag"]
+        staffed = client.put(
+            f"/api/v1/factions/{fid}/members",
+            json={"members": [{"person_id": p, "role": r} for p, r in members]},
+            headers={**secretary, "If-Match": etag},
+        )
+        assert staffed.status_code == 200, staffed.text
+        if name == "Bürgerliste":
+            gone = client.post(
+                f"/api/v1/factions/{fid}/dissolve",
+                json={},
+                headers={**secretary, "If-Match": staffed.headers["etag"]},
+            )
+            assert gone.status_code == 200, gone.text
+
+    assert link in client.get(council_page).text
+    committee = client.get(
+        f"/oeffentlich/{ilsfeld}/gremien/{world.body_id('Technischer Ausschuss')}"
+    )
+    assert link not in committee.text
+    page = client.get(f"/oeffentlich/{ilsfeld}/fraktionen")
+    assert page.status_code == 200
+    assert "<title>Fraktionen – " in page.text
+    headings = re.findall(
+        r'<h2 class="kern-heading-medium" id="fraktion-\d+">([^<]+)</h2>', page.text
+    )
+    assert headings == ["CDU", "Freie Wähler (FW)"]
+    free = page.text.split("Freie Wähler (FW)</h2>")[1].split("</section>")[0]
+    assert re.findall(r"<li>([^<]+)</li>", free) == [f"{bernd.name} (Vorsitz)", anna.name]
+    assert "Keine Mitglieder eingetragen." in page.text.split("CDU</h2>")[1].split("</section>")[0]
+    assert "Bürgerliste" not in page.text
+    assert claudia.name not in page.text
+    assert f'href="{council_page}"' in page.text
+    flein = client.get(f"/oeffentlich/{world.data.flein.municipality.id}/fraktionen")
+    assert "Keine Fraktionen eingetragen." in flein.text
+    assert client.get("/oeffentlich/999999/fraktionen").status_code == 404

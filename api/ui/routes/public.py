@@ -20,7 +20,7 @@ from workflow.context import local_date
 from workflow.errors import NotFound
 from workflow.models import Body, Municipality
 from workflow.publication import REDACTABLE_FIELDS, omission_note
-from workflow.services import public_info
+from workflow.services import factions, public_info
 from workflow.services.announcements import HELD
 from workflow.services.attachments import count_attachments
 
@@ -108,6 +108,29 @@ def portal_body(
         kind=public_info.BODY_KINDS.get(body.kind, "Gremium"),
         members=public_info.members(session, body_id),
         meetings=public_info.meetings(session, municipality_id, body_id=body_id),
+        has_factions=body.kind == "council" and factions.has_factions(session, municipality_id),
+    )
+
+
+@router.get("/oeffentlich/{municipality_id}/fraktionen")
+def portal_factions(request: Request, municipality_id: Id, session: SessionDep) -> Response:
+    """The council's current Fraktionen with their members (§ 32a GemO), as OParl lists
+    them: public, since a Fraktion acts in public (its Anträge, § 34 Abs. 1 S. 4 GemO)."""
+    town = _town(session, municipality_id)
+    current = [
+        (f, factions.members(session, f.id or 0))
+        for f in factions.of_municipality(session, municipality_id)
+        if f.dissolved_on is None
+    ]
+    council = next(
+        (b for b in public_info.bodies(session, municipality_id) if b.kind == "council"), None
+    )
+    return _page(
+        request,
+        "fraktionen.html",
+        town,
+        factions=sorted(current, key=lambda row: german_key(row[0].name)),
+        council=council,
     )
 
 
