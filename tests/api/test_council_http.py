@@ -369,3 +369,36 @@ def test_without_a_chair_no_motion_is_voted_and_no_handover_in_the_council(
     )
     assert screen.put("/chair", person_id=members[-1]).status_code == 200
     assert screen.post(f"/motions/{adjourn.json()['id']}/vote", yes=10, no=2).json()["adopted"]
+
+
+def test_a_motion_names_its_fraktion_or_member_by_reference(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    """mover_faction_id / mover_person_id: the name follows from the reference; neither
+    and no name, or both, is a told 422."""
+    _, screen = _running(world, client, as_user, clock)
+    formed = client.post(
+        "/api/v1/factions", json={"name": "Freie Wähler", "short_name": "FW"},
+        headers=screen.secretary,
+    )  # fmt: skip
+    assert formed.status_code == 201, formed.text
+    fid = formed.json()["id"]
+    by_faction = screen.post("/motions", kind="amendment", mover_faction_id=fid, text=AMENDED)
+    assert by_faction.status_code == 201, by_faction.text
+    assert (by_faction.json()["mover"], by_faction.json()["mover_faction_id"]) == (
+        "Freie Wähler (FW)", fid,
+    )  # fmt: skip
+    anna = world.data.ilsfeld.councillors[0]
+    by_member = screen.post(
+        "/motions", kind="procedural", procedure="close_debate", mover_person_id=anna.id
+    )
+    assert by_member.status_code == 201, by_member.text
+    assert by_member.json()["mover"] == anna.name
+    nobody = screen.post("/motions", kind="amendment", text=AMENDED)
+    assert assert_problem(nobody, 422)["errors"][0]["field"] == "mover"
+    both = screen.post(
+        "/motions", kind="amendment", text=AMENDED, mover_faction_id=fid, mover_person_id=anna.id
+    )
+    assert "nicht beide" in assert_problem(both, 422)["detail"]
+    unknown = screen.post("/motions", kind="amendment", text=AMENDED, mover_faction_id=999999)
+    assert assert_problem(unknown, 422)["errors"][0]["field"] == "mover_faction_id"
