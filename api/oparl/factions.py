@@ -63,7 +63,10 @@ def organization(ctx: Context, row: Faction) -> Obj:
         obj["endDate"] = row.dissolved_on.isoformat()
     obj["created"] = ctx.stamp(row.created_at)
     obj["modified"] = ctx.stamp(_modified(ctx, row))
-    obj["web"] = ctx.urls.web_municipality(row.municipality_id)
+    if row.dissolved_on is None:  # the portal lists the current ones
+        obj["web"] = ctx.urls.web_faction(row.municipality_id, row.id or 0)
+    else:
+        obj["web"] = ctx.urls.web_municipality(row.municipality_id)
     return obj
 
 

@@ -55,6 +55,10 @@ class Urls:
     def web_municipality(self, municipality_id: int) -> str:
         return f"{self.base}/oeffentlich/{municipality_id}"
 
+    def web_faction(self, municipality_id: int, faction_id: int) -> str:
+        """The portal's list of Fraktionen, at this one's heading."""
+        return f"{self.base}/oeffentlich/{municipality_id}/fraktionen#fraktion-{faction_id}"
+
     def web_body(self, municipality_id: int, body_id: int) -> str:
         return f"{self.base}/oeffentlich/{municipality_id}/gremien/{body_id}"
 

@@ -53,6 +53,9 @@ def test_fraktionen_are_organizations(
     assert free["classification"] == "Fraktion"
     assert free["shortName"] == "Fre"
     assert "endDate" not in free
+    web = f"http://testserver/oeffentlich/{ilsfeld}/fraktionen#fraktion-{fw.json()['id']}"
+    assert free["web"] == web
+    assert fraktionen["CDU"]["web"] == f"http://testserver/oeffentlich/{ilsfeld}"  # dissolved
     assert fraktionen["CDU"]["endDate"] == "2024-04-20"
     seats = [crawl.objects[url] for url in free["membership"]]
     assert [(s["person"], s["role"]) for s in seats] == [
