@@ -27,6 +27,15 @@ def _form(client: TestClient, headers: dict[str, str], name: str, members: dict[
     return staffed
 
 
+def _dissolve(client: TestClient, headers: dict[str, str], staffed: Any) -> None:
+    dissolved = client.post(
+        f"{FACTIONS}/{staffed.json()['id']}/dissolve",
+        json={},
+        headers={**headers, "If-Match": staffed.headers["etag"]},
+    )
+    assert dissolved.status_code == 200, dissolved.text
+
+
 def test_fraktionen_are_organizations(
     world: World, client: TestClient, as_user: Any, clock: FixedClock
 ) -> None:
@@ -35,12 +44,7 @@ def test_fraktionen_are_organizations(
     fw = _form(client, secretary, "Freie Wähler", {anna.id: "chair", bernd.id: "member"})
     cdu = _form(client, secretary, "CDU", {claudia.id: "member"})
     clock.now = berlin(clock.now.date().replace(day=20))
-    dissolved = client.post(
-        f"{FACTIONS}/{cdu.json()['id']}/dissolve",
-        json={},
-        headers={**secretary, "If-Match": cdu.headers["etag"]},
-    )
-    assert dissolved.status_code == 200, dissolved.text
+    _dissolve(client, secretary, cdu)
 
     crawl = Crawl(client, build_validators())
     crawl.run()  # every object valid against its schema, every URL resolves
@@ -124,12 +128,7 @@ def test_a_council_seat_is_held_on_behalf_of_the_fraktion(
     clock.now = datetime.now(UTC) + timedelta(hours=1)
     fw = _form(client, secretary, "Freie Wähler", {anna.id: "chair"})
     cdu = _form(client, secretary, "CDU", {claudia.id: "member"})
-    dissolved = client.post(
-        f"{FACTIONS}/{cdu.json()['id']}/dissolve",
-        json={},
-        headers={**secretary, "If-Match": cdu.headers["etag"]},
-    )
-    assert dissolved.status_code == 200, dissolved.text
+    _dissolve(client, secretary, cdu)
 
     crawl = Crawl(client, build_validators())
     crawl.run()  # onBehalfOf valid against Membership.json and resolving

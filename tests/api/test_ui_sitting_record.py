@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
-from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
 from tests.api.test_ui_meetings import _post, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
@@ -494,6 +494,9 @@ def test_the_mover_is_chosen_from_members_and_fraktionen_or_typed(
         choice
     )
     assert "Bürgerliste" not in choice  # dissolved
+    typed = field_of(page, "motion-mover")  # not required: a choice above is enough
+    assert "Pflicht, wenn oben „andere/r“ gewählt ist" in typed
+    assert " required" not in typed
     base = f"/sitzungen/{mid}/durchfuehren/{item}/antraege"
 
     chosen = f"fraktion:{fw.id}"

@@ -194,10 +194,14 @@ def _motion_voted_down_after_a_refusal(page: Any) -> None:
     """An Änderungsantrag whose vote is first refused (more votes than members): the
     screen opens at the error summary, not at a banner, with the counts as typed."""
     page.locator("summary", has_text="Antrag stellen").click()
-    page.get_by_label("Antragsteller/in", exact=True).fill("Fraktion FWV")
+    # the mover from the list: the municipality's Fraktionen beside the body's members
+    page.get_by_label("Antragsteller/in", exact=True).select_option(
+        label="Fraktion: Freie Wähler (FW)"
+    )
     page.get_by_label("Wortlaut", exact=True).fill("Der Bauhof wird ohne Carport errichtet.")
     page.get_by_role("button", name="Antrag erfassen").click()
     page.get_by_text("Antrag erfasst").wait_for()
+    page.get_by_text("(Antragsteller/in: Freie Wähler (FW))").wait_for()
     vote = page.locator("form", has=page.get_by_role("button", name="Abstimmung über den Antrag"))
     vote.get_by_label("Ja", exact=True).fill("99")
     vote.get_by_role("button", name="Abstimmung über den Antrag speichern").click()
