@@ -39,6 +39,13 @@ def test_the_public_reads_sessions_and_vorlagen_without_an_account(
     page.get_by_role("button", name="Suchen").click()
     assert page.get_by_role("heading", name="Vorlagen", exact=False).first.is_visible()
     check_accessibility(page)
+    # The council's Fraktionen with their members (§ 32a GemO), from the Gemeinderat's page.
+    nav.get_by_role("link", name="Übersicht").click()
+    page.get_by_role("link", name="Gemeinderat", exact=True).first.click()
+    page.get_by_role("link", name="Fraktionen und ihre Mitglieder").click()
+    assert page.title().startswith("Fraktionen – Ilsfeld")
+    assert page.get_by_role("heading", name="Freie Wähler (FW)").is_visible()
+    check_accessibility(page)
     # Nothing non-public: an unknown or non-public id is "nicht gefunden", not "verboten".
     response = page.goto("/oeffentlich/1/vorlagen/999999")
     assert response is not None
