@@ -197,8 +197,9 @@ def dissolve_faction(
     """The row stays for the Anträge it filed; its members are free to join another."""
     require_role(actor, "dissolve_faction", FACTION_ROLES)
     faction = _current(session, actor, faction_id, expected_version)
+    seats = members(session, faction.id or 0)  # read first: one flush writes the version
     faction.dissolved_on = local_date(now)
-    for seat, _ in members(session, faction.id or 0):  # the seats end with it: free to join
+    for seat, _ in seats:  # the seats end with it: their members are free to join another
         seat.ended_on, seat.updated_at = faction.dissolved_on, now
         session.add(seat)
     _touch(faction, now)
