@@ -548,3 +548,26 @@ def test_a_nachtrag_after_the_invitation_period_is_refused_naming_the_rule(
     assert reason in html_text(refused.content)
     with Session(world.engine) as session:
         assert known(session.get(Proposal, pid)).state == "ready"
+
+
+def test_only_the_first_coming_step_of_the_beratungsfolge_is_next(
+    world: World, client: TestClient
+) -> None:
+    """Committee first, council after it: the council's step comes after the committee's,
+    it is not "als Nächstes" as well."""
+    pid = new_proposal(
+        world,
+        steps=[
+            StepInput(body_id=world.body_id("Technischer Ausschuss"), advises=True),
+            StepInput(body_id=world.body_id("Verwaltungsausschuss"), advises=True),
+            StepInput(body_id=world.body_id("Gemeinderat"), decides=True),
+        ],
+    )
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{pid}").text
+    section = page.split('id="beratungsfolge"', 1)[1].split("</section>", 1)[0]
+    text = html_text(section.encode())
+    assert text.count("als Nächstes") == 1
+    assert text.index("Technischer Ausschuss") < text.index("als Nächstes")
+    assert text.index("als Nächstes") < text.index("Verwaltungsausschuss")
+    assert text.count("danach") == 2

@@ -192,7 +192,7 @@ def _detail_context(
 ) -> dict[str, object]:
     workflows = workflows_of(request)
     assert proposal.id is not None
-    plan = []
+    plan: list[dict[str, object]] = []
     for step in steps(session, proposal.id):
         body = session.get(Body, step.body_id)
         meeting = None
@@ -206,6 +206,8 @@ def _detail_context(
             status = "done"
         elif step.position == proposal.current_step and proposal.state not in ("draft",):
             status = "current"
+        elif any(p["status"] in ("next", "later") for p in plan):
+            status = "later"  # after the next step: "danach", not "als Nächstes" again
         else:
             status = "next"
         plan.append({"step": step, "body": body, "meeting": meeting, "status": status})
