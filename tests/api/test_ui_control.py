@@ -552,3 +552,17 @@ def test_fristen_list_the_target_dates_of_open_execution_tasks(
     _done(world, task_id)
     sign_in(client, "ilsfeld.clerk")
     assert "Bauauftrag vergeben" not in client.get("/fristen").text
+
+
+def test_the_answer_form_names_its_basis_as_it_stands(world: World, client: TestClient) -> None:
+    """Without a linked Vorlage the answer cannot rest on "the linked Vorlage's resolution":
+    the form says it is the mayor's decision under the Hauptsatzung (§ 44 Abs. 2 Satz 2 GemO)."""
+    request_id = send(world)
+    delegate(world, "Ilsfeld")
+    ilsfeld = response(world, request_id, "Ilsfeld")
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/abfragen/{request_id}/antworten/{ilsfeld.id}").text
+    assert "Antwort übermitteln" in page
+    assert "zur verknüpften Vorlage" not in page
+    assert "Es ist keine Vorlage verknüpft" in page
+    assert "(§ 44 Abs. 2 Satz 2 GemO)" in page
