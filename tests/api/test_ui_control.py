@@ -566,3 +566,39 @@ def test_the_answer_form_names_its_basis_as_it_stands(world: World, client: Test
     assert "zur verknüpften Vorlage" not in page
     assert "Es ist keine Vorlage verknüpft" in page
     assert "(§ 44 Abs. 2 Satz 2 GemO)" in page
+
+
+def test_only_who_can_close_it_is_named_responsible_for_an_execution_task(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """A councillor, the Landratsamt or another town's staff cannot close the task: they
+    are neither offered on the Beschlusskontrolle nor accepted by the JSON API."""
+    pid, _ = _final_with_task(world)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/beschlusskontrolle").text
+    form = page.split('name="zustaendig"', 1)[1].split("</select>", 1)[0]
+    assert "Sven Frank" in form
+    assert "Anna Bauer" not in form  # a councillor changes nothing
+    assert "Heike Amtsleiter" not in form
+    bauer = world.data.users["ilsfeld.council"].id
+    token = csrf_of(page)
+    refused = client.post(
+        "/beschlusskontrolle",
+        data={"csrf_token": token, "vorlage": str(pid), "titel": "Angebot", "zustaendig": bauer},
+    )
+    assert refused.status_code == 422
+    assert "Bitte wählen Sie eine Person aus der Liste." in refused.text
+    url = f"/api/v1/proposals/{pid}/execution-tasks"
+    for other in ("ilsfeld.council", "lra.coordinator", "flein.clerk"):
+        owner = world.data.users[other].id
+        answer = client.post(
+            url, headers=as_user("ilsfeld.clerk"), json={"title": "Angebot", "owner_id": owner}
+        )
+        assert answer.status_code == 422, (other, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert "Zuständig kann nur eine Person Ihrer Gemeinde sein" in answer.json()["detail"]
+    mayor = world.data.users["ilsfeld.mayor"].id
+    made = client.post(
+        url, headers=as_user("ilsfeld.clerk"), json={"title": "Angebot", "owner_id": mayor}
+    )
+    assert made.status_code == 201, made.text

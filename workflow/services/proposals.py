@@ -34,6 +34,7 @@ from workflow.models import (
     Municipality,
     Proposal,
     ProposalCounter,
+    User,
 )
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.queries import steps as stored_steps
@@ -408,6 +409,21 @@ def _waiver_record(reason: str | None) -> dict[str, Any]:
 
 
 EXECUTION_ROLES = ("clerk", "secretary", "mayor")
+OWNER_REFUSED = (
+    "Zuständig kann nur eine Person Ihrer Gemeinde sein, die Vollzugsaufgaben abschließen "
+    "darf (Sachbearbeitung, Sitzungsdienst, Bürgermeister/in)."
+)
+
+
+def may_own_execution_task(user: User, municipality_id: int) -> bool:
+    """The person responsible closes the task himself: an active user of the resolution's
+    municipality in a role that may close it, not a councillor, the Landratsamt or another
+    town's staff (the task would sit in his Meine Aufgaben with no way to do it)."""
+    return (
+        not user.disabled
+        and user.municipality_id == municipality_id
+        and user.role in EXECUTION_ROLES
+    )
 
 
 def add_execution_task(
@@ -425,6 +441,10 @@ def add_execution_task(
     require_role(actor, "add_execution_task", EXECUTION_ROLES)
     if proposal.state != "final":
         raise Conflict("Vollzugsaufgaben gibt es erst für bestandskräftige Beschlüsse")
+    owner = session.get(User, owner_id) if owner_id is not None else None
+    # an id of nobody is left to the foreign key (a 409 conflict, as any unknown reference)
+    if owner is not None and not may_own_execution_task(owner, proposal.municipality_id):
+        raise InvalidInput(OWNER_REFUSED, field="owner_id")
     task = ExecutionTask(
         proposal_id=proposal_id, title=title, owner_id=owner_id, target_date=target_date
     )

@@ -29,7 +29,7 @@ from workflow.digits import is_digits
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import ExecutionTask, Proposal, User
 from workflow.services import proposals as proposal_service
-from workflow.services.proposals import EXECUTION_ROLES
+from workflow.services.proposals import EXECUTION_ROLES, may_own_execution_task
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 TaskId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -65,7 +65,11 @@ def _groups(session: Session, user: PageUser) -> list[Group]:
         )
         .order_by(col(Proposal.year).desc(), col(Proposal.number).desc(), col(ExecutionTask.id))
     ).all()
-    owners = {u.id: u.full_name for u in _owners(session, user)}
+    # the names of all who hold a task, also one no longer offered (disabled, another role)
+    holders = {task.owner_id for task, _ in rows if task.owner_id is not None}
+    owners = {
+        u.id: u.full_name for u in session.exec(select(User).where(col(User.id).in_(holders)))
+    }
     groups: dict[int, Group] = {}
     for task, proposal in rows:
         group = groups.setdefault(proposal.id or 0, Group(proposal))
@@ -95,15 +99,12 @@ def open_targets(session: Session, actor: Actor) -> list[tuple[ExecutionTask, Pr
 
 
 def _owners(session: Session, user: PageUser) -> list[User]:
-    return list(
-        session.exec(
-            select(User)
-            .where(
-                User.municipality_id == user.actor.municipality_id, col(User.disabled).is_(False)
-            )
-            .order_by(col(User.full_name))
-        )
+    """Who may be named responsible: the people who can close the task themselves."""
+    town = user.actor.municipality_id
+    rows = session.exec(
+        select(User).where(User.municipality_id == town).order_by(col(User.full_name))
     )
+    return [u for u in rows if town is not None and may_own_execution_task(u, town)]
 
 
 def _final_proposals(session: Session, user: PageUser) -> list[Proposal]:
