@@ -170,6 +170,7 @@ def _run(
         assert "99" in page.locator("#fehler").inner_text()
         # the summary has the focus, not the item's heading
         assert page.evaluate("document.activeElement.id") == "fehler"
+        _refusal_wraps_in_the_counts_form(page)
         _motion_voted_down_after_a_refusal(page)
     if counts is not None:
         form = page.locator("#stimmenzahlen")
@@ -188,6 +189,21 @@ def _run(
     page.get_by_text("Mehrheit erreicht").first.wait_for()
     page.get_by_role("button", name=outcome).click()
     page.get_by_text(f"Bitte prüfen: {outcome}").wait_for()
+
+
+def _refusal_wraps_in_the_counts_form(page: Any) -> None:
+    """The refusal at the "Ja" field wraps inside the counts form, at 1280 px and on a
+    phone: the field no longer grows to the message's width and pushes the page sideways."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        form = page.locator("#stimmenzahlen").bounding_box()
+        message = page.locator("#stimmenzahlen .kern-error").first.bounding_box()
+        assert form is not None
+        assert message is not None
+        assert message["x"] + message["width"] <= form["x"] + form["width"] + 0.5, width
+        scrolled = page.evaluate("document.documentElement.scrollWidth")
+        assert scrolled <= width, f"{width} px: the page scrolls sideways ({scrolled} px)"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _motion_voted_down_after_a_refusal(page: Any) -> None:
