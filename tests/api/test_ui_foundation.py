@@ -203,6 +203,18 @@ def test_vendored_assets_are_served_locally(client: TestClient) -> None:
         assert client.get(asset).status_code == 200, asset
 
 
+def test_pages_name_their_icon_so_no_browser_asks_for_a_missing_favicon(
+    client: TestClient,
+) -> None:
+    """Without a declared icon every browser asks for /favicon.ico, a 404 on each page (in
+    the console and the access log); the page names one that needs no request."""
+    for path in ("/anmelden", "/oeffentlich"):
+        head = client.get(path).text.split("</head>")[0]
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', head)
+        assert icon is not None, path
+        assert icon.group(1).startswith("data:") or client.get(icon.group(1)).status_code == 200
+
+
 def test_a_member_subscribes_to_the_personal_calendar(client: TestClient) -> None:
     sign_in(client, "ilsfeld.council")
     page = client.get("/einstellungen").text
