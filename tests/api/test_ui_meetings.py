@@ -54,6 +54,30 @@ def test_list_shows_upcoming_first_and_filters_by_body(world: World, client: Tes
     assert "Sitzungen" in client.get("/").text.split("Hauptnavigation")[1][:400]
 
 
+def test_a_session_held_today_is_past_not_upcoming(world: World, client: TestClient) -> None:
+    """Today's session, once closed, is no longer "anstehend" (as on the public portal);
+    today's session not yet held still is."""
+    held = new_meeting(world, day=date(2024, 4, 8))
+    coming = new_meeting(world, body="Technischer Ausschuss", day=date(2024, 4, 8))
+
+    def close(session: Any) -> None:
+        meeting = session.get(Meeting, held)
+        meeting.state = "minutes_signed"
+        session.add(meeting)
+
+    world.run(close)
+    sign_in(client, "ilsfeld.secretary")
+    default = client.get("/sitzungen").text
+    assert f"/sitzungen/{coming}" in default
+    assert f"/sitzungen/{held}" not in default
+    upcoming, past = client.get("/sitzungen?zeitraum=alle").text.split("Vergangene Sitzungen (")
+    assert f"/sitzungen/{coming}" in upcoming
+    assert f"/sitzungen/{held}" in past
+    earlier = client.get("/sitzungen?zeitraum=vergangen").text
+    assert f"/sitzungen/{held}" in earlier
+    assert f"/sitzungen/{coming}" not in earlier
+
+
 def test_month_calendar_places_meetings_on_their_day(world: World, client: TestClient) -> None:
     meeting = new_meeting(world, day=date(2024, 4, 23))
     sign_in(client, "ilsfeld.council")

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
 from api.ui.actions import ActionForm, ActionInput, done_words, fire_action, read_input, told_to
-from api.ui.document_links import meeting_documents
+from api.ui.document_links import HELD, meeting_documents
 from api.ui.meeting_actions import (
     ON_SCREEN,
     invitation_check,
@@ -102,13 +102,24 @@ def meeting_list(
             municipality_id=user.actor.municipality_id,
             body_id=body_id,
             start=today if period == "kommend" else None,
-            end=None if period != "vergangen" else date.fromordinal(today.toordinal() - 1),
+            end=today if period == "vergangen" else None,
         )
         if user.actor.municipality_id is not None
         else []
     )
-    upcoming = [m for m in found if m.meeting_date >= today]
-    past = sorted((m for m in found if m.meeting_date < today), key=_key, reverse=True)
+
+    def coming(meeting: Meeting) -> bool:
+        # a session held today is past, not "anstehend" (as on the public portal)
+        return meeting.meeting_date > today or (
+            meeting.meeting_date == today and meeting.state not in HELD
+        )
+
+    upcoming = [m for m in found if coming(m)] if period != "vergangen" else []
+    past = (
+        sorted((m for m in found if not coming(m)), key=_key, reverse=True)
+        if period != "kommend"
+        else []
+    )
     context = {
         "upcoming": upcoming,
         "past": past,
