@@ -291,24 +291,26 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def action_label(spec: DefinitionSpec | None, trigger: str) -> str:
+    """The step's label in quotes; a service action without one (a page such as the
+    Rechtmäßigkeit, an execution task) is "Das", not a quoted „Diese Aktion“."""
     if spec is not None:
         for transition in spec.transitions:
             if transition.trigger == trigger:
-                return transition.label
-    return "Diese Aktion"
+                return f"„{transition.label}“"
+    return "Das"
 
 
 def error_text(exc: WorkflowError, spec: DefinitionSpec | None = None) -> str:
     """An engine refusal in the user's words: labels of actions, states and roles, no codes."""
     if isinstance(exc, GuardsUnmet):
         reasons = formatting.sentences(g.message for g in exc.unmet)
-        return f"„{action_label(spec, exc.trigger)}“ ist noch nicht möglich. {reasons}"
+        return f"{action_label(spec, exc.trigger)} ist noch nicht möglich. {reasons}"
     if isinstance(exc, RoleRefused):
         roles = ", ".join(formatting.role_label(r) for r in exc.allowed_roles)
-        return f"„{action_label(spec, exc.trigger)}“ ist nur möglich für: {roles}."
+        return f"{action_label(spec, exc.trigger)} ist nur möglich für: {roles}."
     if isinstance(exc, TriggerNotAllowed):
         state = spec.state_label(exc.state) if spec is not None else "diesem Zustand"
-        return f"„{action_label(spec, exc.trigger)}“ ist im Zustand „{state}“ nicht möglich."
+        return f"{action_label(spec, exc.trigger)} ist im Zustand „{state}“ nicht möglich."
     if isinstance(exc, StaleVersion):
         return (
             "Der Eintrag wurde inzwischen von jemand anderem geändert. Bitte prüfen Sie den "

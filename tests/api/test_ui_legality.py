@@ -95,3 +95,15 @@ def test_secretary_records_the_announcement_on_the_meeting_page(
     assert "Ortsüblich bekannt gegeben am 15.04.2024" in done.text
     sign_in(client, "ilsfeld.council")
     assert 'id="ortsuebliche-bekanntgabe"' not in client.get(url).text
+
+
+def test_a_refused_page_is_named_in_words_not_as_a_quoted_placeholder(
+    client: TestClient,
+) -> None:
+    """The Rechtmäßigkeit is no step with a label: the refusal reads "Das ist nur möglich
+    für: …", not "„Diese Aktion“ ist nur möglich für: …"."""
+    sign_in(client, "ilsfeld.clerk")
+    refused = client.get("/rechtmaessigkeit")
+    assert refused.status_code == 403
+    assert "Diese Aktion" not in refused.text
+    assert "Das ist nur möglich für: Bürgermeister/in" in refused.text
