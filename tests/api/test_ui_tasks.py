@@ -304,3 +304,18 @@ def test_neu_seit_names_a_meeting_step_in_the_past_tense(
     assert "Eingeladen, jetzt „Eingeladen“" in changes
     assert "Einladen" not in changes
     assert "Tagesordnung festlegen" not in changes
+
+
+def test_who_writes_no_vorlagen_is_not_told_none_of_his_vorlagen_waits(
+    client: TestClient,
+) -> None:
+    """A councillor, the Sitzungsdienst and the Landratsamt have no Vorlagen of their own:
+    their Meine Aufgaben has no "Wartet auf andere"; the clerk's keeps it."""
+    for username in ("ilsfeld.council", "ilsfeld.secretary", "lra.coordinator"):
+        sign_in(client, username)
+        page = client.get("/").text
+        assert "Meine Aufgaben" in page
+        assert "Wartet auf andere" not in page, username
+        assert "Keine Ihrer Vorlagen" not in page, username
+    sign_in(client, "ilsfeld.clerk")
+    assert "Wartet auf andere" in client.get("/").text

@@ -15,6 +15,7 @@ from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import local_date
 from workflow.models import Deadline, Proposal
+from workflow.roles import AUTHOR_ROLES
 from workflow.services import my_tasks
 from workflow.services.missed_meetings import missed_meetings
 from workflow.services.transition import KINDS
@@ -125,6 +126,8 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
     context = {
         "rows": rows,
         "waiting": my_tasks.waiting_for_others(session=session, workflows=workflows, actor=actor),
+        # only who writes or signs Vorlagen has Vorlagen that wait on others
+        "authors": user.role in AUTHOR_ROLES,
         "deadlines": dated,
         "changes": my_tasks.changes_since(
             session=session, workflows=workflows, actor=actor, since=since
