@@ -28,6 +28,7 @@ from api.ui.routes import (
     proposals,
     public,
     publication,
+    request_form,
     requests,
     revisions,
     settings,
@@ -48,7 +49,8 @@ def install(app: FastAPI) -> None:
     """Mount the static assets and the page routers; unknown paths opened in a browser get
     the German "nicht gefunden" page instead of problem+json."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # drafts before proposals: /vorlagen/neu is no /vorlagen/{id}
+    # drafts before proposals: /vorlagen/neu is no /vorlagen/{id}; request_form before
+    # requests likewise for /abfragen/neu
     for module in (
         auth,
         tasks,
@@ -67,6 +69,7 @@ def install(app: FastAPI) -> None:
         deadlines,
         execution,
         legality,
+        request_form,
         requests,
         council_requests,
         workflows,
