@@ -158,7 +158,11 @@ def test_clerk_creates_the_prefilled_proposal_from_the_response(
     assert (proposal["title"], proposal["state"]) == (TITLE, "draft")
     assert "30.387,20 Euro" in proposal["facts"]
     assert "eigene Regie" in proposal["facts"]
-    assert proposal["resolution_text"] == "Die Gemeinde Ilsfeld entscheidet: belassen."
+    # a resolution of the deciding body, naming the request and the option with its meaning
+    assert proposal["resolution_text"] == (
+        "Der Gemeinderat beschließt zur Abfrage des Landratsamts „Integrationsmanagement ab "
+        "01.01.2025“ die Option „belassen“: beim Landkreis."
+    )
     linked = client.get(url, headers=clerk).json()
     assert (linked["state"], linked["proposal_id"]) == ("in_preparation", proposal["id"])
     plan = client.get(f"/api/v1/proposals/{proposal['id']}/consultation-plan", headers=clerk)

@@ -14,7 +14,7 @@ from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
 from workflow.law.budget_coverage import format_euro
-from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal, User
+from workflow.models import Body, DecisionRequest, DecisionResponse, Municipality, Proposal, User
 from workflow.roles import MAIL_ROLES
 from workflow.services.common import require_role
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
@@ -256,9 +256,7 @@ def create_proposal_from_request(
     )
     content = ProposalFields(
         title=request.title,
-        resolution_text=(
-            f"Die {municipality_title(town)} entscheidet: {request.option_label(option)}."
-        ),
+        resolution_text=resolution_text(session, request, option, body_id, town),
         proposal_date=local_date(now),
         facts=facts,
     )
@@ -282,6 +280,22 @@ def create_proposal_from_request(
         data={"proposal_id": proposal.id, "option": option},
     )
     return proposal
+
+
+def resolution_text(
+    session: Session, request: DecisionRequest, option: str, body_id: int, town: Municipality
+) -> str:
+    """The Beschlussvorschlag: the deciding body resolves on the request's option, as the
+    minutes record a resolution, not the option's bare word."""
+    body = session.get(Body, body_id)
+    name = body.name if body is not None and body.municipality_id == town.id else "Gemeinderat"
+    subject = name if name.split(" ")[0] in ("Der", "Die", "Das") else f"Der {name}"
+    chosen = next((o for o in request.options if o.get("key") == option), {})
+    meaning = str(chosen.get("description") or "").strip().rstrip(".")
+    return (
+        f"{subject} beschließt zur Abfrage des Landratsamts „{request.title}“ die Option "
+        f"„{request.option_label(option)}“{': ' + meaning if meaning else ''}."
+    )
 
 
 def response_for(session: Session, request_id: int, municipality_id: int) -> DecisionResponse:
