@@ -96,10 +96,50 @@ def _linked_proposal(ctx: FiringContext) -> Proposal | None:
     return proposal
 
 
+# Vorlagen whose course has ended cannot carry the answer: no resolution of theirs can
+# still be reported (withdrawn, rejected, annulled by the Rechtsaufsicht under § 121 GemO,
+# only taken note of) or theirs was on another matter and is done (executed, archived).
+ENDED_PROPOSAL_STATES = {
+    "withdrawn": "zurückgezogen",
+    "rejected": "abgelehnt",
+    "annulled": "von der Rechtsaufsicht beanstandet",
+    "noted": "zur Kenntnis genommen",
+    "executed": "vollzogen",
+    "archived": "archiviert",
+}
+
+
+def ended_reason(proposal: Proposal) -> str | None:
+    """Why the Vorlage can no longer carry an answer, or None."""
+    word = ENDED_PROPOSAL_STATES.get(proposal.state)
+    if word is None:
+        return None
+    return (
+        f"Die Vorlage {proposal.label} ist {word} und kann die Antwort nicht mehr tragen: "
+        "bitte eine laufende Vorlage wählen oder eine neue aus der Abfrage anlegen"
+    )
+
+
+def linkable_proposals(session: Session, municipality_id: int, *where: object) -> list[Proposal]:
+    """The municipality's Vorlagen ``link_proposal`` accepts, newest first: not ended and
+    not resolved yet (``not_yet_resolved``); ``where`` narrows them (read access, a limit)."""
+    rows = session.exec(
+        select(Proposal)
+        .where(
+            Proposal.municipality_id == municipality_id,
+            col(Proposal.state).not_in(tuple(ENDED_PROPOSAL_STATES)),
+            *where,  # type: ignore[arg-type]
+        )
+        .order_by(col(Proposal.year).desc(), col(Proposal.number).desc())
+    )
+    return [p for p in rows if _standing_resolution(session, p) is None]
+
+
 def proposal_of_municipality(ctx: FiringContext) -> str | None:
-    if _linked_proposal(ctx) is None:
+    proposal = _linked_proposal(ctx)
+    if proposal is None:
         return "Eine Vorlage der eigenen Gemeinde muss angegeben werden (proposal_id)"
-    return None
+    return ended_reason(proposal)
 
 
 def option_valid(ctx: FiringContext) -> str | None:

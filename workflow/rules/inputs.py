@@ -15,6 +15,7 @@ from workflow.definitions.registry import Choice, FieldSpec, OpenStep
 from workflow.models import Body, DecisionRequest, DecisionResponse, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
 from workflow.rules.common import fmt
+from workflow.rules.decision_rules import linkable_proposals
 from workflow.supervision import OBJECTION_GROUNDS
 
 MAX_OPTIONS = 100
@@ -77,14 +78,9 @@ def answer_options(ctx: FiringContext) -> list[Choice]:
 
 
 def proposal_options(ctx: FiringContext) -> list[Choice]:
-    """The responding municipality's proposals, newest first."""
+    """The responding municipality's proposals that can still carry the answer, newest first."""
     response: DecisionResponse = ctx.instance
-    proposals = ctx.session.exec(
-        select(Proposal)
-        .where(Proposal.municipality_id == response.municipality_id)
-        .order_by(col(Proposal.id).desc())
-        .limit(MAX_OPTIONS)
-    )
+    proposals = linkable_proposals(ctx.session, response.municipality_id)[:MAX_OPTIONS]
     return [Choice(p.id or 0, f"{p.label} {p.title}") for p in proposals]
 
 

@@ -31,6 +31,7 @@ from workflow.access import proposal_read_clause
 from workflow.context import local_date
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
+from workflow.rules.decision_rules import linkable_proposals
 from workflow.services import actions as action_service
 from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
@@ -182,16 +183,8 @@ def _answer_context(
     proposals: list[Proposal] = []
     bodies: list[Body] = []
     if offered:
-        proposals = list(
-            session.exec(
-                select(Proposal)
-                .where(
-                    Proposal.municipality_id == response.municipality_id,
-                    proposal_read_clause(user.actor),
-                    col(Proposal.state).not_in(("withdrawn", "rejected", "annulled", "archived")),
-                )
-                .order_by(col(Proposal.year).desc(), col(Proposal.number).desc())
-            )
+        proposals = linkable_proposals(
+            session, response.municipality_id, proposal_read_clause(user.actor)
         )
         bodies = list(
             session.exec(
