@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from workflow.context import FiringContext
@@ -120,7 +121,9 @@ def ended_reason(proposal: Proposal) -> str | None:
     )
 
 
-def linkable_proposals(session: Session, municipality_id: int, *where: object) -> list[Proposal]:
+def linkable_proposals(
+    session: Session, municipality_id: int, *where: ColumnElement[bool]
+) -> list[Proposal]:
     """The municipality's Vorlagen ``link_proposal`` accepts, newest first: not ended and
     not resolved yet (``not_yet_resolved``); ``where`` narrows them (read access, a limit)."""
     rows = session.exec(
@@ -128,7 +131,7 @@ def linkable_proposals(session: Session, municipality_id: int, *where: object) -
         .where(
             Proposal.municipality_id == municipality_id,
             col(Proposal.state).not_in(tuple(ENDED_PROPOSAL_STATES)),
-            *where,  # type: ignore[arg-type]
+            *where,
         )
         .order_by(col(Proposal.year).desc(), col(Proposal.number).desc())
     )
