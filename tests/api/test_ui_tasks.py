@@ -294,14 +294,16 @@ def test_the_coordinator_reads_the_municipality_of_each_vorlage(
 def test_neu_seit_names_a_meeting_step_in_the_past_tense(
     world: World, client: TestClient, clock: FixedClock
 ) -> None:
-    """ "Eingeladen", not the button's "Einladen" (done_label of the released definition)."""
+    """ "Eingeladen", not the button's "Einladen" (done_label of the released definition);
+    the new state only where it says more than the step ("Eingeladen, jetzt „Eingeladen“")."""
     meeting = new_meeting(world)
     scheduled(world, released(world), meeting)
     invited(world, meeting)
     sign_in(client, "ilsfeld.council")
     changes = client.get("/").text.split('id="neu"')[1]
     assert "Tagesordnung festgelegt, jetzt „Tagesordnung aufgestellt“" in changes
-    assert "Eingeladen, jetzt „Eingeladen“" in changes
+    assert "Eingeladen (" in changes
+    assert "jetzt „Eingeladen“" not in changes
     assert "Einladen" not in changes
     assert "Tagesordnung festlegen" not in changes
 

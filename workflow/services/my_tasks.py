@@ -84,6 +84,9 @@ class Change:
     # The step's label where the event is a transition of the definition ("Zur Mitzeichnung
     # geben"); None for other events (an execution task added), which the UI names itself.
     step_label: str | None = None
+    # The state the step led to, where it changed and says more than the step's words
+    # ("Eingeladen" after "Eingeladen" says nothing new); None otherwise.
+    new_state: str | None = None
 
 
 def task_filter(
@@ -439,14 +442,22 @@ def changes_since(
         )
         for event, row in rows:
             spec = _spec(workflows, row)
+            dest_label = spec.state_label(event.dest)
+            step = spec.step(event.trigger, event.source, event.dest)
+            said = {step.label.casefold(), step.done.casefold()} if step is not None else set()
             changes.append(
                 Change(
                     kind=kind,
                     instance_id=row.id,
                     title=_title(session, kind, row),
                     event=event,
-                    dest_label=spec.state_label(event.dest),
-                    step_label=spec.step_label(event.trigger, event.source, event.dest),
+                    dest_label=dest_label,
+                    step_label=step.done if step is not None else None,
+                    new_state=(
+                        dest_label
+                        if event.source != event.dest and dest_label.casefold() not in said
+                        else None
+                    ),
                 )
             )
     changes.sort(key=lambda c: c.event.at, reverse=True)
