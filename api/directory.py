@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, NotFound, not_found
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, Membership, Person, User
 from workflow.services.common import require_role
@@ -85,7 +85,7 @@ def disable_user(*, session: Session, actor: Actor, user_id: int) -> User:
     require_role(actor, "disable_user", ADMIN_ROLES)
     user = session.get(User, user_id)
     if user is None or user.municipality_id != _own_municipality(actor):
-        raise NotFound(f"Benutzer {user_id} wurde nicht gefunden.")
+        raise not_found("Benutzer")
     if user.id == actor.user_id:
         raise Conflict("Das eigene Konto kann nicht deaktiviert werden")
     user.disabled = True
@@ -184,7 +184,7 @@ def _check_remit(kind: str, remit: list[str]) -> None:
 def _body(session: Session, actor: Actor, body_id: int) -> Body:
     body = session.get(Body, body_id)
     if body is None or body.municipality_id != _own_municipality(actor):
-        raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
+        raise not_found("Gremium")
     return body
 
 

@@ -20,6 +20,25 @@ class NotFound(WorkflowError):
     """Missing, or not visible to the caller: the two are indistinguishable on purpose."""
 
 
+# The grammatical gender of what may be missing, for "Diese Beschlussvorlage", "Dieser
+# Tagesordnungspunkt", "Dieses Gremium".
+_NEUTER = {"Gremium"}
+_MASCULINE = {
+    "Antrag",
+    "Benutzer",
+    "Beschluss",
+    "Tagesordnungspunkt",
+}
+
+
+def not_found(noun: str) -> NotFound:
+    """ "Diese Beschlussvorlage wurde nicht gefunden.": without the internal id, which users
+    do not know (they know a Vorlage by its label, 5/2026), and without the label, which must
+    not show for a Vorlage of another municipality (missing and hidden read the same)."""
+    this = "Dieses" if noun in _NEUTER else "Dieser" if noun in _MASCULINE else "Diese"
+    return NotFound(f"{this} {noun} wurde nicht gefunden.")
+
+
 class InvalidInput(WorkflowError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

@@ -17,6 +17,7 @@ from workflow.deadlines.ical import (
     user_by_token,
     user_feed,
 )
+from workflow.errors import not_found
 from workflow.models import User
 
 router = APIRouter(tags=["Kalender"])
@@ -49,7 +50,7 @@ def body_calendar(
     """A body's meetings once invited, public agenda items only; anonymous callers welcome."""
     feed = body_feed(session, body_id, now, link_base)
     if feed is None:
-        raise ApiError(404, f"Gremium {body_id} wurde nicht gefunden.", slug="not-found")
+        raise ApiError(404, not_found("Gremium").message, slug="not-found")
     return Response(feed, media_type=ICS)
 
 
@@ -65,7 +66,7 @@ def municipality_calendar(
     """All public sessions of a municipality once invited; no token needed."""
     feed = municipality_feed(session, municipality_id, now, link_base)
     if feed is None:
-        raise ApiError(404, f"Gemeinde {municipality_id} wurde nicht gefunden.", slug="not-found")
+        raise ApiError(404, not_found("Gemeinde").message, slug="not-found")
     return Response(feed, media_type=ICS)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from api.deps import LinkBase, NowDep, SessionDep
 from api.problems import ApiError, responses
 from api.routes.common import PathId
+from workflow.errors import not_found
 from workflow.feeds import atom
 from workflow.models import Municipality
 
@@ -35,5 +36,5 @@ def public_feed(
     """Neu bekannt gemachte öffentliche Sitzungen und veröffentlichte Beschlüsse."""
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
-        raise ApiError(404, f"Gemeinde {municipality_id} wurde nicht gefunden.", slug="not-found")
+        raise ApiError(404, not_found("Gemeinde").message, slug="not-found")
     return Response(atom(session, municipality, link_base, now), media_type=ATOM_TYPE)

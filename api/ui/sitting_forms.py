@@ -19,7 +19,7 @@ from api.ui.formatting import sentences
 from api.ui.web import PageUser, error_status, error_text, flash, redirect, workflows_of
 from workflow.context import Actor
 from workflow.digits import is_digits
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import InvalidInput, WorkflowError, not_found
 from workflow.law.voting import Tally
 from workflow.limits import MAX_TEXT
 from workflow.models import Meeting
@@ -32,7 +32,7 @@ MAX_COUNT = 10_000
 def screen_meeting(session: Session, user: PageUser, meeting_id: int) -> Meeting:
     view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
     if view.meeting.municipality_id != user.actor.municipality_id:
-        raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
+        raise not_found("Sitzung")
     if user.role not in MEETING_ROLES:
         raise StarletteHTTPException(403)
     return view.meeting

@@ -353,7 +353,7 @@ def test_revisions_stay_within_the_municipality(
     assert client.get(f"/api/v1/proposals/{pid}", headers=flein).status_code == 200
     refused = client.get(f"/api/v1/proposals/{pid}/revisions", headers=flein)
     assert refused.status_code == 404
-    assert refused.json()["detail"] == f"Beschlussvorlage {pid} wurde nicht gefunden."
+    assert refused.json()["detail"] == "Diese Beschlussvorlage wurde nicht gefunden."
     own = client.get(f"/api/v1/proposals/{pid}/revisions", headers=as_user("ilsfeld.council"))
     assert [r["number"] for r in own.json()] == [1]
 

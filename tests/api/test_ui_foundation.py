@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from tests.api.conftest import TestClient
 from tests.api.helpers import SECRET_TITLE, secret_proposal
-from tests.conftest import World
+from tests.conftest import World, known
+from workflow.models import Proposal
 
 HTML = {"Accept": "text/html"}
 
@@ -181,8 +182,21 @@ def test_another_municipality_does_not_see_a_non_public_vorlage(
     sign_in(client, "flein.council")
     response = client.get(f"/vorlagen/{secret}")
     assert response.status_code == 404
-    assert "nicht gefunden" in response.text
+    # Neither the internal id nor the label (5/2024) another municipality's Vorlage has:
+    # it reads as one that does not exist.
+    assert "Diese Beschlussvorlage wurde nicht gefunden." in response.text
+    assert f"Beschlussvorlage {secret} " not in response.text
+    label = world.run(lambda s: known(s.get(Proposal, secret)).label)
+    assert label not in response.text
     assert SECRET_TITLE not in response.text
+    missing = client.get(f"/vorlagen/{secret + 1000}")
+    assert missing.status_code == 404
+    assert "Diese Beschlussvorlage wurde nicht gefunden." in missing.text
+    assert str(secret + 1000) not in missing.text.split("<main")[1]
+    meeting = client.get("/sitzungen/987654")
+    assert meeting.status_code == 404
+    assert "Diese Sitzung wurde nicht gefunden." in meeting.text
+    assert "987654" not in meeting.text.split("<main")[1]
     listing = client.get("/vorlagen?suche=Geheim")
     assert SECRET_TITLE not in listing.text
 

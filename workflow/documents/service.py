@@ -27,7 +27,7 @@ from workflow.documents.sitzung import (
     resolution_of,
 )
 from workflow.documents.vorlage import build_vorlage
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, NotFound, not_found
 from workflow.models import AgendaItem, Meeting, Proposal
 from workflow.queries import agenda, current_agenda_item
 from workflow.services.attachments import count_attachments, list_attachments
@@ -128,10 +128,10 @@ def item_document(
     """``meeting_id``: where the caller found the item (the API path); it must match."""
     item = session.get(AgendaItem, item_id)
     if item is None or meeting_id not in (None, item.meeting_id):
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     view = get_meeting(session=session, actor=actor, meeting_id=item.meeting_id)
     if item.id not in {i.id for i in view.items}:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     if kind == "vorlage":
         if item.proposal_id is None:
             raise NotFound(f"Zum Tagesordnungspunkt {item_id} gibt es keine Vorlage.")

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from workflow.context import BERLIN, local_date
 from workflow.documents.model import FORMATS
 from workflow.documents.service import render
-from workflow.errors import NotFound
+from workflow.errors import NotFound, not_found
 from workflow.legality.common import fmt
 from workflow.legality.document import build_pruefbericht
 from workflow.legality.model import Report
@@ -118,7 +118,7 @@ def _report(args: argparse.Namespace) -> int:
     with Session(runtime.engine) as session:
         resolution = session.get(Resolution, args.resolution)
         if resolution is None:
-            raise NotFound(f"Beschluss {args.resolution} wurde nicht gefunden.")
+            raise not_found("Beschluss")
         document = build_pruefbericht(
             check_resolution(session, resolution, today), checked_on=today
         )

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.errors import NotFound
+from workflow.errors import NotFound, not_found
 from workflow.legality.model import Report
 from workflow.legality.report import check_resolution, meeting_resolutions, resolutions_since
 from workflow.models import Municipality, Resolution
@@ -27,9 +27,9 @@ DASHBOARD_ROLES = ("mayor", "district_coordinator", "admin")
 def resolution_report(*, session: Session, actor: Actor, resolution_id: int, today: date) -> Report:
     resolution = session.get(Resolution, resolution_id)
     if resolution is None:
-        raise NotFound(f"Beschluss {resolution_id} wurde nicht gefunden.")
+        raise not_found("Beschluss")
     proposal = get_proposal(session=session, actor=actor, proposal_id=resolution.proposal_id)
-    require_tenant(session, actor, proposal.municipality_id, f"Beschluss {resolution_id}")
+    require_tenant(session, actor, proposal.municipality_id, "Beschluss")
     return check_resolution(session, resolution, today)
 
 
@@ -39,7 +39,7 @@ def proposal_reports(
     """The reports of a proposal's resolutions, newest first (a re-decision after an
     objection is a resolution of its own)."""
     proposal = get_proposal(session=session, actor=actor, proposal_id=proposal_id)
-    require_tenant(session, actor, proposal.municipality_id, f"Beschlussvorlage {proposal_id}")
+    require_tenant(session, actor, proposal.municipality_id, "Beschlussvorlage")
     rows = session.exec(
         select(Resolution)
         .where(Resolution.proposal_id == proposal_id)
@@ -52,7 +52,7 @@ def meeting_reports(
     *, session: Session, actor: Actor, meeting_id: int, today: date
 ) -> list[Report]:
     view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
-    require_tenant(session, actor, view.meeting.municipality_id, f"Sitzung {meeting_id}")
+    require_tenant(session, actor, view.meeting.municipality_id, "Sitzung")
     visible = {i.id for i in view.items}
     return [
         check_resolution(session, r, today)

@@ -20,7 +20,7 @@ from workflow import audit
 from workflow.chairs import chair_refusal
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
-from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.errors import Conflict, InvalidInput, StaleVersion, not_found
 from workflow.law.voting import Tally
 from workflow.limits import require_reason
 from workflow.loaded_rows import bump_version
@@ -67,7 +67,7 @@ def _meeting(
 def _item_of(session: Session, actor: Actor, meeting_id: int, item_id: int) -> AgendaItem:
     item = session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting_id:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     load_instance(session, "meeting", meeting_id, actor)
     return item
 
@@ -377,7 +377,7 @@ def decide_bias(
     meeting = _meeting(session, actor, meeting_id, expected_version, "decide_bias")
     declaration = session.get(BiasDeclaration, declaration_id)
     if declaration is None or declaration.agenda_item_id != item_id:
-        raise NotFound(f"Befangenheitserklärung {declaration_id} wurde nicht gefunden.")
+        raise not_found("Befangenheitserklärung")
     bias.decide_bias(
         session=session,
         actor=actor,

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.access import non_public_readable
 from workflow.context import Actor
-from workflow.errors import Conflict, InvalidInput, NotFound, TooLarge
+from workflow.errors import Conflict, InvalidInput, NotFound, TooLarge, not_found
 from workflow.files import EXTENSIONS, FileStore, normalise_type, safe_name, sniff, too_large
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.services.common import require_role
@@ -44,7 +44,7 @@ def _readable(session: Session, actor: Actor | None, kind: str, instance_id: int
         return get_proposal(session=session, actor=actor, proposal_id=instance_id)
     if kind == "meeting":
         return get_meeting(session=session, actor=actor, meeting_id=instance_id).meeting
-    raise NotFound(f"{kind} {instance_id} wurde nicht gefunden.")
+    raise NotFound("Der Eintrag wurde nicht gefunden.")
 
 
 def _editable(session: Session, actor: Actor, kind: str, instance_id: int, op: str) -> Any:
@@ -159,7 +159,7 @@ def count_attachments(session: Session, kind: str, instance_id: int) -> int:
 
 def get_attachment(*, session: Session, actor: Actor | None, attachment_id: int) -> Attachment:
     row = session.get(Attachment, attachment_id)
-    missing = NotFound(f"Anlage {attachment_id} wurde nicht gefunden.")
+    missing = not_found("Anlage")
     if row is None:
         raise missing
     try:
@@ -192,7 +192,7 @@ def delete(
     # (rolling back their audit event) instead of a second success.
     gone = session.execute(sql_delete(Attachment).where(col(Attachment.id) == attachment_id))
     if getattr(gone, "rowcount", 0) != 1:
-        raise NotFound(f"Anlage {attachment_id} wurde nicht gefunden.")
+        raise not_found("Anlage")
     session.expunge(row)
     _event(session, actor, now, instance, row.instance_type, "delete_attachment", row)
     session.flush()

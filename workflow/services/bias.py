@@ -18,7 +18,7 @@ from workflow import audit
 from workflow.attendance import present_at_session
 from workflow.chairs import bias_chair_refusal
 from workflow.context import Actor, local_date
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.law.periods import Period, shift
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
@@ -184,7 +184,7 @@ def decide_bias(
     GemO). The motion is "befangen": a tie rejects it, and the member votes on the item."""
     declaration = session.get(BiasDeclaration, declaration_id)
     if declaration is None:
-        raise NotFound(f"Befangenheitserklärung {declaration_id} wurde nicht gefunden.")
+        raise not_found("Befangenheitserklärung")
     item = session.get(AgendaItem, declaration.agenda_item_id)
     assert item is not None
     meeting: Meeting = load_instance(session, "meeting", item.meeting_id, actor)
@@ -239,7 +239,7 @@ def resolutions_of(*, session: Session, actor: Actor, proposal_id: int) -> list[
     """A proposal's resolutions, oldest first, within the municipality: the engine's
     lawfulness flags are internal until the mayor or the Rechtsaufsicht acts on them."""
     proposal = get_proposal(session=session, actor=actor, proposal_id=proposal_id)
-    require_tenant(session, actor, proposal.municipality_id, f"Beschlussvorlage {proposal_id}")
+    require_tenant(session, actor, proposal.municipality_id, "Beschlussvorlage")
     return list(
         session.exec(
             select(Resolution)

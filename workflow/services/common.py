@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from workflow.access import within_tenant
 from workflow.context import Actor
-from workflow.errors import Conflict, NotFound, RoleRefused
+from workflow.errors import Conflict, RoleRefused, not_found
 from workflow.models import AgendaItem, Proposal
 
 
@@ -20,7 +20,7 @@ def require_role(actor: Actor, operation: str, roles: Iterable[str]) -> None:
 
 def require_tenant(session: Session, actor: Actor, municipality_id: int | None, what: str) -> None:
     if not within_tenant(session, actor, municipality_id):
-        raise NotFound(f"{what} wurde nicht gefunden.")
+        raise not_found(what)
 
 
 def require_votable(session: Session, item: AgendaItem) -> None:

@@ -17,7 +17,13 @@ from workflow.deadlines.acts import schedule_acts, skip_pending
 from workflow.deadlines.lifecycle import compute_due
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
-from workflow.errors import Conflict, DeadlineNotWaivable, InvalidInput, NotFound, StaleVersion
+from workflow.errors import (
+    Conflict,
+    DeadlineNotWaivable,
+    InvalidInput,
+    StaleVersion,
+    not_found,
+)
 from workflow.limits import require_reason
 from workflow.loaded_rows import bump_version
 from workflow.models import (
@@ -155,7 +161,7 @@ def waive_deadline(
     # Locked, so that of two waiving at once the second sees the deadline closed (409).
     deadline = session.get(Deadline, deadline_id, with_for_update=True)
     if deadline is None or not within_tenant(session, actor, deadline.municipality_id):
-        raise NotFound(f"Frist {deadline_id} wurde nicht gefunden.")
+        raise not_found("Frist")
     require_role(actor, "waive_deadline", WAIVE_ROLES)
     if not reason.strip():
         raise InvalidInput("Für den Verzicht ist eine Begründung nötig", field="reason")

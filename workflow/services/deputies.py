@@ -15,7 +15,7 @@ from sqlmodel import Session, col, delete, select
 
 from workflow import audit
 from workflow.context import Actor
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.models import Absence, Body, BodyDeputy, Membership, Person, User, UserDeputy
 from workflow.services.common import require_role
 
@@ -54,7 +54,7 @@ def _user(session: Session, actor: Actor, user_id: int) -> User:
         or actor.municipality_id is None
         or user.municipality_id != actor.municipality_id
     ):
-        raise NotFound(f"Benutzer {user_id} wurde nicht gefunden.")
+        raise not_found("Benutzer")
     return user
 
 
@@ -118,7 +118,7 @@ def delete_absence(*, session: Session, actor: Actor, now: datetime, absence_id:
         select(Absence).where(Absence.id == absence_id).with_for_update()
     ).first()
     if absence is None:
-        raise NotFound(f"Abwesenheit {absence_id} wurde nicht gefunden.")
+        raise not_found("Abwesenheit")
     user = _user(session, actor, absence.user_id)
     _may_manage_absences(actor, user)
     _record(
@@ -189,7 +189,7 @@ def set_user_deputies(
 def _body(session: Session, actor: Actor, body_id: int) -> Body:
     body = session.get(Body, body_id)
     if body is None or body.municipality_id != actor.municipality_id:
-        raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
+        raise not_found("Gremium")
     return body
 
 
@@ -279,7 +279,7 @@ def set_membership_dates(
     _body(session, actor, body_id)
     membership = session.get(Membership, membership_id)
     if membership is None or membership.body_id != body_id:
-        raise NotFound(f"Mitgliedschaft {membership_id} wurde nicht gefunden.")
+        raise not_found("Mitgliedschaft")
     if start_date is not None and end_date is not None and end_date < start_date:
         raise InvalidInput("Das Ende der Mitgliedschaft liegt vor ihrem Beginn", field="end_date")
     if membership.role == "chair" and end_date is not None:

@@ -18,7 +18,7 @@ from workflow import audit
 from workflow.access import agenda_item_readable
 from workflow.attendance import present_at_session
 from workflow.context import Actor
-from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.errors import Conflict, InvalidInput, StaleVersion, not_found
 from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.law.errors import RefusedInput
 from workflow.limits import require_reason
@@ -119,7 +119,7 @@ def _election(session: Session, meeting: Meeting, election_id: int) -> Election:
     election = session.get(Election, election_id)
     origin = session.get(Meeting, election.meeting_id) if election is not None else None
     if election is None or origin is None or origin.body_id != meeting.body_id:
-        raise NotFound(f"Wahl {election_id} wurde nicht gefunden.")
+        raise not_found("Wahl")
     return election
 
 
@@ -429,7 +429,7 @@ def get_election(
         or election.meeting_id != meeting_id
         or not agenda_item_readable(session, actor, meeting, item)
     ):
-        raise NotFound(f"Wahl {election_id} wurde nicht gefunden.")
+        raise not_found("Wahl")
     views = []
     for r in _rounds(session, election_id):
         counts = session.exec(select(ElectionCount).where(ElectionCount.round_id == r.id))

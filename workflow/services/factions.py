@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.context import Actor, local_date
 from workflow.deputies import member_on
-from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, not_found
 from workflow.models import Body, Faction, FactionMember, Membership, Person
 from workflow.services.common import require_role
 
@@ -50,7 +50,7 @@ def list_factions(
 def get_faction(session: Session, actor: Actor, faction_id: int) -> Faction:
     faction = session.get(Faction, faction_id)
     if faction is None or faction.municipality_id != _municipality(actor):
-        raise NotFound(f"Fraktion {faction_id} wurde nicht gefunden.")
+        raise not_found("Fraktion")
     return faction
 
 

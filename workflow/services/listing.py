@@ -32,7 +32,7 @@ from workflow.access import (
 )
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, NotFound, not_found
 from workflow.models import (
     AgendaItem,
     AuditEvent,
@@ -353,7 +353,7 @@ def get_proposal(*, session: Session, actor: Actor | None, proposal_id: int) -> 
         select(Proposal).where(Proposal.id == proposal_id, proposal_read_clause(actor))
     ).first()
     if proposal is None:
-        raise NotFound(f"Beschlussvorlage {proposal_id} wurde nicht gefunden.")
+        raise not_found("Beschlussvorlage")
     return proposal
 
 
@@ -388,7 +388,7 @@ def history(*, session: Session, actor: Actor, kind: str, instance_id: int) -> l
     if isinstance(instance, Proposal | Meeting) and not municipal_history_readable(
         actor, instance.municipality_id
     ):
-        raise NotFound(f"{instance_id} wurde nicht gefunden.")
+        raise NotFound("Der Eintrag wurde nicht gefunden.")
     events = audit.history(session, kind, instance_id)
     if isinstance(instance, Meeting):
         return meeting_events(session, actor, instance, events)
@@ -407,7 +407,7 @@ def readable(session: Session, actor: Actor, kind: str, instance_id: int) -> Ins
         return get_decision_request(session=session, actor=actor, request_id=instance_id)
     if kind == "decision_response":
         return get_decision_response(session=session, actor=actor, response_id=instance_id).response
-    raise NotFound(f"{instance_id} wurde nicht gefunden.")
+    raise NotFound("Der Eintrag wurde nicht gefunden.")
 
 
 @dataclass(frozen=True)
@@ -485,7 +485,7 @@ def get_meeting(*, session: Session, actor: Actor | None, meeting_id: int) -> Me
         select(Meeting).where(Meeting.id == meeting_id, meeting_read_clause(actor))
     ).first()
     if meeting is None:
-        raise NotFound(f"Sitzung {meeting_id} wurde nicht gefunden.")
+        raise not_found("Sitzung")
     items = list(
         session.exec(
             select(AgendaItem)
@@ -526,7 +526,7 @@ def get_decision_request(*, session: Session, actor: Actor, request_id: int) -> 
         )
     ).first()
     if request is None:
-        raise NotFound(f"Abfrage {request_id} wurde nicht gefunden.")
+        raise not_found("Abfrage")
     return request
 
 
@@ -564,7 +564,7 @@ def get_decision_response(*, session: Session, actor: Actor, response_id: int) -
         )
     ).first()
     if response is None:
-        raise NotFound(f"Antwort {response_id} wurde nicht gefunden.")
+        raise not_found("Antwort")
     request = session.get(DecisionRequest, response.request_id)
     town = session.get(Municipality, response.municipality_id)
     assert request is not None

@@ -26,7 +26,7 @@ from workflow.context import Actor
 from workflow.db import pinned
 from workflow.definitions.machines import Workflows
 from workflow.deputies import body_deputies, member_on
-from workflow.errors import Conflict, InvalidInput, NotFound, WrongState
+from workflow.errors import Conflict, InvalidInput, WrongState, not_found
 from workflow.limits import MAX_REASON, require_reason
 from workflow.models import (
     AgendaItem,
@@ -80,8 +80,8 @@ def create_meeting(
     require_role(actor, "create_meeting", MEETING_ROLES)
     body = session.get(Body, body_id)
     if body is None:
-        raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
-    require_tenant(session, actor, body.municipality_id, f"Gremium {body_id}")
+        raise not_found("Gremium")
+    require_tenant(session, actor, body.municipality_id, "Gremium")
     if second_session_of is not None:
         _check_second_session(session, body, meeting_date, second_session_of)
     elif second_session:
@@ -142,7 +142,7 @@ def _check_second_session(
     field = "second_session_of"
     earlier = session.get(Meeting, earlier_id)
     if earlier is None or earlier.municipality_id != body.municipality_id:
-        raise InvalidInput(f"Sitzung {earlier_id} wurde nicht gefunden", field=field)
+        raise InvalidInput("Die gewählte Sitzung wurde nicht gefunden.", field=field)
     if earlier.body_id != body.id:
         raise InvalidInput(
             f"Sitzung {earlier_id} ist eine Sitzung eines anderen Gremiums; die zweite Sitzung "
@@ -366,7 +366,7 @@ def _absent_chair(session: Session, meeting: Meeting, standing: set[int]) -> str
 def _item(session: Session, actor: Actor, item_id: int) -> tuple[AgendaItem, Meeting]:
     item = session.get(AgendaItem, item_id)
     if item is None:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     meeting: Meeting = load_instance(session, "meeting", item.meeting_id, actor)
     return item, meeting
 

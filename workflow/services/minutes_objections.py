@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.context import Actor
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.models import Body, Meeting, Membership, MinutesObjection
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
@@ -111,7 +111,7 @@ def decide_objection(
         select(MinutesObjection).where(MinutesObjection.id == objection_id).with_for_update()
     ).first()
     if objection is None:
-        raise NotFound(f"Einwendung {objection_id} wurde nicht gefunden.")
+        raise not_found("Einwendung")
     meeting: Meeting = load_instance(session, "meeting", objection.meeting_id, actor)
     require_role(actor, "decide_minutes_objection", RECORDING_ROLES)
     if objection.decided_at is not None:

@@ -21,7 +21,7 @@ from workflow.attendance import present_at_item
 from workflow.chairs import chair_refusal
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.law.voting import Tally
 from workflow.limits import MAX_TEXT
 from workflow.loaded_rows import bump_version
@@ -265,7 +265,7 @@ def vote_motion(
     meeting, item = _open_item(session, actor, meeting_id, item_id, expected_version, "vote_motion")
     motion = session.get(Motion, motion_id)
     if motion is None or motion.agenda_item_id != item_id:
-        raise NotFound(f"Antrag {motion_id} wurde nicht gefunden.")
+        raise not_found("Antrag")
     if motion.adopted is not None or motion.withdrawn:
         raise Conflict("Über diesen Antrag ist bereits abgestimmt oder er ist erledigt")
     first = next_motions(session, meeting, item)[0]
@@ -395,7 +395,7 @@ def list_motions(*, session: Session, actor: Actor, meeting_id: int, item_id: in
     view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     item = next((i for i in view.items if i.id == item_id), None)
     if item is None:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     order = motion_order(session, session.get(Body, view.meeting.body_id))
     listed = in_voting_order(motions_of(session, item_id), order)
     waiting = pending(listed, order)

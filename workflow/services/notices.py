@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from workflow import audit
 from workflow.context import Actor, local_date
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.models import AuditEvent, Meeting, Proposal, Resolution
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
@@ -87,7 +87,7 @@ def record_resolution_announcement(
     the public session it was announced in."""
     resolution = session.get(Resolution, resolution_id)
     if resolution is None:
-        raise NotFound(f"Beschluss {resolution_id} wurde nicht gefunden.")
+        raise not_found("Beschluss")
     proposal: Proposal = load_instance(session, "proposal", resolution.proposal_id, actor)
     require_role(actor, "record_announcement", ANNOUNCING_ROLES)
     if resolution.public:
@@ -97,7 +97,7 @@ def record_resolution_announcement(
         )
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.municipality_id != proposal.municipality_id:
-        raise InvalidInput(f"Sitzung {meeting_id} wurde nicht gefunden", field="meeting_id")
+        raise InvalidInput("Die gewählte Sitzung wurde nicht gefunden.", field="meeting_id")
     if meeting.meeting_date < resolution.decided_on or meeting.meeting_date > local_date(now):
         raise InvalidInput(
             "Bekannt gegeben wird in einer späteren, bereits abgehaltenen Sitzung",

@@ -13,7 +13,7 @@ from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.deadlines.standing import RULES as STANDING_RULES
 from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, NotFound, not_found
 from workflow.models import Membership, Notification, User, UserDeputy
 from workflow.monthly import REMINDED_ROLES
 from workflow.roles import AUTHOR_ROLES, MAIL_ROLES
@@ -42,7 +42,7 @@ def mark_read(
 ) -> Notification:
     notification = session.get(Notification, notification_id)
     if notification is None or notification.user_id != actor.user_id:
-        raise NotFound(f"Benachrichtigung {notification_id} wurde nicht gefunden.")
+        raise not_found("Benachrichtigung")
     notification.read_at = notification.read_at or now
     session.add(notification)
     session.flush()

@@ -16,7 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.context import Actor
-from workflow.errors import Conflict, NotFound
+from workflow.errors import Conflict, NotFound, not_found
 from workflow.models import OutboxAttachment, OutboxMessage, User
 from workflow.services.common import require_role
 
@@ -61,7 +61,7 @@ def get_message(*, session: Session, actor: Actor, message_id: int) -> OutboxMes
         select(OutboxMessage).where(OutboxMessage.id == message_id, _own_messages(actor))
     ).first()
     if message is None:
-        raise NotFound(f"E-Mail {message_id} wurde nicht gefunden.")
+        raise not_found("E-Mail")
     return message
 
 
@@ -86,7 +86,7 @@ def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -
         .with_for_update()
     ).first()
     if message is None:
-        raise NotFound(f"E-Mail {message_id} wurde nicht gefunden.")
+        raise not_found("E-Mail")
     if message.status != "dead":
         raise Conflict(
             f"Nur unzustellbare E-Mails können erneut versandt werden; diese ist "

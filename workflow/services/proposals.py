@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
-from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.law.consultation import (
     HEARING_KINDS,
     PlanStep,
@@ -140,7 +140,7 @@ def create_proposal(
 ) -> Proposal:
     """A new draft; ``number`` only for imports of Vorlagen numbered elsewhere."""
     require_role(actor, "create_proposal", AUTHOR_ROLES)
-    require_tenant(session, actor, municipality_id, "Die Gemeinde")
+    require_tenant(session, actor, municipality_id, "Gemeinde")
     if not content.title.strip():
         raise InvalidInput("Der Betreff darf nicht leer sein", field="title")
     year = year or content.proposal_date.year
@@ -468,7 +468,7 @@ def close_execution_task(
     # Locked, so that of two closing at once the second sees the task closed (409).
     task = session.get(ExecutionTask, task_id, with_for_update=True)
     if task is None:
-        raise NotFound(f"Vollzugsaufgabe {task_id} wurde nicht gefunden.")
+        raise not_found("Vollzugsaufgabe")
     proposal: Proposal = load_instance(session, "proposal", task.proposal_id, actor)
     require_role(actor, "close_execution_task", EXECUTION_ROLES)
     if status not in ("done", "not_feasible"):

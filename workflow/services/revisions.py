@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
-from workflow.errors import NotFound
+from workflow.errors import NotFound, not_found
 from workflow.models import Proposal, User
 from workflow.models.proposal import ProposalRevision
 from workflow.revisions import FieldDiff, compare, revisions_of
@@ -21,7 +21,7 @@ def list_revisions(
     released Vorlage only, not how it came about)."""
     proposal = listing.get_proposal(session=session, actor=actor, proposal_id=proposal_id)
     if actor.municipality_id != proposal.municipality_id:
-        raise NotFound(f"Beschlussvorlage {proposal_id} wurde nicht gefunden.")
+        raise not_found("Beschlussvorlage")
     return proposal, revisions_of(session, proposal_id)
 
 

@@ -38,6 +38,7 @@ from workflow.errors import (
     StaleVersion,
     TriggerNotAllowed,
     UnknownTrigger,
+    not_found,
 )
 from workflow.limits import require_reason
 from workflow.loaded_rows import attach_loaded
@@ -108,7 +109,11 @@ def load_instance(
     else:
         instance = session.get(model, instance_id)
     if instance is None or not _visible(session, actor, instance):
-        raise NotFound(f"{KIND_LABELS.get(kind, kind)} {instance_id} wurde nicht gefunden.")
+        raise (
+            not_found(KIND_LABELS[kind])
+            if kind in KIND_LABELS
+            else NotFound("Der Eintrag wurde nicht gefunden.")
+        )
     return instance
 
 

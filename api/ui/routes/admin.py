@@ -25,7 +25,7 @@ from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redi
 from workflow.context import local_date
 from workflow.deputies import member_on
 from workflow.digits import is_digits
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Membership, Person
 from workflow.services import deputies as deputy_service
@@ -182,7 +182,7 @@ def _body_page(
     bodies = directory.list_bodies(session=session, actor=user.actor)
     body = next((b for b in bodies if b.id == body_id), None)
     if body is None:
-        raise NotFound(f"Gremium {body_id} wurde nicht gefunden.")
+        raise not_found("Gremium")
     seated = {p.id for _, p in rows}
     people = session.exec(
         select(Person).where(Person.municipality_id == body.municipality_id).order_by(Person.name)
@@ -280,7 +280,7 @@ async def save_member(
     form = await request.form()
     membership = session.get(Membership, membership_id)
     if membership is None or membership.body_id != body_id:
-        raise NotFound(f"Mitgliedschaft {membership_id} wurde nicht gefunden.")
+        raise not_found("Mitgliedschaft")
     try:
         with session.begin_nested():
             if membership.role != "chair":

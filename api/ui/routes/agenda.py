@@ -21,7 +21,7 @@ from api.ui.web import workflows_of as _workflows
 from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.documents import mailing
-from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
+from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError, not_found
 from workflow.limits import MAX_REASON, too_long
 from workflow.models import AgendaItem, Body
 from workflow.services import agenda, listing
@@ -210,7 +210,7 @@ def _item(session: Session, user: PageUser, meeting_id: int, item_id: int) -> Ag
     for item in view.items:
         if item.id == item_id:
             return item
-    raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+    raise not_found("Tagesordnungspunkt")
 
 
 def _removal_page(
@@ -232,7 +232,7 @@ def _removal_page(
         meeting.municipality_id != user.actor.municipality_id
         or user.role not in agenda.MEETING_ROLES
     ):
-        raise NotFound(f"Tagesordnungspunkt {item.id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     if item.removed or item.outcome is not None:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt.")
     context = {

@@ -19,7 +19,7 @@ from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import BODY_KINDS, require_admin
 from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
 from workflow.digits import is_digits
-from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.models import Absence, Person, User
 from workflow.services import deputies as service
 
@@ -56,7 +56,7 @@ def _user_page(
 ) -> Response:
     account = session.get(User, user_id)
     if account is None or account.municipality_id != user.actor.municipality_id:
-        raise NotFound(f"Benutzer {user_id} wurde nicht gefunden.")
+        raise not_found("Benutzer")
     others = [
         (str(u.id), f"{u.full_name} ({u.username})")
         for u in directory.list_users(session=session, actor=user.actor, limit=200).items

@@ -25,7 +25,7 @@ from api.ui.web import (
 )
 from workflow.context import local_date
 from workflow.digits import is_digits
-from workflow.errors import InvalidInput, NotFound, RoleRefused, WorkflowError
+from workflow.errors import InvalidInput, RoleRefused, WorkflowError, not_found
 from workflow.law.consultation import HEARING_KINDS
 from workflow.law.reserved_matters import RESERVED_MATTERS
 from workflow.law.subjects import SUBJECTS
@@ -202,7 +202,7 @@ def edit_page(
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     _require_author(user)
     if proposal.municipality_id != user.actor.municipality_id:
-        raise NotFound(f"Beschlussvorlage {proposal_id} wurde nicht gefunden.")
+        raise not_found("Beschlussvorlage")
     if proposal.state != "draft":
         flash(request, "Die Vorlage kann nur im Entwurf bearbeitet werden.", "warning")
         return redirect(f"/vorlagen/{proposal_id}")

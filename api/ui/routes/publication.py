@@ -13,7 +13,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui.web import PageRoute, PageUserDep, flash, redirect, render, workflows_of
 from workflow.digits import is_digits
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, not_found
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS, proposal_published
 from workflow.services import announcements, listing
@@ -62,7 +62,7 @@ def publication_page(
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     if proposal.municipality_id != user.actor.municipality_id:
         # Another municipality's redactions are its internal work: not even their existence.
-        raise NotFound(f"Vorlage {proposal_id} wurde nicht gefunden.")
+        raise not_found("Vorlage")
     require_role(user.actor, "set_publication", service.PUBLICATION_ROLES)
     return _page(request, session, proposal)
 

@@ -29,7 +29,7 @@ from api.ui.web import (
 )
 from workflow.access import proposal_read_clause
 from workflow.context import local_date
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import WorkflowError, not_found
 from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
 from workflow.rules.decision_rules import linkable_proposals
 from workflow.services import actions as action_service
@@ -144,7 +144,7 @@ def _response_view(
 ) -> listing.ResponseView:
     view = listing.get_decision_response(session=session, actor=user.actor, response_id=response_id)
     if view.response.request_id != request_id:
-        raise NotFound(f"Antwort {response_id} wurde nicht gefunden.")
+        raise not_found("Antwort")
     return view
 
 

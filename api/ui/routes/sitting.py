@@ -64,7 +64,7 @@ from workflow.digits import is_digits
 from workflow.documents.sitzung import recommended_to
 from workflow.documents.vorlage import recommendations
 from workflow.engine import ActionOption
-from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError
+from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, WorkflowError, not_found
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
 from workflow.outcomes import outcome_label
@@ -418,7 +418,7 @@ async def majority_preview(
     meeting = screen_meeting(session, user, meeting_id)
     item = session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting_id or item.removed:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     if meeting.state != "in_session" or item.outcome is not None:
         raise Conflict(
             "Eine Vorschau der Mehrheit gibt es nur für einen offenen Tagesordnungspunkt einer "

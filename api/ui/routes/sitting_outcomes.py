@@ -36,7 +36,7 @@ from api.ui.sitting_forms import (
 from api.ui.web import PageRoute, PageUserDep, error_status, workflows_of
 from workflow.agenda_numbers import top_numbers
 from workflow.digits import is_digits
-from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError
+from workflow.errors import Conflict, InvalidInput, WorkflowError, not_found
 from workflow.models import Proposal
 from workflow.outcomes import outcome_label
 from workflow.services import agenda
@@ -90,7 +90,7 @@ async def record_outcome(
     items = screen_items(session, user, meeting_id)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
-        raise NotFound(f"Tagesordnungspunkt {item_id} wurde nicht gefunden.")
+        raise not_found("Tagesordnungspunkt")
     forms, _ = item_outcome_forms(request, session, user, item, now)
     form = next((f for f in forms if f.trigger == trigger), None)
     name = f"{OUTCOME}:{trigger}"

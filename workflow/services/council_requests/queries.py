@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from workflow.context import Actor
 from workflow.deadlines.standing import COUNCIL_REQUEST
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, not_found
 from workflow.models import AuditEvent, CouncilRequest, Deadline
 from workflow.services.common import require_tenant
 from workflow.services.council_requests.terms import STATES
@@ -38,10 +38,10 @@ def get_request(
     query = select(CouncilRequest).where(CouncilRequest.id == request_id)
     request = session.exec(query.with_for_update() if lock else query).first()
     if request is None:
-        raise NotFound(f"Antrag {request_id} wurde nicht gefunden.")
-    require_tenant(session, actor, request.municipality_id, f"Antrag {request_id}")
+        raise not_found("Antrag")
+    require_tenant(session, actor, request.municipality_id, "Antrag")
     if actor.role == "district_coordinator":
-        raise NotFound(f"Antrag {request_id} wurde nicht gefunden.")
+        raise not_found("Antrag")
     return request
 
 
