@@ -480,6 +480,9 @@ def test_the_screen_numbers_and_orders_the_agenda_as_the_papers_do(
     titles = re.findall(r"TOP ([^:<]+): ([^<]+)</a>", agenda)
     assert [number for number, _ in titles] == ["1", "2", "NÖ 1"]  # public part first
     assert titles[2][1] == "Grundstück"
+    # Each item reads once "TOP 1: …": no list that numbers it again ("1. TOP 1: …").
+    assert "<ol" not in agenda
+    assert '<ul class="rf-agenda-list">' in agenda
 
 
 def test_the_council_reads_the_committees_recommendation_on_the_screen(
