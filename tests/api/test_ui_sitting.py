@@ -535,6 +535,22 @@ def _committee_voted(world: World) -> tuple[int, int, int]:
     return pid, committee, item_of(world, pid)
 
 
+def test_an_advising_committee_is_not_offered_a_resolution(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """A vorberatender Ausschuss recommends (§ 39 Abs. 4 GemO): its screen offers no
+    "Abgelehnt" refused because the Vorlage "ist angenommen", nor a "Beschluss gefasst"."""
+    _, meeting, item = _committee_voted(world)
+    clock.now = berlin(MEETING_DAY, 20)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting, item)
+    assert "Empfehlung beschließen" in page
+    assert "er ist angenommen" not in page
+    assert "<strong>Abgelehnt</strong>" not in page
+    assert "<strong>Beschluss gefasst</strong>" not in page
+    assert "nur vorberatend" not in page
+
+
 def test_the_check_before_a_recommendation_shows_its_wording(
     world: World, client: TestClient, clock: FixedClock
 ) -> None:

@@ -187,11 +187,13 @@ def majority_reached(ctx: FiringContext) -> str | None:
 
 def majority_not_reached(ctx: FiringContext) -> str | None:
     # The vote is on the Beschlussvorschlag (as amended by adopted motions), not a motion.
-    return (
-        "Die Mehrheit hat dem Beschlussvorschlag zugestimmt: er ist angenommen"
-        if _adopted(ctx)
-        else None
-    )
+    if not _adopted(ctx):
+        return None
+    step = current_step(ctx.session, proposal(ctx))
+    if step is not None and not step.decides:
+        # An advising committee recommends (§ 39 Abs. 4 GemO): it adopts nothing.
+        return "Die Mehrheit hat dem Beschlussvorschlag zugestimmt: seine Annahme ist empfohlen"
+    return "Die Mehrheit hat dem Beschlussvorschlag zugestimmt: er ist angenommen"
 
 
 GUARDS = [

@@ -80,6 +80,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
 # An Informationsvorlage is taken note of instead (definition v4).
 NOTE_TRIGGERS = ("take_note", "take_note_forward", "defer")
+STEP_KIND_GUARDS = frozenset({"current_step_advises", "current_step_decides"})
 # in the one wording of every screen and document (workflow.outcomes)
 FREE_OUTCOMES = tuple((o, outcome_label(o)) for o in FREE_ITEM_OUTCOMES)
 
@@ -117,7 +118,13 @@ def item_outcome_forms(
         now=now,
     )
     wanted = NOTE_TRIGGERS if proposal.is_information else OUTCOME_TRIGGERS
-    options = [o for o in found.options if o.trigger in wanted]
+    # A resolution is not the outcome of an advising step, nor a recommendation that of a
+    # deciding one (§ 39 Abs. 4, § 41 GemO): what the step's kind refuses is left out.
+    options = [
+        o
+        for o in found.options
+        if o.trigger in wanted and not any(g.name in STEP_KIND_GUARDS for g in o.unmet_guards)
+    ]
     forms, blocked = split_options(session, proposal, options, now)
     # The outcome is declared in the session: a comment belongs in the minutes, not here.
     bare = [
