@@ -275,3 +275,20 @@ def test_the_portal_lists_the_fraktionen_with_their_members(
     flein = client.get(f"/oeffentlich/{world.data.flein.municipality.id}/fraktionen")
     assert "Keine Fraktionen eingetragen." in flein.text
     assert client.get("/oeffentlich/999999/fraktionen").status_code == 404
+
+
+def test_odd_portal_filters_are_explained_or_ignored(world: World, client: Any) -> None:
+    """A year that is no number shows the current year, as the internal lists ignore it; an
+    over-long Suchbegriff is refused in words naming the field and its limit, kept."""
+    base = f"/oeffentlich/{world.data.ilsfeld.municipality.id}"
+    calendar = client.get(f"{base}/sitzungen?jahr=abc", headers=HTML)
+    assert calendar.status_code == 200
+    assert "Sitzungskalender" in calendar.text or "Sitzungen" in calendar.text
+    long = "a" * 5000
+    search = client.get(f"{base}/suche", params={"q": long}, headers=HTML)
+    assert search.status_code == 422
+    summary = search.text.split('id="fehler"')[1].split("</div>\n</div>")[0]
+    assert "Der Suchbegriff darf höchstens 200 Zeichen lang sein." in summary
+    assert 'href="#q"' in summary
+    assert f'value="{long}"' in search.text
+    assert client.get(f"{base}/suche", params={"q": "a" * 200}, headers=HTML).status_code == 200

@@ -17,6 +17,7 @@ from api.ui.navigation import NavItem
 from api.ui.web import PageRoute, render
 from workflow.collation import german_key
 from workflow.context import local_date
+from workflow.digits import is_digits
 from workflow.errors import NotFound
 from workflow.models import Body, Municipality
 from workflow.publication import REDACTABLE_FIELDS, omission_note
@@ -46,13 +47,32 @@ def _nav(town: Municipality) -> list[NavItem]:
     ]
 
 
-def _page(request: Request, template: str, town: Municipality | None, **context: Any) -> Response:
+# The longest Suchbegriff the portal searches for: the field's maxlength.
+MAX_QUERY = 200
+
+
+def _year(text: str | None) -> int | None:
+    """The year a link or a typed address asks for; anything else (``jahr=abc``) is
+    ignored, as the internal lists do."""
+    return int(text) if text and is_digits(text) and 1990 <= int(text) <= 2999 else None
+
+
+def _page(
+    request: Request,
+    template: str,
+    town: Municipality | None,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> Response:
     # The portal's own navigation; its "Übersicht" is active only on the overview itself.
     nav = _nav(town) if town is not None else []
     if nav:
         overview = nav[0]
         nav[0] = _Exact(overview.label, overview.path)
-    return render(request, f"oeffentlich/{template}", {"nav": nav, "town": town, **context})
+    return render(
+        request, f"oeffentlich/{template}", {"nav": nav, "town": town, **context}, status=status
+    )
 
 
 class _Exact(NavItem):
@@ -140,11 +160,11 @@ def portal_calendar(
     municipality_id: Id,
     session: SessionDep,
     now: NowDep,
-    jahr: Annotated[int | None, Query(ge=1990, le=2999)] = None,
+    jahr: Annotated[str | None, Query()] = None,
 ) -> Response:
     """Der Sitzungskalender: die öffentlichen Sitzungen eines Jahres, nach Monaten."""
     town = _town(session, municipality_id)
-    year = jahr or now.year
+    year = _year(jahr) or now.year
     span = public_info.meeting_years(session, municipality_id)
     rows = public_info.meetings(
         session, municipality_id, start=date(year, 1, 1), end=date(year, 12, 31)
@@ -256,9 +276,23 @@ def portal_search(
     request: Request,
     municipality_id: Id,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, Query()] = "",
 ) -> Response:
     town = _town(session, municipality_id)
+    if len(q) > MAX_QUERY:
+        # Refused in words that name the field, the input kept (not a bare 422).
+        return _page(
+            request,
+            "suche.html",
+            town,
+            status=422,
+            q=q,
+            papers=[],
+            meetings=[],
+            names={},
+            max_query=MAX_QUERY,
+            errors={"q": f"Der Suchbegriff darf höchstens {MAX_QUERY} Zeichen lang sein."},
+        )
     text = q.strip()
     papers = public_info.papers(session, municipality_id, text) if text else []
     meetings = public_info.search_meetings(session, municipality_id, text) if text else []
@@ -270,4 +304,6 @@ def portal_search(
         papers=papers,
         meetings=meetings,
         names=_body_names(session, municipality_id),
+        max_query=MAX_QUERY,
+        errors={},
     )
