@@ -123,6 +123,15 @@ def test_api_lists_and_reads_revisions(world: World, client: TestClient, as_user
     assert foreign.status_code == 404
 
 
+def test_a_single_revision_is_linked_without_a_count(world: World, client: TestClient) -> None:
+    """ "Fassung ansehen", not "1 Fassung ansehen"; several are counted (below)."""
+    pid = released(world)
+    sign_in(client, "ilsfeld.head")
+    page = client.get(f"/vorlagen/{pid}").text
+    assert f'href="/vorlagen/{pid}/fassungen">Fassung ansehen</a>' in page
+    assert "1 Fassung" not in page
+
+
 def test_revision_pages_list_and_compare(world: World, client: TestClient) -> None:
     pid = _resubmitted(world)
     sign_in(client, "ilsfeld.head")

@@ -32,7 +32,7 @@ def test_fassungen_and_a_supplement(
     page.get_by_role("link", name=AMENDED).click()
     page.wait_for_url(re.compile(r"/vorlagen/\d+$"))
     amended_url = page.url
-    page.get_by_role("link", name="1 Fassung ansehen").click()
+    page.get_by_role("link", name="Fassung ansehen", exact=True).click()
     page.wait_for_url(re.compile(r"/fassungen$"))
     assert page.title().startswith("Fassungen der Vorlage")
     assert AMENDED in page.locator("main").inner_text()
