@@ -120,7 +120,7 @@ def test_body_feed_is_public_with_invited_meetings_and_public_items_only(
 def test_unknown_or_malformed_body_is_a_problem(client: Any) -> None:
     missing = client.get("/calendar/bodies/999999.ics")
     assert_problem(missing, 404)
-    assert "Gremium 999999" in missing.json()["detail"]
+    assert missing.json()["detail"] == "Dieses Gremium wurde nicht gefunden."
     assert_problem(client.get("/calendar/bodies/abc.ics"), 422)
     assert_problem(client.get("/calendar/bodies/0.ics"), 422)
 
