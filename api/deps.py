@@ -92,11 +92,15 @@ async def _database_turn(request: Request) -> AsyncIterator[None]:
 DatabaseTurn = Annotated[None, Depends(_database_turn, scope="function")]
 
 
-def get_session(runtime: RuntimeDep, _turn: DatabaseTurn) -> Iterator[Session]:
+def get_session(request: Request, runtime: RuntimeDep, _turn: DatabaseTurn) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function":
-    a failing commit still becomes the response, LIBRARIES.md §4)."""
+    a failing commit still becomes the response, LIBRARIES.md §4). Rolled back when the
+    request failed but its exception never came here: a page route turns it into an error
+    page inside the dependency stack and says so in ``request.state.roll_back``."""
     with Session(runtime.engine, expire_on_commit=False) as session, transaction(session):
         yield session
+        if getattr(request.state, "roll_back", False):
+            session.rollback()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -228,8 +228,9 @@ class Onward(NamedTuple):
     text: str
 
 
-async def screen_action(
+def screen_action(
     request: Request,
+    form: FormData,
     session: Session,
     user: PageUser,
     now: datetime,
@@ -245,7 +246,6 @@ async def screen_action(
     flash. Refused, ``keep`` (the form's name and how to show the screen again) shows the
     screen with what was typed and the error summary (``#fehler``, 409/422), as every page
     of forms does: a redirect to a banner would lose the input and the focus."""
-    form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     at = item_id(form) if callable(item_id) else item_id
     try:

@@ -24,7 +24,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -179,6 +181,18 @@ PageUserDep = Annotated[PageUser, Depends(get_page_user)]
 OptionalPageUserDep = Annotated[PageUser | None, Depends(get_optional_page_user)]
 
 
+async def _posted_form(request: Request) -> FormData:
+    return await request.form()
+
+
+# The posted form, read in the event loop, so that a page route writing to the database is
+# a plain ``def`` (FastAPI runs it in the thread pool). An ``async def`` route would do its
+# database work in the event loop: on PostgreSQL, waiting there for a row lock held by another
+# request of the process, whose commit needs the event loop to be scheduled, stalls the
+# whole process (tests/http/test_event_loop_locks.py).
+PostedForm = Annotated[FormData, Depends(_posted_form)]
+
+
 def workflows_of(request: Request) -> Workflows:
     workflows: Workflows = request.app.state.runtime.workflows
     return workflows
@@ -271,6 +285,19 @@ def render(
 def redirect(url: str) -> Response:
     """After a POST: 303 to the page that shows the result (Post/Redirect/Get)."""
     return RedirectResponse(url, status_code=303)
+
+
+def changed_meanwhile(request: Request, noun: str, url: str) -> Response:
+    """A posted action that the instance's new state no longer offers, because someone else
+    acted first (a double click, two clerks): back to its page with what happened, instead
+    of the 404 of an action that does not exist."""
+    flash(
+        request,
+        f"{noun} wurde inzwischen geändert; diese Aktion ist im jetzigen Stand nicht mehr "
+        "möglich. Bitte prüfen Sie den aktuellen Stand.",
+        "danger",
+    )
+    return redirect(url)
 
 
 def public_page_instead(user: PageUser, municipality_id: int, path: str) -> Response | None:
@@ -501,26 +528,36 @@ async def _checked(
         return await error_page(request, 400, "Die Eingabe enthält ein unzulässiges Steuerzeichen.")
     try:
         return await original(request)
-    except LoginRequired:
-        return _login_redirect(request)
     except UploadTooLarge:
         raise
-    except WorkflowError as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a page
+        # The page route's handler is inside the request's dependency stack, so the session
+        # dependency never sees this exception: it is told to roll back instead of committing
+        # what the failed request may have flushed (``api.deps.get_session``).
+        request.state.roll_back = True
+        return await _failure_page(request, exc)
+
+
+async def _failure_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, LoginRequired):
+        return _login_redirect(request)
+    if isinstance(exc, StaleDataError):  # as ``workflow.db.transaction`` says it to the API
+        exc = StaleVersion(expected=None, actual=None)
+    if isinstance(exc, WorkflowError):
         return await error_page(request, error_status(exc), error_text(exc))
-    except RequestValidationError as exc:
+    if isinstance(exc, RequestValidationError):
         # A malformed id in the path is an unknown page; anything else is a bad form.
         in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
         return await error_page(request, 404 if in_path else 422)
-    except StarletteHTTPException as exc:
+    if isinstance(exc, StarletteHTTPException):
         return await error_page(request, exc.status_code if exc.status_code >= 400 else 400)
-    except IntegrityError:
-        logger.warning("integrity error on a page", exc_info=True)
+    if isinstance(exc, IntegrityError):
+        logger.warning("integrity error on a page", exc_info=exc)
         return await error_page(
             request, 409, "Die Änderung widerspricht vorhandenen Daten. Bitte neu laden."
         )
-    except Exception:
-        logger.exception("unhandled error on a page")
-        return await error_page(request, 500)
+    logger.error("unhandled error on a page", exc_info=exc)
+    return await error_page(request, 500)
 
 
 def wants_html(request: Request) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.from_thread
 from fastapi import APIRouter, Path, Request
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -21,7 +22,16 @@ from api.security import hash_password_bounded
 from api.ui import formatting
 from api.ui.routes.deputies import DEPUTY_SLOTS, body_deputy_context, form_date, form_ids
 from api.ui.verwaltung import BODY_KINDS, require_admin
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    render,
+)
 from workflow.context import local_date
 from workflow.deputies import member_on
 from workflow.digits import is_digits
@@ -101,11 +111,10 @@ def admin_page(request: Request, user: PageUserDep, session: SessionDep) -> Resp
 
 
 @router.post("/verwaltung/benutzer")
-async def create_user(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+def create_user(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
 ) -> Response:
     require_admin(user)
-    form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in ("username", "full_name", "role", "email",
                                                         "department")}  # fmt: skip
     password = str(form.get("password") or "")
@@ -124,7 +133,9 @@ async def create_user(
         errors.setdefault("password_repeat", "Die beiden Passwörter stimmen nicht überein.")
     if errors:
         return _overview(request, session, user, errors=errors, given=given, status=422)
-    password_hash = await hash_password_bounded(request.app.state.hash_limiter, checked.password)
+    password_hash = anyio.from_thread.run(
+        hash_password_bounded, request.app.state.hash_limiter, checked.password
+    )
     try:
         with session.begin_nested():
             created = directory.create_user(
@@ -212,11 +223,10 @@ def body_page(request: Request, body_id: Id, user: PageUserDep, session: Session
 
 
 @router.post("/verwaltung/gremien/{body_id}/mitglieder")
-async def add_member(
-    request: Request, body_id: Id, user: PageUserDep, session: SessionDep
+def add_member(
+    request: Request, body_id: Id, user: PageUserDep, session: SessionDep, form: PostedForm
 ) -> Response:
     require_admin(user)
-    form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
     person_id = int(given["person_id"]) if is_digits(given["person_id"]) else None
     try:
@@ -267,17 +277,17 @@ def _member_summary(errors: dict[str, str], failed_member: int | None) -> dict[s
 
 
 @router.post("/verwaltung/gremien/{body_id}/mitglieder/{membership_id}")
-async def save_member(
+def save_member(
     request: Request,
     body_id: Id,
     membership_id: Id,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """A seat's dates and the member's personal deputies in order."""
     require_admin(user)
-    form = await request.form()
     membership = session.get(Membership, membership_id)
     if membership is None or membership.body_id != body_id:
         raise not_found("Mitgliedschaft")
@@ -322,11 +332,10 @@ async def save_member(
 
 
 @router.post("/verwaltung/gremien/{body_id}/aufgabengebiet")
-async def set_remit(
-    request: Request, body_id: Id, user: PageUserDep, session: SessionDep
+def set_remit(
+    request: Request, body_id: Id, user: PageUserDep, session: SessionDep, form: PostedForm
 ) -> Response:
     require_admin(user)
-    form = await request.form()
     chosen = [str(v) for v in form.getlist("remit")]
     if any(key not in SUBJECTS for key in chosen):
         errors = {"remit": "Bitte wählen Sie nur Aufgabengebiete aus der Liste."}
@@ -354,12 +363,11 @@ MUNICIPAL_FIELDS = (
 
 
 @router.post("/verwaltung/gemeinde")
-async def save_municipal_settings(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+def save_municipal_settings(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
 ) -> Response:
     """A mistake shows the page again with the field marked and the input kept (422)."""
     require_admin(user)
-    form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in MUNICIPAL_FIELDS}
     errors: dict[str, str] = {}
     status, day, invitation = (

@@ -16,7 +16,16 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
 from api.ui.meeting_views import meeting_title, moved
 from api.ui.routes.meetings import MeetingId, meeting_page
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    render,
+)
 from api.ui.web import workflows_of as _workflows
 from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
@@ -113,15 +122,15 @@ def _refused(request: Request, meeting_id: int, exc: WorkflowError) -> Response:
 
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung/vorlage")
-async def add_proposal(
+def add_proposal(
     request: Request,
     meeting_id: MeetingId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     raw = str(form.get("proposal_id") or "")
     if not is_digits(raw) or int(raw) >= 2**31:
         flash(request, "Bitte wählen Sie eine Vorlage aus.", "danger")
@@ -147,15 +156,15 @@ async def add_proposal(
 
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung/punkt")
-async def add_free_item(
+def add_free_item(
     request: Request,
     meeting_id: MeetingId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     title = str(form.get("title") or "").strip()
     public = form.get("public") != "nein"
     reason = str(form.get("non_public_reason") or "").strip()
@@ -260,15 +269,15 @@ def removal_check(
 
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung/{item_id}/absetzen")
-async def remove_item(
+def remove_item(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     item = _item(session, user, meeting_id, item_id)
     comment = str(form.get("comment") or "").strip()
     errors: dict[str, str] = {}
@@ -306,7 +315,7 @@ async def remove_item(
 
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung/{item_id}/{direction}")
-async def move_item(
+def move_item(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
@@ -314,8 +323,8 @@ async def move_item(
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     item = _item(session, user, meeting_id, item_id)
     view = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
     order = moved(view.items, item_id, -1 if direction == "hoch" else 1)
@@ -341,16 +350,16 @@ async def move_item(
 
 
 @router.post("/sitzungen/{meeting_id}/ortsuebliche-bekanntgabe")
-async def announce_publicly(
+def announce_publicly(
     request: Request,
     meeting_id: MeetingId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """The ortsübliche Bekanntgabe of time, place and agenda (§ 34 Abs. 1 Satz 7 GemO),
     recorded for the legality report; a mistake shows the page again, the field marked."""
-    form = await request.form()
     given = {k: str(form.get(k) or "")[:200] for k in ("bekanntgabe_am", "bekanntgabe_wo")}
     errors: dict[str, str] = {}
     try:

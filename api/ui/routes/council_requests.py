@@ -11,12 +11,22 @@ from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.formatting import parse_date_de
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    render,
+)
 from workflow.agenda_numbers import top_number
 from workflow.context import Actor, local_date
 from workflow.digits import is_digits
@@ -202,9 +212,10 @@ def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
 
 
 @router.post("/antraege/neu")
-async def create(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+def create(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
+) -> Response:
     _require(user, CREATING_ROLES, "create_council_request")
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in form if k != "signer_person_ids"}
     signers = [str(v) for v in form.getlist("signer_person_ids")]
     values["signer_person_ids"] = signers  # type: ignore[assignment]
@@ -363,8 +374,9 @@ class RequestCall(TypedDict):
     request_id: int
 
 
-async def _act(
+def _act(
     request: Request,
+    form: FormData,
     session: Session,
     user: PageUser,
     now: datetime,
@@ -374,7 +386,6 @@ async def _act(
 ) -> Response:
     """The frame of an action on a request's page: the form's fields as text, ``action`` in
     a savepoint, back to the page with the flash or the refusal."""
-    form = await request.form()
     call = RequestCall(session=session, actor=user.actor, now=now, request_id=request_id)
     try:
         with session.begin_nested():
@@ -392,8 +403,13 @@ def _id(text: str) -> int | None:
 
 
 @router.post("/antraege/{request_id}/uebernehmen")
-async def take_over(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def take_over(
+    request: Request,
+    request_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def run(form: dict[str, str], call: RequestCall) -> None:
         service.take_over(
@@ -402,14 +418,19 @@ async def take_over(
             proposal_id=_id(form.get("proposal_id", "")),
         )
 
-    return await _act(
-        request, session, user, now, request_id, "Der Antrag ist als Vorlage übernommen.", run
+    return _act(
+        request, form, session, user, now, request_id, "Der Antrag ist als Vorlage übernommen.", run
     )
 
 
 @router.post("/antraege/{request_id}/tagesordnung")
-async def schedule(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def schedule(
+    request: Request,
+    request_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def run(form: dict[str, str], call: RequestCall) -> None:
         meeting = _id(form.get("meeting_id", ""))
@@ -426,14 +447,19 @@ async def schedule(
             agenda_item_id=item,
         )
 
-    return await _act(
-        request, session, user, now, request_id, "Der Antrag steht auf der Tagesordnung.", run
+    return _act(
+        request, form, session, user, now, request_id, "Der Antrag steht auf der Tagesordnung.", run
     )
 
 
 @router.post("/antraege/{request_id}/ablehnen")
-async def refuse(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def refuse(
+    request: Request,
+    request_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def run(form: dict[str, str], call: RequestCall) -> None:
         service.refuse(
@@ -443,14 +469,26 @@ async def refuse(
             previous_agenda_item_id=_id(form.get("previous_agenda_item_id", "")),
         )
 
-    return await _act(
-        request, session, user, now, request_id, "Der Antrag ist als unzulässig abgelehnt.", run
+    return _act(
+        request,
+        form,
+        session,
+        user,
+        now,
+        request_id,
+        "Der Antrag ist als unzulässig abgelehnt.",
+        run,
     )
 
 
 @router.post("/antraege/{request_id}/erledigt")
-async def settle(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def settle(
+    request: Request,
+    request_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def run(form: dict[str, str], call: RequestCall) -> None:
         service.settle(
@@ -459,6 +497,6 @@ async def settle(
             withdrawn=form.get("withdrawn") == "ja",
         )
 
-    return await _act(
-        request, session, user, now, request_id, "Der Antrag ist als erledigt vermerkt.", run
+    return _act(
+        request, form, session, user, now, request_id, "Der Antrag ist als erledigt vermerkt.", run
     )

@@ -17,7 +17,16 @@ from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import BODY_KINDS, require_admin
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    render,
+)
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.models import Absence, Person, User
@@ -81,11 +90,15 @@ def user_page(request: Request, user_id: Id, user: PageUserDep, session: Session
 
 
 @router.post("/verwaltung/benutzer/{user_id}/stellvertretung")
-async def set_user_deputies(
-    request: Request, user_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def set_user_deputies(
+    request: Request,
+    user_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     require_admin(user)
-    form = await request.form()
     try:
         with session.begin_nested():
             deputies = service.set_user_deputies(
@@ -105,10 +118,9 @@ async def set_user_deputies(
     return redirect(f"/verwaltung/benutzer/{user_id}")
 
 
-async def _add_absence(
-    request: Request, session: Session, user: PageUser, now: Any, user_id: int
+def _add_absence(
+    request: Request, form: FormData, session: Session, user: PageUser, now: Any, user_id: int
 ) -> dict[str, str] | None:
-    form = await request.form()
     try:
         with session.begin_nested():
             starts_on, ends_on = form_date(form, "starts_on"), form_date(form, "ends_on")
@@ -145,11 +157,16 @@ async def _add_absence(
 
 
 @router.post("/verwaltung/benutzer/{user_id}/abwesenheiten")
-async def add_absence(
-    request: Request, user_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def add_absence(
+    request: Request,
+    user_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     require_admin(user)
-    errors = await _add_absence(request, session, user, now, user_id)
+    errors = _add_absence(request, form, session, user, now, user_id)
     if errors:
         return _user_page(request, session, user, user_id, errors=errors, status=422)
     return redirect(f"/verwaltung/benutzer/{user_id}")
@@ -169,14 +186,13 @@ def delete_absence(
 
 
 @router.post("/einstellungen/abwesenheiten")
-async def add_own_absence(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+def add_own_absence(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
 ) -> Response:
     if user.actor.user_id is None:
         raise NotFound("Für Ihr Konto ist kein Benutzer hinterlegt.")
-    errors = await _add_absence(request, session, user, now, user.actor.user_id)
+    errors = _add_absence(request, form, session, user, now, user.actor.user_id)
     if errors:  # the form again with the field marked and what was typed kept
-        form = await request.form()
         given = {k: str(form.get(k) or "")[:200] for k in ("starts_on", "ends_on", "note")}
         return settings_view(request, session, user, errors=errors, given=given)
     return redirect("/einstellungen#abwesenheit")

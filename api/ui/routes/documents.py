@@ -13,7 +13,7 @@ from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
@@ -25,6 +25,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
     error_text,
     flash,
     redirect,
@@ -142,8 +143,9 @@ def attachment(
     return attachment_response(row, data)
 
 
-async def _upload(
+def _upload(
     request: Request,
+    form: FormData,
     kind: str,
     instance_id: int,
     back: str,
@@ -154,12 +156,11 @@ async def _upload(
 ) -> Response:
     """One file from the page's form, through the same service as the API: type checked
     against the bytes, size against RATSFLOW_MAX_UPLOAD_BYTES."""
-    form = await request.form()
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         flash(request, "Bitte wählen Sie eine Datei aus.", "danger")
         return redirect(back)
-    data = await file.read(settings.max_upload_bytes + 1)
+    data = file.file.read(settings.max_upload_bytes + 1)
     try:
         with session.begin_nested():
             row = attachments.upload(
@@ -185,29 +186,31 @@ async def _upload(
 
 
 @router.post("/vorlagen/{proposal_id}/anlagen")
-async def upload_proposal_attachment(
+def upload_proposal_attachment(
     request: Request,
     proposal_id: Id,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     back = f"/vorlagen/{proposal_id}#dokumente"
-    return await _upload(request, "proposal", proposal_id, back, user, session, settings, now)
+    return _upload(request, form, "proposal", proposal_id, back, user, session, settings, now)
 
 
 @router.post("/sitzungen/{meeting_id}/anlagen")
-async def upload_meeting_attachment(
+def upload_meeting_attachment(
     request: Request,
     meeting_id: Id,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     back = f"/sitzungen/{meeting_id}#dokumente"
-    return await _upload(request, "meeting", meeting_id, back, user, session, settings, now)
+    return _upload(request, form, "meeting", meeting_id, back, user, session, settings, now)
 
 
 @router.post("/anlagen/{attachment_id}/loeschen")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
@@ -17,6 +18,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
     error_text,
     flash,
     redirect,
@@ -107,8 +109,7 @@ def _require_author(user: PageUser) -> None:
         )
 
 
-async def _posted(request: Request) -> drafts.DraftForm:
-    values = await request.form()
+def _posted(values: FormData) -> drafts.DraftForm:
     flat = {k: values.get(k) for k in values}
     return drafts.read(flat, {"hearing_bodies": [str(v) for v in values.getlist("hearing_bodies")]})
 
@@ -135,17 +136,18 @@ FIELD_OF = {"public": "non_public_reason"}
 
 
 @router.post("/vorlagen/pruefen")
-async def check_field(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+def check_field(
+    request: Request, user: PageUserDep, session: SessionDep, posted: PostedForm
+) -> Response:
     """Inline validation while typing (htmx): the whole form through the same ``validate``
     as saving it, answered with the message of the one field that changed, as an
     out-of-band fragment for its slot; without htmx the save shows every message."""
     _require_author(user)
-    posted = await request.form()
     name = str(posted.get("feld") or "")
     if not CHECKED_FIELD.match(name):
         return Response(status_code=204)
     field = FIELD_OF.get(name, name)
-    form = await _posted(request)
+    form = _posted(posted)
     _checked(session, user, form)
     context = {"fid": field, "message": form.errors.get(field)}
     return templates.TemplateResponse(request, "vorlagen/_meldung.html", context)
@@ -171,9 +173,11 @@ def new_page(
 
 
 @router.post("/vorlagen/neu")
-async def create(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
+def create(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, posted: PostedForm
+) -> Response:
     _require_author(user)
-    form = await _posted(request)
+    form = _posted(posted)
     content, steps = _checked(session, user, form)
     if content is None:
         return _page(request, session, user, form, status=422)
@@ -211,15 +215,19 @@ def edit_page(
 
 
 @router.post("/vorlagen/{proposal_id}/bearbeiten")
-async def save(
-    request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+def save(
+    request: Request,
+    proposal_id: ProposalId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    posted: PostedForm,
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     _require_author(user)
-    posted = await request.form()
     raw_version = str(posted.get("version") or "")
     version = int(raw_version) if is_digits(raw_version) else proposal.version
-    form = await _posted(request)
+    form = _posted(posted)
     content, steps = _checked(session, user, form)
     if content is None:
         return _page(request, session, user, form, proposal_id=proposal_id, version=version,

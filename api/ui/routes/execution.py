@@ -18,6 +18,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
     error_text,
     flash,
     redirect,
@@ -159,10 +160,14 @@ def execution_list(
 
 
 @router.post("/beschlusskontrolle/{task_id}/abschliessen")
-async def close_task(
-    request: Request, task_id: TaskId, user: PageUserDep, session: SessionDep, now: NowDep
+def close_task(
+    request: Request,
+    task_id: TaskId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     outcome = str(form.get("ergebnis") or "")
     note = str(form.get("vermerk") or "").strip() or None
     if outcome not in CLOSED_WORDS:
@@ -198,10 +203,9 @@ async def close_task(
 
 
 @router.post("/beschlusskontrolle")
-async def add_task(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+def add_task(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
 ) -> Response:
-    form = await request.form()
     given = {
         k: str(form.get(k) or "").strip() for k in ("vorlage", "titel", "zustaendig", "zieldatum")
     }

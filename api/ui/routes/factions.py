@@ -9,14 +9,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    render,
+)
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.services import factions as service
@@ -74,11 +82,11 @@ def factions_page(request: Request, user: PageUserDep, session: SessionDep) -> R
 
 
 @router.post(BASE)
-async def create_faction(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+def create_faction(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
 ) -> Response:
     _require(user)
-    given = _names(await request.form())
+    given = _names(form)
     try:
         with session.begin_nested():
             faction = service.create_faction(session=session, actor=user.actor, now=now, **given)
@@ -138,11 +146,15 @@ def faction_page(
 
 
 @router.post(BASE + "/{faction_id}")
-async def rename_faction(
-    request: Request, faction_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def rename_faction(
+    request: Request,
+    faction_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     _require(user)
-    form = await request.form()
     given = _names(form)
     try:
         with session.begin_nested():
@@ -166,27 +178,16 @@ async def rename_faction(
 
 
 @router.post(BASE + "/{faction_id}/mitglieder")
-async def set_members(
-    request: Request, faction_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
-) -> Response:
-    """Ticked councillors are the members; the one chosen for the Vorsitz chairs.
-
-    Saved in a pool thread, not in the event loop: on PostgreSQL the insert of a seat may
-    wait for a concurrent change of another Fraktion seating the same councillor (the index
-    of the current seats, § 32a GemO), and that change needs the event loop to commit."""
-    _require(user)
-    form = await request.form()
-    return await run_in_threadpool(_save_members, request, faction_id, user, session, now, form)
-
-
-def _save_members(
+def set_members(
     request: Request,
-    faction_id: int,
-    user: PageUser,
-    session: Session,
-    now: Any,
-    form: FormData,
+    faction_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
+    """Ticked councillors are the members; the one chosen for the Vorsitz chairs."""
+    _require(user)
     values = [str(v) for v in form.getlist("person_id")]
     ticked = [int(v) for v in values if is_digits(v) and len(v) < 10]
     chair = str(form.get("chair") or "")
@@ -225,11 +226,15 @@ def _save_members(
 
 
 @router.post(BASE + "/{faction_id}/aufloesen")
-async def dissolve_faction(
-    request: Request, faction_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def dissolve_faction(
+    request: Request,
+    faction_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     _require(user)
-    form = await request.form()
     if form.get("confirm") != "ja":
         errors = {"confirm": "Bitte bestätigen Sie die Auflösung der Fraktion."}
         return _faction_page(request, session, user, faction_id, now, errors=errors, status=422)

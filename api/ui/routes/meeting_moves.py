@@ -13,7 +13,7 @@ from api.deps import NowDep, SessionDep
 from api.ui.formatting import parse_date_de
 from api.ui.routes.meetings import MeetingId, meeting_page
 from api.ui.sitting_forms import form_version
-from api.ui.web import PageRoute, PageUserDep, error_text, flash, redirect, workflows_of
+from api.ui.web import PageRoute, PageUserDep, PostedForm, error_text, flash, redirect, workflows_of
 from workflow.errors import Conflict, InvalidInput
 from workflow.rules.common import fmt
 from workflow.services.deadline_service import reschedule_meeting
@@ -23,10 +23,14 @@ FIELDS = ("meeting_date", "reason")
 
 
 @router.post("/sitzungen/{meeting_id}/verlegen")
-async def move_meeting(
-    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+def move_meeting(
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in FIELDS}
     errors: dict[str, str] = {}
     day = parse_date_de(values["meeting_date"]) if values["meeting_date"] else None

@@ -38,6 +38,8 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
+    changed_meanwhile,
     error_status,
     error_text,
     flash,
@@ -212,11 +214,10 @@ def _new_page(
 
 
 @router.post("/sitzungen/neu")
-async def create_meeting(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+def create_meeting(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
 ) -> Response:
     _may_create(user)
-    form = await request.form()
     values = {
         k: str(form.get(k) or "").strip()
         for k in ("body_id", "meeting_date", "start_time", "location")
@@ -435,7 +436,7 @@ def _action_page(
 
 
 @router.post("/sitzungen/{meeting_id}/aktionen/{trigger}")
-async def do_meeting_action(
+def do_meeting_action(
     request: Request,
     meeting_id: MeetingId,
     trigger: Trigger,
@@ -443,12 +444,18 @@ async def do_meeting_action(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    values: PostedForm,
 ) -> Response:
-    values = await request.form()
     flat: dict[str, object] = {k: values.get(k) for k in values}
     version = _int(str(values.get("version") or ""))
     confirmed = values.get("bestaetigt") == "ja"
-    form = _form(request, session, user, meeting_id, trigger, now)
+    try:
+        form = _form(request, session, user, meeting_id, trigger, now)
+    except NotFound:
+        current = listing.get_meeting(session=session, actor=user.actor, meeting_id=meeting_id)
+        if version is None or version == current.meeting.version:
+            raise
+        return changed_meanwhile(request, "Die Sitzung", f"/sitzungen/{meeting_id}")
     given = read_input(form, flat)
     if late_reason_missing(form, given.data):
         given.errors["late_reason"] = (

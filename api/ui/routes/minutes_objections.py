@@ -11,7 +11,16 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_text, flash, redirect, render
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    render,
+)
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Body, Meeting, Membership, Person
@@ -94,10 +103,14 @@ def _failure(
 
 
 @router.post("/sitzungen/{meeting_id}/einwendungen")
-async def raise_objection(
-    request: Request, meeting_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def raise_objection(
+    request: Request,
+    meeting_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     person = str(form.get("person_id") or "").strip()
     try:
         with session.begin_nested():
@@ -119,15 +132,15 @@ async def raise_objection(
 
 
 @router.post("/sitzungen/{meeting_id}/einwendungen/{objection_id}")
-async def decide_objection(
+def decide_objection(
     request: Request,
     meeting_id: Id,
     objection_id: Id,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     deciding = str(form.get("decided_in_meeting_id") or "").strip()
     outcome = str(form.get("upheld") or "")
     try:

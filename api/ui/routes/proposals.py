@@ -28,6 +28,8 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
+    changed_meanwhile,
     error_status,
     error_text,
     flash,
@@ -447,7 +449,7 @@ def action_page(
 
 
 @router.post("/vorlagen/{proposal_id}/aktionen/{trigger}")
-async def do_action(
+def do_action(
     request: Request,
     proposal_id: ProposalId,
     trigger: Annotated[str, Path(max_length=64)],
@@ -455,8 +457,8 @@ async def do_action(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    values: PostedForm,
 ) -> Response:
-    values = await request.form()
     flat: dict[str, object] = {k: values.get(k) for k in values}
     flat["cosigners"] = values.getlist("cosigners")
     version = _int(str(values.get("version") or ""))
@@ -488,7 +490,12 @@ def _do_action(
     confirmed: bool,
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
-    form = _action_form(request, session, user, proposal, trigger, now)
+    try:
+        form = _action_form(request, session, user, proposal, trigger, now)
+    except NotFound:
+        if version is None or version == proposal.version:
+            raise
+        return changed_meanwhile(request, "Die Vorlage", f"/vorlagen/{proposal_id}")
     given = read_input(form, values)
     if given.errors:
         return _action_page(request, proposal, form, given, status=422)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.web import PageRoute, PageUserDep, flash, redirect, render, workflows_of
+from api.ui.web import PageRoute, PageUserDep, PostedForm, flash, redirect, render, workflows_of
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, not_found
 from workflow.models import Attachment, Meeting, Proposal
@@ -68,10 +68,14 @@ def publication_page(
 
 
 @router.post("/vorlagen/{proposal_id}/veroeffentlichung")
-async def save_publication(
-    request: Request, proposal_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+def save_publication(
+    request: Request,
+    proposal_id: ProposalId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     redactions = {
         name: str(form.get(f"feld_{name}"))
@@ -122,10 +126,14 @@ def announcement_context(session: Session, meeting: Meeting) -> dict[str, object
 
 
 @router.post("/sitzungen/{meeting_id}/bekanntgabe")
-async def plan_announcement(
-    request: Request, meeting_id: ProposalId, user: PageUserDep, session: SessionDep, now: NowDep
+def plan_announcement(
+    request: Request,
+    meeting_id: ProposalId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     chosen = [int(v) for v in form.getlist("beschluss") if isinstance(v, str) and is_digits(v)]
     version = str(form.get("version") or "")
     try:

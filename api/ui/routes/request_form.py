@@ -20,6 +20,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
     error_text,
     flash,
     redirect,
@@ -148,15 +149,15 @@ def new_request_page(request: Request, user: PageUserDep) -> Response:
 
 
 @router.post("/abfragen/neu")
-async def create_request(
+def create_request(
     request: Request,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     _require_coordinator(user)
-    form = await request.form()
     given = {k: str(form.get(k) or "").strip() for k in _blank()}
     body, errors = _checked(given, local_date(now))
     if errors:

@@ -21,6 +21,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
     error_text,
     flash,
     redirect,
@@ -232,7 +233,7 @@ def _choice(values: Any, name: str, allowed: list[tuple[str, str]]) -> str | Non
 
 
 @router.post("/abfragen/{request_id}/antworten/{response_id}")
-async def answer_action(
+def answer_action(
     request: Request,
     request_id: Id,
     response_id: Id,
@@ -240,8 +241,8 @@ async def answer_action(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    values: PostedForm,
 ) -> Response:
-    values = await request.form()
     view = _response_view(session, user, request_id, response_id)
     context = _answer_context(request, session, user, view, now)
     step = str(values.get("schritt") or "")

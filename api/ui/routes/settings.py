@@ -8,7 +8,16 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
-from api.ui.web import PageRoute, PageUser, PageUserDep, flash, redirect, render, workflows_of
+from api.ui.web import (
+    PageRoute,
+    PageUser,
+    PageUserDep,
+    PostedForm,
+    flash,
+    redirect,
+    render,
+    workflows_of,
+)
 from workflow.deadlines.ical import ensure_calendar_token
 from workflow.deadlines.notify import MAIL_KINDS
 from workflow.errors import NotFound
@@ -89,8 +98,9 @@ def calendar_address(request: Request, user: PageUserDep, session: SessionDep) -
 
 
 @router.post("/einstellungen")
-async def save_settings(request: Request, user: PageUserDep, session: SessionDep) -> Response:
-    form = await request.form()
+def save_settings(
+    request: Request, user: PageUserDep, session: SessionDep, form: PostedForm
+) -> Response:
     wanted = {str(v) for v in form.getlist("mail")}
     account = _account(session, user)
     offered = _offered(request, session, account)

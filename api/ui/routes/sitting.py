@@ -54,6 +54,7 @@ from api.ui.web import (
     PageRoute,
     PageUser,
     PageUserDep,
+    PostedForm,
     error_status,
     render,
     workflows_of,
@@ -310,8 +311,13 @@ def sittingrender_screen(
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/anwesenheit")
-async def record_attendance(
-    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+def record_attendance(
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         present = form_ids([str(v) for v in form.getlist("present")])
@@ -344,20 +350,21 @@ async def record_attendance(
         return f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend."
 
     # Refused (no chair with the mayor absent), the ticks and the chair stay as sent.
-    return await screen_action(
-        request, session, user, now, meeting_id, shown_item, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, shown_item, act,
         keep=("anwesenheit", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/abstimmung")
-async def record_votes(
+def record_votes(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         allowed = {c for c, _ in CHOICES}
@@ -394,8 +401,8 @@ async def record_votes(
         words, _ = majority_words(recorded.record)
         return f"Abstimmung gespeichert. {words}."
 
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=("abstimmung", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
@@ -412,16 +419,16 @@ def kept_screen(
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
-async def majority_preview(
+def majority_preview(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
+    form: PostedForm,
 ) -> Response:
     """The majority of the votes entered so far, before they are saved (htmx, on every
     change): the engine's Tally decides (§ 37 Abs. 6 GemO), nothing is recorded."""
-    form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     item = session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting_id or item.removed:
@@ -440,18 +447,18 @@ async def majority_preview(
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/beratung")
-async def record_notes(
+def record_notes(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """The essential content of the deliberation on one item (§ 38 Abs. 1 GemO). Refused,
     the screen comes back with the typed text kept: it may be the longest input of the
     evening, and a redirect would lose it."""
-    form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     notes = str(form.get("deliberation_notes") or "")
     try:
@@ -480,8 +487,13 @@ async def record_notes(
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/niederschrift")
-async def sign_minutes(
-    request: Request, meeting_id: MeetingId, user: PageUserDep, session: SessionDep, now: NowDep
+def sign_minutes(
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         person, _, capacity = str(form.get("signer") or "").partition(":")
@@ -499,7 +511,7 @@ async def sign_minutes(
         body = call["session"].get(Body, meeting.body_id) if meeting is not None else None
         return f"Unterschrift von {name} ({capacities(body)[capacity]}) erfasst."
 
-    return await screen_action(
-        request, session, user, now, meeting_id, None, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, None, act,
         keep=("niederschrift", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip

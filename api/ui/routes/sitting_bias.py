@@ -28,7 +28,7 @@ from api.ui.sitting_forms import (
     screen_action,
     screen_meeting,
 )
-from api.ui.web import PageRoute, PageUser, PageUserDep, error_status
+from api.ui.web import PageRoute, PageUser, PageUserDep, PostedForm, error_status
 from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, NotFound, WorkflowError
 from workflow.limits import MAX_REASON, too_long
@@ -40,16 +40,16 @@ DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit")
-async def declare_bias(
+def declare_bias(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """Refused, the screen comes back with the member and the reason kept (422)."""
-    form = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     given = {k: str(form.get(k) or "") for k in ("person_id", "reason", "doubtful")}
     person = form_ids([given["person_id"]])
@@ -139,7 +139,7 @@ def _again(
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/befangenheit/{declaration_id}")
-async def decide_bias(
+def decide_bias(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
@@ -147,6 +147,7 @@ async def decide_bias(
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
@@ -163,8 +164,8 @@ async def decide_bias(
         )
 
     # Refused (no votes, more votes than members), the counts stay as typed.
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=(f"{BIAS_DECISION}:{declaration_id}",
               kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip

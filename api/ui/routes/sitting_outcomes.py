@@ -33,7 +33,7 @@ from api.ui.sitting_forms import (
     screen_action,
     screen_meeting,
 )
-from api.ui.web import PageRoute, PageUserDep, error_status, workflows_of
+from api.ui.web import PageRoute, PageUserDep, PostedForm, error_status, workflows_of
 from workflow.agenda_numbers import top_numbers
 from workflow.digits import is_digits
 from workflow.errors import Conflict, InvalidInput, WorkflowError, not_found
@@ -45,13 +45,14 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis")
-async def record_free_outcome(
+def record_free_outcome(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> Onward:
         outcome = str(form.get("outcome") or "")
@@ -66,14 +67,14 @@ async def record_free_outcome(
         label = outcome_label(outcome, outcome)
         return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
 
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=(OUTCOME, kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis/{trigger}")
-async def record_outcome(
+def record_outcome(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
@@ -82,10 +83,10 @@ async def record_outcome(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    values: PostedForm,
 ) -> Response:
     """A Vorlage's outcome is its transition (adopt, reject, recommend, defer); each is shown
     with its consequences first (check before commit)."""
-    values = await request.form()
     meeting = screen_meeting(session, user, meeting_id)
     items = screen_items(session, user, meeting_id)
     item = next((i for i in items if i.id == item_id), None)

@@ -25,7 +25,7 @@ from api.ui.sitting_forms import (
     form_version,
     screen_action,
 )
-from api.ui.web import PageRoute, PageUserDep, workflows_of
+from api.ui.web import PageRoute, PageUserDep, PostedForm, workflows_of
 from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput
@@ -40,13 +40,14 @@ MAX_REACH = 100
 
 
 @router.post(f"{BASE}/stimmenzahlen")
-async def record_counts(
+def record_counts(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """Ja, Nein, Enthaltung as numbers; "geheim" for a secret ballot (only counts)."""
 
@@ -63,20 +64,21 @@ async def record_counts(
         kind = "Geheime Abstimmung" if recorded.record.secret else "Abstimmung"
         return f"{kind} gespeichert. {words}."
 
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=("stimmenzahlen", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
 
 @router.post(f"{BASE}/kommen-gehen")
-async def record_item_attendance(
+def record_item_attendance(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """A member leaves (``richtung=geht``) or arrives (``kommt``) at this item."""
 
@@ -102,20 +104,21 @@ async def record_item_attendance(
         )
         return _change_words(session, recorded.record, only)
 
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=("kommen-gehen", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
 
 @router.post(f"{BASE}/vorsitz")
-async def record_item_chair(
+def record_item_chair(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     """Who chairs this item where the mayor and all Stellvertreter are prevented (the eldest
     member, § 48 Abs. 1 Satz 8 GemO; in a committee the one commissioned, § 40 Abs. 4,
@@ -139,8 +142,8 @@ async def record_item_chair(
         who = session.get(Person, chair)
         return f"Vorsitz bei diesem Punkt: {who.name if who is not None else 'Mitglied'}."
 
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=("vorsitz", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
@@ -161,13 +164,14 @@ def _change_words(session: Session, change: ItemAttendance, only: bool) -> str:
 
 
 @router.post(f"{BASE}/antraege")
-async def propose_motion(
+def propose_motion(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         choice = str(form.get("art") or "")
@@ -196,8 +200,8 @@ async def propose_motion(
             raise
         return "Antrag erfasst."
 
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=("antrag", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
 
@@ -234,7 +238,7 @@ def _reach(raw: str) -> int:
 
 
 @router.post(f"{BASE}/antraege/{{motion_id}}")
-async def vote_motion(
+def vote_motion(
     request: Request,
     meeting_id: MeetingId,
     item_id: ItemId,
@@ -242,6 +246,7 @@ async def vote_motion(
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
+    form: PostedForm,
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         counted = form_tally(form)
@@ -257,7 +262,7 @@ async def vote_motion(
         return f"Der Antrag ist {verdict}."
 
     # Refused (counts that do not add up, another motion first), the counts stay as typed.
-    return await screen_action(
-        request, session, user, now, meeting_id, item_id, act,
+    return screen_action(
+        request, form, session, user, now, meeting_id, item_id, act,
         keep=(f"{MOTION_VOTE}:{motion_id}", kept_screen(request, session, user, meeting_id, now)),
     )  # fmt: skip
