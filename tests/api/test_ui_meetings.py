@@ -462,8 +462,9 @@ def test_the_agenda_numbers_each_part_as_the_papers_do(world: World, client: Tes
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
     secret_part = page.split("Nichtöffentlicher Teil")[1]
-    assert '<td class="kern-table__cell rf-numeric rf-nowrap">NÖ 1</td>' in secret_part
-    assert '<td class="kern-table__cell rf-numeric rf-nowrap">2</td>' not in secret_part
+    cell = '<td role="cell" data-label="TOP" class="kern-table__cell rf-numeric rf-nowrap">'
+    assert f"{cell}NÖ 1</td>" in secret_part
+    assert f"{cell}2</td>" not in secret_part
 
 
 def test_reasons_required_only_under_a_condition_say_when_not_optional(
