@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -150,6 +151,49 @@ def close_ending(
     return Ending(effects, still_open, active)
 
 
+@dataclass(frozen=True)
+class StartingDeadline:
+    """A deadline the entry of a state opens: its rule, due date and German explanation, and
+    the day it is counted from (``anchor``, named ``day_label``, e.g. "Sitzungstag")."""
+
+    rule: DeadlineRuleSpec
+    due_date: date
+    explanation: str
+    anchor: date
+    day_label: str
+
+
+def starting_deadlines(
+    ctx: FiringContext,
+    spec: DefinitionSpec,
+    registry: Registry,
+    *,
+    still_open: AbstractSet[str] = frozenset(),
+) -> list[StartingDeadline]:
+    """The deadlines entering ``ctx.dest`` opens, with their due dates, writing nothing:
+    what ``open_starting`` stores, and what a page tells before the step is taken
+    (``workflow.services.deadline_service.deadlines_on_entry``). ``still_open``: rules whose
+    deadline stays open from before and is not opened again."""
+    starting: list[StartingDeadline] = []
+    municipality_id = getattr(ctx.instance, "municipality_id", None)
+    for rule in spec.state(ctx.dest).deadlines:
+        if rule.rule in still_open:
+            continue
+        # A conditional rule applies only where its guard is met on entry (e.g. § 41b Abs. 5
+        # GemO: publication within a week only for resolutions of public sessions).
+        if rule.when is not None and registry.guards[rule.when].check(ctx) is not None:
+            continue
+        anchored = registry.anchors[rule.anchor]
+        anchor = anchored.resolve(ctx)
+        if anchor is None:
+            continue
+        due, explanation = compute_due(
+            ctx.session, municipality_id, rule, anchor, anchored.day_label
+        )
+        starting.append(StartingDeadline(rule, due, explanation, anchor, anchored.day_label))
+    return starting
+
+
 def open_starting(
     ctx: FiringContext,
     spec: DefinitionSpec,
@@ -167,20 +211,8 @@ def open_starting(
     instance_id = int(ctx.instance.id)
     opened: list[tuple[Deadline, DeadlineRuleSpec]] = []
     municipality_id = getattr(ctx.instance, "municipality_id", None)
-    for rule in spec.state(ctx.dest).deadlines:
-        if rule.rule in ending.still_open:
-            continue
-        # A conditional rule applies only where its guard is met on entry (e.g. § 41b Abs. 5
-        # GemO: publication within a week only for resolutions of public sessions).
-        if rule.when is not None and registry.guards[rule.when].check(ctx) is not None:
-            continue
-        anchored = registry.anchors[rule.anchor]
-        anchor = anchored.resolve(ctx)
-        if anchor is None:
-            continue
-        due, explanation = compute_due(
-            ctx.session, municipality_id, rule, anchor, anchored.day_label
-        )
+    for starting in starting_deadlines(ctx, spec, registry, still_open=ending.still_open):
+        rule = starting.rule
         deadline = new_row(
             Deadline,
             instance_type=ctx.kind,
@@ -188,13 +220,13 @@ def open_starting(
             municipality_id=municipality_id,
             rule=rule.rule,
             label=rule.label,
-            due_date=due,
-            explanation=explanation,
+            due_date=starting.due_date,
+            explanation=starting.explanation,
             opened_seq=seq,
             opened_at=ctx.now,
         )
         opened.append((deadline, rule))
-        effects.append(DeadlineEffect("opened", rule.rule, rule.label, due))
+        effects.append(DeadlineEffect("opened", rule.rule, rule.label, starting.due_date))
     if opened:
 
         def remember_active() -> None:  # once the new ones have their ids

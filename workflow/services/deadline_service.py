@@ -12,9 +12,14 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
-from workflow.context import Actor, local_date
+from workflow.context import Actor, FiringContext, local_date
 from workflow.deadlines.acts import schedule_acts, skip_pending
-from workflow.deadlines.lifecycle import compute_due
+from workflow.deadlines.lifecycle import (
+    StartingDeadline,
+    compute_due,
+    open_deadlines,
+    starting_deadlines,
+)
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
 from workflow.errors import (
@@ -267,3 +272,39 @@ def reschedule_meeting(
     )
     session.flush()
     return meeting
+
+
+def deadlines_on_entry(
+    *,
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    kind: str,
+    instance: Any,
+    trigger: str,
+    now: datetime,
+) -> list[StartingDeadline]:
+    """The deadlines ``trigger`` would open on ``instance`` if fired now, with their due
+    dates, computed by the engine's own ``starting_deadlines`` (the function the firing
+    stores them with) and nothing written: so a page can say before "Zur Mitzeichnung geben"
+    that the co-signing would already be overdue. The caller has read ``instance`` under the
+    actor's rights. A rule with a deadline still active is left out (it stays open, as in
+    the firing); none for a trigger not possible in the instance's state."""
+    wf = workflows.get(instance.definition_name, instance.definition_version)
+    transition = wf.spec.transition_for(trigger, instance.state)
+    if transition is None or transition.dest == instance.state:
+        return []
+    ctx = FiringContext(
+        session=session,
+        kind=kind,
+        instance=instance,
+        actor=actor,
+        now=now,
+        trigger=trigger,
+        source=instance.state,
+        dest=transition.dest,
+        workflows=workflows,
+    )
+    active = {d.rule for d in open_deadlines(session, kind, int(instance.id))}
+    with session.no_autoflush:
+        return starting_deadlines(ctx, wf.spec, workflows.registry, still_open=active)

@@ -13,7 +13,9 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import (
     ActionForm,
     ActionInput,
+    DueOnEntry,
     done_words,
+    due_on_entry,
     fire_action,
     read_input,
     split_options,
@@ -218,6 +220,7 @@ def _detail_context(
         signer = session.get(User, signature.user_id)
         signatures.append({"signature": signature, "name": signer.full_name if signer else ""})
     forms: list[ActionForm] = []
+    warnings: dict[str, list[DueOnEntry]] = {}
     blocked: list[object] = []
     history: list[dict[str, object]] = []
     deadlines: list[object] = []
@@ -235,6 +238,7 @@ def _detail_context(
         )
         forms, blocked_list = split_options(session, proposal, found.options, now)
         blocked = list(told_to(blocked_list, user.role))
+        warnings = due_on_entry(session, workflows, user.actor, proposal, forms, now)
         try:
             history = _history(workflows, session, user, proposal)
         except NotFound:
@@ -255,6 +259,7 @@ def _detail_context(
         "plan": plan,
         "signatures": signatures,
         "forms": forms,
+        "due_on_entry": warnings,
         "blocked": blocked,
         "history": history,
         "deadlines": deadlines,
