@@ -129,11 +129,29 @@ class ActionInput:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+# The Eilentscheidung's condition and duty, told where the mayor gives its reasons: § 43
+# Abs. 4 GemO lets the mayor decide instead of the council only in an urgent matter that
+# cannot wait even for a session convened without notice or form (§ 34 Abs. 2 GemO), and
+# obliges him to tell the councillors the reasons and the manner of the decision at once.
+URGENT_DECISION_HINT = (
+    "Nur in einer dringenden Angelegenheit des Gemeinderats: Ihre Erledigung kann ohne "
+    "erheblichen Nachteil für die Gemeinde nicht einmal bis zu einer ohne Frist und formlos "
+    "einberufenen Sitzung des Gemeinderats (§ 34 Abs. 2 GemO) aufgeschoben werden "
+    "(§ 43 Abs. 4 Satz 1 GemO). Die Gründe für die Eilentscheidung und die Art der "
+    "Erledigung sind den Gemeinderäten unverzüglich mitzuteilen (§ 43 Abs. 4 Satz 2 GemO). "
+    "Nennen Sie hier, warum die Sache nicht warten kann."
+)
+
+
 def _comment(required: bool, trigger: str) -> FormField:
     label = "Begründung" if required else "Anmerkung"
+    hint = None
     if trigger == "return_to_author":
         label = "Anmerkung für die Verfasserin oder den Verfasser"
-    return FormField("comment", label, "textarea", required=required)
+    elif trigger == "urgent_decision":
+        label = "Begründung der Eilentscheidung"
+        hint = URGENT_DECISION_HINT
+    return FormField("comment", label, "textarea", required=required, hint=hint)
 
 
 def _meeting_field(session: Session, proposal: Proposal, now: datetime) -> FormField:

@@ -1,0 +1,80 @@
+"""The Eilentscheidung's form (§ 43 Abs. 4 GemO) states when the mayor may decide instead of
+the council and what he owes the councillors afterwards, with the citation kept whole."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from api.ui.citations import NBSP, unbroken
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World
+from tests.integration.flow import released
+
+CONDITION = unbroken(
+    "Nur in einer dringenden Angelegenheit des Gemeinderats: Ihre Erledigung kann ohne "
+    "erheblichen Nachteil für die Gemeinde nicht einmal bis zu einer ohne Frist und formlos "
+    "einberufenen Sitzung des Gemeinderats (§ 34 Abs. 2 GemO) aufgeschoben werden "
+    "(§ 43 Abs. 4 Satz 1 GemO)."
+)
+DUTY = unbroken(
+    "Die Gründe für die Eilentscheidung und die Art der Erledigung sind den Gemeinderäten "
+    "unverzüglich mitzuteilen (§ 43 Abs. 4 Satz 2 GemO)."
+)
+
+
+def _hint_of(html: str, field_id: str) -> str:
+    """The hint the field is described by (its ``aria-describedby``)."""
+    field = re.search(rf'<textarea[^>]*id="{field_id}"[^>]*>', html)
+    assert field is not None, field_id
+    assert f'aria-describedby="{field_id}-hinweis"' in field.group(0)
+    hint = re.search(rf'<div class="kern-hint" id="{field_id}-hinweis">(.*?)</div>', html, re.S)
+    assert hint is not None
+    return hint.group(1)
+
+
+def test_the_urgent_decision_form_states_the_condition_and_the_duty_to_inform(
+    world: World, client: TestClient
+) -> None:
+    pid = released(world)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}").text
+    start = page.index('<h3 class="kern-heading-small">Eilentscheidung treffen</h3>')
+    box = page[start : page.index("</form>", start)]
+    hint = _hint_of(box, "urgent_decision-comment")
+    assert CONDITION in hint
+    assert DUTY in hint
+    assert f"§{NBSP}43 Abs.{NBSP}4 Satz{NBSP}1 GemO" in hint  # never broken after "§"
+    assert "Begründung der Eilentscheidung" in box
+
+    # the action's own page (also where a refused form comes back) says the same
+    action = client.get(f"/vorlagen/{pid}/aktionen/urgent_decision").text
+    hint = _hint_of(action, "comment")
+    assert CONDITION in hint
+    assert DUTY in hint
+    refused = client.post(
+        f"/vorlagen/{pid}/aktionen/urgent_decision",
+        data={"csrf_token": csrf_of(action), "version": _version(action)},
+    )
+    assert refused.status_code == 422
+    assert "Bitte geben Sie eine Begründung der Eilentscheidung ein." in refused.text
+    assert DUTY in refused.text
+
+
+def test_other_reasons_carry_no_urgency_hint(world: World, client: TestClient) -> None:
+    """The hint belongs to the Eilentscheidung alone: withdrawing asks only for a reason."""
+    pid = released(world)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}").text
+    assert page.count("unverzüglich mitzuteilen") == 1
+    withdraw = client.get(f"/vorlagen/{pid}/aktionen/withdraw")
+    assert withdraw.status_code == 200
+    assert 'name="comment"' in withdraw.text
+    assert "unverzüglich mitzuteilen" not in withdraw.text
+
+
+def _version(html: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', html)
+    assert found is not None
+    return found.group(1)
