@@ -1,6 +1,10 @@
-"""Neue Abfrage in the web UI: the Landratsamt asks every municipality of its district."""
+"""Neue Abfrage in the web UI: the Landratsamt asks the municipalities of its district it
+chooses (all of them ticked to begin with), each with an optional amount."""
 
 from __future__ import annotations
+
+import re
+from decimal import Decimal
 
 from sqlmodel import select
 
@@ -8,7 +12,7 @@ from tests.api.conftest import TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
 from tests.integration.test_decisions import REPLY
-from workflow.models import DecisionRequest, DecisionResponse
+from workflow.models import DecisionRequest, DecisionResponse, Municipality
 
 TITLE = "Integrationsmanagement ab 01.01.2025"
 FORM = {
@@ -28,6 +32,19 @@ def _requests(world: World) -> list[DecisionRequest]:
     return list(world.run(lambda s: list(s.exec(select(DecisionRequest)))))
 
 
+def _ticked(html: str) -> list[str]:
+    """The municipalities' ids the form has ticked."""
+    return re.findall(r'name="gemeinde" value="(\d+)" checked', html)
+
+
+def _town_id(world: World, name: str) -> str:
+    return str(
+        world.run(
+            lambda s: s.exec(select(Municipality.id).where(Municipality.name == name)).one()
+        )  # fmt: skip
+    )
+
+
 def test_the_coordinator_sends_a_new_request_to_every_municipality(
     world: World, client: TestClient
 ) -> None:
@@ -37,8 +54,12 @@ def test_the_coordinator_sends_a_new_request_to_every_municipality(
     page = client.get("/abfragen/neu")
     assert page.status_code == 200
     assert 'for="reply_deadline"' in page.text
+    ticked = _ticked(page.text)
+    assert len(ticked) == 46  # every municipality of the district, until the coordinator unticks
     made = client.post(
-        "/abfragen/neu", data={**FORM, "csrf_token": csrf_of(page.text)}, follow_redirects=False
+        "/abfragen/neu",
+        data={**FORM, "csrf_token": csrf_of(page.text), "gemeinde": ticked},
+        follow_redirects=False,
     )
     assert made.status_code == 303, made.text
     [created] = _requests(world)
@@ -95,4 +116,90 @@ def test_bad_input_is_named_in_german_and_kept(world: World, client: TestClient)
     assert 'id="reply_deadline-fehler"' in refused.text
     assert 'value="beim Landkreis belassen"' in refused.text
     assert "nur eine Erläuterung</textarea>" in refused.text
+    assert _requests(world) == []
+
+
+def test_the_coordinator_asks_chosen_municipalities_with_their_amounts(
+    world: World, client: TestClient
+) -> None:
+    sign_in(client, "lra.coordinator")
+    page = client.get("/abfragen/neu").text
+    assert "Betrag bei eigener Durchführung (Euro)" in page
+    ilsfeld, flein = _town_id(world, "Ilsfeld"), _town_id(world, "Flein")
+    made = client.post(
+        "/abfragen/neu",
+        data={
+            **FORM,
+            "csrf_token": csrf_of(page),
+            "gemeinde": [ilsfeld, flein],
+            f"betrag-{ilsfeld}": "30.387,20",
+            f"betrag-{flein}": "1200",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    [created] = _requests(world)
+    assert sorted(created.targets) == sorted([int(ilsfeld), int(flein)])
+    assert created.amounts == {"Ilsfeld": "30387.20", "Flein": "1200.00"}
+    shown = client.get(made.headers["location"]).text
+    assert "wurde an 2 Gemeinden versandt" in shown
+    assert "<strong>2</strong> Gemeinden" in shown
+    asked = select(DecisionResponse).where(DecisionResponse.request_id == created.id)
+    responses = world.run(lambda s: {r.municipality_id: r.amount for r in s.exec(asked)})
+    assert responses == {int(ilsfeld): Decimal("30387.20"), int(flein): Decimal("1200.00")}
+    sign_in(client, "ilsfeld.clerk")
+    listed = client.get("/abfragen").text
+    assert TITLE in listed
+    answer = client.get(f"/abfragen/{created.id}", follow_redirects=True).text
+    assert "30.387,20 €" in answer
+    # a municipality not asked does not see the request
+    sign_in(client, "lra.coordinator")
+    token = csrf_of(client.get("/abfragen/neu").text)
+    sent_one = client.post(
+        "/abfragen/neu",
+        data={**FORM, "title": "Nur Flein", "csrf_token": token, "gemeinde": [flein]},
+    )
+    assert "wurde an 1 Gemeinde versandt" in sent_one.text
+    sign_in(client, "ilsfeld.clerk")
+    assert "Nur Flein" not in client.get("/abfragen").text
+
+
+def test_a_refused_choice_of_municipalities_keeps_what_was_typed(
+    world: World, client: TestClient
+) -> None:
+    sign_in(client, "lra.coordinator")
+    token = csrf_of(client.get("/abfragen/neu").text)
+    ilsfeld, flein = _town_id(world, "Ilsfeld"), _town_id(world, "Flein")
+    nobody = client.post("/abfragen/neu", data={**FORM, "csrf_token": token})
+    assert nobody.status_code == 422
+    assert 'href="#gemeinde">Bitte wählen Sie mindestens eine Gemeinde aus.' in nobody.text
+    assert 'id="gemeinde"' in nobody.text
+    assert _ticked(nobody.text) == []
+    bad = client.post(
+        "/abfragen/neu",
+        data={
+            **FORM,
+            "csrf_token": token,
+            "gemeinde": [flein, "999999", "x"],
+            f"betrag-{flein}": "zwölf Euro",
+            f"betrag-{ilsfeld}": "1.000",
+        },
+    )
+    assert bad.status_code == 422
+    text = bad.text.replace("\xa0", " ")
+    assert 'id="fehler"' in text
+    assert f'href="#betrag-{flein}">Bitte geben Sie den Betrag für Flein in Euro ein' in text
+    assert f'href="#betrag-{ilsfeld}">Für Ilsfeld ist ein Betrag eingetragen' in text
+    assert f'id="betrag-{flein}-fehler"' in text
+    assert 'value="zwölf Euro"' in text
+    assert 'value="1.000"' in text
+    assert _ticked(text) == [flein]
+    assert 'value="beim Landkreis belassen"' in text
+    for amount in ("-5", "1e9", "1,234", "1000000000000"):
+        refused = client.post(
+            "/abfragen/neu",
+            data={**FORM, "csrf_token": token, "gemeinde": [flein], f"betrag-{flein}": amount},
+        )
+        assert refused.status_code == 422, amount
+        assert "Bitte geben Sie den Betrag für Flein in Euro ein" in refused.text
     assert _requests(world) == []

@@ -1,21 +1,26 @@
-"""Neue Abfrage (/abfragen/neu): the Landratsamt puts a question to every municipality of its
-district, through the same ``decisions.create_request`` and ``send`` transition as
-``POST /api/v1/decision-requests`` and its ``send``.
+"""Neue Abfrage (/abfragen/neu): the Landratsamt puts a question to the municipalities of its
+district it chooses (all of them unless told otherwise), each with an optional amount the
+municipality would receive if it took the task over itself, through the same
+``decisions.create_request`` and ``send`` transition as ``POST /api/v1/decision-requests``
+(``targets``, ``amounts``) and its ``send``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
+from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
-from api.schemas.decisions import DecisionRequestCreate
-from api.ui.formatting import parse_date_de
+from api.schemas.decisions import CENT, DecisionRequestCreate
+from api.ui.formatting import parse_amount_de, parse_date_de
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -29,6 +34,8 @@ from api.ui.web import (
 )
 from workflow.context import local_date
 from workflow.errors import RoleRefused, WorkflowError
+from workflow.models import Municipality
+from workflow.rules.common import count_of
 from workflow.services import decisions
 from workflow.services.transition import fire
 
@@ -37,6 +44,30 @@ OPTION_ROWS = 4  # the form's option rows; the API takes up to 10
 TEXT_FIELDS = ("title", "explanation", "reply_deadline", "effective_date", "default_option")
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 NOT_COORDINATOR = "Abfragen an die Gemeinden stellt das Landratsamt."
+TOWNS = "gemeinde"  # one checkbox per municipality, its id as value
+MAX_AMOUNT = Decimal("1e12")  # the API's Money: 14 digits, 2 of them decimals
+
+
+@dataclass(frozen=True)
+class Town:
+    """A municipality of the district as the form offers it."""
+
+    id: str
+    name: str
+
+    @property
+    def amount_field(self) -> str:
+        return f"betrag-{self.id}"
+
+
+def district_towns(session: Session, user: PageUser) -> list[Town]:
+    """The municipalities of the coordinator's district, by name."""
+    rows = session.exec(
+        select(Municipality)
+        .where(Municipality.district_id == user.actor.district_id)
+        .order_by(col(Municipality.name))
+    )
+    return [Town(str(m.id), m.name) for m in rows]
 
 
 def option_key(label: str, taken: set[str]) -> str:
@@ -49,7 +80,7 @@ def option_key(label: str, taken: set[str]) -> str:
     return unique
 
 
-def _blank() -> dict[str, str]:
+def _fields() -> dict[str, str]:
     return dict.fromkeys(
         (
             *TEXT_FIELDS,
@@ -60,12 +91,20 @@ def _blank() -> dict[str, str]:
             ),
         ),  # fmt: skip
         "",
-    ) | {"default_option": "1"}
+    )
+
+
+def _blank(towns: list[Town]) -> tuple[dict[str, str], set[str]]:
+    """The empty form: every municipality of the district ticked, no amounts."""
+    given = _fields() | dict.fromkeys((t.amount_field for t in towns), "")
+    return given | {"default_option": "1"}, {t.id for t in towns}
 
 
 def _page(
     request: Request,
+    towns: list[Town],
     given: dict[str, str],
+    chosen: set[str],
     errors: dict[str, str] | None = None,
     refusal: str | None = None,
     status: int = 200,
@@ -76,6 +115,8 @@ def _page(
         "refusal": refusal,
         "rows": range(1, OPTION_ROWS + 1),
         "defaults": [(str(i), f"Option {i}") for i in range(1, OPTION_ROWS + 1)],
+        "towns": towns,
+        "chosen": chosen,
     }
     return render(request, "abfragen/neu.html", context, status=status)
 
@@ -87,7 +128,36 @@ def _require_coordinator(user: PageUser) -> None:
         )
 
 
-def _checked(given: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+def _targets(
+    towns: list[Town], given: dict[str, str], chosen: set[str], errors: dict[str, str]
+) -> tuple[list[str], dict[str, Decimal]]:
+    """The chosen municipalities' names and their amounts; a refused entry adds its message."""
+    targets = [t.name for t in towns if t.id in chosen]
+    if not targets:
+        errors[TOWNS] = "Bitte wählen Sie mindestens eine Gemeinde aus."
+    amounts: dict[str, Decimal] = {}
+    for town in towns:
+        raw = given[town.amount_field]
+        if not raw:
+            continue
+        amount = parse_amount_de(raw)
+        if amount is None or amount >= MAX_AMOUNT:
+            errors[town.amount_field] = (
+                f"Bitte geben Sie den Betrag für {town.name} in Euro ein, z. B. 30.387,20."
+            )
+        elif town.id not in chosen:
+            errors[town.amount_field] = (
+                f"Für {town.name} ist ein Betrag eingetragen, die Gemeinde ist aber nicht "
+                "ausgewählt: bitte wählen Sie sie aus oder löschen Sie den Betrag."
+            )
+        else:
+            amounts[town.name] = amount.quantize(CENT)  # as the API stores it: "1200.00"
+    return targets, amounts
+
+
+def _checked(
+    given: dict[str, str], towns: list[Town], chosen: set[str], today: date
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The API's body from the form, or the German message of each field at fault."""
     errors: dict[str, str] = {}
     if not given["title"]:
@@ -123,6 +193,7 @@ def _checked(given: dict[str, str], today: date) -> tuple[dict[str, Any], dict[s
     effective = parse_date_de(given["effective_date"]) if given["effective_date"] else None
     if given["effective_date"] and effective is None:
         errors["effective_date"] = "Bitte geben Sie das Datum, ab dem es gilt, als Datum ein."
+    targets, amounts = _targets(towns, given, chosen, errors)
     body = {
         "title": given["title"],
         "explanation": given["explanation"],
@@ -130,6 +201,8 @@ def _checked(given: dict[str, str], today: date) -> tuple[dict[str, Any], dict[s
         "default_option": rows.get(given["default_option"], ""),
         "reply_deadline": deadline,
         "effective_date": effective,
+        "targets": targets,
+        "amounts": amounts,
     }
     if not errors:
         try:
@@ -137,15 +210,16 @@ def _checked(given: dict[str, str], today: date) -> tuple[dict[str, Any], dict[s
         except ValidationError as exc:
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else "title"
-                field = {"options": "option-1-label"}.get(field, field)
+                field = {"options": "option-1-label", "targets": TOWNS}.get(field, field)
                 errors.setdefault(field, "Bitte prüfen Sie diese Angabe.")
     return body, errors
 
 
 @router.get("/abfragen/neu")
-def new_request_page(request: Request, user: PageUserDep) -> Response:
+def new_request_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
     _require_coordinator(user)
-    return _page(request, _blank())
+    towns = district_towns(session, user)
+    return _page(request, towns, *_blank(towns))
 
 
 @router.post("/abfragen/neu")
@@ -158,10 +232,12 @@ def create_request(
     form: PostedForm,
 ) -> Response:
     _require_coordinator(user)
-    given = {k: str(form.get(k) or "").strip() for k in _blank()}
-    body, errors = _checked(given, local_date(now))
+    towns = district_towns(session, user)
+    given = {k: str(form.get(k) or "").strip() for k in _blank(towns)[0]}
+    chosen = {str(v) for v in form.getlist(TOWNS)} & {t.id for t in towns}
+    body, errors = _checked(given, towns, chosen, local_date(now))
     if errors:
-        return _page(request, given, errors, status=422)
+        return _page(request, towns, given, chosen, errors, status=422)
     workflows = workflows_of(request)
     try:
         with session.begin_nested():
@@ -181,10 +257,11 @@ def create_request(
             )
     except WorkflowError as exc:
         spec = workflows.latest("decision_request").spec
-        return _page(request, given, refusal=error_text(exc, spec), status=422)
+        return _page(request, towns, given, chosen, refusal=error_text(exc, spec), status=422)
     flash(
         request,
-        f"Die Abfrage „{created.title}“ wurde an {len(created.targets)} Gemeinden versandt. "
+        f"Die Abfrage „{created.title}“ wurde an "
+        f"{count_of(len(created.targets), 'Gemeinde', 'Gemeinden')} versandt. "
         f"Antwortfrist: {created.reply_deadline:%d.%m.%Y}.",
     )
     return redirect(f"/abfragen/{created.id}")
