@@ -54,6 +54,13 @@ def test_the_coordinator_sends_a_new_request_to_every_municipality(
     page = client.get("/abfragen/neu")
     assert page.status_code == 200
     assert 'for="reply_deadline"' in page.text
+    # the option rows start empty; the default option is chosen beside its row, not from a
+    # list of "Option 1" … "Option 4" that names no option the person typed
+    assert re.findall(r'name="option-\d-label" type="text" value=""', page.text)
+    assert "<select" not in page.text
+    radios = re.findall(r'type="radio" id="default_option[-\d]*" name="default_option"', page.text)
+    assert len(radios) == 4
+    assert re.search(r'name="default_option" value="1" checked', page.text)
     ticked = _ticked(page.text)
     assert len(ticked) == 46  # every municipality of the district, until the coordinator unticks
     made = client.post(
@@ -113,6 +120,8 @@ def test_bad_input_is_named_in_german_and_kept(world: World, client: TestClient)
     ):
         assert message in refused.text.replace("\xa0", " ")  # citations keep together
     assert 'href="#reply_deadline"' in refused.text
+    assert 'href="#default_option"' in refused.text
+    assert 'id="default_option" name="default_option" value="1"' in refused.text
     assert 'id="reply_deadline-fehler"' in refused.text
     assert 'value="beim Landkreis belassen"' in refused.text
     assert "nur eine Erläuterung</textarea>" in refused.text

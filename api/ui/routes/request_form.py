@@ -114,7 +114,6 @@ def _page(
         "errors": errors or {},
         "refusal": refusal,
         "rows": range(1, OPTION_ROWS + 1),
-        "defaults": [(str(i), f"Option {i}") for i in range(1, OPTION_ROWS + 1)],
         "towns": towns,
         "chosen": chosen,
     }
