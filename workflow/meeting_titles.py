@@ -34,6 +34,30 @@ def accusative(body: str) -> str:
     return f"das Gremium „{body}“"
 
 
+# Heads of body names that are feminine ("die Gemeindeversammlung", "die Jugendkommission").
+FEMININE_HEADS = ("versammlung", "kommission", "konferenz", "vertretung", "runde")
+
+
+def nominative(body: str) -> str:
+    """ "der Gemeinderat", "der Technische Ausschuss", "der Ortschaftsrat Helfenberg", "die
+    Gemeindeversammlung" (the subject of "… beschließt"); a name that brings its article
+    stays as written; a name whose gender is unknown: "das Gremium „Jugendforum“"."""
+    words = body.split()
+    if not words:
+        return "das Gremium"
+    if words[0] in ("Der", "Die", "Das", "der", "die", "das"):
+        return f"{words[0].lower()} {' '.join(words[1:])}"
+    head = words[0].lower()
+    if head.endswith(("rat", "ausschuss")):
+        return f"der {body}"
+    if len(words) == 2 and words[1] == "Ausschuss":
+        adjective = words[0][:-1] if words[0].endswith("er") else words[0]
+        return f"der {adjective} Ausschuss"
+    if head.endswith(FEMININE_HEADS):
+        return f"die {body}"
+    return f"das Gremium „{body}“"
+
+
 def meeting_title(body: str | None, day: date) -> str:
     """``Sitzung des Gemeinderats am 23.04.2024`` (``Sitzung am 23.04.2024`` without a body)."""
     of = f" {genitive(body)}" if body else ""

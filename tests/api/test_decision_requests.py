@@ -15,7 +15,7 @@ from tests.api.test_http import assert_problem
 from tests.conftest import World, berlin
 from tests.integration.test_decisions import OPTIONS, REPLY, response, states
 from workflow.deadlines.sweep import sweep
-from workflow.models import Municipality
+from workflow.models import Body, Municipality
 from workflow.rules.decision_rules import DELEGATION_SETTING
 
 REQUESTS = "/api/v1/decision-requests"
@@ -188,6 +188,38 @@ def test_clerk_creates_the_prefilled_proposal_from_the_response(
     assert_problem(foreign_body, 422)
     # neither refusal left a proposal behind
     assert client.get("/api/v1/proposals", headers=clerk).json()["count"] == 1
+
+
+def test_the_proposed_resolution_names_any_body_grammatically(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """ "Der {name}" fits a Gemeinderat, not a Gemeindeversammlung or a Jugendforum."""
+    request_id = sent(client, as_user)
+    url = town_response(world, request_id, "Ilsfeld")
+    town = world.data.ilsfeld.municipality.id or 0
+    names = ("Technischer Ausschuss", "Gemeindeversammlung", "Jugendforum")
+
+    def add_bodies(session: Session) -> dict[str, int]:
+        bodies = [Body(municipality_id=town, name=n, kind="deciding_committee") for n in names[1:]]
+        session.add_all(bodies)
+        session.flush()
+        return {b.name: b.id or 0 for b in bodies}
+
+    ids = world.run(add_bodies) | {names[0]: world.body_id(names[0])}
+    subjects = {}
+    for name in names:
+        created = client.post(
+            f"{url}/proposal",
+            json={"option": "belassen", "body_id": ids[name]},
+            headers=as_user("ilsfeld.clerk"),
+        )
+        assert created.status_code == 201, created.text
+        subjects[name] = created.json()["resolution_text"].split(" beschließt ")[0]
+    assert subjects == {
+        "Technischer Ausschuss": "Der Technische Ausschuss",
+        "Gemeindeversammlung": "Die Gemeindeversammlung",
+        "Jugendforum": "Das Gremium „Jugendforum“",
+    }
 
 
 def test_mayor_answers_by_delegation_only(world: World, client: Any, as_user: Any) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflow.meeting_titles import accusative, genitive, meeting_title
+from workflow.meeting_titles import accusative, genitive, meeting_title, nominative
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,25 @@ def test_genitive(body: str, expected: str) -> None:
 def test_accusative(body: str, expected: str) -> None:
     """An Empfehlung an den Technischen Ausschuss, an den Gemeinderat."""
     assert accusative(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Gemeinderat", "der Gemeinderat"),
+        ("Ortschaftsrat Helfenberg", "der Ortschaftsrat Helfenberg"),
+        ("Verwaltungsausschuss", "der Verwaltungsausschuss"),
+        ("Technischer Ausschuss", "der Technische Ausschuss"),
+        ("Ausschuss für Umwelt und Technik", "der Ausschuss für Umwelt und Technik"),
+        ("Gemeindeversammlung", "die Gemeindeversammlung"),
+        ("Die Bürgerversammlung", "die Bürgerversammlung"),
+        ("Jugendforum", "das Gremium „Jugendforum“"),
+        ("Ältestenrat", "der Ältestenrat"),
+    ],
+)
+def test_nominative(body: str, expected: str) -> None:
+    """Der Technische Ausschuss beschließt, die Gemeindeversammlung beschließt."""
+    assert nominative(body) == expected
 
 
 def test_meeting_title() -> None:

@@ -14,6 +14,7 @@ from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
 from workflow.errors import InvalidInput, NotFound
 from workflow.law.budget_coverage import format_euro
+from workflow.meeting_titles import nominative
 from workflow.models import Body, DecisionRequest, DecisionResponse, Municipality, Proposal, User
 from workflow.roles import MAIL_ROLES
 from workflow.services.common import require_role
@@ -286,10 +287,13 @@ def resolution_text(
     session: Session, request: DecisionRequest, option: str, body_id: int, town: Municipality
 ) -> str:
     """The Beschlussvorschlag: the deciding body resolves on the request's option, as the
-    minutes record a resolution, not the option's bare word."""
+    minutes record a resolution, not the option's bare word. The body is the subject with
+    its own article ("Der Gemeinderat", "Die Gemeindeversammlung"); a name whose gender is
+    unknown is named as "Das Gremium „Jugendforum“"."""
     body = session.get(Body, body_id)
     name = body.name if body is not None and body.municipality_id == town.id else "Gemeinderat"
-    subject = name if name.split(" ")[0] in ("Der", "Die", "Das") else f"Der {name}"
+    named = nominative(name)
+    subject = named[:1].upper() + named[1:]
     chosen = next((o for o in request.options if o.get("key") == option), {})
     meaning = str(chosen.get("description") or "").strip().rstrip(".")
     return (
