@@ -453,6 +453,30 @@ def test_late_answer_needs_the_coordinators_acceptance(world: World) -> None:
     assert response(world, request_id, "Ilsfeld").state == "answered"
 
 
+def test_a_closed_request_takes_no_late_answer(world: World) -> None:
+    """Closed once every answer is settled; a municipality that got the default can no
+    longer answer late, nor link a Vorlage (definition decision_response v2)."""
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "eigene_regie")
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 6, 1), 0, 5),
+        mailer=None,
+        base_url="",
+    )
+    assert states(world, request_id) == {"defaulted": 46}
+    world.fire("decision_request", request_id, "close", "lra.coordinator", berlin(date(2024, 6, 2)))
+    assert world.get(DecisionRequest, request_id).state == "closed"
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "decision_response", rid, "answer_late", "ilsfeld.clerk", berlin(date(2024, 6, 3))
+        )
+    assert [g.name for g in refused.value.unmet] == ["request_running"]
+    assert "abgeschlossen" in refused.value.unmet[0].message
+    assert response(world, request_id, "Ilsfeld").state == "defaulted"
+
+
 def test_cancellation_withdraws_every_open_response(world: World) -> None:
     request_id = send(world)
     world.fire(

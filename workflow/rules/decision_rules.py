@@ -74,6 +74,17 @@ def all_responses_settled(ctx: FiringContext) -> str | None:
     return f"{towns} noch nicht abschließend geantwortet"
 
 
+def request_running(ctx: FiringContext) -> str | None:
+    """A response is linked and answered only while the Landratsamt's request runs: once it
+    is closed or withdrawn, the Landratsamt takes no answer any more."""
+    request = _request(ctx)
+    if request.state == "closed":
+        return "Das Landratsamt hat die Abfrage abgeschlossen: Antworten sind nicht mehr möglich"
+    if request.state == "cancelled":
+        return "Das Landratsamt hat die Abfrage zurückgezogen: Antworten sind nicht mehr möglich"
+    return None
+
+
 def before_reply_deadline(ctx: FiringContext) -> str | None:
     deadline = _request(ctx).reply_deadline
     if ctx.today > deadline:
@@ -321,6 +332,7 @@ GUARDS = [
     Guard("request_options_valid", request_options_valid),
     Guard("reply_deadline_in_future", reply_deadline_in_future),
     Guard("all_responses_settled", all_responses_settled),
+    Guard("request_running", request_running),
     Guard("before_reply_deadline", before_reply_deadline),
     Guard("after_reply_deadline", after_reply_deadline),
     Guard("proposal_of_municipality", proposal_of_municipality),
