@@ -1,5 +1,6 @@
-"""Abfragen des Landratsamts: the list, the coordinator's dashboard with its CSV, and a
-municipality's answer page (link a Vorlage, create one from the request, answer).
+"""Abfragen des Landratsamts: the list, the coordinator's dashboard with its CSV and the
+request's end (close, withdraw), and a municipality's answer page (link a Vorlage, create
+one from the request, answer).
 
 The same services as ``api/routes/decision_requests.py``: ``listing`` to read,
 ``decision_overview`` for the dashboard and CSV, ``transition.fire`` for the answer's steps.
@@ -30,7 +31,7 @@ from api.ui.web import (
 )
 from workflow.access import proposal_read_clause
 from workflow.context import local_date
-from workflow.errors import WorkflowError, not_found
+from workflow.errors import RoleRefused, WorkflowError, not_found
 from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
 from workflow.rules.decision_rules import linkable_proposals
 from workflow.services import actions as action_service
@@ -46,6 +47,15 @@ WHICH_VARIANT = frozenset({"before_reply_deadline", "after_reply_deadline"})
 ANSWER_TRIGGERS = ("link_proposal", "answer", "answer_late")
 # The Landratsamt decides on an answer given after the reply deadline.
 LATE_TRIGGERS = ("accept_late", "reject_late")
+# The Landratsamt ends its request: closes it once every answer is settled, or withdraws it
+# with a reason (the running answers are withdrawn with it).
+END_TRIGGERS = ("close", "cancel")
+ENDED_STATES = ("closed", "cancelled")
+ENDED = {
+    "close": "Die Abfrage „{title}“ ist abgeschlossen. Die Gemeinden können nicht mehr antworten.",
+    "cancel": "Die Abfrage „{title}“ ist zurückgezogen; die noch laufenden Antworten der "
+    "Gemeinden sind damit erledigt.",
+}
 
 
 def _deadline_words(request: DecisionRequest, today: date, open_: bool) -> tuple[str, str]:
@@ -72,6 +82,7 @@ def request_list(request: Request, user: PageUserDep, session: SessionDep, now: 
                 href = f"/abfragen/{item.id}/antworten/{answer.id}"
         shown = answer if answer is not None else item
         running = shown.state in ("open", "in_preparation", "sent", "draft")
+        running = running and item.state not in ENDED_STATES
         rows.append(
             {
                 "request": item,
@@ -79,6 +90,15 @@ def request_list(request: Request, user: PageUserDep, session: SessionDep, now: 
                 "state": _label(workflows, shown),
                 "tone": formatting.state_tone(shown.state),
                 "light": _deadline_words(item, today, running),
+                # a municipality reads that the Landratsamt ended the request, beside its
+                # answer ("Abfrage zurückgezogen" already says so)
+                "ended": (
+                    _label(workflows, item)
+                    if answer is not None
+                    and item.state in ENDED_STATES
+                    and answer.state != "withdrawn"
+                    else None
+                ),
             }
         )
     return render(request, "abfragen/list.html", {"rows": rows})
@@ -102,15 +122,40 @@ def _overview(
     )
 
 
-@router.get("/abfragen/{request_id}")
-def request_detail(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+def _ending(
+    request: Request, session: Session, user: PageUser, request_id: int, now: datetime
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Close and withdraw as far as the request's state and the user's role allow them: each
+    with its label and why it is not possible yet (the reason the form asks for aside)."""
+    found = action_service.actions(
+        session=session,
+        workflows=workflows_of(request),
+        actor=user.actor,
+        kind="decision_request",
+        instance_id=request_id,
+        now=now,
+    )
+    return {
+        o.trigger: (o.label, tuple(g.message for g in o.unmet_guards if g.name not in FORM_GUARDS))
+        for o in found.options
+        if o.trigger in END_TRIGGERS and o.blocked_by not in ("state", "role")
+    }
+
+
+def _detail_page(
+    request: Request,
+    session: Session,
+    user: PageUser,
+    now: datetime,
+    item: DecisionRequest,
+    *,
+    errors: dict[str, str] | None = None,
+    given: dict[str, str] | None = None,
+    refusal: str | None = None,
+    status: int = 200,
 ) -> Response:
-    item = listing.get_decision_request(session=session, actor=user.actor, request_id=request_id)
-    if user.actor.municipality_id is not None:
-        own = decisions.response_for(session, request_id, user.actor.municipality_id)
-        return redirect(f"/abfragen/{request_id}/antworten/{own.id}")
-    result = _overview(request, session, user, now, request_id)
+    assert item.id is not None
+    result = _overview(request, session, user, now, item.id)
     counts: dict[str, int] = {}
     for row in result.rows:
         counts[row.state_label] = counts.get(row.state_label, 0) + 1
@@ -121,8 +166,99 @@ def request_detail(
         "totals": [(item.option_label(k), n) for k, n in result.totals.items()],
         "by_state": sorted(counts.items()),
         "today": local_date(now),
+        "ending": _ending(request, session, user, item.id, now),
+        "errors": errors or {},
+        "given": given or {},
+        "refusal": refusal,
     }
-    return render(request, "abfragen/detail.html", context)
+    return render(request, "abfragen/detail.html", context, status=status)
+
+
+@router.get("/abfragen/{request_id}")
+def request_detail(
+    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
+    item = listing.get_decision_request(session=session, actor=user.actor, request_id=request_id)
+    if user.actor.municipality_id is not None:
+        own = decisions.response_for(session, request_id, user.actor.municipality_id)
+        return redirect(f"/abfragen/{request_id}/antworten/{own.id}")
+    return _detail_page(request, session, user, now, item)
+
+
+@router.post("/abfragen/{request_id}/beenden")
+def end_request(
+    request: Request,
+    request_id: Id,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    values: PostedForm,
+) -> Response:
+    """Close or withdraw the request (``close``/``cancel`` of definitions/decision_request),
+    each confirmed by a tick; withdrawing needs a reason, recorded with each withdrawn answer."""
+    item = listing.get_decision_request(session=session, actor=user.actor, request_id=request_id)
+    if user.role not in decisions.COORDINATOR:
+        raise RoleRefused(trigger="cancel", role=user.role, allowed_roles=decisions.COORDINATOR)
+    step = str(values.get("schritt") or "")
+    comment = str(values.get("comment") or "").strip()
+    given = {"schritt": step, "comment": comment}
+    ending = _ending(request, session, user, request_id, now)
+    errors: dict[str, str] = {}
+    if step not in ending:
+        refusal = "Dieser Schritt ist für diese Abfrage zurzeit nicht möglich."
+        return _detail_page(
+            request, session, user, now, item, given=given, refusal=refusal, status=422
+        )
+    if step == "cancel" and not comment:
+        errors["comment"] = "Bitte begründen Sie, warum die Abfrage zurückgezogen wird."
+    if values.get(f"bestaetigt-{step}") != "ja":
+        errors[f"bestaetigt-{step}"] = (
+            "Bitte bestätigen Sie, dass die Abfrage abgeschlossen werden soll."
+            if step == "close"
+            else "Bitte bestätigen Sie, dass die Abfrage zurückgezogen werden soll."
+        )
+    if errors:
+        return _detail_page(
+            request, session, user, now, item, errors=errors, given=given, status=422
+        )
+    spec = workflows_of(request).get(item.definition_name, item.definition_version).spec
+    try:
+        with session.begin_nested():
+            fire(
+                session=session,
+                workflows=workflows_of(request),
+                kind="decision_request",
+                instance_id=request_id,
+                trigger=step,
+                actor=user.actor,
+                now=now,
+                expected_version=_version(values.get("version")),
+                comment=comment or None,
+                base_url=settings.link_base(str(request.base_url)),
+            )
+    except WorkflowError as exc:
+        session.expire_all()
+        item = listing.get_decision_request(
+            session=session, actor=user.actor, request_id=request_id
+        )
+        return _detail_page(
+            request,
+            session,
+            user,
+            now,
+            item,
+            given=given,
+            refusal=error_text(exc, spec),
+            status=422,
+        )
+    flash(request, ENDED[step].format(title=item.title))
+    return redirect(f"/abfragen/{request_id}")
+
+
+def _version(raw: object) -> int | None:
+    text = raw.strip() if isinstance(raw, str) else ""
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 @router.get("/abfragen/{request_id}/uebersicht.csv")
@@ -155,6 +291,7 @@ def _answer_context(
     workflows = workflows_of(request)
     response = view.response
     assert response.id is not None
+    request_running = view.request.state not in ENDED_STATES
     offered: dict[str, str] = {}
     blocked: list[tuple[str, tuple[str, ...]]] = []
     own = user.actor.municipality_id == response.municipality_id
@@ -172,8 +309,8 @@ def _answer_context(
             if option.blocked_by in ("state", "role") or option.trigger not in triggers:
                 continue
             names = {g.name for g in option.unmet_guards}
-            if names & WHICH_VARIANT:
-                continue
+            if names & (WHICH_VARIANT | {"request_running"}):
+                continue  # a closed or withdrawn request says so above the answer
             # the mayor's option answers where the Hauptsatzung delegates it (§ 44 GemO)
             by_form = FORM_GUARDS | ({"answer_basis"} if user.role == "mayor" else set())
             other = tuple(g.message for g in option.unmet_guards if g.name not in by_form)
@@ -207,7 +344,9 @@ def _answer_context(
         "bodies": [(str(b.id), b.name) for b in bodies],
         "linked": linked,
         "today": local_date(now),
-        "running": response.state in ("open", "in_preparation"),
+        "running": response.state in ("open", "in_preparation") and request_running,
+        "request_state": _label(workflows, view.request),
+        "request_ended": not request_running,
     }
 
 
