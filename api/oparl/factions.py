@@ -3,7 +3,8 @@
 
 Their keys carry a ``fraktion-`` prefix (``/organization/fraktion-3``), so they never meet
 the bodies' numeric ids in the same URL space. A dissolved Fraktion stays listed with its
-``endDate``, as do its members' memberships: the record of who filed what."""
+``endDate``, as do its members' memberships: the record of who filed what. A member who
+left keeps his Membership with its own ``endDate`` (the day he left)."""
 
 from __future__ import annotations
 
@@ -34,12 +35,13 @@ def number(text: str) -> int | None:
 
 
 def _modified(ctx: Context, row: Faction) -> datetime:
-    seats = factions.members(ctx.session, row.id or 0)
-    return latest(row.created_at, row.updated_at, *(m.updated_at for m, _ in seats))
+    seats = factions.seats(ctx.session, row.id or 0)
+    return latest(row.created_at, row.updated_at, *(m.updated_at for m in seats))
 
 
 def _seat_modified(row: FactionMember, faction: Faction) -> datetime:
-    """A seat changes with its role, and ends with its Fraktion."""
+    """A seat changes with its role, and ends when its member leaves (its ``updated_at``)
+    or with its Fraktion (seats ended by migration 0030 have only the Fraktion's stamp)."""
     return latest(
         row.created_at, row.updated_at, faction.updated_at if faction.dissolved_on else None
     )
@@ -56,9 +58,9 @@ def organization(ctx: Context, row: Faction) -> Obj:
         obj["shortName"] = row.short_name
     obj["organizationType"] = CLASSIFICATION
     obj["classification"] = CLASSIFICATION
-    seats = factions.members(ctx.session, row.id or 0)
+    seats = factions.seats(ctx.session, row.id or 0)  # former members' too, as ended
     if seats:
-        obj["membership"] = [ctx.urls.obj("membership", key(m.id)) for m, _ in seats]
+        obj["membership"] = [ctx.urls.obj("membership", key(m.id)) for m in seats]
     if row.dissolved_on:
         obj["endDate"] = row.dissolved_on.isoformat()
     obj["created"] = ctx.stamp(row.created_at)
@@ -79,8 +81,9 @@ def membership(ctx: Context, row: FactionMember, faction: Faction, *, embedded: 
         obj["person"] = ctx.urls.obj("person", row.person_id)
     obj["organization"] = ctx.urls.faction(faction.id or 0)
     obj["role"] = "Vorsitz" if row.role == "chair" else "Mitglied"
-    if faction.dissolved_on:
-        obj["endDate"] = faction.dissolved_on.isoformat()
+    ended = row.ended_on or faction.dissolved_on
+    if ended:
+        obj["endDate"] = ended.isoformat()
     obj["created"] = ctx.stamp(row.created_at)
     obj["modified"] = ctx.stamp(_seat_modified(row, faction))
     obj["web"] = ctx.urls.web_municipality(faction.municipality_id)
@@ -103,7 +106,7 @@ def organization_entries(ctx: Context, m: Municipality) -> list[Entry]:
 def membership_entries(ctx: Context, m: Municipality) -> list[Entry]:
     entries = []
     for f in factions.of_municipality(ctx.session, m.id or 0):
-        for seat, _ in factions.members(ctx.session, f.id or 0):
+        for seat in factions.seats(ctx.session, f.id or 0):
             entries.append(
                 Entry(
                     key(seat.id),

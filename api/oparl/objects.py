@@ -197,12 +197,19 @@ def _on_behalf_of(
 
 
 def membership_modified(ctx: Context, row: Membership) -> datetime:
-    """Changed with the seat, and with the Fraktion it is held for (joined or left)."""
-    held = _on_behalf_of(ctx, row, ctx.session.get(Body, row.body_id))
+    """Changed with the seat, and for a council seat with the Fraktion it is held for: any
+    of the councillor's Fraktion seats, ended ones too, since leaving one (or its
+    dissolution) drops ``onBehalfOf`` and a client syncing with modified_since must see it."""
+    body = ctx.session.get(Body, row.body_id)
+    held = (
+        factions.seats_of(ctx.session, row.person_id)
+        if body is not None and body.kind == "council"
+        else []
+    )
     return latest(
         row.created_at,
         row.updated_at,
-        *((held[0].created_at, held[0].updated_at) if held is not None else ()),
+        *(stamp for seat, _ in held for stamp in (seat.created_at, seat.updated_at)),
     )
 
 

@@ -414,3 +414,63 @@ def test_the_vorsitz_is_offered_to_the_members_only(world: World, client: TestCl
     assert "bitte die Person ankreuzen" in nonsense.text
     members = client.get(url).text
     assert "Bernd Keller – Vorsitz" in members, "nothing refused was saved"
+
+
+def test_a_former_member_is_listed_nowhere_as_a_member(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """Taken out of the Fraktion, Anna's seat ends (kept for the record): the API, the
+    Verwaltung pages and the portal list Bernd alone, and she no longer files for it."""
+    secretary = as_user("ilsfeld.secretary")
+    fw = _faction(client, as_user, "Freie Wähler", "FW")
+    anna, bernd = _people(world, 0, 1)
+    both = client.put(
+        f"{URL}/{fw['id']}/members",
+        json={"members": [{"person_id": anna, "role": "chair"}, {"person_id": bernd}]},
+        headers={**secretary, "If-Match": f'"{fw["version"]}"'},
+    )
+    assert both.status_code == 200, both.text
+    left = client.put(
+        f"{URL}/{fw['id']}/members",
+        json={"members": [{"person_id": bernd}]},
+        headers={**secretary, "If-Match": both.headers["etag"]},
+    )
+    assert left.status_code == 200, left.text
+    assert [m["person_name"] for m in left.json()["members"]] == ["Bernd Keller"]
+    listed = client.get(URL, headers=as_user("ilsfeld.council")).json()["data"]
+    assert [m["person_name"] for m in listed[0]["members"]] == ["Bernd Keller"]
+    kept = world.run(
+        lambda s: s.execute(
+            text("SELECT ended_on FROM factionmember WHERE person_id = :p"), {"p": anna}
+        ).all()
+    )
+    assert len(kept) == 1
+    assert kept[0][0] is not None  # ended, not deleted
+
+    filed = client.post(
+        REQUESTS,
+        json={
+            "body_id": world.body_id("Gemeinderat"),
+            "kind": "faction_motion",
+            "subject": "Radweg nach Auenstein",
+            "faction_id": fw["id"],
+        },
+        headers=as_user("ilsfeld.council"),  # Anna Bauer
+    )
+    assert filed.status_code == 422
+    assert "nur für Ihre eigene Fraktion" in filed.json()["detail"]
+
+    portal = client.get(f"/oeffentlich/{world.data.ilsfeld.municipality.id}/fraktionen").text
+    free = portal.split("Freie Wähler (FW)</h2>")[1].split("</section>")[0]
+    assert re.findall(r"<li>([^<]+)</li>", free) == ["Bernd Keller"]
+
+    assert sign_in(client, "ilsfeld.council").status_code == 303
+    assert "Freie Wähler (FW)" not in client.get("/antraege/neu").text
+    assert sign_in(client, "ilsfeld.secretary").status_code == 303
+    overview = client.get("/verwaltung/fraktionen").text
+    row = overview.split(f'href="/verwaltung/fraktionen/{fw["id"]}"')[1].split("</tr>")[0]
+    assert re.findall(r'rf-numeric">(\d+)<', row) == ["1"]
+    page = client.get(f"/verwaltung/fraktionen/{fw['id']}").text
+    assert "Mitglieder (1)" in page
+    assert f'value="{anna}" checked' not in page
+    assert f'value="{bernd}" checked' in page

@@ -10,6 +10,7 @@ from tests.api.conftest import FixedClock, TestClient
 from tests.api.public_story import published_session
 from tests.api.test_oparl_http import ROOT, Crawl, build_validators
 from tests.conftest import World, berlin
+from workflow.context import local_date
 
 FACTIONS = "/api/v1/factions"
 OPARL = "http://testserver/oparl/v1"
@@ -150,3 +151,70 @@ def test_a_council_seat_is_held_on_behalf_of_the_fraktion(
     ilsfeld = world.data.ilsfeld.municipality.id
     listed = crawl.lists[f"{OPARL}/body/{ilsfeld}/membership"]
     assert [m["onBehalfOf"] for m in listed if m.get("onBehalfOf")] == [fraktion]
+
+
+def test_leaving_a_fraktion_moves_the_council_seat_and_keeps_the_record(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    """A councillor taken out of his Fraktion: his council seat loses ``onBehalfOf`` and its
+    ``modified`` moves, so a client syncing with modified_since fetches it again; the
+    Fraktion seat stays as an ended Membership. Listed again, he gets that seat back."""
+    secretary = as_user("ilsfeld.secretary")
+    anna, bernd = world.data.ilsfeld.councillors[:2]
+    council = world.body_id("Gemeinderat")
+    seats = client.get(f"/api/v1/bodies/{council}/memberships", headers=secretary).json()["data"]
+    seat_of = {s["person_id"]: s["id"] for s in seats}
+    council_seat = f"{OPARL}/membership/{seat_of[anna.id]}"
+    memberships = f"{OPARL}/body/{world.data.ilsfeld.municipality.id}/membership"
+
+    clock.now = datetime.now(UTC) + timedelta(hours=1)  # later than the demo data's rows
+    fw = _form(client, secretary, "Freie Wähler", {anna.id: "chair", bernd.id: "member"})
+    fraktion = f"{OPARL}/organization/fraktion-{fw.json()['id']}"
+    held = client.get(council_seat).json()
+    assert held["onBehalfOf"] == fraktion
+    [anna_seat] = [
+        url
+        for url in client.get(fraktion).json()["membership"]
+        if client.get(url).json()["person"] == f"{OPARL}/person/{anna.id}"
+    ]
+
+    clock.now += timedelta(minutes=5)
+    left = client.put(
+        f"{FACTIONS}/{fw.json()['id']}/members",
+        json={"members": [{"person_id": bernd.id, "role": "member"}]},
+        headers={**secretary, "If-Match": fw.headers["etag"]},
+    )
+    assert left.status_code == 200, left.text
+    assert [m["person_id"] for m in left.json()["members"]] == [bernd.id]
+    dropped = client.get(council_seat).json()
+    assert "onBehalfOf" not in dropped
+    assert datetime.fromisoformat(dropped["modified"]) > datetime.fromisoformat(held["modified"])
+    since = client.get(memberships, params={"modified_since": dropped["modified"]}).json()
+    assert {m["id"] for m in since["data"]} == {council_seat, anna_seat}  # not Bernd's
+    ended = client.get(anna_seat).json()
+    assert ended["endDate"] == local_date(clock.now).isoformat()
+    assert ended["role"] == "Vorsitz"
+    assert anna_seat in client.get(fraktion).json()["membership"]  # the record stays
+    crawl = Crawl(client, build_validators())
+    crawl.run()  # the ended seat valid against Membership.json, every URL resolving
+    assert crawl.objects[anna_seat]["endDate"] == ended["endDate"]
+    person = client.get(f"{OPARL}/person/{anna.id}").json()
+    assert [m.get("endDate") for m in person["membership"] if m["id"] == anna_seat] == [
+        ended["endDate"]
+    ]
+
+    clock.now += timedelta(minutes=5)
+    back = client.put(
+        f"{FACTIONS}/{fw.json()['id']}/members",
+        json={"members": [{"person_id": anna.id}, {"person_id": bernd.id}]},
+        headers={**secretary, "If-Match": left.headers["etag"]},
+    )
+    assert back.status_code == 200, back.text
+    again = client.get(council_seat).json()
+    assert again["onBehalfOf"] == fraktion
+    since = client.get(memberships, params={"modified_since": again["modified"]}).json()
+    assert {m["id"] for m in since["data"]} == {council_seat, anna_seat}
+    reopened = client.get(anna_seat).json()  # the same seat, current again, as member now
+    assert "endDate" not in reopened
+    assert reopened["role"] == "Mitglied"
+    assert client.get(fraktion).json()["membership"].count(anna_seat) == 1

@@ -7,14 +7,14 @@ dissolved before it end on the dissolution day, a doubled current seat stops it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.conftest import World, berlin
 from workflow.models import Faction, FactionMember
@@ -83,6 +83,59 @@ def test_a_dissolution_ends_the_seats_and_frees_the_members(world: World) -> Non
     other = _faction(world, "SPD")
     with pytest.raises(IntegrityError):
         _seat(world, other, anna)
+
+
+def _set(world: World, faction_id: int, *people: int, at: datetime = NOW) -> None:
+    def staff(session: Session) -> None:
+        faction = session.get(Faction, faction_id)
+        assert faction is not None
+        factions.set_members(
+            session=session,
+            actor=world["ilsfeld.secretary"],
+            now=at,
+            faction_id=faction_id,
+            expected_version=faction.version,
+            members_given=[factions.MemberInput(p) for p in people],
+        )
+
+    world.run(staff)
+
+
+def _rows(world: World, person_id: int) -> list[tuple[int, date | None]]:
+    rows = world.run(
+        lambda s: s.exec(
+            select(FactionMember)
+            .where(FactionMember.person_id == person_id)
+            .order_by(col(FactionMember.id))
+        ).all()
+    )
+    return [(row.faction_id, row.ended_on) for row in rows]
+
+
+def test_a_member_who_leaves_keeps_an_ended_seat_and_may_come_back(world: World) -> None:
+    """Taken out of the list, the seat ends that day instead of vanishing (the record, and
+    OParl's ``modified``); he may join another Fraktion, and back in his first one he gets
+    his old seat again (one row per Fraktion and person)."""
+    anna, bernd = (p.id or 0 for p in world.data.ilsfeld.councillors[:2])
+    fw = _faction(world, "Freie Wähler", anna, bernd)
+    cdu = _faction(world, "CDU")
+    later = NOW + timedelta(days=3)
+    _set(world, fw, bernd, at=later)
+    assert _rows(world, anna) == [(fw, date(2024, 4, 11))]
+    names = world.run(lambda s: [p.id for _, p in factions.members(s, fw)])
+    assert names == [bernd]
+    assert not world.run(lambda s: factions.is_member(s, fw, anna))
+    assert world.run(lambda s: factions.current_seat(s, anna)) is None
+
+    _set(world, cdu, anna, at=later)  # free for another Fraktion
+    assert _rows(world, anna) == [(fw, date(2024, 4, 11)), (cdu, None)]
+    _set(world, cdu, at=later + timedelta(days=1))
+    _set(world, fw, bernd, anna, at=later + timedelta(days=2))
+    assert _rows(world, anna) == [(fw, None), (cdu, date(2024, 4, 12))]
+    assert world.run(lambda s: factions.is_member(s, fw, anna))
+    seat = world.run(lambda s: factions.current_seat(s, anna))
+    assert seat is not None
+    assert seat[1].id == fw
 
 
 @pytest.fixture

@@ -62,8 +62,10 @@ class Faction(SQLModel, table=True):
 class FactionMember(SQLModel, table=True):
     """A councillor's seat in a Fraktion; ``role`` chair marks the Fraktionsvorsitz.
 
-    ``ended_on`` is the day the seat ended with its Fraktion's dissolution (NULL while the
-    Fraktion is current): the partial unique index on ``person_id`` keys the current seats.
+    ``ended_on`` is the day the seat ended: the member left, or the Fraktion was dissolved
+    (NULL while current). Ended seats stay as the record of who belonged when (OParl); the
+    partial unique index on ``person_id`` keys the current seats. One row per Fraktion and
+    person: a former member who comes back gets his seat reopened.
     """
 
     __table_args__ = (

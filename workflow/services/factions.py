@@ -55,13 +55,33 @@ def get_faction(session: Session, actor: Actor, faction_id: int) -> Faction:
 
 
 def members(session: Session, faction_id: int) -> list[tuple[FactionMember, Person]]:
-    """Chair first, then by name."""
-    rows = session.exec(
+    """Who sits in the Fraktion: the current seats, or those it had at its dissolution;
+    seats of members who left earlier stay for the record (``seats``), not here. Chair
+    first, then by name."""
+    faction = session.get(Faction, faction_id)
+    query = (
         select(FactionMember, Person)
         .join(Person, col(Person.id) == col(FactionMember.person_id))
         .where(FactionMember.faction_id == faction_id)
     )
+    if faction is not None and faction.dissolved_on is not None:
+        query = query.where(FactionMember.ended_on == faction.dissolved_on)
+    else:
+        query = query.where(col(FactionMember.ended_on).is_(None))
+    rows = session.exec(query)
     return sorted(rows, key=lambda r: (r[0].role != "chair", r[1].name, r[1].id or 0))
+
+
+def seats(session: Session, faction_id: int) -> list[FactionMember]:
+    """Every seat the Fraktion had, ended ones too (``ended_on``): the public record of who
+    belonged to it when (OParl); oldest first."""
+    return list(
+        session.exec(
+            select(FactionMember)
+            .where(FactionMember.faction_id == faction_id)
+            .order_by(col(FactionMember.id))
+        )
+    )
 
 
 def councillors(session: Session, municipality_id: int, now: datetime) -> list[Person]:
@@ -259,12 +279,19 @@ def set_members(
 def _replace_members(
     session: Session, faction: Faction, members_given: list[MemberInput], now: datetime
 ) -> None:
+    """Who is no longer listed leaves: the seat ends today and stays as the record (OParl
+    tells a syncing client by the seat's ``modified``). A former member listed again gets
+    his old seat back (one row per Fraktion and person): ``ended_on`` cleared."""
     wanted = {m.person_id: m.role for m in members_given}
-    for row, _ in members(session, faction.id or 0):
-        if row.person_id not in wanted:
-            session.delete(row)
-        elif row.role != wanted[row.person_id]:
-            row.role, row.updated_at = wanted[row.person_id], now
+    today = local_date(now)
+    for row in seats(session, faction.id or 0):
+        if row.ended_on is None and row.person_id not in wanted:
+            row.ended_on, row.updated_at = today, now
+            session.add(row)
+        elif row.person_id in wanted and (
+            row.ended_on is not None or row.role != wanted[row.person_id]
+        ):
+            row.ended_on, row.role, row.updated_at = None, wanted[row.person_id], now
             session.add(row)
         wanted.pop(row.person_id, None)
     for person_id, role in wanted.items():
@@ -319,9 +346,12 @@ def has_factions(session: Session, municipality_id: int) -> bool:
 
 
 def is_member(session: Session, faction_id: int, person_id: int | None) -> bool:
+    """Whether the person sits in the Fraktion now (a former member does not)."""
     found = session.exec(
         select(FactionMember.id).where(
-            FactionMember.faction_id == faction_id, FactionMember.person_id == person_id
+            FactionMember.faction_id == faction_id,
+            FactionMember.person_id == person_id,
+            col(FactionMember.ended_on).is_(None),
         )
     ).first()
     return person_id is not None and found is not None
@@ -339,7 +369,7 @@ def of_municipality(session: Session, municipality_id: int) -> list[Faction]:
 
 
 def seats_of(session: Session, person_id: int) -> list[tuple[FactionMember, Faction]]:
-    """A person's seats in Fraktionen, past (dissolved) and present."""
+    """A person's seats in Fraktionen, past (left, or dissolved) and present."""
     rows = session.exec(
         select(FactionMember, Faction)
         .join(Faction, col(Faction.id) == col(FactionMember.faction_id))
