@@ -49,6 +49,7 @@ from workflow.queries import (
 from workflow.rules.common import member_words, vote_counts
 from workflow.services.factions import of_municipality
 from workflow.services.minutes import councillor_may_sign, secretary_may_sign
+from workflow.services.motions import member_movers
 
 CHOICES = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
 MOTION_KINDS = (
@@ -282,8 +283,11 @@ def motion_result(motion: Motion) -> tuple[str, str]:
 def mover_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
     """Who may move an Antrag, to choose from: the body's members and the municipality's
     current Fraktionen (§ 32a GemO); anyone else (the Verwaltung) is typed in."""
+    movers = set(member_movers(session, meeting))  # the rule the service holds the API to
     options = [
-        (f"mitglied:{m.person_id}", f"Mitglied: {m.name}") for m in members(session, meeting)
+        (f"mitglied:{m.person_id}", f"Mitglied: {m.name}")
+        for m in members(session, meeting)
+        if m.person_id in movers
     ]
     options += [
         (f"fraktion:{f.id}", f"Fraktion: {f.label}")

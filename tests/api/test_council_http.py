@@ -402,3 +402,12 @@ def test_a_motion_names_its_fraktion_or_member_by_reference(
     assert "nicht beide" in assert_problem(both, 422)["detail"]
     unknown = screen.post("/motions", kind="amendment", text=AMENDED, mover_faction_id=999999)
     assert assert_problem(unknown, 422)["errors"][0]["field"] == "mover_faction_id"
+    # A person of the municipality outside the body is no member to choose (the screen
+    # offers the body's members only); she is named as text, like the Verwaltung.
+    secretary = world["ilsfeld.secretary"].person_id
+    outsider = screen.post("/motions", kind="amendment", text=AMENDED, mover_person_id=secretary)
+    problem = assert_problem(outsider, 422)
+    assert problem["errors"][0]["field"] == "mover_person_id"
+    assert problem["detail"].startswith(
+        "Sabine Schreiber ist kein stimmberechtigtes Mitglied des Gremiums „Gemeinderat“"
+    )

@@ -511,8 +511,16 @@ def test_the_mover_is_chosen_from_members_and_fraktionen_or_typed(
     assert stale.status_code == 422
     assert "Die Fraktion „Bürgerliste“ ist aufgelöst" in stale.text.split('id="fehler"')[1]
     assert 'href="#motion-mover-choice"' in stale.text
+    outsider = world["ilsfeld.secretary"].person_id  # of the town, not of the council
+    assert f'value="mitglied:{outsider}"' not in choice
+    foreign = _post(client, base, stale.text, version=_version(stale.text), art="amendment",
+                    antragsteller=f"mitglied:{outsider}", text="Mit Carport.")  # fmt: skip
+    assert foreign.status_code == 422
+    refusal = foreign.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "Sabine Schreiber ist kein stimmberechtigtes Mitglied des Gremiums" in refusal
+    assert 'href="#motion-mover-choice"' in refusal
 
-    page = _follow(client, _post(client, base, stale.text, version=_version(stale.text),
+    page = _follow(client, _post(client, base, foreign.text, version=_version(foreign.text),
                                  art="amendment", antragsteller=f"fraktion:{fw.id}",
                                  text="Mit Carport."))  # fmt: skip
     assert "(Antragsteller/in: Freie Wähler (FW))" in page

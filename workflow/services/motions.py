@@ -172,6 +172,13 @@ def propose_motion(
     return Recorded(motion, meeting.version)
 
 
+def member_movers(session: Session, meeting: Meeting) -> list[int]:
+    """The members who may be named as an Antrag's mover by reference: the body's voting
+    members, its chair included. The session screen offers these, and the API takes no one
+    else; anyone else (the Verwaltung, a guest) is given by name."""
+    return voting_members(session, meeting.body_id)
+
+
 def _mover_name(
     session: Session,
     meeting: Meeting,
@@ -190,6 +197,14 @@ def _mover_name(
         person = session.get(Person, person_id)
         if person is None or person.municipality_id != meeting.municipality_id:
             raise InvalidInput("Unbekannte Person", field="mover_person_id")
+        if person_id not in member_movers(session, meeting):
+            body = session.get(Body, meeting.body_id)
+            raise InvalidInput(
+                f"{person.name} ist kein stimmberechtigtes Mitglied des Gremiums"
+                + (f" „{body.name}“" if body is not None else "")
+                + "; andere Antragsteller bitte mit Namen angeben",
+                field="mover_person_id",
+            )
         return mover.strip() or person.name
     if faction_id is not None:
         faction = session.get(Faction, faction_id)
