@@ -336,3 +336,19 @@ def test_sitzungsmappe_appends_the_attachments_with_page_numbers(
     # The public reads the published Vorlage, which says that an Anlage is left out.
     assert "1 Anlage" in text
     assert "§ 41b Abs. 2 Satz 2 GemO" in text
+
+
+def test_a_lost_file_is_told_without_the_attachments_id(
+    world: World, client: Any, as_user: Any, settings: Settings, pdf: bytes
+) -> None:
+    """The row stays, its bytes are gone from the store (a restore without the files): a
+    404 in words the reader understands, not the database's id of the Anlage."""
+    pid = new_proposal(world)
+    clerk = as_user("ilsfeld.clerk")
+    row = upload(client, clerk, f"/api/v1/proposals/{pid}/attachments", pdf).json()
+    (settings.files_dir / row["sha256"][:2] / row["sha256"]).unlink()
+    lost = client.get(f"/api/v1/attachments/{row['id']}/content", headers=clerk)
+    assert lost.status_code == 404
+    assert lost.headers["content-type"] == "application/problem+json"
+    assert lost.json()["detail"] == "Die Datei dieser Anlage ist nicht mehr vorhanden."
+    assert str(row["id"]) not in lost.json()["detail"]

@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from tests.api.helpers import SECRET_TITLE, secret_proposal
 from tests.conftest import World, berlin
 from tests.documents import text_of
 from tests.integration.flow import DAY, adopted, new_meeting, new_proposal, released, scheduled
+from workflow.models import AgendaItem
 
 
 def mixed_meeting(world: World) -> tuple[int, int, int]:
@@ -92,11 +94,16 @@ def test_meeting_documents_follow_the_readers_rights(
     assert notice == text_of(client.get(f"{base}/bekanntmachung.docx").content, "docx")
     secret_minutes = f"{base}/niederschrift.pdf?part=nichtoeffentlich"
     # § 38 Abs. 2 S. 4 GemO: no copies of non-public minutes beyond the administration.
-    assert client.get(secret_minutes, headers=as_user("ilsfeld.council")).status_code == 404
+    refused = client.get(secret_minutes, headers=as_user("ilsfeld.council"))
+    assert refused.status_code == 404
+    detail = "Die nichtöffentliche Niederschrift dieser Sitzung wurde nicht gefunden."
+    assert refused.json()["detail"] == detail  # without the meeting's internal id
     got = client.get(secret_minutes, headers=as_user("ilsfeld.secretary"))
     assert got.status_code == 200
     assert SECRET_TITLE in text_of(got.content, "pdf")
-    assert client.get(f"{base}/niederschrift.pdf").status_code == 404  # draft: not public yet
+    draft = client.get(f"{base}/niederschrift.pdf")  # draft: not public yet
+    assert draft.status_code == 404
+    assert draft.json()["detail"] == "Die Niederschrift dieser Sitzung ist nicht veröffentlicht."
     assert client.get(f"{base}/niederschrift.pdf?part=beides").status_code == 422
     vorlage = client.get(f"/api/v1/proposals/{secret}/documents/vorlage.pdf")
     assert vorlage.status_code == 404
@@ -119,7 +126,29 @@ def test_agenda_item_documents_check_the_meeting(world: World, client: Any, as_u
         f"/api/v1/meetings/{meeting}/agenda-items/{item}/documents/beschlussauszug.pdf"
     )
     assert before.status_code == 404
-    assert "kein Beschluss" in before.json()["detail"]
+    assert before.json()["detail"] == "Zu diesem Tagesordnungspunkt liegt kein Beschluss vor."
+    # The refusals name the item as "this one", not by its internal id.
+    secret = next(i for i in items["agenda"] if not i["public"])["id"]
+    hidden = client.get(
+        f"/api/v1/meetings/{meeting}/agenda-items/{secret}/documents/beschlussauszug.pdf",
+        headers=as_user("ilsfeld.council"),
+    )
+    assert hidden.status_code == 404
+    assert hidden.json()["detail"] == (
+        "Zu diesem Tagesordnungspunkt wurde kein Beschlussauszug gefunden."
+    )
+    free = world.run(lambda s: _free_item(s, meeting))
+    no_paper = client.get(f"/api/v1/meetings/{meeting}/agenda-items/{free}/documents/vorlage.pdf")
+    assert no_paper.status_code == 404
+    assert no_paper.json()["detail"] == "Zu diesem Tagesordnungspunkt gibt es keine Vorlage."
+
+
+def _free_item(session: Session, meeting: int) -> int:
+    """A public item without a Vorlage (Bekanntgaben), at the end of the agenda."""
+    item = AgendaItem(meeting_id=meeting, position=99, title="Bekanntgaben", public=True)
+    session.add(item)
+    session.flush()
+    return item.id or 0
 
 
 def test_a_resolution_extract_is_public_once_published(
@@ -131,7 +160,9 @@ def test_a_resolution_extract_is_public_once_published(
     for outsider in (None, "flein.council"):
         before = client.get(path, headers=as_user(outsider))
         assert before.status_code == 404, outsider
-        assert "nicht veröffentlicht" in before.json()["detail"]
+        assert before.json()["detail"] == (
+            "Der Beschluss zu diesem Tagesordnungspunkt ist nicht veröffentlicht."
+        )
     assert client.get(path, headers=as_user("ilsfeld.council")).status_code == 200
     world.fire("proposal", pid, "publish", "ilsfeld.secretary", berlin(date(2024, 4, 24)))
     after = client.get(path)

@@ -110,9 +110,11 @@ def meeting_document(
         return build_bekanntmachung(session, meeting, agenda(session, meeting_id))
     if kind == "niederschrift":
         if meeting.state not in SIGNED_STATES and not _own(actor, meeting):
-            raise NotFound(f"Die Niederschrift der Sitzung {meeting_id} ist nicht veröffentlicht.")
+            raise NotFound("Die Niederschrift dieser Sitzung ist nicht veröffentlicht.")
         if not public and not _administration(actor, meeting):
-            raise NotFound(f"Sitzung {meeting_id}: nichtöffentliche Niederschrift nicht gefunden.")
+            raise NotFound(
+                "Die nichtöffentliche Niederschrift dieser Sitzung wurde nicht gefunden."
+            )
         return build_niederschrift(session, meeting, items, public=public)
     raise NotFound(f"Für Sitzungen gibt es das Dokument „{kind}“ nicht.")
 
@@ -134,7 +136,7 @@ def item_document(
         raise not_found("Tagesordnungspunkt")
     if kind == "vorlage":
         if item.proposal_id is None:
-            raise NotFound(f"Zum Tagesordnungspunkt {item_id} gibt es keine Vorlage.")
+            raise NotFound("Zu diesem Tagesordnungspunkt gibt es keine Vorlage.")
         return proposal_document(
             session=session, actor=actor, proposal_id=item.proposal_id, kind=kind
         )
@@ -153,14 +155,14 @@ def _extract_refusal(
 ) -> str | None:
     """Why the reader gets no Beschlussauszug of the item, or None."""
     if not item.public and not _administration(actor, view.meeting):
-        return f"Tagesordnungspunkt {item.id}: kein Beschlussauszug gefunden."
+        return "Zu diesem Tagesordnungspunkt wurde kein Beschlussauszug gefunden."
     resolution = resolution_of(session, item)
     if resolution is None:
-        return f"Zum Tagesordnungspunkt {item.id} liegt kein Beschluss vor."
+        return "Zu diesem Tagesordnungspunkt liegt kein Beschluss vor."
     if resolution.published_at is None and not _own(actor, view.meeting):
         # Outside the municipality the wording is public once published (§ 41b Abs. 5 GemO),
         # as on the Beschlüsse page, in OParl and in the feed.
-        return f"Der Beschluss zu Tagesordnungspunkt {item.id} ist nicht veröffentlicht."
+        return "Der Beschluss zu diesem Tagesordnungspunkt ist nicht veröffentlicht."
     return None
 
 

@@ -179,7 +179,7 @@ def read_attachment(
     data = store.get(row.sha256)
     if data is None or hashlib.sha256(data).hexdigest() != row.sha256:
         logger.error("attachment %s: file %s missing or altered", row.id, row.sha256)
-        raise NotFound(f"Die Datei der Anlage {attachment_id} ist nicht mehr vorhanden.")
+        raise NotFound("Die Datei dieser Anlage ist nicht mehr vorhanden.")
     return row, data
 
 
