@@ -369,10 +369,11 @@ def test_users_are_listed_per_municipality(world: World, client: Any, as_user: A
     assert client.get("/api/v1/users", headers=as_user("flein.clerk")).status_code == 403
 
 
-def test_unknown_reference_is_a_conflict_not_a_crash(
+def test_an_owner_id_of_nobody_is_refused_before_the_insert(
     world: World, client: Any, as_user: Any
 ) -> None:
-    """An owner id that does not exist trips a foreign key the service does not check."""
+    """An owner id that names no user is a 422 on ``owner_id`` in German, as another town's
+    user is (the service checks it; the foreign key is not left to tell a 409)."""
     from tests.integration.flow import new_proposal as make
 
     pid = make(world)
@@ -390,7 +391,14 @@ def test_unknown_reference_is_a_conflict_not_a_crash(
         json={"title": "Vollzug", "owner_id": 999_999},
         headers=as_user("ilsfeld.clerk"),
     )
-    assert_problem(response, 409)
+    problem = assert_problem(response, 422)
+    assert problem["detail"].startswith("Zuständig kann nur eine Person Ihrer Gemeinde sein")
+    assert problem["errors"][0]["field"] == "owner_id"
+    listed = client.get(
+        f"/api/v1/proposals/{pid}/execution-tasks", headers=as_user("ilsfeld.clerk")
+    )
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == []
 
 
 def test_advisory_committee_cannot_be_the_deciding_step(

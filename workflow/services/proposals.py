@@ -441,10 +441,12 @@ def add_execution_task(
     require_role(actor, "add_execution_task", EXECUTION_ROLES)
     if proposal.state != "final":
         raise Conflict("Vollzugsaufgaben gibt es erst für bestandskräftige Beschlüsse")
-    owner = session.get(User, owner_id) if owner_id is not None else None
-    # an id of nobody is left to the foreign key (a 409 conflict, as any unknown reference)
-    if owner is not None and not may_own_execution_task(owner, proposal.municipality_id):
-        raise InvalidInput(OWNER_REFUSED, field="owner_id")
+    if owner_id is not None:
+        # An id of nobody reads as one of another town's user: the same 422, checked before
+        # the insert (the foreign key would only tell a conflict, and nothing of the field).
+        owner = session.get(User, owner_id)
+        if owner is None or not may_own_execution_task(owner, proposal.municipality_id):
+            raise InvalidInput(OWNER_REFUSED, field="owner_id")
     task = ExecutionTask(
         proposal_id=proposal_id, title=title, owner_id=owner_id, target_date=target_date
     )
