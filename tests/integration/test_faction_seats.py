@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -215,3 +217,74 @@ def test_migration_0030_stops_at_a_doubled_current_seat(scratch: Engine) -> None
     _at_0029(scratch, doubled=True)
     with pytest.raises(RuntimeError, match="mehr als einer aktuellen Fraktion"):
         _migrate(scratch, "0030")
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_the_fraktion_migrations_go_down_and_up_again(scratch: Engine) -> None:
+    """0030 and 0029 downgrade and upgrade again, the Anträge kept. On SQLite after a
+    rebuild of ``councilrequest`` (any later batch migration of it writes its references as
+    table constraints): DROP COLUMN refuses a column of such a reference, so 0029's
+    downgrade rebuilds the table as well."""
+    _migrate(scratch, "head")
+    with scratch.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO municipality (id, name, subdivision, settings)"
+                " VALUES (1, 'Ilsfeld', 'BW', '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO body (id, municipality_id, name, kind) VALUES (1, 1, 'GR', 'council')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO faction (id, municipality_id, name, short_name, version)"
+                " VALUES (1, 1, 'Freie Wähler', 'FW', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO councilrequest (id, municipality_id, body_id, kind, state, subject,"
+                " text, received_on, submitted_by, faction, faction_id, signer_person_ids,"
+                " created_at, updated_at) VALUES (1, 1, 1, 'faction_motion', 'received',"
+                " 'Radweg', '', '2024-04-08', '', 'Freie Wähler', 1, '[]',"
+                " '2024-04-08 09:00:00', '2024-04-08 09:00:00')"
+            )
+        )
+    if scratch.dialect.name == "sqlite":
+        with scratch.begin() as conn:
+            with Operations(MigrationContext.configure(conn)).batch_alter_table(
+                "councilrequest", recreate="always"
+            ):
+                pass
+            table = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'councilrequest'")
+            ).scalar_one()
+        assert "FOREIGN KEY(faction_id) REFERENCES faction (id)" in table
+
+    _downgrade(scratch, "0028")
+    schema = inspect(scratch)
+    assert not {"faction", "factionmember"} & set(schema.get_table_names())
+    assert "faction_id" not in {c["name"] for c in schema.get_columns("councilrequest")}
+    assert "mover_faction_id" not in {c["name"] for c in schema.get_columns("motion")}
+    with scratch.connect() as conn:
+        kept = conn.execute(text("SELECT id, subject, faction FROM councilrequest")).all()
+    assert [tuple(row) for row in kept] == [(1, "Radweg", "Freie Wähler")]
+
+    _migrate(scratch, "head")
+    schema = inspect(scratch)
+    assert "faction_id" in {c["name"] for c in schema.get_columns("councilrequest")}
+    assert "ended_on" in {c["name"] for c in schema.get_columns("factionmember")}
+    indexes = {ix["name"] for ix in schema.get_indexes("factionmember")}
+    assert "uq_factionmember_current_person" in indexes
+    with scratch.connect() as conn:
+        again = conn.execute(text("SELECT faction, faction_id FROM councilrequest")).all()
+    assert [tuple(row) for row in again] == [("Freie Wähler", None)]

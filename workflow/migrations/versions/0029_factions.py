@@ -76,7 +76,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_column("councilrequest", "faction_id")
+    # A referencing column: SQLite's DROP COLUMN refuses it once the reference is a table
+    # constraint (as any rebuild of the table writes it), so the table is rebuilt (batch),
+    # as 0030 does for motion.mover_faction_id; PostgreSQL just drops it.
+    with op.batch_alter_table("councilrequest") as batch:
+        batch.drop_column("faction_id")
     op.drop_index(op.f("ix_factionmember_person_id"), table_name="factionmember")
     op.drop_table("factionmember")
     op.drop_index("uq_faction_current_name", table_name="faction")
