@@ -77,6 +77,13 @@ def test_redacted_fields_and_files_are_left_out_with_a_note(
         f"/api/v1/proposals/{pid}/publication", json=body, headers=as_user("ilsfeld.council")
     )
     assert refused.status_code == 403
+    foreign = client.put(
+        f"/api/v1/proposals/{pid}/publication",
+        json={**body, "attachment_redactions": {str(file_id + 1000): "business_secret"}},
+        headers=as_user("ilsfeld.secretary"),
+    )
+    assert foreign.status_code == 422
+    assert foreign.json()["detail"] == "Eine gewählte Anlage gehört nicht zu dieser Vorlage."
     done = client.put(
         f"/api/v1/proposals/{pid}/publication", json=body, headers=as_user("ilsfeld.secretary")
     )

@@ -232,7 +232,7 @@ def test_supplement_is_linked_and_placed_after_the_amended_item(world: World) ->
     [
         ("ergaenzung", None, "muss die Vorlage nennen"),
         ("beschluss", "self", "Nur eine Ergänzungsvorlage"),
-        ("ergaenzung", 999_999, "gibt es in dieser Gemeinde nicht"),
+        ("ergaenzung", 999_999, "Die zu ergänzende Vorlage gibt es in dieser Gemeinde nicht"),
         ("umlauf", None, "Unbekannte Art der Vorlage"),
     ],
 )

@@ -108,7 +108,9 @@ def _finish(
 def _open_item(session: Session, meeting: Meeting, item_id: int, field: str) -> AgendaItem:
     item = session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting.id:
-        raise InvalidInput(f"Tagesordnungspunkt {item_id} gehört nicht zur Sitzung", field=field)
+        raise InvalidInput(
+            "Der gewählte Tagesordnungspunkt gehört nicht zu dieser Sitzung", field=field
+        )
     if item.removed or item.outcome is not None:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt")
     return item

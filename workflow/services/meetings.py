@@ -145,7 +145,7 @@ def _check_second_session(
         raise InvalidInput("Die gewählte Sitzung wurde nicht gefunden.", field=field)
     if earlier.body_id != body.id:
         raise InvalidInput(
-            f"Sitzung {earlier_id} ist eine Sitzung eines anderen Gremiums; die zweite Sitzung "
+            "Die gewählte Sitzung ist eine Sitzung eines anderen Gremiums; die zweite Sitzung "
             "(§ 37 Abs. 3 GemO) hält dasselbe Gremium ab",
             field=field,
         )

@@ -217,7 +217,7 @@ def _check_kind(session: Session, proposal: Proposal) -> None:
     amended = session.get(Proposal, proposal.supplements_id)
     if amended is None or amended.municipality_id != proposal.municipality_id:
         raise InvalidInput(
-            f"Vorlage {proposal.supplements_id} gibt es in dieser Gemeinde nicht",
+            "Die zu ergänzende Vorlage gibt es in dieser Gemeinde nicht",
             field="supplements_id",
         )
     if amended.state in CLOSED_STATES:

@@ -64,7 +64,7 @@ def set_publication(
     for attachment_id, mark in attachment_redactions.items():
         if attachment_id not in files:
             raise InvalidInput(
-                f"Anlage {attachment_id} gehört nicht zu dieser Vorlage.",
+                "Eine gewählte Anlage gehört nicht zu dieser Vorlage.",
                 field="attachment_redactions",
             )
         if mark is not None:
