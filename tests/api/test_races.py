@@ -21,7 +21,7 @@ from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, MEETING_DAY, new_meeting, new_proposal
 from tests.parallel import run_parallel
-from workflow.models import Deadline, FactionMember, Notification, OutboxMessage
+from workflow.models import BodyDeputy, Deadline, FactionMember, Notification, OutboxMessage
 
 RACERS = 6
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -810,3 +810,52 @@ def test_one_fraktion_per_councillor_when_fraktionen_change_at_once(
         lambda s: s.exec(select(FactionMember.id).where(FactionMember.person_id == bernd)).all()
     )
     assert len(seats) == 1
+
+
+def test_deputy_lists_replaced_at_once_leave_one_of_them(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """Each racer replaces a user's Stellvertretung (and a member's personal deputies) with
+    a different list: whoever wins or is told of the conflict, the list that stays is one
+    racer's whole list, never a mix of several (no lost replacement)."""
+    user_id = world.data.users["ilsfeld.head"].id
+    candidates = [
+        world.data.users[name].id
+        for name in ("ilsfeld.finance", "ilsfeld.clerk", "ilsfeld.secretary", "ilsfeld.mayor")
+    ]
+    racers = len(candidates)
+
+    def replace_user_deputies(i: int) -> Any:
+        return client.put(
+            f"/api/v1/users/{user_id}/deputies",
+            json={"deputy_ids": [candidates[i]]},
+            headers=as_user("admin"),
+        )
+
+    answers = run_parallel(racers, replace_user_deputies, timeout=60)
+    assert all(getattr(a, "status_code", None) in (200, 409) for a in answers), answers
+    kept = client.get(f"/api/v1/users/{user_id}/deputies", headers=as_user("admin")).json()
+    assert len(kept["data"]) == 1, kept
+
+    body = world.body_id("Gemeinderat")
+    seats = client.get(f"/api/v1/bodies/{body}/memberships", headers=as_user("admin")).json()
+    member = next(s for s in seats["data"] if s["role"] == "member")["person_id"]
+    people = [p.id for p in world.data.ilsfeld.councillors if p.id != member][:racers]
+
+    def replace_member_deputies(i: int) -> Any:
+        return client.put(
+            f"/api/v1/bodies/{body}/members/{member}/deputies",
+            json={"deputy_person_ids": [people[i]]},
+            headers=as_user("admin"),
+        )
+
+    answers = run_parallel(racers, replace_member_deputies, timeout=60)
+    assert all(getattr(a, "status_code", None) in (200, 409) for a in answers), answers
+    rows = world.run(
+        lambda s: s.exec(
+            select(BodyDeputy.deputy_person_id).where(
+                BodyDeputy.body_id == body, BodyDeputy.member_person_id == member
+            )
+        ).all()
+    )
+    assert len(rows) == 1, rows

@@ -151,7 +151,11 @@ def set_user_deputies(
     """Replace the user's deputies by ``deputy_ids`` in this order (§ 48 GemO for the
     mayor: the Stellvertreter in the order the council appointed them)."""
     require_role(actor, "set_user_deputies", ADMIN_ROLES)
-    user = _user(session, actor, user_id)
+    _user(session, actor, user_id)
+    # The user's row locked first: replacements of one list run one after the other, each
+    # reading (and deleting) what the one before it left, never a mix of two lists.
+    user = session.get(User, user_id, with_for_update=True, populate_existing=True)
+    assert user is not None  # _user found it; users are disabled, never deleted
     if len(deputy_ids) > MAX_DEPUTIES:
         raise InvalidInput(f"Höchstens {MAX_DEPUTIES} Stellvertretungen", field="deputy_ids")
     if len(set(deputy_ids)) != len(deputy_ids):
@@ -217,10 +221,10 @@ def set_member_deputies(
     § 40 Abs. 1 S. 2 GemO: the council appoints members and Stellvertreter)."""
     require_role(actor, "set_member_deputies", ADMIN_ROLES)
     body = _body(session, actor, body_id)
-    seat = session.exec(
-        select(Membership).where(
-            Membership.body_id == body_id, Membership.person_id == member_person_id
-        )
+    seat = session.exec(  # locked, as the user's row in ``set_user_deputies``
+        select(Membership)
+        .where(Membership.body_id == body_id, Membership.person_id == member_person_id)
+        .with_for_update()
     ).first()
     if seat is None:
         raise InvalidInput("Die Person ist kein Mitglied des Gremiums", field="member_person_id")
