@@ -143,7 +143,9 @@ def test_revision_pages_list_and_compare(world: World, client: TestClient) -> No
     assert "Fassung 1" in listing.text
     assert f'href="/vorlagen/{pid}/fassungen/1/2"' in listing.text
     clerk = world.data.users["ilsfeld.clerk"].full_name
-    assert f'<td class="kern-table__cell">{clerk}</td>' in listing.text, "names, not usernames"
+    assert f'<td role="cell" data-label="von" class="kern-table__cell">{clerk}</td>' in (
+        listing.text
+    ), "names, not usernames"
     assert "1. Gemeinderat (beschließend, öffentlich, geplant am 23.04.2024)" in listing.text
     chosen = client.get(f"/vorlagen/{pid}/fassungen/vergleich?a=1&b=2", follow_redirects=False)
     assert chosen.headers["location"] == f"/vorlagen/{pid}/fassungen/1/2"

@@ -61,7 +61,7 @@ def _seed_deadlines(world: World, pid: int) -> None:
 
 
 def _rows(html: str) -> list[str]:
-    body = html.split('<tbody class="kern-table__body">', 1)[1]
+    body = html.split('<tbody class="kern-table__body" role="rowgroup">', 1)[1]
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)) for r in body.split("</tr>")[:-1]]
 
 

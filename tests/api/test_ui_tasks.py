@@ -274,9 +274,13 @@ def test_the_coordinator_reads_the_municipality_of_each_vorlage(
     sign_in(client, "lra.coordinator")
     page = client.get("/vorlagen").text
     rows = page.split('id="ergebnisse"')[1]
-    assert '<th scope="col" class="kern-table__header">Gemeinde</th>' in rows
-    assert re.search(r'<td class="kern-table__cell">Flein</td>\s*<td[^>]*>\d+/2024</td>', rows)
-    assert re.search(r'<td class="kern-table__cell">Ilsfeld</td>\s*<td[^>]*>\d+/2024</td>', rows)
+    assert '<th scope="col" role="columnheader" class="kern-table__header">Gemeinde</th>' in rows
+    assert re.search(
+        r'<td [^>]*data-label="Gemeinde"[^>]*>Flein</td>\s*<td[^>]*>\d+/2024</td>', rows
+    )
+    assert re.search(
+        r'<td [^>]*data-label="Gemeinde"[^>]*>Ilsfeld</td>\s*<td[^>]*>\d+/2024</td>', rows
+    )
     select = page.split('id="gemeinde"')[1].split("</select>")[0]
     towns = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
     assert len(towns) == 46

@@ -1,7 +1,7 @@
 """Pages with wide tables on a phone (390 px): the Tagesordnung with its "Ändern" buttons,
-the admin's user accounts and the Landratsamt's overview of the answers read without
-scrolling sideways, neither the page nor a table inside its box; at 1280 px they stay
-tables."""
+the admin's user accounts, the Landratsamt's overview of the answers and every list of the
+Rathaus and the public portal read without scrolling sideways, neither the page nor a table
+inside its box (class ``rf-stack``: each row a card); at 1280 px they stay tables."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.browser.test_foundation import _api_token
 from tests.conftest import berlin_today
@@ -141,3 +142,76 @@ def test_the_request_overview_reads_on_a_phone(
     assert "Frist" in labels
     check_accessibility(page)
     _a_table_at_1280(page, "Entschieden durch")
+
+
+VORLAGE_2024 = "Integrationsmanagement im Landkreis Heilbronn ab 2025"
+
+# The lists that scrolled sideways at 390 px: who reads them, the path, the links followed
+# from there (by name), and a column whose name a card shows above its value (at 1280 px the
+# same column's header).
+LISTS = [
+    pytest.param("ilsfeld.secretary", "/", (), "Fällig am", id="meine-aufgaben"),
+    pytest.param("ilsfeld.secretary", "/vorlagen", (), "Amt", id="vorlagen"),
+    pytest.param("ilsfeld.secretary", "/sitzungen", (), "Ort", id="sitzungen"),
+    pytest.param("ilsfeld.secretary", "/antraege", (), "Gremium", id="antraege"),
+    pytest.param("ilsfeld.secretary", "/fristen", (), "Gehört zu", id="fristen"),
+    pytest.param("ilsfeld.secretary", "/beschlusskontrolle", (), "Zuständig", id="vollzug"),
+    pytest.param("ilsfeld.clerk", "/abfragen", (), "Stand Ihrer Antwort", id="abfragen"),
+    pytest.param("ilsfeld.clerk", "/workflows/proposal", (), "Rechtsgrundlage", id="ablauf"),
+    pytest.param(
+        "ilsfeld.clerk",
+        "/vorlagen?suche=Integrationsmanagement",
+        (VORLAGE_2024, "Fassung ansehen"),
+        "Abgegeben am",
+        id="fassungen",
+    ),
+    pytest.param(
+        "ilsfeld.clerk",
+        "/vorlagen?suche=Integrationsmanagement",
+        (VORLAGE_2024, "Prüfbericht mit Nachweisen"),
+        "Nachweis",
+        id="pruefbericht",
+    ),
+    pytest.param("ilsfeld.mayor", "/rechtmaessigkeit", (), "Mängel", id="rechtmaessigkeit"),
+    pytest.param(
+        None,
+        "/oeffentlich",
+        ("Ilsfeld", "Vorlagen", f"Vorlage 8/2024: {VORLAGE_2024}"),
+        "Zweck",
+        id="oeffentlich-vorlage",
+    ),
+    pytest.param(
+        None,
+        "/oeffentlich",
+        ("Ilsfeld", "Vorlagen", f"Vorlage 8/2024: {VORLAGE_2024}", "23.04.2024"),
+        "Ergebnis",
+        id="oeffentlich-sitzung",
+    ),
+]
+
+
+@pytest.mark.parametrize(("user", "path", "links", "column"), LISTS)
+def test_the_lists_read_on_a_phone(
+    page: Any,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+    user: str | None,
+    path: str,
+    links: tuple[str, ...],
+    column: str,
+) -> None:
+    if user is not None:
+        sign_in(page, user)
+    page.goto(path)
+    for name in links:
+        with page.expect_navigation():
+            page.get_by_role("link", name=name, exact=True).first.click()
+    _fits_a_phone(page, page.url)
+    # the first row a card within the screen, its cells under their columns' names
+    row = page.locator("main table.rf-stack > tbody > tr").first
+    box = row.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 390, f"{page.url}: the first row is wider than the screen"
+    assert column in _labels(row), f"{page.url}: no {column!r} in {_labels(row)!r}"
+    check_accessibility(page)
+    _a_table_at_1280(page, column)
