@@ -142,3 +142,50 @@ def test_the_cosigner_reads_no_warning_on_a_submitted_vorlage(
     page = client.get(f"/vorlagen/{pid}").text
     assert "Mitzeichnen" in page
     assert "rf-due-on-entry" not in page
+
+
+def _warning_before_the_button(page: str, title: str, words: str) -> None:
+    """On the action's own page: the warning with its date and calculation, above the
+    form's button."""
+    main = page[page.index("<main") :]
+    assert main.index(title) < main.index('type="submit"')
+    assert words in main
+    assert "So ist die Frist berechnet" in main
+    assert "Spätester Termin: Fr, 05.04.2024." in main
+
+
+def test_the_action_page_tells_the_due_deadline_too(world: World, client: TestClient) -> None:
+    """/vorlagen/{id}/aktionen/submit, opened on its own or shown again after a refused
+    submission, warns as the Vorlage page does, from the same engine dates."""
+    pid = _draft_for(world, date(2024, 4, 15))  # due Fr, 05.04.: three days ago
+    words = "wäre bei „Zur Mitzeichnung geben“ schon abgelaufen: Sie endete am 05.04.2024."
+    sign_in(client, "ilsfeld.clerk")
+    opened = client.get(f"/vorlagen/{pid}/aktionen/submit")
+    assert opened.status_code == 200
+    _warning_before_the_button(opened.text, PAST, words)
+    # a submission with a stale version is refused: the page comes back with the warning
+    detail = client.get(f"/vorlagen/{pid}").text
+    version = re.search(r'name="version" value="(\d+)"', _submit_box(detail))
+    assert version is not None
+    refused = client.post(
+        f"/vorlagen/{pid}/aktionen/submit",
+        data={"csrf_token": csrf_of(detail), "version": str(int(version.group(1)) - 1)},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409, refused.text
+    assert "kern-alert--danger" in refused.text
+    _warning_before_the_button(refused.text, PAST, words)
+    # nothing was stored by either page; the submission then opens the date told
+    _submit(client, pid, detail)
+    assert _stored_due(world, pid) == date(2024, 4, 5)
+
+
+def test_the_action_page_is_quiet_while_the_cosigners_have_time(
+    world: World, client: TestClient
+) -> None:
+    pid = _draft_for(world, date(2024, 4, 23))
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get(f"/vorlagen/{pid}/aktionen/submit")
+    assert page.status_code == 200
+    assert "Zur Mitzeichnung geben" in page.text
+    assert "rf-due-on-entry" not in page.text

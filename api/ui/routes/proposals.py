@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -420,6 +421,9 @@ def _action_form(
 
 def _action_page(
     request: Request,
+    session: Session,
+    user: PageUser,
+    now: datetime,
     proposal: Proposal,
     form: ActionForm,
     given: ActionInput | None = None,
@@ -428,6 +432,9 @@ def _action_page(
     preview: object | None = None,
     status: int = 200,
 ) -> Response:
+    # The same warning as beside the action on the Vorlage page: a deadline this step would
+    # open already due (the co-signing ten days before the meeting, § 34 Abs. 1 Satz 1 GemO).
+    warnings = due_on_entry(session, workflows_of(request), user.actor, proposal, [form], now)
     context = {
         "proposal": proposal,
         "form": form,
@@ -435,6 +442,7 @@ def _action_page(
         "errors": (given.errors if given else {}),
         "refusal": refusal,
         "preview": preview,
+        "due_on_entry": warnings.get(form.trigger, []),
     }
     return render(request, "vorlagen/action.html", context, status=status)
 
@@ -450,7 +458,7 @@ def action_page(
 ) -> Response:
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     form = _action_form(request, session, user, proposal, trigger, now)
-    return _action_page(request, proposal, form)
+    return _action_page(request, session, user, now, proposal, form)
 
 
 @router.post("/vorlagen/{proposal_id}/aktionen/{trigger}")
@@ -503,7 +511,7 @@ def _do_action(
         return changed_meanwhile(request, "Die Vorlage", f"/vorlagen/{proposal_id}")
     given = read_input(form, values)
     if given.errors:
-        return _action_page(request, proposal, form, given, status=422)
+        return _action_page(request, session, user, now, proposal, form, given, status=422)
     workflows = workflows_of(request)
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
     nachtrag = _invited_meeting(session, trigger, given)
@@ -529,12 +537,20 @@ def _do_action(
         session.expire_all()
         proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
         return _action_page(
-            request, proposal, form, given, refusal=error_text(exc, spec), status=error_status(exc)
+            request,
+            session,
+            user,
+            now,
+            proposal,
+            form,
+            given,
+            refusal=error_text(exc, spec),
+            status=error_status(exc),
         )
     if dry_run:
         session.expire_all()
         proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
-        return _action_page(request, proposal, form, given, preview=fired)
+        return _action_page(request, session, user, now, proposal, form, given, preview=fired)
     noun = "Vorlage" if proposal.kind == "beschluss" else proposal.kind_label
     flash(request, done_words(f"{noun} {proposal.label}", fired))
     return redirect(f"/vorlagen/{proposal_id}")
