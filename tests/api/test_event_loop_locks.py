@@ -4,6 +4,7 @@ On PostgreSQL a request waiting for a row lock must not hold the event loop: the
 holding the lock commits in the session dependency's exit, which is scheduled from the event
 loop, so both would wait for ever and the process would answer nothing more. Page routes
 read their form in an async dependency (``api.ui.web.PostedForm``) and are plain ``def``.
+With them: what a failed request keeps of its transaction (nothing), on pages and the API.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.deps import SessionDep, get_session
 from api.ui.web import PageRoute
@@ -31,7 +32,7 @@ from tests.integration.flow import new_proposal
 from tests.parallel import run_parallel
 from workflow.db import is_postgres
 from workflow.errors import InvalidInput
-from workflow.models import AuditEvent, Proposal
+from workflow.models import AuditEvent, Proposal, UserDeputy
 
 RACERS = 6
 
@@ -188,3 +189,51 @@ def test_a_failed_page_keeps_nothing_it_wrote(world: World, app: FastAPI, client
     assert failed.status_code == 422
     assert "Abgelehnt." in failed.text
     assert world.get(Proposal, pid).title == "Neubau Bauhof"
+
+
+def test_a_constraint_the_services_did_not_check_is_a_conflict(
+    world: World, app: FastAPI, client: Any, as_user: Any
+) -> None:
+    """A concurrent duplicate the services could not see beforehand reaches the database's
+    unique key: a 409 in words (problem+json on the API, a page on the screen), and the
+    request keeps nothing it wrote before."""
+    head, finance = (world.data.users[n].id or 0 for n in ("ilsfeld.head", "ilsfeld.finance"))
+    pid = new_proposal(world)
+
+    def rename_and_seat_twice(db: Session) -> None:
+        proposal = db.get(Proposal, pid)
+        assert proposal is not None
+        proposal.title = "Umbenannt"
+        db.add(proposal)
+        db.flush()
+        db.add(UserDeputy(user_id=head, deputy_id=finance))
+        db.flush()
+        db.add(UserDeputy(user_id=head, deputy_id=finance))
+        db.flush()
+
+    api = APIRouter()
+    page = APIRouter(route_class=PageRoute)
+
+    @api.post("/api/v1/_twice")
+    def twice_api(db: SessionDep) -> None:
+        rename_and_seat_twice(db)
+
+    @page.post("/_twice")
+    def twice_page(db: SessionDep) -> None:
+        rename_and_seat_twice(db)
+
+    app.include_router(api)
+    app.include_router(page)
+    answer = client.post("/api/v1/_twice", headers=as_user("admin"))
+    assert answer.status_code == 409
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["detail"].startswith("Die Änderung widerspricht vorhandenen Daten")
+    assert sign_in(client, "ilsfeld.clerk").status_code == 303
+    shown = client.post("/_twice", data={"csrf_token": csrf_of(client.get("/").text)})
+    assert shown.status_code == 409
+    assert "Die Änderung widerspricht vorhandenen Daten" in shown.text
+    assert world.get(Proposal, pid).title == "Neubau Bauhof"
+    seats = world.run(
+        lambda s: s.exec(select(UserDeputy.id).where(UserDeputy.user_id == head)).all()
+    )
+    assert seats == []
