@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from sqlmodel import Session, select
 
 from tests.api.conftest import FixedClock
 from tests.api.test_http import assert_problem
@@ -10,6 +13,7 @@ from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import invited, members_of, planned
 from workflow.limits import MAX_REASON
+from workflow.models import Membership
 
 AMENDED = "Der Gemeinderat stimmt zu, mit Photovoltaik auf dem Dach."
 
@@ -411,3 +415,19 @@ def test_a_motion_names_its_fraktion_or_member_by_reference(
     assert problem["detail"].startswith(
         "Sabine Schreiber ist kein stimmberechtigtes Mitglied des Gremiums „Gemeinderat“"
     )
+    # nor is a councillor whose seat ended before the meeting's day
+    former = world.data.ilsfeld.councillors[1]
+
+    def end_seat(session: Session) -> None:
+        seat = session.exec(
+            select(Membership).where(
+                Membership.person_id == former.id,
+                Membership.body_id == world.body_id("Gemeinderat"),
+            )
+        ).one()
+        seat.end_date = date(2024, 1, 31)
+        session.add(seat)
+
+    world.run(end_seat)
+    left = screen.post("/motions", kind="amendment", text=AMENDED, mover_person_id=former.id)
+    assert assert_problem(left, 422)["errors"][0]["field"] == "mover_person_id"

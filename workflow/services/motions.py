@@ -174,9 +174,10 @@ def propose_motion(
 
 def member_movers(session: Session, meeting: Meeting) -> list[int]:
     """The members who may be named as an Antrag's mover by reference: the body's voting
-    members, its chair included. The session screen offers these, and the API takes no one
-    else; anyone else (the Verwaltung, a guest) is given by name."""
-    return voting_members(session, meeting.body_id)
+    members on the meeting's day (a seat that ended before it is none), its chair included.
+    The session screen offers these, and the API takes no one else; anyone else (the
+    Verwaltung, a guest) is given by name."""
+    return voting_members(session, meeting.body_id, meeting.meeting_date)
 
 
 def _mover_name(
