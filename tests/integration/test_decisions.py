@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from tests.conftest import World, berlin, known
-from tests.integration.flow import in_session, new_meeting, scheduled, vote
+from tests.integration.flow import in_session, new_meeting, new_proposal, scheduled, vote
 from workflow.context import SYSTEM
 from workflow.deadlines.sweep import sweep
 from workflow.errors import GuardsUnmet, NotFound, RoleRefused
@@ -532,3 +532,47 @@ def test_proposal_without_a_timely_meeting_is_flagged_in_reminders(world: World)
     assert len(reminders) == 2
     assert all("frühestens am 11.06.2024" in n.body for n in reminders)
     assert all("nach der Antwortfrist" in n.body for n in reminders)
+
+
+def test_the_towns_are_told_of_a_withdrawal_and_of_their_linked_vorlage(world: World) -> None:
+    """Withdrawn, the Abfrage is no task any more: every asked town is told why, and a town
+    that linked a Vorlage is reminded that it still stands (to withdraw or take off)."""
+    request_id = send(world)
+    ilsfeld = response(world, request_id, "Ilsfeld").id or 0
+    pid = new_proposal(world, title="Integrationsmanagement")
+    world.fire(
+        "decision_response",
+        ilsfeld,
+        "link_proposal",
+        "ilsfeld.clerk",
+        berlin(date(2024, 4, 9)),
+        data={"proposal_id": pid, "option": "belassen"},
+    )
+    world.fire(
+        "decision_request",
+        request_id,
+        "cancel",
+        "lra.coordinator",
+        berlin(date(2024, 4, 10)),
+        comment="VwV geändert",
+    )
+    with Session(world.engine) as session:
+        told = session.exec(
+            select(Notification).where(
+                col(Notification.key).like(f"request:{request_id}:cancelled:%")
+            )
+        ).all()
+    users = world.data.users
+    assert sorted(n.user_id for n in told) == sorted(
+        known(users[u].id) for u in ("ilsfeld.mayor", "ilsfeld.clerk", "flein.clerk")
+    )
+    label = world.get(Proposal, pid).label
+    mayor = next(n for n in told if n.user_id == users["ilsfeld.mayor"].id)
+    assert mayor.title.startswith("Abfrage des Landratsamts zurückgezogen: ")
+    assert "Begründung: VwV geändert" in mayor.body
+    assert f"Die verknüpfte Vorlage {label} („Integrationsmanagement“) bleibt bestehen" in (
+        mayor.body
+    )
+    flein = next(n for n in told if n.user_id == users["flein.clerk"].id)
+    assert "Begründung: VwV geändert" in flein.body
+    assert "verknüpfte Vorlage" not in flein.body

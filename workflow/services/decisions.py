@@ -147,17 +147,7 @@ def _announce(
     now: datetime,
     base_url: str,
 ) -> None:
-    users = list(
-        session.exec(
-            select(User)
-            .where(
-                User.municipality_id == town.id,
-                col(User.role).in_(MAIL_ROLES["request"]),
-                ~col(User.disabled),
-            )
-            .order_by(col(User.id))
-        )
-    )
+    users = _town_users(session, town.id or 0)
     options = "\n".join(f"- {o.get('label')}: {o.get('description', '')}" for o in request.options)
     amount = (
         f"\nBetrag bei eigener Durchführung: {format_euro(response.amount)}"
@@ -190,8 +180,60 @@ def _announce(
     )
 
 
+def _town_users(session: Session, municipality_id: int) -> list[User]:
+    """Who is told of an Abfrage in a municipality: its mayor and clerks (``MAIL_ROLES``)."""
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                User.municipality_id == municipality_id,
+                col(User.role).in_(MAIL_ROLES["request"]),
+                ~col(User.disabled),
+            )
+            .order_by(col(User.id))
+        )
+    )
+
+
+def _announce_withdrawal(ctx: FiringContext, response: DecisionResponse) -> None:
+    """The town was asked and may have prepared a Vorlage for its council: it is told that
+    the Landratsamt withdrew the Abfrage, why, and what becomes of a linked Vorlage."""
+    request = ctx.instance
+    assert isinstance(request, DecisionRequest)
+    base = ctx.base_url.rstrip("/")
+    link = f"{base}/abfragen/{request.id}/antworten/{response.id}"
+    linked = ctx.session.get(Proposal, response.proposal_id) if response.proposal_id else None
+    vorlage = (
+        f"\n\nDie verknüpfte Vorlage {linked.label} („{linked.title}“) bleibt bestehen: Bitte "
+        "prüfen Sie, ob sie zurückgezogen oder von der Tagesordnung abgesetzt werden soll."
+        if linked is not None
+        else ""
+    )
+    body = (
+        f"Guten Tag,\n\ndas Landratsamt hat die Abfrage „{request.title}“ (Antwort bis "
+        f"{request.reply_deadline:%d.%m.%Y}) zurückgezogen. Eine Antwort ist nicht mehr "
+        f"nötig und nicht mehr möglich.\n\nBegründung: {ctx.comment or '–'}{vorlage}"
+        f"\n\nZur Abfrage: {link}\n\n{mail_footer(ctx.base_url)}"
+    )
+    send_to(
+        ctx.session,
+        key_prefix=f"request:{request.id}:cancelled:{response.id}",
+        users=_town_users(ctx.session, response.municipality_id),
+        message=Message(
+            kind="request",
+            title=f"Abfrage des Landratsamts zurückgezogen: {request.title}",
+            body=body,
+            link=link,
+            instance_type="decision_response",
+            instance_id=response.id,
+        ),
+        now=ctx.now,
+    )
+
+
 def withdraw_responses(ctx: FiringContext) -> None:
-    """Action of ``cancel``: every response still running is withdrawn by the system."""
+    """Action of ``cancel``: every response still running is withdrawn by the system, and
+    its municipality told so."""
     workflows: Workflows | None = ctx.workflows
     assert workflows is not None, "fire() hands the workflows to every action"
     running = ctx.session.exec(
@@ -216,6 +258,9 @@ def withdraw_responses(ctx: FiringContext) -> None:
             comment=f"Abfrage zurückgezogen: {ctx.comment or ''}".strip(),
             base_url=ctx.base_url,
         )
+        response = ctx.session.get(DecisionResponse, response_id)
+        assert response is not None
+        _announce_withdrawal(ctx, response)
     ctx.audit_data.update(withdrawn=len(running))
 
 
