@@ -513,6 +513,7 @@ async def _guarded(
     try:
         return await _checked(request, original)
     except UploadTooLarge as exc:
+        request.state.roll_back = True  # as any failure (``_checked``)
         return await _upload_refused(request, exc)
 
 
