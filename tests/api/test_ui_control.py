@@ -334,7 +334,10 @@ def test_an_execution_task_is_a_task_of_the_person_responsible(
     _done(world, task_id)
     sign_in(client, "ilsfeld.clerk")
     assert "Zuschussantrag stellen" not in client.get("/").text
-    assert 'id="vollzug"' not in client.get(f"/vorlagen/{pid}").text
+    # done, the task is no longer listed; the section offers the next one
+    listed = client.get(f"/vorlagen/{pid}").text.split('id="vollzug"')[1].split("</section>")[0]
+    assert "Zuschussantrag stellen" not in listed
+    assert "Zu diesem Beschluss ist keine Vollzugsaufgabe offen." in listed
 
 
 def test_councillors_read_the_control_but_change_nothing(world: World, client: TestClient) -> None:
@@ -384,6 +387,42 @@ def test_a_clerk_adds_an_execution_task(world: World, client: TestClient) -> Non
     assert (
         "Vollzugsaufgabe angelegt „Zuschuss beantragen“ – " in client.get(f"/vorlagen/{pid}").text
     )
+
+
+def test_a_resolution_in_force_without_tasks_leads_to_adding_one(
+    world: World, client: TestClient
+) -> None:
+    """A Beschluss just in force has no Vollzugsaufgabe yet: its page says so and links to
+    the Beschlusskontrolle's form with this Beschluss chosen, not only "Vollzug abschließen"."""
+    pid = new_proposal(world)
+
+    def final(session: Session) -> None:
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.state = "final"
+        session.add(proposal)
+
+    world.run(final)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}")
+    assert page.status_code == 200
+    assert "Zu diesem Beschluss ist keine Vollzugsaufgabe offen." in page.text
+    link = f'href="/beschlusskontrolle?vorlage={pid}#neu">Vollzugsaufgabe anlegen</a>'
+    assert link in page.text
+    form = client.get(f"/beschlusskontrolle?vorlage={pid}")
+    assert form.status_code == 200
+    assert re.search(rf'<option value="{pid}" selected', form.text)
+    # anything else chooses nothing, and is no error
+    assert client.get("/beschlusskontrolle?vorlage=abc").status_code == 200
+    assert (
+        "selected"
+        not in client.get("/beschlusskontrolle?vorlage=99999")
+        .text.split('id="vorlage"', 1)[1]
+        .split("</select>", 1)[0]
+    )
+    # a councillor reads the Vorlage but adds no task: no link
+    sign_in(client, "ilsfeld.council")
+    assert "Vollzugsaufgabe anlegen" not in client.get(f"/vorlagen/{pid}").text
 
 
 def test_the_coordinator_dashboard_totals_and_csv(world: World, client: TestClient) -> None:

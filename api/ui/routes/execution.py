@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
@@ -154,9 +154,15 @@ def _page(
 
 @router.get("/beschlusskontrolle")
 def execution_list(
-    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    vorlage: Annotated[str, Query()] = "",
 ) -> Response:
-    return _page(request, session, user, local_date(now))
+    """``?vorlage=ID`` (the link "Vollzugsaufgabe anlegen" on a Vorlage's page) chooses that
+    Beschluss in the form; any other value is ignored (the form's list decides)."""
+    return _page(request, session, user, local_date(now), given={"vorlage": vorlage[:12]})
 
 
 @router.post("/beschlusskontrolle/{task_id}/abschliessen")

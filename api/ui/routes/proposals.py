@@ -63,7 +63,7 @@ from workflow.rules.late_items import LATE
 from workflow.services import actions as action_service
 from workflow.services import listing, my_tasks
 from workflow.services.deadline_service import list_deadlines
-from workflow.services.proposals import AUTHOR_ROLES
+from workflow.services.proposals import AUTHOR_ROLES, EXECUTION_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
 from workflow.settings import Settings
 
@@ -265,6 +265,9 @@ def _detail_context(
         "history": history,
         "deadlines": deadlines,
         "execution_tasks": execution,
+        "can_add_execution_task": proposal.state == "final"
+        and user.role in EXECUTION_ROLES
+        and user.actor.municipality_id == proposal.municipality_id,
         "returned": returned,
         "today": local_date(now),
         "author": session.get(User, proposal.author_id) if proposal.author_id else None,
