@@ -67,3 +67,44 @@ document.addEventListener("change", function (event) {
     }
   }
 });
+
+/* Text saved only by its own button: a form marked data-rf-ungesichert (the Beratungsverlauf
+   on the meeting screen) whose text was changed would lose it when another form of the page
+   is sent or a link of the page is followed (the Ergebnis, "Nächster Punkt"). The page asks
+   first; "Abbrechen" goes back to the text. Capturing, so it runs before htmx sends. */
+function rfUnsavedText(except) {
+  var fields = document.querySelectorAll("form[data-rf-ungesichert] textarea");
+  for (var i = 0; i < fields.length; i++) {
+    if (fields[i].form !== except && fields[i].value !== fields[i].defaultValue) {
+      return fields[i];
+    }
+  }
+  return null;
+}
+
+function rfKeepUnsavedText(event, except) {
+  var field = rfUnsavedText(except);
+  if (!field) {
+    return;
+  }
+  var text = field.form.getAttribute("data-rf-ungesichert");
+  if (window.confirm(text + " Ohne Speichern fortfahren?")) {
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  field.focus();
+}
+
+document.addEventListener("submit", function (event) {
+  if (event.target instanceof HTMLFormElement) {
+    rfKeepUnsavedText(event, event.target);
+  }
+}, true);
+
+document.addEventListener("click", function (event) {
+  var link = event.target instanceof Element && event.target.closest("a[href]");
+  if (link && !link.getAttribute("href").startsWith("#")) {
+    rfKeepUnsavedText(event, null);
+  }
+}, true);
