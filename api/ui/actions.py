@@ -106,6 +106,10 @@ class ActionForm:
 # Guards that refuse because the user has done his part: not "noch nicht möglich" (the
 # co-signature list shows it), left out like an action of another state.
 DONE_GUARDS = frozenset({"not_yet_cosigned"})
+# Guards the others presuppose: while one is unmet, only its reason is told. Before the day
+# of the session (§ 34 Abs. 1 GemO) "Die Anwesenheit ist nicht erfasst. Nicht
+# beschlussfähig – 0 von 9 …" (§ 37 Abs. 2) read as a fault a week ahead.
+PREMISE_GUARDS = frozenset({"meeting_day_reached"})
 
 
 @dataclass(frozen=True)
@@ -325,7 +329,9 @@ def forms_from(
         required = {f.path.removeprefix("data.") for f in option.fields if f.required}
         needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
         needs |= required & set(input_guards.values())
-        other = [g.message for g in option.unmet_guards if g.name not in input_guards]
+        other = [g.message for g in option.unmet_guards if g.name in PREMISE_GUARDS] or [
+            g.message for g in option.unmet_guards if g.name not in input_guards
+        ]
         if other:
             blocked.append(Blocked(option.label, tuple(other)))
             continue

@@ -517,6 +517,25 @@ def test_the_screen_warns_before_the_invited_hour_but_does_not_refuse(
     assert "Noch vor dem Beginn" not in _screen(client, meeting)
 
 
+def test_before_its_day_a_session_is_refused_for_its_day_alone(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """Before the day it was invited to, "Sitzung eröffnen" says when it can open, not also
+    that no attendance is recorded and the body is not quorate (§ 37 Abs. 2 GemO): that is
+    the state of every meeting a week ahead, not a fault. On the day both are told."""
+    _, meeting, _ = _invited(world)
+    sign_in(client, "ilsfeld.secretary")
+    clock.now = berlin(MEETING_DAY - timedelta(days=1), 10)
+    for page in (client.get(f"/sitzungen/{meeting}").text, _screen(client, meeting)):
+        assert "Die Sitzung ist erst am 23.04.2024." in page
+        assert "Die Anwesenheit ist nicht erfasst" not in page
+        assert "Nicht beschlussfähig" not in page
+    clock.now = berlin(MEETING_DAY, 18)
+    page = _screen(client, meeting)
+    assert "Die Sitzung ist erst am" not in page
+    assert "Die Anwesenheit ist nicht erfasst" in page
+
+
 def _committee_voted(world: World) -> tuple[int, int, int]:
     """A Technischer Ausschuss in session, having voted on a Vorlage it advises on: the
     Vorlage, the meeting and the agenda item."""
