@@ -8,6 +8,14 @@ from api.ui.drafts import changed_fields
 from api.ui.formatting import EVENT_LABELS
 from workflow.models import AuditEvent
 
+# Who signed the minutes, in the capacity § 38 Abs. 2 Satz 1 GemO names: four signatures
+# read as four lines, not four times the same one.
+SIGNED_AS = {
+    "chair": "Unterschrift des Vorsitzes unter die Niederschrift erfasst",
+    "councillor": "Unterschrift eines Mitglieds unter die Niederschrift erfasst",
+    "secretary": "Unterschrift der Schriftführung unter die Niederschrift erfasst",
+}
+
 
 def event_label(event: AuditEvent, step_label: str | None = None) -> str:
     """``step_label``: the definition's label where the event is one of its transitions."""
@@ -15,6 +23,9 @@ def event_label(event: AuditEvent, step_label: str | None = None) -> str:
     data = event.data or {}
     if event.trigger == "update":
         words += changed_fields(data)
+    capacity = data.get("capacity")
+    if event.trigger == "sign_minutes" and isinstance(capacity, str) and capacity in SIGNED_AS:
+        return SIGNED_AS[capacity]
     title = data.get("title")
     if event.trigger == "add_execution_task" and isinstance(title, str):
         words += f" „{title}“"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,9 @@ from sqlmodel import Session
 from tests.api.conftest import FixedClock
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
-from tests.conftest import World, known
+from tests.conftest import World, berlin, known
 from tests.integration.flow import invited, new_meeting, new_proposal, released, scheduled
+from tests.integration.test_history_done_labels import presented
 from workflow.models import Proposal
 from workflow.services.proposals import update_proposal
 from workflow.services.publication import set_publication
@@ -325,3 +326,18 @@ def test_who_writes_no_vorlagen_is_not_told_none_of_his_vorlagen_waits(
         assert "Keine Ihrer Vorlagen" not in page, username
     sign_in(client, "ilsfeld.clerk")
     assert "Wartet auf andere" in client.get("/").text
+
+
+def test_neu_seit_names_whose_signature_under_the_minutes_was_recorded(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The four signatures of § 38 Abs. 2 Satz 1 GemO are four different lines, each with
+    its capacity, not four times "Niederschrift unterschrieben (eine Unterschrift)"."""
+    presented(world, world.workflows.latest("meeting").spec.version)
+    clock.now = berlin(date(2024, 5, 15), 8)  # signed on 02.05., within the fortnight shown
+    sign_in(client, "ilsfeld.council")
+    changes = client.get("/").text.split('id="neu"')[1]
+    assert "eine Unterschrift" not in changes
+    assert changes.count("Unterschrift des Vorsitzes unter die Niederschrift erfasst") == 1
+    assert changes.count("Unterschrift eines Mitglieds unter die Niederschrift erfasst") == 2
+    assert changes.count("Unterschrift der Schriftführung unter die Niederschrift erfasst") == 1
