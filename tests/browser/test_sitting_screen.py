@@ -1,5 +1,5 @@
-"""The Beratungsverlauf on the meeting screen is saved by its own button: a typed text is
-not lost silently when the Sitzungsdienst goes on with the item's Ergebnis instead."""
+"""The meeting screen in the browser: a typed Beratungsverlauf is not lost silently, and the
+keyboard goes on where the work does."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from tests.conftest import berlin_today
 NOTES = "Die Verwaltung berichtet über den Stand der Bauarbeiten."
 
 
-def test_unsaved_deliberation_notes_are_asked_for_before_the_outcome(
-    page: Any, server: str, sign_in: Callable[[Any, str], None]
-) -> None:
+def _opened(page: Any, server: str, sign_in: Callable[[Any, str], None]) -> int:
+    """A committee meeting today with one free item, everyone present, the session open."""
     meeting = _invited(server, "Technischer Ausschuss", berlin_today(), late=True)
     sign_in(page, "ilsfeld.secretary")
     page.goto(f"/sitzungen/{meeting}/durchfuehren")
@@ -22,6 +21,13 @@ def test_unsaved_deliberation_notes_are_asked_for_before_the_outcome(
     page.wait_for_load_state()
     page.get_by_role("button", name="Sitzung eröffnen").click()
     page.wait_for_load_state()
+    return meeting
+
+
+def test_unsaved_deliberation_notes_are_asked_for_before_the_outcome(
+    page: Any, server: str, sign_in: Callable[[Any, str], None]
+) -> None:
+    _opened(page, server, sign_in)
     notes = page.get_by_label("Wesentlicher Inhalt der Beratung")
     notes.fill(NOTES)
     page.get_by_label("Ergebnis", exact=True).select_option(label="zur Kenntnis genommen")
@@ -49,3 +55,25 @@ def test_unsaved_deliberation_notes_are_asked_for_before_the_outcome(
     page.get_by_role("button", name="Ergebnis speichern").click()
     page.get_by_text("Ergebnis gespeichert: zur Kenntnis genommen.").wait_for()
     assert len(asked) == 1
+
+
+def test_after_closing_and_each_signature_the_keyboard_goes_on_at_the_minutes(
+    page: Any, server: str, sign_in: Callable[[Any, str], None]
+) -> None:
+    """The minutes' heading takes the focus as the current item's does: the next Tab is in
+    the signature form, not at the top of the page."""
+    _opened(page, server, sign_in)
+    page.get_by_role("button", name="Ergebnis speichern").click()
+    page.get_by_text("Ergebnis gespeichert").wait_for()
+    page.get_by_role("button", name="Weiter zur Prüfung: Sitzung schließen").click()
+    page.get_by_role("button", name="Jetzt verbindlich: Sitzung schließen").click()
+    page.get_by_text("Neuer Stand: Sitzung beendet").wait_for()
+    focused = "document.activeElement.id"
+    assert page.evaluate(focused) == "aktueller-top"
+    assert "Niederschrift unterzeichnen" in page.locator("#aktueller-top").inner_text()
+    page.get_by_label("Unterzeichnet hat").select_option(index=1)
+    page.get_by_role("button", name="Unterschrift erfassen").click()
+    page.get_by_text("erfasst.").first.wait_for()
+    assert page.evaluate(focused) == "aktueller-top"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "signer"
