@@ -534,6 +534,12 @@ def test_before_its_day_a_session_is_refused_for_its_day_alone(
     page = _screen(client, meeting)
     assert "Die Sitzung ist erst am" not in page
     assert "Die Anwesenheit ist nicht erfasst" in page
+    # the day after, the meeting page says it is missed, and only that (missed_meetings)
+    clock.now = berlin(MEETING_DAY + timedelta(days=1), 9)
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert unbroken("an einem späteren Tag ist sie nicht ordnungsmäßig einberufen") in page
+    assert "Die Anwesenheit ist nicht erfasst" not in page
+    assert "Nicht beschlussfähig" not in page
 
 
 def _committee_voted(world: World) -> tuple[int, int, int]:

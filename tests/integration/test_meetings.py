@@ -348,18 +348,6 @@ def test_open_session_refused_after_the_meeting_day(world: World) -> None:
     assert meeting_state(world, mid) == "in_session"
 
 
-def test_a_missed_meeting_is_refused_for_its_day_alone(world: World) -> None:
-    """A day later nothing recorded would let it open: attendance and quorum are not named
-    beside the day (nor offered as open steps on its page)."""
-    _, mid = planned(world)
-    invited(world, mid)
-    next_day = date.fromordinal(MEETING_DAY.toordinal() + 1)
-    with pytest.raises(GuardsUnmet) as refused:
-        world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(next_day, 9))
-    assert unmet_names(refused) == ["meeting_day_reached"]
-    assert "Anwesenheit" not in refused.value.message
-
-
 def test_quorum_is_at_least_half_of_all_members(world: World) -> None:
     _, mid = planned(world)
     invited(world, mid)

@@ -97,8 +97,6 @@ def attendance_recorded(ctx: FiringContext) -> str | None:
     """Attendance, and with it who chairs: the chair opens the session (§ 36 Abs. 1 GemO)
     and is named in and signs the minutes (§ 38 Abs. 1, 2)."""
     meeting = _meeting(ctx)
-    if _day_passed(ctx, meeting):
-        return None
     present = present_at_session(ctx.session, meeting.id or 0)
     if not present:
         return "Die Anwesenheit ist nicht erfasst"
@@ -111,17 +109,8 @@ def attendance_recorded(ctx: FiringContext) -> str | None:
     return None
 
 
-def _day_passed(ctx: FiringContext, meeting: Meeting) -> bool:
-    """After its day a session cannot open at all (``meeting_day_reached`` says why and what
-    to do): attendance and quorum are moot then and are not listed beside it."""
-    return ctx.today > meeting.meeting_date
-
-
 def meeting_quorate(ctx: FiringContext) -> str | None:
-    meeting = _meeting(ctx)
-    if _day_passed(ctx, meeting):
-        return None
-    quorum = meeting_quorum(ctx.session, meeting)
+    quorum = meeting_quorum(ctx.session, _meeting(ctx))
     return None if quorum.reached else f"Nicht beschlussfähig – {quorum.explain()}"
 
 
