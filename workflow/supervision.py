@@ -22,9 +22,13 @@ STATUS_SETTING = "municipal_status"
 AUTHORITY_NAME_SETTING = "supervisory_authority_name"
 STATUSES = {
     "gemeinde": "Gemeinde",
+    # a Gemeinde with the title "Stadt" (§ 5 Abs. 2 GemO): named so, supervised as any Gemeinde
+    "stadt": "Stadt (Gemeinde mit der Bezeichnung Stadt)",
     "grosse_kreisstadt": "Große Kreisstadt",
     "stadtkreis": "Stadtkreis",
 }
+# Supervised by the Landratsamt (§ 119 S. 1 GemO); the others by the Regierungspräsidium.
+UNDER_LANDRATSAMT = frozenset({"gemeinde", "stadt"})
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ def municipal_status(municipality: Municipality) -> str:
 
 def municipality_title(municipality: Municipality) -> str:
     """``Gemeinde Ilsfeld``, ``Stadt Neckarsulm``: how the municipality names itself in its
-    letterhead. Große Kreisstädte and Stadtkreise are Städte (§ 3 GemO); a Gemeinde that
-    holds the title "Stadt" on its own (§ 5 Abs. 2 GemO) is not told apart here."""
+    letterhead. Große Kreisstädte and Stadtkreise are Städte (§ 3 GemO), and so is a
+    Gemeinde that holds the title "Stadt" (§ 5 Abs. 2 GemO, status ``stadt``)."""
     kind = "Gemeinde" if municipal_status(municipality) == "gemeinde" else "Stadt"
     return f"{kind} {municipality.name}"
 
@@ -57,7 +61,7 @@ def supervisory_authority(session: Session, municipality: Municipality) -> Autho
     Große Kreisstädte the Regierungspräsidium. A configured name wins (e.g.
     "Regierungspräsidium Stuttgart")."""
     status = municipal_status(municipality)
-    kind = "landratsamt" if status == "gemeinde" else "regierungspraesidium"
+    kind = "landratsamt" if status in UNDER_LANDRATSAMT else "regierungspraesidium"
     configured = (municipality.settings or {}).get(AUTHORITY_NAME_SETTING)
     if isinstance(configured, str) and configured.strip():
         return Authority(kind, configured.strip())

@@ -86,12 +86,14 @@ class MembershipDatesRead(Output):
     end_date: date | None
 
 
-MunicipalStatus = Literal["gemeinde", "grosse_kreisstadt", "stadtkreis"]
+MunicipalStatus = Literal["gemeinde", "stadt", "grosse_kreisstadt", "stadtkreis"]
 
 
 class ReviewSettingsRead(Output):
     municipality_id: int
-    municipal_status: str = Field(description="Gemeinde, Große Kreisstadt oder Stadtkreis")
+    municipal_status: str = Field(
+        description="Gemeinde, Stadt (§ 5 Abs. 2 GemO), Große Kreisstadt oder Stadtkreis"
+    )
     supervisory_authority_name: str | None
     supervisory_authority: str = Field(description="Rechtsaufsichtsbehörde (§ 119 GemO)")
     supervisory_authority_kind: str

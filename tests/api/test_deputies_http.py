@@ -178,6 +178,15 @@ def test_municipal_settings_name_the_supervising_authority(
     read = client.get("/api/v1/municipality/settings", headers=as_user("ilsfeld.mayor")).json()
     assert read["supervisory_authority_kind"] == "landratsamt"
     assert read["supervisory_authority"].startswith("Landratsamt")
+    # a Gemeinde with the title Stadt (§ 5 Abs. 2 GemO) stays under the Landratsamt
+    titled = client.patch(
+        "/api/v1/municipality/settings",
+        json={"municipal_status": "stadt"},
+        headers=as_user("admin"),
+    )
+    assert titled.status_code == 200, titled.text
+    assert titled.json()["municipal_status"] == "stadt"
+    assert titled.json()["supervisory_authority"] == "Landratsamt Heilbronn"
     response = client.patch(
         "/api/v1/municipality/settings",
         json={

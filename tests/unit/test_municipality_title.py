@@ -1,4 +1,5 @@
-"""How a municipality names itself: Große Kreisstädte and Stadtkreise are Städte (§ 3 GemO)."""
+"""How a municipality names itself: Große Kreisstädte and Stadtkreise are Städte (§ 3 GemO), and
+so is a Gemeinde with the title Stadt (§ 5 Abs. 2 GemO)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,6 @@ from workflow.supervision import municipality_title
 
 def test_gemeinde_or_stadt_by_status() -> None:
     assert municipality_title(Municipality(name="Ilsfeld")) == "Gemeinde Ilsfeld"
-    for status in ("grosse_kreisstadt", "stadtkreis"):
+    for status in ("stadt", "grosse_kreisstadt", "stadtkreis"):
         town = Municipality(name="Neckarsulm", settings={"municipal_status": status})
         assert municipality_title(town) == "Stadt Neckarsulm"

@@ -1,8 +1,9 @@
 """The municipality's review settings (Hauptsatzung, status): read by all its users, set by
 its admin, audited on the municipality.
 
-- ``municipal_status``: Gemeinde, Große Kreisstadt or Stadtkreis, which decides the
-  Rechtsaufsichtsbehörde (§ 119 GemO), with an optional ``supervisory_authority_name``;
+- ``municipal_status``: Gemeinde, Stadt (§ 5 Abs. 2), Große Kreisstadt or Stadtkreis, which
+  decides the Rechtsaufsichtsbehörde (§ 119 GemO), with an optional
+  ``supervisory_authority_name``;
 - ``pre_deliberation_on_request``: the Hauptsatzung makes the Vorberatung binding on request
   (§ 39 Abs. 4 S. 2 GemO);
 - ``monthly_session_reminder_day``: from which day of a month without a council session the
