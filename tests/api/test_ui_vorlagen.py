@@ -14,7 +14,7 @@ from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
 from tests.conftest import World, known
 from tests.documents import html_text
 from tests.integration.flow import new_meeting, new_proposal, released, scheduled
-from workflow.models import AuditEvent, ConsultationStep, Proposal
+from workflow.models import AuditEvent, ConsultationStep, Deadline, Proposal
 from workflow.services.proposals import StepInput
 
 
@@ -406,6 +406,53 @@ def test_the_reason_of_a_return_is_asked_as_required(world: World, client: TestC
     assert sent.status_code == 422
     assert "Bitte geben Sie eine Anmerkung für die Verfasserin oder den Verfasser ein." in sent.text
     assert "Begründung" not in html_text(sent.content)
+
+
+def test_a_returned_cosigning_round_reads_as_returned(world: World, client: TestClient) -> None:
+    """Submitted, returned and submitted again: the first round's deadline was given back,
+    not done; the Fristen list says "zurückgegeben" for it beside the new round's."""
+    from tests.conftest import berlin
+    from tests.integration.flow import DAY, new_proposal, submitted
+
+    pid = new_proposal(world)
+    submitted(world, pid)
+    sign_in(client, "ilsfeld.head")
+    page = client.get(f"/vorlagen/{pid}/aktionen/return_to_author").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None
+    sent = client.post(
+        f"/vorlagen/{pid}/aktionen/return_to_author",
+        data={"csrf_token": csrf_of(page), "version": version.group(1),
+              "comment": "Bitte Kosten ergänzen", "bestaetigt": "ja"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    assert world.get(Proposal, pid).state == "draft"
+    world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 11))
+    html = client.get(f"/vorlagen/{pid}").text
+    section = html.split('id="fristen"', 1)[1].split("</section>", 1)[0]
+    lines = [html_text(li.encode()) for li in section.split("<li>")[1:]]
+    replies = [line for line in lines if line.startswith("Mitzeichnung erledigen:")]
+    assert len(replies) == 2, lines
+    assert "zurückgegeben" in replies[0]
+    assert "zurückgegeben" not in replies[1]
+    assert not [line for line in lines if "erledigt" in line.split(":", 1)[1]], lines
+
+    # A round returned before the engine cancelled such deadlines was stored as "met"; the
+    # return's instant still tells it apart.
+    def as_before(s: Any) -> None:
+        for d in s.exec(select(Deadline).where(Deadline.instance_id == pid)):
+            if d.status == "cancelled":
+                d.status = "met"
+                s.add(d)
+
+    world.run(as_before)
+    html = client.get(f"/vorlagen/{pid}").text
+    section = html.split('id="fristen"', 1)[1].split("</section>", 1)[0]
+    lines = [html_text(li.encode()) for li in section.split("<li>")[1:]]
+    replies = [line for line in lines if line.startswith("Mitzeichnung erledigen:")]
+    assert ["zurückgegeben" in line for line in replies] == [True, False]
+    assert sum("zurückgegeben" in line for line in lines) == 2  # both rules' first round
 
 
 def test_the_non_public_reason_is_asked_for_a_non_public_vorlage_only(client: TestClient) -> None:

@@ -172,6 +172,52 @@ def test_cosigner_returns_with_comment(world: World) -> None:
     )
 
 
+def test_return_to_author_cancels_the_rounds_deadlines(world: World) -> None:
+    """A returned co-signing round was not done: its deadlines lapse ("cancelled"), not
+    "met"; the next submission opens a new round with its own open deadlines."""
+    pid = new_proposal(world)
+    world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 9))
+    fired = world.fire(
+        "proposal",
+        pid,
+        "return_to_author",
+        "ilsfeld.head",
+        berlin(DAY, 10),
+        comment="Bitte Kosten ergänzen",
+    )
+    assert sorted((e.rule, e.change) for e in fired.deadlines) == [
+        ("cosigning_before_meeting", "cancelled"),
+        ("cosigning_reply", "cancelled"),
+    ]
+    world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 11))
+    rows = world.run(
+        lambda s: s.exec(
+            select(Deadline)
+            .where(Deadline.instance_type == "proposal", Deadline.instance_id == pid)
+            .where(Deadline.rule == "cosigning_reply")
+            .order_by(Deadline.id)  # type: ignore[arg-type]
+        ).all()
+    )
+    assert [(d.status, d.closed_at is not None) for d in rows] == [
+        ("cancelled", True),
+        ("open", False),
+    ]
+    # Completing the second round meets its deadline as before.
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 12))
+    world.fire("proposal", pid, "cosign", "ilsfeld.finance", berlin(DAY, 12))
+    statuses = world.run(
+        lambda s: [
+            d.status
+            for d in s.exec(
+                select(Deadline)
+                .where(Deadline.instance_id == pid, Deadline.rule == "cosigning_reply")
+                .order_by(Deadline.id)  # type: ignore[arg-type]
+            ).all()
+        ]
+    )
+    assert statuses == ["cancelled", "met"]
+
+
 def test_only_mayor_releases(world: World) -> None:
     pid = new_proposal(world)
     world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 9), data={"required": 1})

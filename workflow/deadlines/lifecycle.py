@@ -249,6 +249,10 @@ def _close(
     effects: list[DeadlineEffect] = []
     closing: list[tuple[Deadline, str]] = []
     dest_final = spec.state(ctx.dest).final
+    # A step back to the start (a Vorlage returned to its author from co-signing) ends the
+    # round unfulfilled: its deadlines were not met, they lapse with the round. The next
+    # submission opens them anew.
+    returned = ctx.dest == spec.initial and ctx.source != ctx.dest
     for deadline in current:
         opened_in, rule = rules.get(deadline.rule, (None, None))
         explicit = rule is not None and (
@@ -271,7 +275,7 @@ def _close(
                 pass  # done late: keeps its status, but stops escalating
             elif closes and ctx.today > deadline.due_date:
                 status = "elapsed" if rule is not None and rule.window else "missed"
-            elif closes:
+            elif closes and not returned:
                 status = "met"
             else:
                 status = "cancelled"

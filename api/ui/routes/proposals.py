@@ -52,6 +52,7 @@ from workflow.models import (
     AgendaItem,
     AuditEvent,
     Body,
+    Deadline,
     ExecutionTask,
     Meeting,
     Municipality,
@@ -249,6 +250,7 @@ def _detail_context(
                 session=session, actor=user.actor, instance_type="proposal", instance_id=proposal.id
             )
         )
+    returned_rounds = _returned_rounds(session, proposal.id, deadlines)
     # The remark of a return is read with the Verlauf it comes from: the municipality's users.
     returned = my_tasks.latest_return(session, proposal) if history else None
     execution: list[tuple[ExecutionTask, str]] = []
@@ -264,6 +266,7 @@ def _detail_context(
         "blocked": blocked,
         "history": history,
         "deadlines": deadlines,
+        "returned_rounds": returned_rounds,
         "execution_tasks": execution,
         "can_add_execution_task": proposal.state == "final"
         and user.role in EXECUTION_ROLES
@@ -291,6 +294,34 @@ def _open_execution_tasks(session: Session, proposal_id: int) -> list[tuple[Exec
         .order_by(col(ExecutionTask.id))
     )
     return [(task, owner.full_name if owner else "") for task, owner in rows]
+
+
+def _returned_rounds(session: Session, proposal_id: int, deadlines: Sequence[object]) -> set[int]:
+    """The ids of the deadlines a return to the author ended (``return_to_author``): that
+    round was given back, neither done nor dropped, and the page says so ("zurückgegeben")
+    beside the next round's deadline of the same name. The engine closes them as
+    "cancelled" at the return's instant (``workflow.deadlines.lifecycle``); rows closed by
+    a return before that change say "met", and read as returned too."""
+    lapsed = [
+        d
+        for d in deadlines
+        if isinstance(d, Deadline) and d.status in ("cancelled", "met") and d.closed_at is not None
+    ]
+    if not lapsed:
+        return set()
+    returns = session.exec(
+        select(AuditEvent.at).where(
+            AuditEvent.instance_type == "proposal",
+            AuditEvent.instance_id == proposal_id,
+            AuditEvent.trigger == "return_to_author",
+        )
+    ).all()
+    instants = {at.replace(tzinfo=None) for at in returns}
+    return {
+        d.id or 0
+        for d in lapsed
+        if d.closed_at is not None and d.closed_at.replace(tzinfo=None) in instants
+    }
 
 
 def _history(
