@@ -37,6 +37,7 @@ def default_registry(
         .add(consultation_guards.GUARDS)
         .add(resolution_guards.GUARDS)
         .add(proposal_actions.ACTIONS)
+        .add(proposal_actions.DEADLINE_LABELS)
         .add(meeting_rules.GUARDS)
         .add(meeting_rules.ACTIONS)
         .add(anchors.ANCHORS)

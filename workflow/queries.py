@@ -52,6 +52,14 @@ def current_step(session: Session, proposal: Proposal) -> ConsultationStep | Non
     return None
 
 
+def deciding_body(session: Session, proposal: Proposal) -> Body | None:
+    """The body of the Vorlage's deciding step (the council or a beschließender Ausschuss,
+    § 39 GemO); None for an Informationsvorlage or a plan without one."""
+    assert proposal.id is not None
+    step = next((s for s in steps(session, proposal.id) if s.decides), None)
+    return session.get(Body, step.body_id) if step is not None else None
+
+
 def current_agenda_item(session: Session, proposal: Proposal) -> AgendaItem | None:
     step = current_step(session, proposal)
     if step is None or step.agenda_item_id is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -25,9 +25,9 @@ from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.errors import StaleVersion
-from workflow.meeting_titles import genitive
+from workflow.meeting_titles import accusative, genitive, nominative
 from workflow.models import Body, Meeting, Proposal
-from workflow.queries import current_step, users_with_role
+from workflow.queries import current_step, deciding_body, users_with_role
 from workflow.rules.late_items import late_addition_refusal
 from workflow.services.deadline_service import deadlines_on_entry
 from workflow.services.transition import Fired, fire
@@ -147,14 +147,35 @@ URGENT_DECISION_HINT = (
 )
 
 
-def _comment(required: bool, trigger: str) -> FormField:
+def urgent_decision_hint(session: Session, proposal: Proposal) -> str:
+    """The Eilentscheidung's hint for this Vorlage: § 43 Abs. 4 Satz 3 GemO applies Sätze 1
+    and 2 to the matters a beschließender Ausschuss decides, so for a committee's matter the
+    hint names that committee (whose session, convened under § 34 Abs. 2 as its procedure
+    follows the council's, § 39 Abs. 5 GemO, cannot be waited for) and its members as the
+    ones to be told."""
+    body = deciding_body(session, proposal)
+    if body is None or body.kind != "deciding_committee":
+        return URGENT_DECISION_HINT
+    of = genitive(body.name)
+    return (
+        f"Nur in einer dringenden Angelegenheit, über die {nominative(body.name)} "
+        "beschließt: Ihre Erledigung kann ohne erheblichen Nachteil für die Gemeinde nicht "
+        f"einmal bis zu einer ohne Frist und formlos einberufenen Sitzung {of} "
+        "(§ 34 Abs. 2 GemO) aufgeschoben werden (§ 43 Abs. 4 Satz 1 und 3 GemO). Die Gründe "
+        f"für die Eilentscheidung und die Art der Erledigung sind den Mitgliedern {of} "
+        "unverzüglich mitzuteilen (§ 43 Abs. 4 Satz 2 und 3 GemO). "
+        "Nennen Sie hier, warum die Sache nicht warten kann."
+    )
+
+
+def _comment(required: bool, trigger: str, urgent_hint: str = URGENT_DECISION_HINT) -> FormField:
     label = "Begründung" if required else "Anmerkung"
     hint = None
     if trigger == "return_to_author":
         label = "Anmerkung für die Verfasserin oder den Verfasser"
     elif trigger == "urgent_decision":
         label = "Begründung der Eilentscheidung"
-        hint = URGENT_DECISION_HINT
+        hint = urgent_hint
     return FormField("comment", label, "textarea", required=required, hint=hint)
 
 
@@ -283,7 +304,12 @@ def fields_for(
                 required=True,
             )
         )
-    fields.append(_comment("comment" in needs, trigger))
+    urgent_hint = (
+        urgent_decision_hint(session, proposal)
+        if trigger == "urgent_decision"
+        else URGENT_DECISION_HINT
+    )
+    fields.append(_comment("comment" in needs, trigger, urgent_hint))
     return tuple(fields)
 
 
@@ -292,12 +318,25 @@ def split_options(
 ) -> tuple[list[ActionForm], list[Blocked]]:
     """A Vorlage's allowed actions as forms and blocked ones with their reasons in words."""
     return forms_from(
-        options,
+        [_worded(session, proposal, o) for o in options],
         input_guards=INPUT_GUARDS,
         fields=lambda trigger, needs: fields_for(session, proposal, trigger, needs, now),
         legal=LEGAL_TRIGGERS,
         secondary=SECONDARY,
     )
+
+
+def _worded(session: Session, proposal: Proposal, option: ActionOption) -> ActionOption:
+    """An option's label for this Vorlage: after an Eilentscheidung in a committee's matter
+    the mayor informs that committee's members (§ 43 Abs. 4 Satz 3 GemO), not the council
+    the released definitions name ("Gemeinderat über Eilentscheidung unterrichtet")."""
+    if option.trigger != "report_urgent_decision" or "Gemeinderat" not in option.label:
+        return option
+    body = deciding_body(session, proposal)
+    if body is None or body.kind != "deciding_committee":
+        return option
+    named = accusative(body.name).removeprefix("den ")
+    return replace(option, label=option.label.replace("Gemeinderat", named, 1))
 
 
 def forms_from(
@@ -423,7 +462,7 @@ def _due_words(starting: StartingDeadline, action: str, today: date) -> DueOnEnt
         when = f"wäre bei „{action}“ schon abgelaufen: Sie endete am {due}."
         consequence = "Die Mitzeichnung begänne überfällig."
     text = (
-        f"Die Frist „{rule.label}“ {when} {counted} {consequence} Planen Sie die Beratung "
+        f"Die Frist „{starting.label}“ {when} {counted} {consequence} Planen Sie die Beratung "
         "für eine spätere Sitzung ein (Beratungsfolge im Entwurf) oder stimmen Sie die "
         "Mitzeichnung vorab mit den Mitzeichnenden ab."
     )

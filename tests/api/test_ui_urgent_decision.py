@@ -11,6 +11,7 @@ from api.ui.citations import NBSP, unbroken
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
 from tests.integration.flow import released
+from workflow.services.proposals import StepInput
 
 CONDITION = unbroken(
     "Nur in einer dringenden Angelegenheit des Gemeinderats: Ihre Erledigung kann ohne "
@@ -62,6 +63,37 @@ def test_the_urgent_decision_form_states_the_condition_and_the_duty_to_inform(
     assert DUTY in refused.text
 
 
+def test_a_committees_matter_names_the_committee_and_its_members(
+    world: World, client: TestClient
+) -> None:
+    """§ 43 Abs. 4 Satz 3 GemO: for a matter the Technischer Ausschuss decides, the session
+    not waited for is the committee's and its members are the ones to be told."""
+    committee = world.body_id("Technischer Ausschuss")
+    pid = released(world, steps=[StepInput(body_id=committee, decides=True)])
+    sign_in(client, "ilsfeld.mayor")
+    hint = _hint_of(client.get(f"/vorlagen/{pid}/aktionen/urgent_decision").text, "comment")
+    assert (
+        unbroken(
+            "Nur in einer dringenden Angelegenheit, über die der Technische Ausschuss "
+            "beschließt: Ihre Erledigung kann ohne erheblichen Nachteil für die Gemeinde nicht "
+            "einmal bis zu einer ohne Frist und formlos einberufenen Sitzung des Technischen "
+            "Ausschusses (§ 34 Abs. 2 GemO) aufgeschoben werden "
+            "(§ 43 Abs. 4 Satz 1 und 3 GemO)."
+        )
+        in hint
+    )
+    assert (
+        unbroken(
+            "Die Gründe für die Eilentscheidung und die Art der Erledigung sind den "
+            "Mitgliedern des Technischen Ausschusses unverzüglich mitzuteilen "
+            "(§ 43 Abs. 4 Satz 2 und 3 GemO)."
+        )
+        in hint
+    )
+    assert "Gemeinderat" not in hint
+    assert DUTY not in hint
+
+
 def test_other_reasons_carry_no_urgency_hint(world: World, client: TestClient) -> None:
     """The hint belongs to the Eilentscheidung alone: withdrawing asks only for a reason."""
     pid = released(world)
@@ -78,3 +110,32 @@ def _version(html: str) -> str:
     found = re.search(r'name="version" value="(\d+)"', html)
     assert found is not None
     return found.group(1)
+
+
+def test_after_a_committees_eilentscheidung_the_page_names_the_committee(
+    world: World, client: TestClient
+) -> None:
+    """§ 43 Abs. 4 Satz 3 GemO: the mayor informs the Technischer Ausschuss; the Vorlage
+    page's step and its deadline say so, not "Gemeinderat"."""
+    committee = world.body_id("Technischer Ausschuss")
+    pid = released(world, steps=[StepInput(body_id=committee, decides=True)])
+    sign_in(client, "ilsfeld.mayor")
+    action = client.get(f"/vorlagen/{pid}/aktionen/urgent_decision").text
+    sent = client.post(
+        f"/vorlagen/{pid}/aktionen/urgent_decision",
+        data={"csrf_token": csrf_of(action), "version": _version(action),
+              "comment": "Auftrag muss morgen vergeben werden", "bestaetigt": "ja"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    page = client.get(f"/vorlagen/{pid}").text
+    # (the state diagram shows the definition's own words for every Vorlage)
+    actions = page.split('id="aktionen"', 1)[1].split("</section>", 1)[0]
+    assert "Technischen Ausschuss über Eilentscheidung unterrichtet" in actions
+    assert "Gemeinderat" not in actions
+    fristen = page.split('id="fristen"', 1)[1].split("</section>", 1)[0]
+    assert "Unterrichtung des Technischen Ausschusses über die Eilentscheidung" in fristen
+    assert "Gemeinderat" not in fristen
+    report = client.get(f"/vorlagen/{pid}/aktionen/report_urgent_decision")
+    assert report.status_code == 200
+    assert "Technischen Ausschuss über Eilentscheidung unterrichtet" in report.text

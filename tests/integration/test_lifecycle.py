@@ -406,6 +406,39 @@ def test_urgent_decision_must_be_reported(world: World) -> None:
     assert state(world, pid) == "final"
 
 
+def test_urgent_decision_of_a_committees_matter_is_reported_to_the_committee(
+    world: World,
+) -> None:
+    """§ 43 Abs. 4 Satz 3 GemO: the mayor's Eilentscheidung in a matter of a beschließender
+    Ausschuss is to be told to that committee's members; the deadline says so."""
+    committee = world.body_id("Technischer Ausschuss")
+    pid = released(world, steps=[StepInput(body_id=committee, decides=True)])
+    fired = world.fire(
+        "proposal",
+        pid,
+        "urgent_decision",
+        "ilsfeld.mayor",
+        berlin(DAY, 16),
+        comment="Auftrag muss morgen vergeben werden",
+    )
+    label = "Unterrichtung des Technischen Ausschusses über die Eilentscheidung"
+    assert [(e.rule, e.label) for e in fired.deadlines] == [("urgent_report", label)]
+    stored = world.run(
+        lambda s: s.exec(
+            select(Deadline).where(Deadline.instance_id == pid, Deadline.rule == "urgent_report")
+        ).one()
+    )
+    assert (stored.label, stored.status) == (label, "open")
+    # the council's matter keeps the council
+    council = released(world, title="Neubau Feuerwehrhaus")
+    fired = world.fire(
+        "proposal", council, "urgent_decision", "ilsfeld.mayor", berlin(DAY, 16), comment="eilig"
+    )
+    assert [e.label for e in fired.deadlines] == [
+        "Unterrichtung des Gemeinderats über die Eilentscheidung"
+    ]
+
+
 def test_withdrawal_ends_and_cancels_deadlines(world: World) -> None:
     pid = new_proposal(world)
     world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 9))

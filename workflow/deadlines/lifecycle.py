@@ -161,6 +161,7 @@ class StartingDeadline:
     explanation: str
     anchor: date
     day_label: str
+    label: str  # the rule's label, worded for the instance (``Registry.deadline_labels``)
 
 
 def starting_deadlines(
@@ -190,7 +191,9 @@ def starting_deadlines(
         due, explanation = compute_due(
             ctx.session, municipality_id, rule, anchor, anchored.day_label
         )
-        starting.append(StartingDeadline(rule, due, explanation, anchor, anchored.day_label))
+        worded = registry.deadline_labels.get(rule.rule)
+        label = worded.word(ctx, rule.label) if worded is not None else rule.label
+        starting.append(StartingDeadline(rule, due, explanation, anchor, anchored.day_label, label))
     return starting
 
 
@@ -219,14 +222,14 @@ def open_starting(
             instance_id=instance_id,
             municipality_id=municipality_id,
             rule=rule.rule,
-            label=rule.label,
+            label=starting.label,
             due_date=starting.due_date,
             explanation=starting.explanation,
             opened_seq=seq,
             opened_at=ctx.now,
         )
         opened.append((deadline, rule))
-        effects.append(DeadlineEffect("opened", rule.rule, rule.label, starting.due_date))
+        effects.append(DeadlineEffect("opened", rule.rule, starting.label, starting.due_date))
     if opened:
 
         def remember_active() -> None:  # once the new ones have their ids

@@ -53,6 +53,19 @@ class Anchor:
     day_label: str = "Bezugstag"
 
 
+DeadlineWording = Callable[[FiringContext, str], str]
+
+
+@dataclass(frozen=True)
+class DeadlineLabel:
+    """A deadline's label for one instance, worded from its definition's label (``name``:
+    the deadline rule): the Unterrichtung after an Eilentscheidung names the body whose
+    matter it was (§ 43 Abs. 4 Satz 3 GemO), which a released definition cannot."""
+
+    name: str
+    word: DeadlineWording
+
+
 FieldType = Literal["text", "integer", "boolean", "date", "person", "choice"]
 
 
@@ -111,11 +124,17 @@ class Registry:
     scope_guards: frozenset[str] = frozenset()
     # Keyed by guard name: the non-transition step the guard waits for.
     steps: dict[str, OpenStep] = field(default_factory=dict)
+    # Keyed by deadline rule: how its label reads for the instance (``DeadlineLabel``).
+    deadline_labels: dict[str, DeadlineLabel] = field(default_factory=dict)
 
-    def add(self, items: Iterable[Guard | Action | Anchor]) -> Registry:
+    def add(self, items: Iterable[Guard | Action | Anchor | DeadlineLabel]) -> Registry:
         for item in items:
-            table: dict[str, Guard] | dict[str, Action] | dict[str, Anchor]
-            if isinstance(item, Guard):
+            table: (
+                dict[str, Guard] | dict[str, Action] | dict[str, Anchor] | dict[str, DeadlineLabel]
+            )
+            if isinstance(item, DeadlineLabel):
+                table = self.deadline_labels
+            elif isinstance(item, Guard):
                 table = self.guards
             elif isinstance(item, Action):
                 table = self.actions

@@ -8,12 +8,13 @@ from sqlmodel import col, func, select
 
 from workflow.context import FiringContext
 from workflow.db import remember
-from workflow.definitions.registry import Action
+from workflow.definitions.registry import Action, DeadlineLabel
 from workflow.embedded_rows import ride_insert
 from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
 from workflow.law.voting import Quorum, Tally
 from workflow.loaded_rows import delete_loaded, settle_deletes
+from workflow.meeting_titles import genitive
 from workflow.models import (
     AgendaItem,
     Body,
@@ -30,6 +31,7 @@ from workflow.queries import (
     cosignatures,
     current_agenda_item,
     current_step,
+    deciding_body,
     item_quorum,
     latest_resolution,
     steps,
@@ -430,6 +432,17 @@ def record_urgent_resolution(ctx: FiringContext) -> None:
     )
 
 
+def urgent_report_label(ctx: FiringContext, label: str) -> str:
+    """Whom the mayor tells of his Eilentscheidung: the members of the body whose matter it
+    was. § 43 Abs. 4 Satz 3 GemO applies Sätze 1 and 2 to a beschließender Ausschuss: for
+    its matter "Unterrichtung des Technischen Ausschusses über die Eilentscheidung", not
+    the council's (the released definitions name the Gemeinderat)."""
+    body = deciding_body(ctx.session, proposal(ctx))
+    if body is None or body.kind != "deciding_committee":
+        return label
+    return label.replace("des Gemeinderats", genitive(body.name))
+
+
 def record_publication(ctx: FiringContext) -> None:
     resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
     if resolution is not None:
@@ -465,6 +478,8 @@ def record_announcement(ctx: FiringContext) -> None:
     resolution.announced_at = ctx.now
     ctx.session.add(resolution)
 
+
+DEADLINE_LABELS = [DeadlineLabel("urgent_report", urgent_report_label)]
 
 ACTIONS = [
     Action("record_submission", record_submission),
