@@ -6,6 +6,7 @@ Values are kept as typed text, so a form with a mistake comes back exactly as it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +15,8 @@ from typing import Any
 
 from api.ui.formatting import money_de, parse_amount_de, parse_date_de
 from workflow.digits import is_digits
-from workflow.models import ConsultationStep, Proposal
+from workflow.meeting_titles import nominative
+from workflow.models import Body, ConsultationStep, Proposal
 from workflow.models.proposal import PROPOSAL_KINDS
 from workflow.services.proposals import ProposalFields, StepInput
 
@@ -310,6 +312,37 @@ def _steps(form: DraftForm, body_ids: set[str]) -> list[StepInput]:
             )
         )
     return steps
+
+
+# "Der Gemeinderat beschließt …", "Der Gemeinderat stimmt … zu": the council as the one who
+# resolves. "dem Gemeinderat", "des Gemeinderats" name it otherwise and are left alone.
+COUNCIL_RESOLVES = re.compile(
+    r"\bder\s+Gemeinderat\b|\bGemeinderat\s+beschlie(?:ß|ss)t\b", re.IGNORECASE
+)
+
+
+def council_named_warning(resolution_text: str, deciding: Body | None) -> str | None:
+    """A Beschlussvorschlag that has the Gemeinderat resolve while a beschließender Ausschuss
+    is to decide (§ 39 GemO): a warning, not a refusal, since the text may rightly mention
+    the council (a matter it delegated); the author reads the sentence before submitting."""
+    if deciding is None or deciding.kind == "council":
+        return None
+    if not COUNCIL_RESOLVES.search(resolution_text or ""):
+        return None
+    return (
+        "Der Beschlussvorschlag nennt den Gemeinderat, beschließen soll aber "
+        f"{nominative(deciding.name)}."
+    )
+
+
+def draft_warning(form: DraftForm, bodies: Sequence[Body]) -> str | None:
+    """``council_named_warning`` for the form as typed: its deciding row's body."""
+    by_id = {str(b.id): b for b in bodies}
+    deciding = next(
+        (by_id[r.body_id] for r in form.rows if r.role == "decides" and r.body_id in by_id),
+        None,
+    )
+    return council_named_warning(form.values.get("resolution_text", ""), deciding)
 
 
 def engine_field(field_name: str | None) -> str:

@@ -100,3 +100,65 @@ def test_the_check_refuses_strangers_and_odd_field_names(client: TestClient) -> 
     sign_in(client, "ilsfeld.council")
     token = csrf_of(client.get("/").text)
     assert check(client, token, "title").status_code == 403
+
+
+WRONG_BODY = (
+    "Der Beschlussvorschlag nennt den Gemeinderat, beschließen soll aber der Technische Ausschuss."
+)
+
+
+def _hint(html: str) -> str:
+    """The text of the Beschlussvorschlag's warning slot (empty when there is none)."""
+    slot = re.search(r'<div id="beschlussorgan-hinweis"[^>]*>(.*?)</div>\s*</div>\s*</div>|'
+                     r'<div id="beschlussorgan-hinweis"[^>]*></div>', html, re.S)  # fmt: skip
+    assert slot, html
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", slot.group(0))).strip()
+
+
+def test_a_council_resolution_for_a_committees_matter_is_warned_not_refused(
+    world: World, client: TestClient
+) -> None:
+    """§ 39 GemO: the Technischer Ausschuss decides, the Beschlussvorschlag has the
+    Gemeinderat resolve: the check warns while typing, the save keeps the draft, and the
+    Vorlage page and the editor say it again."""
+    committee = str(world.body_id("Technischer Ausschuss"))
+    council = str(world.body_id("Gemeinderat"))
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/vorlagen/neu").text
+    assert 'id="beschlussorgan-hinweis"' in page
+    assert WRONG_BODY not in page
+    token = csrf_of(page)
+
+    typed = check(client, token, "resolution_text", **{"steps-0-body_id": committee}).text
+    assert 'id="beschlussorgan-hinweis" aria-live="polite" hx-swap-oob="true"' in typed
+    assert WRONG_BODY in _hint(typed)
+    assert "Hinweis" in _hint(typed)
+    assert message(typed, "resolution_text") is None  # a warning, not an error
+    # choosing the deciding body again tells it too; the council deciding: no warning
+    chosen = check(client, token, "steps-0-body_id", **{"steps-0-body_id": committee}).text
+    assert WRONG_BODY in _hint(chosen)
+    fine = check(client, token, "steps-0-body_id", **{"steps-0-body_id": council}).text
+    assert 'id="beschlussorgan-hinweis"' in fine
+    assert WRONG_BODY not in fine
+    named = check(
+        client,
+        token,
+        "resolution_text",
+        resolution_text="Der Technische Ausschuss beschließt die Sanierung.",
+        **{"steps-0-body_id": committee},
+    ).text
+    assert WRONG_BODY not in named
+    # other fields' checks carry no warning slot
+    assert "beschlussorgan-hinweis" not in check(client, token, "title").text
+
+    data = {"csrf_token": token, **VALID, "steps-0-body_id": committee}
+    saved = client.post("/vorlagen/neu", data=data, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    location = saved.headers["location"]
+    detail = client.get(location).text
+    assert WRONG_BODY in detail
+    assert WRONG_BODY in _hint(client.get(f"{location}/bearbeiten").text)
+    data = {"csrf_token": token, **VALID, "steps-0-body_id": council}
+    plain = client.post("/vorlagen/neu", data=data, follow_redirects=False)
+    assert plain.status_code == 303, plain.text
+    assert WRONG_BODY not in client.get(plain.headers["location"]).text

@@ -38,3 +38,23 @@ def test_messages_follow_the_typing(
         "warum die Vorlage nichtöffentlich beraten wird", exact=False
     ).wait_for()
     check_accessibility(page)
+
+
+def test_a_council_resolution_for_a_committees_matter_is_warned_while_typing(
+    page: Any, sign_in: Callable[[Any, str], None]
+) -> None:
+    """§ 39 GemO: choosing the Technischer Ausschuss to decide, a Beschlussvorschlag
+    "Der Gemeinderat beschließt …" is pointed out under the text; naming the council to
+    decide takes the hint away again."""
+    warning = "Der Beschlussvorschlag nennt den Gemeinderat, beschließen soll aber"
+    sign_in(page, "ilsfeld.clerk")
+    page.goto("/vorlagen/neu")
+    page.locator("#steps-0-body_id").select_option(label="Technischer Ausschuss")
+    text = page.get_by_label("Beschlussvorschlag")
+    text.press_sequentially("Der Gemeinderat beschließt den Bau.")
+    page.locator("#beschlussorgan-hinweis").get_by_text(warning, exact=False).wait_for()
+    assert "der Technische Ausschuss" in page.locator("#beschlussorgan-hinweis").inner_text()
+    assert page.locator("#resolution_text-meldung").inner_text().strip() == ""
+    assert text.input_value() == "Der Gemeinderat beschließt den Bau."
+    page.locator("#steps-0-body_id").select_option(label="Gemeinderat")
+    page.wait_for_function("!document.querySelector('#beschlussorgan-hinweis').textContent.trim()")

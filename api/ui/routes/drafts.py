@@ -77,6 +77,7 @@ def _page(
         "reserved": [(m.key, f"{m.citation}: {m.label}") for m in RESERVED_MATTERS.values()],
         "subjects": [(s.key, s.label) for s in SUBJECTS.values()],
         "returned": _returned(session, proposal_id),
+        "draft_warning": drafts.draft_warning(form, bodies),
     }
     return render(request, "vorlagen/edit.html", context, status=status)
 
@@ -149,7 +150,12 @@ def check_field(
     field = FIELD_OF.get(name, name)
     form = _posted(posted)
     _checked(session, user, form)
-    context = {"fid": field, "message": form.errors.get(field)}
+    context: dict[str, object] = {"fid": field, "message": form.errors.get(field)}
+    # The Beschlussvorschlag against the deciding body (a warning, never a refusal): told
+    # again whenever either of them changes.
+    if name == "resolution_text" or name.startswith("steps-"):
+        context["checks_warning"] = True
+        context["draft_warning"] = drafts.draft_warning(form, _bodies(session, user))
     return templates.TemplateResponse(request, "vorlagen/_meldung.html", context)
 
 

@@ -23,6 +23,7 @@ from api.ui.actions import (
     told_to,
 )
 from api.ui.document_links import proposal_documents
+from api.ui.drafts import council_named_warning
 from api.ui.history import event_label
 from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.agenda import add_proposal_item
@@ -59,7 +60,7 @@ from workflow.models import (
     Proposal,
     User,
 )
-from workflow.queries import cosignatures, full_names, steps
+from workflow.queries import cosignatures, deciding_body, full_names, steps
 from workflow.rules.late_items import LATE
 from workflow.services import actions as action_service
 from workflow.services import listing, my_tasks
@@ -69,6 +70,9 @@ from workflow.services.publication import PUBLICATION_ROLES
 from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# Before the vote: the Beschlussvorschlag can still be corrected (by a return, at the latest
+# in the session), so a text naming the wrong body is pointed out.
+UNDECIDED = ("draft", "cosigning", "awaiting_release", "ready", "scheduled")
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PAGE_SIZE = 50
 Text = Annotated[str | None, Query(max_length=200)]
@@ -267,6 +271,11 @@ def _detail_context(
         "history": history,
         "deadlines": deadlines,
         "returned_rounds": returned_rounds,
+        "draft_warning": council_named_warning(
+            proposal.resolution_text, deciding_body(session, proposal)
+        )
+        if proposal.state in UNDECIDED
+        else None,
         "execution_tasks": execution,
         "can_add_execution_task": proposal.state == "final"
         and user.role in EXECUTION_ROLES
