@@ -5,7 +5,7 @@ with what was typed when it is refused."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple, TypedDict
 
@@ -22,8 +22,8 @@ from workflow.digits import is_digits
 from workflow.errors import InvalidInput, WorkflowError, not_found
 from workflow.law.voting import Tally
 from workflow.limits import MAX_TEXT
-from workflow.models import Meeting
-from workflow.services import listing
+from workflow.models import AgendaItem, Meeting
+from workflow.services import deliberation, listing
 from workflow.services.meetings import MEETING_ROLES
 
 MAX_COUNT = 10_000
@@ -226,6 +226,53 @@ class Onward(NamedTuple):
 
     item_id: int | None
     text: str
+
+
+NOTES = "deliberation_notes"
+
+
+def typed_notes(form: FormData) -> str | None:
+    """The Beratungsverlauf posted with another form of the item (its outcome), or None
+    when that form did not carry it."""
+    value = form.get(NOTES)
+    return value if isinstance(value, str) else None
+
+
+def save_typed_notes(call: ScreenCall, item_id: int, notes: str | None, version: int) -> int:
+    """Record the Beratungsverlauf typed above an item's outcome with that outcome, through
+    the notes' own service call in the caller's savepoint (§ 38 Abs. 1 GemO): the text is
+    not lost when "Ergebnis speichern" is pressed without saving it first. Unchanged (or not
+    posted), nothing is recorded. The meeting's version for the next write is returned."""
+    if notes is None:
+        return version
+    item = call["session"].get(AgendaItem, item_id)
+    stored = (item.deliberation_notes if item is not None else None) or ""
+    if notes.replace("\r\n", "\n").strip() == stored:
+        return version
+    recorded = deliberation.record_notes(
+        **call, item_id=item_id, expected_version=version, notes=notes
+    )
+    return recorded.meeting_version
+
+
+def with_typed_notes(
+    item_id: int, again: Callable[[Kept, int | None, int], Response]
+) -> Callable[[Kept, int | None, int], Response]:
+    """A refused outcome posted with the Beratungsverlauf shows the screen again with the
+    text as typed, a refusal of the text itself marked at its field."""
+
+    def show(kept: Kept, at: int | None, status: int) -> Response:
+        if NOTES in kept.values:
+            marked = {k: v for k, v in kept.errors.items() if k == NOTES}
+            kept = replace(
+                kept,
+                notes={item_id: kept.values[NOTES]},
+                notes_errors={item_id: marked} if marked else {},
+                errors={k: v for k, v in kept.errors.items() if k != NOTES},
+            )
+        return again(kept, at, status)
+
+    return show
 
 
 def screen_action(

@@ -541,3 +541,61 @@ def test_the_mover_is_chosen_from_members_and_fraktionen_or_typed(
         (names[present[0]], present[0], None),
         ("Verwaltung", None, None),
     ]
+
+
+def test_a_free_items_outcome_saves_the_notes_typed_with_it(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, _, _ = _running(world, clock)
+    world.run(lambda s: s.add(AgendaItem(meeting_id=mid, position=2, title="Bekanntgaben")))
+    free = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.title == "Bekanntgaben")).one().id
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={free}").text
+    base = f"/sitzungen/{mid}/durchfuehren/{free}"
+    # one form: the notes' textarea inside the outcome's, its own button sent elsewhere
+    form = page.split(f'action="{base}/ergebnis"')[1].split("</form>")[0]
+    assert f'id="beratung-{free}" name="deliberation_notes"' in form
+    assert f'formaction="{base}/beratung"' in form
+
+    # refused outcome: nothing saved, the notes as typed are shown again
+    notes = "Die Bürgermeisterin berichtet über den Stand der Bauarbeiten am Rathaus."
+    odd = _post(client, f"{base}/ergebnis", page, version=_version(page),
+                outcome="erledigt", deliberation_notes=notes)  # fmt: skip
+    assert odd.status_code == 422
+    assert f">{notes}</textarea>" in odd.text
+    assert world.get(AgendaItem, free).deliberation_notes is None
+
+    saved = _post(client, f"{base}/ergebnis", odd.text, version=_version(odd.text),
+                  outcome="noted", deliberation_notes=f"  {notes}\r\n")  # fmt: skip
+    assert saved.status_code == 303
+    stored = world.get(AgendaItem, free)
+    assert stored.outcome == "noted"
+    assert stored.deliberation_notes == notes
+    page = _follow(client, saved)
+    assert "Ergebnis gespeichert: zur Kenntnis genommen." in page
+
+
+def test_notes_refused_with_a_free_outcome_keep_both_unsaved(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, mid, _, _ = _running(world, clock)
+    world.run(lambda s: s.add(AgendaItem(meeting_id=mid, position=2, title="Anfragen")))
+    free = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.title == "Anfragen")).one().id
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={free}").text
+    typed = "Herr Maier fragt nach dem Winterdienst. " * 600
+    refused = _post(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
+                    version=_version(page), outcome="handled",
+                    deliberation_notes=typed)  # fmt: skip
+    assert refused.status_code == 422
+    assert "Der Verlauf der Beratung darf höchstens 20000 Zeichen lang sein." in refused.text
+    area = refused.text.split(f'id="beratung-{free}"')[1].split("</textarea>")[0]
+    assert 'aria-invalid="true"' in area
+    assert f'href="#beratung-{free}"' in _summary(refused.text)
+    stored = world.get(AgendaItem, free)
+    assert stored.outcome is None, "one savepoint: the outcome is not kept without its notes"
+    assert stored.deliberation_notes is None

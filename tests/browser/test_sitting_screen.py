@@ -1,5 +1,5 @@
-"""The meeting screen in the browser: a typed Beratungsverlauf is not lost silently, and the
-keyboard goes on where the work does."""
+"""The meeting screen in the browser: a typed Beratungsverlauf is saved with the outcome and
+not lost silently when leaving the item, and the keyboard goes on where the work does."""
 
 from __future__ import annotations
 
@@ -24,36 +24,42 @@ def _opened(page: Any, server: str, sign_in: Callable[[Any, str], None]) -> int:
     return meeting
 
 
-def test_unsaved_deliberation_notes_are_asked_for_before_the_outcome(
+def test_typed_notes_are_saved_with_the_outcome_and_asked_for_before_leaving(
     page: Any, server: str, sign_in: Callable[[Any, str], None]
 ) -> None:
     _opened(page, server, sign_in)
     notes = page.get_by_label("Wesentlicher Inhalt der Beratung")
     notes.fill(NOTES)
-    page.get_by_label("Ergebnis", exact=True).select_option(label="zur Kenntnis genommen")
     asked: list[str] = []
 
     def dismiss(dialog: Any) -> None:
         asked.append(dialog.message)
         dialog.dismiss()
 
-    page.once("dialog", dismiss)
-    page.get_by_role("button", name="Ergebnis speichern").click()
-    # "Abbrechen": nothing is sent, the text stays and has the focus
+    page.on("dialog", dismiss)
+    # leaving the item by the agenda: the page asks; "Abbrechen" keeps the text and its focus
+    page.locator(".rf-screen__agenda a").first.click()
     assert asked == [
         "Der wesentliche Inhalt der Beratung zu TOP 1 ist noch nicht gespeichert. "
         "Ohne Speichern fortfahren?"
     ]
     assert notes.input_value() == NOTES
     assert page.evaluate("document.activeElement.name") == "deliberation_notes"
-    assert "Ergebnis gespeichert" not in page.locator("main").inner_text()
-    # saved first, the outcome goes on without a question
+    # its own button saves the text alone
     page.get_by_role("button", name="Beratungsverlauf speichern").click()
     page.get_by_text("Der Verlauf der Beratung ist gespeichert.").wait_for()
-    page.on("dialog", dismiss)
+    assert "Ergebnis gespeichert" not in page.locator("main").inner_text()
+    # more typed, then "Ergebnis speichern": no question, the notes saved with the outcome
+    more = NOTES + " Fragen gibt es keine."
+    notes.fill(more)
     page.get_by_label("Ergebnis", exact=True).select_option(label="zur Kenntnis genommen")
     page.get_by_role("button", name="Ergebnis speichern").click()
     page.get_by_text("Ergebnis gespeichert: zur Kenntnis genommen.").wait_for()
+    assert len(asked) == 1
+    # the item, done, shows its notes as saved
+    page.locator(".rf-screen__agenda a").first.click()
+    page.get_by_text("Erledigt:").wait_for()
+    assert page.get_by_label("Wesentlicher Inhalt der Beratung").input_value() == more
     assert len(asked) == 1
 
 

@@ -30,8 +30,11 @@ from api.ui.sitting_forms import (
     done,
     form_version,
     refusal_text,
+    save_typed_notes,
     screen_action,
     screen_meeting,
+    typed_notes,
+    with_typed_notes,
 )
 from api.ui.web import PageRoute, PageUserDep, PostedForm, error_status, workflows_of
 from workflow.agenda_numbers import top_numbers
@@ -56,10 +59,12 @@ def record_free_outcome(
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> Onward:
         outcome = str(form.get("outcome") or "")
+        # the Beratungsverlauf typed above, saved with the outcome (§ 38 Abs. 1 GemO)
+        version = save_typed_notes(call, item_id, typed_notes(form), form_version(form))
         agenda.record_item_outcome(
             **call,
             item_id=item_id,
-            expected_version=form_version(form),
+            expected_version=version,
             outcome=outcome,
         )
         items = screen_items(session, user, meeting_id)
@@ -67,9 +72,9 @@ def record_free_outcome(
         label = outcome_label(outcome, outcome)
         return Onward(following.id if following else None, f"Ergebnis gespeichert: {label}.")
 
+    again = with_typed_notes(item_id, kept_screen(request, session, user, meeting_id, now))
     return screen_action(
-        request, form, session, user, now, meeting_id, item_id, act,
-        keep=(OUTCOME, kept_screen(request, session, user, meeting_id, now)),
+        request, form, session, user, now, meeting_id, item_id, act, keep=(OUTCOME, again),
     )  # fmt: skip
 
 

@@ -71,11 +71,15 @@ document.addEventListener("change", function (event) {
 /* Text saved only by its own button: a form marked data-rf-ungesichert (the Beratungsverlauf
    on the meeting screen) whose text was changed would lose it when another form of the page
    is sent or a link of the page is followed (the Ergebnis, "Nächster Punkt"). The page asks
-   first; "Abbrechen" goes back to the text. Capturing, so it runs before htmx sends. */
+   first; "Abbrechen" goes back to the text. Capturing, so it runs before htmx sends. A form
+   marked data-rf-geaendert came back with text not yet saved (refused, or the outcome's check
+   page): its text counts as changed even untouched. */
 function rfUnsavedText(except) {
   var fields = document.querySelectorAll("form[data-rf-ungesichert] textarea");
   for (var i = 0; i < fields.length; i++) {
-    if (fields[i].form !== except && fields[i].value !== fields[i].defaultValue) {
+    var changed = fields[i].value !== fields[i].defaultValue
+      || fields[i].form.hasAttribute("data-rf-geaendert");
+    if (fields[i].form !== except && changed) {
       return fields[i];
     }
   }
