@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api.ui import formatting
 from api.ui.actions import ActionForm, Blocked, FormField, forms_from
+from workflow.context import local_date
 from workflow.documents import mailing
 from workflow.engine import ActionOption
 from workflow.models import Meeting
@@ -31,7 +32,8 @@ ON_SCREEN = frozenset({"open_session", "close_session", "sign_minutes"})
 
 @dataclass(frozen=True)
 class InvitationCheck:
-    """What the page says before the invitation is sent (§ 34 Abs. 1 S. 1 GemO)."""
+    """What the page says of the invitation period (§ 34 Abs. 1 S. 1 GemO): before the
+    invitation whether it can still be kept, after it whether it was."""
 
     latest: date
     in_time: bool
@@ -45,9 +47,28 @@ def invitation_check(session: Session, meeting: Meeting, today: date) -> Invitat
         f"{period.german()} vor dem Sitzungstag ({formatting.date_de(meeting.meeting_date)}) "
         "mitzuteilen."
     )
-    if today <= latest:
+    if meeting.invited_at is not None:
+        # sent: the period is kept or not, by the day the invitation went out
+        sent = local_date(meeting.invited_at)
+        if sent <= latest:
+            text = (
+                f"Die Einladungsfrist ist gewahrt: Die Einladung wurde am "
+                f"{formatting.date_de(sent)} versandt, spätestens war es der "
+                f"{formatting.date_de(latest)}. {rule}"
+            )
+            return InvitationCheck(latest, True, text)
         text = (
-            f"Die Einladungsfrist ist gewahrt: Die Einladung muss spätestens am "
+            f"Die Einladungsfrist ist nicht gewahrt: Die Einladung wurde am "
+            f"{formatting.date_de(sent)} versandt, nach dem {formatting.date_de(latest)}, "
+            "mit begründeter kürzerer Frist oder als Notsitzung (§ 34 Abs. 2 GemO). "
+            f"{rule}"
+        )
+        return InvitationCheck(latest, False, text)
+    if today <= latest:
+        # nothing sent yet: the period is not kept before the invitation goes out
+        text = (
+            f"Die Einladungsfrist kann noch gewahrt werden (bis "
+            f"{formatting.date_de(latest)}): Die Einladung muss spätestens am "
             f"{formatting.date_de(latest)} versandt werden; heute ist der "
             f"{formatting.date_de(today)}. {rule}"
         )

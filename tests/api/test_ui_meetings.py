@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from api.ui import formatting
 from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import HTML, csrf_of, field_of, sign_in
 from tests.conftest import World, berlin, known
 from tests.integration.flow import invited, new_meeting, released, scheduled
+from workflow.context import local_date
 from workflow.models import AgendaItem, AuditEvent, Meeting, Person, User
 from workflow.queries import voting_members
 
@@ -347,7 +349,12 @@ def test_invitation_explains_the_period_before_the_click(world: World, client: T
     world.fire("meeting", meeting, "set_agenda", "ilsfeld.secretary", berlin(date(2024, 4, 8), 9))
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
-    assert "Die Einladungsfrist ist gewahrt: Die Einladung muss spätestens am 16.04.2024" in page
+    # nothing sent yet: the period can still be kept, not "is kept"
+    assert "Die Einladungsfrist ist gewahrt" not in page
+    assert (
+        "Die Einladungsfrist kann noch gewahrt werden (bis 16.04.2024): Die Einladung muss "
+        "spätestens am 16.04.2024"
+    ) in page
     check = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
     assert check.status_code == 200
     assert "Bitte prüfen" in check.text
@@ -374,6 +381,15 @@ def test_invitation_explains_the_period_before_the_click(world: World, client: T
     unreached = re.findall(r"bitte auf anderem Weg einladen: ([^<]*)\.", after)
     named = unreached[0].split(", ") if unreached else []
     assert int(reached[0]) + len(named) == members  # every member, by mail or otherwise
+    # sent: now the period is kept, by the day the invitation went out
+    assert "Die Einladungsfrist kann noch gewahrt werden" not in after
+    invited_at = world.get_meeting(meeting).invited_at
+    assert invited_at is not None
+    sent = formatting.date_de(local_date(invited_at))
+    assert (
+        f"Die Einladungsfrist ist gewahrt: Die Einladung wurde am {sent} versandt, "
+        "spätestens war es der 16.04.2024."
+    ) in after
 
 
 def test_late_invitation_needs_a_reason_or_an_emergency(

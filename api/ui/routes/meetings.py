@@ -299,9 +299,14 @@ def detail_context(
         "candidates": [(str(p.id), f"{p.label}: {p.title}") for p in schedulable(session, meeting)]
         if editor and meeting.state in (*AGENDA_STATES, "invited", "in_session")
         else [],
-        # a missed meeting is moved first: inviting to a day gone by is no way out
+        # a missed meeting is moved first: inviting to a day gone by is no way out; once
+        # invited, whether the period was kept (§ 34 Abs. 1 Satz 1 GemO)
         "invitation": invitation_check(session, meeting, today)
-        if meeting.state in AGENDA_STATES and missed is None
+        if missed is None
+        and (
+            meeting.state in AGENDA_STATES
+            or (meeting.state == "invited" and meeting.invited_at is not None)
+        )
         else None,
         "deadlines": list(
             list_deadlines(
