@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import OptionalUser, SessionDep, SettingsDep
+from api.deps import LinkBase, OptionalUser, SessionDep, SettingsDep
 from api.downloads import document_response, pdf_response
 from api.problems import responses
 from api.routes.common import PathId
@@ -71,6 +71,7 @@ def get_meeting_document(
     fmt: Format,
     session: SessionDep,
     actor: OptionalUser,
+    link_base: LinkBase,
     part: Part = "oeffentlich",
 ) -> Response:
     """Einladung mit Tagesordnung, ortsübliche Bekanntmachung oder Niederschrift."""
@@ -80,6 +81,7 @@ def get_meeting_document(
         meeting_id=meeting_id,
         kind=kind,
         public=part == "oeffentlich",
+        base_url=link_base,
     )
     return document_response(document, fmt)
 

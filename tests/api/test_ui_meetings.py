@@ -503,3 +503,21 @@ def test_reasons_required_only_under_a_condition_say_when_not_optional(
     assert "optional" not in late
     assert "Pflicht bei verkürzter Frist, außer bei einer Notsitzung" in late
     assert " required" not in late  # an emergency's reason does instead
+
+
+def test_the_printed_invitation_names_where_the_sitzungsmappe_is(
+    world: World, client: TestClient
+) -> None:
+    meeting = new_meeting(world)
+    world.run(lambda s: s.add(AgendaItem(meeting_id=meeting, position=1, title="Bekanntgaben")))
+    invited(world, meeting)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{meeting}/dokumente/einladung.html")
+    assert page.status_code == 200
+    # printed for a member without e-mail: an address to look at, not "zu dieser Sitzung"
+    assert (
+        "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung: "
+        f"http://testserver/sitzungen/{meeting}/sitzungsmappe.pdf"
+    ) in page.text
+    api = client.get(f"/api/v1/meetings/{meeting}/documents/einladung.html")
+    assert f"/sitzungen/{meeting}/sitzungsmappe.pdf" in api.text

@@ -124,9 +124,13 @@ def _mixed_meeting(world: World) -> tuple[int, int, int]:
     return meeting, public, secret
 
 
-def meeting_doc(world: World, mid: int, kind: str, actor: Actor | None, **kw: bool) -> Document:
+def meeting_doc(
+    world: World, mid: int, kind: str, actor: Actor | None, *, public: bool = True
+) -> Document:
     return world.run(
-        lambda s: service.meeting_document(session=s, actor=actor, meeting_id=mid, kind=kind, **kw)
+        lambda s: service.meeting_document(
+            session=s, actor=actor, meeting_id=mid, kind=kind, public=public
+        )
     )
 
 
@@ -206,9 +210,22 @@ def test_an_empty_public_part_is_said_in_words(world: World, fmt: str) -> None:
         + SECRET_TITLE
         in invitation
     )
-    # The Einladung on its own encloses nothing: the papers are in the Sitzungsmappe.
-    assert "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung." in invitation
-    assert "beigefügt" not in invitation
+    # The Einladung on its own, printed for a member without e-mail: the papers go with it,
+    # and no "Sitzungsmappe zu dieser Sitzung" the paper reader could not find.
+    assert "Die Sitzungsunterlagen liegen dieser Einladung bei." in invitation
+    assert "Sitzungsmappe" not in invitation
+    # where the address is known, it names the Sitzungsmappe online
+    linked = world.run(
+        lambda s: service.meeting_document(
+            session=s, actor=council, meeting_id=meeting, kind="einladung",
+            base_url="https://rat.ilsfeld.example/",
+        )
+    )  # fmt: skip
+    url = f"https://rat.ilsfeld.example/sitzungen/{meeting}/sitzungsmappe.pdf"
+    text = rendered(world, linked, fmt)
+    assert "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung: " in text
+    # a PDF line may break the address: compared without the break
+    assert url in "".join(text.split("Sitzungsmappe zu dieser Sitzung: ")[1].split()[:2])
     notice = rendered(world, meeting_doc(world, meeting, "bekanntmachung", SYSTEM), fmt)
     assert "Tagesordnung Im öffentlichen Teil werden keine Gegenstände behandelt." in notice
     assert "TOP Gegenstand Vorlage" not in notice

@@ -24,6 +24,7 @@ from workflow.documents.sitzung import (
     build_bekanntmachung,
     build_einladung,
     build_niederschrift,
+    papers_note,
     resolution_of,
 )
 from workflow.documents.vorlage import build_vorlage
@@ -97,13 +98,21 @@ def proposal_document(
 
 
 def meeting_document(
-    *, session: Session, actor: Actor | None, meeting_id: int, kind: str, public: bool = True
+    *,
+    session: Session,
+    actor: Actor | None,
+    meeting_id: int,
+    kind: str,
+    public: bool = True,
+    base_url: str | None = None,
 ) -> Document:
+    """``base_url``: where the application is reached, for the Einladung to name the
+    Sitzungsmappe's address (printed for a member without e-mail)."""
     view = get_meeting(session=session, actor=actor, meeting_id=meeting_id)
     meeting = view.meeting
     items = _agenda(view)
     if kind == "einladung":
-        return build_einladung(session, meeting, items)
+        return build_einladung(session, meeting, items, papers_note(meeting, base_url))
     if kind == "bekanntmachung":
         # One notice for everybody: it says that a non-public part follows (nothing of what
         # it is about), whether the reader may see that part or not.

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from workflow import page_links
 from workflow.agenda_numbers import numbered
 from workflow.attendance import present_at_session
 from workflow.chairs import item_chair, reason_words
@@ -131,9 +132,21 @@ def _document(
 
 
 # Where the Sitzungsunterlagen are (§ 34 Abs. 1 S. 1 GemO: they go out with the
-# invitation): the Einladung on its own encloses nothing; in the Sitzungsmappe they follow it.
-SEPARATE = "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung."
+# invitation). The Einladung on its own is what a member without e-mail gets on paper, with
+# the papers enclosed; where the address of the Sitzungsmappe is known, the reader is told
+# where it is online. In the Sitzungsmappe they follow it.
+SEPARATE = "Die Sitzungsunterlagen liegen dieser Einladung bei."
 IN_FOLDER = "Die Sitzungsunterlagen folgen in dieser Sitzungsmappe."
+
+
+def papers_note(meeting: Meeting, base_url: str | None) -> str:
+    """Where a reader of the Einladung on its own (printed for a member without e-mail)
+    finds the Sitzungsunterlagen: online in the Sitzungsmappe at its address when
+    ``base_url`` is known, else enclosed with the letter."""
+    if not base_url:
+        return SEPARATE
+    url = base_url.rstrip("/") + page_links.sitzungsmappe(meeting.id)
+    return f"Die Sitzungsunterlagen finden Sie in der Sitzungsmappe zu dieser Sitzung: {url}"
 
 
 def build_einladung(

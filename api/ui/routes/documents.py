@@ -77,10 +77,12 @@ def proposal_document(
 
 @router.get("/sitzungen/{meeting_id}/dokumente/{kind}.{fmt}")
 def meeting_document(
+    request: Request,
     meeting_id: Id,
     kind: Literal["einladung", "bekanntmachung", "niederschrift"],
     fmt: Format,
     session: SessionDep,
+    settings: SettingsDep,
     user: OptionalPageUserDep,
     teil: Annotated[Literal["oeffentlich", "nichtoeffentlich"], Query()] = "oeffentlich",
 ) -> Response:
@@ -92,6 +94,8 @@ def meeting_document(
             meeting_id=meeting_id,
             kind=kind,
             public=teil == "oeffentlich",
+            # the printed Einladung names where the Sitzungsmappe is online
+            base_url=settings.link_base(str(request.base_url)),
         ),
     )
     return document_response(document, fmt)
