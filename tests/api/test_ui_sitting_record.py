@@ -599,3 +599,55 @@ def test_notes_refused_with_a_free_outcome_keep_both_unsaved(
     stored = world.get(AgendaItem, free)
     assert stored.outcome is None, "one savepoint: the outcome is not kept without its notes"
     assert stored.deliberation_notes is None
+
+
+def test_a_vorlage_outcome_keeps_the_notes_across_its_check_and_saves_them_with_it(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid, mid, item, _ = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    url = f"/sitzungen/{mid}/durchfuehren/{item}/ergebnis/defer"
+    form = page.split(f'action="{url}"')[1].split("</form>")[0]
+    # the outcome's form carries the notes' place, filled on sending (ratsflow.js)
+    assert f'data-rf-beratung="beratung-{item}"' in form
+    assert '<input type="hidden" name="deliberation_notes" value="" disabled>' in form
+    shown = re.search(r'name="proposal_version" value="(\d+)"', page)
+    assert shown is not None
+    notes = "Die Fraktion FWV bittet um eine weitere Vorberatung im Ausschuss."
+    check = _post(client, url, page, proposal_version=shown.group(1),
+                  version=_version(page), deliberation_notes=notes)  # fmt: skip
+    assert check.status_code == 200
+    assert "Bitte prüfen: Vertagen" in check.text
+    # the check records nothing, the text is shown as typed and carried to the confirmation
+    assert world.get(AgendaItem, item).deliberation_notes is None
+    assert f">{notes}</textarea>" in check.text
+    assert "data-rf-geaendert" in check.text
+    confirm = check.text.split('name="bestaetigt" value="ja"')[1].split("</form>")[0]
+    assert f'<input type="hidden" name="deliberation_notes" value="{notes}">' in confirm
+    version = re.search(r'name="proposal_version" value="(\d+)"', check.text)
+    assert version is not None
+    done = _post(client, url, check.text, bestaetigt="ja", proposal_version=version.group(1),
+                 version=_version(check.text), deliberation_notes=notes)  # fmt: skip
+    assert done.status_code == 303
+    assert world.get(Proposal, pid).state == "ready"
+    assert world.get(AgendaItem, item).deliberation_notes == notes
+
+
+def test_a_stale_vorlage_outcome_saves_neither_it_nor_the_notes(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    pid, mid, item, _ = _running(world, clock)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    url = f"/sitzungen/{mid}/durchfuehren/{item}/ergebnis/defer"
+    shown = re.search(r'name="proposal_version" value="(\d+)"', page)
+    assert shown is not None
+    notes = "Die Verwaltung erläutert den Zeitplan."
+    # a stale proposal version: the notes saved first are rolled back with the refusal
+    stale = _post(client, url, page, bestaetigt="ja", proposal_version="999",
+                  version=_version(page), deliberation_notes=notes)  # fmt: skip
+    assert stale.status_code == 409
+    assert f">{notes}</textarea>" in stale.text
+    assert world.get(AgendaItem, item).deliberation_notes is None
+    assert world.get(Proposal, pid).state == "scheduled"

@@ -133,9 +133,11 @@ def _run(
     biased: str | None = None,
     counts: tuple[int, int, int] | None = None,
     refuse_first: bool = False,
+    notes: str | None = None,
 ) -> None:
     """Votes by name, or ``counts`` (Ja, Nein, Enthaltung) in the counts form;
-    ``refuse_first``: the attendance and the counts are first sent so they are refused."""
+    ``refuse_first``: the attendance and the counts are first sent so they are refused;
+    ``notes``: the Beratungsverlauf typed, not saved by its own button, before the outcome."""
     page.goto(f"/sitzungen/{meeting}")
     page.get_by_role("link", name="Sitzung durchführen").click()
     page.wait_for_url(f"**/sitzungen/{meeting}/durchfuehren")
@@ -187,6 +189,8 @@ def _run(
     page.get_by_text("(noch nicht gespeichert)").wait_for()  # majority computed live (htmx)
     page.get_by_role("button", name="Abstimmung speichern").click()
     page.get_by_text("Mehrheit erreicht").first.wait_for()
+    if notes:
+        page.get_by_label("Wesentlicher Inhalt der Beratung").fill(notes)
     page.get_by_role("button", name=outcome).click()
     page.get_by_text(f"Bitte prüfen: {outcome}").wait_for()
 
@@ -264,15 +268,30 @@ def test_a_vorlage_through_committee_and_council(
     page.get_by_text("Niederschrift unterzeichnen").first.wait_for()
 
     _agenda_and_invite(page, council, check_accessibility)
-    _run(page, council, "Beschluss gefasst", absent="Anna Bauer", biased="Bernd Keller")
+    # the notes typed go with the outcome to its check page, unsaved, and are saved with it
+    notes = "Die Fraktion FW regt an, den Bauhof später zu erweitern."
+    _run(page, council, "Beschluss gefasst", absent="Anna Bauer", biased="Bernd Keller",
+         notes=notes)  # fmt: skip
+    assert page.get_by_label("Wesentlicher Inhalt der Beratung").input_value() == notes
     objection_end = period_end(berlin_today(), "P1W", WorkingCalendar()).date
     check_text = page.locator("main").inner_text()
     assert f"Widerspruchsfrist des Bürgermeisters läuft bis {objection_end:%d.%m.%Y}" in check_text
     assert "befangen: 1" in check_text
     check_accessibility(page)
     screenshot(page, "sitzung-durchfuehren")
+    asked: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
     page.get_by_role("button", name="Jetzt verbindlich: Beschluss gefasst").click()
     page.get_by_text("ist festgestellt").wait_for()
+    assert asked == [], "the confirmation saves the notes: nothing to ask"
+    page.locator(".rf-screen__agenda a").first.click()
+    page.get_by_text("Erledigt:").wait_for()
+    assert page.get_by_label("Wesentlicher Inhalt der Beratung").input_value() == notes
 
     page.goto(f"/vorlagen/{proposal}")
     text = page.locator("main").inner_text()

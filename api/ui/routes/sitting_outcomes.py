@@ -23,6 +23,8 @@ from api.ui.routes.sitting import (
     screen_items,
 )
 from api.ui.sitting_forms import (
+    MAX_KEPT,
+    NOTES,
     OUTCOME,
     Kept,
     Onward,
@@ -100,6 +102,10 @@ def record_outcome(
     forms, _ = item_outcome_forms(request, session, user, item, now)
     form = next((f for f in forms if f.trigger == trigger), None)
     name = f"{OUTCOME}:{trigger}"
+    # the Beratungsverlauf typed above, sent along (ratsflow.js): kept across the check
+    # page and saved with the outcome (§ 38 Abs. 1 GemO)
+    notes = typed_notes(values)
+    typed = {item_id: notes[:MAX_KEPT]} if notes is not None else {}
 
     def again(exc: WorkflowError, given: ActionInput | None = None) -> Response:
         """Refused: the screen again at the error summary (``#fehler``), what was typed
@@ -109,7 +115,8 @@ def record_outcome(
         fields = {f.name for f in form.fields} if form is not None else set()
         field = exc.field if isinstance(exc, InvalidInput) else None
         errors = {field: text} if field in fields else {}
-        kept = Kept(form=name, errors=errors, refusal=text)
+        marked = {item_id: {NOTES: text}} if field == NOTES and notes is not None else {}
+        kept = Kept(form=name, errors=errors, refusal=text, notes=typed, notes_errors=marked)
         return render_screen(
             request, session, user, meeting_id, now, item_id,
             given=given, kept=kept, status=error_status(exc),
@@ -123,7 +130,7 @@ def record_outcome(
     given = read_input(form, flat)
     if given.errors:
         session.expire_all()
-        kept = Kept(form=name, errors=dict(given.errors))
+        kept = Kept(form=name, errors=dict(given.errors), notes=typed)
         return render_screen(
             request, session, user, meeting_id, now, item_id, given=given, kept=kept, status=422
         )
@@ -134,20 +141,25 @@ def record_outcome(
     assert proposal is not None
     version = values.get("proposal_version")
     try:
-        fired = fire_action(
-            session=session,
-            workflows=workflows_of(request),
-            actor=user.actor,
-            proposal_id=item.proposal_id,
-            trigger=trigger,
-            version=int(version)
-            if isinstance(version, str) and is_digits(version) and int(version) < 2**31
-            else None,
-            given=given,
-            now=now,
-            base_url=settings.link_base(str(request.base_url)),
-            dry_run=dry_run,
-        )
+        # one savepoint: the notes are not saved without the outcome, nor it without them
+        with session.begin_nested():
+            if not dry_run and notes is not None:
+                call = ScreenCall(session=session, actor=user.actor, now=now, meeting_id=meeting_id)
+                save_typed_notes(call, item_id, notes, form_version(values))
+            fired = fire_action(
+                session=session,
+                workflows=workflows_of(request),
+                actor=user.actor,
+                proposal_id=item.proposal_id,
+                trigger=trigger,
+                version=int(version)
+                if isinstance(version, str) and is_digits(version) and int(version) < 2**31
+                else None,
+                given=given,
+                now=now,
+                base_url=settings.link_base(str(request.base_url)),
+                dry_run=dry_run,
+            )
     except WorkflowError as exc:
         return again(exc, given)
     if dry_run:
@@ -162,6 +174,7 @@ def record_outcome(
             preview=fired,
             preview_form=form,
             given=given,
+            kept=Kept(notes=typed),
         )
     session.expire_all()
     items = screen_items(session, user, meeting_id)

@@ -76,10 +76,11 @@ document.addEventListener("change", function (event) {
    page): its text counts as changed even untouched. */
 function rfUnsavedText(except) {
   var fields = document.querySelectorAll("form[data-rf-ungesichert] textarea");
+  var carried = except && except.getAttribute("data-rf-beratung");
   for (var i = 0; i < fields.length; i++) {
     var changed = fields[i].value !== fields[i].defaultValue
       || fields[i].form.hasAttribute("data-rf-geaendert");
-    if (fields[i].form !== except && changed) {
+    if (fields[i].form !== except && fields[i].id !== carried && changed) {
       return fields[i];
     }
   }
@@ -100,9 +101,24 @@ function rfKeepUnsavedText(event, except) {
   field.focus();
 }
 
+/* A Vorlage's outcome (data-rf-beratung: the notes' textarea) sends the Beratungsverlauf as
+   typed with it: saved with the outcome, kept across its check page. */
+function rfCarryNotes(form) {
+  var source = form.getAttribute("data-rf-beratung");
+  var area = source && document.getElementById(source);
+  var field = form.querySelector("input[name=deliberation_notes]");
+  if (area && field) {
+    field.value = area.value;
+    field.disabled = false;
+  }
+}
+
 document.addEventListener("submit", function (event) {
   if (event.target instanceof HTMLFormElement) {
     rfKeepUnsavedText(event, event.target);
+    if (!event.defaultPrevented) {
+      rfCarryNotes(event.target);
+    }
   }
 }, true);
 
