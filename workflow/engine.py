@@ -41,6 +41,10 @@ class ActionOption:
     roles: tuple[str, ...]
     fields: tuple[ActionField, ...] = ()
     legal_basis: str | None = None
+    # A role-refused action's guards unmet as the instance stands (input guards aside),
+    # evaluated in the asker's context: whether it is open at all for those who hold the
+    # role (the pages name someone else's step only then). Not part of the JSON API.
+    unmet_for_holders: tuple[UnmetGuard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,12 @@ def action_options(
         if not offered(transition, actor) or out_of_scope(transition, registry, make_ctx):
             continue
         if not role_allows(transition, actor):
+            ctx = make_ctx(transition)
+            others = tuple(
+                g
+                for g in unmet_guards(transition, registry, ctx)
+                if g.name not in registry.input_guards
+            )
             options.append(
                 ActionOption(
                     trigger=trigger,
@@ -161,6 +171,7 @@ def action_options(
                     reasons=(role_reason(transition),),
                     unmet_guards=(),
                     roles=transition.roles,
+                    unmet_for_holders=others,
                 )
             )
             continue

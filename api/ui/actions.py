@@ -112,6 +112,36 @@ DONE_GUARDS = frozenset({"not_yet_cosigned"})
 PREMISE_GUARDS = frozenset({"meeting_day_reached"})
 
 
+# Guards that ask who the actor is (the requested co-signer, not the author, whose turn to
+# return it is, a biased mayor): evaluated for someone else's step in the asker's context
+# they say nothing about whether that step is open for those who hold its role.
+ACTOR_GUARDS = frozenset(
+    {"is_requested_cosigner", "not_author", "not_yet_cosigned", "may_return", "mayor_not_biased"}
+)
+
+
+# The mayor's exceptional powers: the Eilentscheidung (§ 43 Abs. 4 GemO) and the decision
+# instead of a council that cannot decide (§ 37 Abs. 4 GemO) are open in many states but are
+# nobody's next step, so they are never named as someone else's.
+EXCEPTIONAL = frozenset({"urgent_decision", "decide_instead_of_council"})
+
+
+def names_others_step(option: ActionOption, takes_part: bool, secondary: AbstractSet[str]) -> bool:
+    """Whether a role-refused action is listed as someone else's step ("Nur für …").
+
+    The rule: only for a user whose role takes some step of the definition in this state
+    (``takes_part``: a Landratsamt's or a co-signer's page at a final resolution does not
+    list the Sitzungsdienst's work), only a forward step (a withdrawal, return or deferral
+    is an exit someone may take, not who acts next, nor is an exceptional power), and only
+    while it is open for those who hold the role: a guard that is unmet whoever asks
+    (already published, not vorlagepflichtig, tasks still open) leaves it out, as it would
+    for them.
+    """
+    if not takes_part or option.trigger in secondary or option.trigger in EXCEPTIONAL:
+        return False
+    return all(g.name in ACTOR_GUARDS for g in option.unmet_for_holders)
+
+
 @dataclass(frozen=True)
 class Blocked:
     label: str
@@ -351,13 +381,16 @@ def forms_from(
     secondary ones last) and blocked ones with their reasons in words, for any kind of
     instance. An unmet guard named in ``input_guards`` only asks for input on the form;
     actions not possible in this state or for this kind of Vorlage are left out: they are
-    noise."""
+    noise; so is another role's action unless ``names_others_step`` says it helps."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
+    takes_part = any(o.blocked_by not in ("state", "role") for o in options)
     for option in options:
         if option.blocked_by == "state":
             continue
         if option.blocked_by == "role":
+            if not names_others_step(option, takes_part, secondary):
+                continue
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
             blocked.append(Blocked(option.label, (f"Nur für {roles}",), by_role=True))
             continue
