@@ -26,7 +26,7 @@ from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.errors import StaleVersion
 from workflow.meeting_titles import accusative, genitive, nominative
-from workflow.models import Body, Meeting, Proposal
+from workflow.models import Body, ExecutionTask, Meeting, Proposal
 from workflow.queries import current_step, deciding_body, users_with_role
 from workflow.rules.late_items import late_addition_refusal
 from workflow.services.deadline_service import deadlines_on_entry
@@ -61,6 +61,11 @@ LEGAL_TRIGGERS = frozenset(
         "take_note",
     }
 )
+# Steps checked on the same summary page though they change no legal state: "Vollzug
+# abschließen" ends the Beschlusskontrolle of the resolution for good (no Vollzugsaufgabe
+# can be added to an executed one), and a resolution that never had a Vollzugsaufgabe is
+# easily closed by mistake; the check page says so (``never_had_execution_task``).
+CHECKED_TRIGGERS = LEGAL_TRIGGERS | {"complete_execution"}
 # Secondary actions never become the page's primary button.
 SECONDARY = frozenset({"withdraw", "return_to_author", "remove_from_agenda", "defer"})
 
@@ -351,7 +356,7 @@ def split_options(
         [_worded(session, proposal, o) for o in options],
         input_guards=INPUT_GUARDS,
         fields=lambda trigger, needs: fields_for(session, proposal, trigger, needs, now),
-        legal=LEGAL_TRIGGERS,
+        legal=CHECKED_TRIGGERS,
         secondary=SECONDARY,
     )
 
@@ -425,6 +430,18 @@ def forms_from(
     # which is no order of importance ("return_to_author" is listed before "release").
     forms.sort(key=lambda f: 0 if f.primary else 2 if f.trigger in secondary else 1)
     return forms, blocked
+
+
+NO_EXECUTION_TASK = "Zu diesem Beschluss wurde nie eine Vollzugsaufgabe erfasst."
+
+
+def never_had_execution_task(session: Session, proposal_id: int) -> bool:
+    """No Vollzugsaufgabe was ever recorded for the Vorlage's resolution, open or closed:
+    "Vollzug abschließen" then closes a Beschlusskontrolle that never started."""
+    found = session.exec(
+        select(ExecutionTask.id).where(ExecutionTask.proposal_id == proposal_id).limit(1)
+    ).first()
+    return found is None
 
 
 # Actions whose deadlines may start overdue, told beside the button before it is pressed:

@@ -12,12 +12,14 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.actions import (
+    NO_EXECUTION_TASK,
     ActionForm,
     ActionInput,
     DueOnEntry,
     done_words,
     due_on_entry,
     fire_action,
+    never_had_execution_task,
     read_input,
     split_options,
     told_to,
@@ -486,6 +488,10 @@ def _action_page(
         "refusal": refusal,
         "preview": preview,
         "due_on_entry": warnings.get(form.trigger, []),
+        "no_execution_task": NO_EXECUTION_TASK
+        if form.trigger == "complete_execution"
+        and never_had_execution_task(session, proposal.id or 0)
+        else None,
     }
     return render(request, "vorlagen/action.html", context, status=status)
 

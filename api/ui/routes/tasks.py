@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.ui.actions import NO_EXECUTION_TASK, never_had_execution_task
 from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
 from api.ui.routes.deadlines import rows_of
@@ -67,11 +68,18 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
     rows: list[TaskRow] = []
     for task in tasks:
         instance = session.get(KINDS[task.kind], task.instance_id)
+        note = f"Stand: {task.state_label}"
+        if (
+            isinstance(instance, Proposal)
+            and any(o.trigger == "complete_execution" for o in task.actions)
+            and never_had_execution_task(session, task.instance_id)
+        ):
+            note += f". {NO_EXECUTION_TASK}"
         rows.append(
             TaskRow(
                 title=task.title,
                 href=instance_path(task.kind, instance),
-                note=f"Stand: {task.state_label}",
+                note=note,
                 actions=[
                     (o.label, action_path(task.kind, instance, o.trigger)) for o in task.actions
                 ],
