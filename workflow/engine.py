@@ -129,8 +129,13 @@ def action_options(
     state: str,
     actor: Actor,
     make_ctx: Callable[[TransitionSpec], FiringContext],
+    *,
+    guards_for_holders: bool = False,
 ) -> list[ActionOption]:
-    """Every manual trigger of the definition, allowed or with the reason it is blocked."""
+    """Every manual trigger of the definition, allowed or with the reason it is blocked.
+
+    ``guards_for_holders``: also evaluate a role-refused action's guards
+    (``unmet_for_holders``); only the pages ask, the API's listing does not pay for it."""
     options: list[ActionOption] = []
     state_label = spec.state_label(state)
     for trigger in spec.triggers:
@@ -155,11 +160,14 @@ def action_options(
         if not offered(transition, actor) or out_of_scope(transition, registry, make_ctx):
             continue
         if not role_allows(transition, actor):
-            ctx = make_ctx(transition)
-            others = tuple(
-                g
-                for g in unmet_guards(transition, registry, ctx)
-                if g.name not in registry.input_guards
+            others = (
+                tuple(
+                    g
+                    for g in unmet_guards(transition, registry, make_ctx(transition))
+                    if g.name not in registry.input_guards
+                )
+                if guards_for_holders
+                else ()
             )
             options.append(
                 ActionOption(

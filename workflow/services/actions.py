@@ -83,15 +83,17 @@ def actions(
     kind: str,
     instance_id: int,
     now: datetime,
+    guards_for_holders: bool = False,
 ) -> Actions:
     """The triggers the caller may fire now and the blocked ones with their reasons, with the
     instance's state and version (so a client can fire with ``expected_version``).
 
     Only for what the caller may read: acting rights alone (the coordinator's reach into the
-    district) do not reveal an instance.
+    district) do not reveal an instance. ``guards_for_holders``: see
+    ``workflow.engine.action_options`` (the pages' "Nur für …" hints).
     """
     with pinned(session):  # one firing's worth of reads: each row once (issue 14)
-        return _actions(session, workflows, actor, kind, instance_id, now)
+        return _actions(session, workflows, actor, kind, instance_id, now, guards_for_holders)
 
 
 def _actions(
@@ -101,6 +103,7 @@ def _actions(
     kind: str,
     instance_id: int,
     now: datetime,
+    guards_for_holders: bool,
 ) -> Actions:
     # The firing's first query (workflow.services.transition): the row with its
     # municipality (whose configuration version lets bodies, roles and absences come from
@@ -116,6 +119,7 @@ def _actions(
         instance_id=instance_id,
         actor=actor,
         now=now,
+        guards_for_holders=guards_for_holders,
     )
     steps = open_steps(
         session=session,

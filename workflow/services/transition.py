@@ -330,9 +330,12 @@ def available_actions(
     instance_id: int,
     actor: Actor,
     now: datetime,
+    guards_for_holders: bool = False,
 ) -> list[ActionOption]:
     with pinned(session):
-        return _available_actions(session, workflows, kind, instance_id, actor, now)
+        return _available_actions(
+            session, workflows, kind, instance_id, actor, now, guards_for_holders
+        )
 
 
 def _available_actions(
@@ -342,12 +345,20 @@ def _available_actions(
     instance_id: int,
     actor: Actor,
     now: datetime,
+    guards_for_holders: bool,
 ) -> list[ActionOption]:
     instance = _load_as_self_or_deputy(session, kind, instance_id, actor, now, for_firing=True)
     wf = workflow_of(workflows, instance)
     make_ctx = _listing_context(session, kind, instance, actor, now)
     with session.no_autoflush:
-        options = action_options(wf.spec, workflows.registry, instance.state, actor, make_ctx)
+        options = action_options(
+            wf.spec,
+            workflows.registry,
+            instance.state,
+            actor,
+            make_ctx,
+            guards_for_holders=guards_for_holders,
+        )
         # Stellvertretung: what the actor may do for an absent holder is offered too, marked
         # "in Vertretung" (workflow.deputies).
         for deputy in substitutions(session, actor, local_date(now)):

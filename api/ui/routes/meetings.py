@@ -268,6 +268,7 @@ def detail_context(
             kind="meeting",
             instance_id=meeting_id,
             now=now,
+            guards_for_holders=True,
         )
         forms, blocked_list = meeting_forms(found.options)
         blocked = list(told_to(blocked_list, user.role))
@@ -386,6 +387,7 @@ def _form(
         kind="meeting",
         instance_id=meeting_id,
         now=now,
+        guards_for_holders=True,
     )
     forms, _ = meeting_forms(found.options)
     for form in forms:

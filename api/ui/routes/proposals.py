@@ -243,6 +243,7 @@ def _detail_context(
             kind="proposal",
             instance_id=proposal.id,
             now=now,
+            guards_for_holders=True,
         )
         forms, blocked_list = split_options(session, proposal, found.options, now)
         blocked = list(told_to(blocked_list, user.role))
@@ -456,6 +457,7 @@ def _action_form(
         kind="proposal",
         instance_id=proposal.id,
         now=now,
+        guards_for_holders=True,
     )
     forms, blocked = split_options(session, proposal, found.options, now)
     for form in forms:

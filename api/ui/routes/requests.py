@@ -134,6 +134,7 @@ def _ending(
         kind="decision_request",
         instance_id=request_id,
         now=now,
+        guards_for_holders=True,
     )
     return {
         o.trigger: (o.label, tuple(g.message for g in o.unmet_guards if g.name not in FORM_GUARDS))
@@ -304,6 +305,7 @@ def _answer_context(
             kind="decision_response",
             instance_id=response.id,
             now=now,
+            guards_for_holders=True,
         )
         for option in found.options:
             if option.blocked_by in ("state", "role") or option.trigger not in triggers:

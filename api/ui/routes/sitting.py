@@ -117,6 +117,7 @@ def item_outcome_forms(
         kind="proposal",
         instance_id=item.proposal_id,
         now=now,
+        guards_for_holders=True,
     )
     wanted = NOTE_TRIGGERS if proposal.is_information else OUTCOME_TRIGGERS
     # A resolution is not the outcome of an advising step, nor a recommendation that of a
@@ -161,6 +162,7 @@ def render_screen(
         kind="meeting",
         instance_id=meeting_id,
         now=now,
+        guards_for_holders=True,
     )
     forms, blocked = meeting_forms(found.options)
     screen_triggers = ("open_session", "close_session", "sign_minutes")
