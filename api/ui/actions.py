@@ -29,6 +29,7 @@ from workflow.meeting_titles import accusative, genitive, nominative
 from workflow.models import Body, ExecutionTask, Meeting, Proposal
 from workflow.queries import current_step, deciding_body, users_with_role
 from workflow.rules.late_items import late_addition_refusal
+from workflow.services import actions as action_service
 from workflow.services.deadline_service import deadlines_on_entry
 from workflow.services.transition import Fired, fire
 from workflow.supervision import OBJECTION_GROUNDS
@@ -68,6 +69,28 @@ LEGAL_TRIGGERS = frozenset(
 CHECKED_TRIGGERS = LEGAL_TRIGGERS | {"complete_execution"}
 # Secondary actions never become the page's primary button.
 SECONDARY = frozenset({"withdraw", "return_to_author", "remove_from_agenda", "defer"})
+
+
+def page_actions(
+    session: Session,
+    workflows: Workflows,
+    actor: Actor,
+    kind: str,
+    instance_id: int,
+    now: datetime,
+) -> action_service.Actions:
+    """The instance's actions as the pages show them: with the guards of another role's
+    steps evaluated, for the "Nur für …" hints (``names_others_step``), which the API's
+    listing does without."""
+    return action_service.actions(
+        session=session,
+        workflows=workflows,
+        actor=actor,
+        kind=kind,
+        instance_id=instance_id,
+        now=now,
+        guards_for_holders=True,
+    )
 
 
 @dataclass(frozen=True)

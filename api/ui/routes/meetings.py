@@ -13,7 +13,15 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
-from api.ui.actions import ActionForm, ActionInput, done_words, fire_action, read_input, told_to
+from api.ui.actions import (
+    ActionForm,
+    ActionInput,
+    done_words,
+    fire_action,
+    page_actions,
+    read_input,
+    told_to,
+)
 from api.ui.document_links import HELD, meeting_documents
 from api.ui.meeting_actions import (
     ON_SCREEN,
@@ -55,7 +63,6 @@ from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, Meeting
 from workflow.queries import agenda
 from workflow.rules.common import count_of
-from workflow.services import actions as action_service
 from workflow.services import listing, missed_meetings
 from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import list_deadlines
@@ -261,15 +268,7 @@ def detail_context(
     forms: list[ActionForm] = []
     blocked: list[object] = []
     if own:
-        found = action_service.actions(
-            session=session,
-            workflows=workflows_of(request),
-            actor=user.actor,
-            kind="meeting",
-            instance_id=meeting_id,
-            now=now,
-            guards_for_holders=True,
-        )
+        found = page_actions(session, workflows_of(request), user.actor, "meeting", meeting_id, now)
         forms, blocked_list = meeting_forms(found.options)
         blocked = list(told_to(blocked_list, user.role))
     public, closed, removed = agenda_parts(session, view.items)
@@ -380,15 +379,7 @@ def _invited_words(session: Session, meeting_id: int) -> tuple[str, str]:
 def _form(
     request: Request, session: Session, user: PageUser, meeting_id: int, trigger: str, now: NowDep
 ) -> ActionForm:
-    found = action_service.actions(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        kind="meeting",
-        instance_id=meeting_id,
-        now=now,
-        guards_for_holders=True,
-    )
+    found = page_actions(session, workflows_of(request), user.actor, "meeting", meeting_id, now)
     forms, _ = meeting_forms(found.options)
     for form in forms:
         if form.trigger == trigger:

@@ -20,6 +20,7 @@ from api.ui.actions import (
     due_on_entry,
     fire_action,
     never_had_execution_task,
+    page_actions,
     read_input,
     split_options,
     told_to,
@@ -64,7 +65,6 @@ from workflow.models import (
 )
 from workflow.queries import cosignatures, deciding_body, full_names, steps
 from workflow.rules.late_items import LATE
-from workflow.services import actions as action_service
 from workflow.services import listing, my_tasks
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES, EXECUTION_ROLES
@@ -236,15 +236,7 @@ def _detail_context(
         user.actor.municipality_id == proposal.municipality_id
         or user.role == "district_coordinator"
     ):
-        found = action_service.actions(
-            session=session,
-            workflows=workflows,
-            actor=user.actor,
-            kind="proposal",
-            instance_id=proposal.id,
-            now=now,
-            guards_for_holders=True,
-        )
+        found = page_actions(session, workflows, user.actor, "proposal", proposal.id, now)
         forms, blocked_list = split_options(session, proposal, found.options, now)
         blocked = list(told_to(blocked_list, user.role))
         warnings = due_on_entry(session, workflows, user.actor, proposal, forms, now)
@@ -450,15 +442,7 @@ def _action_form(
     now: NowDep,
 ) -> ActionForm:
     assert proposal.id is not None
-    found = action_service.actions(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        kind="proposal",
-        instance_id=proposal.id,
-        now=now,
-        guards_for_holders=True,
-    )
+    found = page_actions(session, workflows_of(request), user.actor, "proposal", proposal.id, now)
     forms, blocked = split_options(session, proposal, found.options, now)
     for form in forms:
         if form.trigger == trigger:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
-from api.ui.actions import done_words
+from api.ui.actions import done_words, page_actions
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -34,7 +34,6 @@ from workflow.context import local_date
 from workflow.errors import RoleRefused, WorkflowError, not_found
 from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
 from workflow.rules.decision_rules import linkable_proposals
-from workflow.services import actions as action_service
 from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
 
@@ -127,14 +126,8 @@ def _ending(
 ) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Close and withdraw as far as the request's state and the user's role allow them: each
     with its label and why it is not possible yet (the reason the form asks for aside)."""
-    found = action_service.actions(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        kind="decision_request",
-        instance_id=request_id,
-        now=now,
-        guards_for_holders=True,
+    found = page_actions(
+        session, workflows_of(request), user.actor, "decision_request", request_id, now
     )
     return {
         o.trigger: (o.label, tuple(g.message for g in o.unmet_guards if g.name not in FORM_GUARDS))
@@ -298,15 +291,7 @@ def _answer_context(
     own = user.actor.municipality_id == response.municipality_id
     if own or user.role == "district_coordinator":
         triggers = ANSWER_TRIGGERS if own else LATE_TRIGGERS
-        found = action_service.actions(
-            session=session,
-            workflows=workflows,
-            actor=user.actor,
-            kind="decision_response",
-            instance_id=response.id,
-            now=now,
-            guards_for_holders=True,
-        )
+        found = page_actions(session, workflows, user.actor, "decision_response", response.id, now)
         for option in found.options:
             if option.blocked_by in ("state", "role") or option.trigger not in triggers:
                 continue

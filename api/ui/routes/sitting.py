@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.actions import ActionForm, ActionInput, split_options
+from api.ui.actions import ActionForm, ActionInput, page_actions, split_options
 from api.ui.meeting_actions import meeting_forms
 from api.ui.meeting_views import meeting_title
 from api.ui.routes.agenda import ItemId
@@ -72,7 +72,6 @@ from workflow.outcomes import outcome_label
 from workflow.queries import current_step, person_names, standing_chairs
 from workflow.rules.common import member_words
 from workflow.rules.proposal_actions import recommendation_wording
-from workflow.services import actions as action_service
 from workflow.services import agenda, deliberation, listing
 from workflow.services.agenda import FREE_ITEM_OUTCOMES
 from workflow.services.motions import entitled_at
@@ -110,14 +109,8 @@ def item_outcome_forms(
         return [], []
     proposal = session.get(Proposal, item.proposal_id)
     assert proposal is not None
-    found = action_service.actions(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        kind="proposal",
-        instance_id=item.proposal_id,
-        now=now,
-        guards_for_holders=True,
+    found = page_actions(
+        session, workflows_of(request), user.actor, "proposal", item.proposal_id, now
     )
     wanted = NOTE_TRIGGERS if proposal.is_information else OUTCOME_TRIGGERS
     # A resolution is not the outcome of an advising step, nor a recommendation that of a
@@ -155,15 +148,7 @@ def render_screen(
     items = screen_items(session, user, meeting_id)
     current = current_item(items, top)
     view = item_view(session, meeting, current) if current is not None else None
-    found = action_service.actions(
-        session=session,
-        workflows=workflows_of(request),
-        actor=user.actor,
-        kind="meeting",
-        instance_id=meeting_id,
-        now=now,
-        guards_for_holders=True,
-    )
+    found = page_actions(session, workflows_of(request), user.actor, "meeting", meeting_id, now)
     forms, blocked = meeting_forms(found.options)
     screen_triggers = ("open_session", "close_session", "sign_minutes")
     outcome_forms, outcome_blocked = (
