@@ -11,15 +11,17 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
-from api.ui.actions import (
+from api.ui.action_warnings import (
     NO_EXECUTION_TASK,
+    DueOnEntry,
+    due_on_entry,
+    never_had_execution_task,
+)
+from api.ui.actions import (
     ActionForm,
     ActionInput,
-    DueOnEntry,
     done_words,
-    due_on_entry,
     fire_action,
-    never_had_execution_task,
     page_actions,
     read_input,
     split_options,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.actions import NO_EXECUTION_TASK, never_had_execution_task
+from api.ui.action_warnings import NO_EXECUTION_TASK, never_had_execution_task
 from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
 from api.ui.routes.deadlines import rows_of
