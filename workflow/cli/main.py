@@ -239,12 +239,12 @@ def _demo(do_reset: bool) -> int:
 
 def _guess_municipality(session: Session, text: str) -> str | None:
     names = list(session.exec(select(Municipality.name)))
-    found = {n for n in names if re.search(rf"\bGemeinde {re.escape(n)}\b", text)}
+    found = {n for n in names if re.search(rf"\b(?:Gemeinde|Stadt) {re.escape(n)}\b", text)}
     return found.pop() if len(found) == 1 else None
 
 
 def _import(file: Path, municipality: str | None, as_json: bool) -> int:
-    from workflow.demo.data import municipality_names
+    from workflow.demo.data import municipality_names, municipality_statuses
     from workflow.services.importer import import_vorlage
     from workflow.services.setup import load_district
 
@@ -259,7 +259,7 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
     with unit_of_work(runtime.engine) as session:
         created_district = session.exec(select(Municipality)).first() is None
         if created_district:
-            load_district(session, municipality_names())
+            load_district(session, municipality_names(), municipality_statuses())
         name = municipality or _guess_municipality(session, text)
         if name is None:
             print(

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
 from workflow.context import Actor
-from workflow.demo.data import municipality_names
+from workflow.demo.data import municipality_names, municipality_statuses
 from workflow.models import Body, District, Membership, Municipality, Person, User
+from workflow.supervision import STATUS_SETTING
 
 DISTRICT_NAME = "Landkreis Heilbronn"
 
 
-def load_district(session: Session, names: list[str]) -> District:
+def load_district(
+    session: Session, names: list[str], statuses: Mapping[str, str] | None = None
+) -> District:
+    """The district and its municipalities; ``statuses`` names the Städte and Große
+    Kreisstädte (§§ 3, 5 GemO), which name themselves and are supervised accordingly."""
     district = session.exec(select(District).where(District.name == DISTRICT_NAME)).first()
     if district is None:
         district = District(name=DISTRICT_NAME)
@@ -22,7 +28,9 @@ def load_district(session: Session, names: list[str]) -> District:
     existing = set(session.exec(select(Municipality.name)))
     for name in names:
         if name not in existing:
-            session.add(Municipality(name=name, district_id=district.id))
+            status = (statuses or {}).get(name)
+            settings: dict[str, object] = {STATUS_SETTING: status} if status else {}
+            session.add(Municipality(name=name, district_id=district.id, settings=settings))
     session.flush()
     return district
 
@@ -134,7 +142,7 @@ class DemoData:
 
 def load_demo_data(session: Session) -> DemoData:
     """Landkreis Heilbronn, Ilsfeld and Flein with bodies and members, and the demo users."""
-    district = load_district(session, municipality_names())
+    district = load_district(session, municipality_names(), municipality_statuses())
     committees = ["Technischer Ausschuss", "Verwaltungsausschuss"]
     ilsfeld = _town(
         session,
