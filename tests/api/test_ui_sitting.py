@@ -189,6 +189,11 @@ def test_a_session_is_run_on_one_screen(
     )
     stored: Meeting = world.get_meeting(meeting)
     assert stored.state == "closed"
+    # the Sitzung page leads to the signatures by their name
+    detail = client.get(f"/sitzungen/{meeting}").text
+    assert f'href="/sitzungen/{meeting}/durchfuehren#aktueller-top"' in detail
+    assert "Niederschrift unterzeichnen</span>" in detail
+    assert "Sitzung durchführen</span>" not in detail
     page = _screen(client, meeting)
     assert unbroken("Niederschrift unterzeichnen (§ 38 Abs. 2 GemO)") in page
     options = re.findall(r'<option value="(\d+:\w+)">', page)
