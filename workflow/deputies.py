@@ -175,12 +175,27 @@ def standing_in(
 
     A deputy counts only in place of an absent member, the first present one in order;
     he stands in for one member at a time, and a member present in his own seat is no
-    deputy of another.
+    deputy of another. Where two absent members share a deputy, the one who has another
+    deputy present takes that one (an augmenting path, Kuhn), so that every deputy present
+    sits for a member if any assignment lets him: the Hauptsatzung gives each member his
+    deputies, not the order of the members' ids (§ 40 Abs. 1 S. 2 GemO).
     """
+    absent = sorted(members - present)
+    candidates = {
+        m: [d for d in deputies.get(m, []) if d in present and d not in members] for m in absent
+    }
     taken: dict[int, int] = {}
-    for member in sorted(members - present):
-        for deputy in deputies.get(member, []):
-            if deputy in present and deputy not in members and deputy not in taken:
+
+    def seat(member: int, tried: set[int]) -> bool:
+        for deputy in candidates[member]:
+            if deputy in tried:
+                continue
+            tried.add(deputy)
+            if deputy not in taken or seat(taken[deputy], tried):
                 taken[deputy] = member
-                break
+                return True
+        return False
+
+    for member in absent:
+        seat(member, set())
     return taken

@@ -247,6 +247,9 @@ def test_standing_in_one_deputy_per_absent_member() -> None:
     assert standing_in({1, 2, 3}, {1, 2, 3, 10}, deputies_of) == {}
     # A member present in his own seat is nobody's deputy.
     assert standing_in({1, 2}, {2}, {1: [2]}) == {}
+    # A shared deputy goes to the member who has no other one present: both are represented.
+    assert standing_in({1, 2}, {10, 11}, {1: [10, 11], 2: [10]}) == {11: 1, 10: 2}
+    assert standing_in({1, 2}, {10}, {1: [10, 11], 2: [10]}) == {10: 1}
 
 
 def seat_of(world: World, body: int, person: int) -> int:
