@@ -153,12 +153,20 @@ def voting_members(session: Session, body_id: int, on: date | None = None) -> li
     return [m.person_id for m in rows if member_on(m, on)]
 
 
+def stand_ins(session: Session, meeting: Meeting) -> dict[int, int]:
+    """Which personal deputy present at the session stands in for which absent member
+    (deputy -> member; Hauptsatzung, § 40 Abs. 1 S. 2 GemO): read from the attendance
+    recorded, as the API and the session screen record it."""
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    present = present_at_session(session, meeting.id or 0)
+    return standing_in(members, present, body_deputies(session, meeting.body_id))
+
+
 def seated(session: Session, meeting: Meeting) -> set[int]:
     """Who may vote in ``meeting``: the voting members of its day, and the personal deputies
     present in place of an absent member (Hauptsatzung, § 40 Abs. 1 S. 2 GemO)."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
-    present = present_at_session(session, meeting.id or 0)
-    return members | set(standing_in(members, present, body_deputies(session, meeting.body_id)))
+    return members | set(stand_ins(session, meeting))
 
 
 def bias_declarations(session: Session, agenda_item_id: int) -> list[BiasDeclaration]:

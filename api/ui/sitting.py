@@ -12,6 +12,8 @@ from sqlmodel import Session, col, select
 from workflow.attendance import changes_at, present_at_item
 from workflow.chairs import ItemChair, chair_refusal, item_chair, may_hand_over, reason_words
 from workflow.context import BERLIN, local_date
+from workflow.deputies import body_deputies, standing_in
+from workflow.errors import InvalidInput
 from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
@@ -42,6 +44,8 @@ from workflow.queries import (
     councillor_signers,
     item_quorum,
     meeting_quorum,
+    person_names,
+    stand_ins,
     standing_chairs,
     tally,
     voting_members,
@@ -103,7 +107,93 @@ def members(session: Session, meeting: Meeting) -> list[Member]:
 
 
 def names(session: Session, meeting: Meeting) -> dict[int, str]:
-    return {m.person_id: m.name for m in members(session, meeting)}
+    """The members' and their personal deputies' names (a deputy standing in votes, moves
+    and signs like a member)."""
+    deputies = {d for ds in body_deputies(session, meeting.body_id).values() for d in ds}
+    found = session.exec(select(Person.id, Person.name).where(col(Person.id).in_(deputies)))
+    return {
+        **{p or 0: n for p, n in found},
+        **{m.person_id: m.name for m in members(session, meeting)},
+    }
+
+
+@dataclass(frozen=True)
+class DeputyChoice:
+    """A member's personal deputies, as the attendance form offers them: "vertreten durch"
+    while he is absent (Hauptsatzung, § 40 Abs. 1 S. 2 GemO)."""
+
+    member_id: int
+    member_name: str
+    options: list[tuple[str, str]]  # the deputies in their order, none a member himself
+    chosen: int | None  # the deputy the attendance records as standing in for him
+
+
+def deputy_choices(session: Session, meeting: Meeting) -> list[DeputyChoice]:
+    """Per member of the meeting's day who has personal deputies: whom to choose. A deputy
+    who is a member himself sits in his own seat (``workflow.deputies.standing_in``)."""
+    day_members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    deputies = body_deputies(session, meeting.body_id)
+    standing = {m: d for d, m in stand_ins(session, meeting).items()}
+    who = names(session, meeting)
+    result = []
+    for member in sorted(day_members, key=lambda p: who.get(p, "")):
+        options = [
+            (str(d), who.get(d, "")) for d in deputies.get(member, []) if d not in day_members
+        ]
+        if options:
+            result.append(DeputyChoice(member, who.get(member, ""), options, standing.get(member)))
+    return result
+
+
+def present_with_deputies(
+    session: Session, meeting: Meeting, present: list[int], chosen: dict[int, int]
+) -> list[int]:
+    """``present`` and the deputies chosen for absent members (member -> deputy): the
+    attendance the engine records, from which it reads who stands in (as the API records
+    a deputy, ``queries.stand_ins``). Refused where the choice would not be what counts:
+    a deputy sits only in place of an absent member, for one member at a time, and the
+    first present deputy of a member in the Hauptsatzung's order is his (§ 40 Abs. 1 S. 2
+    GemO)."""
+    choices = {c.member_id: c for c in deputy_choices(session, meeting)}
+    taken: dict[int, int] = {}
+    for member, deputy in sorted(chosen.items()):
+        field = f"vertreten-{member}"
+        choice = choices.get(member)
+        if choice is None or str(deputy) not in dict(choice.options):
+            raise InvalidInput("Bitte wählen Sie die Stellvertretung aus der Liste.", field=field)
+        if member in present:
+            raise InvalidInput(
+                f"{choice.member_name} ist als anwesend angekreuzt und wird daher nicht "
+                "vertreten: Eine persönliche Stellvertretung zählt nur an Stelle eines "
+                "abwesenden Mitglieds (§ 40 Abs. 1 Satz 2 GemO).",
+                field=field,
+            )
+        if deputy in taken:
+            raise InvalidInput(
+                f"{person_names(session, [deputy])} kann nicht zugleich "
+                f"{person_names(session, [taken[deputy]])} und {choice.member_name} vertreten: "
+                "Eine Stellvertretung sitzt für ein Mitglied (§ 40 Abs. 1 Satz 2 GemO).",
+                field=field,
+            )
+        taken[deputy] = member
+    result = [*present, *(d for d in taken if d not in present)]
+    day_members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    counted = standing_in(day_members, set(result), body_deputies(session, meeting.body_id))
+    for deputy, member in sorted(taken.items()):
+        if counted.get(deputy) != member:
+            other = counted.get(deputy)
+            instead = (
+                f"vertritt nach der Reihenfolge der Hauptsatzung {person_names(session, [other])}"
+                if other is not None
+                else "zählt nicht: eine andere anwesende Stellvertretung ist vor ihr an der Reihe"
+            )
+            raise InvalidInput(
+                f"{person_names(session, [deputy])} {instead}, nicht "
+                f"{choices[member].member_name}. Bitte wählen Sie die Stellvertretung in der "
+                "Reihenfolge der Hauptsatzung (§ 40 Abs. 1 Satz 2 GemO).",
+                field=f"vertreten-{member}",
+            )
+    return result
 
 
 @dataclass(frozen=True)
@@ -145,7 +235,9 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
     item_id = item.id or 0
     biased = biased_persons(session, item_id)
     present = present_at_item(session, item)
-    entitled = [p for p in voting_members(session, meeting.body_id) if p in present - biased]
+    # the members, then a deputy standing in for an absent one (Hauptsatzung)
+    seats = [*voting_members(session, meeting.body_id), *sorted(stand_ins(session, meeting))]
+    entitled = [p for p in seats if p in present - biased]
     order = motion_order(session, session.get(Body, meeting.body_id))
     listed = in_voting_order(motions_of(session, item_id), order)
     waiting = pending(listed, order)
@@ -289,12 +381,24 @@ def mover_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
         for m in members(session, meeting)
         if m.person_id in movers
     ]
+    options += [(f"mitglied:{p}", f"Mitglied: {n}") for p, n in stand_in_names(session, meeting)]
     options += [
         (f"fraktion:{f.id}", f"Fraktion: {f.label}")
         for f in of_municipality(session, meeting.municipality_id)
         if f.dissolved_on is None
     ]
     return options
+
+
+def stand_in_names(session: Session, meeting: Meeting) -> list[tuple[int, str]]:
+    """``(deputy, "Eva Schäfer (Stellvertretung für Hans Maier)")`` for each deputy standing
+    in for an absent member (``queries.stand_ins``), by name."""
+    who = names(session, meeting)
+    named = [
+        (d, f"{who.get(d, '')} (Stellvertretung für {who.get(m, '')})")
+        for d, m in stand_ins(session, meeting).items()
+    ]
+    return sorted(named, key=lambda pair: pair[1])
 
 
 def motion_context(session: Session, meeting: Meeting, view: ItemView | None) -> dict[str, object]:

@@ -57,6 +57,7 @@ from workflow.models import (
 from workflow.queries import (
     bias_declarations,
     second_session_notice,
+    stand_ins,
     steps,
     tally,
     voting_members,
@@ -342,6 +343,9 @@ def build_niederschrift(
     body = body_name(session, meeting.body_id)
     members = set(voting_members(session, meeting.body_id))
     present = present_at_session(session, meeting.id or 0)
+    # A personal deputy present in place of an absent member counts as that member
+    # (Hauptsatzung, § 40 Abs. 1 S. 2 GemO) and is named as whose deputy he took part.
+    deputies = stand_ins(session, meeting)
     who = names(session, members | present | {meeting.chair_person_id or 0})
     rows = numbered(items, public)
     signed = list(
@@ -356,7 +360,13 @@ def build_niederschrift(
     member, members_word = member_words(sitting.kind if sitting is not None else "")
     times = session_times(session, meeting)
     keeper = minutes_keeper(session, meeting, signed)
-    attending = sorted(who.get(p, "") for p in (present & members) - {chair})
+    attending = sorted(
+        [who.get(p, "") for p in (present & members) - {chair}]
+        + [
+            f"{who.get(d, '')} (als Stellvertreter/in von {who.get(m, '')})"
+            for d, m in deputies.items()
+        ]
+    )
     if chair in present & members:
         # The number present counts the chair where he is a member (the mayor in the
         # council, § 25 Abs. 1 GemO, and in a committee he chairs): named among them too,
@@ -373,7 +383,10 @@ def build_niederschrift(
                 # § 38 Abs. 1 GemO: the chair's name, the number present, the absent by name
                 ("Vorsitz", who.get(chair or 0, "–")),
                 ("Schriftführung", keeper or BLANK),
-                ("Anwesend", f"{len(present & members)} von {len(members)} Mitgliedern"),
+                (
+                    "Anwesend",
+                    f"{len(present & members) + len(deputies)} von {len(members)} Mitgliedern",
+                ),
                 (f"Anwesende {members_word}", ", ".join(attending) or "–"),
                 ("Abwesend", absent_with_reasons(session, meeting, members)),
             )

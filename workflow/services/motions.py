@@ -37,7 +37,13 @@ from workflow.motions import (
     pending,
     quarter_referral,
 )
-from workflow.queries import biased_persons, undecided_doubts, voting_members
+from workflow.queries import (
+    biased_persons,
+    seated,
+    stand_ins,
+    undecided_doubts,
+    voting_members,
+)
 from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
@@ -174,10 +180,12 @@ def propose_motion(
 
 def member_movers(session: Session, meeting: Meeting) -> list[int]:
     """The members who may be named as an Antrag's mover by reference: the body's voting
-    members on the meeting's day (a seat that ended before it is none), its chair included.
-    The session screen offers these, and the API takes no one else; anyone else (the
-    Verwaltung, a guest) is given by name."""
-    return voting_members(session, meeting.body_id, meeting.meeting_date)
+    members on the meeting's day (a seat that ended before it is none), its chair included,
+    and a personal deputy standing in for an absent member (he sits in the member's place,
+    Hauptsatzung, § 40 Abs. 1 S. 2 GemO). The session screen offers these, and the API
+    takes no one else; anyone else (the Verwaltung, a guest) is given by name."""
+    members = voting_members(session, meeting.body_id, meeting.meeting_date)
+    return [*members, *sorted(stand_ins(session, meeting))]
 
 
 def _mover_name(
@@ -247,9 +255,11 @@ def _check_referral(session: Session, meeting: Meeting, target_body_id: int | No
 
 
 def entitled_at(session: Session, meeting: Meeting, item: AgendaItem) -> set[int]:
-    """Who votes on the item: voting members present at it and not biased (§§ 18, 37)."""
-    members = set(voting_members(session, meeting.body_id))
-    return (present_at_item(session, item) & members) - biased_persons(session, item.id or 0)
+    """Who votes on the item: voting members present at it and not biased (§§ 18, 37), a
+    personal deputy in place of an absent member among them (``queries.seated``)."""
+    return (present_at_item(session, item) & seated(session, meeting)) - biased_persons(
+        session, item.id or 0
+    )
 
 
 def check_counts(session: Session, meeting: Meeting, item: AgendaItem, counted: Tally) -> None:

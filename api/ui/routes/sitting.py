@@ -30,14 +30,18 @@ from api.ui.sitting import (
     ItemView,
     Member,
     capacities,
+    deputy_choices,
     early_opening,
     item_view,
     majority_words,
     members,
     minutes_signers,
     motion_context,
+    names,
     opening_quorum,
+    present_with_deputies,
     quorum_words,
+    stand_in_names,
 )
 from api.ui.sitting_forms import (
     Kept,
@@ -173,7 +177,9 @@ def render_screen(
         "meeting": meeting,
         "title": meeting_title(body, meeting),
         "members": people,
-        "names": {m.person_id: m.name for m in people},
+        "names": names(session, meeting),
+        # "vertreten durch": an absent member's personal deputy (Hauptsatzung)
+        "deputy_choices": deputy_choices(session, meeting),
         "attendance_recorded": recorded,
         "early": early_opening(meeting, now),
         "chair_id": chair_id,
@@ -215,7 +221,9 @@ def render_screen(
         "signer_options": [
             (f"{s.person_id}:{s.capacity}", f"{s.name} ({signing[s.capacity]})") for s in signers
         ],
-        "member_options": [(str(m.person_id), m.name) for m in people],
+        # a deputy standing in declares bias, comes and goes like the member (queries.seated)
+        "member_options": [(str(m.person_id), m.name) for m in people]
+        + [(str(p), n) for p, n in stand_in_names(session, meeting)],
         **_chair_choice(people, recorded, kept, chair_order(session, meeting)),
         # who may chair the current item: present at it and not befangen (§ 18 Abs. 1 GemO)
         "chair_options": [
@@ -308,6 +316,23 @@ def record_attendance(
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         present = form_ids([str(v) for v in form.getlist("present")])
+        chosen = {
+            int(key[10:]): form_ids([str(value)])
+            for key, value in form.items()
+            if key.startswith("vertreten-")
+            and is_digits(key[10:])
+            and int(key[10:]) < 2**31
+            and str(value)
+        }
+        if any(not ids for ids in chosen.values()):  # not an id of the list: refused
+            raise InvalidInput(
+                "Bitte wählen Sie die Stellvertretung aus der Liste.",
+                field=f"vertreten-{min(m for m, ids in chosen.items() if not ids)}",
+            )
+        shown = screen_meeting(session, user, meeting_id)
+        present = present_with_deputies(
+            session, shown, present, {m: ids[0] for m, ids in chosen.items()}
+        )
         digital = form_ids([str(v) for v in form.getlist("digital")])
         raw_chair = str(form.get("chair_person_id") or "")
         chair = form_ids([raw_chair])
@@ -318,7 +343,7 @@ def record_attendance(
         if not raw_chair:  # no Stellvertretung: the mayor, not the deputy named before
             meeting = session.get(Meeting, meeting_id)
             chair = sorted(standing_chairs(session, meeting.body_id)) if meeting else []
-        recorded = agenda.record_attendance(
+        agenda.record_attendance(
             **call,
             expected_version=form_version(form),
             present=present,
@@ -333,8 +358,11 @@ def record_attendance(
                 and str(value).strip()
             },
         )
-        count = sum(1 for a in recorded.record.rows if a.present)
-        return f"Anwesenheit gespeichert: {count} von {len(recorded.record.rows)} anwesend."
+        # counted as the quorum counts: a deputy in his member's place, not beside him
+        counted = opening_quorum(session, screen_meeting(session, user, meeting_id))
+        return (
+            f"Anwesenheit gespeichert: {counted.present_entitled} von {counted.members} anwesend."
+        )
 
     # Refused (no chair with the mayor absent), the ticks and the chair stay as sent.
     return screen_action(
