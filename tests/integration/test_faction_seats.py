@@ -140,6 +140,35 @@ def test_a_member_who_leaves_keeps_an_ended_seat_and_may_come_back(world: World)
     assert seat[1].id == fw
 
 
+def test_a_member_taken_out_on_the_dissolution_day_is_no_member_at_it(world: World) -> None:
+    """``ended_on`` is one day for leaving and for the dissolution: Bernd, taken out in the
+    morning, is not among the members the Fraktion had when it was dissolved that evening;
+    his ended seat stays in the record."""
+    anna, bernd = (p.id or 0 for p in world.data.ilsfeld.councillors[:2])
+    fw = _faction(world, "Freie Wähler", anna, bernd)
+    _set(world, fw, anna, at=NOW + timedelta(hours=1))
+
+    def dissolve(session: Session) -> None:
+        faction = session.get(Faction, fw)
+        assert faction is not None
+        factions.dissolve_faction(
+            session=session,
+            actor=world["ilsfeld.secretary"],
+            now=NOW + timedelta(hours=9),
+            faction_id=fw,
+            expected_version=faction.version,
+        )
+
+    world.run(dissolve)
+    assert world.run(lambda s: [p.id for _, p in factions.members(s, fw)]) == [anna]
+    assert _rows(world, anna) == [(fw, date(2024, 4, 8))]
+    assert _rows(world, bernd) == [(fw, date(2024, 4, 8))]
+    assert {seat.person_id for seat in world.run(lambda s: factions.seats(s, fw))} == {
+        anna,
+        bernd,
+    }
+
+
 @pytest.fixture
 def scratch(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
     """An empty database of the test database's dialect: a file, or a schema of its own."""

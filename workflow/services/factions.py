@@ -17,7 +17,7 @@ from workflow import audit
 from workflow.context import Actor, local_date
 from workflow.deputies import member_on
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, not_found
-from workflow.models import Body, Faction, FactionMember, Membership, Person
+from workflow.models import AuditEvent, Body, Faction, FactionMember, Membership, Person
 from workflow.services.common import require_role
 
 # The Sitzungsdienst keeps the list as the Fraktionen report to the mayor; the admin may too.
@@ -68,8 +68,31 @@ def members(session: Session, faction_id: int) -> list[tuple[FactionMember, Pers
         query = query.where(FactionMember.ended_on == faction.dissolved_on)
     else:
         query = query.where(col(FactionMember.ended_on).is_(None))
-    rows = session.exec(query)
+    rows = list(session.exec(query))
+    if faction is not None and faction.dissolved_on is not None:
+        # ``ended_on`` is one day for both endings: a member who left on the day of the
+        # dissolution shares it with those the dissolution ended. Who sat at the end is what
+        # the dissolution recorded (older dissolutions recorded nobody: the day decides).
+        at_end = _members_at_dissolution(session, faction)
+        if at_end is not None:
+            rows = [r for r in rows if r[0].person_id in at_end]
     return sorted(rows, key=lambda r: (r[0].role != "chair", r[1].name, r[1].id or 0))
+
+
+def _members_at_dissolution(session: Session, faction: Faction) -> set[int] | None:
+    """The persons whose seats the dissolution ended, as its audit event records them; None
+    for a dissolution recorded without them."""
+    data = session.exec(
+        select(AuditEvent.data)
+        .where(
+            AuditEvent.instance_type == "faction",
+            AuditEvent.instance_id == faction.id,
+            AuditEvent.trigger == "dissolve",
+        )
+        .order_by(col(AuditEvent.seq).desc())
+    ).first()
+    persons = data.get("members") if isinstance(data, dict) else None
+    return {int(p) for p in persons} if isinstance(persons, list) else None
 
 
 def seats(session: Session, faction_id: int) -> list[FactionMember]:
@@ -225,7 +248,11 @@ def dissolve_faction(
     _touch(faction, now)
     session.add(faction)
     session.flush()
-    _record(session, faction, actor, now, "dissolve", {"dissolved_on": faction.dissolved_on})
+    # the seats it ended, by person: a member who left earlier the same day has the same
+    # ``ended_on`` and is no member at the dissolution (``members``)
+    ended = sorted(seat.person_id for seat, _ in seats)
+    dissolved = {"dissolved_on": faction.dissolved_on, "members": ended}
+    _record(session, faction, actor, now, "dissolve", dissolved)
     return faction
 
 
