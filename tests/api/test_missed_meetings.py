@@ -251,3 +251,27 @@ def test_an_invited_meeting_is_not_moved_on_the_page(
     sign_in(client, "ilsfeld.council")
     page = client.get(f"/sitzungen/{mid}").text
     assert 'id="verlegen"' not in page
+
+
+def test_the_move_form_takes_its_example_day_from_the_meeting(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The hint of "Neuer Sitzungstag" is a day a week after the meeting (after today for a
+    missed one), as the page writes dates, not a fixed day in 2024."""
+    mid = with_free_item(world, day=date(2024, 6, 11))
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{mid}").text
+    assert 'id="verlegen"' in page
+    assert "z. B. 18.06.2024" in page
+    assert "14.05.2024" not in page
+    refused = _post(
+        client, f"/sitzungen/{mid}/verlegen", page, version=_version(page), meeting_date="bald"
+    )
+    assert refused.status_code == 422
+    summary = refused.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "Bitte geben Sie den neuen Sitzungstag als Datum ein, z. B. 18.06.2024." in summary
+
+    missed = with_free_item(world)  # 23.04.2024, a day before the clock's
+    clock.now = DAY_AFTER
+    page = client.get(f"/sitzungen/{missed}").text
+    assert "z. B. 01.05.2024" in page  # a week after today, the 24.04.

@@ -11,10 +11,12 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.formatting import parse_date_de
-from api.ui.routes.meetings import MeetingId, meeting_page
+from api.ui.routes.meetings import MeetingId, meeting_page, move_example
 from api.ui.sitting_forms import form_version
 from api.ui.web import PageRoute, PageUserDep, PostedForm, error_text, flash, redirect, workflows_of
+from workflow.context import local_date
 from workflow.errors import Conflict, InvalidInput
+from workflow.models import Meeting
 from workflow.rules.common import fmt
 from workflow.services.deadline_service import reschedule_meeting
 
@@ -35,9 +37,11 @@ def move_meeting(
     errors: dict[str, str] = {}
     day = parse_date_de(values["meeting_date"]) if values["meeting_date"] else None
     if day is None:
-        errors["meeting_date"] = (
-            "Bitte geben Sie den neuen Sitzungstag als Datum ein, z. B. 14.05.2024."
-        )
+        # the hint's example (a meeting not to be found is the error page's business)
+        today = local_date(now)
+        meeting = session.get(Meeting, meeting_id)
+        example = move_example(meeting.meeting_date if meeting else today, today)
+        errors["meeting_date"] = f"Bitte geben Sie den neuen Sitzungstag als Datum ein, {example}."
     if not values["reason"]:
         errors["reason"] = "Bitte geben Sie den Grund der Verlegung an."
     if not errors:

@@ -4,7 +4,7 @@ meeting with its agenda and actions, and doing one (check before the invitation)
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -259,6 +259,13 @@ def create_meeting(
     return redirect(f"/sitzungen/{meeting.id}")
 
 
+def move_example(meeting_day: date, today: date) -> str:
+    """The example day in the hint of "Sitzung verlegen": a week after the meeting's day,
+    or after today for a meeting whose day has passed, in the date format the page reads
+    and shows (a fixed "14.05.2024" read as a day long gone)."""
+    return f"z. B. {formatting.date_de(max(meeting_day, today) + timedelta(days=7))}"
+
+
 def detail_context(
     request: Request, session: Session, user: PageUser, meeting_id: int, now: NowDep
 ) -> dict[str, object]:
@@ -293,6 +300,7 @@ def detail_context(
         "may_order": editor and meeting.state in AGENDA_STATES,
         # before the invitation (after it: cancelled and convened anew, § 34 Abs. 1 GemO)
         "may_move": editor and meeting.state in missed_meetings.MOVABLE,
+        "move_example": move_example(meeting.meeting_date, today),
         "may_remove": editor and meeting.state in (*AGENDA_STATES, "invited"),
         # § 34 GemO: after the invitation a Nachtrag, in session only an emergency
         "may_supplement": editor and meeting.state in ("invited", "in_session"),
