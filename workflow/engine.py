@@ -41,9 +41,10 @@ class ActionOption:
     roles: tuple[str, ...]
     fields: tuple[ActionField, ...] = ()
     legal_basis: str | None = None
-    # A role-refused action's guards unmet as the instance stands (input guards aside),
-    # evaluated in the asker's context: whether it is open at all for those who hold the
-    # role (the pages name someone else's step only then). Not part of the JSON API.
+    # A role-refused action's guards unmet as the instance stands, whoever asks: input
+    # guards and those about the actor (``Registry.actor_guards``, which in the asker's
+    # context say nothing about those who hold the role) aside. Empty: the step is open for
+    # them (the pages name someone else's step only then). Not part of the JSON API.
     unmet_for_holders: tuple[UnmetGuard, ...] = ()
 
 
@@ -138,6 +139,7 @@ def action_options(
     (``unmet_for_holders``); only the pages ask, the API's listing does not pay for it."""
     options: list[ActionOption] = []
     state_label = spec.state_label(state)
+    not_for_holders = registry.input_guards | registry.actor_guards
     for trigger in spec.triggers:
         transition = spec.transition_for(trigger, state)
         if transition is None:
@@ -164,7 +166,7 @@ def action_options(
                 tuple(
                     g
                     for g in unmet_guards(transition, registry, make_ctx(transition))
-                    if g.name not in registry.input_guards
+                    if g.name not in not_for_holders
                 )
                 if guards_for_holders
                 else ()

@@ -138,14 +138,6 @@ DONE_GUARDS = frozenset({"not_yet_cosigned"})
 PREMISE_GUARDS = frozenset({"meeting_day_reached"})
 
 
-# Guards that ask who the actor is (the requested co-signer, not the author, whose turn to
-# return it is, a biased mayor): evaluated for someone else's step in the asker's context
-# they say nothing about whether that step is open for those who hold its role.
-ACTOR_GUARDS = frozenset(
-    {"is_requested_cosigner", "not_author", "not_yet_cosigned", "may_return", "mayor_not_biased"}
-)
-
-
 # The mayor's exceptional powers: the Eilentscheidung (§ 43 Abs. 4 GemO) and the decision
 # instead of a council that cannot decide (§ 37 Abs. 4 GemO) are open in many states but are
 # nobody's next step, so they are never named as someone else's.
@@ -161,11 +153,12 @@ def names_others_step(option: ActionOption, takes_part: bool, secondary: Abstrac
     is an exit someone may take, not who acts next, nor is an exceptional power), and only
     while it is open for those who hold the role: a guard that is unmet whoever asks
     (already published, not vorlagepflichtig, tasks still open) leaves it out, as it would
-    for them.
+    for them; one about the asker (registered ``about_actor``: the requested co-signer, a
+    biased mayor) is not counted by the engine (``ActionOption.unmet_for_holders``).
     """
     if not takes_part or option.trigger in secondary or option.trigger in EXCEPTIONAL:
         return False
-    return all(g.name in ACTOR_GUARDS for g in option.unmet_for_holders)
+    return not option.unmet_for_holders
 
 
 @dataclass(frozen=True)

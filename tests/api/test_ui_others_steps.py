@@ -13,6 +13,7 @@ from tests.api.test_ui_foundation import sign_in
 from tests.conftest import World, berlin
 from tests.documents import html_text
 from tests.integration.flow import MEETING_DAY, adopted, new_proposal
+from workflow.composition import default_registry
 from workflow.models import Proposal
 
 
@@ -75,3 +76,15 @@ def test_the_next_step_of_someone_else_is_still_named(
     clerk = _not_yet(client.get(f"/vorlagen/{pid}").text)
     assert "Beschluss veröffentlichen: Nur für Sitzungsdienst" in clerk
     assert "Der Rechtsaufsichtsbehörde vorlegen" not in clerk
+
+
+def test_the_guards_about_the_asker_are_flagged_in_the_registry() -> None:
+    """Which guards ask who the actor is comes from their registration (``about_actor``),
+    so a new one is declared where it is written, not in a list the pages keep."""
+    assert default_registry().actor_guards == {
+        "is_requested_cosigner",
+        "not_author",
+        "not_yet_cosigned",
+        "may_return",
+        "mayor_not_biased",
+    }

@@ -33,6 +33,10 @@ class Guard:
     # a list of a user's tasks skips the rows where the guard cannot hold without loading
     # them (years of archived Vorlagen whose resolution is long published).
     candidates: GuardCandidates | None = None
+    # The guard asks who the actor is (the requested co-signer, not the author, a biased
+    # mayor): evaluated for another role's step in the asker's context it says nothing about
+    # whether that step is open for those who hold the role (``Registry.actor_guards``).
+    about_actor: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,11 @@ class Registry:
         self.scope_guards = self.scope_guards | scope_guards
         self.steps.update(steps)
         return self
+
+    @property
+    def actor_guards(self) -> frozenset[str]:
+        """The guards registered ``about_actor``."""
+        return frozenset(name for name, guard in self.guards.items() if guard.about_actor)
 
     def fields_for(self, guards: Iterable[str], actions: Iterable[str]) -> list[FieldSpec]:
         """A transition's inputs: those of its guards, then of its actions; one per path,

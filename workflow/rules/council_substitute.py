@@ -118,6 +118,6 @@ def record_substitute_decision(ctx: FiringContext) -> None:
 GUARDS = [
     Guard("council_cannot_decide", council_cannot_decide, "§ 37 Abs. 3 und 4 GemO"),
     Guard("councillors_heard", councillors_heard, "§ 37 Abs. 4 GemO"),
-    Guard("mayor_not_biased", mayor_not_biased, "§ 37 Abs. 4 Satz 2 GemO"),
+    Guard("mayor_not_biased", mayor_not_biased, "§ 37 Abs. 4 Satz 2 GemO", about_actor=True),
 ]
 ACTIONS = [Action("record_substitute_decision", record_substitute_decision)]
