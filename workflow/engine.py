@@ -46,6 +46,9 @@ class ActionOption:
     # context say nothing about those who hold the role) aside. Empty: the step is open for
     # them (the pages name someone else's step only then). Not part of the JSON API.
     unmet_for_holders: tuple[UnmetGuard, ...] = ()
+    # An unmet guard says the step does not apply to this matter (``Guard.applicability``):
+    # the pages leave it out rather than say why. Not part of the JSON API.
+    inapplicable: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def action_options(
     options: list[ActionOption] = []
     state_label = spec.state_label(state)
     not_for_holders = registry.input_guards | registry.actor_guards
+    applicability = registry.applicability_guards
     for trigger in spec.triggers:
         transition = spec.transition_for(trigger, state)
         if transition is None:
@@ -204,6 +208,7 @@ def action_options(
                 roles=transition.roles,
                 fields=action_fields(transition, registry, ctx),
                 legal_basis=transition.legal_basis,
+                inapplicable=any(g.name in applicability for g in unmet),
             )
         )
     return options

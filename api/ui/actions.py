@@ -400,7 +400,10 @@ def forms_from(
     secondary ones last) and blocked ones with their reasons in words, for any kind of
     instance. An unmet guard named in ``input_guards`` only asks for input on the form;
     actions not possible in this state or for this kind of Vorlage are left out: they are
-    noise; so is another role's action unless ``names_others_step`` says it helps."""
+    noise; so are one that does not apply to this matter (``ActionOption.inapplicable``:
+    not vorlagepflichtig), one refused because the user has done his part
+    (``DONE_GUARDS``), and another role's action unless ``names_others_step`` says it
+    helps."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     takes_part = any(o.blocked_by not in ("state", "role") for o in options)
@@ -413,7 +416,7 @@ def forms_from(
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
             blocked.append(Blocked(option.label, (f"Nur für {roles}",), by_role=True))
             continue
-        if option.unmet_guards and all(g.name in DONE_GUARDS for g in option.unmet_guards):
+        if option.inapplicable or _done(option):
             continue
         # What the user must give: the inputs the engine names required (its input guards,
         # e.g. the comment of a return), and any input guard still reported unmet.
@@ -444,6 +447,11 @@ def forms_from(
     # which is no order of importance ("return_to_author" is listed before "release").
     forms.sort(key=lambda f: 0 if f.primary else 2 if f.trigger in secondary else 1)
     return forms, blocked
+
+
+def _done(option: ActionOption) -> bool:
+    """Refused only because the user has done his part (``DONE_GUARDS``)."""
+    return bool(option.unmet_guards) and all(g.name in DONE_GUARDS for g in option.unmet_guards)
 
 
 def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:

@@ -37,6 +37,12 @@ class Guard:
     # mayor): evaluated for another role's step in the asker's context it says nothing about
     # whether that step is open for those who hold the role (``Registry.actor_guards``).
     about_actor: bool = False
+    # Unmet, the guard says the step does not apply to this matter at all, or no longer (not
+    # vorlagepflichtig, already published): nothing anyone can do or wait for, so the pages
+    # leave such an action out instead of listing it as "noch nicht möglich" with its reason
+    # (``Registry.applicability_guards``). Unlike a scope guard it is the matter's facts, not
+    # its kind, and the API still lists the action as refused.
+    applicability: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,11 @@ class Registry:
     def actor_guards(self) -> frozenset[str]:
         """The guards registered ``about_actor``."""
         return frozenset(name for name, guard in self.guards.items() if guard.about_actor)
+
+    @property
+    def applicability_guards(self) -> frozenset[str]:
+        """The guards registered as ``applicability`` of a step to the matter."""
+        return frozenset(name for name, guard in self.guards.items() if guard.applicability)
 
     def fields_for(self, guards: Iterable[str], actions: Iterable[str]) -> list[FieldSpec]:
         """A transition's inputs: those of its guards, then of its actions; one per path,

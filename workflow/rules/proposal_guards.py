@@ -230,7 +230,12 @@ GUARDS = [
     Guard("required_fields_present", required_fields_present),
     Guard("consultation_plan_valid", consultation_plan_valid, "§§ 39, 41, 70 GemO"),
     Guard("committee_pre_deliberates", committee_pre_deliberates, "§ 39 Abs. 4 Satz 1 GemO"),
-    Guard("not_reserved_matter", not_reserved_matter, "§ 37 Abs. 1 Satz 2, § 39 Abs. 2 GemO"),
+    Guard(
+        "not_reserved_matter",
+        not_reserved_matter,
+        "§ 37 Abs. 1 Satz 2, § 39 Abs. 2 GemO",
+        applicability=True,
+    ),
     Guard("local_councils_heard", local_councils_heard, "§ 70 Abs. 1, § 65 Abs. 2 GemO"),
     Guard("non_public_reason_given", non_public_reason_given, "§ 35 Abs. 1 GemO"),
     Guard("cosigners_available", cosigners_available),
