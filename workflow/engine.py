@@ -49,6 +49,9 @@ class ActionOption:
     # An unmet guard says the step does not apply to this matter (``Guard.applicability``):
     # the pages leave it out rather than say why. Not part of the JSON API.
     inapplicable: bool = False
+    # Refused only by guards that say it is another holder's turn (``Guard.turn``: not
+    # asked to co-sign, already co-signed): not this user's step. Not part of the JSON API.
+    others_turn: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def action_options(
     state_label = spec.state_label(state)
     not_for_holders = registry.input_guards | registry.actor_guards
     applicability = registry.applicability_guards
+    turn = registry.turn_guards
     for trigger in spec.triggers:
         transition = spec.transition_for(trigger, state)
         if transition is None:
@@ -209,6 +213,7 @@ def action_options(
                 fields=action_fields(transition, registry, ctx),
                 legal_basis=transition.legal_basis,
                 inapplicable=any(g.name in applicability for g in unmet),
+                others_turn=bool(unmet) and all(g.name in turn for g in unmet),
             )
         )
     return options

@@ -129,8 +129,11 @@ class ActionForm:
         )
 
 
-# Guards that refuse because the user has done his part: not "noch nicht möglich" (the
-# co-signature list shows it), left out like an action of another state.
+# Guards that refuse because the user has done his part in this state (a ``turn`` guard,
+# so that action is left out: the co-signature list shows it). His exits from the state
+# (``secondary``) go with it: a department head who co-signed is no longer the one to
+# return the Vorlage with an Anmerkung (the API still lets him, a withdrawal of his consent
+# before the release; no page offers it).
 DONE_GUARDS = frozenset({"not_yet_cosigned"})
 # Guards the others presuppose: while one is unmet, only its reason is told. Before the day
 # of the session (§ 34 Abs. 1 GemO) "Die Anwesenheit ist nicht erfasst. Nicht
@@ -401,12 +404,13 @@ def forms_from(
     instance. An unmet guard named in ``input_guards`` only asks for input on the form;
     actions not possible in this state or for this kind of Vorlage are left out: they are
     noise; so are one that does not apply to this matter (``ActionOption.inapplicable``:
-    not vorlagepflichtig), one refused because the user has done his part
-    (``DONE_GUARDS``), and another role's action unless ``names_others_step`` says it
-    helps."""
+    not vorlagepflichtig), one that is another holder's turn (``ActionOption.others_turn``:
+    not asked to co-sign), the exits of one whose part is done (``DONE_GUARDS``), and
+    another role's action unless ``names_others_step`` says it helps."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     takes_part = any(o.blocked_by not in ("state", "role") for o in options)
+    done = any(_done(o) for o in options)
     for option in options:
         if option.blocked_by == "state":
             continue
@@ -416,7 +420,7 @@ def forms_from(
             roles = ", ".join(formatting.role_label(r) for r in option.roles)
             blocked.append(Blocked(option.label, (f"Nur für {roles}",), by_role=True))
             continue
-        if option.inapplicable or _done(option):
+        if option.inapplicable or option.others_turn or (done and option.trigger in secondary):
             continue
         # What the user must give: the inputs the engine names required (its input guards,
         # e.g. the comment of a return), and any input guard still reported unmet.

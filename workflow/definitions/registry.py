@@ -37,12 +37,22 @@ class Guard:
     # mayor): evaluated for another role's step in the asker's context it says nothing about
     # whether that step is open for those who hold the role (``Registry.actor_guards``).
     about_actor: bool = False
+    # Of those, one that says whose turn among the role's holders it is (the requested
+    # co-signers', not one who has co-signed, the mayor's once all co-signed): refused only
+    # by such guards, the step is another holder's, and the pages leave it out as they do
+    # another role's (``Registry.turn_guards``). Not a bar of the person (a biased mayor),
+    # whose reason the pages tell.
+    turn: bool = False
     # Unmet, the guard says the step does not apply to this matter at all, or no longer (not
     # vorlagepflichtig, already published): nothing anyone can do or wait for, so the pages
     # leave such an action out instead of listing it as "noch nicht möglich" with its reason
     # (``Registry.applicability_guards``). Unlike a scope guard it is the matter's facts, not
     # its kind, and the API still lists the action as refused.
     applicability: bool = False
+
+    def __post_init__(self) -> None:
+        if self.turn and not self.about_actor:
+            raise ValueError(f"a turn guard asks who the actor is: {self.name} about_actor")
 
 
 @dataclass(frozen=True)
@@ -183,6 +193,11 @@ class Registry:
     def actor_guards(self) -> frozenset[str]:
         """The guards registered ``about_actor``."""
         return frozenset(name for name, guard in self.guards.items() if guard.about_actor)
+
+    @property
+    def turn_guards(self) -> frozenset[str]:
+        """The guards registered as saying whose ``turn`` it is."""
+        return frozenset(name for name, guard in self.guards.items() if guard.turn)
 
     @property
     def applicability_guards(self) -> frozenset[str]:
