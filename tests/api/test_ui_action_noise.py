@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import FixedClock
-from tests.api.test_ui_foundation import sign_in
+from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_others_steps import _final_and_published, _not_yet
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_proposal, submitted
@@ -68,6 +68,16 @@ def test_a_cosigner_who_signed_is_not_offered_the_return(
     # The API keeps letting him return it before the release (withdrawing his consent):
     # only the page no longer advertises it.
     assert "return_to_author" in _allowed(client, as_user("ilsfeld.head"), pid)
+    # the page's own route does not take it either: refused in words, nothing returned
+    version = str(world.get(Proposal, pid).version)
+    stale = client.post(
+        f"/vorlagen/{pid}/aktionen/return_to_author",
+        data={"csrf_token": csrf_of(page.text), "version": version, "comment": "Doch nicht"},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 404
+    assert "zurzeit nicht möglich" in stale.text
+    assert world.get(Proposal, pid).state == "cosigning"
     # all co-signed: the return is the mayor's, not "noch nicht möglich" for a co-signer
     world.fire("proposal", pid, "cosign", "ilsfeld.finance", berlin(DAY, 11))
     assert world.get(Proposal, pid).state == "awaiting_release"
