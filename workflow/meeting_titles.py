@@ -6,19 +6,43 @@ from __future__ import annotations
 from datetime import date
 
 
+# Heads of body names that are feminine ("die Gemeindeversammlung", "die Jugendkommission").
+FEMININE_HEADS = ("versammlung", "kommission", "konferenz", "vertretung", "runde")
+
+
+# Heads of masculine body names and their genitive ending: "des Gemeinderats", "des
+# Ausschusses".
+MASCULINE_HEADS = (("ausschuss", "es"), ("rat", "s"))
+
+
+def _masculine_genitive(word: str) -> str | None:
+    """ "Ortschaftsrats", "Verwaltungsausschusses": the head noun declined, None where it is
+    none of the known heads."""
+    for head, ending in MASCULINE_HEADS:
+        if word.lower().endswith(head):
+            return word + ending
+    return None
+
+
 def genitive(body: str) -> str:
-    """ "des Gemeinderats", "des Technischen Ausschusses", "des Ausschusses für Umwelt";
-    a name whose inflection is unknown stays as written: "des Gremiums „Jugendforum“"."""
-    if body.endswith("rat"):
-        return f"des {body}s"
-    if body.endswith("ausschuss"):
-        return f"des {body}es"
+    """ "des Gemeinderats", "des Ortschaftsrats Auenstein", "des Technischen Ausschusses",
+    "des Ausschusses für Umwelt", "der Gemeindeversammlung": the head noun declined, what
+    follows it (a place, "für …") kept; a name whose inflection is unknown stays as written:
+    "des Gremiums „Jugendforum“"."""
     words = body.split()
-    if len(words) > 1 and words[0] == "Ausschuss":
-        return f"des Ausschusses {' '.join(words[1:])}"
-    if len(words) == 2 and words[1] == "Ausschuss":
-        adjective = words[0][:-1] + "n" if words[0].endswith("r") else words[0]
-        return f"des {adjective} Ausschusses"
+    if words and words[0] in ("Der", "Die", "Das", "der", "die", "das"):
+        words = words[1:]  # "Der Ältestenrat": the article goes with the case
+    if not words:
+        return f"des Gremiums „{body}“"
+    head = _masculine_genitive(words[0])
+    if head is not None:
+        return " ".join(["des", head, *words[1:]])
+    # an adjective before the head: "Technischer Ausschuss Nord" → "des Technischen …"
+    second = _masculine_genitive(words[1]) if len(words) > 1 else None
+    if second is not None and words[0][:1].isupper() and words[0].endswith("er"):
+        return " ".join(["des", words[0][:-1] + "n", second, *words[2:]])
+    if words[0].lower().endswith(FEMININE_HEADS):
+        return " ".join(["der", *words])
     return f"des Gremiums „{body}“"
 
 
@@ -32,10 +56,6 @@ def accusative(body: str) -> str:
         adjective = words[0][:-1] + "n" if words[0].endswith("r") else words[0]
         return f"den {adjective} Ausschuss"
     return f"das Gremium „{body}“"
-
-
-# Heads of body names that are feminine ("die Gemeindeversammlung", "die Jugendkommission").
-FEMININE_HEADS = ("versammlung", "kommission", "konferenz", "vertretung", "runde")
 
 
 def nominative(body: str) -> str:
