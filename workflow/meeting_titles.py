@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 # Heads of body names that are feminine ("die Gemeindeversammlung", "die Jugendkommission").
 FEMININE_HEADS = ("versammlung", "kommission", "konferenz", "vertretung", "runde")
 

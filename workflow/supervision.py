@@ -30,6 +30,13 @@ STATUSES = {
 # Supervised by the Landratsamt (§ 119 S. 1 GemO); the others by the Regierungspräsidium.
 UNDER_LANDRATSAMT = frozenset({"gemeinde", "stadt"})
 
+# Municipality setting: the mayor's title as labels name him or her. § 42 Abs. 4 GemO: in
+# Stadtkreisen and Großen Kreisstädten the mayor is "Oberbürgermeister"; the form for a
+# woman is chosen by the admin (no gender is kept on users or people).
+MAYOR_TITLE_SETTING = "mayor_title"
+MAYOR_TITLES = ("Bürgermeister", "Bürgermeisterin", "Oberbürgermeister", "Oberbürgermeisterin")
+FEMININE_MAYOR_TITLES = frozenset({"Bürgermeisterin", "Oberbürgermeisterin"})
+
 
 @dataclass(frozen=True)
 class Authority:
@@ -46,6 +53,20 @@ class Authority:
 def municipal_status(municipality: Municipality) -> str:
     value = (municipality.settings or {}).get(STATUS_SETTING)
     return value if isinstance(value, str) and value in STATUSES else "gemeinde"
+
+
+def default_mayor_title(status: str) -> str:
+    """§ 42 Abs. 4 GemO: Oberbürgermeister in a Stadtkreis or Große Kreisstadt."""
+    return "Bürgermeister" if status in UNDER_LANDRATSAMT else "Oberbürgermeister"
+
+
+def mayor_title(municipality: Municipality) -> str:
+    """``Bürgermeisterin``, ``Oberbürgermeister``: the title set for the municipality, else
+    the one its status gives (§ 42 Abs. 4 GemO)."""
+    value = (municipality.settings or {}).get(MAYOR_TITLE_SETTING)
+    if isinstance(value, str) and value in MAYOR_TITLES:
+        return value
+    return default_mayor_title(municipal_status(municipality))
 
 
 def municipality_title(municipality: Municipality) -> str:

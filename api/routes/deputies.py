@@ -187,6 +187,7 @@ def _settings(s: ReviewSettings) -> ReviewSettingsRead:
         supervisory_authority_name=s.supervisory_authority_name,
         supervisory_authority=s.supervisory_authority.name,
         supervisory_authority_kind=s.supervisory_authority.kind,
+        mayor_title=s.mayor_title,
         pre_deliberation_on_request=s.pre_deliberation_on_request,
         monthly_session_reminder_day=s.monthly_session_reminder_day,
         invitation_days=s.invitation_days,

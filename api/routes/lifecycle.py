@@ -33,6 +33,7 @@ from workflow.context import Actor
 from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.transition import fire
+from workflow.wording import wording_for
 
 
 def add_lifecycle_routes(
@@ -133,9 +134,12 @@ def add_lifecycle_routes(
         events = listing.history(session=session, actor=actor, kind=kind, instance_id=instance_id)
         instance = listing.readable(session, actor, kind, instance_id)
         spec = runtime.workflows.get(instance.definition_name, instance.definition_version).spec
+        wording = wording_for(instance, session)
         read = []
         for event in events:
             step = spec.step(event.trigger, event.source, event.dest)
-            labels = {"label": step.label, "done_label": step.done} if step else {}
+            labels = (
+                {"label": wording.label(step), "done_label": wording.done(step)} if step else {}
+            )
             read.append(HistoryEventRead.model_validate(event).model_copy(update=labels))
         return read

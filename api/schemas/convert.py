@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from sqlmodel import Session
@@ -42,14 +43,16 @@ from workflow.services.actions import Actions
 from workflow.services.decision_overview import Overview
 from workflow.services.listing import ResponseView
 from workflow.services.transition import Fired
+from workflow.wording import wording_for
 
 
 def state_label(workflows: Workflows, instance: WorkflowInstance) -> str:
+    """The state's label worded for the instance's municipality (``workflow.wording``)."""
     try:
         spec = workflows.get(instance.definition_name, instance.definition_version).spec
     except KeyError:
         return instance.state
-    return spec.state_label(instance.state)
+    return wording_for(instance).state(spec, instance.state)
 
 
 def proposal_read(workflows: Workflows, proposal: Proposal) -> ProposalRead:
@@ -201,7 +204,7 @@ def actions_read(workflows: Workflows, kind: str, result: Actions) -> ActionsRea
     instance = result.instance
     try:
         spec = workflows.get(instance.definition_name, instance.definition_version).spec
-        labels: Callable[[str], str] = spec.state_label
+        labels: Callable[[str], str] = functools.partial(wording_for(instance).state, spec)
     except KeyError:
         labels = str
     current = labels(instance.state)

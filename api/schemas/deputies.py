@@ -87,6 +87,10 @@ class MembershipDatesRead(Output):
 
 
 MunicipalStatus = Literal["gemeinde", "stadt", "grosse_kreisstadt", "stadtkreis"]
+# "" : unset, the status gives the title (§ 42 Abs. 4 GemO)
+MayorTitle = Literal[
+    "Bürgermeister", "Bürgermeisterin", "Oberbürgermeister", "Oberbürgermeisterin", ""
+]
 
 
 class ReviewSettingsRead(Output):
@@ -97,6 +101,10 @@ class ReviewSettingsRead(Output):
     supervisory_authority_name: str | None
     supervisory_authority: str = Field(description="Rechtsaufsichtsbehörde (§ 119 GemO)")
     supervisory_authority_kind: str
+    mayor_title: str = Field(
+        description="Amtsbezeichnung, mit der Zustände und Schritte die Bürgermeisterin oder "
+        "den Bürgermeister nennen; ohne Einstellung aus dem Status (§ 42 Abs. 4 GemO)"
+    )
     pre_deliberation_on_request: bool = Field(
         description="Vorberatung auf Antrag bindend (§ 39 Abs. 4 Satz 2 GemO)"
     )
@@ -112,6 +120,9 @@ class ReviewSettingsRead(Output):
 class ReviewSettingsWrite(Input):
     municipal_status: MunicipalStatus | None = None
     supervisory_authority_name: Short | None = None
+    mayor_title: MayorTitle | None = Field(
+        default=None, description='Amtsbezeichnung; "": aus dem Status (§ 42 Abs. 4 GemO)'
+    )
     pre_deliberation_on_request: Flag | None = None
     monthly_session_reminder_day: Annotated[int, Field(ge=0, le=28, strict=True)] | None = None
     invitation_days: Annotated[int, Field(ge=7, le=30, strict=True)] | None = None

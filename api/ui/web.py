@@ -68,6 +68,7 @@ from workflow.services.missed_meetings import missed_meetings
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
 from workflow.supervision import municipality_title
+from workflow.wording import wording_for
 
 logger = logging.getLogger(__name__)
 
@@ -200,13 +201,14 @@ def workflows_of(request: Request) -> Workflows:
 
 @pass_context
 def _state_label(ctx: Mapping[str, Any], instance: Any) -> str:
-    """The definition's German label of an instance's state (never the internal name)."""
+    """The definition's German label of an instance's state (never the internal name),
+    worded for its municipality (``workflow.wording``: "bei der Bürgermeisterin")."""
     request: Request = ctx["request"]
     try:
         wf = workflows_of(request).get(instance.definition_name, instance.definition_version)
     except (KeyError, AttributeError):
         return "unbekannter Zustand"
-    return wf.spec.state_label(instance.state)
+    return wording_for(instance).state(wf.spec, instance.state)
 
 
 @pass_context
@@ -217,7 +219,8 @@ def _diagram_svg(ctx: Mapping[str, Any], instance: Any) -> Markup:
         wf = workflows_of(request).get(instance.definition_name, instance.definition_version)
     except (KeyError, AttributeError):
         return Markup("")
-    return Markup(diagram.svg(wf.spec, instance.state))  # every text is escaped in svg()
+    worded = wording_for(instance).spec(wf.spec)
+    return Markup(diagram.svg(worded, instance.state))  # every text is escaped in svg()
 
 
 def _templates() -> Jinja2Templates:

@@ -74,7 +74,7 @@ def test_statutory_deadline_is_not_waived(world: World, client: Any, as_user: An
         headers=mayor,
     )
     problem = assert_problem(refused, 409)
-    assert "Widerspruchsfrist des Bürgermeisters" in problem["detail"]
+    assert "Widerspruchsfrist der Bürgermeisterin" in problem["detail"]
     assert "§ 43 Abs. 2 GemO" in problem["detail"]
     again = client.get("/api/v1/deadlines", params=query, headers=mayor).json()
     assert window["id"] in [d["id"] for d in again["data"]]

@@ -144,7 +144,7 @@ def test_a_session_is_run_on_one_screen(
         data={"csrf_token": csrf_of(saved.text), "proposal_version": shown.group(1)},
     )
     assert "Bitte prüfen: Beschluss gefasst" in check.text
-    assert "Widerspruchsfrist des Bürgermeisters läuft bis 30.04.2024" in check.text
+    assert "Widerspruchsfrist der Bürgermeisterin läuft bis 30.04.2024" in check.text
     assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
     version = re.search(r'name="proposal_version" value="(\d+)"', check.text)
     assert version is not None

@@ -4,6 +4,7 @@ the council and what he owes the councillors afterwards, with the citation kept 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -139,3 +140,72 @@ def test_after_a_committees_eilentscheidung_the_page_names_the_committee(
     report = client.get(f"/vorlagen/{pid}/aktionen/report_urgent_decision")
     assert report.status_code == 200
     assert "Technischen Ausschuss über Eilentscheidung unterrichtet" in report.text
+
+
+def _urgent_decision(client: TestClient, pid: int) -> None:
+    action = client.get(f"/vorlagen/{pid}/aktionen/urgent_decision").text
+    sent = client.post(
+        f"/vorlagen/{pid}/aktionen/urgent_decision",
+        data={"csrf_token": csrf_of(action), "version": _version(action),
+              "comment": "Auftrag muss morgen vergeben werden", "bestaetigt": "ja"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert sent.status_code == 303, sent.text
+
+
+def _report(client: TestClient, pid: int) -> str:
+    """Fire report_urgent_decision; the page it leads to (with the banner)."""
+    form = client.get(f"/vorlagen/{pid}/aktionen/report_urgent_decision").text
+    sent = client.post(
+        f"/vorlagen/{pid}/aktionen/report_urgent_decision",
+        data={"csrf_token": csrf_of(form), "version": _version(form), "bestaetigt": "ja"},
+    )
+    assert sent.status_code == 200, sent.text
+    text: str = sent.text
+    return text
+
+
+def _verlauf(page: str) -> str:
+    return page.split('id="verlauf-titel"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_verlauf_names_the_committee_that_was_told(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """§ 43 Abs. 4 Satz 3 GemO: once the mayor told the Technischer Ausschuss, the banner,
+    the Verlauf and the JSON history name it, though the released definitions' done label
+    says "Gemeinderat"; the state reads as Ilsfeld's mayor is: a Bürgermeisterin."""
+    committee = world.body_id("Technischer Ausschuss")
+    pid = released(world, steps=[StepInput(body_id=committee, decides=True)])
+    sign_in(client, "ilsfeld.mayor")
+    _urgent_decision(client, pid)
+    page = client.get(f"/vorlagen/{pid}").text
+    assert "Eilentscheidung der Bürgermeisterin" in page.split('id="aktionen"', 1)[0]  # state
+
+    done = _report(client, pid)
+    assert "Technischer Ausschuss über Eilentscheidung unterrichtet" in done  # the banner
+    verlauf = _verlauf(client.get(f"/vorlagen/{pid}").text)
+    assert "Technischer Ausschuss über Eilentscheidung unterrichtet" in verlauf
+    assert "Gemeinderat" not in verlauf
+    # the diagram on the page is worded alike: the committee's step, the mayor's state
+    page = client.get(f"/vorlagen/{pid}").text
+    diagram = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Eilentscheidung der Bürgermeisterin" in diagram
+    assert "Technischer Ausschuss über" in diagram  # the edge's label, wrapped
+
+    history = client.get(
+        f"/api/v1/proposals/{pid}/history", headers=as_user("ilsfeld.mayor")
+    ).json()
+    reported = [e for e in history if e["trigger"] == "report_urgent_decision"]
+    assert [e["done_label"] for e in reported] == [
+        "Technischer Ausschuss über Eilentscheidung unterrichtet"
+    ]
+
+
+def test_the_councils_matter_keeps_the_gemeinderat(world: World, client: TestClient) -> None:
+    pid = released(world)
+    sign_in(client, "ilsfeld.mayor")
+    _urgent_decision(client, pid)
+    _report(client, pid)
+    verlauf = _verlauf(client.get(f"/vorlagen/{pid}").text)
+    assert "Gemeinderat über Eilentscheidung unterrichtet" in verlauf

@@ -187,10 +187,11 @@ def test_submit_cosign_and_release_with_check(world: World, client: TestClient, 
         assert "Sanierung Grundschule" in tasks
         assert f'href="{location}/aktionen/cosign"' in tasks
         signed = _fire(head, location, "cosign")
-        # the automatic step that followed is said too
+        # the automatic step that followed is said too, with Ilsfeld's mayor as she is
+        # (municipality setting mayor_title, workflow.wording)
         assert (
             f"Vorlage {label}: Mitgezeichnet; Mitzeichnung abgeschlossen. "
-            "Neuer Stand: Zur Freigabe beim Bürgermeister" in signed.text
+            "Neuer Stand: Zur Freigabe bei der Bürgermeisterin" in signed.text
         )
         assert f'href="{location}/aktionen/cosign"' not in head.get("/").text
 

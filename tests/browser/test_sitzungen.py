@@ -275,7 +275,7 @@ def test_a_vorlage_through_committee_and_council(
     assert page.get_by_label("Wesentlicher Inhalt der Beratung").input_value() == notes
     objection_end = period_end(berlin_today(), "P1W", WorkingCalendar()).date
     check_text = page.locator("main").inner_text()
-    assert f"Widerspruchsfrist des Bürgermeisters läuft bis {objection_end:%d.%m.%Y}" in check_text
+    assert f"Widerspruchsfrist der Bürgermeisterin läuft bis {objection_end:%d.%m.%Y}" in check_text
     assert "befangen: 1" in check_text
     check_accessibility(page)
     screenshot(page, "sitzung-durchfuehren")
@@ -298,8 +298,8 @@ def test_a_vorlage_through_committee_and_council(
     assert "Beschlossen – Widerspruchsfrist läuft" in text
     assert "erledigt: beschlossen" in text
     assert "erledigt: Empfehlung beschlossen" in text
-    assert "Widerspruchsfrist des Bürgermeisters" in text
-    assert f"Widerspruchsfrist des Bürgermeisters: bis {objection_end:%d.%m.%Y}" in text
+    assert "Widerspruchsfrist der Bürgermeisterin" in text
+    assert f"Widerspruchsfrist der Bürgermeisterin: bis {objection_end:%d.%m.%Y}" in text
 
     page.goto(f"/sitzungen/{council}")
     check_accessibility(page)

@@ -139,7 +139,7 @@ def test_one_resolution_from_draft_to_execution(
     page.goto(f"/vorlagen/{proposal}")
     text = page.locator("main").inner_text()
     assert "Beschlossen – Widerspruchsfrist läuft" in text
-    assert "Widerspruchsfrist des Bürgermeisters" in text
+    assert "Widerspruchsfrist der Bürgermeisterin" in text
 
     # Two weeks later: the sweep finds the week over, the resolution is final.
     _objection_week_passes(server_database_url, proposal)

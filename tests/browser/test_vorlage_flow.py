@@ -77,7 +77,7 @@ def test_draft_submit_cosign_release(
         assert ": Mitgezeichnet" in _flash(cosigner)
         context.close()
     page.reload()
-    assert "Zur Freigabe beim Bürgermeister" in page.locator("main").inner_text()
+    assert "Zur Freigabe bei der Bürgermeisterin" in page.locator("main").inner_text()
 
     # The mayor checks what releasing does, then confirms.
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})

@@ -288,7 +288,7 @@ def test_objected_resolution_is_no_answer(world: World) -> None:
     assert world.get(Proposal, pid).state == "objected"
     with pytest.raises(GuardsUnmet) as suspended:
         world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
-    assert "Widerspruch des Bürgermeisters ausgesetzt" in suspended.value.message
+    assert "Widerspruch der Bürgermeisterin ausgesetzt" in suspended.value.message
     assert response(world, request_id, "Ilsfeld").state == "in_preparation"
 
 

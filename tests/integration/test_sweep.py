@@ -247,7 +247,7 @@ def test_statutory_objection_week_cannot_be_waived(world: World) -> None:
 
         with pytest.raises(DeadlineNotWaivable) as refused:
             world.run(waive)
-        assert "Widerspruchsfrist des Bürgermeisters" in refused.value.message
+        assert "Widerspruchsfrist der Bürgermeisterin" in refused.value.message
         assert "§ 43 Abs. 2 GemO" in refused.value.message
     [after] = rows(world, Deadline, Deadline.id == window.id)
     assert (after.status, after.closed_at, after.waived_reason) == ("open", None, None)

@@ -35,6 +35,7 @@ from workflow.queries import steps
 from workflow.runtime import engine_for, load_definitions, open_runtime
 from workflow.schema import reset
 from workflow.settings import get_settings
+from workflow.wording import wording_for
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def _import(file: Path, municipality: str | None, as_json: bool) -> int:
         document["created_bodies"] = list(result.created_bodies)
         proposal = result.proposal
         spec = runtime.workflows.get(proposal.definition_name, proposal.definition_version).spec
-        document["state_label"] = spec.state_label(proposal.state)
+        document["state_label"] = wording_for(proposal, session).state(spec, proposal.state)
     if created_district:
         print("Hinweis: Landkreis Heilbronn mit seinen Gemeinden wurde angelegt.", file=sys.stderr)
     if as_json:

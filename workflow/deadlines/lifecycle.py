@@ -20,6 +20,7 @@ from workflow.law.periods import WorkingCalendar, latest_before, period_end
 from workflow.loaded_rows import Rider
 from workflow.models import Deadline, Municipality
 from workflow.new_rows import new_row
+from workflow.wording import wording_for
 
 # Not closed yet: open, or past due (missed/elapsed) and still escalating until done.
 ACTIVE = ("open", "missed", "elapsed")
@@ -193,6 +194,8 @@ def starting_deadlines(
         )
         worded = registry.deadline_labels.get(rule.rule)
         label = worded.word(ctx, rule.label) if worded is not None else rule.label
+        if "Bürgermeister" in label:  # "Widerspruchsfrist der Bürgermeisterin" (§ 42 Abs. 4)
+            label = wording_for(ctx.instance, ctx.session).text(label)
         starting.append(StartingDeadline(rule, due, explanation, anchor, anchored.day_label, label))
     return starting
 

@@ -22,6 +22,7 @@ from workflow.models import (
 )
 from workflow.queries import latest_resolution
 from workflow.rules.common import OBJECTION_PERIOD, count_of, data_int, data_text, fmt
+from workflow.wording import wording_for
 
 DELEGATION_SETTING = "decision_requests_delegated_to_mayor"
 # States of definitions/proposal.yaml in which a resolution can no longer be objected to:
@@ -177,11 +178,12 @@ def _not_final(ctx: FiringContext, proposal: Proposal, resolution: Resolution) -
     it may still be suspended (§ 43 Abs. 2 GemO), so only a final one is an answer."""
     if proposal.state in FINAL_PROPOSAL_STATES:
         return None
+    wording = wording_for(proposal, ctx.session)
     if proposal.state == "decided" and resolution.objected_at is None:
         calendar = calendar_for(ctx.session, proposal.municipality_id)
         end = period_end(resolution.decided_on, OBJECTION_PERIOD, calendar).date
         if ctx.today <= end:
-            return (
+            return wording.text(
                 "Der Beschluss ist noch nicht bestandskräftig: die Widerspruchsfrist "
                 f"(§ 43 Abs. 2 GemO) läuft bis {fmt(end)}, sofern der Bürgermeister nicht "
                 "vorher auf den Widerspruch verzichtet"
@@ -192,21 +194,23 @@ def _not_final(ctx: FiringContext, proposal: Proposal, resolution: Resolution) -
             "Fristenüberwachung steht noch aus"
         )
     if resolution.objected_at is not None:
-        return (
+        return wording.text(
             "Der Beschluss ist durch den Widerspruch des Bürgermeisters ausgesetzt "
             "(§ 43 Abs. 2 GemO): maßgeblich ist erst der erneute Beschluss oder die "
             "Entscheidung der Rechtsaufsichtsbehörde"
         )
     if proposal.state == "urgent_decided":
+        # § 43 Abs. 4 Satz 3 GemO: a beschließender Ausschuss's members are told instead
+        told = wording.deadline("urgent_report", "Unterrichtung des Gemeinderats")
         return (
-            "Die Eilentscheidung ist noch nicht abgeschlossen: die Unterrichtung des "
-            "Gemeinderats (§ 43 Abs. 4 GemO) steht aus"
+            f"Die Eilentscheidung ist noch nicht abgeschlossen: die {told} "
+            "(§ 43 Abs. 4 GemO) steht aus"
         )
     label = proposal.state
     workflows: Workflows | None = ctx.workflows
     if workflows is not None:
         spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
-        label = spec.state_label(proposal.state)
+        label = wording.state(spec, proposal.state)
     return f'Der Beschluss ist noch nicht bestandskräftig (Vorlage im Zustand "{label}")'
 
 

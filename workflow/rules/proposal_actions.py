@@ -14,7 +14,6 @@ from workflow.errors import InvalidInput
 from workflow.law.consultation import agenda_visibility, missing_pre_deliberation
 from workflow.law.voting import Quorum, Tally
 from workflow.loaded_rows import delete_loaded, settle_deletes
-from workflow.meeting_titles import genitive
 from workflow.models import (
     AgendaItem,
     Body,
@@ -31,7 +30,6 @@ from workflow.queries import (
     cosignatures,
     current_agenda_item,
     current_step,
-    deciding_body,
     item_quorum,
     latest_resolution,
     steps,
@@ -41,6 +39,7 @@ from workflow.revisions import add_revision
 from workflow.rules.common import cosigner_candidates, data_int, data_text, proposal
 from workflow.rules.late_items import LATE
 from workflow.supervision import supervisory_authority
+from workflow.wording import wording_for
 
 
 def request_cosignatures(ctx: FiringContext) -> None:
@@ -436,11 +435,9 @@ def urgent_report_label(ctx: FiringContext, label: str) -> str:
     """Whom the mayor tells of his Eilentscheidung: the members of the body whose matter it
     was. § 43 Abs. 4 Satz 3 GemO applies Sätze 1 and 2 to a beschließender Ausschuss: for
     its matter "Unterrichtung des Technischen Ausschusses über die Eilentscheidung", not
-    the council's (the released definitions name the Gemeinderat)."""
-    body = deciding_body(ctx.session, proposal(ctx))
-    if body is None or body.kind != "deciding_committee":
-        return label
-    return label.replace("des Gemeinderats", genitive(body.name))
+    the council's (the released definitions name the Gemeinderat; ``workflow.wording``)."""
+    p = proposal(ctx)
+    return wording_for(p, ctx.session).deadline("urgent_report", label)
 
 
 def record_publication(ctx: FiringContext) -> None:

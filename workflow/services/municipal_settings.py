@@ -4,6 +4,9 @@ its admin, audited on the municipality.
 - ``municipal_status``: Gemeinde, Stadt (§ 5 Abs. 2), Große Kreisstadt or Stadtkreis, which
   decides the Rechtsaufsichtsbehörde (§ 119 GemO), with an optional
   ``supervisory_authority_name``;
+- ``mayor_title``: Bürgermeister, Bürgermeisterin, Oberbürgermeister or Oberbürgermeisterin,
+  how labels name the mayor (``workflow.wording``); unset, the status gives it (§ 42 Abs. 4
+  GemO: Oberbürgermeister in a Große Kreisstadt or Stadtkreis);
 - ``pre_deliberation_on_request``: the Hauptsatzung makes the Vorberatung binding on request
   (§ 39 Abs. 4 S. 2 GemO);
 - ``monthly_session_reminder_day``: from which day of a month without a council session the
@@ -30,12 +33,15 @@ from workflow.rules.proposal_guards import PRE_DELIBERATION_ON_REQUEST
 from workflow.services.common import require_role
 from workflow.supervision import (
     AUTHORITY_NAME_SETTING,
+    MAYOR_TITLE_SETTING,
+    MAYOR_TITLES,
     STATUS_SETTING,
     STATUSES,
     Authority,
     municipal_status,
     supervisory_authority,
 )
+from workflow.supervision import mayor_title as effective_mayor_title
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class ReviewSettings:
     municipal_status: str
     supervisory_authority_name: str | None
     supervisory_authority: Authority
+    mayor_title: str  # as labels name the mayor: the set title, else the status's
+    mayor_title_set: str | None  # the title set, None where the status gives it
     pre_deliberation_on_request: bool
     monthly_session_reminder_day: int
     invitation_days: int
@@ -73,11 +81,14 @@ def _municipality(session: Session, actor: Actor) -> Municipality:
 def _read(session: Session, municipality: Municipality) -> ReviewSettings:
     settings = municipality.settings or {}
     name = settings.get(AUTHORITY_NAME_SETTING)
+    title = settings.get(MAYOR_TITLE_SETTING)
     return ReviewSettings(
         municipality_id=municipality.id or 0,
         municipal_status=municipal_status(municipality),
         supervisory_authority_name=name if isinstance(name, str) else None,
         supervisory_authority=supervisory_authority(session, municipality),
+        mayor_title=effective_mayor_title(municipality),
+        mayor_title_set=title if isinstance(title, str) and title in MAYOR_TITLES else None,
         pre_deliberation_on_request=bool(settings.get(PRE_DELIBERATION_ON_REQUEST)),
         monthly_session_reminder_day=reminder_day(municipality),
         invitation_days=_invitation_days(settings),
@@ -102,8 +113,9 @@ def update_settings(
     monthly_session_reminder_day: int | None = None,
     invitation_days: int | None = None,
     clear_authority_name: bool = False,
+    mayor_title: str | None = None,
 ) -> ReviewSettings:
-    """Only the values given change."""
+    """Only the values given change; ``mayor_title=""`` lets the status give the title."""
     require_role(actor, "update_municipal_settings", ("admin",))
     municipality = _municipality(session, actor)
     settings = dict(municipality.settings or {})
@@ -115,6 +127,13 @@ def update_settings(
                 field="municipal_status",
             )
         changed[STATUS_SETTING] = municipal_status
+    if mayor_title is not None:
+        if mayor_title and mayor_title not in MAYOR_TITLES:
+            raise InvalidInput(
+                f"Unbekannte Amtsbezeichnung {mayor_title}: {', '.join(MAYOR_TITLES)}",
+                field="mayor_title",
+            )
+        changed[MAYOR_TITLE_SETTING] = mayor_title or None
     if supervisory_authority_name is not None:
         changed[AUTHORITY_NAME_SETTING] = supervisory_authority_name.strip() or None
     if clear_authority_name:

@@ -48,6 +48,7 @@ from workflow.services import missed_meetings
 from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
+from workflow.wording import wording_for
 
 MAX_INSTANCES = 200
 MAX_CHANGES = 30
@@ -279,7 +280,7 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
                 kind=kind,
                 instance_id=row.id,
                 title=title,
-                state_label=_spec(workflows, row).state_label(row.state),
+                state_label=wording_for(row, session).state(_spec(workflows, row), row.state),
                 actions=allowed,
                 due=_next_due(session, kind, row.id),
             )
@@ -374,9 +375,10 @@ def waiting_for_others(*, session: Session, workflows: Workflows, actor: Actor) 
                 .order_by(col(CoSignature.id))
             )
             pending = list(open_signatures)
-        else:
-            pending = ["Bürgermeister/in (Freigabe)"]
-        label = _spec(workflows, proposal).state_label(proposal.state)
+        wording = wording_for(proposal, session)
+        if proposal.state != "cosigning":
+            pending = [f"{wording.mayor} (Freigabe)"]
+        label = wording.state(_spec(workflows, proposal), proposal.state)
         result.append(Waiting(proposal=proposal, state_label=label, pending=tuple(pending)))
     return result
 
@@ -442,9 +444,11 @@ def changes_since(
         )
         for event, row in rows:
             spec = _spec(workflows, row)
-            dest_label = spec.state_label(event.dest)
+            wording = wording_for(row, session)
+            dest_label = wording.state(spec, event.dest)
             step = spec.step(event.trigger, event.source, event.dest)
-            said = {step.label.casefold(), step.done.casefold()} if step is not None else set()
+            done = wording.done(step) if step is not None else None
+            said = {wording.label(step).casefold(), done.casefold()} if step and done else set()
             changes.append(
                 Change(
                     kind=kind,
@@ -452,7 +456,7 @@ def changes_since(
                     title=_title(session, kind, row),
                     event=event,
                     dest_label=dest_label,
-                    step_label=step.done if step is not None else None,
+                    step_label=done,
                     new_state=(
                         dest_label
                         if event.source != event.dest and dest_label.casefold() not in said

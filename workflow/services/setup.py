@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from workflow.context import Actor
 from workflow.demo.data import municipality_names, municipality_statuses
 from workflow.models import Body, District, Membership, Municipality, Person, User
-from workflow.supervision import STATUS_SETTING
+from workflow.supervision import MAYOR_TITLE_SETTING, MAYOR_TITLES, STATUS_SETTING
 
 DISTRICT_NAME = "Landkreis Heilbronn"
 
@@ -105,6 +105,9 @@ def _town(
     municipality = municipality_by_name(session, name)
     assert municipality is not None, name
     mayor = Person(municipality_id=municipality.id or 0, name=mayor_name)
+    title = mayor_name.split(" ", 1)[0]
+    if title in MAYOR_TITLES:  # the labels name her "Bürgermeisterin" (workflow.wording)
+        municipality.settings = {**(municipality.settings or {}), MAYOR_TITLE_SETTING: title}
     people = [Person(municipality_id=municipality.id or 0, name=n) for n in councillors]
     session.add_all([mayor, *people])
     session.flush()

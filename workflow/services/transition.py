@@ -56,6 +56,7 @@ from workflow.models import (
 )
 from workflow.models.proposal import ProposalRevision
 from workflow.revisions import next_number
+from workflow.wording import wording_for
 
 logger = logging.getLogger(__name__)
 
@@ -455,7 +456,7 @@ def _fire(
             raise TriggerNotAllowed(
                 trigger=trigger,
                 state=instance.state,
-                state_label=wf.spec.state_label(instance.state),
+                state_label=wording_for(instance, session).state(wf.spec, instance.state),
             )
         return _run(
             session,
@@ -597,6 +598,8 @@ def _run(
         dest,
     )
     followed = _automatic(session, workflows, wf, kind, instance, now, depth, base_url)
+    # the words the user reads: the municipality's mayor, the body of an Eilentscheidung
+    wording = wording_for(instance, session)
     return Fired(
         kind=kind,
         instance_id=instance.id,
@@ -604,9 +607,9 @@ def _run(
         actor=actor.username,
         source=source,
         dest=dest,
-        dest_label=wf.spec.state_label(dest),
-        label=transition.label,
-        done_label=transition.done,
+        dest_label=wording.state(wf.spec, dest),
+        label=wording.label(transition),
+        done_label=wording.done(transition),
         version=version,
         seq=event.seq,
         deadlines=tuple(effects),

@@ -41,7 +41,7 @@ from workflow.models import Membership, Person
 from workflow.services import deputies as deputy_service
 from workflow.services import factions, municipal_settings
 from workflow.services.municipal_settings import DAY_MESSAGE
-from workflow.supervision import STATUSES
+from workflow.supervision import MAYOR_TITLES, STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -90,6 +90,7 @@ def _overview(
     context = {
         "settings": municipal_settings.read_settings(session, user.actor),
         "statuses": list(STATUSES.items()),
+        "mayor_titles": [("", "nach dem Status"), *((t, t) for t in MAYOR_TITLES)],
         "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
         "bodies": bodies,
         "factions": factions.list_factions(session, user.actor),
@@ -356,6 +357,7 @@ def set_remit(
 
 MUNICIPAL_FIELDS = (
     "municipal_status",
+    "mayor_title",
     "supervisory_authority_name",
     "monthly_session_reminder_day",
     "invitation_days",
@@ -377,6 +379,8 @@ def save_municipal_settings(
     )
     if status not in STATUSES:
         errors["municipal_status"] = "Bitte wählen Sie den Status aus der Liste."
+    if given["mayor_title"] and given["mayor_title"] not in MAYOR_TITLES:
+        errors["mayor_title"] = "Bitte wählen Sie die Amtsbezeichnung aus der Liste."
     if len(given["supervisory_authority_name"]) > 200:
         errors["supervisory_authority_name"] = "Bitte höchstens 200 Zeichen eingeben."
     if not is_digits(day) or len(day) > 2:
@@ -391,6 +395,7 @@ def save_municipal_settings(
                     actor=user.actor,
                     now=now,
                     municipal_status=status,
+                    mayor_title=given["mayor_title"] if "mayor_title" in form else None,
                     supervisory_authority_name=given["supervisory_authority_name"],
                     pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
                     monthly_session_reminder_day=int(day),

@@ -72,6 +72,7 @@ from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES, EXECUTION_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
 from workflow.settings import Settings
+from workflow.wording import municipality_wording, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # Before the vote: the Beschlussvorschlag can still be corrected (by a return, at the latest
@@ -107,7 +108,8 @@ def proposal_list(
 ) -> Response:
     workflows = workflows_of(request)
     spec = workflows.latest("proposal").spec
-    states = [(s.name, s.label) for s in spec.states]
+    wording = municipality_wording(session, user.actor.municipality_id)
+    states = [(s.name, wording.state(spec, s.name)) for s in spec.states]
     state = zustand if zustand in {s for s, _ in states} else None
     towns = _towns(session, user)
     town = next((t.id for t in towns if str(t.id) == gemeinde), None)
@@ -340,13 +342,15 @@ def _history(
     spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
     names = full_names(session, {e.actor for e in events})
     meetings = _meetings_named(session, events)
+    # the municipality's mayor; the body an Eilentscheidung was reported to (§ 43 Abs. 4 GemO)
+    wording = wording_for(proposal, session)
     return [
         {
             "event": e,
             "who": names.get(e.actor, e.actor),
-            "what": event_label(e, spec.step_label(e.trigger, e.source, e.dest))
+            "what": event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
             + meetings.get(_meeting_of(e), ""),
-            "dest": spec.state_label(e.dest),
+            "dest": wording.state(spec, e.dest),
             "for_whom": _acted_for(e),
         }
         for e in reversed(events)

@@ -36,6 +36,7 @@ from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
 from workflow.rules.decision_rules import linkable_proposals
 from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
+from workflow.wording import wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -105,7 +106,7 @@ def request_list(request: Request, user: PageUserDep, session: SessionDep, now: 
 
 def _label(workflows: Any, instance: Any) -> str:
     wf = workflows.get(instance.definition_name, instance.definition_version)
-    return str(wf.spec.state_label(instance.state))
+    return wording_for(instance).state(wf.spec, instance.state)
 
 
 def _overview(

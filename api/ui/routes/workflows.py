@@ -8,10 +8,12 @@ from fastapi import APIRouter, Path, Query, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
+from api.deps import SessionDep
 from api.ui.web import PageRoute, PageUserDep, render, workflows_of
 from workflow.definitions import diagram
 from workflow.digits import is_digits
 from workflow.errors import NotFound
+from workflow.wording import municipality_wording
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -21,6 +23,7 @@ def workflow_page(
     request: Request,
     name: Annotated[str, Path(max_length=64)],
     user: PageUserDep,
+    session: SessionDep,
     version: Annotated[str | None, Query(max_length=12)] = None,
 ) -> Response:
     workflows = workflows_of(request)
@@ -33,7 +36,8 @@ def workflow_page(
             raise KeyError(version)
     except KeyError:
         raise NotFound("Diesen Ablauf gibt es nicht.") from None
-    spec = wf.spec
+    # in the words of the user's municipality (its mayor's title, workflow.wording)
+    spec = municipality_wording(session, user.actor.municipality_id).spec(wf.spec)
     steps = [
         {
             "label": t.label,

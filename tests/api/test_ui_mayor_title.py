@@ -1,0 +1,129 @@
+"""The released definitions say "Zur Freigabe beim Bürgermeister"; the pages say it as the
+municipality's mayor is: Ilsfeld's is a Bürgermeisterin (demo), a Große Kreisstadt's an
+Oberbürgermeister or Oberbürgermeisterin (§ 42 Abs. 4 GemO). Set at /verwaltung
+(``mayor_title``), resolved in one place (``workflow.wording``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, new_proposal, submitted
+from workflow.models import Municipality
+
+RELEASE = "Zur Freigabe bei der Bürgermeisterin"
+RELEASED_WORDS = "Zur Freigabe beim Bürgermeister"
+
+
+def _awaiting_release(world: World) -> int:
+    pid = new_proposal(world, title="Sanierung Sporthalle")
+    submitted(world, pid)
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    return pid
+
+
+def _settings(client: TestClient, **changed: str) -> None:
+    page = client.get("/verwaltung")
+    form = {
+        "csrf_token": csrf_of(page.text),
+        "municipal_status": "gemeinde",
+        "supervisory_authority_name": "",
+        "monthly_session_reminder_day": "0",
+        "invitation_days": "7",
+        **changed,
+    }
+    done = client.post("/verwaltung/gemeinde", data=form)
+    assert done.status_code == 200, done.text
+
+
+def test_the_vorlage_awaits_the_buergermeisterin(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    pid = _awaiting_release(world)
+    sign_in(client, "ilsfeld.mayor")
+    page = client.get(f"/vorlagen/{pid}").text
+    assert RELEASE in page  # the badge, the diagram's caption and node
+    assert RELEASED_WORDS not in page
+    diagram = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Zur Freigabe bei der" in diagram  # the node's label, wrapped in lines
+    listed = client.get("/vorlagen").text
+    assert RELEASE in listed
+    assert RELEASED_WORDS not in listed
+
+    # the author waits for her, in Meine Aufgaben
+    sign_in(client, "ilsfeld.clerk")
+    tasks = client.get("/").text
+    assert f"{RELEASE}; es fehlt: Bürgermeisterin (Freigabe)" in tasks
+
+    # the JSON API reads alike
+    read = client.get(f"/api/v1/proposals/{pid}", headers=as_user("ilsfeld.clerk")).json()
+    assert read["state_label"] == RELEASE
+
+
+def test_the_verwaltung_sets_the_title(world: World, client: TestClient) -> None:
+    pid = _awaiting_release(world)
+    sign_in(client, "admin")
+    page = client.get("/verwaltung").text
+    assert '<option value="Bürgermeisterin" selected>' in page
+    assert "jetzt: Bürgermeisterin" in page
+
+    # a Große Kreisstadt without a title set: Oberbürgermeister (§ 42 Abs. 4 GemO)
+    _settings(client, municipal_status="grosse_kreisstadt", mayor_title="")
+    assert "Zur Freigabe beim Oberbürgermeister" in client.get(f"/vorlagen/{pid}").text
+    _settings(client, municipal_status="grosse_kreisstadt", mayor_title="Oberbürgermeisterin")
+    assert "Zur Freigabe bei der Oberbürgermeisterin" in client.get(f"/vorlagen/{pid}").text
+    with Session(world.engine) as session:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        assert town.settings["mayor_title"] == "Oberbürgermeisterin"
+
+    # the generic Ablauf page speaks of the user's municipality's mayor too
+    assert "Zur Freigabe bei der Oberbürgermeisterin" in client.get("/workflows/proposal").text
+
+    # a form without the field (an older page) leaves the title as it is
+    page = client.get("/verwaltung").text
+    client.post(
+        "/verwaltung/gemeinde",
+        data={
+            "csrf_token": csrf_of(page),
+            "municipal_status": "grosse_kreisstadt",
+            "supervisory_authority_name": "",
+            "monthly_session_reminder_day": "0",
+            "invitation_days": "7",
+        },
+    )
+    assert "Zur Freigabe bei der Oberbürgermeisterin" in client.get(f"/vorlagen/{pid}").text
+
+    wrong = client.post(
+        "/verwaltung/gemeinde",
+        data={
+            "csrf_token": csrf_of(page),
+            "municipal_status": "gemeinde",
+            "mayor_title": "Schultheiß",
+            "monthly_session_reminder_day": "0",
+            "invitation_days": "7",
+        },
+    )
+    assert wrong.status_code == 422
+    assert "Bitte wählen Sie die Amtsbezeichnung aus der Liste." in wrong.text
+
+
+def test_the_json_settings_carry_the_title(world: World, client: TestClient, as_user: Any) -> None:
+    admin = as_user("admin")
+    read = client.get("/api/v1/municipality/settings", headers=admin).json()
+    assert read["mayor_title"] == "Bürgermeisterin"
+    changed = client.patch(
+        "/api/v1/municipality/settings",
+        json={"municipal_status": "stadtkreis", "mayor_title": ""},
+        headers=admin,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["mayor_title"] == "Oberbürgermeister"
+    refused = client.patch(
+        "/api/v1/municipality/settings", json={"mayor_title": "Schultheiß"}, headers=admin
+    )
+    assert refused.status_code == 422
