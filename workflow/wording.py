@@ -27,7 +27,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
-from workflow.meeting_titles import genitive
+from workflow.meeting_titles import accusative, genitive
 from workflow.models import Body, Municipality, Proposal
 from workflow.queries import deciding_body
 from workflow.supervision import FEMININE_MAYOR_TITLES, mayor_title
@@ -46,9 +46,11 @@ _ARTICLES = {
 }
 _CASES = {"beim": "bei", "dem": "dat", "des": "gen", "den": "acc", "der": "nom"}
 
-# The steps of an Eilentscheidung that name the council (§ 43 Abs. 4 GemO) and the
-# deadline of its Unterrichtung: worded for the body whose matter it was.
-URGENT_STEPS = frozenset({"decide_instead_of_council", "report_urgent_decision"})
+# The step of an Eilentscheidung that names the council (§ 43 Abs. 4 GemO), like the
+# deadline of its Unterrichtung: worded for the body whose matter it was. Not
+# "decide_instead_of_council": § 37 Abs. 4 GemO is the council's alone (a committee that
+# cannot decide is replaced by the council, § 39 Abs. 5 Satz 3).
+URGENT_STEPS = frozenset({"report_urgent_decision"})
 COUNCIL = "Gemeinderat"
 
 
@@ -78,14 +80,15 @@ def for_mayor(label: str, title: str) -> str:
 
 
 def for_body(label: str, body: str) -> str:
-    """The label with the council replaced by ``body``: "Gemeinderat über Eilentscheidung
-    unterrichtet" → "Technischer Ausschuss über …", "Unterrichtung des Gemeinderats …" →
+    """The label with the council replaced by ``body``: "[den] Gemeinderat über
+    Eilentscheidung unterrichtet" → "Technischen Ausschuss über …" (whom the mayor
+    informed, as the step's button says it), "Unterrichtung des Gemeinderats …" →
     "Unterrichtung des Technischen Ausschusses …"."""
     if body == COUNCIL:
         return label
     label = label.replace(f"des {COUNCIL}s", genitive(body))
     if label.startswith(f"{COUNCIL} "):
-        label = body + label[len(COUNCIL) :]
+        label = accusative(body).removeprefix("den ") + label[len(COUNCIL) :]
     return label
 
 
@@ -108,11 +111,11 @@ class Wording:
 
     def done(self, transition: TransitionSpec) -> str:
         """What a record names the step once it happened (its done_label)."""
-        return self._step(transition.trigger, transition.done)
+        return self.for_step(transition.trigger, transition.done)
 
     def label(self, transition: TransitionSpec) -> str:
         """The step's own label (a button, an edge of the diagram)."""
-        return self._step(transition.trigger, transition.label)
+        return self.for_step(transition.trigger, transition.label)
 
     def step(self, spec: DefinitionSpec, trigger: str, source: str | None, dest: str) -> str | None:
         """``DefinitionSpec.step_label`` worded: the done label of the step an audit event
@@ -142,7 +145,8 @@ class Wording:
         )
         return spec.model_copy(update={"states": states, "transitions": transitions})
 
-    def _step(self, trigger: str, label: str) -> str:
+    def for_step(self, trigger: str, label: str) -> str:
+        """A label of the step ``trigger`` (its button, its done label), worded."""
         worded = self.text(label)
         return self._body(worded) if trigger in URGENT_STEPS else worded
 

@@ -24,13 +24,14 @@ from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.engine import ActionOption
 from workflow.errors import StaleVersion
-from workflow.meeting_titles import accusative, genitive, nominative
+from workflow.meeting_titles import genitive, nominative
 from workflow.models import Body, Meeting, Proposal
 from workflow.queries import current_step, deciding_body, users_with_role
 from workflow.rules.late_items import late_addition_refusal
 from workflow.services import actions as action_service
 from workflow.services.transition import Fired, fire
 from workflow.supervision import OBJECTION_GROUNDS
+from workflow.wording import wording_for
 
 # Guards that only ask for input the form supplies, and the field that supplies it.
 INPUT_GUARDS = {
@@ -379,16 +380,12 @@ def split_options(
 
 
 def _worded(session: Session, proposal: Proposal, option: ActionOption) -> ActionOption:
-    """An option's label for this Vorlage: after an Eilentscheidung in a committee's matter
-    the mayor informs that committee's members (§ 43 Abs. 4 Satz 3 GemO), not the council
-    the released definitions name ("Gemeinderat über Eilentscheidung unterrichtet")."""
-    if option.trigger != "report_urgent_decision" or "Gemeinderat" not in option.label:
-        return option
-    body = deciding_body(session, proposal)
-    if body is None or body.kind != "deciding_committee":
-        return option
-    named = accusative(body.name).removeprefix("den ")
-    return replace(option, label=option.label.replace("Gemeinderat", named, 1))
+    """An option's label for this Vorlage (``workflow.wording``): after an Eilentscheidung
+    in a committee's matter the mayor informs that committee's members (§ 43 Abs. 4 Satz 3
+    GemO), not the council the released definitions name ("Gemeinderat über
+    Eilentscheidung unterrichtet"); the mayor by the municipality's title."""
+    label = wording_for(proposal, session).for_step(option.trigger, option.label)
+    return option if label == option.label else replace(option, label=label)
 
 
 def forms_from(

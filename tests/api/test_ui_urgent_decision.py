@@ -183,22 +183,22 @@ def test_the_verlauf_names_the_committee_that_was_told(
     assert "Eilentscheidung der Bürgermeisterin" in page.split('id="aktionen"', 1)[0]  # state
 
     done = _report(client, pid)
-    assert "Technischer Ausschuss über Eilentscheidung unterrichtet" in done  # the banner
+    assert "Technischen Ausschuss über Eilentscheidung unterrichtet" in done  # the banner
     verlauf = _verlauf(client.get(f"/vorlagen/{pid}").text)
-    assert "Technischer Ausschuss über Eilentscheidung unterrichtet" in verlauf
+    assert "Technischen Ausschuss über Eilentscheidung unterrichtet" in verlauf
     assert "Gemeinderat" not in verlauf
     # the diagram on the page is worded alike: the committee's step, the mayor's state
     page = client.get(f"/vorlagen/{pid}").text
     diagram = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert "Eilentscheidung der Bürgermeisterin" in diagram
-    assert "Technischer Ausschuss über" in diagram  # the edge's label, wrapped
+    assert "Technischen Ausschuss über" in diagram  # the edge's label, wrapped
 
     history = client.get(
         f"/api/v1/proposals/{pid}/history", headers=as_user("ilsfeld.mayor")
     ).json()
     reported = [e for e in history if e["trigger"] == "report_urgent_decision"]
     assert [e["done_label"] for e in reported] == [
-        "Technischer Ausschuss über Eilentscheidung unterrichtet"
+        "Technischen Ausschuss über Eilentscheidung unterrichtet"
     ]
 
 

@@ -99,7 +99,7 @@ def test_mayor_title(settings: dict[str, object], expected: str) -> None:
         (
             "Gemeinderat über Eilentscheidung unterrichtet",
             "Technischer Ausschuss",
-            "Technischer Ausschuss über Eilentscheidung unterrichtet",
+            "Technischen Ausschuss über Eilentscheidung unterrichtet",
         ),
         (
             "Unterrichtung des Gemeinderats über die Eilentscheidung",
@@ -107,9 +107,14 @@ def test_mayor_title(settings: dict[str, object], expected: str) -> None:
             "Unterrichtung des Verwaltungsausschusses über die Eilentscheidung",
         ),
         (
-            "Anstelle des Gemeinderats entschieden",
+            "Gemeinderat über Eilentscheidung unterrichtet",
             "Ausschuss für Technik und Umwelt",
-            "Anstelle des Ausschusses für Technik und Umwelt entschieden",
+            "Ausschuss für Technik und Umwelt über Eilentscheidung unterrichtet",
+        ),
+        (
+            "Unterrichtung des Gemeinderats über die Eilentscheidung",
+            "Ausschuss für Technik und Umwelt",
+            "Unterrichtung des Ausschusses für Technik und Umwelt über die Eilentscheidung",
         ),
         (
             "Gemeinderat über Eilentscheidung unterrichtet",
@@ -145,14 +150,15 @@ def test_every_proposal_version_worded(proposal_specs: list[DefinitionSpec]) -> 
         assert wording.state(spec, "awaiting_release") == "Zur Freigabe bei der Bürgermeisterin"
         assert wording.state(spec, "urgent_decided") == "Eilentscheidung der Bürgermeisterin"
         report = next(t for t in spec.transitions if t.trigger == "report_urgent_decision")
-        assert wording.done(report) == "Technischer Ausschuss über Eilentscheidung unterrichtet"
+        assert wording.done(report) == "Technischen Ausschuss über Eilentscheidung unterrichtet"
+        # § 37 Abs. 4 GemO is the council's alone: never worded for a committee
         instead = next(t for t in spec.transitions if t.trigger == "decide_instead_of_council")
-        assert wording.done(instead) == "Anstelle des Technischen Ausschusses entschieden"
+        assert wording.done(instead) == "Anstelle des Gemeinderats entschieden"
         assert spec.state_label("awaiting_release") == "Zur Freigabe beim Bürgermeister"
         worded = wording.spec(spec)
         assert worded.state_label("awaiting_release") == "Zur Freigabe bei der Bürgermeisterin"
         assert worded.step_label(report.trigger, report.source[0], report.dest) == (
-            "Technischer Ausschuss über Eilentscheidung unterrichtet"
+            "Technischen Ausschuss über Eilentscheidung unterrichtet"
         )
     release = next(t for t in proposal_specs[-1].transitions if t.trigger == "release")
     asked.clear()
