@@ -96,6 +96,7 @@ class TriggerNotAllowed(Conflict):
         super().__init__(f'Die Aktion "{trigger}" ist im Zustand "{state_label}" nicht möglich.')
         self.trigger = trigger
         self.state = state
+        self.state_label = state_label  # as the municipality reads it (workflow.wording)
 
 
 class UnknownTrigger(InvalidInput):

@@ -339,7 +339,7 @@ def error_text(exc: WorkflowError, spec: DefinitionSpec | None = None) -> str:
         roles = ", ".join(formatting.role_label(r) for r in exc.allowed_roles)
         return f"{action_label(spec, exc.trigger)} ist nur möglich für: {roles}."
     if isinstance(exc, TriggerNotAllowed):
-        state = spec.state_label(exc.state) if spec is not None else "diesem Zustand"
+        state = exc.state_label if spec is not None else "diesem Zustand"
         return f"{action_label(spec, exc.trigger)} ist im Zustand „{state}“ nicht möglich."
     if isinstance(exc, StaleVersion):
         return (
