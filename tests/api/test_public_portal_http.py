@@ -295,3 +295,19 @@ def test_odd_portal_filters_are_explained_or_ignored(
     assert 'href="#q"' in summary
     assert f'value="{long}"' in search.text
     assert client.get(f"{base}/suche", params={"q": "a" * 200}, headers=HTML).status_code == 200
+
+
+def test_the_portal_brand_leads_home_to_the_portal_not_to_the_sign_in(
+    world: World, client: Any
+) -> None:
+    """The public has no account: "Ratsflow" in the header of a portal page leads to the
+    portal (the town's overview), since "/" only answers with the sign-in form."""
+    town = world.data.ilsfeld.municipality.id
+    index = client.get("/oeffentlich", headers=HTML).text
+    assert '<a class="rf-brand" href="/oeffentlich">' in index
+    for path in (f"/oeffentlich/{town}", f"/oeffentlich/{town}/vorlagen"):
+        page = client.get(path, headers=HTML).text
+        brand = page.split('<a class="rf-brand"')[1].split("</a>")[0]
+        assert f'href="/oeffentlich/{town}"' in brand, path
+        assert "Gemeinde Ilsfeld" in brand, path
+    assert client.get("/", follow_redirects=False).status_code == 303

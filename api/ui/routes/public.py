@@ -24,6 +24,7 @@ from workflow.publication import REDACTABLE_FIELDS, omission_note
 from workflow.services import factions, public_info
 from workflow.services.announcements import HELD
 from workflow.services.attachments import count_attachments
+from workflow.supervision import municipality_title
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -70,8 +71,15 @@ def _page(
     if nav:
         overview = nav[0]
         nav[0] = _Exact(overview.label, overview.path)
+    brand = {
+        "brand_href": f"/oeffentlich/{town.id}" if town is not None else "/oeffentlich",
+        "brand_place": municipality_title(town) if town is not None else None,
+    }
     return render(
-        request, f"oeffentlich/{template}", {"nav": nav, "town": town, **context}, status=status
+        request,
+        f"oeffentlich/{template}",
+        {"nav": nav, "town": town, **brand, **context},
+        status=status,
     )
 
 
