@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.api.conftest import FixedClock
 from tests.api.helpers import SECRET_TITLE
@@ -15,7 +16,8 @@ from tests.api.public_story import HIDDEN_ATTACHMENT, published_session
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
 from tests.integration.flow import released
-from workflow.models import Body, Municipality
+from workflow.collation import german_key
+from workflow.models import Body, Membership, Municipality
 
 HTML = {"accept": "text/html"}
 
@@ -311,3 +313,31 @@ def test_the_portal_brand_leads_home_to_the_portal_not_to_the_sign_in(
         assert f'href="/oeffentlich/{town}"' in brand, path
         assert "Gemeinde Ilsfeld" in brand, path
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_portal_lists_today_s_members_of_a_body_chair_first(world: World, client: Any) -> None:
+    """Gremium page: the chair heads the list (not filed under "Bürgermeister…"), the rest
+    by name; a member whose seat has ended is no longer listed (§ 31 GemO)."""
+    council = world.body_id("Gemeinderat")
+    anna, bernd = world.data.ilsfeld.councillors[:2]
+
+    def leave(session: Session) -> None:
+        seat = session.exec(
+            select(Membership).where(
+                Membership.body_id == council, Membership.person_id == bernd.id
+            )
+        ).one()
+        seat.end_date = date(2024, 1, 31)
+        session.add(seat)
+
+    world.run(leave)
+    page = client.get(
+        f"/oeffentlich/{world.data.ilsfeld.municipality.id}/gremien/{council}", headers=HTML
+    ).text
+    section = page.split('id="mitglieder"')[1].split("</ul>")[0]
+    names = re.findall(r'<li id="person-\d+">([^<]+)</li>', section)
+    assert names[0].endswith("(Vorsitz)"), names
+    rest = names[1:]
+    assert anna.name in rest
+    assert bernd.name not in section
+    assert rest == sorted(rest, key=german_key)

@@ -17,6 +17,7 @@ from api.ui.navigation import NavItem
 from api.ui.web import PageRoute, render
 from workflow.collation import german_key
 from workflow.context import local_date
+from workflow.deputies import member_on
 from workflow.digits import is_digits
 from workflow.errors import NotFound
 from workflow.models import Body, Municipality
@@ -122,19 +123,30 @@ def _body_names(session: Any, municipality_id: int) -> dict[int, str]:
 
 @router.get("/oeffentlich/{municipality_id}/gremien/{body_id}")
 def portal_body(
-    request: Request, municipality_id: Id, body_id: Id, session: SessionDep
+    request: Request, municipality_id: Id, body_id: Id, session: SessionDep, now: NowDep
 ) -> Response:
     town = _town(session, municipality_id)
     body = session.get(Body, body_id)
     if body is None or body.municipality_id != municipality_id:
         raise NotFound("Dieses Gremium gibt es hier nicht.")
+    # Who sits in the body today (§ 31 GemO: one who left no longer counts; OParl keeps
+    # the past seats with their dates), the chair first, the others by name.
+    today = local_date(now)
+    members = sorted(
+        (
+            (seat, person)
+            for seat, person in public_info.members(session, body_id)
+            if member_on(seat, today)
+        ),
+        key=lambda row: (row[0].role != "chair", german_key(row[1].name)),
+    )
     return _page(
         request,
         "gremium.html",
         town,
         body=body,
         kind=public_info.BODY_KINDS.get(body.kind, "Gremium"),
-        members=public_info.members(session, body_id),
+        members=members,
         meetings=public_info.meetings(session, municipality_id, body_id=body_id),
         has_factions=body.kind == "council" and factions.has_factions(session, municipality_id),
     )
