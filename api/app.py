@@ -17,6 +17,7 @@ from api.allow import OptionsMiddleware
 from api.demo import prepare_demo
 from api.limits import BodyLimitMiddleware
 from api.observability import Metrics, ObservabilityMiddleware
+from api.oparl.routes import entry as oparl_entry
 from api.oparl.routes import router as oparl_router
 from api.openapi import build_openapi
 from api.routes import (
@@ -161,6 +162,7 @@ def create_app(
     for module in routers:
         app.include_router(module.router)
     app.include_router(oparl_router)
+    app.include_router(oparl_entry)
     ui.install(app)
     app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
     return app

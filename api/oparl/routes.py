@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session
 
 from api.deps import LinkBase, SessionDep, SettingsDep
@@ -69,6 +69,19 @@ def _context(session: Session, settings: Settings, base: str, omit: bool = False
 
 def _id(text: str) -> int | None:
     return int(text) if is_digits(text) and 0 < len(text) < 10 else None
+
+
+# A client or a person who types the short address finds the entry point: OParl's is the
+# System object, where every other object is linked from.
+entry = APIRouter(tags=["OParl"], include_in_schema=False)
+
+
+@entry.get("/oparl")
+@entry.get("/oparl/")
+@entry.get("/oparl/v1")
+@entry.get("/oparl/v1/")
+def entry_point() -> Response:
+    return RedirectResponse("/oparl/v1/system", status_code=302, headers=CORS)
 
 
 @router.get("/system")

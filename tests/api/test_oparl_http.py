@@ -275,3 +275,16 @@ def test_deleted_objects_modified_and_filters(
     assert client.get("http://testserver/oparl/v1/meeting/abc").status_code == 404
     assert client.get("http://testserver/oparl/v1/unknown/1").status_code == 404
     assert DAY < MEETING_DAY
+
+
+def test_the_short_addresses_lead_to_the_system_object(client: Any) -> None:
+    """/oparl and /oparl/v1 are what a person types or a client guesses: they redirect to
+    the entry point, the System object, for a browser and for another site's script."""
+    for path in ("/oparl", "/oparl/", "/oparl/v1", "/oparl/v1/"):
+        got = client.get(path, follow_redirects=False)
+        assert got.status_code == 302, (path, got.text[:200])
+        assert got.headers["location"] == "/oparl/v1/system", path
+        assert got.headers["access-control-allow-origin"] == "*", path
+    system = client.get("/oparl", follow_redirects=True)
+    assert system.status_code == 200
+    assert system.json()["type"] == "https://schema.oparl.org/1.1/System"
