@@ -9,15 +9,22 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.api.conftest import FixedClock
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
 from tests.conftest import World, berlin, known
-from tests.integration.flow import invited, new_meeting, new_proposal, released, scheduled
+from tests.integration.flow import (
+    MEETING_DAY,
+    invited,
+    new_meeting,
+    new_proposal,
+    released,
+    scheduled,
+)
 from tests.integration.test_history_done_labels import presented
-from workflow.models import Proposal
+from workflow.models import Membership, Proposal
 from workflow.services.proposals import update_proposal
 from workflow.services.publication import set_publication
 
@@ -341,3 +348,38 @@ def test_neu_seit_names_whose_signature_under_the_minutes_was_recorded(
     assert changes.count("Unterschrift des Vorsitzes unter die Niederschrift erfasst") == 1
     assert changes.count("Unterschrift eines Mitglieds unter die Niederschrift erfasst") == 2
     assert changes.count("Unterschrift der Schriftführung unter die Niederschrift erfasst") == 1
+
+
+def test_a_councillor_finds_the_next_sessions_of_his_bodies_at_home(
+    world: World, client: TestClient
+) -> None:
+    """Meine Aufgaben of a Gemeinderat: the coming sessions of the bodies the member sits in
+    on the day, with date, start and place; not one held, nor one of a seat that has ended
+    (§ 31 GemO). Staff do not get the section."""
+    anna = world.data.ilsfeld.councillors[0]
+    council = new_meeting(world, "Gemeinderat", MEETING_DAY, location="Bürgersaal Ilsfeld")
+    past = new_meeting(world, "Gemeinderat", date(2024, 4, 2))
+    committee = new_meeting(world, "Technischer Ausschuss", date(2024, 5, 7))
+
+    def leave_committee(session: Session) -> None:
+        seat = session.exec(
+            select(Membership).where(
+                Membership.body_id == world.body_id("Technischer Ausschuss"),
+                Membership.person_id == anna.id,
+            )
+        ).one()
+        seat.end_date = date(2024, 4, 30)
+        session.add(seat)
+
+    world.run(leave_committee)
+    sign_in(client, "ilsfeld.council")
+    home = client.get("/").text
+    assert "Ihre nächsten Sitzungen" in home
+    section = home.split('id="meine-sitzungen"')[1].split("</section>")[0]
+    assert f'href="/sitzungen/{council}"' in section
+    assert "Dienstag, 23.04.2024" in section
+    assert "Bürgersaal Ilsfeld" in section
+    assert f'href="/sitzungen/{past}"' not in section
+    assert f'href="/sitzungen/{committee}"' not in section
+    sign_in(client, "ilsfeld.clerk")
+    assert "Ihre nächsten Sitzungen" not in client.get("/").text

@@ -6,18 +6,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.action_warnings import NO_EXECUTION_TASK, never_had_execution_task
 from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
+from api.ui.meeting_views import body_names
 from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
-from workflow.context import local_date
-from workflow.models import Deadline, Proposal
+from workflow.context import Actor, local_date
+from workflow.deputies import member_on
+from workflow.models import Deadline, Meeting, Membership, Proposal
 from workflow.roles import AUTHOR_ROLES
-from workflow.services import my_tasks
+from workflow.services import listing, my_tasks
+from workflow.services.announcements import HELD
 from workflow.services.missed_meetings import missed_meetings
 from workflow.services.transition import KINDS
 
@@ -47,6 +51,31 @@ class DueRow:
     href: str
     due: date
     deadline: Deadline | None = None
+
+
+# How many of a councillor's coming sessions the home page lists (the rest: /sitzungen).
+MY_MEETINGS = 5
+
+
+def my_meetings(session: Session, actor: Actor, today: date) -> list[Meeting]:
+    """A councillor's coming sessions: those of the bodies the person sits in on the day
+    (§ 31 GemO: from the seat's start to its end), the invitation and its papers being what a
+    member works on before a session (§ 34 Abs. 1 GemO)."""
+    if actor.person_id is None or actor.municipality_id is None:
+        return []
+    seats = list(session.exec(select(Membership).where(Membership.person_id == actor.person_id)))
+    if not seats:
+        return []
+    coming = listing.meetings_between(
+        session=session, actor=actor, municipality_id=actor.municipality_id, start=today
+    )
+    mine = [
+        m
+        for m in coming
+        if m.state not in HELD
+        and any(s.body_id == m.body_id and member_on(s, m.meeting_date) for s in seats)
+    ]
+    return mine[:MY_MEETINGS]
 
 
 def _since(request: Request, now: datetime) -> datetime:
@@ -143,5 +172,8 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         "since": since,
         "event_label": event_label,
         "today": today,
+        # Ein Ratsmitglied: seine nächsten Sitzungen, mit Tag, Beginn und Ort
+        "meetings": my_meetings(session, actor, today) if user.role == "council_member" else [],
+        "bodies": body_names(session, actor.municipality_id),
     }
     return render(request, "tasks.html", context)
