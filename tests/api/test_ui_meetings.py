@@ -521,3 +521,21 @@ def test_the_printed_invitation_names_where_the_sitzungsmappe_is(
     ) in page.text
     api = client.get(f"/api/v1/meetings/{meeting}/documents/einladung.html")
     assert f"/sitzungen/{meeting}/sitzungsmappe.pdf" in api.text
+
+
+def test_a_councillor_reads_the_befangenheit_hint_before_the_session(
+    world: World, client: TestClient
+) -> None:
+    """§ 18 Abs. 4 GemO: a member discloses a bias to the chair before the item is discussed.
+    The member cannot declare it in Ratsflow, so the invited meeting's page says what to do;
+    staff, who record it in the session, are not told."""
+    meeting = new_meeting(world)
+    scheduled(world, released(world), meeting)
+    invited(world, meeting)
+    sign_in(client, "ilsfeld.council")
+    page = unbroken(client.get(f"/sitzungen/{meeting}").text)
+    assert 'id="befangenheit"' in page
+    assert unbroken("Befangenheit (§ 18 GemO):") in page
+    assert "vor Beginn der Beratung" in page
+    sign_in(client, "ilsfeld.secretary")
+    assert 'id="befangenheit"' not in client.get(f"/sitzungen/{meeting}").text
