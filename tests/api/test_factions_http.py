@@ -250,6 +250,7 @@ def test_verwaltung_pages(world: World, client: TestClient) -> None:
     page = client.get("/verwaltung/fraktionen")
     assert page.status_code == 200
     assert "Noch keine Fraktionen erfasst" in page.text
+    assert "Zur Verwaltung" not in page.text  # the Sitzungsdienst has no Verwaltung
     assert 'href="/verwaltung/fraktionen"' in client.get("/").text  # in the navigation
     token = csrf_of(page.text)
     empty = client.post("/verwaltung/fraktionen", data={"csrf_token": token, "name": ""})
@@ -333,7 +334,9 @@ def test_the_admin_finds_them_in_verwaltung_and_others_are_refused(client: TestC
     assert sign_in(client, "admin").status_code == 303
     overview = client.get("/verwaltung")
     assert 'href="/verwaltung/fraktionen"' in overview.text
-    assert client.get("/verwaltung/fraktionen").status_code == 200
+    page = client.get("/verwaltung/fraktionen")
+    assert page.status_code == 200
+    assert 'href="/verwaltung#fraktionen">Zur Verwaltung</a>' in page.text  # the way back
     client.cookies.clear()
     assert sign_in(client, "ilsfeld.clerk").status_code == 303
     assert client.get("/verwaltung/fraktionen").status_code == 403
