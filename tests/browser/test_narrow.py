@@ -151,6 +151,8 @@ VORLAGE_2024 = "Integrationsmanagement im Landkreis Heilbronn ab 2025"
 # same column's header).
 LISTS = [
     pytest.param("ilsfeld.secretary", "/", (), "Fällig am", id="meine-aufgaben"),
+    # a councillor's first table: his next sessions
+    pytest.param("ilsfeld.council", "/", (), "Ort", id="meine-sitzungen"),
     pytest.param("ilsfeld.secretary", "/vorlagen", (), "Amt", id="vorlagen"),
     pytest.param("ilsfeld.secretary", "/sitzungen", (), "Ort", id="sitzungen"),
     pytest.param("ilsfeld.secretary", "/antraege", (), "Gremium", id="antraege"),
