@@ -275,3 +275,22 @@ def test_minutes_objection_page(world: World, client: TestClient) -> None:
     )
     assert "Die Entscheidung über die Einwendung ist erfasst." in decided.text
     assert "stattgegeben" in decided.text
+
+
+def test_einstellungen_says_what_an_absence_does_for_each_role(client: TestClient) -> None:
+    """A councillor learns that an absence entered here hands on tasks only and does not
+    excuse him from a session; the admin is not sent to the administration, he is it."""
+    sign_in(client, "ilsfeld.council")
+    council = client.get("/einstellungen").text
+    assert 'id="sitzung-entschuldigen"' in council
+    assert "für eine Sitzung entschuldigt sie Sie nicht" in council
+    assert "bitte wenden Sie sich an die Administration" not in council
+    sign_in(client, "admin")
+    admin = client.get("/einstellungen").text
+    assert "bitte wenden Sie sich an die Administration" not in admin
+    assert 'href="/verwaltung#benutzer"' in admin
+    assert 'id="sitzung-entschuldigen"' not in admin
+    sign_in(client, "ilsfeld.clerk")
+    clerk = client.get("/einstellungen").text
+    assert "bitte wenden Sie sich an die Administration" in clerk
+    assert 'id="sitzung-entschuldigen"' not in clerk
