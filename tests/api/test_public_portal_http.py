@@ -15,6 +15,7 @@ from tests.api.helpers import SECRET_TITLE
 from tests.api.public_story import HIDDEN_ATTACHMENT, published_session
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
+from tests.documents import pdf_text
 from tests.integration.flow import released
 from workflow.collation import german_key
 from workflow.models import Body, Membership, Municipality
@@ -55,6 +56,19 @@ def test_portal_pages_show_only_published_matter(world: World, client: Any, as_u
     assert "sitzungen?jahr=1989" not in client.get(f"{base}/sitzungen?jahr=1990").text
     meeting = client.get(f"{base}/sitzungen/{ids['meeting']}").text
     assert "Sanierung der Festhalle" in meeting
+    # The public notice and the public part's papers in one file, each a link that works
+    # without an account.
+    papers = meeting.split('id="unterlagen"')[1].split("</section>")[0]
+    for document in (
+        f"/api/v1/meetings/{ids['meeting']}/documents/bekanntmachung.pdf",
+        f"/api/v1/meetings/{ids['meeting']}/sitzungsmappe.pdf",
+    ):
+        assert f'href="{document}"' in papers
+        got = client.get(document)
+        assert got.status_code == 200, (document, got.text[:200])
+        assert got.headers["content-type"] == "application/pdf"
+        assert SECRET_TITLE not in pdf_text(got.content), document  # § 35 Abs. 1 GemO
+    assert "Öffentliche Bekanntmachung (PDF)" in papers
     assert "Beschlossen" in meeting
     assert "Uhr Uhr" not in meeting
     assert "Dienstag, 23.04.2024, 18:00 Uhr" in meeting
