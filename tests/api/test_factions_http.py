@@ -191,7 +191,7 @@ def test_a_fraktionsantrag_picks_its_fraktion(
     assert "aus der Liste der Fraktionen" in free_text.json()["detail"]
     missing = client.post(REQUESTS, json=body, headers=secretary)
     assert missing.status_code == 422
-    assert "Fraktion angeben" in missing.json()["detail"]
+    assert "die Fraktion an, die den Fraktionsantrag stellt" in missing.json()["detail"]
     filed = client.post(REQUESTS, json={**body, "faction_id": fw["id"]}, headers=secretary)
     assert filed.status_code == 201, filed.text
     assert (filed.json()["faction"], filed.json()["faction_id"]) == ("Freie Wähler", fw["id"])
@@ -357,6 +357,21 @@ def test_a_councillor_is_offered_his_own_fraktion_only(
     assert "Freie Wähler (FW)" in form
     assert ">CDU<" not in form
     assert 'id="faction"' not in form  # no free text once the list exists
+    # required for a Fraktionsantrag (the form's first kind), so not marked "optional"
+    field = form.split('for="faction_id"')[1].split("</select>")[0]
+    assert "Pflicht bei einem Fraktionsantrag" in field
+    assert "optional" not in field
+    refused = client.post(
+        "/antraege/neu",
+        data={
+            "csrf_token": csrf_of(form),
+            "kind": "faction_motion",
+            "body_id": str(world.body_id("Gemeinderat")),
+            "subject": "Tempo 30 in der Ortsmitte",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Bitte geben Sie die Fraktion an, die den Fraktionsantrag stellt" in refused.text
 
 
 def _chair_choices(page: str) -> dict[int, bool]:

@@ -199,7 +199,9 @@ def _faction(
         )
     if kind == "faction_motion" and written is None:
         field = "faction_id" if factions.has_factions(session, municipality_id) else "faction"
-        raise InvalidInput("Bitte die Fraktion angeben", field=field)
+        raise InvalidInput(
+            "Bitte geben Sie die Fraktion an, die den Fraktionsantrag stellt", field=field
+        )
     return written, None
 
 
