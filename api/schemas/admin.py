@@ -39,11 +39,15 @@ class UsersRead(Output):
     next_cursor: str | None
 
 
+# The shortest first password an admin may give (the form's hint and message say it).
+PASSWORD_MIN = 12
+
+
 class UserCreate(Input):
     username: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,99}$")]
     full_name: Name
     role: Role
-    password: Annotated[str, Field(min_length=12, max_length=200, pattern=r"^[^\x00]*$")]
+    password: Annotated[str, Field(min_length=PASSWORD_MIN, max_length=200, pattern=r"^[^\x00]*$")]
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
     department: Short | None = None
     finance_office: Flag = False

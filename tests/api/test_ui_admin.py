@@ -26,6 +26,8 @@ def test_an_admin_creates_a_user_under_the_password_policy(
     assert "Mitzeichnung (Kämmerei)" in page.text  # the finance office
     assert "Mitzeichnung (Amtsleitung)" in page.text  # a head of department
     assert "(Amtsleitung, Kämmerei) (Kämmerei)" not in page.text
+    # the hint names the length the check refuses below (it once said 8)
+    assert "Mindestens 12 Zeichen." in page.text
     token = csrf_of(page.text)
     form = {"csrf_token": token, "full_name": "Petra Kurz", "username": "Ilsfeld Kurz",
             "role": "clerk", "password": "kurz", "password_repeat": "anders"}  # fmt: skip

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from api import directory
 from api.deps import NowDep, SessionDep, get_now
-from api.schemas.admin import MembershipCreate, UserCreate
+from api.schemas.admin import PASSWORD_MIN, MembershipCreate, UserCreate
 from api.security import hash_password_bounded
 from api.ui import formatting
 from api.ui.routes.deputies import DEPUTY_SLOTS, body_deputy_context, form_date, form_ids
@@ -50,7 +50,7 @@ USER_MESSAGES = {
     "Ziffern, Punkt, Unterstrich oder Bindestrich, am Anfang ein Buchstabe oder eine Ziffer.",
     "full_name": "Bitte geben Sie den vollständigen Namen ein.",
     "role": "Bitte wählen Sie die Rolle.",
-    "password": "Das Passwort muss mindestens 12 Zeichen lang sein.",
+    "password": f"Das Passwort muss mindestens {PASSWORD_MIN} Zeichen lang sein.",
     "email": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@gemeinde.de.",
     "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
 }
@@ -101,6 +101,7 @@ def _overview(
         "errors": errors or {},
         "given": given or {},
         "me": user.actor.user_id,
+        "password_min": PASSWORD_MIN,
     }
     return render(request, "verwaltung/index.html", context, status=status)
 
