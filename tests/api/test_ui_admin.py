@@ -105,3 +105,41 @@ def test_only_admins_administer(client: TestClient) -> None:
     assert page.status_code == 403
     assert "Administration" in page.text
     assert 'href="/verwaltung"' not in client.get("/").text
+
+
+def test_a_councillor_s_account_is_given_his_person_in_the_bodies(
+    world: World, client: TestClient
+) -> None:
+    """The seat in the Gemeinderat belongs to the person: a council account made without it
+    would be invited to nothing and could sign no Antrag. The form offers the persons who
+    have no account yet and requires one for a Gemeinderat."""
+    anna, bernd = world.data.ilsfeld.councillors[:2]  # Anna has an account, Bernd none
+    sign_in(client, "admin")
+    page = client.get("/verwaltung").text
+    field = page.split('for="person_id"')[1].split("</select>")[0]
+    assert "Pflicht für Gemeinderäte" in field
+    assert f'<option value="{bernd.id}"' in field
+    assert f'<option value="{anna.id}"' not in field
+    form = {"csrf_token": csrf_of(page), "full_name": bernd.name, "username": "ilsfeld.keller",
+            "role": "council_member", "password": "lang-genug-1",
+            "password_repeat": "lang-genug-1"}  # fmt: skip
+    refused = client.post("/verwaltung/benutzer", data=form)
+    assert refused.status_code == 422
+    assert 'href="#person_id"' in refused.text
+    assert "Bitte wählen Sie die Person, die im Gremium sitzt" in refused.text
+    assert _user(world, "ilsfeld.keller") is None
+    for odd in ("abc", "99999999999", "999999"):  # typed in: refused in words, never a 500
+        assert (
+            client.post("/verwaltung/benutzer", data={**form, "person_id": odd}).status_code == 422
+        )
+    made = client.post("/verwaltung/benutzer", data={**form, "person_id": str(bernd.id)})
+    assert "wurde angelegt" in made.text
+    created = _user(world, "ilsfeld.keller")
+    assert created is not None
+    assert created.person_id == bernd.id
+    taken = client.post(
+        "/verwaltung/benutzer",
+        data={**form, "username": "ilsfeld.keller2", "person_id": str(anna.id)},
+    )
+    assert taken.status_code == 422
+    assert "hat bereits ein Benutzerkonto" in taken.text

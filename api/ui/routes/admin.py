@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import anyio.from_thread
 from fastapi import APIRouter, Path, Request
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api import directory
@@ -32,12 +32,13 @@ from api.ui.web import (
     redirect,
     render,
 )
+from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.deputies import member_on
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.law.subjects import SUBJECTS
-from workflow.models import Membership, Person
+from workflow.models import Membership, Person, User
 from workflow.services import deputies as deputy_service
 from workflow.services import factions, municipal_settings
 from workflow.services.municipal_settings import DAY_MESSAGE
@@ -53,7 +54,29 @@ USER_MESSAGES = {
     "password": f"Das Passwort muss mindestens {PASSWORD_MIN} Zeichen lang sein.",
     "email": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@gemeinde.de.",
     "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
+    "person_id": "Bitte wählen Sie eine Person aus der Liste.",
 }
+
+
+# A councillor's account is his seat's person: without it he is in no body, signs no Antrag
+# and is invited to nothing (Membership belongs to the person, not to the login).
+NO_PERSON = (
+    "Bitte wählen Sie die Person, die im Gremium sitzt; ein neues Mitglied tragen Sie zuerst "
+    "beim Gremium ein."
+)
+
+
+def _people_without_account(session: Session, municipality_id: int | None) -> list[Person]:
+    """The municipality's persons (members of its bodies) an account may be given to."""
+    if municipality_id is None:
+        return []
+    taken = select(User.person_id).where(col(User.person_id).is_not(None))
+    people = session.exec(
+        select(Person).where(
+            Person.municipality_id == municipality_id, col(Person.id).not_in(taken)
+        )
+    )
+    return sorted(people, key=lambda p: german_key(p.name))
 
 
 def _messages(exc: ValidationError, messages: dict[str, str]) -> dict[str, str]:
@@ -102,6 +125,10 @@ def _overview(
         "given": given or {},
         "me": user.actor.user_id,
         "password_min": PASSWORD_MIN,
+        "people": [
+            (str(p.id), p.name)
+            for p in _people_without_account(session, user.actor.municipality_id)
+        ],
     }
     return render(request, "verwaltung/index.html", context, status=status)
 
@@ -118,19 +145,29 @@ def create_user(
 ) -> Response:
     require_admin(user)
     given = {k: str(form.get(k) or "").strip() for k in ("username", "full_name", "role", "email",
-                                                        "department")}  # fmt: skip
+                                                        "department", "person_id")}  # fmt: skip
     password = str(form.get("password") or "")
     errors: dict[str, str] = {}
+    person_id = given.pop("person_id")
     try:
         checked = UserCreate.model_validate(
             {
                 **{k: v for k, v in given.items() if v or k in ("username", "full_name", "role")},
                 "password": password,
                 "finance_office": form.get("finance_office") == "ja",
+                # a typed-in id that is no number is left to the schema to refuse
+                **(
+                    {"person_id": int(person_id) if is_digits(person_id) else person_id}
+                    if person_id
+                    else {}
+                ),  # fmt: skip
             }
         )
     except ValidationError as exc:
         errors = _messages(exc, USER_MESSAGES)
+    given["person_id"] = person_id
+    if given["role"] == "council_member" and not person_id:
+        errors.setdefault("person_id", NO_PERSON)
     if password != str(form.get("password_repeat") or ""):
         errors.setdefault("password_repeat", "Die beiden Passwörter stimmen nicht überein.")
     if errors:
