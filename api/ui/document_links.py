@@ -38,11 +38,15 @@ def meeting_documents(
     session: Session, actor: Actor, meeting: Meeting, has_closed_items: bool
 ) -> dict[str, Any]:
     base = f"/sitzungen/{meeting.id}/dokumente"
+    # Before the invitation the documents are drafts (so the papers say, "ENTWURF"): a
+    # member must not take them for the invitation (§ 34 Abs. 1 GemO).
+    draft = " (Entwurf, noch nicht versandt)" if meeting.invited_at is None else ""
+    mappe_draft = "Entwurf: " if draft else ""
     documents: list[dict[str, Any]] = [
-        {"label": "Einladung mit Tagesordnung", "path": f"{base}/einladung"},
+        {"label": f"Einladung mit Tagesordnung{draft}", "path": f"{base}/einladung"},
         {"label": "Ortsübliche Bekanntmachung", "path": f"{base}/bekanntmachung"},
         {
-            "label": "Sitzungsmappe (Einladung, Vorlagen und Anlagen)",
+            "label": f"Sitzungsmappe ({mappe_draft}Einladung, Vorlagen und Anlagen)",
             "path": f"/sitzungen/{meeting.id}/sitzungsmappe",
             "formats": ["pdf"],
         },

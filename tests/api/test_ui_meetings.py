@@ -539,3 +539,21 @@ def test_a_councillor_reads_the_befangenheit_hint_before_the_session(
     assert "vor Beginn der Beratung" in page
     sign_in(client, "ilsfeld.secretary")
     assert 'id="befangenheit"' not in client.get(f"/sitzungen/{meeting}").text
+
+
+def test_the_papers_before_the_invitation_are_offered_as_drafts(
+    world: World, client: TestClient
+) -> None:
+    """A member reads the meeting's page before the invitation: its Einladung and Mappe are
+    drafts (the PDF says "ENTWURF"), and the link says so too; after the invitation not."""
+    meeting = new_meeting(world)
+    scheduled(world, released(world), meeting)
+    sign_in(client, "ilsfeld.council")
+    before = client.get(f"/sitzungen/{meeting}").text
+    assert "Einladung mit Tagesordnung (Entwurf, noch nicht versandt):" in before
+    assert "Sitzungsmappe (Entwurf: Einladung, Vorlagen und Anlagen):" in before
+    invited(world, meeting)
+    after = client.get(f"/sitzungen/{meeting}").text
+    assert "Einladung mit Tagesordnung:" in after
+    assert "Sitzungsmappe (Einladung, Vorlagen und Anlagen):" in after
+    assert "Entwurf" not in after.split('id="dokumente"')[1].split("</section>")[0]
