@@ -245,6 +245,7 @@ def test_the_portal_lists_the_fraktionen_with_their_members(
     council_page = f"/oeffentlich/{ilsfeld}/gremien/{council}"
     link = f'href="/oeffentlich/{ilsfeld}/fraktionen"'
     assert link not in client.get(council_page).text  # none formed yet
+    assert link not in client.get(f"/oeffentlich/{ilsfeld}").text
     secretary = as_user("ilsfeld.secretary")
     anna, bernd, claudia = world.data.ilsfeld.councillors[:3]
     for name, short, members in (
@@ -272,6 +273,7 @@ def test_the_portal_lists_the_fraktionen_with_their_members(
             assert gone.status_code == 200, gone.text
 
     assert link in client.get(council_page).text
+    assert link in client.get(f"/oeffentlich/{ilsfeld}").text  # and from the overview
     committee = client.get(
         f"/oeffentlich/{ilsfeld}/gremien/{world.body_id('Technischer Ausschuss')}"
     )

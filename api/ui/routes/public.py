@@ -114,6 +114,7 @@ def portal_town(
         upcoming=upcoming,
         names=_body_names(session, municipality_id),
         resolutions=public_info.published_resolutions(session, municipality_id, limit=10),
+        has_factions=factions.has_factions(session, municipality_id),
     )
 
 
