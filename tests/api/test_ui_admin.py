@@ -37,6 +37,13 @@ def test_an_admin_creates_a_user_under_the_password_policy(
     assert "Die beiden Passwörter stimmen nicht überein." in refused.text
     assert "Kleinbuchstaben" in refused.text
     assert 'href="#password"' in refused.text
+    # the summary lists the mistakes in the form's order: name, user name, passwords
+    form_fields = ['href="#full_name"', 'href="#username"', 'href="#password"']
+    form.update(full_name="")
+    refused = client.post("/verwaltung/benutzer", data=form)
+    places = [refused.text.find(f) for f in form_fields]
+    assert -1 not in places and places == sorted(places), places
+    form.update(full_name="Petra Kurz")
     assert _user(world, "Ilsfeld Kurz") is None
     form.update(username="ilsfeld.kurz", password="lang-genug-1", password_repeat="lang-genug-1")
     made = client.post("/verwaltung/benutzer", data=form)

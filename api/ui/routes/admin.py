@@ -58,6 +58,15 @@ USER_MESSAGES = {
 }
 
 
+# The new-user form's fields from top to bottom (verwaltung/index.html).
+USER_FORM_ORDER = ("full_name", "username", "role", "person_id", "email", "department",
+                   "finance_office", "password", "password_repeat")  # fmt: skip
+
+
+def _user_form_position(field: str) -> int:
+    return USER_FORM_ORDER.index(field) if field in USER_FORM_ORDER else len(USER_FORM_ORDER)
+
+
 # A councillor's account is his seat's person: without it he is in no body, signs no Antrag
 # and is invited to nothing (Membership belongs to the person, not to the login).
 NO_PERSON = (
@@ -171,6 +180,8 @@ def create_user(
     if password != str(form.get("password_repeat") or ""):
         errors.setdefault("password_repeat", "Die beiden Passwörter stimmen nicht überein.")
     if errors:
+        # the error summary in the order the form asks (the schema's order is another)
+        errors = {k: errors[k] for k in sorted(errors, key=_user_form_position)}
         return _overview(request, session, user, errors=errors, given=given, status=422)
     password_hash = anyio.from_thread.run(
         hash_password_bounded, request.app.state.hash_limiter, checked.password
