@@ -42,7 +42,8 @@ def test_an_admin_creates_a_user_under_the_password_policy(
     form.update(full_name="")
     refused = client.post("/verwaltung/benutzer", data=form)
     places = [refused.text.find(f) for f in form_fields]
-    assert -1 not in places and places == sorted(places), places
+    assert -1 not in places
+    assert places == sorted(places), places
     form.update(full_name="Petra Kurz")
     assert _user(world, "Ilsfeld Kurz") is None
     form.update(username="ilsfeld.kurz", password="lang-genug-1", password_repeat="lang-genug-1")
