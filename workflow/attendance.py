@@ -39,6 +39,16 @@ def present_at_item(session: Session, item: AgendaItem) -> set[int]:
     """The session's attendance with every change recorded at this or an earlier item
     applied in the order of deliberation (``agenda_numbers.session_key``: the public part
     first); a change marked ``only_item`` holds for its own item only."""
+    return _present(session, item, with_own=True)
+
+
+def present_before_item(session: Session, item: AgendaItem) -> set[int]:
+    """Who is present as the item is called, before its own changes: what the minutes
+    compare each of them with (who takes a seat back, whose deputy stands in)."""
+    return _present(session, item, with_own=False)
+
+
+def _present(session: Session, item: AgendaItem, *, with_own: bool) -> set[int]:
     present = present_at_session(session, item.meeting_id)
 
     def load() -> list[tuple[ItemAttendance, int | None, bool, int]]:
@@ -58,6 +68,8 @@ def present_at_item(session: Session, item: AgendaItem) -> set[int]:
         if session_key(public, position, at) > here:
             break
         if change.only_item and at != item.id:
+            continue
+        if at == item.id and not with_own:
             continue
         if change.present:
             present.add(change.person_id)

@@ -153,20 +153,55 @@ def voting_members(session: Session, body_id: int, on: date | None = None) -> li
     return [m.person_id for m in rows if member_on(m, on)]
 
 
-def stand_ins(session: Session, meeting: Meeting) -> dict[int, int]:
-    """Which personal deputy present at the session stands in for which absent member
-    (deputy -> member; Hauptsatzung, § 40 Abs. 1 S. 2 GemO): read from the attendance
-    recorded, as the API and the session screen record it."""
+def stand_ins_among(session: Session, meeting: Meeting, present: set[int]) -> dict[int, int]:
+    """Which personal deputy in ``present`` stands in for which member not in it (deputy ->
+    member; Hauptsatzung, § 40 Abs. 1 S. 2 GemO): a deputy sits only while his member is
+    away, so the same attendance gives the same answer wherever it is asked."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
-    present = present_at_session(session, meeting.id or 0)
     return standing_in(members, present, body_deputies(session, meeting.body_id))
 
 
-def seated(session: Session, meeting: Meeting) -> set[int]:
-    """Who may vote in ``meeting``: the voting members of its day, and the personal deputies
-    present in place of an absent member (Hauptsatzung, § 40 Abs. 1 S. 2 GemO)."""
+def stand_ins(session: Session, meeting: Meeting) -> dict[int, int]:
+    """Who stands in for whom at the opening (deputy -> member): read from the attendance
+    recorded, as the API and the session screen record it. At an item it may differ
+    (``stand_ins_at``)."""
+    return stand_ins_among(session, meeting, present_at_session(session, meeting.id or 0))
+
+
+def stand_ins_at(session: Session, meeting: Meeting, item: AgendaItem | None) -> dict[int, int]:
+    """Who stands in for whom at ``item`` (the opening for None): a member who arrives takes
+    his seat back, and his deputy's stand-in ends from there on; when he leaves again, his
+    deputy, if still present, stands in again (§ 40 Abs. 1 S. 2 GemO with § 37 Abs. 2:
+    one seat counts once)."""
+    if item is None:
+        return stand_ins(session, meeting)
+    return stand_ins_among(session, meeting, present_at_item(session, item))
+
+
+def seated_at(session: Session, meeting: Meeting, item: AgendaItem | None) -> set[int]:
+    """Who may vote at ``item`` (the opening for None): the voting members of the day and
+    the deputies standing in there (``stand_ins_at``)."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
-    return members | set(stand_ins(session, meeting))
+    return members | set(stand_ins_at(session, meeting, item))
+
+
+def stood_in(session: Session, meeting: Meeting) -> dict[int, int]:
+    """Each personal deputy who stands in at the opening or at an item, with the member he
+    first stands in for there (deputy -> member)."""
+    result = dict(stand_ins(session, meeting))
+    for item in agenda(session, meeting.id or 0):
+        for deputy, member in stand_ins_at(session, meeting, item).items():
+            result.setdefault(deputy, member)
+    return result
+
+
+def seated(session: Session, meeting: Meeting) -> set[int]:
+    """Who sits in ``meeting`` at some point: the voting members of its day, and each
+    personal deputy who stands in for an absent member at the opening or at an item
+    (Hauptsatzung, § 40 Abs. 1 S. 2 GemO). He comes and goes and declares bias like a
+    member; whether he votes at an item is ``seated_at``'s answer."""
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    return members | set(stood_in(session, meeting))
 
 
 def bias_declarations(session: Session, agenda_item_id: int) -> list[BiasDeclaration]:
@@ -271,9 +306,10 @@ def _quorum(
     """A deputy counts only in place of an absent member; a member whose seat ended before
     the day no longer counts, neither among the members nor as present (§ 37 Abs. 2 GemO)."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
-    entitled = seated(session, meeting)
-    biased = biased_persons(session, agenda_item_id) & entitled if agenda_item_id else set()
     item = session.get(AgendaItem, agenda_item_id) if agenda_item_id else None
+    # a deputy counts where his member is away at the item, not beside him
+    entitled = seated_at(session, meeting, item)
+    biased = biased_persons(session, agenda_item_id) & entitled if agenda_item_id else set()
     # § 37 Abs. 2 GemO per item: who is there when it is decided, not at the opening only.
     present = (
         present_at_item(session, item)

@@ -13,6 +13,7 @@ from workflow.attendance import changes_at, present_at_item
 from workflow.chairs import ItemChair, chair_refusal, item_chair, may_hand_over, reason_words
 from workflow.context import BERLIN, local_date
 from workflow.deputies import body_deputies, standing_in
+from workflow.documents.proceedings import attendance_lines
 from workflow.errors import InvalidInput
 from workflow.law.voting import Quorum, Tally
 from workflow.models import (
@@ -46,6 +47,7 @@ from workflow.queries import (
     meeting_quorum,
     person_names,
     stand_ins,
+    stand_ins_at,
     standing_chairs,
     tally,
     voting_members,
@@ -209,6 +211,7 @@ class ItemView:
     refusal: str | None  # why the item cannot be decided for bias yet
     present: set[int]  # present at this item (attendance with leaving and arriving)
     changes: list[ItemAttendance]  # who left or arrived at this item
+    change_lines: list[str]  # the same as the Niederschrift says it (deputies' stand-ins)
     motions: list[Motion]  # in voting order
     next_motion: Motion | None  # the one to vote on now (Geschäftsordnung)
     wording: str | None  # the wording after the adopted motions
@@ -235,8 +238,11 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
     item_id = item.id or 0
     biased = biased_persons(session, item_id)
     present = present_at_item(session, item)
-    # the members, then a deputy standing in for an absent one (Hauptsatzung)
-    seats = [*voting_members(session, meeting.body_id), *sorted(stand_ins(session, meeting))]
+    # the members, then a deputy standing in for one absent at this item (Hauptsatzung)
+    seats = [
+        *voting_members(session, meeting.body_id, meeting.meeting_date),
+        *sorted(stand_ins_at(session, meeting, item)),
+    ]
     entitled = [p for p in seats if p in present - biased]
     order = motion_order(session, session.get(Body, meeting.body_id))
     listed = in_voting_order(motions_of(session, item_id), order)
@@ -256,6 +262,7 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         refusal=bias_refusal(session, item_id),
         present=present,
         changes=changes_at(session, item_id),
+        change_lines=attendance_lines(session, item),
         motions=listed,
         next_motion=waiting[0] if waiting else None,
         wording=adopted_wording(session, item_id),
@@ -372,16 +379,22 @@ def motion_result(motion: Motion) -> tuple[str, str]:
     return f"abgelehnt ({numbers})", "danger"
 
 
-def mover_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
-    """Who may move an Antrag, to choose from: the body's members and the municipality's
-    current Fraktionen (§ 32a GemO); anyone else (the Verwaltung) is typed in."""
-    movers = set(member_movers(session, meeting))  # the rule the service holds the API to
+def mover_options(
+    session: Session, meeting: Meeting, item: AgendaItem | None = None
+) -> list[tuple[str, str]]:
+    """Who may move an Antrag at ``item``, to choose from: the body's members, a deputy
+    standing in there, and the municipality's current Fraktionen (§ 32a GemO); anyone else
+    (the Verwaltung) is typed in."""
+    movers = set(member_movers(session, meeting, item))  # the rule the service holds the API to
     options = [
         (f"mitglied:{m.person_id}", f"Mitglied: {m.name}")
         for m in members(session, meeting)
         if m.person_id in movers
     ]
-    options += [(f"mitglied:{p}", f"Mitglied: {n}") for p, n in stand_in_names(session, meeting)]
+    options += [
+        (f"mitglied:{p}", f"Mitglied: {n}")
+        for p, n in stand_in_names(session, meeting, stand_ins_at(session, meeting, item))
+    ]
     options += [
         (f"fraktion:{f.id}", f"Fraktion: {f.label}")
         for f in of_municipality(session, meeting.municipality_id)
@@ -390,13 +403,15 @@ def mover_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
     return options
 
 
-def stand_in_names(session: Session, meeting: Meeting) -> list[tuple[int, str]]:
+def stand_in_names(
+    session: Session, meeting: Meeting, standing: dict[int, int]
+) -> list[tuple[int, str]]:
     """``(deputy, "Eva Schäfer (Stellvertretung für Hans Maier)")`` for each deputy standing
-    in for an absent member (``queries.stand_ins``), by name."""
+    in for a member (deputy -> member: ``queries.stand_ins_at``, ``queries.stood_in``), by
+    name."""
     who = names(session, meeting)
     named = [
-        (d, f"{who.get(d, '')} (Stellvertretung für {who.get(m, '')})")
-        for d, m in stand_ins(session, meeting).items()
+        (d, f"{who.get(d, '')} (Stellvertretung für {who.get(m, '')})") for d, m in standing.items()
     ]
     return sorted(named, key=lambda pair: pair[1])
 
@@ -411,7 +426,7 @@ def motion_context(session: Session, meeting: Meeting, view: ItemView | None) ->
         "motion_label": motion_label,
         "motion_result": motion_result,
         "referral_options": [(str(b.id), b.name) for b in bodies if b.id != meeting.body_id],
-        "mover_options": mover_options(session, meeting),
+        "mover_options": mover_options(session, meeting, view.item if view else None),
         "absent_here": [
             p for p in voting_members(session, meeting.body_id) if view and p not in view.present
         ],

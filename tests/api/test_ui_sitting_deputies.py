@@ -235,7 +235,11 @@ def test_once_an_item_is_decided_the_deputy_is_listed_and_leaves_at_an_item(
     )
     assert gone.status_code == 303, gone.text
     page = client.get(gone.headers["location"]).text
-    assert f"{names[second]} hat die Sitzung verlassen" in page
+    # named as the deputy he was, on the screen as in the Niederschrift
+    assert (
+        f"<li>{names[second]} (Stellvertreter/in von {names[member]}) hat die Sitzung verlassen"
+        in page
+    )
     assert f"beschlussfähig: {len(members) - 1} von {len(members)} anwesend" in page
 
 
@@ -289,3 +293,63 @@ def test_a_deputy_sits_for_one_member_in_the_order_of_the_hauptsatzung(
     assert saved.status_code == 303
     page = client.get(saved.headers["location"]).text
     assert f"beschlussfähig: {len(members)} von {len(members)} anwesend" in page
+
+
+def _presence(client: TestClient, meeting: int, item: int, page: str, person: int, way: str) -> str:
+    """``person`` comes (``kommt``) or goes (``geht``) at ``item``; the screen after it."""
+    done = _post(
+        client,
+        f"/sitzungen/{meeting}/durchfuehren/{item}/kommen-gehen",
+        page,
+        version=_version(page),
+        person_id=str(person),
+        richtung=way,
+    )
+    assert done.status_code == 303, done.text
+    return str(client.get(done.headers["location"]).text)
+
+
+def test_a_member_who_arrives_ends_his_deputys_stand_in_on_the_screen(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 40 Abs. 1 S. 2 GemO: the deputy sits only while his member is away. The member
+    arrives at the item and his deputy stays: the seat counts once (§ 37 Abs. 2 GemO), the
+    deputy is no longer offered to vote or move; the member leaves again: the deputy stands
+    in again. The screen and the Niederschrift say so."""
+    meeting, item, members, member, _, second = _committee(world)
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    m, d = names[member], names[second]
+    present = [p for p in members if p != member]
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    saved = _attendance(client, meeting, page, present, **{f"vertreten-{member}": str(second)})
+    assert saved.status_code == 303
+    world.fire("meeting", meeting, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    page = _screen(client, meeting, item)
+    assert f"beschlussfähig: {len(members)} von {len(members)} anwesend" in page
+
+    page = _presence(client, meeting, item, page, member, "kommt")
+    assert (
+        f"<li>{m} ist hinzugekommen; {m} übernimmt wieder selbst; "
+        f"Stellvertretung durch {d} endet</li>" in page
+    )
+    assert f"beschlussfähig: {len(members)} von {len(members)} anwesend" in page
+    assert f'name="vote-{member}"' in page
+    assert f'name="vote-{second}"' not in page
+    movers = page.split('id="motion-mover-choice"')[1].split("</select>")[0]
+    assert f'value="mitglied:{member}"' in movers
+    assert f'value="mitglied:{second}"' not in movers
+    # he may still be recorded leaving, or staying on to stand in again
+    assert f'<option value="{second}">' in page.split('id="presence-person"')[1]
+
+    page = _presence(client, meeting, item, page, member, "geht")
+    assert f"<li>{m} hat die Sitzung verlassen; {d} vertritt {m}</li>" in page
+    assert f'name="vote-{second}"' in page
+    assert f'name="vote-{member}"' not in page
+    page = _presence(client, meeting, item, page, second, "geht")
+    assert f"<li>{d} (Stellvertreter/in von {m}) hat die Sitzung verlassen</li>" in page
+    assert f"beschlussfähig: {len(members) - 1} von {len(members)} anwesend" in page
+    minutes = _minutes(client, meeting)
+    assert f"{m} übernimmt wieder selbst; Stellvertretung durch {d} endet" in minutes
+    assert f"{d} (Stellvertreter/in von {m}) hat die Sitzung verlassen" in minutes

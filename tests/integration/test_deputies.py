@@ -19,11 +19,22 @@ from tests.integration.flow import (
 )
 from workflow.deputies import standing_in
 from workflow.documents.mailing import invitation_text, invitees
+from workflow.documents.proceedings import attendance_lines
 from workflow.errors import GuardsUnmet, InvalidInput, RoleRefused
-from workflow.models import AuditEvent, Meeting, Membership, Notification, Person, Proposal
-from workflow.queries import agenda, meeting_quorum, voting_members
+from workflow.models import (
+    AgendaItem,
+    AuditEvent,
+    Meeting,
+    Membership,
+    Notification,
+    Person,
+    Proposal,
+)
+from workflow.queries import agenda, item_quorum, meeting_quorum, stand_ins_at, voting_members
 from workflow.services import deputies as service
+from workflow.services import item_votes
 from workflow.services import meetings as meeting_service
+from workflow.services.motions import entitled_at, member_movers, propose_motion
 from workflow.services.proposals import StepInput
 from workflow.services.transition import available_actions
 
@@ -395,3 +406,124 @@ def test_departed_member_takes_no_part_in_circulation(world: World) -> None:
         return circulation_status(session, circulation).members
 
     assert leaver not in world.run(members)
+
+
+def _comes(world: World, mid: int, item: int, person: int, *, present: bool) -> None:
+    world.run(
+        lambda s: item_votes.record_item_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 19, 30),
+            meeting_id=mid,
+            item_id=item,
+            expected_version=world.get_meeting(mid).version,
+            person_id=person,
+            present=present,
+        )
+    )
+
+
+def test_a_deputys_stand_in_ends_when_his_member_comes_and_resumes_when_he_goes(
+    world: World,
+) -> None:
+    """§ 40 Abs. 1 S. 2 GemO: a deputy sits only while his member is away. The member who
+    arrives at an item takes his seat back from it on (one seat, counted once for the
+    quorum, § 37 Abs. 2); when he leaves again, his deputy, still present, stands in again."""
+    body, members, outsider = committee_setup(world)
+    member = next(p for p in members if p != world.data.ilsfeld.mayor.id)
+    step = [StepInput(body_id=body, planned_date=MEETING_DAY, decides=True)]
+    pids = [released(world, steps=step), released(world, steps=step)]
+    mid = new_meeting(world, "Technischer Ausschuss")
+    for pid in pids:
+        scheduled(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    present = [p for p in members if p != member]
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18),
+            meeting_id=mid,
+            present=[*present, outsider],
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    first, second = (known(i.id) for i in world.run(lambda s: agenda(s, mid)))
+
+    def at(item_id: int) -> tuple[int, set[int], list[int], dict[int, int]]:
+        def read(s: Session) -> tuple[int, set[int], list[int], dict[int, int]]:
+            item = known(s.get(AgendaItem, item_id))
+            meeting = known(s.get(Meeting, mid))
+            return (
+                item_quorum(s, item).present_entitled,
+                entitled_at(s, meeting, item),
+                member_movers(s, meeting, item),
+                stand_ins_at(s, meeting, item),
+            )
+
+        return world.run(read)
+
+    counted, entitled, movers, standing = at(first)
+    assert (counted, standing) == (len(members), {outsider: member})
+    assert outsider in entitled
+    assert outsider in movers
+
+    # The member arrives at the first item, his deputy stays: the seat counts once, the
+    # deputy neither votes nor moves, here and at the items after.
+    _comes(world, mid, first, member, present=True)
+    for item in (first, second):
+        counted, entitled, movers, standing = at(item)
+        assert counted == len(members)
+        assert standing == {}
+        assert member in entitled
+        assert outsider not in entitled
+        assert outsider not in movers
+    with pytest.raises(InvalidInput):
+        world.run(
+            lambda s: meeting_service.record_votes(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 20),
+                agenda_item_id=first,
+                votes={outsider: "yes"},
+            )
+        )
+    with pytest.raises(InvalidInput):
+        world.run(
+            lambda s: propose_motion(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 20),
+                meeting_id=mid,
+                item_id=first,
+                expected_version=world.get_meeting(mid).version,
+                kind="amendment",
+                mover="",
+                mover_person_id=outsider,
+                text="Der Bauhof wird am Standort Süd errichtet.",
+            )
+        )
+
+    # He leaves again at the second item: his deputy, still there, stands in again.
+    _comes(world, mid, second, member, present=False)
+    counted, entitled, movers, standing = at(second)
+    assert (counted, standing) == (len(members), {outsider: member})
+    assert outsider in entitled
+    assert member not in entitled
+    # … and when the deputy goes too, the minutes name him as the deputy he was.
+    _comes(world, mid, second, outsider, present=False)
+    assert at(second)[0] == len(members) - 1
+
+    who = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    m, d = who[member], who[outsider]
+    lines = world.run(
+        lambda s: {i: attendance_lines(s, known(s.get(AgendaItem, i))) for i in (first, second)}
+    )
+    assert lines[first] == [
+        f"{m} ist hinzugekommen; {m} übernimmt wieder selbst; Stellvertretung durch {d} endet"
+    ]
+    assert lines[second] == [
+        f"{m} hat die Sitzung verlassen; {d} vertritt {m}",
+        f"{d} (Stellvertreter/in von {m}) hat die Sitzung verlassen",
+    ]

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from workflow.attendance import changes_at
+from workflow.attendance import changes_at, present_before_item
 from workflow.documents.common import names
 from workflow.documents.german import clock
 from workflow.models import AgendaItem, Attendance, AuditEvent, Body, Meeting, MinutesSignature
 from workflow.motions import label, motion_order, motions_of
-from workflow.queries import users_with_role
+from workflow.queries import stand_ins_among, users_with_role
 from workflow.rules.common import vote_counts
 
 
@@ -49,14 +49,54 @@ def motion_lines(session: Session, meeting: Meeting, item: AgendaItem) -> list[s
 
 
 def attendance_lines(session: Session, item: AgendaItem) -> list[str]:
+    """Who left or arrived at the item, in order; where that begins or ends a personal
+    deputy's stand-in, the line says so (Hauptsatzung, § 40 Abs. 1 S. 2 GemO: a deputy sits
+    only while his member is away), and a deputy is named as whose deputy he comes or goes."""
     changes = changes_at(session, item.id or 0)
-    who = names(session, (c.person_id for c in changes))
-    lines = []
+    meeting = session.get(Meeting, item.meeting_id)
+    if not changes or meeting is None:
+        return []
+    present = present_before_item(session, item)
+    before = stand_ins_among(session, meeting, present)
+    steps = []
     for c in changes:
+        present = present | {c.person_id} if c.present else present - {c.person_id}
+        after = stand_ins_among(session, meeting, present)
+        steps.append((c, before, after))
+        before = after
+    who = names(
+        session,
+        [c.person_id for c in changes]
+        + [p for _, b, a in steps for pair in (*b.items(), *a.items()) for p in pair],
+    )
+    lines = []
+    for c, before, after in steps:
         verb = "ist hinzugekommen" if c.present else "hat die Sitzung verlassen"
         scope = " (nur für diesen Punkt)" if c.only_item else ""
         reason = f": {c.reason}" if c.reason else ""
-        lines.append(f"{who.get(c.person_id, '')} {verb}{scope}{reason}")
+        name = who.get(c.person_id, "")
+        stood_for = (after if c.present else before).get(c.person_id)
+        if stood_for is not None:
+            name = f"{name} (Stellvertreter/in von {who.get(stood_for, '')})"
+        notes = []
+        for deputy, member in before.items():
+            if after.get(deputy) == member or deputy == c.person_id:
+                continue
+            if member == c.person_id:
+                notes.append(
+                    f"{who.get(member, '')} übernimmt wieder selbst; Stellvertretung durch "
+                    f"{who.get(deputy, '')} endet"
+                )
+            else:
+                notes.append(
+                    f"Stellvertretung von {who.get(member, '')} durch {who.get(deputy, '')} endet"
+                )
+        notes += [
+            f"{who.get(deputy, '')} vertritt {who.get(member, '')}"
+            for deputy, member in after.items()
+            if before.get(deputy) != member and deputy != c.person_id
+        ]
+        lines.append("; ".join([f"{name} {verb}{scope}{reason}", *notes]))
     return lines
 
 

@@ -22,7 +22,7 @@ from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.law.periods import Period, shift
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, BiasDeclaration, Meeting, Proposal, Resolution, Vote
-from workflow.queries import biased_persons, person_names, seated
+from workflow.queries import biased_persons, person_names, seated_at
 from workflow.rules.common import grounds
 from workflow.services.common import require_role, require_tenant
 from workflow.services.listing import get_proposal
@@ -117,7 +117,7 @@ def flag_if_unlawful(
 def _entitled(session: Session, meeting: Meeting, declaration: BiasDeclaration) -> set[int]:
     """Who decides a doubtful case: the body's voting members, present at this session while
     it runs, never the person concerned nor anyone excluded from the item (§ 18 Abs. 4 S. 2)."""
-    members = seated(session, meeting)  # seat dates and deputies standing in
+    members = seated_at(session, meeting, None)  # seat dates and deputies standing in
     if meeting.state == "in_session":
         members &= present_at_session(session, meeting.id or 0)
     return members - biased_persons(session, declaration.agenda_item_id) - {declaration.person_id}

@@ -37,7 +37,7 @@ from workflow.models import (
 from workflow.queries import (
     biased_persons,
     item_quorum,
-    seated,
+    seated_at,
     undecided_doubts,
 )
 from workflow.services.agenda import Recorded
@@ -141,7 +141,7 @@ def entitled_voters(session: Session, meeting: Meeting, item_id: int) -> set[int
             )
         )
     )
-    present = present_at_session(session, meeting.id or 0) & seated(session, meeting)
+    present = present_at_session(session, meeting.id or 0) & seated_at(session, meeting, None)
     return present - biased_persons(session, item_id) - digital
 
 
@@ -168,7 +168,7 @@ def create_election(
         raise InvalidInput(
             "Widerspruch gibt es nur gegen eine vorgeschlagene offene Wahl", field="objected_by"
         )
-    members = present_at_session(session, meeting_id) & seated(session, meeting)
+    members = present_at_session(session, meeting_id) & seated_at(session, meeting, None)
     strangers = [p for p in objectors if p not in members]
     if strangers:
         raise InvalidInput(

@@ -16,7 +16,7 @@ from workflow.chairs import ItemChair, handover_refusal, item_chair
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
 from workflow.loaded_rows import bump_version
-from workflow.queries import biased_persons, person_names, seated
+from workflow.queries import biased_persons, person_names, seated_at
 from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
@@ -47,7 +47,7 @@ def record_item_chair(
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt")
     if person_id is not None:
         name = person_names(session, [person_id])
-        if person_id not in seated(session, meeting):
+        if person_id not in seated_at(session, meeting, item):
             raise InvalidInput(
                 f"{name} ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
             )

@@ -22,7 +22,7 @@ from workflow.law.voting import Tally
 from workflow.limits import MAX_REASON
 from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, ItemAttendance, Person, Vote
-from workflow.queries import biased_persons, stand_ins, undecided_doubts, voting_members
+from workflow.queries import biased_persons, seated, undecided_doubts, voting_members
 from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
@@ -139,8 +139,9 @@ def record_item_attendance(
             field="reason",
         )
     # a personal deputy standing in for an absent member comes and goes as he would
-    # (Hauptsatzung, § 40 Abs. 1 S. 2 GemO): after an item is decided, how he leaves
-    if person_id not in {*voting_members(session, meeting.body_id), *stand_ins(session, meeting)}:
+    # (Hauptsatzung, § 40 Abs. 1 S. 2 GemO): after an item is decided, how he leaves, and
+    # after his member came back, how he leaves or returns (``queries.seated``)
+    if person_id not in {*voting_members(session, meeting.body_id), *seated(session, meeting)}:
         raise InvalidInput("Die Person ist kein Mitglied des Gremiums", field="person_id")
     here = present_at_item(session, item)
     if (person_id in here) == present:

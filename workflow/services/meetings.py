@@ -45,6 +45,7 @@ from workflow.queries import (
     person_names,
     quorum_failure,
     seated,
+    seated_at,
     standing_chairs,
     undecided_doubts,
     voting_members,
@@ -472,7 +473,7 @@ def _record_votes(
         )
     require_votable(session, item)
     require_no_pending_motions(session, meeting, item)
-    members = seated(session, meeting)
+    members = seated_at(session, meeting, item)  # a deputy only while his member is away
     present = present_at_item(session, item)
     biased = biased_persons(session, agenda_item_id)
     doubts = undecided_doubts(session, agenda_item_id)

@@ -39,8 +39,8 @@ from workflow.motions import (
 )
 from workflow.queries import (
     biased_persons,
-    seated,
-    stand_ins,
+    seated_at,
+    stand_ins_at,
     undecided_doubts,
     voting_members,
 )
@@ -108,7 +108,7 @@ def propose_motion(
             "Vertagung, Verweisung, Schluss der Debatte)",
             field="procedure",
         )
-    mover = _mover_name(session, meeting, mover, mover_person_id, mover_faction_id)
+    mover = _mover_name(session, meeting, item, mover, mover_person_id, mover_faction_id)
     if len(mover) > MAX_MOVER:
         raise InvalidInput(
             f"Der Antragsteller ist zu lang angegeben: höchstens {MAX_MOVER} Zeichen", field="mover"
@@ -178,19 +178,21 @@ def propose_motion(
     return Recorded(motion, meeting.version)
 
 
-def member_movers(session: Session, meeting: Meeting) -> list[int]:
+def member_movers(session: Session, meeting: Meeting, item: AgendaItem | None = None) -> list[int]:
     """The members who may be named as an Antrag's mover by reference: the body's voting
     members on the meeting's day (a seat that ended before it is none), its chair included,
     and a personal deputy standing in for an absent member (he sits in the member's place,
-    Hauptsatzung, § 40 Abs. 1 S. 2 GemO). The session screen offers these, and the API
+    Hauptsatzung, § 40 Abs. 1 S. 2 GemO) at ``item`` (while the member is away there, not
+    once he is back; the opening for None). The session screen offers these, and the API
     takes no one else; anyone else (the Verwaltung, a guest) is given by name."""
     members = voting_members(session, meeting.body_id, meeting.meeting_date)
-    return [*members, *sorted(stand_ins(session, meeting))]
+    return [*members, *sorted(stand_ins_at(session, meeting, item))]
 
 
 def _mover_name(
     session: Session,
     meeting: Meeting,
+    item: AgendaItem,
     mover: str,
     person_id: int | None,
     faction_id: int | None,
@@ -206,7 +208,7 @@ def _mover_name(
         person = session.get(Person, person_id)
         if person is None or person.municipality_id != meeting.municipality_id:
             raise InvalidInput("Unbekannte Person", field="mover_person_id")
-        if person_id not in member_movers(session, meeting):
+        if person_id not in member_movers(session, meeting, item):
             body = session.get(Body, meeting.body_id)
             raise InvalidInput(
                 f"{person.name} ist kein stimmberechtigtes Mitglied des Gremiums"
@@ -256,8 +258,9 @@ def _check_referral(session: Session, meeting: Meeting, target_body_id: int | No
 
 def entitled_at(session: Session, meeting: Meeting, item: AgendaItem) -> set[int]:
     """Who votes on the item: voting members present at it and not biased (§§ 18, 37), a
-    personal deputy in place of an absent member among them (``queries.seated``)."""
-    return (present_at_item(session, item) & seated(session, meeting)) - biased_persons(
+    personal deputy in place of a member absent at the item among them, not beside a
+    member who came back (``queries.seated_at``)."""
+    return (present_at_item(session, item) & seated_at(session, meeting, item)) - biased_persons(
         session, item.id or 0
     )
 

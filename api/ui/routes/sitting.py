@@ -73,7 +73,7 @@ from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, Work
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
 from workflow.outcomes import outcome_label
-from workflow.queries import current_step, person_names, standing_chairs
+from workflow.queries import current_step, person_names, standing_chairs, stood_in
 from workflow.rules.common import member_words
 from workflow.rules.proposal_actions import recommendation_wording
 from workflow.services import agenda, deliberation, listing
@@ -221,9 +221,10 @@ def render_screen(
         "signer_options": [
             (f"{s.person_id}:{s.capacity}", f"{s.name} ({signing[s.capacity]})") for s in signers
         ],
-        # a deputy standing in declares bias, comes and goes like the member (queries.seated)
+        # a deputy standing in declares bias, comes and goes like the member (queries.seated),
+        # also after his member came back (he may leave, or stand in again once he goes)
         "member_options": [(str(m.person_id), m.name) for m in people]
-        + [(str(p), n) for p, n in stand_in_names(session, meeting)],
+        + [(str(p), n) for p, n in stand_in_names(session, meeting, stood_in(session, meeting))],
         **_chair_choice(people, recorded, kept, chair_order(session, meeting)),
         # who may chair the current item: present at it and not befangen (§ 18 Abs. 1 GemO)
         "chair_options": [
