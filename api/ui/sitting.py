@@ -86,8 +86,9 @@ class Member:
 
 
 def members(session: Session, meeting: Meeting) -> list[Member]:
-    """The body's voting members with the attendance recorded for the meeting."""
-    ids = voting_members(session, meeting.body_id)
+    """The body's voting members on the meeting's day (a seat that ended before it is none,
+    § 31 GemO, as the engine refuses him) with the attendance recorded for the meeting."""
+    ids = voting_members(session, meeting.body_id, meeting.meeting_date)
     rows = {
         a.person_id: a
         for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))
@@ -428,6 +429,8 @@ def motion_context(session: Session, meeting: Meeting, view: ItemView | None) ->
         "referral_options": [(str(b.id), b.name) for b in bodies if b.id != meeting.body_id],
         "mover_options": mover_options(session, meeting, view.item if view else None),
         "absent_here": [
-            p for p in voting_members(session, meeting.body_id) if view and p not in view.present
+            p
+            for p in voting_members(session, meeting.body_id, meeting.meeting_date)
+            if view and p not in view.present
         ],
     }

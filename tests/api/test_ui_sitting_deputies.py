@@ -5,6 +5,7 @@ counts in the member's place – quorum, votes, movers, the minutes – until it
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -16,7 +17,7 @@ from tests.conftest import World, berlin
 from tests.documents import text_of
 from tests.integration.flow import DAY, MEETING_DAY, invited, item_of, new_meeting, released, vote
 from tests.integration.flow import scheduled as put_on_agenda
-from workflow.models import AgendaItem, Attendance, Person, Proposal
+from workflow.models import AgendaItem, Attendance, Membership, Person, Proposal
 from workflow.queries import voting_members
 from workflow.services import deputies as deputy_service
 from workflow.services.proposals import StepInput
@@ -353,3 +354,39 @@ def test_a_member_who_arrives_ends_his_deputys_stand_in_on_the_screen(
     minutes = _minutes(client, meeting)
     assert f"{m} übernimmt wieder selbst; Stellvertretung durch {d} endet" in minutes
     assert f"{d} (Stellvertreter/in von {m}) hat die Sitzung verlassen" in minutes
+
+
+def test_a_member_whose_seat_ended_before_the_day_is_not_listed(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 31 GemO: a seat that ended before the meeting's day is none; the screen lists the
+    members of that day, as the engine takes them (it refuses the leaver as present)."""
+    meeting, _, members, member, _, _ = _committee(world)
+    body = world.body_id("Technischer Ausschuss")
+    leaver = members[-1]
+    seat = world.run(
+        lambda s: s.exec(
+            select(Membership).where(Membership.body_id == body, Membership.person_id == leaver)
+        ).one()
+    )
+    world.run(
+        lambda s: deputy_service.set_membership_dates(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            body_id=body,
+            membership_id=seat.id or 0,
+            start_date=None,
+            end_date=MEETING_DAY - timedelta(days=1),
+        )
+    )
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    page = _screen(client, meeting)
+    assert f'id="anwesend-{member}"' in page
+    assert f'id="anwesend-{leaver}"' not in page
+    others = [p for p in members if p != leaver]
+    saved = _attendance(client, meeting, page, others)
+    assert saved.status_code == 303, saved.text
+    page = client.get(saved.headers["location"]).text
+    assert f"Anwesenheit gespeichert: {len(others)} von {len(others)} anwesend." in page
