@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from workflow.attendance import present_at_item, present_at_session
 from workflow.config_cache import cached_rows
-from workflow.db import memo
+from workflow.db import memo, pinned
 from workflow.deputies import body_deputies, member_on, standing_in
 from workflow.law.voting import Quorum, Tally, second_session_notice_text
 from workflow.models import (
@@ -188,10 +188,11 @@ def seated_at(session: Session, meeting: Meeting, item: AgendaItem | None) -> se
 def stood_in(session: Session, meeting: Meeting) -> dict[int, int]:
     """Each personal deputy who stands in at the opening or at an item, with the member he
     first stands in for there (deputy -> member)."""
-    result = dict(stand_ins(session, meeting))
-    for item in agenda(session, meeting.id or 0):
-        for deputy, member in stand_ins_at(session, meeting, item).items():
-            result.setdefault(deputy, member)
+    with pinned(session):  # the attendance changes read once for all the items
+        result = dict(stand_ins(session, meeting))
+        for item in agenda(session, meeting.id or 0):
+            for deputy, member in stand_ins_at(session, meeting, item).items():
+                result.setdefault(deputy, member)
     return result
 
 
@@ -307,15 +308,17 @@ def _quorum(
     the day no longer counts, neither among the members nor as present (§ 37 Abs. 2 GemO)."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
     item = session.get(AgendaItem, agenda_item_id) if agenda_item_id else None
-    # a deputy counts where his member is away at the item, not beside him
-    entitled = seated_at(session, meeting, item)
-    biased = biased_persons(session, agenda_item_id) & entitled if agenda_item_id else set()
     # § 37 Abs. 2 GemO per item: who is there when it is decided, not at the opening only.
-    present = (
+    there = (
         present_at_item(session, item)
         if item is not None
         else present_at_session(session, meeting.id or 0)
-    ) & entitled
+    )
+    # a deputy counts where his member is away at the item, not beside him (``seated_at``;
+    # from the same read of the attendance)
+    entitled = members | set(stand_ins_among(session, meeting, there))
+    biased = biased_persons(session, agenda_item_id) & entitled if agenda_item_id else set()
+    present = there & entitled
     return Quorum(
         members=len(members),
         present_entitled=len(present - biased),

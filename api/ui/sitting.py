@@ -47,6 +47,7 @@ from workflow.queries import (
     meeting_quorum,
     person_names,
     stand_ins,
+    stand_ins_among,
     stand_ins_at,
     standing_chairs,
     tally,
@@ -242,7 +243,7 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
     # the members, then a deputy standing in for one absent at this item (Hauptsatzung)
     seats = [
         *voting_members(session, meeting.body_id, meeting.meeting_date),
-        *sorted(stand_ins_at(session, meeting, item)),
+        *sorted(stand_ins_among(session, meeting, present)),  # ``stand_ins_at``
     ]
     entitled = [p for p in seats if p in present - biased]
     order = motion_order(session, session.get(Body, meeting.body_id))

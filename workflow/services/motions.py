@@ -39,7 +39,7 @@ from workflow.motions import (
 )
 from workflow.queries import (
     biased_persons,
-    seated_at,
+    stand_ins_among,
     stand_ins_at,
     undecided_doubts,
     voting_members,
@@ -260,9 +260,10 @@ def entitled_at(session: Session, meeting: Meeting, item: AgendaItem) -> set[int
     """Who votes on the item: voting members present at it and not biased (§§ 18, 37), a
     personal deputy in place of a member absent at the item among them, not beside a
     member who came back (``queries.seated_at``)."""
-    return (present_at_item(session, item) & seated_at(session, meeting, item)) - biased_persons(
-        session, item.id or 0
-    )
+    present = present_at_item(session, item)
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    seats = members | set(stand_ins_among(session, meeting, present))  # ``seated_at``
+    return (present & seats) - biased_persons(session, item.id or 0)
 
 
 def check_counts(session: Session, meeting: Meeting, item: AgendaItem, counted: Tally) -> None:
