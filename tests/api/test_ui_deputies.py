@@ -115,7 +115,11 @@ def test_member_dates_and_deputies_on_the_body_page(world: World, client: TestCl
     assert "ausgeschieden am 31.01.2020" in done.text
     assert f"Mitglieder ({len(seats)})" in done.text  # the chair counts, the leaver not
     with Session(world.engine) as session:
-        deputy = session.exec(select(BodyDeputy).where(BodyDeputy.body_id == body)).one()
+        deputy = session.exec(
+            select(BodyDeputy).where(
+                BodyDeputy.body_id == body, BodyDeputy.member_person_id == seat.person_id
+            )
+        ).one()
     assert deputy.deputy_person_id == outsider
     bad = client.post(
         f"/verwaltung/gremien/{body}/mitglieder/{seat.id}",

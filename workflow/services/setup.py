@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from workflow.context import Actor
 from workflow.demo.data import municipality_names, municipality_statuses
-from workflow.models import Body, District, Membership, Municipality, Person, User
+from workflow.models import Body, BodyDeputy, District, Membership, Municipality, Person, User
 from workflow.supervision import MAYOR_TITLE_SETTING, MAYOR_TITLES, STATUS_SETTING
 
 DISTRICT_NAME = "Landkreis Heilbronn"
@@ -135,6 +135,31 @@ def _town(
     return town
 
 
+def _committee_deputies(session: Session, town: DemoTown, committee: str) -> None:
+    """Each ordinary member of ``committee`` gets a personal deputy among the councillors not
+    on it (Hauptsatzung, § 40 Abs. 1 S. 2 GemO), the last of them first, so that the session
+    screen's "vertreten durch" has someone to offer."""
+    body = town.bodies[committee]
+    seated = set(
+        session.exec(
+            select(Membership.person_id).where(
+                Membership.body_id == body.id, Membership.role != "chair"
+            )
+        )
+    )
+    members = [p for p in town.councillors if p.id in seated]
+    outside = [p for p in reversed(town.councillors) if p.id not in seated]
+    session.add_all(
+        BodyDeputy(
+            body_id=body.id or 0,
+            member_person_id=member.id or 0,
+            deputy_person_id=deputy.id or 0,
+        )
+        for member, deputy in zip(members, outside, strict=False)
+    )
+    session.flush()
+
+
 @dataclass
 class DemoData:
     district: District
@@ -155,6 +180,7 @@ def load_demo_data(session: Session) -> DemoData:
         committees,
         ILSFELD_REMITS,
     )
+    _committee_deputies(session, ilsfeld, "Technischer Ausschuss")
     flein = _town(session, "Flein", "Bürgermeister Florian Muster", FLEIN_COUNCILLORS, committees)
     mid, fid = ilsfeld.municipality.id, flein.municipality.id
     secretary = Person(municipality_id=mid or 0, name="Sabine Schreiber")
