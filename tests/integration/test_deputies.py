@@ -21,6 +21,7 @@ from workflow.deputies import standing_in
 from workflow.documents.mailing import invitation_text, invitees
 from workflow.documents.proceedings import attendance_lines
 from workflow.errors import GuardsUnmet, InvalidInput, RoleRefused
+from workflow.law.voting import Tally
 from workflow.models import (
     AgendaItem,
     AuditEvent,
@@ -511,6 +512,22 @@ def test_a_deputys_stand_in_ends_when_his_member_comes_and_resumes_when_he_goes(
     assert (counted, standing) == (len(members), {outsider: member})
     assert outsider in entitled
     assert member not in entitled
+    # counted votes take him among the entitled, as check_counts does
+    counts = world.run(
+        lambda s: (
+            item_votes.record_vote_counts(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 20),
+                meeting_id=mid,
+                item_id=second,
+                expected_version=world.get_meeting(mid).version,
+                counted=Tally(yes=len(members), no=0, abstain=0),
+            ).record
+        )
+    )
+    assert counts.entitled == len(members)
+    assert member in counts.absent
     # … and when the deputy goes too, the minutes name him as the deputy he was.
     _comes(world, mid, second, outsider, present=False)
     assert at(second)[0] == len(members) - 1

@@ -21,7 +21,7 @@ from workflow.errors import Conflict, InvalidInput
 from workflow.law.voting import Tally
 from workflow.limits import MAX_REASON
 from workflow.loaded_rows import bump_version
-from workflow.models import AgendaItem, ItemAttendance, Person, Vote
+from workflow.models import AgendaItem, ItemAttendance, Meeting, Person, Vote
 from workflow.queries import biased_persons, seated, undecided_doubts, voting_members
 from workflow.services.agenda import (
     Recorded,
@@ -30,7 +30,7 @@ from workflow.services.agenda import (
 )
 from workflow.services.common import require_votable
 from workflow.services.motion_order import require_no_pending_motions
-from workflow.services.motions import check_counts
+from workflow.services.motions import check_counts, entitled_at
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,12 @@ class CountedVote:
     entitled: int
 
 
-def counted_vote(session: Session, item: AgendaItem, body_id: int, counted: Tally) -> CountedVote:
-    members = set(voting_members(session, body_id))
+def counted_vote(
+    session: Session, item: AgendaItem, meeting: Meeting, counted: Tally
+) -> CountedVote:
+    """The counts with who could cast them: the entitled as ``check_counts`` takes them, a
+    deputy standing in for a member absent at the item among them (§ 40 Abs. 1 S. 2 GemO)."""
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
     present = present_at_item(session, item) & members
     biased = biased_persons(session, item.id or 0) & members
     return CountedVote(
@@ -51,7 +55,7 @@ def counted_vote(session: Session, item: AgendaItem, body_id: int, counted: Tall
         secret=item.secret_ballot,
         biased=sorted(biased),
         absent=sorted(members - present),
-        entitled=len(present - biased),
+        entitled=len(entitled_at(session, meeting, item)),
     )
 
 
@@ -89,7 +93,7 @@ def record_vote_counts(
     item.vote_yes, item.vote_no, item.vote_abstain = counted.yes, counted.no, counted.abstain
     item.secret_ballot = secret
     session.add(item)
-    result = counted_vote(session, item, meeting.body_id, counted)
+    result = counted_vote(session, item, meeting, counted)
     audit.note(
         session,
         "meeting",
