@@ -390,3 +390,8 @@ def test_a_member_whose_seat_ended_before_the_day_is_not_listed(
     assert saved.status_code == 303, saved.text
     page = client.get(saved.headers["location"]).text
     assert f"Anwesenheit gespeichert: {len(others)} von {len(others)} anwesend." in page
+    # nor do the minutes count him among the absent members (§ 38 Abs. 1 GemO)
+    minutes = _minutes(client, meeting)
+    assert world.get(Person, member).name in minutes
+    assert world.get(Person, leaver).name not in minutes
+    assert f"Anwesend {len(others)} von {len(others)} Mitgliedern" in minutes

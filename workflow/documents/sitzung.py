@@ -341,7 +341,7 @@ def build_niederschrift(
     """§ 38 Abs. 1 GemO: chair, present and absent members, items, votes and the wording of
     the resolutions; one document per part; a draft until signed (Abs. 2)."""
     body = body_name(session, meeting.body_id)
-    members = set(voting_members(session, meeting.body_id))
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
     present = present_at_session(session, meeting.id or 0)
     # A personal deputy present in place of an absent member counts as that member
     # (Hauptsatzung, § 40 Abs. 1 S. 2 GemO) and is named as whose deputy he took part.

@@ -240,7 +240,7 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
     facts.meeting_events = _events(
         session, "meeting", meeting_id, f"Sitzung vom {meeting.meeting_date:%d.%m.%Y}"
     )
-    facts.members = voting_members(session, meeting.body_id)
+    facts.members = voting_members(session, meeting.body_id, meeting.meeting_date)
     tracked = session.exec(
         select(ItemAttendance.id)
         .join(AgendaItem, col(AgendaItem.id) == col(ItemAttendance.agenda_item_id))

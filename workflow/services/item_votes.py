@@ -145,7 +145,10 @@ def record_item_attendance(
     # a personal deputy standing in for an absent member comes and goes as he would
     # (Hauptsatzung, § 40 Abs. 1 S. 2 GemO): after an item is decided, how he leaves, and
     # after his member came back, how he leaves or returns (``queries.seated``)
-    if person_id not in {*voting_members(session, meeting.body_id), *seated(session, meeting)}:
+    if person_id not in {
+        *voting_members(session, meeting.body_id, meeting.meeting_date),
+        *seated(session, meeting),
+    }:
         raise InvalidInput("Die Person ist kein Mitglied des Gremiums", field="person_id")
     here = present_at_item(session, item)
     if (person_id in here) == present:

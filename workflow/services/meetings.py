@@ -301,7 +301,7 @@ def _chair(session: Session, meeting: Meeting, present: set[int], named: int | N
     if named is not None:
         if named in standing and named not in present:
             raise InvalidInput(_absent_chair(session, meeting, {named}), field="chair_person_id")
-        if named not in voting_members(session, meeting.body_id):
+        if named not in voting_members(session, meeting.body_id, meeting.meeting_date):
             raise InvalidInput(
                 f"{person_names(session, [named])} ist kein stimmberechtigtes Mitglied des "
                 f"Gremiums: {_DEPUTY}",

@@ -351,7 +351,7 @@ def _quarter_refers(session: Session, meeting: Meeting, motion: Motion, counted:
     body = session.get(Body, meeting.body_id)
     if target is None or target.kind != "council" or not quarter_referral(session, body):
         return False
-    return counted.yes * 4 >= len(voting_members(session, meeting.body_id))
+    return counted.yes * 4 >= len(voting_members(session, meeting.body_id, meeting.meeting_date))
 
 
 def _take_effect(
