@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from workflow.attendance import present_at_item, present_at_session
+from workflow.deputies import stand_in_refusal
 from workflow.models import AgendaItem, Body, Meeting, User, UserDeputy
 from workflow.queries import biased_persons, person_names, standing_chairs, undecided_doubts
 
@@ -116,14 +117,20 @@ def chair_order(session: Session, meeting: Meeting) -> list[int]:
         return []
     holder, deputy = aliased(User), aliased(User)
     rows = session.exec(
-        select(deputy.person_id)
+        select(holder, deputy)
         .join(UserDeputy, col(UserDeputy.deputy_id) == col(deputy.id))
         .join(holder, col(holder.id) == col(UserDeputy.user_id))
         .where(col(holder.person_id).in_(sorted(mayors)), col(deputy.person_id).is_not(None))
         .order_by(col(UserDeputy.rank), col(UserDeputy.id))
     )
     order = sorted(mayors)
-    order += [p for p in rows if p is not None and p not in order]
+    # Only a Stellvertreter the rule allows (§ 48 Abs. 1 GemO, workflow.deputies): a
+    # stored list naming someone else never hands him the chair.
+    order += [
+        d.person_id
+        for h, d in rows
+        if d.person_id is not None and d.person_id not in order and stand_in_refusal(h, d) is None
+    ]
     return order
 
 

@@ -18,6 +18,75 @@ from workflow.config_cache import cached_rows, cached_value
 from workflow.context import Actor
 from workflow.db import memo
 from workflow.models import Absence, BodyDeputy, Membership, User, UserDeputy
+from workflow.roles import role_label, role_labels
+
+# Whose office acts may pass to whom: per role of the absent holder, the roles a deputy may
+# hold. The deputy acts in the holder's role (``acting_for``), so only someone the law lets
+# act for that office qualifies, never the admin (he keeps users, not resolutions).
+# - mayor: the Stellvertreter des Bürgermeisters, whom the council elects from its members
+#   (§ 48 Abs. 1 GemO). Beigeordnete (§ 49 Abs. 1 GemO) have no role in Ratsflow, and an
+#   Amtsleitung is no Stellvertreter of the mayor.
+# - administration (clerk, head of department as ``cosigner``, Sitzungsdienst): the mayor
+#   charges staff with his representation in their field (§ 53 Abs. 1 GemO), so a colleague
+#   of the same or the next higher office: a clerk for a clerk or the head, a head only for a
+#   head, the Sitzungsdienst for itself or a clerk.
+# - Landratsamt: a coordinator of the same district office for another.
+# - council members have no such deputy (their personal deputies in a body are
+#   ``BodyDeputy``, § 40 Abs. 1 S. 2 GemO), nor has the admin or the system.
+STAND_IN_ROLES: dict[str, frozenset[str]] = {
+    "mayor": frozenset({"council_member"}),
+    "cosigner": frozenset({"cosigner"}),
+    "clerk": frozenset({"clerk", "cosigner"}),
+    "secretary": frozenset({"secretary", "clerk"}),
+    "district_coordinator": frozenset({"district_coordinator"}),
+}
+
+
+def has_stand_ins(role: str) -> bool:
+    """Whether a user of ``role`` can have deputies at all (``STAND_IN_ROLES``)."""
+    return role in STAND_IN_ROLES
+
+
+def stands_in_for(role: str) -> list[str]:
+    """The holders' roles a user of ``role`` may act for (``STAND_IN_ROLES`` read backwards)."""
+    return sorted(holder for holder, allowed in STAND_IN_ROLES.items() if role in allowed)
+
+
+def stand_in_refusal(holder: User, deputy: User) -> str | None:
+    """Why ``deputy`` may not act for ``holder`` (a German sentence naming both), or None.
+
+    One rule for naming a deputy (``services.deputies.set_user_deputies``) and for every
+    hand-over at action time (``acting_deputy``, ``chairs.chair_order``), so a list stored
+    before the rule, or a role changed since, never lets the wrong person act."""
+    allowed = STAND_IN_ROLES.get(holder.role)
+    if allowed is None:
+        body = " (Stellvertretung in Gremien: § 40 GemO)" if holder.role == "council_member" else ""
+        return (
+            f"{deputy.full_name} kann {holder.full_name} nicht vertreten: "
+            f"{role_label(holder.role)} hat keine Stellvertretung, die in Vertretung handelt{body}"
+        )
+    if deputy.id == holder.id:
+        return "Niemand vertritt sich selbst"
+    same_office = (
+        deputy.municipality_id == holder.municipality_id
+        if holder.municipality_id is not None
+        else deputy.municipality_id is None and deputy.district_id == holder.district_id
+    )
+    if not same_office:
+        office = (
+            "derselben Gemeinde" if holder.municipality_id is not None else "desselben Landratsamts"
+        )
+        return f"{deputy.full_name} gehört nicht zu {office} wie {holder.full_name}"
+    if deputy.disabled:
+        return f"{deputy.full_name} ist deaktiviert"
+    if deputy.role not in allowed:
+        law = "§ 48 GemO" if holder.role == "mayor" else "§ 53 GemO"
+        return (
+            f"{deputy.full_name} ({role_label(deputy.role)}) kann {holder.full_name} "
+            f"({role_label(holder.role)}) nicht vertreten: das können nur "
+            f"{role_labels(sorted(allowed))} ({law})"
+        )
+    return None
 
 
 def is_absent(session: Session, user: User, day: date) -> bool:
@@ -62,11 +131,12 @@ def deputies_of(session: Session, user_id: int) -> list[User]:
 
 def acting_deputy(session: Session, holder: User, day: date) -> User | None:
     """Who acts for ``holder`` on ``day``: nobody while he is present; else the first of his
-    deputies who is neither away nor disabled (§ 48 GemO: "in der Reihenfolge")."""
+    deputies who is neither away nor disabled (§ 48 GemO: "in der Reihenfolge") and whom
+    the rule still lets act for him (``stand_in_refusal``: a stored list is checked again)."""
     if holder.id is None or not is_absent(session, holder, day):
         return None
     for deputy in deputies_of(session, holder.id):
-        if not deputy.disabled and not is_absent(session, deputy, day):
+        if stand_in_refusal(holder, deputy) is None and not is_absent(session, deputy, day):
             return deputy
     return None
 

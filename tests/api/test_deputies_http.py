@@ -309,3 +309,45 @@ def test_objection_form_asks_for_the_ground(
         ),
         409,
     )
+
+
+def test_only_who_may_act_for_the_role_becomes_a_deputy(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 48 GemO: the admin cannot make himself the mayor's Stellvertreter; the 422 names
+    him and why. Allowed combinations are kept in their order."""
+    admin = as_user("admin")
+    mayor, council = uid(world, "ilsfeld.mayor"), uid(world, "ilsfeld.council")
+    body = assert_problem(
+        client.put(
+            f"/api/v1/users/{mayor}/deputies",
+            json={"deputy_ids": [council, uid(world, "admin")]},
+            headers=admin,
+        ),
+        422,
+    )
+    assert "Ada Admin (Administration) kann" in body["detail"]
+    assert "§ 48 GemO" in body["detail"]
+    listed = client.get(f"/api/v1/users/{mayor}/deputies", headers=admin).json()
+    assert listed["data"] == []  # nothing of the refused list was stored
+    for holder, deputies in [
+        ("ilsfeld.mayor", ["ilsfeld.council"]),
+        ("ilsfeld.clerk", ["ilsfeld.head", "ilsfeld.finance"]),
+        ("ilsfeld.secretary", ["ilsfeld.clerk"]),
+    ]:
+        saved = client.put(
+            f"/api/v1/users/{uid(world, holder)}/deputies",
+            json={"deputy_ids": [uid(world, d) for d in deputies]},
+            headers=admin,
+        )
+        assert saved.status_code == 200, saved.text
+        assert [d["username"] for d in saved.json()["data"]] == deputies
+    body = assert_problem(
+        client.put(
+            f"/api/v1/users/{council}/deputies",
+            json={"deputy_ids": [uid(world, "ilsfeld.clerk")]},
+            headers=admin,
+        ),
+        422,
+    )
+    assert "keine Stellvertretung" in body["detail"]

@@ -283,7 +283,8 @@ def test_minutes_objection_page(world: World, client: TestClient) -> None:
 
 def test_einstellungen_says_what_an_absence_does_for_each_role(client: TestClient) -> None:
     """A councillor learns that an absence entered here hands on tasks only and does not
-    excuse him from a session; the admin is not sent to the administration, he is it."""
+    excuse him from a session; the admin, who stands in for nobody and has no deputy, is not
+    told of one."""
     sign_in(client, "ilsfeld.council")
     council = client.get("/einstellungen").text
     assert 'id="sitzung-entschuldigen"' in council
@@ -292,9 +293,44 @@ def test_einstellungen_says_what_an_absence_does_for_each_role(client: TestClien
     sign_in(client, "admin")
     admin = client.get("/einstellungen").text
     assert "bitte wenden Sie sich an die Administration" not in admin
-    assert 'href="/verwaltung#benutzer"' in admin
+    # the admin has no Stellvertretung (workflow.deputies.STAND_IN_ROLES): nothing to set
+    assert "keine Stellvertretung eingetragen" not in admin
     assert 'id="sitzung-entschuldigen"' not in admin
     sign_in(client, "ilsfeld.clerk")
     clerk = client.get("/einstellungen").text
     assert "bitte wenden Sie sich an die Administration" in clerk
     assert 'id="sitzung-entschuldigen"' not in clerk
+
+
+def test_the_deputy_choice_offers_only_who_may_act_for_the_role(
+    world: World, client: TestClient
+) -> None:
+    """The admin is neither offered nor accepted as the mayor's deputy (§ 48 GemO); a
+    councillor and the admin himself have no Stellvertretung section; a stored deputy the
+    rule forbids is named as never called."""
+    sign_in(client, "admin")
+    mayor, admin = _uid(world, "ilsfeld.mayor"), _uid(world, "admin")
+    page = client.get(f"/verwaltung/benutzer/{mayor}")
+    offered = page.text.split('id="stellvertretung"')[1].split("</section>")[0]
+    assert f'value="{_uid(world, "ilsfeld.council")}"' in offered
+    assert f'value="{admin}"' not in offered
+    assert f'value="{_uid(world, "ilsfeld.head")}"' not in offered
+    refused = client.post(
+        f"/verwaltung/benutzer/{mayor}/stellvertretung",
+        data={"csrf_token": csrf_of(page.text), "deputy1": str(admin)},
+    )
+    assert refused.status_code == 422
+    assert 'href="#deputy1"' in refused.text
+    assert "Ada Admin (Administration) kann" in refused.text
+    with Session(world.engine) as session:
+        assert session.exec(select(UserDeputy).where(UserDeputy.user_id == mayor)).all() == []
+    for account in ("ilsfeld.council", "admin"):
+        other = client.get(f"/verwaltung/benutzer/{_uid(world, account)}").text
+        assert 'id="stellvertretung"' not in other
+        assert 'id="abwesenheit"' in other
+    with Session(world.engine) as session:
+        session.add(UserDeputy(user_id=mayor, deputy_id=admin, rank=1))
+        session.commit()
+    stored = client.get(f"/verwaltung/benutzer/{mayor}").text
+    assert "nicht mehr zulässig und daher nie herangezogen" in stored
+    assert "Ada Admin (Administration) kann" in stored

@@ -17,7 +17,7 @@ from tests.integration.flow import (
     released,
     scheduled,
 )
-from workflow.deputies import standing_in
+from workflow.deputies import acting_deputy, represented, standing_in
 from workflow.documents.mailing import invitation_text, invitees
 from workflow.documents.proceedings import attendance_lines
 from workflow.errors import GuardsUnmet, InvalidInput, RoleRefused
@@ -30,6 +30,8 @@ from workflow.models import (
     Notification,
     Person,
     Proposal,
+    User,
+    UserDeputy,
 )
 from workflow.queries import agenda, item_quorum, meeting_quorum, stand_ins_at, voting_members
 from workflow.services import deputies as service
@@ -37,6 +39,7 @@ from workflow.services import item_votes
 from workflow.services import meetings as meeting_service
 from workflow.services.motions import entitled_at, member_movers, propose_motion
 from workflow.services.proposals import StepInput
+from workflow.services.setup import actor_for
 from workflow.services.transition import available_actions
 
 
@@ -70,13 +73,38 @@ def deputies(world: World, username: str, *names: str) -> None:
     )
 
 
-def submitted(world: World) -> int:
-    pid = new_proposal(world)
+def second_councillor(world: World) -> str:
+    """A login for the second councillor, a second Stellvertreter of the mayor (§ 48 Abs. 1
+    GemO: elected from the council)."""
+    person = world.data.ilsfeld.councillors[1]
+
+    def create(s: Session) -> User:
+        user = User(
+            username="ilsfeld.council2",
+            full_name=person.name,
+            role="council_member",
+            municipality_id=person.municipality_id,
+            person_id=person.id,
+        )
+        s.add(user)
+        s.flush()
+        s.refresh(user)
+        s.expunge(user)
+        return user
+
+    user = world.run(create)
+    world.data.users[user.username] = user
+    world.actors[user.username] = actor_for(user)
+    return user.username
+
+
+def submitted(world: World, author: str = "ilsfeld.clerk") -> int:
+    pid = new_proposal(world, author=author)
     world.fire(
         "proposal",
         pid,
         "submit",
-        "ilsfeld.clerk",
+        author,
         berlin(DAY, 9),
         data={"cosigners": ["ilsfeld.head"]},
     )
@@ -132,13 +160,14 @@ def test_the_task_reaches_the_acting_deputy(world: World) -> None:
 
 def test_mayors_deputy_releases_in_order(world: World) -> None:
     """§ 48 GemO: the first Stellvertreter who is not prevented himself acts."""
-    deputies(world, "ilsfeld.mayor", "ilsfeld.council", "ilsfeld.secretary")
+    second = second_councillor(world)
+    deputies(world, "ilsfeld.mayor", "ilsfeld.council", second)
     absent(world, "ilsfeld.mayor", DAY, date(2024, 4, 20))
     pid = submitted(world)
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
     # The second deputy is not called while the first is available.
     with pytest.raises(RoleRefused):
-        world.fire("proposal", pid, "release", "ilsfeld.secretary", berlin(DAY, 11))
+        world.fire("proposal", pid, "release", second, berlin(DAY, 11))
     options = world.run(
         lambda s: available_actions(
             session=s,
@@ -161,25 +190,24 @@ def test_mayors_deputy_releases_in_order(world: World) -> None:
 
 
 def test_second_deputy_acts_when_the_first_is_away_too(world: World) -> None:
-    deputies(world, "ilsfeld.mayor", "ilsfeld.council", "ilsfeld.secretary")
+    second = second_councillor(world)
+    deputies(world, "ilsfeld.mayor", "ilsfeld.council", second)
     absent(world, "ilsfeld.mayor", DAY, date(2024, 4, 20))
     absent(world, "ilsfeld.council", DAY, date(2024, 4, 9))
     pid = submitted(world)
     world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
     with pytest.raises(RoleRefused):
         world.fire("proposal", pid, "release", "ilsfeld.council", berlin(DAY, 11))
-    assert world.fire("proposal", pid, "release", "ilsfeld.secretary", berlin(DAY, 11)).dest == (
-        "ready"
-    )
+    assert world.fire("proposal", pid, "release", second, berlin(DAY, 11)).dest == "ready"
 
 
 def test_deputy_who_wrote_the_vorlage_cannot_cosign_it(world: World) -> None:
     """Four eyes hold for the deputy as a person."""
-    deputies(world, "ilsfeld.head", "ilsfeld.clerk")
+    deputies(world, "ilsfeld.head", "ilsfeld.finance")
     absent(world, "ilsfeld.head", DAY, date(2024, 4, 12))
-    pid = submitted(world)
+    pid = submitted(world, author="ilsfeld.finance")
     with pytest.raises((GuardsUnmet, RoleRefused)):
-        world.fire("proposal", pid, "cosign", "ilsfeld.clerk", berlin(DAY, 10))
+        world.fire("proposal", pid, "cosign", "ilsfeld.finance", berlin(DAY, 10))
 
 
 def test_invalid_absences_and_deputies_are_refused(world: World) -> None:
@@ -544,3 +572,86 @@ def test_a_deputys_stand_in_ends_when_his_member_comes_and_resumes_when_he_goes(
         f"{m} hat die Sitzung verlassen; {d} vertritt {m}",
         f"{d} (Stellvertreter/in von {m}) hat die Sitzung verlassen",
     ]
+
+
+@pytest.mark.parametrize(
+    ("holder", "deputy", "words"),
+    [
+        ("ilsfeld.mayor", "admin", "Ada Admin (Administration) kann"),  # § 48 GemO
+        ("ilsfeld.mayor", "ilsfeld.head", "§ 48 GemO"),  # an Amtsleitung is no Stellvertreter
+        ("ilsfeld.mayor", "ilsfeld.secretary", "Gemeinderat"),
+        ("ilsfeld.head", "ilsfeld.clerk", "§ 53 GemO"),  # a clerk does not co-sign as head
+        ("ilsfeld.head", "admin", "Administration"),
+        ("ilsfeld.clerk", "ilsfeld.mayor", "Bürgermeister"),
+        ("ilsfeld.council", "ilsfeld.clerk", "keine Stellvertretung"),  # § 40: BodyDeputy
+        ("admin", "ilsfeld.clerk", "keine Stellvertretung"),
+    ],
+)
+def test_a_deputy_must_hold_a_role_that_may_act_for_the_holder(
+    world: World, holder: str, deputy: str, words: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        deputies(world, holder, deputy)
+    assert words in str(refused.value)
+    assert world.data.users[deputy].full_name in str(refused.value)
+    # clearing a list is always allowed
+    deputies(world, holder)
+
+
+@pytest.mark.parametrize(
+    ("holder", "chosen"),
+    [
+        ("ilsfeld.mayor", ["ilsfeld.council"]),
+        ("ilsfeld.head", ["ilsfeld.finance"]),
+        ("ilsfeld.clerk", ["ilsfeld.head", "ilsfeld.finance"]),
+        ("ilsfeld.secretary", ["ilsfeld.clerk"]),
+    ],
+)
+def test_allowed_deputies_are_kept(world: World, holder: str, chosen: list[str]) -> None:
+    deputies(world, holder, *chosen)
+    kept = world.run(
+        lambda s: [u.username for u in service.user_deputies(s, world["admin"], uid(world, holder))]
+    )
+    assert kept == chosen
+
+
+def test_a_stored_deputy_the_rule_forbids_never_acts(world: World) -> None:
+    """A list stored before the rule (the admin first, a Stellvertreter second): the admin
+    gets no release "in Vertretung", the Stellvertreter is the first one called."""
+    world.run(
+        lambda s: s.add_all(
+            [
+                UserDeputy(
+                    user_id=uid(world, "ilsfeld.mayor"), deputy_id=uid(world, "admin"), rank=1
+                ),
+                UserDeputy(
+                    user_id=uid(world, "ilsfeld.mayor"),
+                    deputy_id=uid(world, "ilsfeld.council"),
+                    rank=2,
+                ),
+            ]
+        )
+    )
+    absent(world, "ilsfeld.mayor", DAY, date(2024, 4, 20))
+    pid = submitted(world)
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    admin_options = world.run(
+        lambda s: available_actions(
+            session=s,
+            workflows=world.workflows,
+            kind="proposal",
+            instance_id=pid,
+            actor=world["admin"],
+            now=berlin(DAY, 11),
+        )
+    )
+    assert not [o for o in admin_options if o.trigger == "release" and o.allowed]
+    with pytest.raises(RoleRefused):
+        world.fire("proposal", pid, "release", "admin", berlin(DAY, 11))
+    mayor = world.data.users["ilsfeld.mayor"]
+    assert world.run(lambda s: represented(s, uid(world, "admin"), DAY)) == []
+    acting = world.run(lambda s: acting_deputy(s, s.get_one(User, mayor.id), DAY))
+    assert acting is not None
+    assert acting.username == "ilsfeld.council"
+    fired = world.fire("proposal", pid, "release", "ilsfeld.council", berlin(DAY, 11))
+    assert fired.dest == "ready"

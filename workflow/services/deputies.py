@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 
 from workflow import audit
 from workflow.context import Actor
+from workflow.deputies import stand_in_refusal
 from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.models import Absence, Body, BodyDeputy, Membership, Person, User, UserDeputy
 from workflow.services.common import require_role
@@ -149,7 +150,9 @@ def set_user_deputies(
     *, session: Session, actor: Actor, now: datetime, user_id: int, deputy_ids: list[int]
 ) -> list[User]:
     """Replace the user's deputies by ``deputy_ids`` in this order (§ 48 GemO for the
-    mayor: the Stellvertreter in the order the council appointed them)."""
+    mayor: the Stellvertreter in the order the council appointed them). Each must be one
+    who may act in the user's role (``workflow.deputies.stand_in_refusal``); an empty list
+    is always accepted, so a list the rule no longer allows can be cleared."""
     require_role(actor, "set_user_deputies", ADMIN_ROLES)
     _user(session, actor, user_id)
     # The user's row locked first: replacements of one list run one after the other, each
@@ -167,8 +170,9 @@ def set_user_deputies(
         deputy = session.get(User, deputy_id)
         if deputy is None or deputy.municipality_id != user.municipality_id:
             raise InvalidInput(f"Unbekannter Benutzer {deputy_id}", field=f"deputy_ids.{i}")
-        if deputy.disabled:
-            raise InvalidInput(f"{deputy.full_name} ist deaktiviert", field=f"deputy_ids.{i}")
+        refusal = stand_in_refusal(user, deputy)
+        if refusal is not None:
+            raise InvalidInput(refusal, field=f"deputy_ids.{i}")
         deputies.append(deputy)
     # Through the ORM, not a Core DELETE: the flush tells workflow.config_cache that this
     # session wrote configuration rows (its own triggers moved the version it noted).

@@ -13,6 +13,7 @@ from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.deadlines.standing import RULES as STANDING_RULES
 from workflow.definitions.machines import Workflows
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
+from workflow.deputies import stands_in_for
 from workflow.errors import InvalidInput, NotFound, not_found
 from workflow.models import Membership, Notification, User, UserDeputy
 from workflow.monthly import REMINDED_ROLES
@@ -98,6 +99,8 @@ def mail_kinds_for(session: Session, workflows: Workflows, user: User) -> dict[s
                 select(User.role)
                 .join(UserDeputy, col(UserDeputy.user_id) == col(User.id))
                 .where(UserDeputy.deputy_id == user.id)
+                # only holders he may act for (workflow.deputies.STAND_IN_ROLES)
+                .where(col(User.role).in_(stands_in_for(user.role)))
             )
         )
     reach = {kind: set(held) for kind, held in MAIL_ROLES.items()}

@@ -27,6 +27,7 @@ from api.ui.web import (
     redirect,
     render,
 )
+from workflow.deputies import has_stand_ins, stand_in_refusal
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.models import Absence, Person, User
@@ -66,16 +67,23 @@ def _user_page(
     account = session.get(User, user_id)
     if account is None or account.municipality_id != user.actor.municipality_id:
         raise not_found("Benutzer")
+    # Only whom the rule lets act for this account (workflow.deputies.stand_in_refusal);
+    # stored deputies it no longer allows are named apart: they are never called.
     others = [
         (str(u.id), f"{u.full_name} ({u.username})")
         for u in directory.list_users(session=session, actor=user.actor, limit=200).items
-        if u.id != user_id and not u.disabled
+        if stand_in_refusal(account, u) is None
     ]
     deputies = service.user_deputies(session, user.actor, user_id)
     context = {
         "account": account,
+        "has_stand_ins": has_stand_ins(account.role),
         "others": others,
-        "chosen": [str(d.id) for d in deputies] + [""] * DEPUTY_SLOTS,
+        "chosen": [str(d.id) for d in deputies if stand_in_refusal(account, d) is None]
+        + [""] * DEPUTY_SLOTS,
+        "not_allowed": [
+            (d, refusal) for d in deputies if (refusal := stand_in_refusal(account, d)) is not None
+        ],
         "slots": range(1, DEPUTY_SLOTS + 1),
         "absences": service.list_absences(session, user.actor, user_id),
         "errors": errors or {},

@@ -20,6 +20,7 @@ from api.ui.web import (
 )
 from workflow.deadlines.ical import ensure_calendar_token
 from workflow.deadlines.notify import MAIL_KINDS
+from workflow.deputies import has_stand_ins, stand_in_refusal
 from workflow.errors import NotFound
 from workflow.models import User
 from workflow.services import deputies, notifications
@@ -56,9 +57,15 @@ def settings_view(
         "absences": deputies.list_absences(session, user.actor, account.id or 0)
         if account is not None and account.municipality_id is not None
         else [],
-        "deputies": deputies.user_deputies(session, user.actor, account.id or 0)
+        # whom the rule lets act for him (a stored deputy it no longer allows never acts)
+        "deputies": [
+            d
+            for d in deputies.user_deputies(session, user.actor, account.id or 0)
+            if stand_in_refusal(account, d) is None
+        ]
         if account is not None and account.municipality_id is not None
         else [],
+        "has_stand_ins": account is not None and has_stand_ins(account.role),
         "calendar_url": _calendar_url(request, account),
     }
     return render(request, "einstellungen.html", context, status=422 if errors else 200)
