@@ -26,12 +26,17 @@ MUNICIPAL = frozenset({"clerk", "cosigner", "mayor", "secretary", "council_membe
 # Who deals with the Landratsamt's decision requests (councillors decide them in session).
 REQUESTS = frozenset({"clerk", "mayor", "secretary", "district_coordinator"})
 
+# Everyone signed in but the admin, who keeps users, bodies and definitions and handles no
+# resolutions: his start page leads to Verwaltung and the Abläufe (api.ui.routes.tasks).
+HANDLING = MUNICIPAL | {"district_coordinator"}
+
 NAV: tuple[NavItem, ...] = (
-    NavItem("Meine Aufgaben", "/"),
-    NavItem("Vorlagen", "/vorlagen"),
+    NavItem("Meine Aufgaben", "/", HANDLING),
+    NavItem("Übersicht", "/", frozenset({"admin"})),
+    NavItem("Vorlagen", "/vorlagen", HANDLING),
     NavItem("Sitzungen", "/sitzungen", MUNICIPAL),
     NavItem("Anträge", "/antraege", MUNICIPAL),
-    NavItem("Fristen", "/fristen"),
+    NavItem("Fristen", "/fristen", HANDLING),
     NavItem("Beschlusskontrolle", "/beschlusskontrolle", MUNICIPAL),
     NavItem("Abfragen", "/abfragen", REQUESTS),
     # Resolutions at risk (Rechtmäßigkeitsnachweis): the mayor and the Rechtsaufsicht.

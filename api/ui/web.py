@@ -158,7 +158,7 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
 
 def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
     user = _page_user(db, ui_session(request).username)
-    if user is not None:
+    if user is not None and user.role != "admin":  # the admin has no tasks (navigation.py)
         # as many as Meine Aufgaben lists (routes/tasks.py)
         now = request.app.state.clock()
         actor = user.actor

@@ -151,3 +151,30 @@ def test_a_councillor_s_account_is_given_his_person_in_the_bodies(
     )
     assert taken.status_code == 422
     assert "hat bereits ein Benutzerkonto" in taken.text
+
+
+def test_the_admin_starts_at_verwaltung_and_the_workflows(client: TestClient) -> None:
+    """The admin handles no resolutions: his start page leads to Verwaltung and the
+    Abläufe, without tasks or "Neu seit" of Vorlagen and Sitzungen, and his navigation
+    has no Vorlagen or Fristen. The pages themselves stay open to him."""
+    sign_in(client, "admin")
+    start = client.get("/")
+    assert start.status_code == 200
+    assert "<title>Übersicht – Ratsflow</title>" in start.text
+    assert 'href="/verwaltung#benutzer"' in start.text
+    assert 'href="/workflows/proposal"' in start.text
+    assert "Neu seit" not in start.text
+    assert "Jetzt zu erledigen" not in start.text
+    nav = start.text.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
+    assert 'href="/verwaltung"' in nav
+    assert 'href="/einstellungen"' in nav
+    assert 'href="/vorlagen"' not in nav
+    assert 'href="/fristen"' not in nav
+    assert 'href="/sitzungen"' not in nav
+    assert client.get("/workflows/proposal").status_code == 200
+    sign_in(client, "ilsfeld.clerk")
+    clerk = client.get("/").text
+    assert "Jetzt zu erledigen" in clerk
+    clerk_nav = clerk.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
+    assert 'href="/vorlagen"' in clerk_nav
+    assert 'href="/fristen"' in clerk_nav

@@ -17,6 +17,8 @@ from api.ui.meeting_views import body_names
 from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import Actor, local_date
+from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DefinitionSpec
 from workflow.deputies import member_on
 from workflow.models import Deadline, Meeting, Membership, Proposal
 from workflow.roles import AUTHOR_ROLES
@@ -87,9 +89,24 @@ def _since(request: Request, now: datetime) -> datetime:
     return since if since is not None and since.tzinfo is not None else now - DEFAULT_LOOKBACK
 
 
+def admin_start(request: Request, workflows: Workflows) -> Response:
+    """The admin's start page: he keeps users, bodies and definitions and handles no
+    resolutions (no step of any definition is his), so no tasks and no "Neu seit" of
+    Vorlagen and Sitzungen, but the ways into Verwaltung and the Abläufe."""
+    latest: dict[str, DefinitionSpec] = {}
+    for wf in workflows:
+        known = latest.get(wf.spec.name)
+        if known is None or known.version < wf.spec.version:
+            latest[wf.spec.name] = wf.spec
+    specs = sorted(latest.values(), key=lambda spec: spec.title)
+    return render(request, "start_admin.html", {"specs": specs})
+
+
 @router.get("/")
 def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) -> Response:
     workflows = workflows_of(request)
+    if user.role == "admin":
+        return admin_start(request, workflows)
     actor = user.actor
     tasks = my_tasks.tasks(session=session, workflows=workflows, actor=actor, now=now)
     since = _since(request, now)
