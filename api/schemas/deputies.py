@@ -35,7 +35,12 @@ class AbsencesRead(Output):
 class UserDeputiesWrite(Input):
     deputy_ids: Deputies = Field(
         description="Benutzer in der Reihenfolge der Vertretung; beim Bürgermeister die "
-        "Stellvertreter des Bürgermeisters (§ 48 GemO)"
+        "Stellvertreter des Bürgermeisters aus dem Gemeinderat (§ 48 GemO), sonst "
+        "Beschäftigte derselben oder der nächsthöheren Funktion (§ 53 GemO: Sachbearbeitung "
+        "durch Sachbearbeitung oder Amtsleitung, Amtsleitung durch Amtsleitung, "
+        "Sitzungsdienst durch Sitzungsdienst oder Sachbearbeitung). Gemeinderäte und die "
+        "Administration haben keine; die Administration vertritt niemanden. Eine leere "
+        "Liste ist immer zulässig."
     )
 
 
