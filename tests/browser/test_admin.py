@@ -14,6 +14,12 @@ def test_an_admin_creates_a_user(
     screenshot: Callable[[Any, str], Path],
 ) -> None:
     sign_in(page, "admin")
+    # the admin's start page leads to Verwaltung and the Abläufe (no tasks, no Vorlagen)
+    assert page.title() == "Übersicht – Ratsflow"
+    assert page.get_by_role("link", name="Benutzerkonten").is_visible()
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    assert nav.get_by_role("link", name="Vorlagen").count() == 0
+    check_accessibility(page)
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
         "link", name="Verwaltung"
     ).click()
