@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
-from api.deps import CurrentUser, IfMatch, NowDep, SessionDep, expected_version
+from api.deps import CurrentUser, IfMatch, NowDep, SessionDep, SettingsDep, expected_version
 from api.routes.common import READ, WRITE, PathId
 from api.schemas.convert import agenda_item_read
 from api.schemas.meetings import (
@@ -13,6 +13,8 @@ from api.schemas.meetings import (
     AttendanceWrite,
     BiasCreate,
     BiasDecision,
+    BiasNoticeCreate,
+    BiasNoticeRead,
     BiasRead,
     DeliberationNotesWrite,
     ItemOutcome,
@@ -24,7 +26,7 @@ from api.schemas.meetings import (
     VotesWrite,
 )
 from workflow.law.voting import Tally
-from workflow.services import agenda, bias, deliberation
+from workflow.services import agenda, bias, bias_notices, deliberation
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
 
@@ -159,6 +161,66 @@ def declare_bias(
     return BiasRead.model_validate(
         {**recorded.record.model_dump(), "meeting_version": recorded.meeting_version}
     )
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/bias-notice",
+    operation_id="notify_bias",
+    status_code=201,
+    response_model=BiasNoticeRead,
+    responses=WRITE,
+)
+def notify_bias(
+    meeting_id: PathId,
+    item_id: PathId,
+    body: BiasNoticeCreate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentUser,
+    now: NowDep,
+) -> BiasNoticeRead:
+    """§ 18 Abs. 4 Satz 1 GemO: ein Mitglied des Gremiums teilt vor der Sitzung für sich
+    selbst mit, dass es sich bei diesem Punkt für befangen hält. Keine Feststellung der
+    Befangenheit: diese erfasst der Sitzungsdienst in der Sitzung."""
+    notice = bias_notices.notify_bias(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        reason=body.reason,
+        base_url=settings.link_base(str(request.base_url)),
+    )
+    return BiasNoticeRead.model_validate(notice.model_dump())
+
+
+@router.delete(
+    "/meetings/{meeting_id}/agenda-items/{item_id}/bias-notice",
+    operation_id="withdraw_bias_notice",
+    status_code=204,
+    response_class=Response,
+    responses=WRITE,
+)
+def withdraw_bias_notice(
+    meeting_id: PathId,
+    item_id: PathId,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentUser,
+    now: NowDep,
+) -> Response:
+    """Die eigene Mitteilung zurücknehmen, bis die Sitzung eröffnet ist."""
+    bias_notices.withdraw_bias_notice(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        base_url=settings.link_base(str(request.base_url)),
+    )
+    return Response(status_code=204)
 
 
 @router.post(

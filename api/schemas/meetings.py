@@ -213,6 +213,27 @@ class BiasCreate(Input):
     )
 
 
+class BiasNoticeCreate(Input):
+    reason: Reason = Field(
+        default="",
+        description=(
+            "Grund, kurz (z. B. „Angehöriger ist Bieter“, § 18 Abs. 1 GemO); bei einem "
+            "nichtöffentlichen Punkt nur für das Gremium und die Verwaltung sichtbar"
+        ),
+    )
+
+
+class BiasNoticeRead(Output):
+    """Mitteilung möglicher Befangenheit vor der Sitzung (§ 18 Abs. 4 Satz 1 GemO): keine
+    Feststellung; die Befangenheit erfasst der Sitzungsdienst in der Sitzung."""
+
+    id: int
+    agenda_item_id: int
+    person_id: int
+    reason: str
+    notified_at: datetime
+
+
 class BiasRead(Output):
     id: int
     agenda_item_id: int

@@ -25,6 +25,8 @@ EVENT_LABELS = {
     "update": "Bearbeitet",
     "add_agenda_item": "Tagesordnungspunkt aufgenommen",
     "declare_bias": "Befangenheit erklärt",
+    "notify_bias": "Mögliche Befangenheit vor der Sitzung mitgeteilt",
+    "withdraw_bias_notice": "Mitteilung möglicher Befangenheit zurückgenommen",
     "record_attendance": "Anwesenheit erfasst",
     "record_item_chair": "Vorsitz bei einem Tagesordnungspunkt erfasst",
     "record_item_outcome": "Ergebnis eines Tagesordnungspunkts erfasst",

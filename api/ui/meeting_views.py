@@ -11,9 +11,11 @@ from sqlmodel import Session, col, select
 
 from workflow import meeting_titles as titles
 from workflow.agenda_numbers import numbered
+from workflow.context import Actor
 from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.outcomes import OUTCOME_LABELS
 from workflow.queries import current_step
+from workflow.services import bias_notices
 
 MONTHS = (
     "Januar",
@@ -152,3 +154,39 @@ def month_label(year: int, month: int) -> str:
 def shift_month(year: int, month: int, step: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + step
     return index // 12, index % 12 + 1
+
+
+@dataclass(frozen=True)
+class OwnNotice:
+    """A member's own notice of possible bias on one item, as his meeting page lists it."""
+
+    row: ItemRow
+    reason: str
+
+
+@dataclass(frozen=True)
+class BiasNoticeForm:
+    """§ 18 Abs. 4 S. 1 GemO: what the invited meeting's page offers a member of the body."""
+
+    sent: list[OwnNotice]
+    options: list[tuple[str, str]]  # items he may still notify: (id, "TOP 2: Betreff")
+
+
+def bias_notice_form(
+    session: Session, actor: Actor, meeting: Meeting, rows: list[ItemRow]
+) -> BiasNoticeForm | None:
+    """None unless the actor may send one (a councillor of the body, the meeting invited)."""
+    if not bias_notices.may_notify(session, actor, meeting):
+        return None
+    mine = {
+        n.agenda_item_id: n
+        for n in bias_notices.meeting_notices(session, meeting.id or 0)
+        if n.person_id == actor.person_id
+    }
+    sent = [OwnNotice(r, mine[r.item.id].reason) for r in rows if r.item.id in mine]
+    options = [
+        (str(r.item.id), f"TOP {r.number}: {r.item.title}")
+        for r in rows
+        if r.item.id not in mine and not r.item.outcome
+    ]
+    return BiasNoticeForm(sent, options)

@@ -20,6 +20,7 @@ from workflow.models import (
     AgendaItem,
     Attendance,
     BiasDeclaration,
+    BiasNotice,
     Body,
     ItemAttendance,
     Meeting,
@@ -54,6 +55,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.common import member_words, vote_counts
+from workflow.services.bias_notices import item_notices
 from workflow.services.factions import of_municipality
 from workflow.services.minutes import councillor_may_sign, secretary_may_sign
 from workflow.services.motions import member_movers
@@ -209,6 +211,8 @@ class ItemView:
     tally: Tally
     votes: dict[int, str]  # by name, if the vote was taken that way
     declarations: list[BiasDeclaration]
+    # § 18 Abs. 4 S. 1 GemO: members' notices before the session not yet recorded as bias
+    notices: list[BiasNotice]
     entitled: list[int]  # present at the item and not biased: they vote
     refusal: str | None  # why the item cannot be decided for bias yet
     present: set[int]  # present at this item (attendance with leaving and arriving)
@@ -254,12 +258,15 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
         for v in session.exec(select(Vote).where(Vote.agenda_item_id == item_id))
     }
     chair = item_chair(session, meeting, item)
+    declarations = bias_declarations(session, item_id)
+    declared = {d.person_id for d in declarations}
     return ItemView(
         item=item,
         quorum=item_quorum(session, item),
         tally=tally(session, item_id),
         votes=votes,
-        declarations=bias_declarations(session, item_id),
+        declarations=declarations,
+        notices=[n for n in item_notices(session, item_id) if n.person_id not in declared],
         entitled=entitled,
         refusal=bias_refusal(session, item_id),
         present=present,

@@ -105,6 +105,25 @@ class BiasDeclaration(SQLModel, table=True):
         return not self.doubtful or self.decided_biased is True
 
 
+class BiasNotice(SQLModel, table=True):
+    """§ 18 Abs. 4 S. 1 GemO: a member tells the chair before the session that he may be
+    biased on an item ("Mitteilung möglicher Befangenheit").
+
+    Not the bias itself: it excludes no one. The chair or the secretary records the bias
+    (``BiasDeclaration``) at the item, or has the body decide a doubtful case (§ 18 Abs. 4
+    S. 2); the member may withdraw his notice until the session opens (the row is deleted,
+    the audit keeps both). The reason of a non-public item is for the body and staff only.
+    """
+
+    __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id")  # led by the unique key's index
+    person_id: int = Field(foreign_key="person.id")
+    reason: str = Field(default="", sa_type=Text)
+    notified_at: datetime = Field(default_factory=utcnow)
+
+
 class Vote(SQLModel, table=True):
     """An open vote (§ 37 Abs. 6 GemO) of one member on one item: yes | no | abstain."""
 

@@ -33,6 +33,7 @@ from api.ui.meeting_actions import (
 from api.ui.meeting_views import (
     AGENDA_STATES,
     agenda_parts,
+    bias_notice_form,
     body_names,
     meeting_title,
     month_grid,
@@ -294,6 +295,8 @@ def detail_context(
         "public_items": public,
         "closed_items": closed,
         "removed_items": removed,
+        # § 18 Abs. 4 S. 1 GemO: a member of the body tells the chair before the session
+        "bias_notice": bias_notice_form(session, user.actor, meeting, [*public, *closed]),
         "forms": [f for f in forms if f.trigger not in ("open_session", "close_session")],
         "screen_forms": [f for f in forms if f.trigger in ("open_session", "close_session")],
         "blocked": blocked,

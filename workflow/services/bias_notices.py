@@ -1,0 +1,247 @@
+"""A member's own notice of possible bias before the session (§ 18 Abs. 4 S. 1 GemO).
+
+"Wer annehmen muss, weder beratend noch entscheidend mitwirken zu dürfen, hat dies vor
+Beginn der Beratung über diesen Gegenstand dem Vorsitzenden mitzuteilen." The member sends
+the notice himself once he is invited; it is not the bias itself: the chair or the
+Sitzungsdienst sees it on the session screen at the item and records the bias there
+(``meetings.declare_bias``) or has the body decide a doubtful case (Abs. 4 S. 2). The
+secretary and the mayor are told in the app and by e-mail. The member may withdraw the
+notice until the session opens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from workflow import audit
+from workflow.agenda_numbers import top_number
+from workflow.context import Actor, local_date
+from workflow.deadlines.notify import Message, mail_footer, send_to
+from workflow.deputies import with_deputies
+from workflow.documents.german import quoted
+from workflow.errors import Conflict, RoleRefused, not_found
+from workflow.limits import require_reason
+from workflow.meeting_titles import meeting_title
+from workflow.models import AgendaItem, BiasDeclaration, BiasNotice, Body, Meeting, Person, User
+from workflow.queries import users_with_role, voting_members
+from workflow.services.common import require_role
+from workflow.services.transition import load_instance
+
+NOTIFYING_ROLES = ("council_member",)
+# Who hears of a notice: the chair (the mayor, § 42 Abs. 1 GemO) and the Sitzungsdienst
+# that records the bias at the item.
+TOLD_ROLES = ("secretary", "mayor")
+# Only an invited meeting: before the invitation the agenda is not set, and once the session
+# opens the member tells the chair at the table (the screen records it).
+OPEN_STATES = ("invited",)
+
+
+class NotBodyMember(RoleRefused):
+    """A councillor who has no seat in the meeting's body notifies for no one."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(trigger="notify_bias", role="council_member", allowed_roles=())
+        self.message = message
+        self.args = (message,)
+
+
+def item_notices(session: Session, agenda_item_id: int) -> list[BiasNotice]:
+    return list(
+        session.exec(
+            select(BiasNotice)
+            .where(BiasNotice.agenda_item_id == agenda_item_id)
+            .order_by(col(BiasNotice.id))
+        )
+    )
+
+
+def meeting_notices(session: Session, meeting_id: int) -> list[BiasNotice]:
+    """Every notice on the meeting's agenda, by item and in the order sent."""
+    return list(
+        session.exec(
+            select(BiasNotice)
+            .join(AgendaItem, col(AgendaItem.id) == col(BiasNotice.agenda_item_id))
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(col(BiasNotice.agenda_item_id), col(BiasNotice.id))
+        )
+    )
+
+
+def may_notify(session: Session, actor: Actor, meeting: Meeting) -> bool:
+    """The page offers the form: a councillor with a seat in the body, the meeting invited."""
+    return (
+        actor.role in NOTIFYING_ROLES
+        and actor.person_id is not None
+        and meeting.state in OPEN_STATES
+        and actor.person_id in voting_members(session, meeting.body_id, meeting.meeting_date)
+    )
+
+
+def _checked(
+    session: Session, actor: Actor, meeting_id: int, item_id: int, what: str
+) -> tuple[Meeting, AgendaItem, int]:
+    require_role(actor, what, NOTIFYING_ROLES)
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id or item.removed:
+        raise not_found("Tagesordnungspunkt")
+    person_id = actor.person_id
+    if person_id is None or person_id not in voting_members(
+        session, meeting.body_id, meeting.meeting_date
+    ):
+        body = session.get(Body, meeting.body_id)
+        raise NotBodyMember(
+            f"Sie sind nicht Mitglied des Gremiums {body.name if body else ''}: Eine "
+            "Befangenheit teilen nur seine Mitglieder für sich selbst mit (§ 18 Abs. 4 GemO)."
+        )
+    if meeting.state not in OPEN_STATES:
+        raise Conflict(
+            "Die Mitteilung möglicher Befangenheit ist nur nach der Einladung und vor Beginn "
+            "der Sitzung möglich. In der Sitzung teilen Sie sie dem Vorsitzenden mit, der sie "
+            "in die Niederschrift aufnehmen lässt (§ 18 Abs. 4 GemO)."
+        )
+    if item.outcome:
+        raise Conflict(f"Über TOP {top_number(session, item)} ist bereits entschieden.")
+    return meeting, item, person_id
+
+
+def notify_bias(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    reason: str = "",
+    base_url: str = "",
+) -> BiasNotice:
+    """§ 18 Abs. 4 S. 1 GemO: the member tells the chair before the deliberation."""
+    meeting, item, person_id = _checked(session, actor, meeting_id, item_id, "notify_bias")
+    reason = reason.strip()
+    require_reason(reason, what="Der Grund", field="reason")
+    declared = session.exec(
+        select(BiasDeclaration.id).where(
+            BiasDeclaration.agenda_item_id == item_id, BiasDeclaration.person_id == person_id
+        )
+    ).first()
+    if declared is not None:
+        raise Conflict("Ihre Befangenheit für diesen Punkt ist bereits erfasst.")
+    taken = session.exec(
+        select(BiasNotice.id).where(
+            BiasNotice.agenda_item_id == item_id, BiasNotice.person_id == person_id
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict("Sie haben Ihre mögliche Befangenheit für diesen Punkt bereits mitgeteilt.")
+    notice = BiasNotice(agenda_item_id=item_id, person_id=person_id, reason=reason, notified_at=now)
+    session.add(notice)
+    session.flush()
+    audit.note(
+        session,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "notify_bias",
+        {"agenda_item_id": item_id, "person_id": person_id, "reason": reason},
+    )
+    _tell(session, meeting, item, notice, now, base_url, withdrawn=False)
+    session.flush()
+    return notice
+
+
+def withdraw_bias_notice(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    item_id: int,
+    base_url: str = "",
+) -> None:
+    """The member takes his notice back; only his own, only until the session opens."""
+    meeting, item, person_id = _checked(session, actor, meeting_id, item_id, "withdraw_bias_notice")
+    notice = session.exec(
+        select(BiasNotice).where(
+            BiasNotice.agenda_item_id == item_id, BiasNotice.person_id == person_id
+        )
+    ).first()
+    if notice is None:
+        raise not_found("Mitteilung")
+    audit.note(
+        session,
+        "meeting",
+        meeting,
+        actor,
+        now,
+        "withdraw_bias_notice",
+        {"agenda_item_id": item_id, "person_id": person_id},
+    )
+    _tell(session, meeting, item, notice, now, base_url, withdrawn=True)
+    session.delete(notice)
+    session.flush()
+
+
+def _tell(
+    session: Session,
+    meeting: Meeting,
+    item: AgendaItem,
+    notice: BiasNotice,
+    now: datetime,
+    base_url: str,
+    *,
+    withdrawn: bool,
+) -> None:
+    """In the app and by e-mail to the secretary and the mayor (and their acting deputies).
+    The reason of a non-public item stays in Ratsflow (§ 35 Abs. 2 GemO: confidential)."""
+    person = session.get(Person, notice.person_id)
+    who = person.name if person else "Ein Mitglied"
+    body = session.get(Body, meeting.body_id)
+    title = meeting_title(body.name if body else None, meeting.meeting_date)
+    top = f"TOP {top_number(session, item)}"
+    base = base_url.rstrip("/")
+    link = f"{base}/sitzungen/{meeting.id}/durchfuehren?top={item.id}"
+    if withdrawn:
+        subject = f"Mitteilung zurückgenommen: {who}, {top} – {title}"
+        lines = [
+            f"{who} hat die Mitteilung möglicher Befangenheit zu {top} {quoted(item.title)} "
+            f"der {title} zurückgenommen."
+        ]
+    else:
+        subject = f"Mitteilung möglicher Befangenheit: {who}, {top} – {title}"
+        lines = [
+            f"{who} hält sich zu {top} {quoted(item.title)} der {title} für befangen und teilt "
+            "dies vor Beginn der Beratung mit (§ 18 Abs. 4 GemO).",
+        ]
+        if notice.reason and item.public:
+            lines.append(f"Grund: {notice.reason}")
+        elif notice.reason:
+            lines.append("Den Grund (nichtöffentlicher Punkt) finden Sie in Ratsflow.")
+        lines.append(
+            "Die Befangenheit wird in der Sitzung bei diesem Punkt erfasst; in Zweifelsfällen "
+            "entscheidet das Gremium (§ 18 Abs. 4 Satz 2 GemO)."
+        )
+    text = "\n".join(
+        ["Guten Tag,", "", *lines, "", f"In der Sitzung: {link}", "", mail_footer(base or None)]
+    )
+    users: dict[int | None, User] = {}
+    for role in TOLD_ROLES:
+        for user in users_with_role(session, meeting.municipality_id, role):
+            users[user.id] = user
+    recipients = with_deputies(session, list(users.values()), local_date(now))
+    send_to(
+        session,
+        key_prefix=f"bias_notice:{notice.id}:{'withdrawn' if withdrawn else 'sent'}",
+        users=[u for u in recipients if not u.disabled],
+        message=Message(
+            kind="bias_notice",
+            title=subject,
+            body=text,
+            link=link,
+            instance_type="meeting",
+            instance_id=meeting.id,
+        ),
+        now=now,
+    )
