@@ -1,0 +1,360 @@
+"""Mitteilung möglicher Befangenheit (§ 18 Abs. 4 S. 1 GemO) over HTTP: a member of the body
+tells the chair before the session, from the API or the meeting page, and may take it back
+until the session opens; the secretary and the mayor are told (app and outbox), the session
+screen shows it at the item with one click to record the bias; the public portal and OParl
+never show it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import col, select
+
+from api.ui.citations import unbroken
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.helpers import scene
+from tests.api.test_http import assert_problem
+from tests.api.test_ui_foundation import HTML, csrf_of, sign_in
+from tests.conftest import World, berlin, known
+from tests.integration.flow import DAY, MEETING_DAY, invited, new_meeting, released, scheduled
+from tests.integration.test_meetings import planned
+from workflow.models import (
+    AgendaItem,
+    AuditEvent,
+    BiasDeclaration,
+    BiasNotice,
+    Meeting,
+    Notification,
+    OutboxMessage,
+    User,
+)
+from workflow.queries import voting_members
+from workflow.services import meetings as meeting_service
+
+REASON = "Mein Schwager ist Bieter"
+SECRET_REASON = "Meine Tochter verkauft das Grundstück"
+
+
+def _open(world: World, mid: int) -> None:
+    """Attendance of every member recorded and the session opened, on its day."""
+    body_id = world.get(Meeting, mid).body_id
+    members = world.run(lambda s: voting_members(s, body_id))
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 19),
+            meeting_id=mid,
+            present=members,
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+
+
+def _invited_council(world: World) -> tuple[int, int]:
+    """An invited Gemeinderat meeting with a Vorlage on it: (meeting, item)."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    invited(world, mid)
+    return mid, _item(world, mid)
+
+
+def _item(world: World, mid: int) -> int:
+    """The meeting's only agenda item."""
+    [item] = world.run(
+        lambda s: list(s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == mid)))
+    )
+    return known(item)
+
+
+def _mails(world: World, key: str) -> list[tuple[str, str, str]]:
+    return world.run(
+        lambda s: [
+            (m.to_address, m.subject, m.body)
+            for m in s.exec(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.key).startswith(key))
+                .order_by(col(OutboxMessage.id))
+            )
+        ]
+    )
+
+
+def test_a_member_notifies_and_withdraws_over_the_api(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    mid, item = _invited_council(world)
+    clock.now = berlin(DAY, 16)
+    url = f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice"
+    council = as_user("ilsfeld.council")
+    sent = client.post(url, json={"reason": REASON}, headers=council)
+    assert sent.status_code == 201, sent.text
+    body = sent.json()
+    person = world["ilsfeld.council"].person_id
+    assert (body["agenda_item_id"], body["person_id"], body["reason"]) == (item, person, REASON)
+    again = assert_problem(client.post(url, json={}, headers=council), 409)
+    assert "bereits mitgeteilt" in again["detail"]
+
+    audit = world.run(
+        lambda s: [
+            (e.trigger, e.data.get("person_id"))
+            for e in s.exec(
+                select(AuditEvent)
+                .where(AuditEvent.instance_type == "meeting", AuditEvent.instance_id == mid)
+                .order_by(col(AuditEvent.id))
+            )
+        ]
+    )
+    assert ("notify_bias", person) in audit
+    # the secretary and the mayor hear of it, in the app and by e-mail
+    told = world.run(
+        lambda s: {
+            s.get(User, n.user_id).username  # type: ignore[union-attr]
+            for n in s.exec(select(Notification).where(Notification.kind == "bias_notice"))
+        }
+    )
+    assert {"ilsfeld.secretary", "ilsfeld.mayor"} <= told
+    assert "ilsfeld.council" not in told
+    mails = _mails(world, f"bias_notice:{body['id']}:sent")
+    addresses = world.run(
+        lambda s: {
+            u.email
+            for u in s.exec(
+                select(User).where(col(User.username).in_(["ilsfeld.secretary", "ilsfeld.mayor"]))
+            )
+        }
+    )
+    assert {m[0] for m in mails} == addresses
+    assert all("Mitteilung möglicher Befangenheit" in m[1] for m in mails)
+    assert all(f"Grund: {REASON}" in m[2] and "§ 18 Abs. 4 GemO" in m[2] for m in mails)
+
+    staff = assert_problem(client.delete(url, headers=as_user("ilsfeld.secretary")), 403)
+    assert "Gemeinderat" in staff["detail"]
+    gone = client.delete(url, headers=council)
+    assert gone.status_code == 204, gone.text
+    assert world.run(lambda s: list(s.exec(select(BiasNotice)))) == []
+    assert_problem(client.delete(url, headers=council), 404)
+    assert _mails(world, f"bias_notice:{body['id']}:withdrawn")
+    resent = client.post(url, json={}, headers=council)
+    assert resent.status_code == 201, resent.text
+    assert resent.json()["reason"] == ""
+
+
+def test_only_members_of_the_body_notify_and_only_until_the_session_opens(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    clock.now = berlin(DAY, 16)
+    council = as_user("ilsfeld.council")
+    # Ilsfeld's councillor has no seat in the Verwaltungsausschuss
+    _, other = planned(world, body="Verwaltungsausschuss")
+    invited(world, other)
+    foreign_item = _item(world, other)
+    refused = assert_problem(
+        client.post(
+            f"/api/v1/meetings/{other}/agenda-items/{foreign_item}/bias-notice",
+            json={"reason": REASON},
+            headers=council,
+        ),
+        403,
+    )
+    assert "nicht Mitglied des Gremiums Verwaltungsausschuss" in refused["detail"]
+    # Flein's councillor does not even see Ilsfeld's meeting
+    mid, item = _invited_council(world)
+    url = f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice"
+    assert_problem(client.post(url, json={}, headers=as_user("flein.council")), 404)
+    assert_problem(client.post(url, json={"reason": "x" * 5000}, headers=council), 422)
+    assert client.post(url, json={"reason": REASON}, headers=council).status_code == 201
+
+    _open(world, mid)
+    late = assert_problem(client.post(url, json={}, headers=council), 409)
+    assert "vor Beginn der Sitzung" in late["detail"]
+    assert_problem(client.delete(url, headers=council), 409)
+    # before the invitation the agenda is not set: nothing to notify yet
+    early = new_meeting(world)
+    scheduled(world, released(world), early)
+    early_item = _item(world, early)
+    assert_problem(
+        client.post(
+            f"/api/v1/meetings/{early}/agenda-items/{early_item}/bias-notice",
+            json={},
+            headers=council,
+        ),
+        409,
+    )
+
+
+def test_a_member_notifies_and_withdraws_on_the_meeting_page(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    mid, item = _invited_council(world)
+    clock.now = berlin(DAY, 16)
+    sign_in(client, "ilsfeld.council")
+    page = client.get(f"/sitzungen/{mid}").text
+    assert "Mitteilung möglicher Befangenheit" in page
+    assert f'<option value="{item}">' in page
+    # no item chosen: the page comes back with the reason kept
+    refused = client.post(
+        f"/sitzungen/{mid}/befangenheit-mitteilen",
+        data={"csrf_token": csrf_of(page), "item_id": "", "reason": REASON},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "Bitte wählen Sie den Tagesordnungspunkt." in unbroken(refused.text)
+    assert REASON in refused.text
+    sent = client.post(
+        f"/sitzungen/{mid}/befangenheit-mitteilen",
+        data={"csrf_token": csrf_of(page), "item_id": str(item), "reason": REASON},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    page = client.get(f"/sitzungen/{mid}").text
+    assert "ist an den Vorsitzenden und den Sitzungsdienst gegangen" in unbroken(page)
+    listed = page.split('id="befangenheit-mitgeteilt"')[1].split("</ul>")[0]
+    assert f"Grund: {REASON}" in listed
+    assert f'<option value="{item}">' not in page  # sent once
+    withdrawn = client.post(
+        f"/sitzungen/{mid}/befangenheit-mitteilen/{item}/zuruecknehmen",
+        data={"csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert withdrawn.status_code == 303
+    page = client.get(f"/sitzungen/{mid}").text
+    assert "ist zurückgenommen" in unbroken(page)
+    assert 'id="befangenheit-mitgeteilt"' not in page
+    assert world.run(lambda s: list(s.exec(select(BiasNotice)))) == []
+
+    # after the opening the page offers nothing and a late post is refused in words
+    client.post(
+        f"/sitzungen/{mid}/befangenheit-mitteilen",
+        data={"csrf_token": csrf_of(page), "item_id": str(item), "reason": REASON},
+    )
+    _open(world, mid)
+    page = client.get(f"/sitzungen/{mid}").text
+    assert 'id="befangenheit-mitteilen"' not in page
+    late = client.post(
+        f"/sitzungen/{mid}/befangenheit-mitteilen/{item}/zuruecknehmen",
+        data={"csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert late.status_code == 409
+    assert "vor Beginn der Sitzung" in unbroken(late.text)
+    # staff do not get the member's form
+    sign_in(client, "ilsfeld.secretary")
+    assert 'id="befangenheit-mitteilen"' not in client.get(f"/sitzungen/{mid}").text
+
+
+def test_a_non_member_gets_no_form_and_is_refused_on_the_page(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    _, other = planned(world, body="Verwaltungsausschuss")
+    invited(world, other)
+    item = _item(world, other)
+    clock.now = berlin(DAY, 16)
+    sign_in(client, "ilsfeld.council")
+    page = client.get(f"/sitzungen/{other}").text
+    assert 'id="befangenheit-mitteilen"' not in page
+    refused = client.post(
+        f"/sitzungen/{other}/befangenheit-mitteilen",
+        data={"csrf_token": csrf_of(page), "item_id": str(item), "reason": REASON},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "nicht Mitglied des Gremiums Verwaltungsausschuss" in unbroken(refused.text)
+    assert world.run(lambda s: list(s.exec(select(BiasNotice)))) == []
+
+
+def test_the_secretary_sees_the_notice_at_the_item_and_takes_it_over(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    mid, item = _invited_council(world)
+    clock.now = berlin(DAY, 16)
+    url = f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice"
+    sent = client.post(url, json={"reason": REASON}, headers=as_user("ilsfeld.council"))
+    assert sent.status_code == 201, sent.text
+    person = world["ilsfeld.council"].person_id
+    _open(world, mid)
+    clock.now = berlin(MEETING_DAY, 19, 5)
+    sign_in(client, "ilsfeld.secretary")
+    screen = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    notices = unbroken(screen.split('id="befangenheit-mitteilungen"')[1].split("</ul>")[0])
+    name = world.data.ilsfeld.councillors[0].name
+    assert f"Mitteilung vor der Sitzung: {name} hält sich für befangen – Grund: {REASON}" in (
+        re.sub(r"\s+", " ", notices)
+    )
+    form = notices.split("<form")[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    assert (fields["person_id"], fields["reason"]) == (str(person), REASON)
+    taken = client.post(
+        f"/sitzungen/{mid}/durchfuehren/{item}/befangenheit",
+        data={
+            "csrf_token": csrf_of(screen),
+            "version": fields["version"],
+            "person_id": fields["person_id"],
+            "reason": fields["reason"],
+        },
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303, taken.text
+    declared = world.run(
+        lambda s: [
+            (d.person_id, d.reason, d.doubtful, d.excludes)
+            for d in s.exec(select(BiasDeclaration).where(BiasDeclaration.agenda_item_id == item))
+        ]
+    )
+    assert declared == [(person, REASON, False, True)]
+    screen = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    assert 'id="befangenheit-mitteilungen"' not in screen  # taken over: listed as declared
+
+
+def test_the_portal_and_oparl_never_show_a_notice(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    """A non-public item's reason stays with the body and staff: never on the public portal
+    nor in OParl; a public item's notice is no public record either."""
+    s = scene(world)  # Technischer Ausschuss, invited, with a non-public item
+    clock.now = berlin(DAY, 16)
+    council = as_user("ilsfeld.council")
+    secret = client.post(
+        f"/api/v1/meetings/{s.meeting}/agenda-items/{s.secret_item}/bias-notice",
+        json={"reason": SECRET_REASON},
+        headers=council,
+    )
+    assert secret.status_code == 201, secret.text
+    mails = _mails(world, f"bias_notice:{secret.json()['id']}:sent")
+    assert mails
+    assert all(SECRET_REASON not in m[2] for m in mails)
+    assert all("Den Grund (nichtöffentlicher Punkt) finden Sie in Ratsflow." in m[2] for m in mails)
+    mid, item = _invited_council(world)
+    public = client.post(
+        f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice",
+        json={"reason": REASON},
+        headers=council,
+    )
+    assert public.status_code == 201
+
+    town = world.data.ilsfeld.municipality.id
+    client.cookies.clear()
+    for path in (
+        f"/oeffentlich/{town}/sitzungen/{s.meeting}",
+        f"/oeffentlich/{town}/sitzungen/{mid}",
+        f"/oeffentlich/{town}/sitzungen?jahr=2024",
+    ):
+        got = client.get(path, headers=HTML)
+        assert got.status_code in (200, 404), path
+        for words in (SECRET_REASON, REASON, "hält sich für befangen"):
+            assert words not in got.text, path
+    # every OParl object and list reachable from the entry point
+    queue, seen = ["http://testserver/oparl/v1"], set()
+    while queue:
+        url = queue.pop()
+        if url in seen or "/file/" in url:
+            continue
+        seen.add(url)
+        got = client.get(url)
+        assert got.status_code == 200, url
+        assert SECRET_REASON not in got.text, url
+        assert REASON not in got.text, url
+        queue += re.findall(r'"(http://testserver/oparl/v1/[^"?]*)"', got.text)
+    assert f"http://testserver/oparl/v1/meeting/{s.meeting}" in seen
