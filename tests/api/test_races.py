@@ -19,9 +19,16 @@ from tests.api.test_decision_requests import BODY as REQUEST_BODY
 from tests.api.test_decision_requests import delegate
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin, known
-from tests.integration.flow import DAY, MEETING_DAY, new_meeting, new_proposal
+from tests.integration.flow import DAY, MEETING_DAY, invited, new_meeting, new_proposal
 from tests.parallel import run_parallel
-from workflow.models import BodyDeputy, Deadline, FactionMember, Notification, OutboxMessage
+from workflow.models import (
+    AgendaItem,
+    BodyDeputy,
+    Deadline,
+    FactionMember,
+    Notification,
+    OutboxMessage,
+)
 
 RACERS = 6
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -740,6 +747,22 @@ def test_every_write_route_has_one_winner(
         race.one_winner(
             template, method, path, "ilsfeld.secretary", {**body, "expected_version": v}
         )
+
+    # --- Mitteilung möglicher Befangenheit (§ 18 Abs. 4 GemO): one per member and item.
+    notice_meeting = new_meeting(world, day=date(2030, 7, 2))
+    world.run(
+        lambda s: s.add(AgendaItem(meeting_id=notice_meeting, position=1, title="Bekanntgaben"))
+    )
+    invited(world, notice_meeting)
+    [notice_item] = world.run(
+        lambda s: list(s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == notice_meeting)))
+    )
+    nt = "/api/v1/meetings/{meeting_id}/agenda-items/{item_id}/bias-notice"
+    notice_url = f"/api/v1/meetings/{notice_meeting}/agenda-items/{notice_item}/bias-notice"
+    race.one_winner(nt, "POST", notice_url, "ilsfeld.council", {"reason": "Schwager"})
+    withdrawn = race.run(nt, "DELETE", notice_url, "ilsfeld.council")
+    codes = sorted(r.status_code for r in withdrawn)
+    assert codes == [204] + [404] * (RACERS - 1), [r.text for r in withdrawn]
 
     writes = _write_routes(app)
     assert len(writes) > 30

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
 
 from workflow import audit
 from workflow.agenda_numbers import top_number
@@ -128,16 +129,21 @@ def notify_bias(
     ).first()
     if declared is not None:
         raise Conflict("Ihre Befangenheit für diesen Punkt ist bereits erfasst.")
+    already = Conflict("Sie haben Ihre mögliche Befangenheit für diesen Punkt bereits mitgeteilt.")
     taken = session.exec(
         select(BiasNotice.id).where(
             BiasNotice.agenda_item_id == item_id, BiasNotice.person_id == person_id
         )
     ).first()
     if taken is not None:
-        raise Conflict("Sie haben Ihre mögliche Befangenheit für diesen Punkt bereits mitgeteilt.")
+        raise already
     notice = BiasNotice(agenda_item_id=item_id, person_id=person_id, reason=reason, notified_at=now)
-    session.add(notice)
-    session.flush()
+    try:
+        with session.begin_nested():  # a double click sent at once: the unique key decides
+            session.add(notice)
+            session.flush()
+    except IntegrityError:
+        raise already from None
     audit.note(
         session,
         "meeting",
@@ -170,6 +176,10 @@ def withdraw_bias_notice(
     ).first()
     if notice is None:
         raise not_found("Mitteilung")
+    # by its key, not the loaded row: a concurrent withdrawal may have deleted it meanwhile
+    gone = session.execute(delete(BiasNotice).where(col(BiasNotice.id) == notice.id))
+    if getattr(gone, "rowcount", 1) != 1:
+        raise not_found("Mitteilung")
     audit.note(
         session,
         "meeting",
@@ -180,7 +190,7 @@ def withdraw_bias_notice(
         {"agenda_item_id": item_id, "person_id": person_id},
     )
     _tell(session, meeting, item, notice, now, base_url, withdrawn=True)
-    session.delete(notice)
+    session.expunge(notice)
     session.flush()
 
 
