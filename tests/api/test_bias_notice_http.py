@@ -191,6 +191,9 @@ def test_a_member_notifies_and_withdraws_on_the_meeting_page(
     mid, item = _invited_council(world)
     clock.now = berlin(DAY, 16)
     sign_in(client, "ilsfeld.council")
+    pid = world.run(lambda s: s.get(AgendaItem, item).proposal_id)  # type: ignore[union-attr]
+    vorlage = client.get(f"/vorlagen/{pid}").text  # the Vorlage's page leads there
+    assert f'href="/sitzungen/{mid}#befangenheit-mitteilen"' in vorlage
     page = client.get(f"/sitzungen/{mid}").text
     assert "Mitteilung möglicher Befangenheit" in page
     assert f'<option value="{item}">' in page
@@ -240,6 +243,7 @@ def test_a_member_notifies_and_withdraws_on_the_meeting_page(
     )
     assert late.status_code == 409
     assert "vor Beginn der Sitzung" in unbroken(late.text)
+    assert "#befangenheit-mitteilen" not in client.get(f"/vorlagen/{pid}").text
     # staff do not get the member's form
     sign_in(client, "ilsfeld.secretary")
     assert 'id="befangenheit-mitteilen"' not in client.get(f"/sitzungen/{mid}").text

@@ -67,7 +67,7 @@ from workflow.models import (
 )
 from workflow.queries import cosignatures, deciding_body, full_names, steps
 from workflow.rules.late_items import LATE
-from workflow.services import listing, my_tasks
+from workflow.services import bias_notices, listing, my_tasks
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES, EXECUTION_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
@@ -226,7 +226,11 @@ def _detail_context(
             status = "later"  # after the next step: "danach", not "als Nächstes" again
         else:
             status = "next"
-        plan.append({"step": step, "body": body, "meeting": meeting, "status": status})
+        # § 18 Abs. 4 S. 1 GemO: a member of the body tells the chair from the meeting's page
+        notify = meeting is not None and bias_notices.may_notify(session, user.actor, meeting)
+        plan.append(
+            {"step": step, "body": body, "meeting": meeting, "status": status, "notify": notify}
+        )
     signatures = []
     for signature in cosignatures(session, proposal.id):
         signer = session.get(User, signature.user_id)
