@@ -527,7 +527,7 @@ def test_a_councillor_reads_the_befangenheit_hint_before_the_session(
     world: World, client: TestClient
 ) -> None:
     """§ 18 Abs. 4 GemO: a member discloses a bias to the chair before the item is discussed.
-    The member cannot declare it in Ratsflow, so the invited meeting's page says what to do;
+    The invited meeting's page says what to do (the notice itself: test_bias_notice_http);
     staff, who record it in the session, are not told."""
     meeting = new_meeting(world)
     scheduled(world, released(world), meeting)
