@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from workflow import meeting_titles as titles
 from workflow.agenda_numbers import numbered
 from workflow.context import Actor
-from workflow.models import AgendaItem, Body, Meeting, Proposal
+from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
 from workflow.outcomes import OUTCOME_LABELS
 from workflow.queries import current_step
 from workflow.services import bias_notices
@@ -190,3 +190,20 @@ def bias_notice_form(
         if r.item.id not in mine and not r.item.outcome
     ]
     return BiasNoticeForm(sent, options)
+
+
+def staff_notices(session: Session, meeting: Meeting, rows: list[ItemRow]) -> list[str]:
+    """The members' notices for the Sitzungsdienst before the session, one line each in the
+    agenda's order ("TOP 2: Anna Acker – Grund: …"); recorded at the item in the session."""
+    notices = bias_notices.meeting_notices(session, meeting.id or 0)
+    if not notices:
+        return []
+    ids = {n.person_id for n in notices}
+    names = {p.id: p.name for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
+    lines = []
+    for row in rows:
+        for n in notices:
+            if n.agenda_item_id == row.item.id:
+                reason = f" – Grund: {n.reason}" if n.reason else ""
+                lines.append(f"TOP {row.number}: {names.get(n.person_id, 'Mitglied')}{reason}")
+    return lines

@@ -215,6 +215,7 @@ def test_a_member_notifies_and_withdraws_on_the_meeting_page(
     page = client.get(f"/sitzungen/{mid}").text
     assert "ist an den Vorsitzenden und den Sitzungsdienst gegangen" in unbroken(page)
     listed = page.split('id="befangenheit-mitgeteilt"')[1].split("</ul>")[0]
+    assert 'id="befangenheit-mitteilungen"' not in page  # the staff's list of all members'
     assert f"Grund: {REASON}" in listed
     assert f'<option value="{item}">' not in page  # sent once
     withdrawn = client.post(
@@ -278,12 +279,14 @@ def test_the_secretary_sees_the_notice_at_the_item_and_takes_it_over(
     sent = client.post(url, json={"reason": REASON}, headers=as_user("ilsfeld.council"))
     assert sent.status_code == 201, sent.text
     person = world["ilsfeld.council"].person_id
+    name = world.data.ilsfeld.councillors[0].name
+    sign_in(client, "ilsfeld.secretary")  # before the session: on the meeting page
+    listed = client.get(f"/sitzungen/{mid}").text.split('id="befangenheit-mitteilungen"')[1]
+    assert f"TOP 1: {name} – Grund: {REASON}" in listed.split("</ul>")[0]
     _open(world, mid)
     clock.now = berlin(MEETING_DAY, 19, 5)
-    sign_in(client, "ilsfeld.secretary")
     screen = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     notices = unbroken(screen.split('id="befangenheit-mitteilungen"')[1].split("</ul>")[0])
-    name = world.data.ilsfeld.councillors[0].name
     assert f"Mitteilung vor der Sitzung: {name} hält sich für befangen – Grund: {REASON}" in (
         re.sub(r"\s+", " ", notices)
     )

@@ -40,6 +40,7 @@ from api.ui.meeting_views import (
     month_label,
     schedulable,
     shift_month,
+    staff_notices,
 )
 from api.ui.routes.legality import meeting_summaries
 from api.ui.routes.publication import announcement_context
@@ -297,6 +298,10 @@ def detail_context(
         "removed_items": removed,
         # § 18 Abs. 4 S. 1 GemO: a member of the body tells the chair before the session
         "bias_notice": bias_notice_form(session, user.actor, meeting, [*public, *closed]),
+        # before the session; in it the screen shows them at the item
+        "staff_notices": staff_notices(session, meeting, [*public, *closed])
+        if editor and meeting.state == "invited"
+        else [],
         "forms": [f for f in forms if f.trigger not in ("open_session", "close_session")],
         "screen_forms": [f for f in forms if f.trigger in ("open_session", "close_session")],
         "blocked": blocked,
