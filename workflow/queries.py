@@ -196,6 +196,23 @@ def stood_in(session: Session, meeting: Meeting) -> dict[int, int]:
     return result
 
 
+def arriving_deputies(session: Session, meeting: Meeting, item: AgendaItem) -> dict[int, int]:
+    """The personal deputies who may still arrive at ``item`` to stand in (deputy -> the
+    first absent member he deputises for): those of the members of the day absent there,
+    not present themselves and no member in their own right (Hauptsatzung, § 40 Abs. 1
+    S. 2 GemO). A deputy late for a member absent from the start comes like a member."""
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    here = present_at_item(session, item)
+    arriving: dict[int, int] = {}
+    for member, deputies in sorted(body_deputies(session, meeting.body_id).items()):
+        if member not in members or member in here:
+            continue
+        for deputy in deputies:
+            if deputy not in here and deputy not in members:
+                arriving.setdefault(deputy, member)
+    return arriving
+
+
 def seated(session: Session, meeting: Meeting) -> set[int]:
     """Who sits in ``meeting`` at some point: the voting members of its day, and each
     personal deputy who stands in for an absent member at the opening or at an item

@@ -395,3 +395,25 @@ def test_a_member_whose_seat_ended_before_the_day_is_not_listed(
     assert world.get(Person, member).name in minutes
     assert world.get(Person, leaver).name not in minutes
     assert f"Anwesend {len(others)} von {len(others)} Mitgliedern" in minutes
+
+
+def test_a_deputy_late_for_an_absent_member_is_offered_to_arrive_on_the_screen(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 40 Abs. 1 S. 2 GemO: the member is absent from the start and nobody stands in; his
+    deputy comes during the session. "Kommen oder Gehen" offers him for the member, and once
+    recorded he stands in (the meeting counts him)."""
+    meeting, item, members, member, first, _ = _committee(world)
+    names = world.run(lambda s: {p.id: p.name for p in s.exec(select(Person))})
+    present = [p for p in members if p != member]
+    clock.now = berlin(MEETING_DAY, 18)
+    sign_in(client, "ilsfeld.secretary")
+    saved = _attendance(client, meeting, _screen(client, meeting), present)
+    assert saved.status_code == 303
+    world.fire("meeting", meeting, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    page = _screen(client, meeting, item)
+    offered = f'<option value="{first}">{names[first]} (Stellvertretung für {names[member]})'
+    assert offered in page
+    page = _presence(client, meeting, item, page, first, "kommt")
+    assert f"{len(members)} anwesend" in page
+    assert offered in page  # he may leave again

@@ -33,7 +33,14 @@ from workflow.models import (
     User,
     UserDeputy,
 )
-from workflow.queries import agenda, item_quorum, meeting_quorum, stand_ins_at, voting_members
+from workflow.queries import (
+    agenda,
+    arriving_deputies,
+    item_quorum,
+    meeting_quorum,
+    stand_ins_at,
+    voting_members,
+)
 from workflow.services import deputies as service
 from workflow.services import item_votes
 from workflow.services import meetings as meeting_service
@@ -655,3 +662,60 @@ def test_a_stored_deputy_the_rule_forbids_never_acts(world: World) -> None:
     assert acting.username == "ilsfeld.council"
     fired = world.fire("proposal", pid, "release", "ilsfeld.council", berlin(DAY, 11))
     assert fired.dest == "ready"
+
+
+def test_a_deputy_late_for_a_member_absent_from_the_start_arrives_and_stands_in(
+    world: World,
+) -> None:
+    """§ 40 Abs. 1 S. 2 GemO: a deputy who comes after the opening for a member absent from
+    the start is recorded as arriving at the item and stands in from there on; before, he
+    is refused as no member, and nobody else may arrive in his guise."""
+    body, members, outsider = committee_setup(world)
+    member = next(p for p in members if p != world.data.ilsfeld.mayor.id)
+    step = [StepInput(body_id=body, planned_date=MEETING_DAY, decides=True)]
+    pids = [released(world, steps=step), released(world, steps=step)]
+    mid = new_meeting(world, "Technischer Ausschuss")
+    for pid in pids:
+        scheduled(world, pid, mid)
+    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
+    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
+    present = [p for p in members if p != member]
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18),
+            meeting_id=mid,
+            present=present,
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    first, second = (known(i.id) for i in world.run(lambda s: agenda(s, mid)))
+
+    def standing(item_id: int) -> tuple[int, dict[int, int], dict[int, int]]:
+        def read(s: Session) -> tuple[int, dict[int, int], dict[int, int]]:
+            item = known(s.get(AgendaItem, item_id))
+            meeting = known(s.get(Meeting, mid))
+            return (
+                item_quorum(s, item).present_entitled,
+                stand_ins_at(s, meeting, item),
+                arriving_deputies(s, meeting, item),
+            )
+
+        return world.run(read)
+
+    counted, stand_ins, arriving = standing(first)
+    assert (counted, stand_ins, arriving) == (len(members) - 1, {}, {outsider: member})
+    stranger = next(
+        p.id or 0
+        for p in world.data.ilsfeld.councillors
+        if (p.id or 0) not in members and p.id != outsider
+    )
+    with pytest.raises(InvalidInput):  # no deputy of an absent member
+        _comes(world, mid, first, stranger, present=True)
+    _comes(world, mid, first, outsider, present=True)
+    for item in (first, second):
+        counted, stand_ins, arriving = standing(item)
+        assert counted == len(members)
+        assert stand_ins == {outsider: member}
+        assert arriving == {}

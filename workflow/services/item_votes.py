@@ -22,7 +22,13 @@ from workflow.law.voting import Tally
 from workflow.limits import MAX_REASON
 from workflow.loaded_rows import bump_version
 from workflow.models import AgendaItem, ItemAttendance, Meeting, Person, Vote
-from workflow.queries import biased_persons, seated, undecided_doubts, voting_members
+from workflow.queries import (
+    arriving_deputies,
+    biased_persons,
+    seated,
+    undecided_doubts,
+    voting_members,
+)
 from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
@@ -145,9 +151,11 @@ def record_item_attendance(
     # a personal deputy standing in for an absent member comes and goes as he would
     # (Hauptsatzung, § 40 Abs. 1 S. 2 GemO): after an item is decided, how he leaves, and
     # after his member came back, how he leaves or returns (``queries.seated``)
+    # and one who arrives late for a member absent from the start comes as he would
     if person_id not in {
         *voting_members(session, meeting.body_id, meeting.meeting_date),
         *seated(session, meeting),
+        *(arriving_deputies(session, meeting, item) if present else ()),
     }:
         raise InvalidInput("Die Person ist kein Mitglied des Gremiums", field="person_id")
     here = present_at_item(session, item)

@@ -73,7 +73,13 @@ from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, Work
 from workflow.law.voting import Tally
 from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
 from workflow.outcomes import outcome_label
-from workflow.queries import current_step, person_names, standing_chairs, stood_in
+from workflow.queries import (
+    arriving_deputies,
+    current_step,
+    person_names,
+    standing_chairs,
+    stood_in,
+)
 from workflow.rules.common import member_words
 from workflow.rules.proposal_actions import recommendation_wording
 from workflow.services import agenda, deliberation, listing
@@ -99,6 +105,17 @@ def current_item(items: list[AgendaItem], top: int | None) -> AgendaItem | None:
         if item.id == top:
             return item
     return next((i for i in items if i.outcome is None), None)
+
+
+def _comers(session: Session, meeting: Meeting, current: AgendaItem | None) -> dict[int, int]:
+    """The deputies the Kommen-oder-Gehen form offers besides the members (deputy ->
+    member): those who stood in somewhere, and at the current item those who may still
+    arrive for an absent member (``queries.arriving_deputies``)."""
+    comers = dict(stood_in(session, meeting))
+    if current is not None and meeting.state == "in_session":
+        for deputy, member in arriving_deputies(session, meeting, current).items():
+            comers.setdefault(deputy, member)
+    return comers
 
 
 def next_open(items: list[AgendaItem], current: AgendaItem | None) -> AgendaItem | None:
@@ -224,7 +241,10 @@ def render_screen(
         # a deputy standing in declares bias, comes and goes like the member (queries.seated),
         # also after his member came back (he may leave, or stand in again once he goes)
         "member_options": [(str(m.person_id), m.name) for m in people]
-        + [(str(p), n) for p, n in stand_in_names(session, meeting, stood_in(session, meeting))],
+        + [
+            (str(p), n)
+            for p, n in stand_in_names(session, meeting, _comers(session, meeting, current))
+        ],
         **_chair_choice(people, recorded, kept, chair_order(session, meeting)),
         # who may chair the current item: present at it and not befangen (§ 18 Abs. 1 GemO)
         "chair_options": [
