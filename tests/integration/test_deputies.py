@@ -459,12 +459,12 @@ def _comes(world: World, mid: int, item: int, person: int, *, present: bool) -> 
     )
 
 
-def test_a_deputys_stand_in_ends_when_his_member_comes_and_resumes_when_he_goes(
-    world: World,
-) -> None:
-    """§ 40 Abs. 1 S. 2 GemO: a deputy sits only while his member is away. The member who
-    arrives at an item takes his seat back from it on (one seat, counted once for the
-    quorum, § 37 Abs. 2); when he leaves again, his deputy, still present, stands in again."""
+def _two_items_in_session(
+    world: World, *, deputy: bool
+) -> tuple[int, list[int], int, int, int, int]:
+    """The Technischer Ausschuss in session on two Vorlagen, its first ordinary member absent
+    from the start (his deputy, an outside councillor, present with ``deputy``): the
+    meeting, the members, that member, the deputy and the two items."""
     body, members, outsider = committee_setup(world)
     member = next(p for p in members if p != world.data.ilsfeld.mayor.id)
     step = [StepInput(body_id=body, planned_date=MEETING_DAY, decides=True)]
@@ -481,11 +481,21 @@ def test_a_deputys_stand_in_ends_when_his_member_comes_and_resumes_when_he_goes(
             actor=world["ilsfeld.secretary"],
             now=berlin(MEETING_DAY, 18),
             meeting_id=mid,
-            present=[*present, outsider],
+            present=[*present, outsider] if deputy else present,
         )
     )
     world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
     first, second = (known(i.id) for i in world.run(lambda s: agenda(s, mid)))
+    return mid, members, member, outsider, first, second
+
+
+def test_a_deputys_stand_in_ends_when_his_member_comes_and_resumes_when_he_goes(
+    world: World,
+) -> None:
+    """§ 40 Abs. 1 S. 2 GemO: a deputy sits only while his member is away. The member who
+    arrives at an item takes his seat back from it on (one seat, counted once for the
+    quorum, § 37 Abs. 2); when he leaves again, his deputy, still present, stands in again."""
+    mid, members, member, outsider, first, second = _two_items_in_session(world, deputy=True)
 
     def at(item_id: int) -> tuple[int, set[int], list[int], dict[int, int]]:
         def read(s: Session) -> tuple[int, set[int], list[int], dict[int, int]]:
@@ -670,27 +680,7 @@ def test_a_deputy_late_for_a_member_absent_from_the_start_arrives_and_stands_in(
     """§ 40 Abs. 1 S. 2 GemO: a deputy who comes after the opening for a member absent from
     the start is recorded as arriving at the item and stands in from there on; before, he
     is refused as no member, and nobody else may arrive in his guise."""
-    body, members, outsider = committee_setup(world)
-    member = next(p for p in members if p != world.data.ilsfeld.mayor.id)
-    step = [StepInput(body_id=body, planned_date=MEETING_DAY, decides=True)]
-    pids = [released(world, steps=step), released(world, steps=step)]
-    mid = new_meeting(world, "Technischer Ausschuss")
-    for pid in pids:
-        scheduled(world, pid, mid)
-    world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(DAY, 13))
-    world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(DAY, 14))
-    present = [p for p in members if p != member]
-    world.run(
-        lambda s: meeting_service.record_attendance(
-            session=s,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(MEETING_DAY, 18),
-            meeting_id=mid,
-            present=present,
-        )
-    )
-    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
-    first, second = (known(i.id) for i in world.run(lambda s: agenda(s, mid)))
+    mid, members, member, outsider, first, second = _two_items_in_session(world, deputy=False)
 
     def standing(item_id: int) -> tuple[int, dict[int, int], dict[int, int]]:
         def read(s: Session) -> tuple[int, dict[int, int], dict[int, int]]:
