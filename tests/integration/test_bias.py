@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import World, berlin
+from tests.integration.council import leaves
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned, record_votes, unmet_names
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
@@ -135,6 +136,31 @@ def test_decided_biased_the_member_is_excluded(world: World) -> None:
     record_votes(world, item, {p: "yes" for p in present if p != concerned})
     adopt(world, pid)
     assert resolution_of(world, pid).biased == 1
+
+
+def test_who_left_at_the_item_neither_decides_the_doubt_nor_took_part(world: World) -> None:
+    """Presence at the item counts, not at the opening: who left before it does not vote on
+    a doubtful bias there (§ 18 Abs. 4 S. 2 GemO), and disclosing his own bias later does
+    not make the resolution unlawful (§ 18 Abs. 6 S. 1: he took no part)."""
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    gone, concerned = present[3], present[4]
+    leaves(world, mid, item, gone)
+    declaration = declare(world, item, concerned, doubtful=True)
+    with pytest.raises(InvalidInput) as refused:
+        decide(world, declaration, votes={gone: "no"})
+    assert refused.value.field == f"votes.{gone}"
+    with pytest.raises(InvalidInput) as too_many:  # present at the opening, less the concerned
+        decide(world, declaration, tally=Tally(yes=0, no=len(present) - 1, abstain=0))
+    assert too_many.value.field == "tally"
+    decided = decide(world, declaration, tally=Tally(yes=0, no=len(present) - 2, abstain=0))
+    assert decided.decided_biased is False
+    record_votes(world, item, {p: "yes" for p in present if p != gone})
+    adopt(world, pid)
+    world.fire("meeting", mid, "close_session", "ilsfeld.secretary", berlin(MEETING_DAY, 22))
+    declare(world, item, gone, now=berlin(date(2024, 4, 24), 9))
+    assert resolution_of(world, pid).unlawful_reason is None
 
 
 def test_plain_declaration_cannot_be_decided(world: World) -> None:

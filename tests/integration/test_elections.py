@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.conftest import World, berlin, known
+from tests.integration.council import leaves
 from tests.integration.flow import DAY, MEETING_DAY, in_session, new_meeting
 from workflow.errors import Conflict, InvalidInput
 from workflow.models import AuditEvent, ElectionBallot, Meeting
@@ -268,6 +269,63 @@ def test_biased_absent_and_digital_members_cannot_vote(world: World) -> None:
         return list(session.exec(select(ElectionBallot.person_id)))
 
     assert sorted(world.run(cast)) == sorted(entitled)
+
+
+def test_who_left_before_the_election_item_cannot_vote_nor_object(world: World) -> None:
+    """The entitled are those present at the election's TOP, not at the opening: who left
+    at it (or before) neither votes nor objects to an open vote (§ 37 Abs. 7 S. 1 GemO)."""
+    mid = new_meeting(world)
+    item = free_item(world, mid, "Wahl des Ortsbaumeisters")
+    present = in_session(world, mid)
+    gone = present[-1]
+    leaves(world, mid, item, gone)
+    with pytest.raises(InvalidInput) as stranger:
+        world.run(
+            lambda s: elections.create_election(
+                session=s,
+                actor=world[SECRETARY],
+                now=berlin(MEETING_DAY, 19, 45),
+                meeting_id=mid,
+                expected_version=_version(world, mid),
+                agenda_item_id=item,
+                title="Ortsbaumeister",
+                open_proposed=True,
+                objected_by=[gone],
+            )
+        )
+    assert stranger.value.field == "objected_by"
+    eid = known(
+        world.run(
+            lambda s: elections.create_election(
+                session=s,
+                actor=world[SECRETARY],
+                now=berlin(MEETING_DAY, 19, 45),
+                meeting_id=mid,
+                expected_version=_version(world, mid),
+                agenda_item_id=item,
+                title="Ortsbaumeister",
+            )
+        ).record.id
+    )
+    anna = known(
+        world.run(
+            lambda s: elections.add_candidate(
+                session=s,
+                actor=world[SECRETARY],
+                now=berlin(MEETING_DAY, 19, 46),
+                meeting_id=mid,
+                election_id=eid,
+                expected_version=_version(world, mid),
+                name="Anna Maier",
+            )
+        ).record.id
+    )
+    stayed = present[:-1]
+    with pytest.raises(InvalidInput) as barred:
+        ballot(world, mid, eid, {anna: len(present)}, voters=present)
+    assert barred.value.field == "voters"
+    done = ballot(world, mid, eid, {anna: len(stayed)}, voters=stayed)
+    assert done.entitled == len(stayed)
 
 
 def test_objection_keeps_the_ballot_secret(world: World) -> None:

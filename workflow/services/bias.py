@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from workflow import audit
-from workflow.attendance import present_at_session
+from workflow.attendance import present_at_item
 from workflow.chairs import bias_chair_refusal
 from workflow.context import Actor, local_date
 from workflow.errors import Conflict, InvalidInput, not_found
@@ -83,9 +83,11 @@ def flag_if_unlawful(
             Vote.person_id == declaration.person_id,
         )
     ).first()
-    took_part = voted is not None or declaration.person_id in present_at_session(
-        session, meeting.id or 0
-    )
+    item = session.get(AgendaItem, declaration.agenda_item_id)
+    assert item is not None
+    # Present at the item, not merely at the opening: a member who left before it (as
+    # § 18 Abs. 5 GemO asks of the biased) did not take part.
+    took_part = voted is not None or declaration.person_id in present_at_item(session, item)
     if not took_part:
         return None
     how = "mitgestimmt" if voted is not None else "an der Beratung teilgenommen"
@@ -115,11 +117,16 @@ def flag_if_unlawful(
 
 
 def _entitled(session: Session, meeting: Meeting, declaration: BiasDeclaration) -> set[int]:
-    """Who decides a doubtful case: the body's voting members, present at this session while
-    it runs, never the person concerned nor anyone excluded from the item (§ 18 Abs. 4 S. 2)."""
-    members = seated_at(session, meeting, None)  # seat dates and deputies standing in
-    if meeting.state == "in_session":
-        members &= present_at_session(session, meeting.id or 0)
+    """Who decides a doubtful case: the body's voting members, present at the item while the
+    session runs, never the person concerned nor anyone excluded from the item (§ 18 Abs. 4
+    S. 2); before the session, the members of the day with no deputy standing in yet."""
+    if meeting.state != "in_session":
+        members = seated_at(session, meeting, None)
+    else:
+        item = session.get(AgendaItem, declaration.agenda_item_id)
+        assert item is not None
+        # seat dates, and the deputies standing in at this item (``seated_at``)
+        members = seated_at(session, meeting, item) & present_at_item(session, item)
     return members - biased_persons(session, declaration.agenda_item_id) - {declaration.person_id}
 
 

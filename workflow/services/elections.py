@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from workflow import audit
 from workflow.access import agenda_item_readable
-from workflow.attendance import present_at_session
+from workflow.attendance import present_at_item
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, StaleVersion, not_found
 from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
@@ -125,8 +125,10 @@ def _election(session: Session, meeting: Meeting, election_id: int) -> Election:
     return election
 
 
-def entitled_voters(session: Session, meeting: Meeting, item_id: int) -> set[int]:
-    """Present voting members (the mayor included, § 37 Abs. 7 S. 1 GemO), minus the biased
+def entitled_voters(session: Session, meeting: Meeting, item: AgendaItem) -> set[int]:
+    """Voting members present at the election's item (the mayor included, § 37 Abs. 7 S. 1
+    GemO; who left before it does not vote, a deputy votes while his member is away:
+    ``present_at_item``, ``seated_at``), minus the biased
     (§ 18 GemO) and minus those connected digitally, who may not take part in Wahlen
     (§ 37a Abs. 1 S. 2 GemO).
 
@@ -141,8 +143,8 @@ def entitled_voters(session: Session, meeting: Meeting, item_id: int) -> set[int
             )
         )
     )
-    present = present_at_session(session, meeting.id or 0) & seated_at(session, meeting, None)
-    return present - biased_persons(session, item_id) - digital
+    present = present_at_item(session, item) & seated_at(session, meeting, item)
+    return present - biased_persons(session, item.id or 0) - digital
 
 
 def create_election(
@@ -168,7 +170,7 @@ def create_election(
         raise InvalidInput(
             "Widerspruch gibt es nur gegen eine vorgeschlagene offene Wahl", field="objected_by"
         )
-    members = present_at_session(session, meeting_id) & seated_at(session, meeting, None)
+    members = present_at_item(session, item) & seated_at(session, meeting, item)
     strangers = [p for p in objectors if p not in members]
     if strangers:
         raise InvalidInput(
@@ -334,7 +336,7 @@ def record_round(
             "Über eine zweifelhafte Befangenheit hat das Gremium noch nicht entschieden "
             "(§ 18 Abs. 4 Satz 2 GemO)"
         )
-    entitled = entitled_voters(session, meeting, item.id or 0)
+    entitled = entitled_voters(session, meeting, item)
     if len(set(voters)) != len(voters):
         raise InvalidInput("Ein Mitglied kann nur einen Stimmzettel abgeben", field="voters")
     barred = sorted(set(voters) - entitled)
