@@ -138,11 +138,17 @@ def proposal_read_clause(
             _sent_to_their_bodies(actor.person_id or -1),
         )
     elif actor.district_id is not None and actor.role == "district_coordinator":
-        own = and_(
-            col(Proposal.state).in_(SUPERVISION_STATES),
-            col(Proposal.municipality_id).in_(_district_municipalities(actor.district_id)),
-        )
+        own = supervised_proposals_clause(actor.district_id)
     return or_(public, own)
+
+
+def supervised_proposals_clause(district_id: int) -> ColumnElement[bool]:
+    """The district's proposals before the Rechtsaufsicht (§ 121 GemO), as a WHERE clause:
+    what the Landratsamt reads beyond the published ones."""
+    return and_(
+        col(Proposal.state).in_(SUPERVISION_STATES),
+        col(Proposal.municipality_id).in_(_district_municipalities(district_id)),
+    )
 
 
 def administration_of(actor: Actor | None, municipality_id: int) -> bool:

@@ -383,3 +383,20 @@ def test_a_councillor_finds_the_next_sessions_of_his_bodies_at_home(
     assert f'href="/sitzungen/{committee}"' not in section
     sign_in(client, "ilsfeld.clerk")
     assert "Ihre nächsten Sitzungen" not in client.get("/").text
+
+
+def test_a_towns_staff_are_led_from_neu_seit_to_their_answer_of_an_abfrage(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The Landratsamt's Abfrage arrives in "Neu seit" as the town's own answer to give,
+    linked to its page, not to a Vorlage or Sitzung of the same number."""
+    from tests.integration.test_decisions import SENT, response, send
+
+    clock.now = SENT + timedelta(days=1)
+    request_id = send(world)
+    answer = response(world, request_id, "Ilsfeld")
+    sign_in(client, "ilsfeld.clerk")
+    changes = client.get("/").text.split('id="neu"')[1]
+    link = f'href="/abfragen/{request_id}/antworten/{answer.id}">Antwort Ilsfeld: '
+    assert link + "Integrationsmanagement ab 01.01.2025</a>" in changes
+    assert "Antwort Flein" not in changes

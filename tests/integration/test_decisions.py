@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,7 +24,7 @@ from workflow.models import (
     Proposal,
     Resolution,
 )
-from workflow.services import decision_overview, decisions
+from workflow.services import decision_overview, decisions, my_tasks
 from workflow.services.transition import fire
 
 OPTIONS = [
@@ -576,3 +576,34 @@ def test_the_towns_are_told_of_a_withdrawal_and_of_their_linked_vorlage(world: W
     flein = next(n for n in told if n.user_id == users["flein.clerk"].id)
     assert "Begründung: VwV geändert" in flein.body
     assert "verknüpfte Vorlage" not in flein.body
+
+
+def test_neu_seit_follows_answers_for_the_landratsamt_not_the_towns_sessions(
+    world: World,
+) -> None:
+    """The coordinator's "Neu seit" lists the municipalities' answers to his Abfragen, not
+    the sessions and Vorlagen of the district's towns, public as they are; a town's staff
+    see what happened to their own answer, never another town's."""
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "belassen")
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+
+    def changes(username: str) -> list[my_tasks.Change]:
+        found: list[my_tasks.Change] = world.run(
+            lambda s: my_tasks.changes_since(
+                session=s,
+                workflows=world.workflows,
+                actor=world[username],
+                since=SENT - timedelta(days=1),
+            )
+        )
+        return found
+
+    coordinator = changes("lra.coordinator")
+    assert {c.kind for c in coordinator} == {"decision_response"}
+    answer = next(c for c in coordinator if c.event.trigger == "answer")
+    assert answer.title == "Antwort Ilsfeld: Integrationsmanagement ab 01.01.2025"
+    assert answer.instance.id == rid
+    assert {c.kind for c in changes("ilsfeld.secretary")} >= {"meeting", "decision_response"}
+    flein = [c.title for c in changes("flein.clerk") if c.kind == "decision_response"]
+    assert flein == ["Antwort Flein: Integrationsmanagement ab 01.01.2025"]  # the Abfrage came

@@ -17,10 +17,12 @@ from sqlmodel import Session, col, select
 
 from workflow import meeting_titles
 from workflow.access import (
+    STAFF_ROLES,
     decision_request_read_clause,
     decision_response_read_clause,
     meeting_read_clause,
     proposal_read_clause,
+    supervised_proposals_clause,
 )
 from workflow.context import Actor, local_date
 from workflow.deadlines.addressees import concerns
@@ -79,6 +81,7 @@ class Waiting:
 class Change:
     kind: str
     instance_id: int
+    instance: Any  # the Vorlage, Sitzung, Abfrage or Antwort, for its link
     title: str
     event: AuditEvent
     dest_label: str
@@ -409,32 +412,57 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
     ]
 
 
-def changes_since(
-    *, session: Session, workflows: Workflows, actor: Actor, since: datetime
-) -> list[Change]:
-    """Transitions by others on proposals and meetings the user can read, newest first."""
-    changes: list[Change] = []
-    after = since.astimezone(UTC)
-    pairs: list[tuple[str, Any, ColumnElement[bool]]] = [
+def _followed(actor: Actor) -> list[tuple[str, Any, ColumnElement[bool]]]:
+    """What "Neu seit" follows, as (kind, model, readable rows): a municipality's people its
+    Vorlagen and Sitzungen, its staff also its answers to the Landratsamt's Abfragen; the
+    Landratsamt its Abfragen, the municipalities' answers and what is before the
+    Rechtsaufsicht, not every published matter of the district's towns (46 of them in
+    Landkreis Heilbronn)."""
+    if actor.role == "district_coordinator":
+        return [
+            ("decision_request", DecisionRequest, decision_request_read_clause(actor)),
+            ("decision_response", DecisionResponse, decision_response_read_clause(actor)),
+            (
+                "proposal",
+                Proposal,
+                supervised_proposals_clause(actor.district_id)
+                if actor.district_id is not None
+                else false(),
+            ),
+        ]
+    town = actor.municipality_id
+    followed: list[tuple[str, Any, ColumnElement[bool]]] = [
         (
             "proposal",
             Proposal,
-            and_(
-                proposal_read_clause(actor, actor.municipality_id),
-                proposal_event_clause(actor),
-            ),
+            and_(proposal_read_clause(actor, town), proposal_event_clause(actor)),
         ),
-        ("meeting", Meeting, meeting_read_clause(actor)),
+        (
+            "meeting",
+            Meeting,
+            and_(meeting_read_clause(actor), col(Meeting.municipality_id) == town),
+        ),
     ]
-    for kind, model, readable in pairs:
+    if actor.role in STAFF_ROLES:
+        followed.append(
+            ("decision_response", DecisionResponse, decision_response_read_clause(actor))
+        )
+    return followed
+
+
+def changes_since(
+    *, session: Session, workflows: Workflows, actor: Actor, since: datetime
+) -> list[Change]:
+    """Transitions by others on what the user follows (``_followed``), newest first."""
+    changes: list[Change] = []
+    after = since.astimezone(UTC)
+    for kind, model, readable in _followed(actor):
         where: list[ColumnElement[bool]] = [
             col(AuditEvent.instance_type) == kind,
             col(AuditEvent.at) > after,
             col(AuditEvent.actor) != actor.username,
             readable,
         ]
-        if actor.municipality_id is not None:
-            where.append(col(model.municipality_id) == actor.municipality_id)
         rows = session.exec(
             select(AuditEvent, model)
             .join(model, and_(col(model.id) == col(AuditEvent.instance_id)))
@@ -453,6 +481,7 @@ def changes_since(
                 Change(
                     kind=kind,
                     instance_id=row.id,
+                    instance=row,
                     title=_title(session, kind, row),
                     event=event,
                     dest_label=dest_label,

@@ -188,6 +188,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         ),
         "since": since,
         "event_label": event_label,
+        "instance_path": instance_path,
         "today": today,
         # Ein Ratsmitglied: seine nächsten Sitzungen, mit Tag, Beginn und Ort
         "meetings": my_meetings(session, actor, today) if user.role == "council_member" else [],
