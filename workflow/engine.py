@@ -52,6 +52,12 @@ class ActionOption:
     # Refused only by guards that say it is another holder's turn (``Guard.turn``: not
     # asked to co-sign, already co-signed): not this user's step. Not part of the JSON API.
     others_turn: bool = False
+    # Refused only because the actor has done his part here (``Guard.done``: co-signed):
+    # the pages leave out his exits from the state too. Not part of the JSON API.
+    part_done: bool = False
+    # The reasons of unmet guards the others presuppose (``Guard.premise``): told alone.
+    # Not part of the JSON API.
+    premise_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,8 @@ def action_options(
     not_for_holders = registry.input_guards | registry.actor_guards
     applicability = registry.applicability_guards
     turn = registry.turn_guards
+    done = registry.done_guards
+    premise = registry.premise_guards
     for trigger in spec.triggers:
         transition = spec.transition_for(trigger, state)
         if transition is None:
@@ -214,6 +222,8 @@ def action_options(
                 legal_basis=transition.legal_basis,
                 inapplicable=any(g.name in applicability for g in unmet),
                 others_turn=bool(unmet) and all(g.name in turn for g in unmet),
+                part_done=bool(unmet) and all(g.name in done for g in unmet),
+                premise_reasons=tuple(g.message for g in unmet if g.name in premise),
             )
         )
     return options

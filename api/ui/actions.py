@@ -130,18 +130,6 @@ class ActionForm:
         )
 
 
-# Guards that refuse because the user has done his part in this state (a ``turn`` guard,
-# so that action is left out: the co-signature list shows it). His exits from the state
-# (``secondary``) go with it: a department head who co-signed is no longer the one to
-# return the Vorlage with an Anmerkung (the API still lets him, a withdrawal of his consent
-# before the release; no page offers it).
-DONE_GUARDS = frozenset({"not_yet_cosigned"})
-# Guards the others presuppose: while one is unmet, only its reason is told. Before the day
-# of the session (§ 34 Abs. 1 GemO) "Die Anwesenheit ist nicht erfasst. Nicht
-# beschlussfähig – 0 von 9 …" (§ 37 Abs. 2) read as a fault a week ahead.
-PREMISE_GUARDS = frozenset({"meeting_day_reached"})
-
-
 # The mayor's exceptional powers: the Eilentscheidung (§ 43 Abs. 4 GemO) and the decision
 # instead of a council that cannot decide (§ 37 Abs. 4 GemO) are open in many states but are
 # nobody's next step, so they are never named as someone else's.
@@ -402,12 +390,12 @@ def forms_from(
     actions not possible in this state or for this kind of Vorlage are left out: they are
     noise; so are one that does not apply to this matter (``ActionOption.inapplicable``:
     not vorlagepflichtig), one that is another holder's turn (``ActionOption.others_turn``:
-    not asked to co-sign), the exits of one whose part is done (``DONE_GUARDS``), and
+    not asked to co-sign), the exits of one whose part is done (``ActionOption.part_done``), and
     another role's action unless ``names_others_step`` says it helps."""
     forms: list[ActionForm] = []
     blocked: list[Blocked] = []
     takes_part = any(o.blocked_by not in ("state", "role") for o in options)
-    done = any(_done(o) for o in options)
+    done = any(o.part_done for o in options)
     for option in options:
         if option.blocked_by == "state":
             continue
@@ -424,7 +412,7 @@ def forms_from(
         required = {f.path.removeprefix("data.") for f in option.fields if f.required}
         needs = {input_guards[g.name] for g in option.unmet_guards if g.name in input_guards}
         needs |= required & set(input_guards.values())
-        other = [g.message for g in option.unmet_guards if g.name in PREMISE_GUARDS] or [
+        other = list(option.premise_reasons) or [
             g.message for g in option.unmet_guards if g.name not in input_guards
         ]
         if other:
@@ -448,11 +436,6 @@ def forms_from(
     # which is no order of importance ("return_to_author" is listed before "release").
     forms.sort(key=lambda f: 0 if f.primary else 2 if f.trigger in secondary else 1)
     return forms, blocked
-
-
-def _done(option: ActionOption) -> bool:
-    """Refused only because the user has done his part (``DONE_GUARDS``)."""
-    return bool(option.unmet_guards) and all(g.name in DONE_GUARDS for g in option.unmet_guards)
 
 
 def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:

@@ -165,9 +165,13 @@ def test_the_registry_says_which_guards_ask_who_acts_and_which_whether_a_step_ap
     )
     assert registry.turn_guards == {"is_requested_cosigner", "not_yet_cosigned", "may_return"}
     assert registry.turn_guards <= registry.actor_guards  # a bias is told, not a turn
+    assert registry.done_guards == {"not_yet_cosigned"}  # may_return is his turn, not done
+    assert registry.premise_guards == {"meeting_day_reached"}
     assert not registry.actor_guards & registry.applicability_guards
 
 
 def test_a_turn_guard_must_be_about_the_actor() -> None:
     with pytest.raises(ValueError, match="about_actor"):
         Guard("whose_turn", lambda ctx: None, turn=True)
+    with pytest.raises(ValueError, match="turn"):
+        Guard("part_done", lambda ctx: None, about_actor=True, done=True)

@@ -49,10 +49,22 @@ class Guard:
     # (``Registry.applicability_guards``). Unlike a scope guard it is the matter's facts, not
     # its kind, and the API still lists the action as refused.
     applicability: bool = False
+    # Of the turn guards, one refusing because the actor has done his part in this state
+    # (co-signed): his exits from the state go with it, a department head who co-signed is
+    # no longer the one to return the Vorlage with an Anmerkung (``Registry.done_guards``;
+    # the API still lets him, a withdrawal of his consent before the release).
+    done: bool = False
+    # Unmet, the guard is what the others presuppose, and only its reason is told: before
+    # the day of the session (§ 34 Abs. 1 GemO) "Die Anwesenheit ist nicht erfasst. Nicht
+    # beschlussfähig – 0 von 9 …" (§ 37 Abs. 2) would read as a fault a week ahead
+    # (``ActionOption.premise_reasons``).
+    premise: bool = False
 
     def __post_init__(self) -> None:
         if self.turn and not self.about_actor:
             raise ValueError(f"a turn guard asks who the actor is: {self.name} about_actor")
+        if self.done and not self.turn:
+            raise ValueError(f"a done guard says whose turn it is: {self.name} turn")
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,16 @@ class Registry:
     def applicability_guards(self) -> frozenset[str]:
         """The guards registered as ``applicability`` of a step to the matter."""
         return frozenset(name for name, guard in self.guards.items() if guard.applicability)
+
+    @property
+    def done_guards(self) -> frozenset[str]:
+        """The guards registered as saying the actor's part is ``done``."""
+        return frozenset(name for name, guard in self.guards.items() if guard.done)
+
+    @property
+    def premise_guards(self) -> frozenset[str]:
+        """The guards registered as a ``premise`` of the others."""
+        return frozenset(name for name, guard in self.guards.items() if guard.premise)
 
     def fields_for(self, guards: Iterable[str], actions: Iterable[str]) -> list[FieldSpec]:
         """A transition's inputs: those of its guards, then of its actions; one per path,

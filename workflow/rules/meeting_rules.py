@@ -202,7 +202,7 @@ def record_invitation(ctx: FiringContext) -> None:
 GUARDS = [
     Guard("has_agenda_items", has_agenda_items),
     Guard("invitation_in_time", invitation_in_time, "§ 34 Abs. 1 und 2 GemO"),
-    Guard("meeting_day_reached", meeting_day_reached),
+    Guard("meeting_day_reached", meeting_day_reached, premise=True),
     Guard("attendance_recorded", attendance_recorded, "§§ 36, 38 GemO"),
     Guard("meeting_quorate", meeting_quorate, "§ 37 Abs. 2 und 3 GemO"),
     Guard("all_items_handled", all_items_handled),

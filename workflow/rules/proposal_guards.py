@@ -241,7 +241,7 @@ GUARDS = [
     Guard("cosigners_available", cosigners_available),
     Guard("is_requested_cosigner", is_requested_cosigner, about_actor=True, turn=True),
     Guard("not_author", not_author, about_actor=True),
-    Guard("not_yet_cosigned", not_yet_cosigned, about_actor=True, turn=True),
+    Guard("not_yet_cosigned", not_yet_cosigned, about_actor=True, turn=True, done=True),
     Guard("cosignatures_complete", cosignatures_complete),
     Guard("comment_given", comment_given),
     Guard("may_return", may_return, about_actor=True, turn=True),
