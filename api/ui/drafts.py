@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from api.ui.formatting import money_de, parse_amount_de, parse_date_de
+from api.ui.formatting import date_example, money_de, parse_amount_de, parse_date_de
 from workflow.digits import is_digits
 from workflow.meeting_titles import nominative
 from workflow.models import Body, ConsultationStep, Proposal
@@ -220,9 +220,10 @@ def read(posted: Mapping[str, Any], lists: Mapping[str, list[str]]) -> DraftForm
 
 
 def validate(
-    form: DraftForm, body_ids: set[str], hearing_ids: set[str]
+    form: DraftForm, body_ids: set[str], hearing_ids: set[str], today: date
 ) -> tuple[ProposalFields | None, list[StepInput]]:
-    """The service's input, or None with ``form.errors`` naming each field in words."""
+    """The service's input, or None with ``form.errors`` naming each field in words
+    (``today`` in Europe/Berlin gives the example of a date)."""
     errors = form.errors
     for name, message in REQUIRED.items():
         if not form.values.get(name):
@@ -236,7 +237,7 @@ def validate(
         else None
     )
     if form.values.get("proposal_date") and day is None:
-        errors["proposal_date"] = "Bitte ein gültiges Datum eingeben, z. B. 23.04.2024."
+        errors["proposal_date"] = f"Bitte ein gültiges Datum eingeben, {date_example(today)}."
     amounts: dict[str, Decimal | None] = {}
     for name in ("remaining_amount", "unplanned_amount"):
         raw = form.values.get(name, "")

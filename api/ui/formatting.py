@@ -91,6 +91,13 @@ def date_de(value: date | datetime | None) -> str:
     return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
 
 
+def date_example(day: date) -> str:
+    """``z. B. 14.12.2026``: the example in a date field's hint or error message, a day the
+    caller derives from today in Europe/Berlin (a fixed "23.04.2024" reads as a day long
+    gone), in the format the forms read and show."""
+    return f"z. B. {date_de(day)}"
+
+
 def time_de(value: time | datetime | None) -> str:
     """``18:30 Uhr``."""
     if value is None:

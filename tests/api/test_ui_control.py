@@ -389,6 +389,22 @@ def test_a_clerk_adds_an_execution_task(world: World, client: TestClient) -> Non
     )
 
 
+def test_a_wrong_target_date_is_told_with_an_example_ahead_of_today(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The example Zieldatum lies six weeks after today (Europe/Berlin), not in 2025."""
+    pid, _ = _final_with_task(world)
+    clock.now = berlin(date(2026, 12, 7), 9)
+    sign_in(client, "ilsfeld.clerk")
+    token = csrf_of(client.get("/beschlusskontrolle").text)
+    bad = client.post(
+        "/beschlusskontrolle",
+        data={"csrf_token": token, "vorlage": str(pid), "titel": "Zuschuss", "zieldatum": "bald"},
+    )
+    assert bad.status_code == 422
+    assert "Bitte geben Sie das Zieldatum als Datum an, z. B. 18.01.2027." in bad.text
+
+
 def test_a_resolution_in_force_without_tasks_leads_to_adding_one(
     world: World, client: TestClient
 ) -> None:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
-from tests.api.conftest import TestClient
+from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
-from tests.conftest import World
+from tests.conftest import World, berlin
 
 VALID = {
     "title": "Sanierung Grundschule",
@@ -162,3 +163,20 @@ def test_a_council_resolution_for_a_committees_matter_is_warned_not_refused(
     plain = client.post("/vorlagen/neu", data=data, follow_redirects=False)
     assert plain.status_code == 303, plain.text
     assert WRONG_BODY not in client.get(plain.headers["location"]).text
+
+
+def test_a_wrong_date_is_told_with_an_example_of_today(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The example is the day the Vorlage is written on (Europe/Berlin), not "23.04.2024":
+    while typing and on saving alike."""
+    clock.now = berlin(date(2026, 12, 7), 9)
+    sign_in(client, "ilsfeld.clerk")
+    page = client.get("/vorlagen/neu").text
+    wrong = check(client, csrf_of(page), "proposal_date", proposal_date="31.02.2026").text
+    assert message(wrong, "proposal_date") == "Bitte ein gültiges Datum eingeben, z. B. 07.12.2026."
+    saved = client.post(
+        "/vorlagen/neu", data={"csrf_token": csrf_of(page), **VALID, "proposal_date": "morgen"}
+    )
+    assert saved.status_code == 422
+    assert "Bitte ein gültiges Datum eingeben, z. B. 07.12.2026." in saved.text

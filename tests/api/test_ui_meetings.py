@@ -4,7 +4,7 @@ with its period explained before the click, and refusals in words."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -141,6 +141,22 @@ def test_create_meeting_with_errors_in_words_then_success(world: World, client: 
     assert "Sitzung des Gemeinderats am 23.04.2024" in page
     assert "18:30 Uhr" in page
     assert "Die Sitzung des Gemeinderats am 23.04.2024 ist angelegt." in page
+
+
+def test_the_new_meeting_form_takes_its_example_day_from_today(
+    client: TestClient, clock: FixedClock
+) -> None:
+    """A clerk in December 2026 reads an example three weeks ahead (Europe/Berlin: the
+    evening of the 6th in UTC is already the 7th), not "23.04.2024"."""
+    clock.now = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    sign_in(client, "ilsfeld.secretary")
+    form = client.get("/sitzungen/neu").text
+    assert "z. B. 28.12.2026" in field_of(form, "meeting_date")
+    assert "2024" not in form
+    bad = _post(client, "/sitzungen/neu", form, meeting_date="bald", start_time="18:30")
+    assert bad.status_code == 422
+    summary = bad.text.split('id="fehler"')[1].split("</ul>")[0]
+    assert "Bitte geben Sie den Sitzungstag als Datum ein, z. B. 28.12.2026." in summary
 
 
 def test_council_members_cannot_create_meetings(client: TestClient) -> None:

@@ -4,13 +4,14 @@ chooses (all of them ticked to begin with), each with an optional amount."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel import select
 
-from tests.api.conftest import TestClient
-from tests.api.test_ui_foundation import csrf_of, sign_in
-from tests.conftest import World
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
+from tests.conftest import World, berlin
 from tests.integration.test_decisions import REPLY
 from workflow.models import DecisionRequest, DecisionResponse, Municipality
 
@@ -86,6 +87,24 @@ def test_the_coordinator_sends_a_new_request_to_every_municipality(
     theirs = client.get("/abfragen").text
     assert TITLE in theirs
     assert 'href="/abfragen/neu"' not in theirs
+
+
+def test_the_examples_name_the_next_new_year(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """The "Gilt ab" and the question's example name the coming 1 January, not 01.01.2025;
+    also on the page that names a mistake."""
+    clock.now = berlin(date(2026, 12, 7), 9)
+    sign_in(client, "lra.coordinator")
+    page = client.get("/abfragen/neu").text
+    assert "z. B. 01.01.2027" in field_of(page, "effective_date")
+    assert "z. B. Integrationsmanagement ab 01.01.2027: " in field_of(page, "title")
+    assert "2025" not in page
+    data = {"csrf_token": csrf_of(page), **FORM, "reply_deadline": "2027-01-15"}
+    bad = client.post("/abfragen/neu", data={**data, "effective_date": "bald"})
+    assert bad.status_code == 422
+    assert "Bitte geben Sie das Datum, ab dem es gilt, als Datum ein." in bad.text
+    assert "z. B. 01.01.2027" in field_of(bad.text, "effective_date")
 
 
 def test_a_municipality_cannot_create_a_request(world: World, client: TestClient) -> None:

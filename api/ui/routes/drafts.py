@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -116,12 +117,12 @@ def _posted(values: FormData) -> drafts.DraftForm:
 
 
 def _checked(
-    session: Session, user: PageUser, form: drafts.DraftForm
+    session: Session, user: PageUser, form: drafts.DraftForm, now: datetime
 ) -> tuple[service.ProposalFields | None, list[service.StepInput]]:
     bodies = _bodies(session, user)
     body_ids = {str(b.id) for b in bodies}
     hearing_ids = {str(b.id) for b in bodies if b.kind in HEARING_KINDS}
-    return drafts.validate(form, body_ids, hearing_ids)
+    return drafts.validate(form, body_ids, hearing_ids, local_date(now))
 
 
 def _engine_refusal(form: drafts.DraftForm, exc: WorkflowError) -> str:
@@ -138,7 +139,7 @@ FIELD_OF = {"public": "non_public_reason"}
 
 @router.post("/vorlagen/pruefen")
 def check_field(
-    request: Request, user: PageUserDep, session: SessionDep, posted: PostedForm
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, posted: PostedForm
 ) -> Response:
     """Inline validation while typing (htmx): the whole form through the same ``validate``
     as saving it, answered with the message of the one field that changed, as an
@@ -149,7 +150,7 @@ def check_field(
         return Response(status_code=204)
     field = FIELD_OF.get(name, name)
     form = _posted(posted)
-    _checked(session, user, form)
+    _checked(session, user, form, now)
     context: dict[str, object] = {"fid": field, "message": form.errors.get(field)}
     # The Beschlussvorschlag against the deciding body (a warning, never a refusal): told
     # again whenever either of them changes.
@@ -184,7 +185,7 @@ def create(
 ) -> Response:
     _require_author(user)
     form = _posted(posted)
-    content, steps = _checked(session, user, form)
+    content, steps = _checked(session, user, form, now)
     if content is None:
         return _page(request, session, user, form, status=422)
     try:
@@ -234,7 +235,7 @@ def save(
     raw_version = str(posted.get("version") or "")
     version = int(raw_version) if is_digits(raw_version) else proposal.version
     form = _posted(posted)
-    content, steps = _checked(session, user, form)
+    content, steps = _checked(session, user, form, now)
     if content is None:
         return _page(request, session, user, form, proposal_id=proposal_id, version=version,
                      status=422)  # fmt: skip

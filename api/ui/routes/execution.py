@@ -5,7 +5,7 @@ same services as the JSON API (``workflow.services.proposals``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -226,10 +226,11 @@ def add_task(
     owners = {str(u.id): u for u in _owners(session, user)}
     if given["zustaendig"] and given["zustaendig"] not in owners:
         errors["zustaendig"] = "Bitte wählen Sie eine Person aus der Liste."
+    today = local_date(now)
     target = formatting.parse_date_de(given["zieldatum"]) if given["zieldatum"] else None
     if given["zieldatum"] and target is None:
-        errors["zieldatum"] = "Bitte geben Sie das Zieldatum als Datum an, z. B. 30.06.2025."
-    today = local_date(now)
+        example = formatting.date_example(today + timedelta(weeks=6))
+        errors["zieldatum"] = f"Bitte geben Sie das Zieldatum als Datum an, {example}."
     if errors or proposal_id is None:
         return _page(request, session, user, today, errors=errors, given=given, status=422)
     owner = owners.get(given["zustaendig"])

@@ -193,11 +193,12 @@ def meeting_calendar(
 
 
 @router.get("/sitzungen/neu")
-def new_meeting_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+def new_meeting_page(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
     _may_create(user)
-    return _new_page(
-        request, session, user, {"start_time": "18:00", "location": "Rathaus, Sitzungssaal"}, {}
-    )
+    values = {"start_time": "18:00", "location": "Rathaus, Sitzungssaal"}
+    return _new_page(request, session, user, values, {}, local_date(now))
 
 
 def _may_create(user: PageUser) -> None:
@@ -211,12 +212,14 @@ def _new_page(
     user: PageUser,
     values: dict[str, str],
     errors: dict[str, str],
+    today: date,
     status: int = 200,
 ) -> Response:
     bodies = body_names(session, _town(user))
     context = {
         "values": values,
         "errors": errors,
+        "date_example": new_meeting_example(today),
         "body_options": [(str(k), v) for k, v in bodies.items()],
     }
     return render(request, "sitzungen/new.html", context, status=status)
@@ -238,13 +241,14 @@ def create_meeting(
         errors["body_id"] = "Bitte wählen Sie das Gremium aus."
     day = formatting.parse_date_de(values["meeting_date"]) if values["meeting_date"] else None
     if day is None:
-        errors["meeting_date"] = "Bitte geben Sie den Sitzungstag als Datum ein, z. B. 23.04.2024."
+        example = new_meeting_example(local_date(now))
+        errors["meeting_date"] = f"Bitte geben Sie den Sitzungstag als Datum ein, {example}."
     if not TIME.match(values["start_time"]):
         errors["start_time"] = "Bitte geben Sie den Beginn als Uhrzeit ein, z. B. 18:30."
     if not values["location"] or len(values["location"]) > 200:
         errors["location"] = "Bitte geben Sie den Sitzungsort ein (höchstens 200 Zeichen)."
     if errors:
-        return _new_page(request, session, user, values, errors, status=422)
+        return _new_page(request, session, user, values, errors, local_date(now), status=422)
     assert body_id is not None
     assert day is not None
     meeting = meeting_service.create_meeting(
@@ -263,9 +267,14 @@ def create_meeting(
 
 def move_example(meeting_day: date, today: date) -> str:
     """The example day in the hint of "Sitzung verlegen": a week after the meeting's day,
-    or after today for a meeting whose day has passed, in the date format the page reads
-    and shows (a fixed "14.05.2024" read as a day long gone)."""
-    return f"z. B. {formatting.date_de(max(meeting_day, today) + timedelta(days=7))}"
+    or after today for a meeting whose day has passed."""
+    return formatting.date_example(max(meeting_day, today) + timedelta(days=7))
+
+
+def new_meeting_example(today: date) -> str:
+    """The example day of "Neue Sitzung": three weeks ahead, time for the invitation a week
+    before the session (§ 34 Abs. 1 S. 1 GemO)."""
+    return formatting.date_example(today + timedelta(weeks=3))
 
 
 def detail_context(

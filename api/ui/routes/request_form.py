@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.schemas.decisions import CENT, DecisionRequestCreate
-from api.ui.formatting import parse_amount_de, parse_date_de
+from api.ui.formatting import date_de, date_example, parse_amount_de, parse_date_de
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -105,11 +105,16 @@ def _page(
     towns: list[Town],
     given: dict[str, str],
     chosen: set[str],
+    today: date,
     errors: dict[str, str] | None = None,
     refusal: str | None = None,
     status: int = 200,
 ) -> Response:
+    # the examples' day: what an Abfrage typically changes from, the next 1 January
+    new_year = date(today.year + 1, 1, 1)
     context = {
+        "new_year": date_de(new_year),
+        "effective_example": date_example(new_year),
         "v": given,
         "errors": errors or {},
         "refusal": refusal,
@@ -215,10 +220,12 @@ def _checked(
 
 
 @router.get("/abfragen/neu")
-def new_request_page(request: Request, user: PageUserDep, session: SessionDep) -> Response:
+def new_request_page(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep
+) -> Response:
     _require_coordinator(user)
     towns = district_towns(session, user)
-    return _page(request, towns, *_blank(towns))
+    return _page(request, towns, *_blank(towns), local_date(now))
 
 
 @router.post("/abfragen/neu")
@@ -234,9 +241,10 @@ def create_request(
     towns = district_towns(session, user)
     given = {k: str(form.get(k) or "").strip() for k in _blank(towns)[0]}
     chosen = {str(v) for v in form.getlist(TOWNS)} & {t.id for t in towns}
-    body, errors = _checked(given, towns, chosen, local_date(now))
+    today = local_date(now)
+    body, errors = _checked(given, towns, chosen, today)
     if errors:
-        return _page(request, towns, given, chosen, errors, status=422)
+        return _page(request, towns, given, chosen, today, errors, status=422)
     workflows = workflows_of(request)
     try:
         with session.begin_nested():
@@ -256,7 +264,9 @@ def create_request(
             )
     except WorkflowError as exc:
         spec = workflows.latest("decision_request").spec
-        return _page(request, towns, given, chosen, refusal=error_text(exc, spec), status=422)
+        return _page(
+            request, towns, given, chosen, today, refusal=error_text(exc, spec), status=422
+        )
     flash(
         request,
         f"Die Abfrage „{created.title}“ wurde an "
