@@ -30,6 +30,7 @@ from workflow.attendance import present_at_item, present_at_session
 from workflow.deputies import stand_in_refusal
 from workflow.models import AgendaItem, Body, Meeting, User, UserDeputy
 from workflow.queries import biased_persons, person_names, standing_chairs, undecided_doubts
+from workflow.wording import municipality_wording
 
 BIASED, ABSENT, RETURNED, DETERMINED = "biased", "absent", "returned", "determined"
 
@@ -224,9 +225,17 @@ def bias_chair_refusal(
     return (
         f"Über die Befangenheit von {name} entscheidet das Gremium in Abwesenheit der "
         "betroffenen Person (§ 18 Abs. 4 Satz 2 GemO), die diese Entscheidung daher nicht "
-        "leiten kann, und kein Stellvertreter des Bürgermeisters ist anwesend und nicht "
+        f"leiten kann, und kein {mayors_deputy(session, meeting)} ist anwesend und nicht "
         "befangen. Bitte erfassen Sie unter „Vorsitz bei diesem Punkt“ "
         f"{substitute_words(session, meeting)}"
+    )
+
+
+def mayors_deputy(session: Session, meeting: Meeting) -> str:
+    """``Stellvertreter der Bürgermeisterin``: the mayor named by the municipality's title
+    (§ 48 GemO; ``workflow.wording``)."""
+    return municipality_wording(session, meeting.municipality_id).text(
+        "Stellvertreter des Bürgermeisters"
     )
 
 
@@ -239,7 +248,7 @@ def _nobody_chairs(session: Session, meeting: Meeting, chair: ItemChair, action:
     )
     return (
         f"Bei diesem Tagesordnungspunkt führt niemand den Vorsitz ({why}), und kein "
-        "Stellvertreter des Bürgermeisters ist anwesend und nicht befangen. Bitte erfassen "
+        f"{mayors_deputy(session, meeting)} ist anwesend und nicht befangen. Bitte erfassen "
         f"Sie unter „Vorsitz bei diesem Punkt“ {substitute_words(session, meeting)}; dann "
         f"kann {then}"
     )

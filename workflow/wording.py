@@ -34,8 +34,9 @@ from workflow.supervision import FEMININE_MAYOR_TITLES, mayor_title
 
 DEFAULT_MAYOR = "Bürgermeister"
 
-# The mayor as the released labels name him: article (or "beim") and the noun, declined.
-_MAYOR = re.compile(r"\b(beim|dem|des|den|der) Bürgermeister(s?)\b")
+# The mayor as the released labels name him: article (or "beim") and the noun, declined;
+# the article capitalised where a sentence starts with him ("Der Bürgermeister entschied").
+_MAYOR = re.compile(r"\b([Bb]eim|[Dd]em|[Dd]es|[Dd]en|[Dd]er) Bürgermeister(s?)\b")
 # The article of each case, (masculine, feminine); "beim" is "bei dem".
 _ARTICLES = {
     "nom": ("der", "die"),
@@ -70,11 +71,12 @@ def for_mayor(label: str, title: str) -> str:
         return label
 
     def replace(match: re.Match[str]) -> str:
-        article, genitive_s = match.group(1), match.group(2)
-        case = _CASES[article]
+        written, genitive_s = match.group(1), match.group(2)
+        article = written.lower()
         if article == "der" and genitive_s:
             return match.group(0)  # "der Bürgermeisters" is no phrase of ours
-        return mayor_phrase(case, title)
+        phrase = mayor_phrase(_CASES[article], title)
+        return phrase[0].upper() + phrase[1:] if written[0].isupper() else phrase
 
     return _MAYOR.sub(replace, label)
 

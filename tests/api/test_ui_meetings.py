@@ -153,6 +153,8 @@ def test_the_new_meeting_form_takes_its_example_day_from_today(
     form = client.get("/sitzungen/neu").text
     assert "z. B. 28.12.2026" in field_of(form, "meeting_date")
     assert "2024" not in form
+    # Ilsfeld's mayor is a Bürgermeisterin (mayor_title, workflow.wording)
+    assert unbroken("Die Bürgermeisterin beruft die Sitzung ein (§ 34 Abs. 1 GemO)") in form
     bad = _post(client, "/sitzungen/neu", form, meeting_date="bald", start_time="18:30")
     assert bad.status_code == 422
     summary = bad.text.split('id="fehler"')[1].split("</ul>")[0]

@@ -89,6 +89,10 @@ def test_biased_mayor_cannot_decide_instead(world: World) -> None:
     with pytest.raises(GuardsUnmet) as refused:
         decide(world, pid)
     assert [g.name for g in refused.value.unmet] == ["mayor_not_biased"]
+    # Ilsfeld's mayor is a Bürgermeisterin (mayor_title, workflow.wording)
+    assert refused.value.unmet[0].message.startswith(
+        "Die Bürgermeisterin ist ebenfalls befangen: es entscheidet die Rechtsaufsicht"
+    )
     assert world.get(Proposal, pid).state == "scheduled"
 
 

@@ -19,9 +19,16 @@ from tests.documents import REPO, SEED_COPY, flat, text_of
 from tests.integration.flow import DAY, new_meeting, released, scheduled
 from workflow.context import SYSTEM, Actor
 from workflow.documents import service
-from workflow.documents.model import FORMATS, Document, Paragraph, footer_label, plain_text
+from workflow.documents.model import (
+    FORMATS,
+    Document,
+    Paragraph,
+    Signatures,
+    footer_label,
+    plain_text,
+)
 from workflow.errors import NotFound
-from workflow.models import Municipality
+from workflow.models import Municipality, Person
 from workflow.services.importer import import_vorlage
 
 RESOLUTION = (
@@ -323,6 +330,27 @@ def test_a_grosse_kreisstadt_writes_as_a_stadt(world: World) -> None:
         assert "Stadt Ilsfeld" in text
         assert "Gemeinde Ilsfeld" not in text
     assert plain_text(document).startswith("Stadt Ilsfeld\n")
+
+
+def test_a_mayor_named_without_title_signs_by_the_municipalitys(world: World) -> None:
+    """The invitation's signature takes the title from the chair's name, and where the name
+    has none, the municipality's (mayor_title): Ilsfeld's Bürgermeisterin, not
+    "Bürgermeister/in"."""
+    mayor = known(world["ilsfeld.mayor"].person_id)
+
+    def untitled(session: Session) -> None:
+        person = session.get(Person, mayor)
+        assert person is not None
+        assert person.name == "Bürgermeisterin Beate Beispiel"
+        person.name = "Beate Beispiel"
+        session.add(person)
+
+    world.run(untitled)
+    invitation = meeting_doc(world, new_meeting(world), "einladung", SYSTEM)
+    signatures = [b for b in invitation.blocks if isinstance(b, Signatures)]
+    assert [(s.function, s.name) for s in signatures[-1].entries] == [
+        ("Bürgermeisterin", "Beate Beispiel")
+    ]
 
 
 def test_the_html_minutes_have_a_main_and_headings_in_order(world: World) -> None:

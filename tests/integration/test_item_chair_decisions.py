@@ -101,6 +101,8 @@ def test_the_body_decides_a_doubtful_bias_only_with_a_chair(world: World) -> Non
         decide(world, doubt, votes={p: "no" for p in present if p not in (mayor, concerned)})
     assert NOBODY in refused.value.message
     assert "Bei diesem Tagesordnungspunkt führt niemand den Vorsitz" in refused.value.message
+    # Ilsfeld's mayor is a Bürgermeisterin (mayor_title, workflow.wording)
+    assert "kein Stellvertreter der Bürgermeisterin ist anwesend" in refused.value.message
     assert refused.value.message.endswith("; dann kann über die Befangenheit entschieden werden")
     determine(world, mid, one, world.data.ilsfeld.councillors[3].id or 0)
     decided = decide(world, doubt, votes={p: "no" for p in present if p not in (mayor, concerned)})
@@ -122,6 +124,7 @@ def test_the_mayor_does_not_lead_the_decision_on_her_own_doubtful_bias(world: Wo
     assert "in Abwesenheit der betroffenen Person (§ 18 Abs. 4 Satz 2 GemO)" in (
         refused.value.message
     )
+    assert "kein Stellvertreter der Bürgermeisterin ist anwesend" in refused.value.message
     assert NOBODY in refused.value.message
     member = world.data.ilsfeld.councillors[3].id or 0
     chair = determine(world, mid, one, member)  # lawful: she is prevented for this decision

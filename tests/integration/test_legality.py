@@ -75,7 +75,10 @@ def test_late_invitation_without_emergency(world: World) -> None:
     # The event named as a reader knows it, with its place in the chain.
     assert f", Ereignis {check.evidence[0].seq}, " in check.evidence[0].text
     assert "Sitzung vom " in check.evidence[0].text or "Vorlage 1/2024" in check.evidence[0].text
-    assert check.consequence
+    # Ilsfeld's mayor is a Bürgermeisterin (mayor_title, workflow.wording)
+    assert check.consequence is not None
+    assert "Widerspruch der Bürgermeisterin (§ 43 Abs. 2 GemO)" in check.consequence
+    assert "Bürgermeisters" not in check.consequence
 
 
 def test_public_session_without_recorded_announcement_is_unknown(world: World) -> None:
@@ -237,6 +240,7 @@ def test_objection_after_the_week(world: World) -> None:
     assert flagged(report) == {"widerspruch": FAILED}
     check = next(c for c in report.checks if c.key == "widerspruch")
     assert "Frist endete am 30.04.2024" in check.explanation
+    assert check.evidence[0].text.startswith("Widerspruch der Bürgermeisterin: Gesetzwidrig (")
 
 
 def test_publication_after_eight_days(world: World) -> None:
@@ -385,6 +389,27 @@ def test_eilentscheidung_is_judged_without_a_meeting(world: World) -> None:
     results = {c.key: c.result for c in report.checks}
     assert results["zustaendigkeit"] == MET
     assert results["einberufung"] == "nicht anwendbar"
+    # worded for Ilsfeld's Bürgermeisterin, not the released "des Bürgermeisters"
+    explained = {c.key: c.explanation for c in report.checks}
+    assert explained["zustaendigkeit"].startswith(
+        "Eilentscheidung der Bürgermeisterin anstelle des Gemeinderats (§ 43 Abs. 4 GemO), Grund: "
+    )
+    assert explained["einberufung"] == (
+        "Ohne Sitzung gefasst: Eilentscheidung der Bürgermeisterin (§ 43 Abs. 4 GemO)"
+    )
+
+    def city(session: Session) -> None:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        town.settings = {**town.settings, "mayor_title": "Oberbürgermeister"}
+        session.add(town)
+
+    world.run(city)
+    report = report_of(world, pid)
+    explained = {c.key: c.explanation for c in report.checks}
+    assert explained["einberufung"] == (
+        "Ohne Sitzung gefasst: Eilentscheidung des Oberbürgermeisters (§ 43 Abs. 4 GemO)"
+    )
 
 
 def test_doubtful_bias_decided_without_the_member_before_the_vote(world: World) -> None:

@@ -172,6 +172,22 @@ def test_cosigner_returns_with_comment(world: World) -> None:
     )
 
 
+def test_only_the_mayor_returns_a_vorlage_awaiting_release(world: World) -> None:
+    """Once co-signed it lies with the mayor, named as Ilsfeld's is: a Bürgermeisterin
+    (mayor_title, workflow.wording), not the released "beim Bürgermeister"."""
+    pid = new_proposal(world)
+    world.fire("proposal", pid, "submit", "ilsfeld.clerk", berlin(DAY, 9), data={"required": 1})
+    world.fire("proposal", pid, "cosign", "ilsfeld.head", berlin(DAY, 10))
+    assert state(world, pid) == "awaiting_release"
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "proposal", pid, "return_to_author", "ilsfeld.head", berlin(DAY, 11), comment="Nein"
+        )
+    assert [g.message for g in refused.value.unmet] == [
+        "Zur Freigabe liegt die Vorlage bei der Bürgermeisterin"
+    ]
+
+
 def test_return_to_author_cancels_the_rounds_deadlines(world: World) -> None:
     """A returned co-signing round was not done: its deadlines lapse ("cancelled"), not
     "met"; the next submission opens a new round with its own open deadlines."""

@@ -51,6 +51,18 @@ def test_release_state_follows_the_mayor(title: str, expected: str) -> None:
         ),
         ("dem Bürgermeister vorgelegt", "Bürgermeisterin", "der Bürgermeisterin vorgelegt"),
         ("an den Bürgermeister", "Oberbürgermeisterin", "an die Oberbürgermeisterin"),
+        # a sentence that starts with the mayor keeps its capital
+        (
+            "Der Bürgermeister entschied anstelle des Gemeinderats",
+            "Bürgermeisterin",
+            "Die Bürgermeisterin entschied anstelle des Gemeinderats",
+        ),
+        (
+            "Beim Bürgermeister liegt sie",
+            "Oberbürgermeisterin",
+            "Bei der Oberbürgermeisterin liegt sie",
+        ),
+        ("Des Bürgermeisters Wort", "Oberbürgermeister", "Des Oberbürgermeisters Wort"),
         # no phrase of the mayor: unchanged
         ("Bürgermeister/in (Freigabe)", "Bürgermeisterin", "Bürgermeister/in (Freigabe)"),
         ("Beschluss gefasst", "Oberbürgermeister", "Beschluss gefasst"),

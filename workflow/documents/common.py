@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from workflow.documents.model import Signature
 from workflow.models import Body, Meeting, Municipality, Person
 from workflow.queries import standing_chairs
-from workflow.supervision import municipality_title
+from workflow.supervision import mayor_title, municipality_title
 
 TITLES = ("Bürgermeisterin", "Bürgermeister", "Oberbürgermeisterin", "Oberbürgermeister")
 
@@ -47,7 +47,10 @@ def mayor_signature(session: Session, meeting: Meeting) -> Signature:
         ).first()
         chairs = standing_chairs(session, council) if council is not None else set()
     person = session.get(Person, min(chairs)) if chairs else None
-    return signature_of(person.name if person else "", "Bürgermeister/in")
+    # a name without its title signs by the municipality's (§ 42 Abs. 4 GemO)
+    town = session.get(Municipality, meeting.municipality_id)
+    title = mayor_title(town) if town is not None else "Bürgermeister/in"
+    return signature_of(person.name if person else "", title)
 
 
 def names(session: Session, person_ids: Iterable[int]) -> dict[int, str]:

@@ -7,7 +7,7 @@ from datetime import date
 
 from workflow.context import local_date
 from workflow.law.periods import period_end
-from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting
+from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting, worded
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Check, Evidence
 from workflow.rules.common import OBJECTION_PERIOD, missing_minutes_signatures
@@ -59,7 +59,8 @@ def objection(f: Facts) -> Check:
             shown,
         )
     first = objections[0]
-    evidence = [event_evidence(first, f"Widerspruch des Bürgermeisters: {first.comment or '–'}")]
+    objection = worded(f, "Widerspruch des Bürgermeisters")
+    evidence = [event_evidence(first, f"{objection}: {first.comment or '–'}")]
     if first.day > end:
         return Check(
             key,

@@ -7,6 +7,8 @@ from datetime import date
 from workflow.context import BERLIN
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import Evidence
+from workflow.supervision import mayor_title
+from workflow.wording import for_mayor
 
 # Triggers of definitions/proposal.yaml that record a Beschluss in a meeting.
 DECIDING_TRIGGERS = ("adopt", "reject")
@@ -14,6 +16,13 @@ DECIDING_TRIGGERS = ("adopt", "reject")
 
 def fmt(day: date) -> str:
     return f"{day:%d.%m.%Y}"
+
+
+def worded(f: Facts, text: str) -> str:
+    """The text with the municipality's mayor named by the title it set ("Eilentscheidung
+    der Bürgermeisterin"; § 42 Abs. 4 GemO, ``workflow.wording``). Only for the report's
+    own words: a comment someone typed keeps what they wrote."""
+    return for_mayor(text, mayor_title(f.municipality))
 
 
 def event_evidence(event: Event, text: str) -> Evidence:

@@ -9,6 +9,7 @@ from workflow.law.consultation import (
     reserved_matter_refusal,
 )
 from workflow.law.reserved_matters import RESERVED_MATTERS
+from workflow.legality.common import worded
 from workflow.legality.facts import Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, Check, Evidence
 
@@ -31,8 +32,11 @@ def competence(f: Facts) -> Check:
             title,
             "§ 43 Abs. 4 GemO",
             MET,
-            "Eilentscheidung des Bürgermeisters anstelle des Gemeinderats (§ 43 Abs. 4 GemO), "
-            f"Grund: {f.proposal.urgent_reason or '–'}",
+            worded(
+                f,
+                "Eilentscheidung des Bürgermeisters anstelle des Gemeinderats (§ 43 Abs. 4 GemO)",
+            )
+            + f", Grund: {f.proposal.urgent_reason or '–'}",
         )
     if kind == "mayor":
         return Check(
@@ -40,7 +44,7 @@ def competence(f: Facts) -> Check:
             title,
             "§ 37 Abs. 4 GemO",
             MET,
-            "Der Bürgermeister entschied anstelle des beschlussunfähigen Gemeinderats",
+            worded(f, "Der Bürgermeister entschied anstelle des beschlussunfähigen Gemeinderats"),
         )
     body = f.body
     if body is None:

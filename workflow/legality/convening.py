@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.law.consultation import agenda_visibility
-from workflow.legality.common import event_evidence, fmt, in_meeting
+from workflow.legality.common import event_evidence, fmt, in_meeting, worded
 from workflow.legality.facts import Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check, Evidence
 
@@ -24,7 +24,7 @@ def _outside_meeting(key: str, title: str, paragraph: str, f: Facts) -> Check:
         "circulation": "Umlaufverfahren (§ 37 Abs. 1 Satz 2 GemO)",
         "mayor": "Entscheidung des Bürgermeisters anstelle des Gemeinderats (§ 37 Abs. 4 GemO)",
     }.get(f.resolution.kind, "kein Beschluss in einer Sitzung")
-    return Check(key, title, paragraph, NOT_APPLICABLE, f"Ohne Sitzung gefasst: {kind}")
+    return Check(key, title, paragraph, NOT_APPLICABLE, worded(f, f"Ohne Sitzung gefasst: {kind}"))
 
 
 def invitation(f: Facts) -> Check:
@@ -41,7 +41,7 @@ def invitation(f: Facts) -> Check:
             para,
             UNKNOWN,
             "Das Protokoll der Sitzung enthält keine Einladung",
-            consequence=INVALID,
+            consequence=worded(f, INVALID),
         )
     invite = invites[0]
     sent = invite.data.get("invitations")
@@ -64,7 +64,7 @@ def invitation(f: Facts) -> Check:
             "Der Tagesordnungspunkt wurde erst nach der Einladung auf die Tagesordnung gesetzt "
             "und war nicht Teil der Einladung (§ 34 Abs. 1 Satz 1 GemO)",
             tuple(evidence),
-            INVALID,
+            worded(f, INVALID),
         )
     latest = f.invitation_latest
     if latest is not None and invite.day <= latest:
@@ -106,7 +106,8 @@ def invitation(f: Facts) -> Check:
         f"{fmt(latest) if latest else '–'} versandt werden müssen; weder Notsitzung "
         "(§ 34 Abs. 2 GemO) noch ein Grund für die kürzere Frist ist erfasst",
         tuple(evidence),
-        INVALID + "; der Mangel gilt als geheilt, wenn alle Mitglieder erschienen sind und "
+        worded(f, INVALID)
+        + "; der Mangel gilt als geheilt, wenn alle Mitglieder erschienen sind und "
         "keines die Verletzung rügt",
     )
 

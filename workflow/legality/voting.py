@@ -9,7 +9,14 @@ from workflow.law.elections import RoundKind, count_round
 from workflow.law.errors import RefusedInput
 from workflow.law.periods import Period, shift
 from workflow.law.voting import Quorum, Tally
-from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting, vote_event
+from workflow.legality.common import (
+    deciding_event,
+    event_evidence,
+    fmt,
+    in_meeting,
+    vote_event,
+    worded,
+)
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check, Evidence
 from workflow.rules.common import vote_counts
@@ -192,9 +199,13 @@ def bias(f: Facts) -> Check:
         FAILED,
         "; ".join(problems),
         tuple(evidence),
-        f"Beschluss rechtswidrig (§ 18 Abs. 6 Satz 1 GemO); geheilt am {fmt(cured)} "
-        f"(ein Jahr nach der {since}), sofern bis dahin kein Widerspruch des Bürgermeisters "
-        "oder keine Beanstandung der Rechtsaufsicht erfolgt (§ 18 Abs. 6 Satz 2 GemO)",
+        worded(
+            f,
+            f"Beschluss rechtswidrig (§ 18 Abs. 6 Satz 1 GemO); geheilt am {fmt(cured)} "
+            f"(ein Jahr nach der {since}), sofern bis dahin kein Widerspruch des "
+            "Bürgermeisters oder keine Beanstandung der Rechtsaufsicht erfolgt "
+            "(§ 18 Abs. 6 Satz 2 GemO)",
+        ),
         cured,
     )
 

@@ -26,6 +26,7 @@ from workflow.queries import (
 )
 from workflow.rules.common import proposal
 from workflow.rules.proposal_actions import add_resolution
+from workflow.wording import wording_for
 
 SECOND_SESSION_MINIMUM = 3  # § 37 Abs. 3 S. 1 and 3 GemO
 
@@ -82,7 +83,7 @@ def mayor_not_biased(ctx: FiringContext) -> str | None:
     if ctx.actor.person_id is not None and ctx.actor.person_id in biased_persons(
         ctx.session, item.id
     ):
-        return (
+        return wording_for(ctx.instance, ctx.session).text(
             "Der Bürgermeister ist ebenfalls befangen: es entscheidet die Rechtsaufsicht "
             "(§ 37 Abs. 4 Satz 2, § 124 GemO), sofern der Gemeinderat keinen "
             "Stellvertreter bestellt"

@@ -29,6 +29,7 @@ from workflow.rules.common import (
     cosigner_candidates,
     proposal,
 )
+from workflow.wording import wording_for
 
 # Municipality setting: the Hauptsatzung makes the Vorberatung binding on request
 # (§ 39 Abs. 4 S. 2 GemO).
@@ -202,10 +203,10 @@ def comment_given(ctx: FiringContext) -> str | None:
 
 def may_return(ctx: FiringContext) -> str | None:
     if ctx.source == "awaiting_release":
-        return (
-            None
-            if ctx.actor.role == "mayor"
-            else "Zur Freigabe liegt die Vorlage beim Bürgermeister"
+        if ctx.actor.role == "mayor":
+            return None
+        return wording_for(ctx.instance, ctx.session).text(
+            "Zur Freigabe liegt die Vorlage beim Bürgermeister"
         )
     if ctx.actor.role == "cosigner":
         return is_requested_cosigner(ctx)

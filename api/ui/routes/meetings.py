@@ -69,6 +69,7 @@ from workflow.services import listing, missed_meetings
 from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.notices import announcements_of
+from workflow.wording import municipality_wording
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -220,6 +221,10 @@ def _new_page(
         "values": values,
         "errors": errors,
         "date_example": new_meeting_example(today),
+        # § 34 Abs. 1 GemO: the mayor convenes, named by the municipality's title
+        "convener": municipality_wording(session, user.actor.municipality_id).text(
+            "Der Bürgermeister"
+        ),
         "body_options": [(str(k), v) for k, v in bodies.items()],
     }
     return render(request, "sitzungen/new.html", context, status=status)
