@@ -37,6 +37,24 @@ def test_a_councillor_notifies_and_withdraws_a_possible_bias(
     meeting = _invited_meeting(server_database_url)
     sign_in(page, "ilsfeld.council")
     page.goto(f"/sitzungen/{meeting}")
+    # The hint and the form stand apart from the agenda table and from each other as the
+    # page's sections do, not tight under the table's last row.
+    section, under_table, under_hint = page.evaluate(
+        """() => {
+            const hint = document.querySelector('#befangenheit');
+            const table = hint.previousElementSibling;
+            const form = document.querySelector('#befangenheit-mitteilen');
+            const section = document.querySelector('section.rf-section');
+            return [
+                parseFloat(getComputedStyle(section).marginTop),
+                hint.getBoundingClientRect().top - table.getBoundingClientRect().bottom,
+                form.getBoundingClientRect().top - hint.getBoundingClientRect().bottom,
+            ];
+        }"""
+    )
+    assert section > 0
+    assert under_table >= section, (under_table, section)
+    assert under_hint >= section, (under_hint, section)
     form = page.locator("#befangenheit-mitteilen")
     form.get_by_label("Tagesordnungspunkt").select_option(index=1)
     form.get_by_label("Grund, kurz").fill("Angehöriger ist Bieter")
