@@ -27,6 +27,8 @@ MAIL_ROLES: dict[str, tuple[str, ...]] = {
     "release": ("mayor",),
     "returned": AUTHOR_ROLES,  # the Vorlage's author
     "minutes": ("secretary",),
+    # the chair (the mayor, § 42 Abs. 1 GemO) and the Sitzungsdienst (services.bias_notices)
+    "bias_notice": ("secretary", "mayor"),
     "request": ("mayor", "clerk"),  # the asked municipality's (workflow.services.decisions)
 }
 # In running text beside a person's name ("Mitzeichnen (Mitzeichnung, Hans Maier, …)"),

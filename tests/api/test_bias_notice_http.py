@@ -365,3 +365,44 @@ def test_the_portal_and_oparl_never_show_a_notice(
         assert REASON not in got.text, url
         queue += re.findall(r'"(http://testserver/oparl/v1/[^"?]*)"', got.text)
     assert f"http://testserver/oparl/v1/meeting/{s.meeting}" in seen
+
+
+def test_the_secretary_may_switch_the_notices_mail_off(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    """The notice's e-mail is one of the kinds a user switches off at /einstellungen, offered
+    to whom it reaches (the Sitzungsdienst and the mayor, not a councillor); the in-app
+    notice stays, and the others are still mailed."""
+    mid, item = _invited_council(world)
+    clock.now = berlin(DAY, 16)
+    sign_in(client, "ilsfeld.council")
+    assert 'id="mail-bias_notice"' not in client.get("/einstellungen").text
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get("/einstellungen").text
+    assert 'id="mail-bias_notice" name="mail" value="bias_notice" checked' in page
+    kept = re.findall(r'name="mail" value="(\w+)" checked', page)
+    saved = client.post(
+        "/einstellungen",
+        data={"csrf_token": csrf_of(page), "mail": [k for k in kept if k != "bias_notice"]},
+    )
+    assert (
+        "Keine E-Mail mehr für: Mitteilungen möglicher Befangenheit vor einer Sitzung."
+        in saved.text
+    )
+    url = f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice"
+    sent = client.post(url, json={"reason": REASON}, headers=as_user("ilsfeld.council"))
+    assert sent.status_code == 201, sent.text
+    addresses = {m[0] for m in _mails(world, f"bias_notice:{sent.json()['id']}:sent")}
+    secretary, mayor = (
+        world.data.users["ilsfeld.secretary"].email,
+        world.data.users["ilsfeld.mayor"].email,
+    )
+    assert secretary not in addresses
+    assert mayor in addresses
+    told = world.run(
+        lambda s: {
+            n.user_id
+            for n in s.exec(select(Notification).where(Notification.kind == "bias_notice"))
+        }
+    )
+    assert world.data.users["ilsfeld.secretary"].id in told

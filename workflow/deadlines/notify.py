@@ -33,6 +33,8 @@ MAIL_KINDS = {
     "release": "Vorlage wartet auf Ihre Freigabe",
     "returned": "Ihre Vorlage wurde zurückgegeben",
     "minutes": "Niederschrift zur Unterzeichnung",
+    # the in-app notice stays, and the session screen shows it at the item (§ 18 Abs. 4 GemO)
+    "bias_notice": "Mitteilungen möglicher Befangenheit vor einer Sitzung",
     "deadline": "Erinnerungen und Warnungen zu Fristen",
     "request": "Abfragen des Landratsamts",
 }

@@ -27,13 +27,14 @@ from workflow.limits import require_reason
 from workflow.meeting_titles import meeting_title
 from workflow.models import AgendaItem, BiasDeclaration, BiasNotice, Body, Meeting, Person, User
 from workflow.queries import users_with_role, voting_members
+from workflow.roles import MAIL_ROLES
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
 
 NOTIFYING_ROLES = ("council_member",)
 # Who hears of a notice: the chair (the mayor, § 42 Abs. 1 GemO) and the Sitzungsdienst
-# that records the bias at the item.
-TOLD_ROLES = ("secretary", "mayor")
+# that records the bias at the item; the settings page offers its e-mail to them.
+TOLD_ROLES = MAIL_ROLES["bias_notice"]
 # Only an invited meeting: before the invitation the agenda is not set, and once the session
 # opens the member tells the chair at the table (the screen records it).
 OPEN_STATES = ("invited",)
