@@ -337,23 +337,27 @@ def substitute_refusal(
     kind = body_kind(session, meeting)
     if kind == "advisory_committee":
         return None
+    wording = municipality_wording(session, meeting.municipality_id)
     mayors = standing_chairs(session, meeting.body_id)
     deputies = [p for p in chair_order(session, meeting) if p not in mayors]
     if kind == "deciding_committee":
         if person_id in deputies or not any(p in able for p in deputies):
             return None
+        # the mayor by the municipality's title, no pronoun for her or him (workflow.wording)
         return (
-            f"Den Vorsitz kann der Bürgermeister einem seiner Stellvertreter übertragen; "
-            f"{person_names(session, [person_id])} erst, wenn alle Stellvertreter verhindert "
+            wording.text("Den Vorsitz kann der Bürgermeister einem Stellvertreter übertragen; ")
+            + f"{person_names(session, [person_id])} erst, wenn alle Stellvertreter verhindert "
             "sind (§ 40 Abs. 4 GemO)"
         )
     if prevented is not None and prevented():
         return None
     chair = person_names(session, [rule])
+    law = wording.text(
+        "Den Vorsitz und die Leitung der Verhandlungen hat der Bürgermeister (§ 42 Abs. 1, "
+        "§ 36 Abs. 1 GemO); vertreten wird nur im Fall der Verhinderung, von den "
+        "Stellvertretern in ihrer Reihenfolge (§ 48 Abs. 1 Satz 4, 6 GemO)"
+    )
     return (
-        f"{chair} kann den Vorsitz {where} führen und kann ihn nicht übergeben: der "
-        "Bürgermeister ist Vorsitzender und leitet die Verhandlungen (§ 42 Abs. 1, § 36 "
-        "Abs. 1 GemO), seine Stellvertreter vertreten ihn nur im Fall der Verhinderung und "
-        "in ihrer Reihenfolge (§ 48 Abs. 1 Satz 4, 6 GemO). Erst wenn alle verhindert sind, "
-        f"führt {eldest} den Vorsitz (§ 48 Abs. 1 Satz 8 GemO)"
+        f"{chair} kann den Vorsitz {where} führen und kann ihn nicht übergeben: {law}. "
+        f"Erst wenn alle verhindert sind, führt {eldest} den Vorsitz (§ 48 Abs. 1 Satz 8 GemO)"
     )

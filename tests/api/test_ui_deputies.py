@@ -36,7 +36,15 @@ def test_admin_sets_deputies_and_an_absence(world: World, client: TestClient) ->
     mayor = _uid(world, "ilsfeld.mayor")
     page = client.get(f"/verwaltung/benutzer/{mayor}")
     assert page.status_code == 200
-    assert unbroken("§ 48 GemO") in page.text
+    # the § 48/§ 53 GemO explanation names Ilsfeld's mayor by her title, no "seiner"
+    assert (
+        unbroken(
+            "Bei der Bürgermeisterin sind das die Stellvertreter, die der Gemeinderat aus seiner "
+            "Mitte bestellt, in ihrer Reihenfolge (§ 48 GemO); sonst Beschäftigte, die die "
+            "Bürgermeisterin mit der Vertretung beauftragt (§ 53 GemO)."
+        )
+        in page.text
+    )
     token = csrf_of(page.text)
     done = client.post(
         f"/verwaltung/benutzer/{mayor}/stellvertretung",

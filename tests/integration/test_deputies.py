@@ -20,7 +20,7 @@ from tests.integration.flow import (
 from workflow.deputies import acting_deputy, represented, standing_in
 from workflow.documents.mailing import invitation_text, invitees
 from workflow.documents.proceedings import attendance_lines
-from workflow.errors import GuardsUnmet, InvalidInput, RoleRefused
+from workflow.errors import Conflict, GuardsUnmet, InvalidInput, RoleRefused
 from workflow.law.voting import Tally
 from workflow.models import (
     AgendaItem,
@@ -330,6 +330,23 @@ def test_departed_member_no_longer_counts(world: World) -> None:
     )
     after = world.run(lambda s: voting_members(s, body, MEETING_DAY))
     assert leaver not in after
+    # the chair's seat has no end: the mayor chairs (§ 42 Abs. 1 GemO), Ilsfeld's by her title
+    mayor = known(world["ilsfeld.mayor"].person_id)
+    with pytest.raises(Conflict) as refused:
+        world.run(
+            lambda s: service.set_membership_dates(
+                session=s,
+                actor=world["admin"],
+                now=berlin(DAY, 7),
+                body_id=body,
+                membership_id=seat_of(world, body, mayor),
+                start_date=None,
+                end_date=date(2024, 4, 15),
+            )
+        )
+    assert refused.value.message == (
+        "Der Vorsitz der Bürgermeisterin endet nicht durch ein Austrittsdatum"
+    )
     assert len(after) == len(before) - 1
     assert leaver in world.run(lambda s: voting_members(s, body, date(2024, 4, 15)))
     mid = new_meeting(world)

@@ -224,7 +224,7 @@ def test_in_the_council_the_chair_is_not_handed_over_while_she_can_chair(world: 
     assert determine(world, mid, one, mayor) == ItemChair(mayor, recorded=True)
     assert determine(world, mid, one, None) == ItemChair(mayor)
     declare(world, two, mayor)
-    with pytest.raises(InvalidInput, match="Fall der Verhinderung und in ihrer Reihenfolge"):
+    with pytest.raises(InvalidInput, match="von den Stellvertretern in ihrer Reihenfolge"):
         determine(world, mid, two, second_deputy)  # the first one can
     chair = chair_of(world, two)
     assert (chair.person_id, chair.reason, chair.recorded) == (deputy, BIASED, False)

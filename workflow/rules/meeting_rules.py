@@ -21,6 +21,7 @@ from workflow.queries import (
     second_session_notice,
 )
 from workflow.rules.common import data_text, fmt, member_words, missing_minutes_signatures
+from workflow.wording import wording_for
 
 INVITATION_PERIOD = "P7D"  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
 
@@ -101,10 +102,10 @@ def attendance_recorded(ctx: FiringContext) -> str | None:
     if not present:
         return "Die Anwesenheit ist nicht erfasst"
     if meeting.chair_person_id not in present:
-        return (
+        return wording_for(meeting, ctx.session).text(
             "Der Vorsitz ist nicht erfasst: Ist der Bürgermeister nicht anwesend, ist mit der "
-            "Anwesenheit anzugeben, wer ihn vertritt (chair_person_id; § 48 Abs. 1 Satz 4, 8, "
-            "§ 40 Abs. 4, § 41 Abs. 2 GemO)"
+            "Anwesenheit anzugeben, wer den Vorsitz führt (chair_person_id; § 48 Abs. 1 "
+            "Satz 4, 8, § 40 Abs. 4, § 41 Abs. 2 GemO)"
         )
     return None
 

@@ -19,6 +19,7 @@ from workflow.deputies import stand_in_refusal
 from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.models import Absence, Body, BodyDeputy, Membership, Person, User, UserDeputy
 from workflow.services.common import require_role
+from workflow.wording import municipality_wording
 
 ADMIN_ROLES = ("admin",)
 # Who may enter an absence for someone else (besides the user himself).
@@ -284,14 +285,20 @@ def set_membership_dates(
     """When a seat begins and ends (§ 31 GemO: Ausscheiden, Nachrücken); from the day after
     the end the person no longer counts (quorum, invitations, member lists)."""
     require_role(actor, "set_membership_dates", ADMIN_ROLES)
-    _body(session, actor, body_id)
+    body = _body(session, actor, body_id)
     membership = session.get(Membership, membership_id)
     if membership is None or membership.body_id != body_id:
         raise not_found("Mitgliedschaft")
     if start_date is not None and end_date is not None and end_date < start_date:
         raise InvalidInput("Das Ende der Mitgliedschaft liegt vor ihrem Beginn", field="end_date")
     if membership.role == "chair" and end_date is not None:
-        raise Conflict("Der Vorsitz des Bürgermeisters endet nicht durch ein Austrittsdatum")
+        # the mayor chairs the council and its committees (§ 42 Abs. 1, § 40 Abs. 3 GemO),
+        # named by the municipality's title (workflow.wording)
+        raise Conflict(
+            municipality_wording(session, body.municipality_id).text(
+                "Der Vorsitz des Bürgermeisters endet nicht durch ein Austrittsdatum"
+            )
+        )
     membership.start_date, membership.end_date = start_date, end_date
     session.add(membership)
     session.flush()

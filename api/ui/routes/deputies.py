@@ -32,6 +32,7 @@ from workflow.digits import is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.models import Absence, Person, User
 from workflow.services import deputies as service
+from workflow.wording import municipality_wording
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -87,6 +88,8 @@ def _user_page(
         "slots": range(1, DEPUTY_SLOTS + 1),
         "absences": service.list_absences(session, user.actor, user_id),
         "errors": errors or {},
+        # the § 48/§ 53 GemO explanation names the mayor by the municipality's title
+        "wording": municipality_wording(session, account.municipality_id),
     }
     return render(request, "verwaltung/benutzer.html", context, status=status)
 
