@@ -1,6 +1,7 @@
 """A councillor tells the chair of a possible bias before the session (§ 18 Abs. 4 S. 1
 GemO) on the invited meeting's page, in a real browser, and takes it back: the form, its
-confirmation and the list are accessible (axe), on a desktop and on a phone."""
+confirmation and the list are accessible (axe), on a desktop and on a phone. The hint, the
+form and the Sitzungsdienst's headings under the agenda stand apart from its table."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, create_engine, select
 
+from tests.browser.test_narrow import _meeting_with_three_items
 from workflow.models import Meeting, Membership, User
 
 
@@ -28,6 +30,25 @@ def _invited_meeting(server_database_url: str) -> int:
     return meeting.id or 0
 
 
+def _stands_apart(page: Any, selector: str) -> None:
+    """The element stands as far below what precedes it (the agenda table, a hint) as the
+    page's sections stand apart (``rf-section``), not tight under it."""
+    section, gap = page.evaluate(
+        """(selector) => {
+            const element = document.querySelector(selector);
+            const above = element.previousElementSibling;
+            const section = document.querySelector('section.rf-section');
+            return [
+                parseFloat(getComputedStyle(section).marginTop),
+                element.getBoundingClientRect().top - above.getBoundingClientRect().bottom,
+            ];
+        }""",
+        selector,
+    )
+    assert section > 0
+    assert gap >= section, (selector, gap, section)
+
+
 def test_a_councillor_notifies_and_withdraws_a_possible_bias(
     page: Any,
     server_database_url: str,
@@ -39,22 +60,8 @@ def test_a_councillor_notifies_and_withdraws_a_possible_bias(
     page.goto(f"/sitzungen/{meeting}")
     # The hint and the form stand apart from the agenda table and from each other as the
     # page's sections do, not tight under the table's last row.
-    section, under_table, under_hint = page.evaluate(
-        """() => {
-            const hint = document.querySelector('#befangenheit');
-            const table = hint.previousElementSibling;
-            const form = document.querySelector('#befangenheit-mitteilen');
-            const section = document.querySelector('section.rf-section');
-            return [
-                parseFloat(getComputedStyle(section).marginTop),
-                hint.getBoundingClientRect().top - table.getBoundingClientRect().bottom,
-                form.getBoundingClientRect().top - hint.getBoundingClientRect().bottom,
-            ];
-        }"""
-    )
-    assert section > 0
-    assert under_table >= section, (under_table, section)
-    assert under_hint >= section, (under_hint, section)
+    _stands_apart(page, "#befangenheit")
+    _stands_apart(page, "#befangenheit-mitteilen")
     form = page.locator("#befangenheit-mitteilen")
     form.get_by_label("Tagesordnungspunkt").select_option(index=1)
     form.get_by_label("Grund, kurz").fill("Angehöriger ist Bieter")
@@ -74,3 +81,21 @@ def test_a_councillor_notifies_and_withdraws_a_possible_bias(
     assert "ist zurückgenommen" in page.content().replace("\u00a0", " ")
     assert page.locator("#befangenheit-mitgeteilt").count() == 0
     check_accessibility(page)
+
+
+def test_the_removed_items_and_the_supplement_stand_apart_from_the_agenda(
+    page: Any, server: str, server_database_url: str, sign_in: Callable[[Any, str], None]
+) -> None:
+    """The Sitzungsdienst's headings under the agenda table: "Nachtrag zur Tagesordnung"
+    once invited (§ 34 Abs. 1 Satz 1 GemO), "Abgesetzt" after an item was taken off."""
+    sign_in(page, "ilsfeld.secretary")
+    page.goto(f"/sitzungen/{_invited_meeting(server_database_url)}")
+    _stands_apart(page, "#nachtrag")
+    meeting = _meeting_with_three_items(server)
+    page.goto(f"/sitzungen/{meeting}")
+    row = page.get_by_role("row").filter(has_text="Bekanntgaben")
+    row.get_by_role("link", name="Absetzen").click()
+    page.get_by_role("button", name="Jetzt verbindlich: Absetzen").click()
+    page.wait_for_load_state()
+    assert page.locator("#abgesetzt + ul").inner_text() == "Bekanntgaben"
+    _stands_apart(page, "#abgesetzt")
