@@ -312,11 +312,8 @@ def seat_of(world: World, body: int, person: int) -> int:
     )
 
 
-def test_departed_member_no_longer_counts(world: World) -> None:
-    body = world.body_id("Gemeinderat")
-    before = world.run(lambda s: voting_members(s, body, MEETING_DAY))
-    leaver = before[-1]
-    membership_id = seat_of(world, body, leaver)
+def end_seat(world: World, body: int, membership_id: int, end: date) -> None:
+    """The admin ends the seat on ``end`` (§ 31 GemO: Ausscheiden)."""
     world.run(
         lambda s: service.set_membership_dates(
             session=s,
@@ -325,25 +322,23 @@ def test_departed_member_no_longer_counts(world: World) -> None:
             body_id=body,
             membership_id=membership_id,
             start_date=None,
-            end_date=date(2024, 4, 15),
+            end_date=end,
         )
     )
+
+
+def test_departed_member_no_longer_counts(world: World) -> None:
+    body = world.body_id("Gemeinderat")
+    before = world.run(lambda s: voting_members(s, body, MEETING_DAY))
+    leaver = before[-1]
+    membership_id = seat_of(world, body, leaver)
+    end_seat(world, body, membership_id, date(2024, 4, 15))
     after = world.run(lambda s: voting_members(s, body, MEETING_DAY))
     assert leaver not in after
     # the chair's seat has no end: the mayor chairs (§ 42 Abs. 1 GemO), Ilsfeld's by her title
     mayor = known(world["ilsfeld.mayor"].person_id)
     with pytest.raises(Conflict) as refused:
-        world.run(
-            lambda s: service.set_membership_dates(
-                session=s,
-                actor=world["admin"],
-                now=berlin(DAY, 7),
-                body_id=body,
-                membership_id=seat_of(world, body, mayor),
-                start_date=None,
-                end_date=date(2024, 4, 15),
-            )
-        )
+        end_seat(world, body, seat_of(world, body, mayor), date(2024, 4, 15))
     assert refused.value.message == (
         "Der Vorsitz der Bürgermeisterin endet nicht durch ein Austrittsdatum"
     )
@@ -432,17 +427,7 @@ def test_departed_member_takes_no_part_in_circulation(world: World) -> None:
     body = world.body_id("Gemeinderat")
     leaver = world.run(lambda s: voting_members(s, body))[-1]
     membership_id = seat_of(world, body, leaver)
-    world.run(
-        lambda s: service.set_membership_dates(
-            session=s,
-            actor=world["admin"],
-            now=berlin(DAY, 7),
-            body_id=body,
-            membership_id=membership_id,
-            start_date=None,
-            end_date=date(2024, 4, 1),
-        )
-    )
+    end_seat(world, body, membership_id, date(2024, 4, 1))
     pid = released(world)
     world.fire(
         "proposal",
