@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from workflow.context import BERLIN
+from workflow.documents import german
 from workflow.law.budget_coverage import format_euro
 from workflow.roles import ROLE_LABELS, SHORT_ROLE_LABELS
 
@@ -76,19 +76,9 @@ def state_tone(state: str | None) -> str:
     return "info"
 
 
-def _local(value: datetime) -> datetime:
-    """Instants without zone come from the database, which stores UTC."""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(BERLIN)
-
-
-def date_de(value: date | datetime | None) -> str:
-    """``23.04.2024``; an instant is shown as the date in Europe/Berlin."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+# ``23.04.2024`` (an instant as its day in Europe/Berlin): the engine's one German date
+# (``workflow.documents.german``), under the name the templates know it by.
+date_de = german.day
 
 
 def date_example(day: date) -> str:
@@ -103,7 +93,7 @@ def time_de(value: time | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = _local(value)
+        value = german.local(value)
     return f"{value.hour:02d}:{value.minute:02d} Uhr"
 
 

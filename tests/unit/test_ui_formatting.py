@@ -19,6 +19,7 @@ from api.ui.formatting import (
     sentences,
     time_de,
 )
+from workflow.documents import german
 
 
 def test_dates_and_times_in_berlin() -> None:
@@ -28,6 +29,10 @@ def test_dates_and_times_in_berlin() -> None:
     assert time_de(datetime(2024, 4, 23, 16, 30, tzinfo=UTC)) == "18:30 Uhr"
     assert datetime_de(datetime(2024, 4, 23, 16, 30, tzinfo=UTC)) == "23.04.2024, 18:30 Uhr"
     assert date_de(None) == ""
+    # a moment read back from SQLite has no zone: it is UTC
+    assert date_de(datetime(2024, 4, 30, 22, 30)) == "01.05.2024"
+    # one German date for pages and the engine (guards, legality report, documents)
+    assert date_de is german.day
 
 
 @pytest.mark.parametrize(

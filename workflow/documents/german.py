@@ -10,15 +10,26 @@ from workflow.context import BERLIN
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
-def day(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+def local(moment: datetime) -> datetime:
+    """The moment in Europe/Berlin; a naive one is UTC, as the database (SQLite) returns
+    stored ones."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BERLIN)
+
+
+def day(value: date | datetime | None) -> str:
+    """``23.04.2024``: the one German date of pages, documents, e-mails, guard messages and
+    the legality report; a moment is shown as its day in Europe/Berlin, none as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
 
 
 def clock(moment: datetime) -> str:
-    """``18:32``: the time of day in Europe/Berlin (a naive moment is UTC, as SQLite
-    returns stored ones)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return f"{aware.astimezone(BERLIN):%H:%M}"
+    """``18:32``: the time of day in Europe/Berlin."""
+    return f"{local(moment):%H:%M}"
 
 
 def weekday_day(value: date) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.context import local_date
+from workflow.documents import german
 from workflow.law.periods import period_end
-from workflow.legality.common import deciding_event, event_evidence, fmt, in_meeting, worded
+from workflow.legality.common import deciding_event, event_evidence, in_meeting, worded
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Check, Evidence
 from workflow.rules.common import OBJECTION_PERIOD, missing_minutes_signatures
@@ -47,7 +48,9 @@ def objection(f: Facts) -> Check:
     objections = _objections(f)
     if not objections:
         if f.today <= end and f.proposal.state == "decided":
-            return Check(key, title, para, RUNNING, f"Die Widerspruchsfrist läuft bis {fmt(end)}")
+            return Check(
+                key, title, para, RUNNING, f"Die Widerspruchsfrist läuft bis {german.day(end)}"
+            )
         finals = list(f.proposal_after(FINAL_TRIGGERS, deciding_event(f)))
         shown = tuple(event_evidence(e, "Bestandskräftig") for e in finals[:1])
         return Check(
@@ -55,7 +58,7 @@ def objection(f: Facts) -> Check:
             title,
             para,
             MET,
-            f"Kein Widerspruch bis zum Ende der Frist am {fmt(end)}",
+            f"Kein Widerspruch bis zum Ende der Frist am {german.day(end)}",
             shown,
         )
     first = objections[0]
@@ -67,7 +70,7 @@ def objection(f: Facts) -> Check:
             title,
             para,
             FAILED,
-            f"Widerspruch erst am {fmt(first.day)}, die Frist endete am {fmt(end)}",
+            f"Widerspruch erst am {german.day(first.day)}, die Frist endete am {german.day(end)}",
             tuple(evidence),
             "Der verspätete Widerspruch ist unwirksam: der Beschluss ist nicht ausgesetzt, "
             "eine erneute Beschlussfassung beruht nicht auf § 43 Abs. 2 GemO",
@@ -90,7 +93,8 @@ def objection(f: Facts) -> Check:
         title,
         para,
         MET,
-        f"Widerspruch fristgerecht am {fmt(first.day)} (Frist bis {fmt(end)}); {outcome}",
+        f"Widerspruch fristgerecht am {german.day(first.day)} "
+        f"(Frist bis {german.day(end)}); {outcome}",
         tuple(evidence),
     )
 
@@ -137,7 +141,7 @@ def publication(f: Facts) -> Check:
                 title,
                 para,
                 MET,
-                f"In der öffentlichen Sitzung vom {fmt(on)} bekannt gegeben",
+                f"In der öffentlichen Sitzung vom {german.day(on)} bekannt gegeben",
                 (event_evidence(announced[0], "Bekanntgabe"),),
             )
         if r.disclosed_at is not None:  # confirmed as an agenda point of a public session
@@ -147,7 +151,7 @@ def publication(f: Facts) -> Check:
                 para,
                 MET,
                 f"In öffentlicher Sitzung bekannt gegeben, bestätigt am "
-                f"{fmt(local_date(r.disclosed_at))}",
+                f"{german.day(local_date(r.disclosed_at))}",
             )
         return Check(
             key,
@@ -173,14 +177,14 @@ def publication(f: Facts) -> Check:
                 title,
                 para,
                 RUNNING,
-                f"Noch nicht veröffentlicht; die Frist läuft bis {fmt(end)}",
+                f"Noch nicht veröffentlicht; die Frist läuft bis {german.day(end)}",
             )
         return Check(
             key,
             title,
             para,
             FAILED,
-            f"Nicht veröffentlicht; die Frist endete am {fmt(end)}",
+            f"Nicht veröffentlicht; die Frist endete am {german.day(end)}",
             consequence=consequence,
         )
     event = published[0]
@@ -191,7 +195,7 @@ def publication(f: Facts) -> Check:
             title,
             para,
             MET,
-            f"Veröffentlicht am {fmt(event.day)}, Frist bis {fmt(end)}",
+            f"Veröffentlicht am {german.day(event.day)}, Frist bis {german.day(end)}",
             evidence,
         )
     return Check(
@@ -199,7 +203,7 @@ def publication(f: Facts) -> Check:
         title,
         para,
         FAILED,
-        f"Erst am {fmt(event.day)} veröffentlicht, die Frist endete am {fmt(end)}",
+        f"Erst am {german.day(event.day)} veröffentlicht, die Frist endete am {german.day(end)}",
         evidence,
         consequence,
     )
@@ -236,7 +240,7 @@ def minutes(f: Facts) -> Check:
                 title,
                 para,
                 RUNNING,
-                f"Unterschriften stehen aus ({', '.join(missing)}); Frist bis {fmt(end)}",
+                f"Unterschriften stehen aus ({', '.join(missing)}); Frist bis {german.day(end)}",
                 tuple(evidence),
             )
         return Check(
@@ -244,7 +248,7 @@ def minutes(f: Facts) -> Check:
             title,
             para,
             FAILED,
-            f"Es fehlen Unterschriften: {', '.join(missing)} (Frist endete am {fmt(end)})",
+            f"Es fehlen Unterschriften: {', '.join(missing)} (Frist endete am {german.day(end)})",
             tuple(evidence),
             consequence,
         )
@@ -264,7 +268,8 @@ def minutes(f: Facts) -> Check:
             title,
             para,
             FAILED,
-            f"Erst am {fmt(last)} vollständig unterzeichnet, die Frist endete am {fmt(end)}",
+            f"Erst am {german.day(last)} vollständig unterzeichnet, die Frist endete am "
+            f"{german.day(end)}",
             tuple(evidence),
             consequence,
         )
@@ -277,7 +282,8 @@ def minutes(f: Facts) -> Check:
                 title,
                 para,
                 FAILED,
-                f"Erst am {fmt(presented[0].day)} zur Kenntnis gebracht, Frist bis {fmt(end)}",
+                f"Erst am {german.day(presented[0].day)} zur Kenntnis gebracht, "
+                f"Frist bis {german.day(end)}",
                 tuple(evidence),
                 consequence,
             )
@@ -286,8 +292,8 @@ def minutes(f: Facts) -> Check:
         title,
         para,
         MET,
-        f"Am {fmt(last)} von Vorsitz, zwei Ratsmitgliedern und Schriftführung "
-        f"unterzeichnet (Frist bis {fmt(end)})",
+        f"Am {german.day(last)} von Vorsitz, zwei Ratsmitgliedern und Schriftführung "
+        f"unterzeichnet (Frist bis {german.day(end)})",
         tuple(evidence),
     )
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from workflow.context import BERLIN, local_date
+from workflow.documents import german
 from workflow.documents.model import FORMATS
 from workflow.documents.service import render
 from workflow.errors import NotFound, not_found
-from workflow.legality.common import fmt
 from workflow.legality.document import build_pruefbericht
 from workflow.legality.model import Report
 from workflow.legality.report import check_resolution
@@ -72,14 +72,14 @@ def line(report: Report) -> str:
     erfüllt: Veröffentlichung im Internet (§ 41b Abs. 5 GemO)"."""
     parts = [
         f"{c.result}: {c.title} ({c.paragraph})"
-        + (f", Heilung am {fmt(c.cure_date)}" if c.cure_date else "")
+        + (f", Heilung am {german.day(c.cure_date)}" if c.cure_date else "")
         for c in report.ordered
         if c.at_risk
     ]
     body = f" ({report.body})" if report.body else ""
     return (
         f"{report.municipality}, Vorlage {report.proposal_label}, Beschluss {report.resolution_id} "
-        f"vom {fmt(report.decided_on)}{body}: " + "; ".join(parts)
+        f"vom {german.day(report.decided_on)}{body}: " + "; ".join(parts)
     )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from workflow.context import BERLIN
+from workflow.documents import german
 from workflow.legality.facts import Event, Facts
 from workflow.legality.model import Evidence
 from workflow.supervision import mayor_title
@@ -12,10 +10,6 @@ from workflow.wording import for_mayor
 
 # Triggers of definitions/proposal.yaml that record a Beschluss in a meeting.
 DECIDING_TRIGGERS = ("adopt", "reject")
-
-
-def fmt(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
 
 
 def worded(f: Facts, text: str) -> str:
@@ -27,7 +21,7 @@ def worded(f: Facts, text: str) -> str:
 
 def event_evidence(event: Event, text: str) -> Evidence:
     return Evidence(
-        text=f"{text} ({event.where}, {event.at.astimezone(BERLIN):%d.%m.%Y %H:%M})",
+        text=f"{text} ({event.where}, {german.day(event.at)} {german.clock(event.at)})",
         instance_type=event.instance_type,
         instance_id=event.instance_id,
         seq=event.seq,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflow.documents import german
 from workflow.law.consultation import agenda_visibility
-from workflow.legality.common import event_evidence, fmt, in_meeting, worded
+from workflow.legality.common import event_evidence, in_meeting, worded
 from workflow.legality.facts import Facts
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, UNKNOWN, Check, Evidence
 
@@ -73,8 +74,8 @@ def invitation(f: Facts) -> Check:
             title,
             para,
             MET,
-            f"Einladung am {fmt(invite.day)}, spätestens am {fmt(latest)} "
-            f"({f.invitation_period} vor der Sitzung am {fmt(f.meeting.meeting_date)})",
+            f"Einladung am {german.day(invite.day)}, spätestens am {german.day(latest)} "
+            f"({f.invitation_period} vor der Sitzung am {german.day(f.meeting.meeting_date)})",
             tuple(evidence),
         )
     emergency = f.meeting.emergency_reason
@@ -102,8 +103,8 @@ def invitation(f: Facts) -> Check:
         title,
         para,
         FAILED,
-        f"Einladung erst am {fmt(invite.day)}, spätestens hätte sie am "
-        f"{fmt(latest) if latest else '–'} versandt werden müssen; weder Notsitzung "
+        f"Einladung erst am {german.day(invite.day)}, spätestens hätte sie am "
+        f"{german.day(latest) if latest else '–'} versandt werden müssen; weder Notsitzung "
         "(§ 34 Abs. 2 GemO) noch ein Grund für die kürzere Frist ist erfasst",
         tuple(evidence),
         worded(f, INVALID)
@@ -138,15 +139,18 @@ def announcement(f: Facts) -> Check:
     on = event.data.get("announced_on")
     day = (_parse(on) if isinstance(on, str) else None) or event.day
     medium = str(event.data.get("medium") or "ortsüblich")
-    evidence = (event_evidence(event, f"Bekanntgabe am {fmt(day)} ({medium})"),)
+    evidence = (event_evidence(event, f"Bekanntgabe am {german.day(day)} ({medium})"),)
     if day < f.meeting.meeting_date:
-        return Check(key, title, para, MET, f"Ortsüblich bekannt gegeben am {fmt(day)}", evidence)
+        return Check(
+            key, title, para, MET, f"Ortsüblich bekannt gegeben am {german.day(day)}", evidence
+        )
     return Check(
         key,
         title,
         para,
         FAILED,
-        f"Bekanntgabe erst am {fmt(day)}, nicht vor der Sitzung am {fmt(f.meeting.meeting_date)}",
+        f"Bekanntgabe erst am {german.day(day)}, nicht vor der Sitzung am "
+        f"{german.day(f.meeting.meeting_date)}",
         evidence,
         consequence,
     )

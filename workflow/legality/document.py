@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflow.documents import german
 from workflow.documents.model import Block, Document, Fields, Heading, Paragraph, Table
-from workflow.legality.common import fmt
 from workflow.legality.model import Report
 
 KIND_LABELS = {
@@ -28,13 +28,13 @@ def build_pruefbericht(report: Report, *, checked_on: date) -> Document:
             rows=(
                 ("Vorlage", f"{report.proposal_label}: {report.title}"),
                 ("Beschlossen von", report.body or "–"),
-                ("Beschlussdatum", fmt(report.decided_on)),
+                ("Beschlussdatum", german.day(report.decided_on)),
                 ("Art", KIND_LABELS.get(report.kind, report.kind)),
                 (
                     "Ergebnis",
                     "beschlossen" if report.adopted else "abgelehnt",
                 ),  # as the Niederschrift
-                ("Geprüft am", fmt(checked_on)),
+                ("Geprüft am", german.day(checked_on)),
                 ("Gesamtergebnis", report.summary()),
             )
         ),
@@ -50,7 +50,7 @@ def build_pruefbericht(report: Report, *, checked_on: date) -> Document:
         for check in risky:
             text = f"{check.title} ({check.paragraph}): {check.consequence or '–'}"
             if check.cure_date is not None:
-                text += f" Heilung: {fmt(check.cure_date)}."
+                text += f" Heilung: {german.day(check.cure_date)}."
             blocks.append(Paragraph(text, "note"))
     blocks.append(Heading("Nachweise", 2))
     evidence_rows = [(c.title, e.text) for c in report.ordered for e in c.evidence]
@@ -84,7 +84,8 @@ def build_pruefbericht(report: Report, *, checked_on: date) -> Document:
     return Document(
         kind="pruefbericht",
         title="Prüfbericht zur Rechtmäßigkeit",
-        subtitle=f"Beschluss zur Vorlage {report.proposal_label} vom {fmt(report.decided_on)}",
+        subtitle=f"Beschluss zur Vorlage {report.proposal_label} vom "
+        f"{german.day(report.decided_on)}",
         municipality=report.letterhead,
         blocks=tuple(blocks),
         filename=f"pruefbericht-{report.proposal_label.replace('/', '-')}-"

@@ -19,6 +19,7 @@ from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
 from workflow.context import local_date
 from workflow.deadlines.lifecycle import calendar_for
+from workflow.documents import german
 from workflow.law.periods import WorkingCalendar
 from workflow.legality.model import ChainHead
 from workflow.models import (
@@ -238,7 +239,7 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
         return
     facts.meeting = meeting
     facts.meeting_events = _events(
-        session, "meeting", meeting_id, f"Sitzung vom {meeting.meeting_date:%d.%m.%Y}"
+        session, "meeting", meeting_id, f"Sitzung vom {german.day(meeting.meeting_date)}"
     )
     facts.members = voting_members(session, meeting.body_id, meeting.meeting_date)
     tracked = session.exec(
@@ -308,6 +309,6 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
                     select(ElectionCount).where(ElectionCount.round_id == round_.id)
                 )
             }
-    head = _head(session, "meeting", meeting_id, f"Sitzung vom {meeting.meeting_date:%d.%m.%Y}")
+    head = _head(session, "meeting", meeting_id, f"Sitzung vom {german.day(meeting.meeting_date)}")
     if head is not None:
         facts.chains.append(head)

@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from workflow.documents import german
 from workflow.law.periods import Period, shift
 from workflow.legality import aftermath, competence, convening, voting
-from workflow.legality.common import fmt
 from workflow.legality.facts import Facts, load_facts
 from workflow.legality.model import FAILED, Check, Report
 from workflow.models import Proposal, Resolution
@@ -60,9 +60,9 @@ def _bylaw_cure(f: Facts, check: Check) -> Check:
     return replace(
         check,
         cure_date=cured,
-        consequence=f"{check.consequence or ''}; die Satzung gilt am {fmt(cured)} als von Anfang "
-        "an gültig zustande gekommen, sofern die Verletzung nicht vorher geltend gemacht "
-        "wurde (§ 4 Abs. 4 GemO)".lstrip("; "),
+        consequence=f"{check.consequence or ''}; die Satzung gilt am {german.day(cured)} "
+        "als von Anfang an gültig zustande gekommen, sofern die Verletzung nicht vorher "
+        "geltend gemacht wurde (§ 4 Abs. 4 GemO)".lstrip("; "),
     )
 
 

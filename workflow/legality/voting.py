@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflow.documents import german
 from workflow.law.elections import RoundKind, count_round
 from workflow.law.errors import RefusedInput
 from workflow.law.periods import Period, shift
@@ -12,7 +13,6 @@ from workflow.law.voting import Quorum, Tally
 from workflow.legality.common import (
     deciding_event,
     event_evidence,
-    fmt,
     in_meeting,
     vote_event,
     worded,
@@ -201,7 +201,7 @@ def bias(f: Facts) -> Check:
         tuple(evidence),
         worded(
             f,
-            f"Beschluss rechtswidrig (§ 18 Abs. 6 Satz 1 GemO); geheilt am {fmt(cured)} "
+            f"Beschluss rechtswidrig (§ 18 Abs. 6 Satz 1 GemO); geheilt am {german.day(cured)} "
             f"(ein Jahr nach der {since}), sofern bis dahin kein Widerspruch des "
             "Bürgermeisters oder keine Beanstandung der Rechtsaufsicht erfolgt "
             "(§ 18 Abs. 6 Satz 2 GemO)",
@@ -280,7 +280,7 @@ def election(f: Facts) -> Check:
         return Check(key, title, para, UNKNOWN, "Kein Wahlgang erfasst")
     evidence = [
         Evidence(
-            f"Wahlgang {r.number} am {fmt(r.held_on)}: {r.entitled} Stimmberechtigte, "
+            f"Wahlgang {r.number} am {german.day(r.held_on)}: {r.entitled} Stimmberechtigte, "
             f"{r.invalid} ungültig, Stimmen je Bewerber "
             + ", ".join(f"{c}: {v}" for c, v in f.election_counts.get(r.id or 0, {}).items())
         )

@@ -61,10 +61,6 @@ def objection_deadline(ctx: FiringContext) -> date | None:
     return period_end(resolution.decided_on, OBJECTION_PERIOD, calendar).date
 
 
-def fmt(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def count_of(n: int, singular: str, plural: str) -> str:
     """``1 Gemeinde hat``, ``3 Gemeinden haben``: noun (and verb) agreeing with the count."""
     return f"{n} {singular if n == 1 else plural}"

@@ -11,6 +11,7 @@ from workflow.context import FiringContext
 from workflow.deadlines.lifecycle import calendar_for
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action, Anchor, Guard
+from workflow.documents import german
 from workflow.law.periods import period_end
 from workflow.models import (
     Body,
@@ -21,7 +22,7 @@ from workflow.models import (
     Resolution,
 )
 from workflow.queries import latest_resolution
-from workflow.rules.common import OBJECTION_PERIOD, count_of, data_int, data_text, fmt
+from workflow.rules.common import OBJECTION_PERIOD, count_of, data_int, data_text
 from workflow.wording import wording_for
 
 DELEGATION_SETTING = "decision_requests_delegated_to_mayor"
@@ -56,7 +57,7 @@ def request_options_valid(ctx: FiringContext) -> str | None:
 def reply_deadline_in_future(ctx: FiringContext) -> str | None:
     request = _request(ctx)
     if request.reply_deadline <= ctx.today:
-        return f"Die Antwortfrist ({fmt(request.reply_deadline)}) muss in der Zukunft liegen"
+        return f"Die Antwortfrist ({german.day(request.reply_deadline)}) muss in der Zukunft liegen"
     return None
 
 
@@ -90,7 +91,7 @@ def before_reply_deadline(ctx: FiringContext) -> str | None:
     deadline = _request(ctx).reply_deadline
     if ctx.today > deadline:
         return (
-            f"Die Antwortfrist ist am {fmt(deadline)} abgelaufen: verspätete Antwort "
+            f"Die Antwortfrist ist am {german.day(deadline)} abgelaufen: verspätete Antwort "
             "(answer_late) mit Annahme durch das Landratsamt"
         )
     return None
@@ -98,7 +99,9 @@ def before_reply_deadline(ctx: FiringContext) -> str | None:
 
 def after_reply_deadline(ctx: FiringContext) -> str | None:
     deadline = _request(ctx).reply_deadline
-    return f"Die Antwortfrist läuft noch bis {fmt(deadline)}" if ctx.today <= deadline else None
+    return (
+        f"Die Antwortfrist läuft noch bis {german.day(deadline)}" if ctx.today <= deadline else None
+    )
 
 
 def _linked_proposal(ctx: FiringContext) -> Proposal | None:
@@ -185,12 +188,12 @@ def _not_final(ctx: FiringContext, proposal: Proposal, resolution: Resolution) -
         if ctx.today <= end:
             return wording.text(
                 "Der Beschluss ist noch nicht bestandskräftig: die Widerspruchsfrist "
-                f"(§ 43 Abs. 2 GemO) läuft bis {fmt(end)}, sofern der Bürgermeister nicht "
+                f"(§ 43 Abs. 2 GemO) läuft bis {german.day(end)}, sofern der Bürgermeister nicht "
                 "vorher auf den Widerspruch verzichtet"
             )
         return (
             "Der Beschluss ist noch nicht bestandskräftig: die Widerspruchsfrist "
-            f"(§ 43 Abs. 2 GemO) endete am {fmt(end)}, der Abschluss durch die "
+            f"(§ 43 Abs. 2 GemO) endete am {german.day(end)}, der Abschluss durch die "
             "Fristenüberwachung steht noch aus"
         )
     if resolution.objected_at is not None:
@@ -269,8 +272,8 @@ def not_yet_resolved(ctx: FiringContext) -> str | None:
         if resolution is not None:
             return (
                 f"Zur Vorlage {proposal.label} liegt bereits ein Beschluss vom "
-                f"{fmt(resolution.decided_on)} vor: Verknüpfung und Option können nicht mehr "
-                "geändert werden"
+                f"{german.day(resolution.decided_on)} vor: Verknüpfung und Option können nicht "
+                "mehr geändert werden"
             )
     return None
 

@@ -12,9 +12,9 @@ from sqlmodel import col, select
 
 from workflow.context import FiringContext
 from workflow.definitions.registry import Choice, FieldSpec, OpenStep
+from workflow.documents import german
 from workflow.models import Body, DecisionRequest, DecisionResponse, Meeting, Proposal
 from workflow.queries import current_step, users_with_role
-from workflow.rules.common import fmt
 from workflow.rules.decision_rules import linkable_proposals
 from workflow.supervision import OBJECTION_GROUNDS
 
@@ -49,7 +49,7 @@ def meeting_options(ctx: FiringContext) -> list[Choice]:
         .limit(MAX_OPTIONS)
     )
     name = body.name if body is not None else "Sitzung"
-    return [Choice(m.id or 0, f"{name}, {fmt(m.meeting_date)}") for m in meetings]
+    return [Choice(m.id or 0, f"{name}, {german.day(m.meeting_date)}") for m in meetings]
 
 
 def referral_options(ctx: FiringContext) -> list[Choice]:

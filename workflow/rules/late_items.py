@@ -16,8 +16,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from workflow.documents import german
 from workflow.models import Meeting
-from workflow.rules.common import fmt
 from workflow.rules.meeting_rules import invitation_latest
 
 OPEN = ("planned", "agenda")
@@ -30,7 +30,7 @@ def late_addition_refusal(
     """Why nothing can be added to the meeting's agenda now, or None."""
     if meeting.state in OPEN:
         if meeting.meeting_date < today:
-            return f"Die Sitzung am {fmt(meeting.meeting_date)} liegt in der Vergangenheit"
+            return f"Die Sitzung am {german.day(meeting.meeting_date)} liegt in der Vergangenheit"
         return None
     if meeting.state not in LATE:
         return "Die Tagesordnung dieser Sitzung ist abgeschlossen"
@@ -38,8 +38,9 @@ def late_addition_refusal(
         # Not even in an emergency: the session was convened for a day that has passed
         # without it; it cannot open any more (``meeting_day_reached``, § 37 Abs. 1 S. 1).
         return (
-            f"Die Sitzung am {fmt(meeting.meeting_date)} liegt in der Vergangenheit und wurde "
-            "nicht eröffnet; sagen Sie sie ab und berufen Sie sie für einen neuen Tag neu ein"
+            f"Die Sitzung am {german.day(meeting.meeting_date)} liegt in der Vergangenheit "
+            "und wurde nicht eröffnet; sagen Sie sie ab und berufen Sie sie für einen neuen "
+            "Tag neu ein"
         )
     if urgent_reason:
         return None
@@ -52,7 +53,7 @@ def late_addition_refusal(
     if today <= latest:
         return None
     return (
-        f"Ein Nachtrag zur Tagesordnung hätte spätestens am {fmt(latest)} versandt werden "
+        f"Ein Nachtrag zur Tagesordnung hätte spätestens am {german.day(latest)} versandt werden "
         f"müssen (§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {period.german()} vor dem "
         "Sitzungstag). Später nur als Notfall mit Begründung (urgent_reason, § 34 Abs. 2 GemO)"
     )

@@ -12,6 +12,7 @@ from workflow.context import FiringContext
 from workflow.deadlines.acts import skip_pending
 from workflow.deadlines.lifecycle import calendar_for, local_period
 from workflow.definitions.registry import Action, Guard
+from workflow.documents import german
 from workflow.law.periods import Period, latest_before
 from workflow.models import Body, Deadline, Meeting, MinutesSignature
 from workflow.queries import (
@@ -20,7 +21,7 @@ from workflow.queries import (
     meeting_quorum,
     second_session_notice,
 )
-from workflow.rules.common import data_text, fmt, member_words, missing_minutes_signatures
+from workflow.rules.common import data_text, member_words, missing_minutes_signatures
 from workflow.wording import wording_for
 
 INVITATION_PERIOD = "P7D"  # § 34 Abs. 1 S. 1 GemO: "in der Regel mindestens sieben Tage"
@@ -55,8 +56,8 @@ def invitation_in_time(ctx: FiringContext) -> str | None:
     meeting = _meeting(ctx)
     if ctx.today > meeting.meeting_date:
         return (
-            f"Der Sitzungstag {fmt(meeting.meeting_date)} ist vorbei: Zu ihm kann nicht mehr "
-            "eingeladen werden (§ 34 Abs. 1 Satz 1 GemO). Verlegen Sie die Sitzung auf einen "
+            f"Der Sitzungstag {german.day(meeting.meeting_date)} ist vorbei: Zu ihm kann nicht "
+            "mehr eingeladen werden (§ 34 Abs. 1 Satz 1 GemO). Verlegen Sie die Sitzung auf einen "
             "neuen Tag oder sagen Sie sie ab"
         )
     if meeting.emergency_reason or data_text(ctx, "emergency_reason"):
@@ -67,7 +68,7 @@ def invitation_in_time(ctx: FiringContext) -> str | None:
     if ctx.today <= latest:
         return None
     return (
-        f"Die Einladung hätte spätestens am {fmt(latest)} versandt werden müssen "
+        f"Die Einladung hätte spätestens am {german.day(latest)} versandt werden müssen "
         f"(§ 34 Abs. 1 Satz 1 GemO: in der Regel mindestens {period.german()} "
         "vor dem Sitzungstag). Für eine Notsitzung ist eine Begründung anzugeben "
         "(emergency_reason, § 34 Abs. 2 GemO), sonst eine Begründung der kürzeren Frist "
@@ -83,10 +84,10 @@ def meeting_day_reached(ctx: FiringContext) -> str | None:
     cancelled and convened anew (``missed_meetings``)."""
     meeting = _meeting(ctx)
     if ctx.today < meeting.meeting_date:
-        return f"Die Sitzung ist erst am {fmt(meeting.meeting_date)}"
+        return f"Die Sitzung ist erst am {german.day(meeting.meeting_date)}"
     if ctx.today > meeting.meeting_date:
         return (
-            f"Die Sitzung war für den {fmt(meeting.meeting_date)} einberufen; an einem "
+            f"Die Sitzung war für den {german.day(meeting.meeting_date)} einberufen; an einem "
             "späteren Tag ist sie nicht ordnungsmäßig einberufen (§ 34 Abs. 1, § 37 Abs. 1 "
             "Satz 1 GemO). Nach der Einladung wird sie nicht verlegt: Sagen Sie sie ab und "
             "berufen Sie sie für einen neuen Tag neu ein"

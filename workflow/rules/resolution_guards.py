@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from workflow.context import FiringContext, local_date
 from workflow.deadlines.lifecycle import calendar_for
 from workflow.definitions.registry import Guard, GuardCandidates
+from workflow.documents import german
 from workflow.law.periods import period_end
 from workflow.models import (
     ExecutionTask,
@@ -25,7 +26,6 @@ from workflow.queries import (
 from workflow.rules.common import (
     count_of,
     data_text,
-    fmt,
     objection_deadline,
     proposal,
 )
@@ -54,7 +54,7 @@ def execution_allowed(ctx: FiringContext) -> str | None:
             if ctx.today <= end:
                 reasons.append(
                     "Die Rechtsaufsichtsbehörde hat den Beschluss noch nicht bestätigt; ohne "
-                    f"Beanstandung darf er nach dem {fmt(end)} vollzogen werden "
+                    f"Beanstandung darf er nach dem {german.day(end)} vollzogen werden "
                     "(§ 121 Abs. 2 GemO)"
                 )
     if p.requires_announcement and resolution.announced_at is None:
@@ -76,9 +76,8 @@ def requires_submission(ctx: FiringContext) -> str | None:
 def not_submitted_yet(ctx: FiringContext) -> str | None:
     resolution = latest_resolution(ctx.session, proposal(ctx).id or 0)
     if resolution is not None and resolution.submitted_at is not None:
-        return (
-            f"Der Beschluss wurde am {fmt(local_date(resolution.submitted_at, ctx.tz))} vorgelegt"
-        )
+        submitted = local_date(resolution.submitted_at, ctx.tz)
+        return f"Der Beschluss wurde am {german.day(submitted)} vorgelegt"
     return None
 
 
@@ -104,14 +103,14 @@ def within_objection_window(ctx: FiringContext) -> str | None:
     if last_day is None:
         return "Es liegt kein Beschluss vor"
     if ctx.today > last_day:
-        return f"Die Widerspruchsfrist ist am {fmt(last_day)} abgelaufen (§ 43 Abs. 2 GemO)"
+        return f"Die Widerspruchsfrist ist am {german.day(last_day)} abgelaufen (§ 43 Abs. 2 GemO)"
     return None
 
 
 def objection_window_passed(ctx: FiringContext) -> str | None:
     last_day = objection_deadline(ctx)
     if last_day is not None and ctx.today <= last_day:
-        return f"Die Widerspruchsfrist läuft noch bis {fmt(last_day)}"
+        return f"Die Widerspruchsfrist läuft noch bis {german.day(last_day)}"
     return None
 
 

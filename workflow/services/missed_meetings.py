@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 from workflow.access import meeting_read_clause
 from workflow.context import Actor, local_date
 from workflow.deputies import substitutions
+from workflow.documents import german
 from workflow.models import Meeting
-from workflow.rules.common import fmt
 
 # Before the session opens: no minutes, no resolutions yet; "in_session" has been held.
 UNHELD = ("planned", "agenda", "invited")
@@ -55,7 +55,7 @@ def task_words(meeting: Meeting) -> str:
 
 def advice(meeting: Meeting) -> str:
     """The meeting page's and the task's explanation, in the engine's terms."""
-    day = fmt(meeting.meeting_date)
+    day = german.day(meeting.meeting_date)
     if meeting.state in MOVABLE:
         return (
             f"Die Sitzung war für den {day} vorgesehen und hat nicht stattgefunden. Verlegen "

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.formatting import parse_date_de
+from api.ui.formatting import date_de, parse_date_de
 from api.ui.routes.meetings import MeetingId, meeting_page, move_example
 from api.ui.sitting_forms import form_version
 from api.ui.web import PageRoute, PageUserDep, PostedForm, error_text, flash, redirect, workflows_of
 from workflow.context import local_date
 from workflow.errors import Conflict, InvalidInput
 from workflow.models import Meeting
-from workflow.rules.common import fmt
 from workflow.services.deadline_service import reschedule_meeting
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -62,7 +61,7 @@ def move_meeting(
             field = getattr(exc, "field", None)
             errors["reason" if field == "reason" else "meeting_date"] = error_text(exc)
         else:
-            flash(request, f"Die Sitzung ist auf den {fmt(day)} verlegt.")
+            flash(request, f"Die Sitzung ist auf den {date_de(day)} verlegt.")
             return redirect(f"/sitzungen/{meeting_id}")
     extra = {"move_errors": errors, "move_values": values}
     return meeting_page(request, session, user, meeting_id, now, extra=extra, status=422)
