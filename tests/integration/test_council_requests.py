@@ -429,3 +429,42 @@ def test_a_cancelled_session_puts_the_request_back_with_its_deadline(world: Worl
     assert reopened.due_date == date(2024, 6, 10)
     history = world.run(lambda s: [(e.trigger, e.comment) for e in service.history(s, back.id)])
     assert history[-1] == ("unschedule", "Sitzung abgesagt")
+
+
+def test_neu_seit_tells_the_administration_of_an_antrag_and_the_councillor_of_its_fate(
+    world: World,
+) -> None:
+    """A councillor files his own Antrag: the Sitzungsdienst finds it in "Neu seit"; what
+    the administration makes of it (a Vorlage) reaches the councillor there; another
+    municipality and the Landratsamt see neither."""
+    from workflow.services import my_tasks
+
+    mine = create(world, actor="ilsfeld.council", kind="councillor_motion", received_on=None)
+    world.run(
+        lambda s: service.take_over(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.clerk"],
+            now=berlin(DAY, 10),
+            request_id=mine.id or 0,
+        )
+    )
+
+    def changes(username: str) -> list[tuple[str, str | None, str | None]]:
+        found: list[my_tasks.Change] = world.run(
+            lambda s: my_tasks.changes_since(
+                session=s,
+                workflows=world.workflows,
+                actor=world[username],
+                since=berlin(DAY, 8),
+            )
+        )
+        return [(c.title, c.step_label, c.new_state) for c in found if c.kind == "council_request"]
+
+    title = "Antrag von Gemeinderäten: Tempo 30 in der Hauptstraße"
+    assert changes("ilsfeld.secretary") == [
+        (title, "Als Vorlage übernommen", None),  # the step says it: no "jetzt …" again
+        (title, "Erfasst", "eingegangen"),
+    ]
+    assert changes("ilsfeld.council") == [(title, "Als Vorlage übernommen", None)]
+    assert changes("flein.clerk") == changes("lra.coordinator") == []

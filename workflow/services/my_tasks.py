@@ -26,6 +26,7 @@ from workflow.access import (
 )
 from workflow.context import Actor, local_date
 from workflow.deadlines.addressees import concerns
+from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
@@ -36,6 +37,7 @@ from workflow.models import (
     AuditEvent,
     Body,
     CoSignature,
+    CouncilRequest,
     Deadline,
     DecisionRequest,
     DecisionResponse,
@@ -47,6 +49,7 @@ from workflow.models import (
 )
 from workflow.queries import full_names
 from workflow.services import missed_meetings
+from workflow.services.council_requests import terms as request_terms
 from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
@@ -233,6 +236,8 @@ def _title(session: Session, kind: str, row: Any) -> str:
         return meeting_title(session, row)
     if isinstance(row, DecisionRequest):
         return f"Abfrage: {row.title}"
+    if isinstance(row, CouncilRequest):
+        return f"{request_terms.KINDS.get(row.kind, 'Antrag')}: {row.subject}"
     if isinstance(row, DecisionResponse):
         request = session.get(DecisionRequest, row.request_id)
         town = session.get(Municipality, row.municipality_id)
@@ -414,7 +419,7 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
 
 def _followed(actor: Actor) -> list[tuple[str, Any, ColumnElement[bool]]]:
     """What "Neu seit" follows, as (kind, model, readable rows): a municipality's people its
-    Vorlagen and Sitzungen, its staff also its answers to the Landratsamt's Abfragen; the
+    Vorlagen, Sitzungen and Anträge, its staff also its answers to the Landratsamt's Abfragen; the
     Landratsamt its Abfragen, the municipalities' answers and what is before the
     Rechtsaufsicht, not every published matter of the district's towns (46 of them in
     Landkreis Heilbronn)."""
@@ -447,7 +452,29 @@ def _followed(actor: Actor) -> list[tuple[str, Any, ColumnElement[bool]]]:
         followed.append(
             ("decision_response", DecisionResponse, decision_response_read_clause(actor))
         )
+    # Anträge and Verlangen of the municipality, which all its people read (/antraege): the
+    # Sitzungsdienst learns of one a councillor filed, the councillor of what became of it.
+    followed.append((COUNCIL_REQUEST, CouncilRequest, col(CouncilRequest.municipality_id) == town))
     return followed
+
+
+def _worded(
+    session: Session, workflows: Workflows, row: Any, event: AuditEvent
+) -> tuple[str, str | None, set[str]]:
+    """The state an event led to, what it did (None: the UI names it), and the step's words
+    in lower case (a new state that repeats them says nothing new). An Antrag has no
+    definition: its own words (``council_requests.terms``)."""
+    if isinstance(row, CouncilRequest):
+        dest = request_terms.STATES.get(event.dest or "", event.dest or "")
+        did = request_terms.EVENT_LABELS.get(event.trigger)
+        done = did[:1].upper() + did[1:] if did else None
+        return dest, done, {did.casefold()} if did else set()
+    spec = _spec(workflows, row)
+    wording = wording_for(row, session)
+    step = spec.step(event.trigger, event.source, event.dest)
+    done = wording.done(step) if step is not None else None
+    said = {wording.label(step).casefold(), done.casefold()} if step and done else set()
+    return wording.state(spec, event.dest), done, said
 
 
 def changes_since(
@@ -471,12 +498,7 @@ def changes_since(
             .limit(MAX_CHANGES)
         )
         for event, row in rows:
-            spec = _spec(workflows, row)
-            wording = wording_for(row, session)
-            dest_label = wording.state(spec, event.dest)
-            step = spec.step(event.trigger, event.source, event.dest)
-            done = wording.done(step) if step is not None else None
-            said = {wording.label(step).casefold(), done.casefold()} if step and done else set()
+            dest_label, done, said = _worded(session, workflows, row, event)
             changes.append(
                 Change(
                     kind=kind,
