@@ -400,3 +400,39 @@ def test_a_towns_staff_are_led_from_neu_seit_to_their_answer_of_an_abfrage(
     link = f'href="/abfragen/{request_id}/antworten/{answer.id}">Antwort Ilsfeld: '
     assert link + "Integrationsmanagement ab 01.01.2025</a>" in changes
     assert "Antwort Flein" not in changes
+
+
+def test_an_antrag_that_came_in_waits_in_the_sitzungsdienst_s_tasks_until_dealt_with(
+    world: World, client: TestClient, app: FastAPI
+) -> None:
+    """A councillor's own Antrag (no statutory Frist below the quorum) is still someone's
+    work: the Sitzungsdienst and the mayor find it under "Jetzt zu erledigen" until it is
+    on the agenda, taken over or refused (§ 34 Abs. 1 GemO); a clerk does not."""
+    from tests.integration.test_council_requests import DAY, create
+    from workflow.services import council_requests
+
+    mine = create(world, actor="ilsfeld.council", kind="councillor_motion", received_on=None)
+    link = f'href="/antraege/{mine.id}">Antrag von Gemeinderäten: Tempo 30 in der Hauptstraße'
+
+    def tasks(username: str) -> str:
+        with TestClient(app) as other:
+            sign_in(other, username)
+            page: str = other.get("/").text
+            return page.split('id="jetzt"')[1].split("</section>")[0]
+
+    waiting = tasks("ilsfeld.secretary")
+    assert link in waiting
+    assert "Eingegangen am 08.04.2024" in waiting
+    assert link in tasks("ilsfeld.mayor")
+    assert link not in tasks("ilsfeld.clerk")
+    world.run(
+        lambda s: council_requests.refuse(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 11),
+            request_id=mine.id or 0,
+            ground="other",
+            reason="Kein Gegenstand des Gemeinderats",
+        )
+    )
+    assert link not in tasks("ilsfeld.secretary")

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.action_warnings import NO_EXECUTION_TASK, never_had_execution_task
+from api.ui.formatting import date_de
 from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
 from api.ui.meeting_views import body_names
@@ -22,7 +23,7 @@ from workflow.definitions.spec import DefinitionSpec
 from workflow.deputies import member_on
 from workflow.models import Deadline, Meeting, Membership, Proposal
 from workflow.roles import AUTHOR_ROLES
-from workflow.services import listing, my_tasks
+from workflow.services import council_requests, listing, my_tasks
 from workflow.services.announcements import HELD
 from workflow.services.missed_meetings import missed_meetings
 from workflow.services.transition import KINDS
@@ -155,6 +156,19 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                 note=missed.advice,
                 actions=[],
                 due=missed.meeting.meeting_date,
+            )
+        )
+    # § 34 Abs. 1 S. 3-6 GemO: an Antrag that came in waits for the agenda or a refusal
+    for waiting in council_requests.to_handle(session=session, actor=actor, now=now):
+        motion = waiting.request
+        rows.append(
+            TaskRow(
+                title=f"{council_requests.KINDS.get(motion.kind, 'Antrag')}: {motion.subject}",
+                href=f"/antraege/{motion.id}",
+                note=f"Eingegangen am {date_de(motion.received_on)}: auf die Tagesordnung "
+                "setzen, als Vorlage übernehmen oder als unzulässig ablehnen",
+                actions=[],
+                due=waiting.due,
             )
         )
     rows.sort(key=lambda r: (r.due is None, r.due or date.max))

@@ -36,10 +36,13 @@ from workflow.services.council_requests.followups import (
     replan_agenda_deadlines,
 )
 from workflow.services.council_requests.queries import (
+    HANDLING_ROLES,
+    ToHandle,
     get_request,
     history,
     list_requests,
     request_deadlines,
+    to_handle,
 )
 from workflow.services.council_requests.terms import (
     COUNCILLOR_KINDS,
@@ -62,12 +65,14 @@ __all__ = [
     "EVENT_LABELS",
     "FALLBACK_NOTE",
     "GROUNDS",
+    "HANDLING_ROLES",
     "KINDS",
     "MAX_TEXT",
     "MOVES",
     "RECORDING_ROLES",
     "REFUSING_ROLES",
     "STATES",
+    "ToHandle",
     "councillors",
     "create_request",
     "follow_agenda_changes",
@@ -82,4 +87,5 @@ __all__ = [
     "schedule",
     "settle",
     "take_over",
+    "to_handle",
 ]

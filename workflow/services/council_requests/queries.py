@@ -1,12 +1,17 @@
 """What pages and the API read of requests: the list, one request (within the caller's
-municipality), its audit chain and its deadlines."""
+municipality), its audit chain and its deadlines, and those still to be dealt with."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.deadlines.standing import COUNCIL_REQUEST
+from workflow.deputies import substitutions
 from workflow.errors import InvalidInput, not_found
 from workflow.models import AuditEvent, CouncilRequest, Deadline
 from workflow.services.common import require_tenant
@@ -66,3 +71,44 @@ def request_deadlines(session: Session, request_id: int) -> list[Deadline]:
             .order_by(col(Deadline.due_date), col(Deadline.id))
         )
     )
+
+
+# Who deals with an Antrag that came in: the Sitzungsdienst and the mayor put it on the
+# agenda or refuse it as inadmissible (§ 34 Abs. 1 S. 4-6 GemO); taking it over as a
+# Vorlage is the clerks' work once one of them decided so.
+HANDLING_ROLES = ("secretary", "mayor")
+
+
+@dataclass(frozen=True)
+class ToHandle:
+    request: CouncilRequest
+    due: date | None  # its open Frist, the soonest (none below the quorum)
+
+
+def to_handle(*, session: Session, actor: Actor, now: datetime) -> list[ToHandle]:
+    """The municipality's Anträge still as received, for the user who handles them (or an
+    office he stands in for today); the oldest first."""
+    if actor.municipality_id is None:
+        return []
+    if actor.role not in HANDLING_ROLES and not any(
+        a.role in HANDLING_ROLES for a in substitutions(session, actor, local_date(now))
+    ):
+        return []
+    due = (
+        select(func.min(Deadline.due_date))
+        .where(
+            Deadline.instance_type == COUNCIL_REQUEST,
+            Deadline.instance_id == CouncilRequest.id,
+            Deadline.status == "open",
+        )
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(CouncilRequest, due)
+        .where(
+            CouncilRequest.municipality_id == actor.municipality_id,
+            CouncilRequest.state == "received",
+        )
+        .order_by(col(CouncilRequest.received_on), col(CouncilRequest.id))
+    )
+    return [ToHandle(request, due_date) for request, due_date in rows]
