@@ -32,6 +32,7 @@ Kind = Literal["proposal", "meeting", "decision_request", "decision_response", "
 )
 def list_deadlines(
     session: SessionDep,
+    runtime: RuntimeDep,
     actor: CurrentUser,
     instance_type: Annotated[Kind | None, Query()] = None,
     instance_id: FilterId = None,
@@ -42,6 +43,7 @@ def list_deadlines(
     """Oldest due first; the explanation says how each date was computed (§§ 187 ff. BGB)."""
     query = deadline_service.deadlines_query(
         actor=actor,
+        workflows=runtime.workflows,
         instance_type=instance_type,
         instance_id=instance_id,
         statuses=None if status is None else (status,),

@@ -360,11 +360,17 @@ def test_list_plans(engine: Engine, workflows: Workflows) -> None:
         ),
         "/fristen: open and missed": lambda s: list(
             s.exec(
-                deadline_service.deadlines_query(actor=clerk, statuses=deadline_service.STILL_TO_DO)
+                deadline_service.deadlines_query(
+                    actor=clerk, workflows=workflows, statuses=deadline_service.STILL_TO_DO
+                )
             )
         ),
         "/fristen: first page of the settled ones": lambda s: fristen.settled_page(
-            s, fristen.settled_query(clerk, None, fristen.SETTLED[""]), NOW.date(), None, None
+            s,
+            fristen.settled_query(clerk, workflows, None, fristen.SETTLED[""]),
+            NOW.date(),
+            None,
+            None,
         ),
         "GET /api/v1/notifications (first page)": lambda s: listing.page_of(
             s, notifications.notifications_query(actor=clerk), 50, None

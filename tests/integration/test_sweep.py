@@ -217,10 +217,19 @@ def test_waived_deadline_stops_acting_and_is_audited(world: World) -> None:
         )
     )
     listed = world.run(
-        lambda s: list_deadlines(session=s, actor=world["ilsfeld.mayor"], status="waived")
+        lambda s: list_deadlines(
+            session=s, workflows=world.workflows, actor=world["ilsfeld.mayor"], status="waived"
+        )
     )
     assert [d.waived_reason for d in listed] == ["Sitzung im Einvernehmen aller Mitglieder"]
-    assert world.run(lambda s: list_deadlines(session=s, actor=world["flein.clerk"])) == []
+    assert (
+        world.run(
+            lambda s: list_deadlines(
+                session=s, workflows=world.workflows, actor=world["flein.clerk"]
+            )
+        )
+        == []
+    )
     assert run_sweep(world, berlin(date(2024, 4, 20))).acts == {}
     with Session(world.engine) as session:
         assert audit.history(session, "meeting", mid)[-1].trigger == "waive_deadline"

@@ -1,15 +1,42 @@
 """Whom a deadline addresses: the roles its rule reminds, and the instance's owner where the
 rule says so (a rule that reminds nobody: whom it escalates to). The personal calendar feed
 and "Meine Fristen" list only these, so a councillor does not find the administration's
-deadlines among his own."""
+deadlines among his own. The deadline lists (``workflow.services.deadline_service``) show a
+councillor these and those of requests to the council (``readable_clause``), no other:
+Mitzeichnung, Einladung, Niederschrift, Veröffentlichung are the administration's internal
+deadlines, no step of the honorary council (§ 32 GemO)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from collections.abc import Iterator
 
-from workflow.deadlines.standing import rule_for
+from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlmodel import Session, col, select
+
+from workflow.deadlines.standing import COUNCIL_REQUEST, RULES, rule_for
 from workflow.definitions.machines import Workflows
+from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.models import CouncilRequest, Deadline
+
+# The administration keeps the municipality's deadlines and reads all of them (the Rathaus'
+# overview on /fristen, a Vorlage's and a Sitzung's page); every other role of a
+# municipality reads only those that concern it (``readable_clause``).
+DEADLINE_KEEPERS = frozenset({"clerk", "cosigner", "mayor", "secretary"})
+# Requests to the council are its own matters: a Sitzungs- or Tagesordnungsverlangen of its
+# members (§ 34 Abs. 1 S. 3, 4 GemO), an Einwohnerantrag the council must deal with within
+# three months (§ 20b Abs. 3), the youth representation's (§ 41a Abs. 2). Their Frist is
+# the time within which the body takes them up; the councillors read it (as on the Anträge
+# pages), though the reminders go to the administration that prepares the session.
+COUNCIL_MATTERS = frozenset({COUNCIL_REQUEST})
+
+
+def addressees(rule: DeadlineRuleSpec) -> Recipients:
+    """Whom the rule reminds; where it reminds nobody, whom it escalates to (it is their
+    concern)."""
+    who = rule.remind
+    if not who.roles and not who.owner and rule.escalation is not None:
+        who = rule.escalation.to
+    return who
 
 
 def concerns(
@@ -32,8 +59,65 @@ def concerns(
         if found is None:  # a rule its version does not name (written by hand): cannot tell
             return True
         _, rule = found
-    who = rule.remind
-    if not who.roles and not who.owner and rule.escalation is not None:
-        who = rule.escalation.to  # nobody is reminded: it is the concern of whom it escalates to
+    who = addressees(rule)
     owner = who.owner and getattr(instance, "author_id", None) == user_id
     return role in who.roles or bool(owner)
+
+
+def _rules(workflows: Workflows) -> Iterator[tuple[str, DeadlineRuleSpec]]:
+    """Every deadline rule any loaded definition version names, with the kind of instance
+    it opens on, and the council requests' standing rules."""
+    for workflow in workflows:
+        for _, rule in workflow.spec.deadline_rules.values():
+            yield workflow.spec.applies_to, rule
+    for rule in RULES.values():
+        yield COUNCIL_REQUEST, rule
+
+
+def addressed_clause(workflows: Workflows, role: str, user_id: int | None) -> ColumnElement[bool]:
+    """``concerns`` as SQL, so lists filter and page in the database: deadlines of rules
+    that address ``role``, or the owner where ``user_id`` wrote the instance. A rule is
+    matched by name over all loaded versions of its definition (a deadline row does not
+    carry the version)."""
+    from workflow.services.transition import KINDS
+
+    by_role: dict[str, set[str]] = {}
+    by_owner: dict[str, set[str]] = {}
+    for kind, rule in _rules(workflows):
+        who = addressees(rule)
+        if role in who.roles:
+            by_role.setdefault(kind, set()).add(rule.rule)
+        elif who.owner:
+            by_owner.setdefault(kind, set()).add(rule.rule)
+    clauses: list[ColumnElement[bool]] = [
+        and_(col(Deadline.instance_type) == kind, col(Deadline.rule).in_(sorted(rules)))
+        for kind, rules in sorted(by_role.items())
+    ]
+    models = {**KINDS, COUNCIL_REQUEST: CouncilRequest}
+    for kind, rules in sorted(by_owner.items()):
+        model = models.get(kind)
+        author = getattr(model, "author_id", None)
+        if user_id is None or model is None or author is None:
+            continue
+        owned = select(model.id).where(author == user_id)  # type: ignore[attr-defined]
+        clauses.append(
+            and_(
+                col(Deadline.instance_type) == kind,
+                col(Deadline.rule).in_(sorted(rules)),
+                col(Deadline.instance_id).in_(owned),
+            )
+        )
+    return or_(false(), *clauses)
+
+
+def readable_clause(workflows: Workflows, role: str, user_id: int | None) -> ColumnElement[bool]:
+    """The deadlines of his municipality a user of ``role`` reads (beside what he may read
+    of the instance): the administration all of them; a councillor those addressed to him
+    and those of requests to the council; any other role (the system administration) only
+    those addressed to it."""
+    if role in DEADLINE_KEEPERS:
+        return true()
+    clause = addressed_clause(workflows, role, user_id)
+    if role == "council_member":
+        clause = or_(clause, col(Deadline.instance_type).in_(sorted(COUNCIL_MATTERS)))
+    return clause

@@ -14,6 +14,7 @@ from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
 from workflow.context import Actor, FiringContext, local_date
 from workflow.deadlines.acts import schedule_acts, skip_pending
+from workflow.deadlines.addressees import readable_clause
 from workflow.deadlines.lifecycle import (
     StartingDeadline,
     compute_due,
@@ -62,6 +63,7 @@ def done_late() -> ColumnElement[bool]:
 def list_deadlines(
     *,
     session: Session,
+    workflows: Workflows,
     actor: Actor,
     instance_type: str | None = None,
     instance_id: int | None = None,
@@ -69,9 +71,11 @@ def list_deadlines(
     due_before: date | None = None,
 ) -> list[Deadline]:
     """The actor's municipality's deadlines, oldest due first (ties by id); for the district
-    coordinator those of the district's decision requests and of the answers to them."""
+    coordinator those of the district's decision requests and of the answers to them; for a
+    councillor only those that concern him (``deadlines.addressees``)."""
     query = deadlines_query(
         actor=actor,
+        workflows=workflows,
         instance_type=instance_type,
         instance_id=instance_id,
         statuses=None if status is None else (status,),
@@ -83,6 +87,7 @@ def list_deadlines(
 def deadlines_query(
     *,
     actor: Actor,
+    workflows: Workflows,
     instance_type: str | None = None,
     instance_id: int | None = None,
     statuses: Sequence[str] | None = None,
@@ -90,7 +95,12 @@ def deadlines_query(
     to_do: bool = False,
 ) -> SelectOfScalar[Deadline]:
     """``list_deadlines`` as a query (``listing.page_of`` pages it); ``statuses``: any of
-    them; ``to_do``: only what is still to do (``still_to_do``)."""
+    them; ``to_do``: only what is still to do (``still_to_do``).
+
+    The administration reads every deadline of its municipality; a councillor only those
+    that concern him or his body: the administration's internal deadlines (Mitzeichnung,
+    Einladung, Niederschrift, Veröffentlichung) are no step of his
+    (``deadlines.addressees.readable_clause``)."""
     unknown = sorted(set(statuses or ()) - set(STATUSES))
     if unknown:
         raise InvalidInput(f"Unbekannter Status {unknown[0]!r}", field="status")
@@ -118,7 +128,11 @@ def deadlines_query(
         if actor.municipality_id is None:
             query = query.where(false())
         else:
-            query = query.where(Deadline.municipality_id == actor.municipality_id, _readable(actor))
+            query = query.where(
+                Deadline.municipality_id == actor.municipality_id,
+                _readable(actor),
+                readable_clause(workflows, actor.role, actor.user_id),
+            )
     if instance_type is not None:
         query = query.where(Deadline.instance_type == instance_type)
     if instance_id is not None:

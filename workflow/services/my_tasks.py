@@ -395,7 +395,7 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
     """Deadlines still to do (open, or missed and not done yet) of what the user can read
     and that address him (``deadlines.addressees``: his role is reminded, or he owns the
     instance), overdue first."""
-    found = list(session.exec(deadlines_query(actor=actor, to_do=True)))
+    found = list(session.exec(deadlines_query(actor=actor, workflows=workflows, to_do=True)))
     # Loaded whole and held while ``concerns`` reads them: the identity map keeps rows weakly.
     readable = list(
         session.exec(

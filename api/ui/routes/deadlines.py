@@ -15,9 +15,10 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.routes.execution import open_targets
-from api.ui.web import PageRoute, PageUserDep, render
+from api.ui.web import PageRoute, PageUserDep, render, workflows_of
 from workflow.context import Actor, local_date
 from workflow.db import pinned, remember
+from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
@@ -205,11 +206,15 @@ def deadline_rows(
 
 
 def settled_query(
-    actor: Actor, kind: str | None, statuses: tuple[str, ...], late: bool = False
+    actor: Actor,
+    workflows: Workflows,
+    kind: str | None,
+    statuses: tuple[str, ...],
+    late: bool = False,
 ) -> SelectOfScalar[Deadline]:
     """The settled deadlines of the page, newest due first; ``late``: with the missed ones
     done late."""
-    query = deadlines_query(actor=actor, instance_type=kind)
+    query = deadlines_query(actor=actor, workflows=workflows, instance_type=kind)
     settled = col(Deadline.status).in_(statuses)
     query = query.where(or_(settled, done_late()) if late else settled)
     return query.order_by(None).order_by(col(Deadline.due_date).desc(), col(Deadline.id).desc())
@@ -262,6 +267,7 @@ def deadline_list(
     weiter: Text = None,
 ) -> Response:
     today = local_date(now)
+    workflows = workflows_of(request)
     kind = art if art in dict(KINDS) else None
     light = stand if stand in dict(STATES) else None
     bodies: list[Body] = []
@@ -284,7 +290,13 @@ def deadline_list(
         r
         for r in deadline_rows(
             session,
-            list(session.exec(deadlines_query(actor=user.actor, instance_type=kind, to_do=True))),
+            list(
+                session.exec(
+                    deadlines_query(
+                        actor=user.actor, workflows=workflows, instance_type=kind, to_do=True
+                    )
+                )
+            ),
             today,
             targets,
         )
@@ -293,7 +305,8 @@ def deadline_list(
     settled = SettledPage([], None)
     settled_count: int | None = 0
     if statuses:
-        query = settled_query(user.actor, kind, statuses, late=(light or "") in WITH_DONE_LATE)
+        late = (light or "") in WITH_DONE_LATE
+        query = settled_query(user.actor, workflows, kind, statuses, late=late)
         try:
             settled = settled_page(session, query, today, body_id, cursor)
         except WorkflowError:  # a tampered or outdated cursor: the first page

@@ -340,7 +340,11 @@ def detail_context(
         else None,
         "deadlines": list(
             list_deadlines(
-                session=session, actor=user.actor, instance_type="meeting", instance_id=meeting_id
+                session=session,
+                workflows=workflows_of(request),
+                actor=user.actor,
+                instance_type="meeting",
+                instance_id=meeting_id,
             )
         )
         if own

@@ -254,7 +254,11 @@ def _detail_context(
             history = []
         deadlines = list(
             list_deadlines(
-                session=session, actor=user.actor, instance_type="proposal", instance_id=proposal.id
+                session=session,
+                workflows=workflows,
+                actor=user.actor,
+                instance_type="proposal",
+                instance_id=proposal.id,
             )
         )
     returned_rounds = _returned_rounds(session, proposal.id, deadlines)
