@@ -35,7 +35,7 @@ from api.limits import UploadTooLarge
 from api.turns import app_turns, turn
 from api.ui import formatting
 from api.ui.citations import Citations, unbroken
-from api.ui.navigation import visible_nav
+from api.ui.navigation import HANDLING, visible_nav
 from api.ui.sessions import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -105,6 +105,21 @@ CSRF_REFUSED = (
 
 class LoginRequired(Exception):
     """No signed-in user: the page redirects to /anmelden?next=…"""
+
+
+class NotForAdministration(Exception):
+    """A page of the council's matters opened by the system administration: refused (403)."""
+
+
+# The system administration keeps users, bodies and definitions; the matters themselves,
+# non-public Vorlagen above all, are confidential to the administration staff and the
+# council (§ 35 Abs. 2 GemO), not to whoever runs the IT.
+NOT_FOR_ADMINISTRATION = (
+    "Vorlagen, Sitzungen, Fristen und Anträge sind der Verwaltung (Sachbearbeitung, "
+    "Sitzungsdienst, Bürgermeisteramt) und dem Gemeinderat vorbehalten, nicht der "
+    "Systemadministration: nichtöffentliche Angelegenheiten sind vertraulich (§ 35 GemO). "
+    "Benutzer, Gremien und Abläufe finden Sie unter „Verwaltung“."
+)
 
 
 @dataclass(frozen=True)
@@ -180,6 +195,19 @@ def get_page_user(user: Annotated[PageUser | None, Depends(get_optional_page_use
 
 PageUserDep = Annotated[PageUser, Depends(get_page_user)]
 OptionalPageUserDep = Annotated[PageUser | None, Depends(get_optional_page_user)]
+
+
+def _handling_only(user: OptionalPageUserDep) -> None:
+    """Signed in, only a role that handles the municipality's matters (``navigation.HANDLING``:
+    all but the admin) opens the page; the public pages of a router (documents of public
+    items) stay open to whoever is not signed in, as before."""
+    if user is not None and user.role not in HANDLING:
+        raise NotForAdministration()
+
+
+# The dependency of every router of the council's matters (``APIRouter(dependencies=...)``):
+# the menu hides them from the admin (``navigation.NAV``), this refuses them typed in.
+HANDLING_ONLY = [Depends(_handling_only)]
 
 
 async def _posted_form(request: Request) -> FormData:
@@ -545,6 +573,8 @@ async def _checked(
 async def _failure_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, LoginRequired):
         return _login_redirect(request)
+    if isinstance(exc, NotForAdministration):
+        return await error_page(request, 403, NOT_FOR_ADMINISTRATION)
     if isinstance(exc, StaleDataError):  # as ``workflow.db.transaction`` says it to the API
         exc = StaleVersion(expected=None, actual=None)
     if isinstance(exc, WorkflowError):

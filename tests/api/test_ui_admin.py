@@ -3,12 +3,17 @@ members and remits; only the municipality's admin, only its own data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from tests.api.conftest import TestClient
+from tests.api.helpers import scene
+from tests.api.test_council_requests_http import _create
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
-from workflow.models import Body, Membership, User
+from tests.documents import html_text
+from workflow.models import Body, Membership, Proposal, User
 
 
 def _user(world: World, username: str) -> User | None:
@@ -156,7 +161,7 @@ def test_a_councillor_s_account_is_given_his_person_in_the_bodies(
 def test_the_admin_starts_at_verwaltung_and_the_workflows(client: TestClient) -> None:
     """The admin handles no resolutions: his start page leads to Verwaltung and the
     Abläufe, without tasks or "Neu seit" of Vorlagen and Sitzungen, and his navigation
-    has no Vorlagen or Fristen. The pages themselves stay open to him."""
+    has no Vorlagen or Fristen (nor the pages themselves: below)."""
     sign_in(client, "admin")
     start = client.get("/")
     assert start.status_code == 200
@@ -178,3 +183,57 @@ def test_the_admin_starts_at_verwaltung_and_the_workflows(client: TestClient) ->
     clerk_nav = clerk.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
     assert 'href="/vorlagen"' in clerk_nav
     assert 'href="/fristen"' in clerk_nav
+
+
+def test_the_council_s_matters_are_refused_to_the_admin(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """Typed in, the pages of Vorlagen, Sitzungen, Fristen, Anträge, the Beschlusskontrolle,
+    the Abfragen and the Rechtmäßigkeit are refused to the system administration with the
+    usual 403 page (a non-public Vorlage is confidential, § 35 GemO); the mayor opens them."""
+    ids = scene(world)
+    request = _create(client, as_user, world).json()["id"]
+    pages = (
+        "/vorlagen",
+        f"/vorlagen/{ids.draft}",
+        f"/vorlagen/{ids.secret}",
+        f"/vorlagen/{ids.secret}/fassungen",
+        f"/vorlagen/{ids.secret}/dokumente/vorlage.pdf",
+        "/vorlagen/neu",
+        "/sitzungen",
+        "/sitzungen/kalender",
+        f"/sitzungen/{ids.meeting}",
+        f"/sitzungen/{ids.meeting}/durchfuehren",
+        f"/sitzungen/{ids.meeting}/sitzungsmappe.pdf",
+        f"/sitzungen/{ids.meeting}/top/{ids.secret_item}/dokumente/vorlage.pdf",
+        "/fristen",
+        "/antraege",
+        f"/antraege/{request}",
+        "/beschlusskontrolle",
+        "/abfragen",
+        "/rechtmaessigkeit",
+    )
+    sign_in(client, "admin")
+    for path in pages:
+        refused = client.get(path)
+        assert refused.status_code == 403, path
+        assert "text/html" in refused.headers["content-type"], path
+        text = html_text(refused.content)
+        assert "nicht der Systemadministration" in text, path
+        assert "Grundstück" not in text, path  # nothing of the non-public Vorlage
+        assert "Zur Übersicht" in text, path  # his start page, not Meine Aufgaben
+    # nor can he post a Vorlage of his own: refused before anything is stored
+    token = csrf_of(client.get("/verwaltung").text)
+    posted = client.post("/vorlagen/neu", data={"csrf_token": token, "title": "Test"})
+    assert posted.status_code == 403
+    with Session(world.engine) as session:
+        assert session.exec(select(Proposal).where(Proposal.title == "Test")).first() is None
+    # what is his stays open
+    for path in ("/", "/verwaltung", "/workflows/proposal", "/einstellungen"):
+        assert client.get(path).status_code == 200, path
+
+    sign_in(client, "ilsfeld.mayor")
+    for path in pages:
+        opened = client.get(path)
+        assert "nicht der Systemadministration" not in opened.text, path
+        assert opened.status_code == 200, path

@@ -17,6 +17,7 @@ from api.ui import formatting
 from api.ui.meeting_views import meeting_title, moved
 from api.ui.routes.meetings import MeetingId, meeting_page
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -37,7 +38,7 @@ from workflow.services import agenda, listing
 from workflow.services.notices import record_announcement
 from workflow.settings import Settings
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Direction = Annotated[str, Path(pattern="^(hoch|runter)$")]
 AGENDA_ANCHOR = "#tagesordnung"

@@ -13,14 +13,22 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId, meeting_page
 from api.ui.sitting_forms import form_ids
-from api.ui.web import PageRoute, PageUserDep, PostedForm, error_text, flash, redirect
+from api.ui.web import (
+    HANDLING_ONLY,
+    PageRoute,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+)
 from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, InvalidInput, NotFound, RoleRefused, WorkflowError
 from workflow.limits import MAX_REASON, too_long
 from workflow.models import AgendaItem
 from workflow.services import bias_notices
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 
 
 @router.post("/sitzungen/{meeting_id}/befangenheit-mitteilen")

@@ -18,6 +18,7 @@ from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.formatting import parse_date_de
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -45,7 +46,7 @@ from workflow.queries import full_names
 from workflow.services import council_requests as service
 from workflow.services import factions
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=40)]
 CREATING_ROLES = (*service.RECORDING_ROLES, "council_member")

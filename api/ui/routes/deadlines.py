@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.routes.execution import open_targets
-from api.ui.web import PageRoute, PageUserDep, render, workflows_of
+from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, render, workflows_of
 from workflow.context import Actor, local_date
 from workflow.db import pinned, remember
 from workflow.definitions.machines import Workflows
@@ -36,7 +36,7 @@ from workflow.queries import current_step
 from workflow.services.deadline_service import deadlines_query, done_late
 from workflow.services.listing import after_cursor, after_row, count_of, cursor_after
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Text = Annotated[str | None, Query(max_length=40)]
 
 KINDS = (

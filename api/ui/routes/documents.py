@@ -20,6 +20,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.downloads import attachment_response, document_response, pdf_response
 from api.ui import formatting
 from api.ui.web import (
+    HANDLING_ONLY,
     LoginRequired,
     OptionalPageUserDep,
     PageRoute,
@@ -38,7 +39,7 @@ from workflow.files import FileStore
 from workflow.services import attachments
 from workflow.settings import Settings
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Format = Literal["html", "pdf", "docx"]

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import drafts
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -38,7 +39,7 @@ from workflow.queries import steps as stored_steps
 from workflow.services import listing, my_tasks
 from workflow.services import proposals as service
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 NOT_AUTHOR = "Vorlagen verfassen die Sachbearbeitung, die Amtsleitungen und der Bürgermeister."
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -32,7 +33,7 @@ from workflow.models import ExecutionTask, Proposal, User
 from workflow.services import proposals as proposal_service
 from workflow.services.proposals import EXECUTION_ROLES, may_own_execution_task
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 TaskId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CLOSED_WORDS = {"done": ("erledigt", "success"), "not_feasible": ("nicht umsetzbar", "danger")}
 

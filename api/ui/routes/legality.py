@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.web import PageRoute, PageUser, PageUserDep, render
+from api.ui.web import HANDLING_ONLY, PageRoute, PageUser, PageUserDep, render
 from workflow.context import local_date
 from workflow.documents.model import MEDIA_TYPES
 from workflow.documents.service import render as render_document
@@ -21,7 +21,7 @@ from workflow.legality import service
 from workflow.legality.document import build_pruefbericht
 from workflow.legality.model import Report
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 ResolutionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 DASHBOARD_ROLES = frozenset({"mayor", "district_coordinator"})

@@ -13,13 +13,22 @@ from api.deps import NowDep, SessionDep
 from api.ui.formatting import date_de, parse_date_de
 from api.ui.routes.meetings import MeetingId, meeting_page, move_example
 from api.ui.sitting_forms import form_version
-from api.ui.web import PageRoute, PageUserDep, PostedForm, error_text, flash, redirect, workflows_of
+from api.ui.web import (
+    HANDLING_ONLY,
+    PageRoute,
+    PageUserDep,
+    PostedForm,
+    error_text,
+    flash,
+    redirect,
+    workflows_of,
+)
 from workflow.context import local_date
 from workflow.errors import Conflict, InvalidInput
 from workflow.models import Meeting
 from workflow.services.deadline_service import reschedule_meeting
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 FIELDS = ("meeting_date", "reason")
 
 

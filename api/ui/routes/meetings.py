@@ -45,6 +45,7 @@ from api.ui.meeting_views import (
 from api.ui.routes.legality import meeting_summaries
 from api.ui.routes.publication import announcement_context
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -71,7 +72,7 @@ from workflow.services.deadline_service import list_deadlines
 from workflow.services.notices import announcements_of
 from workflow.wording import municipality_wording
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 MeetingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=200)]
 Trigger = Annotated[str, Path(max_length=64)]

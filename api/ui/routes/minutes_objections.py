@@ -12,6 +12,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -27,7 +28,7 @@ from workflow.models import Body, Meeting, Membership, Person
 from workflow.services import minutes_objections as service
 from workflow.services.transition import load_instance
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

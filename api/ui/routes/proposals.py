@@ -34,6 +34,7 @@ from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.agenda import add_proposal_item
 from api.ui.routes.legality import proposal_summaries
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -74,7 +75,7 @@ from workflow.services.publication import PUBLICATION_ROLES
 from workflow.settings import Settings
 from workflow.wording import municipality_wording, wording_for
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 # Before the vote: the Beschlussvorschlag can still be corrected (by a return, at the latest
 # in the session), so a text naming the wrong body is pointed out.
 UNDECIDED = ("draft", "cosigning", "awaiting_release", "ready", "scheduled")

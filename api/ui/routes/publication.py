@@ -11,7 +11,16 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.web import PageRoute, PageUserDep, PostedForm, flash, redirect, render, workflows_of
+from api.ui.web import (
+    HANDLING_ONLY,
+    PageRoute,
+    PageUserDep,
+    PostedForm,
+    flash,
+    redirect,
+    render,
+    workflows_of,
+)
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput, not_found
 from workflow.models import Attachment, Meeting, Proposal
@@ -20,7 +29,7 @@ from workflow.services import announcements, listing
 from workflow.services import publication as service
 from workflow.services.common import require_role
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 ProposalId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 OPTIONS = [("", "veröffentlichen"), *REDACTION_KINDS.items()]
 

@@ -22,6 +22,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.schemas.decisions import CENT, DecisionRequestCreate
 from api.ui.formatting import date_de, date_example, parse_amount_de, parse_date_de
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -39,7 +40,7 @@ from workflow.rules.common import count_of
 from workflow.services import decisions
 from workflow.services.transition import fire
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 OPTION_ROWS = 4  # the form's option rows; the API takes up to 10
 TEXT_FIELDS = ("title", "explanation", "reply_deadline", "effective_date", "default_option")
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

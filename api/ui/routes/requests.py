@@ -19,6 +19,7 @@ from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
 from api.ui.actions import done_words, page_actions
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -38,7 +39,7 @@ from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
 from workflow.wording import wording_for
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 # Guards the answer form satisfies itself, and the deadline guards that only say which of
 # "answer" and "answer_late" applies (the other one is offered instead).

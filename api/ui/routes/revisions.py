@@ -9,12 +9,12 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from api.deps import SessionDep
-from api.ui.web import PageRoute, PageUserDep, redirect, render
+from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, redirect, render
 from workflow.digits import is_digits
 from workflow.revisions import FIELDS, field_text
 from workflow.services import revisions
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 ProposalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Number = Annotated[int, Path(ge=1, le=10_000)]
 

@@ -55,6 +55,7 @@ from api.ui.sitting_forms import (
     shown_item,
 )
 from api.ui.web import (
+    HANDLING_ONLY,
     PageRoute,
     PageUser,
     PageUserDep,
@@ -86,7 +87,7 @@ from workflow.services import agenda, deliberation, listing
 from workflow.services.agenda import FREE_ITEM_OUTCOMES
 from workflow.services.motions import entitled_at
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
 # An Informationsvorlage is taken note of instead (definition v4).
 NOTE_TRIGGERS = ("take_note", "take_note_forward", "defer")

@@ -28,14 +28,14 @@ from api.ui.sitting_forms import (
     screen_action,
     screen_meeting,
 )
-from api.ui.web import PageRoute, PageUser, PageUserDep, PostedForm, error_status
+from api.ui.web import HANDLING_ONLY, PageRoute, PageUser, PageUserDep, PostedForm, error_status
 from workflow.agenda_numbers import top_number
 from workflow.errors import Conflict, NotFound, WorkflowError
 from workflow.limits import MAX_REASON, too_long
 from workflow.models import AgendaItem, Person
 from workflow.services import agenda
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 DeclarationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

@@ -38,7 +38,7 @@ from api.ui.sitting_forms import (
     typed_notes,
     with_typed_notes,
 )
-from api.ui.web import PageRoute, PageUserDep, PostedForm, error_status, workflows_of
+from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, PostedForm, error_status, workflows_of
 from workflow.agenda_numbers import top_numbers
 from workflow.digits import is_digits
 from workflow.errors import Conflict, InvalidInput, WorkflowError, not_found
@@ -46,7 +46,7 @@ from workflow.models import Proposal
 from workflow.outcomes import outcome_label
 from workflow.services import agenda
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/ergebnis")

@@ -25,7 +25,7 @@ from api.ui.sitting_forms import (
     form_version,
     screen_action,
 )
-from api.ui.web import PageRoute, PageUserDep, PostedForm, workflows_of
+from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, PostedForm, workflows_of
 from workflow.agenda_numbers import top_number
 from workflow.digits import is_digits
 from workflow.errors import InvalidInput
@@ -33,7 +33,7 @@ from workflow.models import AgendaItem, ItemAttendance, Person
 from workflow.motions import PROCEDURES
 from workflow.services import item_chair, item_votes, motions
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 MotionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 BASE = "/sitzungen/{meeting_id}/durchfuehren/{item_id}"
 MAX_REACH = 100
