@@ -34,8 +34,10 @@ from workflow.models import (
 )
 from workflow.publication import published_proposals
 
-# Roles of the administration: they prepare every item, public or not.
-STAFF_ROLES = frozenset({"clerk", "cosigner", "mayor", "secretary", "admin"})
+# Roles of the administration: they prepare every item, public or not. Not the system
+# administration ("admin"): it keeps users, bodies and definitions, and reads of the
+# matters what the public reads; non-public ones (§ 35 GemO) are not its business.
+STAFF_ROLES = frozenset({"clerk", "cosigner", "mayor", "secretary"})
 # Before the mayor's release a proposal is internal work of the administration.
 UNRELEASED_STATES = ("draft", "cosigning", "awaiting_release", "withdrawn")
 # What the Rechtsaufsicht of the Landratsamt deals with (§§ 43 Abs. 2, 121 GemO).

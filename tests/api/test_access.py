@@ -8,7 +8,7 @@ import pytest
 
 from tests.api.helpers import SECRET_TITLE, USERS, scene, secret_proposal
 from tests.conftest import World
-from tests.integration.flow import new_meeting, new_proposal
+from tests.integration.flow import invited, new_meeting, new_proposal, released, scheduled
 
 
 def _version(client: Any, as_user: Any, path: str) -> int:
@@ -79,7 +79,9 @@ def test_reads_by_role(world: World, client: Any, as_user: Any) -> None:
             assert got == [404, 401, 401]  # an unreleased draft is not public
         elif user == "ilsfeld.council":
             assert got == [404, 404, 404]  # not yet sent to the council's bodies
-        elif user.startswith("ilsfeld.") or user == "admin":
+        elif user == "admin":
+            assert got == [404, 404, 404]  # the system administration reads as the public
+        elif user.startswith("ilsfeld."):
             assert got == [200, 200, 200], user
         else:
             assert got == [404, 404, 404], user
@@ -253,3 +255,37 @@ def test_insiders_see_the_secret_item(world: World, client: Any, as_user: Any) -
     for user in ("ilsfeld.secretary", "ilsfeld.council"):
         agenda = client.get(f"/api/v1/meetings/{ids.meeting}", headers=as_user(user)).json()
         assert [i["title"].startswith("Geheim") for i in agenda["agenda"]] == [True], user
+
+
+def test_the_system_administration_reads_the_council_s_matters_as_the_public(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """The admin keeps users, bodies and definitions; of Vorlagen and Sitzungen he reads over
+    the JSON API what anybody reads: no draft, no non-public Vorlage (§ 35 GemO), neither
+    its documents nor a non-public TOP, and none of the administration's deadlines."""
+    ids = scene(world)
+    public = released(world, title="Radweg Ilsfeld–Auenstein")
+    scheduled(world, public, ids.planned)
+    invited(world, ids.planned)  # sent to the members: public now (§ 41b Abs. 2 GemO)
+    admin, secretary = as_user("admin"), as_user("ilsfeld.secretary")
+    for pid in (ids.draft, ids.secret):
+        assert client.get(f"/api/v1/proposals/{pid}", headers=admin).status_code == 404
+        assert client.get(f"/api/v1/proposals/{pid}", headers=secretary).status_code == 200
+    assert client.get(f"/api/v1/proposals/{public}", headers=admin).status_code == 200
+    listed = client.get("/api/v1/proposals", params={"limit": 200}, headers=admin).json()
+    assert [p["id"] for p in listed["data"]] == [public]
+    document = f"/api/v1/proposals/{ids.secret}/documents/vorlage.html"
+    assert client.get(document, headers=secretary).status_code == 200
+    assert client.get(document, headers=admin).status_code == 404
+    agenda = client.get(f"/api/v1/meetings/{ids.meeting}", headers=admin).json()
+    assert SECRET_TITLE not in str(agenda)
+    assert SECRET_TITLE in str(
+        client.get(f"/api/v1/meetings/{ids.meeting}", headers=secretary).json()
+    )
+    assert client.get("/api/v1/deadlines", headers=admin).json()["count"] == 0
+    # nor does his calendar feed carry the non-public TOP, as the Sitzungsdienst's does
+    for headers, shown in ((admin, False), (secretary, True)):
+        token = client.post("/api/v1/auth/me/calendar-token", headers=headers).json()["token"]
+        feed = client.get(f"/calendar/users/{token}.ics").text.replace("\r\n ", "")
+        assert ("Grundstücksankauf" in feed) is shown
+    assert client.get("/api/v1/deadlines", headers=secretary).json()["count"] > 0

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
+from workflow.access import STAFF_ROLES  # the system administration is none
 from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.deadlines.addressees import concerns
 from workflow.deadlines.lifecycle import ACTIVE
@@ -44,7 +45,6 @@ VTIMEZONE = [
     "END:STANDARD",
     "END:VTIMEZONE",
 ]
-STAFF_ROLES = ("clerk", "cosigner", "mayor", "secretary", "admin")
 
 
 def escape(text: str) -> str:
