@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from sqlmodel import Session
 
+from workflow.documents import german
 from workflow.meeting_titles import meeting_title
 from workflow.models import Municipality
 from workflow.services import public_info
@@ -47,7 +48,7 @@ def entries(session: Session, municipality: Municipality, base: str) -> list[Fee
                 title=f"{meeting_title(name, meeting.meeting_date)}{cancelled}",
                 link=f"{base}/oeffentlich/{mid}/sitzungen/{meeting.id}",
                 updated=meeting.invited_at,
-                summary=f"{meeting.meeting_date:%d.%m.%Y}, {meeting.start_time} Uhr, "
+                summary=f"{german.day(meeting.meeting_date)}, {meeting.start_time} Uhr, "
                 f"{meeting.location}",
             )
         )

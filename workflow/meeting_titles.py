@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflow.documents import german
+
 # Heads of body names that are feminine ("die Gemeindeversammlung", "die Jugendkommission").
 FEMININE_HEADS = ("versammlung", "kommission", "konferenz", "vertretung", "runde")
 
@@ -80,4 +82,4 @@ def nominative(body: str) -> str:
 def meeting_title(body: str | None, day: date) -> str:
     """``Sitzung des Gemeinderats am 23.04.2024`` (``Sitzung am 23.04.2024`` without a body)."""
     of = f" {genitive(body)}" if body else ""
-    return f"Sitzung{of} am {day:%d.%m.%Y}"
+    return f"Sitzung{of} am {german.day(day)}"

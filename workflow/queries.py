@@ -12,7 +12,8 @@ from workflow.attendance import present_at_item, present_at_session
 from workflow.config_cache import cached_rows
 from workflow.db import memo, pinned
 from workflow.deputies import body_deputies, member_on, standing_in
-from workflow.law.voting import Quorum, Tally, second_session_notice_text
+from workflow.documents import german
+from workflow.law.voting import Quorum, Tally
 from workflow.models import (
     AgendaItem,
     Attendance,
@@ -419,14 +420,20 @@ def meeting_quorum(session: Session, meeting: Meeting) -> Quorum:
 
 
 def second_session_notice(session: Session, meeting: Meeting) -> str | None:
-    """The note the invitation to a second session must carry (§ 37 Abs. 3 S. 1 GemO)."""
+    """The note the invitation to a second session must carry (§ 37 Abs. 3 S. 1 GemO: "bei
+    der Einberufung der zweiten Sitzung ist hierauf hinzuweisen")."""
     if meeting.second_session_of is None:
         return None
     earlier = session.get(Meeting, meeting.second_session_of)
     body = session.get(Body, meeting.body_id)
     if earlier is None or body is None:
         return None
-    return second_session_notice_text(body.name, earlier.meeting_date)
+    return (
+        f"Zweite Sitzung nach § 37 Abs. 3 GemO: Das Gremium „{body.name}“ war in der Sitzung "
+        f"vom {german.day(earlier.meeting_date)} nicht beschlussfähig. Über die dort nicht "
+        "erledigten Gegenstände ist es in dieser Sitzung beschlussfähig, wenn mindestens drei "
+        "Mitglieder anwesend und stimmberechtigt sind."
+    )
 
 
 def tally(session: Session, agenda_item_id: int) -> Tally:

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, func, select
 
 from workflow.db import memo, remember
+from workflow.documents import german
 from workflow.law.budget_coverage import format_euro
 from workflow.loaded_rows import Rider
 from workflow.models import Proposal
@@ -179,7 +180,7 @@ def field_text(name: str, value: Any) -> str:
 
 def _german_date(iso: str) -> str:
     try:
-        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+        return german.day(date.fromisoformat(iso))
     except ValueError:
         return iso
 

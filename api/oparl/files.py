@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from workflow.context import local_date
+from workflow.documents import german
 from workflow.documents import service as documents
 from workflow.documents.model import Document
 from workflow.documents.sitzung import SIGNED_STATES
@@ -85,7 +86,7 @@ def meeting_file(session: Session, meeting: Meeting, kind: str) -> PublicFile | 
     label = "Einladung zur" if kind == "einladung" else "Niederschrift (öffentlicher Teil) der"
     return PublicFile(
         key=f"{kind}-{mid}",
-        name=f"{label} Sitzung am {meeting.meeting_date:%d.%m.%Y}",
+        name=f"{label} Sitzung am {german.day(meeting.meeting_date)}",
         file_name=f"{document.filename}.html",
         mime_type="text/html",
         data=_html(document),

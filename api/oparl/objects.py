@@ -17,6 +17,7 @@ from sqlmodel import Session
 from api.oparl.files import PublicFile, attachment_file, meeting_file, vorlage_file
 from api.oparl.urls import Urls, oparl_type
 from workflow.digits import is_digits
+from workflow.documents import german
 from workflow.files import FileStore
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
@@ -110,7 +111,7 @@ def legislative_term(
     obj = _base(ctx, "legislativeterm", f"{mid}-{year}", "LegislativeTerm")
     if not embedded:
         obj["body"] = ctx.urls.body(mid)
-    obj["name"] = f"Wahlperiode ab {start:%d.%m.%Y}"
+    obj["name"] = f"Wahlperiode ab {german.day(start)}"
     obj["startDate"] = start.isoformat()
     if end is not None:
         obj["endDate"] = end.isoformat()

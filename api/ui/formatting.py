@@ -97,14 +97,11 @@ def time_de(value: time | datetime | None) -> str:
     return f"{value.hour:02d}:{value.minute:02d} Uhr"
 
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-
-
 def weekday_date_de(value: date | None) -> str:
     """``Dienstag, 23.04.2024``."""
     if value is None:
         return ""
-    return f"{WEEKDAYS[value.weekday()]}, {date_de(value)}"
+    return german.weekday_day(value)
 
 
 def clock_de(text: str | None) -> str:

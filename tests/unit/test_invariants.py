@@ -78,6 +78,29 @@ def test_import_check_catches_web_imports() -> None:
     ]
 
 
+# A German date is ``workflow.documents.german.day`` (a moment as its Berlin day); a date
+# formatted in place would show a datetime's UTC day. Outside: the law layer, which imports
+# nothing of the project (its own "Do, 09.05.2024"), and the demo's console story.
+INLINE_DATE_ALLOWED = ("workflow/law/", "workflow/demo/", "workflow/documents/german.py")
+
+
+def inline_dates(source: str) -> list[int]:
+    """Lines that format a German date in place (``%d.%m.%Y`` in an f-string or strftime)."""
+    return [no for no, line in enumerate(source.splitlines(), start=1) if "%d.%m.%" in line]
+
+
+def test_german_dates_come_from_the_one_formatter() -> None:
+    files = sorted([*WORKFLOW.rglob("*.py"), *(REPO / "api").rglob("*.py")])
+    offenders = [
+        f"{path.relative_to(REPO)}:{line}"
+        for path in files
+        if not path.relative_to(REPO).as_posix().startswith(INLINE_DATE_ALLOWED)
+        for line in inline_dates(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    assert inline_dates('x = 1\nday = f"{when:%d.%m.%Y}"\n') == [2]
+
+
 @pytest.mark.parametrize("path", definition_paths(), ids=lambda p: p.name)
 def test_every_definition_file_loads(path: Path) -> None:
     loaded = load_definition(path, default_registry())

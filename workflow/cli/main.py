@@ -25,6 +25,7 @@ from workflow.definitions.diagram import svg
 from workflow.definitions.done_labels import apply_done_labels, done_labels_files
 from workflow.definitions.loader import LoadedDefinition, definition_files, load_definition
 from workflow.definitions.machines import mermaid, quiet_transitions_log
+from workflow.documents import german
 from workflow.errors import DefinitionError, WorkflowError
 from workflow.importing.parser import VorlageFormatError
 from workflow.law.budget_coverage import format_euro
@@ -308,7 +309,7 @@ def proposal_document(session: Session, proposal: Proposal) -> dict[str, Any]:
 
 
 def _german_date(iso: str | None, missing: str = "–") -> str:
-    return f"{date.fromisoformat(iso):%d.%m.%Y}" if iso else missing
+    return german.day(date.fromisoformat(iso)) if iso else missing
 
 
 def _print_proposal(doc: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from workflow.db import memo, remember
 from workflow.deadlines.acts import close_deadlines, insert_deadlines
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DeadlineRuleSpec, DefinitionSpec
+from workflow.documents import german
 from workflow.law.periods import WorkingCalendar, latest_before, period_end
 from workflow.loaded_rows import Rider
 from workflow.models import Deadline, Municipality
@@ -73,7 +74,7 @@ def compute_due(
     ``day_label`` names the anchor in the explanation of a period counted back from it."""
     period = local_period(session, municipality_id, rule.rule) or rule.period
     if period is None:
-        return anchor, f"Fester Termin: {anchor:%d.%m.%Y}"
+        return anchor, f"Fester Termin: {german.day(anchor)}"
     calendar = calendar_for(session, municipality_id)
     return _due(rule.direction, anchor, period, calendar, day_label)
 

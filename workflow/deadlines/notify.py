@@ -12,6 +12,7 @@ from workflow.context import BERLIN, local_date
 from workflow.deadlines.notice_rows import insert_notices, ride_notices
 from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
+from workflow.documents import german
 from workflow.documents.german import quoted
 from workflow.loaded_rows import Rider
 from workflow.meeting_titles import meeting_title
@@ -162,13 +163,14 @@ def details(session: Session, deadline: DeadlineFacts, instance: Any, now: datet
                 )
             elif earliest > request.reply_deadline:
                 lines.append(
-                    f"Achtung: Vorlage {proposal.label} kann frühestens am {earliest:%d.%m.%Y} "
+                    f"Achtung: Vorlage {proposal.label} kann frühestens am {german.day(earliest)} "
                     "beschlossen werden – nach der Antwortfrist "
-                    f"({request.reply_deadline:%d.%m.%Y})."
+                    f"({german.day(request.reply_deadline)})."
                 )
             else:
                 lines.append(
-                    f"Frühestmöglicher Beschluss zu Vorlage {proposal.label}: {earliest:%d.%m.%Y}"
+                    f"Frühestmöglicher Beschluss zu Vorlage {proposal.label}: "
+                    + german.day(earliest)
                 )
         return lines
     if isinstance(instance, DecisionRequest):
@@ -264,7 +266,7 @@ def compose(
     today: date | None = None,
 ) -> tuple[str, str]:
     """German subject and body: what is due, by when, for which Vorlage or Sitzung, a link."""
-    due = f"{deadline.due_date:%d.%m.%Y}"
+    due = german.day(deadline.due_date)
     title = f"{SUBJECT_PREFIX[kind]}: {deadline.label} – {subject.title} (bis {due})"
     lines: list[str | None] = [
         "Guten Tag,",

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from workflow.deadlines.acts import schedule_acts, skip_pending
 from workflow.deadlines.lifecycle import ACTIVE, compute_due, open_deadlines
 from workflow.definitions.spec import DeadlineRuleSpec, Escalation, Recipients
+from workflow.documents import german
 from workflow.law.council_requests import THREE_MONTHS
 from workflow.models import Deadline
 
@@ -97,7 +98,7 @@ def open_standing(
     """Open the deadline, with its reminders and escalations; ``fixed_due`` for a day the
     law names directly (the next-but-one session), else the rule's period from ``anchor``."""
     if fixed_due is not None:
-        due, explanation = fixed_due, fixed_explanation or f"Fester Termin: {fixed_due:%d.%m.%Y}"
+        due, explanation = fixed_due, fixed_explanation or f"Fester Termin: {german.day(fixed_due)}"
     else:
         due, explanation = compute_due(session, municipality_id, rule, anchor)
     if note:

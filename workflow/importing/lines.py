@@ -98,10 +98,6 @@ def _split_lines(text: str) -> list[Line]:
     return [Line(no, raw, clean_text(raw)) for no, raw in enumerate(raws, start=1)]
 
 
-def format_date(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
 def split_paragraphs(lines: Iterable[Line]) -> list[list[Line]]:
     result: list[list[Line]] = []
     current: list[Line] = []

@@ -3,6 +3,7 @@ sections are read by the readers of this package, assembled here."""
 
 from __future__ import annotations
 
+from workflow.documents import german
 from workflow.importing.financing import FinancingReader
 from workflow.importing.header import HeaderReader
 from workflow.importing.lines import (
@@ -10,7 +11,6 @@ from workflow.importing.lines import (
     BISHERIGE,
     FINANZIERUNG,
     SACHVORTRAG,
-    format_date,
 )
 from workflow.importing.results import (
     Inconsistency,
@@ -54,7 +54,7 @@ class _Parser(HeaderReader, TableReader, TextsReader, FinancingReader):
             self._issue(
                 header.no,
                 f"Das Jahr der Vorlagennummer ({year}) weicht vom Jahr des Datums "
-                f"{format_date(proposal_date)} (Zeile {datum_line.no}) ab.",
+                f"{german.day(proposal_date)} (Zeile {datum_line.no}) ab.",
             )
 
         pos, title, matrix_header = self._title(pos, datum_line)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from workflow.documents import german
 from workflow.importing.lines import (
     FORMAT_TAG,
     INPUT_TAG,
     Line,
     Reader,
     clean_text,
-    format_date,
     visibility_label,
 )
 from workflow.importing.results import ParsedStep
@@ -255,7 +255,7 @@ class TableReader(Reader):
                 if when is not None:
                     self._issue(
                         row.line.no,
-                        f'Beim Gremium "{row.body}" ist ein Sitzungsdatum ({format_date(when)}) '
+                        f'Beim Gremium "{row.body}" ist ein Sitzungsdatum ({german.day(when)}) '
                         "eingetragen, aber kein Kästchen angekreuzt; das Gremium wird nicht "
                         "beteiligt.",
                     )
@@ -272,8 +272,8 @@ class TableReader(Reader):
                     self._issue(
                         row.line.no,
                         f'Beim Gremium "{row.body}" stehen in den Spalten "Beratung" und '
-                        f'"Beschluss" verschiedene Daten ({format_date(row.advise_date)} / '
-                        f"{format_date(row.decide_date)}); übernommen wird das Beschlussdatum.",
+                        f'"Beschluss" verschiedene Daten ({german.day(row.advise_date)} / '
+                        f"{german.day(row.decide_date)}); übernommen wird das Beschlussdatum.",
                     )
             else:
                 planned = row.advise_date
@@ -285,8 +285,8 @@ class TableReader(Reader):
             elif planned < proposal_date:
                 self._issue(
                     row.line.no,
-                    f'Die Sitzung im Gremium "{row.body}" am {format_date(planned)} liegt vor dem '
-                    f"Datum der Vorlage ({format_date(proposal_date)}).",
+                    f'Die Sitzung im Gremium "{row.body}" am {german.day(planned)} liegt vor dem '
+                    f"Datum der Vorlage ({german.day(proposal_date)}).",
                 )
             step = ParsedStep(
                 body_name=row.body,
@@ -319,8 +319,8 @@ class TableReader(Reader):
                     self._issue(
                         row.line.no,
                         f'Die Vorberatung im Gremium "{step.body_name}" am '
-                        f"{format_date(step.planned_date)} liegt nach der Beschlussfassung am "
-                        f"{format_date(first_decision)}.",
+                        f"{german.day(step.planned_date)} liegt nach der Beschlussfassung am "
+                        f"{german.day(first_decision)}.",
                     )
 
         ordered = sorted(

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Final
 
+from workflow.documents import german
 from workflow.importing.checks import diff_hint
 from workflow.importing.lines import (
     BEFANGENHEIT,
@@ -15,7 +16,6 @@ from workflow.importing.lines import (
     Line,
     Reader,
     Section,
-    format_date,
     is_placeholder,
     join_paragraphs,
     split_paragraphs,
@@ -178,8 +178,8 @@ class TextsReader(Reader):
             if when > proposal_date:
                 self._issue(
                     line.no,
-                    f'Die bisherige Sitzung im Gremium "{body}" am {format_date(when)} liegt nach '
-                    f"dem Datum der Vorlage ({format_date(proposal_date)}).",
+                    f'Die bisherige Sitzung im Gremium "{body}" am {german.day(when)} liegt nach '
+                    f"dem Datum der Vorlage ({german.day(proposal_date)}).",
                 )
             sessions.append(ParsedSession(session_date=when, body_name=body))
         return tuple(sessions)

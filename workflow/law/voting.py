@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -52,13 +51,3 @@ class Quorum:
             f"{self.present_entitled} von {self.members} Mitgliedern anwesend und "
             f"stimmberechtigt ({self.biased} befangen), erforderlich {self.required}"
         )
-
-
-def second_session_notice_text(body_name: str, earlier: date) -> str:
-    """§ 37 Abs. 3 S. 1 GemO: "bei der Einberufung der zweiten Sitzung ist hierauf hinzuweisen"."""
-    return (
-        f"Zweite Sitzung nach § 37 Abs. 3 GemO: Das Gremium „{body_name}“ war in der Sitzung "
-        f"vom {earlier:%d.%m.%Y} nicht beschlussfähig. Über die dort nicht erledigten "
-        "Gegenstände ist es in dieser Sitzung beschlussfähig, wenn mindestens drei Mitglieder "
-        "anwesend und stimmberechtigt sind."
-    )

@@ -23,6 +23,7 @@ from workflow.deadlines.lifecycle import (
 )
 from workflow.deadlines.standing import rule_for
 from workflow.definitions.machines import Workflows
+from workflow.documents import german
 from workflow.errors import (
     Conflict,
     DeadlineNotWaivable,
@@ -245,7 +246,7 @@ def reschedule_meeting(
     earlier = session.get(Meeting, meeting.second_session_of) if meeting.second_session_of else None
     if earlier is not None and meeting_date <= earlier.meeting_date:
         raise InvalidInput(  # § 37 Abs. 3 GemO: the second session follows the first
-            f"Die zweite Sitzung muss nach der Sitzung vom {earlier.meeting_date:%d.%m.%Y} "
+            f"Die zweite Sitzung muss nach der Sitzung vom {german.day(earlier.meeting_date)} "
             "stattfinden",
             field="meeting_date",
         )

@@ -15,6 +15,7 @@ from workflow.collation import german_key
 from workflow.context import Actor, local_date
 from workflow.deadlines.planning import earliest_decision_date
 from workflow.definitions.machines import Workflows
+from workflow.documents import german
 from workflow.models import DecisionRequest, DecisionResponse, Municipality, Proposal
 from workflow.services.common import require_role
 from workflow.services.decisions import COORDINATOR
@@ -126,9 +127,9 @@ def _csv_row(row: OverviewRow) -> list[Any]:
         row.state_label,
         row.option_label,
         row.decided_by or "",
-        f"{row.decided_on:%d.%m.%Y}" if row.decided_on else "",
+        german.day(row.decided_on),
         row.proposal or "",
-        f"{row.earliest_decision:%d.%m.%Y}" if row.earliest_decision else "",
+        german.day(row.earliest_decision),
         "ja" if row.late else "nein",
         "ja" if row.overdue else "nein",
     ]

@@ -12,6 +12,7 @@ from workflow.context import SYSTEM, Actor, FiringContext, local_date
 from workflow.deadlines.notify import Message, mail_footer, send_to
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Action
+from workflow.documents import german
 from workflow.errors import InvalidInput, NotFound
 from workflow.law.budget_coverage import format_euro
 from workflow.meeting_titles import nominative
@@ -156,7 +157,7 @@ def _announce(
     )
     body = (
         f"Guten Tag,\n\ndas Landratsamt bittet die {municipality_title(town)} um eine Entscheidung "
-        f"bis zum {request.reply_deadline:%d.%m.%Y}:\n\n{request.title}\n\n{request.explanation}"
+        f"bis zum {german.day(request.reply_deadline)}:\n\n{request.title}\n\n{request.explanation}"
         f"\n\nOptionen:\n{options}{amount}\n\nOhne fristgerechte Antwort gilt: "
         f"{request.option_label(request.default_option)}.\n\n"
         f"Zur Bearbeitung: {base_url.rstrip('/')}/abfragen/{request.id}/antworten/{response.id}"
@@ -165,7 +166,7 @@ def _announce(
     message = Message(
         kind="request",
         title=f"Abfrage des Landratsamts: {request.title} (Antwort bis "
-        f"{request.reply_deadline:%d.%m.%Y})",
+        f"{german.day(request.reply_deadline)})",
         body=body,
         link=f"{base_url.rstrip('/')}/abfragen/{request.id}/antworten/{response.id}",
         instance_type="decision_response",
@@ -211,7 +212,7 @@ def _announce_withdrawal(ctx: FiringContext, response: DecisionResponse) -> None
     )
     body = (
         f"Guten Tag,\n\ndas Landratsamt hat die Abfrage „{request.title}“ (Antwort bis "
-        f"{request.reply_deadline:%d.%m.%Y}) zurückgezogen. Eine Antwort ist nicht mehr "
+        f"{german.day(request.reply_deadline)}) zurückgezogen. Eine Antwort ist nicht mehr "
         f"nötig und nicht mehr möglich.\n\nBegründung: {ctx.comment or '–'}{vorlage}"
         f"\n\nZur Abfrage: {link}\n\n{mail_footer(ctx.base_url)}"
     )
@@ -298,7 +299,7 @@ def create_proposal_from_request(
     )
     facts = (
         f"{request.explanation}\n\nDie Gemeinde muss sich bis zum "
-        f"{request.reply_deadline:%d.%m.%Y} entscheiden:\n{options}{amount}"
+        f"{german.day(request.reply_deadline)} entscheiden:\n{options}{amount}"
     )
     content = ProposalFields(
         title=request.title,

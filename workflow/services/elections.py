@@ -18,6 +18,7 @@ from workflow import audit
 from workflow.access import agenda_item_readable
 from workflow.attendance import present_at_item
 from workflow.context import Actor
+from workflow.documents import german
 from workflow.errors import Conflict, InvalidInput, StaleVersion, not_found
 from workflow.law.elections import RoundKind, check_ballots, count_round, second_ballot_from
 from workflow.law.errors import RefusedInput
@@ -356,7 +357,7 @@ def record_round(
         if held_on < earliest and not (early_reason or "").strip():
             raise InvalidInput(
                 f"Der zweite Wahlgang soll frühestens eine Woche nach dem ersten stattfinden "
-                f"(ab {earliest:%d.%m.%Y}, § 37 Abs. 7 GemO); früher nur mit Begründung",
+                f"(ab {german.day(earliest)}, § 37 Abs. 7 GemO); früher nur mit Begründung",
                 field="early_reason",
             )
     with refused_as_invalid():

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.context import Actor, local_date
 from workflow.deputies import member_on
+from workflow.documents import german
 from workflow.errors import Conflict, InvalidInput, NotFound, StaleVersion, not_found
 from workflow.models import AuditEvent, Body, Faction, FactionMember, Membership, Person
 from workflow.services.common import require_role
@@ -203,7 +204,7 @@ def _current(session: Session, actor: Actor, faction_id: int, expected_version: 
     faction = get_faction(session, actor, faction_id)
     if faction.dissolved_on is not None:
         raise Conflict(
-            f"Die Fraktion „{faction.name}“ ist seit {faction.dissolved_on:%d.%m.%Y} aufgelöst"
+            f"Die Fraktion „{faction.name}“ ist seit {german.day(faction.dissolved_on)} aufgelöst"
         )
     _check_version(faction, expected_version)
     return faction

@@ -26,6 +26,7 @@ from workflow.context import Actor
 from workflow.db import pinned
 from workflow.definitions.machines import Workflows
 from workflow.deputies import body_deputies, member_on
+from workflow.documents import german
 from workflow.errors import Conflict, InvalidInput, WrongState, not_found
 from workflow.limits import MAX_REASON, require_reason
 from workflow.models import (
@@ -152,13 +153,13 @@ def _check_second_session(
         )
     if earlier.meeting_date >= meeting_date:
         raise InvalidInput(
-            f"Die zweite Sitzung muss nach der Sitzung vom {earlier.meeting_date:%d.%m.%Y} "
+            f"Die zweite Sitzung muss nach der Sitzung vom {german.day(earlier.meeting_date)} "
             "stattfinden",
             field=field,
         )
     if quorum_failure(session, earlier) is None:
         raise InvalidInput(
-            f"Nach den Aufzeichnungen der Sitzung vom {earlier.meeting_date:%d.%m.%Y} "
+            f"Nach den Aufzeichnungen der Sitzung vom {german.day(earlier.meeting_date)} "
             "(Anwesenheit, Befangenheit) war das Gremium beschlussfähig; eine zweite Sitzung "
             "nach § 37 Abs. 3 GemO ist nur nach fehlender Beschlussfähigkeit zulässig",
             field=field,

@@ -388,5 +388,5 @@ def announce_publicly(
     if errors:
         extra = {"notice_errors": errors, "notice_given": given}
         return meeting_page(request, session, user, meeting_id, now, extra=extra, status=422)
-    flash(request, f"Ortsübliche Bekanntgabe vom {day:%d.%m.%Y} erfasst.")
+    flash(request, f"Ortsübliche Bekanntgabe vom {formatting.date_de(day)} erfasst.")
     return redirect(f"/sitzungen/{meeting_id}")

@@ -262,7 +262,7 @@ def create(
 
 def _item_label(session: Session, day: date, item: AgendaItem) -> str:
     """ "23.04.2024, TOP 2: Bekanntgaben" for a choice of agenda items."""
-    return f"{day:%d.%m.%Y}, TOP {top_number(session, item)}: {item.title}"[:200]
+    return f"{formatting.date_de(day)}, TOP {top_number(session, item)}: {item.title}"[:200]
 
 
 def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[str, Any]:
@@ -311,14 +311,8 @@ def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[
     )
     return {
         "proposals": [(str(p.id), f"{p.label}: {p.title}"[:200]) for p in proposals],
-        "items": [
-            (
-                str(i.id),
-                f"{days[i.meeting_id]:%d.%m.%Y}, TOP {top_number(session, i)}: {i.title}"[:200],
-            )
-            for i in items
-        ],
-        "meetings": [(str(m.id), f"{m.meeting_date:%d.%m.%Y}") for m in meetings],
+        "items": [(str(i.id), _item_label(session, days[i.meeting_id], i)) for i in items],
+        "meetings": [(str(m.id), formatting.date_de(m.meeting_date)) for m in meetings],
         "earlier_items": [(str(i.id), _item_label(session, m.meeting_date, i)) for i, m in earlier],
     }
 

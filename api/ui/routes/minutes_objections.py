@@ -77,7 +77,7 @@ def _page(
         "objections": objections,
         "names": names,
         "members": [(str(p.id), p.name) for p in members],
-        "sessions": [(str(m.id), m.meeting_date.strftime("%d.%m.%Y")) for m in sessions],
+        "sessions": [(str(m.id), formatting.date_de(m.meeting_date)) for m in sessions],
         "may_record": user.role in service.RECORDING_ROLES,
         "may_raise": meeting.state in service.MINUTES_STATES
         and user.role in (*service.RECORDING_ROLES, "council_member"),

@@ -272,6 +272,6 @@ def create_request(
         request,
         f"Die Abfrage „{created.title}“ wurde an "
         f"{count_of(len(created.targets), 'Gemeinde', 'Gemeinden')} versandt. "
-        f"Antwortfrist: {created.reply_deadline:%d.%m.%Y}.",
+        f"Antwortfrist: {date_de(created.reply_deadline)}.",
     )
     return redirect(f"/abfragen/{created.id}")

@@ -12,6 +12,7 @@ from workflow.agenda_numbers import top_number
 from workflow.context import Actor, local_date
 from workflow.deadlines.standing import close_standing
 from workflow.definitions.machines import Workflows
+from workflow.documents import german
 from workflow.errors import InvalidInput
 from workflow.law import council_requests as law
 from workflow.law.consultation import DECIDING_KINDS
@@ -111,7 +112,7 @@ def create_request(
                 p.name for p in session.exec(select(Person).where(col(Person.id).in_(strangers)))
             ]
             raise InvalidInput(
-                f"Am {received:%d.%m.%Y} kein Mitglied des Gremiums {body.name}: "
+                f"Am {german.day(received)} kein Mitglied des Gremiums {body.name}: "
                 + (", ".join(names) or ", ".join(map(str, strangers))),
                 field="signer_person_ids",
             )
@@ -236,7 +237,7 @@ def take_over(
                 title=request.subject,
                 resolution_text=request.text or request.subject,
                 proposal_date=local_date(now),
-                facts=f"{KINDS[request.kind]} vom {request.received_on:%d.%m.%Y}"
+                facts=f"{KINDS[request.kind]} vom {german.day(request.received_on)}"
                 + (
                     f" ({request.submitted_by or request.faction})"
                     if request.submitted_by or request.faction
@@ -340,14 +341,14 @@ def refuse(
             or not law.dealt_with_recently(earlier.meeting_date, request.received_on)
         ):
             raise InvalidInput(
-                f"Die Sitzung vom {earlier.meeting_date:%d.%m.%Y} liegt nicht innerhalb der "
-                f"sechs Monate vor dem Eingang am {request.received_on:%d.%m.%Y} "
+                f"Die Sitzung vom {german.day(earlier.meeting_date)} liegt nicht innerhalb der "
+                f"sechs Monate vor dem Eingang am {german.day(request.received_on)} "
                 "(§ 34 Abs. 1 Satz 6 GemO)",
                 field="previous_agenda_item_id",
             )
         request.previous_agenda_item_id = item.id
         text = text or (
-            f"Der Gegenstand wurde am {earlier.meeting_date:%d.%m.%Y} behandelt "
+            f"Der Gegenstand wurde am {german.day(earlier.meeting_date)} behandelt "
             f"(TOP {top_number(session, item)}: {item.title}); § 34 Abs. 1 Satz 6 GemO"
         )
     elif ground == "quorum":

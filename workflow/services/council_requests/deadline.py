@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from workflow.deadlines.standing import RULES, open_standing
+from workflow.documents import german
 from workflow.law import council_requests as law
 from workflow.models import CouncilRequest, Meeting
 from workflow.services.council_requests.terms import COUNCILLOR_KINDS
@@ -33,8 +34,8 @@ def next_but_one_day(session: Session, request: CouncilRequest) -> date | None:
 
 def next_but_one_text(request: CouncilRequest, due: date) -> str:
     return (
-        f"Tag der übernächsten Sitzung nach Eingang am {request.received_on:%d.%m.%Y}: "
-        f"{due:%d.%m.%Y} (§ 34 Abs. 1 Satz 4 GemO)"
+        f"Tag der übernächsten Sitzung nach Eingang am {german.day(request.received_on)}: "
+        f"{german.day(due)} (§ 34 Abs. 1 Satz 4 GemO)"
     )
 
 
