@@ -282,7 +282,7 @@ def handover_refusal(
         person_id=person_id,
         able=present_at_item(session, item) - biased_persons(session, item.id or 0),
         where="bei diesem Punkt",
-        eldest=ELDEST_AT_ITEM,
+        eldest=f"{ELDEST_AT_ITEM},",  # the relative clause closes before "den Vorsitz"
         prevented=lambda: rule.person_id in undecided_doubts(session, item.id or 0),
     )
 

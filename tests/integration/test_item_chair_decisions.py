@@ -221,6 +221,10 @@ def test_in_the_council_the_chair_is_not_handed_over_while_she_can_chair(world: 
             refused.value.message
         )
         assert "§ 48 Abs. 1 Satz 4, 6 GemO" in refused.value.message
+        assert refused.value.message.endswith(
+            "Erst wenn alle verhindert sind, führt das an Lebensjahren älteste anwesende "
+            "Mitglied, das nicht befangen ist, den Vorsitz (§ 48 Abs. 1 Satz 8 GemO)"
+        )
     assert determine(world, mid, one, mayor) == ItemChair(mayor, recorded=True)
     assert determine(world, mid, one, None) == ItemChair(mayor)
     declare(world, two, mayor)

@@ -63,7 +63,8 @@ def test_in_the_council_nobody_else_chairs_the_session_while_the_mayor_is_presen
             "kann ihn nicht übergeben: Den Vorsitz und die Leitung der Verhandlungen hat die "
             "Bürgermeisterin (§ 42 Abs. 1, § 36 Abs. 1 GemO); vertreten wird nur im Fall der "
             "Verhinderung, von den Stellvertretern in ihrer Reihenfolge (§ 48 Abs. 1 Satz 4, "
-            "6 GemO). Erst wenn alle verhindert sind, führt "
+            "6 GemO). Erst wenn alle verhindert sind, führt das an Lebensjahren älteste "
+            "anwesende Mitglied den Vorsitz (§ 48 Abs. 1 Satz 8 GemO)"
         )
     attend_with_chair(world, mid, members, mayor)
     assert world.get(Meeting, mid).chair_person_id == mayor
@@ -163,6 +164,7 @@ def test_a_session_whose_chair_is_not_recorded_does_not_open(world: World) -> No
         world.fire("meeting", mid, "open_session", "ilsfeld.secretary", berlin(MEETING_DAY, 19))
     assert [g.message for g in refused.value.unmet] == [
         "Der Vorsitz ist nicht erfasst: Ist die Bürgermeisterin nicht anwesend, ist mit der "
-        "Anwesenheit anzugeben, wer den Vorsitz führt (chair_person_id; § 48 Abs. 1 Satz 4, 8, "
+        "Anwesenheit unter „Vorsitz“ anzugeben, wer den Vorsitz führt (§ 48 Abs. 1 Satz 4, 8, "
         "§ 40 Abs. 4, § 41 Abs. 2 GemO)"
     ]
+    assert [g.name for g in refused.value.unmet] == ["attendance_recorded"]

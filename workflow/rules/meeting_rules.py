@@ -97,7 +97,8 @@ def meeting_day_reached(ctx: FiringContext) -> str | None:
 
 def attendance_recorded(ctx: FiringContext) -> str | None:
     """Attendance, and with it who chairs: the chair opens the session (§ 36 Abs. 1 GemO)
-    and is named in and signs the minutes (§ 38 Abs. 1, 2)."""
+    and is named in and signs the minutes (§ 38 Abs. 1, 2). The message names the session
+    screen's field ("Vorsitz"); the API's problem carries the guard's name."""
     meeting = _meeting(ctx)
     present = present_at_session(ctx.session, meeting.id or 0)
     if not present:
@@ -105,7 +106,7 @@ def attendance_recorded(ctx: FiringContext) -> str | None:
     if meeting.chair_person_id not in present:
         return wording_for(meeting, ctx.session).text(
             "Der Vorsitz ist nicht erfasst: Ist der Bürgermeister nicht anwesend, ist mit der "
-            "Anwesenheit anzugeben, wer den Vorsitz führt (chair_person_id; § 48 Abs. 1 "
+            "Anwesenheit unter „Vorsitz“ anzugeben, wer den Vorsitz führt (§ 48 Abs. 1 "
             "Satz 4, 8, § 40 Abs. 4, § 41 Abs. 2 GemO)"
         )
     return None
