@@ -89,7 +89,7 @@ PreDeliberationRequest = Annotated[
     Short,
     Field(
         description="Wer die Vorberatung im zuständigen beschließenden Ausschuss verlangt hat: "
-        "der Vorsitzende, eine Fraktion oder ein Sechstel der Gemeinderäte (§ 39 Abs. 4 Satz 2 "
+        "der Vorsitz, eine Fraktion oder ein Sechstel der Gemeinderäte (§ 39 Abs. 4 Satz 2 "
         "GemO); bindend, wenn die Hauptsatzung es vorsieht"
     ),
 ]

@@ -170,6 +170,8 @@ def test_only_members_of_the_body_notify_and_only_until_the_session_opens(
     _open(world, mid)
     late = assert_problem(client.post(url, json={}, headers=council), 409)
     assert "vor Beginn der Sitzung" in late["detail"]
+    # the chair by the function, not as "dem Vorsitzenden" (Ilsfeld's is a woman)
+    assert "In der Sitzung teilen Sie sie dem Vorsitz mit" in late["detail"]
     assert_problem(client.delete(url, headers=council), 409)
     # before the invitation the agenda is not set: nothing to notify yet
     early = new_meeting(world)
@@ -196,6 +198,11 @@ def test_a_member_notifies_and_withdraws_on_the_meeting_page(
     assert f'href="/sitzungen/{mid}#befangenheit-mitteilen"' in vorlage
     page = client.get(f"/sitzungen/{mid}").text
     assert "Mitteilung möglicher Befangenheit" in page
+    assert unbroken(
+        "vor Beginn der Beratung dieses Punktes dem Vorsitz mit (§ 18 Abs. 4 GemO)"
+    ) in (page)
+    assert "Die Mitteilung geht an den Vorsitz und den Sitzungsdienst." in page
+    assert "Vorsitzende" not in page
     assert f'<option value="{item}">' in page
     # no item chosen: the page comes back with the reason kept
     refused = client.post(
@@ -213,7 +220,7 @@ def test_a_member_notifies_and_withdraws_on_the_meeting_page(
     )
     assert sent.status_code == 303, sent.text
     page = client.get(f"/sitzungen/{mid}").text
-    assert "ist an den Vorsitzenden und den Sitzungsdienst gegangen" in unbroken(page)
+    assert "ist an den Vorsitz und den Sitzungsdienst gegangen" in unbroken(page)
     listed = page.split('id="befangenheit-mitgeteilt"')[1].split("</ul>")[0]
     assert 'id="befangenheit-mitteilungen"' not in page  # the staff's list of all members'
     assert f"Grund: {REASON}" in listed

@@ -101,7 +101,7 @@ def _checked(
     if meeting.state not in OPEN_STATES:
         raise Conflict(
             "Die Mitteilung möglicher Befangenheit ist nur nach der Einladung und vor Beginn "
-            "der Sitzung möglich. In der Sitzung teilen Sie sie dem Vorsitzenden mit, der sie "
+            "der Sitzung möglich. In der Sitzung teilen Sie sie dem Vorsitz mit, der sie "
             "in die Niederschrift aufnehmen lässt (§ 18 Abs. 4 GemO)."
         )
     if item.outcome:

@@ -72,8 +72,8 @@ def notify_bias(
             top = f"TOP {top_number(session, item)}" if item else "den Punkt"
             flash(
                 request,
-                f"Ihre Mitteilung möglicher Befangenheit zu {top} ist an den Vorsitzenden und "
-                "den Sitzungsdienst gegangen. Verlassen Sie bei diesem Punkt den Sitzungstisch; "
+                f"Ihre Mitteilung möglicher Befangenheit zu {top} ist an den Vorsitz und den "
+                "Sitzungsdienst gegangen. Verlassen Sie bei diesem Punkt den Sitzungstisch; "
                 "die Befangenheit wird in der Sitzung festgehalten (§ 18 Abs. 4, 5 GemO).",
             )
             return redirect(f"/sitzungen/{meeting_id}#befangenheit")
