@@ -21,6 +21,7 @@ from workflow.models import (
     DecisionResponse,
     Municipality,
     Notification,
+    OutboxMessage,
     Proposal,
     Resolution,
 )
@@ -607,3 +608,26 @@ def test_neu_seit_follows_answers_for_the_landratsamt_not_the_towns_sessions(
     assert {c.kind for c in changes("ilsfeld.secretary")} >= {"meeting", "decision_response"}
     flein = [c.title for c in changes("flein.clerk") if c.kind == "decision_response"]
     assert flein == ["Antwort Flein: Integrationsmanagement ab 01.01.2025"]  # the Abfrage came
+
+
+def test_the_reminder_names_options_default_and_amount_in_german(world: World) -> None:
+    """The reply deadline's reminder (four weeks ahead) tells the town what it decides:
+    the options, what applies without an answer, and its amount as a German sum."""
+    send(world)
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 5, 3), 12),
+        mailer=None,
+        base_url="",
+    )
+    clerk = world.data.users["ilsfeld.clerk"].id
+    with Session(world.engine) as session:
+        bodies = session.exec(
+            select(OutboxMessage.body).where(
+                OutboxMessage.user_id == clerk, col(OutboxMessage.subject).startswith("Erinnerung")
+            )
+        ).all()
+    [body] = bodies
+    assert "Ohne Antwort gilt: " in body
+    assert "Betrag bei eigener Durchführung: 30.387,20 €" in body

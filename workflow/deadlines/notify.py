@@ -14,6 +14,7 @@ from workflow.definitions.spec import DeadlineRuleSpec, Recipients
 from workflow.deputies import acting_deputy, with_deputies
 from workflow.documents import german
 from workflow.documents.german import quoted
+from workflow.law.budget_coverage import format_euro
 from workflow.loaded_rows import Rider
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
@@ -149,8 +150,7 @@ def details(session: Session, deadline: DeadlineFacts, instance: Any, now: datet
         lines = ["Optionen: " + "; ".join(o.get("label", "") for o in request.options)]
         lines.append(f"Ohne Antwort gilt: {request.option_label(request.default_option)}")
         if instance.amount is not None:
-            amount = f"{instance.amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-            lines.append(f"Betrag bei eigener Durchführung: {amount} €")
+            lines.append(f"Betrag bei eigener Durchführung: {format_euro(instance.amount)}")
         proposal = session.get(Proposal, instance.proposal_id) if instance.proposal_id else None
         if proposal is not None:
             from workflow.deadlines.planning import earliest_decision_date
