@@ -41,6 +41,46 @@ def free_item(world: World, mid: int, title: str = "Wahl der Mitglieder des Auss
     return known(item.id)
 
 
+def new_election(
+    world: World,
+    mid: int,
+    item: int,
+    title: str = "Wahl der Schriftführerin",
+    day: date = MEETING_DAY,
+    **kwargs: Any,
+) -> int:
+    return known(
+        world.run(
+            lambda s: elections.create_election(
+                session=s,
+                actor=world[SECRETARY],
+                now=berlin(day, 19, 30),
+                meeting_id=mid,
+                expected_version=_version(world, mid),
+                agenda_item_id=item,
+                title=title,
+                **kwargs,
+            )
+        ).record.id
+    )
+
+
+def candidate(world: World, mid: int, eid: int, name: str, day: date = MEETING_DAY) -> int:
+    return known(
+        world.run(
+            lambda s: elections.add_candidate(
+                session=s,
+                actor=world[SECRETARY],
+                now=berlin(day, 19, 31),
+                meeting_id=mid,
+                election_id=eid,
+                expected_version=_version(world, mid),
+                name=name,
+            )
+        ).record.id
+    )
+
+
 def election_in_session(
     world: World, names: tuple[str, ...], day: date = MEETING_DAY, **kwargs: Any
 ) -> tuple[int, int, int, list[int], list[int]]:
@@ -49,36 +89,8 @@ def election_in_session(
     mid = new_meeting(world, day=day)
     item = free_item(world, mid)
     present = in_session(world, mid, day=day)
-    recorded = world.run(
-        lambda s: elections.create_election(
-            session=s,
-            actor=world[SECRETARY],
-            now=berlin(day, 19, 30),
-            meeting_id=mid,
-            expected_version=_version(world, mid),
-            agenda_item_id=item,
-            title="Wahl der Schriftführerin",
-            **kwargs,
-        )
-    )
-    eid = known(recorded.record.id)
-
-    def candidate(name: str) -> int:
-        return known(
-            world.run(
-                lambda s: elections.add_candidate(
-                    session=s,
-                    actor=world[SECRETARY],
-                    now=berlin(day, 19, 31),
-                    meeting_id=mid,
-                    election_id=eid,
-                    expected_version=_version(world, mid),
-                    name=name,
-                )
-            ).record.id
-        )
-
-    candidates = [candidate(name) for name in names]
+    eid = new_election(world, mid, item, day=day, **kwargs)
+    candidates = [candidate(world, mid, eid, name, day) for name in names]
     return mid, item, eid, candidates, present
 
 
@@ -223,34 +235,9 @@ def test_biased_absent_and_digital_members_cannot_vote(world: World) -> None:
             digital=[digital],
         )
     )
-    eid = known(
-        world.run(
-            lambda s: elections.create_election(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(MEETING_DAY, 19, 30),
-                meeting_id=mid,
-                expected_version=_version(world, mid),
-                agenda_item_id=item,
-                title="Ortsbaumeister",
-                open_proposed=True,
-            )
-        ).record.id
-    )
+    eid = new_election(world, mid, item, "Ortsbaumeister", open_proposed=True)
     assert view(world, mid, eid).election.mode == "open"
-    anna = known(
-        world.run(
-            lambda s: elections.add_candidate(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(MEETING_DAY, 19, 31),
-                meeting_id=mid,
-                election_id=eid,
-                expected_version=_version(world, mid),
-                name="Anna Maier",
-            )
-        ).record.id
-    )
+    anna = candidate(world, mid, eid, "Anna Maier")
     entitled = [p for p in present if p not in (biased, digital)]
     for barred in (absent, biased, digital):
         with pytest.raises(InvalidInput) as refused:
@@ -280,46 +267,10 @@ def test_who_left_before_the_election_item_cannot_vote_nor_object(world: World) 
     gone = present[-1]
     leaves(world, mid, item, gone)
     with pytest.raises(InvalidInput) as stranger:
-        world.run(
-            lambda s: elections.create_election(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(MEETING_DAY, 19, 45),
-                meeting_id=mid,
-                expected_version=_version(world, mid),
-                agenda_item_id=item,
-                title="Ortsbaumeister",
-                open_proposed=True,
-                objected_by=[gone],
-            )
-        )
+        new_election(world, mid, item, "Ortsbaumeister", open_proposed=True, objected_by=[gone])
     assert stranger.value.field == "objected_by"
-    eid = known(
-        world.run(
-            lambda s: elections.create_election(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(MEETING_DAY, 19, 45),
-                meeting_id=mid,
-                expected_version=_version(world, mid),
-                agenda_item_id=item,
-                title="Ortsbaumeister",
-            )
-        ).record.id
-    )
-    anna = known(
-        world.run(
-            lambda s: elections.add_candidate(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(MEETING_DAY, 19, 46),
-                meeting_id=mid,
-                election_id=eid,
-                expected_version=_version(world, mid),
-                name="Anna Maier",
-            )
-        ).record.id
-    )
+    eid = new_election(world, mid, item, "Ortsbaumeister")
+    anna = candidate(world, mid, eid, "Anna Maier")
     stayed = present[:-1]
     with pytest.raises(InvalidInput) as barred:
         ballot(world, mid, eid, {anna: len(present)}, voters=present)
@@ -333,41 +284,21 @@ def test_objection_keeps_the_ballot_secret(world: World) -> None:
     item = free_item(world, mid)
     present = in_session(world, mid)
 
-    def create(**kwargs: Any) -> Any:
-        return world.run(
-            lambda s: elections.create_election(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(MEETING_DAY, 19, 30),
-                meeting_id=mid,
-                expected_version=_version(world, mid),
-                agenda_item_id=item,
-                title="Wahl",
-                **kwargs,
-            )
-        ).record
-
-    objected = create(open_proposed=True, objected_by=[present[0]])
+    objected = view(
+        world,
+        mid,
+        new_election(world, mid, item, "Wahl", open_proposed=True, objected_by=[present[0]]),
+    ).election
     assert (objected.mode, objected.objected_by) == ("secret", [present[0]])
     with pytest.raises(InvalidInput):
-        create(objected_by=[present[0]])
+        new_election(world, mid, item, "Wahl", objected_by=[present[0]])
 
 
 def test_only_in_a_meeting_in_session(world: World) -> None:
     mid = new_meeting(world)
     item = free_item(world, mid)
     with pytest.raises(Conflict):
-        world.run(
-            lambda s: elections.create_election(
-                session=s,
-                actor=world[SECRETARY],
-                now=berlin(DAY, 13),
-                meeting_id=mid,
-                expected_version=_version(world, mid),
-                agenda_item_id=item,
-                title="Wahl",
-            )
-        )
+        new_election(world, mid, item, "Wahl")
 
 
 def test_second_ballot_in_a_later_meeting_a_week_on(world: World) -> None:
