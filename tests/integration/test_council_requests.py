@@ -464,7 +464,7 @@ def test_neu_seit_tells_the_administration_of_an_antrag_and_the_councillor_of_it
     title = "Antrag von Gemeinderäten: Tempo 30 in der Hauptstraße"
     assert changes("ilsfeld.secretary") == [
         (title, "Als Vorlage übernommen", None),  # the step says it: no "jetzt …" again
-        (title, "Erfasst", "eingegangen"),
+        (title, "Erfasst", "Eingegangen"),  # a state, capitalised like the others
     ]
     assert changes("ilsfeld.council") == [(title, "Als Vorlage übernommen", None)]
     assert changes("flein.clerk") == changes("lra.coordinator") == []

@@ -463,9 +463,11 @@ def _worded(
 ) -> tuple[str, str | None, set[str]]:
     """The state an event led to, what it did (None: the UI names it), and the step's words
     in lower case (a new state that repeats them says nothing new). An Antrag has no
-    definition: its own words (``council_requests.terms``)."""
+    definition: its own words (``council_requests.terms``), lower case for use inside a
+    sentence, so capitalised here as the other entries' states are (``jetzt „Eingegangen“``)."""
     if isinstance(row, CouncilRequest):
-        dest = request_terms.STATES.get(event.dest or "", event.dest or "")
+        state = request_terms.STATES.get(event.dest or "", event.dest or "")
+        dest = state[:1].upper() + state[1:]
         did = request_terms.EVENT_LABELS.get(event.trigger)
         done = did[:1].upper() + did[1:] if did else None
         return dest, done, {did.casefold()} if did else set()
