@@ -422,8 +422,17 @@ def test_an_antrag_that_came_in_waits_in_the_sitzungsdienst_s_tasks_until_dealt_
 
     waiting = tasks("ilsfeld.secretary")
     assert link in waiting
-    assert "Eingegangen am 08.04.2024" in waiting
-    assert link in tasks("ilsfeld.mayor")
+    # the note names what the Antrag's page offers her: taking it over is the clerk's
+    steps = "auf die Tagesordnung setzen oder als unzulässig ablehnen"
+    assert f"Eingegangen am 08.04.2024: {steps}" in waiting
+    sign_in(client, "ilsfeld.secretary")
+    offered = client.get(f"/antraege/{mine.id}").text
+    assert "Auf die Tagesordnung setzen</h2>" in offered
+    assert "Als unzulässig ablehnen</h2>" in offered
+    assert "Als Vorlage übernehmen</h2>" not in offered
+    all_three = "auf die Tagesordnung setzen, als Vorlage übernehmen oder als unzulässig ablehnen"
+    assert f"{link}</a>" in (mayors := tasks("ilsfeld.mayor"))
+    assert f"Eingegangen am 08.04.2024: {all_three}" in mayors
     assert link not in tasks("ilsfeld.clerk")
     world.run(
         lambda s: council_requests.refuse(

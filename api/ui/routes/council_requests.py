@@ -52,6 +52,12 @@ Text = Annotated[str | None, Query(max_length=40)]
 CREATING_ROLES = (*service.RECORDING_ROLES, "council_member")
 TAKING_OVER_ROLES = ("clerk", "cosigner", "mayor")
 SCHEDULING_ROLES = ("secretary", "mayor")
+# The steps a received Antrag's page offers, in its order, and who is offered each.
+NEXT_STEPS = (
+    ("auf die Tagesordnung setzen", SCHEDULING_ROLES),
+    ("als Vorlage übernehmen", TAKING_OVER_ROLES),
+    ("als unzulässig ablehnen", service.REFUSING_ROLES),
+)
 STATE_TONES = {
     "received": "info",
     "proposal": "info",
@@ -315,6 +321,15 @@ def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[
         "meetings": [(str(m.id), formatting.date_de(m.meeting_date)) for m in meetings],
         "earlier_items": [(str(i.id), _item_label(session, m.meeting_date, i)) for i, m in earlier],
     }
+
+
+def next_steps(role: str) -> str:
+    """What a user of ``role`` finds to do on a received Antrag's page ("… oder …"); a
+    stand-in whose own role is offered none is told all of them."""
+    steps = [words for words, roles in NEXT_STEPS if role in roles] or [
+        words for words, _ in NEXT_STEPS
+    ]
+    return " oder ".join(filter(None, (", ".join(steps[:-1]), steps[-1])))
 
 
 @router.get("/antraege/{request_id}")

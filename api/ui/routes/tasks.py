@@ -15,6 +15,7 @@ from api.ui.formatting import date_de
 from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
 from api.ui.meeting_views import body_names
+from api.ui.routes.council_requests import next_steps
 from api.ui.routes.deadlines import rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import Actor, local_date
@@ -165,8 +166,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             TaskRow(
                 title=f"{council_requests.KINDS.get(motion.kind, 'Antrag')}: {motion.subject}",
                 href=f"/antraege/{motion.id}",
-                note=f"Eingegangen am {date_de(motion.received_on)}: auf die Tagesordnung "
-                "setzen, als Vorlage übernehmen oder als unzulässig ablehnen",
+                note=f"Eingegangen am {date_de(motion.received_on)}: {next_steps(user.role)}",
                 actions=[],
                 due=waiting.due,
             )
