@@ -51,6 +51,9 @@ def test_a_councillor_reads_no_deadline_of_the_administration(
     assert COSIGNING not in fristen
     assert INVITATION not in fristen
     assert REQUEST in fristen
+    # the page says what it lists him, not "Alle Fristen Ihrer Gemeinde"
+    assert "Die Fristen Ihrer Gemeinde, die Sie und Ihre Gremien betreffen:" in fristen
+    assert "Die internen Fristen der Verwaltung (etwa Mitzeichnung und Einladung)" in fristen
     home = html_text(client.get("/").content)
     assert COSIGNING not in home
     assert INVITATION not in home
@@ -69,6 +72,7 @@ def test_a_councillor_reads_no_deadline_of_the_administration(
         assert COSIGNING in _fristen_section(client.get(f"/vorlagen/{pid}").text), staff
         assert INVITATION in _fristen_section(client.get(f"/sitzungen/{mid}").text), staff
         fristen = html_text(client.get("/fristen").content)
+        assert "Alle Fristen Ihrer Gemeinde:" in fristen, staff
         assert COSIGNING in fristen, staff
         assert INVITATION in fristen, staff
         assert REQUEST in fristen, staff

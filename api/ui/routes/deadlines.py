@@ -18,6 +18,7 @@ from api.ui.routes.execution import open_targets
 from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, render, workflows_of
 from workflow.context import Actor, local_date
 from workflow.db import pinned, remember
+from workflow.deadlines.addressees import DEADLINE_KEEPERS
 from workflow.definitions.machines import Workflows
 from workflow.errors import WorkflowError
 from workflow.meeting_titles import meeting_title
@@ -332,5 +333,6 @@ def deadline_list(
         "overdue": sum(1 for r in to_do if r.light == "ueberfaellig"),
         "next_cursor": settled.next_cursor,
         "later_page": cursor is not None,
+        "reads_all": user.role in DEADLINE_KEEPERS,
     }
     return render(request, "fristen/list.html", context)
