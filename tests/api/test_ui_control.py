@@ -606,6 +606,11 @@ def test_the_answer_form_names_its_basis_as_it_stands(world: World, client: Test
     assert "zur verknüpften Vorlage" not in page
     assert "Es ist keine Vorlage verknüpft" in page
     assert "(§ 44 Abs. 2 Satz 2 GemO)" in page.replace("\u00a0", " ")  # citations keep together
+    # Ilsfeld's mayor by her title, not "der Bürgermeisterin oder des Bürgermeisters"
+    assert "die Entscheidung der Bürgermeisterin wieder" in page
+    assert "Hauptsatzung die Entscheidung der Bürgermeisterin überträgt" in page
+    assert "oder des Bürgermeisters" not in page
+    assert "oder dem Bürgermeister" not in page
 
 
 def test_only_who_can_close_it_is_named_responsible_for_an_execution_task(

@@ -37,7 +37,7 @@ from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
 from workflow.rules.decision_rules import linkable_proposals
 from workflow.services import decision_overview, decisions, listing
 from workflow.services.transition import fire
-from workflow.wording import wording_for
+from workflow.wording import mayor_phrase, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -321,7 +321,10 @@ def _answer_context(
             )
         )
     linked = session.get(Proposal, response.proposal_id) if response.proposal_id else None
+    mayor = wording_for(response, session).mayor  # the town's title: "der Bürgermeisterin"
     return {
+        "mayor_gen": mayor_phrase("gen", mayor),
+        "mayor_dat": mayor_phrase("dat", mayor),
         "view": view,
         "item": view.request,
         "response": response,
