@@ -430,7 +430,7 @@ def test_the_chair_field_says_when_it_is_needed_and_who_can_chair(
     field = chair.group(0)
     assert "optional" not in field
     assert "verhindert" not in field
-    assert "Pflicht, wenn die Bürgermeisterin oder der Bürgermeister fehlt." in field
+    assert "Pflicht, wenn die Bürgermeisterin fehlt." in field  # the town's title
     assert "Bürgermeister/in" not in field
     empty = '<label class="kern-label" for="chair_person_id">Keine Stellvertretung: Bürgermeisterin'
     assert f"{empty} Beate Beispiel</label>" in field

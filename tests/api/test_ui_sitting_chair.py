@@ -60,6 +60,8 @@ def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
     )
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
     assert f'action="{base}/vorsitz"' in page
+    # the field's hint names Ilsfeld's mayor by her title, not "die Bürgermeisterin oder …"
+    assert "Sind die Bürgermeisterin und alle Stellvertreter verhindert" in page
     voters = [p for p in present if p != mayor]
     refused = _post(client, f"{base}/abstimmung", page, version=_version(page),
                     **{f"vote-{p}": "yes" for p in voters})  # fmt: skip

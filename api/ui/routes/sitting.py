@@ -86,6 +86,7 @@ from workflow.rules.proposal_actions import recommendation_wording
 from workflow.services import agenda, deliberation, listing
 from workflow.services.agenda import FREE_ITEM_OUTCOMES
 from workflow.services.motions import entitled_at
+from workflow.wording import mayor_phrase, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 OUTCOME_TRIGGERS = ("adopt", "reject", "recommend", "defer")
@@ -253,6 +254,8 @@ def render_screen(
         ],
         # the Gemeinderat's rules, also in the Ortschaftsrat (§ 72 GemO): § 48 Abs. 1 GemO
         "council": body is None or body.kind not in COMMITTEE_SUBSTITUTE,
+        # the chair hints name the mayor by the town's title ("die Bürgermeisterin")
+        "mayor_nom": mayor_phrase("nom", wording_for(meeting, session).mayor),
         "signed": signed,
         "capacities": signing,
         # who signs besides the chair: two Ratsmitglieder, in a committee Ausschussmitglieder
