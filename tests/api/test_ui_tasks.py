@@ -430,9 +430,16 @@ def test_an_antrag_that_came_in_waits_in_the_sitzungsdienst_s_tasks_until_dealt_
     assert "Auf die Tagesordnung setzen</h2>" in offered
     assert "Als unzulässig ablehnen</h2>" in offered
     assert "Als Vorlage übernehmen</h2>" not in offered
+    # but she learns who does, between the steps she has
+    assert (
+        "Als Vorlage übernehmen können ihn die Sachbearbeitung, die Mitzeichnenden "
+        "(Amtsleitung, Kämmerei) und die Bürgermeisterin." in offered
+    )
     all_three = "auf die Tagesordnung setzen, als Vorlage übernehmen oder als unzulässig ablehnen"
     assert f"{link}</a>" in (mayors := tasks("ilsfeld.mayor"))
     assert f"Eingegangen am 08.04.2024: {all_three}" in mayors
+    sign_in(client, "ilsfeld.mayor")
+    assert "Als Vorlage übernehmen können ihn" not in client.get(f"/antraege/{mine.id}").text
     assert link not in tasks("ilsfeld.clerk")
     world.run(
         lambda s: council_requests.refuse(

@@ -45,6 +45,7 @@ from workflow.models import (
 from workflow.queries import full_names
 from workflow.services import council_requests as service
 from workflow.services import factions
+from workflow.wording import mayor_phrase, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -370,6 +371,14 @@ def detail(
         "may_schedule": "scheduled" in moves and user.role in SCHEDULING_ROLES,
         "may_refuse": "refused" in moves and user.role in service.REFUSING_ROLES,
         "may_settle": "done" in moves and user.role in service.RECORDING_ROLES,
+        # the Sitzungsdienst handles the Antrag but does not take it over: who does
+        "taken_over_by": (
+            mayor_phrase("nom", wording_for(req, session).mayor)
+            if "proposal" in moves
+            and user.role in service.RECORDING_ROLES
+            and user.role not in TAKING_OVER_ROLES
+            else None
+        ),
         **_agenda_choices(session, req, today),
     }
     return render(request, "antraege/detail.html", context)
