@@ -325,8 +325,8 @@ def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[
 
 
 def next_steps(role: str) -> str:
-    """What a user of ``role`` finds to do on a received Antrag's page ("… oder …"); a
-    stand-in whose own role is offered none is told all of them."""
+    """What a user of ``role`` finds to do on a received Antrag's page ("… oder …"); a role
+    offered none of them (no handler of ``to_handle``) is told all of them."""
     steps = [words for words, roles in NEXT_STEPS if role in roles] or [
         words for words, _ in NEXT_STEPS
     ]

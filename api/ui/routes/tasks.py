@@ -160,7 +160,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             )
         )
     # § 34 Abs. 1 S. 3-6 GemO: an Antrag that came in waits for the agenda or a refusal
-    for waiting in council_requests.to_handle(session=session, actor=actor, now=now):
+    for waiting in council_requests.to_handle(session=session, actor=actor):
         motion = waiting.request
         rows.append(
             TaskRow(

@@ -4,14 +4,13 @@ municipality), its audit chain and its deadlines, and those still to be dealt wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from workflow.context import Actor, local_date
+from workflow.context import Actor
 from workflow.deadlines.standing import COUNCIL_REQUEST
-from workflow.deputies import substitutions
 from workflow.errors import InvalidInput, not_found
 from workflow.models import AuditEvent, CouncilRequest, Deadline
 from workflow.services.common import require_tenant
@@ -85,14 +84,11 @@ class ToHandle:
     due: date | None  # its open Frist, the soonest (none below the quorum)
 
 
-def to_handle(*, session: Session, actor: Actor, now: datetime) -> list[ToHandle]:
-    """The municipality's Anträge still as received, for the user who handles them (or an
-    office he stands in for today); the oldest first."""
-    if actor.municipality_id is None:
-        return []
-    if actor.role not in HANDLING_ROLES and not any(
-        a.role in HANDLING_ROLES for a in substitutions(session, actor, local_date(now))
-    ):
+def to_handle(*, session: Session, actor: Actor) -> list[ToHandle]:
+    """The municipality's Anträge still as received, for the user who handles them; the
+    oldest first. Not for a stand-in: the Antrag's steps check the user's own role (a
+    Stellvertretung acts through the definitions' transitions, which Anträge have none of)."""
+    if actor.municipality_id is None or actor.role not in HANDLING_ROLES:
         return []
     due = (
         select(func.min(Deadline.due_date))
