@@ -222,6 +222,7 @@ def test_the_council_s_matters_are_refused_to_the_admin(
         assert "nicht der Systemadministration" in text, path
         assert "Grundstück" not in text, path  # nothing of the non-public Vorlage
         assert "Zur Übersicht" in text, path  # his start page, not Meine Aufgaben
+        assert text.count("Keine Berechtigung") == 1, path  # the heading, not the alert again
     # nor can he post a Vorlage of his own: refused before anything is stored
     token = csrf_of(client.get("/verwaltung").text)
     posted = client.post("/vorlagen/neu", data={"csrf_token": token, "title": "Test"})
