@@ -21,9 +21,18 @@ def instance_path(kind: str, instance: Any) -> str:
     return "/"
 
 
+# Where on its object's page an action of another kind is done (the section's id).
+ACTION_SECTIONS = {
+    "meeting": "aktionen",
+    "decision_request": "beenden",
+    "decision_response": "antworten",
+}
+
+
 def action_path(kind: str, instance: Any, trigger: str) -> str:
     """The page where an action is checked and confirmed; proposals have their own, other kinds
-    are done on their object's page."""
+    are done on their object's page, at the section of its actions."""
     if kind == "proposal":
         return f"/vorlagen/{instance.id}/aktionen/{trigger}"
-    return instance_path(kind, instance)
+    section = ACTION_SECTIONS.get(kind)
+    return instance_path(kind, instance) + (f"#{section}" if section else "")

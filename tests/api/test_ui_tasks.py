@@ -396,7 +396,11 @@ def test_a_towns_staff_are_led_from_neu_seit_to_their_answer_of_an_abfrage(
     request_id = send(world)
     answer = response(world, request_id, "Ilsfeld")
     sign_in(client, "ilsfeld.clerk")
-    changes = client.get("/").text.split('id="neu"')[1]
+    page = client.get("/").text
+    task = page.split('id="jetzt"')[1].split("</section>")[0]
+    # the task's step leads to the page's section where it is done, not to its top
+    assert f'href="/abfragen/{request_id}/antworten/{answer.id}#antworten"' in task
+    changes = page.split('id="neu"')[1]
     link = f'href="/abfragen/{request_id}/antworten/{answer.id}">Antwort Ilsfeld: '
     assert link + "Integrationsmanagement ab 01.01.2025</a>" in changes
     assert "Antwort Flein" not in changes
