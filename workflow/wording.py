@@ -27,6 +27,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
+from workflow.documents import german
 from workflow.meeting_titles import accusative, genitive
 from workflow.models import Body, Municipality, Proposal
 from workflow.queries import deciding_body
@@ -76,7 +77,7 @@ def for_mayor(label: str, title: str) -> str:
         if article == "der" and genitive_s:
             return match.group(0)  # "der Bürgermeisters" is no phrase of ours
         phrase = mayor_phrase(_CASES[article], title)
-        return phrase[0].upper() + phrase[1:] if written[0].isupper() else phrase
+        return german.sentence_start(phrase) if written[0].isupper() else phrase
 
     return _MAYOR.sub(replace, label)
 

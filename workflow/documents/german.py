@@ -36,6 +36,12 @@ def weekday_day(value: date) -> str:
     return f"{WEEKDAYS[value.weekday()]}, {day(value)}"
 
 
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter capitalised, as at the start of a sentence or an entry
+    ("eingegangen" → "Eingegangen"); the rest as written."""
+    return text[:1].upper() + text[1:]
+
+
 def quoted(text: str) -> str:
     """„Bebauungsplan ‚Schozachtal-Süd‘“: German quotes around a text, those inside it
     turned into single ones, as German typesetting nests them."""

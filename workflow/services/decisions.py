@@ -339,7 +339,7 @@ def resolution_text(
     body = session.get(Body, body_id)
     name = body.name if body is not None and body.municipality_id == town.id else "Gemeinderat"
     named = nominative(name)
-    subject = named[:1].upper() + named[1:]
+    subject = german.sentence_start(named)
     chosen = next((o for o in request.options if o.get("key") == option), {})
     meaning = str(chosen.get("description") or "").strip().rstrip(".")
     return (

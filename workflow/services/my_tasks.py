@@ -31,6 +31,7 @@ from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
+from workflow.documents import german
 from workflow.engine import ActionOption, offered, role_allows
 from workflow.errors import WorkflowError
 from workflow.models import (
@@ -179,6 +180,11 @@ def proposal_title(proposal: Proposal) -> str:
     return f"Vorlage {proposal.label}: {proposal.title}"
 
 
+def request_title(request: CouncilRequest) -> str:
+    """An Antrag by its kind and subject ("Fraktionsantrag: Photovoltaik …")."""
+    return f"{request_terms.KINDS.get(request.kind, 'Antrag')}: {request.subject}"
+
+
 def meeting_title(session: Session, meeting: Meeting) -> str:
     body = session.get(Body, meeting.body_id)
     return meeting_titles.meeting_title(body.name if body else None, meeting.meeting_date)
@@ -237,7 +243,7 @@ def _title(session: Session, kind: str, row: Any) -> str:
     if isinstance(row, DecisionRequest):
         return f"Abfrage: {row.title}"
     if isinstance(row, CouncilRequest):
-        return f"{request_terms.KINDS.get(row.kind, 'Antrag')}: {row.subject}"
+        return request_title(row)
     if isinstance(row, DecisionResponse):
         request = session.get(DecisionRequest, row.request_id)
         town = session.get(Municipality, row.municipality_id)
@@ -466,10 +472,9 @@ def _worded(
     definition: its own words (``council_requests.terms``), lower case for use inside a
     sentence, so capitalised here as the other entries' states are (``jetzt „Eingegangen“``)."""
     if isinstance(row, CouncilRequest):
-        state = request_terms.STATES.get(event.dest or "", event.dest or "")
-        dest = state[:1].upper() + state[1:]
+        dest = german.sentence_start(request_terms.STATES.get(event.dest or "", event.dest or ""))
         did = request_terms.EVENT_LABELS.get(event.trigger)
-        done = did[:1].upper() + did[1:] if did else None
+        done = german.sentence_start(did) if did else None
         return dest, done, {did.casefold()} if did else set()
     spec = _spec(workflows, row)
     wording = wording_for(row, session)

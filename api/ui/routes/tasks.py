@@ -164,7 +164,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         motion = waiting.request
         rows.append(
             TaskRow(
-                title=f"{council_requests.KINDS.get(motion.kind, 'Antrag')}: {motion.subject}",
+                title=my_tasks.request_title(motion),
                 href=f"/antraege/{motion.id}",
                 note=f"Eingegangen am {date_de(motion.received_on)}: {next_steps(user.role)}",
                 actions=[],
