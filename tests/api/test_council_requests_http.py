@@ -34,7 +34,7 @@ def test_api_create_schedule_and_read(world: World, client: TestClient, as_user:
     assert created.status_code == 201, created.text
     data = created.json()
     assert data["kind_label"] == "Tagesordnungsantrag (§ 34 Abs. 1 Satz 4 GemO)"
-    assert data["state_label"] == "eingegangen"
+    assert data["state_label"] == "Eingegangen"
     assert data["quorum"]["reached"] is True
     assert data["quorum"]["needed"] == 3
     [deadline] = data["deadlines"]
@@ -164,6 +164,8 @@ def test_pages_list_form_detail_and_actions(
     assert "Auf die Tagesordnung setzen" in page.text
     listed = client.get("/antraege")
     assert "Sanierung des Freibads" in listed.text
+    assert 'kern-label--small">Eingegangen</span>' in listed.text
+    assert '<option value="received">Eingegangen</option>' in listed.text  # the filter
     assert "fällig in" in listed.text
     assert "Antrag: Sanierung des Freibads" in client.get("/fristen?art=council_request").text
     meeting_id = new_meeting(world, day=date(2024, 4, 30))
@@ -173,7 +175,8 @@ def test_pages_list_form_detail_and_actions(
         follow_redirects=True,
     )
     assert "Der Antrag steht auf der Tagesordnung." in scheduled.text
-    assert "auf der Tagesordnung" in scheduled.text
+    # the state's badge, capitalised as every object's state is
+    assert 'kern-label--small">Auf der Tagesordnung</span>' in scheduled.text
     assert "Fraktionsantrag: Sanierung des Freibads" in scheduled.text
     secretary = world.data.users["ilsfeld.secretary"].full_name
     assert f"erfasst ({secretary})" in scheduled.text  # the Verlauf, by name

@@ -188,7 +188,7 @@ def test_scheduling_in_time_meets_the_deadline_and_adds_the_item(world: World) -
                 reason="zu spät",
             )
         )
-    assert "auf der Tagesordnung" in late.value.message
+    assert "im Stand „Auf der Tagesordnung“" in late.value.message
     settled = world.run(
         lambda s: service.settle(
             session=s,

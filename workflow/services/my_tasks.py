@@ -469,10 +469,10 @@ def _worded(
 ) -> tuple[str, str | None, set[str]]:
     """The state an event led to, what it did (None: the UI names it), and the step's words
     in lower case (a new state that repeats them says nothing new). An Antrag has no
-    definition: its own words (``council_requests.terms``), lower case for use inside a
-    sentence, so capitalised here as the other entries' states are (``jetzt „Eingegangen“``)."""
+    definition: its own words (``council_requests.terms``), its states capitalised as the
+    others' are, its events' labels lower case for the Verlauf, so capitalised here."""
     if isinstance(row, CouncilRequest):
-        dest = german.sentence_start(request_terms.STATES.get(event.dest or "", event.dest or ""))
+        dest = request_terms.STATES.get(event.dest or "", event.dest or "")
         did = request_terms.EVENT_LABELS.get(event.trigger)
         done = german.sentence_start(did) if did else None
         return dest, done, {did.casefold()} if did else set()

@@ -45,7 +45,7 @@ def move_to(request: CouncilRequest, dest: str, now: datetime) -> str:
     source = request.state
     if dest not in MOVES[source]:
         raise Conflict(
-            f"Ein Antrag im Stand „{STATES[source]}“ kann nicht „{STATES[dest]}“ werden."
+            f"Ein Antrag im Stand „{STATES[source]}“ kommt nicht in den Stand „{STATES[dest]}“."
         )
     request.state = dest
     request.updated_at = now

@@ -19,12 +19,14 @@ KINDS = {
 COUNCILLOR_KINDS = ("faction_motion", "councillor_motion", "session_request", "agenda_request")
 
 
+# Capitalised, as every object's states are where they stand alone (a badge, a filter, "Neu
+# seit"); a sentence quotes them as names ("im Stand „Eingegangen“").
 STATES = {
-    "received": "eingegangen",
-    "proposal": "als Vorlage übernommen",
-    "scheduled": "auf der Tagesordnung",
-    "refused": "als unzulässig abgelehnt",
-    "done": "erledigt",
+    "received": "Eingegangen",
+    "proposal": "Als Vorlage übernommen",
+    "scheduled": "Auf der Tagesordnung",
+    "refused": "Als unzulässig abgelehnt",
+    "done": "Erledigt",
 }
 
 
