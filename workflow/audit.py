@@ -150,6 +150,14 @@ def head_of(session: Session, instance_type: str, instance_id: int) -> AuditHead
     )
 
 
+def in_representation(actor: Actor) -> dict[str, Any]:
+    """The event's "in Vertretung": whom a deputy (the event's actor) acted for
+    (workflow.deputies), on every event he writes, whichever service writes it."""
+    if actor.on_behalf_of is None:
+        return {}
+    return {"in_vertretung": {"username": actor.on_behalf_of, "name": actor.on_behalf_of_name}}
+
+
 def _new_event(
     session: Session,
     instance_type: str,
@@ -176,7 +184,7 @@ def _new_event(
         source=source,
         dest=dest,
         comment=comment,
-        data=json_safe(data or {}),
+        data=json_safe({**(data or {}), **in_representation(actor)}),
         prev_hash=head.hash if head else GENESIS,
         hash="",
     )

@@ -30,3 +30,9 @@ def event_label(event: AuditEvent, step_label: str | None = None) -> str:
     if event.trigger == "add_execution_task" and isinstance(title, str):
         words += f" „{title}“"
     return words
+
+
+def acted_for(event: AuditEvent) -> str | None:
+    """The holder a deputy acted for ("in Vertretung", ``audit.in_representation``), if any."""
+    acted = (event.data or {}).get("in_vertretung")
+    return str(acted.get("name")) if isinstance(acted, dict) else None

@@ -577,7 +577,7 @@ def _run(
         source=source,
         now=now,
         comment=comment,
-        data={**dict(data), **ctx.audit_data, **_in_representation(actor)},
+        data={**dict(data), **ctx.audit_data},
         riding=ctx.riding,
     )
     ctx.riding.clear()
@@ -633,15 +633,6 @@ def _raise_if_stale(
     ).first()
     if current is not None and current != expected_version:
         raise StaleVersion(expected=expected_version, actual=current)
-
-
-def _in_representation(actor: Actor) -> dict[str, Any]:
-    """The audit's "in Vertretung": whom the deputy (the event's actor) acted for."""
-    if actor.on_behalf_of is None:
-        return {}
-    return {
-        "in_vertretung": {"username": actor.on_behalf_of, "name": actor.on_behalf_of_name},
-    }
 
 
 def _automatic(

@@ -29,7 +29,7 @@ from api.ui.actions import (
 )
 from api.ui.document_links import proposal_documents
 from api.ui.drafts import council_named_warning
-from api.ui.history import event_label
+from api.ui.history import acted_for, event_label
 from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.agenda import add_proposal_item
 from api.ui.routes.legality import proposal_summaries
@@ -360,7 +360,7 @@ def _history(
             "what": event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
             + meetings.get(_meeting_of(e), ""),
             "dest": wording.state(spec, e.dest),
-            "for_whom": _acted_for(e),
+            "for_whom": acted_for(e),
         }
         for e in reversed(events)
     ]
@@ -383,12 +383,6 @@ def _meetings_named(session: Session, events: Sequence[AuditEvent]) -> dict[int 
         .where(col(Meeting.id).in_(ids))
     )
     return {m.id: f" ({meeting_title(b.name, m.meeting_date)})" for m, b in rows}
-
-
-def _acted_for(event: AuditEvent) -> str | None:
-    """The holder a deputy acted for ("in Vertretung", workflow.deputies), if any."""
-    acted_for = (event.data or {}).get("in_vertretung")
-    return str(acted_for.get("name")) if isinstance(acted_for, dict) else None
 
 
 def _invited_meeting(session: Session, trigger: str, given: ActionInput) -> Meeting | None:
