@@ -378,3 +378,72 @@ def test_a_councillor_files_for_himself_today(world: World, client: TestClient) 
     assert f"Unterzeichnet von{value}{world.data.ilsfeld.councillors[0].name}</dd>" in page
     assert "1 von 18 Gemeinderäten" in page
     assert "überfällig" not in page
+
+
+def test_the_mayors_stand_in_takes_the_antrag_steps_only_while_he_is_away(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 48 GemO: the mayor's Stellvertreter finds a received Antrag in Meine Aufgaben, "in
+    Vertretung", and refuses or schedules it on its page while the mayor is away; the
+    Verlauf names both. The mayor back, the task, the forms and the steps are gone."""
+    from tests.integration.test_council_requests import councillor_ids, create
+    from tests.integration.test_deputies import absent, deputies
+    from workflow.models import CouncilRequest
+
+    deputies(world, "ilsfeld.mayor", "ilsfeld.council")
+    absent(world, "ilsfeld.mayor", date(2024, 4, 8), date(2024, 4, 12))
+    meeting = new_meeting(world, day=date(2024, 4, 23))
+    refused, placed, left = (
+        create(world, subject=f"Antrag {n}", signer_person_ids=councillor_ids(world, 3))
+        for n in range(3)
+    )
+    mayor = world.data.users["ilsfeld.mayor"].full_name
+    councillor = world.data.users["ilsfeld.council"].full_name
+
+    def tasks() -> str:
+        page: str = client.get("/").text
+        return page.split('id="jetzt"')[1].split("</section>")[0]
+
+    sign_in(client, "ilsfeld.council")
+    waiting = tasks()
+    assert f'href="/antraege/{left.id}"' in waiting
+    all_three = "auf die Tagesordnung setzen, als Vorlage übernehmen oder als unzulässig ablehnen"
+    assert f"Eingegangen am 08.04.2024: {all_three} (in Vertretung für {mayor})" in waiting
+    page = client.get(f"/antraege/{refused.id}").text
+    assert f"Sie handeln hier in Vertretung für {mayor};" in page
+    assert "Als unzulässig ablehnen</h2>" in page
+    assert "Auf die Tagesordnung setzen</h2>" in page
+    done = client.post(
+        f"/antraege/{refused.id}/ablehnen",
+        data={"csrf_token": csrf_of(page), "ground": "other", "reason": "Nicht zuständig"},
+        follow_redirects=True,
+    )
+    assert "Der Antrag ist als unzulässig abgelehnt." in done.text
+    assert f"als unzulässig abgelehnt ({councillor}, in Vertretung für {mayor})" in done.text
+    on_agenda = client.post(
+        f"/antraege/{placed.id}/tagesordnung",
+        data={"csrf_token": csrf_of(page), "meeting_id": str(meeting)},
+        follow_redirects=True,
+    )
+    assert "Der Antrag steht auf der Tagesordnung." in on_agenda.text
+    assert world.get(CouncilRequest, placed.id or 0).state == "scheduled"
+    assert f'href="/antraege/{refused.id}"' not in tasks()
+    # The mayor is back on Monday: a councillor again.
+    clock.now = berlin(date(2024, 4, 15), 9)
+    sign_in(client, "ilsfeld.council")
+    assert f'href="/antraege/{left.id}"' not in tasks()
+    page = client.get(f"/antraege/{left.id}").text
+    assert "in Vertretung" not in page
+    assert "Als unzulässig ablehnen</h2>" not in page
+    assert "Auf die Tagesordnung setzen</h2>" not in page
+    for path, data in (
+        ("ablehnen", {"ground": "other", "reason": "Nicht zuständig"}),
+        ("tagesordnung", {"meeting_id": str(meeting)}),
+    ):
+        refusal = client.post(
+            f"/antraege/{left.id}/{path}",
+            data={"csrf_token": csrf_of(page), **data},
+            follow_redirects=True,
+        )
+        assert "Das ist nur möglich für: Sitzungsdienst, Bürgermeister/in." in refusal.text
+    assert world.get(CouncilRequest, left.id or 0).state == "received"

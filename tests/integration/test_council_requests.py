@@ -468,3 +468,109 @@ def test_neu_seit_tells_the_administration_of_an_antrag_and_the_councillor_of_it
     ]
     assert changes("ilsfeld.council") == [(title, "Als Vorlage übernommen", None)]
     assert changes("flein.clerk") == changes("lra.coordinator") == []
+
+
+def test_the_mayors_stellvertretung_handles_requests_only_while_he_is_away(world: World) -> None:
+    """§ 48 GemO: while the mayor is away, his Stellvertreter takes the mayor's steps on a
+    received Antrag – refusing, scheduling, taking over – in his own name "in Vertretung",
+    and finds them in his tasks; once the mayor is back, he is a councillor again."""
+    from tests.integration.test_deputies import absent, deputies
+    from workflow.deputies import substitutions
+
+    deputies(world, "ilsfeld.mayor", "ilsfeld.council")
+    absent(world, "ilsfeld.mayor", DAY, date(2024, 4, 12))
+    meeting = new_meeting(world, day=date(2024, 4, 23))
+    refused, placed, taken, left = (
+        create(world, subject=f"Antrag {n}", signer_person_ids=councillor_ids(world, 3))
+        for n in range(4)
+    )
+    stand_in = world["ilsfeld.council"]
+    mayor = world.data.users["ilsfeld.mayor"]
+
+    def handled(username: str, day: date) -> list[tuple[int, str | None]]:
+        rows = world.run(
+            lambda s: service.to_handle(session=s, actor=world[username], now=berlin(day, 9))
+        )
+        return [(r.request.id or 0, r.acting.on_behalf_of) for r in rows]
+
+    assert [i for i, _ in handled("ilsfeld.council", DAY)] == [
+        r.id for r in (refused, placed, taken, left)
+    ]
+    assert {whom for _, whom in handled("ilsfeld.council", DAY)} == {"ilsfeld.mayor"}
+    world.run(
+        lambda s: service.refuse(
+            session=s,
+            actor=stand_in,
+            now=berlin(DAY, 10),
+            request_id=refused.id or 0,
+            ground="remit",
+            reason="Keine Angelegenheit des Gemeinderats",
+        )
+    )
+    world.run(
+        lambda s: service.schedule(
+            session=s,
+            workflows=world.workflows,
+            actor=stand_in,
+            now=berlin(DAY, 10),
+            request_id=placed.id or 0,
+            meeting_id=meeting,
+        )
+    )
+    world.run(
+        lambda s: service.take_over(
+            session=s,
+            workflows=world.workflows,
+            actor=stand_in,
+            now=berlin(DAY, 10),
+            request_id=taken.id or 0,
+        )
+    )
+    vertretung = {"username": "ilsfeld.mayor", "name": mayor.full_name}
+    last = world.run(
+        lambda s: [service.history(s, r.id or 0)[-1] for r in (refused, placed, taken)]
+    )
+    assert [(e.trigger, e.actor, e.actor_role) for e in last] == [
+        (trigger, "ilsfeld.council", "mayor") for trigger in ("refuse", "schedule", "take_over")
+    ]
+    assert [e.data["in_vertretung"] for e in last] == [vertretung] * 3
+    # the agenda's own record of the new item names both as well
+    item_event = world.run(
+        lambda s: s.exec(
+            select(AuditEvent)
+            .where(AuditEvent.instance_type == "meeting", AuditEvent.instance_id == meeting)
+            .order_by(col(AuditEvent.seq).desc())
+        ).first()
+    )
+    assert item_event is not None
+    assert item_event.actor == "ilsfeld.council"
+    assert item_event.data["in_vertretung"] == vertretung
+    assert handled("ilsfeld.council", DAY) == [(left.id or 0, "ilsfeld.mayor")]
+    # The mayor is back: the councillor neither finds nor takes the step any more.
+    back = date(2024, 4, 15)
+    assert world.run(lambda s: substitutions(s, stand_in, back)) == []
+    assert handled("ilsfeld.council", back) == []
+    with pytest.raises(RoleRefused):
+        world.run(
+            lambda s: service.refuse(
+                session=s,
+                actor=stand_in,
+                now=berlin(back, 10),
+                request_id=left.id or 0,
+                ground="other",
+                reason="zu spät",
+            )
+        )
+    with pytest.raises(RoleRefused):
+        world.run(
+            lambda s: service.schedule(
+                session=s,
+                workflows=world.workflows,
+                actor=stand_in,
+                now=berlin(back, 10),
+                request_id=left.id or 0,
+                meeting_id=meeting,
+            )
+        )
+    # the mayor himself still handles it, with no one named for him
+    assert handled("ilsfeld.mayor", back) == [(left.id or 0, None)]

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.formatting import parse_date_de
+from api.ui.history import acted_for
 from api.ui.web import (
     HANDLING_ONLY,
     PageRoute,
@@ -45,18 +46,17 @@ from workflow.models import (
 from workflow.queries import full_names
 from workflow.services import council_requests as service
 from workflow.services import factions
+from workflow.services.common import acting_as
 from workflow.wording import mayor_phrase, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=40)]
 CREATING_ROLES = (*service.RECORDING_ROLES, "council_member")
-TAKING_OVER_ROLES = ("clerk", "cosigner", "mayor")
-SCHEDULING_ROLES = ("secretary", "mayor")
 # The steps a received Antrag's page offers, in its order, and who is offered each.
 NEXT_STEPS = (
-    ("auf die Tagesordnung setzen", SCHEDULING_ROLES),
-    ("als Vorlage übernehmen", TAKING_OVER_ROLES),
+    ("auf die Tagesordnung setzen", service.SCHEDULING_ROLES),
+    ("als Vorlage übernehmen", service.TAKING_OVER_ROLES),
     ("als unzulässig ablehnen", service.REFUSING_ROLES),
 )
 STATE_TONES = {
@@ -324,10 +324,11 @@ def _agenda_choices(session: Session, req: CouncilRequest, today: date) -> dict[
     }
 
 
-def next_steps(role: str) -> str:
-    """What a user of ``role`` finds to do on a received Antrag's page ("… oder …"); a role
-    offered none of them (no handler of ``to_handle``) is told all of them."""
-    steps = [words for words, roles in NEXT_STEPS if role in roles] or [
+def next_steps(*roles: str) -> str:
+    """What a user in ``roles`` (his own, and the office he acts in for an absent holder)
+    finds to do on a received Antrag's page ("… oder …"); roles offered none of them (no
+    handler of ``to_handle``) are told all of them."""
+    steps = [words for words, allowed in NEXT_STEPS if set(roles) & set(allowed)] or [
         words for words, _ in NEXT_STEPS
     ]
     return " oder ".join(filter(None, (", ".join(steps[:-1]), steps[-1])))
@@ -348,6 +349,17 @@ def detail(
     item = session.get(AgendaItem, req.agenda_item_id) if req.agenda_item_id else None
     moves = service.MOVES[req.state]
     events = service.history(session, req.id or 0)
+    # who takes each step the request's state allows: the user, or the user in Vertretung
+    # for an absent holder (``common.acting_as``), as the service will let him
+    acting = {
+        dest: acting_as(session, user.actor, today, roles) if dest in moves else None
+        for dest, roles in (
+            ("proposal", service.TAKING_OVER_ROLES),
+            ("scheduled", service.SCHEDULING_ROLES),
+            ("refused", service.REFUSING_ROLES),
+            ("done", service.RECORDING_ROLES),
+        )
+    }
     context = {
         "req": req,
         "today": today,
@@ -363,20 +375,21 @@ def detail(
         "item": item,
         "item_number": top_number(session, item) if item is not None else None,
         "grounds": list(service.GROUNDS.items()),
-        "history": events,
+        "history": [(e, acted_for(e)) for e in events],
         "names": full_names(session, {e.actor for e in events}),
         "event_labels": service.EVENT_LABELS,
         "ground_label": service.GROUNDS.get(req.refusal_ground or "", ""),
-        "may_take_over": "proposal" in moves and user.role in TAKING_OVER_ROLES,
-        "may_schedule": "scheduled" in moves and user.role in SCHEDULING_ROLES,
-        "may_refuse": "refused" in moves and user.role in service.REFUSING_ROLES,
-        "may_settle": "done" in moves and user.role in service.RECORDING_ROLES,
+        "may_take_over": acting["proposal"] is not None,
+        "may_schedule": acting["scheduled"] is not None,
+        "may_refuse": acting["refused"] is not None,
+        "may_settle": acting["done"] is not None,
+        "in_vertretung": sorted(
+            {a.on_behalf_of_name for a in acting.values() if a and a.on_behalf_of_name}
+        ),
         # the Sitzungsdienst handles the Antrag but does not take it over: who does
         "taken_over_by": (
             mayor_phrase("nom", wording_for(req, session).mayor)
-            if "proposal" in moves
-            and user.role in service.RECORDING_ROLES
-            and user.role not in TAKING_OVER_ROLES
+            if "proposal" in moves and acting["proposal"] is None and acting["done"] is not None
             else None
         ),
         **_agenda_choices(session, req, today),

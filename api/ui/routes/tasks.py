@@ -160,13 +160,17 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             )
         )
     # § 34 Abs. 1 S. 3-6 GemO: an Antrag that came in waits for the agenda or a refusal
-    for waiting in council_requests.to_handle(session=session, actor=actor):
-        motion = waiting.request
+    # (by the Stellvertretung while the holder is away, workflow.deputies)
+    for waiting in council_requests.to_handle(session=session, actor=actor, now=now):
+        motion, acting = waiting.request, waiting.acting
+        steps = next_steps(user.role, acting.role)
+        if acting.on_behalf_of_name:
+            steps += f" (in Vertretung für {acting.on_behalf_of_name})"
         rows.append(
             TaskRow(
                 title=my_tasks.request_title(motion),
                 href=f"/antraege/{motion.id}",
-                note=f"Eingegangen am {date_de(motion.received_on)}: {next_steps(user.role)}",
+                note=f"Eingegangen am {date_de(motion.received_on)}: {steps}",
                 actions=[],
                 due=waiting.due,
             )

@@ -21,6 +21,7 @@ and audit events), ``weight`` (councillors and the quorum), ``deadline`` (the Fr
 from __future__ import annotations
 
 from workflow.services.council_requests.actions import (
+    SCHEDULING_ROLES,
     create_request,
     refuse,
     schedule,
@@ -54,6 +55,7 @@ from workflow.services.council_requests.terms import (
     RECORDING_ROLES,
     REFUSING_ROLES,
     STATES,
+    TAKING_OVER_ROLES,
 )
 from workflow.services.council_requests.weight import (
     councillors,
@@ -71,7 +73,9 @@ __all__ = [
     "MOVES",
     "RECORDING_ROLES",
     "REFUSING_ROLES",
+    "SCHEDULING_ROLES",
     "STATES",
+    "TAKING_OVER_ROLES",
     "ToHandle",
     "councillors",
     "create_request",

@@ -1,6 +1,10 @@
 """What the administration does with a request: record it as received, take it over as a
 Vorlage, put it on an agenda, refuse it as inadmissible, or settle it – each one move of the
-request, one audit event, and its Frist opened or closed."""
+request, one audit event, and its Frist opened or closed.
+
+The steps on a received request are the office's, not the person's: while the mayor or the
+Sitzungsdienst is away, the Stellvertretung acting for him (``workflow.deputies``; § 48 GemO
+for the mayor) takes them in his office, and the audit names both."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from workflow.law.consultation import DECIDING_KINDS
 from workflow.limits import too_long
 from workflow.models import AgendaItem, Body, CouncilRequest, Meeting, Person, Proposal
 from workflow.services import agenda, factions
-from workflow.services.common import require_role
+from workflow.services.common import require_acting, require_role
 from workflow.services.council_requests.chain import move_to, record_event, record_scheduled
 from workflow.services.council_requests.deadline import open_deadline
 from workflow.services.council_requests.queries import get_request
@@ -31,10 +35,14 @@ from workflow.services.council_requests.terms import (
     MAX_TEXT,
     RECORDING_ROLES,
     REFUSING_ROLES,
+    TAKING_OVER_ROLES,
 )
 from workflow.services.council_requests.weight import councillors, quorum
 from workflow.services.proposals import ProposalFields, StepInput, create_proposal
 from workflow.services.transition import load_instance
+
+# Scheduling adds an item to the session's agenda: who keeps the agenda.
+SCHEDULING_ROLES = agenda.MEETING_ROLES
 
 
 def create_request(
@@ -218,7 +226,9 @@ def take_over(
     """The administration turns the request into a Vorlage: an existing one, or a new draft
     with the request's subject and text, to be decided by the request's body."""
     request = get_request(session, actor, request_id, lock=True)
-    require_role(actor, "take_over_council_request", ("clerk", "cosigner", "mayor"))
+    actor = require_acting(
+        session, actor, local_date(now), "take_over_council_request", TAKING_OVER_ROLES
+    )
     source = move_to(request, "proposal", now)
     if proposal_id is not None:
         proposal: Proposal = load_instance(session, "proposal", proposal_id, actor)
@@ -269,7 +279,9 @@ def schedule(
     Vorlage it became), or a new item with its subject. The deadline is met when the
     session is on or before its day (§ 34 Abs. 1 S. 4 GemO: the next-but-one session)."""
     request = get_request(session, actor, request_id, lock=True)
-    require_role(actor, "schedule_council_request", agenda.MEETING_ROLES)
+    actor = require_acting(
+        session, actor, local_date(now), "schedule_council_request", SCHEDULING_ROLES
+    )
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.municipality_id != request.municipality_id:
         raise InvalidInput("Unbekannte Sitzung", field="meeting_id")
@@ -316,7 +328,9 @@ def refuse(
     six months before the receipt (§ 34 Abs. 1 S. 6 GemO); a quorum refusal needs the
     quorum to be missed."""
     request = get_request(session, actor, request_id, lock=True)
-    require_role(actor, "refuse_council_request", REFUSING_ROLES)
+    actor = require_acting(
+        session, actor, local_date(now), "refuse_council_request", REFUSING_ROLES
+    )
     if ground not in GROUNDS:
         raise InvalidInput(
             f"Unbekannter Grund „{ground}“; möglich: {', '.join(GROUNDS)}", field="ground"
@@ -400,7 +414,9 @@ def settle(
     """The request is dealt with (decided or answered: its deadline is met today), or its
     submitters withdrew it (its deadline no longer applies: cancelled)."""
     request = get_request(session, actor, request_id, lock=True)
-    require_role(actor, "settle_council_request", RECORDING_ROLES)
+    actor = require_acting(
+        session, actor, local_date(now), "settle_council_request", RECORDING_ROLES
+    )
     if len(note.strip()) > MAX_TEXT:  # refused, never cut
         raise InvalidInput(too_long("Der Vermerk", MAX_TEXT), field="note")
     source = move_to(request, "done", now)

@@ -4,16 +4,16 @@ municipality), its audit chain and its deadlines, and those still to be dealt wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from workflow.context import Actor
+from workflow.context import Actor, local_date
 from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.errors import InvalidInput, not_found
 from workflow.models import AuditEvent, CouncilRequest, Deadline
-from workflow.services.common import require_tenant
+from workflow.services.common import acting_as, require_tenant
 from workflow.services.council_requests.terms import STATES
 
 
@@ -82,13 +82,17 @@ HANDLING_ROLES = ("secretary", "mayor")
 class ToHandle:
     request: CouncilRequest
     due: date | None  # its open Frist, the soonest (none below the quorum)
+    acting: Actor  # who handles it: the user, or the user in Vertretung for the holder
 
 
-def to_handle(*, session: Session, actor: Actor) -> list[ToHandle]:
-    """The municipality's Anträge still as received, for the user who handles them; the
-    oldest first. Not for a stand-in: the Antrag's steps check the user's own role (a
-    Stellvertretung acts through the definitions' transitions, which Anträge have none of)."""
-    if actor.municipality_id is None or actor.role not in HANDLING_ROLES:
+def to_handle(*, session: Session, actor: Actor, now: datetime) -> list[ToHandle]:
+    """The municipality's Anträge still as received, for the user who handles them, in his
+    own role or as the Stellvertretung of a handler away today (the steps accept him then,
+    ``common.acting_as``); the oldest first."""
+    if actor.municipality_id is None:
+        return []
+    acting = acting_as(session, actor, local_date(now), HANDLING_ROLES)
+    if acting is None:
         return []
     due = (
         select(func.min(Deadline.due_date))
@@ -107,4 +111,4 @@ def to_handle(*, session: Session, actor: Actor) -> list[ToHandle]:
         )
         .order_by(col(CouncilRequest.received_on), col(CouncilRequest.id))
     )
-    return [ToHandle(request, due_date) for request, due_date in rows]
+    return [ToHandle(request, due_date, acting) for request, due_date in rows]

@@ -65,3 +65,5 @@ FILING_ROLES = (*RECORDING_ROLES, "council_member")
 
 
 REFUSING_ROLES = ("secretary", "mayor")
+# Who turns a request into a Vorlage: who writes Vorlagen, and the mayor.
+TAKING_OVER_ROLES = ("clerk", "cosigner", "mayor")
