@@ -250,7 +250,7 @@ def test_mayor_answers_by_delegation_only(world: World, client: Any, as_user: An
         "eigene Regie",
         False,
     )
-    assert read["decided_by"] == "Bürgermeister/in (übertragene Zuständigkeit)"
+    assert read["decided_by"] == "Bürgermeisterin (übertragene Zuständigkeit)"
     assert read["decided_on"] == "2024-04-08"
     assert read["resolution_id"] is None
     again = fire(client, mayor, url, "answer", data={"option": "belassen"})

@@ -334,7 +334,7 @@ def test_urgent_decision_is_answered_once_reported(world: World) -> None:
     answered = response(world, request_id, "Ilsfeld")
     assert (answered.option, answered.decided_by) == (
         "eigene_regie",
-        "Bürgermeister/in (Eilentscheidung)",
+        "Bürgermeisterin (Eilentscheidung)",  # Ilsfeld's mayor_title
     )
 
 

@@ -51,7 +51,7 @@ class DecisionResponse(WorkflowInstance, table=True):
     amount: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
     proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
     option: str | None = Field(default=None, max_length=64)
-    decided_by: str | None = Field(default=None, max_length=200)  # body name or "Bürgermeister/in"
+    decided_by: str | None = Field(default=None, max_length=200)  # body name or the mayor's title
     decided_on: date | None = None
     resolution_id: int | None = Field(default=None, foreign_key="resolution.id")
     answered_at: datetime | None = None

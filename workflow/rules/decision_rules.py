@@ -23,6 +23,7 @@ from workflow.models import (
 )
 from workflow.queries import latest_resolution
 from workflow.rules.common import OBJECTION_PERIOD, count_of, data_int, data_text
+from workflow.supervision import mayor_title
 from workflow.wording import wording_for
 
 DELEGATION_SETTING = "decision_requests_delegated_to_mayor"
@@ -237,19 +238,26 @@ def _basis(ctx: FiringContext) -> tuple[str, str, date, int | None] | str:
             if pending is not None:
                 return pending
             body = ctx.session.get(Body, resolution.body_id) if resolution.body_id else None
-            by = body.name if body else "Bürgermeister/in (Eilentscheidung)"
+            by = body.name if body else f"{_mayor(ctx, response)} (Eilentscheidung)"
             return option, by, resolution.decided_on, resolution.id
     option = data_text(ctx, "option")
     if ctx.actor.role == "mayor" and option is not None:
         municipality = ctx.session.get(Municipality, response.municipality_id)
         if municipality is not None and municipality.settings.get(DELEGATION_SETTING):
             if option_valid(ctx) is None:
-                return option, "Bürgermeister/in (übertragene Zuständigkeit)", ctx.today, None
+                by = f"{mayor_title(municipality)} (übertragene Zuständigkeit)"
+                return option, by, ctx.today, None
             return "Unbekannte Option"
     return (
         "Es liegt weder ein Beschluss des zuständigen Gremiums zur verknüpften Vorlage vor "
         "noch eine Zuständigkeit des Bürgermeisters (Übertragung durch die Hauptsatzung)"
     )
+
+
+def _mayor(ctx: FiringContext, response: DecisionResponse) -> str:
+    """How the answering municipality names its mayor in the record (§ 42 Abs. 4 GemO)."""
+    municipality = ctx.session.get(Municipality, response.municipality_id)
+    return mayor_title(municipality) if municipality is not None else "Bürgermeister/in"
 
 
 def answer_basis(ctx: FiringContext) -> str | None:
