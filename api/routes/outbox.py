@@ -54,12 +54,16 @@ def list_outbox(
 def get_outbox_message(
     message_id: PathId, session: SessionDep, actor: CurrentUser
 ) -> OutboxMessageFull:
-    """One e-mail in full, with its text (administrators of the municipality)."""
+    """One e-mail's delivery facts and files, without its text (administrators of the
+    municipality: dead letters are their business, council matters are not)."""
     message = outbox.get_message(session=session, actor=actor, message_id=message_id)
     files = outbox.attachments_of(session=session, message=message)
-    full = OutboxMessageFull.model_validate(message)
-    full.attachments = [OutboxAttachmentRead.model_validate(f) for f in files]
-    return full
+    return OutboxMessageFull(
+        **OutboxMessageRead.model_validate(message).model_dump(),
+        key=message.key,
+        body_withheld=outbox.BODY_WITHHELD,
+        attachments=[OutboxAttachmentRead.model_validate(f) for f in files],
+    )
 
 
 @router.post(

@@ -30,13 +30,27 @@ class OutboxAttachmentRead(Output):
 
 
 class OutboxMessageFull(OutboxMessageRead):
-    """The message as sent: with its text, its key (also the Message-ID's source) and the
-    files it carries (Anlagen below RATSFLOW_MAIL_ATTACHMENT_MAX_BYTES; others are links)."""
+    """One message's delivery facts: its key (also the Message-ID's source) and the files it
+    carries (Anlagen below RATSFLOW_MAIL_ATTACHMENT_MAX_BYTES; others are links), but not its
+    text (workflow.services.outbox.BODY_WITHHELD)."""
 
     key: str = Field(description="Idempotenzschlüssel")
-    body: str = Field(description="Text der E-Mail")
+    body: str | None = Field(
+        default=None,
+        description=(
+            "Text der E-Mail; der Administration nicht angezeigt (immer null), weil er "
+            "nichtöffentliche Angelegenheiten (§ 35 GemO) enthalten kann – siehe body_withheld"
+        ),
+    )
+    body_withheld: str = Field(
+        description=(
+            "Warum Text und Inhalt der Anlagen fehlen: Datenminimierung (Art. 5 Abs. 1 lit. c "
+            "DSGVO); für die Zustellung genügen Empfänger, Betreff, Status und Fehlermeldung"
+        ),
+    )
     attachments: list[OutboxAttachmentRead] = Field(
-        default_factory=list, description="Als Datei beigefügte Anlagen"
+        default_factory=list,
+        description="Als Datei beigefügte Anlagen (nur Name, Typ und Größe, nicht ihr Inhalt)",
     )
 
 

@@ -129,7 +129,7 @@ def test_invitation_carries_small_files_and_links_the_large_one(
     assert SECRET_NOTE not in text(heard)
     assert "Lageplan.pdf" in text(heard)
 
-    # The administrators' view of the message lists the files it carried.
+    # The administrators' view of the message lists the files it carried, not what it says.
     with Session(world.engine) as session:
         row = session.exec(
             select(OutboxMessage).where(OutboxMessage.to_address == "bernd.keller@example.org")
@@ -140,6 +140,9 @@ def test_invitation_carries_small_files_and_links_the_large_one(
         (f"{SECRET_NOTE}.pdf", len(secret), hashlib.sha256(secret).hexdigest()),
     ]
     assert full["status"] == "sent"
+    assert full["body"] is None
+    assert "beigefügt" not in str(full)
+    assert "/anlagen/" not in str(full)  # the link to Lageplan.pdf is in the text only
 
 
 def test_a_missing_file_fails_the_attempt_instead_of_sending_without_it(

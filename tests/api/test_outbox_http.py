@@ -185,6 +185,21 @@ def test_each_municipality_sees_only_its_own_messages(
     assert len(ilsfeld_ids) == 2
     assert flein_letter not in ilsfeld_ids
 
+    # The dead letter's facts, for deciding whether to queue it again; not its text.
+    detail = client.get(f"/api/v1/outbox/{flein_letter}", headers=flein)
+    assert detail.status_code == 200, detail.text
+    facts = detail.json()
+    assert (facts["to_address"], facts["subject"], facts["status"]) == (
+        "flein.clerk@example.org",
+        "Erinnerung: Frist",
+        "dead",
+    )
+    assert facts["last_error"].startswith("SMTPRecipientsRefused")
+    assert facts["body"] is None
+    assert "Datenminimierung" in facts["body_withheld"]
+    assert "Bitte beachten" not in detail.text
+    assert client.get(f"/api/v1/outbox/{flein_letter}", headers=as_user("admin")).status_code == 404
+
     foreign = client.post(f"/api/v1/outbox/{ilsfeld_ids[0]}/requeue", headers=flein)
     assert foreign.status_code == 404, foreign.text
     assert client.post(f"/api/v1/outbox/{flein_letter}/requeue", headers=flein).status_code == 200

@@ -2,7 +2,9 @@
 
 An administrator sees the messages of their own municipality only (``municipality_id``, and
 for rows written before it existed, the recipient's account); messages of another
-municipality are "not found", as everywhere.
+municipality are "not found", as everywhere. They see what a message is (recipient, subject,
+status, attempts, last error, the files' names and sizes), never what it says: see
+``BODY_WITHHELD``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ from workflow.services.common import require_role
 logger = logging.getLogger(__name__)
 
 ADMIN_ROLES = ("admin",)
+# Invitations and Beschlussauszüge carry non-public items (§ 35 GemO); handling a dead letter
+# needs none of it (data minimisation, Art. 5 Abs. 1 lit. c DSGVO). No role reads a message's
+# text or files here: its recipients got them, and the documents have their own access rules.
+BODY_WITHHELD = (
+    "Der Inhalt der E-Mail wird der Administration nicht angezeigt: Er kann nichtöffentliche "
+    "Angelegenheiten (§ 35 GemO) enthalten. Für die Zustellung genügen Empfänger, Betreff, "
+    "Status und Fehlermeldung (Datenminimierung, Art. 5 Abs. 1 lit. c DSGVO)."
+)
 
 
 def _own_messages(actor: Actor) -> ColumnElement[bool]:
@@ -55,7 +65,8 @@ def messages_query(*, actor: Actor, status: str | None = None) -> SelectOfScalar
 
 
 def get_message(*, session: Session, actor: Actor, message_id: int) -> OutboxMessage:
-    """One e-mail in full (recipient, subject, text), e.g. to check what an invitation said."""
+    """One e-mail's delivery facts (recipient, subject, status, error), e.g. to see why it
+    failed before queueing it again; callers show its text to nobody (``BODY_WITHHELD``)."""
     require_role(actor, "read_outbox_message", ADMIN_ROLES)
     message = session.exec(
         select(OutboxMessage).where(OutboxMessage.id == message_id, _own_messages(actor))
