@@ -4,6 +4,7 @@ every page that lists them and in the JSON API."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -120,3 +121,48 @@ def test_the_list_rule_agrees_with_the_reminders(
                 )
                 told = {d.id for d in every if concerns(session, world.workflows, d, role, user_id)}
                 assert listed == told, (role, user)
+
+
+def _kinds_offered(html: str) -> list[str]:
+    """The values of the /fristen page's "Art" filter, "alle" left out."""
+    select = html.split('name="art"', 1)[1].split("</select>", 1)[0]
+    return [v for v in re.findall(r'<option value="([^"]*)"', select) if v]
+
+
+def test_the_kind_filter_offers_what_the_reader_may_find(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """A councillor reads no Vorlage's, Sitzung's or Abfrage's deadline: the "Art" filter
+    does not offer them (they would list nothing); a typed-in one filters nothing. The
+    Sitzungsdienst keeps every kind; the Landratsamt its Abfragen and their answers."""
+    released(world)
+    new_meeting(world)
+    assert _create(client, as_user, world).status_code == 201
+
+    sign_in(client, "ilsfeld.council")
+    page = client.get("/fristen")
+    assert page.status_code == 200
+    assert _kinds_offered(page.text) == ["council_request", "execution"]
+    typed = client.get("/fristen", params={"art": "meeting"})
+    assert typed.status_code == 200
+    assert _kinds_offered(typed.text) == ["council_request", "execution"]
+    assert REQUEST in html_text(typed.content)  # no kind chosen: all he reads
+
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get("/fristen")
+    assert _kinds_offered(page.text) == [
+        "proposal",
+        "meeting",
+        "decision_request",
+        "decision_response",
+        "council_request",
+        "execution",
+    ]
+    meetings = html_text(client.get("/fristen", params={"art": "meeting"}).content)
+    assert INVITATION in meetings
+    assert REQUEST not in meetings
+
+    sign_in(client, "lra.coordinator")
+    page = client.get("/fristen")
+    assert page.status_code == 200
+    assert _kinds_offered(page.text) == ["decision_request", "decision_response"]

@@ -9,6 +9,7 @@ deadlines, no step of the honorary council (§ 32 GemO)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
@@ -74,32 +75,40 @@ def _rules(workflows: Workflows) -> Iterator[tuple[str, DeadlineRuleSpec]]:
         yield COUNCIL_REQUEST, rule
 
 
+def _addressed_rules(
+    workflows: Workflows, role: str
+) -> tuple[dict[str, set[str]], dict[str, tuple[Any, set[str]]]]:
+    """The rules by kind of instance that address ``role``, and those that address the
+    instance's owner, with the model whose ``author_id`` names him (kinds without one are
+    left out: nobody owns their instances)."""
+    from workflow.services.transition import KINDS
+
+    models = {**KINDS, COUNCIL_REQUEST: CouncilRequest}
+    by_role: dict[str, set[str]] = {}
+    by_owner: dict[str, tuple[Any, set[str]]] = {}
+    for kind, rule in _rules(workflows):
+        who = addressees(rule)
+        if role in who.roles:
+            by_role.setdefault(kind, set()).add(rule.rule)
+        elif who.owner and getattr(models.get(kind), "author_id", None) is not None:
+            by_owner.setdefault(kind, (models[kind], set()))[1].add(rule.rule)
+    return by_role, by_owner
+
+
 def addressed_clause(workflows: Workflows, role: str, user_id: int | None) -> ColumnElement[bool]:
     """``concerns`` as SQL, so lists filter and page in the database: deadlines of rules
     that address ``role``, or the owner where ``user_id`` wrote the instance. A rule is
     matched by name over all loaded versions of its definition (a deadline row does not
     carry the version)."""
-    from workflow.services.transition import KINDS
-
-    by_role: dict[str, set[str]] = {}
-    by_owner: dict[str, set[str]] = {}
-    for kind, rule in _rules(workflows):
-        who = addressees(rule)
-        if role in who.roles:
-            by_role.setdefault(kind, set()).add(rule.rule)
-        elif who.owner:
-            by_owner.setdefault(kind, set()).add(rule.rule)
+    by_role, by_owner = _addressed_rules(workflows, role)
     clauses: list[ColumnElement[bool]] = [
         and_(col(Deadline.instance_type) == kind, col(Deadline.rule).in_(sorted(rules)))
         for kind, rules in sorted(by_role.items())
     ]
-    models = {**KINDS, COUNCIL_REQUEST: CouncilRequest}
-    for kind, rules in sorted(by_owner.items()):
-        model = models.get(kind)
-        author = getattr(model, "author_id", None)
-        if user_id is None or model is None or author is None:
-            continue
-        owned = select(model.id).where(author == user_id)  # type: ignore[attr-defined]
+    if user_id is None:
+        return or_(false(), *clauses)
+    for kind, (model, rules) in sorted(by_owner.items()):
+        owned = select(model.id).where(model.author_id == user_id)
         clauses.append(
             and_(
                 col(Deadline.instance_type) == kind,
@@ -108,6 +117,19 @@ def addressed_clause(workflows: Workflows, role: str, user_id: int | None) -> Co
             )
         )
     return or_(false(), *clauses)
+
+
+def readable_kinds(workflows: Workflows, role: str) -> frozenset[str] | None:
+    """The kinds of instance (``Deadline.instance_type``) that can hold a deadline
+    ``readable_clause`` lets a user of ``role`` read, e.g. to offer only these as a filter;
+    None for the administration, which reads every kind."""
+    if role in DEADLINE_KEEPERS:
+        return None
+    by_role, by_owner = _addressed_rules(workflows, role)
+    kinds = set(by_role) | set(by_owner)
+    if role == "council_member":
+        kinds |= COUNCIL_MATTERS
+    return frozenset(kinds)
 
 
 def readable_clause(workflows: Workflows, role: str, user_id: int | None) -> ColumnElement[bool]:

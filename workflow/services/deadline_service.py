@@ -14,7 +14,7 @@ from workflow import audit
 from workflow.access import meeting_read_clause, proposal_read_clause, within_tenant
 from workflow.context import Actor, FiringContext, local_date
 from workflow.deadlines.acts import schedule_acts, skip_pending
-from workflow.deadlines.addressees import readable_clause
+from workflow.deadlines.addressees import readable_clause, readable_kinds
 from workflow.deadlines.lifecycle import (
     StartingDeadline,
     compute_due,
@@ -47,6 +47,9 @@ from workflow.services.transition import load_instance
 WAIVE_ROLES = ("mayor", "secretary")
 STATUSES = ("open", "met", "missed", "elapsed", "waived", "cancelled")
 STILL_TO_DO = ("open", "missed")  # what a deadline list shows first, and whole
+# What the district coordinator's lists hold: the deadlines of its decision requests and of
+# the municipalities' answers to them.
+DISTRICT_KINDS = frozenset({"decision_request", "decision_response"})
 
 
 def still_to_do() -> ColumnElement[bool]:
@@ -145,6 +148,18 @@ def deadlines_query(
     if due_before is not None:
         query = query.where(col(Deadline.due_date) <= due_before)
     return query.order_by(col(Deadline.due_date), col(Deadline.id))
+
+
+def listed_kinds(*, actor: Actor, workflows: Workflows) -> frozenset[str] | None:
+    """The kinds of instance whose deadlines ``deadlines_query`` can list for the actor (a
+    list's "Art" filter offers only these); None: every kind."""
+    if actor.is_system:
+        return None
+    if actor.role == "district_coordinator" and actor.district_id is not None:
+        return DISTRICT_KINDS
+    if actor.municipality_id is None:
+        return frozenset()
+    return readable_kinds(workflows, actor.role)
 
 
 def _readable(actor: Actor) -> ColumnElement[bool]:

@@ -34,7 +34,7 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import current_step
-from workflow.services.deadline_service import deadlines_query, done_late
+from workflow.services.deadline_service import deadlines_query, done_late, listed_kinds
 from workflow.services.listing import after_cursor, after_row, count_of, cursor_after
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
@@ -256,6 +256,20 @@ def settled_page(
         chunk_query = after_row(query, chunk[-1])
 
 
+def offered_kinds(actor: Actor, workflows: Workflows) -> list[tuple[str, str]]:
+    """The "Art" filter's choices: the kinds that can hold deadlines the actor reads (a
+    councillor's list has no Sitzung's or Vorlage's, ``deadline_service.listed_kinds``),
+    and execution tasks where he has a municipality (``target_rows``)."""
+    listed = listed_kinds(actor=actor, workflows=workflows)
+    return [
+        (kind, label)
+        for kind, label in KINDS
+        if listed is None
+        or kind in listed
+        or (kind == "execution" and actor.municipality_id is not None)
+    ]
+
+
 @router.get("/fristen")
 def deadline_list(
     request: Request,
@@ -269,7 +283,8 @@ def deadline_list(
 ) -> Response:
     today = local_date(now)
     workflows = workflows_of(request)
-    kind = art if art in dict(KINDS) else None
+    kinds = offered_kinds(user.actor, workflows)
+    kind = art if art in dict(kinds) else None
     light = stand if stand in dict(STATES) else None
     bodies: list[Body] = []
     if user.actor.municipality_id is not None:
@@ -326,7 +341,7 @@ def deadline_list(
         "rows": rows,
         "count": None if settled_count is None else len(to_do) + settled_count,
         "today": today,
-        "kinds": KINDS,
+        "kinds": kinds,
         "states": STATES,
         "bodies": [(str(b.id), b.name) for b in bodies],
         "params": {"art": kind or "", "stand": light or "", "gremium": str(body_id or "")},
