@@ -15,7 +15,12 @@ from tests.api.test_ui_foundation import sign_in
 from tests.conftest import World
 from tests.documents import html_text
 from tests.integration.flow import new_meeting, released
-from workflow.deadlines.addressees import addressed_clause, concerns
+from workflow.deadlines.addressees import (
+    addressed_clause,
+    concerns,
+    readable_clause,
+    readable_kinds,
+)
 from workflow.models import Deadline
 from workflow.roles import ROLES
 
@@ -166,3 +171,22 @@ def test_the_kind_filter_offers_what_the_reader_may_find(
     page = client.get("/fristen")
     assert page.status_code == 200
     assert _kinds_offered(page.text) == ["decision_request", "decision_response"]
+
+
+def test_the_kinds_offered_hold_every_deadline_listed(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    """``readable_kinds`` (the filter's choices) misses no kind ``readable_clause`` lists a
+    deadline of, for any role; the councillor's leaves out the administration's kinds."""
+    released(world)
+    new_meeting(world)
+    _create(client, as_user, world)
+    with Session(world.engine) as session:
+        for role in sorted(ROLES):
+            kinds = readable_kinds(world.workflows, role)
+            for user in ("ilsfeld.clerk", "ilsfeld.council"):
+                clause = readable_clause(world.workflows, role, world[user].user_id)
+                listed = set(session.exec(select(Deadline.instance_type).where(clause)))
+                assert kinds is None or listed <= kinds, (role, user, listed)
+    assert readable_kinds(world.workflows, "council_member") == frozenset({"council_request"})
+    assert readable_kinds(world.workflows, "secretary") is None
