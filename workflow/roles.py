@@ -32,7 +32,8 @@ MAIL_ROLES: dict[str, tuple[str, ...]] = {
     "request": ("mayor", "clerk"),  # the asked municipality's (workflow.services.decisions)
 }
 # In running text beside a person's name ("Mitzeichnen (Mitzeichnung, Hans Maier, …)"),
-# where the full label's parentheses would nest.
+# where the full label's parentheses would nest; who acted in an event is named so, the
+# mayor by the municipality's title (``workflow.wording.actor_role``).
 SHORT_ROLE_LABELS = {**ROLE_LABELS, "cosigner": "Mitzeichnung", "system": "automatisch"}
 
 

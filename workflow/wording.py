@@ -31,6 +31,7 @@ from workflow.documents import german
 from workflow.meeting_titles import accusative, genitive
 from workflow.models import Body, Municipality, Proposal
 from workflow.queries import deciding_body
+from workflow.roles import SHORT_ROLE_LABELS
 from workflow.supervision import FEMININE_MAYOR_TITLES, mayor_title
 
 DEFAULT_MAYOR = "Bürgermeister"
@@ -175,6 +176,17 @@ def municipality_wording(
     if proposal is None or session is None or proposal.id is None:
         return Wording(title)
     return Wording(title, _deciding_body_name(session, proposal))
+
+
+def actor_role(role: str, town: Municipality | None) -> str:
+    """Who acted, beside his name where an event is told (Verlauf, Neu seit, a return's
+    remark): the role's short label, the mayor by the title of the municipality the event
+    belongs to ("Oberbürgermeisterin", § 42 Abs. 4 GemO); "Bürgermeister/in" without one.
+    A deputy acting for the mayor acts in the mayor's office and is named by it (with "in
+    Vertretung für" beside his name)."""
+    if role == "mayor" and town is not None:
+        return mayor_title(town)
+    return SHORT_ROLE_LABELS.get(role, "Unbekannte Rolle")
 
 
 def wording_for(instance: object, session: Session | None = None) -> Wording:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from workflow.documents import german
 from workflow.law.budget_coverage import format_euro
-from workflow.roles import ROLE_LABELS, SHORT_ROLE_LABELS
+from workflow.roles import ROLE_LABELS
 
 # The words of the Rathaus (UI.md), not the engine's role names.
 # Badge tone per state; the text is always the definition's label, the colour only supports it.
@@ -59,11 +59,6 @@ def sentences(reasons: Iterable[str]) -> str:
     """Guard messages are sentences of their own: "Die Sitzung ist erst am 15.12.2026. Die
     Anwesenheit ist nicht erfasst." (joined with "; " each would start in capitals)."""
     return " ".join(r if r.endswith((".", "!", "?")) else f"{r}." for r in reasons if r)
-
-
-def short_role_label(role: str | None) -> str:
-    """The role beside a person's name in running text (Verlauf, Neu seit)."""
-    return SHORT_ROLE_LABELS.get(role or "", "Unbekannte Rolle")
 
 
 def state_tone(state: str | None) -> str:

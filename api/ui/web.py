@@ -264,7 +264,6 @@ def _templates() -> Jinja2Templates:
         start_time_de=formatting.clock_de,
         money_de=formatting.money_de,
         role_label=formatting.role_label,
-        short_role_label=formatting.short_role_label,
         sentences=formatting.sentences,
         state_tone=formatting.state_tone,
     )

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.api.test_ui_foundation import csrf_of, sign_in
-from tests.conftest import World, berlin
-from tests.integration.flow import DAY, new_proposal, submitted
-from workflow.models import Municipality
+from tests.conftest import World, berlin, known
+from tests.integration.flow import DAY, new_proposal, released, submitted
+from workflow.models import Municipality, Proposal
 
 RELEASE = "Zur Freigabe bei der Bürgermeisterin"
 RELEASED_WORDS = "Zur Freigabe beim Bürgermeister"
@@ -133,3 +133,64 @@ def test_the_json_settings_carry_the_title(world: World, client: TestClient, as_
         "/api/v1/municipality/settings", json={"mayor_title": "Schultheiß"}, headers=admin
     )
     assert refused.status_code == 422
+
+
+def _titled(world: World, town_id: int, title: str) -> None:
+    def store(session: Session) -> None:
+        town = known(session.get(Municipality, town_id))
+        town.settings = {**town.settings, "mayor_title": title}
+        session.add(town)
+
+    world.run(store)
+
+
+def test_who_acted_is_named_by_the_municipality_s_mayor_title(
+    world: World, client: TestClient
+) -> None:
+    """The Verlauf and "Neu seit" name the mayor who released the Vorlage as the
+    municipality titles her, not by the role's "Bürgermeister/in" (``wording.actor_role``)."""
+    _titled(world, world.data.ilsfeld.municipality.id or 0, "Oberbürgermeisterin")
+    pid = released(world)
+    mayor = world.data.users["ilsfeld.mayor"].full_name
+    sign_in(client, "ilsfeld.clerk")
+    history = client.get(f"/vorlagen/{pid}").text.split('id="verlauf-titel"')[1]
+    assert f"Freigegeben – Oberbürgermeisterin ({mayor})" in history
+    assert "Zur Mitzeichnung gegeben – Sachbearbeitung (" in history  # other roles as before
+    changes = client.get("/").text.split('id="neu"')[1]
+    assert "Freigegeben, jetzt „Beratungsreif – zur Terminierung“ (Oberbürgermeisterin, " in (
+        changes
+    )
+    assert "Bürgermeister/in" not in history + changes
+
+
+def test_the_landratsamt_reads_each_town_s_mayor_by_its_title(
+    world: World, client: TestClient
+) -> None:
+    """The coordinator's "Neu seit" spans the district's towns: each entry names the mayor
+    of the Vorlage's own municipality."""
+    ilsfeld = released(world, title="Hallenbad Ilsfeld")
+    flein = released(world, title="Kelter Flein")
+    flein_id = world.data.flein.municipality.id or 0
+    _titled(world, flein_id, "Oberbürgermeister")
+
+    def before_supervision(session: Session) -> None:
+        for pid in (ilsfeld, flein):
+            proposal = known(session.get(Proposal, pid))
+            proposal.state = "supervision"  # what the Landratsamt reads (§ 121 Abs. 2 GemO)
+            if pid == flein:
+                proposal.municipality_id = flein_id
+            session.add(proposal)
+
+    world.run(before_supervision)
+    sign_in(client, "lra.coordinator")
+    changes = client.get("/").text.split('id="neu"')[1]
+    entries = changes.split("<li>")[1:]
+    released_by = {
+        title: entry
+        for entry in entries
+        for title in ("Hallenbad Ilsfeld", "Kelter Flein")
+        if title in entry and "Freigegeben" in entry
+    }
+    assert "(Bürgermeisterin, " in released_by["Hallenbad Ilsfeld"]
+    assert "(Oberbürgermeister, " in released_by["Kelter Flein"]
+    assert "Bürgermeister/in" not in changes

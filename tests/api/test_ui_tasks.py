@@ -246,7 +246,7 @@ def test_the_author_reads_the_return_remark_where_he_starts(
         )
         assert "Neuer Stand: Entwurf" in returned.text
     remark = (
-        f"{world.data.users['ilsfeld.mayor'].full_name} (Bürgermeister/in) am 08.04.2024, "
+        f"{world.data.users['ilsfeld.mayor'].full_name} (Bürgermeisterin) am 08.04.2024, "
         "10:00 Uhr: „Bitte die Folgekosten ergänzen.“"
     )
     task = client.get("/").text.split('id="jetzt"')[1].split('id="wartet"')[0]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import (
@@ -21,9 +21,10 @@ from tests.integration.flow import (
     item_of,
     new_meeting,
     new_proposal,
+    released,
     scheduled,
 )
-from workflow.models import Deadline
+from workflow.models import Deadline, Municipality, Proposal
 from workflow.queries import voting_members
 from workflow.services import actions as action_service
 from workflow.services import meetings as meeting_service
@@ -272,3 +273,43 @@ def test_task_list_reads_the_meetings_bodies_once(world: World) -> None:
     for day in (3, 4, 5, 6):
         new_meeting(world, day=MEETING_DAY + timedelta(days=day), body="Technischer Ausschuss")
     assert statements() == few
+
+
+def test_neu_seit_reads_the_municipalities_once(world: World) -> None:
+    """The Landratsamt's "Neu seit" spans its towns, each entry naming its town's mayor
+    (``wording.actor_role``): the statements do not grow with the towns listed."""
+    coordinator = world["lra.coordinator"]
+    towns = world.run(
+        lambda s: [m.id for m in s.exec(select(Municipality).order_by(col(Municipality.id))).all()]
+    )
+
+    def supervised(town: int | None) -> None:
+        pid = released(world, title=f"Vorlage in {town}")
+
+        def before_supervision(session: Any) -> None:
+            proposal = session.get(Proposal, pid)
+            proposal.state = "supervision"  # what the Landratsamt reads (§ 121 Abs. 2 GemO)
+            proposal.municipality_id = town
+            session.add(proposal)
+
+        world.run(before_supervision)
+
+    def statements(listed: int) -> int:
+        with counted(world) as seen:
+            found = world.run(
+                lambda s: my_tasks.changes_since(
+                    session=s,
+                    workflows=world.workflows,
+                    actor=coordinator,
+                    since=berlin(DAY, 0),
+                )
+            )
+        assert len({c.instance.municipality_id for c in found}) == listed
+        return len(seen)
+
+    for town in towns[:2]:
+        supervised(town)
+    few = statements(2)
+    for town in towns[2:6]:
+        supervised(town)
+    assert statements(6) == few

@@ -10,7 +10,7 @@ from workflow.definitions.spec import DefinitionSpec
 from workflow.models import Municipality
 from workflow.settings import Settings
 from workflow.supervision import mayor_title
-from workflow.wording import Wording, for_body, for_mayor, mayor_phrase
+from workflow.wording import Wording, actor_role, for_body, for_mayor, mayor_phrase
 
 
 @pytest.mark.parametrize(
@@ -103,6 +103,18 @@ def test_mayor_phrase_cases() -> None:
 )
 def test_mayor_title(settings: dict[str, object], expected: str) -> None:
     assert mayor_title(Municipality(name="Musterstadt", settings=settings)) == expected
+
+
+def test_who_acted_is_named_by_the_town_s_mayor_title() -> None:
+    """The mayor of an event's municipality by its title; the other roles, and the mayor
+    where no municipality is known, by the role's short label."""
+    city = Municipality(name="Musterstadt", settings={"mayor_title": "Oberbürgermeisterin"})
+    assert actor_role("mayor", city) == "Oberbürgermeisterin"
+    assert actor_role("mayor", Municipality(name="Musterdorf", settings={})) == "Bürgermeister"
+    assert actor_role("mayor", None) == "Bürgermeister/in"
+    assert actor_role("cosigner", city) == "Mitzeichnung"
+    assert actor_role("system", city) == "automatisch"
+    assert actor_role("nobody", city) == "Unbekannte Rolle"
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ from workflow.services.council_requests import terms as request_terms
 from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
-from workflow.wording import wording_for
+from workflow.wording import actor_role, wording_for
 
 MAX_INSTANCES = 200
 MAX_CHANGES = 30
@@ -89,6 +89,7 @@ class Change:
     title: str
     event: AuditEvent
     dest_label: str
+    role: str  # who acted, as his municipality names the office (``wording.actor_role``)
     # The step's label where the event is a transition of the definition ("Zur Mitzeichnung
     # geben"); None for other events (an execution task added), which the UI names itself.
     step_label: str | None = None
@@ -308,6 +309,7 @@ class Return:
 
     event: AuditEvent
     who: str
+    role: str  # the office he gave it back in (``wording.actor_role``)
 
 
 def latest_return(session: Session, proposal: Proposal) -> Return | None:
@@ -329,7 +331,9 @@ def latest_return(session: Session, proposal: Proposal) -> Return | None:
     ).first()
     if event is None or event.trigger != "return_to_author":
         return None
-    return Return(event, full_names(session, {event.actor}).get(event.actor, event.actor))
+    who = full_names(session, {event.actor}).get(event.actor, event.actor)
+    town = session.get(Municipality, proposal.municipality_id)
+    return Return(event, who, actor_role(event.actor_role, town))
 
 
 @dataclass(frozen=True)
@@ -488,7 +492,7 @@ def changes_since(
     *, session: Session, workflows: Workflows, actor: Actor, since: datetime
 ) -> list[Change]:
     """Transitions by others on what the user follows (``_followed``), newest first."""
-    changes: list[Change] = []
+    found: list[tuple[str, AuditEvent, Any]] = []
     after = since.astimezone(UTC)
     for kind, model, readable in _followed(actor):
         where: list[ColumnElement[bool]] = [
@@ -504,23 +508,39 @@ def changes_since(
             .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
             .limit(MAX_CHANGES)
         )
-        for event, row in rows:
-            dest_label, done, said = _worded(session, workflows, row, event)
-            changes.append(
-                Change(
-                    kind=kind,
-                    instance_id=row.id,
-                    instance=row,
-                    title=_title(session, kind, row),
-                    event=event,
-                    dest_label=dest_label,
-                    step_label=done,
-                    new_state=(
-                        dest_label
-                        if event.source != event.dest and dest_label.casefold() not in said
-                        else None
-                    ),
-                )
+        found.extend((kind, event, row) for event, row in rows)
+    # Each entry's municipality in one query, held while the entries are worded: the
+    # Landratsamt's entries span its towns, each naming its own mayor (``actor_role``), and
+    # the identity map keeps rows weakly (``_bodies_of``).
+    towns = _municipalities_of(session, [row for _, _, row in found])
+    changes: list[Change] = []
+    for kind, event, row in found:
+        dest_label, done, said = _worded(session, workflows, row, event)
+        changes.append(
+            Change(
+                kind=kind,
+                instance_id=row.id,
+                instance=row,
+                title=_title(session, kind, row),
+                event=event,
+                dest_label=dest_label,
+                role=actor_role(event.actor_role, towns.get(getattr(row, "municipality_id", None))),
+                step_label=done,
+                new_state=(
+                    dest_label
+                    if event.source != event.dest and dest_label.casefold() not in said
+                    else None
+                ),
             )
+        )
     changes.sort(key=lambda c: c.event.at, reverse=True)
     return changes[:MAX_CHANGES]
+
+
+def _municipalities_of(session: Session, rows: Sequence[Any]) -> dict[int | None, Municipality]:
+    ids = {getattr(row, "municipality_id", None) for row in rows} - {None}
+    if not ids:
+        return {}
+    return {
+        m.id: m for m in session.exec(select(Municipality).where(col(Municipality.id).in_(ids)))
+    }

@@ -73,7 +73,7 @@ from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES, EXECUTION_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
 from workflow.settings import Settings
-from workflow.wording import municipality_wording, wording_for
+from workflow.wording import actor_role, municipality_wording, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 # Before the vote: the Beschlussvorschlag can still be corrected (by a return, at the latest
@@ -353,10 +353,12 @@ def _history(
     meetings = _meetings_named(session, events)
     # the municipality's mayor; the body an Eilentscheidung was reported to (§ 43 Abs. 4 GemO)
     wording = wording_for(proposal, session)
+    town = session.get(Municipality, proposal.municipality_id)
     return [
         {
             "event": e,
             "who": names.get(e.actor, e.actor),
+            "role": actor_role(e.actor_role, town),
             "what": event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
             + meetings.get(_meeting_of(e), ""),
             "dest": wording.state(spec, e.dest),
