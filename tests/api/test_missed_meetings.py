@@ -75,6 +75,8 @@ def test_an_invited_meeting_becomes_a_task_the_day_after(
     assert found.task == "nicht durchgeführt: absagen und neu einberufen"
     assert "war für den 23.04.2024 einberufen und wurde nicht eröffnet" in found.advice
     assert "§ 34 Abs. 1, § 37 Abs. 1 Satz 1 GemO" in found.advice
+    # who cancels: the municipality's mayor as it titles her, not "Bürgermeister/in"
+    assert "sondern abgesagt (durch die Bürgermeisterin; Vorlagen" in found.advice
 
     # cancelled, it is no task any more
     world.fire(
@@ -121,6 +123,7 @@ def test_a_planned_meeting_is_moved_and_its_steps_are_no_task_meanwhile(world: W
     (found,) = world.run(lambda s: missed_meetings(session=s, actor=secretary, now=DAY_AFTER))
     assert found.task == "nicht durchgeführt: verlegen oder absagen"
     assert "Verlegen Sie sie auf einen neuen Tag" in found.advice
+    assert found.advice.endswith("oder sagen Sie sie ab (Absage durch die Bürgermeisterin).")
 
     def move(session: Session) -> Meeting:
         return reschedule_meeting(

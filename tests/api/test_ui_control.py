@@ -642,6 +642,8 @@ def test_only_who_can_close_it_is_named_responsible_for_an_execution_task(
         assert answer.status_code == 422, (other, answer.text)
         assert answer.headers["content-type"] == "application/problem+json"
         assert "Zuständig kann nur eine Person Ihrer Gemeinde sein" in answer.json()["detail"]
+        # the roles that may close it, Ilsfeld's mayor by her title
+        assert "(Sachbearbeitung, Sitzungsdienst, Bürgermeisterin)." in answer.json()["detail"]
     mayor = world.data.users["ilsfeld.mayor"].id
     made = client.post(
         url, headers=as_user("ilsfeld.clerk"), json={"title": "Angebot", "owner_id": mayor}

@@ -21,6 +21,7 @@ from workflow.context import Actor, local_date
 from workflow.deputies import substitutions
 from workflow.documents import german
 from workflow.models import Meeting
+from workflow.wording import mayor_phrase, municipality_wording
 
 # Before the session opens: no minutes, no resolutions yet; "in_session" has been held.
 UNHELD = ("planned", "agenda", "invited")
@@ -53,28 +54,31 @@ def task_words(meeting: Meeting) -> str:
     return "nicht durchgeführt: absagen und neu einberufen"
 
 
-def advice(meeting: Meeting) -> str:
-    """The meeting page's and the task's explanation, in the engine's terms."""
+def advice(meeting: Meeting, mayor: str) -> str:
+    """The meeting page's and the task's explanation, in the engine's terms; ``mayor``: the
+    title of the municipality's mayor (``wording.Wording.mayor``), who alone cancels."""
     day = german.day(meeting.meeting_date)
+    by_mayor = f"durch {mayor_phrase('acc', mayor)}"
     if meeting.state in MOVABLE:
         return (
             f"Die Sitzung war für den {day} vorgesehen und hat nicht stattgefunden. Verlegen "
             "Sie sie auf einen neuen Tag und laden Sie zu diesem ein, oder sagen Sie sie ab "
-            "(Bürgermeister/in)."
+            f"(Absage {by_mayor})."
         )
     return (
         f"Die Sitzung war für den {day} einberufen und wurde nicht eröffnet; an einem "
         "späteren Tag ist sie nicht ordnungsmäßig einberufen (§ 34 Abs. 1, § 37 Abs. 1 "
-        "Satz 1 GemO). Nach der Einladung wird sie nicht verlegt, sondern abgesagt "
-        "(Bürgermeister/in; Vorlagen auf der Tagesordnung sind zuvor abzusetzen) und für "
-        "einen neuen Tag neu einberufen."
+        f"Satz 1 GemO). Nach der Einladung wird sie nicht verlegt, sondern abgesagt ({by_mayor}; "
+        "Vorlagen auf der Tagesordnung sind zuvor abzusetzen) und für einen neuen Tag neu "
+        "einberufen."
     )
 
 
-def of(meeting: Meeting, today: date) -> MissedMeeting | None:
+def of(meeting: Meeting, today: date, mayor: str) -> MissedMeeting | None:
+    """``mayor``: as ``advice``."""
     if not missed(meeting, today):
         return None
-    return MissedMeeting(meeting, task_words(meeting), advice(meeting))
+    return MissedMeeting(meeting, task_words(meeting), advice(meeting, mayor))
 
 
 def missed_meetings(*, session: Session, actor: Actor, now: datetime) -> list[MissedMeeting]:
@@ -98,4 +102,5 @@ def missed_meetings(*, session: Session, actor: Actor, now: datetime) -> list[Mi
         .order_by(col(Meeting.meeting_date), col(Meeting.id))
         .limit(LIMIT)
     )
-    return [MissedMeeting(m, task_words(m), advice(m)) for m in rows]
+    mayor = municipality_wording(session, actor.municipality_id).mayor
+    return [MissedMeeting(m, task_words(m), advice(m, mayor)) for m in rows]

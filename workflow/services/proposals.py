@@ -41,6 +41,7 @@ from workflow.queries import steps as stored_steps
 from workflow.roles import AUTHOR_ROLES as AUTHOR_ROLES  # re-exported: pages ask it here
 from workflow.services.common import require_role, require_tenant
 from workflow.services.transition import load_instance
+from workflow.wording import municipality_wording
 
 EDITABLE_STATES = ("draft",)
 
@@ -409,10 +410,14 @@ def _waiver_record(reason: str | None) -> dict[str, Any]:
 
 
 EXECUTION_ROLES = ("clerk", "secretary", "mayor")
-OWNER_REFUSED = (
-    "Zuständig kann nur eine Person Ihrer Gemeinde sein, die Vollzugsaufgaben abschließen "
-    "darf (Sachbearbeitung, Sitzungsdienst, Bürgermeister/in)."
-)
+
+
+def _owner_refused(mayor: str) -> str:
+    """Why a person cannot own an execution task; ``mayor``: the municipality's title."""
+    return (
+        "Zuständig kann nur eine Person Ihrer Gemeinde sein, die Vollzugsaufgaben abschließen "
+        f"darf (Sachbearbeitung, Sitzungsdienst, {mayor})."
+    )
 
 
 def may_own_execution_task(user: User, municipality_id: int) -> bool:
@@ -446,7 +451,8 @@ def add_execution_task(
         # the insert (the foreign key would only tell a conflict, and nothing of the field).
         owner = session.get(User, owner_id)
         if owner is None or not may_own_execution_task(owner, proposal.municipality_id):
-            raise InvalidInput(OWNER_REFUSED, field="owner_id")
+            mayor = municipality_wording(session, proposal.municipality_id).mayor
+            raise InvalidInput(_owner_refused(mayor), field="owner_id")
     task = ExecutionTask(
         proposal_id=proposal_id, title=title, owner_id=owner_id, target_date=target_date
     )

@@ -300,7 +300,9 @@ def detail_context(
     today = local_date(now)
     body = session.get(Body, meeting.body_id)
     # § 34 Abs. 1, § 37 Abs. 1 S. 1 GemO: its day passed without it; moved or cancelled
-    missed = missed_meetings.of(meeting, today)
+    missed = missed_meetings.of(
+        meeting, today, municipality_wording(session, meeting.municipality_id).mayor
+    )
     return {
         "missed": missed,
         "meeting": meeting,
