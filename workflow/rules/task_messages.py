@@ -21,7 +21,7 @@ from workflow.meeting_titles import meeting_title
 from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
 from workflow.roles import MAIL_ROLES
-from workflow.rules.common import proposal
+from workflow.rules.common import member_words, proposal
 
 
 def _active(users: list[User]) -> list[User]:
@@ -138,10 +138,11 @@ def notify_minutes_signers(ctx: FiringContext) -> None:
         [users[k] for k in sorted(k for k in users if k is not None)],
         f"Niederschrift zur Unterzeichnung: {title}",
         [
-            f"die {title} ist geschlossen. Die Niederschrift ist "
-            "von der oder dem Vorsitzenden, zwei Gemeinderäten, die an der Verhandlung "
-            "teilgenommen haben, und der Schriftführerin oder dem Schriftführer zu "
-            "unterzeichnen (§ 38 Abs. 2 GemO).",
+            # the offices as the sitting page names them ("Es unterzeichnen: wer den Vorsitz
+            # geführt hat, …"), not "die oder der Vorsitzende"
+            f"die {title} ist geschlossen. Die Niederschrift unterzeichnen der Vorsitz, zwei "
+            f"{member_words(body.kind if body else 'council')[1]}, die an der Sitzung "
+            "teilgenommen haben, und die Schriftführung (§ 38 Abs. 2 GemO).",
         ],
     )
 
