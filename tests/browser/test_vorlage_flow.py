@@ -95,7 +95,7 @@ def test_draft_submit_cosign_release(
     assert "Neuer Stand: Beratungsreif – zur Terminierung" in _flash(mayor)
     mayor.get_by_text("Verlauf anzeigen").click()
     history = mayor.locator("#verlauf-titel").locator("xpath=..").inner_text()
-    assert "Freigegeben – Bürgermeister/in (" in history  # what happened, not the button
+    assert "Freigegeben – Bürgermeisterin (" in history  # what happened, by her title
     assert "(ilsfeld." not in history  # people by name, not by login
     assert "Mitgezeichnet – Mitzeichnung (" in history
     assert "((" not in history
