@@ -68,10 +68,13 @@ def create_app(
     runtime: Runtime | None = None,
     start_scheduler: bool = True,
     clock: Clock = system_clock,
+    served_url: str | None = None,
 ) -> FastAPI:
     """Build the app; nothing touches the database before the lifespan starts.
 
-    ``runtime`` lets tests hand in their database; ``clock`` lets them move time. Raises
+    ``runtime`` lets tests hand in their database; ``clock`` lets them move time;
+    ``served_url`` is where ``serve`` listens: links written without a request (the sweep's
+    reminders, the demo's mails) point there when ``RATSFLOW_BASE_URL`` is unset. Raises
     ``MissingSecret`` outside demo mode without ``RATSFLOW_SECRET_KEY``.
     """
     settings = resolve_secret(settings, demo=demo)
@@ -90,11 +93,15 @@ def create_app(
         # Created in the event loop it serves; bounds concurrent Argon2 checks (sign_in).
         app.state.hash_limiter = anyio.CapacityLimiter(settings.password_hash_workers)
         if demo:
-            await anyio.to_thread.run_sync(prepare_demo, active)
+            await anyio.to_thread.run_sync(prepare_demo, active, served_url)
         scheduler: SweepScheduler | None = None
         if start_scheduler:
             scheduler = SweepScheduler(
-                engine=active.engine, workflows=active.workflows, settings=settings, clock=clock
+                engine=active.engine,
+                workflows=active.workflows,
+                settings=settings,
+                clock=clock,
+                served_url=served_url,
             )
             scheduler.start()
         app.state.scheduler = scheduler

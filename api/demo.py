@@ -29,7 +29,7 @@ DEMO_USERS = (
 )
 
 
-def prepare_demo(runtime: Runtime) -> None:
+def prepare_demo(runtime: Runtime, served_url: str | None = None) -> None:
     """Play Vorlage 8/2024 into an empty database, then give demo users the demo password.
 
     A database filled by ``ratsflow demo`` is kept as it is (it holds the finished story);
@@ -39,7 +39,7 @@ def prepare_demo(runtime: Runtime) -> None:
         empty = session.exec(select(Municipality.id)).first() is None
     if empty:
         logger.info("Demodaten werden geladen (Vorlage 8/2024 der Gemeinde Ilsfeld)")
-        base = runtime.settings.link_base(None)  # RATSFLOW_BASE_URL, else the default
+        base = runtime.settings.link_base(served_url)  # RATSFLOW_BASE_URL, else where served
         play(runtime.engine, runtime.workflows, out=logger.info, base_url=base)
     else:
         logger.info("Datenbank nicht leer: Demodaten werden nicht erneut geladen")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import ipaddress
 import logging
 import socket
 import sys
@@ -52,12 +53,35 @@ def serve(host: str, port: int, demo: bool, reuse_port: bool = False) -> int:
         listener.close()
         sys.stderr.write(f"Fehler: {describe_database_error(settings.database_url, exc)}\n")
         return 2
-    app = create_app(settings, demo=demo, runtime=runtime)
+    served = served_url(host, port)
+    if settings.base_url is None and not _loopback(host):
+        logger.warning(
+            "RATSFLOW_BASE_URL ist nicht gesetzt: Links in E-Mails des Fristenlaufs zeigen auf "
+            "%s; setzen Sie die Adresse, unter der Ratsflow erreichbar ist",
+            served,
+        )
+    app = create_app(settings, demo=demo, runtime=runtime, served_url=served)
     freeze_startup_heap()
     logger.info("Ratsflow startet auf http://%s:%d (Datenbank %s)", host, port, _safe(settings))
     run_app(app, listener)
     runtime.engine.dispose()
     return 0
+
+
+def served_url(host: str, port: int) -> str:
+    """The address ``serve`` listens on, as a link base: a wildcard host (all interfaces)
+    answers on the loopback address too, the one name of it known without a guess."""
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else "[::1]" if host == "::" else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"  # an IPv6 address in a URL (RFC 3986 § 3.2.2)
+    return f"http://{shown}:{port}"
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def listening_socket(host: str, port: int, reuse_port: bool = False) -> socket.socket:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from tests.conftest import REPO
 from tests.served import free_port, stop, wait_healthy, wait_logged
@@ -26,9 +26,9 @@ def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
     env = {
         **os.environ,
         "RATSFLOW_DATABASE_URL": db.url.render_as_string(hide_password=False),
-        "RATSFLOW_BASE_URL": f"http://127.0.0.1:{port}",
     }
     env.pop("RATSFLOW_SECRET_KEY", None)  # demo mode must start without one
+    env.pop("RATSFLOW_BASE_URL", None)  # links follow the served port (test below)
     log = tmp_path / "serve.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--demo", "--port", str(port)],
@@ -46,9 +46,15 @@ def served(db: Engine, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
 
 
 def test_serve_demo_answers_over_real_http(
-    served: tuple[str, subprocess.Popen[bytes], Path],
+    served: tuple[str, subprocess.Popen[bytes], Path], db: Engine
 ) -> None:
     base, process, log = served
+    # Without RATSFLOW_BASE_URL the demo's e-mails link to where it is served.
+    with db.connect() as conn:
+        bodies = [row[0] for row in conn.execute(text("SELECT body FROM outboxmessage"))]
+    assert bodies
+    assert all(f"{base}/" in body for body in bodies if "http" in body)
+    assert sum(f"{base}/" in body for body in bodies) >= 1
     with httpx.Client(base_url=base, timeout=10) as http:
         health = http.get("/health").json()
         assert health == {"status": "ok", "database": "ok", "scheduler": "running"}

@@ -294,6 +294,33 @@ def test_scheduler_sweeps_with_an_injected_clock(world: World, smtp: tuple[str, 
     assert scheduler.last_report.acts == {"reminder": 1}
 
 
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [(None, "http://127.0.0.1:8800/"), ("https://rat.example", "https://rat.example/")],
+)
+def test_sweep_links_point_where_the_app_is_served(
+    world: World, base_url: str | None, expected: str
+) -> None:
+    """Without RATSFLOW_BASE_URL the reminders the in-process sweep writes link to the
+    address ``serve`` listens on, not to the default port; the setting still wins."""
+    new_meeting(world)
+    scheduler = SweepScheduler(
+        engine=world.engine,
+        workflows=world.workflows,
+        settings=Settings(base_url=base_url),
+        clock=lambda: berlin(date(2024, 4, 13), 7, 30),
+        served_url="http://127.0.0.1:8800",
+        listen=False,
+    )
+    report = scheduler.run_once()
+    assert report is not None
+    assert report.acts == {"reminder": 1}
+    bodies = world.run(lambda s: [m.body for m in s.exec(select(OutboxMessage)).all()])
+    assert bodies
+    assert all(expected in body for body in bodies)
+    assert not any("127.0.0.1:8000" in body for body in bodies)
+
+
 def test_without_a_mailer_the_outbox_does_not_wake_the_sweep(world: World) -> None:
     """A process without SMTP cannot deliver: it must not re-arm itself every second for
     e-mails only another process can send; its next wake-up is the next deadline act."""

@@ -49,8 +49,12 @@ class SweepScheduler:
         mailer: Mailer | None = None,
         interval: timedelta = timedelta(minutes=1),
         listen: bool = True,
+        served_url: str | None = None,
     ) -> None:
         self.engine = engine
+        # Links in what the sweep writes: RATSFLOW_BASE_URL, else where the process serving
+        # the app listens (``serve``), else the default (a worker process serves nothing).
+        self.served_url = served_url
         self.workflows = workflows
         self.settings = settings
         self.clock = clock
@@ -128,7 +132,7 @@ class SweepScheduler:
                 workflows=self.workflows,
                 now=now,
                 mailer=self.mailer,
-                base_url=self.settings.link_base(),
+                base_url=self.settings.link_base(self.served_url),
                 store=FileStore(self.settings.files_dir),
             )
             self.last_sweep_at = now
