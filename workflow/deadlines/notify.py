@@ -18,6 +18,7 @@ from workflow.law.budget_coverage import format_euro
 from workflow.loaded_rows import Rider
 from workflow.meeting_titles import meeting_title
 from workflow.models import (
+    AgendaItem,
     Body,
     CouncilRequest,
     DecisionRequest,
@@ -27,6 +28,7 @@ from workflow.models import (
     Proposal,
     User,
 )
+from workflow.subject_lines import named, proposal_named
 
 # The kinds of e-mail a user may switch off, as the settings page names them. The invitation
 # to a meeting (§ 34 Abs. 1 GemO) is not among them: it must reach every member.
@@ -83,10 +85,18 @@ class DeadlineFacts(Protocol):
 
 @dataclass(frozen=True)
 class Subject:
-    """What the deadline is about, in words and as a link."""
+    """What the deadline is about, in words and as a link; ``heading`` where an e-mail's
+    subject must name it otherwise: a non-public matter without its title
+    (``workflow.subject_lines``)."""
 
     title: str
     link: str
+    heading: str | None = None
+
+    @property
+    def in_subject(self) -> str:
+        """How the subject line names it."""
+        return self.heading or self.title
 
 
 def describe_instance(
@@ -103,7 +113,9 @@ def describe_instance(
         )
         if proposal is not None:
             return Subject(
-                f"Vorlage {proposal.label}: {proposal.title}", f"{base}/vorlagen/{proposal.id}"
+                f"Vorlage {proposal.label}: {proposal.title}",
+                f"{base}/vorlagen/{proposal.id}",
+                proposal_named(proposal),
             )
     if deadline.instance_type == "meeting":
         meeting = (
@@ -135,9 +147,23 @@ def describe_instance(
         council_request = session.get(CouncilRequest, deadline.instance_id)
         if council_request is not None:
             return Subject(
-                f"Antrag {quoted(council_request.subject)}", f"{base}/antraege/{council_request.id}"
+                f"Antrag {quoted(council_request.subject)}",
+                f"{base}/antraege/{council_request.id}",
+                named(
+                    f"Antrag vom {german.day(council_request.received_on)}",
+                    council_request.subject,
+                    public=_request_public(session, council_request),
+                ),
             )
     return Subject(f"{deadline.instance_type} {deadline.instance_id}", base)
+
+
+def _request_public(session: Session, request: CouncilRequest) -> bool:
+    """An Antrag is as public as what it became: a non-public Vorlage or agenda item keeps
+    its subject out of e-mail subjects too (§ 35 Abs. 1 GemO)."""
+    became = session.get(Proposal, request.proposal_id) if request.proposal_id else None
+    item = session.get(AgendaItem, request.agenda_item_id) if request.agenda_item_id else None
+    return (became is None or became.public) and (item is None or item.public)
 
 
 def details(session: Session, deadline: DeadlineFacts, instance: Any, now: datetime) -> list[str]:
@@ -267,7 +293,7 @@ def compose(
 ) -> tuple[str, str]:
     """German subject and body: what is due, by when, for which Vorlage or Sitzung, a link."""
     due = german.day(deadline.due_date)
-    title = f"{SUBJECT_PREFIX[kind]}: {deadline.label} – {subject.title} (bis {due})"
+    title = f"{SUBJECT_PREFIX[kind]}: {deadline.label} – {subject.in_subject} (bis {due})"
     lines: list[str | None] = [
         "Guten Tag,",
         "",

@@ -44,6 +44,7 @@ from workflow.rules.proposal_actions import place_on_agenda
 from workflow.services.attachments import list_attachments
 from workflow.services.setup import actor_for
 from workflow.settings import DEFAULT_MAIL_ATTACHMENT_MAX_BYTES
+from workflow.subject_lines import proposal_named
 
 FOOTER = mail_footer()  # invited members without an account have no settings page
 
@@ -417,7 +418,9 @@ def send_resolution_extract(ctx: FiringContext) -> None:
     base = ctx.base_url.rstrip("/")
     link = base + page_links.item_document(meeting.id, item.id, "beschlussauszug", "pdf")
     body = f"{plain_text(document).rstrip()}\n\nAls PDF: {link}\n\n{FOOTER}\n"
-    subject = f"Beschlussauszug zum Vollzug: Vorlage {proposal.label} – {proposal.title}"
+    # A resolution taken in a non-public item stays out of the subject too (§ 35 Abs. 1 GemO).
+    named = proposal_named(proposal, public=item.public and resolution.public)
+    subject = f"Beschlussauszug zum Vollzug: {named}"
     count = 0
     for user in executing_department(session, proposal):
         if user.email:

@@ -22,6 +22,7 @@ from workflow.models import Body, Meeting, Proposal, User
 from workflow.queries import cosignatures, councillor_signers, users_with_role
 from workflow.roles import MAIL_ROLES
 from workflow.rules.common import member_words, proposal
+from workflow.subject_lines import proposal_named
 
 
 def _active(users: list[User]) -> list[User]:
@@ -73,7 +74,7 @@ def notify_cosigners(ctx: FiringContext) -> None:
         ctx,
         "cosign",
         users,
-        f"Bitte um Mitzeichnung: Vorlage {p.label} – {p.title}",
+        f"Bitte um Mitzeichnung: {proposal_named(p)}",
         [
             f"{_author_name(ctx, p)} bittet Sie, die Vorlage {p.label} {quoted(p.title)} "
             "mitzuzeichnen.",
@@ -90,7 +91,7 @@ def notify_mayor(ctx: FiringContext) -> None:
         ctx,
         "release",
         [u for r in MAIL_ROLES["release"] for u in users_with_role(ctx.session, town, r)],
-        f"Zur Freigabe: Vorlage {p.label} – {p.title}",
+        f"Zur Freigabe: {proposal_named(p)}",
         [
             f"die Mitzeichnung der Vorlage {p.label} {quoted(p.title)} ist abgeschlossen.",
             "Die Vorlage wartet auf Ihre Freigabe.",
@@ -107,7 +108,7 @@ def notify_author(ctx: FiringContext) -> None:
         ctx,
         "returned",
         [author] if author is not None else [],
-        f"Zurückgegeben: Vorlage {p.label} – {p.title}",
+        f"Zurückgegeben: {proposal_named(p)}",
         [
             f"die Vorlage {p.label} {quoted(p.title)} wurde Ihnen zur Überarbeitung zurückgegeben.",
             *([f"Anmerkung: {note}"] if note else []),
