@@ -8,11 +8,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.api.conftest import FixedClock
+from tests.api.helpers import SECRET_TITLE
 from tests.conftest import World, berlin
-from tests.integration.flow import new_meeting
+from tests.integration.flow import (
+    MEETING_DAY,
+    in_session,
+    new_meeting,
+    new_proposal,
+    released,
+    scheduled,
+    submitted,
+    vote,
+)
 from tests.smtp import Inbox, smtp_server
 from workflow.deadlines.mail import SmtpMailer
 from workflow.deadlines.sweep import MAX_MAIL_ATTEMPTS, SweepReport, deliver, sweep
@@ -207,3 +217,54 @@ def test_each_municipality_sees_only_its_own_messages(
         client.post(f"/api/v1/outbox/{flein_letter}/requeue", headers=as_user("admin")).status_code
         == 404
     )
+
+
+def test_the_outbox_shows_no_title_of_a_non_public_vorlage(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """The administrator handles delivery, not the matters (§ 35 Abs. 1 GemO): neither the
+    list nor a message's facts name a non-public Vorlage's title, not even in the subject of
+    the co-sign request, a Frist reminder or escalation, or the Beschlussauszug."""
+    public = released(world)
+    decided = released(world, title=SECRET_TITLE, public=False)
+    asked = new_proposal(world, title=SECRET_TITLE, public=False)
+    submitted(world, asked)
+    mid = new_meeting(world)
+    scheduled(world, public, mid)
+    scheduled(world, decided, mid)
+    present = in_session(world, mid)
+    for pid in (public, decided):
+        vote(world, pid, dict.fromkeys(present, "yes"))
+        world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+        world.fire("proposal", pid, "waive_objection", "ilsfeld.mayor", berlin(MEETING_DAY, 21))
+    sweep(
+        engine=world.engine,
+        workflows=world.workflows,
+        now=berlin(date(2024, 4, 24), 8),
+        mailer=None,
+        base_url="https://rat.example",
+    )
+    admin = as_user("admin")
+
+    listed = client.get("/api/v1/outbox", params={"limit": 200}, headers=admin)
+    assert listed.status_code == 200, listed.text
+    subjects = [m["subject"] for m in listed.json()["data"]]
+    assert listed.json()["next_cursor"] is None
+    assert "Bitte um Mitzeichnung: Vorlage 3/2024 (nichtöffentlich)" in subjects
+    assert "Beschlussauszug zum Vollzug: Vorlage 2/2024 (nichtöffentlich)" in subjects
+    assert any("Vorlage 3/2024 (nichtöffentlich) (bis " in s for s in subjects)
+    assert "Beschlussauszug zum Vollzug: Vorlage 1/2024 – Neubau Bauhof" in subjects
+    assert SECRET_TITLE not in listed.text
+    for message in listed.json()["data"]:
+        detail = client.get(f"/api/v1/outbox/{message['id']}", headers=admin)
+        assert detail.status_code == 200, detail.text
+        assert SECRET_TITLE not in detail.text, detail.json()["subject"]
+    # the recipients read it in the text
+    with Session(world.engine) as session:
+        bodies = session.exec(
+            select(OutboxMessage.body).where(
+                col(OutboxMessage.subject).contains("(nichtöffentlich)")
+            )
+        ).all()
+    assert bodies
+    assert all(SECRET_TITLE in body for body in bodies)
