@@ -24,9 +24,11 @@ from tests.integration.flow import (
 from tests.integration.test_sweep import run_sweep
 from workflow.models import Notification, OutboxMessage
 from workflow.services import council_requests
+from workflow.services.proposals import StepInput
 
 SECRET = "Grundstücksankauf Flurstück 4711 von Familie Maier"
 PUBLIC = "Neubau Bauhof"
+CLOSED = "Personalangelegenheit Bauhofleitung"
 
 
 def outbox(world: World, prefix: str) -> list[OutboxMessage]:
@@ -79,11 +81,14 @@ def test_the_extract_of_a_non_public_resolution_names_the_vorlage_by_number(
 ) -> None:
     public = released(world, title=PUBLIC)
     secret = released(world, title=SECRET, public=False)
+    # a public Vorlage deliberated in the non-public part: its resolution is non-public
+    closed = [StepInput(body_id=world.body_id("Gemeinderat"), decides=True, public=False)]
+    in_camera = released(world, title=CLOSED, steps=closed)
     mid = new_meeting(world)
-    scheduled(world, public, mid)
-    scheduled(world, secret, mid)
+    for pid in (public, secret, in_camera):
+        scheduled(world, pid, mid)
     present = in_session(world, mid)
-    for pid in (public, secret):
+    for pid in (public, secret, in_camera):
         vote(world, pid, dict.fromkeys(present, "yes"))
         world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
         world.fire("proposal", pid, "waive_objection", "ilsfeld.mayor", berlin(MEETING_DAY, 21))
@@ -94,6 +99,11 @@ def test_the_extract_of_a_non_public_resolution_names_the_vorlage_by_number(
     assert SECRET in hidden.body
     [named] = about(extracts, "1/2024")
     assert named.subject == f"Beschlussauszug zum Vollzug: Vorlage 1/2024 – {PUBLIC}"
+    [closed_extract] = about(extracts, "3/2024")
+    assert closed_extract.subject == (
+        "Beschlussauszug zum Vollzug: Vorlage 3/2024 (nichtöffentlich)"
+    )
+    assert CLOSED in closed_extract.body
     assert all(SECRET not in m.subject for m in outbox(world, ""))
 
 
