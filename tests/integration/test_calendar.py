@@ -10,7 +10,7 @@ import icalendar
 from sqlmodel import Session
 
 from tests.conftest import World, berlin
-from tests.integration.flow import DAY, new_meeting, released, scheduled
+from tests.integration.flow import DAY, new_meeting, new_proposal, released, scheduled, submitted
 from workflow.deadlines.ical import body_feed, ensure_calendar_token, user_by_token, user_feed
 from workflow.models import User
 from workflow.services.deadline_service import reschedule_meeting
@@ -115,3 +115,21 @@ def test_calendar_token_rotation_revokes_the_old_url(world: World) -> None:
         found = user_by_token(session, new)
         assert found is not None
         assert found.id == user_id
+
+
+def test_a_non_public_vorlage_s_deadline_keeps_its_title_out_of_the_summary(
+    world: World,
+) -> None:
+    """A calendar entry's summary reaches the calendar service and the lock screen like a
+    mail's subject: a non-public Vorlage is named there by its number (§ 35 Abs. 1 GemO);
+    the entry's link leads to the title, behind the sign-in."""
+    secret = "Grundstücksankauf Flurstück 4711"
+    submitted(world, new_proposal(world, title="Neubau Bauhof"))
+    submitted(world, new_proposal(world, title=secret, public=False))
+    head = world.get(User, world["ilsfeld.head"].user_id)
+    with Session(world.engine) as session:
+        feed = events(user_feed(session, world.workflows, head, berlin(DAY, 12), BASE))
+    summaries = [str(e["SUMMARY"]) for uid, e in feed.items() if uid.startswith("deadline-")]
+    assert any("Vorlage 2/2024 (nichtöffentlich)" in s for s in summaries)
+    assert any("Vorlage 1/2024 – Neubau Bauhof" in s for s in summaries)
+    assert all(secret not in s for s in summaries)

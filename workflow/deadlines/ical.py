@@ -151,7 +151,7 @@ def deadline_event(session: Session, deadline: Deadline, now: datetime, base_url
         f"DTSTAMP:{_stamp(now)}",
         f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
         f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{escape(f'Frist: {deadline.label} – {subject.title}')}",
+        f"SUMMARY:{escape(f'Frist: {deadline.label} – {subject.in_subject}')}",
         f"DESCRIPTION:{escape(deadline.explanation)}",
         f"URL:{subject.link}",
         "TRANSP:TRANSPARENT",
