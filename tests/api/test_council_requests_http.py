@@ -179,8 +179,8 @@ def test_pages_list_form_detail_and_actions(
     assert 'kern-label--small">Auf der Tagesordnung</span>' in scheduled.text
     assert "Fraktionsantrag: Sanierung des Freibads" in scheduled.text
     secretary = world.data.users["ilsfeld.secretary"].full_name
-    assert f"erfasst ({secretary})" in scheduled.text  # the Verlauf, by name
-    assert f"auf die Tagesordnung gesetzt ({secretary})" in scheduled.text
+    assert f"Erfasst ({secretary})" in scheduled.text  # the Verlauf, by name
+    assert f"Auf die Tagesordnung gesetzt ({secretary})" in scheduled.text
     title = re.search(r"<title>(.*?)</title>", scheduled.text, re.S)
     assert title is not None
     assert title.group(1) == "Antrag: Sanierung des Freibads – Ratsflow"
@@ -419,7 +419,7 @@ def test_the_mayors_stand_in_takes_the_antrag_steps_only_while_he_is_away(
         follow_redirects=True,
     )
     assert "Der Antrag ist als unzulässig abgelehnt." in done.text
-    assert f"als unzulässig abgelehnt ({councillor}, in Vertretung für {mayor})" in done.text
+    assert f"Als unzulässig abgelehnt ({councillor}, in Vertretung für {mayor})" in done.text
     on_agenda = client.post(
         f"/antraege/{placed.id}/tagesordnung",
         data={"csrf_token": csrf_of(page), "meeting_id": str(meeting)},

@@ -31,7 +31,6 @@ from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
-from workflow.documents import german
 from workflow.engine import ActionOption, offered, role_allows
 from workflow.errors import WorkflowError
 from workflow.models import (
@@ -473,13 +472,11 @@ def _worded(
 ) -> tuple[str, str | None, set[str]]:
     """The state an event led to, what it did (None: the UI names it), and the step's words
     in lower case (a new state that repeats them says nothing new). An Antrag has no
-    definition: its own words (``council_requests.terms``), its states capitalised as the
-    others' are, its events' labels lower case for the Verlauf, so capitalised here."""
+    definition: its own words (``council_requests.terms``)."""
     if isinstance(row, CouncilRequest):
         dest = request_terms.STATES.get(event.dest or "", event.dest or "")
         did = request_terms.EVENT_LABELS.get(event.trigger)
-        done = german.sentence_start(did) if did else None
-        return dest, done, {did.casefold()} if did else set()
+        return dest, did, {did.casefold()} if did else set()
     spec = _spec(workflows, row)
     wording = wording_for(row, session)
     step = spec.step(event.trigger, event.source, event.dest)

@@ -48,14 +48,16 @@ GROUNDS = {
 }
 
 
+# Capitalised, as every object's Verlauf entries start ("Erfasst (Name)") and "Neu seit"
+# shows them; nothing quotes them mid-sentence.
 EVENT_LABELS = {
-    "create": "erfasst",
-    "take_over": "als Vorlage übernommen",
-    "schedule": "auf die Tagesordnung gesetzt",
-    "refuse": "als unzulässig abgelehnt",
-    "settle": "als erledigt vermerkt",
+    "create": "Erfasst",
+    "take_over": "Als Vorlage übernommen",
+    "schedule": "Auf die Tagesordnung gesetzt",
+    "refuse": "Als unzulässig abgelehnt",
+    "settle": "Als erledigt vermerkt",
     "waive_deadline": "Frist erlassen",
-    "unschedule": "von der Tagesordnung genommen",
+    "unschedule": "Von der Tagesordnung genommen",
 }
 
 
