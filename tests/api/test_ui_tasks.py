@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,20 +12,24 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.api.conftest import FixedClock
+from tests.api.conftest import FixedClock, demo_hash
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
 from tests.conftest import World, berlin, known
 from tests.integration.flow import (
+    DAY,
     MEETING_DAY,
+    in_session,
     invited,
     new_meeting,
     new_proposal,
     released,
     scheduled,
+    second_secretary,
+    vote,
 )
 from tests.integration.test_history_done_labels import presented
-from workflow.models import Membership, Proposal
+from workflow.models import Membership, Proposal, User
 from workflow.services.proposals import update_proposal
 from workflow.services.publication import set_publication
 
@@ -303,6 +308,60 @@ def test_the_coordinator_reads_the_municipality_of_each_vorlage(
     assert 'kern-table__header">Gemeinde<' not in own
 
 
+def test_a_councillor_s_neu_seit_leaves_out_the_recording_of_the_session(
+    world: World, app: FastAPI, clock: FixedClock
+) -> None:
+    """The session called and the resolution taken are news to a member; the Sitzungsdienst's
+    record of the session (attendance, votes, opened) is not, he was there. Another
+    Schriftführer still reads it; the chair reads the resolution but not the record."""
+    second_secretary(world)
+
+    def give_password(session: Session) -> None:
+        user = session.exec(select(User).where(User.username == "ilsfeld.secretary2")).one()
+        user.password_hash = demo_hash()
+        session.add(user)
+
+    world.run(give_password)
+    viewers = ("ilsfeld.council", "ilsfeld.secretary2", "ilsfeld.mayor")
+    news = {}
+    with ExitStack() as stack:
+        clients = {name: stack.enter_context(TestClient(app)) for name in viewers}
+        clock.now = berlin(DAY, 7)
+        for name, viewer in clients.items():
+            sign_in(viewer, name)  # the visit "Neu seit" counts from
+        pid = released(world)
+        mid = new_meeting(world)
+        scheduled(world, pid, mid)
+        present = in_session(world, mid)
+        vote(world, pid, dict.fromkeys(present, "yes"))
+        world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+        clock.now = berlin(MEETING_DAY, 22)
+        for name, viewer in clients.items():
+            sign_in(viewer, name)
+            news[name] = viewer.get("/").text.split('id="neu"')[1]
+    record = ("Anwesenheit erfasst", "Abstimmung erfasst", "Tagesordnung festgelegt")
+
+    council = news["ilsfeld.council"]
+    assert "Neu seit 08.04.2024, 07:00 Uhr" in council
+    assert "Angelegt, jetzt „Geplant“ (Sitzungsdienst" in council  # the session called
+    assert "Eingeladen (Bürgermeister" in council
+    assert "Auf die Tagesordnung gesetzt" in council
+    assert "Beschluss gefasst, jetzt" in council
+    for words in (*record, "Sitzung eröffnet"):
+        assert words not in council
+
+    secretary = news["ilsfeld.secretary2"]
+    assert "Beschluss gefasst, jetzt" in secretary
+    for words in (*record, "Sitzung eröffnet"):
+        assert words in secretary
+
+    mayor = news["ilsfeld.mayor"]
+    assert "Beschluss gefasst, jetzt" in mayor
+    assert "Tagesordnung festgelegt" in mayor  # he sets the agenda (§ 34 Abs. 1 GemO)
+    assert "Anwesenheit erfasst" not in mayor
+    assert "Abstimmung erfasst" not in mayor
+
+
 def test_neu_seit_names_a_meeting_step_in_the_past_tense(
     world: World, client: TestClient, clock: FixedClock
 ) -> None:
@@ -311,7 +370,7 @@ def test_neu_seit_names_a_meeting_step_in_the_past_tense(
     meeting = new_meeting(world)
     scheduled(world, released(world), meeting)
     invited(world, meeting)
-    sign_in(client, "ilsfeld.council")
+    sign_in(client, "ilsfeld.clerk")  # a councillor is not told of the agenda's steps
     changes = client.get("/").text.split('id="neu"')[1]
     assert "Tagesordnung festgelegt, jetzt „Tagesordnung aufgestellt“" in changes
     assert "Eingeladen (" in changes
@@ -343,6 +402,12 @@ def test_neu_seit_names_whose_signature_under_the_minutes_was_recorded(
     presented(world, world.workflows.latest("meeting").spec.version)
     clock.now = berlin(date(2024, 5, 15), 8)  # signed on 02.05., within the fortnight shown
     sign_in(client, "ilsfeld.council")
+    council = client.get("/").text.split('id="neu"')[1]
+    # A member is told the minutes are before him (§ 38 Abs. 2 GemO), not who signed them.
+    assert "Niederschrift dem Gremium zur Kenntnis gebracht" in council
+    assert "unter die Niederschrift erfasst" not in council
+    assert "Niederschrift unterzeichnet" not in council
+    sign_in(client, "ilsfeld.clerk")
     changes = client.get("/").text.split('id="neu"')[1]
     assert "eine Unterschrift" not in changes
     assert changes.count("Unterschrift des Vorsitzes unter die Niederschrift erfasst") == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
 
 from workflow import meeting_titles
@@ -426,6 +426,60 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
     ]
 
 
+# What "Neu seit" leaves out, per role and kind of object: trigger names of audit events
+# (the definitions' steps, the services' ``audit.note`` events). A kind or role not named
+# shows every event; one table, so each role's news is decided here and nowhere else.
+#
+# The Sitzungsdienst's record of a session as it runs, item by item, for the Niederschrift
+# (§ 38 Abs. 1 GemO): who attended and voted how, the session opened and closed, the
+# signatures under the minutes. The members and the chair (§ 42 Abs. 1 GemO) were there;
+# what came of it reaches them as the Vorlage's step ("Beschluss gefasst") and the minutes
+# as "… zur Kenntnis gebracht" (§ 38 Abs. 2 GemO).
+SESSION_RECORDING = frozenset({
+    "open_session", "close_session",
+    "record_attendance", "record_item_attendance",
+    "record_votes", "record_vote_counts",
+    "record_item_chair", "record_item_outcome", "record_notes",
+    "declare_bias", "decide_bias",
+    "propose_motion", "vote_motion",
+    "create_election", "add_candidate", "record_election_round",
+    "confirm_announcement",
+    "sign_minutes",
+})  # fmt: skip
+# How the administration prepares a session: the agenda it assembles (a member learns it from
+# the invitation, a Vorlage put on it or taken off from the Vorlage's own step), its public
+# notice, a colleague's bias notice to the chair, a waived deadline.
+SESSION_KEEPING = frozenset({
+    "set_agenda", "reopen_agenda", "add_agenda_item", "remove_agenda_item",
+    "reorder_agenda", "mark_late_paper",
+    "record_announcement", "notify_bias", "withdraw_bias_notice",
+    "waive_deadline", "migrate_definition",
+})  # fmt: skip
+# The Vorlage's side of the same: the members' replies in an Umlaufverfahren (its outcome is
+# the step), the announcement in the next public session (§ 35 Abs. 1 Satz 4 GemO), the
+# redactions before publishing, filing it away.
+RESOLUTION_KEEPING = frozenset({
+    "circulation_reply", "announce_resolution", "set_publication",
+    "archive", "archive_rejection", "waive_deadline", "migrate_definition",
+})  # fmt: skip
+NOT_NEWS: dict[str, dict[str, frozenset[str]]] = {
+    # A councillor follows sessions called, moved or cancelled, Vorlagen released and on
+    # the agenda, resolutions and their fate, the minutes presented, Anträge; not the office.
+    "council_member": {
+        "meeting": SESSION_RECORDING | SESSION_KEEPING,
+        "proposal": RESOLUTION_KEEPING,
+    },
+    # The chair sat in the session too; he sets the agenda (§ 34 Abs. 1 GemO), so keeps it.
+    "mayor": {"meeting": SESSION_RECORDING},
+}
+
+
+def _news(actor: Actor, kind: str) -> ColumnElement[bool]:
+    """The events of ``kind`` that are news to the actor's role (``NOT_NEWS``)."""
+    left_out = NOT_NEWS.get(actor.role, {}).get(kind)
+    return col(AuditEvent.trigger).not_in(sorted(left_out)) if left_out else true()
+
+
 def _followed(actor: Actor) -> list[tuple[str, Any, ColumnElement[bool]]]:
     """What "Neu seit" follows, as (kind, model, readable rows): a municipality's people its
     Vorlagen, Sitzungen and Anträge, its staff also its answers to the Landratsamt's Abfragen; the
@@ -488,7 +542,8 @@ def _worded(
 def changes_since(
     *, session: Session, workflows: Workflows, actor: Actor, since: datetime
 ) -> list[Change]:
-    """Transitions by others on what the user follows (``_followed``), newest first."""
+    """Events by others on what the user follows (``_followed``) that are news to him
+    (``NOT_NEWS``), newest first."""
     found: list[tuple[str, AuditEvent, Any]] = []
     after = since.astimezone(UTC)
     for kind, model, readable in _followed(actor):
@@ -496,6 +551,7 @@ def changes_since(
             col(AuditEvent.instance_type) == kind,
             col(AuditEvent.at) > after,
             col(AuditEvent.actor) != actor.username,
+            _news(actor, kind),
             readable,
         ]
         rows = session.exec(
