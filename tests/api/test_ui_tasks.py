@@ -29,7 +29,8 @@ from tests.integration.flow import (
     vote,
 )
 from tests.integration.test_history_done_labels import presented
-from workflow.models import Membership, Proposal, User
+from workflow.models import Meeting, Membership, Proposal, User
+from workflow.services import agenda
 from workflow.services.proposals import update_proposal
 from workflow.services.publication import set_publication
 
@@ -521,3 +522,46 @@ def test_an_antrag_that_came_in_waits_in_the_sitzungsdienst_s_tasks_until_dealt_
         )
     )
     assert link not in tasks("ilsfeld.secretary")
+
+
+def test_a_councillor_hears_of_a_nachtrag_and_an_item_taken_off(
+    world: World, app: FastAPI, clock: FixedClock
+) -> None:
+    """After the invitation an item added (Nachtrag) or taken off the agenda is news to the
+    members (§ 34 Abs. 1 GemO): a free item has no Vorlage whose step would tell them."""
+    mid = new_meeting(world)
+    scheduled(world, released(world), mid)
+    invited(world, mid)
+
+    def add_and_take_off(session: Session) -> None:
+        def version() -> int:
+            meeting = session.get(Meeting, mid)
+            assert meeting is not None
+            return meeting.version
+
+        common: dict[str, Any] = {
+            "session": session,
+            "workflows": world.workflows,
+            "actor": world["ilsfeld.secretary"],
+            "now": berlin(DAY, 16),
+            "meeting_id": mid,
+        }
+        item = agenda.add_item(
+            **common, expected_version=version(), title="Bekanntgabe zur Glasfaserversorgung"
+        )
+        agenda.remove_item(
+            **common,
+            item_id=known(item.id),
+            expected_version=version(),
+            comment="Die Bekanntgabe folgt in der nächsten Sitzung.",
+        )
+
+    with TestClient(app) as viewer:
+        clock.now = berlin(DAY, 15)
+        sign_in(viewer, "ilsfeld.council")
+        world.run(add_and_take_off)
+        clock.now = berlin(DAY, 17)
+        sign_in(viewer, "ilsfeld.council")
+        news = viewer.get("/").text.split('id="neu"')[1]
+    assert "Tagesordnungspunkt aufgenommen" in news
+    assert "Tagesordnungspunkt abgesetzt" in news

@@ -447,11 +447,12 @@ SESSION_RECORDING = frozenset({
     "sign_minutes",
 })  # fmt: skip
 # How the administration prepares a session: the agenda it assembles (a member learns it from
-# the invitation, a Vorlage put on it or taken off from the Vorlage's own step), its public
-# notice, a colleague's bias notice to the chair, a waived deadline.
+# the invitation), its public notice, a colleague's bias notice to the chair, a waived
+# deadline. Not an item added or taken off, nor a paper handed out late: after the
+# invitation that is a Nachtrag or an item abgesetzt the members must hear of (§ 34 Abs. 1
+# GemO), a free item without a Vorlage has no step of its own that would tell them.
 SESSION_KEEPING = frozenset({
-    "set_agenda", "reopen_agenda", "add_agenda_item", "remove_agenda_item",
-    "reorder_agenda", "mark_late_paper",
+    "set_agenda", "reopen_agenda", "reorder_agenda",
     "record_announcement", "notify_bias", "withdraw_bias_notice",
     "waive_deadline", "migrate_definition",
 })  # fmt: skip
