@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 from workflow import meeting_titles as titles
 from workflow.agenda_numbers import numbered
 from workflow.context import Actor
-from workflow.models import AgendaItem, Body, Meeting, Person, Proposal
+from workflow.models import AgendaItem, Body, Meeting, Proposal
 from workflow.outcomes import OUTCOME_LABELS
-from workflow.queries import current_step
+from workflow.queries import current_step, person_names
 from workflow.services import bias_notices
 
 MONTHS = (
@@ -166,21 +166,31 @@ class OwnNotice:
 
 @dataclass(frozen=True)
 class BiasNoticeForm:
-    """§ 18 Abs. 4 S. 1 GemO: what the invited meeting's page offers a member of the body."""
+    """§ 18 Abs. 4 S. 1 GemO: what the invited meeting's page offers a member of the body
+    or a member's personal deputy (§ 40 Abs. 1 S. 2 GemO)."""
 
     sent: list[OwnNotice]
     options: list[tuple[str, str]]  # items he may still notify: (id, "TOP 2: Betreff")
+    deputy_for: str  # "Hans Maier" when he notifies as personal deputy, else ""
+    moot: list[OwnNotice]  # his notices on items abgesetzt since: nothing left to do
 
 
 def bias_notice_form(
-    session: Session, actor: Actor, meeting: Meeting, rows: list[ItemRow]
+    session: Session, actor: Actor, meeting: Meeting, rows: list[ItemRow], removed: list[ItemRow]
 ) -> BiasNoticeForm | None:
-    """None unless the actor may send one (a councillor of the body, the meeting invited)."""
+    """None unless the actor may send one (a councillor of the body or a member's personal
+    deputy, the meeting invited)."""
     if not bias_notices.may_notify(session, actor, meeting):
         return None
+    seat = bias_notices.notifier_seat(session, meeting, actor.person_id)
     mine = {
         n.agenda_item_id: n
         for n in bias_notices.meeting_notices(session, meeting.id or 0)
+        if n.person_id == actor.person_id
+    }
+    moot = {
+        n.agenda_item_id: n
+        for n in bias_notices.removed_item_notices(session, meeting.id or 0)
         if n.person_id == actor.person_id
     }
     sent = [OwnNotice(r, mine[r.item.id].reason) for r in rows if r.item.id in mine]
@@ -189,7 +199,12 @@ def bias_notice_form(
         for r in rows
         if r.item.id not in mine and not r.item.outcome
     ]
-    return BiasNoticeForm(sent, options)
+    return BiasNoticeForm(
+        sent,
+        options,
+        person_names(session, seat.deputy_for) if seat and seat.deputy_for else "",
+        [OwnNotice(r, moot[r.item.id].reason) for r in removed if r.item.id in moot],
+    )
 
 
 def staff_notices(session: Session, meeting: Meeting, rows: list[ItemRow]) -> list[str]:
@@ -198,8 +213,9 @@ def staff_notices(session: Session, meeting: Meeting, rows: list[ItemRow]) -> li
     notices = bias_notices.meeting_notices(session, meeting.id or 0)
     if not notices:
         return []
-    ids = {n.person_id for n in notices}
-    names = {p.id: p.name for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
+    names = {
+        p: bias_notices.notifier_name(session, meeting, p) for p in {n.person_id for n in notices}
+    }
     lines = []
     for row in rows:
         for n in notices:

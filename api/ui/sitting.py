@@ -55,7 +55,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.common import member_words, vote_counts
-from workflow.services.bias_notices import item_notices
+from workflow.services.bias_notices import item_notices, notifier_name
 from workflow.services.factions import of_municipality
 from workflow.services.minutes import councillor_may_sign, secretary_may_sign
 from workflow.services.motions import member_movers
@@ -213,6 +213,8 @@ class ItemView:
     declarations: list[BiasDeclaration]
     # § 18 Abs. 4 S. 1 GemO: members' notices before the session not yet recorded as bias
     notices: list[BiasNotice]
+    # who sent each: a name, a deputy's with whom he deputises for (bias_notices.notifier_name)
+    notifiers: dict[int, str]
     entitled: list[int]  # present at the item and not biased: they vote
     refusal: str | None  # why the item cannot be decided for bias yet
     present: set[int]  # present at this item (attendance with leaving and arriving)
@@ -260,13 +262,15 @@ def item_view(session: Session, meeting: Meeting, item: AgendaItem) -> ItemView:
     chair = item_chair(session, meeting, item)
     declarations = bias_declarations(session, item_id)
     declared = {d.person_id for d in declarations}
+    notices = [n for n in item_notices(session, item_id) if n.person_id not in declared]
     return ItemView(
         item=item,
         quorum=item_quorum(session, item),
         tally=tally(session, item_id),
         votes=votes,
         declarations=declarations,
-        notices=[n for n in item_notices(session, item_id) if n.person_id not in declared],
+        notices=notices,
+        notifiers={n.person_id: notifier_name(session, meeting, n.person_id) for n in notices},
         entitled=entitled,
         refusal=bias_refusal(session, item_id),
         present=present,

@@ -11,6 +11,7 @@ notice until the session opens.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -20,13 +21,13 @@ from workflow import audit
 from workflow.agenda_numbers import top_number
 from workflow.context import Actor, local_date
 from workflow.deadlines.notify import Message, mail_footer, send_to
-from workflow.deputies import with_deputies
+from workflow.deputies import body_deputies, with_deputies
 from workflow.documents.german import quoted
 from workflow.errors import Conflict, RoleRefused, not_found
 from workflow.limits import require_reason
 from workflow.meeting_titles import meeting_title
-from workflow.models import AgendaItem, BiasDeclaration, BiasNotice, Body, Meeting, Person, User
-from workflow.queries import users_with_role, voting_members
+from workflow.models import AgendaItem, BiasDeclaration, BiasNotice, Body, Meeting, User
+from workflow.queries import person_names, users_with_role, voting_members
 from workflow.roles import MAIL_ROLES
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
@@ -50,53 +51,101 @@ class NotBodyMember(RoleRefused):
 
 
 def item_notices(session: Session, agenda_item_id: int) -> list[BiasNotice]:
+    """The open notices on one item, in the order sent; none once it is abgesetzt."""
     return list(
         session.exec(
             select(BiasNotice)
-            .where(BiasNotice.agenda_item_id == agenda_item_id)
+            .join(AgendaItem, col(AgendaItem.id) == col(BiasNotice.agenda_item_id))
+            .where(BiasNotice.agenda_item_id == agenda_item_id, ~col(AgendaItem.removed))
             .order_by(col(BiasNotice.id))
         )
     )
 
 
 def meeting_notices(session: Session, meeting_id: int) -> list[BiasNotice]:
-    """Every notice on the meeting's agenda, by item and in the order sent."""
+    """The open notices on the meeting's agenda, by item and in the order sent."""
+    return _notices(session, meeting_id, removed=False)
+
+
+def removed_item_notices(session: Session, meeting_id: int) -> list[BiasNotice]:
+    """The notices on items abgesetzt after they were sent: kept as sent (the audit names
+    them), moot for this meeting; a matter set anew on an agenda is a new item."""
+    return _notices(session, meeting_id, removed=True)
+
+
+def _notices(session: Session, meeting_id: int, *, removed: bool) -> list[BiasNotice]:
     return list(
         session.exec(
             select(BiasNotice)
             .join(AgendaItem, col(AgendaItem.id) == col(BiasNotice.agenda_item_id))
-            .where(AgendaItem.meeting_id == meeting_id)
+            .where(AgendaItem.meeting_id == meeting_id, col(AgendaItem.removed) == removed)
             .order_by(col(BiasNotice.agenda_item_id), col(BiasNotice.id))
         )
     )
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Whence a person notifies for a meeting: his own seat in the body, or as personal
+    deputy of the members in ``deputy_for`` (person ids; empty for a member)."""
+
+    person_id: int
+    deputy_for: tuple[int, ...] = ()
+
+
+def notifier_seat(session: Session, meeting: Meeting, person_id: int | None) -> Seat | None:
+    """Who may tell the chair of his possible bias for ``meeting`` (§ 18 Abs. 4 S. 1 GemO):
+    a voting member of the body on the meeting's day, or a personal deputy of one (the
+    Hauptsatzung, § 40 Abs. 1 S. 2 GemO), who is invited too and sits when his member is
+    away. None for anyone else. The page's form and the service ask this one rule."""
+    if person_id is None:
+        return None
+    members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
+    if person_id in members:
+        return Seat(person_id)
+    deputy_for = tuple(
+        member
+        for member, deputies in sorted(body_deputies(session, meeting.body_id).items())
+        if member in members and person_id in deputies
+    )
+    return Seat(person_id, deputy_for) if deputy_for else None
+
+
+def notifier_name(session: Session, meeting: Meeting, person_id: int) -> str:
+    """``Eva Schäfer``, or for a deputy ``Eva Schäfer (Stellvertretung für Hans Maier)``, as
+    the session screen names a deputy standing in."""
+    name = person_names(session, [person_id])
+    seat = notifier_seat(session, meeting, person_id)
+    if seat is None or not seat.deputy_for:
+        return name
+    return f"{name} (Stellvertretung für {person_names(session, seat.deputy_for)})"
+
+
 def may_notify(session: Session, actor: Actor, meeting: Meeting) -> bool:
-    """The page offers the form: a councillor with a seat in the body, the meeting invited."""
+    """The page offers the form: a councillor with a seat in the body or a personal deputy
+    of a member (``notifier_seat``), the meeting invited."""
     return (
         actor.role in NOTIFYING_ROLES
-        and actor.person_id is not None
         and meeting.state in OPEN_STATES
-        and actor.person_id in voting_members(session, meeting.body_id, meeting.meeting_date)
+        and notifier_seat(session, meeting, actor.person_id) is not None
     )
 
 
 def _checked(
     session: Session, actor: Actor, meeting_id: int, item_id: int, what: str
-) -> tuple[Meeting, AgendaItem, int]:
+) -> tuple[Meeting, AgendaItem, Seat]:
     require_role(actor, what, NOTIFYING_ROLES)
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     item = session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting.id or item.removed:
         raise not_found("Tagesordnungspunkt")
-    person_id = actor.person_id
-    if person_id is None or person_id not in voting_members(
-        session, meeting.body_id, meeting.meeting_date
-    ):
+    seat = notifier_seat(session, meeting, actor.person_id)
+    if seat is None:
         body = session.get(Body, meeting.body_id)
         raise NotBodyMember(
-            f"Sie sind nicht Mitglied des Gremiums {body.name if body else ''}: Eine "
-            "Befangenheit teilen nur seine Mitglieder für sich selbst mit (§ 18 Abs. 4 GemO)."
+            f"Sie sind nicht Mitglied des Gremiums {body.name if body else ''} und keine "
+            "persönliche Stellvertretung eines seiner Mitglieder: Eine Befangenheit teilen nur "
+            "sie für sich selbst mit (§ 18 Abs. 4, § 40 Abs. 1 Satz 2 GemO)."
         )
     if meeting.state not in OPEN_STATES:
         raise Conflict(
@@ -106,7 +155,7 @@ def _checked(
         )
     if item.outcome:
         raise Conflict(f"Über TOP {top_number(session, item)} ist bereits entschieden.")
-    return meeting, item, person_id
+    return meeting, item, seat
 
 
 def notify_bias(
@@ -119,8 +168,10 @@ def notify_bias(
     reason: str = "",
     base_url: str = "",
 ) -> BiasNotice:
-    """§ 18 Abs. 4 S. 1 GemO: the member tells the chair before the deliberation."""
-    meeting, item, person_id = _checked(session, actor, meeting_id, item_id, "notify_bias")
+    """§ 18 Abs. 4 S. 1 GemO: the member (or a member's personal deputy) tells the chair
+    before the deliberation."""
+    meeting, item, seat = _checked(session, actor, meeting_id, item_id, "notify_bias")
+    person_id = seat.person_id
     reason = reason.strip()
     require_reason(reason, what="Der Grund", field="reason")
     declared = session.exec(
@@ -152,7 +203,12 @@ def notify_bias(
         actor,
         now,
         "notify_bias",
-        {"agenda_item_id": item_id, "person_id": person_id, "reason": reason},
+        {
+            "agenda_item_id": item_id,
+            "person_id": person_id,
+            "reason": reason,
+            **({"deputy_for": list(seat.deputy_for)} if seat.deputy_for else {}),
+        },
     )
     _tell(session, meeting, item, notice, now, base_url, withdrawn=False)
     session.flush()
@@ -169,7 +225,8 @@ def withdraw_bias_notice(
     base_url: str = "",
 ) -> None:
     """The member takes his notice back; only his own, only until the session opens."""
-    meeting, item, person_id = _checked(session, actor, meeting_id, item_id, "withdraw_bias_notice")
+    meeting, item, seat = _checked(session, actor, meeting_id, item_id, "withdraw_bias_notice")
+    person_id = seat.person_id
     notice = session.exec(
         select(BiasNotice).where(
             BiasNotice.agenda_item_id == item_id, BiasNotice.person_id == person_id
@@ -207,8 +264,8 @@ def _tell(
 ) -> None:
     """In the app and by e-mail to the secretary and the mayor (and their acting deputies).
     The reason of a non-public item stays in Ratsflow (§ 35 Abs. 2 GemO: confidential)."""
-    person = session.get(Person, notice.person_id)
-    who = person.name if person else "Ein Mitglied"
+    who = notifier_name(session, meeting, notice.person_id)
+    seat = notifier_seat(session, meeting, notice.person_id)
     body = session.get(Body, meeting.body_id)
     title = meeting_title(body.name if body else None, meeting.meeting_date)
     top = f"TOP {top_number(session, item)}"
@@ -226,6 +283,11 @@ def _tell(
             f"{who} hält sich zu {top} {quoted(item.title)} der {title} für befangen und teilt "
             "dies vor Beginn der Beratung mit (§ 18 Abs. 4 GemO).",
         ]
+        if seat is not None and seat.deputy_for:
+            lines.append(
+                "Die Stellvertretung wirkt nur mit, wenn sie ein abwesendes Mitglied vertritt "
+                "(Hauptsatzung, § 40 Abs. 1 Satz 2 GemO)."
+            )
         if notice.reason and item.public:
             lines.append(f"Grund: {notice.reason}")
         elif notice.reason:

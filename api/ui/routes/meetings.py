@@ -314,7 +314,7 @@ def detail_context(
         "closed_items": closed,
         "removed_items": removed,
         # § 18 Abs. 4 S. 1 GemO: a member of the body tells the chair before the session
-        "bias_notice": bias_notice_form(session, user.actor, meeting, [*public, *closed]),
+        "bias_notice": bias_notice_form(session, user.actor, meeting, [*public, *closed], removed),
         # before the session; in it the screen shows them at the item
         "staff_notices": staff_notices(session, meeting, [*public, *closed])
         if editor and meeting.state == "invited"
