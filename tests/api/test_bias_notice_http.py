@@ -29,7 +29,9 @@ from workflow.models import (
     OutboxMessage,
     User,
 )
-from workflow.queries import voting_members
+from workflow.queries import person_names, voting_members
+from workflow.services import agenda, item_votes
+from workflow.services import deputies as deputy_service
 from workflow.services import meetings as meeting_service
 
 REASON = "Mein Schwager ist Bieter"
@@ -413,3 +415,181 @@ def test_the_secretary_may_switch_the_notices_mail_off(
         }
     )
     assert world.data.users["ilsfeld.secretary"].id in told
+
+
+def _deputy_in_committee(world: World) -> tuple[int, int, int, int]:
+    """An invited Verwaltungsausschuss meeting (no seat for Ilsfeld's councillor) whose
+    first ordinary member has that councillor as personal deputy: (meeting, item, member,
+    deputy)."""
+    _, mid = planned(world, body="Verwaltungsausschuss")
+    invited(world, mid)
+    body = world.get(Meeting, mid).body_id
+    member = next(
+        p
+        for p in world.run(lambda s: voting_members(s, body, MEETING_DAY))
+        if p != world.data.ilsfeld.mayor.id
+    )
+    deputy = known(world["ilsfeld.council"].person_id)
+    world.run(
+        lambda s: deputy_service.set_member_deputies(
+            session=s,
+            actor=world["admin"],
+            now=berlin(DAY, 7),
+            body_id=body,
+            member_person_id=member,
+            deputy_person_ids=[deputy],
+        )
+    )
+    return mid, _item(world, mid), member, deputy
+
+
+def test_a_personal_deputy_notifies_and_the_screen_offers_it_while_he_stands_in(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """Hauptsatzung, § 40 Abs. 1 S. 2 GemO: invited as Stellvertretung, he tells the chair
+    like a member; the staff see whom he deputises for, and the screen records his bias
+    only at an item where he sits for his absent member."""
+    mid, item, member, deputy = _deputy_in_committee(world)
+    names = world.run(lambda s: {p: person_names(s, [p]) for p in (member, deputy)})
+    said = f"{names[deputy]} (Stellvertretung für {names[member]})"
+    clock.now = berlin(DAY, 16)
+    sign_in(client, "ilsfeld.council")
+    page = client.get(f"/sitzungen/{mid}").text
+    assert f'<option value="{item}">' in page
+    assert f"als persönliche Stellvertretung für {names[member]} mit" in unbroken(page)
+    sent = client.post(
+        f"/sitzungen/{mid}/befangenheit-mitteilen",
+        data={"csrf_token": csrf_of(page), "item_id": str(item), "reason": REASON},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    page = client.get(f"/sitzungen/{mid}").text
+    assert f"Grund: {REASON}" in page.split('id="befangenheit-mitgeteilt"')[1].split("</ul>")[0]
+    sign_in(client, "ilsfeld.secretary")
+    listed = client.get(f"/sitzungen/{mid}").text.split('id="befangenheit-mitteilungen"')[1]
+    assert f"TOP 1: {said} – Grund: {REASON}" in listed.split("</ul>")[0]
+
+    # everyone at the table, his member too: he does not sit, nothing to record for him
+    body = world.get(Meeting, mid).body_id
+    members = world.run(lambda s: voting_members(s, body, MEETING_DAY))
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18),
+            meeting_id=mid,
+            present=[*members, deputy],
+        )
+    )
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    clock.now = berlin(MEETING_DAY, 19, 5)
+    screen = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    notices = unbroken(screen.split('id="befangenheit-mitteilungen"')[1].split("</ul>")[0])
+    flat = re.sub(r"\s+", " ", notices)
+    assert f"Mitteilung vor der Sitzung: {said} hält sich für befangen" in flat
+    assert "vertritt bei diesem Punkt kein abwesendes Mitglied" in flat
+    assert "<form" not in notices
+    # his member leaves at the item: he stands in, and the bias is recorded with one click
+    world.run(
+        lambda s: item_votes.record_item_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 19, 10),
+            meeting_id=mid,
+            item_id=item,
+            expected_version=known(s.get(Meeting, mid)).version,
+            person_id=member,
+            present=False,
+        )
+    )
+    screen = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
+    notices = unbroken(screen.split('id="befangenheit-mitteilungen"')[1].split("</ul>")[0])
+    form = notices.split("<form")[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    assert fields["person_id"] == str(deputy)
+    taken = client.post(
+        f"/sitzungen/{mid}/durchfuehren/{item}/befangenheit",
+        data={
+            "csrf_token": csrf_of(screen),
+            "version": fields["version"],
+            "person_id": fields["person_id"],
+            "reason": fields["reason"],
+        },
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303, taken.text
+    declared = world.run(
+        lambda s: [
+            d.person_id
+            for d in s.exec(select(BiasDeclaration).where(BiasDeclaration.agenda_item_id == item))
+        ]
+    )
+    assert declared == [deputy]
+
+
+def test_a_deputy_notifies_over_the_api(
+    world: World, client: Any, as_user: Any, clock: FixedClock
+) -> None:
+    mid, item, member, deputy = _deputy_in_committee(world)
+    clock.now = berlin(DAY, 16)
+    url = f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice"
+    sent = client.post(url, json={"reason": REASON}, headers=as_user("ilsfeld.council"))
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["person_id"] == deputy
+    said = world.run(lambda s: f"Stellvertretung für {person_names(s, [member])}")
+    mails = _mails(world, f"bias_notice:{sent.json()['id']}:sent")
+    assert mails
+    assert all(said in subject for _, subject, _ in mails)
+    gone = client.delete(url, headers=as_user("ilsfeld.council"))
+    assert gone.status_code == 204, gone.text
+
+
+def test_a_notice_on_an_item_abgesetzt_is_no_longer_open_and_the_member_reads_why(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    """The secretary takes the item off after the invitation: the notice stays on record
+    (and in the audit) but is no open notice for the chair any more, and the member's page
+    says it is moot rather than dropping it without a word."""
+    mid, gone = _invited_council(world)
+    late = released(world, title="Vergabe Winterdienst")
+    scheduled(world, late, mid)  # a Nachtrag, which stays on the agenda
+    kept = world.run(
+        lambda s: known(s.exec(select(AgendaItem.id).where(AgendaItem.proposal_id == late)).one())
+    )
+    clock.now = berlin(DAY, 16)
+    council = as_user("ilsfeld.council")
+    for item, reason in ((gone, REASON), (kept, "Ich bin Anlieger")):
+        sent = client.post(
+            f"/api/v1/meetings/{mid}/agenda-items/{item}/bias-notice",
+            json={"reason": reason},
+            headers=council,
+        )
+        assert sent.status_code == 201, sent.text
+    world.run(
+        lambda s: agenda.remove_item(
+            session=s,
+            workflows=world.workflows,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 17),
+            meeting_id=mid,
+            item_id=gone,
+            expected_version=known(s.get(Meeting, mid)).version,
+            comment="Unterlagen unvollständig",
+        )
+    )
+    title = world.get(AgendaItem, gone).title
+    sign_in(client, "ilsfeld.council")
+    page = unbroken(client.get(f"/sitzungen/{mid}").text)
+    moot = page.split('id="befangenheit-abgesetzt"')[1].split("</ul>")[0]
+    assert f"{title} – abgesetzt: Ihre Mitteilung ist für diese Sitzung gegenstandslos" in moot
+    sent_list = page.split('id="befangenheit-mitgeteilt"')[1].split("</ul>")[0]
+    assert "Ich bin Anlieger" in sent_list
+    assert REASON not in sent_list
+    assert f"/befangenheit-mitteilen/{gone}/zuruecknehmen" not in page
+    sign_in(client, "ilsfeld.secretary")
+    staff = client.get(f"/sitzungen/{mid}").text.split('id="befangenheit-mitteilungen"')[1]
+    assert "Ich bin Anlieger" in staff.split("</ul>")[0]
+    assert REASON not in staff.split("</ul>")[0]
+    assert world.run(
+        lambda s: s.exec(select(BiasNotice).where(BiasNotice.agenda_item_id == gone)).one()
+    )
