@@ -180,7 +180,8 @@ def notify_bias(
     actor: CurrentUser,
     now: NowDep,
 ) -> BiasNoticeRead:
-    """§ 18 Abs. 4 Satz 1 GemO: ein Mitglied des Gremiums teilt vor der Sitzung für sich
+    """§ 18 Abs. 4 Satz 1 GemO: ein Mitglied des Gremiums oder die persönliche
+    Stellvertretung eines Mitglieds (§ 40 Abs. 1 Satz 2 GemO) teilt vor der Sitzung für sich
     selbst mit, dass es sich bei diesem Punkt für befangen hält. Keine Feststellung der
     Befangenheit: diese erfasst der Sitzungsdienst in der Sitzung."""
     notice = bias_notices.notify_bias(

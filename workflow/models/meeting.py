@@ -112,7 +112,9 @@ class BiasNotice(SQLModel, table=True):
     Not the bias itself: it excludes no one. The chair or the secretary records the bias
     (``BiasDeclaration``) at the item, or has the body decide a doubtful case (§ 18 Abs. 4
     S. 2); the member may withdraw his notice until the session opens (the row is deleted,
-    the audit keeps both). The reason of a non-public item is for the body and staff only.
+    the audit keeps both). A member's personal deputy notifies alike (§ 40 Abs. 1 S. 2
+    GemO). On an item abgesetzt the row stays as sent but is no longer open. The reason of a
+    non-public item is for the body and staff only.
     """
 
     __table_args__ = (UniqueConstraint("agenda_item_id", "person_id"),)

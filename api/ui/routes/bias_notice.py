@@ -1,5 +1,6 @@
-"""Mitteilung möglicher Befangenheit: a member of the body tells the chair before the
-session that he may be biased on an item (§ 18 Abs. 4 S. 1 GemO), from the invited
+"""Mitteilung möglicher Befangenheit: a member of the body, or a member's personal deputy
+(§ 40 Abs. 1 S. 2 GemO), tells the chair before the session that he may be biased on an
+item (§ 18 Abs. 4 S. 1 GemO; who may: ``bias_notices.notifier_seat``), from the invited
 meeting's page, and may take it back until the session opens
 (``workflow.services.bias_notices``, as ``POST/DELETE /api/v1/meetings/{id}/agenda-items/
 {item}/bias-notice``). Refusals come back on the meeting page with what was typed."""
