@@ -42,7 +42,8 @@ OPEN_STATES = ("invited",)
 
 
 class NotBodyMember(RoleRefused):
-    """A councillor who has no seat in the meeting's body notifies for no one."""
+    """A councillor with no seat in the meeting's body, deputy of none of its members,
+    notifies for no one."""
 
     def __init__(self, message: str) -> None:
         super().__init__(trigger="notify_bias", role="council_member", allowed_roles=())
