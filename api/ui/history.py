@@ -1,6 +1,7 @@
 """What one audit event says on a page, one way for a Vorlage's Verlauf and the home page's
 "Neu seit": the step's label, else the event's (``EVENT_LABELS``), with what it names
-("Bearbeitet: Betreff und Beratungsfolge", "Vollzugsaufgabe angelegt „Bauantrag stellen“")."""
+("Bearbeitet: Betreff und Beratungsfolge", "Vollzugsaufgabe angelegt „Bauantrag stellen“",
+"Anlage hinzugefügt „Lageplan.pdf“")."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ SIGNED_AS = {
     "secretary": "Unterschrift der Schriftführung unter die Niederschrift erfasst",
 }
 
+# Events named by what they are about: the data's field that names it.
+NAMED = {"add_execution_task": "title", "add_attachment": "name", "delete_attachment": "name"}
+
 
 def event_label(event: AuditEvent, step_label: str | None = None) -> str:
     """``step_label``: the definition's label where the event is one of its transitions."""
@@ -26,9 +30,9 @@ def event_label(event: AuditEvent, step_label: str | None = None) -> str:
     capacity = data.get("capacity")
     if event.trigger == "sign_minutes" and isinstance(capacity, str) and capacity in SIGNED_AS:
         return SIGNED_AS[capacity]
-    title = data.get("title")
-    if event.trigger == "add_execution_task" and isinstance(title, str):
-        words += f" „{title}“"
+    named = data.get(NAMED.get(event.trigger, ""))
+    if isinstance(named, str):
+        words += f" „{named}“"
     return words
 
 

@@ -131,6 +131,11 @@ def test_the_clerk_uploads_and_removes_an_attachment_on_the_page(
     attachment_id = link.group(1).rsplit("/", 1)[1]
     removed = client.post(f"/anlagen/{attachment_id}/loeschen", data={"csrf_token": token})
     assert "Die Anlage „Kaufvertrag.pdf“ ist entfernt." in removed.text
+    # the Verlauf names both steps and the file, not "Geändert" (api.ui.history.event_label)
+    history = removed.text.split('id="verlauf-titel"')[1]
+    assert "Anlage hinzugefügt „Kaufvertrag.pdf“" in history
+    assert "Anlage gelöscht „Kaufvertrag.pdf“" in history
+    assert "Geändert" not in history
     assert client.get(link.group(1)).status_code == 404
     # a councillor, and anybody once the Vorlage left the draft, gets no upload form
     sign_in(client, "ilsfeld.council")

@@ -30,7 +30,7 @@ from tests.integration.flow import (
 )
 from tests.integration.test_history_done_labels import presented
 from workflow.models import Meeting, Membership, Proposal, User
-from workflow.services import agenda
+from workflow.services import agenda, item_votes
 from workflow.services.proposals import update_proposal
 from workflow.services.publication import set_publication
 
@@ -549,6 +549,14 @@ def test_a_councillor_hears_of_a_nachtrag_and_an_item_taken_off(
         item = agenda.add_item(
             **common, expected_version=version(), title="Bekanntgabe zur Glasfaserversorgung"
         )
+        item_votes.mark_late_paper(
+            session=session,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(DAY, 16),
+            meeting_id=mid,
+            item_id=known(item.id),
+            expected_version=version(),
+        )
         agenda.remove_item(
             **common,
             item_id=known(item.id),
@@ -564,4 +572,6 @@ def test_a_councillor_hears_of_a_nachtrag_and_an_item_taken_off(
         sign_in(viewer, "ilsfeld.council")
         news = viewer.get("/").text.split('id="neu"')[1]
     assert "Tagesordnungspunkt aufgenommen" in news
+    assert "Tagesordnungspunkt als Tischvorlage gekennzeichnet" in news
     assert "Tagesordnungspunkt abgesetzt" in news
+    assert "Geändert" not in news
