@@ -30,6 +30,7 @@ from api.schemas.common import MAX_ID
 from api.schemas.convert import actions_read, transition_result
 from api.schemas.proposals import HistoryEventRead, TransitionRequest, TransitionResult
 from workflow.context import Actor
+from workflow.event_labels import EVENT_LABELS
 from workflow.services import actions as action_service
 from workflow.services import listing
 from workflow.services.transition import fire
@@ -138,8 +139,12 @@ def add_lifecycle_routes(
         read = []
         for event in events:
             step = spec.step(event.trigger, event.source, event.dest)
+            # a service's record (Tagesordnungspunkt aufgenommen, Anlage hinzugefügt …) has
+            # no action to name, only what happened
             labels = (
-                {"label": wording.label(step), "done_label": wording.done(step)} if step else {}
+                {"label": wording.label(step), "done_label": wording.done(step)}
+                if step
+                else {"done_label": EVENT_LABELS.get(event.trigger)}
             )
             read.append(HistoryEventRead.model_validate(event).model_copy(update=labels))
         return read

@@ -409,12 +409,17 @@ class HistoryEventRead(Output):
     label: str | None = Field(
         default=None,
         description="Beschriftung der Aktion, z. B. „Freigeben“; leer bei Einträgen, die "
-        "kein Übergang der Definition sind (Bearbeitet, Tagesordnungspunkt aufgenommen …)",
+        "kein Übergang der Definition sind (Bearbeitet, Tagesordnungspunkt aufgenommen …): "
+        "sie sind keine Aktion, was geschah sagt done_label",
     )
     done_label: str | None = Field(
         default=None,
-        description="Was geschah, z. B. „Freigegeben“ (done_label der Definition, sonst "
-        "label); leer wie label",
+        description="Was geschah, auf Deutsch, wie der Verlauf der Seiten es nennt: bei einem "
+        "Übergang der Definition deren done_label (sonst label), z. B. „Freigegeben“; bei "
+        "den übrigen Einträgen die Bezeichnung des Ereignisses, z. B. „Angelegt“, "
+        "„Tagesordnungspunkt aufgenommen“, „Anlage hinzugefügt“; leer nur bei einem "
+        "Ereignis ohne bekannte Bezeichnung",
+        examples=["Tagesordnungspunkt aufgenommen"],
     )
 
 

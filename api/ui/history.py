@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from api.ui.drafts import changed_fields
-from api.ui.formatting import EVENT_LABELS
+from workflow.event_labels import EVENT_LABELS
 from workflow.models import AuditEvent
 
 # Who signed the minutes, in the capacity § 38 Abs. 2 Satz 1 GemO names: four signatures

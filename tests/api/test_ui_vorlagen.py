@@ -318,7 +318,7 @@ def test_a_councillor_reads_the_history_from_the_release_on(
     assert {"submit", "cosign", "release"} <= {e["trigger"] for e in staff.json()}
     steps = {e["trigger"]: (e["label"], e["done_label"]) for e in staff.json()}
     assert steps["release"] == ("Freigeben", "Freigegeben")  # the button, what happened
-    assert steps["create"] == (None, None)  # no transition of the definition
+    assert steps["create"] == (None, "Angelegt")  # no step: no button, what happened
     member = client.get(f"/api/v1/proposals/{pid}/history", headers=as_user("ilsfeld.council"))
     triggers = [e["trigger"] for e in member.json()]
     assert "release" in triggers  # where their part begins

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.ui.formatting import EVENT_LABELS
+from workflow.event_labels import EVENT_LABELS
 from workflow.services.council_requests import terms as request_terms
 
 REPO = Path(__file__).resolve().parents[2]
