@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 from sqlmodel import Session, col, func, select
 
 from workflow import audit
+from workflow.agenda_numbers import top_number
 from workflow.chairs import chair_refusal
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
@@ -165,6 +166,7 @@ def add_item(
         "add_agenda_item",
         {
             "agenda_item_id": item.id,
+            **item_reference(session, item),
             "position": item.position,
             "proposal_id": proposal_id,
             "supplement": item.supplement,
@@ -219,6 +221,7 @@ def remove_item(
     meeting = _meeting(session, actor, meeting_id, expected_version, "remove_agenda_item")
     if item.removed or item.outcome is not None:
         raise Conflict("Der Tagesordnungspunkt ist bereits erledigt oder abgesetzt")
+    named = item_reference(session, item)  # its number before it is taken off
     if item.proposal_id is not None:
         fire(
             session=session,
@@ -244,7 +247,7 @@ def remove_item(
         actor,
         now,
         "remove_agenda_item",
-        {"agenda_item_id": item_id, "comment": comment},
+        {"agenda_item_id": item_id, **named, "comment": comment},
     )
     bump_version(session, meeting, now)
     return item
@@ -430,3 +433,10 @@ def sign_minutes(
     )
     bump_version(session, meeting, now)
     return Recorded(signature, meeting.version)
+
+
+def item_reference(session: Session, item: AgendaItem) -> dict[str, str]:
+    """What an event about one agenda item records of it: its TOP number and title at the
+    time, so the Sitzung's Verlauf can say which item was added as a Nachtrag or taken off
+    (§ 34 Abs. 1 GemO) after the numbers moved on (``api.ui.history.item_named``)."""
+    return {"top": top_number(session, item), "title": item.title}

@@ -32,6 +32,7 @@ from workflow.queries import (
 from workflow.services.agenda import (
     Recorded,
     item_in_meeting,
+    item_reference,
     meeting_for_write,
 )
 from workflow.services.common import require_votable
@@ -212,8 +213,7 @@ def mark_late_paper(
         raise Conflict("Der Tagesordnungspunkt ist erledigt oder schon als Tischvorlage markiert")
     item.late_paper = True
     session.add(item)
-    audit.note(
-        session, "meeting", meeting, actor, now, "mark_late_paper", {"agenda_item_id": item_id}
-    )
+    named = {"agenda_item_id": item_id, **item_reference(session, item)}
+    audit.note(session, "meeting", meeting, actor, now, "mark_late_paper", named)
     bump_version(session, meeting, now)
     return item

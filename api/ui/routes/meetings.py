@@ -23,6 +23,7 @@ from api.ui.actions import (
     told_to,
 )
 from api.ui.document_links import HELD, meeting_documents
+from api.ui.history import history_entries
 from api.ui.meeting_actions import (
     ON_SCREEN,
     invitation_check,
@@ -291,10 +292,14 @@ def detail_context(
     own = user.actor.municipality_id == meeting.municipality_id
     forms: list[ActionForm] = []
     blocked: list[object] = []
+    history: list[dict[str, object]] = []
     if own:
         found = page_actions(session, workflows_of(request), user.actor, "meeting", meeting_id, now)
         forms, blocked_list = meeting_forms(found.options)
         blocked = list(told_to(blocked_list, user.role))
+        # as on a Vorlage's page: the municipality's people, each event under the rule of
+        # its agenda item (a councillor not those of a non-public item he may not open)
+        history = history_entries(workflows_of(request), session, user.actor, meeting)
     public, closed, removed = agenda_parts(session, view.items)
     editor = own and user.role in MEETING_ROLES
     today = local_date(now)
@@ -322,6 +327,7 @@ def detail_context(
         "forms": [f for f in forms if f.trigger not in ("open_session", "close_session")],
         "screen_forms": [f for f in forms if f.trigger in ("open_session", "close_session")],
         "blocked": blocked,
+        "history": history,
         "may_order": editor and meeting.state in AGENDA_STATES,
         # before the invitation (after it: cancelled and convened anew, § 34 Abs. 1 GemO)
         "may_move": editor and meeting.state in missed_meetings.MOVABLE,

@@ -29,7 +29,7 @@ from api.ui.actions import (
 )
 from api.ui.document_links import proposal_documents
 from api.ui.drafts import council_named_warning
-from api.ui.history import acted_for, event_label
+from api.ui.history import history_entries
 from api.ui.kinds import KIND_OPTIONS, kind_context
 from api.ui.routes.agenda import add_proposal_item
 from api.ui.routes.legality import proposal_summaries
@@ -51,10 +51,8 @@ from api.ui.web import (
 from workflow.agenda_numbers import top_number
 from workflow.collation import german_key
 from workflow.context import local_date
-from workflow.definitions.machines import Workflows
 from workflow.digits import is_digits
 from workflow.errors import NotFound, StaleVersion, WorkflowError
-from workflow.meeting_titles import meeting_title
 from workflow.models import (
     AgendaItem,
     AuditEvent,
@@ -66,14 +64,14 @@ from workflow.models import (
     Proposal,
     User,
 )
-from workflow.queries import cosignatures, deciding_body, full_names, steps
+from workflow.queries import cosignatures, deciding_body, steps
 from workflow.rules.late_items import LATE
 from workflow.services import bias_notices, listing, my_tasks
 from workflow.services.deadline_service import list_deadlines
 from workflow.services.proposals import AUTHOR_ROLES, EXECUTION_ROLES
 from workflow.services.publication import PUBLICATION_ROLES
 from workflow.settings import Settings
-from workflow.wording import actor_role, municipality_wording, wording_for
+from workflow.wording import municipality_wording
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 # Before the vote: the Beschlussvorschlag can still be corrected (by a return, at the latest
@@ -250,7 +248,7 @@ def _detail_context(
         blocked = list(told_to(blocked_list, user.role))
         warnings = due_on_entry(session, workflows, user.actor, proposal, forms, now)
         try:
-            history = _history(workflows, session, user, proposal)
+            history = history_entries(workflows, session, user.actor, proposal)
         except NotFound:
             history = []
         deadlines = list(
@@ -339,52 +337,6 @@ def _returned_rounds(session: Session, proposal_id: int, deadlines: Sequence[obj
         for d in lapsed
         if d.closed_at is not None and d.closed_at.replace(tzinfo=None) in instants
     }
-
-
-def _history(
-    workflows: Workflows, session: Session, user: PageUser, proposal: Proposal
-) -> list[dict[str, object]]:
-    assert proposal.id is not None
-    events = listing.history(
-        session=session, actor=user.actor, kind="proposal", instance_id=proposal.id
-    )
-    spec = workflows.get(proposal.definition_name, proposal.definition_version).spec
-    names = full_names(session, {e.actor for e in events})
-    meetings = _meetings_named(session, events)
-    # the municipality's mayor; the body an Eilentscheidung was reported to (§ 43 Abs. 4 GemO)
-    wording = wording_for(proposal, session)
-    town = session.get(Municipality, proposal.municipality_id)
-    return [
-        {
-            "event": e,
-            "who": names.get(e.actor, e.actor),
-            "role": actor_role(e.actor_role, town),
-            "what": event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
-            + meetings.get(_meeting_of(e), ""),
-            "dest": wording.state(spec, e.dest),
-            "for_whom": acted_for(e),
-        }
-        for e in reversed(events)
-    ]
-
-
-def _meeting_of(event: AuditEvent) -> int | None:
-    value = (event.data or {}).get("meeting_id")
-    return value if isinstance(value, int) else None
-
-
-def _meetings_named(session: Session, events: Sequence[AuditEvent]) -> dict[int | None, str]:
-    """ " (Sitzung des Gemeinderats am 23.04.2024)" for each step that names its meeting:
-    "Auf Tagesordnung setzen" three times said nothing of where."""
-    ids = {m for m in map(_meeting_of, events) if m is not None}
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Meeting, Body)
-        .join(Body, col(Body.id) == col(Meeting.body_id))
-        .where(col(Meeting.id).in_(ids))
-    )
-    return {m.id: f" ({meeting_title(b.name, m.meeting_date)})" for m, b in rows}
 
 
 def _invited_meeting(session: Session, trigger: str, given: ActionInput) -> Meeting | None:
