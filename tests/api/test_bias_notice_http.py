@@ -71,6 +71,27 @@ def _item(world: World, mid: int) -> int:
     return known(item)
 
 
+def _take_over(
+    client: TestClient, mid: int, item: int, screen: str, notices: str
+) -> dict[str, str]:
+    """Record the first notice listed on the session screen as a bias at the item, by its
+    form's button; the form's fields."""
+    form = notices.split("<form")[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    taken = client.post(
+        f"/sitzungen/{mid}/durchfuehren/{item}/befangenheit",
+        data={
+            "csrf_token": csrf_of(screen),
+            "version": fields["version"],
+            "person_id": fields["person_id"],
+            "reason": fields["reason"],
+        },
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303, taken.text
+    return fields
+
+
 def _mails(world: World, key: str) -> list[tuple[str, str, str]]:
     return world.run(
         lambda s: [
@@ -299,20 +320,8 @@ def test_the_secretary_sees_the_notice_at_the_item_and_takes_it_over(
     assert f"Mitteilung vor der Sitzung: {name} hält sich für befangen – Grund: {REASON}" in (
         re.sub(r"\s+", " ", notices)
     )
-    form = notices.split("<form")[1].split("</form>")[0]
-    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    fields = _take_over(client, mid, item, screen, notices)
     assert (fields["person_id"], fields["reason"]) == (str(person), REASON)
-    taken = client.post(
-        f"/sitzungen/{mid}/durchfuehren/{item}/befangenheit",
-        data={
-            "csrf_token": csrf_of(screen),
-            "version": fields["version"],
-            "person_id": fields["person_id"],
-            "reason": fields["reason"],
-        },
-        follow_redirects=False,
-    )
-    assert taken.status_code == 303, taken.text
     declared = world.run(
         lambda s: [
             (d.person_id, d.reason, d.doubtful, d.excludes)
@@ -504,20 +513,8 @@ def test_a_personal_deputy_notifies_and_the_screen_offers_it_while_he_stands_in(
     )
     screen = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     notices = unbroken(screen.split('id="befangenheit-mitteilungen"')[1].split("</ul>")[0])
-    form = notices.split("<form")[1].split("</form>")[0]
-    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    fields = _take_over(client, mid, item, screen, notices)
     assert fields["person_id"] == str(deputy)
-    taken = client.post(
-        f"/sitzungen/{mid}/durchfuehren/{item}/befangenheit",
-        data={
-            "csrf_token": csrf_of(screen),
-            "version": fields["version"],
-            "person_id": fields["person_id"],
-            "reason": fields["reason"],
-        },
-        follow_redirects=False,
-    )
-    assert taken.status_code == 303, taken.text
     declared = world.run(
         lambda s: [
             d.person_id
