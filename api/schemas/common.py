@@ -12,9 +12,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
+from workflow.digits import MAX_ID as MAX_ID  # the API's bounds name it here
 from workflow.limits import MAX_REASON, MAX_TEXT
 
-MAX_ID = 2_147_483_647
 NO_NUL = r"^[^\x00]*$"
 
 # JSON bodies are taken at their word: ``true`` is no version and ``1`` no yes/no answer

@@ -21,7 +21,7 @@ from api.ui import formatting
 from workflow.access import STAFF_ROLES
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
-from workflow.digits import is_digits
+from workflow.digits import MAX_ID, as_number
 from workflow.engine import ActionOption
 from workflow.errors import StaleVersion
 from workflow.meeting_titles import genitive, nominative
@@ -470,7 +470,8 @@ def read_input(form: ActionForm, values: Mapping[str, Any]) -> ActionInput:
                     text, "Bitte wählen Sie einen Eintrag aus der Liste."
                 )
             else:
-                result.data[f.name] = int(text) if is_digits(text) else text
+                number = as_number(text, high=MAX_ID)
+                result.data[f.name] = text if number is None else number
         else:
             result.data[f.name] = text
     return result

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from api.ui.formatting import date_example, money_de, parse_amount_de, parse_date_de
-from workflow.digits import is_digits
+from workflow.digits import as_id, is_digits
 from workflow.meeting_titles import nominative
 from workflow.models import Body, ConsultationStep, Proposal
 from workflow.models.proposal import PROPOSAL_KINDS
@@ -250,7 +250,7 @@ def validate(
             "Bitte geben Sie an, warum die Vorlage nichtöffentlich beraten wird (§ 35 GemO)."
         )
     supplements = form.values.get("supplements_id", "")
-    if form.values.get("kind") == "ergaenzung" and not is_digits(supplements):
+    if form.values.get("kind") == "ergaenzung" and as_id(supplements) is None:
         errors["supplements_id"] = "Bitte wählen Sie die Vorlage, die ergänzt wird."
     if any(h not in hearing_ids for h in form.hearing_bodies):
         errors["hearing_bodies"] = "Bitte wählen Sie nur Ortschaftsräte aus der Liste."
@@ -287,9 +287,7 @@ def validate(
         requires_submission=form.values.get("requires_submission") == "ja",
         requires_announcement=form.values.get("requires_announcement") == "ja",
         kind=form.values.get("kind") or "beschluss",
-        supplements_id=int(supplements)
-        if form.values.get("kind") == "ergaenzung" and is_digits(supplements)
-        else None,
+        supplements_id=as_id(supplements) if form.values.get("kind") == "ergaenzung" else None,
     )
     return content, steps
 

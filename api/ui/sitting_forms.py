@@ -18,7 +18,7 @@ from starlette.responses import Response
 from api.ui.formatting import sentences
 from api.ui.web import PageUser, error_status, error_text, flash, redirect, workflows_of
 from workflow.context import Actor
-from workflow.digits import is_digits
+from workflow.digits import as_id, as_number, is_digits
 from workflow.errors import InvalidInput, WorkflowError, not_found
 from workflow.law.voting import Tally
 from workflow.limits import MAX_TEXT
@@ -44,13 +44,14 @@ def screen_url(meeting_id: int, item_id: int | None = None) -> str:
 
 def form_version(form: FormData) -> int:
     raw = str(form.get("version") or "")
-    if not is_digits(raw) or int(raw) >= 2**31:
+    version = as_id(raw)
+    if version is None:
         raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
-    return int(raw)
+    return version
 
 
 def form_ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if is_digits(v) and int(v) < 2**31]
+    return [i for i in map(as_id, values) if i is not None]
 
 
 def shown_item(form: FormData) -> int | None:
@@ -61,9 +62,10 @@ def shown_item(form: FormData) -> int | None:
 
 def form_count(form: FormData, name: str) -> int:
     raw = str(form.get(name) or "0").strip() or "0"
-    if not is_digits(raw) or int(raw) > MAX_COUNT:
+    count = as_number(raw, high=MAX_COUNT)
+    if count is None:
         raise InvalidInput("Bitte geben Sie die Stimmen als ganze Zahlen ein.", field=name)
-    return int(raw)
+    return count
 
 
 def form_tally(form: FormData) -> Tally:

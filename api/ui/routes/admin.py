@@ -35,7 +35,7 @@ from api.ui.web import (
 from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.deputies import member_on
-from workflow.digits import is_digits
+from workflow.digits import as_id, as_number, is_digits
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Membership, Person, User
@@ -165,11 +165,7 @@ def create_user(
                 "password": password,
                 "finance_office": form.get("finance_office") == "ja",
                 # a typed-in id that is no number is left to the schema to refuse
-                **(
-                    {"person_id": int(person_id) if is_digits(person_id) else person_id}
-                    if person_id
-                    else {}
-                ),  # fmt: skip
+                **({"person_id": as_id(person_id) or person_id} if person_id else {}),  # fmt: skip
             }
         )
     except ValidationError as exc:
@@ -278,7 +274,7 @@ def add_member(
 ) -> Response:
     require_admin(user)
     given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
-    person_id = int(given["person_id"]) if is_digits(given["person_id"]) else None
+    person_id = as_id(given["person_id"])
     try:
         checked = MembershipCreate.model_validate(
             {
@@ -432,9 +428,11 @@ def save_municipal_settings(
         errors["mayor_title"] = "Bitte wählen Sie die Amtsbezeichnung aus der Liste."
     if len(given["supervisory_authority_name"]) > 200:
         errors["supervisory_authority_name"] = "Bitte höchstens 200 Zeichen eingeben."
-    if not is_digits(day) or len(day) > 2:
+    reminder_day = as_number(day, high=99)
+    if reminder_day is None:
         errors["monthly_session_reminder_day"] = DAY_MESSAGE
-    if not is_digits(invitation) or len(invitation) > 3:
+    invitation_days = as_number(invitation, high=999)
+    if invitation_days is None:
         errors["invitation_days"] = "Bitte geben Sie die Einladungsfrist in Tagen an (7 bis 30)."
     if not errors:
         try:
@@ -447,8 +445,8 @@ def save_municipal_settings(
                     mayor_title=given["mayor_title"] if "mayor_title" in form else None,
                     supervisory_authority_name=given["supervisory_authority_name"],
                     pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
-                    monthly_session_reminder_day=int(day),
-                    invitation_days=int(invitation),
+                    monthly_session_reminder_day=reminder_day,
+                    invitation_days=invitation_days,
                 )
         except InvalidInput as exc:
             errors[exc.field or "municipal_status"] = formatting.sentences([error_text(exc)])

@@ -29,7 +29,7 @@ from api.ui.web import (
 )
 from api.ui.web import workflows_of as _workflows
 from workflow.agenda_numbers import top_number
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.documents import mailing
 from workflow.errors import Conflict, InvalidInput, NotFound, WorkflowError, not_found
 from workflow.limits import MAX_REASON, too_long
@@ -46,9 +46,10 @@ AGENDA_ANCHOR = "#tagesordnung"
 
 def _version(form: FormData) -> int:
     raw = str(form.get("version") or "")
-    if not is_digits(raw) or int(raw) >= 2**31:
+    version = as_id(raw)
+    if version is None:
         raise InvalidInput("Die Seite ist veraltet. Bitte neu laden.", field="version")
-    return int(raw)
+    return version
 
 
 def _late(form: FormData) -> dict[str, Any]:
@@ -132,8 +133,8 @@ def add_proposal(
     settings: SettingsDep,
     form: PostedForm,
 ) -> Response:
-    raw = str(form.get("proposal_id") or "")
-    if not is_digits(raw) or int(raw) >= 2**31:
+    proposal_id = as_id(str(form.get("proposal_id") or ""))
+    if proposal_id is None:
         flash(request, "Bitte wählen Sie eine Vorlage aus.", "danger")
         return _back(meeting_id)
     try:
@@ -145,7 +146,7 @@ def add_proposal(
             settings,
             meeting_id=meeting_id,
             meeting_version=_version(form),
-            proposal_id=int(raw),
+            proposal_id=proposal_id,
             **_late(form),
         )
     except WorkflowError as exc:

@@ -31,7 +31,7 @@ from api.ui.web import (
 )
 from workflow.agenda_numbers import top_number
 from workflow.context import Actor, local_date
-from workflow.digits import is_digits
+from workflow.digits import as_id, as_number
 from workflow.errors import InvalidInput, RoleRefused, WorkflowError
 from workflow.law.periods import shift
 from workflow.models import (
@@ -141,8 +141,9 @@ def _form_page(
     councillor = user.role == "council_member"
     # A councillor signs for himself on the day he files (``service.create_request``): no
     # colleagues to tick.
-    if is_digits(body_id) and not councillor:
-        seats = service.councillors(session, int(body_id), today)
+    chosen = as_id(body_id)
+    if chosen is not None and not councillor:
+        seats = service.councillors(session, chosen, today)
         people = {
             p.id: p.name
             for p in session.exec(
@@ -204,19 +205,23 @@ def new_page(
     return _form_page(request, session, user, values, {}, local_date(now))
 
 
+# Signatures counted on paper: eight digits, as the form always took; far below MAX_ID.
+MAX_SIGNATURES = 99_999_999
+
+
 def _faction_id(text: str) -> int | None:
     text = text.strip()
-    return int(text) if is_digits(text) and len(text) < 10 else None
+    return as_id(text)
 
 
 def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not is_digits(text) or len(text) > 8:
+    number = as_number(text, high=MAX_SIGNATURES)
+    if number is None:
         errors[field] = "Bitte geben Sie eine ganze Zahl ein."
-        return None
-    return int(text)
+    return number
 
 
 @router.post("/antraege/neu")
@@ -233,14 +238,14 @@ def create(
         received = parse_date_de(values["received_on"])
         if received is None:
             errors["received_on"] = "Bitte geben Sie ein gültiges Datum an."
-    body = values.get("body_id", "")
-    if not is_digits(body):
+    body = as_id(values.get("body_id", ""))
+    if body is None:
         errors["body_id"] = "Bitte wählen Sie das Gremium."
     count = _number(values.get("signature_count", ""), "signature_count", errors)
     required = _number(values.get("required_signatures", ""), "required_signatures", errors)
     if not values.get("subject", "").strip():
         errors["subject"] = "Bitte geben Sie den Gegenstand des Antrags ein."
-    if errors:
+    if errors or body is None:
         return _form_page(request, session, user, values, errors, local_date(now), status=422)
     try:
         with session.begin_nested():
@@ -248,7 +253,7 @@ def create(
                 session=session,
                 actor=user.actor,
                 now=now,
-                body_id=int(body),
+                body_id=body,
                 kind=values.get("kind", ""),
                 subject=values.get("subject", "")[:500],
                 text=values.get("text", ""),
@@ -256,7 +261,7 @@ def create(
                 submitted_by=values.get("submitted_by", "")[:500],
                 faction=values.get("faction", "")[:200] or None,
                 faction_id=_faction_id(values.get("faction_id", "")),
-                signer_person_ids=[int(s) for s in signers if is_digits(s) and len(s) < 10],
+                signer_person_ids=[i for i in map(as_id, signers) if i is not None],
                 signature_count=count,
                 required_signatures=required,
             )
@@ -431,7 +436,7 @@ def _act(
 
 def _id(text: str) -> int | None:
     text = text.strip()
-    return int(text) if is_digits(text) and len(text) < 10 else None
+    return as_id(text)
 
 
 @router.post("/antraege/{request_id}/uebernehmen")

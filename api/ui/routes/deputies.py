@@ -28,7 +28,7 @@ from api.ui.web import (
     render,
 )
 from workflow.deputies import has_stand_ins, stand_in_refusal
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.models import Absence, Person, User
 from workflow.services import deputies as service
@@ -51,9 +51,10 @@ def form_date(form: FormData, name: str) -> date | None:
 
 def form_ids(form: FormData, prefix: str) -> list[int]:
     chosen = [str(form.get(f"{prefix}{i}") or "").strip() for i in range(1, DEPUTY_SLOTS + 1)]
-    if any(c and not is_digits(c) for c in chosen):
+    ids = [as_id(c) for c in chosen if c]
+    if any(i is None for i in ids):
         raise InvalidInput("Bitte wählen Sie aus der Liste.", field=f"{prefix}1")
-    return [int(c) for c in chosen if c]
+    return [i for i in ids if i is not None]
 
 
 def _user_page(

@@ -28,7 +28,7 @@ from api.ui.web import (
     templates,
 )
 from workflow.context import local_date
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import InvalidInput, RoleRefused, WorkflowError, not_found
 from workflow.law.consultation import HEARING_KINDS
 from workflow.law.reserved_matters import RESERVED_MATTERS
@@ -175,7 +175,7 @@ def new_page(
                                               "text": NOT_AUTHOR}, status=403)  # fmt: skip
     me = session.get(User, user.actor.user_id)
     form = drafts.blank(local_date(now), user.full_name, me.department if me else None)
-    if ergaenzt and is_digits(ergaenzt):
+    if ergaenzt and as_id(ergaenzt) is not None:
         form.values.update(kind="ergaenzung", supplements_id=ergaenzt)
     return _page(request, session, user, form)
 
@@ -234,7 +234,7 @@ def save(
     proposal = listing.get_proposal(session=session, actor=user.actor, proposal_id=proposal_id)
     _require_author(user)
     raw_version = str(posted.get("version") or "")
-    version = int(raw_version) if is_digits(raw_version) else proposal.version
+    version = as_id(raw_version) or proposal.version
     form = _posted(posted)
     content, steps = _checked(session, user, form, now)
     if content is None:

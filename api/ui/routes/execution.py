@@ -27,7 +27,7 @@ from api.ui.web import (
 )
 from workflow.access import proposal_read_clause
 from workflow.context import Actor, local_date
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import ExecutionTask, Proposal, User
 from workflow.services import proposals as proposal_service
@@ -217,8 +217,8 @@ def add_task(
         k: str(form.get(k) or "").strip() for k in ("vorlage", "titel", "zustaendig", "zieldatum")
     }
     errors: dict[str, str] = {}
-    proposal_id = int(given["vorlage"]) if is_digits(given["vorlage"]) else None
-    if proposal_id is None or proposal_id >= 2**31:
+    proposal_id = as_id(given["vorlage"])
+    if proposal_id is None:
         errors["vorlage"] = "Bitte wählen Sie den Beschluss aus."
     if not given["titel"]:
         errors["titel"] = "Bitte beschreiben Sie die Aufgabe."

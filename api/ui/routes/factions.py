@@ -25,7 +25,7 @@ from api.ui.web import (
     redirect,
     render,
 )
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.services import factions as service
 from workflow.services.common import require_role
@@ -47,7 +47,7 @@ def _names(form: FormData) -> dict[str, str]:
 
 def _version(form: FormData) -> int:
     text = str(form.get("version") or "")
-    return int(text) if is_digits(text) and len(text) < 10 else 0
+    return as_id(text) or 0
 
 
 def _field(exc: WorkflowError, default: str) -> str:
@@ -189,14 +189,14 @@ def set_members(
     """Ticked councillors are the members; the one chosen for the Vorsitz chairs."""
     _require(user)
     values = [str(v) for v in form.getlist("person_id")]
-    ticked = [int(v) for v in values if is_digits(v) and len(v) < 10]
+    ticked = [i for i in map(as_id, values) if i is not None]
     chair = str(form.get("chair") or "")
     chosen = {pid: "chair" if str(pid) == chair else "member" for pid in dict.fromkeys(ticked)}
     errors: dict[str, str] = {}
     refused_chair = None
-    if chair and not (is_digits(chair) and len(chair) < 10 and int(chair) in chosen):
+    if chair and as_id(chair) not in chosen:
         errors["chair"] = "Den Vorsitz hat ein Mitglied der Fraktion; bitte die Person ankreuzen."
-        refused_chair = int(chair) if is_digits(chair) and len(chair) < 10 else None
+        refused_chair = as_id(chair)
     if not errors:
         try:
             with session.begin_nested():

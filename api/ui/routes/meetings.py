@@ -61,7 +61,7 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.context import local_date
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.documents import mailing
 from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, Meeting
@@ -87,7 +87,7 @@ PERIODS = (
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and is_digits(text) and int(text) < 2**31 else None
+    return as_id(text or "")
 
 
 def _town(user: PageUser) -> int:

@@ -22,7 +22,7 @@ from api.ui.web import (
     redirect,
     render,
 )
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.models import Body, Meeting, Membership, Person
 from workflow.services import minutes_objections as service
@@ -121,7 +121,7 @@ def raise_objection(
                 now=now,
                 meeting_id=meeting_id,
                 text=str(form.get("text") or "")[: service.MAX_TEXT],
-                person_id=int(person) if is_digits(person) else None,
+                person_id=as_id(person),
             )
     except NotFound:
         raise
@@ -154,7 +154,7 @@ def decide_objection(
                 now=now,
                 objection_id=objection_id,
                 upheld=outcome == "ja",
-                decided_in_meeting_id=int(deciding) if is_digits(deciding) else 0,
+                decided_in_meeting_id=as_id(deciding) or 0,
                 note=str(form.get("note") or "")[: service.MAX_TEXT],
             )
     except NotFound:

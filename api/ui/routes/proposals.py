@@ -51,7 +51,7 @@ from api.ui.web import (
 from workflow.agenda_numbers import top_number
 from workflow.collation import german_key
 from workflow.context import local_date
-from workflow.digits import is_digits
+from workflow.digits import as_id, as_number
 from workflow.errors import NotFound, StaleVersion, WorkflowError
 from workflow.models import (
     AgendaItem,
@@ -83,11 +83,11 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 def _year(text: str | None) -> int | None:
-    return int(text) if text and is_digits(text) and 1900 <= int(text) <= 2999 else None
+    return as_number(text or "", low=1900, high=2999)
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and is_digits(text) and int(text) < 2**31 else None
+    return as_id(text or "")
 
 
 @router.get("/vorlagen")

@@ -18,7 +18,7 @@ from api.ui.web import PageRoute, render
 from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.deputies import member_on
-from workflow.digits import is_digits
+from workflow.digits import as_number
 from workflow.errors import NotFound
 from workflow.models import Body, Municipality
 from workflow.publication import REDACTABLE_FIELDS, omission_note
@@ -56,7 +56,7 @@ MAX_QUERY = 200
 def _year(text: str | None) -> int | None:
     """The year a link or a typed address asks for; anything else (``jahr=abc``) is
     ignored, as the internal lists do."""
-    return int(text) if text and is_digits(text) and 1990 <= int(text) <= 2999 else None
+    return as_number(text or "", low=1990, high=2999)
 
 
 def _page(

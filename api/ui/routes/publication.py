@@ -21,7 +21,7 @@ from api.ui.web import (
     render,
     workflows_of,
 )
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import InvalidInput, not_found
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS, proposal_published
@@ -143,7 +143,7 @@ def plan_announcement(
     now: NowDep,
     form: PostedForm,
 ) -> Response:
-    chosen = [int(v) for v in form.getlist("beschluss") if isinstance(v, str) and is_digits(v)]
+    chosen = [i for v in form.getlist("beschluss") if isinstance(v, str) and (i := as_id(v))]
     version = str(form.get("version") or "")
     try:
         announcements.plan(
@@ -152,7 +152,7 @@ def plan_announcement(
             actor=user.actor,
             now=now,
             meeting_id=meeting_id,
-            expected_version=int(version) if is_digits(version) else 0,
+            expected_version=as_id(version) or 0,
             resolution_ids=chosen,
         )
     except InvalidInput as exc:

@@ -32,6 +32,7 @@ from api.ui.web import (
 )
 from workflow.access import proposal_read_clause
 from workflow.context import local_date
+from workflow.digits import as_id
 from workflow.errors import RoleRefused, WorkflowError, not_found
 from workflow.models import Body, DecisionRequest, DecisionResponse, Proposal
 from workflow.rules.decision_rules import linkable_proposals
@@ -254,7 +255,7 @@ def end_request(
 
 def _version(raw: object) -> int | None:
     text = raw.strip() if isinstance(raw, str) else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return as_id(text)
 
 
 @router.get("/abfragen/{request_id}/uebersicht.csv")

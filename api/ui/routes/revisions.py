@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from api.deps import SessionDep
 from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, redirect, render
-from workflow.digits import is_digits
+from workflow.digits import as_number
 from workflow.revisions import FIELDS, field_text
 from workflow.services import revisions
 
@@ -48,8 +48,10 @@ def choose_comparison(
     b: Annotated[str | None, Query(max_length=6)] = None,
 ) -> Response:
     """The comparison form without JavaScript: two numbers → the comparison's address."""
-    if a and b and is_digits(a) and is_digits(b) and 0 < int(a) <= 10_000 and 0 < int(b) <= 10_000:
-        return redirect(f"/vorlagen/{proposal_id}/fassungen/{int(a)}/{int(b)}")
+    first = as_number(a or "", low=1, high=10_000)
+    second = as_number(b or "", low=1, high=10_000)
+    if first is not None and second is not None:
+        return redirect(f"/vorlagen/{proposal_id}/fassungen/{first}/{second}")
     return redirect(f"/vorlagen/{proposal_id}/fassungen")
 
 

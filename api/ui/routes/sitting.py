@@ -66,7 +66,7 @@ from api.ui.web import (
 )
 from workflow.agenda_numbers import in_session_order, top_numbers
 from workflow.chairs import COMMITTEE_SUBSTITUTE, chair_order
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.documents.sitzung import recommended_to
 from workflow.documents.vorlage import recommendations
 from workflow.engine import ActionOption
@@ -344,10 +344,7 @@ def record_attendance(
         chosen = {
             int(key[10:]): form_ids([str(value)])
             for key, value in form.items()
-            if key.startswith("vertreten-")
-            and is_digits(key[10:])
-            and int(key[10:]) < 2**31
-            and str(value)
+            if key.startswith("vertreten-") and as_id(key[10:]) is not None and str(value)
         }
         if any(not ids for ids in chosen.values()):  # not an id of the list: refused
             raise InvalidInput(
@@ -377,10 +374,7 @@ def record_attendance(
             absence_reasons={
                 int(key[6:]): str(value)
                 for key, value in form.items()
-                if key.startswith("grund-")
-                and is_digits(key[6:])
-                and int(key[6:]) < 2**31
-                and str(value).strip()
+                if key.startswith("grund-") and as_id(key[6:]) is not None and str(value).strip()
             },
         )
         # counted as the quorum counts: a deputy in his member's place, not beside him
@@ -411,10 +405,7 @@ def record_votes(
         votes = {
             int(key[5:]): str(value)
             for key, value in form.items()
-            if key.startswith("vote-")
-            and is_digits(key[5:])
-            and int(key[5:]) < 2**31
-            and str(value) in allowed
+            if key.startswith("vote-") and as_id(key[5:]) is not None and str(value) in allowed
         }
         if not votes:
             raise InvalidInput("Bitte erfassen Sie mindestens eine Stimme.")
@@ -537,15 +528,16 @@ def sign_minutes(
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         person, _, capacity = str(form.get("signer") or "").partition(":")
-        if not is_digits(person) or int(person) >= 2**31 or capacity not in CAPACITIES:
+        signer_id = as_id(person)
+        if signer_id is None or capacity not in CAPACITIES:
             raise InvalidInput("Bitte wählen Sie, wer unterzeichnet hat.", field="signer")
         agenda.sign_minutes(
             **call,
             expected_version=form_version(form),
-            person_id=int(person),
+            person_id=signer_id,
             capacity=capacity,
         )
-        signer = call["session"].get(Person, int(person))
+        signer = call["session"].get(Person, signer_id)
         name = signer.name if signer is not None else ""
         meeting = call["session"].get(Meeting, meeting_id)
         body = call["session"].get(Body, meeting.body_id) if meeting is not None else None

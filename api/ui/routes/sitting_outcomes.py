@@ -40,7 +40,7 @@ from api.ui.sitting_forms import (
 )
 from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, PostedForm, error_status, workflows_of
 from workflow.agenda_numbers import top_numbers
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import Conflict, InvalidInput, WorkflowError, not_found
 from workflow.models import Proposal
 from workflow.outcomes import outcome_label
@@ -152,9 +152,7 @@ def record_outcome(
                 actor=user.actor,
                 proposal_id=item.proposal_id,
                 trigger=trigger,
-                version=int(version)
-                if isinstance(version, str) and is_digits(version) and int(version) < 2**31
-                else None,
+                version=as_id(version) if isinstance(version, str) else None,
                 given=given,
                 now=now,
                 base_url=settings.link_base(str(request.base_url)),

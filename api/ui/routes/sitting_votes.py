@@ -27,7 +27,7 @@ from api.ui.sitting_forms import (
 )
 from api.ui.web import HANDLING_ONLY, PageRoute, PageUserDep, PostedForm, workflows_of
 from workflow.agenda_numbers import top_number
-from workflow.digits import is_digits
+from workflow.digits import as_id, as_number
 from workflow.errors import InvalidInput
 from workflow.models import AgendaItem, ItemAttendance, Person
 from workflow.motions import PROCEDURES
@@ -212,7 +212,8 @@ def _mover_choice(choice: str, typed: str) -> tuple[int | None, int | None]:
     kind, _, key = choice.partition(":")
     if not choice:
         return None, None
-    if kind not in ("mitglied", "fraktion") or not is_digits(key) or len(key) > 9:
+    chosen = as_id(key)
+    if kind not in ("mitglied", "fraktion") or chosen is None:
         raise InvalidInput(
             "Bitte wählen Sie den Antragsteller aus der Liste.", field="antragsteller"
         )
@@ -222,19 +223,20 @@ def _mover_choice(choice: str, typed: str) -> tuple[int | None, int | None]:
             "eintragen, nicht beides.",
             field="mover",
         )
-    return (int(key), None) if kind == "mitglied" else (None, int(key))
+    return (chosen, None) if kind == "mitglied" else (None, chosen)
 
 
 def _reach(raw: str) -> int:
     """The motion's reach, 0 to 100 as the form offers; anything else refused, not bent."""
     if not raw:
         return 0
-    if not is_digits(raw) or int(raw) > MAX_REACH:
+    reach = as_number(raw, high=MAX_REACH)
+    if reach is None:
         raise InvalidInput(
             f"Bitte geben Sie die Reichweite als ganze Zahl von 0 bis {MAX_REACH} ein.",
             field="reach",
         )
-    return int(raw)
+    return reach
 
 
 @router.post(f"{BASE}/antraege/{{motion_id}}")

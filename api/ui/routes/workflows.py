@@ -11,7 +11,7 @@ from starlette.responses import Response
 from api.deps import SessionDep
 from api.ui.web import PageRoute, PageUserDep, render, workflows_of
 from workflow.definitions import diagram
-from workflow.digits import is_digits
+from workflow.digits import as_id
 from workflow.errors import NotFound
 from workflow.wording import municipality_wording
 
@@ -30,10 +30,8 @@ def workflow_page(
     try:
         if version is None:
             wf = workflows.latest(name)
-        elif is_digits(version):
-            wf = workflows.get(name, int(version))
         else:
-            raise KeyError(version)
+            wf = workflows.get(name, as_id(version) or 0)
     except KeyError:
         raise NotFound("Diesen Ablauf gibt es nicht.") from None
     # in the words of the user's municipality (its mayor's title, workflow.wording)
