@@ -9,7 +9,7 @@ from tests.api.conftest import TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World
 from tests.integration.flow import new_meeting, released
-from workflow.digits import is_digits
+from workflow.digits import MAX_ID, as_id, as_number, is_digits
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,34 @@ from workflow.digits import is_digits
 )
 def test_is_digits_takes_0_to_9_only(text: str, expected: bool) -> None:
     assert is_digits(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1", 1),
+        ("007", 7),
+        (str(MAX_ID), MAX_ID),
+        (str(MAX_ID + 1), None),  # beyond int4: the database would refuse it with a 500
+        ("99999999999999999999", None),
+        ("9" * 5000, None),  # int() refuses over 4300 digits
+        ("0", None),
+        ("", None),
+        ("-1", None),
+        ("²", None),
+        (" 1", None),
+    ],
+)
+def test_as_id_reads_an_id_the_columns_hold(text: str, expected: int | None) -> None:
+    assert as_id(text) == expected
+
+
+def test_as_number_keeps_its_range() -> None:
+    assert as_number("0", high=100) == 0
+    assert as_number("100", high=100) == 100
+    assert as_number("101", high=100) is None
+    assert as_number("1989", low=1990, high=2999) is None
+    assert as_number("0" * 30 + "2024", low=1990, high=2999) == 2024
 
 
 def test_pages_and_forms_refuse_odd_digits(world: World, client: TestClient) -> None:
