@@ -15,6 +15,7 @@ from api.oparl import objects
 from api.oparl.lists import Entry
 from api.oparl.objects import Context, Obj, latest
 from api.oparl.urls import oparl_type
+from workflow.digits import as_id
 from workflow.models import Faction, FactionMember, Municipality, Person
 from workflow.services import factions
 
@@ -29,9 +30,7 @@ def key(row_id: int | None) -> str:
 def number(text: str) -> int | None:
     """The id in ``fraktion-3``; None for any other key."""
     rest = text.removeprefix(PREFIX)
-    if rest == text or not rest.isascii() or not rest.isdigit() or len(rest) > 9:
-        return None
-    return int(rest) or None
+    return None if rest == text else as_id(rest)
 
 
 def _modified(ctx: Context, row: Faction) -> datetime:

@@ -23,7 +23,7 @@ from api.oparl import objects as o
 from api.oparl.files import PublicFile, attachment_file, find, meeting_file, vorlage_file
 from api.oparl.lists import BadFilter, Entry, Query, page, parse
 from api.oparl.urls import Urls, oparl_type
-from workflow.digits import is_digits
+from workflow.digits import as_id, is_digits
 from workflow.documents.sitzung import SIGNED_STATES
 from workflow.files import FileStore
 from workflow.models import (
@@ -68,7 +68,7 @@ def _context(session: Session, settings: Settings, base: str, omit: bool = False
 
 
 def _id(text: str) -> int | None:
-    return int(text) if is_digits(text) and 0 < len(text) < 10 else None
+    return as_id(text)
 
 
 # A client or a person who types the short address finds the entry point: OParl's is the

@@ -86,10 +86,6 @@ PERIODS = (
 )
 
 
-def _int(text: str | None) -> int | None:
-    return as_id(text or "")
-
-
 def _town(user: PageUser) -> int:
     if user.actor.municipality_id is None:
         raise NotFound("Sitzungen gibt es nur für Gemeinden.")
@@ -107,7 +103,9 @@ def meeting_list(
 ) -> Response:
     today = local_date(now)
     bodies = body_names(session, user.actor.municipality_id)
-    body_id = _int(gremium) if _int(gremium) in bodies else None
+    body_id = as_id(gremium or "")
+    if body_id not in bodies:
+        body_id = None
     period = zeitraum if zeitraum in {p for p, _ in PERIODS} else "kommend"
     found = (
         listing.meetings_between(
@@ -168,7 +166,9 @@ def meeting_calendar(
     if match and 1900 <= int(match.group(1)) <= 2999 and 1 <= int(match.group(2)) <= 12:
         year, month = int(match.group(1)), int(match.group(2))
     bodies = body_names(session, town)
-    body_id = _int(gremium) if _int(gremium) in bodies else None
+    body_id = as_id(gremium or "")
+    if body_id not in bodies:
+        body_id = None
     first = date(year, month, 1)
     last = date(*shift_month(year, month, 1), 1).toordinal() - 1
     found = listing.meetings_between(
@@ -243,7 +243,7 @@ def create_meeting(
     }
     errors: dict[str, str] = {}
     bodies = body_names(session, _town(user))
-    body_id = _int(values["body_id"])
+    body_id = as_id(values["body_id"])
     if body_id not in bodies:
         errors["body_id"] = "Bitte wählen Sie das Gremium aus."
     day = formatting.parse_date_de(values["meeting_date"]) if values["meeting_date"] else None
@@ -488,7 +488,7 @@ def do_meeting_action(
     values: PostedForm,
 ) -> Response:
     flat: dict[str, object] = {k: values.get(k) for k in values}
-    version = _int(str(values.get("version") or ""))
+    version = as_id(str(values.get("version") or ""))
     confirmed = values.get("bestaetigt") == "ja"
     try:
         form = _form(request, session, user, meeting_id, trigger, now)

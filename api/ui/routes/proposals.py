@@ -86,10 +86,6 @@ def _year(text: str | None) -> int | None:
     return as_number(text or "", low=1900, high=2999)
 
 
-def _int(text: str | None) -> int | None:
-    return as_id(text or "")
-
-
 @router.get("/vorlagen")
 def proposal_list(
     request: Request,
@@ -472,7 +468,7 @@ def do_action(
 ) -> Response:
     flat: dict[str, object] = {k: values.get(k) for k in values}
     flat["cosigners"] = values.getlist("cosigners")
-    version = _int(str(values.get("version") or ""))
+    version = as_id(str(values.get("version") or ""))
     confirmed = values.get("bestaetigt") == "ja"
     return _do_action(
         request,
