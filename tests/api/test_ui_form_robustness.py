@@ -120,9 +120,18 @@ class Forms(HTMLParser):
 
 
 def _prepared(world: World, clock: FixedClock) -> list[str]:
-    """Something on every page that has forms: a draft, a submitted Vorlage, a session in
-    progress with one item still to vote on, another one planned, an Antrag. Returns the
-    pages to begin with."""
+    """Something on every page that has forms: a closed session (its minutes to sign and
+    object to), a draft, a submitted Vorlage, a session in progress with one item still to
+    vote on, another one planned, an Antrag. Returns the pages to begin with."""
+    closed_day = date(2024, 4, 16)
+    earlier = released(world, title="Feuerwehrhaus")
+    closed = new_meeting(world, day=closed_day)
+    scheduled(world, earlier, closed)
+    vote(
+        world, earlier, dict.fromkeys(in_session(world, closed, day=closed_day), "yes"), closed_day
+    )
+    world.fire("proposal", earlier, "adopt", "ilsfeld.secretary", berlin(closed_day, 20))
+    world.fire("meeting", closed, "close_session", "ilsfeld.mayor", berlin(closed_day, 21))
     draft = new_proposal(world, title="Entwurf Spielplatz")
     cosign = new_proposal(world, title="Mitzeichnung Friedhof")
     submitted(world, cosign)
@@ -163,7 +172,9 @@ def _prepared(world: World, clock: FixedClock) -> list[str]:
         "/sitzungen/neu",
         f"/sitzungen/{held}",
         f"/sitzungen/{held}/durchfuehren",
-        f"/sitzungen/{held}/einwendungen",
+        f"/sitzungen/{closed}",
+        f"/sitzungen/{closed}/durchfuehren",
+        f"/sitzungen/{closed}/einwendungen",
         f"/sitzungen/{planned}",
         f"/sitzungen/{planned}/durchfuehren",
         "/antraege",
