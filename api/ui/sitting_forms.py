@@ -54,6 +54,17 @@ def form_ids(values: list[str]) -> list[int]:
     return [i for i in map(as_id, values) if i is not None]
 
 
+def keyed(form: FormData, prefix: str) -> dict[int, str]:
+    """The values of fields named ``prefix`` and a person's id (``vote-7``, ``grund-7``):
+    one per person, by id; a name whose rest is no id is not a field of the screen."""
+    found: dict[int, str] = {}
+    for key, value in form.items():
+        person = as_id(key[len(prefix) :]) if key.startswith(prefix) else None
+        if person is not None:
+            found[person] = str(value)
+    return found
+
+
 def shown_item(form: FormData) -> int | None:
     """The item the screen showed when the form was posted (hidden ``top``)."""
     top = form_ids([str(form.get("top") or "")])

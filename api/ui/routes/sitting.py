@@ -49,6 +49,7 @@ from api.ui.sitting_forms import (
     done,
     form_ids,
     form_version,
+    keyed,
     refusal_text,
     screen_action,
     screen_meeting,
@@ -341,11 +342,7 @@ def record_attendance(
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         present = form_ids([str(v) for v in form.getlist("present")])
-        chosen = {
-            int(key[10:]): form_ids([str(value)])
-            for key, value in form.items()
-            if key.startswith("vertreten-") and as_id(key[10:]) is not None and str(value)
-        }
+        chosen = {m: form_ids([v]) for m, v in keyed(form, "vertreten-").items() if v}
         if any(not ids for ids in chosen.values()):  # not an id of the list: refused
             raise InvalidInput(
                 "Bitte wählen Sie die Stellvertretung aus der Liste.",
@@ -371,11 +368,7 @@ def record_attendance(
             present=present,
             digital=[d for d in digital if d in present],
             chair_person_id=chair[0] if chair else None,
-            absence_reasons={
-                int(key[6:]): str(value)
-                for key, value in form.items()
-                if key.startswith("grund-") and as_id(key[6:]) is not None and str(value).strip()
-            },
+            absence_reasons={m: v for m, v in keyed(form, "grund-").items() if v.strip()},
         )
         # counted as the quorum counts: a deputy in his member's place, not beside him
         counted = opening_quorum(session, screen_meeting(session, user, meeting_id))
@@ -402,11 +395,7 @@ def record_votes(
 ) -> Response:
     def act(form: FormData, call: ScreenCall) -> str:
         allowed = {c for c, _ in CHOICES}
-        votes = {
-            int(key[5:]): str(value)
-            for key, value in form.items()
-            if key.startswith("vote-") and as_id(key[5:]) is not None and str(value) in allowed
-        }
+        votes = {m: v for m, v in keyed(form, "vote-").items() if v in allowed}
         if not votes:
             raise InvalidInput("Bitte erfassen Sie mindestens eine Stimme.")
         recorded = agenda.record_votes(
