@@ -331,10 +331,10 @@ def test_a_councillor_reads_the_history_from_the_release_on(
         from datetime import date
 
         from tests.conftest import berlin
-        from workflow.services import my_tasks
+        from workflow.services import news_since
 
         found = world.run(
-            lambda s: my_tasks.changes_since(
+            lambda s: news_since.changes_since(
                 session=s, workflows=world.workflows, actor=world[username],
                 since=berlin(date(2024, 1, 1)),
             )

@@ -51,6 +51,7 @@ from workflow.services import (
     deadline_service,
     listing,
     my_tasks,
+    news_since,
     notifications,
     public_info,
 )
@@ -382,7 +383,7 @@ def test_list_plans(engine: Engine, workflows: Workflows) -> None:
         "Meine Aufgaben: my_deadlines": lambda s: my_tasks.my_deadlines(
             session=s, workflows=workflows, actor=clerk
         ),
-        "Meine Aufgaben: changes_since": lambda s: my_tasks.changes_since(
+        "Meine Aufgaben: changes_since": lambda s: news_since.changes_since(
             session=s, workflows=workflows, actor=clerk, since=since
         ),
         "notifications (unread)": lambda s: notifications.list_notifications(

@@ -437,7 +437,7 @@ def test_neu_seit_tells_the_administration_of_an_antrag_and_the_councillor_of_it
     """A councillor files his own Antrag: the Sitzungsdienst finds it in "Neu seit"; what
     the administration makes of it (a Vorlage) reaches the councillor there; another
     municipality and the Landratsamt see neither."""
-    from workflow.services import my_tasks
+    from workflow.services import news_since
 
     mine = create(world, actor="ilsfeld.council", kind="councillor_motion", received_on=None)
     world.run(
@@ -451,8 +451,8 @@ def test_neu_seit_tells_the_administration_of_an_antrag_and_the_councillor_of_it
     )
 
     def changes(username: str) -> list[tuple[str, str | None, str | None]]:
-        found: list[my_tasks.Change] = world.run(
-            lambda s: my_tasks.changes_since(
+        found: list[news_since.Change] = world.run(
+            lambda s: news_since.changes_since(
                 session=s,
                 workflows=world.workflows,
                 actor=world[username],

@@ -25,7 +25,7 @@ from workflow.models import (
     Proposal,
     Resolution,
 )
-from workflow.services import decision_overview, decisions, my_tasks
+from workflow.services import decision_overview, decisions, news_since
 from workflow.services.transition import fire
 
 OPTIONS = [
@@ -589,9 +589,9 @@ def test_neu_seit_follows_answers_for_the_landratsamt_not_the_towns_sessions(
     rid = decide_in_council(world, request_id, "belassen")
     world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
 
-    def changes(username: str) -> list[my_tasks.Change]:
-        found: list[my_tasks.Change] = world.run(
-            lambda s: my_tasks.changes_since(
+    def changes(username: str) -> list[news_since.Change]:
+        found: list[news_since.Change] = world.run(
+            lambda s: news_since.changes_since(
                 session=s,
                 workflows=world.workflows,
                 actor=world[username],

@@ -13,7 +13,7 @@ from tests.integration.flow import MEETING_DAY, in_session, vote
 from tests.integration.test_meetings import planned, sign
 from workflow.definitions.machines import load_workflows
 from workflow.models import Meeting
-from workflow.services import listing, my_tasks
+from workflow.services import listing, news_since
 
 DEFINITIONS = REPO / "definitions"
 PRESENTED = {
@@ -73,7 +73,7 @@ def test_the_minutes_step_is_named_in_the_words_of_the_meetings_version(
     assert history_words(world, mid)["present_minutes"] == PRESENTED[version]
     # "Neu seit" on Meine Aufgaben, for a member who did not take the step
     changes = world.run(
-        lambda s: my_tasks.changes_since(
+        lambda s: news_since.changes_since(
             session=s,
             workflows=world.workflows,
             actor=world["ilsfeld.clerk"],

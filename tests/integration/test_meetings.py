@@ -33,7 +33,7 @@ from workflow.models import (
 )
 from workflow.queries import item_quorum, tally, voting_members
 from workflow.services import meetings as meeting_service
-from workflow.services import my_tasks
+from workflow.services import news_since
 from workflow.services.deadline_service import reschedule_meeting
 from workflow.services.listing import get_meeting
 from workflow.services.proposals import StepInput
@@ -762,7 +762,7 @@ def test_minutes_need_chair_two_participating_councillors_and_secretary(world: W
     # One signature is no "Niederschrift unterzeichnet" in Meine Aufgaben (Neu seit): its
     # event shares the transition's name, not its step (closed -> minutes_signed).
     changes = world.run(
-        lambda s: my_tasks.changes_since(
+        lambda s: news_since.changes_since(
             session=s,
             workflows=world.workflows,
             actor=world["ilsfeld.clerk"],

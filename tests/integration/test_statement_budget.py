@@ -28,7 +28,7 @@ from workflow.models import Deadline, Municipality, Proposal
 from workflow.queries import voting_members
 from workflow.services import actions as action_service
 from workflow.services import meetings as meeting_service
-from workflow.services import my_tasks
+from workflow.services import my_tasks, news_since
 
 # Measured 2026-12-02 (issue 14). Before, on SQLite (its BEGIN IMMEDIATE is a statement;
 # PostgreSQL one less): actions 16, submit 50, return_to_author 21, resubmit 50, cosign 30,
@@ -297,7 +297,7 @@ def test_neu_seit_reads_the_municipalities_once(world: World) -> None:
     def statements(listed: int) -> int:
         with counted(world) as seen:
             found = world.run(
-                lambda s: my_tasks.changes_since(
+                lambda s: news_since.changes_since(
                     session=s,
                     workflows=world.workflows,
                     actor=coordinator,

@@ -1,5 +1,5 @@
 """Meine Aufgaben: what a user can do now (the engine's allowed actions), what of theirs waits
-for others, their deadlines and what changed since their last visit.
+for others and their deadlines; what changed since their last visit is ``news_since``.
 
 Read-only; the same visibility rules as every list (``workflow.access``) and the same
 ``available_actions`` as ``GET …/actions``, so a task shown is a task the user may do.
@@ -9,24 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
 from workflow import meeting_titles
 from workflow.access import (
-    STAFF_ROLES,
     decision_request_read_clause,
     decision_response_read_clause,
     meeting_read_clause,
     proposal_read_clause,
-    supervised_proposals_clause,
 )
 from workflow.context import Actor, local_date
 from workflow.deadlines.addressees import concerns
-from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.definitions.machines import Workflows
 from workflow.definitions.registry import Registry
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
@@ -51,12 +48,10 @@ from workflow.queries import full_names
 from workflow.services import missed_meetings
 from workflow.services.council_requests import terms as request_terms
 from workflow.services.deadline_service import deadlines_query, still_to_do
-from workflow.services.history import proposal_event_clause
 from workflow.services.transition import available_actions
 from workflow.wording import actor_role, wording_for
 
 MAX_INSTANCES = 200
-MAX_CHANGES = 30
 
 
 @dataclass(frozen=True)
@@ -78,23 +73,6 @@ class Waiting:
     proposal: Proposal
     state_label: str
     pending: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str
-    instance_id: int
-    instance: Any  # the Vorlage, Sitzung, Abfrage or Antwort, for its link
-    title: str
-    event: AuditEvent
-    dest_label: str
-    role: str  # who acted, as his municipality names the office (``wording.actor_role``)
-    # The step's label where the event is a transition of the definition ("Zur Mitzeichnung
-    # geben"); None for other events (an execution task added), which the UI names itself.
-    step_label: str | None = None
-    # The state the step led to, where it changed and says more than the step's words
-    # ("Eingeladen" after "Eingeladen" says nothing new); None otherwise.
-    new_state: str | None = None
 
 
 def task_filter(
@@ -172,7 +150,8 @@ def _task_triggers(spec: DefinitionSpec, row: Any, actors: Sequence[Actor]) -> s
     }
 
 
-def _spec(workflows: Workflows, instance: Any) -> DefinitionSpec:
+def spec_of(workflows: Workflows, instance: Any) -> DefinitionSpec:
+    """The definition version the instance runs on (not the newest: it may be migrated later)."""
     return workflows.get(instance.definition_name, instance.definition_version).spec
 
 
@@ -225,7 +204,7 @@ def _instances(
         # meetings, 101 queries in tests/benchmarks/test_list_plans.py).
         bodies = _bodies_of(session, rows) if model is Meeting else []
         for row in rows:
-            found.append((kind, row, _title(session, kind, row)))
+            found.append((kind, row, title_of(session, kind, row)))
         del bodies
     return found
 
@@ -235,7 +214,8 @@ def _bodies_of(session: Session, meetings: list[Meeting]) -> list[Body]:
     return list(session.exec(select(Body).where(col(Body.id).in_(ids)))) if ids else []
 
 
-def _title(session: Session, kind: str, row: Any) -> str:
+def title_of(session: Session, kind: str, row: Any) -> str:
+    """How a task, a waiting entry or a news entry names its object."""
     if isinstance(row, Proposal):
         return proposal_title(row)
     if isinstance(row, Meeting):
@@ -285,7 +265,7 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
             )
         except WorkflowError:
             continue
-        todo = _task_triggers(_spec(workflows, row), row, [actor, *stand_ins])
+        todo = _task_triggers(spec_of(workflows, row), row, [actor, *stand_ins])
         allowed = tuple(o for o in options if o.allowed and o.trigger in todo)
         if not allowed:
             continue
@@ -294,7 +274,7 @@ def tasks(*, session: Session, workflows: Workflows, actor: Actor, now: datetime
                 kind=kind,
                 instance_id=row.id,
                 title=title,
-                state_label=wording_for(row, session).state(_spec(workflows, row), row.state),
+                state_label=wording_for(row, session).state(spec_of(workflows, row), row.state),
                 actions=allowed,
                 due=_next_due(session, kind, row.id),
             )
@@ -395,7 +375,7 @@ def waiting_for_others(*, session: Session, workflows: Workflows, actor: Actor) 
         wording = wording_for(proposal, session)
         if proposal.state != "cosigning":
             pending = [f"{wording.mayor} (Freigabe)"]
-        label = wording.state(_spec(workflows, proposal), proposal.state)
+        label = wording.state(spec_of(workflows, proposal), proposal.state)
         result.append(Waiting(proposal=proposal, state_label=label, pending=tuple(pending)))
     return result
 
@@ -424,177 +404,3 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
         if (d.instance_type != "proposal" or d.instance_id in readable_ids)
         and concerns(session, workflows, d, actor.role, actor.user_id)
     ]
-
-
-# What "Neu seit" leaves out, per role and kind of object: trigger names of audit events
-# (the definitions' steps, the services' ``audit.note`` events). A kind or role not named
-# shows every event; one table, so each role's news is decided here and nowhere else.
-#
-# The Sitzungsdienst's record of a session as it runs, item by item, for the Niederschrift
-# (§ 38 Abs. 1 GemO): who attended and voted how, the session opened and closed, the
-# signatures under the minutes. The members and the chair (§ 42 Abs. 1 GemO) were there;
-# what came of it reaches them as the Vorlage's step ("Beschluss gefasst") and the minutes
-# as "… zur Kenntnis gebracht" (§ 38 Abs. 2 GemO).
-SESSION_RECORDING = frozenset({
-    "open_session", "close_session",
-    "record_attendance", "record_item_attendance",
-    "record_votes", "record_vote_counts",
-    "record_item_chair", "record_item_outcome", "record_notes",
-    "declare_bias", "decide_bias",
-    "propose_motion", "vote_motion",
-    "create_election", "add_candidate", "record_election_round",
-    "confirm_announcement",
-    "sign_minutes",
-})  # fmt: skip
-# How the administration prepares a session: the agenda it assembles (a member learns it from
-# the invitation), its public notice, a colleague's bias notice to the chair, a waived
-# deadline. Not an item added or taken off, nor a paper handed out late: after the
-# invitation that is a Nachtrag or an item abgesetzt the members must hear of (§ 34 Abs. 1
-# GemO), a free item without a Vorlage has no step of its own that would tell them.
-SESSION_KEEPING = frozenset({
-    "set_agenda", "reopen_agenda", "reorder_agenda",
-    "record_announcement", "notify_bias", "withdraw_bias_notice",
-    "waive_deadline", "migrate_definition",
-})  # fmt: skip
-# The Vorlage's side of the same: the members' replies in an Umlaufverfahren (its outcome is
-# the step), the announcement in the next public session (§ 35 Abs. 1 Satz 4 GemO), the
-# redactions before publishing, filing it away.
-RESOLUTION_KEEPING = frozenset({
-    "circulation_reply", "announce_resolution", "set_publication",
-    "archive", "archive_rejection", "waive_deadline", "migrate_definition",
-})  # fmt: skip
-NOT_NEWS: dict[str, dict[str, frozenset[str]]] = {
-    # A councillor follows sessions called, moved or cancelled, Vorlagen released and on
-    # the agenda, resolutions and their fate, the minutes presented, Anträge; not the office.
-    "council_member": {
-        "meeting": SESSION_RECORDING | SESSION_KEEPING,
-        "proposal": RESOLUTION_KEEPING,
-    },
-    # The chair sat in the session too; he sets the agenda (§ 34 Abs. 1 GemO), so keeps it.
-    "mayor": {"meeting": SESSION_RECORDING},
-}
-
-
-def _news(actor: Actor, kind: str) -> ColumnElement[bool]:
-    """The events of ``kind`` that are news to the actor's role (``NOT_NEWS``)."""
-    left_out = NOT_NEWS.get(actor.role, {}).get(kind)
-    return col(AuditEvent.trigger).not_in(sorted(left_out)) if left_out else true()
-
-
-def _followed(actor: Actor) -> list[tuple[str, Any, ColumnElement[bool]]]:
-    """What "Neu seit" follows, as (kind, model, readable rows): a municipality's people its
-    Vorlagen, Sitzungen and Anträge, its staff also its answers to the Landratsamt's Abfragen; the
-    Landratsamt its Abfragen, the municipalities' answers and what is before the
-    Rechtsaufsicht, not every published matter of the district's towns (46 of them in
-    Landkreis Heilbronn)."""
-    if actor.role == "district_coordinator":
-        return [
-            ("decision_request", DecisionRequest, decision_request_read_clause(actor)),
-            ("decision_response", DecisionResponse, decision_response_read_clause(actor)),
-            (
-                "proposal",
-                Proposal,
-                supervised_proposals_clause(actor.district_id)
-                if actor.district_id is not None
-                else false(),
-            ),
-        ]
-    town = actor.municipality_id
-    followed: list[tuple[str, Any, ColumnElement[bool]]] = [
-        (
-            "proposal",
-            Proposal,
-            and_(proposal_read_clause(actor, town), proposal_event_clause(actor)),
-        ),
-        (
-            "meeting",
-            Meeting,
-            and_(meeting_read_clause(actor), col(Meeting.municipality_id) == town),
-        ),
-    ]
-    if actor.role in STAFF_ROLES:
-        followed.append(
-            ("decision_response", DecisionResponse, decision_response_read_clause(actor))
-        )
-    # Anträge and Verlangen of the municipality, which all its people read (/antraege): the
-    # Sitzungsdienst learns of one a councillor filed, the councillor of what became of it.
-    followed.append((COUNCIL_REQUEST, CouncilRequest, col(CouncilRequest.municipality_id) == town))
-    return followed
-
-
-def _worded(
-    session: Session, workflows: Workflows, row: Any, event: AuditEvent
-) -> tuple[str, str | None, set[str]]:
-    """The state an event led to, what it did (None: the UI names it), and the step's words
-    in lower case (a new state that repeats them says nothing new). An Antrag has no
-    definition: its own words (``council_requests.terms``)."""
-    if isinstance(row, CouncilRequest):
-        dest = request_terms.STATES.get(event.dest or "", event.dest or "")
-        did = request_terms.EVENT_LABELS.get(event.trigger)
-        return dest, did, {did.casefold()} if did else set()
-    spec = _spec(workflows, row)
-    wording = wording_for(row, session)
-    step = spec.step(event.trigger, event.source, event.dest)
-    done = wording.done(step) if step is not None else None
-    said = {wording.label(step).casefold(), done.casefold()} if step and done else set()
-    return wording.state(spec, event.dest), done, said
-
-
-def changes_since(
-    *, session: Session, workflows: Workflows, actor: Actor, since: datetime
-) -> list[Change]:
-    """Events by others on what the user follows (``_followed``) that are news to him
-    (``NOT_NEWS``), newest first."""
-    found: list[tuple[str, AuditEvent, Any]] = []
-    after = since.astimezone(UTC)
-    for kind, model, readable in _followed(actor):
-        where: list[ColumnElement[bool]] = [
-            col(AuditEvent.instance_type) == kind,
-            col(AuditEvent.at) > after,
-            col(AuditEvent.actor) != actor.username,
-            _news(actor, kind),
-            readable,
-        ]
-        rows = session.exec(
-            select(AuditEvent, model)
-            .join(model, and_(col(model.id) == col(AuditEvent.instance_id)))
-            .where(*where)
-            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-            .limit(MAX_CHANGES)
-        )
-        found.extend((kind, event, row) for event, row in rows)
-    # Each entry's municipality in one query, held while the entries are worded: the
-    # Landratsamt's entries span its towns, each naming its own mayor (``actor_role``), and
-    # the identity map keeps rows weakly (``_bodies_of``).
-    towns = _municipalities_of(session, [row for _, _, row in found])
-    changes: list[Change] = []
-    for kind, event, row in found:
-        dest_label, done, said = _worded(session, workflows, row, event)
-        changes.append(
-            Change(
-                kind=kind,
-                instance_id=row.id,
-                instance=row,
-                title=_title(session, kind, row),
-                event=event,
-                dest_label=dest_label,
-                role=actor_role(event.actor_role, towns.get(getattr(row, "municipality_id", None))),
-                step_label=done,
-                new_state=(
-                    dest_label
-                    if event.source != event.dest and dest_label.casefold() not in said
-                    else None
-                ),
-            )
-        )
-    changes.sort(key=lambda c: c.event.at, reverse=True)
-    return changes[:MAX_CHANGES]
-
-
-def _municipalities_of(session: Session, rows: Sequence[Any]) -> dict[int | None, Municipality]:
-    ids = {getattr(row, "municipality_id", None) for row in rows} - {None}
-    if not ids:
-        return {}
-    return {
-        m.id: m for m in session.exec(select(Municipality).where(col(Municipality.id).in_(ids)))
-    }

@@ -24,7 +24,7 @@ from workflow.definitions.spec import DefinitionSpec
 from workflow.deputies import member_on
 from workflow.models import Deadline, Meeting, Membership, Proposal
 from workflow.roles import AUTHOR_ROLES
-from workflow.services import council_requests, listing, my_tasks
+from workflow.services import council_requests, listing, my_tasks, news_since
 from workflow.services.announcements import HELD
 from workflow.services.missed_meetings import missed_meetings
 from workflow.services.transition import KINDS
@@ -201,7 +201,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         # only who writes or signs Vorlagen has Vorlagen that wait on others
         "authors": user.role in AUTHOR_ROLES,
         "deadlines": dated,
-        "changes": my_tasks.changes_since(
+        "changes": news_since.changes_since(
             session=session, workflows=workflows, actor=actor, since=since
         ),
         "since": since,
