@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 
 from workflow.access import meeting_read_clause
 from workflow.context import Actor, local_date
-from workflow.deputies import substitutions
 from workflow.documents import german
 from workflow.models import Meeting
+from workflow.services.common import acting_as
 from workflow.wording import mayor_phrase, municipality_wording
 
 # Before the session opens: no minutes, no resolutions yet; "in_session" has been held.
@@ -87,9 +87,7 @@ def missed_meetings(*, session: Session, actor: Actor, now: datetime) -> list[Mi
     if actor.municipality_id is None:
         return []
     today = local_date(now)
-    if actor.role not in ROLES and not any(
-        a.role in ROLES for a in substitutions(session, actor, today)
-    ):
+    if acting_as(session, actor, today, ROLES) is None:
         return []
     rows = session.exec(
         select(Meeting)
