@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from tests.api.conftest import FixedClock
 from tests.api.test_attachments_http import release, upload
 from tests.api.test_ui_foundation import sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post_current
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, new_meeting, new_proposal, scheduled
 from tests.smtp import Inbox, smtp_server
@@ -234,11 +234,10 @@ def test_a_supplement_added_on_the_meeting_page_is_mailed_too(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
     assert "Nachtrag zur Tagesordnung" in page
-    added = _post(
+    added = _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/punkt",
         page,
-        version=_version(page),
         title="Bekanntgaben",
     )
     assert added.status_code == 303, added.text

@@ -13,7 +13,7 @@ from sqlmodel import select
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_http import assert_problem
 from tests.api.test_ui_foundation import sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post_current
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, adopted, second_secretary
 from workflow.errors import InvalidInput
@@ -108,21 +108,19 @@ def test_the_screen_offers_one_schriftfuehrer_and_refuses_a_second(
     page = client.get(screen).text
     offered = re.findall(r'<option value="(\d+):secretary">', page)
     assert sorted(offered) == sorted([str(first(world)), str(second)])
-    _post(
+    _post_current(
         client,
         f"{screen}/niederschrift",
         page,
-        version=_version(page),
         signer=f"{first(world)}:secretary",
     )
     page = client.get(screen).text
     assert not re.findall(r'<option value="\d+:secretary">', page)
     # a form kept open from before the first signature, sent anyway
-    refused = _post(
+    refused = _post_current(
         client,
         f"{screen}/niederschrift",
         page,
-        version=_version(page),
         signer=f"{second}:secretary",
     )
     assert refused.status_code == 422

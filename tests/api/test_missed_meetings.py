@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from tests.api.conftest import FixedClock, TestClient, demo_hash
 from tests.api.test_ui_foundation import sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post_current
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, invited, new_meeting
 from workflow.context import Actor
@@ -203,25 +203,21 @@ def test_the_meeting_page_moves_a_planned_meeting(
     assert "Einladungsfrist" not in page  # no "Sie können trotzdem einladen" to a past day
     url = f"/sitzungen/{mid}/verlegen"
 
-    empty = _post(client, url, page, version=_version(page), meeting_date="", reason="")
+    empty = _post_current(client, url, page, meeting_date="", reason="")
     assert empty.status_code == 422
     summary = empty.text.split('id="fehler"')[1].split("</ul>")[0]
     assert "Bitte geben Sie den neuen Sitzungstag als Datum ein" in summary
     assert "Bitte geben Sie den Grund der Verlegung an." in summary
 
     reason = "Der Sitzungssaal war nicht verfügbar"
-    past = _post(
-        client, url, page, version=_version(page), meeting_date="2024-04-22", reason=reason
-    )
+    past = _post_current(client, url, page, meeting_date="2024-04-22", reason=reason)
     assert past.status_code == 422
     summary = past.text.split('id="fehler"')[1].split("</ul>")[0]
     assert "Der neue Sitzungstag liegt in der Vergangenheit" in summary
     assert f">{reason}</textarea>" in past.text
     assert world.get_meeting(mid).meeting_date == MEETING_DAY
 
-    moved = _post(
-        client, url, page, version=_version(page), meeting_date="14.05.2024", reason=reason
-    )
+    moved = _post_current(client, url, page, meeting_date="14.05.2024", reason=reason)
     assert moved.status_code == 303
     assert world.get_meeting(mid).meeting_date == date(2024, 5, 14)
     page = client.get(f"/sitzungen/{mid}").text
@@ -239,11 +235,10 @@ def test_an_invited_meeting_is_not_moved_on_the_page(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{mid}").text
     assert 'id="verlegen"' not in page
-    refused = _post(
+    refused = _post_current(
         client,
         f"/sitzungen/{mid}/verlegen",
         page,
-        version=_version(page),
         meeting_date="14.05.2024",
         reason="Neuer Termin",
     )
@@ -267,9 +262,7 @@ def test_the_move_form_takes_its_example_day_from_the_meeting(
     assert 'id="verlegen"' in page
     assert "z. B. 18.06.2024" in page
     assert "14.05.2024" not in page
-    refused = _post(
-        client, f"/sitzungen/{mid}/verlegen", page, version=_version(page), meeting_date="bald"
-    )
+    refused = _post_current(client, f"/sitzungen/{mid}/verlegen", page, meeting_date="bald")
     assert refused.status_code == 422
     summary = refused.text.split('id="fehler"')[1].split("</ul>")[0]
     assert "Bitte geben Sie den neuen Sitzungstag als Datum ein, z. B. 18.06.2024." in summary

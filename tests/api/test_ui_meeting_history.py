@@ -11,7 +11,7 @@ from tests.api.conftest import FixedClock, TestClient
 from tests.api.helpers import SECRET_TITLE
 from tests.api.test_ui_foundation import sign_in
 from tests.api.test_ui_mayor_title import _titled
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post_current
 from tests.api.test_visibility import REMOVAL_REASON, _committee_meeting_with_secret_items
 from tests.conftest import World, berlin, known
 from tests.integration.flow import DAY, invited, new_meeting, released, scheduled
@@ -35,11 +35,10 @@ def _invited_with_supplement(world: World, client: TestClient, clock: FixedClock
     clock.now = berlin(DAY, 15)
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
-    added = _post(
+    added = _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/punkt",
         page,
-        version=_version(page),
         title="Kindergartengebühren 2025",
     )
     assert added.status_code == 303, added.text
@@ -71,11 +70,10 @@ def test_the_sitzung_page_tells_who_invited_and_who_added_a_nachtrag(
         lambda s: next(i.id for i in agenda(s, meeting) if i.title == "Kindergartengebühren 2025")
     )
     page = client.get(f"/sitzungen/{meeting}").text
-    removed = _post(
+    removed = _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/{item}/absetzen",
         page,
-        version=_version(page),
         comment="Beratung im Ausschuss abwarten",
     )
     assert removed.status_code == 303, removed.text
@@ -160,11 +158,10 @@ def test_the_verlauf_reads_its_events_in_one_query_however_many(
     few, before = statements()
     for title in ("Bekanntgaben", "Anfragen aus dem Gemeinderat", "Verschiedenes"):
         page = client.get(f"/sitzungen/{meeting}").text
-        added = _post(
+        added = _post_current(
             client,
             f"/sitzungen/{meeting}/tagesordnung/punkt",
             page,
-            version=_version(page),
             title=title,
         )
         assert added.status_code == 303, added.text

@@ -35,6 +35,11 @@ def _post(client: TestClient, path: str, page: str, **data: str) -> Any:
     return client.post(path, data={"csrf_token": csrf_of(page), **data}, follow_redirects=False)
 
 
+def _post_current(client: TestClient, path: str, page: str, **data: str) -> Any:
+    """``_post`` with the version the page shows: a form sent from the page just read."""
+    return _post(client, path, page, version=_version(page), **data)
+
+
 def test_list_shows_upcoming_first_and_filters_by_body(world: World, client: TestClient) -> None:
     council = new_meeting(world, day=date(2024, 4, 23))
     committee = new_meeting(world, body="Technischer Ausschuss", day=date(2024, 4, 16))
@@ -177,23 +182,21 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     # a refusal goes to the banners, not to the agenda's anchor below them
     assert unchosen.headers["location"] == f"/sitzungen/{meeting}#meldungen"
     assert 'id="meldungen"' in client.get(unchosen.headers["location"]).text
-    added = _post(
+    added = _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/vorlage",
         page,
         proposal_id=str(pid),
-        version=_version(page),
     )
     assert added.status_code == 303
     page = client.get(f"/sitzungen/{meeting}").text
     assert "steht als TOP 1 auf der Tagesordnung" in page
-    _post(
+    _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/punkt",
         page,
         title="Bekanntgaben",
         public="ja",
-        version=_version(page),
     )
     page = client.get(f"/sitzungen/{meeting}").text
     missing = client.post(
@@ -211,11 +214,10 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
         lambda s: list(s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting)))
     )
     bekanntgaben = next(i.id for i in items if i.title == "Bekanntgaben")
-    up = _post(
+    up = _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/{bekanntgaben}/hoch",
         page,
-        version=_version(page),
     )
     assert up.status_code == 303
     page = client.get(f"/sitzungen/{meeting}").text
@@ -234,11 +236,10 @@ def test_agenda_is_built_ordered_and_items_removed(world: World, client: TestCli
     assert "von jemand anderem geändert" in client.get(f"/sitzungen/{meeting}").text
     page = client.get(f"/sitzungen/{meeting}").text
     vorlage_item = next(i.id for i in items if i.proposal_id == pid)
-    _post(
+    _post_current(
         client,
         f"/sitzungen/{meeting}/tagesordnung/{vorlage_item}/absetzen",
         page,
-        version=_version(page),
     )
     page = client.get(f"/sitzungen/{meeting}").text
     assert "wurde von der Tagesordnung abgesetzt" in page
@@ -325,7 +326,7 @@ def test_the_invitation_check_names_who_must_be_invited_in_writing(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{meeting}").text
     form = client.get(f"/sitzungen/{meeting}/aktionen/invite").text
-    check = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
+    check = _post_current(client, f"/sitzungen/{meeting}/aktionen/invite", page)
     listed: list[str] = []
     for shown in (form, check.text):
         warning = shown.split("Einladung in Schriftform")[1].split("</div>\n</div>")[0]
@@ -373,7 +374,7 @@ def test_invitation_explains_the_period_before_the_click(world: World, client: T
         "Die Einladungsfrist kann noch gewahrt werden (bis 16.04.2024): Die Einladung muss "
         "spätestens am 16.04.2024"
     ) in page
-    check = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
+    check = _post_current(client, f"/sitzungen/{meeting}/aktionen/invite", page)
     assert check.status_code == 200
     assert "Bitte prüfen" in check.text
     assert "Einladung mit Tagesordnung und Unterlagen versenden: gewahrt" in check.text
@@ -420,14 +421,13 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
     page = client.get(f"/sitzungen/{meeting}").text
     assert "Die Einladungsfrist ist nicht mehr gewahrt" in page
     assert "spätestens am 05.04.2024" in page
-    bare = _post(client, f"/sitzungen/{meeting}/aktionen/invite", page, version=_version(page))
+    bare = _post_current(client, f"/sitzungen/{meeting}/aktionen/invite", page)
     assert bare.status_code == 422
     assert "Bitte begründen Sie die kürzere Frist" in bare.text
-    check = _post(
+    check = _post_current(
         client,
         f"/sitzungen/{meeting}/aktionen/invite",
         page,
-        version=_version(page),
         emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
     )
     assert unbroken("Notsitzung (§ 34 Abs. 2 GemO)") in check.text

@@ -11,7 +11,7 @@ from sqlmodel import select
 from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post, _post_current, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, new_meeting, released
 from workflow.models import AgendaItem, Meeting, Person, Proposal, Resolution
@@ -79,9 +79,7 @@ def test_a_session_is_run_on_one_screen(
     assert f"Anwesenheit gespeichert: {len(members) - 1} von {len(members)} anwesend." in page
     assert f"beschlussfähig: {len(members) - 1} von {len(members)} anwesend" in page
     assert f'id="anwesend-{absent}" name="present" value="{absent}">' in page
-    opened = _post(
-        client, f"/sitzungen/{meeting}/aktionen/open_session", page, version=_version(page)
-    )
+    opened = _post_current(client, f"/sitzungen/{meeting}/aktionen/open_session", page)
     assert opened.status_code == 303
     page = _screen(client, meeting)
     assert "TOP 1: Neubau Bauhof (Vorlage" in page
@@ -90,11 +88,10 @@ def test_a_session_is_run_on_one_screen(
         lambda s: s.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one().id
     )
     biased = members[1]
-    _post(
+    _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/{item}/befangenheit",
         page,
-        version=_version(page),
         person_id=str(biased),
         reason="Bruder ist Bieter",
     )
@@ -176,9 +173,7 @@ def test_a_session_is_run_on_one_screen(
     )
     page = _screen(client, meeting)
     assert "Sitzung schließen" in page
-    check = _post(
-        client, f"/sitzungen/{meeting}/aktionen/close_session", page, version=_version(page)
-    )
+    check = _post_current(client, f"/sitzungen/{meeting}/aktionen/close_session", page)
     assert "Bitte prüfen" in check.text
     _post(
         client,
@@ -203,11 +198,10 @@ def test_a_session_is_run_on_one_screen(
         + [o for o in options if o.endswith(":secretary")][:1]
     ):
         page = _screen(client, meeting)
-        _post(
+        _post_current(
             client,
             f"/sitzungen/{meeting}/durchfuehren/niederschrift",
             page,
-            version=_version(page),
             signer=signer,
         )
     page = _screen(client, meeting)
@@ -215,7 +209,7 @@ def test_a_session_is_run_on_one_screen(
     # two councillors signed (§ 38 Abs. 2 S. 1 GemO): a third one, refused, is not offered
     assert len([o for o in options if o.endswith(":councillor")]) > 2
     assert not re.findall(r'<option value="\d+:councillor">', page)
-    _post(client, f"/sitzungen/{meeting}/aktionen/sign_minutes", page, version=_version(page))
+    _post_current(client, f"/sitzungen/{meeting}/aktionen/sign_minutes", page)
     assert world.get_meeting(meeting).state == "minutes_signed"
 
 
@@ -237,11 +231,10 @@ def test_a_member_cannot_vote_before_the_session_is_open(world: World, client: T
     )
     sign_in(client, "ilsfeld.secretary")
     page = _screen(client, meeting)
-    response = _post(
+    response = _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/{item}/abstimmung",
         page,
-        version=_version(page),
         **{"vote-1": "yes"},
     )
     assert response.status_code == 409  # the screen again, the vote as typed
@@ -306,9 +299,7 @@ def test_someone_chairs_and_is_marked_so(
     assert f"{names[mayor]} (Vorsitz)</label>" in page
     # the mayor's id is no choice of its own: the empty one ("Keine Stellvertretung") is
     assert 'id="chair_person_id" name="chair_person_id" value="" checked' in page
-    opened = _post(
-        client, f"/sitzungen/{meeting}/aktionen/open_session", page, version=_version(page)
-    )
+    opened = _post_current(client, f"/sitzungen/{meeting}/aktionen/open_session", page)
     assert opened.status_code == 303
     page = _screen(client, meeting)
     # in the session the mayor cannot be unticked leaving nobody in the chair
@@ -649,11 +640,10 @@ def test_a_committees_minutes_are_signed_by_its_members_and_go_to_it(
     member = r'<option value="(\d+:councillor)">[^<]*\(Ausschussmitglied\)</option>'
     signer = re.search(member, page)
     assert signer is not None
-    signed = _post(
+    signed = _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/niederschrift",
         page,
-        version=_version(page),
         signer=signer.group(1),
     )
     page = client.get(signed.headers["location"]).text

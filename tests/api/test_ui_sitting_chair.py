@@ -12,7 +12,7 @@ from sqlmodel import select
 from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post_current
 from tests.api.test_ui_sitting_record import _follow, _running
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
@@ -63,21 +63,20 @@ def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
     # the field's hint names Ilsfeld's mayor by her title, not "die Bürgermeisterin oder …"
     assert "Sind die Bürgermeisterin und alle Stellvertreter verhindert" in page
     voters = [p for p in present if p != mayor]
-    refused = _post(client, f"{base}/abstimmung", page, version=_version(page),
-                    **{f"vote-{p}": "yes" for p in voters})  # fmt: skip
+    refused = _post_current(
+        client, f"{base}/abstimmung", page, **{f"vote-{p}": "yes" for p in voters}
+    )
     page = html.unescape(_follow(client, refused))
     assert "Bei diesem Tagesordnungspunkt führt niemand den Vorsitz" in page
     assert world.run(lambda s: s.exec(select(Vote)).all()) == []
 
-    befangen = _post(client, f"{base}/vorsitz", page, version=_version(page),
-                     person_id=str(mayor))  # fmt: skip
+    befangen = _post_current(client, f"{base}/vorsitz", page, person_id=str(mayor))
     page = html.unescape(_follow(client, befangen))
     assert unbroken("kann den Vorsitz bei diesem Punkt nicht führen (§ 18 Abs. 1 GemO)") in page
 
     member = voters[2]
     name = world.get(Person, member).name
-    chosen = _post(client, f"{base}/vorsitz", page, version=_version(page),
-                   person_id=str(member))  # fmt: skip
+    chosen = _post_current(client, f"{base}/vorsitz", page, person_id=str(member))
     page = html.unescape(_follow(client, chosen))
     assert f"Vorsitz bei diesem Punkt: {name}." in page  # the flash
     shown = unbroken(
@@ -88,8 +87,9 @@ def test_without_a_chair_the_vote_is_refused_until_the_member_is_recorded(
     assert shown in page
     assert world.get(AgendaItem, item).chair_person_id == member
     clock.now = berlin(MEETING_DAY, 19, 50)
-    voted = _post(client, f"{base}/abstimmung", page, version=_version(page),
-                  **{f"vote-{p}": "yes" for p in voters})  # fmt: skip
+    voted = _post_current(
+        client, f"{base}/abstimmung", page, **{f"vote-{p}": "yes" for p in voters}
+    )
     page = html.unescape(_follow(client, voted))
     assert "Abstimmung gespeichert" in page
 
@@ -106,7 +106,7 @@ def test_the_council_screen_offers_no_handover_and_refuses_one(
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
     assert f'action="{base}/vorsitz"' not in page
     member = present[3]
-    sent = _post(client, f"{base}/vorsitz", page, version=_version(page), person_id=str(member))
+    sent = _post_current(client, f"{base}/vorsitz", page, person_id=str(member))
     assert sent.status_code == 422
     page = html.unescape(_follow(client, sent))
     assert (
@@ -136,7 +136,7 @@ def test_a_committee_screen_offers_the_handover_to_a_stellvertreter(
         )
         in page
     )
-    chosen = _post(client, f"{base}/vorsitz", page, version=_version(page), person_id=str(deputy))
+    chosen = _post_current(client, f"{base}/vorsitz", page, person_id=str(deputy))
     page = html.unescape(_follow(client, chosen))
     name = world.get(Person, deputy).name
     assert (

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post, _post_current
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned
@@ -35,18 +35,16 @@ def test_the_vote_is_recorded_as_counts_and_a_secret_ballot_only_so(
     assert "Abstimmung als Stimmenzahlen" in page
     assert f"({len(present)} stimmberechtigt anwesend)" in page
     url = f"/sitzungen/{mid}/durchfuehren/{item}/stimmenzahlen"
-    too_many = _post(client, url, page, version=_version(page), ja="99", nein="0")
+    too_many = _post_current(client, url, page, ja="99", nein="0")
     # the screen again (422) with the counts as typed, to correct them
     assert too_many.status_code == 422
     page = too_many.text
     assert "stimmberechtigt" in page
     assert 'id="counts-ja" name="ja" type="number" value="99"' in page
-    nonsense = _post(client, url, page, version=_version(page), ja="viele", nein="0")
+    nonsense = _post_current(client, url, page, ja="viele", nein="0")
     page = nonsense.text
     assert "ganze Zahlen" in page
-    saved = _post(
-        client, url, page, version=_version(page), ja="9", nein="2", enthaltung="1", geheim="ja"
-    )
+    saved = _post_current(client, url, page, ja="9", nein="2", enthaltung="1", geheim="ja")
     page = client.get(saved.headers["location"]).text
     assert "Geheime Abstimmung gespeichert. Mehrheit erreicht: 9 Ja, 2 Nein, 1 Enthaltung." in page
     assert "nur als Stimmenzahlen erfasst" in page
@@ -64,11 +62,10 @@ def test_members_leave_and_arrive_at_an_item(
     sign_in(client, "ilsfeld.secretary")
     page = _screen(client, mid, item)
     url = f"/sitzungen/{mid}/durchfuehren/{item}/kommen-gehen"
-    left = _post(
+    left = _post_current(
         client,
         url,
         page,
-        version=_version(page),
         person_id=str(present[-1]),
         richtung="geht",
         reason="Termin",
@@ -77,7 +74,7 @@ def test_members_leave_and_arrive_at_an_item(
     assert f"{name} hat die Sitzung verlassen (ab TOP 1)." in page
     assert f"{name} hat die Sitzung verlassen: Termin" in page
     assert f"nicht anwesend: {name}" in page
-    missing = _post(client, url, page, version=_version(page), richtung="geht", reason="Arzt")
+    missing = _post_current(client, url, page, richtung="geht", reason="Arzt")
     assert missing.status_code == 422  # the screen again, the reason kept
     assert "Bitte wählen Sie das Mitglied." in missing.text
     assert ">Arzt</textarea>" in missing.text
@@ -90,11 +87,10 @@ def test_motions_are_made_and_voted_on_the_screen(
     sign_in(client, "ilsfeld.secretary")
     page = _screen(client, mid, item)
     url = f"/sitzungen/{mid}/durchfuehren/{item}/antraege"
-    made = _post(
+    made = _post_current(
         client,
         url,
         page,
-        version=_version(page),
         art="amendment",
         mover="Fraktion FWV",
         text="Der Gemeinderat stimmt zu, ohne Carport.",
@@ -106,16 +102,14 @@ def test_motions_are_made_and_voted_on_the_screen(
         "Fraktion FWV)" in page
     )
     motion = world.run(lambda s: s.exec(select(Motion)).one().id)
-    voted = _post(client, f"{url}/{motion}", page, version=_version(page), ja="8", nein="4")
+    voted = _post_current(client, f"{url}/{motion}", page, ja="8", nein="4")
     page = client.get(voted.headers["location"]).text
     assert "Der Antrag ist angenommen." in page
     assert (
         "Wortlaut nach den angenommenen Anträgen:</strong> Der Gemeinderat stimmt zu, ohne Carport."
         in page
     )
-    refer = _post(
-        client, url, page, version=_version(page), art="refer", mover="Herr Maier", text=""
-    )
+    refer = _post_current(client, url, page, art="refer", mover="Herr Maier", text="")
     assert refer.status_code == 422  # the form again, with what was typed
     assert "Das Gremium, an das verwiesen wird, fehlt" in refer.text
     assert 'id="motion-mover" name="mover" type="text" value="Herr Maier"' in refer.text
@@ -180,11 +174,10 @@ def test_absence_reasons_are_entered_with_the_attendance(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{mid}/durchfuehren").text
     assert "Gründe der Abwesenheit" in page
-    saved = _post(
+    saved = _post_current(
         client,
         f"/sitzungen/{mid}/durchfuehren/anwesenheit",
         page,
-        version=_version(page),
         present=[str(m) for m in members[:-1]],  # type: ignore[arg-type]
         **{f"grund-{members[-1]}": "Urlaub", "grund-x": "ignoriert"},
     )

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post_current
 from tests.conftest import World, berlin
 from tests.documents import text_of
 from tests.integration.flow import DAY, MEETING_DAY, invited, item_of, new_meeting, released, vote
@@ -54,11 +54,10 @@ def _committee(world: World) -> tuple[int, int, list[int], int, int, int]:
 def _attendance(
     client: TestClient, meeting: int, page: str, present: list[int], **chosen: str
 ) -> Any:
-    return _post(
+    return _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/anwesenheit",
         page,
-        version=_version(page),
         present=[str(p) for p in present],  # type: ignore[arg-type]
         **chosen,
     )
@@ -119,9 +118,7 @@ def test_a_deputy_marked_on_the_screen_counts_in_the_members_place(
     assert f'<option value="{second}" selected>' in page
 
     # The session opened, the deputy votes and moves like the member he stands in for.
-    opened = _post(
-        client, f"/sitzungen/{meeting}/aktionen/open_session", page, version=_version(page)
-    )
+    opened = _post_current(client, f"/sitzungen/{meeting}/aktionen/open_session", page)
     assert opened.status_code == 303, opened.text
     page = _screen(client, meeting, item)
     assert f'name="vote-{second}"' in page
@@ -148,11 +145,10 @@ def test_a_deputy_marked_on_the_screen_counts_in_the_members_place(
     page = client.get(saved.headers["location"]).text
     entitled = [int(p) for p in re.findall(r'name="vote-(\d+)" value="yes"', page)]
     assert second in entitled
-    voted = _post(
+    voted = _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/{item}/abstimmung",
         page,
-        version=_version(page),
         **{f"vote-{p}": "yes" for p in entitled},
     )
     assert voted.status_code == 303, voted.text
@@ -161,11 +157,10 @@ def test_a_deputy_marked_on_the_screen_counts_in_the_members_place(
     minutes = _minutes(client, meeting)
     assert f"Anwesend {needed} von {len(members)} Mitgliedern" in minutes
     # … and the service takes him as an Antrag's mover, by reference
-    moved = _post(
+    moved = _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/{item}/antraege",
         page,
-        version=_version(page),
         art="amendment",
         antragsteller=f"mitglied:{second}",
         text="Der Bauhof wird am Standort Süd errichtet.",
@@ -226,11 +221,10 @@ def test_once_an_item_is_decided_the_deputy_is_listed_and_leaves_at_an_item(
         f'<option value="{second}">{names[second]} (Stellvertretung für {names[member]})'
         in (page.split('id="presence-person"')[1].split("</select>")[0])
     )
-    gone = _post(
+    gone = _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/{later.group(1)}/kommen-gehen",
         page,
-        version=_version(page),
         person_id=str(second),
         richtung="geht",
     )
@@ -298,11 +292,10 @@ def test_a_deputy_sits_for_one_member_in_the_order_of_the_hauptsatzung(
 
 def _presence(client: TestClient, meeting: int, item: int, page: str, person: int, way: str) -> str:
     """``person`` comes (``kommt``) or goes (``geht``) at ``item``; the screen after it."""
-    done = _post(
+    done = _post_current(
         client,
         f"/sitzungen/{meeting}/durchfuehren/{item}/kommen-gehen",
         page,
-        version=_version(page),
         person_id=str(person),
         richtung=way,
     )

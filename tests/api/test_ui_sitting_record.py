@@ -12,7 +12,7 @@ from sqlmodel import select
 from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
-from tests.api.test_ui_meetings import _post, _version
+from tests.api.test_ui_meetings import _post, _post_current, _version
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned
@@ -54,33 +54,37 @@ def test_a_decided_item_keeps_its_attendance_and_bias_record(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
-    counted = _post(client, f"{base}/stimmenzahlen", page, version=_version(page),
-                    ja=str(len(present)), nein="0", enthaltung="0")  # fmt: skip
+    counted = _post_current(
+        client, f"{base}/stimmenzahlen", page, ja=str(len(present)), nein="0", enthaltung="0"
+    )
     page = _follow(client, counted)
     assert "Stimmen zum Zeitpunkt der Abstimmung" not in page
-    left = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
-                 person_id=str(leaver), richtung="geht")  # fmt: skip
+    left = _post_current(
+        client, f"{base}/kommen-gehen", page, person_id=str(leaver), richtung="geht"
+    )
     page = _follow(client, left)
     assert f"({len(present) - 1} stimmberechtigt anwesend; die erfassten Stimmen sind vom " in page
     assert "Stimmen zum Zeitpunkt der Abstimmung; seitdem hat sich die Anwesenheit" in page
     # he is no longer at the table: no bias to declare for him (§ 18 Abs. 5 GemO)
-    absent = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                   person_id=str(leaver), reason="Nachbar")  # fmt: skip
+    absent = _post_current(
+        client, f"{base}/befangenheit", page, person_id=str(leaver), reason="Nachbar"
+    )
     page = _follow(client, absent)
     assert f"{name} ist bei diesem Tagesordnungspunkt nicht anwesend" in page
 
     world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
-    late = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                 person_id=str(present[3]), reason="Bruder ist Bieter")  # fmt: skip
+    late = _post_current(
+        client, f"{base}/befangenheit", page, person_id=str(present[3]), reason="Bruder ist Bieter"
+    )
     page = _follow(client, late)
     assert "Über TOP 1 ist bereits entschieden: Eine Befangenheit wird dafür nicht mehr" in page
     assert world.run(lambda s: s.exec(select(BiasDeclaration)).all()) == []
 
     assert f'action="/sitzungen/{mid}/durchfuehren/anwesenheit"' not in page
     assert "Wer jetzt kommt oder geht, erfassen Sie beim Tagesordnungspunkt" in page
-    rewritten = _post(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
-                      version=_version(page), present=str(present[0]))  # fmt: skip
+    rewritten = _post_current(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
+                      present=str(present[0]))  # fmt: skip
     page = _follow(client, rewritten)
     assert "Über TOP 1 ist bereits entschieden: Die Anwesenheit bei Sitzungsbeginn" in page
     still = world.run(
@@ -128,37 +132,37 @@ def test_refusals_name_people_and_states_in_words(
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
     votes = {f"vote-{p}": "yes" for p in present}
-    voted = _post(client, f"{base}/abstimmung", page, version=_version(page), **votes)
+    voted = _post_current(client, f"{base}/abstimmung", page, **votes)
     page = _follow(client, voted)
-    late = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                 person_id=str(present[3]), reason="Bruder ist Bieter")  # fmt: skip
+    late = _post_current(
+        client, f"{base}/befangenheit", page, person_id=str(present[3]), reason="Bruder ist Bieter"
+    )
     page = _follow(client, late)
     assert f"{names[present[3]]} ist befangen, die Stimme ist aber erfasst" in page
     assert "Person " not in page
 
-    unknown = _post(client, f"{base}/antraege", page, version=_version(page), art="",
+    unknown = _post_current(client, f"{base}/antraege", page, art="",
                     mover="Fraktion FWV", text="Ohne Carport.")  # fmt: skip
     page = _follow(client, unknown)
     assert "Bitte wählen Sie die Art des Antrags: Änderungsantrag, Gegenantrag oder " in page
     assert "amendment" not in page.split('id="fehler"')[1].split("</ul>")[0]
 
-    on_proposal = _post(client, f"{base}/ergebnis", page, version=_version(page),
-                        outcome="noted")  # fmt: skip
+    on_proposal = _post_current(client, f"{base}/ergebnis", page, outcome="noted")
     page = _follow(client, on_proposal)
     assert "Über eine Vorlage wird mit ihren Aktionen entschieden (Beschluss gefasst, " in page
-    odd = _post(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
-                version=_version(page), outcome="erledigt")  # fmt: skip
+    odd = _post_current(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
+                outcome="erledigt")  # fmt: skip
     page = _follow(client, odd)
     assert "Bitte wählen Sie als Ergebnis „behandelt“, „zur Kenntnis genommen“, „vertagt“." in page
 
     outsider = world["ilsfeld.secretary"].person_id
-    stranger = _post(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
-                     version=_version(page), present=str(outsider))  # fmt: skip
+    stranger = _post_current(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
+                     present=str(outsider))  # fmt: skip
     page = _follow(client, stranger)
     assert f"Nicht Mitglied des Gremiums: {names[outsider]}." in page
 
-    early = _post(client, f"/sitzungen/{mid}/durchfuehren/niederschrift", page,
-                  version=_version(page), signer=f"{present[0]}:chair")  # fmt: skip
+    early = _post_current(client, f"/sitzungen/{mid}/durchfuehren/niederschrift", page,
+                  signer=f"{present[0]}:chair")  # fmt: skip
     page = _follow(client, early)
     assert "nach dem Schließen der Sitzung erfasst, bis sie als unterzeichnet festgestellt ist " \
         "(jetziger Stand: „Sitzung läuft“)." in page  # fmt: skip
@@ -180,26 +184,41 @@ def test_votes_and_departures_are_worded_for_the_minutes(
     )
     assert "Stimmengleichheit" not in preview.text
 
-    doubt = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                  person_id=str(present[2]), reason="Nachbar", doubtful="ja")  # fmt: skip
+    doubt = _post_current(
+        client,
+        f"{base}/befangenheit",
+        page,
+        person_id=str(present[2]),
+        reason="Nachbar",
+        doubtful="ja",
+    )
     page = _follow(client, doubt)
     declaration = world.run(lambda s: s.exec(select(BiasDeclaration)).one().id)
-    zeros = _post(client, f"{base}/befangenheit/{declaration}", page, version=_version(page),
-                  ja="0", nein="0", enthaltung="0")  # fmt: skip
+    zeros = _post_current(
+        client, f"{base}/befangenheit/{declaration}", page, ja="0", nein="0", enthaltung="0"
+    )
     page = _follow(client, zeros)
     assert "Bitte geben Sie die Stimmen ein: alle Zahlen sind 0." in page
-    decided = _post(client, f"{base}/befangenheit/{declaration}", page, version=_version(page),
-                    ja="0", nein="10", enthaltung="0")  # fmt: skip
+    decided = _post_current(
+        client, f"{base}/befangenheit/{declaration}", page, ja="0", nein="10", enthaltung="0"
+    )
     page = _follow(client, decided)
     assert "nicht befangen" in page
 
     leaver = present[-1]
-    left = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
-                 person_id=str(leaver), richtung="geht", nur_dieser_punkt="ja")  # fmt: skip
+    left = _post_current(
+        client,
+        f"{base}/kommen-gehen",
+        page,
+        person_id=str(leaver),
+        richtung="geht",
+        nur_dieser_punkt="ja",
+    )
     page = _follow(client, left)
     assert f"{names[leaver]} verlässt den Sitzungstisch für TOP 1." in page
-    counted = _post(client, f"{base}/stimmenzahlen", page, version=_version(page),
-                    ja="10", nein="2", enthaltung="0")  # fmt: skip
+    counted = _post_current(
+        client, f"{base}/stimmenzahlen", page, ja="10", nein="2", enthaltung="0"
+    )
     page = _follow(client, counted)
     assert (
         "<strong>Abgelehnt</strong> – noch nicht möglich. Die Mehrheit hat dem "
@@ -221,34 +240,48 @@ def test_over_long_or_odd_input_is_refused_not_cut(
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
     long = "x" * 2001
     absent = present[-1]
-    reasons = _post(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
-                    version=_version(page), present=str(present[0]),
+    reasons = _post_current(client, f"/sitzungen/{mid}/durchfuehren/anwesenheit", page,
+                    present=str(present[0]),
                     **{f"grund-{absent}": long})  # fmt: skip
     page = _follow(client, reasons)
     assert f"Der Grund der Abwesenheit von {names[absent]} ist zu lang: höchstens 2.000" in page
-    going = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
-                  person_id=str(absent), richtung="geht", reason=long)  # fmt: skip
+    going = _post_current(
+        client, f"{base}/kommen-gehen", page, person_id=str(absent), richtung="geht", reason=long
+    )
     page = _follow(client, going)
     assert "Der Grund des Kommens oder Gehens ist zu lang: höchstens 2.000 Zeichen." in page
-    odd = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
-                person_id=str(absent), richtung="bleibt", reason="Termin")  # fmt: skip
+    odd = _post_current(
+        client,
+        f"{base}/kommen-gehen",
+        page,
+        person_id=str(absent),
+        richtung="bleibt",
+        reason="Termin",
+    )
     page = _follow(client, odd)
     assert "Bitte wählen Sie, ob das Mitglied kommt oder geht." in page
     # the form again, open, with the member and the reason as typed
     assert odd.status_code == 422
     assert f'<option value="{absent}" selected>' in page.split('id="presence-person"')[1]
     assert ">Termin</textarea>" in page
-    bias = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                 person_id=str(absent), reason=long)  # fmt: skip
+    bias = _post_current(client, f"{base}/befangenheit", page, person_id=str(absent), reason=long)
     page = _follow(client, bias)
     assert "Der Grund der Befangenheit ist zu lang: höchstens 2.000 Zeichen." in page
-    wording = _post(client, f"{base}/antraege", page, version=_version(page),
-                    art="amendment", mover="FWV", text="y" * 20_001)  # fmt: skip
+    wording = _post_current(
+        client, f"{base}/antraege", page, art="amendment", mover="FWV", text="y" * 20_001
+    )
     page = _follow(client, wording)
     assert "Der Wortlaut des Antrags ist zu lang: höchstens 20.000 Zeichen." in page
     for reach in ("-1", "101"):
-        bent = _post(client, f"{base}/antraege", page, version=_version(page),
-                     art="amendment", mover="FWV", text="Ohne Carport.", reach=reach)  # fmt: skip
+        bent = _post_current(
+            client,
+            f"{base}/antraege",
+            page,
+            art="amendment",
+            mover="FWV",
+            text="Ohne Carport.",
+            reach=reach,
+        )
         page = _follow(client, bent)
         assert "Bitte geben Sie die Reichweite als ganze Zahl von 0 bis 100 ein." in page
         assert ">Ohne Carport.</textarea>" in page  # the motion as typed, to correct
@@ -275,15 +308,14 @@ def test_a_vote_by_name_names_every_member_and_the_preview_only_open_items(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
-    one = _post(client, f"{base}/abstimmung", page, version=_version(page),
-                **{f"vote-{present[0]}": "yes"})  # fmt: skip
+    one = _post_current(client, f"{base}/abstimmung", page, **{f"vote-{present[0]}": "yes"})
     page = _follow(client, one)
     assert "Bitte erfassen Sie die Stimme (Ja, Nein oder Enthaltung) von " in page
     assert names[present[1]] in page.split("Bitte erfassen Sie die Stimme")[1].split("</")[0]
     assert "Abstimmung gespeichert" not in page
     assert world.run(lambda s: len(s.exec(select(Vote)).all())) == 0
     everyone = {f"vote-{p}": "yes" for p in present}
-    saved = _post(client, f"{base}/abstimmung", page, version=_version(page), **everyone)
+    saved = _post_current(client, f"{base}/abstimmung", page, **everyone)
     page = _follow(client, saved)
     assert f"Mehrheit erreicht: {len(present)} Ja" in page
 
@@ -328,19 +360,21 @@ def test_a_refused_notes_or_bias_form_keeps_what_was_typed(
     assert world.get(AgendaItem, item).deliberation_notes is None
 
     page = stale.text
-    empty = _post(client, f"{base}/befangenheit", page, version=_version(page), doubtful="ja")
+    empty = _post_current(client, f"{base}/befangenheit", page, doubtful="ja")
     assert empty.status_code == 422
     assert "Bitte wählen Sie das Mitglied, das befangen ist." in empty.text
     assert unbroken("Bitte geben Sie den Grund der Befangenheit an (§ 18 GemO).") in empty.text
     assert 'id="bias-person" name="person_id" aria-describedby="bias-person-fehler"' in empty.text
     assert 'id="bias-doubtful" name="doubtful" value="ja" checked' in empty.text
 
-    counted = _post(client, f"{base}/kommen-gehen", page, version=_version(page),
-                    person_id=str(present[-1]), richtung="geht")  # fmt: skip
+    counted = _post_current(
+        client, f"{base}/kommen-gehen", page, person_id=str(present[-1]), richtung="geht"
+    )
     page = _follow(client, counted)
     reason = "Ehefrau ist Inhaberin eines Bieters, Angebot vom 12.03."
-    absent = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                   person_id=str(present[-1]), reason=reason)  # fmt: skip
+    absent = _post_current(
+        client, f"{base}/befangenheit", page, person_id=str(present[-1]), reason=reason
+    )
     assert absent.status_code == 422
     assert f">{reason}</textarea>" in absent.text
     assert f'<option value="{present[-1]}" selected>' in absent.text
@@ -366,8 +400,9 @@ def test_a_refused_screen_form_opens_at_its_error_summary(
     assert 'id="fehler"' not in page
     assert 'id="aktueller-top" tabindex="-1" autofocus>' in page
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
-    too_many = _post(client, f"{base}/stimmenzahlen", page, version=_version(page),
-                     ja=str(len(present)), nein="2", enthaltung="1")  # fmt: skip
+    too_many = _post_current(
+        client, f"{base}/stimmenzahlen", page, ja=str(len(present)), nein="2", enthaltung="1"
+    )
     assert too_many.status_code == 422
     summary = _summary(too_many.text)
     assert f"{len(present) + 3} Stimmen, aber nur {len(present)} Mitglieder" in summary
@@ -377,18 +412,17 @@ def test_a_refused_screen_form_opens_at_its_error_summary(
     assert "autofocus" not in too_many.text
     assert "rf-flashes" not in too_many.text, "the summary, not a banner besides"
 
-    nobody = _post(client, f"{base}/kommen-gehen", page, version=_version(page), richtung="geht")
+    nobody = _post_current(client, f"{base}/kommen-gehen", page, richtung="geht")
     assert nobody.status_code == 422
     assert 'href="#presence-person">Bitte wählen Sie das Mitglied.' in _summary(nobody.text)
 
-    empty = _post(client, f"{base}/befangenheit", page, version=_version(page))
+    empty = _post_current(client, f"{base}/befangenheit", page)
     assert empty.status_code == 422
     summary = _summary(empty.text)
     assert 'href="#bias-person">Bitte wählen Sie das Mitglied, das befangen ist.' in summary
     assert 'href="#bias-reason">Bitte geben Sie den Grund der Befangenheit an' in summary
 
-    notes = _post(client, f"{base}/beratung", page, version=_version(page),
-                  deliberation_notes="x" * 20_001)  # fmt: skip
+    notes = _post_current(client, f"{base}/beratung", page, deliberation_notes="x" * 20_001)
     assert notes.status_code == 422
     assert f'href="#beratung-{item}">Der Verlauf der Beratung darf' in _summary(notes.text)
 
@@ -411,13 +445,20 @@ def test_a_refused_outcome_or_motion_vote_opens_at_its_error_summary(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={item}").text
     base = f"/sitzungen/{mid}/durchfuehren/{item}"
-    proposed = _post(client, f"{base}/antraege", page, version=_version(page),
-                     art="amendment", mover="Fraktion FWV", text="Ohne Carport.")  # fmt: skip
+    proposed = _post_current(
+        client,
+        f"{base}/antraege",
+        page,
+        art="amendment",
+        mover="Fraktion FWV",
+        text="Ohne Carport.",
+    )
     page = _follow(client, proposed)
     motion = world.run(lambda s: s.exec(select(Motion)).one().id)
 
-    too_many = _post(client, f"{base}/antraege/{motion}", page, version=_version(page),
-                     ja=str(len(present)), nein="5", enthaltung="1")  # fmt: skip
+    too_many = _post_current(
+        client, f"{base}/antraege/{motion}", page, ja=str(len(present)), nein="5", enthaltung="1"
+    )
     assert too_many.status_code == 422
     summary = _summary(too_many.text)
     assert f'href="#motion-ja-{motion}">{len(present) + 6} Stimmen, aber nur ' in summary
@@ -447,8 +488,8 @@ def test_a_refused_outcome_or_motion_vote_opens_at_its_error_summary(
     assert world.get(Proposal, pid).state == "scheduled"
 
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={free}").text
-    odd = _post(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
-                version=_version(page), outcome="erledigt")  # fmt: skip
+    odd = _post_current(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
+                outcome="erledigt")  # fmt: skip
     assert odd.status_code == 422
     assert 'href="#free-outcome">Bitte wählen Sie als Ergebnis ' in _summary(odd.text)
     assert 'aria-describedby="free-outcome-fehler" aria-invalid="true"' in odd.text
@@ -456,19 +497,26 @@ def test_a_refused_outcome_or_motion_vote_opens_at_its_error_summary(
     assert world.get(AgendaItem, free).outcome is None
 
     # the body's decision on a doubtful bias (§ 18 Abs. 4 Satz 2 GemO) is a count form too
-    doubt = _post(client, f"{base}/befangenheit", page, version=_version(page),
-                  person_id=str(present[2]), reason="Nachbar", doubtful="ja")  # fmt: skip
+    doubt = _post_current(
+        client,
+        f"{base}/befangenheit",
+        page,
+        person_id=str(present[2]),
+        reason="Nachbar",
+        doubtful="ja",
+    )
     page = _follow(client, doubt)
     declaration = world.run(lambda s: s.exec(select(BiasDeclaration)).one().id)
-    zeros = _post(client, f"{base}/befangenheit/{declaration}", page, version=_version(page),
-                  ja="0", nein="0", enthaltung="0")  # fmt: skip
+    zeros = _post_current(
+        client, f"{base}/befangenheit/{declaration}", page, ja="0", nein="0", enthaltung="0"
+    )
     assert zeros.status_code == 422
     assert f'href="#bias-ja-{declaration}">Bitte geben Sie die Stimmen ein' in _summary(zeros.text)
     assert f'aria-describedby="bias-ja-{declaration}-fehler" aria-invalid="true"' in zeros.text
     assert "rf-flashes" not in zeros.text
     # the minutes are signed once the session is closed: refused, at the signer's field
-    early = _post(client, f"/sitzungen/{mid}/durchfuehren/niederschrift", page,
-                  version=_version(page), signer=f"{present[0]}:chair")  # fmt: skip
+    early = _post_current(client, f"/sitzungen/{mid}/durchfuehren/niederschrift", page,
+                  signer=f"{present[0]}:chair")  # fmt: skip
     assert early.status_code == 409
     assert 'href="#signer">' in _summary(early.text)
 
@@ -500,7 +548,7 @@ def test_the_mover_is_chosen_from_members_and_fraktionen_or_typed(
     base = f"/sitzungen/{mid}/durchfuehren/{item}/antraege"
 
     chosen = f"fraktion:{fw.id}"
-    both = _post(client, base, page, version=_version(page), art="amendment",
+    both = _post_current(client, base, page, art="amendment",
                  antragsteller=chosen, mover="Verwaltung", text="Mit Carport.")  # fmt: skip
     assert both.status_code == 422
     summary = both.text.split('id="fehler"')[1].split("</ul>")[0]
@@ -524,10 +572,10 @@ def test_the_mover_is_chosen_from_members_and_fraktionen_or_typed(
                                  art="amendment", antragsteller=f"fraktion:{fw.id}",
                                  text="Mit Carport."))  # fmt: skip
     assert "(Antragsteller/in: Freie Wähler (FW))" in page
-    page = _follow(client, _post(client, base, page, version=_version(page), art="close_debate",
+    page = _follow(client, _post_current(client, base, page, art="close_debate",
                                  antragsteller=f"mitglied:{present[0]}"))  # fmt: skip
     assert f"(Antragsteller/in: {names[present[0]]})" in page
-    page = _follow(client, _post(client, base, page, version=_version(page), art="adjourn",
+    page = _follow(client, _post_current(client, base, page, art="adjourn",
                                  mover="Verwaltung"))  # fmt: skip
     assert "(Antragsteller/in: Verwaltung)" in page
     movers = world.run(
@@ -561,8 +609,9 @@ def test_a_free_items_outcome_saves_the_notes_typed_with_it(
 
     # refused outcome: nothing saved, the notes as typed are shown again
     notes = "Die Bürgermeisterin berichtet über den Stand der Bauarbeiten am Rathaus."
-    odd = _post(client, f"{base}/ergebnis", page, version=_version(page),
-                outcome="erledigt", deliberation_notes=notes)  # fmt: skip
+    odd = _post_current(
+        client, f"{base}/ergebnis", page, outcome="erledigt", deliberation_notes=notes
+    )
     assert odd.status_code == 422
     assert f">{notes}</textarea>" in odd.text
     assert world.get(AgendaItem, free).deliberation_notes is None
@@ -588,8 +637,8 @@ def test_notes_refused_with_a_free_outcome_keep_both_unsaved(
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{mid}/durchfuehren?top={free}").text
     typed = "Herr Maier fragt nach dem Winterdienst. " * 600
-    refused = _post(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
-                    version=_version(page), outcome="handled",
+    refused = _post_current(client, f"/sitzungen/{mid}/durchfuehren/{free}/ergebnis", page,
+                    outcome="handled",
                     deliberation_notes=typed)  # fmt: skip
     assert refused.status_code == 422
     assert "Der Verlauf der Beratung darf höchstens 20000 Zeichen lang sein." in refused.text
@@ -615,8 +664,8 @@ def test_a_vorlage_outcome_keeps_the_notes_across_its_check_and_saves_them_with_
     shown = re.search(r'name="proposal_version" value="(\d+)"', page)
     assert shown is not None
     notes = "Die Fraktion FWV bittet um eine weitere Vorberatung im Ausschuss."
-    check = _post(client, url, page, proposal_version=shown.group(1),
-                  version=_version(page), deliberation_notes=notes)  # fmt: skip
+    check = _post_current(client, url, page, proposal_version=shown.group(1),
+                  deliberation_notes=notes)  # fmt: skip
     assert check.status_code == 200
     assert "Bitte prüfen: Vertagen" in check.text
     # the check records nothing, the text is shown as typed and carried to the confirmation
@@ -645,8 +694,8 @@ def test_a_stale_vorlage_outcome_saves_neither_it_nor_the_notes(
     assert shown is not None
     notes = "Die Verwaltung erläutert den Zeitplan."
     # a stale proposal version: the notes saved first are rolled back with the refusal
-    stale = _post(client, url, page, bestaetigt="ja", proposal_version="999",
-                  version=_version(page), deliberation_notes=notes)  # fmt: skip
+    stale = _post_current(client, url, page, bestaetigt="ja", proposal_version="999",
+                  deliberation_notes=notes)  # fmt: skip
     assert stale.status_code == 409
     assert f">{notes}</textarea>" in stale.text
     assert world.get(AgendaItem, item).deliberation_notes is None
