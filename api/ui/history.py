@@ -1,5 +1,5 @@
-"""What one audit event says on a page, one way for the Verlauf of a Vorlage or a Sitzung
-and the home page's "Neu seit": the step's label, else the event's (``EVENT_LABELS``), with
+"""What one audit event says on a page, one way for the Verlauf of a Vorlage, a Sitzung or an
+Antrag and the home page's "Neu seit": the step's label, else the event's (``EVENT_LABELS``), with
 what it names ("Bearbeitet: Betreff und Beratungsfolge", "Vollzugsaufgabe angelegt
 „Bauantrag stellen“", "Anlage hinzugefügt „Lageplan.pdf“")."""
 
@@ -14,9 +14,10 @@ from workflow.context import Actor
 from workflow.definitions.machines import Workflows
 from workflow.event_labels import EVENT_LABELS
 from workflow.meeting_titles import meeting_title
-from workflow.models import AuditEvent, Body, Meeting, Municipality, Proposal
+from workflow.models import AuditEvent, Body, CouncilRequest, Meeting, Municipality, Proposal
 from workflow.queries import full_names
 from workflow.services import listing
+from workflow.services.council_requests import terms as request_terms
 from workflow.wording import actor_role, wording_for
 
 # Who signed the minutes, in the capacity § 38 Abs. 2 Satz 1 GemO names: four signatures
@@ -77,19 +78,56 @@ def history_entries(
     wording = wording_for(instance, session)
     town = session.get(Municipality, instance.municipality_id)
     return [
-        {
-            "event": e,
-            "who": names.get(e.actor, e.actor),
-            "role": actor_role(e.actor_role, town),
-            "what": event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
+        _entry(
+            e,
+            names,
+            town,
+            what=event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
             + item_named(e)
             + meetings.get(_meeting_of(e), ""),
-            "dest": wording.state(spec, e.dest),
-            "for_whom": acted_for(e),
-            "comment": _comment(e),
-        }
+            dest=wording.state(spec, e.dest),
+        )
         for e in reversed(events)
     ]
+
+
+def request_history_entries(
+    session: Session, request: CouncilRequest, events: Sequence[AuditEvent]
+) -> list[dict[str, object]]:
+    """The Verlauf of an Antrag or Verlangen (``events``: its chain, oldest first), shaped as
+    ``history_entries``: it has no definition, its steps and states are worded by
+    ``council_requests.terms``."""
+    names = full_names(session, {e.actor for e in events})
+    town = session.get(Municipality, request.municipality_id)
+    return [
+        _entry(
+            e,
+            names,
+            town,
+            what=request_terms.EVENT_LABELS.get(e.trigger, "Geändert"),
+            dest=request_terms.STATES.get(e.dest or "", e.dest or ""),
+        )
+        for e in reversed(events)
+    ]
+
+
+def _entry(
+    event: AuditEvent,
+    names: dict[str, str],
+    town: Municipality | None,
+    *,
+    what: str,
+    dest: str,
+) -> dict[str, object]:
+    return {
+        "event": event,
+        "who": names.get(event.actor, event.actor),
+        "role": actor_role(event.actor_role, town),
+        "what": what,
+        "dest": dest,
+        "for_whom": acted_for(event),
+        "comment": _comment(event),
+    }
 
 
 def _comment(event: AuditEvent) -> str | None:

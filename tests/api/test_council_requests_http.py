@@ -179,12 +179,18 @@ def test_pages_list_form_detail_and_actions(
     assert 'kern-label--small">Auf der Tagesordnung</span>' in scheduled.text
     assert "Fraktionsantrag: Sanierung des Freibads" in scheduled.text
     secretary = world.data.users["ilsfeld.secretary"].full_name
-    assert f"Erfasst ({secretary})" in scheduled.text  # the Verlauf, by name
-    assert f"Auf die Tagesordnung gesetzt ({secretary})" in scheduled.text
+    # the Verlauf, as a Vorlage's: what, who in which role, the state after
+    history = scheduled.text.split('id="verlauf-titel"')[1]
+    assert f"Erfasst – Sitzungsdienst ({secretary}); Stand danach: Eingegangen" in history
+    assert (
+        f"Auf die Tagesordnung gesetzt – Sitzungsdienst ({secretary}); "
+        "Stand danach: Auf der Tagesordnung"
+    ) in history
+    assert history.index("Auf die Tagesordnung gesetzt") < history.index("Erfasst"), "newest first"
     title = re.search(r"<title>(.*?)</title>", scheduled.text, re.S)
     assert title is not None
     assert title.group(1) == "Antrag: Sanierung des Freibads – Ratsflow"
-    assert scheduled.text.count('id="verlauf"') == 1
+    assert scheduled.text.count('id="verlauf-titel"') == 1
     clock.now = berlin(date(2024, 4, 9), 9)
     sign_in(client, "flein.clerk")
     assert client.get(detail_url).status_code == 404
@@ -419,7 +425,11 @@ def test_the_mayors_stand_in_takes_the_antrag_steps_only_while_he_is_away(
         follow_redirects=True,
     )
     assert "Der Antrag ist als unzulässig abgelehnt." in done.text
-    assert f"Als unzulässig abgelehnt ({councillor}, in Vertretung für {mayor})" in done.text
+    history = done.text.split('id="verlauf-titel"')[1]
+    assert (
+        f"Als unzulässig abgelehnt – Bürgermeisterin ({councillor}, in Vertretung für {mayor}); "
+        "Stand danach: Als unzulässig abgelehnt"
+    ) in history
     on_agenda = client.post(
         f"/antraege/{placed.id}/tagesordnung",
         data={"csrf_token": csrf_of(page), "meeting_id": str(meeting)},

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from api.deps import NowDep, SessionDep
 from api.ui import formatting
 from api.ui.formatting import parse_date_de
-from api.ui.history import acted_for
+from api.ui.history import request_history_entries
 from api.ui.web import (
     HANDLING_ONLY,
     PageRoute,
@@ -43,7 +43,6 @@ from workflow.models import (
     Person,
     Proposal,
 )
-from workflow.queries import full_names
 from workflow.services import council_requests as service
 from workflow.services import factions
 from workflow.services.common import acting_as
@@ -380,9 +379,7 @@ def detail(
         "item": item,
         "item_number": top_number(session, item) if item is not None else None,
         "grounds": list(service.GROUNDS.items()),
-        "history": [(e, acted_for(e)) for e in events],
-        "names": full_names(session, {e.actor for e in events}),
-        "event_labels": service.EVENT_LABELS,
+        "history": request_history_entries(session, req, events),
         "ground_label": service.GROUNDS.get(req.refusal_ground or "", ""),
         "may_take_over": acting["proposal"] is not None,
         "may_schedule": acting["scheduled"] is not None,
