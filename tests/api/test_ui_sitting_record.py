@@ -13,7 +13,7 @@ from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, field_of, sign_in
 from tests.api.test_ui_meetings import _post, _post_current, _version
-from tests.conftest import World, berlin
+from tests.conftest import World, berlin, known
 from tests.integration.flow import MEETING_DAY, in_session, item_of
 from tests.integration.test_meetings import planned
 from workflow.models import (
@@ -33,6 +33,18 @@ def _running(world: World, clock: FixedClock) -> tuple[int, int, int, list[int]]
     present = in_session(world, mid)
     clock.now = berlin(MEETING_DAY, 19, 30)
     return pid, mid, item_of(world, pid), present
+
+
+def _doubtful_bias(
+    world: World, client: TestClient, base: str, page: str, person: int
+) -> tuple[str, int]:
+    """A bias declared as doubtful, for the body to decide (§ 18 Abs. 4 Satz 2 GemO): the
+    page after it and the declaration's id."""
+    doubt = _post_current(
+        client, f"{base}/befangenheit", page, person_id=str(person), reason="Nachbar", doubtful="ja"
+    )
+    page = _follow(client, doubt)
+    return page, world.run(lambda s: known(s.exec(select(BiasDeclaration)).one().id))
 
 
 def _follow(client: TestClient, response: Any) -> str:
@@ -184,16 +196,7 @@ def test_votes_and_departures_are_worded_for_the_minutes(
     )
     assert "Stimmengleichheit" not in preview.text
 
-    doubt = _post_current(
-        client,
-        f"{base}/befangenheit",
-        page,
-        person_id=str(present[2]),
-        reason="Nachbar",
-        doubtful="ja",
-    )
-    page = _follow(client, doubt)
-    declaration = world.run(lambda s: s.exec(select(BiasDeclaration)).one().id)
+    page, declaration = _doubtful_bias(world, client, base, page, present[2])
     zeros = _post_current(
         client, f"{base}/befangenheit/{declaration}", page, ja="0", nein="0", enthaltung="0"
     )
@@ -497,16 +500,7 @@ def test_a_refused_outcome_or_motion_vote_opens_at_its_error_summary(
     assert world.get(AgendaItem, free).outcome is None
 
     # the body's decision on a doubtful bias (§ 18 Abs. 4 Satz 2 GemO) is a count form too
-    doubt = _post_current(
-        client,
-        f"{base}/befangenheit",
-        page,
-        person_id=str(present[2]),
-        reason="Nachbar",
-        doubtful="ja",
-    )
-    page = _follow(client, doubt)
-    declaration = world.run(lambda s: s.exec(select(BiasDeclaration)).one().id)
+    page, declaration = _doubtful_bias(world, client, base, page, present[2])
     zeros = _post_current(
         client, f"{base}/befangenheit/{declaration}", page, ja="0", nein="0", enthaltung="0"
     )
