@@ -66,6 +66,10 @@ def test_the_cosigner_finds_task_deadline_and_change(
         # What happened, and the new state where it changed ("Bearbeitet" leaves it).
         assert "Zur Mitzeichnung gegeben, jetzt „In Mitzeichnung“ (Sachbearbeitung" in changes
         assert "Angelegt, jetzt „Entwurf“" in changes
+        # the Vorlage named once, its two events beneath it, the newest first
+        assert changes.count(f'href="{location}"') == 1
+        entry = changes.split(f'href="{location}"')[1].split("</ul></li>")[0]
+        assert entry.index("Zur Mitzeichnung gegeben") < entry.index("Angelegt")
 
         clock.now += timedelta(days=16)
         late = head.get("/").text

@@ -225,6 +225,15 @@ def changes_since(
     return changes[:MAX_CHANGES]
 
 
+def by_object(changes: Sequence[Change]) -> list[list[Change]]:
+    """The changes of each object together, the object with the newest change first: the
+    mayor reads "Vorlage 3/2026" once with its four steps beneath, not four times."""
+    groups: dict[tuple[str, int], list[Change]] = {}
+    for change in changes:
+        groups.setdefault((change.kind, change.instance_id), []).append(change)
+    return list(groups.values())
+
+
 def _municipalities_of(session: Session, rows: Sequence[Any]) -> dict[int | None, Municipality]:
     ids = {getattr(row, "municipality_id", None) for row in rows} - {None}
     if not ids:

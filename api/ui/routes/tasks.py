@@ -201,8 +201,8 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         # only who writes or signs Vorlagen has Vorlagen that wait on others
         "authors": user.role in AUTHOR_ROLES,
         "deadlines": dated,
-        "changes": news_since.changes_since(
-            session=session, workflows=workflows, actor=actor, since=since
+        "changes": news_since.by_object(
+            news_since.changes_since(session=session, workflows=workflows, actor=actor, since=since)
         ),
         "since": since,
         "event_label": event_label,
