@@ -64,7 +64,6 @@ from workflow.models import Municipality, User
 from workflow.outcomes import outcome_label
 from workflow.roles import person_role_label
 from workflow.services import my_tasks
-from workflow.services.missed_meetings import missed_meetings
 from workflow.services.setup import actor_for
 from workflow.settings import Settings
 from workflow.supervision import municipality_title
@@ -177,12 +176,8 @@ def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
         # as many as Meine Aufgaben lists (routes/tasks.py)
         now = request.app.state.clock()
         actor = user.actor
-        count = (
-            len(my_tasks.tasks(session=db, workflows=workflows_of(request), actor=actor, now=now))
-            + len(my_tasks.execution_duties(session=db, actor=actor))
-            + len(missed_meetings(session=db, actor=actor, now=now))
-        )
-        user = replace(user, task_count=count)
+        work = my_tasks.open_work(session=db, workflows=workflows_of(request), actor=actor, now=now)
+        user = replace(user, task_count=work.count)
     request.state.page_user = user
     return user
 

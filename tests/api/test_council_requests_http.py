@@ -413,6 +413,10 @@ def test_the_mayors_stand_in_takes_the_antrag_steps_only_while_he_is_away(
     sign_in(client, "ilsfeld.council")
     waiting = tasks()
     assert f'href="/antraege/{left.id}"' in waiting
+    # the badge on "Meine Aufgaben" counts what the list shows, the three Anträge among it
+    rows = waiting.count('rf-task">')
+    assert rows >= 3
+    assert f'id="aufgaben-zahl">{rows}<' in client.get("/").text
     all_three = "auf die Tagesordnung setzen, als Vorlage übernehmen oder als unzulässig ablehnen"
     assert f"Eingegangen am 08.04.2024: {all_three} (in Vertretung für {mayor})" in waiting
     page = client.get(f"/antraege/{refused.id}").text

@@ -46,6 +46,7 @@ from workflow.models import (
 )
 from workflow.queries import full_names
 from workflow.services import missed_meetings
+from workflow.services.council_requests import ToHandle, to_handle
 from workflow.services.council_requests import terms as request_terms
 from workflow.services.deadline_service import deadlines_query, still_to_do
 from workflow.services.transition import available_actions
@@ -404,3 +405,28 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
         if (d.instance_type != "proposal" or d.instance_id in readable_ids)
         and concerns(session, workflows, d, actor.role, actor.user_id)
     ]
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    """Everything "Jetzt zu erledigen" lists: the engine's steps, Vollzugsaufgaben, sessions
+    whose day passed unheld, Anträge to handle. One source for the page and the badge on
+    "Meine Aufgaben", so the two never count differently."""
+
+    tasks: list[Task]
+    duties: list[Duty]
+    missed: list[missed_meetings.MissedMeeting]
+    requests: list[ToHandle]
+
+    @property
+    def count(self) -> int:
+        return len(self.tasks) + len(self.duties) + len(self.missed) + len(self.requests)
+
+
+def open_work(*, session: Session, workflows: Workflows, actor: Actor, now: datetime) -> OpenWork:
+    return OpenWork(
+        tasks=tasks(session=session, workflows=workflows, actor=actor, now=now),
+        duties=execution_duties(session=session, actor=actor),
+        missed=missed_meetings.missed_meetings(session=session, actor=actor, now=now),
+        requests=to_handle(session=session, actor=actor, now=now),
+    )

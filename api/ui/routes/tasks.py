@@ -24,9 +24,8 @@ from workflow.definitions.spec import DefinitionSpec
 from workflow.deputies import member_on
 from workflow.models import Deadline, Meeting, Membership, Proposal
 from workflow.roles import AUTHOR_ROLES
-from workflow.services import council_requests, listing, my_tasks, news_since
+from workflow.services import listing, my_tasks, news_since
 from workflow.services.announcements import HELD
-from workflow.services.missed_meetings import missed_meetings
 from workflow.services.transition import KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -110,11 +109,11 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
     if user.role == "admin":
         return admin_start(request, workflows)
     actor = user.actor
-    tasks = my_tasks.tasks(session=session, workflows=workflows, actor=actor, now=now)
+    work = my_tasks.open_work(session=session, workflows=workflows, actor=actor, now=now)
     since = _since(request, now)
     today = local_date(now)
     rows: list[TaskRow] = []
-    for task in tasks:
+    for task in work.tasks:
         instance = session.get(KINDS[task.kind], task.instance_id)
         note = f"Stand: {task.state_label}"
         if (
@@ -137,8 +136,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                 else None,
             )
         )
-    duties = my_tasks.execution_duties(session=session, actor=actor)
-    for duty in duties:
+    for duty in work.duties:
         rows.append(
             TaskRow(
                 title=f"Vollzugsaufgabe: {duty.task.title}",
@@ -149,7 +147,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             )
         )
     # § 34 Abs. 1, § 37 Abs. 1 S. 1 GemO: a session whose day passed is moved or cancelled
-    for missed in missed_meetings(session=session, actor=actor, now=now):
+    for missed in work.missed:
         rows.append(
             TaskRow(
                 title=f"{my_tasks.meeting_title(session, missed.meeting)} {missed.task}",
@@ -161,7 +159,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         )
     # § 34 Abs. 1 S. 3-6 GemO: an Antrag that came in waits for the agenda or a refusal
     # (by the Stellvertretung while the holder is away, workflow.deputies)
-    for waiting in council_requests.to_handle(session=session, actor=actor, now=now):
+    for waiting in work.requests:
         motion, acting = waiting.request, waiting.acting
         steps = next_steps(user.role, acting.role)
         if acting.on_behalf_of_name:
@@ -191,7 +189,7 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
             f"/beschlusskontrolle#aufgabe-{d.task.id}",
             d.task.target_date,
         )
-        for d in duties
+        for d in work.duties
         if d.task.target_date is not None
     ]
     dated.sort(key=lambda r: r.due)
