@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam
-from sqlalchemy import select as sa_select
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, select
 
 from workflow import audit
 from workflow.access import instance_visible, request_visible
-from workflow.config_cache import note_version
 from workflow.context import SYSTEM, Actor, FiringContext, local_date
-from workflow.db import pinned, remember
+from workflow.db import pinned
 from workflow.deadlines.lifecycle import (
     DeadlineEffect,
     apply_transition,
     close_ending,
     open_starting,
-    still_active,
 )
 from workflow.definitions.machines import LightModel, Workflow, Workflows
 from workflow.definitions.spec import DefinitionSpec, TransitionSpec
 from workflow.deputies import substitutions
-from workflow.embedded_rows import attach_json, rows_as_json
 from workflow.engine import ActionOption, PendingStep, action_options, pending_steps, unmet_guards
 from workflow.errors import (
     GuardsUnmet,
@@ -41,21 +35,13 @@ from workflow.errors import (
     not_found,
 )
 from workflow.limits import require_reason
-from workflow.loaded_rows import attach_loaded
 from workflow.models import (
-    AuditHead,
-    ConsultationStep,
-    CoSignature,
-    Deadline,
     DecisionRequest,
     DecisionResponse,
     Meeting,
-    Municipality,
     Proposal,
-    User,
 )
-from workflow.models.proposal import ProposalRevision
-from workflow.revisions import next_number
+from workflow.services.firing_load import load_for_firing
 from workflow.wording import wording_for
 
 logger = logging.getLogger(__name__)
@@ -106,7 +92,7 @@ def load_instance(
     if model is None:
         instance = None
     elif for_firing and session.identity_map.get(identity_key(model, instance_id)) is None:
-        instance = _load_for_firing(session, kind, model, instance_id)
+        instance = load_for_firing(session, kind, model, instance_id)
     else:
         instance = session.get(model, instance_id)
     if instance is None or not _visible(session, actor, instance):
@@ -116,134 +102,6 @@ def load_instance(
             else NotFound("Der Eintrag wurde nicht gefunden.")
         )
     return instance
-
-
-@dataclass(frozen=True)
-class _FiringQuery:
-    """The firing's first statement, and where each model's columns are in its rows."""
-
-    statement: Any
-    slices: tuple[tuple[Any, int, int], ...]  # (model, first column, after last column)
-    extra: dict[str, int]  # further columns by name: their position
-
-
-@functools.cache
-def _firing_query(kind: str, model: Any, dialect: str) -> _FiringQuery:
-    """The firing's first statement, built once per kind and database (its instance id a
-    parameter). A Core SELECT of the tables' columns, not an ORM query of the models: the
-    ORM's loading machinery cost more than the statement (issue 14); ``_load_for_firing``
-    puts the rows into the session as loaded (``attach_loaded``)."""
-    table = model.__table__
-    id_column = table.c.id
-    heads = AuditHead.__table__  # type: ignore[attr-defined]
-    joined = table.outerjoin(
-        heads, and_(heads.c.instance_type == kind, heads.c.instance_id == id_column)
-    )
-    models: list[Any] = [model, AuditHead]
-    extra: list[Any] = []
-    if hasattr(model, "municipality_id"):
-        towns = Municipality.__table__  # type: ignore[attr-defined]
-        joined = joined.outerjoin(towns, towns.c.id == table.c.municipality_id)
-        models.append(Municipality)
-    if model is Proposal:
-        # The consultation plan and the co-signatures as JSON (workflow.embedded_rows): the
-        # guards of submit and return read them, without a query of their own.
-        users = User.__table__  # type: ignore[attr-defined]
-        joined = joined.outerjoin(users, users.c.id == table.c.author_id)
-        models.append(User)
-        plan = rows_as_json(ConsultationStep, ConsultationStep.proposal_id, id_column, dialect)
-        asked = rows_as_json(CoSignature, CoSignature.proposal_id, id_column, dialect)
-        extra = [
-            plan.label("plan_json"),
-            asked.label("cosignatures_json"),
-            next_number(id_column).label("next_revision"),
-        ]
-    # The open deadlines too, as JSON like the plan: the firing closes what its new state
-    # ends. Joined, they made one row each, every column of the instance (its JSON ones
-    # parsed again) repeated in each.
-    open_deadlines = rows_as_json(
-        Deadline,
-        Deadline.instance_id,
-        id_column,
-        dialect,
-        Deadline.instance_type == kind,
-        still_active(),
-    )
-    extra.append(open_deadlines.label("deadlines_json"))
-    columns: list[Any] = []
-    slices: list[tuple[Any, int, int]] = []
-    for each in models:
-        own = list(each.__table__.columns)
-        slices.append((each, len(columns), len(columns) + len(own)))
-        columns += own
-    positions = {column.name: len(columns) + n for n, column in enumerate(extra)}
-    statement = (
-        sa_select(*columns, *extra).select_from(joined).where(id_column == bindparam("instance_id"))
-    )
-    return _FiringQuery(statement, tuple(slices), positions)
-
-
-def _load_for_firing(session: Session, kind: str, model: Any, instance_id: int) -> Any:
-    if session.autoflush and (session.new or session.dirty or session.deleted):
-        session.flush()  # what an ORM query would flush first
-    query = _firing_query(kind, model, session.get_bind().dialect.name)
-    first = session.connection().execute(query.statement, {"instance_id": instance_id}).first()
-    if first is None:
-        return None
-    loaded = {
-        each: _attached(session, each, first[start:stop]) for each, start, stop in query.slices
-    }
-    found = attach_json(session, Deadline, first[query.extra["deadlines_json"]])
-    remember(session, (Deadline, kind, instance_id), sorted(found, key=_by_id))
-    remember(session, (AuditHead, kind, instance_id), loaded[AuditHead])  # None: no event yet
-    instance = loaded[model]
-    town = loaded.get(Municipality)
-    if town is not None and instance.municipality_id is not None:
-        # The version as read now: a Municipality already in the identity map keeps the
-        # attribute values it was first loaded with.
-        _, start, _ = next(s for s in query.slices if s[0] is Municipality)
-        version = first[start + _column_index(Municipality, "config_version")]
-        note_version(session, instance.municipality_id, version)
-    if model is Proposal:
-        extra = query.extra
-        plan = attach_json(session, ConsultationStep, first[extra["plan_json"]])
-        remember(session, (ConsultationStep, instance_id), sorted(plan, key=_by_position))
-        asked = attach_json(session, CoSignature, first[extra["cosignatures_json"]])
-        remember(session, (CoSignature, instance_id), sorted(asked, key=_by_id))
-        remember(session, (ProposalRevision, instance_id), first[extra["next_revision"]])
-    return instance
-
-
-def _attached(session: Session, model: Any, values: Any) -> Any:
-    """One model's columns of a row as a loaded instance, or None for an outer join's
-    missing row (its key NULL)."""
-    keys = _column_keys(model)
-    row = dict(zip(keys, values, strict=True))
-    if any(row[key] is None for key in _primary_keys(model)):
-        return None
-    return attach_loaded(session, model, row, fresh=True)
-
-
-@functools.cache
-def _column_keys(model: Any) -> tuple[str, ...]:
-    return tuple(column.key for column in model.__table__.columns)
-
-
-@functools.cache
-def _primary_keys(model: Any) -> tuple[str, ...]:
-    return tuple(column.key for column in model.__table__.primary_key.columns)
-
-
-def _column_index(model: Any, key: str) -> int:
-    return _column_keys(model).index(key)
-
-
-def _by_id(row: Any) -> int:
-    return int(row.id or 0)
-
-
-def _by_position(step: ConsultationStep) -> int:
-    return step.position
 
 
 def _load_as_self_or_deputy(
