@@ -9,6 +9,16 @@ definition is worded by its ``done_label`` (``workflow.wording.Wording.step``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+# Events about one agenda item, which the data names by its TOP number and title at the
+# time (``workflow.services.agenda.item_reference``): the Sitzung's Verlauf and "Neu seit"
+# say which item was added after the invitation (§ 34 Abs. 1 GemO) or taken off. Shown only
+# to who may open the item (``workflow.services.history.meeting_events``,
+# ``workflow.services.news_since``).
+ITEM_EVENTS = frozenset({"add_agenda_item", "remove_agenda_item", "mark_late_paper"})
+
 EVENT_LABELS = {
     "create": "Angelegt",
     "update": "Bearbeitet",
@@ -66,3 +76,15 @@ EVENT_LABELS = {
     "set_member_deputies": "Persönliche Stellvertretung eines Mitglieds festgelegt",
     "set_membership_dates": "Mitgliedszeit festgelegt",
 }
+
+
+def item_named(trigger: str, data: Mapping[str, Any] | None) -> str:
+    """ " (Nachtrag, TOP 3: Sanierung Sporthalle)" for an event about one agenda item whose
+    data names it; "" for older events, written before the data carried the title."""
+    data = data or {}
+    title = data.get("title")
+    if trigger not in ITEM_EVENTS or not isinstance(title, str):
+        return ""
+    number = data.get("top")
+    named = f"TOP {number}: {title}" if isinstance(number, str) and number != "–" else title
+    return f" (Nachtrag, {named})" if data.get("supplement") else f" ({named})"

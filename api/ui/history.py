@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from api.ui.drafts import changed_fields
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
-from workflow.event_labels import EVENT_LABELS
+from workflow.event_labels import EVENT_LABELS, item_named
 from workflow.meeting_titles import meeting_title
 from workflow.models import AuditEvent, Body, CouncilRequest, Meeting, Municipality, Proposal
 from workflow.queries import full_names
@@ -30,12 +30,6 @@ SIGNED_AS = {
 
 # Events named by what they are about: the data's field that names it.
 NAMED = {"add_execution_task": "title", "add_attachment": "name", "delete_attachment": "name"}
-
-# Events about one agenda item, which the data names by its TOP number and title at the
-# time (``workflow.services.agenda``): the Sitzung's Verlauf says which item was added after
-# the invitation (§ 34 Abs. 1 GemO) or taken off. Not in "Neu seit": its entries are not
-# read under the rule of the item (``workflow.services.history.meeting_events``).
-ITEM_EVENTS = frozenset({"add_agenda_item", "remove_agenda_item", "mark_late_paper"})
 
 
 def event_label(event: AuditEvent, step_label: str | None = None) -> str:
@@ -83,7 +77,7 @@ def history_entries(
             names,
             town,
             what=event_label(e, wording.step(spec, e.trigger, e.source, e.dest))
-            + item_named(e)
+            + item_named(e.trigger, e.data)
             + meetings.get(_meeting_of(e), ""),
             dest=wording.state(spec, e.dest),
         )
@@ -134,18 +128,6 @@ def _comment(event: AuditEvent) -> str | None:
     """The remark of a step; the reason of an Absetzung, which its record keeps in its data."""
     given = event.comment or (event.data or {}).get("comment")
     return given if isinstance(given, str) and given else None
-
-
-def item_named(event: AuditEvent) -> str:
-    """ " (Nachtrag, TOP 3: Sanierung Sporthalle)" for an event about one agenda item whose
-    data names it; "" for older events, written before the data carried the title."""
-    data = event.data or {}
-    title = data.get("title")
-    if event.trigger not in ITEM_EVENTS or not isinstance(title, str):
-        return ""
-    number = data.get("top")
-    named = f"TOP {number}: {title}" if isinstance(number, str) and number != "–" else title
-    return f" (Nachtrag, {named})" if data.get("supplement") else f" ({named})"
 
 
 def _meeting_of(event: AuditEvent) -> int | None:

@@ -13,8 +13,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from tests.api.conftest import FixedClock, demo_hash
+from tests.api.helpers import SECRET_TITLE
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.api.test_ui_vorlagen import _draft, _fire
+from tests.api.test_visibility import REMOVAL_REASON, _committee_meeting_with_secret_items
 from tests.conftest import World, berlin, known
 from tests.integration.flow import (
     DAY,
@@ -579,3 +581,28 @@ def test_a_councillor_hears_of_a_nachtrag_and_an_item_taken_off(
     assert "Tagesordnungspunkt als Tischvorlage gekennzeichnet" in news
     assert "Tagesordnungspunkt abgesetzt" in news
     assert "Geändert" not in news
+    # which item: by its number and title at the time, as the Sitzung's Verlauf names it
+    assert "Tagesordnungspunkt aufgenommen (Nachtrag, TOP 2: Bekanntgabe zur Glasfaser" in news
+    assert "Tagesordnungspunkt abgesetzt (TOP 2: Bekanntgabe zur Glasfaserversorgung)" in news
+
+
+def test_neu_seit_leaves_out_the_items_the_reader_may_not_open(
+    world: World, client: TestClient, clock: FixedClock, as_user: Any
+) -> None:
+    """An event about a non-public item names it: only who may open the item reads it
+    (§ 35 Abs. 1 GemO), as on the Sitzung's page. The councillor does not sit in the
+    Verwaltungsausschuss; the mayor does, as its chair."""
+    _committee_meeting_with_secret_items(world, client, as_user)
+    clock.now = berlin(DAY, 18)
+    sign_in(client, "ilsfeld.mayor")
+    staff = client.get("/").text.split('id="neu"')[1]
+    assert "Tagesordnungspunkt aufgenommen (TOP 1: Bekanntgaben)" in staff
+    assert "Tagesordnungspunkt abgesetzt (TOP NÖ 1: Personalangelegenheit)" in staff
+    assert staff.count("Tagesordnungspunkt aufgenommen") == 3
+    sign_in(client, "ilsfeld.council")
+    council = client.get("/").text.split('id="neu"')[1]
+    assert "Tagesordnungspunkt aufgenommen (TOP 1: Bekanntgaben)" in council
+    assert council.count("Tagesordnungspunkt aufgenommen") == 1
+    assert "Tagesordnungspunkt abgesetzt" not in council
+    for secret in ("Personalangelegenheit", SECRET_TITLE, REMOVAL_REASON):
+        assert secret not in council

@@ -438,5 +438,5 @@ def sign_minutes(
 def item_reference(session: Session, item: AgendaItem) -> dict[str, str]:
     """What an event about one agenda item records of it: its TOP number and title at the
     time, so the Sitzung's Verlauf can say which item was added as a Nachtrag or taken off
-    (§ 34 Abs. 1 GemO) after the numbers moved on (``api.ui.history.item_named``)."""
+    (§ 34 Abs. 1 GemO) after the numbers moved on (``workflow.event_labels.item_named``)."""
     return {"top": top_number(session, item), "title": item.title}

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from workflow.access import (
     STAFF_ROLES,
+    agenda_item_readable,
     decision_request_read_clause,
     decision_response_read_clause,
     meeting_read_clause,
@@ -26,7 +27,9 @@ from workflow.access import (
 from workflow.context import Actor
 from workflow.deadlines.standing import COUNCIL_REQUEST
 from workflow.definitions.machines import Workflows
+from workflow.event_labels import item_named
 from workflow.models import (
+    AgendaItem,
     AuditEvent,
     CouncilRequest,
     DecisionRequest,
@@ -55,6 +58,9 @@ class Change:
     # The step's label where the event is a transition of the definition ("Zur Mitzeichnung
     # geben"); None for other events (an execution task added), which the UI names itself.
     step_label: str | None = None
+    # The agenda item an event is about, by its TOP number and title at the time
+    # (" (Nachtrag, TOP 3: Sanierung Sporthalle)"); "" for other events.
+    item: str = ""
     # The state the step led to, where it changed and says more than the step's words
     # ("Eingeladen" after "Eingeladen" says nothing new); None otherwise.
     new_state: str | None = None
@@ -200,6 +206,7 @@ def changes_since(
     # Each entry's municipality in one query, held while the entries are worded: the
     # Landratsamt's entries span its towns, each naming its own mayor (``actor_role``), and
     # the identity map keeps rows weakly (``my_tasks._bodies_of``).
+    found = _without_unreadable_items(session, actor, found)
     towns = _municipalities_of(session, [row for _, _, row in found])
     changes: list[Change] = []
     for kind, event, row in found:
@@ -214,6 +221,7 @@ def changes_since(
                 dest_label=dest_label,
                 role=actor_role(event.actor_role, towns.get(getattr(row, "municipality_id", None))),
                 step_label=done,
+                item=item_named(event.trigger, event.data),
                 new_state=(
                     dest_label
                     if event.source != event.dest and dest_label.casefold() not in said
@@ -223,6 +231,35 @@ def changes_since(
         )
     changes.sort(key=lambda c: c.event.at, reverse=True)
     return changes[:MAX_CHANGES]
+
+
+def _item_of(event: AuditEvent) -> int | None:
+    value = (event.data or {}).get("agenda_item_id")
+    return value if isinstance(value, int) else None
+
+
+def _without_unreadable_items(
+    session: Session, actor: Actor, found: list[tuple[str, AuditEvent, Any]]
+) -> list[tuple[str, AuditEvent, Any]]:
+    """A Sitzung's events about a non-public agenda item only for who may open the item
+    (§ 35 Abs. 1 GemO; ``access.agenda_item_readable``), as on the Sitzung's page
+    (``history.meeting_events``): they name the item. One query for the items, a check
+    only for the non-public ones."""
+    ids = {_item_of(event) for kind, event, _ in found if kind == "meeting"} - {None}
+    if not ids or actor.role in STAFF_ROLES:
+        return found
+    secret = {
+        item.id: item
+        for item in session.exec(
+            select(AgendaItem).where(col(AgendaItem.id).in_(ids), col(AgendaItem.public).is_(False))
+        )
+    }
+    readable = {
+        item_id: agenda_item_readable(session, actor, meeting, secret[item_id])
+        for kind, event, meeting in found
+        if kind == "meeting" and (item_id := _item_of(event)) in secret
+    }
+    return [entry for entry in found if readable.get(_item_of(entry[1]), True)]
 
 
 def by_object(changes: Sequence[Change]) -> list[list[Change]]:
