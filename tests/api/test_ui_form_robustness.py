@@ -30,8 +30,9 @@ from tests.integration.flow import (
     submitted,
     vote,
 )
+from tests.integration.test_decisions import response, send
 from workflow.digits import is_digits
-from workflow.services import council_requests
+from workflow.services import council_requests, minutes_objections
 
 ODD = [
     "",
@@ -120,9 +121,10 @@ class Forms(HTMLParser):
 
 
 def _prepared(world: World, clock: FixedClock) -> list[str]:
-    """Something on every page that has forms: a closed session (its minutes to sign and
-    object to), a draft, a submitted Vorlage, a session in progress with one item still to
-    vote on, another one planned, an Antrag. Returns the pages to begin with."""
+    """Something on every page that has forms: a closed session (its minutes to sign, an
+    Einwendung to decide), a draft, a submitted Vorlage, a session in progress with one item
+    still to vote on, another one planned, an Antrag, the Landratsamt's Abfrage with
+    Ilsfeld's answer to give. Returns the pages to begin with."""
     closed_day = date(2024, 4, 16)
     earlier = released(world, title="Feuerwehrhaus")
     closed = new_meeting(world, day=closed_day)
@@ -156,6 +158,18 @@ def _prepared(world: World, clock: FixedClock) -> list[str]:
             signer_person_ids=[p.id or 0 for p in world.data.ilsfeld.councillors[:5]],
         )
     )
+    # an Einwendung against the closed session's minutes, for the form that decides it
+    world.run(
+        lambda s: minutes_objections.raise_objection(
+            session=s,
+            actor=world["ilsfeld.council"],
+            now=berlin(closed_day, 22),
+            meeting_id=closed,
+            text="TOP 1 ist unvollständig wiedergegeben.",
+        )
+    )
+    asked = send(world)  # the Landratsamt's Abfrage, with Ilsfeld's answer to give
+    answer = response(world, asked, "Ilsfeld").id
     clock.now = berlin(MEETING_DAY, 21)
     town = world.data.ilsfeld.municipality.id
     return [
@@ -182,6 +196,8 @@ def _prepared(world: World, clock: FixedClock) -> list[str]:
         f"/antraege/{request.id}",
         "/abfragen",
         "/abfragen/neu",
+        f"/abfragen/{asked}",
+        f"/abfragen/{asked}/antworten/{answer}",
         "/beschlusskontrolle",
         "/rechtmaessigkeit",
         "/fristen",
