@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from api import first_setup
 from workflow.cli.main import Command
 from workflow.cli.main import main as engine_main
 from workflow.documents import cli as render_cli
@@ -43,6 +44,7 @@ COMMANDS = {
         configure=_configure_serve,
         run=_serve,
     ),
+    "setup": Command(help=first_setup.HELP, configure=first_setup.configure, run=first_setup.run),
     "render": Command(
         help="ein Dokument erzeugen (Vorlage, Einladung, Beschlussauszug, Niederschrift, "
         "Bekanntmachung) als HTML, PDF oder DOCX",

@@ -116,6 +116,13 @@ def create_body(
     ).first()
     if clash is not None:
         raise Conflict(f'Das Gremium "{name}" gibt es bereits')
+    if (
+        kind == "council"
+        and session.exec(
+            select(Body.id).where(Body.municipality_id == municipality_id, Body.kind == "council")
+        ).first()
+    ):
+        raise Conflict("Die Gemeinde hat bereits einen Gemeinderat (§ 24 Abs. 1 GemO)")
     body = Body(municipality_id=municipality_id, name=name, kind=kind, remit=list(remit or []))
     session.add(body)
     session.flush()

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from api import directory
 from api.deps import NowDep, SessionDep, get_now
-from api.schemas.admin import PASSWORD_MIN, MembershipCreate, UserCreate
+from api.schemas.admin import PASSWORD_MIN, BodyCreate, MembershipCreate, UserCreate
 from api.security import hash_password_bounded
 from api.ui import formatting
 from api.ui.routes.deputies import DEPUTY_SLOTS, body_deputy_context, form_date, form_ids
@@ -128,6 +128,12 @@ def _overview(
         "factions": factions.list_factions(session, user.actor),
         "members": members,
         "kinds": BODY_KINDS,
+        # one Gemeinderat per municipality (§ 24 Abs. 1 GemO): no second one offered
+        "body_kinds": [
+            (kind, label)
+            for kind, label in BODY_KINDS.items()
+            if kind != "council" or all(b.kind != "council" for b in bodies)
+        ],
         "subjects": SUBJECTS,
         "roles": roles,
         "errors": errors or {},
@@ -201,6 +207,46 @@ def create_user(
         f"({formatting.role_label(created.role)}) wurde angelegt.",
     )
     return redirect("/verwaltung#benutzer")
+
+
+# The new-body form's words; its fields are named body_* beside the account form's.
+BODY_MESSAGES = {
+    "body_name": "Bitte geben Sie den Namen des Gremiums mit höchstens 200 Zeichen ein, "
+    "z. B. Technischer Ausschuss.",
+    "body_kind": "Bitte wählen Sie die Art des Gremiums.",
+}
+
+
+@router.post("/verwaltung/gremien")
+def create_body(
+    request: Request, user: PageUserDep, session: SessionDep, form: PostedForm
+) -> Response:
+    """A committee or Ortschaftsrat of the municipality (§§ 39, 41, 65 GemO): its members,
+    Aufgabengebiet and Stellvertretungen are kept on its own page, where it leads to."""
+    require_admin(user)
+    given = {k: str(form.get(k) or "").strip() for k in ("body_name", "body_kind")}
+    try:
+        checked = BodyCreate.model_validate(
+            {"name": given["body_name"], "kind": given["body_kind"]}
+        )
+    except ValidationError as exc:
+        fields = {f"body_{e['loc'][0]}" for e in exc.errors() if e["loc"]}
+        errors = {f: BODY_MESSAGES[f] for f in BODY_MESSAGES if f in fields}
+        return _overview(request, session, user, errors=errors, given=given, status=422)
+    try:
+        with session.begin_nested():
+            body = directory.create_body(
+                session=session, actor=user.actor, name=checked.name, kind=checked.kind
+            )
+    except WorkflowError as exc:
+        errors = {"body_name": formatting.sentences([error_text(exc)])}
+        return _overview(request, session, user, errors=errors, given=given, status=422)
+    flash(
+        request,
+        f"Das Gremium „{body.name}“ ({BODY_KINDS[body.kind]}) wurde angelegt. "
+        "Tragen Sie jetzt seine Mitglieder ein.",
+    )
+    return redirect(f"/verwaltung/gremien/{body.id}")
 
 
 @router.post("/verwaltung/benutzer/{user_id}/deaktivieren")

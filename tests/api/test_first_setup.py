@@ -1,0 +1,207 @@
+"""``ratsflow setup`` on an empty database: a municipality, its Gemeinderat and the first
+administrator, who signs in and creates a committee on the page "Verwaltung"; refusals
+leave nothing half made."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from api.app import create_app
+from api.cli import main
+from api.security import verify_password
+from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_ui_foundation import csrf_of
+from tests.conftest import berlin
+from workflow.definitions.machines import Workflows
+from workflow.models import Body, District, Municipality, User
+from workflow.runtime import Runtime
+from workflow.settings import Settings
+
+PASSWORD = "Rathaus-Schlüssel-2026"
+SETUP = [
+    "setup",
+    "--gemeinde",
+    "Musterhausen",
+    "--landkreis",
+    "Landkreis Musterkreis",
+    "--ags",
+    "08125999",
+    "--admin",
+    "admin.musterhausen",
+    "--name",
+    "Uwe Ordner",
+    "--email",
+    "it@musterhausen.de",
+]
+
+
+@pytest.fixture
+def database(db: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The commands' database is the test database, their password the environment's."""
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("RATSFLOW_ADMIN_PASSWORD", PASSWORD)
+    return db
+
+
+def _count(engine: Engine, model: type) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def test_setup_makes_a_municipality_its_council_and_an_admin_who_signs_in(
+    database: Engine, workflows: Workflows, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(SETUP) == 0
+    out = capsys.readouterr().out
+    assert "Gemeinde Musterhausen eingerichtet." in out
+    assert "Gremium „Gemeinderat“ angelegt." in out
+    assert "Konto „admin.musterhausen“ (Uwe Ordner, Administration) angelegt." in out
+    with Session(database) as session:
+        town = session.exec(select(Municipality)).one()
+        assert (town.name, town.ags) == ("Musterhausen", "08125999")
+        district = session.get(District, town.district_id)
+        assert district is not None
+        assert district.name == "Landkreis Musterkreis"
+        council = session.exec(select(Body)).one()
+        assert (council.name, council.kind, council.municipality_id) == (
+            "Gemeinderat",
+            "council",
+            town.id,
+        )
+        admin = session.exec(select(User)).one()
+        assert (admin.role, admin.municipality_id, admin.email) == (
+            "admin",
+            town.id,
+            "it@musterhausen.de",
+        )
+        assert verify_password(admin.password_hash, PASSWORD)
+        assert PASSWORD not in (admin.password_hash or "")
+
+    # the administrator signs in and creates the first committee
+    settings = Settings(secret_key="x" * 40, files_dir=tmp_path / "files")
+    runtime = Runtime(settings=settings, engine=database, workflows=workflows)
+    app: FastAPI = create_app(
+        settings,
+        runtime=runtime,
+        start_scheduler=False,
+        clock=FixedClock(berlin(date(2026, 12, 7))),
+    )
+    with TestClient(app) as client:
+        login = client.get("/anmelden")
+        signed_in = client.post(
+            "/anmelden",
+            data={
+                "csrf_token": csrf_of(login.text),
+                "username": "admin.musterhausen",
+                "password": PASSWORD,
+            },
+            follow_redirects=False,
+        )
+        assert signed_in.status_code == 303
+        page = client.get("/verwaltung").text
+        assert "Gremium anlegen" in page
+        kinds = page.split('id="body_kind"')[1].split("</select>")[0]
+        assert 'value="council"' not in kinds, "one Gemeinderat per municipality"
+        assert 'value="deciding_committee"' in kinds
+
+        refused = client.post(
+            "/verwaltung/gremien",
+            data={"csrf_token": csrf_of(page), "body_name": "", "body_kind": "zirkel"},
+        )
+        assert refused.status_code == 422
+        assert "Bitte geben Sie den Namen des Gremiums" in refused.text
+        assert "Bitte wählen Sie die Art des Gremiums." in refused.text
+        twice = client.post(
+            "/verwaltung/gremien",
+            data={"csrf_token": csrf_of(page), "body_name": "Zweiter Rat", "body_kind": "council"},
+        )
+        assert twice.status_code == 422
+        assert "Die Gemeinde hat bereits einen Gemeinderat" in twice.text
+        created = client.post(
+            "/verwaltung/gremien",
+            data={
+                "csrf_token": csrf_of(page),
+                "body_name": "Technischer Ausschuss",
+                "body_kind": "deciding_committee",
+            },
+            follow_redirects=False,
+        )
+        assert created.status_code == 303
+        body_page = client.get(created.headers["location"]).text
+        assert "Das Gremium „Technischer Ausschuss“ (beschließender Ausschuss) wurde angelegt." in (
+            body_page
+        )
+    with Session(database) as session:
+        kinds = session.exec(select(Body.kind).order_by(col(Body.id))).all()
+        assert kinds == ["council", "deciding_committee"]
+
+
+def test_a_second_run_finds_the_municipality_and_adds_an_account_only(
+    database: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(SETUP) == 0
+    capsys.readouterr()
+    second = [*SETUP[:-4], "--admin", "it.musterhausen", "--name", "Ida Technik"]
+    assert main(second) == 0
+    out = capsys.readouterr().out
+    assert "Gemeinde Musterhausen gefunden." in out
+    assert "Gremium „Gemeinderat“ gibt es bereits." in out
+    assert (_count(database, Municipality), _count(database, Body)) == (1, 1)
+    assert _count(database, User) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--admin": "A"}, "Bitte geben Sie einen Benutzernamen mit 3 bis 100 Zeichen an"),
+        ({"--email": "keine-adresse"}, "Bitte geben Sie eine gültige E-Mail-Adresse ein"),
+        ({"--ags": "0812"}, "Der Amtliche Gemeindeschlüssel hat 8 Ziffern"),
+        ({"--gemeinde": " "}, "Bitte den Namen der Gemeinde angeben"),
+    ],
+)
+def test_refused_input_is_one_line_and_makes_nothing(
+    database: Engine,
+    capsys: pytest.CaptureFixture[str],
+    change: dict[str, str],
+    message: str,
+) -> None:
+    args = list(SETUP)
+    for flag, value in change.items():
+        args[args.index(flag) + 1] = value
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Fehler: ")
+    assert message in err
+    assert _count(database, Municipality) == 0
+
+
+def test_a_taken_username_leaves_no_municipality_behind(
+    database: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(SETUP) == 0
+    other = [*SETUP]
+    other[other.index("--gemeinde") + 1] = "Beispielstadt"
+    assert main(other) == 1
+    assert 'Den Benutzernamen "admin.musterhausen" gibt es bereits' in capsys.readouterr().err
+    with Session(database) as session:
+        assert session.exec(select(Municipality.name)).all() == ["Musterhausen"]
+
+
+def test_the_password_comes_from_the_environment_or_the_terminal_never_an_argument(
+    database: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RATSFLOW_ADMIN_PASSWORD", "kurz")
+    assert main(SETUP) == 1
+    assert "Das Passwort muss mindestens 12 Zeichen lang sein." in capsys.readouterr().err
+    monkeypatch.delenv("RATSFLOW_ADMIN_PASSWORD")
+    assert main(SETUP) == 1  # no terminal under pytest: nothing to ask
+    assert "RATSFLOW_ADMIN_PASSWORD" in capsys.readouterr().err
+    assert _count(database, User) == 0
+    with pytest.raises(SystemExit):
+        main([*SETUP, "--password", PASSWORD])
