@@ -38,7 +38,7 @@ def _env(database: Path) -> dict[str, str]:
     return env
 
 
-def test_installed_wheel_plays_and_serves_the_demo(tmp_path: Path) -> None:
+def test_installed_wheel_plays_the_demo_sets_up_a_town_and_serves(tmp_path: Path) -> None:
     dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "work"
     work.mkdir()
     # Built from a copy: pip builds in-tree and would leave build/ in the checkout.
@@ -61,6 +61,17 @@ def test_installed_wheel_plays_and_serves_the_demo(tmp_path: Path) -> None:
     demo = _run([venv / "bin" / "ratsflow", "demo"], cwd=work, env=_env(work / "demo.db"))
     assert demo.returncode == 0, demo.stderr[-3000:]
     assert "importiert Vorlage 8/2024" in demo.stdout
+
+    # a real installation: the municipality and its first administrator, no demo data
+    password = {"RATSFLOW_ADMIN_PASSWORD": "Rathaus-Schluessel-2026"}
+    setup = _run(
+        [venv / "bin" / "ratsflow", "setup", "--gemeinde", "Musterhausen",
+         "--admin", "admin.musterhausen", "--name", "Uwe Ordner"],
+        cwd=work,
+        env=_env(work / "setup.db") | password,
+    )  # fmt: skip
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    assert "Konto „admin.musterhausen“ (Uwe Ordner, Administration) angelegt." in setup.stdout
 
     port = free_port()
     log = tmp_path / "serve.log"
