@@ -94,6 +94,20 @@ def disable_user(*, session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
+def set_password(*, session: Session, actor: Actor, user_id: int, password_hash: str) -> User:
+    """A new password for the actor's own account, or by the admin for an account of his
+    municipality (a forgotten password). Other accounts are not found, as everywhere."""
+    account = session.get(User, user_id)
+    own = actor.user_id == user_id and actor.on_behalf_of is None
+    if account is None or not (
+        own or (actor.role in ADMIN_ROLES and account.municipality_id == _own_municipality(actor))
+    ):
+        raise not_found("Benutzer")
+    account.password_hash = password_hash
+    session.add(account)
+    return account
+
+
 def list_bodies(*, session: Session, actor: Actor) -> list[Body]:
     municipality_id = _own_municipality(actor)
     return list(

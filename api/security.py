@@ -54,6 +54,15 @@ async def hash_password_bounded(limiter: anyio.CapacityLimiter, password: str) -
     return await anyio.to_thread.run_sync(partial(hash_password, password), limiter=limiter)
 
 
+async def verify_password_bounded(
+    limiter: anyio.CapacityLimiter, password_hash: str | None, password: str
+) -> bool:
+    """``verify_password`` in the sign-ins' pool (``hash_password_bounded``)."""
+    return await anyio.to_thread.run_sync(
+        partial(verify_password, password_hash, password), limiter=limiter
+    )
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
         return hasher().verify(password_hash or _dummy_hash(), password) and bool(password_hash)

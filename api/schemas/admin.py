@@ -39,15 +39,16 @@ class UsersRead(Output):
     next_cursor: str | None
 
 
-# The shortest first password an admin may give (the form's hint and message say it).
+# The shortest password an account may have (the forms' hints and messages say it).
 PASSWORD_MIN = 12
+Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=200, pattern=r"^[^\x00]*$")]
 
 
 class UserCreate(Input):
     username: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,99}$")]
     full_name: Name
     role: Role
-    password: Annotated[str, Field(min_length=PASSWORD_MIN, max_length=200, pattern=r"^[^\x00]*$")]
+    password: Password
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
     department: Short | None = None
     finance_office: Flag = False
@@ -156,3 +157,10 @@ class DeadlineCalculation(Output):
     subdiv: str
     explanation: list[str]
     skipped: list[PeriodLine]
+
+
+class NewPassword(Input):
+    """A password set later: by its holder on "Einstellungen", or by the admin for a
+    forgotten one; the same rule as the first (``UserCreate``)."""
+
+    password: Password

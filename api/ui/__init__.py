@@ -26,6 +26,7 @@ from api.ui.routes import (
     meeting_moves,
     meetings,
     minutes_objections,
+    passwords,
     proposals,
     public,
     publication,
@@ -79,6 +80,7 @@ def install(app: FastAPI) -> None:
         factions,
         deputies,
         settings,
+        passwords,
         public,
         publication,
     ):

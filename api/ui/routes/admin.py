@@ -7,16 +7,17 @@ the password policy and the username rules are one rule set; the messages are th
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import anyio.from_thread
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api import directory
 from api.deps import NowDep, SessionDep, get_now
+from api.routes.common import PathId
 from api.schemas.admin import PASSWORD_MIN, BodyCreate, MembershipCreate, UserCreate
 from api.security import hash_password_bounded
 from api.ui import formatting
@@ -45,7 +46,6 @@ from workflow.services.municipal_settings import DAY_MESSAGE
 from workflow.supervision import MAYOR_TITLES, STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 USER_MESSAGES = {
     "username": "Bitte geben Sie einen Benutzernamen mit 3 bis 100 Zeichen an: Kleinbuchstaben, "
     "Ziffern, Punkt, Unterstrich oder Bindestrich, am Anfang ein Buchstabe oder eine Ziffer.",
@@ -250,7 +250,9 @@ def create_body(
 
 
 @router.post("/verwaltung/benutzer/{user_id}/deaktivieren")
-def disable_user(request: Request, user_id: Id, user: PageUserDep, session: SessionDep) -> Response:
+def disable_user(
+    request: Request, user_id: PathId, user: PageUserDep, session: SessionDep
+) -> Response:
     require_admin(user)
     try:
         with session.begin_nested():
@@ -309,14 +311,16 @@ def _body_page(
 
 
 @router.get("/verwaltung/gremien/{body_id}")
-def body_page(request: Request, body_id: Id, user: PageUserDep, session: SessionDep) -> Response:
+def body_page(
+    request: Request, body_id: PathId, user: PageUserDep, session: SessionDep
+) -> Response:
     require_admin(user)
     return _body_page(request, session, user, body_id)
 
 
 @router.post("/verwaltung/gremien/{body_id}/mitglieder")
 def add_member(
-    request: Request, body_id: Id, user: PageUserDep, session: SessionDep, form: PostedForm
+    request: Request, body_id: PathId, user: PageUserDep, session: SessionDep, form: PostedForm
 ) -> Response:
     require_admin(user)
     given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
@@ -371,8 +375,8 @@ def _member_summary(errors: dict[str, str], failed_member: int | None) -> dict[s
 @router.post("/verwaltung/gremien/{body_id}/mitglieder/{membership_id}")
 def save_member(
     request: Request,
-    body_id: Id,
-    membership_id: Id,
+    body_id: PathId,
+    membership_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -425,7 +429,7 @@ def save_member(
 
 @router.post("/verwaltung/gremien/{body_id}/aufgabengebiet")
 def set_remit(
-    request: Request, body_id: Id, user: PageUserDep, session: SessionDep, form: PostedForm
+    request: Request, body_id: PathId, user: PageUserDep, session: SessionDep, form: PostedForm
 ) -> Response:
     require_admin(user)
     chosen = [str(v) for v in form.getlist("remit")]

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, TypedDict
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.routes.common import PathId
 from api.ui import formatting
 from api.ui.formatting import parse_date_de
 from api.ui.history import request_history_entries
@@ -49,7 +50,6 @@ from workflow.services.common import acting_as
 from workflow.wording import mayor_phrase, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=40)]
 CREATING_ROLES = (*service.RECORDING_ROLES, "council_member")
 # The steps a received Antrag's page offers, in its order, and who is offered each.
@@ -340,7 +340,7 @@ def next_steps(*roles: str) -> str:
 
 @router.get("/antraege/{request_id}")
 def detail(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request, request_id: PathId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     req = service.get_request(session, user.actor, request_id)
     today = local_date(now)
@@ -439,7 +439,7 @@ def _id(text: str) -> int | None:
 @router.post("/antraege/{request_id}/uebernehmen")
 def take_over(
     request: Request,
-    request_id: Id,
+    request_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -460,7 +460,7 @@ def take_over(
 @router.post("/antraege/{request_id}/tagesordnung")
 def schedule(
     request: Request,
-    request_id: Id,
+    request_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -489,7 +489,7 @@ def schedule(
 @router.post("/antraege/{request_id}/ablehnen")
 def refuse(
     request: Request,
-    request_id: Id,
+    request_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -518,7 +518,7 @@ def refuse(
 @router.post("/antraege/{request_id}/erledigt")
 def settle(
     request: Request,
-    request_id: Id,
+    request_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,

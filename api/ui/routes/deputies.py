@@ -5,15 +5,17 @@ his own absences (Einstellungen). All through ``workflow.services``, as the JSON
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api import directory
 from api.deps import NowDep, SessionDep
+from api.routes.common import PathId
+from api.schemas.admin import PASSWORD_MIN
 from api.ui import formatting
 from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import BODY_KINDS, require_admin
@@ -35,7 +37,6 @@ from workflow.services import deputies as service
 from workflow.wording import municipality_wording
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 DEPUTY_SLOTS = 3
 
 
@@ -57,7 +58,7 @@ def form_ids(form: FormData, prefix: str) -> list[int]:
     return [i for i in ids if i is not None]
 
 
-def _user_page(
+def user_page_view(
     request: Request,
     session: Session,
     user: PageUser,
@@ -87,6 +88,7 @@ def _user_page(
             (d, refusal) for d in deputies if (refusal := stand_in_refusal(account, d)) is not None
         ],
         "slots": range(1, DEPUTY_SLOTS + 1),
+        "password_min": PASSWORD_MIN,
         "absences": service.list_absences(session, user.actor, user_id),
         "errors": errors or {},
         # the § 48/§ 53 GemO explanation names the mayor by the municipality's title
@@ -96,15 +98,17 @@ def _user_page(
 
 
 @router.get("/verwaltung/benutzer/{user_id}")
-def user_page(request: Request, user_id: Id, user: PageUserDep, session: SessionDep) -> Response:
+def user_page(
+    request: Request, user_id: PathId, user: PageUserDep, session: SessionDep
+) -> Response:
     require_admin(user)
-    return _user_page(request, session, user, user_id)
+    return user_page_view(request, session, user, user_id)
 
 
 @router.post("/verwaltung/benutzer/{user_id}/stellvertretung")
 def set_user_deputies(
     request: Request,
-    user_id: Id,
+    user_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -124,7 +128,7 @@ def set_user_deputies(
         raise
     except WorkflowError as exc:
         errors = {"deputy1": formatting.sentences([error_text(exc)])}
-        return _user_page(request, session, user, user_id, errors=errors, status=422)
+        return user_page_view(request, session, user, user_id, errors=errors, status=422)
     names = ", ".join(d.full_name for d in deputies) or "niemand"
     flash(request, f"Stellvertretung in dieser Reihenfolge gespeichert: {names}.")
     return redirect(f"/verwaltung/benutzer/{user_id}")
@@ -171,7 +175,7 @@ def _add_absence(
 @router.post("/verwaltung/benutzer/{user_id}/abwesenheiten")
 def add_absence(
     request: Request,
-    user_id: Id,
+    user_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -180,13 +184,13 @@ def add_absence(
     require_admin(user)
     errors = _add_absence(request, form, session, user, now, user_id)
     if errors:
-        return _user_page(request, session, user, user_id, errors=errors, status=422)
+        return user_page_view(request, session, user, user_id, errors=errors, status=422)
     return redirect(f"/verwaltung/benutzer/{user_id}")
 
 
 @router.post("/abwesenheiten/{absence_id}/loeschen")
 def delete_absence(
-    request: Request, absence_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request, absence_id: PathId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     absence = session.get(Absence, absence_id)
     owner = absence.user_id if absence is not None else None

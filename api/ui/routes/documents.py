@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.downloads import attachment_response, document_response, pdf_response
+from api.routes.common import PathId
 from api.ui import formatting
 from api.ui.web import (
     HANDLING_ONLY,
@@ -41,7 +42,6 @@ from workflow.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Format = Literal["html", "pdf", "docx"]
 T = TypeVar("T")
 # The page a removal form was on (hidden ``seite``): where to go back to once it is gone.
@@ -61,7 +61,7 @@ def _as(user: PageUser | None, read: Callable[[Actor | None], T]) -> T:
 
 @router.get("/vorlagen/{proposal_id}/dokumente/{kind}.{fmt}")
 def proposal_document(
-    proposal_id: Id,
+    proposal_id: PathId,
     kind: Literal["vorlage", "beschlussauszug"],
     fmt: Format,
     session: SessionDep,
@@ -79,7 +79,7 @@ def proposal_document(
 @router.get("/sitzungen/{meeting_id}/dokumente/{kind}.{fmt}")
 def meeting_document(
     request: Request,
-    meeting_id: Id,
+    meeting_id: PathId,
     kind: Literal["einladung", "bekanntmachung", "niederschrift"],
     fmt: Format,
     session: SessionDep,
@@ -104,8 +104,8 @@ def meeting_document(
 
 @router.get("/sitzungen/{meeting_id}/top/{item_id}/dokumente/{kind}.{fmt}")
 def item_document(
-    meeting_id: Id,
-    item_id: Id,
+    meeting_id: PathId,
+    item_id: PathId,
     kind: Literal["beschlussauszug", "vorlage"],
     fmt: Format,
     session: SessionDep,
@@ -122,7 +122,7 @@ def item_document(
 
 @router.get("/sitzungen/{meeting_id}/sitzungsmappe.pdf")
 def meeting_folder(
-    meeting_id: Id, session: SessionDep, settings: SettingsDep, user: OptionalPageUserDep
+    meeting_id: PathId, session: SessionDep, settings: SettingsDep, user: OptionalPageUserDep
 ) -> Response:
     store = FileStore(settings.files_dir)
     name, pdf = _as(
@@ -136,7 +136,7 @@ def meeting_folder(
 
 @router.get("/anlagen/{attachment_id}")
 def attachment(
-    attachment_id: Id, session: SessionDep, settings: SettingsDep, user: OptionalPageUserDep
+    attachment_id: PathId, session: SessionDep, settings: SettingsDep, user: OptionalPageUserDep
 ) -> Response:
     store = FileStore(settings.files_dir)
     row, data = _as(
@@ -193,7 +193,7 @@ def _upload(
 @router.post("/vorlagen/{proposal_id}/anlagen")
 def upload_proposal_attachment(
     request: Request,
-    proposal_id: Id,
+    proposal_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -207,7 +207,7 @@ def upload_proposal_attachment(
 @router.post("/sitzungen/{meeting_id}/anlagen")
 def upload_meeting_attachment(
     request: Request,
-    meeting_id: Id,
+    meeting_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -221,7 +221,7 @@ def upload_meeting_attachment(
 @router.post("/anlagen/{attachment_id}/loeschen")
 def delete_attachment(
     request: Request,
-    attachment_id: Id,
+    attachment_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,

@@ -6,14 +6,15 @@ window is refused (the page shows it again) instead of being overwritten."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.routes.common import PathId
 from api.ui import formatting
 from api.ui.web import (
     PageRoute,
@@ -31,7 +32,6 @@ from workflow.services import factions as service
 from workflow.services.common import require_role
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 BASE = "/verwaltung/fraktionen"
 
 
@@ -139,7 +139,7 @@ def _faction_page(
 
 @router.get(BASE + "/{faction_id}")
 def faction_page(
-    request: Request, faction_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request, faction_id: PathId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     _require(user)
     return _faction_page(request, session, user, faction_id, now)
@@ -148,7 +148,7 @@ def faction_page(
 @router.post(BASE + "/{faction_id}")
 def rename_faction(
     request: Request,
-    faction_id: Id,
+    faction_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -180,7 +180,7 @@ def rename_faction(
 @router.post(BASE + "/{faction_id}/mitglieder")
 def set_members(
     request: Request,
-    faction_id: Id,
+    faction_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -228,7 +228,7 @@ def set_members(
 @router.post(BASE + "/{faction_id}/aufloesen")
 def dissolve_faction(
     request: Request,
-    faction_id: Id,
+    faction_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,

@@ -3,13 +3,12 @@ members object, the Schriftführung or the mayor records the body's decision."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.routes.common import PathId
 from api.ui import formatting
 from api.ui.web import (
     HANDLING_ONLY,
@@ -29,12 +28,11 @@ from workflow.services import minutes_objections as service
 from workflow.services.transition import load_instance
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/sitzungen/{meeting_id}/einwendungen")
 def objections_page(
-    request: Request, meeting_id: Id, user: PageUserDep, session: SessionDep
+    request: Request, meeting_id: PathId, user: PageUserDep, session: SessionDep
 ) -> Response:
     return _page(request, session, user, meeting_id)
 
@@ -106,7 +104,7 @@ def _failure(
 @router.post("/sitzungen/{meeting_id}/einwendungen")
 def raise_objection(
     request: Request,
-    meeting_id: Id,
+    meeting_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -135,8 +133,8 @@ def raise_objection(
 @router.post("/sitzungen/{meeting_id}/einwendungen/{objection_id}")
 def decide_objection(
     request: Request,
-    meeting_id: Id,
-    objection_id: Id,
+    meeting_id: PathId,
+    objection_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,

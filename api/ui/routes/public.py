@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
+from api.routes.common import PathId
 from api.ui.navigation import NavItem
 from api.ui.web import PageRoute, render
 from workflow.collation import german_key
@@ -28,7 +29,6 @@ from workflow.services.attachments import count_attachments
 from workflow.supervision import municipality_title
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def _town(session: Session, municipality_id: int) -> Municipality:
@@ -100,7 +100,7 @@ def portal_index(request: Request, session: SessionDep) -> Response:
 
 @router.get("/oeffentlich/{municipality_id}")
 def portal_town(
-    request: Request, municipality_id: Id, session: SessionDep, now: NowDep
+    request: Request, municipality_id: PathId, session: SessionDep, now: NowDep
 ) -> Response:
     town = _town(session, municipality_id)
     # From today in Berlin, without the sessions already held today.
@@ -124,7 +124,7 @@ def _body_names(session: Any, municipality_id: int) -> dict[int, str]:
 
 @router.get("/oeffentlich/{municipality_id}/gremien/{body_id}")
 def portal_body(
-    request: Request, municipality_id: Id, body_id: Id, session: SessionDep, now: NowDep
+    request: Request, municipality_id: PathId, body_id: PathId, session: SessionDep, now: NowDep
 ) -> Response:
     town = _town(session, municipality_id)
     body = session.get(Body, body_id)
@@ -154,7 +154,7 @@ def portal_body(
 
 
 @router.get("/oeffentlich/{municipality_id}/fraktionen")
-def portal_factions(request: Request, municipality_id: Id, session: SessionDep) -> Response:
+def portal_factions(request: Request, municipality_id: PathId, session: SessionDep) -> Response:
     """The council's current Fraktionen with their members (§ 32a GemO), as OParl lists
     them: public, since a Fraktion acts in public (its Anträge, § 34 Abs. 1 S. 4 GemO)."""
     town = _town(session, municipality_id)
@@ -178,7 +178,7 @@ def portal_factions(request: Request, municipality_id: Id, session: SessionDep) 
 @router.get("/oeffentlich/{municipality_id}/sitzungen")
 def portal_calendar(
     request: Request,
-    municipality_id: Id,
+    municipality_id: PathId,
     session: SessionDep,
     now: NowDep,
     jahr: Annotated[str | None, Query()] = None,
@@ -209,7 +209,7 @@ def portal_calendar(
 
 @router.get("/oeffentlich/{municipality_id}/sitzungen/{meeting_id}")
 def portal_meeting(
-    request: Request, municipality_id: Id, meeting_id: Id, session: SessionDep
+    request: Request, municipality_id: PathId, meeting_id: PathId, session: SessionDep
 ) -> Response:
     town = _town(session, municipality_id)
     view = public_info.public_meeting(session, meeting_id)
@@ -235,7 +235,7 @@ def portal_meeting(
 
 
 @router.get("/oeffentlich/{municipality_id}/vorlagen")
-def portal_papers(request: Request, municipality_id: Id, session: SessionDep) -> Response:
+def portal_papers(request: Request, municipality_id: PathId, session: SessionDep) -> Response:
     town = _town(session, municipality_id)
     papers = list(reversed(public_info.papers(session, municipality_id)))
     return _page(request, "vorlagen.html", town, papers=papers)
@@ -243,7 +243,7 @@ def portal_papers(request: Request, municipality_id: Id, session: SessionDep) ->
 
 @router.get("/oeffentlich/{municipality_id}/vorlagen/{proposal_id}")
 def portal_paper(
-    request: Request, municipality_id: Id, proposal_id: Id, session: SessionDep
+    request: Request, municipality_id: PathId, proposal_id: PathId, session: SessionDep
 ) -> Response:
     town = _town(session, municipality_id)
     paper = public_info.paper(session, proposal_id)
@@ -286,7 +286,7 @@ def portal_paper(
 
 
 @router.get("/oeffentlich/{municipality_id}/beschluesse")
-def portal_resolutions(request: Request, municipality_id: Id, session: SessionDep) -> Response:
+def portal_resolutions(request: Request, municipality_id: PathId, session: SessionDep) -> Response:
     town = _town(session, municipality_id)
     rows = public_info.published_resolutions(session, municipality_id, limit=200)
     return _page(request, "beschluesse.html", town, rows=rows)
@@ -295,7 +295,7 @@ def portal_resolutions(request: Request, municipality_id: Id, session: SessionDe
 @router.get("/oeffentlich/{municipality_id}/suche")
 def portal_search(
     request: Request,
-    municipality_id: Id,
+    municipality_id: PathId,
     session: SessionDep,
     q: Annotated[str, Query()] = "",
 ) -> Response:

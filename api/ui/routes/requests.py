@@ -9,13 +9,14 @@ The same services as ``api/routes/decision_requests.py``: ``listing`` to read,
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
+from api.routes.common import PathId
 from api.ui import formatting
 from api.ui.actions import done_words, page_actions
 from api.ui.web import (
@@ -41,7 +42,6 @@ from workflow.services.transition import fire
 from workflow.wording import mayor_phrase, wording_for
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 # Guards the answer form satisfies itself, and the deadline guards that only say which of
 # "answer" and "answer_late" applies (the other one is offered instead).
 FORM_GUARDS = frozenset({"option_valid", "proposal_of_municipality", "comment_given"})
@@ -173,7 +173,7 @@ def _detail_page(
 
 @router.get("/abfragen/{request_id}")
 def request_detail(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request, request_id: PathId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     item = listing.get_decision_request(session=session, actor=user.actor, request_id=request_id)
     if user.actor.municipality_id is not None:
@@ -185,7 +185,7 @@ def request_detail(
 @router.post("/abfragen/{request_id}/beenden")
 def end_request(
     request: Request,
-    request_id: Id,
+    request_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -260,7 +260,7 @@ def _version(raw: object) -> int | None:
 
 @router.get("/abfragen/{request_id}/uebersicht.csv")
 def request_csv(
-    request: Request, request_id: Id, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request, request_id: PathId, user: PageUserDep, session: SessionDep, now: NowDep
 ) -> Response:
     result = _overview(request, session, user, now, request_id)
     # The byte order mark makes spreadsheet programs (Excel) read the umlauts as UTF-8.
@@ -346,8 +346,8 @@ def _answer_context(
 @router.get("/abfragen/{request_id}/antworten/{response_id}")
 def answer_page(
     request: Request,
-    request_id: Id,
-    response_id: Id,
+    request_id: PathId,
+    response_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     now: NowDep,
@@ -367,8 +367,8 @@ def _choice(values: Any, name: str, allowed: list[tuple[str, str]]) -> str | Non
 @router.post("/abfragen/{request_id}/antworten/{response_id}")
 def answer_action(
     request: Request,
-    request_id: Id,
-    response_id: Id,
+    request_id: PathId,
+    response_id: PathId,
     user: PageUserDep,
     session: SessionDep,
     settings: SettingsDep,

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api.deps import SessionDep
+from api.schemas.admin import PASSWORD_MIN
 from api.ui.web import (
     PageRoute,
     PageUser,
@@ -45,8 +46,10 @@ def settings_view(
     *,
     errors: dict[str, str] | None = None,
     given: dict[str, str] | None = None,
+    status: int = 422,
 ) -> Response:
-    """The settings page; with ``errors`` the absence form again, its input kept (422)."""
+    """The settings page; with ``errors`` the refused form again, its input kept (``status``,
+    422 unless told; passwords are never shown again)."""
     account = _account(session, user)
     context = {
         "errors": errors or {},
@@ -67,8 +70,9 @@ def settings_view(
         else [],
         "has_stand_ins": account is not None and has_stand_ins(account.role),
         "calendar_url": _calendar_url(request, account),
+        "password_min": PASSWORD_MIN,
     }
-    return render(request, "einstellungen.html", context, status=422 if errors else 200)
+    return render(request, "einstellungen.html", context, status=status if errors else 200)
 
 
 def _offered(request: Request, session: Session, account: User | None) -> dict[str, str]:

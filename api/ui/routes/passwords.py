@@ -1,0 +1,112 @@
+"""Passwords after the first: the holder changes his own on "Einstellungen", the admin sets a
+new one for a forgotten password on the account's page. The same rule as the first
+(``api.schemas.admin.NewPassword``), the same small pool for Argon2 as sign-ins; a wrong
+current password counts like a failed sign-in (``workflow.services.throttle``), so a page
+left open cannot be used to guess it."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import anyio.from_thread
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from api import directory
+from api.deps import NowDep, SessionDep
+from api.routes.common import PathId
+from api.schemas.admin import NewPassword
+from api.security import hash_password_bounded, verify_password_bounded
+from api.ui.routes.admin import USER_MESSAGES
+from api.ui.routes.deputies import user_page_view
+from api.ui.routes.settings import settings_view
+from api.ui.verwaltung import require_admin
+from api.ui.web import PageRoute, PageUserDep, PostedForm, flash, redirect
+from workflow.models import User
+from workflow.services import throttle
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+MISMATCH = "Die beiden Passwörter stimmen nicht überein."
+
+
+def _new_password(form: PostedForm, field: str) -> tuple[str | None, dict[str, str]]:
+    """The new password typed twice (``field``, ``field``_repeat), or the errors to show."""
+    typed = str(form.get(field) or "")
+    errors: dict[str, str] = {}
+    try:
+        NewPassword.model_validate({"password": typed})
+    except ValidationError:
+        errors[field] = USER_MESSAGES["password"]
+    if typed != str(form.get(f"{field}_repeat") or ""):
+        errors.setdefault(f"{field}_repeat", MISMATCH)
+    return (None if errors else typed), errors
+
+
+@router.post("/einstellungen/passwort")
+def change_own_password(
+    request: Request, user: PageUserDep, session: SessionDep, now: NowDep, form: PostedForm
+) -> Response:
+    account = session.get(User, user.actor.user_id) if user.actor.user_id is not None else None
+    if account is None:
+        return redirect("/einstellungen")
+    current = str(form.get("current_password") or "")
+    new, errors = _new_password(form, "new_password")
+    if not current:
+        errors = {"current_password": "Bitte geben Sie Ihr bisheriges Passwort ein.", **errors}
+    elif new is not None and new == current:
+        errors["new_password"] = "Das neue Passwort muss sich vom bisherigen unterscheiden."
+    if errors:
+        return settings_view(request, session, user, errors=errors)
+    address = request.client.host if request.client else None
+    refusal = throttle.blocked(session=session, username=account.username, address=address, now=now)
+    if refusal is not None:
+        errors["current_password"] = (
+            "Zu viele falsche Passwörter. Bitte in "
+            f"{refusal.retry_after} Sekunden erneut versuchen."
+        )
+        page = settings_view(request, session, user, errors=errors, status=429)
+        page.headers["Retry-After"] = str(refusal.retry_after)
+        return page
+    limiter = request.app.state.hash_limiter
+    verified = anyio.from_thread.run(
+        partial(verify_password_bounded, limiter, account.password_hash, current)
+    )
+    if not verified:
+        throttle.record_failure(
+            session=session, username=account.username, address=address, now=now
+        )
+        errors["current_password"] = "Das bisherige Passwort ist nicht richtig."
+        return settings_view(request, session, user, errors=errors)
+    throttle.record_success(session=session, username=account.username)
+    assert new is not None
+    password_hash = anyio.from_thread.run(partial(hash_password_bounded, limiter, new))
+    directory.set_password(
+        session=session, actor=user.actor, user_id=account.id or 0, password_hash=password_hash
+    )
+    flash(request, "Ihr Passwort ist geändert. Es gilt ab der nächsten Anmeldung.")
+    return redirect("/einstellungen#passwort")
+
+
+@router.post("/verwaltung/benutzer/{user_id}/passwort")
+def set_password(
+    request: Request, user_id: PathId, user: PageUserDep, session: SessionDep, form: PostedForm
+) -> Response:
+    """For a forgotten password: the admin gives a new one, passed on as the first was."""
+    require_admin(user)
+    new, errors = _new_password(form, "password")
+    if new is None:
+        return user_page_view(request, session, user, user_id, errors=errors, status=422)
+    password_hash = anyio.from_thread.run(
+        partial(hash_password_bounded, request.app.state.hash_limiter, new)
+    )
+    account = directory.set_password(
+        session=session, actor=user.actor, user_id=user_id, password_hash=password_hash
+    )
+    flash(
+        request,
+        f"Das neue Passwort für „{account.username}“ ist gesetzt. Teilen Sie es "
+        f"{account.full_name} auf sicherem Weg mit.",
+    )
+    return redirect(f"/verwaltung/benutzer/{user_id}")
