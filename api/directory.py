@@ -83,14 +83,31 @@ def create_user(
 def disable_user(*, session: Session, actor: Actor, user_id: int) -> User:
     """Disabling keeps the user's name in the audit trail; tokens stop working at once."""
     require_role(actor, "disable_user", ADMIN_ROLES)
-    user = session.get(User, user_id)
-    if user is None or user.municipality_id != _own_municipality(actor):
-        raise not_found("Benutzer")
+    user = _account(session, actor, user_id)
     if user.id == actor.user_id:
         raise Conflict("Das eigene Konto kann nicht deaktiviert werden")
     user.disabled = True
     session.add(user)
     session.flush()
+    return user
+
+
+def enable_user(*, session: Session, actor: Actor, user_id: int) -> User:
+    """A disabled account signs in again (back from leave, disabled by mistake); its
+    password is the one it had, unless the admin sets a new one (``set_password``)."""
+    require_role(actor, "enable_user", ADMIN_ROLES)
+    user = _account(session, actor, user_id)
+    user.disabled = False
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _account(session: Session, actor: Actor, user_id: int) -> User:
+    """An account of the admin's municipality; others are not found."""
+    user = session.get(User, user_id)
+    if user is None or user.municipality_id != _own_municipality(actor):
+        raise not_found("Benutzer")
     return user
 
 

@@ -86,6 +86,19 @@ def disable_user(user_id: PathId, session: SessionDep, actor: CurrentUser) -> Us
     )
 
 
+@router.post(
+    "/users/{user_id}/enable",
+    operation_id="enable_user",
+    response_model=UserRead,
+    responses=responses(401, 403, 404),
+)
+def enable_user(user_id: PathId, session: SessionDep, actor: CurrentUser) -> UserRead:
+    """A disabled account can sign in again, with the password it had."""
+    return UserRead.model_validate(
+        directory.enable_user(session=session, actor=actor, user_id=user_id)
+    )
+
+
 @router.get(
     "/bodies", operation_id="list_bodies", response_model=BodiesRead, responses=responses(401, 404)
 )

@@ -85,6 +85,17 @@ def test_disabled_user_is_refused_at_login_and_with_a_live_token(
         f"/api/v1/users/{world.data.users['admin'].id}/disable", headers=as_user("admin")
     )
     assert_problem(own, 409)
+    # enabled again: signs in with the password it had; only the admin enables
+    assert_problem(client.post(f"/api/v1/users/{clerk_id}/enable", headers=headers), 401)
+    assert_problem(
+        client.post(f"/api/v1/users/{clerk_id}/enable", headers=as_user("ilsfeld.mayor")), 403
+    )
+    enabled = client.post(f"/api/v1/users/{clerk_id}/enable", headers=as_user("admin"))
+    assert enabled.json()["disabled"] is False
+    again = client.post(
+        "/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": "demo"}
+    )
+    assert again.status_code == 200
 
 
 def test_admin_creates_a_user_who_can_sign_in(client: Any, as_user: Any) -> None:

@@ -80,6 +80,23 @@ def test_an_admin_deactivates_a_user(world: World, client: TestClient) -> None:
     assert not _user(world, "flein.clerk").disabled  # type: ignore[union-attr]
     assert sign_in(client, "ilsfeld.council").status_code == 401
 
+    # back from leave: enabled again, with the password it had
+    sign_in(client, "admin")
+    page = client.get("/verwaltung").text
+    assert f'action="/verwaltung/benutzer/{target.id}/aktivieren"' in page
+    assert f'action="/verwaltung/benutzer/{target.id}/deaktivieren"' not in page
+    again = client.post(
+        f"/verwaltung/benutzer/{target.id}/aktivieren", data={"csrf_token": csrf_of(page)}
+    )
+    assert "ist wieder aktiv" in again.text
+    assert not _user(world, "ilsfeld.council").disabled  # type: ignore[union-attr]
+    assert flein is not None
+    elsewhere = client.post(
+        f"/verwaltung/benutzer/{flein.id}/aktivieren", data={"csrf_token": csrf_of(page)}
+    )
+    assert elsewhere.status_code == 404
+    assert sign_in(client, "ilsfeld.council").status_code == 303
+
 
 def test_bodies_members_and_remit(world: World, client: TestClient) -> None:
     sign_in(client, "admin")

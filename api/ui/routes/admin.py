@@ -269,6 +269,20 @@ def disable_user(
     return redirect("/verwaltung#benutzer")
 
 
+@router.post("/verwaltung/benutzer/{user_id}/aktivieren")
+def enable_user(
+    request: Request, user_id: PathId, user: PageUserDep, session: SessionDep
+) -> Response:
+    require_admin(user)
+    enabled = directory.enable_user(session=session, actor=user.actor, user_id=user_id)
+    flash(
+        request,
+        f"Das Konto „{enabled.username}“ ist wieder aktiv; die Anmeldung mit dem bisherigen "
+        "Passwort ist möglich.",
+    )
+    return redirect("/verwaltung#benutzer")
+
+
 def _body_page(
     request: Request,
     session: Session,
