@@ -103,6 +103,29 @@ def enable_user(*, session: Session, actor: Actor, user_id: int) -> User:
     return user
 
 
+def update_user(
+    *,
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    full_name: str,
+    email: str | None,
+    department: str | None,
+    finance_office: bool,
+) -> User:
+    """The holder's name, e-mail address, office and Kämmerei flag as the admin corrects
+    them; the username and role stay."""
+    require_role(actor, "update_user", ADMIN_ROLES)
+    user = _account(session, actor, user_id)
+    user.full_name = full_name
+    user.email = email
+    user.department = department
+    user.finance_office = finance_office
+    session.add(user)
+    session.flush()
+    return user
+
+
 def _account(session: Session, actor: Actor, user_id: int) -> User:
     """An account of the admin's municipality; others are not found."""
     user = session.get(User, user_id)

@@ -22,6 +22,7 @@ from api.schemas.admin import (
     UserCreate,
     UserRead,
     UsersRead,
+    UserUpdate,
 )
 from api.security import hash_password_bounded
 from workflow.models import Membership, Person
@@ -83,6 +84,22 @@ def disable_user(user_id: PathId, session: SessionDep, actor: CurrentUser) -> Us
     """The account can no longer sign in; existing tokens stop working at once."""
     return UserRead.model_validate(
         directory.disable_user(session=session, actor=actor, user_id=user_id)
+    )
+
+
+@router.put(
+    "/users/{user_id}",
+    operation_id="update_user",
+    response_model=UserRead,
+    responses=responses(401, 403, 404),
+)
+def update_user(
+    user_id: PathId, body: UserUpdate, session: SessionDep, actor: CurrentUser
+) -> UserRead:
+    """Correct an account's name, e-mail address, office and Kämmerei flag (the username and
+    the role stay)."""
+    return UserRead.model_validate(
+        directory.update_user(session=session, actor=actor, user_id=user_id, **body.model_dump())
     )
 
 

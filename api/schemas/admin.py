@@ -44,15 +44,29 @@ PASSWORD_MIN = 12
 Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=200, pattern=r"^[^\x00]*$")]
 
 
+Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")]
+
+
 class UserCreate(Input):
     username: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,99}$")]
     full_name: Name
     role: Role
     password: Password
-    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")] | None = None
+    email: Email | None = None
     department: Short | None = None
     finance_office: Flag = False
     person_id: Id | None = None
+
+
+class UserUpdate(Input):
+    """What the admin corrects on an account: its holder's name, address, office and the
+    Kämmerei flag. Username and role stay (the audit trail names them; a new office is a
+    new account)."""
+
+    full_name: Name
+    email: Email | None = None
+    department: Short | None = None
+    finance_office: Flag = False
 
 
 Remit = Annotated[

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from api import problems
 from api.ui.routes import (
+    accounts,
     admin,
     agenda,
     auth,
@@ -26,7 +27,6 @@ from api.ui.routes import (
     meeting_moves,
     meetings,
     minutes_objections,
-    passwords,
     proposals,
     public,
     publication,
@@ -80,7 +80,7 @@ def install(app: FastAPI) -> None:
         factions,
         deputies,
         settings,
-        passwords,
+        accounts,
         public,
         publication,
     ):

@@ -65,8 +65,11 @@ def user_page_view(
     user_id: int,
     *,
     errors: dict[str, str] | None = None,
+    given: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    """The account's page; with ``errors`` a refused form again, what was typed in
+    ``given`` (never a password)."""
     account = session.get(User, user_id)
     if account is None or account.municipality_id != user.actor.municipality_id:
         raise not_found("Benutzer")
@@ -89,6 +92,7 @@ def user_page_view(
         ],
         "slots": range(1, DEPUTY_SLOTS + 1),
         "password_min": PASSWORD_MIN,
+        "given": given or {},
         "absences": service.list_absences(session, user.actor, user_id),
         "errors": errors or {},
         # the § 48/§ 53 GemO explanation names the mayor by the municipality's title

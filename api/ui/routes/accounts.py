@@ -1,4 +1,5 @@
-"""Passwords after the first: the holder changes his own on "Einstellungen", the admin sets a
+"""Accounts after their creation: the admin corrects an account's name, address and office;
+passwords after the first: the holder changes his own on "Einstellungen", the admin sets a
 new one for a forgotten password on the account's page. The same rule as the first
 (``api.schemas.admin.NewPassword``), the same small pool for Argon2 as sign-ins; a wrong
 current password counts like a failed sign-in (``workflow.services.throttle``), so a page
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from api import directory
 from api.deps import NowDep, SessionDep
 from api.routes.common import PathId
-from api.schemas.admin import NewPassword
+from api.schemas.admin import NewPassword, UserUpdate
 from api.security import hash_password_bounded, verify_password_bounded
 from api.ui.routes.admin import USER_MESSAGES
 from api.ui.routes.deputies import user_page_view
@@ -109,4 +110,37 @@ def set_password(
         f"Das neue Passwort für „{account.username}“ ist gesetzt. Teilen Sie es "
         f"{account.full_name} auf sicherem Weg mit.",
     )
+    return redirect(f"/verwaltung/benutzer/{user_id}")
+
+
+# The account form's words (the creation form's, ``USER_MESSAGES``, for the same fields).
+ACCOUNT_FIELDS = ("full_name", "email", "department")
+
+
+@router.post("/verwaltung/benutzer/{user_id}/konto")
+def update_account(
+    request: Request, user_id: PathId, user: PageUserDep, session: SessionDep, form: PostedForm
+) -> Response:
+    require_admin(user)
+    given = {k: str(form.get(k) or "").strip() for k in ACCOUNT_FIELDS}
+    try:
+        checked = UserUpdate.model_validate(
+            {
+                "full_name": given["full_name"],
+                "email": given["email"] or None,
+                "department": given["department"] or None,
+                "finance_office": form.get("finance_office") == "ja",
+            }
+        )
+    except ValidationError as exc:
+        fields = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        errors = {f: USER_MESSAGES[f] for f in ACCOUNT_FIELDS if f in fields}
+        given["finance_office"] = "ja" if form.get("finance_office") == "ja" else ""
+        return user_page_view(
+            request, session, user, user_id, errors=errors, given=given, status=422
+        )
+    account = directory.update_user(
+        session=session, actor=user.actor, user_id=user_id, **checked.model_dump()
+    )
+    flash(request, f"Das Konto „{account.username}“ ist gespeichert.")
     return redirect(f"/verwaltung/benutzer/{user_id}")

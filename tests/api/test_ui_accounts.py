@@ -1,6 +1,7 @@
-"""Passwords after the first: the holder changes his own on "Einstellungen" (the current one
-checked, and counted like a sign-in when wrong); the admin sets a new one for a forgotten
-password, only for accounts of his municipality."""
+"""Accounts after their creation: the holder changes his password on "Einstellungen" (the
+current one checked, and counted like a sign-in when wrong); the admin sets a new one for a
+forgotten password and corrects name, address and office, only for accounts of his
+municipality."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
-from tests.conftest import World
+from tests.conftest import World, known
 from workflow.models import User
 from workflow.services.throttle import FREE_FAILURES
 
@@ -121,3 +122,49 @@ def test_the_admin_sets_a_new_password_for_a_forgotten_one(
             data={"csrf_token": csrf_of(page), "password": NEW, "password_repeat": NEW},
         )
         assert refused.status_code in (403, 404), "only the admin sets other people's"
+
+
+def test_the_admin_corrects_an_account_and_keeps_what_was_typed_when_refused(
+    world: World, client: TestClient, as_user: Any
+) -> None:
+    council = world.data.users["ilsfeld.council"].id
+    sign_in(client, "admin")
+    page = client.get(f"/verwaltung/benutzer/{council}").text
+    form = f"/verwaltung/benutzer/{council}/konto"
+    typed = {"full_name": "Anna Bauer-Schmid", "email": "keine adresse", "department": ""}
+    refused = client.post(form, data={"csrf_token": csrf_of(page), **typed})
+    assert refused.status_code == 422
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse ein" in refused.text
+    assert 'value="Anna Bauer-Schmid"' in refused.text
+    assert 'value="keine adresse"' in refused.text
+    saved = client.post(
+        form,
+        data={"csrf_token": csrf_of(page), **typed, "email": "anna.bauer@ilsfeld.de"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    user = world.run(lambda s: known(s.get(User, council)))
+    assert (user.full_name, user.email, user.username, user.role) == (
+        "Anna Bauer-Schmid",
+        "anna.bauer@ilsfeld.de",
+        "ilsfeld.council",
+        "council_member",
+    )
+
+    # the JSON API alike: the admin of the municipality only, and no field it does not know
+    url = f"/api/v1/users/{council}"
+    body = {"full_name": "Anna Bauer", "email": None, "department": "Gemeinderat"}
+    assert client.put(url, json=body, headers=as_user("ilsfeld.mayor")).status_code == 403
+    assert (
+        client.put(url, json={**body, "role": "mayor"}, headers=as_user("admin")).status_code == 422
+    )
+    flein = world.data.users["flein.clerk"].id
+    elsewhere = client.put(f"/api/v1/users/{flein}", json=body, headers=as_user("admin"))
+    assert elsewhere.status_code == 404
+    done = client.put(url, json=body, headers=as_user("admin"))
+    assert done.status_code == 200
+    assert (done.json()["full_name"], done.json()["email"], done.json()["role"]) == (
+        "Anna Bauer",
+        None,
+        "council_member",
+    )
