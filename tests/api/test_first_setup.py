@@ -16,7 +16,7 @@ from api.app import create_app
 from api.cli import main
 from api.security import verify_password
 from tests.api.conftest import FixedClock, TestClient
-from tests.api.test_ui_foundation import csrf_of
+from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import berlin
 from workflow.definitions.machines import Workflows
 from workflow.models import Body, District, Municipality, User
@@ -93,16 +93,7 @@ def test_setup_makes_a_municipality_its_council_and_an_admin_who_signs_in(
         clock=FixedClock(berlin(date(2026, 12, 7))),
     )
     with TestClient(app) as client:
-        login = client.get("/anmelden")
-        signed_in = client.post(
-            "/anmelden",
-            data={
-                "csrf_token": csrf_of(login.text),
-                "username": "admin.musterhausen",
-                "password": PASSWORD,
-            },
-            follow_redirects=False,
-        )
+        signed_in = sign_in(client, "admin.musterhausen", PASSWORD)
         assert signed_in.status_code == 303
         page = client.get("/verwaltung").text
         assert "Gremium anlegen" in page
