@@ -127,6 +127,7 @@ _CALLER = select(
     col(User.person_id),
     col(User.district_id),
     col(User.disabled),
+    col(User.credentials_version),
 ).where(col(User.username) == bindparam("username"))
 
 
@@ -139,23 +140,25 @@ def _invalid_token() -> ApiError:
     )
 
 
-def _username(settings: Settings, token: str) -> str:
+def _username(settings: Settings, token: str) -> tuple[str, int]:
     try:
         return token_subject(settings, token)
     except jwt.InvalidTokenError as exc:
         raise _invalid_token() from exc
 
 
-def _caller(session: Session, username: str) -> Actor:
+def _caller(session: Session, username: str, credentials: int) -> Actor:
+    """The token's account, unless disabled or its password changed since the token was
+    issued (``credentials_version``)."""
     # Core, not the ORM's execute: a select of columns needs none of its work (issue 14).
     row = session.connection().execute(_CALLER, {"username": username}).first()
-    if row is None or row.disabled:
+    if row is None or row.disabled or row.credentials_version != credentials:
         raise _invalid_token()
     return actor_for(cast(User, row))  # the row has every attribute actor_for reads
 
 
 def _actor(session: Session, settings: Settings, token: str) -> Actor:
-    return _caller(session, _username(settings, token))
+    return _caller(session, *_username(settings, token))
 
 
 def get_optional_user(
@@ -181,20 +184,25 @@ CurrentUser = Annotated[Actor, Depends(get_current_user)]
 OptionalUser = Annotated[Actor | None, Depends(get_optional_user)]
 
 
-async def _signed_in(settings: SettingsDep, token: Annotated[str | None, Depends(bearer)]) -> str:
-    """The token's username, checked in the event loop (a signature, no database): a
-    missing or bad token is refused before the request's body is validated, as
-    ``CurrentUser`` refuses it."""
+async def _signed_in(
+    settings: SettingsDep, token: Annotated[str | None, Depends(bearer)]
+) -> tuple[str, int]:
+    """The token's username and credentials version, checked in the event loop (a
+    signature, no database): a missing or bad token is refused before the request's body is
+    validated, as ``CurrentUser`` refuses it."""
     if not token:
         raise ApiError(401, "Bitte melden Sie sich an.", slug="unauthenticated", headers=CHALLENGE)
     return _username(settings, token)
 
 
-SignedIn = Annotated[str, Depends(_signed_in)]
+SignedIn = Annotated[tuple[str, int], Depends(_signed_in)]
 
 
 async def in_one_call(
-    request: Request, runtime: Runtime, username: str, work: Callable[[Session, Actor], T]
+    request: Request,
+    runtime: Runtime,
+    signed: tuple[str, int],
+    work: Callable[[Session, Actor], T],
 ) -> T:
     """Session, caller and ``work`` in one thread-pool call, committed inside it (issue 14).
 
@@ -207,7 +215,7 @@ async def in_one_call(
 
     def unit() -> T:
         with Session(runtime.engine, expire_on_commit=False) as session, transaction(session):
-            return work(session, _caller(session, username))
+            return work(session, _caller(session, *signed))
 
     async with turn(app_turns(request.app)):
         request.state.holds_database_turn = True

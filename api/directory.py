@@ -144,7 +144,10 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password_hash:
     ):
         raise not_found("Benutzer")
     account.password_hash = password_hash
+    # every other sign-in of the account ends (api.deps, api.ui.web)
+    account.credentials_version += 1
     session.add(account)
+    session.flush()
     return account
 
 

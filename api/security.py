@@ -100,31 +100,40 @@ class IssuedToken:
     expires_in: int
 
 
-def issue_token(settings: Settings, username: str) -> IssuedToken:
-    """Validity is wall-clock time (PyJWT checks ``exp`` against it), not the app's clock."""
+def issue_token(settings: Settings, username: str, credentials: int = 0) -> IssuedToken:
+    """Validity is wall-clock time (PyJWT checks ``exp`` against it), not the app's clock.
+    ``credentials``: the account's ``credentials_version`` at sign-in; a new password ends
+    the token (``api.deps``)."""
     now = datetime.now(UTC)
     minutes = token_minutes(settings)
-    payload = {"sub": username, "iat": now, "exp": now + timedelta(minutes=minutes)}
+    payload = {
+        "sub": username,
+        "cv": credentials,
+        "iat": now,
+        "exp": now + timedelta(minutes=minutes),
+    }
     token = jwt.encode(payload, settings.secret_key or "", algorithm=ALGORITHM)
     return IssuedToken(access_token=token, expires_in=minutes * 60)
 
 
-def token_subject(settings: Settings, token: str) -> str:
-    """The username; raises ``jwt.InvalidTokenError`` for anything not signed by us or expired.
+def token_subject(settings: Settings, token: str) -> tuple[str, int]:
+    """The username and the credentials version it was signed in with (0 for a token from
+    before there was one); raises ``jwt.InvalidTokenError`` for anything not signed by us or
+    expired.
 
     A token that verified once is remembered with its expiry (``_verified``): a client sends
     the same token with every request, and its signature, claims and ``iat`` cannot change,
     so only ``exp`` is checked again, as PyJWT does (expired when ``int(exp)`` ≤ now).
     Failures are never remembered.
     """
-    subject, expires = _verified(settings.secret_key or "", token)
+    subject, expires, credentials = _verified(settings.secret_key or "", token)
     if expires <= datetime.now(UTC).timestamp():
         raise jwt.ExpiredSignatureError("Signature has expired")
-    return subject
+    return subject, credentials
 
 
 @lru_cache(maxsize=4096)
-def _verified(secret: str, token: str) -> tuple[str, int]:
+def _verified(secret: str, token: str) -> tuple[str, int, int]:
     claims = jwt.decode(
         token,
         secret,
@@ -132,9 +141,12 @@ def _verified(secret: str, token: str) -> tuple[str, int]:
         options={"require": ["exp", "sub"]},
     )
     subject = claims["sub"]
+    credentials = claims.get("cv", 0)
     if not isinstance(subject, str):
         raise jwt.InvalidTokenError("sub")
-    return subject, int(claims["exp"])
+    if not isinstance(credentials, int):
+        raise jwt.InvalidTokenError("cv")
+    return subject, int(claims["exp"]), credentials
 
 
 class LoginThrottled(Exception):
@@ -145,14 +157,19 @@ class LoginThrottled(Exception):
         self.retry_after = retry_after
 
 
-def _stored_hash(engine: Engine, username: str, address: str | None, now: datetime) -> str | None:
-    """Refuse while throttled, else the stored hash (None: unknown or disabled)."""
+def _stored_hash(
+    engine: Engine, username: str, address: str | None, now: datetime
+) -> tuple[str | None, int]:
+    """Refuse while throttled, else the stored hash (None: unknown or disabled) and the
+    account's credentials version."""
     with unit_of_work(engine) as session:
         refusal = throttle.blocked(session=session, username=username, address=address, now=now)
         if refusal is not None:
             raise LoginThrottled(refusal.retry_after)
         user = session.exec(select(User).where(User.username == username)).first()
-        return user.password_hash if user is not None and not user.disabled else None
+        if user is None or user.disabled:
+            return None, 0
+        return user.password_hash, user.credentials_version
 
 
 def _count(engine: Engine, username: str, address: str | None, ok: bool, now: datetime) -> None:
@@ -182,8 +199,10 @@ async def sign_in(
     password: str,
     address: str | None,
     now: datetime,
-) -> bool:
-    """The password check every sign-in (API token, web UI) goes through.
+) -> int | None:
+    """The password check every sign-in (API token, web UI) goes through: the account's
+    credentials version when the password is right (the session or token carries it), else
+    None.
 
     Raises ``LoginThrottled`` while the account or address is backing off; counts the
     outcome in the database (``workflow.services.throttle``). Argon2 runs under ``limiter``,
@@ -192,10 +211,10 @@ async def sign_in(
     process's ``turns`` (``api.turns``), not held during the hash.
     """
     async with turn(turns):
-        stored = await anyio.to_thread.run_sync(
+        stored, credentials = await anyio.to_thread.run_sync(
             partial(_stored_hash, engine, username, address, now)
         )
     ok = await anyio.to_thread.run_sync(partial(verify_password, stored, password), limiter=limiter)
     async with turn(turns):
         await anyio.to_thread.run_sync(partial(_count, engine, username, address, ok, now))
-    return ok
+    return credentials if ok else None

@@ -41,7 +41,7 @@ async def token(
     waits twice as long (429 with ``Retry-After``), counted in the database for all processes.
     """
     try:
-        ok = await sign_in(
+        credentials = await sign_in(
             engine=runtime.engine,
             turns=app_turns(request.app),
             limiter=request.app.state.hash_limiter,
@@ -58,7 +58,7 @@ async def token(
             slug="too-many-attempts",
             headers={"Retry-After": str(exc.retry_after), **NO_STORE},
         ) from exc
-    if not ok:
+    if credentials is None:
         raise ApiError(
             401,
             "Benutzername oder Passwort ist falsch, oder das Konto ist deaktiviert.",
@@ -66,7 +66,7 @@ async def token(
             headers={**CHALLENGE, **NO_STORE},
         )
     response.headers.update(NO_STORE)
-    issued = issue_token(settings, username)
+    issued = issue_token(settings, username, credentials)
     return TokenRead(access_token=issued.access_token, expires_in=issued.expires_in)
 
 

@@ -68,7 +68,7 @@ def add_lifecycle_routes(
         instance_id: InstanceId,
         request: Request,
         runtime: RuntimeDep,
-        username: SignedIn,
+        signed: SignedIn,
         now: NowDep,
     ) -> ActionsRead:
         # Every page of a Vorlage asks this: one thread-pool call (api.deps.in_one_call).
@@ -83,7 +83,7 @@ def add_lifecycle_routes(
             )
             return actions_read(runtime.workflows, kind, result)
 
-        return await in_one_call(request, runtime, username, work)
+        return await in_one_call(request, runtime, signed, work)
 
     @router.post(
         f"{instance_path}/transitions",
@@ -99,7 +99,7 @@ def add_lifecycle_routes(
         request: Request,
         runtime: RuntimeDep,
         settings: SettingsDep,
-        username: SignedIn,
+        signed: SignedIn,
         now: NowDep,
         if_match: IfMatch = None,
     ) -> TransitionResult:
@@ -120,7 +120,7 @@ def add_lifecycle_routes(
             )
             return transition_result(fired)
 
-        return await in_one_call(request, runtime, username, work)
+        return await in_one_call(request, runtime, signed, work)
 
     @router.get(
         f"{instance_path}/history",

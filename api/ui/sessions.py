@@ -44,6 +44,8 @@ class UiSession:
     csrf: str
     username: str | None = None
     since: str | None = None  # ISO instant of the previous visit: "what changed since"
+    # The account's credentials_version at sign-in: a new password ends the session.
+    credentials: int = 0
     flashes: tuple[Flash, ...] = field(default_factory=tuple)
     changed: bool = False  # must be written back to the cookie
 
@@ -59,9 +61,15 @@ def new_session() -> UiSession:
     return UiSession(csrf=secrets.token_urlsafe(32), changed=True)
 
 
-def signed_in(username: str, since: str | None) -> UiSession:
+def signed_in(username: str, since: str | None, credentials: int = 0) -> UiSession:
     """A fresh session for the user: a new CSRF token, so one planted before sign-in is void."""
-    return UiSession(csrf=secrets.token_urlsafe(32), username=username, since=since, changed=True)
+    return UiSession(
+        csrf=secrets.token_urlsafe(32),
+        username=username,
+        since=since,
+        credentials=credentials,
+        changed=True,
+    )
 
 
 def _key(settings: Settings) -> str:
@@ -86,6 +94,7 @@ def read_session(request: Request, settings: Settings) -> UiSession:
     csrf = claims.get("csrf")
     username = claims.get("sub")
     since = claims.get("since")
+    credentials = claims.get("cv", 0)
     if not isinstance(csrf, str) or len(csrf) < 16:
         return new_session()
     flashes = tuple(
@@ -97,6 +106,7 @@ def read_session(request: Request, settings: Settings) -> UiSession:
         csrf=csrf,
         username=username if isinstance(username, str) else None,
         since=since if isinstance(since, str) else None,
+        credentials=credentials if isinstance(credentials, int) else -1,  # -1: never valid
         flashes=flashes,
     )
 
@@ -122,6 +132,8 @@ def write_session(
         claims["sub"] = session.username
     if session.since:
         claims["since"] = session.since
+    if session.credentials:
+        claims["cv"] = session.credentials
     if session.flashes:
         claims["flash"] = [[f.kind, f.text] for f in session.flashes]
     token = jwt.encode(claims, _key(settings), algorithm=ALGORITHM)

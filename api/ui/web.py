@@ -148,11 +148,12 @@ def flash(request: Request, text: str, kind: str = "success") -> None:
     request.state.ui_session = ui_session(request).with_flash(kind, text)
 
 
-def _page_user(db: Session, username: str | None) -> PageUser | None:
-    if not username:
+def _page_user(db: Session, signed: UiSession) -> PageUser | None:
+    """The session's user, unless disabled or his password changed since he signed in."""
+    if not signed.username:
         return None
-    user = db.exec(select(User).where(User.username == username)).first()
-    if user is None or user.disabled:
+    user = db.exec(select(User).where(User.username == signed.username)).first()
+    if user is None or user.disabled or user.credentials_version != signed.credentials:
         return None
     place = ""
     if user.municipality_id is not None:
@@ -171,7 +172,7 @@ def _page_user(db: Session, username: str | None) -> PageUser | None:
 
 
 def get_optional_page_user(request: Request, db: SessionDep) -> PageUser | None:
-    user = _page_user(db, ui_session(request).username)
+    user = _page_user(db, ui_session(request))
     if user is not None and user.role != "admin":  # the admin has no tasks (navigation.py)
         # as many as Meine Aufgaben lists (routes/tasks.py)
         now = request.app.state.clock()
@@ -412,13 +413,13 @@ async def _layout_user(request: Request) -> None:
     if getattr(request.state, "holds_database_turn", False):
         return
     runtime = getattr(request.app.state, "runtime", None)
-    username = ui_session(request).username
-    if runtime is None or not username:
+    signed = ui_session(request)
+    if runtime is None or not signed.username:
         return
 
     def load() -> PageUser | None:
         with Session(runtime.engine) as db:
-            return _page_user(db, username)
+            return _page_user(db, signed)
 
     try:
         async with turn(app_turns(request.app)):

@@ -501,6 +501,16 @@ def test_every_write_route_has_one_winner(
     race.some_win(  # idempotent
         "/api/v1/users/{user_id}/disable", "POST", f"/api/v1/users/{neu}/disable", "admin"
     )
+    race.some_win(  # idempotent
+        "/api/v1/users/{user_id}/enable", "POST", f"/api/v1/users/{neu}/enable", "admin"
+    )
+    race.some_win(  # the same correction twice: both hold
+        "/api/v1/users/{user_id}",
+        "PUT",
+        f"/api/v1/users/{neu}",
+        "admin",
+        {"full_name": "Nele Neu", "email": "nele.neu@ilsfeld.de"},
+    )
     body = race.some_win(
         "/api/v1/bodies",
         "POST",

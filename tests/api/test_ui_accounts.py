@@ -13,6 +13,7 @@ from sqlmodel import select
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, known
+from tests.integration.flow import new_proposal
 from workflow.models import User
 from workflow.services.throttle import FREE_FAILURES
 
@@ -168,3 +169,44 @@ def test_the_admin_corrects_an_account_and_keeps_what_was_typed_when_refused(
         None,
         "council_member",
     )
+
+
+def test_a_new_password_ends_every_other_sign_in_of_the_account(
+    world: World, app: FastAPI, client: TestClient
+) -> None:
+    """A password changed because it leaked shuts out whoever used it: the account's other
+    web sessions and its API tokens end; the session that changed it goes on."""
+    sign_in(client, "ilsfeld.clerk")
+    token = client.post(
+        "/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": "demo"}
+    ).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    actions = f"/api/v1/proposals/{new_proposal(world)}/actions"
+    assert client.get("/api/v1/auth/me", headers=bearer).status_code == 200
+    with TestClient(app) as elsewhere:
+        sign_in(elsewhere, "ilsfeld.clerk")
+        assert elsewhere.get("/", follow_redirects=False).status_code == 200
+        assert _change(client, "demo", NEW).status_code == 303
+        assert client.get("/", follow_redirects=False).status_code == 200, "this one goes on"
+        ended = elsewhere.get("/", follow_redirects=False)
+        assert ended.status_code == 303
+        assert ended.headers["location"].startswith("/anmelden")
+    assert client.get("/api/v1/auth/me", headers=bearer).status_code == 401
+    assert client.get(actions, headers=bearer).status_code == 401  # the fast path too
+    fresh = client.post(
+        "/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": NEW}
+    ).json()["access_token"]
+    assert client.get(actions, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+    # the admin's new password for a forgotten one ends the holder's sessions too
+    with TestClient(app) as councillor, TestClient(app) as admin:
+        sign_in(councillor, "ilsfeld.council")
+        sign_in(admin, "admin")
+        council = world.data.users["ilsfeld.council"].id
+        page = admin.get(f"/verwaltung/benutzer/{council}").text
+        admin.post(
+            f"/verwaltung/benutzer/{council}/passwort",
+            data={"csrf_token": csrf_of(page), "password": NEW, "password_repeat": NEW},
+        )
+        assert councillor.get("/", follow_redirects=False).status_code == 303
+        assert admin.get("/verwaltung", follow_redirects=False).status_code == 200

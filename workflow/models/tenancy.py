@@ -106,6 +106,9 @@ class User(SQLModel, table=True):
     finance_office: bool = False  # Kämmerei: must co-sign spending outside the budget plan
     password_hash: str | None = Field(default=None, max_length=300)
     disabled: bool = False
+    # Counted up with each new password: sessions and tokens signed in with an older number
+    # stop working (``api.security``, ``api.ui.sessions``).
+    credentials_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Secret part of the personal iCalendar feed URL; rotating it revokes old subscriptions.
     calendar_token: str | None = Field(default=None, max_length=64, unique=True)
     # Kinds of e-mail the user switched off (keys of workflow.deadlines.notify.MAIL_KINDS); the

@@ -7,6 +7,7 @@ left open cannot be used to guess it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import anyio.from_thread
@@ -23,7 +24,7 @@ from api.ui.routes.admin import USER_MESSAGES
 from api.ui.routes.deputies import user_page_view
 from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import require_admin
-from api.ui.web import PageRoute, PageUserDep, PostedForm, flash, redirect
+from api.ui.web import PageRoute, PageUserDep, PostedForm, flash, redirect, ui_session
 from workflow.models import User
 from workflow.services import throttle
 
@@ -86,7 +87,14 @@ def change_own_password(
     directory.set_password(
         session=session, actor=user.actor, user_id=account.id or 0, password_hash=password_hash
     )
-    flash(request, "Ihr Passwort ist geändert. Es gilt ab der nächsten Anmeldung.")
+    # this session goes on with the new password; every other one of the account ends
+    request.state.ui_session = replace(
+        ui_session(request), credentials=account.credentials_version, changed=True
+    )
+    flash(
+        request,
+        "Ihr Passwort ist geändert. Wo Sie sonst noch angemeldet waren, melden Sie sich neu an.",
+    )
     return redirect("/einstellungen#passwort")
 
 

@@ -53,7 +53,7 @@ async def login(
     if errors:
         return render(request, "login.html", context, status=422)
     try:
-        ok = await sign_in(
+        credentials = await sign_in(
             engine=runtime.engine,
             turns=app_turns(request.app),
             limiter=request.app.state.hash_limiter,
@@ -70,12 +70,12 @@ async def login(
         page = render(request, "login.html", context, status=429)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    if not ok:
+    if credentials is None:
         errors["password"] = WRONG
         return render(request, "login.html", context, status=401)
     name = username.strip()
     since = previous_visit(request, settings, name)
-    request.state.ui_session = signed_in(name, since)
+    request.state.ui_session = signed_in(name, since, credentials)
     response = redirect(safe_next(next))
     remember_visit(response, request, settings, name, now)
     return response
