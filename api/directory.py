@@ -87,6 +87,8 @@ def disable_user(*, session: Session, actor: Actor, user_id: int) -> User:
     if user.id == actor.user_id:
         raise Conflict("Das eigene Konto kann nicht deaktiviert werden")
     user.disabled = True
+    # its sessions and tokens end for good: enabling it again does not revive them
+    user.credentials_version += 1
     session.add(user)
     session.flush()
     return user

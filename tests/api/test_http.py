@@ -92,6 +92,7 @@ def test_disabled_user_is_refused_at_login_and_with_a_live_token(
     )
     enabled = client.post(f"/api/v1/users/{clerk_id}/enable", headers=as_user("admin"))
     assert enabled.json()["disabled"] is False
+    assert_problem(client.get("/api/v1/auth/me", headers=headers), 401)  # not revived
     again = client.post(
         "/api/v1/auth/token", data={"username": "ilsfeld.clerk", "password": "demo"}
     )
