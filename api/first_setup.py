@@ -160,7 +160,7 @@ def _password() -> str | None:
         return None
     first = getpass.getpass(f"Passwort (mindestens {PASSWORD_MIN} Zeichen): ")
     if getpass.getpass("Passwort wiederholen: ") != first:
-        print("Fehler: Die beiden Passwörter stimmen nicht überein.", file=sys.stderr)
+        print(f"Fehler: {USER_MESSAGES['password_repeat']}", file=sys.stderr)
         return None
     return first
 

@@ -30,8 +30,6 @@ from workflow.services import throttle
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-MISMATCH = "Die beiden Passwörter stimmen nicht überein."
-
 
 def _new_password(form: PostedForm, field: str) -> tuple[str | None, dict[str, str]]:
     """The new password typed twice (``field``, ``field``_repeat), or the errors to show."""
@@ -42,7 +40,7 @@ def _new_password(form: PostedForm, field: str) -> tuple[str | None, dict[str, s
     except ValidationError:
         errors[field] = USER_MESSAGES["password"]
     if typed != str(form.get(f"{field}_repeat") or ""):
-        errors.setdefault(f"{field}_repeat", MISMATCH)
+        errors.setdefault(f"{field}_repeat", USER_MESSAGES["password_repeat"])
     return (None if errors else typed), errors
 
 

@@ -52,6 +52,7 @@ USER_MESSAGES = {
     "full_name": "Bitte geben Sie den vollständigen Namen ein.",
     "role": "Bitte wählen Sie die Rolle.",
     "password": f"Das Passwort muss mindestens {PASSWORD_MIN} Zeichen lang sein.",
+    "password_repeat": "Die beiden Passwörter stimmen nicht überein.",
     "email": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@gemeinde.de.",
     "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
     "person_id": "Bitte wählen Sie eine Person aus der Liste.",
@@ -180,7 +181,7 @@ def create_user(
     if given["role"] == "council_member" and not person_id:
         errors.setdefault("person_id", NO_PERSON)
     if password != str(form.get("password_repeat") or ""):
-        errors.setdefault("password_repeat", "Die beiden Passwörter stimmen nicht überein.")
+        errors.setdefault("password_repeat", USER_MESSAGES["password_repeat"])
     if errors:
         # the error summary in the order the form asks (the schema's order is another)
         errors = {k: errors[k] for k in sorted(errors, key=_user_form_position)}
