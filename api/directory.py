@@ -138,13 +138,15 @@ def _account(session: Session, actor: Actor, user_id: int) -> User:
 
 def set_password(*, session: Session, actor: Actor, user_id: int, password_hash: str) -> User:
     """A new password for the actor's own account, or by the admin for an account of his
-    municipality (a forgotten password). Other accounts are not found, as everywhere."""
-    account = session.get(User, user_id)
-    own = actor.user_id == user_id and actor.on_behalf_of is None
-    if account is None or not (
-        own or (actor.role in ADMIN_ROLES and account.municipality_id == _own_municipality(actor))
-    ):
-        raise not_found("Benutzer")
+    municipality (a forgotten password, ``_account``: others are not found); anyone else is
+    refused by role."""
+    if actor.user_id == user_id and actor.on_behalf_of is None:
+        account = session.get(User, user_id)
+        if account is None:
+            raise not_found("Benutzer")
+    else:
+        require_role(actor, "set_password", ADMIN_ROLES)
+        account = _account(session, actor, user_id)
     account.password_hash = password_hash
     # every other sign-in of the account ends (api.deps, api.ui.web)
     account.credentials_version += 1
