@@ -278,18 +278,28 @@ def add_membership(
     person_name: str | None,
     role: str = "member",
     voting: bool = True,
+    person_email: str | None = None,
 ) -> tuple[Membership, Person]:
-    """A seat for a known person, or for a new one named here (a newly elected member)."""
+    """A seat for a known person, or for a new one named here (a newly elected member),
+    with the address the invitations reach him at (§ 34 Abs. 1 GemO: "elektronisch")."""
     require_role(actor, "add_membership", ADMIN_ROLES)
     body = _body(session, actor, body_id)
     if role not in ("chair", "member"):
         raise InvalidInput("role muss chair oder member sein", field="role")
     if person_id is not None:
+        if person_email:
+            raise InvalidInput(
+                "Die E-Mail-Adresse gilt nur für eine neue Person; die einer bekannten Person "
+                "ändern Sie bei ihrem Eintrag",
+                field="person_email",
+            )
         person = session.get(Person, person_id)
         if person is None or person.municipality_id != body.municipality_id:
             raise InvalidInput("Unbekannte Person", field="person_id")
     elif person_name and person_name.strip():
-        person = Person(municipality_id=body.municipality_id, name=person_name.strip())
+        person = Person(
+            municipality_id=body.municipality_id, name=person_name.strip(), email=person_email
+        )
         session.add(person)
         session.flush()
     else:
@@ -303,3 +313,37 @@ def add_membership(
     session.add(membership)
     session.flush()
     return membership, person
+
+
+def list_persons(*, session: Session, actor: Actor) -> list[tuple[Person, User | None]]:
+    """The municipality's persons (members of its bodies, past and present) with their
+    account, if any: whom an invitation reaches, and at which address."""
+    require_role(actor, "list_persons", ADMIN_ROLES)
+    municipality_id = _own_municipality(actor)
+    rows = session.exec(
+        select(Person, User)
+        .join(User, col(User.person_id) == col(Person.id), isouter=True)
+        .where(Person.municipality_id == municipality_id)
+        .order_by(col(Person.id))
+    )
+    return [(p, u) for p, u in rows]
+
+
+def update_person(
+    *, session: Session, actor: Actor, person_id: int, name: str, email: str | None
+) -> tuple[Person, User | None]:
+    """A member's name as it is to be written (a typo, a new surname) and the address his
+    invitations go to (§ 34 Abs. 1 GemO: "schriftlich oder elektronisch"); without one, and
+    without an account that has one, he is invited in writing. Documents are made from the
+    data when asked for, so the corrected name shows in earlier minutes too."""
+    require_role(actor, "update_person", ADMIN_ROLES)
+    person = session.get(Person, person_id)
+    if person is None or person.municipality_id != _own_municipality(actor):
+        raise not_found("Person")
+    if not name.strip():
+        raise InvalidInput("Der Name fehlt", field="name")
+    person.name = name.strip()
+    person.email = email
+    session.add(person)
+    session.flush()
+    return person, session.exec(select(User).where(User.person_id == person_id)).first()

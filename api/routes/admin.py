@@ -19,13 +19,17 @@ from api.schemas.admin import (
     MembershipCreate,
     MembershipRead,
     MembershipsRead,
+    PersonRead,
+    PersonsRead,
+    PersonUpdate,
     UserCreate,
     UserRead,
     UsersRead,
     UserUpdate,
 )
 from api.security import hash_password_bounded
-from workflow.models import Membership, Person
+from workflow.documents.mailing import invitation_address
+from workflow.models import Membership, Person, User
 from workflow.motions import motion_order, quarter_referral
 
 router = APIRouter(prefix="/api/v1", tags=["Verwaltung"])
@@ -205,3 +209,42 @@ def add_membership(
         session=session, actor=actor, body_id=body_id, **body.model_dump()
     )
     return _membership(membership, person)
+
+
+def _person(person: Person, user: User | None) -> PersonRead:
+    return PersonRead(
+        id=person.id or 0,
+        name=person.name,
+        email=person.email,
+        user_id=user.id if user is not None else None,
+        invitation_address=invitation_address(person, user),
+    )
+
+
+@router.get(
+    "/persons",
+    operation_id="list_persons",
+    response_model=PersonsRead,
+    responses=responses(401, 403, 404),
+)
+def list_persons(session: SessionDep, actor: CurrentUser) -> PersonsRead:
+    """The municipality's persons (members of its bodies) and where their invitations go."""
+    rows = directory.list_persons(session=session, actor=actor)
+    return PersonsRead(data=[_person(p, u) for p, u in rows], count=len(rows))
+
+
+@router.put(
+    "/persons/{person_id}",
+    operation_id="update_person",
+    response_model=PersonRead,
+    responses=responses(401, 403, 404),
+)
+def update_person(
+    person_id: PathId, body: PersonUpdate, session: SessionDep, actor: CurrentUser
+) -> PersonRead:
+    """Correct a person's name and set the address his invitations go to (§ 34 Abs. 1 GemO:
+    "schriftlich oder elektronisch"); without one he is invited in writing."""
+    person, user = directory.update_person(
+        session=session, actor=actor, person_id=person_id, **body.model_dump()
+    )
+    return _person(person, user)

@@ -154,8 +154,35 @@ class MembershipCreate(Input):
 
     person_id: Id | None = None
     person_name: Name | None = None
+    person_email: Email | None = Field(
+        default=None,
+        description="nur mit person_name: die Adresse für Einladungen (§ 34 Abs. 1 GemO)",
+    )
     role: Literal["chair", "member"] = "member"
     voting: Flag = True
+
+
+class PersonRead(Output):
+    id: int
+    name: str
+    email: str | None = Field(description="die für die Person hinterlegte Adresse")
+    user_id: int | None = Field(description="ihr Benutzerkonto, falls sie eines hat")
+    invitation_address: str | None = Field(
+        description="wohin ihre Einladungen gehen (eigene Adresse, sonst die des Kontos); "
+        "null: sie wird schriftlich eingeladen"
+    )
+
+
+class PersonsRead(Output):
+    data: list[PersonRead]
+    count: int
+
+
+class PersonUpdate(Input):
+    """A member's name as it is to be written and his address for invitations."""
+
+    name: Name
+    email: Email | None = None
 
 
 class PeriodLine(Output):

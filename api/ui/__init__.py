@@ -27,6 +27,7 @@ from api.ui.routes import (
     meeting_moves,
     meetings,
     minutes_objections,
+    persons,
     proposals,
     public,
     publication,
@@ -81,6 +82,7 @@ def install(app: FastAPI) -> None:
         deputies,
         settings,
         accounts,
+        persons,
         public,
         publication,
     ):

@@ -99,7 +99,8 @@ def without_address(session: Session, meeting: Meeting) -> str | None:
         f"E-Mail-Adresse und {'erhält' if len(unreached) == 1 else 'erhalten'} die Einladung "
         f"nicht elektronisch: {', '.join(unreached)}. Laden Sie "
         f"{'dieses Mitglied' if len(unreached) == 1 else 'diese Mitglieder'} schriftlich ein "
-        "(§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch)."
+        "(§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch). Die Administration "
+        "hinterlegt E-Mail-Adressen der Mitglieder unter Verwaltung › Gremien."
     )
 
 

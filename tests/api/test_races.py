@@ -539,6 +539,13 @@ def test_every_write_route_has_one_winner(
         "admin",
         {"person_id": world["ilsfeld.council"].person_id},
     )
+    race.some_win(  # the same address given twice at once: both hold, one address stays
+        "/api/v1/persons/{person_id}",
+        "PUT",
+        f"/api/v1/persons/{world.data.ilsfeld.councillors[1].id}",
+        "admin",
+        {"name": world.data.ilsfeld.councillors[1].name, "email": "bernd@ilsfeld.de"},
+    )
     race.some_win(
         "/api/v1/auth/token",
         "POST",

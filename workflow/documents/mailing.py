@@ -76,6 +76,12 @@ def _members(session: Session, body_ids: Iterable[int], meeting: Meeting) -> lis
     return sorted({m.person_id for m in rows if member_on(m, meeting.meeting_date)})
 
 
+def invitation_address(person: Person, user: User | None) -> str | None:
+    """Where a member's invitation goes: the address kept for the person (the admin enters
+    it with the seat), else his account's; None: he is invited in writing."""
+    return person.email or (user.email if user is not None and not user.disabled else None)
+
+
 def members_without_address(
     session: Session, meeting: Meeting, reached: Iterable[Invitee]
 ) -> list[str]:
@@ -128,7 +134,7 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
         if person is None:
             continue
         user = users.get(person_id)
-        address = person.email or (user.email if user else None)
+        address = invitation_address(person, user)
         if address:
             result.append(Invitee(person, user, address, is_heard))
     for person_id in deputies:
@@ -136,7 +142,7 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
         if person is None:
             continue
         user = users.get(person_id)
-        address = person.email or (user.email if user else None)
+        address = invitation_address(person, user)
         if address:
             result.append(Invitee(person, user, address, heard=False, deputy=True))
     return result

@@ -37,6 +37,7 @@ from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.deputies import member_on
 from workflow.digits import as_id, as_number, is_digits
+from workflow.documents.mailing import invitation_address
 from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Membership, Person, User
@@ -56,6 +57,17 @@ USER_MESSAGES = {
     "email": "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@gemeinde.de.",
     "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
     "person_id": "Bitte wählen Sie eine Person aus der Liste.",
+}
+
+
+# The new member's form (verwaltung/gremium.html); the person's own form uses the same words.
+MEMBER_MESSAGES = {
+    "person_id": USER_MESSAGES["person_id"],
+    "person_name": "Bitte wählen Sie eine Person oder geben Sie einen Namen ein.",
+    "person_email": USER_MESSAGES["email"],
+    "role": "Bitte wählen Sie die Funktion.",
+    "name": USER_MESSAGES["full_name"],
+    "email": USER_MESSAGES["email"],
 }
 
 
@@ -284,7 +296,7 @@ def enable_user(
     return redirect("/verwaltung#benutzer")
 
 
-def _body_page(
+def body_page_view(
     request: Request,
     session: Session,
     user: PageUser,
@@ -304,6 +316,9 @@ def _body_page(
     if body is None:
         raise not_found("Gremium")
     seated = {p.id for _, p in rows}
+    accounts = {
+        u.person_id: u for u in session.exec(select(User).where(col(User.person_id).in_(seated)))
+    }
     people = session.exec(
         select(Person).where(Person.municipality_id == body.municipality_id).order_by(Person.name)
     )
@@ -316,6 +331,8 @@ def _body_page(
         "people": [(str(p.id), p.name) for p in people if p.id not in seated],
         "kind": BODY_KINDS.get(body.kind, ""),
         "rows": rows,
+        "addresses": {p.id: invitation_address(p, accounts.get(p.id)) for _, p in rows},
+        "own_address": {p.id for _, p in rows if p.email},
         "subjects": SUBJECTS,
         "errors": errors or {},
         "given": given or {},
@@ -330,7 +347,7 @@ def body_page(
     request: Request, body_id: PathId, user: PageUserDep, session: SessionDep
 ) -> Response:
     require_admin(user)
-    return _body_page(request, session, user, body_id)
+    return body_page_view(request, session, user, body_id)
 
 
 @router.post("/verwaltung/gremien/{body_id}/mitglieder")
@@ -338,22 +355,31 @@ def add_member(
     request: Request, body_id: PathId, user: PageUserDep, session: SessionDep, form: PostedForm
 ) -> Response:
     require_admin(user)
-    given = {k: str(form.get(k) or "").strip() for k in ("person_id", "person_name", "role")}
+    fields = ("person_id", "person_name", "person_email", "role")
+    given = {k: str(form.get(k) or "").strip() for k in fields}
     person_id = as_id(given["person_id"])
     try:
         checked = MembershipCreate.model_validate(
             {
                 "person_id": person_id,
                 "person_name": None if person_id else given["person_name"] or None,
+                "person_email": given["person_email"] or None,
                 "role": given["role"] or "member",
                 "voting": form.get("voting") == "ja",
             }  # fmt: skip
         )
         if checked.person_name is None and checked.person_id is None:
             raise InvalidInput("Name fehlt", field="person_name")
-    except (ValidationError, InvalidInput):
-        errors = {"person_name": "Bitte wählen Sie eine Person oder geben Sie einen Namen ein."}
-        return _body_page(request, session, user, body_id, errors=errors, given=given, status=422)
+    except ValidationError as exc:
+        errors = _messages(exc, MEMBER_MESSAGES)
+        return body_page_view(
+            request, session, user, body_id, errors=errors, given=given, status=422
+        )
+    except InvalidInput:
+        errors = {"person_name": MEMBER_MESSAGES["person_name"]}
+        return body_page_view(
+            request, session, user, body_id, errors=errors, given=given, status=422
+        )
     try:
         with session.begin_nested():
             _, person = directory.add_membership(
@@ -362,8 +388,11 @@ def add_member(
     except NotFound:
         raise
     except WorkflowError as exc:
-        errors = {"person_name": formatting.sentences([error_text(exc)])}
-        return _body_page(request, session, user, body_id, errors=errors, given=given, status=422)
+        field = "person_email" if getattr(exc, "field", None) == "person_email" else "person_name"
+        errors = {field: formatting.sentences([error_text(exc)])}
+        return body_page_view(
+            request, session, user, body_id, errors=errors, given=given, status=422
+        )
     flash(request, f"{person.name} ist jetzt Mitglied.")
     return redirect(f"/verwaltung/gremien/{body_id}")
 
@@ -430,7 +459,7 @@ def save_member(
         filled = [name for name in names[2:] if given[name]]
         field = _member_field(getattr(exc, "field", None), filled)
         errors = {field: formatting.sentences([error_text(exc)])}
-        return _body_page(
+        return body_page_view(
             request, session, user, body_id, errors=errors, given=given, status=422,
             failed_member=membership_id,
         )  # fmt: skip
@@ -450,7 +479,7 @@ def set_remit(
     chosen = [str(v) for v in form.getlist("remit")]
     if any(key not in SUBJECTS for key in chosen):
         errors = {"remit": "Bitte wählen Sie nur Aufgabengebiete aus der Liste."}
-        return _body_page(request, session, user, body_id, errors=errors, status=422)
+        return body_page_view(request, session, user, body_id, errors=errors, status=422)
     try:
         with session.begin_nested():
             body = directory.set_remit(
@@ -460,7 +489,7 @@ def set_remit(
         raise
     except WorkflowError as exc:
         errors = {"remit": formatting.sentences([error_text(exc)])}
-        return _body_page(request, session, user, body_id, errors=errors, status=422)
+        return body_page_view(request, session, user, body_id, errors=errors, status=422)
     flash(request, f"Das Aufgabengebiet des Gremiums „{body.name}“ wurde gespeichert.")
     return redirect(f"/verwaltung/gremien/{body_id}")
 
