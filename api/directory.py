@@ -55,8 +55,7 @@ def create_user(
     municipality_id = _own_municipality(actor)
     if role not in ASSIGNABLE_ROLES:
         raise InvalidInput(f"Unbekannte Rolle {role}", field="role")
-    if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise Conflict(f'Den Benutzernamen "{username}" gibt es bereits')
+    _require_free(session, username)
     if person_id is not None:
         person = session.get(Person, person_id)
         if person is None or person.municipality_id != municipality_id:
@@ -72,6 +71,40 @@ def create_user(
         person_id=person_id,
         department=department,
         finance_office=finance_office,
+        password_hash=password_hash,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _require_free(session: Session, username: str) -> None:
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f'Den Benutzernamen "{username}" gibt es bereits')
+
+
+def create_coordinator(
+    *,
+    session: Session,
+    now: datetime,
+    district_id: int,
+    username: str,
+    full_name: str,
+    password_hash: str,
+    email: str | None = None,
+) -> User:
+    """The Landratsamt's account: it asks the municipalities of its district for decisions
+    and follows their answers; it belongs to no municipality, so no municipal admin can make
+    it (only the installation's ``ratsflow setup``, which has no actor)."""
+    _require_free(session, username)
+    user = User(
+        username=username,
+        full_name=full_name,
+        role="district_coordinator",
+        email=email,
+        district_id=district_id,
+        department="Landratsamt",
         password_hash=password_hash,
         created_at=now,
     )

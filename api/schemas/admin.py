@@ -47,8 +47,11 @@ Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=200, pattern
 Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")]
 
 
+Username = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,99}$")]
+
+
 class UserCreate(Input):
-    username: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,99}$")]
+    username: Username
     full_name: Name
     role: Role
     password: Password

@@ -4,6 +4,7 @@ leave nothing half made."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -196,3 +197,134 @@ def test_the_password_comes_from_the_environment_or_the_terminal_never_an_argume
     assert _count(database, User) == 0
     with pytest.raises(SystemExit):
         main([*SETUP, "--password", PASSWORD])
+
+
+LANDRATSAMT = [
+    "setup",
+    "--landkreis",
+    "Landkreis Musterkreis",
+    "--koordination",
+    "lra.musterkreis",
+    "--name",
+    "Lena Kreis",
+    "--email",
+    "abfragen@lra-musterkreis.de",
+]
+
+
+def _app(database: Engine, workflows: Workflows, tmp_path: Path) -> FastAPI:
+    settings = Settings(secret_key="x" * 40, files_dir=tmp_path / "files")
+    runtime = Runtime(settings=settings, engine=database, workflows=workflows)
+    return create_app(
+        settings,
+        runtime=runtime,
+        start_scheduler=False,
+        clock=FixedClock(berlin(date(2026, 12, 7))),
+    )
+
+
+def test_without_a_municipality_setup_makes_the_landratsamt_s_account_who_asks_its_towns(
+    database: Engine, workflows: Workflows, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(SETUP) == 0  # Musterhausen, in Landkreis Musterkreis
+    capsys.readouterr()
+    assert main(LANDRATSAMT) == 0
+    out = capsys.readouterr().out
+    assert "Landkreis Musterkreis gefunden." in out
+    assert "Konto „lra.musterkreis“ (Lena Kreis, Landratsamt) angelegt." in out
+    assert "Gemeinden des Landkreises in Ratsflow: Musterhausen." in out
+    with Session(database) as session:
+        district = session.exec(select(District)).one()
+        coordinator = session.exec(select(User).where(User.username == "lra.musterkreis")).one()
+        assert (
+            coordinator.role,
+            coordinator.district_id,
+            coordinator.municipality_id,
+            coordinator.email,
+        ) == ("district_coordinator", district.id, None, "abfragen@lra-musterkreis.de")
+        assert verify_password(coordinator.password_hash, PASSWORD)
+
+    with TestClient(_app(database, workflows, tmp_path)) as client:
+        assert sign_in(client, "lra.musterkreis", PASSWORD).status_code == 303
+        form = client.get("/abfragen/neu").text
+        ticked = re.findall(r'name="gemeinde" value="(\d+)" checked', form)
+        assert len(ticked) == 1  # the district's one municipality set up so far
+        made = client.post(
+            "/abfragen/neu",
+            data={
+                "csrf_token": csrf_of(form),
+                "title": "Integrationsmanagement ab 01.01.2027",
+                "explanation": "Bleibt das Integrationsmanagement beim Landkreis?",
+                "reply_deadline": "2027-02-26",
+                "effective_date": "2027-01-01",
+                "option-1-label": "beim Landkreis belassen",
+                "option-2-label": "eigene Regie",
+                "default_option": "1",
+                "gemeinde": ticked,
+            },
+        )
+        assert made.status_code == 200, made.text
+        assert "wurde an 1 Gemeinde versandt" in made.text
+        assert client.get("/verwaltung").status_code == 403  # no municipality to administer
+
+
+def test_a_new_landkreis_is_made_and_says_how_its_towns_join(
+    database: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [*LANDRATSAMT]
+    args[args.index("--landkreis") + 1] = "Landkreis Neukreis"
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Landkreis Neukreis eingerichtet." in out
+    assert 'ratsflow setup --gemeinde NAME --landkreis "Landkreis Neukreis"' in out
+    assert main(args) == 1  # the username is taken now
+    assert 'Den Benutzernamen "lra.musterkreis" gibt es bereits' in capsys.readouterr().err
+    assert _count(database, District) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--gemeinde", "Musterhausen", "--name", "X"], "Bitte mit --admin den Benutzernamen"),
+        ([*LANDRATSAMT[1:], "--gemeinde", "Musterhausen"], "bitte ohne --gemeinde"),
+        (["--landkreis", "Landkreis Musterkreis", "--name", "X"], "oder --landkreis und"),
+        (["--koordination", "lra.x", "--name", "X"], "Bitte --gemeinde und --admin angeben"),
+        ([*LANDRATSAMT[1:], "--admin", "admin.x"], "gehören zu einer Gemeinde"),
+        ([*LANDRATSAMT[1:3], "--koordination", "L", "--name", "X"], "Benutzernamen mit 3"),
+    ],
+)
+def test_the_two_set_ups_are_told_apart_and_a_mix_is_refused(
+    database: Engine, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["setup", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Fehler: ")
+    assert message in err
+    assert _count(database, User) == 0
+    assert _count(database, District) == 0
+
+
+def test_a_municipality_set_up_without_its_landkreis_joins_it_later_but_never_another(
+    database: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alone = [*SETUP]
+    del alone[alone.index("--landkreis") : alone.index("--landkreis") + 2]
+    assert main(alone) == 0
+    capsys.readouterr()
+    again = [*SETUP]
+    again[again.index("--admin") + 1] = "admin2.musterhausen"
+    assert main(again) == 0
+    assert "Die Gemeinde gehört jetzt zum Landkreis Musterkreis." in capsys.readouterr().out
+    other = [*again]
+    other[other.index("--admin") + 1] = "admin3.musterhausen"
+    other[other.index("--landkreis") + 1] = "Landkreis Anderswo"
+    assert main(other) == 1
+    err = capsys.readouterr().err
+    assert "Die Gemeinde Musterhausen gehört bereits zum Landkreis Musterkreis" in err
+    with Session(database) as session:
+        town = session.exec(select(Municipality)).one()
+        district = session.get(District, town.district_id)
+        assert district is not None and district.name == "Landkreis Musterkreis"
+        names = session.exec(select(District.name)).all()
+        assert names == ["Landkreis Musterkreis"]  # the refused run made nothing
+        assert session.exec(select(func.count()).select_from(User)).one() == 2
