@@ -324,7 +324,8 @@ def test_a_municipality_set_up_without_its_landkreis_joins_it_later_but_never_an
     with Session(database) as session:
         town = session.exec(select(Municipality)).one()
         district = session.get(District, town.district_id)
-        assert district is not None and district.name == "Landkreis Musterkreis"
+        assert district is not None
+        assert district.name == "Landkreis Musterkreis"
         names = session.exec(select(District.name)).all()
         assert names == ["Landkreis Musterkreis"]  # the refused run made nothing
         assert session.exec(select(func.count()).select_from(User)).one() == 2
