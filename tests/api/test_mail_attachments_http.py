@@ -121,9 +121,17 @@ def test_invitation_carries_small_files_and_links_the_large_one(
     }
     body = text(member)
     assert "Anlagen (dieser E-Mail als Datei beigefügt):" in body
-    links = body.split("Anlagen zum Herunterladen (zu groß für den Versand als Datei):")[1]
-    assert "- Lageplan.pdf (2,0 MB): http://testserver/anlagen/" in links
+    # Without an account he cannot open an Anlage's page: it is named, in his Mappe.
+    named = body.split(
+        "Weitere Anlagen (zu groß für den Versand als Datei, in der Sitzungsmappe):"
+    )[1]
+    assert "- Lageplan.pdf (2,0 MB)\r\n" in named
+    assert "/anlagen/" not in body
     assert "Lageplan.pdf" not in got
+    # An account holder follows the link after signing in.
+    signed_in = text(mails["ilsfeld.council@example.org"])
+    links = signed_in.split("Anlagen zum Herunterladen (zu groß für den Versand als Datei):")[1]
+    assert "- Lageplan.pdf (2,0 MB): http://testserver/anlagen/" in links
     heard = mails["otto.ort@example.org"]
     assert set(files(heard)) == {"Kostenschätzung.pdf"}
     assert SECRET_NOTE not in text(heard)

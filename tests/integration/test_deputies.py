@@ -382,7 +382,11 @@ def test_deputies_get_a_copy_of_the_invitation(world: World) -> None:
     assert all(not found[m].deputy for m in members if m in found)
     text = world.run(
         lambda s: invitation_text(
-            s, known(s.get(Meeting, mid)), found[outsider], "https://rat.example"
+            s,
+            known(s.get(Meeting, mid)),
+            found[outsider],
+            "https://rat.example",
+            now=berlin(DAY, 14),
         )
     )
     assert "als Stellvertreterin oder Stellvertreter" in text.body

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from workflow import page_links
+from workflow import page_links, papers_access
 from workflow.access import agenda_item_readable
 from workflow.agenda_numbers import top_number
 from workflow.context import Actor, FiringContext
@@ -39,6 +39,7 @@ from workflow.models import (
     Resolution,
     User,
 )
+from workflow.papers_access import person_actor
 from workflow.queries import agenda, latest_resolution, meeting_of_item
 from workflow.rules.proposal_actions import place_on_agenda
 from workflow.services.attachments import list_attachments
@@ -60,12 +61,7 @@ class Invitee:
     def actor(self) -> Actor:
         if self.user is not None:
             return actor_for(self.user)
-        return Actor(
-            username=f"person:{self.person.id}",
-            role="council_member",
-            municipality_id=self.person.municipality_id,
-            person_id=self.person.id,
-        )
+        return person_actor(self.person)
 
 
 def _members(session: Session, body_ids: Iterable[int], meeting: Meeting) -> list[int]:
@@ -169,7 +165,7 @@ def _queue(
     now: datetime | None = None,
     files: Iterable[Attachment] = (),
 ) -> None:
-    if session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first():
+    if _queued(session, key):
         return
     at = ctx.now if ctx is not None else now
     assert at is not None
@@ -199,6 +195,13 @@ def _queue(
         )
 
 
+def _queued(session: Session, key: str) -> bool:
+    """Each message once (a firing repeated after a lost answer writes nothing new)."""
+    return (
+        session.exec(select(OutboxMessage.id).where(OutboxMessage.key == key)).first() is not None
+    )
+
+
 def split_files(
     files: Iterable[Attachment], max_bytes: int
 ) -> tuple[list[Attachment], list[Attachment]]:
@@ -220,20 +223,44 @@ def split_files(
     return attached, linked
 
 
-def file_lines(attached: list[Attachment], linked: list[Attachment], base: str) -> list[str]:
+def file_lines(
+    attached: list[Attachment], linked: list[Attachment], base: str, *, signed_in: bool = True
+) -> list[str]:
+    """The Anlagen: those sent as files, then those to download. A recipient without an
+    account (``signed_in`` False) cannot open a file's page: he finds them in his Mappe."""
+
+    def line(f: Attachment) -> str:
+        link = f": {base}{page_links.attachment(f.id)}" if signed_in else ""
+        return f"- {f.name} ({file_size(f.size)}){link}"
+
     lines: list[str] = []
     if attached:
         lines.append("Anlagen (dieser E-Mail als Datei beigefügt):")
-        lines += [
-            f"- {f.name} ({file_size(f.size)}): {base}{page_links.attachment(f.id)}"
-            for f in attached
-        ]
+        lines += [line(f) for f in attached]
     if linked:
-        lines.append("Anlagen zum Herunterladen (zu groß für den Versand als Datei):")
-        lines += [
-            f"- {f.name} ({file_size(f.size)}): {base}{page_links.attachment(f.id)}" for f in linked
-        ]
+        lines.append(
+            "Anlagen zum Herunterladen (zu groß für den Versand als Datei):"
+            if signed_in
+            else "Weitere Anlagen (zu groß für den Versand als Datei, in der Sitzungsmappe):"
+        )
+        lines += [line(f) for f in linked]
     return lines
+
+
+def mappe_lines(
+    session: Session, meeting: Meeting, invitee: Invitee, base: str, now: datetime
+) -> list[str]:
+    """The link to the Sitzungsmappe: an account holder signs in to open it; a member without
+    an account gets a personal link that opens it without (``workflow.papers_access``)."""
+    url = f"{base}{page_links.sitzungsmappe(meeting.id)}"
+    if invitee.user is not None:
+        return [f"Sitzungsmappe (PDF): {url}"]
+    token = papers_access.grant(session, meeting, invitee.person, now)
+    return [
+        f"Sitzungsmappe (PDF, Ihr persönlicher Link bis {day(papers_access.last_day(meeting))}; "
+        "bitte nicht weitergeben): "
+        f"{url}?zugang={token}"
+    ]
 
 
 def _readable_files(
@@ -260,6 +287,8 @@ def invitation_text(
     invitee: Invitee,
     base: str,
     max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES,
+    *,
+    now: datetime,
 ) -> Letter:
     """The Einladung as the invitee may read it, with a link to the Sitzungsmappe; the
     Anlagen as files up to ``max_bytes`` together, the others as links."""
@@ -273,9 +302,9 @@ def invitation_text(
     papers = "Die Sitzungsunterlagen finden Sie in der Sitzungsmappe (Link unten)."
     lines = [plain_text(build_einladung(session, meeting, items, papers)).rstrip(), ""]
     lines += _notes(invitee)
-    lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
+    lines += mappe_lines(session, meeting, invitee, base, now)
     attached, linked = split_files(_readable_files(session, actor, meeting, items), max_bytes)
-    lines += file_lines(attached, linked, base)
+    lines += file_lines(attached, linked, base, signed_in=invitee.user is not None)
     lines += ["", FOOTER]
     return Letter("\n".join(lines) + "\n", attached)
 
@@ -318,8 +347,10 @@ def send_invitations(
     subject = f"Einladung: {_sitting(session, meeting)}"
     sent = 0
     for invitee in invitees(session, meeting, items):
-        letter = invitation_text(session, meeting, invitee, base, max_bytes)
         key = f"invitation:meeting:{meeting.id}:person:{invitee.person.id}"
+        if _queued(session, key):
+            continue
+        letter = invitation_text(session, meeting, invitee, base, max_bytes, now=ctx.now)
         _queue(
             session,
             key,
@@ -366,12 +397,14 @@ def send_supplement(
         ]
         if item.urgent_reason:
             lines.append(f"Dringlichkeit (§ 34 Abs. 2 GemO): {item.urgent_reason}")
-        lines += ["", *_notes(invitee)]
-        lines.append(f"Sitzungsmappe (PDF): {base}{page_links.sitzungsmappe(meeting.id)}")
-        attached, linked = split_files(_readable_files(session, actor, None, [item]), max_bytes)
-        lines += file_lines(attached, linked, base)
-        lines += ["", FOOTER]
         key = f"supplement:item:{item.id}:person:{invitee.person.id}"
+        if _queued(session, key):
+            continue
+        lines += ["", *_notes(invitee)]
+        lines += mappe_lines(session, meeting, invitee, base, now)
+        attached, linked = split_files(_readable_files(session, actor, None, [item]), max_bytes)
+        lines += file_lines(attached, linked, base, signed_in=invitee.user is not None)
+        lines += ["", FOOTER]
         _queue(
             session,
             key,

@@ -33,6 +33,7 @@ from workflow.models.notification import (
     Notification,
     OutboxAttachment,
     OutboxMessage,
+    PapersAccess,
 )
 from workflow.models.proposal import ConsultationStep, CoSignature, Proposal, ProposalCounter
 from workflow.models.resolution import ExecutionTask, Resolution
@@ -79,6 +80,7 @@ __all__ = [
     "Municipality",
     "Notification",
     "OutboxAttachment",
+    "PapersAccess",
     "OutboxMessage",
     "Person",
     "Proposal",

@@ -100,3 +100,16 @@ class Notification(SQLModel, table=True):
     deadline_id: int | None = Field(default=None, foreign_key="deadline.id")
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
+
+
+class PapersAccess(SQLModel, table=True):
+    """A member without an account reads the Sitzungsmappe of the session he is invited to
+    through a personal link in his e-mail (§ 34 Abs. 1 S. 1 GemO: the documents go with the
+    invitation); only the link's SHA-256 is kept, and it ends some days after the session."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

@@ -32,6 +32,7 @@ from api.ui.web import (
     flash,
     redirect,
 )
+from workflow import papers_access
 from workflow.context import Actor
 from workflow.documents import service
 from workflow.documents.mappe import sitzungsmappe
@@ -120,17 +121,36 @@ def item_document(
     return document_response(document, fmt)
 
 
+# A member without an account cannot sign in: a sign-in page would be no answer to him.
+LINK_ENDED = (
+    "Dieser persönliche Link zur Sitzungsmappe ist abgelaufen oder ungültig. Die Verwaltung "
+    "sendet Ihnen die Unterlagen auf Anfrage erneut."
+)
+
+
 @router.get("/sitzungen/{meeting_id}/sitzungsmappe.pdf")
 def meeting_folder(
-    meeting_id: PathId, session: SessionDep, settings: SettingsDep, user: OptionalPageUserDep
+    meeting_id: PathId,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: OptionalPageUserDep,
+    now: NowDep,
+    zugang: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
+    """Signed in, as the user may read it; else with the personal link of an invitation
+    e-mail to a member without an account (``workflow.papers_access``), as he may."""
     store = FileStore(settings.files_dir)
-    name, pdf = _as(
-        user,
-        lambda actor: sitzungsmappe(
-            session=session, actor=actor, meeting_id=meeting_id, store=store
-        ),
-    )
+
+    def folder(actor: Actor | None) -> tuple[str, bytes]:
+        return sitzungsmappe(session=session, actor=actor, meeting_id=meeting_id, store=store)
+
+    if user is None and zugang is not None:
+        member = papers_access.reader(session, meeting_id, zugang, now)
+        if member is None:
+            raise NotFound(LINK_ENDED)
+        name, pdf = folder(member)
+    else:
+        name, pdf = _as(user, folder)
     return pdf_response(name, pdf)
 
 
