@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from workflow.context import Actor
@@ -121,9 +122,7 @@ def disable_user(*, session: Session, actor: Actor, user_id: int) -> User:
         raise Conflict("Das eigene Konto kann nicht deaktiviert werden")
     user.disabled = True
     # its sessions and tokens end for good: enabling it again does not revive them
-    user.credentials_version += 1
-    session.add(user)
-    session.flush()
+    _end_sign_ins(session, user)
     return user
 
 
@@ -182,10 +181,22 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password_hash:
         account = _account(session, actor, user_id)
     account.password_hash = password_hash
     # every other sign-in of the account ends (api.deps, api.ui.web)
-    account.credentials_version += 1
-    session.add(account)
-    session.flush()
+    _end_sign_ins(session, account)
     return account
+
+
+def _end_sign_ins(session: Session, user: User) -> None:
+    """Every web session and API token of the account ends (``User.credentials_version``).
+    Counted up by the database, not from the number read: of two changes at once, the later
+    one ends the earlier one's sign-in too (each waits for the other's row lock)."""
+    session.add(user)
+    session.flush()
+    session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(credentials_version=col(User.credentials_version) + 1)
+    )
+    session.refresh(user, attribute_names=["credentials_version"])
 
 
 def list_bodies(*, session: Session, actor: Actor) -> list[Body]:

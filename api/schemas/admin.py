@@ -203,6 +203,13 @@ class DeadlineCalculation(Output):
     skipped: list[PeriodLine]
 
 
+class PasswordChange(Input):
+    """The holder's own change: the current password proves it is he, not a leaked token."""
+
+    current_password: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+    new_password: Password
+
+
 class NewPassword(Input):
     """A password set later: by its holder on "Einstellungen", or by the admin for a
     forgotten one; the same rule as the first (``UserCreate``)."""

@@ -15,18 +15,17 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
-from api import directory
+from api import directory, passwords
 from api.deps import NowDep, SessionDep
 from api.routes.common import PathId
 from api.schemas.admin import NewPassword, UserUpdate
-from api.security import hash_password_bounded, verify_password_bounded
+from api.security import hash_password_bounded
 from api.ui.routes.admin import USER_MESSAGES
 from api.ui.routes.deputies import user_page_view
 from api.ui.routes.settings import settings_view
 from api.ui.verwaltung import require_admin
 from api.ui.web import PageRoute, PageUserDep, PostedForm, flash, redirect, ui_session
 from workflow.models import User
-from workflow.services import throttle
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -53,38 +52,31 @@ def change_own_password(
         return redirect("/einstellungen")
     current = str(form.get("current_password") or "")
     new, errors = _new_password(form, "new_password")
-    if not current:
-        errors = {"current_password": "Bitte geben Sie Ihr bisheriges Passwort ein.", **errors}
-    elif new is not None and new == current:
-        errors["new_password"] = "Das neue Passwort muss sich vom bisherigen unterscheiden."
-    if errors:
+    if new is None:  # the new password's own rule first, the current one checked after
+        if not current:
+            errors = {"current_password": passwords.NO_CURRENT.message, **errors}
         return settings_view(request, session, user, errors=errors)
-    address = request.client.host if request.client else None
-    refusal = throttle.blocked(session=session, username=account.username, address=address, now=now)
-    if refusal is not None:
-        errors["current_password"] = (
-            "Zu viele falsche Passwörter. Bitte in "
-            f"{refusal.retry_after} Sekunden erneut versuchen."
+    refused = passwords.change_own(
+        session,
+        actor=user.actor,
+        account=account,
+        current=current,
+        new=new,
+        address=request.client.host if request.client else None,
+        now=now,
+        limiter=request.app.state.hash_limiter,
+    )
+    if refused is not None:
+        page = settings_view(
+            request,
+            session,
+            user,
+            errors={refused.field: refused.message},
+            status=422 if refused.retry_after is None else 429,
         )
-        page = settings_view(request, session, user, errors=errors, status=429)
-        page.headers["Retry-After"] = str(refusal.retry_after)
+        if refused.retry_after is not None:
+            page.headers["Retry-After"] = str(refused.retry_after)
         return page
-    limiter = request.app.state.hash_limiter
-    verified = anyio.from_thread.run(
-        partial(verify_password_bounded, limiter, account.password_hash, current)
-    )
-    if not verified:
-        throttle.record_failure(
-            session=session, username=account.username, address=address, now=now
-        )
-        errors["current_password"] = "Das bisherige Passwort ist nicht richtig."
-        return settings_view(request, session, user, errors=errors)
-    throttle.record_success(session=session, username=account.username)
-    assert new is not None
-    password_hash = anyio.from_thread.run(partial(hash_password_bounded, limiter, new))
-    directory.set_password(
-        session=session, actor=user.actor, user_id=account.id or 0, password_hash=password_hash
-    )
     # this session goes on with the new password; every other one of the account ends
     request.state.ui_session = replace(
         ui_session(request), credentials=account.credentials_version, changed=True
