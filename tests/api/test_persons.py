@@ -129,6 +129,13 @@ def _row(page: str, person_id: int) -> str:
     return match.group(0)
 
 
+def _in_writing(overview: str, body: int) -> int:
+    """The overview's count of a body's members whom no e-mail reaches (0: none shown)."""
+    row = overview.split(f'href="/verwaltung/gremien/{body}"')[1].split("</tr>")[0]
+    found = re.search(r"(\d+) ohne E-Mail", row)
+    return int(found.group(1)) if found else 0
+
+
 def test_on_the_body_s_page_the_admin_sees_and_sets_where_invitations_go(
     world: World, client: TestClient, smtp: tuple[str, Inbox]
 ) -> None:
@@ -141,6 +148,8 @@ def test_on_the_body_s_page_the_admin_sees_and_sets_where_invitations_go(
     assert "Einladung per E-Mail an ilsfeld.council@example.org (Benutzerkonto)" in _row(
         page, anna.id or 0
     )
+    before = _in_writing(client.get("/verwaltung").text, council)
+    assert before >= 1
     save = f"{url}/personen/{bernd.id}"
     refused = client.post(
         save, data={"csrf_token": csrf_of(page), "name": bernd.name, "email": "bernd@"}
@@ -167,6 +176,7 @@ def test_on_the_body_s_page_the_admin_sees_and_sets_where_invitations_go(
     after = client.get(url).text
     assert f"{bernd.name} ist gespeichert. Einladungen gehen an bernd@example.org." in after
     assert "Einladung per E-Mail an bernd@example.org<" in _row(after, bernd.id or 0)
+    assert _in_writing(client.get("/verwaltung").text, council) == before - 1
 
     # Only from a body he sits in, and only by the admin.
     flein_council = world.body_id("Gemeinderat", town="flein")

@@ -122,22 +122,31 @@ def _overview(
     bodies = directory.list_bodies(session=session, actor=user.actor)
     roles = [(r, formatting.role_label(r)) for r in directory.ASSIGNABLE_ROLES]
     today = local_date(get_now(request))
-    members = {
-        b.id: sum(
-            1
-            for m, _ in directory.list_memberships(
+    seated = {
+        b.id: [
+            p
+            for m, p in directory.list_memberships(
                 session=session, actor=user.actor, body_id=b.id or 0
             )
             if member_on(m, today)
-        )
+        ]
         for b in bodies
     }
+    # Whom no e-mail reaches is invited in writing (§ 34 Abs. 1 S. 1 GemO): said per body.
+    reached = {
+        p.id
+        for p, account in directory.list_persons(session=session, actor=user.actor)
+        if invitation_address(p, account)
+    }
+    members = {b: len(people) for b, people in seated.items()}
+    in_writing = {b: sum(1 for p in people if p.id not in reached) for b, people in seated.items()}
     context = {
         "settings": municipal_settings.read_settings(session, user.actor),
         "statuses": list(STATUSES.items()),
         "mayor_titles": [("", "nach dem Status"), *((t, t) for t in MAYOR_TITLES)],
         "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
         "bodies": bodies,
+        "in_writing": in_writing,
         "factions": factions.list_factions(session, user.actor),
         "members": members,
         "kinds": BODY_KINDS,
