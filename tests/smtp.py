@@ -24,7 +24,16 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     delay: float = 0.0
     fail: bool = False
+    unknown: set[str] = field(default_factory=set)  # mailboxes the server refuses (550)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 Mailbox unbekannt"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.fail:

@@ -24,6 +24,7 @@ from api.ui.routes import (
     execution,
     factions,
     legality,
+    mail_delivery,
     meeting_moves,
     meetings,
     minutes_objections,
@@ -83,6 +84,7 @@ def install(app: FastAPI) -> None:
         settings,
         accounts,
         persons,
+        mail_delivery,
         public,
         publication,
     ):

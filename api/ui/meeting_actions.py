@@ -21,6 +21,7 @@ from workflow.models import Meeting
 from workflow.queries import agenda
 from workflow.rules.common import count_of
 from workflow.rules.meeting_rules import invitation_latest
+from workflow.services import outbox
 
 # Guards met by what the form asks for.
 INPUT_GUARDS = {"comment_given": "comment", "invitation_in_time": "late_or_emergency"}
@@ -101,6 +102,22 @@ def without_address(session: Session, meeting: Meeting) -> str | None:
         f"{'dieses Mitglied' if len(unreached) == 1 else 'diese Mitglieder'} schriftlich ein "
         "(§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch). Die Administration "
         "hinterlegt E-Mail-Adressen der Mitglieder unter Verwaltung › Gremien."
+    )
+
+
+def undelivered(session: Session, meeting: Meeting) -> str | None:
+    """After the invitation: the members whose e-mail could not be delivered (given up after
+    its last attempt), who must be invited in writing; None when every e-mail went out."""
+    failed = outbox.undelivered_invitations(session, meeting.id or 0)
+    if not failed:
+        return None
+    one = len(failed) == 1
+    return (
+        f"Die Einladung per E-Mail konnte nicht zugestellt werden an: "
+        f"{', '.join(f'{name} ({address})' for name, address in failed)}. Bitte laden Sie "
+        f"{'dieses Mitglied' if one else 'diese Mitglieder'} schriftlich ein (§ 34 Abs. 1 "
+        "Satz 1 GemO). Die Administration berichtigt die Adresse unter Verwaltung › Gremien "
+        "und sendet die E-Mail unter Verwaltung › E-Mail-Versand erneut."
     )
 
 

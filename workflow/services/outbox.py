@@ -18,8 +18,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.context import Actor
+from workflow.documents.mailing import invitation_address
 from workflow.errors import Conflict, NotFound, not_found
-from workflow.models import OutboxAttachment, OutboxMessage, User
+from workflow.models import OutboxAttachment, OutboxMessage, Person, User
 from workflow.services.common import require_role
 
 logger = logging.getLogger(__name__)
@@ -87,9 +88,28 @@ def attachments_of(*, session: Session, message: OutboxMessage) -> list[OutboxAt
     )
 
 
+def _current_address(session: Session, message: OutboxMessage) -> str | None:
+    """Where the message goes now: a dead letter is often a mistyped address, corrected since
+    (Verwaltung › Gremien for a member, the account's page for a user)."""
+    prefix, _, person_id = message.key.rpartition(":person:")
+    if prefix and person_id.isdigit():
+        person = session.get(Person, int(person_id))
+        if person is None:
+            return None
+        account = session.exec(
+            select(User).where(User.person_id == person.id, ~col(User.disabled))
+        ).first()
+        return invitation_address(person, account)
+    if message.user_id is not None:
+        user = session.get(User, message.user_id)
+        return user.email if user is not None and not user.disabled else None
+    return message.to_address
+
+
 def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -> OutboxMessage:
     """Give a dead letter a fresh set of attempts, due at once (e.g. after the SMTP relay or
-    the recipient's address was fixed); the audit log keeps who did it and the last error."""
+    the recipient's address was fixed: it goes to the address as it is now); the audit log
+    keeps who did it, the last error and a replaced address."""
     require_role(actor, "requeue_outbox_message", ADMIN_ROLES)
     message = session.exec(
         select(OutboxMessage)
@@ -103,7 +123,16 @@ def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -
             f"Nur unzustellbare E-Mails können erneut versandt werden; diese ist "
             f'im Status "{message.status}".'
         )
-    previous = {"attempts": message.attempts, "last_error": message.last_error}
+    previous: dict[str, object] = {"attempts": message.attempts, "last_error": message.last_error}
+    address = _current_address(session, message)
+    if address is None:
+        raise Conflict(
+            "Für den Empfänger ist keine E-Mail-Adresse mehr hinterlegt; eine Einladung geht "
+            "ihm schriftlich zu."
+        )
+    if address != message.to_address:  # the address was corrected since: the new one
+        previous["to_address"] = message.to_address
+        message.to_address = address
     message.status = "pending"
     message.attempts = 0
     message.next_attempt_at = now
@@ -121,3 +150,20 @@ def requeue(*, session: Session, actor: Actor, now: datetime, message_id: int) -
     )
     logger.info("outbox message %s requeued by %s", message_id, actor.username)
     return message
+
+
+def undelivered_invitations(session: Session, meeting_id: int) -> list[tuple[str, str]]:
+    """(name, address) of the members whose invitation e-mail to the session was given up
+    after its last attempt: the invitation has not reached them (§ 34 Abs. 1 S. 1 GemO), so
+    the Sitzungsdienst invites them in writing. Written per person (``mailing``'s keys)."""
+    rows = session.exec(
+        select(OutboxMessage.key, OutboxMessage.to_address).where(
+            col(OutboxMessage.key).startswith(f"invitation:meeting:{meeting_id}:person:"),
+            OutboxMessage.status == "dead",
+        )
+    ).all()
+    person_ids = {int(key.rpartition(":")[2]): address for key, address in rows}
+    if not person_ids:
+        return []
+    people = session.exec(select(Person).where(col(Person.id).in_(person_ids)))
+    return sorted((p.name, person_ids[p.id or 0]) for p in people)

@@ -42,7 +42,7 @@ from workflow.errors import InvalidInput, NotFound, WorkflowError, not_found
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Membership, Person, User
 from workflow.services import deputies as deputy_service
-from workflow.services import factions, municipal_settings
+from workflow.services import factions, municipal_settings, outbox
 from workflow.services.municipal_settings import DAY_MESSAGE
 from workflow.supervision import MAYOR_TITLES, STATUSES
 
@@ -58,6 +58,9 @@ USER_MESSAGES = {
     "department": "Bitte kürzen Sie die Angabe zum Amt auf höchstens 200 Zeichen.",
     "person_id": "Bitte wählen Sie eine Person aus der Liste.",
 }
+
+
+DEAD_LETTERS_SHOWN = 50  # the newest; the JSON API pages through all of them
 
 
 # The new member's form (verwaltung/gremium.html); the person's own form uses the same words.
@@ -147,6 +150,10 @@ def _overview(
         "users": sorted(users, key=lambda u: (u.disabled, u.full_name)),
         "bodies": bodies,
         "in_writing": in_writing,
+        # given up after the last attempt: an invitation among them has not reached a member
+        "dead_letters": outbox.list_messages(session=session, actor=user.actor, status="dead")[
+            :DEAD_LETTERS_SHOWN
+        ],
         "factions": factions.list_factions(session, user.actor),
         "members": members,
         "kinds": BODY_KINDS,

@@ -29,6 +29,7 @@ from api.ui.meeting_actions import (
     invitation_check,
     late_reason_missing,
     meeting_forms,
+    undelivered,
     without_address,
 )
 from api.ui.meeting_views import (
@@ -359,6 +360,10 @@ def detail_context(
         if own
         else [],
         "today": today,
+        # § 34 Abs. 1 S. 1 GemO: whom the invitation did not reach, to invite in writing
+        "undelivered": undelivered(session, meeting)
+        if editor and meeting.invited_at is not None
+        else None,
         "runs": editor
         and missed is None  # an invited session whose day passed can no longer open
         and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
