@@ -50,6 +50,17 @@ def database(db: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     return db
 
 
+def _app(database: Engine, workflows: Workflows, tmp_path: Path) -> FastAPI:
+    settings = Settings(secret_key="x" * 40, files_dir=tmp_path / "files")
+    runtime = Runtime(settings=settings, engine=database, workflows=workflows)
+    return create_app(
+        settings,
+        runtime=runtime,
+        start_scheduler=False,
+        clock=FixedClock(berlin(date(2026, 12, 7))),
+    )
+
+
 def _count(engine: Engine, model: type) -> int:
     with Session(engine) as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
@@ -85,15 +96,7 @@ def test_setup_makes_a_municipality_its_council_and_an_admin_who_signs_in(
         assert PASSWORD not in (admin.password_hash or "")
 
     # the administrator signs in and creates the first committee
-    settings = Settings(secret_key="x" * 40, files_dir=tmp_path / "files")
-    runtime = Runtime(settings=settings, engine=database, workflows=workflows)
-    app: FastAPI = create_app(
-        settings,
-        runtime=runtime,
-        start_scheduler=False,
-        clock=FixedClock(berlin(date(2026, 12, 7))),
-    )
-    with TestClient(app) as client:
+    with TestClient(_app(database, workflows, tmp_path)) as client:
         signed_in = sign_in(client, "admin.musterhausen", PASSWORD)
         assert signed_in.status_code == 303
         page = client.get("/verwaltung").text
@@ -210,17 +213,6 @@ LANDRATSAMT = [
     "--email",
     "abfragen@lra-musterkreis.de",
 ]
-
-
-def _app(database: Engine, workflows: Workflows, tmp_path: Path) -> FastAPI:
-    settings = Settings(secret_key="x" * 40, files_dir=tmp_path / "files")
-    runtime = Runtime(settings=settings, engine=database, workflows=workflows)
-    return create_app(
-        settings,
-        runtime=runtime,
-        start_scheduler=False,
-        clock=FixedClock(berlin(date(2026, 12, 7))),
-    )
 
 
 def test_without_a_municipality_setup_makes_the_landratsamt_s_account_who_asks_its_towns(

@@ -83,17 +83,23 @@ def prepare(world: World) -> tuple[int, int]:
     return meeting, secret
 
 
+def invite(client: Any, as_user: Any, meeting: int) -> None:
+    """The mayor invites over the API (§ 34 Abs. 1 GemO), with the version he read."""
+    mayor = as_user("ilsfeld.mayor")
+    version = client.get(f"/api/v1/meetings/{meeting}", headers=mayor).json()["version"]
+    fired = client.post(
+        f"/api/v1/meetings/{meeting}/transitions",
+        json={"trigger": "invite", "expected_version": version},
+        headers=mayor,
+    )
+    assert fired.status_code == 200, fired.text
+
+
 def test_invite_sends_each_member_the_agenda_they_may_read(
     world: World, client: Any, as_user: Any, smtp: tuple[str, Inbox]
 ) -> None:
     meeting, _ = prepare(world)
-    version = client.get(f"/api/v1/meetings/{meeting}", headers=as_user("ilsfeld.mayor")).json()
-    fired = client.post(
-        f"/api/v1/meetings/{meeting}/transitions",
-        json={"trigger": "invite", "expected_version": version["version"]},
-        headers=as_user("ilsfeld.mayor"),
-    )
-    assert fired.status_code == 200, fired.text
+    invite(client, as_user, meeting)
     mails = delivered(world, smtp, "Einladung")
     # The mayor and ilsfeld.council through their logins, Bernd Keller and the Ortschaftsrat
     # member through their own addresses; councillors without any address get none.

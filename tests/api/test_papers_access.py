@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from tests.api.conftest import FixedClock
 from tests.api.helpers import SECRET_TITLE
-from tests.api.test_invitations_http import delivered, prepare, smtp, text
+from tests.api.test_invitations_http import delivered, invite, prepare, smtp, text
 from tests.conftest import World, berlin
 from tests.documents import pdf_text
 from tests.integration.flow import DAY, MEETING_DAY, new_meeting
@@ -30,21 +30,11 @@ LINK = re.compile(r"Sitzungsmappe \(PDF, Ihr persönlicher Link bis ([0-9.]+); b
                   r"\?zugang=([A-Za-z0-9_-]+)")  # fmt: skip
 
 
-def _invite(world: World, client: Any, as_user: Any, meeting: int) -> None:
-    version = client.get(f"/api/v1/meetings/{meeting}", headers=as_user("ilsfeld.mayor")).json()
-    fired = client.post(
-        f"/api/v1/meetings/{meeting}/transitions",
-        json={"trigger": "invite", "expected_version": version["version"]},
-        headers=as_user("ilsfeld.mayor"),
-    )
-    assert fired.status_code == 200, fired.text
-
-
 def test_a_member_without_an_account_opens_his_mappe_through_his_link(
     world: World, client: Any, as_user: Any, smtp: tuple[str, Inbox], clock: FixedClock
 ) -> None:
     meeting, _ = prepare(world)  # Bernd (council) and Otto (Ortschaftsrat): addresses only
-    _invite(world, client, as_user, meeting)
+    invite(client, as_user, meeting)
     mails = delivered(world, smtp, "Einladung")
     links = {}
     for address in ("bernd.keller@example.org", "otto.ort@example.org"):
@@ -106,7 +96,7 @@ def test_a_repeated_firing_writes_no_second_message_nor_link(
     """Each member's invitation once, and with it one link (a firing repeated after a lost
     answer, or the action run again, grants nothing new)."""
     meeting, _ = prepare(world)
-    _invite(world, client, as_user, meeting)
+    invite(client, as_user, meeting)
 
     def counts(session: Session) -> tuple[int, int]:
         rows = session.exec(
