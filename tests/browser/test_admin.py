@@ -63,3 +63,38 @@ def test_an_admin_creates_a_user(
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(lambda url: "/anmelden" not in url)
     assert "Lena Browser" in page.locator(".rf-header").inner_text()
+
+
+def test_the_admin_gives_a_member_his_address_for_invitations(
+    page: Any,
+    sign_in: Callable[[Any, str], None],
+    check_accessibility: Callable[[Any], Any],
+    screenshot: Callable[[Any, str], Path],
+) -> None:
+    """Beside each seat: where the member's invitation goes; a mistyped address is said at
+    its field, the summary leads there, and the corrected one is shown at the seat."""
+    sign_in(page, "admin")
+    page.goto("/verwaltung")
+    page.get_by_role("link", name="Gemeinderat", exact=True).click()
+    own = "Name und E-Mail-Adresse von Bernd Keller"  # his seat's own form, by its summary
+    seat = page.locator(".rf-members > li").filter(has=page.locator("summary", has_text=own))
+    assert "Keine E-Mail-Adresse: Einladung schriftlich" in seat.inner_text()
+    seat.get_by_text("Name und E-Mail-Adresse").click()
+    seat.get_by_label("E-Mail-Adresse für Einladungen").fill("bernd.keller@")
+    seat.get_by_role("button", name="Speichern").first.click()
+    summary = page.locator("#fehler")
+    assert "gültige E-Mail-Adresse" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "email"
+    check_accessibility(page)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("bernd.keller@ilsfeld.example")
+    page.keyboard.press("Enter")
+    page.get_by_text(  # the form is sent by Enter; the page after it says what was saved
+        "Bernd Keller ist gespeichert. Einladungen gehen an bernd.keller@ilsfeld.example."
+    ).wait_for()
+    seat = page.locator(".rf-members > li").filter(has=page.locator("summary", has_text=own))
+    assert "Einladung per E-Mail an bernd.keller@ilsfeld.example" in seat.inner_text()
+    check_accessibility(page)
+    screenshot(page, "gremium")
