@@ -15,11 +15,19 @@ from api.schemas.outbox import (
     OutboxMessageRead,
     OutboxMessagesRead,
 )
+from workflow.models import OutboxMessage
 from workflow.services import outbox
 from workflow.services.listing import page_of
 
 router = APIRouter(prefix="/api/v1", tags=["Verwaltung"])
 Status = Literal["pending", "sent", "dead"]
+
+
+def _read(message: OutboxMessage) -> OutboxMessageRead:
+    """A message's delivery facts, its subject as administrators may see it."""
+    return OutboxMessageRead.model_validate(message).model_copy(
+        update={"subject": outbox.subject_for_admin(message)}
+    )
 
 
 @router.get(
@@ -39,7 +47,7 @@ def list_outbox(
     given up after the last retry)."""
     page = page_of(session, outbox.messages_query(actor=actor, status=status), limit, cursor)
     return OutboxMessagesRead(
-        data=[OutboxMessageRead.model_validate(m) for m in page.items],
+        data=[_read(m) for m in page.items],
         count=page.count,
         next_cursor=page.next_cursor,
     )
@@ -59,7 +67,7 @@ def get_outbox_message(
     message = outbox.get_message(session=session, actor=actor, message_id=message_id)
     files = outbox.attachments_of(session=session, message=message)
     return OutboxMessageFull(
-        **OutboxMessageRead.model_validate(message).model_dump(),
+        **_read(message).model_dump(),
         key=message.key,
         body_withheld=outbox.BODY_WITHHELD,
         attachments=[OutboxAttachmentRead.model_validate(f) for f in files],
@@ -77,4 +85,4 @@ def requeue_outbox_message(
 ) -> OutboxMessageRead:
     """Queue a dead e-mail again with fresh attempts; the next sweep sends it."""
     message = outbox.requeue(session=session, actor=actor, now=now, message_id=message_id)
-    return OutboxMessageRead.model_validate(message)
+    return _read(message)

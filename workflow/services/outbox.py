@@ -20,7 +20,7 @@ from workflow import audit
 from workflow.context import Actor
 from workflow.documents.mailing import invitation_address
 from workflow.errors import Conflict, NotFound, not_found
-from workflow.models import OutboxAttachment, OutboxMessage, Person, User
+from workflow.models import Attachment, OutboxAttachment, OutboxMessage, Person, User
 from workflow.services.common import require_role
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,10 @@ BODY_WITHHELD = (
     "Angelegenheiten (§ 35 GemO) enthalten. Für die Zustellung genügen Empfänger, Betreff, "
     "Status und Fehlermeldung (Datenminimierung, Art. 5 Abs. 1 lit. c DSGVO)."
 )
+
+
+NON_PUBLIC_FILE = "nichtöffentliche Anlage (Name nicht angezeigt)"
+BIAS_NOTICE_SUBJECT = "Mitteilung möglicher Befangenheit (Betreff nicht angezeigt)"
 
 
 def _own_messages(actor: Actor) -> ColumnElement[bool]:
@@ -78,14 +82,44 @@ def get_message(*, session: Session, actor: Actor, message_id: int) -> OutboxMes
 
 
 def attachments_of(*, session: Session, message: OutboxMessage) -> list[OutboxAttachment]:
-    """The files that go with a message (read after ``get_message`` checked access)."""
-    return list(
+    """The files that go with a message (read after ``get_message`` checked access), as
+    administrators see them: a non-public Anlage's name can be the matter itself (a list of
+    purchase prices), so it is replaced by ``NON_PUBLIC_FILE``; size and SHA-256 stay."""
+    files = list(
         session.exec(
             select(OutboxAttachment)
             .where(OutboxAttachment.outbox_message_id == message.id)
             .order_by(col(OutboxAttachment.id))
         )
     )
+    hidden = set(
+        session.exec(
+            select(Attachment.sha256).where(
+                col(Attachment.sha256).in_({f.sha256 for f in files}), ~col(Attachment.public)
+            )
+        )
+    )
+    return [
+        OutboxAttachment(  # a copy to show, outside the session: nothing is written back
+            id=f.id,
+            outbox_message_id=f.outbox_message_id,
+            sha256=f.sha256,
+            name=NON_PUBLIC_FILE,
+            content_type=f.content_type,
+            size=f.size,
+        )
+        if f.sha256 in hidden
+        else f
+        for f in files
+    ]
+
+
+def subject_for_admin(message: OutboxMessage) -> str:
+    """The subject as administrators see it: a bias notice's names the councillor who may be
+    befangen on an item (§ 18 GemO), which is no delivery fact (Art. 5 Abs. 1 lit. c DSGVO)."""
+    if message.key.startswith("bias_notice:"):
+        return BIAS_NOTICE_SUBJECT
+    return message.subject
 
 
 def _current_address(session: Session, message: OutboxMessage) -> str | None:

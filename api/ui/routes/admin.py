@@ -154,6 +154,7 @@ def _overview(
         "dead_letters": outbox.list_messages(session=session, actor=user.actor, status="dead")[
             :DEAD_LETTERS_SHOWN
         ],
+        "admin_subject": outbox.subject_for_admin,
         "factions": factions.list_factions(session, user.actor),
         "members": members,
         "kinds": BODY_KINDS,
