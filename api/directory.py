@@ -6,6 +6,7 @@ takes a session and an actor, flushes, never commits.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
@@ -17,6 +18,7 @@ from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, Membership, Person, User
 from workflow.services.common import require_role
 from workflow.services.listing import Page, paginate
+from workflow.services.readdress import readdress_invitations
 
 ADMIN_ROLES = ("admin",)
 ASSIGNABLE_ROLES = ("clerk", "cosigner", "mayor", "secretary", "council_member", "admin")
@@ -373,21 +375,44 @@ def list_persons(*, session: Session, actor: Actor) -> list[tuple[Person, User |
     return [(p, u) for p, u in rows]
 
 
+@dataclass(frozen=True)
+class PersonUpdated:
+    person: Person
+    account: User | None
+    reinvited: int  # invitations to sessions ahead sent again to a changed address
+
+
 def update_person(
-    *, session: Session, actor: Actor, person_id: int, name: str, email: str | None
-) -> tuple[Person, User | None]:
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    base_url: str,
+    person_id: int,
+    name: str,
+    email: str | None,
+) -> PersonUpdated:
     """A member's name as it is to be written (a typo, a new surname) and the address his
     invitations go to (§ 34 Abs. 1 GemO: "schriftlich oder elektronisch"); without one, and
     without an account that has one, he is invited in writing. Documents are made from the
-    data when asked for, so the corrected name shows in earlier minutes too."""
+    data when asked for, so the corrected name shows in earlier minutes too. A changed
+    address ends the links sent to the old one and sends the invitations to the sessions
+    ahead again (``workflow.services.readdress``)."""
     require_role(actor, "update_person", ADMIN_ROLES)
     person = session.get(Person, person_id)
     if person is None or person.municipality_id != _own_municipality(actor):
         raise not_found("Person")
     if not name.strip():
         raise InvalidInput("Der Name fehlt", field="name")
+    changed = person.email != email
     person.name = name.strip()
     person.email = email
     session.add(person)
     session.flush()
-    return person, session.exec(select(User).where(User.person_id == person_id)).first()
+    reinvited = (
+        readdress_invitations(session, actor=actor, person=person, now=now, base_url=base_url)
+        if changed
+        else 0
+    )
+    account = session.exec(select(User).where(User.person_id == person_id)).first()
+    return PersonUpdated(person, account, reinvited)

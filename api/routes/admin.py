@@ -6,7 +6,7 @@ import anyio.from_thread
 from fastapi import APIRouter, Request
 
 from api import directory
-from api.deps import CurrentUser, NowDep, SessionDep
+from api.deps import CurrentUser, LinkBase, NowDep, SessionDep
 from api.problems import responses
 from api.routes.common import Cursor, Limit, PathId
 from api.schemas.admin import (
@@ -20,6 +20,7 @@ from api.schemas.admin import (
     MembershipRead,
     MembershipsRead,
     PersonRead,
+    PersonSaved,
     PersonsRead,
     PersonUpdate,
     UserCreate,
@@ -236,15 +237,29 @@ def list_persons(session: SessionDep, actor: CurrentUser) -> PersonsRead:
 @router.put(
     "/persons/{person_id}",
     operation_id="update_person",
-    response_model=PersonRead,
+    response_model=PersonSaved,
     responses=responses(401, 403, 404),
 )
 def update_person(
-    person_id: PathId, body: PersonUpdate, session: SessionDep, actor: CurrentUser
-) -> PersonRead:
+    person_id: PathId,
+    body: PersonUpdate,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    link_base: LinkBase,
+) -> PersonSaved:
     """Correct a person's name and set the address his invitations go to (§ 34 Abs. 1 GemO:
-    "schriftlich oder elektronisch"); without one he is invited in writing."""
-    person, user = directory.update_person(
-        session=session, actor=actor, person_id=person_id, **body.model_dump()
+    "schriftlich oder elektronisch"); without one he is invited in writing. A changed address
+    ends the personal links sent to the old one and sends his invitations to the sessions
+    ahead again (``reinvited``)."""
+    updated = directory.update_person(
+        session=session,
+        actor=actor,
+        now=now,
+        base_url=link_base,
+        person_id=person_id,
+        **body.model_dump(),
     )
-    return _person(person, user)
+    return PersonSaved(
+        **_person(updated.person, updated.account).model_dump(), reinvited=updated.reinvited
+    )

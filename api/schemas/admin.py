@@ -176,6 +176,13 @@ class PersonRead(Output):
     )
 
 
+class PersonSaved(PersonRead):
+    reinvited: int = Field(
+        description="nach einer geänderten Adresse: Einladungen zu kommenden Sitzungen, die "
+        "erneut an die neue Adresse gehen (Links an die alte gelten nicht mehr)",
+    )
+
+
 class PersonsRead(Output):
     data: list[PersonRead]
     count: int

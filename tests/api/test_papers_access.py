@@ -122,3 +122,47 @@ def test_a_repeated_firing_writes_no_second_message_nor_link(
 
     world.run(again)
     assert world.run(counts) == (messages, grants)
+
+
+def test_a_corrected_address_ends_the_links_sent_to_the_old_one(
+    world: World, client: Any, as_user: Any, smtp: tuple[str, Inbox]
+) -> None:
+    """The first address may have been a stranger's: once corrected, what was sent there
+    opens nothing, and the invitation to the session ahead goes to the new address."""
+    meeting, _ = prepare(world)
+    invite(client, as_user, meeting)
+    mails = delivered(world, smtp, "Einladung")
+    first = LINK.search(text(mails["bernd.keller@example.org"]))
+    assert first is not None
+    old = f"{first.group(2)}?zugang={first.group(3)}"
+    assert client.get(old).status_code == 200
+    bernd = world.data.ilsfeld.councillors[1]
+    name_only = client.put(
+        f"/api/v1/persons/{bernd.id}",
+        json={"name": bernd.name, "email": "bernd.keller@example.org"},
+        headers=as_user("admin"),
+    )
+    assert name_only.json()["reinvited"] == 0  # the same address: nothing ends, nothing sent
+    assert client.get(old).status_code == 200
+    corrected = client.put(
+        f"/api/v1/persons/{bernd.id}",
+        json={"name": bernd.name, "email": "bernd@keller.example"},
+        headers=as_user("admin"),
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["reinvited"] == 1
+    assert client.get(old, headers={"Accept": "text/html"}).status_code == 404
+    again = delivered(world, smtp, "Einladung")["bernd@keller.example"]
+    second = LINK.search(text(again))
+    assert second is not None
+    assert second.group(3) != first.group(3)
+    assert client.get(f"{second.group(2)}?zugang={second.group(3)}").status_code == 200
+    # Without any address, he is invited in writing: nothing is sent, the links end.
+    gone = client.put(
+        f"/api/v1/persons/{bernd.id}", json={"name": bernd.name}, headers=as_user("admin")
+    )
+    assert gone.json()["reinvited"] == 0
+    ended = client.get(
+        f"{second.group(2)}?zugang={second.group(3)}", headers={"Accept": "text/html"}
+    )
+    assert ended.status_code == 404

@@ -11,7 +11,7 @@ from sqlmodel import select
 from starlette.responses import Response
 
 from api import directory
-from api.deps import SessionDep
+from api.deps import NowDep, SessionDep, SettingsDep
 from api.routes.common import PathId
 from api.schemas.admin import PersonUpdate
 from api.ui import formatting
@@ -20,6 +20,7 @@ from api.ui.verwaltung import require_admin
 from api.ui.web import PageRoute, PageUserDep, PostedForm, error_text, flash, redirect
 from workflow.errors import InvalidInput, not_found
 from workflow.models import Membership
+from workflow.rules.common import count_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -33,6 +34,8 @@ def save_person(
     person_id: PathId,
     user: PageUserDep,
     session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
     form: PostedForm,
 ) -> Response:
     """From the body's page: the person must hold a seat in it (else nothing is found)."""
@@ -47,8 +50,13 @@ def save_person(
         checked = PersonUpdate.model_validate(
             {"name": given["name"], "email": given["email"] or None}
         )
-        person, _ = directory.update_person(
-            session=session, actor=user.actor, person_id=person_id, **checked.model_dump()
+        updated = directory.update_person(
+            session=session,
+            actor=user.actor,
+            now=now,
+            base_url=settings.link_base(str(request.base_url)),
+            person_id=person_id,
+            **checked.model_dump(),
         )
     except (ValidationError, InvalidInput) as exc:
         if isinstance(exc, ValidationError):
@@ -60,11 +68,19 @@ def save_person(
             request, session, user, body_id, errors=errors, given=given, status=422,
             failed_member=seat.id,
         )  # fmt: skip
+    person = updated.person
     where = (
         f"Einladungen gehen an {person.email}."
         if person.email
         else "Ohne eigene E-Mail-Adresse gehen Einladungen an die des Benutzerkontos, "
         "sonst schriftlich."
     )
-    flash(request, f"{person.name} ist gespeichert. {where}")
+    again = (
+        f" {count_of(updated.reinvited, 'Einladung', 'Einladungen')} zu kommenden Sitzungen "
+        f"{'geht' if updated.reinvited == 1 else 'gehen'} erneut an die neue Adresse; Links "
+        "an die bisherige gelten nicht mehr."
+        if updated.reinvited
+        else ""
+    )
+    flash(request, f"{person.name} ist gespeichert. {where}{again}")
     return redirect(f"/verwaltung/gremien/{body_id}#mitglied-{seat.id}")
