@@ -23,6 +23,7 @@ from api.ui.routes import (
     drafts,
     execution,
     factions,
+    invitation_resend,
     legality,
     mail_delivery,
     meeting_moves,
@@ -85,6 +86,7 @@ def install(app: FastAPI) -> None:
         accounts,
         persons,
         mail_delivery,
+        invitation_resend,
         public,
         publication,
     ):

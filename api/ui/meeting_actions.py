@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api.ui import formatting
 from api.ui.actions import ActionForm, Blocked, FormField, forms_from
+from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.documents import mailing
 from workflow.engine import ActionOption
@@ -102,6 +103,16 @@ def without_address(session: Session, meeting: Meeting) -> str | None:
         f"{'dieses Mitglied' if len(unreached) == 1 else 'diese Mitglieder'} schriftlich ein "
         "(§ 34 Abs. 1 Satz 1 GemO: schriftlich oder elektronisch). Die Administration "
         "hinterlegt E-Mail-Adressen der Mitglieder unter Verwaltung › Gremien."
+    )
+
+
+def resend_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
+    """The people the invitation reaches by e-mail, at their address as it is now: whom the
+    Sitzungsdienst may send it again."""
+    people = mailing.invitees(session, meeting, agenda(session, meeting.id or 0))
+    return sorted(
+        ((str(i.person.id), f"{i.person.name} ({i.address})") for i in people),
+        key=lambda option: german_key(option[1]),
     )
 
 

@@ -342,27 +342,41 @@ def send_invitations(
     member; members of bodies to be heard are invited too (§ 70 Abs. 1, § 65 Abs. 2 GemO)."""
     meeting: Meeting = ctx.instance
     session = ctx.session
-    base = ctx.base_url.rstrip("/")
-    items = agenda(session, meeting.id or 0)
-    subject = f"Einladung: {_sitting(session, meeting)}"
     sent = 0
-    for invitee in invitees(session, meeting, items):
-        key = f"invitation:meeting:{meeting.id}:person:{invitee.person.id}"
-        if _queued(session, key):
+    for invitee in invitees(session, meeting, agenda(session, meeting.id or 0)):
+        if _queued(session, invitation_key(meeting, invitee.person)):
             continue
-        letter = invitation_text(session, meeting, invitee, base, max_bytes, now=ctx.now)
-        _queue(
-            session,
-            key,
-            invitee.user,
-            invitee.address,
-            subject,
-            letter.body,
-            ctx,
-            files=letter.files,
-        )
+        queue_invitation(session, meeting, invitee, ctx.base_url, ctx.now, max_bytes)
         sent += 1
     ctx.audit_data.update(invitations=sent)
+
+
+def invitation_key(meeting: Meeting, person: Person) -> str:
+    """One invitation per member and session (``OutboxMessage.key``)."""
+    return f"invitation:meeting:{meeting.id}:person:{person.id}"
+
+
+def queue_invitation(
+    session: Session,
+    meeting: Meeting,
+    invitee: Invitee,
+    base_url: str,
+    now: datetime,
+    max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES,
+) -> None:
+    """Write one member's invitation to the outbox (a key already written stays as it is)."""
+    letter = invitation_text(session, meeting, invitee, base_url.rstrip("/"), max_bytes, now=now)
+    _queue(
+        session,
+        invitation_key(meeting, invitee.person),
+        invitee.user,
+        invitee.address,
+        f"Einladung: {_sitting(session, meeting)}",
+        letter.body,
+        municipality_id=meeting.municipality_id,
+        now=now,
+        files=letter.files,
+    )
 
 
 def send_supplement(

@@ -29,6 +29,7 @@ from api.ui.meeting_actions import (
     invitation_check,
     late_reason_missing,
     meeting_forms,
+    resend_options,
     undelivered,
     without_address,
 )
@@ -364,6 +365,10 @@ def detail_context(
         "undelivered": undelivered(session, meeting)
         if editor and meeting.invited_at is not None
         else None,
+        # one member's invitation once more (did not arrive, given up), before the session
+        "resend": resend_options(session, meeting)
+        if editor and meeting.state == "invited" and meeting.meeting_date >= today
+        else [],
         "runs": editor
         and missed is None  # an invited session whose day passed can no longer open
         and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
