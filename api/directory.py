@@ -143,6 +143,8 @@ def update_user(
     *,
     session: Session,
     actor: Actor,
+    now: datetime,
+    base_url: str,
     user_id: int,
     full_name: str,
     email: str | None,
@@ -150,15 +152,21 @@ def update_user(
     finance_office: bool,
 ) -> User:
     """The holder's name, e-mail address, office and Kämmerei flag as the admin corrects
-    them; the username and role stay."""
+    them; the username and role stay. A councillor whose invitations go to his account's
+    address gets them at the new one (``workflow.services.readdress``), as when his own
+    address is corrected."""
     require_role(actor, "update_user", ADMIN_ROLES)
     user = _account(session, actor, user_id)
+    changed = user.email != email
     user.full_name = full_name
     user.email = email
     user.department = department
     user.finance_office = finance_office
     session.add(user)
     session.flush()
+    person = session.get(Person, user.person_id) if user.person_id is not None else None
+    if changed and person is not None and not person.email:
+        readdress_invitations(session, actor=actor, person=person, now=now, base_url=base_url)
     return user
 
 

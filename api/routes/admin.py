@@ -99,12 +99,24 @@ def disable_user(user_id: PathId, session: SessionDep, actor: CurrentUser) -> Us
     responses=responses(401, 403, 404),
 )
 def update_user(
-    user_id: PathId, body: UserUpdate, session: SessionDep, actor: CurrentUser
+    user_id: PathId,
+    body: UserUpdate,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+    link_base: LinkBase,
 ) -> UserRead:
     """Correct an account's name, e-mail address, office and Kämmerei flag (the username and
     the role stay)."""
     return UserRead.model_validate(
-        directory.update_user(session=session, actor=actor, user_id=user_id, **body.model_dump())
+        directory.update_user(
+            session=session,
+            actor=actor,
+            now=now,
+            base_url=link_base,
+            user_id=user_id,
+            **body.model_dump(),
+        )
     )
 
 

@@ -104,3 +104,30 @@ def test_a_member_given_an_address_after_the_invitation_gets_it_then(
     mail = delivered(world, smtp, "Einladung")["claudia@example.org"]
     assert str(mail["Subject"]) == "Einladung: Sitzung des Gemeinderats am 23.04.2024, 18:00 Uhr"
     assert re.search(r"zugang=[\w-]+", text(mail))
+
+
+def test_a_councillor_invited_at_his_account_s_address_gets_it_at_the_corrected_one(
+    world: World, client: Any, as_user: Any, smtp: tuple[str, Inbox]
+) -> None:
+    meeting, _ = prepare(world)
+    invite(client, as_user, meeting)
+    assert "ilsfeld.council@example.org" in delivered(world, smtp, "Einladung")
+    account = world.data.users["ilsfeld.council"]
+    saved = client.put(
+        f"/api/v1/users/{account.id}",
+        json={"full_name": account.full_name, "email": "anna.bauer@ilsfeld.example"},
+        headers=as_user("admin"),
+    )
+    assert saved.status_code == 200, saved.text
+    again = delivered(world, smtp, "Einladung")["anna.bauer@ilsfeld.example"]
+    assert "Sitzungsmappe (PDF): http://testserver/sitzungen/" in text(again)  # signs in
+    assert "zugang=" not in text(again)
+    # A correction that leaves the address as it is sends nothing again.
+    before = len(smtp[1].messages)
+    client.put(
+        f"/api/v1/users/{account.id}",
+        json={"full_name": "Anna Bauer-Roth", "email": "anna.bauer@ilsfeld.example"},
+        headers=as_user("admin"),
+    )
+    delivered(world, smtp, "Einladung")
+    assert len(smtp[1].messages) == before

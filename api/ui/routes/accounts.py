@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from api import directory, passwords
-from api.deps import NowDep, SessionDep
+from api.deps import NowDep, SessionDep, SettingsDep
 from api.routes.common import PathId
 from api.schemas.admin import NewPassword, UserUpdate
 from api.security import hash_password_bounded
@@ -117,7 +117,13 @@ ACCOUNT_FIELDS = ("full_name", "email", "department")
 
 @router.post("/verwaltung/benutzer/{user_id}/konto")
 def update_account(
-    request: Request, user_id: PathId, user: PageUserDep, session: SessionDep, form: PostedForm
+    request: Request,
+    user_id: PathId,
+    user: PageUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    form: PostedForm,
 ) -> Response:
     require_admin(user)
     given = {k: str(form.get(k) or "").strip() for k in ACCOUNT_FIELDS}
@@ -138,7 +144,12 @@ def update_account(
             request, session, user, user_id, errors=errors, given=given, status=422
         )
     account = directory.update_user(
-        session=session, actor=user.actor, user_id=user_id, **checked.model_dump()
+        session=session,
+        actor=user.actor,
+        now=now,
+        base_url=settings.link_base(str(request.base_url)),
+        user_id=user_id,
+        **checked.model_dump(),
     )
     flash(request, f"Das Konto „{account.username}“ ist gespeichert.")
     return redirect(f"/verwaltung/benutzer/{user_id}")
