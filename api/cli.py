@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api import first_setup
+from api import first_setup, password_reset
 from workflow.cli.main import Command
 from workflow.cli.main import main as engine_main
 from workflow.documents import cli as render_cli
@@ -45,6 +45,9 @@ COMMANDS = {
         run=_serve,
     ),
     "setup": Command(help=first_setup.HELP, configure=first_setup.configure, run=first_setup.run),
+    "password": Command(
+        help=password_reset.HELP, configure=password_reset.configure, run=password_reset.run
+    ),
     "render": Command(
         help="ein Dokument erzeugen (Vorlage, Einladung, Beschlussauszug, Niederschrift, "
         "Bekanntmachung) als HTML, PDF oder DOCX",

@@ -16,6 +16,7 @@ from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput, NotFound, not_found
 from workflow.law.subjects import SUBJECTS
 from workflow.models import Body, Membership, Person, User
+from workflow.services import throttle
 from workflow.services.common import require_role
 from workflow.services.listing import Page, paginate
 from workflow.services.readdress import readdress_invitations
@@ -193,6 +194,20 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password_hash:
     # every other sign-in of the account ends (api.deps, api.ui.web)
     _end_sign_ins(session, account)
     return account
+
+
+def reset_password(*, session: Session, username: str, password_hash: str) -> User:
+    """The installation's own reset (``ratsflow password``), with no account to act from: a
+    forgotten password of the only administrator, or of the Landratsamt's account, which no
+    municipal admin keeps. Every sign-in ends, and the failed sign-ins counted for the
+    account are forgotten (``workflow.services.throttle``)."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise not_found("Benutzer")
+    user.password_hash = password_hash
+    _end_sign_ins(session, user)
+    throttle.record_success(session=session, username=username)
+    return user
 
 
 def _end_sign_ins(session: Session, user: User) -> None:

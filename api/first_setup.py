@@ -38,6 +38,7 @@ HELP = (
     "Landratsamt mit dem Konto seiner Koordination"
 )
 PASSWORD_VARIABLE = "RATSFLOW_ADMIN_PASSWORD"
+NO_PASSWORD = f"Bitte das Passwort in {PASSWORD_VARIABLE} angeben oder im Terminal eingeben."
 COUNCIL = "Gemeinderat"  # every municipality has one (§ 23, § 24 Abs. 1 GemO)
 
 
@@ -109,12 +110,9 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"Fehler: {problem}", file=sys.stderr)
         return 1
-    password = _password()
+    password = typed_password()
     if password is None:
-        print(
-            f"Fehler: Bitte das Passwort in {PASSWORD_VARIABLE} angeben oder im Terminal eingeben.",
-            file=sys.stderr,
-        )
+        print(f"Fehler: {NO_PASSWORD}", file=sys.stderr)
         return 1
     if args.ags is not None and not (len(args.ags) == 8 and args.ags.isdigit()):
         raise InvalidInput("Der Amtliche Gemeindeschlüssel hat 8 Ziffern", field="ags")
@@ -258,7 +256,9 @@ def _join(session: Session, town: Municipality, name: str) -> str | None:
     return district.name
 
 
-def _password() -> str | None:
+def typed_password() -> str | None:
+    """The password an installation command sets: from ``RATSFLOW_ADMIN_PASSWORD``, else
+    typed twice at a terminal; None when neither (the caller says so)."""
     given = os.environ.get(PASSWORD_VARIABLE)
     if given:
         return given

@@ -22,6 +22,7 @@ from tests.conftest import berlin
 from workflow.definitions.machines import Workflows
 from workflow.models import Body, District, Municipality, User
 from workflow.runtime import Runtime
+from workflow.services.throttle import FREE_FAILURES
 from workflow.settings import Settings
 
 PASSWORD = "Rathaus-Schlüssel-2026"
@@ -321,3 +322,36 @@ def test_a_municipality_set_up_without_its_landkreis_joins_it_later_but_never_an
         names = session.exec(select(District.name)).all()
         assert names == ["Landkreis Musterkreis"]  # the refused run made nothing
         assert session.exec(select(func.count()).select_from(User)).one() == 2
+
+
+def test_a_forgotten_password_is_reset_from_the_installation(
+    database: Engine,
+    workflows: Workflows,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The only administrator, or the Landratsamt's account, has nobody to set a new
+    password: ``ratsflow password`` does, ending every sign-in and the counted failures."""
+    assert main(SETUP) == 0
+    assert main(LANDRATSAMT) == 0
+    capsys.readouterr()
+    with TestClient(_app(database, workflows, tmp_path)) as client:
+        for _ in range(FREE_FAILURES["account"] + 1):
+            sign_in(client, "lra.musterkreis", "falsch-geraten")
+        assert sign_in(client, "lra.musterkreis", PASSWORD).status_code == 429
+        new = "Neues-Kreis-Passwort-2027"
+        monkeypatch.setenv("RATSFLOW_ADMIN_PASSWORD", "kurz")
+        assert main(["password", "lra.musterkreis"]) == 1
+        assert "mindestens 12 Zeichen" in capsys.readouterr().err
+        monkeypatch.setenv("RATSFLOW_ADMIN_PASSWORD", new)
+        assert main(["password", "niemand.da"]) == 1
+        assert "Dieser Benutzer wurde nicht gefunden." in capsys.readouterr().err
+        assert main(["password", "lra.musterkreis"]) == 0
+        out = capsys.readouterr().out
+        assert "Neues Passwort für „lra.musterkreis“ (Lena Kreis) gesetzt" in out
+        assert sign_in(client, "lra.musterkreis", PASSWORD).status_code == 401
+        assert sign_in(client, "lra.musterkreis", new).status_code == 303
+    with Session(database) as session:
+        admin = session.exec(select(User).where(User.username == "admin.musterhausen")).one()
+        assert verify_password(admin.password_hash, PASSWORD)  # nobody else's changed
