@@ -42,6 +42,9 @@ EVENT_LABELS = {
     "link_proposal": "Mit Vorlage verknüpft",
     "record_announcement": "Ortsübliche Bekanntgabe erfasst",
     "requeue": "Erneut zur Terminierung",
+    # workflow.services.readdress: an invitation's e-mail written again (outbox_message)
+    "readdress": "Einladung an die berichtigte Adresse gesendet",
+    "resend": "Einladung erneut gesendet",
     "reschedule": "Verlegt",
     "waive_deadline": "Frist erlassen",
     # workflow.services.publication.set_publication: redactions and withholding (§ 41b

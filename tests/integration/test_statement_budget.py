@@ -89,8 +89,9 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "release": (5, 2),
     "schedule": (9, 6),
     "set_agenda": (6, 3),
-    # -1: a loaded Vorlage read by its municipality's staff needs no query (get_proposal)
-    "invite": (35, 30),
+    # -1: a loaded Vorlage read by its municipality's staff needs no query (get_proposal);
+    # -1: the invitations written before are read in one query, not one per member
+    "invite": (34, 29),
     # open_session and adopt measured lower than their budgets since 2026-12-04 (a Vorlage
     # read by its municipality's staff without the read clause's query): lowered to match.
     "open_session": (8, 5),

@@ -164,8 +164,9 @@ def _queue(
     municipality_id: int | None = None,
     now: datetime | None = None,
     files: Iterable[Attachment] = (),
+    new: bool = False,
 ) -> None:
-    if _queued(session, key):
+    if not new and _queued(session, key):
         return
     at = ctx.now if ctx is not None else now
     assert at is not None
@@ -342,11 +343,19 @@ def send_invitations(
     member; members of bodies to be heard are invited too (§ 70 Abs. 1, § 65 Abs. 2 GemO)."""
     meeting: Meeting = ctx.instance
     session = ctx.session
+    # the keys written before, in one query (a firing repeated writes nothing new, issue 14)
+    written = set(
+        session.exec(
+            select(OutboxMessage.key).where(
+                col(OutboxMessage.key).startswith(f"invitation:meeting:{meeting.id}:person:")
+            )
+        )
+    )
     sent = 0
     for invitee in invitees(session, meeting, agenda(session, meeting.id or 0)):
-        if _queued(session, invitation_key(meeting, invitee.person)):
+        if invitation_key(meeting, invitee.person) in written:
             continue
-        queue_invitation(session, meeting, invitee, ctx.base_url, ctx.now, max_bytes)
+        queue_invitation(session, meeting, invitee, ctx.base_url, ctx.now, max_bytes, new=True)
         sent += 1
     ctx.audit_data.update(invitations=sent)
 
@@ -363,8 +372,11 @@ def queue_invitation(
     base_url: str,
     now: datetime,
     max_bytes: int = DEFAULT_MAIL_ATTACHMENT_MAX_BYTES,
+    *,
+    new: bool = False,
 ) -> None:
-    """Write one member's invitation to the outbox (a key already written stays as it is)."""
+    """Write one member's invitation to the outbox (a key already written stays as it is;
+    ``new``: the caller knows it is not)."""
     letter = invitation_text(session, meeting, invitee, base_url.rstrip("/"), max_bytes, now=now)
     _queue(
         session,
@@ -376,6 +388,7 @@ def queue_invitation(
         municipality_id=meeting.municipality_id,
         now=now,
         files=letter.files,
+        new=new,
     )
 
 

@@ -100,7 +100,6 @@ def _send(
     invitee: mailing.Invitee,
     now: datetime,
     base_url: str,
-    *,
     trigger: str,
 ) -> None:
     """The member's invitation row written again (or first written), due at once."""
