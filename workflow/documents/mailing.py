@@ -347,7 +347,7 @@ def send_invitations(
     written = set(
         session.exec(
             select(OutboxMessage.key).where(
-                col(OutboxMessage.key).startswith(f"invitation:meeting:{meeting.id}:person:")
+                col(OutboxMessage.key).startswith(invitation_keys(meeting.id or 0))
             )
         )
     )
@@ -360,9 +360,14 @@ def send_invitations(
     ctx.audit_data.update(invitations=sent)
 
 
+def invitation_keys(meeting_id: int) -> str:
+    """The beginning of the keys of a session's invitations (one per member)."""
+    return f"invitation:meeting:{meeting_id}:person:"
+
+
 def invitation_key(meeting: Meeting, person: Person) -> str:
     """One invitation per member and session (``OutboxMessage.key``)."""
-    return f"invitation:meeting:{meeting.id}:person:{person.id}"
+    return f"{invitation_keys(meeting.id or 0)}{person.id}"
 
 
 def queue_invitation(

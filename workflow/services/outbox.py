@@ -18,7 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.context import Actor
-from workflow.documents.mailing import invitation_address
+from workflow.documents.mailing import invitation_address, invitation_keys
 from workflow.errors import Conflict, NotFound, not_found
 from workflow.models import Attachment, OutboxAttachment, OutboxMessage, Person, User
 from workflow.services.common import require_role
@@ -192,7 +192,7 @@ def undelivered_invitations(session: Session, meeting_id: int) -> list[tuple[str
     the Sitzungsdienst invites them in writing. Written per person (``mailing``'s keys)."""
     rows = session.exec(
         select(OutboxMessage.key, OutboxMessage.to_address).where(
-            col(OutboxMessage.key).startswith(f"invitation:meeting:{meeting_id}:person:"),
+            col(OutboxMessage.key).startswith(invitation_keys(meeting_id)),
             OutboxMessage.status == "dead",
         )
     ).all()
