@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "flag_unlawful": "Als rechtswidrig gekennzeichnet",
     "link_proposal": "Mit Vorlage verknüpft",
     "record_announcement": "Ortsübliche Bekanntgabe erfasst",
+    "record_written_invitation": "Schriftliche Einladung erfasst",
     "requeue": "Erneut zur Terminierung",
     # workflow.services.readdress: an invitation's e-mail written again (outbox_message)
     "readdress": "Einladung an die berichtigte Adresse gesendet",

@@ -18,11 +18,11 @@ from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.documents import mailing
 from workflow.engine import ActionOption
-from workflow.models import Meeting
+from workflow.models import Meeting, Person
 from workflow.queries import agenda
 from workflow.rules.common import count_of
 from workflow.rules.meeting_rules import invitation_latest
-from workflow.services import outbox
+from workflow.services import outbox, written_invitations
 
 # Guards met by what the form asks for.
 INPUT_GUARDS = {"comment_given": "comment", "invitation_in_time": "late_or_emergency"}
@@ -114,6 +114,15 @@ def resend_options(session: Session, meeting: Meeting) -> list[tuple[str, str]]:
         ((str(i.person.id), f"{i.person.name} ({i.address})") for i in people),
         key=lambda option: german_key(option[1]),
     )
+
+
+def in_writing_rows(session: Session, meeting: Meeting) -> list[tuple[Person, date | None]]:
+    """The members no e-mail invitation reached, each with the day his written invitation
+    was recorded (None: not yet)."""
+    days = written_invitations.recorded(session, meeting.id or 0)
+    return [
+        (p, days.get(p.id or 0)) for p in written_invitations.to_invite_in_writing(session, meeting)
+    ]
 
 
 def undelivered(session: Session, meeting: Meeting) -> str | None:

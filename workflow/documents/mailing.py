@@ -64,7 +64,8 @@ class Invitee:
         return person_actor(self.person)
 
 
-def _members(session: Session, body_ids: Iterable[int], meeting: Meeting) -> list[int]:
+def members_of(session: Session, body_ids: Iterable[int], meeting: Meeting) -> list[int]:
+    """Person ids of the bodies' members with a seat on the session's day."""
     ids = list(set(body_ids))
     if not ids:
         return []
@@ -84,7 +85,7 @@ def members_without_address(
     """Members of the body whom no e-mail reaches: the invitation still has to go to them
     (§ 34 Abs. 1 GemO: every member), on paper or by hand."""
     got = {i.person.id for i in reached}
-    missing = [p for p in _members(session, [meeting.body_id], meeting) if p not in got]
+    missing = [p for p in members_of(session, [meeting.body_id], meeting) if p not in got]
     if not missing:
         return []
     people = session.exec(select(Person).where(col(Person.id).in_(missing)))
@@ -99,9 +100,11 @@ def invitees(session: Session, meeting: Meeting, items: list[AgendaItem]) -> lis
         proposal = session.get(Proposal, item.proposal_id) if item.proposal_id else None
         if proposal is not None:
             heard_bodies.update(proposal.hearing_bodies)
-    members = _members(session, [meeting.body_id], meeting)
+    members = members_of(session, [meeting.body_id], meeting)
     heard = [
-        p for p in _members(session, heard_bodies - {meeting.body_id}, meeting) if p not in members
+        p
+        for p in members_of(session, heard_bodies - {meeting.body_id}, meeting)
+        if p not in members
     ]
     # The members' personal deputies get a copy, so they can stand in (Hauptsatzung).
     deputies = sorted(

@@ -68,6 +68,28 @@ def invitation(f: Facts) -> Check:
             worded(f, INVALID),
         )
     latest = f.invitation_latest
+    # Members no e-mail reached, invited in writing (workflow.services.written_invitations).
+    late_in_writing: list[str] = []
+    for event in f.meeting_with("record_written_invitation"):
+        sent = date.fromisoformat(str(event.data.get("on")))
+        names = f.names([int(p) for p in event.data.get("person_ids", [])])
+        evidence.append(
+            event_evidence(event, f"Schriftliche Einladung an {names} am {german.day(sent)}")
+        )
+        if latest is not None and sent > latest:
+            late_in_writing.append(f"{names} erst am {german.day(sent)}")
+    excused = f.meeting.emergency_reason or f.meeting.late_invitation_reason
+    if late_in_writing and not excused and latest is not None:
+        return Check(
+            key,
+            title,
+            para,
+            FAILED,
+            f"Schriftliche Einladung an {'; '.join(late_in_writing)}, spätestens hätte sie am "
+            f"{german.day(latest)} versandt werden müssen (§ 34 Abs. 1 Satz 1 GemO)",
+            tuple(evidence),
+            worded(f, INVALID),
+        )
     if latest is not None and invite.day <= latest:
         return Check(
             key,

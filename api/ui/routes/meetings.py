@@ -26,6 +26,7 @@ from api.ui.document_links import HELD, meeting_documents
 from api.ui.history import history_entries
 from api.ui.meeting_actions import (
     ON_SCREEN,
+    in_writing_rows,
     invitation_check,
     late_reason_missing,
     meeting_forms,
@@ -365,6 +366,10 @@ def detail_context(
         "undelivered": undelivered(session, meeting)
         if editor and meeting.invited_at is not None
         else None,
+        # § 34 Abs. 1 S. 1 GemO: the members invited in writing, and on which day
+        "in_writing": in_writing_rows(session, meeting)
+        if editor and meeting.invited_at is not None
+        else [],
         # one member's invitation once more (did not arrive, given up), before the session
         "resend": resend_options(session, meeting)
         if editor and meeting.state == "invited" and meeting.meeting_date >= today
