@@ -376,6 +376,26 @@ def _worded(session: Session, proposal: Proposal, option: ActionOption) -> Actio
     return option if label == option.label else replace(option, label=label)
 
 
+def given_lines(form: ActionForm, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the user entered in an action's fields, as the check page repeats it before the
+    confirmation: each field's label and the value in words (a choice by its label, a ticked
+    box as "ja"), in the form's order; fields left empty are not named."""
+    lines = []
+    for f in form.fields:
+        value = data.get(f.name)
+        if value is None or value == "" or value is False or value == []:
+            continue
+        words = dict(f.options)
+        if value is True:
+            text = "ja"
+        elif isinstance(value, list | tuple):
+            text = ", ".join(words.get(str(v), str(v)) for v in value)
+        else:
+            text = words.get(str(value), str(value))
+        lines.append((f.label, text))
+    return lines
+
+
 def forms_from(
     options: list[ActionOption],
     *,

@@ -21,6 +21,9 @@ def instance_path(kind: str, instance: Any) -> str:
     return "/"
 
 
+# Meeting steps done on the meeting screen, where attendance and the items are at hand.
+ON_SCREEN = frozenset({"open_session", "close_session", "sign_minutes"})
+
 # Where on its object's page an action of another kind is done (the section's id).
 ACTION_SECTIONS = {
     "meeting": "aktionen",
@@ -30,9 +33,13 @@ ACTION_SECTIONS = {
 
 
 def action_path(kind: str, instance: Any, trigger: str) -> str:
-    """The page where an action is checked and confirmed; proposals have their own, other kinds
-    are done on their object's page, at the section of its actions."""
+    """The page where an action is checked and confirmed; proposals have their own, a session's
+    opening, closing and signed minutes the meeting screen, other kinds are done on their
+    object's page, at the section of its actions."""
     if kind == "proposal":
         return f"/vorlagen/{instance.id}/aktionen/{trigger}"
+    if kind == "meeting" and trigger in ON_SCREEN:
+        # the meeting's page has no form for them: a task row leads to the screen itself
+        return f"/sitzungen/{instance.id}/durchfuehren"
     section = ACTION_SECTIONS.get(kind)
     return instance_path(kind, instance) + (f"#{section}" if section else "")

@@ -28,8 +28,6 @@ from workflow.services import outbox, written_invitations
 INPUT_GUARDS = {"comment_given": "comment", "invitation_in_time": "late_or_emergency"}
 LEGAL = frozenset({"invite", "cancel", "close_session"})
 SECONDARY = frozenset({"reopen_agenda", "cancel"})
-# Done on the meeting screen, where attendance and the items are at hand.
-ON_SCREEN = frozenset({"open_session", "close_session", "sign_minutes"})
 
 
 @dataclass(frozen=True)

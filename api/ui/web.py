@@ -34,6 +34,7 @@ from api.deps import SessionDep
 from api.limits import UploadTooLarge
 from api.turns import app_turns, turn
 from api.ui import formatting
+from api.ui.actions import given_lines
 from api.ui.citations import Citations, unbroken
 from api.ui.navigation import HANDLING, visible_nav
 from api.ui.sessions import (
@@ -267,6 +268,7 @@ def _templates() -> Jinja2Templates:
         state_label=_state_label,
         due_in_words=formatting.due_in_words,
         effect_words=formatting.effect_words,
+        given_lines=given_lines,
         diagram_svg=_diagram_svg,
         person_role_label=person_role_label,
         meeting_title=meeting_title,

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from api.ui.citations import unbroken
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import csrf_of, sign_in
+from tests.api.test_ui_vorlagen import _fire
 from tests.conftest import World, berlin
 from tests.integration.flow import (
     MEETING_DAY,
@@ -217,6 +218,13 @@ def test_objection_form_asks_for_the_ground(
     assert page.status_code == 200
     assert unbroken("Widerspruchsgrund (§ 43 Abs. 2 GemO)") in page.text
     assert "rechtswidrig (§ 43 Abs. 2 Satz 1 GemO" in page.text
+    # the check before the Widerspruch repeats the ground chosen, in words
+    check = _fire(client, f"/vorlagen/{pid}", "object", ground="detrimental", comment="Zu teuer")
+    assert "Bitte prüfen" in check.text
+    summary = check.text.split('id="pruefen"')[1].split("<form")[0]
+    assert unbroken("Widerspruchsgrund (§ 43 Abs. 2 GemO)") in summary
+    assert "für die Gemeinde nachteilig" in summary
+    assert "rechtswidrig" not in summary
 
 
 def test_draft_records_submission_announcement_and_requested_pre_deliberation(

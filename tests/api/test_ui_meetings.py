@@ -430,7 +430,8 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
         page,
         emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
     )
-    assert unbroken("Notsitzung (§ 34 Abs. 2 GemO)") in check.text
+    assert unbroken("Notsitzung: Grund (§ 34 Abs. 2 GemO)") in check.text
+    assert "Hochwasser: Sofortmaßnahmen am Schozach-Ufer" in check.text.split('id="pruefen"')[1]
     _post(
         client,
         f"/sitzungen/{meeting}/aktionen/invite",

@@ -101,6 +101,9 @@ def test_a_session_is_run_on_one_screen(
     entitled = len(members) - 2
     assert f"beschlussfähig: {entitled} von {len(members)} anwesend und stimmberechtigt" in page
     assert f'name="vote-{biased}"' not in page, "the biased member has no vote"
+    # before the item's outcome that is the step: the next item waits as a secondary button
+    assert re.search(r'kern-btn--secondary" href="[^"]+\?top=\d+"', page)
+    assert not re.search(r'kern-btn--primary" href="[^"]+\?top=\d+"', page)
     # a vote casting the biased member's vote is refused by the engine, in words
     voters = [m for m in members[:-1] if m != biased]
     votes = {f"vote-{m}": "yes" for m in voters[:-1]} | {f"vote-{voters[-1]}": "abstain"}
@@ -155,6 +158,8 @@ def test_a_session_is_run_on_one_screen(
     )
     assert "TOP 1: Ergebnis „beschlossen“ ist festgestellt." in done.text
     assert "TOP 2: Bekanntgaben" in done.text, "the next item follows"
+    after = _screen(client, meeting, item)
+    assert re.search(r'kern-btn--primary" href="[^"]+\?top=\d+"', after), "now the next item"
     assert '<h3 class="kern-heading-small">Abstimmung</h3>' not in done.text, "no vote on it"
     resolution = world.run(
         lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == pid)).one()

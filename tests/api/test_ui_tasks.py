@@ -30,6 +30,7 @@ from tests.integration.flow import (
     second_secretary,
     vote,
 )
+from tests.integration.test_documents_minutes import sign
 from tests.integration.test_history_done_labels import presented
 from workflow.models import Meeting, Membership, Proposal, User
 from workflow.services import agenda, item_votes
@@ -606,3 +607,40 @@ def test_neu_seit_leaves_out_the_items_the_reader_may_not_open(
     assert "Tagesordnungspunkt abgesetzt" not in council
     for secret in ("Personalangelegenheit", SECRET_TITLE, REMOVAL_REASON):
         assert secret not in council
+
+
+def test_a_session_s_steps_lead_to_the_meeting_screen(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """Opening and closing a session are done on the meeting screen, not on the meeting's
+    page: the task row leads there, and the signed minutes leave no way to the screen."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    present = in_session(world, mid)
+    vote(world, pid, dict.fromkeys(present, "yes"))
+    world.fire("proposal", pid, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    clock.now = berlin(MEETING_DAY, 21)
+    sign_in(client, "ilsfeld.secretary")
+    tasks = client.get("/").text.split('id="jetzt"')[1].split('id="wartet"')[0]
+    row = tasks.split("Sitzung schließen")[0].rsplit("<li", 1)[1]
+    assert f'href="/sitzungen/{mid}/durchfuehren"' in row
+    assert f"/sitzungen/{mid}#aktionen" not in tasks
+    screen = client.get(f"/sitzungen/{mid}/durchfuehren").text
+    assert "Sitzung schließen" in screen
+
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 22))
+    chair = world.data.ilsfeld.mayor.id
+    secretary = world["ilsfeld.secretary"].person_id
+    assert chair is not None
+    assert secretary is not None
+    others = [p for p in present if p != chair]
+    sign(world, mid, chair, "chair")
+    sign(world, mid, others[0], "councillor")
+    sign(world, mid, others[1], "councillor")
+    sign(world, mid, secretary, "secretary")
+    world.fire("meeting", mid, "sign_minutes", "ilsfeld.secretary", berlin(date(2024, 5, 2)))
+    clock.now = berlin(date(2024, 5, 2), 12)
+    page = client.get(f"/sitzungen/{mid}").text
+    assert "Niederschrift dem Gremium zur Kenntnis gebracht" in page
+    assert f'href="/sitzungen/{mid}/durchfuehren"' not in page

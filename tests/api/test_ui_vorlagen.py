@@ -203,6 +203,11 @@ def test_submit_cosign_and_release_with_check(world: World, client: TestClient, 
         check = _fire(mayor, location, "release")
         assert "Bitte prüfen" in check.text
         assert "Beratungsreif – zur Terminierung" in check.text
+        # what the release sets going: the body it goes to, and that no period begins
+        summary = check.text.split('id="pruefen"')[1].split("</dl>")[0]
+        assert "Beratungsfolge" in summary
+        assert "Gemeinderat – entscheidet, öffentlich" in summary
+        assert "Mit diesem Schritt beginnt keine Frist." in summary
         proposal_id = int(location.rsplit("/", 1)[1])
         assert world.get(Proposal, proposal_id).state == "awaiting_release", "only a preview"
         confirmed = _fire(mayor, location, "release", bestaetigt="ja")

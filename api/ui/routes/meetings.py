@@ -24,8 +24,8 @@ from api.ui.actions import (
 )
 from api.ui.document_links import HELD, meeting_documents
 from api.ui.history import history_entries
+from api.ui.links import ON_SCREEN
 from api.ui.meeting_actions import (
-    ON_SCREEN,
     in_writing_rows,
     invitation_check,
     late_reason_missing,
@@ -327,8 +327,7 @@ def detail_context(
         "staff_notices": staff_notices(session, meeting, [*public, *closed])
         if editor and meeting.state == "invited"
         else [],
-        "forms": [f for f in forms if f.trigger not in ("open_session", "close_session")],
-        "screen_forms": [f for f in forms if f.trigger in ("open_session", "close_session")],
+        "forms": [f for f in forms if f.trigger not in ON_SCREEN],
         "blocked": blocked,
         "history": history,
         "may_order": editor and meeting.state in AGENDA_STATES,
@@ -376,7 +375,7 @@ def detail_context(
         else [],
         "runs": editor
         and missed is None  # an invited session whose day passed can no longer open
-        and meeting.state in ("invited", "in_session", "closed", "minutes_signed"),
+        and meeting.state in ("invited", "in_session", "closed"),
         # § 35 Abs. 1 S. 4 GemO: non-public resolutions to announce in this session.
         "announce": announcement_context(session, meeting) if editor else None,
         # § 34 Abs. 1 S. 7 GemO: the ortsübliche Bekanntgaben recorded so far

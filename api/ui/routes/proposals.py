@@ -198,10 +198,9 @@ def _body_options(
     return [(str(b.id), f"{names[b.municipality_id]} – {b.name}") for b in bodies]
 
 
-def _detail_context(
-    request: Request, session: Session, user: PageUser, proposal: Proposal, now: NowDep
-) -> dict[str, object]:
-    workflows = workflows_of(request)
+def _plan(session: Session, user: PageUser, proposal: Proposal) -> list[dict[str, object]]:
+    """The Beratungsfolge as the pages show it: each step with its body, its meeting once
+    scheduled, and where it stands (done, current, next, later)."""
     assert proposal.id is not None
     plan: list[dict[str, object]] = []
     for step in steps(session, proposal.id):
@@ -226,6 +225,15 @@ def _detail_context(
         plan.append(
             {"step": step, "body": body, "meeting": meeting, "status": status, "notify": notify}
         )
+    return plan
+
+
+def _detail_context(
+    request: Request, session: Session, user: PageUser, proposal: Proposal, now: NowDep
+) -> dict[str, object]:
+    workflows = workflows_of(request)
+    assert proposal.id is not None
+    plan = _plan(session, user, proposal)
     signatures = []
     for signature in cosignatures(session, proposal.id):
         signer = session.get(User, signature.user_id)
@@ -433,6 +441,8 @@ def _action_page(
         "refusal": refusal,
         "preview": preview,
         "due_on_entry": warnings.get(form.trigger, []),
+        # what the release sets going: the bodies it goes to, in their order
+        "plan": _plan(session, user, proposal) if form.trigger == "release" else [],
         "no_execution_task": NO_EXECUTION_TASK
         if form.trigger == "complete_execution"
         and never_had_execution_task(session, proposal.id or 0)

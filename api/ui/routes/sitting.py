@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
 from api.ui.actions import ActionForm, ActionInput, page_actions, split_options
+from api.ui.links import ON_SCREEN
 from api.ui.meeting_actions import meeting_forms
 from api.ui.meeting_views import meeting_title
 from api.ui.routes.agenda import ItemId
@@ -174,7 +175,6 @@ def render_screen(
     view = item_view(session, meeting, current) if current is not None else None
     found = page_actions(session, workflows_of(request), user.actor, "meeting", meeting_id, now)
     forms, blocked = meeting_forms(found.options)
-    screen_triggers = ("open_session", "close_session", "sign_minutes")
     outcome_forms, outcome_blocked = (
         item_outcome_forms(request, session, user, current, now)
         if current is not None and meeting.state == "in_session"
@@ -220,10 +220,8 @@ def render_screen(
         "free_outcomes": FREE_OUTCOMES,
         "outcome_forms": outcome_forms,
         "outcome_blocked": outcome_blocked,
-        "screen_forms": [f for f in forms if f.trigger in screen_triggers],
-        "screen_blocked": [
-            b for b in blocked if b.label in _labels(found.options, screen_triggers)
-        ],
+        "screen_forms": [f for f in forms if f.trigger in ON_SCREEN],
+        "screen_blocked": [b for b in blocked if b.label in _labels(found.options, ON_SCREEN)],
         "proposal": proposal,
         # what the advising committees recommend, read before the vote (as in the Mappe)
         "recommended": recommendations(session, proposal, published=False) if proposal else [],
@@ -313,7 +311,7 @@ def _recommending(
     return recommended_to(session, step), wording
 
 
-def _labels(options: list[ActionOption], triggers: tuple[str, ...]) -> set[str]:
+def _labels(options: list[ActionOption], triggers: frozenset[str]) -> set[str]:
     return {o.label for o in options if o.trigger in triggers}
 
 
