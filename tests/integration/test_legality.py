@@ -9,6 +9,7 @@ since the report must judge what is recorded, not trust that the guards ran.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,9 +23,18 @@ from tests.integration.legality_flow import decided, report_of
 from workflow import audit
 from workflow.attendance import present_at_session
 from workflow.definitions.machines import Workflows
-from workflow.legality.model import FAILED, MET, RUNNING, UNKNOWN, Report
+from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Report
 from workflow.legality.report import check_resolution
-from workflow.models import Body, ItemAttendance, Membership, Municipality, Proposal, Resolution
+from workflow.models import (
+    AgendaItem,
+    Body,
+    ItemAttendance,
+    Meeting,
+    Membership,
+    Municipality,
+    Proposal,
+    Resolution,
+)
 from workflow.queries import latest_resolution
 from workflow.services import meetings as meeting_service
 from workflow.services.agenda import Recorded
@@ -84,6 +94,24 @@ def test_late_invitation_without_emergency(world: World) -> None:
 def test_public_session_without_recorded_announcement_is_unknown(world: World) -> None:
     report = report_of(world, decided(world, announce=False))
     assert flagged(report) == {"bekanntgabe": UNKNOWN}
+
+
+def test_an_emergency_session_needs_no_announcement(world: World) -> None:
+    """§ 34 Abs. 2 GemO: Abs. 1 Satz 7 does not apply to an emergency session."""
+
+    def emergency(session: Session, pid: int) -> None:
+        item = session.get(AgendaItem, item_of(world, pid))
+        assert item is not None
+        meeting = session.get(Meeting, item.meeting_id)
+        assert meeting is not None
+        meeting.emergency_reason = "Hochwasser am Schozach-Ufer"
+        session.add(meeting)
+
+    report = report_of(world, decided(world, announce=False, after_adoption=emergency))
+    assert flagged(report) == {}
+    check = next(c for c in report.checks if c.key == "bekanntgabe")
+    assert check.result == NOT_APPLICABLE
+    assert "Notsitzung" in check.explanation
 
 
 def test_non_public_matter_deliberated_in_public(world: World) -> None:
@@ -357,17 +385,44 @@ def test_cli_prints_one_line_per_resolution_at_risk(
         get_settings.cache_clear()
 
 
-def test_rejected_resolution_needs_no_publication(world: World) -> None:
-    from tests.integration.legality_flow import PUBLISHED
-
+def _rejecting(world: World) -> Callable[[int, int, list[int]], None]:
     def rejecting(pid: int, mid: int, present: list[int]) -> None:
         vote(world, pid, dict.fromkeys(present, "no"))
 
-    pid = decided(world, in_the_session=rejecting, trigger="reject", publish_at=None)
+    return rejecting
+
+
+def test_a_rejection_is_published_like_any_resolution(world: World) -> None:
+    """§ 41b Abs. 5 GemO speaks of "Beschlüsse": a rejection is one, as the workflow's
+    deadline (publication_of_rejection) says too."""
+    pid = decided(world, in_the_session=_rejecting(world), trigger="reject")
+    report = report_of(world, pid)
+    assert not report.adopted
+    assert flagged(report) == {}
+    assert {c.key: c.result for c in report.checks}["veroeffentlichung"] == MET
+
+
+def test_a_rejection_never_published_is_flagged(world: World) -> None:
+    pid = decided(world, in_the_session=_rejecting(world), trigger="reject", publish_at=None)
+    report = report_of(world, pid)
+    assert flagged(report) == {"veroeffentlichung": FAILED}
+
+
+def test_a_municipality_exempt_from_online_publication_is_not_flagged(world: World) -> None:
+    """§ 41b Abs. 7 GemO: without an electronic system, Abs. 1 to 5 do not apply."""
+
+    def exempt(session: Session, pid: int) -> None:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        town.publishes_online = False
+        session.add(town)
+
+    pid = decided(world, after_adoption=exempt, publish_at=None)
     report = report_of(world, pid)
     assert flagged(report) == {}
-    assert not report.adopted
-    assert PUBLISHED.date() == date(2024, 4, 24)
+    check = next(c for c in report.checks if c.key == "veroeffentlichung")
+    assert check.result == NOT_APPLICABLE
+    assert "§ 41b Abs. 7 GemO" in check.explanation
 
 
 def test_eilentscheidung_is_judged_without_a_meeting(world: World) -> None:

@@ -111,17 +111,17 @@ def _objections(f: Facts) -> list[Event]:
 def publication(f: Facts) -> Check:
     """§ 41b Abs. 5 GemO: resolutions of public sessions on the internet within one week
     after the session; § 35 Abs. 1 S. 4: non-public ones announced in the next public
-    session once the reasons for secrecy have gone. Ratsflow publishes adopted resolutions
-    of sessions (definitions/proposal.yaml, ``publish``); an Eilentscheidung or an
-    Umlaufverfahren is no session, a rejection leaves nothing to execute or publish."""
+    session once the reasons for secrecy have gone. Both speak of "Beschlüsse": a rejection
+    is one as well (definitions/proposal.yaml, ``publication_of_rejection``); an
+    Eilentscheidung or an Umlaufverfahren is no session."""
     r = f.resolution
-    if not in_meeting(f) or not r.adopted:
+    if not in_meeting(f):
         return Check(
             "veroeffentlichung",
             "Veröffentlichung im Internet",
             "§ 41b Abs. 5 GemO",
             NOT_APPLICABLE,
-            "Kein in einer Sitzung angenommener Beschluss",
+            "Kein in einer Sitzung gefasster Beschluss",
         )
     if not r.public:
         key, title, para = (
@@ -163,6 +163,14 @@ def publication(f: Facts) -> Check:
             consequence="Die Bekanntgabepflicht berührt die Wirksamkeit des Beschlusses nicht",
         )
     key, title, para = "veroeffentlichung", "Veröffentlichung im Internet", "§ 41b Abs. 5 GemO"
+    if not f.municipality.publishes_online:
+        return Check(
+            key,
+            title,
+            para,
+            NOT_APPLICABLE,
+            "Die Gemeinde veröffentlicht nicht im Internet (§ 41b Abs. 7 GemO)",
+        )
     day = f.meeting.meeting_date if f.meeting is not None else r.decided_on
     end = period_end(day, PUBLICATION_PERIOD, f.calendar).date
     consequence = (

@@ -144,6 +144,17 @@ def announcement(f: Facts) -> Check:
     if not f.public_items:
         return Check(key, title, para, NOT_APPLICABLE, "Die Sitzung hat keinen öffentlichen Teil")
     found = [e for e in f.meeting_events if e.trigger in ANNOUNCE_TRIGGERS]
+    if f.meeting.emergency_reason:
+        # § 34 Abs. 2 GemO: an emergency session is convened "ohne Frist und formlos";
+        # Abs. 1 Satz 7 (the ortsübliche Bekanntgabe) does not apply to it
+        return Check(
+            key,
+            title,
+            para,
+            NOT_APPLICABLE,
+            "Notsitzung (§ 34 Abs. 2 GemO): keine ortsübliche Bekanntgabe vorgeschrieben",
+            tuple(event_evidence(e, "Bekanntgabe dennoch erfasst") for e in found[:1]),
+        )
     consequence = (
         "Verfahrensfehler: die Öffentlichkeit konnte von der Sitzung nicht erfahren; Beschlüsse "
         "des öffentlichen Teils sind rechtswidrig (Verstoß gegen den Öffentlichkeitsgrundsatz)"
