@@ -88,8 +88,10 @@ def item_chair(
     ``by_rule``: who the rule makes chair, the member recorded on the item left aside."""
     chair = meeting.chair_person_id
     present = present_at_item(session, item)
-    able = present - biased_persons(session, item.id or 0)
-    reason = None if chair in able else (BIASED if chair in present else ABSENT)
+    biased = biased_persons(session, item.id or 0)
+    able = present - biased
+    # a biased chair has left the table for the item (§ 18 Abs. 5 GemO): biased, not absent
+    reason = None if chair in able else (BIASED if chair in biased else ABSENT)
     recorded = None if by_rule else item.chair_person_id
     if recorded is not None and recorded in able:
         if recorded == chair:

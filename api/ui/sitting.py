@@ -443,6 +443,9 @@ def motion_context(session: Session, meeting: Meeting, view: ItemView | None) ->
         "absent_here": [
             p
             for p in voting_members(session, meeting.body_id, meeting.meeting_date)
-            if view and p not in view.present
+            if view
+            and p not in view.present
+            # a biased member has left the table: the screen names him as biased
+            and p not in {d.person_id for d in view.declarations if d.excludes}
         ],
     }

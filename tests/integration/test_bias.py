@@ -6,18 +6,21 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tests.conftest import World, berlin
 from tests.integration.council import leaves
-from tests.integration.flow import MEETING_DAY, in_session, item_of
+from tests.integration.flow import MEETING_DAY, in_session, invited, item_of
 from tests.integration.test_meetings import planned, record_votes, unmet_names
+from workflow.attendance import present_at_item
+from workflow.bias_departures import BIAS_LEFT
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
 from workflow.law.voting import Tally
-from workflow.models import BiasDeclaration, Resolution
-from workflow.queries import biased_persons
+from workflow.models import AgendaItem, BiasDeclaration, ItemAttendance, Resolution
+from workflow.queries import biased_persons, voting_members
 from workflow.services import bias as bias_service
 from workflow.services import meetings as meeting_service
+from workflow.services.item_votes import record_item_attendance
 
 REASON = "Ehefrau ist Pächterin eines Nachbargrundstücks (§ 18 Abs. 1 GemO?)"
 
@@ -221,3 +224,102 @@ def test_cure_date_counts_from_publication_and_clamps_to_month_end() -> None:
     assert bias_service.cure_date(resolution) == date(2025, 4, 1)
     resolution.unlawful_reason = None
     assert bias_service.cure_date(resolution) is None
+
+
+def _attendance(world: World, mid: int, present: list[int]) -> None:
+    world.run(
+        lambda s: meeting_service.record_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 18, 50),
+            meeting_id=mid,
+            present=present,
+        )
+    )
+
+
+def _at_item(world: World, item: int) -> set[int]:
+    def read(s: Session) -> set[int]:
+        agenda_item = s.get(AgendaItem, item)
+        assert agenda_item is not None
+        return present_at_item(s, agenda_item)
+
+    return set(world.run(read))
+
+
+def _departures(world: World, item: int) -> list[tuple[int, bool, bool]]:
+    rows = world.run(
+        lambda s: s.exec(
+            select(ItemAttendance).where(
+                ItemAttendance.agenda_item_id == item, ItemAttendance.reason == BIAS_LEFT
+            )
+        ).all()
+    )
+    return [(r.person_id, r.present, r.only_item) for r in rows]
+
+
+def test_who_disclosed_a_bias_before_the_session_leaves_the_table_for_his_item(
+    world: World,
+) -> None:
+    """§ 18 Abs. 5 GemO: the declaration is the record; nobody enters the departure twice.
+    Before the session it follows the attendance as last recorded."""
+    pid, mid = planned(world)
+    invited(world, mid)
+    members = world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
+    item = item_of(world, pid)
+    concerned = members[3]
+    declare(world, item, concerned, now=berlin(MEETING_DAY, 18, 40))
+    assert _departures(world, item) == [], "no attendance yet: nobody to leave"
+    _attendance(world, mid, members)
+    assert _departures(world, item) == [(concerned, False, True)]
+    _attendance(world, mid, [m for m in members if m != concerned])
+    assert _departures(world, item) == [], "absent after all: he has nothing to leave"
+    _attendance(world, mid, members)
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    assert _departures(world, item) == [(concerned, False, True)]
+    assert concerned not in _at_item(world, item)
+    assert set(members) - {concerned} == _at_item(world, item)
+    with pytest.raises(Conflict, match="bereits erklärt"):
+        declare(world, item, concerned)
+    # he took no part, and nobody must record his leaving: the vote is lawful
+    record_votes(world, item, {p: "yes" for p in members if p != concerned})
+    adopt(world, pid)
+    assert resolution_of(world, pid).unlawful_reason is None
+
+
+def test_found_biased_in_the_session_the_member_leaves_the_table(world: World) -> None:
+    pid, mid = planned(world)
+    present = in_session(world, mid)
+    item = item_of(world, pid)
+    concerned = present[4]
+    declaration = declare(world, item, concerned, doubtful=True)
+    assert concerned in _at_item(world, item), "a doubt excludes no one until decided"
+    decide(world, declaration, tally=Tally(yes=len(present) - 2, no=0, abstain=0))
+    assert _departures(world, item) == [(concerned, False, True)]
+    assert concerned not in _at_item(world, item)
+
+
+def test_a_biased_member_who_arrives_late_leaves_his_item(world: World) -> None:
+    pid, mid = planned(world)
+    invited(world, mid)
+    members = world.run(lambda s: voting_members(s, world.get_meeting(mid).body_id))
+    late = members[-1]
+    item = item_of(world, pid)
+    declare(world, item, late, now=berlin(MEETING_DAY, 18, 40))
+    _attendance(world, mid, members[:-1])
+    world.fire("meeting", mid, "open_session", "ilsfeld.mayor", berlin(MEETING_DAY, 19))
+    assert _departures(world, item) == [], "absent: he has nothing to leave"
+    world.run(
+        lambda s: record_item_attendance(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 19, 20),
+            meeting_id=mid,
+            item_id=item,
+            expected_version=world.get_meeting(mid).version,
+            person_id=late,
+            present=True,
+        )
+    )
+    assert _departures(world, item) == [(late, False, True)]
+    assert late not in _at_item(world, item)

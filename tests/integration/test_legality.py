@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from tests.conftest import World, berlin
 from tests.integration.flow import MEETING_DAY, item_of, vote
 from tests.integration.legality_flow import decided, report_of
 from workflow import audit
 from workflow.attendance import present_at_session
+from workflow.bias_departures import BIAS_LEFT
 from workflow.definitions.machines import Workflows
 from workflow.legality.model import FAILED, MET, NOT_APPLICABLE, RUNNING, UNKNOWN, Report
 from workflow.legality.report import check_resolution
@@ -37,7 +38,6 @@ from workflow.models import (
 )
 from workflow.queries import latest_resolution
 from workflow.services import meetings as meeting_service
-from workflow.services.agenda import Recorded
 from workflow.services.item_votes import record_item_attendance
 
 
@@ -561,7 +561,9 @@ def test_second_session_is_quorate_with_three(world: World) -> None:
 
 def _biased_in_the_room(world: World, *, leaves: bool) -> Report:
     """A member declares bias before the vote and does not vote; the session records members
-    leaving per item, and whether the biased one left for it (§ 18 Abs. 5 GemO)."""
+    leaving per item, and whether the biased one left for it (§ 18 Abs. 5 GemO). His
+    declaration records his leaving (``workflow.bias_departures``); one who stayed is what
+    a record written before that, or imported, leaves."""
 
     def session_with_bias(pid: int, mid: int, present: list[int]) -> None:
         item = item_of(world, pid)
@@ -576,22 +578,28 @@ def _biased_in_the_room(world: World, *, leaves: bool) -> Report:
                 reason="Eigentümer des Nachbargrundstücks",
             )
         )
-        for person in (biased, other) if leaves else (other,):
-
-            def leave(s: Session, person: int = person) -> Recorded[ItemAttendance]:
-                return record_item_attendance(
-                    session=s,
-                    actor=world["ilsfeld.secretary"],
-                    now=berlin(MEETING_DAY, 20, 10),
-                    meeting_id=mid,
-                    item_id=item,
-                    expected_version=world.get_meeting(mid).version,
-                    person_id=person,
-                    present=False,
-                    only_item=True,
+        if not leaves:
+            world.run(
+                lambda s: s.execute(
+                    delete(ItemAttendance).where(
+                        col(ItemAttendance.agenda_item_id) == item,
+                        col(ItemAttendance.person_id) == biased,
+                    )
                 )
-
-            world.run(leave)
+            )
+        world.run(
+            lambda s: record_item_attendance(
+                session=s,
+                actor=world["ilsfeld.secretary"],
+                now=berlin(MEETING_DAY, 20, 10),
+                meeting_id=mid,
+                item_id=item,
+                expected_version=world.get_meeting(mid).version,
+                person_id=other,
+                present=False,
+                only_item=True,
+            )
+        )
         vote(world, pid, {p: "yes" for p in present if p not in (biased, other)})
 
     return report_of(world, decided(world, in_the_session=session_with_bias))
@@ -605,7 +613,12 @@ def test_biased_member_stayed_in_the_room(world: World) -> None:
 
 
 def test_biased_member_left_the_room(world: World) -> None:
+    """The declaration alone: no second entry by the Sitzungsdienst."""
     report = _biased_in_the_room(world, leaves=True)
     assert flagged(report) == {}
     check = next(c for c in report.checks if c.key == "befangenheit")
     assert any("verlassen" in e.text for e in check.evidence)
+    left = world.run(
+        lambda s: s.exec(select(ItemAttendance).where(ItemAttendance.reason == BIAS_LEFT)).all()
+    )
+    assert [(c.present, c.only_item) for c in left] == [(False, True)]

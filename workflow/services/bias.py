@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from workflow import audit
 from workflow.attendance import present_at_item
+from workflow.bias_departures import leave_when_biased
 from workflow.chairs import bias_chair_refusal
 from workflow.context import Actor, local_date
 from workflow.errors import Conflict, InvalidInput, not_found
@@ -238,6 +239,8 @@ def decide_bias(
     flag_if_unlawful(
         session=session, actor=actor, now=now, meeting=meeting, declaration=declaration
     )
+    if meeting.state == "in_session" and declaration.decided_biased:
+        leave_when_biased(session, meeting, now)  # § 18 Abs. 5 GemO
     session.flush()
     return declaration
 

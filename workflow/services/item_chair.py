@@ -51,14 +51,14 @@ def record_item_chair(
             raise InvalidInput(
                 f"{name} ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
             )
-        if person_id not in present_at_item(session, item):
-            raise InvalidInput(f"{name} ist bei diesem Punkt nicht anwesend", field="person_id")
-        if person_id in biased_persons(session, item_id):
+        if person_id in biased_persons(session, item_id):  # and has left the table for it
             raise InvalidInput(
                 f"{name} ist befangen und kann den Vorsitz bei diesem Punkt nicht führen "
                 "(§ 18 Abs. 1 GemO)",
                 field="person_id",
             )
+        if person_id not in present_at_item(session, item):
+            raise InvalidInput(f"{name} ist bei diesem Punkt nicht anwesend", field="person_id")
         refused = handover_refusal(session, meeting, item, person_id)
         if refused is not None:
             raise InvalidInput(refused, field="person_id")

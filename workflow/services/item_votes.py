@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete
 
 from workflow import audit
 from workflow.attendance import present_at_item
+from workflow.bias_departures import leave_when_biased
 from workflow.chairs import chair_refusal
 from workflow.context import Actor
 from workflow.errors import Conflict, InvalidInput
@@ -45,7 +46,7 @@ class CountedVote:
     tally: Tally
     secret: bool
     biased: list[int]  # excluded for bias (§ 18 GemO)
-    absent: list[int]  # voting members not present at the item
+    absent: list[int]  # voting members not present at the item, the biased aside
     entitled: int
 
 
@@ -61,7 +62,8 @@ def counted_vote(
         tally=counted,
         secret=item.secret_ballot,
         biased=sorted(biased),
-        absent=sorted(members - present),
+        # a biased member left the table (§ 18 Abs. 5 GemO): named as biased, not as absent
+        absent=sorted(members - present - biased),
         entitled=len(entitled_at(session, meeting, item)),
     )
 
@@ -190,6 +192,8 @@ def record_item_attendance(
             "reason": change.reason,
         },
     )
+    if present:  # § 18 Abs. 5 GemO: an arriving member biased on an item leaves it
+        leave_when_biased(session, meeting, now)
     bump_version(session, meeting, now)
     return Recorded(change, meeting.version)
 

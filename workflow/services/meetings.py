@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from workflow import audit
 from workflow.agenda_numbers import top_number
 from workflow.attendance import present_at_item
+from workflow.bias_departures import leave_when_biased
 from workflow.chairs import (
     COMMITTEE_SUBSTITUTE,
     ELDEST,
@@ -265,6 +266,8 @@ def record_attendance(
         },
     )
     session.flush()
+    leave_when_biased(session, meeting, now)  # § 18 Abs. 5 GemO: the biased among them
+    session.flush()
     return meeting
 
 
@@ -401,6 +404,8 @@ def declare_bias(
         raise InvalidInput(
             "Die Person ist kein stimmberechtigtes Mitglied des Gremiums", field="person_id"
         )
+    if any(d.person_id == person_id for d in bias_declarations(session, agenda_item_id)):
+        raise Conflict("Die Befangenheit dieser Person ist für den Punkt bereits erklärt")
     if meeting.state == "in_session" and person_id not in present_at_item(session, item):
         # § 18 Abs. 5 GemO: the biased member leaves the table; one not at it has nothing
         # to declare here, and the minutes would name him among those who left.
@@ -411,8 +416,6 @@ def declare_bias(
             "(§ 18 Abs. 5 GemO)",
             field="person_id",
         )
-    if any(d.person_id == person_id for d in bias_declarations(session, agenda_item_id)):
-        raise Conflict("Die Befangenheit dieser Person ist für den Punkt bereits erklärt")
     declaration = BiasDeclaration(
         agenda_item_id=agenda_item_id,
         person_id=person_id,
@@ -441,6 +444,7 @@ def declare_bias(
     flag_if_unlawful(
         session=session, actor=actor, now=now, meeting=meeting, declaration=declaration
     )
+    leave_when_biased(session, meeting, now)  # § 18 Abs. 5 GemO
     session.flush()
     return declaration
 
