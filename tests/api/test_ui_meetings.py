@@ -431,7 +431,11 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
         emergency_reason="Hochwasser: Sofortmaßnahmen am Schozach-Ufer",
     )
     assert unbroken("Notsitzung: Grund (§ 34 Abs. 2 GemO)") in check.text
-    assert "Hochwasser: Sofortmaßnahmen am Schozach-Ufer" in check.text.split('id="pruefen"')[1]
+    confirm = check.text.split('id="pruefen"')[1]
+    assert "Hochwasser: Sofortmaßnahmen am Schozach-Ufer" in confirm
+    # the invitation shows that it works and is not sent twice (static/ratsflow.js)
+    assert "data-rf-lange-aktion" in confirm.split("<form")[1].split(">")[0]
+    assert "Die Einladungen und Unterlagen werden erstellt" in confirm
     _post(
         client,
         f"/sitzungen/{meeting}/aktionen/invite",
@@ -576,3 +580,28 @@ def test_the_papers_before_the_invitation_are_offered_as_drafts(
     assert "Einladung mit Tagesordnung:" in after
     assert "Sitzungsmappe (Einladung, Vorlagen und Anlagen):" in after
     assert "Entwurf" not in after.split('id="dokumente"')[1].split("</section>")[0]
+
+
+def test_a_member_opens_each_item_s_vorlage_from_the_agenda(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """A councillor reading the agenda on a tablet: each item's Vorlage as PDF and its
+    Anlagen one touch away, not only the whole Sitzungsmappe."""
+    pid = released(world)
+    mid = new_meeting(world)
+    scheduled(world, pid, mid)
+    invited(world, mid)
+    item = world.run(
+        lambda s: s.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one().id
+    )
+    sign_in(client, "ilsfeld.council")
+    page = client.get(f"/sitzungen/{mid}").text
+    row = page.split(f'href="/vorlagen/{pid}"')[1].split("</tr>")[0]
+    pdf = f"/sitzungen/{mid}/top/{item}/dokumente/vorlage.pdf"
+    assert f'href="{pdf}"' in row
+    assert f'href="/vorlagen/{pid}#dokumente"' in row
+    assert "rf-touch" in row
+    answer = client.get(pdf)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
