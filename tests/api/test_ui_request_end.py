@@ -12,8 +12,9 @@ from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_decision_requests import delegate
 from tests.api.test_ui_foundation import csrf_of, sign_in
 from tests.conftest import World, berlin
-from tests.integration.test_decisions import response, send, states
+from tests.integration.test_decisions import decide_in_council, response, send, states
 from tests.integration.test_sweep import run_sweep
+from workflow.collation import german_key
 from workflow.models import AuditEvent, DecisionRequest
 
 
@@ -180,3 +181,38 @@ def test_only_the_coordinator_ends_a_request(world: World, client: TestClient) -
     )
     assert unknown.status_code == 404
     assert _request(world, request_id).state == "sent"
+
+
+def _towns(page: str) -> list[str]:
+    table = page.split('id="gemeinden"')[1].split("</table>")[0]
+    return re.findall(r'rf-cell-title"><a class="kern-link" href="[^"]+">([^<]+)</a>', table)
+
+
+def test_the_coordinator_finds_the_towns_without_an_answer_and_sorts_the_table(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """46 rows are too many to scan: those without an answer alone, sorted by any column,
+    without JavaScript (a GET form and header links)."""
+    request_id = send(world)
+    rid = decide_in_council(world, request_id, "eigene_regie")
+    world.fire("decision_response", rid, "answer", "ilsfeld.clerk", berlin(date(2024, 5, 2)))
+    clock.now = berlin(date(2024, 5, 2), 9)
+    sign_in(client, "lra.coordinator")
+    page_url = f"/abfragen/{request_id}"
+    everyone = _towns(client.get(page_url).text)
+    assert len(everyone) == 46
+    assert everyone == sorted(everyone, key=german_key)
+    waiting = client.get(f"{page_url}?zeigen=offen").text
+    assert "Ilsfeld" not in _towns(waiting)
+    assert len(_towns(waiting)) == 45
+    assert "45 von 46 Gemeinden: Noch ohne Antwort." in waiting
+    by_answer = client.get(f"{page_url}?sortierung=antwort").text
+    assert _towns(by_answer)[0] == "Ilsfeld", "the answered first"
+    assert 'aria-sort="ascending">Antwort</th>' in by_answer
+    assert f'href="{page_url}?sortierung=stand&amp;zeigen=alle#gemeinden"' in by_answer
+    # odd values are the defaults, never an error
+    odd = client.get(f"{page_url}?sortierung=%3Cx%3E&zeigen=nie")
+    assert odd.status_code == 200
+    assert _towns(odd.text) == everyone
+    none_overdue = client.get(f"{page_url}?zeigen=ueberfaellig").text
+    assert "Keine Gemeinde: Überfällig." in none_overdue

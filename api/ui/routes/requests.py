@@ -9,15 +9,15 @@ The same services as ``api/routes/decision_requests.py``: ``listing`` to read,
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.routes.common import PathId
-from api.ui import formatting
+from api.ui import formatting, overview_order
 from api.ui.actions import done_words, page_actions
 from api.ui.web import (
     HANDLING_ONLY,
@@ -150,15 +150,23 @@ def _detail_page(
     given: dict[str, str] | None = None,
     refusal: str | None = None,
     status: int = 200,
+    sort: str | None = None,
+    show: str | None = None,
 ) -> Response:
     assert item.id is not None
     result = _overview(request, session, user, now, item.id)
+    sort, show = overview_order.chosen(sort, show)
     counts: dict[str, int] = {}
     for row in result.rows:
         counts[row.state_label] = counts.get(row.state_label, 0) + 1
     context = {
         "item": item,
         "overview": result,
+        "rows": overview_order.ordered(result.rows, sort, show),
+        "sort": sort,
+        "show": show,
+        "sorts": overview_order.SORTS,
+        "shows": overview_order.SHOWS,
         "state": _label(workflows_of(request), item),
         "totals": [(item.option_label(k), n) for k, n in result.totals.items()],
         "by_state": sorted(counts.items()),
@@ -173,13 +181,19 @@ def _detail_page(
 
 @router.get("/abfragen/{request_id}")
 def request_detail(
-    request: Request, request_id: PathId, user: PageUserDep, session: SessionDep, now: NowDep
+    request: Request,
+    request_id: PathId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    sortierung: Annotated[str | None, Query(max_length=20)] = None,
+    zeigen: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     item = listing.get_decision_request(session=session, actor=user.actor, request_id=request_id)
     if user.actor.municipality_id is not None:
         own = decisions.response_for(session, request_id, user.actor.municipality_id)
         return redirect(f"/abfragen/{request_id}/antworten/{own.id}")
-    return _detail_page(request, session, user, now, item)
+    return _detail_page(request, session, user, now, item, sort=sortierung, show=zeigen)
 
 
 @router.post("/abfragen/{request_id}/beenden")
