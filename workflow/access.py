@@ -31,6 +31,7 @@ from workflow.models import (
     Membership,
     Municipality,
     Proposal,
+    Resolution,
 )
 from workflow.publication import published_proposals
 
@@ -40,7 +41,8 @@ from workflow.publication import published_proposals
 STAFF_ROLES = frozenset({"clerk", "cosigner", "mayor", "secretary"})
 # Before the mayor's release a proposal is internal work of the administration.
 UNRELEASED_STATES = ("draft", "cosigning", "awaiting_release", "withdrawn")
-# What the Rechtsaufsicht of the Landratsamt deals with (§§ 43 Abs. 2, 121 GemO).
+# What the Rechtsaufsicht of the Landratsamt deals with (§§ 43 Abs. 2, 121 GemO); besides
+# these, a resolution submitted to it (§ 121 Abs. 2 GemO, ``_submitted``).
 SUPERVISION_STATES = ("supervision", "annulled")
 
 
@@ -84,7 +86,13 @@ def instance_visible(session: Session, actor: Actor, instance: Any) -> bool:
     if actor.role in STAFF_ROLES:
         return True
     if actor.role == "district_coordinator":
-        return instance.state in SUPERVISION_STATES
+        return instance.state in SUPERVISION_STATES or (
+            instance.state == "final"
+            and session.exec(
+                select(Proposal.id).where(Proposal.id == instance.id, _submitted())
+            ).first()
+            is not None
+        )
     return actor.role == "council_member" and proposal_readable(session, actor, instance.id)
 
 
@@ -148,8 +156,20 @@ def supervised_proposals_clause(district_id: int) -> ColumnElement[bool]:
     """The district's proposals before the Rechtsaufsicht (§ 121 GemO), as a WHERE clause:
     what the Landratsamt reads beyond the published ones."""
     return and_(
-        col(Proposal.state).in_(SUPERVISION_STATES),
+        or_(col(Proposal.state).in_(SUPERVISION_STATES), _submitted()),
         col(Proposal.municipality_id).in_(_district_municipalities(district_id)),
+    )
+
+
+def _submitted() -> ColumnElement[bool]:
+    """A resolution of the proposal submitted to the Rechtsaufsichtsbehörde and not yet
+    executed (§ 121 Abs. 2 GemO): it confirms it or objects to it (Beanstandung, Abs. 1)."""
+    return and_(
+        col(Proposal.state) == "final",
+        exists().where(
+            col(Resolution.proposal_id) == col(Proposal.id),
+            col(Resolution.submitted_at).is_not(None),
+        ),
     )
 
 

@@ -52,6 +52,7 @@ LEGAL_TRIGGERS = frozenset(
         "refer_to_supervision",
         "supervision_confirms",
         "supervision_annuls",
+        "object_by_supervision",
         "waive_objection",
         "urgent_decision",
         "decide_instead_of_council",

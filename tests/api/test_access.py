@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from tests.api.helpers import SECRET_TITLE, USERS, scene, secret_proposal
-from tests.conftest import World
-from tests.integration.flow import invited, new_meeting, new_proposal, released, scheduled
+from tests.conftest import World, berlin
+from tests.integration.flow import DAY, invited, new_meeting, new_proposal, released, scheduled
 
 
 def _version(client: Any, as_user: Any, path: str) -> int:
@@ -289,3 +289,35 @@ def test_the_system_administration_reads_the_council_s_matters_as_the_public(
         feed = client.get(f"/calendar/users/{token}.ics").text.replace("\r\n ", "")
         assert ("Grundstücksankauf" in feed) is shown
     assert client.get("/api/v1/deadlines", headers=secretary).json()["count"] > 0
+
+
+def test_the_landratsamt_reads_a_resolution_submitted_to_it(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 121 Abs. 2 GemO: a non-public resolution submitted to the Rechtsaufsicht is before
+    it: the Landratsamt reads it and confirms or objects to it (Abs. 1); not before."""
+    from tests.integration.test_review_rules import final_resolution
+    from workflow.models import Proposal
+
+    pid = final_resolution(world, requires_submission=True)
+
+    def non_public(session: Any) -> None:
+        proposal = session.get(Proposal, pid)
+        proposal.public = False
+        proposal.non_public_reason = "Grundstücksgeschäft (§ 35 Abs. 1 GemO)"
+        session.add(proposal)
+
+    world.run(non_public)
+    coordinator = as_user("lra.coordinator")
+    assert client.get(f"/api/v1/proposals/{pid}", headers=coordinator).status_code == 404
+    listed = client.get("/api/v1/proposals", headers=coordinator).json()
+    assert pid not in {p["id"] for p in listed["data"]}
+    world.fire("proposal", pid, "submit_to_supervision", "ilsfeld.secretary", berlin(DAY, 14))
+    assert client.get(f"/api/v1/proposals/{pid}", headers=coordinator).status_code == 200
+    listed = client.get("/api/v1/proposals", headers=coordinator).json()
+    assert pid in {p["id"] for p in listed["data"]}
+    actions = client.get(f"/api/v1/proposals/{pid}/actions", headers=coordinator).json()
+    assert {a["trigger"] for a in actions["allowed"]} == {
+        "confirm_by_supervision",
+        "object_by_supervision",
+    }

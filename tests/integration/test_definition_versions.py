@@ -60,8 +60,9 @@ def state_map(world: World, directory: Path = DEFINITIONS) -> Any:
     )
 
 
-def test_all_versions_load_and_the_latest_is_five(workflows: Workflows) -> None:
-    assert workflows.latest("proposal").spec.version == 5
+def test_all_versions_load_and_the_latest_is_six(workflows: Workflows) -> None:
+    assert workflows.latest("proposal").spec.version == 6
+    assert workflows.get("proposal", 5).loaded.path == DEFINITIONS / "proposal" / "v5.yaml"
     assert workflows.get("proposal", 4).loaded.path == DEFINITIONS / "proposal" / "v4.yaml"
     assert workflows.get("proposal", 3).loaded.path == DEFINITIONS / "proposal" / "v3.yaml"
     assert workflows.get("proposal", 1).loaded.path == DEFINITIONS / "proposal" / "v1.yaml"
@@ -80,7 +81,7 @@ def test_an_instance_not_migrated_keeps_running_on_its_version(world: World) -> 
     old, new = on_v1(world), new_proposal(world)
     assert (proposal(world, old).definition_version, proposal(world, new).definition_version) == (
         1,
-        5,
+        6,
     )
     for pid in (old, new):
         world.fire(
@@ -208,9 +209,9 @@ def test_a_changed_file_with_the_same_version_is_refused(db: Engine, tmp_path: P
         record_definitions(db, changed)
     (problem,) = refused.value.problems
     assert problem.path == str(current)
-    assert problem.line == 15  # the version line, below the header comment
+    assert problem.line == 17  # the version line, below the header comment
     assert problem.reason.startswith(
-        'Die Definition "proposal" (Beschlussvorlage) Version 5 wurde geändert'
+        'Die Definition "proposal" (Beschlussvorlage) Version 6 wurde geändert'
     )
     assert "Versionsnummer erhöhen" in problem.reason
 
@@ -241,8 +242,9 @@ def test_stored_versions_carry_their_hash(world: World) -> None:
         3: world.workflows.get("proposal", 3).loaded.content_hash,
         4: world.workflows.get("proposal", 4).loaded.content_hash,
         5: world.workflows.get("proposal", 5).loaded.content_hash,
+        6: world.workflows.get("proposal", 6).loaded.content_hash,
     }
-    assert len(set(records.values())) == 5
+    assert len(set(records.values())) == 6
 
 
 def test_cli_diff_and_migrate(

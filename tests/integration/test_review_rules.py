@@ -12,7 +12,7 @@ from tests.conftest import World, berlin
 from tests.integration.flow import DAY, MEETING_DAY, new_proposal, released
 from tests.integration.test_competence import council
 from tests.integration.test_pre_deliberation import proposal, release, to_release
-from workflow.errors import GuardsUnmet
+from workflow.errors import GuardsUnmet, RoleRefused, TriggerNotAllowed
 from workflow.models import Deadline, Municipality, Proposal, Resolution
 from workflow.services.proposals import add_execution_task, close_execution_task
 
@@ -111,6 +111,47 @@ def test_confirmation_frees_execution_at_once(world: World) -> None:
     assert resolution.confirmed_at is not None
     fired = world.fire("proposal", pid, "complete_execution", "ilsfeld.clerk", berlin(DAY, 16))
     assert fired.dest == "executed"
+
+
+def test_a_beanstandung_of_the_rechtsaufsicht_stops_the_execution(world: World) -> None:
+    """§ 121 Abs. 1 GemO: the Rechtsaufsichtsbehörde objects to a resolution submitted to
+    it; a month passing afterwards does not free its execution (proposal v6)."""
+    pid = final_resolution(world, requires_submission=True)
+    grounds = "Verstoß gegen § 78 Abs. 2 GemO (Rangfolge der Einnahmen)"
+    with pytest.raises(GuardsUnmet) as early:
+        world.fire(
+            "proposal", pid, "object_by_supervision", "lra.coordinator", berlin(DAY, 14),
+            comment=grounds,
+        )  # fmt: skip
+    assert "noch nicht vorgelegt" in early.value.message
+    world.fire("proposal", pid, "submit_to_supervision", "ilsfeld.secretary", berlin(DAY, 14))
+    with pytest.raises(GuardsUnmet) as bare:
+        world.fire("proposal", pid, "object_by_supervision", "lra.coordinator", berlin(DAY, 20))
+    assert [g.name for g in bare.value.unmet] == ["comment_given"]
+    with pytest.raises(RoleRefused):
+        world.fire(
+            "proposal", pid, "object_by_supervision", "ilsfeld.clerk", berlin(DAY, 20),
+            comment=grounds,
+        )  # fmt: skip
+    fired = world.fire(
+        "proposal", pid, "object_by_supervision", "lra.coordinator", berlin(DAY, 20),
+        comment=grounds,
+    )  # fmt: skip
+    assert fired.dest == "annulled"
+    with pytest.raises(TriggerNotAllowed):
+        world.fire("proposal", pid, "complete_execution", "ilsfeld.clerk", berlin(date(2024, 6, 1)))
+
+
+def test_after_the_confirmation_no_beanstandung_is_recorded(world: World) -> None:
+    pid = final_resolution(world, requires_submission=True)
+    world.fire("proposal", pid, "submit_to_supervision", "ilsfeld.mayor", berlin(DAY, 14))
+    world.fire("proposal", pid, "confirm_by_supervision", "lra.coordinator", berlin(DAY, 15))
+    with pytest.raises(GuardsUnmet) as refused:
+        world.fire(
+            "proposal", pid, "object_by_supervision", "ilsfeld.mayor", berlin(DAY, 16),
+            comment="Schreiben des Regierungspräsidiums",
+        )  # fmt: skip
+    assert "bereits bestätigt" in refused.value.message
 
 
 def test_satzung_is_executed_only_after_its_announcement(world: World) -> None:
