@@ -26,6 +26,7 @@ from api.schemas.meetings import (
     VotesWrite,
 )
 from workflow.law.voting import Tally
+from workflow.models import Proposal
 from workflow.services import agenda, bias, bias_notices, deliberation
 
 router = APIRouter(prefix="/api/v1", tags=["Sitzungsverlauf"])
@@ -270,12 +271,14 @@ def list_resolutions(
 ) -> ResolutionsRead:
     """The proposal's resolutions, with the § 18 Abs. 6 GemO flag and its cure date."""
     rows = bias.resolutions_of(session=session, actor=actor, proposal_id=proposal_id)
+    proposal = session.get(Proposal, proposal_id)  # loaded and checked just now
+    assert proposal is not None
     data = [
         ResolutionRead.model_validate(
             {
                 **r.model_dump(),
                 "unlawful": r.unlawful_reason is not None,
-                "cure_date": bias.cure_date(r),
+                "cure_date": bias.cure_date(r, proposal),
             }
         )
         for r in rows

@@ -16,7 +16,7 @@ from workflow.attendance import present_at_item
 from workflow.bias_departures import BIAS_LEFT
 from workflow.errors import Conflict, GuardsUnmet, InvalidInput
 from workflow.law.voting import Tally
-from workflow.models import AgendaItem, BiasDeclaration, ItemAttendance, Resolution
+from workflow.models import AgendaItem, BiasDeclaration, ItemAttendance, Proposal, Resolution
 from workflow.queries import biased_persons, voting_members
 from workflow.services import bias as bias_service
 from workflow.services import meetings as meeting_service
@@ -187,7 +187,7 @@ def test_bias_disclosed_after_the_resolution_flags_it_unlawful(world: World) -> 
     assert resolution.unlawful_reason is not None
     assert "§ 18 Abs. 6" in resolution.unlawful_reason
     assert "mitgestimmt" in resolution.unlawful_reason
-    assert bias_service.cure_date(resolution) == date(2025, 4, 23)
+    assert bias_service.cure_date(resolution, world.get(Proposal, pid)) == date(2025, 4, 23)
     assert str(world.get_meeting(mid).state) == "closed"
 
 
@@ -211,19 +211,33 @@ def test_doubtful_bias_decided_after_the_resolution(world: World) -> None:
     decide(world, late, tally=Tally(yes=10, no=3, abstain=0), now=berlin(date(2024, 4, 30), 21))
     resolution = resolution_of(world, pid2)
     assert resolution.unlawful_reason is not None
-    assert bias_service.cure_date(resolution) == date(2025, 4, 30)
+    assert bias_service.cure_date(resolution, world.get(Proposal, pid2)) == date(2025, 4, 30)
 
 
-def test_cure_date_counts_from_publication_and_clamps_to_month_end() -> None:
+def test_cure_date_counts_from_the_required_announcement_and_clamps_to_month_end() -> None:
+    """§ 18 Abs. 6 S. 2 GemO: a year after the resolution, or after its öffentliche
+    Bekanntmachung where one is required (a Satzung, § 4 Abs. 3 GemO); the online
+    publication (§ 41b Abs. 5 GemO) starts no year."""
     resolution = Resolution(
         proposal_id=1, decided_on=date(2024, 2, 29), text="", adopted=True, unlawful_reason="x"
     )
-    assert bias_service.cure_date(resolution) == date(2025, 2, 28)  # § 188 Abs. 3 BGB
-    # published 31.03.2024 at 23:30 UTC = 01.04.2024 in Berlin
-    resolution.published_at = datetime.fromisoformat("2024-03-31T23:30:00+00:00")
-    assert bias_service.cure_date(resolution) == date(2025, 4, 1)
+    plain, satzung = (
+        Proposal(
+            state="final", definition_name="proposal", definition_version=6, municipality_id=1,
+            year=2024, number=1, proposal_date=date(2024, 2, 1), title="Satzung",
+            resolution_text="Beschlossen.", requires_announcement=announced,
+        )
+        for announced in (False, True)
+    )  # fmt: skip
+    assert bias_service.cure_date(resolution, plain) == date(2025, 2, 28)  # § 188 Abs. 3 BGB
+    resolution.published_at = datetime.fromisoformat("2024-03-05T09:00:00+00:00")
+    assert bias_service.cure_date(resolution, plain) == date(2025, 2, 28)
+    assert bias_service.cure_date(resolution, satzung) is None, "not announced yet"
+    # announced 31.03.2024 at 23:30 UTC = 01.04.2024 in Berlin
+    resolution.announced_at = datetime.fromisoformat("2024-03-31T23:30:00+00:00")
+    assert bias_service.cure_date(resolution, satzung) == date(2025, 4, 1)
     resolution.unlawful_reason = None
-    assert bias_service.cure_date(resolution) is None
+    assert bias_service.cure_date(resolution, satzung) is None
 
 
 def _attendance(world: World, mid: int, present: list[int]) -> None:

@@ -199,7 +199,8 @@ def test_quorum_lost_before_the_vote(world: World) -> None:
 
 
 def test_biased_member_voted(world: World) -> None:
-    """The bias came to light after the vote: unlawful, cured a year after publication."""
+    """The bias came to light after the vote: unlawful, cured a year after the resolution
+    (§ 18 Abs. 6 S. 2 GemO; its online publication the next day starts no year)."""
     biased: list[int] = []
 
     def disclosed(session: Session, pid: int) -> None:
@@ -218,9 +219,40 @@ def test_biased_member_voted(world: World) -> None:
     report = report_of(world, decided(world, after_adoption=disclosed))
     assert flagged(report) == {"befangenheit": FAILED}
     check = next(c for c in report.checks if c.key == "befangenheit")
-    assert check.cure_date == date(2025, 4, 24)
-    assert "geheilt am 24.04.2025" in (check.consequence or "")
-    assert report.cure_date == date(2025, 4, 24)
+    assert check.cure_date == date(2025, 4, 23)
+    assert "geheilt am 23.04.2025 (ein Jahr nach der Beschlussfassung)" in (check.consequence or "")
+    assert report.cure_date == date(2025, 4, 23)
+
+
+def test_a_satzung_s_bias_is_cured_a_year_after_its_announcement(world: World) -> None:
+    """§ 18 Abs. 6 S. 2 GemO: where an öffentliche Bekanntmachung is required (a Satzung,
+    § 4 Abs. 3 GemO), the year runs from it; while it is outstanding, no cure date."""
+
+    def satzung(session: Session, pid: int) -> None:
+        proposal = session.get(Proposal, pid)
+        assert proposal is not None
+        proposal.requires_announcement = True
+        session.add(proposal)
+
+    def disclosed(session: Session, pid: int) -> None:
+        item = item_of(world, pid)  # its own session: before this one takes the write lock
+        present = sorted(present_at_session(session, _meeting_of(session, pid)))
+        meeting_service.declare_bias(
+            session=session,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(MEETING_DAY, 20, 45),
+            agenda_item_id=item,
+            person_id=present[3],
+            reason="Eigentümer des Nachbargrundstücks",
+        )
+
+    report = report_of(world, decided(world, after_release=satzung, after_adoption=disclosed))
+    check = next(c for c in report.checks if c.key == "befangenheit")
+    assert check.result == FAILED
+    assert check.cure_date is None
+    assert "ein Jahr nach der öffentlichen Bekanntmachung, die noch aussteht" in (
+        check.consequence or ""
+    )
 
 
 def _meeting_of(session: Session, pid: int) -> int:

@@ -53,10 +53,12 @@ def _bylaw_cure(f: Facts, check: Check) -> Check:
         or check.cure_date is not None
     ):
         return check
-    published = next((e for e in f.proposal_events if e.trigger == "publish"), None)
-    if published is None:
+    # § 4 Abs. 4 GemO: a year after the Satzung's öffentliche Bekanntmachung (§ 4 Abs. 3,
+    # ``announce``), not after the online publication of § 41b Abs. 5 GemO
+    announced = next((e for e in f.proposal_events if e.trigger == "announce"), None)
+    if announced is None:
         return check
-    cured = shift(published.day, BYLAW_CURE)
+    cured = shift(announced.day, BYLAW_CURE)
     return replace(
         check,
         cure_date=cured,

@@ -96,10 +96,16 @@ def quorum(f: Facts) -> Check:
     )
 
 
-def _cure(f: Facts) -> tuple[str, date]:
-    published = next((e for e in f.proposal_events if e.trigger == "publish"), None)
-    start = published.day if published is not None else f.resolution.decided_on
-    return ("Veröffentlichung" if published else "Beschlussfassung"), shift(start, CURE_PERIOD)
+def _cure(f: Facts) -> tuple[str, date | None]:
+    """§ 18 Abs. 6 S. 2 GemO: a year after the resolution, or after its öffentliche
+    Bekanntmachung where one is required (a Satzung, § 4 Abs. 3 GemO; ``announce``), not
+    after the online publication (§ 41b Abs. 5 GemO); one still outstanding starts no year."""
+    if not f.proposal.requires_announcement:
+        return "Beschlussfassung", shift(f.resolution.decided_on, CURE_PERIOD)
+    announced = next((e for e in f.proposal_events if e.trigger == "announce"), None)
+    return "öffentlichen Bekanntmachung", (
+        shift(announced.day, CURE_PERIOD) if announced is not None else None
+    )
 
 
 def bias(f: Facts) -> Check:
@@ -192,6 +198,11 @@ def bias(f: Facts) -> Check:
             tuple(evidence),
         )
     since, cured = _cure(f)
+    when = (
+        f"geheilt am {german.day(cured)} (ein Jahr nach der {since})"
+        if cured is not None
+        else f"geheilt ein Jahr nach der {since}, die noch aussteht"
+    )
     return Check(
         key,
         title,
@@ -201,10 +212,9 @@ def bias(f: Facts) -> Check:
         tuple(evidence),
         worded(
             f,
-            f"Beschluss rechtswidrig (§ 18 Abs. 6 Satz 1 GemO); geheilt am {german.day(cured)} "
-            f"(ein Jahr nach der {since}), sofern bis dahin kein Widerspruch des "
-            "Bürgermeisters oder keine Beanstandung der Rechtsaufsicht erfolgt "
-            "(§ 18 Abs. 6 Satz 2 GemO)",
+            f"Beschluss rechtswidrig (§ 18 Abs. 6 Satz 1 GemO); {when}, sofern bis dahin kein "
+            "Widerspruch des Bürgermeisters oder keine Beanstandung der Rechtsaufsicht "
+            "erfolgt (§ 18 Abs. 6 Satz 2 GemO)",
         ),
         cured,
     )

@@ -34,20 +34,21 @@ VOTE_CHOICES = ("yes", "no", "abstain")
 CURE_PERIOD = Period(years=1)
 
 
-def cure_date(resolution: Resolution) -> date | None:
+def cure_date(resolution: Resolution, proposal: Proposal) -> date | None:
     """§ 18 Abs. 6 S. 2 GemO: the violation counts as cured "ein Jahr nach der
     Beschlussfassung oder, wenn eine öffentliche Bekanntmachung erforderlich ist, ein Jahr
     nach dieser"; calendar dates in Europe/Berlin, month ends per § 188 Abs. 3 BGB. The
-    exceptions (objection by the mayor or the Rechtsaufsicht within the year) are not
-    decided here."""
+    Bekanntmachung is the one a Satzung needs (§ 4 Abs. 3 GemO, ``announced_at``), not the
+    online publication of § 41b Abs. 5 GemO; while it is outstanding the year has not begun
+    (None). The exceptions (objection by the mayor or the Rechtsaufsicht within the year)
+    are not decided here."""
     if resolution.unlawful_reason is None:
         return None
-    start = (
-        local_date(resolution.published_at)
-        if resolution.published_at is not None
-        else resolution.decided_on
-    )
-    return shift(start, CURE_PERIOD)
+    if not proposal.requires_announcement:
+        return shift(resolution.decided_on, CURE_PERIOD)
+    if resolution.announced_at is None:
+        return None
+    return shift(local_date(resolution.announced_at), CURE_PERIOD)
 
 
 def item_resolution(session: Session, agenda_item_id: int) -> Resolution | None:
@@ -111,7 +112,7 @@ def flag_if_unlawful(
             "resolution_id": resolution.id,
             "person_id": declaration.person_id,
             "reason": resolution.unlawful_reason,
-            "cure_date": cure_date(resolution),
+            "cure_date": cure_date(resolution, proposal),
         },
     )
     return resolution
