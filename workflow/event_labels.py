@@ -67,6 +67,8 @@ EVENT_LABELS = {
     "record_election_round": "Wahlgang erfasst",
     "record_notes": "Verlauf der Beratung erfasst",
     "confirm_announcement": "Bekanntgabe nichtöffentlicher Beschlüsse bestätigt",
+    "withhold_announcement": "Bekanntgabe des nichtöffentlichen Beschlusses unterbleibt",
+    "resume_announcement": "Bekanntgabe des nichtöffentlichen Beschlusses wieder vorgesehen",
     "raise_minutes_objection": "Einwendung gegen die Niederschrift erhoben",
     "decide_minutes_objection": "Über eine Einwendung gegen die Niederschrift entschieden",
     # The administration's records (workflow.services.municipal_settings, factions, deputies).

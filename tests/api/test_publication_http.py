@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.api.helpers import secret_proposal
 from tests.api.test_ui_foundation import csrf_of, sign_in
@@ -304,3 +304,51 @@ def test_the_admin_switches_online_publication_off_and_sets_the_ags(
     assert client.get(f"/api/v1/proposals/{pid}").status_code == 404
     town = world.data.ilsfeld.municipality.id
     assert client.get(f"/oparl/v1/body/{town}").json()["ags"] == "08125049"
+
+
+def test_a_resolution_whose_announcement_stands_against_an_interest_is_not_proposed_again(
+    world: World, client: Any
+) -> None:
+    """§ 35 Abs. 1 S. 4 GemO: "sofern nicht das öffentliche Wohl oder berechtigte Interessen
+    Einzelner entgegenstehen": the Sitzungsdienst records why; the resolution is no longer
+    proposed, the Rechtmäßigkeitsnachweis shows the reason, and it can be proposed again."""
+    from workflow.legality.model import MET
+    from workflow.legality.report import check_resolution
+    from workflow.models import Resolution
+
+    secret = secret_proposal(world, "Gemeinderat")
+    first = new_meeting(world)
+    scheduled(world, secret, first)
+    present = in_session(world, first)
+    record_votes(world, secret, dict.fromkeys(present, "yes"))
+    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    second = new_meeting(world, day=date(2024, 5, 14))
+    resolution = world.run(
+        lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == secret)).one()
+    )
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/sitzungen/{second}").text
+    action = f"/sitzungen/{second}/bekanntgabe/{resolution.id}/unterbleibt"
+    assert f'action="{action}"' in page
+    bare = client.post(action, data={"csrf_token": csrf_of(page), "reason": "  "})
+    assert "Bitte geben Sie an, welches öffentliche Wohl" in bare.text
+    assert world.get(Resolution, resolution.id).disclosure_withheld is None
+    reason = "Kaufpreis: berechtigtes Interesse des Verkäufers bis zur Beurkundung"
+    client.post(action, data={"csrf_token": csrf_of(page), "reason": reason})
+    assert world.get(Resolution, resolution.id).disclosure_withheld == reason
+    page = client.get(f"/sitzungen/{second}").text
+    assert f'name="beschluss" value="{resolution.id}"' not in page, "no longer proposed"
+    assert f"Bekanntgabe unterbleibt: {reason}" in page
+    report = world.run(
+        lambda s: check_resolution(s, world.get(Resolution, resolution.id), date(2024, 6, 1))
+    )
+    check = next(c for c in report.checks if c.key == "bekanntgabe_nichtoeffentlich")
+    assert (check.result, check.explanation) == (MET, f"Bekanntgabe unterbleibt: {reason}")
+    # the obstacle has gone: proposed again at the next session
+    client.post(
+        f"/sitzungen/{second}/bekanntgabe/{resolution.id}/vorsehen",
+        data={"csrf_token": csrf_of(page)},
+    )
+    assert world.get(Resolution, resolution.id).disclosure_withheld is None
+    page = client.get(f"/sitzungen/{second}").text
+    assert f'name="beschluss" value="{resolution.id}"' in page

@@ -144,6 +144,20 @@ def publication(f: Facts) -> Check:
                 f"In der öffentlichen Sitzung vom {german.day(on)} bekannt gegeben",
                 (event_evidence(announced[0], "Bekanntgabe"),),
             )
+        if r.disclosure_withheld is not None:  # "… sofern nicht … entgegenstehen"
+            withheld = [
+                e
+                for e in f.proposal_events
+                if e.trigger == "withhold_announcement" and e.data.get("resolution_id") == r.id
+            ]
+            return Check(
+                key,
+                title,
+                para,
+                MET,
+                f"Bekanntgabe unterbleibt: {r.disclosure_withheld}",
+                tuple(event_evidence(e, "Bekanntgabe zurückgestellt") for e in withheld[-1:]),
+            )
         if r.disclosed_at is not None:  # confirmed as an agenda point of a public session
             return Check(
                 key,

@@ -45,6 +45,10 @@ class Resolution(SQLModel, table=True):
     # the meeting is chosen with the agenda, the time set when the secretary confirms it.
     announced_meeting_id: int | None = None
     disclosed_at: datetime | None = None
+    # ... "sofern nicht das öffentliche Wohl oder berechtigte Interessen Einzelner
+    # entgegenstehen": why it is not announced (no longer proposed), and since when.
+    disclosure_withheld: str | None = Field(default=None, sa_type=Text)
+    disclosure_withheld_at: datetime | None = None
     superseded: bool = False
     # § 18 Abs. 6 GemO: a member's bias came to light only after the vote; the resolution
     # is unlawful, cured a year after it (or its publication) unless objected to in time.

@@ -15,8 +15,9 @@ from sqlmodel import Session, col, select
 from workflow import audit
 from workflow.context import Actor
 from workflow.definitions.machines import Workflows
-from workflow.errors import Conflict, InvalidInput
-from workflow.models import AgendaItem, Meeting, Resolution
+from workflow.errors import Conflict, InvalidInput, not_found
+from workflow.limits import require_reason
+from workflow.models import AgendaItem, Meeting, Proposal, Resolution
 from workflow.services.agenda import add_item
 from workflow.services.common import require_role
 from workflow.services.transition import load_instance
@@ -36,6 +37,7 @@ def pending(session: Session, meeting: Meeting) -> list[Resolution]:
                 ~col(Resolution.public),
                 ~col(Resolution.superseded),
                 col(Resolution.disclosed_at).is_(None),
+                col(Resolution.disclosure_withheld).is_(None),
                 col(Resolution.decided_on) < meeting.meeting_date,
             )
             .order_by(col(Resolution.decided_on), col(Resolution.id))
@@ -129,3 +131,74 @@ def confirm(*, session: Session, actor: Actor, now: datetime, meeting_id: int) -
     )
     session.flush()
     return rows
+
+
+def withheld(session: Session, meeting: Meeting) -> list[Resolution]:
+    """Non-public resolutions of the meeting's body not announced for a recorded reason."""
+    return list(
+        session.exec(
+            select(Resolution)
+            .where(
+                Resolution.body_id == meeting.body_id,
+                ~col(Resolution.public),
+                ~col(Resolution.superseded),
+                col(Resolution.disclosed_at).is_(None),
+                col(Resolution.disclosure_withheld).is_not(None),
+            )
+            .order_by(col(Resolution.decided_on), col(Resolution.id))
+        )
+    )
+
+
+def withhold(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    meeting_id: int,
+    resolution_id: int,
+    reason: str | None,
+) -> Resolution:
+    """The public good or an individual's legitimate interests stand against announcing a
+    resolution (§ 35 Abs. 1 S. 4 GemO): the Sitzungsdienst records why, and it is no longer
+    proposed. ``reason=None`` lifts that once the obstacle has gone: proposed again."""
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    require_role(actor, "withhold_announcement", ROLES)
+    resolution = session.get(Resolution, resolution_id)
+    if (
+        resolution is None
+        or resolution.body_id != meeting.body_id
+        or resolution.public
+        or resolution.superseded
+    ):
+        raise not_found("Beschluss")
+    if resolution.disclosed_at is not None:
+        raise Conflict("Der Beschluss ist bereits bekannt gegeben.")
+    if resolution.announced_meeting_id is not None:
+        raise Conflict(
+            "Der Beschluss ist für die Bekanntgabe in einer Sitzung vorgesehen; dort wird er "
+            "bekannt gegeben."
+        )
+    if reason is not None:
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput(
+                "Bitte geben Sie an, welches öffentliche Wohl oder welche berechtigten "
+                "Interessen Einzelner der Bekanntgabe entgegenstehen.",
+                field="reason",
+            )
+        require_reason(reason, what="Der Grund", field="reason")
+    elif resolution.disclosure_withheld is None:
+        raise Conflict("Die Bekanntgabe dieses Beschlusses ist nicht zurückgestellt.")
+    resolution.disclosure_withheld = reason
+    resolution.disclosure_withheld_at = now if reason is not None else None
+    session.add(resolution)
+    proposal = session.get(Proposal, resolution.proposal_id)
+    assert proposal is not None
+    data = {"resolution_id": resolution.id, "reason": reason}
+    if reason is not None:
+        audit.note(session, "proposal", proposal, actor, now, "withhold_announcement", data)
+    else:
+        audit.note(session, "proposal", proposal, actor, now, "resume_announcement", data)
+    session.flush()
+    return resolution

@@ -4,6 +4,7 @@ reason; the same service as ``PUT /api/v1/proposals/{id}/publication``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -14,6 +15,7 @@ from api.deps import NowDep, SessionDep
 from api.ui.web import (
     HANDLING_ONLY,
     PageRoute,
+    PageUser,
     PageUserDep,
     PostedForm,
     flash,
@@ -22,7 +24,7 @@ from api.ui.web import (
     workflows_of,
 )
 from workflow.digits import as_id
-from workflow.errors import InvalidInput, not_found
+from workflow.errors import Conflict, InvalidInput, not_found
 from workflow.models import Attachment, Meeting, Proposal
 from workflow.publication import REDACTABLE_FIELDS, REDACTION_KINDS, proposal_published
 from workflow.services import announcements, listing
@@ -124,10 +126,12 @@ def announcement_context(session: Session, meeting: Meeting) -> dict[str, object
         if open_agenda
         else []
     )
-    if not planned and not choosable:
+    held_back = announcements.withheld(session, meeting) if open_agenda else []
+    if not planned and not choosable and not held_back:
         return None
     return {
         "choosable": choosable,
+        "withheld": held_back,
         "planned": planned,
         "confirmable": meeting.state in announcements.HELD
         and any(r.disclosed_at is None for r in planned),
@@ -172,5 +176,65 @@ def confirm_announcement(
     flash(
         request,
         f"{len(rows)} Beschluss/Beschlüsse als bekannt gegeben vermerkt (§ 35 Abs. 1 Satz 4 GemO).",
+    )
+    return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
+
+
+@router.post("/sitzungen/{meeting_id}/bekanntgabe/{resolution_id}/unterbleibt")
+def withhold_announcement(
+    request: Request,
+    meeting_id: ProposalId,
+    resolution_id: ProposalId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
+) -> Response:
+    """§ 35 Abs. 1 S. 4 GemO: not announced, with the reason; "vorsehen" (no reason) lifts it."""
+    return _withhold(request, meeting_id, resolution_id, user, session, now, form, lift=False)
+
+
+@router.post("/sitzungen/{meeting_id}/bekanntgabe/{resolution_id}/vorsehen")
+def resume_announcement(
+    request: Request,
+    meeting_id: ProposalId,
+    resolution_id: ProposalId,
+    user: PageUserDep,
+    session: SessionDep,
+    now: NowDep,
+    form: PostedForm,
+) -> Response:
+    return _withhold(request, meeting_id, resolution_id, user, session, now, form, lift=True)
+
+
+def _withhold(
+    request: Request,
+    meeting_id: int,
+    resolution_id: int,
+    user: PageUser,
+    session: Session,
+    now: datetime,
+    form: PostedForm,
+    *,
+    lift: bool,
+) -> Response:
+    try:
+        with session.begin_nested():
+            announcements.withhold(
+                session=session,
+                actor=user.actor,
+                now=now,
+                meeting_id=meeting_id,
+                resolution_id=resolution_id,
+                reason=None if lift else str(form.get("reason") or ""),
+            )
+    except (InvalidInput, Conflict) as exc:
+        flash(request, exc.message, "danger")
+        return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
+    flash(
+        request,
+        "Der Beschluss wird wieder zur Bekanntgabe vorgeschlagen."
+        if lift
+        else "Die Bekanntgabe unterbleibt; der Grund ist vermerkt (§ 35 Abs. 1 Satz 4 GemO).",
     )
     return redirect(f"/sitzungen/{meeting_id}#bekanntgabe")
