@@ -144,6 +144,9 @@ def test_a_session_is_run_on_one_screen(
         data={"csrf_token": csrf_of(saved.text), "proposal_version": shown.group(1)},
     )
     assert "Bitte prüfen: Beschluss gefasst" in check.text
+    # one primary action while the check is shown: "Jetzt verbindlich", not the outcomes below
+    outcomes = check.text.split('id="ergebnis"')[1].split('class="rf-actions"')[0]
+    assert "kern-btn--primary" not in outcomes
     assert "Widerspruchsfrist der Bürgermeisterin läuft bis 30.04.2024" in check.text
     assert world.get(Proposal, pid).state == "scheduled", "the check records nothing"
     version = re.search(r'name="proposal_version" value="(\d+)"', check.text)
