@@ -11,7 +11,7 @@ from pydantic import Field
 from api.deps import CurrentUser, NowDep, RuntimeDep, SessionDep
 from api.problems import responses
 from api.routes.common import PathId
-from api.schemas.common import Comment, Id, Input, Output, Version
+from api.schemas.common import Comment, Id, Input, Output, RequiredReason, Version
 from workflow.models import Meeting, Resolution
 from workflow.services import announcements
 from workflow.services import publication as service
@@ -91,6 +91,11 @@ class AnnouncedResolution(Output):
     text: str
     announced_meeting_id: int | None
     disclosed_at: datetime | None
+    disclosure_withheld: str | None = Field(
+        default=None,
+        description="warum die Bekanntgabe unterbleibt (öffentliches Wohl, berechtigte "
+        "Interessen Einzelner, § 35 Abs. 1 Satz 4 GemO)",
+    )
 
 
 class AnnouncementsRead(Output):
@@ -99,6 +104,16 @@ class AnnouncementsRead(Output):
         description="nichtöffentliche Beschlüsse des Gremiums, noch nicht bekannt gegeben"
     )
     planned: list[AnnouncedResolution] = Field(description="für diese Sitzung vorgesehen")
+    withheld: list[AnnouncedResolution] = Field(
+        default_factory=list,
+        description="nichtöffentliche Beschlüsse des Gremiums, deren Bekanntgabe unterbleibt",
+    )
+
+
+class AnnouncementWithheld(Input):
+    reason: RequiredReason = Field(
+        description="was der Bekanntgabe entgegensteht (§ 35 Abs. 1 Satz 4 GemO)"
+    )
 
 
 class AnnouncementsWrite(Input):
@@ -119,6 +134,7 @@ def _read(session: SessionDep, meeting: Meeting) -> AnnouncementsRead:
             [r for r in announcements.pending(session, meeting) if r.announced_meeting_id is None]
         ),
         planned=rows(announcements.of_meeting(session, mid)),
+        withheld=rows(announcements.withheld(session, meeting)),
     )
 
 
@@ -177,6 +193,58 @@ def confirm_meeting_announcements(
 ) -> AnnouncementsRead:
     """In der Sitzung bestätigen: die gewählten Beschlüsse wurden bekannt gegeben."""
     announcements.confirm(session=session, actor=actor, now=now, meeting_id=meeting_id)
+    meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
+    return _read(session, meeting)
+
+
+@router.put(
+    "/meetings/{meeting_id}/announcements/{resolution_id}/withheld",
+    operation_id="withhold_resolution_announcement",
+    response_model=AnnouncementsRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def withhold_resolution_announcement(
+    meeting_id: PathId,
+    resolution_id: PathId,
+    body: AnnouncementWithheld,
+    session: SessionDep,
+    actor: CurrentUser,
+    now: NowDep,
+) -> AnnouncementsRead:
+    """Die Bekanntgabe eines nichtöffentlichen Beschlusses unterbleibt, mit Grund (§ 35
+    Abs. 1 Satz 4 GemO); er wird nicht mehr zur Bekanntgabe vorgeschlagen."""
+    return _withhold(session, actor, now, meeting_id, resolution_id, body.reason)
+
+
+@router.delete(
+    "/meetings/{meeting_id}/announcements/{resolution_id}/withheld",
+    operation_id="resume_resolution_announcement",
+    response_model=AnnouncementsRead,
+    responses=responses(401, 403, 404, 409),
+)
+def resume_resolution_announcement(
+    meeting_id: PathId, resolution_id: PathId, session: SessionDep, actor: CurrentUser, now: NowDep
+) -> AnnouncementsRead:
+    """Was der Bekanntgabe entgegenstand, ist entfallen: wieder vorgeschlagen."""
+    return _withhold(session, actor, now, meeting_id, resolution_id, None)
+
+
+def _withhold(
+    session: SessionDep,
+    actor: CurrentUser,
+    now: datetime,
+    meeting_id: int,
+    resolution_id: int,
+    reason: str | None,
+) -> AnnouncementsRead:
+    announcements.withhold(
+        session=session,
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        resolution_id=resolution_id,
+        reason=reason,
+    )
     meeting: Meeting = load_instance(session, "meeting", meeting_id, actor)
     return _read(session, meeting)
 

@@ -352,3 +352,31 @@ def test_a_resolution_whose_announcement_stands_against_an_interest_is_not_propo
     assert world.get(Resolution, resolution.id).disclosure_withheld is None
     page = client.get(f"/sitzungen/{second}").text
     assert f'name="beschluss" value="{resolution.id}"' in page
+
+
+def test_withholding_an_announcement_over_json(world: World, client: Any, as_user: Any) -> None:
+    """The same as on the meeting page: PUT …/withheld with the reason, DELETE lifts it."""
+    secret = secret_proposal(world, "Gemeinderat")
+    first = new_meeting(world)
+    scheduled(world, secret, first)
+    present = in_session(world, first)
+    record_votes(world, secret, dict.fromkeys(present, "yes"))
+    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
+    second = new_meeting(world, day=date(2024, 5, 14))
+    secretary = as_user("ilsfeld.secretary")
+    url = f"/api/v1/meetings/{second}/announcements"
+    (pending,) = client.get(url, headers=secretary).json()["pending"]
+    path = f"{url}/{pending['id']}/withheld"
+    assert client.put(path, json={"reason": ""}, headers=secretary).status_code == 422
+    refused = client.put(path, json={"reason": "x"}, headers=as_user("ilsfeld.council"))
+    assert refused.status_code == 403
+    done = client.put(path, json={"reason": "Personalangelegenheit"}, headers=secretary)
+    assert done.status_code == 200, done.text
+    assert done.json()["pending"] == []
+    assert [r["disclosure_withheld"] for r in done.json()["withheld"]] == ["Personalangelegenheit"]
+    lifted = client.delete(path, headers=secretary)
+    assert lifted.status_code == 200
+    assert [r["id"] for r in lifted.json()["pending"]] == [pending["id"]]
+    again = client.delete(path, headers=secretary)
+    assert again.status_code == 409
+    assert again.headers["content-type"].startswith("application/problem+json")

@@ -704,6 +704,21 @@ def test_every_write_route_has_one_winner(
         "ilsfeld.secretary",
     )
     assert {r.status_code for r in confirmed} == {409}
+    withheld = race.run(
+        "/api/v1/meetings/{meeting_id}/announcements/{resolution_id}/withheld",
+        "PUT",
+        f"{meeting_path}/announcements/1/withheld",
+        "ilsfeld.secretary",
+        {"reason": "Berechtigtes Interesse des Verkäufers"},
+    )
+    assert {r.status_code for r in withheld} <= {404, 409}, [r.text for r in withheld]
+    resumed = race.run(
+        "/api/v1/meetings/{meeting_id}/announcements/{resolution_id}/withheld",
+        "DELETE",
+        f"{meeting_path}/announcements/1/withheld",
+        "ilsfeld.secretary",
+    )
+    assert {r.status_code for r in resumed} <= {404, 409}, [r.text for r in resumed]
     # --- the Rechtmäßigkeitsnachweis's facts: the ortsübliche Bekanntgabe is an audit event of
     # the meeting (each racer appends one, serialized by the chain), the Bekanntgabe of a
     # resolution likewise; told refusals only, never a 500.
