@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -25,7 +25,7 @@ from workflow.digits import MAX_ID, as_number
 from workflow.engine import ActionOption
 from workflow.errors import StaleVersion
 from workflow.meeting_titles import genitive, nominative
-from workflow.models import Body, Meeting, Proposal
+from workflow.models import Body, Deadline, Meeting, Proposal
 from workflow.queries import current_step, deciding_body, users_with_role
 from workflow.rules.late_items import late_addition_refusal
 from workflow.services import actions as action_service
@@ -230,6 +230,14 @@ def _meeting_field(session: Session, proposal: Proposal, now: datetime) -> FormF
     of = f" {genitive(body.name)}" if body is not None else ""
     options, refusals = _meetings(session, proposal, now)
     refused = " ".join(reason for _, reason in refusals)
+    latest = re_decision_due(session, proposal)
+    if latest is not None:
+        # § 43 Abs. 2 Satz 4 GemO: not refused (the re-decision is owed all the same), said
+        refused = (
+            f"Nach dem Widerspruch ist erneut zu beschließen in einer Sitzung bis spätestens "
+            f"{formatting.date_de(latest)} (höchstens drei Wochen nach der ersten Sitzung, "
+            f"§ 43 Abs. 2 Satz 4 GemO). {refused}"
+        ).strip()
     missing = f"Keine Sitzung{of} mit offener Tagesordnung"
     return FormField(
         "meeting_id",
@@ -255,6 +263,7 @@ def _meetings(
     guard applies, ``late_addition_refusal``); and the invited ones that cannot, with why."""
     step = current_step(session, proposal)
     today = local_date(now)
+    latest = re_decision_due(session, proposal)
     query = select(Meeting).where(
         Meeting.municipality_id == proposal.municipality_id,
         col(Meeting.state).in_(("planned", "agenda", "invited")),
@@ -267,6 +276,8 @@ def _meetings(
     for meeting in session.exec(query.order_by(col(Meeting.meeting_date))):
         body = session.get(Body, meeting.body_id)
         text = f"{body.name if body else ''} am {formatting.date_de(meeting.meeting_date)}"
+        if latest is not None and meeting.meeting_date > latest:
+            text += " – nach der Frist des § 43 Abs. 2 Satz 4 GemO"
         refusal = late_addition_refusal(session, meeting, today, None)
         if refusal is not None:
             refusals.append((str(meeting.id), _no_nachtrag(text, refusal)))
@@ -275,6 +286,22 @@ def _meetings(
         else:
             options.append((str(meeting.id), text))
     return tuple(options), tuple(refusals)
+
+
+def re_decision_due(session: Session, proposal: Proposal) -> date | None:
+    """The last day of the re-decision after a Widerspruch (the open ``re_decision``
+    deadline, § 43 Abs. 2 Satz 4 GemO), None when none runs."""
+    if proposal.state != "objected":
+        return None
+    due: date | None = session.exec(
+        select(col(Deadline.due_date)).where(
+            Deadline.instance_type == "proposal",
+            Deadline.instance_id == proposal.id,
+            Deadline.rule == "re_decision",
+            Deadline.status == "open",
+        )
+    ).first()
+    return due
 
 
 def _no_nachtrag(meeting: str, refusal: str) -> str:

@@ -3,6 +3,7 @@ the objection form asks for the ground."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import cast
 
@@ -16,6 +17,8 @@ from tests.conftest import World, berlin
 from tests.integration.flow import (
     MEETING_DAY,
     adopted,
+    new_meeting,
+    released,
 )
 from workflow.models import (
     Absence,
@@ -225,6 +228,34 @@ def test_objection_form_asks_for_the_ground(
     assert unbroken("Widerspruchsgrund (§ 43 Abs. 2 GemO)") in summary
     assert "für die Gemeinde nachteilig" in summary
     assert "rechtswidrig" not in summary
+
+
+def test_scheduling_the_re_decision_names_the_three_weeks(
+    world: World, client: TestClient, clock: FixedClock
+) -> None:
+    """§ 43 Abs. 2 Satz 4 GemO: after a Widerspruch the council decides again in a session
+    at most three weeks after the first; a later one is offered (the decision is owed all
+    the same) but named as past that period."""
+    pid, mid, _ = adopted(world)
+    world.fire(
+        "proposal", pid, "object", "ilsfeld.mayor", berlin(date(2024, 4, 25)),
+        comment="Verstoß gegen § 39 Abs. 2 GemO", data={"ground": "unlawful"},
+    )  # fmt: skip
+    world.fire("meeting", mid, "close_session", "ilsfeld.mayor", berlin(MEETING_DAY, 22))
+    within, after = (
+        new_meeting(world, day=date(2024, 5, 7)),
+        new_meeting(world, day=date(2024, 5, 21)),
+    )
+    clock.now = berlin(date(2024, 4, 26), 9)
+    sign_in(client, "ilsfeld.secretary")
+    page = client.get(f"/vorlagen/{pid}/aktionen/schedule").text
+    assert "in einer Sitzung bis spätestens 14.05.2024" in page
+    assert re.search(rf'<option value="{within}"[^>]*>[^<]*07\.05\.2024</option>', page)
+    assert re.search(
+        rf'<option value="{after}"[^>]*>[^<]*21\.05\.2024 – nach der Frist des § 43', page
+    )
+    fresh = client.get(f"/vorlagen/{released(world)}/aktionen/schedule").text
+    assert "nach der Frist des § 43" not in fresh
 
 
 def test_draft_records_submission_announcement_and_requested_pre_deliberation(
