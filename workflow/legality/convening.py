@@ -129,9 +129,11 @@ def invitation(f: Facts) -> Check:
         f"{german.day(latest) if latest else '–'} versandt werden müssen; weder Notsitzung "
         "(§ 34 Abs. 2 GemO) noch ein Grund für die kürzere Frist ist erfasst",
         tuple(evidence),
+        # the curing by appearance is commentary and case law, not the GemO's words, and not
+        # verified here (DOMAIN.md: UNVERIFIED): said as a question to check, not as the rule
         worded(f, INVALID)
-        + "; der Mangel gilt als geheilt, wenn alle Mitglieder erschienen sind und "
-        "keines die Verletzung rügt",
+        + "; ob der Mangel geheilt ist, weil alle Mitglieder erschienen sind und keines die "
+        "Verletzung gerügt hat, ist rechtlich zu prüfen (nicht in der GemO geregelt)",
     )
 
 
