@@ -320,18 +320,25 @@ def councillor_signers(session: Session, meeting: Meeting) -> set[int]:
 
 
 def _quorum(
-    session: Session, meeting: Meeting, agenda_item_id: int | None, *, second_session: bool
+    session: Session,
+    meeting: Meeting,
+    agenda_item_id: int | None,
+    *,
+    second_session: bool,
+    there: set[int] | None = None,
 ) -> Quorum:
     """A deputy counts only in place of an absent member; a member whose seat ended before
-    the day no longer counts, neither among the members nor as present (§ 37 Abs. 2 GemO)."""
+    the day no longer counts, neither among the members nor as present (§ 37 Abs. 2 GemO).
+    ``there``: who is present, where not read from the recorded attendance."""
     members = set(voting_members(session, meeting.body_id, meeting.meeting_date))
     item = session.get(AgendaItem, agenda_item_id) if agenda_item_id else None
     # § 37 Abs. 2 GemO per item: who is there when it is decided, not at the opening only.
-    there = (
-        present_at_item(session, item)
-        if item is not None
-        else present_at_session(session, meeting.id or 0)
-    )
+    if there is None:
+        there = (
+            present_at_item(session, item)
+            if item is not None
+            else present_at_session(session, meeting.id or 0)
+        )
     # a deputy counts where his member is away at the item, not beside him (``seated_at``;
     # from the same read of the attendance)
     entitled = members | set(stand_ins_among(session, meeting, there))
@@ -416,6 +423,18 @@ def meeting_quorum(session: Session, meeting: Meeting) -> Quorum:
     held to Abs. 2 one by one (``item_quorum``)."""
     return _quorum(
         session, meeting, None, second_session=_failure_before(session, meeting) is not None
+    )
+
+
+def quorum_if_present(session: Session, meeting: Meeting, present: set[int]) -> Quorum:
+    """The session's quorum were ``present`` (members and deputies) recorded so: the
+    attendance form's preview, before anything is saved."""
+    return _quorum(
+        session,
+        meeting,
+        None,
+        second_session=_failure_before(session, meeting) is not None,
+        there=present,
     )
 
 

@@ -62,6 +62,22 @@ def test_a_session_is_run_on_one_screen(
     assert "Anwesenheit noch nicht erfasst" in page
     assert "Anwesend (noch nicht gespeichert: alle vorausgewählt)" in page
     assert "beschlussfähig:" not in page
+    # the quorum follows the ticks before they are saved (htmx), and records nothing
+    preview = f"/sitzungen/{meeting}/durchfuehren/anwesenheit/vorschau"
+    assert f'hx-post="{preview}"' in page
+    few = client.post(
+        preview,
+        data={"csrf_token": csrf_of(page), "present": [str(m) for m in members[:3]] + ["x"]},
+    )
+    assert few.status_code == 200
+    assert f"nicht beschlussfähig: 3 von {len(members)} anwesend" in few.text
+    assert "(noch nicht gespeichert)" in few.text
+    assert "<html" not in few.text, "htmx gets the fragment only"
+    enough = client.post(
+        preview, data={"csrf_token": csrf_of(page), "present": [str(m) for m in members]}
+    )
+    assert f"beschlussfähig: {len(members)} von {len(members)} anwesend" in enough.text
+    assert "Anwesenheit noch nicht erfasst" in _screen(client, meeting)
     absent = members[-1]
     present = {"present": [str(m) for m in members[:-1]]}
     odd_chair = client.post(

@@ -83,3 +83,24 @@ def test_after_closing_and_each_signature_the_keyboard_goes_on_at_the_minutes(
     assert page.evaluate(focused) == "aktueller-top"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "signer"
+
+
+def test_the_quorum_follows_the_ticks_before_they_are_saved(
+    page: Any, server: str, sign_in: Callable[[Any, str], None]
+) -> None:
+    """§ 37 Abs. 2 GemO, live: unticking members turns the badge to "nicht beschlussfähig"
+    before anything is saved (htmx); saved, the screen says the same."""
+    meeting = _invited(server, "Technischer Ausschuss", berlin_today(), late=True)
+    sign_in(page, "ilsfeld.secretary")
+    page.goto(f"/sitzungen/{meeting}/durchfuehren")
+    badge = page.locator("#beschlussfaehigkeit")
+    assert "Anwesenheit noch nicht erfasst" in badge.inner_text()
+    boxes = page.locator("input[name=present]")
+    for i in range(boxes.count()):
+        boxes.nth(i).uncheck()
+    page.get_by_text("nicht beschlussfähig: 0 von").wait_for()
+    assert "(noch nicht gespeichert)" in badge.inner_text()
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    page.locator("#beschlussfaehigkeit .kern-badge--success").wait_for()
+    assert "nicht beschlussfähig" not in badge.inner_text()

@@ -80,6 +80,7 @@ from workflow.queries import (
     arriving_deputies,
     current_step,
     person_names,
+    quorum_if_present,
     standing_chairs,
     stood_in,
 )
@@ -434,6 +435,25 @@ def kept_screen(
         return render_screen(request, session, user, meeting_id, now, at, kept=kept, status=status)
 
     return again
+
+
+@router.post("/sitzungen/{meeting_id}/durchfuehren/anwesenheit/vorschau")
+def quorum_preview(
+    request: Request,
+    meeting_id: MeetingId,
+    user: PageUserDep,
+    session: SessionDep,
+    form: PostedForm,
+) -> Response:
+    """The quorum of the members ticked so far and the deputies chosen, before they are saved
+    (htmx, on every change of the attendance form; § 37 Abs. 2, 3 GemO): nothing recorded."""
+    meeting = screen_meeting(session, user, meeting_id)
+    if meeting.state not in ("invited", "in_session"):
+        raise Conflict("Eine Vorschau der Beschlussfähigkeit gibt es nur vor und in der Sitzung.")
+    ticked = set(form_ids([str(v) for v in form.getlist("present")]))
+    deputies = set(form_ids([v for v in keyed(form, "vertreten-").values() if v]))
+    words, tone = quorum_words(quorum_if_present(session, meeting, ticked | deputies))
+    return render(request, "sitzungen/_quorum.html", {"words": words, "tone": tone})
 
 
 @router.post("/sitzungen/{meeting_id}/durchfuehren/{item_id}/vorschau")
