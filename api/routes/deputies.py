@@ -191,6 +191,7 @@ def _settings(s: ReviewSettings) -> ReviewSettingsRead:
         pre_deliberation_on_request=s.pre_deliberation_on_request,
         monthly_session_reminder_day=s.monthly_session_reminder_day,
         invitation_days=s.invitation_days,
+        announcement_days=s.announcement_days,
     )
 
 

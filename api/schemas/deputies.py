@@ -120,6 +120,10 @@ class ReviewSettingsRead(Output):
     invitation_days: int = Field(
         description="Einladungsfrist in Tagen (§ 34 Abs. 1 Satz 1 GemO: mindestens 7)"
     )
+    announcement_days: int = Field(
+        description="ortsübliche Bekanntgabe spätestens so viele Tage vor der Sitzung "
+        "(§ 34 Abs. 1 Satz 7 GemO, Bekanntmachungssatzung); 0: ohne Vorgabe"
+    )
 
 
 class ReviewSettingsWrite(Input):
@@ -131,6 +135,7 @@ class ReviewSettingsWrite(Input):
     pre_deliberation_on_request: Flag | None = None
     monthly_session_reminder_day: Annotated[int, Field(ge=0, le=28, strict=True)] | None = None
     invitation_days: Annotated[int, Field(ge=7, le=30, strict=True)] | None = None
+    announcement_days: Annotated[int, Field(ge=0, le=30, strict=True)] | None = None
 
 
 class MinutesObjectionCreate(Input):

@@ -18,7 +18,7 @@ from tests.integration.flow import (
     new_meeting,
 )
 from workflow.models import Meeting
-from workflow.rules.meeting_rules import invitation_latest
+from workflow.rules.meeting_rules import announcement_latest, invitation_latest
 
 
 def uid(world: World, username: str) -> int:
@@ -219,6 +219,34 @@ def test_municipal_settings_name_the_supervising_authority(
         "/api/v1/municipality/settings", json={"invitation_days": 6}, headers=as_user("admin")
     )
     assert_problem(short, 422)
+    # § 34 Abs. 1 S. 7 GemO: the Bekanntmachungssatzung's lead; 0 takes it away again
+    assert body["announcement_days"] == 0
+    lead = client.patch(
+        "/api/v1/municipality/settings", json={"announcement_days": 5}, headers=as_user("admin")
+    )
+    assert (lead.json()["announcement_days"], lead.json()["invitation_days"]) == (5, 10)
+    with Session(world.engine) as session:
+        found = session.get(Meeting, meeting)
+        assert found is not None
+        announced = announcement_latest(session, found)
+        assert announced is not None
+        assert announced[0] == date(2024, 4, 18)  # five days before Tuesday, 23.04.2024
+    assert_problem(
+        client.patch(
+            "/api/v1/municipality/settings",
+            json={"announcement_days": 31},
+            headers=as_user("admin"),
+        ),
+        422,
+    )
+    none = client.patch(
+        "/api/v1/municipality/settings", json={"announcement_days": 0}, headers=as_user("admin")
+    )
+    assert none.json()["announcement_days"] == 0
+    with Session(world.engine) as session:
+        found = session.get(Meeting, meeting)
+        assert found is not None
+        assert announcement_latest(session, found) is None
     assert_problem(
         client.patch(
             "/api/v1/municipality/settings",

@@ -166,6 +166,7 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
             "pre_deliberation_on_request": "ja",
             "monthly_session_reminder_day": "10",
             "invitation_days": "8",
+            "announcement_days": "5",
         },
     )
     assert "Rechtsaufsichtsbehörde: Regierungspräsidium." in done.text
@@ -178,7 +179,9 @@ def test_municipal_settings_in_verwaltung(world: World, client: TestClient) -> N
         # seven clear days: the invitation deadlines count eight (§ 34 Abs. 1 S. 1 GemO)
         periods = cast(dict[str, str], town.settings["deadline_periods"])
         assert periods["invitation"] == "P8D"
+        assert periods["announcement"] == "P5D"  # the Bekanntmachungssatzung's lead
     assert 'name="invitation_days"' in client.get("/verwaltung").text
+    assert 'name="announcement_days"' in client.get("/verwaltung").text
     # A mistake: the page again, the field marked, the input kept, nothing saved.
     page = client.get("/verwaltung")
     wrong = client.post(

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlmodel import Session
+
 from tests.api.conftest import FixedClock, TestClient
 from tests.api.test_ui_foundation import sign_in
 from tests.conftest import World, berlin
 from tests.integration.legality_flow import decided
-from workflow.models import Resolution
+from workflow.models import Municipality, Resolution
 from workflow.queries import latest_resolution
 
 
@@ -72,6 +74,18 @@ def test_secretary_records_the_announcement_on_the_meeting_page(
     url = f"/sitzungen/{resolution.meeting_id}"
     page = client.get(url).text
     assert 'id="ortsuebliche-bekanntgabe"' in page
+    assert "spätestens am" not in page.split('id="ortsuebliche-bekanntgabe"')[1].split("<form")[0]
+
+    def lead(session: Session) -> None:  # the Bekanntmachungssatzung: five days before
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        town.settings = {**town.settings, "deadline_periods": {"announcement": "P5D"}}
+        session.add(town)
+
+    world.run(lead)
+    page = client.get(url).text
+    section = page.split('id="ortsuebliche-bekanntgabe"')[1].split("<form")[0]
+    assert "(5 Tage vor der Sitzung) spätestens am 18.04.2024" in section
     token = csrf_of(page)
     form = {"csrf_token": token, "bekanntgabe_am": "2024-04-24", "bekanntgabe_wo": "Aushang"}
     refused = client.post(f"{url}/ortsuebliche-bekanntgabe", data=form)

@@ -99,6 +99,33 @@ def test_public_session_without_recorded_announcement_is_unknown(world: World) -
     assert flagged(report) == {"bekanntgabe": UNKNOWN}
 
 
+def _lead(world: World, days: int) -> Callable[[Session, int], None]:
+    """The Bekanntmachungssatzung: the ortsübliche Bekanntgabe ``days`` before the session."""
+
+    def set_lead(session: Session, pid: int) -> None:
+        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
+        assert town is not None
+        town.settings = {**town.settings, "deadline_periods": {"announcement": f"P{days}D"}}
+        session.add(town)
+
+    return set_lead
+
+
+def test_an_announcement_after_the_municipality_s_lead_fails(world: World) -> None:
+    """§ 34 Abs. 1 S. 7 GemO, "rechtzeitig" as the municipality sets it: announced on
+    08.04., a lead of 20 days before the session of 23.04. ended on 03.04."""
+    report = report_of(world, decided(world, after_adoption=_lead(world, 20)))
+    assert flagged(report) == {"bekanntgabe": FAILED}
+    check = next(c for c in report.checks if c.key == "bekanntgabe")
+    assert "Bekanntgabe erst am 08.04.2024" in check.explanation
+    assert "spätestens am 03.04.2024" in check.explanation
+
+
+def test_an_announcement_within_the_municipality_s_lead_is_met(world: World) -> None:
+    report = report_of(world, decided(world, after_adoption=_lead(world, 7)))
+    assert flagged(report) == {}
+
+
 def test_an_emergency_session_needs_no_announcement(world: World) -> None:
     """§ 34 Abs. 2 GemO: Abs. 1 Satz 7 does not apply to an emergency session."""
 

@@ -175,6 +175,19 @@ def announcement(f: Facts) -> Check:
     day = (_parse(on) if isinstance(on, str) else None) or event.day
     medium = str(event.data.get("medium") or "ortsüblich")
     evidence = (event_evidence(event, f"Bekanntgabe am {german.day(day)} ({medium})"),)
+    lead = f.announcement_latest
+    if lead is not None and lead < day < f.meeting.meeting_date:
+        # "rechtzeitig" as the municipality's Bekanntmachungssatzung says (announcement_days)
+        return Check(
+            key,
+            title,
+            para,
+            FAILED,
+            f"Bekanntgabe erst am {german.day(day)}, nach der Vorgabe der Gemeinde "
+            f"({f.announcement_period} vor der Sitzung: spätestens am {german.day(lead)})",
+            evidence,
+            consequence,
+        )
     if day < f.meeting.meeting_date:
         return Check(
             key, title, para, MET, f"Ortsüblich bekannt gegeben am {german.day(day)}", evidence

@@ -50,7 +50,7 @@ from workflow.queries import (
     steps,
     voting_members,
 )
-from workflow.rules.meeting_rules import invitation_latest
+from workflow.rules.meeting_rules import announcement_latest, invitation_latest
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,9 @@ class Facts:
     # § 34 Abs. 1 S. 1 GemO: the last day the invitation could go out, and the period.
     invitation_latest: date | None = None
     invitation_period: str | None = None
+    # § 34 Abs. 1 S. 7 GemO: the municipality's lead for the ortsübliche Bekanntgabe, if set.
+    announcement_latest: date | None = None
+    announcement_period: str | None = None
     # § 37 Abs. 3 GemO: the item is carried over from a session that was not quorate.
     second_session: bool = False
     public_items: bool = False  # the meeting has a public part (§ 34 Abs. 1 S. 7)
@@ -266,6 +269,9 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
     )
     latest, period = invitation_latest(session, meeting)
     facts.invitation_latest, facts.invitation_period = latest, period.german()
+    lead = announcement_latest(session, meeting)
+    if lead is not None:
+        facts.announcement_latest, facts.announcement_period = lead[0], lead[1].german()
     facts.public_items = any(
         i.public
         for i in session.exec(

@@ -47,6 +47,20 @@ def invitation_latest(session: Session, meeting: Meeting) -> tuple[date, Period]
     return latest.date, Period.parse(period)
 
 
+def announcement_latest(session: Session, meeting: Meeting) -> tuple[date, Period] | None:
+    """The last day of the ortsübliche Bekanntgabe where the municipality sets a lead (§ 34
+    Abs. 1 S. 7 GemO: "rechtzeitig", Bekanntmachungssatzung; setting ``announcement_days``),
+    counted back like the invitation and never extended; None: no lead set, any day before
+    the session. An emergency session needs none (§ 34 Abs. 2 GemO)."""
+    period = local_period(session, meeting.municipality_id, "announcement")
+    if period is None or meeting.emergency_reason:
+        return None
+    latest = latest_before(
+        meeting.meeting_date, period, calendar_for(session, meeting.municipality_id)
+    )
+    return latest.date, Period.parse(period)
+
+
 def invitation_in_time(ctx: FiringContext) -> str | None:
     """§ 34 Abs. 1 S. 1 GemO (7 days, counted back from the meeting day and never extended),
     unless it is an emergency session with its reason (§ 34 Abs. 2) or, the rule being

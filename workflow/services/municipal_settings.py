@@ -13,7 +13,10 @@ its admin, audited on the municipality.
   mayor is reminded (§ 34 Abs. 1 S. 2 GemO; 0 = never);
 - ``invitation_days``: the invitation period in days, at least the GemO's seven ("in der
   Regel mindestens sieben Tage", § 34 Abs. 1 S. 1; e.g. 8 where the Hauptsatzung counts
-  seven clear days), kept as ``deadline_periods["invitation"]`` where the deadlines read it.
+  seven clear days), kept as ``deadline_periods["invitation"]`` where the deadlines read it;
+- ``announcement_days``: how many days before the session the ortsübliche Bekanntgabe is made
+  at the latest (§ 34 Abs. 1 S. 7 GemO: "rechtzeitig", the Bekanntmachungssatzung's lead),
+  kept as ``deadline_periods["announcement"]``; 0 (unset): no lead, any day before it.
 """
 
 from __future__ import annotations
@@ -55,16 +58,18 @@ class ReviewSettings:
     pre_deliberation_on_request: bool
     monthly_session_reminder_day: int
     invitation_days: int
+    announcement_days: int
 
 
 INVITATION_DAYS = (7, 30)  # § 34 Abs. 1 S. 1 GemO: never shorter than seven days
+ANNOUNCEMENT_DAYS = (0, 30)  # § 34 Abs. 1 S. 7 GemO: "rechtzeitig", the local lead
 
 
-def _invitation_days(settings: dict[str, object]) -> int:
+def _period_days(settings: dict[str, object], rule: str, default: int) -> int:
     periods = settings.get("deadline_periods")
-    value = periods.get("invitation") if isinstance(periods, dict) else None
+    value = periods.get(rule) if isinstance(periods, dict) else None
     match = re.fullmatch(r"P(\d+)D", value) if isinstance(value, str) else None
-    return int(match.group(1)) if match else INVITATION_DAYS[0]
+    return int(match.group(1)) if match else default
 
 
 def _municipality(session: Session, actor: Actor) -> Municipality:
@@ -91,7 +96,8 @@ def _read(session: Session, municipality: Municipality) -> ReviewSettings:
         mayor_title_set=title if isinstance(title, str) and title in MAYOR_TITLES else None,
         pre_deliberation_on_request=bool(settings.get(PRE_DELIBERATION_ON_REQUEST)),
         monthly_session_reminder_day=reminder_day(municipality),
-        invitation_days=_invitation_days(settings),
+        invitation_days=_period_days(settings, "invitation", INVITATION_DAYS[0]),
+        announcement_days=_period_days(settings, "announcement", 0),
     )
 
 
@@ -112,6 +118,7 @@ def update_settings(
     pre_deliberation_on_request: bool | None = None,
     monthly_session_reminder_day: int | None = None,
     invitation_days: int | None = None,
+    announcement_days: int | None = None,
     clear_authority_name: bool = False,
     mayor_title: str | None = None,
 ) -> ReviewSettings:
@@ -154,6 +161,22 @@ def update_settings(
             )
         periods = dict(settings.get("deadline_periods") or {})  # type: ignore[call-overload]
         periods["invitation"] = f"P{invitation_days}D"
+        changed["deadline_periods"] = periods
+    if announcement_days is not None:
+        low, high = ANNOUNCEMENT_DAYS
+        if not low <= announcement_days <= high:
+            raise InvalidInput(
+                f"Die Bekanntgabe liegt {low} bis {high} Tage vor der Sitzung (0: ohne "
+                "Vorgabe der Bekanntmachungssatzung, § 34 Abs. 1 Satz 7 GemO)",
+                field="announcement_days",
+            )
+        periods = dict(
+            changed.get("deadline_periods") or settings.get("deadline_periods") or {}  # type: ignore[call-overload]
+        )
+        if announcement_days:
+            periods["announcement"] = f"P{announcement_days}D"
+        else:
+            periods.pop("announcement", None)
         changed["deadline_periods"] = periods
     for key, value in changed.items():
         if value is None:

@@ -517,6 +517,7 @@ MUNICIPAL_FIELDS = (
     "supervisory_authority_name",
     "monthly_session_reminder_day",
     "invitation_days",
+    "announcement_days",
 )
 
 
@@ -545,6 +546,11 @@ def save_municipal_settings(
     invitation_days = as_number(invitation, high=999)
     if invitation_days is None:
         errors["invitation_days"] = "Bitte geben Sie die Einladungsfrist in Tagen an (7 bis 30)."
+    announcement_days = as_number(given["announcement_days"] or "0", high=999)
+    if announcement_days is None:
+        errors["announcement_days"] = (
+            "Bitte geben Sie die Tage vor der Sitzung an (0 bis 30; 0: ohne Vorgabe)."
+        )
     if not errors:
         try:
             with session.begin_nested():
@@ -558,6 +564,7 @@ def save_municipal_settings(
                     pre_deliberation_on_request=form.get("pre_deliberation_on_request") == "ja",
                     monthly_session_reminder_day=reminder_day,
                     invitation_days=invitation_days,
+                    announcement_days=announcement_days,
                 )
         except InvalidInput as exc:
             errors[exc.field or "municipal_status"] = formatting.sentences([error_text(exc)])

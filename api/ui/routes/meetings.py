@@ -70,6 +70,7 @@ from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, Meeting
 from workflow.queries import agenda
 from workflow.rules.common import count_of
+from workflow.rules.meeting_rules import announcement_latest
 from workflow.services import listing, missed_meetings
 from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import list_deadlines
@@ -380,6 +381,8 @@ def detail_context(
         "announce": announcement_context(session, meeting) if editor else None,
         # § 34 Abs. 1 S. 7 GemO: the ortsübliche Bekanntgaben recorded so far
         "announced": announcements_of(session, meeting.id or 0) if editor else [],
+        # its latest day, where the Bekanntmachungssatzung sets a lead (announcement_days)
+        "announce_lead": announcement_latest(session, meeting) if editor else None,
     }
 
 
