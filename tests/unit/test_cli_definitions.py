@@ -76,7 +76,7 @@ def test_validate_directory_reports_every_invalid_file(
     for name in chosen:
         assert reported(err, tmp_path / name), f"{name} missing from:\n{err}"
     # The valid file in the same directory is still checked and reported as valid.
-    assert f"{tmp_path / 'proposal.yaml'}: proposal v5 gültig" in out
+    assert f"{tmp_path / 'proposal.yaml'}: proposal v6 gültig" in out
 
 
 def test_validate_whole_invalid_directory(capsys: pytest.CaptureFixture[str]) -> None:
