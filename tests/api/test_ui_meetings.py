@@ -447,7 +447,14 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
     stored: Meeting = world.get_meeting(meeting)
     assert stored.state == "invited"
     assert stored.emergency
-    assert "Notsitzung" in client.get(f"/sitzungen/{meeting}").text
+    page = client.get(f"/sitzungen/{meeting}").text
+    assert "Notsitzung" in page
+    # § 34 Abs. 2 GemO: no ortsübliche Bekanntgabe owed, none asked for "rechtzeitig"
+    notice = page.split('id="ortsuebliche-bekanntgabe"')[1].split("<form")[0]
+    assert unbroken("Eine ortsübliche Bekanntgabe ist nicht vorgeschrieben (§ 34 Abs. 2 GemO)") in (
+        notice
+    )
+    assert "rechtzeitig" not in notice
 
 
 @pytest.mark.parametrize(
