@@ -100,6 +100,10 @@ def test_a_session_is_run_on_one_screen(
     page = _screen(client, meeting)
     assert "TOP 1: Neubau Bauhof (Vorlage" in page
     assert "Beschlussvorschlag:" in page
+    # without JavaScript the outcome does not carry the typed notes: the page says so
+    hint = page.split("Beratungsverlauf speichern</span>")[1].split("</form>")[0]
+    assert "<noscript>" in hint
+    assert "ohne JavaScript nimmt das Ergebnis den hier getippten Text nicht mit" in hint
     item = world.run(
         lambda s: s.exec(select(AgendaItem).where(AgendaItem.proposal_id == pid)).one().id
     )
