@@ -196,18 +196,23 @@ def test_a_municipality_without_electronic_system_owes_no_publication(world: Wor
     assert "publication" not in rules
 
 
-def test_non_public_resolutions_are_announced_at_the_next_public_session(
-    world: World, client: Any, as_user: Any
-) -> None:
-    """§ 35 Abs. 1 S. 4 GemO: proposed by Ratsflow, chosen and confirmed by the secretary,
-    then published with the public session (§ 41b Abs. 5 GemO)."""
+def _secret_resolution_and_next_meeting(world: World) -> tuple[int, int]:
+    """A non-public Vorlage adopted by the Gemeinderat, and its next session (14.05.2024)."""
     secret = secret_proposal(world, "Gemeinderat")
     first = new_meeting(world)
     scheduled(world, secret, first)
     present = in_session(world, first)
     record_votes(world, secret, dict.fromkeys(present, "yes"))
     world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    second = new_meeting(world, day=date(2024, 5, 14))
+    return secret, new_meeting(world, day=date(2024, 5, 14))
+
+
+def test_non_public_resolutions_are_announced_at_the_next_public_session(
+    world: World, client: Any, as_user: Any
+) -> None:
+    """§ 35 Abs. 1 S. 4 GemO: proposed by Ratsflow, chosen and confirmed by the secretary,
+    then published with the public session (§ 41b Abs. 5 GemO)."""
+    secret, second = _secret_resolution_and_next_meeting(world)
     secretary = as_user("ilsfeld.secretary")
     url = f"/api/v1/meetings/{second}/announcements"
     assert client.get(url, headers=as_user("ilsfeld.council")).status_code == 403
@@ -237,13 +242,7 @@ def test_non_public_resolutions_are_announced_at_the_next_public_session(
 def test_the_secretary_chooses_and_confirms_the_announcement_on_the_meeting_page(
     world: World, client: Any
 ) -> None:
-    secret = secret_proposal(world, "Gemeinderat")
-    first = new_meeting(world)
-    scheduled(world, secret, first)
-    present = in_session(world, first)
-    record_votes(world, secret, dict.fromkeys(present, "yes"))
-    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    second = new_meeting(world, day=date(2024, 5, 14))
+    secret, second = _secret_resolution_and_next_meeting(world)
     sign_in(client, "ilsfeld.secretary")
     page = client.get(f"/sitzungen/{second}").text
     assert "Bekanntgabe nichtöffentlicher Beschlüsse" in page
@@ -316,13 +315,7 @@ def test_a_resolution_whose_announcement_stands_against_an_interest_is_not_propo
     from workflow.legality.report import check_resolution
     from workflow.models import Resolution
 
-    secret = secret_proposal(world, "Gemeinderat")
-    first = new_meeting(world)
-    scheduled(world, secret, first)
-    present = in_session(world, first)
-    record_votes(world, secret, dict.fromkeys(present, "yes"))
-    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    second = new_meeting(world, day=date(2024, 5, 14))
+    secret, second = _secret_resolution_and_next_meeting(world)
     resolution = world.run(
         lambda s: s.exec(select(Resolution).where(Resolution.proposal_id == secret)).one()
     )
@@ -356,13 +349,7 @@ def test_a_resolution_whose_announcement_stands_against_an_interest_is_not_propo
 
 def test_withholding_an_announcement_over_json(world: World, client: Any, as_user: Any) -> None:
     """The same as on the meeting page: PUT …/withheld with the reason, DELETE lifts it."""
-    secret = secret_proposal(world, "Gemeinderat")
-    first = new_meeting(world)
-    scheduled(world, secret, first)
-    present = in_session(world, first)
-    record_votes(world, secret, dict.fromkeys(present, "yes"))
-    world.fire("proposal", secret, "adopt", "ilsfeld.secretary", berlin(MEETING_DAY, 20))
-    second = new_meeting(world, day=date(2024, 5, 14))
+    secret, second = _secret_resolution_and_next_meeting(world)
     secretary = as_user("ilsfeld.secretary")
     url = f"/api/v1/meetings/{second}/announcements"
     (pending,) = client.get(url, headers=secretary).json()["pending"]

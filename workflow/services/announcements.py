@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import audit
 from workflow.context import Actor
@@ -27,22 +29,29 @@ ROLES = ("secretary", "mayor")
 HELD = ("in_session", "closed", "minutes_signed", "minutes_presented")
 
 
+def _unannounced(meeting: Meeting, *conditions: ColumnElement[bool]) -> SelectOfScalar[Resolution]:
+    """Non-public resolutions of the meeting's body, not yet announced, oldest first."""
+    return (
+        select(Resolution)
+        .where(
+            Resolution.body_id == meeting.body_id,
+            ~col(Resolution.public),
+            ~col(Resolution.superseded),
+            col(Resolution.disclosed_at).is_(None),
+            *conditions,
+        )
+        .order_by(col(Resolution.decided_on), col(Resolution.id))
+    )
+
+
 def pending(session: Session, meeting: Meeting) -> list[Resolution]:
     """Non-public resolutions of the meeting's body taken before it, not yet announced."""
-    return list(
-        session.exec(
-            select(Resolution)
-            .where(
-                Resolution.body_id == meeting.body_id,
-                ~col(Resolution.public),
-                ~col(Resolution.superseded),
-                col(Resolution.disclosed_at).is_(None),
-                col(Resolution.disclosure_withheld).is_(None),
-                col(Resolution.decided_on) < meeting.meeting_date,
-            )
-            .order_by(col(Resolution.decided_on), col(Resolution.id))
-        )
+    query = _unannounced(
+        meeting,
+        col(Resolution.disclosure_withheld).is_(None),
+        col(Resolution.decided_on) < meeting.meeting_date,
     )
+    return list(session.exec(query))
 
 
 def announced_item(session: Session, meeting_id: int) -> AgendaItem | None:
@@ -135,19 +144,8 @@ def confirm(*, session: Session, actor: Actor, now: datetime, meeting_id: int) -
 
 def withheld(session: Session, meeting: Meeting) -> list[Resolution]:
     """Non-public resolutions of the meeting's body not announced for a recorded reason."""
-    return list(
-        session.exec(
-            select(Resolution)
-            .where(
-                Resolution.body_id == meeting.body_id,
-                ~col(Resolution.public),
-                ~col(Resolution.superseded),
-                col(Resolution.disclosed_at).is_(None),
-                col(Resolution.disclosure_withheld).is_not(None),
-            )
-            .order_by(col(Resolution.decided_on), col(Resolution.id))
-        )
-    )
+    query = _unannounced(meeting, col(Resolution.disclosure_withheld).is_not(None))
+    return list(session.exec(query))
 
 
 def withhold(
