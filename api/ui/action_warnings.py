@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from api.ui import formatting
-from api.ui.actions import ActionForm
+from api.ui.action_forms import ActionForm
 from workflow.context import Actor, local_date
 from workflow.deadlines.lifecycle import StartingDeadline
 from workflow.definitions.machines import Workflows

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.ui import formatting
+from api.ui.action_forms import ActionForm, ActionInput, FormField
+from api.ui.meeting_choice import meeting_field
 from workflow.access import STAFF_ROLES
-from workflow.context import Actor, local_date
+from workflow.context import Actor
 from workflow.definitions.machines import Workflows
 from workflow.digits import MAX_ID, as_number
 from workflow.engine import ActionOption
 from workflow.errors import StaleVersion
 from workflow.meeting_titles import genitive, nominative
-from workflow.models import Body, Deadline, Meeting, Proposal
-from workflow.queries import current_step, deciding_body, users_with_role
-from workflow.rules.late_items import late_addition_refusal
+from workflow.models import Proposal
+from workflow.queries import deciding_body, users_with_role
 from workflow.services import actions as action_service
 from workflow.services.transition import Fired, fire
 from workflow.supervision import OBJECTION_GROUNDS
@@ -93,44 +94,6 @@ def page_actions(
     )
 
 
-@dataclass(frozen=True)
-class FormField:
-    name: str
-    label: str
-    kind: str  # text | textarea | select | checkbox | checkboxes | number
-    required: bool = False
-    hint: str | None = None
-    options: tuple[tuple[str, str], ...] = ()
-    # Required only under a condition: that condition, shown instead of "optional".
-    needed: str | None = None
-    # A required select with no options: why, and (label, path) of what to do instead.
-    missing: str | None = None
-    missing_link: tuple[str, str] | None = None
-    # Values of a select that are not offered for a reason the user should read when he
-    # sends one anyway (a form loaded before the Nachtrag period ended): (value, reason).
-    refusals: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ActionForm:
-    trigger: str
-    label: str
-    dest_label: str
-    fields: tuple[FormField, ...]
-    legal: bool
-    primary: bool = False
-
-    @property
-    def dead_end(self) -> FormField | None:
-        """A required choice with nothing to choose: the form cannot succeed, so the page
-        says why and what to do instead of an empty select and a button that only earns
-        "Bitte wählen …"."""
-        return next(
-            (f for f in self.fields if f.kind == "select" and f.required and not f.options),
-            None,
-        )
-
-
 # The mayor's exceptional powers: the Eilentscheidung (§ 43 Abs. 4 GemO) and the decision
 # instead of a council that cannot decide (§ 37 Abs. 4 GemO) are open in many states but are
 # nobody's next step, so they are never named as someone else's.
@@ -166,13 +129,6 @@ def told_to(blocked: Sequence[Blocked], role: str) -> list[Blocked]:
     next; a councillor or the Landratsamt would read a list of other people's work."""
     staff = role in STAFF_ROLES
     return [b for b in blocked if staff or not b.by_role]
-
-
-@dataclass
-class ActionInput:
-    comment: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 # The Eilentscheidung's condition and duty, told where the mayor gives its reasons: § 43
@@ -221,98 +177,6 @@ def _comment(required: bool, trigger: str, urgent_hint: str = URGENT_DECISION_HI
     return FormField("comment", label, "textarea", required=required, hint=hint)
 
 
-def _meeting_field(session: Session, proposal: Proposal, now: datetime) -> FormField:
-    """The meeting to put the Vorlage on; with none open, which body lacks one and where to
-    plan it. An invited meeting is offered while it can still take the Vorlage as a Nachtrag
-    (§ 34 Abs. 1 GemO); one past that period is named with the rule (``_meetings``)."""
-    step = current_step(session, proposal)
-    body = session.get(Body, step.body_id) if step is not None else None
-    of = f" {genitive(body.name)}" if body is not None else ""
-    options, refusals = _meetings(session, proposal, now)
-    refused = " ".join(reason for _, reason in refusals)
-    latest = re_decision_due(session, proposal)
-    if latest is not None:
-        # § 43 Abs. 2 Satz 4 GemO: not refused (the re-decision is owed all the same), said
-        refused = (
-            f"Nach dem Widerspruch ist erneut zu beschließen in einer Sitzung bis spätestens "
-            f"{formatting.date_de(latest)} (höchstens drei Wochen nach der ersten Sitzung, "
-            f"§ 43 Abs. 2 Satz 4 GemO). {refused}"
-        ).strip()
-    missing = f"Keine Sitzung{of} mit offener Tagesordnung"
-    return FormField(
-        "meeting_id",
-        "Sitzung",
-        "select",
-        required=True,
-        hint=refused or None,
-        options=options,
-        missing=f"{missing}. {refused}" if refused else missing,
-        missing_link=("neue Sitzung anlegen", "/sitzungen/neu"),
-        refusals=refusals,
-    )
-
-
-NACHTRAG = "(Nachtrag zur Tagesordnung)"
-
-
-def _meetings(
-    session: Session, proposal: Proposal, now: datetime
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """Meetings of the body of the step now due that take the Vorlage: an open agenda, or an
-    invited meeting whose agenda can still take it as a Nachtrag (the rule the ``schedule``
-    guard applies, ``late_addition_refusal``); and the invited ones that cannot, with why."""
-    step = current_step(session, proposal)
-    today = local_date(now)
-    latest = re_decision_due(session, proposal)
-    query = select(Meeting).where(
-        Meeting.municipality_id == proposal.municipality_id,
-        col(Meeting.state).in_(("planned", "agenda", "invited")),
-        col(Meeting.meeting_date) >= today,
-    )
-    if step is not None:
-        query = query.where(Meeting.body_id == step.body_id)
-    options = []
-    refusals = []
-    for meeting in session.exec(query.order_by(col(Meeting.meeting_date))):
-        body = session.get(Body, meeting.body_id)
-        text = f"{body.name if body else ''} am {formatting.date_de(meeting.meeting_date)}"
-        if latest is not None and meeting.meeting_date > latest:
-            text += " – nach der Frist des § 43 Abs. 2 Satz 4 GemO"
-        refusal = late_addition_refusal(session, meeting, today, None)
-        if refusal is not None:
-            refusals.append((str(meeting.id), _no_nachtrag(text, refusal)))
-        elif meeting.state == "invited":
-            options.append((str(meeting.id), f"{text} {NACHTRAG}"))
-        else:
-            options.append((str(meeting.id), text))
-    return tuple(options), tuple(refusals)
-
-
-def re_decision_due(session: Session, proposal: Proposal) -> date | None:
-    """The last day of the re-decision after a Widerspruch (the open ``re_decision``
-    deadline, § 43 Abs. 2 Satz 4 GemO), None when none runs."""
-    if proposal.state != "objected":
-        return None
-    due: date | None = session.exec(
-        select(col(Deadline.due_date)).where(
-            Deadline.instance_type == "proposal",
-            Deadline.instance_id == proposal.id,
-            Deadline.rule == "re_decision",
-            Deadline.status == "open",
-        )
-    ).first()
-    return due
-
-
-def _no_nachtrag(meeting: str, refusal: str) -> str:
-    """Why an invited meeting takes no Nachtrag now, for this form: an emergency addition,
-    with its reason for the minutes, is made on the meeting's page."""
-    reason = refusal.replace(
-        "(urgent_reason, § 34 Abs. 2 GemO)", "auf der Seite der Sitzung (§ 34 Abs. 2 GemO)"
-    )
-    return f"Sitzung {meeting}: bereits eingeladen, kein Nachtrag mehr möglich. {reason}."
-
-
 def fields_for(
     session: Session, proposal: Proposal, trigger: str, needs: set[str], now: datetime
 ) -> tuple[FormField, ...]:
@@ -338,7 +202,7 @@ def fields_for(
             )
         )
     if "meeting_id" in needs or trigger == "schedule":
-        fields.append(_meeting_field(session, proposal, now))
+        fields.append(meeting_field(session, proposal, now))
     if trigger == "recommend":
         fields.append(
             FormField("recommendation", "Empfehlung an das beschließende Gremium", "textarea")

@@ -13,7 +13,8 @@ from datetime import date
 from sqlmodel import Session
 
 from api.ui import formatting
-from api.ui.actions import ActionForm, Blocked, FormField, forms_from
+from api.ui.action_forms import ActionForm, FormField
+from api.ui.actions import Blocked, forms_from
 from workflow.collation import german_key
 from workflow.context import local_date
 from workflow.documents import mailing

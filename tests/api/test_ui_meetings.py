@@ -455,6 +455,7 @@ def test_late_invitation_needs_a_reason_or_an_emergency(
         notice
     )
     assert "rechtzeitig" not in notice
+    assert "spätestens am" not in notice
 
 
 @pytest.mark.parametrize(

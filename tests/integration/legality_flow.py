@@ -53,6 +53,20 @@ def sign_minutes(world: World, mid: int, present: list[int], when: datetime) -> 
     world.fire("meeting", mid, "sign_minutes", "ilsfeld.secretary", when)
 
 
+def announced(world: World, mid: int, on: date, hour: int = 15) -> None:
+    """The secretary records the ortsübliche Bekanntgabe in the Mitteilungsblatt of ``on``."""
+    world.run(
+        lambda s: record_announcement(
+            session=s,
+            actor=world["ilsfeld.secretary"],
+            now=berlin(on, hour),
+            meeting_id=mid,
+            announced_on=on,
+            medium="Mitteilungsblatt",
+        )
+    )
+
+
 def decided(
     world: World,
     *,
@@ -76,16 +90,7 @@ def decided(
     scheduled(world, pid, mid)
     present = in_session(world, mid)
     if announce:
-        world.run(
-            lambda s: record_announcement(
-                session=s,
-                actor=world["ilsfeld.secretary"],
-                now=berlin(DAY, 15),
-                meeting_id=mid,
-                announced_on=DAY,
-                medium="Mitteilungsblatt",
-            )
-        )
+        announced(world, mid, DAY)
     if in_the_session is not None:
         in_the_session(pid, mid, present)
     else:

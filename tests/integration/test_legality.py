@@ -571,7 +571,7 @@ def test_doubtful_bias_decided_without_the_member_before_the_vote(world: World) 
 
 def test_second_session_is_quorate_with_three(world: World) -> None:
     """§ 37 Abs. 3 GemO: the matter carried over from a session that was not quorate."""
-    from tests.integration.legality_flow import sign_minutes
+    from tests.integration.legality_flow import announced, sign_minutes
     from tests.integration.test_meetings import (
         AFTER,
         SECOND_DAY,
@@ -580,23 +580,13 @@ def test_second_session_is_quorate_with_three(world: World) -> None:
         second_session,
     )
     from workflow.queries import voting_members
-    from workflow.services.notices import record_announcement
 
     pid, earlier = not_quorate(world)
     mid = second_session(world, earlier)
     schedule_on(world, pid, mid)
     world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(AFTER, 11))
     world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(AFTER, 12))
-    world.run(
-        lambda s: record_announcement(
-            session=s,
-            actor=world["ilsfeld.secretary"],
-            now=berlin(AFTER, 13),
-            meeting_id=mid,
-            announced_on=AFTER,
-            medium="Mitteilungsblatt",
-        )
-    )
+    announced(world, mid, AFTER, 13)
     members = world.run(lambda s: voting_members(s, world.body_id("Gemeinderat")))
     present = members[:4]
     world.run(

@@ -58,6 +58,7 @@ from workflow.services.council_requests import (
     follow_proposals,
     replan_agenda_deadlines,
 )
+from workflow.services.due_announcements import remind_announcements
 from workflow.services.transition import KINDS, Fired, fire
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class SweepReport:
     transitions: list[Fired] = field(default_factory=list)  # the same, for reporting in words
     failed_acts: int = 0
     monthly_reminders: int = 0  # § 34 Abs. 1 S. 2 GemO notices written (workflow.monthly)
+    announcement_reminders: int = 0  # § 34 Abs. 1 S. 7 GemO notices (due_announcements)
     requests_scheduled: int = 0  # council requests whose Vorlage reached the agenda
     requests_unscheduled: int = 0  # their item removed or their session cancelled
     request_deadlines_moved: int = 0  # agenda requests following the sessions planned
@@ -119,6 +121,12 @@ def sweep(
         # A sweep in another process wrote the same reminder at the same moment (its key is
         # unique): it exists once, which is all that is wanted.
         logger.info("monthly reminder written by a concurrent sweep")
+    try:
+        with unit_of_work(engine) as session:
+            # § 34 Abs. 1 S. 7 GemO: a session's ortsübliche Bekanntgabe not yet recorded.
+            report.announcement_reminders = remind_announcements(session, now, base_url)
+    except IntegrityError:
+        logger.info("announcement reminder written by a concurrent sweep")
     with unit_of_work(engine) as session:
         # § 34 Abs. 1 S. 4 GemO: a request taken over as a Vorlage is on the agenda with it.
         report.requests_unscheduled = follow_agenda_changes(session, now)

@@ -45,7 +45,7 @@ from workflow.models import (
     User,
 )
 from workflow.queries import full_names
-from workflow.services import missed_meetings
+from workflow.services import due_announcements, missed_meetings
 from workflow.services.council_requests import ToHandle, to_handle
 from workflow.services.council_requests import terms as request_terms
 from workflow.services.deadline_service import deadlines_query, still_to_do
@@ -410,17 +410,24 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
 @dataclass(frozen=True)
 class OpenWork:
     """Everything "Jetzt zu erledigen" lists: the engine's steps, Vollzugsaufgaben, sessions
-    whose day passed unheld, Anträge to handle. One source for the page and the badge on
-    "Meine Aufgaben", so the two never count differently."""
+    whose day passed unheld, ortsübliche Bekanntgaben to make, Anträge to handle. One source
+    for the page and the badge on "Meine Aufgaben", so the two never count differently."""
 
     tasks: list[Task]
     duties: list[Duty]
     missed: list[missed_meetings.MissedMeeting]
+    announcements: list[due_announcements.DueAnnouncement]
     requests: list[ToHandle]
 
     @property
     def count(self) -> int:
-        return len(self.tasks) + len(self.duties) + len(self.missed) + len(self.requests)
+        return (
+            len(self.tasks)
+            + len(self.duties)
+            + len(self.missed)
+            + len(self.announcements)
+            + len(self.requests)
+        )
 
 
 def open_work(*, session: Session, workflows: Workflows, actor: Actor, now: datetime) -> OpenWork:
@@ -428,5 +435,6 @@ def open_work(*, session: Session, workflows: Workflows, actor: Actor, now: date
         tasks=tasks(session=session, workflows=workflows, actor=actor, now=now),
         duties=execution_duties(session=session, actor=actor),
         missed=missed_meetings.missed_meetings(session=session, actor=actor, now=now),
+        announcements=due_announcements.due_announcements(session=session, actor=actor, now=now),
         requests=to_handle(session=session, actor=actor, now=now),
     )

@@ -13,15 +13,8 @@ from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
 from api.ui import formatting
-from api.ui.actions import (
-    ActionForm,
-    ActionInput,
-    done_words,
-    fire_action,
-    page_actions,
-    read_input,
-    told_to,
-)
+from api.ui.action_forms import ActionForm, ActionInput
+from api.ui.actions import done_words, fire_action, page_actions, read_input, told_to
 from api.ui.document_links import HELD, meeting_documents
 from api.ui.history import history_entries
 from api.ui.links import ON_SCREEN
@@ -70,10 +63,10 @@ from workflow.errors import NotFound, WorkflowError
 from workflow.models import Body, Meeting
 from workflow.queries import agenda
 from workflow.rules.common import count_of
-from workflow.rules.meeting_rules import announcement_latest
 from workflow.services import listing, missed_meetings
 from workflow.services import meetings as meeting_service
 from workflow.services.deadline_service import list_deadlines
+from workflow.services.due_announcements import last_day, when_words
 from workflow.services.notices import announcements_of
 from workflow.wording import municipality_wording
 
@@ -381,8 +374,11 @@ def detail_context(
         "announce": announcement_context(session, meeting) if editor else None,
         # § 34 Abs. 1 S. 7 GemO: the ortsübliche Bekanntgaben recorded so far
         "announced": announcements_of(session, meeting.id or 0) if editor else [],
-        # its latest day, where the Bekanntmachungssatzung sets a lead (announcement_days)
-        "announce_lead": announcement_latest(session, meeting) if editor else None,
+        # its last day: the Bekanntmachungssatzung's lead (announcement_days), else the day
+        # before the session; none owed for an emergency session (§ 34 Abs. 2 GemO)
+        "announce_by": when_words(*last_day(session, meeting))
+        if editor and not meeting.emergency_reason
+        else None,
     }
 
 

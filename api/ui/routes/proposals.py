@@ -11,22 +11,14 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
+from api.ui.action_forms import ActionForm, ActionInput
 from api.ui.action_warnings import (
     NO_EXECUTION_TASK,
     DueOnEntry,
     due_on_entry,
     never_had_execution_task,
 )
-from api.ui.actions import (
-    ActionForm,
-    ActionInput,
-    done_words,
-    fire_action,
-    page_actions,
-    read_input,
-    split_options,
-    told_to,
-)
+from api.ui.actions import done_words, fire_action, page_actions, read_input, split_options, told_to
 from api.ui.document_links import proposal_documents
 from api.ui.drafts import council_named_warning
 from api.ui.history import history_entries

@@ -19,7 +19,8 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep
-from api.ui.actions import ActionForm, ActionInput, page_actions, split_options
+from api.ui.action_forms import ActionForm, ActionInput
+from api.ui.actions import page_actions, split_options
 from api.ui.links import ON_SCREEN
 from api.ui.meeting_actions import meeting_forms
 from api.ui.meeting_views import meeting_title

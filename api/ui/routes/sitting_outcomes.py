@@ -11,7 +11,8 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api.deps import NowDep, SessionDep, SettingsDep
-from api.ui.actions import ActionInput, fire_action, read_input
+from api.ui.action_forms import ActionInput
+from api.ui.actions import fire_action, read_input
 from api.ui.routes.agenda import ItemId
 from api.ui.routes.meetings import MeetingId
 from api.ui.routes.sitting import (

@@ -46,8 +46,9 @@ class TaskRow:
 
 @dataclass(frozen=True)
 class DueRow:
-    """One line of "Meine Fristen": a deadline, or an execution task's target date (no
-    ``deadline``: a target the administration set itself, not a statutory period)."""
+    """One line of "Meine Fristen": a deadline, or a date without a deadline row (no
+    ``deadline``): an execution task's target, or the last day of an ortsübliche Bekanntgabe
+    (``due_announcements``)."""
 
     label: str
     title: str
@@ -157,6 +158,17 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                 due=missed.meeting.meeting_date,
             )
         )
+    # § 34 Abs. 1 S. 7 GemO: a coming public session is announced and the fact recorded
+    for due in work.announcements:
+        rows.append(
+            TaskRow(
+                title=f"{my_tasks.meeting_title(session, due.meeting)}: ortsüblich bekannt geben",
+                href=f"{instance_path('meeting', due.meeting)}#ortsuebliche-bekanntgabe",
+                note=due.advice,
+                actions=[],
+                due=due.latest,
+            )
+        )
     # § 34 Abs. 1 S. 3-6 GemO: an Antrag that came in waits for the agenda or a refusal
     # (by the Stellvertretung while the holder is away, workflow.deputies)
     for waiting in work.requests:
@@ -191,6 +203,15 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         )
         for d in work.duties
         if d.task.target_date is not None
+    ]
+    dated += [
+        DueRow(
+            "Ortsübliche Bekanntgabe",
+            my_tasks.meeting_title(session, a.meeting),
+            f"{instance_path('meeting', a.meeting)}#ortsuebliche-bekanntgabe",
+            a.latest,
+        )
+        for a in work.announcements
     ]
     dated.sort(key=lambda r: r.due)
     context = {
