@@ -109,3 +109,41 @@ def test_a_written_invitation_later_than_the_period_fails_the_einberufung(world:
     assert check.result == FAILED
     assert "erst am 21.04.2024" in check.explanation
     assert check.consequence is not None
+
+
+def unrecorded_for(
+    world: World, username: str, clock: FixedClock
+) -> list[written_invitations.Unrecorded]:
+    found: list[written_invitations.Unrecorded] = world.run(
+        lambda s: written_invitations.unrecorded(session=s, actor=world[username], now=clock.now)
+    )
+    return found
+
+
+def test_meine_aufgaben_asks_for_the_record_until_it_is_made(
+    world: World, client: TestClient, as_user: Any, clock: FixedClock
+) -> None:
+    meeting, _ = prepare(world)
+    invite(client, as_user, meeting)
+    clock.now = berlin(DAY, 16)
+    (due,) = unrecorded_for(world, "ilsfeld.secretary", clock)
+    open_ids = {p.id for p in due.people}
+    claudia = world.data.ilsfeld.councillors[2]
+    assert claudia.id in open_ids
+    assert world.data.ilsfeld.councillors[1].id not in open_ids  # Bernd: by e-mail
+    assert due.latest == MEETING_DAY - timedelta(days=7)
+    sign_in(client, "ilsfeld.secretary")
+    home = client.get("/").text.split('id="jetzt"')[1].split("</section>")[0]
+    title = "Sitzung des Gemeinderats am 23.04.2024: schriftliche Einladung erfassen"
+    assert f'<a class="kern-link" href="/sitzungen/{meeting}#schriftlich">{title}</a>' in home
+    assert f"Keine Einladung per E-Mail erreicht: {', '.join(p.name for p in due.people)}" in (home)
+    for other in ("ilsfeld.council", "ilsfeld.clerk"):
+        assert unrecorded_for(world, other, clock) == [], other
+    # some recorded: the task names the rest; all recorded: it is gone
+    page = client.get(f"/sitzungen/{meeting}").text
+    _record(client, meeting, page, [claudia.id], "2024-04-08")
+    (rest,) = unrecorded_for(world, "ilsfeld.secretary", clock)
+    assert claudia.id not in {p.id for p in rest.people}
+    page = client.get(f"/sitzungen/{meeting}").text
+    _record(client, meeting, page, [p.id for p in rest.people], "2024-04-08")
+    assert title not in client.get("/").text

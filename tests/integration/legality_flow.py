@@ -22,6 +22,7 @@ from workflow.legality.model import Report
 from workflow.legality.report import check_resolution
 from workflow.queries import latest_resolution
 from workflow.services import meetings as meeting_service
+from workflow.services import written_invitations
 from workflow.services.notices import record_announcement
 from workflow.services.proposals import StepInput
 
@@ -67,12 +68,22 @@ def announced(world: World, mid: int, on: date, hour: int = 15) -> None:
     )
 
 
+def invited_in_writing(world: World, mid: int, on: date = DAY) -> None:
+    """The secretary records the written invitation of the members no e-mail reached."""
+    world.run(
+        lambda s: written_invitations.record_all(
+            session=s, actor=world["ilsfeld.secretary"], now=berlin(on, 16), meeting_id=mid, on=on
+        )
+    )
+
+
 def decided(
     world: World,
     *,
     body: str = "Gemeinderat",
     after_release: Hook | None = None,
     announce: bool = True,
+    in_writing: bool = True,
     in_the_session: Callable[[int, int, list[int]], None] | None = None,
     after_adoption: Hook | None = None,
     publish_at: datetime | None = PUBLISHED,
@@ -80,8 +91,9 @@ def decided(
     trigger: str = "adopt",
     public: bool = True,
 ) -> int:
-    """The lawful path: released, invited in time, announced, quorate vote, adopted, closed,
-    published the next day, minutes signed within a week. Hooks put one violation in."""
+    """The lawful path: released, invited in time (by e-mail, or in writing), announced,
+    quorate vote, adopted, closed, published the next day, minutes signed within a week.
+    Hooks put one violation in."""
     plan = [StepInput(body_id=world.body_id(body), planned_date=MEETING_DAY, decides=True)]
     pid = released(world, steps=plan, public=public)
     if after_release is not None:
@@ -89,6 +101,8 @@ def decided(
     mid = new_meeting(world, body)
     scheduled(world, pid, mid)
     present = in_session(world, mid)
+    if in_writing:
+        invited_in_writing(world, mid)
     if announce:
         announced(world, mid, DAY)
     if in_the_session is not None:

@@ -94,6 +94,20 @@ def test_late_invitation_without_emergency(world: World) -> None:
     assert "Bürgermeisters" not in check.consequence
 
 
+def test_members_without_e_mail_and_without_written_invitation_are_not_shown_invited(
+    world: World,
+) -> None:
+    """§ 34 Abs. 1 S. 1 GemO: every member is invited. Members no e-mail reached (no address)
+    are invited in writing and that is recorded; without the record the report cannot show
+    the session was convened properly."""
+    report = report_of(world, decided(world, in_writing=False))
+    assert flagged(report) == {"einberufung": UNKNOWN}
+    check = next(c for c in report.checks if c.key == "einberufung")
+    assert "ist weder eine E-Mail noch eine schriftliche Einladung erfasst" in check.explanation
+    assert "Bernd Keller" in check.explanation  # a councillor without an address
+    assert check.consequence is not None
+
+
 def test_public_session_without_recorded_announcement_is_unknown(world: World) -> None:
     report = report_of(world, decided(world, announce=False))
     assert flagged(report) == {"bekanntgabe": UNKNOWN}
@@ -137,11 +151,16 @@ def test_an_emergency_session_needs_no_announcement(world: World) -> None:
         meeting.emergency_reason = "Hochwasser am Schozach-Ufer"
         session.add(meeting)
 
-    report = report_of(world, decided(world, announce=False, after_adoption=emergency))
+    # convened "ohne Frist und formlos": members without e-mail need no written record either
+    report = report_of(
+        world, decided(world, announce=False, in_writing=False, after_adoption=emergency)
+    )
     assert flagged(report) == {}
     check = next(c for c in report.checks if c.key == "bekanntgabe")
     assert check.result == NOT_APPLICABLE
     assert "Notsitzung" in check.explanation
+    convened = next(c for c in report.checks if c.key == "einberufung")
+    assert convened.result == MET
 
 
 def test_non_public_matter_deliberated_in_public(world: World) -> None:
@@ -571,7 +590,7 @@ def test_doubtful_bias_decided_without_the_member_before_the_vote(world: World) 
 
 def test_second_session_is_quorate_with_three(world: World) -> None:
     """§ 37 Abs. 3 GemO: the matter carried over from a session that was not quorate."""
-    from tests.integration.legality_flow import announced, sign_minutes
+    from tests.integration.legality_flow import announced, invited_in_writing, sign_minutes
     from tests.integration.test_meetings import (
         AFTER,
         SECOND_DAY,
@@ -587,6 +606,7 @@ def test_second_session_is_quorate_with_three(world: World) -> None:
     world.fire("meeting", mid, "set_agenda", "ilsfeld.secretary", berlin(AFTER, 11))
     world.fire("meeting", mid, "invite", "ilsfeld.mayor", berlin(AFTER, 12))
     announced(world, mid, AFTER, 13)
+    invited_in_writing(world, mid, AFTER)
     members = world.run(lambda s: voting_members(s, world.body_id("Gemeinderat")))
     present = members[:4]
     world.run(

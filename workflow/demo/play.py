@@ -14,7 +14,7 @@ from workflow.deadlines.lifecycle import open_deadlines
 from workflow.definitions.machines import Workflows
 from workflow.demo.data import SEED_PATH, seed_text
 from workflow.demo.factions import form_factions
-from workflow.demo.story import Story, berlin
+from workflow.demo.story import Story, berlin, invite_by_post
 from workflow.demo.today import play_today
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
@@ -135,6 +135,7 @@ def play(
     story.fire(
         berlin(date(2024, 4, 15), 9), "meeting", meeting_id, "invite", actor["ilsfeld.mayor"]
     )
+    invite_by_post(story, berlin(date(2024, 4, 15), 11), actor["ilsfeld.secretary"], meeting_id)
     announced = berlin(date(2024, 4, 18), 10)
     story.run(
         announced,

@@ -16,6 +16,7 @@ from workflow.deadlines.lifecycle import DeadlineEffect
 from workflow.deadlines.sweep import SweepReport, sweep
 from workflow.definitions.machines import Workflows
 from workflow.models import OutboxMessage
+from workflow.services import written_invitations
 from workflow.services.transition import KIND_LABELS, Fired, fire
 from workflow.settings import DEFAULT_BASE_URL
 
@@ -125,3 +126,21 @@ def describe(effect: DeadlineEffect) -> str:
     }
     verb = verbs.get(effect.change, effect.change)
     return f"  {verb}: {effect.label} (bis {effect.due_date:%d.%m.%Y})"
+
+
+def invite_by_post(story: Story, when: datetime, secretary: Actor, meeting_id: int) -> None:
+    """The members no e-mail reached (no address) get the invitation by post the same day,
+    recorded so the Rechtmäßigkeitsnachweis shows every member invited (§ 34 Abs. 1 Satz 1
+    GemO, ``services.written_invitations``)."""
+    posted = story.run(
+        when,
+        lambda s: written_invitations.record_all(
+            session=s, actor=secretary, now=when, meeting_id=meeting_id, on=when.date()
+        ),
+    )
+    if posted:
+        story.note(
+            when,
+            f"{secretary.username}  schriftliche Einladung per Post an {posted} Mitglieder "
+            "ohne E-Mail-Adresse (§ 34 Abs. 1 Satz 1 GemO)",
+        )

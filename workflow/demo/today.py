@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from workflow.context import Actor, local_date
-from workflow.demo.story import Story, berlin
+from workflow.demo.story import Story, berlin, invite_by_post
 from workflow.models import Proposal, User
 from workflow.queries import current_agenda_item, voting_members
 from workflow.services import council_requests, decisions, factions
@@ -82,6 +82,7 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
     story.fire(t.at(-26), "proposal", works, "schedule", secretary, data={"meeting_id": held})
     story.fire(t.at(-25), "meeting", held, "set_agenda", secretary)
     story.fire(t.at(-24), "meeting", held, "invite", mayor)
+    invite_by_post(story, t.at(-24, 11), secretary, held)
     announced = t.at(-23)  # § 34 Abs. 1 S. 7 GemO: the public session made known locally
     story.run(
         announced,
@@ -160,6 +161,7 @@ def play_today(story: Story, demo: DemoData, now: datetime) -> None:
     )
     story.fire(t.at(-6), "meeting", next_week, "set_agenda", secretary)
     story.fire(t.at(-6, 11), "meeting", next_week, "invite", mayor)
+    invite_by_post(story, t.at(-6, 12), secretary, next_week)
 
     # One awaiting the mayor's release, one waiting for co-signatures (the finance office's
     # among them), and a fresh draft.

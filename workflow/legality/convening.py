@@ -70,16 +70,22 @@ def invitation(f: Facts) -> Check:
     latest = f.invitation_latest
     # Members no e-mail reached, invited in writing (workflow.services.written_invitations).
     late_in_writing: list[str] = []
+    in_writing: set[int] = set()
     for event in f.meeting_with("record_written_invitation"):
         sent = date.fromisoformat(str(event.data.get("on")))
-        names = f.names([int(p) for p in event.data.get("person_ids", [])])
+        invited_ids = [int(p) for p in event.data.get("person_ids", [])]
+        in_writing.update(invited_ids)
+        names = f.names(invited_ids)
         evidence.append(
             event_evidence(event, f"Schriftliche Einladung an {names} am {german.day(sent)}")
         )
         if latest is not None and sent > latest:
             late_in_writing.append(f"{names} erst am {german.day(sent)}")
     excused = f.meeting.emergency_reason or f.meeting.late_invitation_reason
-    if late_in_writing and not excused and latest is not None:
+    # a late e-mail invitation is the finding (below); the written ones are judged beside one
+    # in time
+    mailed_late = latest is not None and invite.day > latest
+    if late_in_writing and not excused and latest is not None and not mailed_late:
         return Check(
             key,
             title,
@@ -87,6 +93,26 @@ def invitation(f: Facts) -> Check:
             FAILED,
             f"Schriftliche Einladung an {'; '.join(late_in_writing)}, spätestens hätte sie am "
             f"{german.day(latest)} versandt werden müssen (§ 34 Abs. 1 Satz 1 GemO)",
+            tuple(evidence),
+            worded(f, INVALID),
+        )
+    # Neither an e-mail nor a recorded written invitation: that the member was invited is not
+    # shown (an emergency session is convened "formlos", § 34 Abs. 2 GemO: not asked there).
+    unproven = [p for p in f.not_mailed if p not in in_writing]
+    if (
+        unproven
+        and not f.meeting.emergency_reason
+        and (f.meeting.late_invitation_reason or (latest is not None and invite.day <= latest))
+    ):
+        return Check(
+            key,
+            title,
+            para,
+            UNKNOWN,
+            f"Einladung am {german.day(invite.day)}; für {f.names(unproven)} ist "
+            "weder eine E-Mail noch eine schriftliche Einladung erfasst (§ 34 Abs. 1 Satz 1 "
+            "GemO: jedes Mitglied ist einzuladen). Erfassen Sie die schriftliche Einladung auf "
+            "der Seite der Sitzung",
             tuple(evidence),
             worded(f, INVALID),
         )

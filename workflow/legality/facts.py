@@ -51,6 +51,7 @@ from workflow.queries import (
     voting_members,
 )
 from workflow.rules.meeting_rules import announcement_latest, invitation_latest
+from workflow.services.written_invitations import to_invite_in_writing
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,9 @@ class Facts:
     # § 34 Abs. 1 S. 1 GemO: the last day the invitation could go out, and the period.
     invitation_latest: date | None = None
     invitation_period: str | None = None
+    # Members no e-mail invitation reached (none written: no address; or given up), whom the
+    # Sitzungsdienst invites in writing (``services.written_invitations``).
+    not_mailed: list[int] = field(default_factory=list)
     # § 34 Abs. 1 S. 7 GemO: the municipality's lead for the ortsübliche Bekanntgabe, if set.
     announcement_latest: date | None = None
     announcement_period: str | None = None
@@ -269,6 +273,8 @@ def _load_meeting(session: Session, facts: Facts, meeting_id: int) -> None:
     )
     latest, period = invitation_latest(session, meeting)
     facts.invitation_latest, facts.invitation_period = latest, period.german()
+    if meeting.invited_at is not None:
+        facts.not_mailed = [p.id or 0 for p in to_invite_in_writing(session, meeting)]
     lead = announcement_latest(session, meeting)
     if lead is not None:
         facts.announcement_latest, facts.announcement_period = lead[0], lead[1].german()

@@ -106,7 +106,7 @@ def _due(session: Session, today: date, where: list[Any]) -> list[DueAnnouncemen
         )
         .order_by(col(Meeting.meeting_date), col(Meeting.id))
         .limit(LIMIT)
-    )
+    ).all()
     found: list[DueAnnouncement] = []
     for meeting in rows:
         latest, lead = last_day(session, meeting)

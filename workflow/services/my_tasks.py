@@ -45,7 +45,7 @@ from workflow.models import (
     User,
 )
 from workflow.queries import full_names
-from workflow.services import due_announcements, missed_meetings
+from workflow.services import due_announcements, missed_meetings, written_invitations
 from workflow.services.council_requests import ToHandle, to_handle
 from workflow.services.council_requests import terms as request_terms
 from workflow.services.deadline_service import deadlines_query, still_to_do
@@ -410,13 +410,15 @@ def my_deadlines(*, session: Session, workflows: Workflows, actor: Actor) -> lis
 @dataclass(frozen=True)
 class OpenWork:
     """Everything "Jetzt zu erledigen" lists: the engine's steps, Vollzugsaufgaben, sessions
-    whose day passed unheld, ortsübliche Bekanntgaben to make, Anträge to handle. One source
+    whose day passed unheld, ortsübliche Bekanntgaben and written invitations to record,
+    Anträge to handle. One source
     for the page and the badge on "Meine Aufgaben", so the two never count differently."""
 
     tasks: list[Task]
     duties: list[Duty]
     missed: list[missed_meetings.MissedMeeting]
     announcements: list[due_announcements.DueAnnouncement]
+    written: list[written_invitations.Unrecorded]
     requests: list[ToHandle]
 
     @property
@@ -426,6 +428,7 @@ class OpenWork:
             + len(self.duties)
             + len(self.missed)
             + len(self.announcements)
+            + len(self.written)
             + len(self.requests)
         )
 
@@ -436,5 +439,6 @@ def open_work(*, session: Session, workflows: Workflows, actor: Actor, now: date
         duties=execution_duties(session=session, actor=actor),
         missed=missed_meetings.missed_meetings(session=session, actor=actor, now=now),
         announcements=due_announcements.due_announcements(session=session, actor=actor, now=now),
+        written=written_invitations.unrecorded(session=session, actor=actor, now=now),
         requests=to_handle(session=session, actor=actor, now=now),
     )

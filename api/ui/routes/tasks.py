@@ -169,6 +169,20 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
                 due=due.latest,
             )
         )
+    # § 34 Abs. 1 S. 1 GemO: members no e-mail reached are invited in writing, recorded
+    for unrecorded in work.written:
+        rows.append(
+            TaskRow(
+                title=f"{my_tasks.meeting_title(session, unrecorded.meeting)}: schriftliche "
+                "Einladung erfassen",
+                href=f"{instance_path('meeting', unrecorded.meeting)}#schriftlich",
+                note=f"Keine Einladung per E-Mail erreicht: "
+                f"{', '.join(p.name for p in unrecorded.people)}. Laden Sie sie schriftlich ein "
+                "und erfassen Sie den Tag des Versands (§ 34 Abs. 1 Satz 1 GemO).",
+                actions=[],
+                due=unrecorded.latest,
+            )
+        )
     # § 34 Abs. 1 S. 3-6 GemO: an Antrag that came in waits for the agenda or a refusal
     # (by the Stellvertretung while the holder is away, workflow.deputies)
     for waiting in work.requests:
