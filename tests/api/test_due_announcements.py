@@ -131,6 +131,13 @@ def test_meine_aufgaben_lists_it_and_counts_it(
         )
     )
     assert re.search(rf'id="aufgaben-zahl">{counted}<', home)
+    # the municipality's Fristen list it with the session's deadlines, not under Vorlagen
+    fristen = client.get("/fristen").text
+    row = fristen.split(">Ortsübliche Bekanntgabe<")[1].split("</tr>")[0]
+    assert f'href="/sitzungen/{mid}#ortsuebliche-bekanntgabe"' in row
+    assert "22.04.2024" in row
+    assert ">Ortsübliche Bekanntgabe<" in client.get("/fristen?art=meeting").text
+    assert ">Ortsübliche Bekanntgabe<" not in client.get("/fristen?art=proposal").text
     # the link leads to the form that records it
     page = client.get(f"/sitzungen/{mid}").text
     assert 'id="ortsuebliche-bekanntgabe"' in page

@@ -137,6 +137,12 @@ def test_meine_aufgaben_asks_for_the_record_until_it_is_made(
     title = "Sitzung des Gemeinderats am 23.04.2024: schriftliche Einladung erfassen"
     assert f'<a class="kern-link" href="/sitzungen/{meeting}#schriftlich">{title}</a>' in home
     assert f"Keine Einladung per E-Mail erreicht: {', '.join(p.name for p in due.people)}" in (home)
+    deadlines = client.get("/").text.split('id="fristen"')[1].split("</section>")[0]
+    assert f'href="/sitzungen/{meeting}#schriftlich">Schriftliche Einladung erfassen</a>' in (
+        deadlines
+    )
+    fristen = client.get("/fristen").text
+    assert ">Schriftliche Einladung erfassen<" in fristen
     for other in ("ilsfeld.council", "ilsfeld.clerk"):
         assert unrecorded_for(world, other, clock) == [], other
     # some recorded: the task names the rest; all recorded: it is gone

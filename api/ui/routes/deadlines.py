@@ -34,7 +34,9 @@ from workflow.models import (
     Proposal,
 )
 from workflow.queries import current_step
+from workflow.services import written_invitations
 from workflow.services.deadline_service import deadlines_query, done_late, listed_kinds
+from workflow.services.due_announcements import DueAnnouncement, due_announcements
 from workflow.services.listing import after_cursor, after_row, count_of, cursor_after
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, dependencies=HANDLING_ONLY)
@@ -72,7 +74,8 @@ SETTLED_PAGE = 50  # settled deadlines per page
 
 @dataclass(frozen=True)
 class TargetDate:
-    """An open execution task's target date, read like a deadline by the rows and badges."""
+    """An open execution task's target date, or the last day of what a session still owes
+    (``duty_rows``), read like a deadline by the rows and badges."""
 
     id: int
     label: str
@@ -195,6 +198,37 @@ def target_rows(session: Session, actor: Actor, today: date) -> list[DeadlineRow
     return rows
 
 
+def duty_rows(
+    session: Session,
+    announcements: Sequence[DueAnnouncement],
+    written: Sequence[written_invitations.Unrecorded],
+    today: date,
+) -> list[DeadlineRow]:
+    """What the Sitzungsdienst still owes a coming session and only records (no Deadline
+    row): its ortsübliche Bekanntgabe (§ 34 Abs. 1 S. 7 GemO, ``due_announcements``) and the
+    written invitation of members no e-mail reached (§ 34 Abs. 1 S. 1,
+    ``written_invitations.unrecorded``), each by its last day, as Meine Aufgaben lists them."""
+    owed = [
+        (due.meeting, "Ortsübliche Bekanntgabe", due.latest, "ortsuebliche-bekanntgabe")
+        for due in announcements
+    ] + [(u.meeting, "Schriftliche Einladung erfassen", u.latest, "schriftlich") for u in written]
+    rows = []
+    for meeting, label, latest, anchor in owed:
+        body = session.get(Body, meeting.body_id)
+        target = TargetDate(meeting.id or 0, label, latest)
+        rows.append(
+            DeadlineRow(
+                target,
+                dict(KINDS)["meeting"],
+                meeting_title(body.name if body else None, meeting.meeting_date),
+                f"/sitzungen/{meeting.id}#{anchor}",
+                meeting.body_id,
+                light_of(target, today),
+            )
+        )
+    return rows
+
+
 def deadline_rows(
     session: Session, deadlines: list[Deadline], today: date, extra: Sequence[DeadlineRow] = ()
 ) -> list[DeadlineRow]:
@@ -302,6 +336,13 @@ def deadline_list(
     # settled ones grow for years: the newest first, a page at a time.
     # Open execution tasks are still to do; done ones stay on the Beschlusskontrolle.
     targets = target_rows(session, user.actor, today) if kind in (None, "execution") else []
+    if kind in (None, "meeting"):
+        targets += duty_rows(
+            session,
+            due_announcements(session=session, actor=user.actor, now=now),
+            written_invitations.unrecorded(session=session, actor=user.actor, now=now),
+            today,
+        )
     to_do = [
         r
         for r in deadline_rows(

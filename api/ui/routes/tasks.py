@@ -16,7 +16,7 @@ from api.ui.history import event_label
 from api.ui.links import action_path, instance_path
 from api.ui.meeting_views import body_names
 from api.ui.routes.council_requests import next_steps
-from api.ui.routes.deadlines import rows_of
+from api.ui.routes.deadlines import duty_rows, rows_of
 from api.ui.web import PageRoute, PageUserDep, render, ui_session, workflows_of
 from workflow.context import Actor, local_date
 from workflow.definitions.machines import Workflows
@@ -47,8 +47,8 @@ class TaskRow:
 @dataclass(frozen=True)
 class DueRow:
     """One line of "Meine Fristen": a deadline, or a date without a deadline row (no
-    ``deadline``): an execution task's target, or the last day of an ortsübliche Bekanntgabe
-    (``due_announcements``)."""
+    ``deadline``): an execution task's target, or the last day of what a coming session
+    still owes (``deadlines.duty_rows``)."""
 
     label: str
     title: str
@@ -218,14 +218,10 @@ def home(request: Request, user: PageUserDep, session: SessionDep, now: NowDep) 
         for d in work.duties
         if d.task.target_date is not None
     ]
+    # what a coming session still owes, as /fristen lists it (``deadlines.duty_rows``)
     dated += [
-        DueRow(
-            "Ortsübliche Bekanntgabe",
-            my_tasks.meeting_title(session, a.meeting),
-            f"{instance_path('meeting', a.meeting)}#ortsuebliche-bekanntgabe",
-            a.latest,
-        )
-        for a in work.announcements
+        DueRow(r.deadline.label, r.title, r.href, r.deadline.due_date)
+        for r in duty_rows(session, work.announcements, work.written, today)
     ]
     dated.sort(key=lambda r: r.due)
     context = {
