@@ -79,9 +79,12 @@ def advice(latest: date, lead: str | None) -> str:
     )
 
 
-def _due(session: Session, today: date, where: list[Any]) -> list[DueAnnouncement]:
+def _due(
+    session: Session, today: date, where: list[Any], limit: int | None = LIMIT
+) -> list[DueAnnouncement]:
     """Coming public sessions with their agenda set and no Bekanntgabe recorded, matching
-    ``where`` (a municipality, what the user may read), soonest last day first."""
+    ``where`` (a municipality, what the user may read), soonest last day first; the sweep
+    reads them all (``limit`` None), every municipality's."""
     public_part = exists().where(
         col(AgendaItem.meeting_id) == col(Meeting.id),
         col(AgendaItem.public),
@@ -105,7 +108,7 @@ def _due(session: Session, today: date, where: list[Any]) -> list[DueAnnouncemen
             ~recorded,
         )
         .order_by(col(Meeting.meeting_date), col(Meeting.id))
-        .limit(LIMIT)
+        .limit(limit)
     ).all()
     found: list[DueAnnouncement] = []
     for meeting in rows:
@@ -129,7 +132,7 @@ def remind_announcements(session: Session, now: datetime, base_url: str) -> int:
     as the invitation's reminder three days ahead); returns how many users were told."""
     today = local_date(now)
     told = 0
-    for due in _due(session, today, []):
+    for due in _due(session, today, [], limit=None):
         if today < due.latest - REMIND_BEFORE:
             continue
         meeting = due.meeting
