@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
-
 from tests.api.conftest import FixedClock, TestClient
+from tests.api.test_due_announcements import lead
 from tests.api.test_ui_foundation import sign_in
 from tests.conftest import World, berlin
 from tests.integration.legality_flow import decided
-from workflow.models import Municipality, Resolution
+from workflow.models import Resolution
 from workflow.queries import latest_resolution
 
 
@@ -78,13 +77,7 @@ def test_secretary_records_the_announcement_on_the_meeting_page(
     # no lead set: before the session day, as the report judges it (and Meine Aufgaben says)
     assert "vor dem Sitzungstag, spätestens am 22.04.2024" in section
 
-    def lead(session: Session) -> None:  # the Bekanntmachungssatzung: five days before
-        town = session.get(Municipality, world.data.ilsfeld.municipality.id)
-        assert town is not None
-        town.settings = {**town.settings, "deadline_periods": {"announcement": "P5D"}}
-        session.add(town)
-
-    world.run(lead)
+    lead(world, "P5D")  # the Bekanntmachungssatzung: five days before
     page = client.get(url).text
     section = page.split('id="ortsuebliche-bekanntgabe"')[1].split("<form")[0]
     assert "(5 Tage vor der Sitzung) spätestens am 18.04.2024" in section
